@@ -168,11 +168,20 @@ function describePath(root: unknown, path: readonly PropertyKey[]): string {
   return parts.length ? parts.join(' › ') : 'berkas instrumen';
 }
 
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (!node || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key as string];
+  }
+  return node;
+}
+
 function structuralProblem(root: unknown, issue: Issue): FrameworkProblem {
   const where = describePath(root, issue.path);
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined)
+      if (valueAt(root, issue.path) === undefined)
         return problem('missing_field', where, 'wajib diisi tetapi tidak ada', 'is required but missing');
       return problem(
         'wrong_type',

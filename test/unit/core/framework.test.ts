@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { FrameworkError, parseFramework, serializeFramework } from '../../../src/core';
+import { tinyFramework } from '../../helpers/frameworks';
+
+function problemsOf(json: unknown) {
+  try {
+    parseFramework(json);
+  } catch (e) {
+    expect(e).toBeInstanceOf(FrameworkError);
+    return (e as FrameworkError).problems;
+  }
+  throw new Error('expected the instrument to be refused');
+}
+
+describe('parseFramework', () => {
+  it('accepts a valid 3-level instrument and returns it typed', () => {
+    const fw = parseFramework(tinyFramework());
+    expect(fw.groups[0]?.groups?.[0]?.indicators?.[1]?.weight).toBe(2.5);
+  });
+
+  it('explains weights that do not add up to the parent, naming the group', () => {
+    const fw = tinyFramework();
+    const aspect = fw.groups[0]?.groups?.[0];
+    if (aspect?.indicators?.[0]) aspect.indicators[0].weight = 1.4;
+    const problems = problemsOf(fw);
+    expect(problems).toContainEqual(
+      expect.objectContaining({ code: 'weight_sum', where: 'kelompok "D1" › kelompok "A1"' }),
+    );
+    expect(problems[0]?.message).toMatch(/bobot kelompok 4 tidak sama dengan jumlah bobot indikatornya \(3\.9\)/);
+  });
+
+  it('treats 0.1 + 0.2 style float sums as equal (weights within 1e-9)', () => {
+    const fw = tinyFramework();
+    const a3 = fw.groups[1]?.groups?.[1];
+    if (a3?.indicators) {
+      a3.weight = 0.3;
+      a3.indicators[0] = { ...a3.indicators[0], weight: 0.1 } as (typeof a3.indicators)[0];
+      a3.indicators[1] = { ...a3.indicators[1], weight: 0.2 } as (typeof a3.indicators)[0];
+    }
+    if (fw.groups[1]) fw.groups[1].weight = 3.3;
+    expect(() => parseFramework(fw)).not.toThrow();
+  });
+
+  it('refuses duplicate indicator numbers', () => {
+    const fw = tinyFramework();
+    const ind = fw.groups[1]?.groups?.[1]?.indicators?.[0];
+    if (ind) ind.no = 2;
+    expect(problemsOf(fw)).toContainEqual(
+      expect.objectContaining({ code: 'duplicate_indicator', message: expect.stringContaining('nomor indikator 2 sudah dipakai') }),
+    );
+  });
+
+  it('refuses predicate bands that overlap, are out of order, or leave gaps', () => {
+    const overlap = tinyFramework();
+    overlap.predicates[2] = { name: 'Baik', min: 3.5 };
+    expect(problemsOf(overlap).map((p) => p.code)).toContain('band_order');
+
+    const gapBottom = tinyFramework();
+    gapBottom.predicates[4] = { name: 'Kurang', min: 1.2 };
+    expect(problemsOf(gapBottom)).toContainEqual(
+      expect.objectContaining({ code: 'band_gap', message: expect.stringContaining('dari 1 sampai di bawah 1.2') }),
+    );
+
+    const gapMax = tinyFramework();
+    gapMax.predicates[3] = { name: 'Cukup', min: 1.8, max: 2.5 };
+    expect(problemsOf(gapMax)).toContainEqual(expect.objectContaining({ code: 'band_gap', where: 'predikat "Cukup"' }));
+
+    const overlapMax = tinyFramework();
+    overlapMax.predicates[3] = { name: 'Cukup', min: 1.8, max: 2.7 };
+    expect(problemsOf(overlapMax).map((p) => p.code)).toContain('band_overlap');
+  });
+
+  it('refuses a level list that is not five long', () => {
+    const fw = tinyFramework();
+    const ind = fw.groups[0]?.groups?.[0]?.indicators?.[0];
+    if (ind) ind.levels = [{ criteria: 'a', evidence: [] }, { criteria: 'b', evidence: [] }];
+    expect(problemsOf(fw)).toContainEqual(
+      expect.objectContaining({ code: 'level_count', where: 'kelompok "D1" › kelompok "A1" › indikator 1' }),
+    );
+  });
+
+  it('refuses an unknown scale and a scale without five names', () => {
+    const fw = tinyFramework();
+    const ind = fw.groups[0]?.groups?.[0]?.indicators?.[0];
+    if (ind) ind.scale = 'layanan';
+    fw.scales.short = ['a', 'b'];
+    const codes = problemsOf(fw).map((p) => p.code);
+    expect(codes).toContain('unknown_scale');
+    expect(codes).toContain('scale_length');
+  });
+
+  it('lists every problem at once, not only the first', () => {
+    const fw = tinyFramework();
+    const ind = fw.groups[0]?.groups?.[0]?.indicators?.[0];
+    if (ind) ind.scale = 'x';
+    fw.predicates[4] = { name: 'Kurang', min: 1.5 };
+    if (fw.groups[1]) fw.groups[1].weight = 7;
+    expect(problemsOf(fw).map((p) => p.code).sort()).toEqual(['band_gap', 'unknown_scale', 'weight_sum']);
+  });
+
+  it('names structural problems in coordinator words with the place they occur', () => {
+    const fw = tinyFramework() as unknown as { groups: { groups: { indicators: Record<string, unknown>[] }[] }[] };
+    const target = fw.groups[1]?.groups[0]?.indicators[0];
+    if (target) target.weight = 'tiga';
+    const problems = problemsOf(fw);
+    expect(problems).toEqual([
+      expect.objectContaining({ where: 'kelompok "D2" › kelompok "A2" › indikator 3 › bobot', message: 'harus berupa angka' }),
+    ]);
+    expect(problemsOf({}).map((p) => p.where)).toEqual(
+      expect.arrayContaining(['kode', 'versi', 'nama', 'dasar hukum', 'skala', 'predikat', 'kelompok']),
+    );
+    expect(problemsOf('not json object')[0]?.where).toBe('berkas instrumen');
+  });
+
+  it('refuses a group with both sub-groups and indicators, or neither', () => {
+    const fw = tinyFramework();
+    const d1 = fw.groups[0];
+    if (d1) d1.indicators = [{ no: 9, name: 'x', weight: 1, scale: 'process' }];
+    expect(problemsOf(fw).map((p) => p.code)).toContain('group_shape');
+  });
+
+  it('round-trips: parse → serialise → parse is stable', () => {
+    const once = parseFramework(tinyFramework());
+    const twice = parseFramework(serializeFramework(once));
+    expect(twice).toEqual(once);
+    expect(JSON.stringify(serializeFramework(twice))).toBe(JSON.stringify(serializeFramework(once)));
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { computeIndex, formatIndex, parseFramework, planImprovement } from '../../../src/core';
+import { tinyFramework } from '../../helpers/frameworks';
+
+// tinyFramework: D1{A1: #1 w1.5, #2 w2.5}, D2{A2: #3 w3, A3: #4 w1, #5 w2}; total weight 10.
+const fw = parseFramework(tinyFramework());
+const all = (level: number) => ({ 1: level, 2: level, 3: level, 4: level, 5: level });
+
+describe('computeIndex', () => {
+  it('all level 1 → 1.00 Kurang; all level 5 → 5.00 Memuaskan', () => {
+    expect(computeIndex(fw, all(1))).toMatchObject({ index: 1, predicate: 'Kurang', complete: true });
+    expect(computeIndex(fw, all(5))).toMatchObject({ index: 5, predicate: 'Memuaskan', complete: true });
+  });
+
+  it('puts each band edge in the higher band and just below it in the lower band', () => {
+    // Flat instrument of 100 indicators of weight 1 lets us hit any index with two decimals.
+    const flat = parseFramework({
+      ...tinyFramework(),
+      groups: [{ id: 'A', name: 'A', weight: 100, indicators: Array.from({ length: 100 }, (_, i) => ({ no: i + 1, name: `I${i + 1}`, weight: 1, scale: 'process' })) }],
+    });
+    // index = 1 + (#indicators raised by one)/100 … build a vector for an exact index.
+    const vectorFor = (hundredths: number) => {
+      const levels: Record<number, number> = {};
+      let extra = hundredths - 100; // levels start at 1
+      for (let i = 1; i <= 100; i++) {
+        const add = Math.min(4, extra);
+        levels[i] = 1 + add;
+        extra -= add;
+      }
+      return levels;
+    };
+    const cases: [number, string][] = [
+      [100, 'Kurang'], [179, 'Kurang'], [180, 'Cukup'], [259, 'Cukup'], [260, 'Baik'],
+      [349, 'Baik'], [350, 'Sangat Baik'], [419, 'Sangat Baik'], [420, 'Memuaskan'], [500, 'Memuaskan'],
+    ];
+    for (const [h, predicate] of cases) {
+      const r = computeIndex(flat, vectorFor(h));
+      expect([h, r.predicate]).toEqual([h, predicate]);
+      expect(formatIndex(r.index, 'en')).toBe((h / 100).toFixed(2));
+    }
+  });
+
+  it('computes aspect and domain indices as weighted means (59/2020 formulas)', () => {
+    const r = computeIndex(fw, { 1: 2, 2: 4, 3: 3, 4: 5, 5: 2 });
+    const g = Object.fromEntries(r.groups.map((x) => [x.id, x.index]));
+    expect(g.A1).toBeCloseTo((2 * 1.5 + 4 * 2.5) / 4, 12); // 3.25
+    expect(g.A2).toBe(3);
+    expect(g.A3).toBeCloseTo((5 * 1 + 2 * 2) / 3, 12); // 3
+    // Domain index = Σ(aspect index × aspect weight) / domain weight.
+    expect(g.D2).toBeCloseTo((3 * 3 + 3 * 3) / 6, 12);
+    expect(r.index).toBeCloseTo((3.25 * 4 + 3 * 6) / 10, 12); // 3.1
+    expect(r.predicate).toBe('Baik');
+    expect(r.groups.map((x) => x.id)).toEqual(['D1', 'A1', 'D2', 'A2', 'A3']);
+  });
+
+  it('excludes not-applicable indicators and renormalises the remaining weights', () => {
+    const r = computeIndex(fw, { 1: 4, 2: 4, 3: 1, 4: 4, 5: 4 }, { notApplicable: [3] });
+    expect(r.index).toBe(4); // not (28 + 3) / 10 = 3.1
+    expect(r.predicate).toBe('Sangat Baik');
+    expect(r.renormalised).toBe(true);
+    expect(r.applicableCount).toBe(4);
+    const a2 = r.groups.find((g) => g.id === 'A2');
+    expect(a2).toMatchObject({ index: null, applicableWeight: 0 });
+    expect(r.groups.find((g) => g.id === 'D2')?.index).toBe(4);
+  });
+
+  it('reports a partial index over what is assessed, and says it is incomplete', () => {
+    const none = computeIndex(fw, {});
+    expect(none).toMatchObject({ index: null, predicate: null, complete: false, assessedCount: 0 });
+    const r = computeIndex(fw, { 1: 2, 2: 4, 3: null });
+    expect(r.index).toBeCloseTo((2 * 1.5 + 4 * 2.5) / 4, 12);
+    expect(r).toMatchObject({ complete: false, assessedCount: 2, applicableCount: 5 });
+    expect(r.groups.find((g) => g.id === 'D2')).toMatchObject({ index: null, complete: false });
+    expect(r.groups.find((g) => g.id === 'A1')).toMatchObject({ complete: true });
+  });
+
+  it('ignores values that are not levels 1..5', () => {
+    const r = computeIndex(fw, { 1: 0, 2: 6, 3: 2.5, 4: 3 } as Record<number, number>);
+    expect(r.assessedCount).toBe(1);
+    expect(r.index).toBe(3);
+  });
+});
+
+describe('formatIndex', () => {
+  it('truncates so the shown number never sits in a different band than the predicate', () => {
+    expect(formatIndex(2.596, 'en')).toBe('2.59');
+    expect(formatIndex(2.6)).toBe('2,60');
+    expect(formatIndex(null)).toBe('–');
+  });
+});
+
+describe('planImprovement', () => {
+  it('finds the fewest steps, then the fewest indicators', () => {
+    // All at 1 (index 1.0); to reach 2.0 we need +10 weight-levels: 3+3+3 = 9 < 10, so 4 steps;
+    // four steps on indicator 3 (weight 3) touch one indicator only.
+    const plan = planImprovement(fw, all(1), 2.0);
+    expect(plan.reachable).toBe(true);
+    expect(plan.steps).toEqual([
+      { no: 3, from: 1, to: 2 },
+      { no: 3, from: 2, to: 3 },
+      { no: 3, from: 3, to: 4 },
+      { no: 3, from: 4, to: 5 },
+    ]);
+    expect(plan.indicatorsTouched).toBe(1);
+    expect(plan.resultingIndex).toBeCloseTo(2.2, 12);
+  });
+
+  it('returns no steps when the target is already met, and unreachable when it cannot be', () => {
+    expect(planImprovement(fw, all(3), 3)).toMatchObject({ reachable: true, steps: [] });
+    const capped = planImprovement(fw, all(1), 4.9, { fixed: [3] });
+    expect(capped).toMatchObject({ reachable: false, steps: [] });
+    expect(capped.maxIndex).toBeCloseTo((3 + 7 * 5) / 10, 12);
+  });
+
+  it('never raises a not-applicable or fixed indicator and never goes above 5', () => {
+    const plan = planImprovement(fw, { 1: 1, 2: 5, 3: 1, 4: 1, 5: 1 }, 3.5, { notApplicable: [3], fixed: [5] });
+    expect(plan.reachable).toBe(true);
+    expect(plan.steps.every((s) => s.no !== 3 && s.no !== 5 && s.to <= 5)).toBe(true);
+  });
+
+  it('counts unassessed indicators as level 1 unless told otherwise', () => {
+    expect(planImprovement(fw, {}, 1.3).steps).toEqual([{ no: 3, from: 1, to: 2 }]);
+    expect(planImprovement(fw, {}, 1.3, { unassessedAs: 2 }).steps).toEqual([]);
+  });
+
+  it('with effort weights, minimises total effort instead of steps', () => {
+    // Indicator 3 (weight 3) is very hard; the planner should prefer the others.
+    const plan = planImprovement(fw, all(1), 1.3, { effort: { 3: 10 } });
+    expect(plan.steps.some((s) => s.no === 3)).toBe(false);
+    expect(plan.totalEffort).toBe(2); // e.g. #2 (2.5) + #4 (1) ≥ 3 … or #2 + #5
+  });
+});
