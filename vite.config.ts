@@ -13,7 +13,8 @@ export default defineConfig({
       manifest: {
         name: 'Telusur — Verifikasi SPBE',
         short_name: 'Telusur',
-        description: 'Aplikasi verifikasi lapangan evaluasi SPBE yang tetap bekerja tanpa internet.',
+        description:
+          'Aplikasi verifikasi lapangan evaluasi SPBE yang tetap bekerja tanpa internet.',
         lang: 'id',
         theme_color: '#0f4c5c',
         background_color: '#ffffff',
@@ -23,7 +24,12 @@ export default defineConfig({
         icons: [
           { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
-          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          {
+            src: '/icons/maskable-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
         ],
       },
       workbox: {

@@ -34,7 +34,9 @@ if (await tcpReachable(pgUrl)) {
 } else if (ci) {
   problems.push(`PostgreSQL is not reachable at ${pgUrl} (CI requires it)`);
 } else {
-  console.log(`notice: PostgreSQL suite skipped — install and start PostgreSQL (or set TELUSUR_PG_URL) to run it`);
+  console.log(
+    `notice: PostgreSQL suite skipped — install and start PostgreSQL (or set TELUSUR_PG_URL) to run it`,
+  );
 }
 
 if (existsSync(chromium)) {
@@ -43,7 +45,9 @@ if (existsSync(chromium)) {
 } else if (ci) {
   problems.push(`Chromium not found at ${chromium} (CI requires it)`);
 } else {
-  console.log(`notice: e2e suite skipped — install Chromium (apt-get install chromium) or set CHROMIUM_PATH to run it`);
+  console.log(
+    `notice: e2e suite skipped — install Chromium (apt-get install chromium) or set CHROMIUM_PATH to run it`,
+  );
 }
 
 if (problems.length) {
@@ -53,12 +57,22 @@ if (problems.length) {
 
 if (env.TELUSUR_E2E === '1') {
   // e2e runs against the production build (real service worker), so build first.
-  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit', env });
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+    env,
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
 mkdirSync('test-results', { recursive: true });
-const args = ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json', ...process.argv.slice(2)];
+const args = [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  '--outputFile.json=test-results/vitest.json',
+  ...process.argv.slice(2),
+];
 const run = spawnSync('npx', args, { stdio: 'inherit', env });
 
 try {

@@ -69,7 +69,9 @@ export const ENTITY_FIELDS = {
     width: z.number().int().min(0).nullable(),
     height: z.number().int().min(0).nullable(),
     capturedAt: z.number().int(),
-    location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).nullable(),
+    location: z
+      .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+      .nullable(),
     deleted: z.boolean(),
   },
   beritaAcara: {

@@ -141,22 +141,31 @@ function describePath(root: unknown, path: readonly PropertyKey[]): string {
   let node: unknown = root;
   for (let i = 0; i < path.length; i++) {
     const key = path[i];
-    const next = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key as string] : undefined;
+    const next =
+      node && typeof node === 'object'
+        ? (node as Record<PropertyKey, unknown>)[key as string]
+        : undefined;
     if (typeof key === 'number') {
       const container = String(path[i - 1] ?? '');
       const item = next as Record<string, unknown> | undefined;
       if (container === 'groups') {
         parts.pop();
-        parts.push(typeof item?.id === 'string' ? `kelompok "${item.id}"` : `kelompok ke-${key + 1}`);
+        parts.push(
+          typeof item?.id === 'string' ? `kelompok "${item.id}"` : `kelompok ke-${key + 1}`,
+        );
       } else if (container === 'indicators') {
         parts.pop();
-        parts.push(typeof item?.no === 'number' ? `indikator ${item.no}` : `indikator ke-${key + 1}`);
+        parts.push(
+          typeof item?.no === 'number' ? `indikator ${item.no}` : `indikator ke-${key + 1}`,
+        );
       } else if (container === 'levels') {
         parts.pop();
         parts.push(`level ${key + 1}`);
       } else if (container === 'predicates') {
         parts.pop();
-        parts.push(typeof item?.name === 'string' ? `predikat "${item.name}"` : `predikat ke-${key + 1}`);
+        parts.push(
+          typeof item?.name === 'string' ? `predikat "${item.name}"` : `predikat ke-${key + 1}`,
+        );
       } else {
         parts.push(`butir ke-${key + 1}`);
       }
@@ -182,7 +191,12 @@ function structuralProblem(root: unknown, issue: Issue): FrameworkProblem {
   switch (issue.code) {
     case 'invalid_type':
       if (valueAt(root, issue.path) === undefined)
-        return problem('missing_field', where, 'wajib diisi tetapi tidak ada', 'is required but missing');
+        return problem(
+          'missing_field',
+          where,
+          'wajib diisi tetapi tidak ada',
+          'is required but missing',
+        );
       return problem(
         'wrong_type',
         where,
@@ -191,11 +205,22 @@ function structuralProblem(root: unknown, issue: Issue): FrameworkProblem {
       );
     case 'too_small':
       if (issue.origin === 'array')
-        return problem('too_few', where, `minimal berisi ${issue.minimum} butir`, `needs at least ${issue.minimum} items`);
-      if (issue.origin === 'string') return problem('empty', where, 'tidak boleh kosong', 'must not be empty');
+        return problem(
+          'too_few',
+          where,
+          `minimal berisi ${issue.minimum} butir`,
+          `needs at least ${issue.minimum} items`,
+        );
+      if (issue.origin === 'string')
+        return problem('empty', where, 'tidak boleh kosong', 'must not be empty');
       return problem('too_small', where, 'harus lebih besar dari 0', 'must be greater than 0');
     case 'too_big':
-      return problem('too_big', where, `terlalu besar/panjang (maks. ${issue.maximum})`, `too large (max ${issue.maximum})`);
+      return problem(
+        'too_big',
+        where,
+        `terlalu besar/panjang (maks. ${issue.maximum})`,
+        `too large (max ${issue.maximum})`,
+      );
     case 'unrecognized_keys':
       return problem(
         'unknown_field',
@@ -217,20 +242,35 @@ function structuralProblem(root: unknown, issue: Issue): FrameworkProblem {
 
 function typeWordId(expected: string): string {
   return (
-    { number: 'angka', string: 'teks', array: 'daftar', object: 'objek', record: 'objek', int: 'bilangan bulat' }[
-      expected
-    ] ?? expected
+    {
+      number: 'angka',
+      string: 'teks',
+      array: 'daftar',
+      object: 'objek',
+      record: 'objek',
+      int: 'bilangan bulat',
+    }[expected] ?? expected
   );
 }
 function typeWordEn(expected: string): string {
   return (
-    { number: 'a number', string: 'text', array: 'a list', object: 'an object', record: 'an object', int: 'an integer' }[
-      expected
-    ] ?? expected
+    {
+      number: 'a number',
+      string: 'text',
+      array: 'a list',
+      object: 'an object',
+      record: 'an object',
+      int: 'an integer',
+    }[expected] ?? expected
   );
 }
 
-function problem(code: string, where: string, message: string, messageEn: string): FrameworkProblem {
+function problem(
+  code: string,
+  where: string,
+  message: string,
+  messageEn: string,
+): FrameworkProblem {
   return { code, where, message, messageEn };
 }
 
@@ -243,7 +283,14 @@ function semanticProblems(fw: Framework): FrameworkProblem[] {
   const out: FrameworkProblem[] = [];
   const scaleNames = Object.keys(fw.scales);
   if (scaleNames.length === 0) {
-    out.push(problem('no_scale', 'skala', 'minimal satu skala level harus didefinisikan', 'define at least one level scale'));
+    out.push(
+      problem(
+        'no_scale',
+        'skala',
+        'minimal satu skala level harus didefinisikan',
+        'define at least one level scale',
+      ),
+    );
   }
   for (const [name, labels] of Object.entries(fw.scales)) {
     if (labels.length !== LEVEL_COUNT) {
@@ -264,7 +311,14 @@ function semanticProblems(fw: Framework): FrameworkProblem[] {
     for (const g of groups) {
       const where = parentWhere ? `${parentWhere} › kelompok "${g.id}"` : `kelompok "${g.id}"`;
       if (seenGroup.has(g.id)) {
-        out.push(problem('duplicate_group', where, `kode kelompok "${g.id}" dipakai lebih dari sekali`, `group id "${g.id}" is used more than once`));
+        out.push(
+          problem(
+            'duplicate_group',
+            where,
+            `kode kelompok "${g.id}" dipakai lebih dari sekali`,
+            `group id "${g.id}" is used more than once`,
+          ),
+        );
       }
       seenGroup.add(g.id);
       const hasGroups = (g.groups?.length ?? 0) > 0;
@@ -351,18 +405,47 @@ function predicateProblems(bands: Predicate[]): FrameworkProblem[] {
   const where = (b: Predicate) => `predikat "${b.name}"`;
   const top = bands[0];
   if (top && top.min > MAX_LEVEL) {
-    out.push(problem('band_range', where(top), `batas bawah ${fmt(top.min)} melebihi indeks tertinggi ${MAX_LEVEL}`, `lower bound ${fmt(top.min)} is above the highest index ${MAX_LEVEL}`));
+    out.push(
+      problem(
+        'band_range',
+        where(top),
+        `batas bawah ${fmt(top.min)} melebihi indeks tertinggi ${MAX_LEVEL}`,
+        `lower bound ${fmt(top.min)} is above the highest index ${MAX_LEVEL}`,
+      ),
+    );
   }
   if (top?.max !== undefined && top.max < MAX_LEVEL) {
-    out.push(problem('band_gap', where(top), `ada celah: indeks di atas ${fmt(top.max)} sampai ${MAX_LEVEL} tidak punya predikat`, `gap: indices above ${fmt(top.max)} up to ${MAX_LEVEL} have no predicate`));
+    out.push(
+      problem(
+        'band_gap',
+        where(top),
+        `ada celah: indeks di atas ${fmt(top.max)} sampai ${MAX_LEVEL} tidak punya predikat`,
+        `gap: indices above ${fmt(top.max)} up to ${MAX_LEVEL} have no predicate`,
+      ),
+    );
   }
   const names = new Set<string>();
   for (let i = 0; i < bands.length; i++) {
     const b = bands[i] as Predicate;
-    if (names.has(b.name)) out.push(problem('band_duplicate', where(b), 'nama predikat dipakai lebih dari sekali', 'predicate name is used more than once'));
+    if (names.has(b.name))
+      out.push(
+        problem(
+          'band_duplicate',
+          where(b),
+          'nama predikat dipakai lebih dari sekali',
+          'predicate name is used more than once',
+        ),
+      );
     names.add(b.name);
     if (b.max !== undefined && b.max <= b.min) {
-      out.push(problem('band_range', where(b), `batas atas ${fmt(b.max)} harus lebih besar dari batas bawah ${fmt(b.min)}`, `upper bound ${fmt(b.max)} must exceed lower bound ${fmt(b.min)}`));
+      out.push(
+        problem(
+          'band_range',
+          where(b),
+          `batas atas ${fmt(b.max)} harus lebih besar dari batas bawah ${fmt(b.min)}`,
+          `upper bound ${fmt(b.max)} must exceed lower bound ${fmt(b.min)}`,
+        ),
+      );
     }
     const above = bands[i - 1];
     if (!above) continue;
@@ -481,7 +564,12 @@ export function compileFramework(fw: Framework): CompiledFramework {
       groups.push(entry);
       const nos: number[] = [];
       for (const ind of g.indicators ?? []) {
-        indicators.push({ spec: ind, no: ind.no, units: Math.round(ind.weight * scale), path: here });
+        indicators.push({
+          spec: ind,
+          no: ind.no,
+          units: Math.round(ind.weight * scale),
+          path: here,
+        });
         nos.push(ind.no);
       }
       nos.push(...walk(g.groups ?? [], here, g.id));

@@ -5,7 +5,10 @@
  * @example
  *   const id = uuidv7(); // '0190a6f2-5c3e-7b1a-8f00-…'
  */
-export function uuidv7(now: number = Date.now(), random: (bytes: Uint8Array) => void = fillRandom): string {
+export function uuidv7(
+  now: number = Date.now(),
+  random: (bytes: Uint8Array) => void = fillRandom,
+): string {
   const bytes = new Uint8Array(16);
   random(bytes);
   const ms = Math.max(0, Math.floor(now));
@@ -31,5 +34,7 @@ export function isUuid(value: unknown): value is string {
 
 function fillRandom(bytes: Uint8Array): void {
   // Web Crypto exists in browsers, workers and Node ≥ 19 as a global.
-  (globalThis as unknown as { crypto: { getRandomValues(b: Uint8Array): Uint8Array } }).crypto.getRandomValues(bytes);
+  (
+    globalThis as unknown as { crypto: { getRandomValues(b: Uint8Array): Uint8Array } }
+  ).crypto.getRandomValues(bytes);
 }

@@ -25,16 +25,31 @@ export const MutationSchema = z
   })
   .superRefine((m, ctx) => {
     const fields = Object.keys(m.changes);
-    if (fields.length === 0) ctx.addIssue({ code: 'custom', message: 'mutation without changes', path: ['changes'] });
+    if (fields.length === 0)
+      ctx.addIssue({ code: 'custom', message: 'mutation without changes', path: ['changes'] });
     for (const f of fields) {
       const schema = fieldSchema(m.entity, f);
       if (!schema) {
-        ctx.addIssue({ code: 'custom', message: `unknown field ${m.entity}.${f}`, path: ['changes', f] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown field ${m.entity}.${f}`,
+          path: ['changes', f],
+        });
         continue;
       }
       const r = schema.safeParse(m.changes[f]);
-      if (!r.success) ctx.addIssue({ code: 'custom', message: `invalid value for ${m.entity}.${f}`, path: ['changes', f] });
-      if (!(f in m.baseVersions)) ctx.addIssue({ code: 'custom', message: `missing base version for ${f}`, path: ['baseVersions', f] });
+      if (!r.success)
+        ctx.addIssue({
+          code: 'custom',
+          message: `invalid value for ${m.entity}.${f}`,
+          path: ['changes', f],
+        });
+      if (!(f in m.baseVersions))
+        ctx.addIssue({
+          code: 'custom',
+          message: `missing base version for ${f}`,
+          path: ['baseVersions', f],
+        });
     }
   });
 export type Mutation = z.infer<typeof MutationSchema>;

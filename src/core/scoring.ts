@@ -50,7 +50,11 @@ interface Ratio {
  *   const r = computeIndex(spbe2020, { 1: 3, 2: 2 }, { notApplicable: [46, 47] });
  *   r.index; r.predicate; r.groups.find((g) => g.id === 'D1')?.index;
  */
-export function computeIndex(fw: Framework, levels: LevelMap, options: ScoreOptions = {}): IndexResult {
+export function computeIndex(
+  fw: Framework,
+  levels: LevelMap,
+  options: ScoreOptions = {},
+): IndexResult {
   const c = compileFramework(fw);
   const na = new Set(options.notApplicable ?? []);
   // Per indicator: counted units and level×units (0 when unassessed or not applicable).
@@ -63,7 +67,12 @@ export function computeIndex(fw: Framework, levels: LevelMap, options: ScoreOpti
     const assessed = applicable && level !== null;
     if (applicable) applicableCount++;
     if (assessed) assessedCount++;
-    sums.set(ind.no, { w: assessed ? ind.units : 0, wl: assessed ? ind.units * (level ?? 0) : 0, applicable, assessed });
+    sums.set(ind.no, {
+      w: assessed ? ind.units : 0,
+      wl: assessed ? ind.units * (level ?? 0) : 0,
+      applicable,
+      assessed,
+    });
   }
   const groups: GroupScore[] = c.groups.map((g) => {
     let w = 0;
@@ -138,7 +147,9 @@ export function formatIndex(index: number | null, locale: 'id' | 'en' = 'id'): s
 }
 
 function validLevel(v: number | null | undefined): number | null {
-  return typeof v === 'number' && Number.isInteger(v) && v >= MIN_LEVEL && v <= MAX_LEVEL ? v : null;
+  return typeof v === 'number' && Number.isInteger(v) && v >= MIN_LEVEL && v <= MAX_LEVEL
+    ? v
+    : null;
 }
 
 function decimalsOf(v: number): number {
@@ -199,7 +210,12 @@ const MAX_DP_CELLS = 50_000_000;
  *   const plan = planImprovement(spbe2020, verifiedLevels, 3.0);
  *   plan.steps; // [{ no: 42, from: 2, to: 3 }, …]
  */
-export function planImprovement(fw: Framework, levels: LevelMap, target: number, options: PlanOptions = {}): Plan {
+export function planImprovement(
+  fw: Framework,
+  levels: LevelMap,
+  target: number,
+  options: PlanOptions = {},
+): Plan {
   const c = compileFramework(fw);
   const na = new Set(options.notApplicable ?? []);
   const fixed = new Set(options.fixed ?? []);
@@ -209,8 +225,15 @@ export function planImprovement(fw: Framework, levels: LevelMap, target: number,
     .map((i) => {
       const level = validLevel(levels[i.no]) ?? unassessed;
       const effort = options.effort?.[i.no] ?? 1;
-      if (!(effort > 0) || !Number.isFinite(effort)) throw new RangeError(`effort for indicator ${i.no} must be > 0`);
-      return { no: i.no, units: i.units, level, capacity: fixed.has(i.no) ? 0 : MAX_LEVEL - level, effort };
+      if (!(effort > 0) || !Number.isFinite(effort))
+        throw new RangeError(`effort for indicator ${i.no} must be > 0`);
+      return {
+        no: i.no,
+        units: i.units,
+        level,
+        capacity: fixed.has(i.no) ? 0 : MAX_LEVEL - level,
+        effort,
+      };
     });
   const W = items.reduce((a, i) => a + i.units, 0);
   const S = items.reduce((a, i) => a + i.units * i.level, 0);
@@ -237,7 +260,8 @@ export function planImprovement(fw: Framework, levels: LevelMap, target: number,
 
   const active = items.filter((i) => i.capacity > 0);
   const n = needed + 1;
-  if (active.length * n > MAX_DP_CELLS) throw new RangeError('instrument weights too fine-grained to plan exactly');
+  if (active.length * n > MAX_DP_CELLS)
+    throw new RangeError('instrument weights too fine-grained to plan exactly');
   // dp over gain (in units of g, capped at `needed`) of the lexicographically least
   // (effort, steps, touched). Lexicographic order is compatible with addition, so the DP is exact.
   let cost = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
@@ -292,7 +316,8 @@ export function planImprovement(fw: Framework, levels: LevelMap, target: number,
   let effortSum = 0;
   for (const it of ordered) {
     const s = raise.get(it.no) ?? 0;
-    for (let k = 0; k < s; k++) planSteps.push({ no: it.no, from: it.level + k, to: it.level + k + 1 });
+    for (let k = 0; k < s; k++)
+      planSteps.push({ no: it.no, from: it.level + k, to: it.level + k + 1 });
     gained += s * it.units;
     effortSum += s * it.effort;
   }

@@ -38,7 +38,10 @@ export function tinyFramework(): Framework {
 }
 
 /** A 2-level instrument (aspects → indicators) built from a list of indicator weights per aspect. */
-export function flatFramework(aspects: number[][], predicates = tinyFramework().predicates): Framework {
+export function flatFramework(
+  aspects: number[][],
+  predicates = tinyFramework().predicates,
+): Framework {
   let no = 0;
   const groups: GroupSpec[] = aspects.map((weights, a) => ({
     id: `A${a + 1}`,
@@ -46,7 +49,15 @@ export function flatFramework(aspects: number[][], predicates = tinyFramework().
     weight: Number(weights.reduce((s, w) => s + w, 0).toFixed(6)),
     indicators: weights.map((w) => ind(++no, w)),
   }));
-  return { id: 'flat', version: '1', name: 'Datar', basis: 'Uji', scales: { process: ['1', '2', '3', '4', '5'] }, predicates, groups };
+  return {
+    id: 'flat',
+    version: '1',
+    name: 'Datar',
+    basis: 'Uji',
+    scales: { process: ['1', '2', '3', '4', '5'] },
+    predicates,
+    groups,
+  };
 }
 
 export function ind(no: number, weight: number) {

@@ -26,7 +26,9 @@ describe('parseFramework', () => {
     expect(problems).toContainEqual(
       expect.objectContaining({ code: 'weight_sum', where: 'kelompok "D1" › kelompok "A1"' }),
     );
-    expect(problems[0]?.message).toMatch(/bobot kelompok 4 tidak sama dengan jumlah bobot indikatornya \(3\.9\)/);
+    expect(problems[0]?.message).toMatch(
+      /bobot kelompok 4 tidak sama dengan jumlah bobot indikatornya \(3\.9\)/,
+    );
   });
 
   it('treats 0.1 + 0.2 style float sums as equal (weights within 1e-9)', () => {
@@ -46,7 +48,10 @@ describe('parseFramework', () => {
     const ind = fw.groups[1]?.groups?.[1]?.indicators?.[0];
     if (ind) ind.no = 2;
     expect(problemsOf(fw)).toContainEqual(
-      expect.objectContaining({ code: 'duplicate_indicator', message: expect.stringContaining('nomor indikator 2 sudah dipakai') }),
+      expect.objectContaining({
+        code: 'duplicate_indicator',
+        message: expect.stringContaining('nomor indikator 2 sudah dipakai'),
+      }),
     );
   });
 
@@ -58,12 +63,17 @@ describe('parseFramework', () => {
     const gapBottom = tinyFramework();
     gapBottom.predicates[4] = { name: 'Kurang', min: 1.2 };
     expect(problemsOf(gapBottom)).toContainEqual(
-      expect.objectContaining({ code: 'band_gap', message: expect.stringContaining('dari 1 sampai di bawah 1.2') }),
+      expect.objectContaining({
+        code: 'band_gap',
+        message: expect.stringContaining('dari 1 sampai di bawah 1.2'),
+      }),
     );
 
     const gapMax = tinyFramework();
     gapMax.predicates[3] = { name: 'Cukup', min: 1.8, max: 2.5 };
-    expect(problemsOf(gapMax)).toContainEqual(expect.objectContaining({ code: 'band_gap', where: 'predikat "Cukup"' }));
+    expect(problemsOf(gapMax)).toContainEqual(
+      expect.objectContaining({ code: 'band_gap', where: 'predikat "Cukup"' }),
+    );
 
     const overlapMax = tinyFramework();
     overlapMax.predicates[3] = { name: 'Cukup', min: 1.8, max: 2.7 };
@@ -73,9 +83,16 @@ describe('parseFramework', () => {
   it('refuses a level list that is not five long', () => {
     const fw = tinyFramework();
     const ind = fw.groups[0]?.groups?.[0]?.indicators?.[0];
-    if (ind) ind.levels = [{ criteria: 'a', evidence: [] }, { criteria: 'b', evidence: [] }];
+    if (ind)
+      ind.levels = [
+        { criteria: 'a', evidence: [] },
+        { criteria: 'b', evidence: [] },
+      ];
     expect(problemsOf(fw)).toContainEqual(
-      expect.objectContaining({ code: 'level_count', where: 'kelompok "D1" › kelompok "A1" › indikator 1' }),
+      expect.objectContaining({
+        code: 'level_count',
+        where: 'kelompok "D1" › kelompok "A1" › indikator 1',
+      }),
     );
   });
 
@@ -95,19 +112,36 @@ describe('parseFramework', () => {
     if (ind) ind.scale = 'x';
     fw.predicates[4] = { name: 'Kurang', min: 1.5 };
     if (fw.groups[1]) fw.groups[1].weight = 7;
-    expect(problemsOf(fw).map((p) => p.code).sort()).toEqual(['band_gap', 'unknown_scale', 'weight_sum']);
+    expect(
+      problemsOf(fw)
+        .map((p) => p.code)
+        .sort(),
+    ).toEqual(['band_gap', 'unknown_scale', 'weight_sum']);
   });
 
   it('names structural problems in coordinator words with the place they occur', () => {
-    const fw = tinyFramework() as unknown as { groups: { groups: { indicators: Record<string, unknown>[] }[] }[] };
+    const fw = tinyFramework() as unknown as {
+      groups: { groups: { indicators: Record<string, unknown>[] }[] }[];
+    };
     const target = fw.groups[1]?.groups[0]?.indicators[0];
     if (target) target.weight = 'tiga';
     const problems = problemsOf(fw);
     expect(problems).toEqual([
-      expect.objectContaining({ where: 'kelompok "D2" › kelompok "A2" › indikator 3 › bobot', message: 'harus berupa angka' }),
+      expect.objectContaining({
+        where: 'kelompok "D2" › kelompok "A2" › indikator 3 › bobot',
+        message: 'harus berupa angka',
+      }),
     ]);
     expect(problemsOf({}).map((p) => p.where)).toEqual(
-      expect.arrayContaining(['kode', 'versi', 'nama', 'dasar hukum', 'skala', 'predikat', 'kelompok']),
+      expect.arrayContaining([
+        'kode',
+        'versi',
+        'nama',
+        'dasar hukum',
+        'skala',
+        'predikat',
+        'kelompok',
+      ]),
     );
     expect(problemsOf('not json object')[0]?.where).toBe('berkas instrumen');
   });
@@ -123,6 +157,8 @@ describe('parseFramework', () => {
     const once = parseFramework(tinyFramework());
     const twice = parseFramework(serializeFramework(once));
     expect(twice).toEqual(once);
-    expect(JSON.stringify(serializeFramework(twice))).toBe(JSON.stringify(serializeFramework(once)));
+    expect(JSON.stringify(serializeFramework(twice))).toBe(
+      JSON.stringify(serializeFramework(once)),
+    );
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compareHlc, decodeHlc, encodeHlc, isUuid, receiveHlc, tickHlc, uuidv7 } from '../../../src/core';
+import {
+  compareHlc,
+  decodeHlc,
+  encodeHlc,
+  isUuid,
+  receiveHlc,
+  tickHlc,
+  uuidv7,
+} from '../../../src/core';
 
 describe('uuidv7', () => {
   it('makes valid, unique, time-ordered ids', () => {

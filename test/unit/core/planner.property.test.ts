@@ -1,10 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Framework, parseFramework, planImprovement, serializeFramework } from '../../../src/core';
+import {
+  type Framework,
+  parseFramework,
+  planImprovement,
+  serializeFramework,
+} from '../../../src/core';
 import { flatFramework } from '../../helpers/frameworks';
 
 /** Exhaustive search in integer hundredths, independent of the planner's DP. */
-function bruteForce(weights: number[], levels: number[], na: Set<number>, target: number, effort: number[]) {
+function bruteForce(
+  weights: number[],
+  levels: number[],
+  na: Set<number>,
+  target: number,
+  effort: number[],
+) {
   const idx = weights.map((_, i) => i).filter((i) => !na.has(i + 1));
   const w = idx.map((i) => Math.round((weights[i] as number) * 100));
   const W = w.reduce((a, b) => a + b, 0);
@@ -20,7 +31,12 @@ function bruteForce(weights: number[], levels: number[], na: Set<number>, target
       const steps = s.reduce((a, x) => a + x, 0);
       const touched = s.filter((x) => x > 0).length;
       const cand: [number, number, number] = [cost, steps, touched];
-      if (!best || cand[0] < best[0] || (cand[0] === best[0] && (cand[1] < best[1] || (cand[1] === best[1] && cand[2] < best[2])))) best = cand;
+      if (
+        !best ||
+        cand[0] < best[0] ||
+        (cand[0] === best[0] && (cand[1] < best[1] || (cand[1] === best[1] && cand[2] < best[2])))
+      )
+        best = cand;
       return;
     }
     for (let x = 0; x <= 5 - (base[k] as number); x++) {
@@ -34,7 +50,13 @@ function bruteForce(weights: number[], levels: number[], na: Set<number>, target
 }
 
 const instrument = fc.record({
-  aspects: fc.array(fc.array(fc.integer({ min: 1, max: 500 }).map((h) => h / 100), { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 2 }),
+  aspects: fc.array(
+    fc.array(
+      fc.integer({ min: 1, max: 500 }).map((h) => h / 100),
+      { minLength: 1, maxLength: 2 },
+    ),
+    { minLength: 1, maxLength: 2 },
+  ),
   seed: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 4, maxLength: 4 }),
   efforts: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 4, maxLength: 4 }),
   naMask: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
@@ -52,8 +74,13 @@ describe('planner matches brute force on small random instruments', () => {
         const na = new Set(weights.map((_, i) => i + 1).filter((no) => naMask[no - 1] && no > 1));
         const effort = weights.map((_, i) => (useEffort ? (efforts[i] as number) : 1));
         const levelMap = Object.fromEntries(levels.map((l, i) => [i + 1, l]));
-        const effortMap = useEffort ? Object.fromEntries(effort.map((e, i) => [i + 1, e])) : undefined;
-        const plan = planImprovement(fw, levelMap, target, { notApplicable: [...na], ...(effortMap ? { effort: effortMap } : {}) });
+        const effortMap = useEffort
+          ? Object.fromEntries(effort.map((e, i) => [i + 1, e]))
+          : undefined;
+        const plan = planImprovement(fw, levelMap, target, {
+          notApplicable: [...na],
+          ...(effortMap ? { effort: effortMap } : {}),
+        });
         const best = bruteForce(weights, levels, na, target, effort);
         expect(plan.reachable).toBe(best !== null);
         if (!best) return;
@@ -68,7 +95,10 @@ describe('planner matches brute force on small random instruments', () => {
           after[s.no] = s.to;
         }
         const W = weights.reduce((a, w, i) => (na.has(i + 1) ? a : a + Math.round(w * 100)), 0);
-        const S = weights.reduce((a, w, i) => (na.has(i + 1) ? a : a + Math.round(w * 100) * (after[i + 1] as number)), 0);
+        const S = weights.reduce(
+          (a, w, i) => (na.has(i + 1) ? a : a + Math.round(w * 100) * (after[i + 1] as number)),
+          0,
+        );
         expect(S * 100).toBeGreaterThanOrEqual(Math.round(target * 100) * W);
       }),
       { numRuns: 400 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeIndex, formatIndex, parseFramework, planImprovement } from '../../../src/core';
-import { tinyFramework } from '../../helpers/frameworks';
+import { flatFramework, tinyFramework } from '../../helpers/frameworks';
 
 // tinyFramework: D1{A1: #1 w1.5, #2 w2.5}, D2{A2: #3 w3, A3: #4 w1, #5 w2}; total weight 10.
 const fw = parseFramework(tinyFramework());
@@ -8,15 +8,47 @@ const all = (level: number) => ({ 1: level, 2: level, 3: level, 4: level, 5: lev
 
 describe('computeIndex', () => {
   it('all level 1 → 1.00 Kurang; all level 5 → 5.00 Memuaskan', () => {
-    expect(computeIndex(fw, all(1))).toMatchObject({ index: 1, predicate: 'Kurang', complete: true });
-    expect(computeIndex(fw, all(5))).toMatchObject({ index: 5, predicate: 'Memuaskan', complete: true });
+    expect(computeIndex(fw, all(1))).toMatchObject({
+      index: 1,
+      predicate: 'Kurang',
+      complete: true,
+    });
+    expect(computeIndex(fw, all(5))).toMatchObject({
+      index: 5,
+      predicate: 'Memuaskan',
+      complete: true,
+    });
+  });
+
+  it('is exact at band edges where a naive float sum falls just below (2.6 is Baik)', () => {
+    const weights = [0.1, 0.2, 0.7];
+    const levels = { 1: 1, 2: 2, 3: 3 };
+    // The trap: 0.1×1 + 0.2×2 + 0.7×3 in floats is 2.5999999999999996.
+    const naive =
+      weights.reduce((s, w, i) => s + w * (i + 1), 0) / weights.reduce((s, w) => s + w, 0);
+    expect(naive).toBeLessThan(2.6);
+    const r = computeIndex(parseFramework(flatFramework([weights])), levels);
+    expect(r.predicate).toBe('Baik');
+    expect(formatIndex(r.index)).toBe('2,60');
   });
 
   it('puts each band edge in the higher band and just below it in the lower band', () => {
     // Flat instrument of 100 indicators of weight 1 lets us hit any index with two decimals.
     const flat = parseFramework({
       ...tinyFramework(),
-      groups: [{ id: 'A', name: 'A', weight: 100, indicators: Array.from({ length: 100 }, (_, i) => ({ no: i + 1, name: `I${i + 1}`, weight: 1, scale: 'process' })) }],
+      groups: [
+        {
+          id: 'A',
+          name: 'A',
+          weight: 100,
+          indicators: Array.from({ length: 100 }, (_, i) => ({
+            no: i + 1,
+            name: `I${i + 1}`,
+            weight: 1,
+            scale: 'process',
+          })),
+        },
+      ],
     });
     // index = 1 + (#indicators raised by one)/100 … build a vector for an exact index.
     const vectorFor = (hundredths: number) => {
@@ -30,8 +62,16 @@ describe('computeIndex', () => {
       return levels;
     };
     const cases: [number, string][] = [
-      [100, 'Kurang'], [179, 'Kurang'], [180, 'Cukup'], [259, 'Cukup'], [260, 'Baik'],
-      [349, 'Baik'], [350, 'Sangat Baik'], [419, 'Sangat Baik'], [420, 'Memuaskan'], [500, 'Memuaskan'],
+      [100, 'Kurang'],
+      [179, 'Kurang'],
+      [180, 'Cukup'],
+      [259, 'Cukup'],
+      [260, 'Baik'],
+      [349, 'Baik'],
+      [350, 'Sangat Baik'],
+      [419, 'Sangat Baik'],
+      [420, 'Memuaskan'],
+      [500, 'Memuaskan'],
     ];
     for (const [h, predicate] of cases) {
       const r = computeIndex(flat, vectorFor(h));
@@ -113,7 +153,10 @@ describe('planImprovement', () => {
   });
 
   it('never raises a not-applicable or fixed indicator and never goes above 5', () => {
-    const plan = planImprovement(fw, { 1: 1, 2: 5, 3: 1, 4: 1, 5: 1 }, 3.5, { notApplicable: [3], fixed: [5] });
+    const plan = planImprovement(fw, { 1: 1, 2: 5, 3: 1, 4: 1, 5: 1 }, 3.5, {
+      notApplicable: [3],
+      fixed: [5],
+    });
     expect(plan.reachable).toBe(true);
     expect(plan.steps.every((s) => s.no !== 3 && s.no !== 5 && s.to <= 5)).toBe(true);
   });

@@ -1,0 +1,31 @@
+import { create } from 'zustand';
+
+/** App-wide UI state that several screens read: connectivity, edits in flight, update. */
+export interface UiState {
+  online: boolean;
+  /** Fields being edited whose latest keystrokes are not yet committed. */
+  dirty: number;
+  syncing: boolean;
+  updateReady: boolean;
+  message: { kind: 'info' | 'error'; text: string } | null;
+  setOnline(v: boolean): void;
+  addDirty(delta: number): void;
+  setSyncing(v: boolean): void;
+  setUpdateReady(v: boolean): void;
+  say(kind: 'info' | 'error', text: string): void;
+  clearMessage(): void;
+}
+
+export const useUi = create<UiState>((set) => ({
+  online: typeof navigator === 'undefined' ? true : navigator.onLine,
+  dirty: 0,
+  syncing: false,
+  updateReady: false,
+  message: null,
+  setOnline: (online) => set({ online }),
+  addDirty: (delta) => set((s) => ({ dirty: Math.max(0, s.dirty + delta) })),
+  setSyncing: (syncing) => set({ syncing }),
+  setUpdateReady: (updateReady) => set({ updateReady }),
+  say: (kind, text) => set({ message: { kind, text } }),
+  clearMessage: () => set({ message: null }),
+}));

@@ -1,0 +1,38 @@
+import { spbe2020 } from '../core';
+
+/**
+ * Mode latihan: a fictional unit that works with no server and no account. It lives in its
+ * own IndexedDB database ("telusur-latihan"), so resetting it or practising in it can never
+ * touch real, unsent verification data.
+ */
+export const TRAINING_DB = 'telusur-latihan';
+export const TRAINING_ASSESSMENT_ID = 'latihan-2026-sukamaju';
+export const TRAINING_PERIOD = {
+  id: 'latihan-2026',
+  name: 'Latihan Evaluasi SPBE',
+  year: 2026,
+  frameworkId: spbe2020.id,
+  targetIndex: 3,
+  status: 'active' as const,
+};
+export const TRAINING_UNIT = {
+  id: 'latihan-unit-sukamaju',
+  name: 'Kelurahan Sukamaju (fiktif)',
+  kind: 'kelurahan' as const,
+  parentName: 'Kecamatan Contoh',
+  code: 'LATIHAN-01',
+};
+
+/** Self-assessed levels of the fictional unit: policies weak, services stronger (a typical picture). */
+export function trainingSelfLevels(): Record<number, { level: number; justification: string }> {
+  const out: Record<number, { level: number; justification: string }> = {};
+  for (let no = 1; no <= 47; no++) {
+    const level =
+      no <= 10 ? 1 + (no % 3) : no <= 31 ? 1 + (no % 2) + (no % 5 === 0 ? 1 : 0) : 2 + (no % 3);
+    out[no] = {
+      level,
+      justification: `Contoh penjelasan unit untuk indikator ${no}: dokumen pendukung disiapkan oleh sekretariat kelurahan (data fiktif untuk latihan).`,
+    };
+  }
+  return out;
+}

@@ -1,0 +1,158 @@
+/**
+ * Table interfaces of the server database, as Kysely sees them through CamelCasePlugin
+ * (columns are snake_case in SQL, camelCase here). Conventions, same on SQLite and
+ * PostgreSQL: ids are text, times are epoch milliseconds (bigint), flags are 0/1 integers,
+ * JSON documents are text. Only repositories import this file.
+ */
+
+export type Role = 'coordinator' | 'viewer' | 'verifier';
+export type UnitKind = 'pemda' | 'opd' | 'kecamatan' | 'kelurahan';
+export type PeriodStatus = 'draft' | 'active' | 'closed';
+
+export interface AccountsTable {
+  id: string;
+  /** Lower-cased; unique. */
+  email: string;
+  name: string;
+  role: Role;
+  /** `scrypt$N$r$p$salt$hash`; null for verifiers who only use enrolled tablets. */
+  passwordHash: string | null;
+  active: number;
+  demo: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SessionsTable {
+  /** sha256 (hex) of the bearer token; the token itself is never stored. */
+  tokenHash: string;
+  accountId: string;
+  createdAt: number;
+  expiresAt: number;
+  lastSeenAt: number;
+}
+
+export interface LoginFailuresTable {
+  id: string;
+  /** sha256 of `scope|subject|ip`, so the table holds no e-mail addresses. */
+  key: string;
+  at: number;
+}
+
+export interface EnrolmentsTable {
+  id: string;
+  verifierId: string;
+  codeHash: string;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  deviceId: string | null;
+}
+
+export interface DevicesTable {
+  id: string;
+  verifierId: string;
+  label: string;
+  tokenHash: string;
+  createdAt: number;
+  lastSeenAt: number | null;
+  revokedAt: number | null;
+  revokedBy: string | null;
+}
+
+export interface FrameworksTable {
+  id: string;
+  version: string;
+  name: string;
+  /** The instrument document (core `serializeFramework`). */
+  json: string;
+  builtIn: number;
+  createdAt: number;
+  createdBy: string | null;
+}
+
+export interface PeriodsTable {
+  id: string;
+  name: string;
+  year: number;
+  frameworkId: string;
+  targetIndex: number;
+  status: PeriodStatus;
+  demo: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface UnitsTable {
+  id: string;
+  parentId: string | null;
+  kind: UnitKind;
+  name: string;
+  code: string;
+  demo: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SelfAssessmentsTable {
+  periodId: string;
+  unitId: string;
+  indicatorNo: number;
+  level: number;
+  justification: string;
+  updatedAt: number;
+  updatedBy: string | null;
+}
+
+export interface AssessmentsTable {
+  id: string;
+  periodId: string;
+  unitId: string;
+  frameworkId: string;
+  status: string;
+  submittedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AssignmentsTable {
+  id: string;
+  periodId: string;
+  unitId: string;
+  verifierId: string;
+  assessmentId: string;
+  createdAt: number;
+  createdBy: string | null;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  loginFailures: LoginFailuresTable;
+  enrolments: EnrolmentsTable;
+  devices: DevicesTable;
+  frameworks: FrameworksTable;
+  periods: PeriodsTable;
+  units: UnitsTable;
+  selfAssessments: SelfAssessmentsTable;
+  assessments: AssessmentsTable;
+  assignments: AssignmentsTable;
+}
+
+/** Every table, children before parents (the order a full wipe must delete in). */
+export const TABLES_CHILD_FIRST = [
+  'assignments',
+  'assessments',
+  'selfAssessments',
+  'periods',
+  'frameworks',
+  'units',
+  'enrolments',
+  'devices',
+  'sessions',
+  'loginFailures',
+  'accounts',
+] as const satisfies readonly (keyof Database)[];
+
+export type Dialect = 'sqlite' | 'postgres';

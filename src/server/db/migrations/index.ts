@@ -1,0 +1,16 @@
+import type { Migration } from 'kysely';
+import * as m0300 from './2026_11_28_0300_accounts_and_devices';
+import * as m0310 from './2026_11_28_0310_instruments_units_periods';
+import * as m0320 from './2026_11_28_0320_assessments_assignments';
+
+/**
+ * Every migration, by name. Imported statically (no directory scan) so the list is the
+ * same under tsx, a bundler or a compiled build. Append new entries; names are
+ * `YYYY_MM_DD_HHMM_slug` and must sort after every released one (Kysely's Migrator
+ * refuses out-of-order additions).
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '2026_11_28_0300_accounts_and_devices': m0300,
+  '2026_11_28_0310_instruments_units_periods': m0310,
+  '2026_11_28_0320_assessments_assignments': m0320,
+};

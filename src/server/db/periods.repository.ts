@@ -1,0 +1,84 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Period, PeriodStatus } from '../domain';
+import type { Database, PeriodsTable } from './database';
+
+function toPeriod(r: Selectable<PeriodsTable>): Period {
+  return {
+    id: r.id,
+    name: r.name,
+    year: r.year,
+    frameworkId: r.frameworkId,
+    targetIndex: Number(r.targetIndex),
+    status: r.status,
+    demo: r.demo === 1,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+export interface PeriodPatch {
+  name?: string | undefined;
+  year?: number | undefined;
+  frameworkId?: string | undefined;
+  targetIndex?: number | undefined;
+  status?: PeriodStatus | undefined;
+}
+
+export class PeriodsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(): Promise<Period[]> {
+    const rows = await this.db.selectFrom('periods').selectAll().orderBy('year', 'desc').orderBy('name').orderBy('id').execute();
+    return rows.map(toPeriod);
+  }
+
+  async findById(id: string): Promise<Period | null> {
+    const r = await this.db.selectFrom('periods').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toPeriod(r) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<Period[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('periods').selectAll().where('id', 'in', [...ids]).orderBy('year', 'desc').orderBy('id').execute();
+    return rows.map(toPeriod);
+  }
+
+  async insert(p: Omit<Period, 'createdAt' | 'updatedAt'> & { now: number }): Promise<Period> {
+    const row = {
+      id: p.id,
+      name: p.name,
+      year: p.year,
+      frameworkId: p.frameworkId,
+      targetIndex: p.targetIndex,
+      status: p.status,
+      demo: p.demo ? 1 : 0,
+      createdAt: p.now,
+      updatedAt: p.now,
+    };
+    await this.db.insertInto('periods').values(row).execute();
+    return toPeriod(row);
+  }
+
+  async update(id: string, patch: PeriodPatch, now: number): Promise<void> {
+    const set: Partial<PeriodsTable> = { updatedAt: now };
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.year !== undefined) set.year = patch.year;
+    if (patch.frameworkId !== undefined) set.frameworkId = patch.frameworkId;
+    if (patch.targetIndex !== undefined) set.targetIndex = patch.targetIndex;
+    if (patch.status !== undefined) set.status = patch.status;
+    await this.db.updateTable('periods').set(set).where('id', '=', id).execute();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('periods').where('id', '=', id).execute();
+  }
+
+  async countUsingFramework(frameworkId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('periods')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('frameworkId', '=', frameworkId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import { AccountsRepository } from './accounts.repository';
+import { AssignmentsRepository } from './assignments.repository';
+import type { Database } from './database';
+import { DevicesRepository } from './devices.repository';
+import { FrameworksRepository } from './frameworks.repository';
+import { LoginFailuresRepository } from './login-failures.repository';
+import { MaintenanceRepository } from './maintenance.repository';
+import { PeriodsRepository } from './periods.repository';
+import { SelfAssessmentsRepository } from './self-assessments.repository';
+import { SessionsRepository } from './sessions.repository';
+import { UnitsRepository } from './units.repository';
+
+export interface Repositories {
+  accounts: AccountsRepository;
+  sessions: SessionsRepository;
+  loginFailures: LoginFailuresRepository;
+  devices: DevicesRepository;
+  frameworks: FrameworksRepository;
+  periods: PeriodsRepository;
+  units: UnitsRepository;
+  selfAssessments: SelfAssessmentsRepository;
+  assignments: AssignmentsRepository;
+  maintenance: MaintenanceRepository;
+}
+
+/** All repositories over one connection or transaction. */
+export function createRepositories(db: Kysely<Database>): Repositories {
+  return {
+    accounts: new AccountsRepository(db),
+    sessions: new SessionsRepository(db),
+    loginFailures: new LoginFailuresRepository(db),
+    devices: new DevicesRepository(db),
+    frameworks: new FrameworksRepository(db),
+    periods: new PeriodsRepository(db),
+    units: new UnitsRepository(db),
+    selfAssessments: new SelfAssessmentsRepository(db),
+    assignments: new AssignmentsRepository(db),
+    maintenance: new MaintenanceRepository(db),
+  };
+}
+
+/**
+ * Run `fn` in one database transaction with repositories bound to it.
+ *
+ * @example
+ *   await inTransaction(db, async (r) => { await r.units.insertMany(units, now); });
+ */
+export function inTransaction<T>(db: Kysely<Database>, fn: (repos: Repositories) => Promise<T>): Promise<T> {
+  return db.transaction().execute((trx) => fn(createRepositories(trx)));
+}

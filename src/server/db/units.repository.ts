@@ -1,0 +1,88 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Unit, UnitKind } from '../domain';
+import type { Database, UnitsTable } from './database';
+
+function toUnit(r: Selectable<UnitsTable>): Unit {
+  return { id: r.id, parentId: r.parentId, kind: r.kind, name: r.name, code: r.code, demo: r.demo === 1 };
+}
+
+const CHUNK = 500;
+
+export class UnitsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(): Promise<Unit[]> {
+    const rows = await this.db.selectFrom('units').selectAll().orderBy('code').execute();
+    return rows.map(toUnit);
+  }
+
+  async findById(id: string): Promise<Unit | null> {
+    const r = await this.db.selectFrom('units').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toUnit(r) : null;
+  }
+
+  async findByCode(code: string): Promise<Unit | null> {
+    const r = await this.db.selectFrom('units').selectAll().where('code', '=', code).executeTakeFirst();
+    return r ? toUnit(r) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<Unit[]> {
+    const out: Unit[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('units')
+        .selectAll()
+        .where('id', 'in', ids.slice(i, i + CHUNK))
+        .execute();
+      out.push(...rows.map(toUnit));
+    }
+    return out.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  }
+
+  async insertMany(units: readonly Unit[], now: number): Promise<void> {
+    // Parents first, so the self-referencing foreign key holds row by row.
+    for (let i = 0; i < units.length; i += CHUNK) {
+      await this.db
+        .insertInto('units')
+        .values(
+          units.slice(i, i + CHUNK).map((u) => ({
+            id: u.id,
+            parentId: u.parentId,
+            kind: u.kind,
+            name: u.name,
+            code: u.code,
+            demo: u.demo ? 1 : 0,
+            createdAt: now,
+            updatedAt: now,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async update(
+    id: string,
+    patch: { name?: string | undefined; kind?: UnitKind | undefined; code?: string | undefined; parentId?: string | null | undefined },
+    now: number,
+  ): Promise<void> {
+    const set: Partial<UnitsTable> = { updatedAt: now };
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.kind !== undefined) set.kind = patch.kind;
+    if (patch.code !== undefined) set.code = patch.code;
+    if (patch.parentId !== undefined) set.parentId = patch.parentId;
+    await this.db.updateTable('units').set(set).where('id', '=', id).execute();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('units').where('id', '=', id).execute();
+  }
+
+  async childCount(id: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('units')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('parentId', '=', id)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Typed errors of the tablet store. Every error a caller can see is a StoreError with a
+ * stable `code`, an Indonesian `message` fit to show a verifier, and `messageEn`.
+ */
+
+export type StoreErrorCode =
+  | 'storage-full'
+  | 'invalid'
+  | 'not-found'
+  | 'bundle-corrupt'
+  | 'bundle-foreign'
+  | 'bundle-integrity'
+  | 'bundle-version'
+  | 'unavailable';
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  readonly messageEn: string;
+  constructor(code: StoreErrorCode, message: string, messageEn: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'StoreError';
+    this.code = code;
+    this.messageEn = messageEn;
+  }
+}
+
+/** The device ran out of storage. Nothing of the failed write was saved; earlier writes are intact. */
+export class StorageFullError extends StoreError {
+  constructor(cause?: unknown) {
+    super(
+      'storage-full',
+      'Penyimpanan tablet penuh. Perubahan terakhir belum tersimpan; data yang sudah tersimpan tetap aman. Sinkronkan atau ekspor data, lalu kosongkan ruang penyimpanan dan coba lagi.',
+      'Tablet storage is full. The last change was not saved; everything saved earlier is safe. Sync or export your data, free some space and try again.',
+      cause,
+    );
+    this.name = 'StorageFullError';
+  }
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** A value did not pass core's field schema (or the field is unknown). Nothing was written. */
+export class ValidationError extends StoreError {
+  readonly problems: FieldProblem[];
+  constructor(entity: string, problems: FieldProblem[]) {
+    const list = problems.map((p) => p.field).join(', ');
+    super(
+      'invalid',
+      `Isian tidak valid (${entity}: ${list}). Tidak ada yang disimpan.`,
+      `Invalid input (${entity}: ${list}). Nothing was saved.`,
+    );
+    this.name = 'ValidationError';
+    this.problems = problems;
+  }
+}
+
+export class NotFoundError extends StoreError {
+  constructor(what: string, id: string) {
+    super('not-found', `${what} tidak ditemukan: ${id}`, `${what} not found: ${id}`);
+    this.name = 'NotFoundError';
+  }
+}
+
+export type BundleErrorCode = 'bundle-corrupt' | 'bundle-foreign' | 'bundle-integrity' | 'bundle-version';
+
+const BUNDLE_MESSAGES: Record<BundleErrorCode, [string, string]> = {
+  'bundle-corrupt': [
+    'Berkas ekspor rusak atau tidak lengkap dan tidak dapat dibaca. Tidak ada data yang diubah. Minta berkas ekspor baru dari tablet asal.',
+    'The export file is damaged or incomplete and cannot be read. No data was changed. Ask for a new export from the source tablet.',
+  ],
+  'bundle-foreign': [
+    'Berkas ini bukan berkas ekspor Telusur. Tidak ada data yang diubah.',
+    'This file is not a Telusur export file. No data was changed.',
+  ],
+  'bundle-integrity': [
+    'Isi berkas ekspor tidak cocok dengan daftar periksanya (berkas diubah atau rusak). Tidak ada data yang diubah.',
+    'The export file does not match its checksums (it was altered or damaged). No data was changed.',
+  ],
+  'bundle-version': [
+    'Berkas ekspor dibuat oleh versi Telusur yang lebih baru. Perbarui aplikasi lalu coba lagi. Tidak ada data yang diubah.',
+    'The export file was made by a newer version of Telusur. Update the app and try again. No data was changed.',
+  ],
+};
+
+/** An import bundle was refused as a whole; nothing was changed. `detail` says why (English, for support). */
+export class BundleError extends StoreError {
+  readonly detail: string;
+  constructor(code: BundleErrorCode, detail: string, cause?: unknown) {
+    const [id, en] = BUNDLE_MESSAGES[code];
+    super(code, id, `${en} (${detail})`, cause);
+    this.name = 'BundleError';
+    this.detail = detail;
+  }
+}
+
+const QUOTA_NAMES = new Set(['QuotaExceededError', 'NS_ERROR_DOM_QUOTA_REACHED']);
+
+/**
+ * True when the error (or anything it wraps) says the disk or the origin's quota is full:
+ * a DOMException QuotaExceededError, Chrome's AbortError whose transaction error is
+ * a QuotaExceededError, Dexie's wrapped errors (`inner`), and `cause` chains.
+ */
+export function isQuotaError(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [error];
+  while (stack.length > 0) {
+    const e = stack.pop();
+    if (e === null || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    const o = e as { name?: unknown; inner?: unknown; cause?: unknown; failures?: unknown };
+    if (typeof o.name === 'string' && QUOTA_NAMES.has(o.name)) return true;
+    stack.push(o.inner, o.cause);
+    if (Array.isArray(o.failures)) stack.push(...o.failures);
+  }
+  return false;
+}
+
+/** Map anything thrown by IndexedDB/Dexie to what callers may see. */
+export function toStoreError(error: unknown): unknown {
+  if (error instanceof StoreError) return error;
+  if (isQuotaError(error)) return new StorageFullError(error);
+  return error;
+}

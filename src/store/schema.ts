@@ -1,0 +1,138 @@
+import Dexie, { type Table, type Transaction } from 'dexie';
+import type { EntityName, Framework, Mutation } from '../core';
+import type { Assignment, Conflict, Period, Unit } from './types';
+
+/**
+ * The tablet database and its version history. Versions are forward-only: a released entry
+ * is never edited, a change is a new entry whose `upgrade` keeps every row (it may add
+ * fields or indexes and backfill them, never delete user rows). Each released version has a
+ * fixture in test/fixtures/store/ that test/migrations/store upgrades to the current one.
+ */
+
+/** A synced record as stored: its fields plus the server version each field was based on. */
+export interface RecordRow {
+  id: string;
+  _versions: Record<string, number>;
+  [field: string]: unknown;
+}
+
+export interface OutboxRow extends Mutation {
+  /** The assessment the change belongs to (v2), for per-unit counts and export. */
+  assessmentId?: string;
+}
+
+export interface BlobRow {
+  sha256: string;
+  /** A Blob, or its bytes where the browser cannot keep Blobs in IndexedDB. */
+  data: Blob | ArrayBuffer;
+  mime: string;
+  bytes: number;
+  /** 1 once the server holds the file (sync marks it), else 0. Indexed, hence a number. */
+  uploaded: 0 | 1;
+  storedAt: number;
+}
+
+export interface MetaRow {
+  key: string;
+  [value: string]: unknown;
+}
+
+/** Table of each synced entity. */
+export const ENTITY_TABLE = {
+  assessment: 'assessments',
+  verification: 'verifications',
+  evidenceFile: 'evidenceFiles',
+  beritaAcara: 'beritaAcara',
+  comment: 'comments',
+} as const satisfies Record<EntityName, string>;
+
+export type EntityTable = (typeof ENTITY_TABLE)[EntityName];
+
+export interface SchemaVersion {
+  version: number;
+  /** Only the tables whose definition changes in this version (Dexie semantics). */
+  stores: Record<string, string | null>;
+  upgrade?: (tx: Transaction) => Promise<void>;
+}
+
+export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
+  {
+    version: 1,
+    stores: {
+      periods: 'id',
+      frameworks: 'id',
+      units: 'id, parentId',
+      assignments: 'id, periodId, unitId',
+      assessments: 'id, [periodId+unitId], unitId',
+      verifications: 'id, assessmentId',
+      evidenceFiles: 'id, assessmentId, [assessmentId+indicatorNo], sha256',
+      beritaAcara: 'id, assessmentId',
+      comments: 'id, assessmentId, [assessmentId+indicatorNo]',
+      conflicts: 'id, assessmentId, [entity+recordId]',
+      outbox: 'seq, [entity+id]',
+      blobs: 'sha256, uploaded',
+      meta: 'key',
+    },
+  },
+  {
+    // v2: the outbox knows its assessment, so a unit's unsent changes are counted and
+    // exported without scanning every mutation. Backfilled from the record rows.
+    version: 2,
+    stores: { outbox: 'seq, [entity+id], assessmentId' },
+    upgrade: async (tx) => {
+      const tables = Object.fromEntries(
+        Object.entries(ENTITY_TABLE).map(([entity, table]) => [entity, tx.table<RecordRow, string>(table)]),
+      ) as Record<EntityName, Table<RecordRow, string>>;
+      const outbox = tx.table<OutboxRow, number>('outbox');
+      const rows = await outbox.toArray();
+      for (const m of rows) {
+        if (m.assessmentId !== undefined) continue;
+        const assessmentId = await assessmentOf(tables, m);
+        if (assessmentId !== undefined) await outbox.put({ ...m, assessmentId });
+      }
+    },
+  },
+];
+
+export const CURRENT_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;
+
+async function assessmentOf(
+  tables: Record<EntityName, Table<RecordRow, string>>,
+  m: Mutation,
+): Promise<string | undefined> {
+  if (m.entity === 'assessment') return m.id;
+  const fromChange = m.changes.assessmentId;
+  if (typeof fromChange === 'string') return fromChange;
+  const row = await tables[m.entity].get(m.id);
+  return typeof row?.assessmentId === 'string' ? row.assessmentId : undefined;
+}
+
+/** The assessment a record belongs to. */
+export function assessmentIdOf(entity: EntityName, row: RecordRow): string {
+  return entity === 'assessment' ? row.id : String(row.assessmentId);
+}
+
+export class TelusurDb extends Dexie {
+  periods!: Table<Period, string>;
+  frameworks!: Table<Framework, string>;
+  units!: Table<Unit, string>;
+  assignments!: Table<Assignment, string>;
+  assessments!: Table<RecordRow, string>;
+  verifications!: Table<RecordRow, string>;
+  evidenceFiles!: Table<RecordRow, string>;
+  beritaAcara!: Table<RecordRow, string>;
+  comments!: Table<RecordRow, string>;
+  conflicts!: Table<Conflict, string>;
+  outbox!: Table<OutboxRow, number>;
+  blobs!: Table<BlobRow, string>;
+  meta!: Table<MetaRow, string>;
+}
+
+/** Declare the schema history on a Dexie instance, up to `upTo` (tests open old versions). */
+export function declareSchema(db: Dexie, upTo: number = CURRENT_SCHEMA_VERSION): void {
+  for (const v of SCHEMA_HISTORY) {
+    if (v.version > upTo) break;
+    const version = db.version(v.version).stores(v.stores);
+    if (v.upgrade) version.upgrade(v.upgrade);
+  }
+}

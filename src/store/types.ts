@@ -1,0 +1,143 @@
+import type { z } from 'zod';
+import type { ENTITY_FIELDS, EntityName, EvidenceCheck, Framework, Mutation } from '../core';
+
+/** Field values of a synced entity, as core's schemas define them. */
+export type EntityFields<E extends EntityName> = {
+  -readonly [K in keyof (typeof ENTITY_FIELDS)[E]]: (typeof ENTITY_FIELDS)[E][K] extends z.ZodType
+    ? z.output<(typeof ENTITY_FIELDS)[E][K]>
+    : never;
+};
+
+/** Evidence-check field of a verification: `checks.<level>.<index>` (see core `checkField`). */
+export type CheckKey = `checks.${number}.${number}`;
+
+export type AssessmentFields = EntityFields<'assessment'>;
+export type VerificationFields = EntityFields<'verification'> & { [key: CheckKey]: EvidenceCheck };
+export type EvidenceFileFields = EntityFields<'evidenceFile'>;
+export type BeritaAcaraFields = EntityFields<'beritaAcara'>;
+export type CommentFields = EntityFields<'comment'>;
+
+export type Assessment = { id: string } & AssessmentFields;
+export type Verification = { id: string } & VerificationFields;
+export type EvidenceFile = { id: string } & EvidenceFileFields;
+export type BeritaAcara = { id: string } & BeritaAcaraFields;
+export type Comment = { id: string } & CommentFields;
+
+/** What an edit of an indicator may change (its identity is given separately). */
+export type VerificationChanges = Partial<Omit<VerificationFields, 'assessmentId' | 'indicatorNo'>>;
+export type AssessmentChanges = Partial<AssessmentFields>;
+export type BeritaAcaraChanges = Partial<Omit<BeritaAcaraFields, 'assessmentId'>>;
+export type CommentChanges = Partial<Pick<CommentFields, 'body'>>;
+
+export interface NewEvidence {
+  assessmentId: string;
+  indicatorNo: number;
+  blob: Blob;
+  name: string;
+  /** Defaults to `blob.type`. */
+  mime?: EvidenceFileFields['mime'];
+  width: number | null;
+  height: number | null;
+  /** Device time of capture (ms). Defaults to now. */
+  capturedAt?: number;
+  location: { lat: number; lng: number } | null;
+}
+
+export interface NewComment {
+  assessmentId: string;
+  indicatorNo: number | null;
+  body: string;
+  author: string;
+}
+
+// --- Reference data (server-owned, written by sync without outbox) --------------------
+
+export interface Period {
+  id: string;
+  name: string;
+  frameworkId: string;
+  [extra: string]: unknown;
+}
+
+export interface Unit {
+  id: string;
+  name: string;
+  parentId?: string | null;
+  [extra: string]: unknown;
+}
+
+export interface Assignment {
+  id: string;
+  periodId: string;
+  unitId: string;
+  [extra: string]: unknown;
+}
+
+export type { Framework, Mutation };
+
+/** A field on which the server kept its value and this tablet's edit was not applied (issue 6). */
+export interface Conflict {
+  id: string;
+  entity: EntityName;
+  recordId: string;
+  field: string;
+  assessmentId: string;
+  localValue: unknown;
+  serverValue: unknown;
+  serverVersion: number;
+  localAt: number | null;
+  serverAt: number | null;
+  serverAuthor: string | null;
+  resolved: boolean;
+  [extra: string]: unknown;
+}
+
+export interface StorageHealth {
+  /** Browser promised not to evict this origin's data (navigator.storage.persisted()). */
+  persisted: boolean;
+  /** Bytes used / available to this origin, or null when the browser does not say. */
+  usage: number | null;
+  quota: number | null;
+  /** Changes saved on this tablet and not yet accepted by the server. */
+  unsyncedMutations: number;
+  /** Evidence files the server has not yet confirmed, and their bytes. */
+  unsyncedFiles: number;
+  unsyncedBytes: number;
+  /** The local database vanished since an earlier start (eviction). Stays true until acknowledged. */
+  evicted: boolean;
+  eviction: { detectedAt: number; previousDeviceId: string | null } | null;
+}
+
+export interface PurgeResult {
+  purged: string[];
+  kept: { sha256: string; reason: 'not-stored' | 'metadata-unsent' }[];
+}
+
+export interface ApplyRemoteResult {
+  /** Fields written with the server's value and version. */
+  applied: string[];
+  /** Fields with an unsent local edit: left as they are (the push reports the conflict). */
+  pending: string[];
+  /** Fields whose server version is not newer than the local one. */
+  stale: string[];
+}
+
+export interface ImportResult {
+  assessmentId: string;
+  /** Records that were absent here and were restored from the bundle. */
+  inserted: number;
+  /** Records that already existed here and were left as they are. */
+  skipped: number;
+  /** Files restored (already present files are not counted). */
+  files: number;
+  /** The bundle's unsent changes of restored records, queued again for sync on this tablet. */
+  requeued: number;
+}
+
+/** A small key/value place outside IndexedDB used to notice that the database vanished. */
+export interface EvictionWitness {
+  read(): string | null;
+  write(value: string): void;
+}
+
+export type BlobMode = 'blob' | 'arraybuffer';
