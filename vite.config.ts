@@ -37,6 +37,8 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/files\//],
         cleanupOutdatedCaches: true,
+        // Take control on the very first visit, so the app works offline without a second load.
+        clientsClaim: true,
       },
     }),
   ],

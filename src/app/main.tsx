@@ -1,8 +1,74 @@
 import { render } from 'preact';
+import { lazy, Suspense } from 'preact/compat';
+import { useEffect } from 'preact/hooks';
+import './styles.css';
+import { Shell } from './components/Shell';
+import { useT } from './i18n';
+import { startServiceWorker } from './pwa/update';
+import { matchRoute, navigate, usePath } from './router';
+import { Checklist } from './routes/Checklist';
+import { Home } from './routes/Home';
+import { Indicator } from './routes/Indicator';
+import { useUi } from './state/ui.store';
+import type { WorkspaceKind } from './state/workspace';
+import { TRAINING_ASSESSMENT_ID } from './training';
+
+// Screens a verifier opens less often load on demand (charts, signature pad, print layout).
+const Summary = lazy(() => import('./routes/Summary').then((m) => m.Summary));
+const BeritaAcara = lazy(() => import('./routes/BeritaAcara').then((m) => m.BeritaAcara));
+const Storage = lazy(() => import('./routes/Storage').then((m) => m.Storage));
+
+function asWorkspace(ws: string | undefined): WorkspaceKind | null {
+  return ws === 'kerja' || ws === 'latihan' ? ws : null;
+}
+
+function Routes() {
+  const t = useT();
+  const path = usePath();
+  useEffect(() => {
+    if (path === '/latihan')
+      void navigate(`/latihan/a/${TRAINING_ASSESSMENT_ID}`, { replace: true });
+  }, [path]);
+  let m: Record<string, string> | null;
+  if (path === '/') return <Home />;
+  if (path === '/penyimpanan') return <Storage />;
+  if ((m = matchRoute('/:ws/a/:id', path)) && asWorkspace(m.ws))
+    return <Checklist ws={asWorkspace(m.ws) as WorkspaceKind} id={m.id as string} />;
+  if ((m = matchRoute('/:ws/a/:id/i/:no', path)) && asWorkspace(m.ws))
+    return (
+      <Indicator ws={asWorkspace(m.ws) as WorkspaceKind} id={m.id as string} no={Number(m.no)} />
+    );
+  if ((m = matchRoute('/:ws/a/:id/ringkasan', path)) && asWorkspace(m.ws))
+    return <Summary ws={asWorkspace(m.ws) as WorkspaceKind} id={m.id as string} />;
+  if ((m = matchRoute('/:ws/a/:id/berita-acara', path)) && asWorkspace(m.ws))
+    return <BeritaAcara ws={asWorkspace(m.ws) as WorkspaceKind} id={m.id as string} />;
+  if (path === '/latihan') return <p class="muted">{t('loading')}</p>;
+  return <p class="notice bad">{t('notFound')}</p>;
+}
 
 function App() {
-  return <main>Telusur</main>;
+  const t = useT();
+  useEffect(() => {
+    const on = () => useUi.getState().setOnline(true);
+    const off = () => useUi.getState().setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    };
+  }, []);
+  return (
+    <Shell>
+      <Suspense fallback={<p class="muted">{t('loading')}</p>}>
+        <Routes />
+      </Suspense>
+    </Shell>
+  );
 }
 
 const root = document.getElementById('app');
-if (root) render(<App />, root);
+if (root) {
+  render(<App />, root);
+  startServiceWorker();
+}

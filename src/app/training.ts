@@ -1,4 +1,3 @@
-import { spbe2020 } from '../core';
 
 /**
  * Mode latihan: a fictional unit that works with no server and no account. It lives in its
@@ -11,7 +10,7 @@ export const TRAINING_PERIOD = {
   id: 'latihan-2026',
   name: 'Latihan Evaluasi SPBE',
   year: 2026,
-  frameworkId: spbe2020.id,
+  frameworkId: 'spbe-2020',
   targetIndex: 3,
   status: 'active' as const,
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The records a tablet edits offline and syncs. Each is a bag of named fields; sync
@@ -7,13 +7,13 @@ import { z } from 'zod';
  * with these schemas.
  */
 
-export const LEVEL = z.number().int().min(1).max(5);
+export const LEVEL = z.int().check(z.gte(1), z.lte(5));
 export type Level = z.infer<typeof LEVEL>;
 
 export const EVIDENCE_STATES = ['present', 'missing', 'inadequate'] as const;
 export const EvidenceCheckSchema = z.object({
-  state: z.enum(EVIDENCE_STATES).nullable(),
-  note: z.string().max(2000),
+  state: z.nullable(z.enum(EVIDENCE_STATES)),
+  note: z.string().check(z.maxLength(2000)),
 });
 export type EvidenceCheck = z.infer<typeof EvidenceCheckSchema>;
 
@@ -28,70 +28,74 @@ export const ASSESSMENT_STATUSES = [
 ] as const;
 export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
 
-const text = (max: number) => z.string().max(max);
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 hex');
+const text = (max: number) => z.string().check(z.maxLength(max));
+const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'sha256 hex'));
 const signature = z
   .string()
-  .max(400_000)
-  .regex(/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/, 'PNG/SVG data URL');
+  .check(
+    z.maxLength(400_000),
+    z.regex(/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/, 'PNG/SVG data URL'),
+  );
+const ref = z.string().check(z.minLength(1), z.maxLength(64));
+const indicatorNo = z.int().check(z.gte(1), z.lte(999));
+const ms = z.int();
 
 /** Field schemas per entity. Keys are field names; `checks.*` fields are dynamic. */
 export const ENTITY_FIELDS = {
   assessment: {
-    periodId: z.string().min(1).max(64),
-    unitId: z.string().min(1).max(64),
-    frameworkId: z.string().min(1).max(64),
+    periodId: ref,
+    unitId: ref,
+    frameworkId: ref,
     status: z.enum(ASSESSMENT_STATUSES),
-    submittedAt: z.number().int().nullable(),
+    submittedAt: z.nullable(ms),
   },
   verification: {
-    assessmentId: z.string().min(1).max(64),
-    indicatorNo: z.number().int().min(1).max(999),
-    selfLevel: LEVEL.nullable(),
+    assessmentId: ref,
+    indicatorNo: indicatorNo,
+    selfLevel: z.nullable(LEVEL),
     selfJustification: text(10_000),
-    verifiedLevel: LEVEL.nullable(),
+    verifiedLevel: z.nullable(LEVEL),
     notApplicable: z.boolean(),
     naReason: text(2000),
     notes: text(20_000),
     reviewComment: text(5000),
   },
   evidenceFile: {
-    assessmentId: z.string().min(1).max(64),
-    indicatorNo: z.number().int().min(1).max(999),
+    assessmentId: ref,
+    indicatorNo: indicatorNo,
     sha256,
     name: text(255),
     mime: z.enum(['image/jpeg', 'image/png', 'image/webp', 'application/pdf']),
-    bytes: z
-      .number()
-      .int()
-      .min(1)
-      .max(25 * 1024 * 1024),
-    width: z.number().int().min(0).nullable(),
-    height: z.number().int().min(0).nullable(),
-    capturedAt: z.number().int(),
-    location: z
-      .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
-      .nullable(),
+    bytes: z.int().check(z.gte(1), z.lte(25 * 1024 * 1024)),
+    width: z.nullable(z.int().check(z.gte(0))),
+    height: z.nullable(z.int().check(z.gte(0))),
+    capturedAt: ms,
+    location: z.nullable(
+      z.object({
+        lat: z.number().check(z.gte(-90), z.lte(90)),
+        lng: z.number().check(z.gte(-180), z.lte(180)),
+      }),
+    ),
     deleted: z.boolean(),
   },
   beritaAcara: {
-    assessmentId: z.string().min(1).max(64),
+    assessmentId: ref,
     verifierName: text(200),
     verifierRole: text(200),
-    verifierSignature: signature.nullable(),
+    verifierSignature: z.nullable(signature),
     representativeName: text(200),
     representativeRole: text(200),
-    representativeSignature: signature.nullable(),
+    representativeSignature: z.nullable(signature),
     place: text(200),
-    signedAt: z.number().int().nullable(),
+    signedAt: z.nullable(ms),
     summary: text(10_000),
   },
   comment: {
-    assessmentId: z.string().min(1).max(64),
-    indicatorNo: z.number().int().min(1).max(999).nullable(),
+    assessmentId: ref,
+    indicatorNo: z.nullable(indicatorNo),
     body: text(5000),
     author: text(200),
-    createdAt: z.number().int(),
+    createdAt: ms,
   },
 } as const;
 
@@ -105,8 +109,8 @@ export function checkField(level: number, index: number): string {
 }
 
 /** Schema of one field of one entity, or null when the field is unknown. */
-export function fieldSchema(entity: EntityName, field: string): z.ZodType | null {
-  const fields = ENTITY_FIELDS[entity] as Record<string, z.ZodType>;
+export function fieldSchema(entity: EntityName, field: string): z.ZodMiniType | null {
+  const fields = ENTITY_FIELDS[entity] as Record<string, z.ZodMiniType>;
   if (Object.hasOwn(fields, field)) return fields[field] ?? null;
   if (entity === 'verification' && CHECK_FIELD_RE.test(field)) return EvidenceCheckSchema;
   return null;

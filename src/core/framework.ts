@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The instrument as data (DESIGN §2). A framework is a JSON document; this module is its
@@ -6,18 +6,21 @@ import { z } from 'zod';
  * the scoring code. See docs in README ("Format instrumen").
  */
 
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const weight = z.number().check(z.positive());
+
 export const LevelSpecSchema = z.strictObject({
-  criteria: z.string().min(1).max(4000),
-  evidence: z.array(z.string().min(1).max(1000)).max(30),
+  criteria: text(1, 4000),
+  evidence: z.array(text(1, 1000)).check(z.maxLength(30)),
 });
 
 export const IndicatorSpecSchema = z.strictObject({
-  no: z.number().int().min(1).max(999),
-  name: z.string().min(1).max(500),
-  weight: z.number().positive().finite(),
-  scale: z.string().min(1).max(64),
-  description: z.string().max(4000).optional(),
-  levels: z.array(LevelSpecSchema).optional(),
+  no: z.int().check(z.gte(1), z.lte(999)),
+  name: text(1, 500),
+  weight,
+  scale: text(1, 64),
+  description: z.optional(text(0, 4000)),
+  levels: z.optional(z.array(LevelSpecSchema)),
 });
 
 export interface GroupSpec {
@@ -28,34 +31,30 @@ export interface GroupSpec {
   indicators?: z.infer<typeof IndicatorSpecSchema>[] | undefined;
 }
 
-export const GroupSpecSchema: z.ZodType<GroupSpec> = z.lazy(() =>
+export const GroupSpecSchema: z.ZodMiniType<GroupSpec> = z.lazy(() =>
   z.strictObject({
-    id: z.string().min(1).max(64),
-    name: z.string().min(1).max(500),
-    weight: z.number().positive().finite(),
-    groups: z.array(GroupSpecSchema).min(1).optional(),
-    indicators: z.array(IndicatorSpecSchema).min(1).optional(),
+    id: text(1, 64),
+    name: text(1, 500),
+    weight,
+    groups: z.optional(z.array(GroupSpecSchema).check(z.minLength(1))),
+    indicators: z.optional(z.array(IndicatorSpecSchema).check(z.minLength(1))),
   }),
 );
 
 export const PredicateSchema = z.strictObject({
-  name: z.string().min(1).max(100),
-  min: z.number().finite(),
-  max: z.number().finite().optional(),
+  name: text(1, 100),
+  min: z.number(),
+  max: z.optional(z.number()),
 });
 
 export const FrameworkSchema = z.strictObject({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[a-z0-9][a-z0-9._-]*$/),
-  version: z.string().min(1).max(32),
-  name: z.string().min(1).max(500),
-  basis: z.string().min(1).max(2000),
-  scales: z.record(z.string().min(1).max(64), z.array(z.string().min(1).max(100))),
-  predicates: z.array(PredicateSchema).min(1).max(20),
-  groups: z.array(GroupSpecSchema).min(1),
+  id: text(1, 64).check(z.regex(/^[a-z0-9][a-z0-9._-]*$/)),
+  version: text(1, 32),
+  name: text(1, 500),
+  basis: text(1, 2000),
+  scales: z.record(text(1, 64), z.array(text(1, 100))),
+  predicates: z.array(PredicateSchema).check(z.minLength(1), z.maxLength(20)),
+  groups: z.array(GroupSpecSchema).check(z.minLength(1)),
 });
 
 export type Framework = z.infer<typeof FrameworkSchema>;

@@ -19,7 +19,10 @@ export async function probeBlobMode(db: TelusurDb): Promise<BlobMode> {
   const payload = new Uint8Array([84, 101, 108, 117, 115, 117, 114]); // "Telusur"
   try {
     const back = await db.transaction('rw', db.meta, async () => {
-      await db.meta.put({ key: PROBE_KEY, blob: new Blob([payload], { type: 'application/octet-stream' }) });
+      await db.meta.put({
+        key: PROBE_KEY,
+        blob: new Blob([payload], { type: 'application/octet-stream' }),
+      });
       const row = await db.meta.get(PROBE_KEY);
       await db.meta.delete(PROBE_KEY);
       return row?.blob;

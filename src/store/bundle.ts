@@ -1,48 +1,30 @@
 import { strFromU8, strToU8, unzipSync, type Zippable, zipSync } from 'fflate';
-import { z } from 'zod';
-import { ENTITY_NAMES, type EntityName, FrameworkSchema, fieldSchema, type Mutation, MutationSchema } from '../core';
+import * as z from 'zod/mini';
+import {
+  ENTITY_NAMES,
+  type EntityName,
+  FrameworkSchema,
+  fieldSchema,
+  MutationSchema,
+} from '../core';
 import { sha256Hex } from './blobs';
+import {
+  BUNDLE_FORMAT,
+  BUNDLE_VERSION,
+  type BundleManifest,
+  type ParsedBundle,
+} from './bundle-format';
 import { BundleError } from './errors';
-import type { RecordRow } from './schema';
-import type { Assignment, Conflict, Framework, Period, Unit } from './types';
 
 /**
- * The export file of one assessment (support, and the no-network workshop path of DESIGN §5):
- * a zip with `manifest.json`, `manifest.sha256` (hex SHA-256 of the manifest bytes) and
- * `files/<sha256>` for every evidence file the tablet still holds.
+ * Zip and unzip the export file of one assessment (format in bundle-format.ts). Loaded on
+ * demand, so fflate and the manifest schema stay out of the app's first load.
  */
-export const BUNDLE_FORMAT = 'telusur-bundle';
-export const BUNDLE_VERSION = 1;
 
-export interface BundleFile {
-  sha256: string;
-  bytes: number;
-  mime: string;
-  path: string;
-}
-
-export interface BundleManifest {
-  format: typeof BUNDLE_FORMAT;
-  version: typeof BUNDLE_VERSION;
-  exportedAt: number;
-  schemaVersion: number;
-  deviceId: string;
-  assessmentId: string;
-  /** Rows as stored: fields plus `_versions` (server version per field). */
-  records: Record<EntityName, RecordRow[]>;
-  conflicts: Conflict[];
-  reference: { periods: Period[]; units: Unit[]; assignments: Assignment[]; frameworks: Framework[] };
-  /** This tablet's changes of the assessment not yet accepted by the server, in seq order. */
-  outbox: Mutation[];
-  files: BundleFile[];
-}
-
-export interface ParsedBundle {
-  manifest: BundleManifest;
-  files: Map<string, Uint8Array>;
-}
-
-export function buildBundle(manifest: BundleManifest, files: Map<string, Uint8Array>): Promise<Uint8Array> {
+export function buildBundle(
+  manifest: BundleManifest,
+  files: Map<string, Uint8Array>,
+): Promise<Uint8Array> {
   const manifestBytes = strToU8(JSON.stringify(manifest));
   return sha256Hex(manifestBytes).then((digest) => {
     const entries: Zippable = {
@@ -58,25 +40,28 @@ export function buildBundle(manifest: BundleManifest, files: Map<string, Uint8Ar
   });
 }
 
-const idRow = z.looseObject({ id: z.string().min(1).max(100) });
+const id = z.string().check(z.minLength(1), z.maxLength(100));
+const idRow = z.looseObject({ id });
 const recordRow = z.looseObject({
-  id: z.string().min(1).max(100),
-  _versions: z.record(z.string().max(64), z.number().int().min(0)),
+  id,
+  _versions: z.record(z.string().check(z.maxLength(64)), z.int().check(z.gte(0))),
 });
+const records = z.array(recordRow).check(z.maxLength(100_000));
 const ManifestSchema = z.object({
   format: z.literal(BUNDLE_FORMAT),
   version: z.literal(BUNDLE_VERSION),
-  exportedAt: z.number().int(),
-  schemaVersion: z.number().int().min(1),
-  deviceId: z.string().min(1).max(64),
-  assessmentId: z.string().min(1).max(64),
-  records: z.object(
-    Object.fromEntries(ENTITY_NAMES.map((e) => [e, z.array(recordRow).max(100_000)])) as Record<
-      EntityName,
-      z.ZodArray<typeof recordRow>
-    >,
-  ),
-  conflicts: z.array(idRow.extend({ assessmentId: z.string() })),
+  exportedAt: z.int(),
+  schemaVersion: z.int().check(z.gte(1)),
+  deviceId: z.string().check(z.minLength(1), z.maxLength(64)),
+  assessmentId: z.string().check(z.minLength(1), z.maxLength(64)),
+  records: z.object({
+    assessment: records,
+    verification: records,
+    evidenceFile: records,
+    beritaAcara: records,
+    comment: records,
+  } satisfies Record<EntityName, typeof records>),
+  conflicts: z.array(z.looseObject({ id, assessmentId: z.string() })),
   reference: z.object({
     periods: z.array(idRow),
     units: z.array(idRow),
@@ -86,10 +71,10 @@ const ManifestSchema = z.object({
   outbox: z.array(MutationSchema),
   files: z.array(
     z.object({
-      sha256: z.string().regex(/^[0-9a-f]{64}$/),
-      bytes: z.number().int().min(0),
-      mime: z.string().max(100),
-      path: z.string().max(200),
+      sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+      bytes: z.int().check(z.gte(0)),
+      mime: z.string().check(z.maxLength(100)),
+      path: z.string().check(z.maxLength(200)),
     }),
   ),
 });
@@ -121,7 +106,10 @@ export async function parseBundle(bytes: Uint8Array): Promise<ParsedBundle> {
     throw new BundleError('bundle-foreign', `format ${JSON.stringify(head?.format)}`);
   }
   if (typeof head.version === 'number' && head.version > BUNDLE_VERSION) {
-    throw new BundleError('bundle-version', `bundle version ${head.version}, this app reads ${BUNDLE_VERSION}`);
+    throw new BundleError(
+      'bundle-version',
+      `bundle version ${head.version}, this app reads ${BUNDLE_VERSION}`,
+    );
   }
   if (strFromU8(digestEntry).trim() !== (await sha256Hex(manifestBytes))) {
     throw new BundleError('bundle-integrity', 'manifest.json does not match manifest.sha256');
@@ -139,7 +127,8 @@ export async function parseBundle(bytes: Uint8Array): Promise<ParsedBundle> {
   for (const f of manifest.files) {
     listed.add(f.path);
     const data = entries[f.path];
-    if (f.path !== `files/${f.sha256}`) throw new BundleError('bundle-corrupt', `bad file path ${f.path}`);
+    if (f.path !== `files/${f.sha256}`)
+      throw new BundleError('bundle-corrupt', `bad file path ${f.path}`);
     if (!data) throw new BundleError('bundle-integrity', `missing ${f.path}`);
     if (data.byteLength !== f.bytes || (await sha256Hex(data)) !== f.sha256) {
       throw new BundleError('bundle-integrity', `${f.path} does not match its SHA-256`);
@@ -147,7 +136,8 @@ export async function parseBundle(bytes: Uint8Array): Promise<ParsedBundle> {
     files.set(f.sha256, data);
   }
   for (const name of Object.keys(entries)) {
-    if (!listed.has(name) && !name.endsWith('/')) throw new BundleError('bundle-integrity', `unlisted entry ${name}`);
+    if (!listed.has(name) && !name.endsWith('/'))
+      throw new BundleError('bundle-integrity', `unlisted entry ${name}`);
   }
   return { manifest, files };
 }
@@ -157,7 +147,10 @@ function checkRecords(m: BundleManifest): void {
     for (const row of m.records[entity]) {
       const owner = entity === 'assessment' ? row.id : row.assessmentId;
       if (owner !== m.assessmentId) {
-        throw new BundleError('bundle-corrupt', `${entity} ${row.id} belongs to another assessment`);
+        throw new BundleError(
+          'bundle-corrupt',
+          `${entity} ${row.id} belongs to another assessment`,
+        );
       }
       for (const [field, value] of Object.entries(row)) {
         if (field === 'id' || field === '_versions') continue;
@@ -169,9 +162,11 @@ function checkRecords(m: BundleManifest): void {
     }
   }
   for (const mutation of m.outbox) {
-    if (mutation.deviceId !== m.deviceId) throw new BundleError('bundle-corrupt', 'outbox of another device');
+    if (mutation.deviceId !== m.deviceId)
+      throw new BundleError('bundle-corrupt', 'outbox of another device');
   }
   for (const c of m.conflicts) {
-    if (c.assessmentId !== m.assessmentId) throw new BundleError('bundle-corrupt', `conflict ${c.id} of another assessment`);
+    if (c.assessmentId !== m.assessmentId)
+      throw new BundleError('bundle-corrupt', `conflict ${c.id} of another assessment`);
   }
 }

@@ -57,14 +57,18 @@ export class ValidationError extends StoreError {
   }
 }
 
-export class NotFoundError extends StoreError {
+export class RecordNotFoundError extends StoreError {
   constructor(what: string, id: string) {
     super('not-found', `${what} tidak ditemukan: ${id}`, `${what} not found: ${id}`);
-    this.name = 'NotFoundError';
+    this.name = 'RecordNotFoundError';
   }
 }
 
-export type BundleErrorCode = 'bundle-corrupt' | 'bundle-foreign' | 'bundle-integrity' | 'bundle-version';
+export type BundleErrorCode =
+  | 'bundle-corrupt'
+  | 'bundle-foreign'
+  | 'bundle-integrity'
+  | 'bundle-version';
 
 const BUNDLE_MESSAGES: Record<BundleErrorCode, [string, string]> = {
   'bundle-corrupt': [
@@ -121,6 +125,9 @@ export function isQuotaError(error: unknown): boolean {
 /** Map anything thrown by IndexedDB/Dexie to what callers may see. */
 export function toStoreError(error: unknown): unknown {
   if (error instanceof StoreError) return error;
+  // Dexie wraps errors thrown inside a transaction whose name matches one of its own.
+  const inner = (error as { inner?: unknown } | null)?.inner;
+  if (inner instanceof StoreError) return inner;
   if (isQuotaError(error)) return new StorageFullError(error);
   return error;
 }

@@ -81,7 +81,10 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
     stores: { outbox: 'seq, [entity+id], assessmentId' },
     upgrade: async (tx) => {
       const tables = Object.fromEntries(
-        Object.entries(ENTITY_TABLE).map(([entity, table]) => [entity, tx.table<RecordRow, string>(table)]),
+        Object.entries(ENTITY_TABLE).map(([entity, table]) => [
+          entity,
+          tx.table<RecordRow, string>(table),
+        ]),
       ) as Record<EntityName, Table<RecordRow, string>>;
       const outbox = tx.table<OutboxRow, number>('outbox');
       const rows = await outbox.toArray();

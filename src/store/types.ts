@@ -1,11 +1,9 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ENTITY_FIELDS, EntityName, EvidenceCheck, Framework, Mutation } from '../core';
 
 /** Field values of a synced entity, as core's schemas define them. */
 export type EntityFields<E extends EntityName> = {
-  -readonly [K in keyof (typeof ENTITY_FIELDS)[E]]: (typeof ENTITY_FIELDS)[E][K] extends z.ZodType
-    ? z.output<(typeof ENTITY_FIELDS)[E][K]>
-    : never;
+  -readonly [K in keyof (typeof ENTITY_FIELDS)[E]]: z.output<(typeof ENTITY_FIELDS)[E][K]>;
 };
 
 /** Evidence-check field of a verification: `checks.<level>.<index>` (see core `checkField`). */

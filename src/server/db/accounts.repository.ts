@@ -102,7 +102,7 @@ export class AccountsRepository {
           .as('assignmentCount'),
         eb
           .selectFrom('devices')
-          .select(eb.fn.max('devices.lastSeenAt').as('m'))
+          .select((e2) => e2.fn.max('devices.lastSeenAt').as('m'))
           .whereRef('devices.verifierId', '=', 'accounts.id')
           .as('lastSeenAt'),
       ])

@@ -1,0 +1,73 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { useLocale, useT } from '../i18n';
+import { applyUpdate, onInstallAvailable, promptInstall, reloadBlocker } from '../pwa/update';
+import { linkClick, usePath } from '../router';
+import { useUi } from '../state/ui.store';
+
+export function Shell({ children }: { children: ComponentChildren }) {
+  const t = useT();
+  const path = usePath();
+  const { online, updateReady, message } = useUi();
+  const toggle = useLocale((s) => s.toggle);
+  const [canInstall, setCanInstall] = useState(false);
+  const training = path.startsWith('/latihan');
+
+  useEffect(() => onInstallAvailable(setCanInstall), []);
+
+  const onReload = () => {
+    const blocker = reloadBlocker();
+    if (blocker) useUi.getState().say('info', t(blocker));
+    else void applyUpdate();
+  };
+
+  const nav = (href: string, label: string) => (
+    <a href={href} onClick={linkClick} aria-current={path === href ? 'page' : undefined}>
+      {label}
+    </a>
+  );
+
+  return (
+    <>
+      <header class="header">
+        <a class="brand" href="/" onClick={linkClick}>
+          <img src="/favicon.svg" alt="" width="28" height="28" />
+          {t('appName')}
+        </a>
+        {training ? <span class="pill training">{t('trainingBadge')}</span> : null}
+        <span class={`pill ${online ? 'online' : 'offline'}`} data-testid="connectivity">
+          <span aria-hidden="true">●</span> {online ? t('online') : t('offline')}
+        </span>
+        <nav>
+          {nav('/', t('home'))}
+          {nav('/penyimpanan', t('storage'))}
+          <button type="button" onClick={toggle} lang={t('language') === 'English' ? 'en' : 'id'}>
+            {t('language')}
+          </button>
+          {canInstall ? (
+            <button type="button" onClick={() => void promptInstall()}>
+              {t('install')}
+            </button>
+          ) : null}
+        </nav>
+        {updateReady ? (
+          <div class="update-bar" role="status">
+            <span>{t('updateReady')}</span>
+            <button type="button" onClick={onReload} data-testid="update-reload">
+              ↻ {t('updateReady').split('—')[1]?.trim() ?? 'OK'}
+            </button>
+          </div>
+        ) : null}
+      </header>
+      <main id="main">{children}</main>
+      {message ? (
+        <div class={`toast ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>
+          <span>{message.text}</span>
+          <button type="button" onClick={() => useUi.getState().clearMessage()} aria-label="Tutup">
+            ✕
+          </button>
+        </div>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+import type { Framework } from '../../core';
+import type {
+  Assessment,
+  BeritaAcara,
+  Period,
+  TelusurStore,
+  Unit,
+  Verification,
+} from '../../store';
+import { frameworkFor } from '../state/workspace';
+
+/** Everything a unit's screens show, loaded in one live query. */
+export interface AssessmentView {
+  assessment: Assessment;
+  framework: Framework;
+  unit: Unit | null;
+  period: Period | null;
+  verifications: Map<number, Verification>;
+  beritaAcara: BeritaAcara | null;
+}
+
+export async function loadAssessment(
+  store: TelusurStore,
+  id: string,
+): Promise<AssessmentView | null> {
+  const assessment = await store.assessments.get(id);
+  if (!assessment) return null;
+  const [framework, unit, period, verifs, beritaAcara] = await Promise.all([
+    frameworkFor(store, assessment.frameworkId),
+    store.reference.getUnit(assessment.unitId),
+    store.reference.getPeriod(assessment.periodId),
+    store.verifications.listByAssessment(id),
+    store.beritaAcara.get(id),
+  ]);
+  return {
+    assessment,
+    framework,
+    unit,
+    period,
+    verifications: new Map(verifs.map((v) => [v.indicatorNo, v])),
+    beritaAcara,
+  };
+}

@@ -1,0 +1,191 @@
+import { computeIndex, formatIndex, listIndicators } from '../../core';
+import type { BeritaAcaraChanges } from '../../store';
+import { AutosaveText } from '../components/AutosaveText';
+import { SignatureField } from '../components/SignatureField';
+import { useLocale, useT } from '../i18n';
+import { loadAssessment } from '../lib/assessment';
+import { storageMessage } from '../lib/errors';
+import { levelsOf } from '../lib/progress';
+import { useUi } from '../state/ui.store';
+import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
+import { UnitHeader } from './UnitHeader';
+
+export function BeritaAcara({ ws, id }: { ws: WorkspaceKind; id: string }) {
+  const t = useT();
+  const locale = useLocale((s) => s.locale);
+  const { value: view } = useLive(ws, (s) => loadAssessment(s, id), [id]);
+  if (view === undefined) return <p class="muted">{t('loading')}</p>;
+  if (view === null) return <p class="notice bad">{t('notFound')}</p>;
+  const ba = view.beritaAcara;
+  const save = async (changes: BeritaAcaraChanges) => {
+    try {
+      const store = await getStore(ws);
+      await store.beritaAcara.update(id, changes);
+    } catch (e) {
+      useUi.getState().say('error', storageMessage(e, t));
+      throw e;
+    }
+  };
+  const sign = async () => {
+    const store = await getStore(ws);
+    await save({ signedAt: Date.now() });
+    if (view.assessment.status === 'belum' || view.assessment.status === 'sedang')
+      await store.assessments.update(id, { status: 'selesai' });
+  };
+  const verifs = [...view.verifications.values()];
+  const verified = levelsOf(verifs, 'verifiedLevel');
+  const r = computeIndex(view.framework, verified.levels, {
+    notApplicable: verified.notApplicable,
+  });
+  const dateText = (ms: number | null | undefined) =>
+    ms
+      ? new Date(ms).toLocaleDateString(locale === 'id' ? 'id-ID' : 'en-GB', { dateStyle: 'long' })
+      : '–';
+  const canSign = !!(
+    ba?.verifierSignature &&
+    ba?.representativeSignature &&
+    ba?.verifierName &&
+    ba?.representativeName
+  );
+
+  return (
+    <>
+      <UnitHeader ws={ws} view={view} active="ba" />
+      <article class="card">
+        <h1 style="text-align:center">{t('baTitle')}</h1>
+        <p style="text-align:center">
+          {view.period?.name} — {view.framework.name}
+        </p>
+        <table>
+          <tbody>
+            <tr>
+              <th>Unit</th>
+              <td>{view.unit?.name}</td>
+            </tr>
+            <tr>
+              <th>{t('index')}</th>
+              <td data-testid="ba-index">
+                {formatIndex(r.index, locale)} ({r.predicate ?? '–'}) —{' '}
+                {t('progress', {
+                  n: r.assessedCount,
+                  total: listIndicators(view.framework).length,
+                })}
+              </td>
+            </tr>
+            <tr>
+              <th>{t('date')}</th>
+              <td>{dateText(ba?.signedAt)}</td>
+            </tr>
+            <tr>
+              <th>{t('place')}</th>
+              <td>{ba?.place || '–'}</td>
+            </tr>
+          </tbody>
+        </table>
+
+        <div class="no-print">
+          <AutosaveText
+            id="ba-place"
+            label={t('place')}
+            value={ba?.place ?? ''}
+            maxLength={200}
+            onSave={(place) => save({ place })}
+          />
+          <AutosaveText
+            id="ba-summary"
+            label={t('notes')}
+            value={ba?.summary ?? ''}
+            multiline
+            maxLength={10_000}
+            onSave={(summary) => save({ summary })}
+          />
+        </div>
+        {ba?.summary ? <p class="print-only">{ba.summary}</p> : null}
+
+        <div class="grid" style="margin-top:1rem">
+          <section>
+            <h2>{t('verifier')}</h2>
+            <div class="no-print">
+              <AutosaveText
+                id="ba-verifier-name"
+                label={t('name')}
+                value={ba?.verifierName ?? ''}
+                maxLength={200}
+                onSave={(verifierName) => save({ verifierName })}
+              />
+              <AutosaveText
+                id="ba-verifier-role"
+                label={t('role')}
+                value={ba?.verifierRole ?? ''}
+                maxLength={200}
+                onSave={(verifierRole) => save({ verifierRole })}
+              />
+            </div>
+            <SignatureField
+              id="sig-verifier"
+              label={t('signature')}
+              value={ba?.verifierSignature ?? null}
+              onSave={(verifierSignature) => save({ verifierSignature })}
+            />
+            <p>
+              <strong>{ba?.verifierName || '…'}</strong>
+              <br />
+              {ba?.verifierRole}
+            </p>
+          </section>
+          <section>
+            <h2>{t('representative')}</h2>
+            <div class="no-print">
+              <AutosaveText
+                id="ba-rep-name"
+                label={t('name')}
+                value={ba?.representativeName ?? ''}
+                maxLength={200}
+                onSave={(representativeName) => save({ representativeName })}
+              />
+              <AutosaveText
+                id="ba-rep-role"
+                label={t('role')}
+                value={ba?.representativeRole ?? ''}
+                maxLength={200}
+                onSave={(representativeRole) => save({ representativeRole })}
+              />
+            </div>
+            <SignatureField
+              id="sig-representative"
+              label={t('signature')}
+              value={ba?.representativeSignature ?? null}
+              onSave={(representativeSignature) => save({ representativeSignature })}
+            />
+            <p>
+              <strong>{ba?.representativeName || '…'}</strong>
+              <br />
+              {ba?.representativeRole}
+            </p>
+          </section>
+        </div>
+
+        <div class="row no-print" style="margin-top:1rem">
+          {ba?.signedAt ? (
+            <span class="pill online" data-testid="ba-signed">
+              {t('signed', { d: dateText(ba.signedAt) })}
+            </span>
+          ) : (
+            <button
+              type="button"
+              class="primary"
+              disabled={!canSign}
+              onClick={() => void sign()}
+              data-testid="ba-sign"
+            >
+              {t('sign')}
+            </button>
+          )}
+          <button type="button" onClick={() => window.print()}>
+            {t('print')}
+          </button>
+        </div>
+      </article>
+    </>
+  );
+}

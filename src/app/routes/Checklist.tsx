@@ -1,0 +1,126 @@
+import { useState } from 'preact/hooks';
+import { type GroupSpec, listIndicators, MAX_LEVEL } from '../../core';
+import { useT } from '../i18n';
+import { type AssessmentView, loadAssessment } from '../lib/assessment';
+import { differs, evidenceState, isVerified } from '../lib/progress';
+import { linkClick } from '../router';
+import { useLive, type WorkspaceKind } from '../state/workspace';
+import { UnitHeader } from './UnitHeader';
+
+type Filter = 'all' | 'todo' | 'differs' | 'missing';
+
+export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
+  const t = useT();
+  const { value: view } = useLive(ws, (s) => loadAssessment(s, id), [id]);
+  const [filter, setFilter] = useState<Filter>('all');
+  if (view === undefined) return <p class="muted">{t('loading')}</p>;
+  if (view === null) return <p class="notice bad">{t('notFound')}</p>;
+
+  const verified = listIndicators(view.framework).filter((i) =>
+    isVerified(view.verifications.get(i.no)),
+  ).length;
+  const keep = (no: number) => {
+    const v = view.verifications.get(no);
+    if (filter === 'todo') return !isVerified(v);
+    if (filter === 'differs') return differs(v);
+    if (filter === 'missing') return evidenceState(v) === 'problem';
+    return true;
+  };
+  const filters: [Filter, string][] = [
+    ['all', t('filterAll')],
+    ['todo', t('filterTodo')],
+    ['differs', t('filterDiffers')],
+    ['missing', t('filterMissing')],
+  ];
+  return (
+    <>
+      <UnitHeader ws={ws} view={view} active="checklist" />
+      <p class="small muted">
+        {t('progress', { n: verified, total: listIndicators(view.framework).length })}
+      </p>
+      <div class="filters" role="group" aria-label="Filter">
+        {filters.map(([f, label]) => (
+          <button type="button" key={f} aria-pressed={filter === f} onClick={() => setFilter(f)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      {view.framework.groups.map((g) => (
+        <GroupBlock key={g.id} group={g} depth={0} view={view} ws={ws} keep={keep} />
+      ))}
+    </>
+  );
+}
+
+function GroupBlock(props: {
+  group: GroupSpec;
+  depth: number;
+  view: AssessmentView;
+  ws: WorkspaceKind;
+  keep(no: number): boolean;
+}) {
+  const t = useT();
+  const { group, view, ws } = props;
+  const Heading = props.depth === 0 ? 'h2' : 'h3';
+  const indicators = (group.indicators ?? []).filter((i) => props.keep(i.no));
+  return (
+    <section>
+      <Heading>
+        {group.name}{' '}
+        <span class="small muted">
+          · {t('weight')} {group.weight}%
+        </span>
+      </Heading>
+      {(group.groups ?? []).map((g) => (
+        <GroupBlock key={g.id} {...props} group={g} depth={props.depth + 1} />
+      ))}
+      {indicators.length > 0 ? (
+        <ul class="ind-list card" style="padding:0">
+          {indicators.map((ind) => {
+            const v = view.verifications.get(ind.no);
+            const ev = evidenceState(v);
+            return (
+              <li key={ind.no}>
+                <a
+                  class="ind-row"
+                  href={`/${ws}/a/${encodeURIComponent(view.assessment.id)}/i/${ind.no}`}
+                  onClick={linkClick}
+                  data-testid={`indicator-row-${ind.no}`}
+                >
+                  <span class="ind-no">{ind.no}</span>
+                  <span>
+                    {ind.name}
+                    <span class="small muted"> · {ind.weight}%</span>
+                  </span>
+                  <span class="badges">
+                    <span class={`lv ${v?.selfLevel ? '' : 'none'}`} title={t('selfLevel')}>
+                      {t('selfLevel')} {v?.selfLevel ?? '–'}
+                    </span>
+                    {v?.notApplicable ? (
+                      <span class="lv">{t('notApplicableShort')}</span>
+                    ) : (
+                      <span
+                        class={`lv ${v?.verifiedLevel ? (differs(v) ? 'diff' : 'verified') : 'none'}`}
+                        title={t('verifiedLevel')}
+                      >
+                        {t('verifiedLevel')} {v?.verifiedLevel ?? '–'}
+                        {differs(v) ? ' ≠' : ''}
+                      </span>
+                    )}
+                    {ev !== 'none' ? (
+                      <span class={`lv ${ev === 'problem' ? 'diff' : 'verified'}`}>
+                        {t('evidenceShort')} {ev === 'problem' ? '!' : '✓'}
+                      </span>
+                    ) : null}
+                  </span>
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+export const LEVELS = Array.from({ length: MAX_LEVEL }, (_, i) => i + 1);

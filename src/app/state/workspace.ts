@@ -1,0 +1,138 @@
+import { useEffect, useState } from 'preact/hooks';
+import {
+  type EntityName,
+  type Framework,
+  findBuiltInFramework,
+  spbe2020,
+  verificationId,
+} from '../../core';
+import { openStore, type TelusurStore } from '../../store';
+import {
+  TRAINING_ASSESSMENT_ID,
+  TRAINING_DB,
+  TRAINING_PERIOD,
+  TRAINING_UNIT,
+  trainingSelfLevels,
+} from '../training';
+
+/**
+ * A workspace is one local database: `kerja` (real assignments, synced) or `latihan`
+ * (training, never synced). Screens get their store from here, so training can never write
+ * into real data.
+ */
+export type WorkspaceKind = 'kerja' | 'latihan';
+
+const stores = new Map<WorkspaceKind, Promise<TelusurStore>>();
+
+export function getStore(kind: WorkspaceKind): Promise<TelusurStore> {
+  let p = stores.get(kind);
+  if (!p) {
+    p = kind === 'latihan' ? openTraining() : openStore({ name: 'telusur' });
+    stores.set(kind, p);
+    p.catch(() => stores.delete(kind));
+  }
+  return p;
+}
+
+async function openTraining(): Promise<TelusurStore> {
+  const store = await openStore({ name: TRAINING_DB });
+  await seedTraining(store);
+  return store;
+}
+
+/** Put the fictional unit in place (as if the server had sent it) unless it is there. */
+async function seedTraining(store: TelusurStore): Promise<void> {
+  if (await store.assessments.get(TRAINING_ASSESSMENT_ID)) return;
+  const { spbe2020 } = await import('../../core/frameworks');
+  await store.reference.putFrameworks([spbe2020]);
+  await store.reference.putPeriods([TRAINING_PERIOD]);
+  await store.reference.putUnits([TRAINING_UNIT]);
+  await store.reference.putAssignments([
+    {
+      id: 'latihan-assignment',
+      periodId: TRAINING_PERIOD.id,
+      unitId: TRAINING_UNIT.id,
+      assessmentId: TRAINING_ASSESSMENT_ID,
+    },
+  ]);
+  await asServer(store, 'assessment', TRAINING_ASSESSMENT_ID, {
+    periodId: TRAINING_PERIOD.id,
+    unitId: TRAINING_UNIT.id,
+    frameworkId: spbe2020.id,
+    status: 'belum',
+    submittedAt: null,
+  });
+  for (const [no, self] of Object.entries(trainingSelfLevels())) {
+    await asServer(store, 'verification', verificationId(TRAINING_ASSESSMENT_ID, Number(no)), {
+      assessmentId: TRAINING_ASSESSMENT_ID,
+      indicatorNo: Number(no),
+      selfLevel: self.level,
+      selfJustification: self.justification,
+    });
+  }
+}
+
+/** Write fields as if they came from the server at version 1: no outbox entry. */
+function asServer(
+  store: TelusurStore,
+  entity: EntityName,
+  id: string,
+  fields: Record<string, unknown>,
+) {
+  const versions = Object.fromEntries(Object.keys(fields).map((f) => [f, 1]));
+  return store.applyRemote(entity, id, fields, versions);
+}
+
+/** Delete the training database and start over (never touches the `kerja` database). */
+export async function resetTraining(): Promise<void> {
+  const current = stores.get('latihan');
+  stores.delete('latihan');
+  if (current) (await current).close();
+  await new Promise<void>((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(TRAINING_DB);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => resolve();
+  });
+}
+
+/** Framework of an assessment: the copy synced with it, else the built-in one. */
+export async function frameworkFor(store: TelusurStore, frameworkId: string): Promise<Framework> {
+  return (
+    (await store.reference.getFramework(frameworkId)) ??
+    findBuiltInFramework(frameworkId) ??
+    spbe2020
+  );
+}
+
+/** Subscribe a component to a live query on a workspace store (re-runs on any change, any tab). */
+export function useLive<T>(
+  kind: WorkspaceKind,
+  query: (store: TelusurStore) => Promise<T>,
+  deps: unknown[],
+): { value: T | undefined; error: unknown } {
+  const [state, setState] = useState<{ value: T | undefined; error: unknown }>({
+    value: undefined,
+    error: null,
+  });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: callers pass the query's inputs as deps
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    getStore(kind).then(
+      (store) => {
+        if (cancelled) return;
+        stop = store.watch(
+          () => query(store),
+          (value) => setState({ value, error: null }),
+        );
+      },
+      (error) => setState({ value: undefined, error }),
+    );
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [kind, ...deps]);
+  return state;
+}

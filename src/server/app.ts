@@ -1,0 +1,115 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Kysely } from 'kysely';
+import { type AppConfig, resolveConfig } from './config';
+import type { Database, Dialect } from './db/database';
+import { migrateToLatest } from './db/migrate';
+import type { AppEnv } from './http/env';
+import { protocolGate } from './http/guard';
+import { problemResponse } from './http/respond';
+import { securityHeaders } from './http/security';
+import { staticSite } from './http/static';
+import { Problem, preferredLang } from './problems';
+import { assignmentsRoutes } from './routes/assignments.routes';
+import { authRoutes } from './routes/auth.routes';
+import { devicesRoutes } from './routes/devices.routes';
+import { frameworksRoutes } from './routes/frameworks.routes';
+import { healthRoutes } from './routes/health.routes';
+import { periodsRoutes } from './routes/periods.routes';
+import { unitsRoutes } from './routes/units.routes';
+import { verifiersRoutes } from './routes/verifiers.routes';
+import { createServices, type Services } from './services';
+
+export interface AppDeps {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Epoch-ms clock; tests pass a controllable one. */
+  clock?: () => number;
+  config?: Partial<AppConfig>;
+  /** Where evidence files will live (tus uploads, issue 7); unused so far. */
+  blobDir?: string;
+}
+
+/**
+ * Migrate the schema and install the built-in instruments. Run once before serving
+ * (main.ts, seed-cli.ts and the test context do).
+ */
+export async function prepareDatabase(db: Kysely<Database>, clock: () => number = Date.now): Promise<string[]> {
+  const applied = await migrateToLatest(db);
+  await createServices({ db, clock, config: resolveConfig() }).frameworks.installBuiltIns();
+  return applied;
+}
+
+function isDbDown(err: unknown): boolean {
+  const code = err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300', 'SQLITE_BUSY'].includes(code);
+}
+
+/**
+ * The whole HTTP application: `/api/*` and (when `config.staticDir` is set) the built
+ * PWA. No listening, no globals: tests call `app.request()` in-process.
+ *
+ * @example
+ *   const app = createApp({ db, dialect: 'sqlite', clock: () => Date.now() });
+ *   const res = await app.request('/api/health');
+ */
+export function createApp(deps: AppDeps) {
+  const config = resolveConfig(deps.config);
+  const services: Services = createServices({ db: deps.db, clock: deps.clock ?? Date.now, config });
+
+  const api = new Hono<AppEnv>()
+    .route('/health', healthRoutes(services, { version: config.version, dialect: deps.dialect }))
+    .route('/', authRoutes(services, config))
+    .route('/frameworks', frameworksRoutes(services))
+    .route('/periods', periodsRoutes(services))
+    .route('/units', unitsRoutes(services))
+    .route('/verifiers', verifiersRoutes(services))
+    .route('/devices', devicesRoutes(services, config))
+    .route('/', assignmentsRoutes(services));
+
+  const app = new Hono<AppEnv>();
+  app.use('*', securityHeaders());
+  app.use('*', async (c, next) => {
+    c.set('lang', preferredLang(c.req.header('accept-language')));
+    await next();
+  });
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: (c) => problemResponse(c, new Problem('payload_too_large', { limit: `${Math.round(config.bodyLimitBytes / 1024)} KiB` })),
+    }),
+  );
+  app.use('/api/*', async (c, next) => {
+    // Health stays reachable for every app version: it is how an old app learns it must update.
+    if (c.req.path === '/api/health') return next();
+    return protocolGate(false)(c, next);
+  });
+  if (config.staticDir) app.use('*', staticSite(config.staticDir));
+
+  const routed = app.route('/api', api);
+
+  routed.notFound((c) => {
+    if (c.req.path === '/api' || c.req.path.startsWith('/api/')) return problemResponse(c, new Problem('route_not_found'));
+    return c.text('Not found', 404);
+  });
+  routed.onError((err, c) => {
+    if (err instanceof Problem) return problemResponse(c, err);
+    if (err instanceof HTTPException) {
+      if (err.status === 413) return problemResponse(c, new Problem('payload_too_large', { limit: `${Math.round(config.bodyLimitBytes / 1024)} KiB` }));
+      if (err.status === 400) return problemResponse(c, new Problem('bad_json'));
+    }
+    if (isDbDown(err)) return problemResponse(c, new Problem('database_unavailable'));
+    console.error(`[telusur] ${c.req.method} ${c.req.path} failed:`, err);
+    return problemResponse(c, new Problem('internal_error'));
+  });
+  return routed;
+}
+
+/** Type of the app for `hc<AppType>` in the PWA (import type only). */
+export type AppType = ReturnType<typeof createApp>;

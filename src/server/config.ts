@@ -1,0 +1,41 @@
+/** Tunables of one server process. Everything has a safe default; tests override a few. */
+export interface AppConfig {
+  /** App version reported by /api/health. */
+  version: string;
+  sessionTtlMs: number;
+  enrolmentTtlMs: number;
+  /** Failed logins per account+IP within the window before 429. */
+  loginMaxFailures: number;
+  /** Failed enrolment codes per IP within the window before 429. */
+  enrolMaxFailures: number;
+  failureWindowMs: number;
+  /** Largest accepted request body on /api (bytes). */
+  bodyLimitBytes: number;
+  /** Use X-Forwarded-For for the client IP (only behind a reverse proxy you control). */
+  trustProxy: boolean;
+  /** Built PWA to serve (index.html, sw.js, assets/); null = API only. */
+  staticDir: string | null;
+  /** scrypt cost for new password hashes (stored with each hash, so it can be raised later). */
+  scrypt: { N: number; r: number; p: number };
+  /** Minimum gap between two last-seen writes of one tablet. */
+  deviceSeenThrottleMs: number;
+}
+
+export const DEFAULT_CONFIG: AppConfig = {
+  version: '0.0.0',
+  sessionTtlMs: 12 * 60 * 60 * 1000,
+  enrolmentTtlMs: 30 * 60 * 1000,
+  loginMaxFailures: 5,
+  enrolMaxFailures: 10,
+  failureWindowMs: 15 * 60 * 1000,
+  bodyLimitBytes: 4 * 1024 * 1024,
+  trustProxy: false,
+  staticDir: null,
+  // OWASP password storage cheat sheet: N=2^14, r=8, p=5 (16 MiB per hash).
+  scrypt: { N: 2 ** 14, r: 8, p: 5 },
+  deviceSeenThrottleMs: 60_000,
+};
+
+export function resolveConfig(partial: Partial<AppConfig> = {}): AppConfig {
+  return { ...DEFAULT_CONFIG, ...partial, scrypt: { ...DEFAULT_CONFIG.scrypt, ...partial.scrypt } };
+}

@@ -1,0 +1,46 @@
+import type { MiddlewareHandler } from 'hono';
+
+/**
+ * Content-Security-Policy of the PWA and the API. No inline scripts or styles: Vite emits
+ * external files, and Preact's style props go through CSSOM (not blocked by style-src).
+ * img-src allows blob: (photo previews) and data: (signatures, enrolment QR).
+ */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' blob: data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "media-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** True when the client reached us over TLS (directly, or per the reverse proxy's X-Forwarded-Proto). */
+export function cameOverTls(url: string, forwardedProto: string | undefined): boolean {
+  if (forwardedProto) return forwardedProto.split(',')[0]?.trim().toLowerCase() === 'https';
+  return url.startsWith('https:');
+}
+
+/** Security headers on every response; HSTS only for requests that came over TLS. */
+export function securityHeaders(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const h = c.res.headers;
+    h.set('Content-Security-Policy', CSP);
+    h.set('X-Content-Type-Options', 'nosniff');
+    h.set('X-Frame-Options', 'DENY');
+    h.set('Referrer-Policy', 'no-referrer');
+    h.set('Cross-Origin-Opener-Policy', 'same-origin');
+    h.set('Cross-Origin-Resource-Policy', 'same-origin');
+    h.set('Permissions-Policy', 'camera=(self), geolocation=(self), microphone=(), payment=(), usb=()');
+    if (cameOverTls(c.req.url, c.req.header('x-forwarded-proto'))) {
+      h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    }
+  };
+}

@@ -1,0 +1,64 @@
+import { serve } from '@hono/node-server';
+import { createApp, prepareDatabase } from './app';
+import { resolveConfig } from './config';
+import { openFromEnv, packageVersion, staticDirFromEnv } from './runtime';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoBanner, seedDemo } from './seed';
+import { createServices } from './services';
+
+// Node entry: `npm start` / `npm run serve`. One process serves the built PWA and /api.
+// Env: PORT (8080), HOST (0.0.0.0), DATA_DIR (./data), DATABASE_URL (postgres://… → PostgreSQL),
+// STATIC_DIR (default dist/), TRUST_PROXY=1 behind a reverse proxy, NODE_ENV=production (no demo seed).
+
+const production = process.env.NODE_ENV === 'production';
+const port = Number(process.env.PORT ?? 8080);
+const handle = openFromEnv();
+const config = resolveConfig({
+  version: packageVersion(),
+  staticDir: staticDirFromEnv(),
+  trustProxy: process.env.TRUST_PROXY === '1',
+});
+
+const applied = await prepareDatabase(handle.db);
+if (applied.length) console.log(`[telusur] migrations applied: ${applied.join(', ')}`);
+
+const services = createServices({ db: handle.db, clock: Date.now, config });
+if ((await services.accounts.count()) === 0) {
+  if (production) {
+    console.warn('[telusur] empty database and NODE_ENV=production: no demo data seeded; create accounts before use');
+  } else {
+    const demo = await seedDemo(services);
+    console.log(`[telusur] demo seeded: ${demo.units} units, city self-assessment index ${demo.cityIndex?.toFixed(2)}`);
+  }
+}
+if (!production && (await services.accounts.count()) > 0 && (await services.accounts.onlyDemoAccounts())) {
+  console.log(demoBanner(DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role }))));
+}
+
+const app = createApp({ db: handle.db, dialect: handle.dialect, config });
+const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
+  console.log(`[telusur] ${handle.dialect} at ${handle.where}`);
+  console.log(`[telusur] PWA: ${config.staticDir ?? '(not built: run `npm run build`)'}`);
+  console.log(`[telusur] listening on http://localhost:${info.port} (version ${config.version})`);
+});
+
+let stopping = false;
+function shutdown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[telusur] ${signal}: finishing open requests, then closing the database`);
+  const force = setTimeout(() => {
+    console.error('[telusur] shutdown timed out; exiting');
+    process.exit(1);
+  }, 10_000);
+  force.unref();
+  server.close(() => {
+    handle
+      .close()
+      .catch((e) => console.error('[telusur] closing the database failed:', e))
+      .finally(() => process.exit(0));
+  });
+  // Idle keep-alive connections would otherwise hold close() open.
+  (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

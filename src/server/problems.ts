@@ -1,0 +1,269 @@
+/**
+ * The one catalogue of errors the API returns. Every error body is
+ * `{ code, message, details? }`: `message` in Indonesian by default, English when the
+ * request's Accept-Language prefers English. No stack traces, ever.
+ *
+ * @example
+ *   throw new Problem('period_closed', { name: period.name });
+ */
+
+export type Lang = 'id' | 'en';
+type Params = Record<string, string | number>;
+type Text = string | ((p: Params) => string);
+
+interface Entry {
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 426 | 429 | 500 | 503;
+  id: Text;
+  en: Text;
+}
+
+const EXPORT_HINT_ID =
+  'Data yang belum terkirim tetap tersimpan di tablet: buka menu "Ekspor data", simpan berkasnya, lalu serahkan kepada koordinator.';
+const EXPORT_HINT_EN =
+  'Unsent data is still kept on this tablet: open "Export data", save the file and hand it to your coordinator.';
+
+export const PROBLEMS = {
+  bad_json: {
+    status: 400,
+    id: 'Isi permintaan bukan JSON yang valid.',
+    en: 'The request body is not valid JSON.',
+  },
+  validation_failed: {
+    status: 422,
+    id: 'Data yang dikirim tidak valid. Periksa isian yang ditandai.',
+    en: 'The submitted data is not valid. Check the marked fields.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    id: 'Jenis isi permintaan tidak didukung.',
+    en: 'Unsupported request content type.',
+  },
+  payload_too_large: {
+    status: 413,
+    id: (p) => `Isi permintaan terlalu besar (maksimal ${p.limit}).`,
+    en: (p) => `The request body is too large (at most ${p.limit}).`,
+  },
+  unauthenticated: {
+    status: 401,
+    id: 'Silakan masuk terlebih dahulu.',
+    en: 'Please sign in first.',
+  },
+  invalid_credentials: {
+    status: 401,
+    id: 'Email atau kata sandi salah.',
+    en: 'Wrong e-mail or password.',
+  },
+  session_expired: {
+    status: 401,
+    id: 'Sesi Anda telah berakhir. Silakan masuk kembali.',
+    en: 'Your session has expired. Please sign in again.',
+  },
+  device_revoked: {
+    status: 401,
+    id: `Akses tablet ini telah dicabut oleh koordinator. ${EXPORT_HINT_ID}`,
+    en: `This tablet's access was revoked by the coordinator. ${EXPORT_HINT_EN}`,
+  },
+  account_disabled: {
+    status: 403,
+    id: 'Akun ini dinonaktifkan. Hubungi koordinator.',
+    en: 'This account is disabled. Contact your coordinator.',
+  },
+  forbidden: {
+    status: 403,
+    id: 'Peran Anda tidak diizinkan melakukan tindakan ini.',
+    en: 'Your role is not allowed to do this.',
+  },
+  not_assigned: {
+    status: 403,
+    id: 'Unit ini tidak ditugaskan kepada Anda.',
+    en: 'This unit is not assigned to you.',
+  },
+  too_many_attempts: {
+    status: 429,
+    id: (p) => `Terlalu banyak percobaan gagal. Coba lagi dalam ${p.minutes} menit.`,
+    en: (p) => `Too many failed attempts. Try again in ${p.minutes} minutes.`,
+  },
+  protocol_mismatch: {
+    status: 426,
+    id: (p) =>
+      `Versi aplikasi tidak cocok dengan server (aplikasi: ${p.client}, server: ${p.server}). Perbarui aplikasi: muat ulang halaman lalu pilih "Perbarui". Data di tablet tetap aman.`,
+    en: (p) =>
+      `This app version does not match the server (app: ${p.client}, server: ${p.server}). Update the app: reload the page and choose "Update". Data on the tablet stays safe.`,
+  },
+  route_not_found: {
+    status: 404,
+    id: 'Alamat API tidak dikenal.',
+    en: 'Unknown API address.',
+  },
+  not_found: {
+    status: 404,
+    id: (p) => `${p.what ?? 'Data'} tidak ditemukan.`,
+    en: (p) => `${p.whatEn ?? 'Record'} not found.`,
+  },
+  enrolment_invalid: {
+    status: 400,
+    id: 'Kode pendaftaran tidak dikenal, sudah dipakai, atau kedaluwarsa. Minta kode baru kepada koordinator.',
+    en: 'The enrolment code is unknown, already used or expired. Ask your coordinator for a new code.',
+  },
+  email_taken: {
+    status: 409,
+    id: 'Email ini sudah dipakai akun lain.',
+    en: 'This e-mail address is already used by another account.',
+  },
+  not_a_verifier: {
+    status: 409,
+    id: 'Akun ini bukan verifikator atau sedang nonaktif.',
+    en: 'This account is not an active verifier.',
+  },
+  framework_invalid: {
+    status: 422,
+    id: (p) => `Berkas instrumen tidak valid (${p.count} masalah). Perbaiki semua masalah yang tercantum lalu impor ulang.`,
+    en: (p) => `The instrument file is not valid (${p.count} problems). Fix every listed problem and import again.`,
+  },
+  framework_exists: {
+    status: 409,
+    id: (p) => `Instrumen dengan kode "${p.id}" sudah ada. Versi baru harus memakai kode baru.`,
+    en: (p) => `An instrument with id "${p.id}" already exists. A new version needs a new id.`,
+  },
+  framework_built_in: {
+    status: 409,
+    id: 'Instrumen bawaan tidak dapat dihapus.',
+    en: 'Built-in instruments cannot be deleted.',
+  },
+  framework_in_use: {
+    status: 409,
+    id: 'Instrumen ini dipakai oleh periode evaluasi sehingga tidak dapat diubah atau dihapus.',
+    en: 'This instrument is used by an evaluation period and cannot be changed or deleted.',
+  },
+  period_in_use: {
+    status: 409,
+    id: 'Periode ini sudah memiliki penugasan; instrumennya tidak dapat diganti dan periodenya tidak dapat dihapus.',
+    en: 'This period already has assignments; its instrument cannot change and it cannot be deleted.',
+  },
+  period_closed: {
+    status: 409,
+    id: 'Periode evaluasi ini sudah ditutup.',
+    en: 'This evaluation period is closed.',
+  },
+  unit_code_taken: {
+    status: 409,
+    id: (p) => `Kode unit "${p.code}" sudah dipakai.`,
+    en: (p) => `Unit code "${p.code}" is already used.`,
+  },
+  unit_parent_invalid: {
+    status: 422,
+    id: (p) => `Induk unit tidak sesuai: ${p.reason}`,
+    en: (p) => `Invalid parent unit: ${p.reasonEn}`,
+  },
+  unit_in_use: {
+    status: 409,
+    id: 'Unit ini masih memiliki sub-unit, penugasan, atau penilaian sehingga tidak dapat dihapus.',
+    en: 'This unit still has sub-units, assignments or assessments and cannot be deleted.',
+  },
+  indicator_unknown: {
+    status: 422,
+    id: (p) => `Indikator ${p.no} tidak ada pada instrumen periode ini.`,
+    en: (p) => `Indicator ${p.no} is not part of this period's instrument.`,
+  },
+  csv_invalid: {
+    status: 422,
+    id: (p) => `Berkas CSV tidak dapat diimpor: ${p.count} baris bermasalah. Tidak ada data yang disimpan; perbaiki lalu impor ulang.`,
+    en: (p) => `The CSV file cannot be imported: ${p.count} rows have problems. Nothing was saved; fix them and import again.`,
+  },
+  csv_header: {
+    status: 422,
+    id: (p) => `Baris judul CSV harus: ${p.expected}`,
+    en: (p) => `The CSV header must be: ${p.expected}`,
+  },
+  csv_empty: {
+    status: 422,
+    id: 'Berkas CSV tidak berisi baris data.',
+    en: 'The CSV file has no data rows.',
+  },
+  database_unavailable: {
+    status: 503,
+    id: 'Basis data server tidak dapat dihubungi. Coba lagi nanti.',
+    en: 'The server database is unreachable. Try again later.',
+  },
+  internal_error: {
+    status: 500,
+    id: 'Terjadi kesalahan pada server. Coba lagi; bila berulang, hubungi admin.',
+    en: 'Something went wrong on the server. Try again; if it keeps happening, contact the admin.',
+  },
+} satisfies Record<string, Entry>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** An error the API reports to the caller, by catalogue code. */
+export class Problem extends Error {
+  readonly code: ProblemCode;
+  readonly params: Params;
+  readonly details: unknown;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ProblemCode, params: Params = {}, details?: unknown, headers: Record<string, string> = {}) {
+    super(code);
+    this.name = 'Problem';
+    this.code = code;
+    this.params = params;
+    this.details = details;
+    this.headers = headers;
+  }
+
+  get status(): Entry['status'] {
+    return PROBLEMS[this.code].status;
+  }
+}
+
+/** The JSON body of a problem in a language. */
+export function problemBody(p: Problem, lang: Lang): { code: string; message: string; details?: unknown } {
+  const entry: Entry = PROBLEMS[p.code];
+  const text = lang === 'en' ? entry.en : entry.id;
+  const message = typeof text === 'function' ? text(p.params) : text;
+  const details = typeof p.details === 'function' ? (p.details as (l: Lang) => unknown)(lang) : p.details;
+  return details === undefined ? { code: p.code, message } : { code: p.code, message, details };
+}
+
+/** One issue in the shape zod failures are reported in: `{ path, code, message }`. */
+export interface FieldIssue {
+  path: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * A 422 about one body field that passed the schema but not the database (e.g. an
+ * unknown id), reported like a schema failure.
+ *
+ * @example
+ *   throw fieldProblem('frameworkId', 'unknown_reference', 'Instrumen tidak ditemukan.', 'Instrument not found.');
+ */
+export function fieldProblem(path: string, code: string, id: string, en: string): Problem {
+  return new Problem('validation_failed', {}, (lang: Lang) => ({
+    issues: [{ path, code, message: lang === 'en' ? en : id }] satisfies FieldIssue[],
+  }));
+}
+
+/**
+ * 'en' when Accept-Language ranks an English tag above every Indonesian one, else 'id'.
+ *
+ * @example
+ *   preferredLang('en-US,en;q=0.9,id;q=0.8'); // 'en'
+ */
+export function preferredLang(header: string | undefined | null): Lang {
+  if (!header) return 'id';
+  let best: { lang: Lang; q: number } | null = null;
+  for (const part of header.split(',').slice(0, 20)) {
+    const [tagRaw, ...params] = part.trim().split(';');
+    const tag = (tagRaw ?? '').trim().toLowerCase();
+    let q = 1;
+    for (const p of params) {
+      const m = /^\s*q=([0-9.]+)\s*$/.exec(p);
+      if (m) q = Number(m[1]);
+    }
+    if (!Number.isFinite(q) || q <= 0) continue;
+    const lang: Lang | null = tag === 'en' || tag.startsWith('en-') ? 'en' : tag === 'id' || tag.startsWith('id-') ? 'id' : null;
+    if (lang && (!best || q > best.q)) best = { lang, q };
+  }
+  return best?.lang ?? 'id';
+}

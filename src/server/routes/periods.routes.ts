@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import { csvBody, jsonBody } from '../http/body';
+import type { AppEnv } from '../http/env';
+import { caller, guard } from '../http/guard';
+import { PeriodBody, PeriodPatchBody, SelfAssessmentBody } from '../schemas';
+import type { Services } from '../services';
+
+/** Evaluation periods and the self-assessed levels of units within them. */
+export function periodsRoutes(s: Services) {
+  return new Hono<AppEnv>()
+    .get('/', guard(s, 'coordinator', 'viewer'), async (c) => c.json({ periods: await s.periods.list() }))
+    .post('/', guard(s, 'coordinator'), async (c) => c.json(await s.periods.create(await jsonBody(c, PeriodBody)), 201))
+    .get('/:id', guard(s, 'coordinator', 'viewer'), async (c) => c.json(await s.periods.get(c.req.param('id'))))
+    .patch('/:id', guard(s, 'coordinator'), async (c) =>
+      c.json(await s.periods.update(c.req.param('id'), await jsonBody(c, PeriodPatchBody))),
+    )
+    .delete('/:id', guard(s, 'coordinator'), async (c) => {
+      await s.periods.delete(c.req.param('id'));
+      return c.body(null, 204);
+    })
+    .get('/:id/units/:unitId/self-assessment', guard(s, 'coordinator', 'viewer', 'verifier'), async (c) => {
+      const { id, unitId } = c.req.param();
+      await s.assignments.assertCanAccess(caller(c), id, unitId);
+      return c.json(await s.selfAssessments.get(id, unitId));
+    })
+    .put('/:id/units/:unitId/self-assessment', guard(s, 'coordinator'), async (c) => {
+      const { id, unitId } = c.req.param();
+      const body = await jsonBody(c, SelfAssessmentBody);
+      return c.json(await s.selfAssessments.put(id, unitId, body.levels, caller(c).account.id));
+    })
+    .post('/:id/self-assessments/import', guard(s, 'coordinator'), async (c) => {
+      const text = await csvBody(c);
+      return c.json(await s.selfAssessments.importCsv(c.req.param('id'), text, caller(c).account.id));
+    });
+}

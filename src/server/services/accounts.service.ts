@@ -1,0 +1,49 @@
+import { uuidv7 } from '../../core';
+import type { VerifierSummary } from '../db/accounts.repository';
+import type { Account, Role } from '../domain';
+import { hashPassword } from '../lib/crypto';
+import { Problem } from '../problems';
+import { type ActorId, BaseService } from './context';
+
+/** Accounts: verifiers managed by coordinators, plus account creation for the seed. */
+export class AccountsService extends BaseService {
+  async create(input: { email: string; name: string; role: Role; password?: string | null; demo?: boolean }): Promise<Account> {
+    if (await this.repos.accounts.emailTaken(input.email)) throw new Problem('email_taken');
+    const passwordHash = input.password ? await hashPassword(input.password, this.deps.config.scrypt) : null;
+    return this.repos.accounts.insert({
+      id: uuidv7(this.now()),
+      email: input.email.trim(),
+      name: input.name.trim(),
+      role: input.role,
+      passwordHash,
+      demo: input.demo ?? false,
+      now: this.now(),
+    });
+  }
+
+  count(): Promise<number> {
+    return this.repos.accounts.count();
+  }
+
+  /** True when every account is a demo account (safe to wipe for `npm run seed`). */
+  async onlyDemoAccounts(): Promise<boolean> {
+    return (await this.repos.accounts.countNonDemo()) === 0;
+  }
+
+  listVerifiers(): Promise<VerifierSummary[]> {
+    return this.repos.accounts.listVerifiers();
+  }
+
+  async getVerifier(id: string): Promise<Account> {
+    const a = await this.repos.accounts.findById(id);
+    if (!a || a.role !== 'verifier') throw new Problem('not_found', { what: 'Verifikator', whatEn: 'Verifier' });
+    return a;
+  }
+
+  async updateVerifier(id: string, patch: { name?: string | undefined; active?: boolean | undefined }, _actor: ActorId): Promise<Account> {
+    await this.getVerifier(id);
+    await this.repos.accounts.update(id, { name: patch.name?.trim(), active: patch.active }, this.now());
+    if (patch.active === false) await this.repos.sessions.deleteForAccount(id);
+    return this.getVerifier(id);
+  }
+}

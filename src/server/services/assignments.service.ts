@@ -1,0 +1,149 @@
+import { type Framework, PROTOCOL_VERSION, uuidv7 } from '../../core';
+import type { AssignmentFilter } from '../db/assignments.repository';
+import { isUniqueViolation } from '../db/errors';
+import { inTransaction } from '../db/repositories';
+import type { Assessment, Assignment, Period, Principal, SelfAssessmentLevel, Unit } from '../domain';
+import { fieldProblem, Problem } from '../problems';
+import { type ActorId, BaseService, type ServiceDeps } from './context';
+import type { FrameworksService } from './frameworks.service';
+import type { PeriodsService } from './periods.service';
+
+/** Everything a tablet needs to verify its assigned units without a network. */
+export interface OfflinePackage {
+  serverTime: number;
+  protocol: number;
+  verifier: { id: string; name: string; email: string };
+  device: { id: string; label: string } | null;
+  periods: Period[];
+  frameworks: Framework[];
+  /** Assigned units plus their ancestors (for names such as "Kel. Bulakan, Kec. Cibeber"). */
+  units: (Unit & { assigned: boolean })[];
+  assignments: Assignment[];
+  assessments: Assessment[];
+  selfAssessments: SelfAssessmentLevel[];
+}
+
+/** Assignments (unit × period × verifier), the assessment each creates, and verifier scope. */
+export class AssignmentsService extends BaseService {
+  constructor(
+    deps: ServiceDeps,
+    private readonly periods: PeriodsService,
+    private readonly frameworks: FrameworksService,
+  ) {
+    super(deps);
+  }
+
+  list(filter: AssignmentFilter): Promise<Assignment[]> {
+    return this.repos.assignments.list(filter);
+  }
+
+  /**
+   * Assign units of a period to a verifier. Idempotent: pairs already assigned are
+   * returned unchanged. The unit's assessment (one per period × unit) is created with the
+   * first assignment and shared by every verifier assigned to that unit.
+   */
+  async create(input: { periodId: string; verifierId: string; unitIds: readonly string[] }, actor: ActorId): Promise<{ assignments: Assignment[]; created: number }> {
+    const period = await this.periods.get(input.periodId).catch((e) => {
+      if (e instanceof Problem && e.code === 'not_found') throw fieldProblem('periodId', 'unknown_reference', 'Periode tidak ditemukan.', 'Period not found.');
+      throw e;
+    });
+    if (period.status === 'closed') throw new Problem('period_closed');
+    const verifier = await this.repos.accounts.findById(input.verifierId);
+    if (!verifier || verifier.role !== 'verifier') {
+      throw fieldProblem('verifierId', 'unknown_reference', 'Verifikator tidak ditemukan.', 'Verifier not found.');
+    }
+    if (!verifier.active) throw new Problem('not_a_verifier');
+    const unitIds = [...new Set(input.unitIds)];
+    const units = await this.repos.units.findByIds(unitIds);
+    const found = new Set(units.map((u) => u.id));
+    const missing = unitIds.findIndex((id) => !found.has(id));
+    if (missing >= 0) {
+      throw fieldProblem(`unitIds.${missing}`, 'unknown_reference', 'Unit tidak ditemukan.', 'Unit not found.');
+    }
+    const run = () =>
+      inTransaction(this.deps.db, async (repos) => {
+        const now = this.now();
+        const out: Assignment[] = [];
+        let created = 0;
+        for (const unitId of unitIds) {
+          const existing = await repos.assignments.find(period.id, unitId, verifier.id);
+          if (existing) {
+            out.push(existing);
+            continue;
+          }
+          const assessment =
+            (await repos.assignments.findAssessment(period.id, unitId)) ??
+            (await repos.assignments.insertAssessment({ id: uuidv7(now), periodId: period.id, unitId, frameworkId: period.frameworkId, now }));
+          const a: Assignment = { id: uuidv7(now), periodId: period.id, unitId, verifierId: verifier.id, assessmentId: assessment.id, createdAt: now };
+          await repos.assignments.insert({ ...a, createdBy: actor });
+          out.push(a);
+          created++;
+        }
+        return { assignments: out, created };
+      });
+    try {
+      return await run();
+    } catch (e) {
+      // Two coordinators assigning the same unit at once: the loser retries and finds the rows.
+      if (isUniqueViolation(e)) return run();
+      throw e;
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    const a = await this.repos.assignments.findById(id);
+    if (!a) throw new Problem('not_found', { what: 'Penugasan', whatEn: 'Assignment' });
+    // The assessment stays: it may already hold verification data from a tablet.
+    await this.repos.assignments.delete(id);
+  }
+
+  /** Coordinators and viewers see every unit; a verifier only units assigned to it in that period. */
+  async assertCanAccess(principal: Principal, periodId: string, unitId: string): Promise<void> {
+    if (principal.account.role !== 'verifier') return;
+    const a = await this.repos.assignments.find(periodId, unitId, principal.account.id);
+    if (!a) throw new Problem('not_assigned');
+  }
+
+  async getAssessment(id: string, principal: Principal): Promise<Assessment> {
+    const a = await this.repos.assignments.findAssessmentById(id);
+    if (!a) throw new Problem('not_found', { what: 'Penilaian', whatEn: 'Assessment' });
+    await this.assertCanAccess(principal, a.periodId, a.unitId);
+    return a;
+  }
+
+  /** The verifier's offline package: assignments in periods that are not draft. */
+  async offlinePackage(principal: Principal): Promise<OfflinePackage> {
+    const verifierId = principal.account.id;
+    const all = await this.repos.assignments.list({ verifierId });
+    const periods = (await this.repos.periods.findByIds([...new Set(all.map((a) => a.periodId))])).filter((p) => p.status !== 'draft');
+    const periodIds = new Set(periods.map((p) => p.id));
+    const assignments = all.filter((a) => periodIds.has(a.periodId));
+    const assignedUnitIds = new Set(assignments.map((a) => a.unitId));
+    const units = new Map<string, Unit>();
+    let frontier = [...assignedUnitIds];
+    while (frontier.length) {
+      const batch = await this.repos.units.findByIds(frontier.filter((id) => !units.has(id)));
+      for (const u of batch) units.set(u.id, u);
+      frontier = batch.map((u) => u.parentId).filter((p): p is string => p !== null && !units.has(p));
+    }
+    const selfAssessments: SelfAssessmentLevel[] = [];
+    for (const p of periods) {
+      const ids = [...new Set(assignments.filter((a) => a.periodId === p.id).map((a) => a.unitId))];
+      selfAssessments.push(...(await this.repos.selfAssessments.listForUnits(p.id, ids)));
+    }
+    return {
+      serverTime: this.now(),
+      protocol: PROTOCOL_VERSION,
+      verifier: { id: principal.account.id, name: principal.account.name, email: principal.account.email },
+      device: principal.device ? { id: principal.device.id, label: principal.device.label } : null,
+      periods,
+      frameworks: await this.frameworks.documents([...new Set(periods.map((p) => p.frameworkId))]),
+      units: [...units.values()]
+        .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+        .map((u) => ({ ...u, assigned: assignedUnitIds.has(u.id) })),
+      assignments,
+      assessments: await this.repos.assignments.findAssessmentsByIds([...new Set(assignments.map((a) => a.assessmentId))]),
+      selfAssessments,
+    };
+  }
+}

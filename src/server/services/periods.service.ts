@@ -1,0 +1,76 @@
+import { uuidv7 } from '../../core';
+import type { PeriodPatch } from '../db/periods.repository';
+import type { Period, PeriodStatus } from '../domain';
+import { fieldProblem, Problem } from '../problems';
+import { BaseService } from './context';
+
+export interface NewPeriod {
+  name: string;
+  year: number;
+  frameworkId: string;
+  targetIndex: number;
+  status?: PeriodStatus | undefined;
+  demo?: boolean;
+}
+
+/** Evaluation periods (name, year, instrument, target index, status draft → active → closed). */
+export class PeriodsService extends BaseService {
+  list(): Promise<Period[]> {
+    return this.repos.periods.list();
+  }
+
+  async get(id: string): Promise<Period> {
+    const p = await this.repos.periods.findById(id);
+    if (!p) throw new Problem('not_found', { what: 'Periode', whatEn: 'Period' });
+    return p;
+  }
+
+  async create(input: NewPeriod): Promise<Period> {
+    await this.assertFramework(input.frameworkId);
+    return this.repos.periods.insert({
+      id: uuidv7(this.now()),
+      name: input.name.trim(),
+      year: input.year,
+      frameworkId: input.frameworkId,
+      targetIndex: input.targetIndex,
+      status: input.status ?? 'draft',
+      demo: input.demo ?? false,
+      now: this.now(),
+    });
+  }
+
+  /**
+   * Change a period. The instrument can only change while no unit is assigned (the
+   * assessments are bound to it), and a period with assignments cannot go back to draft.
+   */
+  async update(id: string, patch: PeriodPatch): Promise<Period> {
+    const current = await this.get(id);
+    const assessments = await this.repos.assignments.countAssessmentsForPeriod(id);
+    if (patch.frameworkId !== undefined && patch.frameworkId !== current.frameworkId) {
+      if (assessments > 0) throw new Problem('period_in_use');
+      await this.assertFramework(patch.frameworkId);
+    }
+    if (patch.status === 'draft' && current.status !== 'draft' && assessments > 0) throw new Problem('period_in_use');
+    await this.repos.periods.update(id, { ...patch, name: patch.name?.trim() }, this.now());
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.get(id);
+    if ((await this.repos.assignments.countAssessmentsForPeriod(id)) > 0) throw new Problem('period_in_use');
+    await this.repos.periods.delete(id);
+  }
+
+  /** 409 when the period is closed (no more edits to its data). */
+  async assertOpen(id: string): Promise<Period> {
+    const p = await this.get(id);
+    if (p.status === 'closed') throw new Problem('period_closed');
+    return p;
+  }
+
+  private async assertFramework(id: string): Promise<void> {
+    if (!(await this.repos.frameworks.findDocument(id))) {
+      throw fieldProblem('frameworkId', 'unknown_reference', 'Instrumen tidak ditemukan.', 'Instrument not found.');
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Telusur tablet store (DESIGN §4): the verifier's work lives here until the server has it.
+ *
+ *   const store = await openStore();                  // IndexedDB 'telusur', device id, Blob probe
+ *   await store.verifications.update(aId, 7, { verifiedLevel: 3, [checkField(3, 0)]: { state: 'present', note: '' } });
+ *   const rows = await store.verifications.listByAssessment(aId);
+ *   const stop = store.watch((s) => s.verifications.listByAssessment(aId), render); // live, across tabs
+ *
+ * Guarantees
+ * - A resolved write is committed (durability 'strict' by default) in ONE transaction with its
+ *   outbox mutation `{deviceId, seq, entity, id, changes, baseVersions, hlc, at}`; a failed write
+ *   leaves neither. `seq` is allocated inside that transaction: +1 per mutation, no gaps, across
+ *   reloads and tabs. Values are checked with core's field schemas first (ValidationError).
+ * - Records: `assessments` (get, list, findByUnit, create, update), `verifications` (get,
+ *   listByAssessment, update — creates the row), `beritaAcara` (get, update), `comments` (add,
+ *   update, listByAssessment, listByIndicator), `evidence` (add — SHA-256, bytes stored once per
+ *   content; get, listByIndicator, listByAssessment, remove — soft delete; purgeConfirmed).
+ *   Unchanged fields are not re-sent; fields fixed at creation cannot be edited.
+ * - `blobs.get(sha)` returns a Blob whether the browser stores Blobs or (older iPadOS) bytes.
+ * - Sync (issue 6): `outbox.peek(limit) / ackThrough(seq) / count() / countByAssessment(id) /
+ *   lastSeq()`, `applyRemote(entity, id, fields, versions, hlc?)` (no outbox; a field with an
+ *   unsent local edit is left alone and reported `pending`, an older version `stale`),
+ *   `blobs.listPendingUpload() / markUploaded(sha)`, `conflicts.*`, `cursors.get/set`,
+ *   `reference.put*` (server-owned periods, units, assignments, frameworks; list/get for the UI).
+ * - `health()`: persisted, usage/quota, unsynced mutations/files/bytes, `evicted` (the database
+ *   vanished since an earlier start; stays set until `acknowledgeEviction()`);
+ *   `requestPersistence()` asks for `navigator.storage.persist()`.
+ * - Errors are StoreError subclasses with Indonesian `message` and `messageEn`: StorageFullError
+ *   (quota, however the browser wraps it — earlier writes intact), ValidationError,
+ *   RecordNotFoundError, BundleError (export file corrupt/foreign/tampered/too new; nothing changed).
+ * - Nothing unsent is deleted automatically: `evidence.purgeConfirmed(receiptHashes)` drops only
+ *   bytes the server receipt lists AND whose metadata mutations were acknowledged.
+ * - `exportAssessment(id)` → zip bytes (manifest.json + manifest.sha256 + files/<sha256>);
+ *   `importBundle(bytes)` restores absent records and files and requeues their unsent changes;
+ *   idempotent.
+ */
+export { sha256Hex } from './blobs';
+export {
+  BUNDLE_FORMAT,
+  BUNDLE_VERSION,
+  type BundleFile,
+  type BundleManifest,
+} from './bundle-format';
+export {
+  BundleError,
+  type BundleErrorCode,
+  type FieldProblem,
+  isQuotaError,
+  RecordNotFoundError,
+  StorageFullError,
+  StoreError,
+  type StoreErrorCode,
+  ValidationError,
+} from './errors';
+export { CURRENT_SCHEMA_VERSION } from './schema';
+export {
+  type AssessmentRepository,
+  type BeritaAcaraRepository,
+  type BlobRepository,
+  type CommentRepository,
+  type ConflictRepository,
+  type CursorApi,
+  type EvidenceRepository,
+  type OutboxApi,
+  openStore,
+  type ReferenceRepository,
+  type StorageManagerLike,
+  type StoreOptions,
+  type TelusurStore,
+  type VerificationRepository,
+} from './store';
+export type * from './types';

@@ -1,0 +1,1186 @@
+import Dexie, { liveQuery, type PromiseExtended, type Table } from 'dexie';
+import {
+  beritaAcaraId,
+  decodeHlc,
+  type EntityName,
+  encodeHlc,
+  fieldSchema,
+  type Mutation,
+  receiveHlc,
+  tickHlc,
+  uuidv7,
+  verificationId,
+} from '../core';
+import { probeBlobMode, sha256Hex, toBlob } from './blobs';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleManifest } from './bundle-format';
+import {
+  type FieldProblem,
+  RecordNotFoundError,
+  StoreError,
+  toStoreError,
+  ValidationError,
+} from './errors';
+import {
+  assessmentIdOf,
+  type BlobRow,
+  CURRENT_SCHEMA_VERSION,
+  declareSchema,
+  ENTITY_TABLE,
+  type MetaRow,
+  type OutboxRow,
+  type RecordRow,
+  TelusurDb,
+} from './schema';
+import type {
+  ApplyRemoteResult,
+  Assessment,
+  AssessmentChanges,
+  AssessmentFields,
+  Assignment,
+  BeritaAcara,
+  BeritaAcaraChanges,
+  BlobMode,
+  Comment,
+  CommentChanges,
+  Conflict,
+  EvictionWitness,
+  EvidenceFile,
+  Framework,
+  ImportResult,
+  NewComment,
+  NewEvidence,
+  Period,
+  PurgeResult,
+  StorageHealth,
+  Unit,
+  Verification,
+  VerificationChanges,
+} from './types';
+
+/** The subset of `navigator.storage` the store uses (injectable for tests). */
+export interface StorageManagerLike {
+  persist?(): Promise<boolean>;
+  persisted?(): Promise<boolean>;
+  estimate?(): Promise<{ usage?: number; quota?: number }>;
+}
+
+export interface StoreOptions {
+  /** IndexedDB database name. Default `telusur`. */
+  name?: string;
+  /** Device clock (ms). Default Date.now. */
+  now?: () => number;
+  /** IndexedDB implementation (tests pass fake-indexeddb). Default: the global one. */
+  indexedDB?: IDBFactory;
+  IDBKeyRange?: typeof IDBKeyRange;
+  /** 'auto' (default) probes whether Blobs round-trip; the others force a mode (tests). */
+  blobMode?: 'auto' | BlobMode;
+  /** Where the eviction detector remembers that this database existed. Default: localStorage when present. */
+  witness?: EvictionWitness | null;
+  /** Default `navigator.storage`. */
+  storageManager?: StorageManagerLike | null;
+  /**
+   * IndexedDB commit durability. Default 'strict': a save is flushed to disk before it is
+   * reported, so it survives a power loss or forced reboot, not only a closed tab.
+   */
+  durability?: 'strict' | 'relaxed' | 'default';
+  /** Test hook: called inside every write transaction after its writes; throwing aborts it. */
+  testHooks?: { beforeCommit?: (operation: string) => void };
+}
+
+export interface VerificationRepository {
+  get(assessmentId: string, indicatorNo: number): Promise<Verification | null>;
+  /** All indicators of an assessment that have a record, ordered by indicator number. */
+  listByAssessment(assessmentId: string): Promise<Verification[]>;
+  /** Save changed fields of one indicator (creates the record when absent). Resolves once durable. */
+  update(
+    assessmentId: string,
+    indicatorNo: number,
+    changes: VerificationChanges,
+  ): Promise<Verification>;
+}
+
+export interface AssessmentRepository {
+  get(id: string): Promise<Assessment | null>;
+  list(): Promise<Assessment[]>;
+  findByUnit(periodId: string, unitId: string): Promise<Assessment | null>;
+  /** Start an assessment on this tablet (status 'sedang' unless given). */
+  create(
+    fields: Pick<AssessmentFields, 'periodId' | 'unitId' | 'frameworkId'> &
+      Partial<AssessmentFields> & { id?: string },
+  ): Promise<Assessment>;
+  /** Save changed fields; creates the record when absent if periodId, unitId and frameworkId are given. */
+  update(id: string, changes: AssessmentChanges): Promise<Assessment>;
+}
+
+export interface BeritaAcaraRepository {
+  get(assessmentId: string): Promise<BeritaAcara | null>;
+  update(assessmentId: string, changes: BeritaAcaraChanges): Promise<BeritaAcara>;
+}
+
+export interface CommentRepository {
+  add(comment: NewComment): Promise<Comment>;
+  update(id: string, changes: CommentChanges): Promise<Comment>;
+  listByAssessment(assessmentId: string): Promise<Comment[]>;
+  listByIndicator(assessmentId: string, indicatorNo: number): Promise<Comment[]>;
+}
+
+export interface EvidenceRepository {
+  /** Hash, store the file once per content, and record its metadata with an outbox entry. */
+  add(input: NewEvidence): Promise<EvidenceFile>;
+  get(id: string): Promise<EvidenceFile | null>;
+  listByIndicator(
+    assessmentId: string,
+    indicatorNo: number,
+    options?: { includeDeleted?: boolean },
+  ): Promise<EvidenceFile[]>;
+  listByAssessment(
+    assessmentId: string,
+    options?: { includeDeleted?: boolean },
+  ): Promise<EvidenceFile[]>;
+  /** Mark deleted (a synced change). The file's bytes stay until the server has confirmed them. */
+  remove(id: string): Promise<void>;
+  /** Remove the bytes of files the server confirmed by hash whose metadata the server accepted. */
+  purgeConfirmed(receiptHashes: string[]): Promise<PurgeResult>;
+}
+
+export interface BlobRepository {
+  get(sha256: string): Promise<Blob | null>;
+  has(sha256: string): Promise<boolean>;
+  /** Files the server does not hold yet (for upload). */
+  listPendingUpload(): Promise<{ sha256: string; bytes: number; mime: string }[]>;
+  markUploaded(sha256: string): Promise<void>;
+}
+
+export interface ReferenceRepository {
+  putPeriods(rows: Period[]): Promise<void>;
+  putUnits(rows: Unit[]): Promise<void>;
+  putAssignments(rows: Assignment[]): Promise<void>;
+  putFrameworks(rows: Framework[]): Promise<void>;
+  removeAssignments(ids: string[]): Promise<void>;
+  listPeriods(): Promise<Period[]>;
+  getPeriod(id: string): Promise<Period | null>;
+  listUnits(): Promise<Unit[]>;
+  getUnit(id: string): Promise<Unit | null>;
+  listAssignments(periodId?: string): Promise<Assignment[]>;
+  listFrameworks(): Promise<Framework[]>;
+  getFramework(id: string): Promise<Framework | null>;
+}
+
+export interface ConflictRepository {
+  put(conflicts: Conflict[]): Promise<void>;
+  listByAssessment(
+    assessmentId: string,
+    options?: { includeResolved?: boolean },
+  ): Promise<Conflict[]>;
+  listOpen(): Promise<Conflict[]>;
+  markResolved(id: string): Promise<void>;
+}
+
+export interface OutboxApi {
+  /** The oldest unsent mutations, in seq order. */
+  peek(limit: number): Promise<Mutation[]>;
+  /** The server accepted every mutation up to `seq`: drop them. Returns how many were dropped. */
+  ackThrough(seq: number): Promise<number>;
+  count(): Promise<number>;
+  countByAssessment(assessmentId: string): Promise<number>;
+  /** Highest seq ever issued on this device (0 before the first change). */
+  lastSeq(): Promise<number>;
+}
+
+export interface CursorApi {
+  get(name: string): Promise<string | null>;
+  set(name: string, value: string): Promise<void>;
+}
+
+export interface TelusurStore {
+  readonly name: string;
+  readonly deviceId: string;
+  readonly schemaVersion: number;
+  readonly blobMode: BlobMode;
+  readonly assessments: AssessmentRepository;
+  readonly verifications: VerificationRepository;
+  readonly beritaAcara: BeritaAcaraRepository;
+  readonly comments: CommentRepository;
+  readonly evidence: EvidenceRepository;
+  readonly blobs: BlobRepository;
+  readonly reference: ReferenceRepository;
+  readonly conflicts: ConflictRepository;
+  readonly outbox: OutboxApi;
+  readonly cursors: CursorApi;
+  applyRemote(
+    entity: EntityName,
+    id: string,
+    fields: Record<string, unknown>,
+    versions: Record<string, number>,
+    hlc?: string,
+  ): Promise<ApplyRemoteResult>;
+  watch<T>(
+    query: (store: TelusurStore) => Promise<T>,
+    onValue: (value: T) => void,
+    onError?: (error: unknown) => void,
+  ): () => void;
+  health(): Promise<StorageHealth>;
+  requestPersistence(): Promise<boolean>;
+  acknowledgeEviction(): Promise<void>;
+  exportAssessment(assessmentId: string): Promise<Uint8Array>;
+  importBundle(bytes: Uint8Array): Promise<ImportResult>;
+  close(): void;
+}
+
+// ---------------------------------------------------------------------------------------
+
+const CLOCK = 'clock';
+const DEVICE = 'device';
+const MARKER = 'marker';
+const EVICTION = 'eviction';
+
+interface ClockRow extends MetaRow {
+  seq: number;
+  hlc: string | null;
+}
+
+/** Values a record gets when created locally or by the server without them. Not sent. */
+const DEFAULTS: Record<EntityName, Record<string, unknown>> = {
+  assessment: { status: 'belum', submittedAt: null },
+  verification: {
+    selfLevel: null,
+    selfJustification: '',
+    verifiedLevel: null,
+    notApplicable: false,
+    naReason: '',
+    notes: '',
+    reviewComment: '',
+  },
+  evidenceFile: { width: null, height: null, location: null, deleted: false },
+  beritaAcara: {
+    verifierName: '',
+    verifierRole: '',
+    verifierSignature: null,
+    representativeName: '',
+    representativeRole: '',
+    representativeSignature: null,
+    place: '',
+    signedAt: null,
+    summary: '',
+  },
+  comment: { indicatorNo: null },
+};
+
+/** Fields fixed at creation; a later edit may not change them. */
+const IMMUTABLE: Record<EntityName, ReadonlySet<string>> = {
+  assessment: new Set(['periodId', 'unitId', 'frameworkId']),
+  verification: new Set(['assessmentId', 'indicatorNo']),
+  evidenceFile: new Set([
+    'assessmentId',
+    'indicatorNo',
+    'sha256',
+    'mime',
+    'bytes',
+    'width',
+    'height',
+    'capturedAt',
+    'location',
+  ]),
+  beritaAcara: new Set(['assessmentId']),
+  comment: new Set(['assessmentId', 'indicatorNo', 'author', 'createdAt']),
+};
+
+/** Fields a newly created record must have. */
+const REQUIRED: Record<EntityName, readonly string[]> = {
+  assessment: ['periodId', 'unitId', 'frameworkId'],
+  verification: ['assessmentId', 'indicatorNo'],
+  evidenceFile: ['assessmentId', 'indicatorNo', 'sha256', 'name', 'mime', 'bytes', 'capturedAt'],
+  beritaAcara: ['assessmentId'],
+  comment: ['assessmentId', 'body', 'author', 'createdAt'],
+};
+
+function validate(entity: EntityName, changes: Record<string, unknown>): Record<string, unknown> {
+  const problems: FieldProblem[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    const schema = fieldSchema(entity, field);
+    if (!schema) {
+      problems.push({ field, message: 'unknown field' });
+      continue;
+    }
+    const r = schema.safeParse(value);
+    if (r.success) out[field] = r.data;
+    else problems.push({ field, message: r.error.issues[0]?.message ?? 'invalid' });
+  }
+  if (problems.length > 0) throw new ValidationError(entity, problems);
+  return out;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function toDomain<T>(row: RecordRow | undefined): T | null {
+  if (!row) return null;
+  const { _versions: _, ...rest } = row;
+  return rest as T;
+}
+
+function rowsToDomain<T>(rows: RecordRow[]): T[] {
+  return rows.map((r) => toDomain<T>(r) as T);
+}
+
+function byNumber(field: string) {
+  return (a: RecordRow, b: RecordRow) =>
+    Number(a[field] ?? 0) - Number(b[field] ?? 0) || (a.id < b.id ? -1 : 1);
+}
+
+async function blobBytes(data: Blob | ArrayBuffer): Promise<Uint8Array> {
+  return new Uint8Array(data instanceof Blob ? await data.arrayBuffer() : data);
+}
+
+function defaultWitness(name: string): EvictionWitness | null {
+  const ls = (globalThis as { localStorage?: Storage }).localStorage;
+  if (!ls) return null;
+  const key = `telusur:store:${name}:device`;
+  return {
+    read: () => ls.getItem(key),
+    write: (value) => ls.setItem(key, value),
+  };
+}
+
+interface Context {
+  db: TelusurDb;
+  name: string;
+  deviceId: string;
+  now: () => number;
+  blobMode: BlobMode;
+  storage: StorageManagerLike | null;
+  hooks: StoreOptions['testHooks'];
+}
+
+/**
+ * Open (creating or upgrading) the tablet database. Resolves once the device id, eviction
+ * check and Blob probe are done.
+ */
+export async function openStore(options: StoreOptions = {}): Promise<TelusurStore> {
+  const name = options.name ?? 'telusur';
+  const now = options.now ?? Date.now;
+  const deps: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {};
+  if (options.indexedDB) deps.indexedDB = options.indexedDB;
+  if (options.IDBKeyRange) deps.IDBKeyRange = options.IDBKeyRange;
+  const durability = options.durability ?? 'strict';
+  const db = new TelusurDb(name, {
+    ...deps,
+    ...(durability === 'default' ? {} : { chromeTransactionDurability: durability }),
+  });
+  declareSchema(db);
+  try {
+    await db.open();
+  } catch (e) {
+    const mapped = toStoreError(e);
+    if (mapped instanceof StoreError) throw mapped;
+    throw new StoreError(
+      'unavailable',
+      'Basis data tablet tidak dapat dibuka. Tutup tab Telusur lain lalu coba lagi; jika tetap gagal, jangan hapus data situs dan hubungi admin.',
+      'The tablet database cannot be opened. Close other Telusur tabs and try again; if it still fails, do not clear site data and contact support.',
+      e,
+    );
+  }
+
+  const witness = options.witness === undefined ? defaultWitness(name) : options.witness;
+  let witnessed: string | null = null;
+  try {
+    witnessed = witness?.read() ?? null;
+  } catch {
+    witnessed = null;
+  }
+  const deviceId = await db
+    .transaction('rw', db.meta, async () => {
+      const [device, marker, clock, eviction] = await db.meta.bulkGet([
+        DEVICE,
+        MARKER,
+        CLOCK,
+        EVICTION,
+      ]);
+      const id = typeof device?.deviceId === 'string' ? device.deviceId : uuidv7(now());
+      const vanished = witnessed !== null && (!marker || witnessed !== id);
+      if (vanished && !eviction) {
+        await db.meta.put({ key: EVICTION, detectedAt: now(), previousDeviceId: witnessed });
+      }
+      if (!device) await db.meta.put({ key: DEVICE, deviceId: id, createdAt: now() });
+      if (!marker) await db.meta.put({ key: MARKER, deviceId: id, createdAt: now() });
+      if (!clock) await db.meta.put({ key: CLOCK, seq: 0, hlc: null } satisfies ClockRow);
+      return id;
+    })
+    .catch((e: unknown) => {
+      throw toStoreError(e);
+    });
+  try {
+    witness?.write(deviceId);
+  } catch {
+    // A witness that cannot be written only weakens eviction detection.
+  }
+  if ((await db.meta.get(EVICTION)) !== undefined) {
+    console.error(
+      'Telusur: the local database was lost (evicted) since an earlier start; see store.health().',
+    );
+  }
+
+  const blobMode =
+    options.blobMode && options.blobMode !== 'auto' ? options.blobMode : await probeBlobMode(db);
+  const nav = (globalThis as { navigator?: { storage?: StorageManagerLike } }).navigator;
+  const storage =
+    options.storageManager === undefined ? (nav?.storage ?? null) : options.storageManager;
+  return new Store({ db, name, deviceId, now, blobMode, storage, hooks: options.testHooks });
+}
+
+class Store implements TelusurStore {
+  readonly name: string;
+  readonly deviceId: string;
+  readonly schemaVersion = CURRENT_SCHEMA_VERSION;
+  readonly blobMode: BlobMode;
+  readonly assessments: AssessmentRepository;
+  readonly verifications: VerificationRepository;
+  readonly beritaAcara: BeritaAcaraRepository;
+  readonly comments: CommentRepository;
+  readonly evidence: EvidenceRepository;
+  readonly blobs: BlobRepository;
+  readonly reference: ReferenceRepository;
+  readonly conflicts: ConflictRepository;
+  readonly outbox: OutboxApi;
+  readonly cursors: CursorApi;
+  private readonly c: Context;
+  private readonly db: TelusurDb;
+
+  constructor(c: Context) {
+    this.c = c;
+    this.db = c.db;
+    this.name = c.name;
+    this.deviceId = c.deviceId;
+    this.blobMode = c.blobMode;
+    const db = c.db;
+
+    this.verifications = {
+      get: (assessmentId, no) =>
+        this.read(() =>
+          db.verifications
+            .get(verificationId(assessmentId, no))
+            .then((r) => toDomain<Verification>(r)),
+        ),
+      listByAssessment: (assessmentId) =>
+        this.read(() =>
+          db.verifications
+            .where('assessmentId')
+            .equals(assessmentId)
+            .toArray()
+            .then((rows) => rowsToDomain<Verification>(rows.sort(byNumber('indicatorNo')))),
+        ),
+      update: (assessmentId, no, changes) =>
+        this.save<Verification>('verification', verificationId(assessmentId, no), changes, {
+          assessmentId,
+          indicatorNo: no,
+        }),
+    };
+
+    this.assessments = {
+      get: (id) => this.read(() => db.assessments.get(id).then((r) => toDomain<Assessment>(r))),
+      list: () =>
+        this.read(() => db.assessments.toArray().then((rows) => rowsToDomain<Assessment>(rows))),
+      findByUnit: (periodId, unitId) =>
+        this.read(() =>
+          db.assessments
+            .where('[periodId+unitId]')
+            .equals([periodId, unitId])
+            .first()
+            .then((r) => toDomain<Assessment>(r)),
+        ),
+      create: ({ id, ...fields }) =>
+        this.save<Assessment>(
+          'assessment',
+          id ?? uuidv7(this.c.now()),
+          { status: 'sedang', ...fields },
+          {},
+          'create',
+        ),
+      update: (id, changes) => this.save<Assessment>('assessment', id, changes, {}),
+    };
+
+    this.beritaAcara = {
+      get: (assessmentId) =>
+        this.read(() =>
+          db.beritaAcara.get(beritaAcaraId(assessmentId)).then((r) => toDomain<BeritaAcara>(r)),
+        ),
+      update: (assessmentId, changes) =>
+        this.save<BeritaAcara>('beritaAcara', beritaAcaraId(assessmentId), changes, {
+          assessmentId,
+        }),
+    };
+
+    const commentsOf = (assessmentId: string, indicatorNo?: number) =>
+      this.read(() =>
+        (indicatorNo === undefined
+          ? db.comments.where('assessmentId').equals(assessmentId)
+          : db.comments.where('[assessmentId+indicatorNo]').equals([assessmentId, indicatorNo])
+        )
+          .toArray()
+          .then((rows) => rowsToDomain<Comment>(rows.sort(byNumber('createdAt')))),
+      );
+    this.comments = {
+      add: ({ assessmentId, indicatorNo, body, author }) => {
+        const at = this.c.now();
+        return this.save<Comment>(
+          'comment',
+          uuidv7(at),
+          { body },
+          { assessmentId, indicatorNo, author, createdAt: at },
+          'create',
+        );
+      },
+      update: (id, changes) => this.save<Comment>('comment', id, changes, null),
+      listByAssessment: (assessmentId) => commentsOf(assessmentId),
+      listByIndicator: (assessmentId, indicatorNo) => commentsOf(assessmentId, indicatorNo),
+    };
+
+    const live = (rows: RecordRow[], includeDeleted?: boolean) =>
+      rowsToDomain<EvidenceFile>(
+        rows.filter((r) => includeDeleted || r.deleted !== true).sort(byNumber('capturedAt')),
+      );
+    this.evidence = {
+      add: (input) => this.addEvidence(input),
+      get: (id) => this.read(() => db.evidenceFiles.get(id).then((r) => toDomain<EvidenceFile>(r))),
+      listByIndicator: (assessmentId, no, options) =>
+        this.read(() =>
+          db.evidenceFiles
+            .where('[assessmentId+indicatorNo]')
+            .equals([assessmentId, no])
+            .toArray()
+            .then((rows) => live(rows, options?.includeDeleted)),
+        ),
+      listByAssessment: (assessmentId, options) =>
+        this.read(() =>
+          db.evidenceFiles
+            .where('assessmentId')
+            .equals(assessmentId)
+            .toArray()
+            .then((rows) => live(rows, options?.includeDeleted)),
+        ),
+      remove: (id) => this.save('evidenceFile', id, { deleted: true }, null).then(() => undefined),
+      purgeConfirmed: (hashes) => this.purgeConfirmed(hashes),
+    };
+
+    this.blobs = {
+      get: (sha) =>
+        this.read(() => db.blobs.get(sha).then((r) => (r ? toBlob(r.data, r.mime) : null))),
+      has: (sha) =>
+        this.read(() =>
+          db.blobs
+            .where('sha256')
+            .equals(sha)
+            .count()
+            .then((n) => n > 0),
+        ),
+      listPendingUpload: () =>
+        this.read(async () => {
+          const shas = (await db.blobs.where('uploaded').equals(0).primaryKeys()) as string[];
+          const info = await this.fileInfo(shas);
+          return shas.map(
+            (sha) => info.get(sha) ?? { sha256: sha, bytes: 0, mime: 'application/octet-stream' },
+          );
+        }),
+      markUploaded: (sha) =>
+        this.write(
+          () =>
+            db.blobs
+              .where('sha256')
+              .equals(sha)
+              .modify({ uploaded: 1 })
+              .then(() => undefined),
+          'blobs.markUploaded',
+        ),
+    };
+
+    const putAll = <T>(table: Table<T, string>, rows: T[]) =>
+      this.write(
+        () => db.transaction('rw', table, () => table.bulkPut(rows)).then(() => undefined),
+        'reference.put',
+      );
+    this.reference = {
+      putPeriods: (rows) => putAll(db.periods, rows),
+      putUnits: (rows) => putAll(db.units, rows),
+      putAssignments: (rows) => putAll(db.assignments, rows),
+      putFrameworks: (rows) => putAll(db.frameworks, rows),
+      removeAssignments: (ids) =>
+        this.write(() => db.assignments.bulkDelete(ids), 'reference.remove'),
+      listPeriods: () => this.read(() => db.periods.toArray()),
+      getPeriod: (id) => this.read(() => db.periods.get(id).then((r) => r ?? null)),
+      listUnits: () => this.read(() => db.units.toArray()),
+      getUnit: (id) => this.read(() => db.units.get(id).then((r) => r ?? null)),
+      listAssignments: (periodId) =>
+        this.read(() =>
+          periodId === undefined
+            ? db.assignments.toArray()
+            : db.assignments.where('periodId').equals(periodId).toArray(),
+        ),
+      listFrameworks: () => this.read(() => db.frameworks.toArray()),
+      getFramework: (id) => this.read(() => db.frameworks.get(id).then((r) => r ?? null)),
+    };
+
+    this.conflicts = {
+      put: (rows) =>
+        this.write(() => db.conflicts.bulkPut(rows).then(() => undefined), 'conflicts.put'),
+      listByAssessment: (assessmentId, options) =>
+        this.read(() =>
+          db.conflicts
+            .where('assessmentId')
+            .equals(assessmentId)
+            .toArray()
+            .then((rows) => rows.filter((r) => options?.includeResolved || !r.resolved)),
+        ),
+      listOpen: () => this.read(() => db.conflicts.filter((r) => !r.resolved).toArray()),
+      markResolved: (id) =>
+        this.write(
+          () => db.conflicts.update(id, { resolved: true }).then(() => undefined),
+          'conflicts.resolve',
+        ),
+    };
+
+    this.outbox = {
+      peek: (limit) =>
+        this.read(() =>
+          db.outbox
+            .limit(limit)
+            .toArray()
+            .then((rows) => rows.map(({ assessmentId: _, ...m }) => m)),
+        ),
+      ackThrough: (seq) =>
+        this.write(() => db.outbox.where('seq').belowOrEqual(seq).delete(), 'outbox.ack'),
+      count: () => this.read(() => db.outbox.count()),
+      countByAssessment: (assessmentId) =>
+        this.read(() => db.outbox.where('assessmentId').equals(assessmentId).count()),
+      lastSeq: () =>
+        this.read(() =>
+          db.meta.get(CLOCK).then((r) => Number((r as ClockRow | undefined)?.seq ?? 0)),
+        ),
+    };
+
+    this.cursors = {
+      get: (name) =>
+        this.read(() =>
+          db.meta
+            .get(`cursor:${name}`)
+            .then((r) => (typeof r?.value === 'string' ? r.value : null)),
+        ),
+      set: (name, value) =>
+        this.write(
+          () => db.meta.put({ key: `cursor:${name}`, value }).then(() => undefined),
+          'cursor.set',
+        ),
+    };
+  }
+
+  // --- plumbing ---------------------------------------------------------------------
+
+  private read<T>(fn: () => PromiseLike<T> | Promise<T>): Promise<T> {
+    return Promise.resolve(fn()).catch((e: unknown) => {
+      throw toStoreError(e);
+    });
+  }
+
+  private write<T>(fn: () => PromiseLike<T> | Promise<T>, _operation: string): Promise<T> {
+    return this.read(fn);
+  }
+
+  private table(entity: EntityName): Table<RecordRow, string> {
+    return this.db[ENTITY_TABLE[entity]];
+  }
+
+  /**
+   * Validate, then in ONE transaction: read the row and the device clock, write the row, append
+   * the outbox mutation with the next seq, advance the clock. `identity` are the fields a new
+   * row gets (sent with its first mutation); null means the record must exist.
+   */
+  private save<T>(
+    entity: EntityName,
+    id: string,
+    changes: object,
+    identity: Record<string, unknown> | null,
+    mode: 'upsert' | 'create' = 'upsert',
+  ): Promise<T> {
+    let clean: Record<string, unknown>;
+    let ident: Record<string, unknown> | null;
+    try {
+      clean = validate(entity, changes as Record<string, unknown>);
+      ident = identity && validate(entity, identity);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const db = this.db;
+    const table = this.table(entity);
+    return this.write(
+      () =>
+        db.transaction('rw', table, db.outbox, db.meta, () =>
+          this.stage(entity, id, clean, ident, mode, table).then((row) => toDomain<T>(row) as T),
+        ),
+      `${entity}.save`,
+    );
+  }
+
+  /** The body of a record write; must run inside a rw transaction over the table, outbox and meta. */
+  private stage(
+    entity: EntityName,
+    id: string,
+    changes: Record<string, unknown>,
+    identity: Record<string, unknown> | null,
+    mode: 'upsert' | 'create',
+    table: Table<RecordRow, string>,
+  ): PromiseExtended<RecordRow> {
+    const db = this.db;
+    return Dexie.Promise.all([table.get(id), db.meta.get(CLOCK)]).then(([row, clockRow]) => {
+      let base: RecordRow;
+      const effective: Record<string, unknown> = {};
+      if (row) {
+        if (mode === 'create')
+          throw new ValidationError(entity, [{ field: 'id', message: `record ${id} exists` }]);
+        const fixed = IMMUTABLE[entity];
+        const problems: FieldProblem[] = [];
+        for (const [f, v] of Object.entries(changes)) {
+          if (same(row[f], v)) continue;
+          if (fixed.has(f)) problems.push({ field: f, message: 'cannot change after creation' });
+          else effective[f] = v;
+        }
+        if (problems.length > 0) throw new ValidationError(entity, problems);
+        base = row;
+      } else {
+        if (!identity) throw new RecordNotFoundError(entity, id);
+        Object.assign(effective, identity, changes);
+        const missing = REQUIRED[entity].filter((f) => effective[f] === undefined);
+        if (missing.length > 0) {
+          throw new ValidationError(
+            entity,
+            missing.map((field) => ({ field, message: 'required for a new record' })),
+          );
+        }
+        base = { id, ...DEFAULTS[entity], _versions: {} };
+      }
+      const fields = Object.keys(effective);
+      if (fields.length === 0) return base;
+
+      const clock = clockRow as ClockRow | undefined;
+      const at = this.c.now();
+      const seq = (clock?.seq ?? 0) + 1;
+      const hlc = encodeHlc(tickHlc(clock?.hlc ? decodeHlc(clock.hlc) : null, this.deviceId, at));
+      const baseVersions: Record<string, number> = {};
+      for (const f of fields) baseVersions[f] = base._versions[f] ?? 0;
+      const next: RecordRow = {
+        ...base,
+        ...effective,
+        _versions: { ...base._versions, ...baseVersions },
+      };
+      const mutation: OutboxRow = {
+        deviceId: this.deviceId,
+        seq,
+        entity,
+        id,
+        changes: effective,
+        baseVersions,
+        hlc,
+        at,
+        assessmentId: assessmentIdOf(entity, next),
+      };
+      return Dexie.Promise.all([
+        table.put(next),
+        db.outbox.add(mutation),
+        db.meta.put({ key: CLOCK, seq, hlc } satisfies ClockRow),
+      ]).then(() => {
+        this.c.hooks?.beforeCommit?.(`${entity}.save`);
+        return next;
+      });
+    });
+  }
+
+  private async addEvidence(input: NewEvidence): Promise<EvidenceFile> {
+    const at = this.c.now();
+    const mime = input.mime ?? input.blob.type;
+    const bytes = await input.blob.arrayBuffer();
+    const sha256 = await sha256Hex(bytes);
+    const fields = validate('evidenceFile', {
+      assessmentId: input.assessmentId,
+      indicatorNo: input.indicatorNo,
+      sha256,
+      name: input.name,
+      mime,
+      bytes: bytes.byteLength,
+      width: input.width,
+      height: input.height,
+      capturedAt: input.capturedAt ?? at,
+      location: input.location,
+      deleted: false,
+    });
+    const db = this.db;
+    const blobRow: BlobRow = {
+      sha256,
+      data: this.blobMode === 'blob' ? new Blob([bytes], { type: mime }) : bytes,
+      mime,
+      bytes: bytes.byteLength,
+      uploaded: 0,
+      storedAt: at,
+    };
+    return this.write(
+      () =>
+        db.transaction('rw', [db.evidenceFiles, db.blobs, db.outbox, db.meta], () =>
+          db.blobs
+            .where('sha256')
+            .equals(sha256)
+            .count()
+            .then((n) => (n > 0 ? undefined : db.blobs.add(blobRow)))
+            .then(() =>
+              this.stage('evidenceFile', uuidv7(at), {}, fields, 'create', db.evidenceFiles),
+            )
+            .then((row) => toDomain<EvidenceFile>(row) as EvidenceFile),
+        ),
+      'evidence.add',
+    );
+  }
+
+  private async fileInfo(
+    shas: string[],
+  ): Promise<Map<string, { sha256: string; bytes: number; mime: string }>> {
+    const info = new Map<string, { sha256: string; bytes: number; mime: string }>();
+    if (shas.length === 0) return info;
+    const rows = await this.db.evidenceFiles.where('sha256').anyOf(shas).toArray();
+    for (const r of rows) {
+      const sha = String(r.sha256);
+      if (!info.has(sha))
+        info.set(sha, { sha256: sha, bytes: Number(r.bytes), mime: String(r.mime) });
+    }
+    return info;
+  }
+
+  private purgeConfirmed(receiptHashes: string[]): Promise<PurgeResult> {
+    const db = this.db;
+    const hashes = [...new Set(receiptHashes)];
+    return this.write(
+      () =>
+        db.transaction('rw', [db.blobs, db.evidenceFiles, db.outbox], async () => {
+          const result: PurgeResult = { purged: [], kept: [] };
+          for (const sha of hashes) {
+            if ((await db.blobs.where('sha256').equals(sha).count()) === 0) {
+              result.kept.push({ sha256: sha, reason: 'not-stored' });
+              continue;
+            }
+            const files = await db.evidenceFiles.where('sha256').equals(sha).primaryKeys();
+            let unsent = 0;
+            for (const fileId of files) {
+              unsent += await db.outbox
+                .where('[entity+id]')
+                .equals(['evidenceFile', fileId])
+                .count();
+            }
+            if (unsent > 0) {
+              result.kept.push({ sha256: sha, reason: 'metadata-unsent' });
+              continue;
+            }
+            await db.blobs.delete(sha);
+            result.purged.push(sha);
+          }
+          this.c.hooks?.beforeCommit?.('evidence.purge');
+          return result;
+        }),
+      'evidence.purge',
+    );
+  }
+
+  // --- sync ---------------------------------------------------------------------------
+
+  applyRemote(
+    entity: EntityName,
+    id: string,
+    fields: Record<string, unknown>,
+    versions: Record<string, number>,
+    hlc?: string,
+  ): Promise<ApplyRemoteResult> {
+    let clean: Record<string, unknown>;
+    try {
+      clean = validate(entity, fields);
+      const missing = Object.keys(clean).filter(
+        (f) => !Number.isInteger(versions[f]) || (versions[f] ?? -1) < 0,
+      );
+      if (missing.length > 0) {
+        throw new ValidationError(
+          entity,
+          missing.map((field) => ({ field, message: 'missing server version' })),
+        );
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const db = this.db;
+    const table = this.table(entity);
+    return this.write(
+      () =>
+        db.transaction('rw', table, db.outbox, db.meta, async () => {
+          const [row, pendingRows] = await Promise.all([
+            table.get(id),
+            db.outbox.where('[entity+id]').equals([entity, id]).toArray(),
+          ]);
+          const pendingFields = new Set(pendingRows.flatMap((m) => Object.keys(m.changes)));
+          const result: ApplyRemoteResult = { applied: [], pending: [], stale: [] };
+          const next: RecordRow = row
+            ? { ...row, _versions: { ...row._versions } }
+            : { id, ...DEFAULTS[entity], _versions: {} };
+          for (const [f, value] of Object.entries(clean)) {
+            const version = versions[f] ?? 0;
+            if (pendingFields.has(f)) result.pending.push(f);
+            else if (row && (row._versions[f] ?? 0) >= version) result.stale.push(f);
+            else {
+              next[f] = value;
+              next._versions[f] = version;
+              result.applied.push(f);
+            }
+          }
+          if (result.applied.length > 0) await table.put(next);
+          if (hlc) {
+            const clock = (await db.meta.get(CLOCK)) as ClockRow | undefined;
+            const merged = receiveHlc(
+              clock?.hlc ? decodeHlc(clock.hlc) : null,
+              decodeHlc(hlc),
+              this.deviceId,
+              this.c.now(),
+            );
+            await db.meta.put({
+              key: CLOCK,
+              seq: clock?.seq ?? 0,
+              hlc: encodeHlc(merged),
+            } satisfies ClockRow);
+          }
+          this.c.hooks?.beforeCommit?.('applyRemote');
+          return result;
+        }),
+      'applyRemote',
+    );
+  }
+
+  watch<T>(
+    query: (store: TelusurStore) => Promise<T>,
+    onValue: (value: T) => void,
+    onError?: (error: unknown) => void,
+  ): () => void {
+    const subscription = liveQuery(() => query(this)).subscribe({
+      next: onValue,
+      error: (e: unknown) => {
+        const mapped = toStoreError(e);
+        if (onError) onError(mapped);
+        else console.error('Telusur store watch failed', mapped);
+      },
+    });
+    return () => subscription.unsubscribe();
+  }
+
+  // --- health -------------------------------------------------------------------------
+
+  async health(): Promise<StorageHealth> {
+    const sm = this.c.storage;
+    const [persisted, estimate] = await Promise.all([
+      sm?.persisted ? sm.persisted().catch(() => false) : Promise.resolve(false),
+      sm?.estimate ? sm.estimate().catch(() => null) : Promise.resolve(null),
+    ]);
+    const db = this.db;
+    const counts = await this.read(() =>
+      db.transaction('r', [db.outbox, db.blobs, db.evidenceFiles, db.meta], async () => {
+        const unsyncedMutations = await db.outbox.count();
+        const shas = (await db.blobs.where('uploaded').equals(0).primaryKeys()) as string[];
+        const info = await this.fileInfo(shas);
+        let unsyncedBytes = 0;
+        for (const sha of shas) unsyncedBytes += info.get(sha)?.bytes ?? 0;
+        const eviction = await db.meta.get(EVICTION);
+        return { unsyncedMutations, unsyncedFiles: shas.length, unsyncedBytes, eviction };
+      }),
+    );
+    const ev = counts.eviction;
+    return {
+      persisted,
+      usage: estimate?.usage ?? null,
+      quota: estimate?.quota ?? null,
+      unsyncedMutations: counts.unsyncedMutations,
+      unsyncedFiles: counts.unsyncedFiles,
+      unsyncedBytes: counts.unsyncedBytes,
+      evicted: ev !== undefined,
+      eviction: ev
+        ? {
+            detectedAt: Number(ev.detectedAt),
+            previousDeviceId: typeof ev.previousDeviceId === 'string' ? ev.previousDeviceId : null,
+          }
+        : null,
+    };
+  }
+
+  async requestPersistence(): Promise<boolean> {
+    const sm = this.c.storage;
+    if (!sm?.persist) return false;
+    try {
+      return await sm.persist();
+    } catch {
+      return false;
+    }
+  }
+
+  acknowledgeEviction(): Promise<void> {
+    return this.write(() => this.db.meta.delete(EVICTION), 'eviction.ack');
+  }
+
+  // --- export / import ----------------------------------------------------------------
+
+  async exportAssessment(assessmentId: string): Promise<Uint8Array> {
+    const db = this.db;
+    const snapshot = await this.read(() =>
+      db.transaction('r', db.tables, async () => {
+        const assessment = await db.assessments.get(assessmentId);
+        if (!assessment) throw new RecordNotFoundError('Penilaian', assessmentId);
+        const byAssessment = (t: Table<RecordRow, string>) =>
+          t.where('assessmentId').equals(assessmentId).toArray();
+        const records: BundleManifest['records'] = {
+          assessment: [assessment],
+          verification: (await byAssessment(db.verifications)).sort(byNumber('indicatorNo')),
+          evidenceFile: (await byAssessment(db.evidenceFiles)).sort(byNumber('capturedAt')),
+          beritaAcara: await byAssessment(db.beritaAcara),
+          comment: (await byAssessment(db.comments)).sort(byNumber('createdAt')),
+        };
+        const periodId = String(assessment.periodId);
+        const unitId = String(assessment.unitId);
+        const [period, unit, framework, assignments, conflicts, outbox] = await Promise.all([
+          db.periods.get(periodId),
+          db.units.get(unitId),
+          db.frameworks.get(String(assessment.frameworkId)),
+          db.assignments
+            .where('unitId')
+            .equals(unitId)
+            .filter((a) => a.periodId === periodId)
+            .toArray(),
+          db.conflicts.where('assessmentId').equals(assessmentId).toArray(),
+          db.outbox.where('assessmentId').equals(assessmentId).sortBy('seq'),
+        ]);
+        const shas = [...new Set(records.evidenceFile.map((r) => String(r.sha256)))];
+        const blobs = (await db.blobs.bulkGet(shas)).filter((b): b is BlobRow => b !== undefined);
+        return { records, period, unit, framework, assignments, conflicts, outbox, blobs };
+      }),
+    );
+    const files = new Map<string, Uint8Array>();
+    for (const b of snapshot.blobs) files.set(b.sha256, await blobBytes(b.data));
+    const manifest: BundleManifest = {
+      format: BUNDLE_FORMAT,
+      version: BUNDLE_VERSION,
+      exportedAt: this.c.now(),
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+      deviceId: this.deviceId,
+      assessmentId,
+      records: snapshot.records,
+      conflicts: snapshot.conflicts,
+      reference: {
+        periods: snapshot.period ? [snapshot.period] : [],
+        units: snapshot.unit ? [snapshot.unit] : [],
+        assignments: snapshot.assignments,
+        frameworks: snapshot.framework ? [snapshot.framework] : [],
+      },
+      outbox: snapshot.outbox.map(({ assessmentId: _, ...m }) => m),
+      files: snapshot.blobs.map((b) => ({
+        sha256: b.sha256,
+        bytes: b.bytes,
+        mime: b.mime,
+        path: `files/${b.sha256}`,
+      })),
+    };
+    const { buildBundle } = await import('./bundle');
+    return buildBundle(manifest, files);
+  }
+
+  async importBundle(bytes: Uint8Array): Promise<ImportResult> {
+    const { parseBundle } = await import('./bundle');
+    const { manifest, files } = await parseBundle(bytes);
+    const db = this.db;
+    const at = this.c.now();
+    return this.write(
+      () =>
+        db.transaction('rw', db.tables, async () => {
+          const result: ImportResult = {
+            assessmentId: manifest.assessmentId,
+            inserted: 0,
+            skipped: 0,
+            files: 0,
+            requeued: 0,
+          };
+          const restored = new Set<string>();
+          for (const [entity, rows] of Object.entries(manifest.records) as [
+            EntityName,
+            RecordRow[],
+          ][]) {
+            const table = this.table(entity);
+            const existing = await table.bulkGet(rows.map((r) => r.id));
+            const fresh = rows.filter((_, i) => existing[i] === undefined);
+            await table.bulkAdd(fresh.map((r) => ({ ...DEFAULTS[entity], ...r })));
+            for (const r of fresh) restored.add(`${entity}\u0000${r.id}`);
+            result.inserted += fresh.length;
+            result.skipped += rows.length - fresh.length;
+          }
+          const addMissing = async <T extends { id: string }>(
+            table: Table<T, string>,
+            rows: T[],
+          ) => {
+            const existing = await table.bulkGet(rows.map((r) => r.id));
+            await table.bulkAdd(rows.filter((_, i) => existing[i] === undefined));
+          };
+          await addMissing(db.conflicts, manifest.conflicts);
+          await addMissing(db.periods, manifest.reference.periods);
+          await addMissing(db.units, manifest.reference.units);
+          await addMissing(db.assignments, manifest.reference.assignments);
+          await addMissing(db.frameworks, manifest.reference.frameworks);
+          for (const f of manifest.files) {
+            const data = files.get(f.sha256);
+            if (!data || (await db.blobs.get(f.sha256))) continue;
+            const buffer = data.slice().buffer;
+            await db.blobs.add({
+              sha256: f.sha256,
+              data: this.blobMode === 'blob' ? new Blob([buffer], { type: f.mime }) : buffer,
+              mime: f.mime,
+              bytes: f.bytes,
+              uploaded: 0,
+              storedAt: at,
+            });
+            result.files++;
+          }
+          // Unsent changes of records restored here would otherwise never reach the server:
+          // queue them again as this tablet's own (the server treats equal values as no-ops).
+          const requeue = manifest.outbox
+            .filter((m) => restored.has(`${m.entity}\u0000${m.id}`))
+            .sort((a, b) => a.seq - b.seq);
+          if (requeue.length > 0) {
+            const clock = (await db.meta.get(CLOCK)) as ClockRow | undefined;
+            let seq = clock?.seq ?? 0;
+            let hlc = clock?.hlc ? decodeHlc(clock.hlc) : null;
+            for (const m of requeue) {
+              seq += 1;
+              hlc = tickHlc(hlc, this.deviceId, at);
+              await db.outbox.add({
+                ...m,
+                deviceId: this.deviceId,
+                seq,
+                hlc: encodeHlc(hlc),
+                assessmentId: manifest.assessmentId,
+              });
+            }
+            await db.meta.put({
+              key: CLOCK,
+              seq,
+              hlc: hlc ? encodeHlc(hlc) : null,
+            } satisfies ClockRow);
+            result.requeued = requeue.length;
+          }
+          this.c.hooks?.beforeCommit?.('importBundle');
+          return result;
+        }),
+      'importBundle',
+    );
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

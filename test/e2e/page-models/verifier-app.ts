@@ -1,0 +1,134 @@
+import type { Page } from 'playwright-core';
+
+/** The verifier PWA, driven the way a verifier uses it (roles, labels, visible text). */
+export class VerifierApp {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
+
+  async open(path = '/'): Promise<void> {
+    await this.page.goto(`${this.baseUrl}${path}`);
+    await this.page.locator('header.header').waitFor();
+  }
+
+  /** Wait until a service worker controls the page (the app then works offline). */
+  async waitForServiceWorker(): Promise<void> {
+    await this.page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 20_000 });
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.page.locator('header.header').waitFor();
+  }
+
+  async openTraining(): Promise<void> {
+    await this.page.getByTestId('open-training').click();
+    await this.page.getByTestId('indicator-row-1').waitFor();
+  }
+
+  async openIndicator(no: number): Promise<IndicatorScreen> {
+    await this.page.getByTestId(`indicator-row-${no}`).click();
+    await this.page.getByRole('heading', { level: 1, name: new RegExp(`^${no}\\. `) }).waitFor();
+    return new IndicatorScreen(this.page, no);
+  }
+
+  async openTab(name: RegExp): Promise<void> {
+    await this.page.getByRole('navigation').getByRole('link', { name }).click();
+  }
+
+  async connectivityLabel(): Promise<string> {
+    return (await this.page.getByTestId('connectivity').textContent())?.trim() ?? '';
+  }
+
+  /** True when the page is wider than the viewport (horizontal scrolling). */
+  async scrollsHorizontally(): Promise<boolean> {
+    return this.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+  }
+}
+
+export class IndicatorScreen {
+  constructor(
+    readonly page: Page,
+    readonly no: number,
+  ) {}
+
+  async setVerifiedLevel(level: number): Promise<void> {
+    await this.page.getByTestId(`level-${level}`).click();
+    await this.page.waitForFunction((l) => document.querySelector(`[data-testid="level-${l}"]`)?.getAttribute('aria-pressed') === 'true', level);
+  }
+
+  async addPhoto(name: string, bytes: Buffer, mimeType = 'image/jpeg'): Promise<void> {
+    const before = await this.page.getByTestId('thumb').count();
+    await this.page.getByTestId('photo-pick').setInputFiles({ name, mimeType, buffer: bytes });
+    await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid="thumb"]').length > n, before, { timeout: 20_000 });
+  }
+
+  async pickFileExpectingError(name: string, bytes: Buffer, mimeType: string): Promise<string> {
+    await this.page.getByTestId('photo-pick').setInputFiles({ name, mimeType, buffer: bytes });
+    const error = this.page.getByTestId('photo-error');
+    await error.waitFor({ timeout: 20_000 });
+    return (await error.textContent()) ?? '';
+  }
+
+  async photoCount(): Promise<number> {
+    return this.page.getByTestId('thumb').count();
+  }
+
+  notes() {
+    return this.page.locator(`#notes-${this.no}`);
+  }
+
+  /** Type a note and wait until the screen says it is saved. */
+  async writeNotes(text: string): Promise<void> {
+    await this.notes().fill(text);
+    await this.notes().blur();
+    await this.page.waitForFunction(
+      (no) => document.querySelector(`#notes-${no}`)?.parentElement?.querySelector('[data-save-state]')?.getAttribute('data-save-state') === 'saved',
+      this.no,
+    );
+  }
+
+  async checkEvidence(level: number, index: number, state: 'present' | 'missing' | 'inadequate'): Promise<void> {
+    await this.page.locator('details.level').nth(level - 1).evaluate((d) => {
+      (d as HTMLDetailsElement).open = true;
+    });
+    const button = this.page.getByTestId(`check-${this.no}-${level}-${index}-${state}`);
+    await button.click();
+    await this.page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('aria-pressed') === 'true', `check-${this.no}-${level}-${index}-${state}`);
+  }
+
+  async next(): Promise<IndicatorScreen> {
+    await this.page.getByTestId('next-indicator').click();
+    await this.page.getByRole('heading', { level: 1, name: new RegExp(`^${this.no + 1}\\. `) }).waitFor();
+    return new IndicatorScreen(this.page, this.no + 1);
+  }
+}
+
+export class BeritaAcaraScreen {
+  constructor(readonly page: Page) {}
+
+  async fill(field: 'ba-place' | 'ba-verifier-name' | 'ba-verifier-role' | 'ba-rep-name' | 'ba-rep-role', text: string) {
+    await this.page.locator(`#${field}`).fill(text);
+    await this.page.locator(`#${field}`).blur();
+  }
+
+  /** Draw a signature with the mouse (a finger on a tablet) and save it. */
+  async sign(pad: 'sig-verifier' | 'sig-representative'): Promise<void> {
+    const canvas = this.page.getByTestId(pad);
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error(`no ${pad}`);
+    await this.page.mouse.move(box.x + 20, box.y + box.height / 2);
+    await this.page.mouse.down();
+    for (let i = 1; i <= 12; i++) await this.page.mouse.move(box.x + 20 + i * 18, box.y + box.height / 2 + (i % 2 ? -25 : 25));
+    await this.page.mouse.up();
+    await this.page.getByTestId(`${pad}-save`).click();
+    await this.page.getByTestId(`${pad}-image`).waitFor();
+  }
+
+  async signRecord(): Promise<void> {
+    await this.page.getByTestId('ba-sign').click();
+    await this.page.getByTestId('ba-signed').waitFor();
+  }
+}

@@ -1,0 +1,105 @@
+import Dexie from 'dexie';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import type { EvictionWitness, StorageManagerLike } from '../../../src/store';
+import { ASSESSMENT, freshName, open, photo } from './helpers';
+
+/** Stands in for localStorage, which survives when only IndexedDB is lost. */
+function memoryWitness(): EvictionWitness & { value: string | null } {
+  const w = {
+    value: null as string | null,
+    read: () => w.value,
+    write: (v: string) => {
+      w.value = v;
+    },
+  };
+  return w;
+}
+
+describe('storage health', () => {
+  it('reports persistence, usage and quota, and unsynced changes, files and bytes', async () => {
+    let persisted = false;
+    const storageManager: StorageManagerLike = {
+      persisted: async () => persisted,
+      persist: async () => {
+        persisted = true;
+        return true;
+      },
+      estimate: async () => ({ usage: 12_345, quota: 1_000_000 }),
+    };
+    const s = await open(freshName(), { storageManager });
+    await s.verifications.update(ASSESSMENT, 1, { verifiedLevel: 3 });
+    await s.evidence.add({
+      assessmentId: ASSESSMENT,
+      indicatorNo: 1,
+      blob: photo(1, 3000),
+      name: 'a.jpg',
+      width: 1,
+      height: 1,
+      location: null,
+    });
+    expect(await s.health()).toEqual({
+      persisted: false,
+      usage: 12_345,
+      quota: 1_000_000,
+      unsyncedMutations: 2,
+      unsyncedFiles: 1,
+      unsyncedBytes: 3000,
+      evicted: false,
+      eviction: null,
+    });
+    expect(await s.requestPersistence()).toBe(true);
+    expect((await s.health()).persisted).toBe(true);
+    s.close();
+  });
+
+  it('works where the browser has no storage manager', async () => {
+    const s = await open(freshName(), { storageManager: null });
+    expect(await s.requestPersistence()).toBe(false);
+    expect(await s.health()).toMatchObject({ persisted: false, usage: null, quota: null });
+    s.close();
+  });
+});
+
+describe('eviction detector', () => {
+  it('says loudly that the database vanished since the last start, until acknowledged', async () => {
+    const name = freshName();
+    const witness = memoryWitness();
+    const first = await open(name, { witness });
+    const lostDevice = first.deviceId;
+    await first.verifications.update(ASSESSMENT, 1, { notes: 'akan hilang' });
+    expect((await first.health()).evicted).toBe(false);
+    first.close();
+
+    // The browser evicts the origin's IndexedDB (localStorage survives).
+    await Dexie.delete(name, { indexedDB, IDBKeyRange } as never);
+
+    const errors: unknown[] = [];
+    const log = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    const second = await open(name, { witness }).finally(() => {
+      console.error = log;
+    });
+    expect(errors.length).toBe(1);
+    const h = await second.health();
+    expect(h.evicted).toBe(true);
+    expect(h.eviction?.previousDeviceId).toBe(lostDevice);
+    expect(second.deviceId).not.toBe(lostDevice);
+    second.close();
+
+    const third = await open(name, { witness });
+    expect((await third.health()).evicted).toBe(true);
+    await third.acknowledgeEviction();
+    expect((await third.health()).evicted).toBe(false);
+    third.close();
+    const fourth = await open(name, { witness });
+    expect((await fourth.health()).evicted).toBe(false);
+    fourth.close();
+  });
+
+  it('a genuinely new tablet is not reported as evicted', async () => {
+    const s = await open(freshName(), { witness: memoryWitness() });
+    expect((await s.health()).evicted).toBe(false);
+    s.close();
+  });
+});

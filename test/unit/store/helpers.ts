@@ -1,0 +1,51 @@
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { openStore, type StoreOptions, type TelusurStore } from '../../../src/store';
+
+let counter = 0;
+
+/** A database name no other test uses. */
+export function freshName(prefix = 'store'): string {
+  counter += 1;
+  return `${prefix}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Options for a store on the process-wide fake IndexedDB (so two stores of one name share data). */
+export function fakeOptions(name: string, extra: StoreOptions = {}): StoreOptions {
+  return { name, indexedDB, IDBKeyRange, witness: null, storageManager: null, ...extra };
+}
+
+export function open(name: string, extra: StoreOptions = {}): Promise<TelusurStore> {
+  return openStore(fakeOptions(name, extra));
+}
+
+export async function freshStore(extra: StoreOptions = {}): Promise<TelusurStore> {
+  return open(freshName(), extra);
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start = Date.UTC(2024, 4, 6, 2, 0, 0)) {
+  let t = start;
+  return {
+    now: () => t,
+    set: (ms: number) => {
+      t = ms;
+    },
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
+}
+
+export const ASSESSMENT = '0190a6f2-5c3e-7b1a-8f00-000000000001';
+
+/** A small JPEG-ish payload: distinct content per seed. */
+export function photo(seed: number, size = 2048, type = 'image/jpeg'): Blob {
+  const bytes = new Uint8Array(size);
+  bytes[0] = 0xff;
+  bytes[1] = 0xd8;
+  for (let i = 2; i < size; i++) bytes[i] = (i * 31 + seed * 7) & 0xff;
+  return new Blob([bytes], { type });
+}
+
+export const SIGNATURE =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
