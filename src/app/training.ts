@@ -1,4 +1,3 @@
-
 /**
  * Mode latihan: a fictional unit that works with no server and no account. It lives in its
  * own IndexedDB database ("telusur-latihan"), so resetting it or practising in it can never

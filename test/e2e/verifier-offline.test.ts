@@ -1,9 +1,18 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainingSelfLevels } from '../../src/app/training';
 import { computeIndex, formatIndex, spbe2020 } from '../../src/core';
 import { BeritaAcaraScreen, VerifierApp } from './page-models/verifier-app';
 import { e2eEnabled, launchBrowser, launchProfile } from './support/browser';
@@ -12,7 +21,12 @@ import { serveStatic } from './support/static-server';
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 /** A real JPEG of a "document", made by the browser itself. */
-async function documentPhoto(page: Page, label: string, width = 1600, height = 1200): Promise<Buffer> {
+async function documentPhoto(
+  page: Page,
+  label: string,
+  width = 1600,
+  height = 1200,
+): Promise<Buffer> {
   const shot = await page.context().newPage();
   await shot.setViewportSize({ width, height });
   await shot.setContent(
@@ -27,9 +41,19 @@ async function axeViolations(page: Page): Promise<string[]> {
   const require = createRequire(import.meta.url);
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+          ): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
+        };
+      }
+    ).axe;
     const r = await axe.run(document);
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
   });
   return result;
 }
@@ -67,7 +91,10 @@ describe.skipIf(!e2eEnabled)('verifier PWA offline (real Chromium, real service 
     for (const no of [1, 2, 3]) {
       await screen.setVerifiedLevel(entered[no] as number);
       await screen.checkEvidence(1, 0, 'present');
-      await screen.addPhoto(`dokumen-${no}.jpg`, await documentPhoto(app.page, `Bukti indikator ${no}`));
+      await screen.addPhoto(
+        `dokumen-${no}.jpg`,
+        await documentPhoto(app.page, `Bukti indikator ${no}`),
+      );
       await screen.writeNotes(`Catatan verifikasi indikator ${no}: dokumen diperiksa.`);
       if (no < 3) screen = await screen.next();
     }
@@ -88,20 +115,35 @@ describe.skipIf(!e2eEnabled)('verifier PWA offline (real Chromium, real service 
     expect(await app.connectivityLabel()).toMatch(/Luring/);
     await app.page.getByTestId('ba-signed').waitFor();
     await app.page.getByTestId('sig-verifier-image').waitFor();
-    await expect.poll(() => app.page.locator('#ba-verifier-name').inputValue()).toBe('Siti Verifikator');
+    await expect
+      .poll(() => app.page.locator('#ba-verifier-name').inputValue())
+      .toBe('Siti Verifikator');
     await app.openTab(/Daftar indikator/);
     for (const no of [1, 2, 3]) {
       const s = await app.openIndicator(no);
       expect(await s.photoCount()).toBe(1);
-      expect(await s.notes().inputValue()).toBe(`Catatan verifikasi indikator ${no}: dokumen diperiksa.`);
-      expect(await app.page.getByTestId(`level-${entered[no]}`).getAttribute('aria-pressed')).toBe('true');
+      expect(await s.notes().inputValue()).toBe(
+        `Catatan verifikasi indikator ${no}: dokumen diperiksa.`,
+      );
+      expect(await app.page.getByTestId(`level-${entered[no]}`).getAttribute('aria-pressed')).toBe(
+        'true',
+      );
       await app.page.getByRole('button', { name: 'Daftar' }).click();
       await app.page.getByTestId('indicator-row-1').waitFor();
     }
     await app.openTab(/Ringkasan/);
     const expected = computeIndex(spbe2020, entered);
-    await expect.poll(() => app.page.getByTestId('summary-index').textContent()).toBe(formatIndex(expected.index));
+    await expect
+      .poll(() => app.page.getByTestId('summary-index').textContent())
+      .toBe(formatIndex(expected.index));
     expect(await app.page.getByTestId('summary-predicate').textContent()).toBe(expected.predicate);
+    // The unit's full self-assessment arrived intact, even though the first load was cut short.
+    const self = Object.fromEntries(
+      Object.entries(trainingSelfLevels()).map(([no, s]) => [no, s.level]),
+    );
+    expect(await app.page.getByTestId('summary-self-index').textContent()).toBe(
+      formatIndex(computeIndex(spbe2020, self).index),
+    );
   });
 
   it('explains bad files and changes nothing: not an image, a 50 MB image, a corrupt JPEG', async () => {
@@ -109,18 +151,26 @@ describe.skipIf(!e2eEnabled)('verifier PWA offline (real Chromium, real service 
     await app.page.getByTestId('indicator-row-5').waitFor();
     const screen = await app.openIndicator(5);
     const before = await screen.photoCount();
-    expect(await screen.pickFileExpectingError('catatan.txt', Buffer.from('bukan gambar'), 'text/plain')).toMatch(/bukan gambar atau PDF/);
+    expect(
+      await screen.pickFileExpectingError('catatan.txt', Buffer.from('bukan gambar'), 'text/plain'),
+    ).toMatch(/bukan gambar atau PDF/);
     const dir = mkdtempSync(join(tmpdir(), 'telusur-big-'));
     const big = join(dir, 'besar.jpg');
     const header = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);
     writeFileSync(big, header);
     appendFileSync(big, Buffer.alloc(50 * 1024 * 1024));
     await app.page.getByTestId('photo-pick').setInputFiles(big);
-    await expect.poll(() => app.page.getByTestId('photo-error').textContent()).toMatch(/terlalu besar/);
+    await expect
+      .poll(() => app.page.getByTestId('photo-error').textContent())
+      .toMatch(/terlalu besar/);
     rmSync(dir, { recursive: true, force: true });
     const corrupt = Buffer.concat([header, Buffer.from('JFIF rusak'.repeat(500))]);
-    await app.page.getByTestId('photo-pick').setInputFiles({ name: 'rusak.jpg', mimeType: 'image/jpeg', buffer: corrupt });
-    await expect.poll(() => app.page.getByTestId('photo-error').textContent()).toMatch(/tidak dapat dibaca/);
+    await app.page
+      .getByTestId('photo-pick')
+      .setInputFiles({ name: 'rusak.jpg', mimeType: 'image/jpeg', buffer: corrupt });
+    await expect
+      .poll(() => app.page.getByTestId('photo-error').textContent())
+      .toMatch(/tidak dapat dibaca/);
     expect(await screen.photoCount()).toBe(before);
   });
 
@@ -196,7 +246,9 @@ describe.skipIf(!e2eEnabled)('update prompt', () => {
       await notes.pressSequentially(' lagi', { delay: 5 });
       await reload.dispatchEvent('click');
       await app.page.getByRole('status').filter({ hasText: 'Simpan dulu' }).waitFor();
-      expect(await app.page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(42);
+      expect(
+        await app.page.evaluate(() => (window as unknown as { __marker?: number }).__marker),
+      ).toBe(42);
       expect(await notes.inputValue()).toBe('Sedang mengetik catatan lagi');
     } finally {
       await context.close();

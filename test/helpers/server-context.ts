@@ -105,7 +105,7 @@ export async function createServerContext(dialect: Dialect, options: ContextOpti
 
   const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...o.headers };
-    if (!o.noProtocol) headers[PROTOCOL_HEADER] = String(PROTOCOL_VERSION);
+    if (!o.noProtocol && !(PROTOCOL_HEADER in headers)) headers[PROTOCOL_HEADER] = String(PROTOCOL_VERSION);
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     if (o.lang) headers['accept-language'] = o.lang;
     let body: string | undefined;

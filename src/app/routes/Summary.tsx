@@ -28,7 +28,10 @@ export function Summary({ ws, id }: { ws: WorkspaceKind; id: string }) {
   );
   const selfOf = (gid: string) => rs.groups.find((g) => g.id === gid)?.index ?? null;
   const target = Number(view.period?.targetIndex ?? 3);
-  const plan = planImprovement(view.framework, verified.levels, target, opts);
+  // Plan from what is known best: the verified level, else (not yet verified) the self-assessed one.
+  const planLevels = { ...self.levels };
+  for (const [no, l] of Object.entries(verified.levels)) if (l !== null) planLevels[Number(no)] = l;
+  const plan = planImprovement(view.framework, planLevels, target, opts);
   const base = `/${ws}/a/${encodeURIComponent(id)}`;
   const byNo = new Map(listIndicators(view.framework).map((i) => [i.no, i]));
   const planRows = new Map<number, { from: number; to: number }>();
@@ -56,7 +59,9 @@ export function Summary({ ws, id }: { ws: WorkspaceKind; id: string }) {
           </div>
           <div class="spacer" />
           <div class="small">
-            {t('selfLevel')}: <strong>{formatIndex(rs.index, locale)}</strong> {rs.predicate ?? ''}
+            {t('selfLevel')}:{' '}
+            <strong data-testid="summary-self-index">{formatIndex(rs.index, locale)}</strong>{' '}
+            {rs.predicate ?? ''}
           </div>
         </div>
         {!r.complete ? (

@@ -55,13 +55,6 @@ async function seedTraining(store: TelusurStore): Promise<void> {
       assessmentId: TRAINING_ASSESSMENT_ID,
     },
   ]);
-  await asServer(store, 'assessment', TRAINING_ASSESSMENT_ID, {
-    periodId: TRAINING_PERIOD.id,
-    unitId: TRAINING_UNIT.id,
-    frameworkId: spbe2020.id,
-    status: 'belum',
-    submittedAt: null,
-  });
   for (const [no, self] of Object.entries(trainingSelfLevels())) {
     await asServer(store, 'verification', verificationId(TRAINING_ASSESSMENT_ID, Number(no)), {
       assessmentId: TRAINING_ASSESSMENT_ID,
@@ -70,6 +63,15 @@ async function seedTraining(store: TelusurStore): Promise<void> {
       selfJustification: self.justification,
     });
   }
+  // The assessment row goes last: it marks the seed as complete, so a reload in the middle
+  // of seeding seeds again instead of leaving a unit with half its self-assessment.
+  await asServer(store, 'assessment', TRAINING_ASSESSMENT_ID, {
+    periodId: TRAINING_PERIOD.id,
+    unitId: TRAINING_UNIT.id,
+    frameworkId: spbe2020.id,
+    status: 'belum',
+    submittedAt: null,
+  });
 }
 
 /** Write fields as if they came from the server at version 1: no outbox entry. */

@@ -21,20 +21,17 @@ export function cacheControlFor(path: string): string {
  * any other GET navigation (client-side routes such as /unit/123) outside /api.
  */
 export function staticSite(dir: string): MiddlewareHandler<AppEnv> {
-  const files = serveStatic<AppEnv>({
-    root: dir,
-    onFound: (_path, c) => {
-      c.header('Cache-Control', cacheControlFor(c.req.path));
-    },
-  });
+  const files = serveStatic<AppEnv>({ root: dir });
   const indexPath = join(dir, 'index.html');
   return async (c, next) => {
     if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || c.req.path === '/api' || c.req.path.startsWith('/api/')) {
       return next();
     }
+    // Set before serving: serveStatic builds its Response before any onFound hook runs.
+    c.header('Cache-Control', cacheControlFor(c.req.path));
     const res = await files(c, async () => {});
     if (res) return res;
-    if (c.finalized) return;
+    c.header('Cache-Control', undefined);
     const accept = c.req.header('accept') ?? '';
     const lastSegment = c.req.path.split('/').pop() ?? '';
     const isNavigation = accept.includes('text/html') || !lastSegment.includes('.');

@@ -14,7 +14,9 @@ export class VerifierApp {
 
   /** Wait until a service worker controls the page (the app then works offline). */
   async waitForServiceWorker(): Promise<void> {
-    await this.page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 20_000 });
+    await this.page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, {
+      timeout: 20_000,
+    });
   }
 
   async reload(): Promise<void> {
@@ -43,7 +45,9 @@ export class VerifierApp {
 
   /** True when the page is wider than the viewport (horizontal scrolling). */
   async scrollsHorizontally(): Promise<boolean> {
-    return this.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+    return this.page.evaluate(
+      () => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
+    );
   }
 }
 
@@ -55,13 +59,22 @@ export class IndicatorScreen {
 
   async setVerifiedLevel(level: number): Promise<void> {
     await this.page.getByTestId(`level-${level}`).click();
-    await this.page.waitForFunction((l) => document.querySelector(`[data-testid="level-${l}"]`)?.getAttribute('aria-pressed') === 'true', level);
+    await this.page.waitForFunction(
+      (l) =>
+        document.querySelector(`[data-testid="level-${l}"]`)?.getAttribute('aria-pressed') ===
+        'true',
+      level,
+    );
   }
 
   async addPhoto(name: string, bytes: Buffer, mimeType = 'image/jpeg'): Promise<void> {
     const before = await this.page.getByTestId('thumb').count();
     await this.page.getByTestId('photo-pick').setInputFiles({ name, mimeType, buffer: bytes });
-    await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid="thumb"]').length > n, before, { timeout: 20_000 });
+    await this.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="thumb"]').length > n,
+      before,
+      { timeout: 20_000 },
+    );
   }
 
   async pickFileExpectingError(name: string, bytes: Buffer, mimeType: string): Promise<string> {
@@ -84,23 +97,40 @@ export class IndicatorScreen {
     await this.notes().fill(text);
     await this.notes().blur();
     await this.page.waitForFunction(
-      (no) => document.querySelector(`#notes-${no}`)?.parentElement?.querySelector('[data-save-state]')?.getAttribute('data-save-state') === 'saved',
+      (no) =>
+        document
+          .querySelector(`#notes-${no}`)
+          ?.parentElement?.querySelector('[data-save-state]')
+          ?.getAttribute('data-save-state') === 'saved',
       this.no,
     );
   }
 
-  async checkEvidence(level: number, index: number, state: 'present' | 'missing' | 'inadequate'): Promise<void> {
-    await this.page.locator('details.level').nth(level - 1).evaluate((d) => {
-      (d as HTMLDetailsElement).open = true;
-    });
+  async checkEvidence(
+    level: number,
+    index: number,
+    state: 'present' | 'missing' | 'inadequate',
+  ): Promise<void> {
+    await this.page
+      .locator('details.level')
+      .nth(level - 1)
+      .evaluate((d) => {
+        (d as HTMLDetailsElement).open = true;
+      });
     const button = this.page.getByTestId(`check-${this.no}-${level}-${index}-${state}`);
     await button.click();
-    await this.page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('aria-pressed') === 'true', `check-${this.no}-${level}-${index}-${state}`);
+    await this.page.waitForFunction(
+      (id) =>
+        document.querySelector(`[data-testid="${id}"]`)?.getAttribute('aria-pressed') === 'true',
+      `check-${this.no}-${level}-${index}-${state}`,
+    );
   }
 
   async next(): Promise<IndicatorScreen> {
     await this.page.getByTestId('next-indicator').click();
-    await this.page.getByRole('heading', { level: 1, name: new RegExp(`^${this.no + 1}\\. `) }).waitFor();
+    await this.page
+      .getByRole('heading', { level: 1, name: new RegExp(`^${this.no + 1}\\. `) })
+      .waitFor();
     return new IndicatorScreen(this.page, this.no + 1);
   }
 }
@@ -108,7 +138,10 @@ export class IndicatorScreen {
 export class BeritaAcaraScreen {
   constructor(readonly page: Page) {}
 
-  async fill(field: 'ba-place' | 'ba-verifier-name' | 'ba-verifier-role' | 'ba-rep-name' | 'ba-rep-role', text: string) {
+  async fill(
+    field: 'ba-place' | 'ba-verifier-name' | 'ba-verifier-role' | 'ba-rep-name' | 'ba-rep-role',
+    text: string,
+  ) {
     await this.page.locator(`#${field}`).fill(text);
     await this.page.locator(`#${field}`).blur();
   }
@@ -121,7 +154,8 @@ export class BeritaAcaraScreen {
     if (!box) throw new Error(`no ${pad}`);
     await this.page.mouse.move(box.x + 20, box.y + box.height / 2);
     await this.page.mouse.down();
-    for (let i = 1; i <= 12; i++) await this.page.mouse.move(box.x + 20 + i * 18, box.y + box.height / 2 + (i % 2 ? -25 : 25));
+    for (let i = 1; i <= 12; i++)
+      await this.page.mouse.move(box.x + 20 + i * 18, box.y + box.height / 2 + (i % 2 ? -25 : 25));
     await this.page.mouse.up();
     await this.page.getByTestId(`${pad}-save`).click();
     await this.page.getByTestId(`${pad}-image`).waitFor();

@@ -17,11 +17,16 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
 }
 
 /** A context whose IndexedDB and service worker survive closing it (a tablet's profile). */
-export async function launchProfile(dir?: string): Promise<{ context: BrowserContext; dir: string; dispose(): void }> {
+export async function launchProfile(
+  dir?: string,
+): Promise<{ context: BrowserContext; dir: string; dispose(): void }> {
   const userDataDir = dir ?? mkdtempSync(join(tmpdir(), 'telusur-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -29,5 +34,9 @@ export async function launchProfile(dir?: string): Promise<{ context: BrowserCon
     viewport: { width: 1024, height: 768 },
     locale: 'id-ID',
   });
-  return { context, dir: userDataDir, dispose: () => rmSync(userDataDir, { recursive: true, force: true }) };
+  return {
+    context,
+    dir: userDataDir,
+    dispose: () => rmSync(userDataDir, { recursive: true, force: true }),
+  };
 }

@@ -18,12 +18,15 @@ const TYPES: Record<string, string> = {
  * Serves a built PWA directory over real HTTP with an SPA fallback. The root can be swapped
  * at run time to simulate deploying a new build while a tablet has the app open.
  */
-export async function serveStatic(root: string): Promise<{ url: string; setRoot(dir: string): void; close(): Promise<void> }> {
+export async function serveStatic(
+  root: string,
+): Promise<{ url: string; setRoot(dir: string): void; close(): Promise<void> }> {
   let current = root;
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = normalize(join(current, path));
-    if (!file.startsWith(current) || !existsSync(file) || statSync(file).isDirectory()) file = join(current, 'index.html');
+    if (!file.startsWith(current) || !existsSync(file) || statSync(file).isDirectory())
+      file = join(current, 'index.html');
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-cache',

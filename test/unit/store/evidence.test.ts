@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type TelusurStore, ValidationError } from '../../../src/store';

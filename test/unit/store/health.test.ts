@@ -1,5 +1,5 @@
-import Dexie from 'dexie';
-import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import { indexedDB } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import type { EvictionWitness, StorageManagerLike } from '../../../src/store';
 import { ASSESSMENT, freshName, open, photo } from './helpers';
@@ -72,7 +72,11 @@ describe('eviction detector', () => {
     first.close();
 
     // The browser evicts the origin's IndexedDB (localStorage survives).
-    await Dexie.delete(name, { indexedDB, IDBKeyRange } as never);
+    await new Promise((resolve, reject) => {
+      const req = indexedDB.deleteDatabase(name);
+      req.onsuccess = resolve;
+      req.onerror = () => reject(req.error);
+    });
 
     const errors: unknown[] = [];
     const log = console.error;

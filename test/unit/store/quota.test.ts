@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { isQuotaError, StorageFullError, type TelusurStore } from '../../../src/store';

@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkField, MutationSchema, spbe2020, verificationId } from '../../../src/core';
 import { RecordNotFoundError, type TelusurStore, ValidationError } from '../../../src/store';

@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { Verification } from '../../../src/store';
 import { ASSESSMENT, freshName, open } from './helpers';
