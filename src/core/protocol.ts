@@ -61,3 +61,81 @@ export type Mutation = z.infer<typeof MutationSchema>;
 export function mutationKey(m: Pick<Mutation, 'deviceId' | 'seq'>): string {
   return `${m.deviceId}:${m.seq}`;
 }
+
+// ---------------------------------------------------------------------------------------
+// Sync wire schemas (DESIGN §5). Validated once at the wire on both ends.
+
+const count = z.int().check(z.gte(0));
+const jsonRecord = z.record(z.string().check(z.maxLength(64)), z.unknown());
+
+/** Most mutations one push may carry; a larger outbox is sent in several pushes. */
+export const MAX_PUSH_BATCH = 500;
+
+export const PushRequestSchema = z.object({
+  deviceId: z.string().check(z.minLength(1), z.maxLength(64)),
+  mutations: z.array(MutationSchema).check(z.minLength(1), z.maxLength(MAX_PUSH_BATCH)),
+});
+export type PushRequest = z.infer<typeof PushRequestSchema>;
+
+export const FIELD_OUTCOMES = ['applied', 'same', 'conflict'] as const;
+export type FieldOutcome = (typeof FIELD_OUTCOMES)[number];
+
+/** A field where the server kept its value because the tablet edited an older version. */
+export const ConflictSchema = z.object({
+  id: z.string(),
+  entity: entityName,
+  recordId: z.string(),
+  field: z.string(),
+  assessmentId: z.string(),
+  localValue: z.unknown(),
+  serverValue: z.unknown(),
+  serverVersion: count,
+  localDeviceId: z.string(),
+  localAuthor: z.nullable(z.string()),
+  localAt: z.int(),
+  serverAuthor: z.nullable(z.string()),
+  serverAt: z.int(),
+  resolved: z.boolean(),
+});
+export type Conflict = z.infer<typeof ConflictSchema>;
+
+export const PushResponseSchema = z.object({
+  /** Highest seq of this device the server has applied (all lower ones too). */
+  appliedThrough: count,
+  /** Outcome per field of each mutation applied by this push (not of earlier duplicates). */
+  results: z.array(
+    z.object({
+      seq: z.int(),
+      fields: z.record(z.string(), z.object({ outcome: z.enum(FIELD_OUTCOMES), version: count })),
+    }),
+  ),
+  conflicts: z.array(ConflictSchema),
+});
+export type PushResponse = z.infer<typeof PushResponseSchema>;
+
+/** One record's changed fields in the server's change log. */
+export const ChangeSchema = z.object({
+  seq: count,
+  entity: entityName,
+  id: z.string(),
+  fields: jsonRecord,
+  versions: z.record(z.string(), count),
+});
+export type Change = z.infer<typeof ChangeSchema>;
+
+export const PullResponseSchema = z.object({
+  changes: z.array(ChangeSchema),
+  /** Pass back as `cursor` to continue; never moves past a change still being committed. */
+  cursor: count,
+  hasMore: z.boolean(),
+  /** Conflicts of this tablet's scope, open or resolved since the cursor. */
+  conflicts: z.array(ConflictSchema),
+});
+export type PullResponse = z.infer<typeof PullResponseSchema>;
+
+/** Which evidence files of an assessment the server holds, verified by hash. */
+export const ReceiptSchema = z.object({
+  assessmentId: z.string(),
+  hashes: z.array(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
+});
+export type Receipt = z.infer<typeof ReceiptSchema>;
