@@ -9,22 +9,61 @@ import { freshName, open, photo, SIGNATURE } from './helpers';
 async function tabletWithWork(): Promise<{ s: TelusurStore; id: string }> {
   const s = await open(freshName('source'));
   await s.reference.putFrameworks([spbe2020]);
-  await s.reference.putPeriods([{ id: 'p2023', name: 'Evaluasi SPBE 2023', frameworkId: spbe2020.id }]);
+  await s.reference.putPeriods([
+    { id: 'p2023', name: 'Evaluasi SPBE 2023', frameworkId: spbe2020.id },
+  ]);
   await s.reference.putUnits([{ id: 'kec-1', name: 'Kecamatan Cibeber', parentId: null }]);
   await s.reference.putAssignments([{ id: 'as-1', periodId: 'p2023', unitId: 'kec-1' }]);
-  const a = await s.assessments.create({ periodId: 'p2023', unitId: 'kec-1', frameworkId: spbe2020.id });
-  // Part of the work already reached the server.
-  await s.applyRemote('verification', `${a.id}:1`, { assessmentId: a.id, indicatorNo: 1, selfLevel: 3 }, {
-    assessmentId: 1,
-    indicatorNo: 1,
-    selfLevel: 1,
+  const a = await s.assessments.create({
+    periodId: 'p2023',
+    unitId: 'kec-1',
+    frameworkId: spbe2020.id,
   });
-  await s.verifications.update(a.id, 1, { verifiedLevel: 2, [checkField(2, 0)]: { state: 'inadequate', note: 'belum ditandatangani' } });
+  // Part of the work already reached the server.
+  await s.applyRemote(
+    'verification',
+    `${a.id}:1`,
+    { assessmentId: a.id, indicatorNo: 1, selfLevel: 3 },
+    {
+      assessmentId: 1,
+      indicatorNo: 1,
+      selfLevel: 1,
+    },
+  );
+  await s.verifications.update(a.id, 1, {
+    verifiedLevel: 2,
+    [checkField(2, 0)]: { state: 'inadequate', note: 'belum ditandatangani' },
+  });
   await s.verifications.update(a.id, 2, { verifiedLevel: 3, notes: 'lengkap' });
-  const f1 = await s.evidence.add({ assessmentId: a.id, indicatorNo: 1, blob: photo(1), name: 'sk.jpg', width: 10, height: 10, location: null });
-  await s.evidence.add({ assessmentId: a.id, indicatorNo: 2, blob: photo(2, 5000), name: 'renstra.jpg', width: 10, height: 10, location: null });
-  await s.comments.add({ assessmentId: a.id, indicatorNo: 2, body: 'Perlu SK terbaru', author: 'Rina' });
-  await s.beritaAcara.update(a.id, { verifierName: 'Rina', verifierSignature: SIGNATURE, place: 'Cibeber' });
+  const f1 = await s.evidence.add({
+    assessmentId: a.id,
+    indicatorNo: 1,
+    blob: photo(1),
+    name: 'sk.jpg',
+    width: 10,
+    height: 10,
+    location: null,
+  });
+  await s.evidence.add({
+    assessmentId: a.id,
+    indicatorNo: 2,
+    blob: photo(2, 5000),
+    name: 'renstra.jpg',
+    width: 10,
+    height: 10,
+    location: null,
+  });
+  await s.comments.add({
+    assessmentId: a.id,
+    indicatorNo: 2,
+    body: 'Perlu SK terbaru',
+    author: 'Rina',
+  });
+  await s.beritaAcara.update(a.id, {
+    verifierName: 'Rina',
+    verifierSignature: SIGNATURE,
+    place: 'Cibeber',
+  });
   await s.evidence.remove(f1.id);
   // Another unit's work must not leak into this export.
   await s.verifications.update('other-assessment', 1, { notes: 'lain' });
@@ -47,10 +86,20 @@ describe('exporting a unit to a file', () => {
     const zip = await s.exportAssessment(id);
     const entries = unzipSync(zip);
     const manifest = JSON.parse(strFromU8(entries['manifest.json'] as Uint8Array));
-    expect(manifest).toMatchObject({ format: 'telusur-bundle', version: 1, deviceId: s.deviceId, assessmentId: id });
-    expect(manifest.records.verification.map((r: { indicatorNo: number }) => r.indicatorNo)).toEqual([1, 2]);
-    expect(manifest.records.verification[0]._versions).toMatchObject({ selfLevel: 1, verifiedLevel: 0 });
-    expect(manifest.outbox.length).toBe((await s.outbox.countByAssessment(id)));
+    expect(manifest).toMatchObject({
+      format: 'telusur-bundle',
+      version: 1,
+      deviceId: s.deviceId,
+      assessmentId: id,
+    });
+    expect(
+      manifest.records.verification.map((r: { indicatorNo: number }) => r.indicatorNo),
+    ).toEqual([1, 2]);
+    expect(manifest.records.verification[0]._versions).toMatchObject({
+      selfLevel: 1,
+      verifiedLevel: 0,
+    });
+    expect(manifest.outbox.length).toBe(await s.outbox.countByAssessment(id));
     expect(manifest.outbox.every((m: unknown) => MutationSchema.safeParse(m).success)).toBe(true);
     expect(manifest.outbox.some((m: { id: string }) => m.id === 'other-assessment:1')).toBe(false);
     expect(manifest.files.length).toBe(2);
@@ -107,7 +156,10 @@ describe('a bad export file', () => {
   async function expectRefused(bytes: Uint8Array, code: string) {
     const target = await open(freshName('victim'));
     await target.verifications.update('mine', 1, { notes: 'punya saya' });
-    const before = { outbox: await target.outbox.peek(100), v: await target.verifications.listByAssessment('mine') };
+    const before = {
+      outbox: await target.outbox.peek(100),
+      v: await target.verifications.listByAssessment('mine'),
+    };
     const err = await target.importBundle(bytes).catch((e) => e);
     expect(err).toBeInstanceOf(BundleError);
     expect(err.code).toBe(code);
@@ -139,7 +191,10 @@ describe('a bad export file', () => {
     const entries = await goodZip();
     const manifest = JSON.parse(strFromU8(entries['manifest.json'] as Uint8Array));
     manifest.format = 'odk-instance';
-    await expectRefused(zipSync({ ...entries, 'manifest.json': strToU8(JSON.stringify(manifest)) }), 'bundle-foreign');
+    await expectRefused(
+      zipSync({ ...entries, 'manifest.json': strToU8(JSON.stringify(manifest)) }),
+      'bundle-foreign',
+    );
   });
 
   it('a swapped photo is refused as tampered', async () => {
@@ -152,14 +207,23 @@ describe('a bad export file', () => {
 
   it('an edited manifest (e.g. a level changed by hand) is refused as tampered', async () => {
     const entries = await goodZip();
-    const text = strFromU8(entries['manifest.json'] as Uint8Array).replace('"verifiedLevel":3', '"verifiedLevel":5');
-    await expectRefused(zipSync({ ...entries, 'manifest.json': strToU8(text) }), 'bundle-integrity');
+    const text = strFromU8(entries['manifest.json'] as Uint8Array).replace(
+      '"verifiedLevel":3',
+      '"verifiedLevel":5',
+    );
+    await expectRefused(
+      zipSync({ ...entries, 'manifest.json': strToU8(text) }),
+      'bundle-integrity',
+    );
   });
 
   it('a file from a newer app version asks to update the app', async () => {
     const entries = await goodZip();
     const manifest = JSON.parse(strFromU8(entries['manifest.json'] as Uint8Array));
     manifest.version = 2;
-    await expectRefused(zipSync({ ...entries, 'manifest.json': strToU8(JSON.stringify(manifest)) }), 'bundle-version');
+    await expectRefused(
+      zipSync({ ...entries, 'manifest.json': strToU8(JSON.stringify(manifest)) }),
+      'bundle-version',
+    );
   });
 });

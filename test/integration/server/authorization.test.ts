@@ -1,0 +1,201 @@
+import { expect, it } from 'vitest';
+import { DEMO_PASSWORD, PEMDA_CODE, opdCode } from '../../../src/server/seed';
+import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
+
+/**
+ * The authorisation matrix: every API route × caller → allowed or denied, as designed.
+ * "Allowed" means the request passes authentication and authorisation (it may still fail
+ * validation or find nothing: 2xx/4xx other than 401/403). Denied callers get 401
+ * (anonymous) or 403 (wrong role: `forbidden`; foreign unit: `not_assigned`) and change nothing.
+ */
+
+type Caller = 'anonymous' | 'coordinator' | 'viewer' | 'verifier' | 'tablet';
+const CALLERS: Caller[] = ['anonymous', 'coordinator', 'viewer', 'verifier', 'tablet'];
+const ALL: Caller[] = CALLERS;
+const SIGNED_IN: Caller[] = ['coordinator', 'viewer', 'verifier', 'tablet'];
+const READERS: Caller[] = ['coordinator', 'viewer'];
+const COORD: Caller[] = ['coordinator'];
+const VERIFIERS: Caller[] = ['verifier', 'tablet'];
+
+interface Fixture {
+  periodId: string;
+  /** Assigned to verifier 1. */
+  ownUnit: string;
+  /** Assigned to verifier 2 only. */
+  foreignUnit: string;
+  ownAssessment: string;
+  foreignAssessment: string;
+  verifierId: string;
+}
+
+interface Row {
+  /** Method and path template exactly as registered (checked against the app's routes). */
+  route: string;
+  path: (f: Fixture, scope: 'own' | 'foreign') => string;
+  json?: unknown;
+  csv?: string;
+  allowed: Caller[];
+  /** Verifier access depends on assignment: foreign-scope calls must get 403 not_assigned. */
+  scoped?: boolean;
+  /** The call consumes its token (logout): use a fresh one. */
+  fresh?: boolean;
+}
+
+const MATRIX: Row[] = [
+  { route: 'GET /api/health', path: () => '/api/health', allowed: ALL },
+  { route: 'POST /api/auth/login', path: () => '/api/auth/login', json: { email: 'x' }, allowed: ALL },
+  { route: 'POST /api/auth/logout', path: () => '/api/auth/logout', allowed: SIGNED_IN, fresh: true },
+  { route: 'GET /api/me', path: () => '/api/me', allowed: SIGNED_IN },
+  { route: 'GET /api/frameworks', path: () => '/api/frameworks', allowed: READERS },
+  { route: 'GET /api/frameworks/:id', path: () => '/api/frameworks/spbe-2020', allowed: READERS },
+  { route: 'POST /api/frameworks', path: () => '/api/frameworks', json: { id: 'x' }, allowed: COORD },
+  { route: 'DELETE /api/frameworks/:id', path: () => '/api/frameworks/tidak-ada', allowed: COORD },
+  { route: 'GET /api/periods', path: () => '/api/periods', allowed: READERS },
+  { route: 'POST /api/periods', path: () => '/api/periods', json: {}, allowed: COORD },
+  { route: 'GET /api/periods/:id', path: (f) => `/api/periods/${f.periodId}`, allowed: READERS },
+  { route: 'PATCH /api/periods/:id', path: (f) => `/api/periods/${f.periodId}`, json: {}, allowed: COORD },
+  { route: 'DELETE /api/periods/:id', path: () => '/api/periods/tidak-ada', allowed: COORD },
+  {
+    route: 'GET /api/periods/:id/units/:unitId/self-assessment',
+    path: (f, s) => `/api/periods/${f.periodId}/units/${s === 'own' ? f.ownUnit : f.foreignUnit}/self-assessment`,
+    allowed: [...READERS, ...VERIFIERS],
+    scoped: true,
+  },
+  {
+    route: 'PUT /api/periods/:id/units/:unitId/self-assessment',
+    path: (f) => `/api/periods/${f.periodId}/units/${f.ownUnit}/self-assessment`,
+    json: { levels: 'x' },
+    allowed: COORD,
+  },
+  {
+    route: 'POST /api/periods/:id/self-assessments/import',
+    path: (f) => `/api/periods/${f.periodId}/self-assessments/import`,
+    csv: 'salah\n1',
+    allowed: COORD,
+  },
+  { route: 'GET /api/units', path: () => '/api/units', allowed: READERS },
+  { route: 'POST /api/units', path: () => '/api/units', json: {}, allowed: COORD },
+  { route: 'POST /api/units/import', path: () => '/api/units/import', csv: 'salah\n1', allowed: COORD },
+  { route: 'GET /api/units/:id', path: (f) => `/api/units/${f.ownUnit}`, allowed: READERS },
+  { route: 'PATCH /api/units/:id', path: (f) => `/api/units/${f.ownUnit}`, json: {}, allowed: COORD },
+  { route: 'DELETE /api/units/:id', path: () => '/api/units/tidak-ada', allowed: COORD },
+  { route: 'GET /api/verifiers', path: () => '/api/verifiers', allowed: READERS },
+  { route: 'POST /api/verifiers', path: () => '/api/verifiers', json: {}, allowed: COORD },
+  { route: 'GET /api/verifiers/:id', path: (f) => `/api/verifiers/${f.verifierId}`, allowed: READERS },
+  { route: 'PATCH /api/verifiers/:id', path: (f) => `/api/verifiers/${f.verifierId}`, json: {}, allowed: COORD },
+  { route: 'POST /api/verifiers/:id/enrolments', path: (f) => `/api/verifiers/${f.verifierId}/enrolments`, allowed: COORD },
+  { route: 'GET /api/verifiers/:id/devices', path: (f) => `/api/verifiers/${f.verifierId}/devices`, allowed: READERS },
+  { route: 'POST /api/devices/enrol', path: () => '/api/devices/enrol', json: { code: 'SALAHSALAH', label: 'x' }, allowed: ALL },
+  { route: 'POST /api/devices/:id/revoke', path: () => '/api/devices/tidak-ada/revoke', allowed: COORD },
+  { route: 'GET /api/assignments', path: () => '/api/assignments', allowed: READERS },
+  { route: 'POST /api/assignments', path: () => '/api/assignments', json: {}, allowed: COORD },
+  { route: 'DELETE /api/assignments/:id', path: () => '/api/assignments/tidak-ada', allowed: COORD },
+  {
+    route: 'GET /api/assessments/:id',
+    path: (f, s) => `/api/assessments/${s === 'own' ? f.ownAssessment : f.foreignAssessment}`,
+    allowed: [...READERS, ...VERIFIERS],
+    scoped: true,
+  },
+  { route: 'GET /api/my/assignments', path: () => '/api/my/assignments', allowed: VERIFIERS },
+];
+
+async function setup(ctx: ServerContext): Promise<{ f: Fixture; token: (c: Caller, fresh?: boolean) => Promise<string | undefined> }> {
+  const periodId = ctx.demo?.periodId as string;
+  const ownUnit = await ctx.unitId(PEMDA_CODE);
+  const foreignUnit = await ctx.unitId(opdCode(16));
+  const verifierId = await ctx.accountId('verifier1');
+  const assignments = await ctx.services.assignments.list({ periodId });
+  const assessmentOf = (unitId: string) => assignments.find((a) => a.unitId === unitId)?.assessmentId as string;
+  const tablet = await ctx.enrol(verifierId, 'Tablet matriks');
+  const f: Fixture = {
+    periodId,
+    ownUnit,
+    foreignUnit,
+    ownAssessment: assessmentOf(ownUnit),
+    foreignAssessment: assessmentOf(foreignUnit),
+    verifierId,
+  };
+  const token = async (c: Caller, fresh = false): Promise<string | undefined> => {
+    if (c === 'anonymous') return undefined;
+    if (c === 'tablet') return fresh ? (await ctx.enrol(verifierId, 'Tablet sekali pakai')).token : tablet.token;
+    const who = c === 'verifier' ? 'verifier1' : c;
+    if (!fresh) return ctx.login(who);
+    const email = { coordinator: 'koordinator', viewer: 'pimpinan', verifier1: 'verifikator1' }[who];
+    const r = await ctx.call('POST', '/api/auth/login', { json: { email: `${email}@cilegon.demo`, password: DEMO_PASSWORD } });
+    return r.body.token;
+  };
+  return { f, token };
+}
+
+async function send(ctx: ServerContext, row: Row, f: Fixture, token: string | undefined, scope: 'own' | 'foreign') {
+  const method = row.route.split(' ')[0] as string;
+  const path = row.path(f, scope);
+  if (row.csv !== undefined) return ctx.call(method, path, { token, body: row.csv, contentType: 'text/csv' });
+  return ctx.call(method, path, { token, json: row.json });
+}
+
+describeEachDialect('authorisation matrix', (ctx) => {
+  it('covers every registered API route', () => {
+    const registered = new Set(
+      ctx()
+        .app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/'))
+        .map((r) => `${r.method} ${r.path}`),
+    );
+    expect([...registered].sort()).toEqual(MATRIX.map((r) => r.route).sort());
+  });
+
+  it('denies every caller outside a route\'s roles (401 anonymous, 403 otherwise) and writes nothing', async () => {
+    const { f, token } = await setup(ctx());
+    for (const c of CALLERS) await token(c); // sign everyone in before counting rows
+    const before = await ctx().rowCounts();
+    const outcomes: string[] = [];
+    for (const row of MATRIX) {
+      for (const caller of CALLERS.filter((c) => !row.allowed.includes(c))) {
+        const r = await send(ctx(), row, f, await token(caller), 'own');
+        const expected = caller === 'anonymous' ? 401 : 403;
+        outcomes.push(`${row.route} as ${caller}: ${r.status === expected ? 'denied' : `UNEXPECTED ${r.status}`}`);
+        if (caller !== 'anonymous') expect(r.body.code).toBe('forbidden');
+        else expect(r.body.code).toBe('unauthenticated');
+      }
+    }
+    expect(outcomes.filter((o) => o.includes('UNEXPECTED'))).toEqual([]);
+    expect(await ctx().rowCounts()).toEqual(before);
+  });
+
+  it('lets every caller within a route\'s roles through', async () => {
+    const { f, token } = await setup(ctx());
+    const unexpected: string[] = [];
+    for (const row of MATRIX) {
+      for (const caller of row.allowed) {
+        const r = await send(ctx(), row, f, await token(caller, row.fresh), 'own');
+        if (r.status === 401 || r.status === 403 || r.status >= 500) unexpected.push(`${row.route} as ${caller}: ${r.status} ${r.text.slice(0, 120)}`);
+      }
+    }
+    expect(unexpected).toEqual([]);
+  });
+
+  it('confines verifiers to their assigned units (403 not_assigned for a foreign unit), not coordinators or viewers', async () => {
+    const { f, token } = await setup(ctx());
+    for (const row of MATRIX.filter((r) => r.scoped)) {
+      for (const caller of row.allowed) {
+        const r = await send(ctx(), row, f, await token(caller), 'foreign');
+        if (caller === 'verifier' || caller === 'tablet') {
+          expect(r.status, `${row.route} as ${caller}`).toBe(403);
+          expect(r.body.code).toBe('not_assigned');
+          expect(r.body.message).toBe('Unit ini tidak ditugaskan kepada Anda.');
+        } else {
+          expect(r.status, `${row.route} as ${caller}`).toBe(200);
+        }
+      }
+    }
+  });
+
+  it('shows a verifier\'s tablet only its own units in the offline package', async () => {
+    const { f, token } = await setup(ctx());
+    const r = await ctx().call('GET', '/api/my/assignments', { token: await token('tablet') });
+    const unitIds = r.body.units.map((u: { id: string }) => u.id);
+    expect(unitIds).toContain(f.ownUnit);
+    expect(unitIds).not.toContain(f.foreignUnit);
+    expect(r.body.assessments.map((a: { id: string }) => a.id)).not.toContain(f.foreignAssessment);
+  });
+});

@@ -1,0 +1,168 @@
+import 'fake-indexeddb/auto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { MutationSchema } from '../../../src/core';
+import { openStore } from '../../../src/store';
+import { CURRENT_SCHEMA_VERSION, SCHEMA_HISTORY } from '../../../src/store/schema';
+import { FIXTURE_BUILDERS } from '../../fixtures/store/build-fixtures';
+import { dumpDatabase, loadDump, rowsOf, type StoreDump } from '../../fixtures/store/dump';
+
+const deps = { indexedDB, IDBKeyRange };
+const dir = new URL('../../fixtures/store/', import.meta.url);
+const fixtures = readdirSync(dir)
+  .filter((f) => /^v\d+\.json$/.test(f))
+  .map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as StoreDump)
+  .sort((a, b) => a.schemaVersion - b.schemaVersion);
+
+let n = 0;
+const fresh = (v: number) => `migrate-v${v}-${++n}-${Math.random().toString(36).slice(2, 7)}`;
+const keyOf = (table: string, row: Record<string, unknown>) =>
+  String(
+    table === 'outbox'
+      ? row.seq
+      : table === 'blobs'
+        ? row.sha256
+        : table === 'meta'
+          ? row.key
+          : row.id,
+  );
+
+async function bytesOf(v: unknown): Promise<number[]> {
+  return [...new Uint8Array(v instanceof Blob ? await v.arrayBuffer() : (v as ArrayBuffer))];
+}
+
+/** Deep compare with file bytes compared by content, whatever container holds them. */
+async function sameRow(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Promise<void> {
+  for (const [field, value] of Object.entries(before)) {
+    if (value instanceof Blob || value instanceof ArrayBuffer) {
+      expect(await bytesOf(after[field]), field).toEqual(await bytesOf(value));
+    } else {
+      expect(after[field], field).toEqual(value);
+    }
+  }
+}
+
+describe('store schema history', () => {
+  it('every released schema version has a fixture database', () => {
+    expect(fixtures.map((f) => f.schemaVersion)).toEqual(SCHEMA_HISTORY.map((v) => v.version));
+    expect(Object.keys(FIXTURE_BUILDERS).map(Number)).toEqual(SCHEMA_HISTORY.map((v) => v.version));
+  });
+
+  it('the committed fixtures are what their frozen builders produce', () => {
+    for (const f of fixtures) {
+      const built = FIXTURE_BUILDERS[f.schemaVersion]?.() as StoreDump;
+      for (const table of Object.keys(f.tables)) {
+        const byKey = new Map(rowsOf(built, table).map((r) => [keyOf(table, r), r]));
+        expect(
+          rowsOf(f, table)
+            .map((r) => keyOf(table, r))
+            .sort(),
+        ).toEqual([...byKey.keys()].sort());
+      }
+    }
+  });
+});
+
+describe.each(fixtures.map((f) => [f.schemaVersion, f] as const))(
+  'a tablet still on schema v%i',
+  (version, fixture) => {
+    it(`updates to v${CURRENT_SCHEMA_VERSION} with every row intact`, async () => {
+      const name = fresh(version);
+      await loadDump(deps, name, fixture);
+      const store = await openStore({ name, ...deps, witness: null, storageManager: null });
+      expect(store.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
+      store.close();
+      const after = await dumpDatabase(deps, name, CURRENT_SCHEMA_VERSION);
+      for (const table of Object.keys(fixture.tables)) {
+        const before = rowsOf(fixture, table);
+        const upgraded = new Map(rowsOf(after, table).map((r) => [keyOf(table, r), r]));
+        expect(upgraded.size, `${table} row count`).toBe(before.length);
+        for (const row of before) {
+          const now = upgraded.get(keyOf(table, row));
+          expect(now, `${table} ${keyOf(table, row)}`).toBeDefined();
+          await sameRow(row, now as Record<string, unknown>);
+        }
+      }
+    });
+
+    it('after the update the verifier sees the same work and sync continues where it stopped', async () => {
+      const name = fresh(version);
+      await loadDump(deps, name, fixture);
+      const store = await openStore({ name, ...deps, witness: null, storageManager: null });
+      const meta = new Map(rowsOf(fixture, 'meta').map((r) => [r.key, r]));
+      const assessmentId = String(rowsOf(fixture, 'assessments')[0]?.id);
+      expect(store.deviceId).toBe(meta.get('device')?.deviceId);
+
+      const verifications = await store.verifications.listByAssessment(assessmentId);
+      expect(verifications.length).toBe(rowsOf(fixture, 'verifications').length);
+      expect(verifications[0]).toMatchObject({
+        verifiedLevel: 2,
+        'checks.2.0': { state: 'inadequate' },
+      });
+
+      const pending = await store.outbox.peek(100);
+      expect(pending.map((m) => m.seq)).toEqual(rowsOf(fixture, 'outbox').map((r) => r.seq));
+      for (const m of pending) expect(MutationSchema.safeParse(m).success).toBe(true);
+      expect(await store.outbox.countByAssessment(assessmentId)).toBe(pending.length);
+
+      for (const f of await store.evidence.listByAssessment(assessmentId, {
+        includeDeleted: true,
+      })) {
+        const blob = await store.blobs.get(f.sha256);
+        expect(blob?.size).toBe(f.bytes);
+      }
+      expect(await store.cursors.get('pull')).toBe(meta.get('cursor:pull')?.value);
+      expect((await store.conflicts.listOpen()).length).toBe(rowsOf(fixture, 'conflicts').length);
+
+      await store.verifications.update(assessmentId, 1, { notes: 'setelah pembaruan aplikasi' });
+      const [last] = (await store.outbox.peek(100)).slice(-1);
+      expect(last?.seq).toBe(Number(meta.get('clock')?.seq) + 1);
+      expect(last?.baseVersions).toEqual({ notes: 2 });
+      expect((last?.hlc ?? '') > String(meta.get('clock')?.hlc)).toBe(true);
+      store.close();
+    });
+  },
+);
+
+describe('the newest fixture', () => {
+  it('has the same row shapes as what this code writes (a shape change needs a new schema version)', async () => {
+    const newest = fixtures.at(-1) as StoreDump;
+    expect(newest.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
+    const name = fresh(0);
+    const s = await openStore({ name, ...deps, witness: null, storageManager: null });
+    const a = await s.assessments.create({ periodId: 'p', unitId: 'u', frameworkId: 'f' });
+    await s.verifications.update(a.id, 1, { notes: 'x' });
+    await s.evidence.add({
+      assessmentId: a.id,
+      indicatorNo: 1,
+      blob: new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }),
+      name: 'a.png',
+      width: 1,
+      height: 1,
+      location: null,
+    });
+    await s.beritaAcara.update(a.id, { place: 'x' });
+    await s.comments.add({ assessmentId: a.id, indicatorNo: null, body: 'x', author: 'y' });
+    s.close();
+    const written = await dumpDatabase(deps, name, CURRENT_SCHEMA_VERSION);
+    const shape = (rows: Record<string, unknown>[]) =>
+      [
+        ...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => !k.startsWith('checks.')))),
+      ].sort();
+    for (const table of [
+      'assessments',
+      'verifications',
+      'evidenceFiles',
+      'beritaAcara',
+      'comments',
+      'outbox',
+      'blobs',
+    ]) {
+      expect(shape(rowsOf(written, table)), table).toEqual(shape(rowsOf(newest, table)));
+    }
+  });
+});
