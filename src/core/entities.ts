@@ -104,7 +104,7 @@ export const ENTITY_NAMES = Object.keys(ENTITY_FIELDS) as EntityName[];
 
 /** Evidence-check fields of a verification: `checks.<level>.<index>` (1-based level, 0-based index). */
 export const CHECK_FIELD_RE = /^checks\.([1-5])\.(\d{1,2})$/;
-export function checkField(level: number, index: number): string {
+export function checkField(level: number, index: number): `checks.${number}.${number}` {
   return `checks.${level}.${index}`;
 }
 

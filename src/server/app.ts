@@ -35,15 +35,27 @@ export interface AppDeps {
  * Migrate the schema and install the built-in instruments. Run once before serving
  * (main.ts, seed-cli.ts and the test context do).
  */
-export async function prepareDatabase(db: Kysely<Database>, clock: () => number = Date.now): Promise<string[]> {
+export async function prepareDatabase(
+  db: Kysely<Database>,
+  clock: () => number = Date.now,
+): Promise<string[]> {
   const applied = await migrateToLatest(db);
   await createServices({ db, clock, config: resolveConfig() }).frameworks.installBuiltIns();
   return applied;
 }
 
 function isDbDown(err: unknown): boolean {
-  const code = err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300', 'SQLITE_BUSY'].includes(code);
+  const code =
+    err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
+  return [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    '57P01',
+    '57P03',
+    '53300',
+    'SQLITE_BUSY',
+  ].includes(code);
 }
 
 /**
@@ -82,9 +94,20 @@ export function createApp(deps: AppDeps) {
     '/api/*',
     bodyLimit({
       maxSize: config.bodyLimitBytes,
-      onError: (c) => problemResponse(c, new Problem('payload_too_large', { limit: `${Math.round(config.bodyLimitBytes / 1024)} KiB` })),
+      onError: (c) =>
+        problemResponse(
+          c,
+          new Problem('payload_too_large', {
+            limit: `${Math.round(config.bodyLimitBytes / 1024)} KiB`,
+          }),
+        ),
     }),
   );
+  app.use('/api/*', async (c, next) => {
+    // Ids and filters never contain NUL; PostgreSQL would refuse them with a server error.
+    if (c.req.url.includes('%00')) throw new Problem('bad_request');
+    return next();
+  });
   app.use('/api/*', async (c, next) => {
     // Health stays reachable for every app version: it is how an old app learns it must update.
     if (c.req.path === '/api/health') return next();
@@ -95,13 +118,20 @@ export function createApp(deps: AppDeps) {
   const routed = app.route('/api', api);
 
   routed.notFound((c) => {
-    if (c.req.path === '/api' || c.req.path.startsWith('/api/')) return problemResponse(c, new Problem('route_not_found'));
+    if (c.req.path === '/api' || c.req.path.startsWith('/api/'))
+      return problemResponse(c, new Problem('route_not_found'));
     return c.text('Not found', 404);
   });
   routed.onError((err, c) => {
     if (err instanceof Problem) return problemResponse(c, err);
     if (err instanceof HTTPException) {
-      if (err.status === 413) return problemResponse(c, new Problem('payload_too_large', { limit: `${Math.round(config.bodyLimitBytes / 1024)} KiB` }));
+      if (err.status === 413)
+        return problemResponse(
+          c,
+          new Problem('payload_too_large', {
+            limit: `${Math.round(config.bodyLimitBytes / 1024)} KiB`,
+          }),
+        );
       if (err.status === 400) return problemResponse(c, new Problem('bad_json'));
     }
     if (isDbDown(err)) return problemResponse(c, new Problem('database_unavailable'));

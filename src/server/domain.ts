@@ -7,8 +7,17 @@ import type { PeriodStatus, Role, UnitKind } from './db/database';
 
 export type { PeriodStatus, Role, UnitKind };
 export const ROLES = ['coordinator', 'viewer', 'verifier'] as const satisfies readonly Role[];
-export const UNIT_KINDS = ['pemda', 'opd', 'kecamatan', 'kelurahan'] as const satisfies readonly UnitKind[];
-export const PERIOD_STATUSES = ['draft', 'active', 'closed'] as const satisfies readonly PeriodStatus[];
+export const UNIT_KINDS = [
+  'pemda',
+  'opd',
+  'kecamatan',
+  'kelurahan',
+] as const satisfies readonly UnitKind[];
+export const PERIOD_STATUSES = [
+  'draft',
+  'active',
+  'closed',
+] as const satisfies readonly PeriodStatus[];
 
 export interface Account {
   id: string;

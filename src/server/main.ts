@@ -24,22 +24,37 @@ if (applied.length) console.log(`[telusur] migrations applied: ${applied.join(',
 const services = createServices({ db: handle.db, clock: Date.now, config });
 if ((await services.accounts.count()) === 0) {
   if (production) {
-    console.warn('[telusur] empty database and NODE_ENV=production: no demo data seeded; create accounts before use');
+    console.warn(
+      '[telusur] empty database and NODE_ENV=production: no demo data seeded; create accounts before use',
+    );
   } else {
     const demo = await seedDemo(services);
-    console.log(`[telusur] demo seeded: ${demo.units} units, city self-assessment index ${demo.cityIndex?.toFixed(2)}`);
+    console.log(
+      `[telusur] demo seeded: ${demo.units} units, city self-assessment index ${demo.cityIndex?.toFixed(2)}`,
+    );
   }
 }
-if (!production && (await services.accounts.count()) > 0 && (await services.accounts.onlyDemoAccounts())) {
-  console.log(demoBanner(DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role }))));
+if (
+  !production &&
+  (await services.accounts.count()) > 0 &&
+  (await services.accounts.onlyDemoAccounts())
+) {
+  console.log(
+    demoBanner(
+      DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role })),
+    ),
+  );
 }
 
 const app = createApp({ db: handle.db, dialect: handle.dialect, config });
-const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
-  console.log(`[telusur] ${handle.dialect} at ${handle.where}`);
-  console.log(`[telusur] PWA: ${config.staticDir ?? '(not built: run `npm run build`)'}`);
-  console.log(`[telusur] listening on http://localhost:${info.port} (version ${config.version})`);
-});
+const server = serve(
+  { fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' },
+  (info) => {
+    console.log(`[telusur] ${handle.dialect} at ${handle.where}`);
+    console.log(`[telusur] PWA: ${config.staticDir ?? '(not built: run `npm run build`)'}`);
+    console.log(`[telusur] listening on http://localhost:${info.port} (version ${config.version})`);
+  },
+);
 
 let stopping = false;
 function shutdown(signal: string): void {

@@ -23,6 +23,11 @@ const EXPORT_HINT_EN =
   'Unsent data is still kept on this tablet: open "Export data", save the file and hand it to your coordinator.';
 
 export const PROBLEMS = {
+  bad_request: {
+    status: 400,
+    id: 'Permintaan tidak valid.',
+    en: 'Bad request.',
+  },
   bad_json: {
     status: 400,
     id: 'Isi permintaan bukan JSON yang valid.',
@@ -117,8 +122,10 @@ export const PROBLEMS = {
   },
   framework_invalid: {
     status: 422,
-    id: (p) => `Berkas instrumen tidak valid (${p.count} masalah). Perbaiki semua masalah yang tercantum lalu impor ulang.`,
-    en: (p) => `The instrument file is not valid (${p.count} problems). Fix every listed problem and import again.`,
+    id: (p) =>
+      `Berkas instrumen tidak valid (${p.count} masalah). Perbaiki semua masalah yang tercantum lalu impor ulang.`,
+    en: (p) =>
+      `The instrument file is not valid (${p.count} problems). Fix every listed problem and import again.`,
   },
   framework_exists: {
     status: 409,
@@ -160,15 +167,12 @@ export const PROBLEMS = {
     id: 'Unit ini masih memiliki sub-unit, penugasan, atau penilaian sehingga tidak dapat dihapus.',
     en: 'This unit still has sub-units, assignments or assessments and cannot be deleted.',
   },
-  indicator_unknown: {
-    status: 422,
-    id: (p) => `Indikator ${p.no} tidak ada pada instrumen periode ini.`,
-    en: (p) => `Indicator ${p.no} is not part of this period's instrument.`,
-  },
   csv_invalid: {
     status: 422,
-    id: (p) => `Berkas CSV tidak dapat diimpor: ${p.count} baris bermasalah. Tidak ada data yang disimpan; perbaiki lalu impor ulang.`,
-    en: (p) => `The CSV file cannot be imported: ${p.count} rows have problems. Nothing was saved; fix them and import again.`,
+    id: (p) =>
+      `Berkas CSV tidak dapat diimpor: ${p.count} baris bermasalah. Tidak ada data yang disimpan; perbaiki lalu impor ulang.`,
+    en: (p) =>
+      `The CSV file cannot be imported: ${p.count} rows have problems. Nothing was saved; fix them and import again.`,
   },
   csv_header: {
     status: 422,
@@ -201,7 +205,12 @@ export class Problem extends Error {
   readonly details: unknown;
   readonly headers: Record<string, string>;
 
-  constructor(code: ProblemCode, params: Params = {}, details?: unknown, headers: Record<string, string> = {}) {
+  constructor(
+    code: ProblemCode,
+    params: Params = {},
+    details?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     super(code);
     this.name = 'Problem';
     this.code = code;
@@ -216,11 +225,15 @@ export class Problem extends Error {
 }
 
 /** The JSON body of a problem in a language. */
-export function problemBody(p: Problem, lang: Lang): { code: string; message: string; details?: unknown } {
+export function problemBody(
+  p: Problem,
+  lang: Lang,
+): { code: string; message: string; details?: unknown } {
   const entry: Entry = PROBLEMS[p.code];
   const text = lang === 'en' ? entry.en : entry.id;
   const message = typeof text === 'function' ? text(p.params) : text;
-  const details = typeof p.details === 'function' ? (p.details as (l: Lang) => unknown)(lang) : p.details;
+  const details =
+    typeof p.details === 'function' ? (p.details as (l: Lang) => unknown)(lang) : p.details;
   return details === undefined ? { code: p.code, message } : { code: p.code, message, details };
 }
 
@@ -262,7 +275,12 @@ export function preferredLang(header: string | undefined | null): Lang {
       if (m) q = Number(m[1]);
     }
     if (!Number.isFinite(q) || q <= 0) continue;
-    const lang: Lang | null = tag === 'en' || tag.startsWith('en-') ? 'en' : tag === 'id' || tag.startsWith('id-') ? 'id' : null;
+    const lang: Lang | null =
+      tag === 'en' || tag.startsWith('en-')
+        ? 'en'
+        : tag === 'id' || tag.startsWith('id-')
+          ? 'id'
+          : null;
     if (lang && (!best || q > best.q)) best = { lang, q };
   }
   return best?.lang ?? 'id';

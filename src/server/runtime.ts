@@ -9,7 +9,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Open the database the environment asks for: DATABASE_URL (postgres://…) or DATA_DIR/telusur.sqlite. */
 export function openFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseHandle {
   const dataDir = resolve(env.DATA_DIR ?? './data');
-  return openDatabase({ databaseUrl: env.DATABASE_URL, sqliteFile: join(dataDir, 'telusur.sqlite') });
+  return openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    sqliteFile: join(dataDir, 'telusur.sqlite'),
+  });
 }
 
 export function packageVersion(): string {

@@ -17,13 +17,17 @@ try {
   await prepareDatabase(handle.db);
   const services = createServices({ db: handle.db, clock: Date.now, config: resolveConfig() });
   if (!(await services.accounts.onlyDemoAccounts()) && !process.argv.includes('--force')) {
-    console.error('[seed] refusing: this database has non-demo accounts. Re-run with --force to wipe it anyway.');
+    console.error(
+      '[seed] refusing: this database has non-demo accounts. Re-run with --force to wipe it anyway.',
+    );
     process.exitCode = 1;
   } else {
     await wipeDatabase(handle.db);
     await prepareDatabase(handle.db);
     const demo = await seedDemo(services);
-    console.log(`[seed] ${handle.dialect} at ${handle.where}: ${demo.units} units, city index ${demo.cityIndex?.toFixed(2)}`);
+    console.log(
+      `[seed] ${handle.dialect} at ${handle.where}: ${demo.units} units, city index ${demo.cityIndex?.toFixed(2)}`,
+    );
     console.log(demoBanner(demo.credentials));
   }
 } finally {

@@ -1,7 +1,7 @@
-import { computeIndex, type Framework, listIndicators, spbe2020 } from '../core';
-import { MaintenanceRepository } from './db/maintenance.repository';
 import type { Kysely } from 'kysely';
+import { computeIndex, type Framework, listIndicators, spbe2020 } from '../core';
 import type { Database } from './db/database';
+import { MaintenanceRepository } from './db/maintenance.repository';
 import type { Role, UnitKind } from './domain';
 import type { Services } from './services';
 import type { UnitRow } from './services/units.service';
@@ -30,7 +30,10 @@ export const PEMDA_CODE = '36.72';
 const KECAMATAN: readonly [string, readonly string[]][] = [
   ['Cibeber', ['Bulakan', 'Cibeber', 'Cikerai', 'Kalitimbang', 'Karangasem', 'Kedaleman']],
   ['Cilegon', ['Bagendung', 'Bendungan', 'Ciwaduk', 'Ciwedus', 'Ketileng']],
-  ['Citangkil', ['Citangkil', 'Deringo', 'Kebonsari', 'Lebakdenok', 'Samangraya', 'Tamanbaru', 'Warnasari']],
+  [
+    'Citangkil',
+    ['Citangkil', 'Deringo', 'Kebonsari', 'Lebakdenok', 'Samangraya', 'Tamanbaru', 'Warnasari'],
+  ],
   ['Ciwandan', ['Banjarnegara', 'Gunungsugih', 'Kepuh', 'Kubangsari', 'Randakari', 'Tegalratu']],
   ['Grogol', ['Gerem', 'Grogol', 'Kotasari', 'Rawa Arum']],
   ['Jombang', ['Gedong Dalam', 'Jombang Wetan', 'Masigit', 'Panggung Rawi', 'Sukmajaya']],
@@ -68,14 +71,31 @@ export const kelurahanCode = (k: number, i: number) => `${kecamatanCode(k)}.${10
 
 /** The 72 demo units in CSV-import shape (parents first). */
 export function demoUnitRows(): UnitRow[] {
-  const rows: Omit<UnitRow, 'line'>[] = [{ code: PEMDA_CODE, name: 'Pemerintah Kota Cilegon', kind: 'pemda' satisfies UnitKind, parentCode: '' }];
+  const rows: Omit<UnitRow, 'line'>[] = [
+    {
+      code: PEMDA_CODE,
+      name: 'Pemerintah Kota Cilegon',
+      kind: 'pemda' satisfies UnitKind,
+      parentCode: '',
+    },
+  ];
   OPD.forEach((name, i) => {
     rows.push({ code: opdCode(i), name, kind: 'opd', parentCode: PEMDA_CODE });
   });
   KECAMATAN.forEach(([kec, kels], k) => {
-    rows.push({ code: kecamatanCode(k), name: `Kecamatan ${kec}`, kind: 'kecamatan', parentCode: PEMDA_CODE });
+    rows.push({
+      code: kecamatanCode(k),
+      name: `Kecamatan ${kec}`,
+      kind: 'kecamatan',
+      parentCode: PEMDA_CODE,
+    });
     kels.forEach((kel, i) => {
-      rows.push({ code: kelurahanCode(k, i), name: `Kelurahan ${kel}`, kind: 'kelurahan', parentCode: kecamatanCode(k) });
+      rows.push({
+        code: kelurahanCode(k, i),
+        name: `Kelurahan ${kel}`,
+        kind: 'kelurahan',
+        parentCode: kecamatanCode(k),
+      });
     });
   });
   return rows.map((r, i) => ({ ...r, line: i + 2 }));
@@ -114,7 +134,10 @@ const JUSTIFICATION: Record<number, string> = {
 };
 
 /** Self-assessment for one unit: the city levels shifted by a per-unit pattern, clamped to 1..5. */
-function variantLevels(fw: Framework, shift: readonly number[]): { indicatorNo: number; level: number; justification: string }[] {
+function variantLevels(
+  fw: Framework,
+  shift: readonly number[],
+): { indicatorNo: number; level: number; justification: string }[] {
   return listIndicators(fw).map((ind, i) => {
     const level = Math.min(5, Math.max(1, (CITY_LEVELS[i] ?? 1) + (shift[i % shift.length] ?? 0)));
     return { indicatorNo: ind.no, level, justification: `(Demo) ${JUSTIFICATION[level]}` };
@@ -134,9 +157,16 @@ export interface DemoSummary {
  * @example
  *   await prepareDatabase(db); await seedDemo(createServices({ db, clock, config }));
  */
-export async function seedDemo(s: Services, env: { nodeEnv?: string | undefined } = { nodeEnv: process.env.NODE_ENV }): Promise<DemoSummary> {
-  if (env.nodeEnv === 'production') throw new Error('refusing to seed demo data with NODE_ENV=production');
-  if ((await s.accounts.count()) > 0) throw new Error('refusing to seed: the database already has accounts (use `npm run seed` to reset a demo database)');
+export async function seedDemo(
+  s: Services,
+  env: { nodeEnv?: string | undefined } = { nodeEnv: process.env.NODE_ENV },
+): Promise<DemoSummary> {
+  if (env.nodeEnv === 'production')
+    throw new Error('refusing to seed demo data with NODE_ENV=production');
+  if ((await s.accounts.count()) > 0)
+    throw new Error(
+      'refusing to seed: the database already has accounts (use `npm run seed` to reset a demo database)',
+    );
 
   const accounts = [];
   for (const a of DEMO_ACCOUNTS) {
@@ -187,7 +217,14 @@ export async function seedDemo(s: Services, env: { nodeEnv?: string | undefined 
     {
       periodId: period.id,
       verifierId: v1.id,
-      unitIds: [PEMDA_CODE, opdCode(7), opdCode(3), kecamatanCode(0), kelurahanCode(0, 0), kelurahanCode(0, 1)].map(idOf),
+      unitIds: [
+        PEMDA_CODE,
+        opdCode(7),
+        opdCode(3),
+        kecamatanCode(0),
+        kelurahanCode(0, 0),
+        kelurahanCode(0, 1),
+      ].map(idOf),
     },
     coordinator.id,
   );
@@ -195,16 +232,27 @@ export async function seedDemo(s: Services, env: { nodeEnv?: string | undefined 
     {
       periodId: period.id,
       verifierId: v2.id,
-      unitIds: [opdCode(16), opdCode(9), kecamatanCode(2), kelurahanCode(2, 0), kelurahanCode(2, 1)].map(idOf),
+      unitIds: [
+        opdCode(16),
+        opdCode(9),
+        kecamatanCode(2),
+        kelurahanCode(2, 0),
+        kelurahanCode(2, 1),
+      ].map(idOf),
     },
     coordinator.id,
   );
 
   return {
     periodId: period.id,
-    cityIndex: computeIndex(fw, Object.fromEntries(city.map((l) => [l.indicatorNo, l.level]))).index,
+    cityIndex: computeIndex(fw, Object.fromEntries(city.map((l) => [l.indicatorNo, l.level])))
+      .index,
     units: rows.length,
-    credentials: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role })),
+    credentials: DEMO_ACCOUNTS.map((a) => ({
+      email: a.email,
+      password: DEMO_PASSWORD,
+      role: a.role,
+    })),
   };
 }
 
@@ -215,6 +263,11 @@ export async function wipeDatabase(db: Kysely<Database>): Promise<void> {
 
 /** The start-up banner listing the demo logins. */
 export function demoBanner(credentials: DemoSummary['credentials']): string {
-  const lines = credentials.map((c) => `  ${c.role.padEnd(11)} ${c.email.padEnd(28)} ${c.password}`);
-  return ['DEMO data (Kota Cilegon, fictitious accounts) — do not use in production. Demo logins:', ...lines].join('\n');
+  const lines = credentials.map(
+    (c) => `  ${c.role.padEnd(11)} ${c.email.padEnd(28)} ${c.password}`,
+  );
+  return [
+    'DEMO data (Kota Cilegon, fictitious accounts) — do not use in production. Demo logins:',
+    ...lines,
+  ].join('\n');
 }

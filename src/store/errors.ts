@@ -11,6 +11,7 @@ export type StoreErrorCode =
   | 'bundle-foreign'
   | 'bundle-integrity'
   | 'bundle-version'
+  | 'unsent-data'
   | 'unavailable';
 
 export class StoreError extends Error {
@@ -61,6 +62,22 @@ export class RecordNotFoundError extends StoreError {
   constructor(what: string, id: string) {
     super('not-found', `${what} tidak ditemukan: ${id}`, `${what} not found: ${id}`);
     this.name = 'RecordNotFoundError';
+  }
+}
+
+/** A destructive action was refused because the tablet still holds work the server lacks. */
+export class UnsentDataError extends StoreError {
+  readonly unsyncedMutations: number;
+  readonly unsyncedFiles: number;
+  constructor(unsyncedMutations: number, unsyncedFiles: number) {
+    super(
+      'unsent-data',
+      `Masih ada ${unsyncedMutations} perubahan dan ${unsyncedFiles} berkas yang belum terkirim ke server. Sinkronkan atau ekspor data terlebih dahulu.`,
+      `${unsyncedMutations} changes and ${unsyncedFiles} files have not reached the server yet. Sync or export first.`,
+    );
+    this.name = 'UnsentDataError';
+    this.unsyncedMutations = unsyncedMutations;
+    this.unsyncedFiles = unsyncedFiles;
   }
 }
 

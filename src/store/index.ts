@@ -2,7 +2,8 @@
  * Telusur tablet store (DESIGN §4): the verifier's work lives here until the server has it.
  *
  *   const store = await openStore();                  // IndexedDB 'telusur', device id, Blob probe
- *   await store.verifications.update(aId, 7, { verifiedLevel: 3, [checkField(3, 0)]: { state: 'present', note: '' } });
+ *   await store.verifications.update(aId, 7, { verifiedLevel: 3, notes: 'SK ada' });
+ *   await store.verifications.setCheck(aId, 7, 3, 0, { state: 'present', note: '' }); // checks.3.0
  *   const rows = await store.verifications.listByAssessment(aId);
  *   const stop = store.watch((s) => s.verifications.listByAssessment(aId), render); // live, across tabs
  *
@@ -12,7 +13,7 @@
  *   leaves neither. `seq` is allocated inside that transaction: +1 per mutation, no gaps, across
  *   reloads and tabs. Values are checked with core's field schemas first (ValidationError).
  * - Records: `assessments` (get, list, findByUnit, create, update), `verifications` (get,
- *   listByAssessment, update — creates the row), `beritaAcara` (get, update), `comments` (add,
+ *   listByAssessment, update — creates the row, setCheck), `beritaAcara` (get, update), `comments` (add,
  *   update, listByAssessment, listByIndicator), `evidence` (add — SHA-256, bytes stored once per
  *   content; get, listByIndicator, listByAssessment, remove — soft delete; purgeConfirmed).
  *   Unchanged fields are not re-sent; fields fixed at creation cannot be edited.
@@ -27,9 +28,12 @@
  *   `requestPersistence()` asks for `navigator.storage.persist()`.
  * - Errors are StoreError subclasses with Indonesian `message` and `messageEn`: StorageFullError
  *   (quota, however the browser wraps it — earlier writes intact), ValidationError,
- *   RecordNotFoundError, BundleError (export file corrupt/foreign/tampered/too new; nothing changed).
+ *   RecordNotFoundError, UnsentDataError, BundleError (export file corrupt/foreign/tampered/too
+ *   new; nothing changed).
  * - Nothing unsent is deleted automatically: `evidence.purgeConfirmed(receiptHashes)` drops only
- *   bytes the server receipt lists AND whose metadata mutations were acknowledged.
+ *   bytes the server receipt lists AND whose metadata mutations were acknowledged;
+ *   `destroy({ discardUnsent? })` deletes the database only when nothing is unsent (or when told
+ *   to discard, e.g. training reset) and clears the eviction witness.
  * - `exportAssessment(id)` → zip bytes (manifest.json + manifest.sha256 + files/<sha256>);
  *   `importBundle(bytes)` restores absent records and files and requeues their unsent changes;
  *   idempotent.
@@ -50,6 +54,7 @@ export {
   StorageFullError,
   StoreError,
   type StoreErrorCode,
+  UnsentDataError,
   ValidationError,
 } from './errors';
 export { CURRENT_SCHEMA_VERSION } from './schema';

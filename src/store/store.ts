@@ -1,8 +1,10 @@
 import Dexie, { liveQuery, type PromiseExtended, type Table } from 'dexie';
 import {
   beritaAcaraId,
+  checkField,
   decodeHlc,
   type EntityName,
+  type EvidenceCheck,
   encodeHlc,
   fieldSchema,
   type Mutation,
@@ -18,6 +20,7 @@ import {
   RecordNotFoundError,
   StoreError,
   toStoreError,
+  UnsentDataError,
   ValidationError,
 } from './errors';
 import {
@@ -96,6 +99,14 @@ export interface VerificationRepository {
     assessmentId: string,
     indicatorNo: number,
     changes: VerificationChanges,
+  ): Promise<Verification>;
+  /** Save one evidence check (`checks.<level>.<index>`) of an indicator: typed shorthand for update. */
+  setCheck(
+    assessmentId: string,
+    indicatorNo: number,
+    level: number,
+    index: number,
+    check: EvidenceCheck,
   ): Promise<Verification>;
 }
 
@@ -224,6 +235,12 @@ export interface TelusurStore {
   acknowledgeEviction(): Promise<void>;
   exportAssessment(assessmentId: string): Promise<Uint8Array>;
   importBundle(bytes: Uint8Array): Promise<ImportResult>;
+  /**
+   * Delete this database (e.g. resetting training mode) and forget it in the eviction witness.
+   * Refused with UnsentDataError while changes or files have not reached the server, unless
+   * `discardUnsent` is set.
+   */
+  destroy(options?: { discardUnsent?: boolean }): Promise<void>;
   close(): void;
 }
 
@@ -344,6 +361,7 @@ function defaultWitness(name: string): EvictionWitness | null {
   return {
     read: () => ls.getItem(key),
     write: (value) => ls.setItem(key, value),
+    clear: () => ls.removeItem(key),
   };
 }
 
@@ -355,6 +373,7 @@ interface Context {
   blobMode: BlobMode;
   storage: StorageManagerLike | null;
   hooks: StoreOptions['testHooks'];
+  witness: EvictionWitness | null;
 }
 
 /**
@@ -430,7 +449,16 @@ export async function openStore(options: StoreOptions = {}): Promise<TelusurStor
   const nav = (globalThis as { navigator?: { storage?: StorageManagerLike } }).navigator;
   const storage =
     options.storageManager === undefined ? (nav?.storage ?? null) : options.storageManager;
-  return new Store({ db, name, deviceId, now, blobMode, storage, hooks: options.testHooks });
+  return new Store({
+    db,
+    name,
+    deviceId,
+    now,
+    blobMode,
+    storage,
+    hooks: options.testHooks,
+    witness,
+  });
 }
 
 class Store implements TelusurStore {
@@ -479,6 +507,8 @@ class Store implements TelusurStore {
           assessmentId,
           indicatorNo: no,
         }),
+      setCheck: (assessmentId, no, level, index, check) =>
+        this.verifications.update(assessmentId, no, { [checkField(level, index)]: check }),
     };
 
     this.assessments = {
@@ -1178,6 +1208,21 @@ class Store implements TelusurStore {
         }),
       'importBundle',
     );
+  }
+
+  async destroy(options: { discardUnsent?: boolean } = {}): Promise<void> {
+    if (!options.discardUnsent) {
+      const h = await this.health();
+      if (h.unsyncedMutations > 0 || h.unsyncedFiles > 0) {
+        throw new UnsentDataError(h.unsyncedMutations, h.unsyncedFiles);
+      }
+    }
+    await this.write(() => this.db.delete(), 'destroy');
+    try {
+      this.c.witness?.clear?.();
+    } catch {
+      // Nothing to forget.
+    }
   }
 
   close(): void {

@@ -136,6 +136,8 @@ export interface ImportResult {
 export interface EvictionWitness {
   read(): string | null;
   write(value: string): void;
+  /** Forget the database (a deliberate delete is not an eviction). */
+  clear?(): void;
 }
 
 export type BlobMode = 'blob' | 'arraybuffer';

@@ -78,7 +78,10 @@ export interface ContextOptions {
 }
 
 /** A fresh database of `dialect` (SQLite in memory, or a new PostgreSQL schema), migrated, seeded, with the app on top. */
-export async function createServerContext(dialect: Dialect, options: ContextOptions = {}): Promise<ServerContext> {
+export async function createServerContext(
+  dialect: Dialect,
+  options: ContextOptions = {},
+): Promise<ServerContext> {
   let schema: string | null = null;
   let admin: pg.Pool | null = null;
   const handle = await (async () => {
@@ -99,13 +102,17 @@ export async function createServerContext(dialect: Dialect, options: ContextOpti
   const config = { ...TEST_CONFIG, ...options.config };
   if (options.migrate !== false) await prepareDatabase(handle.db, now);
   const services = createServices({ db: handle.db, clock: now, config: resolveConfig(config) });
-  const demo = options.migrate !== false && options.seed !== false ? await seedDemo(services, { nodeEnv: 'test' }) : null;
+  const demo =
+    options.migrate !== false && options.seed !== false
+      ? await seedDemo(services, { nodeEnv: 'test' })
+      : null;
   const app = createApp({ db: handle.db, dialect, clock: now, config });
   const tokens = new Map<DemoLogin, string>();
 
   const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...o.headers };
-    if (!o.noProtocol && !(PROTOCOL_HEADER in headers)) headers[PROTOCOL_HEADER] = String(PROTOCOL_VERSION);
+    if (!o.noProtocol && !(PROTOCOL_HEADER in headers))
+      headers[PROTOCOL_HEADER] = String(PROTOCOL_VERSION);
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     if (o.lang) headers['accept-language'] = o.lang;
     let body: string | undefined;
@@ -138,14 +145,18 @@ export async function createServerContext(dialect: Dialect, options: ContextOpti
     async login(who) {
       const hit = tokens.get(who);
       if (hit) return hit;
-      const r = await call('POST', '/api/auth/login', { json: { email: LOGIN_EMAIL[who], password: DEMO_PASSWORD } });
+      const r = await call('POST', '/api/auth/login', {
+        json: { email: LOGIN_EMAIL[who], password: DEMO_PASSWORD },
+      });
       if (r.status !== 200) throw new Error(`login ${who} failed: ${r.status} ${r.text}`);
       tokens.set(who, r.body.token);
       return r.body.token as string;
     },
     async enrol(verifierId, label = 'Tablet uji') {
       const coordinator = await ctx.login('coordinator');
-      const e = await call('POST', `/api/verifiers/${verifierId}/enrolments`, { token: coordinator });
+      const e = await call('POST', `/api/verifiers/${verifierId}/enrolments`, {
+        token: coordinator,
+      });
       if (e.status !== 201) throw new Error(`enrolment failed: ${e.status} ${e.text}`);
       const d = await call('POST', '/api/devices/enrol', { json: { code: e.body.code, label } });
       if (d.status !== 201) throw new Error(`enrol failed: ${d.status} ${d.text}`);

@@ -85,17 +85,12 @@ function asServer(
   return store.applyRemote(entity, id, fields, versions);
 }
 
-/** Delete the training database and start over (never touches the `kerja` database). */
+/** Delete the training data and start over (never touches the `kerja` database). */
 export async function resetTraining(): Promise<void> {
-  const current = stores.get('latihan');
+  const store = await getStore('latihan');
   stores.delete('latihan');
-  if (current) (await current).close();
-  await new Promise<void>((resolve, reject) => {
-    const req = indexedDB.deleteDatabase(TRAINING_DB);
-    req.onsuccess = () => resolve();
-    req.onerror = () => reject(req.error);
-    req.onblocked = () => resolve();
-  });
+  // destroy() also clears the eviction witness, so the next open is not reported as data loss.
+  await store.destroy({ discardUnsent: true });
 }
 
 /** Framework of an assessment: the copy synced with it, else the built-in one. */

@@ -25,12 +25,18 @@ export class AccountsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async findById(id: string): Promise<Account | null> {
-    const row = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toAccount(row) : null;
   }
 
   /** The account and its password hash, for login only. */
-  async findCredentials(email: string): Promise<{ account: Account; passwordHash: string | null } | null> {
+  async findCredentials(
+    email: string,
+  ): Promise<{ account: Account; passwordHash: string | null } | null> {
     const row = await this.db
       .selectFrom('accounts')
       .selectAll()
@@ -72,7 +78,11 @@ export class AccountsRepository {
     return toAccount(row);
   }
 
-  async update(id: string, patch: { name?: string | undefined; active?: boolean | undefined }, now: number): Promise<void> {
+  async update(
+    id: string,
+    patch: { name?: string | undefined; active?: boolean | undefined },
+    now: number,
+  ): Promise<void> {
     await this.db
       .updateTable('accounts')
       .set({
@@ -119,7 +129,10 @@ export class AccountsRepository {
   }
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 

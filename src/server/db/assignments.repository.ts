@@ -25,7 +25,9 @@ export class AssignmentsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async list(filter: AssignmentFilter): Promise<Assignment[]> {
-    let q = this.db.selectFrom('assignments').select(['id', 'periodId', 'unitId', 'verifierId', 'assessmentId', 'createdAt']);
+    let q = this.db
+      .selectFrom('assignments')
+      .select(['id', 'periodId', 'unitId', 'verifierId', 'assessmentId', 'createdAt']);
     if (filter.periodId !== undefined) q = q.where('periodId', '=', filter.periodId);
     if (filter.verifierId !== undefined) q = q.where('verifierId', '=', filter.verifierId);
     if (filter.unitId !== undefined) q = q.where('unitId', '=', filter.unitId);
@@ -91,13 +93,22 @@ export class AssignmentsRepository {
   }
 
   async findAssessmentById(id: string): Promise<Assessment | null> {
-    const r = await this.db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('assessments')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r ? toAssessment(r) : null;
   }
 
   async findAssessmentsByIds(ids: readonly string[]): Promise<Assessment[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom('assessments').selectAll().where('id', 'in', [...ids]).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('assessments')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .orderBy('id')
+      .execute();
     return rows.map(toAssessment);
   }
 
@@ -119,7 +130,13 @@ export class AssignmentsRepository {
     return Number(r.n);
   }
 
-  async insertAssessment(a: { id: string; periodId: string; unitId: string; frameworkId: string; now: number }): Promise<Assessment> {
+  async insertAssessment(a: {
+    id: string;
+    periodId: string;
+    unitId: string;
+    frameworkId: string;
+    now: number;
+  }): Promise<Assessment> {
     const row = {
       id: a.id,
       periodId: a.periodId,

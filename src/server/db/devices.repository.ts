@@ -64,15 +64,29 @@ export class DevicesRepository {
       .where('expiresAt', '>', now)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return null;
-    const row = await this.db.selectFrom('enrolments').selectAll().where('codeHash', '=', codeHash).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('enrolments')
+      .selectAll()
+      .where('codeHash', '=', codeHash)
+      .executeTakeFirstOrThrow();
     return toEnrolment(row);
   }
 
   async linkEnrolment(enrolmentId: string, deviceId: string): Promise<void> {
-    await this.db.updateTable('enrolments').set({ deviceId }).where('id', '=', enrolmentId).execute();
+    await this.db
+      .updateTable('enrolments')
+      .set({ deviceId })
+      .where('id', '=', enrolmentId)
+      .execute();
   }
 
-  async insertDevice(d: { id: string; verifierId: string; label: string; tokenHash: string; now: number }): Promise<Device> {
+  async insertDevice(d: {
+    id: string;
+    verifierId: string;
+    label: string;
+    tokenHash: string;
+    now: number;
+  }): Promise<Device> {
     const row = {
       id: d.id,
       verifierId: d.verifierId,
@@ -116,7 +130,11 @@ export class DevicesRepository {
   }
 
   async findById(id: string): Promise<Device | null> {
-    const row = await this.db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('devices')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toDevice(row) : null;
   }
 

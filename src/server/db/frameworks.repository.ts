@@ -32,13 +32,22 @@ export class FrameworksRepository {
   }
 
   async findDocument(id: string): Promise<{ json: string; builtIn: boolean } | null> {
-    const r = await this.db.selectFrom('frameworks').select(['json', 'builtIn']).where('id', '=', id).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('frameworks')
+      .select(['json', 'builtIn'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r ? { json: r.json, builtIn: r.builtIn === 1 } : null;
   }
 
   async findDocuments(ids: readonly string[]): Promise<{ id: string; json: string }[]> {
     if (ids.length === 0) return [];
-    return this.db.selectFrom('frameworks').select(['id', 'json']).where('id', 'in', [...ids]).orderBy('id').execute();
+    return this.db
+      .selectFrom('frameworks')
+      .select(['id', 'json'])
+      .where('id', 'in', [...ids])
+      .orderBy('id')
+      .execute();
   }
 
   async insert(f: {

@@ -12,7 +12,10 @@ export class LoginFailuresRepository {
       .where('key', '=', key)
       .where('at', '>', since)
       .executeTakeFirstOrThrow();
-    return { count: Number(r.n), oldest: r.oldest === null || r.oldest === undefined ? null : Number(r.oldest) };
+    return {
+      count: Number(r.n),
+      oldest: r.oldest === null || r.oldest === undefined ? null : Number(r.oldest),
+    };
   }
 
   async add(id: string, key: string, at: number): Promise<void> {

@@ -1,7 +1,8 @@
 import { type Kysely, type MigrationResult, Migrator } from 'kysely';
+import type { Database } from './database';
 import { MIGRATIONS } from './migrations';
 
-function migrator(db: Kysely<any>): Migrator {
+function migrator(db: Kysely<Database>): Migrator {
   return new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
 }
 
@@ -9,9 +10,12 @@ function check(error: unknown, results: MigrationResult[] | undefined): string[]
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${message}`, {
-      cause: error,
-    });
+    throw new Error(
+      `database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${message}`,
+      {
+        cause: error,
+      },
+    );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
@@ -21,13 +25,13 @@ function check(error: unknown, results: MigrationResult[] | undefined): string[]
  * up-to-date database returns []. Throws when a migration fails or when the database holds
  * migrations this code does not know in a different order (Kysely's order check).
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   const { error, results } = await migrator(db).migrateToLatest();
   return check(error, results);
 }
 
 /** Migrate up or down to exactly `name` (tests of upgrades from an earlier release). */
-export async function migrateTo(db: Kysely<any>, name: string): Promise<string[]> {
+export async function migrateTo(db: Kysely<Database>, name: string): Promise<string[]> {
   const { error, results } = await migrator(db).migrateTo(name);
   return check(error, results);
 }

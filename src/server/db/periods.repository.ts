@@ -28,18 +28,34 @@ export class PeriodsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async list(): Promise<Period[]> {
-    const rows = await this.db.selectFrom('periods').selectAll().orderBy('year', 'desc').orderBy('name').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('periods')
+      .selectAll()
+      .orderBy('year', 'desc')
+      .orderBy('name')
+      .orderBy('id')
+      .execute();
     return rows.map(toPeriod);
   }
 
   async findById(id: string): Promise<Period | null> {
-    const r = await this.db.selectFrom('periods').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('periods')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r ? toPeriod(r) : null;
   }
 
   async findByIds(ids: readonly string[]): Promise<Period[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom('periods').selectAll().where('id', 'in', [...ids]).orderBy('year', 'desc').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('periods')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .orderBy('year', 'desc')
+      .orderBy('id')
+      .execute();
     return rows.map(toPeriod);
   }
 

@@ -46,6 +46,9 @@ export function createRepositories(db: Kysely<Database>): Repositories {
  * @example
  *   await inTransaction(db, async (r) => { await r.units.insertMany(units, now); });
  */
-export function inTransaction<T>(db: Kysely<Database>, fn: (repos: Repositories) => Promise<T>): Promise<T> {
+export function inTransaction<T>(
+  db: Kysely<Database>,
+  fn: (repos: Repositories) => Promise<T>,
+): Promise<T> {
   return db.transaction().execute((trx) => fn(createRepositories(trx)));
 }

@@ -32,11 +32,20 @@ export class SelfAssessmentsRepository {
   }
 
   async deleteForUnit(periodId: string, unitId: string): Promise<void> {
-    await this.db.deleteFrom('selfAssessments').where('periodId', '=', periodId).where('unitId', '=', unitId).execute();
+    await this.db
+      .deleteFrom('selfAssessments')
+      .where('periodId', '=', periodId)
+      .where('unitId', '=', unitId)
+      .execute();
   }
 
   /** Insert or replace levels (one row per unit × indicator). */
-  async upsertMany(periodId: string, levels: readonly LevelInput[], now: number, by: string | null): Promise<void> {
+  async upsertMany(
+    periodId: string,
+    levels: readonly LevelInput[],
+    now: number,
+    by: string | null,
+  ): Promise<void> {
     for (let i = 0; i < levels.length; i += CHUNK) {
       await this.db
         .insertInto('selfAssessments')

@@ -6,14 +6,27 @@ import type { Database } from './database';
 export class SessionsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(s: { tokenHash: string; accountId: string; now: number; expiresAt: number }): Promise<void> {
+  async insert(s: {
+    tokenHash: string;
+    accountId: string;
+    now: number;
+    expiresAt: number;
+  }): Promise<void> {
     await this.db
       .insertInto('sessions')
-      .values({ tokenHash: s.tokenHash, accountId: s.accountId, createdAt: s.now, expiresAt: s.expiresAt, lastSeenAt: s.now })
+      .values({
+        tokenHash: s.tokenHash,
+        accountId: s.accountId,
+        createdAt: s.now,
+        expiresAt: s.expiresAt,
+        lastSeenAt: s.now,
+      })
       .execute();
   }
 
-  async findWithAccount(tokenHash: string): Promise<{ expiresAt: number; account: Account } | null> {
+  async findWithAccount(
+    tokenHash: string,
+  ): Promise<{ expiresAt: number; account: Account } | null> {
     const row = await this.db
       .selectFrom('sessions')
       .innerJoin('accounts', 'accounts.id', 'sessions.accountId')

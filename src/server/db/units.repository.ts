@@ -3,7 +3,14 @@ import type { Unit, UnitKind } from '../domain';
 import type { Database, UnitsTable } from './database';
 
 function toUnit(r: Selectable<UnitsTable>): Unit {
-  return { id: r.id, parentId: r.parentId, kind: r.kind, name: r.name, code: r.code, demo: r.demo === 1 };
+  return {
+    id: r.id,
+    parentId: r.parentId,
+    kind: r.kind,
+    name: r.name,
+    code: r.code,
+    demo: r.demo === 1,
+  };
 }
 
 const CHUNK = 500;
@@ -22,7 +29,11 @@ export class UnitsRepository {
   }
 
   async findByCode(code: string): Promise<Unit | null> {
-    const r = await this.db.selectFrom('units').selectAll().where('code', '=', code).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('units')
+      .selectAll()
+      .where('code', '=', code)
+      .executeTakeFirst();
     return r ? toUnit(r) : null;
   }
 
@@ -62,7 +73,12 @@ export class UnitsRepository {
 
   async update(
     id: string,
-    patch: { name?: string | undefined; kind?: UnitKind | undefined; code?: string | undefined; parentId?: string | null | undefined },
+    patch: {
+      name?: string | undefined;
+      kind?: UnitKind | undefined;
+      code?: string | undefined;
+      parentId?: string | null | undefined;
+    },
     now: number,
   ): Promise<void> {
     const set: Partial<UnitsTable> = { updatedAt: now };

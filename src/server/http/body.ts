@@ -17,18 +17,59 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, lang: L
   throw new Problem('validation_failed', {}, { issues });
 }
 
-/** The request body parsed as JSON (400 `bad_json` when it is not JSON). */
+/** Path (`a.b.0`) of the first string inside `value` that holds a NUL character, or null. */
+export function findNul(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findNul(value[i], path ? `${path}.${i}` : String(i));
+      if (hit !== null) return hit;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const here = path ? `${path}.${k}` : k;
+      if (k.includes('\u0000')) return here;
+      const hit = findNul(v, here);
+      if (hit !== null) return hit;
+    }
+  }
+  return null;
+}
+
+/** 422 for text with NUL characters: meaningless in any field, and PostgreSQL cannot store them. */
+function nulProblem(path: string): Problem {
+  return new Problem('validation_failed', {}, (lang: Lang) => ({
+    issues: [
+      {
+        path,
+        code: 'nul_character',
+        message: lang === 'en' ? 'text contains a NUL character' : 'teks berisi karakter NUL',
+      },
+    ],
+  }));
+}
+
+/** The request body parsed as JSON (400 `bad_json` when it is not JSON, 422 when a string holds NUL). */
 export async function readJson(c: AppContext): Promise<unknown> {
   const text = await c.req.text();
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new Problem('bad_json');
   }
+  const nul = findNul(value);
+  if (nul !== null) throw nulProblem(nul);
+  return value;
 }
 
 /** The JSON body validated by `schema`. */
-export async function jsonBody<S extends z.ZodType>(c: AppContext, schema: S): Promise<z.output<S>> {
+export async function jsonBody<S extends z.ZodType>(
+  c: AppContext,
+  schema: S,
+): Promise<z.output<S>> {
   return validate(schema, await readJson(c), c.get('lang'));
 }
 
@@ -46,5 +87,7 @@ export async function csvBody(c: AppContext): Promise<string> {
   if (type && !/^text\/(csv|plain)\b/.test(type) && !type.startsWith('application/octet-stream')) {
     throw new Problem('unsupported_media_type');
   }
-  return c.req.text();
+  const text = await c.req.text();
+  if (text.includes('\u0000')) throw nulProblem('csv');
+  return text;
 }

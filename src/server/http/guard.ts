@@ -42,7 +42,10 @@ export function protocolGate(required: boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const raw = c.req.header(PROTOCOL_HEADER);
     if (raw === undefined ? required : !SUPPORTED_PROTOCOLS.includes(Number(raw.trim()))) {
-      throw new Problem('protocol_mismatch', { client: raw?.slice(0, 20) || '—', server: PROTOCOL_VERSION });
+      throw new Problem('protocol_mismatch', {
+        client: raw?.slice(0, 20) || '—',
+        server: PROTOCOL_VERSION,
+      });
     }
     await next();
   };

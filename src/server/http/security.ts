@@ -38,7 +38,10 @@ export function securityHeaders(): MiddlewareHandler {
     h.set('Referrer-Policy', 'no-referrer');
     h.set('Cross-Origin-Opener-Policy', 'same-origin');
     h.set('Cross-Origin-Resource-Policy', 'same-origin');
-    h.set('Permissions-Policy', 'camera=(self), geolocation=(self), microphone=(), payment=(), usb=()');
+    h.set(
+      'Permissions-Policy',
+      'camera=(self), geolocation=(self), microphone=(), payment=(), usb=()',
+    );
     if (cameOverTls(c.req.url, c.req.header('x-forwarded-proto'))) {
       h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     }

@@ -24,7 +24,11 @@ export function staticSite(dir: string): MiddlewareHandler<AppEnv> {
   const files = serveStatic<AppEnv>({ root: dir });
   const indexPath = join(dir, 'index.html');
   return async (c, next) => {
-    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || c.req.path === '/api' || c.req.path.startsWith('/api/')) {
+    if (
+      (c.req.method !== 'GET' && c.req.method !== 'HEAD') ||
+      c.req.path === '/api' ||
+      c.req.path.startsWith('/api/')
+    ) {
       return next();
     }
     // Set before serving: serveStatic builds its Response before any onFound hook runs.

@@ -4,10 +4,20 @@ import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual } from 'nod
 
 const KEY_LEN = 32;
 
-function scryptAsync(password: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
+function scryptAsync(
+  password: string,
+  salt: Buffer,
+  N: number,
+  r: number,
+  p: number,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_LEN, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
+    scrypt(
+      password.normalize('NFC'),
+      salt,
+      KEY_LEN,
+      { N, r, p, maxmem: 256 * N * r + 1024 * 1024 },
+      (err, key) => (err ? reject(err) : resolve(key)),
     );
   });
 }
@@ -18,7 +28,10 @@ function scryptAsync(password: string, salt: Buffer, N: number, r: number, p: nu
  * @example
  *   const stored = await hashPassword('rahasia', { N: 16384, r: 8, p: 5 });
  */
-export async function hashPassword(password: string, cost: { N: number; r: number; p: number }): Promise<string> {
+export async function hashPassword(
+  password: string,
+  cost: { N: number; r: number; p: number },
+): Promise<string> {
   const salt = randomBytes(16);
   const key = await scryptAsync(password, salt, cost.N, cost.r, cost.p);
   return `scrypt$${cost.N}$${cost.r}$${cost.p}$${salt.toString('base64')}$${key.toString('base64')}`;
@@ -27,7 +40,11 @@ export async function hashPassword(password: string, cost: { N: number; r: numbe
 const DUMMY_SALT = Buffer.alloc(16, 7);
 
 /** Constant-work check; a null or malformed hash still costs one scrypt (no account probing by timing). */
-export async function verifyPassword(password: string, stored: string | null, fallbackCost: { N: number; r: number; p: number }): Promise<boolean> {
+export async function verifyPassword(
+  password: string,
+  stored: string | null,
+  fallbackCost: { N: number; r: number; p: number },
+): Promise<boolean> {
   const parts = stored?.split('$') ?? [];
   if (parts.length !== 6 || parts[0] !== 'scrypt') {
     await scryptAsync(password, DUMMY_SALT, fallbackCost.N, fallbackCost.r, fallbackCost.p);
@@ -35,7 +52,13 @@ export async function verifyPassword(password: string, stored: string | null, fa
   }
   const [, n, r, p, salt, key] = parts as [string, string, string, string, string, string];
   const expected = Buffer.from(key, 'base64');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), Number(n), Number(r), Number(p));
+  const actual = await scryptAsync(
+    password,
+    Buffer.from(salt, 'base64'),
+    Number(n),
+    Number(r),
+    Number(p),
+  );
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
@@ -55,7 +78,8 @@ export const ENROLMENT_CODE_LENGTH = 8;
 /** A fresh one-time enrolment code such as `K7QM2XPA` (31^8 ≈ 8.5 × 10^11 possibilities). */
 export function newEnrolmentCode(): string {
   let code = '';
-  for (let i = 0; i < ENROLMENT_CODE_LENGTH; i++) code += ENROLMENT_ALPHABET[randomInt(ENROLMENT_ALPHABET.length)];
+  for (let i = 0; i < ENROLMENT_CODE_LENGTH; i++)
+    code += ENROLMENT_ALPHABET[randomInt(ENROLMENT_ALPHABET.length)];
   return code;
 }
 

@@ -22,7 +22,9 @@ export function authRoutes(s: Services, config: AppConfig) {
       const p = caller(c);
       return c.json({
         account: p.account,
-        device: p.device ? { id: p.device.id, label: p.device.label, createdAt: p.device.createdAt } : null,
+        device: p.device
+          ? { id: p.device.id, label: p.device.label, createdAt: p.device.createdAt }
+          : null,
         sessionExpiresAt: p.sessionExpiresAt,
       });
     });

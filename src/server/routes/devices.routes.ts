@@ -12,7 +12,12 @@ export function devicesRoutes(s: Services, config: AppConfig) {
     .post('/enrol', protocolGate(true), async (c) => {
       const body = await jsonBody(c, EnrolBody);
       c.header('Cache-Control', 'no-store');
-      return c.json(await s.devices.enrol(body.code, body.label, clientIp(c, config.trustProxy)), 201);
+      return c.json(
+        await s.devices.enrol(body.code, body.label, clientIp(c, config.trustProxy)),
+        201,
+      );
     })
-    .post('/:id/revoke', guard(s, 'coordinator'), async (c) => c.json(await s.devices.revoke(c.req.param('id'), caller(c).account.id)));
+    .post('/:id/revoke', guard(s, 'coordinator'), async (c) =>
+      c.json(await s.devices.revoke(c.req.param('id'), caller(c).account.id)),
+    );
 }

@@ -8,8 +8,12 @@ import type { Services } from '../services';
 /** Instruments: list, read, import a JSON file, delete an unused imported one. */
 export function frameworksRoutes(s: Services) {
   return new Hono<AppEnv>()
-    .get('/', guard(s, 'coordinator', 'viewer'), async (c) => c.json({ frameworks: await s.frameworks.list() }))
-    .get('/:id', guard(s, 'coordinator', 'viewer'), async (c) => c.json(serializeFramework(await s.frameworks.get(c.req.param('id'))) as object))
+    .get('/', guard(s, 'coordinator', 'viewer'), async (c) =>
+      c.json({ frameworks: await s.frameworks.list() }),
+    )
+    .get('/:id', guard(s, 'coordinator', 'viewer'), async (c) =>
+      c.json(serializeFramework(await s.frameworks.get(c.req.param('id'))) as object),
+    )
     .post('/', guard(s, 'coordinator'), async (c) => {
       const summary = await s.frameworks.import(await readJson(c), caller(c).account.id);
       return c.json(summary, 201);

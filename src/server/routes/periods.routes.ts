@@ -8,9 +8,15 @@ import type { Services } from '../services';
 /** Evaluation periods and the self-assessed levels of units within them. */
 export function periodsRoutes(s: Services) {
   return new Hono<AppEnv>()
-    .get('/', guard(s, 'coordinator', 'viewer'), async (c) => c.json({ periods: await s.periods.list() }))
-    .post('/', guard(s, 'coordinator'), async (c) => c.json(await s.periods.create(await jsonBody(c, PeriodBody)), 201))
-    .get('/:id', guard(s, 'coordinator', 'viewer'), async (c) => c.json(await s.periods.get(c.req.param('id'))))
+    .get('/', guard(s, 'coordinator', 'viewer'), async (c) =>
+      c.json({ periods: await s.periods.list() }),
+    )
+    .post('/', guard(s, 'coordinator'), async (c) =>
+      c.json(await s.periods.create(await jsonBody(c, PeriodBody)), 201),
+    )
+    .get('/:id', guard(s, 'coordinator', 'viewer'), async (c) =>
+      c.json(await s.periods.get(c.req.param('id'))),
+    )
     .patch('/:id', guard(s, 'coordinator'), async (c) =>
       c.json(await s.periods.update(c.req.param('id'), await jsonBody(c, PeriodPatchBody))),
     )
@@ -18,11 +24,15 @@ export function periodsRoutes(s: Services) {
       await s.periods.delete(c.req.param('id'));
       return c.body(null, 204);
     })
-    .get('/:id/units/:unitId/self-assessment', guard(s, 'coordinator', 'viewer', 'verifier'), async (c) => {
-      const { id, unitId } = c.req.param();
-      await s.assignments.assertCanAccess(caller(c), id, unitId);
-      return c.json(await s.selfAssessments.get(id, unitId));
-    })
+    .get(
+      '/:id/units/:unitId/self-assessment',
+      guard(s, 'coordinator', 'viewer', 'verifier'),
+      async (c) => {
+        const { id, unitId } = c.req.param();
+        await s.assignments.assertCanAccess(caller(c), id, unitId);
+        return c.json(await s.selfAssessments.get(id, unitId));
+      },
+    )
     .put('/:id/units/:unitId/self-assessment', guard(s, 'coordinator'), async (c) => {
       const { id, unitId } = c.req.param();
       const body = await jsonBody(c, SelfAssessmentBody);
@@ -30,6 +40,8 @@ export function periodsRoutes(s: Services) {
     })
     .post('/:id/self-assessments/import', guard(s, 'coordinator'), async (c) => {
       const text = await csvBody(c);
-      return c.json(await s.selfAssessments.importCsv(c.req.param('id'), text, caller(c).account.id));
+      return c.json(
+        await s.selfAssessments.importCsv(c.req.param('id'), text, caller(c).account.id),
+      );
     });
 }

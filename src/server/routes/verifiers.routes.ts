@@ -8,14 +8,24 @@ import type { Services } from '../services';
 /** Verifier accounts, their tablet enrolments and devices. */
 export function verifiersRoutes(s: Services) {
   return new Hono<AppEnv>()
-    .get('/', guard(s, 'coordinator', 'viewer'), async (c) => c.json({ verifiers: await s.accounts.listVerifiers() }))
+    .get('/', guard(s, 'coordinator', 'viewer'), async (c) =>
+      c.json({ verifiers: await s.accounts.listVerifiers() }),
+    )
     .post('/', guard(s, 'coordinator'), async (c) => {
       const body = await jsonBody(c, VerifierBody);
       return c.json(await s.accounts.create({ ...body, role: 'verifier' }), 201);
     })
-    .get('/:id', guard(s, 'coordinator', 'viewer'), async (c) => c.json(await s.accounts.getVerifier(c.req.param('id'))))
+    .get('/:id', guard(s, 'coordinator', 'viewer'), async (c) =>
+      c.json(await s.accounts.getVerifier(c.req.param('id'))),
+    )
     .patch('/:id', guard(s, 'coordinator'), async (c) =>
-      c.json(await s.accounts.updateVerifier(c.req.param('id'), await jsonBody(c, VerifierPatchBody), caller(c).account.id)),
+      c.json(
+        await s.accounts.updateVerifier(
+          c.req.param('id'),
+          await jsonBody(c, VerifierPatchBody),
+          caller(c).account.id,
+        ),
+      ),
     )
     .post('/:id/enrolments', guard(s, 'coordinator'), async (c) => {
       c.header('Cache-Control', 'no-store');

@@ -7,9 +7,17 @@ import { type ActorId, BaseService } from './context';
 
 /** Accounts: verifiers managed by coordinators, plus account creation for the seed. */
 export class AccountsService extends BaseService {
-  async create(input: { email: string; name: string; role: Role; password?: string | null; demo?: boolean }): Promise<Account> {
+  async create(input: {
+    email: string;
+    name: string;
+    role: Role;
+    password?: string | null;
+    demo?: boolean;
+  }): Promise<Account> {
     if (await this.repos.accounts.emailTaken(input.email)) throw new Problem('email_taken');
-    const passwordHash = input.password ? await hashPassword(input.password, this.deps.config.scrypt) : null;
+    const passwordHash = input.password
+      ? await hashPassword(input.password, this.deps.config.scrypt)
+      : null;
     return this.repos.accounts.insert({
       id: uuidv7(this.now()),
       email: input.email.trim(),
@@ -36,13 +44,22 @@ export class AccountsService extends BaseService {
 
   async getVerifier(id: string): Promise<Account> {
     const a = await this.repos.accounts.findById(id);
-    if (!a || a.role !== 'verifier') throw new Problem('not_found', { what: 'Verifikator', whatEn: 'Verifier' });
+    if (a?.role !== 'verifier')
+      throw new Problem('not_found', { what: 'Verifikator', whatEn: 'Verifier' });
     return a;
   }
 
-  async updateVerifier(id: string, patch: { name?: string | undefined; active?: boolean | undefined }, _actor: ActorId): Promise<Account> {
+  async updateVerifier(
+    id: string,
+    patch: { name?: string | undefined; active?: boolean | undefined },
+    _actor: ActorId,
+  ): Promise<Account> {
     await this.getVerifier(id);
-    await this.repos.accounts.update(id, { name: patch.name?.trim(), active: patch.active }, this.now());
+    await this.repos.accounts.update(
+      id,
+      { name: patch.name?.trim(), active: patch.active },
+      this.now(),
+    );
     if (patch.active === false) await this.repos.sessions.deleteForAccount(id);
     return this.getVerifier(id);
   }

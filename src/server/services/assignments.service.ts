@@ -2,7 +2,14 @@ import { type Framework, PROTOCOL_VERSION, uuidv7 } from '../../core';
 import type { AssignmentFilter } from '../db/assignments.repository';
 import { isUniqueViolation } from '../db/errors';
 import { inTransaction } from '../db/repositories';
-import type { Assessment, Assignment, Period, Principal, SelfAssessmentLevel, Unit } from '../domain';
+import type {
+  Assessment,
+  Assignment,
+  Period,
+  Principal,
+  SelfAssessmentLevel,
+  Unit,
+} from '../domain';
 import { fieldProblem, Problem } from '../problems';
 import { type ActorId, BaseService, type ServiceDeps } from './context';
 import type { FrameworksService } from './frameworks.service';
@@ -42,15 +49,29 @@ export class AssignmentsService extends BaseService {
    * returned unchanged. The unit's assessment (one per period × unit) is created with the
    * first assignment and shared by every verifier assigned to that unit.
    */
-  async create(input: { periodId: string; verifierId: string; unitIds: readonly string[] }, actor: ActorId): Promise<{ assignments: Assignment[]; created: number }> {
+  async create(
+    input: { periodId: string; verifierId: string; unitIds: readonly string[] },
+    actor: ActorId,
+  ): Promise<{ assignments: Assignment[]; created: number }> {
     const period = await this.periods.get(input.periodId).catch((e) => {
-      if (e instanceof Problem && e.code === 'not_found') throw fieldProblem('periodId', 'unknown_reference', 'Periode tidak ditemukan.', 'Period not found.');
+      if (e instanceof Problem && e.code === 'not_found')
+        throw fieldProblem(
+          'periodId',
+          'unknown_reference',
+          'Periode tidak ditemukan.',
+          'Period not found.',
+        );
       throw e;
     });
     if (period.status === 'closed') throw new Problem('period_closed');
     const verifier = await this.repos.accounts.findById(input.verifierId);
-    if (!verifier || verifier.role !== 'verifier') {
-      throw fieldProblem('verifierId', 'unknown_reference', 'Verifikator tidak ditemukan.', 'Verifier not found.');
+    if (verifier?.role !== 'verifier') {
+      throw fieldProblem(
+        'verifierId',
+        'unknown_reference',
+        'Verifikator tidak ditemukan.',
+        'Verifier not found.',
+      );
     }
     if (!verifier.active) throw new Problem('not_a_verifier');
     const unitIds = [...new Set(input.unitIds)];
@@ -58,7 +79,12 @@ export class AssignmentsService extends BaseService {
     const found = new Set(units.map((u) => u.id));
     const missing = unitIds.findIndex((id) => !found.has(id));
     if (missing >= 0) {
-      throw fieldProblem(`unitIds.${missing}`, 'unknown_reference', 'Unit tidak ditemukan.', 'Unit not found.');
+      throw fieldProblem(
+        `unitIds.${missing}`,
+        'unknown_reference',
+        'Unit tidak ditemukan.',
+        'Unit not found.',
+      );
     }
     const run = () =>
       inTransaction(this.deps.db, async (repos) => {
@@ -73,8 +99,21 @@ export class AssignmentsService extends BaseService {
           }
           const assessment =
             (await repos.assignments.findAssessment(period.id, unitId)) ??
-            (await repos.assignments.insertAssessment({ id: uuidv7(now), periodId: period.id, unitId, frameworkId: period.frameworkId, now }));
-          const a: Assignment = { id: uuidv7(now), periodId: period.id, unitId, verifierId: verifier.id, assessmentId: assessment.id, createdAt: now };
+            (await repos.assignments.insertAssessment({
+              id: uuidv7(now),
+              periodId: period.id,
+              unitId,
+              frameworkId: period.frameworkId,
+              now,
+            }));
+          const a: Assignment = {
+            id: uuidv7(now),
+            periodId: period.id,
+            unitId,
+            verifierId: verifier.id,
+            assessmentId: assessment.id,
+            createdAt: now,
+          };
           await repos.assignments.insert({ ...a, createdBy: actor });
           out.push(a);
           created++;
@@ -115,7 +154,9 @@ export class AssignmentsService extends BaseService {
   async offlinePackage(principal: Principal): Promise<OfflinePackage> {
     const verifierId = principal.account.id;
     const all = await this.repos.assignments.list({ verifierId });
-    const periods = (await this.repos.periods.findByIds([...new Set(all.map((a) => a.periodId))])).filter((p) => p.status !== 'draft');
+    const periods = (
+      await this.repos.periods.findByIds([...new Set(all.map((a) => a.periodId))])
+    ).filter((p) => p.status !== 'draft');
     const periodIds = new Set(periods.map((p) => p.id));
     const assignments = all.filter((a) => periodIds.has(a.periodId));
     const assignedUnitIds = new Set(assignments.map((a) => a.unitId));
@@ -124,7 +165,9 @@ export class AssignmentsService extends BaseService {
     while (frontier.length) {
       const batch = await this.repos.units.findByIds(frontier.filter((id) => !units.has(id)));
       for (const u of batch) units.set(u.id, u);
-      frontier = batch.map((u) => u.parentId).filter((p): p is string => p !== null && !units.has(p));
+      frontier = batch
+        .map((u) => u.parentId)
+        .filter((p): p is string => p !== null && !units.has(p));
     }
     const selfAssessments: SelfAssessmentLevel[] = [];
     for (const p of periods) {
@@ -134,7 +177,11 @@ export class AssignmentsService extends BaseService {
     return {
       serverTime: this.now(),
       protocol: PROTOCOL_VERSION,
-      verifier: { id: principal.account.id, name: principal.account.name, email: principal.account.email },
+      verifier: {
+        id: principal.account.id,
+        name: principal.account.name,
+        email: principal.account.email,
+      },
       device: principal.device ? { id: principal.device.id, label: principal.device.label } : null,
       periods,
       frameworks: await this.frameworks.documents([...new Set(periods.map((p) => p.frameworkId))]),
@@ -142,7 +189,9 @@ export class AssignmentsService extends BaseService {
         .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
         .map((u) => ({ ...u, assigned: assignedUnitIds.has(u.id) })),
       assignments,
-      assessments: await this.repos.assignments.findAssessmentsByIds([...new Set(assignments.map((a) => a.assessmentId))]),
+      assessments: await this.repos.assignments.findAssessmentsByIds([
+        ...new Set(assignments.map((a) => a.assessmentId)),
+      ]),
       selfAssessments,
     };
   }

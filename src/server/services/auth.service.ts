@@ -31,14 +31,20 @@ export class AuthService extends BaseService {
     const now = this.now();
     const expiresAt = now + this.deps.config.sessionTtlMs;
     await this.repos.sessions.deleteExpired(now);
-    await this.repos.sessions.insert({ tokenHash: sha256Hex(token), accountId: found.account.id, now, expiresAt });
+    await this.repos.sessions.insert({
+      tokenHash: sha256Hex(token),
+      accountId: found.account.id,
+      now,
+      expiresAt,
+    });
     return { token, expiresAt, account: found.account };
   }
 
   /** End a session; for a tablet token this un-enrols the tablet (it must enrol again). */
   async logout(principal: Principal): Promise<void> {
     if (principal.kind === 'session') await this.repos.sessions.delete(principal.tokenHash);
-    else if (principal.device) await this.repos.devices.revoke(principal.device.id, this.now(), principal.account.id);
+    else if (principal.device)
+      await this.repos.devices.revoke(principal.device.id, this.now(), principal.account.id);
   }
 
   /** The caller behind a bearer token, or a 401/403 problem saying why not. */
@@ -53,7 +59,13 @@ export class AuthService extends BaseService {
         throw new Problem('session_expired');
       }
       if (!s.account.active) throw new Problem('account_disabled');
-      return { account: s.account, kind: 'session', device: null, sessionExpiresAt: s.expiresAt, tokenHash };
+      return {
+        account: s.account,
+        kind: 'session',
+        device: null,
+        sessionExpiresAt: s.expiresAt,
+        tokenHash,
+      };
     }
     if (token.startsWith('tld_')) {
       const d = await this.repos.devices.findWithAccount(tokenHash);
@@ -61,11 +73,20 @@ export class AuthService extends BaseService {
       // A deactivated verifier's tablet is in the same position as a revoked one: keep
       // the local data and export it.
       if (d.device.revokedAt !== null || !d.account.active) throw new Problem('device_revoked');
-      if (d.device.lastSeenAt === null || now - d.device.lastSeenAt >= this.deps.config.deviceSeenThrottleMs) {
+      if (
+        d.device.lastSeenAt === null ||
+        now - d.device.lastSeenAt >= this.deps.config.deviceSeenThrottleMs
+      ) {
         await this.repos.devices.touch(d.device.id, now);
         d.device.lastSeenAt = now;
       }
-      return { account: d.account, kind: 'device', device: d.device, sessionExpiresAt: null, tokenHash };
+      return {
+        account: d.account,
+        kind: 'device',
+        device: d.device,
+        sessionExpiresAt: null,
+        tokenHash,
+      };
     }
     throw new Problem('unauthenticated');
   }

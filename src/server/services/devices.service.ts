@@ -78,13 +78,15 @@ export class DevicesService extends BaseService {
   async enrol(rawCode: string, label: string, ip: string): Promise<EnrolResult> {
     const key = sha256Hex(`enrol|${ip}`);
     await this.auth.assertNotLimited(key, this.deps.config.enrolMaxFailures);
-    const code = normaliseEnrolmentCode(rawCode.startsWith(ENROL_URI_PREFIX) ? rawCode.slice(ENROL_URI_PREFIX.length) : rawCode);
+    const code = normaliseEnrolmentCode(
+      rawCode.startsWith(ENROL_URI_PREFIX) ? rawCode.slice(ENROL_URI_PREFIX.length) : rawCode,
+    );
     const now = this.now();
     const result = await inTransaction(this.deps.db, async (repos) => {
       const enrolment = await repos.devices.consumeEnrolment(sha256Hex(code), now);
       if (!enrolment) return null;
       const verifier = await repos.accounts.findById(enrolment.verifierId);
-      if (!verifier || !verifier.active || verifier.role !== 'verifier') return null;
+      if (!verifier?.active || verifier.role !== 'verifier') return null;
       const token = newToken('tld');
       const device = await repos.devices.insertDevice({
         id: uuidv7(now),
@@ -94,7 +96,11 @@ export class DevicesService extends BaseService {
         now,
       });
       await repos.devices.linkEnrolment(enrolment.id, device.id);
-      return { token, device, verifier: { id: verifier.id, name: verifier.name, email: verifier.email } };
+      return {
+        token,
+        device,
+        verifier: { id: verifier.id, name: verifier.name, email: verifier.email },
+      };
     });
     if (!result) {
       await this.auth.recordFailure(key);

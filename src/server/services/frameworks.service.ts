@@ -1,4 +1,10 @@
-import { builtInFrameworks, type Framework, FrameworkError, parseFramework, serializeFramework } from '../../core';
+import {
+  builtInFrameworks,
+  type Framework,
+  FrameworkError,
+  parseFramework,
+  serializeFramework,
+} from '../../core';
 import type { FrameworkSummary } from '../domain';
 import { Problem } from '../problems';
 import { type ActorId, BaseService } from './context';
@@ -48,11 +54,16 @@ export class FrameworksService extends BaseService {
       fw = parseFramework(json);
     } catch (e) {
       if (e instanceof FrameworkError) {
-        throw new Problem('framework_invalid', { count: e.problems.length }, { problems: e.problems });
+        throw new Problem(
+          'framework_invalid',
+          { count: e.problems.length },
+          { problems: e.problems },
+        );
       }
       throw e;
     }
-    if (await this.repos.frameworks.findDocument(fw.id)) throw new Problem('framework_exists', { id: fw.id });
+    if (await this.repos.frameworks.findDocument(fw.id))
+      throw new Problem('framework_exists', { id: fw.id });
     const now = this.now();
     await this.repos.frameworks.insert({
       id: fw.id,
@@ -63,14 +74,22 @@ export class FrameworksService extends BaseService {
       now,
       createdBy: actor,
     });
-    return { id: fw.id, version: fw.version, name: fw.name, builtIn: false, createdAt: now, periodCount: 0 };
+    return {
+      id: fw.id,
+      version: fw.version,
+      name: fw.name,
+      builtIn: false,
+      createdAt: now,
+      periodCount: 0,
+    };
   }
 
   async delete(id: string): Promise<void> {
     const doc = await this.repos.frameworks.findDocument(id);
     if (!doc) throw new Problem('not_found', { what: 'Instrumen', whatEn: 'Instrument' });
     if (doc.builtIn) throw new Problem('framework_built_in');
-    if ((await this.repos.periods.countUsingFramework(id)) > 0) throw new Problem('framework_in_use');
+    if ((await this.repos.periods.countUsingFramework(id)) > 0)
+      throw new Problem('framework_in_use');
     await this.repos.frameworks.delete(id);
     this.cache.delete(id);
   }

@@ -50,14 +50,16 @@ export class PeriodsService extends BaseService {
       if (assessments > 0) throw new Problem('period_in_use');
       await this.assertFramework(patch.frameworkId);
     }
-    if (patch.status === 'draft' && current.status !== 'draft' && assessments > 0) throw new Problem('period_in_use');
+    if (patch.status === 'draft' && current.status !== 'draft' && assessments > 0)
+      throw new Problem('period_in_use');
     await this.repos.periods.update(id, { ...patch, name: patch.name?.trim() }, this.now());
     return this.get(id);
   }
 
   async delete(id: string): Promise<void> {
     await this.get(id);
-    if ((await this.repos.assignments.countAssessmentsForPeriod(id)) > 0) throw new Problem('period_in_use');
+    if ((await this.repos.assignments.countAssessmentsForPeriod(id)) > 0)
+      throw new Problem('period_in_use');
     await this.repos.periods.delete(id);
   }
 
@@ -70,7 +72,12 @@ export class PeriodsService extends BaseService {
 
   private async assertFramework(id: string): Promise<void> {
     if (!(await this.repos.frameworks.findDocument(id))) {
-      throw fieldProblem('frameworkId', 'unknown_reference', 'Instrumen tidak ditemukan.', 'Instrument not found.');
+      throw fieldProblem(
+        'frameworkId',
+        'unknown_reference',
+        'Instrumen tidak ditemukan.',
+        'Instrument not found.',
+      );
     }
   }
 }

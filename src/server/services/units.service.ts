@@ -86,7 +86,10 @@ export class UnitsService extends BaseService {
     const out: UnitNode[] = [];
     const walk = (parent: string | null, depth: number) => {
       const list = (children.get(parent) ?? []).sort(
-        (a, b) => KIND_DEPTH[a.kind] - KIND_DEPTH[b.kind] || UNIT_KINDS.indexOf(a.kind) - UNIT_KINDS.indexOf(b.kind) || (a.code < b.code ? -1 : 1),
+        (a, b) =>
+          KIND_DEPTH[a.kind] - KIND_DEPTH[b.kind] ||
+          UNIT_KINDS.indexOf(a.kind) - UNIT_KINDS.indexOf(b.kind) ||
+          (a.code < b.code ? -1 : 1),
       );
       for (const u of list) {
         out.push({ ...u, depth });
@@ -103,9 +106,15 @@ export class UnitsService extends BaseService {
     return u;
   }
 
-  async create(input: { code: string; name: string; kind: UnitKind; parentId: string | null }): Promise<Unit> {
+  async create(input: {
+    code: string;
+    name: string;
+    kind: UnitKind;
+    parentId: string | null;
+  }): Promise<Unit> {
     const parent = await this.parentFor(input.parentId, input.kind);
-    if (await this.repos.units.findByCode(input.code)) throw new Problem('unit_code_taken', { code: input.code });
+    if (await this.repos.units.findByCode(input.code))
+      throw new Problem('unit_code_taken', { code: input.code });
     const unit: Unit = {
       id: uuidv7(this.now()),
       parentId: parent?.id ?? null,
@@ -125,22 +134,40 @@ export class UnitsService extends BaseService {
 
   async update(
     id: string,
-    patch: { code?: string | undefined; name?: string | undefined; kind?: UnitKind | undefined; parentId?: string | null | undefined },
+    patch: {
+      code?: string | undefined;
+      name?: string | undefined;
+      kind?: UnitKind | undefined;
+      parentId?: string | null | undefined;
+    },
   ): Promise<Unit> {
     const current = await this.get(id);
     const kind = patch.kind ?? current.kind;
     const parentId = patch.parentId !== undefined ? patch.parentId : current.parentId;
-    if (parentId === id) throw fieldProblem('parentId', 'parent_self', 'Unit tidak boleh menjadi induk dirinya sendiri.', 'A unit cannot be its own parent.');
+    if (parentId === id)
+      throw fieldProblem(
+        'parentId',
+        'parent_self',
+        'Unit tidak boleh menjadi induk dirinya sendiri.',
+        'A unit cannot be its own parent.',
+      );
     await this.parentFor(parentId, kind);
     if (kind !== current.kind) {
       const all = await this.repos.units.list();
       const bad = all.find((u) => u.parentId === id && !PARENT_KINDS[u.kind].includes(kind));
       if (bad) {
         const p = parentKindProblem(bad.kind, kind);
-        throw new Problem('unit_parent_invalid', { reason: `${bad.name}: ${p.message}`, reasonEn: `${bad.name}: ${p.messageEn}` });
+        throw new Problem('unit_parent_invalid', {
+          reason: `${bad.name}: ${p.message}`,
+          reasonEn: `${bad.name}: ${p.messageEn}`,
+        });
       }
     }
-    if (patch.code !== undefined && patch.code !== current.code && (await this.repos.units.findByCode(patch.code))) {
+    if (
+      patch.code !== undefined &&
+      patch.code !== current.code &&
+      (await this.repos.units.findByCode(patch.code))
+    ) {
       throw new Problem('unit_code_taken', { code: patch.code });
     }
     await this.repos.units.update(id, { ...patch, name: patch.name?.trim(), parentId }, this.now());
@@ -164,21 +191,54 @@ export class UnitsService extends BaseService {
       table = parseCsv(text);
     } catch (e) {
       if (e instanceof CsvSyntaxError) {
-        throw new Problem('csv_invalid', { count: 1 }, {
-          rows: [{ line: e.line, problems: [rp('', 'unterminated_quote', 'tanda kutip tidak ditutup', 'unterminated quoted field')] }],
-          total: 1,
-        });
+        throw new Problem(
+          'csv_invalid',
+          { count: 1 },
+          {
+            rows: [
+              {
+                line: e.line,
+                problems: [
+                  rp(
+                    '',
+                    'unterminated_quote',
+                    'tanda kutip tidak ditutup',
+                    'unterminated quoted field',
+                  ),
+                ],
+              },
+            ],
+            total: 1,
+          },
+        );
       }
       throw e;
     }
     const col = UNIT_CSV_HEADER.map((h) => table.header.indexOf(h));
-    if (col.some((i) => i < 0)) throw new Problem('csv_header', { expected: UNIT_CSV_HEADER.join(',') });
+    if (col.some((i) => i < 0))
+      throw new Problem('csv_header', { expected: UNIT_CSV_HEADER.join(',') });
     if (table.rows.length === 0) throw new Problem('csv_empty');
     if (table.rows.length > MAX_IMPORT_ROWS) {
-      throw new Problem('csv_invalid', { count: table.rows.length }, {
-        rows: [{ line: 1, problems: [rp('', 'too_many_rows', `maksimal ${MAX_IMPORT_ROWS} baris per impor`, `at most ${MAX_IMPORT_ROWS} rows per import`)] }],
-        total: 1,
-      });
+      throw new Problem(
+        'csv_invalid',
+        { count: table.rows.length },
+        {
+          rows: [
+            {
+              line: 1,
+              problems: [
+                rp(
+                  '',
+                  'too_many_rows',
+                  `maksimal ${MAX_IMPORT_ROWS} baris per impor`,
+                  `at most ${MAX_IMPORT_ROWS} rows per import`,
+                ),
+              ],
+            },
+          ],
+          total: 1,
+        },
+      );
     }
     const cell = (cells: string[], i: number) => (cells[col[i] as number] ?? '').trim();
     return this.importRows(
@@ -193,7 +253,10 @@ export class UnitsService extends BaseService {
   }
 
   /** Validate all rows against each other and the database, then write them in one transaction. */
-  async importRows(rows: readonly UnitRow[], options: { demo?: boolean } = {}): Promise<ImportSummary> {
+  async importRows(
+    rows: readonly UnitRow[],
+    options: { demo?: boolean } = {},
+  ): Promise<ImportSummary> {
     const existing = await this.repos.units.list();
     const byCode = new Map(existing.map((u) => [u.code, u]));
     const reports: RowReport[] = [];
@@ -206,15 +269,45 @@ export class UnitsService extends BaseService {
       if (!row.code) problems.push(rp('code', 'required', 'kode wajib diisi', 'code is required'));
       else if (!UNIT_CODE_RE.test(row.code))
         problems.push(
-          rp('code', 'bad_format', 'kode hanya boleh huruf, angka, titik, garis miring, garis bawah, dan tanda hubung (maks. 64)', 'code may only contain letters, digits, dots, slashes, underscores and hyphens (max 64)'),
+          rp(
+            'code',
+            'bad_format',
+            'kode hanya boleh huruf, angka, titik, garis miring, garis bawah, dan tanda hubung (maks. 64)',
+            'code may only contain letters, digits, dots, slashes, underscores and hyphens (max 64)',
+          ),
         );
       else if (seen.has(row.code))
-        problems.push(rp('code', 'duplicate', `kode sama dengan baris ${seen.get(row.code)}`, `same code as line ${seen.get(row.code)}`));
+        problems.push(
+          rp(
+            'code',
+            'duplicate',
+            `kode sama dengan baris ${seen.get(row.code)}`,
+            `same code as line ${seen.get(row.code)}`,
+          ),
+        );
       if (!row.name) problems.push(rp('name', 'required', 'nama wajib diisi', 'name is required'));
-      else if (row.name.length > 200) problems.push(rp('name', 'too_long', 'nama maksimal 200 karakter', 'name is at most 200 characters'));
+      else if (row.name.length > 200)
+        problems.push(
+          rp('name', 'too_long', 'nama maksimal 200 karakter', 'name is at most 200 characters'),
+        );
       if (!(UNIT_KINDS as readonly string[]).includes(row.kind))
-        problems.push(rp('kind', 'invalid_kind', `jenis harus salah satu dari: ${UNIT_KINDS.join(', ')}`, `kind must be one of: ${UNIT_KINDS.join(', ')}`));
-      if (row.parentCode.length > 64) problems.push(rp('parent_code', 'too_long', 'kode induk maksimal 64 karakter', 'parent code is at most 64 characters'));
+        problems.push(
+          rp(
+            'kind',
+            'invalid_kind',
+            `jenis harus salah satu dari: ${UNIT_KINDS.join(', ')}`,
+            `kind must be one of: ${UNIT_KINDS.join(', ')}`,
+          ),
+        );
+      if (row.parentCode.length > 64)
+        problems.push(
+          rp(
+            'parent_code',
+            'too_long',
+            'kode induk maksimal 64 karakter',
+            'parent code is at most 64 characters',
+          ),
+        );
       if (row.code && !seen.has(row.code)) seen.set(row.code, row.line);
       if (problems.length) reports.push({ line: row.line, problems });
       else {
@@ -227,22 +320,45 @@ export class UnitsService extends BaseService {
     for (const row of valid) {
       const problems: RowProblem[] = [];
       if (row.parentCode === row.code) {
-        problems.push(rp('parent_code', 'parent_self', 'unit tidak boleh menjadi induk dirinya sendiri', 'a unit cannot be its own parent'));
+        problems.push(
+          rp(
+            'parent_code',
+            'parent_self',
+            'unit tidak boleh menjadi induk dirinya sendiri',
+            'a unit cannot be its own parent',
+          ),
+        );
       } else if (row.parentCode && !finalKind.has(row.parentCode)) {
         problems.push(
-          rp('parent_code', 'unknown_parent', `kode induk "${row.parentCode}" tidak ada di berkas maupun di server`, `parent code "${row.parentCode}" is neither in the file nor on the server`),
+          rp(
+            'parent_code',
+            'unknown_parent',
+            `kode induk "${row.parentCode}" tidak ada di berkas maupun di server`,
+            `parent code "${row.parentCode}" is neither in the file nor on the server`,
+          ),
         );
       } else {
         const parentKind = row.parentCode ? (finalKind.get(row.parentCode) ?? null) : null;
-        if (!PARENT_KINDS[row.kind].includes(parentKind)) problems.push(parentKindProblem(row.kind, parentKind));
+        if (!PARENT_KINDS[row.kind].includes(parentKind))
+          problems.push(parentKindProblem(row.kind, parentKind));
       }
       // A unit whose kind changes must still fit the children it keeps on the server.
       const current = byCode.get(row.code);
       if (current && current.kind !== row.kind) {
-        const orphan = existing.find((u) => u.parentId === current.id && !fileCodes.has(u.code) && !PARENT_KINDS[u.kind].includes(row.kind));
+        const orphan = existing.find(
+          (u) =>
+            u.parentId === current.id &&
+            !fileCodes.has(u.code) &&
+            !PARENT_KINDS[u.kind].includes(row.kind),
+        );
         if (orphan) {
           problems.push(
-            rp('kind', 'children_conflict', `sub-unit "${orphan.code}" (${KIND_ID[orphan.kind]}) tidak dapat berada di bawah ${KIND_ID[row.kind]}`, `sub-unit "${orphan.code}" (${orphan.kind}) cannot sit under a ${row.kind}`),
+            rp(
+              'kind',
+              'children_conflict',
+              `sub-unit "${orphan.code}" (${KIND_ID[orphan.kind]}) tidak dapat berada di bawah ${KIND_ID[row.kind]}`,
+              `sub-unit "${orphan.code}" (${orphan.kind}) cannot sit under a ${row.kind}`,
+            ),
           );
         }
       }
@@ -251,7 +367,11 @@ export class UnitsService extends BaseService {
 
     if (reports.length) {
       reports.sort((a, b) => a.line - b.line);
-      throw new Problem('csv_invalid', { count: reports.length }, { rows: reports.slice(0, MAX_REPORTED_ROWS), total: reports.length });
+      throw new Problem(
+        'csv_invalid',
+        { count: reports.length },
+        { rows: reports.slice(0, MAX_REPORTED_ROWS), total: reports.length },
+      );
     }
 
     const now = this.now();
@@ -264,9 +384,20 @@ export class UnitsService extends BaseService {
       const parentId = row.parentCode ? (idByCode.get(row.parentCode) ?? null) : null;
       const current = byCode.get(row.code);
       if (!current) {
-        inserts.push({ id: idByCode.get(row.code) as string, parentId, kind: row.kind, name: row.name, code: row.code, demo: options.demo ?? false });
+        inserts.push({
+          id: idByCode.get(row.code) as string,
+          parentId,
+          kind: row.kind,
+          name: row.name,
+          code: row.code,
+          demo: options.demo ?? false,
+        });
         summary.created++;
-      } else if (current.name !== row.name || current.kind !== row.kind || current.parentId !== parentId) {
+      } else if (
+        current.name !== row.name ||
+        current.kind !== row.kind ||
+        current.parentId !== parentId
+      ) {
         updates.push({ id: current.id, name: row.name, kind: row.kind, parentId });
         summary.updated++;
       } else summary.unchanged++;
@@ -286,7 +417,12 @@ export class UnitsService extends BaseService {
   private async parentFor(parentId: string | null, kind: UnitKind): Promise<Unit | null> {
     const parent = parentId === null ? null : await this.repos.units.findById(parentId);
     if (parentId !== null && !parent) {
-      throw fieldProblem('parentId', 'unknown_reference', 'Unit induk tidak ditemukan.', 'Parent unit not found.');
+      throw fieldProblem(
+        'parentId',
+        'unknown_reference',
+        'Unit induk tidak ditemukan.',
+        'Parent unit not found.',
+      );
     }
     if (!PARENT_KINDS[kind].includes(parent?.kind ?? null)) {
       const p = parentKindProblem(kind, parent?.kind ?? null);

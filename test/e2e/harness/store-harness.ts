@@ -47,11 +47,13 @@ const api = {
   async state(): Promise<HarnessState> {
     const s = await current();
     const notes: Record<number, string> = {};
-    for (const v of await s.verifications.listByAssessment(HARNESS_ASSESSMENT)) notes[v.indicatorNo] = v.notes;
+    for (const v of await s.verifications.listByAssessment(HARNESS_ASSESSMENT))
+      notes[v.indicatorNo] = v.notes;
     const files = [];
     for (const f of await s.evidence.listByAssessment(HARNESS_ASSESSMENT)) {
       const blob = await s.blobs.get(f.sha256);
-      const intact = blob !== null && (await sha256Hex(new Uint8Array(await blob.arrayBuffer()))) === f.sha256;
+      const intact =
+        blob !== null && (await sha256Hex(new Uint8Array(await blob.arrayBuffer()))) === f.sha256;
       files.push({ sha256: f.sha256, intact });
     }
     return {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { DEMO_PASSWORD, PEMDA_CODE, opdCode } from '../../../src/server/seed';
+import { DEMO_PASSWORD, opdCode, PEMDA_CODE } from '../../../src/server/seed';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
 
 /**
@@ -43,21 +43,42 @@ interface Row {
 
 const MATRIX: Row[] = [
   { route: 'GET /api/health', path: () => '/api/health', allowed: ALL },
-  { route: 'POST /api/auth/login', path: () => '/api/auth/login', json: { email: 'x' }, allowed: ALL },
-  { route: 'POST /api/auth/logout', path: () => '/api/auth/logout', allowed: SIGNED_IN, fresh: true },
+  {
+    route: 'POST /api/auth/login',
+    path: () => '/api/auth/login',
+    json: { email: 'x' },
+    allowed: ALL,
+  },
+  {
+    route: 'POST /api/auth/logout',
+    path: () => '/api/auth/logout',
+    allowed: SIGNED_IN,
+    fresh: true,
+  },
   { route: 'GET /api/me', path: () => '/api/me', allowed: SIGNED_IN },
   { route: 'GET /api/frameworks', path: () => '/api/frameworks', allowed: READERS },
   { route: 'GET /api/frameworks/:id', path: () => '/api/frameworks/spbe-2020', allowed: READERS },
-  { route: 'POST /api/frameworks', path: () => '/api/frameworks', json: { id: 'x' }, allowed: COORD },
+  {
+    route: 'POST /api/frameworks',
+    path: () => '/api/frameworks',
+    json: { id: 'x' },
+    allowed: COORD,
+  },
   { route: 'DELETE /api/frameworks/:id', path: () => '/api/frameworks/tidak-ada', allowed: COORD },
   { route: 'GET /api/periods', path: () => '/api/periods', allowed: READERS },
   { route: 'POST /api/periods', path: () => '/api/periods', json: {}, allowed: COORD },
   { route: 'GET /api/periods/:id', path: (f) => `/api/periods/${f.periodId}`, allowed: READERS },
-  { route: 'PATCH /api/periods/:id', path: (f) => `/api/periods/${f.periodId}`, json: {}, allowed: COORD },
+  {
+    route: 'PATCH /api/periods/:id',
+    path: (f) => `/api/periods/${f.periodId}`,
+    json: {},
+    allowed: COORD,
+  },
   { route: 'DELETE /api/periods/:id', path: () => '/api/periods/tidak-ada', allowed: COORD },
   {
     route: 'GET /api/periods/:id/units/:unitId/self-assessment',
-    path: (f, s) => `/api/periods/${f.periodId}/units/${s === 'own' ? f.ownUnit : f.foreignUnit}/self-assessment`,
+    path: (f, s) =>
+      `/api/periods/${f.periodId}/units/${s === 'own' ? f.ownUnit : f.foreignUnit}/self-assessment`,
     allowed: [...READERS, ...VERIFIERS],
     scoped: true,
   },
@@ -75,21 +96,61 @@ const MATRIX: Row[] = [
   },
   { route: 'GET /api/units', path: () => '/api/units', allowed: READERS },
   { route: 'POST /api/units', path: () => '/api/units', json: {}, allowed: COORD },
-  { route: 'POST /api/units/import', path: () => '/api/units/import', csv: 'salah\n1', allowed: COORD },
+  {
+    route: 'POST /api/units/import',
+    path: () => '/api/units/import',
+    csv: 'salah\n1',
+    allowed: COORD,
+  },
   { route: 'GET /api/units/:id', path: (f) => `/api/units/${f.ownUnit}`, allowed: READERS },
-  { route: 'PATCH /api/units/:id', path: (f) => `/api/units/${f.ownUnit}`, json: {}, allowed: COORD },
+  {
+    route: 'PATCH /api/units/:id',
+    path: (f) => `/api/units/${f.ownUnit}`,
+    json: {},
+    allowed: COORD,
+  },
   { route: 'DELETE /api/units/:id', path: () => '/api/units/tidak-ada', allowed: COORD },
   { route: 'GET /api/verifiers', path: () => '/api/verifiers', allowed: READERS },
   { route: 'POST /api/verifiers', path: () => '/api/verifiers', json: {}, allowed: COORD },
-  { route: 'GET /api/verifiers/:id', path: (f) => `/api/verifiers/${f.verifierId}`, allowed: READERS },
-  { route: 'PATCH /api/verifiers/:id', path: (f) => `/api/verifiers/${f.verifierId}`, json: {}, allowed: COORD },
-  { route: 'POST /api/verifiers/:id/enrolments', path: (f) => `/api/verifiers/${f.verifierId}/enrolments`, allowed: COORD },
-  { route: 'GET /api/verifiers/:id/devices', path: (f) => `/api/verifiers/${f.verifierId}/devices`, allowed: READERS },
-  { route: 'POST /api/devices/enrol', path: () => '/api/devices/enrol', json: { code: 'SALAHSALAH', label: 'x' }, allowed: ALL },
-  { route: 'POST /api/devices/:id/revoke', path: () => '/api/devices/tidak-ada/revoke', allowed: COORD },
+  {
+    route: 'GET /api/verifiers/:id',
+    path: (f) => `/api/verifiers/${f.verifierId}`,
+    allowed: READERS,
+  },
+  {
+    route: 'PATCH /api/verifiers/:id',
+    path: (f) => `/api/verifiers/${f.verifierId}`,
+    json: {},
+    allowed: COORD,
+  },
+  {
+    route: 'POST /api/verifiers/:id/enrolments',
+    path: (f) => `/api/verifiers/${f.verifierId}/enrolments`,
+    allowed: COORD,
+  },
+  {
+    route: 'GET /api/verifiers/:id/devices',
+    path: (f) => `/api/verifiers/${f.verifierId}/devices`,
+    allowed: READERS,
+  },
+  {
+    route: 'POST /api/devices/enrol',
+    path: () => '/api/devices/enrol',
+    json: { code: 'SALAHSALAH', label: 'x' },
+    allowed: ALL,
+  },
+  {
+    route: 'POST /api/devices/:id/revoke',
+    path: () => '/api/devices/tidak-ada/revoke',
+    allowed: COORD,
+  },
   { route: 'GET /api/assignments', path: () => '/api/assignments', allowed: READERS },
   { route: 'POST /api/assignments', path: () => '/api/assignments', json: {}, allowed: COORD },
-  { route: 'DELETE /api/assignments/:id', path: () => '/api/assignments/tidak-ada', allowed: COORD },
+  {
+    route: 'DELETE /api/assignments/:id',
+    path: () => '/api/assignments/tidak-ada',
+    allowed: COORD,
+  },
   {
     route: 'GET /api/assessments/:id',
     path: (f, s) => `/api/assessments/${s === 'own' ? f.ownAssessment : f.foreignAssessment}`,
@@ -99,13 +160,16 @@ const MATRIX: Row[] = [
   { route: 'GET /api/my/assignments', path: () => '/api/my/assignments', allowed: VERIFIERS },
 ];
 
-async function setup(ctx: ServerContext): Promise<{ f: Fixture; token: (c: Caller, fresh?: boolean) => Promise<string | undefined> }> {
+async function setup(
+  ctx: ServerContext,
+): Promise<{ f: Fixture; token: (c: Caller, fresh?: boolean) => Promise<string | undefined> }> {
   const periodId = ctx.demo?.periodId as string;
   const ownUnit = await ctx.unitId(PEMDA_CODE);
   const foreignUnit = await ctx.unitId(opdCode(16));
   const verifierId = await ctx.accountId('verifier1');
   const assignments = await ctx.services.assignments.list({ periodId });
-  const assessmentOf = (unitId: string) => assignments.find((a) => a.unitId === unitId)?.assessmentId as string;
+  const assessmentOf = (unitId: string) =>
+    assignments.find((a) => a.unitId === unitId)?.assessmentId as string;
   const tablet = await ctx.enrol(verifierId, 'Tablet matriks');
   const f: Fixture = {
     periodId,
@@ -117,20 +181,32 @@ async function setup(ctx: ServerContext): Promise<{ f: Fixture; token: (c: Calle
   };
   const token = async (c: Caller, fresh = false): Promise<string | undefined> => {
     if (c === 'anonymous') return undefined;
-    if (c === 'tablet') return fresh ? (await ctx.enrol(verifierId, 'Tablet sekali pakai')).token : tablet.token;
+    if (c === 'tablet')
+      return fresh ? (await ctx.enrol(verifierId, 'Tablet sekali pakai')).token : tablet.token;
     const who = c === 'verifier' ? 'verifier1' : c;
     if (!fresh) return ctx.login(who);
-    const email = { coordinator: 'koordinator', viewer: 'pimpinan', verifier1: 'verifikator1' }[who];
-    const r = await ctx.call('POST', '/api/auth/login', { json: { email: `${email}@cilegon.demo`, password: DEMO_PASSWORD } });
+    const email = { coordinator: 'koordinator', viewer: 'pimpinan', verifier1: 'verifikator1' }[
+      who
+    ];
+    const r = await ctx.call('POST', '/api/auth/login', {
+      json: { email: `${email}@cilegon.demo`, password: DEMO_PASSWORD },
+    });
     return r.body.token;
   };
   return { f, token };
 }
 
-async function send(ctx: ServerContext, row: Row, f: Fixture, token: string | undefined, scope: 'own' | 'foreign') {
+async function send(
+  ctx: ServerContext,
+  row: Row,
+  f: Fixture,
+  token: string | undefined,
+  scope: 'own' | 'foreign',
+) {
   const method = row.route.split(' ')[0] as string;
   const path = row.path(f, scope);
-  if (row.csv !== undefined) return ctx.call(method, path, { token, body: row.csv, contentType: 'text/csv' });
+  if (row.csv !== undefined)
+    return ctx.call(method, path, { token, body: row.csv, contentType: 'text/csv' });
   return ctx.call(method, path, { token, json: row.json });
 }
 
@@ -144,7 +220,7 @@ describeEachDialect('authorisation matrix', (ctx) => {
     expect([...registered].sort()).toEqual(MATRIX.map((r) => r.route).sort());
   });
 
-  it('denies every caller outside a route\'s roles (401 anonymous, 403 otherwise) and writes nothing', async () => {
+  it("denies every caller outside a route's roles (401 anonymous, 403 otherwise) and writes nothing", async () => {
     const { f, token } = await setup(ctx());
     for (const c of CALLERS) await token(c); // sign everyone in before counting rows
     const before = await ctx().rowCounts();
@@ -153,7 +229,9 @@ describeEachDialect('authorisation matrix', (ctx) => {
       for (const caller of CALLERS.filter((c) => !row.allowed.includes(c))) {
         const r = await send(ctx(), row, f, await token(caller), 'own');
         const expected = caller === 'anonymous' ? 401 : 403;
-        outcomes.push(`${row.route} as ${caller}: ${r.status === expected ? 'denied' : `UNEXPECTED ${r.status}`}`);
+        outcomes.push(
+          `${row.route} as ${caller}: ${r.status === expected ? 'denied' : `UNEXPECTED ${r.status}`}`,
+        );
         if (caller !== 'anonymous') expect(r.body.code).toBe('forbidden');
         else expect(r.body.code).toBe('unauthenticated');
       }
@@ -162,13 +240,14 @@ describeEachDialect('authorisation matrix', (ctx) => {
     expect(await ctx().rowCounts()).toEqual(before);
   });
 
-  it('lets every caller within a route\'s roles through', async () => {
+  it("lets every caller within a route's roles through", async () => {
     const { f, token } = await setup(ctx());
     const unexpected: string[] = [];
     for (const row of MATRIX) {
       for (const caller of row.allowed) {
         const r = await send(ctx(), row, f, await token(caller, row.fresh), 'own');
-        if (r.status === 401 || r.status === 403 || r.status >= 500) unexpected.push(`${row.route} as ${caller}: ${r.status} ${r.text.slice(0, 120)}`);
+        if (r.status === 401 || r.status === 403 || r.status >= 500)
+          unexpected.push(`${row.route} as ${caller}: ${r.status} ${r.text.slice(0, 120)}`);
       }
     }
     expect(unexpected).toEqual([]);
@@ -190,7 +269,7 @@ describeEachDialect('authorisation matrix', (ctx) => {
     }
   });
 
-  it('shows a verifier\'s tablet only its own units in the offline package', async () => {
+  it("shows a verifier's tablet only its own units in the offline package", async () => {
     const { f, token } = await setup(ctx());
     const r = await ctx().call('GET', '/api/my/assignments', { token: await token('tablet') });
     const unitIds = r.body.units.map((u: { id: string }) => u.id);

@@ -15,16 +15,27 @@ describeEachDialect('tablet enrolment, device list and revocation', (ctx) => {
     expect(e.headers.get('cache-control')).toBe('no-store');
 
     // Typed with a dash and in lower case, as people do.
-    const d = await ctx().call('POST', '/api/devices/enrol', { json: { code: e.body.displayCode.toLowerCase(), label: 'Tablet Samsung A8' } });
+    const d = await ctx().call('POST', '/api/devices/enrol', {
+      json: { code: e.body.displayCode.toLowerCase(), label: 'Tablet Samsung A8' },
+    });
     expect(d.status).toBe(201);
     expect(d.body.token).toMatch(/^tld_/);
-    expect(d.body.device).toMatchObject({ label: 'Tablet Samsung A8', verifierId: v1, revokedAt: null });
+    expect(d.body.device).toMatchObject({
+      label: 'Tablet Samsung A8',
+      verifierId: v1,
+      revokedAt: null,
+    });
     expect(d.body.verifier).toMatchObject({ id: v1, email: 'verifikator1@cilegon.demo' });
 
     const me = await ctx().call('GET', '/api/me', { token: d.body.token });
-    expect(me.body).toMatchObject({ account: { role: 'verifier' }, device: { id: d.body.device.id } });
+    expect(me.body).toMatchObject({
+      account: { role: 'verifier' },
+      device: { id: d.body.device.id },
+    });
 
-    const reuse = await ctx().call('POST', '/api/devices/enrol', { json: { code: e.body.code, label: 'Tablet lain' } });
+    const reuse = await ctx().call('POST', '/api/devices/enrol', {
+      json: { code: e.body.code, label: 'Tablet lain' },
+    });
     expect(reuse.status).toBe(400);
     expect(reuse.body.code).toBe('enrolment_invalid');
     expect(reuse.body.message).toMatch(/Minta kode baru/);
@@ -34,7 +45,9 @@ describeEachDialect('tablet enrolment, device list and revocation', (ctx) => {
     const coord = await ctx().login('coordinator');
     const v1 = await ctx().accountId('verifier1');
     const e = await ctx().call('POST', `/api/verifiers/${v1}/enrolments`, { token: coord });
-    const d = await ctx().call('POST', '/api/devices/enrol', { json: { code: e.body.uri, label: 'Tablet QR' } });
+    const d = await ctx().call('POST', '/api/devices/enrol', {
+      json: { code: e.body.uri, label: 'Tablet QR' },
+    });
     expect(d.status).toBe(201);
   });
 
@@ -43,17 +56,23 @@ describeEachDialect('tablet enrolment, device list and revocation', (ctx) => {
     const v1 = await ctx().accountId('verifier1');
     const e = await ctx().call('POST', `/api/verifiers/${v1}/enrolments`, { token: coord });
     ctx().clock.advance(30 * 60_000);
-    const d = await ctx().call('POST', '/api/devices/enrol', { json: { code: e.body.code, label: 'Terlambat' }, lang: 'en' });
+    const d = await ctx().call('POST', '/api/devices/enrol', {
+      json: { code: e.body.code, label: 'Terlambat' },
+      lang: 'en',
+    });
     expect(d.status).toBe(400);
     expect(d.body.message).toMatch(/Ask your coordinator for a new code/);
   });
 
   it('requires the protocol header on enrolment (an outdated app must update first)', async () => {
-    const d = await ctx().call('POST', '/api/devices/enrol', { json: { code: 'ABCDEFGH', label: 'x' }, noProtocol: true });
+    const d = await ctx().call('POST', '/api/devices/enrol', {
+      json: { code: 'ABCDEFGH', label: 'x' },
+      noProtocol: true,
+    });
     expect(d.status).toBe(426);
   });
 
-  it('lists a verifier\'s tablets with last-seen time, updated as the tablet works', async () => {
+  it("lists a verifier's tablets with last-seen time, updated as the tablet works", async () => {
     const coord = await ctx().login('coordinator');
     const v2 = await ctx().accountId('verifier2');
     const t = await ctx().enrol(v2, 'Tablet lapangan 1');
@@ -63,12 +82,22 @@ describeEachDialect('tablet enrolment, device list and revocation', (ctx) => {
     const list = await ctx().call('GET', `/api/verifiers/${v2}/devices`, { token: coord });
     expect(list.status).toBe(200);
     const dev = list.body.devices.find((d: { id: string }) => d.id === t.deviceId);
-    expect(dev).toMatchObject({ label: 'Tablet lapangan 1', createdAt: enrolledAt, lastSeenAt: enrolledAt + 5 * 60_000, revokedAt: null });
+    expect(dev).toMatchObject({
+      label: 'Tablet lapangan 1',
+      createdAt: enrolledAt,
+      lastSeenAt: enrolledAt + 5 * 60_000,
+      revokedAt: null,
+    });
     expect(dev).not.toHaveProperty('tokenHash');
     const viewer = await ctx().login('viewer');
-    expect((await ctx().call('GET', `/api/verifiers/${v2}/devices`, { token: viewer })).status).toBe(200);
+    expect(
+      (await ctx().call('GET', `/api/verifiers/${v2}/devices`, { token: viewer })).status,
+    ).toBe(200);
     const verifiers = await ctx().call('GET', '/api/verifiers', { token: coord });
-    expect(verifiers.body.verifiers.find((v: { id: string }) => v.id === v2)).toMatchObject({ deviceCount: 1, lastSeenAt: enrolledAt + 5 * 60_000 });
+    expect(verifiers.body.verifiers.find((v: { id: string }) => v.id === v2)).toMatchObject({
+      deviceCount: 1,
+      lastSeenAt: enrolledAt + 5 * 60_000,
+    });
   });
 
   it('revokes a tablet: its token gets 401 device_revoked telling the verifier to export unsent data', async () => {
@@ -85,30 +114,48 @@ describeEachDialect('tablet enrolment, device list and revocation', (ctx) => {
     const en = await ctx().call('GET', '/api/me', { token: t.token, lang: 'en' });
     expect(en.body.message).toMatch(/Export data/);
     const list = await ctx().call('GET', `/api/verifiers/${v1}/devices`, { token: coord });
-    expect(list.body.devices.find((d: { id: string }) => d.id === t.deviceId).revokedAt).toBe(ctx().clock.now);
-    expect((await ctx().call('POST', '/api/devices/no-such-device/revoke', { token: coord })).status).toBe(404);
+    expect(list.body.devices.find((d: { id: string }) => d.id === t.deviceId).revokedAt).toBe(
+      ctx().clock.now,
+    );
+    expect(
+      (await ctx().call('POST', '/api/devices/no-such-device/revoke', { token: coord })).status,
+    ).toBe(404);
   });
 
   it('treats logout on a tablet as un-enrolling it', async () => {
     const v1 = await ctx().accountId('verifier1');
     const t = await ctx().enrol(v1);
     expect((await ctx().call('POST', '/api/auth/logout', { token: t.token })).status).toBe(204);
-    expect((await ctx().call('GET', '/api/me', { token: t.token })).body.code).toBe('device_revoked');
+    expect((await ctx().call('GET', '/api/me', { token: t.token })).body.code).toBe(
+      'device_revoked',
+    );
   });
 
   it('refuses enrolments for unknown ids and for non-verifier accounts', async () => {
     const coord = await ctx().login('coordinator');
-    expect((await ctx().call('POST', '/api/verifiers/nope/enrolments', { token: coord })).status).toBe(404);
+    expect(
+      (await ctx().call('POST', '/api/verifiers/nope/enrolments', { token: coord })).status,
+    ).toBe(404);
     const coordId = await ctx().accountId('coordinator');
-    expect((await ctx().call('POST', `/api/verifiers/${coordId}/enrolments`, { token: coord })).status).toBe(404);
+    expect(
+      (await ctx().call('POST', `/api/verifiers/${coordId}/enrolments`, { token: coord })).status,
+    ).toBe(404);
   });
 
   it('rate-limits wrong codes per address (10 per 15 minutes)', async () => {
     ctx().clock.advance(15 * 60_000 + 1); // forget the failures of the tests above
     for (let i = 0; i < 10; i++) {
-      expect((await ctx().call('POST', '/api/devices/enrol', { json: { code: `WRONG${i}XX`, label: 'x' } })).status).toBe(400);
+      expect(
+        (
+          await ctx().call('POST', '/api/devices/enrol', {
+            json: { code: `WRONG${i}XX`, label: 'x' },
+          })
+        ).status,
+      ).toBe(400);
     }
-    const r = await ctx().call('POST', '/api/devices/enrol', { json: { code: 'WRONGXXX', label: 'x' } });
+    const r = await ctx().call('POST', '/api/devices/enrol', {
+      json: { code: 'WRONGXXX', label: 'x' },
+    });
     expect(r.status).toBe(429);
     ctx().clock.advance(15 * 60_000 + 1);
   });

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { checkField, MutationSchema, spbe2020 } from '../../../src/core';
+import { MutationSchema, spbe2020 } from '../../../src/core';
 import { BundleError, RecordNotFoundError, type TelusurStore } from '../../../src/store';
 import { freshName, open, photo, SIGNATURE } from './helpers';
 
@@ -30,9 +30,10 @@ async function tabletWithWork(): Promise<{ s: TelusurStore; id: string }> {
       selfLevel: 1,
     },
   );
-  await s.verifications.update(a.id, 1, {
-    verifiedLevel: 2,
-    [checkField(2, 0)]: { state: 'inadequate', note: 'belum ditandatangani' },
+  await s.verifications.update(a.id, 1, { verifiedLevel: 2 });
+  await s.verifications.setCheck(a.id, 1, 2, 0, {
+    state: 'inadequate',
+    note: 'belum ditandatangani',
   });
   await s.verifications.update(a.id, 2, { verifiedLevel: 3, notes: 'lengkap' });
   const f1 = await s.evidence.add({

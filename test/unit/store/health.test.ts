@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { indexedDB } from 'fake-indexeddb';
-import { describe, expect, it } from 'vitest';
-import type { EvictionWitness, StorageManagerLike } from '../../../src/store';
+import { describe, expect, it, vi } from 'vitest';
+import { type EvictionWitness, type StorageManagerLike, UnsentDataError } from '../../../src/store';
 import { ASSESSMENT, freshName, open, photo } from './helpers';
 
 /** Stands in for localStorage, which survives when only IndexedDB is lost. */
@@ -11,6 +11,9 @@ function memoryWitness(): EvictionWitness & { value: string | null } {
     read: () => w.value,
     write: (v: string) => {
       w.value = v;
+    },
+    clear: () => {
+      w.value = null;
     },
   };
   return w;
@@ -78,13 +81,9 @@ describe('eviction detector', () => {
       req.onerror = () => reject(req.error);
     });
 
-    const errors: unknown[] = [];
-    const log = console.error;
-    console.error = (...args: unknown[]) => errors.push(args);
-    const second = await open(name, { witness }).finally(() => {
-      console.error = log;
-    });
-    expect(errors.length).toBe(1);
+    const loud = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const second = await open(name, { witness });
+    expect(loud).toHaveBeenCalledTimes(1);
     const h = await second.health();
     expect(h.evicted).toBe(true);
     expect(h.eviction?.previousDeviceId).toBe(lostDevice);
@@ -93,11 +92,14 @@ describe('eviction detector', () => {
 
     const third = await open(name, { witness });
     expect((await third.health()).evicted).toBe(true);
+    expect(loud).toHaveBeenCalledTimes(2);
     await third.acknowledgeEviction();
     expect((await third.health()).evicted).toBe(false);
     third.close();
     const fourth = await open(name, { witness });
     expect((await fourth.health()).evicted).toBe(false);
+    expect(loud).toHaveBeenCalledTimes(2);
+    loud.mockRestore();
     fourth.close();
   });
 
@@ -105,5 +107,31 @@ describe('eviction detector', () => {
     const s = await open(freshName(), { witness: memoryWitness() });
     expect((await s.health()).evicted).toBe(false);
     s.close();
+  });
+});
+
+describe('deleting the tablet database on purpose (e.g. resetting training mode)', () => {
+  it('is refused while work has not reached the server, unless discarding is explicit', async () => {
+    const name = freshName();
+    const witness = memoryWitness();
+    const s = await open(name, { witness });
+    await s.verifications.update(ASSESSMENT, 1, { notes: 'belum terkirim' });
+    const err = await s.destroy().catch((e) => e);
+    expect(err).toBeInstanceOf(UnsentDataError);
+    expect(err.message).toMatch(/belum terkirim/);
+    expect((await s.verifications.get(ASSESSMENT, 1))?.notes).toBe('belum terkirim');
+    await s.destroy({ discardUnsent: true });
+    expect(witness.value).toBeNull();
+    const again = await open(name, { witness });
+    expect(await again.verifications.get(ASSESSMENT, 1)).toBeNull();
+    expect((await again.health()).evicted).toBe(false);
+    again.close();
+  });
+
+  it('is allowed once everything was acknowledged', async () => {
+    const s = await open(freshName());
+    await s.verifications.update(ASSESSMENT, 1, { notes: 'terkirim' });
+    await s.outbox.ackThrough(1);
+    await s.destroy();
   });
 });

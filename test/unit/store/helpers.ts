@@ -1,5 +1,6 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
-import { openStore, type StoreOptions, type TelusurStore } from '../../../src/store';
+import { checkField } from '../../../src/core';
+import { type CheckKey, openStore, type StoreOptions, type TelusurStore } from '../../../src/store';
 
 let counter = 0;
 
@@ -49,3 +50,8 @@ export function photo(seed: number, size = 2048, type = 'image/jpeg'): Blob {
 
 export const SIGNATURE =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+/** core's checkField typed as the store's CheckKey (core returns plain string). */
+export function check(level: number, index: number): CheckKey {
+  return checkField(level, index) as CheckKey;
+}

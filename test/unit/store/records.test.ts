@@ -1,8 +1,13 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkField, MutationSchema, spbe2020, verificationId } from '../../../src/core';
-import { RecordNotFoundError, type TelusurStore, ValidationError } from '../../../src/store';
-import { ASSESSMENT, freshName, freshStore, manualClock, open, SIGNATURE } from './helpers';
+import { MutationSchema, spbe2020, verificationId } from '../../../src/core';
+import {
+  RecordNotFoundError,
+  type TelusurStore,
+  ValidationError,
+  type VerificationChanges,
+} from '../../../src/store';
+import { ASSESSMENT, check, freshName, freshStore, manualClock, open, SIGNATURE } from './helpers';
 
 const opened: TelusurStore[] = [];
 async function store(...args: Parameters<typeof freshStore>) {
@@ -18,12 +23,13 @@ describe('an indicator the verifier edits', () => {
   it('is saved with every field and read back after the tablet reopens the app', async () => {
     const name = freshName();
     const a = await open(name);
+    // One save may mix plain fields and evidence checks (keys from core's checkField).
     await a.verifications.update(ASSESSMENT, 7, {
       verifiedLevel: 3,
       notes: 'SK tim SPBE ada, tanda tangan lengkap',
-      [checkField(3, 0)]: { state: 'present', note: 'SK Wali Kota 2023' },
-      [checkField(3, 1)]: { state: 'missing', note: '' },
-    });
+      [check(3, 0)]: { state: 'present', note: 'SK Wali Kota 2023' },
+    } as VerificationChanges);
+    await a.verifications.setCheck(ASSESSMENT, 7, 3, 1, { state: 'missing', note: '' });
     a.close();
     const b = await open(name);
     const v = await b.verifications.get(ASSESSMENT, 7);
@@ -75,7 +81,7 @@ describe('an indicator the verifier edits', () => {
     );
     await expect(
       s.verifications.update(ASSESSMENT, 1, {
-        [checkField(2, 0)]: { state: 'lost', note: '' },
+        [check(2, 0)]: { state: 'lost', note: '' },
       } as never),
     ).rejects.toBeInstanceOf(ValidationError);
     expect(await s.outbox.count()).toBe(0);
