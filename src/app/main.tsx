@@ -9,6 +9,7 @@ import { matchRoute, navigate, usePath } from './router';
 import { Checklist } from './routes/Checklist';
 import { Home } from './routes/Home';
 import { Indicator } from './routes/Indicator';
+import { startSync } from './state/sync';
 import { useUi } from './state/ui.store';
 import type { WorkspaceKind } from './state/workspace';
 import { TRAINING_ASSESSMENT_ID } from './training';
@@ -17,6 +18,9 @@ import { TRAINING_ASSESSMENT_ID } from './training';
 const Summary = lazy(() => import('./routes/Summary').then((m) => m.Summary));
 const BeritaAcara = lazy(() => import('./routes/BeritaAcara').then((m) => m.BeritaAcara));
 const Storage = lazy(() => import('./routes/Storage').then((m) => m.Storage));
+const Enrol = lazy(() => import('./routes/Enrol').then((m) => m.Enrol));
+// Coordinator pages are a separate chunk: a verifier's tablet never downloads them.
+const CoordinatorApp = lazy(() => import('./coordinator').then((m) => m.CoordinatorApp));
 
 function asWorkspace(ws: string | undefined): WorkspaceKind | null {
   return ws === 'kerja' || ws === 'latihan' ? ws : null;
@@ -32,6 +36,9 @@ function Routes() {
   let m: Record<string, string> | null;
   if (path === '/') return <Home />;
   if (path === '/penyimpanan') return <Storage />;
+  if (path === '/masuk') return <Enrol />;
+  if (path === '/koordinator' || path.startsWith('/koordinator/'))
+    return <CoordinatorApp path={path} />;
   if ((m = matchRoute('/:ws/a/:id', path)) && asWorkspace(m.ws))
     return <Checklist ws={asWorkspace(m.ws) as WorkspaceKind} id={m.id as string} />;
   if ((m = matchRoute('/:ws/a/:id/i/:no', path)) && asWorkspace(m.ws))
@@ -71,4 +78,5 @@ const root = document.getElementById('app');
 if (root) {
   render(<App />, root);
   startServiceWorker();
+  void startSync();
 }

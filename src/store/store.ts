@@ -185,6 +185,12 @@ export interface ConflictRepository {
   ): Promise<Conflict[]>;
   listOpen(): Promise<Conflict[]>;
   markResolved(id: string): Promise<void>;
+  /**
+   * Settle a conflict with a chosen value (the tablet's, the server's, or a merge) as an
+   * ordinary change based on the server's version, so it syncs back and the server applies
+   * it (or, for the server's own value, closes the conflict as "same").
+   */
+  resolve(id: string, value: unknown): Promise<void>;
 }
 
 export interface OutboxApi {
@@ -247,6 +253,8 @@ export interface TelusurStore {
 // ---------------------------------------------------------------------------------------
 
 const CLOCK = 'clock';
+/** Conflicts are not an entity; errors about a missing one name the verification table. */
+const CONFLICT_ERROR_ENTITY = 'verification' as const;
 const DEVICE = 'device';
 const MARKER = 'marker';
 const EVICTION = 'eviction';
@@ -671,6 +679,7 @@ class Store implements TelusurStore {
           () => db.conflicts.update(id, { resolved: true }).then(() => undefined),
           'conflicts.resolve',
         ),
+      resolve: (id, value) => this.resolveConflict(id, value),
     };
 
     this.outbox = {
@@ -762,6 +771,7 @@ class Store implements TelusurStore {
     identity: Record<string, unknown> | null,
     mode: 'upsert' | 'create',
     table: Table<RecordRow, string>,
+    force: ReadonlySet<string> = new Set(),
   ): PromiseExtended<RecordRow> {
     const db = this.db;
     return Dexie.Promise.all([table.get(id), db.meta.get(CLOCK)]).then(([row, clockRow]) => {
@@ -773,7 +783,7 @@ class Store implements TelusurStore {
         const fixed = IMMUTABLE[entity];
         const problems: FieldProblem[] = [];
         for (const [f, v] of Object.entries(changes)) {
-          if (same(row[f], v)) continue;
+          if (same(row[f], v) && !force.has(f)) continue;
           if (fixed.has(f)) problems.push({ field: f, message: 'cannot change after creation' });
           else effective[f] = v;
         }
@@ -825,6 +835,37 @@ class Store implements TelusurStore {
         return next;
       });
     });
+  }
+
+  private async resolveConflict(id: string, value: unknown): Promise<void> {
+    const db = this.db;
+    const conflict = await this.read(() => db.conflicts.get(id));
+    if (!conflict) throw new RecordNotFoundError(CONFLICT_ERROR_ENTITY, id);
+    const table = this.table(conflict.entity);
+    const clean = validate(conflict.entity, { [conflict.field]: value });
+    await this.write(
+      () =>
+        db.transaction('rw', [table, db.outbox, db.meta, db.conflicts], async () => {
+          const row = await table.get(conflict.recordId);
+          if (!row) throw new RecordNotFoundError(conflict.entity, conflict.recordId);
+          // The choice is made knowing the server's value: base the change on its version.
+          await table.put({
+            ...row,
+            _versions: { ...row._versions, [conflict.field]: conflict.serverVersion },
+          });
+          await this.stage(
+            conflict.entity,
+            conflict.recordId,
+            clean,
+            null,
+            'upsert',
+            table,
+            new Set([conflict.field]),
+          );
+          await db.conflicts.update(id, { resolved: true });
+        }),
+      'conflict.resolve',
+    );
   }
 
   private async addEvidence(input: NewEvidence): Promise<EvidenceFile> {

@@ -41,6 +41,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
         <nav>
           {nav('/', t('home'))}
           {nav('/penyimpanan', t('storage'))}
+          {nav('/masuk', t('signIn'))}
           <button type="button" onClick={toggle} lang={t('language') === 'English' ? 'en' : 'id'}>
             {t('language')}
           </button>

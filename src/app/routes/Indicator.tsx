@@ -1,7 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import { checkField, type EvidenceCheck, levelName, listIndicators } from '../../core';
+import {
+  checkField,
+  type EvidenceCheck,
+  levelName,
+  listIndicators,
+  verificationId,
+} from '../../core';
 import type { EvidenceFile, TelusurStore, VerificationChanges } from '../../store';
 import { AutosaveText } from '../components/AutosaveText';
+import { Conflicts } from '../components/Conflicts';
 import { Photos } from '../components/Photos';
 import { useT } from '../i18n';
 import { type AssessmentView, loadAssessment } from '../lib/assessment';
@@ -70,6 +77,12 @@ function IndicatorBody(props: {
   return (
     <>
       <UnitHeader ws={ws} view={view} active="indicator" />
+      <Conflicts
+        ws={ws}
+        assessmentId={view.assessment.id}
+        recordId={verificationId(view.assessment.id, no)}
+        current={(v as Record<string, unknown> | undefined) ?? null}
+      />
       <article class="card">
         <p class="small muted">{group}</p>
         <h1 style="margin-top:0">

@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { StorageHealth } from '../../store';
-import { useT } from '../i18n';
+import type { SyncStatus } from '../../sync';
+import { useLocale, useT } from '../i18n';
+import { linkClick } from '../router';
+import { syncNow, useSync } from '../state/sync';
 import { getStore, type WorkspaceKind } from '../state/workspace';
 
 function bytes(n: number | null): string {
@@ -97,10 +100,143 @@ export function Storage() {
           </table>
         )}
       </section>
-      <section class="card" id="sync">
-        <h2 style="margin-top:0">{t('syncStatus')}</h2>
-        <p class="muted">{t('syncLater')}</p>
-      </section>
+      <SyncPanel />
     </>
+  );
+}
+
+function when(ms: number | null, locale: string): string {
+  return ms ? new Date(ms).toLocaleString(locale === 'id' ? 'id-ID' : 'en-GB') : '–';
+}
+
+/** Sync status: progress (changes and bytes), last success, last error in words, receipts. */
+function SyncPanel() {
+  const t = useT();
+  const locale = useLocale((s) => s.locale);
+  const { enrolment, status } = useSync();
+  const [exporting, setExporting] = useState(false);
+  const exportAll = async () => {
+    setExporting(true);
+    try {
+      const store = await getStore('kerja');
+      for (const a of await store.assessments.list()) {
+        const bytes = await store.exportAssessment(a.id);
+        const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = `telusur-${a.id}.zip`;
+        link.click();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      }
+    } finally {
+      setExporting(false);
+    }
+  };
+  return (
+    <section class="card" id="sync" data-testid="sync-panel">
+      <h2 style="margin-top:0">{t('syncStatus')}</h2>
+      {!enrolment ? (
+        <p class="muted">
+          {t('notEnrolled')}{' '}
+          <a href="/masuk" onClick={linkClick}>
+            {t('enrolTitle')}
+          </a>
+        </p>
+      ) : (
+        <>
+          <p>{t('enrolledAs', { name: enrolment.verifierName, device: enrolment.deviceLabel })}</p>
+          {status?.revoked ? (
+            <p class="notice bad" role="alert">
+              {t('revoked')}
+            </p>
+          ) : null}
+          {status?.updateRequired ? (
+            <p class="notice warn" role="alert">
+              {t('updateRequired')}
+            </p>
+          ) : null}
+          <SyncStatusView status={status} locale={locale} />
+          <div class="row" style="margin-top:0.6rem">
+            <button
+              type="button"
+              class="primary"
+              disabled={status?.state === 'syncing' || status?.revoked}
+              onClick={() => void syncNow()}
+              data-testid="sync-now"
+            >
+              {t('syncNow')}
+            </button>
+          </div>
+        </>
+      )}
+      <div class="row" style="margin-top:0.6rem">
+        <button type="button" disabled={exporting} onClick={() => void exportAll()}>
+          {t('exportData')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function SyncStatusView({ status, locale }: { status: SyncStatus | null; locale: string }) {
+  const t = useT();
+  if (!status) return <p class="muted">{t('loading')}</p>;
+  const p = status.progress;
+  const pct = (a: number, b: number) => (b > 0 ? Math.round((100 * a) / b) : 100);
+  return (
+    <table>
+      <tbody>
+        <tr>
+          <th>{t('syncStatus')}</th>
+          <td data-testid="sync-state">{t(`syncState_${status.state}`)}</td>
+        </tr>
+        <tr>
+          <th>{t('changesProgress', { a: p.changesSent, b: p.changesTotal })}</th>
+          <td>
+            <div
+              class="progress"
+              role="progressbar"
+              aria-valuenow={pct(p.changesSent, p.changesTotal)}
+            >
+              <span style={`width:${pct(p.changesSent, p.changesTotal)}%`} />
+            </div>
+          </td>
+        </tr>
+        <tr>
+          <th>{t('bytesProgress', { a: bytes(p.bytesSent), b: bytes(p.bytesTotal) })}</th>
+          <td>
+            <div class="progress" role="progressbar" aria-valuenow={pct(p.bytesSent, p.bytesTotal)}>
+              <span style={`width:${pct(p.bytesSent, p.bytesTotal)}%`} />
+            </div>
+          </td>
+        </tr>
+        <tr>
+          <th>{t('lastSuccess')}</th>
+          <td data-testid="sync-last-success">
+            {status.lastSuccessAt ? when(status.lastSuccessAt, locale) : t('never')}
+          </td>
+        </tr>
+        {status.lastError ? (
+          <tr>
+            <th>{t('lastError')}</th>
+            <td class="error" data-testid="sync-last-error">
+              {status.lastError.message} ({when(status.lastError.at, locale)})
+            </td>
+          </tr>
+        ) : null}
+        {Object.entries(status.receipts)
+          .filter(([, r]) => r.local > 0)
+          .map(([id, r]) => (
+            <tr key={id}>
+              <th>{id}</th>
+              <td data-testid="receipt">
+                {r.confirmed === r.local
+                  ? t('receiptAll', { n: r.local })
+                  : t('receiptPartial', { c: r.confirmed, n: r.local })}
+              </td>
+            </tr>
+          ))}
+      </tbody>
+    </table>
   );
 }

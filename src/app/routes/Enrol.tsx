@@ -1,0 +1,79 @@
+import { useState } from 'preact/hooks';
+import { useLocale, useT } from '../i18n';
+import { navigate } from '../router';
+import { EnrolError, enrol, useSync } from '../state/sync';
+
+/** The tablet's enrolment: the one-time code the coordinator shows (typed or scanned). */
+export function Enrol() {
+  const t = useT();
+  const locale = useLocale((s) => s.locale);
+  const enrolment = useSync((s) => s.enrolment);
+  const [code, setCode] = useState('');
+  const [label, setLabel] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await enrol(code, label.trim() || `Tablet ${new Date().toLocaleDateString('id-ID')}`, locale);
+      await navigate('/');
+    } catch (err) {
+      setError(err instanceof EnrolError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <h1>{t('enrolTitle')}</h1>
+      {enrolment ? (
+        <p class="notice" data-testid="enrolled">
+          {t('enrolledAs', { name: enrolment.verifierName, device: enrolment.deviceLabel })}
+        </p>
+      ) : null}
+      <form class="card" onSubmit={(e) => void submit(e)}>
+        <p>{t('enrolIntro')}</p>
+        <label for="enrol-code">{t('enrolCode')}</label>
+        <input
+          id="enrol-code"
+          type="text"
+          autocomplete="off"
+          autocapitalize="characters"
+          value={code}
+          onInput={(e) => setCode(e.currentTarget.value)}
+          required
+        />
+        <label for="enrol-label">{t('deviceLabel')}</label>
+        <input
+          id="enrol-label"
+          type="text"
+          value={label}
+          onInput={(e) => setLabel(e.currentTarget.value)}
+          maxLength={100}
+        />
+        {error ? (
+          <p class="notice bad" role="alert" data-testid="enrol-error">
+            {error}
+          </p>
+        ) : null}
+        <div class="row" style="margin-top:0.75rem">
+          <button
+            type="submit"
+            class="primary"
+            disabled={busy || !code.trim()}
+            data-testid="enrol-submit"
+          >
+            {t('enrolSubmit')}
+          </button>
+        </div>
+      </form>
+      <p class="small muted">
+        <a href="/koordinator">{t('coordinatorLogin')}</a>
+      </p>
+    </>
+  );
+}
