@@ -12,6 +12,7 @@ interface UnitRow {
   verified: number;
   total: number;
   unsyncedChanges: number;
+  unsyncedFiles: number;
 }
 
 async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
@@ -19,15 +20,17 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
     store.assessments.list(),
     store.reference.listUnits(),
   ]);
+  const pending = new Set((await store.blobs.listPendingUpload()).map((f) => f.sha256));
   const unitById = new Map(units.map((u) => [u.id, u]));
   const rows: UnitRow[] = [];
   for (const a of assessments) {
     const unit = unitById.get(a.unitId);
     const parent = unit?.parentId ? unitById.get(unit.parentId) : undefined;
-    const [verifs, period, unsynced] = await Promise.all([
+    const [verifs, period, unsynced, files] = await Promise.all([
       store.verifications.listByAssessment(a.id),
       store.reference.getPeriod(a.periodId),
       store.outbox.countByAssessment(a.id),
+      store.evidence.listByAssessment(a.id),
     ]);
     rows.push({
       assessment: a,
@@ -40,11 +43,20 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
       verified: verifs.filter(isVerified).length,
       total: 47,
       unsyncedChanges: unsynced,
+      unsyncedFiles: files.filter((f) => !f.deleted && pending.has(f.sha256)).length,
     });
   }
   return rows.sort(
     (x, y) => x.groupName.localeCompare(y.groupName) || x.unitName.localeCompare(y.unitName),
   );
+}
+
+/** A finished unit whose every change and file reached the server reads as "terkirim". */
+function displayStatus(kind: WorkspaceKind, r: UnitRow) {
+  const s = r.assessment.status;
+  if (kind === 'kerja' && s === 'selesai' && r.unsyncedChanges === 0 && r.unsyncedFiles === 0)
+    return 'terkirim';
+  return s;
 }
 
 function UnitList({ kind }: { kind: WorkspaceKind }) {
@@ -73,7 +85,9 @@ function UnitList({ kind }: { kind: WorkspaceKind }) {
                 <div class="row small" style="margin:0.4rem 0">
                   <span>{t('progress', { n: r.verified, total: r.total })}</span>
                   <span class="spacer" />
-                  <span class="pill sync">{t(`status_${r.assessment.status}`)}</span>
+                  <span class="pill sync" data-testid="unit-status">
+                    {t(`status_${displayStatus(kind, r)}`)}
+                  </span>
                 </div>
                 <div class="progress" aria-hidden="true">
                   <span style={`width:${Math.round((100 * r.verified) / r.total)}%`} />
