@@ -33,22 +33,24 @@ function Routes() {
     if (path === '/latihan')
       void navigate(`/latihan/a/${TRAINING_ASSESSMENT_ID}`, { replace: true });
   }, [path]);
-  let m: Record<string, string> | null;
+  const unit = (pattern: string) => {
+    const m = matchRoute(pattern, path);
+    const ws = asWorkspace(m?.ws);
+    return m && ws ? { ws, id: m.id as string, no: Number(m.no) } : null;
+  };
   if (path === '/') return <Home />;
   if (path === '/penyimpanan') return <Storage />;
   if (path === '/masuk') return <Enrol />;
   if (path === '/koordinator' || path.startsWith('/koordinator/'))
     return <CoordinatorApp path={path} />;
-  if ((m = matchRoute('/:ws/a/:id', path)) && asWorkspace(m.ws))
-    return <Checklist ws={asWorkspace(m.ws) as WorkspaceKind} id={m.id as string} />;
-  if ((m = matchRoute('/:ws/a/:id/i/:no', path)) && asWorkspace(m.ws))
-    return (
-      <Indicator ws={asWorkspace(m.ws) as WorkspaceKind} id={m.id as string} no={Number(m.no)} />
-    );
-  if ((m = matchRoute('/:ws/a/:id/ringkasan', path)) && asWorkspace(m.ws))
-    return <Summary ws={asWorkspace(m.ws) as WorkspaceKind} id={m.id as string} />;
-  if ((m = matchRoute('/:ws/a/:id/berita-acara', path)) && asWorkspace(m.ws))
-    return <BeritaAcara ws={asWorkspace(m.ws) as WorkspaceKind} id={m.id as string} />;
+  const checklist = unit('/:ws/a/:id');
+  if (checklist) return <Checklist ws={checklist.ws} id={checklist.id} />;
+  const indicator = unit('/:ws/a/:id/i/:no');
+  if (indicator) return <Indicator ws={indicator.ws} id={indicator.id} no={indicator.no} />;
+  const summary = unit('/:ws/a/:id/ringkasan');
+  if (summary) return <Summary ws={summary.ws} id={summary.id} />;
+  const ba = unit('/:ws/a/:id/berita-acara');
+  if (ba) return <BeritaAcara ws={ba.ws} id={ba.id} />;
   if (path === '/latihan') return <p class="muted">{t('loading')}</p>;
   return <p class="notice bad">{t('notFound')}</p>;
 }

@@ -1,4 +1,198 @@
+import './coordinator.css';
+import type { ComponentType } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { linkClick, matchRoute, navigate } from '../router';
+import { useUi } from '../state/ui.store';
+import { type CoordKey, useCT } from './i18n';
+import { Assignments } from './pages/Assignments';
+import { Login } from './pages/Login';
+import { Overview } from './pages/Overview';
+import { Periods } from './pages/Periods';
+import { Units } from './pages/Units';
+import { VerifierDetail, Verifiers } from './pages/Verifiers';
+import { logout, restoreSession, useSession } from './session';
+import type { Account, Role } from './types';
+
+/** What every coordinator page receives. */
+export interface PageProps {
+  account: Account;
+  /** False for viewers: write actions are hidden (the server refuses them anyway). */
+  canWrite: boolean;
+  params: Record<string, string>;
+}
+
+interface RouteDef {
+  pattern: string;
+  page: ComponentType<PageProps>;
+  roles: readonly Role[];
+  /** Shown in the sub-nav with this label (and matched as "current" by prefix). */
+  nav?: CoordKey;
+}
+
+/**
+ * The coordinator's pages. Issue 7 adds its dashboard (`/koordinator/dasbor`), review
+ * (`/koordinator/tinjauan/:assessmentId`) and reports (`/koordinator/laporan`) here; a page
+ * with heavy dependencies (charts, exceljs) can be a `lazy()` component so this chunk stays
+ * small. `roles` gates each page (issue 7: viewers see dashboard and reports only).
+ */
+export const ROUTES: readonly RouteDef[] = [
+  { pattern: '/koordinator', page: Overview, roles: ['coordinator', 'viewer'], nav: 'navOverview' },
+  {
+    pattern: '/koordinator/periode',
+    page: Periods,
+    roles: ['coordinator', 'viewer'],
+    nav: 'navPeriods',
+  },
+  { pattern: '/koordinator/unit', page: Units, roles: ['coordinator', 'viewer'], nav: 'navUnits' },
+  {
+    pattern: '/koordinator/verifikator',
+    page: Verifiers,
+    roles: ['coordinator', 'viewer'],
+    nav: 'navVerifiers',
+  },
+  {
+    pattern: '/koordinator/verifikator/:id',
+    page: VerifierDetail,
+    roles: ['coordinator', 'viewer'],
+  },
+  {
+    pattern: '/koordinator/penugasan',
+    page: Assignments,
+    roles: ['coordinator', 'viewer'],
+    nav: 'navAssignments',
+  },
+];
+
+export const LOGIN_PATH = '/koordinator/masuk';
+
+function resolve(path: string): { route: RouteDef; params: Record<string, string> } | null {
+  const clean = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  for (const route of ROUTES) {
+    const params = matchRoute(route.pattern, clean);
+    if (params) return { route, params };
+  }
+  return null;
+}
+
+function SubNav({ path, account }: { path: string; account: Account }) {
+  const t = useCT();
+  const roleLabel =
+    account.role === 'coordinator'
+      ? t('roleCoordinator')
+      : account.role === 'viewer'
+        ? t('roleViewer')
+        : t('roleVerifier');
+  return (
+    <nav class="c-subnav" aria-label={t('subnavLabel')}>
+      <ul>
+        {ROUTES.filter((r) => r.nav && r.roles.includes(account.role)).map((r) => {
+          const current =
+            r.pattern === '/koordinator' ? path === r.pattern : path.startsWith(r.pattern);
+          return (
+            <li key={r.pattern}>
+              <a
+                href={r.pattern}
+                onClick={linkClick}
+                aria-current={current ? 'page' : undefined}
+                data-testid={`cnav-${r.pattern.split('/')[2] ?? 'home'}`}
+              >
+                {t(r.nav as CoordKey)}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+      <span class="c-account small" data-testid="coordinator-account">
+        {account.name} · <span class="pill sync">{roleLabel}</span>
+      </span>
+      <button
+        type="button"
+        data-testid="coordinator-logout"
+        onClick={async () => {
+          await logout();
+          await navigate(LOGIN_PATH);
+        }}
+      >
+        {t('logout')}
+      </button>
+    </nav>
+  );
+}
+
+function Offline({ onRetry }: { onRetry?: () => void }) {
+  const t = useCT();
+  return (
+    <div class="notice warn c-offline" role="alert" data-testid="coordinator-offline">
+      <p>{t('needsInternet')}</p>
+      {onRetry ? (
+        <button type="button" onClick={onRetry}>
+          {t('retry')}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function VerifierHere() {
+  const t = useCT();
+  return (
+    <div class="card" data-testid="verifier-not-here">
+      <p class="notice warn">{t('verifierNotHere')}</p>
+      <div class="row">
+        <a class="button primary" href="/masuk" onClick={linkClick}>
+          {t('tabletEnrol')}
+        </a>
+        <a class="button" href="/" onClick={linkClick}>
+          {t('toTablet')}
+        </a>
+        <button type="button" onClick={() => void logout()}>
+          {t('logout')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 /** Coordinator pages (online only, role-gated), loaded lazily so verifiers never download them. */
 export function CoordinatorApp({ path }: { path: string }) {
-  return <p>{path}</p>;
+  const t = useCT();
+  const online = useUi((s) => s.online);
+  const session = useSession();
+  const isLogin = path === LOGIN_PATH || path === `${LOGIN_PATH}/`;
+
+  useEffect(() => {
+    if (useSession.getState().status === 'checking') void restoreSession();
+  }, []);
+
+  useEffect(() => {
+    if (session.status === 'out' && !isLogin) {
+      const next = encodeURIComponent(path + location.search);
+      void navigate(`${LOGIN_PATH}?lanjut=${next}`, { replace: true });
+    }
+  }, [session.status, isLogin, path]);
+
+  if (!online) return <Offline />;
+  if (session.offline) return <Offline onRetry={() => void restoreSession()} />;
+  if (isLogin) return <Login />;
+  if (session.status !== 'in' || !session.account) return <p class="muted">{t('loading')}</p>;
+  const account = session.account;
+  if (account.role === 'verifier') return <VerifierHere />;
+  const hit = resolve(path);
+  const allowed = hit?.route.roles.includes(account.role) ?? false;
+  const Page = hit?.route.page;
+  return (
+    <div class="c-app">
+      <SubNav path={path} account={account} />
+      {account.role === 'viewer' ? (
+        <p class="notice small" data-testid="read-only">
+          {t('readOnly')}
+        </p>
+      ) : null}
+      {Page && hit && allowed ? (
+        <Page account={account} canWrite={account.role === 'coordinator'} params={hit.params} />
+      ) : (
+        <p class="notice bad">{t('notFound')}</p>
+      )}
+    </div>
+  );
 }

@@ -46,6 +46,11 @@ let installEvent: InstallPromptEvent | null = null;
 const installListeners = new Set<(available: boolean) => void>();
 
 if (typeof window !== 'undefined') {
+  // Installed to the home screen: ask the browser not to evict the verifier's data (iPadOS
+  // and Chrome grant persistence far more readily to installed apps).
+  window.addEventListener('appinstalled', () => {
+    void navigator.storage?.persist?.().catch(() => false);
+  });
   window.addEventListener('beforeinstallprompt', (e) => {
     e.preventDefault();
     installEvent = e as InstallPromptEvent;

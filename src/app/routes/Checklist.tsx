@@ -38,13 +38,14 @@ export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
       <p class="small muted">
         {t('progress', { n: verified, total: listIndicators(view.framework).length })}
       </p>
-      <div class="filters" role="group" aria-label="Filter">
+      <fieldset class="plain filters">
+        <legend class="sr-only">Filter</legend>
         {filters.map(([f, label]) => (
           <button type="button" key={f} aria-pressed={filter === f} onClick={() => setFilter(f)}>
             {label}
           </button>
         ))}
-      </div>
+      </fieldset>
       {view.framework.groups.map((g) => (
         <GroupBlock key={g.id} group={g} depth={0} view={view} ws={ws} keep={keep} />
       ))}

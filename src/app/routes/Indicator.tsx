@@ -108,7 +108,7 @@ function IndicatorBody(props: {
 
         <section>
           <h2 id="verified-level">{t('setVerifiedLevel')}</h2>
-          <div class="level-picker" role="group" aria-labelledby="verified-level">
+          <fieldset class="plain level-picker" aria-labelledby="verified-level">
             {LEVELS.map((l) => (
               <button
                 type="button"
@@ -130,7 +130,7 @@ function IndicatorBody(props: {
                 {t('clearLevel')}
               </button>
             ) : null}
-          </div>
+          </fieldset>
           <label class="inline">
             <input
               type="checkbox"
@@ -260,7 +260,7 @@ function EvidenceCheckRow(props: {
   return (
     <div class="check">
       <div>{props.doc}</div>
-      <div class="seg" role="group" aria-label={props.doc}>
+      <fieldset class="plain seg" aria-label={props.doc}>
         {states.map(([s, label]) => (
           <button
             type="button"
@@ -273,7 +273,7 @@ function EvidenceCheckRow(props: {
             {label}
           </button>
         ))}
-      </div>
+      </fieldset>
       {state === 'missing' || state === 'inadequate' || note ? (
         <AutosaveText
           id={`check-note-${props.id}`}

@@ -20,7 +20,6 @@ export function Storage() {
   const [tick, setTick] = useState(0);
   const kind: WorkspaceKind = 'kerja';
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: tick re-reads on demand
   useEffect(() => {
     let stop: (() => void) | undefined;
     void getStore(kind).then((s) => {

@@ -112,7 +112,6 @@ export function useLive<T>(
     value: undefined,
     error: null,
   });
-  // biome-ignore lint/correctness/useExhaustiveDependencies: callers pass the query's inputs as deps
   useEffect(() => {
     let stop: (() => void) | null = null;
     let cancelled = false;

@@ -5,6 +5,8 @@
  * JSON documents are text. Only repositories import this file.
  */
 
+import type { Generated } from 'kysely';
+
 export type Role = 'coordinator' | 'viewer' | 'verifier';
 export type UnitKind = 'pemda' | 'opd' | 'kecamatan' | 'kelurahan';
 export type PeriodStatus = 'draft' | 'active' | 'closed';
@@ -126,6 +128,100 @@ export interface AssignmentsTable {
   createdBy: string | null;
 }
 
+// --- sync record store (issue 6) ------------------------------------------------------
+
+export interface RecordFieldsTable {
+  entity: string;
+  recordId: string;
+  field: string;
+  /** Canonical JSON (sorted keys) of the value. */
+  valueJson: string;
+  version: number;
+  assessmentId: string;
+  updatedSeq: number;
+  updatedByDevice: string | null;
+  updatedByAccount: string | null;
+  deviceAt: number | null;
+  serverAt: number;
+  hlc: string | null;
+}
+
+export interface ChangesTable {
+  /** Server sequence (identity / autoincrement); generated on insert. */
+  seq: Generated<number>;
+  entity: string;
+  recordId: string;
+  field: string;
+  valueJson: string;
+  version: number;
+  assessmentId: string;
+  /** push | bundle | assignment | self_assessment | resolution | review */
+  source: string;
+  deviceId: string | null;
+  deviceSeq: number | null;
+  accountId: string | null;
+  deviceAt: number | null;
+  serverAt: number;
+  hlc: string | null;
+}
+
+export interface DeviceCursorsTable {
+  deviceId: string;
+  lastSeq: number;
+  updatedAt: number;
+}
+
+export interface DeviceAppliedSeqsTable {
+  deviceId: string;
+  seq: number;
+}
+
+export interface DeviceScopesTable {
+  deviceId: string;
+  assessmentId: string;
+  grantedCursor: number;
+  grantedAt: number;
+}
+
+export interface ConflictsTable {
+  id: string;
+  entity: string;
+  recordId: string;
+  field: string;
+  assessmentId: string;
+  localValueJson: string;
+  serverValueJson: string;
+  baseVersion: number;
+  serverVersion: number;
+  localDeviceId: string;
+  localDeviceSeq: number;
+  localAccountId: string | null;
+  localAt: number;
+  serverAt: number;
+  serverAccountId: string | null;
+  serverDeviceId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  resolution: string | null;
+  resolvedSeq: number | null;
+}
+
+export interface FilesTable {
+  sha256: string;
+  bytes: number;
+  mime: string;
+  receivedAt: number;
+  receivedByDevice: string | null;
+}
+
+export interface EvidenceRefsTable {
+  sha256: string;
+  recordId: string;
+  assessmentId: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -138,10 +234,26 @@ export interface Database {
   selfAssessments: SelfAssessmentsTable;
   assessments: AssessmentsTable;
   assignments: AssignmentsTable;
+  recordFields: RecordFieldsTable;
+  changes: ChangesTable;
+  deviceCursors: DeviceCursorsTable;
+  deviceAppliedSeqs: DeviceAppliedSeqsTable;
+  deviceScopes: DeviceScopesTable;
+  conflicts: ConflictsTable;
+  files: FilesTable;
+  evidenceRefs: EvidenceRefsTable;
 }
 
 /** Every table, children before parents (the order a full wipe must delete in). */
 export const TABLES_CHILD_FIRST = [
+  'evidenceRefs',
+  'files',
+  'conflicts',
+  'deviceScopes',
+  'deviceAppliedSeqs',
+  'deviceCursors',
+  'changes',
+  'recordFields',
   'assignments',
   'assessments',
   'selfAssessments',

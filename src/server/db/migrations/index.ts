@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0300 from './2026_11_28_0300_accounts_and_devices';
 import * as m0310 from './2026_11_28_0310_instruments_units_periods';
 import * as m0320 from './2026_11_28_0320_assessments_assignments';
+import * as s0100 from './2026_11_29_0100_sync_record_store';
 
 /**
  * Every migration, by name. Imported statically (no directory scan) so the list is the
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_28_0300_accounts_and_devices': m0300,
   '2026_11_28_0310_instruments_units_periods': m0310,
   '2026_11_28_0320_assessments_assignments': m0320,
+  '2026_11_29_0100_sync_record_store': s0100,
 };

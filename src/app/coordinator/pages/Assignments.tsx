@@ -1,0 +1,289 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useLocale } from '../../i18n';
+import { ApiError, api } from '../api';
+import { formatTime, useCT } from '../i18n';
+import type { PageProps } from '../index';
+import type { Assignment, Period, UnitNode, VerifierSummary } from '../types';
+import {
+  ConfirmButton,
+  ErrorNotice,
+  SuccessNotice,
+  useAction,
+  useDocumentTitle,
+  useLoad,
+} from '../ui';
+import { filterTree, UnitTreeTable } from '../unit-tree';
+
+/** Assign units of a period to a verifier (tree with checkboxes); list and remove assignments. */
+export function Assignments({ canWrite }: PageProps) {
+  const t = useCT();
+  const locale = useLocale((s) => s.locale);
+  useDocumentTitle(t('assignmentsTitle'));
+  const base = useLoad(async () => {
+    const [p, v, u] = await Promise.all([
+      api<{ periods: Period[] }>('GET', '/api/periods'),
+      api<{ verifiers: VerifierSummary[] }>('GET', '/api/verifiers'),
+      api<{ units: UnitNode[] }>('GET', '/api/units'),
+    ]);
+    return { periods: p.periods, verifiers: v.verifiers, units: u.units };
+  }, []);
+  const periods = base.data?.periods ?? [];
+  const verifiers = base.data?.verifiers ?? [];
+  const units = base.data?.units ?? [];
+
+  const [periodId, setPeriodId] = useState('');
+  const [verifierId, setVerifierId] = useState('');
+  const [query, setQuery] = useState('');
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [ok, setOk] = useState<string | null>(null);
+  const action = useAction();
+
+  // Start on the first active period (else the newest one).
+  useEffect(() => {
+    if (periodId || periods.length === 0) return;
+    const first = periods.find((p) => p.status === 'active') ?? periods[0];
+    if (first) setPeriodId(first.id);
+  }, [periods, periodId]);
+
+  const assignments = useLoad(
+    () =>
+      periodId
+        ? api<{ assignments: Assignment[] }>('GET', '/api/assignments', { query: { periodId } })
+        : Promise.resolve({ assignments: [] as Assignment[] }),
+    [periodId],
+  );
+  const all = assignments.data?.assignments ?? [];
+  const period = periods.find((p) => p.id === periodId);
+  const closed = period?.status === 'closed';
+
+  const unitById = useMemo(() => new Map(units.map((u) => [u.id, u])), [units]);
+  const treeOrder = useMemo(() => new Map(units.map((u, i) => [u.id, i])), [units]);
+  const verifierById = useMemo(() => new Map(verifiers.map((v) => [v.id, v])), [verifiers]);
+  const mine = useMemo(
+    () => new Set(all.filter((a) => a.verifierId === verifierId).map((a) => a.unitId)),
+    [all, verifierId],
+  );
+  const others = useMemo(() => {
+    const m = new Map<string, string[]>();
+    for (const a of all) {
+      if (a.verifierId === verifierId) continue;
+      const name = verifierById.get(a.verifierId)?.name ?? a.verifierId;
+      m.set(a.unitId, [...(m.get(a.unitId) ?? []), name]);
+    }
+    return m;
+  }, [all, verifierId, verifierById]);
+  const shown = filterTree(units, query);
+  const listed = all
+    .filter((a) => !verifierId || a.verifierId === verifierId)
+    .sort((a, b) => {
+      const ua = treeOrder.get(a.unitId) ?? -1;
+      const ub = treeOrder.get(b.unitId) ?? -1;
+      return ua - ub || a.createdAt - b.createdAt;
+    });
+  const picked = [...selected].filter((id) => !mine.has(id));
+
+  const toggle = (id: string, on: boolean) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+
+  const assign = async (e: Event) => {
+    e.preventDefault();
+    setOk(null);
+    const problem = !periodId
+      ? t('periodRequired')
+      : !verifierId
+        ? t('verifierRequired')
+        : picked.length === 0
+          ? t('unitsRequired')
+          : null;
+    if (problem) {
+      action.setError(new ApiError(0, 'client', problem));
+      return;
+    }
+    const r = await action.run(() =>
+      api<{ assignments: Assignment[]; created: number }>('POST', '/api/assignments', {
+        json: { periodId, verifierId, unitIds: picked },
+      }),
+    );
+    if (r) {
+      setSelected(new Set());
+      setOk(r.created > 0 ? t('assigned', { n: r.created }) : t('assignedNone'));
+      assignments.reload();
+    }
+  };
+
+  const unitLabel = (id: string) => {
+    const u = unitById.get(id);
+    return u ? `${u.name} (${u.code})` : id;
+  };
+
+  return (
+    <>
+      <h1>{t('assignmentsTitle')}</h1>
+      <ErrorNotice error={base.error} />
+      {canWrite ? <p class="muted">{t('assignIntro')}</p> : null}
+      <div class="card c-form-grid">
+        <div>
+          <label for="as-period">{t('period')}</label>
+          <select
+            id="as-period"
+            value={periodId}
+            onChange={(e) => {
+              setPeriodId(e.currentTarget.value);
+              setSelected(new Set());
+              setOk(null);
+            }}
+          >
+            <option value="">{t('choosePeriod')}</option>
+            {periods.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name} ({t(`status_${p.status}`)})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="as-verifier">{t('verifier')}</label>
+          <select
+            id="as-verifier"
+            value={verifierId}
+            onChange={(e) => {
+              setVerifierId(e.currentTarget.value);
+              setSelected(new Set());
+              setOk(null);
+            }}
+          >
+            <option value="">{canWrite ? t('chooseVerifier') : t('allVerifiers')}</option>
+            {verifiers.map((v) => (
+              <option key={v.id} value={v.id} disabled={canWrite && !v.active}>
+                {v.name} — {v.email}
+                {v.active ? '' : ` (${t('inactive')})`}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {closed ? <p class="notice warn">{t('periodClosedNote')}</p> : null}
+      {period?.status === 'draft' ? <p class="notice">{t('draftNote')}</p> : null}
+      <SuccessNotice text={ok} />
+      {canWrite && !closed && periodId && verifierId ? (
+        <form class="card" onSubmit={(e) => void assign(e)} data-testid="assign-form">
+          <label for="as-filter">{t('filterUnits')}</label>
+          <input
+            id="as-filter"
+            type="text"
+            value={query}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+          <div class="row c-actions">
+            <button
+              type="button"
+              onClick={() =>
+                setSelected(
+                  (s) => new Set([...s, ...shown.filter((u) => !mine.has(u.id)).map((u) => u.id)]),
+                )
+              }
+            >
+              {t('selectVisible')}
+            </button>
+            <button type="button" onClick={() => setSelected(new Set())}>
+              {t('clearSelection')}
+            </button>
+          </div>
+          <UnitTreeTable
+            units={shown}
+            testId="assign-tree"
+            selection={{ selected, disabled: mine, toggle }}
+            extraHeader={t('assignmentsCount')}
+            extra={(u) => (
+              <span class="badges c-left">
+                {mine.has(u.id) ? <span class="pill online">{t('alreadyAssigned')}</span> : null}
+                {others.has(u.id) ? (
+                  <span class="pill sync small">
+                    {t('alsoAssigned', { names: (others.get(u.id) ?? []).join(', ') })}
+                  </span>
+                ) : null}
+              </span>
+            )}
+          />
+          <ErrorNotice error={action.error} />
+          <div class="row c-actions c-sticky-actions">
+            <button
+              type="submit"
+              class="primary"
+              disabled={action.busy || picked.length === 0}
+              data-testid="assign-submit"
+            >
+              {action.busy ? t('saving') : t('assignSubmit', { n: picked.length })}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <ErrorNotice error={action.error} />
+      )}
+      <section class="card">
+        <h2>{t('assignmentList', { n: listed.length })}</h2>
+        <ErrorNotice error={assignments.error} />
+        {assignments.data && listed.length === 0 ? <p class="muted">{t('noAssignments')}</p> : null}
+        {listed.length ? (
+          <div class="table-wrap">
+            <table data-testid="assignment-list">
+              <thead>
+                <tr>
+                  <th scope="col">{t('unit')}</th>
+                  <th scope="col">{t('verifier')}</th>
+                  <th scope="col">{t('createdAt')}</th>
+                  {canWrite && !closed ? <th scope="col">{t('actions')}</th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {listed.map((a) => {
+                  const vName = verifierById.get(a.verifierId)?.name ?? a.verifierId;
+                  return (
+                    <tr key={a.id} data-testid="assignment-row">
+                      <td>{unitLabel(a.unitId)}</td>
+                      <td>{vName}</td>
+                      <td>{formatTime(locale, a.createdAt)}</td>
+                      {canWrite && !closed ? (
+                        <td class="c-cell-actions">
+                          <ConfirmButton
+                            label={t('remove')}
+                            question={t('confirmRemove', {
+                              unit: unitLabel(a.unitId),
+                              verifier: vName,
+                            })}
+                            confirmLabel={t('confirmDelete')}
+                            testId="assignment-remove"
+                            onConfirm={() =>
+                              action
+                                .run(async () => {
+                                  await api(
+                                    'DELETE',
+                                    `/api/assignments/${encodeURIComponent(a.id)}`,
+                                  );
+                                  return true;
+                                })
+                                .then((done) => {
+                                  if (!done) return;
+                                  setOk(t('removed'));
+                                  assignments.reload();
+                                })
+                            }
+                          />
+                        </td>
+                      ) : null}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+    </>
+  );
+}

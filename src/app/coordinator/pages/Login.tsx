@@ -1,0 +1,108 @@
+import { useEffect, useState } from 'preact/hooks';
+import { linkClick, navigate } from '../../router';
+import type { ApiError } from '../api';
+import { useCT } from '../i18n';
+import { login, logout, useSession } from '../session';
+import { ErrorNotice, FieldMessage, useAction, useDocumentTitle } from '../ui';
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
+
+/** Where to go after signing in: `?lanjut=` when it is a coordinator page, else the overview. */
+function nextPath(): string {
+  const next = new URLSearchParams(location.search).get('lanjut') ?? '';
+  return next.startsWith('/koordinator') && !next.startsWith('/koordinator/masuk')
+    ? next
+    : '/koordinator';
+}
+
+export function Login() {
+  const t = useCT();
+  useDocumentTitle(t('loginTitle'));
+  const status = useSession((s) => s.status);
+  const reason = useSession((s) => s.reason);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [verifier, setVerifier] = useState(false);
+  const action = useAction();
+
+  useEffect(() => {
+    if (status === 'in' && useSession.getState().account?.role !== 'verifier')
+      void navigate(nextPath(), { replace: true });
+  }, [status]);
+
+  const emailError = !email.trim()
+    ? t('emailRequired')
+    : !EMAIL_RE.test(email.trim())
+      ? t('emailInvalid')
+      : undefined;
+  const passwordError = password ? undefined : t('passwordRequired');
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setTouched(true);
+    setVerifier(false);
+    if (emailError || passwordError) return;
+    const account = await action.run(() => login(email, password));
+    if (account?.role === 'verifier') {
+      // Verifiers work on enrolled tablets; do not keep a coordinator-page session for them.
+      await logout();
+      setVerifier(true);
+    }
+  };
+
+  return (
+    <>
+      <h1>{t('loginTitle')}</h1>
+      <form class="card c-narrow" noValidate onSubmit={(e) => void submit(e)}>
+        <p class="muted">{t('loginIntro')}</p>
+        {reason && !action.error ? (
+          <p class="notice warn" role="status">
+            {reason}
+          </p>
+        ) : null}
+        <label for="c-email">{t('email')}</label>
+        <input
+          id="c-email"
+          type="email"
+          autocomplete="username"
+          value={email}
+          aria-invalid={touched && emailError ? 'true' : undefined}
+          aria-describedby={touched && emailError ? 'c-email-err' : undefined}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+        />
+        <FieldMessage id="c-email-err" text={touched ? emailError : undefined} />
+        <label for="c-password">{t('password')}</label>
+        <input
+          id="c-password"
+          type="password"
+          autocomplete="current-password"
+          value={password}
+          aria-invalid={touched && passwordError ? 'true' : undefined}
+          aria-describedby={touched && passwordError ? 'c-password-err' : undefined}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+        <FieldMessage id="c-password-err" text={touched ? passwordError : undefined} />
+        <ErrorNotice error={action.error as ApiError | null} testId="login-error" />
+        {verifier ? (
+          <div class="notice warn" role="alert" data-testid="verifier-not-here">
+            <p>{t('verifierNotHere')}</p>
+            <a href="/masuk" onClick={linkClick}>
+              {t('tabletEnrol')}
+            </a>
+          </div>
+        ) : null}
+        <div class="row c-actions">
+          <button
+            type="submit"
+            class="primary"
+            disabled={action.busy}
+            data-testid="coordinator-login-submit"
+          >
+            {action.busy ? t('loggingIn') : t('loginSubmit')}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

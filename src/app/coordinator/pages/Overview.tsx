@@ -1,0 +1,37 @@
+import { linkClick } from '../../router';
+import { type CoordKey, useCT } from '../i18n';
+import type { PageProps } from '../index';
+import { useDocumentTitle } from '../ui';
+
+const CARDS: { href: string; title: CoordKey; text: CoordKey }[] = [
+  { href: '/koordinator/periode', title: 'navPeriods', text: 'overviewPeriods' },
+  { href: '/koordinator/unit', title: 'navUnits', text: 'overviewUnits' },
+  { href: '/koordinator/verifikator', title: 'navVerifiers', text: 'overviewVerifiers' },
+  { href: '/koordinator/penugasan', title: 'navAssignments', text: 'overviewAssignments' },
+];
+
+/** Landing page: where each part of the set-up lives (issue 7's dashboard joins here). */
+export function Overview({ account }: PageProps) {
+  const t = useCT();
+  useDocumentTitle(t('overviewTitle'));
+  return (
+    <>
+      <h1>{t('overviewTitle')}</h1>
+      <p class="muted">{t('overviewIntro')}</p>
+      <div class="grid">
+        {CARDS.map((c) => (
+          <a key={c.href} class="card unit-card c-tile" href={c.href} onClick={linkClick}>
+            <strong>{t(c.title)}</strong>
+            <span class="small muted">{t(c.text)}</span>
+          </a>
+        ))}
+      </div>
+      <p class="small muted">
+        {t('signedInAs', {
+          name: account.name,
+          role: account.role === 'coordinator' ? t('roleCoordinator') : t('roleViewer'),
+        })}
+      </p>
+    </>
+  );
+}

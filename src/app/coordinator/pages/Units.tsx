@@ -1,0 +1,313 @@
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { ApiError, api } from '../api';
+import { type CT, useCT } from '../i18n';
+import type { PageProps } from '../index';
+import type {
+  Period,
+  SelfAssessmentImportSummary,
+  UnitImportSummary,
+  UnitKind,
+  UnitNode,
+} from '../types';
+import { PARENT_KINDS, UNIT_CODE_RE, UNIT_KINDS } from '../types';
+import {
+  ErrorNotice,
+  FieldMessage,
+  FileField,
+  fieldErrors,
+  readTextFile,
+  SuccessNotice,
+  useAction,
+  useDocumentTitle,
+  useLoad,
+} from '../ui';
+import { filterTree, UnitTreeTable } from '../unit-tree';
+
+const MAX_CSV_BYTES = 4 * 1024 * 1024;
+
+function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: UnitNode): void }) {
+  const t = useCT();
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<UnitKind>('kelurahan');
+  const [parentId, setParentId] = useState('');
+  const [touched, setTouched] = useState(false);
+  const action = useAction();
+  const server = fieldErrors(action.error);
+  const parentKinds = PARENT_KINDS[kind];
+  const needsParent = !parentKinds.includes(null);
+  const parents = units.filter((u) => parentKinds.includes(u.kind));
+  const local: Record<string, string | undefined> = {
+    code: !code.trim()
+      ? t('required')
+      : UNIT_CODE_RE.test(code.trim())
+        ? undefined
+        : t('codeInvalid'),
+    name: name.trim() ? undefined : t('required'),
+    parentId:
+      needsParent && !parents.some((p) => p.id === parentId)
+        ? t('parentRequired', {
+            kinds: parentKinds.map((k) => (k ? t(`kind_${k}`) : '')).join(', '),
+          })
+        : undefined,
+  };
+  const err = (k: string) => (touched ? local[k] : undefined) ?? server[k];
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setTouched(true);
+    if (Object.values(local).some(Boolean)) return;
+    const u = await action.run(() =>
+      api<UnitNode>('POST', '/api/units', {
+        json: {
+          code: code.trim(),
+          name: name.trim(),
+          kind,
+          parentId: needsParent ? parentId : null,
+        },
+      }),
+    );
+    if (u) {
+      setCode('');
+      setName('');
+      setTouched(false);
+      onDone(u);
+    }
+  };
+
+  const aria = (k: string) => ({
+    'aria-invalid': err(k) ? ('true' as const) : undefined,
+    'aria-describedby': err(k) ? `un-${k}-err` : undefined,
+  });
+
+  return (
+    <form class="card" noValidate onSubmit={(e) => void submit(e)} data-testid="unit-create-form">
+      <h2>{t('newUnit')}</h2>
+      <div class="c-form-grid">
+        <div>
+          <label for="un-kind">{t('kind')}</label>
+          <select
+            id="un-kind"
+            value={kind}
+            onChange={(e) => {
+              setKind(e.currentTarget.value as UnitKind);
+              setParentId('');
+            }}
+          >
+            {UNIT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(`kind_${k}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="un-parentId">{t('parent')}</label>
+          <select
+            id="un-parentId"
+            value={needsParent ? parentId : ''}
+            disabled={!needsParent}
+            onChange={(e) => setParentId(e.currentTarget.value)}
+            {...aria('parentId')}
+          >
+            <option value="">{needsParent ? t('chooseParent') : t('noParent')}</option>
+            {needsParent
+              ? parents.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name} ({p.code})
+                  </option>
+                ))
+              : null}
+          </select>
+          <FieldMessage id="un-parentId-err" text={err('parentId')} />
+        </div>
+        <div>
+          <label for="un-code">{t('code')}</label>
+          <input
+            id="un-code"
+            type="text"
+            maxLength={64}
+            autocomplete="off"
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value)}
+            {...aria('code')}
+          />
+          <FieldMessage id="un-code-err" text={err('code')} />
+        </div>
+        <div>
+          <label for="un-name">{t('name')}</label>
+          <input
+            id="un-name"
+            type="text"
+            maxLength={200}
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+            {...aria('name')}
+          />
+          <FieldMessage id="un-name-err" text={err('name')} />
+        </div>
+      </div>
+      <ErrorNotice error={action.error} />
+      <div class="row c-actions">
+        <button type="submit" class="primary" disabled={action.busy}>
+          {action.busy ? t('saving') : t('create')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A CSV upload form: file → POST as text/csv → the server's summary or its per-row report. */
+function CsvImport<R>(props: {
+  id: string;
+  title: string;
+  hint: string;
+  url: string | null;
+  missingUrl?: string;
+  children?: ComponentChildren;
+  summary(r: R, t: CT): string;
+  onDone(): void;
+}) {
+  const t = useCT();
+  const [file, setFile] = useState<File | null>(null);
+  const [inputKey, setInputKey] = useState(0);
+  const [ok, setOk] = useState<string | null>(null);
+  const action = useAction();
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setOk(null);
+    if (!props.url) {
+      action.setError(new ApiError(0, 'client', props.missingUrl ?? t('required')));
+      return;
+    }
+    if (!file) {
+      action.setError(new ApiError(0, 'client', t('noFile')));
+      return;
+    }
+    const url = props.url;
+    const r = await action.run(async () => {
+      const text = await readTextFile(file, MAX_CSV_BYTES, t);
+      return api<R>('POST', url, { text: { body: text, type: 'text/csv; charset=utf-8' } });
+    });
+    if (r) {
+      setOk(props.summary(r, t));
+      setFile(null);
+      setInputKey((k) => k + 1);
+      props.onDone();
+    }
+  };
+
+  return (
+    <form class="card" onSubmit={(e) => void submit(e)} data-testid={props.id}>
+      <h2>{props.title}</h2>
+      <p class="small muted">{props.hint}</p>
+      {props.children}
+      <FileField
+        key={inputKey}
+        id={`${props.id}-file`}
+        label={t('chooseFile')}
+        accept=".csv,text/csv,text/plain"
+        file={file}
+        onFile={(f) => {
+          setFile(f);
+          setOk(null);
+          action.setError(null);
+        }}
+      />
+      <SuccessNotice text={ok} />
+      <ErrorNotice error={action.error} testId={`${props.id}-error`} />
+      <div class="row c-actions">
+        <button type="submit" class="primary" disabled={action.busy || !file}>
+          {action.busy ? t('importing') : t('importSubmit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The unit tree, single-unit creation, and the two CSV imports (units, self-assessment). */
+export function Units({ canWrite }: PageProps) {
+  const t = useCT();
+  useDocumentTitle(t('unitsTitle'));
+  const units = useLoad(() => api<{ units: UnitNode[] }>('GET', '/api/units'), []);
+  const periods = useLoad(() => api<{ periods: Period[] }>('GET', '/api/periods'), []);
+  const [query, setQuery] = useState('');
+  const [ok, setOk] = useState<string | null>(null);
+  const [periodId, setPeriodId] = useState('');
+  const list = units.data?.units ?? [];
+  const shown = filterTree(list, query);
+  const openPeriods = (periods.data?.periods ?? []).filter((p) => p.status !== 'closed');
+
+  return (
+    <>
+      <h1>{t('unitsTitle')}</h1>
+      <SuccessNotice text={ok} />
+      <ErrorNotice error={units.error} />
+      <section class="card">
+        <h2>{t('unitTree', { n: list.length })}</h2>
+        {units.loading && !units.data ? <p class="muted">{t('loading')}</p> : null}
+        {units.data && list.length === 0 ? <p class="muted">{t('noUnits')}</p> : null}
+        {list.length ? (
+          <>
+            <label for="unit-filter">{t('filterUnits')}</label>
+            <input
+              id="unit-filter"
+              type="text"
+              value={query}
+              onInput={(e) => setQuery(e.currentTarget.value)}
+            />
+            <UnitTreeTable units={shown} />
+          </>
+        ) : null}
+      </section>
+      {canWrite && units.data ? (
+        <>
+          <UnitForm
+            units={list}
+            onDone={(u) => {
+              setOk(t('unitCreated', { name: u.name }));
+              units.reload();
+            }}
+          />
+          <CsvImport<UnitImportSummary>
+            id="unit-import"
+            title={t('importUnits')}
+            hint={t('importUnitsHint')}
+            url="/api/units/import"
+            summary={(r, tt) => tt('unitsImported', { ...r })}
+            onDone={() => units.reload()}
+          />
+          <CsvImport<SelfAssessmentImportSummary>
+            id="self-import"
+            title={t('importSelf')}
+            hint={t('importSelfHint')}
+            url={
+              periodId
+                ? `/api/periods/${encodeURIComponent(periodId)}/self-assessments/import`
+                : null
+            }
+            missingUrl={t('periodRequired')}
+            summary={(r, tt) => tt('selfImported', { ...r })}
+            onDone={() => undefined}
+          >
+            <label for="self-period">{t('period')}</label>
+            <select
+              id="self-period"
+              value={periodId}
+              onChange={(e) => setPeriodId(e.currentTarget.value)}
+            >
+              <option value="">{t('choosePeriod')}</option>
+              {openPeriods.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} ({t(`status_${p.status}`)})
+                </option>
+              ))}
+            </select>
+          </CsvImport>
+        </>
+      ) : null}
+    </>
+  );
+}

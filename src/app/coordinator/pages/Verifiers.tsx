@@ -1,0 +1,414 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLocale } from '../../i18n';
+import { linkClick } from '../../router';
+import { api } from '../api';
+import { formatTime, useCT } from '../i18n';
+import type { PageProps } from '../index';
+import type { Account, Device, EnrolmentTicket, VerifierSummary } from '../types';
+import {
+  ConfirmButton,
+  ErrorNotice,
+  FieldMessage,
+  fieldErrors,
+  SuccessNotice,
+  svgDataUri,
+  useAction,
+  useDocumentTitle,
+  useLoad,
+} from '../ui';
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** While an enrolment code is on screen, look for the new tablet this often. */
+const DEVICE_POLL_MS = 4000;
+
+function verifierPath(id: string): string {
+  return `/koordinator/verifikator/${encodeURIComponent(id)}`;
+}
+
+function VerifierForm({ onDone }: { onDone(a: Account): void }) {
+  const t = useCT();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [touched, setTouched] = useState(false);
+  const action = useAction();
+  const server = fieldErrors(action.error);
+  const local: Record<string, string | undefined> = {
+    name: name.trim() ? undefined : t('required'),
+    email: !email.trim()
+      ? t('emailRequired')
+      : EMAIL_RE.test(email.trim())
+        ? undefined
+        : t('emailInvalid'),
+  };
+  const err = (k: string) => (touched ? local[k] : undefined) ?? server[k];
+  const aria = (k: string) => ({
+    'aria-invalid': err(k) ? ('true' as const) : undefined,
+    'aria-describedby': err(k) ? `vn-${k}-err` : undefined,
+  });
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setTouched(true);
+    if (Object.values(local).some(Boolean)) return;
+    const a = await action.run(() =>
+      api<Account>('POST', '/api/verifiers', {
+        json: { name: name.trim(), email: email.trim() },
+      }),
+    );
+    if (a) {
+      setName('');
+      setEmail('');
+      setTouched(false);
+      onDone(a);
+    }
+  };
+
+  return (
+    <form
+      class="card"
+      noValidate
+      onSubmit={(e) => void submit(e)}
+      data-testid="verifier-create-form"
+    >
+      <h2>{t('newVerifier')}</h2>
+      <div class="c-form-grid">
+        <div>
+          <label for="vn-name">{t('name')}</label>
+          <input
+            id="vn-name"
+            type="text"
+            maxLength={200}
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+            {...aria('name')}
+          />
+          <FieldMessage id="vn-name-err" text={err('name')} />
+        </div>
+        <div>
+          <label for="vn-email">{t('email')}</label>
+          <input
+            id="vn-email"
+            type="email"
+            maxLength={254}
+            autocomplete="off"
+            value={email}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+            {...aria('email')}
+          />
+          <FieldMessage id="vn-email-err" text={err('email')} />
+        </div>
+      </div>
+      <ErrorNotice error={action.error} />
+      <div class="row c-actions">
+        <button type="submit" class="primary" disabled={action.busy}>
+          {action.busy ? t('saving') : t('create')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** All verifiers with their tablets and assignments; new verifier form for coordinators. */
+export function Verifiers({ canWrite }: PageProps) {
+  const t = useCT();
+  const locale = useLocale((s) => s.locale);
+  useDocumentTitle(t('verifiersTitle'));
+  const data = useLoad(() => api<{ verifiers: VerifierSummary[] }>('GET', '/api/verifiers'), []);
+  const [ok, setOk] = useState<string | null>(null);
+  const list = data.data?.verifiers ?? [];
+  return (
+    <>
+      <h1>{t('verifiersTitle')}</h1>
+      <SuccessNotice text={ok} />
+      <ErrorNotice error={data.error} />
+      <section class="card">
+        <h2>{t('verifiers')}</h2>
+        {data.loading && !data.data ? <p class="muted">{t('loading')}</p> : null}
+        {data.data && list.length === 0 ? <p class="muted">{t('noVerifiers')}</p> : null}
+        {list.length ? (
+          <div class="table-wrap">
+            <table data-testid="verifier-list">
+              <thead>
+                <tr>
+                  <th scope="col">{t('name')}</th>
+                  <th scope="col">{t('email')}</th>
+                  <th scope="col">{t('tablets')}</th>
+                  <th scope="col">{t('assignmentsCount')}</th>
+                  <th scope="col">{t('lastSeen')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((v) => (
+                  <tr key={v.id} data-testid="verifier-row" data-email={v.email}>
+                    <td>
+                      <a
+                        class="c-row-link"
+                        href={verifierPath(v.id)}
+                        onClick={linkClick}
+                        data-testid="verifier-open"
+                      >
+                        {v.name}
+                      </a>{' '}
+                      {v.active ? null : <span class="pill bad">{t('inactive')}</span>}
+                    </td>
+                    <td>{v.email}</td>
+                    <td>{v.deviceCount}</td>
+                    <td>{v.assignmentCount}</td>
+                    <td>{v.lastSeenAt ? formatTime(locale, v.lastSeenAt) : t('never')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+      {canWrite ? (
+        <VerifierForm
+          onDone={(a) => {
+            setOk(t('verifierCreated', { name: a.name }));
+            data.reload();
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+function minutesLeft(expiresAt: number, now: number): number {
+  return Math.max(0, Math.ceil((expiresAt - now) / 60_000));
+}
+
+/** The one-time code, big enough to read across a table, with its QR and expiry. */
+function EnrolmentPanel(props: { ticket: EnrolmentTicket; name: string; onClose(): void }) {
+  const t = useCT();
+  const locale = useLocale((s) => s.locale);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  const expired = now >= props.ticket.expiresAt;
+  return (
+    <section class="card c-enrol" data-testid="enrolment" aria-live="polite">
+      <h2>{t('enrolHeading', { name: props.name })}</h2>
+      {expired ? (
+        <p class="notice bad" data-testid="enrolment-expired">
+          {t('enrolExpired')}
+        </p>
+      ) : (
+        <div class="c-enrol-body">
+          <div>
+            <p class="c-enrol-code" data-testid="enrol-display-code">
+              {props.ticket.displayCode}
+            </p>
+            <p>{t('enrolSteps')}</p>
+            <p class="small" data-testid="enrolment-expiry">
+              {t('enrolExpires', {
+                time: formatTime(locale, props.ticket.expiresAt),
+                min: minutesLeft(props.ticket.expiresAt, now),
+              })}
+            </p>
+          </div>
+          <img
+            class="c-qr"
+            src={svgDataUri(props.ticket.qrSvg)}
+            alt={t('qrAlt')}
+            width={220}
+            height={220}
+            data-testid="enrol-qr"
+          />
+        </div>
+      )}
+      <div class="row c-actions">
+        <button type="button" onClick={props.onClose}>
+          {t('close')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** One verifier: enrol a tablet (code + QR), list its tablets, revoke one; (de)activate. */
+export function VerifierDetail({ canWrite, params }: PageProps) {
+  const t = useCT();
+  const locale = useLocale((s) => s.locale);
+  const id = params.id ?? '';
+  const verifier = useLoad(
+    () => api<Account>('GET', `/api/verifiers/${encodeURIComponent(id)}`),
+    [id],
+  );
+  const devices = useLoad(
+    () => api<{ devices: Device[] }>('GET', `/api/verifiers/${encodeURIComponent(id)}/devices`),
+    [id],
+  );
+  useDocumentTitle(verifier.data?.name ?? t('verifiersTitle'));
+  const [ticket, setTicket] = useState<EnrolmentTicket | null>(null);
+  const [ok, setOk] = useState<string | null>(null);
+  const action = useAction();
+  const knownDevices = useRef<Set<string>>(new Set());
+
+  // While a code is shown, watch for the tablet that uses it, then say so and hide the code.
+  const reloadDevices = devices.reload;
+  useEffect(() => {
+    if (!ticket) return;
+    const timer = setInterval(reloadDevices, DEVICE_POLL_MS);
+    return () => clearInterval(timer);
+  }, [ticket, reloadDevices]);
+  useEffect(() => {
+    if (!ticket || !devices.data) return;
+    const fresh = devices.data.devices.find((d) => !knownDevices.current.has(d.id));
+    if (fresh) {
+      setTicket(null);
+      setOk(t('tabletEnrolled', { label: fresh.label }));
+    }
+  }, [ticket, devices.data, t]);
+
+  const v = verifier.data;
+  const list = devices.data?.devices ?? [];
+
+  const createEnrolment = async () => {
+    setOk(null);
+    knownDevices.current = new Set(list.map((d) => d.id));
+    const r = await action.run(() =>
+      api<EnrolmentTicket>('POST', `/api/verifiers/${encodeURIComponent(id)}/enrolments`),
+    );
+    if (r) setTicket(r);
+  };
+
+  const setActive = async (active: boolean) => {
+    const r = await action.run(() =>
+      api<Account>('PATCH', `/api/verifiers/${encodeURIComponent(id)}`, { json: { active } }),
+    );
+    if (r) {
+      if (!active) setTicket(null);
+      verifier.reload();
+    }
+  };
+
+  return (
+    <>
+      <p>
+        <a href="/koordinator/verifikator" onClick={linkClick}>
+          {t('backToVerifiers')}
+        </a>
+      </p>
+      <ErrorNotice error={verifier.error} />
+      {v ? (
+        <>
+          <h1 data-testid="verifier-name">
+            {v.name} {v.active === false ? <span class="pill bad">{t('inactive')}</span> : null}
+          </h1>
+          <p class="muted">{v.email}</p>
+          <SuccessNotice text={ok} />
+          <ErrorNotice error={action.error} />
+          {canWrite ? (
+            <div class="row c-actions">
+              {v.active !== false ? (
+                <button
+                  type="button"
+                  class="primary"
+                  disabled={action.busy}
+                  onClick={() => void createEnrolment()}
+                  data-testid="enrol-create"
+                >
+                  {action.busy ? t('enrolCreating') : t('enrolTablet')}
+                </button>
+              ) : (
+                <span class="small muted">{t('enrolInactive')}</span>
+              )}
+              <span class="spacer" />
+              {v.active !== false ? (
+                <ConfirmButton
+                  label={t('deactivate')}
+                  question={t('confirmDeactivate', { name: v.name })}
+                  confirmLabel={t('deactivate')}
+                  onConfirm={() => setActive(false)}
+                />
+              ) : (
+                <button type="button" onClick={() => void setActive(true)}>
+                  {t('activate')}
+                </button>
+              )}
+            </div>
+          ) : null}
+          {ticket ? (
+            <EnrolmentPanel ticket={ticket} name={v.name} onClose={() => setTicket(null)} />
+          ) : null}
+        </>
+      ) : verifier.loading ? (
+        <p class="muted">{t('loading')}</p>
+      ) : null}
+      <section class="card">
+        <div class="row">
+          <h2>{t('devices')}</h2>
+          <span class="spacer" />
+          <button type="button" onClick={devices.reload} data-testid="devices-refresh">
+            ↻ {t('refresh')}
+          </button>
+        </div>
+        <ErrorNotice error={devices.error} />
+        {devices.data && list.length === 0 ? <p class="muted">{t('noDevices')}</p> : null}
+        {list.length ? (
+          <div class="table-wrap">
+            <table data-testid="device-list">
+              <thead>
+                <tr>
+                  <th scope="col">{t('deviceLabel')}</th>
+                  <th scope="col">{t('enrolledAt')}</th>
+                  <th scope="col">{t('lastSeen')}</th>
+                  <th scope="col">{t('status')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((d) => (
+                  <tr
+                    key={d.id}
+                    data-testid="device-row"
+                    data-label={d.label}
+                    data-revoked={d.revokedAt ? 'true' : 'false'}
+                  >
+                    <td>{d.label}</td>
+                    <td>{formatTime(locale, d.createdAt)}</td>
+                    <td data-testid="device-last-seen">
+                      {d.lastSeenAt ? formatTime(locale, d.lastSeenAt) : t('never')}
+                    </td>
+                    <td>
+                      {d.revokedAt ? (
+                        <span class="pill bad" data-testid="device-revoked">
+                          {t('revokedAt', { time: formatTime(locale, d.revokedAt) })}
+                        </span>
+                      ) : canWrite ? (
+                        <ConfirmButton
+                          label={t('revoke')}
+                          question={t('confirmRevoke', { label: d.label })}
+                          confirmLabel={t('confirmRevokeYes')}
+                          testId="device-revoke"
+                          onConfirm={() =>
+                            action
+                              .run(() =>
+                                api<Device>(
+                                  'POST',
+                                  `/api/devices/${encodeURIComponent(d.id)}/revoke`,
+                                ),
+                              )
+                              .then((r) => {
+                                if (!r) return;
+                                setOk(t('revoked', { label: d.label }));
+                                devices.reload();
+                              })
+                          }
+                        />
+                      ) : (
+                        <span class="pill online">{t('active')}</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+    </>
+  );
+}

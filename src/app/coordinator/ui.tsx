@@ -1,0 +1,305 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useLocale } from '../i18n';
+import { ApiError } from './api';
+import { type CT, useCT } from './i18n';
+import type { CsvRowReport, FieldIssue, FrameworkProblem } from './types';
+
+/** Shared pieces of the coordinator pages: loading, error reports, confirmations, files. */
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: ApiError | null;
+  loading: boolean;
+  reload(): void;
+}
+
+function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError
+    ? e
+    : new ApiError(0, 'client', e instanceof Error ? e.message : String(e));
+}
+
+/**
+ * Load data for a page; keeps the previous data while reloading so lists do not flash.
+ *
+ * @example
+ *   const periods = useLoad(() => api<{ periods: Period[] }>('GET', '/api/periods'), []);
+ */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: ApiError | null }>({
+    data: undefined,
+    error: null,
+  });
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    loadRef.current().then(
+      (data) => {
+        if (!live) return;
+        setState({ data, error: null });
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (!live) return;
+        setState((s) => ({ data: s.data, error: asApiError(e) }));
+        setLoading(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { ...state, loading, reload };
+}
+
+/** Run a write action with busy/error state; the error stays until the next run. */
+export function useAction(): {
+  busy: boolean;
+  error: ApiError | null;
+  setError(e: ApiError | null): void;
+  run<T>(fn: () => Promise<T>): Promise<T | undefined>;
+} {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = useCallback(async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await fn();
+    } catch (e) {
+      setError(asApiError(e));
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}
+
+/** Per-field messages of a 422 `validation_failed` (`details.issues[].path`). */
+export function fieldErrors(error: ApiError | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  const issues = (error?.details as { issues?: FieldIssue[] } | undefined)?.issues;
+  if (Array.isArray(issues)) for (const i of issues) out[i.path] ??= i.message;
+  return out;
+}
+
+function CsvRowsTable({ rows, total, t }: { rows: CsvRowReport[]; total: number; t: CT }) {
+  const locale = useLocale((s) => s.locale);
+  return (
+    <>
+      <div class="table-wrap">
+        <table class="c-problems" data-testid="csv-problems">
+          <thead>
+            <tr>
+              <th scope="col">{t('line')}</th>
+              <th scope="col">{t('column')}</th>
+              <th scope="col">{t('problem')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.flatMap((r) =>
+              r.problems.map((p, i) => (
+                <tr key={`${r.line}-${i}`} data-line={r.line}>
+                  <td>{r.line}</td>
+                  <td>
+                    <code>{p.column || '—'}</code>
+                  </td>
+                  <td>{locale === 'en' ? p.messageEn : p.message}</td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      </div>
+      {total > rows.length ? (
+        <p class="small muted">{t('shownOf', { n: rows.length, total })}</p>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * A failed request as the user should read it: the server's message, then every detail it
+ * sent (field issues, instrument problems, CSV rows). Text only, never HTML.
+ */
+export function ErrorNotice({ error, testId }: { error: ApiError | null; testId?: string }) {
+  const t = useCT();
+  const locale = useLocale((s) => s.locale);
+  if (!error) return null;
+  const d = (error.details ?? {}) as {
+    issues?: FieldIssue[];
+    problems?: FrameworkProblem[];
+    rows?: CsvRowReport[];
+    total?: number;
+  };
+  return (
+    <div class="notice bad c-error" role="alert" data-testid={testId ?? 'error'}>
+      <p class="c-error-message">{error.message}</p>
+      {Array.isArray(d.issues) && d.issues.length ? (
+        <ul>
+          {d.issues.map((i, n) => (
+            <li key={n}>
+              {i.path ? <code>{i.path}</code> : null} {i.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {Array.isArray(d.problems) && d.problems.length ? (
+        <>
+          <p>{t('problemsHeading', { n: d.problems.length })}</p>
+          <ol class="c-problem-list" data-testid="framework-problems">
+            {d.problems.map((p, n) => (
+              <li key={n}>
+                <code>{p.where || '/'}</code> — {locale === 'en' ? p.messageEn : p.message}
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
+      {Array.isArray(d.rows) && d.rows.length ? (
+        <CsvRowsTable rows={d.rows} total={d.total ?? d.rows.length} t={t} />
+      ) : null}
+    </div>
+  );
+}
+
+export function SuccessNotice({ text }: { text: string | null }) {
+  if (!text) return null;
+  return (
+    <p class="notice c-ok" role="status" data-testid="success">
+      {text}
+    </p>
+  );
+}
+
+/** A message under a form field, tied to it with aria-describedby. */
+export function FieldMessage({ id, text }: { id: string; text: string | undefined }) {
+  if (!text) return null;
+  return (
+    <p id={id} class="error small c-field-error">
+      {text}
+    </p>
+  );
+}
+
+/**
+ * A destructive button that asks in place (no window.confirm: works the same on every
+ * tablet browser and keeps the question next to the row it is about).
+ */
+export function ConfirmButton(props: {
+  label: string;
+  question: string;
+  confirmLabel: string;
+  onConfirm(): Promise<unknown> | undefined;
+  disabled?: boolean;
+  testId?: string;
+}) {
+  const t = useCT();
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (!asking) {
+    return (
+      <button
+        type="button"
+        class="danger"
+        disabled={props.disabled}
+        onClick={() => setAsking(true)}
+        data-testid={props.testId}
+      >
+        {props.label}
+      </button>
+    );
+  }
+  return (
+    <span class="c-confirm">
+      <span class="c-confirm-q">{props.question}</span>
+      <button
+        type="button"
+        class="danger"
+        disabled={busy}
+        data-testid={props.testId ? `${props.testId}-yes` : undefined}
+        onClick={async () => {
+          setBusy(true);
+          try {
+            await props.onConfirm();
+          } finally {
+            setBusy(false);
+            setAsking(false);
+          }
+        }}
+      >
+        {props.confirmLabel}
+      </button>
+      <button type="button" disabled={busy} onClick={() => setAsking(false)}>
+        {t('cancel')}
+      </button>
+    </span>
+  );
+}
+
+/** Read a chosen file as text, refusing files larger than `maxBytes`. */
+export async function readTextFile(file: File, maxBytes: number, t: CT): Promise<string> {
+  if (file.size > maxBytes)
+    throw new ApiError(0, 'client', t('fileTooLarge', { mb: Math.round(maxBytes / 1048576) }));
+  try {
+    return await file.text();
+  } catch {
+    throw new ApiError(0, 'client', t('fileUnreadable'));
+  }
+}
+
+/** A file picker with a visible label and the chosen file's name. */
+export function FileField(props: {
+  id: string;
+  label: string;
+  accept: string;
+  file: File | null;
+  onFile(f: File | null): void;
+  disabled?: boolean;
+}) {
+  const t = useCT();
+  return (
+    <div class="c-file">
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type="file"
+        accept={props.accept}
+        disabled={props.disabled}
+        onChange={(e) => props.onFile(e.currentTarget.files?.[0] ?? null)}
+      />
+      <span class="small muted">{props.file ? props.file.name : t('noFile')}</span>
+    </div>
+  );
+}
+
+/** A data: URI for an SVG string (shown with <img>, so nothing in it can run). */
+export function svgDataUri(svg: string): string {
+  const bytes = new TextEncoder().encode(svg);
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `data:image/svg+xml;base64,${btoa(bin)}`;
+}
+
+export function PageTitle({ children }: { children: ComponentChildren }) {
+  return <h1 tabIndex={-1}>{children}</h1>;
+}
+
+/** Set the document title while a page is shown. */
+export function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    const before = document.title;
+    document.title = `${title} — Telusur`;
+    return () => {
+      document.title = before;
+    };
+  }, [title]);
+}

@@ -1,0 +1,103 @@
+import type { ComponentChildren } from 'preact';
+import { useCT } from './i18n';
+import type { UnitNode } from './types';
+
+/**
+ * Units that match `query` (name or code, case-insensitive) plus their ancestors, so a hit
+ * is still shown in its place in the tree. Empty query → every unit.
+ */
+export function filterTree(units: readonly UnitNode[], query: string): UnitNode[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return [...units];
+  const byId = new Map(units.map((u) => [u.id, u]));
+  const keep = new Set<string>();
+  for (const u of units) {
+    if (!u.name.toLowerCase().includes(q) && !u.code.toLowerCase().includes(q)) continue;
+    let cur: UnitNode | undefined = u;
+    while (cur && !keep.has(cur.id)) {
+      keep.add(cur.id);
+      cur = cur.parentId ? byId.get(cur.parentId) : undefined;
+    }
+  }
+  return units.filter((u) => keep.has(u.id));
+}
+
+/**
+ * The unit hierarchy as an indented table (server order: parents first). With `selection`
+ * every row gets a checkbox; `extra` adds a cell per row (pills, actions).
+ */
+export function UnitTreeTable(props: {
+  units: readonly UnitNode[];
+  selection?: {
+    selected: ReadonlySet<string>;
+    disabled?: ReadonlySet<string>;
+    toggle(id: string, on: boolean): void;
+  };
+  extra?: (u: UnitNode) => ComponentChildren;
+  extraHeader?: string;
+  testId?: string;
+}) {
+  const t = useCT();
+  const sel = props.selection;
+  return (
+    <div class="table-wrap c-tree-wrap">
+      <table class="c-tree" data-testid={props.testId ?? 'unit-tree'}>
+        <thead>
+          <tr>
+            {sel ? (
+              <th scope="col" class="c-check-col">
+                <span class="sr-only">✓</span>
+              </th>
+            ) : null}
+            <th scope="col">{t('name')}</th>
+            <th scope="col">{t('code')}</th>
+            <th scope="col">{t('kind')}</th>
+            {props.extra ? <th scope="col">{props.extraHeader ?? ''}</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {props.units.map((u) => {
+            const inputId = `unit-pick-${u.id}`;
+            const disabled = sel?.disabled?.has(u.id) ?? false;
+            return (
+              <tr key={u.id} data-testid="unit-row" data-code={u.code} class={`c-kind-${u.kind}`}>
+                {sel ? (
+                  <td class="c-check-col">
+                    <input
+                      id={inputId}
+                      type="checkbox"
+                      checked={disabled || sel.selected.has(u.id)}
+                      disabled={disabled}
+                      onChange={(e) => sel.toggle(u.id, e.currentTarget.checked)}
+                    />
+                  </td>
+                ) : null}
+                <td>
+                  <span class="c-indent" style={{ paddingLeft: `${u.depth * 1.4}rem` }}>
+                    {u.depth > 0 ? (
+                      <span class="c-branch" aria-hidden="true">
+                        └
+                      </span>
+                    ) : null}
+                    {sel ? (
+                      <label for={inputId} class="c-tree-label">
+                        {u.name}
+                      </label>
+                    ) : (
+                      <span>{u.name}</span>
+                    )}
+                  </span>
+                </td>
+                <td>
+                  <code>{u.code}</code>
+                </td>
+                <td class="small">{t(`kind_${u.kind}`)}</td>
+                {props.extra ? <td>{props.extra(u)}</td> : null}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,217 @@
+import { createRequire } from 'node:module';
+import type { Locator, Page } from 'playwright-core';
+
+/**
+ * The coordinator pages (/koordinator/*), driven the way a coordinator uses them, and the
+ * tablet's enrol screen (/masuk) as the coordinator's counterpart in the enrolment story.
+ */
+export class CoordinatorApp {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
+
+  async open(path = '/koordinator'): Promise<void> {
+    await this.page.goto(`${this.baseUrl}${path}`);
+    await this.page.locator('header.header').waitFor();
+  }
+
+  /** Open the login page and submit the form; does not wait for the outcome. */
+  async submitLogin(email: string, password: string): Promise<void> {
+    await this.open('/koordinator/masuk');
+    await this.page.locator('#c-email').fill(email);
+    await this.page.locator('#c-password').fill(password);
+    await this.page.getByTestId('coordinator-login-submit').click();
+  }
+
+  /** Sign in and wait for the coordinator menu. */
+  async login(email: string, password: string): Promise<void> {
+    await this.submitLogin(email, password);
+    await this.page.getByTestId('coordinator-account').waitFor();
+  }
+
+  /** Sign in with bad credentials; returns the error the page shows. */
+  async loginExpectingError(email: string, password: string): Promise<string> {
+    await this.submitLogin(email, password);
+    const error = this.page.getByTestId('login-error');
+    await error.waitFor();
+    return (await error.textContent())?.trim() ?? '';
+  }
+
+  async logout(): Promise<void> {
+    await this.page.getByTestId('coordinator-logout').click();
+    await this.page.locator('#c-email').waitFor();
+  }
+
+  /** Go to a section through the coordinator menu (in-app navigation). */
+  async nav(section: 'periode' | 'unit' | 'verifikator' | 'penugasan'): Promise<void> {
+    await this.page.getByTestId(`cnav-${section}`).click();
+    await this.page.waitForURL(`**/koordinator/${section}`);
+  }
+
+  async openVerifiers(): Promise<VerifiersPage> {
+    await this.nav('verifikator');
+    await this.page.getByTestId('verifier-row').first().waitFor();
+    return new VerifiersPage(this.page);
+  }
+
+  async openPeriods(): Promise<Locator> {
+    await this.nav('periode');
+    await this.page.getByTestId('period-row').first().waitFor();
+    return this.page.getByTestId('period-row');
+  }
+
+  async openUnits(): Promise<Locator> {
+    await this.nav('unit');
+    await this.page.getByTestId('unit-row').first().waitFor();
+    return this.page.getByTestId('unit-row');
+  }
+
+  async openAssignments(): Promise<Locator> {
+    await this.nav('penugasan');
+    await this.page.getByTestId('assignment-row').first().waitFor();
+    return this.page.getByTestId('assignment-row');
+  }
+
+  offlineNotice(): Locator {
+    return this.page.getByTestId('coordinator-offline');
+  }
+
+  /** Serious and critical axe-core violations on the current page. */
+  async accessibilityViolations(): Promise<string[]> {
+    const require = createRequire(import.meta.url);
+    await this.page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    return this.page.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: {
+            run(
+              ctx: Document,
+            ): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
+          };
+        }
+      ).axe;
+      const r = await axe.run(document);
+      return r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
+    });
+  }
+}
+
+export class VerifiersPage {
+  constructor(readonly page: Page) {}
+
+  rows(): Locator {
+    return this.page.getByTestId('verifier-row');
+  }
+
+  createForm(): Locator {
+    return this.page.getByTestId('verifier-create-form');
+  }
+
+  async open(email: string): Promise<VerifierDetailPage> {
+    await this.page
+      .locator(`[data-testid="verifier-row"][data-email="${email}"]`)
+      .getByTestId('verifier-open')
+      .click();
+    await this.page.getByTestId('verifier-name').waitFor();
+    await this.page.getByRole('heading', { level: 2 }).first().waitFor();
+    return new VerifierDetailPage(this.page);
+  }
+}
+
+export interface ShownEnrolment {
+  displayCode: string;
+  expiry: string;
+  /** Natural width of the QR image: > 0 when the browser decoded the SVG. */
+  qrWidth: number;
+}
+
+export class VerifierDetailPage {
+  constructor(readonly page: Page) {}
+
+  enrolButton(): Locator {
+    return this.page.getByTestId('enrol-create');
+  }
+
+  revokeButtons(): Locator {
+    return this.page.getByTestId('device-revoke');
+  }
+
+  device(label: string): Locator {
+    return this.page.locator(`[data-testid="device-row"][data-label="${label}"]`);
+  }
+
+  /** Press "Daftarkan tablet" and read what the coordinator would read out to the verifier. */
+  async enrolTablet(): Promise<ShownEnrolment> {
+    await this.enrolButton().click();
+    const code = this.page.getByTestId('enrol-display-code');
+    await code.waitFor();
+    const qr = this.page.getByTestId('enrol-qr');
+    await this.page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid="enrol-qr"]') as HTMLImageElement | null)
+          ?.complete === true,
+    );
+    return {
+      displayCode: (await code.textContent())?.trim() ?? '',
+      expiry: (await this.page.getByTestId('enrolment-expiry').textContent())?.trim() ?? '',
+      qrWidth: await qr.evaluate((img) => (img as HTMLImageElement).naturalWidth),
+    };
+  }
+
+  /** Wait until the tablet shows up in the list (the page watches while a code is shown). */
+  async waitForDevice(label: string): Promise<Locator> {
+    const row = this.device(label);
+    await row.waitFor({ timeout: 20_000 });
+    return row;
+  }
+
+  async lastSeen(label: string): Promise<string> {
+    return (await this.device(label).getByTestId('device-last-seen').textContent())?.trim() ?? '';
+  }
+
+  /** "Cabut" → confirm → wait until the row says revoked. */
+  async revoke(label: string): Promise<void> {
+    const row = this.device(label);
+    await row.getByTestId('device-revoke').click();
+    await row.getByTestId('device-revoke-yes').click();
+    await this.page
+      .locator(`[data-testid="device-row"][data-label="${label}"][data-revoked="true"]`)
+      .waitFor();
+  }
+}
+
+/** The tablet's side: the enrol screen and the home list that sync fills. */
+export class TabletEnrolScreen {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
+
+  async open(): Promise<void> {
+    await this.page.goto(`${this.baseUrl}/masuk`);
+    await this.page.locator('#enrol-code').waitFor();
+  }
+
+  /** Type the code and a tablet name, submit, and wait to land on the home screen. */
+  async enrol(code: string, label: string): Promise<void> {
+    await this.page.locator('#enrol-code').fill(code);
+    await this.page.locator('#enrol-label').fill(label);
+    await this.page.getByTestId('enrol-submit').click();
+    await this.page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 });
+  }
+
+  unitCards(): Locator {
+    return this.page.getByTestId('unit-card');
+  }
+
+  async waitForUnitCards(count: number, timeout = 30_000): Promise<void> {
+    await this.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="unit-card"]').length === n,
+      count,
+      { timeout },
+    );
+  }
+}
