@@ -103,9 +103,14 @@ export function precacheEntries(outDir: string): string[] {
   return [...urls];
 }
 
+const context: string[] = [];
+
 export const bundle: BenchModule = {
   name: MODULE,
   title: '1. First-load JS/CSS (gzip) and precache size',
+  description:
+    'The app built as `npm run build` does (project vite.config.ts) into bench/tmp/dist. First load = what the built index.html requests: entry module(s), modulepreloads and stylesheets, closed over static imports with the Vite build manifest; lazy (dynamic-import) chunks excluded. Each file gzipped with zlib level 9. Precache = the entries of the generated sw.js (raw bytes on disk). Byte sizes: no baseline, single build.',
+  context,
   async run(): Promise<Result[]> {
     let build = await viteBuild();
     if (!build.ok) {

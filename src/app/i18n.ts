@@ -146,6 +146,7 @@ const id = {
   conflictTakeServer: 'Pakai nilai server',
   conflictMerge: 'Gabungkan keduanya',
   conflictOther: 'Isian lain',
+  baResults: 'Hasil verifikasi per indikator',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -295,6 +296,7 @@ const en: Dict = {
   conflictTakeServer: 'Use the server’s value',
   conflictMerge: 'Merge both',
   conflictOther: 'Other field',
+  baResults: 'Verification results per indicator',
 };
 
 export type MessageKey = keyof typeof id;

@@ -174,6 +174,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('coordinator pages: enrol a tab
     const row = devices.body.devices.find((d) => d.label === TABLET_LABEL);
     expect(row?.revokedAt).toBeTypeOf('number');
     expect(await detail.revokeButtons().count()).toBe(0);
+    expect(coordinator.cspViolations).toEqual([]);
   }, 60_000);
 
   it('a viewer sees the lists but no create, enrol or revoke actions; a verifier is sent to the tablet screens', async () => {

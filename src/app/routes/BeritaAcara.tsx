@@ -102,6 +102,35 @@ export function BeritaAcara({ ws, id }: { ws: WorkspaceKind; id: string }) {
         </div>
         {ba?.summary ? <p class="print-only">{ba.summary}</p> : null}
 
+        <section class="print-only">
+          <h2>{t('baResults')}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>No</th>
+                <th>{t('checklist')}</th>
+                <th>{t('selfLevel')}</th>
+                <th>{t('verifiedLevel')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {listIndicators(view.framework).map((ind) => {
+                const v = view.verifications.get(ind.no);
+                return (
+                  <tr key={ind.no}>
+                    <td>{ind.no}</td>
+                    <td>{ind.spec.name}</td>
+                    <td>{v?.selfLevel ?? '–'}</td>
+                    <td>
+                      {v?.notApplicable ? t('notApplicableShort') : (v?.verifiedLevel ?? '–')}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </section>
+
         <div class="grid" style="margin-top:1rem">
           <section>
             <h2>{t('verifier')}</h2>

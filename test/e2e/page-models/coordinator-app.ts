@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 
@@ -6,10 +7,17 @@ import type { Locator, Page } from 'playwright-core';
  * tablet's enrol screen (/masuk) as the coordinator's counterpart in the enrolment story.
  */
 export class CoordinatorApp {
+  /** Console reports of Content-Security-Policy violations (the CSP forbids inline scripts). */
+  readonly cspViolations: string[] = [];
+
   constructor(
     readonly page: Page,
     readonly baseUrl: string,
-  ) {}
+  ) {
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) this.cspViolations.push(m.text());
+    });
+  }
 
   async open(path = '/koordinator'): Promise<void> {
     await this.page.goto(`${this.baseUrl}${path}`);
@@ -79,8 +87,9 @@ export class CoordinatorApp {
 
   /** Serious and critical axe-core violations on the current page. */
   async accessibilityViolations(): Promise<string[]> {
+    // Evaluated over the DevTools protocol: the page's CSP (rightly) refuses injected <script>s.
     const require = createRequire(import.meta.url);
-    await this.page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    await this.page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
     return this.page.evaluate(async () => {
       const axe = (
         window as unknown as {

@@ -1,0 +1,413 @@
+import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
+import type { EntityName } from '../../core';
+import { canonicalJson } from '../lib/canonical-json';
+import type { AuditEntry, ChangeEntry, ChangeSource, FieldState, NewChange } from '../sync-domain';
+import type { ChangesTable, Database, RecordFieldsTable } from './database';
+
+/** Rows per multi-row statement: well under SQLite's and PostgreSQL's bind-parameter limits. */
+const CHUNK = 200;
+/** Key of the PostgreSQL advisory lock that serialises writers of the change log. */
+const WRITER_LOCK_KEY = 0x54_45_4c_55_53; // "TELUS"
+/** Audit values longer than this are cut (a signature is a 400 kB data URL). */
+const AUDIT_VALUE_MAX = 2000;
+
+function chunks<T>(rows: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+function toField(r: Selectable<RecordFieldsTable>): FieldState {
+  return {
+    entity: r.entity as EntityName,
+    recordId: r.recordId,
+    field: r.field,
+    value: JSON.parse(r.valueJson),
+    valueJson: r.valueJson,
+    version: Number(r.version),
+    assessmentId: r.assessmentId,
+    updatedSeq: Number(r.updatedSeq),
+    updatedByDevice: r.updatedByDevice,
+    updatedByAccount: r.updatedByAccount,
+    deviceAt: r.deviceAt === null ? null : Number(r.deviceAt),
+    serverAt: Number(r.serverAt),
+    hlc: r.hlc,
+  };
+}
+
+function toChange(r: Selectable<ChangesTable>): ChangeEntry {
+  return {
+    seq: Number(r.seq),
+    entity: r.entity as EntityName,
+    recordId: r.recordId,
+    field: r.field,
+    value: JSON.parse(r.valueJson),
+    version: Number(r.version),
+    assessmentId: r.assessmentId,
+    source: r.source as ChangeSource,
+    deviceId: r.deviceId,
+    deviceSeq: r.deviceSeq === null ? null : Number(r.deviceSeq),
+    accountId: r.accountId,
+    deviceAt: r.deviceAt === null ? null : Number(r.deviceAt),
+    serverAt: Number(r.serverAt),
+    hlc: r.hlc,
+  };
+}
+
+/**
+ * The sync record store: current field values, the change log, device cursors and scopes.
+ * Every method that writes the change log must run in a transaction that called
+ * `lockWriters()` first.
+ */
+export class SyncRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Serialise writers of the change log for the rest of the transaction. On PostgreSQL an
+   * identity value is taken at insert but becomes visible at commit, so without this a
+   * later seq could commit before an earlier one and a pull in between would move its
+   * cursor past the earlier one forever (DESIGN §5). With one writer at a time, seqs
+   * commit in order. SQLite has a single writer anyway.
+   */
+  async lockWriters(): Promise<void> {
+    if (this.db.getExecutor().adapter instanceof PostgresAdapter) {
+      await sql`select pg_advisory_xact_lock(${sql.lit(WRITER_LOCK_KEY)})`.execute(this.db);
+    }
+  }
+
+  /** Every stored field of the given records (any entity). */
+  async fieldsOfRecords(recordIds: readonly string[]): Promise<FieldState[]> {
+    const out: FieldState[] = [];
+    for (const ids of chunks([...new Set(recordIds)], 500)) {
+      const rows = await this.db
+        .selectFrom('recordFields')
+        .selectAll()
+        .where('recordId', 'in', ids)
+        .execute();
+      for (const r of rows) out.push(toField(r));
+    }
+    return out;
+  }
+
+  /** Fields of one assessment's records, optionally of one entity and some field names. */
+  async fieldsOfAssessment(
+    assessmentId: string,
+    filter: { entity?: EntityName; fields?: readonly string[] } = {},
+  ): Promise<FieldState[]> {
+    let q = this.db.selectFrom('recordFields').selectAll().where('assessmentId', '=', assessmentId);
+    if (filter.entity) q = q.where('entity', '=', filter.entity);
+    if (filter.fields) q = q.where('field', 'in', [...filter.fields]);
+    return (await q.orderBy('recordId').orderBy('field').execute()).map(toField);
+  }
+
+  /** Fields of the assessments whose last change is at or below `upToSeq` (a pull's snapshot). */
+  async snapshotFields(assessmentIds: readonly string[], upToSeq: number): Promise<FieldState[]> {
+    const out: FieldState[] = [];
+    for (const ids of chunks(assessmentIds, 500)) {
+      const rows = await this.db
+        .selectFrom('recordFields')
+        .selectAll()
+        .where('assessmentId', 'in', ids)
+        .where('updatedSeq', '<=', upToSeq)
+        .orderBy('updatedSeq')
+        .execute();
+      for (const r of rows) out.push(toField(r));
+    }
+    return out;
+  }
+
+  /** Append changes in order; returns their seqs in the same order. */
+  async insertChanges(rows: readonly NewChange[]): Promise<number[]> {
+    const seqs: number[] = [];
+    for (const part of chunks(rows)) {
+      const inserted = await this.db
+        .insertInto('changes')
+        .values(part.map((r) => ({ ...r })))
+        .returning(['seq', 'entity', 'recordId', 'field', 'version'])
+        .execute();
+      // Map by the unique (entity, record, field, version) rather than trusting row order.
+      const byKey = new Map(
+        inserted.map((r) => [`${r.entity}\u0000${r.recordId}\u0000${r.field}\u0000${r.version}`, r]),
+      );
+      for (const r of part) {
+        const hit = byKey.get(`${r.entity}\u0000${r.recordId}\u0000${r.field}\u0000${r.version}`);
+        if (!hit) throw new Error('change log insert returned no seq');
+        seqs.push(Number(hit.seq));
+      }
+    }
+    return seqs;
+  }
+
+  /** Insert or replace current field values. */
+  async upsertFields(rows: readonly FieldState[]): Promise<void> {
+    for (const part of chunks(rows)) {
+      await this.db
+        .insertInto('recordFields')
+        .values(
+          part.map((f) => ({
+            entity: f.entity,
+            recordId: f.recordId,
+            field: f.field,
+            valueJson: f.valueJson,
+            version: f.version,
+            assessmentId: f.assessmentId,
+            updatedSeq: f.updatedSeq,
+            updatedByDevice: f.updatedByDevice,
+            updatedByAccount: f.updatedByAccount,
+            deviceAt: f.deviceAt,
+            serverAt: f.serverAt,
+            hlc: f.hlc,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['entity', 'recordId', 'field']).doUpdateSet((eb) => ({
+            valueJson: eb.ref('excluded.valueJson'),
+            version: eb.ref('excluded.version'),
+            updatedSeq: eb.ref('excluded.updatedSeq'),
+            updatedByDevice: eb.ref('excluded.updatedByDevice'),
+            updatedByAccount: eb.ref('excluded.updatedByAccount'),
+            deviceAt: eb.ref('excluded.deviceAt'),
+            serverAt: eb.ref('excluded.serverAt'),
+            hlc: eb.ref('excluded.hlc'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** Highest committed seq of the change log (0 when empty). */
+  async maxSeq(): Promise<number> {
+    const r = await this.db
+      .selectFrom('changes')
+      .select((eb) => eb.fn.max('seq').as('m'))
+      .executeTakeFirst();
+    return Number(r?.m ?? 0);
+  }
+
+  // --- device cursors -------------------------------------------------------------
+
+  async getCursor(deviceId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('deviceCursors')
+      .select('lastSeq')
+      .where('deviceId', '=', deviceId)
+      .executeTakeFirst();
+    return Number(r?.lastSeq ?? 0);
+  }
+
+  async setCursor(deviceId: string, lastSeq: number, now: number): Promise<void> {
+    await this.db
+      .insertInto('deviceCursors')
+      .values({ deviceId, lastSeq, updatedAt: now })
+      .onConflict((oc) =>
+        oc.column('deviceId').doUpdateSet({ lastSeq, updatedAt: now }),
+      )
+      .execute();
+  }
+
+  /** Seqs of a device applied out of order above `after` (from bundles). */
+  async appliedSeqsAbove(deviceId: string, after: number): Promise<Set<number>> {
+    const rows = await this.db
+      .selectFrom('deviceAppliedSeqs')
+      .select('seq')
+      .where('deviceId', '=', deviceId)
+      .where('seq', '>', after)
+      .execute();
+    return new Set(rows.map((r) => Number(r.seq)));
+  }
+
+  async addAppliedSeqs(deviceId: string, seqs: readonly number[]): Promise<void> {
+    for (const part of chunks(seqs, 500)) {
+      await this.db
+        .insertInto('deviceAppliedSeqs')
+        .values(part.map((seq) => ({ deviceId, seq })))
+        .onConflict((oc) => oc.columns(['deviceId', 'seq']).doNothing())
+        .execute();
+    }
+  }
+
+  async deleteAppliedSeqsThrough(deviceId: string, seq: number): Promise<void> {
+    await this.db
+      .deleteFrom('deviceAppliedSeqs')
+      .where('deviceId', '=', deviceId)
+      .where('seq', '<=', seq)
+      .execute();
+  }
+
+  // --- scope and pull -------------------------------------------------------------
+
+  /** Assessments a verifier works on: its assignments in periods that are not drafts. */
+  async scopeOfVerifier(verifierId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('assignments')
+      .innerJoin('periods', 'periods.id', 'assignments.periodId')
+      .select('assignments.assessmentId')
+      .distinct()
+      .where('assignments.verifierId', '=', verifierId)
+      .where('periods.status', '!=', 'draft')
+      .execute();
+    return rows.map((r) => r.assessmentId).sort();
+  }
+
+  /** Changes of the verifier's scope with after < seq ≤ upTo, oldest first. */
+  async pageChanges(
+    verifierId: string,
+    after: number,
+    upTo: number,
+    limit: number,
+  ): Promise<ChangeEntry[]> {
+    const rows = await this.db
+      .selectFrom('changes')
+      .selectAll()
+      .where('seq', '>', after)
+      .where('seq', '<=', upTo)
+      .where('assessmentId', 'in', (eb) =>
+        eb
+          .selectFrom('assignments')
+          .innerJoin('periods', 'periods.id', 'assignments.periodId')
+          .select('assignments.assessmentId')
+          .where('assignments.verifierId', '=', verifierId)
+          .where('periods.status', '!=', 'draft'),
+      )
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map(toChange);
+  }
+
+  async listGrants(deviceId: string): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('deviceScopes')
+      .select(['assessmentId', 'grantedCursor'])
+      .where('deviceId', '=', deviceId)
+      .execute();
+    return new Map(rows.map((r) => [r.assessmentId, Number(r.grantedCursor)]));
+  }
+
+  async addGrants(
+    deviceId: string,
+    assessmentIds: readonly string[],
+    cursor: number,
+    now: number,
+  ): Promise<void> {
+    for (const part of chunks(assessmentIds, 500)) {
+      await this.db
+        .insertInto('deviceScopes')
+        .values(
+          part.map((assessmentId) => ({
+            deviceId,
+            assessmentId,
+            grantedCursor: cursor,
+            grantedAt: now,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['deviceId', 'assessmentId']).doNothing())
+        .execute();
+    }
+  }
+
+  async removeGrants(deviceId: string, assessmentIds: readonly string[]): Promise<void> {
+    for (const part of chunks(assessmentIds, 500)) {
+      await this.db
+        .deleteFrom('deviceScopes')
+        .where('deviceId', '=', deviceId)
+        .where('assessmentId', 'in', part)
+        .execute();
+    }
+  }
+
+  // --- the assessments index and evidence references -------------------------------
+
+  /** Mirror synced assessment fields into the assessments table (the index of assessments). */
+  async updateAssessmentIndex(
+    id: string,
+    patch: { status?: string; submittedAt?: number | null },
+    now: number,
+  ): Promise<void> {
+    await this.db
+      .updateTable('assessments')
+      .set({ ...patch, updatedAt: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async addEvidenceRefs(
+    refs: readonly { sha256: string; recordId: string; assessmentId: string }[],
+  ): Promise<void> {
+    for (const part of chunks(refs)) {
+      await this.db
+        .insertInto('evidenceRefs')
+        .values([...part])
+        .onConflict((oc) => oc.columns(['sha256', 'recordId']).doNothing())
+        .execute();
+    }
+  }
+
+  /** Evidence records naming a file, with their assessment. */
+  async evidenceByHash(sha256: string): Promise<{ recordId: string; assessmentId: string }[]> {
+    return this.db
+      .selectFrom('evidenceRefs')
+      .select(['recordId', 'assessmentId'])
+      .where('sha256', '=', sha256)
+      .orderBy('recordId')
+      .execute();
+  }
+
+  // --- audit ----------------------------------------------------------------------
+
+  /** The change log of some records of one assessment, oldest first, with names. */
+  async audit(
+    assessmentId: string,
+    records: readonly { entity: EntityName; recordId: string }[] | null,
+  ): Promise<AuditEntry[]> {
+    let q = this.db
+      .selectFrom('changes')
+      .leftJoin('accounts', 'accounts.id', 'changes.accountId')
+      .leftJoin('devices', 'devices.id', 'changes.deviceId')
+      .selectAll('changes')
+      .select(['accounts.name as accountName', 'devices.label as deviceLabel'])
+      .where('changes.assessmentId', '=', assessmentId);
+    if (records) {
+      if (records.length === 0) return [];
+      q = q.where('changes.recordId', 'in', [...new Set(records.map((r) => r.recordId))]);
+    }
+    const keep = records ? new Set(records.map((r) => `${r.entity}\u0000${r.recordId}`)) : null;
+    const rows = await q.orderBy('changes.seq').execute();
+    return rows
+      .filter((r) => !keep || keep.has(`${r.entity}\u0000${r.recordId}`))
+      .map((r) => {
+        const long = r.valueJson.length > AUDIT_VALUE_MAX;
+        const value: unknown = long
+          ? `${String(JSON.parse(r.valueJson)).slice(0, 120)}…`
+          : JSON.parse(r.valueJson);
+        return {
+          seq: Number(r.seq),
+          entity: r.entity as EntityName,
+          recordId: r.recordId,
+          field: r.field,
+          value,
+          valueTruncated: long,
+          version: Number(r.version),
+          source: r.source as ChangeSource,
+          account: r.accountId ? { id: r.accountId, name: r.accountName ?? r.accountId } : null,
+          device: r.deviceId ? { id: r.deviceId, label: r.deviceLabel ?? null } : null,
+          deviceSeq: r.deviceSeq === null ? null : Number(r.deviceSeq),
+          deviceAt: r.deviceAt === null ? null : Number(r.deviceAt),
+          serverAt: Number(r.serverAt),
+        };
+      });
+  }
+
+  /** Test and bench helper: every change of a device, by its seq. */
+  async changesOfDevice(deviceId: string): Promise<ChangeEntry[]> {
+    const rows = await this.db
+      .selectFrom('changes')
+      .selectAll()
+      .where('deviceId', '=', deviceId)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toChange);
+  }
+}
+
+export { canonicalJson };
