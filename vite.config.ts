@@ -34,6 +34,8 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // Coordinator pages are online-only: tablets must not download them into the precache.
+        globIgnores: ['**/coordinator-*'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/files\//],
         cleanupOutdatedCaches: true,

@@ -9,10 +9,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundle } from './lib/bundle';
+import { serverIngest } from './lib/ingest';
 import { BENCH, TMP } from './lib/paths';
-import { dashboard, serverIngest, slowLinkSync } from './lib/pending';
+import { dashboard, slowLinkSync } from './lib/pending';
 import { photo } from './lib/photo';
-import { machine, markdown, table } from './lib/report';
+import { endLoad, machine, markdown, table } from './lib/report';
 import { type BenchModule, notMeasured, type Result } from './lib/result';
 import { store } from './lib/store';
 
@@ -22,13 +23,17 @@ async function main() {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const unknown = wanted.filter((w) => !MODULES.some((m) => m.name === w));
   if (unknown.length > 0) {
-    console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${MODULES.map((m) => m.name).join(', ')}`);
+    console.error(
+      `unknown benchmark(s): ${unknown.join(', ')}; known: ${MODULES.map((m) => m.name).join(', ')}`,
+    );
     process.exit(2);
   }
   const selected = wanted.length > 0 ? MODULES.filter((m) => wanted.includes(m.name)) : MODULES;
   const started = performance.now();
   const m = machine();
-  console.log(`Telusur bench — ${m.date} — nproc ${m.nproc}, ${m.cpu}, Node ${m.node}, ${m.chromium}`);
+  console.log(
+    `Telusur bench — ${m.date} — nproc ${m.nproc}, ${m.cpu}, Node ${m.node}, ${m.chromium}, load ${m.load.start}`,
+  );
   const byModule = new Map<string, Result[]>();
   let failed = false;
   for (const mod of selected) {
@@ -41,16 +46,25 @@ async function main() {
       failed = true;
       const msg = e instanceof Error ? e.message : String(e);
       console.error(`\n  ${mod.name} failed: ${msg}`);
-      results = [notMeasured(mod.name, `${mod.title}`, '', `benchmark failed: ${msg.slice(0, 300)}`)];
+      results = [
+        notMeasured(mod.name, `${mod.title}`, '', `benchmark failed: ${msg.slice(0, 300)}`),
+      ];
     }
     byModule.set(mod.name, results);
     console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
     console.log(table(results));
+    for (const c of mod.context) console.log(`  · ${c}`);
   }
   const seconds = (performance.now() - started) / 1000;
+  endLoad(m);
   const all = [...byModule.values()].flat();
   console.log(`\n${table(all)}\n\nWhole run: ${seconds.toFixed(0)} s`);
-  const json = JSON.stringify({ machine: m, seconds: Math.round(seconds), results: all }, null, 2);
+  const modules = selected.map(({ name, title, context }) => ({ name, title, context }));
+  const json = JSON.stringify(
+    { machine: m, seconds: Math.round(seconds), modules, results: all },
+    null,
+    2,
+  );
   if (wanted.length > 0) {
     mkdirSync(TMP, { recursive: true });
     writeFileSync(join(TMP, 'results-partial.json'), `${json}\n`);

@@ -37,7 +37,7 @@ export function buildPages(): Promise<void> {
     await build({
       configFile: false,
       root: join(BENCH, 'pages'),
-      logLevel: 'warn',
+      logLevel: 'error',
       cacheDir: join(TMP, 'vite-cache'),
       build: {
         outDir: PAGES_OUT,
@@ -161,9 +161,45 @@ export async function openPage(pagePath: string): Promise<BrowserSession> {
   };
 }
 
+/**
+ * Call `globalThis[name][fn](...args)` in the page. Errors come back as readable messages
+ * (a minified page otherwise surfaces them as one-letter names).
+ */
+export async function callPage<T>(
+  page: Page,
+  name: string,
+  fn: string,
+  ...args: unknown[]
+): Promise<T> {
+  const r = (await page.evaluate(
+    async ([n, f, a]) => {
+      try {
+        const api = (
+          globalThis as unknown as Record<string, Record<string, (...x: unknown[]) => unknown>>
+        )[n as string];
+        const method = api?.[f as string];
+        if (!method) throw new Error(`no ${n as string}.${f as string}() in the page`);
+        return { ok: true, value: await method(...(a as unknown[])) };
+      } catch (e) {
+        const err = e as { name?: string; message?: string; reason?: string };
+        return {
+          ok: false,
+          error: `${err?.name ?? 'Error'}: ${err?.message ?? String(e)}${err?.reason ? ` (${err.reason})` : ''}`,
+        };
+      }
+    },
+    [name, fn, args] as const,
+  )) as { ok: true; value: T } | { ok: false; error: string };
+  if (!r.ok) throw new Error(`${name}.${fn}: ${r.error}`);
+  return r.value;
+}
+
 export function chromiumVersion(): string {
   try {
-    return execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim();
+    return execFileSync(CHROMIUM, ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return `unknown (${CHROMIUM})`;
   }

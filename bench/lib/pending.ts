@@ -1,12 +1,7 @@
 /**
- * 4–6. Benchmarks whose subject does not exist yet. They report "not measured yet" — never a
+ * 5–6. Benchmarks whose subject does not exist yet. They report "not measured yet" — never a
  * number — and say whether the endpoint they need has appeared since, so it is obvious when
  * to write them.
- *
- * When /api/sync/push lands (issue 6/7), module 4 should push 47-verification batches from N
- * simulated devices (autocannon or a Node client on loopback) and compare rows/s with raw
- * better-sqlite3 WAL transactional upserts of the same rows plus a change-log row each
- * (goal ≥ 40 %), and the same on PostgreSQL vs raw pg (goal ≥ 30 %).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,14 +45,6 @@ function pending(
     },
   };
 }
-
-export const serverIngest = pending('ingest', '4. Server ingest', 'sync/push', [
-  {
-    name: 'ingest rows/s, SQLite: /api/sync/push vs raw better-sqlite3 WAL upserts + change log',
-    goal: 'ratio ≥ 0.40',
-  },
-  { name: 'ingest rows/s, PostgreSQL: /api/sync/push vs raw pg', goal: 'ratio ≥ 0.30' },
-]);
 
 export const slowLinkSync = pending('slowlink', '5. Sync over an emulated slow link', 'sync/push', [
   {

@@ -3,7 +3,7 @@
  * its worker) on the same image, in real Chromium. Workloads: bench/pages/photo-bench.ts.
  */
 import type { PhotoBench, PhotoInfo, PhotoRun } from '../pages/photo-bench';
-import { openPage } from './browser';
+import { callPage, openPage } from './browser';
 import {
   atMost,
   type BenchModule,
@@ -25,11 +25,7 @@ export const photo: BenchModule = {
   async run(): Promise<Result[]> {
     const s = await openPage('photo-bench.html');
     try {
-      const call = <T>(fn: keyof PhotoBench) =>
-        s.page.evaluate(
-          (f) => (globalThis as unknown as { photoBench: Record<string, () => Promise<unknown>> }).photoBench[f]?.(),
-          fn,
-        ) as Promise<T>;
+      const call = <T>(fn: keyof PhotoBench) => callPage<T>(s.page, 'photoBench', fn);
       const info = await call<PhotoInfo>('make');
       await call<PhotoRun>('app');
       await call<PhotoRun>('bic');
@@ -50,9 +46,12 @@ export const photo: BenchModule = {
         .filter(([p]) => /compress\.worker/.test(p))
         .reduce((n, [, c]) => n + c, 0);
       if (libHits < RUNS + 1)
-        throw new Error(`browser-image-compression's worker did not load its library (${libHits} fetches): it fell back to the main thread`);
+        throw new Error(
+          `browser-image-compression's worker did not load its library (${libHits} fetches): it fell back to the main thread`,
+        );
       if (workerHits < 1) throw new Error("the app's compress worker was never fetched");
-      const dims = (xs: PhotoRun[]) => [...new Set(xs.map((x) => `${x.width}×${x.height}`))].join(', ');
+      const dims = (xs: PhotoRun[]) =>
+        [...new Set(xs.map((x) => `${x.width}×${x.height}`))].join(', ');
       const maxTask = (xs: PhotoRun[]) => Math.max(...xs.map((x) => x.longestTask));
       context.push(
         `Input: ${info.width}×${info.height} JPEG, ${info.bytes.toLocaleString('en-US')} B (${(info.bytes / 2 ** 20).toFixed(2)} MB), made in ${(info.makeMs / 1000).toFixed(1)} s. App limits: long edge ≤ ${info.maxEdge} px, ≤ ${info.targetBytes.toLocaleString('en-US')} B.`,

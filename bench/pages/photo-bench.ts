@@ -70,7 +70,15 @@ async function make(): Promise<PhotoInfo> {
   for (let i = 0; i < 400; i++) {
     ctx.fillStyle = `rgba(${40 + rand() * 80},${25 + rand() * 50},${10 + rand() * 30},0.08)`;
     ctx.beginPath();
-    ctx.ellipse(rand() * W, rand() * H, 50 + rand() * 400, 10 + rand() * 60, rand(), 0, Math.PI * 2);
+    ctx.ellipse(
+      rand() * W,
+      rand() * H,
+      50 + rand() * 400,
+      10 + rand() * 60,
+      rand(),
+      0,
+      Math.PI * 2,
+    );
     ctx.fill();
   }
   // The page, slightly rotated, with uneven lighting.
@@ -120,7 +128,11 @@ async function make(): Promise<PhotoInfo> {
   }
   ctx.font = '32px sans-serif';
   for (let r = 0; r < 8; r++)
-    ctx.fillText(`${r + 1}.  ${WORDS[r * 3] ?? ''} ${WORDS[r * 3 + 1] ?? ''}`, -pw / 2 + 190, y + 52 + r * 52);
+    ctx.fillText(
+      `${r + 1}.  ${WORDS[r * 3] ?? ''} ${WORDS[r * 3 + 1] ?? ''}`,
+      -pw / 2 + 190,
+      y + 52 + r * 52,
+    );
   // Stamp and signature.
   ctx.strokeStyle = 'rgba(30,60,170,0.75)';
   ctx.lineWidth = 10;
@@ -157,7 +169,10 @@ async function make(): Promise<PhotoInfo> {
   );
   canvas.width = 1;
   canvas.height = 1;
-  file = new File([blob], 'IMG_20261128_101500.jpg', { type: 'image/jpeg', lastModified: Date.now() });
+  file = new File([blob], 'IMG_20261128_101500.jpg', {
+    type: 'image/jpeg',
+    lastModified: Date.now(),
+  });
   return {
     bytes: file.size,
     width: W,

@@ -10,6 +10,10 @@
  *   rawReads       one IDB transaction that reads the row and the device clock row first (as
  *                  the store must, for baseVersions and a gap-free seq across tabs and reloads),
  *                  then writes row + outbox + clock; durability 'strict'
+ *   rawDefault     raw, but with the browser's default durability (what 'strict' costs)
+ *   dexieReads     the rawReads workload through bare Dexie tables (plain-callback transaction,
+ *                  Dexie.Promise.all of the two reads, then the three writes — the store's own
+ *                  transaction shape), durability 'strict': the library without any store logic
  *   pouch          PouchDB put of the verification doc (its _rev kept in memory; PouchDB's
  *                  changes feed is its outbox); PouchDB sets no durability (browser default)
  * open variants (one unit's 47 verifications):
@@ -17,12 +21,19 @@
  *   raw            index('assessmentId').getAll(aId) in a readonly transaction
  *   pouch          allDocs({include_docs, startkey/endkey}) over the unit's id prefix
  */
-import Dexie from 'dexie';
+import Dexie, { type Table } from 'dexie';
 import PouchDBModule from 'pouchdb-browser';
 import { uuidv7, verificationId } from '../../src/core';
 import { openStore, type TelusurStore } from '../../src/store';
 
-export type SaveVariant = 'store' | 'storeDefault' | 'raw' | 'rawReads' | 'pouch';
+export type SaveVariant =
+  | 'store'
+  | 'storeDefault'
+  | 'raw'
+  | 'rawReads'
+  | 'rawDefault'
+  | 'dexieReads'
+  | 'pouch';
 export type OpenVariant = 'store' | 'raw' | 'pouch';
 export interface SetupInfo {
   assessments: number;
@@ -52,7 +63,9 @@ interface PouchDoc {
 /** The slice of PouchDB's API used here (pouchdb-browser ships no types). */
 interface Pouch {
   adapter: string;
-  bulkDocs(docs: PouchDoc[]): Promise<({ ok: true; id: string; rev: string } | { error: string })[]>;
+  bulkDocs(
+    docs: PouchDoc[],
+  ): Promise<({ ok: true; id: string; rev: string } | { error: string })[]>;
   put(doc: PouchDoc): Promise<{ ok: true; id: string; rev: string }>;
   get(id: string): Promise<PouchDoc>;
   allDocs(options: {
@@ -67,6 +80,14 @@ let store: TelusurStore;
 let storeDefault: TelusurStore;
 let raw: IDBDatabase;
 let rawReads: IDBDatabase;
+let rawDefault: IDBDatabase;
+let dexie: Dexie & {
+  verifications: Table<Row, string>;
+  outbox: Table<unknown, number>;
+  meta: Table<{ key: string; seq: number; hlc: string | null }, string>;
+};
+let rawDefaultSeq = 0;
+const rawDefaultRows = new Map<string, Row>();
 let pouch: Pouch;
 let target = '';
 let counter = 0;
@@ -158,13 +179,31 @@ async function setup(): Promise<SetupInfo> {
   src.close();
   raw = await makeRaw('bench-raw', rows, outbox, clock);
   rawReads = await makeRaw('bench-raw-reads', rows, outbox, clock);
+  rawDefault = await makeRaw('bench-raw-default', rows, outbox, clock);
   rawSeq = clock.seq;
-  for (const r of rows) rawRows.set(r.id, r);
+  rawDefaultSeq = clock.seq;
+  for (const r of rows) {
+    rawRows.set(r.id, r);
+    rawDefaultRows.set(r.id, r);
+  }
+  dexie = new Dexie('bench-dexie-reads', { chromeTransactionDurability: 'strict' }) as typeof dexie;
+  dexie.version(1).stores({
+    verifications: 'id, assessmentId',
+    outbox: 'seq, [entity+id], assessmentId',
+    meta: 'key',
+  });
+  await dexie.transaction('rw', dexie.tables, async () => {
+    await dexie.table('verifications').bulkPut(rows);
+    await dexie.table('outbox').bulkPut(outbox);
+    await dexie.table('meta').put(clock);
+  });
 
   pouch = new PouchDB('bench-pouch');
-  const docs: PouchDoc[] = rows.map(({ id: _id, ...rest }) => ({
+  // PouchDB reserves `_` members: the per-field versions travel as `versions`.
+  const docs: PouchDoc[] = rows.map(({ id: _id, _versions, ...rest }) => ({
     _id: pouchId(String(rest.assessmentId), Number(rest.indicatorNo)),
     ...rest,
+    versions: _versions,
   }));
   const res = await pouch.bulkDocs(docs);
   res.forEach((r, i) => {
@@ -184,16 +223,14 @@ async function setup(): Promise<SetupInfo> {
   };
 }
 
-async function saveRaw(no: number, notes: string) {
+/** The row and outbox entry a save of `notes` writes, from an in-memory copy of the row. */
+function nextWrite(rows: Map<string, Row>, no: number, notes: string, seq: number) {
   const id = verificationId(target, no);
-  const row = rawRows.get(id) as Row;
+  const row = rows.get(id) as Row;
   const at = Date.now();
-  const seq = ++rawSeq;
   const base = row._versions.notes ?? 0;
   const next: Row = { ...row, notes, _versions: { ...row._versions, notes: base } };
-  const tx = raw.transaction(['verifications', 'outbox'], 'readwrite', STRICT);
-  tx.objectStore('verifications').put(next);
-  tx.objectStore('outbox').add({
+  const mutation = {
     deviceId: store.deviceId,
     seq,
     entity: 'verification',
@@ -203,9 +240,56 @@ async function saveRaw(no: number, notes: string) {
     hlc: hlcOf(at, store.deviceId),
     at,
     assessmentId: target,
-  });
+  };
+  return { id, next, mutation };
+}
+
+async function saveRaw(no: number, notes: string) {
+  const { id, next, mutation } = nextWrite(rawRows, no, notes, ++rawSeq);
+  const tx = raw.transaction(['verifications', 'outbox'], 'readwrite', STRICT);
+  tx.objectStore('verifications').put(next);
+  tx.objectStore('outbox').add(mutation);
   await done(tx);
   rawRows.set(id, next);
+}
+
+async function saveRawDefault(no: number, notes: string) {
+  const { id, next, mutation } = nextWrite(rawDefaultRows, no, notes, ++rawDefaultSeq);
+  const tx = rawDefault.transaction(['verifications', 'outbox'], 'readwrite');
+  tx.objectStore('verifications').put(next);
+  tx.objectStore('outbox').add(mutation);
+  await done(tx);
+  rawDefaultRows.set(id, next);
+}
+
+function saveDexieReads(no: number, notes: string) {
+  const id = verificationId(target, no);
+  return dexie.transaction('rw', dexie.verifications, dexie.outbox, dexie.meta, () =>
+    Dexie.Promise.all([dexie.verifications.get(id), dexie.meta.get('clock')]).then(
+      ([row, clock]) => {
+        const r = row as Row;
+        const at = Date.now();
+        const seq = (clock?.seq ?? 0) + 1;
+        const hlc = hlcOf(at, store.deviceId);
+        const base = r._versions.notes ?? 0;
+        return Dexie.Promise.all([
+          dexie.verifications.put({ ...r, notes, _versions: { ...r._versions, notes: base } }),
+          dexie.outbox.add({
+            deviceId: store.deviceId,
+            seq,
+            entity: 'verification',
+            id,
+            changes: { notes },
+            baseVersions: { notes: base },
+            hlc,
+            at,
+            assessmentId: target,
+          }),
+          dexie.meta.put({ key: 'clock', seq, hlc }),
+        ]);
+      },
+    ),
+  );
 }
 
 function saveRawReads(no: number, notes: string) {
@@ -256,6 +340,8 @@ const savers: Record<SaveVariant, (no: number, notes: string) => Promise<unknown
   storeDefault: (no, notes) => storeDefault.verifications.update(target, no, { notes }),
   raw: saveRaw,
   rawReads: saveRawReads,
+  rawDefault: saveRawDefault,
+  dexieReads: saveDexieReads,
   pouch: savePouch,
 };
 
@@ -303,18 +389,29 @@ const api: StoreBench = {
     const problems: string[] = [];
     const check = (variant: SaveVariant, got: unknown) => {
       const want = lastNotes.get(variant);
-      if (want && got !== want.notes) problems.push(`${variant}: notes ${String(got)} ≠ ${want.notes}`);
+      if (want && got !== want.notes)
+        problems.push(`${variant}: notes ${String(got)} ≠ ${want.notes}`);
     };
     const at = (v: SaveVariant) => lastNotes.get(v)?.no ?? 1;
     check('store', (await store.verifications.get(target, at('store')))?.notes);
-    check('storeDefault', (await storeDefault.verifications.get(target, at('storeDefault')))?.notes);
+    check(
+      'storeDefault',
+      (await storeDefault.verifications.get(target, at('storeDefault')))?.notes,
+    );
     const vid = (v: SaveVariant) => verificationId(target, at(v));
-    const rawRow = await req(raw.transaction('verifications').objectStore('verifications').get(vid('raw')));
+    const rawRow = await req(
+      raw.transaction('verifications').objectStore('verifications').get(vid('raw')),
+    );
     check('raw', (rawRow as Row | undefined)?.notes);
     const rrRow = await req(
       rawReads.transaction('verifications').objectStore('verifications').get(vid('rawReads')),
     );
     check('rawReads', (rrRow as Row | undefined)?.notes);
+    const rdRow = await req(
+      rawDefault.transaction('verifications').objectStore('verifications').get(vid('rawDefault')),
+    );
+    check('rawDefault', (rdRow as Row | undefined)?.notes);
+    check('dexieReads', (await dexie.verifications.get(vid('dexieReads')))?.notes);
     check('pouch', (await pouch.get(pouchId(target, at('pouch')))).notes);
     // The store's outbox must hold one mutation per save, gap-free.
     const seqs = (await store.outbox.peek(1_000_000)).map((m) => m.seq);

@@ -10,13 +10,17 @@ import { protocolGate } from './http/guard';
 import { problemResponse } from './http/respond';
 import { securityHeaders } from './http/security';
 import { staticSite } from './http/static';
+import { TusEndpoint } from './http/tus';
 import { Problem, preferredLang } from './problems';
 import { assignmentsRoutes } from './routes/assignments.routes';
 import { authRoutes } from './routes/auth.routes';
+import { conflictsRoutes } from './routes/conflicts.routes';
 import { devicesRoutes } from './routes/devices.routes';
+import { filesRoutes } from './routes/files.routes';
 import { frameworksRoutes } from './routes/frameworks.routes';
 import { healthRoutes } from './routes/health.routes';
 import { periodsRoutes } from './routes/periods.routes';
+import { syncRoutes } from './routes/sync.routes';
 import { unitsRoutes } from './routes/units.routes';
 import { verifiersRoutes } from './routes/verifiers.routes';
 import { createServices, type Services } from './services';
@@ -27,8 +31,10 @@ export interface AppDeps {
   /** Epoch-ms clock; tests pass a controllable one. */
   clock?: () => number;
   config?: Partial<AppConfig>;
-  /** Where evidence files will live (tus uploads, issue 7); unused so far. */
+  /** Directory of evidence files: content-addressed store and tus staging (default: a temp directory). */
   blobDir?: string;
+  /** Prebuilt services (tests that need a hook on them); default: built from the deps above. */
+  services?: Services;
 }
 
 /**
@@ -68,7 +74,10 @@ function isDbDown(err: unknown): boolean {
  */
 export function createApp(deps: AppDeps) {
   const config = resolveConfig(deps.config);
-  const services: Services = createServices({ db: deps.db, clock: deps.clock ?? Date.now, config });
+  const services: Services =
+    deps.services ??
+    createServices({ db: deps.db, clock: deps.clock ?? Date.now, config, blobDir: deps.blobDir });
+  const tus = new TusEndpoint(config, services.files.blobs.dir, services.files);
 
   const api = new Hono<AppEnv>()
     .route('/health', healthRoutes(services, { version: config.version, dialect: deps.dialect }))
@@ -78,7 +87,10 @@ export function createApp(deps: AppDeps) {
     .route('/units', unitsRoutes(services))
     .route('/verifiers', verifiersRoutes(services))
     .route('/devices', devicesRoutes(services, config))
-    .route('/', assignmentsRoutes(services));
+    .route('/', assignmentsRoutes(services))
+    .route('/sync', syncRoutes(services, config))
+    .route('/', conflictsRoutes(services))
+    .route('/files', filesRoutes(services, tus));
 
   const app = new Hono<AppEnv>();
   app.use('*', securityHeaders());
@@ -90,9 +102,10 @@ export function createApp(deps: AppDeps) {
     await next();
     if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
+  // Sync pushes, bundle imports and tus uploads set their own (larger) limits.
+  const ownLimit = (path: string) =>
+    path.startsWith('/api/files/') || path === '/api/sync/push' || path === '/api/sync/bundles';
+  const apiLimit = bodyLimit({
       maxSize: config.bodyLimitBytes,
       onError: (c) =>
         problemResponse(
@@ -101,8 +114,8 @@ export function createApp(deps: AppDeps) {
             limit: `${Math.round(config.bodyLimitBytes / 1024)} KiB`,
           }),
         ),
-    }),
-  );
+  });
+  app.use('/api/*', (c, next) => (ownLimit(c.req.path) ? next() : apiLimit(c, next)));
   app.use('/api/*', async (c, next) => {
     // Ids and filters never contain NUL; PostgreSQL would refuse them with a server error.
     if (c.req.url.includes('%00')) throw new Problem('bad_request');

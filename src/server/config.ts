@@ -19,6 +19,32 @@ export interface AppConfig {
   scrypt: { N: number; r: number; p: number };
   /** Minimum gap between two last-seen writes of one tablet. */
   deviceSeenThrottleMs: number;
+  /** Largest accepted push body (a batch may carry signatures of ~400 kB each). */
+  pushBodyLimitBytes: number;
+  /** Largest accepted tablet export file (bundle) on import. */
+  bundleBodyLimitBytes: number;
+  /** Evidence uploads (tus). */
+  files: FilesConfig;
+}
+
+/**
+ * Where resumable evidence uploads are staged: `file` (a directory under the blob
+ * directory, default) or `s3` (an S3-compatible bucket through the optional package
+ * `@tus/s3-store`, for several server processes). Verified files always end up
+ * content-addressed in the blob directory.
+ */
+export interface FilesConfig {
+  store: 'file' | 's3';
+  /** Largest evidence file (bytes); matches core's evidenceFile.bytes limit. */
+  maxBytes: number;
+  s3: {
+    bucket: string;
+    region: string;
+    endpoint?: string | undefined;
+    accessKeyId?: string | undefined;
+    secretAccessKey?: string | undefined;
+    forcePathStyle?: boolean | undefined;
+  } | null;
 }
 
 export const DEFAULT_CONFIG: AppConfig = {
@@ -34,8 +60,16 @@ export const DEFAULT_CONFIG: AppConfig = {
   // OWASP password storage cheat sheet: N=2^14, r=8, p=5 (16 MiB per hash).
   scrypt: { N: 2 ** 14, r: 8, p: 5 },
   deviceSeenThrottleMs: 60_000,
+  pushBodyLimitBytes: 32 * 1024 * 1024,
+  bundleBodyLimitBytes: 512 * 1024 * 1024,
+  files: { store: 'file', maxBytes: 25 * 1024 * 1024, s3: null },
 };
 
 export function resolveConfig(partial: Partial<AppConfig> = {}): AppConfig {
-  return { ...DEFAULT_CONFIG, ...partial, scrypt: { ...DEFAULT_CONFIG.scrypt, ...partial.scrypt } };
+  return {
+    ...DEFAULT_CONFIG,
+    ...partial,
+    scrypt: { ...DEFAULT_CONFIG.scrypt, ...partial.scrypt },
+    files: { ...DEFAULT_CONFIG.files, ...partial.files },
+  };
 }

@@ -1,13 +1,16 @@
 import { serve } from '@hono/node-server';
 import { createApp, prepareDatabase } from './app';
 import { resolveConfig } from './config';
-import { openFromEnv, packageVersion, staticDirFromEnv } from './runtime';
+import { blobDirFromEnv, filesConfigFromEnv, openFromEnv, packageVersion, staticDirFromEnv } from './runtime';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoBanner, seedDemo } from './seed';
 import { createServices } from './services';
 
 // Node entry: `npm start` / `npm run serve`. One process serves the built PWA and /api.
 // Env: PORT (8080), HOST (0.0.0.0), DATA_DIR (./data), DATABASE_URL (postgres://… → PostgreSQL),
 // STATIC_DIR (default dist/), TRUST_PROXY=1 behind a reverse proxy, NODE_ENV=production (no demo seed).
+// Evidence files: BLOB_DIR (default DATA_DIR/files); FILES_STORE=s3 stages tus uploads in S3
+// (S3_BUCKET, S3_REGION, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE=1;
+// needs `npm install @tus/s3-store`).
 
 const production = process.env.NODE_ENV === 'production';
 const port = Number(process.env.PORT ?? 8080);
@@ -16,12 +19,14 @@ const config = resolveConfig({
   version: packageVersion(),
   staticDir: staticDirFromEnv(),
   trustProxy: process.env.TRUST_PROXY === '1',
+  files: filesConfigFromEnv(),
 });
+const blobDir = blobDirFromEnv();
 
 const applied = await prepareDatabase(handle.db);
 if (applied.length) console.log(`[telusur] migrations applied: ${applied.join(', ')}`);
 
-const services = createServices({ db: handle.db, clock: Date.now, config });
+const services = createServices({ db: handle.db, clock: Date.now, config, blobDir });
 if ((await services.accounts.count()) === 0) {
   if (production) {
     console.warn(
@@ -46,7 +51,7 @@ if (
   );
 }
 
-const app = createApp({ db: handle.db, dialect: handle.dialect, config });
+const app = createApp({ db: handle.db, dialect: handle.dialect, config, blobDir });
 const server = serve(
   { fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' },
   (info) => {

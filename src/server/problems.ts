@@ -184,6 +184,83 @@ export const PROBLEMS = {
     id: 'Berkas CSV tidak berisi baris data.',
     en: 'The CSV file has no data rows.',
   },
+  seq_gap: {
+    status: 409,
+    id: (p) =>
+      `Urutan perubahan dari tablet ini terputus: server menunggu nomor ${p.expected ?? '–'}, tablet mengirim nomor ${p.got ?? '–'}. Tidak ada yang disimpan. ${EXPORT_HINT_ID}`,
+    en: (p) =>
+      `The sequence of changes from this tablet has a gap: the server expects number ${p.expected ?? '–'}, the tablet sent number ${p.got ?? '–'}. Nothing was saved. ${EXPORT_HINT_EN}`,
+  },
+  device_mismatch: {
+    status: 403,
+    id: 'Identitas tablet pada permintaan tidak cocok dengan tablet yang terdaftar. Daftarkan ulang tablet ini; data di tablet tetap aman.',
+    en: 'The tablet identity in the request does not match the enrolled tablet. Enrol this tablet again; data on the tablet stays safe.',
+  },
+  device_id_taken: {
+    status: 409,
+    id: 'Identitas tablet ini sudah terdaftar untuk verifikator lain. Minta koordinator memeriksa tablet tersebut.',
+    en: 'This tablet identity is already enrolled for another verifier. Ask your coordinator to check the tablet.',
+  },
+  field_not_writable: {
+    status: 403,
+    id: (p) => `Isian "${p.field ?? '–'}" hanya dapat diubah oleh koordinator. Tidak ada yang disimpan.`,
+    en: (p) => `The field "${p.field ?? '–'}" can only be changed by a coordinator. Nothing was saved.`,
+  },
+  immutable_field: {
+    status: 422,
+    id: (p) =>
+      `Isian "${p.field ?? '–'}" tidak dapat diubah setelah data dibuat (${p.entity ?? '–'} ${p.id ?? '–'}). Tidak ada yang disimpan.`,
+    en: (p) =>
+      `The field "${p.field ?? '–'}" cannot change once the record exists (${p.entity ?? '–'} ${p.id ?? '–'}). Nothing was saved.`,
+  },
+  record_unknown: {
+    status: 422,
+    id: (p) =>
+      `Perubahan untuk data yang belum dikenal server tanpa penilaian induknya (${p.entity ?? '–'} ${p.id ?? '–'}). Tidak ada yang disimpan.`,
+    en: (p) =>
+      `A change to a record the server does not know, without its assessment (${p.entity ?? '–'} ${p.id ?? '–'}). Nothing was saved.`,
+  },
+  hash_mismatch: {
+    status: 422,
+    id: 'Berkas bukti tidak utuh saat diterima (sidik SHA-256 tidak cocok) dan tidak disimpan. Tablet akan mengirimkannya ulang.',
+    en: 'The evidence file did not arrive intact (its SHA-256 does not match) and was not kept. The tablet will send it again.',
+  },
+  upload_metadata: {
+    status: 400,
+    id: 'Unggahan berkas bukti memerlukan metadata sha256 (64 digit heksadesimal) dan filetype (JPEG, PNG, WebP atau PDF).',
+    en: 'An evidence upload needs the metadata sha256 (64 hex digits) and filetype (JPEG, PNG, WebP or PDF).',
+  },
+  bundle_corrupt: {
+    status: 422,
+    id: (p) =>
+      `Berkas ekspor tablet rusak dan tidak dapat dibaca (${p.reason ?? '–'}). Tidak ada data yang disimpan; minta verifikator mengekspor ulang dari tablet.`,
+    en: (p) =>
+      `The tablet export file is damaged and cannot be read (${p.reason ?? '–'}). Nothing was saved; ask the verifier to export again from the tablet.`,
+  },
+  bundle_foreign: {
+    status: 422,
+    id: 'Berkas ini bukan berkas ekspor Telusur. Tidak ada data yang disimpan.',
+    en: 'This file is not a Telusur export file. Nothing was saved.',
+  },
+  bundle_tampered: {
+    status: 422,
+    id: (p) =>
+      `Isi berkas ekspor tidak cocok dengan sidik SHA-256-nya (${p.reason ?? '–'}): berkas rusak atau telah diubah. Tidak ada data yang disimpan; minta verifikator mengekspor ulang dari tablet.`,
+    en: (p) =>
+      `The export file's content does not match its SHA-256 (${p.reason ?? '–'}): it is damaged or was altered. Nothing was saved; ask the verifier to export again from the tablet.`,
+  },
+  bundle_version: {
+    status: 422,
+    id: (p) =>
+      `Berkas ekspor dibuat oleh aplikasi yang lebih baru (format ${p.version ?? '–'}). Perbarui server lalu impor ulang. Tidak ada data yang disimpan.`,
+    en: (p) =>
+      `The export file was made by a newer app (format ${p.version ?? '–'}). Update the server, then import again. Nothing was saved.`,
+  },
+  conflict_resolved: {
+    status: 409,
+    id: 'Konflik ini sudah diselesaikan.',
+    en: 'This conflict has already been resolved.',
+  },
   database_unavailable: {
     status: 503,
     id: 'Basis data server tidak dapat dihubungi. Coba lagi nanti.',

@@ -25,6 +25,11 @@ export const LoginBody = z.object({
 export const EnrolBody = z.object({
   code: z.string().min(4).max(80),
   label: name(100),
+  /** The tablet store's device id (UUID); becomes the enrolled device's id, so pushes match it. */
+  deviceId: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+    .optional(),
 });
 
 export const TargetIndex = z

@@ -7,6 +7,14 @@ export interface TusUploaderOptions {
   token: () => string | null;
   /** Bytes per PATCH; smaller chunks lose less on a flaky link. */
   chunkSize?: number;
+  /** Waits (ms) between automatic retries of a failed request. */
+  retryDelays?: number[];
+  /**
+   * What tus-js-client reads the file from. Default: the Blob itself (browser build).
+   * tus-js-client's Node build reads only Buffers and streams, so tests and tools pass
+   * `async (blob) => Buffer.from(await blob.arrayBuffer())`.
+   */
+  source?: (blob: Blob) => Promise<unknown>;
 }
 
 /**
@@ -18,11 +26,12 @@ export function tusUploader(options: TusUploaderOptions): SyncTransport['upload'
   return async (file, onProgress) => {
     const tus = await import('tus-js-client');
     const token = options.token();
+    const input = (options.source ? await options.source(file.blob) : file.blob) as Blob;
     await new Promise<void>((resolve, reject) => {
-      const upload = new tus.Upload(file.blob, {
+      const upload = new tus.Upload(input, {
         endpoint: options.endpoint,
         chunkSize: options.chunkSize ?? 512 * 1024,
-        retryDelays: [0, 1000, 3000, 5000, 10_000],
+        retryDelays: options.retryDelays ?? [0, 1000, 3000, 5000, 10_000],
         metadata: { sha256: file.sha256, filetype: file.mime },
         headers: {
           [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),

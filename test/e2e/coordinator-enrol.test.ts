@@ -77,6 +77,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('coordinator pages: enrol a tab
   let coordinatorToken: string;
   let v1: string;
   let enrolled = false;
+  let assignedCount = 0;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -86,7 +87,10 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('coordinator pages: enrol a tab
       viewport: { width: 1280, height: 900 },
       locale: 'id-ID',
     });
-    tabletCtx = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'id-ID' });
+    tabletCtx = await browser.newContext({
+      viewport: { width: 1024, height: 768 },
+      locale: 'id-ID',
+    });
     coordinator = new CoordinatorApp(await coordinatorCtx.newPage(), server.url);
     tablet = new TabletEnrolScreen(await tabletCtx.newPage(), server.url);
     coordinatorToken = await apiLogin(server.url, COORDINATOR);
@@ -122,30 +126,31 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('coordinator pages: enrol a tab
     expect(new URL(tablet.page.url()).pathname).toBe('/');
   }, 120_000);
 
-  it('after its first sync the tablet lists exactly the units assigned to its verifier', async (ctx) => {
+  it('after its first sync the tablet lists exactly the units assigned to its verifier', async () => {
     expect(enrolled).toBe(true);
-    const assignments = await apiJson<{ assignments: unknown[] }>(
+    const assignments = await apiJson<{ assignments: { unitId: string }[] }>(
       server.url,
       'GET',
       `/api/assignments?verifierId=${encodeURIComponent(v1)}`,
       coordinatorToken,
     );
     const expected = assignments.body.assignments.length;
+    assignedCount = expected;
     expect(expected).toBeGreaterThan(0);
-    // The home list is filled by the sync engine's pull (GET /api/sync/pull); until the
-    // server has that route, the tablet cannot show its units: report it as skipped.
-    const probe = await apiJson<{ code?: string }>(
-      server.url,
-      'GET',
-      '/api/sync/pull?cursor=0',
-      null,
-      undefined,
-      { [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) },
-    );
-    if (probe.status === 404 && probe.body?.code === 'route_not_found')
-      ctx.skip('GET /api/sync/pull is not on the server yet (the tablet cannot list units)');
+    // The home list is filled by the sync engine (GET /api/my/assignments + /api/sync/pull).
     await tablet.waitForUnitCards(expected);
     expect(await tablet.unitCards().count()).toBe(expected);
+    // …and they are the assigned units, by name.
+    const units = await apiJson<{ units: { id: string; name: string }[] }>(
+      server.url,
+      'GET',
+      '/api/units',
+      coordinatorToken,
+    );
+    const names = assignments.body.assignments.map(
+      (a) => units.body.units.find((u) => u.id === a.unitId)?.name,
+    );
+    expect((await tablet.unitNames()).sort()).toEqual(names.sort());
     await tablet.page.screenshot({ path: join(SHOTS, 'tablet-after-enrol.png') });
   }, 60_000);
 
@@ -175,6 +180,12 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('coordinator pages: enrol a tab
     expect(row?.revokedAt).toBeTypeOf('number');
     expect(await detail.revokeButtons().count()).toBe(0);
     expect(coordinator.cspViolations).toEqual([]);
+
+    // The tablet learns it at its next sync, and keeps what it holds.
+    const alert = await tablet.syncNow();
+    expect(alert).toContain('Tablet ini telah dicabut oleh koordinator');
+    await tablet.goHome();
+    expect(await tablet.unitCards().count()).toBe(assignedCount);
   }, 60_000);
 
   it('a viewer sees the lists but no create, enrol or revoke actions; a verifier is sent to the tablet screens', async () => {
@@ -229,6 +240,55 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('coordinator pages: enrol a tab
     await page.getByTestId('verifier-not-here').waitFor();
     expect(await page.getByTestId('coordinator-account').count()).toBe(0);
     await ctx.close();
+  }, 90_000);
+
+  it('a coordinator sets up work: bad instrument and CSV files are reported in full and change nothing; a new verifier gets units', async () => {
+    await coordinator.openPeriods();
+    const frameworksBefore = await coordinator.page.getByTestId('framework-row').count();
+    const badInstrument = await coordinator.importFramework({
+      name: 'instrumen-rusak.json',
+      buffer: Buffer.from(JSON.stringify({ id: 'rusak-1', name: '', groups: [{ weight: -1 }] })),
+    });
+    expect(badInstrument.ok).toBe(false);
+    expect(badInstrument.message).toMatch(/^Berkas instrumen tidak valid \((\d+) masalah\)/);
+    const count = Number(/\((\d+) masalah\)/.exec(badInstrument.message)?.[1]);
+    expect(badInstrument.items).toHaveLength(count);
+    expect(await coordinator.page.getByTestId('framework-row').count()).toBe(frameworksBefore);
+
+    const units = await coordinator.openUnits();
+    const unitsBefore = await units.count();
+    const bad = await coordinator.importUnitsCsv(
+      'code,name,kind,parent_code\n36.72.01.9001,Kelurahan Uji,kelurahan,36.72.01\n36.72.01.9002,,desa,\nX 3,Kelurahan X,kelurahan,TIDAK-ADA\n',
+    );
+    expect(bad.ok).toBe(false);
+    expect(bad.message).toContain('2 baris bermasalah');
+    // Every bad row is listed with its line; the good line 2 is not saved either.
+    expect([...new Set(bad.items.map((i) => i.split(':')[0]))]).toEqual(['3', '4']);
+    expect(bad.items.join('\n')).toContain('nama wajib diisi');
+    expect(await units.count()).toBe(unitsBefore);
+    const good = await coordinator.importUnitsCsv(
+      'code,name,kind,parent_code\n36.72.01.9001,Kelurahan Uji,kelurahan,36.72.01\n',
+    );
+    expect(good.message).toContain('1 baru');
+    await expect.poll(() => units.count()).toBe(unitsBefore + 1);
+
+    await coordinator.openVerifiers();
+    await coordinator.createVerifier('Verifikator Tiga', 'verifikator3@cilegon.demo');
+    await coordinator.nav('penugasan');
+    const said = await coordinator.assignUnits('verifikator3@cilegon.demo', [
+      '36.72.01.9001',
+      '36.72.01.1001',
+    ]);
+    expect(said).toBe('2 penugasan baru dibuat.');
+    const v3 = await verifierId(server.url, coordinatorToken, 'verifikator3@cilegon.demo');
+    const assigned = await apiJson<{ assignments: unknown[] }>(
+      server.url,
+      'GET',
+      `/api/assignments?verifierId=${encodeURIComponent(v3)}`,
+      coordinatorToken,
+    );
+    expect(assigned.body.assignments).toHaveLength(2);
+    expect(coordinator.cspViolations).toEqual([]);
   }, 90_000);
 
   it('coordinator pages say they need the internet when the device is offline', async () => {

@@ -5,7 +5,6 @@ import { type Locale, useLocale } from '../i18n';
  * the default; English mirrors every key (the type enforces it).
  */
 const id = {
-  coordinator: 'Koordinator',
   needsInternet:
     'Halaman koordinator memerlukan koneksi internet. Sambungkan perangkat ini ke internet lalu coba lagi; pekerjaan verifikasi di tablet tetap dapat dilakukan tanpa internet.',
   retry: 'Coba lagi',
@@ -33,7 +32,6 @@ const id = {
   emailRequired: 'Isi alamat email.',
   emailInvalid: 'Alamat email tidak valid.',
   passwordRequired: 'Isi kata sandi.',
-  sessionEnded: 'Sesi Anda telah berakhir. Silakan masuk kembali.',
   verifierNotHere:
     'Akun verifikator tidak memakai halaman koordinator. Gunakan tablet: buka menu "Masuk" di tablet dan ketik kode pendaftaran dari koordinator.',
   toTablet: 'Ke halaman tablet',
@@ -56,9 +54,6 @@ const id = {
   confirmDelete: 'Ya, hapus',
   create: 'Tambah',
   close: 'Tutup',
-  yes: 'ya',
-  no: 'tidak',
-  none: '—',
   name: 'Nama',
   code: 'Kode',
   kind: 'Jenis',
@@ -113,6 +108,7 @@ const id = {
   // units
   unitsTitle: 'Unit',
   unitTree: 'Pohon unit ({n})',
+  unitTreeLabel: 'Daftar unit',
   noUnits: 'Belum ada unit. Tambahkan satu per satu atau impor CSV.',
   filterUnits: 'Cari unit (nama atau kode)',
   kind_pemda: 'pemerintah daerah',
@@ -147,7 +143,6 @@ const id = {
   assignmentsCount: 'Penugasan',
   lastSeen: 'Terakhir terlihat',
   never: 'belum pernah',
-  open: 'Buka',
   newVerifier: 'Verifikator baru',
   verifierCreated: 'Verifikator "{name}" dibuat.',
   deactivate: 'Nonaktifkan',
@@ -207,7 +202,6 @@ const id = {
 type Dict = Record<keyof typeof id, string>;
 
 const en: Dict = {
-  coordinator: 'Coordinator',
   needsInternet:
     'The coordinator pages need an internet connection. Connect this device to the internet and try again; verification work on the tablets keeps working offline.',
   retry: 'Try again',
@@ -233,7 +227,6 @@ const en: Dict = {
   emailRequired: 'Enter the e-mail address.',
   emailInvalid: 'The e-mail address is not valid.',
   passwordRequired: 'Enter the password.',
-  sessionEnded: 'Your session has ended. Please sign in again.',
   verifierNotHere:
     'Verifier accounts do not use the coordinator pages. Use the tablet: open "Sign in" on the tablet and type the enrolment code from your coordinator.',
   toTablet: 'Go to the tablet screens',
@@ -254,9 +247,6 @@ const en: Dict = {
   confirmDelete: 'Yes, delete',
   create: 'Add',
   close: 'Close',
-  yes: 'yes',
-  no: 'no',
-  none: '—',
   name: 'Name',
   code: 'Code',
   kind: 'Kind',
@@ -309,6 +299,7 @@ const en: Dict = {
   confirmDeleteFramework: 'Delete instrument "{id}"?',
   unitsTitle: 'Units',
   unitTree: 'Unit tree ({n})',
+  unitTreeLabel: 'Unit list',
   noUnits: 'No units yet. Add them one by one or import a CSV.',
   filterUnits: 'Search units (name or code)',
   kind_pemda: 'local government',
@@ -342,7 +333,6 @@ const en: Dict = {
   assignmentsCount: 'Assignments',
   lastSeen: 'Last seen',
   never: 'never',
-  open: 'Open',
   newVerifier: 'New verifier',
   verifierCreated: 'Verifier "{name}" created.',
   deactivate: 'Deactivate',

@@ -11,15 +11,7 @@ import { Periods } from './pages/Periods';
 import { Units } from './pages/Units';
 import { VerifierDetail, Verifiers } from './pages/Verifiers';
 import { logout, restoreSession, useSession } from './session';
-import type { Account, Role } from './types';
-
-/** What every coordinator page receives. */
-export interface PageProps {
-  account: Account;
-  /** False for viewers: write actions are hidden (the server refuses them anyway). */
-  canWrite: boolean;
-  params: Record<string, string>;
-}
+import type { Account, PageProps, Role } from './types';
 
 interface RouteDef {
   pattern: string;
@@ -102,19 +94,21 @@ function SubNav({ path, account }: { path: string; account: Account }) {
           );
         })}
       </ul>
-      <span class="c-account small" data-testid="coordinator-account">
-        {account.name} · <span class="pill sync">{roleLabel}</span>
-      </span>
-      <button
-        type="button"
-        data-testid="coordinator-logout"
-        onClick={async () => {
-          await logout();
-          await navigate(LOGIN_PATH);
-        }}
-      >
-        {t('logout')}
-      </button>
+      <div class="c-subnav-end">
+        <span class="c-account small" data-testid="coordinator-account">
+          {account.name} · <span class="pill sync">{roleLabel}</span>
+        </span>
+        <button
+          type="button"
+          data-testid="coordinator-logout"
+          onClick={async () => {
+            await logout();
+            await navigate(LOGIN_PATH);
+          }}
+        >
+          {t('logout')}
+        </button>
+      </div>
     </nav>
   );
 }

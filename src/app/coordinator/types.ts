@@ -140,3 +140,11 @@ export interface CsvRowReport {
   line: number;
   problems: { column: string; code?: string; message: string; messageEn: string }[];
 }
+
+/** What every coordinator page receives (see ROUTES in index.tsx). */
+export interface PageProps {
+  account: Account;
+  /** False for viewers: write actions are hidden (the server refuses them anyway). */
+  canWrite: boolean;
+  params: Record<string, string>;
+}

@@ -11,7 +11,8 @@ export interface Loaded<T> {
   data: T | undefined;
   error: ApiError | null;
   loading: boolean;
-  reload(): void;
+  /** Load again; resolves once the fresh data (or error) is on screen. */
+  reload(): Promise<void>;
 }
 
 function asApiError(e: unknown): ApiError {
@@ -35,26 +36,41 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const waiting = useRef<(() => void)[]>([]);
   useEffect(() => {
     let live = true;
     setLoading(true);
+    const settle = () => {
+      const done = waiting.current;
+      waiting.current = [];
+      for (const f of done) f();
+    };
     loadRef.current().then(
       (data) => {
         if (!live) return;
         setState({ data, error: null });
         setLoading(false);
+        settle();
       },
       (e: unknown) => {
         if (!live) return;
         setState((s) => ({ data: s.data, error: asApiError(e) }));
         setLoading(false);
+        settle();
       },
     );
     return () => {
       live = false;
     };
   }, [...deps, tick]);
-  const reload = useCallback(() => setTick((n) => n + 1), []);
+  const reload = useCallback(
+    () =>
+      new Promise<void>((resolve) => {
+        waiting.current.push(resolve);
+        setTick((n) => n + 1);
+      }),
+    [],
+  );
   return { ...state, loading, reload };
 }
 
@@ -266,16 +282,20 @@ export function FileField(props: {
 }) {
   const t = useCT();
   return (
-    <div class="c-file">
-      <label for={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        type="file"
-        accept={props.accept}
-        disabled={props.disabled}
-        onChange={(e) => props.onFile(e.currentTarget.files?.[0] ?? null)}
-      />
-      <span class="small muted">{props.file ? props.file.name : t('noFile')}</span>
+    <div class="c-file row">
+      <label for={props.id} class="button file-btn">
+        {props.label}
+        <input
+          id={props.id}
+          type="file"
+          accept={props.accept}
+          disabled={props.disabled}
+          onChange={(e) => props.onFile(e.currentTarget.files?.[0] ?? null)}
+        />
+      </label>
+      <span class="small muted" data-testid={`${props.id}-name`}>
+        {props.file ? props.file.name : t('noFile')}
+      </span>
     </div>
   );
 }

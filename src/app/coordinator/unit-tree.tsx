@@ -40,7 +40,9 @@ export function UnitTreeTable(props: {
   const t = useCT();
   const sel = props.selection;
   return (
-    <div class="table-wrap c-tree-wrap">
+    // Scrolls on its own, so keyboard users must be able to focus it (WCAG 2.1.1).
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region needs focus for keyboard scrolling
+    <section class="table-wrap c-tree-wrap" tabIndex={0} aria-label={t('unitTreeLabel')}>
       <table class="c-tree" data-testid={props.testId ?? 'unit-tree'}>
         <thead>
           <tr>
@@ -98,6 +100,6 @@ export function UnitTreeTable(props: {
           })}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }

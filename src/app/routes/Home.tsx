@@ -78,7 +78,7 @@ function UnitList({ kind }: { kind: WorkspaceKind }) {
                 class="card unit-card"
                 href={`/${kind}/a/${encodeURIComponent(r.assessment.id)}`}
                 onClick={linkClick}
-                data-testid="unit-card"
+                data-testid={kind === 'kerja' ? 'unit-card' : 'training-card'}
               >
                 <strong>{r.unitName}</strong>
                 <div class="small muted">{r.periodName}</div>

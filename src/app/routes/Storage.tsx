@@ -211,14 +211,14 @@ function SyncStatusView({ status, locale }: { status: SyncStatus | null; locale:
         </tr>
         <tr>
           <th>{t('lastSuccess')}</th>
-          <td data-testid="sync-last-success">
+          <td data-testid="sync-last-success" data-at={status.lastSuccessAt ?? 0}>
             {status.lastSuccessAt ? when(status.lastSuccessAt, locale) : t('never')}
           </td>
         </tr>
         {status.lastError ? (
           <tr>
             <th>{t('lastError')}</th>
-            <td class="error" data-testid="sync-last-error">
+            <td class="error" data-testid="sync-last-error" data-at={status.lastError.at}>
               {status.lastError.message} ({when(status.lastError.at, locale)})
             </td>
           </tr>

@@ -101,6 +101,17 @@ export class DevicesRepository {
     return toDevice(row);
   }
 
+  /** The same tablet enrolling again: new token and label, no longer revoked; id (and sync position) kept. */
+  async reenrol(d: { id: string; label: string; tokenHash: string; now: number }): Promise<Device> {
+    await this.db
+      .updateTable('devices')
+      .set({ label: d.label, tokenHash: d.tokenHash, lastSeenAt: d.now, revokedAt: null, revokedBy: null })
+      .where('id', '=', d.id)
+      .execute();
+    const row = await this.db.selectFrom('devices').selectAll().where('id', '=', d.id).executeTakeFirstOrThrow();
+    return toDevice(row);
+  }
+
   async findWithAccount(tokenHash: string): Promise<{ device: Device; account: Account } | null> {
     const row = await this.db
       .selectFrom('devices')

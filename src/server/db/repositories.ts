@@ -1,14 +1,17 @@
 import type { Kysely } from 'kysely';
 import { AccountsRepository } from './accounts.repository';
 import { AssignmentsRepository } from './assignments.repository';
+import { ConflictsRepository } from './conflicts.repository';
 import type { Database } from './database';
 import { DevicesRepository } from './devices.repository';
+import { FilesRepository } from './files.repository';
 import { FrameworksRepository } from './frameworks.repository';
 import { LoginFailuresRepository } from './login-failures.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { PeriodsRepository } from './periods.repository';
 import { SelfAssessmentsRepository } from './self-assessments.repository';
 import { SessionsRepository } from './sessions.repository';
+import { SyncRepository } from './sync.repository';
 import { UnitsRepository } from './units.repository';
 
 export interface Repositories {
@@ -22,6 +25,9 @@ export interface Repositories {
   selfAssessments: SelfAssessmentsRepository;
   assignments: AssignmentsRepository;
   maintenance: MaintenanceRepository;
+  sync: SyncRepository;
+  conflicts: ConflictsRepository;
+  files: FilesRepository;
 }
 
 /** All repositories over one connection or transaction. */
@@ -37,6 +43,9 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     selfAssessments: new SelfAssessmentsRepository(db),
     assignments: new AssignmentsRepository(db),
     maintenance: new MaintenanceRepository(db),
+    sync: new SyncRepository(db),
+    conflicts: new ConflictsRepository(db),
+    files: new FilesRepository(db),
   };
 }
 

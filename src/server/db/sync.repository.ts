@@ -1,6 +1,5 @@
 import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
 import type { EntityName } from '../../core';
-import { canonicalJson } from '../lib/canonical-json';
 import type { AuditEntry, ChangeEntry, ChangeSource, FieldState, NewChange } from '../sync-domain';
 import type { ChangesTable, Database, RecordFieldsTable } from './database';
 
@@ -8,8 +7,22 @@ import type { ChangesTable, Database, RecordFieldsTable } from './database';
 const CHUNK = 200;
 /** Key of the PostgreSQL advisory lock that serialises writers of the change log. */
 const WRITER_LOCK_KEY = 0x54_45_4c_55_53; // "TELUS"
-/** Audit values longer than this are cut (a signature is a 400 kB data URL). */
-const AUDIT_VALUE_MAX = 2000;
+/** Audit values longer than this are cut (notes may hold 20,000 characters). */
+const AUDIT_VALUE_MAX = 25_000;
+
+/** A value for the audit list: signatures (data URLs) and very long text are cut. */
+function auditValue(json: string): { value: unknown; truncated: boolean } {
+  const value: unknown = JSON.parse(json);
+  if (typeof value === 'string' && value.startsWith('data:')) {
+    const kb = Math.ceil(value.length / 1024);
+    return { value: `${value.slice(0, value.indexOf(',') + 1)}… (${kb} kB)`, truncated: true };
+  }
+  if (json.length > AUDIT_VALUE_MAX) {
+    const text = typeof value === 'string' ? value : json;
+    return { value: `${text.slice(0, 2000)}…`, truncated: true };
+  }
+  return { value, truncated: false };
+}
 
 function chunks<T>(rows: readonly T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -376,17 +389,14 @@ export class SyncRepository {
     return rows
       .filter((r) => !keep || keep.has(`${r.entity}\u0000${r.recordId}`))
       .map((r) => {
-        const long = r.valueJson.length > AUDIT_VALUE_MAX;
-        const value: unknown = long
-          ? `${String(JSON.parse(r.valueJson)).slice(0, 120)}…`
-          : JSON.parse(r.valueJson);
+        const { value, truncated } = auditValue(r.valueJson);
         return {
           seq: Number(r.seq),
           entity: r.entity as EntityName,
           recordId: r.recordId,
           field: r.field,
           value,
-          valueTruncated: long,
+          valueTruncated: truncated,
           version: Number(r.version),
           source: r.source as ChangeSource,
           account: r.accountId ? { id: r.accountId, name: r.accountName ?? r.accountId } : null,
@@ -410,4 +420,3 @@ export class SyncRepository {
   }
 }
 
-export { canonicalJson };

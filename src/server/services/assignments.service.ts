@@ -12,6 +12,7 @@ import type {
 } from '../domain';
 import { fieldProblem, Problem } from '../problems';
 import { type ActorId, BaseService, type ServiceDeps } from './context';
+import { materialiseAssessment } from './materialise';
 import type { FrameworksService } from './frameworks.service';
 import type { PeriodsService } from './periods.service';
 
@@ -88,6 +89,9 @@ export class AssignmentsService extends BaseService {
     }
     const run = () =>
       inTransaction(this.deps.db, async (repos) => {
+        // Take the change-log writer lock before inserting assessments, not in between:
+        // two overlapping assignments could otherwise wait on each other (issue 6).
+        await repos.sync.lockWriters();
         const now = this.now();
         const out: Assignment[] = [];
         let created = 0;
@@ -97,15 +101,18 @@ export class AssignmentsService extends BaseService {
             out.push(existing);
             continue;
           }
-          const assessment =
-            (await repos.assignments.findAssessment(period.id, unitId)) ??
-            (await repos.assignments.insertAssessment({
+          let assessment = await repos.assignments.findAssessment(period.id, unitId);
+          if (!assessment) {
+            assessment = await repos.assignments.insertAssessment({
               id: uuidv7(now),
               periodId: period.id,
               unitId,
               frameworkId: period.frameworkId,
               now,
-            }));
+            });
+            // Tablets receive the new assessment and its self-assessment by pull (issue 6).
+            await materialiseAssessment(repos, assessment, actor, now);
+          }
           const a: Assignment = {
             id: uuidv7(now),
             periodId: period.id,

@@ -8,6 +8,8 @@ export interface ServiceDeps {
   db: Kysely<Database>;
   clock: () => number;
   config: AppConfig;
+  /** Directory of content-addressed evidence files (default: a per-process temp directory). */
+  blobDir?: string | undefined;
 }
 
 export abstract class BaseService {

@@ -74,8 +74,18 @@ export class DevicesService extends BaseService {
     }
   }
 
-  /** A tablet presents a code (typed or scanned) and receives its device token. */
-  async enrol(rawCode: string, label: string, ip: string): Promise<EnrolResult> {
+  /**
+   * A tablet presents a code (typed or scanned) and receives its device token. With
+   * `deviceId` (the tablet store's id) the device gets that id, so the pushes the tablet
+   * signs with it are accepted (issue 6); the same tablet enrolling again for the same
+   * verifier keeps its id and sync position with a new token.
+   */
+  async enrol(
+    rawCode: string,
+    label: string,
+    ip: string,
+    deviceId?: string | undefined,
+  ): Promise<EnrolResult> {
     const key = sha256Hex(`enrol|${ip}`);
     await this.auth.assertNotLimited(key, this.deps.config.enrolMaxFailures);
     const code = normaliseEnrolmentCode(
@@ -88,13 +98,12 @@ export class DevicesService extends BaseService {
       const verifier = await repos.accounts.findById(enrolment.verifierId);
       if (!verifier?.active || verifier.role !== 'verifier') return null;
       const token = newToken('tld');
-      const device = await repos.devices.insertDevice({
-        id: uuidv7(now),
-        verifierId: verifier.id,
-        label: label.trim(),
-        tokenHash: sha256Hex(token),
-        now,
-      });
+      const existing = deviceId ? await repos.devices.findById(deviceId) : null;
+      if (existing && existing.verifierId !== verifier.id) throw new Problem('device_id_taken');
+      const fields = { verifierId: verifier.id, label: label.trim(), tokenHash: sha256Hex(token), now };
+      const device = existing
+        ? await repos.devices.reenrol({ ...fields, id: existing.id })
+        : await repos.devices.insertDevice({ ...fields, id: deviceId ?? uuidv7(now) });
       await repos.devices.linkEnrolment(enrolment.id, device.id);
       return {
         token,

@@ -1,12 +1,19 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MaintenanceRepository } from '../db/maintenance.repository';
+import { BlobStore } from '../lib/blob-store';
 import { AccountsService } from './accounts.service';
 import { AssignmentsService } from './assignments.service';
 import { AuthService } from './auth.service';
+import { BundlesService } from './bundles.service';
+import { ConflictsService } from './conflicts.service';
 import type { ServiceDeps } from './context';
 import { DevicesService } from './devices.service';
+import { FilesService } from './files.service';
 import { FrameworksService } from './frameworks.service';
 import { PeriodsService } from './periods.service';
 import { SelfAssessmentsService } from './self-assessments.service';
+import { SyncService } from './sync.service';
 import { UnitsService } from './units.service';
 
 export interface Services {
@@ -18,9 +25,16 @@ export interface Services {
   units: UnitsService;
   selfAssessments: SelfAssessmentsService;
   assignments: AssignmentsService;
+  sync: SyncService;
+  conflicts: ConflictsService;
+  files: FilesService;
+  bundles: BundlesService;
   /** Health probe. */
   ping(): Promise<void>;
 }
+
+/** Evidence files when no blob directory is configured (tests, tools): one per process. */
+const DEFAULT_BLOB_DIR = join(tmpdir(), `telusur-blobs-${process.pid}`);
 
 /** Wire every service to one database, clock and configuration. */
 export function createServices(deps: ServiceDeps): Services {
@@ -30,6 +44,8 @@ export function createServices(deps: ServiceDeps): Services {
   const periods = new PeriodsService(deps);
   const units = new UnitsService(deps);
   const maintenance = new MaintenanceRepository(deps.db);
+  const sync = new SyncService(deps);
+  const files = new FilesService(deps, new BlobStore(deps.blobDir ?? DEFAULT_BLOB_DIR));
   return {
     auth,
     accounts,
@@ -39,6 +55,10 @@ export function createServices(deps: ServiceDeps): Services {
     units,
     selfAssessments: new SelfAssessmentsService(deps, periods, units, frameworks),
     assignments: new AssignmentsService(deps, periods, frameworks),
+    sync,
+    conflicts: new ConflictsService(deps),
+    files,
+    bundles: new BundlesService(deps, sync, files),
     ping: () => maintenance.ping(),
   };
 }

@@ -5,6 +5,7 @@ import type { SelfAssessmentLevel } from '../domain';
 import { CsvSyntaxError, parseCsv } from '../lib/csv';
 import { Problem } from '../problems';
 import { type ActorId, BaseService, type ServiceDeps } from './context';
+import { materialiseSelfLevels } from './materialise';
 import type { FrameworksService } from './frameworks.service';
 import type { PeriodsService } from './periods.service';
 import type { RowProblem, RowReport, UnitsService } from './units.service';
@@ -102,6 +103,7 @@ export class SelfAssessmentsService extends BaseService {
         now,
         actor,
       );
+      await materialiseSelfLevels(repos, periodId, [unitId], actor, now);
     });
     return this.get(periodId, unitId);
   }
@@ -248,9 +250,16 @@ export class SelfAssessmentsService extends BaseService {
       );
     }
     const now = this.now();
-    await inTransaction(this.deps.db, (repos) =>
-      repos.selfAssessments.upsertMany(periodId, out, now, actor),
-    );
+    await inTransaction(this.deps.db, async (repos) => {
+      await repos.selfAssessments.upsertMany(periodId, out, now, actor);
+      await materialiseSelfLevels(
+        repos,
+        periodId,
+        out.map((l) => l.unitId),
+        actor,
+        now,
+      );
+    });
     return { units: new Set(out.map((l) => l.unitId)).size, levels: out.length };
   }
 

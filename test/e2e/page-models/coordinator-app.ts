@@ -81,6 +81,67 @@ export class CoordinatorApp {
     return this.page.getByTestId('assignment-row');
   }
 
+  /** Choose an instrument file on the periods page and import it; returns what the page says. */
+  async importFramework(file: { name: string; buffer: Buffer }): Promise<ImportOutcome> {
+    await this.page
+      .locator('#framework-file')
+      .setInputFiles({ ...file, mimeType: 'application/json' });
+    const form = this.page.getByTestId('framework-import');
+    await form.getByRole('button', { name: 'Impor' }).click();
+    return this.outcome(this.page, 'framework-error');
+  }
+
+  /** Import a units CSV on the units page; returns the message and the lines of the error table. */
+  async importUnitsCsv(csv: string): Promise<ImportOutcome> {
+    const form = this.page.getByTestId('unit-import');
+    await this.page
+      .locator('#unit-import-file')
+      .setInputFiles({ name: 'unit.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await form.getByRole('button', { name: 'Impor' }).click();
+    return this.outcome(form, 'unit-import-error');
+  }
+
+  private async outcome(scope: Page | Locator, errorId: string): Promise<ImportOutcome> {
+    const error = scope.getByTestId(errorId);
+    const ok = scope.getByTestId('success');
+    await error.or(ok).first().waitFor();
+    if (await ok.isVisible())
+      return { ok: true, message: (await ok.textContent()) ?? '', items: [] };
+    const problems = await error.locator('[data-testid="framework-problems"] li').allTextContents();
+    const lines = await error
+      .locator('[data-testid="csv-problems"] tbody tr')
+      .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-line')}: ${r.textContent}`));
+    return {
+      ok: false,
+      message: (await error.locator('.c-error-message').textContent()) ?? '',
+      items: problems.length ? problems : lines,
+    };
+  }
+
+  async createVerifier(name: string, email: string): Promise<void> {
+    const form = this.page.getByTestId('verifier-create-form');
+    await form.locator('#vn-name').fill(name);
+    await form.locator('#vn-email').fill(email);
+    await form.getByRole('button', { name: 'Tambah' }).click();
+    await this.page.locator(`[data-testid="verifier-row"][data-email="${email}"]`).waitFor();
+  }
+
+  /** On the assignments page: choose the verifier, tick units by code, assign. */
+  async assignUnits(verifierEmail: string, unitCodes: string[]): Promise<string> {
+    const option = this.page.locator('#as-verifier option', { hasText: verifierEmail });
+    await this.page
+      .locator('#as-verifier')
+      .selectOption((await option.getAttribute('value')) ?? '');
+    for (const code of unitCodes)
+      await this.page
+        .locator(`[data-testid="assign-tree"] [data-testid="unit-row"][data-code="${code}"] label`)
+        .click();
+    await this.page.getByTestId('assign-submit').click();
+    const ok = this.page.getByTestId('success');
+    await ok.waitFor();
+    return (await ok.textContent())?.trim() ?? '';
+  }
+
   offlineNotice(): Locator {
     return this.page.getByTestId('coordinator-offline');
   }
@@ -106,6 +167,13 @@ export class CoordinatorApp {
         .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
     });
   }
+}
+
+export interface ImportOutcome {
+  ok: boolean;
+  message: string;
+  /** Every listed problem: instrument problems, or CSV rows as "line: column problem". */
+  items: string[];
 }
 
 export class VerifiersPage {
@@ -192,6 +260,8 @@ export class VerifierDetailPage {
   }
 }
 
+const WORK_CARDS = '[data-testid="unit-card"][href^="/kerja/"]';
+
 /** The tablet's side: the enrol screen and the home list that sync fills. */
 export class TabletEnrolScreen {
   constructor(
@@ -212,15 +282,39 @@ export class TabletEnrolScreen {
     await this.page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 });
   }
 
+  /** Cards of real assigned units (the home screen also shows the training unit's card). */
   unitCards(): Locator {
-    return this.page.getByTestId('unit-card');
+    return this.page.locator(WORK_CARDS);
   }
 
+  /** Wait until sync has put exactly `count` assigned units on the home screen. */
   async waitForUnitCards(count: number, timeout = 30_000): Promise<void> {
     await this.page.waitForFunction(
-      (n) => document.querySelectorAll('[data-testid="unit-card"]').length === n,
-      count,
+      ([sel, n]) => document.querySelectorAll(sel as string).length === n,
+      [WORK_CARDS, count] as const,
       { timeout },
     );
+  }
+
+  /** Open "Penyimpanan & sinkronisasi", press "Sinkronkan sekarang", return the alert shown. */
+  async syncNow(): Promise<string> {
+    await this.page
+      .getByRole('navigation')
+      .getByRole('link', { name: /Penyimpanan/ })
+      .click();
+    await this.page.getByTestId('sync-now').click();
+    const alert = this.page.getByTestId('sync-panel').getByRole('alert');
+    await alert.first().waitFor({ timeout: 20_000 });
+    return (await alert.allTextContents()).join('\n');
+  }
+
+  async goHome(): Promise<void> {
+    await this.page.getByRole('navigation').getByRole('link', { name: 'Beranda' }).click();
+    await this.page.waitForURL((u) => u.pathname === '/');
+    await this.unitCards().first().waitFor();
+  }
+
+  async unitNames(): Promise<string[]> {
+    return this.unitCards().locator('strong').allTextContents();
   }
 }

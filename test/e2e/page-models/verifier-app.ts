@@ -166,3 +166,60 @@ export class BeritaAcaraScreen {
     await this.page.getByTestId('ba-signed').waitFor();
   }
 }
+
+/** The tablet's enrolment and sync screens. */
+export class TabletSync {
+  constructor(readonly app: VerifierApp) {}
+
+  async enrol(code: string, label: string): Promise<void> {
+    const page = this.app.page;
+    await this.app.open('/masuk');
+    await page.locator('#enrol-code').fill(code);
+    await page.locator('#enrol-label').fill(label);
+    await page.getByTestId('enrol-submit').click();
+    await page.waitForURL(`${this.app.baseUrl}/`);
+  }
+
+  /** Open the storage & sync screen, press "Sinkronkan sekarang" and wait for a successful run. */
+  async syncNow(): Promise<void> {
+    const page = this.app.page;
+    await this.app.open('/penyimpanan');
+    const at = (id: string) =>
+      page.evaluate(
+        (testId) =>
+          Number(document.querySelector(`[data-testid="${testId}"]`)?.getAttribute('data-at') ?? 0),
+        id,
+      );
+    // The sync started by opening the page must finish first, then ours runs after the click.
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="sync-state"]')?.textContent !== 'menyinkronkan…',
+    );
+    const before = Math.max(await at('sync-last-success'), await at('sync-last-error'));
+    await page.getByTestId('sync-now').click();
+    try {
+      await page.waitForFunction(
+        (prev) =>
+          ['sync-last-success', 'sync-last-error'].some(
+            (id) =>
+              Number(
+                document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-at') ?? 0,
+              ) > prev,
+          ),
+        before,
+        { timeout: 30_000 },
+      );
+    } catch (e) {
+      throw new Error(
+        `${(e as Error).message}; sync panel: ${await page.getByTestId('sync-panel').textContent()}`,
+      );
+    }
+    if ((await at('sync-last-success')) <= before) {
+      throw new Error(`sync failed: ${await page.getByTestId('sync-panel').textContent()}`);
+    }
+  }
+
+  async unsyncedChanges(): Promise<number> {
+    await this.app.open('/penyimpanan');
+    return Number(await this.app.page.getByTestId('unsynced-changes').textContent());
+  }
+}

@@ -16,6 +16,7 @@ const SIGNED_IN: Caller[] = ['coordinator', 'viewer', 'verifier', 'tablet'];
 const READERS: Caller[] = ['coordinator', 'viewer'];
 const COORD: Caller[] = ['coordinator'];
 const VERIFIERS: Caller[] = ['verifier', 'tablet'];
+const TABLET: Caller[] = ['tablet'];
 
 interface Fixture {
   periodId: string;
@@ -158,6 +159,33 @@ const MATRIX: Row[] = [
     scoped: true,
   },
   { route: 'GET /api/my/assignments', path: () => '/api/my/assignments', allowed: VERIFIERS },
+  // Sync (issue 6): only an enrolled tablet pushes and pulls.
+  { route: 'POST /api/sync/push', path: () => '/api/sync/push', json: {}, allowed: TABLET },
+  { route: 'GET /api/sync/pull', path: () => '/api/sync/pull?cursor=0', allowed: TABLET },
+  {
+    route: 'GET /api/sync/receipt/:assessmentId',
+    path: (f, s) => `/api/sync/receipt/${s === 'own' ? f.ownAssessment : f.foreignAssessment}`,
+    allowed: [...READERS, ...VERIFIERS],
+    scoped: true,
+  },
+  { route: 'POST /api/sync/bundles', path: () => '/api/sync/bundles', json: {}, allowed: COORD },
+  { route: 'GET /api/conflicts', path: () => '/api/conflicts', allowed: READERS },
+  {
+    route: 'POST /api/conflicts/:id/resolve',
+    path: () => '/api/conflicts/tidak-ada/resolve',
+    json: { value: 3 },
+    allowed: COORD,
+  },
+  {
+    route: 'GET /api/assessments/:id/audit',
+    path: (f) => `/api/assessments/${f.ownAssessment}/audit?indicatorNo=1`,
+    allowed: READERS,
+  },
+  {
+    route: 'GET /api/files/by-hash/:sha256',
+    path: () => `/api/files/by-hash/${'0'.repeat(64)}`,
+    allowed: [...READERS, ...VERIFIERS],
+  },
 ];
 
 async function setup(

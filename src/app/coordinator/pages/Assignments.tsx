@@ -2,8 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocale } from '../../i18n';
 import { ApiError, api } from '../api';
 import { formatTime, useCT } from '../i18n';
-import type { PageProps } from '../index';
-import type { Assignment, Period, UnitNode, VerifierSummary } from '../types';
+import type { Assignment, PageProps, Period, UnitNode, VerifierSummary } from '../types';
 import {
   ConfirmButton,
   ErrorNotice,
@@ -111,8 +110,8 @@ export function Assignments({ canWrite }: PageProps) {
     );
     if (r) {
       setSelected(new Set());
+      await assignments.reload();
       setOk(r.created > 0 ? t('assigned', { n: r.created }) : t('assignedNone'));
-      assignments.reload();
     }
   };
 
@@ -126,7 +125,7 @@ export function Assignments({ canWrite }: PageProps) {
       <h1>{t('assignmentsTitle')}</h1>
       <ErrorNotice error={base.error} />
       {canWrite ? <p class="muted">{t('assignIntro')}</p> : null}
-      <div class="card c-form-grid">
+      <div class="card c-form-grid c-wide">
         <div>
           <label for="as-period">{t('period')}</label>
           <select
@@ -211,7 +210,7 @@ export function Assignments({ canWrite }: PageProps) {
             )}
           />
           <ErrorNotice error={action.error} />
-          <div class="row c-actions c-sticky-actions">
+          <div class="row c-actions">
             <button
               type="submit"
               class="primary"
@@ -267,10 +266,10 @@ export function Assignments({ canWrite }: PageProps) {
                                   );
                                   return true;
                                 })
-                                .then((done) => {
+                                .then(async (done) => {
                                   if (!done) return;
+                                  await assignments.reload();
                                   setOk(t('removed'));
-                                  assignments.reload();
                                 })
                             }
                           />

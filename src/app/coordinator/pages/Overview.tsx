@@ -1,6 +1,6 @@
 import { linkClick } from '../../router';
 import { type CoordKey, useCT } from '../i18n';
-import type { PageProps } from '../index';
+import type { PageProps } from '../types';
 import { useDocumentTitle } from '../ui';
 
 const CARDS: { href: string; title: CoordKey; text: CoordKey }[] = [

@@ -2,8 +2,7 @@ import { useState } from 'preact/hooks';
 import { useLocale } from '../../i18n';
 import { ApiError, api } from '../api';
 import { formatIndex, formatTime, useCT } from '../i18n';
-import type { PageProps } from '../index';
-import type { FrameworkSummary, Period, PeriodStatus } from '../types';
+import type { FrameworkSummary, PageProps, Period, PeriodStatus } from '../types';
 import { PERIOD_STATUSES } from '../types';
 import {
   ConfirmButton,
@@ -335,11 +334,11 @@ export function Periods({ canWrite }: PageProps) {
                                 await api('DELETE', `/api/periods/${encodeURIComponent(p.id)}`);
                                 return true;
                               })
-                              .then((done) => {
+                              .then(async (done) => {
                                 if (!done) return;
+                                await data.reload();
                                 setOk(t('periodDeleted', { name: p.name }));
                                 if (editing?.id === p.id) setEditing(null);
-                                data.reload();
                               })
                           }
                         />
@@ -359,10 +358,10 @@ export function Periods({ canWrite }: PageProps) {
             period={editing}
             frameworks={frameworks}
             onCancel={() => setEditing(null)}
-            onDone={(p) => {
+            onDone={async (p) => {
               setEditing(null);
+              await data.reload();
               setOk(t('periodSaved', { name: p.name }));
-              data.reload();
             }}
           />
         ) : (
@@ -370,10 +369,10 @@ export function Periods({ canWrite }: PageProps) {
             key={`new-${createKey}`}
             period={null}
             frameworks={frameworks}
-            onDone={(p) => {
+            onDone={async (p) => {
               setCreateKey((k) => k + 1);
+              await data.reload();
               setOk(t('periodCreated', { name: p.name }));
-              data.reload();
             }}
           />
         )
@@ -422,10 +421,10 @@ export function Periods({ canWrite }: PageProps) {
                                   );
                                   return true;
                                 })
-                                .then((done) => {
+                                .then(async (done) => {
                                   if (!done) return;
+                                  await data.reload();
                                   setOk(t('frameworkDeleted', { id: f.id }));
-                                  data.reload();
                                 })
                             }
                           />
@@ -441,9 +440,9 @@ export function Periods({ canWrite }: PageProps) {
       </section>
       {canWrite ? (
         <FrameworkImport
-          onDone={(f) => {
+          onDone={async (f) => {
+            await data.reload();
             setOk(t('frameworkImported', { name: f.name, id: f.id }));
-            data.reload();
           }}
         />
       ) : null}

@@ -2,8 +2,8 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
 import { type CT, useCT } from '../i18n';
-import type { PageProps } from '../index';
 import type {
+  PageProps,
   Period,
   SelfAssessmentImportSummary,
   UnitImportSummary,
@@ -167,7 +167,7 @@ function CsvImport<R>(props: {
   missingUrl?: string;
   children?: ComponentChildren;
   summary(r: R, t: CT): string;
-  onDone(): void;
+  onDone(): unknown;
 }) {
   const t = useCT();
   const [file, setFile] = useState<File | null>(null);
@@ -192,10 +192,10 @@ function CsvImport<R>(props: {
       return api<R>('POST', url, { text: { body: text, type: 'text/csv; charset=utf-8' } });
     });
     if (r) {
-      setOk(props.summary(r, t));
       setFile(null);
       setInputKey((k) => k + 1);
-      props.onDone();
+      await props.onDone();
+      setOk(props.summary(r, t));
     }
   };
 
@@ -266,9 +266,9 @@ export function Units({ canWrite }: PageProps) {
         <>
           <UnitForm
             units={list}
-            onDone={(u) => {
+            onDone={async (u) => {
+              await units.reload();
               setOk(t('unitCreated', { name: u.name }));
-              units.reload();
             }}
           />
           <CsvImport<UnitImportSummary>

@@ -3,8 +3,7 @@ import { useLocale } from '../../i18n';
 import { linkClick } from '../../router';
 import { api } from '../api';
 import { formatTime, useCT } from '../i18n';
-import type { PageProps } from '../index';
-import type { Account, Device, EnrolmentTicket, VerifierSummary } from '../types';
+import type { Account, Device, EnrolmentTicket, PageProps, VerifierSummary } from '../types';
 import {
   ConfirmButton,
   ErrorNotice,
@@ -164,9 +163,9 @@ export function Verifiers({ canWrite }: PageProps) {
       </section>
       {canWrite ? (
         <VerifierForm
-          onDone={(a) => {
+          onDone={async (a) => {
+            await data.reload();
             setOk(t('verifierCreated', { name: a.name }));
-            data.reload();
           }}
         />
       ) : null}
@@ -391,10 +390,10 @@ export function VerifierDetail({ canWrite, params }: PageProps) {
                                   `/api/devices/${encodeURIComponent(d.id)}/revoke`,
                                 ),
                               )
-                              .then((r) => {
+                              .then(async (r) => {
                                 if (!r) return;
+                                await devices.reload();
                                 setOk(t('revoked', { label: d.label }));
-                                devices.reload();
                               })
                           }
                         />

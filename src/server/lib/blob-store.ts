@@ -1,0 +1,123 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+const SHA256_RE = /^[0-9a-f]{64}$/;
+
+export function isSha256(value: string): boolean {
+  return SHA256_RE.test(value);
+}
+
+/**
+ * Content-addressed evidence files on disk: `<dir>/<sha[0:2]>/<sha>`. A file appears under
+ * its name only complete and verified (written to `<dir>/tmp/`, hashed on the way, flushed,
+ * then renamed), so a crash leaves either nothing or the whole file; storing the same
+ * content twice is a no-op.
+ *
+ * @example
+ *   const blobs = new BlobStore('data/files');
+ *   const r = await blobs.putStream(fs.createReadStream(upload), expectedSha);
+ *   if (!r.ok) console.log('hash mismatch', r.sha256);
+ */
+export class BlobStore {
+  constructor(readonly dir: string) {}
+
+  path(sha256: string): string {
+    if (!isSha256(sha256)) throw new Error(`not a sha256: ${sha256}`);
+    return join(this.dir, sha256.slice(0, 2), sha256);
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    try {
+      return (await stat(this.path(sha256))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Size in bytes, or null when absent. */
+  async size(sha256: string): Promise<number | null> {
+    try {
+      return (await stat(this.path(sha256))).size;
+    } catch {
+      return null;
+    }
+  }
+
+  open(sha256: string): ReadStream {
+    return createReadStream(this.path(sha256));
+  }
+
+  /** Copy a stream in while hashing it; kept only when its SHA-256 is `expected`. */
+  async putStream(
+    source: Readable,
+    expected: string,
+  ): Promise<{ ok: boolean; sha256: string; bytes: number }> {
+    const tmp = await this.tmpFile();
+    const hash = createHash('sha256');
+    let bytes = 0;
+    try {
+      await pipeline(
+        source,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            hash.update(chunk);
+            bytes += chunk.byteLength;
+            yield chunk;
+          }
+        },
+        createWriteStream(tmp),
+      );
+      const sha256 = hash.digest('hex');
+      if (sha256 !== expected) {
+        await rm(tmp, { force: true });
+        return { ok: false, sha256, bytes };
+      }
+      await this.commit(tmp, sha256);
+      return { ok: true, sha256, bytes };
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  /** Store bytes already checked against `sha256`. */
+  async putBytes(bytes: Uint8Array, sha256: string): Promise<void> {
+    if (await this.has(sha256)) return;
+    const tmp = await this.tmpFile();
+    try {
+      const fh = await open(tmp, 'w');
+      try {
+        await fh.writeFile(bytes);
+      } finally {
+        await fh.close();
+      }
+      await this.commit(tmp, sha256);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  private async tmpFile(): Promise<string> {
+    const dir = join(this.dir, 'tmp');
+    await mkdir(dir, { recursive: true });
+    return join(dir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+  }
+
+  /** Flush to disk, then move into place (atomic on one file system). */
+  private async commit(tmp: string, sha256: string): Promise<void> {
+    const fh = await open(tmp, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    const target = this.path(sha256);
+    await mkdir(join(this.dir, sha256.slice(0, 2)), { recursive: true });
+    await rename(tmp, target);
+  }
+}

@@ -1,0 +1,100 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { PushRequestSchema } from '../../core';
+import type { AppConfig } from '../config';
+import { queryParams, readJson } from '../http/body';
+import type { AppEnv } from '../http/env';
+import { caller, guard, protocolGate } from '../http/guard';
+import { problemResponse } from '../http/respond';
+import { type Lang, Problem } from '../problems';
+import type { Services } from '../services';
+import { MAX_PULL_LIMIT } from '../services/sync.service';
+
+const LOCALES = { id: z.locales.id(), en: z.locales.en() };
+
+const PullQuery = z.object({
+  cursor: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(500),
+});
+
+const BUNDLE_TYPES = [
+  'application/zip',
+  'application/x-zip-compressed',
+  'application/octet-stream',
+  'application/x-telusur-bundle',
+];
+
+/** A core (zod/mini) wire schema applied at the boundary: 422 `validation_failed` with issues. */
+function wire<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+      params?: { error?: z.core.$ZodErrorMap },
+    ): { success: true; data: T } | { success: false; error: { issues: z.core.$ZodIssue[] } };
+  },
+  value: unknown,
+  lang: Lang,
+): T {
+  const r = schema.safeParse(value, { error: LOCALES[lang].localeError });
+  if (r.success) return r.data;
+  throw new Problem(
+    'validation_failed',
+    {},
+    {
+      issues: r.error.issues.slice(0, 50).map((i) => ({
+        path: i.path.map(String).join('.'),
+        code: i.code,
+        message: i.message,
+      })),
+    },
+  );
+}
+
+/** Only an enrolled tablet syncs (a verifier's browser session may not). */
+const tabletOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (caller(c).kind !== 'device') throw new Problem('forbidden');
+  await next();
+};
+
+function limit(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: (c) =>
+      problemResponse(c, new Problem('payload_too_large', { limit: `${Math.round(maxSize / 1048576)} MiB` })),
+  });
+}
+
+/**
+ * Sync (DESIGN §5): a tablet's push and pull, evidence receipts, and the import of a
+ * tablet's export file by a coordinator.
+ */
+export function syncRoutes(s: Services, config: AppConfig) {
+  return new Hono<AppEnv>()
+    .post(
+      '/push',
+      protocolGate(true),
+      guard(s, 'verifier'),
+      tabletOnly,
+      limit(config.pushBodyLimitBytes),
+      async (c) => {
+        const body = wire(PushRequestSchema, await readJson(c), c.get('lang'));
+        return c.json(await s.sync.push(caller(c), body.deviceId, body.mutations));
+      },
+    )
+    .get('/pull', protocolGate(true), guard(s, 'verifier'), tabletOnly, async (c) => {
+      const q = queryParams(c, PullQuery);
+      return c.json(await s.sync.pull(caller(c), q.cursor, q.limit));
+    })
+    .get('/receipt/:assessmentId', guard(s, 'coordinator', 'viewer', 'verifier'), async (c) => {
+      const id = c.req.param('assessmentId');
+      await s.assignments.getAssessment(id, caller(c));
+      return c.json(await s.sync.receipt(id));
+    })
+    .post('/bundles', guard(s, 'coordinator'), limit(config.bundleBodyLimitBytes), async (c) => {
+      const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!BUNDLE_TYPES.includes(type)) throw new Problem('unsupported_media_type');
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      return c.json(await s.bundles.import(bytes, caller(c).account.id));
+    });
+}

@@ -1,0 +1,125 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../src/core';
+import { TabletSync, VerifierApp } from './page-models/verifier-app';
+import { startAppServer } from './support/app-server';
+import { e2eEnabled, launchBrowser } from './support/browser';
+
+async function api<T>(
+  base: string,
+  path: string,
+  init: { method?: string; token?: string; body?: unknown } = {},
+): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      'content-type': 'application/json',
+      [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const body = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** The coordinator's side of enrolment, through the API (its UI has its own e2e). */
+async function enrolmentCode(base: string): Promise<string> {
+  const { token } = await api<{ token: string }>(base, '/api/auth/login', {
+    method: 'POST',
+    body: { email: 'koordinator@cilegon.demo', password: 'telusur-demo' },
+  });
+  const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
+    base,
+    '/api/verifiers',
+    { token },
+  );
+  const v = verifiers.find((x) => x.email === 'verifikator1@cilegon.demo');
+  if (!v) throw new Error('demo verifier missing');
+  const { code } = await api<{ code: string }>(base, `/api/verifiers/${v.id}/enrolments`, {
+    method: 'POST',
+    token,
+    body: {},
+  });
+  return code;
+}
+
+// e2e runs only where Chromium is installed; test/run.mjs sets TELUSUR_E2E (and CI requires it).
+describe.skipIf(!e2eEnabled)('two tablets edit the same indicator offline', () => {
+  let server: Awaited<ReturnType<typeof startAppServer>>;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    server = await startAppServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the conflict appears on the tablet, one resolves it, both converge', {
+    timeout: 180_000,
+  }, async () => {
+    const tablets: { app: VerifierApp; sync: TabletSync; context: BrowserContext }[] = [];
+    for (const label of ['Tablet A', 'Tablet B']) {
+      const context = await browser.newContext({
+        viewport: { width: 1024, height: 768 },
+        locale: 'id-ID',
+      });
+      contexts.push(context);
+      const app = new VerifierApp(await context.newPage(), server.url);
+      const sync = new TabletSync(app);
+      await sync.enrol(await enrolmentCode(server.url), label);
+      await sync.syncNow();
+      tablets.push({ app, sync, context });
+    }
+    const [a, b] = tablets as [(typeof tablets)[0], (typeof tablets)[0]];
+
+    // Both open the same unit's indicator 11 and go offline.
+    const openIndicator = async (t: (typeof tablets)[0]) => {
+      await t.app.open('/');
+      await t.app.page.getByTestId('unit-card').first().click();
+      return t.app.openIndicator(11);
+    };
+    const screenA = await openIndicator(a);
+    const screenB = await openIndicator(b);
+    expect(a.app.page.url()).toBe(b.app.page.url().replace(b.app.baseUrl, a.app.baseUrl));
+    await a.context.setOffline(true);
+    await b.context.setOffline(true);
+    await screenA.setVerifiedLevel(3);
+    await screenB.setVerifiedLevel(4);
+    const indicatorPath = new URL(a.app.page.url()).pathname;
+
+    // A comes back first: its value is accepted.
+    await a.context.setOffline(false);
+    await a.sync.syncNow();
+    expect(await a.sync.unsyncedChanges()).toBe(0);
+
+    // B comes back: the server keeps A's value and B sees the conflict with both values.
+    await b.context.setOffline(false);
+    await b.sync.syncNow();
+    await b.app.open(indicatorPath);
+    const conflict = b.app.page.getByTestId('conflict');
+    await conflict.waitFor();
+    expect(await conflict.getByTestId('conflict-mine').textContent()).toBe('4');
+    expect(await conflict.getByTestId('conflict-server').textContent()).toBe('3');
+
+    // B keeps its value (an ordinary change) and syncs; A pulls it: both show 4, no conflict left.
+    await conflict.getByTestId('conflict-keep-mine').click();
+    await b.app.page.getByTestId('conflicts').waitFor({ state: 'detached' });
+    await b.sync.syncNow();
+    await a.sync.syncNow();
+    for (const t of [a, b]) {
+      await t.app.open(indicatorPath);
+      await t.app.page.getByTestId('level-4').waitFor();
+      await expect
+        .poll(() => t.app.page.getByTestId('level-4').getAttribute('aria-pressed'))
+        .toBe('true');
+      expect(await t.app.page.getByTestId('conflicts').count()).toBe(0);
+    }
+  });
+});

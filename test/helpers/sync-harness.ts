@@ -1,0 +1,363 @@
+import { randomFillSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { listIndicators, PROTOCOL_HEADER, PROTOCOL_VERSION, spbe2020 } from '../../src/core';
+import { createApp } from '../../src/server/app';
+import { resolveConfig } from '../../src/server/config';
+import type { Dialect } from '../../src/server/db/database';
+import { PEMDA_CODE } from '../../src/server/seed';
+import { createServices, type Services } from '../../src/server/services';
+import { openStore, type TelusurStore } from '../../src/store';
+import {
+  type FetchLike,
+  fetchTransport,
+  SyncEngine,
+  type SyncTransport,
+  tusUploader,
+} from '../../src/sync';
+import {
+  type CallOptions,
+  type CallResult,
+  createServerContext,
+  DIALECTS,
+  PG_URL,
+  type ServerContext,
+  TEST_CONFIG,
+} from './server-context';
+
+/**
+ * Sync test harness (issue 6): a seeded server context plus an app whose services and
+ * evidence directory the test owns, fresh verifier teams per test, and tablets — the real
+ * store on fake-indexeddb driven by the real SyncEngine.
+ */
+export interface SyncHarness {
+  dialect: Dialect;
+  base: ServerContext;
+  services: Services;
+  app: ReturnType<typeof createApp>;
+  blobDir: string;
+  call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+export async function createSyncHarness(dialect: Dialect): Promise<SyncHarness> {
+  const base = await createServerContext(dialect);
+  const blobDir = mkdtempSync(join(tmpdir(), 'telusur-sync-test-'));
+  const config = resolveConfig(TEST_CONFIG);
+  const clock = () => base.clock.now;
+  const services = createServices({ db: base.db, clock, config, blobDir });
+  const app = createApp({ db: base.db, dialect, clock, config: TEST_CONFIG, services, blobDir });
+  const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (!o.noProtocol && !(PROTOCOL_HEADER in headers))
+      headers[PROTOCOL_HEADER] = String(PROTOCOL_VERSION);
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    if (o.lang) headers['accept-language'] = o.lang;
+    let body: BodyInit | undefined;
+    if (o.json !== undefined) {
+      body = JSON.stringify(o.json);
+      headers['content-type'] = 'application/json';
+    } else if (o.body !== undefined) {
+      body = o.body;
+      if (o.contentType) headers['content-type'] = o.contentType;
+    }
+    const res = await app.request(path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+  return {
+    dialect,
+    base,
+    services,
+    app,
+    blobDir,
+    call,
+    async close() {
+      await base.close();
+      rmSync(blobDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Like describeEachDialect, with a sync harness. PostgreSQL only when TELUSUR_PG_URL is set. */
+export function describeSync(
+  title: string,
+  suite: (h: () => SyncHarness, dialect: Dialect) => void,
+): void {
+  for (const dialect of DIALECTS) {
+    // PostgreSQL is optional on a developer machine (test/run.mjs sets TELUSUR_PG_URL when a
+    // server answers; CI requires it).
+    describe.skipIf(dialect === 'postgres' && !PG_URL)(`${title} [${dialect}]`, () => {
+      let h: SyncHarness | undefined;
+      beforeAll(async () => {
+        h = await createSyncHarness(dialect);
+      });
+      afterAll(async () => {
+        await h?.close();
+      });
+      suite(() => {
+        if (!h) throw new Error('sync harness not ready');
+        return h;
+      }, dialect);
+    });
+  }
+}
+
+let teamCounter = 0;
+
+export interface Team {
+  periodId: string;
+  verifiers: { id: string; email: string }[];
+  unitIds: string[];
+  /** One assessment per unit, in unit order. */
+  assessmentIds: string[];
+}
+
+/**
+ * Fresh verifiers and units (OPD under the demo pemda) with self-assessed levels for the
+ * first indicators, every verifier assigned to every unit: a scope no other test touches.
+ */
+export async function newTeam(
+  s: Services,
+  base: ServerContext,
+  options: { verifiers?: number; units?: number; selfLevels?: number } = {},
+): Promise<Team> {
+  const n = ++teamCounter;
+  const tag = `${n}${Math.random().toString(36).slice(2, 6)}`;
+  const periodId = base.demo?.periodId as string;
+  const pemda = await base.unitId(PEMDA_CODE);
+  const coordinator = await base.accountId('coordinator');
+  const verifiers = [];
+  for (let i = 0; i < (options.verifiers ?? 2); i++) {
+    const email = `v${tag}-${i}@uji.test`;
+    const a = await s.accounts.create({ email, name: `Verifikator ${tag}-${i}`, role: 'verifier' });
+    verifiers.push({ id: a.id, email });
+  }
+  const unitIds: string[] = [];
+  const indicators = listIndicators(spbe2020).slice(0, options.selfLevels ?? 3);
+  for (let i = 0; i < (options.units ?? 1); i++) {
+    const u = await s.units.create({
+      code: `UJI.${tag}.${i}`,
+      name: `Unit uji ${tag}-${i}`,
+      kind: 'opd',
+      parentId: pemda,
+    });
+    unitIds.push(u.id);
+    await s.selfAssessments.put(
+      periodId,
+      u.id,
+      indicators.map((ind, k) => ({
+        indicatorNo: ind.no,
+        level: 1 + ((k + i) % 5),
+        justification: `Mandiri ${ind.no}`,
+      })),
+      coordinator,
+    );
+  }
+  for (const v of verifiers) {
+    await s.assignments.create({ periodId, verifierId: v.id, unitIds }, coordinator);
+  }
+  const assignments = await s.assignments.list({ periodId });
+  const assessmentIds = unitIds.map(
+    (u) => assignments.find((a) => a.unitId === u)?.assessmentId as string,
+  );
+  return { periodId, verifiers, unitIds, assessmentIds };
+}
+
+let storeCounter = 0;
+
+export interface Tablet {
+  store: TelusurStore;
+  deviceId: string;
+  token: string;
+  label: string;
+}
+
+/** A tablet store on fake-indexeddb (unique name), enrolled for a verifier under its own device id. */
+export async function enrolTablet(
+  call: SyncHarness['call'],
+  coordinatorToken: string,
+  verifierId: string,
+  label = 'Tablet uji',
+): Promise<Tablet> {
+  storeCounter++;
+  const store = await openStore({
+    name: `sync-${storeCounter}-${Math.random().toString(36).slice(2, 8)}`,
+    indexedDB,
+    IDBKeyRange,
+    witness: null,
+    storageManager: null,
+    blobMode: 'arraybuffer',
+    durability: 'relaxed',
+  });
+  const e = await call('POST', `/api/verifiers/${verifierId}/enrolments`, { token: coordinatorToken });
+  if (e.status !== 201) throw new Error(`enrolment code: ${e.status} ${e.text}`);
+  const d = await call('POST', '/api/devices/enrol', {
+    json: { code: e.body.code, label, deviceId: store.deviceId },
+  });
+  if (d.status !== 201) throw new Error(`enrol: ${d.status} ${d.text}`);
+  if (d.body.device.id !== store.deviceId) throw new Error('device id not taken over');
+  return { store, deviceId: store.deviceId, token: d.body.token, label };
+}
+
+/** fetch into the in-process app (no network). */
+export function appFetch(app: { request(url: string, init?: RequestInit): Response | Promise<Response> }): FetchLike {
+  return async (url, init) => app.request(url, init);
+}
+
+export interface Faults {
+  /** Request never reaches the server. */
+  fail: number;
+  /** The server handles it; the answer is lost on the way back. */
+  dropResponse: number;
+  /** The request reaches the server twice. */
+  duplicate: number;
+}
+
+export interface FaultStats {
+  calls: number;
+  failed: number;
+  dropped: number;
+  duplicated: number;
+}
+
+/** A fetch that loses requests and answers and sends requests twice, by a seeded RNG. */
+export function flakyFetch(
+  inner: FetchLike,
+  rng: () => number,
+  faults: () => Faults,
+): FetchLike & { stats: FaultStats } {
+  const stats: FaultStats = { calls: 0, failed: 0, dropped: 0, duplicated: 0 };
+  const f = (async (url: string, init?: RequestInit) => {
+    stats.calls++;
+    const p = faults();
+    const r = rng();
+    if (r < p.fail) {
+      stats.failed++;
+      throw new TypeError('fetch failed (injected: request lost)');
+    }
+    if (r < p.fail + p.dropResponse) {
+      stats.dropped++;
+      const res = await inner(url, init);
+      await res.arrayBuffer();
+      throw new TypeError('fetch failed (injected: response lost)');
+    }
+    if (r < p.fail + p.dropResponse + p.duplicate) {
+      stats.duplicated++;
+      const first = await inner(url, init);
+      await first.arrayBuffer();
+      return inner(url, init);
+    }
+    return inner(url, init);
+  }) as FetchLike & { stats: FaultStats };
+  f.stats = stats;
+  return f;
+}
+
+/** A transport that forwards only a random prefix of each push: random batch boundaries. */
+export function splittingTransport(t: SyncTransport, rng: () => number): SyncTransport {
+  return {
+    ...t,
+    push: (req) => {
+      const n = 1 + Math.floor(rng() * req.mutations.length);
+      return t.push({ ...req, mutations: req.mutations.slice(0, n) });
+    },
+  };
+}
+
+/** The real engine over fetch to `baseUrl` (default: in-process paths). */
+export function tabletEngine(
+  tablet: Tablet,
+  fetch: FetchLike,
+  options: { baseUrl?: string; split?: () => number; uploads?: boolean; retryDelays?: number[] } = {},
+): SyncEngine {
+  const baseUrl = options.baseUrl ?? '';
+  let transport = fetchTransport({
+    baseUrl,
+    token: () => tablet.token,
+    fetch,
+    ...(options.uploads
+      ? {
+          uploader: tusUploader({
+            endpoint: `${baseUrl}/api/files/`,
+            token: () => tablet.token,
+            chunkSize: 64 * 1024,
+            retryDelays: options.retryDelays ?? [0, 50, 100, 200, 400],
+            source: async (blob) => Buffer.from(await blob.arrayBuffer()),
+          }),
+        }
+      : {}),
+  });
+  if (options.split) transport = splittingTransport(transport, options.split);
+  return new SyncEngine(tablet.store, transport, tablet.deviceId);
+}
+
+/** Deterministic PRNG (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Sync until it succeeds (faults may make a run fail), at most `tries` times. */
+export async function syncHard(engine: SyncEngine, tries = 20): Promise<void> {
+  let last: unknown = null;
+  for (let i = 0; i < tries; i++) {
+    try {
+      await engine.sync();
+      return;
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw last;
+}
+
+/** `call` against a server over HTTP (same shape as the in-process one). */
+export function httpCall(baseUrl: string): SyncHarness['call'] {
+  return async (method, path, o = {}) => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (!o.noProtocol) headers[PROTOCOL_HEADER] = String(PROTOCOL_VERSION);
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    let body: string | undefined;
+    if (o.json !== undefined) {
+      body = JSON.stringify(o.json);
+      headers['content-type'] = 'application/json';
+    } else if (o.body !== undefined) {
+      body = o.body;
+      if (o.contentType) headers['content-type'] = o.contentType;
+    }
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+}
+
+/** A photo-sized payload with a JPEG signature (random content, so every photo is distinct). */
+export function photoBytes(size: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(new ArrayBuffer(size));
+  randomFillSync(b);
+  b[0] = 0xff;
+  b[1] = 0xd8;
+  return b;
+}

@@ -1,0 +1,403 @@
+import { expect, it } from 'vitest';
+import { encodeHlc, type Mutation, verificationId } from '../../../src/core';
+import {
+  appFetch,
+  describeSync,
+  enrolTablet,
+  newTeam,
+  type SyncHarness,
+  type Tablet,
+  tabletEngine,
+} from '../../helpers/sync-harness';
+
+/** A hand-made mutation, as a tablet's outbox holds it. */
+function mutation(
+  deviceId: string,
+  seq: number,
+  m: Pick<Mutation, 'entity' | 'id' | 'changes'> & { base?: Record<string, number> },
+): Mutation {
+  const at = Date.UTC(2023, 9, 2, 2, 0, seq);
+  return {
+    deviceId,
+    seq,
+    entity: m.entity,
+    id: m.id,
+    changes: m.changes,
+    baseVersions:
+      m.base ?? Object.fromEntries(Object.keys(m.changes).map((f) => [f, 0] as [string, number])),
+    hlc: encodeHlc({ ms: at, counter: 0, node: deviceId }),
+    at,
+  };
+}
+
+async function setup(h: SyncHarness, tablets = 2, options: { verifiers?: number } = {}) {
+  const team = await newTeam(h.services, h.base, { verifiers: options.verifiers ?? 2 });
+  const coordinator = await h.base.login('coordinator');
+  const list: Tablet[] = [];
+  for (let i = 0; i < tablets; i++) {
+    const v = team.verifiers[i % team.verifiers.length] as { id: string };
+    list.push(await enrolTablet(h.call, coordinator, v.id, `Tablet ${String.fromCharCode(65 + i)}`));
+  }
+  const engines = list.map((t) => tabletEngine(t, appFetch(h.app)));
+  return { team, coordinator, tablets: list, engines, a: team.assessmentIds[0] as string };
+}
+
+function push(h: SyncHarness, t: Tablet, mutations: Mutation[], deviceId = t.deviceId) {
+  return h.call('POST', '/api/sync/push', { token: t.token, json: { deviceId, mutations } });
+}
+
+describeSync('sync push and pull', (ctx) => {
+  it('brings a tablet its assessment and the self-assessed levels by pull', async () => {
+    const { tablets, engines, a } = await setup(ctx(), 1);
+    const [t] = tablets as [Tablet];
+    const report = await engines[0]?.sync();
+    expect(report?.pulled).toBeGreaterThan(0);
+    const assessment = await t.store.assessments.get(a);
+    expect(assessment).toMatchObject({ id: a, status: 'belum', submittedAt: null });
+    const v = await t.store.verifications.listByAssessment(a);
+    expect(v.map((x) => [x.indicatorNo, x.selfLevel, x.selfJustification])).toEqual([
+      [1, 1, 'Mandiri 1'],
+      [2, 2, 'Mandiri 2'],
+      [3, 3, 'Mandiri 3'],
+    ]);
+    // A later change of the self-assessment reaches the tablet at its next pull.
+    const coordinator = await ctx().base.login('coordinator');
+    const period = ctx().base.demo?.periodId as string;
+    const unitId = (await t.store.assessments.get(a))?.unitId as string;
+    const put = await ctx().call('PUT', `/api/periods/${period}/units/${unitId}/self-assessment`, {
+      token: coordinator,
+      json: { levels: [{ indicatorNo: 1, level: 4, justification: 'Direvisi' }] },
+    });
+    expect(put.status).toBe(200);
+    await engines[0]?.sync();
+    const after = await t.store.verifications.listByAssessment(a);
+    expect(after.map((x) => [x.indicatorNo, x.selfLevel, x.selfJustification])).toEqual([
+      [1, 4, 'Direvisi'],
+      [2, null, ''],
+      [3, null, ''],
+    ]);
+  });
+
+  it('applies a push once: versions come back, a retried batch changes nothing, the audit names who and when', async () => {
+    const h = ctx();
+    const { tablets, engines, a, coordinator } = await setup(h, 1);
+    const [t] = tablets as [Tablet];
+    await engines[0]?.sync();
+    await t.store.verifications.update(a, 1, { verifiedLevel: 2, notes: 'SK ada' });
+    await t.store.verifications.update(a, 2, { verifiedLevel: 3 });
+    const batch = await t.store.outbox.peek(500);
+    expect(batch.map((m) => m.seq)).toEqual([1, 2]);
+    const first = await push(h, t, batch);
+    expect(first.status).toBe(200);
+    expect(first.body.appliedThrough).toBe(2);
+    expect(first.body.results[0].fields).toEqual({
+      verifiedLevel: { outcome: 'applied', version: 1 },
+      notes: { outcome: 'applied', version: 1 },
+    });
+    const counts = await h.base.rowCounts();
+    const again = await push(h, t, batch);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ appliedThrough: 2, results: [], conflicts: [] });
+    expect(await h.base.rowCounts()).toEqual(counts);
+    // The engine sends the same batch again (its ack was "lost"), then pulls: nothing doubles.
+    await engines[0]?.sync();
+    expect(await t.store.outbox.count()).toBe(0);
+    expect(await h.base.rowCounts()).toEqual(counts);
+
+    const audit = await h.call('GET', `/api/assessments/${a}/audit?indicatorNo=1`, {
+      token: coordinator,
+    });
+    expect(audit.status).toBe(200);
+    const mine = audit.body.entries.filter((e: { source: string }) => e.source === 'push');
+    expect(mine.map((e: { field: string; value: unknown }) => [e.field, e.value])).toEqual([
+      ['verifiedLevel', 2],
+      ['notes', 'SK ada'],
+    ]);
+    expect(mine[0]).toMatchObject({
+      device: { id: t.deviceId, label: 'Tablet A' },
+      account: { name: expect.stringContaining('Verifikator') },
+      deviceAt: batch[0]?.at,
+      serverAt: h.base.clock.now,
+      version: 1,
+    });
+    const viewer = await h.base.login('viewer');
+    expect((await h.call('GET', `/api/assessments/${a}/audit`, { token: viewer })).status).toBe(200);
+  });
+
+  it('refuses a gap in seq (409 seq_gap in both languages) and writes nothing', async () => {
+    const h = ctx();
+    const { tablets, a } = await setup(h, 1);
+    const [t] = tablets as [Tablet];
+    const ok = await push(h, t, [
+      mutation(t.deviceId, 1, { entity: 'verification', id: verificationId(a, 1), changes: { notes: 'a' } }),
+    ]);
+    expect(ok.status).toBe(200);
+    const counts = await h.base.rowCounts();
+    const gap = [
+      mutation(t.deviceId, 3, { entity: 'verification', id: verificationId(a, 1), changes: { notes: 'c' } }),
+    ];
+    const r = await push(h, t, gap);
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe('seq_gap');
+    expect(r.body.message).toContain('server menunggu nomor 2');
+    const en = await h.call('POST', '/api/sync/push', {
+      token: t.token,
+      lang: 'en',
+      json: { deviceId: t.deviceId, mutations: gap },
+    });
+    expect(en.body.message).toContain('expects number 2');
+    expect(await h.base.rowCounts()).toEqual(counts);
+  });
+
+  it('refuses records outside the verifier’s scope, sessions and foreign device ids, writing nothing', async () => {
+    const h = ctx();
+    const { tablets } = await setup(h, 1);
+    const [t] = tablets as [Tablet];
+    const other = await newTeam(h.services, h.base, { verifiers: 1 });
+    const foreign = other.assessmentIds[0] as string;
+    const session = await h.base.login('verifier1');
+    const counts = await h.base.rowCounts();
+    const r = await push(h, t, [
+      mutation(t.deviceId, 1, {
+        entity: 'verification',
+        id: verificationId(foreign, 1),
+        changes: { verifiedLevel: 5 },
+      }),
+    ]);
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('not_assigned');
+    // A new comment names its assessment: a foreign one is refused the same way.
+    const c = await push(h, t, [
+      mutation(t.deviceId, 1, {
+        entity: 'comment',
+        id: '0190a6f2-5c3e-7b1a-8f00-00000000c001',
+        changes: { assessmentId: foreign, body: 'x', author: 'x', createdAt: 1 },
+      }),
+    ]);
+    expect(c.body.code).toBe('not_assigned');
+    const mismatch = await push(h, t, [], 'another-device');
+    expect(mismatch.status).toBe(422); // an empty batch is malformed before anything else
+    const wrongDevice = await h.call('POST', '/api/sync/push', {
+      token: t.token,
+      json: {
+        deviceId: 'another-device',
+        mutations: [mutation('another-device', 1, { entity: 'assessment', id: 'x', changes: { status: 'sedang' } })],
+      },
+    });
+    expect(wrongDevice.status).toBe(403);
+    expect(wrongDevice.body.code).toBe('device_mismatch');
+    const verifierLogin = await h.call('POST', '/api/sync/push', {
+      token: session,
+      json: { deviceId: t.deviceId, mutations: [] },
+    });
+    expect(verifierLogin.status).toBe(403);
+    const noProtocol = await h.call('GET', '/api/sync/pull', { token: t.token, noProtocol: true });
+    expect(noProtocol.status).toBe(426);
+    expect(await h.base.rowCounts()).toEqual(counts);
+  });
+
+  it('refuses an invalid value with 422 and writes none of the batch', async () => {
+    const h = ctx();
+    const { tablets, a } = await setup(h, 1);
+    const [t] = tablets as [Tablet];
+    const counts = await h.base.rowCounts();
+    const r = await push(h, t, [
+      mutation(t.deviceId, 1, { entity: 'verification', id: verificationId(a, 1), changes: { notes: 'ok' } }),
+      mutation(t.deviceId, 2, { entity: 'verification', id: verificationId(a, 1), changes: { verifiedLevel: 9 } }),
+    ]);
+    expect(r.status).toBe(422);
+    expect(r.body.code).toBe('validation_failed');
+    expect(r.body.details.issues[0].path).toBe('mutations.1.changes.verifiedLevel');
+    // Server-owned fields and identity changes are refused as well.
+    const own = await push(h, t, [
+      mutation(t.deviceId, 1, { entity: 'verification', id: verificationId(a, 1), changes: { selfLevel: 5 } }),
+    ]);
+    expect([own.status, own.body.code]).toEqual([403, 'field_not_writable']);
+    const approve = await push(h, t, [
+      mutation(t.deviceId, 1, { entity: 'assessment', id: a, changes: { status: 'disetujui' } }),
+    ]);
+    expect([approve.status, approve.body.code]).toEqual([403, 'field_not_writable']);
+    const move = await push(h, t, [
+      mutation(t.deviceId, 1, { entity: 'assessment', id: a, changes: { unitId: 'lain' } }),
+    ]);
+    expect([move.status, move.body.code]).toEqual([422, 'immutable_field']);
+    expect(await h.base.rowCounts()).toEqual(counts);
+  });
+
+  it('treats one tablet’s consecutive edits of a field as a sequence, not a conflict', async () => {
+    const h = ctx();
+    const { tablets, engines, a } = await setup(h, 1);
+    const [t] = tablets as [Tablet];
+    await engines[0]?.sync();
+    await t.store.verifications.update(a, 1, { verifiedLevel: 2 });
+    await t.store.verifications.update(a, 1, { verifiedLevel: 3 });
+    await t.store.verifications.update(a, 1, { verifiedLevel: 4 });
+    const batch = await t.store.outbox.peek(10);
+    expect(batch.map((m) => m.baseVersions.verifiedLevel)).toEqual([0, 0, 0]);
+    const r = await push(h, t, batch);
+    expect(r.body.results.map((x: { fields: { verifiedLevel: unknown } }) => x.fields.verifiedLevel)).toEqual([
+      { outcome: 'applied', version: 1 },
+      { outcome: 'applied', version: 2 },
+      { outcome: 'applied', version: 3 },
+    ]);
+    expect(r.body.conflicts).toEqual([]);
+  });
+
+  it('keeps the server’s value and records a conflict with both values when two tablets edit one field', async () => {
+    const h = ctx();
+    const { tablets, engines, a, coordinator } = await setup(h, 2);
+    const [ta, tb] = tablets as [Tablet, Tablet];
+    await engines[0]?.sync();
+    await engines[1]?.sync();
+    h.base.clock.advance(60_000);
+    await ta.store.verifications.update(a, 1, { verifiedLevel: 4, notes: 'A' });
+    await tb.store.verifications.update(a, 1, { verifiedLevel: 2 });
+    await engines[0]?.sync();
+    const report = await engines[1]?.sync();
+    expect(report?.conflicts).toBeGreaterThan(0);
+
+    const server = await h.call('GET', `/api/conflicts?periodId=${h.base.demo?.periodId}`, {
+      token: coordinator,
+    });
+    const mine = server.body.conflicts.filter((c: { assessmentId: string }) => c.assessmentId === a);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      entity: 'verification',
+      recordId: verificationId(a, 1),
+      field: 'verifiedLevel',
+      localValue: 2,
+      serverValue: 4,
+      serverVersion: 1,
+      baseVersion: 0,
+      localDeviceId: tb.deviceId,
+      localAuthor: expect.stringContaining('(Tablet B)'),
+      serverAuthor: expect.stringContaining('(Tablet A)'),
+      resolved: false,
+    });
+    // The server value stayed.
+    const audit = await h.call('GET', `/api/assessments/${a}/audit?indicatorNo=1`, { token: coordinator });
+    const levels = audit.body.entries.filter((e: { field: string }) => e.field === 'verifiedLevel');
+    expect(levels.map((e: { value: unknown }) => e.value)).toEqual([4]);
+    // Tablet B holds the conflict, both values and both authors.
+    const local = await tb.store.conflicts.listOpen();
+    expect(local).toHaveLength(1);
+    expect(local[0]).toMatchObject({ localValue: 2, serverValue: 4, resolved: false });
+    // A tablet not involved sees it as part of its scope too (open conflicts of the scope).
+    await engines[0]?.sync();
+    expect((await ta.store.conflicts.listOpen()).map((c) => c.id)).toEqual([local[0]?.id]);
+  });
+
+  it('closes a conflict when the tablet keeps the server’s value (same) or its own (applied)', async () => {
+    const h = ctx();
+    const { tablets, engines, a } = await setup(h, 2);
+    const [ta, tb] = tablets as [Tablet, Tablet];
+    await Promise.all([engines[0]?.sync(), engines[1]?.sync()]);
+    await ta.store.verifications.update(a, 1, { verifiedLevel: 4, notes: 'dari A' });
+    await tb.store.verifications.update(a, 1, { verifiedLevel: 2, notes: 'dari B' });
+    await engines[0]?.sync();
+    await engines[1]?.sync();
+    const open = await tb.store.conflicts.listOpen();
+    const level = open.find((c) => c.field === 'verifiedLevel');
+    const notes = open.find((c) => c.field === 'notes');
+    expect(open).toHaveLength(2);
+    // Keep the server's level, keep my own notes.
+    await tb.store.conflicts.resolve(level?.id as string, level?.serverValue);
+    await tb.store.conflicts.resolve(notes?.id as string, notes?.localValue);
+    const outbox = await tb.store.outbox.peek(10);
+    const r = await push(h, tb, outbox);
+    const outcomes = r.body.results.flatMap((x: { fields: Record<string, { outcome: string }> }) =>
+      Object.entries(x.fields).map(([f, o]) => `${f}:${o.outcome}`),
+    );
+    expect(outcomes.sort()).toEqual(['notes:applied', 'verifiedLevel:same']);
+    const coordinator = await h.base.login('coordinator');
+    const all = await h.call('GET', '/api/conflicts?status=all', { token: coordinator });
+    const mine = all.body.conflicts.filter((c: { assessmentId: string }) => c.assessmentId === a);
+    expect(mine.map((c: { field: string; resolution: string }) => [c.field, c.resolution]).sort()).toEqual([
+      ['notes', 'local'],
+      ['verifiedLevel', 'server_kept'],
+    ]);
+    // Tablet A pulls B's notes and sees both conflicts closed.
+    await engines[0]?.sync();
+    expect((await ta.store.verifications.get(a, 1))?.notes).toBe('dari B');
+    expect(await ta.store.conflicts.listOpen()).toEqual([]);
+  });
+
+  it('lets a coordinator resolve a conflict; the decision reaches every tablet by pull', async () => {
+    const h = ctx();
+    const { tablets, engines, a, coordinator } = await setup(h, 2);
+    const [ta, tb] = tablets as [Tablet, Tablet];
+    await Promise.all([engines[0]?.sync(), engines[1]?.sync()]);
+    await ta.store.beritaAcara.update(a, { place: 'Aula Diskominfo' });
+    await tb.store.beritaAcara.update(a, { place: 'Ruang rapat OPD' });
+    await engines[0]?.sync();
+    await engines[1]?.sync();
+    const open = await h.call('GET', '/api/conflicts?status=open', { token: coordinator });
+    const c = open.body.conflicts.find((x: { assessmentId: string }) => x.assessmentId === a);
+    expect(c).toMatchObject({ field: 'place', localValue: 'Ruang rapat OPD', serverValue: 'Aula Diskominfo' });
+    const bad = await h.call('POST', `/api/conflicts/${c.id}/resolve`, {
+      token: coordinator,
+      json: { value: 42 },
+    });
+    expect(bad.status).toBe(422);
+    const ok = await h.call('POST', `/api/conflicts/${c.id}/resolve`, {
+      token: coordinator,
+      json: { value: 'Ruang rapat OPD' },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ resolved: true, resolution: 'coordinator' });
+    const twice = await h.call('POST', `/api/conflicts/${c.id}/resolve`, {
+      token: coordinator,
+      json: { value: 'x' },
+    });
+    expect([twice.status, twice.body.code]).toEqual([409, 'conflict_resolved']);
+    await engines[0]?.sync();
+    await engines[1]?.sync();
+    for (const t of [ta, tb]) {
+      expect((await t.store.beritaAcara.get(a))?.place).toBe('Ruang rapat OPD');
+      expect(await t.store.conflicts.listOpen()).toEqual([]);
+    }
+    const audit = await h.call('GET', `/api/assessments/${a}/audit`, { token: coordinator });
+    const places = audit.body.entries.filter((e: { field: string }) => e.field === 'place');
+    expect(places.map((e: { source: string; value: string }) => [e.source, e.value])).toEqual([
+      ['push', 'Aula Diskominfo'],
+      ['resolution', 'Ruang rapat OPD'],
+    ]);
+  });
+
+  it('sends a whole assessment to a tablet that is assigned it after its cursor moved on', async () => {
+    const h = ctx();
+    const { team, tablets, engines, a, coordinator } = await setup(h, 2, { verifiers: 2 });
+    const [ta, tb] = tablets as [Tablet, Tablet];
+    await engines[0]?.sync();
+    await ta.store.verifications.update(a, 2, { verifiedLevel: 5, notes: 'lengkap' });
+    await engines[0]?.sync();
+    // A second unit, assigned first to verifier 0 only, gathers changes...
+    const unit = await h.services.units.create({
+      code: `UJI.LATE.${Date.now()}`,
+      name: 'Unit belakangan',
+      kind: 'opd',
+      parentId: await h.base.unitId('36.72'),
+    });
+    const v0 = team.verifiers[0]?.id as string;
+    const v1 = team.verifiers[1]?.id as string;
+    const periodId = team.periodId;
+    const made = await h.call('POST', '/api/assignments', {
+      token: coordinator,
+      json: { periodId, verifierId: v0, unitIds: [unit.id] },
+    });
+    const late = made.body.assignments[0].assessmentId as string;
+    await engines[0]?.sync();
+    await ta.store.verifications.update(late, 7, { verifiedLevel: 3 });
+    await engines[0]?.sync();
+    await engines[1]?.sync(); // B's cursor is now past all of that
+    expect(await tb.store.assessments.get(late)).toBeNull();
+    // ...then verifier 1 is assigned too: B's next pull brings the whole assessment.
+    await h.call('POST', '/api/assignments', {
+      token: coordinator,
+      json: { periodId, verifierId: v1, unitIds: [unit.id] },
+    });
+    await engines[1]?.sync();
+    expect(await tb.store.assessments.get(late)).toMatchObject({ status: 'belum', unitId: unit.id });
+    expect((await tb.store.verifications.get(late, 7))?.verifiedLevel).toBe(3);
+  });
+});
