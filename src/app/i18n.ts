@@ -147,6 +147,7 @@ const id = {
   conflictMerge: 'Gabungkan keduanya',
   conflictOther: 'Isian lain',
   baResults: 'Hasil verifikasi per indikator',
+  reviewComment: 'Catatan koordinator',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -297,6 +298,7 @@ const en: Dict = {
   conflictMerge: 'Merge both',
   conflictOther: 'Other field',
   baResults: 'Verification results per indicator',
+  reviewComment: 'Coordinator’s comment',
 };
 
 export type MessageKey = keyof typeof id;

@@ -83,6 +83,12 @@ function IndicatorBody(props: {
         recordId={verificationId(view.assessment.id, no)}
         current={(v as Record<string, unknown> | undefined) ?? null}
       />
+      {v?.reviewComment ? (
+        <section class="notice warn" data-testid="review-comment">
+          <strong>{t('reviewComment')}</strong>
+          <p>{v.reviewComment}</p>
+        </section>
+      ) : null}
       <article class="card">
         <p class="small muted">{group}</p>
         <h1 style="margin-top:0">

@@ -26,7 +26,9 @@ export function UnitHeader(props: {
       <h1>{props.view.unit?.name ?? props.view.assessment.unitId}</h1>
       <p class="small muted">
         {props.view.period?.name} · {props.view.framework.name} ·{' '}
-        <span class="pill sync">{t(`status_${props.view.assessment.status}`)}</span>
+        <span class="pill sync" data-testid="assessment-status">
+          {t(`status_${props.view.assessment.status}`)}
+        </span>
       </p>
       <nav class="row" aria-label={props.view.unit?.name ?? ''} style="margin-bottom:0.6rem">
         {tab('checklist', base, t('checklist'))}
