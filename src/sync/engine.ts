@@ -244,8 +244,16 @@ export class SyncEngine {
 
   private async upload(): Promise<number> {
     const files = await this.store.blobs.listPendingUpload();
+    if (files.length === 0) return 0;
+    // A file the server already holds (imported from this tablet's export file, or the same
+    // photo sent by another tablet) is not sent again.
+    const held = await this.heldByServer();
     let done = 0;
     for (const f of files) {
+      if (held.has(f.sha256)) {
+        await this.store.blobs.markUploaded(f.sha256);
+        continue;
+      }
       const blob = await this.store.blobs.get(f.sha256);
       if (!blob) continue;
       const before = this.status.progress.bytesSent;
@@ -257,6 +265,16 @@ export class SyncEngine {
       done++;
     }
     return done;
+  }
+
+  /** Hashes the server holds for the assessments with evidence on this tablet. */
+  private async heldByServer(): Promise<Set<string>> {
+    const held = new Set<string>();
+    for (const a of await this.store.assessments.list()) {
+      if ((await this.store.evidence.listByAssessment(a.id)).length === 0) continue;
+      for (const h of (await this.transport.receipt(a.id)).hashes) held.add(h);
+    }
+    return held;
   }
 
   /** Compare each assessment's local evidence with the server's receipt (hashes it holds). */

@@ -169,7 +169,6 @@ for (const dialect of DIALECTS) {
       } finally {
         await db.close();
       }
-      console.log({ syncs, photos, issued: issued.size });
       expect(syncs).toBeGreaterThan(0);
       const receipt = await call('GET', `/api/sync/receipt/${a}`, { token: coordinator });
       const local = await tablet.store.evidence.listByAssessment(a);
