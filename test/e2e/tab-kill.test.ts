@@ -7,7 +7,7 @@ import { harness, openHarness, startHarnessServer } from './support/harness-serv
 import { launchKillable } from './support/killable';
 
 /** Edits in the quick run; `npm run soak` sets TELUSUR_SOAK_EDITS=1000 (issue 8's proof). */
-const EDITS = Number(process.env.TELUSUR_SOAK_EDITS ?? 120);
+const EDITS = Number(process.env.TELUSUR_SOAK_EDITS ?? 60);
 
 // e2e needs a real Chromium; test/run.mjs sets TELUSUR_E2E=1 only when one is installed.
 describe.skipIf(process.env.TELUSUR_E2E !== '1')('tab kill during continuous editing', () => {
@@ -66,7 +66,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('tab kill during continuous edi
         .catch(() => undefined);
       attempted += batch;
       // Kill at a random moment while saves are in flight.
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 400));
+      await new Promise((r) => setTimeout(r, 150 + Math.random() * 600));
       await browser.kill();
       kills++;
     }
@@ -81,7 +81,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('tab kill during continuous edi
     expect(state.seqs).toEqual(Array.from({ length: state.seqs.length }, (_, i) => i + 1));
     await last.kill();
     console.log(
-      `tab-kill: ${attempted} edits attempted, ${[...acked.values()].length} indicators acked, ${kills} kills, lost 0`,
+      `tab-kill: ${saved} edits reported saved (${attempted} started), ${kills} kills, lost 0`,
     );
     expect(acked.size).toBeGreaterThan(0);
   });
