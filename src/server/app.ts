@@ -106,14 +106,14 @@ export function createApp(deps: AppDeps) {
   const ownLimit = (path: string) =>
     path.startsWith('/api/files/') || path === '/api/sync/push' || path === '/api/sync/bundles';
   const apiLimit = bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: (c) =>
-        problemResponse(
-          c,
-          new Problem('payload_too_large', {
-            limit: `${Math.round(config.bodyLimitBytes / 1024)} KiB`,
-          }),
-        ),
+    maxSize: config.bodyLimitBytes,
+    onError: (c) =>
+      problemResponse(
+        c,
+        new Problem('payload_too_large', {
+          limit: `${Math.round(config.bodyLimitBytes / 1024)} KiB`,
+        }),
+      ),
   });
   app.use('/api/*', (c, next) => (ownLimit(c.req.path) ? next() : apiLimit(c, next)));
   app.use('/api/*', async (c, next) => {

@@ -1,7 +1,13 @@
 import { serve } from '@hono/node-server';
 import { createApp, prepareDatabase } from './app';
 import { resolveConfig } from './config';
-import { blobDirFromEnv, filesConfigFromEnv, openFromEnv, packageVersion, staticDirFromEnv } from './runtime';
+import {
+  blobDirFromEnv,
+  filesConfigFromEnv,
+  openFromEnv,
+  packageVersion,
+  staticDirFromEnv,
+} from './runtime';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoBanner, seedDemo } from './seed';
 import { createServices } from './services';
 

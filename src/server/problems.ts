@@ -203,8 +203,10 @@ export const PROBLEMS = {
   },
   field_not_writable: {
     status: 403,
-    id: (p) => `Isian "${p.field ?? '–'}" hanya dapat diubah oleh koordinator. Tidak ada yang disimpan.`,
-    en: (p) => `The field "${p.field ?? '–'}" can only be changed by a coordinator. Nothing was saved.`,
+    id: (p) =>
+      `Isian "${p.field ?? '–'}" hanya dapat diubah oleh koordinator. Tidak ada yang disimpan.`,
+    en: (p) =>
+      `The field "${p.field ?? '–'}" can only be changed by a coordinator. Nothing was saved.`,
   },
   immutable_field: {
     status: 422,

@@ -199,7 +199,9 @@ export async function enrolTablet(
     blobMode: 'arraybuffer',
     durability: 'relaxed',
   });
-  const e = await call('POST', `/api/verifiers/${verifierId}/enrolments`, { token: coordinatorToken });
+  const e = await call('POST', `/api/verifiers/${verifierId}/enrolments`, {
+    token: coordinatorToken,
+  });
   if (e.status !== 201) throw new Error(`enrolment code: ${e.status} ${e.text}`);
   const d = await call('POST', '/api/devices/enrol', {
     json: { code: e.body.code, label, deviceId: store.deviceId },
@@ -210,7 +212,9 @@ export async function enrolTablet(
 }
 
 /** fetch into the in-process app (no network). */
-export function appFetch(app: { request(url: string, init?: RequestInit): Response | Promise<Response> }): FetchLike {
+export function appFetch(app: {
+  request(url: string, init?: RequestInit): Response | Promise<Response>;
+}): FetchLike {
   return async (url, init) => app.request(url, init);
 }
 
@@ -278,7 +282,12 @@ export function splittingTransport(t: SyncTransport, rng: () => number): SyncTra
 export function tabletEngine(
   tablet: Tablet,
   fetch: FetchLike,
-  options: { baseUrl?: string; split?: () => number; uploads?: boolean; retryDelays?: number[] } = {},
+  options: {
+    baseUrl?: string;
+    split?: () => number;
+    uploads?: boolean;
+    retryDelays?: number[];
+  } = {},
 ): SyncEngine {
   const baseUrl = options.baseUrl ?? '';
   let transport = fetchTransport({

@@ -43,11 +43,17 @@ export async function expectExactlyOnce(
       .select('lastSeq')
       .where('deviceId', '=', s.deviceId)
       .executeTakeFirst();
-    expect(Number(cursor?.lastSeq ?? 0), `server cursor of ${s.deviceId}`).toBe(await s.outbox.lastSeq());
+    expect(Number(cursor?.lastSeq ?? 0), `server cursor of ${s.deviceId}`).toBe(
+      await s.outbox.lastSeq(),
+    );
   }
   const deviceIds = stores.map((s) => s.deviceId);
   const own = deviceIds.length
-    ? await db.selectFrom('changes').select(['deviceId', 'deviceSeq', 'field']).where('deviceId', 'in', deviceIds).execute()
+    ? await db
+        .selectFrom('changes')
+        .select(['deviceId', 'deviceSeq', 'field'])
+        .where('deviceId', 'in', deviceIds)
+        .execute()
     : [];
   const perField = new Map<string, number>();
   for (const c of own) {
@@ -62,14 +68,24 @@ export async function expectExactlyOnce(
   for (let i = 0; i < recordIds.length; i += 500) {
     const ids = recordIds.slice(i, i + 500);
     logged.push(
-      ...(await db.selectFrom('changes').select(['recordId', 'field', 'valueJson']).where('recordId', 'in', ids).execute()),
+      ...(await db
+        .selectFrom('changes')
+        .select(['recordId', 'field', 'valueJson'])
+        .where('recordId', 'in', ids)
+        .execute()),
     );
     conflicts.push(
-      ...(await db.selectFrom('conflicts').select(['recordId', 'field', 'localDeviceId']).where('recordId', 'in', ids).execute()),
+      ...(await db
+        .selectFrom('conflicts')
+        .select(['recordId', 'field', 'localDeviceId'])
+        .where('recordId', 'in', ids)
+        .execute()),
     );
   }
   const held = new Set(logged.map((c) => `${c.recordId}\u0000${c.field}\u0000${c.valueJson}`));
-  const conflicted = new Set(conflicts.map((c) => `${c.recordId}\u0000${c.field}\u0000${c.localDeviceId}`));
+  const conflicted = new Set(
+    conflicts.map((c) => `${c.recordId}\u0000${c.field}\u0000${c.localDeviceId}`),
+  );
   const unaccounted: string[] = [];
   let fields = 0;
   let applied = 0;

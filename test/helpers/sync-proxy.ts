@@ -74,7 +74,10 @@ function closeAfter(req: Buffer, headEnd: number): Buffer {
     .split('\r\n')
     .filter((l) => !/^connection:/i.test(l) && !/^keep-alive:/i.test(l));
   head.push('Connection: close');
-  return Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), req.subarray(headEnd)]);
+  return Buffer.concat([
+    Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'),
+    req.subarray(headEnd),
+  ]);
 }
 
 /** Send a request on a fresh upstream connection; resolves with the whole answer. */

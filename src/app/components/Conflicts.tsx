@@ -18,12 +18,7 @@ function show(value: unknown): string {
  * Conflicts on one record, shown to the verifier instead of being silently overwritten:
  * both values, who and when, and a choice (mine, the server's, or both texts merged).
  */
-export function Conflicts(props: {
-  ws: WorkspaceKind;
-  assessmentId: string;
-  recordId: string;
-  current: Record<string, unknown> | null;
-}) {
+export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; recordId: string }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const { value: conflicts } = useLive(
@@ -50,7 +45,8 @@ export function Conflicts(props: {
       <h2 style="margin-top:0">{t('conflictTitle')}</h2>
       <p class="small">{t('conflictIntro')}</p>
       {conflicts.map((c) => {
-        const mine = props.current?.[c.field] ?? c.localValue;
+        // The record shows the server's value (it won); the conflict keeps what this tablet sent.
+        const mine = c.localValue;
         const textual = typeof mine === 'string' && typeof c.serverValue === 'string';
         return (
           <div class="card" key={c.id} data-testid="conflict">

@@ -81,7 +81,6 @@ function IndicatorBody(props: {
         ws={ws}
         assessmentId={view.assessment.id}
         recordId={verificationId(view.assessment.id, no)}
-        current={(v as Record<string, unknown> | undefined) ?? null}
       />
       {v?.reviewComment ? (
         <section class="notice warn" data-testid="review-comment">

@@ -77,6 +77,7 @@ export function normaliseEnrolCode(input: string): string {
 /** Enrol this tablet with a one-time code from the coordinator; then sync starts. */
 export async function enrol(codeInput: string, label: string, lang: string): Promise<Enrolment> {
   const code = normaliseEnrolCode(codeInput);
+  const store = await getStore('kerja');
   let res: Response;
   try {
     res = await fetch('/api/devices/enrol', {
@@ -86,7 +87,9 @@ export async function enrol(codeInput: string, label: string, lang: string): Pro
         'accept-language': lang,
         [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
       },
-      body: JSON.stringify({ code, label }),
+      // The server adopts this tablet's own device id, so its outbox (deviceId, seq) is the
+      // identity the server dedupes pushes by.
+      body: JSON.stringify({ code, label, deviceId: store.deviceId }),
     });
   } catch {
     throw new EnrolError(
@@ -103,7 +106,6 @@ export async function enrol(codeInput: string, label: string, lang: string): Pro
   };
   if (!res.ok || !body.token)
     throw new EnrolError(body.message ?? `HTTP ${res.status}`, body.code ?? 'error');
-  const store = await getStore('kerja');
   const enrolment: Enrolment = {
     verifierName: body.verifier?.name ?? '',
     deviceLabel: body.device?.label ?? label,

@@ -134,7 +134,8 @@ export class ConflictsRepository {
         'assessments.unitId as unitId',
       ]);
     if (filter.ids) q = q.where('conflicts.id', 'in', [...filter.ids]);
-    if (filter.assessmentIds) q = q.where('conflicts.assessmentId', 'in', [...filter.assessmentIds]);
+    if (filter.assessmentIds)
+      q = q.where('conflicts.assessmentId', 'in', [...filter.assessmentIds]);
     if (filter.periodId) q = q.where('assessments.periodId', '=', filter.periodId);
     const status = filter.status ?? 'all';
     if (status === 'open') q = q.where('conflicts.resolvedAt', 'is', null);
@@ -145,7 +146,11 @@ export class ConflictsRepository {
         eb.or([eb('conflicts.resolvedAt', 'is', null), eb('conflicts.resolvedSeq', '>=', since)]),
       );
     }
-    const rows = await q.orderBy('conflicts.createdAt').orderBy('conflicts.id').limit(5000).execute();
+    const rows = await q
+      .orderBy('conflicts.createdAt')
+      .orderBy('conflicts.id')
+      .limit(5000)
+      .execute();
     return rows.map((r) => {
       const c = toConflict(r);
       const author = (name: string | null, label: string | null) =>

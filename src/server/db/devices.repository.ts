@@ -105,10 +105,20 @@ export class DevicesRepository {
   async reenrol(d: { id: string; label: string; tokenHash: string; now: number }): Promise<Device> {
     await this.db
       .updateTable('devices')
-      .set({ label: d.label, tokenHash: d.tokenHash, lastSeenAt: d.now, revokedAt: null, revokedBy: null })
+      .set({
+        label: d.label,
+        tokenHash: d.tokenHash,
+        lastSeenAt: d.now,
+        revokedAt: null,
+        revokedBy: null,
+      })
       .where('id', '=', d.id)
       .execute();
-    const row = await this.db.selectFrom('devices').selectAll().where('id', '=', d.id).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('devices')
+      .selectAll()
+      .where('id', '=', d.id)
+      .executeTakeFirstOrThrow();
     return toDevice(row);
   }
 

@@ -140,7 +140,10 @@ export class SyncRepository {
         .execute();
       // Map by the unique (entity, record, field, version) rather than trusting row order.
       const byKey = new Map(
-        inserted.map((r) => [`${r.entity}\u0000${r.recordId}\u0000${r.field}\u0000${r.version}`, r]),
+        inserted.map((r) => [
+          `${r.entity}\u0000${r.recordId}\u0000${r.field}\u0000${r.version}`,
+          r,
+        ]),
       );
       for (const r of part) {
         const hit = byKey.get(`${r.entity}\u0000${r.recordId}\u0000${r.field}\u0000${r.version}`);
@@ -212,9 +215,7 @@ export class SyncRepository {
     await this.db
       .insertInto('deviceCursors')
       .values({ deviceId, lastSeq, updatedAt: now })
-      .onConflict((oc) =>
-        oc.column('deviceId').doUpdateSet({ lastSeq, updatedAt: now }),
-      )
+      .onConflict((oc) => oc.column('deviceId').doUpdateSet({ lastSeq, updatedAt: now }))
       .execute();
   }
 
@@ -419,4 +420,3 @@ export class SyncRepository {
     return rows.map(toChange);
   }
 }
-

@@ -145,7 +145,12 @@ export class TusEndpoint {
       if (/^[0-9a-f]{64}-[0-9a-f]{16}$/.test(id)) {
         const upload = await store.getUpload(id).catch(() => null);
         let complete = upload === null;
-        if (upload && req.method === 'HEAD' && upload.size !== undefined && upload.offset === upload.size) {
+        if (
+          upload &&
+          req.method === 'HEAD' &&
+          upload.size !== undefined &&
+          upload.offset === upload.size
+        ) {
           // Finished but never checked (the server stopped between the last byte and the
           // check): check it now. On a mismatch it is gone and the client starts over.
           const outcome = await this.finalise(store, upload, req);

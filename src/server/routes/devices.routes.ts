@@ -13,12 +13,7 @@ export function devicesRoutes(s: Services, config: AppConfig) {
       const body = await jsonBody(c, EnrolBody);
       c.header('Cache-Control', 'no-store');
       return c.json(
-        await s.devices.enrol(
-          body.code,
-          body.label,
-          clientIp(c, config.trustProxy),
-          body.deviceId,
-        ),
+        await s.devices.enrol(body.code, body.label, clientIp(c, config.trustProxy), body.deviceId),
         201,
       );
     })

@@ -61,7 +61,10 @@ function limit(maxSize: number) {
   return bodyLimit({
     maxSize,
     onError: (c) =>
-      problemResponse(c, new Problem('payload_too_large', { limit: `${Math.round(maxSize / 1048576)} MiB` })),
+      problemResponse(
+        c,
+        new Problem('payload_too_large', { limit: `${Math.round(maxSize / 1048576)} MiB` }),
+      ),
   });
 }
 

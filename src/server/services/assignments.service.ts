@@ -12,8 +12,8 @@ import type {
 } from '../domain';
 import { fieldProblem, Problem } from '../problems';
 import { type ActorId, BaseService, type ServiceDeps } from './context';
-import { materialiseAssessment } from './materialise';
 import type { FrameworksService } from './frameworks.service';
+import { materialiseAssessment } from './materialise';
 import type { PeriodsService } from './periods.service';
 
 /** Everything a tablet needs to verify its assigned units without a network. */

@@ -137,7 +137,8 @@ function parse(bytes: Uint8Array): {
     });
   } catch (e) {
     throw new Problem('bundle_corrupt', {
-      reason: e instanceof TooLarge ? `${e.message} terlalu besar / too large` : 'bukan zip / not a zip',
+      reason:
+        e instanceof TooLarge ? `${e.message} terlalu besar / too large` : 'bukan zip / not a zip',
     });
   }
   const manifestBytes = entries['manifest.json'];
@@ -173,8 +174,7 @@ function parse(bytes: Uint8Array): {
   const files: { sha256: string; mime: string; data: Uint8Array }[] = [];
   const listed = new Set(['manifest.json', 'manifest.sha256']);
   for (const f of manifest.files) {
-    if (f.path !== `files/${f.sha256}`)
-      throw new Problem('bundle_corrupt', { reason: f.path });
+    if (f.path !== `files/${f.sha256}`) throw new Problem('bundle_corrupt', { reason: f.path });
     if (!EVIDENCE_MIMES.has(f.mime)) throw new Problem('bundle_corrupt', { reason: f.mime });
     const data = entries[f.path];
     if (!data) throw new Problem('bundle_tampered', { reason: `${f.path} hilang / missing` });

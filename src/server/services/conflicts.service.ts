@@ -11,8 +11,14 @@ import { RecordBatch } from './record-batch';
  * the next version of the field, is logged, and reaches every tablet by pull.
  */
 export class ConflictsService extends BaseService {
-  list(filter: { periodId?: string | undefined; status?: 'open' | 'resolved' | 'all' | undefined }) {
-    return this.repos.conflicts.views({ periodId: filter.periodId, status: filter.status ?? 'open' });
+  list(filter: {
+    periodId?: string | undefined;
+    status?: 'open' | 'resolved' | 'all' | undefined;
+  }) {
+    return this.repos.conflicts.views({
+      periodId: filter.periodId,
+      status: filter.status ?? 'open',
+    });
   }
 
   async resolve(id: string, value: unknown, actor: string): Promise<ConflictView> {

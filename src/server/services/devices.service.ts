@@ -100,7 +100,12 @@ export class DevicesService extends BaseService {
       const token = newToken('tld');
       const existing = deviceId ? await repos.devices.findById(deviceId) : null;
       if (existing && existing.verifierId !== verifier.id) throw new Problem('device_id_taken');
-      const fields = { verifierId: verifier.id, label: label.trim(), tokenHash: sha256Hex(token), now };
+      const fields = {
+        verifierId: verifier.id,
+        label: label.trim(),
+        tokenHash: sha256Hex(token),
+        now,
+      };
       const device = existing
         ? await repos.devices.reenrol({ ...fields, id: existing.id })
         : await repos.devices.insertDevice({ ...fields, id: deviceId ?? uuidv7(now) });

@@ -83,7 +83,11 @@ export class FilesService extends BaseService {
    * of evidence records in its assigned assessments. Type and name come from the evidence
    * record the caller may see.
    */
-  async describe(sha256: string, principal: Principal, scope: () => Promise<string[]>): Promise<ServedFile> {
+  async describe(
+    sha256: string,
+    principal: Principal,
+    scope: () => Promise<string[]>,
+  ): Promise<ServedFile> {
     const notFound = () => new Problem('not_found', { what: 'Berkas', whatEn: 'File' });
     if (!isSha256(sha256)) throw notFound();
     const file = await this.repos.files.find(sha256);

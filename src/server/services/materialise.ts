@@ -97,6 +97,12 @@ async function writeSelfLevels(
   }
   for (const f of existing) {
     if (given.has(f.recordId) || f.value === null) continue;
-    batch.serverWrite('verification', f.recordId, { selfLevel: null, selfJustification: '' }, a.id, m);
+    batch.serverWrite(
+      'verification',
+      f.recordId,
+      { selfLevel: null, selfJustification: '' },
+      a.id,
+      m,
+    );
   }
 }

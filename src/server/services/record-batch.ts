@@ -52,8 +52,7 @@ export class RecordBatch {
     string,
     { status?: string; submittedAt?: number | null }
   >();
-  private readonly evidenceRefs: { sha256: string; recordId: string; assessmentId: string }[] =
-    [];
+  private readonly evidenceRefs: { sha256: string; recordId: string; assessmentId: string }[] = [];
 
   private constructor(
     private readonly repos: Repositories,

@@ -5,8 +5,8 @@ import type { SelfAssessmentLevel } from '../domain';
 import { CsvSyntaxError, parseCsv } from '../lib/csv';
 import { Problem } from '../problems';
 import { type ActorId, BaseService, type ServiceDeps } from './context';
-import { materialiseSelfLevels } from './materialise';
 import type { FrameworksService } from './frameworks.service';
+import { materialiseSelfLevels } from './materialise';
 import type { PeriodsService } from './periods.service';
 import type { RowProblem, RowReport, UnitsService } from './units.service';
 

@@ -262,7 +262,11 @@ export class SyncService extends BaseService {
    * to the tablet's scope arrive whole (their older changes lie behind its cursor); open
    * conflicts of the scope and those resolved at or after the cursor.
    */
-  async pull(principal: Principal, cursor: number, limit = DEFAULT_PULL_LIMIT): Promise<PullResponse> {
+  async pull(
+    principal: Principal,
+    cursor: number,
+    limit = DEFAULT_PULL_LIMIT,
+  ): Promise<PullResponse> {
     const device = this.device(principal);
     const repos = this.repos;
     const now = this.now();
@@ -306,7 +310,9 @@ export class SyncService extends BaseService {
       entity: 'evidenceFile',
       fields: ['sha256', 'deleted'],
     });
-    const deleted = new Set(rows.filter((r) => r.field === 'deleted' && r.value === true).map((r) => r.recordId));
+    const deleted = new Set(
+      rows.filter((r) => r.field === 'deleted' && r.value === true).map((r) => r.recordId),
+    );
     const wanted = rows
       .filter((r) => r.field === 'sha256' && !deleted.has(r.recordId))
       .map((r) => String(r.value));
@@ -325,7 +331,10 @@ function assertOneDevice(deviceId: string, mutations: Mutation[]): void {
     const m = mutations[i] as Mutation;
     if (m.deviceId !== deviceId) throw new Problem('device_mismatch');
     if (i > 0 && m.seq <= (mutations[i - 1] as Mutation).seq)
-      throw new Problem('seq_gap', { expected: (mutations[i - 1] as Mutation).seq + 1, got: m.seq });
+      throw new Problem('seq_gap', {
+        expected: (mutations[i - 1] as Mutation).seq + 1,
+        got: m.seq,
+      });
   }
 }
 
@@ -360,7 +369,12 @@ function newRecordAssessment(m: Mutation): string {
 }
 
 /** A tablet may not rewrite identity fields, server-owned fields or approval. */
-function assertWritable(m: Mutation, field: string, value: unknown, current: FieldState | undefined) {
+function assertWritable(
+  m: Mutation,
+  field: string,
+  value: unknown,
+  current: FieldState | undefined,
+) {
   if (current && IMMUTABLE[m.entity].has(field))
     throw new Problem('immutable_field', { field, entity: m.entity, id: m.id });
   if (SERVER_OWNED[m.entity]?.has(field)) throw new Problem('field_not_writable', { field });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { expect, it } from 'vitest';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, verificationId } from '../../../src/core';
 import { openStore } from '../../../src/store';
@@ -68,7 +68,12 @@ describeSync('bundle import (workshop without any network)', (ctx) => {
     const team = await newTeam(h.services, h.base, { verifiers: 1 });
     const a = team.assessmentIds[0] as string;
     const coordinator = await h.base.login('coordinator');
-    const t = await enrolTablet(h.call, coordinator, team.verifiers[0]?.id as string, 'Tablet lokakarya');
+    const t = await enrolTablet(
+      h.call,
+      coordinator,
+      team.verifiers[0]?.id as string,
+      'Tablet lokakarya',
+    );
     const engine = tabletEngine(t, appFetch(h.app));
     await engine.sync(); // the tablet had its package before going offline
     return { a, t, engine, coordinator };
@@ -93,8 +98,12 @@ describeSync('bundle import (workshop without any network)', (ctx) => {
     const [photo] = await t.store.evidence.listByAssessment(a);
     const receipt = await h.call('GET', `/api/sync/receipt/${a}`, { token: coordinator });
     expect(receipt.body.hashes).toEqual([photo?.sha256]);
-    const audit = await h.call('GET', `/api/assessments/${a}/audit?indicatorNo=1`, { token: coordinator });
-    expect(audit.body.entries.filter((e: { source: string }) => e.source === 'bundle')).not.toEqual([]);
+    const audit = await h.call('GET', `/api/assessments/${a}/audit?indicatorNo=1`, {
+      token: coordinator,
+    });
+    expect(audit.body.entries.filter((e: { source: string }) => e.source === 'bundle')).not.toEqual(
+      [],
+    );
 
     const counts = await h.base.rowCounts();
     const again = await importBundle(h, bundle);
@@ -189,7 +198,9 @@ describeSync('bundle import (workshop without any network)', (ctx) => {
         rewrite(
           bundle,
           (e) => {
-            e['manifest.json'] = strToU8(strFromU8(e['manifest.json'] as Uint8Array).replace('dicek', 'DIUBAH'));
+            e['manifest.json'] = strToU8(
+              strFromU8(e['manifest.json'] as Uint8Array).replace('dicek', 'DIUBAH'),
+            );
           },
           false,
         ),

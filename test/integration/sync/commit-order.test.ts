@@ -46,7 +46,9 @@ describe.skipIf(!PG_URL)('change-log commit order [postgres]', () => {
 
   async function waitingForLock(): Promise<void> {
     for (let i = 0; i < 200; i++) {
-      const r = await sql<{ n: string }>`select count(*) as n from pg_locks where locktype = 'advisory' and not granted`.execute(
+      const r = await sql<{
+        n: string;
+      }>`select count(*) as n from pg_locks where locktype = 'advisory' and not granted`.execute(
         h.base.db,
       );
       if (Number(r.rows[0]?.n) > 0) return;
@@ -150,14 +152,22 @@ describe.skipIf(!PG_URL)('change-log commit order [postgres]', () => {
     });
     // Raw writers that skip RecordBatch (and so the lock): the first holds its commit.
     const slow = h.base.db.transaction().execute(async (trx) => {
-      const r = await trx.insertInto('changes').values(row(verificationId(assessment, 8))).returning('seq').executeTakeFirstOrThrow();
+      const r = await trx
+        .insertInto('changes')
+        .values(row(verificationId(assessment, 8)))
+        .returning('seq')
+        .executeTakeFirstOrThrow();
       firstSeq = Number(r.seq);
       inserted();
       await gate;
     });
     await firstInserted;
     const fast = await h.base.db.transaction().execute(async (trx) =>
-      trx.insertInto('changes').values(row(verificationId(assessment, 9))).returning('seq').executeTakeFirstOrThrow(),
+      trx
+        .insertInto('changes')
+        .values(row(verificationId(assessment, 9)))
+        .returning('seq')
+        .executeTakeFirstOrThrow(),
     );
     expect(Number(fast.seq)).toBeGreaterThan(firstSeq);
     const between = await h.services.sync.pull(pc, cursor, 2000);

@@ -101,7 +101,10 @@ describeSync('sync over a faulty network', (ctx) => {
         expect(await t.store.blobs.listPendingUpload()).toEqual([]);
         // What the tablet shows: "semua N berkas diterima server" (its evidence list includes
         // the other tablets' photos, pulled as records).
-        expect(engines[i]?.getStatus().receipts[a]).toMatchObject({ local: photo, confirmed: photo });
+        expect(engines[i]?.getStatus().receipts[a]).toMatchObject({
+          local: photo,
+          confirmed: photo,
+        });
       }
       expect(held.size).toBe(photo);
       for (const sha of held) {

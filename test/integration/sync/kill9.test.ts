@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/server/db/connect';
 import { prepareDatabase } from '../../../src/server/app';
 import { resolveConfig } from '../../../src/server/config';
+import { openDatabase } from '../../../src/server/db/connect';
 import { createServices } from '../../../src/server/services';
 import { DIALECTS, PG_URL, TEST_CONFIG } from '../../helpers/server-context';
 import {
@@ -72,15 +72,28 @@ for (const dialect of DIALECTS) {
       let v1: { id: string };
       try {
         await prepareDatabase(prepared.db);
-        const s = createServices({ db: prepared.db, clock: Date.now, config: resolveConfig(TEST_CONFIG) });
+        const s = createServices({
+          db: prepared.db,
+          clock: Date.now,
+          config: resolveConfig(TEST_CONFIG),
+        });
         const coord = await s.accounts.create({
           email: 'koordinator@kill9.test',
           name: 'Koordinator',
           role: 'coordinator',
           password: 'sandi-rahasia',
         });
-        v1 = await s.accounts.create({ email: 'v@kill9.test', name: 'Verifikator', role: 'verifier' });
-        const unit = await s.units.create({ code: 'K9', name: 'Kota Uji', kind: 'pemda', parentId: null });
+        v1 = await s.accounts.create({
+          email: 'v@kill9.test',
+          name: 'Verifikator',
+          role: 'verifier',
+        });
+        const unit = await s.units.create({
+          code: 'K9',
+          name: 'Kota Uji',
+          kind: 'pemda',
+          parentId: null,
+        });
         const period = await s.periods.create({
           name: 'Evaluasi uji',
           year: 2026,
@@ -88,7 +101,10 @@ for (const dialect of DIALECTS) {
           targetIndex: 3,
           status: 'active',
         });
-        await s.assignments.create({ periodId: period.id, verifierId: v1.id, unitIds: [unit.id] }, coord.id);
+        await s.assignments.create(
+          { periodId: period.id, verifierId: v1.id, unitIds: [unit.id] },
+          coord.id,
+        );
       } finally {
         await prepared.close();
       }
@@ -173,7 +189,9 @@ for (const dialect of DIALECTS) {
       const receipt = await call('GET', `/api/sync/receipt/${a}`, { token: coordinator });
       const local = await tablet.store.evidence.listByAssessment(a);
       expect(local.length).toBe(photos);
-      expect([...receipt.body.hashes].sort()).toEqual([...new Set(local.map((f) => f.sha256))].sort());
+      expect([...receipt.body.hashes].sort()).toEqual(
+        [...new Set(local.map((f) => f.sha256))].sort(),
+      );
       expect(engine.getStatus().receipts[a]).toMatchObject({ local: photos, confirmed: photos });
       for (const sha of receipt.body.hashes as string[]) {
         const bytes = readFileSync(join(dataDir, 'files', sha.slice(0, 2), sha));
@@ -182,4 +200,3 @@ for (const dialect of DIALECTS) {
     }, 120_000);
   });
 }
-

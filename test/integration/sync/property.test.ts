@@ -149,7 +149,9 @@ async function run(h: SyncHarness, steps: Step[], seed: number): Promise<void> {
 
   // Settle every open conflict (the coordinator picks the tablet's value), then sync.
   const open = await h.call('GET', '/api/conflicts?status=open', { token: coordinator });
-  for (const c of open.body.conflicts.filter((x: { assessmentId: string }) => x.assessmentId === a)) {
+  for (const c of open.body.conflicts.filter(
+    (x: { assessmentId: string }) => x.assessmentId === a,
+  )) {
     const r = await h.call('POST', `/api/conflicts/${c.id}/resolve`, {
       token: coordinator,
       json: { value: c.localValue },
@@ -196,7 +198,9 @@ async function run(h: SyncHarness, steps: Step[], seed: number): Promise<void> {
     for (const f of fields) {
       const row = local.get(`${f.entity}:${f.recordId}`);
       if (!row || canonicalJson(row[f.field]) !== f.valueJson)
-        diverged.push(`${t.label} ${f.entity}.${f.field}: ${JSON.stringify(row?.[f.field])} ≠ ${f.valueJson}`);
+        diverged.push(
+          `${t.label} ${f.entity}.${f.field}: ${JSON.stringify(row?.[f.field])} ≠ ${f.valueJson}`,
+        );
     }
     expect(diverged).toEqual([]);
     expect(await t.store.conflicts.listOpen()).toEqual([]);
@@ -214,22 +218,18 @@ async function run(h: SyncHarness, steps: Step[], seed: number): Promise<void> {
 let totals = { runs: 0, mutations: 0, conflicts: 0, dropped: 0, duplicated: 0, failed: 0 };
 
 describeSync('sync property: exactly once under faults', (ctx, dialect) => {
-  it(
-    'three tablets, random edits, lost and doubled requests, random batch boundaries',
-    async () => {
-      totals = { runs: 0, mutations: 0, conflicts: 0, dropped: 0, duplicated: 0, failed: 0 };
-      await fc.assert(
-        fc.asyncProperty(
-          fc.array(stepArb, { minLength: 6, maxLength: 28 }),
-          fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-          (steps, seed) => run(ctx(), steps, seed),
-        ),
-        { numRuns: dialect === 'sqlite' ? 20 : 8, endOnFailure: true },
-      );
-      expect(totals.conflicts).toBeGreaterThan(0);
-      expect(totals.dropped).toBeGreaterThan(0);
-      expect(totals.duplicated).toBeGreaterThan(0);
-    },
-    120_000,
-  );
+  it('three tablets, random edits, lost and doubled requests, random batch boundaries', async () => {
+    totals = { runs: 0, mutations: 0, conflicts: 0, dropped: 0, duplicated: 0, failed: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(stepArb, { minLength: 6, maxLength: 28 }),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        (steps, seed) => run(ctx(), steps, seed),
+      ),
+      { numRuns: dialect === 'sqlite' ? 20 : 8, endOnFailure: true },
+    );
+    expect(totals.conflicts).toBeGreaterThan(0);
+    expect(totals.dropped).toBeGreaterThan(0);
+    expect(totals.duplicated).toBeGreaterThan(0);
+  }, 120_000);
 });

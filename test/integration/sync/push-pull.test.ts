@@ -36,7 +36,9 @@ async function setup(h: SyncHarness, tablets = 2, options: { verifiers?: number 
   const list: Tablet[] = [];
   for (let i = 0; i < tablets; i++) {
     const v = team.verifiers[i % team.verifiers.length] as { id: string };
-    list.push(await enrolTablet(h.call, coordinator, v.id, `Tablet ${String.fromCharCode(65 + i)}`));
+    list.push(
+      await enrolTablet(h.call, coordinator, v.id, `Tablet ${String.fromCharCode(65 + i)}`),
+    );
   }
   const engines = list.map((t) => tabletEngine(t, appFetch(h.app)));
   return { team, coordinator, tablets: list, engines, a: team.assessmentIds[0] as string };
@@ -121,7 +123,9 @@ describeSync('sync push and pull', (ctx) => {
       version: 1,
     });
     const viewer = await h.base.login('viewer');
-    expect((await h.call('GET', `/api/assessments/${a}/audit`, { token: viewer })).status).toBe(200);
+    expect((await h.call('GET', `/api/assessments/${a}/audit`, { token: viewer })).status).toBe(
+      200,
+    );
   });
 
   it('refuses a gap in seq (409 seq_gap in both languages) and writes nothing', async () => {
@@ -129,12 +133,20 @@ describeSync('sync push and pull', (ctx) => {
     const { tablets, a } = await setup(h, 1);
     const [t] = tablets as [Tablet];
     const ok = await push(h, t, [
-      mutation(t.deviceId, 1, { entity: 'verification', id: verificationId(a, 1), changes: { notes: 'a' } }),
+      mutation(t.deviceId, 1, {
+        entity: 'verification',
+        id: verificationId(a, 1),
+        changes: { notes: 'a' },
+      }),
     ]);
     expect(ok.status).toBe(200);
     const counts = await h.base.rowCounts();
     const gap = [
-      mutation(t.deviceId, 3, { entity: 'verification', id: verificationId(a, 1), changes: { notes: 'c' } }),
+      mutation(t.deviceId, 3, {
+        entity: 'verification',
+        id: verificationId(a, 1),
+        changes: { notes: 'c' },
+      }),
     ];
     const r = await push(h, t, gap);
     expect(r.status).toBe(409);
@@ -181,7 +193,13 @@ describeSync('sync push and pull', (ctx) => {
       token: t.token,
       json: {
         deviceId: 'another-device',
-        mutations: [mutation('another-device', 1, { entity: 'assessment', id: 'x', changes: { status: 'sedang' } })],
+        mutations: [
+          mutation('another-device', 1, {
+            entity: 'assessment',
+            id: 'x',
+            changes: { status: 'sedang' },
+          }),
+        ],
       },
     });
     expect(wrongDevice.status).toBe(403);
@@ -202,15 +220,27 @@ describeSync('sync push and pull', (ctx) => {
     const [t] = tablets as [Tablet];
     const counts = await h.base.rowCounts();
     const r = await push(h, t, [
-      mutation(t.deviceId, 1, { entity: 'verification', id: verificationId(a, 1), changes: { notes: 'ok' } }),
-      mutation(t.deviceId, 2, { entity: 'verification', id: verificationId(a, 1), changes: { verifiedLevel: 9 } }),
+      mutation(t.deviceId, 1, {
+        entity: 'verification',
+        id: verificationId(a, 1),
+        changes: { notes: 'ok' },
+      }),
+      mutation(t.deviceId, 2, {
+        entity: 'verification',
+        id: verificationId(a, 1),
+        changes: { verifiedLevel: 9 },
+      }),
     ]);
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('validation_failed');
     expect(r.body.details.issues[0].path).toBe('mutations.1.changes.verifiedLevel');
     // Server-owned fields and identity changes are refused as well.
     const own = await push(h, t, [
-      mutation(t.deviceId, 1, { entity: 'verification', id: verificationId(a, 1), changes: { selfLevel: 5 } }),
+      mutation(t.deviceId, 1, {
+        entity: 'verification',
+        id: verificationId(a, 1),
+        changes: { selfLevel: 5 },
+      }),
     ]);
     expect([own.status, own.body.code]).toEqual([403, 'field_not_writable']);
     const approve = await push(h, t, [
@@ -235,7 +265,9 @@ describeSync('sync push and pull', (ctx) => {
     const batch = await t.store.outbox.peek(10);
     expect(batch.map((m) => m.baseVersions.verifiedLevel)).toEqual([0, 0, 0]);
     const r = await push(h, t, batch);
-    expect(r.body.results.map((x: { fields: { verifiedLevel: unknown } }) => x.fields.verifiedLevel)).toEqual([
+    expect(
+      r.body.results.map((x: { fields: { verifiedLevel: unknown } }) => x.fields.verifiedLevel),
+    ).toEqual([
       { outcome: 'applied', version: 1 },
       { outcome: 'applied', version: 2 },
       { outcome: 'applied', version: 3 },
@@ -259,7 +291,9 @@ describeSync('sync push and pull', (ctx) => {
     const server = await h.call('GET', `/api/conflicts?periodId=${h.base.demo?.periodId}`, {
       token: coordinator,
     });
-    const mine = server.body.conflicts.filter((c: { assessmentId: string }) => c.assessmentId === a);
+    const mine = server.body.conflicts.filter(
+      (c: { assessmentId: string }) => c.assessmentId === a,
+    );
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({
       entity: 'verification',
@@ -275,7 +309,9 @@ describeSync('sync push and pull', (ctx) => {
       resolved: false,
     });
     // The server value stayed.
-    const audit = await h.call('GET', `/api/assessments/${a}/audit?indicatorNo=1`, { token: coordinator });
+    const audit = await h.call('GET', `/api/assessments/${a}/audit?indicatorNo=1`, {
+      token: coordinator,
+    });
     const levels = audit.body.entries.filter((e: { field: string }) => e.field === 'verifiedLevel');
     expect(levels.map((e: { value: unknown }) => e.value)).toEqual([4]);
     // Tablet B holds the conflict, both values and both authors.
@@ -312,7 +348,9 @@ describeSync('sync push and pull', (ctx) => {
     const coordinator = await h.base.login('coordinator');
     const all = await h.call('GET', '/api/conflicts?status=all', { token: coordinator });
     const mine = all.body.conflicts.filter((c: { assessmentId: string }) => c.assessmentId === a);
-    expect(mine.map((c: { field: string; resolution: string }) => [c.field, c.resolution]).sort()).toEqual([
+    expect(
+      mine.map((c: { field: string; resolution: string }) => [c.field, c.resolution]).sort(),
+    ).toEqual([
       ['notes', 'local'],
       ['verifiedLevel', 'server_kept'],
     ]);
@@ -333,7 +371,11 @@ describeSync('sync push and pull', (ctx) => {
     await engines[1]?.sync();
     const open = await h.call('GET', '/api/conflicts?status=open', { token: coordinator });
     const c = open.body.conflicts.find((x: { assessmentId: string }) => x.assessmentId === a);
-    expect(c).toMatchObject({ field: 'place', localValue: 'Ruang rapat OPD', serverValue: 'Aula Diskominfo' });
+    expect(c).toMatchObject({
+      field: 'place',
+      localValue: 'Ruang rapat OPD',
+      serverValue: 'Aula Diskominfo',
+    });
     const bad = await h.call('POST', `/api/conflicts/${c.id}/resolve`, {
       token: coordinator,
       json: { value: 42 },
@@ -397,7 +439,10 @@ describeSync('sync push and pull', (ctx) => {
       json: { periodId, verifierId: v1, unitIds: [unit.id] },
     });
     await engines[1]?.sync();
-    expect(await tb.store.assessments.get(late)).toMatchObject({ status: 'belum', unitId: unit.id });
+    expect(await tb.store.assessments.get(late)).toMatchObject({
+      status: 'belum',
+      unitId: unit.id,
+    });
     expect((await tb.store.verifications.get(late, 7))?.verifiedLevel).toBe(3);
   });
 });

@@ -44,7 +44,11 @@ async function create(send: ReturnType<typeof tus>, bytes: Uint8Array, declared 
 describeSync('evidence uploads (tus)', (ctx) => {
   async function tablet(h: SyncHarness) {
     const team = await newTeam(h.services, h.base, { verifiers: 1 });
-    const t = await enrolTablet(h.call, await h.base.login('coordinator'), team.verifiers[0]?.id as string);
+    const t = await enrolTablet(
+      h.call,
+      await h.base.login('coordinator'),
+      team.verifiers[0]?.id as string,
+    );
     return { t, a: team.assessmentIds[0] as string };
   }
 
@@ -126,11 +130,11 @@ describeSync('evidence uploads (tus)', (ctx) => {
     });
     // The upload itself is gone; asking about it (a client whose answer was lost) says complete.
     const after = await send('HEAD', good);
-    expect([after.status, after.headers.get('upload-offset'), after.headers.get('upload-length')]).toEqual([
-      200,
-      '5000',
-      '5000',
-    ]);
+    expect([
+      after.status,
+      after.headers.get('upload-offset'),
+      after.headers.get('upload-length'),
+    ]).toEqual([200, '5000', '5000']);
   });
 
   it('checks an upload whose last byte arrived but whose check never ran (server stopped in between)', async () => {
