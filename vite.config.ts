@@ -1,10 +1,37 @@
 import preact from '@preact/preset-vite';
+import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * In the browser build, relative imports of `src/core` resolve to core without the built-in
+ * instrument re-exports, so its 120 KB of criteria text never rides in the first load; the
+ * app imports src/core/frameworks lazily where it needs it (training mode, no synced copy).
+ * Build only: tests and the server use the full core.
+ */
+function coreWithoutInstrument(): Plugin {
+  return {
+    name: 'telusur-core-without-instrument',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (!importer || importer.includes('node_modules') || !source.startsWith('.')) return null;
+      if (!/(^|\/)core(\/index(\.ts)?)?$/.test(source)) return null;
+      return this.resolve(
+        source.replace(/\/core(\/index(\.ts)?)?$/, '/core/index.browser.ts'),
+        importer,
+        {
+          skipSelf: true,
+        },
+      );
+    },
+  };
+}
 
 // One config for the PWA build and for Vitest, so tests resolve modules as the app does.
 export default defineConfig({
   plugins: [
+    coreWithoutInstrument(),
     preact(),
     VitePWA({
       registerType: 'prompt',

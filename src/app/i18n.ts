@@ -1,4 +1,4 @@
-import { create } from 'zustand';
+import { create } from './state/create-store';
 
 /** Indonesian is the default; English mirrors every key (the type enforces it). */
 const id = {

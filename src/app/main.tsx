@@ -1,9 +1,9 @@
 import { render } from 'preact';
-import { lazy, Suspense } from 'preact/compat';
 import { useEffect } from 'preact/hooks';
 import './styles.css';
 import { Shell } from './components/Shell';
 import { useT } from './i18n';
+import { lazyScreen } from './lazy';
 import { startServiceWorker } from './pwa/update';
 import { matchRoute, navigate, usePath } from './router';
 import { Checklist } from './routes/Checklist';
@@ -15,12 +15,23 @@ import type { WorkspaceKind } from './state/workspace';
 import { TRAINING_ASSESSMENT_ID } from './training';
 
 // Screens a verifier opens less often load on demand (charts, signature pad, print layout).
-const Summary = lazy(() => import('./routes/Summary').then((m) => m.Summary));
-const BeritaAcara = lazy(() => import('./routes/BeritaAcara').then((m) => m.BeritaAcara));
-const Storage = lazy(() => import('./routes/Storage').then((m) => m.Storage));
-const Enrol = lazy(() => import('./routes/Enrol').then((m) => m.Enrol));
+const Summary = lazyScreen(() => import('./routes/Summary').then((m) => m.Summary), Loading);
+const BeritaAcara = lazyScreen(
+  () => import('./routes/BeritaAcara').then((m) => m.BeritaAcara),
+  Loading,
+);
+const Storage = lazyScreen(() => import('./routes/Storage').then((m) => m.Storage), Loading);
+const Enrol = lazyScreen(() => import('./routes/Enrol').then((m) => m.Enrol), Loading);
 // Coordinator pages are a separate chunk: a verifier's tablet never downloads them.
-const CoordinatorApp = lazy(() => import('./coordinator').then((m) => m.CoordinatorApp));
+const CoordinatorApp = lazyScreen(
+  () => import('./coordinator').then((m) => m.CoordinatorApp),
+  Loading,
+);
+
+function Loading() {
+  const t = useT();
+  return <p class="muted">{t('loading')}</p>;
+}
 
 function asWorkspace(ws: string | undefined): WorkspaceKind | null {
   return ws === 'kerja' || ws === 'latihan' ? ws : null;
@@ -56,7 +67,6 @@ function Routes() {
 }
 
 function App() {
-  const t = useT();
   useEffect(() => {
     const on = () => useUi.getState().setOnline(true);
     const off = () => useUi.getState().setOnline(false);
@@ -69,9 +79,7 @@ function App() {
   }, []);
   return (
     <Shell>
-      <Suspense fallback={<p class="muted">{t('loading')}</p>}>
-        <Routes />
-      </Suspense>
+      <Routes />
     </Shell>
   );
 }

@@ -1,4 +1,3 @@
-import { create } from 'zustand';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../core';
 import {
   fetchTransport,
@@ -7,6 +6,7 @@ import {
   type SyncStatus,
   tusUploader,
 } from '../../sync';
+import { create } from './create-store';
 import { useUi } from './ui.store';
 import { getStore } from './workspace';
 

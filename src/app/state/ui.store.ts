@@ -1,4 +1,4 @@
-import { create } from 'zustand';
+import { create } from './create-store';
 
 /** App-wide UI state that several screens read: connectivity, edits in flight, update. */
 export interface UiState {

@@ -1,11 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import {
-  type EntityName,
-  type Framework,
-  findBuiltInFramework,
-  spbe2020,
-  verificationId,
-} from '../../core';
+import { type EntityName, type Framework, verificationId } from '../../core';
 import { openStore, type TelusurStore } from '../../store';
 import {
   TRAINING_ASSESSMENT_ID,
@@ -95,11 +89,10 @@ export async function resetTraining(): Promise<void> {
 
 /** Framework of an assessment: the copy synced with it, else the built-in one. */
 export async function frameworkFor(store: TelusurStore, frameworkId: string): Promise<Framework> {
-  return (
-    (await store.reference.getFramework(frameworkId)) ??
-    findBuiltInFramework(frameworkId) ??
-    spbe2020
-  );
+  const synced = await store.reference.getFramework(frameworkId);
+  if (synced) return synced;
+  const { findBuiltInFramework, spbe2020 } = await import('../../core/frameworks');
+  return findBuiltInFramework(frameworkId) ?? spbe2020;
 }
 
 /** Subscribe a component to a live query on a workspace store (re-runs on any change, any tab). */

@@ -139,6 +139,8 @@ export class TusEndpoint {
   /** Answer one tus request of an authenticated tablet. */
   async handle(req: Request, deviceId: string): Promise<Response> {
     const { tus, store } = await this.instance();
+    // Uploads are not tied to one tablet; nobody may delete one (tus termination).
+    if (req.method === 'DELETE') throw new Problem('route_not_found');
     this.devices.set(req, deviceId);
     if (req.method === 'HEAD' || req.method === 'PATCH') {
       const id = decodeURIComponent(new URL(req.url).pathname.split('/').pop() ?? '');
@@ -176,8 +178,4 @@ export class TusEndpoint {
     }
     return res;
   }
-}
-
-export function uploadsDir(blobDir: string): string {
-  return join(blobDir, 'uploads');
 }

@@ -257,10 +257,18 @@ export class SyncService extends BaseService {
   }
 
   /**
-   * A page of the change log within the tablet's scope (see the pull rules in the README
-   * of this file's routes): changes with cursor < seq, grouped per record; assessments new
-   * to the tablet's scope arrive whole (their older changes lie behind its cursor); open
-   * conflicts of the scope and those resolved at or after the cursor.
+   * A page of the change log within the tablet's scope (its assignments in periods that are
+   * not drafts), grouped per record with the latest value and version of each field:
+   * - changes with cursor < seq ≤ M, oldest first, at most `limit` rows, where M is the
+   *   highest committed seq read BEFORE the page (writers commit in seq order, so nothing
+   *   at or below M can still appear). Next cursor: the last row's seq when the page is
+   *   full (`hasMore`), else M — so the cursor moves on even when nothing was in scope;
+   * - an assessment new to this tablet's scope (assigned later, or its period left draft)
+   *   arrives whole: its fields last changed at or below the cursor are added, for as long
+   *   as the tablet's cursor has not moved past the cursor it had when the assessment
+   *   first appeared (a lost answer repeats them; duplicates are harmless);
+   * - conflicts of the scope: every open one, plus those resolved at or after the cursor
+   *   (each resolution records the highest seq when it happened).
    */
   async pull(
     principal: Principal,
@@ -318,6 +326,63 @@ export class SyncService extends BaseService {
       .map((r) => String(r.value));
     const held = await this.repos.files.heldAmong(wanted);
     return { assessmentId, hashes: [...new Set(wanted.filter((h) => held.has(h)))].sort() };
+  }
+
+  /**
+   * Server-side values written as ordinary changes (version bump, change log, audit) that
+   * tablets receive by pull — e.g. a coordinator's review (issue 7): `status`
+   * 'disetujui'/'dikembalikan', `reviewComment`. Only fields whose value differs are
+   * written; returns how many were. Values are checked with core's field schemas.
+   *
+   * @example
+   *   await s.sync.serverWrite({ entity: 'assessment', id: a, assessmentId: a,
+   *     values: { status: 'dikembalikan' }, actorId: coordinatorId, source: 'review' });
+   */
+  async serverWrite(input: {
+    entity: EntityName;
+    id: string;
+    assessmentId: string;
+    values: Record<string, unknown>;
+    actorId: string | null;
+    source: Extract<ChangeSource, 'review' | 'resolution'>;
+  }): Promise<number> {
+    const values: Record<string, unknown> = {};
+    for (const [field, raw] of Object.entries(input.values)) {
+      const r = fieldSchema(input.entity, field)?.safeParse(raw);
+      if (!r?.success) {
+        throw new Problem(
+          'validation_failed',
+          {},
+          {
+            issues: [{ path: field, code: 'invalid_value', message: `${input.entity}.${field}` }],
+          },
+        );
+      }
+      values[field] = r.data;
+    }
+    if (!(await this.repos.assignments.findAssessmentById(input.assessmentId)))
+      throw new Problem('not_found', { what: 'Penilaian', whatEn: 'Assessment' });
+    return inTransaction(this.deps.db, async (repos) => {
+      const batch = await RecordBatch.open(repos, this.now());
+      await batch.load([input.id]);
+      const known = batch.assessmentOf(input.entity, input.id);
+      if (known && known !== input.assessmentId)
+        throw new Problem('immutable_field', {
+          field: 'assessmentId',
+          entity: input.entity,
+          id: input.id,
+        });
+      const written = batch.serverWrite(input.entity, input.id, values, input.assessmentId, {
+        source: input.source,
+        deviceId: null,
+        deviceSeq: null,
+        accountId: input.actorId,
+        deviceAt: null,
+        hlc: null,
+      });
+      await batch.flush();
+      return written;
+    });
   }
 
   /** Assessments a verifier's tablet may sync. */

@@ -49,6 +49,44 @@ function push(h: SyncHarness, t: Tablet, mutations: Mutation[], deviceId = t.dev
 }
 
 describeSync('sync push and pull', (ctx) => {
+  it('enrols a tablet under its own device id; the same tablet enrolling again keeps it, another verifier may not take it', async () => {
+    const h = ctx();
+    const { team, tablets, coordinator } = await setup(h, 1, { verifiers: 2 });
+    const [t] = tablets as [Tablet];
+    const code = async (verifierId: string) =>
+      (await h.call('POST', `/api/verifiers/${verifierId}/enrolments`, { token: coordinator })).body
+        .code;
+    const again = await h.call('POST', '/api/devices/enrol', {
+      json: {
+        code: await code(team.verifiers[0]?.id as string),
+        label: 'Tablet A (baru)',
+        deviceId: t.deviceId,
+      },
+    });
+    expect(again.status).toBe(201);
+    expect(again.body.device).toMatchObject({
+      id: t.deviceId,
+      label: 'Tablet A (baru)',
+      revokedAt: null,
+    });
+    const stolen = await h.call('POST', '/api/devices/enrol', {
+      json: {
+        code: await code(team.verifiers[1]?.id as string),
+        label: 'Tablet lain',
+        deviceId: t.deviceId,
+      },
+    });
+    expect([stolen.status, stolen.body.code]).toEqual([409, 'device_id_taken']);
+    const bad = await h.call('POST', '/api/devices/enrol', {
+      json: {
+        code: await code(team.verifiers[1]?.id as string),
+        label: 'x',
+        deviceId: 'bukan-uuid',
+      },
+    });
+    expect(bad.status).toBe(422);
+  });
+
   it('brings a tablet its assessment and the self-assessed levels by pull', async () => {
     const { tablets, engines, a } = await setup(ctx(), 1);
     const [t] = tablets as [Tablet];
@@ -404,6 +442,50 @@ describeSync('sync push and pull', (ctx) => {
       ['push', 'Aula Diskominfo'],
       ['resolution', 'Ruang rapat OPD'],
     ]);
+  });
+
+  it('brings a coordinator’s review (server-side write) to the tablet, and a tablet may resume work after it', async () => {
+    const h = ctx();
+    const { tablets, engines, a } = await setup(h, 1);
+    const [t] = tablets as [Tablet];
+    await engines[0]?.sync();
+    await t.store.assessments.update(a, { status: 'selesai' });
+    await engines[0]?.sync();
+    const coordinatorId = await h.base.accountId('coordinator');
+    const review = (
+      entity: 'assessment' | 'verification',
+      id: string,
+      values: Record<string, unknown>,
+    ) =>
+      h.services.sync.serverWrite({
+        entity,
+        id,
+        assessmentId: a,
+        values,
+        actorId: coordinatorId,
+        source: 'review',
+      });
+    expect(await review('assessment', a, { status: 'dikembalikan' })).toBe(1);
+    expect(
+      await review('verification', verificationId(a, 2), { reviewComment: 'Lampirkan SK' }),
+    ).toBe(1);
+    expect(
+      await review('verification', verificationId(a, 2), { reviewComment: 'Lampirkan SK' }),
+    ).toBe(0);
+    await expect(review('assessment', a, { status: 'hilang' })).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+    await engines[0]?.sync();
+    expect((await t.store.assessments.get(a))?.status).toBe('dikembalikan');
+    expect((await t.store.verifications.get(a, 2))?.reviewComment).toBe('Lampirkan SK');
+    expect(
+      (await h.services.assignments.getAssessment(a, await h.services.auth.resolve(t.token)))
+        .status,
+    ).toBe('dikembalikan');
+    // The verifier works on: its edit is based on the coordinator's version, no conflict.
+    await t.store.assessments.update(a, { status: 'sedang' });
+    const r = await push(h, t, await t.store.outbox.peek(10));
+    expect(r.body.results[0].fields.status.outcome).toBe('applied');
   });
 
   it('sends a whole assessment to a tablet that is assigned it after its cursor moved on', async () => {

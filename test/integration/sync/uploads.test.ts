@@ -102,6 +102,7 @@ describeSync('evidence uploads (tus)', (ctx) => {
     expect(problem.code).toBe('hash_mismatch');
     expect(problem.message).toContain('SHA-256');
     expect((await send('HEAD', location)).status).toBe(404);
+    expect((await send('DELETE', location)).status).toBe(404);
     expect(await h.services.files.held(sha(bytes))).toBeNull();
     expect(existsSync(h.services.files.blobs.path(sha(bytes)))).toBe(false);
 

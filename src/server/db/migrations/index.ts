@@ -3,6 +3,7 @@ import * as m0300 from './2026_11_28_0300_accounts_and_devices';
 import * as m0310 from './2026_11_28_0310_instruments_units_periods';
 import * as m0320 from './2026_11_28_0320_assessments_assignments';
 import * as s0100 from './2026_11_29_0100_sync_record_store';
+import * as r0100 from './2026_12_02_0100_reporting_indexes';
 
 /**
  * Every migration, by name. Imported statically (no directory scan) so the list is the
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_28_0310_instruments_units_periods': m0310,
   '2026_11_28_0320_assessments_assignments': m0320,
   '2026_11_29_0100_sync_record_store': s0100,
+  '2026_12_02_0100_reporting_indexes': r0100,
 };

@@ -1,0 +1,46 @@
+/**
+ * Browser build of the core contract: everything in index.ts except the built-in instruments
+ * (import those lazily from './frameworks'). vite.config.ts points the app's `core` imports
+ * here; keep the two lists identical otherwise.
+ *
+ * Public contract of the shared core, used by the tablet (store, sync, app) and the
+ * server alike. Changes here are protocol changes: keep them backward compatible or bump
+ * PROTOCOL_VERSION.
+ */
+export * from './entities';
+export {
+  type CompiledFramework,
+  type CompiledGroup,
+  type CompiledIndicator,
+  compileFramework,
+  type Framework,
+  FrameworkError,
+  type FrameworkProblem,
+  FrameworkSchema,
+  type GroupSpec,
+  type IndicatorSpec,
+  type LevelSpec,
+  levelName,
+  listIndicators,
+  MAX_LEVEL,
+  MIN_LEVEL,
+  type Predicate,
+  parseFramework,
+  serializeFramework,
+} from './framework';
+export { compareHlc, decodeHlc, encodeHlc, type Hlc, receiveHlc, tickHlc } from './hlc';
+export { isUuid, uuidv7 } from './ids';
+export * from './protocol';
+export {
+  computeIndex,
+  formatIndex,
+  type GroupScore,
+  type IndexResult,
+  type LevelMap,
+  type Plan,
+  type PlanOptions,
+  type PlanStep,
+  planImprovement,
+  predicateFor,
+  type ScoreOptions,
+} from './scoring';

@@ -1,0 +1,493 @@
+import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { UnitKind } from '../domain';
+import type { Database } from './database';
+
+/**
+ * Aggregations for the coordinator's dashboard, improvement plan and exports (issue 7):
+ * one SQL statement per need, GROUP BY over the per-field record store, never a query per
+ * unit. Sized for 10,000 units × 47 indicators (issue 8 benchmarks it on both databases):
+ * the verified-level and not-applicable reads use the partial indexes of migration
+ * 2026_12_02_0100 (index-only scans), which is why their predicates are written as
+ * literals (`sql.lit`), exactly as the index declares them.
+ *
+ * Values in the store are canonical JSON text: a level is `3` or `null`, a flag `true` or
+ * `false`. `levelOf` turns the text into an integer with a CASE, so PostgreSQL never casts
+ * `'null'` whatever order it evaluates predicates in.
+ */
+
+/** Which units a dashboard looks at: one kecamatan (itself and its kelurahan) and/or one kind. */
+export interface UnitFilter {
+  parentId?: string | undefined;
+  kind?: UnitKind | undefined;
+}
+
+/** One unit with its assessment in the period (if any) and counts from the record store. */
+export interface UnitProgressRow {
+  unitId: string;
+  code: string;
+  name: string;
+  kind: UnitKind;
+  parentId: string | null;
+  assessmentId: string | null;
+  /** The assessment's `status` field as the record store holds it. */
+  status: string | null;
+  updatedAt: number | null;
+  /** Indicators with a verified level. */
+  verified: number;
+  /** Indicators the verifier marked not applicable. */
+  notApplicable: number;
+  /** Evidence files referenced by the assessment (not deleted), and how many the server holds. */
+  files: number;
+  filesHeld: number;
+  /** Indicators with a self-assessed level for this unit and period. */
+  selfCount: number;
+}
+
+export interface OverclaimRow {
+  indicatorNo: number;
+  /** Units with both a self-assessed and a verified level (applicable). */
+  compared: number;
+  /** …whose verified level is below the self-assessed one. */
+  lowered: number;
+  raised: number;
+  /** Sum of the level-steps lost where lowered. */
+  stepsLost: number;
+}
+
+/** Verification fields of one record that the reports read. */
+export interface VerificationCell {
+  assessmentId: string;
+  recordId: string;
+  indicatorNo: number | null;
+  verifiedLevel: number | null;
+  notApplicable: boolean;
+  reviewComment: string;
+}
+
+export interface SelfLevelRow {
+  unitId: string;
+  indicatorNo: number;
+  level: number;
+}
+
+export interface HoldingBackRow {
+  indicatorNo: number;
+  unitId: string;
+  code: string;
+  name: string;
+  level: number;
+  /** Units below the required level for this indicator (all of them, not only those listed). */
+  total: number;
+}
+
+export interface EvidenceCheckSummary {
+  recordId: string;
+  present: number;
+  missing: number;
+  inadequate: number;
+}
+
+export interface EvidenceFileCount {
+  assessmentId: string;
+  indicatorNo: number;
+  files: number;
+  held: number;
+}
+
+const VERIFICATION = sql.lit('verification');
+const EVIDENCE_FILE = sql.lit('evidenceFile');
+const NULL_JSON = sql.lit('null');
+const TRUE_JSON = sql.lit('true');
+
+/** `alias.entity = '…' AND alias.field = '…'` with literals (partial-index friendly). */
+function fieldIs(alias: string, entity: RawBuilder<unknown>, field: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${sql.ref(`${alias}.entity`)} = ${entity} and ${sql.ref(`${alias}.field`)} = ${sql.lit(field)}`;
+}
+
+/** A stored level (`3` or `null`) as an integer or NULL. */
+function levelOf(ref: string): RawBuilder<number | null> {
+  return sql<number | null>`case when ${sql.ref(ref)} = ${NULL_JSON} then null else cast(${sql.ref(ref)} as integer) end`;
+}
+
+/** Parse a stored JSON integer (`12`) or null. */
+function jsonInt(text: string | null | undefined): number | null {
+  if (text === null || text === undefined) return null;
+  const n = Number(text);
+  return Number.isInteger(n) ? n : null;
+}
+
+function unitFilter(alias: string, f: UnitFilter): Expression<SqlBool> {
+  const parts: RawBuilder<SqlBool>[] = [sql<SqlBool>`1 = 1`];
+  if (f.parentId)
+    parts.push(
+      sql<SqlBool>`(${sql.ref(`${alias}.parentId`)} = ${f.parentId} or ${sql.ref(`${alias}.id`)} = ${f.parentId})`,
+    );
+  if (f.kind) parts.push(sql<SqlBool>`${sql.ref(`${alias}.kind`)} = ${f.kind}`);
+  return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
+}
+
+const CHUNK = 500;
+
+export class ReportingRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Every unit (filtered) with its assessment in the period and, per assessment, the
+   * number of verified / not-applicable indicators, evidence files referenced and held,
+   * and self-assessed indicators: one statement, each count a GROUP BY subquery.
+   */
+  async unitProgress(periodId: string, filter: UnitFilter = {}): Promise<UnitProgressRow[]> {
+    const verified = this.db
+      .selectFrom('recordFields as v')
+      .innerJoin('assessments as va', 'va.id', 'v.assessmentId')
+      .select(['v.assessmentId', sql<number>`count(*)`.as('n')])
+      .where('va.periodId', '=', periodId)
+      .where(fieldIs('v', VERIFICATION, 'verifiedLevel'))
+      .where(sql<SqlBool>`${sql.ref('v.valueJson')} <> ${NULL_JSON}`)
+      .groupBy('v.assessmentId');
+    const na = this.db
+      .selectFrom('recordFields as n')
+      .innerJoin('assessments as na', 'na.id', 'n.assessmentId')
+      .select(['n.assessmentId', sql<number>`count(*)`.as('n')])
+      .where('na.periodId', '=', periodId)
+      .where(fieldIs('n', VERIFICATION, 'notApplicable'))
+      .where(sql<SqlBool>`${sql.ref('n.valueJson')} = ${TRUE_JSON}`)
+      .groupBy('n.assessmentId');
+    const files = this.db
+      .selectFrom('evidenceRefs as r')
+      .innerJoin('assessments as ra', 'ra.id', 'r.assessmentId')
+      .leftJoin('files as f', 'f.sha256', 'r.sha256')
+      .leftJoin('recordFields as d', (j) =>
+        j.onRef('d.recordId', '=', 'r.recordId').on(fieldIs('d', EVIDENCE_FILE, 'deleted')),
+      )
+      .select([
+        'r.assessmentId',
+        sql<number>`count(distinct ${sql.ref('r.sha256')})`.as('files'),
+        sql<number>`count(distinct ${sql.ref('f.sha256')})`.as('held'),
+      ])
+      .where('ra.periodId', '=', periodId)
+      .where((eb) => eb.or([eb('d.valueJson', 'is', null), eb('d.valueJson', '<>', 'true')]))
+      .groupBy('r.assessmentId');
+    const self = this.db
+      .selectFrom('selfAssessments as s')
+      .select(['s.unitId', sql<number>`count(*)`.as('n')])
+      .where('s.periodId', '=', periodId)
+      .groupBy('s.unitId');
+    const rows = await this.db
+      .selectFrom('units as u')
+      .leftJoin('assessments as a', (j) =>
+        j.onRef('a.unitId', '=', 'u.id').on('a.periodId', '=', periodId),
+      )
+      .leftJoin(verified.as('vc'), 'vc.assessmentId', 'a.id')
+      .leftJoin(na.as('nc'), 'nc.assessmentId', 'a.id')
+      .leftJoin(files.as('fc'), 'fc.assessmentId', 'a.id')
+      .leftJoin(self.as('sc'), 'sc.unitId', 'u.id')
+      .select([
+        'u.id as unitId',
+        'u.code',
+        'u.name',
+        'u.kind',
+        'u.parentId',
+        'a.id as assessmentId',
+        'a.status',
+        'a.updatedAt',
+        'vc.n as verified',
+        'nc.n as notApplicable',
+        'fc.files',
+        'fc.held',
+        'sc.n as selfCount',
+      ])
+      .where(unitFilter('u', filter))
+      .orderBy('u.code')
+      .execute();
+    return rows.map((r) => ({
+      unitId: r.unitId,
+      code: r.code,
+      name: r.name,
+      kind: r.kind,
+      parentId: r.parentId,
+      assessmentId: r.assessmentId,
+      status: r.status,
+      updatedAt: r.updatedAt === null ? null : Number(r.updatedAt),
+      verified: Number(r.verified ?? 0),
+      notApplicable: Number(r.notApplicable ?? 0),
+      files: Number(r.files ?? 0),
+      filesHeld: Number(r.held ?? 0),
+      selfCount: Number(r.selfCount ?? 0),
+    }));
+  }
+
+  /**
+   * Per indicator over the (filtered) units of a period: how often verification lowered
+   * or raised the self-assessed level. Self levels come from the self-assessment table (the
+   * source of the store's server-owned `selfLevel`); the verified level is looked up by the
+   * verification's deterministic id `<assessmentId>:<indicatorNo>` in the partial index.
+   */
+  async overclaims(periodId: string, filter: UnitFilter = {}): Promise<OverclaimRow[]> {
+    const lvl = levelOf('v.valueJson');
+    const rows = await this.db
+      .selectFrom('selfAssessments as s')
+      .innerJoin('assessments as a', (j) =>
+        j.onRef('a.periodId', '=', 's.periodId').onRef('a.unitId', '=', 's.unitId'),
+      )
+      .innerJoin('units as u', 'u.id', 's.unitId')
+      .innerJoin('recordFields as v', (j) =>
+        j
+          .onRef('v.assessmentId', '=', 'a.id')
+          .on(
+            sql<SqlBool>`${sql.ref('v.recordId')} = ${sql.ref('a.id')} || ':' || cast(${sql.ref('s.indicatorNo')} as text)`,
+          )
+          .on(fieldIs('v', VERIFICATION, 'verifiedLevel')),
+      )
+      .leftJoin('recordFields as na', (j) =>
+        j
+          .onRef('na.assessmentId', '=', 'a.id')
+          .onRef('na.recordId', '=', 'v.recordId')
+          .on(fieldIs('na', VERIFICATION, 'notApplicable')),
+      )
+      .select([
+        's.indicatorNo',
+        sql<number>`count(*)`.as('compared'),
+        sql<number>`sum(case when ${lvl} < ${sql.ref('s.level')} then 1 else 0 end)`.as('lowered'),
+        sql<number>`sum(case when ${lvl} > ${sql.ref('s.level')} then 1 else 0 end)`.as('raised'),
+        sql<number>`sum(case when ${lvl} < ${sql.ref('s.level')} then ${sql.ref('s.level')} - ${lvl} else 0 end)`.as(
+          'stepsLost',
+        ),
+      ])
+      .where('s.periodId', '=', periodId)
+      .where(sql<SqlBool>`${sql.ref('v.valueJson')} <> ${NULL_JSON}`)
+      .where((eb) => eb.or([eb('na.valueJson', 'is', null), eb('na.valueJson', '<>', 'true')]))
+      .where(unitFilter('u', filter))
+      .groupBy('s.indicatorNo')
+      .orderBy('s.indicatorNo')
+      .execute();
+    return rows.map((r) => ({
+      indicatorNo: Number(r.indicatorNo),
+      compared: Number(r.compared),
+      lowered: Number(r.lowered ?? 0),
+      raised: Number(r.raised ?? 0),
+      stepsLost: Number(r.stepsLost ?? 0),
+    }));
+  }
+
+  /** Verified level, not-applicable flag, indicator number and review comment of every verification of these assessments. */
+  async verificationCells(assessmentIds: readonly string[]): Promise<VerificationCell[]> {
+    const out: VerificationCell[] = [];
+    for (let i = 0; i < assessmentIds.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('recordFields')
+        .select(['assessmentId', 'recordId', 'field', 'valueJson'])
+        .where('assessmentId', 'in', assessmentIds.slice(i, i + CHUNK))
+        .where('entity', '=', 'verification')
+        .where('field', 'in', ['indicatorNo', 'verifiedLevel', 'notApplicable', 'reviewComment'])
+        .execute();
+      out.push(...toCells(rows));
+    }
+    return out;
+  }
+
+  /** Every verification of a period (exports): the same fields as `verificationCells`. */
+  async periodCells(periodId: string): Promise<VerificationCell[]> {
+    const rows = await this.db
+      .selectFrom('recordFields as rf')
+      .innerJoin('assessments as a', 'a.id', 'rf.assessmentId')
+      .select(['rf.assessmentId', 'rf.recordId', 'rf.field', 'rf.valueJson'])
+      .where('a.periodId', '=', periodId)
+      .where('rf.entity', '=', 'verification')
+      .where('rf.field', 'in', ['indicatorNo', 'verifiedLevel', 'notApplicable', 'reviewComment'])
+      .execute();
+    return toCells(rows);
+  }
+
+  /** Self-assessed levels of a period, optionally of some units only. */
+  async selfLevels(periodId: string, unitIds?: readonly string[]): Promise<SelfLevelRow[]> {
+    const q = this.db
+      .selectFrom('selfAssessments')
+      .select(['unitId', 'indicatorNo', 'level'])
+      .where('periodId', '=', periodId);
+    if (!unitIds) return (await q.execute()).map(toSelf);
+    const out: SelfLevelRow[] = [];
+    for (let i = 0; i < unitIds.length; i += CHUNK) {
+      const rows = await q.where('unitId', 'in', unitIds.slice(i, i + CHUNK)).execute();
+      out.push(...rows.map(toSelf));
+    }
+    return out;
+  }
+
+  /** Units of a kind, in code order (the city-level unit is the pemda). */
+  async unitsOfKind(kind: UnitKind): Promise<{ id: string; code: string; name: string }[]> {
+    return this.db
+      .selectFrom('units')
+      .select(['id', 'code', 'name'])
+      .where('kind', '=', kind)
+      .orderBy('code')
+      .execute();
+  }
+
+  /**
+   * Units of a period whose verified level of an indicator is below the level a plan
+   * requires (`required`: indicator → level), the lowest first, at most `perIndicator`
+   * each with the full count (window functions; both databases have them).
+   */
+  async holdingBack(
+    periodId: string,
+    required: ReadonlyMap<number, number>,
+    options: { excludeUnitId?: string | null; perIndicator?: number } = {},
+  ): Promise<HoldingBackRow[]> {
+    if (required.size === 0) return [];
+    const lvl = levelOf('v.valueJson');
+    const clauses = [...required].map(
+      ([no, level]) =>
+        sql<SqlBool>`(${sql.ref('n.valueJson')} = ${sql.lit(String(no))} and ${lvl} < ${sql.lit(level)})`,
+    );
+    let inner = this.db
+      .selectFrom('recordFields as v')
+      .innerJoin('assessments as a', 'a.id', 'v.assessmentId')
+      .innerJoin('units as u', 'u.id', 'a.unitId')
+      .innerJoin('recordFields as n', (j) =>
+        j.onRef('n.recordId', '=', 'v.recordId').on(fieldIs('n', VERIFICATION, 'indicatorNo')),
+      )
+      .leftJoin('recordFields as na', (j) =>
+        j
+          .onRef('na.assessmentId', '=', 'v.assessmentId')
+          .onRef('na.recordId', '=', 'v.recordId')
+          .on(fieldIs('na', VERIFICATION, 'notApplicable')),
+      )
+      .select([
+        'n.valueJson as noJson',
+        'u.id as unitId',
+        'u.code',
+        'u.name',
+        lvl.as('level'),
+        sql<number>`row_number() over (partition by ${sql.ref('n.valueJson')} order by ${lvl}, ${sql.ref('u.code')})`.as(
+          'rn',
+        ),
+        sql<number>`count(*) over (partition by ${sql.ref('n.valueJson')})`.as('total'),
+      ])
+      .where('a.periodId', '=', periodId)
+      .where(fieldIs('v', VERIFICATION, 'verifiedLevel'))
+      .where(sql<SqlBool>`${sql.ref('v.valueJson')} <> ${NULL_JSON}`)
+      .where((eb) => eb.or([eb('na.valueJson', 'is', null), eb('na.valueJson', '<>', 'true')]))
+      .where(sql<SqlBool>`(${sql.join(clauses, sql` or `)})`);
+    if (options.excludeUnitId) inner = inner.where('u.id', '<>', options.excludeUnitId);
+    const rows = await this.db
+      .selectFrom(inner.as('t'))
+      .selectAll()
+      .where('t.rn', '<=', options.perIndicator ?? 10)
+      .orderBy('t.noJson')
+      .orderBy('t.rn')
+      .execute();
+    return rows.map((r) => ({
+      indicatorNo: jsonInt(r.noJson) ?? 0,
+      unitId: r.unitId,
+      code: r.code,
+      name: r.name,
+      level: Number(r.level),
+      total: Number(r.total),
+    }));
+  }
+
+  /** Per verification record of a period: evidence checks found present / missing / inadequate. */
+  async evidenceChecks(periodId: string): Promise<EvidenceCheckSummary[]> {
+    // Checks are canonical JSON `{"note":…,"state":"missing"}`: the state is the last key,
+    // and quotes inside the note are escaped, so the suffix match is exact.
+    const count = (state: string) =>
+      sql<number>`sum(case when ${sql.ref('rf.valueJson')} like ${sql.lit(`%"state":"${state}"}`)} then 1 else 0 end)`;
+    const rows = await this.db
+      .selectFrom('recordFields as rf')
+      .innerJoin('assessments as a', 'a.id', 'rf.assessmentId')
+      .select([
+        'rf.recordId',
+        count('present').as('present'),
+        count('missing').as('missing'),
+        count('inadequate').as('inadequate'),
+      ])
+      .where('a.periodId', '=', periodId)
+      .where('rf.entity', '=', 'verification')
+      .where('rf.field', 'like', 'checks.%')
+      .groupBy('rf.recordId')
+      .execute();
+    return rows.map((r) => ({
+      recordId: r.recordId,
+      present: Number(r.present ?? 0),
+      missing: Number(r.missing ?? 0),
+      inadequate: Number(r.inadequate ?? 0),
+    }));
+  }
+
+  /** Per assessment and indicator of a period: evidence files referenced (not deleted) and held. */
+  async evidenceFileCounts(periodId: string): Promise<EvidenceFileCount[]> {
+    const rows = await this.db
+      .selectFrom('evidenceRefs as r')
+      .innerJoin('assessments as a', 'a.id', 'r.assessmentId')
+      .innerJoin('recordFields as n', (j) =>
+        j.onRef('n.recordId', '=', 'r.recordId').on(fieldIs('n', EVIDENCE_FILE, 'indicatorNo')),
+      )
+      .leftJoin('recordFields as d', (j) =>
+        j.onRef('d.recordId', '=', 'r.recordId').on(fieldIs('d', EVIDENCE_FILE, 'deleted')),
+      )
+      .leftJoin('files as f', 'f.sha256', 'r.sha256')
+      .select([
+        'r.assessmentId',
+        'n.valueJson as noJson',
+        sql<number>`count(distinct ${sql.ref('r.sha256')})`.as('files'),
+        sql<number>`count(distinct ${sql.ref('f.sha256')})`.as('held'),
+      ])
+      .where('a.periodId', '=', periodId)
+      .where((eb) => eb.or([eb('d.valueJson', 'is', null), eb('d.valueJson', '<>', 'true')]))
+      .groupBy(['r.assessmentId', 'n.valueJson'])
+      .execute();
+    const out: EvidenceFileCount[] = [];
+    for (const r of rows) {
+      const no = jsonInt(r.noJson);
+      if (no === null) continue;
+      out.push({
+        assessmentId: r.assessmentId,
+        indicatorNo: no,
+        files: Number(r.files),
+        held: Number(r.held),
+      });
+    }
+    return out;
+  }
+}
+
+function toSelf(r: { unitId: string; indicatorNo: number; level: number }): SelfLevelRow {
+  return { unitId: r.unitId, indicatorNo: Number(r.indicatorNo), level: Number(r.level) };
+}
+
+/** Pivot field rows (one per field) into one cell per verification record. */
+function toCells(
+  rows: readonly { assessmentId: string; recordId: string; field: string; valueJson: string }[],
+): VerificationCell[] {
+  const byRecord = new Map<string, VerificationCell>();
+  for (const r of rows) {
+    let c = byRecord.get(r.recordId);
+    if (!c) {
+      c = {
+        assessmentId: r.assessmentId,
+        recordId: r.recordId,
+        indicatorNo: null,
+        verifiedLevel: null,
+        notApplicable: false,
+        reviewComment: '',
+      };
+      byRecord.set(r.recordId, c);
+    }
+    if (r.field === 'indicatorNo') c.indicatorNo = jsonInt(r.valueJson);
+    else if (r.field === 'verifiedLevel') c.verifiedLevel = jsonInt(r.valueJson);
+    else if (r.field === 'notApplicable') c.notApplicable = r.valueJson === 'true';
+    else if (r.field === 'reviewComment') {
+      const v: unknown = JSON.parse(r.valueJson);
+      c.reviewComment = typeof v === 'string' ? v : '';
+    }
+  }
+  // A record whose indicatorNo field is missing still names its indicator in its id.
+  for (const c of byRecord.values()) {
+    if (c.indicatorNo !== null) continue;
+    const suffix = c.recordId.slice(c.assessmentId.length + 1);
+    if (c.recordId.startsWith(`${c.assessmentId}:`) && /^\d{1,3}$/.test(suffix))
+      c.indicatorNo = Number(suffix);
+  }
+  return [...byRecord.values()];
+}
