@@ -1,7 +1,6 @@
 /**
- * Browser build of the core contract: everything in index.ts except the built-in instruments
- * (import those lazily from './frameworks'). vite.config.ts points the app's `core` imports
- * here; keep the two lists identical otherwise.
+ * The core contract without the built-in instruments (index.ts adds those). The app's build
+ * resolves its `core` imports here and loads './frameworks' lazily.
  *
  * Public contract of the shared core, used by the tablet (store, sync, app) and the
  * server alike. Changes here are protocol changes: keep them backward compatible or bump

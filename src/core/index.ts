@@ -2,42 +2,9 @@
  * Public contract of the shared core, used by the tablet (store, sync, app) and the
  * server alike. Changes here are protocol changes: keep them backward compatible or bump
  * PROTOCOL_VERSION.
+ *
+ * Everything but the built-in instruments lives in index.browser.ts, which the app's build
+ * uses so the instrument data stays out of the first load (see vite.config.ts).
  */
-export * from './entities';
-export {
-  type CompiledFramework,
-  type CompiledGroup,
-  type CompiledIndicator,
-  compileFramework,
-  type Framework,
-  FrameworkError,
-  type FrameworkProblem,
-  FrameworkSchema,
-  type GroupSpec,
-  type IndicatorSpec,
-  type LevelSpec,
-  levelName,
-  listIndicators,
-  MAX_LEVEL,
-  MIN_LEVEL,
-  type Predicate,
-  parseFramework,
-  serializeFramework,
-} from './framework';
+export * from './index.browser';
 export { builtInFrameworks, findBuiltInFramework, spbe2020 } from './frameworks';
-export { compareHlc, decodeHlc, encodeHlc, type Hlc, receiveHlc, tickHlc } from './hlc';
-export { isUuid, uuidv7 } from './ids';
-export * from './protocol';
-export {
-  computeIndex,
-  formatIndex,
-  type GroupScore,
-  type IndexResult,
-  type LevelMap,
-  type Plan,
-  type PlanOptions,
-  type PlanStep,
-  planImprovement,
-  predicateFor,
-  type ScoreOptions,
-} from './scoring';
