@@ -15,11 +15,14 @@ import { Problem, preferredLang } from './problems';
 import { assignmentsRoutes } from './routes/assignments.routes';
 import { authRoutes } from './routes/auth.routes';
 import { conflictsRoutes } from './routes/conflicts.routes';
+import { dashboardRoutes } from './routes/dashboard.routes';
 import { devicesRoutes } from './routes/devices.routes';
 import { filesRoutes } from './routes/files.routes';
 import { frameworksRoutes } from './routes/frameworks.routes';
 import { healthRoutes } from './routes/health.routes';
 import { periodsRoutes } from './routes/periods.routes';
+import { reportsRoutes } from './routes/reports.routes';
+import { reviewRoutes } from './routes/review.routes';
 import { syncRoutes } from './routes/sync.routes';
 import { unitsRoutes } from './routes/units.routes';
 import { verifiersRoutes } from './routes/verifiers.routes';
@@ -90,7 +93,10 @@ export function createApp(deps: AppDeps) {
     .route('/', assignmentsRoutes(services))
     .route('/sync', syncRoutes(services, config))
     .route('/', conflictsRoutes(services))
-    .route('/files', filesRoutes(services, tus));
+    .route('/files', filesRoutes(services, tus))
+    .route('/dashboard', dashboardRoutes(services))
+    .route('/', reviewRoutes(services))
+    .route('/reports', reportsRoutes(services));
 
   const app = new Hono<AppEnv>();
   app.use('*', securityHeaders());

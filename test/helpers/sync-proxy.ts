@@ -39,10 +39,14 @@ export interface ProxyStats {
   delayed: number;
 }
 
+export type FaultKind = 'drop' | 'resetMidBody' | 'resetResponse' | 'duplicate';
+
 export interface FaultyProxy {
   port: number;
   stats: ProxyStats;
   faults: ProxyFaults;
+  /** Apply `kind` to the next request whose request line matches (so each fault surely happens). */
+  force(kind: FaultKind, requestLine: RegExp): void;
   close(): Promise<void>;
 }
 
@@ -107,10 +111,14 @@ export async function startFaultyProxy(
     delayed: 0,
   };
   const sockets = new Set<net.Socket>();
+  const forced: { kind: FaultKind; line: RegExp }[] = [];
   const proxy: FaultyProxy = {
     port: 0,
     stats,
     faults,
+    force: (kind, line) => {
+      forced.push({ kind, line });
+    },
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
@@ -120,8 +128,17 @@ export async function startFaultyProxy(
 
   async function handle(client: net.Socket, req: Buffer, headEnd: number): Promise<void> {
     stats.requests++;
-    const f = proxy.faults;
-    const roll = rng();
+    const line = req.subarray(0, req.indexOf('\r\n')).toString('latin1');
+    const hit = forced.findIndex(
+      (x) => x.line.test(line) && (x.kind !== 'resetMidBody' || req.length > headEnd),
+    );
+    let f = proxy.faults;
+    let roll = rng();
+    if (hit >= 0) {
+      const { kind } = forced.splice(hit, 1)[0] as { kind: FaultKind };
+      f = { ...NO_FAULTS, [kind]: 1 };
+      roll = 0.5;
+    }
     if (roll < f.drop) {
       stats.dropped++;
       client.destroy();

@@ -1,9 +1,21 @@
-import { type Kysely, type MigrationResult, Migrator } from 'kysely';
+import { type Kysely, type MigrationResult, Migrator, PostgresAdapter, sql } from 'kysely';
 import type { Database } from './database';
 import { MIGRATIONS } from './migrations';
 
-function migrator(db: Kysely<Database>): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+async function migrator(db: Kysely<Database>): Promise<Migrator> {
+  // On PostgreSQL, name the schema of the migration tables: without it Kysely looks for
+  // them in every schema and, when another schema has them (parallel test runs, several
+  // apps in one database), skips creating them here and fails.
+  let migrationTableSchema: string | undefined;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const r = await sql<{ s: string }>`select current_schema() as s`.execute(db);
+    migrationTableSchema = r.rows[0]?.s;
+  }
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
 }
 
 function check(error: unknown, results: MigrationResult[] | undefined): string[] {
@@ -26,13 +38,13 @@ function check(error: unknown, results: MigrationResult[] | undefined): string[]
  * migrations this code does not know in a different order (Kysely's order check).
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateToLatest();
+  const { error, results } = await (await migrator(db)).migrateToLatest();
   return check(error, results);
 }
 
 /** Migrate up or down to exactly `name` (tests of upgrades from an earlier release). */
 export async function migrateTo(db: Kysely<Database>, name: string): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateTo(name);
+  const { error, results } = await (await migrator(db)).migrateTo(name);
   return check(error, results);
 }
 

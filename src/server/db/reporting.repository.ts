@@ -36,11 +36,11 @@ export interface UnitProgressRow {
   verified: number;
   /** Indicators the verifier marked not applicable. */
   notApplicable: number;
+  /** Indicators verified or marked not applicable (each counted once). */
+  done: number;
   /** Evidence files referenced by the assessment (not deleted), and how many the server holds. */
   files: number;
   filesHeld: number;
-  /** Indicators with a self-assessed level for this unit and period. */
-  selfCount: number;
 }
 
 export interface OverclaimRow {
@@ -104,6 +104,16 @@ function fieldIs(alias: string, entity: RawBuilder<unknown>, field: string): Raw
   return sql<SqlBool>`${sql.ref(`${alias}.entity`)} = ${entity} and ${sql.ref(`${alias}.field`)} = ${sql.lit(field)}`;
 }
 
+/** Verified level set: the exact predicate of the partial index `record_fields_verified_level_idx`. */
+function verifiedSet(alias: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${fieldIs(alias, VERIFICATION, 'verifiedLevel')} and ${sql.ref(`${alias}.valueJson`)} <> ${NULL_JSON}`;
+}
+
+/** Marked not applicable: the exact predicate of the partial index `record_fields_not_applicable_idx`. */
+function markedNa(alias: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${fieldIs(alias, VERIFICATION, 'notApplicable')} and ${sql.ref(`${alias}.valueJson`)} = ${TRUE_JSON}`;
+}
+
 /** A stored level (`3` or `null`) as an integer or NULL. */
 function levelOf(ref: string): RawBuilder<number | null> {
   return sql<number | null>`case when ${sql.ref(ref)} = ${NULL_JSON} then null else cast(${sql.ref(ref)} as integer) end`;
@@ -137,25 +147,36 @@ export class ReportingRepository {
    * and self-assessed indicators: one statement, each count a GROUP BY subquery.
    */
   async unitProgress(periodId: string, filter: UnitFilter = {}): Promise<UnitProgressRow[]> {
+    // Each count is a range scan of a partial index per assessment of the period (the
+    // IN-list is the period's assessments), grouped in index order: no per-row joins.
+    const ofPeriod = this.db.selectFrom('assessments').select('id').where('periodId', '=', periodId);
     const verified = this.db
       .selectFrom('recordFields as v')
-      .innerJoin('assessments as va', 'va.id', 'v.assessmentId')
       .select(['v.assessmentId', sql<number>`count(*)`.as('n')])
-      .where('va.periodId', '=', periodId)
-      .where(fieldIs('v', VERIFICATION, 'verifiedLevel'))
-      .where(sql<SqlBool>`${sql.ref('v.valueJson')} <> ${NULL_JSON}`)
+      .where(verifiedSet('v'))
+      .where('v.assessmentId', 'in', ofPeriod)
       .groupBy('v.assessmentId');
     const na = this.db
       .selectFrom('recordFields as n')
-      .innerJoin('assessments as na', 'na.id', 'n.assessmentId')
       .select(['n.assessmentId', sql<number>`count(*)`.as('n')])
-      .where('na.periodId', '=', periodId)
-      .where(fieldIs('n', VERIFICATION, 'notApplicable'))
-      .where(sql<SqlBool>`${sql.ref('n.valueJson')} = ${TRUE_JSON}`)
+      .where(markedNa('n'))
+      .where('n.assessmentId', 'in', ofPeriod)
+      .groupBy('n.assessmentId');
+    // Indicators both verified and marked not applicable (counted once as done).
+    const both = this.db
+      .selectFrom('recordFields as n')
+      .innerJoin('recordFields as v', (j) =>
+        j
+          .onRef('v.assessmentId', '=', 'n.assessmentId')
+          .onRef('v.recordId', '=', 'n.recordId')
+          .on(verifiedSet('v')),
+      )
+      .select(['n.assessmentId', sql<number>`count(*)`.as('n')])
+      .where(markedNa('n'))
+      .where('n.assessmentId', 'in', ofPeriod)
       .groupBy('n.assessmentId');
     const files = this.db
       .selectFrom('evidenceRefs as r')
-      .innerJoin('assessments as ra', 'ra.id', 'r.assessmentId')
       .leftJoin('files as f', 'f.sha256', 'r.sha256')
       .leftJoin('recordFields as d', (j) =>
         j.onRef('d.recordId', '=', 'r.recordId').on(fieldIs('d', EVIDENCE_FILE, 'deleted')),
@@ -165,14 +186,9 @@ export class ReportingRepository {
         sql<number>`count(distinct ${sql.ref('r.sha256')})`.as('files'),
         sql<number>`count(distinct ${sql.ref('f.sha256')})`.as('held'),
       ])
-      .where('ra.periodId', '=', periodId)
+      .where('r.assessmentId', 'in', ofPeriod)
       .where((eb) => eb.or([eb('d.valueJson', 'is', null), eb('d.valueJson', '<>', 'true')]))
       .groupBy('r.assessmentId');
-    const self = this.db
-      .selectFrom('selfAssessments as s')
-      .select(['s.unitId', sql<number>`count(*)`.as('n')])
-      .where('s.periodId', '=', periodId)
-      .groupBy('s.unitId');
     const rows = await this.db
       .selectFrom('units as u')
       .leftJoin('assessments as a', (j) =>
@@ -180,8 +196,8 @@ export class ReportingRepository {
       )
       .leftJoin(verified.as('vc'), 'vc.assessmentId', 'a.id')
       .leftJoin(na.as('nc'), 'nc.assessmentId', 'a.id')
+      .leftJoin(both.as('bc'), 'bc.assessmentId', 'a.id')
       .leftJoin(files.as('fc'), 'fc.assessmentId', 'a.id')
-      .leftJoin(self.as('sc'), 'sc.unitId', 'u.id')
       .select([
         'u.id as unitId',
         'u.code',
@@ -193,9 +209,9 @@ export class ReportingRepository {
         'a.updatedAt',
         'vc.n as verified',
         'nc.n as notApplicable',
+        'bc.n as both',
         'fc.files',
         'fc.held',
-        'sc.n as selfCount',
       ])
       .where(unitFilter('u', filter))
       .orderBy('u.code')
@@ -211,39 +227,39 @@ export class ReportingRepository {
       updatedAt: r.updatedAt === null ? null : Number(r.updatedAt),
       verified: Number(r.verified ?? 0),
       notApplicable: Number(r.notApplicable ?? 0),
+      done: Number(r.verified ?? 0) + Number(r.notApplicable ?? 0) - Number(r.both ?? 0),
       files: Number(r.files ?? 0),
       filesHeld: Number(r.held ?? 0),
-      selfCount: Number(r.selfCount ?? 0),
     }));
   }
 
   /**
    * Per indicator over the (filtered) units of a period: how often verification lowered
-   * or raised the self-assessed level. Self levels come from the self-assessment table (the
-   * source of the store's server-owned `selfLevel`); the verified level is looked up by the
-   * verification's deterministic id `<assessmentId>:<indicatorNo>` in the partial index.
+   * or raised the self-assessed level (not-applicable indicators left out). Self levels
+   * come from the self-assessment table (the source of the store's server-owned
+   * `selfLevel`); the verified level is found by the verification's deterministic id
+   * `<assessmentId>:<indicatorNo>` in the partial index, in assessment order.
    */
   async overclaims(periodId: string, filter: UnitFilter = {}): Promise<OverclaimRow[]> {
     const lvl = levelOf('v.valueJson');
-    const rows = await this.db
+    let q = this.db
       .selectFrom('selfAssessments as s')
       .innerJoin('assessments as a', (j) =>
         j.onRef('a.periodId', '=', 's.periodId').onRef('a.unitId', '=', 's.unitId'),
       )
-      .innerJoin('units as u', 'u.id', 's.unitId')
       .innerJoin('recordFields as v', (j) =>
         j
           .onRef('v.assessmentId', '=', 'a.id')
           .on(
             sql<SqlBool>`${sql.ref('v.recordId')} = ${sql.ref('a.id')} || ':' || cast(${sql.ref('s.indicatorNo')} as text)`,
           )
-          .on(fieldIs('v', VERIFICATION, 'verifiedLevel')),
+          .on(verifiedSet('v')),
       )
       .leftJoin('recordFields as na', (j) =>
         j
           .onRef('na.assessmentId', '=', 'a.id')
           .onRef('na.recordId', '=', 'v.recordId')
-          .on(fieldIs('na', VERIFICATION, 'notApplicable')),
+          .on(markedNa('na')),
       )
       .select([
         's.indicatorNo',
@@ -255,12 +271,10 @@ export class ReportingRepository {
         ),
       ])
       .where('s.periodId', '=', periodId)
-      .where(sql<SqlBool>`${sql.ref('v.valueJson')} <> ${NULL_JSON}`)
-      .where((eb) => eb.or([eb('na.valueJson', 'is', null), eb('na.valueJson', '<>', 'true')]))
-      .where(unitFilter('u', filter))
-      .groupBy('s.indicatorNo')
-      .orderBy('s.indicatorNo')
-      .execute();
+      .where('na.recordId', 'is', null);
+    if (filter.parentId || filter.kind)
+      q = q.where('s.unitId', 'in', this.db.selectFrom('units as u').select('u.id').where(unitFilter('u', filter)));
+    const rows = await q.groupBy('s.indicatorNo').orderBy('s.indicatorNo').execute();
     return rows.map((r) => ({
       indicatorNo: Number(r.indicatorNo),
       compared: Number(r.compared),
@@ -351,7 +365,7 @@ export class ReportingRepository {
         j
           .onRef('na.assessmentId', '=', 'v.assessmentId')
           .onRef('na.recordId', '=', 'v.recordId')
-          .on(fieldIs('na', VERIFICATION, 'notApplicable')),
+          .on(markedNa('na')),
       )
       .select([
         'n.valueJson as noJson',
@@ -365,9 +379,8 @@ export class ReportingRepository {
         sql<number>`count(*) over (partition by ${sql.ref('n.valueJson')})`.as('total'),
       ])
       .where('a.periodId', '=', periodId)
-      .where(fieldIs('v', VERIFICATION, 'verifiedLevel'))
-      .where(sql<SqlBool>`${sql.ref('v.valueJson')} <> ${NULL_JSON}`)
-      .where((eb) => eb.or([eb('na.valueJson', 'is', null), eb('na.valueJson', '<>', 'true')]))
+      .where(verifiedSet('v'))
+      .where('na.recordId', 'is', null)
       .where(sql<SqlBool>`(${sql.join(clauses, sql` or `)})`);
     if (options.excludeUnitId) inner = inner.where('u.id', '<>', options.excludeUnitId);
     const rows = await this.db

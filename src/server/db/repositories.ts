@@ -9,6 +9,7 @@ import { FrameworksRepository } from './frameworks.repository';
 import { LoginFailuresRepository } from './login-failures.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { PeriodsRepository } from './periods.repository';
+import { ReportingRepository } from './reporting.repository';
 import { SelfAssessmentsRepository } from './self-assessments.repository';
 import { SessionsRepository } from './sessions.repository';
 import { SyncRepository } from './sync.repository';
@@ -28,6 +29,8 @@ export interface Repositories {
   sync: SyncRepository;
   conflicts: ConflictsRepository;
   files: FilesRepository;
+  /** Dashboard, plan and export aggregations (issue 7). */
+  reporting: ReportingRepository;
 }
 
 /** All repositories over one connection or transaction. */
@@ -46,6 +49,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     sync: new SyncRepository(db),
     conflicts: new ConflictsRepository(db),
     files: new FilesRepository(db),
+    reporting: new ReportingRepository(db),
   };
 }
 

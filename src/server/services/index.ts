@@ -8,10 +8,13 @@ import { AuthService } from './auth.service';
 import { BundlesService } from './bundles.service';
 import { ConflictsService } from './conflicts.service';
 import type { ServiceDeps } from './context';
+import { DashboardService } from './dashboard.service';
 import { DevicesService } from './devices.service';
 import { FilesService } from './files.service';
 import { FrameworksService } from './frameworks.service';
 import { PeriodsService } from './periods.service';
+import { ReportsService } from './reports.service';
+import { ReviewService } from './review.service';
 import { SelfAssessmentsService } from './self-assessments.service';
 import { SyncService } from './sync.service';
 import { UnitsService } from './units.service';
@@ -29,6 +32,10 @@ export interface Services {
   conflicts: ConflictsService;
   files: FilesService;
   bundles: BundlesService;
+  /** Coordinator dashboard, improvement plan, review and reports (issue 7). */
+  dashboard: DashboardService;
+  review: ReviewService;
+  reports: ReportsService;
   /** Health probe. */
   ping(): Promise<void>;
 }
@@ -46,6 +53,8 @@ export function createServices(deps: ServiceDeps): Services {
   const maintenance = new MaintenanceRepository(deps.db);
   const sync = new SyncService(deps);
   const files = new FilesService(deps, new BlobStore(deps.blobDir ?? DEFAULT_BLOB_DIR));
+  const assignments = new AssignmentsService(deps, periods, frameworks);
+  const dashboard = new DashboardService(deps, periods, frameworks);
   return {
     auth,
     accounts,
@@ -54,11 +63,14 @@ export function createServices(deps: ServiceDeps): Services {
     periods,
     units,
     selfAssessments: new SelfAssessmentsService(deps, periods, units, frameworks),
-    assignments: new AssignmentsService(deps, periods, frameworks),
+    assignments,
     sync,
     conflicts: new ConflictsService(deps),
     files,
     bundles: new BundlesService(deps, sync, files),
+    dashboard,
+    review: new ReviewService(deps, periods, frameworks, assignments),
+    reports: new ReportsService(deps, dashboard),
     ping: () => maintenance.ping(),
   };
 }

@@ -39,6 +39,16 @@ describeSync('sync over a faulty network', (ctx) => {
       delay: 0.2,
       maxDelayMs: 40,
     });
+    // Each kind of fault surely hits the requests it matters most for; more come at random.
+    proxy.force('resetMidBody', /^PATCH \/api\/files\//);
+    proxy.force('resetResponse', /^PATCH \/api\/files\//);
+    proxy.force('duplicate', /^PATCH \/api\/files\//);
+    proxy.force('duplicate', /^POST \/api\/files\//);
+    proxy.force('resetMidBody', /^POST \/api\/sync\/push/);
+    proxy.force('resetResponse', /^POST \/api\/sync\/push/);
+    proxy.force('duplicate', /^POST \/api\/sync\/push/);
+    proxy.force('drop', /^GET \/api\/sync\/pull/);
+    proxy.force('resetResponse', /^GET \/api\/sync\/pull/);
     try {
       const team = await newTeam(h.services, h.base, { verifiers: 2, units: 1 });
       const a = team.assessmentIds[0] as string;

@@ -1,0 +1,438 @@
+import {
+  beritaAcaraId,
+  CHECK_FIELD_RE,
+  compileFramework,
+  computeIndex,
+  type EntityName,
+  type EvidenceCheck,
+  type Framework,
+  verificationId,
+} from '../../core';
+import { inTransaction } from '../db/repositories';
+import type { Period, Principal, UnitKind } from '../domain';
+import { fieldProblem, Problem } from '../problems';
+import type { FieldState } from '../sync-domain';
+import type { AssignmentsService } from './assignments.service';
+import { BaseService, type ServiceDeps } from './context';
+import {
+  type FrameworkRef,
+  type IndexSummary,
+  type ProgressStatus,
+  progressStatus,
+  summarise,
+} from './dashboard.service';
+import type { FrameworksService } from './frameworks.service';
+import type { PeriodsService } from './periods.service';
+import { RecordBatch, type WriteMeta } from './record-batch';
+
+/**
+ * A submitted verification as the coordinator reviews it (and as the per-unit report
+ * prints it), and the coordinator's decision: approve, or return with comments per
+ * indicator. A decision is written into the sync record store as ordinary server changes
+ * (source `review`, through RecordBatch like assignments and conflict resolutions), so the
+ * tablet receives the assessment's status and the verifications' `reviewComment` at its
+ * next pull.
+ */
+
+/** Statuses from which a verification can be decided (finished on the tablet, or decided before). */
+const DECIDABLE: ReadonlySet<string> = new Set(['selesai', 'terkirim', 'disetujui', 'dikembalikan']);
+
+/** Signatures are shown only as PNG data URLs (DESIGN: rendered with <img src>, never as markup). */
+const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
+
+export type Decision = 'approve' | 'return';
+
+export interface ReviewInput {
+  decision: Decision;
+  comments: { indicatorNo: number; comment: string }[];
+}
+
+export interface EvidenceFileView {
+  recordId: string;
+  sha256: string;
+  name: string;
+  mime: string;
+  bytes: number;
+  capturedAt: number | null;
+  /** The server holds the file (hash verified): it can be shown. */
+  held: boolean;
+}
+
+export interface CheckView {
+  level: number;
+  index: number;
+  /** The evidence item of the instrument this check is about. */
+  evidence: string;
+  state: EvidenceCheck['state'];
+  note: string;
+}
+
+export interface IndicatorReview {
+  no: number;
+  name: string;
+  groups: string[];
+  selfLevel: number | null;
+  selfJustification: string;
+  verifiedLevel: number | null;
+  notApplicable: boolean;
+  naReason: string;
+  notes: string;
+  reviewComment: string;
+  checks: CheckView[];
+  files: EvidenceFileView[];
+  openConflicts: number;
+}
+
+export interface BeritaAcaraView {
+  verifierName: string;
+  verifierRole: string;
+  /** `data:image/png;base64,…` or null (anything else is not passed on). */
+  verifierSignature: string | null;
+  representativeName: string;
+  representativeRole: string;
+  representativeSignature: string | null;
+  place: string;
+  signedAt: number | null;
+  summary: string;
+  /** A stored signature that was not a PNG data URL and is therefore not shown. */
+  signatureRejected: boolean;
+}
+
+export interface AssessmentDetail {
+  assessment: {
+    id: string;
+    periodId: string;
+    unitId: string;
+    status: string;
+    progress: ProgressStatus;
+    submittedAt: number | null;
+    updatedAt: number;
+  };
+  unit: { id: string; code: string; name: string; kind: UnitKind; parentName: string | null };
+  period: Period;
+  framework: FrameworkRef;
+  generatedAt: number;
+  indices: { self: IndexSummary; verified: IndexSummary };
+  indicators: IndicatorReview[];
+  beritaAcara: BeritaAcaraView | null;
+  comments: {
+    id: string;
+    indicatorNo: number | null;
+    body: string;
+    author: string;
+    createdAt: number | null;
+  }[];
+  files: { total: number; held: number };
+  openConflicts: number;
+  review: {
+    /** The coordinator may approve or return it now. */
+    decidable: boolean;
+    last: { status: string; by: string | null; at: number } | null;
+    /** A tablet changed the verification after the last decision. */
+    changedSinceDecision: boolean;
+  };
+}
+
+type Records = Map<string, Map<string, FieldState>>;
+
+function recordsOf(fields: readonly FieldState[], entity: EntityName): Records {
+  const out: Records = new Map();
+  for (const f of fields) {
+    if (f.entity !== entity) continue;
+    let r = out.get(f.recordId);
+    if (!r) {
+      r = new Map();
+      out.set(f.recordId, r);
+    }
+    r.set(f.field, f);
+  }
+  return out;
+}
+
+const str = (r: Map<string, FieldState> | undefined, f: string): string => {
+  const v = r?.get(f)?.value;
+  return typeof v === 'string' ? v : '';
+};
+const num = (r: Map<string, FieldState> | undefined, f: string): number | null => {
+  const v = r?.get(f)?.value;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+};
+const png = (v: string): string | null => (v && PNG_DATA_URL.test(v) ? v : null);
+
+export class ReviewService extends BaseService {
+  constructor(
+    deps: ServiceDeps,
+    private readonly periods: PeriodsService,
+    private readonly frameworks: FrameworksService,
+    private readonly assignments: AssignmentsService,
+  ) {
+    super(deps);
+  }
+
+  /**
+   * Everything about one assessment: levels, evidence checks and files, notes, berita
+   * acara, comments, review state. Coordinators and viewers see every assessment; a
+   * verifier only its assigned ones (403 not_assigned).
+   */
+  async detail(assessmentId: string, principal: Principal): Promise<AssessmentDetail> {
+    const a = await this.assignments.getAssessment(assessmentId, principal);
+    const period = await this.periods.get(a.periodId);
+    const fw = await this.frameworks.get(a.frameworkId);
+    const unit = await this.repos.units.findById(a.unitId);
+    if (!unit) throw new Problem('not_found', { what: 'Unit', whatEn: 'Unit' });
+    const parent = unit.parentId ? await this.repos.units.findById(unit.parentId) : null;
+    const fields = await this.repos.sync.fieldsOfAssessment(assessmentId);
+    const selfRows = await this.repos.reporting.selfLevels(a.periodId, [a.unitId]);
+    const conflicts = await this.repos.conflicts.views({
+      assessmentIds: [assessmentId],
+      status: 'open',
+    });
+    return this.build(fw, period, a, unit, parent?.name ?? null, fields, selfRows, conflicts);
+  }
+
+  private async build(
+    fw: Framework,
+    period: Period,
+    a: Awaited<ReturnType<AssignmentsService['getAssessment']>>,
+    unit: { id: string; code: string; name: string; kind: UnitKind },
+    parentName: string | null,
+    fields: FieldState[],
+    selfRows: { indicatorNo: number; level: number }[],
+    conflicts: { recordId: string; entity: EntityName }[],
+  ): Promise<AssessmentDetail> {
+    const c = compileFramework(fw);
+    const groupName = new Map(c.groups.map((g) => [g.spec.id, g.spec.name]));
+    const verifications = recordsOf(fields, 'verification');
+    const evidence = recordsOf(fields, 'evidenceFile');
+    const comments = recordsOf(fields, 'comment');
+    const ba = recordsOf(fields, 'beritaAcara').get(beritaAcaraId(a.id));
+    const assessment = recordsOf(fields, 'assessment').get(a.id);
+    const selfTable = new Map(selfRows.map((r) => [r.indicatorNo, r.level]));
+
+    const liveFiles = [...evidence.values()].filter(
+      (r) => r.get('deleted')?.value !== true && typeof r.get('sha256')?.value === 'string',
+    );
+    const held = await this.repos.files.heldAmong(liveFiles.map((r) => str(r, 'sha256')));
+    const filesByNo = new Map<number, EvidenceFileView[]>();
+    for (const r of liveFiles) {
+      const no = num(r, 'indicatorNo');
+      if (no === null) continue;
+      const sha = str(r, 'sha256');
+      const view: EvidenceFileView = {
+        recordId: r.get('sha256')?.recordId ?? '',
+        sha256: sha,
+        name: str(r, 'name') || sha.slice(0, 12),
+        mime: str(r, 'mime'),
+        bytes: num(r, 'bytes') ?? 0,
+        capturedAt: num(r, 'capturedAt'),
+        held: held.has(sha),
+      };
+      filesByNo.set(no, [...(filesByNo.get(no) ?? []), view]);
+    }
+    const conflictsByRecord = new Map<string, number>();
+    for (const k of conflicts)
+      conflictsByRecord.set(k.recordId, (conflictsByRecord.get(k.recordId) ?? 0) + 1);
+
+    const verified: Record<number, number | null> = {};
+    const self: Record<number, number | null> = {};
+    const na: number[] = [];
+    const indicators: IndicatorReview[] = c.indicators.map((ind) => {
+      const id = verificationId(a.id, ind.no);
+      const r = verifications.get(id);
+      const checks: CheckView[] = [];
+      for (const [field, f] of r ?? []) {
+        const m = CHECK_FIELD_RE.exec(field);
+        const value = f.value as EvidenceCheck | null;
+        if (!m || !value || typeof value !== 'object') continue;
+        const level = Number(m[1]);
+        const index = Number(m[2]);
+        checks.push({
+          level,
+          index,
+          evidence: ind.spec.levels?.[level - 1]?.evidence[index] ?? `Bukti ${level}.${index + 1}`,
+          state: value.state ?? null,
+          note: typeof value.note === 'string' ? value.note : '',
+        });
+      }
+      checks.sort((x, y) => x.level - y.level || x.index - y.index);
+      const notApplicable = r?.get('notApplicable')?.value === true;
+      const selfLevel = num(r, 'selfLevel') ?? selfTable.get(ind.no) ?? null;
+      const verifiedLevel = num(r, 'verifiedLevel');
+      verified[ind.no] = verifiedLevel;
+      self[ind.no] = selfLevel;
+      if (notApplicable) na.push(ind.no);
+      return {
+        no: ind.no,
+        name: ind.spec.name,
+        groups: ind.path.map((g) => groupName.get(g) ?? g),
+        selfLevel,
+        selfJustification: str(r, 'selfJustification'),
+        verifiedLevel,
+        notApplicable,
+        naReason: str(r, 'naReason'),
+        notes: str(r, 'notes'),
+        reviewComment: str(r, 'reviewComment'),
+        checks,
+        files: filesByNo.get(ind.no) ?? [],
+        openConflicts: conflictsByRecord.get(id) ?? 0,
+      };
+    });
+
+    let beritaAcara: BeritaAcaraView | null = null;
+    if (ba) {
+      const vs = str(ba, 'verifierSignature');
+      const rs = str(ba, 'representativeSignature');
+      beritaAcara = {
+        verifierName: str(ba, 'verifierName'),
+        verifierRole: str(ba, 'verifierRole'),
+        verifierSignature: png(vs),
+        representativeName: str(ba, 'representativeName'),
+        representativeRole: str(ba, 'representativeRole'),
+        representativeSignature: png(rs),
+        place: str(ba, 'place'),
+        signedAt: num(ba, 'signedAt'),
+        summary: str(ba, 'summary'),
+        signatureRejected: (!!vs && !png(vs)) || (!!rs && !png(rs)),
+      };
+    }
+
+    const statusField = assessment?.get('status');
+    const status = typeof statusField?.value === 'string' ? statusField.value : a.status;
+    const decided = status === 'disetujui' || status === 'dikembalikan';
+    let last: AssessmentDetail['review']['last'] = null;
+    if (decided && statusField) {
+      const by = statusField.updatedByAccount
+        ? await this.repos.accounts.findById(statusField.updatedByAccount)
+        : null;
+      last = { status, by: by?.name ?? null, at: statusField.serverAt };
+    }
+    const changedSinceDecision =
+      decided &&
+      !!statusField &&
+      fields.some((f) => f.updatedByDevice !== null && f.updatedSeq > statusField.updatedSeq);
+    const fileCount = liveFiles.length;
+    const heldCount = liveFiles.filter((r) => held.has(str(r, 'sha256'))).length;
+    const done = indicators.filter((i) => i.verifiedLevel !== null || i.notApplicable).length;
+
+    return {
+      assessment: {
+        id: a.id,
+        periodId: a.periodId,
+        unitId: a.unitId,
+        status,
+        progress: progressStatus({
+          assessmentId: a.id,
+          status,
+          done,
+          files: fileCount,
+          filesHeld: heldCount,
+        }),
+        submittedAt: a.submittedAt,
+        updatedAt: a.updatedAt,
+      },
+      unit: { id: unit.id, code: unit.code, name: unit.name, kind: unit.kind, parentName },
+      period,
+      framework: { id: fw.id, name: fw.name, version: fw.version },
+      generatedAt: this.now(),
+      indices: {
+        self: summarise(computeIndex(fw, self)),
+        verified: summarise(computeIndex(fw, verified, { notApplicable: na })),
+      },
+      indicators,
+      beritaAcara,
+      comments: [...comments.entries()]
+        .map(([id, r]) => ({
+          id,
+          indicatorNo: num(r, 'indicatorNo'),
+          body: str(r, 'body'),
+          author: str(r, 'author'),
+          createdAt: num(r, 'createdAt'),
+        }))
+        .filter((x) => x.body.trim() !== '')
+        .sort((x, y) => (x.createdAt ?? 0) - (y.createdAt ?? 0)),
+      files: { total: fileCount, held: heldCount },
+      openConflicts: conflicts.length,
+      review: {
+        decidable: DECIDABLE.has(status) && period.status !== 'closed',
+        last,
+        changedSinceDecision,
+      },
+    };
+  }
+
+  /**
+   * Approve or return a finished verification. One transaction through RecordBatch (the
+   * change-log writer lock first): the assessment's `status` becomes `disetujui` or
+   * `dikembalikan`, and each given comment becomes its verification's `reviewComment`
+   * (an empty comment clears one). Returning needs at least one comment.
+   */
+  async decide(assessmentId: string, input: ReviewInput, principal: Principal): Promise<AssessmentDetail> {
+    const a = await this.repos.assignments.findAssessmentById(assessmentId);
+    if (!a) throw new Problem('not_found', { what: 'Penilaian', whatEn: 'Assessment' });
+    const period = await this.periods.get(a.periodId);
+    if (period.status === 'closed') throw new Problem('period_closed');
+    const fw = await this.frameworks.get(a.frameworkId);
+    const known = new Set(compileFramework(fw).indicators.map((i) => i.no));
+    const comments = new Map<number, string>();
+    input.comments.forEach((c, i) => {
+      if (!known.has(c.indicatorNo))
+        throw fieldProblem(
+          `comments.${i}.indicatorNo`,
+          'unknown_indicator',
+          `Indikator ${c.indicatorNo} tidak ada dalam instrumen periode ini.`,
+          `Indicator ${c.indicatorNo} is not in this period's instrument.`,
+        );
+      comments.set(c.indicatorNo, c.comment.trim());
+    });
+    if (input.decision === 'return' && ![...comments.values()].some((c) => c !== ''))
+      throw fieldProblem(
+        'comments',
+        'comment_required',
+        'Tulis catatan pada paling sedikit satu indikator sebelum mengembalikan verifikasi.',
+        'Write a comment on at least one indicator before returning the verification.',
+      );
+    const actor = principal.account.id;
+    await inTransaction(this.deps.db, async (repos) => {
+      const batch = await RecordBatch.open(repos, this.now());
+      const ids = [...comments.keys()].map((no) => verificationId(a.id, no));
+      await batch.load([a.id, ...ids]);
+      const current = batch.get('assessment', a.id, 'status')?.value ?? a.status;
+      if (typeof current !== 'string' || !DECIDABLE.has(current))
+        throw fieldProblem(
+          'decision',
+          'not_submitted',
+          'Verifikasi unit ini belum selesai di tablet (berita acara belum ditandatangani dan dikirim), sehingga belum dapat disetujui atau dikembalikan.',
+          'This unit’s verification is not finished on the tablet yet (berita acara not signed and sent), so it cannot be approved or returned.',
+        );
+      const meta: WriteMeta = {
+        source: 'review',
+        deviceId: null,
+        deviceSeq: null,
+        accountId: actor,
+        deviceAt: null,
+        hlc: null,
+      };
+      batch.serverWrite(
+        'assessment',
+        a.id,
+        { status: input.decision === 'approve' ? 'disetujui' : 'dikembalikan' },
+        a.id,
+        meta,
+      );
+      for (const [no, comment] of comments) {
+        const id = verificationId(a.id, no);
+        // Nothing to clear on a verification the server has never seen.
+        if (comment === '' && !batch.get('verification', id, 'reviewComment')) continue;
+        batch.serverWrite(
+          'verification',
+          id,
+          { assessmentId: a.id, indicatorNo: no, reviewComment: comment },
+          a.id,
+          meta,
+        );
+      }
+      await batch.flush();
+    });
+    return this.detail(assessmentId, principal);
+  }
+}

@@ -1,0 +1,101 @@
+import { Readable } from 'node:stream';
+import { encodeHlc, type Mutation } from '../../../src/core';
+import type { Services } from '../../../src/server/services';
+import type { CallResult, ServerContext } from '../../helpers/server-context';
+
+/**
+ * A tablet without a browser store: an enrolled device that pushes hand-made mutations
+ * through the real push route, one seq after the other (issue 6's wire protocol).
+ */
+export interface RawTablet {
+  token: string;
+  deviceId: string;
+  push(mutations: Omit<Mutation, 'deviceId' | 'seq' | 'hlc' | 'at' | 'baseVersions'>[]): Promise<CallResult>;
+  pull(cursor?: number): Promise<CallResult>;
+}
+
+export async function rawTablet(
+  ctx: ServerContext,
+  verifier: 'verifier1' | 'verifier2',
+  label = 'Tablet laporan',
+): Promise<RawTablet> {
+  const { token, deviceId } = await ctx.enrol(await ctx.accountId(verifier), label);
+  let seq = 0;
+  return {
+    token,
+    deviceId,
+    async push(list) {
+      const mutations: Mutation[] = list.map((m) => {
+        seq++;
+        const at = ctx.clock.now + seq;
+        return {
+          ...m,
+          deviceId,
+          seq,
+          baseVersions: Object.fromEntries(Object.keys(m.changes).map((f) => [f, 0])),
+          hlc: encodeHlc({ ms: at, counter: 0, node: deviceId }),
+          at,
+        };
+      });
+      const r = await ctx.call('POST', '/api/sync/push', {
+        token,
+        json: { deviceId, mutations },
+      });
+      if (r.status !== 200) throw new Error(`push failed: ${r.status} ${r.text}`);
+      // Base versions of 0 on existing fields written by the server would be conflicts:
+      // the helper is meant for fields only tablets write (levels, notes, status, files).
+      const conflicts = (r.body.conflicts as unknown[]).length;
+      if (conflicts > 0) throw new Error(`push made ${conflicts} conflicts: ${r.text.slice(0, 400)}`);
+      return r;
+    },
+    pull(cursor = 0) {
+      return ctx.call('GET', `/api/sync/pull?cursor=${cursor}`, { token });
+    },
+  };
+}
+
+/** The demo assessment of a unit (by code). */
+export async function assessmentOf(ctx: ServerContext, code: string): Promise<string> {
+  const unitId = await ctx.unitId(code);
+  const a = (await ctx.services.assignments.list({ periodId: ctx.demo?.periodId })).find(
+    (x) => x.unitId === unitId,
+  );
+  if (!a) throw new Error(`unit ${code} has no assessment`);
+  return a.assessmentId;
+}
+
+/** Mutations setting verified levels (and not-applicable flags) of an assessment. */
+export function levels(
+  assessmentId: string,
+  byNo: Record<number, number | null>,
+  notApplicable: number[] = [],
+): Omit<Mutation, 'deviceId' | 'seq' | 'hlc' | 'at' | 'baseVersions'>[] {
+  const nos = new Set([...Object.keys(byNo).map(Number), ...notApplicable]);
+  return [...nos].map((no) => ({
+    entity: 'verification' as const,
+    id: `${assessmentId}:${no}`,
+    changes: {
+      assessmentId,
+      indicatorNo: no,
+      ...(no in byNo ? { verifiedLevel: byNo[no] } : {}),
+      ...(notApplicable.includes(no) ? { notApplicable: true, naReason: 'Tidak ada layanan ini' } : {}),
+    },
+  }));
+}
+
+/** Put a file into the server's evidence store as a finished, hash-checked upload would. */
+export async function storeFile(
+  services: Services,
+  bytes: Uint8Array,
+  sha256: string,
+  mime = 'image/jpeg',
+): Promise<void> {
+  const r = await services.files.finaliseUpload({
+    uploadId: `test-${sha256}`,
+    sha256,
+    mime,
+    deviceId: null,
+    read: async () => Readable.from([Buffer.from(bytes)]),
+  });
+  if (r === 'hash_mismatch') throw new Error('test file hash mismatch');
+}
