@@ -190,8 +190,7 @@ export class SyncEngine {
         if (Object.keys(fields).length) await this.afterAck(m, fields, versions);
       }
       if (res.conflicts.length) {
-        await this.store.conflicts.put(res.conflicts.map(toLocalConflict));
-        report.conflicts += res.conflicts.length;
+        await this.store.conflicts.put(this.own(res.conflicts).map(toLocalConflict));
       }
       const dropped = await this.store.outbox.ackThrough(res.appliedThrough);
       sent += dropped;
@@ -213,6 +212,14 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Conflicts this tablet raised. The server also lists other tablets' conflicts in scope
+   * (the coordinator needs them); on this tablet they would show someone else's value as "mine".
+   */
+  private own(conflicts: WireConflict[]): WireConflict[] {
+    return conflicts.filter((c) => c.localDeviceId === this.deviceId);
+  }
+
   /** After the server applied our own change: remember its version (the value is ours already). */
   private async afterAck(
     m: Mutation,
@@ -232,8 +239,9 @@ export class SyncEngine {
         pulled++;
       }
       if (page.conflicts.length) {
-        await this.store.conflicts.put(page.conflicts.map(toLocalConflict));
-        report.conflicts += page.conflicts.filter((c) => !c.resolved).length;
+        await this.store.conflicts.put(this.own(page.conflicts).map(toLocalConflict));
+        // Counted here only: the pull lists every open conflict, including those just pushed.
+        report.conflicts += this.own(page.conflicts).filter((c) => !c.resolved).length;
       }
       // The cursor moves only after the page is stored: a crash repeats the page, never skips it.
       cursor = page.cursor;

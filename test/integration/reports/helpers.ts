@@ -21,10 +21,25 @@ export async function rawTablet(
 ): Promise<RawTablet> {
   const { token, deviceId } = await ctx.enrol(await ctx.accountId(verifier), label);
   let seq = 0;
+  let cursor = 0;
+  // Server versions of every field in scope, learnt by pull, so pushes edit the latest
+  // version (as the real tablet does) instead of raising conflicts.
+  const versions = new Map<string, number>();
+  const learn = async () => {
+    for (;;) {
+      const r = await ctx.call('GET', `/api/sync/pull?cursor=${cursor}`, { token });
+      if (r.status !== 200) throw new Error(`pull failed: ${r.status} ${r.text}`);
+      for (const c of r.body.changes as { entity: string; id: string; versions: Record<string, number> }[])
+        for (const [f, v] of Object.entries(c.versions)) versions.set(`${c.entity}|${c.id}|${f}`, v);
+      cursor = r.body.cursor;
+      if (!r.body.hasMore) return;
+    }
+  };
   return {
     token,
     deviceId,
     async push(list) {
+      await learn();
       const mutations: Mutation[] = list.map((m) => {
         seq++;
         const at = ctx.clock.now + seq;
@@ -32,7 +47,9 @@ export async function rawTablet(
           ...m,
           deviceId,
           seq,
-          baseVersions: Object.fromEntries(Object.keys(m.changes).map((f) => [f, 0])),
+          baseVersions: Object.fromEntries(
+            Object.keys(m.changes).map((f) => [f, versions.get(`${m.entity}|${m.id}|${f}`) ?? 0]),
+          ),
           hlc: encodeHlc({ ms: at, counter: 0, node: deviceId }),
           at,
         };
@@ -42,14 +59,12 @@ export async function rawTablet(
         json: { deviceId, mutations },
       });
       if (r.status !== 200) throw new Error(`push failed: ${r.status} ${r.text}`);
-      // Base versions of 0 on existing fields written by the server would be conflicts:
-      // the helper is meant for fields only tablets write (levels, notes, status, files).
       const conflicts = (r.body.conflicts as unknown[]).length;
       if (conflicts > 0) throw new Error(`push made ${conflicts} conflicts: ${r.text.slice(0, 400)}`);
       return r;
     },
-    pull(cursor = 0) {
-      return ctx.call('GET', `/api/sync/pull?cursor=${cursor}`, { token });
+    pull(from = 0) {
+      return ctx.call('GET', `/api/sync/pull?cursor=${from}`, { token });
     },
   };
 }

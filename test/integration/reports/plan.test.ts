@@ -1,0 +1,134 @@
+import { expect, it } from 'vitest';
+import {
+  computeIndex,
+  listIndicators,
+  type PlanStep,
+  planImprovement,
+  spbe2020,
+} from '../../../src/core';
+import { CITY_LEVELS, kecamatanCode, opdCode, PEMDA_CODE } from '../../../src/server/seed';
+import { describeEachDialect } from '../../helpers/server-context';
+import { assessmentOf, levels, rawTablet } from './helpers';
+
+const cityLevels: Record<number, number> = Object.fromEntries(
+  listIndicators(spbe2020).map((ind, i) => [ind.no, CITY_LEVELS[i] as number]),
+);
+
+/** Plan steps grouped per indicator, as the plan list shows them. */
+function perIndicator(steps: readonly PlanStep[]): [number, number, number][] {
+  const m = new Map<number, [number, number, number]>();
+  for (const s of steps) {
+    const r = m.get(s.no);
+    if (r) r[2] = s.to;
+    else m.set(s.no, [s.no, s.from, s.to]);
+  }
+  return [...m.values()];
+}
+
+interface PlanItemBody {
+  no: number;
+  from: number;
+  to: number;
+  steps: number;
+  evidence: string[];
+  criteria: string | null;
+  heldBackBy: { total: number; units: { code: string; level: number }[] };
+}
+
+// PostgreSQL runs only where TELUSUR_PG_URL points at a server (describeEachDialect skips it otherwise).
+describeEachDialect('improvement plan', (ctx) => {
+  it('is core planImprovement from the consolidated levels to the period target (2.10 → 3.00)', async () => {
+    const token = await ctx().login('coordinator');
+    const r = await ctx().call('GET', `/api/dashboard/${ctx().demo?.periodId}/plan`, { token });
+    expect(r.status).toBe(200);
+    const expected = planImprovement(spbe2020, cityLevels, 3);
+    expect(r.body).toMatchObject({
+      target: 3,
+      reachable: true,
+      plannerIndex: expected.currentIndex,
+      resultingIndex: expected.resultingIndex,
+      stepCount: expected.steps.length,
+      indicatorsTouched: expected.indicatorsTouched,
+      totalEffort: expected.totalEffort,
+    });
+    expect(r.body.current.index).toBe(2.1);
+    expect(r.body.resultingIndex).toBeGreaterThanOrEqual(3);
+    expect(r.body.items.map((i: PlanItemBody) => [i.no, i.from, i.to])).toEqual(
+      perIndicator(expected.steps),
+    );
+    // Each item names the evidence its required level needs (instrument levels[].evidence).
+    for (const item of r.body.items as PlanItemBody[]) {
+      const spec = listIndicators(spbe2020).find((i) => i.no === item.no)?.spec;
+      expect(item.evidence).toEqual(spec?.levels?.[item.to - 1]?.evidence ?? []);
+      expect(item.criteria).toBe(spec?.levels?.[item.to - 1]?.criteria ?? null);
+    }
+  });
+
+  it('follows effort weights and fixed indicators, and names the units that hold an indicator back', async () => {
+    const h = ctx();
+    const token = await h.login('coordinator');
+    const period = h.demo?.periodId as string;
+    // Verification of the city lowers indicator 1 and finds 47 not applicable.
+    const t1 = await rawTablet(h, 'verifier1', 'Tablet rencana');
+    await t1.push(levels(await assessmentOf(h, PEMDA_CODE), { 1: 1 }, [47]));
+    const consolidated = { ...cityLevels, 1: 1 };
+    const base = planImprovement(spbe2020, consolidated, 3, { notApplicable: [47] });
+    const heaviest = perIndicator(base.steps)[0]?.[0] as number;
+    const effort = { [heaviest]: 5, 12: 0.5 };
+    const fixed = [42, 43];
+    const expected = planImprovement(spbe2020, consolidated, 3, {
+      notApplicable: [47],
+      effort,
+      fixed,
+    });
+    const r = await h.call(
+      'GET',
+      `/api/dashboard/${period}/plan?effort=${heaviest}:5,12:0.5&fixed=42,43`,
+      { token },
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.options).toEqual({ effort: { [heaviest]: 5, 12: 0.5 }, fixed: [42, 43] });
+    expect(r.body.items.map((i: PlanItemBody) => [i.no, i.from, i.to])).toEqual(
+      perIndicator(expected.steps),
+    );
+    expect(r.body.totalEffort).toBe(expected.totalEffort);
+    expect(r.body.items.some((i: PlanItemBody) => fixed.includes(i.no))).toBe(false);
+    expect(r.body.current.index).toBe(
+      computeIndex(spbe2020, consolidated, { notApplicable: [47] }).index,
+    );
+
+    // Units whose verified level is below the required level hold the indicator back.
+    const item = (r.body.items as PlanItemBody[])[0] as PlanItemBody;
+    const t2 = await rawTablet(h, 'verifier2', 'Tablet rencana 2');
+    await t2.push([
+      ...levels(await assessmentOf(h, opdCode(9)), { [item.no]: 1 }),
+      ...levels(await assessmentOf(h, kecamatanCode(2)), { [item.no]: item.to }),
+    ]);
+    const again = await h.call(
+      'GET',
+      `/api/dashboard/${period}/plan?effort=${heaviest}:5,12:0.5&fixed=42,43`,
+      { token },
+    );
+    const held = (again.body.items as PlanItemBody[]).find((i) => i.no === item.no);
+    expect(held?.heldBackBy).toEqual({ total: 1, units: [expect.objectContaining({ code: opdCode(9), level: 1 })] });
+
+    // A target override and a fully fixed instrument: unreachable, no steps.
+    const all = listIndicators(spbe2020)
+      .map((i) => i.no)
+      .join(',');
+    const stuck = await h.call('GET', `/api/dashboard/${period}/plan?fixed=${all}`, { token });
+    expect(stuck.body).toMatchObject({ reachable: false, items: [], stepCount: 0 });
+    const low = await h.call('GET', `/api/dashboard/${period}/plan?target=2`, { token });
+    expect(low.body).toMatchObject({ target: 2, reachable: true, items: [] });
+  });
+
+  it('refuses bad plan parameters with 422 and changes nothing', async () => {
+    const token = await ctx().login('coordinator');
+    const p = ctx().demo?.periodId;
+    for (const q of ['effort=12:0', 'effort=12', 'effort=999:2', 'fixed=abc', 'fixed=999', 'target=7']) {
+      const r = await ctx().call('GET', `/api/dashboard/${p}/plan?${q}`, { token });
+      expect(r.status, q).toBe(422);
+      expect(r.body.code).toBe('validation_failed');
+    }
+  });
+});
