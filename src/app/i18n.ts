@@ -148,6 +148,9 @@ const id = {
   conflictOther: 'Isian lain',
   baResults: 'Hasil verifikasi per indikator',
   reviewComment: 'Catatan koordinator',
+  onServer: 'di server',
+  purgeReceived: 'Kosongkan salinan foto yang sudah diterima server',
+  purgedCount: '{n} berkas dihapus dari tablet (tetap aman di server).',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -299,6 +302,9 @@ const en: Dict = {
   conflictOther: 'Other field',
   baResults: 'Verification results per indicator',
   reviewComment: 'Coordinator’s comment',
+  onServer: 'on server',
+  purgeReceived: 'Free space: remove photos the server has received',
+  purgedCount: '{n} files removed from the tablet (safe on the server).',
 };
 
 export type MessageKey = keyof typeof id;

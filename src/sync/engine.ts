@@ -285,6 +285,24 @@ export class SyncEngine {
     return held;
   }
 
+  /**
+   * Free tablet space: drop the bytes of evidence files the server's receipt proves it holds.
+   * The store's guard still refuses any file whose record has not been acknowledged.
+   * Only for assessments whose receipt covers every local file ("semua N berkas diterima").
+   */
+  async purgeReceived(): Promise<{ purged: number }> {
+    let purged = 0;
+    for (const a of await this.store.assessments.list()) {
+      const local = (await this.store.evidence.listByAssessment(a.id)).filter((f) => !f.deleted);
+      if (local.length === 0) continue;
+      const { hashes } = await this.transport.receipt(a.id);
+      const held = new Set(hashes);
+      if (!local.every((f) => held.has(f.sha256))) continue;
+      purged += (await this.store.evidence.purgeConfirmed(hashes)).purged.length;
+    }
+    return { purged };
+  }
+
   /** Compare each assessment's local evidence with the server's receipt (hashes it holds). */
   private async checkReceipts(): Promise<void> {
     const receipts: Record<string, ReceiptState> = { ...this.status.receipts };

@@ -116,13 +116,19 @@ function Thumb({
 }) {
   const t = useT();
   const [url, setUrl] = useState<string | null>(null);
+  const [onServerOnly, setOnServerOnly] = useState(false);
   useEffect(() => {
     let revoked = false;
     let made: string | null = null;
     void getStore(ws)
       .then((s) => s.blobs.get(file.sha256))
       .then((blob) => {
-        if (revoked || !blob) return;
+        if (revoked) return;
+        // After "free space" the bytes live only on the server (its receipt proved it).
+        if (!blob) {
+          setOnServerOnly(true);
+          return;
+        }
         made = URL.createObjectURL(blob);
         setUrl(made);
       });
@@ -138,7 +144,7 @@ function Thumb({
       ) : url ? (
         <img src={url} alt={file.name} />
       ) : (
-        <div class="pdf">…</div>
+        <div class="pdf">{onServerOnly ? t('onServer') : '…'}</div>
       )}
       <figcaption style="padding:0.2rem 0.3rem">
         <div style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap">{file.name}</div>

@@ -3,8 +3,8 @@ import type { StorageHealth } from '../../store';
 import type { SyncStatus } from '../../sync';
 import { useLocale, useT } from '../i18n';
 import { linkClick } from '../router';
-import { syncNow, useSync } from '../state/sync';
-import { getStore, type WorkspaceKind } from '../state/workspace';
+import { purgeReceived, syncNow, useSync } from '../state/sync';
+import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 
 function bytes(n: number | null): string {
   if (n === null) return '–';
@@ -179,6 +179,17 @@ function SyncPanel() {
 
 function SyncStatusView({ status, locale }: { status: SyncStatus | null; locale: string }) {
   const t = useT();
+  const { value: names } = useLive(
+    'kerja',
+    async (s) => {
+      const units = new Map((await s.reference.listUnits()).map((u) => [u.id, u.name]));
+      return new Map(
+        (await s.assessments.list()).map((a) => [a.id, units.get(a.unitId) ?? a.unitId]),
+      );
+    },
+    [],
+  );
+  const [purged, setPurged] = useState<number | null>(null);
   if (!status) return <p class="muted">{t('loading')}</p>;
   const p = status.progress;
   const pct = (a: number, b: number) => (b > 0 ? Math.round((100 * a) / b) : 100);
@@ -227,7 +238,7 @@ function SyncStatusView({ status, locale }: { status: SyncStatus | null; locale:
           .filter(([, r]) => r.local > 0)
           .map(([id, r]) => (
             <tr key={id}>
-              <th>{id}</th>
+              <th>{names?.get(id) ?? id}</th>
               <td data-testid="receipt">
                 {r.confirmed === r.local
                   ? t('receiptAll', { n: r.local })
@@ -236,6 +247,18 @@ function SyncStatusView({ status, locale }: { status: SyncStatus | null; locale:
             </tr>
           ))}
       </tbody>
+      {Object.values(status.receipts).some((r) => r.local > 0 && r.confirmed === r.local) ? (
+        <caption style="caption-side:bottom;text-align:left;padding-top:0.5rem">
+          <button
+            type="button"
+            onClick={() => void purgeReceived().then(setPurged)}
+            data-testid="purge-received"
+          >
+            {t('purgeReceived')}
+          </button>{' '}
+          {purged !== null ? <span class="small">{t('purgedCount', { n: purged })}</span> : null}
+        </caption>
+      ) : null}
     </table>
   );
 }

@@ -28,6 +28,7 @@ export const useSync = create<SyncState>(() => ({ enrolment: null, status: null 
 
 let token: string | null = null;
 let scheduler: SyncScheduler | null = null;
+let engineRef: SyncEngine | null = null;
 
 /** Start syncing if this tablet is enrolled (called once at app start). */
 export async function startSync(): Promise<void> {
@@ -48,8 +49,15 @@ export async function startSync(): Promise<void> {
     useSync.setState({ status });
     useUi.getState().setSyncing(status.state === 'syncing');
   });
+  engineRef = engine;
   scheduler = new SyncScheduler(engine);
   scheduler.start();
+}
+
+/** Drop local copies of photos the server has proven it holds (receipt complete). */
+export async function purgeReceived(): Promise<number> {
+  if (!engineRef) return 0;
+  return (await engineRef.purgeReceived()).purged;
 }
 
 export function syncNow(): Promise<void> {
