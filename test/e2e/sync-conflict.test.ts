@@ -24,6 +24,18 @@ async function api<T>(
   return body;
 }
 
+/** A real JPEG made by the browser itself. */
+async function documentPhoto(app: VerifierApp): Promise<Buffer> {
+  const page = await app.page.context().newPage();
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await page.setContent(
+    '<body style="font:40px serif;background:#fffdf5"><h1>SK Tim Koordinator SPBE</h1></body>',
+  );
+  const bytes = await page.screenshot({ type: 'jpeg', quality: 90 });
+  await page.close();
+  return bytes;
+}
+
 /** The coordinator's side of enrolment, through the API (its UI has its own e2e). */
 async function enrolmentCode(base: string): Promise<string> {
   const { token } = await api<{ token: string }>(base, '/api/auth/login', {
@@ -91,6 +103,7 @@ describe.skipIf(!e2eEnabled)('two tablets edit the same indicator offline', () =
     await a.context.setOffline(true);
     await b.context.setOffline(true);
     await screenA.setVerifiedLevel(3);
+    await screenA.addPhoto('sk-tim-spbe.jpg', await documentPhoto(a.app));
     await screenB.setVerifiedLevel(4);
     const indicatorPath = new URL(a.app.page.url()).pathname;
 
@@ -98,6 +111,10 @@ describe.skipIf(!e2eEnabled)('two tablets edit the same indicator offline', () =
     await a.context.setOffline(false);
     await a.sync.syncNow();
     expect(await a.sync.unsyncedChanges()).toBe(0);
+    // The photo went up resumably and the server's receipt proves it (hash checked there).
+    await expect
+      .poll(() => a.app.page.getByTestId('receipt').first().textContent())
+      .toBe('Semua 1 berkas diterima server');
 
     // B comes back: the server keeps A's value and B sees the conflict with both values.
     await b.context.setOffline(false);

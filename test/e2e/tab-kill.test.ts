@@ -27,6 +27,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('tab kill during continuous edi
   }, async () => {
     /** Highest edit number per indicator that the page reported as saved. */
     const acked = new Map<number, number>();
+    let deviceId: string | null = null;
     let attempted = 0;
     let saved = 0;
     let kills = 0;
@@ -35,6 +36,9 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('tab kill during continuous edi
       const page = await openHarness(browser.context, server.origin);
       // Check the previous round: every acknowledged edit is there (or a later one), seq has no gaps.
       const state = await harness(page).state();
+      // The same database every round (a recreated one would have a new device id).
+      deviceId ??= state.deviceId;
+      expect(state.deviceId).toBe(deviceId);
       for (const [no, n] of acked) {
         const have = Number(/^edit-(\d+)$/.exec(state.notes[no] ?? '')?.[1] ?? -1);
         expect(have, `indicator ${no}`).toBeGreaterThanOrEqual(n);

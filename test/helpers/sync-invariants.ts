@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { expect } from 'vitest';
 import type { Mutation } from '../../src/core';
@@ -24,43 +25,60 @@ export interface OnceReport {
   conflicts: number;
 }
 
+/** What `checkExactlyOnce` found: counts for reports, and the offending keys. */
+export interface OnceCheck extends OnceReport {
+  /** Outboxes not empty: `deviceId: n left`. */
+  undelivered: string[];
+  /** Server cursor ≠ tablet's last seq: `deviceId: server x, tablet y`. */
+  cursorMismatch: string[];
+  /** (device, seq, field) with more than one change-log row. */
+  duplicated: string[];
+  /** Issued (device, seq, field) neither applied, conflicted nor held: lost. */
+  unaccounted: string[];
+}
+
 /**
  * Exactly once and nothing lost, checked against the server database:
  *  1. every tablet's outbox is empty and the server's cursor for it equals its last seq;
  *  2. the change log has at most one row per (device, seq, field);
  *  3. every issued (device, seq, field) is applied (its change row), a conflict row of that
  *     device on that field, or a value the server held ('same').
+ * Returns every violation instead of failing (soak reports count them); see expectExactlyOnce.
  */
-export async function expectExactlyOnce(
+export async function checkExactlyOnce(
   db: Kysely<Database>,
   stores: readonly TelusurStore[],
   issued: IssuedLog,
-): Promise<OnceReport> {
+): Promise<OnceCheck> {
+  const undelivered: string[] = [];
+  const cursorMismatch: string[] = [];
   for (const s of stores) {
-    expect(await s.outbox.count(), `outbox of ${s.deviceId}`).toBe(0);
+    const left = await s.outbox.count();
+    if (left !== 0) undelivered.push(`${s.deviceId}: ${left} left`);
     const cursor = await db
       .selectFrom('deviceCursors')
       .select('lastSeq')
       .where('deviceId', '=', s.deviceId)
       .executeTakeFirst();
-    expect(Number(cursor?.lastSeq ?? 0), `server cursor of ${s.deviceId}`).toBe(
-      await s.outbox.lastSeq(),
-    );
+    const last = await s.outbox.lastSeq();
+    if (Number(cursor?.lastSeq ?? 0) !== last)
+      cursorMismatch.push(`${s.deviceId}: server ${Number(cursor?.lastSeq ?? 0)}, tablet ${last}`);
   }
   const deviceIds = stores.map((s) => s.deviceId);
-  const own = deviceIds.length
-    ? await db
-        .selectFrom('changes')
-        .select(['deviceId', 'deviceSeq', 'field'])
-        .where('deviceId', 'in', deviceIds)
-        .execute()
-    : [];
+  const ownOf = (ids: string[]) =>
+    db
+      .selectFrom('changes')
+      .select(['deviceId', 'deviceSeq', 'field'])
+      .where('deviceId', 'in', ids)
+      .execute();
+  const own: Awaited<ReturnType<typeof ownOf>> = [];
+  for (let i = 0; i < deviceIds.length; i += 100) own.push(...(await ownOf(deviceIds.slice(i, i + 100))));
   const perField = new Map<string, number>();
   for (const c of own) {
     const k = `${c.deviceId}:${c.deviceSeq}:${c.field}`;
     perField.set(k, (perField.get(k) ?? 0) + 1);
   }
-  expect([...perField.entries()].filter(([, n]) => n > 1)).toEqual([]);
+  const duplicated = [...perField.entries()].filter(([, n]) => n > 1).map(([k]) => k);
 
   const recordIds = [...new Set([...issued.byKey.values()].map((m) => m.id))];
   const logged: { recordId: string; field: string; valueJson: string }[] = [];
@@ -101,6 +119,43 @@ export async function expectExactlyOnce(
       unaccounted.push(`${m.deviceId}:${m.seq}:${m.entity}.${field}`);
     }
   }
-  expect(unaccounted).toEqual([]);
-  return { mutations: issued.size, fields, applied, conflicts: conflicts.length };
+  return {
+    mutations: issued.size,
+    fields,
+    applied,
+    conflicts: conflicts.length,
+    undelivered,
+    cursorMismatch,
+    duplicated,
+    unaccounted,
+  };
+}
+
+/** checkExactlyOnce, failing the test on any violation. */
+export async function expectExactlyOnce(
+  db: Kysely<Database>,
+  stores: readonly TelusurStore[],
+  issued: IssuedLog,
+): Promise<OnceReport> {
+  const c = await checkExactlyOnce(db, stores, issued);
+  expect(c.undelivered, 'outboxes not empty').toEqual([]);
+  expect(c.cursorMismatch, 'server cursors').toEqual([]);
+  expect(c.duplicated).toEqual([]);
+  expect(c.unaccounted).toEqual([]);
+  return { mutations: c.mutations, fields: c.fields, applied: c.applied, conflicts: c.conflicts };
+}
+
+/**
+ * `npm run soak` (test/soak.mjs) sets TELUSUR_SOAK_REPORT to a file; each proof appends one
+ * JSON line `{proof, figures, goal, met}` there. Without it this does nothing.
+ */
+export function soakReport(
+  proof: string,
+  figures: Record<string, unknown>,
+  goal: string,
+  met: boolean,
+): void {
+  const file = process.env.TELUSUR_SOAK_REPORT;
+  if (!file) return;
+  appendFileSync(file, `${JSON.stringify({ proof, figures, goal, met })}\n`);
 }

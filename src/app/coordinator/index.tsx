@@ -5,9 +5,13 @@ import { linkClick, matchRoute, navigate } from '../router';
 import { useUi } from '../state/ui.store';
 import { type CoordKey, useCT } from './i18n';
 import { Assignments } from './pages/Assignments';
+import { Dashboard } from './pages/Dashboard';
 import { Login } from './pages/Login';
 import { Overview } from './pages/Overview';
 import { Periods } from './pages/Periods';
+import { Plan } from './pages/Plan';
+import { Reports, UnitReport } from './pages/Reports';
+import { Review } from './pages/Review';
 import { Units } from './pages/Units';
 import { VerifierDetail, Verifiers } from './pages/Verifiers';
 import { logout, restoreSession, useSession } from './session';
@@ -22,13 +26,34 @@ interface RouteDef {
 }
 
 /**
- * The coordinator's pages. Issue 7 adds its dashboard (`/koordinator/dasbor`), review
- * (`/koordinator/tinjauan/:assessmentId`) and reports (`/koordinator/laporan`) here; a page
- * with heavy dependencies (charts, exceljs) can be a `lazy()` component so this chunk stays
- * small. `roles` gates each page (issue 7: viewers see dashboard and reports only).
+ * The coordinator's pages. Issue 7's dashboard (`/koordinator/dasbor`), plan
+ * (`/koordinator/rencana`), review (`/koordinator/tinjau/:assessmentId`) and reports
+ * (`/koordinator/laporan`, per unit `/koordinator/laporan/unit/:assessmentId`) are plain
+ * imports: they stay in this chunk, which the service worker never precaches (exceljs runs
+ * on the server only). `roles` gates each page: of issue 7's pages viewers get the
+ * dashboard and the reports; plan and review are the coordinator's.
  */
 export const ROUTES: readonly RouteDef[] = [
   { pattern: '/koordinator', page: Overview, roles: ['coordinator', 'viewer'], nav: 'navOverview' },
+  {
+    pattern: '/koordinator/dasbor',
+    page: Dashboard,
+    roles: ['coordinator', 'viewer'],
+    nav: 'navDashboard',
+  },
+  { pattern: '/koordinator/rencana', page: Plan, roles: ['coordinator'], nav: 'navPlan' },
+  { pattern: '/koordinator/tinjau/:assessmentId', page: Review, roles: ['coordinator'] },
+  {
+    pattern: '/koordinator/laporan',
+    page: Reports,
+    roles: ['coordinator', 'viewer'],
+    nav: 'navReports',
+  },
+  {
+    pattern: '/koordinator/laporan/unit/:assessmentId',
+    page: UnitReport,
+    roles: ['coordinator', 'viewer'],
+  },
   {
     pattern: '/koordinator/periode',
     page: Periods,

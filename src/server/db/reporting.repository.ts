@@ -116,7 +116,9 @@ function markedNa(alias: string): RawBuilder<SqlBool> {
 
 /** A stored level (`3` or `null`) as an integer or NULL. */
 function levelOf(ref: string): RawBuilder<number | null> {
-  return sql<number | null>`case when ${sql.ref(ref)} = ${NULL_JSON} then null else cast(${sql.ref(ref)} as integer) end`;
+  return sql<
+    number | null
+  >`case when ${sql.ref(ref)} = ${NULL_JSON} then null else cast(${sql.ref(ref)} as integer) end`;
 }
 
 /** Parse a stored JSON integer (`12`) or null. */
@@ -149,7 +151,10 @@ export class ReportingRepository {
   async unitProgress(periodId: string, filter: UnitFilter = {}): Promise<UnitProgressRow[]> {
     // Each count is a range scan of a partial index per assessment of the period (the
     // IN-list is the period's assessments), grouped in index order: no per-row joins.
-    const ofPeriod = this.db.selectFrom('assessments').select('id').where('periodId', '=', periodId);
+    const ofPeriod = this.db
+      .selectFrom('assessments')
+      .select('id')
+      .where('periodId', '=', periodId);
     const verified = this.db
       .selectFrom('recordFields as v')
       .select(['v.assessmentId', sql<number>`count(*)`.as('n')])
@@ -273,7 +278,11 @@ export class ReportingRepository {
       .where('s.periodId', '=', periodId)
       .where('na.recordId', 'is', null);
     if (filter.parentId || filter.kind)
-      q = q.where('s.unitId', 'in', this.db.selectFrom('units as u').select('u.id').where(unitFilter('u', filter)));
+      q = q.where(
+        's.unitId',
+        'in',
+        this.db.selectFrom('units as u').select('u.id').where(unitFilter('u', filter)),
+      );
     const rows = await q.groupBy('s.indicatorNo').orderBy('s.indicatorNo').execute();
     return rows.map((r) => ({
       indicatorNo: Number(r.indicatorNo),

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { UNIT_KINDS } from '../domain';
 import { queryParams } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { guard } from '../http/guard';
-import { UNIT_KINDS } from '../domain';
 import type { Services } from '../services';
 import { DEFAULT_PAGE, MAX_PAGE } from '../services/dashboard.service';
 
@@ -34,7 +34,10 @@ const PlanQuery = z.object({
         const m = /^\s*(\d{1,3})\s*:\s*(\d{1,4}(?:\.\d{1,3})?)\s*$/.exec(part);
         const value = Number(m?.[2]);
         if (!m || !(value > 0) || value > 1000) {
-          ctx.addIssue({ code: 'custom', message: `"${part.slice(0, 20)}": no:bobot, bobot 0 < x ≤ 1000` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${part.slice(0, 20)}": no:bobot, bobot 0 < x ≤ 1000`,
+          });
           return z.NEVER;
         }
         out[Number(m[1])] = value;

@@ -220,7 +220,10 @@ export interface PlanItem {
   /** Criteria of the required level, and the evidence it needs (instrument levels[].evidence). */
   criteria: string | null;
   evidence: string[];
-  heldBackBy: { total: number; units: { unitId: string; code: string; name: string; level: number }[] };
+  heldBackBy: {
+    total: number;
+    units: { unitId: string; code: string; name: string; level: number }[];
+  };
 }
 
 export interface PlanView {
@@ -242,7 +245,13 @@ export interface PlanView {
   indicatorsTouched: number;
   items: PlanItem[];
   /** Every indicator, for the effort / fixed controls. */
-  indicators: { no: number; name: string; level: number | null; source: LevelSource; weight: number }[];
+  indicators: {
+    no: number;
+    name: string;
+    level: number | null;
+    source: LevelSource;
+    weight: number;
+  }[];
 }
 
 /** Units the dashboard lists per page (the heatmap shows the same page). */
@@ -289,7 +298,9 @@ export class DashboardService extends BaseService {
     const selfRows = unit ? await this.repos.reporting.selfLevels(period.id, [unit.id]) : [];
     const cells = assessmentId ? await this.repos.reporting.verificationCells([assessmentId]) : [];
     const self = new Map(selfRows.map((r) => [r.indicatorNo, r.level]));
-    const cellByNo = new Map(cells.filter((c) => c.indicatorNo !== null).map((c) => [c.indicatorNo as number, c]));
+    const cellByNo = new Map(
+      cells.filter((c) => c.indicatorNo !== null).map((c) => [c.indicatorNo as number, c]),
+    );
     const indicators: CityIndicator[] = listIndicators(fw).map((ind) => {
       const s = self.get(ind.no) ?? null;
       const cell = cellByNo.get(ind.no);
@@ -529,7 +540,12 @@ export class DashboardService extends BaseService {
         evidence: spec?.evidence ?? [],
         heldBackBy: {
           total: rows[0]?.total ?? 0,
-          units: rows.map((h) => ({ unitId: h.unitId, code: h.code, name: h.name, level: h.level })),
+          units: rows.map((h) => ({
+            unitId: h.unitId,
+            code: h.code,
+            name: h.name,
+            level: h.level,
+          })),
         },
       });
     }

@@ -18,8 +18,8 @@ import {
   type FrameworkRef,
   groupBy,
   type PlanView,
-  type UnitProgress,
   toUnitProgress,
+  type UnitProgress,
 } from './dashboard.service';
 
 /**
@@ -278,7 +278,9 @@ export class ReportsService extends BaseService {
           .filter((x) => x.indicatorNo !== null)
           .map((x) => [x.indicatorNo as number, x]),
       );
-      const na = [...byNo.values()].filter((x) => x.notApplicable).map((x) => x.indicatorNo as number);
+      const na = [...byNo.values()]
+        .filter((x) => x.notApplicable)
+        .map((x) => x.indicatorNo as number);
       const verifiedLevels = Object.fromEntries([...byNo].map(([no, x]) => [no, x.verifiedLevel]));
       const unit: UnitExport = {
         unit: toUnitProgress(p, indicators.length),
@@ -337,7 +339,10 @@ export class ReportsService extends BaseService {
       ],
       ['Indeks mandiri kota', formatIndex(s.city.self.index, 'id'), s.city.self.predicate ?? ''],
       ['Target indeks', formatIndex(s.city.target, 'id')],
-      ['Unit tingkat kota', s.consolidation.unit ? `${s.consolidation.unit.name} (${s.consolidation.unit.code})` : '–'],
+      [
+        'Unit tingkat kota',
+        s.consolidation.unit ? `${s.consolidation.unit.name} (${s.consolidation.unit.code})` : '–',
+      ],
       [
         'Sumber level kota',
         `${s.consolidation.verifiedCount} terverifikasi, ${s.consolidation.selfOnlyCount} penilaian mandiri, ${s.consolidation.unassessedCount} belum dinilai, ${s.consolidation.notApplicable.length} tidak berlaku`,
@@ -355,7 +360,9 @@ export class ReportsService extends BaseService {
       csvLine(['Format', 'pemisah kolom titik koma (;), desimal koma (,), UTF-8']),
       '',
       csvLine([...LEVEL_COLUMNS]),
-      ...d.rows.map((r) => csvLine(levelCells(r, (i) => (i === null ? null : formatIndex(i, 'id'))))),
+      ...d.rows.map((r) =>
+        csvLine(levelCells(r, (i) => (i === null ? null : formatIndex(i, 'id')))),
+      ),
     ];
     const text = `\uFEFF${lines.join('\r\n')}\r\n`;
     return {
@@ -389,7 +396,12 @@ export class ReportsService extends BaseService {
     info.columns = [{ width: 28 }, { width: 60 }, { width: 28 }];
     info.addRow(['Telusur — ekspor level unit × indikator']).font = { bold: true, size: 13 };
     for (const r of this.info(d)) info.addRow(r).commit();
-    info.addRow(['Lembar', 'Kota: level kota per indikator; Indeks unit: indeks per unit; Level: unit × indikator']).commit();
+    info
+      .addRow([
+        'Lembar',
+        'Kota: level kota per indikator; Indeks unit: indeks per unit; Level: unit × indikator',
+      ])
+      .commit();
     info.commit();
 
     const city = wb.addWorksheet('Kota', { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -418,7 +430,11 @@ export class ReportsService extends BaseService {
           i.self,
           i.verified,
           i.level,
-          i.source === 'verified' ? 'terverifikasi' : i.source === 'self' ? 'mandiri' : 'belum dinilai',
+          i.source === 'verified'
+            ? 'terverifikasi'
+            : i.source === 'self'
+              ? 'mandiri'
+              : 'belum dinilai',
           i.notApplicable ? 'ya' : 'tidak',
         ])
         .commit();

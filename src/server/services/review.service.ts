@@ -35,7 +35,12 @@ import { RecordBatch, type WriteMeta } from './record-batch';
  */
 
 /** Statuses from which a verification can be decided (finished on the tablet, or decided before). */
-const DECIDABLE: ReadonlySet<string> = new Set(['selesai', 'terkirim', 'disetujui', 'dikembalikan']);
+const DECIDABLE: ReadonlySet<string> = new Set([
+  'selesai',
+  'terkirim',
+  'disetujui',
+  'dikembalikan',
+]);
 
 /** Signatures are shown only as PNG data URLs (DESIGN: rendered with <img src>, never as markup). */
 const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
@@ -366,7 +371,11 @@ export class ReviewService extends BaseService {
    * `dikembalikan`, and each given comment becomes its verification's `reviewComment`
    * (an empty comment clears one). Returning needs at least one comment.
    */
-  async decide(assessmentId: string, input: ReviewInput, principal: Principal): Promise<AssessmentDetail> {
+  async decide(
+    assessmentId: string,
+    input: ReviewInput,
+    principal: Principal,
+  ): Promise<AssessmentDetail> {
     const a = await this.repos.assignments.findAssessmentById(assessmentId);
     if (!a) throw new Problem('not_found', { what: 'Penilaian', whatEn: 'Assessment' });
     const period = await this.periods.get(a.periodId);

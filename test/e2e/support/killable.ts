@@ -40,6 +40,16 @@ export async function launchKillable(
       const exited = new Promise((resolve) => proc.once('exit', resolve));
       process.kill(-(proc.pid as number), 'SIGKILL');
       await exited;
+      // Wait until every process of the group is gone (renderer, storage service), as on a
+      // real tablet where nothing of the old browser runs when it is started again.
+      for (let i = 0; i < 200; i++) {
+        try {
+          process.kill(-(proc.pid as number), 0);
+        } catch {
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
       await browser.close().catch(() => undefined);
     },
   };

@@ -10,7 +10,9 @@ import type { CallResult, ServerContext } from '../../helpers/server-context';
 export interface RawTablet {
   token: string;
   deviceId: string;
-  push(mutations: Omit<Mutation, 'deviceId' | 'seq' | 'hlc' | 'at' | 'baseVersions'>[]): Promise<CallResult>;
+  push(
+    mutations: Omit<Mutation, 'deviceId' | 'seq' | 'hlc' | 'at' | 'baseVersions'>[],
+  ): Promise<CallResult>;
   pull(cursor?: number): Promise<CallResult>;
 }
 
@@ -29,8 +31,13 @@ export async function rawTablet(
     for (;;) {
       const r = await ctx.call('GET', `/api/sync/pull?cursor=${cursor}`, { token });
       if (r.status !== 200) throw new Error(`pull failed: ${r.status} ${r.text}`);
-      for (const c of r.body.changes as { entity: string; id: string; versions: Record<string, number> }[])
-        for (const [f, v] of Object.entries(c.versions)) versions.set(`${c.entity}|${c.id}|${f}`, v);
+      for (const c of r.body.changes as {
+        entity: string;
+        id: string;
+        versions: Record<string, number>;
+      }[])
+        for (const [f, v] of Object.entries(c.versions))
+          versions.set(`${c.entity}|${c.id}|${f}`, v);
       cursor = r.body.cursor;
       if (!r.body.hasMore) return;
     }
@@ -60,7 +67,8 @@ export async function rawTablet(
       });
       if (r.status !== 200) throw new Error(`push failed: ${r.status} ${r.text}`);
       const conflicts = (r.body.conflicts as unknown[]).length;
-      if (conflicts > 0) throw new Error(`push made ${conflicts} conflicts: ${r.text.slice(0, 400)}`);
+      if (conflicts > 0)
+        throw new Error(`push made ${conflicts} conflicts: ${r.text.slice(0, 400)}`);
       return r;
     },
     pull(from = 0) {
@@ -93,7 +101,9 @@ export function levels(
       assessmentId,
       indicatorNo: no,
       ...(no in byNo ? { verifiedLevel: byNo[no] } : {}),
-      ...(notApplicable.includes(no) ? { notApplicable: true, naReason: 'Tidak ada layanan ini' } : {}),
+      ...(notApplicable.includes(no)
+        ? { notApplicable: true, naReason: 'Tidak ada layanan ini' }
+        : {}),
     },
   }));
 }

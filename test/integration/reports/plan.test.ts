@@ -110,7 +110,10 @@ describeEachDialect('improvement plan', (ctx) => {
       { token },
     );
     const held = (again.body.items as PlanItemBody[]).find((i) => i.no === item.no);
-    expect(held?.heldBackBy).toEqual({ total: 1, units: [expect.objectContaining({ code: opdCode(9), level: 1 })] });
+    expect(held?.heldBackBy).toEqual({
+      total: 1,
+      units: [expect.objectContaining({ code: opdCode(9), level: 1 })],
+    });
 
     // A target override and a fully fixed instrument: unreachable, no steps.
     const all = listIndicators(spbe2020)
@@ -125,7 +128,14 @@ describeEachDialect('improvement plan', (ctx) => {
   it('refuses bad plan parameters with 422 and changes nothing', async () => {
     const token = await ctx().login('coordinator');
     const p = ctx().demo?.periodId;
-    for (const q of ['effort=12:0', 'effort=12', 'effort=999:2', 'fixed=abc', 'fixed=999', 'target=7']) {
+    for (const q of [
+      'effort=12:0',
+      'effort=12',
+      'effort=999:2',
+      'fixed=abc',
+      'fixed=999',
+      'target=7',
+    ]) {
       const r = await ctx().call('GET', `/api/dashboard/${p}/plan?${q}`, { token });
       expect(r.status, q).toBe(422);
       expect(r.body.code).toBe('validation_failed');

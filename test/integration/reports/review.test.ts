@@ -22,7 +22,12 @@ async function finishedVerification(h: SyncHarness) {
   const team = await newTeam(h.services, h.base, { verifiers: 1, units: 1, selfLevels: 3 });
   const a = team.assessmentIds[0] as string;
   const coordinator = await h.base.login('coordinator');
-  const tablet = await enrolTablet(h.call, coordinator, team.verifiers[0]?.id as string, 'Tablet tinjau');
+  const tablet = await enrolTablet(
+    h.call,
+    coordinator,
+    team.verifiers[0]?.id as string,
+    'Tablet tinjau',
+  );
   // The real engine; its evidence upload stands in for tus (hash-checked like a tus upload).
   const transport = fetchTransport({
     baseUrl: '',
@@ -35,7 +40,10 @@ async function finishedVerification(h: SyncHarness) {
   await engine.sync();
   await tablet.store.verifications.update(a, 1, { verifiedLevel: 1, notes: 'SK masih konsep' });
   await tablet.store.verifications.update(a, 2, { verifiedLevel: 2 });
-  await tablet.store.verifications.setCheck(a, 1, 2, 0, { state: 'missing', note: 'tidak ada tanda tangan' });
+  await tablet.store.verifications.setCheck(a, 1, 2, 0, {
+    state: 'missing',
+    note: 'tidak ada tanda tangan',
+  });
   const bytes = photoBytes(4000);
   await tablet.store.evidence.add({
     assessmentId: a,
@@ -127,11 +135,15 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
     expect(returned.status).toBe(200);
     expect(returned.body.assessment.status).toBe('dikembalikan');
     expect(returned.body.review.last).toMatchObject({ status: 'dikembalikan' });
-    expect(returned.body.indicators[0].reviewComment).toBe('Lampirkan SK yang sudah ditandatangani.');
+    expect(returned.body.indicators[0].reviewComment).toBe(
+      'Lampirkan SK yang sudah ditandatangani.',
+    );
 
     await engine.sync();
     expect((await tablet.store.assessments.get(a))?.status).toBe('dikembalikan');
-    const v1 = (await tablet.store.verifications.listByAssessment(a)).find((v) => v.indicatorNo === 1);
+    const v1 = (await tablet.store.verifications.listByAssessment(a)).find(
+      (v) => v.indicatorNo === 1,
+    );
     expect(v1?.reviewComment).toBe('Lampirkan SK yang sudah ditandatangani.');
 
     // The verifier fixes it and finishes again; the coordinator approves and clears the comment.
@@ -146,7 +158,9 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
     expect(approved.body.assessment).toMatchObject({ status: 'disetujui', progress: 'disetujui' });
     await engine.sync();
     expect((await tablet.store.assessments.get(a))?.status).toBe('disetujui');
-    const again = (await tablet.store.verifications.listByAssessment(a)).find((v) => v.indicatorNo === 1);
+    const again = (await tablet.store.verifications.listByAssessment(a)).find(
+      (v) => v.indicatorNo === 1,
+    );
     expect(again).toMatchObject({ verifiedLevel: 2, reviewComment: '' });
     expect(await tablet.store.outbox.count()).toBe(0);
 
@@ -155,7 +169,13 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
       token: coordinator,
     });
     const reviews = audit.body.entries.filter((e: { source: string }) => e.source === 'review');
-    expect(reviews.map((e: { recordId: string; field: string; value: unknown }) => [e.recordId, e.field, e.value])).toEqual([
+    expect(
+      reviews.map((e: { recordId: string; field: string; value: unknown }) => [
+        e.recordId,
+        e.field,
+        e.value,
+      ]),
+    ).toEqual([
       [verificationId(a, 1), 'reviewComment', 'Lampirkan SK yang sudah ditandatangani.'],
       [verificationId(a, 1), 'reviewComment', ''],
     ]);
@@ -165,7 +185,10 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
     await tablet.store.verifications.update(a, 2, { notes: 'tambahan' });
     await engine.sync();
     const changed = await h.call('GET', `/api/reports/assessments/${a}`, { token: coordinator });
-    expect(changed.body.review).toMatchObject({ changedSinceDecision: true, last: { status: 'disetujui' } });
+    expect(changed.body.review).toMatchObject({
+      changedSinceDecision: true,
+      last: { status: 'disetujui' },
+    });
   });
 
   it('lets only coordinators decide; verifiers see only their own units', async () => {
@@ -189,10 +212,12 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
     expect(await h.base.rowCounts()).toEqual(counts);
 
     // Viewers read the per-unit report; a verifier reads its own unit's, not another's.
-    expect((await h.call('GET', `/api/reports/assessments/${a}`, { token: viewer })).status).toBe(200);
-    expect((await h.call('GET', `/api/reports/assessments/${a}`, { token: tablet.token })).status).toBe(
+    expect((await h.call('GET', `/api/reports/assessments/${a}`, { token: viewer })).status).toBe(
       200,
     );
+    expect(
+      (await h.call('GET', `/api/reports/assessments/${a}`, { token: tablet.token })).status,
+    ).toBe(200);
     const other = await h.call('GET', `/api/reports/assessments/${a}`, {
       token: await h.base.login('verifier1'),
     });

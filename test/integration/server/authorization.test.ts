@@ -186,6 +186,45 @@ const MATRIX: Row[] = [
     path: () => `/api/files/by-hash/${'0'.repeat(64)}`,
     allowed: [...READERS, ...VERIFIERS],
   },
+  // Dashboard, plan, review and reports (issue 7): viewers read dashboard and reports only.
+  {
+    route: 'GET /api/dashboard/:periodId',
+    path: (f) => `/api/dashboard/${f.periodId}`,
+    allowed: READERS,
+  },
+  {
+    route: 'GET /api/dashboard/:periodId/plan',
+    path: (f) => `/api/dashboard/${f.periodId}/plan`,
+    allowed: COORD,
+  },
+  {
+    route: 'POST /api/assessments/:id/review',
+    path: (f) => `/api/assessments/${f.ownAssessment}/review`,
+    json: { decision: 'approve' },
+    allowed: COORD,
+  },
+  {
+    route: 'GET /api/reports/periods/:periodId/summary',
+    path: (f) => `/api/reports/periods/${f.periodId}/summary`,
+    allowed: READERS,
+  },
+  {
+    route: 'GET /api/reports/periods/:periodId/levels.csv',
+    path: (f) => `/api/reports/periods/${f.periodId}/levels.csv`,
+    allowed: READERS,
+  },
+  {
+    route: 'GET /api/reports/periods/:periodId/levels.xlsx',
+    path: (f) => `/api/reports/periods/${f.periodId}/levels.xlsx`,
+    allowed: READERS,
+  },
+  {
+    route: 'GET /api/reports/assessments/:id',
+    path: (f, s) =>
+      `/api/reports/assessments/${s === 'own' ? f.ownAssessment : f.foreignAssessment}`,
+    allowed: [...READERS, ...VERIFIERS],
+    scoped: true,
+  },
 ];
 
 async function setup(

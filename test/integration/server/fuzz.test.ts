@@ -1,13 +1,37 @@
+import { appendFileSync } from 'node:fs';
 import fc from 'fast-check';
+import type { Kysely } from 'kysely';
 import { expect, it } from 'vitest';
+import { PROTOCOL_HEADER } from '../../../src/core';
+import { type Database, TABLES_CHILD_FIRST } from '../../../src/server/db/database';
 import { PEMDA_CODE } from '../../../src/server/seed';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
 
 /**
  * Fuzzed request bodies (wrong types, huge strings, unicode, SQL-ish text, missing
  * fields, junk JSON) against every writing endpoint: only 4xx answers (never 5xx, never
- * 2xx) and not a single row written.
+ * 2xx) and not a single row written. Then a sweep over every registered route with
+ * malformed path parameters, queries, bodies and headers: no 5xx, no row changed.
+ *
+ * Sizes: TELUSUR_FUZZ_RUNS bodies per writing endpoint (quick 60) and TELUSUR_FUZZ_SWEEP
+ * requests per route (quick 8); `npm run soak` raises both to ≥ 10,000 requests (issue 8).
  */
+const RUNS = Number(process.env.TELUSUR_FUZZ_RUNS ?? 60);
+const SWEEP = Number(process.env.TELUSUR_FUZZ_SWEEP ?? 8);
+const TIMEOUT = Number(process.env.TELUSUR_FUZZ_TIMEOUT_MS ?? 30_000);
+
+/** One JSON line per test for `npm run soak` (TELUSUR_SOAK_REPORT); nothing otherwise. */
+function soakReport(figures: Record<string, unknown>, met: boolean): void {
+  const file = process.env.TELUSUR_SOAK_REPORT;
+  if (!file) return;
+  const line = { proof: 'fuzz', figures, goal: '5xx 0, rows changed 0', met };
+  appendFileSync(file, `${JSON.stringify(line)}\n`);
+}
+
+/** Tables whose row count differs (failed logins and enrolment codes are rate-limit records). */
+function countsChanged(before: Record<string, number>, after: Record<string, number>): string[] {
+  return Object.keys(after).filter((t) => t !== 'loginFailures' && after[t] !== before[t]);
+}
 
 const SQLISH = [
   "'; DROP TABLE units; --",
@@ -295,96 +319,132 @@ function isRejection(status: number): boolean {
 
 describeEachDialect('fuzzed request bodies', (ctx) => {
   for (const target of TARGETS) {
-    it(`${target.name}: corrupted and junk bodies get only 4xx and write nothing`, async () => {
-      const token = await ctx().login('coordinator');
-      const path = await target.path(ctx());
-      const valid = await target.valid(ctx());
-      const before = await ctx().rowCounts();
-      const seen: number[] = [];
-      await fc.assert(
-        fc.asyncProperty(
-          fc.oneof(
-            { arbitrary: corrupted(valid, target.invalid), weight: 4 },
-            { arbitrary: junk, weight: 1 },
-          ),
-          async (body) => {
-            const r =
-              typeof body === 'string'
-                ? await ctx().call(target.method, path, {
-                    token,
-                    body,
-                    contentType: 'application/json',
-                  })
-                : await ctx().call(target.method, path, { token, json: body });
-            seen.push(r.status);
-            if (!isRejection(r.status))
-              throw new Error(
-                `${r.status} for ${JSON.stringify(body).slice(0, 300)}: ${r.text.slice(0, 300)}`,
-              );
-            expect(typeof r.body?.code).toBe('string');
-            expect(typeof r.body?.message).toBe('string');
-          },
-        ),
-        { numRuns: 60 },
-      );
-      expect(seen.length).toBeGreaterThan(0);
-      const after = await ctx().rowCounts();
-      // Failed logins and wrong enrolment codes are recorded for rate limiting; nothing else may change.
-      expect({ ...after, loginFailures: 0 }).toEqual({ ...before, loginFailures: 0 });
-    });
+    it(
+      `${target.name}: corrupted and junk bodies get only 4xx and write nothing`,
+      async () => {
+        const token = await ctx().login('coordinator');
+        const path = await target.path(ctx());
+        const valid = await target.valid(ctx());
+        const before = await ctx().rowCounts();
+        const seen: number[] = [];
+        const report = async (failed: boolean) => {
+          const changed = countsChanged(before, await ctx().rowCounts());
+          const fiveXX = seen.filter((x) => x >= 500).length;
+          soakReport(
+            { dialect: ctx().dialect, test: target.name, requests: seen.length, fiveXX, changed },
+            !failed && fiveXX === 0 && changed.length === 0,
+          );
+        };
+        let failed = true;
+        try {
+          await fc.assert(
+            fc.asyncProperty(
+              fc.oneof(
+                { arbitrary: corrupted(valid, target.invalid), weight: 4 },
+                { arbitrary: junk, weight: 1 },
+              ),
+              async (body) => {
+                const r =
+                  typeof body === 'string'
+                    ? await ctx().call(target.method, path, {
+                        token,
+                        body,
+                        contentType: 'application/json',
+                      })
+                    : await ctx().call(target.method, path, { token, json: body });
+                seen.push(r.status);
+                if (!isRejection(r.status))
+                  throw new Error(
+                    `${r.status} for ${JSON.stringify(body).slice(0, 300)}: ${r.text.slice(0, 300)}`,
+                  );
+                expect(typeof r.body?.code).toBe('string');
+                expect(typeof r.body?.message).toBe('string');
+              },
+            ),
+            { numRuns: RUNS },
+          );
+          failed = false;
+        } finally {
+          await report(failed);
+        }
+        expect(seen.length).toBeGreaterThan(0);
+        const after = await ctx().rowCounts();
+        // Failed logins and wrong enrolment codes are recorded for rate limiting; nothing else may change.
+        expect({ ...after, loginFailures: 0 }).toEqual({ ...before, loginFailures: 0 });
+      },
+      TIMEOUT,
+    );
   }
 
-  it('CSV imports: random text and random rows get a 4xx report and write nothing', async () => {
-    const token = await ctx().login('coordinator');
-    const before = await ctx().rowCounts();
-    const cell = fc.oneof(
-      unicodeText,
-      sqlish,
-      fc.constant('"'),
-      fc.constant('a,b'),
-      fc.constant('x\ny'),
-    );
-    const rows = fc.array(
-      fc
-        .tuple(cell, cell, cell, cell)
-        .map((c) => c.map((x) => `"${x.replace(/"/g, '""')}"`).join(',')),
-      { maxLength: 8 },
-    );
-    const unitsCsv = fc.oneof(
-      fc.string({ unit: 'grapheme', maxLength: 300 }),
-      // Always one row that cannot be valid (kind "desa"), so the file as a whole is never importable.
-      rows.map((r) => ['code,name,kind,parent_code', 'X.1,Bad,desa,36.72', ...r].join('\n')),
-    );
-    await fc.assert(
-      fc.asyncProperty(unitsCsv, async (csv) => {
-        const r = await ctx().call('POST', '/api/units/import', {
-          token,
-          body: csv,
-          contentType: 'text/csv',
-        });
-        if (!isRejection(r.status)) throw new Error(`${r.status}: ${r.text.slice(0, 300)}`);
-      }),
-      { numRuns: 60 },
-    );
-    const levelsCsv = fc.oneof(
-      fc.string({ unit: 'grapheme', maxLength: 300 }),
-      rows.map((r) =>
-        ['unit_code,indicator_no,level,justification', 'TIDAK.ADA,1,3,x', ...r].join('\n'),
-      ),
-    );
-    await fc.assert(
-      fc.asyncProperty(levelsCsv, async (csv) => {
-        const r = await ctx().call(
-          'POST',
-          `/api/periods/${ctx().demo?.periodId}/self-assessments/import`,
-          { token, body: csv, contentType: 'text/csv' },
+  it(
+    'CSV imports: random text and random rows get a 4xx report and write nothing',
+    async () => {
+      const token = await ctx().login('coordinator');
+      const before = await ctx().rowCounts();
+      const seen: number[] = [];
+      let failed = true;
+      try {
+        const cell = fc.oneof(
+          unicodeText,
+          sqlish,
+          fc.constant('"'),
+          fc.constant('a,b'),
+          fc.constant('x\ny'),
         );
-        if (!isRejection(r.status)) throw new Error(`${r.status}: ${r.text.slice(0, 300)}`);
-      }),
-      { numRuns: 60 },
-    );
-    expect(await ctx().rowCounts()).toEqual(before);
-  });
+        const rows = fc.array(
+          fc
+            .tuple(cell, cell, cell, cell)
+            .map((c) => c.map((x) => `"${x.replace(/"/g, '""')}"`).join(',')),
+          { maxLength: 8 },
+        );
+        const unitsCsv = fc.oneof(
+          fc.string({ unit: 'grapheme', maxLength: 300 }),
+          // Always one row that cannot be valid (kind "desa"), so the file as a whole is never importable.
+          rows.map((r) => ['code,name,kind,parent_code', 'X.1,Bad,desa,36.72', ...r].join('\n')),
+        );
+        await fc.assert(
+          fc.asyncProperty(unitsCsv, async (csv) => {
+            const r = await ctx().call('POST', '/api/units/import', {
+              token,
+              body: csv,
+              contentType: 'text/csv',
+            });
+            seen.push(r.status);
+            if (!isRejection(r.status)) throw new Error(`${r.status}: ${r.text.slice(0, 300)}`);
+          }),
+          { numRuns: RUNS },
+        );
+        const levelsCsv = fc.oneof(
+          fc.string({ unit: 'grapheme', maxLength: 300 }),
+          rows.map((r) =>
+            ['unit_code,indicator_no,level,justification', 'TIDAK.ADA,1,3,x', ...r].join('\n'),
+          ),
+        );
+        await fc.assert(
+          fc.asyncProperty(levelsCsv, async (csv) => {
+            const r = await ctx().call(
+              'POST',
+              `/api/periods/${ctx().demo?.periodId}/self-assessments/import`,
+              { token, body: csv, contentType: 'text/csv' },
+            );
+            seen.push(r.status);
+            if (!isRejection(r.status)) throw new Error(`${r.status}: ${r.text.slice(0, 300)}`);
+          }),
+          { numRuns: RUNS },
+        );
+        failed = false;
+      } finally {
+        const changed = countsChanged(before, await ctx().rowCounts());
+        const fiveXX = seen.filter((x) => x >= 500).length;
+        soakReport(
+          { dialect: ctx().dialect, test: 'CSV imports', requests: seen.length, fiveXX, changed },
+          !failed && fiveXX === 0 && changed.length === 0,
+        );
+      }
+      expect(await ctx().rowCounts()).toEqual(before);
+    },
+    TIMEOUT,
+  );
 
   it('stores valid unicode and SQL-looking text verbatim', async () => {
     const token = await ctx().login('coordinator');

@@ -17,7 +17,12 @@ import {
   syncHard,
   tabletEngine,
 } from '../../helpers/sync-harness';
-import { expectExactlyOnce, IssuedLog } from '../../helpers/sync-invariants';
+import {
+  checkExactlyOnce,
+  expectExactlyOnce,
+  IssuedLog,
+  soakReport,
+} from '../../helpers/sync-invariants';
 import {
   freePort,
   killHard,
@@ -32,7 +37,19 @@ import {
  * continuously; restart it, let the tablet resume. Every mutation the tablet ever queued
  * ends up on the server exactly once (acknowledged ones in particular: 0 lost), and every
  * photo is held, verified by hash, and on the receipt.
+ *
+ * Quick run: two kills. `npm run soak` sets TELUSUR_KILL9_PUSHES=1000 (issue 8): the tablet
+ * keeps pushing until it has sent that many pushes, the server killed at random moments
+ * throughout (up for TELUSUR_KILL9_UP_MS = "min,max" between kills).
  */
+const PUSHES = Number(process.env.TELUSUR_KILL9_PUSHES ?? 0);
+const [UP_MIN, UP_MAX] = (process.env.TELUSUR_KILL9_UP_MS ?? '300,1200').split(',').map(Number) as [
+  number,
+  number,
+];
+/** A photo with every n-th edit. */
+const PHOTO_EVERY = Number(process.env.TELUSUR_KILL9_PHOTO_EVERY ?? 3);
+const TIMEOUT = Number(process.env.TELUSUR_KILL9_TIMEOUT_MS ?? 120_000);
 for (const dialect of DIALECTS) {
   // PostgreSQL only when TELUSUR_PG_URL is set (test/run.mjs sets it when a server answers).
   describe.skipIf(dialect === 'postgres' && !PG_URL)(`kill -9 of the server [${dialect}]`, () => {
@@ -51,6 +68,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('resumes after a hard kill with nothing lost and nothing doubled', async () => {
+      const started = performance.now();
       const env: Record<string, string> = {
         DATA_DIR: dataDir,
         NODE_ENV: 'development',
@@ -116,7 +134,25 @@ for (const dialect of DIALECTS) {
       });
       const coordinator = login.body.token as string;
       const tablet = await enrolTablet(call, coordinator, v1.id, 'Tablet lapangan');
-      const engine = tabletEngine(tablet, (u, i) => fetch(u, i), {
+      // Pushes sent, and the highest seq the server acknowledged (appliedThrough of a 200).
+      let pushes = 0;
+      let pushesAnswered = 0;
+      let ackedThrough = 0;
+      const counting: typeof fetch = async (u, i) => {
+        const isPush = String(u).endsWith('/api/sync/push');
+        if (isPush) pushes++;
+        const res = await fetch(u, i);
+        if (isPush && res.status === 200) {
+          const body = (await res
+            .clone()
+            .json()
+            .catch(() => null)) as { appliedThrough?: number } | null;
+          pushesAnswered++;
+          ackedThrough = Math.max(ackedThrough, Number(body?.appliedThrough ?? 0));
+        }
+        return res;
+      };
+      const engine = tabletEngine(tablet, (u, i) => counting(u, i), {
         baseUrl: server.url,
         uploads: true,
         retryDelays: [0, 100, 200],
@@ -137,7 +173,7 @@ for (const dialect of DIALECTS) {
             verifiedLevel: 1 + (i % 5),
             notes: `langkah ${i}`,
           });
-          if (i % 3 === 0) {
+          if (i % PHOTO_EVERY === 0) {
             photos++;
             await tablet.store.evidence.add({
               assessmentId: a,
@@ -162,10 +198,14 @@ for (const dialect of DIALECTS) {
         }
       })();
 
-      // Two hard kills at random moments, each followed by a restart on the same data.
-      for (let k = 0; k < 2; k++) {
-        await new Promise((r) => setTimeout(r, 300 + rng() * 900));
+      // Hard kills at random moments (two, or until PUSHES pushes were sent), each followed
+      // by a restart on the same data.
+      let kills = 0;
+      for (let k = 0; PUSHES > 0 ? pushes < PUSHES : k < 2; k++) {
+        await new Promise((r) => setTimeout(r, UP_MIN + rng() * (UP_MAX - UP_MIN)));
+        if (PUSHES > 0 && pushes >= PUSHES) break;
         await killHard(server);
+        kills++;
         await new Promise((r) => setTimeout(r, 200));
         server = await startServerProcess(env, port);
       }
@@ -180,6 +220,40 @@ for (const dialect of DIALECTS) {
           ? openDatabase({ sqliteFile: join(dataDir, 'telusur.sqlite') })
           : openDatabase({ databaseUrl: PG_URL, pgSchema: schema, pgPoolSize: 2 });
       try {
+        if (process.env.TELUSUR_SOAK_REPORT) {
+          const c = await checkExactlyOnce(db.db, [tablet.store], issued);
+          const seqOf = (key: string) => Number(key.split(':')[1]);
+          const lostAcked = c.unaccounted.filter((k) => seqOf(k) <= ackedThrough).length;
+          const receipt = await call('GET', `/api/sync/receipt/${a}`, { token: coordinator });
+          let verified = 0;
+          for (const sha of (receipt.body?.hashes ?? []) as string[]) {
+            const bytes = readFileSync(join(dataDir, 'files', sha.slice(0, 2), sha));
+            if (createHash('sha256').update(bytes).digest('hex') === sha) verified++;
+          }
+          soakReport(
+            'kill9',
+            {
+              dialect,
+              pushes,
+              pushesAnswered,
+              kills,
+              mutations: c.mutations,
+              acknowledged: ackedThrough,
+              lostAcknowledged: lostAcked,
+              lostAny: c.unaccounted.length + c.undelivered.length,
+              duplicated: c.duplicated.length,
+              photos,
+              hashesVerified: verified,
+              seconds: (performance.now() - started) / 1000,
+            },
+            `≥ ${PUSHES || 'a few'} pushes with kills at random points: acknowledged mutations lost 0`,
+            lostAcked === 0 &&
+              c.unaccounted.length === 0 &&
+              c.duplicated.length === 0 &&
+              pushes >= PUSHES &&
+              verified === photos,
+          );
+        }
         const once = await expectExactlyOnce(db.db, [tablet.store], issued);
         expect(once.applied).toBeGreaterThan(0);
       } finally {
@@ -197,6 +271,6 @@ for (const dialect of DIALECTS) {
         const bytes = readFileSync(join(dataDir, 'files', sha.slice(0, 2), sha));
         expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha);
       }
-    }, 120_000);
+    }, TIMEOUT);
   });
 }

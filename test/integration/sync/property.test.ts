@@ -16,7 +16,7 @@ import {
   type Tablet,
   tabletEngine,
 } from '../../helpers/sync-harness';
-import { expectExactlyOnce, IssuedLog } from '../../helpers/sync-invariants';
+import { expectExactlyOnce, IssuedLog, soakReport } from '../../helpers/sync-invariants';
 
 /**
  * Exactly once, nothing lost, nothing silently overwritten — under random interleavings.
@@ -102,6 +102,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('sync' as const), device: fc.nat(2) }) },
 );
+
+/** Scripts per dialect: the quick run's unless TELUSUR_PROPERTY_RUNS is set (`npm run soak`). */
+const RUNS = process.env.TELUSUR_PROPERTY_RUNS ? Number(process.env.TELUSUR_PROPERTY_RUNS) : null;
+const TIMEOUT = Number(process.env.TELUSUR_PROPERTY_TIMEOUT_MS ?? 120_000);
 
 const FAULTY: Faults = { fail: 0.12, dropResponse: 0.12, duplicate: 0.12 };
 const HEALED: Faults = { fail: 0, dropResponse: 0, duplicate: 0 };
@@ -220,16 +224,30 @@ let totals = { runs: 0, mutations: 0, conflicts: 0, dropped: 0, duplicated: 0, f
 describeSync('sync property: exactly once under faults', (ctx, dialect) => {
   it('three tablets, random edits, lost and doubled requests, random batch boundaries', async () => {
     totals = { runs: 0, mutations: 0, conflicts: 0, dropped: 0, duplicated: 0, failed: 0 };
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(stepArb, { minLength: 6, maxLength: 28 }),
-        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-        (steps, seed) => run(ctx(), steps, seed),
-      ),
-      { numRuns: dialect === 'sqlite' ? 20 : 8, endOnFailure: true },
-    );
+    const started = performance.now();
+    let failure: string | null = null;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(stepArb, { minLength: 6, maxLength: 28 }),
+          fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+          (steps, seed) => run(ctx(), steps, seed),
+        ),
+        { numRuns: RUNS ?? (dialect === 'sqlite' ? 20 : 8), endOnFailure: true },
+      );
+    } catch (e) {
+      failure = e instanceof Error ? e.message.slice(0, 500) : String(e);
+      throw e;
+    } finally {
+      soakReport(
+        'property',
+        { dialect, ...totals, seconds: (performance.now() - started) / 1000, failure },
+        'every script: nothing lost, nothing applied twice, every field accounted for, converged',
+        failure === null,
+      );
+    }
     expect(totals.conflicts).toBeGreaterThan(0);
     expect(totals.dropped).toBeGreaterThan(0);
     expect(totals.duplicated).toBeGreaterThan(0);
-  }, 120_000);
+  }, TIMEOUT);
 });

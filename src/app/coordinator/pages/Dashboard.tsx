@@ -1,0 +1,544 @@
+import { useEffect, useState } from 'preact/hooks';
+import { formatIndex } from '../../../core';
+import { useLocale } from '../../i18n';
+import { linkClick } from '../../router';
+import { api } from '../api';
+import type { PageProps, UnitKind } from '../types';
+import { ErrorNotice, useDocumentTitle, useLoad } from '../ui';
+import {
+  type AssessmentDetail,
+  type AuditEntry,
+  auditText,
+  type DashboardView,
+  EvidenceThumb,
+  formatWib,
+  Level,
+  PeriodSelect,
+  PROGRESS_STATUSES,
+  type RKey,
+  type RT,
+  Section,
+  StatusPill,
+  setQuery,
+  usePeriod,
+  useRT,
+} from './DashboardKit';
+
+const KINDS: readonly UnitKind[] = ['pemda', 'opd', 'kecamatan', 'kelurahan'];
+const PAGE = 100;
+/** A finished verification the coordinator can open for review. */
+const REVIEWABLE = new Set(['selesai', 'terkirim', 'disetujui', 'dikembalikan']);
+
+interface Cell {
+  assessmentId: string;
+  unitName: string;
+  no: number;
+  name: string;
+}
+
+/**
+ * The dashboard of a period (coordinators and viewers): the city index and how it is
+ * consolidated, domains and aspects self vs consolidated, progress of every unit with
+ * filters, a heatmap of verified levels whose cells open evidence and audit trail, and the
+ * indicators verification lowers most often.
+ */
+export function Dashboard({ canWrite }: PageProps) {
+  const t = useRT();
+  const locale = useLocale((s) => s.locale);
+  useDocumentTitle(t('dashboardTitle'));
+  const { periods, periodId, setPeriodId, error: periodsError } = usePeriod();
+  const q = new URLSearchParams(location.search);
+  const [parentId, setParentId] = useState(q.get('kecamatan') ?? '');
+  const [kind, setKind] = useState(q.get('jenis') ?? '');
+  const [offset, setOffset] = useState(0);
+  const [cell, setCell] = useState<Cell | null>(null);
+  const view = useLoad(
+    () =>
+      periodId
+        ? api<DashboardView>('GET', `/api/dashboard/${encodeURIComponent(periodId)}`, {
+            query: {
+              parentId: parentId || undefined,
+              kind: kind || undefined,
+              offset: String(offset),
+              limit: String(PAGE),
+            },
+          })
+        : Promise.resolve(undefined),
+    [periodId, parentId, kind, offset],
+  );
+  useEffect(() => setQuery({ kecamatan: parentId, jenis: kind }), [parentId, kind]);
+  const d = view.data;
+
+  return (
+    <div class="r-dashboard">
+      <h1>{t('dashboardTitle')}</h1>
+      <ErrorNotice error={periodsError ?? view.error} />
+      <div class="r-filters">
+        <PeriodSelect
+          periods={periods}
+          value={periodId}
+          onChange={(v) => {
+            setOffset(0);
+            setCell(null);
+            setPeriodId(v);
+          }}
+        />
+        <div>
+          <label for="r-kecamatan">{t('kecamatan')}</label>
+          <select
+            id="r-kecamatan"
+            data-testid="filter-kecamatan"
+            value={parentId}
+            onChange={(e) => {
+              setOffset(0);
+              setParentId(e.currentTarget.value);
+            }}
+          >
+            <option value="">{t('allKecamatan')}</option>
+            {(d?.kecamatan ?? []).map((k) => (
+              <option key={k.id} value={k.id}>
+                {k.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="r-kind">{t('unitKind')}</label>
+          <select
+            id="r-kind"
+            data-testid="filter-kind"
+            value={kind}
+            onChange={(e) => {
+              setOffset(0);
+              setKind(e.currentTarget.value);
+            }}
+          >
+            <option value="">{t('allKinds')}</option>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(`kind_${k}` as RKey)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {!d ? (
+        <p class="muted">{periods.length === 0 && !view.loading ? t('noPeriods') : '…'}</p>
+      ) : (
+        <>
+          <CityCard d={d} t={t} />
+          <Groups d={d} t={t} />
+          <Progress d={d} t={t} canWrite={canWrite} offset={offset} setOffset={setOffset} />
+          <Section title={t('heatmap')} testId="heatmap">
+            <p class="r-note">{t('heatmapHelp')}</p>
+            {d.heatmap.rows.length === 0 ? (
+              <p class="muted">{t('heatmapEmpty')}</p>
+            ) : (
+              <div class="r-heat-wrap">
+                <table class="r-heat">
+                  <thead>
+                    <tr>
+                      <th scope="col" class="r-heat-unit">
+                        {t('unit')}
+                      </th>
+                      {d.heatmap.indicators.map((i) => (
+                        <th key={i.no} scope="col" title={i.name}>
+                          {i.no}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.heatmap.rows.map((r) => (
+                      <tr key={r.assessmentId} data-testid="heatmap-row" data-code={r.code}>
+                        <th scope="row" class="r-heat-unit" title={r.name}>
+                          {r.name} <span class="muted">{formatIndex(r.index, locale)}</span>
+                        </th>
+                        {d.heatmap.indicators.map((i, k) => {
+                          const na = r.notApplicable.includes(i.no);
+                          const v = r.verified[k] ?? null;
+                          const s = r.self[k] ?? null;
+                          const below = v !== null && s !== null && v < s && !na;
+                          const pressed = cell?.assessmentId === r.assessmentId && cell.no === i.no;
+                          return (
+                            <td key={i.no}>
+                              <button
+                                type="button"
+                                class={`r-heat-cell r-lv ${na ? 'r-lv-na' : `r-lv-${v ?? 0}`} ${below ? 'r-below' : ''}`}
+                                aria-pressed={pressed}
+                                aria-label={t('cellLabel', {
+                                  unit: r.name,
+                                  no: i.no,
+                                  v: na ? t('na') : (v ?? '–'),
+                                  s: s ?? '–',
+                                })}
+                                data-testid={`heat-${r.code}-${i.no}`}
+                                onClick={() =>
+                                  setCell(
+                                    pressed
+                                      ? null
+                                      : {
+                                          assessmentId: r.assessmentId,
+                                          unitName: r.name,
+                                          no: i.no,
+                                          name: i.name,
+                                        },
+                                  )
+                                }
+                              >
+                                {na ? '·' : (v ?? '')}
+                              </button>
+                            </td>
+                          );
+                        })}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            {cell ? <CellPanel cell={cell} onClose={() => setCell(null)} /> : null}
+          </Section>
+          <Section title={t('overclaims')} testId="overclaims">
+            {d.overclaims.filter((o) => o.lowered > 0).length === 0 ? (
+              <p class="muted">{t('overclaimsEmpty')}</p>
+            ) : (
+              <ol class="r-overclaims">
+                {d.overclaims
+                  .filter((o) => o.lowered > 0)
+                  .slice(0, 10)
+                  .map((o) => (
+                    <li key={o.no} data-testid="overclaim" data-no={o.no}>
+                      <strong>
+                        {o.no}. {o.name}
+                      </strong>
+                      <br />
+                      <span
+                        class="r-bar"
+                        style={{ width: `${Math.max(4, Math.round(o.share * 160))}px` }}
+                      />{' '}
+                      <span class="small">
+                        {t('overclaimLine', {
+                          lowered: o.lowered,
+                          compared: o.compared,
+                          steps: o.stepsLost,
+                        })}
+                      </span>
+                    </li>
+                  ))}
+              </ol>
+            )}
+          </Section>
+        </>
+      )}
+    </div>
+  );
+}
+
+function CityCard({ d, t }: { d: DashboardView; t: RT }) {
+  const locale = useLocale((s) => s.locale);
+  const c = d.consolidation;
+  return (
+    <Section title={t('cityIndex')} testId="city-index">
+      <div class="r-kpis">
+        <div class="r-kpi r-main">
+          <span class="small">{t('consolidatedIndex')}</span>
+          <strong data-testid="city-consolidated">
+            {formatIndex(d.city.consolidated.index, locale)}
+          </strong>
+          <span data-testid="city-predicate">{d.city.consolidated.predicate ?? '–'}</span>
+          {d.city.consolidated.renormalised ? <p class="small muted">{t('renormalised')}</p> : null}
+        </div>
+        <div class="r-kpi">
+          <span class="small">{t('selfIndex')}</span>
+          <strong data-testid="city-self">{formatIndex(d.city.self.index, locale)}</strong>
+          <span>{d.city.self.predicate ?? '–'}</span>
+        </div>
+        <div class="r-kpi">
+          <span class="small">{t('target')}</span>
+          <strong>{formatIndex(d.city.target, locale)}</strong>
+        </div>
+      </div>
+      {c.unit ? (
+        <>
+          <p class="r-note" data-testid="consolidation-rule">
+            {t('consolidationRule', { unit: c.unit.name })}
+          </p>
+          <p class="r-note" data-testid="consolidation-counts">
+            {t('consolidationCounts', {
+              verified: c.verifiedCount,
+              self: c.selfOnlyCount,
+              none: c.unassessedCount,
+              na: c.notApplicable.length,
+            })}
+          </p>
+        </>
+      ) : (
+        <p class="notice warn">{t('noCityUnit')}</p>
+      )}
+      <p class="small muted">{t('generatedAt', { time: formatWib(d.generatedAt, locale) })}</p>
+    </Section>
+  );
+}
+
+function Groups({ d, t }: { d: DashboardView; t: RT }) {
+  const locale = useLocale((s) => s.locale);
+  return (
+    <Section title={t('domainsAspects')} testId="groups">
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('group')}</th>
+              <th scope="col">{t('self')}</th>
+              <th scope="col">{t('consolidated')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.groups.map((g) => (
+              <tr key={g.id} data-group={g.id}>
+                <th scope="row" style={{ paddingLeft: `${0.4 + g.depth * 1.2}rem` }}>
+                  {g.depth === 0 ? <strong>{g.name}</strong> : g.name}
+                </th>
+                <td>{formatIndex(g.self, locale)}</td>
+                <td
+                  class={
+                    g.self !== null && g.consolidated !== null && g.consolidated < g.self
+                      ? 'r-diff'
+                      : ''
+                  }
+                >
+                  {formatIndex(g.consolidated, locale)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Section>
+  );
+}
+
+function Progress(props: {
+  d: DashboardView;
+  t: RT;
+  canWrite: boolean;
+  offset: number;
+  setOffset(n: number): void;
+}) {
+  const { d, t } = props;
+  const total = d.progress.total;
+  return (
+    <Section title={t('progress')} testId="progress">
+      <p>{t('progressSummary', { assigned: d.progress.assigned, total })}</p>
+      <div class="r-counts" data-testid="status-counts">
+        {PROGRESS_STATUSES.map((s) => (
+          <span key={s} data-status={s}>
+            <StatusPill status={s} /> {d.progress.byStatus[s]}
+          </span>
+        ))}
+      </div>
+      <p class="r-note">{t('statusHelp')}</p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('code')}</th>
+              <th scope="col">{t('unit')}</th>
+              <th scope="col">{t('status')}</th>
+              <th scope="col">{t('indicatorsDone')}</th>
+              <th scope="col">{t('files')}</th>
+              <th scope="col">
+                <span class="sr-only">{t('review')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.units.map((u) => (
+              <tr
+                key={u.unitId}
+                data-testid="progress-row"
+                data-code={u.code}
+                data-status={u.status}
+              >
+                <td>{u.code}</td>
+                <td>
+                  {u.name}
+                  <span class="small muted"> · {t(`kind_${u.kind}` as RKey)}</span>
+                </td>
+                <td>
+                  {u.assigned ? (
+                    <StatusPill status={u.status} />
+                  ) : (
+                    <span class="small muted">{t('notAssigned')}</span>
+                  )}
+                </td>
+                <td>{u.assigned ? `${u.done}/${u.indicatorCount}` : '–'}</td>
+                <td>{u.files > 0 ? `${u.filesHeld}/${u.files}` : '–'}</td>
+                <td>
+                  {u.assessmentId ? (
+                    <span class="c-cell-actions">
+                      {props.canWrite && REVIEWABLE.has(u.status) ? (
+                        <a
+                          class="button primary"
+                          href={`/koordinator/tinjau/${encodeURIComponent(u.assessmentId)}`}
+                          onClick={linkClick}
+                          data-testid="open-review"
+                        >
+                          {t('review')}
+                        </a>
+                      ) : null}
+                      <a
+                        class="button"
+                        href={`/koordinator/laporan/unit/${encodeURIComponent(u.assessmentId)}`}
+                        onClick={linkClick}
+                      >
+                        {t('unitReport')}
+                      </a>
+                    </span>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {total > d.limit ? (
+        <div class="row">
+          <button
+            type="button"
+            disabled={props.offset === 0}
+            onClick={() => props.setOffset(Math.max(0, props.offset - d.limit))}
+          >
+            {t('previous')}
+          </button>
+          <span class="small">
+            {t('pageOf', {
+              from: props.offset + 1,
+              to: Math.min(total, props.offset + d.limit),
+              total,
+            })}
+          </span>
+          <button
+            type="button"
+            disabled={props.offset + d.limit >= total}
+            onClick={() => props.setOffset(props.offset + d.limit)}
+          >
+            {t('next')}
+          </button>
+        </div>
+      ) : null}
+    </Section>
+  );
+}
+
+/** Evidence (levels, checks, photos, notes) and audit trail of one unit × indicator. */
+function CellPanel({ cell, onClose }: { cell: Cell; onClose(): void }) {
+  const t = useRT();
+  const locale = useLocale((s) => s.locale);
+  const detail = useLoad(
+    () =>
+      api<AssessmentDetail>(
+        'GET',
+        `/api/reports/assessments/${encodeURIComponent(cell.assessmentId)}`,
+      ),
+    [cell.assessmentId],
+  );
+  const audit = useLoad(
+    () =>
+      api<{ entries: AuditEntry[] }>(
+        'GET',
+        `/api/assessments/${encodeURIComponent(cell.assessmentId)}/audit`,
+        { query: { indicatorNo: String(cell.no) } },
+      ),
+    [cell.assessmentId, cell.no],
+  );
+  const ind = detail.data?.indicators.find((i) => i.no === cell.no);
+  return (
+    <section class="r-panel" aria-label={t('evidenceAndAudit')} data-testid="cell-panel">
+      <div class="r-panel-head">
+        <div>
+          <h3>
+            {cell.unitName} — {cell.no}. {cell.name}
+          </h3>
+        </div>
+        <button type="button" onClick={onClose} data-testid="cell-panel-close">
+          {t('close')}
+        </button>
+      </div>
+      <ErrorNotice error={detail.error ?? audit.error} />
+      {ind ? (
+        <>
+          <p>
+            {t('self')}: <Level value={ind.selfLevel} /> · {t('verified')}:{' '}
+            <Level value={ind.verifiedLevel} na={ind.notApplicable} />
+          </p>
+          {ind.notApplicable && ind.naReason ? (
+            <p>
+              {t('notApplicable')}: {ind.naReason}
+            </p>
+          ) : null}
+          {ind.notes ? (
+            <p>
+              <strong>{t('notes')}:</strong> {ind.notes}
+            </p>
+          ) : null}
+          {ind.reviewComment ? (
+            <p class="notice warn">
+              <strong>{t('reviewComment')}:</strong> {ind.reviewComment}
+            </p>
+          ) : null}
+          {ind.checks.length > 0 ? (
+            <>
+              <h4>{t('checks')}</h4>
+              <ul>
+                {ind.checks.map((c) => (
+                  <li key={`${c.level}.${c.index}`}>
+                    {t('level')} {c.level}: {c.evidence} —{' '}
+                    <strong>{t(`check_${c.state ?? 'null'}` as RKey)}</strong>
+                    {c.note ? ` (${c.note})` : ''}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          <h4>{t('photos')}</h4>
+          {ind.files.length === 0 ? (
+            <p class="muted small">{t('noPhotos')}</p>
+          ) : (
+            <div class="r-thumbs">
+              {ind.files.map((f) => (
+                <EvidenceThumb key={f.recordId} file={f} />
+              ))}
+            </div>
+          )}
+        </>
+      ) : null}
+      <h4>{t('audit')}</h4>
+      {audit.data && audit.data.entries.length === 0 ? (
+        <p class="muted small">{t('noAudit')}</p>
+      ) : (
+        <ol class="r-audit" data-testid="audit-list">
+          {(audit.data?.entries ?? []).map((e) => (
+            <li key={e.seq}>
+              <code>{e.field}</code> = {auditText(e.value)}
+              <br />
+              <span class="small muted">
+                {t('auditBy', {
+                  who: [
+                    e.account?.name,
+                    e.device?.label ? `(${e.device.label})` : null,
+                    `— ${t(`source_${e.source}` as RKey)}`,
+                  ]
+                    .filter(Boolean)
+                    .join(' '),
+                  when: formatWib(e.serverAt, locale),
+                })}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,459 @@
+import { useState } from 'preact/hooks';
+import { formatIndex } from '../../../core';
+import { Bars, Radar } from '../../components/Charts';
+import { linkClick } from '../../router';
+import { ApiError, api } from '../api';
+import type { PageProps } from '../types';
+import { ErrorNotice, SuccessNotice, useDocumentTitle, useLoad } from '../ui';
+import {
+  type AssessmentDetail,
+  type CitySummary,
+  type DashboardView,
+  download,
+  EvidenceThumb,
+  formatWib,
+  type IndicatorReview,
+  Level,
+  PeriodSelect,
+  PROGRESS_STATUSES,
+  type RKey,
+  rtId,
+  StatusPill,
+  usePeriod,
+  useRT,
+} from './DashboardKit';
+import { BeritaAcara } from './Review';
+
+const SELF_COLOR = '#b86e00';
+const VERIFIED_COLOR = '#0f4c5c';
+
+/**
+ * Reports (coordinators and viewers): exports (CSV, XLSX), the printable city summary with
+ * its charts, and links to the per-unit reports. The report bodies are Indonesian
+ * whatever the UI language (official documents); A4 through the browser's print.
+ */
+export function Reports(_: PageProps) {
+  const t = useRT();
+  useDocumentTitle(t('reportsTitle'));
+  const { periods, periodId, setPeriodId, error: periodsError } = usePeriod();
+  const summary = useLoad(
+    () =>
+      periodId
+        ? api<CitySummary>('GET', `/api/reports/periods/${encodeURIComponent(periodId)}/summary`)
+        : Promise.resolve(undefined),
+    [periodId],
+  );
+  const units = useLoad(
+    () =>
+      periodId
+        ? api<DashboardView>('GET', `/api/dashboard/${encodeURIComponent(periodId)}`, {
+            query: { limit: '1000' },
+          })
+        : Promise.resolve(undefined),
+    [periodId],
+  );
+  const [busy, setBusy] = useState<string | null>(null);
+  const [ok, setOk] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const get = async (format: 'csv' | 'xlsx') => {
+    setBusy(format);
+    setOk(null);
+    setError(null);
+    try {
+      const name = await download(
+        `/api/reports/periods/${encodeURIComponent(periodId)}/levels.${format}`,
+        `telusur-level.${format}`,
+      );
+      setOk(t('downloaded', { name }));
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, 'client', String(e)));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const s = summary.data;
+  return (
+    <div class="r-reports">
+      <div class="r-doc-head no-print">
+        <h1>{t('reportsTitle')}</h1>
+        <button type="button" onClick={() => window.print()} data-testid="print">
+          {t('print')}
+        </button>
+      </div>
+      <p class="r-note no-print">{t('reportsIntro')}</p>
+      <ErrorNotice error={periodsError ?? summary.error} />
+      <div class="r-filters">
+        <PeriodSelect periods={periods} value={periodId} onChange={setPeriodId} />
+      </div>
+      <section class="card r-section no-print" data-testid="exports">
+        <h2>{t('exports')}</h2>
+        <p class="r-note">{t('exportsHelp')}</p>
+        <div class="row">
+          <button
+            type="button"
+            class="primary"
+            disabled={!periodId || busy !== null}
+            onClick={() => void get('csv')}
+            data-testid="export-csv"
+          >
+            {busy === 'csv' ? t('downloading') : t('downloadCsv')}
+          </button>
+          <button
+            type="button"
+            class="primary"
+            disabled={!periodId || busy !== null}
+            onClick={() => void get('xlsx')}
+            data-testid="export-xlsx"
+          >
+            {busy === 'xlsx' ? t('downloading') : t('downloadXlsx')}
+          </button>
+        </div>
+        <ErrorNotice error={error} testId="export-error" />
+        <SuccessNotice text={ok} />
+      </section>
+      {s ? <CityReport s={s} /> : <p class="muted">…</p>}
+      <section class="card r-section no-print" data-testid="unit-reports">
+        <h2>{t('unitReports')}</h2>
+        <p class="r-note">{t('unitReportsHelp')}</p>
+        <ul>
+          {(units.data?.units ?? [])
+            .filter((u) => u.assessmentId)
+            .map((u) => (
+              <li key={u.unitId}>
+                <a
+                  href={`/koordinator/laporan/unit/${encodeURIComponent(u.assessmentId as string)}`}
+                  onClick={linkClick}
+                  data-testid="unit-report-link"
+                >
+                  {u.name}
+                </a>{' '}
+                <StatusPill status={u.status} />
+              </li>
+            ))}
+        </ul>
+      </section>
+    </div>
+  );
+}
+
+/** The printable city summary (always Indonesian). */
+function CityReport({ s }: { s: CitySummary }) {
+  const t = rtId;
+  const fmt = (n: number | null) => formatIndex(n, 'id');
+  const aspects = s.groups.filter((g) => g.depth === Math.max(...s.groups.map((x) => x.depth)));
+  const domains = s.groups.filter((g) => g.depth === 0);
+  const c = s.consolidation;
+  return (
+    <article class="r-report card" data-testid="city-report" lang="id">
+      <h2>{t('cityReportTitle')}</h2>
+      <p>
+        <strong>{s.period.name}</strong> ({s.period.year}) · {t('instrument')}: {s.framework.name} (
+        {s.framework.id} v{s.framework.version})
+        <br />
+        <span class="small">{t('generatedAt', { time: formatWib(s.generatedAt) })}</span>
+      </p>
+      <div class="r-kpis">
+        <div class="r-kpi r-main">
+          <span class="small">{t('consolidatedIndex')}</span>
+          <strong data-testid="report-city-index">{fmt(s.city.consolidated.index)}</strong>
+          <span>{s.city.consolidated.predicate ?? '–'}</span>
+        </div>
+        <div class="r-kpi">
+          <span class="small">{t('selfIndex')}</span>
+          <strong>{fmt(s.city.self.index)}</strong>
+          <span>{s.city.self.predicate ?? '–'}</span>
+        </div>
+        <div class="r-kpi">
+          <span class="small">{t('target')}</span>
+          <strong>{fmt(s.city.target)}</strong>
+        </div>
+      </div>
+      {c.unit ? (
+        <p class="r-note">
+          {t('consolidationRule', { unit: c.unit.name })}{' '}
+          {t('consolidationCounts', {
+            verified: c.verifiedCount,
+            self: c.selfOnlyCount,
+            none: c.unassessedCount,
+            na: c.notApplicable.length,
+          })}
+        </p>
+      ) : null}
+      <div class="r-charts">
+        <figure>
+          <figcaption>
+            <strong>{t('aspectsChart')}</strong> — {t('self')} / {t('consolidated')}
+          </figcaption>
+          <Radar
+            axes={aspects.map((g) => g.id)}
+            series={[
+              { label: t('self'), values: aspects.map((g) => g.self), color: SELF_COLOR },
+              {
+                label: t('consolidated'),
+                values: aspects.map((g) => g.consolidated),
+                color: VERIFIED_COLOR,
+              },
+            ]}
+          />
+          <ul class="small">
+            {aspects.map((g) => (
+              <li key={g.id}>
+                {g.id}: {g.name} — {fmt(g.self)} / {fmt(g.consolidated)}
+              </li>
+            ))}
+          </ul>
+        </figure>
+        <figure>
+          <figcaption>
+            <strong>{t('domainsChart')}</strong> —{' '}
+            <span style={{ color: SELF_COLOR }}>{t('self')}</span> /{' '}
+            <span style={{ color: VERIFIED_COLOR }}>{t('consolidated')}</span>
+          </figcaption>
+          <Bars
+            rows={domains.map((g) => g.name)}
+            series={[
+              { label: t('self'), values: domains.map((g) => g.self), color: SELF_COLOR },
+              {
+                label: t('consolidated'),
+                values: domains.map((g) => g.consolidated),
+                color: VERIFIED_COLOR,
+              },
+            ]}
+          />
+        </figure>
+      </div>
+      <h3>{t('progressChart')}</h3>
+      <p>{t('progressSummary', { assigned: s.progress.assigned, total: s.progress.total })}</p>
+      <div class="r-counts">
+        {PROGRESS_STATUSES.map((st) => (
+          <span key={st}>
+            <StatusPill status={st} /> {s.progress.byStatus[st]}
+          </span>
+        ))}
+      </div>
+      <h3>{t('overclaims')}</h3>
+      {s.overclaims.filter((o) => o.lowered > 0).length === 0 ? (
+        <p class="muted">{t('overclaimsEmpty')}</p>
+      ) : (
+        <ol>
+          {s.overclaims
+            .filter((o) => o.lowered > 0)
+            .slice(0, 10)
+            .map((o) => (
+              <li key={o.no}>
+                {o.no}. {o.name} —{' '}
+                {t('overclaimLine', {
+                  lowered: o.lowered,
+                  compared: o.compared,
+                  steps: o.stepsLost,
+                })}
+              </li>
+            ))}
+        </ol>
+      )}
+      <h3>{t('planSummary')}</h3>
+      <p>
+        {s.plan.reachable && s.plan.items.length > 0
+          ? t('planResult', {
+              steps: s.plan.stepCount,
+              n: s.plan.indicatorsTouched,
+              result: fmt(s.plan.resultingIndex),
+              predicate: s.plan.resultingPredicate ?? '–',
+            })
+          : s.plan.reachable
+            ? t('planAlready')
+            : t('planUnreachable', { max: fmt(s.plan.maxIndex) })}
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('indicator')}</th>
+            <th scope="col">{t('from')}</th>
+            <th scope="col">{t('to')}</th>
+            <th scope="col">{t('evidenceNeeded')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {s.plan.items.map((i) => (
+            <tr key={i.no}>
+              <td>
+                {i.no}. {i.name}
+              </td>
+              <td>
+                <Level value={i.from} />
+              </td>
+              <td>
+                <Level value={i.to} />
+              </td>
+              <td class="small">{i.evidence.join('; ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>{t('perIndicator')}</h3>
+      <table data-testid="city-indicators">
+        <thead>
+          <tr>
+            <th scope="col">{t('indicator')}</th>
+            <th scope="col">{t('self')}</th>
+            <th scope="col">{t('verified')}</th>
+            <th scope="col">{t('consolidated')}</th>
+            <th scope="col">{t('source')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {s.indicators.map((i) => (
+            <tr key={i.no}>
+              <td>
+                {i.no}. {i.name}
+              </td>
+              <td>
+                <Level value={i.self} />
+              </td>
+              <td>
+                <Level value={i.verified} na={i.notApplicable} />
+              </td>
+              <td>
+                <Level value={i.level} na={i.notApplicable} />
+              </td>
+              <td class="small">
+                {t(
+                  i.source === 'verified'
+                    ? 'sourceVerified'
+                    : i.source === 'self'
+                      ? 'sourceSelf'
+                      : 'sourceNone',
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </article>
+  );
+}
+
+function evidenceState(i: IndicatorReview): 'ok' | 'problem' | 'none' {
+  const checked = i.checks.filter((c) => c.state !== null);
+  if (checked.length === 0) return 'none';
+  return checked.some((c) => c.state !== 'present') ? 'problem' : 'ok';
+}
+
+/**
+ * The per-unit report (coordinators, viewers): levels per indicator, evidence thumbnails,
+ * berita acara with signatures; printable to A4. Always Indonesian.
+ */
+export function UnitReport({ params }: PageProps) {
+  const t = rtId;
+  const ui = useRT();
+  const id = params.assessmentId ?? '';
+  const detail = useLoad(
+    () => api<AssessmentDetail>('GET', `/api/reports/assessments/${encodeURIComponent(id)}`),
+    [id],
+  );
+  const d = detail.data;
+  useDocumentTitle(d ? `${t('unitReportTitle')}: ${d.unit.name}` : t('unitReportTitle'));
+  if (!d) return detail.error ? <ErrorNotice error={detail.error} /> : <p class="muted">…</p>;
+  const fmt = (n: number | null) => formatIndex(n, 'id');
+  const withFiles = d.indicators.filter((i) => i.files.length > 0);
+  return (
+    <div>
+      <div class="r-doc-head no-print">
+        <a
+          href={`/koordinator/laporan?periode=${encodeURIComponent(d.period.id)}`}
+          onClick={linkClick}
+        >
+          ‹ {ui('reportsTitle')}
+        </a>
+        <button type="button" onClick={() => window.print()} data-testid="print">
+          {ui('print')}
+        </button>
+      </div>
+      <article class="r-report" data-testid="unit-report" lang="id">
+        <h1>{t('unitReportTitle')}</h1>
+        <p>
+          <strong>{d.unit.name}</strong> ({d.unit.code}
+          {d.unit.parentName ? `, ${d.unit.parentName}` : ''}) · {t(`kind_${d.unit.kind}` as RKey)}
+          <br />
+          {d.period.name} ({d.period.year}) · {t('instrument')}: {d.framework.name} (
+          {d.framework.id} v{d.framework.version})
+          <br />
+          {t('status')}: <StatusPill status={d.assessment.progress} /> ·{' '}
+          <span class="small">{t('generatedAt', { time: formatWib(d.generatedAt) })}</span>
+        </p>
+        <div class="r-kpis">
+          <div class="r-kpi">
+            <span class="small">{t('selfIndex')}</span>
+            <strong>{fmt(d.indices.self.index)}</strong>
+            <span>{d.indices.self.predicate ?? '–'}</span>
+          </div>
+          <div class="r-kpi">
+            <span class="small">{t('verifiedIndex')}</span>
+            <strong>{fmt(d.indices.verified.index)}</strong>
+            <span>
+              {d.indices.verified.predicate ?? '–'}
+              {d.indices.verified.renormalised ? ` · ${t('renormalised')}` : ''}
+            </span>
+          </div>
+        </div>
+        <p class="small">{t('filesReceived', { held: d.files.held, total: d.files.total })}</p>
+        <h2>{t('indicatorsHeading')}</h2>
+        <table data-testid="unit-report-levels">
+          <thead>
+            <tr>
+              <th scope="col">{t('indicator')}</th>
+              <th scope="col">{t('self')}</th>
+              <th scope="col">{t('verified')}</th>
+              <th scope="col">{t('evidenceStatus')}</th>
+              <th scope="col">{t('notes')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.indicators.map((i) => (
+              <tr key={i.no}>
+                <td>
+                  {i.no}. {i.name}
+                </td>
+                <td>
+                  <Level value={i.selfLevel} />
+                </td>
+                <td>
+                  <Level value={i.verifiedLevel} na={i.notApplicable} />
+                </td>
+                <td class="small">{t(`evidence_${evidenceState(i)}` as RKey)}</td>
+                <td class="small">
+                  {i.notApplicable && i.naReason ? `${t('notApplicable')}: ${i.naReason}. ` : ''}
+                  {i.notes}
+                  {i.reviewComment ? (
+                    <>
+                      <br />
+                      <strong>{t('reviewComment')}:</strong> {i.reviewComment}
+                    </>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <h2>{t('photos')}</h2>
+        {withFiles.length === 0 ? (
+          <p class="muted">{t('noPhotos')}</p>
+        ) : (
+          withFiles.map((i) => (
+            <section key={i.no}>
+              <h3>
+                {i.no}. {i.name}
+              </h3>
+              <div class="r-thumbs">
+                {i.files.map((f) => (
+                  <EvidenceThumb key={f.recordId} file={f} />
+                ))}
+              </div>
+            </section>
+          ))
+        )}
+        <BeritaAcara d={d} t={t} />
+      </article>
+    </div>
+  );
+}

@@ -1,0 +1,319 @@
+import { useEffect, useState } from 'preact/hooks';
+import { formatIndex } from '../../../core';
+import { useLocale } from '../../i18n';
+import { linkClick } from '../../router';
+import { api } from '../api';
+import type { PageProps } from '../types';
+import { ErrorNotice, SuccessNotice, useAction, useDocumentTitle, useLoad } from '../ui';
+import {
+  type AssessmentDetail,
+  EvidenceThumb,
+  formatWib,
+  type IndicatorReview,
+  Level,
+  type RKey,
+  type RT,
+  Section,
+  Signature,
+  StatusPill,
+  useRT,
+} from './DashboardKit';
+
+/** An indicator worth opening: verified, marked, noted, evidenced, commented or conflicting. */
+function hasData(i: IndicatorReview): boolean {
+  return (
+    i.verifiedLevel !== null ||
+    i.notApplicable ||
+    i.notes !== '' ||
+    i.files.length > 0 ||
+    i.checks.length > 0 ||
+    i.reviewComment !== '' ||
+    i.openConflicts > 0
+  );
+}
+
+/**
+ * Review of a submitted verification (coordinators): levels, evidence checks and photos,
+ * notes, berita acara with signatures; approve, or return with comments per indicator.
+ */
+export function Review({ params }: PageProps) {
+  const t = useRT();
+  const locale = useLocale((s) => s.locale);
+  const id = params.assessmentId ?? '';
+  const detail = useLoad(
+    () => api<AssessmentDetail>('GET', `/api/reports/assessments/${encodeURIComponent(id)}`),
+    [id],
+  );
+  const d = detail.data;
+  useDocumentTitle(d ? `${t('reviewTitle')}: ${d.unit.name}` : t('reviewTitle'));
+  const [comments, setComments] = useState<Record<number, string>>({});
+  const [onlyData, setOnlyData] = useState(true);
+  const [ok, setOk] = useState<string | null>(null);
+  const action = useAction();
+  // Start from the comments already sent, so a second decision keeps or clears them knowingly.
+  useEffect(() => {
+    if (!d) return;
+    setComments(Object.fromEntries(d.indicators.map((i) => [i.no, i.reviewComment])));
+  }, [d?.assessment.id, d?.review.last?.at]);
+
+  const decide = async (decision: 'approve' | 'return') => {
+    if (!d) return;
+    setOk(null);
+    const sent = d.indicators
+      .filter((i) => (comments[i.no] ?? '') !== i.reviewComment || (comments[i.no] ?? '') !== '')
+      .map((i) => ({ indicatorNo: i.no, comment: comments[i.no] ?? '' }));
+    const r = await action.run(() =>
+      api<AssessmentDetail>(
+        'POST',
+        `/api/assessments/${encodeURIComponent(d.assessment.id)}/review`,
+        {
+          json: { decision, comments: sent },
+        },
+      ),
+    );
+    if (r) {
+      setOk(t(decision === 'approve' ? 'approved' : 'returned'));
+      await detail.reload();
+    }
+  };
+
+  if (!d) return detail.error ? <ErrorNotice error={detail.error} /> : <p class="muted">…</p>;
+  const shown = d.indicators.filter((i) => !onlyData || hasData(i));
+  return (
+    <div class="r-review" data-testid="review-page">
+      <p class="no-print">
+        <a
+          href={`/koordinator/dasbor?periode=${encodeURIComponent(d.period.id)}`}
+          onClick={linkClick}
+        >
+          {t('backToDashboard')}
+        </a>
+      </p>
+      <h1>
+        {t('reviewTitle')}: {d.unit.name}
+      </h1>
+      <p>
+        {d.period.name} · {d.framework.name} · <StatusPill status={d.assessment.progress} />{' '}
+        <span class="small muted" data-testid="review-status">
+          {d.assessment.status}
+        </span>
+      </p>
+      <p class="r-note">{t('reviewIntro')}</p>
+      <ErrorNotice error={detail.error} />
+      <div class="r-kpis">
+        <div class="r-kpi">
+          <span class="small">{t('selfIndex')}</span>
+          <strong>{formatIndex(d.indices.self.index, locale)}</strong>
+          <span>{d.indices.self.predicate ?? '–'}</span>
+        </div>
+        <div class="r-kpi">
+          <span class="small">{t('verifiedIndex')}</span>
+          <strong data-testid="review-verified-index">
+            {formatIndex(d.indices.verified.index, locale)}
+          </strong>
+          <span>{d.indices.verified.predicate ?? '–'}</span>
+        </div>
+      </div>
+      <p data-testid="review-files">
+        {t('filesReceived', { held: d.files.held, total: d.files.total })}
+      </p>
+      {d.openConflicts > 0 ? (
+        <p class="notice warn">{t('openConflicts', { n: d.openConflicts })}</p>
+      ) : null}
+      {d.review.last ? (
+        <p class="notice" data-testid="review-last">
+          {t('lastDecision', {
+            status: t(`status_${d.review.last.status}` as RKey),
+            by: d.review.last.by ?? '–',
+            when: formatWib(d.review.last.at, locale),
+          })}
+        </p>
+      ) : null}
+      {d.review.changedSinceDecision ? <p class="notice warn">{t('changedSince')}</p> : null}
+
+      <BeritaAcara d={d} t={t} />
+
+      <Section title={t('indicatorsHeading')}>
+        <label class="row">
+          <input
+            type="checkbox"
+            checked={onlyData}
+            onChange={(e) => setOnlyData(e.currentTarget.checked)}
+          />
+          {t('onlyWithData')}
+        </label>
+        {shown.map((i) => (
+          <IndicatorBlock
+            key={i.no}
+            i={i}
+            d={d}
+            t={t}
+            comment={comments[i.no] ?? ''}
+            setComment={(v) => setComments((c) => ({ ...c, [i.no]: v }))}
+            editable={d.review.decidable}
+          />
+        ))}
+      </Section>
+
+      <div class="card" data-testid="review-actions">
+        {!d.review.decidable ? <p class="notice warn">{t('notDecidable')}</p> : null}
+        <ErrorNotice error={action.error} testId="review-error" />
+        <SuccessNotice text={ok} />
+        <div class="row">
+          <button
+            type="button"
+            class="primary"
+            disabled={!d.review.decidable || action.busy}
+            onClick={() => void decide('approve')}
+            data-testid="review-approve"
+          >
+            {t('approve')}
+          </button>
+          <button
+            type="button"
+            class="danger"
+            disabled={!d.review.decidable || action.busy}
+            onClick={() => void decide('return')}
+            data-testid="review-return"
+          >
+            {t('returnWithComments')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function IndicatorBlock(props: {
+  i: IndicatorReview;
+  d: AssessmentDetail;
+  t: RT;
+  comment: string;
+  setComment(v: string): void;
+  editable: boolean;
+}) {
+  const { i, d, t } = props;
+  const differs =
+    !i.notApplicable &&
+    i.verifiedLevel !== null &&
+    i.selfLevel !== null &&
+    i.verifiedLevel !== i.selfLevel;
+  const tabletComments = d.comments.filter((c) => c.indicatorNo === i.no);
+  return (
+    <details class="r-ind" open={hasData(i)} data-testid="review-indicator" data-no={i.no}>
+      <summary>
+        <strong>
+          {i.no}. {i.name}
+        </strong>
+        <span>
+          {t('self')} <Level value={i.selfLevel} /> → {t('verified')}{' '}
+          <Level value={i.verifiedLevel} na={i.notApplicable} />
+        </span>
+        {differs ? <span class="r-diff small">{t('differs')}</span> : null}
+      </summary>
+      <p class="small muted">{i.groups.join(' › ')}</p>
+      {i.selfJustification ? (
+        <p class="small">
+          <strong>{t('selfJustification')}:</strong> {i.selfJustification}
+        </p>
+      ) : null}
+      {i.notApplicable ? (
+        <p>
+          <strong>{t('notApplicable')}:</strong> {i.naReason || '–'}
+        </p>
+      ) : null}
+      {i.notes ? (
+        <p>
+          <strong>{t('notes')}:</strong> {i.notes}
+        </p>
+      ) : null}
+      {i.checks.length > 0 ? (
+        <ul class="small">
+          {i.checks.map((c) => (
+            <li key={`${c.level}.${c.index}`}>
+              {t('level')} {c.level}: {c.evidence} —{' '}
+              <strong>{t(`check_${c.state ?? 'null'}` as RKey)}</strong>
+              {c.note ? ` (${c.note})` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {i.files.length > 0 ? (
+        <div class="r-thumbs">
+          {i.files.map((f) => (
+            <EvidenceThumb key={f.recordId} file={f} />
+          ))}
+        </div>
+      ) : null}
+      {tabletComments.length > 0 ? (
+        <>
+          <p class="small">
+            <strong>{t('tabletComments')}</strong>
+          </p>
+          <ul class="small">
+            {tabletComments.map((c) => (
+              <li key={c.id}>
+                {c.author ? `${c.author}: ` : ''}
+                {c.body}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {i.openConflicts > 0 ? (
+        <p class="notice warn small">{t('openConflicts', { n: i.openConflicts })}</p>
+      ) : null}
+      <label for={`rc-${i.no}`}>{t('commentFor', { no: i.no })}</label>
+      <textarea
+        id={`rc-${i.no}`}
+        maxLength={5000}
+        disabled={!props.editable}
+        value={props.comment}
+        onInput={(e) => props.setComment(e.currentTarget.value)}
+        data-testid={`review-comment-input-${i.no}`}
+      />
+    </details>
+  );
+}
+
+/** The berita acara with both signatures (PNG data URLs only, shown with <img>). */
+export function BeritaAcara({ d, t }: { d: AssessmentDetail; t: RT }) {
+  const locale = useLocale((s) => s.locale);
+  const ba = d.beritaAcara;
+  return (
+    <Section title={t('beritaAcara')} testId="berita-acara">
+      {!ba ? (
+        <p class="muted">{t('noBeritaAcara')}</p>
+      ) : (
+        <>
+          <p>
+            {t('place')}: {ba.place || '–'} · {t('signedAt')}:{' '}
+            {ba.signedAt ? formatWib(ba.signedAt, locale) : t('notSigned')}
+          </p>
+          {ba.summary ? <p>{ba.summary}</p> : null}
+          <div class="r-sign-grid">
+            <div>
+              <p class="small muted">{t('verifierSide')}</p>
+              <Signature value={ba.verifierSignature} name={ba.verifierName} />
+              <p>
+                <strong>{ba.verifierName || '–'}</strong>
+                <br />
+                {ba.verifierRole}
+              </p>
+            </div>
+            <div>
+              <p class="small muted">{t('representativeSide')}</p>
+              <Signature value={ba.representativeSignature} name={ba.representativeName} />
+              <p>
+                <strong>{ba.representativeName || '–'}</strong>
+                <br />
+                {ba.representativeRole}
+              </p>
+            </div>
+          </div>
+          {ba.signatureRejected ? <p class="notice warn small">{t('signatureRejected')}</p> : null}
+        </>
+      )}
+    </Section>
+  );
+}
