@@ -1,9 +1,10 @@
 /** Table for the terminal, bench/results.json and bench/RESULTS.md. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { chromiumVersion } from './browser';
-import { ROOT } from './paths';
+import { BENCH, ROOT } from './paths';
 import type { BenchModule, Result } from './result';
 
 export interface Machine {
@@ -177,10 +178,17 @@ export function markdown(
   if (todo.length === 0) out.push('Nothing.');
   for (const r of todo) out.push(`- TODO **${r.name}** (goal ${r.goal || '—'}): ${r.note ?? ''}`);
   out.push('');
+  // The reliability proofs are `npm run soak`'s (test/soak.mjs): its last full run's section.
+  const soak = join(BENCH, 'soak.json');
+  let section: string | null = null;
+  try {
+    section = (JSON.parse(readFileSync(soak, 'utf8')) as { markdown?: string }).markdown ?? null;
+  } catch {
+    section = null;
+  }
   out.push(
-    '## Reliability proofs',
-    '',
-    'Chaos sync, server kill -9, tab kill and fuzz figures come from `npm run soak` (not wired yet); not reported here.',
+    section?.trimEnd() ??
+      '## Reliability (`npm run soak`)\n\nChaos sync, server kill -9, tab kill and fuzz figures come from `npm run soak`, which has not been run on this checkout yet.',
     '',
   );
   return out.join('\n');

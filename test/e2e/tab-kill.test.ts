@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('tab kill during continuous edi
   it(`every edit reported saved survives SIGKILL of the whole browser (≥ ${EDITS} edits)`, {
     timeout: 600_000,
   }, async () => {
+    const started = performance.now();
     /** Highest edit number per indicator that the page reported as saved. */
     const acked = new Map<number, number>();
     let deviceId: string | null = null;
@@ -76,6 +77,28 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('tab kill during continuous edi
     }
     const last = await launchKillable(profile);
     const state = await harness(await openHarness(last.context, server.origin)).state();
+    if (process.env.TELUSUR_SOAK_REPORT) {
+      // `npm run soak` (test/soak.mjs) compiles these lines into bench/RESULTS.md.
+      const lost = [...acked].filter(
+        ([no, n]) => Number(/^edit-(\d+)$/.exec(state.notes[no] ?? '')?.[1] ?? -1) < n,
+      ).length;
+      const gapFree = state.seqs.every((x, i) => x === i + 1);
+      const figures = {
+        editsReportedSaved: saved,
+        editsStarted: attempted,
+        kills,
+        indicatorsChecked: acked.size,
+        lost,
+        outboxGapFree: gapFree,
+        seconds: (performance.now() - started) / 1000,
+      };
+      const goal = `≥ ${EDITS} edits reported saved, Chromium SIGKILLed at random points: lost 0`;
+      const met = lost === 0 && gapFree && saved >= EDITS;
+      appendFileSync(
+        process.env.TELUSUR_SOAK_REPORT,
+        `${JSON.stringify({ proof: 'tabkill', figures, goal, met })}\n`,
+      );
+    }
     for (const [no, n] of acked) {
       expect(
         Number(/^edit-(\d+)$/.exec(state.notes[no] ?? '')?.[1] ?? -1),

@@ -65,6 +65,8 @@ export interface RequestOptions {
   json?: unknown;
   /** Raw text body with its content type (CSV, an instrument file as read from disk). */
   text?: { body: string; type: string };
+  /** Binary body (e.g. a tablet's export file) with its content type. */
+  bytes?: { body: Blob; type: string };
   query?: Record<string, string | undefined>;
   signal?: AbortSignal;
 }
@@ -88,13 +90,16 @@ export async function api<T>(
   };
   const token = memoryToken ?? readToken();
   if (token) headers.authorization = `Bearer ${token}`;
-  let body: string | undefined;
+  let body: string | Blob | undefined;
   if (options.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.json);
   } else if (options.text) {
     headers['content-type'] = options.text.type;
     body = options.text.body;
+  } else if (options.bytes) {
+    headers['content-type'] = options.bytes.type;
+    body = options.bytes.body;
   }
   let url = path;
   if (options.query) {

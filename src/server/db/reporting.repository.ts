@@ -161,22 +161,20 @@ export class ReportingRepository {
       .where(verifiedSet('v'))
       .where('v.assessmentId', 'in', ofPeriod)
       .groupBy('v.assessmentId');
+    // Not applicable, and how many of those also carry a verified level (counted once as done).
     const na = this.db
       .selectFrom('recordFields as n')
-      .select(['n.assessmentId', sql<number>`count(*)`.as('n')])
-      .where(markedNa('n'))
-      .where('n.assessmentId', 'in', ofPeriod)
-      .groupBy('n.assessmentId');
-    // Indicators both verified and marked not applicable (counted once as done).
-    const both = this.db
-      .selectFrom('recordFields as n')
-      .innerJoin('recordFields as v', (j) =>
+      .leftJoin('recordFields as nv', (j) =>
         j
-          .onRef('v.assessmentId', '=', 'n.assessmentId')
-          .onRef('v.recordId', '=', 'n.recordId')
-          .on(verifiedSet('v')),
+          .onRef('nv.assessmentId', '=', 'n.assessmentId')
+          .onRef('nv.recordId', '=', 'n.recordId')
+          .on(verifiedSet('nv')),
       )
-      .select(['n.assessmentId', sql<number>`count(*)`.as('n')])
+      .select([
+        'n.assessmentId',
+        sql<number>`count(*)`.as('n'),
+        sql<number>`count(${sql.ref('nv.recordId')})`.as('both'),
+      ])
       .where(markedNa('n'))
       .where('n.assessmentId', 'in', ofPeriod)
       .groupBy('n.assessmentId');
@@ -201,7 +199,6 @@ export class ReportingRepository {
       )
       .leftJoin(verified.as('vc'), 'vc.assessmentId', 'a.id')
       .leftJoin(na.as('nc'), 'nc.assessmentId', 'a.id')
-      .leftJoin(both.as('bc'), 'bc.assessmentId', 'a.id')
       .leftJoin(files.as('fc'), 'fc.assessmentId', 'a.id')
       .select([
         'u.id as unitId',
@@ -214,7 +211,7 @@ export class ReportingRepository {
         'a.updatedAt',
         'vc.n as verified',
         'nc.n as notApplicable',
-        'bc.n as both',
+        'nc.both',
         'fc.files',
         'fc.held',
       ])
@@ -247,50 +244,69 @@ export class ReportingRepository {
    */
   async overclaims(periodId: string, filter: UnitFilter = {}): Promise<OverclaimRow[]> {
     const lvl = levelOf('v.valueJson');
-    let q = this.db
+    const level = sql.ref('s.level');
+    const sums = [
+      sql<number>`count(*)`.as('compared'),
+      sql<number>`sum(case when ${lvl} < ${level} then 1 else 0 end)`.as('lowered'),
+      sql<number>`sum(case when ${lvl} > ${level} then 1 else 0 end)`.as('raised'),
+      sql<number>`sum(case when ${lvl} < ${level} then ${level} - ${lvl} else 0 end)`.as(
+        'stepsLost',
+      ),
+    ];
+    const sameRecord = sql<SqlBool>`${sql.ref('v.recordId')} = ${sql.ref('a.id')} || ':' || cast(${sql.ref('s.indicatorNo')} as text)`;
+    const units = this.db.selectFrom('units as u').select('u.id').where(unitFilter('u', filter));
+    const filtered = !!(filter.parentId || filter.kind);
+    // Every self × verified pair, not-applicable ones included…
+    let all = this.db
       .selectFrom('selfAssessments as s')
       .innerJoin('assessments as a', (j) =>
         j.onRef('a.periodId', '=', 's.periodId').onRef('a.unitId', '=', 's.unitId'),
       )
       .innerJoin('recordFields as v', (j) =>
-        j
-          .onRef('v.assessmentId', '=', 'a.id')
-          .on(
-            sql<SqlBool>`${sql.ref('v.recordId')} = ${sql.ref('a.id')} || ':' || cast(${sql.ref('s.indicatorNo')} as text)`,
-          )
-          .on(verifiedSet('v')),
+        j.onRef('v.assessmentId', '=', 'a.id').on(sameRecord).on(verifiedSet('v')),
       )
-      .leftJoin('recordFields as na', (j) =>
-        j
-          .onRef('na.assessmentId', '=', 'a.id')
-          .onRef('na.recordId', '=', 'v.recordId')
-          .on(markedNa('na')),
+      .select(['s.indicatorNo', ...sums])
+      .where('s.periodId', '=', periodId);
+    // …minus the pairs marked not applicable: few, found from the tiny partial index (the
+    // cross joins keep SQLite from starting anywhere else; PostgreSQL plans them freely).
+    let na = this.db
+      .selectFrom('recordFields as na')
+      .crossJoin('assessments as a')
+      .crossJoin('selfAssessments as s')
+      .crossJoin('recordFields as v')
+      .select(['s.indicatorNo', ...sums])
+      .where(markedNa('na'))
+      .whereRef('a.id', '=', 'na.assessmentId')
+      .where('a.periodId', '=', periodId)
+      .whereRef('s.periodId', '=', 'a.periodId')
+      .whereRef('s.unitId', '=', 'a.unitId')
+      .where(
+        sql<SqlBool>`${sql.ref('na.recordId')} = ${sql.ref('a.id')} || ':' || cast(${sql.ref('s.indicatorNo')} as text)`,
       )
-      .select([
-        's.indicatorNo',
-        sql<number>`count(*)`.as('compared'),
-        sql<number>`sum(case when ${lvl} < ${sql.ref('s.level')} then 1 else 0 end)`.as('lowered'),
-        sql<number>`sum(case when ${lvl} > ${sql.ref('s.level')} then 1 else 0 end)`.as('raised'),
-        sql<number>`sum(case when ${lvl} < ${sql.ref('s.level')} then ${sql.ref('s.level')} - ${lvl} else 0 end)`.as(
-          'stepsLost',
-        ),
-      ])
-      .where('s.periodId', '=', periodId)
-      .where('na.recordId', 'is', null);
-    if (filter.parentId || filter.kind)
-      q = q.where(
-        's.unitId',
-        'in',
-        this.db.selectFrom('units as u').select('u.id').where(unitFilter('u', filter)),
-      );
-    const rows = await q.groupBy('s.indicatorNo').orderBy('s.indicatorNo').execute();
-    return rows.map((r) => ({
-      indicatorNo: Number(r.indicatorNo),
-      compared: Number(r.compared),
-      lowered: Number(r.lowered ?? 0),
-      raised: Number(r.raised ?? 0),
-      stepsLost: Number(r.stepsLost ?? 0),
-    }));
+      .where(verifiedSet('v'))
+      .whereRef('v.assessmentId', '=', 'a.id')
+      .whereRef('v.recordId', '=', 'na.recordId');
+    if (filtered) {
+      all = all.where('s.unitId', 'in', units);
+      na = na.where('s.unitId', 'in', units);
+    }
+    const [allRows, naRows] = await Promise.all([
+      all.groupBy('s.indicatorNo').execute(),
+      na.groupBy('s.indicatorNo').execute(),
+    ]);
+    const minus = new Map(naRows.map((r) => [Number(r.indicatorNo), r]));
+    return allRows
+      .map((r) => {
+        const m = minus.get(Number(r.indicatorNo));
+        return {
+          indicatorNo: Number(r.indicatorNo),
+          compared: Number(r.compared) - Number(m?.compared ?? 0),
+          lowered: Number(r.lowered ?? 0) - Number(m?.lowered ?? 0),
+          raised: Number(r.raised ?? 0) - Number(m?.raised ?? 0),
+          stepsLost: Number(r.stepsLost ?? 0) - Number(m?.stepsLost ?? 0),
+        };
+      })
+      .sort((x, y) => x.indicatorNo - y.indicatorNo);
   }
 
   /** Verified level, not-applicable flag, indicator number and review comment of every verification of these assessments. */
@@ -311,15 +327,25 @@ export class ReportingRepository {
 
   /** Every verification of a period (exports): the same fields as `verificationCells`. */
   async periodCells(periodId: string): Promise<VerificationCell[]> {
-    const rows = await this.db
-      .selectFrom('recordFields as rf')
-      .innerJoin('assessments as a', 'a.id', 'rf.assessmentId')
-      .select(['rf.assessmentId', 'rf.recordId', 'rf.field', 'rf.valueJson'])
-      .where('a.periodId', '=', periodId)
-      .where('rf.entity', '=', 'verification')
-      .where('rf.field', 'in', ['indicatorNo', 'verifiedLevel', 'notApplicable', 'reviewComment'])
-      .execute();
-    return toCells(rows);
+    // Three index range reads instead of a walk over every field: verified levels (partial
+    // index), not-applicable marks (tiny partial index), review comments (rare). The
+    // indicator is the numeric suffix of the deterministic id `<assessmentId>:<no>`.
+    const ofPeriod = this.db.selectFrom('assessments').select('id').where('periodId', '=', periodId);
+    const pick = () =>
+      this.db
+        .selectFrom('recordFields as rf')
+        .select(['rf.assessmentId', 'rf.recordId', 'rf.field', 'rf.valueJson'])
+        .where('rf.assessmentId', 'in', ofPeriod);
+    const [verified, na, comments] = await Promise.all([
+      pick().where(verifiedSet('rf')).execute(),
+      pick().where(markedNa('rf')).execute(),
+      pick()
+        .where('rf.entity', '=', 'verification')
+        .where('rf.field', '=', 'reviewComment')
+        .where('rf.valueJson', '<>', '""')
+        .execute(),
+    ]);
+    return toCells([...verified, ...na, ...comments]);
   }
 
   /** Self-assessed levels of a period, optionally of some units only. */
@@ -417,16 +443,21 @@ export class ReportingRepository {
       sql<number>`sum(case when ${sql.ref('rf.valueJson')} like ${sql.lit(`%"state":"${state}"}`)} then 1 else 0 end)`;
     const rows = await this.db
       .selectFrom('recordFields as rf')
-      .innerJoin('assessments as a', 'a.id', 'rf.assessmentId')
       .select([
         'rf.recordId',
         count('present').as('present'),
         count('missing').as('missing'),
         count('inadequate').as('inadequate'),
       ])
-      .where('a.periodId', '=', periodId)
+      .where(
+        'rf.assessmentId',
+        'in',
+        this.db.selectFrom('assessments').select('id').where('periodId', '=', periodId),
+      )
       .where('rf.entity', '=', 'verification')
-      .where('rf.field', 'like', 'checks.%')
+      // `checks.<level>.<index>`: a range of the (assessment, entity, field) index ('/' follows '.').
+      .where('rf.field', '>=', 'checks.')
+      .where('rf.field', '<', 'checks/')
       .groupBy('rf.recordId')
       .execute();
     return rows.map((r) => ({

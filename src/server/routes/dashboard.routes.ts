@@ -12,6 +12,8 @@ const DashboardQuery = z.object({
   kind: z.enum(UNIT_KINDS).optional(),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
+  /** `true`: list (and page) only units with an assessment in the period. */
+  assigned: z.enum(['true', 'false']).default('false'),
 });
 
 const indicatorNo = z.coerce.number().int().min(1).max(999);
@@ -74,7 +76,7 @@ export function dashboardRoutes(s: Services) {
         await s.dashboard.dashboard(
           c.req.param('periodId'),
           { parentId: q.parentId, kind: q.kind },
-          { offset: q.offset, limit: q.limit },
+          { offset: q.offset, limit: q.limit, assignedOnly: q.assigned === 'true' },
         ),
       );
     })

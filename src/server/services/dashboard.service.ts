@@ -191,8 +191,12 @@ export interface DashboardView {
   city: { self: IndexSummary; consolidated: IndexSummary; target: number };
   groups: GroupIndices[];
   filter: UnitFilter;
+  /** Counts over the filtered units; `byStatus` counts assigned units only. */
   progress: { total: number; assigned: number; byStatus: Record<ProgressStatus, number> };
+  /** The page of units (only assigned ones when asked), in code order. */
   units: UnitProgress[];
+  /** Units the page was cut from (all filtered units, or the assigned ones). */
+  unitCount: number;
   offset: number;
   limit: number;
   heatmap: { indicators: { no: number; name: string; groupId: string }[]; rows: HeatmapRow[] };
@@ -346,7 +350,7 @@ export class DashboardService extends BaseService {
   async dashboard(
     periodId: string,
     filter: UnitFilter = {},
-    page: { offset?: number; limit?: number } = {},
+    page: { offset?: number; limit?: number; assignedOnly?: boolean } = {},
   ): Promise<DashboardView> {
     const { period, fw } = await this.periodWithFramework(periodId);
     const indicators = listIndicators(fw);
@@ -363,8 +367,9 @@ export class DashboardService extends BaseService {
       ProgressStatus,
       number
     >;
-    for (const u of units) byStatus[u.status]++;
-    const pageUnits = units.slice(offset, offset + limit);
+    for (const u of units) if (u.assigned) byStatus[u.status]++;
+    const listed = page.assignedOnly ? units.filter((u) => u.assigned) : units;
+    const pageUnits = listed.slice(offset, offset + limit);
 
     // Heatmap of the page: verified and self levels per indicator.
     const assessed = pageUnits.filter((u) => u.assessmentId !== null);
@@ -427,6 +432,7 @@ export class DashboardService extends BaseService {
         byStatus,
       },
       units: pageUnits,
+      unitCount: listed.length,
       offset,
       limit,
       heatmap: {

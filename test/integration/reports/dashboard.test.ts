@@ -135,7 +135,22 @@ describeEachDialect('dashboard aggregation', (ctx) => {
       done: 2,
     });
     expect(unit(opdCode(0))).toMatchObject({ status: 'belum', assigned: false });
-    expect(r.body.progress.byStatus).toMatchObject({ terkirim: 1, selesai: 1 });
+    // The city unit has verified levels (previous test) but no status yet: it counts as sedang.
+    expect(unit(PEMDA_CODE)).toMatchObject({ status: 'sedang', storedStatus: 'belum' });
+    expect(r.body.progress.byStatus).toEqual({
+      belum: 7,
+      sedang: 2,
+      selesai: 1,
+      terkirim: 1,
+      disetujui: 0,
+      dikembalikan: 0,
+    });
+    // Only assigned units, when asked: the 11 with an assessment.
+    const assigned = await h.call('GET', `/api/dashboard/${h.demo?.periodId}?assigned=true`, {
+      token,
+    });
+    expect(assigned.body.unitCount).toBe(11);
+    expect(assigned.body.units.every((u: { assigned: boolean }) => u.assigned)).toBe(true);
 
     // Filters: one kecamatan (itself and its kelurahan), one kind.
     const kec = await h.call(

@@ -317,6 +317,256 @@ function isRejection(status: number): boolean {
   return status >= 400 && status < 500 && status !== 401 && status !== 403;
 }
 
+// ---- the sweep over every route -------------------------------------------------------
+
+interface SweepRoute {
+  /** As registered, e.g. `GET /api/units/:id`; `ALL` for the tus endpoints. */
+  method: string;
+  path: string;
+}
+
+/** Every API route the app registered (the authorisation matrix's list), plus tus (`ALL /api/files…`). */
+function sweepRoutes(routes: readonly { method: string; path: string }[]): SweepRoute[] {
+  const seen = new Map<string, SweepRoute>();
+  for (const r of routes) {
+    if (!r.path.startsWith('/api/') || r.path === '/api/*') continue;
+    seen.set(`${r.method} ${r.path}`, { method: r.method, path: r.path });
+  }
+  return [...seen.values()];
+}
+
+/** Junk for a path parameter: never a dot segment (the URL parser would resolve it away). */
+const junkParam = fc
+  .oneof(
+    sqlish,
+    unicodeText,
+    hugeString(2000),
+    fc.integer().map(String),
+    fc.constantFrom('', '-1', '0', 'null', 'undefined', ' ', '%', '%zz', '1e309', 'NaN'),
+    fc.uuid(),
+    fc.string({ maxLength: 70 }),
+  )
+  .map((v) => encodeURIComponent(v))
+  .filter((v) => !/^(\.|%2e){1,2}$/i.test(v));
+
+const QUERY_KEYS = [
+  'cursor',
+  'limit',
+  'offset',
+  'kind',
+  'parentId',
+  'status',
+  'indicatorNo',
+  'periodId',
+  'target',
+  'effort',
+  'fixed',
+  'q',
+];
+const junkQuery = fc
+  .array(
+    fc.tuple(
+      fc.oneof(fc.constantFrom(...QUERY_KEYS), fc.string({ maxLength: 10 })),
+      fc.oneof(
+        sqlish,
+        unicodeText,
+        fc.constantFrom('-1', '1e309', 'NaN', '', '[]', '{}', '999999999999999999999', '1:x,2'),
+        hugeString(3000),
+      ),
+    ),
+    { minLength: 1, maxLength: 4 },
+  )
+  .map((pairs) =>
+    pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'),
+  );
+
+/** A body no route accepts: not JSON, not an object, or an object of junk. */
+const junkBody = fc.oneof(
+  junk,
+  fc
+    .dictionary(fc.oneof(sqlish, fc.string({ maxLength: 12 })), notAString, {
+      minKeys: 1,
+      maxKeys: 4,
+    })
+    .map((o) => JSON.stringify(o)),
+  hugeString(100_000),
+);
+
+const junkAuth = fc.constantFrom(
+  'Bearer ',
+  'Bearer x',
+  `Bearer ${'a'.repeat(64)}`,
+  'Basic a29vcmRpbmF0b3I6eA==',
+  'bearer',
+  'Token abc',
+  `Bearer ${'ä'.repeat(300)}`,
+);
+
+interface SweepRequest {
+  method: string;
+  path: string;
+  query: string | null;
+  /** Which credentials: a valid coordinator or tablet token, none, or a junk header. */
+  auth: 'coordinator' | 'tablet' | 'none' | { header: string };
+  body: string | null;
+  contentType: string | null;
+  /** Protocol header: the right one, none, or junk. */
+  protocol: 'ok' | 'none' | string;
+  extra: Record<string, string>;
+}
+
+const BODYLESS_WRITES = new Set(['POST /api/auth/logout']);
+
+/**
+ * A malformed request for a route. So that no request could be a valid write, every one
+ * carries junk where it counts: junk path parameters when the route has any; else, for a
+ * write, a junk body (junk credentials for logout, which reads none); reads may be left
+ * with valid parameters and get junk queries and headers instead.
+ */
+function malformed(route: SweepRoute): fc.Arbitrary<SweepRequest> {
+  const hasParams = /[:*]/.test(route.path);
+  const method =
+    route.method === 'ALL'
+      ? fc.constantFrom('GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS')
+      : fc.constant(route.method);
+  const path = hasParams
+    ? fc.array(junkParam, { minLength: 4, maxLength: 4 }).map((vals) => {
+        let i = 0;
+        return route.path.replace(/:[A-Za-z0-9_]+|\*/g, () => vals[i++ % vals.length] as string);
+      })
+    : fc.constant(route.path);
+  return fc
+    .record({
+      method,
+      path,
+      query: fc.option(junkQuery, { nil: null }),
+      // Mostly valid credentials and protocol, so most requests reach validation and lookup.
+      auth: fc.oneof(
+        { weight: 3, arbitrary: fc.constant('coordinator' as const) },
+        { weight: 2, arbitrary: fc.constant('tablet' as const) },
+        { weight: 1, arbitrary: fc.constant('none' as const) },
+        { weight: 1, arbitrary: junkAuth.map((header) => ({ header })) },
+      ),
+      body: fc.option(junkBody, { nil: null }),
+      forcedBody: junkBody,
+      contentType: fc.option(
+        fc.constantFrom(
+          'application/json',
+          'text/csv',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data',
+          'application/offset+octet-stream',
+          'application/json; charset=utf-16',
+        ),
+        { nil: null },
+      ),
+      protocol: fc.oneof(
+        { weight: 6, arbitrary: fc.constant('ok') },
+        { weight: 1, arbitrary: fc.constant('none') },
+        { weight: 1, arbitrary: fc.constantFrom('0', '999', 'abc', '-1', ' 1 ', '1.5') },
+      ),
+      extra: fc.dictionary(
+        fc.constantFrom(
+          'accept-language',
+          'upload-length',
+          'upload-offset',
+          'upload-metadata',
+          'tus-resumable',
+          'x-forwarded-for',
+          'accept',
+        ),
+        fc.oneof(
+          fc.constantFrom(
+            '-1',
+            'abc',
+            '1e309',
+            '99999999999999999999',
+            'sha256 !!!',
+            'zz-ZZ,*;q=x',
+          ),
+          sqlish,
+        ),
+        { maxKeys: 3 },
+      ),
+      forcedAuth: junkAuth,
+    })
+    .map(({ forcedBody, forcedAuth, ...r }) => {
+      const read = r.method === 'GET' || r.method === 'HEAD' || r.method === 'OPTIONS';
+      const key = `${route.method} ${route.path}`;
+      if (hasParams || read) return r;
+      if (BODYLESS_WRITES.has(key)) return { ...r, auth: { header: forcedAuth } };
+      return { ...r, body: forcedBody, contentType: r.contentType ?? 'application/json' };
+    });
+}
+
+/** What a raw client puts on the wire: UTF-8 bytes read as Latin-1, minus NUL/CR/LF (which no HTTP stack sends in a header). */
+function wireHeader(v: string): string {
+  return Buffer.from(v, 'utf8')
+    .toString('latin1')
+    .replace(/[\0\r\n]/g, '');
+}
+
+async function sendSweep(
+  ctx: ServerContext,
+  q: SweepRequest,
+  tokens: { coordinator: string; tablet: string },
+) {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(q.extra)) headers[k] = wireHeader(v);
+  if (q.protocol !== 'ok' && q.protocol !== 'none') headers[PROTOCOL_HEADER] = q.protocol;
+  if (typeof q.auth === 'object') headers.authorization = wireHeader(q.auth.header);
+  const canHaveBody = q.method !== 'GET' && q.method !== 'HEAD';
+  return ctx.call(q.method, q.query ? `${q.path}?${q.query}` : q.path, {
+    token: q.auth === 'coordinator' || q.auth === 'tablet' ? tokens[q.auth] : undefined,
+    headers,
+    noProtocol: q.protocol === 'none',
+    ...(canHaveBody && q.body !== null
+      ? { body: q.body, ...(q.contentType ? { contentType: q.contentType } : {}) }
+      : {}),
+  });
+}
+
+/** Columns a read may legitimately touch (last-seen stamps, session expiry). */
+const VOLATILE = new Set(['lastSeenAt', 'expiresAt']);
+
+/** Every row of every table (failed-login records aside), as canonical strings. */
+async function snapshot(db: Kysely<Database>): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const t of TABLES_CHILD_FIRST) {
+    if (t === 'loginFailures') continue;
+    const rows = (await db.selectFrom(t).selectAll().execute()) as Record<string, unknown>[];
+    out.set(
+      t,
+      rows
+        .map((r) =>
+          JSON.stringify(
+            Object.keys(r)
+              .filter((k) => !VOLATILE.has(k))
+              .sort()
+              .map((k) => [k, String(r[k])]),
+          ),
+        )
+        .sort(),
+    );
+  }
+  return out;
+}
+
+/** Rows added, removed or changed between two snapshots (a changed row counts twice). */
+function rowDiff(a: Map<string, string[]>, b: Map<string, string[]>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [t, rows] of a) {
+    const after = b.get(t) ?? [];
+    const count = new Map<string, number>();
+    for (const r of rows) count.set(r, (count.get(r) ?? 0) + 1);
+    for (const r of after) count.set(r, (count.get(r) ?? 0) - 1);
+    const n = [...count.values()].reduce((s, v) => s + Math.abs(v), 0);
+    if (n > 0) out[t] = n;
+  }
+  return out;
+}
+
 describeEachDialect('fuzzed request bodies', (ctx) => {
   for (const target of TARGETS) {
     it(
@@ -460,4 +710,68 @@ describeEachDialect('fuzzed request bodies', (ctx) => {
     expect((await ctx().call('GET', `/api/units/${r.body.id}`, { token })).body.name).toBe(name);
     expect((await ctx().rowCounts()).units).toBe(73);
   });
+
+  it(
+    'every route: malformed parameters, queries, bodies and headers get no 5xx and change no row',
+    async () => {
+      const c = ctx();
+      const coordinator = await c.login('coordinator');
+      const tablet = (await c.enrol(await c.accountId('verifier1'), 'Tablet fuzz')).token;
+      // The tablet's first pull records its scope (device_scopes): a valid read's designed
+      // effect, done here before the snapshot so the sweep sees only what junk would change.
+      expect((await c.call('GET', '/api/sync/pull?cursor=0', { token: tablet })).status).toBe(200);
+      const routes = sweepRoutes(c.app.routes);
+      expect(routes.length).toBeGreaterThan(40);
+      const before = await snapshot(c.db);
+      const statuses: Record<number, number> = {};
+      const fiveXX: string[] = [];
+      let requests = 0;
+      let writesAccepted = 0;
+      let failure: string | null = null;
+      let changed: Record<string, number> = {};
+      try {
+        for (const route of routes) {
+          await fc.assert(
+            fc.asyncProperty(malformed(route), async (q) => {
+              const r = await sendSweep(c, q, { coordinator, tablet });
+              requests++;
+              statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+              if (r.status < 300 && !['GET', 'HEAD', 'OPTIONS'].includes(q.method))
+                writesAccepted++;
+              if (r.status >= 500) {
+                fiveXX.push(`${q.method} ${q.path.slice(0, 100)}: ${r.status}`);
+                throw new Error(
+                  `${r.status} for ${q.method} ${q.path.slice(0, 200)}?${(q.query ?? '').slice(0, 100)} body ${(q.body ?? '').slice(0, 100)}: ${r.text.slice(0, 300)}`,
+                );
+              }
+            }),
+            { numRuns: SWEEP },
+          );
+        }
+      } catch (e) {
+        failure = e instanceof Error ? e.message.slice(0, 800) : String(e);
+        throw e;
+      } finally {
+        changed = rowDiff(before, await snapshot(c.db));
+        soakReport(
+          {
+            dialect: c.dialect,
+            test: 'sweep over every route',
+            routes: routes.length,
+            requests,
+            fiveXX: fiveXX.length,
+            changed: Object.keys(changed),
+            rowsChanged: Object.values(changed).reduce((a, b) => a + b, 0),
+            writesAccepted,
+            statuses,
+            failure,
+          },
+          failure === null && fiveXX.length === 0 && Object.keys(changed).length === 0,
+        );
+      }
+      expect(fiveXX).toEqual([]);
+      expect(changed).toEqual({});
+    },
+    TIMEOUT,
+  );
 });

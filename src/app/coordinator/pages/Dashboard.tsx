@@ -12,6 +12,7 @@ import {
   type DashboardView,
   EvidenceThumb,
   formatWib,
+  isKey,
   Level,
   PeriodSelect,
   PROGRESS_STATUSES,
@@ -50,6 +51,7 @@ export function Dashboard({ canWrite }: PageProps) {
   const q = new URLSearchParams(location.search);
   const [parentId, setParentId] = useState(q.get('kecamatan') ?? '');
   const [kind, setKind] = useState(q.get('jenis') ?? '');
+  const [assignedOnly, setAssignedOnly] = useState(q.get('semua') !== '1');
   const [offset, setOffset] = useState(0);
   const [cell, setCell] = useState<Cell | null>(null);
   const view = useLoad(
@@ -61,12 +63,16 @@ export function Dashboard({ canWrite }: PageProps) {
               kind: kind || undefined,
               offset: String(offset),
               limit: String(PAGE),
+              assigned: assignedOnly ? 'true' : undefined,
             },
           })
         : Promise.resolve(undefined),
-    [periodId, parentId, kind, offset],
+    [periodId, parentId, kind, offset, assignedOnly],
   );
-  useEffect(() => setQuery({ kecamatan: parentId, jenis: kind }), [parentId, kind]);
+  useEffect(
+    () => setQuery({ kecamatan: parentId, jenis: kind, semua: assignedOnly ? null : '1' }),
+    [parentId, kind, assignedOnly],
+  );
   const d = view.data;
 
   return (
@@ -128,7 +134,6 @@ export function Dashboard({ canWrite }: PageProps) {
         <>
           <CityCard d={d} t={t} />
           <Groups d={d} t={t} />
-          <Progress d={d} t={t} canWrite={canWrite} offset={offset} setOffset={setOffset} />
           <Section title={t('heatmap')} testId="heatmap">
             <p class="r-note">{t('heatmapHelp')}</p>
             {d.heatmap.rows.length === 0 ? (
@@ -229,6 +234,18 @@ export function Dashboard({ canWrite }: PageProps) {
               </ol>
             )}
           </Section>
+          <Progress
+            d={d}
+            t={t}
+            canWrite={canWrite}
+            offset={offset}
+            setOffset={setOffset}
+            assignedOnly={assignedOnly}
+            setAssignedOnly={(v) => {
+              setOffset(0);
+              setAssignedOnly(v);
+            }}
+          />
         </>
       )}
     </div>
@@ -325,12 +342,14 @@ function Progress(props: {
   canWrite: boolean;
   offset: number;
   setOffset(n: number): void;
+  assignedOnly: boolean;
+  setAssignedOnly(v: boolean): void;
 }) {
   const { d, t } = props;
-  const total = d.progress.total;
+  const total = d.unitCount;
   return (
     <Section title={t('progress')} testId="progress">
-      <p>{t('progressSummary', { assigned: d.progress.assigned, total })}</p>
+      <p>{t('progressSummary', { assigned: d.progress.assigned, total: d.progress.total })}</p>
       <div class="r-counts" data-testid="status-counts">
         {PROGRESS_STATUSES.map((s) => (
           <span key={s} data-status={s}>
@@ -339,7 +358,16 @@ function Progress(props: {
         ))}
       </div>
       <p class="r-note">{t('statusHelp')}</p>
-      <div class="table-wrap">
+      <label class="row">
+        <input
+          type="checkbox"
+          checked={props.assignedOnly}
+          onChange={(e) => props.setAssignedOnly(e.currentTarget.checked)}
+          data-testid="assigned-only"
+        />
+        {t('assignedOnly')}
+      </label>
+      <div class="table-wrap r-scroll">
         <table>
           <thead>
             <tr>
@@ -528,7 +556,7 @@ function CellPanel({ cell, onClose }: { cell: Cell; onClose(): void }) {
                   who: [
                     e.account?.name,
                     e.device?.label ? `(${e.device.label})` : null,
-                    `— ${t(`source_${e.source}` as RKey)}`,
+                    `— ${isKey(`source_${e.source}`) ? t(`source_${e.source}` as RKey) : e.source}`,
                   ]
                     .filter(Boolean)
                     .join(' '),

@@ -106,6 +106,7 @@ export interface DashboardView {
   groups: GroupIndices[];
   progress: { total: number; assigned: number; byStatus: Record<ProgressStatus, number> };
   units: UnitProgress[];
+  unitCount: number;
   offset: number;
   limit: number;
   heatmap: {
@@ -334,6 +335,7 @@ const id = {
   indicatorsDone: 'Indikator',
   files: 'Berkas',
   notAssigned: 'belum ditugaskan',
+  assignedOnly: 'Hanya unit yang sudah ditugaskan',
   review: 'Tinjau',
   unitReport: 'Laporan',
   heatmap: 'Peta panas level terverifikasi',
@@ -511,6 +513,7 @@ const en: Dict = {
   indicatorsDone: 'Indicators',
   files: 'Files',
   notAssigned: 'not assigned',
+  assignedOnly: 'Assigned units only',
   review: 'Review',
   unitReport: 'Report',
   heatmap: 'Heatmap of verified levels',
@@ -646,6 +649,11 @@ export function rt(locale: Locale, key: RKey, vars?: Record<string, string | num
 export function useRT(): RT {
   const locale = useLocale((s) => s.locale);
   return (key, vars) => rt(locale, key, vars);
+}
+
+/** True when the dictionary has this key (labels built from server values). */
+export function isKey(k: string): k is RKey {
+  return Object.hasOwn(id, k);
 }
 
 /** Texts of printed reports: always Indonesian (official documents). */

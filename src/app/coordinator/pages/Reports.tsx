@@ -47,7 +47,7 @@ export function Reports(_: PageProps) {
     () =>
       periodId
         ? api<DashboardView>('GET', `/api/dashboard/${encodeURIComponent(periodId)}`, {
-            query: { limit: '1000' },
+            query: { limit: '1000', assigned: 'true' },
           })
         : Promise.resolve(undefined),
     [periodId],

@@ -1,0 +1,214 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../src/core';
+import { kelurahanCode } from '../../src/server/seed';
+import { CoordinatorApp } from './page-models/coordinator-app';
+import { CoordinatorReviewPages } from './page-models/coordinator-review';
+import { BeritaAcaraScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
+import { startAppServer } from './support/app-server';
+import { e2eEnabled, launchBrowser } from './support/browser';
+
+const PASSWORD = 'telusur-demo';
+const UNIT = kelurahanCode(0, 0); // Kelurahan Bulakan, assigned to verifier 1
+const COMMENT = 'Disetujui; mohon SK asli dibawa saat rapat evaluasi.';
+
+async function api<T>(
+  base: string,
+  path: string,
+  init: { method?: string; token?: string; body?: unknown } = {},
+): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      'content-type': 'application/json',
+      [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const body = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** The coordinator's side of enrolment and the unit's assessment id, through the API (their UI has its own e2e). */
+async function setUp(base: string): Promise<{ code: string; assessmentId: string }> {
+  const { token } = await api<{ token: string }>(base, '/api/auth/login', {
+    method: 'POST',
+    body: { email: 'koordinator@cilegon.demo', password: PASSWORD },
+  });
+  const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
+    base,
+    '/api/verifiers',
+    { token },
+  );
+  const v = verifiers.find((x) => x.email === 'verifikator1@cilegon.demo');
+  if (!v) throw new Error('demo verifier missing');
+  const { code } = await api<{ code: string }>(base, `/api/verifiers/${v.id}/enrolments`, {
+    method: 'POST',
+    token,
+    body: {},
+  });
+  const { units } = await api<{ units: { id: string; code: string }[] }>(base, '/api/units', {
+    token,
+  });
+  const unitId = units.find((u) => u.code === UNIT)?.id;
+  const { assignments } = await api<{ assignments: { unitId: string; assessmentId: string }[] }>(
+    base,
+    '/api/assignments',
+    { token },
+  );
+  const assessmentId = assignments.find((a) => a.unitId === unitId)?.assessmentId;
+  if (!assessmentId) throw new Error(`${UNIT} has no assessment`);
+  return { code, assessmentId };
+}
+
+/** A real JPEG made by the browser itself. */
+async function documentPhoto(app: VerifierApp): Promise<Buffer> {
+  const page = await app.page.context().newPage();
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await page.setContent(
+    '<body style="font:40px serif;background:#fffdf5"><h1>SK Lurah tentang Tim SPBE</h1></body>',
+  );
+  const bytes = await page.screenshot({ type: 'jpeg', quality: 90 });
+  await page.close();
+  return bytes;
+}
+
+// e2e runs only where Chromium is installed (Debian's /usr/bin/chromium); test/run.mjs
+// sets TELUSUR_E2E=1 then, and CI requires it.
+describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
+  'coordinator reviews what a tablet sent',
+  () => {
+    let server: Awaited<ReturnType<typeof startAppServer>>;
+    let browser: Browser;
+    const contexts: BrowserContext[] = [];
+    const newContext = async () => {
+      const c = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        locale: 'id-ID',
+      });
+      contexts.push(c);
+      return c;
+    };
+
+    beforeAll(async () => {
+      server = await startAppServer();
+      browser = await launchBrowser();
+    });
+    afterAll(async () => {
+      for (const c of contexts) await c.close();
+      await browser?.close();
+      await server?.close();
+    });
+
+    it('a tablet verifies and syncs; the coordinator approves in the UI; the tablet shows it approved', {
+      timeout: 240_000,
+    }, async () => {
+      const { code, assessmentId } = await setUp(server.url);
+
+      // The verifier's tablet: verify indicator 1 with a photo, sign the berita acara, sync.
+      const tablet = new VerifierApp(await (await newContext()).newPage(), server.url);
+      const sync = new TabletSync(tablet);
+      await sync.enrol(code, 'Tablet Bulakan');
+      await sync.syncNow();
+      const unitPath = `/kerja/a/${encodeURIComponent(assessmentId)}`;
+      await tablet.open(unitPath);
+      const screen = await tablet.openIndicator(1);
+      await screen.setVerifiedLevel(2);
+      await screen.addPhoto('sk-tim-spbe.jpg', await documentPhoto(tablet));
+      await screen.writeNotes('SK ada, ditandatangani Lurah.');
+      await tablet.open(`${unitPath}/berita-acara`);
+      const ba = new BeritaAcaraScreen(tablet.page);
+      await ba.fill('ba-place', 'Kantor Kelurahan Bulakan');
+      await ba.fill('ba-verifier-name', 'Verifikator Satu');
+      await ba.fill('ba-verifier-role', 'Verifikator Diskominfo');
+      await ba.fill('ba-rep-name', 'Lurah Bulakan');
+      await ba.fill('ba-rep-role', 'Lurah');
+      await ba.sign('sig-verifier');
+      await ba.sign('sig-representative');
+      await ba.signRecord();
+      await sync.syncNow();
+      expect(await sync.unsyncedChanges()).toBe(0);
+
+      // The coordinator: dashboard shows the unit as sent, its cell opens evidence and audit trail.
+      const page = await (await newContext()).newPage();
+      const app = new CoordinatorApp(page, server.url);
+      await app.login('koordinator@cilegon.demo', PASSWORD);
+      const coordinator = new CoordinatorReviewPages(page, server.url);
+      await coordinator.openDashboard();
+      expect(await coordinator.cityIndex()).toEqual({ index: '2,10', predicate: 'Cukup' });
+      await expect
+        .poll(
+          async () => {
+            await page.reload();
+            await coordinator.progressRow(UNIT).waitFor();
+            return coordinator.progressStatus(UNIT);
+          },
+          { timeout: 30_000, interval: 1_000 },
+        )
+        .toBe('terkirim');
+      const panel = await coordinator.openCell(UNIT, 1);
+      expect(await panel.getByTestId('audit-list').textContent()).toContain('verifiedLevel');
+      expect(await panel.textContent()).toContain('SK ada, ditandatangani Lurah.');
+      await coordinator.waitForDecodedImages('evidence-thumb', 1);
+
+      // Review: photo and both signatures shown, a comment on indicator 1, approve.
+      await coordinator.openReview(UNIT);
+      expect(await coordinator.reviewStatus()).toBe('selesai');
+      await coordinator.waitForDecodedImages('signature-image', 2);
+      await coordinator.waitForDecodedImages('evidence-thumb', 1);
+      await coordinator.commentOn(1, COMMENT);
+      expect(await coordinator.decide('approve')).toContain('disetujui');
+      await expect.poll(() => coordinator.reviewStatus()).toBe('disetujui');
+      expect(app.cspViolations).toEqual([]);
+
+      // The tablet's next sync brings the approval and the comment.
+      await sync.syncNow();
+      await tablet.open(unitPath);
+      await expect
+        .poll(async () =>
+          (await tablet.page.getByTestId('assessment-status').textContent())?.trim(),
+        )
+        .toBe('disetujui');
+      await tablet.openIndicator(1);
+      const comment = tablet.page.getByTestId('review-comment');
+      await comment.waitFor();
+      expect(await comment.textContent()).toContain(COMMENT);
+    });
+
+    it('a viewer gets dashboard and reports only, and downloads the exports', {
+      timeout: 120_000,
+    }, async () => {
+      const page = await (await newContext()).newPage();
+      const app = new CoordinatorApp(page, server.url);
+      await app.login('pimpinan@cilegon.demo', PASSWORD);
+      const viewer = new CoordinatorReviewPages(page, server.url);
+      const menu = await viewer.menuEntries();
+      expect(menu).toContain('cnav-dasbor');
+      expect(menu).toContain('cnav-laporan');
+      expect(menu).not.toContain('cnav-rencana');
+      await viewer.openDashboard();
+      await viewer.progressRow(UNIT).waitFor();
+      expect(await page.getByTestId('open-review').count()).toBe(0);
+      // The review page is not theirs, even by address.
+      await page.goto(`${server.url}/koordinator/rencana`);
+      await page.locator('.notice.bad').waitFor();
+
+      await page.goto(`${server.url}/koordinator/laporan`);
+      await page.getByTestId('report-city-index').waitFor();
+      expect(await page.getByTestId('report-city-index').textContent()).toBe('2,10');
+      expect(await page.locator('[data-testid="city-report"] svg').count()).toBeGreaterThanOrEqual(
+        2,
+      );
+      const csv = await viewer.download('csv');
+      expect(csv.name).toMatch(/^telusur-evaluasi-spbe-2023-level-\d{8}-\d{4}\.csv$/);
+      expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(csv.bytes.toString('utf8')).toContain('Periode;Evaluasi SPBE 2023;2023');
+      const xlsx = await viewer.download('xlsx');
+      expect(xlsx.name).toMatch(/\.xlsx$/);
+      expect(xlsx.bytes.subarray(0, 2).toString()).toBe('PK');
+      expect(app.cspViolations).toEqual([]);
+    });
+  },
+);

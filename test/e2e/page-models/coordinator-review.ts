@@ -1,0 +1,124 @@
+import type { Locator, Page } from 'playwright-core';
+
+/**
+ * The coordinator's dashboard, review and report pages (issue 7), driven the way a
+ * Kepala Bidang uses them: by menu, visible buttons and the unit codes in the tables.
+ */
+export class CoordinatorReviewPages {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
+
+  /** Open a section through the coordinator menu. */
+  async nav(section: 'dasbor' | 'rencana' | 'laporan'): Promise<void> {
+    await this.page.getByTestId(`cnav-${section}`).click();
+    await this.page.waitForURL(`**/koordinator/${section}**`);
+  }
+
+  menuEntries(): Promise<string[]> {
+    return this.page
+      .locator('[data-testid^="cnav-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') ?? ''));
+  }
+
+  async openDashboard(): Promise<void> {
+    await this.nav('dasbor');
+    await this.page.getByTestId('city-consolidated').waitFor();
+  }
+
+  async cityIndex(): Promise<{ index: string; predicate: string }> {
+    return {
+      index: (await this.page.getByTestId('city-consolidated').textContent())?.trim() ?? '',
+      predicate: (await this.page.getByTestId('city-predicate').textContent())?.trim() ?? '',
+    };
+  }
+
+  progressRow(code: string): Locator {
+    return this.page.locator(`[data-testid="progress-row"][data-code="${code}"]`);
+  }
+
+  /** The unit's status on the dashboard (belum … dikembalikan). */
+  async progressStatus(code: string): Promise<string> {
+    return (await this.progressRow(code).getAttribute('data-status')) ?? '';
+  }
+
+  /** Click a heatmap cell and wait for its evidence and audit panel. */
+  async openCell(code: string, no: number): Promise<Locator> {
+    await this.page.getByTestId(`heat-${code}-${no}`).click();
+    const panel = this.page.getByTestId('cell-panel');
+    await panel.getByTestId('audit-list').locator('li').first().waitFor();
+    return panel;
+  }
+
+  async openReview(code: string): Promise<void> {
+    await this.progressRow(code).getByTestId('open-review').click();
+    await this.page.getByTestId('review-page').waitFor();
+    await this.page.getByTestId('review-actions').waitFor();
+  }
+
+  async commentOn(no: number, text: string): Promise<void> {
+    const input = this.page.getByTestId(`review-comment-input-${no}`);
+    await input.scrollIntoViewIfNeeded();
+    await input.fill(text);
+  }
+
+  /** Press "Setujui" or "Kembalikan dengan catatan" and return the confirmation shown. */
+  async decide(decision: 'approve' | 'return'): Promise<string> {
+    await this.page
+      .getByTestId(decision === 'approve' ? 'review-approve' : 'review-return')
+      .click();
+    const ok = this.page.getByTestId('review-actions').getByTestId('success');
+    await ok.waitFor();
+    return (await ok.textContent())?.trim() ?? '';
+  }
+
+  async reviewStatus(): Promise<string> {
+    return (await this.page.getByTestId('review-status').textContent())?.trim() ?? '';
+  }
+
+  /** Images that finished loading and decoded (natural width > 0). */
+  decodedImages(testId: 'evidence-thumb' | 'signature-image'): Promise<number> {
+    return this.page.evaluate((id) => {
+      const imgs =
+        id === 'signature-image'
+          ? [...document.querySelectorAll('img[data-testid="signature-image"]')]
+          : [...document.querySelectorAll('[data-testid="evidence-thumb"] img')];
+      return imgs.filter(
+        (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+      ).length;
+    }, testId);
+  }
+
+  async waitForDecodedImages(
+    testId: 'evidence-thumb' | 'signature-image',
+    n: number,
+  ): Promise<void> {
+    await this.page.waitForFunction(
+      ([id, count]) => {
+        const sel =
+          id === 'signature-image'
+            ? 'img[data-testid="signature-image"]'
+            : '[data-testid="evidence-thumb"] img';
+        return (
+          [...document.querySelectorAll(sel)].filter(
+            (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+          ).length >= (count as number)
+        );
+      },
+      [testId, n] as const,
+      { timeout: 20_000 },
+    );
+  }
+
+  /** On the reports page: press an export button and return the file the browser saved. */
+  async download(format: 'csv' | 'xlsx'): Promise<{ name: string; bytes: Buffer }> {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByTestId(`export-${format}`).click(),
+    ]);
+    const path = await download.path();
+    const { readFileSync } = await import('node:fs');
+    return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+  }
+}
