@@ -149,6 +149,11 @@ const id = {
   baResults: 'Hasil verifikasi per indikator',
   reviewComment: 'Catatan koordinator',
   onServer: 'di server',
+  importData: 'Impor berkas ekspor',
+  imported:
+    'Berkas dipulihkan: {n} catatan baru, {f} berkas foto, {q} perubahan menunggu sinkronisasi.',
+  upgradedElsewhere:
+    'Telusur diperbarui di tab lain. Muat ulang tab ini sebelum melanjutkan; semua yang sudah tersimpan aman.',
   purgeReceived: 'Kosongkan salinan foto yang sudah diterima server',
   purgedCount: '{n} berkas dihapus dari tablet (tetap aman di server).',
 } as const;
@@ -303,6 +308,10 @@ const en: Dict = {
   baResults: 'Verification results per indicator',
   reviewComment: 'Coordinator’s comment',
   onServer: 'on server',
+  importData: 'Import an export file',
+  imported: 'File restored: {n} new records, {f} photo files, {q} changes waiting to sync.',
+  upgradedElsewhere:
+    'Telusur was updated in another tab. Reload this tab before continuing; everything saved is safe.',
   purgeReceived: 'Free space: remove photos the server has received',
   purgedCount: '{n} files removed from the tablet (safe on the server).',
 };

@@ -248,6 +248,11 @@ export interface TelusurStore {
    */
   destroy(options?: { discardUnsent?: boolean }): Promise<void>;
   close(): void;
+  /**
+   * Called when another tab opens a newer schema version (an app update): this connection is
+   * closed so the upgrade can run, and this tab must reload before it can save again.
+   */
+  onUpgradeElsewhere(fn: () => void): () => void;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1264,6 +1269,17 @@ class Store implements TelusurStore {
     } catch {
       // Nothing to forget.
     }
+  }
+
+  onUpgradeElsewhere(fn: () => void): () => void {
+    const handler = () => {
+      // Close at once: the other tab's upgrade waits for every older connection.
+      this.db.close();
+      fn();
+      return false;
+    };
+    this.db.on('versionchange', handler);
+    return () => this.db.on('versionchange').unsubscribe(handler);
   }
 
   close(): void {

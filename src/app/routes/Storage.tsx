@@ -114,6 +114,27 @@ function SyncPanel() {
   const locale = useLocale((s) => s.locale);
   const { enrolment, status } = useSync();
   const [exporting, setExporting] = useState(false);
+  const [importResult, setImportResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const importFile = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    try {
+      const store = await getStore('kerja');
+      const r = await store.importBundle(new Uint8Array(await file.arrayBuffer()));
+      setImportResult({
+        ok: true,
+        text: t('imported', { n: r.inserted, f: r.files, q: r.requeued }),
+      });
+    } catch (e) {
+      // StoreError messages are written for the verifier (corrupt, foreign or tampered file).
+      const err = e as { message?: string; messageEn?: string };
+      setImportResult({
+        ok: false,
+        text: (locale === 'en' ? err.messageEn : err.message) ?? String(e),
+      });
+    }
+  };
   const exportAll = async () => {
     setExporting(true);
     try {
@@ -172,7 +193,26 @@ function SyncPanel() {
         <button type="button" disabled={exporting} onClick={() => void exportAll()}>
           {t('exportData')}
         </button>
+        <span class="button file-btn">
+          {t('importData')}
+          <input
+            type="file"
+            accept=".zip,application/zip"
+            aria-label={t('importData')}
+            onChange={(e) => void importFile(e.currentTarget)}
+            data-testid="import-bundle"
+          />
+        </span>
       </div>
+      {importResult ? (
+        <p
+          class={`notice ${importResult.ok ? '' : 'bad'}`}
+          role="status"
+          data-testid="import-result"
+        >
+          {importResult.text}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type EntityName, type Framework, verificationId } from '../../core';
 import { openStore, type TelusurStore } from '../../store';
+import { translate, useLocale } from '../i18n';
 import {
   TRAINING_ASSESSMENT_ID,
   TRAINING_DB,
@@ -8,6 +9,7 @@ import {
   TRAINING_UNIT,
   trainingSelfLevels,
 } from '../training';
+import { useUi } from './ui.store';
 
 /**
  * A workspace is one local database: `kerja` (real assignments, synced) or `latihan`
@@ -21,7 +23,12 @@ const stores = new Map<WorkspaceKind, Promise<TelusurStore>>();
 export function getStore(kind: WorkspaceKind): Promise<TelusurStore> {
   let p = stores.get(kind);
   if (!p) {
-    p = kind === 'latihan' ? openTraining() : openStore({ name: 'telusur' });
+    p = (kind === 'latihan' ? openTraining() : openStore({ name: 'telusur' })).then((store) => {
+      store.onUpgradeElsewhere(() =>
+        useUi.getState().say('error', translate(useLocale.getState().locale, 'upgradedElsewhere')),
+      );
+      return store;
+    });
     stores.set(kind, p);
     p.catch(() => stores.delete(kind));
   }
