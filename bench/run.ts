@@ -9,12 +9,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundle } from './lib/bundle';
+import { dashboard } from './lib/dashboard';
 import { serverIngest } from './lib/ingest';
 import { BENCH, TMP } from './lib/paths';
-import { dashboard, slowLinkSync } from './lib/pending';
 import { photo } from './lib/photo';
 import { endLoad, machine, markdown, table } from './lib/report';
 import { type BenchModule, notMeasured, type Result } from './lib/result';
+import { slowLinkSync } from './lib/slowlink';
 import { store } from './lib/store';
 
 const MODULES: BenchModule[] = [bundle, store, photo, serverIngest, slowLinkSync, dashboard];

@@ -1,8 +1,8 @@
 /** Table for the terminal, bench/results.json and bench/RESULTS.md. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { cpus, loadavg, release, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { chromiumVersion } from './browser';
 import { BENCH, ROOT } from './paths';
 import type { BenchModule, Result } from './result';

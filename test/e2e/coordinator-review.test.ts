@@ -138,6 +138,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       const coordinator = new CoordinatorReviewPages(page, server.url);
       await coordinator.openDashboard();
       expect(await coordinator.cityIndex()).toEqual({ index: '2,10', predicate: 'Cukup' });
+      expect(await app.accessibilityViolations()).toEqual([]);
       await expect
         .poll(
           async () => {
@@ -159,6 +160,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       await coordinator.waitForDecodedImages('signature-image', 2);
       await coordinator.waitForDecodedImages('evidence-thumb', 1);
       await coordinator.commentOn(1, COMMENT);
+      expect(await app.accessibilityViolations()).toEqual([]);
       expect(await coordinator.decide('approve')).toContain('disetujui');
       await expect.poll(() => coordinator.reviewStatus()).toBe('disetujui');
       expect(app.cspViolations).toEqual([]);
@@ -201,6 +203,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       expect(await page.locator('[data-testid="city-report"] svg').count()).toBeGreaterThanOrEqual(
         2,
       );
+      expect(await app.accessibilityViolations()).toEqual([]);
       const csv = await viewer.download('csv');
       expect(csv.name).toMatch(/^telusur-evaluasi-spbe-2023-level-\d{8}-\d{4}\.csv$/);
       expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

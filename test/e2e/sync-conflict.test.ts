@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../src/core';
-import { TabletSync, VerifierApp } from './page-models/verifier-app';
+import { CoordinatorApp } from './page-models/coordinator-app';
+import { IndicatorScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
 import { startAppServer } from './support/app-server';
 import { e2eEnabled, launchBrowser } from './support/browser';
 
@@ -135,6 +136,37 @@ describe.skipIf(!e2eEnabled)('two tablets edit the same indicator offline', () =
       await t.app.page.getByTestId('level-4').waitFor();
       await expect
         .poll(() => t.app.page.getByTestId('level-4').getAttribute('aria-pressed'))
+        .toBe('true');
+      expect(await t.app.page.getByTestId('conflicts').count()).toBe(0);
+    }
+
+    // A second conflict is settled by the coordinator instead; the decision reaches both tablets.
+    const second = indicatorPath.replace(/\/i\/11$/, '/i/12');
+    await a.app.open(second);
+    await b.app.open(second);
+    await a.context.setOffline(true);
+    await b.context.setOffline(true);
+    await new IndicatorScreen(a.app.page, 12).setVerifiedLevel(2);
+    await new IndicatorScreen(b.app.page, 12).setVerifiedLevel(5);
+    // One after the other (coming online starts a sync by itself), so A's value reaches the server first.
+    await a.context.setOffline(false);
+    await a.sync.syncNow();
+    await b.context.setOffline(false);
+    await b.sync.syncNow();
+    const coordContext = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    contexts.push(coordContext);
+    const coordinator = new CoordinatorApp(await coordContext.newPage(), server.url);
+    await coordinator.login('koordinator@cilegon.demo', 'telusur-demo');
+    await coordinator.open('/koordinator/sinkronisasi');
+    const row = coordinator.page.getByTestId('conflict-row');
+    await expect.poll(() => row.count()).toBe(1);
+    await row.getByRole('button', { name: 'Pakai nilai tablet' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    for (const t of [a, b]) {
+      await t.sync.syncNow();
+      await t.app.open(second);
+      await expect
+        .poll(() => t.app.page.getByTestId('level-5').getAttribute('aria-pressed'))
         .toBe('true');
       expect(await t.app.page.getByTestId('conflicts').count()).toBe(0);
     }

@@ -12,6 +12,7 @@ import { Periods } from './pages/Periods';
 import { Plan } from './pages/Plan';
 import { Reports, UnitReport } from './pages/Reports';
 import { Review } from './pages/Review';
+import { Sync } from './pages/Sync';
 import { Units } from './pages/Units';
 import { VerifierDetail, Verifiers } from './pages/Verifiers';
 import { logout, restoreSession, useSession } from './session';
@@ -43,6 +44,12 @@ export const ROUTES: readonly RouteDef[] = [
   },
   { pattern: '/koordinator/rencana', page: Plan, roles: ['coordinator'], nav: 'navPlan' },
   { pattern: '/koordinator/tinjau/:assessmentId', page: Review, roles: ['coordinator'] },
+  {
+    pattern: '/koordinator/sinkronisasi',
+    page: Sync,
+    roles: ['coordinator', 'viewer'],
+    nav: 'navSync',
+  },
   {
     pattern: '/koordinator/laporan',
     page: Reports,

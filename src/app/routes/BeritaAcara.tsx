@@ -29,7 +29,8 @@ export function BeritaAcara({ ws, id }: { ws: WorkspaceKind; id: string }) {
   const sign = async () => {
     const store = await getStore(ws);
     await save({ signedAt: Date.now() });
-    if (view.assessment.status === 'belum' || view.assessment.status === 'sedang')
+    // A unit returned by the coordinator is finished again once re-signed.
+    if (['belum', 'sedang', 'dikembalikan'].includes(view.assessment.status))
       await store.assessments.update(id, { status: 'selesai' });
   };
   const verifs = [...view.verifications.values()];

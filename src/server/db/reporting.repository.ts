@@ -330,7 +330,10 @@ export class ReportingRepository {
     // Three index range reads instead of a walk over every field: verified levels (partial
     // index), not-applicable marks (tiny partial index), review comments (rare). The
     // indicator is the numeric suffix of the deterministic id `<assessmentId>:<no>`.
-    const ofPeriod = this.db.selectFrom('assessments').select('id').where('periodId', '=', periodId);
+    const ofPeriod = this.db
+      .selectFrom('assessments')
+      .select('id')
+      .where('periodId', '=', periodId);
     const pick = () =>
       this.db
         .selectFrom('recordFields as rf')

@@ -15,7 +15,6 @@ function download(f: ExportFile): Response {
     status: 200,
     headers: {
       'Content-Type': f.contentType,
-      'Content-Length': String(f.body.byteLength),
       'Content-Disposition': attachment(f.filename),
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',

@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import {
   compileFramework,
@@ -8,6 +8,7 @@ import {
   type IndexResult,
   listIndicators,
 } from '../../core';
+import type { VerificationCell } from '../db/reporting.repository';
 import type { Period } from '../domain';
 import { BaseService, type ServiceDeps } from './context';
 import {
@@ -75,7 +76,8 @@ export interface CitySummary {
 export interface ExportFile {
   filename: string;
   contentType: string;
-  body: Uint8Array;
+  /** Streamed: a period of 10,000 units is ~470,000 rows, never held whole in memory as text. */
+  body: ReadableStream<Uint8Array>;
 }
 
 interface UnitExport {
@@ -83,6 +85,8 @@ interface UnitExport {
   parentName: string;
   self: IndexResult;
   verified: IndexResult;
+  selfLevels: Map<number, number>;
+  cells: Map<number, VerificationCell>;
 }
 
 interface LevelRow {
@@ -103,13 +107,23 @@ interface LevelRow {
   reviewComment: string;
 }
 
+/** What the exports say about the city (the Info facts and the "Kota" sheet). */
+interface CityFacts {
+  consolidation: Consolidation;
+  self: IndexResult;
+  consolidated: IndexResult;
+  target: number;
+  indicators: CitySummary['indicators'];
+}
+
 interface ExportData {
   period: Period;
   fw: Framework;
   generatedAt: number;
-  summary: CitySummary;
+  city: CityFacts;
   units: UnitExport[];
-  rows: LevelRow[];
+  /** The unit × indicator rows of one unit, made when written (not all kept at once). */
+  rowsOf(unit: UnitExport): LevelRow[];
 }
 
 /** Index truncated to two decimals, as a number (same band as the exact index). */
@@ -248,15 +262,50 @@ export class ReportsService extends BaseService {
     };
   }
 
-  /** Units (with an assessment or a self-assessment) × indicators, with indices and evidence status. */
+  /** The city's indices, consolidation and per-indicator levels (without the dashboard's heavier parts). */
+  private async cityFacts(period: Period, fw: Framework): Promise<CityFacts> {
+    const city = await this.dashboards.cityLevels(period, fw);
+    const c = compileFramework(fw);
+    const groupName = new Map(c.groups.map((g) => [g.spec.id, g.spec.name]));
+    return {
+      consolidation: this.dashboards.consolidation(city),
+      self: computeIndex(fw, city.self),
+      consolidated: computeIndex(fw, city.consolidated, { notApplicable: city.notApplicable }),
+      target: period.targetIndex,
+      indicators: city.indicators.map((i) => {
+        const ind = c.byNo.get(i.no);
+        return {
+          ...i,
+          name: ind?.spec.name ?? '',
+          groups: (ind?.path ?? []).map((g) => groupName.get(g) ?? g),
+          weight: ind?.spec.weight ?? 0,
+        };
+      }),
+    };
+  }
+
+  /**
+   * Units (with an assessment or a self-assessment) × indicators, with indices and
+   * evidence status: a fixed number of aggregation queries for the whole period.
+   */
   private async exportData(periodId: string): Promise<ExportData> {
     const { period, fw } = await this.dashboards.periodWithFramework(periodId);
+    const generatedAt = this.now();
     const indicators = listIndicators(fw);
     const c = compileFramework(fw);
     const groupName = new Map(c.groups.map((g) => [g.spec.id, g.spec.name]));
+    const domainOf = new Map(
+      indicators.map((ind) => [
+        ind.no,
+        ind.path.length > 1 ? (groupName.get(ind.path[0] as string) ?? '') : '',
+      ]),
+    );
+    const aspectOf = new Map(
+      indicators.map((ind) => [ind.no, groupName.get(ind.path.at(-1) as string) ?? '']),
+    );
     const r = this.repos.reporting;
-    const [summary, progress, cells, selfRows, checks, files] = await Promise.all([
-      this.summary(periodId),
+    const [city, progress, cells, selfRows, checks, files] = await Promise.all([
+      this.cityFacts(period, fw),
       r.unitProgress(periodId),
       r.periodCells(periodId),
       r.selfLevels(periodId),
@@ -269,10 +318,11 @@ export class ReportsService extends BaseService {
     const checksByRecord = new Map(checks.map((x) => [x.recordId, x]));
     const filesByKey = new Map(files.map((f) => [`${f.assessmentId}:${f.indicatorNo}`, f]));
     const units: UnitExport[] = [];
-    const rows: LevelRow[] = [];
     for (const p of progress) {
-      const self = new Map((selfByUnit.get(p.unitId) ?? []).map((s) => [s.indicatorNo, s.level]));
-      if (!p.assessmentId && self.size === 0) continue;
+      const selfLevels = new Map(
+        (selfByUnit.get(p.unitId) ?? []).map((x) => [x.indicatorNo, x.level]),
+      );
+      if (!p.assessmentId && selfLevels.size === 0) continue;
       const byNo = new Map(
         (p.assessmentId ? (cellsByAssessment.get(p.assessmentId) ?? []) : [])
           .filter((x) => x.indicatorNo !== null)
@@ -281,29 +331,36 @@ export class ReportsService extends BaseService {
       const na = [...byNo.values()]
         .filter((x) => x.notApplicable)
         .map((x) => x.indicatorNo as number);
-      const verifiedLevels = Object.fromEntries([...byNo].map(([no, x]) => [no, x.verifiedLevel]));
-      const unit: UnitExport = {
+      units.push({
         unit: toUnitProgress(p, indicators.length),
         parentName: p.parentId ? (names.get(p.parentId) ?? '') : '',
-        self: computeIndex(fw, Object.fromEntries(self)),
-        verified: computeIndex(fw, verifiedLevels, { notApplicable: na }),
-      };
-      units.push(unit);
-      for (const ind of indicators) {
-        const cell = byNo.get(ind.no);
+        self: computeIndex(fw, Object.fromEntries(selfLevels)),
+        verified: computeIndex(
+          fw,
+          Object.fromEntries([...byNo].map(([no, x]) => [no, x.verifiedLevel])),
+          { notApplicable: na },
+        ),
+        selfLevels,
+        cells: byNo,
+      });
+    }
+    const rowsOf = (unit: UnitExport): LevelRow[] =>
+      indicators.map((ind) => {
+        const cell = unit.cells.get(ind.no);
         const ch = cell ? checksByRecord.get(cell.recordId) : undefined;
-        const f = p.assessmentId ? filesByKey.get(`${p.assessmentId}:${ind.no}`) : undefined;
+        const a = unit.unit.assessmentId;
+        const f = a ? filesByKey.get(`${a}:${ind.no}`) : undefined;
         const present = ch?.present ?? 0;
         const missing = ch?.missing ?? 0;
         const inadequate = ch?.inadequate ?? 0;
         const notApplicable = cell?.notApplicable ?? false;
-        rows.push({
+        return {
           unit,
           no: ind.no,
           name: ind.spec.name,
-          domain: ind.path.length > 1 ? (groupName.get(ind.path[0] as string) ?? '') : '',
-          aspect: groupName.get(ind.path.at(-1) as string) ?? '',
-          self: self.get(ind.no) ?? null,
+          domain: domainOf.get(ind.no) ?? '',
+          aspect: aspectOf.get(ind.no) ?? '',
+          self: unit.selfLevels.get(ind.no) ?? null,
           verified: cell?.verifiedLevel ?? null,
           notApplicable,
           evidence: notApplicable
@@ -319,15 +376,14 @@ export class ReportsService extends BaseService {
           files: f?.files ?? 0,
           held: f?.held ?? 0,
           reviewComment: cell?.reviewComment ?? '',
-        });
-      }
-    }
-    return { period, fw, generatedAt: summary.generatedAt, summary, units, rows };
+        };
+      });
+    return { period, fw, generatedAt, city, units, rowsOf };
   }
 
   /** Facts every export starts with (period, instrument, time, city index, rule). */
   private info(d: ExportData): [string, string | number, string?][] {
-    const s = d.summary;
+    const s = { city: d.city, consolidation: d.city.consolidation };
     return [
       ['Periode', d.period.name, String(d.period.year)],
       ['Instrumen', d.fw.name, `${d.fw.id} versi ${d.fw.version}`],
@@ -351,37 +407,57 @@ export class ReportsService extends BaseService {
     ];
   }
 
-  /** The unit × indicator table as CSV (see the file comment for the format). */
+  /** The unit × indicator table as CSV (see the file comment for the format), streamed unit by unit. */
   async levelsCsv(periodId: string): Promise<ExportFile> {
     const d = await this.exportData(periodId);
-    const lines = [
+    const head = [
       csvLine(['Telusur — ekspor level unit × indikator']),
       ...this.info(d).map((r) => csvLine(r.filter((x) => x !== undefined))),
       csvLine(['Format', 'pemisah kolom titik koma (;), desimal koma (,), UTF-8']),
       '',
       csvLine([...LEVEL_COLUMNS]),
-      ...d.rows.map((r) =>
-        csvLine(levelCells(r, (i) => (i === null ? null : formatIndex(i, 'id')))),
-      ),
     ];
-    const text = `\uFEFF${lines.join('\r\n')}\r\n`;
+    const decimal = (i: number | null) => (i === null ? null : formatIndex(i, 'id'));
+    const chunks = (function* () {
+      yield `\uFEFF${head.join('\r\n')}\r\n`;
+      for (const u of d.units) {
+        const rows = d.rowsOf(u);
+        yield `${rows.map((r) => csvLine(levelCells(r, decimal))).join('\r\n')}\r\n`;
+      }
+    })();
+    const encoder = new TextEncoder();
     return {
       filename: `telusur-${slug(d.period.name)}-level-${stamp(d.generatedAt)}.csv`,
       contentType: 'text/csv; charset=utf-8',
-      body: new TextEncoder().encode(text),
+      body: new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const next = chunks.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        },
+      }),
     };
   }
 
-  /** The same data as XLSX (exceljs, streamed row by row into memory-light output). */
+  /**
+   * The same data as XLSX (exceljs's streaming writer): rows are committed as they are
+   * made and the zip flows to the client while the workbook is written.
+   */
   async levelsXlsx(periodId: string): Promise<ExportFile> {
     const d = await this.exportData(periodId);
     const out = new PassThrough();
-    const chunks: Buffer[] = [];
-    out.on('data', (c: Buffer) => chunks.push(c));
-    const done = new Promise<void>((resolve, reject) => {
-      out.on('end', resolve);
-      out.on('error', reject);
+    void this.writeXlsx(d, out).catch((e: unknown) => {
+      console.error('[telusur] XLSX export failed:', e);
+      out.destroy(e instanceof Error ? e : new Error(String(e)));
     });
+    return {
+      filename: `telusur-${slug(d.period.name)}-level-${stamp(d.generatedAt)}.xlsx`,
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      body: Readable.toWeb(out) as ReadableStream<Uint8Array>,
+    };
+  }
+
+  private async writeXlsx(d: ExportData, out: PassThrough): Promise<void> {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
       stream: out,
       useStyles: true,
@@ -389,7 +465,7 @@ export class ReportsService extends BaseService {
     });
     wb.creator = 'Telusur';
     wb.created = new Date(d.generatedAt);
-    const bold = { font: { bold: true } };
+    const bold = { bold: true };
     const decimal = (i: number | null) => truncIndex(i);
 
     const info = wb.addWorksheet('Info');
@@ -417,9 +493,9 @@ export class ReportsService extends BaseService {
       { header: 'sumber', width: 14 },
       { header: 'tidak_berlaku', width: 14 },
     ];
-    city.getRow(1).font = bold.font;
+    city.getRow(1).font = bold;
     city.getRow(1).commit();
-    for (const i of d.summary.indicators) {
+    for (const i of d.city.indicators) {
       city
         .addRow([
           i.no,
@@ -457,7 +533,7 @@ export class ReportsService extends BaseService {
       { header: 'berkas_bukti', width: 14 },
       { header: 'berkas_diterima', width: 16 },
     ];
-    idx.getRow(1).font = bold.font;
+    idx.getRow(1).font = bold;
     idx.getRow(1).commit();
     for (const u of d.units) {
       idx
@@ -486,17 +562,15 @@ export class ReportsService extends BaseService {
       width: h.startsWith('nama') || h === 'catatan_koordinator' ? 40 : 16,
       ...(h.startsWith('indeks') ? { style: { numFmt: '0.00' } } : {}),
     }));
-    lv.getRow(1).font = bold.font;
+    lv.getRow(1).font = bold;
     lv.getRow(1).commit();
-    for (const r of d.rows) lv.addRow(levelCells(r, decimal)).commit();
+    let n = 0;
+    for (const u of d.units) {
+      for (const r of d.rowsOf(u)) lv.addRow(levelCells(r, decimal)).commit();
+      // Let the zip already written flow to the client between units.
+      if (++n % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
     lv.commit();
-
     await wb.commit();
-    await done;
-    return {
-      filename: `telusur-${slug(d.period.name)}-level-${stamp(d.generatedAt)}.xlsx`,
-      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      body: new Uint8Array(Buffer.concat(chunks)),
-    };
   }
 }

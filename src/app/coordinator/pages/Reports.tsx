@@ -24,7 +24,7 @@ import {
 } from './DashboardKit';
 import { BeritaAcara } from './Review';
 
-const SELF_COLOR = '#b86e00';
+const SELF_COLOR = '#8a5a00';
 const VERIFIED_COLOR = '#0f4c5c';
 
 /**
@@ -452,7 +452,7 @@ export function UnitReport({ params }: PageProps) {
             </section>
           ))
         )}
-        <BeritaAcara d={d} t={t} />
+        <BeritaAcara d={d} t={t} locale="id" />
       </article>
     </div>
   );

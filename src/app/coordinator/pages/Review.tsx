@@ -277,8 +277,18 @@ function IndicatorBlock(props: {
 }
 
 /** The berita acara with both signatures (PNG data URLs only, shown with <img>). */
-export function BeritaAcara({ d, t }: { d: AssessmentDetail; t: RT }) {
-  const locale = useLocale((s) => s.locale);
+export function BeritaAcara({
+  d,
+  t,
+  locale: fixed,
+}: {
+  d: AssessmentDetail;
+  t: RT;
+  /** Printed reports are Indonesian whatever the UI language. */
+  locale?: 'id' | 'en';
+}) {
+  const ui = useLocale((s) => s.locale);
+  const locale = fixed ?? ui;
   const ba = d.beritaAcara;
   return (
     <Section title={t('beritaAcara')} testId="berita-acara">
