@@ -6,5 +6,6 @@
  * Everything but the built-in instruments lives in index.browser.ts, which the app's build
  * uses so the instrument data stays out of the first load (see vite.config.ts).
  */
-export * from './index.browser';
+
 export { builtInFrameworks, findBuiltInFramework, spbe2020 } from './frameworks';
+export * from './index.browser';

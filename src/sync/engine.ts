@@ -133,7 +133,7 @@ export class SyncEngine {
     });
     try {
       await this.refreshReference();
-      report.pushed = await this.push(report);
+      report.pushed = await this.push();
       report.pulled = await this.pull(report);
       report.uploaded = await this.upload();
       await this.checkReceipts();
@@ -168,7 +168,7 @@ export class SyncEngine {
     if (gone.length) await this.store.reference.removeAssignments(gone);
   }
 
-  private async push(report: SyncReport): Promise<number> {
+  private async push(): Promise<number> {
     let sent = 0;
     for (;;) {
       const batch = await this.store.outbox.peek(MAX_PUSH_BATCH);
