@@ -149,6 +149,9 @@ const id = {
   baResults: 'Hasil verifikasi per indikator',
   reviewComment: 'Catatan koordinator',
   onServer: 'di server',
+  scanQr: 'Pindai QR dengan kamera',
+  closeScanner: 'Tutup kamera',
+  cameraUnavailable: 'Kamera tidak dapat dibuka. Ketik kodenya saja.',
   importData: 'Impor berkas ekspor',
   imported:
     'Berkas dipulihkan: {n} catatan baru, {f} berkas foto, {q} perubahan menunggu sinkronisasi.',
@@ -308,6 +311,9 @@ const en: Dict = {
   baResults: 'Verification results per indicator',
   reviewComment: 'Coordinator’s comment',
   onServer: 'on server',
+  scanQr: 'Scan the QR with the camera',
+  closeScanner: 'Close camera',
+  cameraUnavailable: 'The camera cannot be opened. Type the code instead.',
   importData: 'Import an export file',
   imported: 'File restored: {n} new records, {f} photo files, {q} changes waiting to sync.',
   upgradedElsewhere:

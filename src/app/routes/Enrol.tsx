@@ -1,7 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
+import { QrScanner } from '../components/QrScanner';
 import { useLocale, useT } from '../i18n';
 import { navigate } from '../router';
-import { EnrolError, enrol, useSync } from '../state/sync';
+import { EnrolError, enrol, normaliseEnrolCode, useSync } from '../state/sync';
 
 /** The tablet's enrolment: the one-time code the coordinator shows (typed or scanned). */
 export function Enrol() {
@@ -12,6 +13,11 @@ export function Enrol() {
   const [label, setLabel] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [scanning, setScanning] = useState(false);
+  const onScanned = useCallback((text: string) => {
+    setScanning(false);
+    setCode(normaliseEnrolCode(text));
+  }, []);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -47,6 +53,13 @@ export function Enrol() {
           onInput={(e) => setCode(e.currentTarget.value)}
           required
         />
+        {scanning ? (
+          <QrScanner onCode={onScanned} onClose={() => setScanning(false)} />
+        ) : typeof navigator !== 'undefined' && navigator.mediaDevices ? (
+          <button type="button" onClick={() => setScanning(true)} data-testid="scan-qr">
+            {t('scanQr')}
+          </button>
+        ) : null}
         <label for="enrol-label">{t('deviceLabel')}</label>
         <input
           id="enrol-label"
