@@ -72,7 +72,8 @@ export async function checkExactlyOnce(
       .where('deviceId', 'in', ids)
       .execute();
   const own: Awaited<ReturnType<typeof ownOf>> = [];
-  for (let i = 0; i < deviceIds.length; i += 100) own.push(...(await ownOf(deviceIds.slice(i, i + 100))));
+  for (let i = 0; i < deviceIds.length; i += 100)
+    own.push(...(await ownOf(deviceIds.slice(i, i + 100))));
   const perField = new Map<string, number>();
   for (const c of own) {
     const k = `${c.deviceId}:${c.deviceSeq}:${c.field}`;

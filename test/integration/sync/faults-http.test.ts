@@ -68,179 +68,183 @@ const FAULTS: ProxyFaults = FAULT_RATE
   : QUICK_FAULTS;
 
 describeSync('sync over a faulty network', (ctx, dialect) => {
-  it('loses nothing, doubles nothing, and proves every file received', async () => {
-    const started = performance.now();
-    const h = ctx();
-    const server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await once(server, 'listening');
-    const rng = seededRandom(20261128);
-    const proxy = await startFaultyProxy((server.address() as AddressInfo).port, rng, FAULTS);
-    // Each kind of fault surely hits the requests it matters most for; more come at random.
-    proxy.force('resetMidBody', /^PATCH \/api\/files\//);
-    proxy.force('resetResponse', /^PATCH \/api\/files\//);
-    proxy.force('duplicate', /^PATCH \/api\/files\//);
-    proxy.force('duplicate', /^POST \/api\/files\//);
-    proxy.force('resetMidBody', /^POST \/api\/sync\/push/);
-    proxy.force('resetResponse', /^POST \/api\/sync\/push/);
-    proxy.force('duplicate', /^POST \/api\/sync\/push/);
-    proxy.force('drop', /^GET \/api\/sync\/pull/);
-    proxy.force('resetResponse', /^GET \/api\/sync\/pull/);
-    try {
-      // One unit per three tablets (A and B of one verifier, C of another).
-      const coordinator = await h.base.login('coordinator');
-      const units: string[] = [];
-      const tablets: Tablet[] = [];
-      /** Index into `units` of each tablet. */
-      const unitOf: number[] = [];
-      for (let u = 0; u * 3 < DEVICES; u++) {
-        const team = await newTeam(h.services, h.base, { verifiers: 2, units: 1 });
-        units.push(team.assessmentIds[0] as string);
-        const [v0, v1] = team.verifiers as unknown as [{ id: string }, { id: string }];
-        for (let k = 0; k < 3 && tablets.length < DEVICES; k++) {
-          const label = `Tablet ${DEVICES > 3 ? `${u + 1}` : ''}${'ABC'[k]}`;
-          tablets.push(await enrolTablet(h.call, coordinator, (k < 2 ? v0 : v1).id, label));
-          unitOf.push(u);
+  it(
+    'loses nothing, doubles nothing, and proves every file received',
+    async () => {
+      const started = performance.now();
+      const h = ctx();
+      const server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
+      await once(server, 'listening');
+      const rng = seededRandom(20261128);
+      const proxy = await startFaultyProxy((server.address() as AddressInfo).port, rng, FAULTS);
+      // Each kind of fault surely hits the requests it matters most for; more come at random.
+      proxy.force('resetMidBody', /^PATCH \/api\/files\//);
+      proxy.force('resetResponse', /^PATCH \/api\/files\//);
+      proxy.force('duplicate', /^PATCH \/api\/files\//);
+      proxy.force('duplicate', /^POST \/api\/files\//);
+      proxy.force('resetMidBody', /^POST \/api\/sync\/push/);
+      proxy.force('resetResponse', /^POST \/api\/sync\/push/);
+      proxy.force('duplicate', /^POST \/api\/sync\/push/);
+      proxy.force('drop', /^GET \/api\/sync\/pull/);
+      proxy.force('resetResponse', /^GET \/api\/sync\/pull/);
+      try {
+        // One unit per three tablets (A and B of one verifier, C of another).
+        const coordinator = await h.base.login('coordinator');
+        const units: string[] = [];
+        const tablets: Tablet[] = [];
+        /** Index into `units` of each tablet. */
+        const unitOf: number[] = [];
+        for (let u = 0; u * 3 < DEVICES; u++) {
+          const team = await newTeam(h.services, h.base, { verifiers: 2, units: 1 });
+          units.push(team.assessmentIds[0] as string);
+          const [v0, v1] = team.verifiers as unknown as [{ id: string }, { id: string }];
+          for (let k = 0; k < 3 && tablets.length < DEVICES; k++) {
+            const label = `Tablet ${DEVICES > 3 ? `${u + 1}` : ''}${'ABC'[k]}`;
+            tablets.push(await enrolTablet(h.call, coordinator, (k < 2 ? v0 : v1).id, label));
+            unitOf.push(u);
+          }
         }
-      }
-      const photosOf = units.map(() => 0);
-      let photoBytesSent = 0;
-      const baseUrl = `http://127.0.0.1:${proxy.port}`;
-      const engines: SyncEngine[] = tablets.map((t) =>
-        tabletEngine(t, (url, init) => fetch(url, init), { baseUrl, uploads: true }),
-      );
-      const issued = new IssuedLog();
-      const stores = tablets.map((t) => t.store);
-      let photo = 0;
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const [i, t] of tablets.entries()) {
-          const a = units[unitOf[i] as number] as string;
-          for (let k = 0; k < EDITS; k++) {
-            const no = 1 + Math.floor(rng() * INDICATORS);
-            await t.store.verifications.update(a, no, {
-              verifiedLevel: 1 + Math.floor(rng() * 5),
-              notes: `catatan ${round}-${i}-${k}`,
-            });
+        const photosOf = units.map(() => 0);
+        let photoBytesSent = 0;
+        const baseUrl = `http://127.0.0.1:${proxy.port}`;
+        const engines: SyncEngine[] = tablets.map((t) =>
+          tabletEngine(t, (url, init) => fetch(url, init), { baseUrl, uploads: true }),
+        );
+        const issued = new IssuedLog();
+        const stores = tablets.map((t) => t.store);
+        let photo = 0;
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const [i, t] of tablets.entries()) {
+            const a = units[unitOf[i] as number] as string;
+            for (let k = 0; k < EDITS; k++) {
+              const no = 1 + Math.floor(rng() * INDICATORS);
+              await t.store.verifications.update(a, no, {
+                verifiedLevel: 1 + Math.floor(rng() * 5),
+                notes: `catatan ${round}-${i}-${k}`,
+              });
+            }
+            if ((round + i) % PHOTO_EVERY === 0) {
+              photo++;
+              const u = unitOf[i] as number;
+              photosOf[u] = (photosOf[u] ?? 0) + 1;
+              const bytes = photoBytes(60_000 + Math.floor(rng() * 140_000));
+              photoBytesSent += bytes.length;
+              await t.store.evidence.add({
+                assessmentId: a,
+                indicatorNo: 1 + (photo % INDICATORS),
+                blob: new Blob([bytes], {
+                  type: 'image/jpeg',
+                }),
+                name: `foto-${photo}.jpg`,
+                width: 800,
+                height: 600,
+                location: null,
+              });
+            }
           }
-          if ((round + i) % PHOTO_EVERY === 0) {
-            photo++;
-            const u = unitOf[i] as number;
-            photosOf[u] = (photosOf[u] ?? 0) + 1;
-            const bytes = photoBytes(60_000 + Math.floor(rng() * 140_000));
-            photoBytesSent += bytes.length;
-            await t.store.evidence.add({
-              assessmentId: a,
-              indicatorNo: 1 + (photo % INDICATORS),
-              blob: new Blob([bytes], {
-                type: 'image/jpeg',
-              }),
-              name: `foto-${photo}.jpg`,
-              width: 800,
-              height: 600,
-              location: null,
-            });
-          }
+          await issued.collect(stores);
+          await Promise.all(engines.map((e) => e.sync().catch(() => undefined)));
         }
         await issued.collect(stores);
-        await Promise.all(engines.map((e) => e.sync().catch(() => undefined)));
-      }
-      await issued.collect(stores);
 
-      if (HEAL) {
-        proxy.faults = NO_FAULTS;
-        for (let r = 0; r < 2; r++) for (const e of engines) await syncHard(e, 5);
-      } else {
-        // Still 20 % faults: each tablet retries until one whole sync gets through (twice,
-        // so every tablet also pulls what the others sent in the first pass).
-        for (let r = 0; r < 2; r++) await Promise.all(engines.map((e) => syncHard(e, 400)));
-      }
+        if (HEAL) {
+          proxy.faults = NO_FAULTS;
+          for (let r = 0; r < 2; r++) for (const e of engines) await syncHard(e, 5);
+        } else {
+          // Still 20 % faults: each tablet retries until one whole sync gets through (twice,
+          // so every tablet also pulls what the others sent in the first pass).
+          for (let r = 0; r < 2; r++) await Promise.all(engines.map((e) => syncHard(e, 400)));
+        }
 
-      if (process.env.TELUSUR_SOAK_REPORT) {
-        const c = await checkExactlyOnce(h.base.db, stores, issued);
-        let verified = 0;
-        let missing = 0;
+        if (process.env.TELUSUR_SOAK_REPORT) {
+          const c = await checkExactlyOnce(h.base.db, stores, issued);
+          let verified = 0;
+          let missing = 0;
+          for (const [u, a] of units.entries()) {
+            const r = await h.call('GET', `/api/sync/receipt/${a}`, { token: coordinator });
+            const hashes = new Set<string>(r.body?.hashes ?? []);
+            for (const [i, t] of tablets.entries())
+              if (unitOf[i] === u)
+                for (const f of await t.store.evidence.listByAssessment(a))
+                  if (!hashes.has(f.sha256)) missing++;
+            for (const sha of hashes) {
+              const bytes = readFileSync(h.services.files.blobs.path(sha));
+              if (createHash('sha256').update(bytes).digest('hex') === sha) verified++;
+            }
+          }
+          const faults =
+            proxy.stats.dropped +
+            proxy.stats.resetMidBody +
+            proxy.stats.resetResponse +
+            proxy.stats.duplicated;
+          const lost = c.unaccounted.length + c.undelivered.length + c.cursorMismatch.length;
+          soakReport(
+            'chaos',
+            {
+              dialect,
+              devices: tablets.length,
+              units: units.length,
+              mutations: c.mutations,
+              fieldWrites: c.fields,
+              applied: c.applied,
+              conflicts: c.conflicts,
+              files: photo,
+              fileBytes: photoBytesSent,
+              hashesVerified: verified,
+              filesMissingOnReceipt: missing,
+              lost,
+              duplicated: c.duplicated.length,
+              requests: proxy.stats.requests,
+              faults,
+              faultRate: faults / proxy.stats.requests,
+              proxy: { ...proxy.stats },
+              healedBeforeDrain: HEAL,
+              seconds: (performance.now() - started) / 1000,
+            },
+            'lost 0, duplicated 0, hashes verified 100 %',
+            lost === 0 && c.duplicated.length === 0 && verified === photo && missing === 0,
+          );
+        }
+
+        const once = await expectExactlyOnce(h.base.db, stores, issued);
+        expect(once.applied).toBeGreaterThan(0);
+
+        // Every file: held, stored under its hash with the right bytes, on every receipt.
+        let heldTotal = 0;
         for (const [u, a] of units.entries()) {
-          const r = await h.call('GET', `/api/sync/receipt/${a}`, { token: coordinator });
-          const hashes = new Set<string>(r.body?.hashes ?? []);
-          for (const [i, t] of tablets.entries())
-            if (unitOf[i] === u)
-              for (const f of await t.store.evidence.listByAssessment(a))
-                if (!hashes.has(f.sha256)) missing++;
-          for (const sha of hashes) {
+          const receipt = await h.call('GET', `/api/sync/receipt/${a}`, { token: coordinator });
+          expect(receipt.status).toBe(200);
+          const held = new Set<string>(receipt.body.hashes);
+          for (const [i, t] of tablets.entries()) {
+            if (unitOf[i] !== u) continue;
+            const local = await t.store.evidence.listByAssessment(a);
+            expect(local.filter((f) => !held.has(f.sha256)).map((f) => f.name)).toEqual([]);
+            expect(await t.store.blobs.listPendingUpload()).toEqual([]);
+            // What the tablet shows: "semua N berkas diterima server" (its evidence list includes
+            // the other tablets' photos, pulled as records).
+            expect(engines[i]?.getStatus().receipts[a]).toMatchObject({
+              local: photosOf[u],
+              confirmed: photosOf[u],
+            });
+          }
+          expect(held.size).toBe(photosOf[u]);
+          heldTotal += held.size;
+          for (const sha of held) {
             const bytes = readFileSync(h.services.files.blobs.path(sha));
-            if (createHash('sha256').update(bytes).digest('hex') === sha) verified++;
+            expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha);
           }
         }
-        const faults =
-          proxy.stats.dropped +
-          proxy.stats.resetMidBody +
-          proxy.stats.resetResponse +
-          proxy.stats.duplicated;
-        const lost = c.unaccounted.length + c.undelivered.length + c.cursorMismatch.length;
-        soakReport(
-          'chaos',
-          {
-            dialect,
-            devices: tablets.length,
-            units: units.length,
-            mutations: c.mutations,
-            fieldWrites: c.fields,
-            applied: c.applied,
-            conflicts: c.conflicts,
-            files: photo,
-            fileBytes: photoBytesSent,
-            hashesVerified: verified,
-            filesMissingOnReceipt: missing,
-            lost,
-            duplicated: c.duplicated.length,
-            requests: proxy.stats.requests,
-            faults,
-            faultRate: faults / proxy.stats.requests,
-            proxy: { ...proxy.stats },
-            healedBeforeDrain: HEAL,
-            seconds: (performance.now() - started) / 1000,
-          },
-          'lost 0, duplicated 0, hashes verified 100 %',
-          lost === 0 && c.duplicated.length === 0 && verified === photo && missing === 0,
-        );
+        expect(heldTotal).toBe(photo);
+        // The faults did happen.
+        expect(proxy.stats.dropped).toBeGreaterThan(0);
+        expect(proxy.stats.resetMidBody).toBeGreaterThan(0);
+        expect(proxy.stats.resetResponse).toBeGreaterThan(0);
+        expect(proxy.stats.duplicated).toBeGreaterThan(0);
+      } finally {
+        await proxy.close();
+        server.close();
       }
-
-      const once = await expectExactlyOnce(h.base.db, stores, issued);
-      expect(once.applied).toBeGreaterThan(0);
-
-      // Every file: held, stored under its hash with the right bytes, on every receipt.
-      let heldTotal = 0;
-      for (const [u, a] of units.entries()) {
-        const receipt = await h.call('GET', `/api/sync/receipt/${a}`, { token: coordinator });
-        expect(receipt.status).toBe(200);
-        const held = new Set<string>(receipt.body.hashes);
-        for (const [i, t] of tablets.entries()) {
-          if (unitOf[i] !== u) continue;
-          const local = await t.store.evidence.listByAssessment(a);
-          expect(local.filter((f) => !held.has(f.sha256)).map((f) => f.name)).toEqual([]);
-          expect(await t.store.blobs.listPendingUpload()).toEqual([]);
-          // What the tablet shows: "semua N berkas diterima server" (its evidence list includes
-          // the other tablets' photos, pulled as records).
-          expect(engines[i]?.getStatus().receipts[a]).toMatchObject({
-            local: photosOf[u],
-            confirmed: photosOf[u],
-          });
-        }
-        expect(held.size).toBe(photosOf[u]);
-        heldTotal += held.size;
-        for (const sha of held) {
-          const bytes = readFileSync(h.services.files.blobs.path(sha));
-          expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha);
-        }
-      }
-      expect(heldTotal).toBe(photo);
-      // The faults did happen.
-      expect(proxy.stats.dropped).toBeGreaterThan(0);
-      expect(proxy.stats.resetMidBody).toBeGreaterThan(0);
-      expect(proxy.stats.resetResponse).toBeGreaterThan(0);
-      expect(proxy.stats.duplicated).toBeGreaterThan(0);
-    } finally {
-      await proxy.close();
-      server.close();
-    }
-  }, TIMEOUT);
+    },
+    TIMEOUT,
+  );
 });

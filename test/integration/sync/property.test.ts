@@ -222,32 +222,36 @@ async function run(h: SyncHarness, steps: Step[], seed: number): Promise<void> {
 let totals = { runs: 0, mutations: 0, conflicts: 0, dropped: 0, duplicated: 0, failed: 0 };
 
 describeSync('sync property: exactly once under faults', (ctx, dialect) => {
-  it('three tablets, random edits, lost and doubled requests, random batch boundaries', async () => {
-    totals = { runs: 0, mutations: 0, conflicts: 0, dropped: 0, duplicated: 0, failed: 0 };
-    const started = performance.now();
-    let failure: string | null = null;
-    try {
-      await fc.assert(
-        fc.asyncProperty(
-          fc.array(stepArb, { minLength: 6, maxLength: 28 }),
-          fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-          (steps, seed) => run(ctx(), steps, seed),
-        ),
-        { numRuns: RUNS ?? (dialect === 'sqlite' ? 20 : 8), endOnFailure: true },
-      );
-    } catch (e) {
-      failure = e instanceof Error ? e.message.slice(0, 500) : String(e);
-      throw e;
-    } finally {
-      soakReport(
-        'property',
-        { dialect, ...totals, seconds: (performance.now() - started) / 1000, failure },
-        'every script: nothing lost, nothing applied twice, every field accounted for, converged',
-        failure === null,
-      );
-    }
-    expect(totals.conflicts).toBeGreaterThan(0);
-    expect(totals.dropped).toBeGreaterThan(0);
-    expect(totals.duplicated).toBeGreaterThan(0);
-  }, TIMEOUT);
+  it(
+    'three tablets, random edits, lost and doubled requests, random batch boundaries',
+    async () => {
+      totals = { runs: 0, mutations: 0, conflicts: 0, dropped: 0, duplicated: 0, failed: 0 };
+      const started = performance.now();
+      let failure: string | null = null;
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(stepArb, { minLength: 6, maxLength: 28 }),
+            fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+            (steps, seed) => run(ctx(), steps, seed),
+          ),
+          { numRuns: RUNS ?? (dialect === 'sqlite' ? 20 : 8), endOnFailure: true },
+        );
+      } catch (e) {
+        failure = e instanceof Error ? e.message.slice(0, 500) : String(e);
+        throw e;
+      } finally {
+        soakReport(
+          'property',
+          { dialect, ...totals, seconds: (performance.now() - started) / 1000, failure },
+          'every script: nothing lost, nothing applied twice, every field accounted for, converged',
+          failure === null,
+        );
+      }
+      expect(totals.conflicts).toBeGreaterThan(0);
+      expect(totals.dropped).toBeGreaterThan(0);
+      expect(totals.duplicated).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
 });
