@@ -170,7 +170,7 @@ export function markdown(
   if (missed.length === 0) out.push('None in this run.');
   for (const r of missed)
     out.push(
-      `- **${r.name}**: ${fmtRatio(r) !== '—' ? fmtRatio(r) : fmtValue(r.value, r.unit)} vs goal ${r.goal}. ${r.limit ?? 'Limiting factor not analysed yet.'}`,
+      `- **${r.name}**: ${r.ratio !== null ? fmtRatio(r) : `${fmtValue(r.value, r.unit)}${fmtRatio(r) !== '—' ? ` (${fmtRatio(r)})` : ''}`} vs goal ${r.goal}. ${r.limit ?? 'Limiting factor not analysed yet.'}`,
     );
   out.push('');
   const todo = all.filter((r) => r.status === 'not-measured');

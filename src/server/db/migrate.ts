@@ -38,8 +38,25 @@ function check(error: unknown, results: MigrationResult[] | undefined): string[]
  * migrations this code does not know in a different order (Kysely's order check).
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const { error, results } = await (await migrator(db)).migrateToLatest();
-  return check(error, results);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await (await migrator(db)).migrateToLatest();
+    // Kysely's table check lists the tables of every PostgreSQL schema; a schema dropped by
+    // someone else during that listing (parallel test runs sharing one database) fails it
+    // with "schema … does not exist" although ours is fine. Nothing was applied: try again.
+    if (error && attempt < 4 && isForeignSchemaRace(error)) {
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+      continue;
+    }
+    return check(error, results);
+  }
+}
+
+function isForeignSchemaRace(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === '3F000' ||
+    (code === '42P01' && /kysely_migration/.test(String((error as Error).message)))
+  );
 }
 
 /** Migrate up or down to exactly `name` (tests of upgrades from an earlier release). */
