@@ -1,35 +1,16 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../src/core';
 import { kelurahanCode } from '../../src/server/seed';
 import { CoordinatorApp } from './page-models/coordinator-app';
 import { CoordinatorReviewPages } from './page-models/coordinator-review';
 import { BeritaAcaraScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
+import { api } from './support/api';
 import { startAppServer } from './support/app-server';
 import { e2eEnabled, launchBrowser } from './support/browser';
 
 const PASSWORD = 'telusur-demo';
 const UNIT = kelurahanCode(0, 0); // Kelurahan Bulakan, assigned to verifier 1
 const COMMENT = 'Disetujui; mohon SK asli dibawa saat rapat evaluasi.';
-
-async function api<T>(
-  base: string,
-  path: string,
-  init: { method?: string; token?: string; body?: unknown } = {},
-): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      'content-type': 'application/json',
-      [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const body = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
 /** The coordinator's side of enrolment and the unit's assessment id, through the API (their UI has its own e2e). */
 async function setUp(base: string): Promise<{ code: string; assessmentId: string }> {

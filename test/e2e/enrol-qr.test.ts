@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../src/core';
+import { api } from './support/api';
 import { startAppServer } from './support/app-server';
 import { CHROMIUM_ARGS, e2eEnabled, launchBrowser } from './support/browser';
 
@@ -11,28 +11,18 @@ const W = 480;
 const H = 480;
 
 async function coordinatorEnrolment(base: string): Promise<{ code: string; qrSvg: string }> {
-  const call = async (
-    path: string,
-    init: { method?: string; token?: string; body?: unknown } = {},
-  ) => {
-    const res = await fetch(`${base}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        'content-type': 'application/json',
-        [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    return res.json();
-  };
-  const { token } = await call('/api/auth/login', {
+  const { token } = await api<{ token: string }>(base, '/api/auth/login', {
     method: 'POST',
     body: { email: 'koordinator@cilegon.demo', password: 'telusur-demo' },
   });
-  const { verifiers } = await call('/api/verifiers', { token });
-  const v = verifiers.find((x: { email: string }) => x.email === 'verifikator2@cilegon.demo');
-  return call(`/api/verifiers/${v.id}/enrolments`, { method: 'POST', token, body: {} });
+  const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
+    base,
+    '/api/verifiers',
+    { token },
+  );
+  const v = verifiers.find((x) => x.email === 'verifikator2@cilegon.demo');
+  if (!v) throw new Error('demo verifier missing');
+  return api(base, `/api/verifiers/${v.id}/enrolments`, { method: 'POST', token, body: {} });
 }
 
 /** The coordinator's QR as a Y4M video, the format Chromium's fake camera plays. */

@@ -1,29 +1,10 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../src/core';
 import { CoordinatorApp } from './page-models/coordinator-app';
 import { IndicatorScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
+import { api } from './support/api';
 import { startAppServer } from './support/app-server';
 import { e2eEnabled, launchBrowser } from './support/browser';
-
-async function api<T>(
-  base: string,
-  path: string,
-  init: { method?: string; token?: string; body?: unknown } = {},
-): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      'content-type': 'application/json',
-      [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const body = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
 /** A real JPEG made by the browser itself. */
 async function documentPhoto(app: VerifierApp): Promise<Buffer> {
