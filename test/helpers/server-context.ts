@@ -109,30 +109,7 @@ export async function createServerContext(
   const app = createApp({ db: handle.db, dialect, clock: now, config });
   const tokens = new Map<DemoLogin, string>();
 
-  const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
-    const headers: Record<string, string> = { ...o.headers };
-    if (!o.noProtocol && !(PROTOCOL_HEADER in headers))
-      headers[PROTOCOL_HEADER] = String(PROTOCOL_VERSION);
-    if (o.token) headers.authorization = `Bearer ${o.token}`;
-    if (o.lang) headers['accept-language'] = o.lang;
-    let body: string | undefined;
-    if (o.json !== undefined) {
-      body = JSON.stringify(o.json);
-      headers['content-type'] = 'application/json';
-    } else if (o.body !== undefined) {
-      body = o.body;
-      if (o.contentType) headers['content-type'] = o.contentType;
-    }
-    const res = await app.request(path, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
-    return { status: res.status, headers: res.headers, body: parsed, text };
-  };
+  const call = requestsTo(app);
 
   const ctx: ServerContext = {
     dialect,
@@ -220,4 +197,34 @@ export function describeEachDialect(
       }, dialect);
     });
   }
+}
+
+/** In-process requests to an app the way the tablet and the coordinator pages send them. */
+export function requestsTo(app: {
+  request(path: string, init: RequestInit): Response | Promise<Response>;
+}) {
+  return async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (!o.noProtocol && !(PROTOCOL_HEADER in headers))
+      headers[PROTOCOL_HEADER] = String(PROTOCOL_VERSION);
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    if (o.lang) headers['accept-language'] = o.lang;
+    let body: string | undefined;
+    if (o.json !== undefined) {
+      body = JSON.stringify(o.json);
+      headers['content-type'] = 'application/json';
+    } else if (o.body !== undefined) {
+      body = o.body;
+      if (o.contentType) headers['content-type'] = o.contentType;
+    }
+    const res = await app.request(path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
 }

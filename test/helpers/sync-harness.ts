@@ -24,6 +24,7 @@ import {
   createServerContext,
   DIALECTS,
   PG_URL,
+  requestsTo,
   type ServerContext,
   TEST_CONFIG,
 } from './server-context';
@@ -50,30 +51,7 @@ export async function createSyncHarness(dialect: Dialect): Promise<SyncHarness> 
   const clock = () => base.clock.now;
   const services = createServices({ db: base.db, clock, config, blobDir });
   const app = createApp({ db: base.db, dialect, clock, config: TEST_CONFIG, services, blobDir });
-  const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
-    const headers: Record<string, string> = { ...o.headers };
-    if (!o.noProtocol && !(PROTOCOL_HEADER in headers))
-      headers[PROTOCOL_HEADER] = String(PROTOCOL_VERSION);
-    if (o.token) headers.authorization = `Bearer ${o.token}`;
-    if (o.lang) headers['accept-language'] = o.lang;
-    let body: BodyInit | undefined;
-    if (o.json !== undefined) {
-      body = JSON.stringify(o.json);
-      headers['content-type'] = 'application/json';
-    } else if (o.body !== undefined) {
-      body = o.body;
-      if (o.contentType) headers['content-type'] = o.contentType;
-    }
-    const res = await app.request(path, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
-    return { status: res.status, headers: res.headers, body: parsed, text };
-  };
+  const call = requestsTo(app);
   return {
     dialect,
     base,
