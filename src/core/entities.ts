@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { safeText, timeMs } from './text';
 
 /**
  * The records a tablet edits offline and syncs. Each is a bag of named fields; sync
@@ -13,7 +14,7 @@ export type Level = z.infer<typeof LEVEL>;
 export const EVIDENCE_STATES = ['present', 'missing', 'inadequate'] as const;
 export const EvidenceCheckSchema = z.object({
   state: z.nullable(z.enum(EVIDENCE_STATES)),
-  note: z.string().check(z.maxLength(2000)),
+  note: safeText(2000),
 });
 export type EvidenceCheck = z.infer<typeof EvidenceCheckSchema>;
 
@@ -28,7 +29,7 @@ export const ASSESSMENT_STATUSES = [
 ] as const;
 export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
 
-const text = (max: number) => z.string().check(z.maxLength(max));
+const text = safeText;
 const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'sha256 hex'));
 const signature = z
   .string()
@@ -36,9 +37,9 @@ const signature = z
     z.maxLength(400_000),
     z.regex(/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/, 'PNG/SVG data URL'),
   );
-const ref = z.string().check(z.minLength(1), z.maxLength(64));
+const ref = safeText(64).check(z.minLength(1));
 const indicatorNo = z.int().check(z.gte(1), z.lte(999));
-const ms = z.int();
+const ms = timeMs();
 
 /** Field schemas per entity. Keys are field names; `checks.*` fields are dynamic. */
 export const ENTITY_FIELDS = {

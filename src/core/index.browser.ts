@@ -43,3 +43,4 @@ export {
   predicateFor,
   type ScoreOptions,
 } from './scoring';
+export * from './text';

@@ -1,60 +1,102 @@
 import * as z from 'zod/mini';
 import { ENTITY_NAMES, type EntityName, fieldSchema } from './entities';
+import { safeText, timeMs } from './text';
 
-/** Bump on any incompatible change of the wire schemas below. The server refuses other versions. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bump on any incompatible change of the wire schemas below. The server refuses other versions.
+ * 2 (issue 11): per-mutation outcomes with rejections, `device_seq_reused`, device identity
+ * rotation and signed export bundles.
+ */
+export const PROTOCOL_VERSION = 2;
 export const PROTOCOL_HEADER = 'x-telusur-protocol';
 
 const entityName = z.enum(ENTITY_NAMES as [EntityName, ...EntityName[]]);
 
+const fieldName = z.string().check(z.maxLength(64));
+
+/**
+ * The envelope of one local change as the push wire reads it: identity and ordering only.
+ * Its content (field names and values, ids, clock) is checked per mutation with
+ * `mutationProblems`, so one bad change is rejected alone instead of failing the whole push
+ * (issue 11 §1). Anything failing here is a broken client, refused for the whole request.
+ */
+export const MutationEnvelopeSchema = z.object({
+  deviceId: z.string().check(z.minLength(1), z.maxLength(64)),
+  seq: z.int().check(z.gte(1)),
+  entity: entityName,
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
+  changes: z.record(fieldName, z.unknown()),
+  baseVersions: z.record(fieldName, z.int().check(z.gte(0))),
+  hlc: z.string().check(z.minLength(1), z.maxLength(200)),
+  at: z.int(),
+});
+
+const recordIdSchema = safeText(100).check(z.minLength(1));
+const hlcSchema = safeText(120).check(z.minLength(20));
+const atSchema = timeMs();
+
+/** One thing wrong with a mutation's content: the field (or envelope key) and why. */
+export interface MutationProblem {
+  /** A field of `changes`, or `id` / `hlc` / `at` / `changes` / `baseVersions.<field>`. */
+  field: string;
+  /** zod's message, or `unknown_field`, `missing_base_version`, `no_changes`. */
+  message: string;
+}
+
+/**
+ * What is wrong with a mutation's content, [] when nothing: unknown fields, values refused
+ * by core's field schemas (control characters, lone surrogates, lengths, types, time range),
+ * a field without a base version, an unsafe id or clock. Used by MutationSchema (store,
+ * bundles) and per mutation by the server's push.
+ */
+export function mutationProblems(
+  m: Pick<Mutation, 'entity' | 'id' | 'changes' | 'baseVersions' | 'hlc' | 'at'>,
+): MutationProblem[] {
+  const out: MutationProblem[] = [];
+  const first = (r: { success: boolean; error?: { issues: { message: string }[] } }) =>
+    r.error?.issues[0]?.message ?? 'invalid';
+  for (const [field, schema, value] of [
+    ['id', recordIdSchema, m.id],
+    ['hlc', hlcSchema, m.hlc],
+    ['at', atSchema, m.at],
+  ] as const) {
+    const r = (schema as z.ZodMiniType).safeParse(value);
+    if (!r.success) out.push({ field, message: first(r) });
+  }
+  const fields = Object.keys(m.changes);
+  if (fields.length === 0) out.push({ field: 'changes', message: 'no_changes' });
+  for (const f of fields) {
+    const schema = fieldSchema(m.entity, f);
+    if (!schema) {
+      out.push({ field: f, message: 'unknown_field' });
+      continue;
+    }
+    const r = schema.safeParse(m.changes[f]);
+    if (!r.success) out.push({ field: f, message: first(r) });
+    if (!Object.hasOwn(m.baseVersions, f))
+      out.push({ field: `baseVersions.${f}`, message: 'missing_base_version' });
+  }
+  return out;
+}
+
 /**
  * One local change, as stored in the tablet's outbox and pushed to the server.
  * `changes` holds new field values; `baseVersions` the server version of each field that
- * the edit was based on (0 = never seen from the server).
+ * the edit was based on (0 = never seen from the server). The envelope plus every content
+ * check of `mutationProblems`.
  */
-const fieldName = z.string().check(z.maxLength(64));
-export const MutationSchema = z
-  .object({
-    deviceId: z.string().check(z.minLength(1), z.maxLength(64)),
-    seq: z.int().check(z.gte(1)),
-    entity: entityName,
-    id: z.string().check(z.minLength(1), z.maxLength(100)),
-    changes: z.record(fieldName, z.unknown()),
-    baseVersions: z.record(fieldName, z.int().check(z.gte(0))),
-    hlc: z.string().check(z.minLength(20), z.maxLength(120)),
-    at: z.int(),
-  })
-  .check(
-    z.superRefine((m, ctx) => {
-      const fields = Object.keys(m.changes);
-      if (fields.length === 0)
-        ctx.addIssue({ code: 'custom', message: 'mutation without changes', path: ['changes'] });
-      for (const f of fields) {
-        const schema = fieldSchema(m.entity, f);
-        if (!schema) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `unknown field ${m.entity}.${f}`,
-            path: ['changes', f],
-          });
-          continue;
-        }
-        const r = schema.safeParse(m.changes[f]);
-        if (!r.success)
-          ctx.addIssue({
-            code: 'custom',
-            message: `invalid value for ${m.entity}.${f}`,
-            path: ['changes', f],
-          });
-        if (!(f in m.baseVersions))
-          ctx.addIssue({
-            code: 'custom',
-            message: `missing base version for ${f}`,
-            path: ['baseVersions', f],
-          });
-      }
-    }),
-  );
+export const MutationSchema = MutationEnvelopeSchema.check(
+  z.superRefine((m, ctx) => {
+    for (const p of mutationProblems(m)) {
+      const path = p.field.startsWith('baseVersions.')
+        ? ['baseVersions', p.field.slice('baseVersions.'.length)]
+        : ['id', 'hlc', 'at', 'changes'].includes(p.field)
+          ? [p.field]
+          : ['changes', p.field];
+      ctx.addIssue({ code: 'custom', message: p.message, path });
+    }
+  }),
+);
 export type Mutation = z.infer<typeof MutationSchema>;
 
 /** Stable id of a mutation: unique per device and sequence number. */
@@ -73,12 +115,75 @@ export const MAX_PUSH_BATCH = 500;
 
 export const PushRequestSchema = z.object({
   deviceId: z.string().check(z.minLength(1), z.maxLength(64)),
-  mutations: z.array(MutationSchema).check(z.minLength(1), z.maxLength(MAX_PUSH_BATCH)),
+  /** Envelopes only: each mutation's content is judged on its own (see mutationProblems). */
+  mutations: z.array(MutationEnvelopeSchema).check(z.minLength(1), z.maxLength(MAX_PUSH_BATCH)),
 });
 export type PushRequest = z.infer<typeof PushRequestSchema>;
 
 export const FIELD_OUTCOMES = ['applied', 'same', 'conflict'] as const;
 export type FieldOutcome = (typeof FIELD_OUTCOMES)[number];
+
+/**
+ * What the server did with one mutation: `applied` (at least one field written), `same`
+ * (every field already held that value), `conflict` (at least one field kept the server's
+ * value; see conflicts), `rejected` (nothing written; see `rejection`). A rejected mutation
+ * is handled for exactly-once purposes: its seq is consumed and never blocks later ones.
+ */
+export const MUTATION_OUTCOMES = ['applied', 'same', 'conflict', 'rejected'] as const;
+export type MutationOutcome = (typeof MUTATION_OUTCOMES)[number];
+
+/** Why the server refused one mutation, in both languages, naming what it concerned. */
+export const RejectionSchema = z.object({
+  /** Problem code, e.g. `not_assigned`, `period_closed`, `validation_failed`, `immutable_field`. */
+  code: z.string().check(z.maxLength(64)),
+  message: z.string().check(z.maxLength(2000)),
+  messageEn: z.string().check(z.maxLength(2000)),
+  entity: entityName,
+  recordId: z.string().check(z.maxLength(200)),
+  assessmentId: z.nullable(z.string().check(z.maxLength(200))),
+  unitId: z.nullable(z.string().check(z.maxLength(200))),
+  unitName: z.nullable(z.string().check(z.maxLength(500))),
+  indicatorNo: z.nullable(z.int()),
+  /** The field that caused it, when one did. */
+  field: z.nullable(z.string().check(z.maxLength(64))),
+  /** Server time of the refusal (ms). */
+  at: z.int(),
+  /** True when sending the same change again later may succeed (e.g. after re-assignment). */
+  retryable: z.boolean(),
+});
+export type Rejection = z.infer<typeof RejectionSchema>;
+
+export const MutationResultSchema = z.object({
+  seq: z.int(),
+  outcome: z.enum(MUTATION_OUTCOMES),
+  /** The server had handled this seq before (same content); the outcome is the stored one. */
+  duplicate: z.boolean(),
+  /** Per field, for mutations handled now (empty for duplicates and rejections). */
+  fields: z.record(z.string(), z.object({ outcome: z.enum(FIELD_OUTCOMES), version: count })),
+  rejection: z.nullable(RejectionSchema),
+});
+export type MutationResult = z.infer<typeof MutationResultSchema>;
+
+/** Problem code of a push that reuses a (device, seq) with other content (HTTP 409). */
+export const DEVICE_SEQ_REUSED = 'device_seq_reused';
+
+/** Answer to POST /api/devices/rotate (and part of the enrolment answer): a fresh identity. */
+export const DeviceIdentitySchema = z.object({
+  deviceId: z.string().check(z.minLength(1), z.maxLength(64)),
+  /** Bearer token of the new identity (shown once). */
+  token: z.string().check(z.minLength(1), z.maxLength(200)),
+  /** Hex key for signing export bundles (HMAC-SHA256), issued per device identity. */
+  bundleSecret: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+});
+export type DeviceIdentity = z.infer<typeof DeviceIdentitySchema>;
+
+/**
+ * Text a bundle's signature covers: the hex SHA-256 of its exact manifest bytes (which list
+ * every file's hash) with a domain prefix. mac = HMAC-SHA256(bundleSecret, this), hex.
+ */
+export function bundleSigningInput(manifestSha256: string, deviceId: string): string {
+  return `telusur-bundle-v2|${deviceId}|${manifestSha256}`;
+}
 
 /** A field where the server kept its value because the tablet edited an older version. */
 export const ConflictSchema = z.object({
@@ -100,15 +205,14 @@ export const ConflictSchema = z.object({
 export type Conflict = z.infer<typeof ConflictSchema>;
 
 export const PushResponseSchema = z.object({
-  /** Highest seq of this device the server has applied (all lower ones too). */
+  /**
+   * Highest seq of this device the server has handled — applied, same, conflict or rejected
+   * (all lower ones too). Never above the highest seq the tablet has issued; a tablet that
+   * sees otherwise shares its identity with another and must rotate it.
+   */
   appliedThrough: count,
-  /** Outcome per field of each mutation applied by this push (not of earlier duplicates). */
-  results: z.array(
-    z.object({
-      seq: z.int(),
-      fields: z.record(z.string(), z.object({ outcome: z.enum(FIELD_OUTCOMES), version: count })),
-    }),
-  ),
+  /** One result per mutation of the request at or below `appliedThrough`. */
+  results: z.array(MutationResultSchema),
   conflicts: z.array(ConflictSchema),
 });
 export type PushResponse = z.infer<typeof PushResponseSchema>;
