@@ -1,6 +1,6 @@
 import Dexie, { type Table, type Transaction } from 'dexie';
 import type { EntityName, Framework, Mutation } from '../core';
-import type { Assignment, Conflict, Period, Unit } from './types';
+import type { Assignment, Conflict, FileFailure, Period, RejectedChange, Unit } from './types';
 
 /**
  * The tablet database and its version history. Versions are forward-only: a released entry
@@ -30,6 +30,8 @@ export interface BlobRow {
   /** 1 once the server holds the file (sync marks it), else 0. Indexed, hence a number. */
   uploaded: 0 | 1;
   storedAt: number;
+  /** Last failed upload attempt (v3); null when none or once uploaded. Indexed by `failure.at`. */
+  failure?: FileFailure | null;
 }
 
 export interface MetaRow {
@@ -95,6 +97,22 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
       }
     },
   },
+  {
+    // v3 (issue 11): changes the server refused leave the outbox into `rejected` (newest
+    // first, per unit); a file's last failed upload is kept on its blob row, indexed by its
+    // time so failed files are counted without reading file bytes. Existing blob rows get
+    // `failure: null`. The bundle secret and export records are meta rows (no schema).
+    version: 3,
+    stores: { rejected: 'id, assessmentId, rejectedAt', blobs: 'sha256, uploaded, failure.at' },
+    upgrade: async (tx) => {
+      await tx
+        .table<BlobRow, string>('blobs')
+        .toCollection()
+        .modify((row) => {
+          if (row.failure === undefined) row.failure = null;
+        });
+    },
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;
@@ -127,6 +145,7 @@ export class TelusurDb extends Dexie {
   comments!: Table<RecordRow, string>;
   conflicts!: Table<Conflict, string>;
   outbox!: Table<OutboxRow, number>;
+  rejected!: Table<RejectedChange, string>;
   blobs!: Table<BlobRow, string>;
   meta!: Table<MetaRow, string>;
 }

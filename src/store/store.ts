@@ -3,11 +3,16 @@ import {
   beritaAcaraId,
   checkField,
   decodeHlc,
+  ENTITY_NAMES,
   type EntityName,
   type EvidenceCheck,
   encodeHlc,
   fieldSchema,
+  findUnsafeText,
   type Mutation,
+  type MutationResult,
+  mutationKey,
+  type Rejection,
   receiveHlc,
   tickHlc,
   uuidv7,
@@ -16,7 +21,10 @@ import {
 import { probeBlobMode, sha256Hex, toBlob } from './blobs';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleManifest } from './bundle-format';
 import {
+  describeProblem,
   type FieldProblem,
+  IdentityConflictError,
+  type ProblemDetail,
   RecordNotFoundError,
   StoreError,
   toStoreError,
@@ -48,12 +56,16 @@ import type {
   Conflict,
   EvictionWitness,
   EvidenceFile,
+  FileFailure,
   Framework,
   ImportResult,
   NewComment,
   NewEvidence,
+  PendingUpload,
   Period,
   PurgeResult,
+  RejectedChange,
+  ReleaseCheck,
   StorageHealth,
   Unit,
   Verification,
@@ -157,9 +169,20 @@ export interface EvidenceRepository {
 export interface BlobRepository {
   get(sha256: string): Promise<Blob | null>;
   has(sha256: string): Promise<boolean>;
-  /** Files the server does not hold yet (for upload). */
-  listPendingUpload(): Promise<{ sha256: string; bytes: number; mime: string }[]>;
+  /**
+   * Files the server does not hold yet (for upload), each with its last failed attempt
+   * (`failure`, null when none) so one bad file is named and never stops the others.
+   */
+  listPendingUpload(): Promise<PendingUpload[]>;
+  /** The server holds the file: it leaves the pending list (and its failure is cleared). */
   markUploaded(sha256: string): Promise<void>;
+  /**
+   * Record a failed upload attempt of a stored file (`attempts` counts up from 1). The file
+   * stays pending; nothing is deleted. A hash not stored here is ignored.
+   */
+  markFailed(sha256: string, failure: Omit<FileFailure, 'attempts'>): Promise<void>;
+  /** Forget the file's failure (e.g. before the verifier tries it again). */
+  clearFailure(sha256: string): Promise<void>;
 }
 
 export interface ReferenceRepository {
@@ -193,15 +216,66 @@ export interface ConflictRepository {
   resolve(id: string, value: unknown): Promise<void>;
 }
 
+/** A push answer as `outbox.settle` takes it (core PushResponse without conflicts). */
+export interface SettleAnswer {
+  appliedThrough: number;
+  results: MutationResult[];
+  /**
+   * The identity the push was made under. When given and the tablet has since taken
+   * another identity (outbox renumbered), the answer is refused instead of dropping the
+   * renumbered rows. Sync should always pass it.
+   */
+  deviceId?: string;
+}
+
 export interface OutboxApi {
   /** The oldest unsent mutations, in seq order. */
   peek(limit: number): Promise<Mutation[]>;
   /** The server accepted every mutation up to `seq`: drop them. Returns how many were dropped. */
   ackThrough(seq: number): Promise<number>;
+  /**
+   * Apply a push answer in ONE transaction (issue 11 §1): for results at or below
+   * `appliedThrough`, fields the server applied or already held (`applied`/`same`) get the
+   * server's version (unless a later unsent change of the same field waits); `rejected`
+   * mutations move to the "Ditolak server" list (`store.rejected`) with the server's reason;
+   * every outbox row at or below `appliedThrough` is dropped. Rows above it stay.
+   *
+   * @returns `removed` (outbox rows dropped, rejected ones included) and `rejected` (how many of
+   *   them went to the list).
+   * @throws IdentityConflictError (nothing changed) when `appliedThrough` is above the highest
+   *   seq this tablet issued, or the answer is for an identity the tablet has left.
+   */
+  settle(answer: SettleAnswer): Promise<{ removed: number; rejected: number }>;
   count(): Promise<number>;
   countByAssessment(assessmentId: string): Promise<number>;
   /** Highest seq ever issued on this device (0 before the first change). */
   lastSeq(): Promise<number>;
+}
+
+/** The "Ditolak server" list: changes the server refused (issue 11 §1). */
+export interface RejectedApi {
+  /** Entries, newest first; one assessment's when `assessmentId` is given. */
+  list(assessmentId?: string): Promise<RejectedChange[]>;
+  count(): Promise<number>;
+  countByAssessment(assessmentId: string): Promise<number>;
+  /**
+   * Queue the CURRENT local values of the refused change's fields again as one new change
+   * (next seq, current base versions) and remove the entry, in one transaction.
+   *
+   * @returns the new mutation, or null when nothing is left to send (the record or all its
+   *   fields are gone; the entry is removed).
+   * @throws ValidationError (entry kept, nothing queued) while a value is still invalid, e.g.
+   *   a note still holding U+0000 — the verifier fixes the field first.
+   * @throws RecordNotFoundError when there is no entry `id`.
+   */
+  retry(id: string): Promise<Mutation | null>;
+  /** Remove the entry for good (the app asks for explicit confirmation first). No-op if absent. */
+  discard(id: string): Promise<void>;
+  /**
+   * JSON text of the entries (all, or one assessment's), for the verifier to save or hand
+   * over: `{format: 'telusur-rejected', version: 1, exportedAt, deviceId, entries}`.
+   */
+  exportJson(assessmentId?: string): Promise<string>;
 }
 
 export interface CursorApi {
@@ -211,6 +285,7 @@ export interface CursorApi {
 
 export interface TelusurStore {
   readonly name: string;
+  /** This tablet's CURRENT device identity (changes with `adoptIdentity`). */
   readonly deviceId: string;
   readonly schemaVersion: number;
   readonly blobMode: BlobMode;
@@ -223,7 +298,32 @@ export interface TelusurStore {
   readonly reference: ReferenceRepository;
   readonly conflicts: ConflictRepository;
   readonly outbox: OutboxApi;
+  readonly rejected: RejectedApi;
   readonly cursors: CursorApi;
+  /**
+   * Take a new device identity (issue 11 §3: after enrolment, or when the server says another
+   * tablet uses this one's seqs). In ONE transaction every unsent outbox row is rewritten
+   * under `deviceId` with seqs 1..n in the old order (content and HLC unchanged), the seq
+   * clock continues from n, and the device meta is updated; the eviction witness follows.
+   * Rejected entries keep their old id. Adopting the current identity changes nothing.
+   *
+   * @returns how many outbox rows were renumbered.
+   * @throws ValidationError when `deviceId` is empty, longer than 64 or unsafe text.
+   */
+  adoptIdentity(deviceId: string): Promise<{ renumbered: number }>;
+  /** The bundle signing secret of the CURRENT identity (64 hex), or null when none is known. */
+  getBundleSecret(): Promise<string | null>;
+  /**
+   * Keep (or with null forget) the bundle signing secret of the current identity.
+   * @throws ValidationError unless 64 hex digits.
+   */
+  setBundleSecret(secret: string | null): Promise<void>;
+  /**
+   * What releasing this tablet would lose: unsent changes and files, entries of the
+   * "Ditolak server" list, the time of the latest export, and whether export files made
+   * after them hold every one of them.
+   */
+  releaseCheck(): Promise<ReleaseCheck>;
   applyRemote(
     entity: EntityName,
     id: string,
@@ -239,12 +339,18 @@ export interface TelusurStore {
   health(): Promise<StorageHealth>;
   requestPersistence(): Promise<boolean>;
   acknowledgeEviction(): Promise<void>;
+  /**
+   * The export file of one assessment (zip, see bundle-format.ts), signed with `manifest.sig`
+   * when the bundle secret of the current identity is known. The export is recorded (time,
+   * the changes, files and refused changes it holds) for `releaseCheck`.
+   * @throws RecordNotFoundError when the assessment is not on this tablet.
+   */
   exportAssessment(assessmentId: string): Promise<Uint8Array>;
   importBundle(bytes: Uint8Array): Promise<ImportResult>;
   /**
    * Delete this database (e.g. resetting training mode) and forget it in the eviction witness.
-   * Refused with UnsentDataError while changes or files have not reached the server, unless
-   * `discardUnsent` is set.
+   * Refused with UnsentDataError while changes or files have not reached the server or refused
+   * changes wait in the "Ditolak server" list, unless `discardUnsent` is set.
    */
   destroy(options?: { discardUnsent?: boolean }): Promise<void>;
   close(): void;
@@ -263,11 +369,42 @@ const CONFLICT_ERROR_ENTITY = 'verification' as const;
 const DEVICE = 'device';
 const MARKER = 'marker';
 const EVICTION = 'eviction';
+/** Bundle signing secret: `{ deviceId, secret }` (valid only for that identity). */
+const BUNDLE_SECRET = 'bundle-secret';
+/** Export files made on this tablet: `{ byAssessment: Record<assessmentId, ExportRecord> }`. */
+const EXPORTS = 'exports';
 
 interface ClockRow extends MetaRow {
   seq: number;
   hlc: string | null;
 }
+
+interface DeviceRow extends MetaRow {
+  deviceId: string;
+  createdAt?: number;
+  /** Identities this database had before (adoptIdentity), oldest first. */
+  previous?: string[];
+  adoptedAt?: number;
+}
+
+/** What one export file held, to tell whether the unsent work is in an export (releaseCheck). */
+interface ExportRecord {
+  /** Tablet clock (ms) of the export. */
+  at: number;
+  /** Identity the outbox rows were under, and the seq clock then: rows of the assessment with seq ≤ it were in the file. */
+  deviceId: string;
+  seq: number;
+  /** Evidence files in the file. */
+  files: string[];
+  /** Ids of refused changes in the file. */
+  rejected: string[];
+}
+
+interface ExportsRow extends MetaRow {
+  byAssessment: Record<string, ExportRecord>;
+}
+
+const HEX_SECRET_RE = /^[0-9a-f]{64}$/;
 
 /** Values a record gets when created locally or by the server without them. Not sent. */
 const DEFAULTS: Record<EntityName, Record<string, unknown>> = {
@@ -324,6 +461,44 @@ const REQUIRED: Record<EntityName, readonly string[]> = {
   comment: ['assessmentId', 'body', 'author', 'createdAt'],
 };
 
+interface SchemaIssue {
+  code?: string;
+  message: string;
+  path?: PropertyKey[];
+  maximum?: unknown;
+  origin?: string;
+}
+
+/** A readable problem for one refused value (core's schema issue → store code and sentences). */
+function problemOf(field: string, value: unknown, issue: SchemaIssue | undefined): FieldProblem {
+  const detail: ProblemDetail = {};
+  let message: string;
+  if (issue?.message === 'unsafe_text' || issue?.message === 'time_out_of_range') {
+    message = issue.message;
+    // The text may be the value itself or a part of it (an evidence check's note).
+    let text: unknown = value;
+    for (const key of issue.path ?? []) text = (text as Record<PropertyKey, unknown>)?.[key];
+    const found = typeof text === 'string' ? findUnsafeText(text) : null;
+    if (found) {
+      detail.position = found.index + 1;
+      detail.kind = found.kind;
+    }
+  } else if (issue?.code === 'too_big' && issue.origin === 'string') {
+    message = 'too_long';
+    if (typeof issue.maximum === 'number') detail.maximum = issue.maximum;
+  } else if (issue?.code === 'invalid_type') {
+    message = 'wrong_type';
+  } else {
+    message = 'invalid';
+  }
+  const [text, textEn] = describeProblem(field, message, detail);
+  return { field, message, text, textEn };
+}
+
+/**
+ * Values as core's field schemas parse them (text NFC-normalised): what is saved and sent,
+ * never the raw input. Throws ValidationError naming every refused field in readable words.
+ */
 function validate(entity: EntityName, changes: Record<string, unknown>): Record<string, unknown> {
   const problems: FieldProblem[] = [];
   const out: Record<string, unknown> = {};
@@ -336,7 +511,7 @@ function validate(entity: EntityName, changes: Record<string, unknown>): Record<
     }
     const r = schema.safeParse(value);
     if (r.success) out[field] = r.data;
-    else problems.push({ field, message: r.error.issues[0]?.message ?? 'invalid' });
+    else problems.push(problemOf(field, value, r.error.issues[0] as SchemaIssue | undefined));
   }
   if (problems.length > 0) throw new ValidationError(entity, problems);
   return out;
@@ -365,6 +540,11 @@ function byNumber(field: string) {
 
 async function blobBytes(data: Blob | ArrayBuffer): Promise<Uint8Array> {
   return new Uint8Array(data instanceof Blob ? await data.arrayBuffer() : data);
+}
+
+/** The secret in a bundle-secret meta row when it belongs to `deviceId`, else null. */
+function secretOf(row: MetaRow | undefined, deviceId: string): string | null {
+  return row && row.deviceId === deviceId && typeof row.secret === 'string' ? row.secret : null;
 }
 
 function defaultWitness(name: string): EvictionWitness | null {
@@ -434,7 +614,11 @@ export async function openStore(options: StoreOptions = {}): Promise<TelusurStor
         EVICTION,
       ]);
       const id = typeof device?.deviceId === 'string' ? device.deviceId : uuidv7(now());
-      const vanished = witnessed !== null && (!marker || witnessed !== id);
+      // An identity this database left (adoptIdentity) is not a sign of eviction: the tab
+      // may have closed between the commit and the witness update.
+      const previous = Array.isArray(device?.previous) ? (device.previous as string[]) : [];
+      const vanished =
+        witnessed !== null && (!marker || (witnessed !== id && !previous.includes(witnessed)));
       if (vanished && !eviction) {
         await db.meta.put({ key: EVICTION, detectedAt: now(), previousDeviceId: witnessed });
       }
@@ -476,7 +660,6 @@ export async function openStore(options: StoreOptions = {}): Promise<TelusurStor
 
 class Store implements TelusurStore {
   readonly name: string;
-  readonly deviceId: string;
   readonly schemaVersion = CURRENT_SCHEMA_VERSION;
   readonly blobMode: BlobMode;
   readonly assessments: AssessmentRepository;
@@ -488,15 +671,19 @@ class Store implements TelusurStore {
   readonly reference: ReferenceRepository;
   readonly conflicts: ConflictRepository;
   readonly outbox: OutboxApi;
+  readonly rejected: RejectedApi;
   readonly cursors: CursorApi;
   private readonly c: Context;
   private readonly db: TelusurDb;
+
+  get deviceId(): string {
+    return this.c.deviceId;
+  }
 
   constructor(c: Context) {
     this.c = c;
     this.db = c.db;
     this.name = c.name;
-    this.deviceId = c.deviceId;
     this.blobMode = c.blobMode;
     const db = c.db;
 
@@ -622,22 +809,55 @@ class Store implements TelusurStore {
             .then((n) => n > 0),
         ),
       listPendingUpload: () =>
-        this.read(async () => {
-          const shas = (await db.blobs.where('uploaded').equals(0).primaryKeys()) as string[];
-          const info = await this.fileInfo(shas);
-          return shas.map(
-            (sha) => info.get(sha) ?? { sha256: sha, bytes: 0, mime: 'application/octet-stream' },
-          );
-        }),
+        this.read(() =>
+          db.transaction('r', [db.blobs, db.evidenceFiles], async () => {
+            const shas = (await db.blobs.where('uploaded').equals(0).primaryKeys()) as string[];
+            const [info, failures] = await Promise.all([this.fileInfo(shas), this.failures()]);
+            return shas.map((sha) => ({
+              ...(info.get(sha) ?? { sha256: sha, bytes: 0, mime: 'application/octet-stream' }),
+              failure: failures.get(sha) ?? null,
+            }));
+          }),
+        ),
       markUploaded: (sha) =>
         this.write(
           () =>
             db.blobs
               .where('sha256')
               .equals(sha)
-              .modify({ uploaded: 1 })
+              .modify({ uploaded: 1, failure: null })
               .then(() => undefined),
           'blobs.markUploaded',
+        ),
+      markFailed: (sha, failure) =>
+        this.write(
+          () =>
+            db.transaction('rw', db.blobs, async () => {
+              await db.blobs
+                .where('sha256')
+                .equals(sha)
+                .modify((row) => {
+                  row.failure = {
+                    source: failure.source,
+                    code: failure.code,
+                    message: failure.message,
+                    at: failure.at,
+                    attempts: (row.failure?.attempts ?? 0) + 1,
+                  };
+                });
+              this.c.hooks?.beforeCommit?.('blobs.markFailed');
+            }),
+          'blobs.markFailed',
+        ),
+      clearFailure: (sha) =>
+        this.write(
+          () =>
+            db.blobs
+              .where('sha256')
+              .equals(sha)
+              .modify({ failure: null })
+              .then(() => undefined),
+          'blobs.clearFailure',
         ),
     };
 
@@ -697,12 +917,54 @@ class Store implements TelusurStore {
         ),
       ackThrough: (seq) =>
         this.write(() => db.outbox.where('seq').belowOrEqual(seq).delete(), 'outbox.ack'),
+      settle: (answer) => this.settle(answer),
       count: () => this.read(() => db.outbox.count()),
       countByAssessment: (assessmentId) =>
         this.read(() => db.outbox.where('assessmentId').equals(assessmentId).count()),
       lastSeq: () =>
         this.read(() =>
           db.meta.get(CLOCK).then((r) => Number((r as ClockRow | undefined)?.seq ?? 0)),
+        ),
+    };
+
+    const newestFirst = (a: RejectedChange, b: RejectedChange) =>
+      b.rejectedAt - a.rejectedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+    const listRejected = (assessmentId?: string) =>
+      (assessmentId === undefined
+        ? db.rejected.toArray()
+        : db.rejected.where('assessmentId').equals(assessmentId).toArray()
+      ).then((rows) => rows.sort(newestFirst));
+    this.rejected = {
+      list: (assessmentId) => this.read(() => listRejected(assessmentId)),
+      count: () => this.read(() => db.rejected.count()),
+      countByAssessment: (assessmentId) =>
+        this.read(() => db.rejected.where('assessmentId').equals(assessmentId).count()),
+      retry: (id) => this.retryRejected(id),
+      discard: (id) =>
+        this.write(
+          () =>
+            db.transaction('rw', db.rejected, async () => {
+              await db.rejected.delete(id);
+              this.c.hooks?.beforeCommit?.('rejected.discard');
+            }),
+          'rejected.discard',
+        ),
+      exportJson: (assessmentId) =>
+        this.read(() =>
+          listRejected(assessmentId).then((entries) =>
+            JSON.stringify(
+              {
+                format: 'telusur-rejected',
+                version: 1,
+                exportedAt: this.c.now(),
+                deviceId: this.c.deviceId,
+                ...(assessmentId === undefined ? {} : { assessmentId }),
+                entries,
+              },
+              null,
+              2,
+            ),
+          ),
         ),
     };
 
@@ -762,13 +1024,21 @@ class Store implements TelusurStore {
     return this.write(
       () =>
         db.transaction('rw', table, db.outbox, db.meta, () =>
-          this.stage(entity, id, clean, ident, mode, table).then((row) => toDomain<T>(row) as T),
+          this.stage(entity, id, clean, ident, mode, table).then(
+            ({ row }) => toDomain<T>(row) as T,
+          ),
         ),
       `${entity}.save`,
     );
   }
 
-  /** The body of a record write; must run inside a rw transaction over the table, outbox and meta. */
+  /**
+   * The body of a record write; must run inside a rw transaction over the table, outbox and
+   * meta. Fields in `force` are sent even when unchanged (an unchanged fixed field is then
+   * allowed). The device id is read in the transaction, so a tab that missed another tab's
+   * `adoptIdentity` still writes under the current identity. `mutation` is null when nothing
+   * changed.
+   */
   private stage(
     entity: EntityName,
     id: string,
@@ -777,69 +1047,88 @@ class Store implements TelusurStore {
     mode: 'upsert' | 'create',
     table: Table<RecordRow, string>,
     force: ReadonlySet<string> = new Set(),
-  ): PromiseExtended<RecordRow> {
+  ): PromiseExtended<{ row: RecordRow; mutation: OutboxRow | null }> {
     const db = this.db;
-    return Dexie.Promise.all([table.get(id), db.meta.get(CLOCK)]).then(([row, clockRow]) => {
-      let base: RecordRow;
-      const effective: Record<string, unknown> = {};
-      if (row) {
-        if (mode === 'create')
-          throw new ValidationError(entity, [{ field: 'id', message: `record ${id} exists` }]);
-        const fixed = IMMUTABLE[entity];
-        const problems: FieldProblem[] = [];
-        for (const [f, v] of Object.entries(changes)) {
-          if (same(row[f], v) && !force.has(f)) continue;
-          if (fixed.has(f)) problems.push({ field: f, message: 'cannot change after creation' });
-          else effective[f] = v;
+    return Dexie.Promise.all([table.get(id), db.meta.bulkGet([CLOCK, DEVICE])]).then(
+      ([row, [clockRow, deviceRow]]) => {
+        let base: RecordRow;
+        const effective: Record<string, unknown> = {};
+        if (row) {
+          if (mode === 'create')
+            throw new ValidationError(entity, [{ field: 'id', message: `record ${id} exists` }]);
+          const fixed = IMMUTABLE[entity];
+          const problems: FieldProblem[] = [];
+          for (const [f, v] of Object.entries(changes)) {
+            const unchanged = same(row[f], v);
+            if (unchanged && !force.has(f)) continue;
+            if (fixed.has(f) && !unchanged)
+              problems.push({ field: f, message: 'cannot change after creation' });
+            else effective[f] = v;
+          }
+          if (problems.length > 0) throw new ValidationError(entity, problems);
+          base = row;
+        } else {
+          if (!identity) throw new RecordNotFoundError(entity, id);
+          Object.assign(effective, identity, changes);
+          const missing = REQUIRED[entity].filter((f) => effective[f] === undefined);
+          if (missing.length > 0) {
+            throw new ValidationError(
+              entity,
+              missing.map((field) => ({ field, message: 'required for a new record' })),
+            );
+          }
+          base = { id, ...DEFAULTS[entity], _versions: {} };
         }
-        if (problems.length > 0) throw new ValidationError(entity, problems);
-        base = row;
-      } else {
-        if (!identity) throw new RecordNotFoundError(entity, id);
-        Object.assign(effective, identity, changes);
-        const missing = REQUIRED[entity].filter((f) => effective[f] === undefined);
-        if (missing.length > 0) {
-          throw new ValidationError(
-            entity,
-            missing.map((field) => ({ field, message: 'required for a new record' })),
-          );
-        }
-        base = { id, ...DEFAULTS[entity], _versions: {} };
-      }
-      const fields = Object.keys(effective);
-      if (fields.length === 0) return base;
+        const fields = Object.keys(effective);
+        if (fields.length === 0) return { row: base, mutation: null };
 
-      const clock = clockRow as ClockRow | undefined;
-      const at = this.c.now();
-      const seq = (clock?.seq ?? 0) + 1;
-      const hlc = encodeHlc(tickHlc(clock?.hlc ? decodeHlc(clock.hlc) : null, this.deviceId, at));
-      const baseVersions: Record<string, number> = {};
-      for (const f of fields) baseVersions[f] = base._versions[f] ?? 0;
-      const next: RecordRow = {
-        ...base,
-        ...effective,
-        _versions: { ...base._versions, ...baseVersions },
-      };
-      const mutation: OutboxRow = {
-        deviceId: this.deviceId,
-        seq,
-        entity,
-        id,
-        changes: effective,
-        baseVersions,
-        hlc,
-        at,
-        assessmentId: assessmentIdOf(entity, next),
-      };
-      return Dexie.Promise.all([
-        table.put(next),
-        db.outbox.add(mutation),
-        db.meta.put({ key: CLOCK, seq, hlc } satisfies ClockRow),
-      ]).then(() => {
-        this.c.hooks?.beforeCommit?.(`${entity}.save`);
-        return next;
-      });
-    });
+        const deviceId = this.deviceFrom(deviceRow);
+        const clock = clockRow as ClockRow | undefined;
+        const at = this.c.now();
+        const seq = (clock?.seq ?? 0) + 1;
+        const hlc = encodeHlc(tickHlc(clock?.hlc ? decodeHlc(clock.hlc) : null, deviceId, at));
+        const baseVersions: Record<string, number> = {};
+        for (const f of fields) baseVersions[f] = base._versions[f] ?? 0;
+        const next: RecordRow = {
+          ...base,
+          ...effective,
+          _versions: { ...base._versions, ...baseVersions },
+        };
+        const mutation: OutboxRow = {
+          deviceId,
+          seq,
+          entity,
+          id,
+          changes: effective,
+          baseVersions,
+          hlc,
+          at,
+          assessmentId: assessmentIdOf(entity, next),
+        };
+        return Dexie.Promise.all([
+          table.put(next),
+          db.outbox.add(mutation),
+          db.meta.put({ key: CLOCK, seq, hlc } satisfies ClockRow),
+        ]).then(() => {
+          this.c.hooks?.beforeCommit?.(`${entity}.save`);
+          return { row: next, mutation };
+        });
+      },
+    );
+  }
+
+  /** The identity in a device meta row (remembered as the current one), else the known one. */
+  private deviceFrom(row: MetaRow | undefined): string {
+    if (typeof row?.deviceId === 'string') this.c.deviceId = row.deviceId;
+    return this.c.deviceId;
+  }
+
+  /** Last failed upload per file hash (only failed rows are read, through the `failure.at` index). */
+  private async failures(): Promise<Map<string, FileFailure>> {
+    const rows = await this.db.blobs.orderBy('failure.at').toArray();
+    const out = new Map<string, FileFailure>();
+    for (const r of rows) if (r.failure && r.uploaded === 0) out.set(r.sha256, r.failure);
+    return out;
   }
 
   private async resolveConflict(id: string, value: unknown): Promise<void> {
@@ -899,6 +1188,7 @@ class Store implements TelusurStore {
       bytes: bytes.byteLength,
       uploaded: 0,
       storedAt: at,
+      failure: null,
     };
     return this.write(
       () =>
@@ -911,7 +1201,7 @@ class Store implements TelusurStore {
             .then(() =>
               this.stage('evidenceFile', uuidv7(at), {}, fields, 'create', db.evidenceFiles),
             )
-            .then((row) => toDomain<EvidenceFile>(row) as EvidenceFile),
+            .then(({ row }) => toDomain<EvidenceFile>(row) as EvidenceFile),
         ),
       'evidence.add',
     );
@@ -1035,6 +1325,331 @@ class Store implements TelusurStore {
     );
   }
 
+  private entityTables(): Table<RecordRow, string>[] {
+    return ENTITY_NAMES.map((e) => this.table(e));
+  }
+
+  private settle(answer: SettleAnswer): Promise<{ removed: number; rejected: number }> {
+    const db = this.db;
+    const through = answer.appliedThrough;
+    return this.write(
+      () =>
+        db.transaction(
+          'rw',
+          [db.outbox, db.rejected, db.meta, ...this.entityTables()],
+          async () => {
+            const [clockRow, deviceRow] = await db.meta.bulkGet([CLOCK, DEVICE]);
+            const lastSeq = Number((clockRow as ClockRow | undefined)?.seq ?? 0);
+            const deviceId = this.deviceFrom(deviceRow);
+            if (answer.deviceId !== undefined && answer.deviceId !== deviceId) {
+              throw new IdentityConflictError(
+                through,
+                lastSeq,
+                `answer for ${answer.deviceId}, tablet is now ${deviceId}`,
+              );
+            }
+            // The server claims seqs this tablet never issued: another device shares the
+            // identity. Dropping our rows on its word would lose them.
+            if (through > lastSeq) {
+              throw new IdentityConflictError(
+                through,
+                lastSeq,
+                `appliedThrough ${through} above last issued seq ${lastSeq}`,
+              );
+            }
+            const settled = await db.outbox.where('seq').belowOrEqual(through).toArray();
+            if (settled.length === 0) return { removed: 0, rejected: 0 };
+            const later = await db.outbox.where('seq').above(through).toArray();
+            const fieldKey = (entity: string, id: string, field: string) =>
+              `${entity}\u0000${id}\u0000${field}`;
+            const waiting = new Set(
+              later.flatMap((m) => Object.keys(m.changes).map((f) => fieldKey(m.entity, m.id, f))),
+            );
+            const results = new Map(
+              answer.results.filter((r) => r.seq <= through).map((r) => [r.seq, r]),
+            );
+            const at = this.c.now();
+            const refused: RejectedChange[] = [];
+            // Per record: the server version of each of our fields it applied or already held.
+            const known = new Map<
+              string,
+              { entity: EntityName; id: string; fields: Map<string, [unknown, number]> }
+            >();
+            for (const row of settled) {
+              const result = results.get(row.seq);
+              if (!result) continue;
+              const { assessmentId, ...mutation } = row;
+              if (result.outcome === 'rejected') {
+                refused.push(
+                  await this.rejectedEntry(mutation, assessmentId, result.rejection, at),
+                );
+                continue;
+              }
+              const recordKey = `${row.entity}\u0000${row.id}`;
+              const entry = known.get(recordKey) ?? {
+                entity: row.entity,
+                id: row.id,
+                fields: new Map<string, [unknown, number]>(),
+              };
+              for (const [f, o] of Object.entries(result.fields)) {
+                if (o.outcome === 'conflict' || !Object.hasOwn(row.changes, f)) continue;
+                // A later unsent edit of the field is based on the old version: leave it.
+                if (waiting.has(fieldKey(row.entity, row.id, f))) continue;
+                entry.fields.set(f, [row.changes[f], o.version]);
+              }
+              known.set(recordKey, entry);
+            }
+            for (const { entity, id, fields } of known.values()) {
+              if (fields.size === 0) continue;
+              const table = this.table(entity);
+              const current = await table.get(id);
+              if (!current) continue;
+              const next: RecordRow = { ...current, _versions: { ...current._versions } };
+              let changed = false;
+              for (const [f, [value, version]] of fields) {
+                if ((current._versions[f] ?? 0) >= version) continue;
+                next[f] = value;
+                next._versions[f] = version;
+                changed = true;
+              }
+              if (changed) await table.put(next);
+            }
+            if (refused.length > 0) await db.rejected.bulkPut(refused);
+            await db.outbox.where('seq').belowOrEqual(through).delete();
+            this.c.hooks?.beforeCommit?.('outbox.settle');
+            return { removed: settled.length, rejected: refused.length };
+          },
+        ),
+      'outbox.settle',
+    );
+  }
+
+  /** The "Ditolak server" entry of a refused mutation (inside a transaction over the entity tables). */
+  private async rejectedEntry(
+    mutation: Mutation,
+    assessmentId: string | undefined,
+    rejection: Rejection | null,
+    at: number,
+  ): Promise<RejectedChange> {
+    const record = await this.table(mutation.entity).get(mutation.id);
+    const fromChange = mutation.changes.indicatorNo;
+    const indicatorNo =
+      rejection?.indicatorNo ??
+      (typeof fromChange === 'number'
+        ? fromChange
+        : typeof record?.indicatorNo === 'number'
+          ? record.indicatorNo
+          : null);
+    const assessment =
+      assessmentId ??
+      rejection?.assessmentId ??
+      (record ? assessmentIdOf(mutation.entity, record) : null);
+    return {
+      id: mutationKey(mutation),
+      deviceId: mutation.deviceId,
+      seq: mutation.seq,
+      mutation,
+      assessmentId: assessment,
+      indicatorNo,
+      // A rejection without a reason is still shown, never dropped.
+      rejection: rejection ?? {
+        code: 'rejected',
+        message: 'Perubahan ini ditolak server tanpa keterangan.',
+        messageEn: 'The server refused this change without giving a reason.',
+        entity: mutation.entity,
+        recordId: mutation.id,
+        assessmentId: assessment,
+        unitId: null,
+        unitName: null,
+        indicatorNo,
+        field: null,
+        at,
+        retryable: false,
+      },
+      rejectedAt: at,
+    };
+  }
+
+  private retryRejected(id: string): Promise<Mutation | null> {
+    const db = this.db;
+    return this.write(
+      () =>
+        db.transaction(
+          'rw',
+          [db.rejected, db.outbox, db.meta, ...this.entityTables()],
+          async () => {
+            const entry = await db.rejected.get(id);
+            if (!entry) throw new RecordNotFoundError('Perubahan ditolak', id);
+            const { entity, id: recordId, changes } = entry.mutation;
+            const table = this.table(entity);
+            const row = await table.get(recordId);
+            const fields = Object.keys(changes).filter((f) => row && row[f] !== undefined);
+            let queued: Mutation | null = null;
+            if (row && fields.length > 0) {
+              // The values as they are now (the verifier may have fixed them), checked again:
+              // an invalid one throws and the entry stays.
+              const values = validate(entity, Object.fromEntries(fields.map((f) => [f, row[f]])));
+              const { mutation } = await this.stage(
+                entity,
+                recordId,
+                values,
+                null,
+                'upsert',
+                table,
+                new Set(fields),
+              );
+              if (mutation) {
+                const { assessmentId: _, ...m } = mutation;
+                queued = m;
+              }
+            }
+            await db.rejected.delete(id);
+            this.c.hooks?.beforeCommit?.('rejected.retry');
+            return queued;
+          },
+        ),
+      'rejected.retry',
+    );
+  }
+
+  async adoptIdentity(deviceId: string): Promise<{ renumbered: number }> {
+    if (
+      typeof deviceId !== 'string' ||
+      deviceId.length === 0 ||
+      deviceId.length > 64 ||
+      findUnsafeText(deviceId) !== null
+    ) {
+      throw new ValidationError('device', [{ field: 'deviceId', message: 'invalid' }]);
+    }
+    const db = this.db;
+    const result = await this.write(
+      () =>
+        db.transaction('rw', [db.outbox, db.meta], async () => {
+          const [deviceRow, markerRow, clockRow, exportsRow] = await db.meta.bulkGet([
+            DEVICE,
+            MARKER,
+            CLOCK,
+            EXPORTS,
+          ]);
+          const old = this.deviceFrom(deviceRow);
+          if (old === deviceId) return { renumbered: 0 };
+          const rows = await db.outbox.orderBy('seq').toArray();
+          const renumbered = rows.map((m, i) => ({ ...m, deviceId, seq: i + 1 }));
+          await db.outbox.clear();
+          await db.outbox.bulkAdd(renumbered);
+          const clock = clockRow as ClockRow | undefined;
+          await db.meta.put({
+            key: CLOCK,
+            seq: renumbered.length,
+            hlc: clock?.hlc ?? null,
+          } satisfies ClockRow);
+          const device = deviceRow as DeviceRow | undefined;
+          await db.meta.put({
+            ...device,
+            key: DEVICE,
+            deviceId,
+            previous: [...(device?.previous ?? []), old],
+            adoptedAt: this.c.now(),
+          } satisfies DeviceRow);
+          if (markerRow) await db.meta.put({ ...markerRow, deviceId });
+          // Export records name the rows they hold by seq: carry them over to the new numbers.
+          const exports = exportsRow as ExportsRow | undefined;
+          if (exports) {
+            const byAssessment: Record<string, ExportRecord> = {};
+            for (const [a, rec] of Object.entries(exports.byAssessment)) {
+              if (rec.deviceId !== old) {
+                byAssessment[a] = rec;
+                continue;
+              }
+              let seq = 0;
+              rows.forEach((m, i) => {
+                if (m.assessmentId === a && m.seq <= rec.seq) seq = i + 1;
+              });
+              byAssessment[a] = { ...rec, deviceId, seq };
+            }
+            await db.meta.put({ key: EXPORTS, byAssessment } satisfies ExportsRow);
+          }
+          this.c.hooks?.beforeCommit?.('adoptIdentity');
+          return { renumbered: renumbered.length };
+        }),
+      'adoptIdentity',
+    );
+    this.c.deviceId = deviceId;
+    try {
+      this.c.witness?.write(this.c.deviceId);
+    } catch {
+      // The device row remembers the old identity, so a stale witness is not read as eviction.
+    }
+    return result;
+  }
+
+  getBundleSecret(): Promise<string | null> {
+    const db = this.db;
+    return this.read(() =>
+      db.transaction('r', db.meta, async () => {
+        const [secretRow, deviceRow] = await db.meta.bulkGet([BUNDLE_SECRET, DEVICE]);
+        return secretOf(secretRow, this.deviceFrom(deviceRow));
+      }),
+    );
+  }
+
+  setBundleSecret(secret: string | null): Promise<void> {
+    const hex = secret?.toLowerCase() ?? null;
+    if (hex !== null && !HEX_SECRET_RE.test(hex)) {
+      return Promise.reject(
+        new ValidationError('device', [{ field: 'bundleSecret', message: 'invalid' }]),
+      );
+    }
+    const db = this.db;
+    return this.write(
+      () =>
+        db.transaction('rw', db.meta, async () => {
+          if (hex === null) {
+            await db.meta.delete(BUNDLE_SECRET);
+            return;
+          }
+          const deviceId = this.deviceFrom(await db.meta.get(DEVICE));
+          await db.meta.put({ key: BUNDLE_SECRET, deviceId, secret: hex });
+        }),
+      'bundleSecret.set',
+    );
+  }
+
+  releaseCheck(): Promise<ReleaseCheck> {
+    const db = this.db;
+    return this.read(() =>
+      db.transaction('r', [db.outbox, db.blobs, db.rejected, db.meta], async () => {
+        const [outbox, pendingFiles, rejected, exportsRow] = await Promise.all([
+          db.outbox.toArray(),
+          db.blobs.where('uploaded').equals(0).primaryKeys() as Promise<string[]>,
+          db.rejected.toArray(),
+          db.meta.get(EXPORTS),
+        ]);
+        const records = Object.values((exportsRow as ExportsRow | undefined)?.byAssessment ?? {});
+        const byAssessment = (exportsRow as ExportsRow | undefined)?.byAssessment ?? {};
+        const exportedFiles = new Set(records.flatMap((r) => r.files));
+        const covered =
+          outbox.every((m) => {
+            const rec = m.assessmentId === undefined ? undefined : byAssessment[m.assessmentId];
+            return rec !== undefined && rec.deviceId === m.deviceId && m.seq <= rec.seq;
+          }) &&
+          pendingFiles.every((sha) => exportedFiles.has(sha)) &&
+          rejected.every((r) =>
+            r.assessmentId === null
+              ? false
+              : (byAssessment[r.assessmentId]?.rejected ?? []).includes(r.id),
+          );
+        return {
+          unsentChanges: outbox.length,
+          unsentFiles: pendingFiles.length,
+          rejected: rejected.length,
+          lastExportAt: records.length > 0 ? Math.max(...records.map((r) => r.at)) : null,
+          exportCoversUnsent: covered,
+        };
+      }),
+    );
+  }
+
   watch<T>(
     query: (store: TelusurStore) => Promise<T>,
     onValue: (value: T) => void,
@@ -1061,15 +1676,28 @@ class Store implements TelusurStore {
     ]);
     const db = this.db;
     const counts = await this.read(() =>
-      db.transaction('r', [db.outbox, db.blobs, db.evidenceFiles, db.meta], async () => {
-        const unsyncedMutations = await db.outbox.count();
-        const shas = (await db.blobs.where('uploaded').equals(0).primaryKeys()) as string[];
-        const info = await this.fileInfo(shas);
-        let unsyncedBytes = 0;
-        for (const sha of shas) unsyncedBytes += info.get(sha)?.bytes ?? 0;
-        const eviction = await db.meta.get(EVICTION);
-        return { unsyncedMutations, unsyncedFiles: shas.length, unsyncedBytes, eviction };
-      }),
+      db.transaction(
+        'r',
+        [db.outbox, db.blobs, db.evidenceFiles, db.rejected, db.meta],
+        async () => {
+          const unsyncedMutations = await db.outbox.count();
+          const shas = (await db.blobs.where('uploaded').equals(0).primaryKeys()) as string[];
+          const info = await this.fileInfo(shas);
+          let unsyncedBytes = 0;
+          for (const sha of shas) unsyncedBytes += info.get(sha)?.bytes ?? 0;
+          const rejectedChanges = await db.rejected.count();
+          const failedFiles = (await this.failures()).size;
+          const eviction = await db.meta.get(EVICTION);
+          return {
+            unsyncedMutations,
+            unsyncedFiles: shas.length,
+            unsyncedBytes,
+            rejectedChanges,
+            failedFiles,
+            eviction,
+          };
+        },
+      ),
     );
     const ev = counts.eviction;
     return {
@@ -1079,6 +1707,8 @@ class Store implements TelusurStore {
       unsyncedMutations: counts.unsyncedMutations,
       unsyncedFiles: counts.unsyncedFiles,
       unsyncedBytes: counts.unsyncedBytes,
+      rejectedChanges: counts.rejectedChanges,
+      failedFiles: counts.failedFiles,
       evicted: ev !== undefined,
       eviction: ev
         ? {
@@ -1122,21 +1752,39 @@ class Store implements TelusurStore {
         };
         const periodId = String(assessment.periodId);
         const unitId = String(assessment.unitId);
-        const [period, unit, framework, assignments, conflicts, outbox] = await Promise.all([
-          db.periods.get(periodId),
-          db.units.get(unitId),
-          db.frameworks.get(String(assessment.frameworkId)),
-          db.assignments
-            .where('unitId')
-            .equals(unitId)
-            .filter((a) => a.periodId === periodId)
-            .toArray(),
-          db.conflicts.where('assessmentId').equals(assessmentId).toArray(),
-          db.outbox.where('assessmentId').equals(assessmentId).sortBy('seq'),
-        ]);
+        const [period, unit, framework, assignments, conflicts, outbox, rejected, meta] =
+          await Promise.all([
+            db.periods.get(periodId),
+            db.units.get(unitId),
+            db.frameworks.get(String(assessment.frameworkId)),
+            db.assignments
+              .where('unitId')
+              .equals(unitId)
+              .filter((a) => a.periodId === periodId)
+              .toArray(),
+            db.conflicts.where('assessmentId').equals(assessmentId).toArray(),
+            db.outbox.where('assessmentId').equals(assessmentId).sortBy('seq'),
+            db.rejected.where('assessmentId').equals(assessmentId).sortBy('seq'),
+            db.meta.bulkGet([DEVICE, CLOCK, BUNDLE_SECRET]),
+          ]);
         const shas = [...new Set(records.evidenceFile.map((r) => String(r.sha256)))];
         const blobs = (await db.blobs.bulkGet(shas)).filter((b): b is BlobRow => b !== undefined);
-        return { records, period, unit, framework, assignments, conflicts, outbox, blobs };
+        const [deviceRow, clockRow, secretRow] = meta;
+        const deviceId = this.deviceFrom(deviceRow);
+        return {
+          records,
+          period,
+          unit,
+          framework,
+          assignments,
+          conflicts,
+          outbox,
+          rejected,
+          blobs,
+          deviceId,
+          seq: Number((clockRow as ClockRow | undefined)?.seq ?? 0),
+          secret: secretOf(secretRow, deviceId),
+        };
       }),
     );
     const files = new Map<string, Uint8Array>();
@@ -1146,7 +1794,7 @@ class Store implements TelusurStore {
       version: BUNDLE_VERSION,
       exportedAt: this.c.now(),
       schemaVersion: CURRENT_SCHEMA_VERSION,
-      deviceId: this.deviceId,
+      deviceId: snapshot.deviceId,
       assessmentId,
       records: snapshot.records,
       conflicts: snapshot.conflicts,
@@ -1163,9 +1811,39 @@ class Store implements TelusurStore {
         mime: b.mime,
         path: `files/${b.sha256}`,
       })),
+      rejected: snapshot.rejected,
     };
     const { buildBundle } = await import('./bundle');
-    return buildBundle(manifest, files);
+    const bundle = await buildBundle(
+      manifest,
+      files,
+      snapshot.secret ? { deviceId: snapshot.deviceId, secret: snapshot.secret } : null,
+    );
+    await this.recordExport(assessmentId, {
+      at: manifest.exportedAt,
+      deviceId: snapshot.deviceId,
+      seq: snapshot.seq,
+      files: snapshot.blobs.map((b) => b.sha256),
+      rejected: snapshot.rejected.map((r) => r.id),
+    });
+    return bundle;
+  }
+
+  /** Remember what an export file holds (the latest per assessment), for releaseCheck. */
+  private recordExport(assessmentId: string, record: ExportRecord): Promise<void> {
+    const db = this.db;
+    return this.write(
+      () =>
+        db.transaction('rw', db.meta, async () => {
+          const row = (await db.meta.get(EXPORTS)) as ExportsRow | undefined;
+          await db.meta.put({
+            key: EXPORTS,
+            byAssessment: { ...row?.byAssessment, [assessmentId]: record },
+          } satisfies ExportsRow);
+          this.c.hooks?.beforeCommit?.('export.record');
+        }),
+      'export.record',
+    );
   }
 
   async importBundle(bytes: Uint8Array): Promise<ImportResult> {
@@ -1208,6 +1886,8 @@ class Store implements TelusurStore {
           await addMissing(db.units, manifest.reference.units);
           await addMissing(db.assignments, manifest.reference.assignments);
           await addMissing(db.frameworks, manifest.reference.frameworks);
+          // Refused changes travel with the export so none is lost on the way.
+          await addMissing(db.rejected, manifest.rejected ?? []);
           for (const f of manifest.files) {
             const data = files.get(f.sha256);
             if (!data || (await db.blobs.get(f.sha256))) continue;
@@ -1219,6 +1899,7 @@ class Store implements TelusurStore {
               bytes: f.bytes,
               uploaded: 0,
               storedAt: at,
+              failure: null,
             });
             result.files++;
           }
@@ -1228,15 +1909,17 @@ class Store implements TelusurStore {
             .filter((m) => restored.has(`${m.entity}\u0000${m.id}`))
             .sort((a, b) => a.seq - b.seq);
           if (requeue.length > 0) {
-            const clock = (await db.meta.get(CLOCK)) as ClockRow | undefined;
+            const [clockRow, deviceRow] = await db.meta.bulkGet([CLOCK, DEVICE]);
+            const clock = clockRow as ClockRow | undefined;
+            const deviceId = this.deviceFrom(deviceRow);
             let seq = clock?.seq ?? 0;
             let hlc = clock?.hlc ? decodeHlc(clock.hlc) : null;
             for (const m of requeue) {
               seq += 1;
-              hlc = tickHlc(hlc, this.deviceId, at);
+              hlc = tickHlc(hlc, deviceId, at);
               await db.outbox.add({
                 ...m,
-                deviceId: this.deviceId,
+                deviceId,
                 seq,
                 hlc: encodeHlc(hlc),
                 assessmentId: manifest.assessmentId,
@@ -1259,8 +1942,8 @@ class Store implements TelusurStore {
   async destroy(options: { discardUnsent?: boolean } = {}): Promise<void> {
     if (!options.discardUnsent) {
       const h = await this.health();
-      if (h.unsyncedMutations > 0 || h.unsyncedFiles > 0) {
-        throw new UnsentDataError(h.unsyncedMutations, h.unsyncedFiles);
+      if (h.unsyncedMutations > 0 || h.unsyncedFiles > 0 || h.rejectedChanges > 0) {
+        throw new UnsentDataError(h.unsyncedMutations, h.unsyncedFiles, h.rejectedChanges);
       }
     }
     await this.write(() => this.db.delete(), 'destroy');

@@ -1,5 +1,13 @@
 import type * as z from 'zod/mini';
-import type { ENTITY_FIELDS, EntityName, EvidenceCheck, Framework, Mutation } from '../core';
+import type {
+  ENTITY_FIELDS,
+  EntityName,
+  EvidenceCheck,
+  Framework,
+  Mutation,
+  MutationResult,
+  Rejection,
+} from '../core';
 
 /** Field values of a synced entity, as core's schemas define them. */
 export type EntityFields<E extends EntityName> = {
@@ -71,7 +79,67 @@ export interface Assignment {
   [extra: string]: unknown;
 }
 
-export type { Framework, Mutation };
+export type { Framework, Mutation, MutationResult, Rejection };
+
+/**
+ * A change the server refused (issue 11 §1). It left the outbox (its seq is consumed on the
+ * server) and waits in the "Ditolak server" list until the verifier sends it again as a new
+ * change or discards it; it is never dropped on its own.
+ */
+export interface RejectedChange {
+  /** `${deviceId}:${seq}` of the refused mutation (kept when the tablet changes identity). */
+  id: string;
+  deviceId: string;
+  seq: number;
+  /** The mutation as it was sent. */
+  mutation: Mutation;
+  /** The unit's assessment, when known (the outbox row's, else the server's). */
+  assessmentId: string | null;
+  indicatorNo: number | null;
+  /** Why, as the server sent it (code, Indonesian and English message, unit, field…). */
+  rejection: Rejection;
+  /** Tablet clock (ms) when the refusal was recorded. */
+  rejectedAt: number;
+}
+
+/** Why the last upload of an evidence file failed (issue 11 §4). */
+export interface FileFailure {
+  /** `local`: this tablet could not read the stored file; `server`: the server refused it. */
+  source: 'local' | 'server';
+  /** Problem code, e.g. `hash_mismatch`, `blob_unreadable`. */
+  code: string;
+  /** Readable reason (Indonesian, as shown). */
+  message: string;
+  /** Tablet clock (ms) of the last failure. */
+  at: number;
+  /** Failed attempts so far. */
+  attempts: number;
+}
+
+/** A file waiting for upload, with its last failure when an attempt failed. */
+export interface PendingUpload {
+  sha256: string;
+  bytes: number;
+  mime: string;
+  failure: FileFailure | null;
+}
+
+/** What releasing this tablet ("Lepas tablet") would lose, see TelusurStore.releaseCheck. */
+export interface ReleaseCheck {
+  /** Changes saved here and not yet handled by the server. */
+  unsentChanges: number;
+  /** Evidence files the server has not confirmed. */
+  unsentFiles: number;
+  /** Entries of the "Ditolak server" list. */
+  rejected: number;
+  /** Tablet clock (ms) of the latest export file made here, or null. */
+  lastExportAt: number | null;
+  /**
+   * True when every unsent change, unsent file and rejected entry is in an export file made
+   * after it (or nothing is unsent). False when anything would exist only on this tablet.
+   */
+  exportCoversUnsent: boolean;
+}
 
 /** A field on which the server kept its value and this tablet's edit was not applied (issue 6). */
 export interface Conflict {
@@ -101,6 +169,10 @@ export interface StorageHealth {
   /** Evidence files the server has not yet confirmed, and their bytes. */
   unsyncedFiles: number;
   unsyncedBytes: number;
+  /** Changes the server refused, waiting in the "Ditolak server" list. */
+  rejectedChanges: number;
+  /** Unsent evidence files whose last upload attempt failed. */
+  failedFiles: number;
   /** The local database vanished since an earlier start (eviction). Stays true until acknowledged. */
   evicted: boolean;
   eviction: { detectedAt: number; previousDeviceId: string | null } | null;

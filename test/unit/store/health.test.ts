@@ -48,6 +48,8 @@ describe('storage health', () => {
       unsyncedMutations: 2,
       unsyncedFiles: 1,
       unsyncedBytes: 3000,
+      rejectedChanges: 0,
+      failedFiles: 0,
       evicted: false,
       eviction: null,
     });
