@@ -1,15 +1,17 @@
 import {
+  DEVICE_SEQ_REUSED,
+  type DeviceIdentity,
   MAX_PUSH_BATCH,
-  type Mutation,
   parseFramework,
   type Conflict as WireConflict,
 } from '../core';
-import type { Conflict, TelusurStore } from '../store';
+import type { Conflict, EvidenceFile, TelusurStore } from '../store';
 import { SyncHttpError, type SyncTransport } from './transport';
 
 /** The parts of the tablet store the engine uses (it never touches Dexie itself). */
 export type SyncStore = Pick<
   TelusurStore,
+  | 'deviceId'
   | 'outbox'
   | 'applyRemote'
   | 'conflicts'
@@ -18,10 +20,16 @@ export type SyncStore = Pick<
   | 'reference'
   | 'evidence'
   | 'assessments'
+  | 'rejected'
+  | 'adoptIdentity'
+  | 'getBundleSecret'
+  | 'setBundleSecret'
 >;
 
 export interface SyncProgress {
+  /** Changes waiting when the sync started. */
   changesTotal: number;
+  /** Of those, how many the server has handled (applied, same, conflict or rejected). */
   changesSent: number;
   bytesTotal: number;
   bytesSent: number;
@@ -35,26 +43,93 @@ export interface ReceiptState {
   checkedAt: number;
 }
 
+/** An evidence file whose last upload failed, named as the verifier knows it (issue 11 §4). */
+export interface FailedFile {
+  sha256: string;
+  assessmentId: string;
+  /** The unit's name from the reference data, when this tablet has it. */
+  unitName: string | null;
+  indicatorNo: number;
+  /** The file name the verifier gave or the camera made. */
+  name: string;
+  /** `local`: this tablet cannot read the file (retake or remove it); `server`: the server refused it. */
+  source: 'local' | 'server';
+  code: string;
+  /** Readable reason (Indonesian). */
+  message: string;
+  at: number;
+}
+
+/** Why the tablet took a fresh device identity (issue 11 §3). */
+export type IdentityChangeReason = 'seq_reused' | 'ahead';
+
+/**
+ * The tablet changed its device identity: another device (a cloned browser profile, a
+ * restored backup, a forged export) used this one's identity. The unsent changes were kept
+ * and sent again under the new identity; the coordinator should be told.
+ */
+export interface IdentityChange {
+  at: number;
+  from: string;
+  to: string;
+  reason: IdentityChangeReason;
+}
+
+/** Where a sync problem came from; only `network` means the server could not be reached. */
+export type SyncErrorSource = 'network' | 'server' | 'local';
+
 export interface SyncStatus {
+  /**
+   * `offline` only when the server could not be reached (or did not answer in time);
+   * `error` when a step failed for another reason (see lastError); rejected changes and
+   * failed files alone leave it `idle` (see rejectedChanges, failedFiles).
+   */
   state: 'idle' | 'syncing' | 'offline' | 'error';
   lastSuccessAt: number | null;
-  lastError: { code: string; message: string; at: number } | null;
+  lastError: { code: string; message: string; at: number; source: SyncErrorSource } | null;
   progress: SyncProgress;
   receipts: Record<string, ReceiptState>;
   /** The server refused this app version: the verifier must update. */
   updateRequired: boolean;
   /** The tablet's token was revoked: keep data, export it, do not retry. */
   revoked: boolean;
+  /** Entries of the "Ditolak server" list on this tablet. */
+  rejectedChanges: number;
+  /** Evidence files whose last upload failed, one per evidence record. */
+  failedFiles: FailedFile[];
+  /** The latest identity change not yet dismissed (persisted across reloads). */
+  identityChanged: IdentityChange | null;
 }
 
 export interface SyncReport {
+  /** Changes the server handled in this run (including rejected ones). */
   pushed: number;
+  /** Of those, how many it refused (now in the "Ditolak server" list). */
+  rejected: number;
   pulled: number;
   uploaded: number;
+  /** Files whose upload failed in this run. */
+  failedFiles: number;
   conflicts: number;
 }
 
+export interface SyncEngineOptions {
+  /** Clock (ms). Default Date.now. */
+  now?: () => number;
+  /**
+   * Keep a new device token after the identity rotated (issue 11 §3). From the moment this
+   * resolves, the transport's token provider must return it. Without it the engine cannot
+   * rotate and reports the identity problem as an error instead.
+   */
+  saveToken?: (token: string) => Promise<void>;
+}
+
 const PULL_CURSOR = 'pull';
+/** A rotated identity not yet fully adopted (survives a crash between the steps). */
+const PENDING_IDENTITY = 'sync.pendingIdentity';
+/** The last identity change, shown until dismissed. */
+const IDENTITY_CHANGED = 'sync.identityChanged';
+
 const EMPTY_PROGRESS: SyncProgress = {
   changesTotal: 0,
   changesSent: 0,
@@ -62,10 +137,32 @@ const EMPTY_PROGRESS: SyncProgress = {
   bytesSent: 0,
 };
 
+/** A failure of this tablet itself (its database, its files), never a network failure. */
+export class SyncLocalError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'SyncLocalError';
+    this.code = code;
+  }
+}
+
+interface RunState {
+  report: SyncReport;
+  /** At most one identity rotation per run: a second signal is an error, never a loop. */
+  rotated: boolean;
+}
+
 /**
  * Push/pull loop of one tablet (DESIGN §5). Every step is idempotent, so an interrupted
  * sync is simply run again: the server dedupes pushes by (device, seq), the pull cursor
  * advances only after changes are stored, files are content-addressed.
+ *
+ * One refused change, one bad file or one failing step never holds back the rest
+ * (issue 11 §1, §4): push, pull, uploads and receipts all run in every sync that reaches
+ * the server; problems are recorded and the first one is thrown at the end (so the
+ * scheduler backs off). Only a network failure (status 0), a revoked token (401) or an
+ * outdated app (426) stops a run early.
  */
 export class SyncEngine {
   private status: SyncStatus = {
@@ -76,16 +173,30 @@ export class SyncEngine {
     receipts: {},
     updateRequired: false,
     revoked: false,
+    rejectedChanges: 0,
+    failedFiles: [],
+    identityChanged: null,
   };
   private listeners = new Set<(s: SyncStatus) => void>();
   private running: Promise<SyncReport> | null = null;
+  private readonly now: () => number;
+  private readonly saveToken: ((token: string) => Promise<void>) | null;
 
+  /**
+   * @param store the tablet store; its `deviceId` is read at every push (it changes when the
+   *   identity rotates).
+   * @param options options, or (legacy) a device id, which is ignored: the store's is used.
+   */
   constructor(
     private readonly store: SyncStore,
     private readonly transport: SyncTransport,
-    private readonly deviceId: string,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: SyncEngineOptions | string = {},
+    now?: () => number,
+  ) {
+    const o = typeof options === 'string' ? {} : options;
+    this.now = o.now ?? now ?? Date.now;
+    this.saveToken = o.saveToken ?? null;
+  }
 
   getStatus(): SyncStatus {
     return this.status;
@@ -112,46 +223,111 @@ export class SyncEngine {
     return this.running;
   }
 
+  /**
+   * Read what the status shows from this tablet alone — rejected changes, failed files, the
+   * last identity change — without the network (app start, offline). Never throws.
+   */
+  async refreshLocal(): Promise<void> {
+    try {
+      const raw = await this.store.cursors.get(IDENTITY_CHANGED);
+      const identityChanged = raw ? (JSON.parse(raw) as IdentityChange) : null;
+      const [rejectedChanges, failedFiles] = await Promise.all([
+        this.store.rejected.count(),
+        this.failedFiles(),
+      ]);
+      this.set({ identityChanged, rejectedChanges, failedFiles });
+    } catch (e) {
+      // The status is a view; a database that cannot be read shows up in the next sync.
+      console.error('Telusur: sync status could not be read from the store', e);
+    }
+  }
+
+  /** The verifier has seen (and passed on) the identity change: stop showing it. */
+  async dismissIdentityChange(): Promise<void> {
+    await this.store.cursors.set(IDENTITY_CHANGED, '');
+    this.set({ identityChanged: null });
+  }
+
   private async run(): Promise<SyncReport> {
-    const report: SyncReport = { pushed: 0, pulled: 0, uploaded: 0, conflicts: 0 };
+    const state: RunState = {
+      report: { pushed: 0, rejected: 0, pulled: 0, uploaded: 0, failedFiles: 0, conflicts: 0 },
+      rotated: false,
+    };
+    await this.refreshLocal();
     if (this.status.revoked)
       throw new SyncHttpError(401, 'device_revoked', 'Tablet ini sudah dicabut');
     if (!(await this.transport.health())) {
       this.set({ state: 'offline' });
       throw new SyncHttpError(0, 'offline', 'Server tidak terjangkau');
     }
-    const pending = await this.store.outbox.count();
-    const files = await this.store.blobs.listPendingUpload();
-    this.set({
-      state: 'syncing',
-      progress: {
-        changesTotal: pending,
-        changesSent: 0,
-        bytesTotal: files.reduce((a, f) => a + f.bytes, 0),
-        bytesSent: 0,
-      },
-    });
+    const problems: { error: Error; source: SyncErrorSource; code: string }[] = [];
+    /** Run one step; a network/auth/version failure ends the run, anything else is noted. */
+    const step = async (fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (e) {
+        const p = classify(e);
+        if (isFatal(p.error)) throw p.error;
+        problems.push(p);
+      }
+    };
     try {
-      await this.refreshReference();
-      report.pushed = await this.push();
-      report.pulled = await this.pull(report);
-      report.uploaded = await this.upload();
-      await this.checkReceipts();
-      this.set({ state: 'idle', lastSuccessAt: this.now(), lastError: null });
-      return report;
-    } catch (e) {
-      const err =
-        e instanceof SyncHttpError
-          ? e
-          : new SyncHttpError(0, 'unknown', e instanceof Error ? e.message : String(e));
+      // A rotation interrupted by a crash or a closed tab is finished before anything is sent.
+      await this.finishIdentity();
+      const pending = await this.store.outbox.count();
+      const files = await this.store.blobs.listPendingUpload();
       this.set({
-        state: err.status === 0 ? 'offline' : 'error',
-        lastError: { code: err.code, message: err.message, at: this.now() },
-        updateRequired: this.status.updateRequired || err.status === 426,
-        revoked: this.status.revoked || err.code === 'device_revoked',
+        state: 'syncing',
+        progress: {
+          changesTotal: pending,
+          changesSent: 0,
+          bytesTotal: files.reduce((a, f) => a + f.bytes, 0),
+          bytesSent: 0,
+        },
       });
-      throw err;
+      await step(() => this.ensureBundleSecret());
+      await step(() => this.refreshReference());
+      await step(() => this.push(state));
+      await step(() => this.pull(state.report));
+      await step(() => this.upload(state.report));
+      await step(() => this.checkReceipts());
+      await this.refreshLocal();
+      const first = problems[0];
+      if (first) {
+        this.set({
+          state: 'error',
+          lastError: {
+            code: first.code,
+            message: first.error.message,
+            at: this.now(),
+            source: first.source,
+          },
+        });
+        throw first.error;
+      }
+      this.set({ state: 'idle', lastSuccessAt: this.now(), lastError: null });
+      return state.report;
+    } catch (e) {
+      if (problems.some((p) => p.error === e)) throw e;
+      const { error, source, code } = classify(e);
+      await this.refreshLocal();
+      this.set({
+        state: source === 'network' ? 'offline' : 'error',
+        lastError: { code, message: error.message, at: this.now(), source },
+        updateRequired:
+          this.status.updateRequired || (error instanceof SyncHttpError && error.status === 426),
+        revoked: this.status.revoked || code === 'device_revoked',
+      });
+      throw error;
     }
+  }
+
+  /** Tablets enrolled before protocol 2 have no export signing key yet: fetch it once. */
+  private async ensureBundleSecret(): Promise<void> {
+    if (await this.store.getBundleSecret()) return;
+    const r = await this.transport.bundleSecret();
+    // An answer for another identity (rotated meanwhile) would sign bundles the server refuses.
+    if (r.deviceId === this.store.deviceId) await this.store.setBundleSecret(r.bundleSecret);
   }
 
   private async refreshReference(): Promise<void> {
@@ -168,41 +344,53 @@ export class SyncEngine {
     if (gone.length) await this.store.reference.removeAssignments(gone);
   }
 
-  private async push(): Promise<number> {
-    let sent = 0;
+  /**
+   * Send the outbox in batches. Each answer is settled in one store transaction: versions
+   * of applied fields recorded, refused changes moved to the "Ditolak server" list, handled
+   * rows dropped. A refusal never stops the loop. An answer claiming more than this tablet
+   * ever sent, or a 409 `device_seq_reused`, means another device shares this identity: the
+   * outbox is kept, a fresh identity is taken and the changes are sent again under it.
+   */
+  private async push(state: RunState): Promise<void> {
     for (;;) {
       const batch = await this.store.outbox.peek(MAX_PUSH_BATCH);
-      if (batch.length === 0) return sent;
-      const res = await this.transport.push({ deviceId: this.deviceId, mutations: batch });
-      // Record versions of applied fields before dropping the mutations, so a crash in
-      // between at worst repeats the push (a no-op on the server).
-      const bySeq = new Map<number, Mutation>(batch.map((m) => [m.seq, m]));
-      for (const r of res.results) {
-        const m = bySeq.get(r.seq);
-        if (!m) continue;
-        const fields: Record<string, unknown> = {};
-        const versions: Record<string, number> = {};
-        for (const [f, o] of Object.entries(r.fields)) {
-          if (o.outcome === 'conflict') continue;
-          fields[f] = m.changes[f];
-          versions[f] = o.version;
+      if (batch.length === 0) return;
+      const deviceId = this.store.deviceId;
+      let res: Awaited<ReturnType<SyncTransport['push']>>;
+      try {
+        res = await this.transport.push({ deviceId, mutations: batch });
+      } catch (e) {
+        if (e instanceof SyncHttpError && e.status === 409 && e.code === DEVICE_SEQ_REUSED) {
+          await this.rotate(state, 'seq_reused');
+          continue;
         }
-        if (Object.keys(fields).length) await this.afterAck(m, fields, versions);
+        throw e;
+      }
+      if (res.appliedThrough > (await this.store.outbox.lastSeq())) {
+        // Nothing of this answer is trusted: the server counts seqs this tablet never issued.
+        await this.rotate(state, 'ahead');
+        continue;
       }
       if (res.conflicts.length) {
-        await this.store.conflicts.put(this.own(res.conflicts).map(toLocalConflict));
+        await this.store.conflicts.put((await this.own(res.conflicts)).map(toLocalConflict));
       }
-      const dropped = await this.store.outbox.ackThrough(res.appliedThrough);
-      sent += dropped;
+      const { removed, rejected } = await this.store.outbox.settle({
+        appliedThrough: res.appliedThrough,
+        results: res.results,
+        deviceId,
+      });
+      state.report.pushed += removed;
+      state.report.rejected += rejected;
       this.set({
         progress: {
           ...this.status.progress,
-          changesSent: this.status.progress.changesSent + dropped,
+          changesSent: this.status.progress.changesSent + removed,
         },
+        ...(rejected ? { rejectedChanges: this.status.rejectedChanges + rejected } : {}),
       });
-      if (dropped === 0) {
-        // The server did not accept the oldest mutation and said nothing more: stop instead
-        // of looping; the error path of the next try will explain.
+      if (removed === 0) {
+        // The server handled none of the oldest changes and said nothing more: stop instead
+        // of looping (pull and uploads still run; the next sync tries again).
         throw new SyncHttpError(
           409,
           'push_stalled',
@@ -213,66 +401,172 @@ export class SyncEngine {
   }
 
   /**
-   * Conflicts this tablet raised. The server also lists other tablets' conflicts in scope
-   * (the coordinator needs them); on this tablet they would show someone else's value as "mine".
+   * Take a fresh device identity for the same enrolment (POST /api/devices/rotate with the
+   * current token). The new identity is written down first, then adopted (the store renumbers
+   * the unsent changes under it), then its token is kept — so a crash anywhere in between is
+   * finished by the next sync instead of leaving a store and a token of different identities.
    */
-  private own(conflicts: WireConflict[]): WireConflict[] {
-    return conflicts.filter((c) => c.localDeviceId === this.deviceId);
+  private async rotate(state: RunState, reason: IdentityChangeReason): Promise<void> {
+    if (state.rotated || !this.saveToken) {
+      throw new SyncHttpError(
+        409,
+        'identity_conflict',
+        'Identitas tablet ini dipakai perangkat lain; perubahan tetap disimpan di tablet. Hubungi koordinator.',
+      );
+    }
+    state.rotated = true;
+    const from = this.store.deviceId;
+    const identity = await this.transport.rotate();
+    const pending: PendingIdentity = { ...identity, from, reason, at: this.now() };
+    await this.store.cursors.set(PENDING_IDENTITY, JSON.stringify(pending));
+    await this.finishIdentity();
   }
 
-  /** After the server applied our own change: remember its version (the value is ours already). */
-  private async afterAck(
-    m: Mutation,
-    fields: Record<string, unknown>,
-    versions: Record<string, number>,
-  ) {
-    await this.store.applyRemote(m.entity, m.id, fields, versions, m.hlc);
+  /** Complete a rotation written down by `rotate` (no-op when none is pending). */
+  private async finishIdentity(): Promise<void> {
+    const raw = await this.store.cursors.get(PENDING_IDENTITY);
+    if (!raw || !this.saveToken) return;
+    const p = JSON.parse(raw) as PendingIdentity;
+    if (this.store.deviceId !== p.deviceId) await this.store.adoptIdentity(p.deviceId);
+    await this.store.setBundleSecret(p.bundleSecret);
+    await this.saveToken(p.token);
+    const change: IdentityChange = { at: p.at, from: p.from, to: p.deviceId, reason: p.reason };
+    await this.store.cursors.set(IDENTITY_CHANGED, JSON.stringify(change));
+    await this.store.cursors.set(PENDING_IDENTITY, '');
+    this.set({ identityChanged: change });
   }
 
-  private async pull(report: SyncReport): Promise<number> {
+  /**
+   * Conflicts this tablet raised. The server also lists other tablets' conflicts in scope
+   * (the coordinator needs them); on this tablet they would show someone else's value as
+   * "mine". Conflicts raised under an earlier identity of this tablet are already stored
+   * here, so updates of those (resolved elsewhere) are still taken.
+   */
+  private async own(conflicts: WireConflict[]): Promise<WireConflict[]> {
+    const me = this.store.deviceId;
+    const out: WireConflict[] = [];
+    const known = new Map<string, Set<string>>();
+    for (const c of conflicts) {
+      if (c.localDeviceId === me) {
+        out.push(c);
+        continue;
+      }
+      let ids = known.get(c.assessmentId);
+      if (!ids) {
+        const rows = await this.store.conflicts.listByAssessment(c.assessmentId, {
+          includeResolved: true,
+        });
+        ids = new Set(rows.map((r) => r.id));
+        known.set(c.assessmentId, ids);
+      }
+      if (ids.has(c.id)) out.push(c);
+    }
+    return out;
+  }
+
+  private async pull(report: SyncReport): Promise<void> {
     let cursor = Number((await this.store.cursors.get(PULL_CURSOR)) ?? 0);
-    let pulled = 0;
     for (;;) {
       const page = await this.transport.pull(cursor);
       for (const c of page.changes) {
         await this.store.applyRemote(c.entity, c.id, c.fields, c.versions);
-        pulled++;
+        report.pulled++;
       }
       if (page.conflicts.length) {
-        await this.store.conflicts.put(this.own(page.conflicts).map(toLocalConflict));
+        const own = await this.own(page.conflicts);
+        await this.store.conflicts.put(own.map(toLocalConflict));
         // Counted here only: the pull lists every open conflict, including those just pushed.
-        report.conflicts += this.own(page.conflicts).filter((c) => !c.resolved).length;
+        report.conflicts += own.filter((c) => !c.resolved).length;
       }
       // The cursor moves only after the page is stored: a crash repeats the page, never skips it.
       cursor = page.cursor;
       await this.store.cursors.set(PULL_CURSOR, String(cursor));
-      if (!page.hasMore) return pulled;
+      if (!page.hasMore) return;
     }
   }
 
-  private async upload(): Promise<number> {
+  /**
+   * Upload every waiting evidence file, each on its own: a file this tablet cannot read or
+   * whose bytes no longer match their SHA-256 (local), or one the server refuses (server),
+   * is recorded on its blob and named in the status; the others still go up. A network
+   * failure ends the step (the server is gone for all files alike).
+   */
+  private async upload(report: SyncReport): Promise<void> {
     const files = await this.store.blobs.listPendingUpload();
-    if (files.length === 0) return 0;
+    if (files.length === 0) return;
     // A file the server already holds (imported from this tablet's export file, or the same
     // photo sent by another tablet) is not sent again.
     const held = await this.heldByServer();
-    let done = 0;
-    for (const f of files) {
+    // Files that failed before go last, so a persistent failure never delays the others.
+    const ordered = [...files].sort((a, b) => Number(!!a.failure) - Number(!!b.failure));
+    let transient: Error | null = null;
+    for (const f of ordered) {
       if (held.has(f.sha256)) {
         await this.store.blobs.markUploaded(f.sha256);
+        if (f.failure) await this.store.blobs.clearFailure(f.sha256);
         continue;
       }
-      const blob = await this.store.blobs.get(f.sha256);
-      if (!blob) continue;
       const before = this.status.progress.bytesSent;
-      await this.transport.upload({ sha256: f.sha256, blob, mime: f.mime }, (sent) => {
-        this.set({ progress: { ...this.status.progress, bytesSent: before + sent } });
-      });
+      let blob: Blob;
+      try {
+        blob = await this.readVerified(f.sha256, f.mime);
+      } catch (e) {
+        const err =
+          e instanceof SyncLocalError
+            ? e
+            : new SyncLocalError('blob_unreadable', unreadableMessage(e), e);
+        await this.store.blobs.markFailed(f.sha256, {
+          source: 'local',
+          code: err.code,
+          message: err.message,
+          at: this.now(),
+        });
+        report.failedFiles++;
+        continue;
+      }
+      try {
+        await this.transport.upload({ sha256: f.sha256, blob, mime: f.mime }, (sent) => {
+          this.set({ progress: { ...this.status.progress, bytesSent: before + sent } });
+        });
+      } catch (e) {
+        if (!(e instanceof SyncHttpError) || isFatal(e)) throw e;
+        if (e.retryable) {
+          // Server busy or failing: not this file's fault; try it again next sync.
+          transient ??= e;
+          continue;
+        }
+        await this.store.blobs.markFailed(f.sha256, {
+          source: 'server',
+          code: e.code,
+          message: e.message,
+          at: this.now(),
+        });
+        report.failedFiles++;
+        continue;
+      }
       await this.store.blobs.markUploaded(f.sha256);
+      if (f.failure) await this.store.blobs.clearFailure(f.sha256);
       this.set({ progress: { ...this.status.progress, bytesSent: before + f.bytes } });
-      done++;
+      report.uploaded++;
     }
-    return done;
+    if (transient) throw transient;
+  }
+
+  /**
+   * The stored bytes of a file, checked against their SHA-256 before they are sent: damaged
+   * bytes are a local problem (retake the photo), not something to send and have refused.
+   */
+  private async readVerified(sha256: string, mime: string): Promise<Blob> {
+    const stored = await this.store.blobs.get(sha256);
+    if (!stored)
+      throw new SyncLocalError('blob_missing', 'Berkas foto tidak ada lagi di tablet ini.');
+    const bytes = await stored.arrayBuffer();
+    if ((await sha256Hex(bytes)) !== sha256)
+      throw new SyncLocalError(
+        'blob_damaged',
+        'Isi berkas di tablet ini rusak (tidak cocok dengan sidik SHA-256-nya). Ambil ulang foto atau hapus berkas ini.',
+      );
+    return new Blob([bytes], { type: mime || stored.type });
   }
 
   /** Hashes the server holds for the assessments with evidence on this tablet. */
@@ -283,6 +577,39 @@ export class SyncEngine {
       for (const h of (await this.transport.receipt(a.id)).hashes) held.add(h);
     }
     return held;
+  }
+
+  /** Failed uploads named by their evidence records (unit, indicator, file name). */
+  private async failedFiles(): Promise<FailedFile[]> {
+    const failed = (await this.store.blobs.listPendingUpload()).filter((f) => f.failure);
+    if (failed.length === 0) return [];
+    const bySha = new Map(failed.map((f) => [f.sha256, f]));
+    const out: FailedFile[] = [];
+    const unitNames = new Map<string, string | null>();
+    for (const a of await this.store.assessments.list()) {
+      const records: EvidenceFile[] = (await this.store.evidence.listByAssessment(a.id)).filter(
+        (r) => bySha.has(r.sha256),
+      );
+      if (records.length === 0) continue;
+      if (!unitNames.has(a.unitId))
+        unitNames.set(a.unitId, (await this.store.reference.getUnit(a.unitId))?.name ?? null);
+      for (const r of records) {
+        const failure = bySha.get(r.sha256)?.failure;
+        if (!failure) continue;
+        out.push({
+          sha256: r.sha256,
+          assessmentId: a.id,
+          unitName: unitNames.get(a.unitId) ?? null,
+          indicatorNo: r.indicatorNo,
+          name: r.name,
+          source: failure.source,
+          code: failure.code,
+          message: failure.message,
+          at: failure.at,
+        });
+      }
+    }
+    return out;
   }
 
   /**
@@ -322,6 +649,41 @@ export class SyncEngine {
     }
     this.set({ receipts });
   }
+}
+
+interface PendingIdentity extends DeviceIdentity {
+  from: string;
+  reason: IdentityChangeReason;
+  at: number;
+}
+
+/** Network failures, a revoked or unknown token and an outdated app end a run at once. */
+function isFatal(e: Error): boolean {
+  return e instanceof SyncHttpError && (e.status === 0 || e.status === 401 || e.status === 426);
+}
+
+function classify(e: unknown): { error: Error; source: SyncErrorSource; code: string } {
+  if (e instanceof SyncHttpError)
+    return { error: e, source: e.status === 0 ? 'network' : 'server', code: e.code };
+  if (e instanceof SyncLocalError) return { error: e, source: 'local', code: e.code };
+  // Anything else failed on this tablet (its database, a bug): never reported as offline.
+  const error = e instanceof Error ? e : new Error(String(e));
+  const code =
+    typeof (e as { code?: unknown })?.code === 'string'
+      ? String((e as { code: string }).code)
+      : 'local_error';
+  return { error, source: 'local', code };
+}
+
+function unreadableMessage(e: unknown): string {
+  const detail = e instanceof Error && e.message ? ` (${e.message})` : '';
+  return `Tablet tidak dapat membaca berkas ini${detail}. Ambil ulang foto atau hapus berkas ini.`;
+}
+
+/** SHA-256 of bytes as lower-case hex (Web Crypto). */
+async function sha256Hex(data: ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', data);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function toLocalConflict(c: WireConflict): Conflict {

@@ -1,11 +1,18 @@
 /**
  * Client sync engine (DESIGN §5): push the outbox, pull the server's change log, upload
  * evidence files resumably, check receipts; scheduled on open, on `online`, on an
- * interval with backoff, and on demand.
+ * interval with backoff, and on demand. Every request is bounded by a timeout; a refused
+ * change or a bad file never holds back the rest (issue 11).
  */
 export {
+  type FailedFile,
+  type IdentityChange,
+  type IdentityChangeReason,
   type ReceiptState,
   SyncEngine,
+  type SyncEngineOptions,
+  type SyncErrorSource,
+  SyncLocalError,
   type SyncProgress,
   type SyncReport,
   type SyncStatus,
@@ -13,6 +20,8 @@ export {
 } from './engine';
 export { backoffDelay, type SchedulerOptions, SyncScheduler } from './scheduler';
 export {
+  DEFAULT_HEALTH_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
   type FetchLike,
   type FetchTransportOptions,
   fetchTransport,
@@ -21,4 +30,10 @@ export {
   type SyncTransport,
   type UploadProgress,
 } from './transport';
-export { type TusUploaderOptions, tusUploader } from './tus-upload';
+export {
+  DEFAULT_STALL_TIMEOUT_MS,
+  StallError,
+  StallGuardStack,
+  type TusUploaderOptions,
+  tusUploader,
+} from './tus-upload';

@@ -1,4 +1,6 @@
 import {
+  type DeviceIdentity,
+  DeviceIdentitySchema,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   type PullResponse,
@@ -10,7 +12,11 @@ import {
   ReceiptSchema,
 } from '../core';
 
-/** A problem answer from the server (`{code, message}`), or a network failure (status 0). */
+/**
+ * A problem answer from the server (`{code, message}`), or a network failure (status 0:
+ * no connection, a cut answer, or a request that took longer than its timeout — code
+ * `timeout`).
+ */
 export class SyncHttpError extends Error {
   constructor(
     readonly status: number,
@@ -41,6 +47,15 @@ export interface SyncTransport {
     file: { sha256: string; blob: Blob; mime: string },
     onProgress?: UploadProgress,
   ): Promise<void>;
+  /**
+   * POST /api/devices/rotate with the current token: a fresh device identity for the same
+   * enrolment (issue 11 §3). The old identity stays valid on the server.
+   */
+  rotate(): Promise<DeviceIdentity>;
+  /** POST /api/devices/bundle-secret: the export signing key of the current identity. */
+  bundleSecret(): Promise<{ deviceId: string; bundleSecret: string }>;
+  /** POST /api/devices/release: the server stops accepting this tablet's token (§6). */
+  release(): Promise<void>;
 }
 
 /** Reference data a verifier's tablet needs offline (GET /api/my/assignments). */
@@ -62,35 +77,73 @@ export interface OfflinePackage {
 
 export interface FetchTransportOptions {
   baseUrl?: string;
+  /** The current device token; read at every request (it changes when the identity rotates). */
   token: () => string | null;
   fetch?: FetchLike;
   /** Uploads a file resumably; the app passes a tus-js-client based uploader. */
   uploader?: SyncTransport['upload'];
+  /**
+   * Longest wait (ms) for one request, answer body included. Default 30 000. A request that
+   * takes longer fails as a network failure (status 0, code `timeout`): a stalled server is
+   * "offline", never a hang.
+   */
+  timeoutMs?: number;
+  /** Longest wait (ms) for the connectivity probe (`/api/health`). Default 8 000. */
+  healthTimeoutMs?: number;
 }
 
-/** JSON over fetch with the device token and protocol version on every request. */
+/** Default request timeout (ms) of fetchTransport. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default timeout (ms) of the connectivity probe. */
+export const DEFAULT_HEALTH_TIMEOUT_MS = 8_000;
+
+/**
+ * JSON over fetch with the device token and protocol version on every request; every
+ * request is bounded by a timeout (see FetchTransportOptions).
+ */
 export function fetchTransport(options: FetchTransportOptions): SyncTransport {
   const base = options.baseUrl ?? '';
   const doFetch: FetchLike = options.fetch ?? ((i, init) => fetch(i, init));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const healthTimeoutMs = options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
 
-  async function call<T>(path: string, init: RequestInit, parse: (v: unknown) => T): Promise<T> {
+  async function call<T>(
+    path: string,
+    init: RequestInit,
+    parse: (v: unknown) => T,
+    limitMs = timeoutMs,
+  ): Promise<T> {
     const headers = new Headers(init.headers);
     headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
     headers.set('accept', 'application/json');
     const token = options.token();
     if (token) headers.set('authorization', `Bearer ${token}`);
+    const signal = AbortSignal.timeout(limitMs);
+    // The signal aborts fetch and its body stream; the race also ends the wait when a fetch
+    // implementation ignores the signal, so no request can hold a sync forever.
+    const expired = new Promise<never>((_, reject) => {
+      signal.addEventListener('abort', () => reject(timeoutError(limitMs)), { once: true });
+    });
+    expired.catch(() => undefined);
     let res: Response;
     try {
-      res = await doFetch(`${base}${path}`, { ...init, headers, cache: 'no-store' });
+      res = await Promise.race([
+        doFetch(`${base}${path}`, { ...init, headers, cache: 'no-store', signal }),
+        expired,
+      ]);
     } catch (e) {
+      if (signal.aborted) throw timeoutError(limitMs);
       throw new SyncHttpError(0, 'network', e instanceof Error ? e.message : String(e));
     }
     let body: unknown = null;
-    try {
-      body = await res.json();
-    } catch {
-      // A proxy's HTML error page or a cut connection: treated as a network failure.
-      if (res.ok) throw new SyncHttpError(0, 'bad_response', 'Jawaban server tidak terbaca');
+    if (res.status !== 204) {
+      try {
+        body = await Promise.race([res.json(), expired]);
+      } catch {
+        if (signal.aborted) throw timeoutError(limitMs);
+        // A proxy's HTML error page or a cut connection: treated as a network failure.
+        if (res.ok) throw new SyncHttpError(0, 'bad_response', 'Jawaban server tidak terbaca');
+      }
     }
     if (!res.ok) {
       const p = (body ?? {}) as { code?: string; message?: string };
@@ -100,13 +153,24 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
         p.message ?? `HTTP ${res.status}`,
       );
     }
-    return parse(body);
+    try {
+      return parse(body);
+    } catch (e) {
+      if (e instanceof SyncHttpError) throw e;
+      // JSON of the wrong shape: a server speaking another protocol, not a network failure.
+      throw new SyncHttpError(502, 'bad_response', 'Jawaban server tidak sesuai protokol');
+    }
   }
 
   return {
     async health() {
       try {
-        const r = await call('/api/health', { method: 'GET' }, (v) => v as { ok?: boolean });
+        const r = await call(
+          '/api/health',
+          { method: 'GET' },
+          (v) => v as { ok?: boolean },
+          healthTimeoutMs,
+        );
         return r.ok === true;
       } catch {
         return false;
@@ -132,10 +196,32 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
       call(`/api/sync/receipt/${encodeURIComponent(assessmentId)}`, { method: 'GET' }, (v) =>
         ReceiptSchema.parse(v),
       ),
+    rotate: () =>
+      call('/api/devices/rotate', { method: 'POST' }, (v) => DeviceIdentitySchema.parse(v)),
+    bundleSecret: () =>
+      call('/api/devices/bundle-secret', { method: 'POST' }, (v) => {
+        const r = (v ?? {}) as { deviceId?: unknown; bundleSecret?: unknown };
+        if (
+          typeof r.deviceId !== 'string' ||
+          typeof r.bundleSecret !== 'string' ||
+          !/^[0-9a-f]{64}$/.test(r.bundleSecret)
+        )
+          throw new SyncHttpError(0, 'bad_response', 'Jawaban server tidak terbaca');
+        return { deviceId: r.deviceId, bundleSecret: r.bundleSecret };
+      }),
+    release: () => call('/api/devices/release', { method: 'POST' }, () => undefined),
     upload:
       options.uploader ??
       (async () => {
         throw new SyncHttpError(0, 'no_uploader', 'Unggah berkas tidak tersedia');
       }),
   };
+}
+
+function timeoutError(ms: number): SyncHttpError {
+  return new SyncHttpError(
+    0,
+    'timeout',
+    `Server tidak menjawab dalam ${Math.round(ms / 1000)} detik`,
+  );
 }

@@ -1,14 +1,21 @@
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../core';
+import type { Mutation, RejectedChange, ReleaseCheck, TelusurStore } from '../../store';
 import {
+  type FailedFile,
   fetchTransport,
+  type IdentityChange,
   SyncEngine,
+  SyncHttpError,
   SyncScheduler,
   type SyncStatus,
+  type SyncTransport,
   tusUploader,
 } from '../../sync';
 import { create } from './create-store';
 import { useUi } from './ui.store';
-import { getStore } from './workspace';
+import { forgetStore, getStore } from './workspace';
+
+export type { FailedFile, IdentityChange, RejectedChange, SyncStatus };
 
 /** Keys in the work store's cursor table for this tablet's enrolment. */
 const TOKEN_KEY = 'auth.deviceToken';
@@ -21,6 +28,10 @@ export interface Enrolment {
 
 interface SyncState {
   enrolment: Enrolment | null;
+  /**
+   * The engine's status: state, progress, last error, receipts, and for issue 11 the
+   * `rejectedChanges` count, `failedFiles` (named) and `identityChanged`.
+   */
   status: SyncStatus | null;
 }
 
@@ -29,6 +40,15 @@ export const useSync = create<SyncState>(() => ({ enrolment: null, status: null 
 let token: string | null = null;
 let scheduler: SyncScheduler | null = null;
 let engineRef: SyncEngine | null = null;
+let transportRef: SyncTransport | null = null;
+
+function transportFor(): SyncTransport {
+  return fetchTransport({
+    // Read at every request: a rotated identity's token is used from the next request on.
+    token: () => token,
+    uploader: tusUploader({ endpoint: '/api/files/', token: () => token }),
+  });
+}
 
 /** Start syncing if this tablet is enrolled (called once at app start). */
 export async function startSync(): Promise<void> {
@@ -37,19 +57,22 @@ export async function startSync(): Promise<void> {
   const profile = await store.cursors.get(PROFILE_KEY);
   useSync.setState({ enrolment: profile ? (JSON.parse(profile) as Enrolment) : null });
   if (!token || scheduler) return;
-  const engine = new SyncEngine(
-    store,
-    fetchTransport({
-      token: () => token,
-      uploader: tusUploader({ endpoint: '/api/files/', token: () => token }),
-    }),
-    store.deviceId,
-  );
+  const transport = transportFor();
+  const engine = new SyncEngine(store, transport, {
+    // After a rotation (issue 11 §3) the new token is kept where startSync reads it.
+    saveToken: async (next) => {
+      await store.cursors.set(TOKEN_KEY, next);
+      token = next;
+    },
+  });
   engine.subscribe((status) => {
     useSync.setState({ status });
     useUi.getState().setSyncing(status.state === 'syncing');
   });
   engineRef = engine;
+  transportRef = transport;
+  // Rejected changes, failed files and an identity change show even before the first sync.
+  void engine.refreshLocal();
   scheduler = new SyncScheduler(engine);
   scheduler.start();
 }
@@ -63,6 +86,156 @@ export async function purgeReceived(): Promise<number> {
 export function syncNow(): Promise<void> {
   return scheduler?.now() ?? Promise.resolve();
 }
+
+// --- Rejected changes ("Ditolak server", issue 11 §1) ---------------------------------
+
+/** The "Ditolak server" list, newest first; one assessment's when given. */
+export async function listRejected(assessmentId?: string): Promise<RejectedChange[]> {
+  return (await getStore('kerja')).rejected.list(assessmentId);
+}
+
+/**
+ * Send a refused change again as a new change (after the reason was fixed, e.g. the unit
+ * was assigned again). Resolves to the new outbox mutation, or null when nothing was left
+ * to send (the values are already the server's). Starts a sync.
+ */
+export async function retryRejected(id: string): Promise<Mutation | null> {
+  const m = await (await getStore('kerja')).rejected.retry(id);
+  await engineRef?.refreshLocal();
+  void syncNow();
+  return m;
+}
+
+/** Remove one entry from the list. Only after the verifier confirmed it explicitly. */
+export async function discardRejected(id: string): Promise<void> {
+  await (await getStore('kerja')).rejected.discard(id);
+  await engineRef?.refreshLocal();
+}
+
+/** The list (or one assessment's part) as JSON, to hand to the coordinator. */
+export async function exportRejected(assessmentId?: string): Promise<string> {
+  return (await getStore('kerja')).rejected.exportJson(assessmentId);
+}
+
+// --- Identity change (issue 11 §3) ----------------------------------------------------
+
+/**
+ * What to tell the verifier after the tablet took a fresh device identity, in the locale.
+ * The change is kept (across reloads) until dismissIdentityChange.
+ */
+export function identityChangeMessage(change: IdentityChange, locale: 'id' | 'en'): string {
+  const when = new Date(change.at).toLocaleString(locale === 'en' ? 'en-GB' : 'id-ID');
+  const short = (id: string) => id.slice(-8);
+  if (locale === 'en')
+    return `On ${when} this tablet took a new identity (${short(change.from)} → ${short(change.to)}) because another device was using its old one (${change.reason === 'seq_reused' ? 'the same change numbers with other content' : 'the server had more changes than this tablet made'}). No change was lost: unsent changes were sent again under the new identity. Tell the coordinator.`;
+  return `Pada ${when} tablet ini memakai identitas baru (${short(change.from)} → ${short(change.to)}) karena identitas lamanya dipakai perangkat lain (${change.reason === 'seq_reused' ? 'nomor perubahan yang sama dengan isi berbeda' : 'server mencatat lebih banyak perubahan daripada yang dibuat tablet ini'}). Tidak ada perubahan yang hilang: perubahan yang belum terkirim dikirim ulang dengan identitas baru. Beri tahu koordinator.`;
+}
+
+/** The verifier has read the identity message (and told the coordinator). */
+export async function dismissIdentityChange(): Promise<void> {
+  await engineRef?.dismissIdentityChange();
+}
+
+// --- Release ("Lepas tablet", issue 11 §6) --------------------------------------------
+
+/**
+ * Releasing would lose work that exists only on this tablet: changes not yet handled by the
+ * server, files the server has not confirmed, or refused changes — and no export file made
+ * after them. Export first (or sync), then release.
+ */
+export class ReleaseRefusedError extends Error {
+  readonly code = 'release_unsent';
+  constructor(readonly check: ReleaseCheck) {
+    super(
+      `Tablet belum dapat dilepas: ${check.unsentChanges} perubahan dan ${check.unsentFiles} berkas belum terkirim, ${check.rejected} perubahan ditolak server. Sinkronkan atau ekspor data dulu.`,
+    );
+    this.name = 'ReleaseRefusedError';
+  }
+}
+
+/**
+ * The server could not be reached to release the tablet. Call releaseTablet again with
+ * `force: true` to release it on this tablet only (the token is forgotten here; the
+ * coordinator may revoke it on the server).
+ */
+export class ReleaseOfflineError extends Error {
+  readonly code = 'release_offline';
+  constructor() {
+    super(
+      'Server tidak terjangkau. Lepas tablet tanpa koneksi? Token tablet dihapus di tablet ini.',
+    );
+    this.name = 'ReleaseOfflineError';
+  }
+}
+
+export interface ReleaseResult {
+  /** The server confirmed the release (the token stopped working there too). */
+  serverReleased: boolean;
+  /** Unsent or refused work deleted from this tablet (it is in the export file). */
+  discardedUnsent: boolean;
+}
+
+/**
+ * Release this tablet ("Lepas tablet") so it can be enrolled for another verifier. Syncs
+ * once first when enrolled; then refuses (ReleaseRefusedError, with counts) while anything
+ * is unsent or refused unless an export file made afterwards covers it. Tells the server
+ * (POST /api/devices/release); when the server cannot be reached it throws
+ * ReleaseOfflineError unless `force` (offline release: the token is only forgotten here).
+ * Then stops syncing, deletes the local database (unsent work only when the export covers
+ * it) and forgets the token and profile, so the enrolment screen shows.
+ */
+export async function releaseTablet(options: { force?: boolean } = {}): Promise<ReleaseResult> {
+  const store = await getStore('kerja');
+  if (engineRef) await engineRef.sync().catch(() => undefined);
+  const check = await store.releaseCheck();
+  const unsent = check.unsentChanges + check.unsentFiles + check.rejected > 0;
+  if (unsent && !check.exportCoversUnsent) throw new ReleaseRefusedError(check);
+  let serverReleased = false;
+  const current = token ?? (await store.cursors.get(TOKEN_KEY));
+  // No sync may start while the token is being released (it would fail as revoked).
+  scheduler?.stop();
+  if (current) {
+    try {
+      await (
+        transportRef ??
+        fetchTransport({
+          token: () => current,
+        })
+      ).release();
+      serverReleased = true;
+    } catch (e) {
+      if (!(e instanceof SyncHttpError)) throw e;
+      if (e.status === 401) {
+        // The token no longer works there (released before, or revoked): nothing to tell.
+        serverReleased = true;
+      } else if (e.status === 0 && options.force) {
+        // Offline release: the token is forgotten below; the coordinator may revoke it.
+      } else {
+        scheduler?.start();
+        throw e.status === 0 ? new ReleaseOfflineError() : e;
+      }
+    }
+  }
+  stopSync();
+  await destroyWork(store, unsent);
+  useSync.setState({ enrolment: null, status: null });
+  return { serverReleased, discardedUnsent: unsent };
+}
+
+function stopSync(): void {
+  scheduler?.stop();
+  scheduler = null;
+  engineRef = null;
+  transportRef = null;
+  token = null;
+}
+
+async function destroyWork(store: TelusurStore, discardUnsent: boolean): Promise<void> {
+  await store.destroy({ discardUnsent });
+  forgetStore('kerja');
+}
+
+// --- Enrolment ------------------------------------------------------------------------
 
 export class EnrolError extends Error {
   constructor(
@@ -82,7 +255,12 @@ export function normaliseEnrolCode(input: string): string {
     .toUpperCase();
 }
 
-/** Enrol this tablet with a one-time code from the coordinator; then sync starts. */
+/**
+ * Enrol this tablet with a one-time code from the coordinator; then sync starts. The server
+ * issues a fresh device identity for every enrolment (issue 11 §6): the tablet adopts its
+ * `device.id` (unsent changes, if any, are renumbered under it) and keeps the export
+ * signing key `bundleSecret`.
+ */
 export async function enrol(codeInput: string, label: string, lang: string): Promise<Enrolment> {
   const code = normaliseEnrolCode(codeInput);
   const store = await getStore('kerja');
@@ -95,9 +273,8 @@ export async function enrol(codeInput: string, label: string, lang: string): Pro
         'accept-language': lang,
         [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
       },
-      // The server adopts this tablet's own device id, so its outbox (deviceId, seq) is the
-      // identity the server dedupes pushes by.
-      body: JSON.stringify({ code, label, deviceId: store.deviceId }),
+      body: JSON.stringify({ code, label }),
+      signal: AbortSignal.timeout(30_000),
     });
   } catch {
     throw new EnrolError(
@@ -109,17 +286,21 @@ export async function enrol(codeInput: string, label: string, lang: string): Pro
     token?: string;
     code?: string;
     message?: string;
-    device?: { label?: string };
+    bundleSecret?: string;
+    device?: { id?: string; label?: string };
     verifier?: { name?: string };
   };
-  if (!res.ok || !body.token)
+  if (!res.ok || !body.token || !body.device?.id)
     throw new EnrolError(body.message ?? `HTTP ${res.status}`, body.code ?? 'error');
   const enrolment: Enrolment = {
     verifierName: body.verifier?.name ?? '',
-    deviceLabel: body.device?.label ?? label,
+    deviceLabel: body.device.label ?? label,
   };
-  await store.cursors.set(TOKEN_KEY, body.token);
+  // Identity first, token last: a tablet interrupted in between is simply not enrolled yet.
+  if (store.deviceId !== body.device.id) await store.adoptIdentity(body.device.id);
+  if (body.bundleSecret) await store.setBundleSecret(body.bundleSecret);
   await store.cursors.set(PROFILE_KEY, JSON.stringify(enrolment));
+  await store.cursors.set(TOKEN_KEY, body.token);
   // Enrolled: this tablet now holds work that must not be evicted.
   await store.requestPersistence().catch(() => false);
   await startSync();

@@ -35,6 +35,14 @@ export function getStore(kind: WorkspaceKind): Promise<TelusurStore> {
   return p;
 }
 
+/**
+ * Forget the open store of a workspace after its database was destroyed (tablet released),
+ * so the next getStore opens a fresh, empty one.
+ */
+export function forgetStore(kind: WorkspaceKind): void {
+  stores.delete(kind);
+}
+
 async function openTraining(): Promise<TelusurStore> {
   const store = await openStore({ name: TRAINING_DB });
   await seedTraining(store);
