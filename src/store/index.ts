@@ -23,7 +23,17 @@
  *   unsent local edit is left alone and reported `pending`, an older version `stale`),
  *   `blobs.listPendingUpload() / markUploaded(sha)`, `conflicts.*`, `cursors.get/set`,
  *   `reference.put*` (server-owned periods, units, assignments, frameworks; list/get for the UI).
- * - `health()`: persisted, usage/quota, unsynced mutations/files/bytes, `evicted` (the database
+ * - Issue 11: `outbox.settle(answer)` applies a push answer in one transaction (versions of
+ *   applied/same fields recorded, refused changes moved to `rejected`, rows ≤ appliedThrough
+ *   dropped; IdentityConflictError for an answer beyond the last issued seq); `rejected.*`
+ *   (list newest first, counts, retry — current values as a new change, refused while still
+ *   invalid —, discard, exportJson); `blobs.markFailed/clearFailure` and failures on
+ *   `listPendingUpload`; `adoptIdentity(id)` renumbers unsent rows under a new identity;
+ *   `get/setBundleSecret` (exports are signed with `manifest.sig` when known); `releaseCheck()`.
+ *   ValidationError messages name each field and say what to do (control characters, broken
+ *   characters, time range, length); saved values are core's parsed ones (NFC text).
+ * - `health()`: persisted, usage/quota, unsynced mutations/files/bytes, refused changes, failed
+ *   files, `evicted` (the database
  *   vanished since an earlier start; stays set until `acknowledgeEviction()`);
  *   `requestPersistence()` asks for `navigator.storage.persist()`.
  * - Errors are StoreError subclasses with Indonesian `message` and `messageEn`: StorageFullError
@@ -41,14 +51,19 @@
 export { sha256Hex } from './blobs';
 export {
   BUNDLE_FORMAT,
+  BUNDLE_SIGNATURE_ENTRY,
   BUNDLE_VERSION,
   type BundleFile,
   type BundleManifest,
+  type BundleSignature,
 } from './bundle-format';
 export {
   BundleError,
   type BundleErrorCode,
+  describeProblem,
   type FieldProblem,
+  fieldLabel,
+  IdentityConflictError,
   isQuotaError,
   RecordNotFoundError,
   StorageFullError,
@@ -69,6 +84,8 @@ export {
   type OutboxApi,
   openStore,
   type ReferenceRepository,
+  type RejectedApi,
+  type SettleAnswer,
   type StorageManagerLike,
   type StoreOptions,
   type TelusurStore,

@@ -27,6 +27,13 @@ const keyOf = (table: string, row: Record<string, unknown>) =>
           ? row.key
           : row.id,
   );
+const rejectionOf = (seq: number) => ({
+  seq,
+  outcome: 'rejected' as const,
+  duplicate: false,
+  fields: {},
+  rejection: null,
+});
 
 async function bytesOf(v: unknown): Promise<number[]> {
   return [...new Uint8Array(v instanceof Blob ? await v.arrayBuffer() : (v as ArrayBuffer))];
@@ -118,11 +125,43 @@ describe.each(fixtures.map((f) => [f.schemaVersion, f] as const))(
       expect(await store.cursors.get('pull')).toBe(meta.get('cursor:pull')?.value);
       expect((await store.conflicts.listOpen()).length).toBe(rowsOf(fixture, 'conflicts').length);
 
+      // v3: refused changes and file failures carried over (none before v3), and the
+      // pending file is still offered for upload.
+      const refused = rowsOf(fixture, 'rejected');
+      expect((await store.rejected.list()).map((r) => r.id)).toEqual(refused.map((r) => r.id));
+      const pendingFiles = rowsOf(fixture, 'blobs').filter((b) => b.uploaded === 0);
+      const offered = await store.blobs.listPendingUpload();
+      expect(offered.map((p) => p.sha256)).toEqual(pendingFiles.map((b) => b.sha256));
+      for (const p of offered) {
+        const before = pendingFiles.find((b) => b.sha256 === p.sha256)?.failure ?? null;
+        expect(p.failure).toEqual(before);
+      }
+      expect(await store.health()).toMatchObject({
+        rejectedChanges: refused.length,
+        failedFiles: pendingFiles.filter((b) => b.failure).length,
+      });
+      expect(await store.getBundleSecret()).toBe(meta.get('bundle-secret')?.secret ?? null);
+      const release = await store.releaseCheck();
+      expect(release).toMatchObject({
+        unsentChanges: pending.length,
+        unsentFiles: pendingFiles.length,
+        rejected: refused.length,
+        exportCoversUnsent: meta.has('exports'),
+      });
+
       await store.verifications.update(assessmentId, 1, { notes: 'setelah pembaruan aplikasi' });
       const [last] = (await store.outbox.peek(100)).slice(-1);
       expect(last?.seq).toBe(Number(meta.get('clock')?.seq) + 1);
       expect(last?.baseVersions).toEqual({ notes: 2 });
       expect((last?.hlc ?? '') > String(meta.get('clock')?.hlc)).toBe(true);
+
+      // The protocol-2 flow works on the upgraded database: a push answer refusing the
+      // oldest pending change lists it and settles the rest.
+      const oldest = pending[0]?.seq as number;
+      expect(
+        await store.outbox.settle({ appliedThrough: oldest, results: [rejectionOf(oldest)] }),
+      ).toEqual({ removed: 1, rejected: 1 });
+      expect(await store.rejected.count()).toBe(refused.length + 1);
       store.close();
     });
   },
@@ -147,6 +186,7 @@ describe('the newest fixture', () => {
     });
     await s.beritaAcara.update(a.id, { place: 'x' });
     await s.comments.add({ assessmentId: a.id, indicatorNo: null, body: 'x', author: 'y' });
+    await s.outbox.settle({ appliedThrough: 1, results: [rejectionOf(1)] });
     s.close();
     const written = await dumpDatabase(deps, name, CURRENT_SCHEMA_VERSION);
     const shape = (rows: Record<string, unknown>[]) =>
@@ -161,6 +201,7 @@ describe('the newest fixture', () => {
       'comments',
       'outbox',
       'blobs',
+      'rejected',
     ]) {
       expect(shape(rowsOf(written, table)), table).toEqual(shape(rowsOf(newest, table)));
     }

@@ -1,0 +1,389 @@
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { type MutationResult, type Rejection, verificationId } from '../../../src/core';
+import {
+  IdentityConflictError,
+  RecordNotFoundError,
+  type TelusurStore,
+  ValidationError,
+} from '../../../src/store';
+import { declareSchema } from '../../../src/store/schema';
+import { ASSESSMENT, freshName, manualClock, open } from './helpers';
+
+const OTHER = '0190a6f2-5c3e-7b1a-8f00-000000000002';
+
+function rejection(over: Partial<Rejection> = {}): Rejection {
+  return {
+    code: 'not_assigned',
+    message: 'Unit Kecamatan Cibeber tidak lagi ditugaskan kepada Anda.',
+    messageEn: 'Kecamatan Cibeber is no longer assigned to you.',
+    entity: 'verification',
+    recordId: verificationId(ASSESSMENT, 2),
+    assessmentId: ASSESSMENT,
+    unitId: 'kec-cibeber',
+    unitName: 'Kecamatan Cibeber',
+    indicatorNo: 2,
+    field: null,
+    at: Date.UTC(2024, 4, 6, 3),
+    retryable: true,
+    ...over,
+  };
+}
+
+const applied = (seq: number, fields: Record<string, number>): MutationResult => ({
+  seq,
+  outcome: 'applied',
+  duplicate: false,
+  fields: Object.fromEntries(
+    Object.entries(fields).map(([f, version]) => [f, { outcome: 'applied' as const, version }]),
+  ),
+  rejection: null,
+});
+
+const refused = (seq: number, r: Rejection | null = rejection()): MutationResult => ({
+  seq,
+  outcome: 'rejected',
+  duplicate: false,
+  fields: {},
+  rejection: r,
+});
+
+async function seqs(s: TelusurStore): Promise<number[]> {
+  return (await s.outbox.peek(1000)).map((m) => m.seq);
+}
+
+/** Four changes: 1 and 3 on unit A indicator 1/3, 2 on indicator 2, 4 on another unit. */
+async function fourChanges(s: TelusurStore): Promise<void> {
+  await s.verifications.update(ASSESSMENT, 1, { verifiedLevel: 3 });
+  await s.verifications.update(ASSESSMENT, 2, { notes: 'SK belum ada', verifiedLevel: 2 });
+  await s.verifications.update(ASSESSMENT, 3, { verifiedLevel: 4 });
+  await s.verifications.update(OTHER, 1, { verifiedLevel: 1 });
+}
+
+/**
+ * Write rows as an older app version did, before core refused control characters: a note
+ * holding U+0000 in the record and in its unsent change.
+ */
+async function plantLegacyNote(name: string, notes: string): Promise<void> {
+  const db = new Dexie(name, { indexedDB, IDBKeyRange });
+  declareSchema(db);
+  await db.open();
+  const id = verificationId(ASSESSMENT, 5);
+  const clock = await db.table('meta').get('clock');
+  const device = await db.table('meta').get('device');
+  const seq = Number(clock?.seq ?? 0) + 1;
+  await db.transaction('rw', db.tables, async () => {
+    await db.table('verifications').put({
+      id,
+      assessmentId: ASSESSMENT,
+      indicatorNo: 5,
+      selfLevel: null,
+      selfJustification: '',
+      verifiedLevel: null,
+      notApplicable: false,
+      naReason: '',
+      notes,
+      reviewComment: '',
+      _versions: { assessmentId: 0, indicatorNo: 0, notes: 0 },
+    });
+    await db.table('outbox').add({
+      deviceId: device.deviceId,
+      seq,
+      entity: 'verification',
+      id,
+      changes: { assessmentId: ASSESSMENT, indicatorNo: 5, notes },
+      baseVersions: { assessmentId: 0, indicatorNo: 0, notes: 0 },
+      hlc: `${String(Date.UTC(2024, 4, 6)).padStart(13, '0')}-0000-${device.deviceId}`,
+      at: Date.UTC(2024, 4, 6),
+      assessmentId: ASSESSMENT,
+    });
+    await db.table('meta').put({ ...clock, key: 'clock', seq });
+  });
+  db.close();
+}
+
+describe('settling a push answer', () => {
+  it('moves a refused change into the "Ditolak server" list and lets every other change through', async () => {
+    const clock = manualClock();
+    const s = await open(freshName(), { now: clock.now });
+    await fourChanges(s);
+    clock.advance(60_000);
+    const result = await s.outbox.settle({
+      appliedThrough: 3,
+      results: [applied(1, { verifiedLevel: 1 }), refused(2), applied(3, { verifiedLevel: 1 })],
+    });
+    expect(result).toEqual({ removed: 3, rejected: 1 });
+    // The change after the refused one is not held back; the one beyond appliedThrough stays.
+    expect(await seqs(s)).toEqual([4]);
+
+    const list = await s.rejected.list();
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({
+      id: `${s.deviceId}:2`,
+      deviceId: s.deviceId,
+      seq: 2,
+      assessmentId: ASSESSMENT,
+      indicatorNo: 2,
+      rejectedAt: clock.now(),
+      mutation: { seq: 2, changes: { notes: 'SK belum ada', verifiedLevel: 2 } },
+      rejection: { code: 'not_assigned', unitName: 'Kecamatan Cibeber' },
+    });
+    expect(await s.rejected.count()).toBe(1);
+    expect(await s.rejected.countByAssessment(ASSESSMENT)).toBe(1);
+    expect(await s.rejected.countByAssessment(OTHER)).toBe(0);
+    // The verifier's value stays on the tablet, visible with the refusal.
+    expect((await s.verifications.get(ASSESSMENT, 2))?.notes).toBe('SK belum ada');
+    s.close();
+  });
+
+  it('remembers the server version of applied fields, so the next edit is based on it', async () => {
+    const s = await open(freshName());
+    await fourChanges(s);
+    await s.outbox.settle({
+      appliedThrough: 3,
+      results: [applied(1, { verifiedLevel: 7 }), refused(2), applied(3, { verifiedLevel: 4 })],
+    });
+    await s.verifications.update(ASSESSMENT, 1, { verifiedLevel: 5 });
+    const [, next] = await s.outbox.peek(10);
+    expect(next?.baseVersions).toEqual({ verifiedLevel: 7 });
+    // The refused change's field keeps its old base: the server never took it.
+    await s.verifications.update(ASSESSMENT, 2, { verifiedLevel: 5 });
+    expect((await s.outbox.peek(10)).at(-1)?.baseVersions).toEqual({ verifiedLevel: 0 });
+    s.close();
+  });
+
+  it('leaves the version of a field that a later unsent change edits again', async () => {
+    const s = await open(freshName());
+    await s.verifications.update(ASSESSMENT, 1, { notes: 'pertama' });
+    await s.verifications.update(ASSESSMENT, 1, { notes: 'kedua' });
+    await s.outbox.settle({ appliedThrough: 1, results: [applied(1, { notes: 4 })] });
+    const [left] = await s.outbox.peek(10);
+    expect(left).toMatchObject({ seq: 2, changes: { notes: 'kedua' } });
+    // applyRemote of a newer server value still sees the field as pending, not overwritten.
+    const r = await s.applyRemote(
+      'verification',
+      verificationId(ASSESSMENT, 1),
+      { notes: 'x' },
+      {
+        notes: 9,
+      },
+    );
+    expect(r.pending).toEqual(['notes']);
+    expect((await s.verifications.get(ASSESSMENT, 1))?.notes).toBe('kedua');
+    s.close();
+  });
+
+  it('a crash while settling loses nothing: the outbox is intact and nothing is listed', async () => {
+    let crash = true;
+    const s = await open(freshName(), {
+      testHooks: {
+        beforeCommit: (op) => {
+          if (crash && op === 'outbox.settle') throw new Error('tab killed');
+        },
+      },
+    });
+    await fourChanges(s);
+    const answer = {
+      appliedThrough: 3,
+      results: [applied(1, { verifiedLevel: 1 }), refused(2), applied(3, { verifiedLevel: 1 })],
+    };
+    await expect(s.outbox.settle(answer)).rejects.toThrow('tab killed');
+    expect(await seqs(s)).toEqual([1, 2, 3, 4]);
+    expect(await s.rejected.count()).toBe(0);
+    await s.verifications.update(ASSESSMENT, 1, { verifiedLevel: 2 });
+    expect((await s.outbox.peek(10)).at(-1)?.baseVersions).toEqual({ verifiedLevel: 0 });
+
+    // The same answer, settled again after the restart, lands exactly once.
+    crash = false;
+    expect(await s.outbox.settle(answer)).toEqual({ removed: 3, rejected: 1 });
+    expect(await seqs(s)).toEqual([4, 5]);
+    expect(await s.rejected.count()).toBe(1);
+    s.close();
+  });
+
+  it('a refusal without a reason is still listed, never dropped', async () => {
+    const s = await open(freshName());
+    await s.verifications.update(ASSESSMENT, 1, { verifiedLevel: 3 });
+    await s.outbox.settle({ appliedThrough: 1, results: [refused(1, null)] });
+    const [entry] = await s.rejected.list();
+    expect(entry?.rejection).toMatchObject({ code: 'rejected', recordId: `${ASSESSMENT}:1` });
+    expect(entry?.rejection.message).toMatch(/ditolak server/);
+    expect(entry?.indicatorNo).toBe(1);
+    s.close();
+  });
+
+  it('refuses an answer claiming seqs this tablet never issued (another tablet shares its identity)', async () => {
+    const s = await open(freshName());
+    await fourChanges(s);
+    const err = await s.outbox
+      .settle({ appliedThrough: 9, results: [applied(1, { verifiedLevel: 1 })] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IdentityConflictError);
+    expect((err as IdentityConflictError).message).toMatch(/identitas baru/);
+    expect(await seqs(s)).toEqual([1, 2, 3, 4]);
+    s.close();
+  });
+
+  it('refuses an answer for an identity the tablet has left, keeping the renumbered changes', async () => {
+    const s = await open(freshName());
+    await fourChanges(s);
+    const old = s.deviceId;
+    await s.adoptIdentity('device-baru');
+    await expect(
+      s.outbox.settle({ deviceId: old, appliedThrough: 2, results: [] }),
+    ).rejects.toBeInstanceOf(IdentityConflictError);
+    expect(await seqs(s)).toEqual([1, 2, 3, 4]);
+    expect(
+      await s.outbox.settle({
+        deviceId: 'device-baru',
+        appliedThrough: 2,
+        results: [applied(1, { verifiedLevel: 1 }), applied(2, { notes: 1, verifiedLevel: 1 })],
+      }),
+    ).toEqual({ removed: 2, rejected: 0 });
+    s.close();
+  });
+});
+
+describe('the "Ditolak server" list', () => {
+  it('sends the current values again as one new change and removes the entry', async () => {
+    const s = await open(freshName());
+    await fourChanges(s);
+    await s.outbox.settle({
+      appliedThrough: 4,
+      results: [
+        applied(1, { verifiedLevel: 1 }),
+        refused(2),
+        applied(3, { verifiedLevel: 1 }),
+        applied(4, { verifiedLevel: 1 }),
+      ],
+    });
+    // After the refusal the verifier improved the note; that edit went out on its own.
+    await s.verifications.update(ASSESSMENT, 2, { notes: 'SK ada, belum ditandatangani' });
+    const [entry] = await s.rejected.list();
+    const queued = await s.rejected.retry(entry?.id as string);
+    expect(queued).toMatchObject({
+      deviceId: s.deviceId,
+      seq: 6,
+      entity: 'verification',
+      id: verificationId(ASSESSMENT, 2),
+      changes: { notes: 'SK ada, belum ditandatangani', verifiedLevel: 2 },
+      baseVersions: { notes: 0, verifiedLevel: 0 },
+    });
+    expect((await s.outbox.peek(10)).map((m) => m.seq)).toEqual([5, 6]);
+    expect((await s.outbox.peek(10))[1]).toEqual(queued);
+    expect(await s.rejected.count()).toBe(0);
+    s.close();
+  });
+
+  it('refuses to send a value that is still invalid, until the verifier fixes the field', async () => {
+    const name = freshName();
+    let s = await open(name);
+    s.close();
+    await plantLegacyNote(name, 'Salinan PDF\u0000 halaman 3');
+    s = await open(name);
+    const [legacy] = await s.outbox.peek(10);
+    expect(legacy?.changes.notes).toContain('\u0000');
+    await s.outbox.settle({
+      appliedThrough: 1,
+      results: [
+        refused(
+          1,
+          rejection({
+            code: 'validation_failed',
+            message: 'Catatan berisi karakter yang tidak diterima.',
+            messageEn: 'Notes contain a character that is not accepted.',
+            recordId: verificationId(ASSESSMENT, 5),
+            indicatorNo: 5,
+            field: 'notes',
+            retryable: false,
+          }),
+        ),
+      ],
+    });
+    const [entry] = await s.rejected.list();
+    expect(entry?.rejection.field).toBe('notes');
+
+    const err = await s.rejected.retry(entry?.id as string).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).message).toMatch(/Catatan berisi karakter kontrol/);
+    expect((err as ValidationError).message).toMatch(/posisi 12/);
+    expect((err as ValidationError).messageEn).toMatch(/Notes contains an invisible control/);
+    expect(await s.outbox.count()).toBe(0);
+    expect(await s.rejected.count()).toBe(1);
+
+    await s.verifications.update(ASSESSMENT, 5, { notes: 'Salinan PDF halaman 3' });
+    const queued = await s.rejected.retry(entry?.id as string);
+    expect(queued?.changes).toEqual({
+      assessmentId: ASSESSMENT,
+      indicatorNo: 5,
+      notes: 'Salinan PDF halaman 3',
+    });
+    expect(await s.rejected.count()).toBe(0);
+    for (const m of await s.outbox.peek(10)) expect(JSON.stringify(m)).not.toContain('\\u0000');
+    s.close();
+  });
+
+  it('has nothing to send when the record is gone, and says so', async () => {
+    const name = freshName();
+    const s = await open(name);
+    await s.verifications.update(ASSESSMENT, 2, { notes: 'x' });
+    await s.outbox.settle({ appliedThrough: 1, results: [refused(1)] });
+    const raw = new Dexie(name, { indexedDB, IDBKeyRange });
+    declareSchema(raw);
+    await raw.open();
+    await raw.table('verifications').delete(verificationId(ASSESSMENT, 2));
+    raw.close();
+    expect(await s.rejected.retry(`${s.deviceId}:1`)).toBeNull();
+    expect(await s.rejected.count()).toBe(0);
+    expect(await s.outbox.count()).toBe(0);
+    await expect(s.rejected.retry(`${s.deviceId}:1`)).rejects.toBeInstanceOf(RecordNotFoundError);
+    s.close();
+  });
+
+  it('discards an entry for good, leaving the local value and other entries', async () => {
+    const s = await open(freshName());
+    await s.verifications.update(ASSESSMENT, 2, { notes: 'ditarik' });
+    await s.verifications.update(OTHER, 1, { notes: 'periode ditutup' });
+    await s.outbox.settle({
+      appliedThrough: 2,
+      results: [refused(1), refused(2, rejection({ code: 'period_closed', assessmentId: OTHER }))],
+    });
+    expect(await s.rejected.count()).toBe(2);
+    await s.rejected.discard(`${s.deviceId}:1`);
+    await s.rejected.discard(`${s.deviceId}:1`);
+    expect((await s.rejected.list()).map((r) => r.rejection.code)).toEqual(['period_closed']);
+    expect((await s.verifications.get(ASSESSMENT, 2))?.notes).toBe('ditarik');
+    expect(await s.outbox.count()).toBe(0);
+    s.close();
+  });
+
+  it('lists newest first and exports the entries as JSON for the verifier to hand over', async () => {
+    const clock = manualClock();
+    const s = await open(freshName(), { now: clock.now });
+    await s.verifications.update(ASSESSMENT, 1, { notes: 'a' });
+    await s.verifications.update(OTHER, 1, { notes: 'b' });
+    await s.outbox.settle({ appliedThrough: 1, results: [refused(1)] });
+    clock.advance(1000);
+    await s.outbox.settle({
+      appliedThrough: 2,
+      results: [refused(2, rejection({ assessmentId: OTHER }))],
+    });
+    expect((await s.rejected.list()).map((r) => r.seq)).toEqual([2, 1]);
+    expect((await s.rejected.list(ASSESSMENT)).map((r) => r.seq)).toEqual([1]);
+
+    const all = JSON.parse(await s.rejected.exportJson());
+    expect(all).toMatchObject({ format: 'telusur-rejected', version: 1, deviceId: s.deviceId });
+    expect(all.entries.map((e: { seq: number }) => e.seq)).toEqual([2, 1]);
+    const one = JSON.parse(await s.rejected.exportJson(ASSESSMENT));
+    expect(one.assessmentId).toBe(ASSESSMENT);
+    expect(one.entries).toHaveLength(1);
+    expect(one.entries[0].mutation.changes).toEqual({
+      assessmentId: ASSESSMENT,
+      indicatorNo: 1,
+      notes: 'a',
+    });
+    s.close();
+  });
+});
