@@ -162,11 +162,14 @@ export const slowLinkSync: BenchModule = {
           `/api/verifiers/${verifier.id}/enrolments`,
           coordinatorToken,
         );
-        const enrolled = await call<{ token: string }>('POST', '/api/devices/enrol', undefined, {
-          code,
-          label: 'Tablet jaringan lambat',
-          deviceId: store.deviceId,
-        });
+        const enrolled = await call<{ token: string; device: { id: string } }>(
+          'POST',
+          '/api/devices/enrol',
+          undefined,
+          { code, label: 'Tablet jaringan lambat', deviceId: store.deviceId },
+        );
+        // Issue 11: the server issues the device identity; the tablet adopts it.
+        await store.adoptIdentity(enrolled.device.id);
         const token = enrolled.token;
 
         const link = await startLink(serverPort, {

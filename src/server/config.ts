@@ -23,6 +23,17 @@ export interface AppConfig {
   pushBodyLimitBytes: number;
   /** Largest accepted tablet export file (bundle) on import. */
   bundleBodyLimitBytes: number;
+  /**
+   * Checked from a bundle's zip directory before anything is inflated (issue 11 §5): total
+   * uncompressed bytes, number of entries, and compression ratio (uncompressed : compressed,
+   * per entry and over the whole file) above which the file is refused as a zip bomb.
+   */
+  bundleLimits: { maxUncompressedBytes: number; maxEntries: number; maxRatio: number };
+  /**
+   * Server secret (env TELUSUR_SECRET, at least 32 characters) from which every device's
+   * bundle-signing secret is derived; null = a random key the server keeps in its database.
+   */
+  secret: string | null;
   /** Evidence uploads (tus). */
   files: FilesConfig;
 }
@@ -62,14 +73,25 @@ export const DEFAULT_CONFIG: AppConfig = {
   deviceSeenThrottleMs: 60_000,
   pushBodyLimitBytes: 32 * 1024 * 1024,
   bundleBodyLimitBytes: 512 * 1024 * 1024,
+  bundleLimits: { maxUncompressedBytes: 512 * 1024 * 1024, maxEntries: 20_000, maxRatio: 100 },
+  secret: null,
   files: { store: 'file', maxBytes: 25 * 1024 * 1024, s3: null },
 };
 
+/**
+ * DEFAULT_CONFIG overridden by `partial`; `secret` falls back to env TELUSUR_SECRET.
+ * Throws when that secret is shorter than 32 characters (bundle signatures would be guessable).
+ */
 export function resolveConfig(partial: Partial<AppConfig> = {}): AppConfig {
+  const secret = partial.secret ?? (process.env.TELUSUR_SECRET || null);
+  if (secret !== null && secret.length < 32)
+    throw new Error('TELUSUR_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)');
   return {
     ...DEFAULT_CONFIG,
     ...partial,
     scrypt: { ...DEFAULT_CONFIG.scrypt, ...partial.scrypt },
     files: { ...DEFAULT_CONFIG.files, ...partial.files },
+    bundleLimits: { ...DEFAULT_CONFIG.bundleLimits, ...partial.bundleLimits },
+    secret,
   };
 }

@@ -37,7 +37,17 @@ export interface Device {
   createdAt: number;
   lastSeenAt: number | null;
   revokedAt: number | null;
+  /** `revoked` (coordinator or logout) or `released` (the tablet let go of it); null while active. */
+  revokedReason: DeviceRevokedReason | null;
+  /** How the identity was issued: a one-time enrolment code, or rotation of another identity. */
+  origin: 'enrol' | 'rotate';
+  /** For `rotate`: the identity whose token asked for this one (it stays valid). */
+  rotatedFrom: string | null;
+  /** The id the tablet claimed at enrolment (audit only; the server always issues a fresh id). */
+  previousDeviceId: string | null;
 }
+
+export type DeviceRevokedReason = 'revoked' | 'released';
 
 export interface Enrolment {
   id: string;

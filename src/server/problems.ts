@@ -196,11 +196,6 @@ export const PROBLEMS = {
     id: 'Identitas tablet pada permintaan tidak cocok dengan tablet yang terdaftar. Daftarkan ulang tablet ini; data di tablet tetap aman.',
     en: 'The tablet identity in the request does not match the enrolled tablet. Enrol this tablet again; data on the tablet stays safe.',
   },
-  device_id_taken: {
-    status: 409,
-    id: 'Identitas tablet ini sudah terdaftar untuk verifikator lain. Minta koordinator memeriksa tablet tersebut.',
-    en: 'This tablet identity is already enrolled for another verifier. Ask your coordinator to check the tablet.',
-  },
   field_not_writable: {
     status: 403,
     id: (p) =>
@@ -257,6 +252,42 @@ export const PROBLEMS = {
       `Berkas ekspor dibuat oleh aplikasi yang lebih baru (format ${p.version ?? '–'}). Perbarui server lalu impor ulang. Tidak ada data yang disimpan.`,
     en: (p) =>
       `The export file was made by a newer app (format ${p.version ?? '–'}). Update the server, then import again. Nothing was saved.`,
+  },
+  // Issue 11 §3: export files are signed by the tablet that made them.
+  bundle_unsigned: {
+    status: 422,
+    id: 'Berkas ekspor ini tidak bertanda tangan tablet (dibuat aplikasi versi lama, atau bukan oleh tablet). Tidak ada data yang disimpan; perbarui aplikasi di tablet, sinkronkan sekali bila bisa, lalu ekspor ulang.',
+    en: 'This export file carries no tablet signature (made by an old app version, or not by a tablet). Nothing was saved; update the app on the tablet, sync once if possible, then export again.',
+  },
+  bundle_foreign_device: {
+    status: 422,
+    id: 'Berkas ekspor ini ditandatangani oleh tablet yang tidak didaftarkan di server ini, atau tanda tangannya menyebut tablet lain daripada isinya. Tidak ada data yang disimpan; impor hanya berkas dari tablet yang terdaftar di sini.',
+    en: 'This export file is signed by a tablet that was not enrolled on this server, or its signature names another tablet than its content. Nothing was saved; import only files of tablets enrolled here.',
+  },
+  bundle_signature_invalid: {
+    status: 422,
+    id: 'Tanda tangan berkas ekspor tidak cocok dengan isinya: berkas diubah setelah diekspor atau tidak dibuat oleh tablet yang disebutkan. Tidak ada data yang disimpan; minta verifikator mengekspor ulang dari tablet.',
+    en: 'The export file’s signature does not match its content: the file was changed after export or was not made by the tablet it names. Nothing was saved; ask the verifier to export again from the tablet.',
+  },
+  bundle_not_assigned: {
+    status: 422,
+    id: 'Penilaian dalam berkas ekspor ini tidak pernah ditugaskan kepada verifikator pemilik tablet tersebut. Tidak ada data yang disimpan; periksa penugasan lalu impor ulang.',
+    en: 'The assessment in this export file was never assigned to the verifier of the tablet that made it. Nothing was saved; check the assignments, then import again.',
+  },
+  // Issue 11 §5: judged from the zip directory before anything is inflated.
+  bundle_too_large: {
+    status: 413,
+    id: (p) =>
+      `Berkas ekspor terlalu besar bila dibuka (${p.what ?? '–'}; batas ${p.limit ?? '–'}). Tidak ada data yang disimpan; ekspor per penilaian, atau minta admin menaikkan batasnya.`,
+    en: (p) =>
+      `The export file is too large once unpacked (${p.whatEn ?? '–'}; limit ${p.limit ?? '–'}). Nothing was saved; export one assessment at a time, or ask the admin to raise the limit.`,
+  },
+  bundle_suspicious: {
+    status: 422,
+    id: (p) =>
+      `Berkas ekspor ditolak tanpa dibuka karena isinya tidak wajar (${p.reason ?? '–'}; bukan berkas dari tablet). Tidak ada data yang disimpan; minta verifikator mengekspor ulang dari tablet.`,
+    en: (p) =>
+      `The export file was refused without unpacking it because its content is implausible (${p.reason ?? '–'}; not a file made by a tablet). Nothing was saved; ask the verifier to export again from the tablet.`,
   },
   conflict_resolved: {
     status: 409,

@@ -25,7 +25,11 @@ export const LoginBody = z.object({
 export const EnrolBody = z.object({
   code: z.string().min(4).max(80),
   label: name(100),
-  /** The tablet store's device id (UUID); becomes the enrolled device's id, so pushes match it. */
+  /**
+   * The tablet store's own device id (UUID), sent by apps before protocol 2. Accepted for
+   * compatibility and kept only as `previousDeviceId` for the audit: the server always issues
+   * a fresh id (issue 11), which the tablet adopts.
+   */
   deviceId: z
     .string()
     .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)

@@ -160,7 +160,7 @@ export interface Tablet {
   label: string;
 }
 
-/** A tablet store on fake-indexeddb (unique name), enrolled for a verifier under its own device id. */
+/** A tablet store on fake-indexeddb (unique name), enrolled for a verifier under the identity the server issued. */
 export async function enrolTablet(
   call: SyncHarness['call'],
   coordinatorToken: string,
@@ -185,7 +185,9 @@ export async function enrolTablet(
     json: { code: e.body.code, label, deviceId: store.deviceId },
   });
   if (d.status !== 201) throw new Error(`enrol: ${d.status} ${d.text}`);
-  if (d.body.device.id !== store.deviceId) throw new Error('device id not taken over');
+  // Issue 11: the server issues a fresh identity; the tablet adopts it and its bundle secret.
+  await store.adoptIdentity(d.body.device.id);
+  await store.setBundleSecret(d.body.bundleSecret);
   return { store, deviceId: store.deviceId, token: d.body.token, label };
 }
 

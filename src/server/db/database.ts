@@ -61,6 +61,14 @@ export interface DevicesTable {
   lastSeenAt: number | null;
   revokedAt: number | null;
   revokedBy: string | null;
+  /** `enrol` | `rotate` (issue 11): how this identity was issued. */
+  origin: Generated<string>;
+  /** The identity whose token asked for this one (rotation), else null. */
+  rotatedFrom: string | null;
+  /** The id the tablet claimed at enrolment (audit only; ids are always issued fresh). */
+  previousDeviceId: string | null;
+  /** `revoked` | `released`; null while active (and for rows revoked before issue 11). */
+  revokedReason: string | null;
 }
 
 export interface FrameworksTable {
@@ -222,6 +230,17 @@ export interface EvidenceRefsTable {
   assessmentId: string;
 }
 
+/**
+ * Named random keys the server makes once (issue 11): `bundle` derives each device's
+ * bundle-signing secret unless TELUSUR_SECRET is set. Not part of the data: a wipe keeps it.
+ */
+export interface ServerKeysTable {
+  name: string;
+  /** Hex of 32 random bytes. */
+  value: string;
+  createdAt: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -242,6 +261,7 @@ export interface Database {
   conflicts: ConflictsTable;
   files: FilesTable;
   evidenceRefs: EvidenceRefsTable;
+  serverKeys: ServerKeysTable;
 }
 
 /** Every table, children before parents (the order a full wipe must delete in). */

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Account, Device, Enrolment } from '../domain';
+import type { Account, Device, DeviceRevokedReason, Enrolment } from '../domain';
 import { toAccount } from './accounts.repository';
 import type { Database, DevicesTable, EnrolmentsTable } from './database';
 
@@ -11,7 +11,17 @@ function toDevice(r: Selectable<DevicesTable>): Device {
     createdAt: r.createdAt,
     lastSeenAt: r.lastSeenAt,
     revokedAt: r.revokedAt,
+    revokedReason: revokedReason(r.revokedAt, r.revokedReason),
+    origin: r.origin === 'rotate' ? 'rotate' : 'enrol',
+    rotatedFrom: r.rotatedFrom,
+    previousDeviceId: r.previousDeviceId,
   };
+}
+
+/** Rows revoked before issue 11 carry no reason: they were revoked by a coordinator or a logout. */
+function revokedReason(at: number | null, reason: string | null): DeviceRevokedReason | null {
+  if (at === null) return null;
+  return reason === 'released' ? 'released' : 'revoked';
 }
 
 function toEnrolment(r: Selectable<EnrolmentsTable>): Enrolment {
@@ -80,12 +90,19 @@ export class DevicesRepository {
       .execute();
   }
 
+  /**
+   * A new device identity (enrolment or rotation). Ids are always fresh: an identity is
+   * never re-issued, so its sequence numbers belong to one tablet only (issue 11 §3).
+   */
   async insertDevice(d: {
     id: string;
     verifierId: string;
     label: string;
     tokenHash: string;
     now: number;
+    origin: 'enrol' | 'rotate';
+    rotatedFrom: string | null;
+    previousDeviceId: string | null;
   }): Promise<Device> {
     const row = {
       id: d.id,
@@ -96,29 +113,12 @@ export class DevicesRepository {
       lastSeenAt: d.now,
       revokedAt: null,
       revokedBy: null,
+      origin: d.origin,
+      rotatedFrom: d.rotatedFrom,
+      previousDeviceId: d.previousDeviceId,
+      revokedReason: null,
     };
     await this.db.insertInto('devices').values(row).execute();
-    return toDevice(row);
-  }
-
-  /** The same tablet enrolling again: new token and label, no longer revoked; id (and sync position) kept. */
-  async reenrol(d: { id: string; label: string; tokenHash: string; now: number }): Promise<Device> {
-    await this.db
-      .updateTable('devices')
-      .set({
-        label: d.label,
-        tokenHash: d.tokenHash,
-        lastSeenAt: d.now,
-        revokedAt: null,
-        revokedBy: null,
-      })
-      .where('id', '=', d.id)
-      .execute();
-    const row = await this.db
-      .selectFrom('devices')
-      .selectAll()
-      .where('id', '=', d.id)
-      .executeTakeFirstOrThrow();
     return toDevice(row);
   }
 
@@ -133,20 +133,30 @@ export class DevicesRepository {
         'devices.createdAt as deviceCreatedAt',
         'devices.lastSeenAt as deviceLastSeenAt',
         'devices.revokedAt as deviceRevokedAt',
+        'devices.revokedReason as deviceRevokedReason',
+        'devices.origin as deviceOrigin',
+        'devices.rotatedFrom as deviceRotatedFrom',
+        'devices.previousDeviceId as devicePreviousDeviceId',
       ])
       .where('devices.tokenHash', '=', tokenHash)
       .executeTakeFirst();
     if (!row) return null;
     return {
       account: toAccount(row),
-      device: {
+      device: toDevice({
         id: row.deviceId,
         verifierId: row.id,
         label: row.deviceLabel,
+        tokenHash,
         createdAt: row.deviceCreatedAt,
         lastSeenAt: row.deviceLastSeenAt,
         revokedAt: row.deviceRevokedAt,
-      },
+        revokedBy: null,
+        revokedReason: row.deviceRevokedReason,
+        origin: row.deviceOrigin,
+        rotatedFrom: row.deviceRotatedFrom,
+        previousDeviceId: row.devicePreviousDeviceId,
+      }),
     };
   }
 
@@ -170,10 +180,19 @@ export class DevicesRepository {
     return rows.map(toDevice);
   }
 
-  async revoke(id: string, now: number, by: string): Promise<void> {
+  /**
+   * Stop a device's token from working (`revoked` by a coordinator or a logout, or
+   * `released` by the tablet itself). A device revoked already keeps its first reason.
+   */
+  async revoke(
+    id: string,
+    now: number,
+    by: string,
+    reason: DeviceRevokedReason = 'revoked',
+  ): Promise<void> {
     await this.db
       .updateTable('devices')
-      .set({ revokedAt: now, revokedBy: by })
+      .set({ revokedAt: now, revokedBy: by, revokedReason: reason })
       .where('id', '=', id)
       .where('revokedAt', 'is', null)
       .execute();
@@ -181,5 +200,49 @@ export class DevicesRepository {
 
   async touch(id: string, now: number): Promise<void> {
     await this.db.updateTable('devices').set({ lastSeenAt: now }).where('id', '=', id).execute();
+  }
+
+  /**
+   * The value of the named server key, creating it with `candidate` when absent. Insert-if-
+   * absent then read, so concurrent processes on one database all end up with the first
+   * value written.
+   */
+  async ensureServerKey(name: string, candidate: string, now: number): Promise<string> {
+    await this.db
+      .insertInto('serverKeys')
+      .values({ name, value: candidate, createdAt: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const row = await this.db
+      .selectFrom('serverKeys')
+      .select('value')
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow();
+    return row.value;
+  }
+
+  /**
+   * Whether the verifier holds the assessment now or held it earlier: an assignment row, or
+   * changes its tablets wrote to it (a push or an imported bundle of one of its devices —
+   * possible only while assigned), so an export made before a withdrawal still imports.
+   */
+  async verifierHadAssessment(verifierId: string, assessmentId: string): Promise<boolean> {
+    const assigned = await this.db
+      .selectFrom('assignments')
+      .select('id')
+      .where('verifierId', '=', verifierId)
+      .where('assessmentId', '=', assessmentId)
+      .limit(1)
+      .executeTakeFirst();
+    if (assigned) return true;
+    const wrote = await this.db
+      .selectFrom('changes')
+      .select('seq')
+      .where('assessmentId', '=', assessmentId)
+      .where('accountId', '=', verifierId)
+      .where('source', 'in', ['push', 'bundle'])
+      .limit(1)
+      .executeTakeFirst();
+    return wrote !== undefined;
   }
 }

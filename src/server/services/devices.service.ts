@@ -1,11 +1,12 @@
-import { uuidv7 } from '../../core';
+import { type DeviceIdentity, uuidv7 } from '../../core';
 import { inTransaction } from '../db/repositories';
-import type { Account, Device } from '../domain';
+import type { Account, Device, Principal } from '../domain';
 import { newEnrolmentCode, newToken, normaliseEnrolmentCode, sha256Hex } from '../lib/crypto';
 import { qrSvg } from '../lib/qr';
 import { Problem } from '../problems';
 import type { AccountsService } from './accounts.service';
 import type { AuthService } from './auth.service';
+import { BundleKeys } from './bundle-keys';
 import { BaseService, type ServiceDeps } from './context';
 
 export interface EnrolmentTicket {
@@ -24,21 +25,32 @@ export interface EnrolmentTicket {
 export interface EnrolResult {
   /** Shown once to the tablet; only its hash is stored. */
   token: string;
+  /** A fresh identity: the tablet adopts `device.id` for its outbox from now on. */
   device: Device;
   verifier: Pick<Account, 'id' | 'name' | 'email'>;
+  /** 64 hex digits: the key (32 bytes) the tablet signs its export files with (HMAC-SHA256). */
+  bundleSecret: string;
 }
 
 /** Scheme of the enrolment QR code: `telusur-enrol:K7QM2XPA`. */
 export const ENROL_URI_PREFIX = 'telusur-enrol:';
 
-/** Tablet enrolment (one-time code → long-lived device token), listing and revocation. */
+/**
+ * Tablet enrolment (one-time code → long-lived device token), identity rotation and
+ * release, bundle-signing secrets, listing and revocation. Every enrolment and every
+ * rotation issues a new device identity (issue 11 §3, §6): a (device, seq) pair then
+ * belongs to exactly one tablet's outbox.
+ */
 export class DevicesService extends BaseService {
+  readonly bundleKeys: BundleKeys;
+
   constructor(
     deps: ServiceDeps,
     private readonly accounts: AccountsService,
     private readonly auth: AuthService,
   ) {
     super(deps);
+    this.bundleKeys = new BundleKeys(this.repos.devices, deps.config.secret, () => this.now());
   }
 
   async createEnrolment(verifierId: string, createdBy: string): Promise<EnrolmentTicket> {
@@ -75,16 +87,19 @@ export class DevicesService extends BaseService {
   }
 
   /**
-   * A tablet presents a code (typed or scanned) and receives its device token. With
-   * `deviceId` (the tablet store's id) the device gets that id, so the pushes the tablet
-   * signs with it are accepted (issue 6); the same tablet enrolling again for the same
-   * verifier keeps its id and sync position with a new token.
+   * A tablet presents a code (typed or scanned) and receives a NEW device identity: a
+   * server-made id, its token and its bundle secret. A `claimedDeviceId` (the tablet's own
+   * id, sent by apps before protocol 2) is only recorded as `previousDeviceId` for the
+   * audit: the same tablet enrolling twice gets two identities, and a tablet that was
+   * revoked or released can be enrolled for any verifier. Wrong codes count towards the
+   * per-address limit (429 `too_many_attempts`); unknown, used or expired codes → 400
+   * `enrolment_invalid`.
    */
   async enrol(
     rawCode: string,
     label: string,
     ip: string,
-    deviceId?: string | undefined,
+    claimedDeviceId?: string | undefined,
   ): Promise<EnrolResult> {
     const key = sha256Hex(`enrol|${ip}`);
     await this.auth.assertNotLimited(key, this.deps.config.enrolMaxFailures);
@@ -98,17 +113,16 @@ export class DevicesService extends BaseService {
       const verifier = await repos.accounts.findById(enrolment.verifierId);
       if (!verifier?.active || verifier.role !== 'verifier') return null;
       const token = newToken('tld');
-      const existing = deviceId ? await repos.devices.findById(deviceId) : null;
-      if (existing && existing.verifierId !== verifier.id) throw new Problem('device_id_taken');
-      const fields = {
+      const device = await repos.devices.insertDevice({
+        id: uuidv7(now),
         verifierId: verifier.id,
         label: label.trim(),
         tokenHash: sha256Hex(token),
         now,
-      };
-      const device = existing
-        ? await repos.devices.reenrol({ ...fields, id: existing.id })
-        : await repos.devices.insertDevice({ ...fields, id: deviceId ?? uuidv7(now) });
+        origin: 'enrol',
+        rotatedFrom: null,
+        previousDeviceId: claimedDeviceId ?? null,
+      });
       await repos.devices.linkEnrolment(enrolment.id, device.id);
       return {
         token,
@@ -120,18 +134,74 @@ export class DevicesService extends BaseService {
       await this.auth.recordFailure(key);
       throw new Problem('enrolment_invalid');
     }
-    return result;
+    // Outside the transaction: the first derivation may create the server key (SQLite has
+    // one connection, which the transaction would hold).
+    return { ...result, bundleSecret: await this.bundleKeys.secretFor(result.device.id) };
   }
 
+  /**
+   * A fresh identity for the calling tablet's enrolment (issue 11 §3): same verifier and
+   * label, `origin: 'rotate'`, `rotatedFrom` = the caller's device id. The caller's own
+   * identity stays valid — if the tablet was cloned, the other copy keeps using it.
+   * Throws 403 `forbidden` for a browser session (only a tablet token may rotate).
+   */
+  async rotate(principal: Principal): Promise<DeviceIdentity> {
+    const from = this.tabletOf(principal);
+    const now = this.now();
+    const token = newToken('tld');
+    const device = await this.repos.devices.insertDevice({
+      id: uuidv7(now),
+      verifierId: from.verifierId,
+      label: from.label,
+      tokenHash: sha256Hex(token),
+      now,
+      origin: 'rotate',
+      rotatedFrom: from.id,
+      previousDeviceId: null,
+    });
+    return {
+      deviceId: device.id,
+      token,
+      bundleSecret: await this.bundleKeys.secretFor(device.id),
+    };
+  }
+
+  /** The calling tablet's bundle secret (tablets enrolled before protocol 2 have none yet). */
+  async bundleSecret(principal: Principal): Promise<{ deviceId: string; bundleSecret: string }> {
+    const device = this.tabletOf(principal);
+    return { deviceId: device.id, bundleSecret: await this.bundleKeys.secretFor(device.id) };
+  }
+
+  /**
+   * The tablet lets go of its identity (issue 11 §6, "Lepas tablet"): the device is revoked
+   * with reason `released` and its token stops working (401 `device_revoked`). The tablet
+   * checks beforehand that nothing is unsent; the server keeps everything it received.
+   */
+  async release(principal: Principal): Promise<Device> {
+    const device = this.tabletOf(principal);
+    await this.repos.devices.revoke(device.id, this.now(), principal.account.id, 'released');
+    return (await this.repos.devices.findById(device.id)) as Device;
+  }
+
+  /**
+   * Every identity of a verifier's tablets, newest first: enrolled or rotated (with
+   * `rotatedFrom`), active, revoked or released (`revokedReason`). 404 for an unknown verifier.
+   */
   async listForVerifier(verifierId: string): Promise<Device[]> {
     await this.accounts.getVerifier(verifierId);
     return this.repos.devices.listForVerifier(verifierId);
   }
 
+  /** The coordinator revokes a tablet (reason `revoked`); 404 for an unknown id. */
   async revoke(deviceId: string, by: string): Promise<Device> {
     const device = await this.repos.devices.findById(deviceId);
     if (!device) throw new Problem('not_found', { what: 'Tablet', whatEn: 'Tablet' });
     await this.repos.devices.revoke(deviceId, this.now(), by);
     return (await this.repos.devices.findById(deviceId)) as Device;
+  }
+
+  private tabletOf(principal: Principal): Device {
+    if (principal.kind !== 'device' || !principal.device) throw new Problem('forbidden');
+    return principal.device;
   }
 }

@@ -145,6 +145,19 @@ const MATRIX: Row[] = [
     path: () => '/api/devices/tidak-ada/revoke',
     allowed: COORD,
   },
+  // Issue 11: a tablet's own identity (its token, never a browser session).
+  { route: 'POST /api/devices/rotate', path: () => '/api/devices/rotate', allowed: TABLET },
+  {
+    route: 'POST /api/devices/bundle-secret',
+    path: () => '/api/devices/bundle-secret',
+    allowed: TABLET,
+  },
+  {
+    route: 'POST /api/devices/release',
+    path: () => '/api/devices/release',
+    allowed: TABLET,
+    fresh: true,
+  },
   { route: 'GET /api/assignments', path: () => '/api/assignments', allowed: READERS },
   { route: 'POST /api/assignments', path: () => '/api/assignments', json: {}, allowed: COORD },
   {

@@ -24,8 +24,15 @@ describeEachDialect('tablet enrolment, device list and revocation', (ctx) => {
       label: 'Tablet Samsung A8',
       verifierId: v1,
       revokedAt: null,
+      revokedReason: null,
+      origin: 'enrol',
+      rotatedFrom: null,
+      previousDeviceId: null,
     });
     expect(d.body.verifier).toMatchObject({ id: v1, email: 'verifikator1@cilegon.demo' });
+    // The key the tablet signs its export files with (issue 11), shown once like the token.
+    expect(d.body.bundleSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(d.headers.get('cache-control')).toBe('no-store');
 
     const me = await ctx().call('GET', '/api/me', { token: d.body.token });
     expect(me.body).toMatchObject({
@@ -114,9 +121,10 @@ describeEachDialect('tablet enrolment, device list and revocation', (ctx) => {
     const en = await ctx().call('GET', '/api/me', { token: t.token, lang: 'en' });
     expect(en.body.message).toMatch(/Export data/);
     const list = await ctx().call('GET', `/api/verifiers/${v1}/devices`, { token: coord });
-    expect(list.body.devices.find((d: { id: string }) => d.id === t.deviceId).revokedAt).toBe(
-      ctx().clock.now,
-    );
+    expect(list.body.devices.find((d: { id: string }) => d.id === t.deviceId)).toMatchObject({
+      revokedAt: ctx().clock.now,
+      revokedReason: 'revoked',
+    });
     expect(
       (await ctx().call('POST', '/api/devices/no-such-device/revoke', { token: coord })).status,
     ).toBe(404);

@@ -49,7 +49,7 @@ function push(h: SyncHarness, t: Tablet, mutations: Mutation[], deviceId = t.dev
 }
 
 describeSync('sync push and pull', (ctx) => {
-  it('enrols a tablet under its own device id; the same tablet enrolling again keeps it, another verifier may not take it', async () => {
+  it('enrols every tablet under a fresh server-made identity: the same tablet twice gets two, another verifier may enrol it too', async () => {
     const h = ctx();
     const { team, tablets, coordinator } = await setup(h, 1, { verifiers: 2 });
     const [t] = tablets as [Tablet];
@@ -64,19 +64,27 @@ describeSync('sync push and pull', (ctx) => {
       },
     });
     expect(again.status).toBe(201);
+    expect(again.body.device.id).not.toBe(t.deviceId);
     expect(again.body.device).toMatchObject({
-      id: t.deviceId,
       label: 'Tablet A (baru)',
       revokedAt: null,
+      origin: 'enrol',
+      previousDeviceId: t.deviceId,
     });
-    const stolen = await h.call('POST', '/api/devices/enrol', {
+    expect(again.body.bundleSecret).toMatch(/^[0-9a-f]{64}$/);
+    // The first identity is untouched: its token still works and still answers for it.
+    const me = await h.call('GET', '/api/me', { token: t.token });
+    expect(me.body.device.id).toBe(t.deviceId);
+    const other = await h.call('POST', '/api/devices/enrol', {
       json: {
         code: await code(team.verifiers[1]?.id as string),
         label: 'Tablet lain',
         deviceId: t.deviceId,
       },
     });
-    expect([stolen.status, stolen.body.code]).toEqual([409, 'device_id_taken']);
+    expect(other.status).toBe(201);
+    expect(other.body.device.verifierId).toBe(team.verifiers[1]?.id);
+    expect([t.deviceId, again.body.device.id]).not.toContain(other.body.device.id);
     const bad = await h.call('POST', '/api/devices/enrol', {
       json: {
         code: await code(team.verifiers[1]?.id as string),
