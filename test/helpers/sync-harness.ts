@@ -10,7 +10,7 @@ import { resolveConfig } from '../../src/server/config';
 import type { Dialect } from '../../src/server/db/database';
 import { PEMDA_CODE } from '../../src/server/seed';
 import { createServices, type Services } from '../../src/server/services';
-import { openStore, type TelusurStore } from '../../src/store';
+import { openStore, type StoreOptions, type TelusurStore } from '../../src/store';
 import {
   type FetchLike,
   fetchTransport,
@@ -155,7 +155,9 @@ let storeCounter = 0;
 
 export interface Tablet {
   store: TelusurStore;
-  deviceId: string;
+  /** The store's current device identity (it changes when the tablet rotates it). */
+  readonly deviceId: string;
+  /** The current device token (the engine of tabletEngine keeps a rotated one here). */
   token: string;
   label: string;
 }
@@ -166,6 +168,8 @@ export async function enrolTablet(
   coordinatorToken: string,
   verifierId: string,
   label = 'Tablet uji',
+  /** Passed on to openStore (e.g. testHooks). */
+  storeOptions: StoreOptions = {},
 ): Promise<Tablet> {
   storeCounter++;
   const store = await openStore({
@@ -176,6 +180,7 @@ export async function enrolTablet(
     storageManager: null,
     blobMode: 'arraybuffer',
     durability: 'relaxed',
+    ...storeOptions,
   });
   const e = await call('POST', `/api/verifiers/${verifierId}/enrolments`, {
     token: coordinatorToken,
@@ -188,7 +193,14 @@ export async function enrolTablet(
   // Issue 11: the server issues a fresh identity; the tablet adopts it and its bundle secret.
   await store.adoptIdentity(d.body.device.id);
   await store.setBundleSecret(d.body.bundleSecret);
-  return { store, deviceId: store.deviceId, token: d.body.token, label };
+  return {
+    store,
+    get deviceId() {
+      return store.deviceId;
+    },
+    token: d.body.token,
+    label,
+  };
 }
 
 /** fetch into the in-process app (no network). */
@@ -287,7 +299,11 @@ export function tabletEngine(
       : {}),
   });
   if (options.split) transport = splittingTransport(transport, options.split);
-  return new SyncEngine(tablet.store, transport, tablet.deviceId);
+  return new SyncEngine(tablet.store, transport, {
+    saveToken: async (token) => {
+      tablet.token = token;
+    },
+  });
 }
 
 /** Deterministic PRNG (mulberry32). */
