@@ -151,6 +151,8 @@ export class BundlesService extends BaseService {
       const stored = { stored: 0, alreadyHeld: 0 };
       for (const f of files) {
         if (await repos.files.find(f.sha256)) {
+          // The signed file proves this device holds these bytes too (issue 11 §7).
+          await repos.files.addHolder(f.sha256, manifest.deviceId, this.now());
           stored.alreadyHeld++;
           continue;
         }
