@@ -24,6 +24,16 @@ export interface AppConfig {
   /** Largest accepted tablet export file (bundle) on import. */
   bundleBodyLimitBytes: number;
   /**
+   * PostgreSQL timeouts (ms) of every transaction that writes the sync change log, set with
+   * SET LOCAL so they bind only those transactions: waiting for the change-log writer lock
+   * (a push that waits longer answers a retryable 503 `server_busy`), any one statement,
+   * and idling inside the transaction (a frozen process loses its connection, and with it
+   * the lock, instead of stalling every other push).
+   */
+  syncLockTimeoutMs: number;
+  syncStatementTimeoutMs: number;
+  syncIdleInTransactionTimeoutMs: number;
+  /**
    * Checked from a bundle's zip directory before anything is inflated (issue 11 §5): total
    * uncompressed bytes, number of entries, and compression ratio (uncompressed : compressed,
    * per entry and over the whole file) above which the file is refused as a zip bomb.
@@ -73,6 +83,9 @@ export const DEFAULT_CONFIG: AppConfig = {
   deviceSeenThrottleMs: 60_000,
   pushBodyLimitBytes: 32 * 1024 * 1024,
   bundleBodyLimitBytes: 512 * 1024 * 1024,
+  syncLockTimeoutMs: 10_000,
+  syncStatementTimeoutMs: 60_000,
+  syncIdleInTransactionTimeoutMs: 30_000,
   bundleLimits: { maxUncompressedBytes: 512 * 1024 * 1024, maxEntries: 20_000, maxRatio: 100 },
   secret: null,
   files: { store: 'file', maxBytes: 25 * 1024 * 1024, s3: null },

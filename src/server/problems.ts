@@ -35,8 +35,15 @@ export const PROBLEMS = {
   },
   validation_failed: {
     status: 422,
-    id: 'Data yang dikirim tidak valid. Periksa isian yang ditandai.',
-    en: 'The submitted data is not valid. Check the marked fields.',
+    // With `field` (one refused change of a push, issue 11): which field and why.
+    id: (p) =>
+      p.field
+        ? `Isian "${p.field}" tidak valid: ${p.reason ?? '–'}. Perubahan ini tidak disimpan server; perbaiki lalu kirim lagi.`
+        : 'Data yang dikirim tidak valid. Periksa isian yang ditandai.',
+    en: (p) =>
+      p.field
+        ? `The field "${p.field}" is not valid: ${p.reasonEn ?? '–'}. The server did not save this change; fix it and send it again.`
+        : 'The submitted data is not valid. Check the marked fields.',
   },
   unsupported_media_type: {
     status: 415,
@@ -80,8 +87,15 @@ export const PROBLEMS = {
   },
   not_assigned: {
     status: 403,
-    id: 'Unit ini tidak ditugaskan kepada Anda.',
-    en: 'This unit is not assigned to you.',
+    // With `unit` (one refused change of a push, issue 11): names the unit.
+    id: (p) =>
+      p.unit
+        ? `Unit "${p.unit}" tidak (lagi) ditugaskan kepada Anda, sehingga perubahan ini tidak disimpan server. Hubungi koordinator bila penugasan ini masih berlaku.`
+        : 'Unit ini tidak ditugaskan kepada Anda.',
+    en: (p) =>
+      p.unit
+        ? `The unit "${p.unit}" is not (or no longer) assigned to you, so the server did not save this change. Contact your coordinator if this assignment still holds.`
+        : 'This unit is not assigned to you.',
   },
   too_many_attempts: {
     status: 429,
@@ -149,8 +163,15 @@ export const PROBLEMS = {
   },
   period_closed: {
     status: 409,
-    id: 'Periode evaluasi ini sudah ditutup.',
-    en: 'This evaluation period is closed.',
+    // With `name` (one refused change of a push, issue 11): names the period.
+    id: (p) =>
+      p.name
+        ? `Periode evaluasi "${p.name}" sudah ditutup, sehingga perubahan ini tidak disimpan server. Hubungi koordinator bila periode dibuka kembali.`
+        : 'Periode evaluasi ini sudah ditutup.',
+    en: (p) =>
+      p.name
+        ? `The evaluation period "${p.name}" is closed, so the server did not save this change. Contact your coordinator if the period is reopened.`
+        : 'This evaluation period is closed.',
   },
   unit_code_taken: {
     status: 409,
@@ -293,6 +314,18 @@ export const PROBLEMS = {
     status: 409,
     id: 'Konflik ini sudah diselesaikan.',
     en: 'This conflict has already been resolved.',
+  },
+  device_seq_reused: {
+    status: 409,
+    id: (p) =>
+      `Nomor urut perubahan ${p.seq ?? '–'} dari tablet ini sudah diterima server dengan isi yang berbeda (tablet disalin dari tablet lain atau dipulihkan dari cadangan lama). Tidak ada yang disimpan. Tablet perlu identitas baru lalu mengirim ulang perubahannya; datanya tetap aman.`,
+    en: (p) =>
+      `Change number ${p.seq ?? '–'} of this tablet already reached the server with different content (the tablet was copied from another or restored from an old backup). Nothing was saved. The tablet needs a new identity and then sends its changes again; its data stays safe.`,
+  },
+  server_busy: {
+    status: 503,
+    id: 'Server sedang sibuk menyimpan perubahan lain. Tidak ada yang hilang; tablet akan mencoba lagi sebentar lagi.',
+    en: 'The server is busy saving other changes. Nothing was lost; the tablet will try again shortly.',
   },
   database_unavailable: {
     status: 503,

@@ -2,7 +2,7 @@
  * Domain types of the sync record store (DESIGN §5, issue 6), as the sync services speak
  * them. Values are decoded JSON; rows stay inside the repositories.
  */
-import type { Conflict, EntityName } from '../core';
+import type { Conflict, EntityName, MutationOutcome, Rejection } from '../core';
 
 /** Who or what produced a change; kept in the change log for the audit trail. */
 export type ChangeSource =
@@ -124,4 +124,48 @@ export interface HeldFile {
   mime: string;
   receivedAt: number;
   receivedByDevice: string | null;
+}
+
+/**
+ * A mutation the server refused (issue 11), as kept for the coordinator's audit: the wire
+ * rejection plus which tablet sent it, its seq and the mutation as received.
+ */
+export interface StoredRejection extends Rejection {
+  id: string;
+  deviceId: string;
+  /** The tablet's label and its verifier's name, when the device is enrolled here. */
+  deviceLabel: string | null;
+  verifierName: string | null;
+  seq: number;
+  source: Extract<ChangeSource, 'push' | 'bundle'>;
+  /** The mutation as received (decoded JSON). */
+  mutation: unknown;
+}
+
+/** What became of one (device, seq) the server handled, with the hash of its content. */
+export interface HandledSeq {
+  seq: number;
+  /** Hex SHA-256 of canonical JSON of {entity, id, changes, baseVersions, hlc, at}. */
+  contentHash: string;
+  outcome: MutationOutcome;
+}
+
+/**
+ * PostgreSQL timeouts (ms) of a transaction that writes the change log (SET LOCAL): lock
+ * waits, any one statement, idling inside the transaction. Ignored on SQLite.
+ */
+export interface WriterTimeouts {
+  lockMs: number;
+  statementMs: number;
+  idleInTransactionMs: number;
+}
+
+/** An assessment with the names a rejection or a people-facing list shows. */
+export interface AssessmentContext {
+  id: string;
+  unitId: string;
+  unitName: string;
+  periodId: string;
+  periodName: string;
+  periodStatus: string;
 }

@@ -49,6 +49,18 @@ export function openDatabase(options: OpenOptions): DatabaseHandle {
             : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
       },
     });
+    // A connection the server ends — most often a sync transaction that stayed idle past
+    // idle_in_transaction_session_timeout (a frozen process, issue 11 §5), or a restart —
+    // emits 'error' on its client. Unhandled, that event would crash the whole process; the
+    // query in flight fails on its own, the pool drops the client, so only note it here.
+    const lost = (err: Error & { code?: string }) => {
+      console.warn(`database connection lost (${err.code ?? 'no code'}): ${err.message}`);
+    };
+    pool.on('connect', (client) => {
+      client.on('error', lost);
+    });
+    // The pool re-emits an idle client's error; the client's own listener has noted it.
+    pool.on('error', () => {});
     const url = new URL(options.databaseUrl);
     url.password = '';
     return {

@@ -241,6 +241,40 @@ export interface ServerKeysTable {
   createdAt: number;
 }
 
+/** Content hash and outcome of every (device, seq) handled since issue 11 (exactly-once with content). */
+export interface DeviceSeqHashesTable {
+  deviceId: string;
+  seq: number;
+  /** Hex SHA-256 of canonical JSON of {entity, id, changes, baseVersions, hlc, at}. */
+  contentHash: string;
+  /** applied | same | conflict | rejected */
+  outcome: string;
+  /** push | bundle */
+  source: string;
+  handledAt: number;
+}
+
+/** A mutation the server refused (its seq consumed), kept for the audit and repeated answers. */
+export interface SyncRejectionsTable {
+  id: string;
+  deviceId: string;
+  seq: number;
+  source: string;
+  code: string;
+  message: string;
+  messageEn: string;
+  entity: string;
+  recordId: string;
+  assessmentId: string | null;
+  unitId: string | null;
+  unitName: string | null;
+  indicatorNo: number | null;
+  field: string | null;
+  mutationJson: string;
+  retryable: number;
+  at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -261,11 +295,15 @@ export interface Database {
   conflicts: ConflictsTable;
   files: FilesTable;
   evidenceRefs: EvidenceRefsTable;
+  deviceSeqHashes: DeviceSeqHashesTable;
+  syncRejections: SyncRejectionsTable;
   serverKeys: ServerKeysTable;
 }
 
 /** Every table, children before parents (the order a full wipe must delete in). */
 export const TABLES_CHILD_FIRST = [
+  'syncRejections',
+  'deviceSeqHashes',
   'evidenceRefs',
   'files',
   'conflicts',

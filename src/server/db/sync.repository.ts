@@ -1,12 +1,29 @@
 import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
-import type { EntityName } from '../../core';
-import type { AuditEntry, ChangeEntry, ChangeSource, FieldState, NewChange } from '../sync-domain';
-import type { ChangesTable, Database, RecordFieldsTable } from './database';
+import type { EntityName, MutationOutcome } from '../../core';
+import { DEFAULT_CONFIG } from '../config';
+import type {
+  AssessmentContext,
+  AuditEntry,
+  ChangeEntry,
+  ChangeSource,
+  FieldState,
+  HandledSeq,
+  NewChange,
+  StoredRejection,
+  WriterTimeouts,
+} from '../sync-domain';
+import type { ChangesTable, Database, RecordFieldsTable, SyncRejectionsTable } from './database';
 
 /** Rows per multi-row statement: well under SQLite's and PostgreSQL's bind-parameter limits. */
 const CHUNK = 200;
 /** Key of the PostgreSQL advisory lock that serialises writers of the change log. */
 const WRITER_LOCK_KEY = 0x54_45_4c_55_53; // "TELUS"
+/** Writer timeouts of transactions whose service passes none (server-side writes). */
+const DEFAULT_WRITER_TIMEOUTS: WriterTimeouts = {
+  lockMs: DEFAULT_CONFIG.syncLockTimeoutMs,
+  statementMs: DEFAULT_CONFIG.syncStatementTimeoutMs,
+  idleInTransactionMs: DEFAULT_CONFIG.syncIdleInTransactionTimeoutMs,
+};
 /** Audit values longer than this are cut (notes may hold 20,000 characters). */
 const AUDIT_VALUE_MAX = 25_000;
 
@@ -48,6 +65,34 @@ function toField(r: Selectable<RecordFieldsTable>): FieldState {
   };
 }
 
+function toRejection(
+  r: Selectable<SyncRejectionsTable>,
+  deviceLabel: string | null,
+  verifierName: string | null,
+): StoredRejection {
+  return {
+    id: r.id,
+    deviceId: r.deviceId,
+    deviceLabel,
+    verifierName,
+    seq: Number(r.seq),
+    source: r.source as StoredRejection['source'],
+    code: r.code,
+    message: r.message,
+    messageEn: r.messageEn,
+    entity: r.entity as EntityName,
+    recordId: r.recordId,
+    assessmentId: r.assessmentId,
+    unitId: r.unitId,
+    unitName: r.unitName,
+    indicatorNo: r.indicatorNo === null ? null : Number(r.indicatorNo),
+    field: r.field,
+    at: Number(r.at),
+    retryable: Number(r.retryable) === 1,
+    mutation: JSON.parse(r.mutationJson),
+  };
+}
+
 function toChange(r: Selectable<ChangesTable>): ChangeEntry {
   return {
     seq: Number(r.seq),
@@ -81,9 +126,21 @@ export class SyncRepository {
    * later seq could commit before an earlier one and a pull in between would move its
    * cursor past the earlier one forever (DESIGN §5). With one writer at a time, seqs
    * commit in order. SQLite has a single writer anyway.
+   *
+   * Before waiting for the lock, the transaction's timeouts are set (`set_config(…, true)`
+   * is SET LOCAL with bind parameters): a wait longer than `lockMs` fails with SQLSTATE
+   * 55P03, a statement longer than `statementMs` with 57014, and a transaction idle for
+   * `idleInTransactionMs` (a frozen process holding the lock) loses its connection, which
+   * releases the lock. Services map these to a retryable 503 `server_busy`.
    */
-  async lockWriters(): Promise<void> {
+  async lockWriters(timeouts: WriterTimeouts = DEFAULT_WRITER_TIMEOUTS): Promise<void> {
     if (this.db.getExecutor().adapter instanceof PostgresAdapter) {
+      const ms = (n: number) => `${Math.max(0, Math.round(n))}ms`;
+      await sql`select set_config('lock_timeout', ${ms(timeouts.lockMs)}, true),
+        set_config('statement_timeout', ${ms(timeouts.statementMs)}, true),
+        set_config('idle_in_transaction_session_timeout', ${ms(timeouts.idleInTransactionMs)}, true)`.execute(
+        this.db,
+      );
       await sql`select pg_advisory_xact_lock(${sql.lit(WRITER_LOCK_KEY)})`.execute(this.db);
     }
   }
@@ -246,6 +303,136 @@ export class SyncRepository {
       .where('deviceId', '=', deviceId)
       .where('seq', '<=', seq)
       .execute();
+  }
+
+  // --- exactly-once with content and rejections (issue 11) -------------------------
+
+  /** Stored hash and outcome of some seqs of a device (seqs handled before issue 11 have none). */
+  async handledSeqs(deviceId: string, seqs: readonly number[]): Promise<Map<number, HandledSeq>> {
+    const out = new Map<number, HandledSeq>();
+    for (const part of chunks([...new Set(seqs)], 500)) {
+      const rows = await this.db
+        .selectFrom('deviceSeqHashes')
+        .select(['seq', 'contentHash', 'outcome'])
+        .where('deviceId', '=', deviceId)
+        .where('seq', 'in', part)
+        .execute();
+      for (const r of rows) {
+        out.set(Number(r.seq), {
+          seq: Number(r.seq),
+          contentHash: r.contentHash,
+          outcome: r.outcome as MutationOutcome,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Remember what became of newly handled seqs of a device. */
+  async addHandledSeqs(
+    deviceId: string,
+    rows: readonly HandledSeq[],
+    source: Extract<ChangeSource, 'push' | 'bundle'>,
+    now: number,
+  ): Promise<void> {
+    for (const part of chunks(rows)) {
+      await this.db
+        .insertInto('deviceSeqHashes')
+        .values(
+          part.map((r) => ({
+            deviceId,
+            seq: r.seq,
+            contentHash: r.contentHash,
+            outcome: r.outcome,
+            source,
+            handledAt: now,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** Store refused mutations (one per device and seq). */
+  async insertRejections(rows: readonly Omit<StoredRejection, 'deviceLabel' | 'verifierName'>[]) {
+    for (const part of chunks(rows, 50)) {
+      await this.db
+        .insertInto('syncRejections')
+        .values(
+          part.map((r) => ({
+            id: r.id,
+            deviceId: r.deviceId,
+            seq: r.seq,
+            source: r.source,
+            code: r.code,
+            message: r.message,
+            messageEn: r.messageEn,
+            entity: r.entity,
+            recordId: r.recordId,
+            assessmentId: r.assessmentId,
+            unitId: r.unitId,
+            unitName: r.unitName,
+            indicatorNo: r.indicatorNo,
+            field: r.field,
+            mutationJson: JSON.stringify(r.mutation) ?? 'null',
+            retryable: r.retryable ? 1 : 0,
+            at: r.at,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /**
+   * Stored rejections, oldest first: of some seqs of one device, or filtered by assessment
+   * and/or device (the coordinator's list; at most `limit`).
+   */
+  async rejections(filter: {
+    deviceId?: string | undefined;
+    seqs?: readonly number[];
+    assessmentId?: string | undefined;
+    limit?: number;
+  }): Promise<StoredRejection[]> {
+    if (filter.seqs?.length === 0) return [];
+    let q = this.db
+      .selectFrom('syncRejections')
+      .leftJoin('devices', 'devices.id', 'syncRejections.deviceId')
+      .leftJoin('accounts', 'accounts.id', 'devices.verifierId')
+      .selectAll('syncRejections')
+      .select(['devices.label as deviceLabel', 'accounts.name as verifierName']);
+    if (filter.deviceId !== undefined) q = q.where('syncRejections.deviceId', '=', filter.deviceId);
+    if (filter.seqs) q = q.where('syncRejections.seq', 'in', [...filter.seqs]);
+    if (filter.assessmentId !== undefined)
+      q = q.where('syncRejections.assessmentId', '=', filter.assessmentId);
+    const rows = await q
+      .orderBy('syncRejections.at')
+      .orderBy('syncRejections.deviceId')
+      .orderBy('syncRejections.seq')
+      .limit(filter.limit ?? 5000)
+      .execute();
+    return rows.map((r) => toRejection(r, r.deviceLabel, r.verifierName));
+  }
+
+  /** Assessments by id with their unit and period (names and status); unknown ids are absent. */
+  async assessmentContexts(ids: readonly string[]): Promise<Map<string, AssessmentContext>> {
+    const out = new Map<string, AssessmentContext>();
+    for (const part of chunks([...new Set(ids)], 500)) {
+      const rows = await this.db
+        .selectFrom('assessments')
+        .innerJoin('units', 'units.id', 'assessments.unitId')
+        .innerJoin('periods', 'periods.id', 'assessments.periodId')
+        .select([
+          'assessments.id as id',
+          'assessments.unitId as unitId',
+          'units.name as unitName',
+          'assessments.periodId as periodId',
+          'periods.name as periodName',
+          'periods.status as periodStatus',
+        ])
+        .where('assessments.id', 'in', part)
+        .execute();
+      for (const r of rows) out.set(r.id, r);
+    }
+    return out;
   }
 
   // --- scope and pull -------------------------------------------------------------

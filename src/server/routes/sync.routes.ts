@@ -1,15 +1,15 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { PushRequestSchema } from '../../core';
+import { findUnsafeText, PushRequestSchema } from '../../core';
 import type { AppConfig } from '../config';
-import { queryParams, readJson } from '../http/body';
+import { queryParams } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard, protocolGate } from '../http/guard';
 import { problemResponse } from '../http/respond';
 import { type Lang, Problem } from '../problems';
 import type { Services } from '../services';
-import { MAX_PULL_LIMIT } from '../services/sync.service';
+import { busyProblem, MAX_PULL_LIMIT } from '../services/sync.service';
 
 const LOCALES = { id: z.locales.id(), en: z.locales.en() };
 
@@ -17,6 +17,49 @@ const PullQuery = z.object({
   cursor: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(500),
 });
+
+/** An id in a query: no control characters (PostgreSQL cannot even compare U+0000). */
+const queryId = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((v) => findUnsafeText(v) === null, 'unsafe_text');
+const RejectionsQuery = z.object({
+  assessmentId: queryId(200).optional(),
+  deviceId: queryId(64).optional(),
+});
+
+/** Deepest JSON nesting a push may have (a mutation is at most ~5 levels deep). */
+const MAX_PUSH_DEPTH = 32;
+
+/** True when `value` nests arrays/objects deeper than `max` (checked without recursion). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * A push body as JSON. Unlike `readJson`, text holding U+0000 is NOT refused here: a pasted
+ * NUL in one note must reject that one mutation (core mutationProblems), not the whole push
+ * (issue 11 §1). Too deep a nesting is refused whole (400), before anything recurses into it.
+ */
+async function readPushJson(c: { req: { text(): Promise<string> } }): Promise<unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await c.req.text());
+  } catch {
+    throw new Problem('bad_json');
+  }
+  if (nestsDeeperThan(value, MAX_PUSH_DEPTH)) throw new Problem('bad_request');
+  return value;
+}
 
 const BUNDLE_TYPES = [
   'application/zip',
@@ -81,10 +124,15 @@ export function syncRoutes(s: Services, config: AppConfig) {
       tabletOnly,
       limit(config.pushBodyLimitBytes),
       async (c) => {
-        const body = wire(PushRequestSchema, await readJson(c), c.get('lang'));
+        const body = wire(PushRequestSchema, await readPushJson(c), c.get('lang'));
         return c.json(await s.sync.push(caller(c), body.deviceId, body.mutations));
       },
     )
+    .get('/rejections', guard(s, 'coordinator', 'viewer'), async (c) => {
+      // Mutations the server refused (issue 11): what, why, when, from which tablet.
+      const q = queryParams(c, RejectionsQuery);
+      return c.json({ rejections: await s.sync.listRejections(q) });
+    })
     .get('/pull', protocolGate(true), guard(s, 'verifier'), tabletOnly, async (c) => {
       const q = queryParams(c, PullQuery);
       return c.json(await s.sync.pull(caller(c), q.cursor, q.limit));
@@ -98,6 +146,11 @@ export function syncRoutes(s: Services, config: AppConfig) {
       const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       if (!BUNDLE_TYPES.includes(type)) throw new Problem('unsupported_media_type');
       const bytes = new Uint8Array(await c.req.arrayBuffer());
-      return c.json(await s.bundles.import(bytes, caller(c).account.id));
+      try {
+        return c.json(await s.bundles.import(bytes, caller(c).account.id));
+      } catch (e) {
+        // The import writes through the sync writer lock: its timeouts are a retryable 503.
+        throw busyProblem(e) ?? e;
+      }
     });
 }

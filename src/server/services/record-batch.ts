@@ -7,6 +7,7 @@ import type {
   ConflictResolution,
   FieldState,
   NewChange,
+  WriterTimeouts,
 } from '../sync-domain';
 
 /** Who and what a write comes from (kept in the change log and on the field). */
@@ -59,8 +60,16 @@ export class RecordBatch {
     private readonly now: number,
   ) {}
 
-  static async open(repos: Repositories, now: number): Promise<RecordBatch> {
-    await repos.sync.lockWriters();
+  /**
+   * Take the change-log writer lock (with the transaction's PostgreSQL timeouts; defaults
+   * from DEFAULT_CONFIG when none are given) and start a batch.
+   */
+  static async open(
+    repos: Repositories,
+    now: number,
+    timeouts?: WriterTimeouts,
+  ): Promise<RecordBatch> {
+    await repos.sync.lockWriters(timeouts);
     return new RecordBatch(repos, now);
   }
 

@@ -1,23 +1,49 @@
+import { createHash } from 'node:crypto';
 import {
   beritaAcaraId,
   type Change,
   type Conflict,
+  DEVICE_SEQ_REUSED,
   type EntityName,
   type FieldOutcome,
   fieldSchema,
-  type Mutation,
+  findUnsafeText,
+  type MutationOutcome,
+  type MutationProblem,
+  type MutationResult,
+  mutationProblems,
   type PullResponse,
+  type PushRequest,
   type PushResponse,
   type Receipt,
+  type Rejection,
+  TIME_RANGE_MESSAGE,
+  UNSAFE_TEXT_MESSAGE,
+  uuidv7,
   verificationId,
 } from '../../core';
 import { inTransaction, type Repositories } from '../db/repositories';
 import type { Principal } from '../domain';
 import { canonicalJson } from '../lib/canonical-json';
-import { Problem } from '../problems';
-import type { ChangeEntry, ChangeSource, ConflictView, FieldState } from '../sync-domain';
+import { Problem, type ProblemCode, problemBody } from '../problems';
+import type {
+  AssessmentContext,
+  ChangeEntry,
+  ChangeSource,
+  ConflictView,
+  FieldState,
+  HandledSeq,
+  StoredRejection,
+  WriterTimeouts,
+} from '../sync-domain';
 import { BaseService, type ServiceDeps } from './context';
 import { RecordBatch, type WriteMeta } from './record-batch';
+
+/**
+ * One mutation as the push wire reads it: the envelope (identity and ordering) checked,
+ * its content not yet (see core `mutationProblems`; a bad one is rejected alone).
+ */
+export type MutationEnvelope = PushRequest['mutations'][number];
 
 /** Fields a tablet may set once, when the record is created (the store enforces the same). */
 const IMMUTABLE: Record<EntityName, ReadonlySet<string>> = {
@@ -44,6 +70,8 @@ const SERVER_OWNED: Partial<Record<EntityName, ReadonlySet<string>>> = {
 };
 /** Assessment statuses only a coordinator sets. */
 const COORDINATOR_STATUSES: ReadonlySet<unknown> = new Set(['disetujui', 'dikembalikan']);
+/** Rejections that may succeed when the same change is sent again later (re-assigned, reopened). */
+const RETRYABLE: ReadonlySet<string> = new Set(['not_assigned', 'period_closed']);
 
 const DEFAULT_PULL_LIMIT = 500;
 export const MAX_PULL_LIMIT = 2000;
@@ -59,13 +87,19 @@ interface Applier {
 }
 
 export interface BundleApplyResult {
-  /** Mutations applied now. */
+  /** Mutations handled now and not rejected (applied, same or conflict). */
   applied: number;
-  /** Mutations the server had already (an earlier push or import). */
+  /** Mutations the server had already (an earlier push or import, same content). */
   duplicates: number;
+  /** Mutations refused now (their seqs consumed); see `rejections`. */
+  rejected: number;
   fields: Record<FieldOutcome, number>;
   appliedThrough: number;
   conflicts: ConflictView[];
+  /** One result per distinct seq of the bundle, in seq order (duplicates carry the stored outcome). */
+  results: MutationResult[];
+  /** Why each mutation refused now was refused. */
+  rejections: Rejection[];
 }
 
 /** Test hooks (PostgreSQL commit-order proof): awaited inside the push transaction before commit. */
@@ -73,9 +107,65 @@ export interface SyncHooks {
   beforePushCommit?: (deviceId: string) => Promise<void>;
 }
 
+/** What handling a set of mutations did (shared by push and bundle import). */
+interface Handled {
+  through: number;
+  /** One per distinct seq, in seq order. */
+  results: MutationResult[];
+  conflicts: ConflictView[];
+}
+
 /**
- * Server side of sync (DESIGN §5): exactly-once pushes with field-level merge and
- * conflicts, scoped pulls of the change log, and evidence receipts.
+ * Hex SHA-256 of a mutation's content: canonical JSON of {entity, id, changes,
+ * baseVersions, hlc, at} — not deviceId or seq, which are the key it is stored under. Two
+ * sends of one outbox entry hash equal; a cloned or rolled-back tablet reusing the seq for
+ * another edit does not (issue 11 §3).
+ */
+export function mutationContentHash(
+  m: Pick<MutationEnvelope, 'entity' | 'id' | 'changes' | 'baseVersions' | 'hlc' | 'at'>,
+): string {
+  const content = {
+    entity: m.entity,
+    id: m.id,
+    changes: m.changes,
+    baseVersions: m.baseVersions,
+    hlc: m.hlc,
+    at: m.at,
+  };
+  return createHash('sha256').update(canonicalJson(content), 'utf8').digest('hex');
+}
+
+/** SQLSTATEs (and the SQLite code) of a sync transaction that gave up waiting or was cut off. */
+const BUSY_CODES: ReadonlySet<string> = new Set([
+  '55P03', // lock_not_available: lock_timeout while waiting for the writer lock
+  '57014', // query_canceled: statement_timeout
+  '25P03', // idle_in_transaction_session_timeout: this transaction was the frozen one
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  'SQLITE_BUSY',
+]);
+
+/**
+ * The retryable 503 `server_busy` (with Retry-After) for an error of a sync write
+ * transaction that timed out or lost its connection, else null. pg reports a connection
+ * the server closed (idle_in_transaction_session_timeout) without a code, by message.
+ */
+export function busyProblem(e: unknown, retryAfterSeconds = 5): Problem | null {
+  if (!e || typeof e !== 'object') return null;
+  const code = 'code' in e ? String((e as { code: unknown }).code) : '';
+  const message = 'message' in e ? String((e as { message: unknown }).message) : '';
+  const cutOff =
+    /Connection terminated|not queryable|terminating connection due to idle-in-transaction/i.test(
+      message,
+    );
+  if (!BUSY_CODES.has(code) && !cutOff) return null;
+  return new Problem('server_busy', {}, undefined, { 'Retry-After': String(retryAfterSeconds) });
+}
+
+/**
+ * Server side of sync (DESIGN §5, issue 11): exactly-once pushes checked by content, with
+ * an answer per mutation (applied / same / conflict / rejected) and field-level merge and
+ * conflicts; scoped pulls of the change log; evidence receipts.
  */
 export class SyncService extends BaseService {
   readonly hooks: SyncHooks = {};
@@ -90,121 +180,355 @@ export class SyncService extends BaseService {
     return { id: principal.device.id, verifierId: principal.account.id };
   }
 
+  /** PostgreSQL timeouts of this server's sync write transactions (from AppConfig). */
+  writerTimeouts(): WriterTimeouts {
+    const c = this.deps.config;
+    return {
+      lockMs: c.syncLockTimeoutMs,
+      statementMs: c.syncStatementTimeoutMs,
+      idleInTransactionMs: c.syncIdleInTransactionTimeoutMs,
+    };
+  }
+
+  /** Seconds a tablet should wait after `server_busy`: about one lock timeout, 1–30 s. */
+  private retryAfterSeconds(): number {
+    return Math.min(30, Math.max(1, Math.ceil(this.deps.config.syncLockTimeoutMs / 1000)));
+  }
+
+  /** A write transaction whose timeouts and lost connections surface as 503 `server_busy`. */
+  private async writeTransaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    try {
+      return await inTransaction(this.deps.db, fn);
+    } catch (e) {
+      throw busyProblem(e, this.retryAfterSeconds()) ?? e;
+    }
+  }
+
   /**
-   * Apply a tablet's batch in ONE transaction: duplicates (seq ≤ the device's cursor) are
-   * skipped, the rest must continue the cursor without a gap; every record must be in the
-   * verifier's scope; then field by field apply / same / conflict, and the cursor moves in
-   * the same transaction. Any refusal writes nothing.
+   * Handle a tablet's push in ONE transaction and answer per mutation (issue 11 §1):
+   * - the request is refused whole only for a broken client: another device's id,
+   *   seqs not ascending, a gap after the device's cursor (409 `seq_gap`), or a seq the
+   *   server handled before with other content (409 `device_seq_reused`, details
+   *   `{ deviceId, seq }`); then nothing is written;
+   * - a seq handled before with the same content is a duplicate: the stored outcome (and
+   *   stored rejection) is repeated, nothing is applied again;
+   * - every other mutation is decided on its own: content checked (core
+   *   `mutationProblems`), record in the verifier's scope and its period open, each field
+   *   writable — a refusal rejects that mutation alone (nothing of it written, its seq
+   *   consumed, the rejection stored) and the next proceeds; otherwise each field is
+   *   applied / same / conflict.
+   * The device cursor (`appliedThrough`) moves past every handled seq in the same
+   * transaction. PostgreSQL lock or statement timeouts answer 503 `server_busy`.
+   *
+   * @returns PushResponse: one result per mutation of the request, in seq order.
+   * @throws Problem forbidden, device_mismatch, seq_gap, device_seq_reused, server_busy.
    */
-  async push(principal: Principal, deviceId: string, mutations: Mutation[]): Promise<PushResponse> {
+  async push(
+    principal: Principal,
+    deviceId: string,
+    mutations: MutationEnvelope[],
+  ): Promise<PushResponse> {
     const device = this.device(principal);
     if (deviceId !== device.id) throw new Problem('device_mismatch');
-    assertOneDevice(deviceId, mutations);
-    return inTransaction(this.deps.db, async (repos) => {
-      const batch = await RecordBatch.open(repos, this.now());
+    assertOneDevice(deviceId, mutations, true);
+    return this.writeTransaction(async (repos) => {
+      const batch = await RecordBatch.open(repos, this.now(), this.writerTimeouts());
       const scope = new Set(await repos.sync.scopeOfVerifier(device.verifierId));
-      const lastSeq = await repos.sync.getCursor(deviceId);
-      const fresh = mutations.filter((m) => m.seq > lastSeq);
-      fresh.forEach((m, i) => {
-        const expected = lastSeq + 1 + i;
-        if (m.seq !== expected) throw new Problem('seq_gap', { expected, got: m.seq });
-      });
-      const sparse = await repos.sync.appliedSeqsAbove(deviceId, lastSeq);
-      const todo = fresh.filter((m) => !sparse.has(m.seq));
-      const applied = await this.applyAll(repos, batch, todo, {
+      const handled = await this.handle(repos, batch, mutations, {
         deviceId,
         accountId: device.verifierId,
         source: 'push',
         scope,
       });
-      let through = fresh.at(-1)?.seq ?? lastSeq;
-      while (sparse.has(through + 1)) through++;
-      if (through !== lastSeq) {
-        await repos.sync.setCursor(deviceId, through, this.now());
-        if (sparse.size > 0) await repos.sync.deleteAppliedSeqsThrough(deviceId, through);
-      }
-      await batch.flush();
-      const conflicts = await repos.conflicts.views({ ids: [...batch.touchedConflicts] });
       await this.hooks.beforePushCommit?.(deviceId);
       return {
-        appliedThrough: through,
-        results: applied.results,
-        conflicts: conflicts.map(toWireConflict),
+        appliedThrough: handled.through,
+        results: handled.results,
+        conflicts: handled.conflicts.map(toWireConflict),
       };
     });
   }
 
   /**
-   * Apply the unsent changes of a tablet's export file, as that tablet's push would have:
-   * mutations the server already has (by device and seq) are skipped, so importing a bundle
-   * twice, or a bundle and then the tablet's own online sync, never applies one twice.
-   * Seqs need not be contiguous (a bundle holds one assessment's share of the outbox);
-   * those above the device's cursor are remembered individually.
+   * Apply the unsent changes of a tablet's export file, as that tablet's push would have
+   * (same per-mutation checks, rejections and content hashes): mutations the server
+   * already has (by device and seq, same content) are duplicates, so importing a bundle
+   * twice, or a bundle and then the tablet's own online sync, never applies one twice; a
+   * seq the server has with other content refuses the whole import (409
+   * `device_seq_reused`). Seqs need not be contiguous (a bundle holds one assessment's
+   * share of the outbox); those above the device's cursor are remembered individually.
+   * Mutations may touch only the bundle's assessment, and — for a device enrolled here —
+   * only while its verifier is assigned it; others are rejected `not_assigned`.
+   * Runs inside the caller's transaction (`repos`), taking the writer lock with this
+   * server's timeouts; map errors with `busyProblem`.
    */
   async applyBundle(
     repos: Repositories,
-    input: { deviceId: string; assessmentId: string; importedBy: string; mutations: Mutation[] },
+    input: {
+      deviceId: string;
+      assessmentId: string;
+      importedBy: string;
+      mutations: MutationEnvelope[];
+    },
   ): Promise<BundleApplyResult> {
-    assertOneDevice(input.deviceId, input.mutations);
-    const batch = await RecordBatch.open(repos, this.now());
+    assertOneDevice(input.deviceId, input.mutations, false);
+    const batch = await RecordBatch.open(repos, this.now(), this.writerTimeouts());
     const known = await repos.devices.findById(input.deviceId);
-    const lastSeq = await repos.sync.getCursor(input.deviceId);
-    const sparse = await repos.sync.appliedSeqsAbove(input.deviceId, lastSeq);
-    const todo = [...input.mutations]
-      .sort((a, b) => a.seq - b.seq)
-      .filter((m, i, all) => m.seq > lastSeq && !sparse.has(m.seq) && all[i - 1]?.seq !== m.seq);
-    const applied = await this.applyAll(repos, batch, todo, {
+    const scope = new Set([input.assessmentId]);
+    if (known && !(await repos.sync.scopeOfVerifier(known.verifierId)).includes(input.assessmentId))
+      scope.clear();
+    const handled = await this.handle(repos, batch, input.mutations, {
       deviceId: input.deviceId,
       // The tablet's verifier wrote these; for a tablet this server never saw, the importer.
       accountId: known?.verifierId ?? input.importedBy,
       source: 'bundle',
-      scope: new Set([input.assessmentId]),
+      scope,
     });
+    const fields: Record<FieldOutcome, number> = { applied: 0, same: 0, conflict: 0 };
+    for (const r of handled.results)
+      for (const o of Object.values(r.fields)) fields[o.outcome] += 1;
+    const now = handled.results.filter((r) => !r.duplicate);
+    const rejections = now.flatMap((r) => (r.rejection ? [r.rejection] : []));
+    return {
+      applied: now.length - rejections.length,
+      duplicates: handled.results.length - now.length,
+      rejected: rejections.length,
+      fields,
+      appliedThrough: handled.through,
+      conflicts: handled.conflicts,
+      results: handled.results,
+      rejections,
+    };
+  }
+
+  /**
+   * The exactly-once core of push and bundle import, after the writer lock: find the
+   * duplicates (and refuse reused seqs), decide the rest, remember hashes, outcomes and
+   * rejections, move the cursor, write.
+   */
+  private async handle(
+    repos: Repositories,
+    batch: RecordBatch,
+    input: MutationEnvelope[],
+    who: Applier,
+  ): Promise<Handled> {
+    const now = this.now();
+    const deviceId = who.deviceId;
+    const lastSeq = await repos.sync.getCursor(deviceId);
+    const sparse = await repos.sync.appliedSeqsAbove(deviceId, lastSeq);
+    const isHandled = (seq: number) => seq <= lastSeq || sparse.has(seq);
+
+    // One entry per seq; a seq twice in one request with other content is a reuse too.
+    const hashes = new Map<number, string>();
+    const distinct: MutationEnvelope[] = [];
+    for (const m of [...input].sort((a, b) => a.seq - b.seq)) {
+      const hash = mutationContentHash(m);
+      const prev = hashes.get(m.seq);
+      if (prev === undefined) {
+        hashes.set(m.seq, hash);
+        distinct.push(m);
+      } else if (prev !== hash) throw seqReused(deviceId, m.seq);
+    }
+    if (who.source === 'push') {
+      distinct
+        .filter((m) => m.seq > lastSeq)
+        .forEach((m, i) => {
+          const expected = lastSeq + 1 + i;
+          if (m.seq !== expected) throw new Problem('seq_gap', { expected, got: m.seq });
+        });
+    }
+
+    // Duplicates: the same content as handled before, or the whole request is refused.
+    // Seqs handled before issue 11 have no stored hash; they are taken as matching (their
+    // content was never recorded, and refusing them would stall tablets that upgraded
+    // with an answer lost in flight). Their outcome is reported as `applied`.
+    const repeats = distinct.filter((m) => isHandled(m.seq));
+    const stored = await repos.sync.handledSeqs(
+      deviceId,
+      repeats.map((m) => m.seq),
+    );
+    for (const m of repeats) {
+      const s = stored.get(m.seq);
+      if (s && s.contentHash !== hashes.get(m.seq)) throw seqReused(deviceId, m.seq);
+    }
+    const storedRejections = new Map(
+      (
+        await repos.sync.rejections({
+          deviceId,
+          seqs: repeats.filter((m) => stored.get(m.seq)?.outcome === 'rejected').map((m) => m.seq),
+        })
+      ).map((r) => [r.seq, toWireRejection(r)]),
+    );
+
+    const todo = distinct.filter((m) => !isHandled(m.seq));
+    const decided = await this.decideAll(repos, batch, todo, who, now);
+
+    await repos.sync.addHandledSeqs(
+      deviceId,
+      decided.map(
+        (r): HandledSeq => ({
+          seq: r.seq,
+          contentHash: hashes.get(r.seq) as string,
+          outcome: r.outcome,
+        }),
+      ),
+      who.source,
+      now,
+    );
+    const bySeq = new Map(todo.map((m) => [m.seq, m]));
+    await repos.sync.insertRejections(
+      decided.flatMap((r) =>
+        r.rejection
+          ? [
+              {
+                ...r.rejection,
+                id: uuidv7(now),
+                deviceId,
+                seq: r.seq,
+                source: who.source,
+                mutation: bySeq.get(r.seq),
+              },
+            ]
+          : [],
+      ),
+    );
+
+    const hadSparse = sparse.size > 0;
     for (const m of todo) sparse.add(m.seq);
     let through = lastSeq;
     while (sparse.has(through + 1)) through++;
     const above = todo.map((m) => m.seq).filter((s) => s > through);
-    if (above.length > 0) await repos.sync.addAppliedSeqs(input.deviceId, above);
+    if (above.length > 0) await repos.sync.addAppliedSeqs(deviceId, above);
     if (through !== lastSeq) {
-      await repos.sync.setCursor(input.deviceId, through, this.now());
-      await repos.sync.deleteAppliedSeqsThrough(input.deviceId, through);
+      await repos.sync.setCursor(deviceId, through, now);
+      if (hadSparse) await repos.sync.deleteAppliedSeqsThrough(deviceId, through);
     }
     await batch.flush();
     const conflicts = await repos.conflicts.views({ ids: [...batch.touchedConflicts] });
-    const fields: Record<FieldOutcome, number> = { applied: 0, same: 0, conflict: 0 };
-    for (const r of applied.results)
-      for (const o of Object.values(r.fields)) fields[o.outcome] += 1;
-    return {
-      applied: todo.length,
-      duplicates: input.mutations.length - todo.length,
-      fields,
-      appliedThrough: through,
-      conflicts,
-    };
+
+    const fresh = new Map(decided.map((r) => [r.seq, r]));
+    const results = distinct.map(
+      (m): MutationResult =>
+        fresh.get(m.seq) ?? {
+          seq: m.seq,
+          outcome: stored.get(m.seq)?.outcome ?? 'applied',
+          duplicate: true,
+          fields: {},
+          rejection: storedRejections.get(m.seq) ?? null,
+        },
+    );
+    return { through, results, conflicts };
   }
 
-  /** Decide every field of every mutation (in seq order) into the batch. */
-  private async applyAll(
+  /**
+   * Decide every mutation (in seq order) into the batch, each on its own: a refused one
+   * writes nothing (all its fields are decided before any is written) and yields a
+   * rejection naming the field, unit and indicator where known.
+   */
+  private async decideAll(
     repos: Repositories,
     batch: RecordBatch,
-    mutations: Mutation[],
+    mutations: MutationEnvelope[],
     who: Applier,
-  ): Promise<{ results: PushResponse['results'] }> {
-    await batch.load(mutations.map((m) => m.id));
-    const assessments = new Map<string, boolean>();
-    const assessmentExists = async (id: string) => {
-      let hit = assessments.get(id);
-      if (hit === undefined) {
-        hit = (await repos.assignments.findAssessmentById(id)) !== null;
-        assessments.set(id, hit);
+    now: number,
+  ): Promise<MutationResult[]> {
+    // Ids the wire refuses (U+0000, lone surrogates) name nothing stored, and PostgreSQL
+    // cannot even compare them: never looked up (their mutations are rejected below).
+    const safe = (id: string | null): id is string => id !== null && findUnsafeText(id) === null;
+    await batch.load(mutations.map((m) => m.id).filter(safe));
+    const contexts = new Map<string, AssessmentContext | null>();
+    const contextOf = async (id: string | null): Promise<AssessmentContext | null> => {
+      if (!safe(id)) return null;
+      if (!contexts.has(id)) {
+        const found = await repos.sync.assessmentContexts([id]);
+        contexts.set(id, found.get(id) ?? null);
       }
-      return hit;
+      return contexts.get(id) ?? null;
     };
-    const results: PushResponse['results'] = [];
+    // Most assessments are known up front: one query instead of one per assessment.
+    const upFront = new Set<string>();
+    for (const m of mutations) {
+      const a = batch.assessmentOf(m.entity, m.id) ?? newRecordAssessment(m);
+      if (safe(a)) upFront.add(a);
+    }
+    const found = await repos.sync.assessmentContexts([...upFront]);
+    for (const id of upFront) contexts.set(id, found.get(id) ?? null);
+
+    const results: MutationResult[] = [];
     for (const m of mutations) {
       const assessmentId = batch.assessmentOf(m.entity, m.id) ?? newRecordAssessment(m);
-      if (!who.scope.has(assessmentId) || !(await assessmentExists(assessmentId)))
-        throw new Problem('not_assigned');
+      const ctx = await contextOf(assessmentId);
+      const reject = (code: ProblemCode, params: Record<string, string | number>, field?: string) =>
+        results.push({
+          seq: m.seq,
+          outcome: 'rejected',
+          duplicate: false,
+          fields: {},
+          rejection: rejection(m, code, params, {
+            field: field ?? null,
+            assessmentId: ctx ? ctx.id : assessmentId,
+            ctx,
+            indicatorNo: indicatorOf(m, batch),
+            at: now,
+          }),
+        });
+
+      const problems = mutationProblems(m);
+      const problem = problems[0];
+      if (problem) {
+        const field = problem.field.replace(/^baseVersions\./, '');
+        reject('validation_failed', { field: displayable(field, 64), ...reasonOf(problem) }, field);
+        continue;
+      }
+      if (assessmentId === null) {
+        reject('record_unknown', { entity: m.entity, id: displayable(m.id, 200) });
+        continue;
+      }
+      if (!ctx || !who.scope.has(ctx.id)) {
+        reject('not_assigned', ctx ? { unit: ctx.unitName } : {});
+        continue;
+      }
+      if (ctx.periodStatus === 'closed') {
+        reject('period_closed', { name: ctx.periodName });
+        continue;
+      }
+
+      // Decide every field first; write only when none is refused.
+      const decisions: Decision[] = [];
+      let refused: {
+        code: ProblemCode;
+        params: Record<string, string | number>;
+        field: string;
+      } | null = null;
+      for (const [field, raw] of Object.entries(m.changes)) {
+        const value = parseField(m.entity, field, raw);
+        const valueJson = canonicalJson(value);
+        const current = batch.get(m.entity, m.id, field);
+        const base = m.baseVersions[field] ?? 0;
+        if (current && sameValue(current, valueJson)) {
+          decisions.push({ field, value, kind: 'same', current, base });
+          continue;
+        }
+        const refusal = writeRefusal(m, field, value, current);
+        if (refusal) {
+          refused = { ...refusal, field };
+          break;
+        }
+        const kind =
+          !current ||
+          base === current.version ||
+          // A tablet's consecutive edits of one field before it syncs all carry the same
+          // base version; they are not a conflict with itself.
+          current.updatedByDevice === who.deviceId
+            ? 'applied'
+            : 'conflict';
+        decisions.push({ field, value, kind, current, base });
+      }
+      if (refused) {
+        reject(refused.code, refused.params, refused.field);
+        continue;
+      }
+
       const meta: WriteMeta & { deviceId: string; deviceSeq: number; deviceAt: number } = {
         source: who.source,
         deviceId: who.deviceId,
@@ -213,47 +537,51 @@ export class SyncService extends BaseService {
         deviceAt: m.at,
         hlc: m.hlc,
       };
-      const fields: PushResponse['results'][number]['fields'] = {};
-      for (const [field, raw] of Object.entries(m.changes)) {
-        const value = parseField(m.entity, field, raw);
-        const valueJson = canonicalJson(value);
-        const current = batch.get(m.entity, m.id, field);
-        const version = current?.version ?? 0;
-        const base = m.baseVersions[field] ?? 0;
-        if (current && current.valueJson === valueJson) {
+      const fields: MutationResult['fields'] = {};
+      for (const d of decisions) {
+        if (d.kind === 'same') {
           // The tablet holds the server's value: nothing to write. This is also how a
           // tablet's "keep the server's value" closes its own conflict.
           batch.resolveOpen(
             m.entity,
             m.id,
-            field,
+            d.field,
             'server_kept',
             who.accountId,
             (c) => c.localDeviceId === who.deviceId,
           );
-          fields[field] = { outcome: 'same', version };
-          continue;
-        }
-        assertWritable(m, field, value, current);
-        if (
-          !current ||
-          base === version ||
-          // A tablet's consecutive edits of one field before it syncs all carry the same
-          // base version; they are not a conflict with itself.
-          current.updatedByDevice === who.deviceId
-        ) {
-          fields[field] = {
+          fields[d.field] = { outcome: 'same', version: d.current?.version ?? 0 };
+        } else if (d.kind === 'applied') {
+          fields[d.field] = {
             outcome: 'applied',
-            version: batch.write(m.entity, m.id, field, value, assessmentId, meta),
+            version: batch.write(m.entity, m.id, d.field, d.value, ctx.id, meta),
           };
         } else {
-          batch.conflict(m.entity, m.id, field, value, base, current, meta);
-          fields[field] = { outcome: 'conflict', version };
+          const current = d.current as FieldState;
+          batch.conflict(m.entity, m.id, d.field, d.value, d.base, current, meta);
+          fields[d.field] = { outcome: 'conflict', version: current.version };
         }
       }
-      results.push({ seq: m.seq, fields });
+      const outcomes = new Set(decisions.map((d) => d.kind));
+      const outcome: MutationOutcome = outcomes.has('conflict')
+        ? 'conflict'
+        : outcomes.has('applied')
+          ? 'applied'
+          : 'same';
+      results.push({ seq: m.seq, outcome, duplicate: false, fields, rejection: null });
     }
-    return { results };
+    return results;
+  }
+
+  /**
+   * Refused mutations of an assessment and/or a device, oldest first (the coordinator's
+   * audit of what tablets sent that the server did not keep; at most 5000).
+   */
+  listRejections(filter: {
+    assessmentId?: string | undefined;
+    deviceId?: string | undefined;
+  }): Promise<StoredRejection[]> {
+    return this.repos.sync.rejections({ ...filter, limit: 5000 });
   }
 
   /**
@@ -362,8 +690,8 @@ export class SyncService extends BaseService {
     }
     if (!(await this.repos.assignments.findAssessmentById(input.assessmentId)))
       throw new Problem('not_found', { what: 'Penilaian', whatEn: 'Assessment' });
-    return inTransaction(this.deps.db, async (repos) => {
-      const batch = await RecordBatch.open(repos, this.now());
+    return this.writeTransaction(async (repos) => {
+      const batch = await RecordBatch.open(repos, this.now(), this.writerTimeouts());
       await batch.load([input.id]);
       const known = batch.assessmentOf(input.entity, input.id);
       if (known && known !== input.assessmentId)
@@ -391,28 +719,59 @@ export class SyncService extends BaseService {
   }
 }
 
-function assertOneDevice(deviceId: string, mutations: Mutation[]): void {
+/** How one field of an accepted mutation is to be written. */
+interface Decision {
+  field: string;
+  value: unknown;
+  kind: FieldOutcome;
+  current: FieldState | undefined;
+  base: number;
+}
+
+/**
+ * One device, and for a push seqs strictly ascending (a bundle may list them in any
+ * order; `handle` sorts them).
+ */
+function assertOneDevice(
+  deviceId: string,
+  mutations: readonly MutationEnvelope[],
+  ascending: boolean,
+): void {
   for (let i = 0; i < mutations.length; i++) {
-    const m = mutations[i] as Mutation;
+    const m = mutations[i] as MutationEnvelope;
     if (m.deviceId !== deviceId) throw new Problem('device_mismatch');
-    if (i > 0 && m.seq <= (mutations[i - 1] as Mutation).seq)
-      throw new Problem('seq_gap', {
-        expected: (mutations[i - 1] as Mutation).seq + 1,
-        got: m.seq,
-      });
+    const prev = mutations[i - 1];
+    if (ascending && prev && m.seq <= prev.seq)
+      throw new Problem('seq_gap', { expected: prev.seq + 1, got: m.seq });
   }
 }
 
-/** The value as core's schema reads it (unknown object keys dropped). */
+function seqReused(deviceId: string, seq: number): Problem {
+  return new Problem(DEVICE_SEQ_REUSED, { seq }, { deviceId, seq });
+}
+
+/** The value as core's schema reads it (NFC text, unknown object keys dropped). */
 function parseField(entity: EntityName, field: string, raw: unknown): unknown {
   const r = fieldSchema(entity, field)?.safeParse(raw);
-  // The wire schema already checked every value; this only normalises it.
+  // mutationProblems already checked every value with the same schemas; this normalises.
   if (!r?.success) throw new Problem('validation_failed');
   return r.data;
 }
 
-/** Assessment of a record the server has never seen, from its identity fields or id. */
-function newRecordAssessment(m: Mutation): string {
+/**
+ * True when the stored field already holds the value (canonical JSON). Values stored
+ * before text was normalised may be NFD: compared after NFC, so the same note typed on
+ * two keyboards is `same`, never a conflict.
+ */
+function sameValue(current: FieldState, valueJson: string): boolean {
+  return current.valueJson === valueJson || current.valueJson.normalize('NFC') === valueJson;
+}
+
+/**
+ * Assessment of a record the server has never seen, from its identity fields or id;
+ * null when it cannot be told or the id contradicts them.
+ */
+function newRecordAssessment(m: MutationEnvelope): string | null {
   if (m.entity === 'assessment') return m.id;
   const given = m.changes.assessmentId;
   if (typeof given === 'string') {
@@ -423,28 +782,126 @@ function newRecordAssessment(m: Mutation): string {
         : m.entity === 'beritaAcara'
           ? m.id === beritaAcaraId(given)
           : true;
-    if (!consistent) throw new Problem('record_unknown', { entity: m.entity, id: m.id });
-    return given;
+    return consistent ? given : null;
   }
   if (m.entity === 'verification' || m.entity === 'beritaAcara') {
     const cut = m.id.lastIndexOf(':');
     if (cut > 0) return m.id.slice(0, cut);
   }
-  throw new Problem('record_unknown', { entity: m.entity, id: m.id });
+  return null;
 }
 
-/** A tablet may not rewrite identity fields, server-owned fields or approval. */
-function assertWritable(
-  m: Mutation,
+/** Why a tablet may not write this field: identity fields, server-owned fields, approval. */
+function writeRefusal(
+  m: MutationEnvelope,
   field: string,
   value: unknown,
   current: FieldState | undefined,
-) {
+): { code: ProblemCode; params: Record<string, string | number> } | null {
   if (current && IMMUTABLE[m.entity].has(field))
-    throw new Problem('immutable_field', { field, entity: m.entity, id: m.id });
-  if (SERVER_OWNED[m.entity]?.has(field)) throw new Problem('field_not_writable', { field });
+    return { code: 'immutable_field', params: { field, entity: m.entity, id: m.id } };
+  if (SERVER_OWNED[m.entity]?.has(field)) return { code: 'field_not_writable', params: { field } };
   if (m.entity === 'assessment' && field === 'status' && COORDINATOR_STATUSES.has(value))
-    throw new Problem('field_not_writable', { field });
+    return { code: 'field_not_writable', params: { field } };
+  return null;
+}
+
+/** Indicator a mutation concerns, where its record or its id tells. */
+function indicatorOf(m: MutationEnvelope, batch: RecordBatch): number | null {
+  if (m.entity === 'assessment' || m.entity === 'beritaAcara') return null;
+  const candidates: unknown[] = [
+    batch.get(m.entity, m.id, 'indicatorNo')?.value,
+    m.changes.indicatorNo,
+  ];
+  if (m.entity === 'verification') {
+    const tail = m.id.slice(m.id.lastIndexOf(':') + 1);
+    if (/^\d{1,3}$/.test(tail)) candidates.push(Number(tail));
+  }
+  for (const c of candidates)
+    if (typeof c === 'number' && Number.isInteger(c) && c >= 1 && c <= 999) return c;
+  return null;
+}
+
+/** Reasons of core's content checks, for people, in both languages. */
+const REASONS: Record<string, [string, string]> = {
+  [UNSAFE_TEXT_MESSAGE]: [
+    'berisi karakter yang tidak diizinkan (karakter kendali seperti U+0000 dari teks tempelan PDF, atau potongan emoji)',
+    'it contains characters that are not allowed (control characters such as U+0000 from text pasted out of a PDF, or half an emoji)',
+  ],
+  [TIME_RANGE_MESSAGE]: [
+    'tanggal/waktu di luar rentang 2000–2100',
+    'the date/time lies outside 2000–2100',
+  ],
+  unknown_field: ['isian ini tidak dikenal', 'this field is unknown'],
+  missing_base_version: ['versi dasar isian tidak dikirim', 'its base version is missing'],
+  no_changes: ['tidak ada isian yang diubah', 'no field is changed'],
+};
+
+function reasonOf(p: MutationProblem): { reason: string; reasonEn: string } {
+  const known = REASONS[p.message];
+  if (known) return { reason: known[0], reasonEn: known[1] };
+  const detail = displayable(p.message, 200);
+  return { reason: `nilai tidak sesuai (${detail})`, reasonEn: `invalid value (${detail})` };
+}
+
+/**
+ * Text from a refused mutation made safe to store and show: at most `max` UTF-16 units,
+ * each character the wire refuses (control characters, lone surrogates — PostgreSQL
+ * cannot store U+0000) replaced by U+FFFD.
+ */
+function displayable(s: string, max: number): string {
+  let out = s.length > max ? s.slice(0, max) : s;
+  for (let hit = findUnsafeText(out); hit; hit = findUnsafeText(out))
+    out = `${out.slice(0, hit.index)}\uFFFD${out.slice(hit.index + 1)}`;
+  return out;
+}
+
+/** A rejection of one mutation with its message in both languages (problem catalogue). */
+function rejection(
+  m: MutationEnvelope,
+  code: ProblemCode,
+  params: Record<string, string | number>,
+  where: {
+    field: string | null;
+    assessmentId: string | null;
+    ctx: AssessmentContext | null;
+    indicatorNo: number | null;
+    at: number;
+  },
+): Rejection {
+  const p = new Problem(code, params);
+  return {
+    code,
+    message: problemBody(p, 'id').message.slice(0, 2000),
+    messageEn: problemBody(p, 'en').message.slice(0, 2000),
+    entity: m.entity,
+    recordId: displayable(m.id, 200),
+    assessmentId: where.assessmentId === null ? null : displayable(where.assessmentId, 200),
+    unitId: where.ctx?.unitId ?? null,
+    unitName: where.ctx ? where.ctx.unitName.slice(0, 500) : null,
+    indicatorNo: where.indicatorNo,
+    field: where.field === null ? null : displayable(where.field, 64),
+    at: where.at,
+    retryable: RETRYABLE.has(code),
+  };
+}
+
+/** The wire shape of a stored rejection (core RejectionSchema). */
+export function toWireRejection(r: Rejection): Rejection {
+  return {
+    code: r.code,
+    message: r.message,
+    messageEn: r.messageEn,
+    entity: r.entity,
+    recordId: r.recordId,
+    assessmentId: r.assessmentId,
+    unitId: r.unitId,
+    unitName: r.unitName,
+    indicatorNo: r.indicatorNo,
+    field: r.field,
+    at: r.at,
+    retryable: r.retryable,
+  };
 }
 
 function fromField(f: FieldState): ChangeEntry {

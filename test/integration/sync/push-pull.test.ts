@@ -145,7 +145,15 @@ describeSync('sync push and pull', (ctx) => {
     const counts = await h.base.rowCounts();
     const again = await push(h, t, batch);
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ appliedThrough: 2, results: [], conflicts: [] });
+    // Duplicates (same content): the stored outcomes come back, nothing is applied again.
+    expect(again.body).toEqual({
+      appliedThrough: 2,
+      results: [
+        { seq: 1, outcome: 'applied', duplicate: true, fields: {}, rejection: null },
+        { seq: 2, outcome: 'applied', duplicate: true, fields: {}, rejection: null },
+      ],
+      conflicts: [],
+    });
     expect(await h.base.rowCounts()).toEqual(counts);
     // The engine sends the same batch again (its ack was "lost"), then pulls: nothing doubles.
     await engines[0]?.sync();
@@ -207,7 +215,7 @@ describeSync('sync push and pull', (ctx) => {
     expect(await h.base.rowCounts()).toEqual(counts);
   });
 
-  it('refuses records outside the verifier’s scope, sessions and foreign device ids, writing nothing', async () => {
+  it('rejects records outside the verifier’s scope per mutation (seq consumed); refuses sessions and foreign device ids, writing nothing', async () => {
     const h = ctx();
     const { tablets } = await setup(h, 1);
     const [t] = tablets as [Tablet];
@@ -222,17 +230,35 @@ describeSync('sync push and pull', (ctx) => {
         changes: { verifiedLevel: 5 },
       }),
     ]);
-    expect(r.status).toBe(403);
-    expect(r.body.code).toBe('not_assigned');
-    // A new comment names its assessment: a foreign one is refused the same way.
+    expect(r.status).toBe(200);
+    expect(r.body.appliedThrough).toBe(1);
+    expect(r.body.results[0]).toMatchObject({
+      seq: 1,
+      outcome: 'rejected',
+      rejection: { code: 'not_assigned', assessmentId: foreign, retryable: true },
+    });
+    // A new comment names its assessment: a foreign one is rejected the same way.
     const c = await push(h, t, [
-      mutation(t.deviceId, 1, {
+      mutation(t.deviceId, 2, {
         entity: 'comment',
         id: '0190a6f2-5c3e-7b1a-8f00-00000000c001',
-        changes: { assessmentId: foreign, body: 'x', author: 'x', createdAt: 1 },
+        changes: {
+          assessmentId: foreign,
+          body: 'x',
+          author: 'x',
+          createdAt: Date.UTC(2023, 9, 2),
+        },
       }),
     ]);
-    expect(c.body.code).toBe('not_assigned');
+    expect(c.body.results[0].rejection.code).toBe('not_assigned');
+    // Only the rejections were kept (with their seqs and the cursor), no record data.
+    const rejected = await h.base.rowCounts();
+    expect(rejected).toEqual({
+      ...counts,
+      syncRejections: (counts.syncRejections ?? 0) + 2,
+      deviceSeqHashes: (counts.deviceSeqHashes ?? 0) + 2,
+      deviceCursors: (counts.deviceCursors ?? 0) + 1,
+    });
     const mismatch = await push(h, t, [], 'another-device');
     expect(mismatch.status).toBe(422); // an empty batch is malformed before anything else
     const wrongDevice = await h.call('POST', '/api/sync/push', {
@@ -257,10 +283,10 @@ describeSync('sync push and pull', (ctx) => {
     expect(verifierLogin.status).toBe(403);
     const noProtocol = await h.call('GET', '/api/sync/pull', { token: t.token, noProtocol: true });
     expect(noProtocol.status).toBe(426);
-    expect(await h.base.rowCounts()).toEqual(counts);
+    expect(await h.base.rowCounts()).toEqual(rejected);
   });
 
-  it('refuses an invalid value with 422 and writes none of the batch', async () => {
+  it('rejects an invalid value, a server-owned field or an identity change per mutation, writing none of it', async () => {
     const h = ctx();
     const { tablets, a } = await setup(h, 1);
     const [t] = tablets as [Tablet];
@@ -274,30 +300,43 @@ describeSync('sync push and pull', (ctx) => {
       mutation(t.deviceId, 2, {
         entity: 'verification',
         id: verificationId(a, 1),
-        changes: { verifiedLevel: 9 },
+        changes: { verifiedLevel: 9, notApplicable: false },
       }),
-    ]);
-    expect(r.status).toBe(422);
-    expect(r.body.code).toBe('validation_failed');
-    expect(r.body.details.issues[0].path).toBe('mutations.1.changes.verifiedLevel');
-    // Server-owned fields and identity changes are refused as well.
-    const own = await push(h, t, [
-      mutation(t.deviceId, 1, {
+      // Server-owned fields and identity changes are rejected as well.
+      mutation(t.deviceId, 3, {
         entity: 'verification',
         id: verificationId(a, 1),
         changes: { selfLevel: 5 },
       }),
+      mutation(t.deviceId, 4, { entity: 'assessment', id: a, changes: { status: 'disetujui' } }),
+      mutation(t.deviceId, 5, { entity: 'assessment', id: a, changes: { unitId: 'lain' } }),
     ]);
-    expect([own.status, own.body.code]).toEqual([403, 'field_not_writable']);
-    const approve = await push(h, t, [
-      mutation(t.deviceId, 1, { entity: 'assessment', id: a, changes: { status: 'disetujui' } }),
+    expect(r.status).toBe(200);
+    expect(r.body.appliedThrough).toBe(5);
+    expect(
+      r.body.results.map(
+        (x: {
+          seq: number;
+          outcome: string;
+          rejection: { code: string; field: string } | null;
+        }) => [x.seq, x.outcome, x.rejection?.code ?? null, x.rejection?.field ?? null],
+      ),
+    ).toEqual([
+      [1, 'applied', null, null],
+      [2, 'rejected', 'validation_failed', 'verifiedLevel'],
+      [3, 'rejected', 'field_not_writable', 'selfLevel'],
+      [4, 'rejected', 'field_not_writable', 'status'],
+      [5, 'rejected', 'immutable_field', 'unitId'],
     ]);
-    expect([approve.status, approve.body.code]).toEqual([403, 'field_not_writable']);
-    const move = await push(h, t, [
-      mutation(t.deviceId, 1, { entity: 'assessment', id: a, changes: { unitId: 'lain' } }),
-    ]);
-    expect([move.status, move.body.code]).toEqual([422, 'immutable_field']);
-    expect(await h.base.rowCounts()).toEqual(counts);
+    // Only the valid note was written (one field); seq 2's valid `notApplicable` was not.
+    expect(await h.base.rowCounts()).toEqual({
+      ...counts,
+      changes: (counts.changes ?? 0) + 1,
+      recordFields: (counts.recordFields ?? 0) + 1,
+      syncRejections: (counts.syncRejections ?? 0) + 4,
+      deviceSeqHashes: (counts.deviceSeqHashes ?? 0) + 5,
+      deviceCursors: (counts.deviceCursors ?? 0) + 1,
+    });
   });
 
   it('treats one tablet’s consecutive edits of a field as a sequence, not a conflict', async () => {

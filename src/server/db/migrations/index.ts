@@ -4,6 +4,7 @@ import * as m0310 from './2026_11_28_0310_instruments_units_periods';
 import * as m0320 from './2026_11_28_0320_assessments_assignments';
 import * as s0100 from './2026_11_29_0100_sync_record_store';
 import * as r0100 from './2026_12_02_0100_reporting_indexes';
+import * as x0100 from './2026_12_03_0100_sync_rejections';
 import * as x0200 from './2026_12_03_0200_device_identities';
 
 /**
@@ -18,5 +19,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_28_0320_assessments_assignments': m0320,
   '2026_11_29_0100_sync_record_store': s0100,
   '2026_12_02_0100_reporting_indexes': r0100,
+  '2026_12_03_0100_sync_rejections': x0100,
   '2026_12_03_0200_device_identities': x0200,
 };
