@@ -502,8 +502,8 @@ export class SyncEngine {
     let transient: Error | null = null;
     for (const f of ordered) {
       if (held.has(f.sha256)) {
+        // markUploaded also clears a failure recorded earlier.
         await this.store.blobs.markUploaded(f.sha256);
-        if (f.failure) await this.store.blobs.clearFailure(f.sha256);
         continue;
       }
       const before = this.status.progress.bytesSent;
@@ -545,7 +545,6 @@ export class SyncEngine {
         continue;
       }
       await this.store.blobs.markUploaded(f.sha256);
-      if (f.failure) await this.store.blobs.clearFailure(f.sha256);
       this.set({ progress: { ...this.status.progress, bytesSent: before + f.bytes } });
       report.uploaded++;
     }
