@@ -159,6 +159,113 @@ const id = {
     'Telusur diperbarui di tab lain. Muat ulang tab ini sebelum melanjutkan; semua yang sudah tersimpan aman.',
   purgeReceived: 'Kosongkan salinan foto yang sudah diterima server',
   purgedCount: '{n} berkas dihapus dari tablet (tetap aman di server).',
+  // Issue 11: refused changes ("Ditolak server"), failed files, clean input, identity, release.
+  cancel: 'Batal',
+  indicatorNo: 'Indikator {no}',
+  rejectedTitle: 'Ditolak server',
+  rejectedBadge: '{n} ditolak server',
+  rejectedIntro:
+    'Perubahan berikut ditolak server dan belum tersimpan di sana. Perubahan ini tetap di tablet sampai Anda mengirimnya ulang, mengekspornya, atau membuangnya.',
+  rejectedNone: 'Tidak ada perubahan yang ditolak server.',
+  rejectedUnknownUnit: 'Unit tidak diketahui',
+  rejectedWhy: 'Alasan:',
+  rejectedWhen: 'Ditolak {when} · diubah di tablet {sent}',
+  rejectedRetry: 'Kirim ulang',
+  rejectedRetried: 'Dikirim ulang sebagai perubahan baru. Hasilnya terlihat setelah sinkronisasi.',
+  rejectedNothingToSend:
+    'Tidak ada yang perlu dikirim ulang: isian ini sudah tidak ada lagi di tablet. Entri dihapus dari daftar.',
+  rejectedOpen: 'Buka indikator',
+  rejectedOpenBa: 'Buka berita acara',
+  rejectedOpenUnit: 'Buka unit',
+  rejectedOpenList: 'Lihat daftar ditolak server',
+  rejectedExport: 'Ekspor',
+  rejectedExportAll: 'Ekspor semua (berkas JSON)',
+  rejectedExported: 'Daftar perubahan yang ditolak diunduh sebagai berkas JSON.',
+  rejectedDiscard: 'Buang',
+  rejectedDiscardTitle: 'Buang perubahan ini?',
+  rejectedDiscardBody:
+    'Perubahan berikut akan dihapus dari tablet ini dan tidak akan pernah sampai ke server. Tindakan ini tidak dapat dibatalkan.',
+  rejectedDiscardHint:
+    'Masih diperlukan? Pilih Batal, lalu Ekspor dan serahkan berkasnya ke koordinator.',
+  rejectedDiscardConfirm: 'Ya, buang perubahan ini',
+  rejectedDiscarded: 'Perubahan yang ditolak sudah dibuang dari tablet.',
+  rejectedEntity_assessment: 'Status unit',
+  rejectedEntity_beritaAcara: 'Berita acara',
+  rejectedEntity_evidenceFile: 'Berkas bukti',
+  rejectedEntity_comment: 'Komentar',
+  rejectedEntity_verification: 'Hasil verifikasi',
+  rejectedEntity_other: 'Data lain',
+  withdrawnTitle: 'Tidak lagi ditugaskan',
+  withdrawnIntro:
+    'Koordinator menarik penugasan unit berikut, tetapi tablet ini masih menyimpan pekerjaan untuknya yang belum diterima server. Periksa perubahan yang ditolak, ekspor, atau hubungi koordinator.',
+  withdrawnNotice:
+    'Unit ini tidak lagi ditugaskan kepada Anda. Pekerjaan yang belum diterima server tetap aman di tablet ini.',
+  failedFilesTitle: 'Berkas gagal diunggah',
+  failedFilesBadge: '{n} berkas gagal diunggah',
+  failedFilesIntro:
+    'Berkas lain tetap diunggah. Ambil ulang foto yang gagal, atau hapus bila tidak diperlukan.',
+  fileUploadFailed: '{name} gagal diunggah',
+  fileFailedShort: 'Gagal diunggah',
+  fileFailedLocal: 'Masalah di tablet ini',
+  fileFailedServer: 'Ditolak server',
+  fileReason_blob_missing:
+    'Berkas foto tidak ada lagi di tablet ini. Ambil ulang foto atau hapus berkas ini.',
+  fileReason_blob_damaged:
+    'Isi berkas di tablet ini rusak (tidak cocok dengan sidiknya). Ambil ulang foto atau hapus berkas ini.',
+  fileReason_blob_unreadable:
+    'Tablet tidak dapat membaca berkas ini dari penyimpanannya. Ambil ulang foto atau hapus berkas ini.',
+  fileReason_hash_mismatch:
+    'Server menerima isi yang berbeda dari sidik berkas (berkas rusak dalam perjalanan atau di tablet). Ambil ulang foto atau hapus berkas ini.',
+  fileReason_other: 'Berkas ini tidak dapat diunggah.',
+  retakePhoto: 'Foto ulang',
+  removeFileTitle: 'Hapus berkas ini?',
+  removeFileBody:
+    'Berkas "{name}" dihapus dari indikator ini, juga di server setelah sinkronisasi berikutnya.',
+  removeFileConfirm: 'Ya, hapus berkas',
+  notSaved: 'Belum tersimpan',
+  pasteCleaned:
+    '{n} karakter tak terlihat (mis. dari PDF) dihapus dari teks yang ditempel atau diketik; sisanya tetap seperti aslinya.',
+  unsafeValue:
+    'Isian ini berisi karakter tak terlihat yang tidak diterima server. Hapus karakter itu agar isian dapat disimpan dan dikirim.',
+  cleanValue: 'Hapus karakter tak terlihat',
+  syncState_attention: 'Perlu perhatian',
+  errorSource_local: 'Masalah di tablet ini',
+  errorSource_server: 'Jawaban server',
+  errorSource_network: 'Server tidak terjangkau',
+  identityTitle: 'Identitas tablet diperbarui',
+  identityChanged:
+    'Tablet ini ternyata memakai identitas yang sama dengan tablet lain atau cadangan lama. Pada {when} Telusur membuat identitas baru untuk tablet ini dan mengirim ulang semua perubahan yang belum diterima server dengan identitas itu. Tidak ada data yang hilang. Beri tahu koordinator.',
+  identityDetail: 'Tanda yang terlihat: {reason}. Identitas lama …{from}, baru …{to}.',
+  identityReason_seq: 'server sudah mencatat nomor perubahan yang sama dengan isi berbeda',
+  identityReason_ahead: 'server mencatat lebih banyak perubahan daripada yang dibuat tablet ini',
+  identityOk: 'Sudah dibaca',
+  releaseTitle: 'Lepas tablet',
+  releaseIntro:
+    'Untuk menyerahkan tablet ini kepada verifikator lain. Setelah dilepas, data kerja dihapus dari tablet; karena itu semua perubahan dan berkas harus sudah terkirim ke server, atau tersimpan dalam berkas ekspor.',
+  releaseUnsent:
+    'Hanya ada di tablet ini: {c} perubahan dan {f} berkas belum terkirim, {r} perubahan ditolak server.',
+  releaseAllSent: 'Semua perubahan dan berkas sudah diterima server.',
+  releaseLastExport: 'Ekspor terakhir: {when}.',
+  releaseChecking: 'Memeriksa…',
+  releaseRefused:
+    'Tablet belum dapat dilepas: {c} perubahan dan {f} berkas belum terkirim, {r} perubahan ditolak server. Sinkronkan dulu, atau ekspor data dulu lalu serahkan berkasnya ke koordinator.',
+  releaseExportFirst: 'Ekspor data dulu',
+  releaseExported:
+    'Berkas ekspor sudah diunduh. Serahkan ke koordinator, lalu tekan Lepas tablet lagi.',
+  releaseConfirmTitle: 'Lepas tablet ini?',
+  releaseConfirmBody:
+    'Tablet ini terdaftar untuk {name} ({device}). Setelah dilepas, data kerja di tablet ini dihapus dan tablet dapat didaftarkan untuk verifikator lain dengan kode baru dari koordinator.',
+  releaseOnlyInExport:
+    'Perhatian: {c} perubahan, {f} berkas dan {r} perubahan ditolak hanya tersimpan di berkas ekspor. Pastikan berkas itu sudah diserahkan ke koordinator.',
+  releaseConfirm: 'Ya, lepas tablet',
+  releaseOfflineTitle: 'Server tidak terjangkau',
+  releaseOfflineBody:
+    'Tablet dapat dilepas tanpa koneksi: tokennya dilupakan di tablet ini saja. Minta koordinator mencabut tablet ini di server.',
+  releaseOfflineConfirm: 'Lepas tanpa koneksi',
+  releaseDone:
+    'Tablet dilepas. Daftarkan dengan kode baru dari koordinator untuk verifikator berikutnya.',
+  releaseDoneOffline:
+    'Tablet dilepas tanpa koneksi. Minta koordinator mencabut tablet ini, lalu daftarkan dengan kode baru.',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -320,6 +427,113 @@ const en: Dict = {
     'Telusur was updated in another tab. Reload this tab before continuing; everything saved is safe.',
   purgeReceived: 'Free space: remove photos the server has received',
   purgedCount: '{n} files removed from the tablet (safe on the server).',
+  // Issue 11: refused changes, failed files, clean input, identity, release.
+  cancel: 'Cancel',
+  indicatorNo: 'Indicator {no}',
+  rejectedTitle: 'Refused by the server',
+  rejectedBadge: '{n} refused by the server',
+  rejectedIntro:
+    'The server refused the changes below; they are not saved there. They stay on this tablet until you send them again, export them or discard them.',
+  rejectedNone: 'No changes were refused by the server.',
+  rejectedUnknownUnit: 'Unknown unit',
+  rejectedWhy: 'Reason:',
+  rejectedWhen: 'Refused {when} · changed on the tablet {sent}',
+  rejectedRetry: 'Send again',
+  rejectedRetried: 'Sent again as a new change. The result shows after the next sync.',
+  rejectedNothingToSend:
+    'Nothing to send again: this entry no longer exists on the tablet. It was removed from the list.',
+  rejectedOpen: 'Open indicator',
+  rejectedOpenBa: 'Open the record',
+  rejectedOpenUnit: 'Open unit',
+  rejectedOpenList: 'See the refused changes',
+  rejectedExport: 'Export',
+  rejectedExportAll: 'Export all (JSON file)',
+  rejectedExported: 'The refused changes were downloaded as a JSON file.',
+  rejectedDiscard: 'Discard',
+  rejectedDiscardTitle: 'Discard this change?',
+  rejectedDiscardBody:
+    'The change below will be deleted from this tablet and will never reach the server. This cannot be undone.',
+  rejectedDiscardHint:
+    'Still needed? Choose Cancel, then Export and hand the file to the coordinator.',
+  rejectedDiscardConfirm: 'Yes, discard this change',
+  rejectedDiscarded: 'The refused change was discarded from the tablet.',
+  rejectedEntity_assessment: 'Unit status',
+  rejectedEntity_beritaAcara: 'Record of verification',
+  rejectedEntity_evidenceFile: 'Evidence file',
+  rejectedEntity_comment: 'Comment',
+  rejectedEntity_verification: 'Verification result',
+  rejectedEntity_other: 'Other data',
+  withdrawnTitle: 'No longer assigned',
+  withdrawnIntro:
+    'The coordinator withdrew these units, but this tablet still holds work for them that the server has not accepted. Check the refused changes, export, or contact the coordinator.',
+  withdrawnNotice:
+    'This unit is no longer assigned to you. Work the server has not accepted stays safe on this tablet.',
+  failedFilesTitle: 'Files that failed to upload',
+  failedFilesBadge: '{n} files failed to upload',
+  failedFilesIntro:
+    'The other files still upload. Retake a failed photo, or remove it if it is not needed.',
+  fileUploadFailed: '{name} failed to upload',
+  fileFailedShort: 'Upload failed',
+  fileFailedLocal: 'Problem on this tablet',
+  fileFailedServer: 'Refused by the server',
+  fileReason_blob_missing:
+    'The photo file is no longer on this tablet. Retake the photo or remove this file.',
+  fileReason_blob_damaged:
+    'The file on this tablet is damaged (it does not match its fingerprint). Retake the photo or remove this file.',
+  fileReason_blob_unreadable:
+    'The tablet cannot read this file from its storage. Retake the photo or remove this file.',
+  fileReason_hash_mismatch:
+    'The server received content that does not match the file’s fingerprint (damaged on the way or on the tablet). Retake the photo or remove this file.',
+  fileReason_other: 'This file cannot be uploaded.',
+  retakePhoto: 'Retake photo',
+  removeFileTitle: 'Remove this file?',
+  removeFileBody:
+    'The file "{name}" is removed from this indicator, and from the server after the next sync.',
+  removeFileConfirm: 'Yes, remove the file',
+  notSaved: 'Not saved',
+  pasteCleaned:
+    '{n} invisible characters (e.g. from a PDF) were removed from the pasted or typed text; the rest is as it was.',
+  unsafeValue:
+    'This field holds invisible characters the server does not accept. Remove them so the field can be saved and sent.',
+  cleanValue: 'Remove invisible characters',
+  syncState_attention: 'Needs attention',
+  errorSource_local: 'Problem on this tablet',
+  errorSource_server: 'Server answer',
+  errorSource_network: 'Server unreachable',
+  identityTitle: 'Tablet identity renewed',
+  identityChanged:
+    'This tablet turned out to share its identity with another tablet or an old backup. On {when} Telusur made a new identity for this tablet and sent every change the server had not accepted again under it. No data was lost. Tell the coordinator.',
+  identityDetail: 'What was seen: {reason}. Old identity …{from}, new …{to}.',
+  identityReason_seq: 'the server already held the same change numbers with other content',
+  identityReason_ahead: 'the server counted more changes than this tablet made',
+  identityOk: 'I have read this',
+  releaseTitle: 'Release tablet',
+  releaseIntro:
+    'To hand this tablet to another verifier. Once released, the work data is deleted from the tablet, so every change and file must have reached the server, or be in an export file.',
+  releaseUnsent:
+    'Only on this tablet: {c} changes and {f} files not sent, {r} changes refused by the server.',
+  releaseAllSent: 'The server has received every change and file.',
+  releaseLastExport: 'Last export: {when}.',
+  releaseChecking: 'Checking…',
+  releaseRefused:
+    'The tablet cannot be released yet: {c} changes and {f} files not sent, {r} changes refused by the server. Sync first, or export the data first and hand the file to the coordinator.',
+  releaseExportFirst: 'Export data first',
+  releaseExported:
+    'The export file was downloaded. Hand it to the coordinator, then press Release tablet again.',
+  releaseConfirmTitle: 'Release this tablet?',
+  releaseConfirmBody:
+    'This tablet is enrolled for {name} ({device}). Once released, the work data on this tablet is deleted and the tablet can be enrolled for another verifier with a new code from the coordinator.',
+  releaseOnlyInExport:
+    'Note: {c} changes, {f} files and {r} refused changes exist only in the export file. Make sure the coordinator has that file.',
+  releaseConfirm: 'Yes, release the tablet',
+  releaseOfflineTitle: 'Server unreachable',
+  releaseOfflineBody:
+    'The tablet can be released without a connection: its token is forgotten on this tablet only. Ask the coordinator to revoke this tablet on the server.',
+  releaseOfflineConfirm: 'Release without connection',
+  releaseDone:
+    'Tablet released. Enrol it with a new code from the coordinator for the next verifier.',
+  releaseDoneOffline:
+    'Tablet released without a connection. Ask the coordinator to revoke it, then enrol it with a new code.',
 };
 
 export type MessageKey = keyof typeof id;

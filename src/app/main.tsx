@@ -9,6 +9,7 @@ import { matchRoute, navigate, usePath } from './router';
 import { Checklist } from './routes/Checklist';
 import { Home } from './routes/Home';
 import { Indicator } from './routes/Indicator';
+import { watchSyncNotices } from './state/notices';
 import { startSync } from './state/sync';
 import { useUi } from './state/ui.store';
 import type { WorkspaceKind } from './state/workspace';
@@ -22,6 +23,7 @@ const BeritaAcara = lazyScreen(
 );
 const Storage = lazyScreen(() => import('./routes/Storage').then((m) => m.Storage), Loading);
 const Enrol = lazyScreen(() => import('./routes/Enrol').then((m) => m.Enrol), Loading);
+const Rejected = lazyScreen(() => import('./routes/Rejected').then((m) => m.Rejected), Loading);
 // Coordinator pages are a separate chunk: a verifier's tablet never downloads them.
 const CoordinatorApp = lazyScreen(
   () => import('./coordinator').then((m) => m.CoordinatorApp),
@@ -52,6 +54,7 @@ function Routes() {
   if (path === '/') return <Home />;
   if (path === '/penyimpanan') return <Storage />;
   if (path === '/masuk') return <Enrol />;
+  if (path === '/ditolak') return <Rejected />;
   if (path === '/koordinator' || path.startsWith('/koordinator/'))
     return <CoordinatorApp path={path} />;
   const checklist = unit('/:ws/a/:id');
@@ -88,5 +91,6 @@ const root = document.getElementById('app');
 if (root) {
   render(<App />, root);
   startServiceWorker();
+  watchSyncNotices();
   void startSync();
 }

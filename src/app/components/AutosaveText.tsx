@@ -1,5 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useT } from '../i18n';
+import { cleanText, findUnsafeText } from '../../core';
+import { StoreError } from '../../store';
+import { useLocale, useT } from '../i18n';
+import { cleanPaste, cleanTyped } from '../lib/clean-input';
 import { onBeforeNavigate } from '../router';
 import { useUi } from '../state/ui.store';
 
@@ -10,6 +13,11 @@ const DEBOUNCE_MS = 350;
  * change and when the tab is hidden (the last chance before the OS kills a background tab).
  * While keystrokes are not yet committed, the app counts it as dirty so an update reload
  * is refused.
+ *
+ * Text the server would refuse never gets in (issue 11 §2): a paste holding invisible
+ * control characters (U+0000 from PDF viewers) or broken characters is pasted cleaned and the
+ * field says so once; a value the store still refuses shows its readable reason at the field
+ * (the text stays, unsaved); an old value holding such characters offers to remove them.
  */
 export function AutosaveText(props: {
   id: string;
@@ -20,8 +28,18 @@ export function AutosaveText(props: {
   onSave(value: string): Promise<void>;
 }) {
   const t = useT();
+  const locale = useLocale((s) => s.locale);
   const [text, setText] = useState(props.value);
   const [state, setState] = useState<'idle' | 'dirty' | 'saving' | 'saved' | 'error'>('idle');
+  /** Why the last save was refused, readable (the store's ValidationError message). */
+  const [problem, setProblem] = useState<{ id: string; en: string } | null>(null);
+  /** Invisible characters removed from the last paste or input (shown once, at the field). */
+  const [removed, setRemoved] = useState(0);
+  const noteRef = useRef<HTMLParagraphElement>(null);
+  // A message appearing below the field must not hide under the sticky pager or the keyboard.
+  useEffect(() => {
+    if (removed > 0 || problem) noteRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [removed, problem]);
   const pending = useRef<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const saveRef = useRef(props.onSave);
@@ -42,12 +60,18 @@ export function AutosaveText(props: {
     setState('saving');
     try {
       await saveRef.current(value);
+      setProblem(null);
       setState(pending.current === null ? 'saved' : 'dirty');
     } catch (e) {
-      // Keep the text on screen and dirty: nothing typed is thrown away.
+      // Keep the text on screen and dirty: nothing typed is thrown away. The reason shows at
+      // the field (the screen's own save handler also raises a toast).
       if (pending.current === null) pending.current = value;
       setState('error');
-      useUi.getState().say('error', e instanceof Error ? e.message : String(e));
+      setProblem(
+        e instanceof StoreError
+          ? { id: e.message, en: e.messageEn }
+          : { id: String((e as Error)?.message ?? e), en: String((e as Error)?.message ?? e) },
+      );
     } finally {
       if (pending.current === null) addDirty(-1);
     }
@@ -84,9 +108,24 @@ export function AutosaveText(props: {
     id: props.id,
     value: text,
     maxLength: props.maxLength,
-    onInput: (e: Event) => onInput((e.currentTarget as HTMLInputElement).value),
+    'aria-invalid': problem ? true : undefined,
+    'aria-describedby': problem ? `${props.id}-problem` : undefined,
+    onInput: (e: Event) => {
+      const el = e.currentTarget as HTMLInputElement;
+      const cleaned = cleanTyped(el);
+      if (cleaned) setRemoved(cleaned.removed);
+      onInput(el.value);
+    },
+    onPaste: (e: ClipboardEvent) => {
+      const cleaned = cleanPaste(e);
+      if (!cleaned) return;
+      setRemoved(cleaned.removed);
+      onInput(cleaned.value);
+    },
     onBlur: () => void flush(),
   };
+  // A value saved before this check existed (or pulled) may still hold refused characters.
+  const unsafe = findUnsafeText(text) !== null;
   return (
     <div>
       <label for={props.id}>{props.label}</label>
@@ -97,8 +136,39 @@ export function AutosaveText(props: {
           : state === 'saved'
             ? t('saved')
             : ''}
-        {state === 'error' ? <span class="error">!</span> : null}
+        {state === 'error' ? <span class="error">{t('notSaved')}</span> : null}
       </div>
+      {removed > 0 ? (
+        <p class="field-note" role="status" data-testid="cleaned-notice" ref={noteRef}>
+          {t('pasteCleaned', { n: removed })}
+        </p>
+      ) : null}
+      {problem ? (
+        <p
+          class="field-error"
+          id={`${props.id}-problem`}
+          role="alert"
+          data-testid="field-error"
+          ref={removed > 0 ? undefined : noteRef}
+        >
+          {locale === 'en' ? problem.en : problem.id}
+        </p>
+      ) : null}
+      {unsafe ? (
+        <div class="field-error" role="alert" data-testid="unsafe-value">
+          <p>{t('unsafeValue')}</p>
+          <button
+            type="button"
+            onClick={() => {
+              setRemoved(text.normalize('NFC').length - cleanText(text).length);
+              onInput(cleanText(text));
+            }}
+            data-testid="clean-value"
+          >
+            {t('cleanValue')}
+          </button>
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -1,13 +1,19 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { EvidenceFile } from '../../store';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { EvidenceFile, FileFailure } from '../../store';
 import { useT } from '../i18n';
 import { MAX_INPUT_IMAGE_BYTES, PhotoError } from '../lib/compress';
 import { storageMessage } from '../lib/errors';
+import { loadFailedFiles } from '../lib/failed-files';
 import { prepareEvidenceFile } from '../lib/photo';
 import { useUi } from '../state/ui.store';
-import { getStore, type WorkspaceKind } from '../state/workspace';
+import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
+import { RemoveFileDialog, useFailureText } from './FailedFiles';
 
-/** Evidence photos and PDFs of one indicator: capture, pick, thumbnails, remove. */
+/**
+ * Evidence photos and PDFs of one indicator: capture, pick, thumbnails, remove (after a
+ * confirmation). A file whose upload failed is named with where and why it failed (issue 11
+ * §4), and can be taken again ("Foto ulang": the new photo replaces it) or removed.
+ */
 export function Photos(props: {
   ws: WorkspaceKind;
   assessmentId: string;
@@ -15,13 +21,27 @@ export function Photos(props: {
   files: EvidenceFile[];
 }) {
   const t = useT();
+  const describe = useFailureText();
   const [busy, setBusy] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<EvidenceFile | null>(null);
+  const retakeInput = useRef<HTMLInputElement>(null);
+  /** The failed file a retake replaces once the new photo is saved. */
+  const replacing = useRef<string | null>(null);
+  const { value: failed } = useLive(
+    props.ws,
+    (s) => loadFailedFiles(s, { assessmentId: props.assessmentId, indicatorNo: props.indicatorNo }),
+    [props.assessmentId, props.indicatorNo],
+  );
+  const failures = new Map((failed ?? []).map((f) => [f.evidenceId, f.failure]));
 
   const onFiles = async (input: HTMLInputElement) => {
     const picked = [...(input.files ?? [])];
     input.value = '';
     setError(null);
+    const replace = replacing.current;
+    replacing.current = null;
+    let added = 0;
     for (const file of picked) {
       setBusy((n) => n + 1);
       try {
@@ -38,6 +58,7 @@ export function Photos(props: {
           capturedAt: file.lastModified || Date.now(),
           location: null,
         });
+        added++;
       } catch (e) {
         const message =
           e instanceof PhotoError
@@ -52,6 +73,8 @@ export function Photos(props: {
         setBusy((n) => n - 1);
       }
     }
+    // The retaken photo is saved: the failed one it replaces leaves the indicator.
+    if (replace && added > 0) await remove(replace);
   };
 
   const remove = async (id: string) => {
@@ -63,7 +86,14 @@ export function Photos(props: {
     }
   };
 
+  const retake = (id: string) => {
+    replacing.current = id;
+    // Opens the camera (or file picker) within the button's click, as browsers require.
+    retakeInput.current?.click();
+  };
+
   const visible = props.files.filter((f) => !f.deleted);
+  const failedVisible = visible.filter((f) => failures.has(f.id));
   return (
     <div>
       <div class="row">
@@ -89,8 +119,52 @@ export function Photos(props: {
             data-testid="photo-pick"
           />
         </span>
+        <input
+          ref={retakeInput}
+          type="file"
+          accept="image/*"
+          capture="environment"
+          class="sr-only"
+          tabIndex={-1}
+          aria-hidden="true"
+          onChange={(e) => void onFiles(e.currentTarget)}
+          data-testid="photo-retake-input"
+        />
         {busy > 0 ? <span class="muted">{t('processing')}</span> : null}
       </div>
+      {failedVisible.length > 0 ? (
+        <ul class="rejected-list" data-testid="photo-failures">
+          {failedVisible.map((f) => {
+            const { where, reason } = describe(failures.get(f.id) as FileFailure);
+            return (
+              <li key={f.id} class="rejected-item failed-file" data-testid="photo-failure">
+                <strong>{t('fileUploadFailed', { name: f.name })}</strong>
+                <p class="rejected-why">
+                  <strong>{where}:</strong> {reason}
+                </p>
+                <div class="row">
+                  <button
+                    type="button"
+                    class="primary"
+                    onClick={() => retake(f.id)}
+                    data-testid="photo-failure-retake"
+                  >
+                    {t('retakePhoto')}
+                  </button>
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={() => setRemoving(f)}
+                    data-testid="photo-failure-remove"
+                  >
+                    {t('removePhoto')}
+                  </button>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
       {error ? (
         <p class="notice bad" role="alert" data-testid="photo-error">
           {error}
@@ -98,9 +172,26 @@ export function Photos(props: {
       ) : null}
       <div class="thumbs" style="margin-top:0.5rem" data-testid="thumbs">
         {visible.map((f) => (
-          <Thumb key={f.id} ws={props.ws} file={f} onRemove={() => void remove(f.id)} />
+          <Thumb
+            key={f.id}
+            ws={props.ws}
+            file={f}
+            failed={failures.has(f.id)}
+            onRemove={() => setRemoving(f)}
+          />
         ))}
       </div>
+      {removing ? (
+        <RemoveFileDialog
+          name={removing.name}
+          onConfirm={() => {
+            const id = removing.id;
+            setRemoving(null);
+            void remove(id);
+          }}
+          onCancel={() => setRemoving(null)}
+        />
+      ) : null}
     </div>
   );
 }
@@ -108,10 +199,12 @@ export function Photos(props: {
 function Thumb({
   ws,
   file,
+  failed,
   onRemove,
 }: {
   ws: WorkspaceKind;
   file: EvidenceFile;
+  failed: boolean;
   onRemove(): void;
 }) {
   const t = useT();
@@ -138,7 +231,12 @@ function Thumb({
     };
   }, [ws, file.sha256]);
   return (
-    <figure class="thumb" style="margin:0" data-testid="thumb">
+    <figure
+      class={`thumb ${failed ? 'failed' : ''}`}
+      style="margin:0"
+      data-testid="thumb"
+      data-failed={failed ? 'true' : undefined}
+    >
       {file.mime === 'application/pdf' ? (
         <div class="pdf">PDF</div>
       ) : url ? (
@@ -149,6 +247,7 @@ function Thumb({
       <figcaption style="padding:0.2rem 0.3rem">
         <div style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap">{file.name}</div>
         <div class="muted">{Math.round(file.bytes / 1024)} KB</div>
+        {failed ? <div class="error">{t('fileFailedShort')}</div> : null}
         <button type="button" class="danger" style="width:100%" onClick={onRemove}>
           {t('removePhoto')}
         </button>

@@ -41,3 +41,18 @@ export async function loadAssessment(
     beritaAcara,
   };
 }
+
+/**
+ * True while the server's current assignments (as last synced) name this assessment, or its
+ * period and unit. A withdrawn unit stays on the tablet with its unsent and refused work.
+ */
+export function isAssigned(
+  assignments: readonly { periodId: string; unitId: string; assessmentId?: unknown }[],
+  assessment: Pick<Assessment, 'id' | 'periodId' | 'unitId'>,
+): boolean {
+  return assignments.some(
+    (a) =>
+      a.assessmentId === assessment.id ||
+      (a.periodId === assessment.periodId && a.unitId === assessment.unitId),
+  );
+}

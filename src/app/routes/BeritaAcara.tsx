@@ -1,6 +1,7 @@
 import { computeIndex, formatIndex, listIndicators } from '../../core';
 import type { BeritaAcaraChanges } from '../../store';
 import { AutosaveText } from '../components/AutosaveText';
+import { RejectedList } from '../components/RejectedList';
 import { SignatureField } from '../components/SignatureField';
 import { useLocale, useT } from '../i18n';
 import { loadAssessment } from '../lib/assessment';
@@ -52,6 +53,15 @@ export function BeritaAcara({ ws, id }: { ws: WorkspaceKind; id: string }) {
   return (
     <>
       <UnitHeader ws={ws} view={view} active="ba" />
+      {ws === 'kerja' ? (
+        <div class="no-print">
+          <RejectedList
+            heading="section"
+            only={{ assessmentId: id, entity: 'beritaAcara' }}
+            hideOpen
+          />
+        </div>
+      ) : null}
       <article class="card">
         <h1 style="text-align:center">{t('baTitle')}</h1>
         <p style="text-align:center">

@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { type GroupSpec, listIndicators, MAX_LEVEL } from '../../core';
+import { FailedFiles } from '../components/FailedFiles';
+import { RejectedList } from '../components/RejectedList';
 import { useT } from '../i18n';
-import { type AssessmentView, loadAssessment } from '../lib/assessment';
+import { type AssessmentView, isAssigned, loadAssessment } from '../lib/assessment';
 import { differs, evidenceState, isVerified } from '../lib/progress';
 import { linkClick } from '../router';
 import { useLive, type WorkspaceKind } from '../state/workspace';
@@ -12,6 +14,7 @@ type Filter = 'all' | 'todo' | 'differs' | 'missing';
 export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
   const t = useT();
   const { value: view } = useLive(ws, (s) => loadAssessment(s, id), [id]);
+  const { value: assignments } = useLive(ws, (s) => s.reference.listAssignments(), []);
   const [filter, setFilter] = useState<Filter>('all');
   if (view === undefined) return <p class="muted">{t('loading')}</p>;
   if (view === null) return <p class="notice bad">{t('notFound')}</p>;
@@ -35,6 +38,17 @@ export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
   return (
     <>
       <UnitHeader ws={ws} view={view} active="checklist" />
+      {ws === 'kerja' && assignments && !isAssigned(assignments, view.assessment) ? (
+        <p class="notice warn" role="status" data-testid="withdrawn-notice">
+          {t('withdrawnNotice')}
+        </p>
+      ) : null}
+      {ws === 'kerja' ? (
+        <>
+          <RejectedList heading="section" only={{ assessmentId: id }} />
+          <FailedFiles assessmentId={id} showUnit={false} />
+        </>
+      ) : null}
       <p class="small muted">
         {t('progress', { n: verified, total: listIndicators(view.framework).length })}
       </p>

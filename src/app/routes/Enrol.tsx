@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'preact/hooks';
 import { QrScanner } from '../components/QrScanner';
 import { useLocale, useT } from '../i18n';
+import { cleanPaste, cleanTyped } from '../lib/clean-input';
 import { navigate } from '../router';
 import { EnrolError, enrol, normaliseEnrolCode, useSync } from '../state/sync';
 
@@ -14,6 +15,23 @@ export function Enrol() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [scanning, setScanning] = useState(false);
+  /** Invisible characters removed from a paste into one of the fields. */
+  const [removed, setRemoved] = useState(0);
+  /** Typed or pasted text the server would refuse is cleaned where it is entered. */
+  const textHandlers = (set: (v: string) => void) => ({
+    onInput: (e: Event) => {
+      const el = e.currentTarget as HTMLInputElement;
+      const cleaned = cleanTyped(el);
+      if (cleaned) setRemoved(cleaned.removed);
+      set(el.value);
+    },
+    onPaste: (e: ClipboardEvent) => {
+      const cleaned = cleanPaste(e);
+      if (!cleaned) return;
+      setRemoved(cleaned.removed);
+      set(cleaned.value);
+    },
+  });
   const onScanned = useCallback((text: string) => {
     setScanning(false);
     setCode(normaliseEnrolCode(text));
@@ -50,7 +68,7 @@ export function Enrol() {
           autocomplete="off"
           autocapitalize="characters"
           value={code}
-          onInput={(e) => setCode(e.currentTarget.value)}
+          {...textHandlers(setCode)}
           required
         />
         {scanning ? (
@@ -65,9 +83,14 @@ export function Enrol() {
           id="enrol-label"
           type="text"
           value={label}
-          onInput={(e) => setLabel(e.currentTarget.value)}
+          {...textHandlers(setLabel)}
           maxLength={100}
         />
+        {removed > 0 ? (
+          <p class="field-note" role="status" data-testid="cleaned-notice">
+            {t('pasteCleaned', { n: removed })}
+          </p>
+        ) : null}
         {error ? (
           <p class="notice bad" role="alert" data-testid="enrol-error">
             {error}

@@ -1,8 +1,10 @@
+import { listIndicators } from '../../core';
 import type { Assessment, TelusurStore } from '../../store';
 import { useT } from '../i18n';
+import { isAssigned } from '../lib/assessment';
 import { isVerified } from '../lib/progress';
 import { linkClick, navigate } from '../router';
-import { resetTraining, useLive, type WorkspaceKind } from '../state/workspace';
+import { frameworkFor, resetTraining, useLive, type WorkspaceKind } from '../state/workspace';
 
 interface UnitRow {
   assessment: Assessment;
@@ -13,25 +15,37 @@ interface UnitRow {
   total: number;
   unsyncedChanges: number;
   unsyncedFiles: number;
+  /** Entries of the "Ditolak server" list for this unit (the store's count). */
+  rejected: number;
+  /** Files of this unit whose last upload failed. */
+  failedFiles: number;
+  /** The unit is still assigned to this tablet's verifier (the server's current list). */
+  assigned: boolean;
 }
 
 async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
-  const [assessments, units] = await Promise.all([
+  const [assessments, units, assignments, pendingFiles] = await Promise.all([
     store.assessments.list(),
     store.reference.listUnits(),
+    store.reference.listAssignments(),
+    store.blobs.listPendingUpload(),
   ]);
-  const pending = new Set((await store.blobs.listPendingUpload()).map((f) => f.sha256));
+  const pending = new Set(pendingFiles.map((f) => f.sha256));
+  const failed = new Set(pendingFiles.filter((f) => f.failure).map((f) => f.sha256));
   const unitById = new Map(units.map((u) => [u.id, u]));
   const rows: UnitRow[] = [];
   for (const a of assessments) {
     const unit = unitById.get(a.unitId);
     const parent = unit?.parentId ? unitById.get(unit.parentId) : undefined;
-    const [verifs, period, unsynced, files] = await Promise.all([
+    const [verifs, period, unsynced, files, rejected, framework] = await Promise.all([
       store.verifications.listByAssessment(a.id),
       store.reference.getPeriod(a.periodId),
       store.outbox.countByAssessment(a.id),
       store.evidence.listByAssessment(a.id),
+      store.rejected.countByAssessment(a.id),
+      frameworkFor(store, a.frameworkId),
     ]);
+    const live = files.filter((f) => !f.deleted);
     rows.push({
       assessment: a,
       unitName: unit?.name ?? a.unitId,
@@ -41,14 +55,22 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
         String(unit?.kind ?? ''),
       periodName: period?.name ?? '',
       verified: verifs.filter(isVerified).length,
-      total: 47,
+      total: listIndicators(framework).length,
       unsyncedChanges: unsynced,
-      unsyncedFiles: files.filter((f) => !f.deleted && pending.has(f.sha256)).length,
+      unsyncedFiles: live.filter((f) => pending.has(f.sha256)).length,
+      rejected,
+      failedFiles: live.filter((f) => failed.has(f.sha256)).length,
+      assigned: isAssigned(assignments, a),
     });
   }
   return rows.sort(
     (x, y) => x.groupName.localeCompare(y.groupName) || x.unitName.localeCompare(y.unitName),
   );
+}
+
+/** Work on this tablet the server does not have yet (or refused): it must stay visible. */
+function hasLocalWork(r: UnitRow): boolean {
+  return r.unsyncedChanges > 0 || r.unsyncedFiles > 0 || r.rejected > 0;
 }
 
 /** A finished unit whose every change and file reached the server reads as "terkirim". */
@@ -59,55 +81,90 @@ function displayStatus(kind: WorkspaceKind, r: UnitRow) {
   return s;
 }
 
+function UnitCard({ kind, r }: { kind: WorkspaceKind; r: UnitRow }) {
+  const t = useT();
+  return (
+    <a
+      class={`card unit-card ${r.assigned ? '' : 'withdrawn'}`}
+      href={`/${kind}/a/${encodeURIComponent(r.assessment.id)}`}
+      onClick={linkClick}
+      data-testid={kind === 'kerja' ? 'unit-card' : 'training-card'}
+      data-unit={r.unitName}
+    >
+      <strong data-testid="unit-name">{r.unitName}</strong>
+      <div class="small muted">{r.periodName}</div>
+      <div class="row small" style="margin:0.4rem 0">
+        <span>{t('progress', { n: r.verified, total: r.total })}</span>
+        <span class="spacer" />
+        <span class="pill sync" data-testid="unit-status">
+          {t(`status_${displayStatus(kind, r)}`)}
+        </span>
+      </div>
+      <div class="progress" aria-hidden="true">
+        <span style={`width:${Math.round((100 * r.verified) / Math.max(1, r.total))}%`} />
+      </div>
+      {kind === 'kerja' ? (
+        <div class="row small" style="margin-top:0.4rem;gap:0.3rem">
+          {r.unsyncedChanges > 0 || r.unsyncedFiles > 0 ? (
+            <span class="pill offline">
+              {t('unsynced', { n: r.unsyncedChanges, f: r.unsyncedFiles })}
+            </span>
+          ) : r.rejected === 0 ? (
+            <span class="pill online">{t('allSynced')}</span>
+          ) : null}
+          {r.rejected > 0 ? (
+            <span class="pill bad" data-testid="rejected-badge">
+              {t('rejectedBadge', { n: r.rejected })}
+            </span>
+          ) : null}
+          {r.failedFiles > 0 ? (
+            <span class="pill bad" data-testid="failed-files-badge">
+              {t('failedFilesBadge', { n: r.failedFiles })}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+    </a>
+  );
+}
+
 function UnitList({ kind }: { kind: WorkspaceKind }) {
   const t = useT();
   const { value: rows } = useLive(kind, loadUnits, []);
   if (!rows) return <p class="muted">{t('loading')}</p>;
-  if (rows.length === 0) return <p class="notice">{t('noAssignments')}</p>;
+  const current = rows.filter((r) => r.assigned);
+  // A withdrawn unit leaves the list, but never while this tablet holds work for it.
+  const withdrawn = rows.filter((r) => !r.assigned && hasLocalWork(r));
   const groups = new Map<string, UnitRow[]>();
-  for (const r of rows) groups.set(r.groupName, [...(groups.get(r.groupName) ?? []), r]);
+  for (const r of current) groups.set(r.groupName, [...(groups.get(r.groupName) ?? []), r]);
   return (
     <>
+      {current.length === 0 ? <p class="notice">{t('noAssignments')}</p> : null}
       {[...groups].map(([group, list]) => (
         <section key={group}>
           <h3>{group}</h3>
           <div class="grid">
             {list.map((r) => (
-              <a
-                key={r.assessment.id}
-                class="card unit-card"
-                href={`/${kind}/a/${encodeURIComponent(r.assessment.id)}`}
-                onClick={linkClick}
-                data-testid={kind === 'kerja' ? 'unit-card' : 'training-card'}
-              >
-                <strong>{r.unitName}</strong>
-                <div class="small muted">{r.periodName}</div>
-                <div class="row small" style="margin:0.4rem 0">
-                  <span>{t('progress', { n: r.verified, total: r.total })}</span>
-                  <span class="spacer" />
-                  <span class="pill sync" data-testid="unit-status">
-                    {t(`status_${displayStatus(kind, r)}`)}
-                  </span>
-                </div>
-                <div class="progress" aria-hidden="true">
-                  <span style={`width:${Math.round((100 * r.verified) / r.total)}%`} />
-                </div>
-                {kind === 'kerja' ? (
-                  <div class="small" style="margin-top:0.4rem">
-                    {r.unsyncedChanges > 0 ? (
-                      <span class="pill offline">
-                        {t('unsynced', { n: r.unsyncedChanges, f: 0 })}
-                      </span>
-                    ) : (
-                      <span class="pill online">{t('allSynced')}</span>
-                    )}
-                  </div>
-                ) : null}
-              </a>
+              <UnitCard key={r.assessment.id} kind={kind} r={r} />
             ))}
           </div>
         </section>
       ))}
+      {withdrawn.length > 0 ? (
+        <section
+          class="withdrawn-section"
+          aria-labelledby="withdrawn-title"
+          data-testid="withdrawn-section"
+        >
+          <h2 id="withdrawn-title">{t('withdrawnTitle')}</h2>
+          <p class="small">{t('withdrawnIntro')}</p>
+          <div class="grid">
+            {withdrawn.map((r) => (
+              <UnitCard key={r.assessment.id} kind={kind} r={r} />
+            ))}
+          </div>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -10,6 +10,7 @@ import type { EvidenceFile, TelusurStore, VerificationChanges } from '../../stor
 import { AutosaveText } from '../components/AutosaveText';
 import { Conflicts } from '../components/Conflicts';
 import { Photos } from '../components/Photos';
+import { RejectedList } from '../components/RejectedList';
 import { useT } from '../i18n';
 import { type AssessmentView, loadAssessment } from '../lib/assessment';
 import { storageMessage } from '../lib/errors';
@@ -54,6 +55,10 @@ function IndicatorBody(props: {
   useEffect(() => {
     void getStore(ws).then(setStore);
   }, [ws]);
+  // Opened from a failed-file row ("Foto ulang"): show the photos straight away.
+  useEffect(() => {
+    if (location.hash === '#foto') document.getElementById('foto')?.scrollIntoView();
+  }, []);
 
   const save = async (changes: VerificationChanges) => {
     const s = store ?? (await getStore(ws));
@@ -82,6 +87,13 @@ function IndicatorBody(props: {
         assessmentId={view.assessment.id}
         recordId={verificationId(view.assessment.id, no)}
       />
+      {ws === 'kerja' ? (
+        <RejectedList
+          heading="section"
+          only={{ assessmentId: view.assessment.id, indicatorNo: no }}
+          hideOpen
+        />
+      ) : null}
       {v?.reviewComment ? (
         <section class="notice warn" data-testid="review-comment">
           <strong>{t('reviewComment')}</strong>
@@ -199,7 +211,7 @@ function IndicatorBody(props: {
           </div>
         </section>
 
-        <section>
+        <section id="foto">
           <h2>{t('photos')}</h2>
           <Photos ws={ws} assessmentId={view.assessment.id} indicatorNo={no} files={props.files} />
         </section>

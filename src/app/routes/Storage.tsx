@@ -1,9 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { StorageHealth } from '../../store';
 import type { SyncStatus } from '../../sync';
-import { useLocale, useT } from '../i18n';
+import { FailedFiles } from '../components/FailedFiles';
+import { IdentityNotice } from '../components/IdentityNotice';
+import { ReleasePanel } from '../components/ReleasePanel';
+import { type MessageKey, useLocale, useT } from '../i18n';
+import { storageMessage } from '../lib/errors';
+import { exportAllAssessments } from '../lib/export';
+import { loadFailedFiles } from '../lib/failed-files';
 import { linkClick } from '../router';
 import { purgeReceived, syncNow, useSync } from '../state/sync';
+import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 
 function bytes(n: number | null): string {
@@ -13,10 +20,15 @@ function bytes(n: number | null): string {
   return `${(n / 1024 ** 3).toFixed(2)} GB`;
 }
 
-/** Storage health (issue 3) and the place where sync status lives. */
+/**
+ * Storage health (issue 3) and the place where sync status lives; for issue 11 also the
+ * count of refused changes (link to "Ditolak server"), the files whose upload failed, the
+ * one-time notice of a new device identity, and "Lepas tablet".
+ */
 export function Storage() {
   const t = useT();
   const [health, setHealth] = useState<StorageHealth | null>(null);
+  const { value: failedFiles } = useLive('kerja', (s) => loadFailedFiles(s), []);
   const [tick, setTick] = useState(0);
   const kind: WorkspaceKind = 'kerja';
 
@@ -53,6 +65,7 @@ export function Storage() {
           </button>
         </div>
       ) : null}
+      <IdentityNotice />
       <section class="card">
         {!health ? (
           <p class="muted">{t('loading')}</p>
@@ -95,11 +108,31 @@ export function Storage() {
                   {health.unsyncedFiles} ({bytes(health.unsyncedBytes)})
                 </td>
               </tr>
+              <tr>
+                <th>{t('rejectedTitle')}</th>
+                <td>
+                  <span data-testid="rejected-count">{health.rejectedChanges}</span>
+                  {health.rejectedChanges > 0 ? (
+                    <>
+                      {' '}
+                      <a href="/ditolak" onClick={linkClick} data-testid="rejected-link">
+                        {t('rejectedOpenList')}
+                      </a>
+                    </>
+                  ) : null}
+                </td>
+              </tr>
+              <tr>
+                <th>{t('failedFilesTitle')}</th>
+                <td data-testid="failed-files-count">{failedFiles?.length ?? 0}</td>
+              </tr>
             </tbody>
           </table>
         )}
       </section>
-      <SyncPanel />
+      <FailedFiles />
+      <SyncPanel rejected={health?.rejectedChanges ?? 0} failedFiles={failedFiles?.length ?? 0} />
+      <ReleasePanel />
     </>
   );
 }
@@ -109,7 +142,7 @@ function when(ms: number | null, locale: string): string {
 }
 
 /** Sync status: progress (changes and bytes), last success, last error in words, receipts. */
-function SyncPanel() {
+function SyncPanel(props: { rejected: number; failedFiles: number }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const { enrolment, status } = useSync();
@@ -138,16 +171,9 @@ function SyncPanel() {
   const exportAll = async () => {
     setExporting(true);
     try {
-      const store = await getStore('kerja');
-      for (const a of await store.assessments.list()) {
-        const bytes = await store.exportAssessment(a.id);
-        const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
-        const link = document.createElement('a');
-        link.href = url;
-        link.download = `telusur-${a.id}.zip`;
-        link.click();
-        setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      }
+      await exportAllAssessments(await getStore('kerja'));
+    } catch (e) {
+      useUi.getState().say('error', storageMessage(e, t));
     } finally {
       setExporting(false);
     }
@@ -175,7 +201,12 @@ function SyncPanel() {
               {t('updateRequired')}
             </p>
           ) : null}
-          <SyncStatusView status={status} locale={locale} />
+          <SyncStatusView
+            status={status}
+            locale={locale}
+            rejected={props.rejected}
+            failedFiles={props.failedFiles}
+          />
           <div class="row" style="margin-top:0.6rem">
             <button
               type="button"
@@ -217,7 +248,35 @@ function SyncPanel() {
   );
 }
 
-function SyncStatusView({ status, locale }: { status: SyncStatus | null; locale: string }) {
+/**
+ * What the sync state says: "server tidak terjangkau" only when the server could not be
+ * reached; when it was reached but something needs the verifier (refused changes, failed
+ * files, a step that failed here or at the server) it says "Perlu perhatian" and what.
+ */
+function stateKey(status: SyncStatus, attention: boolean): MessageKey {
+  if (status.state === 'syncing') return 'syncState_syncing';
+  if (status.state === 'offline') return 'syncState_offline';
+  if (attention || status.state === 'error') return 'syncState_attention';
+  return 'syncState_idle';
+}
+
+const SOURCE_KEYS: Record<string, MessageKey> = {
+  local: 'errorSource_local',
+  server: 'errorSource_server',
+  network: 'errorSource_network',
+};
+
+function SyncStatusView({
+  status,
+  locale,
+  rejected,
+  failedFiles,
+}: {
+  status: SyncStatus | null;
+  locale: string;
+  rejected: number;
+  failedFiles: number;
+}) {
   const t = useT();
   const { value: names } = useLive(
     'kerja',
@@ -231,6 +290,7 @@ function SyncStatusView({ status, locale }: { status: SyncStatus | null; locale:
   );
   const [purged, setPurged] = useState<number | null>(null);
   if (!status) return <p class="muted">{t('loading')}</p>;
+  const attention = rejected > 0 || failedFiles > 0;
   const p = status.progress;
   const pct = (a: number, b: number) => (b > 0 ? Math.round((100 * a) / b) : 100);
   return (
@@ -238,7 +298,26 @@ function SyncStatusView({ status, locale }: { status: SyncStatus | null; locale:
       <tbody>
         <tr>
           <th>{t('syncStatus')}</th>
-          <td data-testid="sync-state">{t(`syncState_${status.state}`)}</td>
+          <td>
+            <span
+              data-testid="sync-state"
+              class={attention && status.state !== 'syncing' ? 'error' : undefined}
+            >
+              {t(stateKey(status, attention))}
+            </span>
+            {attention && status.state !== 'syncing' && status.state !== 'offline' ? (
+              <ul class="attention" data-testid="sync-attention">
+                {rejected > 0 ? (
+                  <li>
+                    <a href="/ditolak" onClick={linkClick}>
+                      {t('rejectedBadge', { n: rejected })}
+                    </a>
+                  </li>
+                ) : null}
+                {failedFiles > 0 ? <li>{t('failedFilesBadge', { n: failedFiles })}</li> : null}
+              </ul>
+            ) : null}
+          </td>
         </tr>
         <tr>
           <th>{t('changesProgress', { a: p.changesSent, b: p.changesTotal })}</th>
@@ -246,6 +325,7 @@ function SyncStatusView({ status, locale }: { status: SyncStatus | null; locale:
             <div
               class="progress"
               role="progressbar"
+              aria-label={t('changesProgress', { a: p.changesSent, b: p.changesTotal })}
               aria-valuenow={pct(p.changesSent, p.changesTotal)}
             >
               <span style={`width:${pct(p.changesSent, p.changesTotal)}%`} />
@@ -255,7 +335,12 @@ function SyncStatusView({ status, locale }: { status: SyncStatus | null; locale:
         <tr>
           <th>{t('bytesProgress', { a: bytes(p.bytesSent), b: bytes(p.bytesTotal) })}</th>
           <td>
-            <div class="progress" role="progressbar" aria-valuenow={pct(p.bytesSent, p.bytesTotal)}>
+            <div
+              class="progress"
+              role="progressbar"
+              aria-label={t('bytesProgress', { a: bytes(p.bytesSent), b: bytes(p.bytesTotal) })}
+              aria-valuenow={pct(p.bytesSent, p.bytesTotal)}
+            >
               <span style={`width:${pct(p.bytesSent, p.bytesTotal)}%`} />
             </div>
           </td>
@@ -270,6 +355,7 @@ function SyncStatusView({ status, locale }: { status: SyncStatus | null; locale:
           <tr>
             <th>{t('lastError')}</th>
             <td class="error" data-testid="sync-last-error" data-at={status.lastError.at}>
+              {t(SOURCE_KEYS[status.lastError.source] ?? 'errorSource_local')}:{' '}
               {status.lastError.message} ({when(status.lastError.at, locale)})
             </td>
           </tr>

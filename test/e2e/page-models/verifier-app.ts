@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** The verifier PWA, driven the way a verifier uses it (roles, labels, visible text). */
 export class VerifierApp {
@@ -222,4 +222,119 @@ export class TabletSync {
     await this.app.open('/penyimpanan');
     return Number(await this.app.page.getByTestId('unsynced-changes').textContent());
   }
+}
+
+/** The unit list on the home screen, as a verifier reads it (issue 11 §1). */
+export class HomeScreen {
+  constructor(readonly app: VerifierApp) {}
+
+  async open(): Promise<void> {
+    await this.app.open('/');
+    await this.app.page.locator('[data-testid="unit-card"], .notice').first().waitFor();
+  }
+
+  /** Unit cards of the normal list (still assigned). */
+  assignedCards(): Locator {
+    return this.app.page.locator(
+      'main > section:not([data-testid="withdrawn-section"]) [data-testid="unit-card"]',
+    );
+  }
+
+  withdrawnSection(): Locator {
+    return this.app.page.getByTestId('withdrawn-section');
+  }
+
+  /** The card of one assessment, wherever it is listed. */
+  card(assessmentId: string): Locator {
+    return this.app.page.locator(
+      `[data-testid="unit-card"][href="/kerja/a/${encodeURIComponent(assessmentId)}"]`,
+    );
+  }
+
+  /** The "N ditolak server" badge of a card as a number (0 when the card has none). */
+  async rejectedBadge(assessmentId: string): Promise<number> {
+    const badge = this.card(assessmentId).getByTestId('rejected-badge');
+    if ((await badge.count()) === 0) return 0;
+    return Number(/\d+/.exec((await badge.textContent()) ?? '')?.[0] ?? Number.NaN);
+  }
+}
+
+/** The "Ditolak server" page (/ditolak). */
+export class RejectedScreen {
+  constructor(readonly app: VerifierApp) {}
+
+  async open(): Promise<void> {
+    await this.app.open('/ditolak');
+    await this.app.page
+      .locator('[data-testid="rejected-item"], [data-testid="rejected-empty"]')
+      .first()
+      .waitFor();
+  }
+
+  items(): Locator {
+    return this.app.page.getByTestId('rejected-item');
+  }
+
+  /** Press "Buang" on an item; resolves to the confirmation dialog (still open). */
+  async askDiscard(item: Locator): Promise<Locator> {
+    await item.getByTestId('rejected-discard').click();
+    const dialog = this.app.page.getByTestId('discard-dialog');
+    await dialog.waitFor();
+    return dialog;
+  }
+}
+
+/** The storage & sync page (/penyimpanan) beyond syncing: counts and "Lepas tablet". */
+export class StorageScreen {
+  constructor(readonly app: VerifierApp) {}
+
+  async open(): Promise<void> {
+    await this.app.open('/penyimpanan');
+    await this.app.page.getByTestId('rejected-count').waitFor();
+  }
+
+  async rejectedCount(): Promise<number> {
+    return Number(await this.app.page.getByTestId('rejected-count').textContent());
+  }
+
+  /** The sync state once no sync is running (opening the page starts one). */
+  async syncState(): Promise<string> {
+    const state = this.app.page.getByTestId('sync-state');
+    await this.app.page.waitForFunction(
+      () => document.querySelector('[data-testid="sync-state"]')?.textContent !== 'menyinkronkan…',
+    );
+    return (await state.textContent())?.trim() ?? '';
+  }
+
+  /** Press "Lepas tablet" and wait for the answer: the refusal, or the confirmation dialog. */
+  async startRelease(): Promise<{ refused: string | null; dialog: Locator | null }> {
+    const page = this.app.page;
+    await page.getByTestId('release-start').click();
+    const refused = page.getByTestId('release-refused');
+    const dialog = page.getByTestId('release-dialog');
+    await refused.or(dialog).first().waitFor({ timeout: 30_000 });
+    if (await refused.isVisible())
+      return { refused: (await refused.textContent()) ?? '', dialog: null };
+    return { refused: null, dialog };
+  }
+}
+
+/** Paste text into a field as the browser does (a paste event carrying the clipboard text). */
+export async function pasteInto(field: Locator, text: string): Promise<void> {
+  await field.focus();
+  await field.evaluate((el, t) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', t);
+    const event = new ClipboardEvent('paste', {
+      clipboardData: data,
+      bubbles: true,
+      cancelable: true,
+    });
+    // Without a handler that takes over, a paste inserts the text (as Chromium would).
+    if (el.dispatchEvent(event)) {
+      const input = el as HTMLTextAreaElement;
+      input.setRangeText(t, input.selectionStart ?? 0, input.selectionEnd ?? 0, 'end');
+      input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    }
+  }, text);
 }
