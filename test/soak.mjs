@@ -45,6 +45,17 @@ const CHAOS = {
  */
 const CHAOS_PG_ROUNDS = process.env.TELUSUR_SOAK_CHAOS_PG_ROUNDS ?? CHAOS.TELUSUR_CHAOS_ROUNDS;
 
+/** Issue 11's field faults mixed into chaos sync, at 20 % network faults, never healed. */
+const FIELD = {
+  TELUSUR_FIELD_VERIFIERS: '8',
+  TELUSUR_FIELD_ROUNDS: '20',
+  TELUSUR_FIELD_EDITS: '10',
+  TELUSUR_FIELD_INDICATORS: '20',
+  TELUSUR_FIELD_FAULT_RATE: '0.2',
+  TELUSUR_FIELD_HEAL: '0',
+  TELUSUR_FIELD_TIMEOUT_MS: '400000',
+};
+
 const KILL9 = {
   TELUSUR_KILL9_PUSHES: '1000',
   TELUSUR_KILL9_UP_MS: '2500,7000',
@@ -99,6 +110,21 @@ const PROOFS = [
     file: 'test/integration/sync/faults-http.test.ts',
     filter: '\\[postgres\\]',
     env: { ...CHAOS, TELUSUR_CHAOS_ROUNDS: CHAOS_PG_ROUNDS },
+    needs: 'postgres',
+  },
+  {
+    id: 'field-sqlite',
+    lane: 1,
+    file: 'test/integration/sync/chaos-field.test.ts',
+    filter: '\\[sqlite\\]',
+    env: FIELD,
+  },
+  {
+    id: 'field-postgres',
+    lane: 2,
+    file: 'test/integration/sync/chaos-field.test.ts',
+    filter: '\\[postgres\\]',
+    env: FIELD,
     needs: 'postgres',
   },
   {
@@ -277,6 +303,26 @@ function rows(lines, runs, expected) {
     });
   }
 
+  const fieldGoal =
+    'field faults (withdrawn unit, cloned tablet, damaged photo, pasted NUL, forged bundle) in chaos sync: lost 0, silently dropped 0, stalled tablets 0, every rejection on its tablet';
+  for (const d of expected.dialects) {
+    const l = byProof('field-faults', d).at(-1);
+    if (!l) {
+      missing('Field faults', d, fieldGoal, `field-${d}`);
+      continue;
+    }
+    const f = l.figures;
+    out.push({
+      proof: 'Field faults',
+      db: d,
+      size: `${f.tablets} tablets (one a clone), ${int(f.changesIssued)} changes queued; ${int(f.requests)} requests through the proxy, ${int(f.faults)} faulted (${pct(f.faults, f.requests)}); ${f.seconds.toFixed(0)} s`,
+      result: `lost ${f.lost}, silently dropped ${f.silentlyDropped}, stalled tablets ${f.stalledTablets}, duplicated ${f.duplicated}; ${int(f.rejected)} changes refused and listed on their tablets (${int(f.serverRejections)} stored by the server); identity rotations ${f.identityRotations}; files missing on receipts ${f.filesMissingOnReceipt}`,
+      goal: fieldGoal,
+      met: l.met,
+      figures: f,
+    });
+  }
+
   const killGoal = '1,000 pushes, kill -9 at random points: acknowledged mutations lost 0';
   for (const d of expected.dialects) {
     const l = byProof('kill9', d).at(-1);
@@ -369,7 +415,7 @@ function markdown(m, seconds, table, notes, runs, serial) {
   );
   out.push(`- Code: ${m.commit}`);
   out.push(
-    `- Whole soak: ${seconds.toFixed(0)} s (${(seconds / 60).toFixed(1)} min; limit 10 min: ${seconds < BUDGET_S ? 'met' : 'MISSED'}), ${serial ? 'one proof at a time' : 'two lanes in parallel (chaos sync SQLite, kill -9 PostgreSQL, fuzz | kill -9 SQLite, chaos sync PostgreSQL, tab kill), each PostgreSQL proof in a scratch database of its own'}; per proof: ${runs.map((r) => `${r.id} ${r.seconds.toFixed(0)} s`).join(', ')}`,
+    `- Whole soak: ${seconds.toFixed(0)} s (${(seconds / 60).toFixed(1)} min; limit 10 min: ${seconds < BUDGET_S ? 'met' : 'MISSED'}), ${serial ? 'one proof at a time' : 'two lanes in parallel (chaos sync SQLite, kill -9 PostgreSQL, fuzz, field faults SQLite | kill -9 SQLite, chaos sync PostgreSQL, field faults PostgreSQL, tab kill), each PostgreSQL proof in a scratch database of its own'}; per proof: ${runs.map((r) => `${r.id} ${r.seconds.toFixed(0)} s`).join(', ')}`,
   );
   out.push(
     `- Load average (1 min) at start / end: ${m.load.start} / ${m.load.end} on ${m.nproc} CPUs${m.load.start > m.nproc ? ' (the machine was already busy with other work when the soak started)' : ' (the end figure includes the soak’s own load)'}`,

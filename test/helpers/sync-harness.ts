@@ -11,6 +11,7 @@ import type { Dialect } from '../../src/server/db/database';
 import { PEMDA_CODE } from '../../src/server/seed';
 import { createServices, type Services } from '../../src/server/services';
 import { openStore, type StoreOptions, type TelusurStore } from '../../src/store';
+import { declareSchema, TelusurDb } from '../../src/store/schema';
 import {
   type FetchLike,
   fetchTransport,
@@ -200,6 +201,42 @@ export async function enrolTablet(
     },
     token: d.body.token,
     label,
+  };
+}
+
+let clones = 0;
+
+/**
+ * A byte-for-byte copy of a tablet's database under a new name, with the same token: what a
+ * browser profile copied onto a second tablet (or restored from an old backup) holds — the
+ * same device identity and sequence (issue 11 §3).
+ */
+export async function cloneTablet(t: Tablet): Promise<Tablet> {
+  const name = `${t.store.name}-clone-${++clones}`;
+  const src = new TelusurDb(t.store.name, { indexedDB, IDBKeyRange });
+  const dst = new TelusurDb(name, { indexedDB, IDBKeyRange });
+  declareSchema(src);
+  declareSchema(dst);
+  await Promise.all([src.open(), dst.open()]);
+  for (const table of src.tables) await dst.table(table.name).bulkPut(await table.toArray());
+  src.close();
+  dst.close();
+  const store = await openStore({
+    name,
+    indexedDB,
+    IDBKeyRange,
+    witness: null,
+    storageManager: null,
+    blobMode: 'arraybuffer',
+    durability: 'relaxed',
+  });
+  return {
+    store,
+    get deviceId() {
+      return store.deviceId;
+    },
+    token: t.token,
+    label: `${t.label} (salinan)`,
   };
 }
 
