@@ -415,12 +415,17 @@ interface SweepRequest {
   extra: Record<string, string>;
 }
 
-const BODYLESS_WRITES = new Set(['POST /api/auth/logout']);
+const BODYLESS_WRITES = new Set([
+  'POST /api/auth/logout',
+  // Issue 11: a tablet's own identity; they read no body.
+  'POST /api/devices/rotate',
+  'POST /api/devices/release',
+]);
 
 /**
  * A malformed request for a route. So that no request could be a valid write, every one
  * carries junk where it counts: junk path parameters when the route has any; else, for a
- * write, a junk body (junk credentials for logout, which reads none); reads may be left
+ * write, a junk body (junk credentials for logout, rotate and release, which read none); reads may be left
  * with valid parameters and get junk queries and headers instead.
  */
 function malformed(route: SweepRoute): fc.Arbitrary<SweepRequest> {
