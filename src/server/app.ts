@@ -38,6 +38,11 @@ export interface AppDeps {
   blobDir?: string;
   /** Prebuilt services (tests that need a hook on them); default: built from the deps above. */
   services?: Services;
+  /**
+   * The tus endpoint (default: built from the services). main.ts passes its own to run
+   * the expired-upload cleanup on a schedule and stop it on shutdown; tests to call it.
+   */
+  tus?: TusEndpoint;
 }
 
 /**
@@ -80,7 +85,7 @@ export function createApp(deps: AppDeps) {
   const services: Services =
     deps.services ??
     createServices({ db: deps.db, clock: deps.clock ?? Date.now, config, blobDir: deps.blobDir });
-  const tus = new TusEndpoint(config, services.files.blobs.dir, services.files);
+  const tus = deps.tus ?? new TusEndpoint(config, services.files.blobs.dir, services.files);
 
   const api = new Hono<AppEnv>()
     .route('/health', healthRoutes(services, { version: config.version, dialect: deps.dialect }))
@@ -99,7 +104,7 @@ export function createApp(deps: AppDeps) {
     .route('/reports', reportsRoutes(services));
 
   const app = new Hono<AppEnv>();
-  app.use('*', securityHeaders());
+  app.use('*', securityHeaders(config.trustProxy));
   app.use('*', async (c, next) => {
     c.set('lang', preferredLang(c.req.header('accept-language')));
     await next();

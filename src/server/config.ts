@@ -6,13 +6,26 @@ export interface AppConfig {
   enrolmentTtlMs: number;
   /** Failed logins per account+IP within the window before 429. */
   loginMaxFailures: number;
+  /** Failed logins per client address (any account) within the window before 429. */
+  loginMaxFailuresPerClient: number;
+  /**
+   * Password checks (scrypt) running at once in this process, and how many more may wait
+   * for a slot; beyond that a login is answered 429 `login_busy` at once, so a flood of
+   * logins cannot queue up behind the hashing and make a real login take seconds.
+   */
+  passwordHashConcurrency: number;
+  passwordHashQueue: number;
   /** Failed enrolment codes per IP within the window before 429. */
   enrolMaxFailures: number;
   failureWindowMs: number;
   /** Largest accepted request body on /api (bytes). */
   bodyLimitBytes: number;
-  /** Use X-Forwarded-For for the client IP (only behind a reverse proxy you control). */
-  trustProxy: boolean;
+  /**
+   * Reverse proxies in front of the server whose X-Forwarded-For / X-Forwarded-Proto entries
+   * are trusted (env TRUST_PROXY=N; `1`/`true` = one). 0 = none: the socket address is the
+   * client and forwarded headers are ignored. See `parseTrustProxy`.
+   */
+  trustProxy: number;
   /** Built PWA to serve (index.html, sw.js, assets/); null = API only. */
   staticDir: string | null;
   /** scrypt cost for new password hashes (stored with each hash, so it can be raised later). */
@@ -24,16 +37,6 @@ export interface AppConfig {
   /** Largest accepted tablet export file (bundle) on import. */
   bundleBodyLimitBytes: number;
   /**
-   * PostgreSQL timeouts (ms) of every transaction that writes the sync change log, set with
-   * SET LOCAL so they bind only those transactions: waiting for the change-log writer lock
-   * (a push that waits longer answers a retryable 503 `server_busy`), any one statement,
-   * and idling inside the transaction (a frozen process loses its connection, and with it
-   * the lock, instead of stalling every other push).
-   */
-  syncLockTimeoutMs: number;
-  syncStatementTimeoutMs: number;
-  syncIdleInTransactionTimeoutMs: number;
-  /**
    * Checked from a bundle's zip directory before anything is inflated (issue 11 §5): total
    * uncompressed bytes, number of entries, and compression ratio (uncompressed : compressed,
    * per entry and over the whole file) above which the file is refused as a zip bomb.
@@ -44,6 +47,16 @@ export interface AppConfig {
    * bundle-signing secret is derived; null = a random key the server keeps in its database.
    */
   secret: string | null;
+  /**
+   * PostgreSQL timeouts (ms) of every transaction that writes the sync change log, set with
+   * SET LOCAL so they bind only those transactions: waiting for the change-log writer lock
+   * (a push that waits longer answers a retryable 503 `server_busy`), any one statement,
+   * and idling inside the transaction (a frozen process loses its connection, and with it
+   * the lock, instead of stalling every other push).
+   */
+  syncLockTimeoutMs: number;
+  syncStatementTimeoutMs: number;
+  syncIdleInTransactionTimeoutMs: number;
   /** Evidence uploads (tus). */
   files: FilesConfig;
 }
@@ -58,6 +71,18 @@ export interface FilesConfig {
   store: 'file' | 's3';
   /** Largest evidence file (bytes); matches core's evidenceFile.bytes limit. */
   maxBytes: number;
+  /**
+   * An unfinished upload expires this long after its creation (advertised as tus
+   * `Upload-Expires`); afterwards it answers 410 and its staging bytes are deleted.
+   */
+  uploadExpiryMs: number;
+  /** How often the server deletes expired staging uploads (0 = never on its own). */
+  cleanupIntervalMs: number;
+  /**
+   * Declared bytes of unfinished uploads one tablet (device) may have open at once; a new
+   * upload beyond it is refused with 413 `upload_quota`.
+   */
+  maxOpenBytesPerDevice: number;
   s3: {
     bucket: string;
     region: string;
@@ -73,23 +98,48 @@ export const DEFAULT_CONFIG: AppConfig = {
   sessionTtlMs: 12 * 60 * 60 * 1000,
   enrolmentTtlMs: 30 * 60 * 1000,
   loginMaxFailures: 5,
+  loginMaxFailuresPerClient: 30,
+  passwordHashConcurrency: 4,
+  passwordHashQueue: 8,
   enrolMaxFailures: 10,
   failureWindowMs: 15 * 60 * 1000,
   bodyLimitBytes: 4 * 1024 * 1024,
-  trustProxy: false,
+  trustProxy: 0,
   staticDir: null,
   // OWASP password storage cheat sheet: N=2^14, r=8, p=5 (16 MiB per hash).
   scrypt: { N: 2 ** 14, r: 8, p: 5 },
   deviceSeenThrottleMs: 60_000,
   pushBodyLimitBytes: 32 * 1024 * 1024,
   bundleBodyLimitBytes: 512 * 1024 * 1024,
+  bundleLimits: { maxUncompressedBytes: 512 * 1024 * 1024, maxEntries: 20_000, maxRatio: 100 },
+  secret: null,
   syncLockTimeoutMs: 10_000,
   syncStatementTimeoutMs: 60_000,
   syncIdleInTransactionTimeoutMs: 30_000,
-  bundleLimits: { maxUncompressedBytes: 512 * 1024 * 1024, maxEntries: 20_000, maxRatio: 100 },
-  secret: null,
-  files: { store: 'file', maxBytes: 25 * 1024 * 1024, s3: null },
+  files: {
+    store: 'file',
+    maxBytes: 25 * 1024 * 1024,
+    uploadExpiryMs: 7 * 24 * 60 * 60 * 1000,
+    cleanupIntervalMs: 60 * 60 * 1000,
+    maxOpenBytesPerDevice: 256 * 1024 * 1024,
+    s3: null,
+  },
 };
+
+/**
+ * Proxy hops from env TRUST_PROXY: unset, empty, `0` or `false` → 0; `1` or `true` → 1;
+ * a whole number N → N. Throws on anything else (a typo must not silently trust headers).
+ *
+ * @example
+ *   parseTrustProxy('2'); // 2: nginx behind a load balancer
+ */
+export function parseTrustProxy(raw: string | undefined): number {
+  const v = (raw ?? '').trim().toLowerCase();
+  if (v === '' || v === '0' || v === 'false') return 0;
+  if (v === 'true') return 1;
+  if (/^[1-9][0-9]?$/.test(v)) return Number(v);
+  throw new Error(`TRUST_PROXY must be a number of proxy hops (0-99) or true/false, not "${raw}"`);
+}
 
 /**
  * DEFAULT_CONFIG overridden by `partial`; `secret` falls back to env TELUSUR_SECRET.

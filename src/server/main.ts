@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { createApp, prepareDatabase } from './app';
-import { resolveConfig } from './config';
+import { parseTrustProxy, resolveConfig } from './config';
+import { TusEndpoint } from './http/tus';
 import {
   blobDirFromEnv,
   filesConfigFromEnv,
@@ -13,7 +14,8 @@ import { createServices } from './services';
 
 // Node entry: `npm start` / `npm run serve`. One process serves the built PWA and /api.
 // Env: PORT (8080), HOST (0.0.0.0), DATA_DIR (./data), DATABASE_URL (postgres://… → PostgreSQL),
-// STATIC_DIR (default dist/), TRUST_PROXY=1 behind a reverse proxy, NODE_ENV=production (no demo seed).
+// STATIC_DIR (default dist/), TRUST_PROXY=N behind N reverse proxies (1/true = one; client address
+// from the right of X-Forwarded-For), NODE_ENV=production (no demo seed).
 // Evidence files: BLOB_DIR (default DATA_DIR/files); FILES_STORE=s3 stages tus uploads in S3
 // (S3_BUCKET, S3_REGION, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE=1;
 // needs `npm install @tus/s3-store`).
@@ -24,7 +26,7 @@ const handle = openFromEnv();
 const config = resolveConfig({
   version: packageVersion(),
   staticDir: staticDirFromEnv(),
-  trustProxy: process.env.TRUST_PROXY === '1',
+  trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
   files: filesConfigFromEnv(),
 });
 const blobDir = blobDirFromEnv();
@@ -57,7 +59,10 @@ if (
   );
 }
 
-const app = createApp({ db: handle.db, dialect: handle.dialect, config, blobDir });
+// Expired staging uploads are deleted now and every config.files.cleanupIntervalMs.
+const tus = new TusEndpoint(config, services.files.blobs.dir, services.files);
+const stopCleanup = tus.startCleanup();
+const app = createApp({ db: handle.db, dialect: handle.dialect, config, blobDir, tus });
 const server = serve(
   { fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' },
   (info) => {
@@ -71,6 +76,7 @@ let stopping = false;
 function shutdown(signal: string): void {
   if (stopping) return;
   stopping = true;
+  stopCleanup();
   console.log(`[telusur] ${signal}: finishing open requests, then closing the database`);
   const force = setTimeout(() => {
     console.error('[telusur] shutdown timed out; exiting');

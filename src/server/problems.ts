@@ -33,6 +33,11 @@ export const PROBLEMS = {
     id: 'Isi permintaan bukan JSON yang valid.',
     en: 'The request body is not valid JSON.',
   },
+  json_too_deep: {
+    status: 400,
+    id: (p) => `Isi permintaan JSON terlalu bertingkat (lebih dari ${p.max ?? 64} tingkat).`,
+    en: (p) => `The JSON request body is nested too deeply (more than ${p.max ?? 64} levels).`,
+  },
   validation_failed: {
     status: 422,
     // With `field` (one refused change of a push, issue 11): which field and why.
@@ -101,6 +106,11 @@ export const PROBLEMS = {
     status: 429,
     id: (p) => `Terlalu banyak percobaan gagal. Coba lagi dalam ${p.minutes} menit.`,
     en: (p) => `Too many failed attempts. Try again in ${p.minutes} minutes.`,
+  },
+  login_busy: {
+    status: 429,
+    id: 'Server sedang sibuk memeriksa kata sandi lain. Coba lagi dalam beberapa detik.',
+    en: 'The server is busy checking other passwords. Try again in a few seconds.',
   },
   protocol_mismatch: {
     status: 426,
@@ -205,6 +215,13 @@ export const PROBLEMS = {
     id: 'Berkas CSV tidak berisi baris data.',
     en: 'The CSV file has no data rows.',
   },
+  csv_encoding: {
+    status: 422,
+    id: (p) =>
+      `Berkas CSV tidak dapat dibaca sebagai teks (${p.reason ?? '–'}). Simpan ulang dari Excel sebagai "CSV UTF-8 (Comma delimited)" lalu impor ulang. Tidak ada data yang disimpan.`,
+    en: (p) =>
+      `The CSV file cannot be read as text (${p.reasonEn ?? '–'}). Save it again from Excel as "CSV UTF-8 (Comma delimited)" and import it again. Nothing was saved.`,
+  },
   seq_gap: {
     status: 409,
     id: (p) =>
@@ -247,6 +264,18 @@ export const PROBLEMS = {
     status: 400,
     id: 'Unggahan berkas bukti memerlukan metadata sha256 (64 digit heksadesimal) dan filetype (JPEG, PNG, WebP atau PDF).',
     en: 'An evidence upload needs the metadata sha256 (64 hex digits) and filetype (JPEG, PNG, WebP or PDF).',
+  },
+  upload_length: {
+    status: 400,
+    id: 'Unggahan berkas bukti harus menyebutkan ukurannya (Upload-Length) sejak awal.',
+    en: 'An evidence upload must state its size (Upload-Length) from the start.',
+  },
+  upload_quota: {
+    status: 413,
+    id: (p) =>
+      `Tablet ini sudah memiliki ${p.open ?? '–'} unggahan berkas bukti yang belum selesai; bersama berkas ini (${p.size ?? '–'}) melebihi batas ${p.limit ?? '–'}. Tunggu sampai unggahan yang sedang berjalan selesai atau kedaluwarsa, lalu coba lagi.`,
+    en: (p) =>
+      `This tablet already has ${p.open ?? '–'} of unfinished evidence uploads; with this file (${p.size ?? '–'}) that exceeds the limit of ${p.limit ?? '–'}. Wait until the running uploads finish or expire, then try again.`,
   },
   bundle_corrupt: {
     status: 422,

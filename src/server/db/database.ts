@@ -34,11 +34,12 @@ export interface SessionsTable {
   lastSeenAt: number;
 }
 
-export interface LoginFailuresTable {
-  id: string;
-  /** sha256 of `scope|subject|ip`, so the table holds no e-mail addresses. */
+/** One rate-limit counter (login, enrolment): attempts in the window that began at `windowStart`. */
+export interface AuthAttemptsTable {
+  /** sha256 of `scope|subject|client`, so the table holds no e-mail or IP addresses. */
   key: string;
-  at: number;
+  count: number;
+  windowStart: number;
 }
 
 export interface EnrolmentsTable {
@@ -224,21 +225,27 @@ export interface FilesTable {
   receivedByDevice: string | null;
 }
 
+/** A device that proved it holds a file's bytes (uploaded them, or sent them in an export file). */
+export interface FileHoldersTable {
+  sha256: string;
+  deviceId: string;
+  receivedAt: number;
+}
+
+/** An unfinished tus upload: who started it and how many bytes it declared. */
+export interface TusUploadsTable {
+  id: string;
+  deviceId: string;
+  verifierId: string;
+  bytes: number;
+  /** Wall-clock ms of creation (the tus library's clock, which judges expiry). */
+  createdAt: number;
+}
+
 export interface EvidenceRefsTable {
   sha256: string;
   recordId: string;
   assessmentId: string;
-}
-
-/**
- * Named random keys the server makes once (issue 11): `bundle` derives each device's
- * bundle-signing secret unless TELUSUR_SECRET is set. Not part of the data: a wipe keeps it.
- */
-export interface ServerKeysTable {
-  name: string;
-  /** Hex of 32 random bytes. */
-  value: string;
-  createdAt: number;
 }
 
 /** Content hash and outcome of every (device, seq) handled since issue 11 (exactly-once with content). */
@@ -275,10 +282,21 @@ export interface SyncRejectionsTable {
   at: number;
 }
 
+/**
+ * Named random keys the server makes once (issue 11): `bundle` derives each device's
+ * bundle-signing secret unless TELUSUR_SECRET is set. Not part of the data: a wipe keeps it.
+ */
+export interface ServerKeysTable {
+  name: string;
+  /** Hex of 32 random bytes. */
+  value: string;
+  createdAt: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
-  loginFailures: LoginFailuresTable;
+  authAttempts: AuthAttemptsTable;
   enrolments: EnrolmentsTable;
   devices: DevicesTable;
   frameworks: FrameworksTable;
@@ -295,15 +313,19 @@ export interface Database {
   conflicts: ConflictsTable;
   files: FilesTable;
   evidenceRefs: EvidenceRefsTable;
+  fileHolders: FileHoldersTable;
+  tusUploads: TusUploadsTable;
+  serverKeys: ServerKeysTable;
   deviceSeqHashes: DeviceSeqHashesTable;
   syncRejections: SyncRejectionsTable;
-  serverKeys: ServerKeysTable;
 }
 
 /** Every table, children before parents (the order a full wipe must delete in). */
 export const TABLES_CHILD_FIRST = [
   'syncRejections',
   'deviceSeqHashes',
+  'fileHolders',
+  'tusUploads',
   'evidenceRefs',
   'files',
   'conflicts',
@@ -321,7 +343,7 @@ export const TABLES_CHILD_FIRST = [
   'enrolments',
   'devices',
   'sessions',
-  'loginFailures',
+  'authAttempts',
   'accounts',
 ] as const satisfies readonly (keyof Database)[];
 

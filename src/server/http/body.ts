@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertNoReplacementChars, CsvEncodingError, decodeCsvBytes } from '../lib/csv';
 import type { Lang } from '../problems';
 import { type FieldIssue, Problem } from '../problems';
 import type { AppContext } from './env';
@@ -17,25 +18,50 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, lang: L
   throw new Problem('validation_failed', {}, { issues });
 }
 
+/** Deepest nesting of arrays and objects any JSON body may have (ours need fewer than 12). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Walk a parsed JSON value without recursion (a body of 100 000 nested `[` parses fine but
+ * would overflow the stack of any recursive walk, and of zod after it). Stops at the first
+ * string or key holding a NUL character (`nul`: its path `a.b.0`, in document order; only
+ * with `findNul`) or
+ * at the first value nested deeper than `maxDepth` (`tooDeep`), whichever comes first;
+ * `depth` is the deepest nesting seen until then.
+ */
+export function inspectJson(
+  value: unknown,
+  maxDepth = MAX_JSON_DEPTH,
+  findNul = true,
+): { depth: number; tooDeep: boolean; nul: string | null } {
+  // Each entry: a value, its path, its depth, and whether the key leading to it holds NUL.
+  const stack: [unknown, string, number, boolean][] = [[value, '', 0, false]];
+  let depth = 0;
+  while (stack.length > 0) {
+    const [v, path, d, badKey] = stack.pop() as [unknown, string, number, boolean];
+    if (findNul && (badKey || (typeof v === 'string' && v.includes('\u0000'))))
+      return { depth, tooDeep: false, nul: path };
+    if (v === null || typeof v !== 'object') continue;
+    const here = d + 1;
+    if (here > depth) depth = here;
+    if (here > maxDepth) return { depth, tooDeep: true, nul: null };
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--)
+        stack.push([v[i], path ? `${path}.${i}` : String(i), here, false]);
+    } else {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, child] = entries[i] as [string, unknown];
+        stack.push([child, path ? `${path}.${k}` : k, here, k.includes('\u0000')]);
+      }
+    }
+  }
+  return { depth, tooDeep: false, nul: null };
+}
+
 /** Path (`a.b.0`) of the first string inside `value` that holds a NUL character, or null. */
-export function findNul(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const hit = findNul(value[i], path ? `${path}.${i}` : String(i));
-      if (hit !== null) return hit;
-    }
-    return null;
-  }
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const here = path ? `${path}.${k}` : k;
-      if (k.includes('\u0000')) return here;
-      const hit = findNul(v, here);
-      if (hit !== null) return hit;
-    }
-  }
-  return null;
+export function findNul(value: unknown): string | null {
+  return inspectJson(value, Number.POSITIVE_INFINITY).nul;
 }
 
 /** 422 for text with NUL characters: meaningless in any field, and PostgreSQL cannot store them. */
@@ -51,8 +77,19 @@ function nulProblem(path: string): Problem {
   }));
 }
 
-/** The request body parsed as JSON (400 `bad_json` when it is not JSON, 422 when a string holds NUL). */
-export async function readJson(c: AppContext): Promise<unknown> {
+/**
+ * The request body parsed as JSON: 400 `bad_json` when it is not JSON, 400
+ * `json_too_deep` when it nests deeper than MAX_JSON_DEPTH (checked before anything
+ * recursive touches it), 422 when a string holds NUL — unless `refuseNul` is false (the
+ * sync push judges NUL per mutation). Every JSON route reads through here.
+ *
+ * @example
+ *   const body = await readJson(c, { refuseNul: false }); // push: one bad note ≠ whole push
+ */
+export async function readJson(
+  c: { req: { text(): Promise<string> } },
+  options: { refuseNul?: boolean } = {},
+): Promise<unknown> {
   const text = await c.req.text();
   let value: unknown;
   try {
@@ -60,8 +97,9 @@ export async function readJson(c: AppContext): Promise<unknown> {
   } catch {
     throw new Problem('bad_json');
   }
-  const nul = findNul(value);
-  if (nul !== null) throw nulProblem(nul);
+  const seen = inspectJson(value, MAX_JSON_DEPTH, options.refuseNul !== false);
+  if (seen.tooDeep) throw new Problem('json_too_deep', { max: MAX_JSON_DEPTH });
+  if (seen.nul !== null) throw nulProblem(seen.nul);
   return value;
 }
 
@@ -80,14 +118,37 @@ export function queryParams<S extends z.ZodType>(c: AppContext, schema: S): z.ou
 
 const CsvJson = z.object({ csv: z.string() });
 
-/** A CSV upload: either a raw text body (text/csv) or JSON `{ "csv": "…" }`. */
+/**
+ * A CSV upload: either the file's bytes (text/csv, text/plain, application/octet-stream;
+ * UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252 — see decodeCsvBytes) or
+ * JSON `{ "csv": "…" }`. Text that holds U+FFFD (a file the client already decoded with
+ * the wrong encoding) is refused too: nothing is ever imported as mojibake.
+ *
+ * @throws Problem 422 `csv_encoding` (in both languages, naming the line), 415, 422 NUL
+ */
 export async function csvBody(c: AppContext): Promise<string> {
   const type = c.req.header('content-type') ?? '';
-  if (type.includes('application/json')) return (await jsonBody(c, CsvJson)).csv;
-  if (type && !/^text\/(csv|plain)\b/.test(type) && !type.startsWith('application/octet-stream')) {
-    throw new Problem('unsupported_media_type');
+  try {
+    if (type.includes('application/json')) {
+      const csv = (await jsonBody(c, CsvJson)).csv;
+      assertNoReplacementChars(csv);
+      return csv;
+    }
+    if (
+      type &&
+      !/^text\/(csv|plain)\b/.test(type) &&
+      !type.startsWith('application/octet-stream')
+    ) {
+      throw new Problem('unsupported_media_type');
+    }
+    const charset = /;\s*charset="?([^";\s]+)/i.exec(type)?.[1] ?? null;
+    const text = decodeCsvBytes(new Uint8Array(await c.req.arrayBuffer()), charset);
+    if (text.includes('\u0000')) throw nulProblem('csv');
+    assertNoReplacementChars(text);
+    return text;
+  } catch (e) {
+    if (e instanceof CsvEncodingError)
+      throw new Problem('csv_encoding', { reason: e.reason, reasonEn: e.reasonEn });
+    throw e;
   }
-  const text = await c.req.text();
-  if (text.includes('\u0000')) throw nulProblem('csv');
-  return text;
 }

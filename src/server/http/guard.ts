@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { MiddlewareHandler } from 'hono';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../core';
 import type { Principal, Role } from '../domain';
@@ -51,11 +52,38 @@ export function protocolGate(required: boolean): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Client address for rate limiting: the socket's, or X-Forwarded-For's first hop behind a trusted proxy. */
-export function clientIp(c: AppContext, trustProxy: boolean): string {
-  if (trustProxy) {
-    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (fwd) return fwd.slice(0, 64);
-  }
+/** An IP address from a forwarded-header entry (`1.2.3.4`, `1.2.3.4:5678`, `[::1]:80`, `::1`), or null. */
+function forwardedAddress(entry: string): string | null {
+  let v = entry.trim();
+  if (v.startsWith('[')) v = v.slice(1, v.indexOf(']') > 0 ? v.indexOf(']') : undefined);
+  else if (/^[0-9.]+:\d+$/.test(v)) v = v.slice(0, v.lastIndexOf(':'));
+  return isIP(v) ? v.toLowerCase() : null;
+}
+
+/**
+ * The client address behind `hops` trusted reverse proxies (config.trustProxy), from
+ * X-Forwarded-For read from the RIGHT: each proxy appends the address it received the
+ * request from, so the entry `hops` places from the end is the one the outermost trusted
+ * proxy saw. Entries further left are whatever the client sent and are never used. With
+ * no trusted proxy, fewer entries than hops, or an entry that is not an address: null.
+ *
+ * @example
+ *   forwardedClient('6.6.6.6, 203.0.113.7', 1); // '203.0.113.7' (6.6.6.6 was spoofed)
+ */
+export function forwardedClient(xff: string | undefined, hops: number): string | null {
+  if (!xff || hops < 1) return null;
+  const entries = xff.split(',');
+  if (entries.length < hops) return null;
+  return forwardedAddress(entries[entries.length - hops] as string);
+}
+
+/**
+ * Client address for rate limiting: behind `trustProxy` hops (number; `true` counts as 1)
+ * the address X-Forwarded-For's trusted end names (see `forwardedClient`), else the socket's.
+ */
+export function clientIp(c: AppContext, trustProxy: number | boolean): string {
+  const hops = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy;
+  const fwd = forwardedClient(c.req.header('x-forwarded-for'), hops);
+  if (fwd) return fwd;
   return c.env?.incoming?.socket?.remoteAddress ?? 'unknown';
 }

@@ -13,3 +13,31 @@ export function problemResponse(c: Context, p: Problem): Response {
 }
 
 export { Problem };
+
+/** `s` with every lone surrogate replaced by U+FFFD (well-formed UTF-16, encodable as UTF-8). */
+export function wellFormed(s: string): string {
+  return s.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '\uFFFD',
+  );
+}
+
+/**
+ * A Content-Disposition value (RFC 6266) for any file name: an ASCII `filename` fallback
+ * and the UTF-8 `filename*` (RFC 8187 percent-encoding). Never throws: the name is cut at
+ * a whole character and made well-formed first, so a lone surrogate (stored before text
+ * was checked at the wire) or a name cut inside a surrogate pair still downloads.
+ *
+ * @example
+ *   contentDisposition('inline', 'Foto – 1.jpg');
+ *   // inline; filename="Foto _ 1.jpg"; filename*=UTF-8''Foto%20%E2%80%93%201.jpg
+ */
+export function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
+  const cut = wellFormed(Array.from(name).slice(0, 200).join(''));
+  const ascii = cut.replace(/[^A-Za-z0-9._ -]/g, '_').slice(0, 150) || 'berkas';
+  const encoded = encodeURIComponent(cut).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

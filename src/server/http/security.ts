@@ -21,14 +21,25 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** True when the client reached us over TLS (directly, or per the reverse proxy's X-Forwarded-Proto). */
-export function cameOverTls(url: string, forwardedProto: string | undefined): boolean {
-  if (forwardedProto) return forwardedProto.split(',')[0]?.trim().toLowerCase() === 'https';
-  return url.startsWith('https:');
+/**
+ * True when the client reached us over TLS: directly (an https: URL), or — only behind
+ * `trustProxy` hops — per the LAST X-Forwarded-Proto value, the one our own proxy added
+ * (earlier values are whatever the client or an untrusted hop sent).
+ */
+export function cameOverTls(
+  url: string,
+  forwardedProto: string | undefined,
+  trustProxy: number | boolean = 0,
+): boolean {
+  if (url.startsWith('https:')) return true;
+  const hops = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy;
+  if (hops < 1 || !forwardedProto) return false;
+  const last = forwardedProto.split(',').pop()?.trim().toLowerCase();
+  return last === 'https';
 }
 
-/** Security headers on every response; HSTS only for requests that came over TLS. */
-export function securityHeaders(): MiddlewareHandler {
+/** Security headers on every response; HSTS only for requests that came over TLS (see cameOverTls). */
+export function securityHeaders(trustProxy: number | boolean = 0): MiddlewareHandler {
   return async (c, next) => {
     await next();
     const h = c.res.headers;
@@ -42,7 +53,7 @@ export function securityHeaders(): MiddlewareHandler {
       'Permissions-Policy',
       'camera=(self), geolocation=(self), microphone=(), payment=(), usb=()',
     );
-    if (cameOverTls(c.req.url, c.req.header('x-forwarded-proto'))) {
+    if (cameOverTls(c.req.url, c.req.header('x-forwarded-proto'), trustProxy)) {
       h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     }
   };

@@ -12,16 +12,57 @@ import { EVIDENCE_MIMES, type FilesService } from '../services/files.service';
 export const TUS_PATH = '/api/files';
 /** Optional dependency for `files.store = 's3'` (not installed by default). */
 const S3_STORE_MODULE: string = '@tus/s3-store';
+/**
+ * tus extensions this endpoint honours, and so the only ones it advertises (Tus-Extension):
+ * creation (also with the first bytes in the POST), termination by the uploader, and
+ * expiration (Upload-Expires; refused with 410 afterwards, staging deleted on a schedule).
+ * Not creation-defer-length: every evidence file's size is known, and the per-tablet cap
+ * counts declared sizes.
+ */
+export const TUS_EXTENSIONS: readonly string[] = [
+  'creation',
+  'creation-with-upload',
+  'termination',
+  'expiration',
+];
+/** Upload ids are `<sha256>-<16 hex>` (see namingFunction); nothing else is ever served. */
+const UPLOAD_ID = /^[0-9a-f]{64}-[0-9a-f]{16}$/;
+/** The id tus itself reads from a request URL (BaseHandler's rule), so both agree. */
+const URL_ID = /([^/]+)\/?$/;
 
 type TusOptions = ConstructorParameters<typeof Server>[0];
 type TusRequest = Parameters<NonNullable<TusOptions['onUploadCreate']>>[0];
 type Upload = Parameters<NonNullable<TusOptions['onUploadCreate']>>[1];
 type DataStore = TusOptions['datastore'];
 
+/** The tablet behind a tus request: its device and verifier (uploads belong to the verifier). */
+export interface Uploader {
+  deviceId: string;
+  verifierId: string;
+}
+
 function problemFor(req: TusRequest, p: Problem): { status_code: number; body: string } {
   const lang: Lang = preferredLang(req.headers.get('accept-language'));
   return { status_code: p.status, body: JSON.stringify(problemBody(p, lang)) };
 }
+
+function problemResponse(req: Request, p: Problem): Response {
+  const lang: Lang = preferredLang(req.headers.get('accept-language'));
+  return new Response(JSON.stringify(problemBody(p, lang)), {
+    status: p.status,
+    headers: {
+      'Tus-Resumable': '1.0.0',
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+    },
+  });
+}
+
+/** Bytes for a message: `3 KiB`, `12.5 MiB`. */
+const size = (bytes: number) =>
+  bytes >= 1024 * 1024
+    ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB`
+    : `${Math.ceil(bytes / 1024)} KiB`;
 
 async function createDatastore(files: FilesConfig, blobDir: string): Promise<DataStore> {
   if (files.store === 's3') {
@@ -38,6 +79,7 @@ async function createDatastore(files: FilesConfig, blobDir: string): Promise<Dat
     const s3 = files.s3;
     return new mod.S3Store({
       partSize: 8 * 1024 * 1024,
+      expirationPeriodInMilliseconds: files.uploadExpiryMs,
       s3ClientConfig: {
         bucket: s3.bucket,
         region: s3.region,
@@ -49,7 +91,10 @@ async function createDatastore(files: FilesConfig, blobDir: string): Promise<Dat
       },
     });
   }
-  return new FileStore({ directory: join(blobDir, 'uploads') });
+  return new FileStore({
+    directory: join(blobDir, 'uploads'),
+    expirationPeriodInMilliseconds: files.uploadExpiryMs,
+  });
 }
 
 /** Bytes of an upload, whatever the store (FileStore returns a stream, S3Store a promise of one). */
@@ -59,24 +104,50 @@ async function readUpload(store: DataStore, id: string): Promise<Readable> {
   return reader.call(store, id);
 }
 
+/** The upload id a request names (as tus reads it), when it is one of ours; else null. */
+function uploadIdOf(req: Request): string | null {
+  const m = URL_ID.exec(req.url);
+  if (!m) return null;
+  try {
+    const id = decodeURIComponent(m[1] as string);
+    return UPLOAD_ID.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The resumable evidence upload endpoint (tus 1.0 via @tus/server), mounted in Hono.
  * Upload-Metadata must carry `sha256` and `filetype`; the upload id starts with the hash
  * (`<sha256>-<random>`). When the last byte arrives the file is checked against its hash:
  * a mismatch deletes the upload and answers 422 `hash_mismatch` (problem JSON, which
- * tus-js-client reports and does not retry); a match stores it content-addressed and the
- * upload is removed. A HEAD or PATCH for an upload that is gone but whose file the server
- * holds answers "complete", so a client whose last response was lost finishes cleanly;
- * a HEAD for a finished upload that was never checked (server killed in between) checks
- * it first.
+ * tus-js-client reports and does not retry); a match stores it content-addressed, records
+ * the tablet as a holder of the file, and the upload is removed.
+ *
+ * An upload belongs to the verifier whose tablet created it: only that verifier's tablets
+ * may resume (HEAD, PATCH) or terminate (DELETE) it; anyone else gets 404. A HEAD or PATCH
+ * for an upload that is gone but whose file this verifier's tablets hold answers
+ * "complete", so a client whose last response was lost finishes cleanly; a HEAD for a
+ * finished upload that was never checked (server killed in between) checks it first.
+ *
+ * Unfinished uploads expire `files.uploadExpiryMs` after creation (Upload-Expires; 410
+ * afterwards); `cleanupExpired()` deletes their staging bytes, and `startCleanup()` runs
+ * it on a schedule. A tablet's open uploads may declare at most
+ * `files.maxOpenBytesPerDevice` bytes together (413 `upload_quota` beyond).
  *
  * @example
  *   const tus = new TusEndpoint(config, blobDir, services.files);
- *   app.all('/api/files/*', (c) => tus.handle(c.req.raw, deviceId));
+ *   const stop = tus.startCleanup();
+ *   app.all('/api/files/*', (c) => tus.handle(c.req.raw, { deviceId, verifierId }));
+ *   // on shutdown: stop();
  */
 export class TusEndpoint {
   private server: Promise<{ tus: Server; store: DataStore }> | null = null;
-  private readonly devices = new WeakMap<object, string>();
+  private readonly uploaders = new WeakMap<object, Uploader>();
+  /** Per request: an upload finished (checked) in it, to remove once tus has answered. */
+  private readonly finished = new WeakMap<object, string>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private sweeping: Promise<number> | null = null;
 
   constructor(
     private readonly config: AppConfig,
@@ -85,21 +156,25 @@ export class TusEndpoint {
   ) {}
 
   private instance(): Promise<{ tus: Server; store: DataStore }> {
-    this.server ??= createDatastore(this.config.files, this.blobDir).then((store) => ({
-      store,
-      tus: this.build(store),
-    }));
+    this.server ??= createDatastore(this.config.files, this.blobDir).then((store) => {
+      // Advertise (and accept) only what this endpoint honours.
+      store.extensions = store.extensions.filter((e) => TUS_EXTENSIONS.includes(e));
+      return { store, tus: this.build(store) };
+    });
     return this.server;
   }
 
   private build(store: DataStore): Server {
     const finalise = (req: TusRequest, upload: Upload) => this.finalise(store, upload, req);
+    const files = this.config.files;
     return new Server({
       path: TUS_PATH,
       datastore: store,
-      maxSize: this.config.files.maxBytes,
+      maxSize: files.maxBytes,
       relativeLocation: true,
-      respectForwardedHeaders: this.config.trustProxy,
+      respectForwardedHeaders: this.config.trustProxy > 0,
+      // A finished upload is being checked or is gone already.
+      disableTerminationForFinishedUploads: true,
       namingFunction: (req, metadata) => {
         const sha = metadata?.sha256 ?? '';
         const type = metadata?.filetype ?? '';
@@ -110,11 +185,39 @@ export class TusEndpoint {
       },
       onUploadCreate: async (req, upload) => {
         if (!upload.size || upload.size <= 0) throw problemFor(req, new Problem('upload_metadata'));
+        const who = this.uploaders.get(req);
+        if (!who) throw problemFor(req, new Problem('forbidden'));
+        const createdAt = Date.parse(upload.creation_date ?? '') || Date.now();
+        // Counted first, then summed with everything open: of two parallel uploads that
+        // together exceed the cap, neither slips through unseen.
+        await this.files.openUpload({
+          id: upload.id,
+          deviceId: who.deviceId,
+          verifierId: who.verifierId,
+          bytes: upload.size,
+          createdAt,
+        });
+        const open = await this.files.openUploadBytes(
+          who.deviceId,
+          Date.now() - files.uploadExpiryMs,
+        );
+        if (open > files.maxOpenBytesPerDevice) {
+          await this.files.closeUpload(upload.id);
+          throw problemFor(
+            req,
+            new Problem('upload_quota', {
+              open: size(open - upload.size),
+              size: size(upload.size),
+              limit: size(files.maxOpenBytesPerDevice),
+            }),
+          );
+        }
         return {};
       },
       onUploadFinish: async (req, upload) => {
         const outcome = await finalise(req, upload);
-        await store.remove(upload.id).catch(() => undefined);
+        // Removed after tus has answered: it still reads the upload for its response.
+        this.finished.set(req, upload.id);
         if (outcome === 'hash_mismatch') throw problemFor(req, new Problem('hash_mismatch'));
         return {};
       },
@@ -131,35 +234,45 @@ export class TusEndpoint {
       uploadId: upload.id,
       sha256: String(upload.metadata?.sha256 ?? ''),
       mime: String(upload.metadata?.filetype ?? ''),
-      deviceId: this.devices.get(req) ?? null,
+      deviceId: this.uploaders.get(req)?.deviceId ?? null,
       read: () => readUpload(store, upload.id),
     });
   }
 
+  /** Remove an upload's staging bytes and forget it (finished, terminated or expired). */
+  private async discard(store: DataStore, id: string): Promise<void> {
+    await store.remove(id).catch(() => undefined);
+    await this.files.closeUpload(id);
+  }
+
   /** Answer one tus request of an authenticated tablet. */
-  async handle(req: Request, deviceId: string): Promise<Response> {
+  async handle(req: Request, who: Uploader): Promise<Response> {
     const { tus, store } = await this.instance();
-    // Uploads are not tied to one tablet; nobody may delete one (tus termination).
-    if (req.method === 'DELETE') throw new Problem('route_not_found');
-    this.devices.set(req, deviceId);
-    if (req.method === 'HEAD' || req.method === 'PATCH') {
-      const id = decodeURIComponent(new URL(req.url).pathname.split('/').pop() ?? '');
-      if (/^[0-9a-f]{64}-[0-9a-f]{16}$/.test(id)) {
-        const upload = await store.getUpload(id).catch(() => null);
-        let complete = upload === null;
-        if (
-          upload &&
-          req.method === 'HEAD' &&
-          upload.size !== undefined &&
-          upload.offset === upload.size
-        ) {
-          // Finished but never checked (the server stopped between the last byte and the
-          // check): check it now. On a mismatch it is gone and the client starts over.
-          const outcome = await this.finalise(store, upload, req);
-          await store.remove(id).catch(() => undefined);
-          complete = outcome !== 'hash_mismatch';
-        }
-        const held = complete ? await this.files.held(id.slice(0, 64)) : null;
+    this.uploaders.set(req, who);
+    // Not advertised, so refused as a client error (tus itself would answer 501).
+    if (req.method === 'POST' && req.headers.has('upload-defer-length'))
+      return problemResponse(req, new Problem('upload_length'));
+    if (req.method !== 'POST' && req.method !== 'OPTIONS') {
+      const id = uploadIdOf(req);
+      if (!id)
+        return problemResponse(
+          req,
+          new Problem('not_found', { what: 'Unggahan', whatEn: 'Upload' }),
+        );
+      const open = await this.files.findUpload(id);
+      if (open && open.verifierId !== who.verifierId) {
+        // Somebody else's upload: not theirs to see, resume or end.
+        return problemResponse(
+          req,
+          new Problem('not_found', { what: 'Unggahan', whatEn: 'Upload' }),
+        );
+      }
+      if (!open) {
+        // Finished and removed, expired and swept, or never this verifier's.
+        const held =
+          req.method === 'HEAD' || req.method === 'PATCH'
+            ? await this.files.heldFor(id.slice(0, 64), who.deviceId, who.verifierId)
+            : null;
         if (held) {
           const headers = new Headers({
             'Tus-Resumable': '1.0.0',
@@ -169,13 +282,115 @@ export class TusEndpoint {
           });
           return new Response(null, { status: req.method === 'HEAD' ? 200 : 204, headers });
         }
+        return problemResponse(
+          req,
+          new Problem('not_found', { what: 'Unggahan', whatEn: 'Upload' }),
+        );
+      }
+      if (req.method === 'HEAD') {
+        const upload = await store.getUpload(id).catch(() => null);
+        if (upload && upload.size !== undefined && upload.offset === upload.size) {
+          // Finished but never checked (the server stopped between the last byte and the
+          // check): check it now. On a mismatch it is gone and the client starts over.
+          const outcome = await this.finalise(store, upload, req);
+          await this.discard(store, id);
+          const held =
+            outcome === 'hash_mismatch'
+              ? null
+              : await this.files.heldFor(id.slice(0, 64), who.deviceId, who.verifierId);
+          if (!held)
+            return problemResponse(
+              req,
+              new Problem('not_found', { what: 'Unggahan', whatEn: 'Upload' }),
+            );
+          return new Response(null, {
+            status: 200,
+            headers: {
+              'Tus-Resumable': '1.0.0',
+              'Upload-Offset': String(held.bytes),
+              'Upload-Length': String(held.bytes),
+              'Cache-Control': 'no-store',
+            },
+          });
+        }
       }
     }
-    const res = await tus.handleWeb(req);
+    let res: Response;
+    try {
+      res = await tus.handleWeb(req);
+    } finally {
+      const done = this.finished.get(req);
+      if (done) await this.discard(store, done);
+    }
+    const id = uploadIdOf(req);
+    if (id && req.method === 'DELETE' && [204, 404, 410].includes(res.status))
+      await this.files.closeUpload(id);
+    if (id && res.status === 410) await this.discard(store, id); // expired: free it now
     if (res.status >= 400 && res.headers.get('content-type') === null) {
       const text = await res.clone().text();
       if (text.startsWith('{')) res.headers.set('content-type', 'application/json; charset=utf-8');
     }
     return res;
+  }
+
+  /**
+   * Delete the staging bytes of every upload that expired (created more than
+   * `files.uploadExpiryMs` ago, by the wall clock tus judges expiry with) and forget it;
+   * then let the store sweep uploads it holds without a record. Safe to call at any time;
+   * concurrent calls share one sweep.
+   *
+   * @returns how many uploads were removed
+   */
+  cleanupExpired(): Promise<number> {
+    this.sweeping ??= this.sweep().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  private async sweep(): Promise<number> {
+    const { tus, store } = await this.instance();
+    const before = Date.now() - this.config.files.uploadExpiryMs;
+    let removed = 0;
+    for (;;) {
+      const ids = await this.files.expiredUploads(before, 500);
+      for (const id of ids) {
+        await this.discard(store, id);
+        removed++;
+      }
+      if (ids.length < 500) break;
+    }
+    try {
+      removed += await tus.cleanUpExpiredUploads();
+    } catch {
+      // A store that cannot list its uploads (the S3 store relies on bucket expiry rules).
+    }
+    return removed;
+  }
+
+  /**
+   * Run `cleanupExpired` now and every `files.cleanupIntervalMs` (0 = never) until the
+   * returned function (or `stopCleanup`) is called. The timer does not keep the process
+   * alive; failures are logged, never thrown.
+   */
+  startCleanup(): () => void {
+    const every = this.config.files.cleanupIntervalMs;
+    if (this.timer === null && every > 0) {
+      const run = () => {
+        this.cleanupExpired().catch((e) =>
+          console.error('[telusur] deleting expired uploads failed:', e),
+        );
+      };
+      run();
+      this.timer = setInterval(run, every);
+      this.timer.unref?.();
+    }
+    return () => this.stopCleanup();
+  }
+
+  /** Stop the scheduled cleanup (server shutdown). */
+  stopCleanup(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
   }
 }

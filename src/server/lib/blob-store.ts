@@ -84,6 +84,24 @@ export class BlobStore {
     }
   }
 
+  /**
+   * Hash a stream without keeping it: does it hold exactly the bytes of `expected`? (A
+   * second uploader of a file the server has must still prove it has the bytes.)
+   */
+  async verifyStream(
+    source: Readable,
+    expected: string,
+  ): Promise<{ ok: boolean; sha256: string; bytes: number }> {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.byteLength;
+    }
+    const sha256 = hash.digest('hex');
+    return { ok: sha256 === expected, sha256, bytes };
+  }
+
   /** Store bytes already checked against `sha256`. */
   async putBytes(bytes: Uint8Array, sha256: string): Promise<void> {
     if (await this.has(sha256)) return;

@@ -1,8 +1,8 @@
-import { uuidv7 } from '../../core';
 import type { Account, Principal } from '../domain';
 import { newToken, sha256Hex, verifyPassword } from '../lib/crypto';
+import { Semaphore } from '../lib/semaphore';
 import { Problem } from '../problems';
-import { BaseService } from './context';
+import { BaseService, type ServiceDeps } from './context';
 
 export interface LoginResult {
   token: string;
@@ -10,23 +10,84 @@ export interface LoginResult {
   account: Account;
 }
 
+/** One rate limit an attempt counts against: at most `max` attempts per window for `key`. */
+export interface LimitKey {
+  /** Hashed scope, subject and client, e.g. sha256Hex(`enrol|${ip}`). */
+  key: string;
+  max: number;
+  /** On success forget every earlier attempt of this key (not just this one). */
+  clearOnSuccess?: boolean;
+}
+
+/**
+ * An attempt reserved by `reserveAttempt`, counted already. Say how it ended: `failed()`
+ * (it stays counted), `succeeded()` (taken back; keys with clearOnSuccess are cleared),
+ * or `cancel()` (nothing was checked, e.g. the server was busy: taken back).
+ */
+export interface Attempt {
+  failed(): Promise<void>;
+  succeeded(): Promise<void>;
+  cancel(): Promise<void>;
+}
+
 /** Sessions for coordinators, viewers and verifiers; resolves every bearer token to a Principal. */
 export class AuthService extends BaseService {
   /**
-   * Check e-mail and password; at most `loginMaxFailures` failures per account+IP within
-   * the window, then 429 until the oldest failure leaves the window.
+   * The password check (scrypt). Replaceable so tests can count how many checks really ran
+   * under a burst, without timing anything.
+   */
+  passwordCheck: typeof verifyPassword = verifyPassword;
+  /** Password checks running at once in this process (see config.passwordHashConcurrency). */
+  readonly hashSlots: Semaphore;
+
+  constructor(deps: ServiceDeps) {
+    super(deps);
+    this.hashSlots = new Semaphore(
+      Math.max(1, deps.config.passwordHashConcurrency),
+      Math.max(0, deps.config.passwordHashQueue),
+    );
+  }
+
+  /**
+   * Check e-mail and password. The attempt is counted BEFORE the password is hashed, in
+   * one atomic step per limit, so of a burst of parallel wrong passwords at most the
+   * limit are ever checked: `loginMaxFailures` per account+client and
+   * `loginMaxFailuresPerClient` per client (any account) within `failureWindowMs`; beyond
+   * that 429 `too_many_attempts` with Retry-After. When every password-check slot is busy
+   * and the queue is full, 429 `login_busy` (Retry-After: 1) at once.
+   *
+   * @throws Problem invalid_credentials | account_disabled | too_many_attempts | login_busy
    */
   async login(email: string, password: string, ip: string): Promise<LoginResult> {
-    const key = sha256Hex(`login|${email.trim().toLowerCase()}|${ip}`);
-    await this.assertNotLimited(key, this.deps.config.loginMaxFailures);
-    const found = await this.repos.accounts.findCredentials(email.trim());
-    const ok = await verifyPassword(password, found?.passwordHash ?? null, this.deps.config.scrypt);
+    const subject = email.trim().toLowerCase();
+    const cfg = this.deps.config;
+    const attempt = await this.reserveAttempt([
+      { key: sha256Hex(`login|${subject}|${ip}`), max: cfg.loginMaxFailures, clearOnSuccess: true },
+      { key: sha256Hex(`login-client|${ip}`), max: cfg.loginMaxFailuresPerClient },
+    ]);
+    const slot = this.hashSlots.acquire();
+    if (!slot) {
+      await attempt.cancel();
+      throw new Problem('login_busy', {}, undefined, { 'Retry-After': '1' });
+    }
+    let found: Awaited<ReturnType<typeof this.repos.accounts.findCredentials>>;
+    let ok: boolean;
+    const release = await slot;
+    try {
+      found = await this.repos.accounts.findCredentials(email.trim());
+      ok = await this.passwordCheck(password, found?.passwordHash ?? null, cfg.scrypt);
+    } catch (e) {
+      await attempt.cancel();
+      throw e;
+    } finally {
+      release();
+    }
     if (!found || !ok) {
-      await this.recordFailure(key);
+      await attempt.failed();
       throw new Problem('invalid_credentials');
     }
+    await attempt.succeeded();
     if (!found.account.active) throw new Problem('account_disabled');
-    await this.repos.loginFailures.clear(key);
     const token = newToken('tls');
     const now = this.now();
     const expiresAt = now + this.deps.config.sessionTtlMs;
@@ -91,22 +152,75 @@ export class AuthService extends BaseService {
     throw new Problem('unauthenticated');
   }
 
-  /** Shared by login and tablet enrolment: 429 while `max` failures lie inside the window. */
+  /**
+   * Count an attempt against every limit in `keys` BEFORE checking anything (password,
+   * enrolment code). Each count is one atomic upsert, so parallel attempts get distinct
+   * counts: with a limit of 5, of 40 simultaneous attempts exactly the first 5 pass. An
+   * attempt over any limit is taken back from the limits it was counted in and refused.
+   *
+   * @throws Problem too_many_attempts (429, Retry-After in seconds until the window ends)
+   * @example
+   *   const attempt = await auth.reserveAttempt([{ key: sha256Hex(`enrol|${ip}`), max: 10 }]);
+   *   const ok = await check();
+   *   await (ok ? attempt.succeeded() : attempt.failed());
+   */
+  async reserveAttempt(keys: readonly LimitKey[]): Promise<Attempt> {
+    const windowMs = this.deps.config.failureWindowMs;
+    const now = this.now();
+    const repo = this.repos.loginFailures;
+    const counted: LimitKey[] = [];
+    const takeBack = async () => {
+      for (const k of counted.splice(0)) await repo.decrement(k.key);
+    };
+    let newWindow = false;
+    for (const k of keys) {
+      const { count, windowStart } = await repo.increment(k.key, now, windowMs);
+      counted.push(k);
+      if (count === 1) newWindow = true;
+      if (count > k.max) {
+        await takeBack();
+        const retryMs = Math.max(1000, windowStart + windowMs - now);
+        throw tooMany(retryMs);
+      }
+    }
+    if (newWindow) await repo.pruneBefore(now - windowMs);
+    let settled = false;
+    const settle = async (how: 'failed' | 'succeeded' | 'cancel') => {
+      if (settled) return;
+      settled = true;
+      if (how === 'failed') return;
+      for (const k of counted.splice(0)) {
+        if (how === 'succeeded' && k.clearOnSuccess) await repo.clear(k.key);
+        else await repo.decrement(k.key);
+      }
+    };
+    return {
+      failed: () => settle('failed'),
+      succeeded: () => settle('succeeded'),
+      cancel: () => settle('cancel'),
+    };
+  }
+
+  /**
+   * 429 while `max` attempts of `key` lie inside the window.
+   * @deprecated Not atomic (a burst passes the check together before any failure is
+   * recorded): use `reserveAttempt`. Kept for callers not yet moved over.
+   */
   async assertNotLimited(key: string, max: number): Promise<void> {
     const windowMs = this.deps.config.failureWindowMs;
     const now = this.now();
-    const { count, oldest } = await this.repos.loginFailures.countSince(key, now - windowMs);
-    if (count >= max) {
-      const retryMs = Math.max(1000, (oldest ?? now) + windowMs - now);
-      throw new Problem('too_many_attempts', { minutes: Math.ceil(retryMs / 60_000) }, undefined, {
-        'Retry-After': String(Math.ceil(retryMs / 1000)),
-      });
-    }
+    const { count, windowStart } = await this.repos.loginFailures.current(key, now, windowMs);
+    if (count >= max) throw tooMany(Math.max(1000, windowStart + windowMs - now));
   }
 
+  /** Count a failed attempt of `key`. @deprecated use `reserveAttempt` (see assertNotLimited). */
   async recordFailure(key: string): Promise<void> {
-    const now = this.now();
-    await this.repos.loginFailures.add(uuidv7(now), key, now);
-    await this.repos.loginFailures.pruneBefore(now - this.deps.config.failureWindowMs);
+    await this.repos.loginFailures.increment(key, this.now(), this.deps.config.failureWindowMs);
   }
+}
+
+function tooMany(retryMs: number): Problem {
+  return new Problem('too_many_attempts', { minutes: Math.ceil(retryMs / 60_000) }, undefined, {
+    'Retry-After': String(Math.ceil(retryMs / 1000)),
+  });
 }

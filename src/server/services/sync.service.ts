@@ -640,7 +640,13 @@ export class SyncService extends BaseService {
     };
   }
 
-  /** Hashes of an assessment's evidence files (not deleted) that the server holds, verified. */
+  /**
+   * Hashes of an assessment's evidence files (not deleted) that the server holds, verified,
+   * FROM THE RECORD'S AUTHOR: a hash counts only when the device that made the evidence
+   * record (or another device of its verifier) uploaded those bytes. A record naming
+   * somebody else's file is not confirmed, so its tablet never frees a photo the server
+   * does not have from it, and knowing a hash confirms nothing.
+   */
   async receipt(assessmentId: string): Promise<Receipt> {
     const rows = await this.repos.sync.fieldsOfAssessment(assessmentId, {
       entity: 'evidenceFile',
@@ -651,9 +657,10 @@ export class SyncService extends BaseService {
     );
     const wanted = rows
       .filter((r) => r.field === 'sha256' && !deleted.has(r.recordId))
-      .map((r) => String(r.value));
-    const held = await this.repos.files.heldAmong(wanted);
-    return { assessmentId, hashes: [...new Set(wanted.filter((h) => held.has(h)))].sort() };
+      .map((r) => ({ recordId: r.recordId, sha256: String(r.value) }));
+    const vouched = await this.repos.files.heldByAuthors(wanted);
+    const hashes = wanted.filter((w) => vouched.has(w.recordId)).map((w) => w.sha256);
+    return { assessmentId, hashes: [...new Set(hashes)].sort() };
   }
 
   /**

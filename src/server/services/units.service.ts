@@ -2,7 +2,7 @@ import { uuidv7 } from '../../core';
 import { isUniqueViolation } from '../db/errors';
 import { inTransaction } from '../db/repositories';
 import { UNIT_KINDS, type Unit, type UnitKind } from '../domain';
-import { CsvSyntaxError, parseCsv } from '../lib/csv';
+import { assertNoReplacementChars, CsvEncodingError, CsvSyntaxError, parseCsv } from '../lib/csv';
 import { fieldProblem, Problem } from '../problems';
 import { BaseService } from './context';
 
@@ -184,12 +184,20 @@ export class UnitsService extends BaseService {
     await this.repos.units.delete(id);
   }
 
-  /** Import `code,name,kind,parent_code` CSV: every row valid → all saved; else a per-row report and nothing saved. */
+  /**
+   * Import `code,name,kind,parent_code` CSV: every row valid → all saved; else a per-row
+   * report and nothing saved. `text` is decoded already (http/body.ts csvBody reads UTF-8
+   * and Windows-1252 files); text still holding U+FFFD was decoded wrongly somewhere and is
+   * refused (422 `csv_encoding`) rather than imported as "Cibeber �".
+   */
   async importCsv(text: string): Promise<ImportSummary> {
     let table: ReturnType<typeof parseCsv>;
     try {
+      assertNoReplacementChars(text);
       table = parseCsv(text);
     } catch (e) {
+      if (e instanceof CsvEncodingError)
+        throw new Problem('csv_encoding', { reason: e.reason, reasonEn: e.reasonEn });
       if (e instanceof CsvSyntaxError) {
         throw new Problem(
           'csv_invalid',

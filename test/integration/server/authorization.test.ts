@@ -1,6 +1,18 @@
 import { expect, it } from 'vitest';
 import { DEMO_PASSWORD, opdCode, PEMDA_CODE } from '../../../src/server/seed';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
+import {
+  createUpload,
+  enrol,
+  hardApp,
+  patchUpload,
+  photo,
+  pullAll,
+  pushEvidence,
+  sha,
+  tus,
+  uploadWhole,
+} from './hardening-kit';
 
 /**
  * The authorisation matrix: every API route × caller → allowed or denied, as designed.
@@ -181,6 +193,8 @@ const MATRIX: Row[] = [
     allowed: [...READERS, ...VERIFIERS],
     scoped: true,
   },
+  // Refused mutations (issue 11 §1), for the coordinator's audit.
+  { route: 'GET /api/sync/rejections', path: () => '/api/sync/rejections', allowed: READERS },
   { route: 'POST /api/sync/bundles', path: () => '/api/sync/bundles', json: {}, allowed: COORD },
   { route: 'GET /api/conflicts', path: () => '/api/conflicts', allowed: READERS },
   {
@@ -356,5 +370,106 @@ describeEachDialect('authorisation matrix', (ctx) => {
     expect(unitIds).toContain(f.ownUnit);
     expect(unitIds).not.toContain(f.foreignUnit);
     expect(r.body.assessments.map((a: { id: string }) => a.id)).not.toContain(f.foreignAssessment);
+  });
+
+  it("keeps another verifier's real file out of reach: by hash, by pull, on a receipt, and by naming its hash in a record", async () => {
+    const c = ctx();
+    const { f } = await setup(c);
+    const h = hardApp(c);
+    try {
+      const get = (token: string, hash: string, record?: string) =>
+        h.app.request(`/api/files/by-hash/${hash}${record ? `?record=${record}` : ''}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+      const receipt = async (token: string, a: string) =>
+        (await h.call('GET', `/api/sync/receipt/${a}`, { token })).body.hashes as string[];
+      // Verifier 2's tablet records a photo of its (foreign to verifier 1) unit and uploads it.
+      const theirs = await enrol(h, c, await c.accountId('verifier2'), 'Tablet V2');
+      const bytes = photo(5000);
+      const x = sha(bytes);
+      const real = await pushEvidence(h, theirs, {
+        assessmentId: f.foreignAssessment,
+        sha256: x,
+        name: 'sk-asli.jpg',
+        bytes: 5000,
+      });
+      await uploadWhole(h, theirs, bytes);
+      expect((await get(theirs.token, x)).status).toBe(200);
+      expect(await receipt(theirs.token, f.foreignAssessment)).toEqual([x]);
+
+      const mine = await enrol(h, c, f.verifierId, 'Tablet V1');
+      const session = await c.login('verifier1');
+      // By hash: refused to verifier 1's tablet and browser session alike.
+      for (const token of [mine.token, session]) {
+        const r = await get(token, x);
+        expect(r.status).toBe(403);
+        expect((await r.json()).code).toBe('not_assigned');
+      }
+      // By pull: neither the record nor the hash reaches verifier 1's tablet.
+      const pulled = await pullAll(h, mine);
+      expect(pulled.filter((ch) => ch.id === real.id)).toEqual([]);
+      expect(JSON.stringify(pulled)).not.toContain(x);
+      // On a receipt: not on verifier 1's own, and verifier 2's is not verifier 1's to read.
+      expect(await receipt(mine.token, f.ownAssessment)).not.toContain(x);
+      expect(
+        (await h.call('GET', `/api/sync/receipt/${f.foreignAssessment}`, { token: mine.token }))
+          .status,
+      ).toBe(403);
+
+      // Naming the hash in an evidence record of verifier 1's own unit gains nothing.
+      const forged = await pushEvidence(h, mine, {
+        assessmentId: f.ownAssessment,
+        sha256: x,
+        name: 'curian.pdf',
+        mime: 'application/pdf',
+        bytes: 5000,
+      });
+      for (const token of [mine.token, session]) {
+        expect((await get(token, x)).status).toBe(404);
+        expect((await get(token, x, forged.id)).status).toBe(404);
+      }
+      expect(await receipt(mine.token, f.ownAssessment)).not.toContain(x);
+      // Uploading other bytes under that hash is refused; verifier 1 still has nothing.
+      const wrong = photo(5000);
+      const send = tus(h, mine.token);
+      const claim = await createUpload(send, wrong, x);
+      expect(
+        (await patchUpload(send, claim.headers.get('location') as string, 0, wrong)).status,
+      ).toBe(422);
+      expect((await get(mine.token, x)).status).toBe(404);
+
+      // The coordinator sees each record's own name and type, never another record's.
+      const coordinator = await c.login('coordinator');
+      const named = async (record?: string) => {
+        const r = await get(coordinator, x, record);
+        expect(r.status).toBe(200);
+        return [r.headers.get('content-type'), r.headers.get('content-disposition')];
+      };
+      expect(await named(real.id)).toEqual([
+        'image/jpeg',
+        `inline; filename="sk-asli.jpg"; filename*=UTF-8''sk-asli.jpg`,
+      ]);
+      expect(await named(forged.id)).toEqual([
+        'application/pdf',
+        `inline; filename="curian.pdf"; filename*=UTF-8''curian.pdf`,
+      ]);
+      // Without a record: the record whose author holds the file speaks for it.
+      expect(await named()).toEqual([
+        'image/jpeg',
+        `inline; filename="sk-asli.jpg"; filename*=UTF-8''sk-asli.jpg`,
+      ]);
+
+      // Once verifier 1's own tablet uploads those bytes, the file is verifier 1's as well.
+      await uploadWhole(h, mine, bytes);
+      const own = await get(mine.token, x);
+      expect(own.status).toBe(200);
+      expect(own.headers.get('content-disposition')).toContain('curian.pdf');
+      expect(new Uint8Array(await own.arrayBuffer())).toEqual(bytes);
+      expect(await receipt(mine.token, f.ownAssessment)).toContain(x);
+      // … still without reaching verifier 2's record.
+      expect((await get(mine.token, x, real.id)).status).toBe(403);
+    } finally {
+      h.dispose();
+    }
   });
 });

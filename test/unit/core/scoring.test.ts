@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeIndex, formatIndex, parseFramework, planImprovement } from '../../../src/core';
-import { flatFramework, tinyFramework } from '../../helpers/frameworks';
+import { flatFramework, ind, tinyFramework } from '../../helpers/frameworks';
 
 // tinyFramework: D1{A1: #1 w1.5, #2 w2.5}, D2{A2: #3 w3, A3: #4 w1, #5 w2}; total weight 10.
 const fw = parseFramework(tinyFramework());
@@ -91,6 +91,56 @@ describe('computeIndex', () => {
     expect(r.index).toBeCloseTo((3.25 * 4 + 3 * 6) / 10, 12); // 3.1
     expect(r.predicate).toBe('Baik');
     expect(r.groups.map((x) => x.id)).toEqual(['D1', 'A1', 'D2', 'A2', 'A3']);
+  });
+
+  it('computes domain indices exactly when an aspect index is a repeating decimal (expected values by hand)', () => {
+    // D (weight 7): A1 (weight 3: #1 w1, #2 w2), A2 (weight 4: #3 w1, #4 w3)
+    // E (weight 3): A3 (weight 3: #5, #6, #7 w1 each)
+    const repeating = parseFramework({
+      ...tinyFramework(),
+      id: 'berulang',
+      groups: [
+        {
+          id: 'D',
+          name: 'Domain D',
+          weight: 7,
+          groups: [
+            { id: 'A1', name: 'Aspek 1', weight: 3, indicators: [ind(1, 1), ind(2, 2)] },
+            { id: 'A2', name: 'Aspek 2', weight: 4, indicators: [ind(3, 1), ind(4, 3)] },
+          ],
+        },
+        {
+          id: 'E',
+          name: 'Domain E',
+          weight: 3,
+          groups: [
+            { id: 'A3', name: 'Aspek 3', weight: 3, indicators: [ind(5, 1), ind(6, 1), ind(7, 1)] },
+          ],
+        },
+      ],
+    });
+    const r = computeIndex(repeating, { 1: 2, 2: 3, 3: 5, 4: 1, 5: 1, 6: 1, 7: 2 });
+    const g = Object.fromEntries(r.groups.map((x) => [x.id, x.index]));
+    // A1 = (2·1 + 3·2) / 3 = 8/3 = 2.666…   A2 = (5·1 + 1·3) / 4 = 8/4 = 2
+    expect(g.A1).toBe(8 / 3);
+    expect(g.A2).toBe(2);
+    // D = (A1·3 + A2·4) / 7 = (8 + 8) / 7 = 16/7 = 2.285714…: the exact aspect index, not a
+    // rounded 2.67 (which gives 16.01/7 = 2.2871…), nor the unweighted (8/3 + 2)/2 = 7/3.
+    expect(g.D).toBe(16 / 7);
+    expect(g.D).not.toBeCloseTo(7 / 3, 3);
+    expect(g.D).not.toBeCloseTo((2.67 * 3 + 2 * 4) / 7, 4);
+    // A3 = E = (1 + 1 + 2) / 3 = 4/3 = 1.333…
+    expect(g.A3).toBe(4 / 3);
+    expect(g.E).toBe(4 / 3);
+    // City index = (D·7 + E·3) / 10 = (16 + 4) / 10 = 2: Cukup (1.8 ≤ 2 < 2.6).
+    expect(r.index).toBe(2);
+    expect(r.predicate).toBe('Cukup');
+    // Shown truncated: 16/7 → 2,28 (never rounded up to 2,29), 8/3 → 2,66, 4/3 → 1,33.
+    expect([
+      formatIndex(g.D as number),
+      formatIndex(g.A1 as number),
+      formatIndex(g.E as number),
+    ]).toEqual(['2,28', '2,66', '1,33']);
   });
 
   it('excludes not-applicable indicators and renormalises the remaining weights', () => {

@@ -18,12 +18,16 @@ describe('cache policy of the built PWA', () => {
 });
 
 describe('security helpers', () => {
-  it('detects TLS from the proxy header or the URL', () => {
-    expect(cameOverTls('http://x/', 'https')).toBe(true);
-    expect(cameOverTls('http://x/', 'https, http')).toBe(true);
-    expect(cameOverTls('https://x/', 'http')).toBe(false);
+  it("detects TLS from the URL, or from a trusted proxy's own (last) X-Forwarded-Proto only", () => {
     expect(cameOverTls('https://x/', undefined)).toBe(true);
-    expect(cameOverTls('http://x/', undefined)).toBe(false);
+    expect(cameOverTls('https://x/', 'http', 1)).toBe(true); // TLS ends here: the socket is TLS
+    expect(cameOverTls('http://x/', undefined, 1)).toBe(false);
+    // Without a trusted proxy the header is the client's word: ignored.
+    expect(cameOverTls('http://x/', 'https')).toBe(false);
+    // Behind one proxy: its value is the last one; a client-sent `https` before it is ignored.
+    expect(cameOverTls('http://x/', 'https', 1)).toBe(true);
+    expect(cameOverTls('http://x/', 'https, http', 1)).toBe(false);
+    expect(cameOverTls('http://x/', 'http, https', 1)).toBe(true);
   });
 
   it('has no inline-script escape hatch in the CSP', () => {

@@ -6,6 +6,7 @@ import * as s0100 from './2026_11_29_0100_sync_record_store';
 import * as r0100 from './2026_12_02_0100_reporting_indexes';
 import * as x0100 from './2026_12_03_0100_sync_rejections';
 import * as x0200 from './2026_12_03_0200_device_identities';
+import * as x0300 from './2026_12_03_0300_file_holders_uploads_attempts';
 
 /**
  * Every migration, by name. Imported statically (no directory scan) so the list is the
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_02_0100_reporting_indexes': r0100,
   '2026_12_03_0100_sync_rejections': x0100,
   '2026_12_03_0200_device_identities': x0200,
+  '2026_12_03_0300_file_holders_uploads_attempts': x0300,
 };
