@@ -47,21 +47,6 @@ export class LoginFailuresRepository {
       .execute();
   }
 
-  /** Attempts of `key` in its current window (0 when the window is over or never began). */
-  async current(
-    key: string,
-    now: number,
-    windowMs: number,
-  ): Promise<{ count: number; windowStart: number }> {
-    const r = await this.db
-      .selectFrom('authAttempts')
-      .select(['count', 'windowStart'])
-      .where('key', '=', key)
-      .executeTakeFirst();
-    if (!r || Number(r.windowStart) <= now - windowMs) return { count: 0, windowStart: now };
-    return { count: Number(r.count), windowStart: Number(r.windowStart) };
-  }
-
   /** Forget a key (a successful login clears its account+client counter). */
   async clear(key: string): Promise<void> {
     await this.db.deleteFrom('authAttempts').where('key', '=', key).execute();

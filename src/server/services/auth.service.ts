@@ -200,23 +200,6 @@ export class AuthService extends BaseService {
       cancel: () => settle('cancel'),
     };
   }
-
-  /**
-   * 429 while `max` attempts of `key` lie inside the window.
-   * @deprecated Not atomic (a burst passes the check together before any failure is
-   * recorded): use `reserveAttempt`. Kept for callers not yet moved over.
-   */
-  async assertNotLimited(key: string, max: number): Promise<void> {
-    const windowMs = this.deps.config.failureWindowMs;
-    const now = this.now();
-    const { count, windowStart } = await this.repos.loginFailures.current(key, now, windowMs);
-    if (count >= max) throw tooMany(Math.max(1000, windowStart + windowMs - now));
-  }
-
-  /** Count a failed attempt of `key`. @deprecated use `reserveAttempt` (see assertNotLimited). */
-  async recordFailure(key: string): Promise<void> {
-    await this.repos.loginFailures.increment(key, this.now(), this.deps.config.failureWindowMs);
-  }
 }
 
 function tooMany(retryMs: number): Problem {

@@ -101,8 +101,11 @@ export class DevicesService extends BaseService {
     ip: string,
     claimedDeviceId?: string | undefined,
   ): Promise<EnrolResult> {
-    const key = sha256Hex(`enrol|${ip}`);
-    await this.auth.assertNotLimited(key, this.deps.config.enrolMaxFailures);
+    // Counted before the code is looked at (atomically), so of a burst of parallel guesses
+    // at most enrolMaxFailures are ever checked; a successful enrolment is taken back.
+    const attempt = await this.auth.reserveAttempt([
+      { key: sha256Hex(`enrol|${ip}`), max: this.deps.config.enrolMaxFailures },
+    ]);
     const code = normaliseEnrolmentCode(
       rawCode.startsWith(ENROL_URI_PREFIX) ? rawCode.slice(ENROL_URI_PREFIX.length) : rawCode,
     );
@@ -131,9 +134,10 @@ export class DevicesService extends BaseService {
       };
     });
     if (!result) {
-      await this.auth.recordFailure(key);
+      await attempt.failed();
       throw new Problem('enrolment_invalid');
     }
+    await attempt.succeeded();
     // Outside the transaction: the first derivation may create the server key (SQLite has
     // one connection, which the transaction would hold).
     return { ...result, bundleSecret: await this.bundleKeys.secretFor(result.device.id) };

@@ -190,6 +190,32 @@ describeEachDialect('hardening: bodies, names, limiters, proxies, CSV', (ctx) =>
     expect((await login(h, V2, DEMO_PASSWORD, '198.51.100.21')).status).toBe(200);
   });
 
+  it('counts an enrolment attempt before checking the code: of 40 parallel wrong codes only 10 are checked', async () => {
+    const h = make({ trustProxy: 1 });
+    const enrolFrom = (code: string, client: string) =>
+      h.call('POST', '/api/devices/enrol', {
+        json: { code, label: 'Tablet' },
+        headers: { 'x-forwarded-for': client },
+      });
+    const client = '198.51.100.40';
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => enrolFrom(`SALAH${String(i).padStart(3, '0')}`, client)),
+    );
+    // 400 enrolment_invalid = the code was looked up; 429 = refused before that.
+    expect(statuses(burst)).toEqual({ 400: 10, 429: 30 });
+    expect(burst.find((r) => r.status === 429)?.body.code).toBe('too_many_attempts');
+    // A real code from this client waits for the window; from another client it works.
+    const coordinator = await ctx().login('coordinator');
+    const v = await freshVerifier(ctx(), h.services);
+    const code = async () =>
+      (await h.call('POST', `/api/verifiers/${v.verifierId}/enrolments`, { token: coordinator }))
+        .body.code as string;
+    expect((await enrolFrom(await code(), client)).status).toBe(429);
+    // Successful enrolments are taken back: a room of 12 tablets behind one address enrols.
+    for (let i = 0; i < 12; i++)
+      expect((await enrolFrom(await code(), '198.51.100.41')).status).toBe(201);
+  });
+
   it('answers 429 login_busy at once when every password-check slot and queue place is taken', async () => {
     const h = make({ trustProxy: 1, passwordHashConcurrency: 1, passwordHashQueue: 1 });
     const real = h.services.auth.passwordCheck;
