@@ -91,6 +91,8 @@ const FIELD_LABELS: Record<string, [string, string]> = {
   author: ['Penulis', 'Author'],
   createdAt: ['Waktu dibuat', 'Creation time'],
   id: ['Pengenal', 'Identifier'],
+  deviceId: ['Identitas tablet', 'Tablet identity'],
+  bundleSecret: ['Kunci tanda tangan berkas ekspor', 'Export file signing key'],
 };
 
 /** The field's name for a person: `Catatan`, `Catatan bukti level 3 no. 1`, or the raw name. */

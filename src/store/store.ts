@@ -229,7 +229,7 @@ export interface SettleAnswer {
 }
 
 export interface OutboxApi {
-  /** The oldest unsent mutations, in seq order. */
+  /** The oldest unsent mutations, in seq order (all under the current `deviceId`, refreshed here). */
   peek(limit: number): Promise<Mutation[]>;
   /** The server accepted every mutation up to `seq`: drop them. Returns how many were dropped. */
   ackThrough(seq: number): Promise<number>;
@@ -908,12 +908,18 @@ class Store implements TelusurStore {
     };
 
     this.outbox = {
+      // Reading the device row with the batch keeps `deviceId` right for the push of it,
+      // even when another tab took a new identity since this one last wrote.
       peek: (limit) =>
         this.read(() =>
-          db.outbox
-            .limit(limit)
-            .toArray()
-            .then((rows) => rows.map(({ assessmentId: _, ...m }) => m)),
+          db.transaction('r', db.outbox, db.meta, async () => {
+            const [rows, device] = await Promise.all([
+              db.outbox.limit(limit).toArray(),
+              db.meta.get(DEVICE),
+            ]);
+            this.deviceFrom(device);
+            return rows.map(({ assessmentId: _, ...m }) => m);
+          }),
         ),
       ackThrough: (seq) =>
         this.write(() => db.outbox.where('seq').belowOrEqual(seq).delete(), 'outbox.ack'),
@@ -923,7 +929,10 @@ class Store implements TelusurStore {
         this.read(() => db.outbox.where('assessmentId').equals(assessmentId).count()),
       lastSeq: () =>
         this.read(() =>
-          db.meta.get(CLOCK).then((r) => Number((r as ClockRow | undefined)?.seq ?? 0)),
+          db.meta.bulkGet([CLOCK, DEVICE]).then(([clock, device]) => {
+            this.deviceFrom(device);
+            return Number((clock as ClockRow | undefined)?.seq ?? 0);
+          }),
         ),
     };
 

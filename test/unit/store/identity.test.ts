@@ -129,6 +129,19 @@ describe('taking a new device identity', () => {
     tabA.close();
     tabB.close();
   });
+
+  it('a tab that only reads the outbox (sync) learns the new identity with the batch', async () => {
+    const name = freshName();
+    const tabA = await open(name);
+    const syncTab = await open(name);
+    await tabA.verifications.update(ASSESSMENT, 1, { notes: 'A' });
+    await tabA.adoptIdentity(NEW_DEVICE);
+    const batch = await syncTab.outbox.peek(10);
+    expect(batch.map((m) => m.deviceId)).toEqual([NEW_DEVICE]);
+    expect(syncTab.deviceId).toBe(NEW_DEVICE);
+    tabA.close();
+    syncTab.close();
+  });
 });
 
 describe('signed export files', () => {
