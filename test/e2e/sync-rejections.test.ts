@@ -209,6 +209,18 @@ describe.skipIf(!e2eEnabled)('changes the server refuses stay visible on the tab
     expect(await storage.rejectedCount()).toBe(refused - 1);
     await home.open();
     expect(await home.rejectedBadge(a.assessmentId)).toBe(refused - 1);
+
+    // In English the list speaks English, the server's reason included.
+    await app.page.locator('header').getByRole('button', { name: 'English' }).click();
+    await list.open();
+    expect(await app.page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'Refused by the server',
+    );
+    const reasonEn =
+      (await list.items().first().getByTestId('rejected-reason').textContent()) ?? '';
+    expect(reasonEn).toContain(`The unit "${unitA}" is not (or no longer) assigned to you`);
+    await app.page.screenshot({ path: join(SHOTS, 'rejected-list-en.png') });
+    await app.page.locator('header').getByRole('button', { name: 'Bahasa Indonesia' }).click();
   });
 
   it('a note pasted with U+0000 (as some PDF viewers copy it) is stored cleaned, and the field says so', {

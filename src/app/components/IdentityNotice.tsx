@@ -13,7 +13,12 @@ export function IdentityNotice() {
   const change = useSync((s) => s.status?.identityChanged ?? null);
   if (!change) return null;
   return (
-    <section class="notice warn" role="alert" data-testid="identity-notice">
+    <section
+      class="notice warn"
+      style="margin:0 0 0.75rem"
+      role="alert"
+      data-testid="identity-notice"
+    >
       <h2 style="margin-top:0">{t('identityTitle')}</h2>
       <p>{identityText(change, locale)}</p>
       <p class="small">

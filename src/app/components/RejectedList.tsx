@@ -44,8 +44,6 @@ const OPEN_KEYS: Record<'indicator' | 'beritaAcara' | 'unit', MessageKey> = {
 export function RejectedList(props: {
   only?: { assessmentId?: string; indicatorNo?: number; entity?: string };
   heading: 'page' | 'section';
-  /** Hide "Buka indikator" (already on that indicator's screen). */
-  hideOpen?: boolean;
 }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
@@ -72,7 +70,7 @@ export function RejectedList(props: {
         </h2>
         <p class="small">{t('rejectedIntro')}</p>
         {groups.map((g) => (
-          <RejectedItems key={g.assessmentId ?? ''} group={g} hideOpen={props.hideOpen} />
+          <RejectedItems key={g.assessmentId ?? ''} group={g} />
         ))}
       </section>
     );
@@ -98,7 +96,7 @@ export function RejectedList(props: {
               <ExportButton assessmentId={g.assessmentId} unitName={g.unitName} />
             ) : null}
           </div>
-          <RejectedItems group={g} hideOpen={props.hideOpen} />
+          <RejectedItems group={g} />
         </section>
       ))}
     </>
@@ -134,11 +132,11 @@ export function ExportButton(props: {
   );
 }
 
-function RejectedItems(props: { group: RejectedGroup; hideOpen?: boolean }) {
+function RejectedItems(props: { group: RejectedGroup }) {
   return (
     <ul class="rejected-list">
       {props.group.items.map((v) => (
-        <RejectedItem key={v.entry.id} view={v} hideOpen={props.hideOpen} />
+        <RejectedItem key={v.entry.id} view={v} />
       ))}
     </ul>
   );
@@ -149,14 +147,16 @@ function errorText(e: unknown, locale: string): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function RejectedItem({ view, hideOpen }: { view: RejectedView; hideOpen?: boolean }) {
+function RejectedItem({ view }: { view: RejectedView }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const when = (ms: number) => new Date(ms).toLocaleString(locale === 'en' ? 'en-GB' : 'id-ID');
-  const path = fixPath(view);
+  // No "open" button that would open the screen the verifier is already on.
+  const target = fixPath(view);
+  const path = target && target !== location.pathname ? target : null;
   const openLabel = t(OPEN_KEYS[fixTarget(view)]);
   const what =
     view.indicatorNo !== null
@@ -223,7 +223,7 @@ function RejectedItem({ view, hideOpen }: { view: RejectedView; hideOpen?: boole
             {t('rejectedRetry')}
           </button>
         ) : null}
-        {path && !hideOpen ? (
+        {path ? (
           <button type="button" onClick={() => void navigate(path)} data-testid="rejected-open">
             {openLabel}
           </button>
@@ -241,7 +241,7 @@ function RejectedItem({ view, hideOpen }: { view: RejectedView; hideOpen?: boole
       {problem ? (
         <div class="notice bad" role="alert" data-testid="rejected-problem">
           <p>{problem}</p>
-          {path && !hideOpen ? (
+          {path ? (
             <button type="button" onClick={() => void navigate(path)}>
               {openLabel}
             </button>

@@ -55,11 +55,7 @@ export function BeritaAcara({ ws, id }: { ws: WorkspaceKind; id: string }) {
       <UnitHeader ws={ws} view={view} active="ba" />
       {ws === 'kerja' ? (
         <div class="no-print">
-          <RejectedList
-            heading="section"
-            only={{ assessmentId: id, entity: 'beritaAcara' }}
-            hideOpen
-          />
+          <RejectedList heading="section" only={{ assessmentId: id, entity: 'beritaAcara' }} />
         </div>
       ) : null}
       <article class="card">

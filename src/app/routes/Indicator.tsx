@@ -91,7 +91,6 @@ function IndicatorBody(props: {
         <RejectedList
           heading="section"
           only={{ assessmentId: view.assessment.id, indicatorNo: no }}
-          hideOpen
         />
       ) : null}
       {v?.reviewComment ? (
