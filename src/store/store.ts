@@ -2,6 +2,7 @@ import Dexie, { liveQuery, type PromiseExtended, type Table } from 'dexie';
 import {
   beritaAcaraId,
   checkField,
+  cleanText,
   decodeHlc,
   ENTITY_NAMES,
   type EntityName,
@@ -515,6 +516,49 @@ function validate(entity: EntityName, changes: Record<string, unknown>): Record<
   }
   if (problems.length > 0) throw new ValidationError(entity, problems);
   return out;
+}
+
+/** Every string inside a value passed through core's cleanText (evidence checks hold notes). */
+function cleanStrings(value: unknown): unknown {
+  if (typeof value === 'string') return cleanText(value);
+  if (Array.isArray(value)) return value.map(cleanStrings);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanStrings(v)]));
+  return value;
+}
+
+/**
+ * Values pulled from the server, as this tablet may keep them. The server is the record of
+ * truth, so one value this app version cannot read must not stall every later pull (the
+ * cursor would never move): a text holding characters core now refuses (data older than
+ * that rule) is kept cleaned, and a field still unreadable after that — unknown to this app
+ * version, or out of range — is left out and reported in `skipped`.
+ */
+function readServerFields(
+  entity: EntityName,
+  fields: Record<string, unknown>,
+): { clean: Record<string, unknown>; skipped: { field: string; message: string }[] } {
+  const clean: Record<string, unknown> = {};
+  const skipped: { field: string; message: string }[] = [];
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    const schema = fieldSchema(entity, field);
+    if (!schema) {
+      skipped.push({ field, message: 'unknown field' });
+      continue;
+    }
+    const r = schema.safeParse(value);
+    if (r.success) {
+      clean[field] = r.data;
+      continue;
+    }
+    const repaired = schema.safeParse(cleanStrings(value));
+    if (repaired.success) clean[field] = repaired.data;
+    else skipped.push({ field, message: r.error.issues[0]?.message ?? 'invalid' });
+  }
+  if (skipped.length > 0)
+    console.warn(`Telusur: server values this app cannot read were left out (${entity})`, skipped);
+  return { clean, skipped };
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -1274,8 +1318,9 @@ class Store implements TelusurStore {
     hlc?: string,
   ): Promise<ApplyRemoteResult> {
     let clean: Record<string, unknown>;
+    let unreadable: ApplyRemoteResult['skipped'];
     try {
-      clean = validate(entity, fields);
+      ({ clean, skipped: unreadable } = readServerFields(entity, fields));
       const missing = Object.keys(clean).filter(
         (f) => !Number.isInteger(versions[f]) || (versions[f] ?? -1) < 0,
       );
@@ -1298,7 +1343,12 @@ class Store implements TelusurStore {
             db.outbox.where('[entity+id]').equals([entity, id]).toArray(),
           ]);
           const pendingFields = new Set(pendingRows.flatMap((m) => Object.keys(m.changes)));
-          const result: ApplyRemoteResult = { applied: [], pending: [], stale: [] };
+          const result: ApplyRemoteResult = {
+            applied: [],
+            pending: [],
+            stale: [],
+            skipped: unreadable,
+          };
           const next: RecordRow = row
             ? { ...row, _versions: { ...row._versions } }
             : { id, ...DEFAULTS[entity], _versions: {} };
@@ -1384,9 +1434,15 @@ class Store implements TelusurStore {
               string,
               { entity: EntityName; id: string; fields: Map<string, [unknown, number]> }
             >();
+            // Only rows the answer speaks for leave the outbox. A row at or below
+            // `appliedThrough` without a result (seqs the server took from an export file, or
+            // an answer cut short) stays and is sent again: the server then answers it as a
+            // duplicate with its stored outcome — a refusal included — never silently.
+            const handled: number[] = [];
             for (const row of settled) {
               const result = results.get(row.seq);
               if (!result) continue;
+              handled.push(row.seq);
               const { assessmentId, ...mutation } = row;
               if (result.outcome === 'rejected') {
                 refused.push(
@@ -1424,9 +1480,9 @@ class Store implements TelusurStore {
               if (changed) await table.put(next);
             }
             if (refused.length > 0) await db.rejected.bulkPut(refused);
-            await db.outbox.where('seq').belowOrEqual(through).delete();
+            await db.outbox.bulkDelete(handled);
             this.c.hooks?.beforeCommit?.('outbox.settle');
-            return { removed: settled.length, rejected: refused.length };
+            return { removed: handled.length, rejected: refused.length };
           },
         ),
       'outbox.settle',

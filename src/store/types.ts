@@ -190,6 +190,8 @@ export interface ApplyRemoteResult {
   pending: string[];
   /** Fields whose server version is not newer than the local one. */
   stale: string[];
+  /** Server fields this app version cannot read (unknown, or invalid even after cleaning): left out. */
+  skipped: { field: string; message: string }[];
 }
 
 export interface ImportResult {

@@ -244,7 +244,11 @@ describe('releasing the tablet ("Lepas tablet")', () => {
     // A refusal recorded after the export is not in it, until the next export.
     await s.outbox.settle({
       appliedThrough: 3,
-      results: [{ seq: 3, outcome: 'rejected', duplicate: false, fields: {}, rejection: null }],
+      results: [
+        { seq: 1, outcome: 'applied', duplicate: true, fields: {}, rejection: null },
+        { seq: 2, outcome: 'applied', duplicate: true, fields: {}, rejection: null },
+        { seq: 3, outcome: 'rejected', duplicate: false, fields: {}, rejection: null },
+      ],
     });
     expect(await s.releaseCheck()).toMatchObject({
       unsentChanges: 0,

@@ -175,6 +175,27 @@ describe('settling a push answer', () => {
     s.close();
   });
 
+  it('keeps a change the answer does not speak for, even at or below appliedThrough', async () => {
+    // The server took seqs 3 and 4 earlier (from this tablet's export file); an answer to a
+    // push of 1–2 says appliedThrough 4. Dropping 3 and 4 on that word alone would hide a
+    // refusal among them; they stay and are answered as duplicates on the next push.
+    const s = await open(freshName());
+    await fourChanges(s);
+    const r = await s.outbox.settle({
+      appliedThrough: 4,
+      results: [applied(1, { verifiedLevel: 1 }), applied(2, { verifiedLevel: 1, notes: 1 })],
+    });
+    expect(r).toEqual({ removed: 2, rejected: 0 });
+    expect(await seqs(s)).toEqual([3, 4]);
+    await s.outbox.settle({
+      appliedThrough: 4,
+      results: [applied(3, { verifiedLevel: 1 }), refused(4)],
+    });
+    expect(await seqs(s)).toEqual([]);
+    expect((await s.rejected.list()).map((x) => x.seq)).toEqual([4]);
+    s.close();
+  });
+
   it('a crash while settling loses nothing: the outbox is intact and nothing is listed', async () => {
     let crash = true;
     const s = await open(freshName(), {
