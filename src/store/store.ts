@@ -184,6 +184,13 @@ export interface BlobRepository {
   markFailed(sha256: string, failure: Omit<FileFailure, 'attempts'>): Promise<void>;
   /** Forget the file's failure (e.g. before the verifier tries it again). */
   clearFailure(sha256: string): Promise<void>;
+  /**
+   * Put back on the pending list the files of an assessment that this tablet holds and
+   * counted as uploaded, whose evidence record the server has accepted (nothing unsent or
+   * refused about it), but that the server's receipt (`receiptHashes`) does not list: the
+   * upload "succeeded" here without the server keeping it. Returns the hashes requeued.
+   */
+  requeueMissing(assessmentId: string, receiptHashes: readonly string[]): Promise<string[]>;
 }
 
 export interface ReferenceRepository {
@@ -903,6 +910,40 @@ class Store implements TelusurStore {
               .then(() => undefined),
           'blobs.clearFailure',
         ),
+      requeueMissing: (assessmentId, receiptHashes) => {
+        const held = new Set(receiptHashes);
+        return this.write(
+          () =>
+            db.transaction('rw', [db.blobs, db.evidenceFiles, db.outbox, db.rejected], async () => {
+              const records = (
+                await db.evidenceFiles.where('assessmentId').equals(assessmentId).toArray()
+              ).filter((r) => r.deleted !== true && !held.has(String(r.sha256)));
+              if (records.length === 0) return [];
+              const refused = new Set(
+                (await db.rejected.where('assessmentId').equals(assessmentId).toArray())
+                  .filter((r) => r.mutation.entity === 'evidenceFile')
+                  .map((r) => r.mutation.id),
+              );
+              const requeued: string[] = [];
+              for (const r of records) {
+                const sha = String(r.sha256);
+                if (refused.has(r.id) || requeued.includes(sha)) continue;
+                const unsent = await db.outbox
+                  .where('[entity+id]')
+                  .equals(['evidenceFile', r.id])
+                  .count();
+                if (unsent > 0) continue;
+                const blob = await db.blobs.get(sha);
+                if (blob?.uploaded !== 1) continue;
+                await db.blobs.update(sha, { uploaded: 0 });
+                requeued.push(sha);
+              }
+              this.c.hooks?.beforeCommit?.('blobs.requeueMissing');
+              return requeued;
+            }),
+          'blobs.requeueMissing',
+        );
+      },
     };
 
     const putAll = <T>(table: Table<T, string>, rows: T[]) =>

@@ -223,6 +223,14 @@ describeSync('tablet sync when something fails', (ctx) => {
       // A's is not: the photo the server never got stays (and so does the one it has).
       expect(await t.store.blobs.get(never)).not.toBeNull();
       expect(await t.store.blobs.get(arrived)).not.toBeNull();
+
+      // It is not left waiting forever as "unconfirmed": it went back on the upload list, and
+      // the next sync (the upload working again) delivers it.
+      expect((await t.store.blobs.listPendingUpload()).map((f) => f.sha256)).toEqual([never]);
+      lost.clear();
+      await engine.sync();
+      expect(await h.services.files.held(never)).not.toBeNull();
+      expect(engine.getStatus().receipts[a]).toMatchObject({ local: 2, confirmed: 2 });
     } finally {
       await close();
     }
