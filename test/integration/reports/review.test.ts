@@ -223,9 +223,13 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
     });
     expect(other.status).toBe(403);
     expect(other.body.code).toBe('not_assigned');
-    // A tablet cannot approve its own work: the push is refused whole.
+    // A tablet cannot approve its own work: that change is refused and listed on the tablet.
     await tablet.store.assessments.update(a, { status: 'disetujui' });
-    await expect(engine.sync()).rejects.toThrow();
+    const report = await engine.sync();
+    expect(report.rejected).toBe(1);
+    expect((await tablet.store.rejected.list(a)).map((r) => r.rejection.code)).toEqual([
+      'field_not_writable',
+    ]);
     const after = await h.call('GET', `/api/reports/assessments/${a}`, { token: viewer });
     expect(after.body.assessment.status).toBe('selesai');
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { computeIndex, spbe2020 } from '../../../src/core';
+import { computeIndex, PROTOCOL_VERSION, spbe2020 } from '../../../src/core';
 import { kecamatanCode, kelurahanCode, opdCode, PEMDA_CODE } from '../../../src/server/seed';
 import { tinyFramework } from '../../helpers/frameworks';
 import { describeEachDialect } from '../../helpers/server-context';
@@ -516,7 +516,7 @@ describeEachDialect('verifiers and assignments', (ctx) => {
     const r = await ctx().call('GET', '/api/my/assignments', { token: tablet.token });
     expect(r.status).toBe(200);
     const b = r.body;
-    expect(b.protocol).toBe(1);
+    expect(b.protocol).toBe(PROTOCOL_VERSION);
     expect(b.device).toEqual({ id: tablet.deviceId, label: 'Tablet V1' });
     expect(b.periods.map((p: { name: string }) => p.name)).toEqual(['Evaluasi SPBE 2023']);
     expect(b.frameworks).toHaveLength(1);
