@@ -1,6 +1,6 @@
 import { type Framework, listIndicators } from '../../core';
 import { fieldLabel, type RejectedChange, type TelusurStore } from '../../store';
-import type { Locale } from '../i18n';
+import { type Locale, translate } from '../i18n';
 import { frameworkFor } from '../state/workspace';
 
 /** Longest value shown for one field of a refused change (the full value is in the export). */
@@ -34,6 +34,7 @@ export interface RejectedGroup {
 }
 
 const DATE_FIELDS = new Set(['signedAt', 'submittedAt', 'capturedAt', 'createdAt']);
+const STATUSES = new Set(['belum', 'sedang', 'selesai', 'terkirim', 'disetujui', 'dikembalikan']);
 const SIGNATURE_FIELDS = new Set(['verifierSignature', 'representativeSignature']);
 
 /** Words for values that are not plain text, per language. */
@@ -83,6 +84,8 @@ export function showValue(field: string, value: unknown, locale: Locale): string
       return new Date(value).toLocaleString(locale === 'en' ? 'en-GB' : 'id-ID');
     return field === 'verifiedLevel' ? `${w.level} ${value}` : String(value);
   }
+  if (field === 'status' && typeof value === 'string' && STATUSES.has(value))
+    return translate(locale, `status_${value as 'belum'}`);
   if (typeof value === 'string') return shorten(value);
   if (typeof value === 'object') {
     const check = value as { state?: unknown; note?: unknown };

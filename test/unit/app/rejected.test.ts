@@ -116,6 +116,7 @@ describe('values as a person reads them', () => {
     expect(showValue('notes', null, 'id')).toBe('(dikosongkan)');
     expect(showValue('notes', '', 'en')).toBe('(cleared)');
     expect(showValue('notApplicable', true, 'id')).toBe('ya');
+    expect(showValue('status', 'sedang', 'en')).toBe('in progress');
     expect(showValue('signedAt', Date.UTC(2024, 4, 6, 3), 'en')).toMatch(/06\/05\/2024/);
     // A broken clock's value is shown as a number, never as "Invalid Date".
     expect(showValue('signedAt', 8.7e15, 'id')).toBe('8700000000000000');
