@@ -169,6 +169,18 @@ export class DevicesRepository {
     return row ? toDevice(row) : null;
   }
 
+  /** Identities made by rotation for a verifier's tablets since `since` (epoch ms). */
+  async countRotationsSince(verifierId: string, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('devices')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('verifierId', '=', verifierId)
+      .where('origin', '=', 'rotate')
+      .where('createdAt', '>=', since)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async listForVerifier(verifierId: string): Promise<Device[]> {
     const rows = await this.db
       .selectFrom('devices')

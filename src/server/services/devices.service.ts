@@ -32,6 +32,10 @@ export interface EnrolResult {
   bundleSecret: string;
 }
 
+/** Most identities a verifier's tablets may take by rotation within an hour (issue 11 §3). */
+export const MAX_ROTATIONS_PER_HOUR = 10;
+const HOUR_MS = 3_600_000;
+
 /** Scheme of the enrolment QR code: `telusur-enrol:K7QM2XPA`. */
 export const ENROL_URI_PREFIX = 'telusur-enrol:';
 
@@ -152,6 +156,11 @@ export class DevicesService extends BaseService {
   async rotate(principal: Principal): Promise<DeviceIdentity> {
     const from = this.tabletOf(principal);
     const now = this.now();
+    // A tablet rotates when it finds its identity shared (a cloned profile, a restored
+    // backup): rare. A client rotating in a loop would fill the device list; stop it.
+    const recent = await this.repos.devices.countRotationsSince(from.verifierId, now - HOUR_MS);
+    if (recent >= MAX_ROTATIONS_PER_HOUR)
+      throw new Problem('rotation_limited', {}, undefined, { 'Retry-After': '3600' });
     const token = newToken('tld');
     const device = await this.repos.devices.insertDevice({
       id: uuidv7(now),

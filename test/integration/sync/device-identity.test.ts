@@ -200,6 +200,25 @@ describeSync('device identities: enrol, rotate, release', (ctx) => {
     expect(list.find((d) => d.id === fresh.deviceId)).not.toHaveProperty('tokenHash');
   });
 
+  it('refuses a tablet that rotates in a loop: at most ten new identities per hour, then 429 with Retry-After', async () => {
+    const h = ctx();
+    const team = await newTeam(h.services, h.base, { verifiers: 1 });
+    const v = team.verifiers[0]?.id as string;
+    let token = (await enrolled(h, v, 'Tablet berulang')).token;
+    for (let i = 0; i < 10; i++) {
+      const r = await h.call('POST', '/api/devices/rotate', { token });
+      expect(r.status).toBe(201);
+      token = r.body.token;
+    }
+    const refused = await h.call('POST', '/api/devices/rotate', { token });
+    expect([refused.status, refused.body.code]).toEqual([429, 'rotation_limited']);
+    expect(refused.headers.get('retry-after')).toBe('3600');
+    expect((await devicesOf(h, v)).length).toBe(11);
+    // An hour later the tablet may take a new identity again.
+    h.base.clock.advance(3_600_001);
+    expect((await h.call('POST', '/api/devices/rotate', { token })).status).toBe(201);
+  });
+
   it('lets only a tablet token rotate, fetch its secret or release itself; an outdated app must update first', async () => {
     const h = ctx();
     const team = await newTeam(h.services, h.base, { verifiers: 1 });
