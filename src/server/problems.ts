@@ -107,6 +107,11 @@ export const PROBLEMS = {
     id: (p) => `Terlalu banyak percobaan gagal. Coba lagi dalam ${p.minutes} menit.`,
     en: (p) => `Too many failed attempts. Try again in ${p.minutes} minutes.`,
   },
+  rotation_limited: {
+    status: 429,
+    id: 'Tablet ini sudah terlalu sering meminta identitas baru dalam satu jam terakhir. Data tetap tersimpan di tablet; coba lagi nanti atau hubungi koordinator.',
+    en: 'This tablet asked for a new identity too often in the last hour. Its data is kept on the tablet; try again later or contact your coordinator.',
+  },
   login_busy: {
     status: 429,
     id: 'Server sedang sibuk memeriksa kata sandi lain. Coba lagi dalam beberapa detik.',
