@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { findUnsafeText, PushRequestSchema } from '../../core';
 import type { AppConfig } from '../config';
-import { queryParams } from '../http/body';
+import { queryParams, readJson } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard, protocolGate } from '../http/guard';
 import { problemResponse } from '../http/respond';
@@ -29,37 +29,6 @@ const RejectionsQuery = z.object({
   assessmentId: queryId(200).optional(),
   deviceId: queryId(64).optional(),
 });
-
-/** Deepest JSON nesting a push may have (a mutation is at most ~5 levels deep). */
-const MAX_PUSH_DEPTH = 32;
-
-/** True when `value` nests arrays/objects deeper than `max` (checked without recursion). */
-function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop() as [unknown, number];
-    if (v === null || typeof v !== 'object') continue;
-    if (depth >= max) return true;
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
-/**
- * A push body as JSON. Unlike `readJson`, text holding U+0000 is NOT refused here: a pasted
- * NUL in one note must reject that one mutation (core mutationProblems), not the whole push
- * (issue 11 §1). Too deep a nesting is refused whole (400), before anything recurses into it.
- */
-async function readPushJson(c: { req: { text(): Promise<string> } }): Promise<unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await c.req.text());
-  } catch {
-    throw new Problem('bad_json');
-  }
-  if (nestsDeeperThan(value, MAX_PUSH_DEPTH)) throw new Problem('bad_request');
-  return value;
-}
 
 const BUNDLE_TYPES = [
   'application/zip',
@@ -124,7 +93,10 @@ export function syncRoutes(s: Services, config: AppConfig) {
       tabletOnly,
       limit(config.pushBodyLimitBytes),
       async (c) => {
-        const body = wire(PushRequestSchema, await readPushJson(c), c.get('lang'));
+        // NUL is not refused for the whole push here: a pasted U+0000 in one note rejects
+        // that one mutation (core mutationProblems), never the others (issue 11 §1).
+        const json = await readJson(c, { refuseNul: false });
+        const body = wire(PushRequestSchema, json, c.get('lang'));
         return c.json(await s.sync.push(caller(c), body.deviceId, body.mutations));
       },
     )

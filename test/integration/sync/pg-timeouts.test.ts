@@ -72,8 +72,13 @@ describe.skipIf(!PG_URL)('sync write timeouts [postgres]', () => {
     return { inside, release };
   }
 
+  // The writer lock is one advisory lock per database, so test files running at the same
+  // time in other schemas contend for it too: only the push under test gets a short lock
+  // timeout (through its own server); the others use the default.
+
   it('answers a push waiting behind a held writer lock with a retryable 503 server_busy, not a hang or a 500', async () => {
-    const s = server({ syncLockTimeoutMs: 200, syncIdleInTransactionTimeoutMs: 60_000 });
+    const s = server({});
+    const impatient = server({ syncLockTimeoutMs: 200 });
     const { assessment, a, b } = await tablets();
     const held = freeze(s.services, a);
     try {
@@ -84,12 +89,12 @@ describe.skipIf(!PG_URL)('sync write timeouts [postgres]', () => {
       const mineB = [
         edit(b, 1, 'verification', verificationId(assessment, 2), { notes: 'dari B' }),
       ];
-      const busy = await pushRaw(s, b, mineB);
+      const busy = await pushRaw(impatient, b, mineB);
       expect(busy.status).toBe(503);
       expect(busy.body.code).toBe('server_busy');
       expect(busy.body.message).toContain('sibuk');
       expect(Number(busy.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      const en = await pushRaw(s, b, mineB, 'en');
+      const en = await pushRaw(impatient, b, mineB, 'en');
       expect([en.status, en.body.message]).toEqual([503, expect.stringContaining('busy')]);
       held.release();
       expect(outcomes(await pushA)).toEqual(['1:applied']);
@@ -103,8 +108,9 @@ describe.skipIf(!PG_URL)('sync write timeouts [postgres]', () => {
   });
 
   it('cuts off a frozen push holding the writer lock so other pushes go on; the frozen one answers 503 and keeps nothing', async () => {
-    // Waits for the lock as long as it takes: only the idle-in-transaction timeout can free it.
-    const s = server({ syncLockTimeoutMs: 60_000, syncIdleInTransactionTimeoutMs: 400 });
+    const s = server({ syncIdleInTransactionTimeoutMs: 1000 });
+    // Waits for the lock as long as it takes: only the idle-in-transaction timeout frees it.
+    const patient = server({ syncLockTimeoutMs: 60_000 });
     const { assessment, a, b } = await tablets();
     const held = freeze(s.services, a);
     const mineA = [edit(a, 1, 'verification', verificationId(assessment, 3), { notes: 'beku' })];
@@ -112,7 +118,7 @@ describe.skipIf(!PG_URL)('sync write timeouts [postgres]', () => {
       const pushA = pushRaw(s, a, mineA);
       await held.inside;
       // The frozen process never resumes on its own; B still gets through.
-      const rb = await pushRaw(s, b, [
+      const rb = await pushRaw(patient, b, [
         edit(b, 1, 'verification', verificationId(assessment, 4), { notes: 'jalan terus' }),
       ]);
       expect([rb.status, outcomes(rb)]).toEqual([200, ['1:applied']]);

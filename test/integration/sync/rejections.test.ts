@@ -334,6 +334,24 @@ describeSync('sync push: per-mutation rejections', (ctx) => {
     expect(await serverValue(h, a, a, 'status')).toBe('sedang');
   });
 
+  it('refuses a push too deeply nested and a NUL in the rejections query with a 4xx, writing nothing', async () => {
+    const h = ctx();
+    const { t } = await setup(h);
+    const counts = await h.base.rowCounts();
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const r = await h.call('POST', '/api/sync/push', {
+      token: t.token,
+      body: `{"deviceId":"${t.deviceId}","mutations":${deep}}`,
+      contentType: 'application/json',
+    });
+    expect([r.status, r.body.code]).toEqual([400, 'json_too_deep']);
+    const q = await h.call('GET', '/api/sync/rejections?assessmentId=%00', {
+      token: await h.base.login('coordinator'),
+    });
+    expect(q.status >= 400 && q.status < 500).toBe(true);
+    expect(await h.base.rowCounts()).toEqual(counts);
+  });
+
   it('treats NFC and NFD of the same note as the same value, never a conflict', async () => {
     const h = ctx();
     const { team, tablets } = await setup(h, { verifiers: 2 });
