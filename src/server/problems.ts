@@ -80,6 +80,11 @@ export const PROBLEMS = {
     id: `Akses tablet ini telah dicabut oleh koordinator. ${EXPORT_HINT_ID}`,
     en: `This tablet's access was revoked by the coordinator. ${EXPORT_HINT_EN}`,
   },
+  device_released: {
+    status: 401,
+    id: `Tablet ini sudah dilepas dan tidak lagi terdaftar. Daftarkan ulang dengan kode baru dari koordinator. ${EXPORT_HINT_ID}`,
+    en: `This tablet was released and is no longer enrolled. Enrol it again with a new code from your coordinator. ${EXPORT_HINT_EN}`,
+  },
   account_disabled: {
     status: 403,
     id: 'Akun ini dinonaktifkan. Hubungi koordinator.',

@@ -316,7 +316,7 @@ export class SyncEngine {
         lastError: { code, message: error.message, at: this.now(), source },
         updateRequired:
           this.status.updateRequired || (error instanceof SyncHttpError && error.status === 426),
-        revoked: this.status.revoked || code === 'device_revoked',
+        revoked: this.status.revoked || code === 'device_revoked' || code === 'device_released',
       });
       throw error;
     }

@@ -1,21 +1,16 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/env';
 import { caller, guard } from '../http/guard';
+import { contentDisposition } from '../http/respond';
 import type { Services } from '../services';
 import type { ExportFile } from '../services/reports.service';
-
-/** `attachment; filename="…"` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987). */
-function attachment(name: string): string {
-  const ascii = name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 150) || 'ekspor';
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name.slice(0, 200))}`;
-}
 
 function download(f: ExportFile): Response {
   return new Response(f.body, {
     status: 200,
     headers: {
       'Content-Type': f.contentType,
-      'Content-Disposition': attachment(f.filename),
+      'Content-Disposition': contentDisposition('attachment', f.filename),
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',
     },

@@ -133,6 +133,8 @@ export class AuthService extends BaseService {
       if (!d) throw new Problem('unauthenticated');
       // A deactivated verifier's tablet is in the same position as a revoked one: keep
       // the local data and export it.
+      if (d.device.revokedAt !== null && d.device.revokedReason === 'released')
+        throw new Problem('device_released');
       if (d.device.revokedAt !== null || !d.account.active) throw new Problem('device_revoked');
       if (
         d.device.lastSeenAt === null ||

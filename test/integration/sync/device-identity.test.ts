@@ -267,7 +267,9 @@ describeSync('device identities: enrol, rotate, release', (ctx) => {
     ])
       expect((await h.call('POST', path, { token: t.token })).status).toBe(401);
     const pull = await h.call('GET', '/api/sync/pull?cursor=0', { token: t.token });
-    expect([pull.status, pull.body.code]).toEqual([401, 'device_revoked']);
+    // Told that it was released (not that a coordinator revoked it), in words.
+    expect([pull.status, pull.body.code]).toEqual([401, 'device_released']);
+    expect(pull.body.message).toMatch(/dilepas/);
     expect((await devicesOf(h, v1)).find((d) => d.id === t.deviceId)).toMatchObject({
       revokedReason: 'released',
     });
