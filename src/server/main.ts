@@ -8,6 +8,7 @@ import {
   openFromEnv,
   packageVersion,
   staticDirFromEnv,
+  syncTimeoutsFromEnv,
 } from './runtime';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoBanner, seedDemo } from './seed';
 import { createServices } from './services';
@@ -18,7 +19,9 @@ import { createServices } from './services';
 // from the right of X-Forwarded-For), NODE_ENV=production (no demo seed).
 // Evidence files: BLOB_DIR (default DATA_DIR/files); FILES_STORE=s3 stages tus uploads in S3
 // (S3_BUCKET, S3_REGION, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE=1;
-// needs `npm install @tus/s3-store`).
+// needs `npm install @tus/s3-store`); UPLOAD_EXPIRY_HOURS (168), UPLOAD_STAGING_MB_PER_TABLET (256).
+// PostgreSQL sync limits: SYNC_LOCK_TIMEOUT_MS, SYNC_STATEMENT_TIMEOUT_MS,
+// SYNC_IDLE_IN_TRANSACTION_TIMEOUT_MS (see runtime.ts).
 
 const production = process.env.NODE_ENV === 'production';
 const port = Number(process.env.PORT ?? 8080);
@@ -28,6 +31,7 @@ const config = resolveConfig({
   staticDir: staticDirFromEnv(),
   trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
   files: filesConfigFromEnv(),
+  ...syncTimeoutsFromEnv(),
 });
 const blobDir = blobDirFromEnv();
 

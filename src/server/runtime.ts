@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CONFIG, type FilesConfig } from './config';
+import { type AppConfig, DEFAULT_CONFIG, type FilesConfig } from './config';
 import { type DatabaseHandle, openDatabase } from './db/connect';
 
 /** Repository root (two levels above this file), independent of the working directory. */
@@ -35,12 +35,42 @@ export function blobDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.BLOB_DIR ?? join(env.DATA_DIR ?? './data', 'files'));
 }
 
-/** Upload staging: FILES_STORE=s3 with S3_* settings, else the file store. */
+/**
+ * A positive whole number from the environment, or `fallback` when unset or empty.
+ * @throws Error naming the variable when it is set to anything else (the server must not start
+ *   on a setting it would silently ignore).
+ */
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new Error(`${name} must be a positive whole number (got "${raw}")`);
+  return n;
+}
+
+/**
+ * Upload staging: FILES_STORE=s3 with S3_* settings, else the file store. Both honour
+ * UPLOAD_EXPIRY_HOURS (unfinished uploads are deleted after it; default 168 = 7 days) and
+ * UPLOAD_STAGING_MB_PER_TABLET (unfinished bytes one tablet may hold; default 256).
+ */
 export function filesConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FilesConfig {
-  if (env.FILES_STORE !== 's3') return DEFAULT_CONFIG.files;
+  const base: FilesConfig = {
+    ...DEFAULT_CONFIG.files,
+    uploadExpiryMs:
+      positiveInt(env, 'UPLOAD_EXPIRY_HOURS', DEFAULT_CONFIG.files.uploadExpiryMs / 3_600_000) *
+      3_600_000,
+    maxOpenBytesPerDevice:
+      positiveInt(
+        env,
+        'UPLOAD_STAGING_MB_PER_TABLET',
+        DEFAULT_CONFIG.files.maxOpenBytesPerDevice / 1_048_576,
+      ) * 1_048_576,
+  };
+  if (env.FILES_STORE !== 's3') return base;
   if (!env.S3_BUCKET) throw new Error('FILES_STORE=s3 needs S3_BUCKET (and S3_REGION)');
   return {
-    ...DEFAULT_CONFIG.files,
+    ...base,
     store: 's3',
     s3: {
       bucket: env.S3_BUCKET,
@@ -50,5 +80,31 @@ export function filesConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FilesC
       secretAccessKey: env.S3_SECRET_ACCESS_KEY,
       forcePathStyle: env.S3_FORCE_PATH_STYLE === '1',
     },
+  };
+}
+
+/**
+ * PostgreSQL sync transaction limits (issue 11 §5) from SYNC_LOCK_TIMEOUT_MS (10 000),
+ * SYNC_STATEMENT_TIMEOUT_MS (60 000) and SYNC_IDLE_IN_TRANSACTION_TIMEOUT_MS (30 000).
+ * @throws Error naming a variable set to anything but a positive whole number.
+ */
+export function syncTimeoutsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<
+  AppConfig,
+  'syncLockTimeoutMs' | 'syncStatementTimeoutMs' | 'syncIdleInTransactionTimeoutMs'
+> {
+  return {
+    syncLockTimeoutMs: positiveInt(env, 'SYNC_LOCK_TIMEOUT_MS', DEFAULT_CONFIG.syncLockTimeoutMs),
+    syncStatementTimeoutMs: positiveInt(
+      env,
+      'SYNC_STATEMENT_TIMEOUT_MS',
+      DEFAULT_CONFIG.syncStatementTimeoutMs,
+    ),
+    syncIdleInTransactionTimeoutMs: positiveInt(
+      env,
+      'SYNC_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+      DEFAULT_CONFIG.syncIdleInTransactionTimeoutMs,
+    ),
   };
 }
