@@ -4,6 +4,8 @@
  * in src/core would remove the copy).
  */
 
+import type { Rejection } from '../../core';
+
 export type Role = 'coordinator' | 'viewer' | 'verifier';
 export type UnitKind = 'pemda' | 'opd' | 'kecamatan' | 'kelurahan';
 export type PeriodStatus = 'draft' | 'active' | 'closed';
@@ -88,6 +90,43 @@ export interface Device {
   createdAt: number;
   lastSeenAt: number | null;
   revokedAt: number | null;
+  /** `revoked` (by a coordinator, or a logout) or `released` (the tablet let go); null while active. */
+  revokedReason: 'revoked' | 'released' | null;
+  /** Issued by an enrolment code, or by the tablet rotating another identity (issue 11 §3). */
+  origin: 'enrol' | 'rotate';
+  /** For `rotate`: the identity whose token asked for this one (it stays valid). */
+  rotatedFrom: string | null;
+}
+
+/**
+ * A change the server refused (GET /api/sync/rejections, server StoredRejection): the wire
+ * rejection plus the tablet that sent it, its seq, how it came and the mutation as received.
+ */
+export interface StoredRejection extends Rejection {
+  id: string;
+  deviceId: string;
+  /** The tablet's label and its verifier's name; null for a device this server does not know. */
+  deviceLabel: string | null;
+  verifierName: string | null;
+  seq: number;
+  /** `push` (online sync) or `bundle` (an export file a coordinator imported). */
+  source: 'push' | 'bundle';
+  /** The mutation as received: `changes` holds the values sent. */
+  mutation: unknown;
+}
+
+/** Answer of POST /api/sync/bundles (server BundleImportResult, the parts the page reads). */
+export interface BundleImportResult {
+  assessmentId: string;
+  deviceId: string;
+  verifierId: string;
+  /** Changes applied now, and those the server already had (an earlier push or import). */
+  mutations: { applied: number; duplicates: number };
+  /** Changes refused now (their seqs consumed); see `rejections`. */
+  rejected: number;
+  fields: { applied: number; same: number; conflict: number };
+  files: { stored: number; alreadyHeld: number };
+  rejections: Rejection[];
 }
 
 export interface EnrolmentTicket {

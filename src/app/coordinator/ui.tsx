@@ -323,3 +323,13 @@ export function useDocumentTitle(title: string): void {
     };
   }, [title]);
 }
+
+/**
+ * The tail of an id, enough to tell identities apart on screen: "…3f9a1c2e". The tail, not
+ * the head, because server ids are UUIDv7 whose first characters are a timestamp (two
+ * identities issued within a minute share them).
+ */
+export function shortId(id: string): string {
+  const plain = id.replaceAll('-', '');
+  return plain.length <= 8 ? plain : `…${plain.slice(-8)}`;
+}

@@ -52,7 +52,9 @@ export class CoordinatorApp {
   }
 
   /** Go to a section through the coordinator menu (in-app navigation). */
-  async nav(section: 'periode' | 'unit' | 'verifikator' | 'penugasan'): Promise<void> {
+  async nav(
+    section: 'periode' | 'unit' | 'verifikator' | 'penugasan' | 'sinkronisasi',
+  ): Promise<void> {
     await this.page.getByTestId(`cnav-${section}`).click();
     await this.page.waitForURL(`**/koordinator/${section}`);
   }
@@ -61,6 +63,23 @@ export class CoordinatorApp {
     await this.nav('verifikator');
     await this.page.getByTestId('verifier-row').first().waitFor();
     return new VerifiersPage(this.page);
+  }
+
+  /** "Sinkronisasi" through the menu, once the refused-changes list has loaded. */
+  async openSync(): Promise<SyncPage> {
+    await this.nav('sinkronisasi');
+    const sync = new SyncPage(this.page);
+    await sync.rejectionsLoaded();
+    return sync;
+  }
+
+  /** Press the header's language button ("English" / "Bahasa Indonesia"). */
+  async switchLanguage(to: 'English' | 'Bahasa Indonesia'): Promise<void> {
+    await this.page.locator('header').getByRole('button', { name: to }).click();
+    await this.page.waitForFunction(
+      (lang) => document.documentElement.lang === lang,
+      to === 'English' ? 'en' : 'id',
+    );
   }
 
   async openPeriods(): Promise<Locator> {
@@ -183,6 +202,18 @@ export class VerifiersPage {
     return this.page.getByTestId('verifier-row');
   }
 
+  /** The "Tablet aktif" cell of a verifier, once the per-tablet count has loaded. */
+  async tabletCount(email: string): Promise<string> {
+    const cell = this.page
+      .locator(`[data-testid="verifier-row"][data-email="${email}"]`)
+      .getByTestId('verifier-tablets');
+    await this.page.waitForFunction(
+      (el) => !!el && el.textContent?.trim() !== '…',
+      await cell.elementHandle(),
+    );
+    return (await cell.textContent())?.trim() ?? '';
+  }
+
   createForm(): Locator {
     return this.page.getByTestId('verifier-create-form');
   }
@@ -218,6 +249,34 @@ export class VerifierDetailPage {
 
   device(label: string): Locator {
     return this.page.locator(`[data-testid="device-row"][data-label="${label}"]`);
+  }
+
+  /** One identity's row (a tablet that rotated its identity has several rows with its label). */
+  identity(deviceId: string): Locator {
+    return this.page.locator(`[data-testid="device-row"][data-device-id="${deviceId}"]`);
+  }
+
+  /** What the row says about an identity: its state, origin, status text and rotation note. */
+  async identityState(deviceId: string): Promise<{
+    state: string | null;
+    origin: string | null;
+    status: string;
+    rotated: string;
+  }> {
+    const row = this.identity(deviceId);
+    await row.waitFor();
+    const rotated = row.getByTestId('device-rotated');
+    return {
+      state: await row.getAttribute('data-state'),
+      origin: await row.getAttribute('data-origin'),
+      status: (await row.locator('.pill').first().textContent())?.trim() ?? '',
+      rotated: (await rotated.count()) ? ((await rotated.textContent())?.trim() ?? '') : '',
+    };
+  }
+
+  /** "1 tablet aktif · 2 identitas aktif" above the list. */
+  async counts(): Promise<string> {
+    return (await this.page.getByTestId('device-counts').textContent())?.trim() ?? '';
   }
 
   /** Press "Daftarkan tablet" and read what the coordinator would read out to the verifier. */
@@ -257,6 +316,137 @@ export class VerifierDetailPage {
     await this.page
       .locator(`[data-testid="device-row"][data-label="${label}"][data-revoked="true"]`)
       .waitFor();
+  }
+}
+
+/** One refused change as the sync page lists it. */
+export interface ShownRejection {
+  code: string | null;
+  source: string | null;
+  unit: string;
+  indicator: string;
+  field: string;
+  value: string;
+  tablet: string;
+  reason: string;
+  sourceText: string;
+}
+
+/** What the page says after an export file was chosen. */
+export type BundleOutcome =
+  | {
+      ok: true;
+      counts: Record<'applied' | 'duplicates' | 'rejected' | 'conflicts', number>;
+      rejections: { code: string | null; text: string }[];
+      text: string;
+    }
+  | { ok: false; code: string | null; title: string; message: string; text: string };
+
+/** The coordinator's sync page (/koordinator/sinkronisasi): conflicts, refused changes, import. */
+export class SyncPage {
+  constructor(readonly page: Page) {}
+
+  /** Wait until the refused-changes list shows its rows or its empty state. */
+  async rejectionsLoaded(): Promise<void> {
+    const section = this.page.getByTestId('rejections');
+    await section
+      .getByTestId('rejections-empty')
+      .or(section.getByTestId('rejection-table'))
+      .first()
+      .waitFor();
+  }
+
+  emptyState(): Locator {
+    return this.page.getByTestId('rejections-empty');
+  }
+
+  async refreshRejections(): Promise<void> {
+    await this.page.getByTestId('rejections-refresh').click();
+    await this.rejectionsLoaded();
+  }
+
+  /** The rows of the refused-changes list as a coordinator reads them. */
+  async rejections(): Promise<ShownRejection[]> {
+    const rows = this.page.getByTestId('rejections').getByTestId('rejection-row');
+    const out: ShownRejection[] = [];
+    for (const row of await rows.all()) {
+      const text = async (id: string) => {
+        const el = row.getByTestId(id);
+        return (await el.count()) ? ((await el.first().textContent())?.trim() ?? '') : '';
+      };
+      out.push({
+        code: await row.getAttribute('data-code'),
+        source: await row.getAttribute('data-source'),
+        unit: await text('rejection-unit'),
+        indicator: await text('rejection-indicator'),
+        field: await text('rejection-field'),
+        value: await text('rejection-value'),
+        tablet: await text('rejection-tablet'),
+        reason: await text('rejection-reason'),
+        sourceText: await text('rejection-source'),
+      });
+    }
+    return out;
+  }
+
+  /** Choose a unit in the filter by its visible name ('' = all units). */
+  async filterUnit(name: string): Promise<void> {
+    const select = this.page.getByTestId('rejections-unit');
+    if (!name) {
+      await select.selectOption('');
+      return;
+    }
+    const option = select.locator('option').filter({ hasText: name });
+    await select.selectOption((await option.getAttribute('value')) ?? '');
+  }
+
+  async unitOptions(): Promise<string[]> {
+    return (await this.page.getByTestId('rejections-unit').locator('option').allTextContents()).map(
+      (s) => s.trim(),
+    );
+  }
+
+  async countText(): Promise<string> {
+    return (await this.page.getByTestId('rejections-count').textContent())?.trim() ?? '';
+  }
+
+  /** Choose an export file and wait for the page's answer (result or refusal). */
+  async importBundle(file: { name: string; buffer: Buffer }): Promise<BundleOutcome> {
+    // The previous answer stays until the new one arrives: wait for the one naming this file.
+    await this.page
+      .getByTestId('bundle-input')
+      .setInputFiles({ ...file, mimeType: 'application/zip' });
+    const result = this.page.getByTestId('bundle-result').filter({ hasText: file.name });
+    const refused = this.page.getByTestId('bundle-refused').filter({ hasText: file.name });
+    await result.or(refused).first().waitFor();
+    if (await refused.count()) {
+      return {
+        ok: false,
+        code: await refused.getAttribute('data-code'),
+        title: (await refused.locator('.c-error-message').textContent())?.trim() ?? '',
+        message: (await refused.getByTestId('bundle-refused-message').textContent())?.trim() ?? '',
+        text: (await refused.textContent()) ?? '',
+      };
+    }
+    const count = async (key: string) =>
+      Number(await result.getByTestId(`bundle-${key}`).getAttribute('data-count'));
+    const rejections = [];
+    for (const row of await result.getByTestId('bundle-rejection').all())
+      rejections.push({
+        code: await row.getAttribute('data-code'),
+        text: (await row.textContent()) ?? '',
+      });
+    return {
+      ok: true,
+      counts: {
+        applied: await count('applied'),
+        duplicates: await count('duplicates'),
+        rejected: await count('rejected'),
+        conflicts: await count('conflicts'),
+      },
+      rejections,
+      text: (await result.textContent()) ?? '',
+    };
   }
 }
 

@@ -1,8 +1,12 @@
-import { useState } from 'preact/hooks';
-import { useLocale } from '../../i18n';
+import { useMemo, useState } from 'preact/hooks';
+import type { Rejection } from '../../../core';
+import { fieldLabel } from '../../../store/errors';
+import { type Locale, useLocale } from '../../i18n';
 import { ApiError, api } from '../api';
-import type { PageProps } from '../types';
-import { ErrorNotice, useLoad } from '../ui';
+import { type CoordKey, type CT, formatTime, useCT } from '../i18n';
+import type { BundleImportResult, PageProps, StoredRejection } from '../types';
+import { ErrorNotice, shortId, useDocumentTitle, useLoad } from '../ui';
+import { reasonOf, visibleValue } from '../values';
 
 /** A conflict as the server lists it (core ConflictSchema). */
 interface ConflictRow {
@@ -20,64 +24,320 @@ interface ConflictRow {
   resolved: boolean;
 }
 
-interface BundleResult {
-  assessmentId: string;
-  mutations: { applied: number; duplicates: number };
-  fields: { applied: number; same: number; conflict: number };
-  files: { stored: number; alreadyHeld: number };
-}
-
-const TEXT = {
-  id: {
-    title: 'Konflik & berkas tablet',
-    conflicts: 'Konflik terbuka',
-    none: 'Tidak ada konflik terbuka.',
-    record: 'Isian',
-    tablet: 'Nilai dari tablet',
-    server: 'Nilai di server',
-    keepTablet: 'Pakai nilai tablet',
-    keepServer: 'Pakai nilai server',
-    bundle: 'Impor berkas ekspor tablet (tanpa jaringan)',
-    bundleIntro:
-      'Untuk tablet yang tidak pernah tersambung: unggah berkas .zip hasil "Ekspor data penilaian". Berkas yang sama boleh diimpor lebih dari sekali — tidak ada data ganda.',
-    choose: 'Pilih berkas .zip',
-    imported:
-      'Berkas diterima: {a} perubahan baru diterapkan ({d} sudah ada), {c} konflik, {f} berkas foto disimpan ({h} sudah ada).',
-  },
-  en: {
-    title: 'Conflicts & tablet files',
-    conflicts: 'Open conflicts',
-    none: 'No open conflicts.',
-    record: 'Field',
-    tablet: 'Value from the tablet',
-    server: 'Value on the server',
-    keepTablet: 'Use the tablet’s value',
-    keepServer: 'Use the server’s value',
-    bundle: 'Import a tablet export file (no network)',
-    bundleIntro:
-      'For a tablet that was never online: upload the .zip made by "Export assessment data". Importing the same file again never duplicates data.',
-    choose: 'Choose .zip file',
-    imported:
-      'File accepted: {a} new changes applied ({d} already here), {c} conflicts, {f} photo files stored ({h} already held).',
-  },
-};
+/** The server answers at most this many stored rejections (SyncService.listRejections). */
+const REJECTIONS_LIMIT = 5000;
+/** Filter value for rejections whose assessment the server could not name. */
+const NO_UNIT = '__none__';
 
 function show(v: unknown): string {
   if (v === null || v === undefined || v === '') return '–';
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-/** Open conflicts across the city (resolve here; the decision syncs to every tablet) and bundle import. */
-export function Sync({ canWrite }: PageProps) {
+/** Changed fields of a mutation as received, `[field, value]` ([] when it carried none). */
+function changesOf(mutation: unknown): [string, unknown][] {
+  if (mutation === null || typeof mutation !== 'object') return [];
+  const changes = (mutation as { changes?: unknown }).changes;
+  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) return [];
+  return Object.entries(changes as Record<string, unknown>);
+}
+
+const LEVEL_FIELDS = new Set(['verifiedLevel', 'selfLevel']);
+
+/** Most fields listed for one refused change (a mutation normally changes one or two). */
+const MAX_FIELDS_SHOWN = 4;
+
+/**
+ * What the refused change was: the field the server named (with the value sent), or, when
+ * the refusal concerns the whole change (e.g. a withdrawn unit), every field it changed.
+ */
+function WhatCell({ r, mutation }: { r: Rejection; mutation: unknown }) {
+  const t = useCT();
   const locale = useLocale((s) => s.locale);
-  const t = TEXT[locale];
+  const all = changesOf(mutation);
+  const fields: [string, unknown][] = r.field
+    ? [[r.field, all.find(([f]) => f === r.field)?.[1]]]
+    : all.slice(0, MAX_FIELDS_SHOWN);
+  if (fields.length === 0) return <span class="muted">{t('wholeRecord')}</span>;
+  return (
+    <>
+      {fields.map(([field, v]) => {
+        const [id, en] = fieldLabel(field);
+        // Levels read as levels ("level 3"), as the verifier chose them on the tablet.
+        const value =
+          typeof v === 'number' && LEVEL_FIELDS.has(field) ? `level ${v}` : visibleValue(v, locale);
+        return (
+          <div key={field} class="c-what">
+            <span data-testid="rejection-field">{locale === 'en' ? en : id}</span>
+            {value ? (
+              <div class="small c-sent-value" data-testid="rejection-value">
+                “{value}”
+              </div>
+            ) : null}
+          </div>
+        );
+      })}
+      {!r.field && all.length > MAX_FIELDS_SHOWN ? (
+        <div class="small muted">+{all.length - MAX_FIELDS_SHOWN}</div>
+      ) : null}
+    </>
+  );
+}
+
+/** Where in the assessment: "Indikator 3", "Indikator 3 · berkas bukti", "Berita acara". */
+function whereText(r: Rejection, t: CT): string {
+  const entity: Partial<Record<Rejection['entity'], CoordKey>> = {
+    evidenceFile: 'entityEvidence',
+    beritaAcara: 'entityBeritaAcara',
+    comment: 'entityComment',
+    assessment: 'entityAssessment',
+  };
+  const key = entity[r.entity];
+  const indicator = r.indicatorNo === null ? null : t('indicatorNo', { n: r.indicatorNo });
+  if (indicator && key) return `${indicator} · ${t(key).toLowerCase()}`;
+  return indicator ?? (key ? t(key) : '–');
+}
+
+function ReasonCell({ r, t, locale }: { r: Rejection; t: CT; locale: Locale }) {
+  return (
+    <>
+      <span data-testid="rejection-reason">{reasonOf(r, locale)}</span>
+      <div class="small muted">
+        <code>{r.code}</code>
+        {r.retryable ? ` · ${t('retryable')}` : null}
+      </div>
+    </>
+  );
+}
+
+/** Stored rejections across the city, newest first, with a filter by unit. */
+function RejectionsSection() {
+  const t = useCT();
+  const locale = useLocale((s) => s.locale);
+  const data = useLoad(
+    () => api<{ rejections: StoredRejection[] }>('GET', '/api/sync/rejections'),
+    [],
+  );
+  const [unit, setUnit] = useState('');
+  const all = useMemo(() => [...(data.data?.rejections ?? [])].reverse(), [data.data]);
+  const units = useMemo(() => {
+    const byId = new Map<string, { id: string; name: string; n: number }>();
+    for (const r of all) {
+      const id = r.unitId ?? NO_UNIT;
+      const u = byId.get(id) ?? { id, name: r.unitName ?? t('unknownUnit'), n: 0 };
+      u.n++;
+      byId.set(id, u);
+    }
+    return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name, locale));
+  }, [all, locale, t]);
+  const shown = unit ? all.filter((r) => (r.unitId ?? NO_UNIT) === unit) : all;
+  return (
+    <section class="card" data-testid="rejections" aria-labelledby="rejections-h">
+      <div class="row">
+        <h2 id="rejections-h" class="c-card-title">
+          {t('rejections')}
+        </h2>
+        <span class="spacer" />
+        <button type="button" onClick={() => void data.reload()} data-testid="rejections-refresh">
+          ↻ {t('refresh')}
+        </button>
+      </div>
+      <p class="small">{t('rejectionsIntro')}</p>
+      <ErrorNotice error={data.error} testId="rejections-error" />
+      {data.loading && !data.data ? <p class="muted">{t('loading')}</p> : null}
+      {data.data && all.length === 0 ? (
+        <p class="notice c-ok" data-testid="rejections-empty">
+          {t('noRejections')}
+        </p>
+      ) : null}
+      {all.length > 0 ? (
+        <>
+          <div class="row c-filter">
+            <label for="rejections-unit">{t('filterUnit')}</label>
+            <select
+              id="rejections-unit"
+              value={unit}
+              onChange={(e) => setUnit(e.currentTarget.value)}
+              data-testid="rejections-unit"
+            >
+              <option value="">{t('allUnits', { n: all.length })}</option>
+              {units.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name} ({u.n})
+                </option>
+              ))}
+            </select>
+            <span class="small muted" data-testid="rejections-count" aria-live="polite">
+              {unit
+                ? t('rejectionCountOf', { n: shown.length, total: all.length })
+                : t('rejectionCount', { n: all.length })}
+            </span>
+          </div>
+          {all.length >= REJECTIONS_LIMIT ? (
+            <p class="notice warn small">{t('rejectionsCapped', { n: REJECTIONS_LIMIT })}</p>
+          ) : null}
+          <div class="table-wrap">
+            <table class="c-rejections" data-testid="rejection-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('unitWhere')}</th>
+                  <th scope="col">{t('what')}</th>
+                  <th scope="col">{t('reason')}</th>
+                  <th scope="col">{t('tabletVerifier')}</th>
+                  <th scope="col">{t('whenSource')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((r) => (
+                  <tr
+                    key={r.id}
+                    data-testid="rejection-row"
+                    data-code={r.code}
+                    data-unit={r.unitName ?? ''}
+                    data-source={r.source}
+                  >
+                    <td>
+                      <strong data-testid="rejection-unit">{r.unitName ?? t('unknownUnit')}</strong>
+                      <div class="small" data-testid="rejection-indicator">
+                        {whereText(r, t)}
+                      </div>
+                    </td>
+                    <td>
+                      <WhatCell r={r} mutation={r.mutation} />
+                    </td>
+                    <td>
+                      <ReasonCell r={r} t={t} locale={locale} />
+                    </td>
+                    <td data-testid="rejection-tablet">
+                      {r.deviceLabel ?? t('unknownTablet')}{' '}
+                      <span class="small muted">{shortId(r.deviceId)}</span>
+                      {r.verifierName ? <div class="small">{r.verifierName}</div> : null}
+                      <div class="small muted">{t('changeNo', { n: r.seq })}</div>
+                    </td>
+                    <td>
+                      <div class="c-nowrap">{formatTime(locale, r.at)}</div>
+                      <span
+                        class={`pill ${r.source === 'bundle' ? 'c-src-bundle' : 'sync'}`}
+                        data-testid="rejection-source"
+                      >
+                        {r.source === 'bundle' ? t('sourceBundle') : t('sourcePush')}
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+type BundleOutcome =
+  | { name: string; state: 'busy' }
+  | { name: string; state: 'done'; result: BundleImportResult }
+  | { name: string; state: 'refused'; error: ApiError };
+
+/** What an import did: the counts, then every change it refused (unit, indicator, field, why). */
+function BundleResult({ name, result }: { name: string; result: BundleImportResult }) {
+  const t = useCT();
+  const locale = useLocale((s) => s.locale);
+  const tiles: [string, number, string][] = [
+    ['applied', result.mutations.applied, t('bundleApplied')],
+    ['duplicates', result.mutations.duplicates, t('bundleDuplicates')],
+    ['rejected', result.rejected, t('bundleRejected')],
+    ['conflicts', result.fields.conflict, t('bundleConflicts')],
+    ['files', result.files.stored, t('bundleFiles')],
+    ['held', result.files.alreadyHeld, t('bundleFilesHeld')],
+  ];
+  return (
+    <div
+      class={`notice ${result.rejected > 0 ? 'warn' : 'c-ok'} c-bundle-result`}
+      role="status"
+      data-testid="bundle-result"
+    >
+      <p class="c-error-message">{t('bundleAccepted', { name })}</p>
+      <dl class="c-counts">
+        {tiles.map(([key, n, label]) => (
+          <div key={key} data-testid={`bundle-${key}`} data-count={n}>
+            <dt>{label}</dt>
+            <dd>{n}</dd>
+          </div>
+        ))}
+      </dl>
+      {result.rejections.length > 0 ? (
+        <>
+          <h3>{t('bundleRejectedList')}</h3>
+          <div class="table-wrap">
+            <table class="c-rejections" data-testid="bundle-rejections">
+              <thead>
+                <tr>
+                  <th scope="col">{t('unitWhere')}</th>
+                  <th scope="col">{t('what')}</th>
+                  <th scope="col">{t('reason')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.rejections.map((r, i) => (
+                  <tr key={`${r.recordId}-${i}`} data-testid="bundle-rejection" data-code={r.code}>
+                    <td>
+                      <strong>{r.unitName ?? t('unknownUnit')}</strong>
+                      <div class="small">{whereText(r, t)}</div>
+                    </td>
+                    <td>
+                      <WhatCell r={r} mutation={null} />
+                    </td>
+                    <td>
+                      <ReasonCell r={r} t={t} locale={locale} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+/** A refused file: which one, the server's own sentence (in the page's language), its code. */
+function BundleRefused({ name, error }: { name: string; error: ApiError }) {
+  const t = useCT();
+  return (
+    <div
+      class="notice bad c-error"
+      role="alert"
+      data-testid="bundle-refused"
+      data-code={error.code}
+    >
+      <p class="c-error-message">{t('bundleRefused', { name })}</p>
+      <p data-testid="bundle-refused-message">{error.message}</p>
+      {error.status !== 0 ? (
+        <p class="small muted">{t('problemCode', { code: error.code })}</p>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * The coordinator's sync page (issue 11): open conflicts across the city (resolved here, the
+ * decision syncs to every tablet), every change the server refused with why and from which
+ * tablet, and the import of a tablet's export file with what it applied and refused.
+ */
+export function Sync({ canWrite }: PageProps) {
+  const t = useCT();
+  const locale = useLocale((s) => s.locale);
+  useDocumentTitle(t('syncTitle'));
   const conflicts = useLoad(
     () => api<{ conflicts: ConflictRow[] }>('GET', '/api/conflicts', { query: { status: 'open' } }),
     [],
   );
   const [error, setError] = useState<ApiError | null>(null);
-  const [result, setResult] = useState<string | null>(null);
-  const when = (ms: number) => new Date(ms).toLocaleString(locale === 'id' ? 'id-ID' : 'en-GB');
+  const [bundle, setBundle] = useState<BundleOutcome | null>(null);
+  // Bumped after an import so the rejections list loads what the file added.
+  const [rejectionsKey, setRejectionsKey] = useState(0);
 
   const resolve = async (c: ConflictRow, value: unknown) => {
     setError(null);
@@ -93,43 +353,37 @@ export function Sync({ canWrite }: PageProps) {
     const file = input.files?.[0];
     input.value = '';
     if (!file) return;
-    setError(null);
-    setResult(null);
+    setBundle({ name: file.name, state: 'busy' });
     try {
-      const r = await api<BundleResult>('POST', '/api/sync/bundles', {
+      const result = await api<BundleImportResult>('POST', '/api/sync/bundles', {
         bytes: { body: file, type: 'application/zip' },
       });
-      setResult(
-        t.imported
-          .replace('{a}', String(r.mutations.applied))
-          .replace('{d}', String(r.mutations.duplicates))
-          .replace('{c}', String(r.fields.conflict))
-          .replace('{f}', String(r.files.stored))
-          .replace('{h}', String(r.files.alreadyHeld)),
-      );
+      setBundle({ name: file.name, state: 'done', result });
+      setRejectionsKey((k) => k + 1);
       await conflicts.reload();
     } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'client', String(e)));
+      const err = e instanceof ApiError ? e : new ApiError(0, 'client', String(e));
+      setBundle({ name: file.name, state: 'refused', error: err });
     }
   };
 
   const rows = conflicts.data?.conflicts ?? [];
   return (
     <>
-      <h1>{t.title}</h1>
+      <h1>{t('syncTitle')}</h1>
       <ErrorNotice error={error ?? conflicts.error} testId="sync-error" />
       <section class="card">
-        <h2 style="margin-top:0">{t.conflicts}</h2>
+        <h2 class="c-card-title">{t('conflicts')}</h2>
         {rows.length === 0 ? (
-          <p class="muted">{conflicts.loading ? '…' : t.none}</p>
+          <p class="muted">{conflicts.loading ? '…' : t('noConflicts')}</p>
         ) : (
           <div class="table-wrap">
             <table data-testid="conflict-table">
               <thead>
                 <tr>
-                  <th>{t.record}</th>
-                  <th>{t.tablet}</th>
-                  <th>{t.server}</th>
+                  <th>{t('conflictRecord')}</th>
+                  <th>{t('conflictTablet')}</th>
+                  <th>{t('conflictServer')}</th>
                   {canWrite ? <th /> : null}
                 </tr>
               </thead>
@@ -142,23 +396,23 @@ export function Sync({ canWrite }: PageProps) {
                     <td>
                       <strong>{show(c.localValue)}</strong>
                       <div class="small muted">
-                        {c.localAuthor ?? '–'} · {when(c.localAt)}
+                        {c.localAuthor ?? '–'} · {formatTime(locale, c.localAt)}
                       </div>
                     </td>
                     <td>
                       <strong>{show(c.serverValue)}</strong>
                       <div class="small muted">
-                        {c.serverAuthor ?? '–'} · {when(c.serverAt)}
+                        {c.serverAuthor ?? '–'} · {formatTime(locale, c.serverAt)}
                       </div>
                     </td>
                     {canWrite ? (
                       <td>
                         <div class="row">
                           <button type="button" onClick={() => void resolve(c, c.localValue)}>
-                            {t.keepTablet}
+                            {t('keepTablet')}
                           </button>
                           <button type="button" onClick={() => void resolve(c, c.serverValue)}>
-                            {t.keepServer}
+                            {t('keepServer')}
                           </button>
                         </div>
                       </td>
@@ -170,24 +424,31 @@ export function Sync({ canWrite }: PageProps) {
           </div>
         )}
       </section>
+      <RejectionsSection key={rejectionsKey} />
       {canWrite ? (
-        <section class="card">
-          <h2 style="margin-top:0">{t.bundle}</h2>
-          <p class="small">{t.bundleIntro}</p>
-          <span class="button file-btn">
-            {t.choose}
+        <section class="card" data-testid="bundle-section">
+          <h2 class="c-card-title">{t('bundle')}</h2>
+          <p class="small">{t('bundleIntro')}</p>
+          <label class="button file-btn c-file-pick">
+            {t('bundleChoose')}
             <input
               type="file"
               accept=".zip,application/zip"
-              aria-label={t.choose}
+              disabled={bundle?.state === 'busy'}
               onChange={(e) => void importBundle(e.currentTarget)}
               data-testid="bundle-input"
             />
-          </span>
-          {result ? (
-            <p class="notice" role="status" data-testid="bundle-result">
-              {result}
+          </label>
+          {bundle?.state === 'busy' ? (
+            <p class="muted" role="status">
+              {t('bundleImporting', { name: bundle.name })}
             </p>
+          ) : null}
+          {bundle?.state === 'done' ? (
+            <BundleResult name={bundle.name} result={bundle.result} />
+          ) : null}
+          {bundle?.state === 'refused' ? (
+            <BundleRefused name={bundle.name} error={bundle.error} />
           ) : null}
         </section>
       ) : null}

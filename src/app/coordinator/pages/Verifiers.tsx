@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocale } from '../../i18n';
 import { linkClick } from '../../router';
 import { api } from '../api';
-import { formatTime, useCT } from '../i18n';
+import { countTablets, groupTablets } from '../devices';
+import { type CT, formatTime, useCT } from '../i18n';
 import type { Account, Device, EnrolmentTicket, PageProps, VerifierSummary } from '../types';
 import {
   ConfirmButton,
@@ -10,6 +11,7 @@ import {
   FieldMessage,
   fieldErrors,
   SuccessNotice,
+  shortId,
   svgDataUri,
   useAction,
   useDocumentTitle,
@@ -115,6 +117,21 @@ export function Verifiers({ canWrite }: PageProps) {
   const data = useLoad(() => api<{ verifiers: VerifierSummary[] }>('GET', '/api/verifiers'), []);
   const [ok, setOk] = useState<string | null>(null);
   const list = data.data?.verifiers ?? [];
+  // The server's deviceCount counts active identities; a tablet that rotated its identity
+  // (cloned or restored profile) has several. Count tablets from each verifier's identities.
+  const tablets = useLoad(async () => {
+    const counts = new Map<string, number>();
+    await Promise.all(
+      list.map(async (v) => {
+        const r = await api<{ devices: Device[] }>(
+          'GET',
+          `/api/verifiers/${encodeURIComponent(v.id)}/devices`,
+        );
+        counts.set(v.id, countTablets(r.devices).tablets);
+      }),
+    );
+    return counts;
+  }, [data.data]);
   return (
     <>
       <h1>{t('verifiersTitle')}</h1>
@@ -131,7 +148,9 @@ export function Verifiers({ canWrite }: PageProps) {
                 <tr>
                   <th scope="col">{t('name')}</th>
                   <th scope="col">{t('email')}</th>
-                  <th scope="col">{t('tablets')}</th>
+                  <th scope="col" title={t('tabletsHint')}>
+                    {t('tablets')}
+                  </th>
                   <th scope="col">{t('assignmentsCount')}</th>
                   <th scope="col">{t('lastSeen')}</th>
                 </tr>
@@ -151,7 +170,9 @@ export function Verifiers({ canWrite }: PageProps) {
                       {v.active ? null : <span class="pill bad">{t('inactive')}</span>}
                     </td>
                     <td>{v.email}</td>
-                    <td>{v.deviceCount}</td>
+                    <td data-testid="verifier-tablets">
+                      {tablets.data?.get(v.id) ?? (tablets.error ? v.deviceCount : '…')}
+                    </td>
                     <td>{v.assignmentCount}</td>
                     <td>{v.lastSeenAt ? formatTime(locale, v.lastSeenAt) : t('never')}</td>
                   </tr>
@@ -160,6 +181,7 @@ export function Verifiers({ canWrite }: PageProps) {
             </table>
           </div>
         ) : null}
+        {list.length ? <p class="small muted">{t('tabletsHint')}</p> : null}
       </section>
       {canWrite ? (
         <VerifierForm
@@ -227,6 +249,32 @@ function EnrolmentPanel(props: { ticket: EnrolmentTicket; name: string; onClose(
   );
 }
 
+/** `active`, `revoked` (by a coordinator) or `released` (the tablet let go of it). */
+function deviceState(d: Device): 'active' | 'revoked' | 'released' {
+  if (d.revokedAt === null) return 'active';
+  return d.revokedReason === 'released' ? 'released' : 'revoked';
+}
+
+function DeviceStatus({ d, t, locale }: { d: Device; t: CT; locale: 'id' | 'en' }) {
+  const state = deviceState(d);
+  if (state === 'active')
+    return (
+      <span class="pill online" data-testid="device-active">
+        {t('deviceActive')}
+      </span>
+    );
+  const time = formatTime(locale, d.revokedAt);
+  return state === 'released' ? (
+    <span class="pill c-released" data-testid="device-released">
+      {t('deviceReleased', { time })}
+    </span>
+  ) : (
+    <span class="pill bad" data-testid="device-revoked">
+      {t('deviceRevoked', { time })}
+    </span>
+  );
+}
+
 /** One verifier: enrol a tablet (code + QR), list its tablets, revoke one; (de)activate. */
 export function VerifierDetail({ canWrite, params }: PageProps) {
   const t = useCT();
@@ -264,6 +312,8 @@ export function VerifierDetail({ canWrite, params }: PageProps) {
 
   const v = verifier.data;
   const list = devices.data?.devices ?? [];
+  const groups = groupTablets(list);
+  const counts = countTablets(list);
 
   const createEnrolment = async () => {
     setOk(null);
@@ -348,64 +398,92 @@ export function VerifierDetail({ canWrite, params }: PageProps) {
         <ErrorNotice error={devices.error} />
         {devices.data && list.length === 0 ? <p class="muted">{t('noDevices')}</p> : null}
         {list.length ? (
-          <div class="table-wrap">
-            <table data-testid="device-list">
-              <thead>
-                <tr>
-                  <th scope="col">{t('deviceLabel')}</th>
-                  <th scope="col">{t('enrolledAt')}</th>
-                  <th scope="col">{t('lastSeen')}</th>
-                  <th scope="col">{t('status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((d) => (
-                  <tr
-                    key={d.id}
-                    data-testid="device-row"
-                    data-label={d.label}
-                    data-revoked={d.revokedAt ? 'true' : 'false'}
-                  >
-                    <td>{d.label}</td>
-                    <td>{formatTime(locale, d.createdAt)}</td>
-                    <td data-testid="device-last-seen">
-                      {d.lastSeenAt ? formatTime(locale, d.lastSeenAt) : t('never')}
-                    </td>
-                    <td>
-                      {d.revokedAt ? (
-                        <span class="pill bad" data-testid="device-revoked">
-                          {t('revokedAt', { time: formatTime(locale, d.revokedAt) })}
-                        </span>
-                      ) : canWrite ? (
-                        <ConfirmButton
-                          label={t('revoke')}
-                          question={t('confirmRevoke', { label: d.label })}
-                          confirmLabel={t('confirmRevokeYes')}
-                          testId="device-revoke"
-                          onConfirm={() =>
-                            action
-                              .run(() =>
-                                api<Device>(
-                                  'POST',
-                                  `/api/devices/${encodeURIComponent(d.id)}/revoke`,
-                                ),
-                              )
-                              .then(async (r) => {
-                                if (!r) return;
-                                await devices.reload();
-                                setOk(t('revoked', { label: d.label }));
-                              })
-                          }
-                        />
-                      ) : (
-                        <span class="pill online">{t('active')}</span>
-                      )}
-                    </td>
+          <>
+            <p class="small" data-testid="device-counts">
+              {t('tabletCount', { n: counts.tablets })} ·{' '}
+              {t('identityCount', { n: counts.identities })}
+            </p>
+            <div class="table-wrap">
+              <table data-testid="device-list">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('deviceLabel')}</th>
+                    <th scope="col">{t('deviceId')}</th>
+                    <th scope="col">{t('enrolledAt')}</th>
+                    <th scope="col">{t('lastSeen')}</th>
+                    <th scope="col">{t('status')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody>
+                  {groups.flatMap((g) =>
+                    g.identities.map((d) => (
+                      <tr
+                        key={d.id}
+                        data-testid="device-row"
+                        data-label={d.label}
+                        data-device-id={d.id}
+                        data-state={deviceState(d)}
+                        data-origin={d.origin}
+                        data-revoked={d.revokedAt ? 'true' : 'false'}
+                      >
+                        <td class={d.id === g.root.id ? undefined : 'c-identity-sub'}>
+                          {d.label}
+                          {d.origin === 'rotate' && d.rotatedFrom ? (
+                            <div
+                              class="small"
+                              data-testid="device-rotated"
+                              title={t('deviceRotatedWhy')}
+                            >
+                              {t('deviceRotated', { old: shortId(d.rotatedFrom) })}
+                            </div>
+                          ) : null}
+                        </td>
+                        <td>
+                          <code class="small">{shortId(d.id)}</code>
+                        </td>
+                        <td>{formatTime(locale, d.createdAt)}</td>
+                        <td data-testid="device-last-seen">
+                          {d.lastSeenAt ? formatTime(locale, d.lastSeenAt) : t('never')}
+                        </td>
+                        <td>
+                          <DeviceStatus d={d} t={t} locale={locale} />
+                          {d.revokedAt === null && canWrite ? (
+                            <div class="c-actions-inline">
+                              <ConfirmButton
+                                label={t('revoke')}
+                                question={t('confirmRevoke', { label: d.label })}
+                                confirmLabel={t('confirmRevokeYes')}
+                                testId="device-revoke"
+                                onConfirm={() =>
+                                  action
+                                    .run(() =>
+                                      api<Device>(
+                                        'POST',
+                                        `/api/devices/${encodeURIComponent(d.id)}/revoke`,
+                                      ),
+                                    )
+                                    .then(async (r) => {
+                                      if (!r) return;
+                                      await devices.reload();
+                                      setOk(t('revoked', { label: d.label }));
+                                    })
+                                }
+                              />
+                            </div>
+                          ) : null}
+                        </td>
+                      </tr>
+                    )),
+                  )}
+                </tbody>
+              </table>
+            </div>
+            {list.some((d) => d.origin === 'rotate') ? (
+              <p class="small muted" data-testid="identities-note">
+                {t('deviceRotatedWhy')} {t('identitiesNote')}
+              </p>
+            ) : null}
+          </>
         ) : null}
       </section>
     </>

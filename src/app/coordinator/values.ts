@@ -1,0 +1,44 @@
+import type { Rejection } from '../../core';
+import type { Locale } from '../i18n';
+
+/** Longest value shown for a refused change (the whole change is in the server's audit). */
+export const VALUE_PREVIEW_CHARS = 80;
+
+/**
+ * A value a tablet sent, as a coordinator can read it: control characters written out as
+ * "[U+0000]" (the very thing a refusal may be about, and how the server's message names
+ * it), lone surrogates as "�", whitespace runs collapsed, cut to VALUE_PREVIEW_CHARS with an
+ * ellipsis.
+ */
+export function visibleValue(value: unknown, locale: Locale): string {
+  if (value === undefined) return '';
+  if (value === null || value === '') return locale === 'en' ? '(cleared)' : '(dikosongkan)';
+  if (typeof value === 'boolean')
+    return locale === 'en' ? (value ? 'yes' : 'no') : value ? 'ya' : 'tidak';
+  const raw = typeof value === 'string' ? value : JSON.stringify(value);
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < raw.length) {
+      const next = raw.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out += raw.slice(i, i + 2);
+        i++;
+        continue;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) out += '\uFFFD';
+    else if (c === 0x09 || c === 0x0a || c === 0x0d) out += ' ';
+    else if (c < 0x20 || c === 0x7f) out += `[U+${c.toString(16).toUpperCase().padStart(4, '0')}]`;
+    else out += raw.charAt(i);
+  }
+  const chars = [...out.replace(/ {2,}/g, ' ').trim()];
+  return chars.length <= VALUE_PREVIEW_CHARS
+    ? chars.join('')
+    : `${chars.slice(0, VALUE_PREVIEW_CHARS - 1).join('')}…`;
+}
+
+/** A refusal's reason in the page's language (the server stores both; either may be empty). */
+export function reasonOf(r: Rejection, locale: Locale): string {
+  return (locale === 'en' ? r.messageEn : r.message) || r.message || r.messageEn || r.code;
+}
