@@ -403,13 +403,15 @@ export class SyncRepository {
     if (filter.seqs) q = q.where('syncRejections.seq', 'in', [...filter.seqs]);
     if (filter.assessmentId !== undefined)
       q = q.where('syncRejections.assessmentId', '=', filter.assessmentId);
+    // Past the limit the NEWEST are kept (a flood of old refusals must not hide today's);
+    // the answer stays oldest first.
     const rows = await q
-      .orderBy('syncRejections.at')
-      .orderBy('syncRejections.deviceId')
-      .orderBy('syncRejections.seq')
+      .orderBy('syncRejections.at', 'desc')
+      .orderBy('syncRejections.deviceId', 'desc')
+      .orderBy('syncRejections.seq', 'desc')
       .limit(filter.limit ?? 5000)
       .execute();
-    return rows.map((r) => toRejection(r, r.deviceLabel, r.verifierName));
+    return rows.reverse().map((r) => toRejection(r, r.deviceLabel, r.verifierName));
   }
 
   /** Assessments by id with their unit and period (names and status); unknown ids are absent. */

@@ -205,11 +205,31 @@ export class DevicesService extends BaseService {
     return this.repos.devices.listForVerifier(verifierId);
   }
 
-  /** The coordinator revokes a tablet (reason `revoked`); 404 for an unknown id. */
+  /**
+   * The coordinator revokes a tablet (reason `revoked`): the identity given and every identity
+   * linked to it by rotation (the ones it came from and the ones taken from it), since a
+   * rotation leaves the earlier identity working for a copied tablet — revoking one of them
+   * alone would leave the lost or stolen tablet syncing. 404 for an unknown id.
+   */
   async revoke(deviceId: string, by: string): Promise<Device> {
     const device = await this.repos.devices.findById(deviceId);
     if (!device) throw new Problem('not_found', { what: 'Tablet', whatEn: 'Tablet' });
-    await this.repos.devices.revoke(deviceId, this.now(), by);
+    const all = await this.repos.devices.listForVerifier(device.verifierId);
+    const lineage = new Set([deviceId]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const d of all) {
+        if (d.rotatedFrom === null) continue;
+        // Taken from a member (descendant), or a member was taken from it (ancestor).
+        const next = lineage.has(d.rotatedFrom) ? d.id : lineage.has(d.id) ? d.rotatedFrom : null;
+        if (next !== null && !lineage.has(next)) {
+          lineage.add(next);
+          grew = true;
+        }
+      }
+    }
+    const now = this.now();
+    for (const id of lineage) await this.repos.devices.revoke(id, now, by);
     return (await this.repos.devices.findById(deviceId)) as Device;
   }
 

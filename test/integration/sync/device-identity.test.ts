@@ -200,6 +200,25 @@ describeSync('device identities: enrol, rotate, release', (ctx) => {
     expect(list.find((d) => d.id === fresh.deviceId)).not.toHaveProperty('tokenHash');
   });
 
+  it('revoking a tablet revokes every identity it took by rotation, and the ones they came from', async () => {
+    const h = ctx();
+    const team = await newTeam(h.services, h.base, { verifiers: 1 });
+    const v = team.verifiers[0]?.id as string;
+    const first = await enrolled(h, v, 'Tablet hilang');
+    const other = await enrolled(h, v, 'Tablet lain');
+    const second = await h.call('POST', '/api/devices/rotate', { token: first.token });
+    const third = await h.call('POST', '/api/devices/rotate', { token: second.body.token });
+    // The coordinator revokes the identity in the middle of the chain.
+    const r = await h.call('POST', `/api/devices/${second.body.deviceId}/revoke`, {
+      token: await h.base.login('coordinator'),
+    });
+    expect(r.status).toBe(200);
+    for (const token of [first.token, second.body.token, third.body.token])
+      expect((await h.call('GET', '/api/me', { token })).body.code).toBe('device_revoked');
+    // Another tablet of the same verifier keeps working.
+    expect((await h.call('GET', '/api/me', { token: other.token })).status).toBe(200);
+  });
+
   it('refuses a tablet that rotates in a loop: at most ten new identities per hour, then 429 with Retry-After', async () => {
     const h = ctx();
     const team = await newTeam(h.services, h.base, { verifiers: 1 });
