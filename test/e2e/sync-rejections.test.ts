@@ -171,9 +171,10 @@ describe.skipIf(!e2eEnabled)('changes the server refuses stay visible on the tab
     // The unit's checklist shows the same list, and says the unit is no longer assigned.
     await home.card(a.assessmentId).click();
     await app.page.getByTestId('withdrawn-notice').waitFor();
-    expect(
-      await app.page.getByTestId('rejected-section').getByTestId('rejected-item').count(),
-    ).toBe(refused);
+    // The list loads on its own, after the checklist.
+    await expect
+      .poll(() => app.page.getByTestId('rejected-section').getByTestId('rejected-item').count())
+      .toBe(refused);
 
     // "Ditolak server": what (indicator, field in words, value sent), why (naming the unit), when.
     const list = new RejectedScreen(app);
@@ -259,7 +260,15 @@ describe.skipIf(!e2eEnabled)('changes the server refuses stay visible on the tab
       t.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
     });
     expect(await screen.notes().inputValue()).toBe('Perwali No. 12 Tahun 2021 ttd');
+    // (The input above marked the field unsaved at once; "saved" below is this edit's.)
     await screen.notes().blur();
+    await app.page.waitForFunction(
+      () =>
+        document
+          .querySelector('#notes-3')
+          ?.parentElement?.querySelector('[data-save-state]')
+          ?.getAttribute('data-save-state') === 'saved',
+    );
 
     // Saved cleaned on the tablet (a reload reads the database) and accepted by the server.
     await app.reload();
