@@ -271,6 +271,23 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('coordinator pages: enrol a tab
     );
     expect(good.message).toContain('1 baru');
     await expect.poll(() => units.count()).toBe(unitsBefore + 1);
+    // A CSV saved by Excel on Windows (Windows-1252: é is 0xE9, the en dash 0x96) keeps its
+    // names, never U+FFFD mojibake.
+    const windows = await coordinator.importUnitsCsv(
+      Buffer.from(
+        'code,name,kind,parent_code\n36.72.01.9003,Kelurahan Caf\u00e9 \u0096 Timur,kelurahan,36.72.01\n',
+        'latin1',
+      ),
+    );
+    expect(windows.message).toContain('1 baru');
+    const tree = await apiJson<{ units: { code: string; name: string }[] }>(
+      server.url,
+      'GET',
+      '/api/units',
+      coordinatorToken,
+    );
+    expect(JSON.stringify(tree.body)).toContain('Kelurahan Café – Timur');
+    await expect.poll(() => units.count()).toBe(unitsBefore + 2);
 
     await coordinator.openVerifiers();
     await coordinator.createVerifier('Verifikator Tiga', 'verifikator3@cilegon.demo');

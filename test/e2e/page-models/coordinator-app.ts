@@ -111,11 +111,12 @@ export class CoordinatorApp {
   }
 
   /** Import a units CSV on the units page; returns the message and the lines of the error table. */
-  async importUnitsCsv(csv: string): Promise<ImportOutcome> {
+  async importUnitsCsv(csv: string | Buffer): Promise<ImportOutcome> {
     const form = this.page.getByTestId('unit-import');
+    const buffer = typeof csv === 'string' ? Buffer.from(csv) : csv;
     await this.page
       .locator('#unit-import-file')
-      .setInputFiles({ name: 'unit.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      .setInputFiles({ name: 'unit.csv', mimeType: 'text/csv', buffer });
     await form.getByRole('button', { name: 'Impor' }).click();
     return this.outcome(form, 'unit-import-error');
   }

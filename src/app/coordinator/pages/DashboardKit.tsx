@@ -793,6 +793,14 @@ export async function download(path: string, fallback: string): Promise<string> 
 
 const IMAGE_MIMES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
+/**
+ * Download address of an evidence file: by hash, naming the record being viewed so the name
+ * and type served are that record's (another record may name the same bytes differently).
+ */
+function fileUrl(file: EvidenceFileView): string {
+  return `/api/files/by-hash/${encodeURIComponent(file.sha256)}?record=${encodeURIComponent(file.recordId)}`;
+}
+
 /** An evidence photo by hash (GET /api/files/by-hash/…), shown from a blob: URL. */
 export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; size?: number }) {
   const t = useRT();
@@ -803,7 +811,7 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
     if (!file.held || !image) return;
     let live = true;
     let made: string | null = null;
-    fetchBlob(`/api/files/by-hash/${encodeURIComponent(file.sha256)}`).then(
+    fetchBlob(fileUrl(file)).then(
       ({ blob }) => {
         if (!live) return;
         made = URL.createObjectURL(blob);
@@ -817,7 +825,7 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
     };
   }, [file.sha256, file.held, image]);
   const open = async () => {
-    const { blob } = await fetchBlob(`/api/files/by-hash/${encodeURIComponent(file.sha256)}`);
+    const { blob } = await fetchBlob(fileUrl(file));
     const u = URL.createObjectURL(blob);
     window.open(u, '_blank', 'noopener');
     setTimeout(() => URL.revokeObjectURL(u), 60_000);

@@ -16,7 +16,6 @@ import {
   FieldMessage,
   FileField,
   fieldErrors,
-  readTextFile,
   SuccessNotice,
   useAction,
   useDocumentTitle,
@@ -188,8 +187,15 @@ function CsvImport<R>(props: {
     }
     const url = props.url;
     const r = await action.run(async () => {
-      const text = await readTextFile(file, MAX_CSV_BYTES, t);
-      return api<R>('POST', url, { text: { body: text, type: 'text/csv; charset=utf-8' } });
+      if (file.size > MAX_CSV_BYTES)
+        throw new ApiError(
+          0,
+          'client',
+          t('fileTooLarge', { mb: Math.round(MAX_CSV_BYTES / 1048576) }),
+        );
+      // The bytes as saved, no charset: the server tells UTF-8 from Windows-1252 (a CSV saved by
+      // Excel on Windows); reading it as text here would already have turned é into U+FFFD.
+      return api<R>('POST', url, { bytes: { body: file, type: 'text/csv' } });
     });
     if (r) {
       setFile(null);
