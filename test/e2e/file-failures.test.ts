@@ -114,7 +114,7 @@ describe.skipIf(!e2eEnabled)('one bad file never stops the other files', () => {
     await sync.syncNow();
     const storage = new StorageScreen(app);
     await storage.open();
-    expect(await storage.syncState()).toBe('Perlu perhatian');
+    await expect.poll(() => storage.syncState()).toBe('Perlu perhatian');
     expect(await app.page.getByTestId('failed-files-count').textContent()).toBe('1');
     const row = app.page.getByTestId('failed-file');
     expect(await row.count()).toBe(1);
@@ -165,7 +165,7 @@ describe.skipIf(!e2eEnabled)('one bad file never stops the other files', () => {
     await expect
       .poll(() => app.page.getByTestId('receipt').first().textContent())
       .toBe('Semua 2 berkas diterima server');
-    expect(await storage.syncState()).toBe('siap');
+    await expect.poll(() => storage.syncState()).toBe('siap');
     expect(await app.page.getByTestId('failed-file').count()).toBe(0);
   });
 });

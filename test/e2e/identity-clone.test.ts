@@ -102,7 +102,10 @@ describe.skipIf(!e2eEnabled)('a cloned tablet takes a new identity and says so',
     const toast = b.page.locator('.toast');
     await toast.waitFor();
     expect(await toast.textContent()).toContain('Tidak ada data yang hilang');
-    await notice.scrollIntoViewIfNeeded();
+    await toast.getByRole('button').click();
+    await toast.waitFor({ state: 'detached' });
+    // The notice heads the page (above the fold, clear of the sticky header).
+    await b.page.evaluate(() => window.scrollTo(0, 0));
     await b.page.screenshot({ path: join(SHOTS, 'identity-notice.png') });
     expect(await accessibilityProblems(b.page, ['[data-testid="identity-notice"]'])).toEqual([]);
     // The original noticed nothing: its identity is still its own.

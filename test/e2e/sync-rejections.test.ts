@@ -153,7 +153,7 @@ describe.skipIf(!e2eEnabled)('changes the server refuses stay visible on the tab
     await storage.open();
     const refused = await storage.rejectedCount();
     expect(refused).toBeGreaterThanOrEqual(2); // the level and the note of indicator 1 at least
-    expect(await storage.syncState()).toBe('Perlu perhatian');
+    await expect.poll(() => storage.syncState()).toBe('Perlu perhatian');
     await app.page.screenshot({ path: join(SHOTS, 'storage-rejected.png'), fullPage: true });
     expect(await accessibilityProblems(app.page, NEW_ELEMENTS)).toEqual([]);
 

@@ -297,7 +297,10 @@ export class StorageScreen {
     return Number(await this.app.page.getByTestId('rejected-count').textContent());
   }
 
-  /** The sync state once no sync is running (opening the page starts one). */
+  /**
+   * The sync state once no sync is running. Opening the page starts one a moment later, so
+   * read it with `expect.poll` when a particular state is expected.
+   */
   async syncState(): Promise<string> {
     const state = this.app.page.getByTestId('sync-state');
     await this.app.page.waitForFunction(
