@@ -29,6 +29,7 @@ export {
 } from './framework';
 export { compareHlc, decodeHlc, encodeHlc, type Hlc, receiveHlc, tickHlc } from './hlc';
 export { isUuid, uuidv7 } from './ids';
+export * from './labels';
 export * from './protocol';
 export {
   computeIndex,

@@ -47,7 +47,7 @@ export const PROBLEMS = {
         : 'Data yang dikirim tidak valid. Periksa isian yang ditandai.',
     en: (p) =>
       p.field
-        ? `The field "${p.field}" is not valid: ${p.reasonEn ?? '–'}. The server did not save this change; fix it and send it again.`
+        ? `The field "${p.fieldEn ?? p.field}" is not valid: ${p.reasonEn ?? '–'}. The server did not save this change; fix it and send it again.`
         : 'The submitted data is not valid. Check the marked fields.',
   },
   unsupported_media_type: {

@@ -6,6 +6,7 @@ import {
   DEVICE_SEQ_REUSED,
   type EntityName,
   type FieldOutcome,
+  fieldLabel,
   fieldSchema,
   findUnsafeText,
   type MutationOutcome,
@@ -477,7 +478,16 @@ export class SyncService extends BaseService {
       const problem = problems[0];
       if (problem) {
         const field = problem.field.replace(/^baseVersions\./, '');
-        reject('validation_failed', { field: displayable(field, 64), ...reasonOf(problem) }, field);
+        const [label, labelEn] = fieldLabel(field);
+        reject(
+          'validation_failed',
+          {
+            field: displayable(label, 64),
+            fieldEn: displayable(labelEn, 64),
+            ...reasonOf(problem),
+          },
+          field,
+        );
         continue;
       }
       if (assessmentId === null) {

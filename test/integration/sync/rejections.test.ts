@@ -199,7 +199,9 @@ describeSync('sync push: per-mutation rejections', (ctx) => {
       unitId: team.unitIds[0],
       retryable: false,
     });
-    expect(r.body.results[0].rejection.message).toContain('"notes"');
+    // The field as the verifier knows it, not its code name.
+    expect(r.body.results[0].rejection.message).toContain('Isian "Catatan" tidak valid');
+    expect(r.body.results[0].rejection.messageEn).toContain('The field "Notes" is not valid');
     expect(r.body.results[0].rejection.messageEn).toContain('not allowed');
     expect(r.body.results[3].rejection).toMatchObject({
       code: 'validation_failed',

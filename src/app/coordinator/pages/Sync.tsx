@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Rejection } from '../../../core';
-import { fieldLabel } from '../../../store/errors';
+import { fieldLabel } from '../../../core';
 import { type Locale, useLocale } from '../../i18n';
 import { ApiError, api } from '../api';
 import { type CoordKey, type CT, formatTime, useCT } from '../i18n';

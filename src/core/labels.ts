@@ -1,0 +1,116 @@
+/**
+ * Names of synced fields as a verifier knows them, and the sentences that explain a refused
+ * value, in Indonesian and English (issue 11 §2). One source for the tablet's validation
+ * messages, the server's per-mutation rejections and the coordinator's audit list.
+ */
+
+/** Names of fields as the verifier knows them, Indonesian and English. */
+const FIELD_LABELS: Record<string, [string, string]> = {
+  periodId: ['Periode', 'Period'],
+  unitId: ['Unit', 'Unit'],
+  frameworkId: ['Instrumen', 'Instrument'],
+  status: ['Status', 'Status'],
+  submittedAt: ['Waktu pengiriman', 'Submission time'],
+  assessmentId: ['Penilaian', 'Assessment'],
+  indicatorNo: ['Nomor indikator', 'Indicator number'],
+  selfLevel: ['Tingkat penilaian mandiri', 'Self-assessed level'],
+  selfJustification: ['Penjelasan penilaian mandiri', 'Self-assessment justification'],
+  verifiedLevel: ['Tingkat hasil verifikasi', 'Verified level'],
+  notApplicable: ['Tidak berlaku', 'Not applicable'],
+  naReason: ['Alasan tidak berlaku', 'Reason for not applicable'],
+  notes: ['Catatan', 'Notes'],
+  reviewComment: ['Komentar tinjauan', 'Review comment'],
+  sha256: ['Sidik berkas', 'File fingerprint'],
+  name: ['Nama berkas', 'File name'],
+  mime: ['Jenis berkas', 'File type'],
+  bytes: ['Ukuran berkas', 'File size'],
+  width: ['Lebar gambar', 'Image width'],
+  height: ['Tinggi gambar', 'Image height'],
+  capturedAt: ['Waktu pengambilan', 'Capture time'],
+  location: ['Lokasi', 'Location'],
+  deleted: ['Status hapus', 'Deleted flag'],
+  verifierName: ['Nama verifikator', 'Verifier name'],
+  verifierRole: ['Jabatan verifikator', 'Verifier role'],
+  verifierSignature: ['Tanda tangan verifikator', 'Verifier signature'],
+  representativeName: ['Nama perwakilan unit', 'Unit representative name'],
+  representativeRole: ['Jabatan perwakilan unit', 'Unit representative role'],
+  representativeSignature: ['Tanda tangan perwakilan unit', 'Unit representative signature'],
+  place: ['Tempat', 'Place'],
+  signedAt: ['Waktu penandatanganan', 'Signing time'],
+  summary: ['Ringkasan', 'Summary'],
+  body: ['Isi komentar', 'Comment'],
+  author: ['Penulis', 'Author'],
+  createdAt: ['Waktu dibuat', 'Creation time'],
+  id: ['Pengenal', 'Identifier'],
+  deviceId: ['Identitas tablet', 'Tablet identity'],
+  bundleSecret: ['Kunci tanda tangan berkas ekspor', 'Export file signing key'],
+};
+
+/** The field's name for a person: `Catatan`, `Catatan bukti level 3 no. 1`, or the raw name. */
+export function fieldLabel(field: string): [string, string] {
+  const check = /^checks\.(\d+)\.(\d+)$/.exec(field);
+  if (check) {
+    const [level, index] = [check[1], Number(check[2]) + 1];
+    return [
+      `Catatan bukti level ${level} no. ${index}`,
+      `Evidence note, level ${level} no. ${index}`,
+    ];
+  }
+  return FIELD_LABELS[field] ?? [field, field];
+}
+
+/** Details that make a problem's sentence precise. */
+export interface ProblemDetail {
+  /** 1-based position of the first refused character (unsafe_text). */
+  position?: number;
+  /** Why the character is refused (unsafe_text). */
+  kind?: 'control' | 'surrogate';
+  /** Largest allowed length or value (too_long). */
+  maximum?: number;
+}
+
+/**
+ * The readable sentences of one field problem, Indonesian and English. Written for the
+ * verifier: what is wrong with which field and what to do, never a schema message.
+ */
+export function describeProblem(
+  field: string,
+  message: string,
+  detail: ProblemDetail = {},
+): [string, string] {
+  const [id, en] = fieldLabel(field);
+  const at = detail.position === undefined ? '' : ` (posisi ${detail.position})`;
+  const atEn = detail.position === undefined ? '' : ` (position ${detail.position})`;
+  switch (message) {
+    case 'unsafe_text':
+      return detail.kind === 'surrogate'
+        ? [
+            `${id} berisi karakter rusak (separuh emoji atau simbol)${at} yang tidak dapat disimpan. Hapus karakter itu lalu simpan lagi.`,
+            `${en} contains a broken character (half of an emoji or symbol)${atEn} that cannot be saved. Remove it and save again.`,
+          ]
+        : [
+            `${id} berisi karakter kontrol tak terlihat${at}, biasanya terbawa saat menempel dari PDF. Hapus karakter itu (atau ketik ulang bagian itu) lalu simpan lagi.`,
+            `${en} contains an invisible control character${atEn}, usually carried in when pasting from a PDF. Remove it (or retype that part) and save again.`,
+          ];
+    case 'time_out_of_range':
+      return [
+        `${id} berada di luar rentang yang diterima (1 Januari 2000 sampai 1 Januari 2100). Periksa tanggal dan jam tablet, lalu isi lagi.`,
+        `${en} is outside the accepted range (1 January 2000 to 1 January 2100). Check the tablet's date and time and enter it again.`,
+      ];
+    case 'too_long':
+      return detail.maximum === undefined
+        ? [`${id} terlalu panjang.`, `${en} is too long.`]
+        : [
+            `${id} terlalu panjang (paling banyak ${detail.maximum} karakter). Persingkat lalu simpan lagi.`,
+            `${en} is too long (at most ${detail.maximum} characters). Shorten it and save again.`,
+          ];
+    case 'unknown field':
+      return [`${id} bukan isian yang dikenal.`, `${en} is not a known field.`];
+    case 'cannot change after creation':
+      return [`${id} tidak dapat diubah setelah dibuat.`, `${en} cannot be changed once created.`];
+    case 'required for a new record':
+      return [`${id} wajib diisi.`, `${en} is required.`];
+    default:
+      return [`${id} tidak valid.`, `${en} is not valid.`];
+  }
+}
