@@ -1,14 +1,11 @@
-import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { expect, it } from 'vitest';
-import { openStore, type TelusurStore } from '../../../src/store';
-import { declareSchema, TelusurDb } from '../../../src/store/schema';
 import {
   appFetch,
+  cloneTablet,
   describeSync,
   enrolTablet,
   newTeam,
   type SyncHarness,
-  type Tablet,
   tabletEngine,
 } from '../../helpers/sync-harness';
 
@@ -19,40 +16,6 @@ import {
  * `appliedThrough` beyond what it ever sent), takes a fresh identity for the same
  * enrolment, sends its unsent changes again under it and says so — nothing is lost.
  */
-
-let clones = 0;
-
-/** A byte-for-byte copy of a tablet's database, as a copied browser profile would hold. */
-async function cloneTablet(t: Tablet): Promise<Tablet> {
-  const name = `${t.store.name}-clone-${++clones}`;
-  const src = new TelusurDb(t.store.name, { indexedDB, IDBKeyRange });
-  const dst = new TelusurDb(name, { indexedDB, IDBKeyRange });
-  declareSchema(src);
-  declareSchema(dst);
-  await Promise.all([src.open(), dst.open()]);
-  for (const table of src.tables) {
-    await dst.table(table.name).bulkPut(await table.toArray());
-  }
-  src.close();
-  dst.close();
-  const store: TelusurStore = await openStore({
-    name,
-    indexedDB,
-    IDBKeyRange,
-    witness: null,
-    storageManager: null,
-    blobMode: 'arraybuffer',
-    durability: 'relaxed',
-  });
-  return {
-    store,
-    get deviceId() {
-      return store.deviceId;
-    },
-    token: t.token,
-    label: `${t.label} (salinan)`,
-  };
-}
 
 async function setup(h: SyncHarness) {
   const team = await newTeam(h.services, h.base, { verifiers: 1, units: 1 });
