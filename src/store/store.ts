@@ -161,7 +161,10 @@ export interface EvidenceRepository {
     assessmentId: string,
     options?: { includeDeleted?: boolean },
   ): Promise<EvidenceFile[]>;
-  /** Mark deleted (a synced change). The file's bytes stay until the server has confirmed them. */
+  /**
+   * Mark deleted (a synced change) and drop the file's bytes when no other photo record of
+   * this tablet shows the same file: the verifier chose to remove it.
+   */
   remove(id: string): Promise<void>;
   /** Remove the bytes of files the server confirmed by hash whose metadata the server accepted. */
   purgeConfirmed(receiptHashes: string[]): Promise<PurgeResult>;
@@ -844,7 +847,10 @@ class Store implements TelusurStore {
             .toArray()
             .then((rows) => live(rows, options?.includeDeleted)),
         ),
-      remove: (id) => this.save('evidenceFile', id, { deleted: true }, null).then(() => undefined),
+      remove: async (id) => {
+        const removed = await this.save('evidenceFile', id, { deleted: true }, null);
+        await this.dropOrphanBytes(String((removed as { sha256: unknown }).sha256));
+      },
       purgeConfirmed: (hashes) => this.purgeConfirmed(hashes),
     };
 
@@ -1313,6 +1319,26 @@ class Store implements TelusurStore {
         info.set(sha, { sha256: sha, bytes: Number(r.bytes), mime: String(r.mime) });
     }
     return info;
+  }
+
+  /**
+   * The verifier removed a photo: its bytes go too, unless another photo record still shows
+   * them. Nothing waits to be uploaded for a photo that no longer exists (a damaged photo
+   * removed would otherwise fail on every sync and block releasing the tablet).
+   */
+  private dropOrphanBytes(sha256: string): Promise<void> {
+    const db = this.db;
+    return this.write(
+      () =>
+        db.transaction('rw', [db.blobs, db.evidenceFiles], async () => {
+          const live = (await db.evidenceFiles.where('sha256').equals(sha256).toArray()).some(
+            (r) => r.deleted !== true,
+          );
+          if (!live) await db.blobs.delete(sha256);
+          this.c.hooks?.beforeCommit?.('evidence.dropBytes');
+        }),
+      'evidence.dropBytes',
+    );
   }
 
   private purgeConfirmed(receiptHashes: string[]): Promise<PurgeResult> {

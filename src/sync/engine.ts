@@ -73,6 +73,8 @@ export interface IdentityChange {
   from: string;
   to: string;
   reason: IdentityChangeReason;
+  /** Unsent changes re-sent under the new identity (absent in records of older app versions). */
+  resent?: number;
 }
 
 /** Where a sync problem came from; only `network` means the server could not be reached. */
@@ -430,7 +432,13 @@ export class SyncEngine {
     if (this.store.deviceId !== p.deviceId) await this.store.adoptIdentity(p.deviceId);
     await this.store.setBundleSecret(p.bundleSecret);
     await this.saveToken(p.token);
-    const change: IdentityChange = { at: p.at, from: p.from, to: p.deviceId, reason: p.reason };
+    const change: IdentityChange = {
+      at: p.at,
+      from: p.from,
+      to: p.deviceId,
+      reason: p.reason,
+      resent: await this.store.outbox.count(),
+    };
     await this.store.cursors.set(IDENTITY_CHANGED, JSON.stringify(change));
     await this.store.cursors.set(PENDING_IDENTITY, '');
     this.set({ identityChanged: change });

@@ -127,8 +127,8 @@ export function identityChangeMessage(change: IdentityChange, locale: 'id' | 'en
   const when = new Date(change.at).toLocaleString(locale === 'en' ? 'en-GB' : 'id-ID');
   const short = (id: string) => id.slice(-8);
   if (locale === 'en')
-    return `On ${when} this tablet took a new identity (${short(change.from)} → ${short(change.to)}) because another device was using its old one (${change.reason === 'seq_reused' ? 'the same change numbers with other content' : 'the server had more changes than this tablet made'}). No change was lost: unsent changes were sent again under the new identity. Tell the coordinator.`;
-  return `Pada ${when} tablet ini memakai identitas baru (${short(change.from)} → ${short(change.to)}) karena identitas lamanya dipakai perangkat lain (${change.reason === 'seq_reused' ? 'nomor perubahan yang sama dengan isi berbeda' : 'server mencatat lebih banyak perubahan daripada yang dibuat tablet ini'}). Tidak ada perubahan yang hilang: perubahan yang belum terkirim dikirim ulang dengan identitas baru. Beri tahu koordinator.`;
+    return `On ${when} this tablet took a new identity (${short(change.from)} → ${short(change.to)}) because another device was using its old one (${change.reason === 'seq_reused' ? 'the same change numbers with other content' : 'the server had more changes than this tablet made'}). No change was lost: ${change.resent === undefined ? 'unsent changes were' : `${change.resent} unsent changes were`} sent again under the new identity. Tell the coordinator.`;
+  return `Pada ${when} tablet ini memakai identitas baru (${short(change.from)} → ${short(change.to)}) karena identitas lamanya dipakai perangkat lain (${change.reason === 'seq_reused' ? 'nomor perubahan yang sama dengan isi berbeda' : 'server mencatat lebih banyak perubahan daripada yang dibuat tablet ini'}). Tidak ada perubahan yang hilang: ${change.resent === undefined ? 'perubahan' : `${change.resent} perubahan`} yang belum terkirim dikirim ulang dengan identitas baru. Beri tahu koordinator.`;
 }
 
 /** The verifier has read the identity message (and told the coordinator). */

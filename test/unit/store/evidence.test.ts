@@ -93,15 +93,23 @@ describe('evidence files', () => {
     s.close();
   });
 
-  it('removing a photo hides it and sends a deletion, but keeps its bytes until the server has them', async () => {
+  it('removing a photo hides it, sends a deletion and frees its bytes unless another photo shows the same file', async () => {
     const s = await open(freshName());
     const f = await add(s, photo(3));
+    const twin = await add(s, photo(3), 6);
+    await s.evidence.remove(twin.id);
+    // The same file still shows on indicator 5: its bytes stay, and still wait for upload.
+    expect(await s.blobs.has(f.sha256)).toBe(true);
+    expect((await s.blobs.listPendingUpload()).map((p) => p.sha256)).toEqual([f.sha256]);
     await s.evidence.remove(f.id);
     expect(await s.evidence.listByIndicator(ASSESSMENT, 5)).toEqual([]);
     expect(
       (await s.evidence.listByIndicator(ASSESSMENT, 5, { includeDeleted: true }))[0]?.deleted,
     ).toBe(true);
-    expect(await s.blobs.has(f.sha256)).toBe(true);
+    // Nothing waits to be uploaded for a photo that no longer exists.
+    expect(await s.blobs.has(f.sha256)).toBe(false);
+    expect(await s.blobs.listPendingUpload()).toEqual([]);
+    expect((await s.health()).unsyncedFiles).toBe(0);
     const sent = await s.outbox.peek(10);
     expect(sent.map((m) => m.changes)).toContainEqual({ deleted: true });
     expect((await s.evidence.get(f.id))?.deleted).toBe(true);

@@ -182,7 +182,7 @@ describe('sync engine: one device identity or a loud change of it (issue 11 §3)
     expect(t.saved).toEqual([`token-${now}`]);
     expect(await t.store.getBundleSecret()).toBe(secretFor(now));
     const change = t.engine.getStatus().identityChanged;
-    expect(change).toMatchObject({ from: old, to: now, reason: 'ahead' });
+    expect(change).toMatchObject({ from: old, to: now, reason: 'ahead', resent: waiting });
     expect(t.engine.getStatus().state).toBe('idle');
 
     // After a reload the app can still tell the verifier what happened.
