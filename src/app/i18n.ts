@@ -120,6 +120,9 @@ const id = {
   deviceLabel: 'Nama tablet (mis. Tablet Tim A)',
   enrolSubmit: 'Daftarkan',
   enrolledAs: 'Tablet terdaftar untuk {name} ({device}).',
+  enrolReleaseFirst:
+    'Untuk mendaftarkan tablet ini bagi verifikator lain, lepas tablet dulu: pekerjaan yang tersimpan di tablet ini milik pendaftaran tersebut.',
+  enrolGoRelease: 'Buka Penyimpanan → Lepas tablet',
   coordinatorLogin: 'Masuk sebagai koordinator',
   syncNow: 'Sinkronkan sekarang',
   syncState_idle: 'siap',
@@ -389,6 +392,9 @@ const en: Dict = {
   deviceLabel: 'Tablet name (e.g. Team A tablet)',
   enrolSubmit: 'Enrol',
   enrolledAs: 'Tablet enrolled for {name} ({device}).',
+  enrolReleaseFirst:
+    'To enrol this tablet for another verifier, release it first: the work kept on this tablet belongs to that enrolment.',
+  enrolGoRelease: 'Open Storage → Release tablet',
   coordinatorLogin: 'Sign in as coordinator',
   syncNow: 'Sync now',
   syncState_idle: 'ready',

@@ -106,6 +106,14 @@ describe.skipIf(!e2eEnabled)('a tablet changes hands ("Lepas tablet")', () => {
     expect(await accessibilityProblems(app.page, NEW_ELEMENTS)).toEqual([]);
     // Still enrolled, nothing deleted.
     expect(Number(await app.page.getByTestId('unsynced-changes').textContent())).toBe(unsent);
+    // The enrolment screen does not let another verifier's code in over this work: it
+    // sends the verifier to "Lepas tablet" instead of showing the form.
+    await app.page.goto(`${server.url}/masuk`);
+    await app.page.getByTestId('enrol-go-release').waitFor();
+    expect(await app.page.getByTestId('enrolled').textContent()).toContain('lepas tablet dulu');
+    expect(await app.page.locator('#enrol-code').count()).toBe(0);
+    await app.page.getByTestId('enrol-go-release').click();
+    await app.page.getByTestId('release-start').waitFor();
 
     // Online and synced: releasing asks for confirmation, naming whose tablet it is.
     await context.setOffline(false);

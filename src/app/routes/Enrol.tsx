@@ -2,7 +2,7 @@ import { useCallback, useState } from 'preact/hooks';
 import { QrScanner } from '../components/QrScanner';
 import { useLocale, useT } from '../i18n';
 import { cleanPaste, cleanTyped } from '../lib/clean-input';
-import { navigate } from '../router';
+import { linkClick, navigate } from '../router';
 import { EnrolError, enrol, normaliseEnrolCode, useSync } from '../state/sync';
 
 /** The tablet's enrolment: the one-time code the coordinator shows (typed or scanned). */
@@ -55,58 +55,65 @@ export function Enrol() {
     <>
       <h1>{t('enrolTitle')}</h1>
       {enrolment ? (
-        <p class="notice" data-testid="enrolled">
-          {t('enrolledAs', { name: enrolment.verifierName, device: enrolment.deviceLabel })}
-        </p>
-      ) : null}
-      <form class="card" onSubmit={(e) => void submit(e)}>
-        <p>{t('enrolIntro')}</p>
-        <label for="enrol-code">{t('enrolCode')}</label>
-        <input
-          id="enrol-code"
-          type="text"
-          autocomplete="off"
-          autocapitalize="characters"
-          value={code}
-          {...textHandlers(setCode)}
-          required
-        />
-        {scanning ? (
-          <QrScanner onCode={onScanned} onClose={() => setScanning(false)} />
-        ) : typeof navigator !== 'undefined' && navigator.mediaDevices ? (
-          <button type="button" onClick={() => setScanning(true)} data-testid="scan-qr">
-            {t('scanQr')}
-          </button>
-        ) : null}
-        <label for="enrol-label">{t('deviceLabel')}</label>
-        <input
-          id="enrol-label"
-          type="text"
-          value={label}
-          {...textHandlers(setLabel)}
-          maxLength={100}
-        />
-        {removed > 0 ? (
-          <p class="field-note" role="status" data-testid="cleaned-notice">
-            {t('pasteCleaned', { n: removed })}
-          </p>
-        ) : null}
-        {error ? (
-          <p class="notice bad" role="alert" data-testid="enrol-error">
-            {error}
-          </p>
-        ) : null}
-        <div class="row" style="margin-top:0.75rem">
-          <button
-            type="submit"
-            class="primary"
-            disabled={busy || !code.trim()}
-            data-testid="enrol-submit"
-          >
-            {t('enrolSubmit')}
-          </button>
+        // The work on this tablet belongs to its enrolment: another enrolment only after
+        // "Lepas tablet", which refuses while anything would be lost (issue 11 §6).
+        <div class="notice" data-testid="enrolled">
+          <p>{t('enrolledAs', { name: enrolment.verifierName, device: enrolment.deviceLabel })}</p>
+          <p>{t('enrolReleaseFirst')}</p>
+          <a href="/penyimpanan" onClick={linkClick} data-testid="enrol-go-release">
+            {t('enrolGoRelease')}
+          </a>
         </div>
-      </form>
+      ) : (
+        <form class="card" onSubmit={(e) => void submit(e)}>
+          <p>{t('enrolIntro')}</p>
+          <label for="enrol-code">{t('enrolCode')}</label>
+          <input
+            id="enrol-code"
+            type="text"
+            autocomplete="off"
+            autocapitalize="characters"
+            value={code}
+            {...textHandlers(setCode)}
+            required
+          />
+          {scanning ? (
+            <QrScanner onCode={onScanned} onClose={() => setScanning(false)} />
+          ) : typeof navigator !== 'undefined' && navigator.mediaDevices ? (
+            <button type="button" onClick={() => setScanning(true)} data-testid="scan-qr">
+              {t('scanQr')}
+            </button>
+          ) : null}
+          <label for="enrol-label">{t('deviceLabel')}</label>
+          <input
+            id="enrol-label"
+            type="text"
+            value={label}
+            {...textHandlers(setLabel)}
+            maxLength={100}
+          />
+          {removed > 0 ? (
+            <p class="field-note" role="status" data-testid="cleaned-notice">
+              {t('pasteCleaned', { n: removed })}
+            </p>
+          ) : null}
+          {error ? (
+            <p class="notice bad" role="alert" data-testid="enrol-error">
+              {error}
+            </p>
+          ) : null}
+          <div class="row" style="margin-top:0.75rem">
+            <button
+              type="submit"
+              class="primary"
+              disabled={busy || !code.trim()}
+              data-testid="enrol-submit"
+            >
+              {t('enrolSubmit')}
+            </button>
+          </div>
+        </form>
+      )}
       <p class="small muted">
         <a href="/koordinator">{t('coordinatorLogin')}</a>
       </p>

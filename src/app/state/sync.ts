@@ -264,6 +264,19 @@ export function normaliseEnrolCode(input: string): string {
 export async function enrol(codeInput: string, label: string, lang: string): Promise<Enrolment> {
   const code = normaliseEnrolCode(codeInput);
   const store = await getStore('kerja');
+  // A tablet still enrolled holds that enrolment's work: enrolling over it would send one
+  // verifier's unsent or refused changes as another's. "Lepas tablet" first (it refuses
+  // while anything would be lost, and handles a revoked token).
+  const current = await store.cursors.get(PROFILE_KEY);
+  if (current || (await store.cursors.get(TOKEN_KEY))) {
+    const name = current ? (JSON.parse(current) as Enrolment).verifierName : '';
+    throw new EnrolError(
+      lang === 'en'
+        ? `This tablet is still enrolled for ${name}. Release it first (Storage → Release tablet), then enrol it again.`
+        : `Tablet ini masih terdaftar untuk ${name}. Lepas tablet dulu (Penyimpanan → Lepas tablet), lalu daftarkan lagi.`,
+      'already_enrolled',
+    );
+  }
   let res: Response;
   try {
     res = await fetch('/api/devices/enrol', {
