@@ -114,3 +114,21 @@ export function describeProblem(
       return [`${id} tidak valid.`, `${en} is not valid.`];
   }
 }
+
+/** Fields that say which record a change belongs to (unit, assessment, indicator, period). */
+const RECORD_IDENTITY_FIELDS: ReadonlySet<string> = new Set([
+  'assessmentId',
+  'indicatorNo',
+  'periodId',
+  'unitId',
+  'frameworkId',
+]);
+
+/**
+ * The fields of a change worth showing a person: its content, not the ids that place the
+ * record (those are shown as the unit and indicator already) — unless `named` (the field a
+ * refusal is about) is one of them.
+ */
+export function contentFields<T>(entries: [string, T][], named?: string | null): [string, T][] {
+  return entries.filter(([f]) => f === named || !RECORD_IDENTITY_FIELDS.has(f));
+}

@@ -1,4 +1,4 @@
-import { type Framework, listIndicators } from '../../core';
+import { contentFields, type Framework, listIndicators } from '../../core';
 import { fieldLabel, type RejectedChange, type TelusurStore } from '../../store';
 import { type Locale, translate } from '../i18n';
 import { frameworkFor } from '../state/workspace';
@@ -120,10 +120,12 @@ export function describeRejected(
     indicatorNo !== null && context.framework
       ? listIndicators(context.framework).find((i) => i.no === indicatorNo)
       : undefined;
-  const fields = Object.entries(entry.mutation.changes).map(([field, value]) => {
-    const [id, en] = fieldLabel(field);
-    return { field, label: locale === 'en' ? en : id, value: showValue(field, value, locale) };
-  });
+  const fields = contentFields(Object.entries(entry.mutation.changes), entry.rejection.field).map(
+    ([field, value]) => {
+      const [id, en] = fieldLabel(field);
+      return { field, label: locale === 'en' ? en : id, value: showValue(field, value, locale) };
+    },
+  );
   // The field the server named goes first: it is the one to fix.
   const named = entry.rejection.field;
   if (named) fields.sort((a, b) => Number(b.field === named) - Number(a.field === named));

@@ -54,6 +54,22 @@ function entry(
 }
 
 describe('the "Ditolak server" list describes a refused change in words', () => {
+  it('leaves out the ids that place the record (shown as unit and indicator already), unless the refusal is about one', () => {
+    // A verifier's first edit of an indicator carries its identity fields too.
+    const first = entry({ assessmentId: ASSESSMENT, indicatorNo: 1, notes: 'SK ada' });
+    expect(
+      describeRejected(first, { unitName: null, framework: spbe2020 }, 'id').fields.map(
+        (f) => f.label,
+      ),
+    ).toEqual(['Catatan']);
+    const aboutId = entry({ indicatorNo: 1, notes: 'x' }, { field: 'indicatorNo' });
+    expect(
+      describeRejected(aboutId, { unitName: null, framework: spbe2020 }, 'id').fields.map(
+        (f) => f.label,
+      ),
+    ).toEqual(['Nomor indikator', 'Catatan']);
+  });
+
   it('names the unit, the indicator by number and name, the field and the value sent, with the reason in the locale', () => {
     const long = `SK Tim SPBE ${'ditandatangani camat '.repeat(10)}`;
     const e = entry({ notes: long, verifiedLevel: 3 });

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Rejection } from '../../../core';
-import { fieldLabel } from '../../../core';
+import { contentFields, fieldLabel } from '../../../core';
 import { type Locale, useLocale } from '../../i18n';
 import { ApiError, api } from '../api';
 import { type CoordKey, type CT, formatTime, useCT } from '../i18n';
@@ -54,7 +54,7 @@ const MAX_FIELDS_SHOWN = 4;
 function WhatCell({ r, mutation }: { r: Rejection; mutation: unknown }) {
   const t = useCT();
   const locale = useLocale((s) => s.locale);
-  const all = changesOf(mutation);
+  const all = contentFields(changesOf(mutation), r.field);
   const fields: [string, unknown][] = r.field
     ? [[r.field, all.find(([f]) => f === r.field)?.[1]]]
     : all.slice(0, MAX_FIELDS_SHOWN);
