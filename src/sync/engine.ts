@@ -3,6 +3,7 @@ import {
   type DeviceIdentity,
   MAX_PUSH_BATCH,
   parseFramework,
+  type Receipt,
   type Conflict as WireConflict,
 } from '../core';
 import type { Conflict, EvidenceFile, TelusurStore } from '../store';
@@ -576,12 +577,25 @@ export class SyncEngine {
     return new Blob([bytes], { type: mime || stored.type });
   }
 
+  /**
+   * The server's receipt of an assessment, or null when the server no longer shows it to
+   * this tablet (403/404: the unit was withdrawn from this verifier).
+   */
+  private async receiptOf(assessmentId: string): Promise<Receipt | null> {
+    try {
+      return await this.transport.receipt(assessmentId);
+    } catch (e) {
+      if (e instanceof SyncHttpError && (e.status === 403 || e.status === 404)) return null;
+      throw e;
+    }
+  }
+
   /** Hashes the server holds for the assessments with evidence on this tablet. */
   private async heldByServer(): Promise<Set<string>> {
     const held = new Set<string>();
     for (const a of await this.store.assessments.list()) {
       if ((await this.store.evidence.listByAssessment(a.id)).length === 0) continue;
-      for (const h of (await this.transport.receipt(a.id)).hashes) held.add(h);
+      for (const h of (await this.receiptOf(a.id))?.hashes ?? []) held.add(h);
     }
     return held;
   }
@@ -629,7 +643,9 @@ export class SyncEngine {
     for (const a of await this.store.assessments.list()) {
       const local = (await this.store.evidence.listByAssessment(a.id)).filter((f) => !f.deleted);
       if (local.length === 0) continue;
-      const { hashes } = await this.transport.receipt(a.id);
+      const receipt = await this.receiptOf(a.id);
+      if (!receipt) continue;
+      const { hashes } = receipt;
       const held = new Set(hashes);
       if (!local.every((f) => held.has(f.sha256))) continue;
       purged += (await this.store.evidence.purgeConfirmed(hashes)).purged.length;
@@ -646,7 +662,11 @@ export class SyncEngine {
         receipts[a.id] = { local: 0, confirmed: 0, checkedAt: this.now() };
         continue;
       }
-      const r = await this.transport.receipt(a.id);
+      const r = await this.receiptOf(a.id);
+      // A unit no longer this verifier's has no receipt for this tablet: its files are
+      // neither confirmed nor refused here (the coordinator sees them), and it must not turn
+      // every later sync into an error.
+      if (!r) continue;
       const held = new Set(r.hashes);
       // A file this tablet counted as sent but the server does not hold goes back on the
       // upload list (the next sync sends it), instead of waiting forever as "unconfirmed".
