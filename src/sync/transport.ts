@@ -90,6 +90,11 @@ export interface FetchTransportOptions {
   timeoutMs?: number;
   /** Longest wait (ms) for the connectivity probe (`/api/health`). Default 8 000. */
   healthTimeoutMs?: number;
+  /**
+   * The app's language (`id` / `en`), read at every request and sent as Accept-Language, so
+   * the server's messages come in the language on screen, not the browser's.
+   */
+  language?: () => string;
 }
 
 /** Default request timeout (ms) of fetchTransport. */
@@ -116,6 +121,8 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
     const headers = new Headers(init.headers);
     headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
     headers.set('accept', 'application/json');
+    const language = options.language?.();
+    if (language) headers.set('accept-language', language);
     const token = options.token();
     if (token) headers.set('authorization', `Bearer ${token}`);
     const signal = AbortSignal.timeout(limitMs);

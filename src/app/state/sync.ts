@@ -11,6 +11,7 @@ import {
   type SyncTransport,
   tusUploader,
 } from '../../sync';
+import { useLocale } from '../i18n';
 import { create } from './create-store';
 import { useUi } from './ui.store';
 import { forgetStore, getStore } from './workspace';
@@ -46,6 +47,7 @@ function transportFor(): SyncTransport {
   return fetchTransport({
     // Read at every request: a rotated identity's token is used from the next request on.
     token: () => token,
+    language: () => useLocale.getState().locale,
     uploader: tusUploader({ endpoint: '/api/files/', token: () => token }),
   });
 }
