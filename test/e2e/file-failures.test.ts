@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomeScreen, StorageScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
-import { api } from './support/api';
+import { enrolmentCodeFor } from './support/api';
 import { startAppServer } from './support/app-server';
 import { accessibilityProblems } from './support/axe';
 import { e2eEnabled, launchBrowser } from './support/browser';
@@ -77,22 +77,7 @@ describe.skipIf(!e2eEnabled)('one bad file never stops the other files', () => {
   it('a damaged photo is named where the verifier works, the other uploads, and a retake replaces it', {
     timeout: 240_000,
   }, async () => {
-    const { token } = await api<{ token: string }>(server.url, '/api/auth/login', {
-      method: 'POST',
-      body: { email: 'koordinator@cilegon.demo', password: 'telusur-demo' },
-    });
-    const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
-      server.url,
-      '/api/verifiers',
-      { token },
-    );
-    const v1 = verifiers.find((v) => v.email === 'verifikator1@cilegon.demo');
-    if (!v1) throw new Error('demo verifier 1 missing');
-    const { code } = await api<{ code: string }>(server.url, `/api/verifiers/${v1.id}/enrolments`, {
-      method: 'POST',
-      token,
-      body: {},
-    });
+    const { code } = await enrolmentCodeFor(server.url, 'verifikator1@cilegon.demo');
     const app = new VerifierApp(await context.newPage(), server.url);
     const sync = new TabletSync(app);
     await sync.enrol(code, 'Tablet Foto');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomeScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
-import { api } from './support/api';
+import { api, enrolmentCodeFor } from './support/api';
 import { startAppServer } from './support/app-server';
 import { accessibilityProblems } from './support/axe';
 import { e2eEnabled, launchBrowser } from './support/browser';
@@ -30,22 +30,7 @@ describe.skipIf(!e2eEnabled)('a cloned tablet takes a new identity and says so',
   it('the copy whose change numbers were used by the original re-sends under a new identity; nothing is lost and the verifier is told once', {
     timeout: 240_000,
   }, async () => {
-    const { token } = await api<{ token: string }>(server.url, '/api/auth/login', {
-      method: 'POST',
-      body: { email: 'koordinator@cilegon.demo', password: 'telusur-demo' },
-    });
-    const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
-      server.url,
-      '/api/verifiers',
-      { token },
-    );
-    const v1 = verifiers.find((v) => v.email === 'verifikator1@cilegon.demo');
-    if (!v1) throw new Error('demo verifier 1 missing');
-    const { code } = await api<{ code: string }>(server.url, `/api/verifiers/${v1.id}/enrolments`, {
-      method: 'POST',
-      token,
-      body: {},
-    });
+    const { code, token } = await enrolmentCodeFor(server.url, 'verifikator1@cilegon.demo');
     const options = { viewport: { width: 1024, height: 768 }, locale: 'id-ID' } as const;
     const original = await browser.newContext(options);
     contexts.push(original);

@@ -11,7 +11,7 @@ import {
   TabletSync,
   VerifierApp,
 } from './page-models/verifier-app';
-import { api } from './support/api';
+import { api, enrolmentCodeFor } from './support/api';
 import { startAppServer } from './support/app-server';
 import { accessibilityProblems } from './support/axe';
 import { e2eEnabled, launchBrowser } from './support/browser';
@@ -41,14 +41,6 @@ interface ServerIndicator {
   notes: string;
 }
 
-async function login(base: string, email: string): Promise<string> {
-  const { token } = await api<{ token: string }>(base, '/api/auth/login', {
-    method: 'POST',
-    body: { email, password: 'telusur-demo' },
-  });
-  return token;
-}
-
 /** What the server holds for one indicator of an assessment (the coordinator's report view). */
 async function serverIndicator(
   base: string,
@@ -73,29 +65,20 @@ describe.skipIf(!e2eEnabled)('changes the server refuses stay visible on the tab
   let sync: TabletSync;
   let coordinator: string;
   let assignments: Assignment[];
+  let code: string;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     server = await startAppServer();
     browser = await launchBrowser();
-    coordinator = await login(server.url, 'koordinator@cilegon.demo');
-    const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
-      server.url,
-      '/api/verifiers',
-      { token: coordinator },
-    );
-    const v1 = verifiers.find((v) => v.email === 'verifikator1@cilegon.demo');
-    if (!v1) throw new Error('demo verifier 1 missing');
+    const enrolment = await enrolmentCodeFor(server.url, 'verifikator1@cilegon.demo');
+    coordinator = enrolment.token;
+    code = enrolment.code;
     ({ assignments } = await api<{ assignments: Assignment[] }>(
       server.url,
-      `/api/assignments?verifierId=${encodeURIComponent(v1.id)}`,
+      `/api/assignments?verifierId=${encodeURIComponent(enrolment.verifierId)}`,
       { token: coordinator },
     ));
-    const { code } = await api<{ code: string }>(server.url, `/api/verifiers/${v1.id}/enrolments`, {
-      method: 'POST',
-      token: coordinator,
-      body: {},
-    });
     context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'id-ID' });
     app = new VerifierApp(await context.newPage(), server.url);
     sync = new TabletSync(app);

@@ -19,3 +19,37 @@ export async function api<T>(
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
   return body;
 }
+
+/** The demo coordinator's session token (seeded demo only). */
+export async function coordinatorToken(base: string): Promise<string> {
+  const { token } = await api<{ token: string }>(base, '/api/auth/login', {
+    method: 'POST',
+    body: { email: 'koordinator@cilegon.demo', password: 'telusur-demo' },
+  });
+  return token;
+}
+
+/**
+ * A one-time enrolment code for a demo verifier, made as the coordinator makes it
+ * (Verifikator → Daftarkan tablet). Returns the code, the verifier's id and the
+ * coordinator's token for further calls.
+ */
+export async function enrolmentCodeFor(
+  base: string,
+  email: string,
+): Promise<{ code: string; verifierId: string; token: string }> {
+  const token = await coordinatorToken(base);
+  const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
+    base,
+    '/api/verifiers',
+    { token },
+  );
+  const v = verifiers.find((x) => x.email === email);
+  if (!v) throw new Error(`demo verifier ${email} missing`);
+  const { code } = await api<{ code: string }>(base, `/api/verifiers/${v.id}/enrolments`, {
+    method: 'POST',
+    token,
+    body: {},
+  });
+  return { code, verifierId: v.id, token };
+}
