@@ -980,7 +980,29 @@ class Store implements TelusurStore {
 
     this.conflicts = {
       put: (rows) =>
-        this.write(() => db.conflicts.bulkPut(rows).then(() => undefined), 'conflicts.put'),
+        this.write(
+          () =>
+            db.transaction('rw', [db.conflicts, db.outbox], async () => {
+              // A conflict this tablet settled, whose settling change is still unsent, stays
+              // settled: a server list fetched before that change arrived would reopen it.
+              const local = await db.conflicts.bulkGet(rows.map((r) => r.id));
+              const keep: Conflict[] = [];
+              for (const [i, row] of rows.entries()) {
+                const mine = local[i];
+                if (!row.resolved && mine?.resolved) {
+                  const pending = await db.outbox
+                    .where('[entity+id]')
+                    .equals([row.entity, row.recordId])
+                    .filter((m) => Object.hasOwn(m.changes, row.field))
+                    .count();
+                  if (pending > 0) continue;
+                }
+                keep.push(row);
+              }
+              await db.conflicts.bulkPut(keep);
+            }),
+          'conflicts.put',
+        ),
       listByAssessment: (assessmentId, options) =>
         this.read(() =>
           db.conflicts

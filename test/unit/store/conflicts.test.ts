@@ -42,6 +42,22 @@ describe('resolving a conflict on the tablet', () => {
     expect((await store.verifications.get(ASSESSMENT, 7))?.verifiedLevel).toBe(3);
   });
 
+  it('stays settled when a server list fetched before the settling change arrived says it is open', async () => {
+    // A sync already under way when the verifier taps "keep mine" pulls the conflict as
+    // still open: it must not pop back up until the server has seen the decision.
+    const store = await storeWithConflict();
+    await store.conflicts.resolve('c1', 3);
+    const stale = (
+      await store.conflicts.listByAssessment(ASSESSMENT, { includeResolved: true })
+    )[0];
+    await store.conflicts.put([{ ...(stale as NonNullable<typeof stale>), resolved: false }]);
+    expect(await store.conflicts.listOpen()).toEqual([]);
+    // Once the change has been accepted, the server's word counts again.
+    await store.outbox.ackThrough(await store.outbox.lastSeq());
+    await store.conflicts.put([{ ...(stale as NonNullable<typeof stale>), resolved: false }]);
+    expect(await store.conflicts.listOpen()).toHaveLength(1);
+  });
+
   it('taking the server value shows it at once and still tells the server (an ordinary change)', async () => {
     const store = await storeWithConflict();
     await store.conflicts.resolve('c1', 4);
