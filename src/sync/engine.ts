@@ -2,6 +2,7 @@ import {
   DEVICE_SEQ_REUSED,
   type DeviceIdentity,
   MAX_PUSH_BATCH,
+  type Mutation,
   parseFramework,
   type Receipt,
   type Conflict as WireConflict,
@@ -356,7 +357,7 @@ export class SyncEngine {
    */
   private async push(state: RunState): Promise<void> {
     for (;;) {
-      const batch = await this.store.outbox.peek(MAX_PUSH_BATCH);
+      const batch = withinBudget(await this.store.outbox.peek(MAX_PUSH_BATCH), PUSH_BUDGET_BYTES);
       if (batch.length === 0) return;
       const deviceId = this.store.deviceId;
       let res: Awaited<ReturnType<SyncTransport['push']>>;
@@ -679,6 +680,25 @@ export class SyncEngine {
     }
     this.set({ receipts });
   }
+}
+
+/**
+ * Most JSON bytes one push carries (far below the server's body limit, 32 MiB by default):
+ * signatures are up to 400 KB each, so an outbox of re-signed berita acara would otherwise
+ * make one push too large for the server every time — a stalled queue.
+ */
+export const PUSH_BUDGET_BYTES = 4 * 1024 * 1024;
+
+/** The oldest mutations whose JSON fits in `budget` bytes (always at least one). */
+function withinBudget(mutations: Mutation[], budget: number): Mutation[] {
+  let used = 0;
+  let n = 0;
+  for (const m of mutations) {
+    used += JSON.stringify(m).length + 1;
+    if (n > 0 && used > budget) break;
+    n++;
+  }
+  return mutations.slice(0, n);
 }
 
 interface PendingIdentity extends DeviceIdentity {

@@ -8,6 +8,7 @@ export {
   type FailedFile,
   type IdentityChange,
   type IdentityChangeReason,
+  PUSH_BUDGET_BYTES,
   type ReceiptState,
   SyncEngine,
   type SyncEngineOptions,

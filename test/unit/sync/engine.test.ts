@@ -4,6 +4,7 @@ import type { TelusurStore } from '../../../src/store';
 import {
   type FetchLike,
   fetchTransport,
+  PUSH_BUDGET_BYTES,
   SyncEngine,
   SyncHttpError,
   type SyncStore,
@@ -154,6 +155,29 @@ describe('sync engine: one refused change never holds back the rest (issue 11 §
     await t.engine.sync();
     expect(await t.store.getBundleSecret()).toBe(secretFor(t.store.deviceId));
     expect(server.calls.filter((c) => c === 'bundleSecret')).toHaveLength(1);
+  });
+});
+
+describe('sync engine: a push never grows too large for the server', () => {
+  it('sends an outbox of re-signed berita acara in pushes of at most PUSH_BUDGET_BYTES, all delivered', async () => {
+    const server = new FakeServer();
+    const t = await tablet(server);
+    const sizes: number[] = [];
+    server.beforePush = (req) => {
+      sizes.push(JSON.stringify(req).length);
+      return null;
+    };
+    // 24 signatures of ~350 KB each (8 MB): one push of them all would exceed the budget.
+    for (let i = 0; i < 24; i++)
+      await t.store.beritaAcara.update(i % 2 ? t.a : t.b, {
+        verifierSignature: `data:image/png;base64,${String.fromCharCode(65 + (i % 26)).repeat(350_000)}`,
+      });
+    const queued = await t.store.outbox.count();
+    await t.engine.sync();
+    expect(await t.store.outbox.count()).toBe(0);
+    expect(server.received.length).toBeGreaterThanOrEqual(queued);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(PUSH_BUDGET_BYTES + 1024);
   });
 });
 
