@@ -671,7 +671,8 @@ export class SyncEngine {
       const held = new Set(r.hashes);
       // A file this tablet counted as sent but the server does not hold goes back on the
       // upload list (the next sync sends it), instead of waiting forever as "unconfirmed".
-      await this.store.blobs.requeueMissing(a.id, r.hashes);
+      if (local.some((f) => !held.has(f.sha256)))
+        await this.store.blobs.requeueMissing(a.id, r.hashes);
       receipts[a.id] = {
         local: local.length,
         confirmed: local.filter((f) => held.has(f.sha256)).length,
