@@ -18,7 +18,7 @@
  *   content; get, listByIndicator, listByAssessment, remove — soft delete; purgeConfirmed).
  *   Unchanged fields are not re-sent; fields fixed at creation cannot be edited.
  * - `blobs.get(sha)` returns a Blob whether the browser stores Blobs or (older iPadOS) bytes.
- * - Sync (issue 6): `outbox.peek(limit) / ackThrough(seq) / count() / countByAssessment(id) /
+ * - Sync (issue 6): `outbox.peek(limit) / settle(answer) / count() / countByAssessment(id) /
  *   lastSeq()`, `applyRemote(entity, id, fields, versions, hlc?)` (no outbox; a field with an
  *   unsent local edit is left alone and reported `pending`, an older version `stale`),
  *   `blobs.listPendingUpload() / markUploaded(sha)`, `conflicts.*`, `cursors.get/set`,

@@ -242,8 +242,6 @@ export interface SettleAnswer {
 export interface OutboxApi {
   /** The oldest unsent mutations, in seq order (all under the current `deviceId`, refreshed here). */
   peek(limit: number): Promise<Mutation[]>;
-  /** The server accepted every mutation up to `seq`: drop them. Returns how many were dropped. */
-  ackThrough(seq: number): Promise<number>;
   /**
    * Apply a push answer in ONE transaction (issue 11 §1): for results at or below
    * `appliedThrough`, fields the server applied or already held (`applied`/`same`) get the
@@ -1034,8 +1032,6 @@ class Store implements TelusurStore {
             return rows.map(({ assessmentId: _, ...m }) => m);
           }),
         ),
-      ackThrough: (seq) =>
-        this.write(() => db.outbox.where('seq').belowOrEqual(seq).delete(), 'outbox.ack'),
       settle: (answer) => this.settle(answer),
       count: () => this.read(() => db.outbox.count()),
       countByAssessment: (assessmentId) =>

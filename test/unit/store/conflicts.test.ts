@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { verificationId } from '../../../src/core';
-import { ASSESSMENT, freshStore } from './helpers';
+import { ASSESSMENT, acceptThrough, freshStore } from './helpers';
 
 const id = verificationId(ASSESSMENT, 7);
 
 async function storeWithConflict() {
   const store = await freshStore();
   await store.verifications.update(ASSESSMENT, 7, { verifiedLevel: 3, notes: 'dicatat di tablet' });
-  await store.outbox.ackThrough(await store.outbox.lastSeq());
+  await acceptThrough(store, await store.outbox.lastSeq());
   await store.conflicts.put([
     {
       id: 'c1',
@@ -53,7 +53,7 @@ describe('resolving a conflict on the tablet', () => {
     await store.conflicts.put([{ ...(stale as NonNullable<typeof stale>), resolved: false }]);
     expect(await store.conflicts.listOpen()).toEqual([]);
     // Once the change has been accepted, the server's word counts again.
-    await store.outbox.ackThrough(await store.outbox.lastSeq());
+    await acceptThrough(store, await store.outbox.lastSeq());
     await store.conflicts.put([{ ...(stale as NonNullable<typeof stale>), resolved: false }]);
     expect(await store.conflicts.listOpen()).toHaveLength(1);
   });

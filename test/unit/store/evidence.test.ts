@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type TelusurStore, ValidationError } from '../../../src/store';
-import { ASSESSMENT, freshName, manualClock, open, photo } from './helpers';
+import { ASSESSMENT, acceptThrough, freshName, manualClock, open, photo } from './helpers';
 
 async function hashOf(blob: Blob): Promise<string> {
   return createHash('sha256')
@@ -124,7 +124,7 @@ describe('purge after sync', () => {
     const acked = await s.outbox.lastSeq();
     const unsentMeta = await add(s, photo(11), 2);
     const notInReceipt = await add(s, photo(12), 3);
-    await s.outbox.ackThrough(acked);
+    await acceptThrough(s, acked);
 
     const result = await s.evidence.purgeConfirmed([
       sent.sha256,
@@ -147,7 +147,7 @@ describe('purge after sync', () => {
   it('keeps a photo shared with a record whose change is still unsent', async () => {
     const s = await open(freshName());
     const first = await add(s, photo(20), 1);
-    await s.outbox.ackThrough(await s.outbox.lastSeq());
+    await acceptThrough(s, await s.outbox.lastSeq());
     await add(s, photo(20), 9);
     const result = await s.evidence.purgeConfirmed([first.sha256]);
     expect(result.purged).toEqual([]);

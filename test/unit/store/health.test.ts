@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { indexedDB } from 'fake-indexeddb';
 import { describe, expect, it, vi } from 'vitest';
 import { type EvictionWitness, type StorageManagerLike, UnsentDataError } from '../../../src/store';
-import { ASSESSMENT, freshName, open, photo } from './helpers';
+import { ASSESSMENT, acceptThrough, freshName, open, photo } from './helpers';
 
 /** Stands in for localStorage, which survives when only IndexedDB is lost. */
 function memoryWitness(): EvictionWitness & { value: string | null } {
@@ -133,7 +133,7 @@ describe('deleting the tablet database on purpose (e.g. resetting training mode)
   it('is allowed once everything was acknowledged', async () => {
     const s = await open(freshName());
     await s.verifications.update(ASSESSMENT, 1, { notes: 'terkirim' });
-    await s.outbox.ackThrough(1);
+    await acceptThrough(s, 1);
     await s.destroy();
   });
 });

@@ -55,3 +55,22 @@ export const SIGNATURE =
 export function check(level: number, index: number): CheckKey {
   return checkField(level, index) as CheckKey;
 }
+
+/**
+ * The server accepted every change up to `seq` as applied (no field versions): settles them
+ * as a push answer would. Returns how many left the outbox.
+ */
+export async function acceptThrough(store: TelusurStore, seq: number): Promise<number> {
+  const rows = (await store.outbox.peek(1_000_000)).filter((m) => m.seq <= seq);
+  const { removed } = await store.outbox.settle({
+    appliedThrough: seq,
+    results: rows.map((m) => ({
+      seq: m.seq,
+      outcome: 'applied',
+      duplicate: false,
+      fields: {},
+      rejection: null,
+    })),
+  });
+  return removed;
+}

@@ -10,7 +10,7 @@ import {
   UnsentDataError,
   ValidationError,
 } from '../../../src/store';
-import { ASSESSMENT, freshName, manualClock, open, photo } from './helpers';
+import { ASSESSMENT, acceptThrough, freshName, manualClock, open, photo } from './helpers';
 
 const SECRET = '0f'.repeat(16) + 'a1'.repeat(16);
 const NEW_DEVICE = '0190a6f2-5c3e-7b1a-8f00-00000000beef';
@@ -54,7 +54,7 @@ describe('taking a new device identity', () => {
     const old = s.deviceId;
     for (let no = 1; no <= 5; no++)
       await s.verifications.update(ASSESSMENT, no, { notes: `catatan ${no}` });
-    await s.outbox.ackThrough(2);
+    await acceptThrough(s, 2);
     const before = await s.outbox.peek(100);
 
     expect(await s.adoptIdentity(NEW_DEVICE)).toEqual({ renumbered: 3 });

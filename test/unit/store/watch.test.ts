@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { Verification } from '../../../src/store';
-import { ASSESSMENT, freshName, open } from './helpers';
+import { ASSESSMENT, acceptThrough, freshName, open } from './helpers';
 
 function nextValue<T>(values: T[], count: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -48,7 +48,7 @@ describe('live reads', () => {
     await nextValue(counts, 1);
     await s.verifications.update(ASSESSMENT, 1, { verifiedLevel: 2 });
     await nextValue(counts, 2);
-    await s.outbox.ackThrough(1);
+    await acceptThrough(s, 1);
     await nextValue(counts, 3);
     expect(counts).toEqual([0, 1, 0]);
     stop();
