@@ -30,6 +30,22 @@ export {
 export { compareHlc, decodeHlc, encodeHlc, type Hlc, receiveHlc, tickHlc } from './hlc';
 export { isUuid, uuidv7 } from './ids';
 export * from './labels';
+export {
+  COORDINATOR_STATUSES,
+  decideField,
+  decideRemoteField,
+  type FieldDecision,
+  type HeldField,
+  IMMUTABLE_FIELDS,
+  isNewerVersion,
+  mutationOutcome,
+  RECORD_DEFAULTS,
+  REQUIRED_FIELDS,
+  type RemoteFieldDecision,
+  SERVER_OWNED_FIELDS,
+  tabletWriteRefusal,
+  type WriteRefusal,
+} from './merge';
 export * from './protocol';
 export {
   computeIndex,

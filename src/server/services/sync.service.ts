@@ -4,14 +4,15 @@ import {
   type Change,
   type Conflict,
   DEVICE_SEQ_REUSED,
+  decideField,
   type EntityName,
   type FieldOutcome,
   fieldLabel,
   fieldSchema,
   findUnsafeText,
-  type MutationOutcome,
   type MutationProblem,
   type MutationResult,
+  mutationOutcome,
   mutationProblems,
   type PullResponse,
   type PushRequest,
@@ -22,6 +23,7 @@ import {
   UNSAFE_TEXT_MESSAGE,
   uuidv7,
   verificationId,
+  type WriteRefusal,
 } from '../../core';
 import { inTransaction, type Repositories } from '../db/repositories';
 import type { Principal } from '../domain';
@@ -46,31 +48,6 @@ import { RecordBatch, type WriteMeta } from './record-batch';
  */
 export type MutationEnvelope = PushRequest['mutations'][number];
 
-/** Fields a tablet may set once, when the record is created (the store enforces the same). */
-const IMMUTABLE: Record<EntityName, ReadonlySet<string>> = {
-  assessment: new Set(['periodId', 'unitId', 'frameworkId']),
-  verification: new Set(['assessmentId', 'indicatorNo']),
-  evidenceFile: new Set([
-    'assessmentId',
-    'indicatorNo',
-    'sha256',
-    'mime',
-    'bytes',
-    'width',
-    'height',
-    'capturedAt',
-    'location',
-  ]),
-  beritaAcara: new Set(['assessmentId']),
-  comment: new Set(['assessmentId', 'indicatorNo', 'author', 'createdAt']),
-};
-
-/** Fields only the server writes (self-assessment, coordinator review); a tablet may only echo them. */
-const SERVER_OWNED: Partial<Record<EntityName, ReadonlySet<string>>> = {
-  verification: new Set(['selfLevel', 'selfJustification', 'reviewComment']),
-};
-/** Assessment statuses only a coordinator sets. */
-const COORDINATOR_STATUSES: ReadonlySet<unknown> = new Set(['disetujui', 'dikembalikan']);
 /** Rejections that may succeed when the same change is sent again later (re-assigned, reopened). */
 const RETRYABLE: ReadonlySet<string> = new Set(['not_assigned', 'period_closed']);
 
@@ -164,9 +141,10 @@ export function busyProblem(e: unknown, retryAfterSeconds = 5): Problem | null {
 }
 
 /**
- * Server side of sync (DESIGN §5, issue 11): exactly-once pushes checked by content, with
- * an answer per mutation (applied / same / conflict / rejected) and field-level merge and
- * conflicts; scoped pulls of the change log; evidence receipts.
+ * Server side of sync: exactly-once pushes checked by content (a tablet may send a change
+ * again after a lost answer), with an answer per mutation (applied / same / conflict /
+ * rejected) and the per-field merge of core `decideField` (merge.ts), conflicts kept for a
+ * person to settle; scoped pulls of the change log; evidence receipts.
  */
 export class SyncService extends BaseService {
   readonly hooks: SyncHooks = {};
@@ -512,27 +490,29 @@ export class SyncService extends BaseService {
       } | null = null;
       for (const [field, raw] of Object.entries(m.changes)) {
         const value = parseField(m.entity, field, raw);
-        const valueJson = canonicalJson(value);
         const current = batch.get(m.entity, m.id, field);
         const base = m.baseVersions[field] ?? 0;
-        if (current && sameValue(current, valueJson)) {
-          decisions.push({ field, value, kind: 'same', current, base });
-          continue;
-        }
-        const refusal = writeRefusal(m, field, value, current);
-        if (refusal) {
-          refused = { ...refusal, field };
+        const decision = decideField({
+          entity: m.entity,
+          field,
+          value,
+          baseVersion: base,
+          deviceId: who.deviceId,
+          current: current && {
+            version: current.version,
+            updatedByDevice: current.updatedByDevice,
+            sameValue: sameValue(current, canonicalJson(value)),
+          },
+        });
+        if ('refused' in decision) {
+          refused = {
+            code: decision.refused,
+            params: refusalParams(m, field, decision.refused),
+            field,
+          };
           break;
         }
-        const kind =
-          !current ||
-          base === current.version ||
-          // A tablet's consecutive edits of one field before it syncs all carry the same
-          // base version; they are not a conflict with itself.
-          current.updatedByDevice === who.deviceId
-            ? 'applied'
-            : 'conflict';
-        decisions.push({ field, value, kind, current, base });
+        decisions.push({ field, value, kind: decision.outcome, current, base });
       }
       if (refused) {
         reject(refused.code, refused.params, refused.field);
@@ -572,12 +552,7 @@ export class SyncService extends BaseService {
           fields[d.field] = { outcome: 'conflict', version: current.version };
         }
       }
-      const outcomes = new Set(decisions.map((d) => d.kind));
-      const outcome: MutationOutcome = outcomes.has('conflict')
-        ? 'conflict'
-        : outcomes.has('applied')
-          ? 'applied'
-          : 'same';
+      const outcome = mutationOutcome(decisions.map((d) => d.kind));
       results.push({ seq: m.seq, outcome, duplicate: false, fields, rejection: null });
     }
     return results;
@@ -808,19 +783,13 @@ function newRecordAssessment(m: MutationEnvelope): string | null {
   return null;
 }
 
-/** Why a tablet may not write this field: identity fields, server-owned fields, approval. */
-function writeRefusal(
+/** The message parameters of a refused field write (see core `tabletWriteRefusal`). */
+function refusalParams(
   m: MutationEnvelope,
   field: string,
-  value: unknown,
-  current: FieldState | undefined,
-): { code: ProblemCode; params: Record<string, string | number> } | null {
-  if (current && IMMUTABLE[m.entity].has(field))
-    return { code: 'immutable_field', params: { field, entity: m.entity, id: m.id } };
-  if (SERVER_OWNED[m.entity]?.has(field)) return { code: 'field_not_writable', params: { field } };
-  if (m.entity === 'assessment' && field === 'status' && COORDINATOR_STATUSES.has(value))
-    return { code: 'field_not_writable', params: { field } };
-  return null;
+  refusal: WriteRefusal,
+): Record<string, string | number> {
+  return refusal === 'immutable_field' ? { field, entity: m.entity, id: m.id } : { field };
 }
 
 /** Indicator a mutation concerns, where its record or its id tells. */
