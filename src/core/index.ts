@@ -9,3 +9,5 @@
 
 export { builtInFrameworks, findBuiltInFramework, spbe2020 } from './frameworks';
 export * from './index.browser';
+// The coordinator API contract (server and coordinator only; see api/index.ts).
+export * from './api';

@@ -1,0 +1,289 @@
+import * as z from 'zod/mini';
+import { LevelSourceSchema, ProgressStatusSchema, UnitKindSchema } from './enums';
+import { PeriodSchema } from './setup';
+import { count, idField, ms, queryInt, twoDecimals } from './wire';
+
+/**
+ * The coordinator's dashboard of a period and its improvement plan (GET /api/dashboard/…).
+ *
+ * "The city's level" of an indicator is the level of the city-level unit (kind `pemda`): its
+ * verified level where the verifier set one, else its penilaian mandiri, else unassessed
+ * (rule `pemda_verified_else_self`). Sub-units are the field evidence behind it (heatmap,
+ * over-claims, "held back by"), never averaged into it.
+ */
+
+/** An index as core computeIndex summarises it. */
+export const IndexSummarySchema = z.strictObject({
+  index: z.nullable(z.number()),
+  predicate: z.nullable(z.string()),
+  complete: z.boolean(),
+  assessedCount: count,
+  applicableCount: count,
+  /** Indicators marked not applicable were left out and the other weights renormalised. */
+  renormalised: z.boolean(),
+});
+export type IndexSummary = z.infer<typeof IndexSummarySchema>;
+
+/** Name of the consolidation rule every city index follows. */
+export const CONSOLIDATION_RULES = ['pemda_verified_else_self'] as const;
+
+/** How the city's levels were consolidated, and how many came from which source. */
+export const ConsolidationSchema = z.strictObject({
+  rule: z.enum(CONSOLIDATION_RULES),
+  /** The city-level unit whose levels are consolidated; null when none exists. */
+  unit: z.nullable(z.strictObject({ id: z.string(), code: z.string(), name: z.string() })),
+  assessmentId: z.nullable(z.string()),
+  verifiedCount: count,
+  selfOnlyCount: count,
+  unassessedCount: count,
+  notApplicable: z.array(z.int()),
+});
+export type Consolidation = z.infer<typeof ConsolidationSchema>;
+
+/** The instrument a view was computed with. */
+export const FrameworkRefSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  version: z.string(),
+});
+export type FrameworkRef = z.infer<typeof FrameworkRefSchema>;
+
+/** One group (domain, aspect) of the instrument: its self-assessed and consolidated index. */
+export const GroupIndicesSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  depth: count,
+  parentId: z.nullable(z.string()),
+  weight: z.number(),
+  self: z.nullable(z.number()),
+  consolidated: z.nullable(z.number()),
+});
+export type GroupIndices = z.infer<typeof GroupIndicesSchema>;
+
+/** The city's self-assessed and consolidated index against the period's target. */
+export const CityIndicesSchema = z.strictObject({
+  self: IndexSummarySchema,
+  consolidated: IndexSummarySchema,
+  target: z.number(),
+});
+export type CityIndices = z.infer<typeof CityIndicesSchema>;
+
+/** Units counted over the filter; `byStatus` counts assigned units only. */
+export const ProgressCountsSchema = z.strictObject({
+  total: count,
+  assigned: count,
+  byStatus: z.record(ProgressStatusSchema, count),
+});
+export type ProgressCounts = z.infer<typeof ProgressCountsSchema>;
+
+/** Progress of one unit's verification in the period. */
+export const UnitProgressSchema = z.strictObject({
+  unitId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  kind: UnitKindSchema,
+  parentId: z.nullable(z.string()),
+  assessmentId: z.nullable(z.string()),
+  assigned: z.boolean(),
+  status: ProgressStatusSchema,
+  /** The assessment's `status` field as stored (null without an assessment). */
+  storedStatus: z.nullable(z.string()),
+  done: count,
+  verified: count,
+  notApplicable: count,
+  indicatorCount: count,
+  files: count,
+  filesHeld: count,
+  updatedAt: z.nullable(ms),
+});
+export type UnitProgress = z.infer<typeof UnitProgressSchema>;
+
+/** One unit's row of the units × indicators heatmap. */
+export const HeatmapRowSchema = z.strictObject({
+  unitId: z.string(),
+  assessmentId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  /** Per indicator, in `heatmap.indicators` order. */
+  self: z.array(z.nullable(z.int())),
+  verified: z.array(z.nullable(z.int())),
+  notApplicable: z.array(z.int()),
+  /** The unit's verified index (not-applicable renormalised). */
+  index: z.nullable(z.number()),
+});
+export type HeatmapRow = z.infer<typeof HeatmapRowSchema>;
+
+/** An indicator where verifiers lowered self-assessed levels. */
+export const OverclaimSchema = z.strictObject({
+  no: z.int(),
+  name: z.string(),
+  compared: count,
+  lowered: count,
+  raised: count,
+  stepsLost: count,
+  /** lowered / compared. */
+  share: z.number(),
+});
+export type Overclaim = z.infer<typeof OverclaimSchema>;
+
+/** The dashboard's unit filter, as applied. */
+export const UnitFilterSchema = z.strictObject({
+  parentId: z.optional(z.string()),
+  kind: z.optional(UnitKindSchema),
+});
+export type UnitFilter = z.infer<typeof UnitFilterSchema>;
+
+/** Answer of GET /api/dashboard/:periodId. */
+export const DashboardViewSchema = z.strictObject({
+  period: PeriodSchema,
+  framework: FrameworkRefSchema,
+  generatedAt: ms,
+  consolidation: ConsolidationSchema,
+  city: CityIndicesSchema,
+  groups: z.array(GroupIndicesSchema),
+  filter: UnitFilterSchema,
+  progress: ProgressCountsSchema,
+  /** The page of units (only assigned ones when asked), in code order. */
+  units: z.array(UnitProgressSchema),
+  /** Units the page was cut from (all filtered units, or the assigned ones). */
+  unitCount: count,
+  offset: count,
+  limit: count,
+  heatmap: z.strictObject({
+    indicators: z.array(z.strictObject({ no: z.int(), name: z.string(), groupId: z.string() })),
+    rows: z.array(HeatmapRowSchema),
+  }),
+  overclaims: z.array(OverclaimSchema),
+  kecamatan: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+});
+export type DashboardView = z.infer<typeof DashboardViewSchema>;
+
+/** Units the dashboard lists per page by default, and at most (the heatmap shows the same page). */
+export const DEFAULT_PAGE = 200;
+export const MAX_PAGE = 1000;
+
+/** GET /api/dashboard/:periodId query. */
+export const DashboardQuery = z.object({
+  parentId: z.optional(idField),
+  kind: z.optional(UnitKindSchema),
+  offset: z._default(queryInt(0, 10_000_000), 0),
+  limit: z._default(queryInt(1, MAX_PAGE), DEFAULT_PAGE),
+  /** `true`: list (and page) only units with an assessment in the period. */
+  assigned: z._default(z.enum(['true', 'false']), 'false'),
+});
+export type DashboardQueryInput = z.input<typeof DashboardQuery>;
+
+// --- improvement plan -----------------------------------------------------------------
+
+/** One indicator the plan raises, with the evidence it needs and the units still below. */
+export const PlanItemSchema = z.strictObject({
+  no: z.int(),
+  name: z.string(),
+  /** Names of the groups from the domain down to the aspect. */
+  groups: z.array(z.string()),
+  weight: z.number(),
+  from: z.int(),
+  to: z.int(),
+  steps: count,
+  effort: z.number(),
+  source: LevelSourceSchema,
+  /** Criteria of the required level, and the evidence it needs (instrument levels[].evidence). */
+  criteria: z.nullable(z.string()),
+  evidence: z.array(z.string()),
+  heldBackBy: z.strictObject({
+    total: count,
+    units: z.array(
+      z.strictObject({ unitId: z.string(), code: z.string(), name: z.string(), level: z.int() }),
+    ),
+  }),
+});
+export type PlanItem = z.infer<typeof PlanItemSchema>;
+
+/** Answer of GET /api/dashboard/:periodId/plan (and part of the city summary). */
+export const PlanViewSchema = z.strictObject({
+  period: PeriodSchema,
+  framework: FrameworkRefSchema,
+  generatedAt: ms,
+  consolidation: ConsolidationSchema,
+  target: z.number(),
+  /** Effort weights other than 1 (JSON keys are indicator numbers) and fixed indicators. */
+  options: z.strictObject({
+    effort: z.record(z.string(), z.number()),
+    fixed: z.array(z.int()),
+  }),
+  current: IndexSummarySchema,
+  /** The planner's starting index (unassessed indicators counted as level 1). */
+  plannerIndex: z.number(),
+  resultingIndex: z.number(),
+  resultingPredicate: z.nullable(z.string()),
+  reachable: z.boolean(),
+  maxIndex: z.number(),
+  totalEffort: z.number(),
+  stepCount: count,
+  indicatorsTouched: count,
+  items: z.array(PlanItemSchema),
+  /** Every indicator, for the effort / fixed controls. */
+  indicators: z.array(
+    z.strictObject({
+      no: z.int(),
+      name: z.string(),
+      level: z.nullable(z.int()),
+      source: LevelSourceSchema,
+      weight: z.number(),
+    }),
+  ),
+});
+export type PlanView = z.infer<typeof PlanViewSchema>;
+
+/**
+ * GET /api/dashboard/:periodId/plan query: `target=3.5`, `effort=12:2,13:0.5` (indicator:
+ * weight, 0 < weight ≤ 1000) → { 12: 2, 13: 0.5 }, `fixed=5,7` → [5, 7].
+ */
+export const PlanQuery = z.object({
+  target: z.optional(z.coerce.number().check(z.gte(1), z.lte(5), twoDecimals)),
+  effort: z.pipe(
+    z.optional(z.string().check(z.maxLength(4000))),
+    z.transform((s, ctx) => {
+      const out: Record<number, number> = {};
+      for (const part of listParts(s)) {
+        const m = /^\s*(\d{1,3})\s*:\s*(\d{1,4}(?:\.\d{1,3})?)\s*$/.exec(part);
+        const value = Number(m?.[2]);
+        if (!m || !(value > 0) || value > 1000) {
+          ctx.issues.push({
+            code: 'custom',
+            input: s,
+            message: `"${part.slice(0, 20)}": no:bobot, bobot 0 < x ≤ 1000`,
+          });
+          return z.NEVER;
+        }
+        out[Number(m[1])] = value;
+      }
+      return out;
+    }),
+  ),
+  fixed: z.pipe(
+    z.optional(z.string().check(z.maxLength(4000))),
+    z.transform((s, ctx) => {
+      const out: number[] = [];
+      for (const part of listParts(s)) {
+        const r = queryInt(1, 999).safeParse(part.trim());
+        if (!r.success) {
+          ctx.issues.push({
+            code: 'custom',
+            input: s,
+            message: `"${part.slice(0, 20)}": nomor indikator`,
+          });
+          return z.NEVER;
+        }
+        out.push(r.data);
+      }
+      return out;
+    }),
+  ),
+});
+export type PlanQueryInput = z.input<typeof PlanQuery>;
+
+/** The non-blank comma-separated parts of an optional query value. */
+function listParts(s: string | undefined): string[] {
+  return (s ?? '').split(',').filter((p) => p.trim() !== '');
+}

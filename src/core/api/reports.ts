@@ -1,0 +1,47 @@
+import * as z from 'zod/mini';
+import {
+  CityIndicesSchema,
+  ConsolidationSchema,
+  FrameworkRefSchema,
+  GroupIndicesSchema,
+  OverclaimSchema,
+  PlanViewSchema,
+  ProgressCountsSchema,
+} from './dashboard';
+import { LevelSourceSchema } from './enums';
+import { PeriodSchema } from './setup';
+import { ms } from './wire';
+
+/** One indicator of the city: both levels, the consolidated one and where it came from. */
+export const CitySummaryIndicatorSchema = z.strictObject({
+  no: z.int(),
+  name: z.string(),
+  /** Names of the groups from the domain down to the aspect. */
+  groups: z.array(z.string()),
+  weight: z.number(),
+  self: z.nullable(z.int()),
+  verified: z.nullable(z.int()),
+  /** The consolidated level (verified, else self). */
+  level: z.nullable(z.int()),
+  source: LevelSourceSchema,
+  notApplicable: z.boolean(),
+});
+export type CitySummaryIndicator = z.infer<typeof CitySummaryIndicatorSchema>;
+
+/**
+ * Answer of GET /api/reports/periods/:periodId/summary: everything the printable city
+ * summary shows (indices, the charts' data, progress, over-claims, the plan).
+ */
+export const CitySummarySchema = z.strictObject({
+  period: PeriodSchema,
+  framework: FrameworkRefSchema,
+  generatedAt: ms,
+  consolidation: ConsolidationSchema,
+  city: CityIndicesSchema,
+  groups: z.array(GroupIndicesSchema),
+  progress: ProgressCountsSchema,
+  overclaims: z.array(OverclaimSchema),
+  indicators: z.array(CitySummaryIndicatorSchema),
+  plan: PlanViewSchema,
+});
+export type CitySummary = z.infer<typeof CitySummarySchema>;

@@ -1,0 +1,317 @@
+import * as z from 'zod/mini';
+import { MAX_LEVEL, MIN_LEVEL } from '../framework';
+import { PeriodStatusSchema, type UnitKind, UnitKindSchema } from './enums';
+import { count, idField, indicatorNoField, ms, nameField, notEmpty, TargetIndex } from './wire';
+
+/**
+ * Setting up an evaluation: instruments, periods, the unit tree, penilaian mandiri,
+ * assignments, and the tablets of verifiers (enrolment, devices).
+ */
+
+// --- instruments ----------------------------------------------------------------------
+
+/** An instrument as listed (its document is GET /api/frameworks/:id, core Framework). */
+export const FrameworkSummarySchema = z.strictObject({
+  id: z.string(),
+  version: z.string(),
+  name: z.string(),
+  builtIn: z.boolean(),
+  createdAt: ms,
+  /** Number of periods that use it (an instrument in use is immutable). */
+  periodCount: count,
+});
+export type FrameworkSummary = z.infer<typeof FrameworkSummarySchema>;
+
+/** Answer of GET /api/frameworks. */
+export const FrameworkListSchema = z.strictObject({ frameworks: z.array(FrameworkSummarySchema) });
+export type FrameworkList = z.infer<typeof FrameworkListSchema>;
+
+// --- periods --------------------------------------------------------------------------
+
+export const PeriodSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  year: z.int(),
+  frameworkId: z.string(),
+  targetIndex: z.number(),
+  status: PeriodStatusSchema,
+  demo: z.boolean(),
+  createdAt: ms,
+  updatedAt: ms,
+});
+export type Period = z.infer<typeof PeriodSchema>;
+
+/** Answer of GET /api/periods: newest year first. */
+export const PeriodListSchema = z.strictObject({ periods: z.array(PeriodSchema) });
+export type PeriodList = z.infer<typeof PeriodListSchema>;
+
+const year = z.int().check(z.gte(2000), z.lte(2100));
+
+/** POST /api/periods (status defaults to draft). */
+export const PeriodBody = z.object({
+  name: nameField(200),
+  year,
+  frameworkId: idField,
+  targetIndex: TargetIndex,
+  status: z.optional(PeriodStatusSchema),
+});
+export type PeriodRequest = z.input<typeof PeriodBody>;
+
+/** PATCH /api/periods/:id: any of the fields (the instrument only while nothing is assigned). */
+export const PeriodPatchBody = z
+  .object({
+    name: z.optional(nameField(200)),
+    year: z.optional(year),
+    frameworkId: z.optional(idField),
+    targetIndex: z.optional(TargetIndex),
+    status: z.optional(PeriodStatusSchema),
+  })
+  .check(notEmpty());
+export type PeriodPatch = z.input<typeof PeriodPatchBody>;
+
+// --- units ----------------------------------------------------------------------------
+
+/** Unit codes the server accepts: letters, digits, `. _ - /`, at most 64, starting alphanumeric. */
+export const UNIT_CODE_RE = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/;
+
+/** Which kind of unit may sit under which: pemda → OPD / kecamatan; kecamatan → kelurahan. */
+export const PARENT_KINDS: Record<UnitKind, readonly (UnitKind | null)[]> = {
+  pemda: [null],
+  opd: ['pemda'],
+  kecamatan: ['pemda'],
+  kelurahan: ['kecamatan'],
+};
+
+export const UnitSchema = z.strictObject({
+  id: z.string(),
+  parentId: z.nullable(z.string()),
+  kind: UnitKindSchema,
+  name: z.string(),
+  code: z.string(),
+  demo: z.boolean(),
+});
+export type Unit = z.infer<typeof UnitSchema>;
+
+/** A unit in the tree listing, with its depth (0 for the pemda). */
+export const UnitNodeSchema = z.strictObject({ ...UnitSchema.shape, depth: count });
+export type UnitNode = z.infer<typeof UnitNodeSchema>;
+
+/** Answer of GET /api/units: the whole tree, depth first in code order. */
+export const UnitListSchema = z.strictObject({ units: z.array(UnitNodeSchema) });
+export type UnitList = z.infer<typeof UnitListSchema>;
+
+const unitCode = z.string().check(z.regex(UNIT_CODE_RE, 'letters, digits, . _ - / (max 64)'));
+
+/** POST /api/units. */
+export const UnitBody = z.object({
+  code: unitCode,
+  name: nameField(200),
+  kind: UnitKindSchema,
+  parentId: z.nullable(idField),
+});
+export type UnitRequest = z.input<typeof UnitBody>;
+
+/** PATCH /api/units/:id. */
+export const UnitPatchBody = z
+  .object({
+    code: z.optional(unitCode),
+    name: z.optional(nameField(200)),
+    kind: z.optional(UnitKindSchema),
+    parentId: z.optional(z.nullable(idField)),
+  })
+  .check(notEmpty());
+export type UnitPatch = z.input<typeof UnitPatchBody>;
+
+/** Answer of POST /api/units/import (all rows valid; else 422 `csv_invalid`). */
+export const UnitImportSummarySchema = z.strictObject({
+  created: count,
+  updated: count,
+  unchanged: count,
+});
+export type UnitImportSummary = z.infer<typeof UnitImportSummarySchema>;
+
+/** One problem in one row of an imported CSV file, in both languages (the screen picks one). */
+export const CsvRowProblemSchema = z.strictObject({
+  column: z.string(),
+  code: z.string(),
+  message: z.string(),
+  messageEn: z.string(),
+});
+export type CsvRowProblem = z.infer<typeof CsvRowProblemSchema>;
+
+/** `details.rows[]` of a 422 `csv_invalid`: the problems of one line of the file. */
+export const CsvRowReportSchema = z.strictObject({
+  line: z.int(),
+  problems: z.array(CsvRowProblemSchema),
+});
+export type CsvRowReport = z.infer<typeof CsvRowReportSchema>;
+
+// --- penilaian mandiri ----------------------------------------------------------------
+
+/** PUT /api/periods/:id/units/:unitId/self-assessment: the unit's whole set of levels. */
+export const SelfAssessmentBody = z.object({
+  levels: z
+    .array(
+      z.object({
+        indicatorNo: indicatorNoField,
+        level: z.int().check(z.gte(MIN_LEVEL), z.lte(MAX_LEVEL)),
+        justification: z._default(z.string().check(z.maxLength(10_000)), ''),
+      }),
+    )
+    .check(z.maxLength(999)),
+});
+export type SelfAssessmentRequest = z.input<typeof SelfAssessmentBody>;
+
+/** One self-assessed level of a unit in a period (also in the tablet's offline package). */
+export const SelfAssessmentLevelSchema = z.strictObject({
+  periodId: z.string(),
+  unitId: z.string(),
+  indicatorNo: z.int(),
+  level: z.int(),
+  justification: z.string(),
+  updatedAt: ms,
+});
+export type SelfAssessmentLevel = z.infer<typeof SelfAssessmentLevelSchema>;
+
+/** Answer of GET and PUT …/units/:unitId/self-assessment: the levels and their index. */
+export const UnitSelfAssessmentSchema = z.strictObject({
+  periodId: z.string(),
+  unitId: z.string(),
+  frameworkId: z.string(),
+  levels: z.array(z.omit(SelfAssessmentLevelSchema, { periodId: true, unitId: true })),
+  /** Index of the self-assessed levels (core computeIndex); null while nothing is entered. */
+  index: z.nullable(z.number()),
+  predicate: z.nullable(z.string()),
+  assessedCount: count,
+  indicatorCount: count,
+});
+export type UnitSelfAssessment = z.infer<typeof UnitSelfAssessmentSchema>;
+
+/** Answer of POST /api/periods/:id/self-assessments/import. */
+export const SelfAssessmentImportSummarySchema = z.strictObject({ units: count, levels: count });
+export type SelfAssessmentImportSummary = z.infer<typeof SelfAssessmentImportSummarySchema>;
+
+// --- assignments and assessments ------------------------------------------------------
+
+/** A unit of a period assigned to a verifier; `assessmentId` is the unit's one verification. */
+export const AssignmentSchema = z.strictObject({
+  id: z.string(),
+  periodId: z.string(),
+  unitId: z.string(),
+  verifierId: z.string(),
+  assessmentId: z.string(),
+  createdAt: ms,
+});
+export type Assignment = z.infer<typeof AssignmentSchema>;
+
+/** Answer of GET /api/assignments. */
+export const AssignmentListSchema = z.strictObject({ assignments: z.array(AssignmentSchema) });
+export type AssignmentList = z.infer<typeof AssignmentListSchema>;
+
+/** GET /api/assignments filters. */
+export const AssignmentQuery = z.object({
+  periodId: z.optional(idField),
+  verifierId: z.optional(idField),
+  unitId: z.optional(idField),
+});
+export type AssignmentFilter = z.input<typeof AssignmentQuery>;
+
+/** POST /api/assignments: units of a period to one verifier (pairs already assigned stay). */
+export const AssignmentBody = z.object({
+  periodId: idField,
+  verifierId: idField,
+  unitIds: z.array(idField).check(z.minLength(1), z.maxLength(1000)),
+});
+export type AssignmentRequest = z.input<typeof AssignmentBody>;
+
+/** Answer of POST /api/assignments (201 when `created` > 0): every pair asked for. */
+export const AssignmentCreateResultSchema = z.strictObject({
+  assignments: z.array(AssignmentSchema),
+  created: count,
+});
+export type AssignmentCreateResult = z.infer<typeof AssignmentCreateResultSchema>;
+
+/** The sync record of one unit's verification in one period (core ENTITY_FIELDS.assessment + id). */
+export const AssessmentSchema = z.strictObject({
+  id: z.string(),
+  periodId: z.string(),
+  unitId: z.string(),
+  frameworkId: z.string(),
+  /** As stored in the assessments table (the record store's `status` field may be newer). */
+  status: z.string(),
+  submittedAt: z.nullable(ms),
+  updatedAt: ms,
+});
+export type Assessment = z.infer<typeof AssessmentSchema>;
+
+// --- tablets --------------------------------------------------------------------------
+
+/** How a device identity was issued: a one-time enrolment code, or rotation of another identity. */
+export const DEVICE_ORIGINS = ['enrol', 'rotate'] as const;
+export type DeviceOrigin = (typeof DEVICE_ORIGINS)[number];
+
+/** Why an identity stopped working: `revoked` (coordinator or logout), `released` (the tablet let go). */
+export const DEVICE_REVOKED_REASONS = ['revoked', 'released'] as const;
+export type DeviceRevokedReason = (typeof DEVICE_REVOKED_REASONS)[number];
+
+/** One identity of a verifier's tablet. */
+export const DeviceSchema = z.strictObject({
+  id: z.string(),
+  verifierId: z.string(),
+  label: z.string(),
+  createdAt: ms,
+  lastSeenAt: z.nullable(ms),
+  revokedAt: z.nullable(ms),
+  /** Null while active. */
+  revokedReason: z.nullable(z.enum(DEVICE_REVOKED_REASONS)),
+  origin: z.enum(DEVICE_ORIGINS),
+  /** For `rotate`: the identity whose token asked for this one (it stays valid). */
+  rotatedFrom: z.nullable(z.string()),
+  /** The id the tablet claimed at enrolment (audit only; the server always issues a fresh id). */
+  previousDeviceId: z.nullable(z.string()),
+});
+export type Device = z.infer<typeof DeviceSchema>;
+
+/** Answer of GET /api/verifiers/:id/devices: every identity, newest first. */
+export const DeviceListSchema = z.strictObject({ devices: z.array(DeviceSchema) });
+export type DeviceList = z.infer<typeof DeviceListSchema>;
+
+/** Answer of POST /api/verifiers/:id/enrolments: a one-time code for a tablet (shown once). */
+export const EnrolmentTicketSchema = z.strictObject({
+  id: z.string(),
+  verifierId: z.string(),
+  /** Only its hash is stored. */
+  code: z.string(),
+  /** The code as shown to people: `K7QM-2XPA`. */
+  displayCode: z.string(),
+  expiresAt: ms,
+  /** What the QR code encodes; the tablet's enrol screen accepts it scanned or typed. */
+  uri: z.string(),
+  qrSvg: z.string(),
+});
+export type EnrolmentTicket = z.infer<typeof EnrolmentTicketSchema>;
+
+/** POST /api/devices/enrol (the tablet, with the code). */
+export const EnrolBody = z.object({
+  code: z.string().check(z.minLength(4), z.maxLength(80)),
+  label: nameField(100),
+  /**
+   * The tablet store's own device id (UUID), sent by apps before protocol 2. Accepted for
+   * compatibility and kept only as `previousDeviceId` for the audit: the server always
+   * issues a fresh id, which the tablet adopts.
+   */
+  deviceId: z.optional(
+    z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)),
+  ),
+});
+export type EnrolRequest = z.input<typeof EnrolBody>;
+
+/** Answer of POST /api/devices/enrol: a fresh identity with its token and bundle secret (shown once). */
+export const EnrolResultSchema = z.strictObject({
+  token: z.string(),
+  device: DeviceSchema,
+  verifier: z.strictObject({ id: z.string(), name: z.string(), email: z.string() }),
+  /** 64 hex digits: the key the tablet signs its export files with (HMAC-SHA256). */
+  bundleSecret: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+});
+export type EnrolResult = z.infer<typeof EnrolResultSchema>;

@@ -1,0 +1,42 @@
+import * as z from 'zod/mini';
+import { MAX_LEVEL, MIN_LEVEL } from '../framework';
+
+/**
+ * Building blocks of the API schemas (not exported from core): request fields as the server
+ * accepts them, and response fields as it sends them.
+ */
+
+/** An id in a request: any non-empty text of at most 64 characters (uuidv7 or a code). */
+export const idField = z.string().check(z.minLength(1), z.maxLength(64));
+
+/** A name in a request: at most `max` characters as sent, not empty once trimmed (it is stored trimmed). */
+export function nameField(max: number) {
+  return z.string().check(z.maxLength(max), z.trim(), z.minLength(1));
+}
+
+/** A change request: at least one field given. */
+export function notEmpty<T extends object>() {
+  return z.refine<T>((p) => Object.keys(p).length > 0, 'nothing to change');
+}
+
+/** Level arithmetic with at most two decimals (a target index such as 3.25). */
+export const twoDecimals = z.refine<number>(
+  (n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-9,
+  'at most two decimals',
+);
+
+/** A target index: a number from MIN_LEVEL to MAX_LEVEL with at most two decimals. */
+export const TargetIndex = z.number().check(z.gte(MIN_LEVEL), z.lte(MAX_LEVEL), twoDecimals);
+
+/** An indicator number of an instrument. */
+export const indicatorNoField = z.int().check(z.gte(1), z.lte(999));
+
+/** A count in a response. */
+export const count = z.int().check(z.gte(0));
+/** An instant in a response: epoch milliseconds. */
+export const ms = z.int();
+
+/** An integer query parameter (query values are text) from `min` to `max`. */
+export function queryInt(min: number, max: number) {
+  return z.pipe(z.coerce.number(), z.int().check(z.gte(min), z.lte(max)));
+}
