@@ -83,7 +83,7 @@ export function dashboardRoutes(s: Services) {
     .get('/:periodId/plan', guard(s, 'coordinator'), async (c) => {
       const q = queryParams(c, PlanQuery);
       return c.json(
-        await s.dashboard.plan(c.req.param('periodId'), {
+        await s.plan.plan(c.req.param('periodId'), {
           target: q.target,
           effort: q.effort,
           fixed: q.fixed,

@@ -3,7 +3,7 @@ import type { AppEnv } from '../http/env';
 import { caller, guard } from '../http/guard';
 import { contentDisposition } from '../http/respond';
 import type { Services } from '../services';
-import type { ExportFile } from '../services/reports.service';
+import type { ExportFile } from '../services/exports/file';
 
 function download(f: ExportFile): Response {
   return new Response(f.body, {

@@ -6,6 +6,7 @@ import { AccountsService } from './accounts.service';
 import { AssignmentsService } from './assignments.service';
 import { AuthService } from './auth.service';
 import { BundlesService } from './bundles.service';
+import { CityIndexService } from './city-index';
 import { ConflictsService } from './conflicts.service';
 import type { ServiceDeps } from './context';
 import { DashboardService } from './dashboard.service';
@@ -13,6 +14,7 @@ import { DevicesService } from './devices.service';
 import { FilesService } from './files.service';
 import { FrameworksService } from './frameworks.service';
 import { PeriodsService } from './periods.service';
+import { PlanService } from './plan.service';
 import { ReportsService } from './reports.service';
 import { ReviewService } from './review.service';
 import { SelfAssessmentsService } from './self-assessments.service';
@@ -34,6 +36,7 @@ export interface Services {
   bundles: BundlesService;
   /** Coordinator dashboard, improvement plan, review and reports (issue 7). */
   dashboard: DashboardService;
+  plan: PlanService;
   review: ReviewService;
   reports: ReportsService;
   /** Health probe. */
@@ -54,7 +57,10 @@ export function createServices(deps: ServiceDeps): Services {
   const sync = new SyncService(deps);
   const files = new FilesService(deps, new BlobStore(deps.blobDir ?? DEFAULT_BLOB_DIR));
   const assignments = new AssignmentsService(deps, periods, frameworks);
-  const dashboard = new DashboardService(deps, periods, frameworks);
+  // One reader of the city consolidation rule for dashboard, plan and reports.
+  const cities = new CityIndexService(deps, periods, frameworks);
+  const dashboard = new DashboardService(deps, cities);
+  const plan = new PlanService(deps, cities);
   return {
     auth,
     accounts,
@@ -69,8 +75,9 @@ export function createServices(deps: ServiceDeps): Services {
     files,
     bundles: new BundlesService(deps, sync, files),
     dashboard,
+    plan,
     review: new ReviewService(deps, periods, frameworks, assignments),
-    reports: new ReportsService(deps, dashboard),
+    reports: new ReportsService(deps, cities, dashboard, plan),
     ping: () => maintenance.ping(),
   };
 }

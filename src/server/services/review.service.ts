@@ -13,14 +13,9 @@ import type { Period, Principal, UnitKind } from '../domain';
 import { fieldProblem, Problem } from '../problems';
 import type { FieldState } from '../sync-domain';
 import type { AssignmentsService } from './assignments.service';
+import { type IndexSummary, summarise } from './city-index';
 import { BaseService, type ServiceDeps } from './context';
-import {
-  type FrameworkRef,
-  type IndexSummary,
-  type ProgressStatus,
-  progressStatus,
-  summarise,
-} from './dashboard.service';
+import { type FrameworkRef, type ProgressStatus, progressStatus } from './dashboard.service';
 import type { FrameworksService } from './frameworks.service';
 import type { PeriodsService } from './periods.service';
 import { RecordBatch, type WriteMeta } from './record-batch';

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { computeIndex, formatIndex, listIndicators, spbe2020 } from '../../../src/core';
 import { CITY_LEVELS, DEMO_PERIOD_NAME, opdCode, PEMDA_CODE } from '../../../src/server/seed';
-import { LEVEL_COLUMNS } from '../../../src/server/services/reports.service';
+import { LEVEL_COLUMNS } from '../../../src/server/services/exports/levels';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
 import { assessmentOf, levels, rawTablet, storeFile } from './helpers';
 

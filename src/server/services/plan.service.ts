@@ -1,0 +1,218 @@
+import { compileFramework, computeIndex, MIN_LEVEL, planImprovement } from '../../core';
+import type { Period } from '../domain';
+import { groupBy } from '../lib/group-by';
+import { fieldProblem } from '../problems';
+import {
+  type CityIndexService,
+  type Consolidation,
+  type IndexSummary,
+  type LevelSource,
+  type PeriodCity,
+  summarise,
+} from './city-index';
+import { BaseService, type ServiceDeps } from './context';
+import type { FrameworkRef } from './dashboard.service';
+
+/**
+ * The coordinator's improvement plan: the fewest level-steps from the city's consolidated
+ * levels (city-index.ts) to a target index, and for each raised indicator what the required
+ * level needs and which units are still below it.
+ */
+
+export interface PlanOptionsInput {
+  target?: number | undefined;
+  effort?: Readonly<Record<number, number>> | undefined;
+  fixed?: readonly number[] | undefined;
+}
+
+export interface PlanItem {
+  no: number;
+  name: string;
+  /** Names of the groups from the domain down to the aspect. */
+  groups: string[];
+  weight: number;
+  from: number;
+  to: number;
+  steps: number;
+  effort: number;
+  source: LevelSource;
+  /** Criteria of the required level, and the evidence it needs (instrument levels[].evidence). */
+  criteria: string | null;
+  evidence: string[];
+  heldBackBy: {
+    total: number;
+    units: { unitId: string; code: string; name: string; level: number }[];
+  };
+}
+
+export interface PlanView {
+  period: Period;
+  framework: FrameworkRef;
+  generatedAt: number;
+  consolidation: Consolidation;
+  target: number;
+  options: { effort: Record<number, number>; fixed: number[] };
+  current: IndexSummary;
+  /** The planner's starting index (unassessed indicators counted as level 1). */
+  plannerIndex: number;
+  resultingIndex: number;
+  resultingPredicate: string | null;
+  reachable: boolean;
+  maxIndex: number;
+  totalEffort: number;
+  stepCount: number;
+  indicatorsTouched: number;
+  items: PlanItem[];
+  /** Every indicator, for the effort / fixed controls. */
+  indicators: {
+    no: number;
+    name: string;
+    level: number | null;
+    source: LevelSource;
+    weight: number;
+  }[];
+}
+
+export class PlanService extends BaseService {
+  constructor(
+    deps: ServiceDeps,
+    private readonly cities: CityIndexService,
+  ) {
+    super(deps);
+  }
+
+  /**
+   * The fewest level-steps (core planImprovement) from the consolidated city levels to the
+   * target (the period's, unless given), with the coordinator's effort weights and fixed
+   * indicators; per raised indicator the evidence the required level needs and the units
+   * whose verified level is still below it.
+   *
+   * @throws Problem 404 `not_found` for an unknown period; 422 (field `effort` / `fixed`)
+   *   `unknown_indicator` for an indicator not in the instrument, `unplannable` when the
+   *   instrument's weights admit no plan
+   */
+  async plan(periodId: string, input: PlanOptionsInput = {}): Promise<PlanView> {
+    return this.planFor(await this.cities.forPeriod(periodId), input);
+  }
+
+  /** The plan from a city index already read in this request (the city summary reuses it). */
+  async planFor({ period, fw, city }: PeriodCity, input: PlanOptionsInput = {}): Promise<PlanView> {
+    const c = compileFramework(fw);
+    const known = new Set(c.indicators.map((i) => i.no));
+    const effort: Record<number, number> = {};
+    for (const [k, v] of Object.entries(input.effort ?? {})) {
+      const no = Number(k);
+      if (!known.has(no))
+        throw fieldProblem(
+          'effort',
+          'unknown_indicator',
+          `Indikator ${k} tidak ada dalam instrumen.`,
+          `Indicator ${k} is not in the instrument.`,
+        );
+      if (v !== 1) effort[no] = v;
+    }
+    const fixed = [...new Set(input.fixed ?? [])].sort((a, b) => a - b);
+    const unknownFixed = fixed.find((no) => !known.has(no));
+    if (unknownFixed !== undefined)
+      throw fieldProblem(
+        'fixed',
+        'unknown_indicator',
+        `Indikator ${unknownFixed} tidak ada dalam instrumen.`,
+        `Indicator ${unknownFixed} is not in the instrument.`,
+      );
+    const target = input.target ?? period.targetIndex;
+    const levels = city.levels;
+    let plan: ReturnType<typeof planImprovement>;
+    try {
+      plan = planImprovement(fw, levels.consolidated, target, {
+        notApplicable: levels.notApplicable,
+        fixed,
+        effort,
+      });
+    } catch (e) {
+      if (e instanceof RangeError)
+        throw fieldProblem(
+          'effort',
+          'unplannable',
+          'Rencana tidak dapat dihitung dengan bobot instrumen ini.',
+          'No plan can be computed with these instrument weights.',
+        );
+      throw e;
+    }
+    const raised = new Map<number, { from: number; to: number; steps: number }>();
+    for (const s of plan.steps) {
+      const r = raised.get(s.no);
+      if (r) {
+        r.to = s.to;
+        r.steps++;
+      } else raised.set(s.no, { from: s.from, to: s.to, steps: 1 });
+    }
+    const held = await this.repos.reporting.holdingBack(
+      period.id,
+      new Map([...raised].map(([no, r]) => [no, r.to])),
+      { excludeUnitId: levels.unit?.id ?? null, perIndicator: 10 },
+    );
+    const heldBy = groupBy(held, (h) => h.indicatorNo);
+    const groupName = new Map(c.groups.map((g) => [g.spec.id, g.spec.name]));
+    const byNo = new Map(levels.indicators.map((i) => [i.no, i]));
+    const items: PlanItem[] = [];
+    for (const [no, r] of raised) {
+      const ind = c.byNo.get(no);
+      if (!ind) continue;
+      const spec = ind.spec.levels?.[r.to - MIN_LEVEL];
+      const rows = heldBy.get(no) ?? [];
+      items.push({
+        no,
+        name: ind.spec.name,
+        groups: ind.path.map((id) => groupName.get(id) ?? id),
+        weight: ind.spec.weight,
+        from: r.from,
+        to: r.to,
+        steps: r.steps,
+        effort: effort[no] ?? 1,
+        source: byNo.get(no)?.source ?? 'none',
+        criteria: spec?.criteria ?? null,
+        evidence: spec?.evidence ?? [],
+        heldBackBy: {
+          total: rows[0]?.total ?? 0,
+          units: rows.map((h) => ({
+            unitId: h.unitId,
+            code: h.code,
+            name: h.name,
+            level: h.level,
+          })),
+        },
+      });
+    }
+    const resulting = computeIndex(
+      fw,
+      { ...levels.consolidated, ...Object.fromEntries([...raised].map(([no, r]) => [no, r.to])) },
+      { notApplicable: levels.notApplicable },
+    );
+    return {
+      period,
+      framework: { id: fw.id, name: fw.name, version: fw.version },
+      generatedAt: this.now(),
+      consolidation: city.consolidation,
+      target,
+      options: { effort, fixed },
+      current: summarise(city.consolidated),
+      plannerIndex: plan.currentIndex,
+      resultingIndex: plan.resultingIndex,
+      resultingPredicate: resulting.predicate,
+      reachable: plan.reachable,
+      maxIndex: plan.maxIndex,
+      totalEffort: plan.totalEffort,
+      stepCount: plan.steps.length,
+      indicatorsTouched: plan.indicatorsTouched,
+      items,
+      indicators: c.indicators.map((i) => ({
+        no: i.no,
+        name: i.spec.name,
+        level: byNo.get(i.no)?.level ?? null,
+        source: byNo.get(i.no)?.source ?? 'none',
+        weight: i.spec.weight,
+      })),
+    };
+  }
+}
