@@ -1,4 +1,4 @@
-import { create } from './state/create-store';
+import { defineMessages } from '../ui/i18n';
 
 /** Indonesian is the default; English mirrors every key (the type enforces it). */
 const id = {
@@ -543,36 +543,6 @@ const en: Dict = {
 };
 
 export type MessageKey = keyof typeof id;
-export type Locale = 'id' | 'en';
-const dicts: Record<Locale, Dict> = { id, en };
 
-const initial: Locale =
-  typeof localStorage !== 'undefined' && localStorage.getItem('telusur.locale') === 'en'
-    ? 'en'
-    : 'id';
-
-export const useLocale = create<{ locale: Locale; toggle(): void }>((set, get) => ({
-  locale: initial,
-  toggle: () => {
-    const locale: Locale = get().locale === 'id' ? 'en' : 'id';
-    localStorage.setItem('telusur.locale', locale);
-    document.documentElement.lang = locale;
-    set({ locale });
-  },
-}));
-
-/** Translate with `{name}` placeholders. */
-export function translate(
-  locale: Locale,
-  key: MessageKey,
-  vars?: Record<string, string | number>,
-): string {
-  let s = dicts[locale][key];
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
-  return s;
-}
-
-export function useT(): (key: MessageKey, vars?: Record<string, string | number>) => string {
-  const locale = useLocale((s) => s.locale);
-  return (key, vars) => translate(locale, key, vars);
-}
+/** The tablet's texts in the shared locale (src/ui/i18n.ts). */
+export const { translate, useT } = defineMessages<MessageKey>({ id, en });

@@ -1,17 +1,17 @@
 import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
 import './styles.css';
+import { lazyScreen } from '../ui/lazy';
+import { watchOnline } from '../ui/online';
+import { matchRoute, navigate, usePath } from '../ui/router';
 import { Shell } from './components/Shell';
 import { useT } from './i18n';
-import { lazyScreen } from './lazy';
 import { startServiceWorker } from './pwa/update';
-import { matchRoute, navigate, usePath } from './router';
 import { Checklist } from './routes/Checklist';
 import { Home } from './routes/Home';
 import { Indicator } from './routes/Indicator';
 import { watchSyncNotices } from './state/notices';
 import { startSync } from './state/sync';
-import { useUi } from './state/ui.store';
 import type { WorkspaceKind } from './state/workspace';
 import { TRAINING_ASSESSMENT_ID } from './training';
 
@@ -26,7 +26,7 @@ const Enrol = lazyScreen(() => import('./routes/Enrol').then((m) => m.Enrol), Lo
 const Rejected = lazyScreen(() => import('./routes/Rejected').then((m) => m.Rejected), Loading);
 // Coordinator pages are a separate chunk: a verifier's tablet never downloads them.
 const CoordinatorApp = lazyScreen(
-  () => import('./coordinator').then((m) => m.CoordinatorApp),
+  () => import('../coordinator').then((m) => m.CoordinatorApp),
   Loading,
 );
 
@@ -70,16 +70,7 @@ function Routes() {
 }
 
 function App() {
-  useEffect(() => {
-    const on = () => useUi.getState().setOnline(true);
-    const off = () => useUi.getState().setOnline(false);
-    window.addEventListener('online', on);
-    window.addEventListener('offline', off);
-    return () => {
-      window.removeEventListener('online', on);
-      window.removeEventListener('offline', off);
-    };
-  }, []);
+  useEffect(() => watchOnline(), []);
   return (
     <Shell>
       <Routes />

@@ -1,4 +1,4 @@
-import { useLocale } from '../i18n';
+import { useLocale } from '../ui/i18n';
 
 /**
  * The coordinator pages' HTTP client. Online only: no caching, no outbox. The session

@@ -1,8 +1,9 @@
-import { type Locale, useLocale } from '../i18n';
+import { defineMessages, type Translate } from '../ui/i18n';
 
 /**
- * The coordinator pages' own dictionary (kept out of the verifier bundle). Indonesian is
- * the default; English mirrors every key (the type enforces it).
+ * The coordinator pages' own messages (kept out of the verifier bundle): the set-up pages,
+ * and the dashboard, plan, review and reports. Indonesian is the default; English mirrors
+ * every key (the type enforces it).
  */
 const id = {
   needsInternet:
@@ -265,6 +266,168 @@ const id = {
   bundleRejectedList: 'Perubahan dalam berkas yang ditolak server',
   bundleRefused: 'Berkas {name} tidak diimpor',
   problemCode: 'kode: {code}',
+  // dashboard, plan, review, reports
+  dashboardTitle: 'Dasbor evaluasi',
+  planTitle: 'Rencana peningkatan indeks',
+  reviewTitle: 'Tinjau verifikasi',
+  reportsTitle: 'Laporan & ekspor',
+  unitReportTitle: 'Laporan hasil verifikasi unit',
+  cityReportTitle: 'Laporan ringkasan indeks SPBE kota',
+  kecamatan: 'Kecamatan',
+  allKecamatan: 'Semua kecamatan',
+  unitKind: 'Jenis unit',
+  allKinds: 'Semua jenis',
+  cityIndex: 'Indeks kota',
+  consolidatedIndex: 'Indeks kota (konsolidasi)',
+  selfIndex: 'Indeks penilaian mandiri',
+  verifiedIndex: 'Indeks terverifikasi',
+  target: 'Target',
+  consolidationRule:
+    'Cara menghitung: untuk setiap indikator dipakai level terverifikasi unit {unit}; bila indikator itu belum diverifikasi, dipakai level penilaian mandiri kota. Indikator yang dinyatakan tidak berlaku dikeluarkan dan bobot indikator lain dinormalkan ulang. Nilai unit-unit lain tidak dirata-ratakan: unit-unit itu adalah bukti lapangan di peta panas, daftar selisih dan rencana.',
+  consolidationCounts:
+    '{verified} indikator terverifikasi, {self} dari penilaian mandiri, {none} belum dinilai, {na} tidak berlaku.',
+  noCityUnit: 'Belum ada unit berjenis pemerintah daerah; indeks kota belum dapat dihitung.',
+  renormalised: 'bobot dinormalkan ulang (ada indikator tidak berlaku)',
+  domainsAspects: 'Domain dan aspek: mandiri vs konsolidasi',
+  group: 'Domain / aspek',
+  self: 'Mandiri',
+  verified: 'Verifikasi',
+  consolidated: 'Konsolidasi',
+  progress: 'Kemajuan unit',
+  progressSummary: '{assigned} dari {total} unit ditugaskan.',
+  status_belum: 'belum mulai',
+  status_sedang: 'sedang',
+  status_selesai: 'selesai',
+  status_terkirim: 'terkirim',
+  status_disetujui: 'disetujui',
+  status_dikembalikan: 'dikembalikan',
+  statusHelp:
+    'Terkirim: berita acara sudah ditandatangani dan server telah menerima semua berkas bukti. Selesai: ditandatangani, berkas masih dalam perjalanan.',
+  indicatorsDone: 'Indikator',
+  files: 'Berkas',
+  notAssigned: 'belum ditugaskan',
+  assignedOnly: 'Hanya unit yang sudah ditugaskan',
+  review: 'Tinjau',
+  unitReport: 'Laporan',
+  heatmap: 'Peta panas level terverifikasi',
+  heatmapHelp:
+    'Baris: unit; kolom: indikator. Warna menunjukkan level terverifikasi (1–5); garis merah: lebih rendah dari penilaian mandiri. Pilih sel untuk melihat bukti dan jejak perubahan.',
+  heatmapEmpty: 'Belum ada unit yang ditugaskan pada pilihan ini.',
+  cellLabel: '{unit}, indikator {no}: terverifikasi {v}, mandiri {s}',
+  overclaims: 'Selisih klaim: indikator yang paling sering diturunkan verifikasi',
+  overclaimsEmpty: 'Belum ada level terverifikasi yang dapat dibandingkan.',
+  overclaimLine: '{lowered} dari {compared} unit diturunkan ({steps} langkah)',
+  indicator: 'Indikator',
+  level: 'Level',
+  previous: '‹ Sebelumnya',
+  next: 'Berikutnya ›',
+  pageOf: 'Unit {from}–{to} dari {total}',
+  evidenceAndAudit: 'Bukti dan jejak perubahan',
+  notes: 'Catatan verifikator',
+  checks: 'Pemeriksaan bukti dukung',
+  check_present: 'ada',
+  check_missing: 'tidak ada',
+  check_inadequate: 'tidak memadai',
+  check_null: 'belum diperiksa',
+  photos: 'Foto dan berkas bukti',
+  noPhotos: 'Tidak ada berkas bukti.',
+  fileNotHeld: 'belum diterima server',
+  openFile: 'Buka berkas',
+  audit: 'Jejak perubahan',
+  noAudit: 'Belum ada perubahan tercatat.',
+  auditBy: '{who} · {when}',
+  source_push: 'tablet',
+  source_bundle: 'berkas ekspor tablet',
+  source_assignment: 'penugasan',
+  source_self_assessment: 'penilaian mandiri',
+  source_resolution: 'penyelesaian konflik',
+  source_review: 'tinjauan koordinator',
+  notApplicable: 'Tidak berlaku',
+  reviewComment: 'Catatan koordinator',
+  selfJustification: 'Alasan penilaian mandiri',
+  // plan
+  planIntro:
+    'Langkah naik level paling sedikit (perencana inti) dari level kota saat ini ke target. Atur bobot usaha atau tandai indikator tetap, dan rencana dihitung ulang.',
+  from: 'Saat ini',
+  to: 'Wajib',
+  currentToTarget: 'Dari {current} ke target {target}',
+  planResult: '{steps} langkah pada {n} indikator → indeks {result} ({predicate})',
+  planUnreachable:
+    'Target tidak dapat dicapai dengan indikator yang boleh diubah (paling tinggi {max}).',
+  planAlready: 'Indeks kota sudah mencapai target.',
+  evidenceNeeded: 'Bukti yang diperlukan',
+  heldBack: 'Unit yang masih di bawah level wajib',
+  heldBackNone: 'tidak ada unit terverifikasi di bawah level ini',
+  heldBackMore: '… dan {n} unit lainnya',
+  settings: 'Bobot usaha dan indikator tetap',
+  effort: 'Bobot usaha',
+  fixed: 'Tetap',
+  resetSettings: 'Kembalikan ke awal',
+  print: 'Cetak',
+  printHint: 'Gunakan "Simpan sebagai PDF" pada dialog cetak untuk berkas PDF A4.',
+  generatedAt: 'Dibuat {time}',
+  sourceVerified: 'terverifikasi',
+  sourceSelf: 'mandiri',
+  sourceNone: 'belum dinilai',
+  // review
+  backToDashboard: '‹ Dasbor',
+  reviewIntro:
+    'Periksa level, bukti dan berita acara, lalu setujui atau kembalikan dengan catatan per indikator. Keputusan dan catatan sampai ke tablet pada sinkronisasi berikutnya.',
+  notDecidable:
+    'Verifikasi ini belum selesai di tablet (berita acara belum ditandatangani dan dikirim) atau periodenya sudah ditutup; belum dapat diputuskan.',
+  lastDecision: 'Keputusan terakhir: {status} oleh {by}, {when}.',
+  changedSince:
+    'Tablet mengubah data setelah keputusan terakhir. Periksa ulang sebelum memutuskan.',
+  openConflicts: 'Ada {n} konflik terbuka pada unit ini.',
+  filesReceived: '{held} dari {total} berkas bukti diterima server.',
+  commentFor: 'Catatan untuk indikator {no}',
+  approve: 'Setujui',
+  returnWithComments: 'Kembalikan dengan catatan',
+  approved: 'Verifikasi disetujui. Tablet menerimanya pada sinkronisasi berikutnya.',
+  returned:
+    'Verifikasi dikembalikan dengan catatan. Tablet menerimanya pada sinkronisasi berikutnya.',
+  beritaAcara: 'Berita acara',
+  verifierSide: 'Verifikator',
+  representativeSide: 'Perwakilan unit',
+  place: 'Tempat',
+  signedAt: 'Ditandatangani',
+  notSigned: 'belum ditandatangani',
+  noSignature: 'tanpa tanda tangan',
+  signatureOf: 'Tanda tangan {name}',
+  signatureRejected: 'Sebuah tanda tangan tidak berformat PNG dan tidak ditampilkan.',
+  noBeritaAcara: 'Berita acara belum diisi.',
+  tabletComments: 'Komentar dari tablet',
+  onlyWithData: 'Hanya indikator yang sudah diverifikasi',
+  indicatorsHeading: 'Indikator',
+  differs: 'berbeda',
+  // reports
+  reportsIntro:
+    'Laporan untuk rapat pimpinan dan ekspor data. Laporan dapat dicetak ke A4 (atau disimpan sebagai PDF) lewat menu cetak peramban.',
+  exports: 'Ekspor data',
+  exportsHelp:
+    'Level unit × indikator (mandiri, verifikasi), indeks per unit dan status bukti. CSV: pemisah titik koma dan desimal koma (Excel berbahasa Indonesia); XLSX: lembar Info, Kota, Indeks unit, Level. Setiap berkas mencantumkan periode, instrumen dan waktu pembuatan.',
+  downloadCsv: 'Unduh CSV',
+  downloadXlsx: 'Unduh XLSX',
+  downloading: 'Mengunduh…',
+  downloaded: 'Berkas "{name}" diunduh.',
+  cityReport: 'Ringkasan kota',
+  unitReports: 'Laporan per unit',
+  unitReportsHelp:
+    'Berita acara, tanda tangan, foto bukti dan level per indikator; dapat dicetak ke A4.',
+  planSummary: 'Rencana peningkatan',
+  perIndicator: 'Level kota per indikator',
+  aspectsChart: 'Indeks per aspek',
+  domainsChart: 'Indeks per domain',
+  progressChart: 'Kemajuan verifikasi',
+  instrument: 'Instrumen',
+  yes: 'ya',
+  no: 'tidak',
+  na: 'TB',
+  evidenceStatus: 'Bukti',
+  evidence_ok: 'lengkap',
+  evidence_problem: 'ada kekurangan',
+  evidence_none: 'belum diperiksa',
+  loadError: 'Data tidak dapat dimuat.',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -520,38 +683,172 @@ const en: Dict = {
   bundleRejectedList: 'Changes in the file that the server refused',
   bundleRefused: 'File {name} was not imported',
   problemCode: 'code: {code}',
+  dashboardTitle: 'Evaluation dashboard',
+  planTitle: 'Index improvement plan',
+  reviewTitle: 'Review verification',
+  reportsTitle: 'Reports & exports',
+  unitReportTitle: 'Unit verification report',
+  cityReportTitle: 'City SPBE index summary report',
+  kecamatan: 'Kecamatan',
+  allKecamatan: 'All kecamatan',
+  unitKind: 'Unit kind',
+  allKinds: 'All kinds',
+  cityIndex: 'City index',
+  consolidatedIndex: 'City index (consolidated)',
+  selfIndex: 'Self-assessment index',
+  verifiedIndex: 'Verified index',
+  target: 'Target',
+  consolidationRule:
+    'How it is computed: for each indicator the verified level of {unit} is used; where that indicator is not verified yet, the city’s self-assessed level. Indicators found not applicable are left out and the other weights renormalised. Other units are not averaged in: they are the field evidence shown in the heatmap, the over-claims and the plan.',
+  consolidationCounts:
+    '{verified} indicators verified, {self} self-assessed, {none} not assessed, {na} not applicable.',
+  noCityUnit: 'There is no local-government unit yet; the city index cannot be computed.',
+  renormalised: 'weights renormalised (some indicators not applicable)',
+  domainsAspects: 'Domains and aspects: self vs consolidated',
+  group: 'Domain / aspect',
+  self: 'Self',
+  verified: 'Verified',
+  consolidated: 'Consolidated',
+  progress: 'Unit progress',
+  progressSummary: '{assigned} of {total} units assigned.',
+  status_belum: 'not started',
+  status_sedang: 'in progress',
+  status_selesai: 'finished',
+  status_terkirim: 'sent',
+  status_disetujui: 'approved',
+  status_dikembalikan: 'returned',
+  statusHelp:
+    'Sent: berita acara signed and every evidence file received by the server. Finished: signed, files still on their way.',
+  indicatorsDone: 'Indicators',
+  files: 'Files',
+  notAssigned: 'not assigned',
+  assignedOnly: 'Assigned units only',
+  review: 'Review',
+  unitReport: 'Report',
+  heatmap: 'Heatmap of verified levels',
+  heatmapHelp:
+    'Rows: units; columns: indicators. Colour shows the verified level (1–5); red line: below the self-assessment. Choose a cell to see its evidence and audit trail.',
+  heatmapEmpty: 'No unit is assigned for this selection yet.',
+  cellLabel: '{unit}, indicator {no}: verified {v}, self {s}',
+  overclaims: 'Over-claims: indicators verification lowers most often',
+  overclaimsEmpty: 'No verified level to compare yet.',
+  overclaimLine: '{lowered} of {compared} units lowered ({steps} steps)',
+  indicator: 'Indicator',
+  level: 'Level',
+  previous: '‹ Previous',
+  next: 'Next ›',
+  pageOf: 'Units {from}–{to} of {total}',
+  evidenceAndAudit: 'Evidence and audit trail',
+  notes: 'Verifier’s notes',
+  checks: 'Evidence checks',
+  check_present: 'present',
+  check_missing: 'missing',
+  check_inadequate: 'inadequate',
+  check_null: 'not checked',
+  photos: 'Photos and evidence files',
+  noPhotos: 'No evidence files.',
+  fileNotHeld: 'not yet received by the server',
+  openFile: 'Open file',
+  audit: 'Audit trail',
+  noAudit: 'No change recorded yet.',
+  auditBy: '{who} · {when}',
+  source_push: 'tablet',
+  source_bundle: 'tablet export file',
+  source_assignment: 'assignment',
+  source_self_assessment: 'self-assessment',
+  source_resolution: 'conflict resolution',
+  source_review: 'coordinator review',
+  notApplicable: 'Not applicable',
+  reviewComment: 'Coordinator’s comment',
+  selfJustification: 'Self-assessment justification',
+  planIntro:
+    'The fewest level-steps (core planner) from the city’s current levels to the target. Set effort weights or mark indicators fixed and the plan is recomputed.',
+  from: 'Now',
+  to: 'Required',
+  currentToTarget: 'From {current} to target {target}',
+  planResult: '{steps} steps on {n} indicators → index {result} ({predicate})',
+  planUnreachable:
+    'The target cannot be reached with the indicators allowed to change (at most {max}).',
+  planAlready: 'The city index already meets the target.',
+  evidenceNeeded: 'Evidence needed',
+  heldBack: 'Units still below the required level',
+  heldBackNone: 'no verified unit below this level',
+  heldBackMore: '… and {n} more units',
+  settings: 'Effort weights and fixed indicators',
+  effort: 'Effort',
+  fixed: 'Fixed',
+  resetSettings: 'Reset',
+  print: 'Print',
+  printHint: 'Choose "Save as PDF" in the print dialog for an A4 PDF.',
+  generatedAt: 'Generated {time}',
+  sourceVerified: 'verified',
+  sourceSelf: 'self-assessed',
+  sourceNone: 'not assessed',
+  backToDashboard: '‹ Dashboard',
+  reviewIntro:
+    'Check levels, evidence and the berita acara, then approve or return with comments per indicator. The decision and comments reach the tablet at its next sync.',
+  notDecidable:
+    'This verification is not finished on the tablet yet (berita acara not signed and sent) or its period is closed; it cannot be decided yet.',
+  lastDecision: 'Last decision: {status} by {by}, {when}.',
+  changedSince: 'The tablet changed data after the last decision. Check again before deciding.',
+  openConflicts: 'This unit has {n} open conflicts.',
+  filesReceived: '{held} of {total} evidence files received by the server.',
+  commentFor: 'Comment on indicator {no}',
+  approve: 'Approve',
+  returnWithComments: 'Return with comments',
+  approved: 'Verification approved. The tablet receives it at its next sync.',
+  returned: 'Verification returned with comments. The tablet receives it at its next sync.',
+  beritaAcara: 'Berita acara',
+  verifierSide: 'Verifier',
+  representativeSide: 'Unit representative',
+  place: 'Place',
+  signedAt: 'Signed',
+  notSigned: 'not signed',
+  noSignature: 'no signature',
+  signatureOf: 'Signature of {name}',
+  signatureRejected: 'A signature was not a PNG image and is not shown.',
+  noBeritaAcara: 'The berita acara is not filled in yet.',
+  tabletComments: 'Comments from the tablet',
+  onlyWithData: 'Only indicators already verified',
+  indicatorsHeading: 'Indicators',
+  differs: 'differs',
+  reportsIntro:
+    'Reports for the leadership meeting and data exports. Reports print to A4 (or save as PDF) from the browser’s print menu.',
+  exports: 'Data exports',
+  exportsHelp:
+    'Unit × indicator levels (self, verified), per-unit indices and evidence status. CSV: semicolon separator and decimal comma (Indonesian Excel); XLSX: sheets Info, Kota, Indeks unit, Level. Every file names the period, instrument and time of export.',
+  downloadCsv: 'Download CSV',
+  downloadXlsx: 'Download XLSX',
+  downloading: 'Downloading…',
+  downloaded: 'File "{name}" downloaded.',
+  cityReport: 'City summary',
+  unitReports: 'Unit reports',
+  unitReportsHelp:
+    'Berita acara, signatures, evidence photos and levels per indicator; printable to A4.',
+  planSummary: 'Improvement plan',
+  perIndicator: 'City level per indicator',
+  aspectsChart: 'Index per aspect',
+  domainsChart: 'Index per domain',
+  progressChart: 'Verification progress',
+  instrument: 'Instrument',
+  yes: 'yes',
+  no: 'no',
+  na: 'N/A',
+  evidenceStatus: 'Evidence',
+  evidence_ok: 'complete',
+  evidence_problem: 'shortcomings',
+  evidence_none: 'not checked',
+  loadError: 'The data could not be loaded.',
 };
 
-export type CoordKey = keyof typeof id;
-const dicts: Record<Locale, Dict> = { id, en };
+export type MessageKey = keyof typeof id;
+/** A coordinator translator (current UI locale, or fixed to Indonesian for printed reports). */
+export type Translator = Translate<MessageKey>;
 
-export function ct(locale: Locale, key: CoordKey, vars?: Record<string, string | number>): string {
-  let s = dicts[locale][key];
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
-  return s;
-}
+const messages = defineMessages<MessageKey>({ id, en });
 
-export type CT = (key: CoordKey, vars?: Record<string, string | number>) => string;
+/** Coordinator texts in the shared locale (src/ui/i18n.ts); `isKey` checks a built key. */
+export const { translate, useT, has: isKey } = messages;
 
-/** Translate coordinator texts in the current UI locale. */
-export function useCT(): CT {
-  const locale = useLocale((s) => s.locale);
-  return (key, vars) => ct(locale, key, vars);
-}
-
-/** Date and time as people in the locale write it: "12 Mar 2025 14.05". */
-export function formatTime(locale: Locale, ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '';
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'id-ID', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(new Date(ms));
-}
-
-/** A target index as written in the locale: "3,00" / "3.00". */
-export function formatIndex(locale: Locale, n: number): string {
-  return n.toLocaleString(locale === 'en' ? 'en-GB' : 'id-ID', {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  });
-}
+/** Texts of printed reports: always Indonesian (official documents). */
+export const translateId: Translator = messages.fixed('id');

@@ -1,9 +1,11 @@
 import './coordinator.css';
+// Dashboard, plan, review and report styles (r-*), shared by their components.
+import './pages/Reports.css';
 import type { ComponentType } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { linkClick, matchRoute, navigate } from '../router';
-import { useUi } from '../state/ui.store';
-import { type CoordKey, useCT } from './i18n';
+import { useOnline } from '../ui/online';
+import { linkClick, matchRoute, navigate } from '../ui/router';
+import { type MessageKey, useT } from './i18n';
 import { Assignments } from './pages/Assignments';
 import { Dashboard } from './pages/Dashboard';
 import { Login } from './pages/Login';
@@ -23,7 +25,7 @@ interface RouteDef {
   page: ComponentType<PageProps>;
   roles: readonly Role[];
   /** Shown in the sub-nav with this label (and matched as "current" by prefix). */
-  nav?: CoordKey;
+  nav?: MessageKey;
 }
 
 /**
@@ -99,7 +101,7 @@ function resolve(path: string): { route: RouteDef; params: Record<string, string
 }
 
 function SubNav({ path, account }: { path: string; account: Account }) {
-  const t = useCT();
+  const t = useT();
   const roleLabel =
     account.role === 'coordinator'
       ? t('roleCoordinator')
@@ -120,7 +122,7 @@ function SubNav({ path, account }: { path: string; account: Account }) {
                 aria-current={current ? 'page' : undefined}
                 data-testid={`cnav-${r.pattern.split('/')[2] ?? 'home'}`}
               >
-                {t(r.nav as CoordKey)}
+                {t(r.nav as MessageKey)}
               </a>
             </li>
           );
@@ -146,7 +148,7 @@ function SubNav({ path, account }: { path: string; account: Account }) {
 }
 
 function Offline({ onRetry }: { onRetry?: () => void }) {
-  const t = useCT();
+  const t = useT();
   return (
     <div class="notice warn c-offline" role="alert" data-testid="coordinator-offline">
       <p>{t('needsInternet')}</p>
@@ -160,7 +162,7 @@ function Offline({ onRetry }: { onRetry?: () => void }) {
 }
 
 function VerifierHere() {
-  const t = useCT();
+  const t = useT();
   return (
     <div class="card" data-testid="verifier-not-here">
       <p class="notice warn">{t('verifierNotHere')}</p>
@@ -181,8 +183,8 @@ function VerifierHere() {
 
 /** Coordinator pages (online only, role-gated), loaded lazily so verifiers never download them. */
 export function CoordinatorApp({ path }: { path: string }) {
-  const t = useCT();
-  const online = useUi((s) => s.online);
+  const t = useT();
+  const online = useOnline((s) => s.online);
   const session = useSession();
   const isLogin = path === LOGIN_PATH || path === `${LOGIN_PATH}/`;
 

@@ -1,4 +1,4 @@
-import { create } from '../state/create-store';
+import { create } from '../ui/create-store';
 import { ApiError, api, onUnauthorised, readToken, writeToken } from './api';
 import type { Account, LoginResponse, MeResponse } from './types';
 

@@ -1,10 +1,10 @@
 /**
- * JSON shapes of the coordinator API as the pages read them. The app room cannot import
- * src/server, so these mirror src/server/domain.ts (keep them in step; a shared wire module
- * in src/core would remove the copy).
+ * JSON shapes of the coordinator API as the pages read them. The coordinator room cannot
+ * import src/server, so these mirror src/server/domain.ts and the dashboard, review and
+ * reports services (keep them in step until they move to the shared contract in src/core).
  */
 
-import type { Rejection } from '../../core';
+import type { Rejection } from '../core';
 
 export type Role = 'coordinator' | 'viewer' | 'verifier';
 export type UnitKind = 'pemda' | 'opd' | 'kecamatan' | 'kelurahan';
@@ -178,6 +178,276 @@ export interface FrameworkProblem {
 export interface CsvRowReport {
   line: number;
   problems: { column: string; code?: string; message: string; messageEn: string }[];
+}
+
+// --- dashboard, plan, review and reports (src/server/services/{dashboard,review,reports}) ---
+
+export type ProgressStatus =
+  | 'belum'
+  | 'sedang'
+  | 'selesai'
+  | 'terkirim'
+  | 'disetujui'
+  | 'dikembalikan';
+export const PROGRESS_STATUSES: readonly ProgressStatus[] = [
+  'belum',
+  'sedang',
+  'selesai',
+  'terkirim',
+  'disetujui',
+  'dikembalikan',
+];
+export type LevelSource = 'verified' | 'self' | 'none';
+
+export interface IndexSummary {
+  index: number | null;
+  predicate: string | null;
+  complete: boolean;
+  assessedCount: number;
+  applicableCount: number;
+  renormalised: boolean;
+}
+
+export interface Consolidation {
+  rule: string;
+  unit: { id: string; code: string; name: string } | null;
+  assessmentId: string | null;
+  verifiedCount: number;
+  selfOnlyCount: number;
+  unassessedCount: number;
+  notApplicable: number[];
+}
+
+export interface GroupIndices {
+  id: string;
+  name: string;
+  depth: number;
+  parentId: string | null;
+  weight: number;
+  self: number | null;
+  consolidated: number | null;
+}
+
+export interface UnitProgress {
+  unitId: string;
+  code: string;
+  name: string;
+  kind: UnitKind;
+  parentId: string | null;
+  assessmentId: string | null;
+  assigned: boolean;
+  status: ProgressStatus;
+  storedStatus: string | null;
+  done: number;
+  verified: number;
+  notApplicable: number;
+  indicatorCount: number;
+  files: number;
+  filesHeld: number;
+  updatedAt: number | null;
+}
+
+export interface Overclaim {
+  no: number;
+  name: string;
+  compared: number;
+  lowered: number;
+  raised: number;
+  stepsLost: number;
+  share: number;
+}
+
+export interface FrameworkRef {
+  id: string;
+  name: string;
+  version: string;
+}
+
+export interface DashboardView {
+  period: Period;
+  framework: FrameworkRef;
+  generatedAt: number;
+  consolidation: Consolidation;
+  city: { self: IndexSummary; consolidated: IndexSummary; target: number };
+  groups: GroupIndices[];
+  progress: { total: number; assigned: number; byStatus: Record<ProgressStatus, number> };
+  units: UnitProgress[];
+  unitCount: number;
+  offset: number;
+  limit: number;
+  heatmap: {
+    indicators: { no: number; name: string; groupId: string }[];
+    rows: {
+      unitId: string;
+      assessmentId: string;
+      code: string;
+      name: string;
+      self: (number | null)[];
+      verified: (number | null)[];
+      notApplicable: number[];
+      index: number | null;
+    }[];
+  };
+  overclaims: Overclaim[];
+  kecamatan: { id: string; name: string }[];
+}
+
+export interface PlanItem {
+  no: number;
+  name: string;
+  groups: string[];
+  weight: number;
+  from: number;
+  to: number;
+  steps: number;
+  effort: number;
+  source: LevelSource;
+  criteria: string | null;
+  evidence: string[];
+  heldBackBy: {
+    total: number;
+    units: { unitId: string; code: string; name: string; level: number }[];
+  };
+}
+
+export interface PlanView {
+  period: Period;
+  framework: FrameworkRef;
+  generatedAt: number;
+  consolidation: Consolidation;
+  target: number;
+  options: { effort: Record<string, number>; fixed: number[] };
+  current: IndexSummary;
+  plannerIndex: number;
+  resultingIndex: number;
+  resultingPredicate: string | null;
+  reachable: boolean;
+  maxIndex: number;
+  totalEffort: number;
+  stepCount: number;
+  indicatorsTouched: number;
+  items: PlanItem[];
+  indicators: {
+    no: number;
+    name: string;
+    level: number | null;
+    source: LevelSource;
+    weight: number;
+  }[];
+}
+
+export interface EvidenceFileView {
+  recordId: string;
+  sha256: string;
+  name: string;
+  mime: string;
+  bytes: number;
+  capturedAt: number | null;
+  held: boolean;
+}
+
+export interface IndicatorReview {
+  no: number;
+  name: string;
+  groups: string[];
+  selfLevel: number | null;
+  selfJustification: string;
+  verifiedLevel: number | null;
+  notApplicable: boolean;
+  naReason: string;
+  notes: string;
+  reviewComment: string;
+  checks: {
+    level: number;
+    index: number;
+    evidence: string;
+    state: 'present' | 'missing' | 'inadequate' | null;
+    note: string;
+  }[];
+  files: EvidenceFileView[];
+  openConflicts: number;
+}
+
+export interface AssessmentDetail {
+  assessment: {
+    id: string;
+    periodId: string;
+    unitId: string;
+    status: string;
+    progress: ProgressStatus;
+    submittedAt: number | null;
+    updatedAt: number;
+  };
+  unit: { id: string; code: string; name: string; kind: UnitKind; parentName: string | null };
+  period: Period;
+  framework: FrameworkRef;
+  generatedAt: number;
+  indices: { self: IndexSummary; verified: IndexSummary };
+  indicators: IndicatorReview[];
+  beritaAcara: {
+    verifierName: string;
+    verifierRole: string;
+    verifierSignature: string | null;
+    representativeName: string;
+    representativeRole: string;
+    representativeSignature: string | null;
+    place: string;
+    signedAt: number | null;
+    summary: string;
+    signatureRejected: boolean;
+  } | null;
+  comments: {
+    id: string;
+    indicatorNo: number | null;
+    body: string;
+    author: string;
+    createdAt: number | null;
+  }[];
+  files: { total: number; held: number };
+  openConflicts: number;
+  review: {
+    decidable: boolean;
+    last: { status: string; by: string | null; at: number } | null;
+    changedSinceDecision: boolean;
+  };
+}
+
+export interface CitySummary {
+  period: Period;
+  framework: FrameworkRef;
+  generatedAt: number;
+  consolidation: Consolidation;
+  city: DashboardView['city'];
+  groups: GroupIndices[];
+  progress: DashboardView['progress'];
+  overclaims: Overclaim[];
+  indicators: {
+    no: number;
+    name: string;
+    groups: string[];
+    weight: number;
+    self: number | null;
+    verified: number | null;
+    level: number | null;
+    source: LevelSource;
+    notApplicable: boolean;
+  }[];
+  plan: PlanView;
+}
+
+export interface AuditEntry {
+  seq: number;
+  entity: string;
+  recordId: string;
+  field: string;
+  value: unknown;
+  valueTruncated: boolean;
+  version: number;
+  source: string;
+  account: { id: string; name: string } | null;
+  device: { id: string; label: string | null } | null;
+  deviceAt: number | null;
+  serverAt: number;
 }
 
 /** What every coordinator page receives (see ROUTES in index.tsx). */

@@ -1,8 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { useLocale } from '../i18n';
+import { useLocale } from '../ui/i18n';
 import { ApiError } from './api';
-import { type CT, useCT } from './i18n';
+import { type Translator, useT } from './i18n';
 import type { CsvRowReport, FieldIssue, FrameworkProblem } from './types';
 
 /** Shared pieces of the coordinator pages: loading, error reports, confirmations, files. */
@@ -106,7 +106,7 @@ export function fieldErrors(error: ApiError | null): Record<string, string> {
   return out;
 }
 
-function CsvRowsTable({ rows, total, t }: { rows: CsvRowReport[]; total: number; t: CT }) {
+function CsvRowsTable({ rows, total, t }: { rows: CsvRowReport[]; total: number; t: Translator }) {
   const locale = useLocale((s) => s.locale);
   return (
     <>
@@ -146,7 +146,7 @@ function CsvRowsTable({ rows, total, t }: { rows: CsvRowReport[]; total: number;
  * sent (field issues, instrument problems, CSV rows). Text only, never HTML.
  */
 export function ErrorNotice({ error, testId }: { error: ApiError | null; testId?: string }) {
-  const t = useCT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   if (!error) return null;
   const d = (error.details ?? {}) as {
@@ -217,7 +217,7 @@ export function ConfirmButton(props: {
   disabled?: boolean;
   testId?: string;
 }) {
-  const t = useCT();
+  const t = useT();
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   if (!asking) {
@@ -261,7 +261,7 @@ export function ConfirmButton(props: {
 }
 
 /** Read a chosen file as text, refusing files larger than `maxBytes`. */
-export async function readTextFile(file: File, maxBytes: number, t: CT): Promise<string> {
+export async function readTextFile(file: File, maxBytes: number, t: Translator): Promise<string> {
   if (file.size > maxBytes)
     throw new ApiError(0, 'client', t('fileTooLarge', { mb: Math.round(maxBytes / 1048576) }));
   try {
@@ -280,7 +280,7 @@ export function FileField(props: {
   onFile(f: File | null): void;
   disabled?: boolean;
 }) {
-  const t = useCT();
+  const t = useT();
   return (
     <div class="c-file row">
       <label for={props.id} class="button file-btn">

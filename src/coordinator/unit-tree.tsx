@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCT } from './i18n';
+import { useT } from './i18n';
 import type { UnitNode } from './types';
 
 /**
@@ -37,7 +37,7 @@ export function UnitTreeTable(props: {
   extraHeader?: string;
   testId?: string;
 }) {
-  const t = useCT();
+  const t = useT();
   const sel = props.selection;
   return (
     // Scrolls on its own, so keyboard users must be able to focus it (WCAG 2.1.1).

@@ -1,5 +1,5 @@
-import type { Rejection } from '../../core';
-import type { Locale } from '../i18n';
+import type { Rejection } from '../core';
+import type { Locale } from '../ui/i18n';
 
 /** Longest value shown for a refused change (the whole change is in the server's audit). */
 export const VALUE_PREVIEW_CHARS = 80;
@@ -41,4 +41,12 @@ export function visibleValue(value: unknown, locale: Locale): string {
 /** A refusal's reason in the page's language (the server stores both; either may be empty). */
 export function reasonOf(r: Rejection, locale: Locale): string {
   return (locale === 'en' ? r.messageEn : r.message) || r.message || r.messageEn || r.code;
+}
+
+/** Plain text of an audit value (never markup). */
+export function auditText(v: unknown): string {
+  if (v === null || v === undefined) return '–';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
 }

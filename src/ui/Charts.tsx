@@ -1,4 +1,4 @@
-import { formatIndex } from '../../core';
+import { formatIndex } from '../core';
 /** Small SVG charts (no chart library: a radar and bars are a few dozen lines). */
 
 export interface Series {

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { cleanText, findUnsafeText } from '../../core';
 import { StoreError } from '../../store';
-import { useLocale, useT } from '../i18n';
+import { useLocale } from '../../ui/i18n';
+import { onBeforeNavigate } from '../../ui/router';
+import { useT } from '../i18n';
 import { cleanPaste, cleanTyped } from '../lib/clean-input';
-import { onBeforeNavigate } from '../router';
 import { useUi } from '../state/ui.store';
 
 const DEBOUNCE_MS = 350;

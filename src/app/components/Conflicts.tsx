@@ -1,5 +1,7 @@
 import type { Conflict } from '../../store';
-import { useLocale, useT } from '../i18n';
+import { formatDateTime } from '../../ui/format';
+import { useLocale } from '../../ui/i18n';
+import { useT } from '../i18n';
 import { storageMessage } from '../lib/errors';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
@@ -30,8 +32,7 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
     [props.assessmentId, props.recordId],
   );
   if (!conflicts || conflicts.length === 0) return null;
-  const when = (ms: number | null) =>
-    ms ? new Date(ms).toLocaleString(locale === 'id' ? 'id-ID' : 'en-GB') : '–';
+  const when = (ms: number | null) => (ms ? formatDateTime(locale, ms) : '–');
   const resolve = async (c: Conflict, value: unknown) => {
     try {
       const store = await getStore(props.ws);

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { FileFailure } from '../../store';
+import { navigate } from '../../ui/router';
 import { type MessageKey, useT } from '../i18n';
 import { storageMessage } from '../lib/errors';
 import { type FailedFileView, failureSourceKey, loadFailedFiles } from '../lib/failed-files';
-import { navigate } from '../router';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive } from '../state/workspace';
 import { ConfirmDialog } from './ConfirmDialog';

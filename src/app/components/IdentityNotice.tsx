@@ -1,4 +1,5 @@
-import { useLocale, useT } from '../i18n';
+import { useLocale } from '../../ui/i18n';
+import { useT } from '../i18n';
 import { identityText } from '../state/notices';
 import { dismissIdentityChange, useSync } from '../state/sync';
 

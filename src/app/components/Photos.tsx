@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EvidenceFile, FileFailure } from '../../store';
+import { formatBytes } from '../../ui/format';
 import { useT } from '../i18n';
 import { MAX_INPUT_IMAGE_BYTES, PhotoError } from '../lib/compress';
 import { storageMessage } from '../lib/errors';
@@ -246,7 +247,7 @@ function Thumb({
       )}
       <figcaption style="padding:0.2rem 0.3rem">
         <div style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap">{file.name}</div>
-        <div class="muted">{Math.round(file.bytes / 1024)} KB</div>
+        <div class="muted">{formatBytes(file.bytes)}</div>
         {failed ? <div class="error">{t('fileFailedShort')}</div> : null}
         <button type="button" class="danger" style="width:100%" onClick={onRemove}>
           {t('removePhoto')}

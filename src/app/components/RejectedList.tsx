@@ -1,6 +1,9 @@
 import { useState } from 'preact/hooks';
 import { StoreError } from '../../store';
-import { type MessageKey, useLocale, useT } from '../i18n';
+import { formatDateTime } from '../../ui/format';
+import { useLocale } from '../../ui/i18n';
+import { navigate } from '../../ui/router';
+import { type MessageKey, useT } from '../i18n';
 import {
   downloadText,
   fixPath,
@@ -9,7 +12,6 @@ import {
   type RejectedGroup,
   type RejectedView,
 } from '../lib/rejected';
-import { navigate } from '../router';
 import { discardRejected, exportRejected, retryRejected } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { useLive } from '../state/workspace';
@@ -153,7 +155,7 @@ function RejectedItem({ view }: { view: RejectedView }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const when = (ms: number) => new Date(ms).toLocaleString(locale === 'en' ? 'en-GB' : 'id-ID');
+  const when = (ms: number) => formatDateTime(locale, ms);
   // No "open" button that would open the screen the verifier is already on.
   const target = fixPath(view);
   const path = target && target !== location.pathname ? target : null;

@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { ReleaseCheck } from '../../store';
-import { useLocale, useT } from '../i18n';
+import { formatDateTime } from '../../ui/format';
+import { useLocale } from '../../ui/i18n';
+import { linkClick, navigate } from '../../ui/router';
+import { useT } from '../i18n';
 import { storageMessage } from '../lib/errors';
 import { exportAllAssessments } from '../lib/export';
-import { linkClick, navigate } from '../router';
 import {
   ReleaseOfflineError,
   ReleaseRefusedError,
@@ -42,7 +44,7 @@ export function ReleasePanel() {
   const [error, setError] = useState<string | null>(null);
   const [exported, setExported] = useState(false);
   if (!enrolment) return null;
-  const when = (ms: number) => new Date(ms).toLocaleString(locale === 'en' ? 'en-GB' : 'id-ID');
+  const when = (ms: number) => formatDateTime(locale, ms);
   const counts = (c: ReleaseCheck) => ({
     c: c.unsentChanges,
     f: c.unsentFiles,

@@ -1,14 +1,17 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { useLocale, useT } from '../i18n';
+import { useLocale } from '../../ui/i18n';
+import { useOnline } from '../../ui/online';
+import { linkClick, usePath } from '../../ui/router';
+import { useT } from '../i18n';
 import { applyUpdate, onInstallAvailable, promptInstall, reloadBlocker } from '../pwa/update';
-import { linkClick, usePath } from '../router';
 import { useUi } from '../state/ui.store';
 
 export function Shell({ children }: { children: ComponentChildren }) {
   const t = useT();
   const path = usePath();
-  const { online, updateReady, message } = useUi();
+  const { updateReady, message } = useUi();
+  const online = useOnline((s) => s.online);
   const toggle = useLocale((s) => s.toggle);
   const [canInstall, setCanInstall] = useState(false);
   const training = path.startsWith('/latihan');

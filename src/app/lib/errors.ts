@@ -1,5 +1,6 @@
 import { StorageFullError, StoreError } from '../../store';
-import { type MessageKey, useLocale } from '../i18n';
+import { useLocale } from '../../ui/i18n';
+import type { MessageKey } from '../i18n';
 
 /**
  * A readable message for a failed local write, in the app's language: a full disk in the

@@ -1,6 +1,8 @@
 import { contentFields, type Framework, listIndicators } from '../../core';
 import { fieldLabel, type RejectedChange, type TelusurStore } from '../../store';
-import { type Locale, translate } from '../i18n';
+import { formatDateTime } from '../../ui/format';
+import type { Locale } from '../../ui/i18n';
+import { translate } from '../i18n';
 import { frameworkFor } from '../state/workspace';
 
 /** Longest value shown for one field of a refused change (the full value is in the export). */
@@ -81,7 +83,7 @@ export function showValue(field: string, value: unknown, locale: Locale): string
   if (typeof value === 'boolean') return (value ? w.yes : w.no) as string;
   if (typeof value === 'number') {
     if (DATE_FIELDS.has(field) && Number.isFinite(value) && Math.abs(value) < 8.64e15)
-      return new Date(value).toLocaleString(locale === 'en' ? 'en-GB' : 'id-ID');
+      return formatDateTime(locale, value);
     return field === 'verifiedLevel' ? `${w.level} ${value}` : String(value);
   }
   if (field === 'status' && typeof value === 'string' && STATUSES.has(value))

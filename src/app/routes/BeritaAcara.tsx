@@ -1,9 +1,10 @@
 import { computeIndex, formatIndex, listIndicators } from '../../core';
 import type { BeritaAcaraChanges } from '../../store';
+import { useLocale } from '../../ui/i18n';
 import { AutosaveText } from '../components/AutosaveText';
 import { RejectedList } from '../components/RejectedList';
 import { SignatureField } from '../components/SignatureField';
-import { useLocale, useT } from '../i18n';
+import { useT } from '../i18n';
 import { loadAssessment } from '../lib/assessment';
 import { storageMessage } from '../lib/errors';
 import { levelsOf } from '../lib/progress';

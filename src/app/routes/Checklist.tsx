@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import { type GroupSpec, listIndicators, MAX_LEVEL } from '../../core';
+import { linkClick } from '../../ui/router';
 import { FailedFiles } from '../components/FailedFiles';
 import { RejectedList } from '../components/RejectedList';
 import { useT } from '../i18n';
 import { type AssessmentView, isAssigned, loadAssessment } from '../lib/assessment';
 import { differs, evidenceState, isVerified } from '../lib/progress';
-import { linkClick } from '../router';
 import { useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
 

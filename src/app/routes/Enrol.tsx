@@ -1,8 +1,9 @@
 import { useCallback, useState } from 'preact/hooks';
+import { useLocale } from '../../ui/i18n';
+import { linkClick, navigate } from '../../ui/router';
 import { QrScanner } from '../components/QrScanner';
-import { useLocale, useT } from '../i18n';
+import { useT } from '../i18n';
 import { cleanPaste, cleanTyped } from '../lib/clean-input';
-import { linkClick, navigate } from '../router';
 import { EnrolError, enrol, normaliseEnrolCode, useSync } from '../state/sync';
 
 /** The tablet's enrolment: the one-time code the coordinator shows (typed or scanned). */

@@ -1,9 +1,9 @@
 import { listIndicators } from '../../core';
 import type { Assessment, TelusurStore } from '../../store';
+import { linkClick, navigate } from '../../ui/router';
 import { useT } from '../i18n';
 import { isAssigned } from '../lib/assessment';
 import { isVerified } from '../lib/progress';
-import { linkClick, navigate } from '../router';
 import { frameworkFor, resetTraining, useLive, type WorkspaceKind } from '../state/workspace';
 
 interface UnitRow {

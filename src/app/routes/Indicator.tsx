@@ -7,6 +7,7 @@ import {
   verificationId,
 } from '../../core';
 import type { EvidenceFile, TelusurStore, VerificationChanges } from '../../store';
+import { linkClick, navigate } from '../../ui/router';
 import { AutosaveText } from '../components/AutosaveText';
 import { Conflicts } from '../components/Conflicts';
 import { Photos } from '../components/Photos';
@@ -15,7 +16,6 @@ import { useT } from '../i18n';
 import { type AssessmentView, loadAssessment } from '../lib/assessment';
 import { storageMessage } from '../lib/errors';
 import { checksOf } from '../lib/progress';
-import { linkClick, navigate } from '../router';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { LEVELS } from './Checklist';

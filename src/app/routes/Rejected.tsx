@@ -1,6 +1,6 @@
+import { linkClick } from '../../ui/router';
 import { ExportButton, RejectedList } from '../components/RejectedList';
 import { useT } from '../i18n';
-import { linkClick } from '../router';
 
 /**
  * "Ditolak server" (route /ditolak): every change the server refused, per unit, with what,

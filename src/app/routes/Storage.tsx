@@ -1,24 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { StorageHealth } from '../../store';
 import type { SyncStatus } from '../../sync';
+import { formatBytes, formatDateTime } from '../../ui/format';
+import { type Locale, useLocale } from '../../ui/i18n';
+import { linkClick } from '../../ui/router';
 import { FailedFiles } from '../components/FailedFiles';
 import { IdentityNotice } from '../components/IdentityNotice';
 import { ReleasePanel } from '../components/ReleasePanel';
-import { type MessageKey, useLocale, useT } from '../i18n';
+import { type MessageKey, useT } from '../i18n';
 import { storageMessage } from '../lib/errors';
 import { exportAllAssessments } from '../lib/export';
 import { loadFailedFiles } from '../lib/failed-files';
-import { linkClick } from '../router';
 import { purgeReceived, syncNow, useSync } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
-
-function bytes(n: number | null): string {
-  if (n === null) return '–';
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
-}
 
 /**
  * Storage health (issue 3) and the place where sync status lives; for issue 11 also the
@@ -88,7 +83,7 @@ export function Storage() {
               <tr>
                 <th>{t('used')}</th>
                 <td>
-                  {bytes(health.usage)} / {bytes(health.quota)}
+                  {formatBytes(health.usage)} / {formatBytes(health.quota)}
                   {health.usage !== null && health.quota ? (
                     <div class="progress" style="margin-top:0.3rem">
                       <span
@@ -105,7 +100,7 @@ export function Storage() {
               <tr>
                 <th>{t('unsyncedFiles')}</th>
                 <td data-testid="unsynced-files">
-                  {health.unsyncedFiles} ({bytes(health.unsyncedBytes)})
+                  {health.unsyncedFiles} ({formatBytes(health.unsyncedBytes)})
                 </td>
               </tr>
               <tr>
@@ -137,8 +132,8 @@ export function Storage() {
   );
 }
 
-function when(ms: number | null, locale: string): string {
-  return ms ? new Date(ms).toLocaleString(locale === 'id' ? 'id-ID' : 'en-GB') : '–';
+function when(ms: number | null, locale: Locale): string {
+  return ms ? formatDateTime(locale, ms) : '–';
 }
 
 /** Sync status: progress (changes and bytes), last success, last error in words, receipts. */
@@ -273,7 +268,7 @@ function SyncStatusView({
   failedFiles,
 }: {
   status: SyncStatus | null;
-  locale: string;
+  locale: Locale;
   rejected: number;
   failedFiles: number;
 }) {
@@ -333,12 +328,17 @@ function SyncStatusView({
           </td>
         </tr>
         <tr>
-          <th>{t('bytesProgress', { a: bytes(p.bytesSent), b: bytes(p.bytesTotal) })}</th>
+          <th>
+            {t('bytesProgress', { a: formatBytes(p.bytesSent), b: formatBytes(p.bytesTotal) })}
+          </th>
           <td>
             <div
               class="progress"
               role="progressbar"
-              aria-label={t('bytesProgress', { a: bytes(p.bytesSent), b: bytes(p.bytesTotal) })}
+              aria-label={t('bytesProgress', {
+                a: formatBytes(p.bytesSent),
+                b: formatBytes(p.bytesTotal),
+              })}
               aria-valuenow={pct(p.bytesSent, p.bytesTotal)}
             >
               <span style={`width:${pct(p.bytesSent, p.bytesTotal)}%`} />

@@ -1,9 +1,10 @@
 import { computeIndex, formatIndex, levelName, listIndicators, planImprovement } from '../../core';
-import { Bars, Radar } from '../components/Charts';
-import { useLocale, useT } from '../i18n';
+import { Bars, Radar } from '../../ui/Charts';
+import { useLocale } from '../../ui/i18n';
+import { linkClick } from '../../ui/router';
+import { useT } from '../i18n';
 import { loadAssessment } from '../lib/assessment';
 import { levelsOf } from '../lib/progress';
-import { linkClick } from '../router';
 import { useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
 

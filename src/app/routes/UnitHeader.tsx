@@ -1,6 +1,6 @@
+import { linkClick } from '../../ui/router';
 import { useT } from '../i18n';
 import type { AssessmentView } from '../lib/assessment';
-import { linkClick } from '../router';
 import type { WorkspaceKind } from '../state/workspace';
 
 /** Title of a unit's screens with tabs: checklist, summary, berita acara. */

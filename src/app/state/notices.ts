@@ -1,4 +1,6 @@
-import { type Locale, translate, useLocale } from '../i18n';
+import { formatDateTime } from '../../ui/format';
+import { type Locale, useLocale } from '../../ui/i18n';
+import { translate } from '../i18n';
 import { type IdentityChange, useSync } from './sync';
 import { useUi } from './ui.store';
 
@@ -7,7 +9,7 @@ const ANNOUNCED_KEY = 'telusur.identityAnnounced';
 
 /** The plain-words message of an identity change (issue 11 §3) in the locale. */
 export function identityText(change: IdentityChange, locale: Locale): string {
-  const when = new Date(change.at).toLocaleString(locale === 'en' ? 'en-GB' : 'id-ID');
+  const when = formatDateTime(locale, change.at);
   return translate(locale, 'identityChanged', { when });
 }
 

@@ -11,8 +11,9 @@ import {
   type SyncTransport,
   tusUploader,
 } from '../../sync';
-import { useLocale } from '../i18n';
-import { create } from './create-store';
+import { create } from '../../ui/create-store';
+import { formatDateTime } from '../../ui/format';
+import { useLocale } from '../../ui/i18n';
 import { useUi } from './ui.store';
 import { forgetStore, getStore } from './workspace';
 
@@ -126,7 +127,7 @@ export async function exportRejected(assessmentId?: string): Promise<string> {
  * The change is kept (across reloads) until dismissIdentityChange.
  */
 export function identityChangeMessage(change: IdentityChange, locale: 'id' | 'en'): string {
-  const when = new Date(change.at).toLocaleString(locale === 'en' ? 'en-GB' : 'id-ID');
+  const when = formatDateTime(locale, change.at);
   const short = (id: string) => id.slice(-8);
   if (locale === 'en')
     return `On ${when} this tablet took a new identity (${short(change.from)} → ${short(change.to)}) because another device was using its old one (${change.reason === 'seq_reused' ? 'the same change numbers with other content' : 'the server had more changes than this tablet made'}). No change was lost: ${change.resent === undefined ? 'unsent changes were' : `${change.resent} unsent changes were`} sent again under the new identity. Tell the coordinator.`;

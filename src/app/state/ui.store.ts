@@ -1,14 +1,12 @@
-import { create } from './create-store';
+import { create } from '../../ui/create-store';
 
-/** App-wide UI state that several screens read: connectivity, edits in flight, update. */
+/** App-wide UI state that several screens read: edits in flight, sync, update, toasts. */
 export interface UiState {
-  online: boolean;
   /** Fields being edited whose latest keystrokes are not yet committed. */
   dirty: number;
   syncing: boolean;
   updateReady: boolean;
   message: { kind: 'info' | 'error'; text: string } | null;
-  setOnline(v: boolean): void;
   addDirty(delta: number): void;
   setSyncing(v: boolean): void;
   setUpdateReady(v: boolean): void;
@@ -17,12 +15,10 @@ export interface UiState {
 }
 
 export const useUi = create<UiState>((set) => ({
-  online: typeof navigator === 'undefined' ? true : navigator.onLine,
   dirty: 0,
   syncing: false,
   updateReady: false,
   message: null,
-  setOnline: (online) => set({ online }),
   addDirty: (delta) => set((s) => ({ dirty: Math.max(0, s.dirty + delta) })),
   setSyncing: (syncing) => set({ syncing }),
   setUpdateReady: (updateReady) => set({ updateReady }),

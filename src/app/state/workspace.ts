@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type EntityName, type Framework, verificationId } from '../../core';
 import { openStore, type TelusurStore } from '../../store';
-import { translate, useLocale } from '../i18n';
+import { useLocale } from '../../ui/i18n';
+import { translate } from '../i18n';
 import {
   TRAINING_ASSESSMENT_ID,
   TRAINING_DB,

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { useLocale } from '../../i18n';
+import { formatTime } from '../../ui/format';
+import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
-import { formatTime, useCT } from '../i18n';
+import { useT } from '../i18n';
 import type { Assignment, PageProps, Period, UnitNode, VerifierSummary } from '../types';
 import {
   ConfirmButton,
@@ -15,7 +16,7 @@ import { filterTree, UnitTreeTable } from '../unit-tree';
 
 /** Assign units of a period to a verifier (tree with checkboxes); list and remove assignments. */
 export function Assignments({ canWrite }: PageProps) {
-  const t = useCT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('assignmentsTitle'));
   const base = useLoad(async () => {

@@ -1,29 +1,27 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatIndex } from '../../../core';
-import { useLocale } from '../../i18n';
-import { linkClick } from '../../router';
+import { formatIndex } from '../../core';
+import { formatWib } from '../../ui/format';
+import { useLocale } from '../../ui/i18n';
+import { linkClick, setQuery } from '../../ui/router';
 import { api } from '../api';
-import type { PageProps, UnitKind } from '../types';
-import { ErrorNotice, useDocumentTitle, useLoad } from '../ui';
+import { EvidenceChecks } from '../components/EvidenceChecks';
+import { EvidenceThumb } from '../components/EvidenceThumb';
+import { Level } from '../components/Level';
+import { PeriodSelect } from '../components/PeriodSelect';
+import { Section } from '../components/Section';
+import { StatusPill } from '../components/StatusPill';
+import { isKey, type MessageKey, type Translator, useT } from '../i18n';
+import { usePeriod } from '../period';
 import {
   type AssessmentDetail,
   type AuditEntry,
-  auditText,
   type DashboardView,
-  EvidenceThumb,
-  formatWib,
-  isKey,
-  Level,
-  PeriodSelect,
+  type PageProps,
   PROGRESS_STATUSES,
-  type RKey,
-  type RT,
-  Section,
-  StatusPill,
-  setQuery,
-  usePeriod,
-  useRT,
-} from './DashboardKit';
+  type UnitKind,
+} from '../types';
+import { ErrorNotice, useDocumentTitle, useLoad } from '../ui';
+import { auditText } from '../values';
 
 const KINDS: readonly UnitKind[] = ['pemda', 'opd', 'kecamatan', 'kelurahan'];
 const PAGE = 100;
@@ -44,7 +42,7 @@ interface Cell {
  * indicators verification lowers most often.
  */
 export function Dashboard({ canWrite }: PageProps) {
-  const t = useRT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('dashboardTitle'));
   const { periods, periodId, setPeriodId, error: periodsError } = usePeriod();
@@ -122,7 +120,7 @@ export function Dashboard({ canWrite }: PageProps) {
             <option value="">{t('allKinds')}</option>
             {KINDS.map((k) => (
               <option key={k} value={k}>
-                {t(`kind_${k}` as RKey)}
+                {t(`kind_${k}` as MessageKey)}
               </option>
             ))}
           </select>
@@ -252,7 +250,7 @@ export function Dashboard({ canWrite }: PageProps) {
   );
 }
 
-function CityCard({ d, t }: { d: DashboardView; t: RT }) {
+function CityCard({ d, t }: { d: DashboardView; t: Translator }) {
   const locale = useLocale((s) => s.locale);
   const c = d.consolidation;
   return (
@@ -298,7 +296,7 @@ function CityCard({ d, t }: { d: DashboardView; t: RT }) {
   );
 }
 
-function Groups({ d, t }: { d: DashboardView; t: RT }) {
+function Groups({ d, t }: { d: DashboardView; t: Translator }) {
   const locale = useLocale((s) => s.locale);
   return (
     <Section title={t('domainsAspects')} testId="groups">
@@ -338,7 +336,7 @@ function Groups({ d, t }: { d: DashboardView; t: RT }) {
 
 function Progress(props: {
   d: DashboardView;
-  t: RT;
+  t: Translator;
   canWrite: boolean;
   offset: number;
   setOffset(n: number): void;
@@ -392,7 +390,7 @@ function Progress(props: {
                 <td>{u.code}</td>
                 <td>
                   {u.name}
-                  <span class="small muted"> · {t(`kind_${u.kind}` as RKey)}</span>
+                  <span class="small muted"> · {t(`kind_${u.kind}` as MessageKey)}</span>
                 </td>
                 <td>
                   {u.assigned ? (
@@ -462,7 +460,7 @@ function Progress(props: {
 
 /** Evidence (levels, checks, photos, notes) and audit trail of one unit × indicator. */
 function CellPanel({ cell, onClose }: { cell: Cell; onClose(): void }) {
-  const t = useRT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   const detail = useLoad(
     () =>
@@ -519,15 +517,7 @@ function CellPanel({ cell, onClose }: { cell: Cell; onClose(): void }) {
           {ind.checks.length > 0 ? (
             <>
               <h4>{t('checks')}</h4>
-              <ul>
-                {ind.checks.map((c) => (
-                  <li key={`${c.level}.${c.index}`}>
-                    {t('level')} {c.level}: {c.evidence} —{' '}
-                    <strong>{t(`check_${c.state ?? 'null'}` as RKey)}</strong>
-                    {c.note ? ` (${c.note})` : ''}
-                  </li>
-                ))}
-              </ul>
+              <EvidenceChecks checks={ind.checks} t={t} />
             </>
           ) : null}
           <h4>{t('photos')}</h4>
@@ -556,7 +546,7 @@ function CellPanel({ cell, onClose }: { cell: Cell; onClose(): void }) {
                   who: [
                     e.account?.name,
                     e.device?.label ? `(${e.device.label})` : null,
-                    `— ${isKey(`source_${e.source}`) ? t(`source_${e.source}` as RKey) : e.source}`,
+                    `— ${isKey(`source_${e.source}`) ? t(`source_${e.source}` as MessageKey) : e.source}`,
                   ]
                     .filter(Boolean)
                     .join(' '),

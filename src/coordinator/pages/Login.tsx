@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { linkClick, navigate } from '../../router';
+import { linkClick, navigate } from '../../ui/router';
 import type { ApiError } from '../api';
-import { useCT } from '../i18n';
+import { useT } from '../i18n';
 import { login, logout, useSession } from '../session';
 import { ErrorNotice, FieldMessage, useAction, useDocumentTitle } from '../ui';
 
@@ -16,7 +16,7 @@ function nextPath(): string {
 }
 
 export function Login() {
-  const t = useCT();
+  const t = useT();
   useDocumentTitle(t('loginTitle'));
   const status = useSession((s) => s.status);
   const reason = useSession((s) => s.reason);

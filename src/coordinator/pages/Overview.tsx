@@ -1,9 +1,9 @@
-import { linkClick } from '../../router';
-import { type CoordKey, useCT } from '../i18n';
+import { linkClick } from '../../ui/router';
+import { type MessageKey, useT } from '../i18n';
 import type { PageProps } from '../types';
 import { useDocumentTitle } from '../ui';
 
-const CARDS: { href: string; title: CoordKey; text: CoordKey }[] = [
+const CARDS: { href: string; title: MessageKey; text: MessageKey }[] = [
   { href: '/koordinator/periode', title: 'navPeriods', text: 'overviewPeriods' },
   { href: '/koordinator/unit', title: 'navUnits', text: 'overviewUnits' },
   { href: '/koordinator/verifikator', title: 'navVerifiers', text: 'overviewVerifiers' },
@@ -12,7 +12,7 @@ const CARDS: { href: string; title: CoordKey; text: CoordKey }[] = [
 
 /** Landing page: where each part of the set-up lives (issue 7's dashboard joins here). */
 export function Overview({ account }: PageProps) {
-  const t = useCT();
+  const t = useT();
   useDocumentTitle(t('overviewTitle'));
   return (
     <>

@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
-import { useLocale } from '../../i18n';
+import { formatIndex } from '../../core';
+import { formatTime } from '../../ui/format';
+import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
-import { formatIndex, formatTime, useCT } from '../i18n';
+import { useT } from '../i18n';
 import type { FrameworkSummary, PageProps, Period, PeriodStatus } from '../types';
 import { PERIOD_STATUSES } from '../types';
 import {
@@ -33,7 +35,7 @@ function draftOf(p: Period | null, locale: 'id' | 'en'): PeriodDraft {
         name: p.name,
         year: String(p.year),
         frameworkId: p.frameworkId,
-        targetIndex: formatIndex(locale, p.targetIndex),
+        targetIndex: formatIndex(p.targetIndex, locale),
         status: p.status,
       }
     : {
@@ -58,7 +60,7 @@ function PeriodForm(props: {
   onDone(p: Period): void;
   onCancel?: () => void;
 }) {
-  const t = useCT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   const [d, setD] = useState<PeriodDraft>(() => draftOf(props.period, locale));
   const [touched, setTouched] = useState(false);
@@ -207,7 +209,7 @@ function PeriodForm(props: {
 }
 
 function FrameworkImport({ onDone }: { onDone(f: FrameworkSummary): void }) {
-  const t = useCT();
+  const t = useT();
   const [file, setFile] = useState<File | null>(null);
   const [inputKey, setInputKey] = useState(0);
   const action = useAction();
@@ -267,7 +269,7 @@ function FrameworkImport({ onDone }: { onDone(f: FrameworkSummary): void }) {
 
 /** Evaluation periods (list, create, edit, delete) and instruments (list, JSON import). */
 export function Periods({ canWrite }: PageProps) {
-  const t = useCT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('periodsTitle'));
   const data = useLoad(async () => {
@@ -315,7 +317,7 @@ export function Periods({ canWrite }: PageProps) {
                     <td>{p.name}</td>
                     <td>{p.year}</td>
                     <td>{fwName(p.frameworkId)}</td>
-                    <td>{formatIndex(locale, p.targetIndex)}</td>
+                    <td>{formatIndex(p.targetIndex, locale)}</td>
                     <td>
                       <span class={`pill c-status-${p.status}`}>{t(`status_${p.status}`)}</span>
                     </td>

@@ -1,19 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatIndex } from '../../../core';
-import { useLocale } from '../../i18n';
+import { formatIndex } from '../../core';
+import { formatWib } from '../../ui/format';
+import { useLocale } from '../../ui/i18n';
+import { setQuery } from '../../ui/router';
 import { api } from '../api';
-import type { PageProps } from '../types';
+import { Level } from '../components/Level';
+import { PeriodSelect } from '../components/PeriodSelect';
+import { type MessageKey, useT } from '../i18n';
+import { usePeriod } from '../period';
+import type { PageProps, PlanView } from '../types';
 import { ErrorNotice, useDocumentTitle, useLoad } from '../ui';
-import {
-  formatWib,
-  Level,
-  PeriodSelect,
-  type PlanView,
-  type RKey,
-  setQuery,
-  usePeriod,
-  useRT,
-} from './DashboardKit';
 
 /** `12:2,13:0.5` ⇄ { 12: 2, 13: 0.5 } (the plan route's query format). */
 function parseEffort(s: string | null): Record<number, number> {
@@ -45,7 +41,7 @@ function parseFixed(s: string | null): number[] {
  * (kept in the page's address, so a printed or bookmarked plan keeps its settings).
  */
 export function Plan(_: PageProps) {
-  const t = useRT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('planTitle'));
   const { periods, periodId, setPeriodId, error: periodsError } = usePeriod();
@@ -257,7 +253,7 @@ export function Plan(_: PageProps) {
                               ? 'sourceVerified'
                               : i.source === 'self'
                                 ? 'sourceSelf'
-                                : 'sourceNone') as RKey,
+                                : 'sourceNone') as MessageKey,
                           )}
                         </span>
                       </td>

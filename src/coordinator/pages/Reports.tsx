@@ -1,28 +1,26 @@
 import { useState } from 'preact/hooks';
-import { formatIndex } from '../../../core';
-import { Bars, Radar } from '../../components/Charts';
-import { linkClick } from '../../router';
+import { formatIndex } from '../../core';
+import { Bars, Radar } from '../../ui/Charts';
+import { formatWib } from '../../ui/format';
+import { linkClick } from '../../ui/router';
 import { ApiError, api } from '../api';
-import type { PageProps } from '../types';
-import { ErrorNotice, SuccessNotice, useDocumentTitle, useLoad } from '../ui';
+import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
+import { EvidenceThumb } from '../components/EvidenceThumb';
+import { Level } from '../components/Level';
+import { PeriodSelect } from '../components/PeriodSelect';
+import { StatusPill } from '../components/StatusPill';
+import { download } from '../files';
+import { type MessageKey, translateId, useT } from '../i18n';
+import { usePeriod } from '../period';
 import {
   type AssessmentDetail,
   type CitySummary,
   type DashboardView,
-  download,
-  EvidenceThumb,
-  formatWib,
   type IndicatorReview,
-  Level,
-  PeriodSelect,
+  type PageProps,
   PROGRESS_STATUSES,
-  type RKey,
-  rtId,
-  StatusPill,
-  usePeriod,
-  useRT,
-} from './DashboardKit';
-import { BeritaAcara } from './Review';
+} from '../types';
+import { ErrorNotice, SuccessNotice, useDocumentTitle, useLoad } from '../ui';
 
 const SELF_COLOR = '#8a5a00';
 const VERIFIED_COLOR = '#0f4c5c';
@@ -33,7 +31,7 @@ const VERIFIED_COLOR = '#0f4c5c';
  * whatever the UI language (official documents); A4 through the browser's print.
  */
 export function Reports(_: PageProps) {
-  const t = useRT();
+  const t = useT();
   useDocumentTitle(t('reportsTitle'));
   const { periods, periodId, setPeriodId, error: periodsError } = usePeriod();
   const summary = useLoad(
@@ -138,7 +136,7 @@ export function Reports(_: PageProps) {
 
 /** The printable city summary (always Indonesian). */
 function CityReport({ s }: { s: CitySummary }) {
-  const t = rtId;
+  const t = translateId;
   const fmt = (n: number | null) => formatIndex(n, 'id');
   const aspects = s.groups.filter((g) => g.depth === Math.max(...s.groups.map((x) => x.depth)));
   const domains = s.groups.filter((g) => g.depth === 0);
@@ -344,8 +342,8 @@ function evidenceState(i: IndicatorReview): 'ok' | 'problem' | 'none' {
  * berita acara with signatures; printable to A4. Always Indonesian.
  */
 export function UnitReport({ params }: PageProps) {
-  const t = rtId;
-  const ui = useRT();
+  const t = translateId;
+  const ui = useT();
   const id = params.assessmentId ?? '';
   const detail = useLoad(
     () => api<AssessmentDetail>('GET', `/api/reports/assessments/${encodeURIComponent(id)}`),
@@ -373,7 +371,8 @@ export function UnitReport({ params }: PageProps) {
         <h1>{t('unitReportTitle')}</h1>
         <p>
           <strong>{d.unit.name}</strong> ({d.unit.code}
-          {d.unit.parentName ? `, ${d.unit.parentName}` : ''}) · {t(`kind_${d.unit.kind}` as RKey)}
+          {d.unit.parentName ? `, ${d.unit.parentName}` : ''}) ·{' '}
+          {t(`kind_${d.unit.kind}` as MessageKey)}
           <br />
           {d.period.name} ({d.period.year}) · {t('instrument')}: {d.framework.name} (
           {d.framework.id} v{d.framework.version})
@@ -420,7 +419,7 @@ export function UnitReport({ params }: PageProps) {
                 <td>
                   <Level value={i.verifiedLevel} na={i.notApplicable} />
                 </td>
-                <td class="small">{t(`evidence_${evidenceState(i)}` as RKey)}</td>
+                <td class="small">{t(`evidence_${evidenceState(i)}` as MessageKey)}</td>
                 <td class="small">
                   {i.notApplicable && i.naReason ? `${t('notApplicable')}: ${i.naReason}. ` : ''}
                   {i.notes}
@@ -452,7 +451,7 @@ export function UnitReport({ params }: PageProps) {
             </section>
           ))
         )}
-        <BeritaAcara d={d} t={t} locale="id" />
+        <BeritaAcaraSheet d={d} t={t} locale="id" />
       </article>
     </div>
   );

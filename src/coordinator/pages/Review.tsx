@@ -1,23 +1,18 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatIndex } from '../../../core';
-import { useLocale } from '../../i18n';
-import { linkClick } from '../../router';
+import { formatIndex } from '../../core';
+import { formatWib } from '../../ui/format';
+import { useLocale } from '../../ui/i18n';
+import { linkClick } from '../../ui/router';
 import { api } from '../api';
-import type { PageProps } from '../types';
+import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
+import { EvidenceChecks } from '../components/EvidenceChecks';
+import { EvidenceThumb } from '../components/EvidenceThumb';
+import { Level } from '../components/Level';
+import { Section } from '../components/Section';
+import { StatusPill } from '../components/StatusPill';
+import { type MessageKey, type Translator, useT } from '../i18n';
+import type { AssessmentDetail, IndicatorReview, PageProps } from '../types';
 import { ErrorNotice, SuccessNotice, useAction, useDocumentTitle, useLoad } from '../ui';
-import {
-  type AssessmentDetail,
-  EvidenceThumb,
-  formatWib,
-  type IndicatorReview,
-  Level,
-  type RKey,
-  type RT,
-  Section,
-  Signature,
-  StatusPill,
-  useRT,
-} from './DashboardKit';
 
 /** An indicator worth opening: verified, marked, noted, evidenced, commented or conflicting. */
 function hasData(i: IndicatorReview): boolean {
@@ -37,7 +32,7 @@ function hasData(i: IndicatorReview): boolean {
  * notes, berita acara with signatures; approve, or return with comments per indicator.
  */
 export function Review({ params }: PageProps) {
-  const t = useRT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   const id = params.assessmentId ?? '';
   const detail = useLoad(
@@ -123,7 +118,7 @@ export function Review({ params }: PageProps) {
       {d.review.last ? (
         <p class="notice" data-testid="review-last">
           {t('lastDecision', {
-            status: t(`status_${d.review.last.status}` as RKey),
+            status: t(`status_${d.review.last.status}` as MessageKey),
             by: d.review.last.by ?? '–',
             when: formatWib(d.review.last.at, locale),
           })}
@@ -131,7 +126,7 @@ export function Review({ params }: PageProps) {
       ) : null}
       {d.review.changedSinceDecision ? <p class="notice warn">{t('changedSince')}</p> : null}
 
-      <BeritaAcara d={d} t={t} />
+      <BeritaAcaraSheet d={d} t={t} />
 
       <Section title={t('indicatorsHeading')}>
         <label class="row">
@@ -187,7 +182,7 @@ export function Review({ params }: PageProps) {
 function IndicatorBlock(props: {
   i: IndicatorReview;
   d: AssessmentDetail;
-  t: RT;
+  t: Translator;
   comment: string;
   setComment(v: string): void;
   editable: boolean;
@@ -227,17 +222,7 @@ function IndicatorBlock(props: {
           <strong>{t('notes')}:</strong> {i.notes}
         </p>
       ) : null}
-      {i.checks.length > 0 ? (
-        <ul class="small">
-          {i.checks.map((c) => (
-            <li key={`${c.level}.${c.index}`}>
-              {t('level')} {c.level}: {c.evidence} —{' '}
-              <strong>{t(`check_${c.state ?? 'null'}` as RKey)}</strong>
-              {c.note ? ` (${c.note})` : ''}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      {i.checks.length > 0 ? <EvidenceChecks checks={i.checks} t={t} class="small" /> : null}
       {i.files.length > 0 ? (
         <div class="r-thumbs">
           {i.files.map((f) => (
@@ -273,57 +258,5 @@ function IndicatorBlock(props: {
         data-testid={`review-comment-input-${i.no}`}
       />
     </details>
-  );
-}
-
-/** The berita acara with both signatures (PNG data URLs only, shown with <img>). */
-export function BeritaAcara({
-  d,
-  t,
-  locale: fixed,
-}: {
-  d: AssessmentDetail;
-  t: RT;
-  /** Printed reports are Indonesian whatever the UI language. */
-  locale?: 'id' | 'en';
-}) {
-  const ui = useLocale((s) => s.locale);
-  const locale = fixed ?? ui;
-  const ba = d.beritaAcara;
-  return (
-    <Section title={t('beritaAcara')} testId="berita-acara">
-      {!ba ? (
-        <p class="muted">{t('noBeritaAcara')}</p>
-      ) : (
-        <>
-          <p>
-            {t('place')}: {ba.place || '–'} · {t('signedAt')}:{' '}
-            {ba.signedAt ? formatWib(ba.signedAt, locale) : t('notSigned')}
-          </p>
-          {ba.summary ? <p>{ba.summary}</p> : null}
-          <div class="r-sign-grid">
-            <div>
-              <p class="small muted">{t('verifierSide')}</p>
-              <Signature value={ba.verifierSignature} name={ba.verifierName} />
-              <p>
-                <strong>{ba.verifierName || '–'}</strong>
-                <br />
-                {ba.verifierRole}
-              </p>
-            </div>
-            <div>
-              <p class="small muted">{t('representativeSide')}</p>
-              <Signature value={ba.representativeSignature} name={ba.representativeName} />
-              <p>
-                <strong>{ba.representativeName || '–'}</strong>
-                <br />
-                {ba.representativeRole}
-              </p>
-            </div>
-          </div>
-          {ba.signatureRejected ? <p class="notice warn small">{t('signatureRejected')}</p> : null}
-        </>
-      )}
-    </Section>
   );
 }

@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'preact/hooks';
-import type { Rejection } from '../../../core';
-import { contentFields, fieldLabel } from '../../../core';
-import { type Locale, useLocale } from '../../i18n';
+import type { Rejection } from '../../core';
+import { contentFields, fieldLabel } from '../../core';
+import { formatTime } from '../../ui/format';
+import { type Locale, useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
-import { type CoordKey, type CT, formatTime, useCT } from '../i18n';
+import { type MessageKey, type Translator, useT } from '../i18n';
 import type { BundleImportResult, PageProps, StoredRejection } from '../types';
 import { ErrorNotice, shortId, useDocumentTitle, useLoad } from '../ui';
 import { reasonOf, visibleValue } from '../values';
@@ -52,7 +53,7 @@ const MAX_FIELDS_SHOWN = 4;
  * the refusal concerns the whole change (e.g. a withdrawn unit), every field it changed.
  */
 function WhatCell({ r, mutation }: { r: Rejection; mutation: unknown }) {
-  const t = useCT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   const all = contentFields(changesOf(mutation), r.field);
   const fields: [string, unknown][] = r.field
@@ -85,8 +86,8 @@ function WhatCell({ r, mutation }: { r: Rejection; mutation: unknown }) {
 }
 
 /** Where in the assessment: "Indikator 3", "Indikator 3 · berkas bukti", "Berita acara". */
-function whereText(r: Rejection, t: CT): string {
-  const entity: Partial<Record<Rejection['entity'], CoordKey>> = {
+function whereText(r: Rejection, t: Translator): string {
+  const entity: Partial<Record<Rejection['entity'], MessageKey>> = {
     evidenceFile: 'entityEvidence',
     beritaAcara: 'entityBeritaAcara',
     comment: 'entityComment',
@@ -98,7 +99,7 @@ function whereText(r: Rejection, t: CT): string {
   return indicator ?? (key ? t(key) : '–');
 }
 
-function ReasonCell({ r, t, locale }: { r: Rejection; t: CT; locale: Locale }) {
+function ReasonCell({ r, t, locale }: { r: Rejection; t: Translator; locale: Locale }) {
   return (
     <>
       <span data-testid="rejection-reason">{reasonOf(r, locale)}</span>
@@ -112,7 +113,7 @@ function ReasonCell({ r, t, locale }: { r: Rejection; t: CT; locale: Locale }) {
 
 /** Stored rejections across the city, newest first, with a filter by unit. */
 function RejectionsSection() {
-  const t = useCT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   const data = useLoad(
     () => api<{ rejections: StoredRejection[] }>('GET', '/api/sync/rejections'),
@@ -241,7 +242,7 @@ type BundleOutcome =
 
 /** What an import did: the counts, then every change it refused (unit, indicator, field, why). */
 function BundleResult({ name, result }: { name: string; result: BundleImportResult }) {
-  const t = useCT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   const tiles: [string, number, string][] = [
     ['applied', result.mutations.applied, t('bundleApplied')],
@@ -304,7 +305,7 @@ function BundleResult({ name, result }: { name: string; result: BundleImportResu
 
 /** A refused file: which one, the server's own sentence (in the page's language), its code. */
 function BundleRefused({ name, error }: { name: string; error: ApiError }) {
-  const t = useCT();
+  const t = useT();
   return (
     <div
       class="notice bad c-error"
@@ -327,7 +328,7 @@ function BundleRefused({ name, error }: { name: string; error: ApiError }) {
  * tablet, and the import of a tablet's export file with what it applied and refused.
  */
 export function Sync({ canWrite }: PageProps) {
-  const t = useCT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('syncTitle'));
   const conflicts = useLoad(

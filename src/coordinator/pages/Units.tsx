@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
-import { type CT, useCT } from '../i18n';
+import { type Translator, useT } from '../i18n';
 import type {
   PageProps,
   Period,
@@ -26,7 +26,7 @@ import { filterTree, UnitTreeTable } from '../unit-tree';
 const MAX_CSV_BYTES = 4 * 1024 * 1024;
 
 function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: UnitNode): void }) {
-  const t = useCT();
+  const t = useT();
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
   const [kind, setKind] = useState<UnitKind>('kelurahan');
@@ -165,10 +165,10 @@ function CsvImport<R>(props: {
   url: string | null;
   missingUrl?: string;
   children?: ComponentChildren;
-  summary(r: R, t: CT): string;
+  summary(r: R, t: Translator): string;
   onDone(): unknown;
 }) {
-  const t = useCT();
+  const t = useT();
   const [file, setFile] = useState<File | null>(null);
   const [inputKey, setInputKey] = useState(0);
   const [ok, setOk] = useState<string | null>(null);
@@ -235,7 +235,7 @@ function CsvImport<R>(props: {
 
 /** The unit tree, single-unit creation, and the two CSV imports (units, self-assessment). */
 export function Units({ canWrite }: PageProps) {
-  const t = useCT();
+  const t = useT();
   useDocumentTitle(t('unitsTitle'));
   const units = useLoad(() => api<{ units: UnitNode[] }>('GET', '/api/units'), []);
   const periods = useLoad(() => api<{ periods: Period[] }>('GET', '/api/periods'), []);

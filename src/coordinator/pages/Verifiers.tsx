@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useLocale } from '../../i18n';
-import { linkClick } from '../../router';
+import { formatTime } from '../../ui/format';
+import { useLocale } from '../../ui/i18n';
+import { linkClick } from '../../ui/router';
 import { api } from '../api';
 import { countTablets, groupTablets } from '../devices';
-import { type CT, formatTime, useCT } from '../i18n';
+import { type Translator, useT } from '../i18n';
 import type { Account, Device, EnrolmentTicket, PageProps, VerifierSummary } from '../types';
 import {
   ConfirmButton,
@@ -27,7 +28,7 @@ function verifierPath(id: string): string {
 }
 
 function VerifierForm({ onDone }: { onDone(a: Account): void }) {
-  const t = useCT();
+  const t = useT();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [touched, setTouched] = useState(false);
@@ -111,7 +112,7 @@ function VerifierForm({ onDone }: { onDone(a: Account): void }) {
 
 /** All verifiers with their tablets and assignments; new verifier form for coordinators. */
 export function Verifiers({ canWrite }: PageProps) {
-  const t = useCT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('verifiersTitle'));
   const data = useLoad(() => api<{ verifiers: VerifierSummary[] }>('GET', '/api/verifiers'), []);
@@ -201,7 +202,7 @@ function minutesLeft(expiresAt: number, now: number): number {
 
 /** The one-time code, big enough to read across a table, with its QR and expiry. */
 function EnrolmentPanel(props: { ticket: EnrolmentTicket; name: string; onClose(): void }) {
-  const t = useCT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -255,7 +256,7 @@ function deviceState(d: Device): 'active' | 'revoked' | 'released' {
   return d.revokedReason === 'released' ? 'released' : 'revoked';
 }
 
-function DeviceStatus({ d, t, locale }: { d: Device; t: CT; locale: 'id' | 'en' }) {
+function DeviceStatus({ d, t, locale }: { d: Device; t: Translator; locale: 'id' | 'en' }) {
   const state = deviceState(d);
   if (state === 'active')
     return (
@@ -277,7 +278,7 @@ function DeviceStatus({ d, t, locale }: { d: Device; t: CT; locale: 'id' | 'en' 
 
 /** One verifier: enrol a tablet (code + QR), list its tablets, revoke one; (de)activate. */
 export function VerifierDetail({ canWrite, params }: PageProps) {
-  const t = useCT();
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   const id = params.id ?? '';
   const verifier = useLoad(

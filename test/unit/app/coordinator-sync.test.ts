@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { countTablets, groupTablets } from '../../../src/app/coordinator/devices';
-import type { Device } from '../../../src/app/coordinator/types';
-import { shortId } from '../../../src/app/coordinator/ui';
-import { VALUE_PREVIEW_CHARS, visibleValue } from '../../../src/app/coordinator/values';
+import { countTablets, groupTablets } from '../../../src/coordinator/devices';
+import type { Device } from '../../../src/coordinator/types';
+import { shortId } from '../../../src/coordinator/ui';
+import { VALUE_PREVIEW_CHARS, visibleValue } from '../../../src/coordinator/values';
 
 /** Issue 11, coordinator side: how refused values and tablet identities are shown. */
 

@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'preact/hooks';
+import { queryParam, setQuery } from '../ui/router';
+import { type ApiError, api } from './api';
+import type { Period } from './types';
+import { useLoad } from './ui';
+
+/**
+ * The periods and the chosen one, kept in the URL as `?periode=` (default: the first active
+ * period, else the newest). Used by the dashboard, plan and reports.
+ */
+export function usePeriod(): {
+  periods: Period[];
+  periodId: string;
+  setPeriodId(id: string): void;
+  error: ApiError | null;
+  loading: boolean;
+} {
+  const loaded = useLoad(() => api<{ periods: Period[] }>('GET', '/api/periods'), []);
+  const periods = loaded.data?.periods ?? [];
+  const [periodId, setPeriod] = useState(() => queryParam('periode') ?? '');
+  useEffect(() => {
+    if (periods.length === 0) return;
+    if (periodId && periods.some((p) => p.id === periodId)) return;
+    const first = periods.find((p) => p.status === 'active') ?? periods[0];
+    if (first) setPeriod(first.id);
+  }, [periods, periodId]);
+  return {
+    periods,
+    periodId,
+    setPeriodId: (v) => {
+      setQuery({ periode: v });
+      setPeriod(v);
+    },
+    error: loaded.error,
+    loading: loaded.loading,
+  };
+}
