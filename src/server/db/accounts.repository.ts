@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { Role, VerifierSummary } from '../../core';
 import type { Account } from '../domain';
-import type { AccountsTable, Database, Role } from './database';
+import type { AccountsTable, Database } from './database';
 
 export function toAccount(row: Selectable<AccountsTable>): Account {
   return {
@@ -13,12 +14,6 @@ export function toAccount(row: Selectable<AccountsTable>): Account {
     hasPassword: row.passwordHash !== null,
     createdAt: row.createdAt,
   };
-}
-
-export interface VerifierSummary extends Account {
-  deviceCount: number;
-  assignmentCount: number;
-  lastSeenAt: number | null;
 }
 
 export class AccountsRepository {

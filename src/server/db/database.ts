@@ -6,10 +6,8 @@
  */
 
 import type { Generated } from 'kysely';
-
-export type Role = 'coordinator' | 'viewer' | 'verifier';
-export type UnitKind = 'pemda' | 'opd' | 'kecamatan' | 'kelurahan';
-export type PeriodStatus = 'draft' | 'active' | 'closed';
+// The columns' closed vocabularies are the API's (one list each, in core).
+import type { PeriodStatus, Role, UnitKind } from '../../core';
 
 export interface AccountsTable {
   id: string;

@@ -6,9 +6,16 @@ import type { AppContext } from './env';
 
 const LOCALES = { id: z.locales.id(), en: z.locales.en() };
 
-/** Validate a value with a zod schema; 422 `validation_failed` with `{ issues }` in the caller's language. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, lang: Lang): z.output<S> {
-  const r = schema.safeParse(value, { error: LOCALES[lang].localeError });
+/**
+ * Validate a value with a zod schema (classic or core's zod/mini); 422 `validation_failed`
+ * with `{ issues }` in the caller's language.
+ */
+export function validate<S extends z.core.$ZodType>(
+  schema: S,
+  value: unknown,
+  lang: Lang,
+): z.output<S> {
+  const r = z.safeParse(schema, value, { error: LOCALES[lang].localeError });
   if (r.success) return r.data;
   const issues: FieldIssue[] = r.error.issues.slice(0, 50).map((i) => ({
     path: i.path.map(String).join('.'),
@@ -104,7 +111,7 @@ export async function readJson(
 }
 
 /** The JSON body validated by `schema`. */
-export async function jsonBody<S extends z.ZodType>(
+export async function jsonBody<S extends z.core.$ZodType>(
   c: AppContext,
   schema: S,
 ): Promise<z.output<S>> {
@@ -112,7 +119,7 @@ export async function jsonBody<S extends z.ZodType>(
 }
 
 /** Query parameters validated by `schema`. */
-export function queryParams<S extends z.ZodType>(c: AppContext, schema: S): z.output<S> {
+export function queryParams<S extends z.core.$ZodType>(c: AppContext, schema: S): z.output<S> {
   return validate(schema, c.req.query(), c.get('lang'));
 }
 

@@ -1,15 +1,17 @@
 import { Hono } from 'hono';
+import { AssignmentBody, type AssignmentList, AssignmentQuery } from '../../core';
 import { jsonBody, queryParams } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard, protocolGate } from '../http/guard';
-import { AssignmentBody, AssignmentQuery } from '../schemas';
 import type { Services } from '../services';
 
 /** Assignments (coordinator), assessments (scoped), and the verifier's offline package. */
 export function assignmentsRoutes(s: Services) {
   return new Hono<AppEnv>()
     .get('/assignments', guard(s, 'coordinator', 'viewer'), async (c) =>
-      c.json({ assignments: await s.assignments.list(queryParams(c, AssignmentQuery)) }),
+      c.json({
+        assignments: await s.assignments.list(queryParams(c, AssignmentQuery)),
+      } satisfies AssignmentList),
     )
     .post('/assignments', guard(s, 'coordinator'), async (c) => {
       const r = await s.assignments.create(await jsonBody(c, AssignmentBody), caller(c).account.id);

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
+import { LoginBody, type LoginResponse, type MeResponse } from '../../core';
 import type { AppConfig } from '../config';
 import { jsonBody } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, clientIp, guard } from '../http/guard';
-import { LoginBody } from '../schemas';
 import type { Services } from '../services';
 
 /** Login, logout and "who am I". */
@@ -12,7 +12,11 @@ export function authRoutes(s: Services, config: AppConfig) {
     .post('/auth/login', async (c) => {
       const body = await jsonBody(c, LoginBody);
       const r = await s.auth.login(body.email, body.password, clientIp(c, config.trustProxy));
-      return c.json({ token: r.token, expiresAt: r.expiresAt, account: r.account });
+      return c.json({
+        token: r.token,
+        expiresAt: r.expiresAt,
+        account: r.account,
+      } satisfies LoginResponse);
     })
     .post('/auth/logout', guard(s, 'coordinator', 'viewer', 'verifier'), async (c) => {
       await s.auth.logout(caller(c));
@@ -26,6 +30,6 @@ export function authRoutes(s: Services, config: AppConfig) {
           ? { id: p.device.id, label: p.device.label, createdAt: p.device.createdAt }
           : null,
         sessionExpiresAt: p.sessionExpiresAt,
-      });
+      } satisfies MeResponse);
     });
 }

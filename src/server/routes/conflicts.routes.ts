@@ -1,29 +1,22 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import {
+  type AuditList,
+  AuditQuery,
+  type ConflictList,
+  ConflictQuery,
+  ResolveBody,
+} from '../../core';
 import { jsonBody, queryParams } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard } from '../http/guard';
 import type { Services } from '../services';
-
-const ConflictQuery = z.object({
-  periodId: z.string().min(1).max(64).optional(),
-  status: z.enum(['open', 'resolved', 'all']).default('open'),
-});
-
-const ResolveBody = z.object({
-  value: z.unknown().refine((v) => v !== undefined, 'required'),
-});
-
-const AuditQuery = z.object({
-  indicatorNo: z.coerce.number().int().min(1).max(999).optional(),
-});
 
 /** Conflicts for coordinators (viewers read), and the audit trail of an assessment. */
 export function conflictsRoutes(s: Services) {
   return new Hono<AppEnv>()
     .get('/conflicts', guard(s, 'coordinator', 'viewer'), async (c) => {
       const q = queryParams(c, ConflictQuery);
-      return c.json({ conflicts: await s.conflicts.list(q) });
+      return c.json({ conflicts: await s.conflicts.list(q) } satisfies ConflictList);
     })
     .post('/conflicts/:id/resolve', guard(s, 'coordinator'), async (c) => {
       const body = await jsonBody(c, ResolveBody);
@@ -31,6 +24,8 @@ export function conflictsRoutes(s: Services) {
     })
     .get('/assessments/:id/audit', guard(s, 'coordinator', 'viewer'), async (c) => {
       const q = queryParams(c, AuditQuery);
-      return c.json({ entries: await s.conflicts.audit(c.req.param('id'), q.indicatorNo) });
+      return c.json({
+        entries: await s.conflicts.audit(c.req.param('id'), q.indicatorNo),
+      } satisfies AuditList);
     });
 }

@@ -1,10 +1,10 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import { EnrolBody } from '../../core';
 import type { AppConfig } from '../config';
 import { jsonBody } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, clientIp, guard, protocolGate } from '../http/guard';
 import { Problem } from '../problems';
-import { EnrolBody } from '../schemas';
 import type { Services } from '../services';
 
 /** Only an enrolled tablet's token (not a verifier's browser session) manages its identity. */

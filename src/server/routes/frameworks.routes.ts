@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { serializeFramework } from '../../core';
+import { type FrameworkList, serializeFramework } from '../../core';
 import { readJson } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard } from '../http/guard';
@@ -9,7 +9,7 @@ import type { Services } from '../services';
 export function frameworksRoutes(s: Services) {
   return new Hono<AppEnv>()
     .get('/', guard(s, 'coordinator', 'viewer'), async (c) =>
-      c.json({ frameworks: await s.frameworks.list() }),
+      c.json({ frameworks: await s.frameworks.list() } satisfies FrameworkList),
     )
     .get('/:id', guard(s, 'coordinator', 'viewer'), async (c) =>
       c.json(serializeFramework(await s.frameworks.get(c.req.param('id'))) as object),

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { PROTOCOL_VERSION } from '../../core';
+import { type Health, PROTOCOL_VERSION } from '../../core';
 import type { Dialect } from '../db/database';
 import type { AppEnv } from '../http/env';
 import type { Services } from '../services';
@@ -11,9 +11,9 @@ export function healthRoutes(s: Services, info: { version: string; dialect: Dial
     const base = { version: info.version, protocol: PROTOCOL_VERSION, dialect: info.dialect };
     try {
       await s.ping();
-      return c.json({ ok: true as const, db: 'ok' as const, ...base });
+      return c.json({ ok: true, db: 'ok', ...base } satisfies Health);
     } catch {
-      return c.json({ ok: false as const, db: 'unreachable' as const, ...base }, 503);
+      return c.json({ ok: false, db: 'unreachable', ...base } satisfies Health, 503);
     }
   });
 }

@@ -1,15 +1,15 @@
 import { Hono } from 'hono';
+import { PeriodBody, type PeriodList, PeriodPatchBody, SelfAssessmentBody } from '../../core';
 import { csvBody, jsonBody } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard } from '../http/guard';
-import { PeriodBody, PeriodPatchBody, SelfAssessmentBody } from '../schemas';
 import type { Services } from '../services';
 
 /** Evaluation periods and the self-assessed levels of units within them. */
 export function periodsRoutes(s: Services) {
   return new Hono<AppEnv>()
     .get('/', guard(s, 'coordinator', 'viewer'), async (c) =>
-      c.json({ periods: await s.periods.list() }),
+      c.json({ periods: await s.periods.list() } satisfies PeriodList),
     )
     .post('/', guard(s, 'coordinator'), async (c) =>
       c.json(await s.periods.create(await jsonBody(c, PeriodBody)), 201),

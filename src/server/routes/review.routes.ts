@@ -1,22 +1,9 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import { ReviewBody } from '../../core';
 import { jsonBody } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard } from '../http/guard';
 import type { Services } from '../services';
-
-const ReviewBody = z.object({
-  decision: z.enum(['approve', 'return']),
-  comments: z
-    .array(
-      z.object({
-        indicatorNo: z.number().int().min(1).max(999),
-        comment: z.string().max(5000),
-      }),
-    )
-    .max(999)
-    .default([]),
-});
 
 /**
  * The coordinator's decision on a finished verification (approve, or return with comments

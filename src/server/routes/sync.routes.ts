@@ -1,33 +1,19 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { findUnsafeText, PushRequestSchema } from '../../core';
+import { PushRequestSchema, type RejectionList, RejectionsQuery } from '../../core';
 import type { AppConfig } from '../config';
-import { queryParams, readJson } from '../http/body';
+import { queryParams, readJson, validate } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard, protocolGate } from '../http/guard';
 import { problemResponse } from '../http/respond';
-import { type Lang, Problem } from '../problems';
+import { Problem } from '../problems';
 import type { Services } from '../services';
 import { busyProblem, MAX_PULL_LIMIT } from '../services/sync.service';
-
-const LOCALES = { id: z.locales.id(), en: z.locales.en() };
 
 const PullQuery = z.object({
   cursor: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(500),
-});
-
-/** An id in a query: no control characters (PostgreSQL cannot even compare U+0000). */
-const queryId = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((v) => findUnsafeText(v) === null, 'unsafe_text');
-const RejectionsQuery = z.object({
-  assessmentId: queryId(200).optional(),
-  deviceId: queryId(64).optional(),
 });
 
 const BUNDLE_TYPES = [
@@ -36,32 +22,6 @@ const BUNDLE_TYPES = [
   'application/octet-stream',
   'application/x-telusur-bundle',
 ];
-
-/** A core (zod/mini) wire schema applied at the boundary: 422 `validation_failed` with issues. */
-function wire<T>(
-  schema: {
-    safeParse(
-      v: unknown,
-      params?: { error?: z.core.$ZodErrorMap },
-    ): { success: true; data: T } | { success: false; error: { issues: z.core.$ZodIssue[] } };
-  },
-  value: unknown,
-  lang: Lang,
-): T {
-  const r = schema.safeParse(value, { error: LOCALES[lang].localeError });
-  if (r.success) return r.data;
-  throw new Problem(
-    'validation_failed',
-    {},
-    {
-      issues: r.error.issues.slice(0, 50).map((i) => ({
-        path: i.path.map(String).join('.'),
-        code: i.code,
-        message: i.message,
-      })),
-    },
-  );
-}
 
 /** Only an enrolled tablet syncs (a verifier's browser session may not). */
 const tabletOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -96,14 +56,14 @@ export function syncRoutes(s: Services, config: AppConfig) {
         // NUL is not refused for the whole push here: a pasted U+0000 in one note rejects
         // that one mutation (core mutationProblems), never the others (issue 11 §1).
         const json = await readJson(c, { refuseNul: false });
-        const body = wire(PushRequestSchema, json, c.get('lang'));
+        const body = validate(PushRequestSchema, json, c.get('lang'));
         return c.json(await s.sync.push(caller(c), body.deviceId, body.mutations));
       },
     )
     .get('/rejections', guard(s, 'coordinator', 'viewer'), async (c) => {
       // Mutations the server refused (issue 11): what, why, when, from which tablet.
       const q = queryParams(c, RejectionsQuery);
-      return c.json({ rejections: await s.sync.listRejections(q) });
+      return c.json({ rejections: await s.sync.listRejections(q) } satisfies RejectionList);
     })
     .get('/pull', protocolGate(true), guard(s, 'verifier'), tabletOnly, async (c) => {
       const q = queryParams(c, PullQuery);

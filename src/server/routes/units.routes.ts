@@ -1,15 +1,15 @@
 import { Hono } from 'hono';
+import { UnitBody, type UnitList, UnitPatchBody } from '../../core';
 import { csvBody, jsonBody } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { guard } from '../http/guard';
-import { UnitBody, UnitPatchBody } from '../schemas';
 import type { Services } from '../services';
 
 /** Units: the tree, single edits and the all-or-nothing CSV import. */
 export function unitsRoutes(s: Services) {
   return new Hono<AppEnv>()
     .get('/', guard(s, 'coordinator', 'viewer'), async (c) =>
-      c.json({ units: await s.units.tree() }),
+      c.json({ units: await s.units.tree() } satisfies UnitList),
     )
     .post('/', guard(s, 'coordinator'), async (c) =>
       c.json(await s.units.create(await jsonBody(c, UnitBody)), 201),

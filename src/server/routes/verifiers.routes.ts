@@ -1,15 +1,15 @@
 import { Hono } from 'hono';
+import { type DeviceList, VerifierBody, type VerifierList, VerifierPatchBody } from '../../core';
 import { jsonBody } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard } from '../http/guard';
-import { VerifierBody, VerifierPatchBody } from '../schemas';
 import type { Services } from '../services';
 
 /** Verifier accounts, their tablet enrolments and devices. */
 export function verifiersRoutes(s: Services) {
   return new Hono<AppEnv>()
     .get('/', guard(s, 'coordinator', 'viewer'), async (c) =>
-      c.json({ verifiers: await s.accounts.listVerifiers() }),
+      c.json({ verifiers: await s.accounts.listVerifiers() } satisfies VerifierList),
     )
     .post('/', guard(s, 'coordinator'), async (c) => {
       const body = await jsonBody(c, VerifierBody);
@@ -32,6 +32,6 @@ export function verifiersRoutes(s: Services) {
       return c.json(await s.devices.createEnrolment(c.req.param('id'), caller(c).account.id), 201);
     })
     .get('/:id/devices', guard(s, 'coordinator', 'viewer'), async (c) =>
-      c.json({ devices: await s.devices.listForVerifier(c.req.param('id')) }),
+      c.json({ devices: await s.devices.listForVerifier(c.req.param('id')) } satisfies DeviceList),
     );
 }

@@ -1,5 +1,4 @@
-import { uuidv7 } from '../../core';
-import type { VerifierSummary } from '../db/accounts.repository';
+import { uuidv7, type VerifierSummary } from '../../core';
 import type { Account, Role } from '../domain';
 import { hashPassword } from '../lib/crypto';
 import { Problem } from '../problems';

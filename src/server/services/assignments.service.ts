@@ -1,4 +1,4 @@
-import { type Framework, PROTOCOL_VERSION, uuidv7 } from '../../core';
+import { type AssignmentCreateResult, type Framework, PROTOCOL_VERSION, uuidv7 } from '../../core';
 import type { AssignmentFilter } from '../db/assignments.repository';
 import { isUniqueViolation } from '../db/errors';
 import { inTransaction } from '../db/repositories';
@@ -53,7 +53,7 @@ export class AssignmentsService extends BaseService {
   async create(
     input: { periodId: string; verifierId: string; unitIds: readonly string[] },
     actor: ActorId,
-  ): Promise<{ assignments: Assignment[]; created: number }> {
+  ): Promise<AssignmentCreateResult> {
     const period = await this.periods.get(input.periodId).catch((e) => {
       if (e instanceof Problem && e.code === 'not_found')
         throw fieldProblem(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { MutationEnvelopeSchema, type PushRequest } from '../../core';
+import { type BundleImportResult, MutationEnvelopeSchema, type PushRequest } from '../../core';
 import type { AppConfig } from '../config';
 import { inTransaction } from '../db/repositories';
 import { readZipDirectory, readZipEntry, type ZipEntry, ZipReadError } from '../lib/zip-read';
@@ -59,22 +59,6 @@ const SignatureSchema = z.object({
   deviceId: z.string().min(1).max(64),
   mac: z.string().max(256),
 });
-
-/**
- * Answer of POST /api/sync/bundles: everything sync.applyBundle answered (per-mutation
- * results and rejections, counts, conflicts, appliedThrough), plus which assessment and
- * device, the mutation counts as `mutations`, and the files stored.
- */
-export type BundleImportResult = BundleApplyResult & {
-  assessmentId: string;
-  /** The device that signed the file (= the manifest's device). */
-  deviceId: string;
-  /** Its verifier. */
-  verifierId: string;
-  /** Unsent changes of the tablet applied now, and those the server already had. */
-  mutations: { applied: number; duplicates: number };
-  files: { stored: number; alreadyHeld: number };
-};
 
 const sha256Hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

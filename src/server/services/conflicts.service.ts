@@ -14,7 +14,7 @@ export class ConflictsService extends BaseService {
   list(filter: {
     periodId?: string | undefined;
     status?: 'open' | 'resolved' | 'all' | undefined;
-  }) {
+  }): Promise<ConflictView[]> {
     return this.repos.conflicts.views({
       periodId: filter.periodId,
       status: filter.status ?? 'open',

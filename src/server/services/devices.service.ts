@@ -1,6 +1,6 @@
-import { type DeviceIdentity, uuidv7 } from '../../core';
+import { type DeviceIdentity, type EnrolmentTicket, type EnrolResult, uuidv7 } from '../../core';
 import { inTransaction } from '../db/repositories';
-import type { Account, Device, Principal } from '../domain';
+import type { Device, Principal } from '../domain';
 import { newEnrolmentCode, newToken, normaliseEnrolmentCode, sha256Hex } from '../lib/crypto';
 import { qrSvg } from '../lib/qr';
 import { Problem } from '../problems';
@@ -8,29 +8,6 @@ import type { AccountsService } from './accounts.service';
 import type { AuthService } from './auth.service';
 import { BundleKeys } from './bundle-keys';
 import { BaseService, type ServiceDeps } from './context';
-
-export interface EnrolmentTicket {
-  id: string;
-  verifierId: string;
-  /** Shown once; only its hash is stored. */
-  code: string;
-  /** The code as shown to people: `K7QM-2XPA`. */
-  displayCode: string;
-  expiresAt: number;
-  /** What the QR code encodes; the app's enrol screen accepts it scanned or typed. */
-  uri: string;
-  qrSvg: string;
-}
-
-export interface EnrolResult {
-  /** Shown once to the tablet; only its hash is stored. */
-  token: string;
-  /** A fresh identity: the tablet adopts `device.id` for its outbox from now on. */
-  device: Device;
-  verifier: Pick<Account, 'id' | 'name' | 'email'>;
-  /** 64 hex digits: the key (32 bytes) the tablet signs its export files with (HMAC-SHA256). */
-  bundleSecret: string;
-}
 
 /** Most identities a verifier's tablets may take by rotation within an hour (issue 11 §3). */
 export const MAX_ROTATIONS_PER_HOUR = 10;
