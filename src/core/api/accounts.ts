@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
-import { RoleSchema } from './enums';
-import { count, ms, nameField, notEmpty } from './wire';
+import { count, ms, nameField, notEmpty, RoleSchema } from './wire';
 
 /** An account as every endpoint shows it (never its password hash). */
 export const AccountSchema = z.strictObject({

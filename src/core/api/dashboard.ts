@@ -1,7 +1,16 @@
 import * as z from 'zod/mini';
-import { LevelSourceSchema, ProgressStatusSchema, UnitKindSchema } from './enums';
+import { DEFAULT_PAGE, MAX_PAGE } from './enums';
 import { PeriodSchema } from './setup';
-import { count, idField, ms, queryInt, twoDecimals } from './wire';
+import {
+  count,
+  idField,
+  LevelSourceSchema,
+  ms,
+  ProgressStatusSchema,
+  queryInt,
+  twoDecimals,
+  UnitKindSchema,
+} from './wire';
 
 /**
  * The coordinator's dashboard of a period and its improvement plan (GET /api/dashboard/…).
@@ -157,10 +166,6 @@ export const DashboardViewSchema = z.strictObject({
   kecamatan: z.array(z.strictObject({ id: z.string(), name: z.string() })),
 });
 export type DashboardView = z.infer<typeof DashboardViewSchema>;
-
-/** Units the dashboard lists per page by default, and at most (the heatmap shows the same page). */
-export const DEFAULT_PAGE = 200;
-export const MAX_PAGE = 1000;
 
 /** GET /api/dashboard/:periodId query. */
 export const DashboardQuery = z.object({

@@ -184,18 +184,3 @@ export type ParamsOf<K extends EndpointKey> = {
 
 /** The method of an endpoint key. */
 export type MethodOf<K extends EndpointKey> = K extends `${infer M} ${string}` ? M : never;
-
-/**
- * The URL of an endpoint with its path parameters filled in (each URI-encoded).
- *
- * @throws Error when a parameter the path names is missing.
- * @example endpointPath('GET /api/periods/:id', { id: 'a b' }) // '/api/periods/a%20b'
- */
-export function endpointPath(key: EndpointKey, params: Record<string, string> = {}): string {
-  const path = key.slice(key.indexOf(' ') + 1);
-  return path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
-    const v = params[name];
-    if (v === undefined) throw new Error(`${key}: missing path parameter ${name}`);
-    return encodeURIComponent(v);
-  });
-}

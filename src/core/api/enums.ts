@@ -1,29 +1,37 @@
-import * as z from 'zod/mini';
 import { ASSESSMENT_STATUSES } from '../entities';
 
 /**
  * The closed vocabularies of the coordinator API: one list each, its TypeScript type derived
- * from the list and a schema for the wire. The server's database columns, its request
- * validation and the coordinator pages all read these.
+ * from the list (their schemas are in wire.ts). The server's database columns, its request
+ * validation and the coordinator pages all read these. No zod here: the coordinator pages
+ * import this module at runtime, everything else of the contract only as types.
  */
 
 /** Who an account is: coordinators edit, viewers read, verifiers work on enrolled tablets. */
 export const ROLES = ['coordinator', 'viewer', 'verifier'] as const;
 export type Role = (typeof ROLES)[number];
-export const RoleSchema = z.enum(ROLES);
 
 /** The kinds of unit, top down: pemda → OPD / kecamatan → kelurahan (see PARENT_KINDS). */
 export const UNIT_KINDS = ['pemda', 'opd', 'kecamatan', 'kelurahan'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
-export const UnitKindSchema = z.enum(UNIT_KINDS);
+
+/** Which kind of unit may sit under which: pemda → OPD / kecamatan; kecamatan → kelurahan. */
+export const PARENT_KINDS: Readonly<Record<UnitKind, readonly (UnitKind | null)[]>> = {
+  pemda: [null],
+  opd: ['pemda'],
+  kecamatan: ['pemda'],
+  kelurahan: ['kecamatan'],
+};
+
+/** Unit codes the server accepts: letters, digits, `. _ - /`, at most 64, starting alphanumeric. */
+export const UNIT_CODE_RE = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/;
 
 /** Life of an evaluation period: prepared (tablets see nothing), running, closed to edits. */
 export const PERIOD_STATUSES = ['draft', 'active', 'closed'] as const;
 export type PeriodStatus = (typeof PERIOD_STATUSES)[number];
-export const PeriodStatusSchema = z.enum(PERIOD_STATUSES);
 
+/** Workflow of one unit's verification (the assessment record's `status` field). */
 export { ASSESSMENT_STATUSES, type AssessmentStatus } from '../entities';
-export const AssessmentStatusSchema = z.enum(ASSESSMENT_STATUSES);
 
 /**
  * A unit's progress as the dashboard shows it: the same six words as the assessment's
@@ -32,9 +40,23 @@ export const AssessmentStatusSchema = z.enum(ASSESSMENT_STATUSES);
  */
 export const PROGRESS_STATUSES = ASSESSMENT_STATUSES;
 export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
-export const ProgressStatusSchema = z.enum(PROGRESS_STATUSES);
 
 /** Where a consolidated city level came from: the verifier, the penilaian mandiri, or nowhere. */
 export const LEVEL_SOURCES = ['verified', 'self', 'none'] as const;
 export type LevelSource = (typeof LEVEL_SOURCES)[number];
-export const LevelSourceSchema = z.enum(LEVEL_SOURCES);
+
+/** How a device identity was issued: a one-time enrolment code, or rotation of another identity. */
+export const DEVICE_ORIGINS = ['enrol', 'rotate'] as const;
+export type DeviceOrigin = (typeof DEVICE_ORIGINS)[number];
+
+/** Why an identity stopped working: `revoked` (coordinator or logout), `released` (the tablet let go). */
+export const DEVICE_REVOKED_REASONS = ['revoked', 'released'] as const;
+export type DeviceRevokedReason = (typeof DEVICE_REVOKED_REASONS)[number];
+
+/** The coordinator's decision on a finished verification. */
+export const REVIEW_DECISIONS = ['approve', 'return'] as const;
+export type Decision = (typeof REVIEW_DECISIONS)[number];
+
+/** Units the dashboard lists per page by default, and at most (the heatmap shows the same page). */
+export const DEFAULT_PAGE = 200;
+export const MAX_PAGE = 1000;

@@ -8,9 +8,8 @@ import {
   PlanViewSchema,
   ProgressCountsSchema,
 } from './dashboard';
-import { LevelSourceSchema } from './enums';
 import { PeriodSchema } from './setup';
-import { ms } from './wire';
+import { LevelSourceSchema, ms } from './wire';
 
 /** One indicator of the city: both levels, the consolidated one and where it came from. */
 export const CitySummaryIndicatorSchema = z.strictObject({

@@ -1,9 +1,15 @@
 import * as z from 'zod/mini';
 import { EVIDENCE_STATES } from '../entities';
 import { FrameworkRefSchema, IndexSummarySchema } from './dashboard';
-import { ProgressStatusSchema, UnitKindSchema } from './enums';
 import { PeriodSchema } from './setup';
-import { count, indicatorNoField, ms } from './wire';
+import {
+  count,
+  DecisionSchema,
+  indicatorNoField,
+  ms,
+  ProgressStatusSchema,
+  UnitKindSchema,
+} from './wire';
 
 /**
  * A submitted verification as the coordinator reviews it and the per-unit report prints it
@@ -116,13 +122,9 @@ export const AssessmentDetailSchema = z.strictObject({
 });
 export type AssessmentDetail = z.infer<typeof AssessmentDetailSchema>;
 
-/** The coordinator's decision on a finished verification. */
-export const REVIEW_DECISIONS = ['approve', 'return'] as const;
-export type Decision = (typeof REVIEW_DECISIONS)[number];
-
 /** POST /api/assessments/:id/review: approve, or return with a comment on at least one indicator. */
 export const ReviewBody = z.object({
-  decision: z.enum(REVIEW_DECISIONS),
+  decision: DecisionSchema,
   comments: z._default(
     z
       .array(

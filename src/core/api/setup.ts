@@ -1,7 +1,19 @@
 import * as z from 'zod/mini';
 import { MAX_LEVEL, MIN_LEVEL } from '../framework';
-import { PeriodStatusSchema, type UnitKind, UnitKindSchema } from './enums';
-import { count, idField, indicatorNoField, ms, nameField, notEmpty, TargetIndex } from './wire';
+import { UNIT_CODE_RE } from './enums';
+import {
+  count,
+  DeviceOriginSchema,
+  DeviceRevokedReasonSchema,
+  idField,
+  indicatorNoField,
+  ms,
+  nameField,
+  notEmpty,
+  PeriodStatusSchema,
+  TargetIndex,
+  UnitKindSchema,
+} from './wire';
 
 /**
  * Setting up an evaluation: instruments, periods, the unit tree, penilaian mandiri,
@@ -70,17 +82,6 @@ export const PeriodPatchBody = z
 export type PeriodPatch = z.input<typeof PeriodPatchBody>;
 
 // --- units ----------------------------------------------------------------------------
-
-/** Unit codes the server accepts: letters, digits, `. _ - /`, at most 64, starting alphanumeric. */
-export const UNIT_CODE_RE = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/;
-
-/** Which kind of unit may sit under which: pemda → OPD / kecamatan; kecamatan → kelurahan. */
-export const PARENT_KINDS: Record<UnitKind, readonly (UnitKind | null)[]> = {
-  pemda: [null],
-  opd: ['pemda'],
-  kecamatan: ['pemda'],
-  kelurahan: ['kecamatan'],
-};
 
 export const UnitSchema = z.strictObject({
   id: z.string(),
@@ -246,14 +247,6 @@ export type Assessment = z.infer<typeof AssessmentSchema>;
 
 // --- tablets --------------------------------------------------------------------------
 
-/** How a device identity was issued: a one-time enrolment code, or rotation of another identity. */
-export const DEVICE_ORIGINS = ['enrol', 'rotate'] as const;
-export type DeviceOrigin = (typeof DEVICE_ORIGINS)[number];
-
-/** Why an identity stopped working: `revoked` (coordinator or logout), `released` (the tablet let go). */
-export const DEVICE_REVOKED_REASONS = ['revoked', 'released'] as const;
-export type DeviceRevokedReason = (typeof DEVICE_REVOKED_REASONS)[number];
-
 /** One identity of a verifier's tablet. */
 export const DeviceSchema = z.strictObject({
   id: z.string(),
@@ -263,8 +256,8 @@ export const DeviceSchema = z.strictObject({
   lastSeenAt: z.nullable(ms),
   revokedAt: z.nullable(ms),
   /** Null while active. */
-  revokedReason: z.nullable(z.enum(DEVICE_REVOKED_REASONS)),
-  origin: z.enum(DEVICE_ORIGINS),
+  revokedReason: z.nullable(DeviceRevokedReasonSchema),
+  origin: DeviceOriginSchema,
   /** For `rotate`: the identity whose token asked for this one (it stays valid). */
   rotatedFrom: z.nullable(z.string()),
   /** The id the tablet claimed at enrolment (audit only; the server always issues a fresh id). */

@@ -1,10 +1,31 @@
 import * as z from 'zod/mini';
+import { ASSESSMENT_STATUSES } from '../entities';
 import { MAX_LEVEL, MIN_LEVEL } from '../framework';
+import {
+  DEVICE_ORIGINS,
+  DEVICE_REVOKED_REASONS,
+  LEVEL_SOURCES,
+  PERIOD_STATUSES,
+  PROGRESS_STATUSES,
+  REVIEW_DECISIONS,
+  ROLES,
+  UNIT_KINDS,
+} from './enums';
 
 /**
- * Building blocks of the API schemas (not exported from core): request fields as the server
- * accepts them, and response fields as it sends them.
+ * Building blocks of the API schemas: the vocabularies of enums.ts as schemas, request fields
+ * as the server accepts them, and response fields as it sends them.
  */
+
+export const RoleSchema = z.enum(ROLES);
+export const UnitKindSchema = z.enum(UNIT_KINDS);
+export const PeriodStatusSchema = z.enum(PERIOD_STATUSES);
+export const AssessmentStatusSchema = z.enum(ASSESSMENT_STATUSES);
+export const ProgressStatusSchema = z.enum(PROGRESS_STATUSES);
+export const LevelSourceSchema = z.enum(LEVEL_SOURCES);
+export const DeviceOriginSchema = z.enum(DEVICE_ORIGINS);
+export const DeviceRevokedReasonSchema = z.enum(DEVICE_REVOKED_REASONS);
+export const DecisionSchema = z.enum(REVIEW_DECISIONS);
 
 /** An id in a request: any non-empty text of at most 64 characters (uuidv7 or a code). */
 export const idField = z.string().check(z.minLength(1), z.maxLength(64));
