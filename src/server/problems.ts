@@ -6,6 +6,7 @@
  * @example
  *   throw new Problem('period_closed', { name: period.name });
  */
+import type { FieldIssue } from '../core';
 
 export type Lang = 'id' | 'en';
 type Params = Record<string, string | number>;
@@ -419,12 +420,8 @@ export function problemBody(
   return details === undefined ? { code: p.code, message } : { code: p.code, message, details };
 }
 
-/** One issue in the shape zod failures are reported in: `{ path, code, message }`. */
-export interface FieldIssue {
-  path: string;
-  code: string;
-  message: string;
-}
+// One issue in the shape zod failures are reported in (the API contract's).
+export type { FieldIssue };
 
 /**
  * A 422 about one body field that passed the schema but not the database (e.g. an

@@ -12,6 +12,7 @@ export * from './accounts';
 export * from './dashboard';
 export * from './endpoint-path';
 export * from './endpoints';
+export * from './problems';
 export * from './enums';
 export * from './reports';
 export * from './review';
