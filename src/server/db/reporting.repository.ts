@@ -1,4 +1,5 @@
 import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { UnitFilter } from '../../core';
 import type { UnitKind } from '../domain';
 import type { Database } from './database';
 
@@ -14,12 +15,6 @@ import type { Database } from './database';
  * `false`. `levelOf` turns the text into an integer with a CASE, so PostgreSQL never casts
  * `'null'` whatever order it evaluates predicates in.
  */
-
-/** Which units a dashboard looks at: one kecamatan (itself and its kelurahan) and/or one kind. */
-export interface UnitFilter {
-  parentId?: string | undefined;
-  kind?: UnitKind | undefined;
-}
 
 /** One unit with its assessment in the period (if any) and counts from the record store. */
 export interface UnitProgressRow {

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { DEFAULT_PAGE, MAX_PAGE } from '../../core';
 import { UNIT_KINDS } from '../domain';
 import { queryParams } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { guard } from '../http/guard';
 import type { Services } from '../services';
-import { DEFAULT_PAGE, MAX_PAGE } from '../services/dashboard.service';
 
 const DashboardQuery = z.object({
   parentId: z.string().min(1).max(64).optional(),

@@ -1,9 +1,13 @@
 import {
+  type CitySummaryIndicator,
+  type Consolidation,
   compileFramework,
   computeIndex,
   type Framework,
   type IndexResult,
+  type IndexSummary,
   type LevelMap,
+  type LevelSource,
   listIndicators,
 } from '../../core';
 import type { SelfLevelRow, VerificationCell } from '../db/reporting.repository';
@@ -42,14 +46,11 @@ import type { PeriodsService } from './periods.service';
  */
 
 /** Machine name of the rule, as responses carry it in `consolidation.rule`. */
-export const CONSOLIDATION_RULE = 'pemda_verified_else_self' as const;
+export const CONSOLIDATION_RULE = 'pemda_verified_else_self' satisfies Consolidation['rule'];
 
 /** The rule in one Indonesian sentence, for the exports' Info lines. */
 export const CONSOLIDATION_RULE_ID =
   'Tingkat kota per indikator = level terverifikasi unit Pemerintah Daerah (jenis pemda) bila sudah diverifikasi, selain itu level penilaian mandiri kota; indikator yang dinyatakan tidak berlaku dikeluarkan dan bobot lainnya dinormalkan ulang.';
-
-/** Where a consolidated city level came from. */
-export type LevelSource = 'verified' | 'self' | 'none';
 
 export interface CityIndicator {
   no: number;
@@ -62,11 +63,7 @@ export interface CityIndicator {
 }
 
 /** The city-level unit (kind pemda) whose levels are consolidated. */
-export interface CityUnit {
-  id: string;
-  code: string;
-  name: string;
-}
+export type CityUnit = NonNullable<Consolidation['unit']>;
 
 export interface CityLevels {
   /** The city-level unit whose levels are consolidated; null when none exists. */
@@ -76,16 +73,6 @@ export interface CityLevels {
   /** For core computeIndex / planImprovement. */
   consolidated: LevelMap;
   self: LevelMap;
-  notApplicable: number[];
-}
-
-export interface Consolidation {
-  rule: typeof CONSOLIDATION_RULE;
-  unit: CityUnit | null;
-  assessmentId: string | null;
-  verifiedCount: number;
-  selfOnlyCount: number;
-  unassessedCount: number;
   notApplicable: number[];
 }
 
@@ -179,19 +166,11 @@ export function cityIndexOf(fw: Framework, levels: CityLevels): CityIndex {
   };
 }
 
-/** A city indicator with what the printed summary and the exports name it by. */
-export interface NamedCityIndicator extends CityIndicator {
-  name: string;
-  /** Names of the groups from the domain down to the aspect. */
-  groups: string[];
-  weight: number;
-}
-
 /** The city's indicators with their names, group names and weights (summary page, exports). */
-export function namedCityIndicators(fw: Framework, levels: CityLevels): NamedCityIndicator[] {
+export function namedCityIndicators(fw: Framework, levels: CityLevels): CitySummaryIndicator[] {
   const c = compileFramework(fw);
   const groupName = new Map(c.groups.map((g) => [g.spec.id, g.spec.name]));
-  return levels.indicators.map((i) => {
+  return levels.indicators.map((i): CitySummaryIndicator => {
     const ind = c.byNo.get(i.no);
     return {
       ...i,
@@ -200,16 +179,6 @@ export function namedCityIndicators(fw: Framework, levels: CityLevels): NamedCit
       weight: ind?.spec.weight ?? 0,
     };
   });
-}
-
-/** The index summary every response carries (the city's, and a unit's in review). */
-export interface IndexSummary {
-  index: number | null;
-  predicate: string | null;
-  complete: boolean;
-  assessedCount: number;
-  applicableCount: number;
-  renormalised: boolean;
 }
 
 /** The summary fields of a core index result (groups left out). */

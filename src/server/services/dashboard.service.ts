@@ -1,14 +1,18 @@
-import { computeIndex, listIndicators } from '../../core';
-import type { UnitFilter, UnitProgressRow } from '../db/reporting.repository';
-import type { Period, UnitKind } from '../domain';
-import { groupBy } from '../lib/group-by';
 import {
-  type CityIndexService,
-  type Consolidation,
-  type IndexSummary,
-  type PeriodCity,
-  summarise,
-} from './city-index';
+  computeIndex,
+  type DashboardView,
+  DEFAULT_PAGE,
+  type HeatmapRow,
+  listIndicators,
+  MAX_PAGE,
+  PROGRESS_STATUSES,
+  type ProgressStatus,
+  type UnitFilter,
+  type UnitProgress,
+} from '../../core';
+import type { UnitProgressRow } from '../db/reporting.repository';
+import { groupBy } from '../lib/group-by';
+import { type CityIndexService, type PeriodCity, summarise } from './city-index';
 import { BaseService, type ServiceDeps } from './context';
 
 /**
@@ -16,17 +20,6 @@ import { BaseService, type ServiceDeps } from './context';
  * what the city's level of an indicator is) with its domain and aspect indices, a page of
  * the units × indicators heatmap, and the indicators most often over-claimed.
  */
-
-/** Progress of one unit as the dashboard shows it (derived, see `progressStatus`). */
-export const PROGRESS_STATUSES = [
-  'belum',
-  'sedang',
-  'selesai',
-  'terkirim',
-  'disetujui',
-  'dikembalikan',
-] as const;
-export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
 
 /**
  * The dashboard status of a unit, from its assessment's `status` field in the record
@@ -56,87 +49,6 @@ export function progressStatus(
   }
 }
 
-export interface GroupIndices {
-  id: string;
-  name: string;
-  depth: number;
-  parentId: string | null;
-  weight: number;
-  self: number | null;
-  consolidated: number | null;
-}
-
-export interface UnitProgress {
-  unitId: string;
-  code: string;
-  name: string;
-  kind: UnitKind;
-  parentId: string | null;
-  assessmentId: string | null;
-  assigned: boolean;
-  status: ProgressStatus;
-  /** The assessment's `status` field as stored (null without an assessment). */
-  storedStatus: string | null;
-  done: number;
-  verified: number;
-  notApplicable: number;
-  indicatorCount: number;
-  files: number;
-  filesHeld: number;
-  updatedAt: number | null;
-}
-
-export interface HeatmapRow {
-  unitId: string;
-  assessmentId: string;
-  code: string;
-  name: string;
-  /** Per indicator in `heatmap.indicators` order. */
-  self: (number | null)[];
-  verified: (number | null)[];
-  notApplicable: number[];
-  /** The unit's verified index (not-applicable renormalised). */
-  index: number | null;
-}
-
-export interface Overclaim {
-  no: number;
-  name: string;
-  compared: number;
-  lowered: number;
-  raised: number;
-  stepsLost: number;
-  /** lowered / compared. */
-  share: number;
-}
-
-export interface FrameworkRef {
-  id: string;
-  name: string;
-  version: string;
-}
-
-export interface DashboardView {
-  period: Period;
-  framework: FrameworkRef;
-  generatedAt: number;
-  consolidation: Consolidation;
-  city: { self: IndexSummary; consolidated: IndexSummary; target: number };
-  groups: GroupIndices[];
-  filter: UnitFilter;
-  /** Counts over the filtered units; `byStatus` counts assigned units only. */
-  progress: { total: number; assigned: number; byStatus: Record<ProgressStatus, number> };
-  /** The page of units (only assigned ones when asked), in code order. */
-  units: UnitProgress[];
-  /** Units the page was cut from (all filtered units, or the assigned ones). */
-  unitCount: number;
-  offset: number;
-  limit: number;
-  heatmap: { indicators: { no: number; name: string; groupId: string }[]; rows: HeatmapRow[] };
-  overclaims: Overclaim[];
-  kecamatan: { id: string; name: string }[];
-}
-
 /** Which page of units a dashboard lists. */
 export interface DashboardPage {
   offset?: number;
@@ -144,10 +56,6 @@ export interface DashboardPage {
   /** List (and page) only units with an assessment in the period. */
   assignedOnly?: boolean;
 }
-
-/** Units the dashboard lists per page (the heatmap shows the same page). */
-export const DEFAULT_PAGE = 200;
-export const MAX_PAGE = 1000;
 
 export class DashboardService extends BaseService {
   constructor(

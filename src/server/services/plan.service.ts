@@ -1,17 +1,15 @@
-import { compileFramework, computeIndex, MIN_LEVEL, planImprovement } from '../../core';
-import type { Period } from '../domain';
+import {
+  compileFramework,
+  computeIndex,
+  MIN_LEVEL,
+  type PlanItem,
+  type PlanView,
+  planImprovement,
+} from '../../core';
 import { groupBy } from '../lib/group-by';
 import { fieldProblem } from '../problems';
-import {
-  type CityIndexService,
-  type Consolidation,
-  type IndexSummary,
-  type LevelSource,
-  type PeriodCity,
-  summarise,
-} from './city-index';
+import { type CityIndexService, type PeriodCity, summarise } from './city-index';
 import { BaseService, type ServiceDeps } from './context';
-import type { FrameworkRef } from './dashboard.service';
 
 /**
  * The coordinator's improvement plan: the fewest level-steps from the city's consolidated
@@ -19,58 +17,11 @@ import type { FrameworkRef } from './dashboard.service';
  * level needs and which units are still below it.
  */
 
+/** The coordinator's choices (query of GET /api/dashboard/:periodId/plan, parsed). */
 export interface PlanOptionsInput {
   target?: number | undefined;
   effort?: Readonly<Record<number, number>> | undefined;
   fixed?: readonly number[] | undefined;
-}
-
-export interface PlanItem {
-  no: number;
-  name: string;
-  /** Names of the groups from the domain down to the aspect. */
-  groups: string[];
-  weight: number;
-  from: number;
-  to: number;
-  steps: number;
-  effort: number;
-  source: LevelSource;
-  /** Criteria of the required level, and the evidence it needs (instrument levels[].evidence). */
-  criteria: string | null;
-  evidence: string[];
-  heldBackBy: {
-    total: number;
-    units: { unitId: string; code: string; name: string; level: number }[];
-  };
-}
-
-export interface PlanView {
-  period: Period;
-  framework: FrameworkRef;
-  generatedAt: number;
-  consolidation: Consolidation;
-  target: number;
-  options: { effort: Record<number, number>; fixed: number[] };
-  current: IndexSummary;
-  /** The planner's starting index (unassessed indicators counted as level 1). */
-  plannerIndex: number;
-  resultingIndex: number;
-  resultingPredicate: string | null;
-  reachable: boolean;
-  maxIndex: number;
-  totalEffort: number;
-  stepCount: number;
-  indicatorsTouched: number;
-  items: PlanItem[];
-  /** Every indicator, for the effort / fixed controls. */
-  indicators: {
-    no: number;
-    name: string;
-    level: number | null;
-    source: LevelSource;
-    weight: number;
-  }[];
 }
 
 export class PlanService extends BaseService {

@@ -1,34 +1,16 @@
-import type { Period } from '../domain';
-import {
-  type CityIndexService,
-  type Consolidation,
-  type NamedCityIndicator,
-  namedCityIndicators,
-} from './city-index';
+import type { CitySummary } from '../../core';
+import { type CityIndexService, namedCityIndicators } from './city-index';
 import { BaseService, type ServiceDeps } from './context';
-import type { DashboardService, DashboardView, FrameworkRef } from './dashboard.service';
+import type { DashboardService } from './dashboard.service';
 import type { ExportFile } from './exports/file';
 import { levelsCsv, levelsXlsx, loadLevelsExport } from './exports/levels';
-import type { PlanService, PlanView } from './plan.service';
+import type { PlanService } from './plan.service';
 
 /**
  * Reports (Indonesian): the city summary (data for the printable page with its charts) and
  * the exports of unit × indicator levels (services/exports/ writes the files). Each request
  * reads the period's city index once (city-index.ts) and hands it to every part it builds.
  */
-
-export interface CitySummary {
-  period: Period;
-  framework: FrameworkRef;
-  generatedAt: number;
-  consolidation: Consolidation;
-  city: DashboardView['city'];
-  groups: DashboardView['groups'];
-  progress: DashboardView['progress'];
-  overclaims: DashboardView['overclaims'];
-  indicators: NamedCityIndicator[];
-  plan: PlanView;
-}
 
 export class ReportsService extends BaseService {
   constructor(

@@ -1,11 +1,17 @@
 import {
+  type AssessmentDetail,
+  type BeritaAcaraView,
   beritaAcaraId,
   CHECK_FIELD_RE,
+  type CheckView,
   compileFramework,
   computeIndex,
   type EntityName,
   type EvidenceCheck,
+  type EvidenceFileView,
   type Framework,
+  type IndicatorReview,
+  type ReviewInput,
   verificationId,
 } from '../../core';
 import { inTransaction } from '../db/repositories';
@@ -13,9 +19,9 @@ import type { Period, Principal, UnitKind } from '../domain';
 import { fieldProblem, Problem } from '../problems';
 import type { FieldState } from '../sync-domain';
 import type { AssignmentsService } from './assignments.service';
-import { type IndexSummary, summarise } from './city-index';
+import { summarise } from './city-index';
 import { BaseService, type ServiceDeps } from './context';
-import { type FrameworkRef, type ProgressStatus, progressStatus } from './dashboard.service';
+import { progressStatus } from './dashboard.service';
 import type { FrameworksService } from './frameworks.service';
 import type { PeriodsService } from './periods.service';
 import { RecordBatch, type WriteMeta } from './record-batch';
@@ -39,99 +45,6 @@ const DECIDABLE: ReadonlySet<string> = new Set([
 
 /** Signatures are shown only as PNG data URLs (DESIGN: rendered with <img src>, never as markup). */
 const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
-
-export type Decision = 'approve' | 'return';
-
-export interface ReviewInput {
-  decision: Decision;
-  comments: { indicatorNo: number; comment: string }[];
-}
-
-export interface EvidenceFileView {
-  recordId: string;
-  sha256: string;
-  name: string;
-  mime: string;
-  bytes: number;
-  capturedAt: number | null;
-  /** The server holds the file (hash verified): it can be shown. */
-  held: boolean;
-}
-
-export interface CheckView {
-  level: number;
-  index: number;
-  /** The evidence item of the instrument this check is about. */
-  evidence: string;
-  state: EvidenceCheck['state'];
-  note: string;
-}
-
-export interface IndicatorReview {
-  no: number;
-  name: string;
-  groups: string[];
-  selfLevel: number | null;
-  selfJustification: string;
-  verifiedLevel: number | null;
-  notApplicable: boolean;
-  naReason: string;
-  notes: string;
-  reviewComment: string;
-  checks: CheckView[];
-  files: EvidenceFileView[];
-  openConflicts: number;
-}
-
-export interface BeritaAcaraView {
-  verifierName: string;
-  verifierRole: string;
-  /** `data:image/png;base64,…` or null (anything else is not passed on). */
-  verifierSignature: string | null;
-  representativeName: string;
-  representativeRole: string;
-  representativeSignature: string | null;
-  place: string;
-  signedAt: number | null;
-  summary: string;
-  /** A stored signature that was not a PNG data URL and is therefore not shown. */
-  signatureRejected: boolean;
-}
-
-export interface AssessmentDetail {
-  assessment: {
-    id: string;
-    periodId: string;
-    unitId: string;
-    status: string;
-    progress: ProgressStatus;
-    submittedAt: number | null;
-    updatedAt: number;
-  };
-  unit: { id: string; code: string; name: string; kind: UnitKind; parentName: string | null };
-  period: Period;
-  framework: FrameworkRef;
-  generatedAt: number;
-  indices: { self: IndexSummary; verified: IndexSummary };
-  indicators: IndicatorReview[];
-  beritaAcara: BeritaAcaraView | null;
-  comments: {
-    id: string;
-    indicatorNo: number | null;
-    body: string;
-    author: string;
-    createdAt: number | null;
-  }[];
-  files: { total: number; held: number };
-  openConflicts: number;
-  review: {
-    /** The coordinator may approve or return it now. */
-    decidable: boolean;
-    last: { status: string; by: string | null; at: number } | null;
-    /** A tablet changed the verification after the last decision. */
-    changedSinceDecision: boolean;
-  };
-}
 
 type Records = Map<string, Map<string, FieldState>>;
 

@@ -1,39 +1,35 @@
-import { computeIndex, type Framework, listIndicators } from '../../core';
+import {
+  type CsvRowProblem,
+  type CsvRowReport,
+  computeIndex,
+  type Framework,
+  listIndicators,
+  type SelfAssessmentImportSummary,
+  type UnitSelfAssessment,
+} from '../../core';
 import { inTransaction } from '../db/repositories';
 import type { LevelInput } from '../db/self-assessments.repository';
 import type { SelfAssessmentLevel } from '../domain';
-import { CsvSyntaxError, parseCsv } from '../lib/csv';
 import { Problem } from '../problems';
 import { type ActorId, BaseService, type ServiceDeps } from './context';
+import { type CsvColumn, readCsvImport, rejectRows, rowProblem as rp } from './csv-import';
 import type { FrameworksService } from './frameworks.service';
 import { materialiseSelfLevels } from './materialise';
 import type { PeriodsService } from './periods.service';
-import type { RowProblem, RowReport, UnitsService } from './units.service';
+import type { UnitsService } from './units.service';
 
-export const SELF_ASSESSMENT_CSV_HEADER = [
-  'unit_code',
-  'indicator_no',
-  'level',
-  'justification',
-] as const;
+/**
+ * Columns of the penilaian mandiri import file (README "CSV files"): the same names the
+ * levels export writes for the same facts.
+ */
+export const SELF_ASSESSMENT_CSV_COLUMNS = {
+  unitCode: { header: 'kode_unit', aliases: ['unit_code'], required: true },
+  indicatorNo: { header: 'no_indikator', aliases: ['indicator_no'], required: true },
+  level: { header: 'level_mandiri', aliases: ['level'], required: true },
+  justification: { header: 'penjelasan_mandiri', aliases: ['justification'], required: false },
+} as const satisfies Record<string, CsvColumn>;
 const MAX_JUSTIFICATION = 10_000;
 const MAX_IMPORT_ROWS = 100_000;
-
-export interface UnitSelfAssessment {
-  periodId: string;
-  unitId: string;
-  frameworkId: string;
-  levels: Omit<SelfAssessmentLevel, 'periodId' | 'unitId'>[];
-  /** Index of the self-assessed levels (core computeIndex); null while nothing is entered. */
-  index: number | null;
-  predicate: string | null;
-  assessedCount: number;
-  indicatorCount: number;
-}
-
-function rp(column: string, code: string, message: string, messageEn: string): RowProblem {
-  return { column, code, message, messageEn };
-}
 
 /** Self-assessed levels (penilaian mandiri) per unit and period: entered as JSON or imported as CSV. */
 export class SelfAssessmentsService extends BaseService {
@@ -46,6 +42,11 @@ export class SelfAssessmentsService extends BaseService {
     super(deps);
   }
 
+  /**
+   * A unit's self-assessed levels in a period, with their index.
+   *
+   * @throws Problem 404 `not_found` (period or unit)
+   */
   async get(periodId: string, unitId: string): Promise<UnitSelfAssessment> {
     const period = await this.periods.get(periodId);
     await this.units.get(unitId);
@@ -54,7 +55,12 @@ export class SelfAssessmentsService extends BaseService {
     return this.summarise(fw, periodId, unitId, period.frameworkId, rows);
   }
 
-  /** Replace the unit's whole set of levels for the period. */
+  /**
+   * Replace the unit's whole set of levels for the period.
+   *
+   * @throws Problem 404 `not_found`, 409 `period_closed`, 422 `validation_failed` (an
+   *   indicator not in the instrument, or given twice)
+   */
   async put(
     periodId: string,
     unitId: string,
@@ -108,92 +114,43 @@ export class SelfAssessmentsService extends BaseService {
     return this.get(periodId, unitId);
   }
 
-  /** Import `unit_code,indicator_no,level,justification`; all rows valid → upserted together, else a per-row report. */
+  /**
+   * Import penilaian mandiri levels (`kode_unit,no_indikator,level_mandiri,penjelasan_mandiri`,
+   * or the English `unit_code,indicator_no,level,justification`; the last column optional):
+   * all rows valid → upserted together, else a per-row report and nothing saved.
+   *
+   * @throws Problem 404 `not_found`, 409 `period_closed`; 422 `csv_encoding`, `csv_header`,
+   *   `csv_empty`, `csv_invalid` (csv-import.ts, and the per-row report)
+   */
   async importCsv(
     periodId: string,
     text: string,
     actor: ActorId,
-  ): Promise<{ units: number; levels: number }> {
+  ): Promise<SelfAssessmentImportSummary> {
     const period = await this.periods.assertOpen(periodId);
     const fw = await this.frameworks.get(period.frameworkId);
     const known = new Set(listIndicators(fw).map((i) => i.no));
-    let table: ReturnType<typeof parseCsv>;
-    try {
-      table = parseCsv(text);
-    } catch (e) {
-      if (e instanceof CsvSyntaxError) {
-        throw new Problem(
-          'csv_invalid',
-          { count: 1 },
-          {
-            rows: [
-              {
-                line: e.line,
-                problems: [
-                  rp(
-                    '',
-                    'unterminated_quote',
-                    'tanda kutip tidak ditutup',
-                    'unterminated quoted field',
-                  ),
-                ],
-              },
-            ],
-            total: 1,
-          },
-        );
-      }
-      throw e;
-    }
-    const col = SELF_ASSESSMENT_CSV_HEADER.map((h) => table.header.indexOf(h));
-    if (col.slice(0, 3).some((i) => i < 0))
-      throw new Problem('csv_header', { expected: SELF_ASSESSMENT_CSV_HEADER.join(',') });
-    if (table.rows.length === 0) throw new Problem('csv_empty');
-    if (table.rows.length > MAX_IMPORT_ROWS) {
-      throw new Problem(
-        'csv_invalid',
-        { count: 1 },
-        {
-          rows: [
-            {
-              line: 1,
-              problems: [
-                rp(
-                  '',
-                  'too_many_rows',
-                  `maksimal ${MAX_IMPORT_ROWS} baris per impor`,
-                  `at most ${MAX_IMPORT_ROWS} rows per import`,
-                ),
-              ],
-            },
-          ],
-          total: 1,
-        },
-      );
-    }
+    const { rows, headers: col } = readCsvImport(
+      text,
+      SELF_ASSESSMENT_CSV_COLUMNS,
+      MAX_IMPORT_ROWS,
+    );
     const unitsByCode = new Map((await this.repos.units.list()).map((u) => [u.code, u]));
-    const cell = (cells: string[], i: number) => {
-      const c = col[i] as number;
-      return c < 0 ? '' : (cells[c] ?? '').trim();
-    };
-    const reports: RowReport[] = [];
+    const reports: CsvRowReport[] = [];
     const seen = new Map<string, number>();
     const out: LevelInput[] = [];
-    for (const row of table.rows) {
-      const problems: RowProblem[] = [];
-      const unitCode = cell(row.cells, 0);
-      const noText = cell(row.cells, 1);
-      const levelText = cell(row.cells, 2);
-      const justification = cell(row.cells, 3);
+    for (const row of rows) {
+      const problems: CsvRowProblem[] = [];
+      const { unitCode, indicatorNo: noText, level: levelText, justification } = row.cells;
       const unit = unitsByCode.get(unitCode);
       if (!unitCode)
         problems.push(
-          rp('unit_code', 'required', 'kode unit wajib diisi', 'unit code is required'),
+          rp(col.unitCode, 'required', 'kode unit wajib diisi', 'unit code is required'),
         );
       else if (!unit)
         problems.push(
           rp(
-            'unit_code',
+            col.unitCode,
             'unknown_unit',
             `unit "${unitCode}" tidak ada di server`,
             `unit "${unitCode}" does not exist on the server`,
@@ -203,7 +160,7 @@ export class SelfAssessmentsService extends BaseService {
       if (!known.has(no))
         problems.push(
           rp(
-            'indicator_no',
+            col.indicatorNo,
             'unknown_indicator',
             `indikator "${noText}" tidak ada pada instrumen ${fw.id}`,
             `indicator "${noText}" is not in instrument ${fw.id}`,
@@ -213,7 +170,7 @@ export class SelfAssessmentsService extends BaseService {
       if (Number.isNaN(level))
         problems.push(
           rp(
-            'level',
+            col.level,
             'invalid_level',
             'level harus bilangan bulat 1 sampai 5',
             'level must be a whole number from 1 to 5',
@@ -222,7 +179,7 @@ export class SelfAssessmentsService extends BaseService {
       if (justification.length > MAX_JUSTIFICATION)
         problems.push(
           rp(
-            'justification',
+            col.justification,
             'too_long',
             `penjelasan maksimal ${MAX_JUSTIFICATION} karakter`,
             `justification is at most ${MAX_JUSTIFICATION} characters`,
@@ -232,7 +189,7 @@ export class SelfAssessmentsService extends BaseService {
       if (unit && known.has(no) && seen.has(key))
         problems.push(
           rp(
-            'indicator_no',
+            col.indicatorNo,
             'duplicate',
             `unit dan indikator yang sama sudah ada di baris ${seen.get(key)}`,
             `same unit and indicator as line ${seen.get(key)}`,
@@ -242,13 +199,7 @@ export class SelfAssessmentsService extends BaseService {
       if (problems.length) reports.push({ line: row.line, problems });
       else if (unit) out.push({ unitId: unit.id, indicatorNo: no, level, justification });
     }
-    if (reports.length) {
-      throw new Problem(
-        'csv_invalid',
-        { count: reports.length },
-        { rows: reports.slice(0, 500), total: reports.length },
-      );
-    }
+    if (reports.length) rejectRows(reports);
     const now = this.now();
     await inTransaction(this.deps.db, async (repos) => {
       await repos.selfAssessments.upsertMany(periodId, out, now, actor);

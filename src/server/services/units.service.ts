@@ -1,18 +1,19 @@
-import { uuidv7 } from '../../core';
+import {
+  type CsvRowProblem,
+  type CsvRowReport,
+  PARENT_KINDS,
+  UNIT_CODE_RE,
+  type UnitImportSummary,
+  type UnitNode,
+  uuidv7,
+} from '../../core';
 import { isUniqueViolation } from '../db/errors';
 import { inTransaction } from '../db/repositories';
 import { UNIT_KINDS, type Unit, type UnitKind } from '../domain';
-import { assertNoReplacementChars, CsvEncodingError, CsvSyntaxError, parseCsv } from '../lib/csv';
 import { fieldProblem, Problem } from '../problems';
 import { BaseService } from './context';
+import { type CsvColumn, readCsvImport, rejectRows, rowProblem as rp } from './csv-import';
 
-/** Which kind of unit may sit under which: pemda → OPD / kecamatan; kecamatan → kelurahan. */
-export const PARENT_KINDS: Record<UnitKind, readonly (UnitKind | null)[]> = {
-  pemda: [null],
-  opd: ['pemda'],
-  kecamatan: ['pemda'],
-  kelurahan: ['kecamatan'],
-};
 const KIND_DEPTH: Record<UnitKind, number> = { pemda: 0, opd: 1, kecamatan: 1, kelurahan: 2 };
 const KIND_ID: Record<UnitKind, string> = {
   pemda: 'pemerintah daerah',
@@ -21,22 +22,15 @@ const KIND_ID: Record<UnitKind, string> = {
   kelurahan: 'kelurahan',
 };
 
-export const UNIT_CSV_HEADER = ['code', 'name', 'kind', 'parent_code'] as const;
-export const UNIT_CODE_RE = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/;
+/** Columns of the units import file (README "CSV files"). */
+export const UNIT_CSV_COLUMNS = {
+  code: { header: 'kode_unit', aliases: ['code'], required: true },
+  name: { header: 'nama_unit', aliases: ['name'], required: true },
+  kind: { header: 'jenis_unit', aliases: ['kind'], required: true },
+  parentCode: { header: 'kode_induk', aliases: ['parent_code'], required: true },
+} as const satisfies Record<string, CsvColumn>;
+type UnitColumn = keyof typeof UNIT_CSV_COLUMNS;
 const MAX_IMPORT_ROWS = 20_000;
-const MAX_REPORTED_ROWS = 500;
-
-/** One problem in one CSV row, in both languages (the screen picks one). */
-export interface RowProblem {
-  column: string;
-  code: string;
-  message: string;
-  messageEn: string;
-}
-export interface RowReport {
-  line: number;
-  problems: RowProblem[];
-}
 
 export interface UnitRow {
   line: number;
@@ -46,26 +40,16 @@ export interface UnitRow {
   parentCode: string;
 }
 
-export interface ImportSummary {
-  created: number;
-  updated: number;
-  unchanged: number;
-}
-
-export interface UnitNode extends Unit {
-  depth: number;
-}
-
-function rp(column: string, code: string, message: string, messageEn: string): RowProblem {
-  return { column, code, message, messageEn };
-}
-
-function parentKindProblem(kind: UnitKind, parentKind: UnitKind | null): RowProblem {
+function parentKindProblem(
+  kind: UnitKind,
+  parentKind: UnitKind | null,
+  column: string,
+): CsvRowProblem {
   const allowed = PARENT_KINDS[kind];
   const wantId = allowed.map((k) => (k ? KIND_ID[k] : 'tanpa induk')).join(' atau ');
   const wantEn = allowed.map((k) => (k ? k : 'no parent')).join(' or ');
   return rp(
-    'parent_code',
+    column,
     'parent_kind',
     `${KIND_ID[kind]} harus berinduk ${wantId}, bukan ${parentKind ? KIND_ID[parentKind] : 'tanpa induk'}`,
     `a ${kind} needs ${wantEn} as parent, not ${parentKind ?? 'no parent'}`,
@@ -100,12 +84,23 @@ export class UnitsService extends BaseService {
     return out;
   }
 
+  /**
+   * One unit.
+   *
+   * @throws Problem 404 `not_found`
+   */
   async get(id: string): Promise<Unit> {
     const u = await this.repos.units.findById(id);
     if (!u) throw new Problem('not_found', { what: 'Unit', whatEn: 'Unit' });
     return u;
   }
 
+  /**
+   * A new unit under a parent of the right kind (PARENT_KINDS).
+   *
+   * @throws Problem 422 `unit_parent_invalid` / field `parentId` `unknown_reference`, 409
+   *   `unit_code_taken`
+   */
   async create(input: {
     code: string;
     name: string;
@@ -132,6 +127,12 @@ export class UnitsService extends BaseService {
     return unit;
   }
 
+  /**
+   * Change a unit's code, name, kind or parent; its children must still fit its kind.
+   *
+   * @throws Problem 404 `not_found`, 422 `unit_parent_invalid` / field `parentId`
+   *   (`parent_self`, `unknown_reference`), 409 `unit_code_taken`
+   */
   async update(
     id: string,
     patch: {
@@ -156,7 +157,7 @@ export class UnitsService extends BaseService {
       const all = await this.repos.units.list();
       const bad = all.find((u) => u.parentId === id && !PARENT_KINDS[u.kind].includes(kind));
       if (bad) {
-        const p = parentKindProblem(bad.kind, kind);
+        const p = parentKindProblem(bad.kind, kind, 'parentId');
         throw new Problem('unit_parent_invalid', {
           reason: `${bad.name}: ${p.message}`,
           reasonEn: `${bad.name}: ${p.messageEn}`,
@@ -174,6 +175,12 @@ export class UnitsService extends BaseService {
     return this.get(id);
   }
 
+  /**
+   * Delete a unit nobody refers to.
+   *
+   * @throws Problem 404 `not_found`, 409 `unit_in_use` (it has sub-units, assignments or
+   *   assessments)
+   */
   async delete(id: string): Promise<void> {
     await this.get(id);
     const busy =
@@ -185,100 +192,52 @@ export class UnitsService extends BaseService {
   }
 
   /**
-   * Import `code,name,kind,parent_code` CSV: every row valid → all saved; else a per-row
-   * report and nothing saved. `text` is decoded already (http/body.ts csvBody reads UTF-8
-   * and Windows-1252 files); text still holding U+FFFD was decoded wrongly somewhere and is
-   * refused (422 `csv_encoding`) rather than imported as "Cibeber �".
+   * Import a units CSV (`kode_unit,nama_unit,jenis_unit,kode_induk`, or the English
+   * `code,name,kind,parent_code`): every row valid → all saved; else a per-row report and
+   * nothing saved. `text` is decoded already (http/body.ts csvBody reads UTF-8 and
+   * Windows-1252 files); csv-import.ts says which files are refused whole.
+   *
+   * @throws Problem 422 `csv_encoding`, `csv_header`, `csv_empty`, `csv_invalid` (per-row
+   *   report), 409 `unit_code_taken` (a code taken while the import ran)
    */
-  async importCsv(text: string): Promise<ImportSummary> {
-    let table: ReturnType<typeof parseCsv>;
-    try {
-      assertNoReplacementChars(text);
-      table = parseCsv(text);
-    } catch (e) {
-      if (e instanceof CsvEncodingError)
-        throw new Problem('csv_encoding', { reason: e.reason, reasonEn: e.reasonEn });
-      if (e instanceof CsvSyntaxError) {
-        throw new Problem(
-          'csv_invalid',
-          { count: 1 },
-          {
-            rows: [
-              {
-                line: e.line,
-                problems: [
-                  rp(
-                    '',
-                    'unterminated_quote',
-                    'tanda kutip tidak ditutup',
-                    'unterminated quoted field',
-                  ),
-                ],
-              },
-            ],
-            total: 1,
-          },
-        );
-      }
-      throw e;
-    }
-    const col = UNIT_CSV_HEADER.map((h) => table.header.indexOf(h));
-    if (col.some((i) => i < 0))
-      throw new Problem('csv_header', { expected: UNIT_CSV_HEADER.join(',') });
-    if (table.rows.length === 0) throw new Problem('csv_empty');
-    if (table.rows.length > MAX_IMPORT_ROWS) {
-      throw new Problem(
-        'csv_invalid',
-        { count: table.rows.length },
-        {
-          rows: [
-            {
-              line: 1,
-              problems: [
-                rp(
-                  '',
-                  'too_many_rows',
-                  `maksimal ${MAX_IMPORT_ROWS} baris per impor`,
-                  `at most ${MAX_IMPORT_ROWS} rows per import`,
-                ),
-              ],
-            },
-          ],
-          total: 1,
-        },
-      );
-    }
-    const cell = (cells: string[], i: number) => (cells[col[i] as number] ?? '').trim();
+  async importCsv(text: string): Promise<UnitImportSummary> {
+    const { rows, headers } = readCsvImport(text, UNIT_CSV_COLUMNS, MAX_IMPORT_ROWS);
     return this.importRows(
-      table.rows.map((r) => ({
-        line: r.line,
-        code: cell(r.cells, 0),
-        name: cell(r.cells, 1),
-        kind: cell(r.cells, 2).toLowerCase(),
-        parentCode: cell(r.cells, 3),
-      })),
+      rows.map(({ line, cells }) => ({ line, ...cells, kind: cells.kind.toLowerCase() })),
+      { headers },
     );
   }
 
-  /** Validate all rows against each other and the database, then write them in one transaction. */
+  /**
+   * Validate all rows against each other and the database, then write them in one
+   * transaction. `headers` names the columns in row problems as the file spells them.
+   *
+   * @throws Problem 422 `csv_invalid` (per-row report), 409 `unit_code_taken`
+   */
   async importRows(
     rows: readonly UnitRow[],
-    options: { demo?: boolean } = {},
-  ): Promise<ImportSummary> {
+    options: { demo?: boolean; headers?: Record<UnitColumn, string> } = {},
+  ): Promise<UnitImportSummary> {
+    const col =
+      options.headers ??
+      (Object.fromEntries(
+        Object.entries(UNIT_CSV_COLUMNS).map(([k, c]) => [k, c.header]),
+      ) as Record<UnitColumn, string>);
     const existing = await this.repos.units.list();
     const byCode = new Map(existing.map((u) => [u.code, u]));
-    const reports: RowReport[] = [];
+    const reports: CsvRowReport[] = [];
     const seen = new Map<string, number>();
     const finalKind = new Map<string, UnitKind>(existing.map((u) => [u.code, u.kind]));
     const valid: (UnitRow & { kind: UnitKind })[] = [];
 
     for (const row of rows) {
-      const problems: RowProblem[] = [];
-      if (!row.code) problems.push(rp('code', 'required', 'kode wajib diisi', 'code is required'));
+      const problems: CsvRowProblem[] = [];
+      if (!row.code)
+        problems.push(rp(col.code, 'required', 'kode wajib diisi', 'code is required'));
       else if (!UNIT_CODE_RE.test(row.code))
         problems.push(
           rp(
-            'code',
+            col.code,
             'bad_format',
             'kode hanya boleh huruf, angka, titik, garis miring, garis bawah, dan tanda hubung (maks. 64)',
             'code may only contain letters, digits, dots, slashes, underscores and hyphens (max 64)',
@@ -287,21 +246,22 @@ export class UnitsService extends BaseService {
       else if (seen.has(row.code))
         problems.push(
           rp(
-            'code',
+            col.code,
             'duplicate',
             `kode sama dengan baris ${seen.get(row.code)}`,
             `same code as line ${seen.get(row.code)}`,
           ),
         );
-      if (!row.name) problems.push(rp('name', 'required', 'nama wajib diisi', 'name is required'));
+      if (!row.name)
+        problems.push(rp(col.name, 'required', 'nama wajib diisi', 'name is required'));
       else if (row.name.length > 200)
         problems.push(
-          rp('name', 'too_long', 'nama maksimal 200 karakter', 'name is at most 200 characters'),
+          rp(col.name, 'too_long', 'nama maksimal 200 karakter', 'name is at most 200 characters'),
         );
       if (!(UNIT_KINDS as readonly string[]).includes(row.kind))
         problems.push(
           rp(
-            'kind',
+            col.kind,
             'invalid_kind',
             `jenis harus salah satu dari: ${UNIT_KINDS.join(', ')}`,
             `kind must be one of: ${UNIT_KINDS.join(', ')}`,
@@ -310,7 +270,7 @@ export class UnitsService extends BaseService {
       if (row.parentCode.length > 64)
         problems.push(
           rp(
-            'parent_code',
+            col.parentCode,
             'too_long',
             'kode induk maksimal 64 karakter',
             'parent code is at most 64 characters',
@@ -326,11 +286,11 @@ export class UnitsService extends BaseService {
 
     const fileCodes = new Set(valid.map((r) => r.code));
     for (const row of valid) {
-      const problems: RowProblem[] = [];
+      const problems: CsvRowProblem[] = [];
       if (row.parentCode === row.code) {
         problems.push(
           rp(
-            'parent_code',
+            col.parentCode,
             'parent_self',
             'unit tidak boleh menjadi induk dirinya sendiri',
             'a unit cannot be its own parent',
@@ -339,7 +299,7 @@ export class UnitsService extends BaseService {
       } else if (row.parentCode && !finalKind.has(row.parentCode)) {
         problems.push(
           rp(
-            'parent_code',
+            col.parentCode,
             'unknown_parent',
             `kode induk "${row.parentCode}" tidak ada di berkas maupun di server`,
             `parent code "${row.parentCode}" is neither in the file nor on the server`,
@@ -348,7 +308,7 @@ export class UnitsService extends BaseService {
       } else {
         const parentKind = row.parentCode ? (finalKind.get(row.parentCode) ?? null) : null;
         if (!PARENT_KINDS[row.kind].includes(parentKind))
-          problems.push(parentKindProblem(row.kind, parentKind));
+          problems.push(parentKindProblem(row.kind, parentKind, col.parentCode));
       }
       // A unit whose kind changes must still fit the children it keeps on the server.
       const current = byCode.get(row.code);
@@ -362,7 +322,7 @@ export class UnitsService extends BaseService {
         if (orphan) {
           problems.push(
             rp(
-              'kind',
+              col.kind,
               'children_conflict',
               `sub-unit "${orphan.code}" (${KIND_ID[orphan.kind]}) tidak dapat berada di bawah ${KIND_ID[row.kind]}`,
               `sub-unit "${orphan.code}" (${orphan.kind}) cannot sit under a ${row.kind}`,
@@ -373,19 +333,12 @@ export class UnitsService extends BaseService {
       if (problems.length) reports.push({ line: row.line, problems });
     }
 
-    if (reports.length) {
-      reports.sort((a, b) => a.line - b.line);
-      throw new Problem(
-        'csv_invalid',
-        { count: reports.length },
-        { rows: reports.slice(0, MAX_REPORTED_ROWS), total: reports.length },
-      );
-    }
+    if (reports.length) rejectRows(reports);
 
     const now = this.now();
     const idByCode = new Map(existing.map((u) => [u.code, u.id]));
     for (const row of valid) if (!idByCode.has(row.code)) idByCode.set(row.code, uuidv7(now));
-    const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0 };
+    const summary: UnitImportSummary = { created: 0, updated: 0, unchanged: 0 };
     const inserts: Unit[] = [];
     const updates: { id: string; name: string; kind: UnitKind; parentId: string | null }[] = [];
     for (const row of [...valid].sort((a, b) => KIND_DEPTH[a.kind] - KIND_DEPTH[b.kind])) {
@@ -433,7 +386,7 @@ export class UnitsService extends BaseService {
       );
     }
     if (!PARENT_KINDS[kind].includes(parent?.kind ?? null)) {
-      const p = parentKindProblem(kind, parent?.kind ?? null);
+      const p = parentKindProblem(kind, parent?.kind ?? null, 'parentId');
       throw new Problem('unit_parent_invalid', { reason: p.message, reasonEn: p.messageEn });
     }
     return parent;

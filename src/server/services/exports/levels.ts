@@ -1,11 +1,13 @@
 import type ExcelJS from 'exceljs';
 import {
+  type CitySummaryIndicator,
   compileFramework,
   computeIndex,
   type Framework,
   formatIndex,
   type IndexResult,
   listIndicators,
+  type UnitProgress,
 } from '../../../core';
 import type { VerificationCell } from '../../db/reporting.repository';
 import type { Repositories } from '../../db/repositories';
@@ -14,11 +16,10 @@ import { groupBy } from '../../lib/group-by';
 import {
   type CityIndex,
   CONSOLIDATION_RULE_ID,
-  type NamedCityIndicator,
   namedCityIndicators,
   type PeriodCity,
 } from '../city-index';
-import { toUnitProgress, type UnitProgress } from '../dashboard.service';
+import { toUnitProgress } from '../dashboard.service';
 import {
   csvFile,
   csvLine,
@@ -150,7 +151,7 @@ export interface LevelsExport {
   fw: Framework;
   generatedAt: number;
   city: CityIndex;
-  cityIndicators: NamedCityIndicator[];
+  cityIndicators: CitySummaryIndicator[];
   units: UnitExport[];
   /** The unit × indicator rows of one unit, made when written (not all kept at once). */
   rowsOf(unit: UnitExport): LevelRow[];
