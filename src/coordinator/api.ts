@@ -1,7 +1,11 @@
+import type { BodyOf, EndpointKey, ParamsOf, QueryOf, ResponseOf, UploadOf } from '../core/api';
+import { endpointPath } from '../core/api/endpoint-path';
 import { useLocale } from '../ui/i18n';
 
 /**
- * The coordinator pages' HTTP client. Online only: no caching, no outbox. The session
+ * The coordinator pages' HTTP client, typed per endpoint by the API contract in src/core/api
+ * (imported as types only; at runtime only its zod-free path filling). Online only: no
+ * caching, no outbox. The session
  * token lives in sessionStorage (gone when the tab closes; never in IndexedDB, so a
  * verifier's tablet profile never holds a coordinator session).
  */
@@ -60,29 +64,70 @@ const UNREADABLE_MESSAGE = {
   en: 'The server answer could not be read (HTTP {s}). Try again.',
 };
 
-export interface RequestOptions {
-  /** JSON body (sent as application/json). */
-  json?: unknown;
-  /** Raw text body with its content type (CSV, an instrument file as read from disk). */
+/** Raw bodies: text with its type (an instrument file as read), or bytes (CSV, export files). */
+interface UploadOptions {
+  /** Raw text body with its content type (an instrument file as read from disk). */
   text?: { body: string; type: string };
-  /** Binary body (e.g. a tablet's export file) with its content type. */
+  /** Binary body (a CSV file as saved, a tablet's export file) with its content type. */
   bytes?: { body: Blob; type: string };
-  query?: Record<string, string | undefined>;
-  signal?: AbortSignal;
 }
 
 /**
- * Call the API; resolves with the parsed JSON (or undefined for 204), rejects with ApiError
- * carrying the server's own message in the UI language.
+ * What a call of endpoint K takes: its path parameters (required when the path has any), its
+ * JSON body (required when it takes one), its query parameters as text, or a raw upload.
+ */
+export type CallOptions<K extends EndpointKey> = (keyof ParamsOf<K> extends never
+  ? { params?: undefined }
+  : { params: ParamsOf<K> }) &
+  ([BodyOf<K>] extends [never] ? { json?: undefined } : { json: BodyOf<K> }) &
+  ([QueryOf<K>] extends [never] ? { query?: undefined } : { query?: QueryOf<K> }) &
+  ([UploadOf<K>] extends [never] ? { text?: undefined; bytes?: undefined } : UploadOptions) & {
+    signal?: AbortSignal;
+  };
+
+/** The options argument: optional when nothing in it is required. */
+type CallArgs<K extends EndpointKey> =
+  Record<string, never> extends CallOptions<K>
+    ? [options?: CallOptions<K>]
+    : [options: CallOptions<K>];
+
+/**
+ * The URL of an endpoint with its path parameters and query (empty values left out).
+ *
+ * @example apiPath('GET /api/files/by-hash/:sha256', { sha256 }, { record }) // '/api/files/by-hash/…?record=…'
+ */
+export function apiPath<K extends EndpointKey>(
+  endpoint: K,
+  params: ParamsOf<K>,
+  query: Record<string, string | undefined> = {},
+): string {
+  const url = endpointPath(endpoint, params);
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `${url}?${s}` : url;
+}
+
+/**
+ * Call an endpoint of the API contract (src/core/api/endpoints.ts) by its key; resolves with
+ * its answer as the contract types it (undefined for 204), rejects with ApiError carrying
+ * the server's own message in the UI language.
  *
  * @example
- *   const { periods } = await api<{ periods: Period[] }>('GET', '/api/periods');
+ *   const { periods } = await api('GET /api/periods');
+ *   const period = await api('PATCH /api/periods/:id', { params: { id }, json: { status: 'active' } });
  */
-export async function api<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-  path: string,
-  options: RequestOptions = {},
-): Promise<T> {
+export async function api<K extends EndpointKey>(
+  endpoint: K,
+  ...[options]: CallArgs<K>
+): Promise<ResponseOf<K>> {
+  const o = (options ?? {}) as {
+    params?: Record<string, string>;
+    json?: unknown;
+    query?: Record<string, string | undefined>;
+    signal?: AbortSignal;
+  } & UploadOptions;
+  const method = endpoint.slice(0, endpoint.indexOf(' '));
   const lang = useLocale.getState().locale;
   const headers: Record<string, string> = {
     accept: 'application/json',
@@ -91,23 +136,17 @@ export async function api<T>(
   const token = memoryToken ?? readToken();
   if (token) headers.authorization = `Bearer ${token}`;
   let body: string | Blob | undefined;
-  if (options.json !== undefined) {
+  if (o.json !== undefined) {
     headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  } else if (options.text) {
-    headers['content-type'] = options.text.type;
-    body = options.text.body;
-  } else if (options.bytes) {
-    headers['content-type'] = options.bytes.type;
-    body = options.bytes.body;
+    body = JSON.stringify(o.json);
+  } else if (o.text) {
+    headers['content-type'] = o.text.type;
+    body = o.text.body;
+  } else if (o.bytes) {
+    headers['content-type'] = o.bytes.type;
+    body = o.bytes.body;
   }
-  let url = path;
-  if (options.query) {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(options.query)) if (v) q.set(k, v);
-    const s = q.toString();
-    if (s) url += `?${s}`;
-  }
+  const url = apiPath(endpoint, (o.params ?? {}) as ParamsOf<K>, o.query);
   let res: Response;
   try {
     res = await fetch(url, {
@@ -116,13 +155,13 @@ export async function api<T>(
       body,
       cache: 'no-store',
       credentials: 'omit',
-      signal: options.signal,
+      signal: o.signal,
     });
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(0, 'network', NETWORK_MESSAGE[lang]);
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return undefined as ResponseOf<K>;
   let parsed: unknown;
   try {
     parsed = await res.json();
@@ -144,5 +183,6 @@ export async function api<T>(
     if (res.status === 401 && token) for (const l of unauthorisedListeners) l(err);
     throw err;
   }
-  return parsed as T;
+  // Typed by the contract, not checked here: the contract test parses every real answer.
+  return parsed as ResponseOf<K>;
 }

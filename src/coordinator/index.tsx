@@ -18,7 +18,8 @@ import { Sync } from './pages/Sync';
 import { Units } from './pages/Units';
 import { VerifierDetail, Verifiers } from './pages/Verifiers';
 import { logout, restoreSession, useSession } from './session';
-import type { Account, PageProps, Role } from './types';
+import type { Account, Role } from './types';
+import type { PageProps } from './ui';
 
 interface RouteDef {
   pattern: string;

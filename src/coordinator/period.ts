@@ -15,7 +15,7 @@ export function usePeriod(): {
   error: ApiError | null;
   loading: boolean;
 } {
-  const loaded = useLoad(() => api<{ periods: Period[] }>('GET', '/api/periods'), []);
+  const loaded = useLoad(() => api('GET /api/periods'), []);
   const periods = loaded.data?.periods ?? [];
   const [periodId, setPeriod] = useState(() => queryParam('periode') ?? '');
   useEffect(() => {

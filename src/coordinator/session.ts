@@ -1,6 +1,6 @@
 import { create } from '../ui/create-store';
 import { ApiError, api, onUnauthorised, readToken, writeToken } from './api';
-import type { Account, LoginResponse, MeResponse } from './types';
+import type { Account } from './types';
 
 /**
  * Who is signed in to the coordinator pages. `checking` while a stored token is
@@ -35,7 +35,7 @@ export async function restoreSession(): Promise<void> {
   }
   useSession.setState({ status: 'checking', offline: false });
   try {
-    const me = await api<MeResponse>('GET', '/api/me');
+    const me = await api('GET /api/me');
     useSession.setState({ status: 'in', account: me.account, reason: null });
   } catch (e) {
     if (e instanceof ApiError && e.network) {
@@ -53,9 +53,7 @@ export async function restoreSession(): Promise<void> {
 
 /** Sign in; rejects with the server's ApiError (wrong password, rate limit…). */
 export async function login(email: string, password: string): Promise<Account> {
-  const r = await api<LoginResponse>('POST', '/api/auth/login', {
-    json: { email: email.trim(), password },
-  });
+  const r = await api('POST /api/auth/login', { json: { email: email.trim(), password } });
   writeToken(r.token);
   useSession.setState({ status: 'in', account: r.account, reason: null, offline: false });
   return r.account;
@@ -64,7 +62,7 @@ export async function login(email: string, password: string): Promise<Account> {
 /** Sign out on the server (best effort) and forget the token here in any case. */
 export async function logout(): Promise<void> {
   try {
-    if (readToken()) await api('POST', '/api/auth/logout');
+    if (readToken()) await api('POST /api/auth/logout');
   } catch {
     // The token is dropped locally either way; an unreachable server lets it expire.
   } finally {

@@ -3,9 +3,17 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useLocale } from '../ui/i18n';
 import { ApiError } from './api';
 import { type Translator, useT } from './i18n';
-import type { CsvRowReport, FieldIssue, FrameworkProblem } from './types';
+import type { Account, CsvRowReport, FieldIssue, FrameworkProblem } from './types';
 
 /** Shared pieces of the coordinator pages: loading, error reports, confirmations, files. */
+
+/** What every coordinator page receives (see ROUTES in index.tsx). */
+export interface PageProps {
+  account: Account;
+  /** False for viewers: write actions are hidden (the server refuses them anyway). */
+  canWrite: boolean;
+  params: Record<string, string>;
+}
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -25,7 +33,7 @@ function asApiError(e: unknown): ApiError {
  * Load data for a page; keeps the previous data while reloading so lists do not flash.
  *
  * @example
- *   const periods = useLoad(() => api<{ periods: Period[] }>('GET', '/api/periods'), []);
+ *   const periods = useLoad(() => api('GET /api/periods'), []);
  */
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data: T | undefined; error: ApiError | null }>({

@@ -3,10 +3,11 @@ import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
-import type { Assignment, PageProps, Period, UnitNode, VerifierSummary } from '../types';
+import type { Assignment } from '../types';
 import {
   ConfirmButton,
   ErrorNotice,
+  type PageProps,
   SuccessNotice,
   useAction,
   useDocumentTitle,
@@ -21,9 +22,9 @@ export function Assignments({ canWrite }: PageProps) {
   useDocumentTitle(t('assignmentsTitle'));
   const base = useLoad(async () => {
     const [p, v, u] = await Promise.all([
-      api<{ periods: Period[] }>('GET', '/api/periods'),
-      api<{ verifiers: VerifierSummary[] }>('GET', '/api/verifiers'),
-      api<{ units: UnitNode[] }>('GET', '/api/units'),
+      api('GET /api/periods'),
+      api('GET /api/verifiers'),
+      api('GET /api/units'),
     ]);
     return { periods: p.periods, verifiers: v.verifiers, units: u.units };
   }, []);
@@ -48,7 +49,7 @@ export function Assignments({ canWrite }: PageProps) {
   const assignments = useLoad(
     () =>
       periodId
-        ? api<{ assignments: Assignment[] }>('GET', '/api/assignments', { query: { periodId } })
+        ? api('GET /api/assignments', { query: { periodId } })
         : Promise.resolve({ assignments: [] as Assignment[] }),
     [periodId],
   );
@@ -105,9 +106,7 @@ export function Assignments({ canWrite }: PageProps) {
       return;
     }
     const r = await action.run(() =>
-      api<{ assignments: Assignment[]; created: number }>('POST', '/api/assignments', {
-        json: { periodId, verifierId, unitIds: picked },
-      }),
+      api('POST /api/assignments', { json: { periodId, verifierId, unitIds: picked } }),
     );
     if (r) {
       setSelected(new Set());
@@ -261,10 +260,9 @@ export function Assignments({ canWrite }: PageProps) {
                             onConfirm={() =>
                               action
                                 .run(async () => {
-                                  await api(
-                                    'DELETE',
-                                    `/api/assignments/${encodeURIComponent(a.id)}`,
-                                  );
+                                  await api('DELETE /api/assignments/:id', {
+                                    params: { id: a.id },
+                                  });
                                   return true;
                                 })
                                 .then(async (done) => {

@@ -12,15 +12,8 @@ import { Section } from '../components/Section';
 import { StatusPill } from '../components/StatusPill';
 import { isKey, type MessageKey, type Translator, useT } from '../i18n';
 import { usePeriod } from '../period';
-import {
-  type AssessmentDetail,
-  type AuditEntry,
-  type DashboardView,
-  type PageProps,
-  PROGRESS_STATUSES,
-  type UnitKind,
-} from '../types';
-import { ErrorNotice, useDocumentTitle, useLoad } from '../ui';
+import { type DashboardView, PROGRESS_STATUSES, type UnitKind } from '../types';
+import { ErrorNotice, type PageProps, useDocumentTitle, useLoad } from '../ui';
 import { auditText } from '../values';
 
 const KINDS: readonly UnitKind[] = ['pemda', 'opd', 'kecamatan', 'kelurahan'];
@@ -55,7 +48,8 @@ export function Dashboard({ canWrite }: PageProps) {
   const view = useLoad(
     () =>
       periodId
-        ? api<DashboardView>('GET', `/api/dashboard/${encodeURIComponent(periodId)}`, {
+        ? api('GET /api/dashboard/:periodId', {
+            params: { periodId },
             query: {
               parentId: parentId || undefined,
               kind: kind || undefined,
@@ -463,20 +457,15 @@ function CellPanel({ cell, onClose }: { cell: Cell; onClose(): void }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const detail = useLoad(
-    () =>
-      api<AssessmentDetail>(
-        'GET',
-        `/api/reports/assessments/${encodeURIComponent(cell.assessmentId)}`,
-      ),
+    () => api('GET /api/reports/assessments/:id', { params: { id: cell.assessmentId } }),
     [cell.assessmentId],
   );
   const audit = useLoad(
     () =>
-      api<{ entries: AuditEntry[] }>(
-        'GET',
-        `/api/assessments/${encodeURIComponent(cell.assessmentId)}/audit`,
-        { query: { indicatorNo: String(cell.no) } },
-      ),
+      api('GET /api/assessments/:id/audit', {
+        params: { id: cell.assessmentId },
+        query: { indicatorNo: String(cell.no) },
+      }),
     [cell.assessmentId, cell.no],
   );
   const ind = detail.data?.indicators.find((i) => i.no === cell.no);

@@ -1,7 +1,6 @@
 import { linkClick } from '../../ui/router';
 import { type MessageKey, useT } from '../i18n';
-import type { PageProps } from '../types';
-import { useDocumentTitle } from '../ui';
+import { type PageProps, useDocumentTitle } from '../ui';
 
 const CARDS: { href: string; title: MessageKey; text: MessageKey }[] = [
   { href: '/koordinator/periode', title: 'navPeriods', text: 'overviewPeriods' },

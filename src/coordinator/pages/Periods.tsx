@@ -4,7 +4,7 @@ import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
-import type { FrameworkSummary, PageProps, Period, PeriodStatus } from '../types';
+import type { FrameworkSummary, Period, PeriodStatus } from '../types';
 import { PERIOD_STATUSES } from '../types';
 import {
   ConfirmButton,
@@ -12,6 +12,7 @@ import {
   FieldMessage,
   FileField,
   fieldErrors,
+  type PageProps,
   readTextFile,
   SuccessNotice,
   useAction,
@@ -105,8 +106,8 @@ function PeriodForm(props: {
     }
     const saved = await action.run(() =>
       p
-        ? api<Period>('PATCH', `/api/periods/${encodeURIComponent(p.id)}`, { json: patch })
-        : api<Period>('POST', '/api/periods', { json: body }),
+        ? api('PATCH /api/periods/:id', { params: { id: p.id }, json: patch })
+        : api('POST /api/periods', { json: body }),
     );
     if (saved) props.onDone(saved);
   };
@@ -231,9 +232,7 @@ function FrameworkImport({ onDone }: { onDone(f: FrameworkSummary): void }) {
           t('notJson', { reason: err instanceof Error ? err.message : String(err) }),
         );
       }
-      return api<FrameworkSummary>('POST', '/api/frameworks', {
-        text: { body: text, type: 'application/json' },
-      });
+      return api('POST /api/frameworks', { text: { body: text, type: 'application/json' } });
     });
     if (done) {
       setFile(null);
@@ -273,10 +272,7 @@ export function Periods({ canWrite }: PageProps) {
   const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('periodsTitle'));
   const data = useLoad(async () => {
-    const [p, f] = await Promise.all([
-      api<{ periods: Period[] }>('GET', '/api/periods'),
-      api<{ frameworks: FrameworkSummary[] }>('GET', '/api/frameworks'),
-    ]);
+    const [p, f] = await Promise.all([api('GET /api/periods'), api('GET /api/frameworks')]);
     return { periods: p.periods, frameworks: f.frameworks };
   }, []);
   const [editing, setEditing] = useState<Period | null>(null);
@@ -333,7 +329,7 @@ export function Periods({ canWrite }: PageProps) {
                           onConfirm={() =>
                             rowAction
                               .run(async () => {
-                                await api('DELETE', `/api/periods/${encodeURIComponent(p.id)}`);
+                                await api('DELETE /api/periods/:id', { params: { id: p.id } });
                                 return true;
                               })
                               .then(async (done) => {
@@ -417,10 +413,7 @@ export function Periods({ canWrite }: PageProps) {
                             onConfirm={() =>
                               rowAction
                                 .run(async () => {
-                                  await api(
-                                    'DELETE',
-                                    `/api/frameworks/${encodeURIComponent(f.id)}`,
-                                  );
+                                  await api('DELETE /api/frameworks/:id', { params: { id: f.id } });
                                   return true;
                                 })
                                 .then(async (done) => {

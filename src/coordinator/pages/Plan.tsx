@@ -8,8 +8,7 @@ import { Level } from '../components/Level';
 import { PeriodSelect } from '../components/PeriodSelect';
 import { type MessageKey, useT } from '../i18n';
 import { usePeriod } from '../period';
-import type { PageProps, PlanView } from '../types';
-import { ErrorNotice, useDocumentTitle, useLoad } from '../ui';
+import { ErrorNotice, type PageProps, useDocumentTitle, useLoad } from '../ui';
 
 /** `12:2,13:0.5` ⇄ { 12: 2, 13: 0.5 } (the plan route's query format). */
 function parseEffort(s: string | null): Record<number, number> {
@@ -65,7 +64,8 @@ export function Plan(_: PageProps) {
   const plan = useLoad(
     () =>
       periodId
-        ? api<PlanView>('GET', `/api/dashboard/${encodeURIComponent(periodId)}/plan`, {
+        ? api('GET /api/dashboard/:periodId/plan', {
+            params: { periodId },
             query: {
               effort: effortParam(settings.effort) || undefined,
               fixed: settings.fixed.join(',') || undefined,

@@ -12,15 +12,8 @@ import { StatusPill } from '../components/StatusPill';
 import { download } from '../files';
 import { type MessageKey, translateId, useT } from '../i18n';
 import { usePeriod } from '../period';
-import {
-  type AssessmentDetail,
-  type CitySummary,
-  type DashboardView,
-  type IndicatorReview,
-  type PageProps,
-  PROGRESS_STATUSES,
-} from '../types';
-import { ErrorNotice, SuccessNotice, useDocumentTitle, useLoad } from '../ui';
+import { type CitySummary, type IndicatorReview, PROGRESS_STATUSES } from '../types';
+import { ErrorNotice, type PageProps, SuccessNotice, useDocumentTitle, useLoad } from '../ui';
 
 const SELF_COLOR = '#8a5a00';
 const VERIFIED_COLOR = '#0f4c5c';
@@ -37,14 +30,15 @@ export function Reports(_: PageProps) {
   const summary = useLoad(
     () =>
       periodId
-        ? api<CitySummary>('GET', `/api/reports/periods/${encodeURIComponent(periodId)}/summary`)
+        ? api('GET /api/reports/periods/:periodId/summary', { params: { periodId } })
         : Promise.resolve(undefined),
     [periodId],
   );
   const units = useLoad(
     () =>
       periodId
-        ? api<DashboardView>('GET', `/api/dashboard/${encodeURIComponent(periodId)}`, {
+        ? api('GET /api/dashboard/:periodId', {
+            params: { periodId },
             query: { limit: '1000', assigned: 'true' },
           })
         : Promise.resolve(undefined),
@@ -345,10 +339,7 @@ export function UnitReport({ params }: PageProps) {
   const t = translateId;
   const ui = useT();
   const id = params.assessmentId ?? '';
-  const detail = useLoad(
-    () => api<AssessmentDetail>('GET', `/api/reports/assessments/${encodeURIComponent(id)}`),
-    [id],
-  );
+  const detail = useLoad(() => api('GET /api/reports/assessments/:id', { params: { id } }), [id]);
   const d = detail.data;
   useDocumentTitle(d ? `${t('unitReportTitle')}: ${d.unit.name}` : t('unitReportTitle'));
   if (!d) return detail.error ? <ErrorNotice error={detail.error} /> : <p class="muted">…</p>;

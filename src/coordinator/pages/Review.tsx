@@ -11,8 +11,15 @@ import { Level } from '../components/Level';
 import { Section } from '../components/Section';
 import { StatusPill } from '../components/StatusPill';
 import { type MessageKey, type Translator, useT } from '../i18n';
-import type { AssessmentDetail, IndicatorReview, PageProps } from '../types';
-import { ErrorNotice, SuccessNotice, useAction, useDocumentTitle, useLoad } from '../ui';
+import type { AssessmentDetail, IndicatorReview } from '../types';
+import {
+  ErrorNotice,
+  type PageProps,
+  SuccessNotice,
+  useAction,
+  useDocumentTitle,
+  useLoad,
+} from '../ui';
 
 /** An indicator worth opening: verified, marked, noted, evidenced, commented or conflicting. */
 function hasData(i: IndicatorReview): boolean {
@@ -35,10 +42,7 @@ export function Review({ params }: PageProps) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const id = params.assessmentId ?? '';
-  const detail = useLoad(
-    () => api<AssessmentDetail>('GET', `/api/reports/assessments/${encodeURIComponent(id)}`),
-    [id],
-  );
+  const detail = useLoad(() => api('GET /api/reports/assessments/:id', { params: { id } }), [id]);
   const d = detail.data;
   useDocumentTitle(d ? `${t('reviewTitle')}: ${d.unit.name}` : t('reviewTitle'));
   const [comments, setComments] = useState<Record<number, string>>({});
@@ -58,13 +62,10 @@ export function Review({ params }: PageProps) {
       .filter((i) => (comments[i.no] ?? '') !== i.reviewComment || (comments[i.no] ?? '') !== '')
       .map((i) => ({ indicatorNo: i.no, comment: comments[i.no] ?? '' }));
     const r = await action.run(() =>
-      api<AssessmentDetail>(
-        'POST',
-        `/api/assessments/${encodeURIComponent(d.assessment.id)}/review`,
-        {
-          json: { decision, comments: sent },
-        },
-      ),
+      api('POST /api/assessments/:id/review', {
+        params: { id: d.assessment.id },
+        json: { decision, comments: sent },
+      }),
     );
     if (r) {
       setOk(t(decision === 'approve' ? 'approved' : 'returned'));

@@ -5,25 +5,9 @@ import { formatTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { type MessageKey, type Translator, useT } from '../i18n';
-import type { BundleImportResult, PageProps, StoredRejection } from '../types';
-import { ErrorNotice, shortId, useDocumentTitle, useLoad } from '../ui';
+import type { BundleImportResult, ConflictView } from '../types';
+import { ErrorNotice, type PageProps, shortId, useDocumentTitle, useLoad } from '../ui';
 import { reasonOf, visibleValue } from '../values';
-
-/** A conflict as the server lists it (core ConflictSchema). */
-interface ConflictRow {
-  id: string;
-  entity: string;
-  recordId: string;
-  field: string;
-  assessmentId: string;
-  localValue: unknown;
-  serverValue: unknown;
-  localAuthor: string | null;
-  localAt: number;
-  serverAuthor: string | null;
-  serverAt: number;
-  resolved: boolean;
-}
 
 /** The server answers at most this many stored rejections (SyncService.listRejections). */
 const REJECTIONS_LIMIT = 5000;
@@ -115,10 +99,7 @@ function ReasonCell({ r, t, locale }: { r: Rejection; t: Translator; locale: Loc
 function RejectionsSection() {
   const t = useT();
   const locale = useLocale((s) => s.locale);
-  const data = useLoad(
-    () => api<{ rejections: StoredRejection[] }>('GET', '/api/sync/rejections'),
-    [],
-  );
+  const data = useLoad(() => api('GET /api/sync/rejections'), []);
   const [unit, setUnit] = useState('');
   const all = useMemo(() => [...(data.data?.rejections ?? [])].reverse(), [data.data]);
   const units = useMemo(() => {
@@ -331,19 +312,16 @@ export function Sync({ canWrite }: PageProps) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('syncTitle'));
-  const conflicts = useLoad(
-    () => api<{ conflicts: ConflictRow[] }>('GET', '/api/conflicts', { query: { status: 'open' } }),
-    [],
-  );
+  const conflicts = useLoad(() => api('GET /api/conflicts', { query: { status: 'open' } }), []);
   const [error, setError] = useState<ApiError | null>(null);
   const [bundle, setBundle] = useState<BundleOutcome | null>(null);
   // Bumped after an import so the rejections list loads what the file added.
   const [rejectionsKey, setRejectionsKey] = useState(0);
 
-  const resolve = async (c: ConflictRow, value: unknown) => {
+  const resolve = async (c: ConflictView, value: unknown) => {
     setError(null);
     try {
-      await api('POST', `/api/conflicts/${encodeURIComponent(c.id)}/resolve`, { json: { value } });
+      await api('POST /api/conflicts/:id/resolve', { params: { id: c.id }, json: { value } });
       await conflicts.reload();
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, 'client', String(e)));
@@ -356,7 +334,7 @@ export function Sync({ canWrite }: PageProps) {
     if (!file) return;
     setBundle({ name: file.name, state: 'busy' });
     try {
-      const result = await api<BundleImportResult>('POST', '/api/sync/bundles', {
+      const result = await api('POST /api/sync/bundles', {
         bytes: { body: file, type: 'application/zip' },
       });
       setBundle({ name: file.name, state: 'done', result });

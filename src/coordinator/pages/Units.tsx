@@ -2,20 +2,20 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
 import { type Translator, useT } from '../i18n';
-import type {
-  PageProps,
-  Period,
-  SelfAssessmentImportSummary,
-  UnitImportSummary,
-  UnitKind,
-  UnitNode,
+import {
+  PARENT_KINDS,
+  UNIT_CODE_RE,
+  UNIT_KINDS,
+  type Unit,
+  type UnitKind,
+  type UnitNode,
 } from '../types';
-import { PARENT_KINDS, UNIT_CODE_RE, UNIT_KINDS } from '../types';
 import {
   ErrorNotice,
   FieldMessage,
   FileField,
   fieldErrors,
+  type PageProps,
   SuccessNotice,
   useAction,
   useDocumentTitle,
@@ -25,7 +25,7 @@ import { filterTree, UnitTreeTable } from '../unit-tree';
 
 const MAX_CSV_BYTES = 4 * 1024 * 1024;
 
-function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: UnitNode): void }) {
+function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void }) {
   const t = useT();
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
@@ -58,7 +58,7 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: UnitNode): v
     setTouched(true);
     if (Object.values(local).some(Boolean)) return;
     const u = await action.run(() =>
-      api<UnitNode>('POST', '/api/units', {
+      api('POST /api/units', {
         json: {
           code: code.trim(),
           name: name.trim(),
@@ -157,12 +157,20 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: UnitNode): v
   );
 }
 
-/** A CSV upload form: file → POST as text/csv → the server's summary or its per-row report. */
+/**
+ * A CSV file as the import endpoints take it: the bytes as saved, no charset. The server
+ * tells UTF-8 from Windows-1252 (a CSV saved by Excel on Windows); reading it as text here
+ * would already have turned é into U+FFFD.
+ */
+const csvUpload = (file: File) => ({ bytes: { body: file, type: 'text/csv' } });
+
+/** A CSV upload form: file → `upload` → the server's summary or its per-row report. */
 function CsvImport<R>(props: {
   id: string;
   title: string;
   hint: string;
-  url: string | null;
+  /** Sends the file to its import endpoint; null while something it needs is not chosen. */
+  upload: ((file: File) => Promise<R>) | null;
   missingUrl?: string;
   children?: ComponentChildren;
   summary(r: R, t: Translator): string;
@@ -177,7 +185,8 @@ function CsvImport<R>(props: {
   const submit = async (e: Event) => {
     e.preventDefault();
     setOk(null);
-    if (!props.url) {
+    const upload = props.upload;
+    if (!upload) {
       action.setError(new ApiError(0, 'client', props.missingUrl ?? t('required')));
       return;
     }
@@ -185,7 +194,6 @@ function CsvImport<R>(props: {
       action.setError(new ApiError(0, 'client', t('noFile')));
       return;
     }
-    const url = props.url;
     const r = await action.run(async () => {
       if (file.size > MAX_CSV_BYTES)
         throw new ApiError(
@@ -193,9 +201,7 @@ function CsvImport<R>(props: {
           'client',
           t('fileTooLarge', { mb: Math.round(MAX_CSV_BYTES / 1048576) }),
         );
-      // The bytes as saved, no charset: the server tells UTF-8 from Windows-1252 (a CSV saved by
-      // Excel on Windows); reading it as text here would already have turned é into U+FFFD.
-      return api<R>('POST', url, { bytes: { body: file, type: 'text/csv' } });
+      return upload(file);
     });
     if (r) {
       setFile(null);
@@ -237,8 +243,8 @@ function CsvImport<R>(props: {
 export function Units({ canWrite }: PageProps) {
   const t = useT();
   useDocumentTitle(t('unitsTitle'));
-  const units = useLoad(() => api<{ units: UnitNode[] }>('GET', '/api/units'), []);
-  const periods = useLoad(() => api<{ periods: Period[] }>('GET', '/api/periods'), []);
+  const units = useLoad(() => api('GET /api/units'), []);
+  const periods = useLoad(() => api('GET /api/periods'), []);
   const [query, setQuery] = useState('');
   const [ok, setOk] = useState<string | null>(null);
   const [periodId, setPeriodId] = useState('');
@@ -277,21 +283,25 @@ export function Units({ canWrite }: PageProps) {
               setOk(t('unitCreated', { name: u.name }));
             }}
           />
-          <CsvImport<UnitImportSummary>
+          <CsvImport
             id="unit-import"
             title={t('importUnits')}
             hint={t('importUnitsHint')}
-            url="/api/units/import"
+            upload={(file) => api('POST /api/units/import', csvUpload(file))}
             summary={(r, tt) => tt('unitsImported', { ...r })}
             onDone={() => units.reload()}
           />
-          <CsvImport<SelfAssessmentImportSummary>
+          <CsvImport
             id="self-import"
             title={t('importSelf')}
             hint={t('importSelfHint')}
-            url={
+            upload={
               periodId
-                ? `/api/periods/${encodeURIComponent(periodId)}/self-assessments/import`
+                ? (file) =>
+                    api('POST /api/periods/:id/self-assessments/import', {
+                      params: { id: periodId },
+                      ...csvUpload(file),
+                    })
                 : null
             }
             missingUrl={t('periodRequired')}

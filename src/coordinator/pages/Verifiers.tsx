@@ -5,12 +5,13 @@ import { linkClick } from '../../ui/router';
 import { api } from '../api';
 import { countTablets, groupTablets } from '../devices';
 import { type Translator, useT } from '../i18n';
-import type { Account, Device, EnrolmentTicket, PageProps, VerifierSummary } from '../types';
+import type { Account, Device, EnrolmentTicket } from '../types';
 import {
   ConfirmButton,
   ErrorNotice,
   FieldMessage,
   fieldErrors,
+  type PageProps,
   SuccessNotice,
   shortId,
   svgDataUri,
@@ -53,9 +54,7 @@ function VerifierForm({ onDone }: { onDone(a: Account): void }) {
     setTouched(true);
     if (Object.values(local).some(Boolean)) return;
     const a = await action.run(() =>
-      api<Account>('POST', '/api/verifiers', {
-        json: { name: name.trim(), email: email.trim() },
-      }),
+      api('POST /api/verifiers', { json: { name: name.trim(), email: email.trim() } }),
     );
     if (a) {
       setName('');
@@ -115,7 +114,7 @@ export function Verifiers({ canWrite }: PageProps) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('verifiersTitle'));
-  const data = useLoad(() => api<{ verifiers: VerifierSummary[] }>('GET', '/api/verifiers'), []);
+  const data = useLoad(() => api('GET /api/verifiers'), []);
   const [ok, setOk] = useState<string | null>(null);
   const list = data.data?.verifiers ?? [];
   // The server's deviceCount counts active identities; a tablet that rotated its identity
@@ -124,10 +123,7 @@ export function Verifiers({ canWrite }: PageProps) {
     const counts = new Map<string, number>();
     await Promise.all(
       list.map(async (v) => {
-        const r = await api<{ devices: Device[] }>(
-          'GET',
-          `/api/verifiers/${encodeURIComponent(v.id)}/devices`,
-        );
+        const r = await api('GET /api/verifiers/:id/devices', { params: { id: v.id } });
         counts.set(v.id, countTablets(r.devices).tablets);
       }),
     );
@@ -281,14 +277,8 @@ export function VerifierDetail({ canWrite, params }: PageProps) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const id = params.id ?? '';
-  const verifier = useLoad(
-    () => api<Account>('GET', `/api/verifiers/${encodeURIComponent(id)}`),
-    [id],
-  );
-  const devices = useLoad(
-    () => api<{ devices: Device[] }>('GET', `/api/verifiers/${encodeURIComponent(id)}/devices`),
-    [id],
-  );
+  const verifier = useLoad(() => api('GET /api/verifiers/:id', { params: { id } }), [id]);
+  const devices = useLoad(() => api('GET /api/verifiers/:id/devices', { params: { id } }), [id]);
   useDocumentTitle(verifier.data?.name ?? t('verifiersTitle'));
   const [ticket, setTicket] = useState<EnrolmentTicket | null>(null);
   const [ok, setOk] = useState<string | null>(null);
@@ -319,15 +309,13 @@ export function VerifierDetail({ canWrite, params }: PageProps) {
   const createEnrolment = async () => {
     setOk(null);
     knownDevices.current = new Set(list.map((d) => d.id));
-    const r = await action.run(() =>
-      api<EnrolmentTicket>('POST', `/api/verifiers/${encodeURIComponent(id)}/enrolments`),
-    );
+    const r = await action.run(() => api('POST /api/verifiers/:id/enrolments', { params: { id } }));
     if (r) setTicket(r);
   };
 
   const setActive = async (active: boolean) => {
     const r = await action.run(() =>
-      api<Account>('PATCH', `/api/verifiers/${encodeURIComponent(id)}`, { json: { active } }),
+      api('PATCH /api/verifiers/:id', { params: { id }, json: { active } }),
     );
     if (r) {
       if (!active) setTicket(null);
@@ -458,10 +446,7 @@ export function VerifierDetail({ canWrite, params }: PageProps) {
                                 onConfirm={() =>
                                   action
                                     .run(() =>
-                                      api<Device>(
-                                        'POST',
-                                        `/api/devices/${encodeURIComponent(d.id)}/revoke`,
-                                      ),
+                                      api('POST /api/devices/:id/revoke', { params: { id: d.id } }),
                                     )
                                     .then(async (r) => {
                                       if (!r) return;
