@@ -30,7 +30,7 @@ const OPEN_VARIANTS: OpenVariant[] = ['store', 'raw', 'pouch'];
 
 /** The durability openStore() uses when not told otherwise, read from the source. */
 export function storeDefaultDurability(): string {
-  const src = readFileSync(join(ROOT, 'src/store/store.ts'), 'utf8');
+  const src = readFileSync(join(ROOT, 'src/store/open.ts'), 'utf8');
   return /options\.durability\s*\?\?\s*'(\w+)'/.exec(src)?.[1] ?? 'unknown';
 }
 
@@ -88,7 +88,7 @@ export const store: BenchModule = {
       if (s.errors.length > 0) throw new Error(`store bench page errors: ${s.errors.join(' | ')}`);
 
       context.push(
-        `openStore() durability default (src/store/store.ts): '${durability}'; raw baselines use { durability: 'strict' }; PouchDB sets none (browser default). IDBTransaction durability supported: ${info.durabilitySupported}.`,
+        `openStore() durability default (src/store/open.ts): '${durability}'; raw baselines use { durability: 'strict' }; PouchDB sets none (browser default). IDBTransaction durability supported: ${info.durabilitySupported}.`,
         `Dexie debug mode in the page: ${info.dexieDebug} (served from a non-localhost origin, as in the field). PouchDB adapter: ${info.pouchAdapter}. Verification row ≈ ${info.rowBytes} B as JSON.`,
         `Sanity: every variant's last save read back; store outbox seq gap-free; no page errors. Saves per run: ${SAVES} per variant in ${SAVE_BLOCKS} interleaved blocks; opens: ${OPENS} in ${OPEN_BLOCKS} blocks.`,
       );

@@ -37,7 +37,6 @@ export {
   type FieldDecision,
   type HeldField,
   IMMUTABLE_FIELDS,
-  isNewerVersion,
   mutationOutcome,
   RECORD_DEFAULTS,
   REQUIRED_FIELDS,

@@ -177,33 +177,25 @@ export function mutationOutcome(fields: Iterable<FieldOutcome>): MutationOutcome
   return seen.has('applied') ? 'applied' : 'same';
 }
 
-/**
- * True when a server version is newer than the one the tablet holds (`held` undefined or
- * absent counts as 0): versions only move forward, so a repeated or late answer never
- * takes a field back.
- */
-export function isNewerVersion(held: number | undefined, version: number): boolean {
-  return (held ?? 0) < version;
-}
-
 /** What the tablet does with one pulled field. */
 export type RemoteFieldDecision = 'applied' | 'pending' | 'stale';
 
 /**
  * The tablet's decision for one field pulled from the server: `pending` while an unsent
  * local edit of the field waits (the push decides it), `stale` when the tablet's record
- * already holds that version or a newer one, else `applied`.
+ * already holds that version or a newer one (versions only move forward, so a repeated
+ * page never takes a field back), else `applied`.
  *
- * @param input.heldVersion the local record's version of the field; null when the tablet
- *   has no such record (any server value then applies).
+ * @param pending an unsent local edit of the field waits in the outbox.
+ * @param heldVersion the local record's version of the field (0 when never synced); null
+ *   when the tablet has no such record (any server value then applies).
+ * @param version the server's version of the pulled value.
  */
-export function decideRemoteField(input: {
-  pending: boolean;
-  heldVersion: number | null;
-  version: number;
-}): RemoteFieldDecision {
-  if (input.pending) return 'pending';
-  if (input.heldVersion !== null && !isNewerVersion(input.heldVersion, input.version))
-    return 'stale';
-  return 'applied';
+export function decideRemoteField(
+  pending: boolean,
+  heldVersion: number | null,
+  version: number,
+): RemoteFieldDecision {
+  if (pending) return 'pending';
+  return heldVersion !== null && heldVersion >= version ? 'stale' : 'applied';
 }

@@ -48,6 +48,23 @@
  *   `importBundle(bytes)` restores absent records and files and requeues their unsent changes;
  *   idempotent.
  */
+export type {
+  AssessmentRepository,
+  BeritaAcaraRepository,
+  BlobRepository,
+  CommentRepository,
+  ConflictRepository,
+  CursorApi,
+  EvidenceRepository,
+  OutboxApi,
+  ReferenceRepository,
+  RejectedApi,
+  SettleAnswer,
+  StorageManagerLike,
+  StoreOptions,
+  TelusurStore,
+  VerificationRepository,
+} from './api';
 export { sha256Hex } from './blobs';
 export {
   BUNDLE_FORMAT,
@@ -72,23 +89,6 @@ export {
   UnsentDataError,
   ValidationError,
 } from './errors';
+export { openStore } from './open';
 export { CURRENT_SCHEMA_VERSION } from './schema';
-export {
-  type AssessmentRepository,
-  type BeritaAcaraRepository,
-  type BlobRepository,
-  type CommentRepository,
-  type ConflictRepository,
-  type CursorApi,
-  type EvidenceRepository,
-  type OutboxApi,
-  openStore,
-  type ReferenceRepository,
-  type RejectedApi,
-  type SettleAnswer,
-  type StorageManagerLike,
-  type StoreOptions,
-  type TelusurStore,
-  type VerificationRepository,
-} from './store';
 export type * from './types';

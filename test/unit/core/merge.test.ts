@@ -6,7 +6,6 @@ import {
   ENTITY_NAMES,
   type HeldField,
   IMMUTABLE_FIELDS,
-  isNewerVersion,
   mutationOutcome,
   RECORD_DEFAULTS,
   REQUIRED_FIELDS,
@@ -98,18 +97,16 @@ describe('merge: the server decides each pushed field', () => {
 
 describe('merge: the tablet applies each pulled field', () => {
   it('leaves a field with an unsent local edit alone (pending)', () => {
-    expect(decideRemoteField({ pending: true, heldVersion: 1, version: 5 })).toBe('pending');
-    expect(decideRemoteField({ pending: true, heldVersion: null, version: 5 })).toBe('pending');
+    expect(decideRemoteField(true, 1, 5)).toBe('pending');
+    expect(decideRemoteField(true, null, 5)).toBe('pending');
   });
 
   it('applies only newer versions; a repeated page is stale', () => {
-    expect(decideRemoteField({ pending: false, heldVersion: 4, version: 5 })).toBe('applied');
-    expect(decideRemoteField({ pending: false, heldVersion: 5, version: 5 })).toBe('stale');
-    expect(decideRemoteField({ pending: false, heldVersion: 6, version: 5 })).toBe('stale');
+    expect(decideRemoteField(false, 4, 5)).toBe('applied');
+    expect(decideRemoteField(false, 5, 5)).toBe('stale');
+    expect(decideRemoteField(false, 6, 5)).toBe('stale');
     // No local record: any server value applies.
-    expect(decideRemoteField({ pending: false, heldVersion: null, version: 0 })).toBe('applied');
-    expect(isNewerVersion(undefined, 1)).toBe(true);
-    expect(isNewerVersion(undefined, 0)).toBe(false);
+    expect(decideRemoteField(false, null, 0)).toBe('applied');
   });
 });
 

@@ -1,0 +1,231 @@
+/**
+ * Reads and writes per table: the records a verifier edits (assessments, verifications,
+ * berita acara, comments — every write through the single write path), the server-owned
+ * reference data, conflicts and sync cursors. Evidence and its files are in evidence.ts.
+ */
+import type { Table } from 'dexie';
+import { beritaAcaraId, checkField, uuidv7, verificationId } from '../core';
+import type {
+  AssessmentRepository,
+  BeritaAcaraRepository,
+  CommentRepository,
+  ConflictRepository,
+  CursorApi,
+  ReferenceRepository,
+  VerificationRepository,
+} from './api';
+import { byNumber, guard, rowsToDomain, type StoreContext, tableOf, toDomain } from './context';
+import { RecordNotFoundError } from './errors';
+import type { Assessment, BeritaAcara, Comment, Conflict, Verification } from './types';
+import { save, stage, validate } from './write';
+
+/** Conflicts are not an entity; errors about a missing one name the verification table. */
+const CONFLICT_ERROR_ENTITY = 'verification' as const;
+
+/** One indicator's verification per assessment (id from core `verificationId`). */
+export function verificationRepository(c: StoreContext): VerificationRepository {
+  const db = c.db;
+  const repository: VerificationRepository = {
+    get: (assessmentId, no) =>
+      guard(() =>
+        db.verifications
+          .get(verificationId(assessmentId, no))
+          .then((r) => toDomain<Verification>(r)),
+      ),
+    listByAssessment: (assessmentId) =>
+      guard(() =>
+        db.verifications
+          .where('assessmentId')
+          .equals(assessmentId)
+          .toArray()
+          .then((rows) => rowsToDomain<Verification>(rows.sort(byNumber('indicatorNo')))),
+      ),
+    update: (assessmentId, no, changes) =>
+      save<Verification>(c, 'verification', verificationId(assessmentId, no), changes, {
+        assessmentId,
+        indicatorNo: no,
+      }),
+    setCheck: (assessmentId, no, level, index, check) =>
+      repository.update(assessmentId, no, { [checkField(level, index)]: check }),
+  };
+  return repository;
+}
+
+export function assessmentRepository(c: StoreContext): AssessmentRepository {
+  const db = c.db;
+  return {
+    get: (id) => guard(() => db.assessments.get(id).then((r) => toDomain<Assessment>(r))),
+    list: () =>
+      guard(() => db.assessments.toArray().then((rows) => rowsToDomain<Assessment>(rows))),
+    findByUnit: (periodId, unitId) =>
+      guard(() =>
+        db.assessments
+          .where('[periodId+unitId]')
+          .equals([periodId, unitId])
+          .first()
+          .then((r) => toDomain<Assessment>(r)),
+      ),
+    create: ({ id, ...fields }) =>
+      save<Assessment>(
+        c,
+        'assessment',
+        id ?? uuidv7(c.now()),
+        { status: 'sedang', ...fields },
+        {},
+        'create',
+      ),
+    update: (id, changes) => save<Assessment>(c, 'assessment', id, changes, {}),
+  };
+}
+
+export function beritaAcaraRepository(c: StoreContext): BeritaAcaraRepository {
+  const db = c.db;
+  return {
+    get: (assessmentId) =>
+      guard(() =>
+        db.beritaAcara.get(beritaAcaraId(assessmentId)).then((r) => toDomain<BeritaAcara>(r)),
+      ),
+    update: (assessmentId, changes) =>
+      save<BeritaAcara>(c, 'beritaAcara', beritaAcaraId(assessmentId), changes, {
+        assessmentId,
+      }),
+  };
+}
+
+export function commentRepository(c: StoreContext): CommentRepository {
+  const db = c.db;
+  const commentsOf = (assessmentId: string, indicatorNo?: number) =>
+    guard(() =>
+      (indicatorNo === undefined
+        ? db.comments.where('assessmentId').equals(assessmentId)
+        : db.comments.where('[assessmentId+indicatorNo]').equals([assessmentId, indicatorNo])
+      )
+        .toArray()
+        .then((rows) => rowsToDomain<Comment>(rows.sort(byNumber('createdAt')))),
+    );
+  return {
+    add: ({ assessmentId, indicatorNo, body, author }) => {
+      const at = c.now();
+      return save<Comment>(
+        c,
+        'comment',
+        uuidv7(at),
+        { body },
+        { assessmentId, indicatorNo, author, createdAt: at },
+        'create',
+      );
+    },
+    update: (id, changes) => save<Comment>(c, 'comment', id, changes, null),
+    listByAssessment: (assessmentId) => commentsOf(assessmentId),
+    listByIndicator: (assessmentId, indicatorNo) => commentsOf(assessmentId, indicatorNo),
+  };
+}
+
+/** Server-owned periods, units, assignments and frameworks: written by sync, no outbox. */
+export function referenceRepository(c: StoreContext): ReferenceRepository {
+  const db = c.db;
+  const putAll = <T>(table: Table<T, string>, rows: T[]) =>
+    guard(() => db.transaction('rw', table, () => table.bulkPut(rows)).then(() => undefined));
+  return {
+    putPeriods: (rows) => putAll(db.periods, rows),
+    putUnits: (rows) => putAll(db.units, rows),
+    putAssignments: (rows) => putAll(db.assignments, rows),
+    putFrameworks: (rows) => putAll(db.frameworks, rows),
+    removeAssignments: (ids) => guard(() => db.assignments.bulkDelete(ids)),
+    listPeriods: () => guard(() => db.periods.toArray()),
+    getPeriod: (id) => guard(() => db.periods.get(id).then((r) => r ?? null)),
+    listUnits: () => guard(() => db.units.toArray()),
+    getUnit: (id) => guard(() => db.units.get(id).then((r) => r ?? null)),
+    listAssignments: (periodId) =>
+      guard(() =>
+        periodId === undefined
+          ? db.assignments.toArray()
+          : db.assignments.where('periodId').equals(periodId).toArray(),
+      ),
+    listFrameworks: () => guard(() => db.frameworks.toArray()),
+    getFramework: (id) => guard(() => db.frameworks.get(id).then((r) => r ?? null)),
+  };
+}
+
+export function conflictRepository(c: StoreContext): ConflictRepository {
+  const db = c.db;
+  return {
+    put: (rows) =>
+      guard(() =>
+        db.transaction('rw', [db.conflicts, db.outbox], async () => {
+          // A conflict this tablet settled, whose settling change is still unsent, stays
+          // settled: a server list fetched before that change arrived would reopen it.
+          const local = await db.conflicts.bulkGet(rows.map((r) => r.id));
+          const keep: Conflict[] = [];
+          for (const [i, row] of rows.entries()) {
+            const mine = local[i];
+            if (!row.resolved && mine?.resolved) {
+              const pending = await db.outbox
+                .where('[entity+id]')
+                .equals([row.entity, row.recordId])
+                .filter((m) => Object.hasOwn(m.changes, row.field))
+                .count();
+              if (pending > 0) continue;
+            }
+            keep.push(row);
+          }
+          await db.conflicts.bulkPut(keep);
+        }),
+      ),
+    listByAssessment: (assessmentId, options) =>
+      guard(() =>
+        db.conflicts
+          .where('assessmentId')
+          .equals(assessmentId)
+          .toArray()
+          .then((rows) => rows.filter((r) => options?.includeResolved || !r.resolved)),
+      ),
+    listOpen: () => guard(() => db.conflicts.filter((r) => !r.resolved).toArray()),
+    markResolved: (id) =>
+      guard(() => db.conflicts.update(id, { resolved: true }).then(() => undefined)),
+    resolve: (id, value) => resolveConflict(c, id, value),
+  };
+}
+
+/** See ConflictRepository.resolve: the chosen value as a change based on the server's version. */
+async function resolveConflict(c: StoreContext, id: string, value: unknown): Promise<void> {
+  const db = c.db;
+  const conflict = await guard(() => db.conflicts.get(id));
+  if (!conflict) throw new RecordNotFoundError(CONFLICT_ERROR_ENTITY, id);
+  const table = tableOf(db, conflict.entity);
+  const clean = validate(conflict.entity, { [conflict.field]: value });
+  await guard(() =>
+    db.transaction('rw', [table, db.outbox, db.meta, db.conflicts], async () => {
+      const row = await table.get(conflict.recordId);
+      if (!row) throw new RecordNotFoundError(conflict.entity, conflict.recordId);
+      // The choice is made knowing the server's value: base the change on its version.
+      await table.put({
+        ...row,
+        _versions: { ...row._versions, [conflict.field]: conflict.serverVersion },
+      });
+      await stage(
+        c,
+        conflict.entity,
+        conflict.recordId,
+        clean,
+        null,
+        'upsert',
+        new Set([conflict.field]),
+      );
+      await db.conflicts.update(id, { resolved: true });
+    }),
+  );
+}
+
+/** Named sync cursors (meta rows `cursor:<name>`). */
+export function cursorApi(c: StoreContext): CursorApi {
+  const db = c.db;
+  return {
+    get: (name) =>
+      guard(() =>
+        db.meta.get(`cursor:${name}`).then((r) => (typeof r?.value === 'string' ? r.value : null)),
+      ),
+    set: (name, value) =>
+      guard(() => db.meta.put({ key: `cursor:${name}`, value }).then(() => undefined)),
+  };
+}
