@@ -32,6 +32,15 @@ export function caller(c: AppContext): Principal {
   return p;
 }
 
+/**
+ * Only an enrolled tablet's token passes (after `guard`): a verifier's browser session may not
+ * sync, rotate, release or ask for a bundle secret. 403 `forbidden` otherwise.
+ */
+export const tabletOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (caller(c).kind !== 'device') throw new Problem('forbidden');
+  await next();
+};
+
 /** Protocol versions this server speaks. */
 export const SUPPORTED_PROTOCOLS: readonly number[] = [PROTOCOL_VERSION];
 

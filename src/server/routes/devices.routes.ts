@@ -1,17 +1,10 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { EnrolBody } from '../../core';
 import type { AppConfig } from '../config';
 import { jsonBody } from '../http/body';
 import type { AppEnv } from '../http/env';
-import { caller, clientIp, guard, protocolGate } from '../http/guard';
-import { Problem } from '../problems';
+import { caller, clientIp, guard, protocolGate, tabletOnly } from '../http/guard';
 import type { Services } from '../services';
-
-/** Only an enrolled tablet's token (not a verifier's browser session) manages its identity. */
-const tabletOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (caller(c).kind !== 'device') throw new Problem('forbidden');
-  await next();
-};
 
 /**
  * Tablet side of enrolment (public, code-protected and rate-limited), identity rotation,

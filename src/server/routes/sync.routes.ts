@@ -1,11 +1,11 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { PushRequestSchema, type RejectionList, RejectionsQuery } from '../../core';
 import type { AppConfig } from '../config';
 import { queryParams, readJson, validate } from '../http/body';
 import type { AppEnv } from '../http/env';
-import { caller, guard, protocolGate } from '../http/guard';
+import { caller, guard, protocolGate, tabletOnly } from '../http/guard';
 import { problemResponse } from '../http/respond';
 import { Problem } from '../problems';
 import type { Services } from '../services';
@@ -22,12 +22,6 @@ const BUNDLE_TYPES = [
   'application/octet-stream',
   'application/x-telusur-bundle',
 ];
-
-/** Only an enrolled tablet syncs (a verifier's browser session may not). */
-const tabletOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (caller(c).kind !== 'device') throw new Problem('forbidden');
-  await next();
-};
 
 function limit(maxSize: number) {
   return bodyLimit({
