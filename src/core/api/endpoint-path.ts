@@ -11,7 +11,7 @@
  */
 export function endpointPath(key: string, params: Readonly<Record<string, string>> = {}): string {
   const path = key.slice(key.indexOf(' ') + 1);
-  return path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+  return path.replace(/:([A-Za-z][A-Za-z0-9]*)/g, (_, name: string) => {
     const v = params[name];
     if (v === undefined) throw new Error(`${key}: missing path parameter ${name}`);
     return encodeURIComponent(v);

@@ -17,6 +17,7 @@ function device(id: string, patch: Partial<Device> = {}): Device {
     revokedReason: null,
     origin: 'enrol',
     rotatedFrom: null,
+    previousDeviceId: null,
     ...patch,
   };
 }
