@@ -18,7 +18,8 @@ import type { PeriodsService } from './periods.service';
 
 /**
  * The city consolidation rule: what "the city's level" of an indicator is. Dashboard, plan,
- * reports and exports all read it from here, so the city index means one thing everywhere.
+ * reports and exports all read it from here, so the city index means one thing everywhere
+ * (review shows one unit's own indices and shares only `summarise`).
  *
  * Why this rule: the SPBE evaluation scores the Pemerintah Daerah as a whole, so the city
  * level is the level of the city-level unit (kind `pemda`), not an average of sub-units.

@@ -192,6 +192,7 @@ export class DashboardService extends BaseService {
   }
 }
 
+/** A unit's progress row as the dashboard and the exports show it (`progressStatus` derived). */
 export function toUnitProgress(r: UnitProgressRow, indicatorCount: number): UnitProgress {
   return {
     unitId: r.unitId,
