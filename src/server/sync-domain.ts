@@ -1,6 +1,7 @@
 /**
- * Domain types of the sync record store (DESIGN §5, issue 6), as the sync services speak
- * them. Values are decoded JSON; rows stay inside the repositories.
+ * Domain types of the sync record store (every synced field with its version, the change
+ * log, conflicts), as the sync services speak them. Values are decoded JSON; rows stay
+ * inside the repositories.
  */
 import type { ChangeSource, ConflictResolution, EntityName, MutationOutcome } from '../core';
 

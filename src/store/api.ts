@@ -204,7 +204,7 @@ export interface OutboxApi {
   /** The oldest unsent mutations, in seq order (all under the current `deviceId`, refreshed here). */
   peek(limit: number): Promise<Mutation[]>;
   /**
-   * Apply a push answer in ONE transaction (issue 11 §1): for results at or below
+   * Apply a push answer in ONE transaction: for results at or below
    * `appliedThrough`, fields the server applied or already held (`applied`/`same`) get the
    * server's version (unless a later unsent change of the same field waits); `rejected`
    * mutations move to the "Ditolak server" list (`store.rejected`) with the server's reason;
@@ -222,7 +222,7 @@ export interface OutboxApi {
   lastSeq(): Promise<number>;
 }
 
-/** The "Ditolak server" list: changes the server refused (issue 11 §1). */
+/** The "Ditolak server" list: changes the server refused, kept until the verifier acts. */
 export interface RejectedApi {
   /** Entries, newest first; one assessment's when `assessmentId` is given. */
   list(assessmentId?: string): Promise<RejectedChange[]>;
@@ -271,7 +271,7 @@ export interface TelusurStore {
   readonly rejected: RejectedApi;
   readonly cursors: CursorApi;
   /**
-   * Take a new device identity (issue 11 §3: after enrolment, or when the server says another
+   * Take a new device identity (after enrolment, or when the server says another
    * tablet uses this one's seqs). In ONE transaction every unsent outbox row is rewritten
    * under `deviceId` with seqs 1..n in the old order (content and HLC unchanged), the seq
    * clock continues from n, and the device meta is updated; the eviction witness follows.
@@ -294,6 +294,15 @@ export interface TelusurStore {
    * after them hold every one of them.
    */
   releaseCheck(): Promise<ReleaseCheck>;
+  /**
+   * Apply one pulled record (no outbox) in one transaction, field by field as core
+   * `decideRemoteField` says: `applied`, `pending` (an unsent local edit waits for the push)
+   * or `stale` (this version or a newer one is held); fields this app version cannot read
+   * are left out and listed in `skipped`. A record new to the tablet starts from core's
+   * RECORD_DEFAULTS; `hlc` advances the tablet's clock past the server's.
+   *
+   * @throws ValidationError (nothing changed) when a readable field has no server version.
+   */
   applyRemote(
     entity: EntityName,
     id: string,

@@ -3,12 +3,12 @@ import type { RecordRow } from './schema';
 import type { Assignment, Conflict, Framework, Period, RejectedChange, Unit } from './types';
 
 /**
- * The export file of one assessment (support, and the no-network workshop path of DESIGN §5):
+ * The export file of one assessment (support, and the workshop path when no network reaches the server):
  * a zip with `manifest.json`, `manifest.sha256` (hex SHA-256 of the exact manifest bytes) and
- * `files/<sha256>` for every evidence file the tablet still holds. Issue 6 reads the same
- * format on the server.
+ * `files/<sha256>` for every evidence file the tablet still holds. The server reads the same
+ * format (bundles.service.ts) when a coordinator imports the file.
  *
- * Signed bundles (protocol 2, issue 11 §3) also hold `manifest.sig`: JSON
+ * Signed bundles (protocol 2) also hold `manifest.sig`: JSON
  * `{"alg":"HMAC-SHA256","deviceId":"<id>","mac":"<hex>"}` where mac = lower-case hex
  * HMAC-SHA256(key = the 32 bytes of the device's hex bundle secret, message = UTF-8 of core
  * `bundleSigningInput(<hex SHA-256 of the exact manifest.json bytes>, deviceId)`). The server
@@ -57,7 +57,7 @@ export interface BundleManifest {
   outbox: Mutation[];
   files: BundleFile[];
   /**
-   * The assessment's changes the server refused ("Ditolak server" list, issue 11 §1), so an
+   * The assessment's changes the server refused ("Ditolak server" list), so an
    * export carries them too. Absent in bundles of older apps; the server ignores it.
    */
   rejected?: RejectedChange[];

@@ -1,5 +1,5 @@
 /**
- * Telusur tablet store (DESIGN §4): the verifier's work lives here until the server has it.
+ * Telusur tablet store: the verifier's work lives here until the server has it.
  *
  *   const store = await openStore();                  // IndexedDB 'telusur', device id, Blob probe
  *   await store.verifications.update(aId, 7, { verifiedLevel: 3, notes: 'SK ada' });
@@ -18,12 +18,12 @@
  *   content; get, listByIndicator, listByAssessment, remove — soft delete; purgeConfirmed).
  *   Unchanged fields are not re-sent; fields fixed at creation cannot be edited.
  * - `blobs.get(sha)` returns a Blob whether the browser stores Blobs or (older iPadOS) bytes.
- * - Sync (issue 6): `outbox.peek(limit) / settle(answer) / count() / countByAssessment(id) /
+ * - Sync: `outbox.peek(limit) / settle(answer) / count() / countByAssessment(id) /
  *   lastSeq()`, `applyRemote(entity, id, fields, versions, hlc?)` (no outbox; a field with an
  *   unsent local edit is left alone and reported `pending`, an older version `stale`),
  *   `blobs.listPendingUpload() / markUploaded(sha)`, `conflicts.*`, `cursors.get/set`,
  *   `reference.put*` (server-owned periods, units, assignments, frameworks; list/get for the UI).
- * - Issue 11: `outbox.settle(answer)` applies a push answer in one transaction (versions of
+ * - Push answers and refusals: `outbox.settle(answer)` applies a push answer in one transaction (versions of
  *   applied/same fields recorded, refused changes moved to `rejected`, rows ≤ appliedThrough
  *   dropped; IdentityConflictError for an answer beyond the last issued seq); `rejected.*`
  *   (list newest first, counts, retry — current values as a new change, refused while still

@@ -138,7 +138,7 @@ export async function openStore(options: StoreOptions = {}): Promise<TelusurStor
   });
 }
 
-/** The public store over an opened context: each part is its module's functions. */
+/** The public store over an opened context: each part comes from its own module. */
 function assemble(c: StoreContext): TelusurStore {
   const db = c.db;
   const store: TelusurStore = {

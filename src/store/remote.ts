@@ -67,21 +67,7 @@ function readServerFields(
 export function remoteApi(c: StoreContext): Pick<TelusurStore, 'applyRemote'> {
   const db = c.db;
   return {
-    /**
-     * Apply one pulled record (no outbox) in one transaction: each readable field is
-     * `applied`, `pending` (an unsent local edit waits) or `stale` (this version or a newer
-     * one is held); unreadable ones are `skipped`. A record new to the tablet starts from
-     * core's RECORD_DEFAULTS.
-     *
-     * @throws ValidationError when a readable field comes without a server version.
-     */
-    applyRemote(
-      entity: EntityName,
-      id: string,
-      fields: Record<string, unknown>,
-      versions: Record<string, number>,
-      hlc?: string,
-    ): Promise<ApplyRemoteResult> {
+    applyRemote(entity, id, fields, versions, hlc) {
       let clean: Record<string, unknown>;
       let unreadable: ApplyRemoteResult['skipped'];
       try {

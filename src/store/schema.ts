@@ -98,7 +98,7 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
     },
   },
   {
-    // v3 (issue 11): changes the server refused leave the outbox into `rejected` (newest
+    // v3: changes the server refused leave the outbox into `rejected` (newest
     // first, per unit); a file's last failed upload is kept on its blob row, indexed by its
     // time so failed files are counted without reading file bytes. Existing blob rows get
     // `failure: null`. The bundle secret and export records are meta rows (no schema).

@@ -82,7 +82,7 @@ export interface Assignment {
 export type { Framework, Mutation, MutationResult, Rejection };
 
 /**
- * A change the server refused (issue 11 §1). It left the outbox (its seq is consumed on the
+ * A change the server refused. It left the outbox (its seq is consumed on the
  * server) and waits in the "Ditolak server" list until the verifier sends it again as a new
  * change or discards it; it is never dropped on its own.
  */
@@ -102,7 +102,7 @@ export interface RejectedChange {
   rejectedAt: number;
 }
 
-/** Why the last upload of an evidence file failed (issue 11 §4). */
+/** Why the last upload of an evidence file failed (named, so one bad file never hides the rest). */
 export interface FileFailure {
   /** `local`: this tablet could not read the stored file; `server`: the server refused it. */
   source: 'local' | 'server';
@@ -141,7 +141,7 @@ export interface ReleaseCheck {
   exportCoversUnsent: boolean;
 }
 
-/** A field on which the server kept its value and this tablet's edit was not applied (issue 6). */
+/** A field on which the server kept its value and this tablet's edit was not applied. */
 export interface Conflict {
   id: string;
   entity: EntityName;

@@ -124,7 +124,7 @@ export class SyncRepository {
    * Serialise writers of the change log for the rest of the transaction. On PostgreSQL an
    * identity value is taken at insert but becomes visible at commit, so without this a
    * later seq could commit before an earlier one and a pull in between would move its
-   * cursor past the earlier one forever (DESIGN §5). With one writer at a time, seqs
+   * cursor past the earlier one forever. With one writer at a time, seqs
    * commit in order. SQLite has a single writer anyway.
    *
    * Before waiting for the lock, the transaction's timeouts are set (`set_config(…, true)`
@@ -305,9 +305,9 @@ export class SyncRepository {
       .execute();
   }
 
-  // --- exactly-once with content and rejections (issue 11) -------------------------
+  // --- exactly-once with content and rejections --------------------------------------
 
-  /** Stored hash and outcome of some seqs of a device (seqs handled before issue 11 have none). */
+  /** Stored hash and outcome of some seqs of a device (none for seqs handled before hashes were kept). */
   async handledSeqs(deviceId: string, seqs: readonly number[]): Promise<Map<number, HandledSeq>> {
     const out = new Map<number, HandledSeq>();
     for (const part of chunks([...new Set(seqs)], 500)) {

@@ -143,9 +143,9 @@ export class RecordBatch {
       serverAt: this.now,
       hlc: meta.hlc,
     });
-    // A write is how every open conflict on the field ends (DESIGN §5: a resolution is an
-    // ordinary change): the writer's own conflict was settled in its favour, others were
-    // overtaken by a newer value.
+    // A write is how every open conflict on the field ends (a resolution is an ordinary
+    // change): the writer's own conflict was settled in its favour, others were overtaken
+    // by a newer value.
     const byCoordinator = meta.source === 'resolution';
     for (const c of this.openOn(entity, id, field)) {
       const resolution: ConflictResolution = byCoordinator

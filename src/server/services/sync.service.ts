@@ -97,7 +97,7 @@ interface Handled {
  * Hex SHA-256 of a mutation's content: canonical JSON of {entity, id, changes,
  * baseVersions, hlc, at} — not deviceId or seq, which are the key it is stored under. Two
  * sends of one outbox entry hash equal; a cloned or rolled-back tablet reusing the seq for
- * another edit does not (issue 11 §3).
+ * another edit does not.
  */
 export function mutationContentHash(
   m: Pick<MutationEnvelope, 'entity' | 'id' | 'changes' | 'baseVersions' | 'hlc' | 'at'>,
@@ -184,7 +184,7 @@ export class SyncService extends BaseService {
   }
 
   /**
-   * Handle a tablet's push in ONE transaction and answer per mutation (issue 11 §1):
+   * Handle a tablet's push in ONE transaction and answer per mutation:
    * - the request is refused whole only for a broken client: another device's id,
    *   seqs not ascending, a gap after the device's cursor (409 `seq_gap`), or a seq the
    *   server handled before with other content (409 `device_seq_reused`, details
@@ -318,9 +318,9 @@ export class SyncService extends BaseService {
     }
 
     // Duplicates: the same content as handled before, or the whole request is refused.
-    // Seqs handled before issue 11 have no stored hash; they are taken as matching (their
-    // content was never recorded, and refusing them would stall tablets that upgraded
-    // with an answer lost in flight). Their outcome is reported as `applied`.
+    // Seqs handled before content hashes were stored have none; they are taken as matching
+    // (their content was never recorded, and refusing them would stall tablets that
+    // upgraded with an answer lost in flight). Their outcome is reported as `applied`.
     const repeats = distinct.filter((m) => isHandled(m.seq));
     const stored = await repos.sync.handledSeqs(
       deviceId,
@@ -650,7 +650,7 @@ export class SyncService extends BaseService {
 
   /**
    * Server-side values written as ordinary changes (version bump, change log, audit) that
-   * tablets receive by pull — e.g. a coordinator's review (issue 7): `status`
+   * tablets receive by pull — e.g. a coordinator's review: `status`
    * 'disetujui'/'dikembalikan', `reviewComment`. Only fields whose value differs are
    * written; returns how many were. Values are checked with core's field schemas.
    *
