@@ -47,6 +47,14 @@
  * - `exportAssessment(id)` → zip bytes (manifest.json + manifest.sha256 + files/<sha256>);
  *   `importBundle(bytes)` restores absent records and files and requeues their unsent changes;
  *   idempotent.
+ *
+ * Where each part lives: api.ts (this contract), open.ts (opening, the device identity at
+ * open, the assembled store), write.ts (the single write path: row + outbox + clock in one
+ * transaction), repositories.ts (records, reference data, conflicts, cursors), evidence.ts
+ * (photos and their bytes), outbox.ts (push answers, refused changes), remote.ts (pull
+ * application), identity.ts, health.ts, export-import.ts; context.ts holds what they share,
+ * schema.ts the database versions. The merge rules (fixed fields, defaults, pull decision)
+ * are core's merge.ts, shared with the server.
  */
 export type {
   AssessmentRepository,
