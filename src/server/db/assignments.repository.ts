@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AssignmentFilter } from '../../core';
 import type { Assessment, Assignment } from '../domain';
 import type { AssessmentsTable, Database } from './database';
 
@@ -14,11 +15,8 @@ function toAssessment(r: Selectable<AssessmentsTable>): Assessment {
   };
 }
 
-export interface AssignmentFilter {
-  periodId?: string | undefined;
-  verifierId?: string | undefined;
-  unitId?: string | undefined;
-}
+/** Which assignments a list holds (the API's query, validated). */
+export type { AssignmentFilter };
 
 /** Assignments (unit × period × verifier) and the assessment record each one points at. */
 export class AssignmentsRepository {

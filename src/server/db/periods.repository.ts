@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Period, PeriodStatus } from '../domain';
+import type { PeriodPatch } from '../../core';
+import type { Period } from '../domain';
 import type { Database, PeriodsTable } from './database';
 
 function toPeriod(r: Selectable<PeriodsTable>): Period {
@@ -16,13 +17,8 @@ function toPeriod(r: Selectable<PeriodsTable>): Period {
   };
 }
 
-export interface PeriodPatch {
-  name?: string | undefined;
-  year?: number | undefined;
-  frameworkId?: string | undefined;
-  targetIndex?: number | undefined;
-  status?: PeriodStatus | undefined;
-}
+/** The fields a change sets (the API's PATCH body, validated). */
+export type { PeriodPatch };
 
 export class PeriodsRepository {
   constructor(private readonly db: Kysely<Database>) {}
