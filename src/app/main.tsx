@@ -2,7 +2,6 @@ import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
 import './styles.css';
 import { lazyScreen } from '../ui/lazy';
-import { watchOnline } from '../ui/online';
 import { matchRoute, navigate, usePath } from '../ui/router';
 import { Shell } from './components/Shell';
 import { useT } from './i18n';
@@ -70,7 +69,6 @@ function Routes() {
 }
 
 function App() {
-  useEffect(() => watchOnline(), []);
   return (
     <Shell>
       <Routes />

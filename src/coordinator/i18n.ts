@@ -845,10 +845,13 @@ export type MessageKey = keyof typeof id;
 /** A coordinator translator (current UI locale, or fixed to Indonesian for printed reports). */
 export type Translator = Translate<MessageKey>;
 
-const messages = defineMessages<MessageKey>({ id, en });
-
-/** Coordinator texts in the shared locale (src/ui/i18n.ts); `isKey` checks a built key. */
-export const { translate, useT, has: isKey } = messages;
+/** Coordinator texts in the shared locale (src/ui/i18n.ts). */
+export const { translate, useT } = defineMessages<MessageKey>({ id, en });
 
 /** Texts of printed reports: always Indonesian (official documents). */
-export const translateId: Translator = messages.fixed('id');
+export const translateId: Translator = (key, vars) => translate('id', key, vars);
+
+/** True when the messages have this key (labels built from server values). */
+export function isKey(key: string): key is MessageKey {
+  return Object.hasOwn(id, key);
+}

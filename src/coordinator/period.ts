@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { queryParam, setQuery } from '../ui/router';
 import { type ApiError, api } from './api';
 import type { Period } from './types';
 import { useLoad } from './ui';
+import { queryParam, setQuery } from './url';
 
 /**
  * The periods and the chosen one, kept in the URL as `?periode=` (default: the first active

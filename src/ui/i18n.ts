@@ -35,10 +35,6 @@ export interface Messages<K extends string> {
   translate(locale: Locale, key: K, vars?: Vars): string;
   /** Hook: a translator in the current UI locale (re-renders when the locale changes). */
   useT(): Translate<K>;
-  /** A translator fixed to one locale (printed documents are Indonesian whatever the UI). */
-  fixed(locale: Locale): Translate<K>;
-  /** True when the tables have this key (labels built from server values). */
-  has(key: string): key is K;
 }
 
 /**
@@ -61,7 +57,5 @@ export function defineMessages<K extends string>(
       const locale = useLocale((s) => s.locale);
       return (key, vars) => translate(locale, key, vars);
     },
-    fixed: (locale) => (key, vars) => translate(locale, key, vars),
-    has: (key): key is K => Object.hasOwn(tables.id, key),
   };
 }

@@ -1,22 +1,16 @@
 import { create } from './create-store';
 
-/** Connectivity as the browser reports it, shared by the tablet shell and the coordinator. */
+/**
+ * Connectivity as the browser reports it, shared by the tablet shell and the coordinator.
+ * Follows the window's online/offline events from the first import on (like the router's
+ * popstate listener), so no screen has to start it.
+ */
 export const useOnline = create<{ online: boolean }>(() => ({
   online: typeof navigator === 'undefined' ? true : navigator.onLine,
 }));
 
-/**
- * Follow the browser's online/offline events into `useOnline`.
- *
- * @returns a function that stops following.
- */
-export function watchOnline(): () => void {
-  const on = () => useOnline.setState({ online: true });
-  const off = () => useOnline.setState({ online: false });
-  window.addEventListener('online', on);
-  window.addEventListener('offline', off);
-  return () => {
-    window.removeEventListener('online', on);
-    window.removeEventListener('offline', off);
-  };
+if (typeof window !== 'undefined') {
+  const update = () => useOnline.setState({ online: navigator.onLine });
+  window.addEventListener('online', update);
+  window.addEventListener('offline', update);
 }

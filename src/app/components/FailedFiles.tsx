@@ -16,17 +16,46 @@ const REASON_KEYS: Record<string, MessageKey> = {
   hash_mismatch: 'fileReason_hash_mismatch',
 };
 
-/** Why a file failed, in words and in the app's language: where (this tablet / the server) and what. */
-export function useFailureText(): (f: FileFailure) => { where: string; reason: string } {
+/**
+ * Where and why a file failed, with "Foto ulang" and "Hapus": the part the failed-files list
+ * and an indicator's photo section share. Test ids are `${testId}-reason|retake|remove`.
+ */
+export function FailureActions(props: {
+  failure: FileFailure;
+  testId: string;
+  onRetake(): void;
+  onRemove(): void;
+}) {
   const t = useT();
-  return (f) => {
-    const key = REASON_KEYS[f.code];
-    return {
-      where: t(failureSourceKey(f)),
-      // Unknown codes: the server's own sentence (Indonesian) is better than nothing.
-      reason: key ? t(key) : f.message || t('fileReason_other'),
-    };
-  };
+  const f = props.failure;
+  const key = REASON_KEYS[f.code];
+  return (
+    <>
+      <p class="rejected-why" data-testid={`${props.testId}-reason`}>
+        <strong>{t(failureSourceKey(f))}:</strong>{' '}
+        {/* Unknown codes: the server's own sentence (Indonesian) is better than nothing. */}
+        {key ? t(key) : f.message || t('fileReason_other')}
+      </p>
+      <div class="row">
+        <button
+          type="button"
+          class="primary"
+          onClick={props.onRetake}
+          data-testid={`${props.testId}-retake`}
+        >
+          {t('retakePhoto')}
+        </button>
+        <button
+          type="button"
+          class="danger"
+          onClick={props.onRemove}
+          data-testid={`${props.testId}-remove`}
+        >
+          {t('removePhoto')}
+        </button>
+      </div>
+    </>
+  );
 }
 
 /**
@@ -60,9 +89,7 @@ export function FailedFiles(props: { assessmentId?: string; showUnit?: boolean }
 
 function FailedFileRow({ file, showUnit }: { file: FailedFileView; showUnit: boolean }) {
   const t = useT();
-  const describe = useFailureText();
   const [confirming, setConfirming] = useState(false);
-  const { where, reason } = describe(file.failure);
   const indicatorPath = `/kerja/a/${encodeURIComponent(file.assessmentId)}/i/${file.indicatorNo}`;
   const remove = async () => {
     try {
@@ -81,27 +108,12 @@ function FailedFileRow({ file, showUnit }: { file: FailedFileView; showUnit: boo
         {showUnit ? `${file.unitName ?? t('rejectedUnknownUnit')} · ` : ''}
         {t('indicatorNo', { no: file.indicatorNo })}
       </p>
-      <p class="rejected-why" data-testid="failed-file-reason">
-        <strong>{where}:</strong> {reason}
-      </p>
-      <div class="row">
-        <button
-          type="button"
-          class="primary"
-          onClick={() => void navigate(`${indicatorPath}#foto`)}
-          data-testid="failed-file-retake"
-        >
-          {t('retakePhoto')}
-        </button>
-        <button
-          type="button"
-          class="danger"
-          onClick={() => setConfirming(true)}
-          data-testid="failed-file-remove"
-        >
-          {t('removePhoto')}
-        </button>
-      </div>
+      <FailureActions
+        failure={file.failure}
+        testId="failed-file"
+        onRetake={() => void navigate(`${indicatorPath}#foto`)}
+        onRemove={() => setConfirming(true)}
+      />
       {confirming ? (
         <RemoveFileDialog
           name={file.name}

@@ -8,7 +8,7 @@ import { loadFailedFiles } from '../lib/failed-files';
 import { prepareEvidenceFile } from '../lib/photo';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
-import { RemoveFileDialog, useFailureText } from './FailedFiles';
+import { FailureActions, RemoveFileDialog } from './FailedFiles';
 
 /**
  * Evidence photos and PDFs of one indicator: capture, pick, thumbnails, remove (after a
@@ -22,7 +22,6 @@ export function Photos(props: {
   files: EvidenceFile[];
 }) {
   const t = useT();
-  const describe = useFailureText();
   const [busy, setBusy] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [removing, setRemoving] = useState<EvidenceFile | null>(null);
@@ -135,35 +134,17 @@ export function Photos(props: {
       </div>
       {failedVisible.length > 0 ? (
         <ul class="rejected-list" data-testid="photo-failures">
-          {failedVisible.map((f) => {
-            const { where, reason } = describe(failures.get(f.id) as FileFailure);
-            return (
-              <li key={f.id} class="rejected-item failed-file" data-testid="photo-failure">
-                <strong>{t('fileUploadFailed', { name: f.name })}</strong>
-                <p class="rejected-why">
-                  <strong>{where}:</strong> {reason}
-                </p>
-                <div class="row">
-                  <button
-                    type="button"
-                    class="primary"
-                    onClick={() => retake(f.id)}
-                    data-testid="photo-failure-retake"
-                  >
-                    {t('retakePhoto')}
-                  </button>
-                  <button
-                    type="button"
-                    class="danger"
-                    onClick={() => setRemoving(f)}
-                    data-testid="photo-failure-remove"
-                  >
-                    {t('removePhoto')}
-                  </button>
-                </div>
-              </li>
-            );
-          })}
+          {failedVisible.map((f) => (
+            <li key={f.id} class="rejected-item failed-file" data-testid="photo-failure">
+              <strong>{t('fileUploadFailed', { name: f.name })}</strong>
+              <FailureActions
+                failure={failures.get(f.id) as FileFailure}
+                testId="photo-failure"
+                onRetake={() => retake(f.id)}
+                onRemove={() => setRemoving(f)}
+              />
+            </li>
+          ))}
         </ul>
       ) : null}
       {error ? (

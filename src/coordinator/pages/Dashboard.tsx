@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatIndex } from '../../core';
 import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
-import { linkClick, setQuery } from '../../ui/router';
+import { linkClick } from '../../ui/router';
 import { api } from '../api';
 import { EvidenceChecks } from '../components/EvidenceChecks';
 import { EvidenceThumb } from '../components/EvidenceThumb';
@@ -14,6 +14,7 @@ import { isKey, type MessageKey, type Translator, useT } from '../i18n';
 import { usePeriod } from '../period';
 import { type DashboardView, PROGRESS_STATUSES, type UnitKind } from '../types';
 import { ErrorNotice, type PageProps, useDocumentTitle, useLoad } from '../ui';
+import { setQuery } from '../url';
 import { auditText } from '../values';
 
 const KINDS: readonly UnitKind[] = ['pemda', 'opd', 'kecamatan', 'kelurahan'];

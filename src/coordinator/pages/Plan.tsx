@@ -2,13 +2,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatIndex } from '../../core';
 import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
-import { setQuery } from '../../ui/router';
 import { api } from '../api';
 import { Level } from '../components/Level';
 import { PeriodSelect } from '../components/PeriodSelect';
 import { type MessageKey, useT } from '../i18n';
 import { usePeriod } from '../period';
 import { ErrorNotice, type PageProps, useDocumentTitle, useLoad } from '../ui';
+import { setQuery } from '../url';
 
 /** `12:2,13:0.5` ⇄ { 12: 2, 13: 0.5 } (the plan route's query format). */
 function parseEffort(s: string | null): Record<number, number> {
