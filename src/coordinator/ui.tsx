@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useLocale } from '../ui/i18n';
 import { ApiError } from './api';
+import { DataTable } from './components/DataTable';
 import { type Translator, useT } from './i18n';
 import type { Account, CsvRowReport, FieldIssue, FrameworkProblem } from './types';
 
@@ -118,30 +119,23 @@ function CsvRowsTable({ rows, total, t }: { rows: CsvRowReport[]; total: number;
   const locale = useLocale((s) => s.locale);
   return (
     <>
-      <div class="table-wrap">
-        <table class="c-problems" data-testid="csv-problems">
-          <thead>
-            <tr>
-              <th scope="col">{t('line')}</th>
-              <th scope="col">{t('column')}</th>
-              <th scope="col">{t('problem')}</th>
+      <DataTable
+        headings={[t('line'), t('column'), t('problem')]}
+        testId="csv-problems"
+        class="c-problems"
+      >
+        {rows.flatMap((r) =>
+          r.problems.map((p, i) => (
+            <tr key={`${r.line}-${i}`} data-line={r.line}>
+              <td>{r.line}</td>
+              <td>
+                <code>{p.column || '—'}</code>
+              </td>
+              <td>{locale === 'en' ? p.messageEn : p.message}</td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.flatMap((r) =>
-              r.problems.map((p, i) => (
-                <tr key={`${r.line}-${i}`} data-line={r.line}>
-                  <td>{r.line}</td>
-                  <td>
-                    <code>{p.column || '—'}</code>
-                  </td>
-                  <td>{locale === 'en' ? p.messageEn : p.message}</td>
-                </tr>
-              )),
-            )}
-          </tbody>
-        </table>
-      </div>
+          )),
+        )}
+      </DataTable>
       {total > rows.length ? (
         <p class="small muted">{t('shownOf', { n: rows.length, total })}</p>
       ) : null}
@@ -198,16 +192,6 @@ export function SuccessNotice({ text }: { text: string | null }) {
   if (!text) return null;
   return (
     <p class="notice c-ok" role="status" data-testid="success">
-      {text}
-    </p>
-  );
-}
-
-/** A message under a form field, tied to it with aria-describedby. */
-export function FieldMessage({ id, text }: { id: string; text: string | undefined }) {
-  if (!text) return null;
-  return (
-    <p id={id} class="error small c-field-error">
       {text}
     </p>
   );

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
+import { DataTable } from '../components/DataTable';
 import { useT } from '../i18n';
 import type { Assignment } from '../types';
 import {
@@ -229,57 +230,53 @@ export function Assignments({ canWrite }: PageProps) {
         <ErrorNotice error={assignments.error} />
         {assignments.data && listed.length === 0 ? <p class="muted">{t('noAssignments')}</p> : null}
         {listed.length ? (
-          <div class="table-wrap">
-            <table data-testid="assignment-list">
-              <thead>
-                <tr>
-                  <th scope="col">{t('unit')}</th>
-                  <th scope="col">{t('verifier')}</th>
-                  <th scope="col">{t('createdAt')}</th>
-                  {canWrite && !closed ? <th scope="col">{t('actions')}</th> : null}
+          <DataTable
+            headings={[
+              t('unit'),
+              t('verifier'),
+              t('createdAt'),
+              canWrite && !closed ? t('actions') : null,
+            ]}
+            testId="assignment-list"
+          >
+            {listed.map((a) => {
+              const vName = verifierById.get(a.verifierId)?.name ?? a.verifierId;
+              return (
+                <tr key={a.id} data-testid="assignment-row">
+                  <td>{unitLabel(a.unitId)}</td>
+                  <td>{vName}</td>
+                  <td>{formatTime(locale, a.createdAt)}</td>
+                  {canWrite && !closed ? (
+                    <td class="c-cell-actions">
+                      <ConfirmButton
+                        label={t('remove')}
+                        question={t('confirmRemove', {
+                          unit: unitLabel(a.unitId),
+                          verifier: vName,
+                        })}
+                        confirmLabel={t('confirmDelete')}
+                        testId="assignment-remove"
+                        onConfirm={() =>
+                          action
+                            .run(async () => {
+                              await api('DELETE /api/assignments/:id', {
+                                params: { id: a.id },
+                              });
+                              return true;
+                            })
+                            .then(async (done) => {
+                              if (!done) return;
+                              await assignments.reload();
+                              setOk(t('removed'));
+                            })
+                        }
+                      />
+                    </td>
+                  ) : null}
                 </tr>
-              </thead>
-              <tbody>
-                {listed.map((a) => {
-                  const vName = verifierById.get(a.verifierId)?.name ?? a.verifierId;
-                  return (
-                    <tr key={a.id} data-testid="assignment-row">
-                      <td>{unitLabel(a.unitId)}</td>
-                      <td>{vName}</td>
-                      <td>{formatTime(locale, a.createdAt)}</td>
-                      {canWrite && !closed ? (
-                        <td class="c-cell-actions">
-                          <ConfirmButton
-                            label={t('remove')}
-                            question={t('confirmRemove', {
-                              unit: unitLabel(a.unitId),
-                              verifier: vName,
-                            })}
-                            confirmLabel={t('confirmDelete')}
-                            testId="assignment-remove"
-                            onConfirm={() =>
-                              action
-                                .run(async () => {
-                                  await api('DELETE /api/assignments/:id', {
-                                    params: { id: a.id },
-                                  });
-                                  return true;
-                                })
-                                .then(async (done) => {
-                                  if (!done) return;
-                                  await assignments.reload();
-                                  setOk(t('removed'));
-                                })
-                            }
-                          />
-                        </td>
-                      ) : null}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
         ) : null}
       </section>
     </>

@@ -4,6 +4,7 @@ import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
+import { DataTable } from '../components/DataTable';
 import { EvidenceChecks } from '../components/EvidenceChecks';
 import { EvidenceThumb } from '../components/EvidenceThumb';
 import { Level } from '../components/Level';
@@ -295,36 +296,25 @@ function Groups({ d, t }: { d: DashboardView; t: Translator }) {
   const locale = useLocale((s) => s.locale);
   return (
     <Section title={t('domainsAspects')} testId="groups">
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('group')}</th>
-              <th scope="col">{t('self')}</th>
-              <th scope="col">{t('consolidated')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.groups.map((g) => (
-              <tr key={g.id} data-group={g.id}>
-                <th scope="row" style={{ paddingLeft: `${0.4 + g.depth * 1.2}rem` }}>
-                  {g.depth === 0 ? <strong>{g.name}</strong> : g.name}
-                </th>
-                <td>{formatIndex(g.self, locale)}</td>
-                <td
-                  class={
-                    g.self !== null && g.consolidated !== null && g.consolidated < g.self
-                      ? 'r-diff'
-                      : ''
-                  }
-                >
-                  {formatIndex(g.consolidated, locale)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable headings={[t('group'), t('self'), t('consolidated')]}>
+        {d.groups.map((g) => (
+          <tr key={g.id} data-group={g.id}>
+            <th scope="row" style={{ paddingLeft: `${0.4 + g.depth * 1.2}rem` }}>
+              {g.depth === 0 ? <strong>{g.name}</strong> : g.name}
+            </th>
+            <td>{formatIndex(g.self, locale)}</td>
+            <td
+              class={
+                g.self !== null && g.consolidated !== null && g.consolidated < g.self
+                  ? 'r-diff'
+                  : ''
+              }
+            >
+              {formatIndex(g.consolidated, locale)}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </Section>
   );
 }
@@ -360,70 +350,61 @@ function Progress(props: {
         />
         {t('assignedOnly')}
       </label>
-      <div class="table-wrap r-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('code')}</th>
-              <th scope="col">{t('unit')}</th>
-              <th scope="col">{t('status')}</th>
-              <th scope="col">{t('indicatorsDone')}</th>
-              <th scope="col">{t('files')}</th>
-              <th scope="col">
-                <span class="sr-only">{t('review')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.units.map((u) => (
-              <tr
-                key={u.unitId}
-                data-testid="progress-row"
-                data-code={u.code}
-                data-status={u.status}
-              >
-                <td>{u.code}</td>
-                <td>
-                  {u.name}
-                  <span class="small muted"> · {t(`kind_${u.kind}` as MessageKey)}</span>
-                </td>
-                <td>
-                  {u.assigned ? (
-                    <StatusPill status={u.status} />
-                  ) : (
-                    <span class="small muted">{t('notAssigned')}</span>
-                  )}
-                </td>
-                <td>{u.assigned ? `${u.done}/${u.indicatorCount}` : '–'}</td>
-                <td>{u.files > 0 ? `${u.filesHeld}/${u.files}` : '–'}</td>
-                <td>
-                  {u.assessmentId ? (
-                    <span class="c-cell-actions">
-                      {props.canWrite && REVIEWABLE.has(u.status) ? (
-                        <a
-                          class="button primary"
-                          href={`/koordinator/tinjau/${encodeURIComponent(u.assessmentId)}`}
-                          onClick={linkClick}
-                          data-testid="open-review"
-                        >
-                          {t('review')}
-                        </a>
-                      ) : null}
-                      <a
-                        class="button"
-                        href={`/koordinator/laporan/unit/${encodeURIComponent(u.assessmentId)}`}
-                        onClick={linkClick}
-                      >
-                        {t('unitReport')}
-                      </a>
-                    </span>
+      <DataTable
+        headings={[
+          t('code'),
+          t('unit'),
+          t('status'),
+          t('indicatorsDone'),
+          t('files'),
+          <>
+            <span class="sr-only">{t('review')}</span>
+          </>,
+        ]}
+        wrap="table-wrap r-scroll"
+      >
+        {d.units.map((u) => (
+          <tr key={u.unitId} data-testid="progress-row" data-code={u.code} data-status={u.status}>
+            <td>{u.code}</td>
+            <td>
+              {u.name}
+              <span class="small muted"> · {t(`kind_${u.kind}` as MessageKey)}</span>
+            </td>
+            <td>
+              {u.assigned ? (
+                <StatusPill status={u.status} />
+              ) : (
+                <span class="small muted">{t('notAssigned')}</span>
+              )}
+            </td>
+            <td>{u.assigned ? `${u.done}/${u.indicatorCount}` : '–'}</td>
+            <td>{u.files > 0 ? `${u.filesHeld}/${u.files}` : '–'}</td>
+            <td>
+              {u.assessmentId ? (
+                <span class="c-cell-actions">
+                  {props.canWrite && REVIEWABLE.has(u.status) ? (
+                    <a
+                      class="button primary"
+                      href={`/koordinator/tinjau/${encodeURIComponent(u.assessmentId)}`}
+                      onClick={linkClick}
+                      data-testid="open-review"
+                    >
+                      {t('review')}
+                    </a>
                   ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                  <a
+                    class="button"
+                    href={`/koordinator/laporan/unit/${encodeURIComponent(u.assessmentId)}`}
+                    onClick={linkClick}
+                  >
+                    {t('unitReport')}
+                  </a>
+                </span>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {total > d.limit ? (
         <div class="row">
           <button

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { linkClick, navigate } from '../../ui/router';
 import type { ApiError } from '../api';
+import { FormField } from '../components/FormField';
 import { useT } from '../i18n';
 import { login, logout, useSession } from '../session';
-import { ErrorNotice, FieldMessage, useAction, useDocumentTitle } from '../ui';
+import { ErrorNotice, useAction, useDocumentTitle } from '../ui';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 
@@ -61,28 +62,32 @@ export function Login() {
             {reason}
           </p>
         ) : null}
-        <label for="c-email">{t('email')}</label>
-        <input
-          id="c-email"
-          type="email"
-          autocomplete="username"
-          value={email}
-          aria-invalid={touched && emailError ? 'true' : undefined}
-          aria-describedby={touched && emailError ? 'c-email-err' : undefined}
-          onInput={(e) => setEmail(e.currentTarget.value)}
-        />
-        <FieldMessage id="c-email-err" text={touched ? emailError : undefined} />
-        <label for="c-password">{t('password')}</label>
-        <input
+        <FormField id="c-email" label={t('email')} error={touched ? emailError : undefined}>
+          {(c) => (
+            <input
+              type="email"
+              autocomplete="username"
+              value={email}
+              onInput={(e) => setEmail(e.currentTarget.value)}
+              {...c}
+            />
+          )}
+        </FormField>
+        <FormField
           id="c-password"
-          type="password"
-          autocomplete="current-password"
-          value={password}
-          aria-invalid={touched && passwordError ? 'true' : undefined}
-          aria-describedby={touched && passwordError ? 'c-password-err' : undefined}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-        <FieldMessage id="c-password-err" text={touched ? passwordError : undefined} />
+          label={t('password')}
+          error={touched ? passwordError : undefined}
+        >
+          {(c) => (
+            <input
+              type="password"
+              autocomplete="current-password"
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+              {...c}
+            />
+          )}
+        </FormField>
         <ErrorNotice error={action.error as ApiError | null} testId="login-error" />
         {verifier ? (
           <div class="notice warn" role="alert" data-testid="verifier-not-here">

@@ -3,13 +3,14 @@ import { formatIndex } from '../../core';
 import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
+import { DataTable } from '../components/DataTable';
+import { FormField } from '../components/FormField';
 import { useT } from '../i18n';
 import type { FrameworkSummary, Period, PeriodStatus } from '../types';
 import { PERIOD_STATUSES } from '../types';
 import {
   ConfirmButton,
   ErrorNotice,
-  FieldMessage,
   FileField,
   fieldErrors,
   type PageProps,
@@ -112,12 +113,6 @@ function PeriodForm(props: {
     if (saved) props.onDone(saved);
   };
 
-  const field = (k: keyof PeriodDraft) => ({
-    id: `${prefix}-${k}`,
-    'aria-invalid': err(k) ? ('true' as const) : undefined,
-    'aria-describedby': err(k) ? `${prefix}-${k}-err` : undefined,
-  });
-
   return (
     <form
       class="card"
@@ -127,72 +122,82 @@ function PeriodForm(props: {
     >
       <h2>{props.period ? t('editPeriod', { name: props.period.name }) : t('newPeriod')}</h2>
       <div class="c-form-grid">
-        <div class="c-span-2">
-          <label for={`${prefix}-name`}>{t('periodName')}</label>
-          <input
-            type="text"
-            maxLength={200}
-            value={d.name}
-            onInput={(e) => set({ name: e.currentTarget.value })}
-            {...field('name')}
-          />
-          <FieldMessage id={`${prefix}-name-err`} text={err('name')} />
-        </div>
-        <div>
-          <label for={`${prefix}-year`}>{t('year')}</label>
-          <input
-            type="number"
-            min={2000}
-            max={2100}
-            step={1}
-            value={d.year}
-            onInput={(e) => set({ year: e.currentTarget.value })}
-            {...field('year')}
-          />
-          <FieldMessage id={`${prefix}-year-err`} text={err('year')} />
-        </div>
-        <div>
-          <label for={`${prefix}-targetIndex`}>{t('targetIndex')}</label>
-          <input
-            type="text"
-            inputMode="decimal"
-            value={d.targetIndex}
-            onInput={(e) => set({ targetIndex: e.currentTarget.value })}
-            {...field('targetIndex')}
-          />
-          <FieldMessage id={`${prefix}-targetIndex-err`} text={err('targetIndex')} />
-        </div>
-        <div class="c-span-2">
-          <label for={`${prefix}-frameworkId`}>{t('framework')}</label>
-          <select
-            value={d.frameworkId}
-            onChange={(e) => set({ frameworkId: e.currentTarget.value })}
-            {...field('frameworkId')}
-          >
-            <option value="">{t('chooseFramework')}</option>
-            {props.frameworks.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name} ({f.id})
-              </option>
-            ))}
-          </select>
-          <FieldMessage id={`${prefix}-frameworkId-err`} text={err('frameworkId')} />
-        </div>
-        <div>
-          <label for={`${prefix}-status`}>{t('status')}</label>
-          <select
-            value={d.status}
-            onChange={(e) => set({ status: e.currentTarget.value as PeriodStatus })}
-            {...field('status')}
-          >
-            {PERIOD_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`status_${s}`)}
-              </option>
-            ))}
-          </select>
-          <FieldMessage id={`${prefix}-status-err`} text={err('status')} />
-        </div>
+        <FormField
+          id={`${prefix}-name`}
+          label={t('periodName')}
+          error={err('name')}
+          class="c-span-2"
+        >
+          {(c) => (
+            <input
+              type="text"
+              maxLength={200}
+              value={d.name}
+              onInput={(e) => set({ name: e.currentTarget.value })}
+              {...c}
+            />
+          )}
+        </FormField>
+        <FormField id={`${prefix}-year`} label={t('year')} error={err('year')}>
+          {(c) => (
+            <input
+              type="number"
+              min={2000}
+              max={2100}
+              step={1}
+              value={d.year}
+              onInput={(e) => set({ year: e.currentTarget.value })}
+              {...c}
+            />
+          )}
+        </FormField>
+        <FormField id={`${prefix}-targetIndex`} label={t('targetIndex')} error={err('targetIndex')}>
+          {(c) => (
+            <input
+              type="text"
+              inputMode="decimal"
+              value={d.targetIndex}
+              onInput={(e) => set({ targetIndex: e.currentTarget.value })}
+              {...c}
+            />
+          )}
+        </FormField>
+        <FormField
+          id={`${prefix}-frameworkId`}
+          label={t('framework')}
+          error={err('frameworkId')}
+          class="c-span-2"
+        >
+          {(c) => (
+            <select
+              value={d.frameworkId}
+              onChange={(e) => set({ frameworkId: e.currentTarget.value })}
+              {...c}
+            >
+              <option value="">{t('chooseFramework')}</option>
+              {props.frameworks.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.name} ({f.id})
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <FormField id={`${prefix}-status`} label={t('status')} error={err('status')}>
+          {(c) => (
+            <select
+              value={d.status}
+              onChange={(e) => set({ status: e.currentTarget.value as PeriodStatus })}
+              {...c}
+            >
+              {PERIOD_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status_${s}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
       </div>
       <ErrorNotice error={action.error} />
       <div class="row c-actions">
@@ -295,58 +300,54 @@ export function Periods({ canWrite }: PageProps) {
         {data.loading && !data.data ? <p class="muted">{t('loading')}</p> : null}
         {data.data && periods.length === 0 ? <p class="muted">{t('noPeriods')}</p> : null}
         {periods.length ? (
-          <div class="table-wrap">
-            <table data-testid="period-list">
-              <thead>
-                <tr>
-                  <th scope="col">{t('periodName')}</th>
-                  <th scope="col">{t('year')}</th>
-                  <th scope="col">{t('framework')}</th>
-                  <th scope="col">{t('targetIndex')}</th>
-                  <th scope="col">{t('status')}</th>
-                  {canWrite ? <th scope="col">{t('actions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {periods.map((p) => (
-                  <tr key={p.id} data-testid="period-row">
-                    <td>{p.name}</td>
-                    <td>{p.year}</td>
-                    <td>{fwName(p.frameworkId)}</td>
-                    <td>{formatIndex(p.targetIndex, locale)}</td>
-                    <td>
-                      <span class={`pill c-status-${p.status}`}>{t(`status_${p.status}`)}</span>
-                    </td>
-                    {canWrite ? (
-                      <td class="c-cell-actions">
-                        <button type="button" onClick={() => setEditing(p)}>
-                          {t('edit')}
-                        </button>
-                        <ConfirmButton
-                          label={t('delete')}
-                          question={t('confirmDeletePeriod', { name: p.name })}
-                          confirmLabel={t('confirmDelete')}
-                          onConfirm={() =>
-                            rowAction
-                              .run(async () => {
-                                await api('DELETE /api/periods/:id', { params: { id: p.id } });
-                                return true;
-                              })
-                              .then(async (done) => {
-                                if (!done) return;
-                                await data.reload();
-                                setOk(t('periodDeleted', { name: p.name }));
-                                if (editing?.id === p.id) setEditing(null);
-                              })
-                          }
-                        />
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            headings={[
+              t('periodName'),
+              t('year'),
+              t('framework'),
+              t('targetIndex'),
+              t('status'),
+              canWrite ? t('actions') : null,
+            ]}
+            testId="period-list"
+          >
+            {periods.map((p) => (
+              <tr key={p.id} data-testid="period-row">
+                <td>{p.name}</td>
+                <td>{p.year}</td>
+                <td>{fwName(p.frameworkId)}</td>
+                <td>{formatIndex(p.targetIndex, locale)}</td>
+                <td>
+                  <span class={`pill c-status-${p.status}`}>{t(`status_${p.status}`)}</span>
+                </td>
+                {canWrite ? (
+                  <td class="c-cell-actions">
+                    <button type="button" onClick={() => setEditing(p)}>
+                      {t('edit')}
+                    </button>
+                    <ConfirmButton
+                      label={t('delete')}
+                      question={t('confirmDeletePeriod', { name: p.name })}
+                      confirmLabel={t('confirmDelete')}
+                      onConfirm={() =>
+                        rowAction
+                          .run(async () => {
+                            await api('DELETE /api/periods/:id', { params: { id: p.id } });
+                            return true;
+                          })
+                          .then(async (done) => {
+                            if (!done) return;
+                            await data.reload();
+                            setOk(t('periodDeleted', { name: p.name }));
+                            if (editing?.id === p.id) setEditing(null);
+                          })
+                      }
+                    />
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </DataTable>
         ) : null}
       </section>
       {canWrite && data.data ? (
@@ -378,59 +379,54 @@ export function Periods({ canWrite }: PageProps) {
       <section class="card">
         <h2>{t('frameworks')}</h2>
         {frameworks.length ? (
-          <div class="table-wrap">
-            <table data-testid="framework-list">
-              <thead>
-                <tr>
-                  <th scope="col">{t('name')}</th>
-                  <th scope="col">{t('code')}</th>
-                  <th scope="col">{t('version')}</th>
-                  <th scope="col">{t('usedBy')}</th>
-                  <th scope="col">{t('createdAt')}</th>
-                  {canWrite ? <th scope="col">{t('actions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {frameworks.map((f) => (
-                  <tr key={f.id} data-testid="framework-row">
-                    <td>
-                      {f.name}{' '}
-                      <span class="pill sync">{f.builtIn ? t('builtIn') : t('imported')}</span>
-                    </td>
-                    <td>
-                      <code>{f.id}</code>
-                    </td>
-                    <td>{f.version}</td>
-                    <td>{f.periodCount}</td>
-                    <td>{formatTime(locale, f.createdAt)}</td>
-                    {canWrite ? (
-                      <td class="c-cell-actions">
-                        {!f.builtIn && f.periodCount === 0 ? (
-                          <ConfirmButton
-                            label={t('delete')}
-                            question={t('confirmDeleteFramework', { id: f.id })}
-                            confirmLabel={t('confirmDelete')}
-                            onConfirm={() =>
-                              rowAction
-                                .run(async () => {
-                                  await api('DELETE /api/frameworks/:id', { params: { id: f.id } });
-                                  return true;
-                                })
-                                .then(async (done) => {
-                                  if (!done) return;
-                                  await data.reload();
-                                  setOk(t('frameworkDeleted', { id: f.id }));
-                                })
-                            }
-                          />
-                        ) : null}
-                      </td>
+          <DataTable
+            headings={[
+              t('name'),
+              t('code'),
+              t('version'),
+              t('usedBy'),
+              t('createdAt'),
+              canWrite ? t('actions') : null,
+            ]}
+            testId="framework-list"
+          >
+            {frameworks.map((f) => (
+              <tr key={f.id} data-testid="framework-row">
+                <td>
+                  {f.name} <span class="pill sync">{f.builtIn ? t('builtIn') : t('imported')}</span>
+                </td>
+                <td>
+                  <code>{f.id}</code>
+                </td>
+                <td>{f.version}</td>
+                <td>{f.periodCount}</td>
+                <td>{formatTime(locale, f.createdAt)}</td>
+                {canWrite ? (
+                  <td class="c-cell-actions">
+                    {!f.builtIn && f.periodCount === 0 ? (
+                      <ConfirmButton
+                        label={t('delete')}
+                        question={t('confirmDeleteFramework', { id: f.id })}
+                        confirmLabel={t('confirmDelete')}
+                        onConfirm={() =>
+                          rowAction
+                            .run(async () => {
+                              await api('DELETE /api/frameworks/:id', { params: { id: f.id } });
+                              return true;
+                            })
+                            .then(async (done) => {
+                              if (!done) return;
+                              await data.reload();
+                              setOk(t('frameworkDeleted', { id: f.id }));
+                            })
+                        }
+                      />
                     ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </DataTable>
         ) : null}
       </section>
       {canWrite ? (

@@ -3,6 +3,7 @@ import { formatIndex } from '../../core';
 import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { api } from '../api';
+import { DataTable } from '../components/DataTable';
 import { Level } from '../components/Level';
 import { PeriodSelect } from '../components/PeriodSelect';
 import { type MessageKey, useT } from '../i18n';
@@ -140,78 +141,68 @@ export function Plan(_: PageProps) {
               na: p.consolidation.notApplicable.length,
             })}
           </p>
-          <div class="table-wrap">
-            <table data-testid="plan-items">
-              <thead>
-                <tr>
-                  <th scope="col">{t('indicator')}</th>
-                  <th scope="col">{t('from')}</th>
-                  <th scope="col">{t('to')}</th>
-                  <th scope="col">{t('evidenceNeeded')}</th>
-                  <th scope="col">{t('heldBack')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.items.map((i) => (
-                  <tr key={i.no} data-testid="plan-item" data-no={i.no}>
-                    <td>
-                      <strong>
-                        {i.no}. {i.name}
-                      </strong>
-                      <br />
-                      <span class="small muted">{i.groups.join(' › ')}</span>
-                    </td>
-                    <td>
-                      <Level value={i.from} />
-                      <br />
-                      <span class="small muted">
-                        {t(
-                          i.source === 'verified'
-                            ? 'sourceVerified'
-                            : i.source === 'self'
-                              ? 'sourceSelf'
-                              : 'sourceNone',
-                        )}
-                      </span>
-                    </td>
-                    <td>
-                      <Level value={i.to} />
-                    </td>
-                    <td>
-                      {i.criteria ? <p class="small">{i.criteria}</p> : null}
-                      <ul class="r-plan-evidence small">
-                        {i.evidence.map((e) => (
-                          <li key={e}>{e}</li>
+          <DataTable
+            headings={[t('indicator'), t('from'), t('to'), t('evidenceNeeded'), t('heldBack')]}
+            testId="plan-items"
+          >
+            {p.items.map((i) => (
+              <tr key={i.no} data-testid="plan-item" data-no={i.no}>
+                <td>
+                  <strong>
+                    {i.no}. {i.name}
+                  </strong>
+                  <br />
+                  <span class="small muted">{i.groups.join(' › ')}</span>
+                </td>
+                <td>
+                  <Level value={i.from} />
+                  <br />
+                  <span class="small muted">
+                    {t(
+                      i.source === 'verified'
+                        ? 'sourceVerified'
+                        : i.source === 'self'
+                          ? 'sourceSelf'
+                          : 'sourceNone',
+                    )}
+                  </span>
+                </td>
+                <td>
+                  <Level value={i.to} />
+                </td>
+                <td>
+                  {i.criteria ? <p class="small">{i.criteria}</p> : null}
+                  <ul class="r-plan-evidence small">
+                    {i.evidence.map((e) => (
+                      <li key={e}>{e}</li>
+                    ))}
+                  </ul>
+                </td>
+                <td class="small">
+                  {i.heldBackBy.total === 0 ? (
+                    <span class="muted">{t('heldBackNone')}</span>
+                  ) : (
+                    <>
+                      <ul class="r-plan-evidence">
+                        {i.heldBackBy.units.map((u) => (
+                          <li key={u.unitId}>
+                            {u.name} (<Level value={u.level} />)
+                          </li>
                         ))}
                       </ul>
-                    </td>
-                    <td class="small">
-                      {i.heldBackBy.total === 0 ? (
-                        <span class="muted">{t('heldBackNone')}</span>
-                      ) : (
-                        <>
-                          <ul class="r-plan-evidence">
-                            {i.heldBackBy.units.map((u) => (
-                              <li key={u.unitId}>
-                                {u.name} (<Level value={u.level} />)
-                              </li>
-                            ))}
-                          </ul>
-                          {i.heldBackBy.total > i.heldBackBy.units.length ? (
-                            <span class="muted">
-                              {t('heldBackMore', {
-                                n: i.heldBackBy.total - i.heldBackBy.units.length,
-                              })}
-                            </span>
-                          ) : null}
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                      {i.heldBackBy.total > i.heldBackBy.units.length ? (
+                        <span class="muted">
+                          {t('heldBackMore', {
+                            n: i.heldBackBy.total - i.heldBackBy.units.length,
+                          })}
+                        </span>
+                      ) : null}
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
           <details
             class="card r-settings"
             open={fixed.length > 0 || Object.keys(effort).length > 0}
@@ -229,69 +220,57 @@ export function Plan(_: PageProps) {
             >
               {t('resetSettings')}
             </button>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('indicator')}</th>
-                    <th scope="col">{t('level')}</th>
-                    <th scope="col">{t('effort')}</th>
-                    <th scope="col">{t('fixed')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.indicators.map((i) => (
-                    <tr key={i.no}>
-                      <td>
-                        {i.no}. {i.name}
-                      </td>
-                      <td>
-                        <Level value={i.level} />{' '}
-                        <span class="small muted">
-                          {t(
-                            (i.source === 'verified'
-                              ? 'sourceVerified'
-                              : i.source === 'self'
-                                ? 'sourceSelf'
-                                : 'sourceNone') as MessageKey,
-                          )}
-                        </span>
-                      </td>
-                      <td>
-                        <input
-                          type="number"
-                          min="0.1"
-                          max="1000"
-                          step="0.5"
-                          aria-label={`${t('effort')} ${i.no}`}
-                          data-testid={`effort-${i.no}`}
-                          value={effort[i.no] ?? 1}
-                          onInput={(e) => {
-                            const v = Number(e.currentTarget.value);
-                            if (!(v > 0) || v > 1000) return;
-                            setEffort((x) => ({ ...x, [i.no]: v }));
-                          }}
-                        />
-                      </td>
-                      <td>
-                        <input
-                          type="checkbox"
-                          aria-label={`${t('fixed')} ${i.no}`}
-                          data-testid={`fixed-${i.no}`}
-                          checked={fixed.includes(i.no)}
-                          onChange={(e) => {
-                            const on = e.currentTarget.checked;
-                            setFixed((x) =>
-                              on ? [...x, i.no].sort((a, b) => a - b) : x.filter((n) => n !== i.no),
-                            );
-                          }}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable headings={[t('indicator'), t('level'), t('effort'), t('fixed')]}>
+              {p.indicators.map((i) => (
+                <tr key={i.no}>
+                  <td>
+                    {i.no}. {i.name}
+                  </td>
+                  <td>
+                    <Level value={i.level} />{' '}
+                    <span class="small muted">
+                      {t(
+                        (i.source === 'verified'
+                          ? 'sourceVerified'
+                          : i.source === 'self'
+                            ? 'sourceSelf'
+                            : 'sourceNone') as MessageKey,
+                      )}
+                    </span>
+                  </td>
+                  <td>
+                    <input
+                      type="number"
+                      min="0.1"
+                      max="1000"
+                      step="0.5"
+                      aria-label={`${t('effort')} ${i.no}`}
+                      data-testid={`effort-${i.no}`}
+                      value={effort[i.no] ?? 1}
+                      onInput={(e) => {
+                        const v = Number(e.currentTarget.value);
+                        if (!(v > 0) || v > 1000) return;
+                        setEffort((x) => ({ ...x, [i.no]: v }));
+                      }}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`${t('fixed')} ${i.no}`}
+                      data-testid={`fixed-${i.no}`}
+                      checked={fixed.includes(i.no)}
+                      onChange={(e) => {
+                        const on = e.currentTarget.checked;
+                        setFixed((x) =>
+                          on ? [...x, i.no].sort((a, b) => a - b) : x.filter((n) => n !== i.no),
+                        );
+                      }}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           </details>
           <p class="small muted no-print">{t('printHint')}</p>
         </>

@@ -5,6 +5,7 @@ import { formatWib } from '../../ui/format';
 import { linkClick } from '../../ui/router';
 import { ApiError, api } from '../api';
 import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
+import { DataTable } from '../components/DataTable';
 import { EvidenceThumb } from '../components/EvidenceThumb';
 import { Level } from '../components/Level';
 import { PeriodSelect } from '../components/PeriodSelect';
@@ -256,71 +257,54 @@ function CityReport({ s }: { s: CitySummary }) {
             ? t('planAlready')
             : t('planUnreachable', { max: fmt(s.plan.maxIndex) })}
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('indicator')}</th>
-            <th scope="col">{t('from')}</th>
-            <th scope="col">{t('to')}</th>
-            <th scope="col">{t('evidenceNeeded')}</th>
+      <DataTable headings={[t('indicator'), t('from'), t('to'), t('evidenceNeeded')]} wrap={false}>
+        {s.plan.items.map((i) => (
+          <tr key={i.no}>
+            <td>
+              {i.no}. {i.name}
+            </td>
+            <td>
+              <Level value={i.from} />
+            </td>
+            <td>
+              <Level value={i.to} />
+            </td>
+            <td class="small">{i.evidence.join('; ')}</td>
           </tr>
-        </thead>
-        <tbody>
-          {s.plan.items.map((i) => (
-            <tr key={i.no}>
-              <td>
-                {i.no}. {i.name}
-              </td>
-              <td>
-                <Level value={i.from} />
-              </td>
-              <td>
-                <Level value={i.to} />
-              </td>
-              <td class="small">{i.evidence.join('; ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <h3>{t('perIndicator')}</h3>
-      <table data-testid="city-indicators">
-        <thead>
-          <tr>
-            <th scope="col">{t('indicator')}</th>
-            <th scope="col">{t('self')}</th>
-            <th scope="col">{t('verified')}</th>
-            <th scope="col">{t('consolidated')}</th>
-            <th scope="col">{t('source')}</th>
+      <DataTable
+        headings={[t('indicator'), t('self'), t('verified'), t('consolidated'), t('source')]}
+        testId="city-indicators"
+        wrap={false}
+      >
+        {s.indicators.map((i) => (
+          <tr key={i.no}>
+            <td>
+              {i.no}. {i.name}
+            </td>
+            <td>
+              <Level value={i.self} />
+            </td>
+            <td>
+              <Level value={i.verified} na={i.notApplicable} />
+            </td>
+            <td>
+              <Level value={i.level} na={i.notApplicable} />
+            </td>
+            <td class="small">
+              {t(
+                i.source === 'verified'
+                  ? 'sourceVerified'
+                  : i.source === 'self'
+                    ? 'sourceSelf'
+                    : 'sourceNone',
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {s.indicators.map((i) => (
-            <tr key={i.no}>
-              <td>
-                {i.no}. {i.name}
-              </td>
-              <td>
-                <Level value={i.self} />
-              </td>
-              <td>
-                <Level value={i.verified} na={i.notApplicable} />
-              </td>
-              <td>
-                <Level value={i.level} na={i.notApplicable} />
-              </td>
-              <td class="small">
-                {t(
-                  i.source === 'verified'
-                    ? 'sourceVerified'
-                    : i.source === 'self'
-                      ? 'sourceSelf'
-                      : 'sourceNone',
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </article>
   );
 }
@@ -388,43 +372,36 @@ export function UnitReport({ params }: PageProps) {
         </div>
         <p class="small">{t('filesReceived', { held: d.files.held, total: d.files.total })}</p>
         <h2>{t('indicatorsHeading')}</h2>
-        <table data-testid="unit-report-levels">
-          <thead>
-            <tr>
-              <th scope="col">{t('indicator')}</th>
-              <th scope="col">{t('self')}</th>
-              <th scope="col">{t('verified')}</th>
-              <th scope="col">{t('evidenceStatus')}</th>
-              <th scope="col">{t('notes')}</th>
+        <DataTable
+          headings={[t('indicator'), t('self'), t('verified'), t('evidenceStatus'), t('notes')]}
+          testId="unit-report-levels"
+          wrap={false}
+        >
+          {d.indicators.map((i) => (
+            <tr key={i.no}>
+              <td>
+                {i.no}. {i.name}
+              </td>
+              <td>
+                <Level value={i.selfLevel} />
+              </td>
+              <td>
+                <Level value={i.verifiedLevel} na={i.notApplicable} />
+              </td>
+              <td class="small">{t(`evidence_${evidenceState(i)}` as MessageKey)}</td>
+              <td class="small">
+                {i.notApplicable && i.naReason ? `${t('notApplicable')}: ${i.naReason}. ` : ''}
+                {i.notes}
+                {i.reviewComment ? (
+                  <>
+                    <br />
+                    <strong>{t('reviewComment')}:</strong> {i.reviewComment}
+                  </>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {d.indicators.map((i) => (
-              <tr key={i.no}>
-                <td>
-                  {i.no}. {i.name}
-                </td>
-                <td>
-                  <Level value={i.selfLevel} />
-                </td>
-                <td>
-                  <Level value={i.verifiedLevel} na={i.notApplicable} />
-                </td>
-                <td class="small">{t(`evidence_${evidenceState(i)}` as MessageKey)}</td>
-                <td class="small">
-                  {i.notApplicable && i.naReason ? `${t('notApplicable')}: ${i.naReason}. ` : ''}
-                  {i.notes}
-                  {i.reviewComment ? (
-                    <>
-                      <br />
-                      <strong>{t('reviewComment')}:</strong> {i.reviewComment}
-                    </>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
         <h2>{t('photos')}</h2>
         {withFiles.length === 0 ? (
           <p class="muted">{t('noPhotos')}</p>

@@ -4,6 +4,7 @@ import { contentFields, fieldLabel } from '../../core';
 import { formatTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
+import { DataTable } from '../components/DataTable';
 import { type MessageKey, type Translator, useT } from '../i18n';
 import type { BundleImportResult, ConflictView } from '../types';
 import { ErrorNotice, type PageProps, shortId, useDocumentTitle, useLoad } from '../ui';
@@ -158,58 +159,55 @@ function RejectionsSection() {
           {all.length >= REJECTIONS_LIMIT ? (
             <p class="notice warn small">{t('rejectionsCapped', { n: REJECTIONS_LIMIT })}</p>
           ) : null}
-          <div class="table-wrap">
-            <table class="c-rejections" data-testid="rejection-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('unitWhere')}</th>
-                  <th scope="col">{t('what')}</th>
-                  <th scope="col">{t('reason')}</th>
-                  <th scope="col">{t('tabletVerifier')}</th>
-                  <th scope="col">{t('whenSource')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((r) => (
-                  <tr
-                    key={r.id}
-                    data-testid="rejection-row"
-                    data-code={r.code}
-                    data-unit={r.unitName ?? ''}
-                    data-source={r.source}
+          <DataTable
+            headings={[
+              t('unitWhere'),
+              t('what'),
+              t('reason'),
+              t('tabletVerifier'),
+              t('whenSource'),
+            ]}
+            testId="rejection-table"
+            class="c-rejections"
+          >
+            {shown.map((r) => (
+              <tr
+                key={r.id}
+                data-testid="rejection-row"
+                data-code={r.code}
+                data-unit={r.unitName ?? ''}
+                data-source={r.source}
+              >
+                <td>
+                  <strong data-testid="rejection-unit">{r.unitName ?? t('unknownUnit')}</strong>
+                  <div class="small" data-testid="rejection-indicator">
+                    {whereText(r, t)}
+                  </div>
+                </td>
+                <td>
+                  <WhatCell r={r} mutation={r.mutation} />
+                </td>
+                <td>
+                  <ReasonCell r={r} t={t} locale={locale} />
+                </td>
+                <td data-testid="rejection-tablet">
+                  {r.deviceLabel ?? t('unknownTablet')}{' '}
+                  <span class="small muted">{shortId(r.deviceId)}</span>
+                  {r.verifierName ? <div class="small">{r.verifierName}</div> : null}
+                  <div class="small muted">{t('changeNo', { n: r.seq })}</div>
+                </td>
+                <td>
+                  <div class="c-nowrap">{formatTime(locale, r.at)}</div>
+                  <span
+                    class={`pill ${r.source === 'bundle' ? 'c-src-bundle' : 'sync'}`}
+                    data-testid="rejection-source"
                   >
-                    <td>
-                      <strong data-testid="rejection-unit">{r.unitName ?? t('unknownUnit')}</strong>
-                      <div class="small" data-testid="rejection-indicator">
-                        {whereText(r, t)}
-                      </div>
-                    </td>
-                    <td>
-                      <WhatCell r={r} mutation={r.mutation} />
-                    </td>
-                    <td>
-                      <ReasonCell r={r} t={t} locale={locale} />
-                    </td>
-                    <td data-testid="rejection-tablet">
-                      {r.deviceLabel ?? t('unknownTablet')}{' '}
-                      <span class="small muted">{shortId(r.deviceId)}</span>
-                      {r.verifierName ? <div class="small">{r.verifierName}</div> : null}
-                      <div class="small muted">{t('changeNo', { n: r.seq })}</div>
-                    </td>
-                    <td>
-                      <div class="c-nowrap">{formatTime(locale, r.at)}</div>
-                      <span
-                        class={`pill ${r.source === 'bundle' ? 'c-src-bundle' : 'sync'}`}
-                        data-testid="rejection-source"
-                      >
-                        {r.source === 'bundle' ? t('sourceBundle') : t('sourcePush')}
-                      </span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    {r.source === 'bundle' ? t('sourceBundle') : t('sourcePush')}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       ) : null}
     </section>
@@ -251,33 +249,26 @@ function BundleResult({ name, result }: { name: string; result: BundleImportResu
       {result.rejections.length > 0 ? (
         <>
           <h3>{t('bundleRejectedList')}</h3>
-          <div class="table-wrap">
-            <table class="c-rejections" data-testid="bundle-rejections">
-              <thead>
-                <tr>
-                  <th scope="col">{t('unitWhere')}</th>
-                  <th scope="col">{t('what')}</th>
-                  <th scope="col">{t('reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.rejections.map((r, i) => (
-                  <tr key={`${r.recordId}-${i}`} data-testid="bundle-rejection" data-code={r.code}>
-                    <td>
-                      <strong>{r.unitName ?? t('unknownUnit')}</strong>
-                      <div class="small">{whereText(r, t)}</div>
-                    </td>
-                    <td>
-                      <WhatCell r={r} mutation={null} />
-                    </td>
-                    <td>
-                      <ReasonCell r={r} t={t} locale={locale} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            headings={[t('unitWhere'), t('what'), t('reason')]}
+            testId="bundle-rejections"
+            class="c-rejections"
+          >
+            {result.rejections.map((r, i) => (
+              <tr key={`${r.recordId}-${i}`} data-testid="bundle-rejection" data-code={r.code}>
+                <td>
+                  <strong>{r.unitName ?? t('unknownUnit')}</strong>
+                  <div class="small">{whereText(r, t)}</div>
+                </td>
+                <td>
+                  <WhatCell r={r} mutation={null} />
+                </td>
+                <td>
+                  <ReasonCell r={r} t={t} locale={locale} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       ) : null}
     </div>

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
+import { FormField } from '../components/FormField';
 import { type Translator, useT } from '../i18n';
 import {
   PARENT_KINDS,
@@ -12,7 +13,6 @@ import {
 } from '../types';
 import {
   ErrorNotice,
-  FieldMessage,
   FileField,
   fieldErrors,
   type PageProps,
@@ -75,11 +75,6 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void 
     }
   };
 
-  const aria = (k: string) => ({
-    'aria-invalid': err(k) ? ('true' as const) : undefined,
-    'aria-describedby': err(k) ? `un-${k}-err` : undefined,
-  });
-
   return (
     <form class="card" noValidate onSubmit={(e) => void submit(e)} data-testid="unit-create-form">
       <h2>{t('newUnit')}</h2>
@@ -101,51 +96,48 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void 
             ))}
           </select>
         </div>
-        <div>
-          <label for="un-parentId">{t('parent')}</label>
-          <select
-            id="un-parentId"
-            value={needsParent ? parentId : ''}
-            disabled={!needsParent}
-            onChange={(e) => setParentId(e.currentTarget.value)}
-            {...aria('parentId')}
-          >
-            <option value="">{needsParent ? t('chooseParent') : t('noParent')}</option>
-            {needsParent
-              ? parents.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name} ({p.code})
-                  </option>
-                ))
-              : null}
-          </select>
-          <FieldMessage id="un-parentId-err" text={err('parentId')} />
-        </div>
-        <div>
-          <label for="un-code">{t('code')}</label>
-          <input
-            id="un-code"
-            type="text"
-            maxLength={64}
-            autocomplete="off"
-            value={code}
-            onInput={(e) => setCode(e.currentTarget.value)}
-            {...aria('code')}
-          />
-          <FieldMessage id="un-code-err" text={err('code')} />
-        </div>
-        <div>
-          <label for="un-name">{t('name')}</label>
-          <input
-            id="un-name"
-            type="text"
-            maxLength={200}
-            value={name}
-            onInput={(e) => setName(e.currentTarget.value)}
-            {...aria('name')}
-          />
-          <FieldMessage id="un-name-err" text={err('name')} />
-        </div>
+        <FormField id="un-parentId" label={t('parent')} error={err('parentId')}>
+          {(c) => (
+            <select
+              value={needsParent ? parentId : ''}
+              disabled={!needsParent}
+              onChange={(e) => setParentId(e.currentTarget.value)}
+              {...c}
+            >
+              <option value="">{needsParent ? t('chooseParent') : t('noParent')}</option>
+              {needsParent
+                ? parents.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.name} ({p.code})
+                    </option>
+                  ))
+                : null}
+            </select>
+          )}
+        </FormField>
+        <FormField id="un-code" label={t('code')} error={err('code')}>
+          {(c) => (
+            <input
+              type="text"
+              maxLength={64}
+              autocomplete="off"
+              value={code}
+              onInput={(e) => setCode(e.currentTarget.value)}
+              {...c}
+            />
+          )}
+        </FormField>
+        <FormField id="un-name" label={t('name')} error={err('name')}>
+          {(c) => (
+            <input
+              type="text"
+              maxLength={200}
+              value={name}
+              onInput={(e) => setName(e.currentTarget.value)}
+              {...c}
+            />
+          )}
+        </FormField>
       </div>
       <ErrorNotice error={action.error} />
       <div class="row c-actions">

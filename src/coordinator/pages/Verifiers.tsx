@@ -3,13 +3,14 @@ import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
+import { DataTable } from '../components/DataTable';
+import { FormField } from '../components/FormField';
 import { countTablets, groupTablets } from '../devices';
 import { type Translator, useT } from '../i18n';
 import type { Account, Device, EnrolmentTicket } from '../types';
 import {
   ConfirmButton,
   ErrorNotice,
-  FieldMessage,
   fieldErrors,
   type PageProps,
   SuccessNotice,
@@ -44,10 +45,6 @@ function VerifierForm({ onDone }: { onDone(a: Account): void }) {
         : t('emailInvalid'),
   };
   const err = (k: string) => (touched ? local[k] : undefined) ?? server[k];
-  const aria = (k: string) => ({
-    'aria-invalid': err(k) ? ('true' as const) : undefined,
-    'aria-describedby': err(k) ? `vn-${k}-err` : undefined,
-  });
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -73,31 +70,29 @@ function VerifierForm({ onDone }: { onDone(a: Account): void }) {
     >
       <h2>{t('newVerifier')}</h2>
       <div class="c-form-grid">
-        <div>
-          <label for="vn-name">{t('name')}</label>
-          <input
-            id="vn-name"
-            type="text"
-            maxLength={200}
-            value={name}
-            onInput={(e) => setName(e.currentTarget.value)}
-            {...aria('name')}
-          />
-          <FieldMessage id="vn-name-err" text={err('name')} />
-        </div>
-        <div>
-          <label for="vn-email">{t('email')}</label>
-          <input
-            id="vn-email"
-            type="email"
-            maxLength={254}
-            autocomplete="off"
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-            {...aria('email')}
-          />
-          <FieldMessage id="vn-email-err" text={err('email')} />
-        </div>
+        <FormField id="vn-name" label={t('name')} error={err('name')}>
+          {(c) => (
+            <input
+              type="text"
+              maxLength={200}
+              value={name}
+              onInput={(e) => setName(e.currentTarget.value)}
+              {...c}
+            />
+          )}
+        </FormField>
+        <FormField id="vn-email" label={t('email')} error={err('email')}>
+          {(c) => (
+            <input
+              type="email"
+              maxLength={254}
+              autocomplete="off"
+              value={email}
+              onInput={(e) => setEmail(e.currentTarget.value)}
+              {...c}
+            />
+          )}
+        </FormField>
       </div>
       <ErrorNotice error={action.error} />
       <div class="row c-actions">
@@ -392,78 +387,74 @@ export function VerifierDetail({ canWrite, params }: PageProps) {
               {t('tabletCount', { n: counts.tablets })} ·{' '}
               {t('identityCount', { n: counts.identities })}
             </p>
-            <div class="table-wrap">
-              <table data-testid="device-list">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('deviceLabel')}</th>
-                    <th scope="col">{t('deviceId')}</th>
-                    <th scope="col">{t('enrolledAt')}</th>
-                    <th scope="col">{t('lastSeen')}</th>
-                    <th scope="col">{t('status')}</th>
+            <DataTable
+              headings={[
+                t('deviceLabel'),
+                t('deviceId'),
+                t('enrolledAt'),
+                t('lastSeen'),
+                t('status'),
+              ]}
+              testId="device-list"
+            >
+              {groups.flatMap((g) =>
+                g.identities.map((d) => (
+                  <tr
+                    key={d.id}
+                    data-testid="device-row"
+                    data-label={d.label}
+                    data-device-id={d.id}
+                    data-state={deviceState(d)}
+                    data-origin={d.origin}
+                    data-revoked={d.revokedAt ? 'true' : 'false'}
+                  >
+                    <td class={d.id === g.root.id ? undefined : 'c-identity-sub'}>
+                      {d.label}
+                      {d.origin === 'rotate' && d.rotatedFrom ? (
+                        <div
+                          class="small"
+                          data-testid="device-rotated"
+                          title={t('deviceRotatedWhy')}
+                        >
+                          {t('deviceRotated', { old: shortId(d.rotatedFrom) })}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td>
+                      <code class="small">{shortId(d.id)}</code>
+                    </td>
+                    <td>{formatTime(locale, d.createdAt)}</td>
+                    <td data-testid="device-last-seen">
+                      {d.lastSeenAt ? formatTime(locale, d.lastSeenAt) : t('never')}
+                    </td>
+                    <td>
+                      <DeviceStatus d={d} t={t} locale={locale} />
+                      {d.revokedAt === null && canWrite ? (
+                        <div class="c-actions-inline">
+                          <ConfirmButton
+                            label={t('revoke')}
+                            question={t('confirmRevoke', { label: d.label })}
+                            confirmLabel={t('confirmRevokeYes')}
+                            testId="device-revoke"
+                            onConfirm={() =>
+                              action
+                                .run(() =>
+                                  api('POST /api/devices/:id/revoke', { params: { id: d.id } }),
+                                )
+                                .then(async (r) => {
+                                  if (!r) return;
+                                  await devices.reload();
+                                  setOk(t('revoked', { label: d.label }));
+                                })
+                            }
+                          />
+                        </div>
+                      ) : null}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {groups.flatMap((g) =>
-                    g.identities.map((d) => (
-                      <tr
-                        key={d.id}
-                        data-testid="device-row"
-                        data-label={d.label}
-                        data-device-id={d.id}
-                        data-state={deviceState(d)}
-                        data-origin={d.origin}
-                        data-revoked={d.revokedAt ? 'true' : 'false'}
-                      >
-                        <td class={d.id === g.root.id ? undefined : 'c-identity-sub'}>
-                          {d.label}
-                          {d.origin === 'rotate' && d.rotatedFrom ? (
-                            <div
-                              class="small"
-                              data-testid="device-rotated"
-                              title={t('deviceRotatedWhy')}
-                            >
-                              {t('deviceRotated', { old: shortId(d.rotatedFrom) })}
-                            </div>
-                          ) : null}
-                        </td>
-                        <td>
-                          <code class="small">{shortId(d.id)}</code>
-                        </td>
-                        <td>{formatTime(locale, d.createdAt)}</td>
-                        <td data-testid="device-last-seen">
-                          {d.lastSeenAt ? formatTime(locale, d.lastSeenAt) : t('never')}
-                        </td>
-                        <td>
-                          <DeviceStatus d={d} t={t} locale={locale} />
-                          {d.revokedAt === null && canWrite ? (
-                            <div class="c-actions-inline">
-                              <ConfirmButton
-                                label={t('revoke')}
-                                question={t('confirmRevoke', { label: d.label })}
-                                confirmLabel={t('confirmRevokeYes')}
-                                testId="device-revoke"
-                                onConfirm={() =>
-                                  action
-                                    .run(() =>
-                                      api('POST /api/devices/:id/revoke', { params: { id: d.id } }),
-                                    )
-                                    .then(async (r) => {
-                                      if (!r) return;
-                                      await devices.reload();
-                                      setOk(t('revoked', { label: d.label }));
-                                    })
-                                }
-                              />
-                            </div>
-                          ) : null}
-                        </td>
-                      </tr>
-                    )),
-                  )}
-                </tbody>
-              </table>
-            </div>
+                )),
+              )}
+            </DataTable>
             {list.some((d) => d.origin === 'rotate') ? (
               <p class="small muted" data-testid="identities-note">
                 {t('deviceRotatedWhy')} {t('identitiesNote')}
