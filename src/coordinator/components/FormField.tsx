@@ -1,4 +1,7 @@
 import type { ComponentChildren } from 'preact';
+import type { ApiError } from '../api';
+import { useT } from '../i18n';
+import { ErrorNotice } from '../ui';
 
 /** What a FormField hands its control: the id its label names, and the link to its message. */
 export interface FieldControl {
@@ -45,5 +48,72 @@ export function FormField(props: {
       })}
       <FieldMessage id={messageId} text={props.error} />
     </div>
+  );
+}
+
+/**
+ * A FormField holding one <input>: `onValue` gets the typed text; the other attributes
+ * (type, maxLength, autocomplete, inputMode, min, max, step) go to the input as written.
+ */
+export function TextField({
+  id,
+  label,
+  error,
+  class: className,
+  value,
+  onValue,
+  type = 'text',
+  ...input
+}: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  class?: string;
+  value: string;
+  onValue(value: string): void;
+  type?: 'text' | 'email' | 'password' | 'number';
+  maxLength?: number;
+  autocomplete?: string;
+  inputMode?: 'decimal' | 'numeric' | 'text';
+  min?: number;
+  max?: number;
+  step?: number;
+}) {
+  return (
+    <FormField id={id} label={label} error={error} class={className}>
+      {(c) => (
+        // Preact types an <input> per `type` value; the union is narrowed to one member here.
+        <input
+          type={type as 'text'}
+          {...input}
+          value={value}
+          onInput={(e) => onValue(e.currentTarget.value)}
+          {...c}
+        />
+      )}
+    </FormField>
+  );
+}
+
+/**
+ * The end of a form: why the last submit failed (the server's message and details), and
+ * the submit button, which says "saving" while the request runs. `children` adds buttons.
+ */
+export function FormActions(props: {
+  action: { busy: boolean; error: ApiError | null };
+  label: string;
+  children?: ComponentChildren;
+}) {
+  const t = useT();
+  return (
+    <>
+      <ErrorNotice error={props.action.error} />
+      <div class="row c-actions">
+        <button type="submit" class="primary" disabled={props.action.busy}>
+          {props.action.busy ? t('saving') : props.label}
+        </button>
+        {props.children}
+      </div>
+    </>
   );
 }

@@ -357,9 +357,7 @@ function Progress(props: {
           t('status'),
           t('indicatorsDone'),
           t('files'),
-          <>
-            <span class="sr-only">{t('review')}</span>
-          </>,
+          <span class="sr-only">{t('review')}</span>,
         ]}
         wrap="table-wrap r-scroll"
       >

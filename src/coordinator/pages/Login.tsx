@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { linkClick, navigate } from '../../ui/router';
 import type { ApiError } from '../api';
-import { FormField } from '../components/FormField';
+import { TextField } from '../components/FormField';
 import { useT } from '../i18n';
 import { login, logout, useSession } from '../session';
 import { ErrorNotice, useAction, useDocumentTitle } from '../ui';
@@ -62,32 +62,24 @@ export function Login() {
             {reason}
           </p>
         ) : null}
-        <FormField id="c-email" label={t('email')} error={touched ? emailError : undefined}>
-          {(c) => (
-            <input
-              type="email"
-              autocomplete="username"
-              value={email}
-              onInput={(e) => setEmail(e.currentTarget.value)}
-              {...c}
-            />
-          )}
-        </FormField>
-        <FormField
+        <TextField
+          id="c-email"
+          label={t('email')}
+          error={touched ? emailError : undefined}
+          type="email"
+          autocomplete="username"
+          value={email}
+          onValue={setEmail}
+        />
+        <TextField
           id="c-password"
           label={t('password')}
           error={touched ? passwordError : undefined}
-        >
-          {(c) => (
-            <input
-              type="password"
-              autocomplete="current-password"
-              value={password}
-              onInput={(e) => setPassword(e.currentTarget.value)}
-              {...c}
-            />
-          )}
-        </FormField>
+          type="password"
+          autocomplete="current-password"
+          value={password}
+          onValue={setPassword}
+        />
         <ErrorNotice error={action.error as ApiError | null} testId="login-error" />
         {verifier ? (
           <div class="notice warn" role="alert" data-testid="verifier-not-here">

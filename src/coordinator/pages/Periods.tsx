@@ -4,7 +4,7 @@ import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { DataTable } from '../components/DataTable';
-import { FormField } from '../components/FormField';
+import { FormActions, FormField, TextField } from '../components/FormField';
 import { useT } from '../i18n';
 import type { FrameworkSummary, Period, PeriodStatus } from '../types';
 import { PERIOD_STATUSES } from '../types';
@@ -122,46 +122,36 @@ function PeriodForm(props: {
     >
       <h2>{props.period ? t('editPeriod', { name: props.period.name }) : t('newPeriod')}</h2>
       <div class="c-form-grid">
-        <FormField
+        <TextField
           id={`${prefix}-name`}
           label={t('periodName')}
           error={err('name')}
           class="c-span-2"
-        >
-          {(c) => (
-            <input
-              type="text"
-              maxLength={200}
-              value={d.name}
-              onInput={(e) => set({ name: e.currentTarget.value })}
-              {...c}
-            />
-          )}
-        </FormField>
-        <FormField id={`${prefix}-year`} label={t('year')} error={err('year')}>
-          {(c) => (
-            <input
-              type="number"
-              min={2000}
-              max={2100}
-              step={1}
-              value={d.year}
-              onInput={(e) => set({ year: e.currentTarget.value })}
-              {...c}
-            />
-          )}
-        </FormField>
-        <FormField id={`${prefix}-targetIndex`} label={t('targetIndex')} error={err('targetIndex')}>
-          {(c) => (
-            <input
-              type="text"
-              inputMode="decimal"
-              value={d.targetIndex}
-              onInput={(e) => set({ targetIndex: e.currentTarget.value })}
-              {...c}
-            />
-          )}
-        </FormField>
+          type="text"
+          maxLength={200}
+          value={d.name}
+          onValue={(v) => set({ name: v })}
+        />
+        <TextField
+          id={`${prefix}-year`}
+          label={t('year')}
+          error={err('year')}
+          type="number"
+          min={2000}
+          max={2100}
+          step={1}
+          value={d.year}
+          onValue={(v) => set({ year: v })}
+        />
+        <TextField
+          id={`${prefix}-targetIndex`}
+          label={t('targetIndex')}
+          error={err('targetIndex')}
+          type="text"
+          inputMode="decimal"
+          value={d.targetIndex}
+          onValue={(v) => set({ targetIndex: v })}
+        />
         <FormField
           id={`${prefix}-frameworkId`}
           label={t('framework')}
@@ -199,17 +189,13 @@ function PeriodForm(props: {
           )}
         </FormField>
       </div>
-      <ErrorNotice error={action.error} />
-      <div class="row c-actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          {action.busy ? t('saving') : props.period ? t('save') : t('create')}
-        </button>
+      <FormActions action={action} label={props.period ? t('save') : t('create')}>
         {props.onCancel ? (
           <button type="button" onClick={props.onCancel}>
             {t('cancel')}
           </button>
         ) : null}
-      </div>
+      </FormActions>
     </form>
   );
 }

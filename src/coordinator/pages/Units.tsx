@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
-import { FormField } from '../components/FormField';
+import { FormActions, FormField, TextField } from '../components/FormField';
 import { type Translator, useT } from '../i18n';
 import {
   PARENT_KINDS,
@@ -115,36 +115,27 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void 
             </select>
           )}
         </FormField>
-        <FormField id="un-code" label={t('code')} error={err('code')}>
-          {(c) => (
-            <input
-              type="text"
-              maxLength={64}
-              autocomplete="off"
-              value={code}
-              onInput={(e) => setCode(e.currentTarget.value)}
-              {...c}
-            />
-          )}
-        </FormField>
-        <FormField id="un-name" label={t('name')} error={err('name')}>
-          {(c) => (
-            <input
-              type="text"
-              maxLength={200}
-              value={name}
-              onInput={(e) => setName(e.currentTarget.value)}
-              {...c}
-            />
-          )}
-        </FormField>
+        <TextField
+          id="un-code"
+          label={t('code')}
+          error={err('code')}
+          type="text"
+          maxLength={64}
+          autocomplete="off"
+          value={code}
+          onValue={setCode}
+        />
+        <TextField
+          id="un-name"
+          label={t('name')}
+          error={err('name')}
+          type="text"
+          maxLength={200}
+          value={name}
+          onValue={setName}
+        />
       </div>
-      <ErrorNotice error={action.error} />
-      <div class="row c-actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          {action.busy ? t('saving') : t('create')}
-        </button>
-      </div>
+      <FormActions action={action} label={t('create')} />
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
 import { DataTable } from '../components/DataTable';
-import { FormField } from '../components/FormField';
+import { FormActions, TextField } from '../components/FormField';
 import { countTablets, groupTablets } from '../devices';
 import { type Translator, useT } from '../i18n';
 import type { Account, Device, EnrolmentTicket } from '../types';
@@ -70,36 +70,27 @@ function VerifierForm({ onDone }: { onDone(a: Account): void }) {
     >
       <h2>{t('newVerifier')}</h2>
       <div class="c-form-grid">
-        <FormField id="vn-name" label={t('name')} error={err('name')}>
-          {(c) => (
-            <input
-              type="text"
-              maxLength={200}
-              value={name}
-              onInput={(e) => setName(e.currentTarget.value)}
-              {...c}
-            />
-          )}
-        </FormField>
-        <FormField id="vn-email" label={t('email')} error={err('email')}>
-          {(c) => (
-            <input
-              type="email"
-              maxLength={254}
-              autocomplete="off"
-              value={email}
-              onInput={(e) => setEmail(e.currentTarget.value)}
-              {...c}
-            />
-          )}
-        </FormField>
+        <TextField
+          id="vn-name"
+          label={t('name')}
+          error={err('name')}
+          type="text"
+          maxLength={200}
+          value={name}
+          onValue={setName}
+        />
+        <TextField
+          id="vn-email"
+          label={t('email')}
+          error={err('email')}
+          type="email"
+          maxLength={254}
+          autocomplete="off"
+          value={email}
+          onValue={setEmail}
+        />
       </div>
-      <ErrorNotice error={action.error} />
-      <div class="row c-actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          {action.busy ? t('saving') : t('create')}
-        </button>
-      </div>
+      <FormActions action={action} label={t('create')} />
     </form>
   );
 }
