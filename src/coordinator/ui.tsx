@@ -89,6 +89,11 @@ export function useAction(): {
   error: ApiError | null;
   setError(e: ApiError | null): void;
   run<T>(fn: () => Promise<T>): Promise<T | undefined>;
+  /**
+   * Run `fn` for its effect (a DELETE answers nothing); once it succeeded, run `then`
+   * (reload, say so). A failure is shown as `error` and skips `then`.
+   */
+  done(fn: () => Promise<unknown>, then: () => Promise<void> | void): Promise<void>;
 } {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -104,7 +109,17 @@ export function useAction(): {
       setBusy(false);
     }
   }, []);
-  return { busy, error, setError, run };
+  const done = useCallback(
+    async (fn: () => Promise<unknown>, then: () => Promise<void> | void) => {
+      const ok = await run(async () => {
+        await fn();
+        return true;
+      });
+      if (ok) await then();
+    },
+    [run],
+  );
+  return { busy, error, setError, run, done };
 }
 
 /** Per-field messages of a 422 `validation_failed` (`details.issues[].path`). */

@@ -26,3 +26,18 @@ export function PeriodSelect(props: {
     </div>
   );
 }
+
+/** The options of a set-up form's period <select>: "choose", then each period and its status. */
+export function PeriodOptions({ periods }: { periods: Period[] }) {
+  const t = useT();
+  return (
+    <>
+      <option value="">{t('choosePeriod')}</option>
+      {periods.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.name} ({t(`status_${p.status}`)})
+        </option>
+      ))}
+    </>
+  );
+}

@@ -3,6 +3,7 @@ import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { DataTable } from '../components/DataTable';
+import { PeriodOptions } from '../components/PeriodSelect';
 import { useT } from '../i18n';
 import type { Assignment } from '../types';
 import {
@@ -138,12 +139,7 @@ export function Assignments({ canWrite }: PageProps) {
               setOk(null);
             }}
           >
-            <option value="">{t('choosePeriod')}</option>
-            {periods.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} ({t(`status_${p.status}`)})
-              </option>
-            ))}
+            <PeriodOptions periods={periods} />
           </select>
         </div>
         <div>
@@ -257,18 +253,13 @@ export function Assignments({ canWrite }: PageProps) {
                         confirmLabel={t('confirmDelete')}
                         testId="assignment-remove"
                         onConfirm={() =>
-                          action
-                            .run(async () => {
-                              await api('DELETE /api/assignments/:id', {
-                                params: { id: a.id },
-                              });
-                              return true;
-                            })
-                            .then(async (done) => {
-                              if (!done) return;
+                          action.done(
+                            () => api('DELETE /api/assignments/:id', { params: { id: a.id } }),
+                            async () => {
                               await assignments.reload();
                               setOk(t('removed'));
-                            })
+                            },
+                          )
                         }
                       />
                     </td>

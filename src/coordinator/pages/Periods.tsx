@@ -316,17 +316,14 @@ export function Periods({ canWrite }: PageProps) {
                       question={t('confirmDeletePeriod', { name: p.name })}
                       confirmLabel={t('confirmDelete')}
                       onConfirm={() =>
-                        rowAction
-                          .run(async () => {
-                            await api('DELETE /api/periods/:id', { params: { id: p.id } });
-                            return true;
-                          })
-                          .then(async (done) => {
-                            if (!done) return;
+                        rowAction.done(
+                          () => api('DELETE /api/periods/:id', { params: { id: p.id } }),
+                          async () => {
                             await data.reload();
                             setOk(t('periodDeleted', { name: p.name }));
                             if (editing?.id === p.id) setEditing(null);
-                          })
+                          },
+                        )
                       }
                     />
                   </td>
@@ -395,16 +392,13 @@ export function Periods({ canWrite }: PageProps) {
                         question={t('confirmDeleteFramework', { id: f.id })}
                         confirmLabel={t('confirmDelete')}
                         onConfirm={() =>
-                          rowAction
-                            .run(async () => {
-                              await api('DELETE /api/frameworks/:id', { params: { id: f.id } });
-                              return true;
-                            })
-                            .then(async (done) => {
-                              if (!done) return;
+                          rowAction.done(
+                            () => api('DELETE /api/frameworks/:id', { params: { id: f.id } }),
+                            async () => {
                               await data.reload();
                               setOk(t('frameworkDeleted', { id: f.id }));
-                            })
+                            },
+                          )
                         }
                       />
                     ) : null}

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
 import { FormActions, FormField, TextField } from '../components/FormField';
+import { PeriodOptions } from '../components/PeriodSelect';
 import { type Translator, useT } from '../i18n';
 import {
   PARENT_KINDS,
@@ -297,12 +298,7 @@ export function Units({ canWrite }: PageProps) {
               value={periodId}
               onChange={(e) => setPeriodId(e.currentTarget.value)}
             >
-              <option value="">{t('choosePeriod')}</option>
-              {openPeriods.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name} ({t(`status_${p.status}`)})
-                </option>
-              ))}
+              <PeriodOptions periods={openPeriods} />
             </select>
           </CsvImport>
         </>
