@@ -115,7 +115,12 @@ function RejectionsSection() {
   }, [all, locale, t]);
   const shown = unit ? all.filter((r) => (r.unitId ?? NO_UNIT) === unit) : all;
   return (
-    <section class="card" data-testid="rejections" aria-labelledby="rejections-h">
+    <section
+      class="card"
+      data-testid="rejections"
+      aria-labelledby="rejections-h"
+      aria-busy={data.loading}
+    >
       <div class="row">
         <h2 id="rejections-h" class="c-card-title">
           {t('rejections')}

@@ -362,7 +362,12 @@ export class SyncPage {
   }
 
   async refreshRejections(): Promise<void> {
+    // The list keeps showing its previous rows (or empty state) while it reloads: wait for the
+    // server's answer and for the section to stop being busy, not just for a list to be there.
+    const answered = this.page.waitForResponse((r) => r.url().includes('/api/sync/rejections'));
     await this.page.getByTestId('rejections-refresh').click();
+    await answered;
+    await this.page.locator('[data-testid="rejections"][aria-busy="false"]').waitFor();
     await this.rejectionsLoaded();
   }
 
