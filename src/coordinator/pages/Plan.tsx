@@ -6,6 +6,7 @@ import { api } from '../api';
 import { DataTable } from '../components/DataTable';
 import { Level } from '../components/Level';
 import { PeriodSelect } from '../components/PeriodSelect';
+import { PrintButton } from '../components/PrintButton';
 import { type MessageKey, useT } from '../i18n';
 import { usePeriod } from '../period';
 import { ErrorNotice, type PageProps, useDocumentTitle, useLoad } from '../ui';
@@ -83,9 +84,7 @@ export function Plan(_: PageProps) {
     <div class="r-report">
       <div class="r-doc-head">
         <h1>{t('planTitle')}</h1>
-        <button type="button" class="no-print" onClick={() => window.print()} data-testid="print">
-          {t('print')}
-        </button>
+        <PrintButton />
       </div>
       <p class="r-note no-print">{t('planIntro')}</p>
       <ErrorNotice error={periodsError ?? plan.error} />

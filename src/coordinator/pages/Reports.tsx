@@ -9,6 +9,7 @@ import { DataTable } from '../components/DataTable';
 import { EvidenceThumb } from '../components/EvidenceThumb';
 import { Level } from '../components/Level';
 import { PeriodSelect } from '../components/PeriodSelect';
+import { PrintButton } from '../components/PrintButton';
 import { StatusPill } from '../components/StatusPill';
 import { download } from '../files';
 import { type MessageKey, translateId, useT } from '../i18n';
@@ -69,9 +70,7 @@ export function Reports(_: PageProps) {
     <div class="r-reports">
       <div class="r-doc-head no-print">
         <h1>{t('reportsTitle')}</h1>
-        <button type="button" onClick={() => window.print()} data-testid="print">
-          {t('print')}
-        </button>
+        <PrintButton />
       </div>
       <p class="r-note no-print">{t('reportsIntro')}</p>
       <ErrorNotice error={periodsError ?? summary.error} />
@@ -338,9 +337,7 @@ export function UnitReport({ params }: PageProps) {
         >
           ‹ {ui('reportsTitle')}
         </a>
-        <button type="button" onClick={() => window.print()} data-testid="print">
-          {ui('print')}
-        </button>
+        <PrintButton />
       </div>
       <article class="r-report" data-testid="unit-report" lang="id">
         <h1>{t('unitReportTitle')}</h1>
