@@ -142,16 +142,28 @@ export const UnitFilterSchema = z.strictObject({
 });
 export type UnitFilter = z.infer<typeof UnitFilterSchema>;
 
-/** Answer of GET /api/dashboard/:periodId. */
-export const DashboardViewSchema = z.strictObject({
+/** How every city-level view (dashboard, plan, city summary) begins. */
+export const CityViewHeadSchema = z.strictObject({
   period: PeriodSchema,
+  /** The instrument the view was computed with. */
   framework: FrameworkRefSchema,
   generatedAt: ms,
   consolidation: ConsolidationSchema,
+});
+
+/** The city's picture that the dashboard and the printed city summary share. */
+export const CityOverviewSchema = z.strictObject({
+  ...CityViewHeadSchema.shape,
   city: CityIndicesSchema,
   groups: z.array(GroupIndicesSchema),
-  filter: UnitFilterSchema,
   progress: ProgressCountsSchema,
+  overclaims: z.array(OverclaimSchema),
+});
+
+/** Answer of GET /api/dashboard/:periodId. */
+export const DashboardViewSchema = z.strictObject({
+  ...CityOverviewSchema.shape,
+  filter: UnitFilterSchema,
   /** The page of units (only assigned ones when asked), in code order. */
   units: z.array(UnitProgressSchema),
   /** Units the page was cut from (all filtered units, or the assigned ones). */
@@ -162,7 +174,6 @@ export const DashboardViewSchema = z.strictObject({
     indicators: z.array(z.strictObject({ no: z.int(), name: z.string(), groupId: z.string() })),
     rows: z.array(HeatmapRowSchema),
   }),
-  overclaims: z.array(OverclaimSchema),
   kecamatan: z.array(z.strictObject({ id: z.string(), name: z.string() })),
 });
 export type DashboardView = z.infer<typeof DashboardViewSchema>;
@@ -206,10 +217,7 @@ export type PlanItem = z.infer<typeof PlanItemSchema>;
 
 /** Answer of GET /api/dashboard/:periodId/plan (and part of the city summary). */
 export const PlanViewSchema = z.strictObject({
-  period: PeriodSchema,
-  framework: FrameworkRefSchema,
-  generatedAt: ms,
-  consolidation: ConsolidationSchema,
+  ...CityViewHeadSchema.shape,
   target: z.number(),
   /** Effort weights other than 1 (JSON keys are indicator numbers) and fixed indicators. */
   options: z.strictObject({

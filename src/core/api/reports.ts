@@ -1,15 +1,6 @@
 import * as z from 'zod/mini';
-import {
-  CityIndicesSchema,
-  ConsolidationSchema,
-  FrameworkRefSchema,
-  GroupIndicesSchema,
-  OverclaimSchema,
-  PlanViewSchema,
-  ProgressCountsSchema,
-} from './dashboard';
-import { PeriodSchema } from './setup';
-import { LevelSourceSchema, ms } from './wire';
+import { CityOverviewSchema, PlanViewSchema } from './dashboard';
+import { LevelSourceSchema } from './wire';
 
 /** One indicator of the city: both levels, the consolidated one and where it came from. */
 export const CitySummaryIndicatorSchema = z.strictObject({
@@ -32,14 +23,7 @@ export type CitySummaryIndicator = z.infer<typeof CitySummaryIndicatorSchema>;
  * summary shows (indices, the charts' data, progress, over-claims, the plan).
  */
 export const CitySummarySchema = z.strictObject({
-  period: PeriodSchema,
-  framework: FrameworkRefSchema,
-  generatedAt: ms,
-  consolidation: ConsolidationSchema,
-  city: CityIndicesSchema,
-  groups: z.array(GroupIndicesSchema),
-  progress: ProgressCountsSchema,
-  overclaims: z.array(OverclaimSchema),
+  ...CityOverviewSchema.shape,
   indicators: z.array(CitySummaryIndicatorSchema),
   plan: PlanViewSchema,
 });
