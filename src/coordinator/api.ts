@@ -99,11 +99,11 @@ type CallArgs<K extends EndpointKey> =
 export function apiPath<K extends EndpointKey>(
   endpoint: K,
   params: ParamsOf<K>,
-  query: Record<string, string | undefined> = {},
+  query?: [QueryOf<K>] extends [never] ? undefined : QueryOf<K>,
 ): string {
   const url = endpointPath(endpoint, params);
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v) q.set(k, v);
+  for (const [k, v] of Object.entries(query ?? {})) if (typeof v === 'string' && v) q.set(k, v);
   const s = q.toString();
   return s ? `${url}?${s}` : url;
 }
@@ -146,7 +146,11 @@ export async function api<K extends EndpointKey>(
     headers['content-type'] = o.bytes.type;
     body = o.bytes.body;
   }
-  const url = apiPath(endpoint, (o.params ?? {}) as ParamsOf<K>, o.query);
+  const url = apiPath<K>(
+    endpoint,
+    (o.params ?? {}) as ParamsOf<K>,
+    o.query as Parameters<typeof apiPath<K>>[2],
+  );
   let res: Response;
   try {
     res = await fetch(url, {

@@ -1,5 +1,5 @@
 import { useLocale } from '../ui/i18n';
-import { ApiError, readToken } from './api';
+import { ApiError, apiPath, readToken } from './api';
 import { translate } from './i18n';
 import type { EvidenceFileView } from './types';
 
@@ -70,5 +70,9 @@ export async function download(path: string, fallback: string): Promise<string> 
  * and type served are that record's (another record may name the same bytes differently).
  */
 export function evidenceFileUrl(file: EvidenceFileView): string {
-  return `/api/files/by-hash/${encodeURIComponent(file.sha256)}?record=${encodeURIComponent(file.recordId)}`;
+  return apiPath(
+    'GET /api/files/by-hash/:sha256',
+    { sha256: file.sha256 },
+    { record: file.recordId },
+  );
 }

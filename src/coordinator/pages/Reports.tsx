@@ -3,7 +3,7 @@ import { formatIndex } from '../../core';
 import { Bars, Radar } from '../../ui/Charts';
 import { formatWib } from '../../ui/format';
 import { linkClick } from '../../ui/router';
-import { ApiError, api } from '../api';
+import { ApiError, api, apiPath } from '../api';
 import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
 import { DataTable } from '../components/DataTable';
 import { EvidenceThumb } from '../components/EvidenceThumb';
@@ -54,10 +54,11 @@ export function Reports(_: PageProps) {
     setOk(null);
     setError(null);
     try {
-      const name = await download(
-        `/api/reports/periods/${encodeURIComponent(periodId)}/levels.${format}`,
-        `telusur-level.${format}`,
-      );
+      const endpoint =
+        format === 'csv'
+          ? 'GET /api/reports/periods/:periodId/levels.csv'
+          : 'GET /api/reports/periods/:periodId/levels.xlsx';
+      const name = await download(apiPath(endpoint, { periodId }), `telusur-level.${format}`);
       setOk(t('downloaded', { name }));
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, 'client', String(e)));
