@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { LoginBody, type LoginResponse, type MeResponse } from '../../core';
+import { LoginBody, type MeResponse } from '../../core';
 import type { AppConfig } from '../config';
 import { jsonBody } from '../http/body';
 import type { AppEnv } from '../http/env';
@@ -11,12 +11,7 @@ export function authRoutes(s: Services, config: AppConfig) {
   return new Hono<AppEnv>()
     .post('/auth/login', async (c) => {
       const body = await jsonBody(c, LoginBody);
-      const r = await s.auth.login(body.email, body.password, clientIp(c, config.trustProxy));
-      return c.json({
-        token: r.token,
-        expiresAt: r.expiresAt,
-        account: r.account,
-      } satisfies LoginResponse);
+      return c.json(await s.auth.login(body.email, body.password, clientIp(c, config.trustProxy)));
     })
     .post('/auth/logout', guard(s, 'coordinator', 'viewer', 'verifier'), async (c) => {
       await s.auth.logout(caller(c));

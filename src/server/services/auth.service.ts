@@ -1,14 +1,9 @@
+import type { LoginResponse } from '../../core';
 import type { Account, Principal } from '../domain';
 import { newToken, sha256Hex, verifyPassword } from '../lib/crypto';
 import { Semaphore } from '../lib/semaphore';
 import { Problem } from '../problems';
 import { BaseService, type ServiceDeps } from './context';
-
-export interface LoginResult {
-  token: string;
-  expiresAt: number;
-  account: Account;
-}
 
 /** One rate limit an attempt counts against: at most `max` attempts per window for `key`. */
 export interface LimitKey {
@@ -58,7 +53,7 @@ export class AuthService extends BaseService {
    *
    * @throws Problem invalid_credentials | account_disabled | too_many_attempts | login_busy
    */
-  async login(email: string, password: string, ip: string): Promise<LoginResult> {
+  async login(email: string, password: string, ip: string): Promise<LoginResponse> {
     const subject = email.trim().toLowerCase();
     const cfg = this.deps.config;
     const attempt = await this.reserveAttempt([
