@@ -7,7 +7,7 @@
  * uses so the instrument data stays out of the first load (see vite.config.ts).
  */
 
-export { builtInFrameworks, findBuiltInFramework, spbe2020 } from './frameworks';
-export * from './index.browser';
 // The coordinator API contract (server and coordinator only; see api/index.ts).
 export * from './api';
+export { builtInFrameworks, findBuiltInFramework, spbe2020 } from './frameworks';
+export * from './index.browser';

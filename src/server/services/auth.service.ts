@@ -1,5 +1,5 @@
 import type { LoginResponse } from '../../core';
-import type { Account, Principal } from '../domain';
+import type { Principal } from '../domain';
 import { newToken, sha256Hex, verifyPassword } from '../lib/crypto';
 import { Semaphore } from '../lib/semaphore';
 import { Problem } from '../problems';
