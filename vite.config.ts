@@ -61,7 +61,8 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
-        // Coordinator pages are online-only: tablets must not download them into the precache.
+        // Coordinator pages (src/coordinator, one lazy chunk named after its folder) are
+        // online-only: tablets must not download them into the precache.
         globIgnores: ['**/coordinator-*'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/files\//],
