@@ -153,6 +153,27 @@ export const RejectionSchema = z.object({
 });
 export type Rejection = z.infer<typeof RejectionSchema>;
 
+/**
+ * Exactly the wire fields of a rejection, copied out of a richer shape (the server's stored
+ * rejection with its device and mutation), so nothing else travels or is stored with it.
+ */
+export function toWireRejection(r: Rejection): Rejection {
+  return {
+    code: r.code,
+    message: r.message,
+    messageEn: r.messageEn,
+    entity: r.entity,
+    recordId: r.recordId,
+    assessmentId: r.assessmentId,
+    unitId: r.unitId,
+    unitName: r.unitName,
+    indicatorNo: r.indicatorNo,
+    field: r.field,
+    at: r.at,
+    retryable: r.retryable,
+  };
+}
+
 export const MutationResultSchema = z.object({
   seq: z.int(),
   outcome: z.enum(MUTATION_OUTCOMES),
@@ -203,6 +224,30 @@ export const ConflictSchema = z.object({
   resolved: z.boolean(),
 });
 export type Conflict = z.infer<typeof ConflictSchema>;
+
+/**
+ * Exactly the wire fields of a conflict, copied out of a richer shape: the server's
+ * coordinator view (labels, resolution) when it answers a tablet, a parsed answer when the
+ * tablet stores it.
+ */
+export function toWireConflict(c: Conflict): Conflict {
+  return {
+    id: c.id,
+    entity: c.entity,
+    recordId: c.recordId,
+    field: c.field,
+    assessmentId: c.assessmentId,
+    localValue: c.localValue,
+    serverValue: c.serverValue,
+    serverVersion: c.serverVersion,
+    localDeviceId: c.localDeviceId,
+    localAuthor: c.localAuthor,
+    localAt: c.localAt,
+    serverAuthor: c.serverAuthor,
+    serverAt: c.serverAt,
+    resolved: c.resolved,
+  };
+}
 
 export const PushResponseSchema = z.object({
   /**

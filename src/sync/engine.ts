@@ -5,6 +5,7 @@ import {
   type Mutation,
   parseFramework,
   type Receipt,
+  toWireConflict,
   type Conflict as WireConflict,
 } from '../core';
 import type { Conflict, EvidenceFile, TelusurStore } from '../store';
@@ -737,20 +738,11 @@ async function sha256Hex(data: ArrayBuffer): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * A pulled conflict as this tablet stores it: the wire fields but `localDeviceId` (only this
+ * tablet's own conflicts are kept, see `own`).
+ */
 function toLocalConflict(c: WireConflict): Conflict {
-  return {
-    id: c.id,
-    entity: c.entity,
-    recordId: c.recordId,
-    field: c.field,
-    assessmentId: c.assessmentId,
-    localValue: c.localValue,
-    serverValue: c.serverValue,
-    serverVersion: c.serverVersion,
-    localAt: c.localAt,
-    serverAt: c.serverAt,
-    serverAuthor: c.serverAuthor,
-    localAuthor: c.localAuthor,
-    resolved: c.resolved,
-  };
+  const { localDeviceId: _, ...local } = toWireConflict(c);
+  return local;
 }

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { EntityName } from '../../core';
+import { type EntityName, toWireConflict } from '../../core';
 import { canonicalJson } from '../lib/canonical-json';
 import type { ConflictRecord, ConflictResolution, ConflictView } from '../sync-domain';
 import type { ConflictsTable, Database } from './database';
@@ -156,20 +156,12 @@ export class ConflictsRepository {
       const author = (name: string | null, label: string | null) =>
         name ? (label ? `${name} (${label})` : name) : label;
       return {
-        id: c.id,
-        entity: c.entity,
-        recordId: c.recordId,
-        field: c.field,
-        assessmentId: c.assessmentId,
-        localValue: c.localValue,
-        serverValue: c.serverValue,
-        serverVersion: c.serverVersion,
-        localDeviceId: c.localDeviceId,
-        localAuthor: author(r.localName, r.localLabel),
-        localAt: c.localAt,
-        serverAuthor: author(r.serverName, r.serverLabel),
-        serverAt: c.serverAt,
-        resolved: c.resolvedAt !== null,
+        ...toWireConflict({
+          ...c,
+          localAuthor: author(r.localName, r.localLabel),
+          serverAuthor: author(r.serverName, r.serverLabel),
+          resolved: c.resolvedAt !== null,
+        }),
         baseVersion: c.baseVersion,
         localDeviceLabel: r.localLabel,
         serverDeviceLabel: r.serverLabel,

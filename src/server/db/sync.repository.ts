@@ -1,5 +1,5 @@
 import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
-import type { EntityName, MutationOutcome } from '../../core';
+import { type EntityName, type MutationOutcome, toWireRejection } from '../../core';
 import { DEFAULT_CONFIG } from '../config';
 import type {
   AssessmentContext,
@@ -359,23 +359,13 @@ export class SyncRepository {
         .insertInto('syncRejections')
         .values(
           part.map((r) => ({
+            ...toWireRejection(r),
             id: r.id,
             deviceId: r.deviceId,
             seq: r.seq,
             source: r.source,
-            code: r.code,
-            message: r.message,
-            messageEn: r.messageEn,
-            entity: r.entity,
-            recordId: r.recordId,
-            assessmentId: r.assessmentId,
-            unitId: r.unitId,
-            unitName: r.unitName,
-            indicatorNo: r.indicatorNo,
-            field: r.field,
             mutationJson: JSON.stringify(r.mutation) ?? 'null',
             retryable: r.retryable ? 1 : 0,
-            at: r.at,
           })),
         )
         .execute();

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import {
   beritaAcaraId,
   type Change,
-  type Conflict,
   DEVICE_SEQ_REUSED,
   decideField,
   type EntityName,
@@ -20,6 +19,8 @@ import {
   type Receipt,
   type Rejection,
   TIME_RANGE_MESSAGE,
+  toWireConflict,
+  toWireRejection,
   UNSAFE_TEXT_MESSAGE,
   uuidv7,
   verificationId,
@@ -872,24 +873,6 @@ function rejection(
   };
 }
 
-/** The wire shape of a stored rejection (core RejectionSchema). */
-export function toWireRejection(r: Rejection): Rejection {
-  return {
-    code: r.code,
-    message: r.message,
-    messageEn: r.messageEn,
-    entity: r.entity,
-    recordId: r.recordId,
-    assessmentId: r.assessmentId,
-    unitId: r.unitId,
-    unitName: r.unitName,
-    indicatorNo: r.indicatorNo,
-    field: r.field,
-    at: r.at,
-    retryable: r.retryable,
-  };
-}
-
 function fromField(f: FieldState): ChangeEntry {
   return {
     seq: f.updatedSeq,
@@ -926,24 +909,4 @@ function groupChanges(rows: ChangeEntry[]): Change[] {
     c.seq = Math.max(c.seq, r.seq);
   }
   return [...byRecord.values()].sort((a, b) => a.seq - b.seq);
-}
-
-/** The wire shape of a conflict (core ConflictSchema). */
-export function toWireConflict(c: ConflictView): Conflict {
-  return {
-    id: c.id,
-    entity: c.entity,
-    recordId: c.recordId,
-    field: c.field,
-    assessmentId: c.assessmentId,
-    localValue: c.localValue,
-    serverValue: c.serverValue,
-    serverVersion: c.serverVersion,
-    localDeviceId: c.localDeviceId,
-    localAuthor: c.localAuthor,
-    localAt: c.localAt,
-    serverAuthor: c.serverAuthor,
-    serverAt: c.serverAt,
-    resolved: c.resolved,
-  };
 }
