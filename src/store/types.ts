@@ -1,5 +1,8 @@
 import type * as z from 'zod/mini';
 import type {
+  Assignment as ApiAssignment,
+  Period as ApiPeriod,
+  Unit as ApiUnit,
   ENTITY_FIELDS,
   EntityName,
   EvidenceCheck,
@@ -7,6 +10,7 @@ import type {
   Mutation,
   MutationResult,
   Rejection,
+  Conflict as WireConflict,
 } from '../core';
 
 /** Field values of a synced entity, as core's schemas define them. */
@@ -57,27 +61,20 @@ export interface NewComment {
 }
 
 // --- Reference data (server-owned, written by sync without outbox) --------------------
+//
+// The rows of the verifier's offline package (core api's Period, Unit, Assignment), of
+// which the store requires only what the tablet reads. The rest is kept as it came, not
+// required, on purpose: the training workspace writes bare rows, and an export file of an
+// earlier app version carries what that version stored.
 
-export interface Period {
-  id: string;
-  name: string;
-  frameworkId: string;
-  [extra: string]: unknown;
-}
+export type Period = Pick<ApiPeriod, 'id' | 'name' | 'frameworkId'> & { [extra: string]: unknown };
 
-export interface Unit {
-  id: string;
-  name: string;
-  parentId?: string | null;
-  [extra: string]: unknown;
-}
+export type Unit = Pick<ApiUnit, 'id' | 'name'> &
+  Partial<Pick<ApiUnit, 'parentId'>> & { [extra: string]: unknown };
 
-export interface Assignment {
-  id: string;
-  periodId: string;
-  unitId: string;
+export type Assignment = Pick<ApiAssignment, 'id' | 'periodId' | 'unitId'> & {
   [extra: string]: unknown;
-}
+};
 
 export type { Framework, Mutation, MutationResult, Rejection };
 
@@ -141,22 +138,31 @@ export interface ReleaseCheck {
   exportCoversUnsent: boolean;
 }
 
-/** A field on which the server kept its value and this tablet's edit was not applied. */
-export interface Conflict {
-  id: string;
-  entity: EntityName;
-  recordId: string;
-  field: string;
-  assessmentId: string;
-  localValue: unknown;
-  serverValue: unknown;
-  serverVersion: number;
+/**
+ * A field on which the server kept its value and this tablet's edit was not applied: the
+ * wire conflict (core) as stored here. It differs on purpose: `localDeviceId` is not kept
+ * (only this tablet's own conflicts are stored); rows written by earlier app versions (store
+ * schema 1–3, see test/fixtures/store) have no `localAuthor`; the times are read as nullable
+ * (the screen shows "–"), and anything else a stored or imported row carries is kept.
+ */
+export type Conflict = Pick<
+  WireConflict,
+  | 'id'
+  | 'entity'
+  | 'recordId'
+  | 'field'
+  | 'assessmentId'
+  | 'localValue'
+  | 'serverValue'
+  | 'serverVersion'
+  | 'serverAuthor'
+  | 'resolved'
+> & {
+  localAuthor?: string | null;
   localAt: number | null;
   serverAt: number | null;
-  serverAuthor: string | null;
-  resolved: boolean;
   [extra: string]: unknown;
-}
+};
 
 export interface StorageHealth {
   /** Browser promised not to evict this origin's data (navigator.storage.persisted()). */

@@ -10,7 +10,9 @@ import {
   PushResponseSchema,
   type Receipt,
   ReceiptSchema,
+  type OfflinePackage as ServerPackage,
 } from '../core';
+import type { Assignment, Period, Unit } from '../store';
 
 /**
  * A problem answer from the server (`{code, message}`), or a network failure (status 0:
@@ -58,22 +60,19 @@ export interface SyncTransport {
   release(): Promise<void>;
 }
 
-/** Reference data a verifier's tablet needs offline (GET /api/my/assignments). */
-export interface OfflinePackage {
-  serverTime: number;
-  protocol: number;
-  periods: { id: string; name: string; frameworkId: string; [k: string]: unknown }[];
+/**
+ * What the tablet reads of its offline package (GET /api/my/assignments, core
+ * OfflinePackage). The answer is not parsed here, so this asks only for what the tablet
+ * uses: reference rows as the store keeps them (see Period, Unit, Assignment in store/types),
+ * and the instruments unchecked (each goes through parseFramework before it is stored).
+ */
+export type OfflinePackage = Pick<ServerPackage, 'serverTime' | 'protocol'> & {
+  periods: Period[];
   frameworks: unknown[];
-  units: { id: string; name: string; parentId?: string | null; [k: string]: unknown }[];
-  assignments: {
-    id: string;
-    periodId: string;
-    unitId: string;
-    assessmentId: string;
-    [k: string]: unknown;
-  }[];
+  units: Unit[];
+  assignments: (Assignment & Pick<ServerPackage['assignments'][number], 'assessmentId'>)[];
   assessments: { id: string; [k: string]: unknown }[];
-}
+};
 
 export interface FetchTransportOptions {
   baseUrl?: string;

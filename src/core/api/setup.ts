@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { MAX_LEVEL, MIN_LEVEL } from '../framework';
+import { FrameworkSchema, MAX_LEVEL, MIN_LEVEL } from '../framework';
 import { UNIT_CODE_RE } from './enums';
 import {
   count,
@@ -308,3 +308,23 @@ export const EnrolResultSchema = z.strictObject({
   bundleSecret: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
 });
 export type EnrolResult = z.infer<typeof EnrolResultSchema>;
+
+/**
+ * Answer of GET /api/my/assignments (a verifier's tablet): everything it needs to verify its
+ * assigned units without a network. Periods in draft are left out; units are the assigned
+ * ones plus their ancestors (for names such as "Kel. Bulakan, Kec. Cibeber"), in code order.
+ */
+export const OfflinePackageSchema = z.strictObject({
+  serverTime: ms,
+  protocol: z.int(),
+  verifier: EnrolResultSchema.shape.verifier,
+  /** The calling tablet; null when a verifier's session (not a device token) asks. */
+  device: z.nullable(z.strictObject({ id: z.string(), label: z.string() })),
+  periods: z.array(PeriodSchema),
+  frameworks: z.array(FrameworkSchema),
+  units: z.array(z.strictObject({ ...UnitSchema.shape, assigned: z.boolean() })),
+  assignments: z.array(AssignmentSchema),
+  assessments: z.array(AssessmentSchema),
+  selfAssessments: z.array(SelfAssessmentLevelSchema),
+});
+export type OfflinePackage = z.infer<typeof OfflinePackageSchema>;

@@ -1,35 +1,18 @@
-import { type AssignmentCreateResult, type Framework, PROTOCOL_VERSION, uuidv7 } from '../../core';
+import {
+  type AssignmentCreateResult,
+  type OfflinePackage,
+  PROTOCOL_VERSION,
+  uuidv7,
+} from '../../core';
 import type { AssignmentFilter } from '../db/assignments.repository';
 import { isUniqueViolation } from '../db/errors';
 import { inTransaction } from '../db/repositories';
-import type {
-  Assessment,
-  Assignment,
-  Period,
-  Principal,
-  SelfAssessmentLevel,
-  Unit,
-} from '../domain';
+import type { Assessment, Assignment, Principal, SelfAssessmentLevel, Unit } from '../domain';
 import { fieldProblem, Problem } from '../problems';
 import { type ActorId, BaseService, type ServiceDeps } from './context';
 import type { FrameworksService } from './frameworks.service';
 import { materialiseAssessment } from './materialise';
 import type { PeriodsService } from './periods.service';
-
-/** Everything a tablet needs to verify its assigned units without a network. */
-export interface OfflinePackage {
-  serverTime: number;
-  protocol: number;
-  verifier: { id: string; name: string; email: string };
-  device: { id: string; label: string } | null;
-  periods: Period[];
-  frameworks: Framework[];
-  /** Assigned units plus their ancestors (for names such as "Kel. Bulakan, Kec. Cibeber"). */
-  units: (Unit & { assigned: boolean })[];
-  assignments: Assignment[];
-  assessments: Assessment[];
-  selfAssessments: SelfAssessmentLevel[];
-}
 
 /** Assignments (unit × period × verifier), the assessment each creates, and verifier scope. */
 export class AssignmentsService extends BaseService {

@@ -9,6 +9,7 @@ import {
   type EndpointKey,
   type EndpointSpec,
   endpointPath,
+  OfflinePackageSchema,
   ProblemBodySchema,
   type ResponseOf,
   ValidationDetailsSchema,
@@ -260,6 +261,25 @@ describeEachDialect('coordinator API contract', (ctx) => {
     const mine = made.assignments[0];
     await call('GET /api/assessments/:id', { params: { id: mine?.assessmentId as string } });
     await call('DELETE /api/assignments/:id', { params: { id: mine?.id as string } });
+  });
+
+  it("a verifier's tablet: its offline package answers the contract too", async () => {
+    const tablet = await rawTablet(h(), 'verifier1', 'Tablet paket');
+    const r = await ctx().call('GET', '/api/my/assignments', { token: tablet.token });
+    expect(r.status).toBe(200);
+    const pkg = z.safeParse(OfflinePackageSchema, r.body);
+    if (!pkg.success)
+      throw new Error(
+        `the offline package is outside its contract:\n${z.prettifyError(pkg.error)}`,
+      );
+    expect(pkg.data.device?.id).toBe(tablet.deviceId);
+    for (const list of [
+      pkg.data.periods,
+      pkg.data.frameworks,
+      pkg.data.units,
+      pkg.data.assignments,
+    ])
+      expect(list.length).toBeGreaterThan(0);
   });
 
   it('dashboard, plan, city summary and exports', async () => {
