@@ -8,6 +8,7 @@
 import type { Generated } from 'kysely';
 // The columns' closed vocabularies are the API's (one list each, in core).
 import type { PeriodStatus, Role, UnitKind } from '../../core';
+import type { ConflictRecord, FieldState, NewChange } from '../sync-domain';
 
 export interface AccountsTable {
   id: string;
@@ -137,39 +138,21 @@ export interface AssignmentsTable {
 
 // --- sync record store (issue 6) ------------------------------------------------------
 
-export interface RecordFieldsTable {
+// The sync record store holds the domain shapes of sync-domain.ts as they are, but for
+// values (canonical JSON text, sorted keys) and closed vocabularies (plain text here).
+
+/** The current value of every synced field (sync-domain FieldState without the decoded value). */
+export interface RecordFieldsTable extends Omit<FieldState, 'entity' | 'value'> {
   entity: string;
-  recordId: string;
-  field: string;
-  /** Canonical JSON (sorted keys) of the value. */
-  valueJson: string;
-  version: number;
-  assessmentId: string;
-  updatedSeq: number;
-  updatedByDevice: string | null;
-  updatedByAccount: string | null;
-  deviceAt: number | null;
-  serverAt: number;
-  hlc: string | null;
 }
 
-export interface ChangesTable {
+/** The change log: one row per applied field write (sync-domain NewChange). */
+export interface ChangesTable extends Omit<NewChange, 'entity' | 'source'> {
   /** Server sequence (identity / autoincrement); generated on insert. */
   seq: Generated<number>;
   entity: string;
-  recordId: string;
-  field: string;
-  valueJson: string;
-  version: number;
-  assessmentId: string;
   /** push | bundle | assignment | self_assessment | resolution | review */
   source: string;
-  deviceId: string | null;
-  deviceSeq: number | null;
-  accountId: string | null;
-  deviceAt: number | null;
-  serverAt: number;
-  hlc: string | null;
 }
 
 export interface DeviceCursorsTable {
@@ -190,29 +173,13 @@ export interface DeviceScopesTable {
   grantedAt: number;
 }
 
-export interface ConflictsTable {
-  id: string;
+/** A conflict as stored (sync-domain ConflictRecord), both values as canonical JSON. */
+export interface ConflictsTable
+  extends Omit<ConflictRecord, 'entity' | 'localValue' | 'serverValue' | 'resolution'> {
   entity: string;
-  recordId: string;
-  field: string;
-  assessmentId: string;
   localValueJson: string;
   serverValueJson: string;
-  baseVersion: number;
-  serverVersion: number;
-  localDeviceId: string;
-  localDeviceSeq: number;
-  localAccountId: string | null;
-  localAt: number;
-  serverAt: number;
-  serverAccountId: string | null;
-  serverDeviceId: string | null;
-  createdAt: number;
-  updatedAt: number;
-  resolvedAt: number | null;
-  resolvedBy: string | null;
   resolution: string | null;
-  resolvedSeq: number | null;
 }
 
 export interface FilesTable {
