@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { FrameworkSchema, MAX_LEVEL, MIN_LEVEL } from '../framework';
+import { RejectionSchema } from '../protocol';
 import { UNIT_CODE_RE } from './enums';
 import {
   count,
@@ -131,12 +132,13 @@ export const UnitImportSummarySchema = z.strictObject({
 });
 export type UnitImportSummary = z.infer<typeof UnitImportSummarySchema>;
 
-/** One problem in one row of an imported CSV file, in both languages (the screen picks one). */
+/**
+ * One problem in one row of an imported CSV file: the column, and a code with both languages'
+ * messages as a refused change words it (the screen picks one).
+ */
 export const CsvRowProblemSchema = z.strictObject({
   column: z.string(),
-  code: z.string(),
-  message: z.string(),
-  messageEn: z.string(),
+  ...z.pick(RejectionSchema, { code: true, message: true, messageEn: true }).shape,
 });
 export type CsvRowProblem = z.infer<typeof CsvRowProblemSchema>;
 

@@ -194,22 +194,12 @@ export class DashboardService extends BaseService {
 
 /** A unit's progress row as the dashboard and the exports show it (`progressStatus` derived). */
 export function toUnitProgress(r: UnitProgressRow, indicatorCount: number): UnitProgress {
+  const { status: storedStatus, ...counts } = r;
   return {
-    unitId: r.unitId,
-    code: r.code,
-    name: r.name,
-    kind: r.kind,
-    parentId: r.parentId,
-    assessmentId: r.assessmentId,
+    ...counts,
     assigned: r.assessmentId !== null,
     status: progressStatus(r),
-    storedStatus: r.status,
-    done: r.done,
-    verified: r.verified,
-    notApplicable: r.notApplicable,
+    storedStatus,
     indicatorCount,
-    files: r.files,
-    filesHeld: r.filesHeld,
-    updatedAt: r.updatedAt,
   };
 }

@@ -18,15 +18,7 @@ export class FrameworksService extends BaseService {
   async installBuiltIns(): Promise<void> {
     for (const fw of builtInFrameworks) {
       if (await this.repos.frameworks.findDocument(fw.id)) continue;
-      await this.repos.frameworks.insert({
-        id: fw.id,
-        version: fw.version,
-        name: fw.name,
-        json: JSON.stringify(serializeFramework(fw)),
-        builtIn: true,
-        now: this.now(),
-        createdBy: null,
-      });
+      await this.insert(fw, true, this.now(), null);
     }
   }
 
@@ -65,15 +57,7 @@ export class FrameworksService extends BaseService {
     if (await this.repos.frameworks.findDocument(fw.id))
       throw new Problem('framework_exists', { id: fw.id });
     const now = this.now();
-    await this.repos.frameworks.insert({
-      id: fw.id,
-      version: fw.version,
-      name: fw.name,
-      json: JSON.stringify(serializeFramework(fw)),
-      builtIn: false,
-      now,
-      createdBy: actor,
-    });
+    await this.insert(fw, false, now, actor);
     return {
       id: fw.id,
       version: fw.version,
@@ -100,5 +84,18 @@ export class FrameworksService extends BaseService {
     const fw = parseFramework(JSON.parse(json));
     this.cache.set(id, { json, fw });
     return fw;
+  }
+
+  /** Store a validated instrument as its canonical JSON document. */
+  private insert(fw: Framework, builtIn: boolean, now: number, createdBy: ActorId | null) {
+    return this.repos.frameworks.insert({
+      id: fw.id,
+      version: fw.version,
+      name: fw.name,
+      json: JSON.stringify(serializeFramework(fw)),
+      builtIn,
+      now,
+      createdBy,
+    });
   }
 }
