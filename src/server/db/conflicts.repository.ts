@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { type EntityName, toWireConflict } from '../../core';
 import { canonicalJson } from '../lib/canonical-json';
 import type { ConflictRecord, ConflictResolution, ConflictView } from '../sync-domain';
+import { chunks } from './chunks';
 import type { ConflictsTable, Database } from './database';
 
 const CHUNK = 200;
@@ -77,11 +78,11 @@ export class ConflictsRepository {
   async openForRecords(recordIds: readonly string[]): Promise<ConflictRecord[]> {
     const out: ConflictRecord[] = [];
     const ids = [...new Set(recordIds)];
-    for (let i = 0; i < ids.length; i += 500) {
+    for (const part of chunks(ids, 500)) {
       const rows = await this.db
         .selectFrom('conflicts')
         .selectAll()
-        .where('recordId', 'in', ids.slice(i, i + 500))
+        .where('recordId', 'in', part)
         .where('resolvedAt', 'is', null)
         .orderBy('createdAt')
         .orderBy('id')
@@ -101,11 +102,8 @@ export class ConflictsRepository {
   }
 
   async insertMany(rows: readonly ConflictRecord[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await this.db
-        .insertInto('conflicts')
-        .values(rows.slice(i, i + CHUNK).map(toRow))
-        .execute();
+    for (const part of chunks(rows, CHUNK)) {
+      await this.db.insertInto('conflicts').values(part.map(toRow)).execute();
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { HeldFile } from '../sync-domain';
+import { chunks } from './chunks';
 import type { Database } from './database';
 
 /** Rows per `in (…)` list: well under SQLite's and PostgreSQL's bind-parameter limits. */
@@ -76,11 +77,11 @@ export class FilesRepository {
   async heldAmong(shas: readonly string[]): Promise<Set<string>> {
     const held = new Set<string>();
     const all = [...new Set(shas)];
-    for (let i = 0; i < all.length; i += CHUNK) {
+    for (const part of chunks(all, CHUNK)) {
       const rows = await this.db
         .selectFrom('files')
         .select('sha256')
-        .where('sha256', 'in', all.slice(i, i + CHUNK))
+        .where('sha256', 'in', part)
         .execute();
       for (const r of rows) held.add(r.sha256);
     }
@@ -91,13 +92,13 @@ export class FilesRepository {
   async holdersOf(shas: readonly string[]): Promise<Map<string, Holders>> {
     const out = new Map<string, Holders>();
     const all = [...new Set(shas)];
-    for (let i = 0; i < all.length; i += CHUNK) {
+    for (const part of chunks(all, CHUNK)) {
       const rows = await this.db
         .selectFrom('fileHolders')
         .innerJoin('files', 'files.sha256', 'fileHolders.sha256')
         .leftJoin('devices', 'devices.id', 'fileHolders.deviceId')
         .select(['fileHolders.sha256', 'fileHolders.deviceId', 'devices.verifierId'])
-        .where('fileHolders.sha256', 'in', all.slice(i, i + CHUNK))
+        .where('fileHolders.sha256', 'in', part)
         .execute();
       for (const r of rows) {
         let h = out.get(r.sha256);
@@ -122,14 +123,14 @@ export class FilesRepository {
   ): Promise<Map<string, { deviceId: string | null; verifierId: string | null }>> {
     const out = new Map<string, { deviceId: string | null; verifierId: string | null }>();
     const all = [...new Set(recordIds)];
-    for (let i = 0; i < all.length; i += CHUNK) {
+    for (const part of chunks(all, CHUNK)) {
       const rows = await this.db
         .selectFrom('recordFields')
         .leftJoin('devices', 'devices.id', 'recordFields.updatedByDevice')
         .select(['recordFields.recordId', 'recordFields.updatedByDevice', 'devices.verifierId'])
         .where('recordFields.entity', '=', 'evidenceFile')
         .where('recordFields.field', '=', 'sha256')
-        .where('recordFields.recordId', 'in', all.slice(i, i + CHUNK))
+        .where('recordFields.recordId', 'in', part)
         .execute();
       for (const r of rows)
         out.set(r.recordId, { deviceId: r.updatedByDevice, verifierId: r.verifierId ?? null });

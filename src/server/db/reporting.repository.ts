@@ -1,6 +1,7 @@
 import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { UnitFilter } from '../../core';
 import type { UnitKind } from '../domain';
+import { chunks } from './chunks';
 import type { Database } from './database';
 
 /**
@@ -307,11 +308,11 @@ export class ReportingRepository {
   /** Verified level, not-applicable flag, indicator number and review comment of every verification of these assessments. */
   async verificationCells(assessmentIds: readonly string[]): Promise<VerificationCell[]> {
     const out: VerificationCell[] = [];
-    for (let i = 0; i < assessmentIds.length; i += CHUNK) {
+    for (const part of chunks(assessmentIds, CHUNK)) {
       const rows = await this.db
         .selectFrom('recordFields')
         .select(['assessmentId', 'recordId', 'field', 'valueJson'])
-        .where('assessmentId', 'in', assessmentIds.slice(i, i + CHUNK))
+        .where('assessmentId', 'in', part)
         .where('entity', '=', 'verification')
         .where('field', 'in', ['indicatorNo', 'verifiedLevel', 'notApplicable', 'reviewComment'])
         .execute();
@@ -354,8 +355,8 @@ export class ReportingRepository {
       .where('periodId', '=', periodId);
     if (!unitIds) return (await q.execute()).map(toSelf);
     const out: SelfLevelRow[] = [];
-    for (let i = 0; i < unitIds.length; i += CHUNK) {
-      const rows = await q.where('unitId', 'in', unitIds.slice(i, i + CHUNK)).execute();
+    for (const part of chunks(unitIds, CHUNK)) {
+      const rows = await q.where('unitId', 'in', part).execute();
       out.push(...rows.map(toSelf));
     }
     return out;

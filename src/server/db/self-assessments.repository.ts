@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { SelfAssessmentLevel } from '../domain';
+import { chunks } from './chunks';
 import type { Database } from './database';
 
 const CHUNK = 500;
@@ -17,12 +18,12 @@ export class SelfAssessmentsRepository {
 
   async listForUnits(periodId: string, unitIds: readonly string[]): Promise<SelfAssessmentLevel[]> {
     const out: SelfAssessmentLevel[] = [];
-    for (let i = 0; i < unitIds.length; i += CHUNK) {
+    for (const part of chunks(unitIds, CHUNK)) {
       const rows = await this.db
         .selectFrom('selfAssessments')
         .select(['periodId', 'unitId', 'indicatorNo', 'level', 'justification', 'updatedAt'])
         .where('periodId', '=', periodId)
-        .where('unitId', 'in', unitIds.slice(i, i + CHUNK))
+        .where('unitId', 'in', part)
         .orderBy('unitId')
         .orderBy('indicatorNo')
         .execute();
@@ -46,11 +47,11 @@ export class SelfAssessmentsRepository {
     now: number,
     by: string | null,
   ): Promise<void> {
-    for (let i = 0; i < levels.length; i += CHUNK) {
+    for (const part of chunks(levels, CHUNK)) {
       await this.db
         .insertInto('selfAssessments')
         .values(
-          levels.slice(i, i + CHUNK).map((l) => ({
+          part.map((l) => ({
             periodId,
             unitId: l.unitId,
             indicatorNo: l.indicatorNo,

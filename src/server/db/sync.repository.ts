@@ -12,6 +12,7 @@ import type {
   StoredRejection,
   WriterTimeouts,
 } from '../sync-domain';
+import { chunks } from './chunks';
 import type { ChangesTable, Database, RecordFieldsTable, SyncRejectionsTable } from './database';
 
 /** Rows per multi-row statement: well under SQLite's and PostgreSQL's bind-parameter limits. */
@@ -39,12 +40,6 @@ function auditValue(json: string): { value: unknown; truncated: boolean } {
     return { value: `${text.slice(0, 2000)}…`, truncated: true };
   }
   return { value, truncated: false };
-}
-
-function chunks<T>(rows: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
 }
 
 function toField(r: Selectable<RecordFieldsTable>): FieldState {
@@ -189,7 +184,7 @@ export class SyncRepository {
   /** Append changes in order; returns their seqs in the same order. */
   async insertChanges(rows: readonly NewChange[]): Promise<number[]> {
     const seqs: number[] = [];
-    for (const part of chunks(rows)) {
+    for (const part of chunks(rows, CHUNK)) {
       const inserted = await this.db
         .insertInto('changes')
         .values(part.map((r) => ({ ...r })))
@@ -213,7 +208,7 @@ export class SyncRepository {
 
   /** Insert or replace current field values. */
   async upsertFields(rows: readonly FieldState[]): Promise<void> {
-    for (const part of chunks(rows)) {
+    for (const part of chunks(rows, CHUNK)) {
       await this.db
         .insertInto('recordFields')
         .values(
@@ -335,7 +330,7 @@ export class SyncRepository {
     source: Extract<ChangeSource, 'push' | 'bundle'>,
     now: number,
   ): Promise<void> {
-    for (const part of chunks(rows)) {
+    for (const part of chunks(rows, CHUNK)) {
       await this.db
         .insertInto('deviceSeqHashes')
         .values(
@@ -527,7 +522,7 @@ export class SyncRepository {
   async addEvidenceRefs(
     refs: readonly { sha256: string; recordId: string; assessmentId: string }[],
   ): Promise<void> {
-    for (const part of chunks(refs)) {
+    for (const part of chunks(refs, CHUNK)) {
       await this.db
         .insertInto('evidenceRefs')
         .values([...part])

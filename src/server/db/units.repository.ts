@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Unit, UnitKind } from '../domain';
+import { chunks } from './chunks';
 import type { Database, UnitsTable } from './database';
 
 function toUnit(r: Selectable<UnitsTable>): Unit {
@@ -39,12 +40,8 @@ export class UnitsRepository {
 
   async findByIds(ids: readonly string[]): Promise<Unit[]> {
     const out: Unit[] = [];
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows = await this.db
-        .selectFrom('units')
-        .selectAll()
-        .where('id', 'in', ids.slice(i, i + CHUNK))
-        .execute();
+    for (const part of chunks(ids, CHUNK)) {
+      const rows = await this.db.selectFrom('units').selectAll().where('id', 'in', part).execute();
       out.push(...rows.map(toUnit));
     }
     return out.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -52,11 +49,11 @@ export class UnitsRepository {
 
   async insertMany(units: readonly Unit[], now: number): Promise<void> {
     // Parents first, so the self-referencing foreign key holds row by row.
-    for (let i = 0; i < units.length; i += CHUNK) {
+    for (const part of chunks(units, CHUNK)) {
       await this.db
         .insertInto('units')
         .values(
-          units.slice(i, i + CHUNK).map((u) => ({
+          part.map((u) => ({
             id: u.id,
             parentId: u.parentId,
             kind: u.kind,
