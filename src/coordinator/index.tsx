@@ -29,65 +29,31 @@ interface RouteDef {
   nav?: MessageKey;
 }
 
+/** Pages for every account of this room: coordinators edit, viewers (pimpinan) read. */
+const ALL: readonly Role[] = ['coordinator', 'viewer'];
+/** Pages that only make sense for whoever decides: the improvement plan and the review. */
+const COORDINATOR: readonly Role[] = ['coordinator'];
+
 /**
- * The coordinator's pages. Issue 7's dashboard (`/koordinator/dasbor`), plan
- * (`/koordinator/rencana`), review (`/koordinator/tinjau/:assessmentId`) and reports
+ * The coordinator's pages; `roles` gates each one. The dashboard (`/koordinator/dasbor`),
+ * plan (`/koordinator/rencana`), review (`/koordinator/tinjau/:assessmentId`) and reports
  * (`/koordinator/laporan`, per unit `/koordinator/laporan/unit/:assessmentId`) are plain
  * imports: they stay in this chunk, which the service worker never precaches (exceljs runs
- * on the server only). `roles` gates each page: of issue 7's pages viewers get the
- * dashboard and the reports; plan and review are the coordinator's.
+ * on the server only: the XLSX exports are made there).
  */
 export const ROUTES: readonly RouteDef[] = [
-  { pattern: '/koordinator', page: Overview, roles: ['coordinator', 'viewer'], nav: 'navOverview' },
-  {
-    pattern: '/koordinator/dasbor',
-    page: Dashboard,
-    roles: ['coordinator', 'viewer'],
-    nav: 'navDashboard',
-  },
-  { pattern: '/koordinator/rencana', page: Plan, roles: ['coordinator'], nav: 'navPlan' },
-  { pattern: '/koordinator/tinjau/:assessmentId', page: Review, roles: ['coordinator'] },
-  {
-    pattern: '/koordinator/sinkronisasi',
-    page: Sync,
-    roles: ['coordinator', 'viewer'],
-    nav: 'navSync',
-  },
-  {
-    pattern: '/koordinator/laporan',
-    page: Reports,
-    roles: ['coordinator', 'viewer'],
-    nav: 'navReports',
-  },
-  {
-    pattern: '/koordinator/laporan/unit/:assessmentId',
-    page: UnitReport,
-    roles: ['coordinator', 'viewer'],
-  },
-  {
-    pattern: '/koordinator/periode',
-    page: Periods,
-    roles: ['coordinator', 'viewer'],
-    nav: 'navPeriods',
-  },
-  { pattern: '/koordinator/unit', page: Units, roles: ['coordinator', 'viewer'], nav: 'navUnits' },
-  {
-    pattern: '/koordinator/verifikator',
-    page: Verifiers,
-    roles: ['coordinator', 'viewer'],
-    nav: 'navVerifiers',
-  },
-  {
-    pattern: '/koordinator/verifikator/:id',
-    page: VerifierDetail,
-    roles: ['coordinator', 'viewer'],
-  },
-  {
-    pattern: '/koordinator/penugasan',
-    page: Assignments,
-    roles: ['coordinator', 'viewer'],
-    nav: 'navAssignments',
-  },
+  { pattern: '/koordinator', page: Overview, roles: ALL, nav: 'navOverview' },
+  { pattern: '/koordinator/dasbor', page: Dashboard, roles: ALL, nav: 'navDashboard' },
+  { pattern: '/koordinator/rencana', page: Plan, roles: COORDINATOR, nav: 'navPlan' },
+  { pattern: '/koordinator/tinjau/:assessmentId', page: Review, roles: COORDINATOR },
+  { pattern: '/koordinator/sinkronisasi', page: Sync, roles: ALL, nav: 'navSync' },
+  { pattern: '/koordinator/laporan', page: Reports, roles: ALL, nav: 'navReports' },
+  { pattern: '/koordinator/laporan/unit/:assessmentId', page: UnitReport, roles: ALL },
+  { pattern: '/koordinator/periode', page: Periods, roles: ALL, nav: 'navPeriods' },
+  { pattern: '/koordinator/unit', page: Units, roles: ALL, nav: 'navUnits' },
+  { pattern: '/koordinator/verifikator', page: Verifiers, roles: ALL, nav: 'navVerifiers' },
+  { pattern: '/koordinator/verifikator/:id', page: VerifierDetail, roles: ALL },
+  { pattern: '/koordinator/penugasan', page: Assignments, roles: ALL, nav: 'navAssignments' },
 ];
 
 export const LOGIN_PATH = '/koordinator/masuk';
