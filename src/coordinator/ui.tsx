@@ -267,6 +267,31 @@ export function ConfirmButton(props: {
   );
 }
 
+/**
+ * A row's delete (or remove) button: asks in place, sends the request through `action` (a
+ * failure shows as the action's error) and, once it succeeded, runs `then` (reload, say so).
+ */
+export function DeleteButton(props: {
+  action: Pick<ReturnType<typeof useAction>, 'done'>;
+  question: string;
+  remove(): Promise<unknown>;
+  then(): Promise<void> | void;
+  /** Default "Hapus". */
+  label?: string;
+  testId?: string;
+}) {
+  const t = useT();
+  return (
+    <ConfirmButton
+      label={props.label ?? t('delete')}
+      question={props.question}
+      confirmLabel={t('confirmDelete')}
+      testId={props.testId}
+      onConfirm={() => props.action.done(props.remove, props.then)}
+    />
+  );
+}
+
 /** Read a chosen file as text, refusing files larger than `maxBytes`. */
 export async function readTextFile(file: File, maxBytes: number, t: Translator): Promise<string> {
   if (file.size > maxBytes)

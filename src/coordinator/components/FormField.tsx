@@ -1,7 +1,50 @@
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import type { ApiError } from '../api';
 import { useT } from '../i18n';
-import { ErrorNotice } from '../ui';
+import { ErrorNotice, fieldErrors, useAction } from '../ui';
+
+/** What `useForm` gives a form: its write action, a field's message, the submit handler. */
+export interface Form {
+  action: ReturnType<typeof useAction>;
+  /** The field's message: its local check once a submit was tried, else the server's 422. */
+  err(field: string): string | undefined;
+  /**
+   * The form's onSubmit: shows the local checks and stops when one fails; otherwise runs
+   * `send` (a failure shows under the form) and hands what it answered to `done`.
+   */
+  submit<T>(send: () => Promise<T>, done: (saved: T) => unknown): (e: Event) => void;
+}
+
+/**
+ * A set-up form's submit cycle. `local` holds each field's local check (undefined when the
+ * value is fine); its messages wait for the first submit so an empty form is not all red.
+ *
+ * @example
+ *   const form = useForm({ name: name.trim() ? undefined : t('required') });
+ *   <form noValidate onSubmit={form.submit(() => api('POST /api/…', { json }), onDone)}>
+ *     <TextField id="vn-name" label={t('name')} error={form.err('name')} … />
+ *     <FormActions action={form.action} label={t('create')} />
+ */
+export function useForm(local: Record<string, string | undefined>): Form {
+  const [touched, setTouched] = useState(false);
+  const action = useAction();
+  const server = fieldErrors(action.error);
+  return {
+    action,
+    err: (field) => (touched ? local[field] : undefined) ?? server[field],
+    submit: (send, done) => (e) => {
+      e.preventDefault();
+      setTouched(true);
+      if (Object.values(local).some(Boolean)) return;
+      void action.run(send).then(async (saved) => {
+        if (saved === undefined) return;
+        setTouched(false);
+        await done(saved);
+      });
+    },
+  };
+}
 
 /** What a FormField hands its control: the id its label names, and the link to its message. */
 export interface FieldControl {
@@ -90,6 +133,38 @@ export function TextField({
           onInput={(e) => onValue(e.currentTarget.value)}
           {...c}
         />
+      )}
+    </FormField>
+  );
+}
+
+/**
+ * A FormField holding one <select>: `onValue` gets the chosen value; `children` are the
+ * options.
+ */
+export function SelectField(props: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  class?: string;
+  value: string;
+  onValue(value: string): void;
+  disabled?: boolean;
+  testId?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <FormField id={props.id} label={props.label} error={props.error} class={props.class}>
+      {(c) => (
+        <select
+          value={props.value}
+          disabled={props.disabled}
+          data-testid={props.testId}
+          onChange={(e) => props.onValue(e.currentTarget.value)}
+          {...c}
+        >
+          {props.children}
+        </select>
       )}
     </FormField>
   );

@@ -1,5 +1,6 @@
 import { useT } from '../i18n';
 import type { Period } from '../types';
+import { SelectField } from './FormField';
 
 /** The period picker of the dashboard, plan and reports (pair it with `usePeriod`). */
 export function PeriodSelect(props: {
@@ -9,21 +10,19 @@ export function PeriodSelect(props: {
 }) {
   const t = useT();
   return (
-    <div>
-      <label for="r-period">{t('period')}</label>
-      <select
-        id="r-period"
-        data-testid="period-select"
-        value={props.value}
-        onChange={(e) => props.onChange(e.currentTarget.value)}
-      >
-        {props.periods.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.name} ({p.year})
-          </option>
-        ))}
-      </select>
-    </div>
+    <SelectField
+      id="r-period"
+      label={t('period')}
+      testId="period-select"
+      value={props.value}
+      onValue={props.onChange}
+    >
+      {props.periods.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.name} ({p.year})
+        </option>
+      ))}
+    </SelectField>
   );
 }
 

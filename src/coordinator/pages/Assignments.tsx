@@ -3,11 +3,12 @@ import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { DataTable } from '../components/DataTable';
+import { SelectField, TextField } from '../components/FormField';
 import { PeriodOptions } from '../components/PeriodSelect';
 import { useT } from '../i18n';
 import type { Assignment } from '../types';
 import {
-  ConfirmButton,
+  DeleteButton,
   ErrorNotice,
   type PageProps,
   SuccessNotice,
@@ -85,6 +86,12 @@ export function Assignments({ canWrite }: PageProps) {
     });
   const picked = [...selected].filter((id) => !mine.has(id));
 
+  /** Another period or verifier: a fresh selection and no stale "done". */
+  const choose = (set: (id: string) => void) => (id: string) => {
+    set(id);
+    setSelected(new Set());
+    setOk(null);
+  };
   const toggle = (id: string, on: boolean) =>
     setSelected((s) => {
       const next = new Set(s);
@@ -128,53 +135,35 @@ export function Assignments({ canWrite }: PageProps) {
       <ErrorNotice error={base.error} />
       {canWrite ? <p class="muted">{t('assignIntro')}</p> : null}
       <div class="card c-form-grid c-wide">
-        <div>
-          <label for="as-period">{t('period')}</label>
-          <select
-            id="as-period"
-            value={periodId}
-            onChange={(e) => {
-              setPeriodId(e.currentTarget.value);
-              setSelected(new Set());
-              setOk(null);
-            }}
-          >
-            <PeriodOptions periods={periods} />
-          </select>
-        </div>
-        <div>
-          <label for="as-verifier">{t('verifier')}</label>
-          <select
-            id="as-verifier"
-            value={verifierId}
-            onChange={(e) => {
-              setVerifierId(e.currentTarget.value);
-              setSelected(new Set());
-              setOk(null);
-            }}
-          >
-            <option value="">{canWrite ? t('chooseVerifier') : t('allVerifiers')}</option>
-            {verifiers.map((v) => (
-              <option key={v.id} value={v.id} disabled={canWrite && !v.active}>
-                {v.name} — {v.email}
-                {v.active ? '' : ` (${t('inactive')})`}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="as-period"
+          label={t('period')}
+          value={periodId}
+          onValue={choose(setPeriodId)}
+        >
+          <PeriodOptions periods={periods} />
+        </SelectField>
+        <SelectField
+          id="as-verifier"
+          label={t('verifier')}
+          value={verifierId}
+          onValue={choose(setVerifierId)}
+        >
+          <option value="">{canWrite ? t('chooseVerifier') : t('allVerifiers')}</option>
+          {verifiers.map((v) => (
+            <option key={v.id} value={v.id} disabled={canWrite && !v.active}>
+              {v.name} — {v.email}
+              {v.active ? '' : ` (${t('inactive')})`}
+            </option>
+          ))}
+        </SelectField>
       </div>
       {closed ? <p class="notice warn">{t('periodClosedNote')}</p> : null}
       {period?.status === 'draft' ? <p class="notice">{t('draftNote')}</p> : null}
       <SuccessNotice text={ok} />
       {canWrite && !closed && periodId && verifierId ? (
         <form class="card" onSubmit={(e) => void assign(e)} data-testid="assign-form">
-          <label for="as-filter">{t('filterUnits')}</label>
-          <input
-            id="as-filter"
-            type="text"
-            value={query}
-            onInput={(e) => setQuery(e.currentTarget.value)}
-          />
+          <TextField id="as-filter" label={t('filterUnits')} value={query} onValue={setQuery} />
           <div class="row c-actions">
             <button
               type="button"
@@ -244,23 +233,19 @@ export function Assignments({ canWrite }: PageProps) {
                   <td>{formatTime(locale, a.createdAt)}</td>
                   {canWrite && !closed ? (
                     <td class="c-cell-actions">
-                      <ConfirmButton
+                      <DeleteButton
+                        action={action}
                         label={t('remove')}
                         question={t('confirmRemove', {
                           unit: unitLabel(a.unitId),
                           verifier: vName,
                         })}
-                        confirmLabel={t('confirmDelete')}
                         testId="assignment-remove"
-                        onConfirm={() =>
-                          action.done(
-                            () => api('DELETE /api/assignments/:id', { params: { id: a.id } }),
-                            async () => {
-                              await assignments.reload();
-                              setOk(t('removed'));
-                            },
-                          )
-                        }
+                        remove={() => api('DELETE /api/assignments/:id', { params: { id: a.id } })}
+                        then={async () => {
+                          await assignments.reload();
+                          setOk(t('removed'));
+                        }}
                       />
                     </td>
                   ) : null}

@@ -4,15 +4,14 @@ import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { DataTable } from '../components/DataTable';
-import { FormActions, FormField, TextField } from '../components/FormField';
+import { FileImport } from '../components/FileImport';
+import { FormActions, SelectField, TextField, useForm } from '../components/FormField';
 import { useT } from '../i18n';
 import type { FrameworkSummary, Period, PeriodStatus } from '../types';
 import { PERIOD_STATUSES } from '../types';
 import {
-  ConfirmButton,
+  DeleteButton,
   ErrorNotice,
-  FileField,
-  fieldErrors,
   type PageProps,
   readTextFile,
   SuccessNotice,
@@ -65,25 +64,20 @@ function PeriodForm(props: {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const [d, setD] = useState<PeriodDraft>(() => draftOf(props.period, locale));
-  const [touched, setTouched] = useState(false);
-  const action = useAction();
-  const server = fieldErrors(action.error);
   const year = Number(d.year);
   const target = parseTarget(d.targetIndex);
-  const local: Record<string, string | undefined> = {
+  const form = useForm({
     name: d.name.trim() ? undefined : t('required'),
     year: Number.isInteger(year) && year >= 2000 && year <= 2100 ? undefined : t('yearInvalid'),
     frameworkId: d.frameworkId ? undefined : t('required'),
     targetIndex: target >= 1 && target <= 5 ? undefined : t('targetInvalid'),
-  };
-  const err = (k: string) => (touched ? local[k] : undefined) ?? server[k];
+  });
+  const err = form.err;
   const prefix = props.period ? `pe-${props.period.id}` : 'pn';
   const set = (patch: Partial<PeriodDraft>) => setD((x) => ({ ...x, ...patch }));
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setTouched(true);
-    if (Object.values(local).some(Boolean)) return;
+  /** A new period whole; an edited one only what changed (refused when nothing did). */
+  const send = async () => {
     const body = {
       name: d.name.trim(),
       year,
@@ -92,32 +86,22 @@ function PeriodForm(props: {
       status: d.status,
     };
     const p = props.period;
-    let patch: Partial<typeof body> = body;
-    if (p) {
-      patch = {};
-      if (body.name !== p.name) patch.name = body.name;
-      if (body.year !== p.year) patch.year = body.year;
-      if (body.frameworkId !== p.frameworkId) patch.frameworkId = body.frameworkId;
-      if (body.targetIndex !== p.targetIndex) patch.targetIndex = body.targetIndex;
-      if (body.status !== p.status) patch.status = body.status;
-      if (Object.keys(patch).length === 0) {
-        action.setError(new ApiError(0, 'client', t('nothingChanged')));
-        return;
-      }
-    }
-    const saved = await action.run(() =>
-      p
-        ? api('PATCH /api/periods/:id', { params: { id: p.id }, json: patch })
-        : api('POST /api/periods', { json: body }),
-    );
-    if (saved) props.onDone(saved);
+    if (!p) return api('POST /api/periods', { json: body });
+    const patch: Partial<typeof body> = {};
+    if (body.name !== p.name) patch.name = body.name;
+    if (body.year !== p.year) patch.year = body.year;
+    if (body.frameworkId !== p.frameworkId) patch.frameworkId = body.frameworkId;
+    if (body.targetIndex !== p.targetIndex) patch.targetIndex = body.targetIndex;
+    if (body.status !== p.status) patch.status = body.status;
+    if (Object.keys(patch).length === 0) throw new ApiError(0, 'client', t('nothingChanged'));
+    return api('PATCH /api/periods/:id', { params: { id: p.id }, json: patch });
   };
 
   return (
     <form
       class="card"
       noValidate
-      onSubmit={(e) => void submit(e)}
+      onSubmit={form.submit(send, props.onDone)}
       data-testid={props.period ? 'period-edit-form' : 'period-create-form'}
     >
       <h2>{props.period ? t('editPeriod', { name: props.period.name }) : t('newPeriod')}</h2>
@@ -152,44 +136,36 @@ function PeriodForm(props: {
           value={d.targetIndex}
           onValue={(v) => set({ targetIndex: v })}
         />
-        <FormField
+        <SelectField
           id={`${prefix}-frameworkId`}
           label={t('framework')}
           error={err('frameworkId')}
           class="c-span-2"
+          value={d.frameworkId}
+          onValue={(v) => set({ frameworkId: v })}
         >
-          {(c) => (
-            <select
-              value={d.frameworkId}
-              onChange={(e) => set({ frameworkId: e.currentTarget.value })}
-              {...c}
-            >
-              <option value="">{t('chooseFramework')}</option>
-              {props.frameworks.map((f) => (
-                <option key={f.id} value={f.id}>
-                  {f.name} ({f.id})
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-        <FormField id={`${prefix}-status`} label={t('status')} error={err('status')}>
-          {(c) => (
-            <select
-              value={d.status}
-              onChange={(e) => set({ status: e.currentTarget.value as PeriodStatus })}
-              {...c}
-            >
-              {PERIOD_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`status_${s}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
+          <option value="">{t('chooseFramework')}</option>
+          {props.frameworks.map((f) => (
+            <option key={f.id} value={f.id}>
+              {f.name} ({f.id})
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          id={`${prefix}-status`}
+          label={t('status')}
+          error={err('status')}
+          value={d.status}
+          onValue={(v) => set({ status: v as PeriodStatus })}
+        >
+          {PERIOD_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`status_${s}`)}
+            </option>
+          ))}
+        </SelectField>
       </div>
-      <FormActions action={action} label={props.period ? t('save') : t('create')}>
+      <FormActions action={form.action} label={props.period ? t('save') : t('create')}>
         {props.onCancel ? (
           <button type="button" onClick={props.onCancel}>
             {t('cancel')}
@@ -200,60 +176,35 @@ function PeriodForm(props: {
   );
 }
 
+/** Import an instrument from its JSON file (read and parsed here first, to say why not). */
 function FrameworkImport({ onDone }: { onDone(f: FrameworkSummary): void }) {
   const t = useT();
-  const [file, setFile] = useState<File | null>(null);
-  const [inputKey, setInputKey] = useState(0);
-  const action = useAction();
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (!file) {
-      action.setError(new ApiError(0, 'client', t('noFile')));
-      return;
+  const upload = async (file: File) => {
+    const text = await readTextFile(file, MAX_FRAMEWORK_BYTES, t);
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      throw new ApiError(
+        0,
+        'client',
+        t('notJson', { reason: err instanceof Error ? err.message : String(err) }),
+      );
     }
-    const done = await action.run(async () => {
-      const text = await readTextFile(file, MAX_FRAMEWORK_BYTES, t);
-      try {
-        JSON.parse(text);
-      } catch (err) {
-        throw new ApiError(
-          0,
-          'client',
-          t('notJson', { reason: err instanceof Error ? err.message : String(err) }),
-        );
-      }
-      return api('POST /api/frameworks', { text: { body: text, type: 'application/json' } });
-    });
-    if (done) {
-      setFile(null);
-      setInputKey((k) => k + 1);
-      onDone(done);
-    }
+    return api('POST /api/frameworks', { text: { body: text, type: 'application/json' } });
   };
-
   return (
-    <form class="card" onSubmit={(e) => void submit(e)} data-testid="framework-import">
-      <h3>{t('importFramework')}</h3>
-      <p class="small muted">{t('importFrameworkHint')}</p>
-      <FileField
-        key={inputKey}
-        id="framework-file"
-        label={t('chooseFile')}
-        accept=".json,application/json"
-        file={file}
-        onFile={(f) => {
-          setFile(f);
-          action.setError(null);
-        }}
-      />
-      <ErrorNotice error={action.error} testId="framework-error" />
-      <div class="row c-actions">
-        <button type="submit" class="primary" disabled={action.busy || !file}>
-          {action.busy ? t('importing') : t('importSubmit')}
-        </button>
-      </div>
-    </form>
+    <FileImport
+      title={t('importFramework')}
+      heading="h3"
+      hint={t('importFrameworkHint')}
+      accept=".json,application/json"
+      maxBytes={MAX_FRAMEWORK_BYTES}
+      upload={upload}
+      onDone={onDone}
+      testId="framework-import"
+      fileId="framework-file"
+      errorTestId="framework-error"
+    />
   );
 }
 
@@ -311,20 +262,15 @@ export function Periods({ canWrite }: PageProps) {
                     <button type="button" onClick={() => setEditing(p)}>
                       {t('edit')}
                     </button>
-                    <ConfirmButton
-                      label={t('delete')}
+                    <DeleteButton
+                      action={rowAction}
                       question={t('confirmDeletePeriod', { name: p.name })}
-                      confirmLabel={t('confirmDelete')}
-                      onConfirm={() =>
-                        rowAction.done(
-                          () => api('DELETE /api/periods/:id', { params: { id: p.id } }),
-                          async () => {
-                            await data.reload();
-                            setOk(t('periodDeleted', { name: p.name }));
-                            if (editing?.id === p.id) setEditing(null);
-                          },
-                        )
-                      }
+                      remove={() => api('DELETE /api/periods/:id', { params: { id: p.id } })}
+                      then={async () => {
+                        await data.reload();
+                        setOk(t('periodDeleted', { name: p.name }));
+                        if (editing?.id === p.id) setEditing(null);
+                      }}
                     />
                   </td>
                 ) : null}
@@ -387,19 +333,14 @@ export function Periods({ canWrite }: PageProps) {
                 {canWrite ? (
                   <td class="c-cell-actions">
                     {!f.builtIn && f.periodCount === 0 ? (
-                      <ConfirmButton
-                        label={t('delete')}
+                      <DeleteButton
+                        action={rowAction}
                         question={t('confirmDeleteFramework', { id: f.id })}
-                        confirmLabel={t('confirmDelete')}
-                        onConfirm={() =>
-                          rowAction.done(
-                            () => api('DELETE /api/frameworks/:id', { params: { id: f.id } }),
-                            async () => {
-                              await data.reload();
-                              setOk(t('frameworkDeleted', { id: f.id }));
-                            },
-                          )
-                        }
+                        remove={() => api('DELETE /api/frameworks/:id', { params: { id: f.id } })}
+                        then={async () => {
+                          await data.reload();
+                          setOk(t('frameworkDeleted', { id: f.id }));
+                        }}
                       />
                     ) : null}
                   </td>

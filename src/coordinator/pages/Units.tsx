@@ -1,9 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, api } from '../api';
-import { FormActions, FormField, TextField } from '../components/FormField';
+import { api } from '../api';
+import { FileImport } from '../components/FileImport';
+import { FormActions, SelectField, TextField, useForm } from '../components/FormField';
 import { PeriodOptions } from '../components/PeriodSelect';
-import { type Translator, useT } from '../i18n';
+import { useT } from '../i18n';
 import {
   PARENT_KINDS,
   UNIT_CODE_RE,
@@ -12,16 +13,7 @@ import {
   type UnitKind,
   type UnitNode,
 } from '../types';
-import {
-  ErrorNotice,
-  FileField,
-  fieldErrors,
-  type PageProps,
-  SuccessNotice,
-  useAction,
-  useDocumentTitle,
-  useLoad,
-} from '../ui';
+import { ErrorNotice, type PageProps, SuccessNotice, useDocumentTitle, useLoad } from '../ui';
 import { filterTree, UnitTreeTable } from '../unit-tree';
 
 const MAX_CSV_BYTES = 4 * 1024 * 1024;
@@ -32,13 +24,10 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void 
   const [name, setName] = useState('');
   const [kind, setKind] = useState<UnitKind>('kelurahan');
   const [parentId, setParentId] = useState('');
-  const [touched, setTouched] = useState(false);
-  const action = useAction();
-  const server = fieldErrors(action.error);
   const parentKinds = PARENT_KINDS[kind];
   const needsParent = !parentKinds.includes(null);
   const parents = units.filter((u) => parentKinds.includes(u.kind));
-  const local: Record<string, string | undefined> = {
+  const form = useForm({
     code: !code.trim()
       ? t('required')
       : UNIT_CODE_RE.test(code.trim())
@@ -51,75 +40,57 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void 
             kinds: parentKinds.map((k) => (k ? t(`kind_${k}`) : '')).join(', '),
           })
         : undefined,
-  };
-  const err = (k: string) => (touched ? local[k] : undefined) ?? server[k];
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setTouched(true);
-    if (Object.values(local).some(Boolean)) return;
-    const u = await action.run(() =>
-      api('POST /api/units', {
-        json: {
-          code: code.trim(),
-          name: name.trim(),
-          kind,
-          parentId: needsParent ? parentId : null,
-        },
-      }),
-    );
-    if (u) {
-      setCode('');
-      setName('');
-      setTouched(false);
-      onDone(u);
-    }
+  });
+  const send = () =>
+    api('POST /api/units', {
+      json: { code: code.trim(), name: name.trim(), kind, parentId: needsParent ? parentId : null },
+    });
+  const done = (u: Unit) => {
+    setCode('');
+    setName('');
+    onDone(u);
   };
 
   return (
-    <form class="card" noValidate onSubmit={(e) => void submit(e)} data-testid="unit-create-form">
+    <form class="card" noValidate onSubmit={form.submit(send, done)} data-testid="unit-create-form">
       <h2>{t('newUnit')}</h2>
       <div class="c-form-grid">
-        <div>
-          <label for="un-kind">{t('kind')}</label>
-          <select
-            id="un-kind"
-            value={kind}
-            onChange={(e) => {
-              setKind(e.currentTarget.value as UnitKind);
-              setParentId('');
-            }}
-          >
-            {UNIT_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`kind_${k}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <FormField id="un-parentId" label={t('parent')} error={err('parentId')}>
-          {(c) => (
-            <select
-              value={needsParent ? parentId : ''}
-              disabled={!needsParent}
-              onChange={(e) => setParentId(e.currentTarget.value)}
-              {...c}
-            >
-              <option value="">{needsParent ? t('chooseParent') : t('noParent')}</option>
-              {needsParent
-                ? parents.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.name} ({p.code})
-                    </option>
-                  ))
-                : null}
-            </select>
-          )}
-        </FormField>
+        <SelectField
+          id="un-kind"
+          label={t('kind')}
+          value={kind}
+          onValue={(v) => {
+            setKind(v as UnitKind);
+            setParentId('');
+          }}
+        >
+          {UNIT_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`kind_${k}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          id="un-parentId"
+          label={t('parent')}
+          error={form.err('parentId')}
+          value={needsParent ? parentId : ''}
+          disabled={!needsParent}
+          onValue={setParentId}
+        >
+          <option value="">{needsParent ? t('chooseParent') : t('noParent')}</option>
+          {needsParent
+            ? parents.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} ({p.code})
+                </option>
+              ))
+            : null}
+        </SelectField>
         <TextField
           id="un-code"
           label={t('code')}
-          error={err('code')}
+          error={form.err('code')}
           type="text"
           maxLength={64}
           autocomplete="off"
@@ -129,14 +100,14 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void 
         <TextField
           id="un-name"
           label={t('name')}
-          error={err('name')}
+          error={form.err('name')}
           type="text"
           maxLength={200}
           value={name}
           onValue={setName}
         />
       </div>
-      <FormActions action={action} label={t('create')} />
+      <FormActions action={form.action} label={t('create')} />
     </form>
   );
 }
@@ -148,78 +119,31 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void 
  */
 const csvUpload = (file: File) => ({ bytes: { body: file, type: 'text/csv' } });
 
-/** A CSV upload form: file → `upload` → the server's summary or its per-row report. */
-function CsvImport<R>(props: {
+/** A CSV import card: `upload` sends the file; the server's summary is said under it. */
+function CsvImport<R>({
+  id,
+  onDone,
+  ...rest
+}: {
   id: string;
   title: string;
   hint: string;
-  /** Sends the file to its import endpoint; null while something it needs is not chosen. */
   upload: ((file: File) => Promise<R>) | null;
-  missingUrl?: string;
+  missing?: string;
+  summary(r: R): string;
+  onDone?(): unknown;
   children?: ComponentChildren;
-  summary(r: R, t: Translator): string;
-  onDone(): unknown;
 }) {
-  const t = useT();
-  const [file, setFile] = useState<File | null>(null);
-  const [inputKey, setInputKey] = useState(0);
-  const [ok, setOk] = useState<string | null>(null);
-  const action = useAction();
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setOk(null);
-    const upload = props.upload;
-    if (!upload) {
-      action.setError(new ApiError(0, 'client', props.missingUrl ?? t('required')));
-      return;
-    }
-    if (!file) {
-      action.setError(new ApiError(0, 'client', t('noFile')));
-      return;
-    }
-    const r = await action.run(async () => {
-      if (file.size > MAX_CSV_BYTES)
-        throw new ApiError(
-          0,
-          'client',
-          t('fileTooLarge', { mb: Math.round(MAX_CSV_BYTES / 1048576) }),
-        );
-      return upload(file);
-    });
-    if (r) {
-      setFile(null);
-      setInputKey((k) => k + 1);
-      await props.onDone();
-      setOk(props.summary(r, t));
-    }
-  };
-
   return (
-    <form class="card" onSubmit={(e) => void submit(e)} data-testid={props.id}>
-      <h2>{props.title}</h2>
-      <p class="small muted">{props.hint}</p>
-      {props.children}
-      <FileField
-        key={inputKey}
-        id={`${props.id}-file`}
-        label={t('chooseFile')}
-        accept=".csv,text/csv,text/plain"
-        file={file}
-        onFile={(f) => {
-          setFile(f);
-          setOk(null);
-          action.setError(null);
-        }}
-      />
-      <SuccessNotice text={ok} />
-      <ErrorNotice error={action.error} testId={`${props.id}-error`} />
-      <div class="row c-actions">
-        <button type="submit" class="primary" disabled={action.busy || !file}>
-          {action.busy ? t('importing') : t('importSubmit')}
-        </button>
-      </div>
-    </form>
+    <FileImport
+      {...rest}
+      onDone={() => onDone?.()}
+      accept=".csv,text/csv,text/plain"
+      maxBytes={MAX_CSV_BYTES}
+      testId={id}
+      fileId={`${id}-file`}
+      errorTestId={`${id}-error`}
+    />
   );
 }
 
@@ -247,13 +171,7 @@ export function Units({ canWrite }: PageProps) {
         {units.data && list.length === 0 ? <p class="muted">{t('noUnits')}</p> : null}
         {list.length ? (
           <>
-            <label for="unit-filter">{t('filterUnits')}</label>
-            <input
-              id="unit-filter"
-              type="text"
-              value={query}
-              onInput={(e) => setQuery(e.currentTarget.value)}
-            />
+            <TextField id="unit-filter" label={t('filterUnits')} value={query} onValue={setQuery} />
             <UnitTreeTable units={shown} />
           </>
         ) : null}
@@ -272,7 +190,7 @@ export function Units({ canWrite }: PageProps) {
             title={t('importUnits')}
             hint={t('importUnitsHint')}
             upload={(file) => api('POST /api/units/import', csvUpload(file))}
-            summary={(r, tt) => tt('unitsImported', { ...r })}
+            summary={(r) => t('unitsImported', { ...r })}
             onDone={() => units.reload()}
           />
           <CsvImport
@@ -288,18 +206,17 @@ export function Units({ canWrite }: PageProps) {
                     })
                 : null
             }
-            missingUrl={t('periodRequired')}
-            summary={(r, tt) => tt('selfImported', { ...r })}
-            onDone={() => undefined}
+            missing={t('periodRequired')}
+            summary={(r) => t('selfImported', { ...r })}
           >
-            <label for="self-period">{t('period')}</label>
-            <select
+            <SelectField
               id="self-period"
+              label={t('period')}
               value={periodId}
-              onChange={(e) => setPeriodId(e.currentTarget.value)}
+              onValue={setPeriodId}
             >
               <PeriodOptions periods={openPeriods} />
-            </select>
+            </SelectField>
           </CsvImport>
         </>
       ) : null}

@@ -4,14 +4,13 @@ import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
 import { DataTable } from '../components/DataTable';
-import { FormActions, TextField } from '../components/FormField';
+import { FormActions, TextField, useForm } from '../components/FormField';
 import { countTablets, groupTablets } from '../devices';
 import { type Translator, useT } from '../i18n';
 import type { Account, Device, EnrolmentTicket } from '../types';
 import {
   ConfirmButton,
   ErrorNotice,
-  fieldErrors,
   type PageProps,
   SuccessNotice,
   shortId,
@@ -33,39 +32,27 @@ function VerifierForm({ onDone }: { onDone(a: Account): void }) {
   const t = useT();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const [touched, setTouched] = useState(false);
-  const action = useAction();
-  const server = fieldErrors(action.error);
-  const local: Record<string, string | undefined> = {
+  const form = useForm({
     name: name.trim() ? undefined : t('required'),
     email: !email.trim()
       ? t('emailRequired')
       : EMAIL_RE.test(email.trim())
         ? undefined
         : t('emailInvalid'),
-  };
-  const err = (k: string) => (touched ? local[k] : undefined) ?? server[k];
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setTouched(true);
-    if (Object.values(local).some(Boolean)) return;
-    const a = await action.run(() =>
-      api('POST /api/verifiers', { json: { name: name.trim(), email: email.trim() } }),
-    );
-    if (a) {
-      setName('');
-      setEmail('');
-      setTouched(false);
-      onDone(a);
-    }
+  });
+  const send = () =>
+    api('POST /api/verifiers', { json: { name: name.trim(), email: email.trim() } });
+  const done = (a: Account) => {
+    setName('');
+    setEmail('');
+    onDone(a);
   };
 
   return (
     <form
       class="card"
       noValidate
-      onSubmit={(e) => void submit(e)}
+      onSubmit={form.submit(send, done)}
       data-testid="verifier-create-form"
     >
       <h2>{t('newVerifier')}</h2>
@@ -73,7 +60,7 @@ function VerifierForm({ onDone }: { onDone(a: Account): void }) {
         <TextField
           id="vn-name"
           label={t('name')}
-          error={err('name')}
+          error={form.err('name')}
           type="text"
           maxLength={200}
           value={name}
@@ -82,7 +69,7 @@ function VerifierForm({ onDone }: { onDone(a: Account): void }) {
         <TextField
           id="vn-email"
           label={t('email')}
-          error={err('email')}
+          error={form.err('email')}
           type="email"
           maxLength={254}
           autocomplete="off"
@@ -90,7 +77,7 @@ function VerifierForm({ onDone }: { onDone(a: Account): void }) {
           onValue={setEmail}
         />
       </div>
-      <FormActions action={action} label={t('create')} />
+      <FormActions action={form.action} label={t('create')} />
     </form>
   );
 }
@@ -428,15 +415,13 @@ export function VerifierDetail({ canWrite, params }: PageProps) {
                             confirmLabel={t('confirmRevokeYes')}
                             testId="device-revoke"
                             onConfirm={() =>
-                              action
-                                .run(() =>
-                                  api('POST /api/devices/:id/revoke', { params: { id: d.id } }),
-                                )
-                                .then(async (r) => {
-                                  if (!r) return;
+                              action.done(
+                                () => api('POST /api/devices/:id/revoke', { params: { id: d.id } }),
+                                async () => {
                                   await devices.reload();
                                   setOk(t('revoked', { label: d.label }));
-                                })
+                                },
+                              )
                             }
                           />
                         </div>
