@@ -50,3 +50,8 @@ export function auditText(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);
 }
+
+/** An indicator as every table and heading names it: "12. Tata kelola data". */
+export function indicatorTitle(i: { no: number; name: string }): string {
+  return `${i.no}. ${i.name}`;
+}

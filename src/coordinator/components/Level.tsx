@@ -6,3 +6,12 @@ export function Level({ value, na = false }: { value: number | null; na?: boolea
   if (na) return <span class="r-lv r-lv-na">{t('na')}</span>;
   return <span class={`r-lv r-lv-${value ?? 0}`}>{value ?? '–'}</span>;
 }
+
+/** A table cell holding one level chip. */
+export function LevelCell(props: { value: number | null; na?: boolean }) {
+  return (
+    <td>
+      <Level {...props} />
+    </td>
+  );
+}

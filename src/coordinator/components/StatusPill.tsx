@@ -1,5 +1,5 @@
-import { useT } from '../i18n';
-import { PROGRESS_STATUSES, type ProgressStatus } from '../types';
+import { type Translator, useT } from '../i18n';
+import { PROGRESS_STATUSES, type ProgressCounts, type ProgressStatus } from '../types';
 
 /** A unit's progress status as a coloured pill; an unknown status shows as sent. */
 export function StatusPill({ status }: { status: ProgressStatus | string }) {
@@ -9,5 +9,21 @@ export function StatusPill({ status }: { status: ProgressStatus | string }) {
     <span class={`pill r-status r-status-${known ? status : 'belum'}`} data-status={status}>
       {known ? t(`status_${status as ProgressStatus}`) : status}
     </span>
+  );
+}
+
+/** How many units are assigned, and how many of them stand at each status. */
+export function StatusCounts({ progress, t }: { progress: ProgressCounts; t: Translator }) {
+  return (
+    <>
+      <p>{t('progressSummary', { assigned: progress.assigned, total: progress.total })}</p>
+      <div class="r-counts" data-testid="status-counts">
+        {PROGRESS_STATUSES.map((s) => (
+          <span key={s} data-status={s}>
+            <StatusPill status={s} /> {progress.byStatus[s]}
+          </span>
+        ))}
+      </div>
+    </>
   );
 }

@@ -4,16 +4,18 @@ import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
+import { CityIndex } from '../components/CityIndex';
 import { DataTable } from '../components/DataTable';
 import { EvidenceChecks } from '../components/EvidenceChecks';
 import { EvidenceThumb } from '../components/EvidenceThumb';
+import { SelectField } from '../components/FormField';
 import { Level } from '../components/Level';
 import { PeriodSelect } from '../components/PeriodSelect';
 import { Section } from '../components/Section';
-import { StatusPill } from '../components/StatusPill';
+import { StatusCounts, StatusPill } from '../components/StatusPill';
 import { isKey, type MessageKey, type Translator, useT } from '../i18n';
 import { usePeriod } from '../period';
-import { type DashboardView, PROGRESS_STATUSES, type UnitKind } from '../types';
+import type { DashboardView, UnitKind } from '../types';
 import { ErrorNotice, type PageProps, useDocumentTitle, useLoad } from '../ui';
 import { setQuery } from '../url';
 import { auditText } from '../values';
@@ -68,6 +70,13 @@ export function Dashboard({ canWrite }: PageProps) {
     [parentId, kind, assignedOnly],
   );
   const d = view.data;
+  /** Another filter shows its units from the first page. */
+  const firstPage =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      setOffset(0);
+      set(v);
+    };
 
   return (
     <div class="r-dashboard">
@@ -83,44 +92,34 @@ export function Dashboard({ canWrite }: PageProps) {
             setPeriodId(v);
           }}
         />
-        <div>
-          <label for="r-kecamatan">{t('kecamatan')}</label>
-          <select
-            id="r-kecamatan"
-            data-testid="filter-kecamatan"
-            value={parentId}
-            onChange={(e) => {
-              setOffset(0);
-              setParentId(e.currentTarget.value);
-            }}
-          >
-            <option value="">{t('allKecamatan')}</option>
-            {(d?.kecamatan ?? []).map((k) => (
-              <option key={k.id} value={k.id}>
-                {k.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label for="r-kind">{t('unitKind')}</label>
-          <select
-            id="r-kind"
-            data-testid="filter-kind"
-            value={kind}
-            onChange={(e) => {
-              setOffset(0);
-              setKind(e.currentTarget.value);
-            }}
-          >
-            <option value="">{t('allKinds')}</option>
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`kind_${k}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="r-kecamatan"
+          label={t('kecamatan')}
+          testId="filter-kecamatan"
+          value={parentId}
+          onValue={firstPage(setParentId)}
+        >
+          <option value="">{t('allKecamatan')}</option>
+          {(d?.kecamatan ?? []).map((k) => (
+            <option key={k.id} value={k.id}>
+              {k.name}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          id="r-kind"
+          label={t('unitKind')}
+          testId="filter-kind"
+          value={kind}
+          onValue={firstPage(setKind)}
+        >
+          <option value="">{t('allKinds')}</option>
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`kind_${k}` as MessageKey)}
+            </option>
+          ))}
+        </SelectField>
       </div>
       {!d ? (
         <p class="muted">{periods.length === 0 && !view.loading ? t('noPeriods') : '…'}</p>
@@ -235,10 +234,7 @@ export function Dashboard({ canWrite }: PageProps) {
             offset={offset}
             setOffset={setOffset}
             assignedOnly={assignedOnly}
-            setAssignedOnly={(v) => {
-              setOffset(0);
-              setAssignedOnly(v);
-            }}
+            setAssignedOnly={firstPage(setAssignedOnly)}
           />
         </>
       )}
@@ -248,45 +244,9 @@ export function Dashboard({ canWrite }: PageProps) {
 
 function CityCard({ d, t }: { d: DashboardView; t: Translator }) {
   const locale = useLocale((s) => s.locale);
-  const c = d.consolidation;
   return (
     <Section title={t('cityIndex')} testId="city-index">
-      <div class="r-kpis">
-        <div class="r-kpi r-main">
-          <span class="small">{t('consolidatedIndex')}</span>
-          <strong data-testid="city-consolidated">
-            {formatIndex(d.city.consolidated.index, locale)}
-          </strong>
-          <span data-testid="city-predicate">{d.city.consolidated.predicate ?? '–'}</span>
-          {d.city.consolidated.renormalised ? <p class="small muted">{t('renormalised')}</p> : null}
-        </div>
-        <div class="r-kpi">
-          <span class="small">{t('selfIndex')}</span>
-          <strong data-testid="city-self">{formatIndex(d.city.self.index, locale)}</strong>
-          <span>{d.city.self.predicate ?? '–'}</span>
-        </div>
-        <div class="r-kpi">
-          <span class="small">{t('target')}</span>
-          <strong>{formatIndex(d.city.target, locale)}</strong>
-        </div>
-      </div>
-      {c.unit ? (
-        <>
-          <p class="r-note" data-testid="consolidation-rule">
-            {t('consolidationRule', { unit: c.unit.name })}
-          </p>
-          <p class="r-note" data-testid="consolidation-counts">
-            {t('consolidationCounts', {
-              verified: c.verifiedCount,
-              self: c.selfOnlyCount,
-              none: c.unassessedCount,
-              na: c.notApplicable.length,
-            })}
-          </p>
-        </>
-      ) : (
-        <p class="notice warn">{t('noCityUnit')}</p>
-      )}
+      <CityIndex view={d} t={t} locale={locale} indexTestId="city-consolidated" />
       <p class="small muted">{t('generatedAt', { time: formatWib(d.generatedAt, locale) })}</p>
     </Section>
   );
@@ -332,14 +292,7 @@ function Progress(props: {
   const total = d.unitCount;
   return (
     <Section title={t('progress')} testId="progress">
-      <p>{t('progressSummary', { assigned: d.progress.assigned, total: d.progress.total })}</p>
-      <div class="r-counts" data-testid="status-counts">
-        {PROGRESS_STATUSES.map((s) => (
-          <span key={s} data-status={s}>
-            <StatusPill status={s} /> {d.progress.byStatus[s]}
-          </span>
-        ))}
-      </div>
+      <StatusCounts progress={d.progress} t={t} />
       <p class="r-note">{t('statusHelp')}</p>
       <label class="row">
         <input

@@ -3,14 +3,16 @@ import { formatIndex } from '../../core';
 import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { api } from '../api';
+import { consolidationCounts, planOutcome, sourceText } from '../components/CityIndex';
 import { DataTable } from '../components/DataTable';
-import { Level } from '../components/Level';
-import { PeriodSelect } from '../components/PeriodSelect';
-import { PrintButton } from '../components/PrintButton';
-import { type MessageKey, useT } from '../i18n';
+import { IndexBox } from '../components/IndexBox';
+import { Level, LevelCell } from '../components/Level';
+import { ReportHead } from '../components/ReportHead';
+import { useT } from '../i18n';
 import { usePeriod } from '../period';
-import { ErrorNotice, type PageProps, useDocumentTitle, useLoad } from '../ui';
+import { type PageProps, useDocumentTitle, useLoad } from '../ui';
 import { setQuery } from '../url';
+import { indicatorTitle } from '../values';
 
 /** `12:2,13:0.5` ⇄ { 12: 2, 13: 0.5 } (the plan route's query format). */
 function parseEffort(s: string | null): Record<number, number> {
@@ -45,7 +47,8 @@ export function Plan(_: PageProps) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('planTitle'));
-  const { periods, periodId, setPeriodId, error: periodsError } = usePeriod();
+  const period = usePeriod();
+  const { periodId } = period;
   const q = new URLSearchParams(location.search);
   const [effort, setEffort] = useState<Record<number, number>>(() => parseEffort(q.get('usaha')));
   const [fixed, setFixed] = useState<number[]>(() => parseFixed(q.get('tetap')));
@@ -82,14 +85,13 @@ export function Plan(_: PageProps) {
 
   return (
     <div class="r-report">
-      <div class="r-doc-head">
-        <h1>{t('planTitle')}</h1>
-        <PrintButton />
-      </div>
-      <p class="r-note no-print">{t('planIntro')}</p>
-      <ErrorNotice error={periodsError ?? plan.error} />
-      <div class="r-filters">
-        <PeriodSelect periods={periods} value={periodId} onChange={setPeriodId} />
+      <ReportHead
+        title={t('planTitle')}
+        intro={t('planIntro')}
+        printTitle
+        period={period}
+        error={plan.error}
+      >
         <div>
           <label for="r-target">{t('targetIndex')}</label>
           <input
@@ -101,7 +103,7 @@ export function Plan(_: PageProps) {
             data-testid="plan-target"
           />
         </div>
-      </div>
+      </ReportHead>
       {!p ? (
         <p class="muted">…</p>
       ) : (
@@ -113,33 +115,15 @@ export function Plan(_: PageProps) {
             </span>
           </p>
           <div class="r-kpis">
-            <div class="r-kpi r-main">
-              <span class="small">
-                {t('currentToTarget', { current: fmt(p.current.index), target: fmt(p.target) })}
-              </span>
-              <strong data-testid="plan-result">{fmt(p.resultingIndex)}</strong>
-              <span>
-                {p.reachable && p.items.length > 0
-                  ? t('planResult', {
-                      steps: p.stepCount,
-                      n: p.indicatorsTouched,
-                      result: fmt(p.resultingIndex),
-                      predicate: p.resultingPredicate ?? '–',
-                    })
-                  : p.reachable
-                    ? t('planAlready')
-                    : t('planUnreachable', { max: fmt(p.maxIndex) })}
-              </span>
-            </div>
+            <IndexBox
+              main
+              label={t('currentToTarget', { current: fmt(p.current.index), target: fmt(p.target) })}
+              value={fmt(p.resultingIndex)}
+              predicate={planOutcome(p, t, locale)}
+              testId="plan-result"
+            />
           </div>
-          <p class="r-note">
-            {t('consolidationCounts', {
-              verified: p.consolidation.verifiedCount,
-              self: p.consolidation.selfOnlyCount,
-              none: p.consolidation.unassessedCount,
-              na: p.consolidation.notApplicable.length,
-            })}
-          </p>
+          <p class="r-note">{consolidationCounts(p.consolidation, t)}</p>
           <DataTable
             headings={[t('indicator'), t('from'), t('to'), t('evidenceNeeded'), t('heldBack')]}
             testId="plan-items"
@@ -147,28 +131,16 @@ export function Plan(_: PageProps) {
             {p.items.map((i) => (
               <tr key={i.no} data-testid="plan-item" data-no={i.no}>
                 <td>
-                  <strong>
-                    {i.no}. {i.name}
-                  </strong>
+                  <strong>{indicatorTitle(i)}</strong>
                   <br />
                   <span class="small muted">{i.groups.join(' › ')}</span>
                 </td>
                 <td>
                   <Level value={i.from} />
                   <br />
-                  <span class="small muted">
-                    {t(
-                      i.source === 'verified'
-                        ? 'sourceVerified'
-                        : i.source === 'self'
-                          ? 'sourceSelf'
-                          : 'sourceNone',
-                    )}
-                  </span>
+                  <span class="small muted">{sourceText(i.source, t)}</span>
                 </td>
-                <td>
-                  <Level value={i.to} />
-                </td>
+                <LevelCell value={i.to} />
                 <td>
                   {i.criteria ? <p class="small">{i.criteria}</p> : null}
                   <ul class="r-plan-evidence small">
@@ -222,20 +194,10 @@ export function Plan(_: PageProps) {
             <DataTable headings={[t('indicator'), t('level'), t('effort'), t('fixed')]}>
               {p.indicators.map((i) => (
                 <tr key={i.no}>
-                  <td>
-                    {i.no}. {i.name}
-                  </td>
+                  <td>{indicatorTitle(i)}</td>
                   <td>
                     <Level value={i.level} />{' '}
-                    <span class="small muted">
-                      {t(
-                        (i.source === 'verified'
-                          ? 'sourceVerified'
-                          : i.source === 'self'
-                            ? 'sourceSelf'
-                            : 'sourceNone') as MessageKey,
-                      )}
-                    </span>
+                    <span class="small muted">{sourceText(i.source, t)}</span>
                   </td>
                   <td>
                     <input

@@ -5,17 +5,20 @@ import { formatWib } from '../../ui/format';
 import { linkClick } from '../../ui/router';
 import { ApiError, api, apiPath } from '../api';
 import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
+import { CityIndex, planOutcome, sourceText } from '../components/CityIndex';
 import { DataTable } from '../components/DataTable';
 import { EvidenceThumb } from '../components/EvidenceThumb';
-import { Level } from '../components/Level';
-import { PeriodSelect } from '../components/PeriodSelect';
+import { IndexBox } from '../components/IndexBox';
+import { LevelCell } from '../components/Level';
 import { PrintButton } from '../components/PrintButton';
-import { StatusPill } from '../components/StatusPill';
+import { ReportHead } from '../components/ReportHead';
+import { StatusCounts, StatusPill } from '../components/StatusPill';
 import { download } from '../files';
 import { type MessageKey, translateId, useT } from '../i18n';
 import { usePeriod } from '../period';
-import { type CitySummary, type IndicatorReview, PROGRESS_STATUSES } from '../types';
+import type { CitySummary, IndicatorReview } from '../types';
 import { ErrorNotice, type PageProps, SuccessNotice, useDocumentTitle, useLoad } from '../ui';
+import { indicatorTitle } from '../values';
 
 const SELF_COLOR = '#8a5a00';
 const VERIFIED_COLOR = '#0f4c5c';
@@ -28,7 +31,8 @@ const VERIFIED_COLOR = '#0f4c5c';
 export function Reports(_: PageProps) {
   const t = useT();
   useDocumentTitle(t('reportsTitle'));
-  const { periods, periodId, setPeriodId, error: periodsError } = usePeriod();
+  const period = usePeriod();
+  const { periodId } = period;
   const summary = useLoad(
     () =>
       periodId
@@ -69,15 +73,13 @@ export function Reports(_: PageProps) {
   const s = summary.data;
   return (
     <div class="r-reports">
-      <div class="r-doc-head no-print">
-        <h1>{t('reportsTitle')}</h1>
-        <PrintButton />
-      </div>
-      <p class="r-note no-print">{t('reportsIntro')}</p>
-      <ErrorNotice error={periodsError ?? summary.error} />
-      <div class="r-filters">
-        <PeriodSelect periods={periods} value={periodId} onChange={setPeriodId} />
-      </div>
+      <ReportHead
+        title={t('reportsTitle')}
+        intro={t('reportsIntro')}
+        printTitle={false}
+        period={period}
+        error={summary.error}
+      />
       <section class="card r-section no-print" data-testid="exports">
         <h2>{t('exports')}</h2>
         <p class="r-note">{t('exportsHelp')}</p>
@@ -135,7 +137,6 @@ function CityReport({ s }: { s: CitySummary }) {
   const fmt = (n: number | null) => formatIndex(n, 'id');
   const aspects = s.groups.filter((g) => g.depth === Math.max(...s.groups.map((x) => x.depth)));
   const domains = s.groups.filter((g) => g.depth === 0);
-  const c = s.consolidation;
   return (
     <article class="r-report card" data-testid="city-report" lang="id">
       <h2>{t('cityReportTitle')}</h2>
@@ -145,33 +146,7 @@ function CityReport({ s }: { s: CitySummary }) {
         <br />
         <span class="small">{t('generatedAt', { time: formatWib(s.generatedAt) })}</span>
       </p>
-      <div class="r-kpis">
-        <div class="r-kpi r-main">
-          <span class="small">{t('consolidatedIndex')}</span>
-          <strong data-testid="report-city-index">{fmt(s.city.consolidated.index)}</strong>
-          <span>{s.city.consolidated.predicate ?? '–'}</span>
-        </div>
-        <div class="r-kpi">
-          <span class="small">{t('selfIndex')}</span>
-          <strong>{fmt(s.city.self.index)}</strong>
-          <span>{s.city.self.predicate ?? '–'}</span>
-        </div>
-        <div class="r-kpi">
-          <span class="small">{t('target')}</span>
-          <strong>{fmt(s.city.target)}</strong>
-        </div>
-      </div>
-      {c.unit ? (
-        <p class="r-note">
-          {t('consolidationRule', { unit: c.unit.name })}{' '}
-          {t('consolidationCounts', {
-            verified: c.verifiedCount,
-            self: c.selfOnlyCount,
-            none: c.unassessedCount,
-            na: c.notApplicable.length,
-          })}
-        </p>
-      ) : null}
+      <CityIndex view={s} t={t} locale="id" indexTestId="report-city-index" printed />
       <div class="r-charts">
         <figure>
           <figcaption>
@@ -216,14 +191,7 @@ function CityReport({ s }: { s: CitySummary }) {
         </figure>
       </div>
       <h3>{t('progressChart')}</h3>
-      <p>{t('progressSummary', { assigned: s.progress.assigned, total: s.progress.total })}</p>
-      <div class="r-counts">
-        {PROGRESS_STATUSES.map((st) => (
-          <span key={st}>
-            <StatusPill status={st} /> {s.progress.byStatus[st]}
-          </span>
-        ))}
-      </div>
+      <StatusCounts progress={s.progress} t={t} />
       <h3>{t('overclaims')}</h3>
       {s.overclaims.filter((o) => o.lowered > 0).length === 0 ? (
         <p class="muted">{t('overclaimsEmpty')}</p>
@@ -245,30 +213,13 @@ function CityReport({ s }: { s: CitySummary }) {
         </ol>
       )}
       <h3>{t('planSummary')}</h3>
-      <p>
-        {s.plan.reachable && s.plan.items.length > 0
-          ? t('planResult', {
-              steps: s.plan.stepCount,
-              n: s.plan.indicatorsTouched,
-              result: fmt(s.plan.resultingIndex),
-              predicate: s.plan.resultingPredicate ?? '–',
-            })
-          : s.plan.reachable
-            ? t('planAlready')
-            : t('planUnreachable', { max: fmt(s.plan.maxIndex) })}
-      </p>
+      <p>{planOutcome(s.plan, t, 'id')}</p>
       <DataTable headings={[t('indicator'), t('from'), t('to'), t('evidenceNeeded')]} wrap={false}>
         {s.plan.items.map((i) => (
           <tr key={i.no}>
-            <td>
-              {i.no}. {i.name}
-            </td>
-            <td>
-              <Level value={i.from} />
-            </td>
-            <td>
-              <Level value={i.to} />
-            </td>
+            <td>{indicatorTitle(i)}</td>
+            <LevelCell value={i.from} />
+            <LevelCell value={i.to} />
             <td class="small">{i.evidence.join('; ')}</td>
           </tr>
         ))}
@@ -281,27 +232,11 @@ function CityReport({ s }: { s: CitySummary }) {
       >
         {s.indicators.map((i) => (
           <tr key={i.no}>
-            <td>
-              {i.no}. {i.name}
-            </td>
-            <td>
-              <Level value={i.self} />
-            </td>
-            <td>
-              <Level value={i.verified} na={i.notApplicable} />
-            </td>
-            <td>
-              <Level value={i.level} na={i.notApplicable} />
-            </td>
-            <td class="small">
-              {t(
-                i.source === 'verified'
-                  ? 'sourceVerified'
-                  : i.source === 'self'
-                    ? 'sourceSelf'
-                    : 'sourceNone',
-              )}
-            </td>
+            <td>{indicatorTitle(i)}</td>
+            <LevelCell value={i.self} />
+            <LevelCell value={i.verified} na={i.notApplicable} />
+            <LevelCell value={i.level} na={i.notApplicable} />
+            <td class="small">{sourceText(i.source, t)}</td>
           </tr>
         ))}
       </DataTable>
@@ -354,19 +289,16 @@ export function UnitReport({ params }: PageProps) {
           <span class="small">{t('generatedAt', { time: formatWib(d.generatedAt) })}</span>
         </p>
         <div class="r-kpis">
-          <div class="r-kpi">
-            <span class="small">{t('selfIndex')}</span>
-            <strong>{fmt(d.indices.self.index)}</strong>
-            <span>{d.indices.self.predicate ?? '–'}</span>
-          </div>
-          <div class="r-kpi">
-            <span class="small">{t('verifiedIndex')}</span>
-            <strong>{fmt(d.indices.verified.index)}</strong>
-            <span>
-              {d.indices.verified.predicate ?? '–'}
-              {d.indices.verified.renormalised ? ` · ${t('renormalised')}` : ''}
-            </span>
-          </div>
+          <IndexBox
+            label={t('selfIndex')}
+            value={fmt(d.indices.self.index)}
+            predicate={d.indices.self.predicate ?? '–'}
+          />
+          <IndexBox
+            label={t('verifiedIndex')}
+            value={fmt(d.indices.verified.index)}
+            predicate={`${d.indices.verified.predicate ?? '–'}${d.indices.verified.renormalised ? ` · ${t('renormalised')}` : ''}`}
+          />
         </div>
         <p class="small">{t('filesReceived', { held: d.files.held, total: d.files.total })}</p>
         <h2>{t('indicatorsHeading')}</h2>
@@ -377,15 +309,9 @@ export function UnitReport({ params }: PageProps) {
         >
           {d.indicators.map((i) => (
             <tr key={i.no}>
-              <td>
-                {i.no}. {i.name}
-              </td>
-              <td>
-                <Level value={i.selfLevel} />
-              </td>
-              <td>
-                <Level value={i.verifiedLevel} na={i.notApplicable} />
-              </td>
+              <td>{indicatorTitle(i)}</td>
+              <LevelCell value={i.selfLevel} />
+              <LevelCell value={i.verifiedLevel} na={i.notApplicable} />
               <td class="small">{t(`evidence_${evidenceState(i)}` as MessageKey)}</td>
               <td class="small">
                 {i.notApplicable && i.naReason ? `${t('notApplicable')}: ${i.naReason}. ` : ''}
@@ -406,9 +332,7 @@ export function UnitReport({ params }: PageProps) {
         ) : (
           withFiles.map((i) => (
             <section key={i.no}>
-              <h3>
-                {i.no}. {i.name}
-              </h3>
+              <h3>{indicatorTitle(i)}</h3>
               <div class="r-thumbs">
                 {i.files.map((f) => (
                   <EvidenceThumb key={f.recordId} file={f} />

@@ -7,6 +7,7 @@ import { api } from '../api';
 import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
 import { EvidenceChecks } from '../components/EvidenceChecks';
 import { EvidenceThumb } from '../components/EvidenceThumb';
+import { IndexBox } from '../components/IndexBox';
 import { Level } from '../components/Level';
 import { Section } from '../components/Section';
 import { StatusPill } from '../components/StatusPill';
@@ -97,18 +98,17 @@ export function Review({ params }: PageProps) {
       <p class="r-note">{t('reviewIntro')}</p>
       <ErrorNotice error={detail.error} />
       <div class="r-kpis">
-        <div class="r-kpi">
-          <span class="small">{t('selfIndex')}</span>
-          <strong>{formatIndex(d.indices.self.index, locale)}</strong>
-          <span>{d.indices.self.predicate ?? '–'}</span>
-        </div>
-        <div class="r-kpi">
-          <span class="small">{t('verifiedIndex')}</span>
-          <strong data-testid="review-verified-index">
-            {formatIndex(d.indices.verified.index, locale)}
-          </strong>
-          <span>{d.indices.verified.predicate ?? '–'}</span>
-        </div>
+        <IndexBox
+          label={t('selfIndex')}
+          value={formatIndex(d.indices.self.index, locale)}
+          predicate={d.indices.self.predicate ?? '–'}
+        />
+        <IndexBox
+          label={t('verifiedIndex')}
+          value={formatIndex(d.indices.verified.index, locale)}
+          predicate={d.indices.verified.predicate ?? '–'}
+          testId="review-verified-index"
+        />
       </div>
       <p data-testid="review-files">
         {t('filesReceived', { held: d.files.held, total: d.files.total })}

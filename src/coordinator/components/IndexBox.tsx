@@ -1,0 +1,28 @@
+import type { ComponentChildren } from 'preact';
+
+/**
+ * One index box of the dashboard, plan, review and reports: what it is, the number (as
+ * formatIndex writes it) and, when it has one, its predicate line; `children` go under it.
+ */
+export function IndexBox(props: {
+  label: string;
+  value: string;
+  /** The predicate line; left out when undefined (a target has none). */
+  predicate?: ComponentChildren;
+  /** The page's headline figure, drawn larger. */
+  main?: boolean;
+  testId?: string;
+  predicateTestId?: string;
+  children?: ComponentChildren;
+}) {
+  return (
+    <div class={props.main ? 'r-kpi r-main' : 'r-kpi'}>
+      <span class="small">{props.label}</span>
+      <strong data-testid={props.testId}>{props.value}</strong>
+      {props.predicate === undefined ? null : (
+        <span data-testid={props.predicateTestId}>{props.predicate}</span>
+      )}
+      {props.children}
+    </div>
+  );
+}
