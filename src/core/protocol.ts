@@ -99,6 +99,13 @@ export const MutationSchema = MutationEnvelopeSchema.check(
 );
 export type Mutation = z.infer<typeof MutationSchema>;
 
+/** The fields an object schema names, copied out of a value that may hold more. */
+function wireFields<T extends object>(schema: { shape: Record<keyof T, unknown> }, value: T): T {
+  const out = {} as T;
+  for (const key of Object.keys(schema.shape) as (keyof T)[]) out[key] = value[key];
+  return out;
+}
+
 /** Stable id of a mutation: unique per device and sequence number. */
 export function mutationKey(m: Pick<Mutation, 'deviceId' | 'seq'>): string {
   return `${m.deviceId}:${m.seq}`;
@@ -158,20 +165,7 @@ export type Rejection = z.infer<typeof RejectionSchema>;
  * rejection with its device and mutation), so nothing else travels or is stored with it.
  */
 export function toWireRejection(r: Rejection): Rejection {
-  return {
-    code: r.code,
-    message: r.message,
-    messageEn: r.messageEn,
-    entity: r.entity,
-    recordId: r.recordId,
-    assessmentId: r.assessmentId,
-    unitId: r.unitId,
-    unitName: r.unitName,
-    indicatorNo: r.indicatorNo,
-    field: r.field,
-    at: r.at,
-    retryable: r.retryable,
-  };
+  return wireFields(RejectionSchema, r);
 }
 
 export const MutationResultSchema = z.object({
@@ -231,22 +225,7 @@ export type Conflict = z.infer<typeof ConflictSchema>;
  * tablet stores it.
  */
 export function toWireConflict(c: Conflict): Conflict {
-  return {
-    id: c.id,
-    entity: c.entity,
-    recordId: c.recordId,
-    field: c.field,
-    assessmentId: c.assessmentId,
-    localValue: c.localValue,
-    serverValue: c.serverValue,
-    serverVersion: c.serverVersion,
-    localDeviceId: c.localDeviceId,
-    localAuthor: c.localAuthor,
-    localAt: c.localAt,
-    serverAuthor: c.serverAuthor,
-    serverAt: c.serverAt,
-    resolved: c.resolved,
-  };
+  return wireFields(ConflictSchema, c);
 }
 
 export const PushResponseSchema = z.object({

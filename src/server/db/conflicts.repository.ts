@@ -34,30 +34,12 @@ function toConflict(r: Selectable<ConflictsTable>): ConflictRecord {
   };
 }
 
-function toRow(c: ConflictRecord) {
+/** The row of a conflict (ConflictsTable is ConflictRecord with both values as canonical JSON). */
+function toRow({ localValue, serverValue, ...c }: ConflictRecord) {
   return {
-    id: c.id,
-    entity: c.entity,
-    recordId: c.recordId,
-    field: c.field,
-    assessmentId: c.assessmentId,
-    localValueJson: canonicalJson(c.localValue),
-    serverValueJson: canonicalJson(c.serverValue),
-    baseVersion: c.baseVersion,
-    serverVersion: c.serverVersion,
-    localDeviceId: c.localDeviceId,
-    localDeviceSeq: c.localDeviceSeq,
-    localAccountId: c.localAccountId,
-    localAt: c.localAt,
-    serverAt: c.serverAt,
-    serverAccountId: c.serverAccountId,
-    serverDeviceId: c.serverDeviceId,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-    resolvedAt: c.resolvedAt,
-    resolvedBy: c.resolvedBy,
-    resolution: c.resolution,
-    resolvedSeq: c.resolvedSeq,
+    ...c,
+    localValueJson: canonicalJson(localValue),
+    serverValueJson: canonicalJson(serverValue),
   };
 }
 

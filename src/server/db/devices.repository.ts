@@ -3,7 +3,10 @@ import type { Account, Device, DeviceRevokedReason, Enrolment } from '../domain'
 import { toAccount } from './accounts.repository';
 import type { Database, DevicesTable, EnrolmentsTable } from './database';
 
-function toDevice(r: Selectable<DevicesTable>): Device {
+/** What a device row says of the device (never its token hash, nor who revoked it). */
+type DeviceColumns = Omit<Selectable<DevicesTable>, 'tokenHash' | 'revokedBy'>;
+
+function toDevice(r: DeviceColumns): Device {
   return {
     id: r.id,
     verifierId: r.verifierId,
@@ -147,11 +150,9 @@ export class DevicesRepository {
         id: row.deviceId,
         verifierId: row.id,
         label: row.deviceLabel,
-        tokenHash,
         createdAt: row.deviceCreatedAt,
         lastSeenAt: row.deviceLastSeenAt,
         revokedAt: row.deviceRevokedAt,
-        revokedBy: null,
         revokedReason: row.deviceRevokedReason,
         origin: row.deviceOrigin,
         rotatedFrom: row.deviceRotatedFrom,
