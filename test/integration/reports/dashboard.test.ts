@@ -9,7 +9,7 @@ import {
   PEMDA_CODE,
 } from '../../../src/server/seed';
 import { describeEachDialect } from '../../helpers/server-context';
-import { assessmentOf, levels, rawTablet, storeFile } from './helpers';
+import { assessmentOf, evidenceFile, levels, rawTablet, storeFile } from './helpers';
 
 const cityLevels = Object.fromEntries(
   listIndicators(spbe2020).map((ind, i) => [ind.no, CITY_LEVELS[i] as number]),
@@ -87,23 +87,8 @@ describeEachDialect('dashboard aggregation', (ctx) => {
     const held = createHash('sha256').update(bytes).digest('hex');
     const missing = 'f'.repeat(64);
     await storeFile(h.services, bytes, held);
-    const file = (a: string, id: string, sha: string) => ({
-      entity: 'evidenceFile' as const,
-      id,
-      changes: {
-        assessmentId: a,
-        indicatorNo: 1,
-        sha256: sha,
-        name: 'sk.jpg',
-        mime: 'image/jpeg',
-        bytes: 18,
-        width: null,
-        height: null,
-        capturedAt: h.clock.now,
-        location: null,
-        deleted: false,
-      },
-    });
+    const file = (a: string, id: string, sha256: string) =>
+      evidenceFile(a, id, { sha256, bytes: 18, capturedAt: h.clock.now });
     await t1.push([
       ...levels(diskominfo, { 1: 3, 2: 3 }),
       file(diskominfo, 'ev-1', held),

@@ -5,7 +5,7 @@ import { computeIndex, formatIndex, listIndicators, spbe2020 } from '../../../sr
 import { CITY_LEVELS, DEMO_PERIOD_NAME, opdCode, PEMDA_CODE } from '../../../src/server/seed';
 import { LEVEL_COLUMNS } from '../../../src/server/services/exports/levels';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
-import { assessmentOf, levels, rawTablet, storeFile } from './helpers';
+import { assessmentOf, evidenceFile, levels, rawTablet, storeFile } from './helpers';
 
 const INDICATORS = listIndicators(spbe2020);
 const cityLevels = Object.fromEntries(
@@ -77,23 +77,12 @@ async function work(ctx: ServerContext) {
       id: `${diskominfo}:3`,
       changes: { 'checks.2.0': { state: 'present', note: 'ada' } },
     },
-    {
-      entity: 'evidenceFile',
-      id: 'ekspor-foto-1',
-      changes: {
-        assessmentId: diskominfo,
-        indicatorNo: 1,
-        sha256: sha,
-        name: 'kebijakan.jpg',
-        mime: 'image/jpeg',
-        bytes: bytes.length,
-        width: null,
-        height: null,
-        capturedAt: ctx.clock.now,
-        location: null,
-        deleted: false,
-      },
-    },
+    evidenceFile(diskominfo, 'ekspor-foto-1', {
+      sha256: sha,
+      bytes: bytes.length,
+      capturedAt: ctx.clock.now,
+      name: 'kebijakan.jpg',
+    }),
     { entity: 'assessment', id: diskominfo, changes: { status: 'selesai' } },
   ]);
   const coordinator = await ctx.login('coordinator');

@@ -3,6 +3,9 @@ import { encodeHlc, type Mutation } from '../../../src/core';
 import type { Services } from '../../../src/server/services';
 import type { CallResult, ServerContext } from '../../helpers/server-context';
 
+/** A change as a test writes it: the raw tablet adds its device, seq, clock and base versions. */
+export type RawMutation = Omit<Mutation, 'deviceId' | 'seq' | 'hlc' | 'at' | 'baseVersions'>;
+
 /**
  * A tablet without a browser store: an enrolled device that pushes hand-made mutations
  * through the real push route, one seq after the other (issue 6's wire protocol).
@@ -10,9 +13,7 @@ import type { CallResult, ServerContext } from '../../helpers/server-context';
 export interface RawTablet {
   token: string;
   deviceId: string;
-  push(
-    mutations: Omit<Mutation, 'deviceId' | 'seq' | 'hlc' | 'at' | 'baseVersions'>[],
-  ): Promise<CallResult>;
+  push(mutations: RawMutation[]): Promise<CallResult>;
   pull(cursor?: number): Promise<CallResult>;
 }
 
@@ -92,7 +93,7 @@ export function levels(
   assessmentId: string,
   byNo: Record<number, number | null>,
   notApplicable: number[] = [],
-): Omit<Mutation, 'deviceId' | 'seq' | 'hlc' | 'at' | 'baseVersions'>[] {
+): RawMutation[] {
   const nos = new Set([...Object.keys(byNo).map(Number), ...notApplicable]);
   return [...nos].map((no) => ({
     entity: 'verification' as const,
@@ -106,6 +107,31 @@ export function levels(
         : {}),
     },
   }));
+}
+
+/** The record of one evidence photo (a JPEG without size or place) of an indicator. */
+export function evidenceFile(
+  assessmentId: string,
+  id: string,
+  file: { sha256: string; bytes: number; capturedAt: number; name?: string; indicatorNo?: number },
+): RawMutation {
+  return {
+    entity: 'evidenceFile',
+    id,
+    changes: {
+      assessmentId,
+      indicatorNo: file.indicatorNo ?? 1,
+      sha256: file.sha256,
+      name: file.name ?? 'sk.jpg',
+      mime: 'image/jpeg',
+      bytes: file.bytes,
+      width: null,
+      height: null,
+      capturedAt: file.capturedAt,
+      location: null,
+      deleted: false,
+    },
+  };
 }
 
 /** Put a file into the server's evidence store as a finished, hash-checked upload would. */

@@ -19,7 +19,7 @@ import { bundleSecretOf, postBundle, signatureEntry } from '../../helpers/bundle
 import { tinyFramework } from '../../helpers/frameworks';
 import { edit } from '../../helpers/raw-push';
 import { describeEachDialect } from '../../helpers/server-context';
-import { assessmentOf, levels, rawTablet, storeFile } from '../reports/helpers';
+import { assessmentOf, evidenceFile, levels, rawTablet, storeFile } from '../reports/helpers';
 
 /**
  * The coordinator API contract (src/core/api) against the real server: every endpoint of its
@@ -117,23 +117,11 @@ describeEachDialect('coordinator API contract', (ctx) => {
           id: verificationId(a, 1),
           changes: { 'checks.1.0': { state: 'missing', note: 'tidak ada tanda tangan' } },
         },
-        {
-          entity: 'evidenceFile',
-          id: 'ev-kontrak-1',
-          changes: {
-            assessmentId: a,
-            indicatorNo: 1,
-            sha256: sha,
-            name: 'sk.jpg',
-            mime: 'image/jpeg',
-            bytes: bytes.byteLength,
-            width: null,
-            height: null,
-            capturedAt: h().clock.now,
-            location: null,
-            deleted: false,
-          },
-        },
+        evidenceFile(a, 'ev-kontrak-1', {
+          sha256: sha,
+          bytes: bytes.byteLength,
+          capturedAt: h().clock.now,
+        }),
         {
           entity: 'comment',
           id: 'cm-kontrak-1',
