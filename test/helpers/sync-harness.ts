@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { listIndicators, PROTOCOL_HEADER, PROTOCOL_VERSION, spbe2020 } from '../../src/core';
+import { listIndicators, spbe2020 } from '../../src/core';
 import { createApp } from '../../src/server/app';
 import { resolveConfig } from '../../src/server/config';
 import type { Dialect } from '../../src/server/db/database';
@@ -369,30 +369,9 @@ export async function syncHard(engine: SyncEngine, tries = 20): Promise<void> {
   throw last;
 }
 
-/** `call` against a server over HTTP (same shape as the in-process one). */
+/** `call` against a server over HTTP: the in-process requests, sent with fetch. */
 export function httpCall(baseUrl: string): SyncHarness['call'] {
-  return async (method, path, o = {}) => {
-    const headers: Record<string, string> = { ...o.headers };
-    if (!o.noProtocol) headers[PROTOCOL_HEADER] = String(PROTOCOL_VERSION);
-    if (o.token) headers.authorization = `Bearer ${o.token}`;
-    let body: string | undefined;
-    if (o.json !== undefined) {
-      body = JSON.stringify(o.json);
-      headers['content-type'] = 'application/json';
-    } else if (o.body !== undefined) {
-      body = o.body;
-      if (o.contentType) headers['content-type'] = o.contentType;
-    }
-    const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
-    return { status: res.status, headers: res.headers, body: parsed, text };
-  };
+  return requestsTo({ request: (path, init) => fetch(`${baseUrl}${path}`, init) });
 }
 
 /** A photo-sized payload with a JPEG signature (random content, so every photo is distinct). */
