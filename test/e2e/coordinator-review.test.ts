@@ -4,9 +4,10 @@ import { kelurahanCode } from '../../src/server/seed';
 import { CoordinatorApp } from './page-models/coordinator-app';
 import { CoordinatorReviewPages } from './page-models/coordinator-review';
 import { BeritaAcaraScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
-import { api } from './support/api';
+import { api, enrolmentCodeFor } from './support/api';
 import { startAppServer } from './support/app-server';
 import { e2eEnabled, launchBrowser } from './support/browser';
+import { documentPhoto } from './support/photo';
 
 const PASSWORD = 'telusur-demo';
 const UNIT = kelurahanCode(0, 0); // Kelurahan Bulakan, assigned to verifier 1
@@ -14,22 +15,7 @@ const COMMENT = 'Disetujui; mohon SK asli dibawa saat rapat evaluasi.';
 
 /** The coordinator's side of enrolment and the unit's assessment id, through the API (their UI has its own e2e). */
 async function setUp(base: string): Promise<{ code: string; assessmentId: string }> {
-  const { token } = await api<{ token: string }>(base, '/api/auth/login', {
-    method: 'POST',
-    body: { email: 'koordinator@cilegon.demo', password: PASSWORD },
-  });
-  const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
-    base,
-    '/api/verifiers',
-    { token },
-  );
-  const v = verifiers.find((x) => x.email === 'verifikator1@cilegon.demo');
-  if (!v) throw new Error('demo verifier missing');
-  const { code } = await api<{ code: string }>(base, `/api/verifiers/${v.id}/enrolments`, {
-    method: 'POST',
-    token,
-    body: {},
-  });
+  const { code, token } = await enrolmentCodeFor(base, 'verifikator1@cilegon.demo');
   const { units } = await api<{ units: { id: string; code: string }[] }>(base, '/api/units', {
     token,
   });
@@ -42,18 +28,6 @@ async function setUp(base: string): Promise<{ code: string; assessmentId: string
   const assessmentId = assignments.find((a) => a.unitId === unitId)?.assessmentId;
   if (!assessmentId) throw new Error(`${UNIT} has no assessment`);
   return { code, assessmentId };
-}
-
-/** A real JPEG made by the browser itself. */
-async function documentPhoto(app: VerifierApp): Promise<Buffer> {
-  const page = await app.page.context().newPage();
-  await page.setViewportSize({ width: 1200, height: 900 });
-  await page.setContent(
-    '<body style="font:40px serif;background:#fffdf5"><h1>SK Lurah tentang Tim SPBE</h1></body>',
-  );
-  const bytes = await page.screenshot({ type: 'jpeg', quality: 90 });
-  await page.close();
-  return bytes;
 }
 
 // e2e runs only where Chromium is installed (Debian's /usr/bin/chromium); test/run.mjs
@@ -97,7 +71,10 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       await tablet.open(unitPath);
       const screen = await tablet.openIndicator(1);
       await screen.setVerifiedLevel(2);
-      await screen.addPhoto('sk-tim-spbe.jpg', await documentPhoto(tablet));
+      await screen.addPhoto(
+        'sk-tim-spbe.jpg',
+        await documentPhoto(tablet.page, 'SK Lurah tentang Tim SPBE', { width: 1200, height: 900 }),
+      );
       await screen.writeNotes('SK ada, ditandatangani Lurah.');
       await tablet.open(`${unitPath}/berita-acara`);
       const ba = new BeritaAcaraScreen(tablet.page);

@@ -3,27 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api } from './support/api';
+import { enrolmentCodeFor } from './support/api';
 import { startAppServer } from './support/app-server';
 import { CHROMIUM_ARGS, e2eEnabled, launchBrowser } from './support/browser';
 
 const W = 480;
 const H = 480;
-
-async function coordinatorEnrolment(base: string): Promise<{ code: string; qrSvg: string }> {
-  const { token } = await api<{ token: string }>(base, '/api/auth/login', {
-    method: 'POST',
-    body: { email: 'koordinator@cilegon.demo', password: 'telusur-demo' },
-  });
-  const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
-    base,
-    '/api/verifiers',
-    { token },
-  );
-  const v = verifiers.find((x) => x.email === 'verifikator2@cilegon.demo');
-  if (!v) throw new Error('demo verifier missing');
-  return api(base, `/api/verifiers/${v.id}/enrolments`, { method: 'POST', token, body: {} });
-}
 
 /** The coordinator's QR as a Y4M video, the format Chromium's fake camera plays. */
 async function qrVideo(browser: Browser, qrSvg: string, file: string): Promise<void> {
@@ -83,7 +68,7 @@ describe.skipIf(!e2eEnabled)('tablet enrolment by scanning the QR', () => {
   });
 
   it('the camera reads the coordinator’s QR into the code field, and enrolment succeeds', async () => {
-    const { code, qrSvg } = await coordinatorEnrolment(server.url);
+    const { code, qrSvg } = await enrolmentCodeFor(server.url, 'verifikator2@cilegon.demo');
     const helper = await launchBrowser();
     const video = join(dir, 'qr.y4m');
     await qrVideo(helper, qrSvg, video);

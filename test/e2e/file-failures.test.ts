@@ -7,6 +7,7 @@ import { enrolmentCodeFor } from './support/api';
 import { startAppServer } from './support/app-server';
 import { accessibilityProblems } from './support/axe';
 import { e2eEnabled, launchBrowser } from './support/browser';
+import { documentPhoto } from './support/photo';
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const NEW_ELEMENTS = [
@@ -15,18 +16,6 @@ const NEW_ELEMENTS = [
   '[data-testid="sync-attention"]',
   'dialog',
 ];
-
-/** A real JPEG of a "document", made by the browser itself. */
-async function documentPhoto(page: Page, title: string): Promise<Buffer> {
-  const shot = await page.context().newPage();
-  await shot.setViewportSize({ width: 1000, height: 700 });
-  await shot.setContent(
-    `<body style="font:40px serif;background:#fffdf5"><h1>${title}</h1></body>`,
-  );
-  const bytes = await shot.screenshot({ type: 'jpeg', quality: 90 });
-  await shot.close();
-  return bytes;
-}
 
 /**
  * Damage the stored bytes of the evidence file named `name` in the tablet's IndexedDB, as a

@@ -2,42 +2,10 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoordinatorApp } from './page-models/coordinator-app';
 import { IndicatorScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
-import { api } from './support/api';
+import { enrolmentCodeFor } from './support/api';
 import { startAppServer } from './support/app-server';
 import { e2eEnabled, launchBrowser } from './support/browser';
-
-/** A real JPEG made by the browser itself. */
-async function documentPhoto(app: VerifierApp): Promise<Buffer> {
-  const page = await app.page.context().newPage();
-  await page.setViewportSize({ width: 1200, height: 900 });
-  await page.setContent(
-    '<body style="font:40px serif;background:#fffdf5"><h1>SK Tim Koordinator SPBE</h1></body>',
-  );
-  const bytes = await page.screenshot({ type: 'jpeg', quality: 90 });
-  await page.close();
-  return bytes;
-}
-
-/** The coordinator's side of enrolment, through the API (its UI has its own e2e). */
-async function enrolmentCode(base: string): Promise<string> {
-  const { token } = await api<{ token: string }>(base, '/api/auth/login', {
-    method: 'POST',
-    body: { email: 'koordinator@cilegon.demo', password: 'telusur-demo' },
-  });
-  const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
-    base,
-    '/api/verifiers',
-    { token },
-  );
-  const v = verifiers.find((x) => x.email === 'verifikator1@cilegon.demo');
-  if (!v) throw new Error('demo verifier missing');
-  const { code } = await api<{ code: string }>(base, `/api/verifiers/${v.id}/enrolments`, {
-    method: 'POST',
-    token,
-    body: {},
-  });
-  return code;
-}
+import { documentPhoto } from './support/photo';
 
 // e2e runs only where Chromium is installed; test/run.mjs sets TELUSUR_E2E (and CI requires it).
 describe.skipIf(!e2eEnabled)('two tablets edit the same indicator offline', () => {
@@ -67,7 +35,9 @@ describe.skipIf(!e2eEnabled)('two tablets edit the same indicator offline', () =
       contexts.push(context);
       const app = new VerifierApp(await context.newPage(), server.url);
       const sync = new TabletSync(app);
-      await sync.enrol(await enrolmentCode(server.url), label);
+      // The coordinator's side of enrolment goes through the API (its UI has its own e2e).
+      const { code } = await enrolmentCodeFor(server.url, 'verifikator1@cilegon.demo');
+      await sync.enrol(code, label);
       await sync.syncNow();
       tablets.push({ app, sync, context });
     }
@@ -85,7 +55,10 @@ describe.skipIf(!e2eEnabled)('two tablets edit the same indicator offline', () =
     await a.context.setOffline(true);
     await b.context.setOffline(true);
     await screenA.setVerifiedLevel(3);
-    await screenA.addPhoto('sk-tim-spbe.jpg', await documentPhoto(a.app));
+    await screenA.addPhoto(
+      'sk-tim-spbe.jpg',
+      await documentPhoto(a.app.page, 'SK Tim Koordinator SPBE', { width: 1200, height: 900 }),
+    );
     await screenB.setVerifiedLevel(4);
     const indicatorPath = new URL(a.app.page.url()).pathname;
 

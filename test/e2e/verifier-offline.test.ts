@@ -7,7 +7,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -15,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainingSelfLevels } from '../../src/app/training';
 import { computeIndex, formatIndex, spbe2020 } from '../../src/core';
 import { BeritaAcaraScreen, VerifierApp } from './page-models/verifier-app';
+import { accessibilityProblems } from './support/axe';
 import { e2eEnabled, launchBrowser, launchProfile } from './support/browser';
 import { serveStatic } from './support/static-server';
 
@@ -35,27 +35,6 @@ async function documentPhoto(
   const bytes = await shot.screenshot({ type: 'jpeg', quality: 95 });
   await shot.close();
   return bytes;
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const require = createRequire(import.meta.url);
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-          ): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
-        };
-      }
-    ).axe;
-    const r = await axe.run(document);
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
-  });
-  return result;
 }
 
 // e2e runs only where Chromium is installed; test/run.mjs sets TELUSUR_E2E (and CI requires it).
@@ -195,7 +174,8 @@ describe.skipIf(!e2eEnabled)('verifier PWA offline (real Chromium, real service 
         await app.page.waitForLoadState('networkidle');
         await app.page.screenshot({ path: join(SHOTS, `${name}-${w}x${h}.png`), fullPage: true });
         if (await app.scrollsHorizontally()) problems.push(`${name} ${w}x${h}: horizontal scroll`);
-        for (const v of await axeViolations(app.page)) problems.push(`${name} ${w}x${h}: ${v}`);
+        for (const v of await accessibilityProblems(app.page))
+          problems.push(`${name} ${w}x${h}: ${v}`);
       }
     }
     expect(problems).toEqual([]);

@@ -31,13 +31,13 @@ export async function coordinatorToken(base: string): Promise<string> {
 
 /**
  * A one-time enrolment code for a demo verifier, made as the coordinator makes it
- * (Verifikator → Daftarkan tablet). Returns the code, the verifier's id and the
- * coordinator's token for further calls.
+ * (Verifikator → Daftarkan tablet). Returns the code and its QR (SVG), the verifier's id
+ * and the coordinator's token for further calls.
  */
 export async function enrolmentCodeFor(
   base: string,
   email: string,
-): Promise<{ code: string; verifierId: string; token: string }> {
+): Promise<{ code: string; qrSvg: string; verifierId: string; token: string }> {
   const token = await coordinatorToken(base);
   const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
     base,
@@ -46,10 +46,10 @@ export async function enrolmentCodeFor(
   );
   const v = verifiers.find((x) => x.email === email);
   if (!v) throw new Error(`demo verifier ${email} missing`);
-  const { code } = await api<{ code: string }>(base, `/api/verifiers/${v.id}/enrolments`, {
-    method: 'POST',
-    token,
-    body: {},
-  });
-  return { code, verifierId: v.id, token };
+  const { code, qrSvg } = await api<{ code: string; qrSvg: string }>(
+    base,
+    `/api/verifiers/${v.id}/enrolments`,
+    { method: 'POST', token, body: {} },
+  );
+  return { code, qrSvg, verifierId: v.id, token };
 }
