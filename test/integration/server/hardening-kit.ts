@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeHlc, PROTOCOL_HEADER, PROTOCOL_VERSION, uuidv7 } from '../../../src/core';
+import { encodeHlc, uuidv7 } from '../../../src/core';
 import { createApp } from '../../../src/server/app';
 import { type AppConfig, resolveConfig } from '../../../src/server/config';
 import { TusEndpoint } from '../../../src/server/http/tus';
@@ -16,6 +16,10 @@ import {
   T0,
   TEST_CONFIG,
 } from '../../helpers/server-context';
+import { createUpload, patchUpload, tus } from '../../helpers/tus';
+
+// The raw tus requests are test/helpers/tus.ts's; the hardening suites take them from here.
+export { b64, createUpload, patchUpload, sha, tus } from '../../helpers/tus';
 
 /**
  * Shared by the hardening suites (issue 11 §5, §7, §8): an app over a suite's database with
@@ -63,8 +67,6 @@ export function hardApp(ctx: ServerContext, config: Partial<AppConfig> = {}): Ha
   };
 }
 
-export const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-export const b64 = (s: string) => Buffer.from(s).toString('base64');
 /** Random bytes standing in for a photo (the server never sniffs content). */
 export const photo = (n: number) => new Uint8Array(randomBytes(n));
 
@@ -105,49 +107,6 @@ export async function freshVerifier(ctx: ServerContext, s: Services) {
   await s.assignments.create({ periodId, verifierId: v.id, unitIds: [u.id] }, coordinator);
   const a = (await s.assignments.list({ periodId })).find((x) => x.unitId === u.id);
   return { verifierId: v.id, unitId: u.id, assessmentId: a?.assessmentId as string };
-}
-
-/** A tus request of a tablet (or anyone, with token null). */
-export function tus(h: HardApp, token: string | null) {
-  return (method: string, path: string, headers: Record<string, string> = {}, body?: Uint8Array) =>
-    h.app.request(path, {
-      method,
-      headers: {
-        'Tus-Resumable': '1.0.0',
-        [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...headers,
-      },
-      ...(body ? { body: new Uint8Array(body) } : {}),
-    });
-}
-
-/** POST a new upload for `bytes` (declared hash `declared`); returns the response. */
-export function createUpload(
-  send: ReturnType<typeof tus>,
-  bytes: Uint8Array,
-  declared = sha(bytes),
-  extra: Record<string, string> = {},
-) {
-  return send('POST', '/api/files/', {
-    'Upload-Length': String(bytes.byteLength),
-    'Upload-Metadata': `sha256 ${b64(declared)},filetype ${b64('image/jpeg')}`,
-    ...extra,
-  });
-}
-
-export function patchUpload(
-  send: ReturnType<typeof tus>,
-  location: string,
-  offset: number,
-  chunk: Uint8Array,
-) {
-  return send(
-    'PATCH',
-    location,
-    { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
-    chunk,
-  );
 }
 
 /** Upload a whole file in one PATCH; throws unless the server kept it. */

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../../src/core';
 import {
   describeSync,
   enrolTablet,
@@ -9,34 +7,15 @@ import {
   photoBytes,
   type SyncHarness,
 } from '../../helpers/sync-harness';
+import { b64, createUpload, sha, tus } from '../../helpers/tus';
 
 /**
  * The tus endpoint spoken to directly (tus 1.0 requests through the in-process app):
  * who may upload, required metadata, the hash check, and the recovery of an upload whose
  * last byte arrived but was never checked.
  */
-const b64 = (s: string) => Buffer.from(s).toString('base64');
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-function tus(h: SyncHarness, token: string | null) {
-  return (method: string, path: string, headers: Record<string, string> = {}, body?: Uint8Array) =>
-    h.app.request(path, {
-      method,
-      headers: {
-        'Tus-Resumable': '1.0.0',
-        [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...headers,
-      },
-      ...(body ? { body: new Uint8Array(body) } : {}),
-    });
-}
-
 async function create(send: ReturnType<typeof tus>, bytes: Uint8Array, declared = sha(bytes)) {
-  const r = await send('POST', '/api/files/', {
-    'Upload-Length': String(bytes.byteLength),
-    'Upload-Metadata': `sha256 ${b64(declared)},filetype ${b64('image/jpeg')}`,
-  });
+  const r = await createUpload(send, bytes, declared);
   expect(r.status).toBe(201);
   return r.headers.get('location') as string;
 }
