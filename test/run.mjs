@@ -6,25 +6,11 @@
 // a missing one fails the run, because CI must prove both.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
+import { tcpReachable } from './helpers/tcp-reachable.mjs';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const pgUrl = process.env.TELUSUR_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-function tcpReachable(url) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname || '127.0.0.1', port: Number(port || 5432) });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(2000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 const env = { ...process.env };
 const problems = [];
