@@ -103,3 +103,28 @@ export async function serverValue(
   );
   return hits.length > 0 ? hits[hits.length - 1]?.value : undefined;
 }
+
+/**
+ * Hold the push of device `deviceId` open inside its transaction (its changes written, the
+ * change-log writer lock held, nothing committed) until `release()`. `inside` resolves once
+ * it is held. Uses the sync service's `beforePushCommit` test hook; clear it when done.
+ */
+export function holdPush(
+  services: { sync: { hooks: { beforePushCommit?: (deviceId: string) => Promise<void> } } },
+  deviceId: string,
+): { inside: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  let entered!: () => void;
+  const inside = new Promise<void>((r) => {
+    entered = r;
+  });
+  services.sync.hooks.beforePushCommit = async (id) => {
+    if (id !== deviceId) return;
+    entered();
+    await gate;
+  };
+  return { inside, release };
+}

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHlc, type Mutation, verificationId } from '../../../src/core';
 import type { Principal } from '../../../src/server/domain';
+import { holdPush } from '../../helpers/raw-push';
 import { PG_URL } from '../../helpers/server-context';
 import {
   createSyncHarness,
@@ -74,19 +75,8 @@ describe.skipIf(!PG_URL)('change-log commit order [postgres]', () => {
     const start = await h.services.sync.pull(pc, 0, 2000);
     let cursor = start.cursor;
 
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    let entered!: () => void;
-    const inside = new Promise<void>((r) => {
-      entered = r;
-    });
-    h.services.sync.hooks.beforePushCommit = async (deviceId) => {
-      if (deviceId !== a.deviceId) return;
-      entered();
-      await gate; // Tablet A's transaction stays open, its change written but not committed.
-    };
+    // Tablet A's transaction stays open, its change written but not committed.
+    const { inside, release } = holdPush(h.services, a.deviceId);
     try {
       const pushA = h.services.sync.push(await principal(a), a.deviceId, [
         edit(a, 1, verificationId(assessment, 1), 'dari A'),

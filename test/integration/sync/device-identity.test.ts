@@ -1,13 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { expect, it } from 'vitest';
-import {
-  DeviceIdentitySchema,
-  type EntityName,
-  encodeHlc,
-  verificationId,
-} from '../../../src/core';
+import { DeviceIdentitySchema, verificationId } from '../../../src/core';
 import { resolveConfig } from '../../../src/server/config';
 import { createServices } from '../../../src/server/services';
+import { edit, enrolRaw, type RawTablet } from '../../helpers/raw-push';
 import { TEST_CONFIG } from '../../helpers/server-context';
 import { describeSync, newTeam, type SyncHarness } from '../../helpers/sync-harness';
 
@@ -18,32 +14,6 @@ import { describeSync, newTeam, type SyncHarness } from '../../helpers/sync-harn
  * mutations, so the tests depend on the server alone.
  */
 
-interface Identity {
-  deviceId: string;
-  token: string;
-}
-
-/** A hand-made mutation (base versions 0) as a tablet pushes it. */
-function edit(
-  t: Identity,
-  seq: number,
-  entity: EntityName,
-  id: string,
-  changes: Record<string, unknown>,
-) {
-  const at = Date.UTC(2023, 9, 2, 2, 0, 0) + seq * 1000;
-  return {
-    deviceId: t.deviceId,
-    seq,
-    entity,
-    id,
-    changes,
-    baseVersions: Object.fromEntries(Object.keys(changes).map((f) => [f, 0])),
-    hlc: encodeHlc({ ms: at, counter: 0, node: t.deviceId }),
-    at,
-  };
-}
-
 async function enrol(h: SyncHarness, verifierId: string, label: string, claimed?: string) {
   const coordinator = await h.base.login('coordinator');
   const e = await h.call('POST', `/api/verifiers/${verifierId}/enrolments`, {
@@ -52,12 +22,6 @@ async function enrol(h: SyncHarness, verifierId: string, label: string, claimed?
   return h.call('POST', '/api/devices/enrol', {
     json: { code: e.body.code, label, ...(claimed ? { deviceId: claimed } : {}) },
   });
-}
-
-async function enrolled(h: SyncHarness, verifierId: string, label = 'Tablet uji') {
-  const r = await enrol(h, verifierId, label);
-  if (r.status !== 201) throw new Error(`enrol: ${r.status} ${r.text}`);
-  return { deviceId: r.body.device.id as string, token: r.body.token as string };
 }
 
 /** The server's value of a field (JSON), or undefined. */
@@ -126,7 +90,7 @@ describeSync('device identities: enrol, rotate, release', (ctx) => {
     const team = await newTeam(h.services, h.base, { verifiers: 1 });
     const v = team.verifiers[0]?.id as string;
     const a = team.assessmentIds[0] as string;
-    const old = await enrolled(h, v, 'Tablet rotasi');
+    const old = await enrolRaw(h, v, 'Tablet rotasi');
     const before = await h.call('POST', '/api/sync/push', {
       token: old.token,
       json: {
@@ -142,7 +106,7 @@ describeSync('device identities: enrol, rotate, release', (ctx) => {
     expect(r.headers.get('cache-control')).toBe('no-store');
     expect(DeviceIdentitySchema.safeParse(r.body).success).toBe(true);
     expect(Object.keys(r.body).sort()).toEqual(['bundleSecret', 'deviceId', 'token']);
-    const fresh: Identity = { deviceId: r.body.deviceId, token: r.body.token };
+    const fresh: RawTablet = { deviceId: r.body.deviceId, token: r.body.token };
     expect(fresh.deviceId).not.toBe(old.deviceId);
 
     // The new identity starts its own sequence at 1 and is accepted.
@@ -204,8 +168,8 @@ describeSync('device identities: enrol, rotate, release', (ctx) => {
     const h = ctx();
     const team = await newTeam(h.services, h.base, { verifiers: 1 });
     const v = team.verifiers[0]?.id as string;
-    const first = await enrolled(h, v, 'Tablet hilang');
-    const other = await enrolled(h, v, 'Tablet lain');
+    const first = await enrolRaw(h, v, 'Tablet hilang');
+    const other = await enrolRaw(h, v, 'Tablet lain');
     const second = await h.call('POST', '/api/devices/rotate', { token: first.token });
     const third = await h.call('POST', '/api/devices/rotate', { token: second.body.token });
     // The coordinator revokes the identity in the middle of the chain.
@@ -223,7 +187,7 @@ describeSync('device identities: enrol, rotate, release', (ctx) => {
     const h = ctx();
     const team = await newTeam(h.services, h.base, { verifiers: 1 });
     const v = team.verifiers[0]?.id as string;
-    let token = (await enrolled(h, v, 'Tablet berulang')).token;
+    let token = (await enrolRaw(h, v, 'Tablet berulang')).token;
     for (let i = 0; i < 10; i++) {
       const r = await h.call('POST', '/api/devices/rotate', { token });
       expect(r.status).toBe(201);
@@ -241,7 +205,7 @@ describeSync('device identities: enrol, rotate, release', (ctx) => {
   it('lets only a tablet token rotate, fetch its secret or release itself; an outdated app must update first', async () => {
     const h = ctx();
     const team = await newTeam(h.services, h.base, { verifiers: 1 });
-    const t = await enrolled(h, team.verifiers[0]?.id as string);
+    const t = await enrolRaw(h, team.verifiers[0]?.id as string);
     for (const who of ['verifier1', 'coordinator'] as const) await h.base.login(who);
     const counts = await h.base.rowCounts();
     for (const path of [
@@ -271,7 +235,7 @@ describeSync('device identities: enrol, rotate, release', (ctx) => {
     const h = ctx();
     const team = await newTeam(h.services, h.base, { verifiers: 2 });
     const [v1, v2] = team.verifiers.map((v) => v.id) as [string, string];
-    const t = await enrolled(h, v1, 'Tablet bergilir');
+    const t = await enrolRaw(h, v1, 'Tablet bergilir');
     const r = await h.call('POST', '/api/devices/release', { token: t.token });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
@@ -307,14 +271,14 @@ describeSync('device identities: enrol, rotate, release', (ctx) => {
     const team = await newTeam(h.services, h.base, { verifiers: 2 });
     const [v1, v2] = team.verifiers.map((v) => v.id) as [string, string];
     const a = team.assessmentIds[0] as string;
-    const t = await enrolled(h, v1, 'Tablet dicabut');
+    const t = await enrolRaw(h, v1, 'Tablet dicabut');
     const revoked = await h.call('POST', `/api/devices/${t.deviceId}/revoke`, {
       token: await h.base.login('coordinator'),
     });
     expect(revoked.body).toMatchObject({ revokedReason: 'revoked' });
     const again = await enrol(h, v2, 'Tablet dicabut', t.deviceId);
     expect(again.status).toBe(201);
-    const fresh: Identity = { deviceId: again.body.device.id, token: again.body.token };
+    const fresh: RawTablet = { deviceId: again.body.device.id, token: again.body.token };
     const pushed = await h.call('POST', '/api/sync/push', {
       token: fresh.token,
       json: {

@@ -3,7 +3,7 @@ import { verificationId } from '../../../src/core';
 import { createApp } from '../../../src/server/app';
 import { type AppConfig, resolveConfig } from '../../../src/server/config';
 import { createServices, type Services } from '../../../src/server/services';
-import { edit, enrolRaw, outcomes, pushRaw, type RawTablet } from '../../helpers/raw-push';
+import { edit, enrolRaw, holdPush, outcomes, pushRaw } from '../../helpers/raw-push';
 import {
   createServerContext,
   PG_URL,
@@ -54,24 +54,6 @@ describe.skipIf(!PG_URL)('sync write timeouts [postgres]', () => {
     return { assessment: team.assessmentIds[0] as string, a, b };
   }
 
-  /** Hold tablet `t`'s push open inside its transaction (writer lock held) until released. */
-  function freeze(services: Services, t: RawTablet) {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    let entered!: () => void;
-    const inside = new Promise<void>((r) => {
-      entered = r;
-    });
-    services.sync.hooks.beforePushCommit = async (deviceId) => {
-      if (deviceId !== t.deviceId) return;
-      entered();
-      await gate;
-    };
-    return { inside, release };
-  }
-
   // The writer lock is one advisory lock per database, so test files running at the same
   // time in other schemas contend for it too: only the push under test gets a short lock
   // timeout (through its own server); the others use the default.
@@ -80,7 +62,7 @@ describe.skipIf(!PG_URL)('sync write timeouts [postgres]', () => {
     const s = server({});
     const impatient = server({ syncLockTimeoutMs: 200 });
     const { assessment, a, b } = await tablets();
-    const held = freeze(s.services, a);
+    const held = holdPush(s.services, a.deviceId);
     try {
       const pushA = pushRaw(s, a, [
         edit(a, 1, 'verification', verificationId(assessment, 1), { notes: 'dari A' }),
@@ -112,7 +94,7 @@ describe.skipIf(!PG_URL)('sync write timeouts [postgres]', () => {
     // Waits for the lock as long as it takes: only the idle-in-transaction timeout frees it.
     const patient = server({ syncLockTimeoutMs: 60_000 });
     const { assessment, a, b } = await tablets();
-    const held = freeze(s.services, a);
+    const held = holdPush(s.services, a.deviceId);
     const mineA = [edit(a, 1, 'verification', verificationId(assessment, 3), { notes: 'beku' })];
     try {
       const pushA = pushRaw(s, a, mineA);
