@@ -10,7 +10,7 @@ import { resolveConfig } from '../../src/server/config';
 import type { Dialect } from '../../src/server/db/database';
 import { PEMDA_CODE } from '../../src/server/seed';
 import { createServices, type Services } from '../../src/server/services';
-import { openStore, type StoreOptions, type TelusurStore } from '../../src/store';
+import type { StoreOptions, TelusurStore } from '../../src/store';
 import { declareSchema, TelusurDb } from '../../src/store/schema';
 import {
   type FetchLike,
@@ -19,6 +19,7 @@ import {
   type SyncTransport,
   tusUploader,
 } from '../../src/sync';
+import { openNodeStore } from './node-store';
 import {
   type CallOptions,
   type CallResult,
@@ -173,16 +174,10 @@ export async function enrolTablet(
   storeOptions: StoreOptions = {},
 ): Promise<Tablet> {
   storeCounter++;
-  const store = await openStore({
-    name: `sync-${storeCounter}-${Math.random().toString(36).slice(2, 8)}`,
-    indexedDB,
-    IDBKeyRange,
-    witness: null,
-    storageManager: null,
-    blobMode: 'arraybuffer',
-    durability: 'relaxed',
-    ...storeOptions,
-  });
+  const store = await openNodeStore(
+    `sync-${storeCounter}-${Math.random().toString(36).slice(2, 8)}`,
+    storeOptions,
+  );
   const e = await call('POST', `/api/verifiers/${verifierId}/enrolments`, {
     token: coordinatorToken,
   });
@@ -221,15 +216,7 @@ export async function cloneTablet(t: Tablet): Promise<Tablet> {
   for (const table of src.tables) await dst.table(table.name).bulkPut(await table.toArray());
   src.close();
   dst.close();
-  const store = await openStore({
-    name,
-    indexedDB,
-    IDBKeyRange,
-    witness: null,
-    storageManager: null,
-    blobMode: 'arraybuffer',
-    durability: 'relaxed',
-  });
+  const store = await openNodeStore(name);
   return {
     store,
     get deviceId() {

@@ -1,23 +1,8 @@
 import 'fake-indexeddb/auto';
 import { indexedDB } from 'fake-indexeddb';
 import { describe, expect, it, vi } from 'vitest';
-import { type EvictionWitness, type StorageManagerLike, UnsentDataError } from '../../../src/store';
-import { ASSESSMENT, acceptThrough, freshName, open, photo } from './helpers';
-
-/** Stands in for localStorage, which survives when only IndexedDB is lost. */
-function memoryWitness(): EvictionWitness & { value: string | null } {
-  const w = {
-    value: null as string | null,
-    read: () => w.value,
-    write: (v: string) => {
-      w.value = v;
-    },
-    clear: () => {
-      w.value = null;
-    },
-  };
-  return w;
-}
+import { type StorageManagerLike, UnsentDataError } from '../../../src/store';
+import { ASSESSMENT, acceptThrough, freshName, memoryWitness, open, photo } from './helpers';
 
 describe('storage health', () => {
   it('reports persistence, usage and quota, and unsynced changes, files and bytes', async () => {

@@ -1,6 +1,12 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { checkField } from '../../../src/core';
-import { type CheckKey, openStore, type StoreOptions, type TelusurStore } from '../../../src/store';
+import {
+  type CheckKey,
+  type EvictionWitness,
+  openStore,
+  type StoreOptions,
+  type TelusurStore,
+} from '../../../src/store';
 
 let counter = 0;
 
@@ -21,6 +27,21 @@ export function open(name: string, extra: StoreOptions = {}): Promise<TelusurSto
 
 export async function freshStore(extra: StoreOptions = {}): Promise<TelusurStore> {
   return open(freshName(), extra);
+}
+
+/** Stands in for localStorage, which survives when only IndexedDB is lost. */
+export function memoryWitness(): EvictionWitness & { value: string | null } {
+  const w = {
+    value: null as string | null,
+    read: () => w.value,
+    write: (v: string) => {
+      w.value = v;
+    },
+    clear: () => {
+      w.value = null;
+    },
+  };
+  return w;
 }
 
 /** A clock the test moves by hand. */

@@ -5,26 +5,22 @@ import { describe, expect, it } from 'vitest';
 import { bundleSigningInput, verificationId } from '../../../src/core';
 import {
   BUNDLE_SIGNATURE_ENTRY,
-  type EvictionWitness,
   type TelusurStore,
   UnsentDataError,
   ValidationError,
 } from '../../../src/store';
-import { ASSESSMENT, acceptThrough, freshName, manualClock, open, photo } from './helpers';
+import {
+  ASSESSMENT,
+  acceptThrough,
+  freshName,
+  manualClock,
+  memoryWitness,
+  open,
+  photo,
+} from './helpers';
 
 const SECRET = '0f'.repeat(16) + 'a1'.repeat(16);
 const NEW_DEVICE = '0190a6f2-5c3e-7b1a-8f00-00000000beef';
-
-function memoryWitness(): EvictionWitness & { value: string | null } {
-  const w = {
-    value: null as string | null,
-    read: () => w.value,
-    write: (v: string) => {
-      w.value = v;
-    },
-  };
-  return w;
-}
 
 async function startUnit(s: TelusurStore): Promise<void> {
   await s.assessments.create({

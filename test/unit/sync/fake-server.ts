@@ -1,4 +1,3 @@
-import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import {
   type Change,
   DEVICE_SEQ_REUSED,
@@ -10,8 +9,9 @@ import {
   type Rejection,
   uuidv7,
 } from '../../../src/core';
-import { openStore, type StoreOptions, type TelusurStore } from '../../../src/store';
+import type { StoreOptions, TelusurStore } from '../../../src/store';
 import { type OfflinePackage, SyncHttpError, type SyncTransport } from '../../../src/sync';
+import { openNodeStore } from '../../helpers/node-store';
 
 /**
  * A scripted sync server in memory, for engine unit tests against the real store: it
@@ -247,16 +247,7 @@ let counter = 0;
 /** A tablet store on fake-indexeddb (unique name), Blobs stored as bytes as on older iPadOS. */
 export function tabletStore(extra: StoreOptions = {}): Promise<TelusurStore> {
   counter++;
-  return openStore({
-    name: `engine-${counter}-${Math.random().toString(36).slice(2, 8)}`,
-    indexedDB,
-    IDBKeyRange,
-    witness: null,
-    storageManager: null,
-    blobMode: 'arraybuffer',
-    durability: 'relaxed',
-    ...extra,
-  });
+  return openNodeStore(`engine-${counter}-${Math.random().toString(36).slice(2, 8)}`, extra);
 }
 
 /** A JPEG-ish payload, distinct per seed. */
