@@ -1,7 +1,10 @@
 import { randomFillSync } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { listIndicators, spbe2020 } from '../../src/core';
@@ -354,6 +357,21 @@ export async function syncHard(engine: SyncEngine, tries = 20): Promise<void> {
     }
   }
   throw last;
+}
+
+/**
+ * The harness's app on a real socket (127.0.0.1, a free port): for tus-js-client's Node build
+ * and the fault-injecting proxy, which need one. `close` stops accepting connections.
+ */
+export async function listenHttp(h: Pick<SyncHarness, 'app'>) {
+  const server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** `call` against a server over HTTP: the in-process requests, sent with fetch. */

@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { strFromU8, strToU8 } from 'fflate';
 import { expect, it } from 'vitest';
@@ -14,6 +11,7 @@ import {
   cloneTablet,
   describeSync,
   enrolTablet,
+  listenHttp,
   newTeam,
   photoBytes,
   seededRandom,
@@ -80,10 +78,9 @@ describeSync('field faults mixed into chaos sync', (ctx, dialect) => {
     async () => {
       const started = performance.now();
       const h = ctx();
-      const server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
-      await once(server, 'listening');
+      const server = await listenHttp(h);
       const rng = seededRandom(20261130);
-      const proxy = await startFaultyProxy((server.address() as AddressInfo).port, rng, NO_FAULTS);
+      const proxy = await startFaultyProxy(server.port, rng, NO_FAULTS);
       const baseUrl = `http://127.0.0.1:${proxy.port}`;
       try {
         const coordinator = await h.base.login('coordinator');
@@ -411,7 +408,7 @@ describeSync('field faults mixed into chaos sync', (ctx, dialect) => {
         expect(lateOnWithdrawn).toEqual([]);
       } finally {
         await proxy.close();
-        server.close();
+        void server.close();
       }
     },
     TIMEOUT,

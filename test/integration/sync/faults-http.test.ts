@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { expect, it } from 'vitest';
 import type { SyncEngine } from '../../../src/sync';
 import {
   describeSync,
   enrolTablet,
+  listenHttp,
   newTeam,
   photoBytes,
   seededRandom,
@@ -73,10 +71,9 @@ describeSync('sync over a faulty network', (ctx, dialect) => {
     async () => {
       const started = performance.now();
       const h = ctx();
-      const server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
-      await once(server, 'listening');
+      const server = await listenHttp(h);
       const rng = seededRandom(20261128);
-      const proxy = await startFaultyProxy((server.address() as AddressInfo).port, rng, FAULTS);
+      const proxy = await startFaultyProxy(server.port, rng, FAULTS);
       // Each kind of fault surely hits the requests it matters most for; more come at random.
       proxy.force('resetMidBody', /^PATCH \/api\/files\//);
       proxy.force('resetResponse', /^PATCH \/api\/files\//);
@@ -242,7 +239,7 @@ describeSync('sync over a faulty network', (ctx, dialect) => {
         expect(proxy.stats.duplicated).toBeGreaterThan(0);
       } finally {
         await proxy.close();
-        server.close();
+        void server.close();
       }
     },
     TIMEOUT,

@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { expect, it } from 'vitest';
 import {
   fetchTransport,
@@ -14,6 +11,7 @@ import {
   appFetch,
   describeSync,
   enrolTablet,
+  listenHttp,
   newTeam,
   photoBytes,
   type SyncHarness,
@@ -29,17 +27,6 @@ import {
  */
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-/** The app over real HTTP (tus-js-client's Node build needs a socket). */
-async function listen(h: SyncHarness) {
-  const server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await once(server, 'listening');
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    baseUrl,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 /**
  * The real engine over HTTP with tus uploads; `mangle` may change a file's bytes on the way
@@ -92,6 +79,18 @@ async function addPhoto(t: Tablet, assessmentId: string, no: number, size = 3000
   return e.sha256;
 }
 
+/** One verifier's tablet with two assigned units, and the app listening over HTTP. */
+async function oneTabletTwoUnits(h: SyncHarness) {
+  const team = await newTeam(h.services, h.base, { verifiers: 1, units: 2 });
+  const [a, b] = team.assessmentIds as [string, string];
+  const t = await enrolTablet(
+    h.call,
+    await h.base.login('coordinator'),
+    team.verifiers[0]?.id as string,
+  );
+  return { a, b, t, ...(await listenHttp(h)) };
+}
+
 describeSync('tablet sync when something fails', (ctx) => {
   it('a withdrawn assignment: its changes are refused and listed, the unit leaves the list, its work stays; the other unit syncs fully', async () => {
     const h = ctx();
@@ -111,7 +110,7 @@ describeSync('tablet sync when something fails', (ctx) => {
     await t.store.verifications.update(a, 1, { verifiedLevel: 4, notes: 'SK ada di lemari' });
     await t.store.verifications.update(b, 1, { verifiedLevel: 2, notes: 'belum ada SOP' });
     await t.store.verifications.update(a, 2, { verifiedLevel: 3 });
-    const { baseUrl, close } = await listen(h);
+    const { baseUrl, close } = await listenHttp(h);
     try {
       const photo = await addPhoto(t, b, 1);
       // A photo on A too: A's receipt is no longer this tablet's to read, which must not
@@ -196,14 +195,7 @@ describeSync('tablet sync when something fails', (ctx) => {
 
   it('counts and frees only files the server receipt lists: an upload that never arrived keeps its photo', async () => {
     const h = ctx();
-    const team = await newTeam(h.services, h.base, { verifiers: 1, units: 2 });
-    const [a, b] = team.assessmentIds as [string, string];
-    const t = await enrolTablet(
-      h.call,
-      await h.base.login('coordinator'),
-      team.verifiers[0]?.id as string,
-    );
-    const { baseUrl, close } = await listen(h);
+    const { a, b, t, baseUrl, close } = await oneTabletTwoUnits(h);
     try {
       const lost = new Set<string>();
       const engine = httpEngine(t, baseUrl, { skip: lost });
@@ -242,14 +234,7 @@ describeSync('tablet sync when something fails', (ctx) => {
 
   it('one file damaged on the way and one unreadable on the tablet are named; the others upload; receipts are checked; not offline', async () => {
     const h = ctx();
-    const team = await newTeam(h.services, h.base, { verifiers: 1, units: 2 });
-    const [a, b] = team.assessmentIds as [string, string];
-    const t = await enrolTablet(
-      h.call,
-      await h.base.login('coordinator'),
-      team.verifiers[0]?.id as string,
-    );
-    const { baseUrl, close } = await listen(h);
+    const { a, b, t, baseUrl, close } = await oneTabletTwoUnits(h);
     try {
       let damaged = '';
       let unreadable = '';
