@@ -56,6 +56,17 @@ async function serverIndicator(
   return detail.indicators.find((i) => i.no === no);
 }
 
+/** Wait until indicator 3's notes field says its last edit is saved on the tablet. */
+function notesSaved(app: VerifierApp) {
+  return app.page.waitForFunction(
+    () =>
+      document
+        .querySelector('#notes-3')
+        ?.parentElement?.querySelector('[data-save-state]')
+        ?.getAttribute('data-save-state') === 'saved',
+  );
+}
+
 // e2e runs only where Chromium is installed; test/run.mjs sets TELUSUR_E2E (and CI requires it).
 describe.skipIf(!e2eEnabled)('changes the server refuses stay visible on the tablet', () => {
   let server: Awaited<ReturnType<typeof startAppServer>>;
@@ -226,13 +237,7 @@ describe.skipIf(!e2eEnabled)('changes the server refuses stay visible on the tab
     await app.page.screenshot({ path: join(SHOTS, 'paste-cleaned.png') });
     expect(await accessibilityProblems(app.page, NEW_ELEMENTS)).toEqual([]);
     await screen.notes().blur();
-    await app.page.waitForFunction(
-      () =>
-        document
-          .querySelector('#notes-3')
-          ?.parentElement?.querySelector('[data-save-state]')
-          ?.getAttribute('data-save-state') === 'saved',
-    );
+    await notesSaved(app);
 
     // Typed or dropped text holding one is cleaned too (no paste event to intercept).
     await screen.notes().press('End');
@@ -245,13 +250,7 @@ describe.skipIf(!e2eEnabled)('changes the server refuses stay visible on the tab
     expect(await screen.notes().inputValue()).toBe('Perwali No. 12 Tahun 2021 ttd');
     // (The input above marked the field unsaved at once; "saved" below is this edit's.)
     await screen.notes().blur();
-    await app.page.waitForFunction(
-      () =>
-        document
-          .querySelector('#notes-3')
-          ?.parentElement?.querySelector('[data-save-state]')
-          ?.getAttribute('data-save-state') === 'saved',
-    );
+    await notesSaved(app);
 
     // Saved cleaned on the tablet (a reload reads the database) and accepted by the server.
     await app.reload();

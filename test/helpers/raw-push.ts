@@ -88,6 +88,15 @@ export function outcomes(r: CallResult): string[] {
   return (r.body.results as { seq: number; outcome: string }[]).map((x) => `${x.seq}:${x.outcome}`);
 }
 
+/** Each result of a push answer as `[seq, outcome, duplicate]` (was it handled before?). */
+export function handled(r: CallResult): [number, string, boolean][] {
+  return (r.body.results as { seq: number; outcome: string; duplicate: boolean }[]).map((x) => [
+    x.seq,
+    x.outcome,
+    x.duplicate,
+  ]);
+}
+
 /** The value of one field of a record as the server holds it (latest in the audit trail). */
 export async function serverValue(
   h: Pick<SyncHarness, 'call' | 'base'>,

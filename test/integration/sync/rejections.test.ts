@@ -3,6 +3,7 @@ import { beritaAcaraId, verificationId } from '../../../src/core';
 import {
   edit,
   enrolRaw,
+  handled,
   outcomes,
   pushRaw,
   type RawTablet,
@@ -149,13 +150,7 @@ describeSync('sync push: per-mutation rejections', (ctx) => {
     const again = await pushRaw(h, t, batch);
     expect(again.status).toBe(200);
     expect(again.body.appliedThrough).toBe(3);
-    expect(
-      again.body.results.map((x: { seq: number; outcome: string; duplicate: boolean }) => [
-        x.seq,
-        x.outcome,
-        x.duplicate,
-      ]),
-    ).toEqual([
+    expect(handled(again)).toEqual([
       [1, 'applied', true],
       [2, 'rejected', true],
       [3, 'rejected', true],

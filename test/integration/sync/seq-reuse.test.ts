@@ -4,6 +4,7 @@ import { inTransaction } from '../../../src/server/db/repositories';
 import {
   edit,
   enrolRaw,
+  handled,
   outcomes,
   pushRaw,
   type RawTablet,
@@ -102,13 +103,7 @@ describeSync('sync push: seq reuse and duplicates by content', (ctx) => {
       edit(t, 2, 'verification', verificationId(a, 2), { verifiedLevel: 3 }),
     ]);
     expect(r.body.appliedThrough).toBe(2);
-    expect(
-      r.body.results.map((x: { seq: number; outcome: string; duplicate: boolean }) => [
-        x.seq,
-        x.outcome,
-        x.duplicate,
-      ]),
-    ).toEqual([
+    expect(handled(r)).toEqual([
       [1, 'conflict', true],
       [2, 'applied', false],
     ]);

@@ -29,6 +29,16 @@ async function stalled(handle: (req: IncomingMessage, res: ServerResponse) => vo
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** A tablet store of its own on fake-indexeddb. */
+const freshStore = () =>
+  openStore({
+    name: `timeouts-${Math.random().toString(36).slice(2, 8)}`,
+    indexedDB,
+    IDBKeyRange,
+    witness: null,
+    storageManager: null,
+  });
+
 const json = (res: ServerResponse, body: unknown) => {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -36,13 +46,7 @@ const json = (res: ServerResponse, body: unknown) => {
 
 describe('tablet requests against a stalled server', () => {
   it('a push the server never answers is offline after the timeout; the outbox is kept', async () => {
-    const store = await openStore({
-      name: `timeouts-${Math.random().toString(36).slice(2, 8)}`,
-      indexedDB,
-      IDBKeyRange,
-      witness: null,
-      storageManager: null,
-    });
+    const store = await freshStore();
     await store.verifications.update('0190a6f2-5c3e-7b1a-8f00-00000000abcd', 1, {
       verifiedLevel: 3,
     });
@@ -70,13 +74,7 @@ describe('tablet requests against a stalled server', () => {
   });
 
   it('a health probe that is never answered is offline', async () => {
-    const store = await openStore({
-      name: `timeouts-${Math.random().toString(36).slice(2, 8)}`,
-      indexedDB,
-      IDBKeyRange,
-      witness: null,
-      storageManager: null,
-    });
+    const store = await freshStore();
     const baseUrl = await stalled(() => undefined);
     const engine = new SyncEngine(
       store,
