@@ -8,7 +8,7 @@ import { verificationId } from '../../src/core';
 import { editManifest, rewrite, signatureEntry } from '../helpers/bundles';
 import { edit, type WireMutation } from '../helpers/raw-push';
 import { CoordinatorApp, type SyncPage } from './page-models/coordinator-app';
-import { api } from './support/api';
+import { api, coordinatorToken } from './support/api';
 import { startAppServer } from './support/app-server';
 import { accessibilityProblems } from './support/axe';
 import { e2eEnabled, launchBrowser } from './support/browser';
@@ -141,10 +141,7 @@ describe.skipIf(!e2eEnabled)('coordinator sees what the server refused (issue 11
     mkdirSync(SHOTS, { recursive: true });
     server = await startAppServer();
     browser = await launchBrowser();
-    ({ token } = await api<{ token: string }>(server.url, '/api/auth/login', {
-      method: 'POST',
-      body: { email: COORDINATOR, password: PASSWORD },
-    }));
+    token = await coordinatorToken(server.url);
     const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
       server.url,
       '/api/verifiers',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomeScreen, StorageScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
-import { api } from './support/api';
+import { api, coordinatorToken } from './support/api';
 import { startAppServer } from './support/app-server';
 import { accessibilityProblems } from './support/axe';
 import { e2eEnabled, launchBrowser } from './support/browser';
@@ -56,10 +56,7 @@ describe.skipIf(!e2eEnabled)('a tablet changes hands ("Lepas tablet")', () => {
     mkdirSync(SHOTS, { recursive: true });
     server = await startAppServer();
     browser = await launchBrowser();
-    ({ token: coordinator } = await api<{ token: string }>(server.url, '/api/auth/login', {
-      method: 'POST',
-      body: { email: 'koordinator@cilegon.demo', password: 'telusur-demo' },
-    }));
+    coordinator = await coordinatorToken(server.url);
     ({ verifiers } = await api<{ verifiers: Verifier[] }>(server.url, '/api/verifiers', {
       token: coordinator,
     }));
