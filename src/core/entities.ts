@@ -3,7 +3,8 @@ import { safeText, timeMs } from './text';
 
 /**
  * The records a tablet edits offline and syncs. Each is a bag of named fields; sync
- * merges field by field (DESIGN §5), so every field here is independently versioned.
+ * merges field by field (docs/adr/0001-per-field-merge.md: two verifiers editing different
+ * fields of one record never conflict), so every field here is independently versioned.
  * Validation happens once at the wire (server) and once at the store boundary (tablet)
  * with these schemas.
  */

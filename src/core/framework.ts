@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 
 /**
- * The instrument as data (DESIGN §2). A framework is a JSON document; this module is its
- * schema, its validator with problems a coordinator can read, and a compiled view used by
- * the scoring code. See docs in README ("Format instrumen").
+ * The instrument as data, so a new evaluation instrument needs no code change. A framework
+ * is a JSON document; this module is its schema, its validator with problems a coordinator
+ * can read, and a compiled view used by the scoring code. See docs in README ("Format instrumen").
  */
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));

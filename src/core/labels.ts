@@ -1,7 +1,8 @@
 /**
  * Names of synced fields as a verifier knows them, and the sentences that explain a refused
- * value, in Indonesian and English (issue 11 §2). One source for the tablet's validation
- * messages, the server's per-mutation rejections and the coordinator's audit list.
+ * value, in Indonesian and English. One source for the tablet's validation messages, the
+ * server's per-mutation rejections and the coordinator's audit list, so a refusal reads the
+ * same wherever the verifier meets it.
  */
 
 /** Names of fields as the verifier knows them, Indonesian and English. */

@@ -4,7 +4,7 @@ import { safeText, timeMs } from './text';
 
 /**
  * Bump on any incompatible change of the wire schemas below. The server refuses other versions.
- * 2 (issue 11): per-mutation outcomes with rejections, `device_seq_reused`, device identity
+ * 2: per-mutation outcomes with rejections, `device_seq_reused`, device identity
  * rotation and signed export bundles.
  */
 export const PROTOCOL_VERSION = 2;
@@ -18,7 +18,8 @@ const fieldName = z.string().check(z.maxLength(64));
  * The envelope of one local change as the push wire reads it: identity and ordering only.
  * Its content (field names and values, ids, clock) is checked per mutation with
  * `mutationProblems`, so one bad change is rejected alone instead of failing the whole push
- * (issue 11 §1). Anything failing here is a broken client, refused for the whole request.
+ * (and blocking every later one). Anything failing here is a broken client, refused for the
+ * whole request.
  */
 export const MutationEnvelopeSchema = z.object({
   deviceId: z.string().check(z.minLength(1), z.maxLength(64)),
@@ -112,7 +113,7 @@ export function mutationKey(m: Pick<Mutation, 'deviceId' | 'seq'>): string {
 }
 
 // ---------------------------------------------------------------------------------------
-// Sync wire schemas (DESIGN §5). Validated once at the wire on both ends.
+// Sync wire schemas (push, pull, receipts). Validated once at the wire on both ends.
 
 const count = z.int().check(z.gte(0));
 const jsonRecord = z.record(z.string().check(z.maxLength(64)), z.unknown());

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /**
- * Text and time values as both ends accept them (issue 11 §2). One definition, used by the
+ * Text and time values as both ends accept them. One definition, used by the
  * tablet store before it saves and by the server at the wire, so the tablet never keeps a
  * value the server will refuse.
  *

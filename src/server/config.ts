@@ -37,8 +37,8 @@ export interface AppConfig {
   /** Largest accepted tablet export file (bundle) on import. */
   bundleBodyLimitBytes: number;
   /**
-   * Checked from a bundle's zip directory before anything is inflated (issue 11 §5): total
-   * uncompressed bytes, number of entries, and compression ratio (uncompressed : compressed,
+   * Checked from a bundle's zip directory before anything is inflated, so a zip bomb costs nothing:
+   * total uncompressed bytes, number of entries, and compression ratio (uncompressed : compressed,
    * per entry and over the whole file) above which the file is refused as a zip bomb.
    */
   bundleLimits: { maxUncompressedBytes: number; maxEntries: number; maxRatio: number };

@@ -41,7 +41,7 @@ export const PROBLEMS = {
   },
   validation_failed: {
     status: 422,
-    // With `field` (one refused change of a push, issue 11): which field and why.
+    // With `field` (one refused change of a push): which field and why.
     id: (p) =>
       p.field
         ? `Isian "${p.field}" tidak valid: ${p.reason ?? '–'}. Perubahan ini tidak disimpan server; perbaiki lalu kirim lagi.`
@@ -98,7 +98,7 @@ export const PROBLEMS = {
   },
   not_assigned: {
     status: 403,
-    // With `unit` (one refused change of a push, issue 11): names the unit.
+    // With `unit` (one refused change of a push): names the unit.
     id: (p) =>
       p.unit
         ? `Unit "${p.unit}" tidak (lagi) ditugaskan kepada Anda, sehingga perubahan ini tidak disimpan server. Hubungi koordinator bila penugasan ini masih berlaku.`
@@ -184,7 +184,7 @@ export const PROBLEMS = {
   },
   period_closed: {
     status: 409,
-    // With `name` (one refused change of a push, issue 11): names the period.
+    // With `name` (one refused change of a push): names the period.
     id: (p) =>
       p.name
         ? `Periode evaluasi "${p.name}" sudah ditutup, sehingga perubahan ini tidak disimpan server. Hubungi koordinator bila periode dibuka kembali.`
@@ -314,7 +314,7 @@ export const PROBLEMS = {
     en: (p) =>
       `The export file was made by a newer app (format ${p.version ?? '–'}). Update the server, then import again. Nothing was saved.`,
   },
-  // Issue 11 §3: export files are signed by the tablet that made them.
+  // Export files are signed by the tablet that made them: only enrolled tablets speak.
   bundle_unsigned: {
     status: 422,
     id: 'Berkas ekspor ini tidak bertanda tangan tablet (dibuat aplikasi versi lama, atau bukan oleh tablet). Tidak ada data yang disimpan; perbarui aplikasi di tablet, sinkronkan sekali bila bisa, lalu ekspor ulang.',
@@ -335,7 +335,7 @@ export const PROBLEMS = {
     id: 'Penilaian dalam berkas ekspor ini tidak pernah ditugaskan kepada verifikator pemilik tablet tersebut. Tidak ada data yang disimpan; periksa penugasan lalu impor ulang.',
     en: 'The assessment in this export file was never assigned to the verifier of the tablet that made it. Nothing was saved; check the assignments, then import again.',
   },
-  // Issue 11 §5: judged from the zip directory before anything is inflated.
+  // Zip bombs: judged from the zip directory before anything is inflated.
   bundle_too_large: {
     status: 413,
     id: (p) =>

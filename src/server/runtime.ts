@@ -84,8 +84,9 @@ export function filesConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FilesC
 }
 
 /**
- * PostgreSQL sync transaction limits (issue 11 §5) from SYNC_LOCK_TIMEOUT_MS (10 000),
- * SYNC_STATEMENT_TIMEOUT_MS (60 000) and SYNC_IDLE_IN_TRANSACTION_TIMEOUT_MS (30 000).
+ * PostgreSQL sync transaction limits (so a frozen writer cannot stall every push) from
+ * SYNC_LOCK_TIMEOUT_MS (10 000), SYNC_STATEMENT_TIMEOUT_MS (60 000) and
+ * SYNC_IDLE_IN_TRANSACTION_TIMEOUT_MS (30 000).
  * @throws Error naming a variable set to anything but a positive whole number.
  */
 export function syncTimeoutsFromEnv(

@@ -46,7 +46,7 @@ export interface ReceiptState {
   checkedAt: number;
 }
 
-/** An evidence file whose last upload failed, named as the verifier knows it (issue 11 §4). */
+/** An evidence file whose last upload failed, named as the verifier knows it (to retake it). */
 export interface FailedFile {
   sha256: string;
   assessmentId: string;
@@ -63,7 +63,7 @@ export interface FailedFile {
   at: number;
 }
 
-/** Why the tablet took a fresh device identity (issue 11 §3). */
+/** Why the tablet took a fresh device identity: another copy used its seqs, or the server is ahead. */
 export type IdentityChangeReason = 'seq_reused' | 'ahead';
 
 /**
@@ -122,7 +122,7 @@ export interface SyncEngineOptions {
   /** Clock (ms). Default Date.now. */
   now?: () => number;
   /**
-   * Keep a new device token after the identity rotated (issue 11 §3). From the moment this
+   * Keep a new device token after the identity rotated. From the moment this
    * resolves, the transport's token provider must return it. Without it the engine cannot
    * rotate and reports the identity problem as an error instead.
    */
@@ -159,15 +159,14 @@ interface RunState {
 }
 
 /**
- * Push/pull loop of one tablet (DESIGN §5). Every step is idempotent, so an interrupted
- * sync is simply run again: the server dedupes pushes by (device, seq), the pull cursor
- * advances only after changes are stored, files are content-addressed.
+ * Push/pull loop of one tablet. Every step is idempotent, so an interrupted sync is simply run
+ * again: the server dedupes pushes by (device, seq), the pull cursor advances only after changes
+ * are stored, files are content-addressed.
  *
- * One refused change, one bad file or one failing step never holds back the rest
- * (issue 11 §1, §4): push, pull, uploads and receipts all run in every sync that reaches
- * the server; problems are recorded and the first one is thrown at the end (so the
- * scheduler backs off). Only a network failure (status 0), a revoked token (401) or an
- * outdated app (426) stops a run early.
+ * One refused change, one bad file or one failing step never holds back the rest: push, pull,
+ * uploads and receipts all run in every sync that reaches the server; problems are recorded and the
+ * first one is thrown at the end (so the scheduler backs off). Only a network failure (status 0), a
+ * revoked token (401) or an outdated app (426) stops a run early.
  */
 export class SyncEngine {
   private status: SyncStatus = {

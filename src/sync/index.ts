@@ -1,8 +1,8 @@
 /**
- * Client sync engine (DESIGN §5): push the outbox, pull the server's change log, upload
+ * Client sync engine: push the outbox, pull the server's change log, upload
  * evidence files resumably, check receipts; scheduled on open, on `online`, on an
  * interval with backoff, and on demand. Every request is bounded by a timeout; a refused
- * change or a bad file never holds back the rest (issue 11).
+ * change or a bad file never holds back the rest.
  */
 export {
   type FailedFile,

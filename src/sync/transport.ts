@@ -50,13 +50,13 @@ export interface SyncTransport {
     onProgress?: UploadProgress,
   ): Promise<void>;
   /**
-   * POST /api/devices/rotate with the current token: a fresh device identity for the same
-   * enrolment (issue 11 §3). The old identity stays valid on the server.
+   * POST /api/devices/rotate with the current token: a fresh device identity for the same enrolment
+   * (its seqs collided with another copy's). The old identity stays valid on the server.
    */
   rotate(): Promise<DeviceIdentity>;
   /** POST /api/devices/bundle-secret: the export signing key of the current identity. */
   bundleSecret(): Promise<{ deviceId: string; bundleSecret: string }>;
-  /** POST /api/devices/release: the server stops accepting this tablet's token (§6). */
+  /** POST /api/devices/release ("Lepas tablet"): the server stops accepting this tablet's token. */
   release(): Promise<void>;
 }
 

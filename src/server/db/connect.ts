@@ -50,7 +50,7 @@ export function openDatabase(options: OpenOptions): DatabaseHandle {
       },
     });
     // A connection the server ends — most often a sync transaction that stayed idle past
-    // idle_in_transaction_session_timeout (a frozen process, issue 11 §5), or a restart —
+    // idle_in_transaction_session_timeout (a frozen process), or a restart —
     // emits 'error' on its client. Unhandled, that event would crash the whole process; the
     // query in flight fails on its own, the pool drops the client, so only note it here.
     const lost = (err: Error & { code?: string }) => {

@@ -61,13 +61,16 @@ export interface DevicesTable {
   lastSeenAt: number | null;
   revokedAt: number | null;
   revokedBy: string | null;
-  /** `enrol` | `rotate` (issue 11): how this identity was issued. */
+  /** `enrol` | `rotate`: how this identity was issued. */
   origin: Generated<string>;
   /** The identity whose token asked for this one (rotation), else null. */
   rotatedFrom: string | null;
   /** The id the tablet claimed at enrolment (audit only; ids are always issued fresh). */
   previousDeviceId: string | null;
-  /** `revoked` | `released`; null while active (and for rows revoked before issue 11). */
+  /**
+   * `revoked` | `released`; null while active, and for rows revoked before migration
+   * 2026_12_03_0200 added the column (a coordinator or a logout revoked those).
+   */
   revokedReason: string | null;
 }
 
@@ -136,7 +139,7 @@ export interface AssignmentsTable {
   createdBy: string | null;
 }
 
-// --- sync record store (issue 6) ------------------------------------------------------
+// --- sync record store ---------------------------------------------------------------
 
 // The sync record store holds the domain shapes of sync-domain.ts as they are, but for
 // values (canonical JSON text, sorted keys) and closed vocabularies (plain text here).
@@ -213,7 +216,10 @@ export interface EvidenceRefsTable {
   assessmentId: string;
 }
 
-/** Content hash and outcome of every (device, seq) handled since issue 11 (exactly-once with content). */
+/**
+ * Content hash and outcome of every (device, seq) handled since migration 2026_12_03_0100:
+ * exactly-once with content, so a reused seq with other content is told apart from a retry.
+ */
 export interface DeviceSeqHashesTable {
   deviceId: string;
   seq: number;
@@ -248,7 +254,7 @@ export interface SyncRejectionsTable {
 }
 
 /**
- * Named random keys the server makes once (issue 11): `bundle` derives each device's
+ * Named random keys the server makes once: `bundle` derives each device's
  * bundle-signing secret unless TELUSUR_SECRET is set. Not part of the data: a wipe keeps it.
  */
 export interface ServerKeysTable {

@@ -21,7 +21,10 @@ function toDevice(r: DeviceColumns): Device {
   };
 }
 
-/** Rows revoked before issue 11 carry no reason: they were revoked by a coordinator or a logout. */
+/**
+ * Rows revoked before migration 2026_12_03_0200 carry no reason: a coordinator or a logout
+ * revoked them (tablets could not release themselves yet).
+ */
 function revokedReason(at: number | null, reason: string | null): DeviceRevokedReason | null {
   if (at === null) return null;
   return reason === 'released' ? 'released' : 'revoked';
@@ -95,7 +98,7 @@ export class DevicesRepository {
 
   /**
    * A new device identity (enrolment or rotation). Ids are always fresh: an identity is
-   * never re-issued, so its sequence numbers belong to one tablet only (issue 11 §3).
+   * never re-issued, so its sequence numbers belong to one tablet only.
    */
   async insertDevice(d: {
     id: string;

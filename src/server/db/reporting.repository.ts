@@ -5,12 +5,12 @@ import { chunks } from './chunks';
 import type { Database } from './database';
 
 /**
- * Aggregations for the coordinator's dashboard, improvement plan and exports (issue 7):
- * one SQL statement per need, GROUP BY over the per-field record store, never a query per
- * unit. Sized for 10,000 units × 47 indicators (issue 8 benchmarks it on both databases):
- * the verified-level and not-applicable reads use the partial indexes of migration
- * 2026_12_02_0100 (index-only scans), which is why their predicates are written as
- * literals (`sql.lit`), exactly as the index declares them.
+ * Aggregations for the coordinator's dashboard, improvement plan and exports: one SQL statement per
+ * need, GROUP BY over the per-field record store, never a query per unit. Sized for 10,000 units ×
+ * 47 indicators (`npm run bench -- dashboard` measures it on both databases): the verified-level
+ * and not-applicable reads use the partial indexes of migration 2026_12_02_0100 (index-only scans),
+ * which is why their predicates are written as literals (`sql.lit`), exactly as the index declares
+ * them.
  *
  * Values in the store are canonical JSON text: a level is `3` or `null`, a flag `true` or
  * `false`. `levelOf` turns the text into an integer with a CASE, so PostgreSQL never casts

@@ -29,7 +29,7 @@ export interface Repositories {
   sync: SyncRepository;
   conflicts: ConflictsRepository;
   files: FilesRepository;
-  /** Dashboard, plan and export aggregations (issue 7). */
+  /** Dashboard, plan and export aggregations. */
   reporting: ReportingRepository;
 }
 

@@ -1,11 +1,11 @@
 import { inflateRawSync } from 'node:zlib';
 
 /**
- * A minimal, defensive zip reader for tablet export files (issue 11 §5). The directory is
- * read without inflating anything, so sizes, counts and ratios can be judged first; an
- * entry is then inflated by zlib with its declared size as a hard output limit, so a
- * deflate stream that lies about its size stops at that size instead of filling memory.
- * Supports what the tablet writes (fflate: stored or deflated, no encryption, no zip64).
+ * A minimal, defensive zip reader for tablet export files (uploaded by people, so possibly
+ * hostile). The directory is read without inflating anything, so sizes, counts and ratios can be
+ * judged first; an entry is then inflated by zlib with its declared size as a hard output limit, so
+ * a deflate stream that lies about its size stops at that size instead of filling memory. Supports
+ * what the tablet writes (fflate: stored or deflated, no encryption, no zip64).
  */
 
 export interface ZipEntry {

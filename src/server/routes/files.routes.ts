@@ -9,7 +9,7 @@ import type { Services } from '../services';
 
 /**
  * Evidence files: served by hash to coordinators, viewers and the assigned verifier
- * (review, issue 7), and received from tablets through tus (everything else under /files/).
+ * (review), and received from tablets through tus (everything else under /files/).
  * `GET /by-hash/:sha256?record=<evidence record id>` names the record being viewed: its
  * name and type are served (see FilesService.describe).
  */

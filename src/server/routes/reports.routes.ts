@@ -18,7 +18,7 @@ function download(f: ExportFile): Response {
 }
 
 /**
- * Reports (issue 7): the city summary and the exports of a period (coordinators and
+ * Reports: the city summary and the exports of a period (coordinators and
  * viewers), and the per-unit report of an assessment (also the verifier it is assigned to).
  */
 export function reportsRoutes(s: Services) {

@@ -35,8 +35,8 @@ function limit(maxSize: number) {
 }
 
 /**
- * Sync (DESIGN §5): a tablet's push and pull, evidence receipts, and the import of a
- * tablet's export file by a coordinator.
+ * Sync (the protocol is described in docs/architecture.md): a tablet's push and pull,
+ * evidence receipts, and the import of a tablet's export file by a coordinator.
  */
 export function syncRoutes(s: Services, config: AppConfig) {
   return new Hono<AppEnv>()
@@ -48,14 +48,14 @@ export function syncRoutes(s: Services, config: AppConfig) {
       limit(config.pushBodyLimitBytes),
       async (c) => {
         // NUL is not refused for the whole push here: a pasted U+0000 in one note rejects
-        // that one mutation (core mutationProblems), never the others (issue 11 §1).
+        // that one mutation (core mutationProblems), never the others.
         const json = await readJson(c, { refuseNul: false });
         const body = validate(PushRequestSchema, json, c.get('lang'));
         return c.json(await s.sync.push(caller(c), body.deviceId, body.mutations));
       },
     )
     .get('/rejections', guard(s, 'coordinator', 'viewer'), async (c) => {
-      // Mutations the server refused (issue 11): what, why, when, from which tablet.
+      // Mutations the server refused: what, why, when, from which tablet.
       const q = queryParams(c, RejectionsQuery);
       return c.json({ rejections: await s.sync.listRejections(q) } satisfies RejectionList);
     })

@@ -73,7 +73,7 @@ export class AssignmentsService extends BaseService {
     const run = () =>
       inTransaction(this.deps.db, async (repos) => {
         // Take the change-log writer lock before inserting assessments, not in between:
-        // two overlapping assignments could otherwise wait on each other (issue 6).
+        // two overlapping assignments could otherwise wait on each other (deadlock).
         await repos.sync.lockWriters();
         const now = this.now();
         const out: Assignment[] = [];
@@ -93,7 +93,7 @@ export class AssignmentsService extends BaseService {
               frameworkId: period.frameworkId,
               now,
             });
-            // Tablets receive the new assessment and its self-assessment by pull (issue 6).
+            // Tablets receive the new assessment and its self-assessment by pull, as changes.
             await materialiseAssessment(repos, assessment, actor, now);
           }
           const a: Assignment = {

@@ -6,12 +6,12 @@ import type { DevicesRepository } from '../db/devices.repository';
 const BUNDLE_KEY = 'bundle';
 
 /**
- * Per-device bundle-signing secrets (issue 11 §3), derived and never stored:
- * secret = hex HMAC-SHA256(serverKey, 'bundle-secret|' + deviceId). The server key is
+ * Per-device bundle-signing secrets (an export file proves which tablet made it), derived and never
+ * stored: secret = hex HMAC-SHA256(serverKey, 'bundle-secret|' + deviceId). The server key is
  * TELUSUR_SECRET when configured, else 32 random bytes created once in the database
- * (insert-if-absent, so every process on that database derives the same secrets).
- * Rotating the server key invalidates every tablet's secret; tablets fetch theirs again
- * with POST /api/devices/bundle-secret.
+ * (insert-if-absent, so every process on that database derives the same secrets). Rotating the
+ * server key invalidates every tablet's secret; tablets fetch theirs again with POST
+ * /api/devices/bundle-secret.
  */
 export class BundleKeys {
   private key: Promise<Buffer> | null = null;

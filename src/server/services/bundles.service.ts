@@ -53,7 +53,7 @@ const ManifestSchema = z.object({
 });
 type Manifest = z.infer<typeof ManifestSchema>;
 
-/** `manifest.sig` (preamble of issue 11; src/store/bundle-format.ts). */
+/** `manifest.sig`, as src/store/bundle-format.ts describes it. */
 const SignatureSchema = z.object({
   alg: z.literal('HMAC-SHA256'),
   deviceId: z.string().min(1).max(64),
@@ -65,17 +65,17 @@ const sha256Hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex'
 const mib = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
 
 /**
- * Import of a tablet's export file (DESIGN §5, workshop without any network). Checked in
- * this order, each refusal writing nothing:
+ * Import of a tablet's export file (a workshop without any network: the coordinator brings the file
+ * to the server instead of the tablet). Checked in this order, each refusal writing nothing:
  * 1. the zip directory, before anything is inflated: entry count, total uncompressed size
  *    (413 `bundle_too_large`) and compression ratio per entry and overall (422
  *    `bundle_suspicious`) against `config.bundleLimits`; entries are then inflated with
  *    their declared size as a hard limit;
  * 2. the manifest: a Telusur export (`bundle_foreign`), not newer (`bundle_version`), its
  *    SHA-256 (`bundle_tampered`);
- * 3. the signature (issue 11 §3): present (`bundle_unsigned`), made by the device the
- *    manifest names and that this server enrolled (`bundle_foreign_device`), valid
- *    (`bundle_signature_invalid`);
+ * 3. the signature, so only a tablet this server enrolled can speak through a file: present
+ *    (`bundle_unsigned`), made by the device the manifest names and that this server
+ *    enrolled (`bundle_foreign_device`), valid (`bundle_signature_invalid`);
  * 4. the assessment exists (404) and was assigned, now or earlier, to that device's
  *    verifier (`bundle_not_assigned`);
  * 5. every evidence file's hash, and no entry the manifest does not list (`bundle_tampered`).
@@ -135,7 +135,8 @@ export class BundlesService extends BaseService {
       const stored = { stored: 0, alreadyHeld: 0 };
       for (const f of files) {
         if (await repos.files.find(f.sha256)) {
-          // The signed file proves this device holds these bytes too (issue 11 §7).
+          // The signed file proves this device holds these bytes too: its own later upload
+          // of them is answered as held.
           await repos.files.addHolder(f.sha256, manifest.deviceId, this.now());
           stored.alreadyHeld++;
           continue;

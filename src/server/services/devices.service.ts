@@ -9,7 +9,7 @@ import type { AuthService } from './auth.service';
 import { BundleKeys } from './bundle-keys';
 import { BaseService, type ServiceDeps } from './context';
 
-/** Most identities a verifier's tablets may take by rotation within an hour (issue 11 §3). */
+/** Most identities a verifier's tablets may take by rotation within an hour (stops a runaway loop). */
 export const MAX_ROTATIONS_PER_HOUR = 10;
 const HOUR_MS = 3_600_000;
 
@@ -19,8 +19,8 @@ export const ENROL_URI_PREFIX = 'telusur-enrol:';
 /**
  * Tablet enrolment (one-time code → long-lived device token), identity rotation and
  * release, bundle-signing secrets, listing and revocation. Every enrolment and every
- * rotation issues a new device identity (issue 11 §3, §6): a (device, seq) pair then
- * belongs to exactly one tablet's outbox.
+ * rotation issues a new device identity, never an old one again: a (device, seq) pair then
+ * belongs to exactly one tablet's outbox, even after a clone or a change of hands.
  */
 export class DevicesService extends BaseService {
   readonly bundleKeys: BundleKeys;
@@ -125,10 +125,10 @@ export class DevicesService extends BaseService {
   }
 
   /**
-   * A fresh identity for the calling tablet's enrolment (issue 11 §3): same verifier and
-   * label, `origin: 'rotate'`, `rotatedFrom` = the caller's device id. The caller's own
-   * identity stays valid — if the tablet was cloned, the other copy keeps using it.
-   * Throws 403 `forbidden` for a browser session (only a tablet token may rotate).
+   * A fresh identity for the calling tablet's enrolment (asked for when its seqs collided with
+   * another copy's): same verifier and label, `origin: 'rotate'`, `rotatedFrom` = the caller's
+   * device id. The caller's own identity stays valid — if the tablet was cloned, the other copy
+   * keeps using it. Throws 403 `forbidden` for a browser session (only a tablet token may rotate).
    */
   async rotate(principal: Principal): Promise<DeviceIdentity> {
     const from = this.tabletOf(principal);
@@ -163,8 +163,8 @@ export class DevicesService extends BaseService {
   }
 
   /**
-   * The tablet lets go of its identity (issue 11 §6, "Lepas tablet"): the device is revoked
-   * with reason `released` and its token stops working (401 `device_revoked`). The tablet
+   * The tablet lets go of its identity ("Lepas tablet", so it can change hands): the device
+   * is revoked with reason `released` and its token stops working (401 `device_revoked`). The tablet
    * checks beforehand that nothing is unsent; the server keeps everything it received.
    */
   async release(principal: Principal): Promise<Device> {

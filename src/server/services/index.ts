@@ -34,7 +34,7 @@ export interface Services {
   conflicts: ConflictsService;
   files: FilesService;
   bundles: BundlesService;
-  /** Coordinator dashboard, improvement plan, review and reports (issue 7). */
+  /** Coordinator dashboard, improvement plan, review and reports. */
   dashboard: DashboardService;
   plan: PlanService;
   review: ReviewService;

@@ -4,10 +4,10 @@ import type { Assessment } from '../domain';
 import { RecordBatch, type WriteMeta } from './record-batch';
 
 /**
- * Server-owned data tablets receive by pull (issue 6): the assessment record an assignment
- * creates, and the self-assessed levels (penilaian mandiri) of its unit as verification
- * fields. Written into the sync record store as ordinary changes (version bump, change log)
- * inside the caller's transaction.
+ * Server-owned data tablets receive by pull like any other change: the assessment record an
+ * assignment creates, and the self-assessed levels (penilaian mandiri) of its unit as verification
+ * fields. Written into the sync record store as ordinary changes (version bump, change log) inside
+ * the caller's transaction.
  */
 
 function meta(source: WriteMeta['source'], actor: string | null): WriteMeta {

@@ -43,7 +43,10 @@ const DECIDABLE: ReadonlySet<string> = new Set([
   'dikembalikan',
 ]);
 
-/** Signatures are shown only as PNG data URLs (DESIGN: rendered with <img src>, never as markup). */
+/**
+ * Signatures are accepted only as PNG data URLs: the pages render them with <img src>, never
+ * as markup, so an SVG (which may carry script) or any other type is refused.
+ */
 const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
 
 type Records = Map<string, Map<string, FieldState>>;
