@@ -83,9 +83,9 @@ function push(base: string, t: Tablet, mutations: WireMutation[]): Promise<PushA
 const sha256Hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /**
- * A tablet export file in the store's format (manifest, its SHA-256, the tablet's signature
- * per the issue 11 preamble), holding only unsent changes: what a tablet exports after
- * working offline. Signed with the tablet's own bundle secret unless `signed` is false.
+ * A tablet export file in the store's format (manifest, its SHA-256, the tablet's signature as
+ * src/store/bundle-format.ts describes it), holding only unsent changes: what a tablet exports
+ * after working offline. Signed with the tablet's own bundle secret unless `signed` is false.
  */
 function exportFile(
   t: Tablet,
@@ -125,7 +125,7 @@ async function audit(page: Page): Promise<string[]> {
   return accessibilityProblems(page, NEW_ELEMENTS);
 }
 
-describe.skipIf(!e2eEnabled)('coordinator sees what the server refused (issue 11)', () => {
+describe.skipIf(!e2eEnabled)('coordinator sees what the server refused', () => {
   let server: Awaited<ReturnType<typeof startAppServer>>;
   let browser: Browser;
   let context: BrowserContext;

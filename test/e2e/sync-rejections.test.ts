@@ -17,7 +17,10 @@ import { accessibilityProblems } from './support/axe';
 import { e2eEnabled, launchBrowser } from './support/browser';
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
-/** The new elements of issue 11 whose contrast axe must be able to decide. */
+/**
+ * The tablet's elements for refused changes, withdrawn units, release and cleaned text: axe
+ * must be able to decide their contrast (new colours over new backgrounds).
+ */
 const NEW_ELEMENTS = [
   '[data-testid="withdrawn-section"]',
   '[data-testid="rejected-badge"]',

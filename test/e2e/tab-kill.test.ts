@@ -6,7 +6,7 @@ import type { StoreHarness } from './harness/store-harness';
 import { harness, openHarness, startHarnessServer } from './support/harness-server';
 import { launchKillable } from './support/killable';
 
-/** Edits in the quick run; `npm run soak` sets TELUSUR_SOAK_EDITS=1000 (issue 8's proof). */
+/** Edits in the quick run; `npm run soak` sets TELUSUR_SOAK_EDITS=1000 (the full proof). */
 const EDITS = Number(process.env.TELUSUR_SOAK_EDITS ?? 60);
 
 // e2e needs a real Chromium; test/run.mjs sets TELUSUR_E2E=1 only when one is installed.

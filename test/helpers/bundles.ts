@@ -4,8 +4,8 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { bundleSigningInput, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../src/core';
 
 /**
- * Export-file (bundle) tools for tests (issue 11 §3, §5): sign a bundle exactly as the
- * preamble's format says — written here with node:crypto, independently of the tablet
+ * Export-file (bundle) tools for tests (signatures and zip limits): sign a bundle exactly as
+ * src/store/bundle-format.ts says — written here with node:crypto, independently of the tablet
  * store — rewrite entries as a tamperer would, and craft zips byte by byte (zip bombs).
  */
 

@@ -3,7 +3,7 @@ import type { CallResult } from './server-context';
 import type { SyncHarness } from './sync-harness';
 
 /**
- * Raw HTTP pushes for the sync server suites (issue 11): a tablet is just a device token
+ * Raw HTTP pushes for the sync server suites: a tablet is just a device token
  * and its server-issued id, and mutations are hand-made, so these tests depend on the
  * server alone (not on the tablet store or SyncEngine).
  */

@@ -35,7 +35,7 @@ import {
 } from './server-context';
 
 /**
- * Sync test harness (issue 6): a seeded server context plus an app whose services and
+ * Sync test harness: a seeded server context plus an app whose services and
  * evidence directory the test owns, fresh verifier teams per test, and tablets — the real
  * store on fake-indexeddb driven by the real SyncEngine.
  */
@@ -207,7 +207,7 @@ let clones = 0;
 /**
  * A byte-for-byte copy of a tablet's database under a new name, with the same token: what a
  * browser profile copied onto a second tablet (or restored from an old backup) holds — the
- * same device identity and sequence (issue 11 §3).
+ * same device identity and sequence, which the server must tell apart.
  */
 export async function cloneTablet(t: Tablet): Promise<Tablet> {
   const name = `${t.store.name}-clone-${++clones}`;

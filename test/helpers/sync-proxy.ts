@@ -1,7 +1,7 @@
 import net from 'node:net';
 
 /**
- * A small HTTP-aware TCP proxy for fault injection (issue 6): between the tablets and the
+ * A small HTTP-aware TCP proxy for fault injection: between the tablets and the
  * server it drops requests, delays them, resets connections in the middle of a request
  * body, loses answers after the server acted, and sends requests twice. One request per
  * connection (it asks the server for `Connection: close`), so every fault hits exactly one

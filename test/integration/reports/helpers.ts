@@ -8,7 +8,7 @@ export type RawMutation = Omit<Mutation, 'deviceId' | 'seq' | 'hlc' | 'at' | 'ba
 
 /**
  * A tablet without a browser store: an enrolled device that pushes hand-made mutations
- * through the real push route, one seq after the other (issue 6's wire protocol).
+ * through the real push route, one seq after the other (as the sync protocol requires).
  */
 export interface RawTablet {
   token: string;

@@ -184,7 +184,7 @@ const MATRIX: Row[] = [
     scoped: true,
   },
   { route: 'GET /api/my/assignments', path: () => '/api/my/assignments', allowed: VERIFIERS },
-  // Sync (issue 6): only an enrolled tablet pushes and pulls.
+  // Sync: only an enrolled tablet pushes and pulls.
   { route: 'POST /api/sync/push', path: () => '/api/sync/push', json: {}, allowed: TABLET },
   { route: 'GET /api/sync/pull', path: () => '/api/sync/pull?cursor=0', allowed: TABLET },
   {
@@ -193,7 +193,7 @@ const MATRIX: Row[] = [
     allowed: [...READERS, ...VERIFIERS],
     scoped: true,
   },
-  // Refused mutations (issue 11 §1), for the coordinator's audit.
+  // Refused mutations, for the coordinator's audit.
   { route: 'GET /api/sync/rejections', path: () => '/api/sync/rejections', allowed: READERS },
   { route: 'POST /api/sync/bundles', path: () => '/api/sync/bundles', json: {}, allowed: COORD },
   { route: 'GET /api/conflicts', path: () => '/api/conflicts', allowed: READERS },
@@ -213,7 +213,7 @@ const MATRIX: Row[] = [
     path: () => `/api/files/by-hash/${'0'.repeat(64)}`,
     allowed: [...READERS, ...VERIFIERS],
   },
-  // Dashboard, plan, review and reports (issue 7): viewers read dashboard and reports only.
+  // Dashboard, plan, review and reports: viewers read dashboard and reports only.
   {
     route: 'GET /api/dashboard/:periodId',
     path: (f) => `/api/dashboard/${f.periodId}`,

@@ -30,7 +30,7 @@ describeEachDialect('tablet enrolment, device list and revocation', (ctx) => {
       previousDeviceId: null,
     });
     expect(d.body.verifier).toMatchObject({ id: v1, email: 'verifikator1@cilegon.demo' });
-    // The key the tablet signs its export files with (issue 11), shown once like the token.
+    // The key the tablet signs its export files with, shown once like the token.
     expect(d.body.bundleSecret).toMatch(/^[0-9a-f]{64}$/);
     expect(d.headers.get('cache-control')).toBe('no-store');
 

@@ -14,7 +14,7 @@ import { describeEachDialect, type ServerContext } from '../../helpers/server-co
  * malformed path parameters, queries, bodies and headers: no 5xx, no row changed.
  *
  * Sizes: TELUSUR_FUZZ_RUNS bodies per writing endpoint (quick 60) and TELUSUR_FUZZ_SWEEP
- * requests per route (quick 8); `npm run soak` raises both to ≥ 10,000 requests (issue 8).
+ * requests per route (quick 8); `npm run soak` raises both to ≥ 10,000 requests.
  */
 const RUNS = Number(process.env.TELUSUR_FUZZ_RUNS ?? 60);
 const SWEEP = Number(process.env.TELUSUR_FUZZ_SWEEP ?? 8);

@@ -22,7 +22,7 @@ import { createUpload, patchUpload, tus } from '../../helpers/tus';
 export { b64, createUpload, patchUpload, sha, tus } from '../../helpers/tus';
 
 /**
- * Shared by the hardening suites (issue 11 §5, §7, §8): an app over a suite's database with
+ * Shared by the hardening suites (limits, probing, failures): an app over a suite's database with
  * its own services (so a test can count password checks), its own evidence directory and
  * tus endpoint (so a test can sweep expired uploads), plus raw tus, enrolment and push
  * requests as a tablet sends them.

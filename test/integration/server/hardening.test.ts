@@ -17,7 +17,7 @@ import {
 } from './hardening-kit';
 
 /**
- * Hardening found by probing (issue 11 §7): deeply nested JSON, a lone surrogate in a file
+ * Hardening found by probing, each finding a test: deeply nested JSON, a lone surrogate in a file
  * name, login and enrolment limiters under bursts and floods, X-Forwarded-For and HSTS
  * behind proxies, CSV files in Windows-1252.
  */
@@ -125,7 +125,7 @@ describeEachDialect('hardening: bodies, names, limiters, proxies, CSV', (ctx) =>
       bytes: 3000,
     });
     await uploadWhole(h, tablet, bytes);
-    // Stored before text was checked at the wire (issue 11 §2): the name ends in half of 😀.
+    // Stored before text was checked at the wire (an older server): the name ends in half of 😀.
     await ctx()
       .db.updateTable('recordFields')
       .set({ valueJson: '"foto-\\ud83d.jpg"' })

@@ -17,7 +17,7 @@ import {
 } from './hardening-kit';
 
 /**
- * The life of a resumable evidence upload (issue 11 §5): it expires when it says it does
+ * The life of a resumable evidence upload (nothing stays forever): it expires when it says it does
  * and its staging bytes are deleted on a schedule; its uploader — and only its uploader —
  * may end it; only the extensions honoured are advertised; one tablet cannot fill the
  * staging area; and a second upload of a file the server has is still checked.

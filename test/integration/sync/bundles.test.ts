@@ -117,7 +117,7 @@ describeSync('bundle import (workshop without any network)', (ctx) => {
     expect(await h.base.rowCounts()).toEqual({ ...counts, deviceScopes: counts.deviceScopes });
     expect(engine.getStatus().receipts[a]).toMatchObject({ local: 1, confirmed: 1 });
 
-    // The coordinator can look at the photo (issue 7 review): right type, inline, nosniff.
+    // The coordinator can look at the photo (review): right type, inline, nosniff.
     const file = await h.app.request(`/api/files/by-hash/${photo?.sha256}`, {
       headers: { authorization: `Bearer ${coordinator}` },
     });
@@ -407,7 +407,7 @@ describeSync('bundle import (workshop without any network)', (ctx) => {
     expect(notes).toEqual([]);
   });
 
-  // Zip bombs (issue 11 §5): judged from the zip directory before anything is inflated.
+  // Zip bombs: judged from the zip directory before anything is inflated.
   /** Resident memory growth (bytes) while `fn` runs; a refusal must not allocate the bomb. */
   async function rssGrowth<T>(fn: () => Promise<T>): Promise<{ result: T; growth: number }> {
     const before = process.memoryUsage().rss;

@@ -23,7 +23,7 @@ import { soakReport } from '../../helpers/sync-invariants';
 import { NO_FAULTS, type ProxyFaults, startFaultyProxy } from '../../helpers/sync-proxy';
 
 /**
- * The chaos sync of faults-http.test.ts with the field faults of issue 11 mixed in, over
+ * The chaos sync of faults-http.test.ts with field faults mixed in, over
  * real HTTP through the fault-injecting proxy: mid-run the coordinator withdraws one of a
  * tablet's two units, a tablet's browser profile is cloned onto a second tablet (same device
  * identity and sequence), a stored photo's bytes are damaged, an older app version's outbox

@@ -13,7 +13,7 @@ import {
 } from '../../helpers/sync-harness';
 
 /**
- * DESIGN §5 on PostgreSQL: a change-log seq is taken at insert but becomes visible at
+ * The pull cursor on PostgreSQL: a change-log seq is taken at insert but becomes visible at
  * commit, so a later seq can commit before an earlier one. A pull in between would move
  * its cursor past the earlier change for ever. The push serialises writers with an
  * advisory lock; these tests hold one push's transaction open on its own connection while

@@ -8,10 +8,10 @@ import { TEST_CONFIG } from '../../helpers/server-context';
 import { describeSync, newTeam, type SyncHarness } from '../../helpers/sync-harness';
 
 /**
- * Device identities (issue 11 §3, §6): every enrolment and every rotation issues a fresh
- * server-made identity with its own token and bundle secret; a tablet can release itself
- * and be enrolled for another verifier. Tablets here are bare tokens and hand-made
- * mutations, so the tests depend on the server alone.
+ * Device identities (one identity, one sequence; a tablet can change hands): every enrolment and
+ * every rotation issues a fresh server-made identity with its own token and bundle secret; a tablet
+ * can release itself and be enrolled for another verifier. Tablets here are bare tokens and
+ * hand-made mutations, so the tests depend on the server alone.
  */
 
 async function enrol(h: SyncHarness, verifierId: string, label: string, claimed?: string) {

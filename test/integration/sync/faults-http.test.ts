@@ -28,8 +28,8 @@ import { NO_FAULTS, type ProxyFaults, startFaultyProxy } from '../../helpers/syn
  * 0 mutations lost, 0 applied twice, every evidence file held by the server, verified by
  * hash, and listed in the receipt each tablet checks.
  *
- * Sizes are the quick run's unless set by environment (`npm run soak` runs issue 8's full
- * size: 20 tablets × 500 edits × 50 photos at 20 % faults, never healed).
+ * Sizes are the quick run's unless set by environment (`npm run soak` runs the full size: 20
+ * tablets × 500 edits × 50 photos at 20 % faults, never healed).
  */
 const num = (name: string, quick: number) => Number(process.env[name] ?? quick);
 /** Tablets; every three share one unit (two of one verifier, one of another). */

@@ -38,7 +38,7 @@ import {
  * ends up on the server exactly once (acknowledged ones in particular: 0 lost), and every
  * photo is held, verified by hash, and on the receipt.
  *
- * Quick run: two kills. `npm run soak` sets TELUSUR_KILL9_PUSHES=1000 (issue 8): the tablet
+ * Quick run: two kills. `npm run soak` sets TELUSUR_KILL9_PUSHES=1000: the tablet
  * keeps pushing until it has sent that many pushes, the server killed at random moments
  * throughout (up for TELUSUR_KILL9_UP_MS = "min,max" between kills).
  */

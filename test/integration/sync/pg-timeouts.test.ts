@@ -14,7 +14,7 @@ import {
 import { newTeam } from '../../helpers/sync-harness';
 
 /**
- * Issue 11 §5 on PostgreSQL: sync write transactions run with lock, statement and
+ * Writer timeouts on PostgreSQL: sync write transactions run with lock, statement and
  * idle-in-transaction timeouts, so a process frozen while it holds the change-log writer
  * lock cannot stall every other push. One push is held open inside its transaction (the
  * `beforePushCommit` hook, on its own pooled connection) while another push runs on a

@@ -12,7 +12,7 @@ import {
 import { describeSync, newTeam, type SyncHarness, type Team } from '../../helpers/sync-harness';
 
 /**
- * Issue 11 §1/§2, server side: one refused change never holds back the others. The push
+ * Refused changes, server side: one refused change never holds back the others. The push
  * answers per mutation; a rejected one writes nothing, its seq is consumed, and the
  * rejection (code, both languages, unit, indicator, field) is stored for the coordinator.
  */

@@ -14,11 +14,11 @@ import {
 import { describeSync, newTeam, type SyncHarness } from '../../helpers/sync-harness';
 
 /**
- * Issue 11 §2/§3, server side: exactly-once WITH content. The server keeps a hash per
- * (device, seq); the same seq with the same content is a duplicate (the stored outcome is
- * repeated), with other content the whole request is refused 409 `device_seq_reused` and
- * nothing is written — never a silent ack that makes a real edit vanish. Export-file
- * import (`applyBundle`) follows the same rules.
+ * One device identity, one sequence, server side: exactly-once WITH content. The server keeps a
+ * hash per (device, seq); the same seq with the same content is a duplicate (the stored outcome is
+ * repeated), with other content the whole request is refused 409 `device_seq_reused` and nothing is
+ * written — never a silent ack that makes a real edit vanish. Export-file import (`applyBundle`)
+ * follows the same rules.
  */
 describeSync('sync push: seq reuse and duplicates by content', (ctx) => {
   async function setup(h: SyncHarness) {

@@ -20,7 +20,7 @@ import {
 } from '../../helpers/sync-harness';
 
 /**
- * The tablet when something fails, against the real server (issue 11 §1, §4, §8): a
+ * The tablet when something fails, against the real server: a
  * withdrawn assignment, a store that fails while saving pulled changes, uploads that never
  * arrived, a file damaged on the way or unreadable on the tablet. Each test fails when the
  * behaviour it names breaks.

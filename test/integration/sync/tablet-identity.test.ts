@@ -10,7 +10,7 @@ import {
 } from '../../helpers/sync-harness';
 
 /**
- * One device identity, one sequence — or a loud change of it (issue 11 §3), against the
+ * One device identity, one sequence — or a loud change of it, against the
  * real server: a browser profile copied to a second tablet (or restored from a backup)
  * shares the first one's identity. The copy notices (409 `device_seq_reused`, or an
  * `appliedThrough` beyond what it ever sent), takes a fresh identity for the same

@@ -13,7 +13,7 @@ import { getStore } from '../../../src/app/state/workspace';
 import { describeSync, newTeam, type SyncHarness } from '../../helpers/sync-harness';
 
 /**
- * "Lepas tablet" (issue 11 §6) through the app's own sync wiring (src/app/state/sync.ts)
+ * "Lepas tablet" (a tablet changes hands) through the app's own sync wiring (src/app/state/sync.ts)
  * against the real server: enrolment adopts the server-issued identity; release is refused
  * while work exists only on this tablet, allowed after an export (also offline, with
  * `force`), tells the server when it can, and leaves an empty tablet that the next

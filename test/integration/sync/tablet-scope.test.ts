@@ -9,7 +9,7 @@ import {
 } from '../../helpers/sync-harness';
 
 /**
- * What reaches a tablet (issue 11 §8): nothing of a period the coordinator is still
+ * What reaches a tablet: nothing of a period the coordinator is still
  * preparing (draft) — not the period, its units, assignments, assessments nor the
  * self-assessed levels — until it is opened; then the whole assessment arrives.
  */

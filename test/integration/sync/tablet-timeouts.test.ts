@@ -7,7 +7,7 @@ import { openStore } from '../../../src/store';
 import { fetchTransport, SyncEngine, SyncHttpError, tusUploader } from '../../../src/sync';
 
 /**
- * Nothing waits forever (issue 11 §5), over real sockets: a server that accepts the
+ * Nothing waits forever, over real sockets: a server that accepts the
  * connection and then says nothing is "offline" after the request timeout, for JSON
  * requests (fetch) and for tus uploads (tus-js-client's Node HTTP stack) alike.
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../src/server/config';
 import { filesConfigFromEnv, syncTimeoutsFromEnv } from '../../../src/server/runtime';
 
-describe('server settings from the environment (issue 11 §5)', () => {
+describe('server settings from the environment', () => {
   it('takes the upload expiry and per-tablet staging cap an operator sets, defaulting to 7 days and 256 MB', () => {
     expect(filesConfigFromEnv({})).toMatchObject({
       uploadExpiryMs: 7 * 24 * 3_600_000,

@@ -13,7 +13,7 @@ import { FakeServer, photo, secretFor, seqReused, tabletStore } from './fake-ser
 
 /**
  * The sync engine against the real tablet store (fake-indexeddb) and a scripted server:
- * what the verifier would notice when one part of a sync goes wrong (issue 11).
+ * what the verifier would notice when one part of a sync goes wrong.
  */
 
 type Options = Parameters<typeof tabletStore>[0];
@@ -71,7 +71,7 @@ function patched(store: SyncStore, parts: Partial<Record<keyof SyncStore, unknow
   });
 }
 
-describe('sync engine: one refused change never holds back the rest (issue 11 §1)', () => {
+describe('sync engine: one refused change never holds back the rest', () => {
   it('sends the changes after a refused one, pulls, uploads and checks receipts; the refusal is listed', async () => {
     const server = new FakeServer();
     const t = await tablet(server);
@@ -181,7 +181,7 @@ describe('sync engine: a push never grows too large for the server', () => {
   });
 });
 
-describe('sync engine: one device identity or a loud change of it (issue 11 §3)', () => {
+describe('sync engine: one device identity or a loud change of it', () => {
   it('takes a fresh identity when the server counts more changes than this tablet made, and sends its changes again under it', async () => {
     const server = new FakeServer();
     const t = await tablet(server);
@@ -314,7 +314,7 @@ describe('sync engine: one device identity or a loud change of it (issue 11 §3)
   });
 });
 
-describe('sync engine: one bad file never stops the others (issue 11 §4)', () => {
+describe('sync engine: one bad file never stops the others', () => {
   it('names an unreadable, a damaged and a refused file; uploads the others; checks receipts; is not offline', async () => {
     const server = new FakeServer();
     let unreadable = '';
@@ -398,7 +398,7 @@ describe('sync engine: one bad file never stops the others (issue 11 §4)', () =
   });
 });
 
-describe('sync engine: nothing waits forever (issue 11 §5)', () => {
+describe('sync engine: nothing waits forever', () => {
   const json = (v: unknown) =>
     new Response(JSON.stringify(v), { headers: { 'content-type': 'application/json' } });
 
@@ -451,7 +451,7 @@ describe('sync engine: nothing waits forever (issue 11 §5)', () => {
   });
 });
 
-describe('sync engine: what protects the tablet when something fails (issue 11 §8)', () => {
+describe('sync engine: what protects the tablet when something fails', () => {
   it('frees space only for files the server receipt lists: an upload that never arrived keeps its photo', async () => {
     const server = new FakeServer();
     const t = await tablet(server);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SyncHttpError, tusUploader } from '../../../src/sync';
 
 /**
- * tus uploads never hang (issue 11 §5): tus-js-client has no timeout of its own, so the
+ * tus uploads never hang: tus-js-client has no timeout of its own, so the
  * uploader wraps its HTTP stack; a request without progress fails as a network failure,
  * while a slow upload that keeps moving is left alone.
  */
