@@ -193,6 +193,9 @@ export const DeviceIdentitySchema = z.object({
 });
 export type DeviceIdentity = z.infer<typeof DeviceIdentitySchema>;
 
+/** Answer to POST /api/devices/bundle-secret: the export signing key of the calling identity. */
+export type BundleSecret = Pick<DeviceIdentity, 'deviceId' | 'bundleSecret'>;
+
 /**
  * Text a bundle's signature covers: the hex SHA-256 of its exact manifest bytes (which list
  * every file's hash) with a domain prefix. mac = HMAC-SHA256(bundleSecret, this), hex.

@@ -1,4 +1,5 @@
 import {
+  type BundleSecret,
   type DeviceIdentity,
   DeviceIdentitySchema,
   PROTOCOL_HEADER,
@@ -55,7 +56,7 @@ export interface SyncTransport {
    */
   rotate(): Promise<DeviceIdentity>;
   /** POST /api/devices/bundle-secret: the export signing key of the current identity. */
-  bundleSecret(): Promise<{ deviceId: string; bundleSecret: string }>;
+  bundleSecret(): Promise<BundleSecret>;
   /** POST /api/devices/release ("Lepas tablet"): the server stops accepting this tablet's token. */
   release(): Promise<void>;
 }

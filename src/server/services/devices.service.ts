@@ -1,4 +1,10 @@
-import { type DeviceIdentity, type EnrolmentTicket, type EnrolResult, uuidv7 } from '../../core';
+import {
+  type BundleSecret,
+  type DeviceIdentity,
+  type EnrolmentTicket,
+  type EnrolResult,
+  uuidv7,
+} from '../../core';
 import { inTransaction } from '../db/repositories';
 import type { Device, Principal } from '../domain';
 import { newEnrolmentCode, newToken, normaliseEnrolmentCode, sha256Hex } from '../lib/crypto';
@@ -157,7 +163,7 @@ export class DevicesService extends BaseService {
   }
 
   /** The calling tablet's bundle secret (tablets enrolled before protocol 2 have none yet). */
-  async bundleSecret(principal: Principal): Promise<{ deviceId: string; bundleSecret: string }> {
+  async bundleSecret(principal: Principal): Promise<BundleSecret> {
     const device = this.tabletOf(principal);
     return { deviceId: device.id, bundleSecret: await this.bundleKeys.secretFor(device.id) };
   }

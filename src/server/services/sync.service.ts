@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  type BundleImportResult,
   beritaAcaraId,
   type Change,
   DEVICE_SEQ_REUSED,
@@ -65,21 +66,18 @@ interface Applier {
   scope: ReadonlySet<string>;
 }
 
-export interface BundleApplyResult {
-  /** Mutations handled now and not rejected (applied, same or conflict). */
-  applied: number;
-  /** Mutations the server had already (an earlier push or import, same content). */
-  duplicates: number;
-  /** Mutations refused now (their seqs consumed); see `rejections`. */
-  rejected: number;
-  fields: Record<FieldOutcome, number>;
-  appliedThrough: number;
-  conflicts: ConflictView[];
-  /** One result per distinct seq of the bundle, in seq order (duplicates carry the stored outcome). */
-  results: MutationResult[];
-  /** Why each mutation refused now was refused. */
-  rejections: Rejection[];
-}
+/** What applying an export file's unsent changes did: the mutation part of the import's answer. */
+export type BundleApplyResult = Pick<
+  BundleImportResult,
+  | 'applied'
+  | 'duplicates'
+  | 'rejected'
+  | 'fields'
+  | 'appliedThrough'
+  | 'conflicts'
+  | 'results'
+  | 'rejections'
+>;
 
 /** Test hooks (PostgreSQL commit-order proof): awaited inside the push transaction before commit. */
 export interface SyncHooks {
