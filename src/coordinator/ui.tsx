@@ -203,6 +203,23 @@ export function ErrorNotice({ error, testId }: { error: ApiError | null; testId?
   );
 }
 
+/**
+ * What a list card shows under its heading: "loading" until the first answer, `empty`
+ * when the answer has no rows, else `children` (the table). A failed first load shows
+ * nothing here: its ErrorNotice says why.
+ */
+export function ListBody(props: {
+  loaded: Loaded<unknown>;
+  count: number;
+  empty: string;
+  children: ComponentChildren;
+}) {
+  const t = useT();
+  if (props.count > 0) return <>{props.children}</>;
+  if (props.loaded.loading && !props.loaded.data) return <p class="muted">{t('loading')}</p>;
+  return props.loaded.data ? <p class="muted">{props.empty}</p> : null;
+}
+
 export function SuccessNotice({ text }: { text: string | null }) {
   if (!text) return null;
   return (

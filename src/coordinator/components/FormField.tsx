@@ -94,6 +94,16 @@ export function FormField(props: {
   );
 }
 
+/** What TextField and SelectField take: the FormField's parts and the value both ways. */
+interface ValueFieldProps {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  class?: string;
+  value: string;
+  onValue(value: string): void;
+}
+
 /**
  * A FormField holding one <input>: `onValue` gets the typed text; the other attributes
  * (type, maxLength, autocomplete, inputMode, min, max, step) go to the input as written.
@@ -107,13 +117,7 @@ export function TextField({
   onValue,
   type = 'text',
   ...input
-}: {
-  id: string;
-  label: string;
-  error?: string | undefined;
-  class?: string;
-  value: string;
-  onValue(value: string): void;
+}: ValueFieldProps & {
   type?: 'text' | 'email' | 'password' | 'number';
   maxLength?: number;
   autocomplete?: string;
@@ -142,17 +146,13 @@ export function TextField({
  * A FormField holding one <select>: `onValue` gets the chosen value; `children` are the
  * options.
  */
-export function SelectField(props: {
-  id: string;
-  label: string;
-  error?: string | undefined;
-  class?: string;
-  value: string;
-  onValue(value: string): void;
-  disabled?: boolean;
-  testId?: string;
-  children: ComponentChildren;
-}) {
+export function SelectField(
+  props: ValueFieldProps & {
+    disabled?: boolean;
+    testId?: string;
+    children: ComponentChildren;
+  },
+) {
   return (
     <FormField id={props.id} label={props.label} error={props.error} class={props.class}>
       {(c) => (

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
-import { DataTable } from '../components/DataTable';
+import { ActionsCell, DataTable } from '../components/DataTable';
 import { SelectField, TextField } from '../components/FormField';
 import { PeriodOptions } from '../components/PeriodSelect';
 import { useT } from '../i18n';
@@ -216,12 +216,8 @@ export function Assignments({ canWrite }: PageProps) {
         {assignments.data && listed.length === 0 ? <p class="muted">{t('noAssignments')}</p> : null}
         {listed.length ? (
           <DataTable
-            headings={[
-              t('unit'),
-              t('verifier'),
-              t('createdAt'),
-              canWrite && !closed ? t('actions') : null,
-            ]}
+            headings={[t('unit'), t('verifier'), t('createdAt')]}
+            actions={canWrite && !closed}
             testId="assignment-list"
           >
             {listed.map((a) => {
@@ -231,24 +227,19 @@ export function Assignments({ canWrite }: PageProps) {
                   <td>{unitLabel(a.unitId)}</td>
                   <td>{vName}</td>
                   <td>{formatTime(locale, a.createdAt)}</td>
-                  {canWrite && !closed ? (
-                    <td class="c-cell-actions">
-                      <DeleteButton
-                        action={action}
-                        label={t('remove')}
-                        question={t('confirmRemove', {
-                          unit: unitLabel(a.unitId),
-                          verifier: vName,
-                        })}
-                        testId="assignment-remove"
-                        remove={() => api('DELETE /api/assignments/:id', { params: { id: a.id } })}
-                        then={async () => {
-                          await assignments.reload();
-                          setOk(t('removed'));
-                        }}
-                      />
-                    </td>
-                  ) : null}
+                  <ActionsCell show={canWrite && !closed}>
+                    <DeleteButton
+                      action={action}
+                      label={t('remove')}
+                      question={t('confirmRemove', { unit: unitLabel(a.unitId), verifier: vName })}
+                      testId="assignment-remove"
+                      remove={() => api('DELETE /api/assignments/:id', { params: { id: a.id } })}
+                      then={async () => {
+                        await assignments.reload();
+                        setOk(t('removed'));
+                      }}
+                    />
+                  </ActionsCell>
                 </tr>
               );
             })}

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { linkClick, navigate } from '../../ui/router';
 import type { ApiError } from '../api';
-import { TextField } from '../components/FormField';
+import { TextField, useForm } from '../components/FormField';
 import { useT } from '../i18n';
 import { login, logout, useSession } from '../session';
-import { ErrorNotice, useAction, useDocumentTitle } from '../ui';
+import { ErrorNotice, useDocumentTitle } from '../ui';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 
@@ -23,39 +23,43 @@ export function Login() {
   const reason = useSession((s) => s.reason);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [touched, setTouched] = useState(false);
   const [verifier, setVerifier] = useState(false);
-  const action = useAction();
 
   useEffect(() => {
     if (status === 'in' && useSession.getState().account?.role !== 'verifier')
       void navigate(nextPath(), { replace: true });
   }, [status]);
 
-  const emailError = !email.trim()
-    ? t('emailRequired')
-    : !EMAIL_RE.test(email.trim())
-      ? t('emailInvalid')
-      : undefined;
-  const passwordError = password ? undefined : t('passwordRequired');
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setTouched(true);
-    setVerifier(false);
-    if (emailError || passwordError) return;
-    const account = await action.run(() => login(email, password));
-    if (account?.role === 'verifier') {
+  const form = useForm({
+    email: !email.trim()
+      ? t('emailRequired')
+      : !EMAIL_RE.test(email.trim())
+        ? t('emailInvalid')
+        : undefined,
+    password: password ? undefined : t('passwordRequired'),
+  });
+  const action = form.action;
+  const submit = form.submit(
+    () => login(email, password),
+    async (account) => {
+      if (account.role !== 'verifier') return;
       // Verifiers work on enrolled tablets; do not keep a coordinator-page session for them.
       await logout();
       setVerifier(true);
-    }
-  };
+    },
+  );
 
   return (
     <>
       <h1>{t('loginTitle')}</h1>
-      <form class="card c-narrow" noValidate onSubmit={(e) => void submit(e)}>
+      <form
+        class="card c-narrow"
+        noValidate
+        onSubmit={(e) => {
+          setVerifier(false);
+          submit(e);
+        }}
+      >
         <p class="muted">{t('loginIntro')}</p>
         {reason && !action.error ? (
           <p class="notice warn" role="status">
@@ -65,7 +69,7 @@ export function Login() {
         <TextField
           id="c-email"
           label={t('email')}
-          error={touched ? emailError : undefined}
+          error={form.err('email')}
           type="email"
           autocomplete="username"
           value={email}
@@ -74,7 +78,7 @@ export function Login() {
         <TextField
           id="c-password"
           label={t('password')}
-          error={touched ? passwordError : undefined}
+          error={form.err('password')}
           type="password"
           autocomplete="current-password"
           value={password}

@@ -3,7 +3,7 @@ import { formatIndex } from '../../core';
 import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
-import { DataTable } from '../components/DataTable';
+import { ActionsCell, DataTable } from '../components/DataTable';
 import { FileImport } from '../components/FileImport';
 import { FormActions, SelectField, TextField, useForm } from '../components/FormField';
 import { useT } from '../i18n';
@@ -12,6 +12,7 @@ import { PERIOD_STATUSES } from '../types';
 import {
   DeleteButton,
   ErrorNotice,
+  ListBody,
   type PageProps,
   readTextFile,
   SuccessNotice,
@@ -111,7 +112,6 @@ function PeriodForm(props: {
           label={t('periodName')}
           error={err('name')}
           class="c-span-2"
-          type="text"
           maxLength={200}
           value={d.name}
           onValue={(v) => set({ name: v })}
@@ -131,7 +131,6 @@ function PeriodForm(props: {
           id={`${prefix}-targetIndex`}
           label={t('targetIndex')}
           error={err('targetIndex')}
-          type="text"
           inputMode="decimal"
           value={d.targetIndex}
           onValue={(v) => set({ targetIndex: v })}
@@ -225,6 +224,11 @@ export function Periods({ canWrite }: PageProps) {
   const periods = data.data?.periods ?? [];
   const frameworks = data.data?.frameworks ?? [];
   const fwName = (id: string) => frameworks.find((f) => f.id === id)?.name ?? id;
+  /** After a change: the fresh lists first, then what happened. */
+  const reloadThenSay = async (text: string) => {
+    await data.reload();
+    setOk(text);
+  };
 
   return (
     <>
@@ -234,18 +238,10 @@ export function Periods({ canWrite }: PageProps) {
       <ErrorNotice error={rowAction.error} />
       <section class="card">
         <h2>{t('periods')}</h2>
-        {data.loading && !data.data ? <p class="muted">{t('loading')}</p> : null}
-        {data.data && periods.length === 0 ? <p class="muted">{t('noPeriods')}</p> : null}
-        {periods.length ? (
+        <ListBody loaded={data} count={periods.length} empty={t('noPeriods')}>
           <DataTable
-            headings={[
-              t('periodName'),
-              t('year'),
-              t('framework'),
-              t('targetIndex'),
-              t('status'),
-              canWrite ? t('actions') : null,
-            ]}
+            headings={[t('periodName'), t('year'), t('framework'), t('targetIndex'), t('status')]}
+            actions={canWrite}
             testId="period-list"
           >
             {periods.map((p) => (
@@ -257,27 +253,24 @@ export function Periods({ canWrite }: PageProps) {
                 <td>
                   <span class={`pill c-status-${p.status}`}>{t(`status_${p.status}`)}</span>
                 </td>
-                {canWrite ? (
-                  <td class="c-cell-actions">
-                    <button type="button" onClick={() => setEditing(p)}>
-                      {t('edit')}
-                    </button>
-                    <DeleteButton
-                      action={rowAction}
-                      question={t('confirmDeletePeriod', { name: p.name })}
-                      remove={() => api('DELETE /api/periods/:id', { params: { id: p.id } })}
-                      then={async () => {
-                        await data.reload();
-                        setOk(t('periodDeleted', { name: p.name }));
-                        if (editing?.id === p.id) setEditing(null);
-                      }}
-                    />
-                  </td>
-                ) : null}
+                <ActionsCell show={canWrite}>
+                  <button type="button" onClick={() => setEditing(p)}>
+                    {t('edit')}
+                  </button>
+                  <DeleteButton
+                    action={rowAction}
+                    question={t('confirmDeletePeriod', { name: p.name })}
+                    remove={() => api('DELETE /api/periods/:id', { params: { id: p.id } })}
+                    then={async () => {
+                      await reloadThenSay(t('periodDeleted', { name: p.name }));
+                      if (editing?.id === p.id) setEditing(null);
+                    }}
+                  />
+                </ActionsCell>
               </tr>
             ))}
           </DataTable>
-        ) : null}
+        </ListBody>
       </section>
       {canWrite && data.data ? (
         editing ? (
@@ -286,10 +279,9 @@ export function Periods({ canWrite }: PageProps) {
             period={editing}
             frameworks={frameworks}
             onCancel={() => setEditing(null)}
-            onDone={async (p) => {
+            onDone={(p) => {
               setEditing(null);
-              await data.reload();
-              setOk(t('periodSaved', { name: p.name }));
+              return reloadThenSay(t('periodSaved', { name: p.name }));
             }}
           />
         ) : (
@@ -297,10 +289,9 @@ export function Periods({ canWrite }: PageProps) {
             key={`new-${createKey}`}
             period={null}
             frameworks={frameworks}
-            onDone={async (p) => {
+            onDone={(p) => {
               setCreateKey((k) => k + 1);
-              await data.reload();
-              setOk(t('periodCreated', { name: p.name }));
+              return reloadThenSay(t('periodCreated', { name: p.name }));
             }}
           />
         )
@@ -309,14 +300,8 @@ export function Periods({ canWrite }: PageProps) {
         <h2>{t('frameworks')}</h2>
         {frameworks.length ? (
           <DataTable
-            headings={[
-              t('name'),
-              t('code'),
-              t('version'),
-              t('usedBy'),
-              t('createdAt'),
-              canWrite ? t('actions') : null,
-            ]}
+            headings={[t('name'), t('code'), t('version'), t('usedBy'), t('createdAt')]}
+            actions={canWrite}
             testId="framework-list"
           >
             {frameworks.map((f) => (
@@ -330,21 +315,16 @@ export function Periods({ canWrite }: PageProps) {
                 <td>{f.version}</td>
                 <td>{f.periodCount}</td>
                 <td>{formatTime(locale, f.createdAt)}</td>
-                {canWrite ? (
-                  <td class="c-cell-actions">
-                    {!f.builtIn && f.periodCount === 0 ? (
-                      <DeleteButton
-                        action={rowAction}
-                        question={t('confirmDeleteFramework', { id: f.id })}
-                        remove={() => api('DELETE /api/frameworks/:id', { params: { id: f.id } })}
-                        then={async () => {
-                          await data.reload();
-                          setOk(t('frameworkDeleted', { id: f.id }));
-                        }}
-                      />
-                    ) : null}
-                  </td>
-                ) : null}
+                <ActionsCell show={canWrite}>
+                  {!f.builtIn && f.periodCount === 0 ? (
+                    <DeleteButton
+                      action={rowAction}
+                      question={t('confirmDeleteFramework', { id: f.id })}
+                      remove={() => api('DELETE /api/frameworks/:id', { params: { id: f.id } })}
+                      then={() => reloadThenSay(t('frameworkDeleted', { id: f.id }))}
+                    />
+                  ) : null}
+                </ActionsCell>
               </tr>
             ))}
           </DataTable>
@@ -352,10 +332,7 @@ export function Periods({ canWrite }: PageProps) {
       </section>
       {canWrite ? (
         <FrameworkImport
-          onDone={async (f) => {
-            await data.reload();
-            setOk(t('frameworkImported', { name: f.name, id: f.id }));
-          }}
+          onDone={(f) => reloadThenSay(t('frameworkImported', { name: f.name, id: f.id }))}
         />
       ) : null}
     </>

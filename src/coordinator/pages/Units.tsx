@@ -13,7 +13,14 @@ import {
   type UnitKind,
   type UnitNode,
 } from '../types';
-import { ErrorNotice, type PageProps, SuccessNotice, useDocumentTitle, useLoad } from '../ui';
+import {
+  ErrorNotice,
+  ListBody,
+  type PageProps,
+  SuccessNotice,
+  useDocumentTitle,
+  useLoad,
+} from '../ui';
 import { filterTree, UnitTreeTable } from '../unit-tree';
 
 const MAX_CSV_BYTES = 4 * 1024 * 1024;
@@ -91,7 +98,6 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void 
           id="un-code"
           label={t('code')}
           error={form.err('code')}
-          type="text"
           maxLength={64}
           autocomplete="off"
           value={code}
@@ -101,7 +107,6 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void 
           id="un-name"
           label={t('name')}
           error={form.err('name')}
-          type="text"
           maxLength={200}
           value={name}
           onValue={setName}
@@ -167,14 +172,10 @@ export function Units({ canWrite }: PageProps) {
       <ErrorNotice error={units.error} />
       <section class="card">
         <h2>{t('unitTree', { n: list.length })}</h2>
-        {units.loading && !units.data ? <p class="muted">{t('loading')}</p> : null}
-        {units.data && list.length === 0 ? <p class="muted">{t('noUnits')}</p> : null}
-        {list.length ? (
-          <>
-            <TextField id="unit-filter" label={t('filterUnits')} value={query} onValue={setQuery} />
-            <UnitTreeTable units={shown} />
-          </>
-        ) : null}
+        <ListBody loaded={units} count={list.length} empty={t('noUnits')}>
+          <TextField id="unit-filter" label={t('filterUnits')} value={query} onValue={setQuery} />
+          <UnitTreeTable units={shown} />
+        </ListBody>
       </section>
       {canWrite && units.data ? (
         <>

@@ -11,6 +11,7 @@ import type { Account, Device, EnrolmentTicket } from '../types';
 import {
   ConfirmButton,
   ErrorNotice,
+  ListBody,
   type PageProps,
   SuccessNotice,
   shortId,
@@ -61,7 +62,6 @@ function VerifierForm({ onDone }: { onDone(a: Account): void }) {
           id="vn-name"
           label={t('name')}
           error={form.err('name')}
-          type="text"
           maxLength={200}
           value={name}
           onValue={setName}
@@ -109,9 +109,7 @@ export function Verifiers({ canWrite }: PageProps) {
       <ErrorNotice error={data.error} />
       <section class="card">
         <h2>{t('verifiers')}</h2>
-        {data.loading && !data.data ? <p class="muted">{t('loading')}</p> : null}
-        {data.data && list.length === 0 ? <p class="muted">{t('noVerifiers')}</p> : null}
-        {list.length ? (
+        <ListBody loaded={data} count={list.length} empty={t('noVerifiers')}>
           <div class="table-wrap">
             <table data-testid="verifier-list">
               <thead>
@@ -150,8 +148,8 @@ export function Verifiers({ canWrite }: PageProps) {
               </tbody>
             </table>
           </div>
-        ) : null}
-        {list.length ? <p class="small muted">{t('tabletsHint')}</p> : null}
+          <p class="small muted">{t('tabletsHint')}</p>
+        </ListBody>
       </section>
       {canWrite ? (
         <VerifierForm
