@@ -5,6 +5,21 @@ import type { AssessmentDetail } from '../types';
 import { Section } from './Section';
 import { Signature } from './Signature';
 
+/** One side of the berita acara: who signs for it, the signature, name and position. */
+function Signer(props: { side: string; signature: string | null; name: string; role: string }) {
+  return (
+    <div>
+      <p class="small muted">{props.side}</p>
+      <Signature value={props.signature} name={props.name} />
+      <p>
+        <strong>{props.name || '–'}</strong>
+        <br />
+        {props.role}
+      </p>
+    </div>
+  );
+}
+
 /**
  * The berita acara of one verification as the review page shows it and the unit report
  * prints it: place, signing time (WIB), summary and both signatures (PNG data URLs only).
@@ -35,24 +50,18 @@ export function BeritaAcaraSheet({
           </p>
           {ba.summary ? <p>{ba.summary}</p> : null}
           <div class="r-sign-grid">
-            <div>
-              <p class="small muted">{t('verifierSide')}</p>
-              <Signature value={ba.verifierSignature} name={ba.verifierName} />
-              <p>
-                <strong>{ba.verifierName || '–'}</strong>
-                <br />
-                {ba.verifierRole}
-              </p>
-            </div>
-            <div>
-              <p class="small muted">{t('representativeSide')}</p>
-              <Signature value={ba.representativeSignature} name={ba.representativeName} />
-              <p>
-                <strong>{ba.representativeName || '–'}</strong>
-                <br />
-                {ba.representativeRole}
-              </p>
-            </div>
+            <Signer
+              side={t('verifierSide')}
+              signature={ba.verifierSignature}
+              name={ba.verifierName}
+              role={ba.verifierRole}
+            />
+            <Signer
+              side={t('representativeSide')}
+              signature={ba.representativeSignature}
+              name={ba.representativeName}
+              role={ba.representativeRole}
+            />
           </div>
           {ba.signatureRejected ? <p class="notice warn small">{t('signatureRejected')}</p> : null}
         </>

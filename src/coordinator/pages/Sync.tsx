@@ -20,6 +20,19 @@ function show(v: unknown): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
+/** One side of a conflict (the tablet's or the server's): the value, who wrote it and when. */
+function ConflictSide(props: { value: unknown; author: string | null; at: number }) {
+  const locale = useLocale((s) => s.locale);
+  return (
+    <td>
+      <strong>{show(props.value)}</strong>
+      <div class="small muted">
+        {props.author ?? '–'} · {formatTime(locale, props.at)}
+      </div>
+    </td>
+  );
+}
+
 /** Changed fields of a mutation as received, `[field, value]` ([] when it carried none). */
 function changesOf(mutation: unknown): [string, unknown][] {
   if (mutation === null || typeof mutation !== 'object') return [];
@@ -306,7 +319,6 @@ function BundleRefused({ name, error }: { name: string; error: ApiError }) {
  */
 export function Sync({ canWrite }: PageProps) {
   const t = useT();
-  const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('syncTitle'));
   const conflicts = useLoad(() => api('GET /api/conflicts', { query: { status: 'open' } }), []);
   const [error, setError] = useState<ApiError | null>(null);
@@ -368,18 +380,8 @@ export function Sync({ canWrite }: PageProps) {
                     <td>
                       {c.recordId} · {c.field}
                     </td>
-                    <td>
-                      <strong>{show(c.localValue)}</strong>
-                      <div class="small muted">
-                        {c.localAuthor ?? '–'} · {formatTime(locale, c.localAt)}
-                      </div>
-                    </td>
-                    <td>
-                      <strong>{show(c.serverValue)}</strong>
-                      <div class="small muted">
-                        {c.serverAuthor ?? '–'} · {formatTime(locale, c.serverAt)}
-                      </div>
-                    </td>
+                    <ConflictSide value={c.localValue} author={c.localAuthor} at={c.localAt} />
+                    <ConflictSide value={c.serverValue} author={c.serverAuthor} at={c.serverAt} />
                     {canWrite ? (
                       <td>
                         <div class="row">
