@@ -4,7 +4,7 @@ import { StoreError } from '../../store';
 import { useLocale } from '../../ui/i18n';
 import { onBeforeNavigate } from '../../ui/router';
 import { useT } from '../i18n';
-import { cleanPaste, cleanTyped } from '../lib/clean-input';
+import { cleaningHandlers } from '../lib/clean-input';
 import { useUi } from '../state/ui.store';
 
 const DEBOUNCE_MS = 350;
@@ -111,18 +111,7 @@ export function AutosaveText(props: {
     maxLength: props.maxLength,
     'aria-invalid': problem ? true : undefined,
     'aria-describedby': problem ? `${props.id}-problem` : undefined,
-    onInput: (e: Event) => {
-      const el = e.currentTarget as HTMLInputElement;
-      const cleaned = cleanTyped(el);
-      if (cleaned) setRemoved(cleaned.removed);
-      onInput(el.value);
-    },
-    onPaste: (e: ClipboardEvent) => {
-      const cleaned = cleanPaste(e);
-      if (!cleaned) return;
-      setRemoved(cleaned.removed);
-      onInput(cleaned.value);
-    },
+    ...cleaningHandlers(onInput, setRemoved),
     onBlur: () => void flush(),
   };
   // A value saved before this check existed (or pulled) may still hold refused characters.

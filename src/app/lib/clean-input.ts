@@ -51,6 +51,31 @@ export function cleanTyped(el: TextField): { value: string; removed: number } | 
   return { value: cleaned, removed: value.length - cleaned.length };
 }
 
+/**
+ * A text field's onInput and onPaste that clean what the server would refuse where it is
+ * typed or pasted: `set` gets the field's (cleaned) value, `removed` how many characters
+ * were taken out (only called when some were).
+ */
+export function cleaningHandlers(
+  set: (value: string) => void,
+  removed: (n: number) => void,
+): { onInput(e: Event): void; onPaste(e: ClipboardEvent): void } {
+  return {
+    onInput: (e) => {
+      const el = e.currentTarget as TextField;
+      const cleaned = cleanTyped(el);
+      if (cleaned) removed(cleaned.removed);
+      set(el.value);
+    },
+    onPaste: (e) => {
+      const cleaned = cleanPaste(e);
+      if (!cleaned) return;
+      removed(cleaned.removed);
+      set(cleaned.value);
+    },
+  };
+}
+
 /** `s` without the characters findUnsafeText refuses, otherwise unchanged (no NFC). */
 function stripUnsafe(s: string): string {
   let out = s;

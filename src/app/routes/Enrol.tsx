@@ -3,7 +3,7 @@ import { useLocale } from '../../ui/i18n';
 import { linkClick, navigate } from '../../ui/router';
 import { QrScanner } from '../components/QrScanner';
 import { useT } from '../i18n';
-import { cleanPaste, cleanTyped } from '../lib/clean-input';
+import { cleaningHandlers } from '../lib/clean-input';
 import { EnrolError, enrol, normaliseEnrolCode, useSync } from '../state/sync';
 
 /** The tablet's enrolment: the one-time code the coordinator shows (typed or scanned). */
@@ -19,20 +19,7 @@ export function Enrol() {
   /** Invisible characters removed from a paste into one of the fields. */
   const [removed, setRemoved] = useState(0);
   /** Typed or pasted text the server would refuse is cleaned where it is entered. */
-  const textHandlers = (set: (v: string) => void) => ({
-    onInput: (e: Event) => {
-      const el = e.currentTarget as HTMLInputElement;
-      const cleaned = cleanTyped(el);
-      if (cleaned) setRemoved(cleaned.removed);
-      set(el.value);
-    },
-    onPaste: (e: ClipboardEvent) => {
-      const cleaned = cleanPaste(e);
-      if (!cleaned) return;
-      setRemoved(cleaned.removed);
-      set(cleaned.value);
-    },
-  });
+  const textHandlers = (set: (v: string) => void) => cleaningHandlers(set, setRemoved);
   const onScanned = useCallback((text: string) => {
     setScanning(false);
     setCode(normaliseEnrolCode(text));
