@@ -9,6 +9,7 @@ import { prepareEvidenceFile } from '../lib/photo';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { FailureActions, RemoveFileDialog } from './FailedFiles';
+import { FileButton } from './FileButton';
 
 /**
  * Evidence photos and PDFs of one indicator: capture, pick, thumbnails, remove (after a
@@ -97,28 +98,22 @@ export function Photos(props: {
   return (
     <div>
       <div class="row">
-        <span class="button primary file-btn">
-          {t('takePhoto')}
-          <input
-            type="file"
-            accept="image/*"
-            capture="environment"
-            aria-label={t('takePhoto')}
-            onChange={(e) => void onFiles(e.currentTarget)}
-            data-testid="photo-capture"
-          />
-        </span>
-        <span class="button file-btn">
-          {t('pickFile')}
-          <input
-            type="file"
-            accept="image/*,application/pdf"
-            multiple
-            aria-label={t('pickFile')}
-            onChange={(e) => void onFiles(e.currentTarget)}
-            data-testid="photo-pick"
-          />
-        </span>
+        <FileButton
+          class="button primary file-btn"
+          label={t('takePhoto')}
+          accept="image/*"
+          capture="environment"
+          onChange={(e) => void onFiles(e.currentTarget)}
+          data-testid="photo-capture"
+        />
+        <FileButton
+          class="button file-btn"
+          label={t('pickFile')}
+          accept="image/*,application/pdf"
+          multiple
+          onChange={(e) => void onFiles(e.currentTarget)}
+          data-testid="photo-pick"
+        />
         <input
           ref={retakeInput}
           type="file"

@@ -1,5 +1,5 @@
 import { computeIndex, formatIndex, listIndicators } from '../../core';
-import type { BeritaAcaraChanges } from '../../store';
+import type { BeritaAcaraChanges, BeritaAcara as BeritaAcaraRecord } from '../../store';
 import { useLocale } from '../../ui/i18n';
 import { AutosaveText } from '../components/AutosaveText';
 import { RejectedList } from '../components/RejectedList';
@@ -11,6 +11,55 @@ import { levelsOf } from '../lib/progress';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
+
+/**
+ * One side of the berita acara (the verifier, or the unit's representative): name and
+ * position typed in (saved as typed), the signature, and how the printed sheet shows them.
+ */
+function Signer(props: {
+  side: 'verifier' | 'representative';
+  /** The fields' id part (`ba-${ids}-name`, `sig-${side}`), kept as the tests know them. */
+  ids: string;
+  ba: BeritaAcaraRecord | null;
+  save(changes: BeritaAcaraChanges): Promise<void>;
+}) {
+  const t = useT();
+  const { side, ba, save } = props;
+  const name = ba?.[`${side}Name`] ?? '';
+  const role = ba?.[`${side}Role`] ?? '';
+  return (
+    <section>
+      <h2>{t(side)}</h2>
+      <div class="no-print">
+        <AutosaveText
+          id={`ba-${props.ids}-name`}
+          label={t('name')}
+          value={name}
+          maxLength={200}
+          onSave={(v) => save({ [`${side}Name`]: v })}
+        />
+        <AutosaveText
+          id={`ba-${props.ids}-role`}
+          label={t('role')}
+          value={role}
+          maxLength={200}
+          onSave={(v) => save({ [`${side}Role`]: v })}
+        />
+      </div>
+      <SignatureField
+        id={`sig-${side}`}
+        label={t('signature')}
+        value={ba?.[`${side}Signature`] ?? null}
+        onSave={(v) => save({ [`${side}Signature`]: v })}
+      />
+      <p>
+        <strong>{name || '…'}</strong>
+        <br />
+        {role}
+      </p>
+    </section>
+  );
+}
 
 export function BeritaAcara({ ws, id }: { ws: WorkspaceKind; id: string }) {
   const t = useT();
@@ -140,66 +189,8 @@ export function BeritaAcara({ ws, id }: { ws: WorkspaceKind; id: string }) {
         </section>
 
         <div class="grid" style="margin-top:1rem">
-          <section>
-            <h2>{t('verifier')}</h2>
-            <div class="no-print">
-              <AutosaveText
-                id="ba-verifier-name"
-                label={t('name')}
-                value={ba?.verifierName ?? ''}
-                maxLength={200}
-                onSave={(verifierName) => save({ verifierName })}
-              />
-              <AutosaveText
-                id="ba-verifier-role"
-                label={t('role')}
-                value={ba?.verifierRole ?? ''}
-                maxLength={200}
-                onSave={(verifierRole) => save({ verifierRole })}
-              />
-            </div>
-            <SignatureField
-              id="sig-verifier"
-              label={t('signature')}
-              value={ba?.verifierSignature ?? null}
-              onSave={(verifierSignature) => save({ verifierSignature })}
-            />
-            <p>
-              <strong>{ba?.verifierName || '…'}</strong>
-              <br />
-              {ba?.verifierRole}
-            </p>
-          </section>
-          <section>
-            <h2>{t('representative')}</h2>
-            <div class="no-print">
-              <AutosaveText
-                id="ba-rep-name"
-                label={t('name')}
-                value={ba?.representativeName ?? ''}
-                maxLength={200}
-                onSave={(representativeName) => save({ representativeName })}
-              />
-              <AutosaveText
-                id="ba-rep-role"
-                label={t('role')}
-                value={ba?.representativeRole ?? ''}
-                maxLength={200}
-                onSave={(representativeRole) => save({ representativeRole })}
-              />
-            </div>
-            <SignatureField
-              id="sig-representative"
-              label={t('signature')}
-              value={ba?.representativeSignature ?? null}
-              onSave={(representativeSignature) => save({ representativeSignature })}
-            />
-            <p>
-              <strong>{ba?.representativeName || '…'}</strong>
-              <br />
-              {ba?.representativeRole}
-            </p>
-          </section>
+          <Signer side="verifier" ids="verifier" ba={ba} save={save} />
+          <Signer side="representative" ids="rep" ba={ba} save={save} />
         </div>
 
         <div class="row no-print" style="margin-top:1rem">

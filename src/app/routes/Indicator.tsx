@@ -227,35 +227,24 @@ function IndicatorBody(props: {
         </section>
       </article>
       <nav class="pager" aria-label="Indikator">
-        {prev ? (
-          <a
-            class="button"
-            href={`${base}/i/${prev.no}`}
-            onClick={linkClick}
-            data-testid="prev-indicator"
-          >
-            {t('previous')}
-          </a>
-        ) : (
-          <span />
-        )}
+        {pagerLink(prev && `${base}/i/${prev.no}`, 'button', 'prev-indicator', t('previous'))}
         <button type="button" onClick={() => void navigate(base)}>
           {t('backToList')}
         </button>
-        {next ? (
-          <a
-            class="button primary"
-            href={`${base}/i/${next.no}`}
-            onClick={linkClick}
-            data-testid="next-indicator"
-          >
-            {t('next')}
-          </a>
-        ) : (
-          <span />
-        )}
+        {pagerLink(next && `${base}/i/${next.no}`, 'button primary', 'next-indicator', t('next'))}
       </nav>
     </>
+  );
+}
+
+/** The previous or next indicator's link; an empty slot at either end keeps the pager's layout. */
+function pagerLink(to: string | undefined, cls: string, testId: string, label: string) {
+  return to ? (
+    <a class={cls} href={to} onClick={linkClick} data-testid={testId}>
+      {label}
+    </a>
+  ) : (
+    <span />
   );
 }
 

@@ -5,6 +5,7 @@ import { formatBytes, formatDateTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { FailedFiles } from '../components/FailedFiles';
+import { FileButton } from '../components/FileButton';
 import { IdentityNotice } from '../components/IdentityNotice';
 import { ReleasePanel } from '../components/ReleasePanel';
 import { type MessageKey, useT } from '../i18n';
@@ -219,16 +220,13 @@ function SyncPanel(props: { rejected: number; failedFiles: number }) {
         <button type="button" disabled={exporting} onClick={() => void exportAll()}>
           {t('exportData')}
         </button>
-        <span class="button file-btn">
-          {t('importData')}
-          <input
-            type="file"
-            accept=".zip,application/zip"
-            aria-label={t('importData')}
-            onChange={(e) => void importFile(e.currentTarget)}
-            data-testid="import-bundle"
-          />
-        </span>
+        <FileButton
+          class="button file-btn"
+          label={t('importData')}
+          accept=".zip,application/zip"
+          onChange={(e) => void importFile(e.currentTarget)}
+          data-testid="import-bundle"
+        />
       </div>
       {importResult ? (
         <p
@@ -287,7 +285,6 @@ function SyncStatusView({
   if (!status) return <p class="muted">{t('loading')}</p>;
   const attention = rejected > 0 || failedFiles > 0;
   const p = status.progress;
-  const pct = (a: number, b: number) => (b > 0 ? Math.round((100 * a) / b) : 100);
   return (
     <table>
       <tbody>
@@ -314,37 +311,16 @@ function SyncStatusView({
             ) : null}
           </td>
         </tr>
-        <tr>
-          <th>{t('changesProgress', { a: p.changesSent, b: p.changesTotal })}</th>
-          <td>
-            <div
-              class="progress"
-              role="progressbar"
-              aria-label={t('changesProgress', { a: p.changesSent, b: p.changesTotal })}
-              aria-valuenow={pct(p.changesSent, p.changesTotal)}
-            >
-              <span style={`width:${pct(p.changesSent, p.changesTotal)}%`} />
-            </div>
-          </td>
-        </tr>
-        <tr>
-          <th>
-            {t('bytesProgress', { a: formatBytes(p.bytesSent), b: formatBytes(p.bytesTotal) })}
-          </th>
-          <td>
-            <div
-              class="progress"
-              role="progressbar"
-              aria-label={t('bytesProgress', {
-                a: formatBytes(p.bytesSent),
-                b: formatBytes(p.bytesTotal),
-              })}
-              aria-valuenow={pct(p.bytesSent, p.bytesTotal)}
-            >
-              <span style={`width:${pct(p.bytesSent, p.bytesTotal)}%`} />
-            </div>
-          </td>
-        </tr>
+        <ProgressRow
+          label={t('changesProgress', { a: p.changesSent, b: p.changesTotal })}
+          done={p.changesSent}
+          total={p.changesTotal}
+        />
+        <ProgressRow
+          label={t('bytesProgress', { a: formatBytes(p.bytesSent), b: formatBytes(p.bytesTotal) })}
+          done={p.bytesSent}
+          total={p.bytesTotal}
+        />
         <tr>
           <th>{t('lastSuccess')}</th>
           <td data-testid="sync-last-success" data-at={status.lastSuccessAt ?? 0}>
@@ -386,5 +362,21 @@ function SyncStatusView({
         </caption>
       ) : null}
     </table>
+  );
+}
+
+/** A row of the sync table: how much of something is sent, in words and as a bar. */
+function ProgressRow({ label, done, total }: { label: string; done: number; total: number }) {
+  // Nothing to send counts as all sent.
+  const pct = total > 0 ? Math.round((100 * done) / total) : 100;
+  return (
+    <tr>
+      <th>{label}</th>
+      <td>
+        <div class="progress" role="progressbar" aria-label={label} aria-valuenow={pct}>
+          <span style={`width:${pct}%`} />
+        </div>
+      </td>
+    </tr>
   );
 }
