@@ -3,7 +3,6 @@ import { defineMessages } from '../ui/i18n';
 /** Indonesian is the default; English mirrors every key (the type enforces it). */
 const id = {
   appName: 'Telusur',
-  tagline: 'Verifikasi lapangan evaluasi SPBE',
   online: 'Daring',
   offline: 'Luring',
   home: 'Beranda',
@@ -48,7 +47,6 @@ const id = {
   levels: 'Level dan kriteria',
   expectedEvidence: 'Bukti dukung yang diharapkan',
   selfAssessment: 'Penilaian mandiri unit',
-  justification: 'Penjelasan unit',
   noSelf: 'Unit belum mengisi penilaian mandiri.',
   present: 'Ada',
   missing: 'Tidak ada',
@@ -103,7 +101,6 @@ const id = {
   unsyncedFiles: 'Berkas belum terkirim',
   evicted: 'PERINGATAN: data lokal di tablet ini pernah dihapus oleh browser. Hubungi koordinator.',
   syncStatus: 'Status sinkronisasi',
-  syncLater: 'Sinkronisasi dengan server tersedia setelah tablet didaftarkan.',
   exportData: 'Ekspor data penilaian (berkas)',
   storageFull:
     'Penyimpanan tablet penuh. Hapus berkas yang tidak perlu atau sinkronkan dulu; data yang sudah tersimpan aman.',
@@ -128,7 +125,6 @@ const id = {
   syncState_idle: 'siap',
   syncState_syncing: 'menyinkronkan…',
   syncState_offline: 'server tidak terjangkau',
-  syncState_error: 'gagal',
   lastSuccess: 'Terakhir berhasil',
   lastError: 'Kesalahan terakhir',
   never: 'belum pernah',
@@ -275,7 +271,6 @@ type Dict = Record<keyof typeof id, string>;
 
 const en: Dict = {
   appName: 'Telusur',
-  tagline: 'Field verification of SPBE evaluations',
   online: 'Online',
   offline: 'Offline',
   home: 'Home',
@@ -320,7 +315,6 @@ const en: Dict = {
   levels: 'Levels and criteria',
   expectedEvidence: 'Expected evidence',
   selfAssessment: "Unit's self-assessment",
-  justification: "Unit's justification",
   noSelf: 'The unit has not self-assessed this indicator.',
   present: 'Present',
   missing: 'Missing',
@@ -375,7 +369,6 @@ const en: Dict = {
   unsyncedFiles: 'Files not sent',
   evicted: 'WARNING: the browser once deleted local data on this tablet. Contact the coordinator.',
   syncStatus: 'Sync status',
-  syncLater: 'Syncing with the server becomes available once the tablet is enrolled.',
   exportData: 'Export assessment data (file)',
   storageFull:
     'Tablet storage is full. Remove unneeded files or sync first; what is already saved is safe.',
@@ -400,7 +393,6 @@ const en: Dict = {
   syncState_idle: 'ready',
   syncState_syncing: 'syncing…',
   syncState_offline: 'server unreachable',
-  syncState_error: 'failed',
   lastSuccess: 'Last success',
   lastError: 'Last error',
   never: 'never',
