@@ -130,11 +130,11 @@ const id = {
   unitCreated: 'Unit "{name}" dibuat.',
   importUnits: 'Impor unit dari CSV',
   importUnitsHint:
-    'Baris judul: code,name,kind,parent_code. Jenis: pemda, opd, kecamatan, kelurahan. Semua baris harus valid; bila ada yang bermasalah, tidak ada yang disimpan.',
+    'Baris judul: kode_unit,nama_unit,jenis_unit,kode_induk. Jenis: pemda, opd, kecamatan, kelurahan. Semua baris harus valid; bila ada yang bermasalah, tidak ada yang disimpan.',
   unitsImported: 'Impor selesai: {created} baru, {updated} diperbarui, {unchanged} tidak berubah.',
   importSelf: 'Impor penilaian mandiri (CSV)',
   importSelfHint:
-    'Baris judul: unit_code,indicator_no,level,justification. Level 1–5. Semua baris harus valid; bila ada yang bermasalah, tidak ada yang disimpan.',
+    'Baris judul: kode_unit,no_indikator,level_mandiri,penjelasan_mandiri. Level 1–5. Semua baris harus valid; bila ada yang bermasalah, tidak ada yang disimpan.',
   choosePeriod: '— pilih periode —',
   periodRequired: 'Pilih periode.',
   selfImported: 'Penilaian mandiri diimpor: {levels} level untuk {units} unit.',
@@ -551,11 +551,11 @@ const en: Dict = {
   unitCreated: 'Unit "{name}" created.',
   importUnits: 'Import units from CSV',
   importUnitsHint:
-    'Header: code,name,kind,parent_code. Kinds: pemda, opd, kecamatan, kelurahan. Every row must be valid; if any has a problem, nothing is saved.',
+    'Header: kode_unit,nama_unit,jenis_unit,kode_induk. Kinds: pemda, opd, kecamatan, kelurahan. Every row must be valid; if any has a problem, nothing is saved.',
   unitsImported: 'Import done: {created} new, {updated} updated, {unchanged} unchanged.',
   importSelf: 'Import self-assessment (CSV)',
   importSelfHint:
-    'Header: unit_code,indicator_no,level,justification. Levels 1–5. Every row must be valid; if any has a problem, nothing is saved.',
+    'Header: kode_unit,no_indikator,level_mandiri,penjelasan_mandiri. Levels 1–5. Every row must be valid; if any has a problem, nothing is saved.',
   choosePeriod: '— choose a period —',
   periodRequired: 'Choose a period.',
   selfImported: 'Self-assessment imported: {levels} levels for {units} units.',
