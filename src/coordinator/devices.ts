@@ -1,11 +1,11 @@
 import type { Device } from './types';
 
 /**
- * A verifier's tablets as the coordinator thinks of them (issue 11 §3, §6). The server lists
- * device IDENTITIES: one per enrolment, plus one more each time a tablet rotated its identity
- * (a cloned or restored profile). A rotated identity belongs to the tablet whose identity
- * asked for it (`rotatedFrom`), so the identities form chains rooted at an enrolment; one
- * chain is one tablet.
+ * A verifier's tablets as the coordinator thinks of them, not as the server counts them. The
+ * server lists device IDENTITIES: one per enrolment, plus one more each time a tablet rotated
+ * its identity (a cloned or restored profile). A rotated identity belongs to the tablet whose
+ * identity asked for it (`rotatedFrom`), so the identities form chains rooted at an
+ * enrolment; one chain is one tablet.
  */
 export interface TabletGroup {
   /** The enrolment's identity (or, if the server no longer lists it, the oldest one known). */

@@ -201,7 +201,7 @@ const id = {
   selectVisible: 'Centang semua yang tampil',
   clearSelection: 'Kosongkan pilihan',
   allVerifiers: 'Semua verifikator',
-  // tablet identities (issue 11 §3, §6)
+  // tablet identities (one per enrolment, more when a cloned or restored tablet rotated)
   deviceId: 'Identitas',
   deviceActive: 'Aktif',
   deviceRevoked: 'Dicabut koordinator {time}',
@@ -215,7 +215,7 @@ const id = {
     'Satu tablet dihitung sekali walaupun memiliki beberapa identitas (identitas baru dibuat tablet ketika profilnya disalin atau dipulihkan).',
   identitiesNote:
     'Untuk menghentikan tablet sepenuhnya, cabut semua identitasnya yang masih aktif.',
-  // sync page (issue 11)
+  // sync page
   syncTitle: 'Sinkronisasi tablet',
   conflicts: 'Konflik terbuka',
   noConflicts: 'Tidak ada konflik terbuka.',

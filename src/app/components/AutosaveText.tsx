@@ -15,10 +15,11 @@ const DEBOUNCE_MS = 350;
  * While keystrokes are not yet committed, the app counts it as dirty so an update reload
  * is refused.
  *
- * Text the server would refuse never gets in (issue 11 §2): a paste holding invisible
- * control characters (U+0000 from PDF viewers) or broken characters is pasted cleaned and the
- * field says so once; a value the store still refuses shows its readable reason at the field
- * (the text stays, unsaved); an old value holding such characters offers to remove them.
+ * Text the server would refuse never gets in (a refused change would wait in "Ditolak server"
+ * for a fix the verifier could have made while typing): a paste holding invisible control
+ * characters (U+0000 from PDF viewers) or broken characters is pasted cleaned and the field
+ * says so once; a value the store still refuses shows its readable reason at the field (the
+ * text stays, unsaved); an old value holding such characters offers to remove them.
  */
 export function AutosaveText(props: {
   id: string;

@@ -59,8 +59,9 @@ export function FailureActions(props: {
 }
 
 /**
- * Files whose upload failed (issue 11 §4), named as the verifier knows them: unit, indicator,
- * file name, and where and why it failed. "Foto ulang" opens the indicator to take the photo
+ * Files whose upload failed, named as the verifier knows them: unit, indicator, file name,
+ * and where and why it failed (one bad file never stops the others, so each is dealt with
+ * on its own). "Foto ulang" opens the indicator to take the photo
  * again; "Hapus" removes the evidence record after a confirmation. Nothing when none failed.
  */
 export function FailedFiles(props: { assessmentId?: string; showUnit?: boolean }) {

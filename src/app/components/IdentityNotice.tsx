@@ -4,8 +4,9 @@ import { identityText } from '../state/notices';
 import { dismissIdentityChange, useSync } from '../state/sync';
 
 /**
- * Shown on the storage page after the tablet took a fresh device identity (issue 11 §3):
- * what happened in plain words, that nothing was lost, and to tell the coordinator. Stays
+ * Shown on the storage page after the tablet took a fresh device identity (its old one was
+ * in use elsewhere: a cloned or restored browser profile): what happened in plain words,
+ * that nothing was lost, and to tell the coordinator, who sees the new identity listed. Stays
  * (across reloads) until the verifier confirms having read it.
  */
 export function IdentityNotice() {

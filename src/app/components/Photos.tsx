@@ -13,8 +13,9 @@ import { FileButton } from './FileButton';
 
 /**
  * Evidence photos and PDFs of one indicator: capture, pick, thumbnails, remove (after a
- * confirmation). A file whose upload failed is named with where and why it failed (issue 11
- * §4), and can be taken again ("Foto ulang": the new photo replaces it) or removed.
+ * confirmation). A file whose upload failed is named with where and why it failed, and can
+ * be taken again ("Foto ulang": the new photo replaces it) or removed, so one bad file is
+ * dealt with where it was taken while the others upload.
  */
 export function Photos(props: {
   ws: WorkspaceKind;

@@ -34,8 +34,9 @@ const OPEN_KEYS: Record<'indicator' | 'beritaAcara' | 'unit', MessageKey> = {
 };
 
 /**
- * The "Ditolak server" list (issue 11 §1): changes the server refused, kept on this tablet
- * until the verifier sends them again, exports or discards them — never dropped silently.
+ * The "Ditolak server" list: changes the server refused, kept on this tablet until the
+ * verifier sends them again, exports or discards them — never dropped silently, since a
+ * refused change no longer holds back the others and would otherwise vanish unseen.
  * Each shows what (unit, indicator, field in words, the value sent), why (the server's
  * reason in the app's language) and when. Renders nothing when there is nothing to show.
  *

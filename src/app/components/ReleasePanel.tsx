@@ -29,7 +29,8 @@ function unsentTotal(c: ReleaseCheck): number {
 type Phase = 'idle' | 'checking' | 'refused' | 'confirm' | 'offline' | 'releasing';
 
 /**
- * "Lepas tablet" (issue 11 §6): hand this tablet to another verifier. Shows what is unsent;
+ * "Lepas tablet": hand this tablet to another verifier (tablets change hands between
+ * periods; without this only wiping the browser's data would do). Shows what is unsent;
  * refuses while anything exists only here (unsent changes or files, refused changes) unless an
  * export file made afterwards holds it ("Ekspor data dulu"); asks for confirmation; then
  * releases the token on the server, deletes the work database and opens the enrolment screen.

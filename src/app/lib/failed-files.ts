@@ -1,6 +1,6 @@
 import type { FileFailure, TelusurStore } from '../../store';
 
-/** An evidence file whose last upload failed, named where the verifier works (issue 11 §4). */
+/** An evidence file whose last upload failed, named the way the verifier finds it again. */
 export interface FailedFileView {
   /** The evidence record (for "Hapus"). */
   evidenceId: string;

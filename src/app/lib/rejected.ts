@@ -11,7 +11,7 @@ export const VALUE_PREVIEW_CHARS = 80;
 /** Problem codes whose change may be sent again once the verifier fixed the field. */
 const FIXABLE = new Set(['validation_failed', 'rejected']);
 
-/** One refused change as the "Ditolak server" list shows it (issue 11 §1). */
+/** One refused change as the "Ditolak server" list shows it: what, why, when, and the fix. */
 export interface RejectedView {
   entry: RejectedChange;
   /** The unit's assessment on this tablet, or null when the server did not say. */

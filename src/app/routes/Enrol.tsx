@@ -44,7 +44,7 @@ export function Enrol() {
       <h1>{t('enrolTitle')}</h1>
       {enrolment ? (
         // The work on this tablet belongs to its enrolment: another enrolment only after
-        // "Lepas tablet", which refuses while anything would be lost (issue 11 §6).
+        // "Lepas tablet", which refuses while anything would be lost.
         <div class="notice" data-testid="enrolled">
           <p>{t('enrolledAs', { name: enrolment.verifierName, device: enrolment.deviceLabel })}</p>
           <p>{t('enrolReleaseFirst')}</p>

@@ -17,9 +17,10 @@ import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 
 /**
- * Storage health (issue 3) and the place where sync status lives; for issue 11 also the
- * count of refused changes (link to "Ditolak server"), the files whose upload failed, the
- * one-time notice of a new device identity, and "Lepas tablet".
+ * Storage health (quota, persistence, browser evictions) and the place where sync status
+ * lives, with everything sync needs the verifier for: the count of refused changes (link to
+ * "Ditolak server"), the files whose upload failed, the one-time notice of a new device
+ * identity, and "Lepas tablet".
  */
 export function Storage() {
   const t = useT();

@@ -7,7 +7,7 @@ import { useUi } from './ui.store';
 /** localStorage key: `at` of the identity change already announced with a toast. */
 const ANNOUNCED_KEY = 'telusur.identityAnnounced';
 
-/** The plain-words message of an identity change (issue 11 §3) in the locale. */
+/** The plain-words message of an identity change (the tablet took a new one) in the locale. */
 export function identityText(change: IdentityChange, locale: Locale): string {
   const when = formatDateTime(locale, change.at);
   return translate(locale, 'identityChanged', { when });

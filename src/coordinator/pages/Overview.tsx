@@ -9,7 +9,7 @@ const CARDS: { href: string; title: MessageKey; text: MessageKey }[] = [
   { href: '/koordinator/penugasan', title: 'navAssignments', text: 'overviewAssignments' },
 ];
 
-/** Landing page: where each part of the set-up lives (issue 7's dashboard joins here). */
+/** Landing page: where each part of the set-up lives (the menu leads to the dashboard). */
 export function Overview({ account }: PageProps) {
   const t = useT();
   useDocumentTitle(t('overviewTitle'));

@@ -313,7 +313,7 @@ function BundleRefused({ name, error }: { name: string; error: ApiError }) {
 }
 
 /**
- * The coordinator's sync page (issue 11): open conflicts across the city (resolved here, the
+ * The coordinator's sync page: open conflicts across the city (resolved here, the
  * decision syncs to every tablet), every change the server refused with why and from which
  * tablet, and the import of a tablet's export file with what it applied and refused.
  */
