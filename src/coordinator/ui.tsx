@@ -358,10 +358,6 @@ export function svgDataUri(svg: string): string {
   return `data:image/svg+xml;base64,${btoa(bin)}`;
 }
 
-export function PageTitle({ children }: { children: ComponentChildren }) {
-  return <h1 tabIndex={-1}>{children}</h1>;
-}
-
 /** Set the document title while a page is shown. */
 export function useDocumentTitle(title: string): void {
   useEffect(() => {

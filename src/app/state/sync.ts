@@ -12,7 +12,6 @@ import {
   tusUploader,
 } from '../../sync';
 import { create } from '../../ui/create-store';
-import { formatDateTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { useUi } from './ui.store';
 import { forgetStore, getStore } from './workspace';
@@ -31,8 +30,8 @@ export interface Enrolment {
 interface SyncState {
   enrolment: Enrolment | null;
   /**
-   * The engine's status: state, progress, last error, receipts, and for issue 11 the
-   * `rejectedChanges` count, `failedFiles` (named) and `identityChanged`.
+   * The engine's status: state, progress, last error, receipts, and what needs the
+   * verifier: the `rejectedChanges` count, `failedFiles` (named) and `identityChanged`.
    */
   status: SyncStatus | null;
 }
@@ -62,7 +61,8 @@ export async function startSync(): Promise<void> {
   if (!token || scheduler) return;
   const transport = transportFor();
   const engine = new SyncEngine(store, transport, {
-    // After a rotation (issue 11 §3) the new token is kept where startSync reads it.
+    // After a rotation (the old device identity was in use elsewhere) the new token is kept
+    // where startSync reads it, so a reload syncs under the new identity.
     saveToken: async (next) => {
       await store.cursors.set(TOKEN_KEY, next);
       token = next;
@@ -90,7 +90,7 @@ export function syncNow(): Promise<void> {
   return scheduler?.now() ?? Promise.resolve();
 }
 
-// --- Rejected changes ("Ditolak server", issue 11 §1) ---------------------------------
+// --- Rejected changes ("Ditolak server") ----------------------------------------------
 
 /** The "Ditolak server" list, newest first; one assessment's when given. */
 export async function listRejected(assessmentId?: string): Promise<RejectedChange[]> {
@@ -120,26 +120,14 @@ export async function exportRejected(assessmentId?: string): Promise<string> {
   return (await getStore('kerja')).rejected.exportJson(assessmentId);
 }
 
-// --- Identity change (issue 11 §3) ----------------------------------------------------
-
-/**
- * What to tell the verifier after the tablet took a fresh device identity, in the locale.
- * The change is kept (across reloads) until dismissIdentityChange.
- */
-export function identityChangeMessage(change: IdentityChange, locale: 'id' | 'en'): string {
-  const when = formatDateTime(locale, change.at);
-  const short = (id: string) => id.slice(-8);
-  if (locale === 'en')
-    return `On ${when} this tablet took a new identity (${short(change.from)} → ${short(change.to)}) because another device was using its old one (${change.reason === 'seq_reused' ? 'the same change numbers with other content' : 'the server had more changes than this tablet made'}). No change was lost: ${change.resent === undefined ? 'unsent changes were' : `${change.resent} unsent changes were`} sent again under the new identity. Tell the coordinator.`;
-  return `Pada ${when} tablet ini memakai identitas baru (${short(change.from)} → ${short(change.to)}) karena identitas lamanya dipakai perangkat lain (${change.reason === 'seq_reused' ? 'nomor perubahan yang sama dengan isi berbeda' : 'server mencatat lebih banyak perubahan daripada yang dibuat tablet ini'}). Tidak ada perubahan yang hilang: ${change.resent === undefined ? 'perubahan' : `${change.resent} perubahan`} yang belum terkirim dikirim ulang dengan identitas baru. Beri tahu koordinator.`;
-}
+// --- Identity change (a cloned or restored profile) -----------------------------------
 
 /** The verifier has read the identity message (and told the coordinator). */
 export async function dismissIdentityChange(): Promise<void> {
   await engineRef?.dismissIdentityChange();
 }
 
-// --- Release ("Lepas tablet", issue 11 §6) --------------------------------------------
+// --- Release ("Lepas tablet") ---------------------------------------------------------
 
 /**
  * Releasing would lose work that exists only on this tablet: changes not yet handled by the
@@ -260,7 +248,8 @@ export function normaliseEnrolCode(input: string): string {
 
 /**
  * Enrol this tablet with a one-time code from the coordinator; then sync starts. The server
- * issues a fresh device identity for every enrolment (issue 11 §6): the tablet adopts its
+ * issues a fresh device identity for every enrolment (so a tablet that changed hands never
+ * continues the previous verifier's change numbers): the tablet adopts its
  * `device.id` (unsent changes, if any, are renumbered under it) and keeps the export
  * signing key `bundleSecret`.
  */
