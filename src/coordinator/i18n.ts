@@ -301,6 +301,8 @@ const id = {
   status_terkirim: 'terkirim',
   status_disetujui: 'disetujui',
   status_dikembalikan: 'dikembalikan',
+  status_dibuka: 'dibuka kembali',
+  status_diperbaiki: 'diperbaiki, menunggu keputusan',
   statusHelp:
     'Terkirim: berita acara sudah ditandatangani dan server telah menerima semua berkas bukti. Selesai: ditandatangani, berkas masih dalam perjalanan.',
   indicatorsDone: 'Indikator',
@@ -717,6 +719,8 @@ const en: Dict = {
   status_terkirim: 'sent',
   status_disetujui: 'approved',
   status_dikembalikan: 'returned',
+  status_dibuka: 'reopened',
+  status_diperbaiki: 'corrected, awaiting decision',
   statusHelp:
     'Sent: berita acara signed and every evidence file received by the server. Finished: signed, files still on their way.',
   indicatorsDone: 'Indicators',

@@ -19,7 +19,11 @@ export const EvidenceCheckSchema = z.object({
 });
 export type EvidenceCheck = z.infer<typeof EvidenceCheckSchema>;
 
-/** Workflow of one unit's verification as the verifier and coordinator see it. */
+/**
+ * Workflow of one unit's verification as the verifier and coordinator see it. The record
+ * states these stand for (draft, signed, returned, re-signed, approved) and the moves
+ * between them are in record-state.ts.
+ */
 export const ASSESSMENT_STATUSES = [
   'belum', // not started
   'sedang', // in progress
@@ -27,6 +31,8 @@ export const ASSESSMENT_STATUSES = [
   'terkirim', // synced to the server
   'disetujui', // approved by the coordinator
   'dikembalikan', // returned by the coordinator with comments
+  'dibuka', // reopened by the coordinator after approval, with a written reason
+  'diperbaiki', // re-signed and sent again after a return or a reopening
 ] as const;
 export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
 
@@ -41,6 +47,36 @@ const signature = z
 const ref = safeText(64).check(z.minLength(1));
 const indicatorNo = z.int().check(z.gte(1), z.lte(999));
 const ms = timeMs();
+/** A NIP (nomor induk pegawai) is 18 digits; people write it with spaces, so allow them. */
+const nip = safeText(30);
+
+/** Who wrote a comment: the verifier on the tablet, or the coordinator's return / reopening. */
+export const COMMENT_KINDS = ['verifier', 'return', 'reopen'] as const;
+export type CommentKind = (typeof COMMENT_KINDS)[number];
+
+/** One indicator's result as it was signed (see record-state.ts `SigningResult`). */
+export const SignedResultSchema = z.object({
+  no: indicatorNo,
+  verifiedLevel: z.nullable(LEVEL),
+  notApplicable: z.boolean(),
+  naReason: text(2000),
+  notes: text(20_000),
+});
+
+/**
+ * The results as they were when the berita acara was signed: what printed and coordinator
+ * views show under the signatures, never the results of today. `index`/`predikat` are the
+ * verified index at signing (null when nothing was assessed), `verified` the indicators
+ * verified or not applicable, of `total`.
+ */
+export const SignedResultsSchema = z.object({
+  results: z.array(SignedResultSchema).check(z.maxLength(999)),
+  index: z.nullable(z.number().check(z.gte(0), z.lte(5))),
+  predikat: z.nullable(text(200)),
+  verified: z.int().check(z.gte(0), z.lte(999)),
+  total: z.int().check(z.gte(0), z.lte(999)),
+});
+export type SignedResults = z.infer<typeof SignedResultsSchema>;
 
 /** Field schemas per entity. Keys are field names; `checks.*` fields are dynamic. */
 export const ENTITY_FIELDS = {
@@ -91,6 +127,14 @@ export const ENTITY_FIELDS = {
     place: text(200),
     signedAt: z.nullable(ms),
     summary: text(10_000),
+    verifierNip: nip,
+    representativeNip: nip,
+    /** The verifier explicitly chose "verifikasi sebagian": signing an incomplete record. */
+    partial: z.boolean(),
+    /** SHA-256 (hex) of core's `signingInput` at signing; null while unsigned. */
+    signedDigest: z.nullable(sha256),
+    /** The results as signed, or null while unsigned. */
+    signedResults: z.nullable(SignedResultsSchema),
   },
   comment: {
     assessmentId: ref,
@@ -98,6 +142,8 @@ export const ENTITY_FIELDS = {
     body: text(5000),
     author: text(200),
     createdAt: ms,
+    /** Set at creation; a tablet writes only `verifier` comments (see merge.ts). */
+    kind: z.enum(COMMENT_KINDS),
   },
 } as const;
 

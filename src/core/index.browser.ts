@@ -46,6 +46,7 @@ export {
   type WriteRefusal,
 } from './merge';
 export * from './protocol';
+export * from './record-state';
 export {
   computeIndex,
   formatIndex,

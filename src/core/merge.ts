@@ -28,6 +28,7 @@
  */
 import type { EntityName } from './entities';
 import type { FieldOutcome, MutationOutcome } from './protocol';
+import { COORDINATOR_STATUSES } from './record-state';
 
 /**
  * Values a record gets when it is created (on the tablet, or pulled from the server
@@ -55,8 +56,13 @@ export const RECORD_DEFAULTS: Readonly<Record<EntityName, Readonly<Record<string
     place: '',
     signedAt: null,
     summary: '',
+    verifierNip: '',
+    representativeNip: '',
+    partial: false,
+    signedDigest: null,
+    signedResults: null,
   },
-  comment: { indicatorNo: null },
+  comment: { indicatorNo: null, kind: 'verifier' },
 };
 
 /** Fields a record must have when the tablet creates it (they place it and name its author). */
@@ -88,7 +94,7 @@ export const IMMUTABLE_FIELDS: Readonly<Record<EntityName, ReadonlySet<string>>>
     'location',
   ]),
   beritaAcara: new Set(['assessmentId']),
-  comment: new Set(['assessmentId', 'indicatorNo', 'author', 'createdAt']),
+  comment: new Set(['assessmentId', 'indicatorNo', 'author', 'createdAt', 'kind']),
 };
 
 /**
@@ -100,8 +106,7 @@ export const SERVER_OWNED_FIELDS: Readonly<Partial<Record<EntityName, ReadonlySe
   verification: new Set(['selfLevel', 'selfJustification', 'reviewComment']),
 };
 
-/** Assessment statuses only a coordinator sets (the review's verdict), never a tablet. */
-export const COORDINATOR_STATUSES: ReadonlySet<unknown> = new Set(['disetujui', 'dikembalikan']);
+export { COORDINATOR_STATUSES } from './record-state';
 
 /** Why a tablet may not write a field: fixed at creation, or not the tablet's to write. */
 export type WriteRefusal = 'immutable_field' | 'field_not_writable';
@@ -122,6 +127,8 @@ export function tabletWriteRefusal(
   if (SERVER_OWNED_FIELDS[entity]?.has(field)) return 'field_not_writable';
   if (entity === 'assessment' && field === 'status' && COORDINATOR_STATUSES.has(value))
     return 'field_not_writable';
+  // The coordinator's return and reopening comments are written by the server alone.
+  if (entity === 'comment' && field === 'kind' && value !== 'verifier') return 'field_not_writable';
   return null;
 }
 

@@ -6,8 +6,12 @@ import { safeText, timeMs } from './text';
  * Bump on any incompatible change of the wire schemas below. The server refuses other versions.
  * 2: per-mutation outcomes with rejections, `device_seq_reused`, device identity
  * rotation and signed export bundles.
+ * 3: record states — statuses `dibuka` and `diperbaiki`, the berita acara's signing lock
+ * (`signedDigest`, `signedResults`, `partial`, NIPs), comment `kind`, and the rejection
+ * `assessment_approved`. An older tablet would neither honour the locks nor know the
+ * fields, so it is told to update.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 export const PROTOCOL_HEADER = 'x-telusur-protocol';
 
 const entityName = z.enum(ENTITY_NAMES as [EntityName, ...EntityName[]]);
