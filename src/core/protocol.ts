@@ -129,6 +129,11 @@ export const PushRequestSchema = z.object({
   deviceId: z.string().check(z.minLength(1), z.maxLength(64)),
   /** Envelopes only: each mutation's content is judged on its own (see mutationProblems). */
   mutations: z.array(MutationEnvelopeSchema).check(z.minLength(1), z.maxLength(MAX_PUSH_BATCH)),
+  /**
+   * The tablet's clock (ms) when it sent the push: the server compares it with its own and
+   * marks the times of a tablet whose clock is far off as doubtful (see clock-check.ts).
+   */
+  clock: z.optional(z.int()),
 });
 export type PushRequest = z.infer<typeof PushRequestSchema>;
 
@@ -224,6 +229,19 @@ export const ConflictSchema = z.object({
   serverAuthor: z.nullable(z.string()),
   serverAt: z.int(),
   resolved: z.boolean(),
+  // Optional below: answers of servers before these fields, and rows stored before them.
+  /** The tablet whose value the server held (its value is the one disputed), if any. */
+  serverDeviceId: z.optional(z.nullable(z.string())),
+  /** When the tablet's edit was made on the tablet (its hybrid clock's wall time). */
+  localEditedAt: z.optional(z.nullable(z.int())),
+  /** When the server received the tablet's edit. */
+  localReceivedAt: z.optional(z.nullable(z.int())),
+  /** When the server's value was edited on its tablet; null when the server made it. */
+  serverEditedAt: z.optional(z.nullable(z.int())),
+  /** The tablet's clock was off when its edit came in: its time is doubtful. */
+  localClockDoubtful: z.optional(z.boolean()),
+  /** Likewise for the tablet that wrote the server's value. */
+  serverClockDoubtful: z.optional(z.boolean()),
 });
 export type Conflict = z.infer<typeof ConflictSchema>;
 
@@ -246,6 +264,8 @@ export const PushResponseSchema = z.object({
   /** One result per mutation of the request at or below `appliedThrough`. */
   results: z.array(MutationResultSchema),
   conflicts: z.array(ConflictSchema),
+  /** The server's clock (ms) while it answered, so the tablet can check its own. */
+  serverTime: z.optional(z.int()),
 });
 export type PushResponse = z.infer<typeof PushResponseSchema>;
 
@@ -266,6 +286,8 @@ export const PullResponseSchema = z.object({
   hasMore: z.boolean(),
   /** Conflicts of this tablet's scope, open or resolved since the cursor. */
   conflicts: z.array(ConflictSchema),
+  /** The server's clock (ms) while it answered, so the tablet can check its own. */
+  serverTime: z.optional(z.int()),
 });
 export type PullResponse = z.infer<typeof PullResponseSchema>;
 

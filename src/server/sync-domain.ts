@@ -48,6 +48,11 @@ export interface ChangeEntry {
   deviceAt: number | null;
   serverAt: number;
   hlc: string | null;
+  /**
+   * The sending tablet's clock minus the server's (ms) at the push that carried it; null
+   * for server-made changes, export files and tablets that did not report their clock.
+   */
+  clockSkewMs: number | null;
 }
 
 /** A change about to be logged (its seq comes from the database). */
@@ -68,6 +73,12 @@ export interface ConflictRecord {
   localDeviceSeq: number;
   localAccountId: string | null;
   localAt: number;
+  /** Hybrid clock of the tablet's edit (null for conflicts recorded before it was kept). */
+  localHlc: string | null;
+  /** When the server received the tablet's edit (null: before it was kept). */
+  localReceivedAt: number | null;
+  /** The tablet's clock minus the server's at that push (null: not reported). */
+  localClockSkewMs: number | null;
   serverAt: number;
   serverAccountId: string | null;
   serverDeviceId: string | null;

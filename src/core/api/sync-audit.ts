@@ -31,9 +31,26 @@ export const CONFLICT_RESOLUTIONS = [
 ] as const;
 export type ConflictResolution = (typeof CONFLICT_RESOLUTIONS)[number];
 
-/** A conflict for people: the wire conflict plus names, labels and how it ended. */
+/**
+ * A conflict for people: the wire conflict plus names, labels and how it ended. Which value
+ * is newer is judged by `localEditedAt` / `serverEditedAt` (the times of the edits on their
+ * tablets), never by the server's receive times, which are shown second.
+ */
 export const ConflictViewSchema = z.strictObject({
   ...ConflictSchema.shape,
+  serverDeviceId: z.nullable(z.string()),
+  /** The tablet's edit: when made on the tablet (hybrid clock), when the server received it. */
+  localEditedAt: z.int(),
+  localReceivedAt: ms,
+  /** The server value's edit on its tablet; null when the server made it (serverAt then). */
+  serverEditedAt: z.nullable(z.int()),
+  localClockDoubtful: z.boolean(),
+  serverClockDoubtful: z.boolean(),
+  /** Where, as people name it: unit (name, code) and indicator (number, title). */
+  unitName: z.nullable(z.string()),
+  unitCode: z.nullable(z.string()),
+  indicatorNo: z.nullable(z.int()),
+  indicatorName: z.nullable(z.string()),
   baseVersion: count,
   localDeviceLabel: z.nullable(z.string()),
   serverDeviceLabel: z.nullable(z.string()),
@@ -63,7 +80,10 @@ export const ResolveBody = z.object({
 });
 export type ResolveRequest = z.input<typeof ResolveBody>;
 
-/** One line of the audit trail: who changed what, when (device and server time), from which tablet. */
+/**
+ * One field write of the audit trail: who changed what, when (on the tablet and at the
+ * server), from which tablet. Core's `auditEvents` turns a list of these into sentences.
+ */
 export const AuditEntrySchema = z.strictObject({
   seq: count,
   entity: entityName,
@@ -78,7 +98,11 @@ export const AuditEntrySchema = z.strictObject({
   device: z.nullable(z.strictObject({ id: z.string(), label: z.nullable(z.string()) })),
   deviceSeq: z.nullable(z.int()),
   deviceAt: z.nullable(ms),
+  /** When the edit was made on the tablet (its hybrid clock); null for server-made changes. */
+  editedAt: z.nullable(z.int()),
   serverAt: ms,
+  /** The tablet's clock was off when this came in: `editedAt` is doubtful. */
+  clockDoubtful: z.boolean(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { type EntityName, toWireConflict } from '../../core';
+import { type EntityName, editTime, timeDoubtful, toWireConflict } from '../../core';
 import { canonicalJson } from '../lib/canonical-json';
 import type { ConflictRecord, ConflictResolution, ConflictView } from '../sync-domain';
 import { chunks } from './chunks';
@@ -22,6 +22,9 @@ function toConflict(r: Selectable<ConflictsTable>): ConflictRecord {
     localDeviceSeq: Number(r.localDeviceSeq),
     localAccountId: r.localAccountId,
     localAt: Number(r.localAt),
+    localHlc: r.localHlc,
+    localReceivedAt: r.localReceivedAt === null ? null : Number(r.localReceivedAt),
+    localClockSkewMs: r.localClockSkewMs === null ? null : Number(r.localClockSkewMs),
     serverAt: Number(r.serverAt),
     serverAccountId: r.serverAccountId,
     serverDeviceId: r.serverDeviceId,
@@ -94,7 +97,12 @@ export class ConflictsRepository {
     await this.db.updateTable('conflicts').set(row).where('id', '=', c.id).execute();
   }
 
-  /** Conflicts with names and labels for people (tablets and coordinators). */
+  /**
+   * Conflicts with names and labels for people (tablets and coordinators): authors, unit
+   * (name, code), indicator (number, title), the times of both edits on their tablets and
+   * at the server, and whether a tablet's clock makes its time doubtful. The server side's
+   * times come from the change-log row of the field's server version.
+   */
   async views(filter: ConflictFilter & { ids?: readonly string[] }): Promise<ConflictView[]> {
     if (filter.ids?.length === 0 || filter.assessmentIds?.length === 0) return [];
     let q = this.db
@@ -104,6 +112,20 @@ export class ConflictsRepository {
       .leftJoin('devices as ld', 'ld.id', 'conflicts.localDeviceId')
       .leftJoin('devices as sd', 'sd.id', 'conflicts.serverDeviceId')
       .leftJoin('assessments', 'assessments.id', 'conflicts.assessmentId')
+      .leftJoin('units', 'units.id', 'assessments.unitId')
+      .leftJoin('recordFields as ind', (j) =>
+        j
+          .onRef('ind.entity', '=', 'conflicts.entity')
+          .onRef('ind.recordId', '=', 'conflicts.recordId')
+          .on('ind.field', '=', 'indicatorNo'),
+      )
+      .leftJoin('changes as sc', (j) =>
+        j
+          .onRef('sc.entity', '=', 'conflicts.entity')
+          .onRef('sc.recordId', '=', 'conflicts.recordId')
+          .onRef('sc.field', '=', 'conflicts.field')
+          .onRef('sc.version', '=', 'conflicts.serverVersion'),
+      )
       .selectAll('conflicts')
       .select([
         'la.name as localName',
@@ -112,6 +134,13 @@ export class ConflictsRepository {
         'sd.label as serverLabel',
         'assessments.periodId as periodId',
         'assessments.unitId as unitId',
+        'assessments.frameworkId as frameworkId',
+        'units.name as unitName',
+        'units.code as unitCode',
+        'ind.valueJson as indicatorJson',
+        'sc.hlc as serverHlc',
+        'sc.deviceAt as serverDeviceAt',
+        'sc.clockSkewMs as serverClockSkewMs',
       ]);
     if (filter.ids) q = q.where('conflicts.id', 'in', [...filter.ids]);
     if (filter.assessmentIds)
@@ -131,10 +160,18 @@ export class ConflictsRepository {
       .orderBy('conflicts.id')
       .limit(5000)
       .execute();
+    const names = await this.indicatorNames(rows.map((r) => r.frameworkId));
     return rows.map((r) => {
       const c = toConflict(r);
       const author = (name: string | null, label: string | null) =>
         name ? (label ? `${name} (${label})` : name) : label;
+      const indicatorNo = indicatorOf(c.entity, c.recordId, r.indicatorJson);
+      const localEditedAt = editTime(c.localHlc, c.localAt) ?? c.localAt;
+      const localReceivedAt = c.localReceivedAt ?? c.createdAt;
+      const serverEditedAt = editTime(
+        r.serverHlc,
+        r.serverDeviceAt === null ? null : Number(r.serverDeviceAt),
+      );
       return {
         ...toWireConflict({
           ...c,
@@ -142,6 +179,29 @@ export class ConflictsRepository {
           serverAuthor: author(r.serverName, r.serverLabel),
           resolved: c.resolvedAt !== null,
         }),
+        serverDeviceId: c.serverDeviceId,
+        localEditedAt,
+        localReceivedAt,
+        serverEditedAt,
+        localClockDoubtful: timeDoubtful({
+          editedAt: localEditedAt,
+          receivedAt: localReceivedAt,
+          skewMs: c.localClockSkewMs,
+        }),
+        serverClockDoubtful:
+          serverEditedAt !== null &&
+          timeDoubtful({
+            editedAt: serverEditedAt,
+            receivedAt: c.serverAt,
+            skewMs: r.serverClockSkewMs === null ? null : Number(r.serverClockSkewMs),
+          }),
+        unitName: r.unitName,
+        unitCode: r.unitCode,
+        indicatorNo,
+        indicatorName:
+          indicatorNo === null || !r.frameworkId
+            ? null
+            : (names.get(r.frameworkId)?.get(indicatorNo) ?? null),
         baseVersion: c.baseVersion,
         localDeviceLabel: r.localLabel,
         serverDeviceLabel: r.serverLabel,
@@ -154,4 +214,56 @@ export class ConflictsRepository {
       };
     });
   }
+
+  /** Indicator titles by number, per instrument (read from the stored documents). */
+  private async indicatorNames(
+    frameworkIds: readonly (string | null)[],
+  ): Promise<Map<string, Map<number, string>>> {
+    const ids = [...new Set(frameworkIds.filter((id): id is string => !!id))];
+    const out = new Map<string, Map<number, string>>();
+    if (ids.length === 0) return out;
+    const docs = await this.db
+      .selectFrom('frameworks')
+      .select(['id', 'json'])
+      .where('id', 'in', ids)
+      .execute();
+    for (const d of docs) out.set(d.id, indicatorTitles(JSON.parse(d.json)));
+    return out;
+  }
+}
+
+/**
+ * The indicator a conflicting record belongs to: a verification's id ends in its number
+ * (`<assessmentId>:<no>`); evidence files and comments carry it as a field.
+ */
+function indicatorOf(
+  entity: EntityName,
+  recordId: string,
+  indicatorJson: string | null,
+): number | null {
+  if (indicatorJson !== null) {
+    const n: unknown = JSON.parse(indicatorJson);
+    if (typeof n === 'number') return n;
+  }
+  if (entity === 'verification') {
+    const n = Number(recordId.slice(recordId.lastIndexOf(':') + 1));
+    if (Number.isInteger(n) && n > 0) return n;
+  }
+  return null;
+}
+
+interface GroupDoc {
+  groups?: GroupDoc[];
+  indicators?: { no: number; name: string }[];
+}
+
+/** Number → title of every indicator in a stored instrument document (validated on import). */
+function indicatorTitles(doc: GroupDoc): Map<number, string> {
+  const out = new Map<number, string>();
+  const walk = (g: GroupDoc) => {
+    for (const i of g.indicators ?? []) out.set(i.no, i.name);
+    for (const sub of g.groups ?? []) walk(sub);
+  };
+  walk(doc);
+  return out;
 }

@@ -1,5 +1,11 @@
 import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
-import { type EntityName, type MutationOutcome, toWireRejection } from '../../core';
+import {
+  type EntityName,
+  editTime,
+  type MutationOutcome,
+  timeDoubtful,
+  toWireRejection,
+} from '../../core';
 import { DEFAULT_CONFIG } from '../config';
 import type {
   AssessmentContext,
@@ -42,7 +48,31 @@ function auditValue(json: string): { value: unknown; truncated: boolean } {
   return { value, truncated: false };
 }
 
-function toField(r: Selectable<RecordFieldsTable>): FieldState {
+/**
+ * When a logged change was edited on its tablet (hybrid clock wall time, else the device
+ * time), received by the server, and whether the tablet time is doubtful (clock-check.ts).
+ */
+export function changeTimes(r: {
+  hlc: string | null;
+  deviceAt: number | string | null;
+  serverAt: number | string;
+  clockSkewMs: number | string | null;
+}): { editedAt: number | null; serverAt: number; clockDoubtful: boolean } {
+  const serverAt = Number(r.serverAt);
+  const editedAt = editTime(r.hlc, r.deviceAt === null ? null : Number(r.deviceAt));
+  return {
+    editedAt,
+    serverAt,
+    clockDoubtful: timeDoubtful({
+      editedAt,
+      receivedAt: serverAt,
+      skewMs: r.clockSkewMs === null ? null : Number(r.clockSkewMs),
+    }),
+  };
+}
+
+/** A stored field row as the domain's FieldState (value decoded). */
+export function toField(r: Selectable<RecordFieldsTable>): FieldState {
   return {
     entity: r.entity as EntityName,
     recordId: r.recordId,
@@ -104,6 +134,7 @@ function toChange(r: Selectable<ChangesTable>): ChangeEntry {
     deviceAt: r.deviceAt === null ? null : Number(r.deviceAt),
     serverAt: Number(r.serverAt),
     hlc: r.hlc,
+    clockSkewMs: r.clockSkewMs === null ? null : Number(r.clockSkewMs),
   };
 }
 
@@ -578,7 +609,7 @@ export class SyncRepository {
           device: r.deviceId ? { id: r.deviceId, label: r.deviceLabel ?? null } : null,
           deviceSeq: r.deviceSeq === null ? null : Number(r.deviceSeq),
           deviceAt: r.deviceAt === null ? null : Number(r.deviceAt),
-          serverAt: Number(r.serverAt),
+          ...changeTimes(r),
         };
       });
   }

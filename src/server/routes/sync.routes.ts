@@ -51,7 +51,7 @@ export function syncRoutes(s: Services, config: AppConfig) {
         // that one mutation (core mutationProblems), never the others.
         const json = await readJson(c, { refuseNul: false });
         const body = validate(PushRequestSchema, json, c.get('lang'));
-        return c.json(await s.sync.push(caller(c), body.deviceId, body.mutations));
+        return c.json(await s.sync.push(caller(c), body.deviceId, body.mutations, body.clock));
       },
     )
     .get('/rejections', guard(s, 'coordinator', 'viewer'), async (c) => {

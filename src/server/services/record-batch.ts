@@ -19,6 +19,8 @@ export interface WriteMeta {
   /** Device clock of the edit (ms), null for server-made changes. */
   deviceAt: number | null;
   hlc: string | null;
+  /** The tablet's clock minus the server's at the push that carried it (null: unknown). */
+  clockSkewMs?: number | null;
 }
 
 const key = (entity: string, id: string, field: string) => `${entity}\u0000${id}\u0000${field}`;
@@ -142,6 +144,7 @@ export class RecordBatch {
       deviceAt: meta.deviceAt,
       serverAt: this.now,
       hlc: meta.hlc,
+      clockSkewMs: meta.clockSkewMs ?? null,
     });
     // A write is how every open conflict on the field ends (a resolution is an ordinary
     // change): the writer's own conflict was settled in its favour, others were overtaken
@@ -207,6 +210,9 @@ export class RecordBatch {
       localDeviceSeq: meta.deviceSeq,
       localAccountId: meta.accountId,
       localAt: meta.deviceAt,
+      localHlc: meta.hlc,
+      localReceivedAt: this.now,
+      localClockSkewMs: meta.clockSkewMs ?? null,
       serverAt: server.serverAt,
       serverAccountId: server.updatedByAccount,
       serverDeviceId: server.updatedByDevice,

@@ -64,6 +64,8 @@ interface Applier {
   source: Extract<ChangeSource, 'push' | 'bundle'>;
   /** Assessments the mutations may touch. */
   scope: ReadonlySet<string>;
+  /** The tablet's clock minus the server's at this push (ms); null when not reported. */
+  clockSkewMs: number | null;
 }
 
 /** What applying an export file's unsent changes did: the mutation part of the import's answer. */
@@ -205,6 +207,8 @@ export class SyncService extends BaseService {
     principal: Principal,
     deviceId: string,
     mutations: MutationEnvelope[],
+    /** The tablet's clock when it sent the push (ms), compared with the server's. */
+    clock?: number,
   ): Promise<PushResponse> {
     const device = this.device(principal);
     if (deviceId !== device.id) throw new Problem('device_mismatch');
@@ -217,12 +221,14 @@ export class SyncService extends BaseService {
         accountId: device.verifierId,
         source: 'push',
         scope,
+        clockSkewMs: clock === undefined ? null : clock - this.now(),
       });
       await this.hooks.beforePushCommit?.(deviceId);
       return {
         appliedThrough: handled.through,
         results: handled.results,
         conflicts: handled.conflicts.map(toWireConflict),
+        serverTime: this.now(),
       };
     });
   }
@@ -261,6 +267,8 @@ export class SyncService extends BaseService {
       accountId: known?.verifierId ?? input.importedBy,
       source: 'bundle',
       scope,
+      // An export file says nothing of the tablet's clock now.
+      clockSkewMs: null,
     });
     const fields: Record<FieldOutcome, number> = { applied: 0, same: 0, conflict: 0 };
     for (const r of handled.results)
@@ -525,6 +533,7 @@ export class SyncService extends BaseService {
         accountId: who.accountId,
         deviceAt: m.at,
         hlc: m.hlc,
+        clockSkewMs: who.clockSkewMs,
       };
       const fields: MutationResult['fields'] = {};
       for (const d of decisions) {
@@ -621,6 +630,7 @@ export class SyncService extends BaseService {
       cursor: nextCursor,
       hasMore,
       conflicts: conflicts.map(toWireConflict),
+      serverTime: now,
     };
   }
 
@@ -885,6 +895,7 @@ function fromField(f: FieldState): ChangeEntry {
     deviceSeq: null,
     accountId: f.updatedByAccount,
     deviceAt: f.deviceAt,
+    clockSkewMs: null,
     serverAt: f.serverAt,
     hlc: f.hlc,
   };

@@ -153,6 +153,7 @@ describeSync('sync push and pull', (ctx) => {
         { seq: 2, outcome: 'applied', duplicate: true, fields: {}, rejection: null },
       ],
       conflicts: [],
+      serverTime: h.base.clock.now,
     });
     expect(await h.base.rowCounts()).toEqual(counts);
     // The engine sends the same batch again (its ack was "lost"), then pulls: nothing doubles.

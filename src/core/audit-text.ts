@@ -1,0 +1,417 @@
+/**
+ * The audit trail in words a person reads: "Level verifikasi 1 → 2 · Verifikator Satu
+ * (tablet 'Tab Bulakan') · 30 Nov 09.06 (diterima server 09.08)", "Foto sk-walikota.jpg
+ * ditambahkan", "Disetujui oleh Koordinator" — never record ids, hashes, epoch
+ * milliseconds or field names in English. Indonesian and English; times in Western
+ * Indonesia Time unless told otherwise, the edit's time on the tablet first and the
+ * server's receive time second (see clock-check.ts).
+ */
+
+import type { EntityName } from './entities';
+import { fieldLabel } from './labels';
+
+/** One field write as the audit lists it (the coordinator API's AuditEntry satisfies it). */
+export interface ChangeFact {
+  seq: number;
+  entity: EntityName;
+  recordId: string;
+  field: string;
+  value: unknown;
+  /** push | bundle | assignment | self_assessment | resolution | review */
+  source: string;
+  account: { name: string } | null;
+  device: { id: string; label: string | null } | null;
+  /** The tablet's change number; writes of one tablet change share it. */
+  deviceSeq: number | null;
+  /** When the edit was made on the tablet (its hybrid clock), null for server-made changes. */
+  editedAt: number | null;
+  /** When the server received (or made) it. */
+  serverAt: number;
+  /** The tablet's clock was not right when this came in (see clock-check.ts). */
+  clockDoubtful: boolean;
+}
+
+/** One thing that happened, as a line of the audit trail. */
+export interface AuditEvent {
+  /** Seqs of the field writes it stands for (the first is a stable key). */
+  seqs: number[];
+  /** What happened: "Level verifikasi 1 → 2", "Foto x.jpg ditambahkan". */
+  what: string;
+  /** Who: "Verifikator Satu (tablet 'Tab Bulakan')"; '' when `what` already names them. */
+  who: string;
+  /** When: "30 Nov 09.06 (diterima server 09.08)". */
+  when: string;
+  /** The tablet's time of this edit is doubtful (its clock was off). */
+  doubtful: boolean;
+  editedAt: number | null;
+  serverAt: number;
+  source: string;
+}
+
+export type AuditLocale = 'id' | 'en';
+
+export interface AuditTextOptions {
+  /** IANA zone of the times (default Asia/Jakarta, as reports and berita acara write them). */
+  timeZone?: string;
+}
+
+const DEFAULT_ZONE = 'Asia/Jakarta';
+/** Longest text value quoted in a line; the whole value is on the record itself. */
+const QUOTE_CHARS = 60;
+
+/** Fields that only place a record (shown as unit and indicator elsewhere) or repeat another. */
+const QUIET_FIELDS: Partial<Record<EntityName, ReadonlySet<string>>> = {
+  assessment: new Set(['periodId', 'unitId', 'frameworkId', 'submittedAt']),
+  verification: new Set(['assessmentId', 'indicatorNo']),
+  evidenceFile: new Set([
+    'assessmentId',
+    'indicatorNo',
+    'sha256',
+    'mime',
+    'bytes',
+    'width',
+    'height',
+    'capturedAt',
+    'location',
+  ]),
+  beritaAcara: new Set(['assessmentId', 'signedDigest', 'signedResults']),
+  comment: new Set(['assessmentId', 'indicatorNo', 'kind', 'author', 'createdAt']),
+};
+
+/** Names that read better in the trail than the field labels of validation messages. */
+const SHORT_LABELS: Record<string, [string, string]> = {
+  verifiedLevel: ['Level verifikasi', 'Verified level'],
+  selfLevel: ['Level penilaian mandiri', 'Self-assessed level'],
+};
+
+const EVIDENCE_STATE_WORDS: Record<string, [string, string]> = {
+  present: ['ada', 'present'],
+  missing: ['tidak ada', 'missing'],
+  inadequate: ['tidak memadai', 'inadequate'],
+};
+
+/** Status changes as sentences; `{by}` is the author's name. */
+const STATUS_WORDS: Record<string, [string, string]> = {
+  belum: ['Status: belum dimulai', 'Status: not started'],
+  sedang: ['Verifikasi dimulai', 'Verification started'],
+  selesai: ['Ditandai selesai dan ditandatangani', 'Marked finished and signed'],
+  terkirim: ['Terkirim ke server', 'Sent to the server'],
+  disetujui: ['Disetujui oleh {by}', 'Approved by {by}'],
+  dikembalikan: ['Dikembalikan dengan catatan oleh {by}', 'Returned with comments by {by}'],
+  dibuka: ['Dibuka kembali oleh {by}', 'Reopened by {by}'],
+  diperbaiki: ['Diperbaiki dan ditandatangani ulang', 'Corrected and signed again'],
+};
+
+function pick(pair: [string, string], locale: AuditLocale): string {
+  return locale === 'en' ? pair[1] : pair[0];
+}
+
+function label(field: string, locale: AuditLocale): string {
+  return pick(SHORT_LABELS[field] ?? fieldLabel(field), locale);
+}
+
+/** A value is "nothing" when a new record starts with it (no line for defaults). */
+function isEmpty(v: unknown): boolean {
+  return (
+    v === null ||
+    v === undefined ||
+    v === '' ||
+    v === false ||
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)
+  );
+}
+
+function quote(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  return `“${chars.length > QUOTE_CHARS ? `${chars.slice(0, QUOTE_CHARS - 1).join('')}…` : flat}”`;
+}
+
+/** A value in a sentence: levels and numbers as they are, yes/no, quoted text. */
+function valueText(v: unknown, locale: AuditLocale): string {
+  if (v === null || v === undefined || v === '') return locale === 'en' ? '(empty)' : '(kosong)';
+  if (typeof v === 'boolean') return locale === 'en' ? (v ? 'yes' : 'no') : v ? 'ya' : 'tidak';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return quote(v);
+  return quote(JSON.stringify(v));
+}
+
+function checkText(v: unknown, locale: AuditLocale): string {
+  const c = (v ?? {}) as { state?: string | null; note?: string };
+  const state = c.state ? EVIDENCE_STATE_WORDS[c.state] : undefined;
+  const parts = [state ? pick(state, locale) : locale === 'en' ? 'not checked' : 'belum dicek'];
+  if (c.note) parts.push(quote(c.note));
+  return parts.join(' — ');
+}
+
+interface Ctx {
+  locale: AuditLocale;
+  by: string;
+  /** Evidence file names seen so far, by record id. */
+  files: Map<string, { name: string; image: boolean }>;
+}
+
+/** The sentence of one field write, or null when it says nothing a person needs. */
+function phrase(
+  entity: EntityName,
+  field: string,
+  prev: unknown,
+  value: unknown,
+  first: boolean,
+  ctx: Ctx,
+): string | null {
+  const { locale } = ctx;
+  const en = locale === 'en';
+  if (QUIET_FIELDS[entity]?.has(field)) return null;
+  // A new record's defaults are not news.
+  if (first && isEmpty(value)) return null;
+  if (entity === 'assessment' && field === 'status') {
+    const words = STATUS_WORDS[String(value)];
+    return words
+      ? pick(words, locale).replace('{by}', ctx.by || (en ? 'the coordinator' : 'koordinator'))
+      : `Status: ${String(value)}`;
+  }
+  if (field.startsWith('checks.')) {
+    return `${pick(fieldLabel(field), locale)
+      .replace(/^Catatan bukti/, 'Bukti')
+      .replace(/^Evidence note/, 'Evidence')}: ${checkText(value, locale)}`;
+  }
+  if (field === 'verifiedLevel' || field === 'selfLevel') {
+    const name = label(field, locale);
+    if (value === null) return `${name} ${en ? 'cleared' : 'dikosongkan'}`;
+    return first || prev === null || prev === undefined
+      ? `${name} ${String(value)}`
+      : `${name} ${String(prev)} → ${String(value)}`;
+  }
+  if (field === 'notApplicable') {
+    if (value === true) return en ? 'Marked not applicable' : 'Ditandai tidak berlaku';
+    return en ? 'No longer marked not applicable' : 'Tanda tidak berlaku dicabut';
+  }
+  if (field === 'verifierSignature' || field === 'representativeSignature') {
+    const who = en
+      ? field === 'verifierSignature'
+        ? "Verifier's signature"
+        : "Unit representative's signature"
+      : field === 'verifierSignature'
+        ? 'Tanda tangan verifikator'
+        : 'Tanda tangan perwakilan unit';
+    return isEmpty(value)
+      ? `${who} ${en ? 'removed' : 'dihapus'}`
+      : `${who} ${en ? 'added' : 'dibubuhkan'}`;
+  }
+  if (entity === 'beritaAcara' && field === 'signedAt') {
+    if (isEmpty(value)) return en ? 'Signing withdrawn' : 'Penandatanganan dibatalkan';
+    return en ? 'Berita acara signed' : 'Berita acara ditandatangani';
+  }
+  if (entity === 'beritaAcara' && field === 'partial') {
+    return value === true
+      ? en
+        ? 'Chose "partial verification"'
+        : 'Memilih "verifikasi sebagian"'
+      : en
+        ? 'Full verification again'
+        : 'Kembali ke verifikasi lengkap';
+  }
+  if (entity === 'evidenceFile' && field === 'name') {
+    if (first) return null;
+    return `${en ? 'File renamed' : 'Nama berkas diubah'}: ${quote(String(prev ?? ''))} → ${quote(String(value ?? ''))}`;
+  }
+  if (entity === 'comment' && field === 'body') {
+    return `${en ? 'Comment' : 'Komentar'}: ${valueText(value, locale)}`;
+  }
+  const name = label(field, locale);
+  if (typeof value === 'string' || value === null) {
+    if (isEmpty(value)) return `${name} ${en ? 'cleared' : 'dihapus'}`;
+    return `${name}${first || isEmpty(prev) ? '' : en ? ' changed' : ' diubah'}: ${valueText(value, locale)}`;
+  }
+  if (first || prev === undefined) return `${name}: ${valueText(value, locale)}`;
+  return `${name}: ${valueText(prev, locale)} → ${valueText(value, locale)}`;
+}
+
+/** What an evidence file's change did: added, removed, restored, renamed. */
+function evidencePhrase(group: readonly ChangeFact[], prev: PrevFn, ctx: Ctx): string[] {
+  const en = ctx.locale === 'en';
+  const f = group[0] as ChangeFact;
+  const get = (field: string) => group.find((e) => e.field === field);
+  const name = get('name');
+  const mime = get('mime');
+  const known = ctx.files.get(f.recordId);
+  const file = {
+    name: typeof name?.value === 'string' ? name.value : (known?.name ?? ''),
+    image:
+      typeof mime?.value === 'string' ? mime.value.startsWith('image/') : (known?.image ?? true),
+  };
+  ctx.files.set(f.recordId, file);
+  const noun = file.image ? (en ? 'Photo' : 'Foto') : en ? 'File' : 'Berkas';
+  const called = file.name ? `${noun} ${file.name}` : noun;
+  const out: string[] = [];
+  if (get('sha256')) out.push(`${called} ${en ? 'added' : 'ditambahkan'}`);
+  const deleted = get('deleted');
+  if (deleted && (deleted.value === true || prev(deleted) === true)) {
+    out.push(
+      deleted.value === true
+        ? `${called} ${en ? 'removed' : 'dihapus'}`
+        : `${called} ${en ? 'restored' : 'dipulihkan'}`,
+    );
+  }
+  for (const e of group) {
+    if (e.field === 'sha256' || e.field === 'deleted') continue;
+    const p = phrase(e.entity, e.field, prev(e), e.value, prev(e) === undefined, ctx);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+type PrevFn = (e: ChangeFact) => unknown;
+
+/** Writes that one change made: the same tablet change, or one server write of one record. */
+function groupKey(e: ChangeFact): string {
+  return e.deviceSeq !== null && e.device
+    ? `${e.source}|${e.device.id}|${e.deviceSeq}|${e.entity}|${e.recordId}`
+    : `${e.source}|${e.serverAt}|${e.account?.name ?? ''}|${e.entity}|${e.recordId}`;
+}
+
+/** Calendar parts of a time in a zone. */
+function parts(ms: number, zone: string, locale: AuditLocale) {
+  const fmt = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'id-ID', {
+    timeZone: zone,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const p = Object.fromEntries(fmt.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  const sep = locale === 'en' ? ':' : '.';
+  return {
+    date: `${p.day} ${p.month}`,
+    year: p.year ?? '',
+    time: `${p.hour}${sep}${p.minute}`,
+  };
+}
+
+/**
+ * A time as the trail writes it: "30 Nov 09.06"; the year when it differs from the
+ * reference time's; only "09.08" when `timeOnlyIfSameDay` and the day is the reference's.
+ */
+export function auditTime(
+  ms: number,
+  locale: AuditLocale,
+  options: AuditTextOptions & { reference?: number; timeOnlyIfSameDay?: boolean } = {},
+): string {
+  const zone = options.timeZone ?? DEFAULT_ZONE;
+  const p = parts(ms, zone, locale);
+  const ref = options.reference === undefined ? null : parts(options.reference, zone, locale);
+  if (options.timeOnlyIfSameDay && ref && ref.date === p.date && ref.year === p.year) return p.time;
+  const withYear = ref === null || ref.year !== p.year;
+  return `${p.date}${withYear ? ` ${p.year}` : ''} ${p.time}`;
+}
+
+/**
+ * When a tablet-made change happened, for people: the edit's time on the tablet, then the
+ * server's receive time — "30 Nov 09.06 (diterima server 09.08)"; with a doubtful clock
+ * "1 Jan 2099 09.06 (jam tablet diragukan; diterima server 30 Nov 2026 09.08)". A
+ * server-made change (no tablet time) is just its server time.
+ */
+export function editWhen(
+  t: { editedAt: number | null; serverAt: number; doubtful: boolean },
+  locale: AuditLocale,
+  options: AuditTextOptions = {},
+): string {
+  if (t.editedAt === null)
+    return auditTime(t.serverAt, locale, { ...options, reference: t.serverAt });
+  const edited = auditTime(t.editedAt, locale, { ...options, reference: t.serverAt });
+  const received = auditTime(t.serverAt, locale, {
+    ...options,
+    reference: t.editedAt,
+    timeOnlyIfSameDay: true,
+  });
+  const en = locale === 'en';
+  const doubt = t.doubtful ? (en ? 'tablet clock doubtful; ' : 'jam tablet diragukan; ') : '';
+  return `${edited} (${doubt}${en ? 'received by the server' : 'diterima server'} ${received})`;
+}
+
+/** Who: "Verifikator Satu (tablet 'Tab Bulakan')", with "berkas ekspor" for an imported file. */
+function whoText(e: ChangeFact, locale: AuditLocale): string {
+  const en = locale === 'en';
+  const name = e.account?.name ?? '';
+  if (!e.device) return name || (en ? 'Server' : 'Server');
+  const tablet = e.device.label ? `tablet '${e.device.label}'` : 'tablet';
+  const via = e.source === 'bundle' ? (en ? ', export file' : ', berkas ekspor') : '';
+  return name ? `${name} (${tablet}${via})` : `${tablet}${via}`;
+}
+
+/**
+ * The audit trail as events a person reads, oldest first: the writes of one tablet change
+ * (or one server write of one record) become one line; defaults of a new record, identity
+ * fields, hashes and sizes say nothing and are left out; values read "1 → 2" against the
+ * value before. `entries` must be in seq order and hold every write of the records shown
+ * (as the audit endpoint answers), so "before" is right.
+ */
+export function auditEvents(
+  entries: readonly ChangeFact[],
+  locale: AuditLocale,
+  options: AuditTextOptions = {},
+): AuditEvent[] {
+  const before = new Map<string, unknown>();
+  const key = (e: ChangeFact) => `${e.entity}\u0000${e.recordId}\u0000${e.field}`;
+  const prev: PrevFn = (e) => before.get(key(e));
+  const files = new Map<string, { name: string; image: boolean }>();
+  const groups: ChangeFact[][] = [];
+  let last: string | null = null;
+  for (const e of entries) {
+    const k = groupKey(e);
+    if (k === last) (groups.at(-1) as ChangeFact[]).push(e);
+    else groups.push([e]);
+    last = k;
+  }
+  const out: AuditEvent[] = [];
+  for (const group of groups) {
+    const f = group[0] as ChangeFact;
+    const ctx: Ctx = { locale, by: f.account?.name ?? '', files };
+    let phrases: string[];
+    if (f.entity === 'evidenceFile') phrases = evidencePhrase(group, prev, ctx);
+    else {
+      phrases = [];
+      for (const e of group) {
+        const p = phrase(e.entity, e.field, prev(e), e.value, !before.has(key(e)), ctx);
+        if (p) phrases.push(p);
+      }
+    }
+    for (const e of group) before.set(key(e), e.value);
+    if (phrases.length === 0) continue;
+    const en = locale === 'en';
+    let what = phrases.join('; ');
+    if (f.source === 'resolution')
+      what = `${en ? 'Conflict decided by the coordinator' : 'Konflik diputuskan koordinator'}: ${what}`;
+    if (f.source === 'assignment' && f.entity === 'assessment')
+      what = en ? 'Unit assigned for verification' : 'Unit ditugaskan untuk diverifikasi';
+    const namesAuthor =
+      f.entity === 'assessment' &&
+      group.some(
+        (e) => e.field === 'status' && /\{by\}/.test(STATUS_WORDS[String(e.value)]?.[0] ?? ''),
+      );
+    out.push({
+      seqs: group.map((e) => e.seq),
+      what,
+      who: namesAuthor ? '' : whoText(f, locale),
+      when: editWhen(
+        { editedAt: f.editedAt, serverAt: f.serverAt, doubtful: f.clockDoubtful },
+        locale,
+        options,
+      ),
+      doubtful: f.clockDoubtful,
+      editedAt: f.editedAt,
+      serverAt: f.serverAt,
+      source: f.source,
+    });
+  }
+  return out;
+}
+
+/** One event as one line: "what · who · when". */
+export function auditEventText(e: AuditEvent): string {
+  return [e.what, e.who, e.when].filter(Boolean).join(' · ');
+}
