@@ -22,6 +22,8 @@ export function Photos(props: {
   assessmentId: string;
   indicatorNo: number;
   files: EvidenceFile[];
+  /** An approved record: photos are shown, none can be added, retaken or removed. */
+  readOnly?: boolean;
 }) {
   const t = useT();
   const [busy, setBusy] = useState(0);
@@ -97,7 +99,7 @@ export function Photos(props: {
   const visible = props.files.filter((f) => !f.deleted);
   const failedVisible = visible.filter((f) => failures.has(f.id));
   return (
-    <div>
+    <fieldset class="plain photos" disabled={props.readOnly} data-testid="photos">
       <div class="row">
         <FileButton
           class="button primary file-btn"
@@ -170,7 +172,7 @@ export function Photos(props: {
           onCancel={() => setRemoving(null)}
         />
       ) : null}
-    </div>
+    </fieldset>
   );
 }
 

@@ -1,24 +1,32 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type SignaturePadType from 'signature_pad';
 import { useT } from '../i18n';
+import { ConfirmDialog } from './ConfirmDialog';
 
 /**
  * A drawn signature (signature_pad, loaded only when this screen opens). Saved as a PNG
  * data URL field of the berita acara; once saved it is shown as an image.
+ *
+ * `disabled` (an approved record) shows a saved signature without its "Ulangi" button and
+ * draws nothing. `clearWarning` asks before a saved signature is removed: removing a
+ * signature of a signed berita acara voids the signing.
  */
 export function SignatureField(props: {
   id: string;
   label: string;
   value: string | null;
+  disabled?: boolean;
+  clearWarning?: string | null;
   onSave(dataUrl: string | null): Promise<void>;
 }) {
   const t = useT();
   const canvas = useRef<HTMLCanvasElement>(null);
   const pad = useRef<SignaturePadType | null>(null);
   const [empty, setEmpty] = useState(true);
+  const [asking, setAsking] = useState(false);
 
   useEffect(() => {
-    if (props.value || !canvas.current) return;
+    if (props.value || props.disabled || !canvas.current) return;
     let cancelled = false;
     void import('signature_pad').then(({ default: SignaturePad }) => {
       const el = canvas.current;
@@ -36,7 +44,7 @@ export function SignatureField(props: {
       pad.current?.off();
       pad.current = null;
     };
-  }, [props.value]);
+  }, [props.value, props.disabled]);
 
   if (props.value) {
     return (
@@ -48,11 +56,32 @@ export function SignatureField(props: {
           alt={props.label}
           data-testid={`${props.id}-image`}
         />
-        <div class="no-print">
-          <button type="button" onClick={() => void props.onSave(null)}>
-            {t('clearSignature')}
-          </button>
-        </div>
+        {props.disabled ? null : (
+          <div class="no-print">
+            <button
+              type="button"
+              onClick={() => (props.clearWarning ? setAsking(true) : void props.onSave(null))}
+              data-testid={`${props.id}-clear`}
+            >
+              {t('clearSignature')}
+            </button>
+          </div>
+        )}
+        {asking && props.clearWarning ? (
+          <ConfirmDialog
+            title={t('clearSignatureTitle')}
+            confirmLabel={t('clearSignatureConfirm')}
+            cancelLabel={t('cancel')}
+            onConfirm={() => {
+              setAsking(false);
+              void props.onSave(null);
+            }}
+            onCancel={() => setAsking(false)}
+            testId="clear-signature-dialog"
+          >
+            <p>{props.clearWarning}</p>
+          </ConfirmDialog>
+        ) : null}
       </div>
     );
   }
@@ -63,13 +92,15 @@ export function SignatureField(props: {
       </div>
       <canvas
         ref={canvas}
-        class="sig"
+        class={`sig ${props.disabled ? 'disabled' : ''}`}
         aria-labelledby={`${props.id}-label`}
+        aria-disabled={props.disabled ? 'true' : undefined}
         data-testid={props.id}
       />
       <div class="row">
         <button
           type="button"
+          disabled={props.disabled}
           onClick={() => {
             pad.current?.clear();
             setEmpty(true);
@@ -80,7 +111,7 @@ export function SignatureField(props: {
         <button
           type="button"
           class="primary"
-          disabled={empty}
+          disabled={empty || props.disabled}
           onClick={() => {
             if (pad.current && !pad.current.isEmpty())
               void props.onSave(pad.current.toDataURL('image/png'));

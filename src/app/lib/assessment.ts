@@ -2,6 +2,7 @@ import type { Framework } from '../../core';
 import type {
   Assessment,
   BeritaAcara,
+  Comment,
   Period,
   TelusurStore,
   Unit,
@@ -17,6 +18,8 @@ export interface AssessmentView {
   period: Period | null;
   verifications: Map<number, Verification>;
   beritaAcara: BeritaAcara | null;
+  /** The unit's comments: the verifier's, and the coordinator's return and reopening reasons. */
+  comments: Comment[];
 }
 
 export async function loadAssessment(
@@ -25,12 +28,13 @@ export async function loadAssessment(
 ): Promise<AssessmentView | null> {
   const assessment = await store.assessments.get(id);
   if (!assessment) return null;
-  const [framework, unit, period, verifs, beritaAcara] = await Promise.all([
+  const [framework, unit, period, verifs, beritaAcara, comments] = await Promise.all([
     frameworkFor(store, assessment.frameworkId),
     store.reference.getUnit(assessment.unitId),
     store.reference.getPeriod(assessment.periodId),
     store.verifications.listByAssessment(id),
     store.beritaAcara.get(id),
+    store.comments.listByAssessment(id),
   ]);
   return {
     assessment,
@@ -39,6 +43,7 @@ export async function loadAssessment(
     period,
     verifications: new Map(verifs.map((v) => [v.indicatorNo, v])),
     beritaAcara,
+    comments,
   };
 }
 

@@ -1,73 +1,61 @@
-import { computeIndex, formatIndex, listIndicators } from '../../core';
+import { useState } from 'preact/hooks';
+import {
+  type Completeness,
+  computeIndex,
+  formatIndex,
+  type IndexResult,
+  listIndicators,
+  type SigningState,
+  statusAfterSigning,
+} from '../../core';
 import type { BeritaAcaraChanges, BeritaAcara as BeritaAcaraRecord } from '../../store';
-import { useLocale } from '../../ui/i18n';
+import { formatDateTime } from '../../ui/format';
+import { type Locale, useLocale } from '../../ui/i18n';
+import { linkClick } from '../../ui/router';
 import { AutosaveText } from '../components/AutosaveText';
+import { mayEdit, useSigningState } from '../components/RecordNotices';
 import { RejectedList } from '../components/RejectedList';
 import { SignatureField } from '../components/SignatureField';
-import { useT } from '../i18n';
-import { loadAssessment } from '../lib/assessment';
+import { type MessageKey, useT } from '../i18n';
+import { type AssessmentView, loadAssessment } from '../lib/assessment';
+import {
+  closingSentence,
+  isProvisional,
+  openingClose,
+  openingLead,
+  printedResults,
+} from '../lib/berita-acara';
 import { storageMessage } from '../lib/errors';
 import { levelsOf } from '../lib/progress';
+import { completenessOf, groupedDigest, signingChanges } from '../lib/signing';
+import { syncNow } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
 
-/**
- * One side of the berita acara (the verifier, or the unit's representative): name and
- * position typed in (saved as typed), the signature, and how the printed sheet shows them.
- */
-function Signer(props: {
-  side: 'verifier' | 'representative';
-  /** The fields' id part (`ba-${ids}-name`, `sig-${side}`), kept as the tests know them. */
-  ids: string;
-  ba: BeritaAcaraRecord | null;
-  save(changes: BeritaAcaraChanges): Promise<void>;
-}) {
-  const t = useT();
-  const { side, ba, save } = props;
-  const name = ba?.[`${side}Name`] ?? '';
-  const role = ba?.[`${side}Role`] ?? '';
-  return (
-    <section>
-      <h2>{t(side)}</h2>
-      <div class="no-print">
-        <AutosaveText
-          id={`ba-${props.ids}-name`}
-          label={t('name')}
-          value={name}
-          maxLength={200}
-          onSave={(v) => save({ [`${side}Name`]: v })}
-        />
-        <AutosaveText
-          id={`ba-${props.ids}-role`}
-          label={t('role')}
-          value={role}
-          maxLength={200}
-          onSave={(v) => save({ [`${side}Role`]: v })}
-        />
-      </div>
-      <SignatureField
-        id={`sig-${side}`}
-        label={t('signature')}
-        value={ba?.[`${side}Signature`] ?? null}
-        onSave={(v) => save({ [`${side}Signature`]: v })}
-      />
-      <p>
-        <strong>{name || '…'}</strong>
-        <br />
-        {role}
-      </p>
-    </section>
-  );
-}
+type Side = 'verifier' | 'representative';
 
+/**
+ * The berita acara screen: who signs (name, position, NIP, drawn signature), place and
+ * notes, what is still missing before signing (or the explicit "verifikasi sebagian"),
+ * signing and re-signing, and the printed record (print-only `BaDocument`).
+ */
 export function BeritaAcara({ ws, id }: { ws: WorkspaceKind; id: string }) {
   const t = useT();
-  const locale = useLocale((s) => s.locale);
   const { value: view } = useLive(ws, (s) => loadAssessment(s, id), [id]);
   if (view === undefined) return <p class="muted">{t('loading')}</p>;
   if (view === null) return <p class="notice bad">{t('notFound')}</p>;
+  return <BeritaAcaraBody ws={ws} view={view} />;
+}
+
+function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView }) {
+  const t = useT();
+  const locale = useLocale((s) => s.locale);
+  const signing = useSigningState(view);
+  const [busy, setBusy] = useState(false);
+  const id = view.assessment.id;
   const ba = view.beritaAcara;
+  const editable = mayEdit(view);
   const save = async (changes: BeritaAcaraChanges) => {
     try {
       const store = await getStore(ws);
@@ -77,28 +65,39 @@ export function BeritaAcara({ ws, id }: { ws: WorkspaceKind; id: string }) {
       throw e;
     }
   };
-  const sign = async () => {
-    const store = await getStore(ws);
-    await save({ signedAt: Date.now() });
-    // A unit returned by the coordinator is finished again once re-signed.
-    if (['belum', 'sedang', 'dikembalikan'].includes(view.assessment.status))
-      await store.assessments.update(id, { status: 'selesai' });
-  };
   const verifs = [...view.verifications.values()];
+  const done = completenessOf(view.framework, verifs);
+  const partial = ba?.partial === true;
+  const missingSigner = signerGaps(ba);
+  const status = view.assessment.status;
+  const again = status === 'dikembalikan' || status === 'dibuka' || signing === 'void';
+  const showSign = editable && (signing === 'unsigned' || again);
+  const canSign = missingSigner.length === 0 && (done.complete || partial) && !busy;
+
+  const sign = async () => {
+    setBusy(true);
+    try {
+      const store = await getStore(ws);
+      const signedAt = Date.now();
+      // A partial choice left over from an incomplete record means nothing once it is complete.
+      const asPartial = partial && !done.complete;
+      await save(await signingChanges(view.framework, ba, verifs, signedAt, asPartial));
+      const next = statusAfterSigning(status);
+      if (next && next !== status) await store.assessments.update(id, { status: next });
+      if (ws === 'kerja') void syncNow();
+    } catch (e) {
+      useUi.getState().say('error', storageMessage(e, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const verified = levelsOf(verifs, 'verifiedLevel');
-  const r = computeIndex(view.framework, verified.levels, {
+  const now = computeIndex(view.framework, verified.levels, {
     notApplicable: verified.notApplicable,
   });
-  const dateText = (ms: number | null | undefined) =>
-    ms
-      ? new Date(ms).toLocaleDateString(locale === 'id' ? 'id-ID' : 'en-GB', { dateStyle: 'long' })
-      : '–';
-  const canSign = !!(
-    ba?.verifierSignature &&
-    ba?.representativeSignature &&
-    ba?.verifierName &&
-    ba?.representativeName
-  );
+  const signLabel: MessageKey =
+    ws === 'kerja' && again ? 'resignAndSend' : again ? 'resign' : 'sign';
 
   return (
     <>
@@ -108,97 +107,103 @@ export function BeritaAcara({ ws, id }: { ws: WorkspaceKind; id: string }) {
           <RejectedList heading="section" only={{ assessmentId: id, entity: 'beritaAcara' }} />
         </div>
       ) : null}
-      <article class="card">
-        <h1 style="text-align:center">{t('baTitle')}</h1>
-        <p style="text-align:center">
-          {view.period?.name} — {view.framework.name}
-        </p>
-        <table>
-          <tbody>
-            <tr>
-              <th>Unit</th>
-              <td>{view.unit?.name}</td>
-            </tr>
-            <tr>
-              <th>{t('index')}</th>
-              <td data-testid="ba-index">
-                {formatIndex(r.index, locale)} ({r.predicate ?? '–'}) —{' '}
-                {t('progress', {
-                  n: r.assessedCount,
-                  total: listIndicators(view.framework).length,
-                })}
-              </td>
-            </tr>
-            <tr>
-              <th>{t('date')}</th>
-              <td>{dateText(ba?.signedAt)}</td>
-            </tr>
-            <tr>
-              <th>{t('place')}</th>
-              <td>{ba?.place || '–'}</td>
-            </tr>
-          </tbody>
-        </table>
+      <div class="no-print">
+        <fieldset class="plain" disabled={!editable} data-testid="ba-fields">
+          <article class="card">
+            <h1 style="margin-top:0">{t('baTitle')}</h1>
+            <table class="ba-facts">
+              <tbody>
+                <tr>
+                  <th>{t('unit')}</th>
+                  <td>{view.unit?.name ?? view.assessment.unitId}</td>
+                </tr>
+                <tr>
+                  <th>{t('period')}</th>
+                  <td>
+                    {view.period?.name ?? '–'} · {view.framework.name}
+                  </td>
+                </tr>
+                <tr>
+                  <th>{t('index')}</th>
+                  <td data-testid="ba-index">
+                    <IndexLine r={now} partial={partial} locale={locale} total={done.total} />
+                  </td>
+                </tr>
+                <tr>
+                  <th>{t('signingStatus')}</th>
+                  <td data-testid="ba-signing-state" data-state={signing ?? ''}>
+                    <SigningLine ba={ba} signing={signing} locale={locale} />
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+            <p class="ba-opening" data-testid="ba-opening">
+              {openingLead(locale, { signedAt: ba?.signedAt, place: ba?.place })}
+            </p>
+            <AutosaveText
+              id="ba-place"
+              label={t('place')}
+              value={ba?.place ?? ''}
+              maxLength={200}
+              onSave={(place) => save({ place })}
+            />
+            <AutosaveText
+              id="ba-summary"
+              label={t('baGeneralNotes')}
+              value={ba?.summary ?? ''}
+              multiline
+              maxLength={10_000}
+              onSave={(summary) => save({ summary })}
+            />
+          </article>
 
-        <div class="no-print">
-          <AutosaveText
-            id="ba-place"
-            label={t('place')}
-            value={ba?.place ?? ''}
-            maxLength={200}
-            onSave={(place) => save({ place })}
-          />
-          <AutosaveText
-            id="ba-summary"
-            label={t('notes')}
-            value={ba?.summary ?? ''}
-            multiline
-            maxLength={10_000}
-            onSave={(summary) => save({ summary })}
-          />
-        </div>
-        {ba?.summary ? <p class="print-only">{ba.summary}</p> : null}
+          <div class="grid ba-signers">
+            <Signer side="verifier" ids="verifier" ba={ba} signing={signing} save={save} />
+            <Signer side="representative" ids="rep" ba={ba} signing={signing} save={save} />
+          </div>
 
-        <section class="print-only">
-          <h2>{t('baResults')}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th>No</th>
-                <th>{t('checklist')}</th>
-                <th>{t('selfLevel')}</th>
-                <th>{t('verifiedLevel')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {listIndicators(view.framework).map((ind) => {
-                const v = view.verifications.get(ind.no);
-                return (
-                  <tr key={ind.no}>
-                    <td>{ind.no}</td>
-                    <td>{ind.spec.name}</td>
-                    <td>{v?.selfLevel ?? '–'}</td>
-                    <td>
-                      {v?.notApplicable ? t('notApplicableShort') : (v?.verifiedLevel ?? '–')}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </section>
+          {showSign ? (
+            <section class="card" data-testid="ba-completeness">
+              <h2 style="margin-top:0">{t('beforeSigning')}</h2>
+              <CompletenessList ws={ws} id={id} done={done} />
+              {!done.complete || partial ? (
+                <label class={`inline partial-choice ${partial ? 'chosen' : ''}`}>
+                  <input
+                    type="checkbox"
+                    checked={partial}
+                    onChange={(e) =>
+                      void save({ partial: (e.currentTarget as HTMLInputElement).checked })
+                    }
+                    data-testid="ba-partial"
+                  />
+                  <span>
+                    <strong>{t('partialChoice')}</strong>
+                    <br />
+                    <span class="small">
+                      {t('partialChoiceHint', {
+                        n: done.verified + done.notApplicable,
+                        total: done.total,
+                      })}
+                    </span>
+                  </span>
+                </label>
+              ) : null}
+              {missingSigner.length > 0 ? (
+                <p class="small" data-testid="ba-signer-gaps">
+                  {t('signerGaps')} {missingSigner.map((k) => t(k)).join(', ')}.
+                </p>
+              ) : null}
+            </section>
+          ) : null}
+        </fieldset>
 
-        <div class="grid" style="margin-top:1rem">
-          <Signer side="verifier" ids="verifier" ba={ba} save={save} />
-          <Signer side="representative" ids="rep" ba={ba} save={save} />
-        </div>
-
-        <div class="row no-print" style="margin-top:1rem">
-          {ba?.signedAt ? (
+        <div class="row" style="margin:1rem 0">
+          {signing === 'signed' ? (
             <span class="pill online" data-testid="ba-signed">
-              {t('signed', { d: dateText(ba.signedAt) })}
+              {t('signed', { d: ba?.signedAt ? formatDateTime(locale, ba.signedAt) : '–' })}
             </span>
-          ) : (
+          ) : null}
+          {showSign ? (
             <button
               type="button"
               class="primary"
@@ -206,14 +211,401 @@ export function BeritaAcara({ ws, id }: { ws: WorkspaceKind; id: string }) {
               onClick={() => void sign()}
               data-testid="ba-sign"
             >
-              {t('sign')}
+              {t(signLabel)}
             </button>
-          )}
-          <button type="button" onClick={() => window.print()}>
+          ) : null}
+          <button type="button" onClick={() => window.print()} data-testid="ba-print">
             {t('print')}
           </button>
         </div>
-      </article>
+      </div>
+      <BaDocument ws={ws} view={view} signing={signing} locale={locale} done={done} />
     </>
+  );
+}
+
+/** What the berita acara still lacks to be signed: names and signatures of both sides. */
+function signerGaps(ba: BeritaAcaraRecord | null): MessageKey[] {
+  const gaps: MessageKey[] = [];
+  if (!ba?.verifierName?.trim()) gaps.push('gapVerifierName');
+  if (!ba?.verifierSignature) gaps.push('gapVerifierSignature');
+  if (!ba?.representativeName?.trim()) gaps.push('gapRepresentativeName');
+  if (!ba?.representativeSignature) gaps.push('gapRepresentativeSignature');
+  return gaps;
+}
+
+/** Index and predikat, with the large "SEMENTARA" mark on a partial or incomplete index. */
+function IndexLine(props: { r: IndexResult; partial: boolean; locale: Locale; total: number }) {
+  const t = useT();
+  const { r } = props;
+  const provisional = isProvisional({ partial: props.partial, complete: r.complete });
+  return (
+    <>
+      <strong>{formatIndex(r.index, props.locale)}</strong> ({r.predicate ?? '–'})
+      {provisional && r.predicate ? (
+        <>
+          {' '}
+          <span class="provisional-mark" data-testid="provisional-mark">
+            {t('provisionalMark')}
+          </span>
+        </>
+      ) : null}{' '}
+      — {t('progress', { n: r.assessedCount, total: props.total })}
+    </>
+  );
+}
+
+function SigningLine(props: {
+  ba: BeritaAcaraRecord | null;
+  signing: SigningState | undefined;
+  locale: Locale;
+}) {
+  const t = useT();
+  const { ba, signing } = props;
+  if (signing === undefined) return <>…</>;
+  if (signing === 'unsigned') return <>{t('notSignedDraft')}</>;
+  const at = ba?.signedAt ? formatDateTime(props.locale, ba.signedAt) : '–';
+  return (
+    <>
+      {signing === 'void' ? (
+        <strong class="error">{t('signingVoidShort', { d: at })}</strong>
+      ) : (
+        t('signed', { d: at })
+      )}
+      {ba?.signedDigest ? (
+        <div class="small muted digest" title={ba.signedDigest}>
+          {t('digest')} {groupedDigest(ba.signedDigest.slice(0, 16))}…
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+/** The indicators signing still waits for, each a link to its screen. */
+function CompletenessList(props: { ws: WorkspaceKind; id: string; done: Completeness }) {
+  const t = useT();
+  const { done } = props;
+  const base = `/${props.ws}/a/${encodeURIComponent(props.id)}`;
+  if (done.complete)
+    return (
+      <p class="notice ok" data-testid="ba-complete">
+        {t('completeAll', { total: done.total })}
+      </p>
+    );
+  const links = (nos: number[], testId: string) => (
+    <ul class="no-list" data-testid={testId}>
+      {nos.map((no) => (
+        <li key={no}>
+          <a class="button small-chip" href={`${base}/i/${no}`} onClick={linkClick}>
+            {no}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+  return (
+    <div class="notice warn" data-testid="ba-incomplete">
+      <p>
+        <strong>
+          {t('incompleteTitle', {
+            n: done.missing.length + done.missingReason.length,
+            total: done.total,
+          })}
+        </strong>
+      </p>
+      {done.missing.length > 0 ? (
+        <>
+          <p>{t('missingVerification', { n: done.missing.length })}</p>
+          {links(done.missing, 'ba-missing')}
+        </>
+      ) : null}
+      {done.missingReason.length > 0 ? (
+        <>
+          <p>{t('missingNaReason', { n: done.missingReason.length })}</p>
+          {links(done.missingReason, 'ba-missing-reason')}
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * One side of the berita acara (the verifier, or the unit's representative): name,
+ * position and NIP typed in (saved as typed) and the drawn signature. Removing a saved
+ * signature of a signed record asks first: it voids the signing.
+ */
+function Signer(props: {
+  side: Side;
+  /** The fields' id part (`ba-${ids}-name`, `sig-${side}`), kept as the tests know them. */
+  ids: string;
+  ba: BeritaAcaraRecord | null;
+  signing: SigningState | undefined;
+  save(changes: BeritaAcaraChanges): Promise<void>;
+}) {
+  const t = useT();
+  const { side, ba, save } = props;
+  return (
+    <section class="card">
+      <h2 style="margin-top:0">{t(side)}</h2>
+      <AutosaveText
+        id={`ba-${props.ids}-name`}
+        label={t('name')}
+        value={ba?.[`${side}Name`] ?? ''}
+        maxLength={200}
+        onSave={(v) => save({ [`${side}Name`]: v })}
+      />
+      <AutosaveText
+        id={`ba-${props.ids}-nip`}
+        label={t('nip')}
+        value={ba?.[`${side}Nip`] ?? ''}
+        maxLength={30}
+        onSave={(v) => save({ [`${side}Nip`]: v })}
+      />
+      <AutosaveText
+        id={`ba-${props.ids}-role`}
+        label={t('role')}
+        value={ba?.[`${side}Role`] ?? ''}
+        maxLength={200}
+        onSave={(v) => save({ [`${side}Role`]: v })}
+      />
+      <SignatureField
+        id={`sig-${side}`}
+        label={t('signature')}
+        value={ba?.[`${side}Signature`] ?? null}
+        clearWarning={props.signing === 'signed' ? t('clearSignatureVoids') : null}
+        onSave={(v) => save({ [`${side}Signature`]: v })}
+      />
+    </section>
+  );
+}
+
+/**
+ * The printed berita acara (print-only): "DRAF" on a record whose signing does not hold,
+ * "LATIHAN" in training, the opening paragraph, the signatories with NIP, the results per
+ * indicator with notes and not-applicable reasons, the index with "SEMENTARA" when partial,
+ * the signatures only under the signed version, and that version's date and digest. Page
+ * numbers ("Hal. x dari y") are the page's margin boxes (styles.css).
+ */
+function BaDocument(props: {
+  ws: WorkspaceKind;
+  view: AssessmentView;
+  signing: SigningState | undefined;
+  locale: Locale;
+  done: Completeness;
+}) {
+  const t = useT();
+  const { view, locale } = props;
+  const ba = view.beritaAcara;
+  const signed = props.signing === 'signed';
+  const snapshot = signed ? (ba?.signedResults ?? null) : null;
+  const results = printedResults(signed, snapshot, view.verifications.values());
+  const indicators = listIndicators(view.framework);
+  const partial = ba?.partial === true;
+  // The index printed is the signed one while the signing holds, else today's.
+  const levels: Record<number, number | null> = {};
+  const na: number[] = [];
+  for (const r of results.values()) {
+    levels[r.no] = r.notApplicable ? null : r.verifiedLevel;
+    if (r.notApplicable) na.push(r.no);
+  }
+  const r = computeIndex(view.framework, levels, { notApplicable: na });
+  const index = snapshot ? snapshot.index : r.index;
+  const predikat = snapshot ? snapshot.predikat : r.predicate;
+  const provisional = isProvisional({ partial, complete: r.complete });
+  const draft = !signed;
+  const training = props.ws === 'latihan';
+  const unit = view.unit?.name ?? view.assessment.unitId;
+  const period = view.period?.name ?? '–';
+  const verifiedCount = snapshot
+    ? snapshot.verified
+    : props.done.verified + props.done.notApplicable;
+  const total = snapshot ? snapshot.total : props.done.total;
+  const printedAt = formatDateTime(locale, Date.now(), { dateStyle: 'long', timeStyle: 'short' });
+
+  return (
+    <article class="print-only ba-doc" data-testid="ba-document" lang={locale}>
+      {draft || training ? (
+        <div class="print-mark" aria-hidden="true">
+          {draft ? <div>{t('draftMark')}</div> : null}
+          {training ? <div>{t('trainingMark')}</div> : null}
+        </div>
+      ) : null}
+      {draft ? (
+        <p class="doc-flag" data-testid="doc-draft">
+          {t('draftMark')} — {t('draftMarkHint')}
+        </p>
+      ) : null}
+      {training ? (
+        <p class="doc-flag" data-testid="doc-training">
+          {t('trainingMark')} — {t('trainingMarkHint')}
+        </p>
+      ) : null}
+      {props.signing === 'void' ? <p class="doc-void">{t('signingVoid')}</p> : null}
+      <h1 class="doc-title">{t('baTitle').toUpperCase()}</h1>
+      <p class="doc-subtitle">
+        {unit} — {period}
+      </p>
+      {partial ? (
+        <p class="doc-partial" data-testid="doc-partial">
+          {t('partialBanner', { n: verifiedCount, total })}
+        </p>
+      ) : null}
+
+      <p>{openingLead(locale, { signedAt: ba?.signedAt, place: ba?.place })}</p>
+      <table class="doc-table">
+        <thead>
+          <tr>
+            <th>No</th>
+            <th>{t('name')}</th>
+            <th>{t('nip')}</th>
+            <th>{t('role')}</th>
+            <th>{t('actingAs')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(['verifier', 'representative'] as const).map((side, i) => (
+            <tr key={side}>
+              <td>{i + 1}.</td>
+              <td>{ba?.[`${side}Name`] || '–'}</td>
+              <td>{ba?.[`${side}Nip`] || '–'}</td>
+              <td>{ba?.[`${side}Role`] || '–'}</td>
+              <td>{t(side)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        {openingClose(locale, {
+          unit,
+          period,
+          framework: view.framework.name,
+          partial,
+          verified: verifiedCount,
+          total,
+        })}
+      </p>
+
+      <table class="doc-table doc-facts">
+        <tbody>
+          <tr>
+            <th>{t('unit')}</th>
+            <td>{unit}</td>
+          </tr>
+          <tr>
+            <th>{t('period')}</th>
+            <td>
+              {period} · {view.framework.name}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('index')}</th>
+            <td>
+              <strong>{formatIndex(index, locale)}</strong> ({t('predicate')}: {predikat ?? '–'})
+              {provisional && predikat ? (
+                <>
+                  {' '}
+                  <span class="provisional-mark doc-provisional">{t('provisionalMark')}</span>
+                </>
+              ) : null}
+              <br />
+              {t('progress', { n: verifiedCount, total })}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('signedVersion')}</th>
+            <td>
+              {signed && ba?.signedAt ? (
+                <>
+                  {formatDateTime(locale, ba.signedAt, { dateStyle: 'full', timeStyle: 'short' })}
+                  <br />
+                  <span class="doc-digest">
+                    {t('digest')} {groupedDigest(ba.signedDigest ?? '')}
+                  </span>
+                </>
+              ) : (
+                t('notSignedDraft')
+              )}
+            </td>
+          </tr>
+        </tbody>
+      </table>
+
+      <h2>{t('baResults')}</h2>
+      <table class="doc-table doc-results">
+        <thead>
+          <tr>
+            <th>No</th>
+            <th>{t('indicator')}</th>
+            <th>{t('selfLevel')}</th>
+            <th>{t('verifiedLevel')}</th>
+            <th>{t('notesAndReasons')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {indicators.map((ind) => {
+            const res = results.get(ind.no);
+            const self = view.verifications.get(ind.no)?.selfLevel;
+            return (
+              <tr key={ind.no}>
+                <td>{ind.no}</td>
+                <td>{ind.spec.name}</td>
+                <td>{self ?? '–'}</td>
+                <td>
+                  {res?.notApplicable ? t('notApplicableShort') : (res?.verifiedLevel ?? '–')}
+                </td>
+                <td>
+                  {res?.notApplicable ? (
+                    <div>
+                      <em>{t('naReason')}:</em> {res.naReason || '–'}
+                    </div>
+                  ) : null}
+                  {res?.notes ? <div class="doc-note">{res.notes}</div> : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+
+      {ba?.summary ? (
+        <>
+          <h2>{t('baGeneralNotes')}</h2>
+          <p class="doc-note">{ba.summary}</p>
+        </>
+      ) : null}
+
+      <div class="doc-closing">
+        <p>{closingSentence(locale)}</p>
+        <div class="doc-signers">
+          {(['verifier', 'representative'] as const).map((side) => {
+            const image = ba?.[`${side}Signature`];
+            return (
+              <div key={side} class="doc-signer">
+                <p>{t(side)}</p>
+                <div class="doc-sig">
+                  {signed && image ? (
+                    <img src={image} alt={t('signature')} />
+                  ) : (
+                    <span class="muted">
+                      {props.signing === 'void' ? t('signatureVoid') : t('signatureNotYet')}
+                    </span>
+                  )}
+                </div>
+                <p>
+                  <strong>{ba?.[`${side}Name`] || '……………………'}</strong>
+                  <br />
+                  {t('nip')} {ba?.[`${side}Nip`] || '……………………'}
+                  <br />
+                  {ba?.[`${side}Role`] ?? ''}
+                </p>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <p class="small doc-printed">
+        {t('printedOn', { d: printedAt })} · {unit} · {period}
+      </p>
+    </article>
   );
 }

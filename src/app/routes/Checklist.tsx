@@ -5,25 +5,33 @@ import { FailedFiles } from '../components/FailedFiles';
 import { RejectedList } from '../components/RejectedList';
 import { useT } from '../i18n';
 import { type AssessmentView, isAssigned, loadAssessment } from '../lib/assessment';
+import { commentedIndicators } from '../lib/berita-acara';
 import { differs, evidenceState, isVerified } from '../lib/progress';
 import { useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
 
-type Filter = 'all' | 'todo' | 'differs' | 'missing';
+type Filter = 'all' | 'todo' | 'differs' | 'missing' | 'returned';
+
+/** `?tampil=catatan` (the returned-work notice's link) opens the list on the commented indicators. */
+function initialFilter(): Filter {
+  return new URLSearchParams(location.search).get('tampil') === 'catatan' ? 'returned' : 'all';
+}
 
 export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
   const t = useT();
   const { value: view } = useLive(ws, (s) => loadAssessment(s, id), [id]);
   const { value: assignments } = useLive(ws, (s) => s.reference.listAssignments(), []);
-  const [filter, setFilter] = useState<Filter>('all');
+  const [filter, setFilter] = useState<Filter>(initialFilter);
   if (view === undefined) return <p class="muted">{t('loading')}</p>;
   if (view === null) return <p class="notice bad">{t('notFound')}</p>;
 
   const verified = listIndicators(view.framework).filter((i) =>
     isVerified(view.verifications.get(i.no)),
   ).length;
+  const commented = commentedIndicators(view.verifications.values());
   const keep = (no: number) => {
     const v = view.verifications.get(no);
+    if (filter === 'returned') return commented.includes(no);
     if (filter === 'todo') return !isVerified(v);
     if (filter === 'differs') return differs(v);
     if (filter === 'missing') return evidenceState(v) === 'problem';
@@ -35,9 +43,16 @@ export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
     ['differs', t('filterDiffers')],
     ['missing', t('filterMissing')],
   ];
+  if (commented.length > 0)
+    filters.push(['returned', t('filterReturned', { n: commented.length })]);
   return (
     <>
-      <UnitHeader ws={ws} view={view} active="checklist" />
+      <UnitHeader
+        ws={ws}
+        view={view}
+        active="checklist"
+        onShowReturned={() => setFilter('returned')}
+      />
       {ws === 'kerja' && assignments && !isAssigned(assignments, view.assessment) ? (
         <p class="notice warn" role="status" data-testid="withdrawn-notice">
           {t('withdrawnNotice')}
@@ -55,7 +70,13 @@ export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
       <fieldset class="plain filters">
         <legend class="sr-only">Filter</legend>
         {filters.map(([f, label]) => (
-          <button type="button" key={f} aria-pressed={filter === f} onClick={() => setFilter(f)}>
+          <button
+            type="button"
+            key={f}
+            aria-pressed={filter === f}
+            onClick={() => setFilter(f)}
+            data-testid={`filter-${f}`}
+          >
             {label}
           </button>
         ))}
@@ -125,6 +146,11 @@ function GroupBlock(props: {
                     {ev !== 'none' ? (
                       <span class={`lv ${ev === 'problem' ? 'diff' : 'verified'}`}>
                         {t('evidenceShort')} {ev === 'problem' ? '!' : '✓'}
+                      </span>
+                    ) : null}
+                    {v?.reviewComment?.trim() ? (
+                      <span class="lv review" data-testid="returned-badge">
+                        {t('returnedBadge')}
                       </span>
                     ) : null}
                   </span>

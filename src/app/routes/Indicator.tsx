@@ -11,6 +11,7 @@ import { linkClick, navigate } from '../../ui/router';
 import { AutosaveText } from '../components/AutosaveText';
 import { Conflicts } from '../components/Conflicts';
 import { Photos } from '../components/Photos';
+import { mayEdit } from '../components/RecordNotices';
 import { RejectedList } from '../components/RejectedList';
 import { useT } from '../i18n';
 import { type AssessmentView, loadAssessment } from '../lib/assessment';
@@ -78,6 +79,7 @@ function IndicatorBody(props: {
     .map((g) => g.name)
     .join(' › ');
   const verifiedLevel = v?.verifiedLevel ?? null;
+  const editable = mayEdit(view);
 
   return (
     <>
@@ -99,133 +101,142 @@ function IndicatorBody(props: {
           <p>{v.reviewComment}</p>
         </section>
       ) : null}
-      <article class="card">
-        <p class="small muted">{group}</p>
-        <h1 style="margin-top:0">
-          {ind.no}. {ind.spec.name}
-        </h1>
-        <p class="small muted">
-          {t('weight')} {ind.spec.weight}%
-        </p>
+      {/* An approved record is read-only: every control of the indicator is disabled at once. */}
+      <fieldset class="plain" disabled={!editable} data-testid="indicator-fields">
+        <article class="card">
+          <p class="small muted">{group}</p>
+          <h1 style="margin-top:0">
+            {ind.no}. {ind.spec.name}
+          </h1>
+          <p class="small muted">
+            {t('weight')} {ind.spec.weight}%
+          </p>
 
-        <section>
-          <h2>{t('selfAssessment')}</h2>
-          {v?.selfLevel ? (
-            <>
-              <p>
-                <span class="lv">{v.selfLevel}</span> {levelName(view.framework, no, v.selfLevel)}
-              </p>
-              {v.selfJustification ? <p class="small">{v.selfJustification}</p> : null}
-            </>
-          ) : (
-            <p class="muted">{t('noSelf')}</p>
-          )}
-        </section>
+          <section>
+            <h2>{t('selfAssessment')}</h2>
+            {v?.selfLevel ? (
+              <>
+                <p>
+                  <span class="lv">{v.selfLevel}</span> {levelName(view.framework, no, v.selfLevel)}
+                </p>
+                {v.selfJustification ? <p class="small">{v.selfJustification}</p> : null}
+              </>
+            ) : (
+              <p class="muted">{t('noSelf')}</p>
+            )}
+          </section>
 
-        <section>
-          <h2 id="verified-level">{t('setVerifiedLevel')}</h2>
-          <fieldset class="plain level-picker" aria-labelledby="verified-level">
-            {LEVELS.map((l) => (
-              <button
-                type="button"
-                key={l}
-                aria-pressed={verifiedLevel === l}
-                disabled={v?.notApplicable === true}
-                onClick={() => void save({ verifiedLevel: l })}
-                data-testid={`level-${l}`}
-                title={levelName(view.framework, no, l)}
-              >
-                {l}
-                <span class="small" style="font-weight:500">
-                  {levelName(view.framework, no, l)}
-                </span>
-              </button>
-            ))}
-            {verifiedLevel !== null ? (
-              <button type="button" onClick={() => void save({ verifiedLevel: null })}>
-                {t('clearLevel')}
-              </button>
-            ) : null}
-          </fieldset>
-          <label class="inline">
-            <input
-              type="checkbox"
-              checked={v?.notApplicable === true}
-              onChange={(e) =>
-                void save({ notApplicable: (e.currentTarget as HTMLInputElement).checked })
-              }
-              data-testid="not-applicable"
-            />
-            {t('notApplicable')}
-          </label>
-          {v?.notApplicable ? (
-            <AutosaveText
-              id={`na-${no}`}
-              label={t('naReason')}
-              value={v?.naReason ?? ''}
-              maxLength={2000}
-              onSave={(naReason) => save({ naReason })}
-            />
-          ) : null}
-        </section>
-
-        <section>
-          <h2>{t('levels')}</h2>
-          <div class="levels">
-            {(ind.spec.levels ?? []).map((level, i) => {
-              const l = i + 1;
-              const cls = [
-                verifiedLevel === l ? 'chosen' : '',
-                v?.selfLevel === l ? 'self' : '',
-              ].join(' ');
-              return (
-                <details
-                  class={`level ${cls}`}
+          <section>
+            <h2 id="verified-level">{t('setVerifiedLevel')}</h2>
+            <fieldset class="plain level-picker" aria-labelledby="verified-level">
+              {LEVELS.map((l) => (
+                <button
+                  type="button"
                   key={l}
-                  open={l === v?.selfLevel || l === verifiedLevel}
+                  aria-pressed={verifiedLevel === l}
+                  disabled={v?.notApplicable === true}
+                  onClick={() => void save({ verifiedLevel: l })}
+                  data-testid={`level-${l}`}
+                  title={levelName(view.framework, no, l)}
                 >
-                  <summary class="level-head">
-                    <span class="lv">{l}</span> {levelName(view.framework, no, l)}
-                    {v?.selfLevel === l ? <span class="pill sync">{t('selfLevel')}</span> : null}
-                    {verifiedLevel === l ? (
-                      <span class="pill online">{t('verifiedLevel')}</span>
+                  {l}
+                  <span class="small" style="font-weight:500">
+                    {levelName(view.framework, no, l)}
+                  </span>
+                </button>
+              ))}
+              {verifiedLevel !== null ? (
+                <button type="button" onClick={() => void save({ verifiedLevel: null })}>
+                  {t('clearLevel')}
+                </button>
+              ) : null}
+            </fieldset>
+            <label class="inline">
+              <input
+                type="checkbox"
+                checked={v?.notApplicable === true}
+                onChange={(e) =>
+                  void save({ notApplicable: (e.currentTarget as HTMLInputElement).checked })
+                }
+                data-testid="not-applicable"
+              />
+              {t('notApplicable')}
+            </label>
+            {v?.notApplicable ? (
+              <AutosaveText
+                id={`na-${no}`}
+                label={t('naReason')}
+                value={v?.naReason ?? ''}
+                maxLength={2000}
+                onSave={(naReason) => save({ naReason })}
+              />
+            ) : null}
+          </section>
+
+          <section>
+            <h2>{t('levels')}</h2>
+            <div class="levels">
+              {(ind.spec.levels ?? []).map((level, i) => {
+                const l = i + 1;
+                const cls = [
+                  verifiedLevel === l ? 'chosen' : '',
+                  v?.selfLevel === l ? 'self' : '',
+                ].join(' ');
+                return (
+                  <details
+                    class={`level ${cls}`}
+                    key={l}
+                    open={l === v?.selfLevel || l === verifiedLevel}
+                  >
+                    <summary class="level-head">
+                      <span class="lv">{l}</span> {levelName(view.framework, no, l)}
+                      {v?.selfLevel === l ? <span class="pill sync">{t('selfLevel')}</span> : null}
+                      {verifiedLevel === l ? (
+                        <span class="pill online">{t('verifiedLevel')}</span>
+                      ) : null}
+                    </summary>
+                    <p>{level.criteria}</p>
+                    {level.evidence.length > 0 ? (
+                      <h3 class="small">{t('expectedEvidence')}</h3>
                     ) : null}
-                  </summary>
-                  <p>{level.criteria}</p>
-                  {level.evidence.length > 0 ? (
-                    <h3 class="small">{t('expectedEvidence')}</h3>
-                  ) : null}
-                  {level.evidence.map((doc, k) => (
-                    <EvidenceCheckRow
-                      key={doc}
-                      id={`${no}-${l}-${k}`}
-                      doc={doc}
-                      check={checks.get(checkField(l, k))}
-                      onSave={(c) => save({ [checkField(l, k)]: c } as VerificationChanges)}
-                    />
-                  ))}
-                </details>
-              );
-            })}
-          </div>
-        </section>
+                    {level.evidence.map((doc, k) => (
+                      <EvidenceCheckRow
+                        key={doc}
+                        id={`${no}-${l}-${k}`}
+                        doc={doc}
+                        check={checks.get(checkField(l, k))}
+                        onSave={(c) => save({ [checkField(l, k)]: c } as VerificationChanges)}
+                      />
+                    ))}
+                  </details>
+                );
+              })}
+            </div>
+          </section>
 
-        <section id="foto">
-          <h2>{t('photos')}</h2>
-          <Photos ws={ws} assessmentId={view.assessment.id} indicatorNo={no} files={props.files} />
-        </section>
+          <section id="foto">
+            <h2>{t('photos')}</h2>
+            <Photos
+              ws={ws}
+              assessmentId={view.assessment.id}
+              indicatorNo={no}
+              files={props.files}
+              readOnly={!editable}
+            />
+          </section>
 
-        <section>
-          <AutosaveText
-            id={`notes-${no}`}
-            label={t('notes')}
-            value={v?.notes ?? ''}
-            multiline
-            maxLength={20_000}
-            onSave={(notes) => save({ notes })}
-          />
-        </section>
-      </article>
+          <section>
+            <AutosaveText
+              id={`notes-${no}`}
+              label={t('notes')}
+              value={v?.notes ?? ''}
+              multiline
+              maxLength={20_000}
+              onSave={(notes) => save({ notes })}
+            />
+          </section>
+        </article>
+      </fieldset>
       <nav class="pager" aria-label="Indikator">
         {pagerLink(prev && `${base}/i/${prev.no}`, 'button', 'prev-indicator', t('previous'))}
         <button type="button" onClick={() => void navigate(base)}>

@@ -1,9 +1,11 @@
 import { computeIndex, formatIndex, levelName, listIndicators, planImprovement } from '../../core';
 import { Bars, Radar } from '../../ui/Charts';
+import { formatDateTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { useT } from '../i18n';
 import { loadAssessment } from '../lib/assessment';
+import { isProvisional } from '../lib/berita-acara';
 import { levelsOf } from '../lib/progress';
 import { useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
@@ -41,9 +43,29 @@ export function Summary({ ws, id }: { ws: WorkspaceKind; id: string }) {
     planRows.set(s.no, { from: row?.from ?? s.from, to: s.to });
   }
 
+  const provisional = isProvisional({
+    partial: view.beritaAcara?.partial === true,
+    complete: r.complete,
+  });
+  const unitName = view.unit?.name ?? view.assessment.unitId;
+
   return (
     <>
       <UnitHeader ws={ws} view={view} active="summary" />
+      {/* The screen's title is not printed (UnitHeader): the paper names unit, period and date. */}
+      <header class="print-only print-head" data-testid="summary-print-head">
+        <h1>
+          {t('summary')} — {unitName}
+        </h1>
+        <p>
+          {t('period')}: {view.period?.name ?? '–'} · {view.framework.name}
+          <br />
+          {t('printedOn', {
+            d: formatDateTime(locale, Date.now(), { dateStyle: 'long', timeStyle: 'short' }),
+          })}
+          {ws === 'latihan' ? ` · ${t('trainingMark')} — ${t('trainingMarkHint')}` : ''}
+        </p>
+      </header>
       <section class="card">
         <div class="row">
           <div>
@@ -54,8 +76,16 @@ export function Summary({ ws, id }: { ws: WorkspaceKind; id: string }) {
           </div>
           <div>
             <div class="small muted">{t('predicate')}</div>
-            <div style="font-size:1.4rem;font-weight:700" data-testid="summary-predicate">
-              {r.predicate ?? '–'}
+            <div style="font-size:1.4rem;font-weight:700">
+              <span data-testid="summary-predicate">{r.predicate ?? '–'}</span>
+              {provisional && r.predicate ? (
+                <>
+                  {' '}
+                  <span class="provisional-mark" data-testid="provisional-mark">
+                    {t('provisionalMark')}
+                  </span>
+                </>
+              ) : null}
             </div>
           </div>
           <div class="spacer" />
