@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 
 /**
- * The coordinator's dashboard, review and report pages (issue 7), driven the way a
+ * The coordinator's dashboard, review and report pages, driven the way a
  * Kepala Bidang uses them: by menu, visible buttons and the unit codes in the tables.
  */
 export class CoordinatorReviewPages {
