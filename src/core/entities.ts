@@ -50,8 +50,11 @@ const ms = timeMs();
 /** A NIP (nomor induk pegawai) is 18 digits; people write it with spaces, so allow them. */
 const nip = safeText(30);
 
-/** Who wrote a comment: the verifier on the tablet, or the coordinator's return / reopening. */
-export const COMMENT_KINDS = ['verifier', 'return', 'reopen'] as const;
+/**
+ * Who wrote a comment: the verifier on the tablet, or the coordinator with a decision (the
+ * overall comment of an approval or a return, the written reason of a reopening).
+ */
+export const COMMENT_KINDS = ['verifier', 'approve', 'return', 'reopen'] as const;
 export type CommentKind = (typeof COMMENT_KINDS)[number];
 
 /** One indicator's result as it was signed (see record-state.ts `SigningResult`). */

@@ -350,6 +350,42 @@ export const PROBLEMS = {
     en: (p) =>
       `The export file was refused without unpacking it because its content is implausible (${p.reason ?? '–'}; not a file made by a tablet). Nothing was saved; ask the verifier to export again from the tablet.`,
   },
+  assessment_approved: {
+    status: 409,
+    // With `unit` (one refused change of a push): names the unit.
+    id: (p) =>
+      `Verifikasi ${p.unit ? `unit "${p.unit}"` : 'unit ini'} sudah disetujui koordinator; perubahan ditolak — minta koordinator membukanya kembali.`,
+    en: (p) =>
+      `The verification of ${p.unit ? `the unit "${p.unit}"` : 'this unit'} was approved by the coordinator; the change is refused — ask the coordinator to reopen it.`,
+  },
+  record_changed: {
+    status: 409,
+    id: 'Verifikasi ini berubah sejak halaman dibuka (oleh tablet atau keputusan lain). Keputusan tidak disimpan; muat ulang, periksa perubahannya, lalu putuskan lagi.',
+    en: 'This verification changed since the page was opened (by a tablet or another decision). The decision was not saved; reload, check the changes, then decide again.',
+  },
+  not_signed: {
+    status: 409,
+    id: (p) =>
+      p.state === 'void'
+        ? 'Tanda tangan berita acara batal: hasil berubah setelah ditandatangani. Verifikator harus menandatangani ulang dan mengirimnya sebelum verifikasi dapat diputuskan.'
+        : 'Berita acara belum ditandatangani, sehingga verifikasi belum dapat diputuskan.',
+    en: (p) =>
+      p.state === 'void'
+        ? 'The berita acara’s signatures are void: results changed after signing. The verifier must sign again and send it before the verification can be decided.'
+        : 'The berita acara is not signed yet, so the verification cannot be decided.',
+  },
+  record_incomplete: {
+    status: 409,
+    id: (p) =>
+      `Verifikasi belum lengkap (${p.missing} indikator belum diverifikasi atau belum diberi alasan tidak berlaku) dan tidak ditandatangani sebagai verifikasi sebagian, sehingga tidak dapat disetujui. Kembalikan dengan catatan.`,
+    en: (p) =>
+      `The verification is incomplete (${p.missing} indicators neither verified nor marked not applicable with a reason) and was not signed as a partial verification, so it cannot be approved. Return it with comments.`,
+  },
+  not_approved: {
+    status: 409,
+    id: 'Hanya verifikasi yang sudah disetujui yang dapat dibuka kembali.',
+    en: 'Only an approved verification can be reopened.',
+  },
   conflict_resolved: {
     status: 409,
     id: 'Konflik ini sudah diselesaikan.',

@@ -17,6 +17,7 @@ export type StoreErrorCode =
   | 'bundle-version'
   | 'unsent-data'
   | 'identity-conflict'
+  | 'approved'
   | 'unavailable';
 
 export class StoreError extends Error {
@@ -76,6 +77,24 @@ export class ValidationError extends StoreError {
     this.name = 'ValidationError';
     this.problems = described;
     this.entity = entity;
+  }
+}
+
+/**
+ * An edit of a record of a verification the coordinator approved (`disetujui`): it is
+ * read-only on the tablet until the coordinator reopens it. Nothing was saved.
+ */
+export class ApprovedRecordError extends StoreError {
+  /** The approved assessment. */
+  readonly assessmentId: string;
+  constructor(assessmentId: string) {
+    super(
+      'approved',
+      'Verifikasi unit ini sudah disetujui koordinator dan hanya dapat dibaca; perubahan tidak disimpan. Minta koordinator membukanya kembali bila ada yang perlu diperbaiki.',
+      'This unit’s verification was approved by the coordinator and is read-only; the change was not saved. Ask the coordinator to reopen it if something needs correcting.',
+    );
+    this.name = 'ApprovedRecordError';
+    this.assessmentId = assessmentId;
   }
 }
 

@@ -193,7 +193,7 @@ async function addEvidence(c: StoreContext, input: NewEvidence): Promise<Evidenc
     failure: null,
   };
   return guard(() =>
-    db.transaction('rw', [db.evidenceFiles, db.blobs, db.outbox, db.meta], () =>
+    db.transaction('rw', [db.evidenceFiles, db.assessments, db.blobs, db.outbox, db.meta], () =>
       db.blobs
         .where('sha256')
         .equals(sha256)

@@ -83,6 +83,7 @@ export {
   type BundleSignature,
 } from './bundle-format';
 export {
+  ApprovedRecordError,
   BundleError,
   type BundleErrorCode,
   describeProblem,

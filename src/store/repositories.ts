@@ -195,7 +195,7 @@ async function resolveConflict(c: StoreContext, id: string, value: unknown): Pro
   const table = tableOf(db, conflict.entity);
   const clean = validate(conflict.entity, { [conflict.field]: value });
   await guard(() =>
-    db.transaction('rw', [table, db.outbox, db.meta, db.conflicts], async () => {
+    db.transaction('rw', [table, db.assessments, db.outbox, db.meta, db.conflicts], async () => {
       const row = await table.get(conflict.recordId);
       if (!row) throw new RecordNotFoundError(conflict.entity, conflict.recordId);
       // The choice is made knowing the server's value: base the change on its version.

@@ -2,7 +2,9 @@
  * The single write path of synced records: a saved value, its outbox mutation and the
  * device clock change in ONE transaction, so a resolved save is always sent later and a
  * failed one leaves neither. Every edit of a record (repositories, evidence, conflict
- * resolution, retry of a refused change) goes through `stage`.
+ * resolution, retry of a refused change) goes through `stage`, which also refuses every
+ * edit under a verification the coordinator approved (core `tabletMayEdit`): it stays
+ * read-only until a pulled `dibuka` (reopened) status lets the verifier edit again.
  */
 import Dexie, { type PromiseExtended } from 'dexie';
 import {
@@ -14,6 +16,7 @@ import {
   IMMUTABLE_FIELDS,
   RECORD_DEFAULTS,
   REQUIRED_FIELDS,
+  tabletMayEdit,
   tickHlc,
 } from '../core';
 import {
@@ -27,6 +30,7 @@ import {
   toDomain,
 } from './context';
 import {
+  ApprovedRecordError,
   describeProblem,
   type FieldProblem,
   type ProblemDetail,
@@ -107,7 +111,8 @@ function same(a: unknown, b: unknown): boolean {
  *
  * @returns the saved record (domain shape).
  * @throws ValidationError (a value refused, a fixed field changed, a required one missing,
- *   or `create` of an existing id), RecordNotFoundError, StorageFullError.
+ *   or `create` of an existing id), RecordNotFoundError, ApprovedRecordError (the record's
+ *   assessment is approved), StorageFullError.
  */
 export function save<T>(
   c: StoreContext,
@@ -127,14 +132,17 @@ export function save<T>(
   }
   const db = c.db;
   return guard(() =>
-    db.transaction('rw', tableOf(db, entity), db.outbox, db.meta, () =>
-      stage(c, entity, id, clean, ident, mode).then(({ row }) => toDomain<T>(row) as T),
+    db.transaction(
+      'rw',
+      [...new Set([tableOf(db, entity), db.assessments]), db.outbox, db.meta],
+      () => stage(c, entity, id, clean, ident, mode).then(({ row }) => toDomain<T>(row) as T),
     ),
   );
 }
 
 /**
  * The body of a record write; must run inside a rw transaction over the entity's table,
+ * the assessments table (an approved assessment refuses the write: ApprovedRecordError),
  * outbox and meta. Fields in `force` are sent even when unchanged (an unchanged fixed field
  * is then allowed). The device id is read in the transaction, so a tab that missed another
  * tab's `adoptIdentity` still writes under the current identity. `mutation` is null when
@@ -151,8 +159,27 @@ export function stage(
 ): PromiseExtended<{ row: RecordRow; mutation: OutboxRow | null }> {
   const db = c.db;
   const table = tableOf(db, entity);
-  return Dexie.Promise.all([table.get(id), db.meta.bulkGet([CLOCK, DEVICE])]).then(
-    ([row, [clockRow, deviceRow]]) => {
+  return Dexie.Promise.all([table.get(id), db.meta.bulkGet([CLOCK, DEVICE])])
+    .then(([row, meta]) => {
+      // The assessment the record belongs to: its status decides whether it may change.
+      const owner =
+        entity === 'assessment'
+          ? id
+          : (row?.assessmentId ?? changes.assessmentId ?? identity?.assessmentId);
+      const held: PromiseExtended<RecordRow | undefined> =
+        entity === 'assessment'
+          ? Dexie.Promise.resolve(row)
+          : typeof owner === 'string'
+            ? db.assessments.get(owner)
+            : Dexie.Promise.resolve(undefined);
+      return held.then((assessment) => {
+        const status = assessment?.status;
+        if (typeof status === 'string' && !tabletMayEdit(status))
+          throw new ApprovedRecordError(String(owner));
+        return [row, meta] as const;
+      });
+    })
+    .then(([row, [clockRow, deviceRow]]) => {
       let base: RecordRow;
       const effective: Record<string, unknown> = {};
       if (row) {
@@ -215,6 +242,5 @@ export function stage(
         c.hooks?.beforeCommit?.(`${entity}.save`);
         return { row: next, mutation };
       });
-    },
-  );
+    });
 }

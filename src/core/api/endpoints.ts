@@ -12,7 +12,7 @@ import {
 } from './accounts';
 import { DashboardQuery, DashboardViewSchema, PlanQuery, PlanViewSchema } from './dashboard';
 import { CitySummarySchema } from './reports';
-import { AssessmentDetailSchema, ReviewBody } from './review';
+import { AssessmentDetailSchema, ReopenBody, ReviewBody } from './review';
 import {
   AssessmentSchema,
   AssignmentBody,
@@ -130,6 +130,7 @@ export const ENDPOINTS = {
   'GET /api/reports/periods/:periodId/levels.xlsx': { response: 'file' },
   'GET /api/reports/assessments/:id': { response: AssessmentDetailSchema },
   'POST /api/assessments/:id/review': { body: ReviewBody, response: AssessmentDetailSchema },
+  'POST /api/assessments/:id/reopen': { body: ReopenBody, response: AssessmentDetailSchema },
   'GET /api/files/by-hash/:sha256': {
     query: z.object({ record: z.optional(z.string()) }),
     response: 'file',

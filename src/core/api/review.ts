@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { EVIDENCE_STATES } from '../entities';
+import { COMMENT_KINDS, EVIDENCE_STATES, SignedResultsSchema } from '../entities';
+import { SIGNING_STATES } from '../record-state';
 import { FrameworkRefSchema, IndexSummarySchema } from './dashboard';
 import { PeriodSchema } from './setup';
 import {
@@ -13,7 +14,9 @@ import {
 
 /**
  * A submitted verification as the coordinator reviews it and the per-unit report prints it
- * (GET /api/reports/assessments/:id), and the coordinator's decision (POST …/review).
+ * (GET /api/reports/assessments/:id), the coordinator's decision (POST …/review) and the
+ * reopening of an approved one (POST …/reopen). Both carry the `expectedVersion` the detail
+ * gave, so a decision on a record that changed since it was read is refused.
  */
 
 /** An evidence file of an indicator. */
@@ -64,9 +67,11 @@ export const BeritaAcaraViewSchema = z.strictObject({
   verifierRole: z.string(),
   /** `data:image/png;base64,…` or null (anything else is never passed on). */
   verifierSignature: z.nullable(z.string()),
+  verifierNip: z.string(),
   representativeName: z.string(),
   representativeRole: z.string(),
   representativeSignature: z.nullable(z.string()),
+  representativeNip: z.string(),
   place: z.string(),
   signedAt: z.nullable(ms),
   summary: z.string(),
@@ -78,6 +83,8 @@ export type BeritaAcaraView = z.infer<typeof BeritaAcaraViewSchema>;
 /** A comment written on the tablet (on an indicator, or on the whole verification). */
 export const AssessmentCommentSchema = z.strictObject({
   id: z.string(),
+  /** `verifier` (written on the tablet) or the coordinator's decision it came with. */
+  kind: z.enum(COMMENT_KINDS),
   indicatorNo: z.nullable(z.int()),
   body: z.string(),
   author: z.string(),
@@ -85,7 +92,31 @@ export const AssessmentCommentSchema = z.strictObject({
 });
 export type AssessmentComment = z.infer<typeof AssessmentCommentSchema>;
 
-/** Answer of GET /api/reports/assessments/:id and POST /api/assessments/:id/review. */
+/**
+ * The berita acara's signing as the server reads it from the stored record: its state
+ * (`void` when a result, signatory or signature changed after signing — the digest the
+ * server computes differs from `digest`), the signing time, digest and the results AS
+ * SIGNED (never today's results under the old signatures), and how complete the record is
+ * today. `partial`: the verifier signed it as "verifikasi sebagian".
+ */
+export const SigningViewSchema = z.strictObject({
+  state: z.enum(SIGNING_STATES),
+  signedAt: z.nullable(ms),
+  digest: z.nullable(z.string()),
+  partial: z.boolean(),
+  results: z.nullable(SignedResultsSchema),
+  completeness: z.strictObject({
+    total: count,
+    verified: count,
+    notApplicable: count,
+    missing: z.array(z.int()),
+    missingReason: z.array(z.int()),
+    complete: z.boolean(),
+  }),
+});
+export type SigningView = z.infer<typeof SigningViewSchema>;
+
+/** Answer of GET /api/reports/assessments/:id and of the decisions (review, reopen). */
 export const AssessmentDetailSchema = z.strictObject({
   assessment: z.strictObject({
     id: z.string(),
@@ -109,12 +140,17 @@ export const AssessmentDetailSchema = z.strictObject({
   indices: z.strictObject({ self: IndexSummarySchema, verified: IndexSummarySchema }),
   indicators: z.array(IndicatorReviewSchema),
   beritaAcara: z.nullable(BeritaAcaraViewSchema),
+  signing: SigningViewSchema,
   comments: z.array(AssessmentCommentSchema),
   files: z.strictObject({ total: count, held: count }),
   openConflicts: count,
   review: z.strictObject({
-    /** The coordinator may approve or return it now. */
+    /** The coordinator may approve or return it now (signed, period open). */
     decidable: z.boolean(),
+    /** The coordinator may reopen it now (approved, period open). */
+    reopenable: z.boolean(),
+    /** Send back with a decision: the record as read (any change since makes it stale). */
+    expectedVersion: count,
     last: z.nullable(z.strictObject({ status: z.string(), by: z.nullable(z.string()), at: ms })),
     /** A tablet changed the verification after the last decision. */
     changedSinceDecision: z.boolean(),
@@ -122,9 +158,19 @@ export const AssessmentDetailSchema = z.strictObject({
 });
 export type AssessmentDetail = z.infer<typeof AssessmentDetailSchema>;
 
-/** POST /api/assessments/:id/review: approve, or return with a comment on at least one indicator. */
+/** The `expectedVersion` a decision carries: the detail's `review.expectedVersion`. */
+const expectedVersion = z.int().check(z.gte(0));
+
+/**
+ * POST /api/assessments/:id/review: approve, or return with an overall comment and/or a
+ * comment on at least one indicator. The comments given replace every per-indicator
+ * comment of the earlier decision (an indicator not named is cleared).
+ */
 export const ReviewBody = z.object({
   decision: DecisionSchema,
+  expectedVersion,
+  /** The overall comment of this decision ('' for none). */
+  comment: z._default(z.string().check(z.maxLength(5000)), ''),
   comments: z._default(
     z
       .array(
@@ -137,3 +183,11 @@ export const ReviewBody = z.object({
 export type ReviewRequest = z.input<typeof ReviewBody>;
 /** The decision as the server reads it (comments default to none). */
 export type ReviewInput = z.output<typeof ReviewBody>;
+
+/** POST /api/assessments/:id/reopen: open an approved verification again, with a written reason. */
+export const ReopenBody = z.object({
+  /** Why it is reopened (required; the verifier reads it on the tablet). */
+  reason: z.string().check(z.maxLength(5000)),
+  expectedVersion,
+});
+export type ReopenRequest = z.infer<typeof ReopenBody>;

@@ -29,7 +29,8 @@ import { BaseService, type ServiceDeps } from './context';
  * - finished on the tablet (`selesai`, berita acara signed) → `terkirim` once the server
  *   holds every evidence file the assessment references (hash-verified), else `selesai`
  *   (finished, files still on their way);
- * - the coordinator's `disetujui` / `dikembalikan` as they are.
+ * - the coordinator's `disetujui` / `dikembalikan` / `dibuka`, and `diperbaiki` (re-signed
+ *   after a return or reopening: "diperbaiki, menunggu keputusan"), as they are.
  */
 export function progressStatus(
   row: Pick<UnitProgressRow, 'assessmentId' | 'status' | 'done' | 'files' | 'filesHeld'>,
@@ -38,6 +39,8 @@ export function progressStatus(
   switch (row.status) {
     case 'disetujui':
     case 'dikembalikan':
+    case 'dibuka':
+    case 'diperbaiki':
       return row.status;
     case 'selesai':
     case 'terkirim':

@@ -4,17 +4,25 @@ import {
   beritaAcaraId,
   CHECK_FIELD_RE,
   type CheckView,
+  COMMENT_KINDS,
+  type CommentKind,
   compileFramework,
   computeIndex,
+  DECISION_STATUS,
+  decisionAllowed,
+  decisionOf,
   type EntityName,
   type EvidenceCheck,
   type EvidenceFileView,
   type Framework,
   type IndicatorReview,
+  type RecordDecision,
+  type ReopenRequest,
   type ReviewInput,
+  uuidv7,
   verificationId,
 } from '../../core';
-import { inTransaction } from '../db/repositories';
+import { inTransaction, type Repositories } from '../db/repositories';
 import type { Period, Principal, UnitKind } from '../domain';
 import { fieldProblem, Problem } from '../problems';
 import type { FieldState } from '../sync-domain';
@@ -25,23 +33,22 @@ import { progressStatus } from './dashboard.service';
 import type { FrameworksService } from './frameworks.service';
 import type { PeriodsService } from './periods.service';
 import { RecordBatch, type WriteMeta } from './record-batch';
+import { readSigning, recordVersion } from './signing';
 
 /**
  * A submitted verification as the coordinator reviews it (and as the per-unit report
- * prints it), and the coordinator's decision: approve, or return with comments per
- * indicator. A decision is written into the sync record store as ordinary server changes
+ * prints it), and the coordinator's decisions (core record-state.ts): approve, return with
+ * an overall comment and comments per indicator, or reopen an approved one with a written
+ * reason. A decision is written into the sync record store as ordinary server changes
  * (source `review`, through RecordBatch like assignments and conflict resolutions), so the
- * tablet receives the assessment's status and the verifications' `reviewComment` at its
- * next pull.
+ * tablet receives the assessment's status, the verifications' `reviewComment` and the
+ * decision's comment at its next pull, and the change log is its audit.
+ *
+ * A decision carries the `expectedVersion` the detail gave (the seq of the record's latest
+ * change): one taken on a record that changed since it was read — by a tablet or by
+ * another decision, e.g. a double click — is refused 409 `record_changed`. Approve and
+ * return need a berita acara whose signatures hold (409 `not_signed` when unsigned or void).
  */
-
-/** Statuses from which a verification can be decided (finished on the tablet, or decided before). */
-const DECIDABLE: ReadonlySet<string> = new Set([
-  'selesai',
-  'terkirim',
-  'disetujui',
-  'dikembalikan',
-]);
 
 /**
  * Signatures are accepted only as PNG data URLs: the pages render them with <img src>, never
@@ -202,9 +209,11 @@ export class ReviewService extends BaseService {
         verifierName: str(ba, 'verifierName'),
         verifierRole: str(ba, 'verifierRole'),
         verifierSignature: png(vs),
+        verifierNip: str(ba, 'verifierNip'),
         representativeName: str(ba, 'representativeName'),
         representativeRole: str(ba, 'representativeRole'),
         representativeSignature: png(rs),
+        representativeNip: str(ba, 'representativeNip'),
         place: str(ba, 'place'),
         signedAt: num(ba, 'signedAt'),
         summary: str(ba, 'summary'),
@@ -214,7 +223,7 @@ export class ReviewService extends BaseService {
 
     const statusField = assessment?.get('status');
     const status = typeof statusField?.value === 'string' ? statusField.value : a.status;
-    const decided = status === 'disetujui' || status === 'dikembalikan';
+    const decided = decisionOf(status) !== null;
     let last: AssessmentDetail['review']['last'] = null;
     if (decided && statusField) {
       const by = statusField.updatedByAccount
@@ -229,6 +238,12 @@ export class ReviewService extends BaseService {
     const fileCount = liveFiles.length;
     const heldCount = liveFiles.filter((r) => held.has(str(r, 'sha256'))).length;
     const done = indicators.filter((i) => i.verifiedLevel !== null || i.notApplicable).length;
+    const signing = readSigning(
+      a.id,
+      fields,
+      c.indicators.map((i) => i.no),
+    );
+    const open = period.status !== 'closed';
 
     return {
       assessment: {
@@ -256,9 +271,11 @@ export class ReviewService extends BaseService {
       },
       indicators,
       beritaAcara,
+      signing,
       comments: [...comments.entries()]
         .map(([id, r]) => ({
           id,
+          kind: commentKind(r?.get('kind')?.value),
           indicatorNo: num(r, 'indicatorNo'),
           body: str(r, 'body'),
           author: str(r, 'author'),
@@ -269,7 +286,9 @@ export class ReviewService extends BaseService {
       files: { total: fileCount, held: heldCount },
       openConflicts: conflicts.length,
       review: {
-        decidable: DECIDABLE.has(status) && period.status !== 'closed',
+        decidable: open && decisionAllowed(status, 'approve') && signing.state === 'signed',
+        reopenable: open && decisionAllowed(status, 'reopen'),
+        expectedVersion: recordVersion(fields),
         last,
         changedSinceDecision,
       },
@@ -277,10 +296,18 @@ export class ReviewService extends BaseService {
   }
 
   /**
-   * Approve or return a finished verification. One transaction through RecordBatch (the
+   * Approve or return a signed verification, in one transaction through RecordBatch (the
    * change-log writer lock first): the assessment's `status` becomes `disetujui` or
-   * `dikembalikan`, and each given comment becomes its verification's `reviewComment`
-   * (an empty comment clears one). Returning needs at least one comment.
+   * `dikembalikan`; the decision's comments replace the per-indicator `reviewComment`s of
+   * the earlier one (an indicator not named is cleared, so no stale comment stays); a
+   * non-empty overall `comment` becomes a `comment` record of that decision's kind.
+   * Returning needs an overall comment or a comment on at least one indicator.
+   *
+   * @throws Problem 404 not_found, 409 period_closed, 422 validation_failed
+   *   (`unknown_indicator`, `comment_required`, `not_submitted` — not signed and sent yet),
+   *   409 record_changed (stale `expectedVersion`), 409 not_signed (berita acara unsigned
+   *   or its signatures void), 409 record_incomplete (approving an incomplete record not
+   *   signed as partial).
    */
   async decide(
     assessmentId: string,
@@ -292,7 +319,8 @@ export class ReviewService extends BaseService {
     const period = await this.periods.get(a.periodId);
     if (period.status === 'closed') throw new Problem('period_closed');
     const fw = await this.frameworks.get(a.frameworkId);
-    const known = new Set(compileFramework(fw).indicators.map((i) => i.no));
+    const nos = compileFramework(fw).indicators.map((i) => i.no);
+    const known = new Set(nos);
     const comments = new Map<number, string>();
     input.comments.forEach((c, i) => {
       if (!known.has(c.indicatorNo))
@@ -304,41 +332,43 @@ export class ReviewService extends BaseService {
         );
       comments.set(c.indicatorNo, c.comment.trim());
     });
-    if (input.decision === 'return' && ![...comments.values()].some((c) => c !== ''))
+    const overall = input.comment.trim();
+    if (
+      input.decision === 'return' &&
+      overall === '' &&
+      ![...comments.values()].some((c) => c !== '')
+    )
       throw fieldProblem(
         'comments',
         'comment_required',
-        'Tulis catatan pada paling sedikit satu indikator sebelum mengembalikan verifikasi.',
-        'Write a comment on at least one indicator before returning the verification.',
+        'Tulis catatan umum atau catatan pada paling sedikit satu indikator sebelum mengembalikan verifikasi.',
+        'Write an overall comment or a comment on at least one indicator before returning the verification.',
       );
-    const actor = principal.account.id;
-    await inTransaction(this.deps.db, async (repos) => {
-      const batch = await RecordBatch.open(repos, this.now());
-      const ids = [...comments.keys()].map((no) => verificationId(a.id, no));
-      await batch.load([a.id, ...ids]);
+    const decision: RecordDecision = input.decision;
+    await this.inDecision(a.id, input.expectedVersion, principal, async (batch, fields, meta) => {
       const current = batch.get('assessment', a.id, 'status')?.value ?? a.status;
-      if (typeof current !== 'string' || !DECIDABLE.has(current))
+      if (typeof current !== 'string' || !decisionAllowed(current, decision))
         throw fieldProblem(
           'decision',
           'not_submitted',
           'Verifikasi unit ini belum selesai di tablet (berita acara belum ditandatangani dan dikirim), sehingga belum dapat disetujui atau dikembalikan.',
           'This unit’s verification is not finished on the tablet yet (berita acara not signed and sent), so it cannot be approved or returned.',
         );
-      const meta: WriteMeta = {
-        source: 'review',
-        deviceId: null,
-        deviceSeq: null,
-        accountId: actor,
-        deviceAt: null,
-        hlc: null,
-      };
-      batch.serverWrite(
-        'assessment',
-        a.id,
-        { status: input.decision === 'approve' ? 'disetujui' : 'dikembalikan' },
-        a.id,
-        meta,
+      const signing = readSigning(a.id, fields, nos);
+      if (signing.state !== 'signed') throw new Problem('not_signed', { state: signing.state });
+      const missing =
+        signing.completeness.missing.length + signing.completeness.missingReason.length;
+      if (decision === 'approve' && missing > 0 && !signing.partial)
+        throw new Problem('record_incomplete', { missing });
+      batch.serverWrite('assessment', a.id, { status: DECISION_STATUS[decision] }, a.id, meta);
+      // Every per-indicator comment of the earlier decision not given again is cleared.
+      const held = fields.filter(
+        (f) => f.entity === 'verification' && f.field === 'reviewComment' && f.value !== '',
       );
+      for (const f of held) {
+        const no = Number(f.recordId.slice(f.recordId.lastIndexOf(':') + 1));
+        if (!comments.has(no)) comments.set(no, '');
+      }
       for (const [no, comment] of comments) {
         const id = verificationId(a.id, no);
         // Nothing to clear on a verification the server has never seen.
@@ -351,8 +381,106 @@ export class ReviewService extends BaseService {
           meta,
         );
       }
-      await batch.flush();
+      if (overall !== '') this.writeComment(batch, a.id, decision, overall, principal, meta);
     });
     return this.detail(assessmentId, principal);
   }
+
+  /**
+   * Reopen an approved verification (`disetujui` → `dibuka`) so the tablet may edit it
+   * again; the written reason becomes a `reopen` comment the verifier reads on the tablet,
+   * and the status change with its author stays in the change log (the audit).
+   *
+   * @throws Problem 404 not_found, 409 period_closed, 422 validation_failed
+   *   (`reason_required`), 409 record_changed (stale `expectedVersion`), 409 not_approved.
+   */
+  async reopen(
+    assessmentId: string,
+    input: ReopenRequest,
+    principal: Principal,
+  ): Promise<AssessmentDetail> {
+    const a = await this.repos.assignments.findAssessmentById(assessmentId);
+    if (!a) throw new Problem('not_found', { what: 'Penilaian', whatEn: 'Assessment' });
+    const reason = input.reason.trim();
+    if (reason === '')
+      throw fieldProblem(
+        'reason',
+        'reason_required',
+        'Tulis alasan membuka kembali verifikasi ini; verifikator membacanya di tablet.',
+        'Write why this verification is reopened; the verifier reads it on the tablet.',
+      );
+    const period = await this.periods.get(a.periodId);
+    if (period.status === 'closed') throw new Problem('period_closed');
+    await this.inDecision(a.id, input.expectedVersion, principal, async (batch, _fields, meta) => {
+      const current = batch.get('assessment', a.id, 'status')?.value ?? a.status;
+      if (typeof current !== 'string' || !decisionAllowed(current, 'reopen'))
+        throw new Problem('not_approved');
+      batch.serverWrite('assessment', a.id, { status: DECISION_STATUS.reopen }, a.id, meta);
+      this.writeComment(batch, a.id, 'reopen', reason, principal, meta);
+    });
+    return this.detail(assessmentId, principal);
+  }
+
+  /**
+   * The frame of a decision: one transaction, the writer lock, the record's fields read
+   * under it and checked against `expectedVersion` (409 `record_changed`), the assessment
+   * record loaded into the batch, then `write` and flush.
+   */
+  private async inDecision(
+    assessmentId: string,
+    expectedVersion: number,
+    principal: Principal,
+    write: (
+      batch: RecordBatch,
+      fields: Awaited<ReturnType<Repositories['sync']['fieldsOfAssessment']>>,
+      meta: WriteMeta,
+    ) => Promise<void>,
+  ): Promise<void> {
+    await inTransaction(this.deps.db, async (repos) => {
+      const batch = await RecordBatch.open(repos, this.now());
+      const fields = await repos.sync.fieldsOfAssessment(assessmentId);
+      if (recordVersion(fields) !== expectedVersion) throw new Problem('record_changed');
+      await batch.load([...new Set([assessmentId, ...fields.map((f) => f.recordId)])]);
+      await write(batch, fields, {
+        source: 'review',
+        deviceId: null,
+        deviceSeq: null,
+        accountId: principal.account.id,
+        deviceAt: null,
+        hlc: null,
+      });
+      await batch.flush();
+    });
+  }
+
+  /** A coordinator's comment of a decision, as a new `comment` record the tablets pull. */
+  private writeComment(
+    batch: RecordBatch,
+    assessmentId: string,
+    kind: CommentKind,
+    body: string,
+    principal: Principal,
+    meta: WriteMeta,
+  ): void {
+    const now = this.now();
+    batch.serverWrite(
+      'comment',
+      uuidv7(now),
+      {
+        assessmentId,
+        indicatorNo: null,
+        body,
+        author: principal.account.name,
+        createdAt: now,
+        kind,
+      },
+      assessmentId,
+      meta,
+    );
+  }
+}
+
+/** A stored comment's kind; a comment from before kinds existed is the verifier's. */
+function commentKind(v: unknown): CommentKind {
+  return (COMMENT_KINDS as readonly unknown[]).includes(v) ? (v as CommentKind) : 'verifier';
 }

@@ -20,6 +20,7 @@ import {
   type Receipt,
   type Rejection,
   TIME_RANGE_MESSAGE,
+  tabletMayEdit,
   toWireConflict,
   toWireRejection,
   UNSAFE_TEXT_MESSAGE,
@@ -51,7 +52,11 @@ import { RecordBatch, type WriteMeta } from './record-batch';
 export type MutationEnvelope = PushRequest['mutations'][number];
 
 /** Rejections that may succeed when the same change is sent again later (re-assigned, reopened). */
-const RETRYABLE: ReadonlySet<string> = new Set(['not_assigned', 'period_closed']);
+const RETRYABLE: ReadonlySet<string> = new Set([
+  'not_assigned',
+  'period_closed',
+  'assessment_approved',
+]);
 
 const DEFAULT_PULL_LIMIT = 500;
 export const MAX_PULL_LIMIT = 2000;
@@ -193,8 +198,8 @@ export class SyncService extends BaseService {
    * - a seq handled before with the same content is a duplicate: the stored outcome (and
    *   stored rejection) is repeated, nothing is applied again;
    * - every other mutation is decided on its own: content checked (core
-   *   `mutationProblems`), record in the verifier's scope and its period open, each field
-   *   writable — a refusal rejects that mutation alone (nothing of it written, its seq
+   *   `mutationProblems`), record in the verifier's scope, its period open and its
+   *   assessment not approved (`assessment_approved`), each field writable — a refusal rejects that mutation alone (nothing of it written, its seq
    *   consumed, the rejection stored) and the next proceeds; otherwise each field is
    *   applied / same / conflict.
    * The device cursor (`appliedThrough`) moves past every handled seq in the same
@@ -485,6 +490,14 @@ export class SyncService extends BaseService {
       }
       if (ctx.periodStatus === 'closed') {
         reject('period_closed', { name: ctx.periodName });
+        continue;
+      }
+      // An approved verification is read-only for tablets until the coordinator reopens
+      // it: every change under it (new photos and comments included) is refused.
+      await batch.load([ctx.id]);
+      const status = batch.get('assessment', ctx.id, 'status')?.value;
+      if (typeof status === 'string' && !tabletMayEdit(status)) {
+        reject('assessment_approved', { unit: ctx.unitName });
         continue;
       }
 

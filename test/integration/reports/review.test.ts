@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { verificationId } from '../../../src/core';
 import { fetchTransport, SyncEngine } from '../../../src/sync';
+import { signOnStore } from '../../helpers/signing';
 import {
   appFetch,
   describeSync,
@@ -62,27 +63,32 @@ async function finishedVerification(h: SyncHarness) {
     representativeRole: 'Kepala',
     representativeSignature: SVG,
     place: 'Cilegon',
-    signedAt: h.base.clock.now,
   });
-  return { team, a, coordinator, tablet, engine, bytes };
+  /** Sign as the tablet does: 2 of 47 indicators, so as "verifikasi sebagian". */
+  const sign = () => signOnStore(tablet.store, a, h.base.clock.now, { partial: true });
+  /** The version token of the review detail, which every decision carries. */
+  const version = async () =>
+    (await h.call('GET', `/api/reports/assessments/${a}`, { token: coordinator })).body.review
+      .expectedVersion as number;
+  return { team, a, coordinator, tablet, engine, bytes, sign, version };
 }
 
 // PostgreSQL runs only where TELUSUR_PG_URL points at a server (describeSync skips it otherwise).
 describeSync('coordinator review reaches the tablet', (ctx) => {
   it('returns with comments and approves; status and comments arrive at the tablet’s next pull', async () => {
     const h = ctx();
-    const { a, coordinator, tablet, engine, bytes } = await finishedVerification(h);
+    const { a, coordinator, tablet, engine, bytes, sign, version } = await finishedVerification(h);
     await engine.sync();
 
     // Not finished on the tablet yet: nothing to decide.
     const early = await h.call('POST', `/api/assessments/${a}/review`, {
       token: coordinator,
-      json: { decision: 'approve' },
+      json: { decision: 'approve', expectedVersion: await version() },
     });
     expect(early.status).toBe(422);
     expect(early.body.details.issues[0]).toMatchObject({ path: 'decision', code: 'not_submitted' });
 
-    await tablet.store.assessments.update(a, { status: 'selesai' });
+    await sign();
     await engine.sync();
 
     // The review view: levels, checks, evidence, berita acara (PNG signatures only).
@@ -107,6 +113,7 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
       representativeName: 'Kepala Unit',
     });
     expect(view.body.review).toMatchObject({ decidable: true, last: null });
+    expect(view.body.signing).toMatchObject({ state: 'signed', partial: true });
     // Its photo, by hash: the evidence type, shown inline, never sniffed.
     const photo = await h.app.request(`/api/files/by-hash/${sha}`, {
       headers: { authorization: `Bearer ${coordinator}` },
@@ -120,7 +127,11 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
     // Returning needs a comment.
     const bare = await h.call('POST', `/api/assessments/${a}/review`, {
       token: coordinator,
-      json: { decision: 'return', comments: [{ indicatorNo: 1, comment: '  ' }] },
+      json: {
+        decision: 'return',
+        expectedVersion: view.body.review.expectedVersion,
+        comments: [{ indicatorNo: 1, comment: '  ' }],
+      },
     });
     expect(bare.status).toBe(422);
     expect(bare.body.details.issues[0].code).toBe('comment_required');
@@ -129,6 +140,7 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
       token: coordinator,
       json: {
         decision: 'return',
+        expectedVersion: view.body.review.expectedVersion,
         comments: [{ indicatorNo: 1, comment: 'Lampirkan SK yang sudah ditandatangani.' }],
       },
     });
@@ -146,13 +158,25 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
     );
     expect(v1?.reviewComment).toBe('Lampirkan SK yang sudah ditandatangani.');
 
-    // The verifier fixes it and finishes again; the coordinator approves and clears the comment.
+    // The verifier fixes it: the record changed since the decision and its signatures are
+    // void until it is signed again.
     await tablet.store.verifications.update(a, 1, { verifiedLevel: 2 });
-    await tablet.store.assessments.update(a, { status: 'selesai' });
     await engine.sync();
+    const changed = await h.call('GET', `/api/reports/assessments/${a}`, { token: coordinator });
+    expect(changed.body.review).toMatchObject({
+      decidable: false,
+      changedSinceDecision: true,
+      last: { status: 'dikembalikan' },
+    });
+    expect(changed.body.signing.state).toBe('void');
+
+    // Signed again and sent; the coordinator approves, which clears the earlier comment.
+    await sign();
+    await engine.sync();
+    expect((await tablet.store.assessments.get(a))?.status).toBe('diperbaiki');
     const approved = await h.call('POST', `/api/assessments/${a}/review`, {
       token: coordinator,
-      json: { decision: 'approve', comments: [{ indicatorNo: 1, comment: '' }] },
+      json: { decision: 'approve', expectedVersion: await version() },
     });
     expect(approved.status).toBe(200);
     expect(approved.body.assessment).toMatchObject({ status: 'disetujui', progress: 'disetujui' });
@@ -180,33 +204,24 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
       [verificationId(a, 1), 'reviewComment', ''],
     ]);
     expect(reviews[0].account.name).toContain('Koordinator');
-
-    // A tablet that edits after the decision shows up as "changed since the decision".
-    await tablet.store.verifications.update(a, 2, { notes: 'tambahan' });
-    await engine.sync();
-    const changed = await h.call('GET', `/api/reports/assessments/${a}`, { token: coordinator });
-    expect(changed.body.review).toMatchObject({
-      changedSinceDecision: true,
-      last: { status: 'disetujui' },
-    });
   });
 
   it('lets only coordinators decide; verifiers see only their own units', async () => {
     const h = ctx();
-    const { a, tablet, engine } = await finishedVerification(h);
-    await tablet.store.assessments.update(a, { status: 'selesai' });
+    const { a, tablet, engine, sign } = await finishedVerification(h);
+    await sign();
     await engine.sync();
     const viewer = await h.base.login('viewer');
     const counts = await h.base.rowCounts();
     const deny = await h.call('POST', `/api/assessments/${a}/review`, {
       token: viewer,
-      json: { decision: 'approve' },
+      json: { decision: 'approve', expectedVersion: 0 },
     });
     expect(deny.status).toBe(403);
     expect(deny.body.code).toBe('forbidden');
     const asTablet = await h.call('POST', `/api/assessments/${a}/review`, {
       token: tablet.token,
-      json: { decision: 'approve' },
+      json: { decision: 'approve', expectedVersion: 0 },
     });
     expect(asTablet.status).toBe(403);
     expect(await h.base.rowCounts()).toEqual(counts);
@@ -236,23 +251,27 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
 
   it('answers 404 for an unknown assessment and 422 for an unknown indicator', async () => {
     const h = ctx();
-    const { a, tablet, engine, coordinator } = await finishedVerification(h);
-    await tablet.store.assessments.update(a, { status: 'selesai' });
+    const { a, engine, coordinator, sign, version } = await finishedVerification(h);
+    await sign();
     await engine.sync();
     const none = await h.call('POST', '/api/assessments/tidak-ada/review', {
       token: coordinator,
-      json: { decision: 'approve' },
+      json: { decision: 'approve', expectedVersion: 0 },
     });
     expect(none.status).toBe(404);
     const bad = await h.call('POST', `/api/assessments/${a}/review`, {
       token: coordinator,
-      json: { decision: 'return', comments: [{ indicatorNo: 99, comment: 'x' }] },
+      json: {
+        decision: 'return',
+        expectedVersion: await version(),
+        comments: [{ indicatorNo: 99, comment: 'x' }],
+      },
     });
     expect(bad.status).toBe(422);
     expect(bad.body.details.issues[0].path).toBe('comments.0.indicatorNo');
     const wrong = await h.call('POST', `/api/assessments/${a}/review`, {
       token: coordinator,
-      json: { decision: 'maybe' },
+      json: { decision: 'maybe', expectedVersion: 0 },
     });
     expect(wrong.status).toBe(422);
   });

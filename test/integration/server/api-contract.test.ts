@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
 import { expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { beritaAcaraId, verificationId } from '../../../src/core';
+import { verificationId } from '../../../src/core';
 import {
   CsvRowReportSchema,
   ENDPOINTS,
@@ -19,6 +19,7 @@ import { bundleSecretOf, postBundle, signatureEntry } from '../../helpers/bundle
 import { tinyFramework } from '../../helpers/frameworks';
 import { edit } from '../../helpers/raw-push';
 import { describeEachDialect } from '../../helpers/server-context';
+import { resultsOfDetail, signingMutation } from '../../helpers/signing';
 import { assessmentOf, evidenceFile, levels, rawTablet, storeFile } from '../reports/helpers';
 
 /**
@@ -29,9 +30,8 @@ import { assessmentOf, evidenceFile, levels, rawTablet, storeFile } from '../rep
  * Data is made first so that every list the answers carry holds at least one element.
  */
 
-/** A 1×1 PNG, as the signature pad saves it. */
-const PNG =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+/** An indicator's result with nothing in it (spread, then set what a test needs). */
+const NO_RESULT = { verifiedLevel: null, notApplicable: false, naReason: '', notes: '' };
 
 interface Answer {
   status: number;
@@ -133,22 +133,17 @@ describeEachDialect('coordinator API contract', (ctx) => {
             createdAt: h().clock.now,
           },
         },
-        {
-          entity: 'beritaAcara',
-          id: beritaAcaraId(a),
-          changes: {
-            assessmentId: a,
-            verifierName: 'Verifikator Satu',
-            verifierRole: 'Verifikator',
-            verifierSignature: PNG,
-            representativeName: 'Kepala Dinas',
-            representativeRole: 'Kepala',
-            representativeSignature: PNG,
-            place: 'Cilegon',
-            signedAt: h().clock.now,
-            summary: 'Verifikasi selesai.',
-          },
-        },
+        // Signed as a partial verification (3 of 47 indicators).
+        signingMutation(
+          a,
+          [
+            { ...NO_RESULT, no: 1, verifiedLevel: 1 },
+            { ...NO_RESULT, no: 2, verifiedLevel: 1 },
+            { ...NO_RESULT, no: 3, verifiedLevel: 2 },
+          ],
+          h().clock.now,
+          true,
+        ),
         { entity: 'assessment', id: a, changes: { status: 'selesai' } },
         // The city unit verified too: the consolidation counts a verified level.
         ...levels(pemda, { 1: 3 }),
@@ -308,9 +303,15 @@ describeEachDialect('coordinator API contract', (ctx) => {
 
     const returned = await call('POST /api/assessments/:id/review', {
       params: { id: a },
-      json: { decision: 'return', comments: [{ indicatorNo: 1, comment: 'Lengkapi SK' }] },
+      json: {
+        decision: 'return',
+        expectedVersion: detail.review.expectedVersion,
+        comment: 'Lengkapi bukti kebijakan.',
+        comments: [{ indicatorNo: 1, comment: 'Lengkapi SK' }],
+      },
     });
     expect(returned.review.last?.status).toBe('dikembalikan');
+    expect(returned.comments.some((c) => c.kind === 'return')).toBe(true);
 
     await call('GET /api/files/by-hash/:sha256', {
       params: { sha256: sha },
@@ -390,13 +391,30 @@ describeEachDialect('coordinator API contract', (ctx) => {
     expect(imported.rejections.length).toBe(1);
   });
 
-  it('approves, logs out, and has called every endpoint of the contract', async () => {
+  it('approves, reopens, logs out, and has called every endpoint of the contract', async () => {
     const { a } = await verification();
+    // The tablet signs the corrected results again (the edits above voided its signatures).
+    const before = await call('GET /api/reports/assessments/:id', { params: { id: a } });
+    const t = await rawTablet(h(), 'verifier1', 'Tablet tanda tangan ulang');
+    await t.push([
+      signingMutation(a, resultsOfDetail(before), h().clock.now + 60_000, true),
+      { entity: 'assessment', id: a, changes: { status: 'diperbaiki' } },
+    ]);
+    const resigned = await call('GET /api/reports/assessments/:id', { params: { id: a } });
+    expect(resigned.signing.state).toBe('signed');
     const approved = await call('POST /api/assessments/:id/review', {
       params: { id: a },
-      json: { decision: 'approve' },
+      json: { decision: 'approve', expectedVersion: resigned.review.expectedVersion },
     });
     expect(approved.assessment.progress).toBe('disetujui');
+    const reopened = await call('POST /api/assessments/:id/reopen', {
+      params: { id: a },
+      json: {
+        reason: 'Nilai indikator 3 perlu dikoreksi.',
+        expectedVersion: approved.review.expectedVersion,
+      },
+    });
+    expect(reopened.assessment.status).toBe('dibuka');
     await call('POST /api/auth/logout');
     expect((await ctx().call('GET', '/api/me', { token })).status).toBe(401);
     const missing = (Object.keys(ENDPOINTS) as EndpointKey[]).filter((k) => !covered.has(k));

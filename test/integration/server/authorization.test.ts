@@ -227,7 +227,13 @@ const MATRIX: Row[] = [
   {
     route: 'POST /api/assessments/:id/review',
     path: (f) => `/api/assessments/${f.ownAssessment}/review`,
-    json: { decision: 'approve' },
+    json: { decision: 'approve', expectedVersion: 0 },
+    allowed: COORD,
+  },
+  {
+    route: 'POST /api/assessments/:id/reopen',
+    path: (f) => `/api/assessments/${f.ownAssessment}/reopen`,
+    json: { reason: 'Perlu koreksi', expectedVersion: 0 },
     allowed: COORD,
   },
   {

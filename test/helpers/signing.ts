@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import {
+  beritaAcaraId,
+  type Framework,
+  type Mutation,
+  type SigningRecord,
+  type SigningResult,
+  signedResultsOf,
+  signingInput,
+  spbe2020,
+  statusAfterSigning,
+} from '../../src/core';
+import type { TelusurStore } from '../../src/store';
+
+/**
+ * Signing a berita acara as the tablet does (core's signing input, SHA-256), for tests
+ * that need a record the server accepts as signed: on a tablet store, or as the raw
+ * mutation a hand-made push carries.
+ */
+
+const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/** The signatories a test berita acara carries unless told otherwise. */
+export const SIGNATORIES = {
+  verifierName: 'Verifikator Satu',
+  verifierRole: 'Verifikator',
+  verifierNip: '19800101 200501 1 001',
+  representativeName: 'Kepala Unit',
+  representativeRole: 'Kepala',
+  representativeNip: '',
+  place: 'Cilegon',
+} as const;
+
+/** A 1×1 PNG, as the signature pad saves it. */
+export const SIGNATURE_PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
+/**
+ * Sign the berita acara held on a tablet store over its current results at `at`: writes
+ * `signedAt`, `partial`, `signedDigest` and `signedResults` (fills in signatories when the
+ * record has none), then the status signing sets (`selesai`, or `diperbaiki` after a
+ * return or reopening). Returns the digest.
+ */
+export async function signOnStore(
+  store: TelusurStore,
+  assessmentId: string,
+  at: number,
+  options: { partial?: boolean; framework?: Framework } = {},
+): Promise<string> {
+  const partial = options.partial ?? false;
+  const existing = await store.beritaAcara.get(assessmentId);
+  const ba = existing?.verifierName
+    ? existing
+    : await store.beritaAcara.update(assessmentId, {
+        ...SIGNATORIES,
+        verifierSignature: SIGNATURE_PNG,
+        representativeSignature: SIGNATURE_PNG,
+      });
+  const results: SigningResult[] = (await store.verifications.listByAssessment(assessmentId)).map(
+    (v) => ({
+      no: v.indicatorNo,
+      verifiedLevel: v.verifiedLevel ?? null,
+      notApplicable: v.notApplicable === true,
+      naReason: v.naReason ?? '',
+      notes: v.notes ?? '',
+    }),
+  );
+  const record: SigningRecord = {
+    results,
+    verifierName: ba.verifierName ?? '',
+    verifierRole: ba.verifierRole ?? '',
+    verifierNip: ba.verifierNip ?? '',
+    verifierSignatureSha256: ba.verifierSignature ? sha256(ba.verifierSignature) : null,
+    representativeName: ba.representativeName ?? '',
+    representativeRole: ba.representativeRole ?? '',
+    representativeNip: ba.representativeNip ?? '',
+    representativeSignatureSha256: ba.representativeSignature
+      ? sha256(ba.representativeSignature)
+      : null,
+    place: ba.place ?? '',
+    signedAt: at,
+    partial,
+  };
+  const digest = sha256(signingInput(record));
+  await store.beritaAcara.update(assessmentId, {
+    signedAt: at,
+    partial,
+    signedDigest: digest,
+    signedResults: signedResultsOf(options.framework ?? spbe2020, results),
+  });
+  const status = (await store.assessments.get(assessmentId))?.status ?? 'sedang';
+  const next = statusAfterSigning(status);
+  if (next && next !== status) await store.assessments.update(assessmentId, { status: next });
+  return digest;
+}
+
+/**
+ * The berita acara mutation of a hand-made push signing these results at `at` with the
+ * test signatories and PNG signatures.
+ */
+export function signingMutation(
+  assessmentId: string,
+  results: SigningResult[],
+  at: number,
+  partial = false,
+): Pick<Mutation, 'entity' | 'id' | 'changes'> {
+  const signature = sha256(SIGNATURE_PNG);
+  const digest = sha256(
+    signingInput({
+      ...SIGNATORIES,
+      results,
+      verifierSignatureSha256: signature,
+      representativeSignatureSha256: signature,
+      signedAt: at,
+      partial,
+    }),
+  );
+  return {
+    entity: 'beritaAcara',
+    id: beritaAcaraId(assessmentId),
+    changes: {
+      assessmentId,
+      ...SIGNATORIES,
+      verifierSignature: SIGNATURE_PNG,
+      representativeSignature: SIGNATURE_PNG,
+      signedAt: at,
+      partial,
+      signedDigest: digest,
+      signedResults: signedResultsOf(spbe2020, results),
+    },
+  };
+}
+
+/** The results of a review detail (GET /api/reports/assessments/:id) as signing covers them. */
+export function resultsOfDetail(detail: {
+  indicators: readonly {
+    no: number;
+    verifiedLevel: number | null;
+    notApplicable: boolean;
+    naReason: string;
+    notes: string;
+  }[];
+}): SigningResult[] {
+  return detail.indicators.map((i) => ({
+    no: i.no,
+    verifiedLevel: i.verifiedLevel,
+    notApplicable: i.notApplicable,
+    naReason: i.naReason,
+    notes: i.notes,
+  }));
+}
