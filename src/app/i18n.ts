@@ -326,6 +326,23 @@ const id = {
   // An edit refused because the coordinator approved the verification (store's ApprovedRecordError).
   approvedNotSaved:
     'Verifikasi unit ini sudah disetujui koordinator dan hanya dapat dibaca; perubahan tidak disimpan. Minta koordinator membukanya kembali bila ada yang perlu diperbaiki.',
+  // Conflicts outside the indicator page, and the tablet's clock (home, checklist, storage).
+  conflictBadge: '{n} konflik',
+  conflictRowBadge: 'Konflik',
+  conflictRowHint: 'Isian ini juga diubah di tablet lain: buka indikator untuk memutuskan.',
+  conflictOtherTablet: 'Di tablet lain',
+  conflictNewer: 'lebih baru',
+  conflictDisputedTitle: 'Nilai tablet ini dipersoalkan tablet lain',
+  conflictDisputedIntro:
+    'Tablet lain mengubah isian yang sama dari versi lama. Server tetap memakai nilai tablet ini sampai verifikator tablet itu atau koordinator memutuskan; Anda juga dapat memakai nilai tablet lain.',
+  conflictTakeOther: 'Pakai nilai tablet lain',
+  conflictsTitle: 'Konflik yang perlu diputuskan',
+  conflictsIntro:
+    'Isian ini diubah juga di tablet lain. Buka indikatornya untuk melihat kedua nilai dan memilih.',
+  conflictsWhole: 'Unit / berita acara',
+  clockWrongTitle: 'Jam tablet tidak tepat',
+  clockWrongBody:
+    'Jam tablet ini {diff} (diperiksa {when}, jam server). Perbaiki tanggal dan jam di pengaturan tablet, lalu sinkronkan lagi. Sampai itu, waktu perubahan dari tablet ini ditandai diragukan.',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -654,6 +671,23 @@ const en: Dict = {
   // An edit refused because the coordinator approved the verification (store's ApprovedRecordError).
   approvedNotSaved:
     'This unit’s verification was approved by the coordinator and is read-only; the change was not saved. Ask the coordinator to reopen it if something needs correcting.',
+  // Conflicts outside the indicator page, and the tablet's clock (home, checklist, storage).
+  conflictBadge: '{n} conflict(s)',
+  conflictRowBadge: 'Conflict',
+  conflictRowHint: 'This field was also changed on another tablet: open the indicator to decide.',
+  conflictOtherTablet: 'On the other tablet',
+  conflictNewer: 'newer',
+  conflictDisputedTitle: 'This tablet’s value is disputed by another tablet',
+  conflictDisputedIntro:
+    'Another tablet changed the same field from an older version. The server keeps this tablet’s value until that tablet’s verifier or the coordinator decides; you may also take the other tablet’s value.',
+  conflictTakeOther: 'Use the other tablet’s value',
+  conflictsTitle: 'Conflicts to decide',
+  conflictsIntro:
+    'These fields were also changed on another tablet. Open the indicator to see both values and choose.',
+  conflictsWhole: 'Unit / record',
+  clockWrongTitle: 'Tablet clock is wrong',
+  clockWrongBody:
+    'This tablet’s clock is {diff} (checked {when}, server time). Correct the date and time in the tablet’s settings, then sync again. Until then, the times of this tablet’s changes are marked doubtful.',
 };
 
 export type MessageKey = keyof typeof id;

@@ -139,11 +139,20 @@ export interface ReleaseCheck {
 }
 
 /**
- * A field on which the server kept its value and this tablet's edit was not applied: the
- * wire conflict (core) as stored here. It differs on purpose: `localDeviceId` is not kept
- * (only this tablet's own conflicts are stored); rows written by earlier app versions (store
- * schema 1–3, see test/fixtures/store) have no `localAuthor`; the times are read as nullable
- * (the screen shows "–"), and anything else a stored or imported row carries is kept.
+ * This tablet's part in a conflict: `raised` — its edit was not applied (`localValue` is
+ * this tablet's value, it chooses); `disputed` — another tablet's edit was not applied over
+ * the value this tablet wrote (`serverValue` is this tablet's value; it is told and may take
+ * the other one). Rows stored before roles existed are `raised`.
+ */
+export type ConflictRole = 'raised' | 'disputed';
+
+/**
+ * A field on which the server kept its value and a tablet's edit was not applied: the wire
+ * conflict (core) as stored here. It differs on purpose: `localDeviceId` is not kept (only
+ * conflicts this tablet takes part in are stored, with its `role`); rows written by earlier
+ * app versions (store schema 1–3, see test/fixtures/store) have no `localAuthor` and no
+ * `role`; the times are read as nullable (the screen shows "–"), and anything else a stored
+ * or imported row carries is kept.
  */
 export type Conflict = Pick<
   WireConflict,
@@ -161,6 +170,8 @@ export type Conflict = Pick<
   localAuthor?: string | null;
   localAt: number | null;
   serverAt: number | null;
+  /** Absent on rows stored before roles existed: `raised`. */
+  role?: ConflictRole;
   [extra: string]: unknown;
 };
 

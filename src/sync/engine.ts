@@ -3,12 +3,13 @@ import {
   type DeviceIdentity,
   MAX_PUSH_BATCH,
   type Mutation,
+  measureClockSkew,
   parseFramework,
   type Receipt,
   toWireConflict,
   type Conflict as WireConflict,
 } from '../core';
-import type { Conflict, EvidenceFile, TelusurStore } from '../store';
+import type { Conflict, ConflictRole, EvidenceFile, TelusurStore } from '../store';
 import { SyncHttpError, type SyncTransport } from './transport';
 
 /** The parts of the tablet store the engine uses (it never touches Dexie itself). */
@@ -80,6 +81,16 @@ export interface IdentityChange {
   resent?: number;
 }
 
+/**
+ * This tablet's clock against the server's, measured at the latest sync that reached the
+ * server: `skewMs` is tablet minus server (core `clockIsOff` says whether it is too far).
+ */
+export interface ClockCheck {
+  skewMs: number;
+  /** Tablet clock of the measurement. */
+  checkedAt: number;
+}
+
 /** Where a sync problem came from; only `network` means the server could not be reached. */
 export type SyncErrorSource = 'network' | 'server' | 'local';
 
@@ -104,6 +115,8 @@ export interface SyncStatus {
   failedFiles: FailedFile[];
   /** The latest identity change not yet dismissed (persisted across reloads). */
   identityChanged: IdentityChange | null;
+  /** The tablet's clock against the server's at the latest sync (persisted across reloads). */
+  clockCheck: ClockCheck | null;
 }
 
 export interface SyncReport {
@@ -134,6 +147,8 @@ const PULL_CURSOR = 'pull';
 const PENDING_IDENTITY = 'sync.pendingIdentity';
 /** The last identity change, shown until dismissed. */
 const IDENTITY_CHANGED = 'sync.identityChanged';
+/** The latest clock check (ClockCheck as JSON). */
+const CLOCK_CHECK = 'sync.clockCheck';
 
 const EMPTY_PROGRESS: SyncProgress = {
   changesTotal: 0,
@@ -180,6 +195,7 @@ export class SyncEngine {
     rejectedChanges: 0,
     failedFiles: [],
     identityChanged: null,
+    clockCheck: null,
   };
   private listeners = new Set<(s: SyncStatus) => void>();
   private running: Promise<SyncReport> | null = null;
@@ -235,11 +251,13 @@ export class SyncEngine {
     try {
       const raw = await this.store.cursors.get(IDENTITY_CHANGED);
       const identityChanged = raw ? (JSON.parse(raw) as IdentityChange) : null;
+      const clock = await this.store.cursors.get(CLOCK_CHECK);
+      const clockCheck = clock ? (JSON.parse(clock) as ClockCheck) : this.status.clockCheck;
       const [rejectedChanges, failedFiles] = await Promise.all([
         this.store.rejected.count(),
         this.failedFiles(),
       ]);
-      this.set({ identityChanged, rejectedChanges, failedFiles });
+      this.set({ identityChanged, rejectedChanges, failedFiles, clockCheck });
     } catch (e) {
       // The status is a view; a database that cannot be read shows up in the next sync.
       console.error('Telusur: sync status could not be read from the store', e);
@@ -334,8 +352,26 @@ export class SyncEngine {
     if (r.deviceId === this.store.deviceId) await this.store.setBundleSecret(r.bundleSecret);
   }
 
+  /**
+   * Compare this tablet's clock with the server's, from an answer carrying the server's
+   * time to a request sent at `sentAt` (tablet clock); kept for the notice "Jam tablet
+   * tidak tepat" across reloads. An answer without the server's time changes nothing.
+   */
+  private async checkClock(sentAt: number, serverTime: number | undefined): Promise<void> {
+    if (typeof serverTime !== 'number') return;
+    const receivedAt = this.now();
+    const check: ClockCheck = {
+      skewMs: measureClockSkew(sentAt, receivedAt, serverTime),
+      checkedAt: receivedAt,
+    };
+    this.set({ clockCheck: check });
+    await this.store.cursors.set(CLOCK_CHECK, JSON.stringify(check));
+  }
+
   private async refreshReference(): Promise<void> {
+    const sentAt = this.now();
     const pkg = await this.transport.offlinePackage();
+    await this.checkClock(sentAt, pkg.serverTime);
     const frameworks = pkg.frameworks.map((f) => parseFramework(f));
     await this.store.reference.putFrameworks(frameworks);
     await this.store.reference.putPeriods(pkg.periods);
@@ -361,8 +397,11 @@ export class SyncEngine {
       if (batch.length === 0) return;
       const deviceId = this.store.deviceId;
       let res: Awaited<ReturnType<SyncTransport['push']>>;
+      const sentAt = this.now();
       try {
-        res = await this.transport.push({ deviceId, mutations: batch });
+        // The tablet's clock goes along: the server marks edits of a tablet whose clock is
+        // far off as doubtful.
+        res = await this.transport.push({ deviceId, mutations: batch, clock: sentAt });
       } catch (e) {
         if (e instanceof SyncHttpError && e.status === 409 && e.code === DEVICE_SEQ_REUSED) {
           await this.rotate(state, 'seq_reused');
@@ -375,8 +414,9 @@ export class SyncEngine {
         await this.rotate(state, 'ahead');
         continue;
       }
+      await this.checkClock(sentAt, res.serverTime);
       if (res.conflicts.length) {
-        await this.store.conflicts.put((await this.own(res.conflicts)).map(toLocalConflict));
+        await this.store.conflicts.put(await this.own(res.conflicts));
       }
       const { removed, rejected } = await this.store.outbox.settle({
         appliedThrough: res.appliedThrough,
@@ -447,29 +487,32 @@ export class SyncEngine {
   }
 
   /**
-   * Conflicts this tablet raised. The server also lists other tablets' conflicts in scope
-   * (the coordinator needs them); on this tablet they would show someone else's value as
-   * "mine". Conflicts raised under an earlier identity of this tablet are already stored
-   * here, so updates of those (resolved elsewhere) are still taken.
+   * Conflicts this tablet takes part in, as it stores them: those it raised (its edit was
+   * not applied; it chooses) and those where another tablet's edit disputed the value this
+   * tablet wrote (it is told, and may take the other value). The server also lists other
+   * tablets' conflicts in scope (the coordinator needs them); on this tablet they would show
+   * someone else's value as "mine". Conflicts stored under an earlier identity of this
+   * tablet keep their role, so updates of those (resolved elsewhere) are still taken.
    */
-  private async own(conflicts: WireConflict[]): Promise<WireConflict[]> {
+  private async own(conflicts: WireConflict[]): Promise<Conflict[]> {
     const me = this.store.deviceId;
-    const out: WireConflict[] = [];
-    const known = new Map<string, Set<string>>();
+    const out: Conflict[] = [];
+    const known = new Map<string, Map<string, Conflict>>();
     for (const c of conflicts) {
-      if (c.localDeviceId === me) {
-        out.push(c);
+      if (c.localDeviceId === me || c.serverDeviceId === me) {
+        out.push(toLocalConflict(c, c.localDeviceId === me ? 'raised' : 'disputed'));
         continue;
       }
-      let ids = known.get(c.assessmentId);
-      if (!ids) {
-        const rows = await this.store.conflicts.listByAssessment(c.assessmentId, {
+      let rows = known.get(c.assessmentId);
+      if (!rows) {
+        const stored = await this.store.conflicts.listByAssessment(c.assessmentId, {
           includeResolved: true,
         });
-        ids = new Set(rows.map((r) => r.id));
-        known.set(c.assessmentId, ids);
+        rows = new Map(stored.map((r) => [r.id, r]));
+        known.set(c.assessmentId, rows);
       }
-      if (ids.has(c.id)) out.push(c);
+      const before = rows.get(c.id);
+      if (before) out.push(toLocalConflict(c, before.role ?? 'raised'));
     }
     return out;
   }
@@ -477,14 +520,16 @@ export class SyncEngine {
   private async pull(report: SyncReport): Promise<void> {
     let cursor = Number((await this.store.cursors.get(PULL_CURSOR)) ?? 0);
     for (;;) {
+      const sentAt = this.now();
       const page = await this.transport.pull(cursor);
+      await this.checkClock(sentAt, page.serverTime);
       for (const c of page.changes) {
         await this.store.applyRemote(c.entity, c.id, c.fields, c.versions);
         report.pulled++;
       }
       if (page.conflicts.length) {
         const own = await this.own(page.conflicts);
-        await this.store.conflicts.put(own.map(toLocalConflict));
+        await this.store.conflicts.put(own);
         // Counted here only: the pull lists every open conflict, including those just pushed.
         report.conflicts += own.filter((c) => !c.resolved).length;
       }
@@ -738,10 +783,10 @@ async function sha256Hex(data: ArrayBuffer): Promise<string> {
 }
 
 /**
- * A pulled conflict as this tablet stores it: the wire fields but `localDeviceId` (only this
- * tablet's own conflicts are kept, see `own`).
+ * A pulled conflict as this tablet stores it: the wire fields but `localDeviceId` (only
+ * conflicts this tablet takes part in are kept, see `own`), with this tablet's role.
  */
-function toLocalConflict(c: WireConflict): Conflict {
+function toLocalConflict(c: WireConflict, role: ConflictRole): Conflict {
   const { localDeviceId: _, ...local } = toWireConflict(c);
-  return local;
+  return { ...local, role };
 }

@@ -1,7 +1,9 @@
+import { type AuditLocale, auditTime, editWhen, fieldLabel } from '../../core';
 import type { Conflict } from '../../store';
-import { formatDateTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
+import { linkClick } from '../../ui/router';
 import { useT } from '../i18n';
+import { type ConflictSide, conflictSides, type OpenConflict } from '../lib/conflicts';
 import { storageMessage } from '../lib/errors';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
@@ -16,9 +18,41 @@ function show(value: unknown): string {
   return String(value);
 }
 
+/** The tablet's own time zone: the verifier reads times as the tablet's clock shows them. */
+const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/**
+ * When one side was edited: on its tablet first, the server's receive time second
+ * ("30 Nov 09.06 (diterima server 09.08)"), a doubtful tablet clock said in words.
+ */
+export function sideWhen(side: ConflictSide, locale: AuditLocale): string {
+  if (side.editedAt === null) return '–';
+  if (side.receivedAt === null) return auditTime(side.editedAt, locale, { timeZone: zone() });
+  return editWhen(
+    { editedAt: side.editedAt, serverAt: side.receivedAt, doubtful: side.doubtful },
+    locale,
+    { timeZone: zone() },
+  );
+}
+
+/** The checklist row's mark of an indicator with an open conflict. */
+export function ConflictMark({ conflicts }: { conflicts: readonly Conflict[] | undefined }) {
+  const t = useT();
+  if (!conflicts?.length) return null;
+  return (
+    <span class="lv diff" data-testid="conflict-badge" title={t('conflictRowHint')}>
+      ⚠ {t('conflictRowBadge')}
+    </span>
+  );
+}
+
 /**
  * Conflicts on one record, shown to the verifier instead of being silently overwritten:
- * both values, who and when, and a choice (mine, the server's, or both texts merged).
+ * both values, who and when (the time of each edit on its tablet, the server's receive
+ * time second, which one is newer), and a choice. A conflict this tablet raised offers
+ * mine, the other's, or both texts merged; one where this tablet's value was disputed
+ * tells the verifier and offers to take the other value (the other tablet or the
+ * coordinator decides otherwise).
  */
 export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; recordId: string }) {
   const t = useT();
@@ -32,7 +66,6 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
     [props.assessmentId, props.recordId],
   );
   if (!conflicts || conflicts.length === 0) return null;
-  const when = (ms: number | null) => (ms ? formatDateTime(locale, ms) : '–');
   const resolve = async (c: Conflict, value: unknown) => {
     try {
       const store = await getStore(props.ws);
@@ -46,51 +79,86 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
       <h2 style="margin-top:0">{t('conflictTitle')}</h2>
       <p class="small">{t('conflictIntro')}</p>
       {conflicts.map((c) => {
-        // The record shows the server's value (it won); the conflict keeps what this tablet sent.
-        const mine = c.localValue;
-        const textual = typeof mine === 'string' && typeof c.serverValue === 'string';
+        const { mine, other, newer } = conflictSides(c);
+        const disputed = c.role === 'disputed';
+        const textual = typeof mine.value === 'string' && typeof other.value === 'string';
+        const row = (side: ConflictSide, which: 'mine' | 'other') => (
+          <tr>
+            <th>
+              {which === 'mine'
+                ? t('conflictMine')
+                : disputed
+                  ? t('conflictOtherTablet')
+                  : t('conflictServer')}
+              {newer === which ? (
+                <span class="pill online" style="margin-left:0.3rem" data-testid="conflict-newer">
+                  {t('conflictNewer')}
+                </span>
+              ) : null}
+            </th>
+            <td data-testid={which === 'mine' ? 'conflict-mine' : 'conflict-other'}>
+              {show(side.value)}
+            </td>
+            <td class="small muted" data-testid={`conflict-${which}-when`}>
+              {side.author ? `${side.author} · ` : ''}
+              <span class={side.doubtful ? 'error' : undefined}>
+                {side.doubtful ? '⚠ ' : ''}
+                {sideWhen(side, locale)}
+              </span>
+            </td>
+          </tr>
+        );
         return (
-          <div class="card" key={c.id} data-testid="conflict">
+          <div class="card" key={c.id} data-testid="conflict" data-role={c.role ?? 'raised'}>
             <strong>{t(fieldKey(c.field))}</strong>
+            {disputed ? (
+              <p class="small" data-testid="conflict-disputed">
+                <strong>{t('conflictDisputedTitle')}.</strong> {t('conflictDisputedIntro')}
+              </p>
+            ) : null}
             <table>
               <tbody>
-                <tr>
-                  <th>{t('conflictMine')}</th>
-                  <td data-testid="conflict-mine">{show(mine)}</td>
-                  <td class="small muted">{when(c.localAt)}</td>
-                </tr>
-                <tr>
-                  <th>{t('conflictServer')}</th>
-                  <td data-testid="conflict-server">{show(c.serverValue)}</td>
-                  <td class="small muted">
-                    {c.serverAuthor ?? '–'} · {when(c.serverAt)}
-                  </td>
-                </tr>
+                {row(mine, 'mine')}
+                {row(other, 'other')}
               </tbody>
             </table>
             <div class="row">
-              <button
-                type="button"
-                onClick={() => void resolve(c, mine)}
-                data-testid="conflict-keep-mine"
-              >
-                {t('conflictKeepMine')}
-              </button>
-              <button
-                type="button"
-                onClick={() => void resolve(c, c.serverValue)}
-                data-testid="conflict-take-server"
-              >
-                {t('conflictTakeServer')}
-              </button>
-              {textual ? (
+              {disputed ? (
                 <button
                   type="button"
-                  onClick={() => void resolve(c, `${mine}\n—\n${c.serverValue as string}`)}
+                  onClick={() => void resolve(c, other.value)}
+                  data-testid="conflict-take-other"
                 >
-                  {t('conflictMerge')}
+                  {t('conflictTakeOther')}
                 </button>
-              ) : null}
+              ) : (
+                <>
+                  <button
+                    type="button"
+                    onClick={() => void resolve(c, mine.value)}
+                    data-testid="conflict-keep-mine"
+                  >
+                    {t('conflictKeepMine')}
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => void resolve(c, other.value)}
+                    data-testid="conflict-take-server"
+                  >
+                    {t('conflictTakeServer')}
+                  </button>
+                  {textual ? (
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void resolve(c, `${mine.value as string}\n—\n${other.value as string}`)
+                      }
+                    >
+                      {t('conflictMerge')}
+                    </button>
+                  ) : null}
+                </>
+              )}
             </div>
           </div>
         );
@@ -106,4 +174,54 @@ function fieldKey(field: string) {
   if (field === 'naReason') return 'naReason' as const;
   if (field.startsWith('checks.')) return 'expectedEvidence' as const;
   return 'conflictOther' as const;
+}
+
+/**
+ * Every open conflict of this tablet, on the storage page: unit, indicator, field, this
+ * tablet's value against the other, with a link to the indicator where it is decided.
+ */
+export function OpenConflicts({ list }: { list: readonly OpenConflict[] | undefined }) {
+  const t = useT();
+  const locale = useLocale((s) => s.locale);
+  if (!list?.length) return null;
+  return (
+    <section class="card" data-testid="open-conflicts">
+      <h2 style="margin-top:0">{t('conflictsTitle')}</h2>
+      <p class="small">{t('conflictsIntro')}</p>
+      <table>
+        <tbody>
+          {list.map(({ conflict: c, assessmentId, unitName, indicatorNo }) => {
+            const { mine, other } = conflictSides(c);
+            const [id, en] = fieldLabel(c.field);
+            const href =
+              indicatorNo === null
+                ? `/kerja/a/${encodeURIComponent(assessmentId)}`
+                : `/kerja/a/${encodeURIComponent(assessmentId)}/i/${indicatorNo}`;
+            return (
+              <tr key={c.id} data-testid="open-conflict" data-role={c.role ?? 'raised'}>
+                <th>
+                  {unitName}
+                  <div class="small muted">
+                    {indicatorNo === null
+                      ? t('conflictsWhole')
+                      : `${t('indicator')} ${indicatorNo}`}{' '}
+                    · {locale === 'en' ? en : id}
+                  </div>
+                </th>
+                <td>
+                  <span data-testid="open-conflict-mine">{show(mine.value)}</span> ≠{' '}
+                  <span data-testid="open-conflict-other">{show(other.value)}</span>
+                </td>
+                <td>
+                  <a href={href} onClick={linkClick}>
+                    {indicatorNo === null ? t('rejectedOpenUnit') : t('rejectedOpen')}
+                  </a>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
 }

@@ -1,11 +1,13 @@
 import { useState } from 'preact/hooks';
 import { type GroupSpec, listIndicators, MAX_LEVEL } from '../../core';
 import { linkClick } from '../../ui/router';
+import { ConflictMark } from '../components/Conflicts';
 import { FailedFiles } from '../components/FailedFiles';
 import { RejectedList } from '../components/RejectedList';
 import { useT } from '../i18n';
 import { type AssessmentView, isAssigned, loadAssessment } from '../lib/assessment';
 import { commentedIndicators } from '../lib/berita-acara';
+import { conflictsByIndicator, type IndicatorConflicts, withOwnValues } from '../lib/conflicts';
 import { differs, evidenceState, isVerified } from '../lib/progress';
 import { useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
@@ -21,6 +23,7 @@ export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
   const t = useT();
   const { value: view } = useLive(ws, (s) => loadAssessment(s, id), [id]);
   const { value: assignments } = useLive(ws, (s) => s.reference.listAssignments(), []);
+  const { value: conflicts } = useLive(ws, (s) => conflictsByIndicator(s, id), [id]);
   const [filter, setFilter] = useState<Filter>(initialFilter);
   if (view === undefined) return <p class="muted">{t('loading')}</p>;
   if (view === null) return <p class="notice bad">{t('notFound')}</p>;
@@ -82,7 +85,15 @@ export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
         ))}
       </fieldset>
       {view.framework.groups.map((g) => (
-        <GroupBlock key={g.id} group={g} depth={0} view={view} ws={ws} keep={keep} />
+        <GroupBlock
+          key={g.id}
+          group={g}
+          depth={0}
+          view={view}
+          ws={ws}
+          keep={keep}
+          conflicts={conflicts}
+        />
       ))}
     </>
   );
@@ -94,6 +105,7 @@ function GroupBlock(props: {
   view: AssessmentView;
   ws: WorkspaceKind;
   keep(no: number): boolean;
+  conflicts: IndicatorConflicts | undefined;
 }) {
   const t = useT();
   const { group, view, ws } = props;
@@ -113,7 +125,8 @@ function GroupBlock(props: {
       {indicators.length > 0 ? (
         <ul class="ind-list card" style="padding:0">
           {indicators.map((ind) => {
-            const v = view.verifications.get(ind.no);
+            // With an open conflict the row shows this tablet's own value, marked.
+            const v = withOwnValues(view.verifications.get(ind.no), props.conflicts?.get(ind.no));
             const ev = evidenceState(v);
             return (
               <li key={ind.no}>
@@ -148,6 +161,7 @@ function GroupBlock(props: {
                         {t('evidenceShort')} {ev === 'problem' ? '!' : '✓'}
                       </span>
                     ) : null}
+                    <ConflictMark conflicts={props.conflicts?.get(ind.no)} />
                     {v?.reviewComment?.trim() ? (
                       <span class="lv review" data-testid="returned-badge">
                         {t('returnedBadge')}

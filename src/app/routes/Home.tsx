@@ -1,6 +1,7 @@
 import { listIndicators } from '../../core';
 import type { Assessment, TelusurStore } from '../../store';
 import { linkClick, navigate } from '../../ui/router';
+import { ClockNotice } from '../components/ClockNotice';
 import { useT } from '../i18n';
 import { isAssigned } from '../lib/assessment';
 import { isVerified } from '../lib/progress';
@@ -19,6 +20,8 @@ interface UnitRow {
   rejected: number;
   /** Files of this unit whose last upload failed. */
   failedFiles: number;
+  /** Open conflicts this tablet takes part in (raised here, or its value disputed). */
+  conflicts: number;
   /** The unit is still assigned to this tablet's verifier (the server's current list). */
   assigned: boolean;
 }
@@ -37,13 +40,14 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
   for (const a of assessments) {
     const unit = unitById.get(a.unitId);
     const parent = unit?.parentId ? unitById.get(unit.parentId) : undefined;
-    const [verifs, period, unsynced, files, rejected, framework] = await Promise.all([
+    const [verifs, period, unsynced, files, rejected, framework, conflicts] = await Promise.all([
       store.verifications.listByAssessment(a.id),
       store.reference.getPeriod(a.periodId),
       store.outbox.countByAssessment(a.id),
       store.evidence.listByAssessment(a.id),
       store.rejected.countByAssessment(a.id),
       frameworkFor(store, a.frameworkId),
+      store.conflicts.listByAssessment(a.id),
     ]);
     const live = files.filter((f) => !f.deleted);
     rows.push({
@@ -60,6 +64,7 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
       unsyncedFiles: live.filter((f) => pending.has(f.sha256)).length,
       rejected,
       failedFiles: live.filter((f) => failed.has(f.sha256)).length,
+      conflicts: conflicts.length,
       assigned: isAssigned(assignments, a),
     });
   }
@@ -70,7 +75,7 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
 
 /** Work on this tablet the server does not have yet (or refused): it must stay visible. */
 function hasLocalWork(r: UnitRow): boolean {
-  return r.unsyncedChanges > 0 || r.unsyncedFiles > 0 || r.rejected > 0;
+  return r.unsyncedChanges > 0 || r.unsyncedFiles > 0 || r.rejected > 0 || r.conflicts > 0;
 }
 
 /** A finished unit whose every change and file reached the server reads as "terkirim". */
@@ -109,8 +114,14 @@ function UnitCard({ kind, r }: { kind: WorkspaceKind; r: UnitRow }) {
             <span class="pill offline">
               {t('unsynced', { n: r.unsyncedChanges, f: r.unsyncedFiles })}
             </span>
-          ) : r.rejected === 0 ? (
+          ) : r.rejected === 0 && r.conflicts === 0 ? (
+            // Not while a conflict is open: the server holds another value than this tablet.
             <span class="pill online">{t('allSynced')}</span>
+          ) : null}
+          {r.conflicts > 0 ? (
+            <span class="pill bad" data-testid="conflict-count-badge">
+              ⚠ {t('conflictBadge', { n: r.conflicts })}
+            </span>
           ) : null}
           {r.rejected > 0 ? (
             <span class="pill bad" data-testid="rejected-badge">
@@ -180,6 +191,7 @@ export function Home() {
   return (
     <>
       <h1>{t('assignedUnits')}</h1>
+      <ClockNotice />
       <UnitList kind="kerja" />
       <section class="card" style="margin-top:1.5rem">
         <h2 style="margin-top:0">

@@ -4,11 +4,14 @@ import type { SyncStatus } from '../../sync';
 import { formatBytes, formatDateTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
+import { ClockNotice } from '../components/ClockNotice';
+import { OpenConflicts } from '../components/Conflicts';
 import { FailedFiles } from '../components/FailedFiles';
 import { FileButton } from '../components/FileButton';
 import { IdentityNotice } from '../components/IdentityNotice';
 import { ReleasePanel } from '../components/ReleasePanel';
 import { type MessageKey, useT } from '../i18n';
+import { listOpenConflicts } from '../lib/conflicts';
 import { storageMessage } from '../lib/errors';
 import { exportAllAssessments } from '../lib/export';
 import { loadFailedFiles } from '../lib/failed-files';
@@ -26,6 +29,7 @@ export function Storage() {
   const t = useT();
   const [health, setHealth] = useState<StorageHealth | null>(null);
   const { value: failedFiles } = useLive('kerja', (s) => loadFailedFiles(s), []);
+  const { value: conflicts } = useLive('kerja', (s) => listOpenConflicts(s), []);
   const [tick, setTick] = useState(0);
   const kind: WorkspaceKind = 'kerja';
 
@@ -63,6 +67,7 @@ export function Storage() {
         </div>
       ) : null}
       <IdentityNotice />
+      <ClockNotice />
       <section class="card">
         {!health ? (
           <p class="muted">{t('loading')}</p>
@@ -123,12 +128,21 @@ export function Storage() {
                 <th>{t('failedFilesTitle')}</th>
                 <td data-testid="failed-files-count">{failedFiles?.length ?? 0}</td>
               </tr>
+              <tr>
+                <th>{t('conflictsTitle')}</th>
+                <td data-testid="conflict-count">{conflicts?.length ?? 0}</td>
+              </tr>
             </tbody>
           </table>
         )}
       </section>
       <FailedFiles />
-      <SyncPanel rejected={health?.rejectedChanges ?? 0} failedFiles={failedFiles?.length ?? 0} />
+      <OpenConflicts list={conflicts} />
+      <SyncPanel
+        rejected={health?.rejectedChanges ?? 0}
+        failedFiles={failedFiles?.length ?? 0}
+        conflicts={conflicts?.length ?? 0}
+      />
       <ReleasePanel />
     </>
   );
@@ -139,7 +153,7 @@ function when(ms: number | null, locale: Locale): string {
 }
 
 /** Sync status: progress (changes and bytes), last success, last error in words, receipts. */
-function SyncPanel(props: { rejected: number; failedFiles: number }) {
+function SyncPanel(props: { rejected: number; failedFiles: number; conflicts: number }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const { enrolment, status } = useSync();
@@ -203,6 +217,7 @@ function SyncPanel(props: { rejected: number; failedFiles: number }) {
             locale={locale}
             rejected={props.rejected}
             failedFiles={props.failedFiles}
+            conflicts={props.conflicts}
           />
           <div class="row" style="margin-top:0.6rem">
             <button
@@ -265,11 +280,13 @@ function SyncStatusView({
   locale,
   rejected,
   failedFiles,
+  conflicts,
 }: {
   status: SyncStatus | null;
   locale: Locale;
   rejected: number;
   failedFiles: number;
+  conflicts: number;
 }) {
   const t = useT();
   const { value: names } = useLive(
@@ -284,7 +301,7 @@ function SyncStatusView({
   );
   const [purged, setPurged] = useState<number | null>(null);
   if (!status) return <p class="muted">{t('loading')}</p>;
-  const attention = rejected > 0 || failedFiles > 0;
+  const attention = rejected > 0 || failedFiles > 0 || conflicts > 0;
   const p = status.progress;
   return (
     <table>
@@ -308,6 +325,7 @@ function SyncStatusView({
                   </li>
                 ) : null}
                 {failedFiles > 0 ? <li>{t('failedFilesBadge', { n: failedFiles })}</li> : null}
+                {conflicts > 0 ? <li>{t('conflictBadge', { n: conflicts })}</li> : null}
               </ul>
             ) : null}
           </td>

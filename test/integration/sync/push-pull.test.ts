@@ -404,9 +404,13 @@ describeSync('sync push and pull', (ctx) => {
     const local = await tb.store.conflicts.listOpen();
     expect(local).toHaveLength(1);
     expect(local[0]).toMatchObject({ localValue: 2, serverValue: 4, resolved: false });
-    // Tablet A, whose value won, is not asked to resolve B's conflict (the coordinator sees it).
+    // Tablet A, whose value B disputed, is told at its next pull: its own value is the
+    // server's, B's is the other.
     await engines[0]?.sync();
-    expect(await ta.store.conflicts.listOpen()).toEqual([]);
+    const told = await ta.store.conflicts.listOpen();
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ role: 'disputed', localValue: 2, serverValue: 4 });
+    expect(local[0]?.role).toBe('raised');
   });
 
   it('closes a conflict when the tablet keeps the server’s value (same) or its own (applied)', async () => {
