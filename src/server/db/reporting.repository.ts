@@ -1,8 +1,10 @@
 import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { UnitFilter } from '../../core';
 import type { UnitKind } from '../domain';
+import type { FieldState } from '../sync-domain';
 import { chunks } from './chunks';
 import type { Database } from './database';
+import { toField } from './sync.repository';
 
 /**
  * Aggregations for the coordinator's dashboard, improvement plan and exports: one SQL statement per
@@ -76,19 +78,37 @@ export interface HoldingBackRow {
   total: number;
 }
 
-export interface EvidenceCheckSummary {
-  recordId: string;
-  present: number;
-  missing: number;
-  inadequate: number;
-}
-
 export interface EvidenceFileCount {
   assessmentId: string;
   indicatorNo: number;
   files: number;
   held: number;
 }
+
+/** The latest coordinator decision on an assessment: the status the review wrote, when, by whom. */
+export interface DecisionRow {
+  assessmentId: string;
+  status: string;
+  at: number;
+  /** The deciding account's name (null when the account is gone). */
+  by: string | null;
+}
+
+/** A verifier assigned to a unit in a period. */
+export interface AssignedVerifierRow {
+  unitId: string;
+  name: string;
+}
+
+/** Verification fields the exports write or sign over (not the self-assessment copies). */
+const VERIFICATION_EXPORT_FIELDS = [
+  'indicatorNo',
+  'verifiedLevel',
+  'notApplicable',
+  'naReason',
+  'notes',
+  'reviewComment',
+];
 
 const VERIFICATION = sql.lit('verification');
 const EVIDENCE_FILE = sql.lit('evidenceFile');
@@ -321,11 +341,14 @@ export class ReportingRepository {
     return out;
   }
 
-  /** Every verification of a period (exports): the same fields as `verificationCells`. */
+  /**
+   * Verified levels and not-applicable marks of every verification of a period (exports;
+   * `reviewComment` stays empty: the exports read texts per batch with `exportFields`).
+   */
   async periodCells(periodId: string): Promise<VerificationCell[]> {
-    // Three index range reads instead of a walk over every field: verified levels (partial
-    // index), not-applicable marks (tiny partial index), review comments (rare). The
-    // indicator is the numeric suffix of the deterministic id `<assessmentId>:<no>`.
+    // Two index range reads instead of a walk over every field: verified levels (partial
+    // index), not-applicable marks (tiny partial index). The indicator is the numeric
+    // suffix of the deterministic id `<assessmentId>:<no>`.
     const ofPeriod = this.db
       .selectFrom('assessments')
       .select('id')
@@ -335,16 +358,11 @@ export class ReportingRepository {
         .selectFrom('recordFields as rf')
         .select(['rf.assessmentId', 'rf.recordId', 'rf.field', 'rf.valueJson'])
         .where('rf.assessmentId', 'in', ofPeriod);
-    const [verified, na, comments] = await Promise.all([
+    const [verified, na] = await Promise.all([
       pick().where(verifiedSet('rf')).execute(),
       pick().where(markedNa('rf')).execute(),
-      pick()
-        .where('rf.entity', '=', 'verification')
-        .where('rf.field', '=', 'reviewComment')
-        .where('rf.valueJson', '<>', '""')
-        .execute(),
     ]);
-    return toCells([...verified, ...na, ...comments]);
+    return toCells([...verified, ...na]);
   }
 
   /** Self-assessed levels of a period, optionally of some units only. */
@@ -434,37 +452,84 @@ export class ReportingRepository {
     }));
   }
 
-  /** Per verification record of a period: evidence checks found present / missing / inadequate. */
-  async evidenceChecks(periodId: string): Promise<EvidenceCheckSummary[]> {
-    // Checks are canonical JSON `{"note":…,"state":"missing"}`: the state is the last key,
-    // and quotes inside the note are escaped, so the suffix match is exact.
-    const count = (state: string) =>
-      sql<number>`sum(case when ${sql.ref('rf.valueJson')} like ${sql.lit(`%"state":"${state}"}`)} then 1 else 0 end)`;
-    const rows = await this.db
-      .selectFrom('recordFields as rf')
-      .select([
-        'rf.recordId',
-        count('present').as('present'),
-        count('missing').as('missing'),
-        count('inadequate').as('inadequate'),
-      ])
-      .where(
-        'rf.assessmentId',
-        'in',
-        this.db.selectFrom('assessments').select('id').where('periodId', '=', periodId),
-      )
-      .where('rf.entity', '=', 'verification')
-      // `checks.<level>.<index>`: a range of the (assessment, entity, field) index ('/' follows '.').
-      .where('rf.field', '>=', 'checks.')
-      .where('rf.field', '<', 'checks/')
-      .groupBy('rf.recordId')
+  /**
+   * Everything the exports say about these assessments beyond levels: their verifications'
+   * texts and evidence checks (`checks.*`), berita acara, comments and the assessment record
+   * itself. Evidence-file records are counted elsewhere (`evidenceFileCounts`). Callers pass
+   * a batch of assessments at a time: the texts (notes up to 20,000 characters, signatures)
+   * are never read for a whole period at once. `checks: false` leaves the checks out.
+   */
+  async exportFields(
+    assessmentIds: readonly string[],
+    { checks }: { checks: boolean },
+  ): Promise<FieldState[]> {
+    const out: FieldState[] = [];
+    for (const part of chunks(assessmentIds, CHUNK)) {
+      const rows = await this.db
+        .selectFrom('recordFields')
+        .selectAll()
+        .where('assessmentId', 'in', part)
+        .where((eb) =>
+          eb.or([
+            eb('entity', 'in', ['assessment', 'beritaAcara', 'comment']),
+            eb.and([
+              eb('entity', '=', 'verification'),
+              eb.or([
+                eb('field', 'in', VERIFICATION_EXPORT_FIELDS),
+                // `checks.<level>.<index>` ('/' follows '.').
+                ...(checks
+                  ? [eb.and([eb('field', '>=', 'checks.'), eb('field', '<', 'checks/')])]
+                  : []),
+              ]),
+            ]),
+          ]),
+        )
+        .execute();
+      out.push(...rows.map(toField));
+    }
+    return out;
+  }
+
+  /**
+   * The latest coordinator decision (approve, return, reopen: a review write of the
+   * assessment's `status`, from the change log) of each of these assessments that has one.
+   */
+  async lastDecisions(assessmentIds: readonly string[]): Promise<DecisionRow[]> {
+    const latest = new Map<string, DecisionRow>();
+    for (const part of chunks(assessmentIds, CHUNK)) {
+      const rows = await this.db
+        .selectFrom('changes as c')
+        .leftJoin('accounts as a', 'a.id', 'c.accountId')
+        .select(['c.recordId', 'c.valueJson', 'c.serverAt', 'a.name'])
+        .where('c.entity', '=', 'assessment')
+        .where('c.recordId', 'in', part)
+        .where('c.field', '=', 'status')
+        .where('c.source', '=', 'review')
+        .orderBy('c.seq')
+        .execute();
+      for (const r of rows) {
+        const v: unknown = JSON.parse(r.valueJson);
+        latest.set(r.recordId, {
+          assessmentId: r.recordId,
+          status: typeof v === 'string' ? v : '',
+          at: Number(r.serverAt),
+          by: r.name,
+        });
+      }
+    }
+    return [...latest.values()];
+  }
+
+  /** The verifiers assigned to each unit in a period, by name. */
+  async assignedVerifiers(periodId: string): Promise<AssignedVerifierRow[]> {
+    return this.db
+      .selectFrom('assignments as s')
+      .innerJoin('accounts as a', 'a.id', 's.verifierId')
+      .select(['s.unitId', 'a.name'])
+      .where('s.periodId', '=', periodId)
+      .orderBy('s.unitId')
+      .orderBy('a.name')
       .execute();
-    return rows.map((r) => ({
-      recordId: r.recordId,
-      present: Number(r.present ?? 0),
-      missing: Number(r.missing ?? 0),
-      inadequate: Number(r.inadequate ?? 0),
-    }));
   }
 
   /** Per assessment and indicator of a period: evidence files referenced (not deleted) and held. */

@@ -10,9 +10,10 @@ import { Problem } from '../problems';
  * report (`rejectRows`) if any row has a problem. The CSV dialect (`,` or `;`, quotes, BOM)
  * is lib/csv.ts's `parseCsv`; decoding the bytes happens before (http/body.ts `csvBody`).
  *
- * Headers are Indonesian SPBE terms, the same words the exports write (`kode_unit`,
- * `no_indikator`, `level_mandiri`…); the English headers this server first accepted stay
- * accepted as aliases so no existing file breaks. README "CSV files" lists them.
+ * Headers are machine names of Indonesian SPBE terms (`kode_unit`, `no_indikator`,
+ * `level_mandiri`…; the exports label the same facts for people: "Kode unit"…); the English
+ * headers this server first accepted stay accepted as aliases so no existing file breaks.
+ * README "CSV files" lists them.
  */
 
 /** One column of an import file. */

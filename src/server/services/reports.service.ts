@@ -3,7 +3,8 @@ import { type CityIndexService, namedCityIndicators } from './city-index';
 import { BaseService, type ServiceDeps } from './context';
 import type { DashboardService } from './dashboard.service';
 import type { ExportFile } from './exports/file';
-import { levelsCsv, levelsXlsx, loadLevelsExport } from './exports/levels';
+import { levelsCsv, levelsXlsx } from './exports/levels';
+import { loadLevelsExport } from './exports/levels-data';
 import type { PlanService } from './plan.service';
 
 /**

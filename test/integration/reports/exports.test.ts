@@ -1,59 +1,62 @@
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
-import { computeIndex, formatIndex, listIndicators, spbe2020 } from '../../../src/core';
+import {
+  computeIndex,
+  formatIndex,
+  listIndicators,
+  type SigningResult,
+  spbe2020,
+} from '../../../src/core';
+import { parseCsv } from '../../../src/server/lib/csv';
 import { CITY_LEVELS, DEMO_PERIOD_NAME, opdCode, PEMDA_CODE } from '../../../src/server/seed';
 import { LEVEL_COLUMNS } from '../../../src/server/services/exports/levels';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
+import { SIGNATORIES, signingMutation } from '../../helpers/signing';
 import { assessmentOf, evidenceFile, levels, rawTablet, storeFile } from './helpers';
 
 const INDICATORS = listIndicators(spbe2020);
 const cityLevels = Object.fromEntries(
   INDICATORS.map((ind, i) => [ind.no, CITY_LEVELS[i] as number]),
 );
+const HEADER = LEVEL_COLUMNS.map((c) => c.label);
+type Label = (typeof HEADER)[number];
+/** 2 October 2023 08:00 WIB (the test clock) as the CSV writes it. */
+const wibStamp = (ms: number) =>
+  new Date(ms + 7 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 
-/** RFC 4180 with `;` (quoted cells, doubled quotes, CRLF), as a spreadsheet reads it. */
-function splitCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ';') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  return rows;
+const NOTES_1 = 'Perwal SPBE 2023 ada; "salinan" belum dilegalisir\r\nbaris kedua';
+const RETURN_COMMENT = 'Lengkapi bukti kebijakan sebelum ditandatangani ulang.';
+const INDICATOR_COMMENT = 'Bukti "pendukung"; lengkapi.';
+
+/** The evidence document the instrument expects at this level and place. */
+const evidenceText = (no: number, level: number, index: number) =>
+  INDICATORS.find((i) => i.no === no)?.spec.levels?.[level - 1]?.evidence[index] as string;
+
+/**
+ * A coordinator decision (`review`: approve or return; `reopen`) taken on the record as the
+ * review detail shows it now (its version token).
+ */
+async function decide(
+  ctx: ServerContext,
+  token: string,
+  id: string,
+  action: 'review' | 'reopen',
+  body: Record<string, unknown>,
+): Promise<void> {
+  const detail = await ctx.call('GET', `/api/reports/assessments/${id}`, { token });
+  expect(detail.status).toBe(200);
+  const r = await ctx.call('POST', `/api/assessments/${id}/${action}`, {
+    token,
+    json: { ...body, expectedVersion: detail.body.review.expectedVersion },
+  });
+  expect(r.status, r.text).toBe(200);
 }
 
-/** The CSV as a spreadsheet user reads it: BOM, preamble `key;value` lines, blank line, table. */
-function readCsv(bytes: Uint8Array) {
-  expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-  const body = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1);
-  const [preamble, table] = body.split('\r\n\r\n') as [string, string];
-  const lines = splitCsv(`${preamble}\r\n`);
-  const info = new Map(lines.slice(1).map((cells) => [cells[0] as string, cells.slice(1)]));
-  const [header, ...rows] = splitCsv(table);
-  return { title: lines[0]?.[0], info, header, rows };
-}
-
-/** Some verification work: the city lowers 1 and finds 46 not applicable; Diskominfo sends a photo and checks. */
+/**
+ * Verification work: the city lowers 1 and finds 46 not applicable; Diskominfo writes notes,
+ * checks documents, sends a photo, signs as partial and is returned with comments.
+ */
 async function work(ctx: ServerContext) {
   const t1 = await rawTablet(ctx, 'verifier1', 'Tablet ekspor');
   const city = await assessmentOf(ctx, PEMDA_CODE);
@@ -61,13 +64,26 @@ async function work(ctx: ServerContext) {
   const bytes = new TextEncoder().encode('foto kebijakan');
   const sha = createHash('sha256').update(bytes).digest('hex');
   await storeFile(ctx.services, bytes, sha);
+  const results: SigningResult[] = [
+    { no: 1, verifiedLevel: 4, notApplicable: false, naReason: '', notes: NOTES_1 },
+    { no: 3, verifiedLevel: 2, notApplicable: false, naReason: '', notes: '' },
+    {
+      no: 46,
+      verifiedLevel: null,
+      notApplicable: true,
+      naReason: 'Tidak ada layanan ini',
+      notes: '',
+    },
+  ];
+  const signedAt = ctx.clock.now;
   await t1.push([
     ...levels(city, { 1: 1, 2: 3 }, [46]),
-    ...levels(diskominfo, { 1: 4, 3: 2 }),
+    ...levels(diskominfo, { 1: 4, 3: 2 }, [46]),
     {
       entity: 'verification',
       id: `${diskominfo}:1`,
       changes: {
+        notes: NOTES_1,
         'checks.4.0': { state: 'present', note: '' },
         'checks.4.1': { state: 'missing', note: '=HYPERLINK("x")' },
       },
@@ -83,6 +99,7 @@ async function work(ctx: ServerContext) {
       capturedAt: ctx.clock.now,
       name: 'kebijakan.jpg',
     }),
+    signingMutation(diskominfo, results, signedAt, true),
     { entity: 'assessment', id: diskominfo, changes: { status: 'selesai' } },
   ]);
   const coordinator = await ctx.login('coordinator');
@@ -99,168 +116,367 @@ async function work(ctx: ServerContext) {
     [{ indicatorNo: 1, level: 2, justification: '' }],
     null,
   );
-  const review = await ctx.call('POST', `/api/assessments/${diskominfo}/review`, {
-    token: coordinator,
-    json: {
-      decision: 'return',
-      comments: [{ indicatorNo: 3, comment: 'Bukti "pendukung"; lengkapi.' }],
-    },
+  ctx.clock.advance(3600_000);
+  await decide(ctx, coordinator, diskominfo, 'review', {
+    decision: 'return',
+    comment: RETURN_COMMENT,
+    comments: [{ indicatorNo: 3, comment: INDICATOR_COMMENT }],
   });
-  expect(review.status).toBe(200);
-  return { city, diskominfo };
+  return { t1, diskominfo, results, signedAt, coordinator };
+}
+
+/** A CSV download as a spreadsheet user reads it: BOM, `;`, header row first. */
+async function getCsv(ctx: ServerContext, token: string) {
+  const res = await ctx.app.request(`/api/reports/periods/${ctx.demo?.periodId}/levels.csv`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(res.status).toBe(200);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  // The very first line (after the BOM) is the header, `;`-separated.
+  expect(text.slice(1, text.indexOf('\r\n'))).toBe(HEADER.join(';'));
+  // The import reader (lib/csv.ts) parses the table; it lower-cases header names.
+  const { header, rows } = parseCsv(text);
+  expect(header).toEqual(HEADER.map((x) => x.toLowerCase()));
+  const col = (name: Label) => HEADER.indexOf(name);
+  const row = (code: string, no: number) => {
+    const r = rows.find(
+      (x) => x.cells[col('Kode unit')] === code && x.cells[col('No. indikator')] === String(no),
+    );
+    if (!r) throw new Error(`no CSV row for ${code} / ${no}`);
+    return (name: Label) => r.cells[col(name)];
+  };
+  return { res, rows: rows.map((r) => r.cells), row };
+}
+
+async function getXlsx(ctx: ServerContext, token: string) {
+  const res = await ctx.app.request(`/api/reports/periods/${ctx.demo?.periodId}/levels.xlsx`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(res.status).toBe(200);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(await res.arrayBuffer());
+  return { res, wb };
+}
+
+/** The rows of a sheet (values from column 1). */
+function values(wb: ExcelJS.Workbook, sheet: string): unknown[][] {
+  const out: unknown[][] = [];
+  wb.getWorksheet(sheet)?.eachRow((r) => {
+    out.push((r.values as unknown[]).slice(1));
+  });
+  return out;
 }
 
 // PostgreSQL runs only where TELUSUR_PG_URL points at a server (describeEachDialect skips it otherwise).
 describeEachDialect('exports of unit × indicator levels', (ctx) => {
-  // The same verification work for both tests, done once (each test may also run alone).
+  // The same verification work for every test, done once (each test may also run alone).
   let prepared: ReturnType<typeof work> | null = null;
   const ready = () => {
     prepared ??= work(ctx());
     return prepared;
   };
 
-  it('CSV: named period, instrument and time, then every level as stored, opening cleanly in Excel', async () => {
+  it('CSV: header row first, then every level with notes, reasons, evidence and where the record stands', async () => {
     const h = ctx();
-    await ready();
+    const w = await ready();
     const token = await h.login('viewer');
-    const res = await h.app.request(`/api/reports/periods/${h.demo?.periodId}/levels.csv`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(res.status).toBe(200);
+    const { res, rows, row } = await getCsv(h, token);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe(
-      `attachment; filename="telusur-evaluasi-spbe-2023-level-20231002-0800.csv"; filename*=UTF-8''telusur-evaluasi-spbe-2023-level-20231002-0800.csv`,
+      `attachment; filename="telusur-evaluasi-spbe-2023-level-20231002-0900.csv"; filename*=UTF-8''telusur-evaluasi-spbe-2023-level-20231002-0900.csv`,
     );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    const csv = readCsv(new Uint8Array(await res.arrayBuffer()));
-    expect(csv.title).toBe('Telusur — ekspor level unit × indikator');
-    expect(csv.info.get('Periode')).toEqual([DEMO_PERIOD_NAME, '2023']);
-    expect(csv.info.get('Instrumen')).toEqual([
-      spbe2020.name,
-      `spbe-2020 versi ${spbe2020.version}`,
+    // Every unit with an assessment or a self-assessment, 47 rows each.
+    expect(new Set(rows.map((r) => r[0])).size).toBe(12);
+    expect(rows).toHaveLength(12 * 47);
+
+    const c1 = row(PEMDA_CODE, 1);
+    expect([c1('Level mandiri'), c1('Level verifikasi'), c1('Tidak berlaku')]).toEqual([
+      String(cityLevels[1]),
+      '1',
+      'tidak',
     ]);
-    expect(csv.info.get('Dibuat')).toEqual([
-      '2 Oktober 2023 pukul 08.00 WIB',
-      new Date(h.clock.now).toISOString(),
+    const cityVerified = computeIndex(spbe2020, { 1: 1, 2: 3 }, { notApplicable: [46] });
+    expect(c1('Indeks verifikasi unit')).toBe(formatIndex(cityVerified.index, 'id'));
+    expect(c1('Indeks mandiri unit')).toBe('2,10');
+    // Not signed: a draft; the verifier is the one assigned.
+    expect([
+      c1('Verifikator'),
+      c1('Tahap'),
+      c1('Tanda tangan'),
+      c1('Verifikasi sebagian'),
+      c1('Waktu tanda tangan (WIB)'),
+    ]).toEqual(['Verifikator Satu', 'draf', 'belum ditandatangani', '', '']);
+    expect(row(PEMDA_CODE, 46)('Status bukti')).toBe('tidak berlaku');
+    expect(row(PEMDA_CODE, 46)('Alasan tidak berlaku')).toBe('Tidak ada layanan ini');
+    expect(row(PEMDA_CODE, 5)('Level verifikasi')).toBe('');
+
+    // Diskominfo: signed as partial, returned with an overall and an indicator comment.
+    const d1 = row(opdCode(7), 1);
+    expect(d1('Verifikator')).toBe(SIGNATORIES.verifierName);
+    expect(d1('Status')).toBe('dikembalikan');
+    expect(d1('Tahap')).toBe('dikembalikan');
+    expect(d1('Tanda tangan')).toBe('sah');
+    expect(d1('Verifikasi sebagian')).toBe('ya');
+    expect(d1('Waktu tanda tangan (WIB)')).toBe(wibStamp(w.signedAt));
+    expect(d1('Waktu tanda tangan (WIB)')).toBe('2023-10-02 08:00');
+    expect(d1('Keputusan koordinator')).toBe('dikembalikan');
+    expect(d1('Waktu keputusan (WIB)')).toBe('2023-10-02 09:00');
+    expect(d1('Diputuskan oleh')).toBe('Koordinator SPBE (Diskominfo)');
+    expect(d1('Catatan koordinator untuk unit')).toBe(RETURN_COMMENT);
+    expect(d1('Level verifikasi')).toBe('4');
+    expect(d1('Catatan verifikator')).toBe(NOTES_1);
+    expect(d1('Status bukti')).toBe('ada kekurangan');
+    expect([
+      d1('Bukti ada'),
+      d1('Bukti tidak ada'),
+      d1('Berkas bukti'),
+      d1('Berkas diterima server'),
+    ]).toEqual(['1', '1', '1', '1']);
+    // Each document checked: its place, the instrument's words, its state and the note.
+    expect(d1('Rincian bukti dukung')).toBe(
+      `4.1 ${evidenceText(1, 4, 0)}: ada; 4.2 ${evidenceText(1, 4, 1)}: tidak ada (=HYPERLINK("x"))`,
+    );
+    expect(d1('Catatan koordinator untuk indikator')).toBe('');
+    const d3 = row(opdCode(7), 3);
+    expect(d3('Status bukti')).toBe('lengkap');
+    expect(d3('Rincian bukti dukung')).toBe(`2.1 ${evidenceText(3, 2, 0)}: ada (ada)`);
+    expect(d3('Catatan koordinator untuk indikator')).toBe(INDICATOR_COMMENT);
+    expect(row(opdCode(7), 46)('Alasan tidak berlaku')).toBe('Tidak ada layanan ini');
+    expect(row(opdCode(7), 2)('Status bukti')).toBe('belum diperiksa');
+
+    // Text a spreadsheet would run as a formula is defused (unit names are user text).
+    expect(row('36.72.OPD.99', 1)('Nama unit')).toBe("'=1+1 Badan Uji");
+    expect(row('36.72.OPD.99', 1)('Status')).toBe('belum mulai');
+    // Only a penilaian mandiri: no verifier, no record to be in a state.
+    expect(
+      ['Verifikator', 'Tahap', 'Tanda tangan', 'Verifikasi sebagian'].map((c) =>
+        row('36.72.OPD.99', 1)(c as Label),
+      ),
+    ).toEqual(['', '', '', '']);
+    expect(rows.every((r) => !/^[=+\-@]/.test(r[HEADER.indexOf('Nama unit')] ?? ''))).toBe(true);
+  });
+
+  it('XLSX: typed numbers and dates, frozen headers and autofilters, Info and Bukti dukung sheets', async () => {
+    const h = ctx();
+    const w = await ready();
+    const token = await h.login('coordinator');
+    const { res, wb } = await getXlsx(h, token);
+    expect(res.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="telusur-evaluasi-spbe-2023-level-20231002-0900\.xlsx"/,
+    );
+    expect(wb.worksheets.map((s) => s.name)).toEqual([
+      'Info',
+      'Kota',
+      'Indeks unit',
+      'Level',
+      'Bukti dukung',
     ]);
+
+    // Info: the facts about the file, numbers as numbers.
+    const info = wb.getWorksheet('Info') as ExcelJS.Worksheet;
+    const infoRow = (label: string) => {
+      let found: ExcelJS.Row | null = null;
+      info.eachRow((r) => {
+        if (r.getCell(1).value === label) found = r;
+      });
+      if (!found) throw new Error(`no Info line ${label}`);
+      return (found as ExcelJS.Row).getCell(2);
+    };
+    expect(infoRow('Periode').value).toBe(DEMO_PERIOD_NAME);
+    expect(infoRow('Tahun').type).toBe(ExcelJS.ValueType.Number);
+    expect(infoRow('Tahun').value).toBe(2023);
+    expect(infoRow('Instrumen').value).toBe(spbe2020.name);
+    expect(infoRow('Dibuat (WIB)').type).toBe(ExcelJS.ValueType.Date);
+    // Spreadsheets have no time zones: the cell holds the WIB wall-clock time.
+    expect((infoRow('Dibuat (WIB)').value as Date).toISOString()).toBe('2023-10-02T09:00:00.000Z');
     const consolidated = computeIndex(
       spbe2020,
       { ...cityLevels, 1: 1, 2: 3 },
       { notApplicable: [46] },
     );
-    expect(csv.info.get('Indeks kota (konsolidasi)')).toEqual([
-      formatIndex(consolidated.index, 'id'),
-      consolidated.predicate,
-    ]);
-    expect(csv.header).toEqual([...LEVEL_COLUMNS]);
-    // Every unit with an assessment or a self-assessment, 47 rows each.
-    const units = new Set(csv.rows.map((r) => r[0]));
-    expect(units.size).toBe(12);
-    expect(csv.rows).toHaveLength(12 * 47);
-    const col = (name: (typeof LEVEL_COLUMNS)[number]) => LEVEL_COLUMNS.indexOf(name);
-    const row = (code: string, no: number) =>
-      csv.rows.find(
-        (r) => r[col('kode_unit')] === code && r[col('no_indikator')] === String(no),
-      ) as string[];
+    const kotaIndex = infoRow('Indeks kota (konsolidasi)');
+    expect(kotaIndex.type).toBe(ExcelJS.ValueType.Number);
+    expect(kotaIndex.value).toBe(Math.floor((consolidated.index as number) * 100 + 1e-7) / 100);
+    expect(kotaIndex.numFmt).toBe('0.00');
+    expect(infoRow('Jumlah unit').value).toBe(12);
+    expect(infoRow('Indikator kota tidak berlaku').value).toBe(1);
 
-    const c1 = row(PEMDA_CODE, 1);
-    expect([
-      c1[col('level_mandiri')],
-      c1[col('level_verifikasi')],
-      c1[col('tidak_berlaku')],
-    ]).toEqual([String(cityLevels[1]), '1', 'tidak']);
-    expect(row(PEMDA_CODE, 46)[col('status_bukti')]).toBe('tidak berlaku');
-    expect(row(PEMDA_CODE, 5)[col('level_verifikasi')]).toBe('');
-    // The city unit's verified index covers only what was verified (1 and 2).
-    const cityVerified = computeIndex(spbe2020, { 1: 1, 2: 3 }, { notApplicable: [46] });
-    expect(c1[col('indeks_verifikasi_unit')]).toBe(formatIndex(cityVerified.index, 'id'));
-    expect(c1[col('indeks_mandiri_unit')]).toBe('2,10');
+    // Every table sheet: bold header row frozen at the top and an autofilter over the table.
+    for (const name of ['Kota', 'Indeks unit', 'Level', 'Bukti dukung']) {
+      const sheet = wb.getWorksheet(name) as ExcelJS.Worksheet;
+      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      expect(sheet.getRow(1).font?.bold).toBe(true);
+      const last = sheet.getColumn(sheet.columnCount).letter;
+      expect(sheet.autoFilter).toBe(`A1:${last}${sheet.rowCount}`);
+    }
 
-    const d1 = row(opdCode(7), 1);
-    expect(d1[col('level_verifikasi')]).toBe('4');
-    expect(d1[col('status_bukti')]).toBe('ada kekurangan');
-    expect([
-      d1[col('bukti_ada')],
-      d1[col('bukti_tidak_ada')],
-      d1[col('berkas_bukti')],
-      d1[col('berkas_diterima')],
-    ]).toEqual(['1', '1', '1', '1']);
-    expect(d1[col('status')]).toBe('dikembalikan');
-    const d3 = row(opdCode(7), 3);
-    expect(d3[col('status_bukti')]).toBe('lengkap');
-    expect(d3[col('catatan_koordinator')]).toBe('Bukti "pendukung"; lengkapi.');
-    expect(row(opdCode(7), 2)[col('status_bukti')]).toBe('belum diperiksa');
-    // Text a spreadsheet would run as a formula is defused (unit names are user text).
-    expect(row('36.72.OPD.99', 1)[col('nama_unit')]).toBe("'=1+1 Badan Uji");
-    expect(row('36.72.OPD.99', 1)[col('status')]).toBe('belum mulai');
-    expect(csv.rows.every((r) => !/^[=+\-@]/.test(r[col('nama_unit')] ?? ''))).toBe(true);
-  });
-
-  it('XLSX: Info, Kota, Indeks unit and Level sheets that match the CSV', async () => {
-    const h = ctx();
-    await ready();
-    const token = await h.login('coordinator');
-    const res = await h.app.request(`/api/reports/periods/${h.demo?.periodId}/levels.xlsx`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe(
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    );
-    expect(res.headers.get('content-disposition')).toMatch(
-      /^attachment; filename="telusur-evaluasi-spbe-2023-level-20231002-0800\.xlsx"/,
-    );
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await res.arrayBuffer());
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Info', 'Kota', 'Indeks unit', 'Level']);
-    const values = (sheet: string) => {
-      const out: unknown[][] = [];
-      wb.getWorksheet(sheet)?.eachRow((r) => {
-        out.push((r.values as unknown[]).slice(1));
-      });
-      return out;
-    };
-    const info = new Map(values('Info').map((r) => [r[0], r.slice(1)]));
-    expect(info.get('Periode')).toEqual([DEMO_PERIOD_NAME, '2023']);
-    expect(info.get('Instrumen')?.[0]).toBe(spbe2020.name);
-    expect(info.get('Dibuat')).toEqual([
-      '2 Oktober 2023 pukul 08.00 WIB',
-      new Date(h.clock.now).toISOString(),
-    ]);
-
-    const kota = values('Kota');
-    expect(kota[0]?.slice(0, 3)).toEqual(['no_indikator', 'nama_indikator', 'domain']);
+    const kota = values(wb, 'Kota');
+    expect(kota[0]?.slice(0, 3)).toEqual(['No. indikator', 'Nama indikator', 'Domain']);
     const k1 = kota.find((r) => r[0] === 1) as unknown[];
     expect(k1.slice(5, 9)).toEqual([cityLevels[1], 1, 1, 'terverifikasi']);
     const k5 = kota.find((r) => r[0] === 5) as unknown[];
     expect(k5.slice(5, 9)).toEqual([cityLevels[5], undefined, cityLevels[5], 'mandiri']);
 
-    const idx = values('Indeks unit');
-    const city = idx.find((r) => r[0] === PEMDA_CODE) as unknown[];
-    expect(city[5]).toBe(2.1);
-    expect(city[6]).toBe('Cukup');
-    const cityVerified = computeIndex(spbe2020, { 1: 1, 2: 3 }, { notApplicable: [46] });
-    expect(city[7]).toBe(Math.floor((cityVerified.index as number) * 100 + 1e-7) / 100);
+    const idx = values(wb, 'Indeks unit');
+    const idxCol = (label: string) => (idx[0] as unknown[]).indexOf(label);
+    const cityRow = idx.find((r) => r[0] === PEMDA_CODE) as unknown[];
+    expect(cityRow[idxCol('Indeks mandiri')]).toBe(2.1);
+    expect(cityRow[idxCol('Predikat mandiri')]).toBe('Cukup');
+    const disk = idx.find((r) => r[0] === opdCode(7)) as unknown[];
+    expect(disk[idxCol('Tahap')]).toBe('dikembalikan');
+    expect(disk[idxCol('Catatan koordinator untuk unit')]).toBe(RETURN_COMMENT);
+    expect((disk[idxCol('Waktu tanda tangan (WIB)')] as Date).getTime()).toBe(
+      w.signedAt + 7 * 3600_000,
+    );
 
-    // The Level sheet holds the same table as the CSV (numbers as numbers).
-    const csvRes = await h.app.request(`/api/reports/periods/${h.demo?.periodId}/levels.csv`, {
-      headers: { authorization: `Bearer ${token}` },
+    // Level: the same table as the CSV, numbers and dates typed.
+    const { rows: csvRows } = await getCsv(h, token);
+    const level = wb.getWorksheet('Level') as ExcelJS.Worksheet;
+    const levelRows = values(wb, 'Level');
+    expect(levelRows[0]).toEqual(HEADER);
+    expect(levelRows).toHaveLength(csvRows.length + 1);
+    const at = (label: Label) => HEADER.indexOf(label) + 1;
+    let diskRow: ExcelJS.Row | null = null;
+    level.eachRow((r) => {
+      if (r.getCell(1).value === opdCode(7) && r.getCell(at('No. indikator')).value === 1)
+        diskRow = r;
     });
-    const csv = readCsv(new Uint8Array(await csvRes.arrayBuffer()));
-    const level = values('Level');
-    expect(level[0]).toEqual([...LEVEL_COLUMNS]);
-    expect(level).toHaveLength(csv.rows.length + 1);
+    const d1 = diskRow as unknown as ExcelJS.Row;
+    for (const label of ['No. indikator', 'Level verifikasi', 'Bukti ada', 'Berkas bukti'] as const)
+      expect(d1.getCell(at(label)).type, label).toBe(ExcelJS.ValueType.Number);
+    expect(d1.getCell(at('Indeks verifikasi unit')).type).toBe(ExcelJS.ValueType.Number);
+    expect(d1.getCell(at('Indeks verifikasi unit')).numFmt).toBe('0.00');
+    expect(d1.getCell(at('Waktu tanda tangan (WIB)')).type).toBe(ExcelJS.ValueType.Date);
+    expect(d1.getCell(at('Waktu keputusan (WIB)')).type).toBe(ExcelJS.ValueType.Date);
+    // A line break in a cell is LF, as spreadsheets write it.
+    expect(d1.getCell(at('Catatan verifikator')).value).toBe(NOTES_1.replace('\r\n', '\n'));
     const norm = (r: unknown[]) =>
-      LEVEL_COLUMNS.map((name, i) => {
+      LEVEL_COLUMNS.map((c, i) => {
         const v = r[i];
         if (v === undefined || v === null) return '';
-        return name.startsWith('indeks') && typeof v === 'number'
-          ? formatIndex(v, 'id')
-          : String(v);
+        if (v instanceof Date) return wibStamp(v.getTime() - 7 * 3600_000);
+        return c.kind === 'index' && typeof v === 'number' ? formatIndex(v, 'id') : String(v);
       });
-    const defuse = (s: string) => (/^'[=+\-@]/.test(s) ? s.slice(1) : s);
-    expect(level.slice(1).map(norm)).toEqual(
-      csv.rows.map((r) => LEVEL_COLUMNS.map((_, i) => defuse(r[i] ?? ''))),
+    const defuse = (s: string) => (/^'[=+\-@]/.test(s) ? s.slice(1) : s).replace(/\r\n/g, '\n');
+    expect(levelRows.slice(1).map(norm)).toEqual(
+      csvRows.map((r) => HEADER.map((_, i) => defuse(r[i] ?? ''))),
     );
+
+    // Bukti dukung: one row per document checked, with its note.
+    const docs = values(wb, 'Bukti dukung');
+    expect(docs[0]).toEqual([
+      'Kode unit',
+      'Nama unit',
+      'No. indikator',
+      'Nama indikator',
+      'Level',
+      'No. bukti',
+      'Bukti dukung',
+      'Status bukti',
+      'Catatan bukti',
+    ]);
+    expect(docs.slice(1).map((r) => [r[0], r[2], r[4], r[5], r[6], r[7], r[8]])).toEqual([
+      [opdCode(7), 1, 4, 1, evidenceText(1, 4, 0), 'ada', undefined],
+      [opdCode(7), 1, 4, 2, evidenceText(1, 4, 1), 'tidak ada', '=HYPERLINK("x")'],
+      [opdCode(7), 3, 2, 1, evidenceText(3, 2, 0), 'ada', 'ada'],
+    ]);
+  });
+
+  it('after re-signing, approval and reopening: only the latest decision’s comments are exported', async () => {
+    const h = ctx();
+    const w = await ready();
+    // A result changed after signing voids the signatures until the record is signed again.
+    await w.t1.push(levels(w.diskominfo, { 3: 3 }));
+    const changed = (await getCsv(h, w.coordinator)).row(opdCode(7), 3);
+    expect([changed('Tanda tangan'), changed('Level verifikasi')]).toEqual([
+      'batal: hasil berubah setelah ditandatangani',
+      '3',
+    ]);
+
+    h.clock.advance(3600_000);
+    const resignedAt = h.clock.now;
+    const results = w.results.map((r) => (r.no === 3 ? { ...r, verifiedLevel: 3 } : r));
+    await w.t1.push([
+      signingMutation(w.diskominfo, results, resignedAt, true),
+      { entity: 'assessment', id: w.diskominfo, changes: { status: 'diperbaiki' } },
+    ]);
+    const waiting = await getCsv(h, w.coordinator);
+    const r3 = waiting.row(opdCode(7), 3);
+    // Re-signed and waiting: the return's comments still say what was asked.
+    expect([r3('Tahap'), r3('Tanda tangan'), r3('Waktu tanda tangan (WIB)')]).toEqual([
+      'ditandatangani ulang',
+      'sah',
+      '2023-10-02 10:00',
+    ]);
+    expect(r3('Status')).toBe('diperbaiki, menunggu keputusan');
+    expect(r3('Catatan koordinator untuk indikator')).toBe(INDICATOR_COMMENT);
+    expect(r3('Catatan koordinator untuk unit')).toBe(RETURN_COMMENT);
+
+    h.clock.advance(1800_000);
+    await decide(h, w.coordinator, w.diskominfo, 'review', { decision: 'approve' });
+
+    const { row, rows } = await getCsv(h, w.coordinator);
+    const d3 = row(opdCode(7), 3);
+    expect([d3('Status'), d3('Tahap'), d3('Keputusan koordinator')]).toEqual([
+      'disetujui',
+      'disetujui',
+      'disetujui',
+    ]);
+    expect(d3('Waktu keputusan (WIB)')).toBe('2023-10-02 10:30');
+    expect(d3('Level verifikasi')).toBe('3');
+    // The return's comments are stale now: in no row, on no column.
+    const comments = [
+      HEADER.indexOf('Catatan koordinator untuk unit'),
+      HEADER.indexOf('Catatan koordinator untuk indikator'),
+    ];
+    expect(rows.flatMap((r) => comments.map((i) => r[i])).filter((x) => x !== '')).toEqual([]);
+
+    const { wb } = await getXlsx(h, w.coordinator);
+    expectNoComments(wb);
+
+    // Reopened: a draft again, and the reopening's reason is what applies now.
+    h.clock.advance(600_000);
+    await decide(h, w.coordinator, w.diskominfo, 'reopen', {
+      reason: 'Level 3 perlu diperiksa ulang.',
+    });
+    const reopened = (await getCsv(h, w.coordinator)).row(opdCode(7), 3);
+    expect([
+      reopened('Status'),
+      reopened('Tahap'),
+      reopened('Keputusan koordinator'),
+      reopened('Waktu keputusan (WIB)'),
+      reopened('Catatan koordinator untuk unit'),
+      reopened('Catatan koordinator untuk indikator'),
+    ]).toEqual([
+      'dibuka kembali',
+      'draf',
+      'dibuka kembali',
+      '2023-10-02 10:40',
+      'Level 3 perlu diperiksa ulang.',
+      '',
+    ]);
   });
 });
+
+/** The approved record in the XLSX: no row carries a coordinator comment (they are stale). */
+function expectNoComments(wb: ExcelJS.Workbook) {
+  const idx = values(wb, 'Indeks unit');
+  const disk = idx.find((r) => r[0] === opdCode(7)) as unknown[];
+  expect(disk[(idx[0] as unknown[]).indexOf('Tahap')]).toBe('disetujui');
+  expect(disk[(idx[0] as unknown[]).indexOf('Catatan koordinator untuk unit')]).toBeUndefined();
+  const at = (label: Label) => HEADER.indexOf(label);
+  const commented = values(wb, 'Level')
+    .slice(1)
+    .filter(
+      (r) =>
+        r[at('Catatan koordinator untuk unit')] !== undefined ||
+        r[at('Catatan koordinator untuk indikator')] !== undefined,
+    );
+  expect(commented).toEqual([]);
+}

@@ -67,17 +67,20 @@ describe('readCsvImport', () => {
 });
 
 describe('CSV headers: one language for imports and exports', () => {
-  it('names the facts the levels export also writes with the export’s words', () => {
-    const exported: readonly string[] = LEVEL_COLUMNS;
-    for (const c of [
-      SELF_ASSESSMENT_CSV_COLUMNS.unitCode,
-      SELF_ASSESSMENT_CSV_COLUMNS.indicatorNo,
-      SELF_ASSESSMENT_CSV_COLUMNS.level,
-      UNIT_CSV_COLUMNS.code,
-      UNIT_CSV_COLUMNS.name,
-      UNIT_CSV_COLUMNS.kind,
-    ])
-      expect(exported).toContain(c.header);
+  it('reads, as machine names, the facts the levels export writes under human labels', () => {
+    // The export is for people (README "CSV files"); each import column is one of its facts.
+    const exported = LEVEL_COLUMNS.map((c) => c.label);
+    for (const [c, label] of [
+      [SELF_ASSESSMENT_CSV_COLUMNS.unitCode, 'Kode unit'],
+      [SELF_ASSESSMENT_CSV_COLUMNS.indicatorNo, 'No. indikator'],
+      [SELF_ASSESSMENT_CSV_COLUMNS.level, 'Level mandiri'],
+      [UNIT_CSV_COLUMNS.code, 'Kode unit'],
+      [UNIT_CSV_COLUMNS.name, 'Nama unit'],
+      [UNIT_CSV_COLUMNS.kind, 'Jenis unit'],
+    ] as const) {
+      expect(exported).toContain(label);
+      expect(c.header).toBe(label.toLowerCase().replace('no. ', 'no_').replaceAll(' ', '_'));
+    }
   });
 
   it('keeps every header the imports accepted before as an alias', () => {

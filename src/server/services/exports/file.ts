@@ -1,16 +1,21 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { formatIndex } from '../../../core';
 
 /**
- * What every export file shares, whatever it holds: how it is named, how CSV cells are
- * written, and how a file streams to the client.
+ * What every export file shares, whatever it holds: how it is named, how its columns are
+ * declared once for both formats, how CSV cells are written, and how a file streams to the
+ * client.
  *
  * - CSV: UTF-8 with a byte-order mark, `;` between columns and `,` as the decimal mark, CRLF
- *   line ends — what Excel with Indonesian regional settings opens directly (and what the
- *   imports of this server read). Text cells that start with = + - @ get a leading
- *   apostrophe so spreadsheet programs never run them as formulas.
+ *   line ends — what Excel with Indonesian regional settings opens directly. The first line
+ *   is the header row (a program reading the file needs nothing skipped); the facts about the
+ *   file (period, instrument, time) are in its name and in the XLSX sheet "Info". Text cells
+ *   that start with = + - @ get a leading apostrophe so spreadsheet programs never run them
+ *   as formulas.
  * - XLSX: exceljs's streaming writer, so rows are committed as they are made and the zip
- *   flows to the client while the workbook is written.
+ *   flows to the client while the workbook is written. Numbers and dates are typed cells
+ *   (never text), every table sheet has a frozen, bold header row and an autofilter.
  */
 
 export interface ExportFile {
@@ -20,10 +25,42 @@ export interface ExportFile {
   body: ReadableStream<Uint8Array>;
 }
 
+/**
+ * What a column holds, which says how each format writes it:
+ * - `text`: as is (CSV defuses formula-like text);
+ * - `int`: a whole number (XLSX number cell);
+ * - `index`: an index, truncated to two decimals (CSV `2,10`; XLSX number with format 0.00);
+ * - `date`: epoch ms, shown in WIB (CSV `2023-10-02 08:00`; XLSX date cell).
+ */
+export type CellKind = 'text' | 'int' | 'index' | 'date';
+
+/** One column of an export table: its header for people, what it holds, how to read it off a row. */
+export interface ExportColumn<R> {
+  /** The header row's text: Indonesian, for people (never parsed by this server). */
+  label: string;
+  kind: CellKind;
+  /** XLSX column width in characters. */
+  width: number;
+  value(row: R): string | number | null;
+}
+
+/** A column of a table, declared once for CSV and XLSX. */
+export function column<R>(
+  label: string,
+  kind: CellKind,
+  width: number,
+  value: (row: R) => string | number | null,
+): ExportColumn<R> {
+  return { label, kind, width, value };
+}
+
 /** Index truncated to two decimals, as a number (same band as the exact index). */
 export function truncIndex(i: number | null): number | null {
   return i === null ? null : Math.floor(i * 100 + 1e-7) / 100;
 }
+
+/** WIB is UTC+7 without daylight saving. */
+const WIB_MS = 7 * 3600_000;
 
 /** Time in Western Indonesia Time, e.g. "2 Oktober 2023 pukul 08.00 WIB". */
 export function wib(ms: number): string {
@@ -34,9 +71,23 @@ export function wib(ms: number): string {
   }).format(new Date(ms))} WIB`;
 }
 
+/** `2023-10-02 08:00` in WIB: a date and time every spreadsheet reads as one, whatever its locale. */
+export function wibStamp(ms: number): string {
+  const d = new Date(ms + WIB_MS).toISOString();
+  return `${d.slice(0, 10)} ${d.slice(11, 16)}`;
+}
+
+/**
+ * A WIB wall-clock time as the Date exceljs writes: spreadsheets have no time zones, and
+ * exceljs turns a Date into a serial day number by its UTC fields.
+ */
+export function wibDate(ms: number): Date {
+  return new Date(ms + WIB_MS);
+}
+
 function stamp(ms: number): string {
-  // YYYYMMDD-HHmm in WIB (UTC+7, no daylight saving).
-  const d = new Date(ms + 7 * 3600_000).toISOString();
+  // YYYYMMDD-HHmm in WIB.
+  const d = new Date(ms + WIB_MS).toISOString();
   return `${d.slice(0, 4)}${d.slice(5, 7)}${d.slice(8, 10)}-${d.slice(11, 13)}${d.slice(14, 16)}`;
 }
 
@@ -78,19 +129,37 @@ export function csvLine(cells: readonly (string | number | null)[]): string {
   return cells.map(csvCell).join(';');
 }
 
+function csvValue(kind: CellKind, v: string | number | null): string | number | null {
+  if (v === null || typeof v === 'string') return v;
+  if (kind === 'index') return formatIndex(v, 'id');
+  if (kind === 'date') return wibStamp(v);
+  return v;
+}
+
+/** The header line of a table, then one line per row, each ending in CRLF. */
+export function csvLines<R>(columns: readonly ExportColumn<R>[]): {
+  header: string;
+  row(r: R): string;
+} {
+  return {
+    header: `${csvLine(columns.map((c) => c.label))}\r\n`,
+    row: (r) => `${csvLine(columns.map((c) => csvValue(c.kind, c.value(r))))}\r\n`,
+  };
+}
+
 /**
  * A CSV export file streamed from `chunks` (each a run of whole lines ending in CRLF); the
  * byte-order mark goes first so Excel reads the file as UTF-8.
  */
-export function csvFile(filename: string, chunks: Iterator<string>): ExportFile {
+export function csvFile(filename: string, chunks: AsyncIterator<string>): ExportFile {
   const encoder = new TextEncoder();
   let bom = true;
   return {
     filename,
     contentType: 'text/csv; charset=utf-8',
     body: new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const next = chunks.next();
+      async pull(controller) {
+        const next = await chunks.next();
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(bom ? `\uFEFF${next.value}` : next.value));
         bom = false;
@@ -127,5 +196,76 @@ export function xlsxFile(
     filename,
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     body: Readable.toWeb(out) as ReadableStream<Uint8Array>,
+  };
+}
+
+const INDEX_FORMAT = '0.00';
+const DATE_FORMAT = 'dd/mm/yyyy hh:mm';
+
+/** A value as a typed XLSX cell: numbers stay numbers, times become dates. */
+export function xlsxValue(kind: CellKind, v: string | number | null): ExcelJS.CellValue {
+  // An empty text is an empty cell (a filter's "(Blanks)"), not a cell holding ''.
+  if (v === null || v === '') return null;
+  // A line break in a cell is LF (XML would read a bare CR as one anyway).
+  if (typeof v === 'string') return v.replace(/\r\n?/g, '\n');
+  if (kind === 'index') return truncIndex(v);
+  if (kind === 'date') return wibDate(v);
+  return v;
+}
+
+/** The number format a cell of this kind needs, if any. */
+export function xlsxFormat(kind: CellKind): string | undefined {
+  return kind === 'index' ? INDEX_FORMAT : kind === 'date' ? DATE_FORMAT : undefined;
+}
+
+/**
+ * Data rows a sheet takes: XLSX holds 1,048,576 rows per sheet, and two are kept for the
+ * header and for the line that says rows were left out.
+ */
+export const XLSX_MAX_DATA_ROWS = 1_048_574;
+
+/** A table sheet being written: add rows, then `end()` sets the autofilter and commits. */
+export interface TableSheet<R> {
+  add(row: R): void;
+  end(): void;
+}
+
+/**
+ * A sheet holding one table: bold header row frozen at the top, typed cells, an autofilter
+ * over the whole table (set when it ends, once its height is known). Rows past the sheet
+ * limit are counted, not written, and a last line says how many were left out.
+ */
+export function tableSheet<R>(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  columns: readonly ExportColumn<R>[],
+): TableSheet<R> {
+  const sheet = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = columns.map((c) => {
+    const numFmt = xlsxFormat(c.kind);
+    return { header: c.label, width: c.width, ...(numFmt ? { style: { numFmt } } : {}) };
+  });
+  sheet.getRow(1).font = { bold: true };
+  sheet.getRow(1).commit();
+  let rows = 0;
+  let left = 0;
+  return {
+    add(row) {
+      if (rows >= XLSX_MAX_DATA_ROWS) {
+        left++;
+        return;
+      }
+      sheet.addRow(columns.map((c) => xlsxValue(c.kind, c.value(row)))).commit();
+      rows++;
+    },
+    end() {
+      sheet.autoFilter = {
+        from: { row: 1, column: 1 },
+        to: { row: rows + 1, column: columns.length },
+      };
+      if (left > 0)
+        sheet.addRow([`${left} baris lagi tidak muat dalam satu lembar XLSX.`]).commit();
+      sheet.commit();
+    },
   };
 }

@@ -1,55 +1,49 @@
 import type ExcelJS from 'exceljs';
+import type { CitySummaryIndicator } from '../../../core';
+import { CONSOLIDATION_RULE_ID } from '../city-index';
 import {
-  type CitySummaryIndicator,
-  compileFramework,
-  computeIndex,
-  type Framework,
-  formatIndex,
-  type IndexResult,
-  listIndicators,
-  type UnitProgress,
-} from '../../../core';
-import type { VerificationCell } from '../../db/reporting.repository';
-import type { Repositories } from '../../db/repositories';
-import type { Period } from '../../domain';
-import { groupBy } from '../../lib/group-by';
-import {
-  type CityIndex,
-  CONSOLIDATION_RULE_ID,
-  namedCityIndicators,
-  type PeriodCity,
-} from '../city-index';
-import { toUnitProgress } from '../dashboard.service';
-import {
+  type CellKind,
+  column,
   csvFile,
-  csvLine,
+  csvLines,
+  type ExportColumn,
   type ExportFile,
   exportFilename,
-  truncIndex,
+  tableSheet,
   wib,
   xlsxFile,
+  xlsxFormat,
+  xlsxValue,
 } from './file';
+import type { EvidenceRow, LevelRow, LevelsExport, UnitRecord } from './levels-data';
+import { CHECK_STATE_ID, DECISION_ID, SIGNING_ID, STATE_ID } from './records';
 
 /**
  * The export of unit × indicator levels of a period (CSV and XLSX, Indonesian): every unit
- * with an assessment or a self-assessment, every indicator, with indices and evidence
- * status. Both formats name the period, the instrument and the time they were made:
+ * with an assessment or a self-assessment, every indicator, with what the verification
+ * found (levels, notes, not-applicable reasons, evidence documents) and where the record
+ * stands (verifier, state, signing, decision, the coordinator comment that applies now).
+ * Headers are Indonesian words for people; README "CSV files" lists them.
  *
- * - CSV: a short preamble of `key;value` lines (period, instrument, time, city index,
- *   consolidation rule, format), one empty line, then the table with a header row
- *   (`LEVEL_COLUMNS`); file.ts says how the file is written.
- * - XLSX: sheets "Info" (the same facts), "Kota" (city levels per indicator), "Indeks unit"
- *   (per unit) and "Level" (the unit × indicator table). Indices are truncated to two
+ * - CSV: the unit × indicator table (`LEVEL_COLUMNS`), header row first. The facts about
+ *   the file (period, instrument, time) are in its name and in the XLSX sheet "Info" — not
+ *   in the CSV, so a program reads it without skipping lines.
+ * - XLSX: sheets "Info" (period, instrument, time, city index, rule), "Kota" (city levels
+ *   per indicator), "Indeks unit" (per unit), "Level" (the same table as the CSV) and
+ *   "Bukti dukung" (one row per evidence document checked). Indices are truncated to two
  *   decimals (as shown everywhere, so the number and its predicate agree).
  */
 
+/** The detailed status of a unit, as the dashboard shows it. */
 const STATUS_ID: Record<string, string> = {
   belum: 'belum mulai',
   sedang: 'sedang',
+  dibuka: 'dibuka kembali',
   selesai: 'selesai',
   terkirim: 'terkirim',
-  disetujui: 'disetujui',
   dikembalikan: 'dikembalikan',
+  diperbaiki: 'diperbaiki, menunggu keputusan',
+  disetujui: 'disetujui',
 };
 
 const KIND_ID: Record<string, string> = {
@@ -59,279 +53,173 @@ const KIND_ID: Record<string, string> = {
   kelurahan: 'kelurahan',
 };
 
-export type EvidenceStatus = 'tidak berlaku' | 'belum diperiksa' | 'lengkap' | 'ada kekurangan';
+const yesNo = (b: boolean) => (b ? 'ya' : 'tidak');
 
-/** Header of the unit × indicator table (CSV, and the XLSX sheet "Level"). */
-export const LEVEL_COLUMNS = [
-  'kode_unit',
-  'nama_unit',
-  'jenis_unit',
-  'induk',
-  'status',
-  'indeks_mandiri_unit',
-  'indeks_verifikasi_unit',
-  'predikat_verifikasi_unit',
-  'no_indikator',
-  'nama_indikator',
-  'domain',
-  'aspek',
-  'level_mandiri',
-  'level_verifikasi',
-  'tidak_berlaku',
-  'status_bukti',
-  'bukti_ada',
-  'bukti_tidak_ada',
-  'bukti_tidak_memadai',
-  'berkas_bukti',
-  'berkas_diterima',
-  'catatan_koordinator',
-] as const;
+/** A spreadsheet cell holds at most 32,767 characters. */
+const CELL_MAX = 32_000;
+const capped = (s: string) => (s.length > CELL_MAX ? `${s.slice(0, CELL_MAX)}…` : s);
 
-/** Header of the XLSX sheet "Kota" (city levels per indicator), with column widths. */
-const CITY_COLUMNS: readonly [string, number][] = [
-  ['no_indikator', 12],
-  ['nama_indikator', 50],
-  ['domain', 30],
-  ['aspek', 30],
-  ['bobot', 8],
-  ['level_mandiri', 14],
-  ['level_verifikasi', 16],
-  ['level_konsolidasi', 18],
-  ['sumber', 14],
-  ['tidak_berlaku', 14],
-];
-
-/** Header of the XLSX sheet "Indeks unit" (per unit), with column widths. */
-const UNIT_COLUMNS: readonly [string, number][] = [
-  ['kode_unit', 18],
-  ['nama_unit', 40],
-  ['jenis_unit', 18],
-  ['induk', 28],
-  ['status', 14],
-  ['indeks_mandiri', 14],
-  ['predikat_mandiri', 16],
-  ['indeks_verifikasi', 16],
-  ['predikat_verifikasi', 18],
-  ['indikator_terverifikasi', 22],
-  ['indikator_tidak_berlaku', 22],
-  ['berkas_bukti', 14],
-  ['berkas_diterima', 16],
-];
-
-interface UnitExport {
-  unit: UnitProgress;
-  parentName: string;
-  self: IndexResult;
-  verified: IndexResult;
-  selfLevels: Map<number, number>;
-  cells: Map<number, VerificationCell>;
+/** "2.1 SK Wali Kota: tidak ada (belum ditandatangani)": one document as one line of text. */
+function checkLine(c: EvidenceRow['check']): string {
+  const note = c.note.trim();
+  return `${c.level}.${c.index} ${c.evidence}: ${CHECK_STATE_ID[c.state]}${note ? ` (${note})` : ''}`;
 }
 
-interface LevelRow {
-  unit: UnitExport;
-  no: number;
-  name: string;
-  domain: string;
-  aspect: string;
-  self: number | null;
-  verified: number | null;
-  notApplicable: boolean;
-  evidence: EvidenceStatus;
-  present: number;
-  missing: number;
-  inadequate: number;
-  files: number;
-  held: number;
-  reviewComment: string;
-}
-
-/** Everything both formats write, read with a fixed number of queries for the whole period. */
-export interface LevelsExport {
-  period: Period;
-  fw: Framework;
-  generatedAt: number;
-  city: CityIndex;
-  cityIndicators: CitySummaryIndicator[];
-  units: UnitExport[];
-  /** The unit × indicator rows of one unit, made when written (not all kept at once). */
-  rowsOf(unit: UnitExport): LevelRow[];
-}
-
-function levelCells(r: LevelRow, decimal: (i: number | null) => string | number | null) {
+/** Columns every table about a unit starts with: who it is and where its record stands. */
+function unitColumns<R extends UnitRecord>(): ExportColumn<R>[] {
+  const rec = (r: R) => r.record;
+  // A unit with only a penilaian mandiri has no record to be in a state.
+  const assessed = (r: R) => r.unit.unit.assessmentId !== null;
   return [
-    r.unit.unit.code,
-    r.unit.unit.name,
-    KIND_ID[r.unit.unit.kind] ?? r.unit.unit.kind,
-    r.unit.parentName,
-    STATUS_ID[r.unit.unit.status] ?? r.unit.unit.status,
-    decimal(r.unit.self.index),
-    decimal(r.unit.verified.index),
-    r.unit.verified.predicate ?? '',
-    r.no,
-    r.name,
-    r.domain,
-    r.aspect,
-    r.self,
-    r.verified,
-    r.notApplicable ? 'ya' : 'tidak',
-    r.evidence,
-    r.present,
-    r.missing,
-    r.inadequate,
-    r.files,
-    r.held,
-    r.reviewComment,
+    column('Kode unit', 'text', 18, (r) => r.unit.unit.code),
+    column('Nama unit', 'text', 40, (r) => r.unit.unit.name),
+    column('Jenis unit', 'text', 18, (r) => KIND_ID[r.unit.unit.kind] ?? r.unit.unit.kind),
+    column('Induk', 'text', 28, (r) => r.unit.parentName),
+    column('Verifikator', 'text', 28, (r) => rec(r)?.verifierName || r.unit.assigned.join(', ')),
+    column('Status', 'text', 18, (r) => STATUS_ID[r.unit.unit.status] ?? r.unit.unit.status),
+    column('Tahap', 'text', 18, (r) => (assessed(r) ? STATE_ID[rec(r)?.state ?? 'draft'] : '')),
+    column('Tanda tangan', 'text', 22, (r) =>
+      assessed(r) ? SIGNING_ID[rec(r)?.signing ?? 'unsigned'] : '',
+    ),
+    // Whether it was signed as partial: said of a signed record only.
+    column('Verifikasi sebagian', 'text', 12, (r) => {
+      const x = rec(r);
+      return x && x.signing !== 'unsigned' ? yesNo(x.partial) : '';
+    }),
+    column('Waktu tanda tangan (WIB)', 'date', 18, (r) => rec(r)?.signedAt ?? null),
+    column('Keputusan koordinator', 'text', 18, (r) => {
+      const d = rec(r)?.decision;
+      return d ? (DECISION_ID[d.status] ?? d.status) : '';
+    }),
+    column('Waktu keputusan (WIB)', 'date', 18, (r) => rec(r)?.decision?.at ?? null),
+    column('Diputuskan oleh', 'text', 22, (r) => rec(r)?.decision?.by ?? ''),
+    column('Catatan koordinator untuk unit', 'text', 40, (r) => rec(r)?.comment ?? ''),
   ];
 }
 
-/**
- * Units (with an assessment or a self-assessment) × indicators of a period, with indices
- * and evidence status, from the city index already read in this request.
- */
-export async function loadLevelsExport(
-  repos: Repositories,
-  { period, fw, city }: PeriodCity,
-  generatedAt: number,
-): Promise<LevelsExport> {
-  const indicators = listIndicators(fw);
-  const c = compileFramework(fw);
-  const groupName = new Map(c.groups.map((g) => [g.spec.id, g.spec.name]));
-  const domainOf = new Map(
-    indicators.map((ind) => [
-      ind.no,
-      ind.path.length > 1 ? (groupName.get(ind.path[0] as string) ?? '') : '',
-    ]),
-  );
-  const aspectOf = new Map(
-    indicators.map((ind) => [ind.no, groupName.get(ind.path.at(-1) as string) ?? '']),
-  );
-  const r = repos.reporting;
-  const [progress, cells, selfRows, checks, files] = await Promise.all([
-    r.unitProgress(period.id),
-    r.periodCells(period.id),
-    r.selfLevels(period.id),
-    r.evidenceChecks(period.id),
-    r.evidenceFileCounts(period.id),
-  ]);
-  const names = new Map(progress.map((u) => [u.unitId, u.name]));
-  const cellsByAssessment = groupBy(cells, (x) => x.assessmentId);
-  const selfByUnit = groupBy(selfRows, (x) => x.unitId);
-  const checksByRecord = new Map(checks.map((x) => [x.recordId, x]));
-  const filesByKey = new Map(files.map((f) => [`${f.assessmentId}:${f.indicatorNo}`, f]));
-  const units: UnitExport[] = [];
-  for (const p of progress) {
-    const selfLevels = new Map(
-      (selfByUnit.get(p.unitId) ?? []).map((x) => [x.indicatorNo, x.level]),
-    );
-    if (!p.assessmentId && selfLevels.size === 0) continue;
-    const byNo = new Map(
-      (p.assessmentId ? (cellsByAssessment.get(p.assessmentId) ?? []) : [])
-        .filter((x) => x.indicatorNo !== null)
-        .map((x) => [x.indicatorNo as number, x]),
-    );
-    const na = [...byNo.values()]
-      .filter((x) => x.notApplicable)
-      .map((x) => x.indicatorNo as number);
-    units.push({
-      unit: toUnitProgress(p, indicators.length),
-      parentName: p.parentId ? (names.get(p.parentId) ?? '') : '',
-      self: computeIndex(fw, Object.fromEntries(selfLevels)),
-      verified: computeIndex(
-        fw,
-        Object.fromEntries([...byNo].map(([no, x]) => [no, x.verifiedLevel])),
-        { notApplicable: na },
-      ),
-      selfLevels,
-      cells: byNo,
-    });
-  }
-  const rowsOf = (unit: UnitExport): LevelRow[] =>
-    indicators.map((ind) => {
-      const cell = unit.cells.get(ind.no);
-      const ch = cell ? checksByRecord.get(cell.recordId) : undefined;
-      const a = unit.unit.assessmentId;
-      const f = a ? filesByKey.get(`${a}:${ind.no}`) : undefined;
-      const present = ch?.present ?? 0;
-      const missing = ch?.missing ?? 0;
-      const inadequate = ch?.inadequate ?? 0;
-      const notApplicable = cell?.notApplicable ?? false;
-      return {
-        unit,
-        no: ind.no,
-        name: ind.spec.name,
-        domain: domainOf.get(ind.no) ?? '',
-        aspect: aspectOf.get(ind.no) ?? '',
-        self: unit.selfLevels.get(ind.no) ?? null,
-        verified: cell?.verifiedLevel ?? null,
-        notApplicable,
-        evidence: notApplicable
-          ? 'tidak berlaku'
-          : missing + inadequate > 0
-            ? 'ada kekurangan'
-            : present > 0
-              ? 'lengkap'
-              : 'belum diperiksa',
-        present,
-        missing,
-        inadequate,
-        files: f?.files ?? 0,
-        held: f?.held ?? 0,
-        reviewComment: cell?.reviewComment ?? '',
-      };
-    });
-  return {
-    period,
-    fw,
-    generatedAt,
-    city,
-    cityIndicators: namedCityIndicators(fw, city.levels),
-    units,
-    rowsOf,
-  };
-}
+/** The unit × indicator table (CSV, and the XLSX sheet "Level"). */
+export const LEVEL_COLUMNS: readonly ExportColumn<LevelRow>[] = [
+  ...unitColumns<LevelRow>(),
+  column('Indeks mandiri unit', 'index', 14, (r) => r.unit.self.index),
+  column('Indeks verifikasi unit', 'index', 14, (r) => r.unit.verified.index),
+  column('Predikat verifikasi unit', 'text', 16, (r) => r.unit.verified.predicate ?? ''),
+  column('No. indikator', 'int', 10, (r) => r.no),
+  column('Nama indikator', 'text', 40, (r) => r.name),
+  column('Domain', 'text', 24, (r) => r.domain),
+  column('Aspek', 'text', 24, (r) => r.aspect),
+  column('Level mandiri', 'int', 10, (r) => r.self),
+  column('Level verifikasi', 'int', 10, (r) => r.verified),
+  column('Tidak berlaku', 'text', 10, (r) => yesNo(r.notApplicable)),
+  column('Alasan tidak berlaku', 'text', 30, (r) => r.texts?.naReason ?? ''),
+  column('Catatan verifikator', 'text', 40, (r) => capped(r.texts?.notes ?? '')),
+  column('Status bukti', 'text', 16, (r) => r.evidence),
+  column('Bukti ada', 'int', 10, (r) => r.present),
+  column('Bukti tidak ada', 'int', 10, (r) => r.missing),
+  column('Bukti tidak memadai', 'int', 10, (r) => r.inadequate),
+  column('Rincian bukti dukung', 'text', 50, (r) =>
+    capped((r.texts?.checks ?? []).map(checkLine).join('; ')),
+  ),
+  column('Berkas bukti', 'int', 10, (r) => r.files),
+  column('Berkas diterima server', 'int', 12, (r) => r.held),
+  column('Catatan koordinator untuk indikator', 'text', 40, (r) => r.texts?.reviewComment ?? ''),
+];
+
+/** The XLSX sheet "Bukti dukung": one row per evidence document the verifier checked. */
+export const EVIDENCE_COLUMNS: readonly ExportColumn<EvidenceRow>[] = [
+  column('Kode unit', 'text', 18, (r) => r.unit.unit.code),
+  column('Nama unit', 'text', 40, (r) => r.unit.unit.name),
+  column('No. indikator', 'int', 10, (r) => r.no),
+  column('Nama indikator', 'text', 40, (r) => r.name),
+  column('Level', 'int', 8, (r) => r.check.level),
+  column('No. bukti', 'int', 8, (r) => r.check.index),
+  column('Bukti dukung', 'text', 50, (r) => r.check.evidence),
+  column('Status bukti', 'text', 14, (r) => CHECK_STATE_ID[r.check.state]),
+  column('Catatan bukti', 'text', 40, (r) => r.check.note),
+];
+
+/** The XLSX sheet "Indeks unit": one row per unit. */
+export const UNIT_COLUMNS: readonly ExportColumn<UnitRecord>[] = [
+  ...unitColumns<UnitRecord>(),
+  column('Indeks mandiri', 'index', 14, (r) => r.unit.self.index),
+  column('Predikat mandiri', 'text', 16, (r) => r.unit.self.predicate ?? ''),
+  column('Indeks verifikasi', 'index', 14, (r) => r.unit.verified.index),
+  column('Predikat verifikasi', 'text', 16, (r) => r.unit.verified.predicate ?? ''),
+  column('Indikator terverifikasi', 'int', 14, (r) => r.unit.unit.verified),
+  column('Indikator tidak berlaku', 'int', 14, (r) => r.unit.unit.notApplicable),
+  column('Jumlah indikator', 'int', 12, (r) => r.unit.unit.indicatorCount),
+  column('Berkas bukti', 'int', 10, (r) => r.unit.unit.files),
+  column('Berkas diterima server', 'int', 12, (r) => r.unit.unit.filesHeld),
+];
+
+const SOURCE_ID: Record<CitySummaryIndicator['source'], string> = {
+  verified: 'terverifikasi',
+  self: 'mandiri',
+  none: 'belum dinilai',
+};
+
+/** The XLSX sheet "Kota": the city's levels per indicator. */
+export const CITY_COLUMNS: readonly ExportColumn<CitySummaryIndicator>[] = [
+  column('No. indikator', 'int', 10, (i) => i.no),
+  column('Nama indikator', 'text', 50, (i) => i.name),
+  column('Domain', 'text', 30, (i) => (i.groups.length > 1 ? (i.groups[0] ?? '') : '')),
+  column('Aspek', 'text', 30, (i) => i.groups.at(-1) ?? ''),
+  column('Bobot', 'int', 8, (i) => i.weight),
+  column('Level mandiri', 'int', 10, (i) => i.self),
+  column('Level verifikasi', 'int', 10, (i) => i.verified),
+  column('Level konsolidasi', 'int', 12, (i) => i.level),
+  column('Sumber', 'text', 14, (i) => SOURCE_ID[i.source]),
+  column('Tidak berlaku', 'text', 10, (i) => yesNo(i.notApplicable)),
+];
 
 const TITLE = 'Telusur — ekspor level unit × indikator';
 
-/** Facts every export starts with (period, instrument, time, city index, rule). */
-function infoLines(d: LevelsExport): [string, string | number, string?][] {
+/** One line of the sheet "Info": what it says, its value (typed), and a note. */
+type InfoLine = [label: string, kind: CellKind, value: string | number | null, note?: string];
+
+/** Facts about the export (period, instrument, time, scope, city index, rule). */
+function infoLines(d: LevelsExport): InfoLine[] {
   const { city } = d;
   const k = city.consolidation;
   return [
-    ['Periode', d.period.name, String(d.period.year)],
-    ['Instrumen', d.fw.name, `${d.fw.id} versi ${d.fw.version}`],
-    ['Dibuat', wib(d.generatedAt), new Date(d.generatedAt).toISOString()],
+    ['Periode', 'text', d.period.name],
+    ['Tahun', 'int', d.period.year],
+    ['Instrumen', 'text', d.fw.name, `${d.fw.id} versi ${d.fw.version}`],
+    ['Dibuat (WIB)', 'date', d.generatedAt, wib(d.generatedAt)],
+    [
+      'Cakupan',
+      'text',
+      'Semua unit yang ditugaskan atau memiliki penilaian mandiri pada periode ini (tanpa filter)',
+    ],
+    ['Jumlah unit', 'int', d.units.length],
     [
       'Indeks kota (konsolidasi)',
-      formatIndex(city.consolidated.index, 'id'),
+      'index',
+      city.consolidated.index,
       city.consolidated.predicate ?? '',
     ],
-    ['Indeks mandiri kota', formatIndex(city.self.index, 'id'), city.self.predicate ?? ''],
-    ['Target indeks', formatIndex(d.period.targetIndex, 'id')],
-    ['Unit tingkat kota', k.unit ? `${k.unit.name} (${k.unit.code})` : '–'],
+    ['Indeks mandiri kota', 'index', city.self.index, city.self.predicate ?? ''],
+    ['Target indeks', 'index', d.period.targetIndex],
+    ['Unit tingkat kota', 'text', k.unit ? `${k.unit.name} (${k.unit.code})` : '–'],
+    ['Indikator kota terverifikasi', 'int', k.verifiedCount],
+    ['Indikator kota dari penilaian mandiri', 'int', k.selfOnlyCount],
+    ['Indikator kota belum dinilai', 'int', k.unassessedCount],
+    ['Indikator kota tidak berlaku', 'int', k.notApplicable.length],
+    ['Aturan konsolidasi', 'text', CONSOLIDATION_RULE_ID],
     [
-      'Sumber level kota',
-      `${k.verifiedCount} terverifikasi, ${k.selfOnlyCount} penilaian mandiri, ${k.unassessedCount} belum dinilai, ${k.notApplicable.length} tidak berlaku`,
+      'Lembar',
+      'text',
+      'Kota: level kota per indikator; Indeks unit: per unit; Level: unit × indikator (sama dengan CSV); Bukti dukung: setiap dokumen bukti yang diperiksa',
     ],
-    ['Aturan konsolidasi', CONSOLIDATION_RULE_ID],
   ];
 }
 
-/** The unit × indicator table as CSV (see the file comment for the format), streamed unit by unit. */
+/** The unit × indicator table as CSV (header row first), streamed a batch of units at a time. */
 export function levelsCsv(d: LevelsExport): ExportFile {
-  const head = [
-    csvLine([TITLE]),
-    ...infoLines(d).map((r) => csvLine(r.filter((x) => x !== undefined))),
-    csvLine(['Format', 'pemisah kolom titik koma (;), desimal koma (,), UTF-8']),
-    '',
-    csvLine([...LEVEL_COLUMNS]),
-  ];
-  const decimal = (i: number | null) => (i === null ? null : formatIndex(i, 'id'));
-  const chunks = (function* () {
-    yield `${head.join('\r\n')}\r\n`;
-    for (const u of d.units) {
-      const rows = d.rowsOf(u);
-      yield `${rows.map((r) => csvLine(levelCells(r, decimal))).join('\r\n')}\r\n`;
-    }
+  const lines = csvLines(LEVEL_COLUMNS);
+  const chunks = (async function* () {
+    yield lines.header;
+    for await (const batch of d.records({ checks: true }))
+      for (const u of batch) yield d.rowsOf(u).map(lines.row).join('');
   })();
   return csvFile(exportFilename(d.period.name, 'level', d.generatedAt, 'csv'), chunks);
 }
@@ -345,110 +233,49 @@ export function levelsXlsx(d: LevelsExport): ExportFile {
   );
 }
 
-/** A frozen-header sheet with these columns (bold header row already committed). */
-function tableSheet(
-  wb: ExcelJS.stream.xlsx.WorkbookWriter,
-  name: string,
-  columns: Partial<ExcelJS.Column>[],
-): ExcelJS.Worksheet {
-  const sheet = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns;
-  sheet.getRow(1).font = { bold: true };
-  sheet.getRow(1).commit();
-  return sheet;
-}
-
-const INDEX_FORMAT = { numFmt: '0.00' };
+/** Let the zip already written flow to the client between batches. */
+const breathe = () => new Promise((resolve) => setImmediate(resolve));
 
 async function writeLevelsWorkbook(
   d: LevelsExport,
   wb: ExcelJS.stream.xlsx.WorkbookWriter,
 ): Promise<void> {
-  const decimal = (i: number | null) => truncIndex(i);
-
   const info = wb.addWorksheet('Info');
-  info.columns = [{ width: 28 }, { width: 60 }, { width: 28 }];
+  info.columns = [{ width: 36 }, { width: 60 }, { width: 28 }];
   info.addRow([TITLE]).font = { bold: true, size: 13 };
-  for (const r of infoLines(d)) info.addRow(r).commit();
-  info
-    .addRow([
-      'Lembar',
-      'Kota: level kota per indikator; Indeks unit: indeks per unit; Level: unit × indikator',
-    ])
-    .commit();
+  for (const [label, kind, value, note] of infoLines(d)) {
+    const row = info.addRow([label, xlsxValue(kind, value), note ?? null]);
+    const numFmt = xlsxFormat(kind);
+    if (numFmt) row.getCell(2).numFmt = numFmt;
+    row.commit();
+  }
   info.commit();
 
-  const city = tableSheet(
-    wb,
-    'Kota',
-    CITY_COLUMNS.map(([header, width]) => ({ header, width })),
-  );
-  for (const i of d.cityIndicators) {
-    city
-      .addRow([
-        i.no,
-        i.name,
-        i.groups.length > 1 ? i.groups[0] : '',
-        i.groups.at(-1) ?? '',
-        i.weight,
-        i.self,
-        i.verified,
-        i.level,
-        i.source === 'verified'
-          ? 'terverifikasi'
-          : i.source === 'self'
-            ? 'mandiri'
-            : 'belum dinilai',
-        i.notApplicable ? 'ya' : 'tidak',
-      ])
-      .commit();
-  }
-  city.commit();
+  const city = tableSheet(wb, 'Kota', CITY_COLUMNS);
+  for (const i of d.cityIndicators) city.add(i);
+  city.end();
 
-  const idx = tableSheet(
-    wb,
-    'Indeks unit',
-    UNIT_COLUMNS.map(([header, width]) => ({
-      header,
-      width,
-      ...(header.startsWith('indeks') ? { style: INDEX_FORMAT } : {}),
-    })),
-  );
-  for (const u of d.units) {
-    idx
-      .addRow([
-        u.unit.code,
-        u.unit.name,
-        KIND_ID[u.unit.kind] ?? u.unit.kind,
-        u.parentName,
-        STATUS_ID[u.unit.status] ?? u.unit.status,
-        decimal(u.self.index),
-        u.self.predicate ?? '',
-        decimal(u.verified.index),
-        u.verified.predicate ?? '',
-        u.unit.verified,
-        u.unit.notApplicable,
-        u.unit.files,
-        u.unit.filesHeld,
-      ])
-      .commit();
+  // Each unit's state, signing and comment come from its texts, read once per sheet below:
+  // the sheets are written one after the other (a zip holds one at a time), and the texts
+  // of a whole period are never held at once.
+  const units = tableSheet(wb, 'Indeks unit', UNIT_COLUMNS);
+  for await (const batch of d.records({ checks: false })) {
+    for (const u of batch) units.add(u);
+    await breathe();
   }
-  idx.commit();
+  units.end();
 
-  const lv = tableSheet(
-    wb,
-    'Level',
-    LEVEL_COLUMNS.map((h) => ({
-      header: h,
-      width: h.startsWith('nama') || h === 'catatan_koordinator' ? 40 : 16,
-      ...(h.startsWith('indeks') ? { style: INDEX_FORMAT } : {}),
-    })),
-  );
-  let n = 0;
-  for (const u of d.units) {
-    for (const r of d.rowsOf(u)) lv.addRow(levelCells(r, decimal)).commit();
-    // Let the zip already written flow to the client between units.
-    if (++n % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+  const level = tableSheet(wb, 'Level', LEVEL_COLUMNS);
+  for await (const batch of d.records({ checks: true })) {
+    for (const u of batch) for (const r of d.rowsOf(u)) level.add(r);
+    await breathe();
   }
-  lv.commit();
+  level.end();
+
+  const evidence = tableSheet(wb, 'Bukti dukung', EVIDENCE_COLUMNS);
+  for await (const batch of d.records({ checks: true })) {
+    for (const u of batch) for (const r of d.evidenceOf(u)) evidence.add(r);
+    await breathe();
+  }
+  evidence.end();
 }

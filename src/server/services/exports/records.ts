@@ -1,0 +1,217 @@
+import {
+  beritaAcaraId,
+  CHECK_FIELD_RE,
+  type Framework,
+  listIndicators,
+  type RecordState,
+  recordStateOf,
+  type SigningState,
+} from '../../../core';
+import type { DecisionRow } from '../../db/reporting.repository';
+import { groupBy } from '../../lib/group-by';
+import type { FieldState } from '../../sync-domain';
+import { readSigning } from '../signing';
+
+/**
+ * What one assessment's record says beyond its levels, as the exports write it: who
+ * verified, where the record stands (state, signing, decision) and, per indicator, the
+ * verifier's notes, the not-applicable reason, each evidence document checked and the
+ * coordinator comment that applies now.
+ *
+ * "Applies now": a coordinator's comments belong to the decision they came with (the latest
+ * one, from the change log). After a return — also while the re-signed record
+ * (`diperbaiki`) waits — the return's overall comment and per-indicator comments apply;
+ * after a reopening, its reason. After an approval only what the approval itself wrote
+ * applies: a comment of an earlier return is stale and is not exported. An overall comment
+ * is a new `comment` record per decision, written at the decision's server time; each
+ * decision clears the per-indicator comments it does not keep (review.service.ts), so a
+ * comment written before an approval is one an older server left behind.
+ */
+
+/** The Indonesian words for a record's state (core record-state.ts). */
+export const STATE_ID: Readonly<Record<RecordState, string>> = {
+  draft: 'draf',
+  signed: 'ditandatangani',
+  returned: 'dikembalikan',
+  resigned: 'ditandatangani ulang',
+  approved: 'disetujui',
+};
+
+/** The Indonesian words for whether the signatures hold. */
+export const SIGNING_ID: Readonly<Record<SigningState, string>> = {
+  unsigned: 'belum ditandatangani',
+  signed: 'sah',
+  void: 'batal: hasil berubah setelah ditandatangani',
+};
+
+/** The Indonesian words for a coordinator decision, by the status it set. */
+export const DECISION_ID: Readonly<Record<string, string>> = {
+  disetujui: 'disetujui',
+  dikembalikan: 'dikembalikan',
+  dibuka: 'dibuka kembali',
+};
+
+/** The Indonesian words for an evidence document's state. */
+export const CHECK_STATE_ID = {
+  present: 'ada',
+  missing: 'tidak ada',
+  inadequate: 'tidak memadai',
+  unchecked: 'belum diperiksa',
+} as const;
+
+/** One expected document of an indicator as the verifier checked it. */
+export interface CheckExport {
+  level: number;
+  /** 1-based, as people number them. */
+  index: number;
+  /** The document the instrument expects at this level (its evidence hint). */
+  evidence: string;
+  state: keyof typeof CHECK_STATE_ID;
+  note: string;
+}
+
+/** One indicator's texts and evidence checks. */
+export interface IndicatorExport {
+  notes: string;
+  naReason: string;
+  /** The coordinator's comment on this indicator, when it applies now (else ''). */
+  reviewComment: string;
+  /** The documents checked (a state or a note), by level then number. */
+  checks: CheckExport[];
+}
+
+/** One assessment's record as the exports write it. */
+export interface RecordExport {
+  /** The verifier named in the berita acara (else ''; the caller falls back on the assignment). */
+  verifierName: string;
+  state: RecordState;
+  signing: SigningState;
+  partial: boolean;
+  signedAt: number | null;
+  /** The latest coordinator decision, whether or not its comments still apply. */
+  decision: DecisionRow | null;
+  /** The coordinator's overall comment that applies now (else ''). */
+  comment: string;
+  indicators: Map<number, IndicatorExport>;
+}
+
+type Fields = Map<string, FieldState>;
+
+const text = (r: Fields | undefined, f: string): string => {
+  const v = r?.get(f)?.value;
+  return typeof v === 'string' ? v : '';
+};
+const number = (r: Fields | undefined, f: string): number | null => {
+  const v = r?.get(f)?.value;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+};
+
+/**
+ * The records of a batch of assessments from all their fields (`exportFields`), with each
+ * one's latest decision; `status` gives each assessment's stored status.
+ */
+export function recordExports(
+  fw: Framework,
+  fields: readonly FieldState[],
+  decisions: readonly DecisionRow[],
+  status: ReadonlyMap<string, string>,
+): Map<string, RecordExport> {
+  const nos = listIndicators(fw).map((i) => i.no);
+  const evidenceOf = new Map(
+    listIndicators(fw).map((ind) => [
+      ind.no,
+      (level: number, index: number) =>
+        ind.spec.levels?.[level - 1]?.evidence[index] ?? `Bukti ${level}.${index + 1}`,
+    ]),
+  );
+  const decisionOf = new Map(decisions.map((d) => [d.assessmentId, d]));
+  const out = new Map<string, RecordExport>();
+  for (const [assessmentId, own] of groupBy(fields, (f) => f.assessmentId)) {
+    const records = new Map<string, Fields>();
+    for (const f of own) {
+      const key = `${f.entity}|${f.recordId}`;
+      const r = records.get(key) ?? new Map<string, FieldState>();
+      r.set(f.field, f);
+      records.set(key, r);
+    }
+    const ba = records.get(`beritaAcara|${beritaAcaraId(assessmentId)}`);
+    const decision = decisionOf.get(assessmentId) ?? null;
+    // Written with the latest decision (the same server time), or belonging to a return.
+    const current = (f: FieldState | undefined) =>
+      !!decision && !!f && (decision.status === 'dikembalikan' || f.serverAt >= decision.at);
+
+    const indicators = new Map<number, IndicatorExport>();
+    let comment: FieldState | null = null;
+    for (const [key, r] of records) {
+      const recordId = key.slice(key.indexOf('|') + 1);
+      if (key.startsWith('comment|')) {
+        // A decision's overall comment is a new record written with it: never an older one.
+        const body = r.get('body');
+        if (
+          decision &&
+          body &&
+          body.serverAt >= decision.at &&
+          text(r, 'kind') !== 'verifier' &&
+          number(r, 'indicatorNo') === null &&
+          text(r, 'body').trim() !== '' &&
+          (!comment || body.serverAt >= comment.serverAt)
+        )
+          comment = body;
+        continue;
+      }
+      if (!key.startsWith('verification|')) continue;
+      const no = number(r, 'indicatorNo') ?? noOfId(assessmentId, recordId);
+      if (no === null) continue;
+      const review = r.get('reviewComment');
+      indicators.set(no, {
+        notes: text(r, 'notes'),
+        naReason: text(r, 'naReason'),
+        reviewComment: current(review) ? text(r, 'reviewComment') : '',
+        checks: checksOf(
+          r,
+          (level, index) => evidenceOf.get(no)?.(level, index) ?? `Bukti ${level}.${index + 1}`,
+        ),
+      });
+    }
+    const signing = readSigning(assessmentId, own, nos);
+    out.set(assessmentId, {
+      verifierName: text(ba, 'verifierName').trim(),
+      state: recordStateOf(status.get(assessmentId) ?? ''),
+      signing: signing.state,
+      partial: signing.partial,
+      signedAt: signing.signedAt,
+      decision,
+      comment: typeof comment?.value === 'string' ? comment.value.trim() : '',
+      indicators,
+    });
+  }
+  return out;
+}
+
+/** The documents of a verification the verifier checked (a state or a note), in order. */
+function checksOf(r: Fields, evidence: (level: number, index: number) => string): CheckExport[] {
+  const checks: CheckExport[] = [];
+  for (const [field, f] of r) {
+    const m = CHECK_FIELD_RE.exec(field);
+    if (!m || !f.value || typeof f.value !== 'object') continue;
+    const v = f.value as { state?: unknown; note?: unknown };
+    const state =
+      v.state === 'present' || v.state === 'missing' || v.state === 'inadequate'
+        ? v.state
+        : 'unchecked';
+    const note = typeof v.note === 'string' ? v.note : '';
+    if (state === 'unchecked' && note.trim() === '') continue;
+    const level = Number(m[1]);
+    const index = Number(m[2]);
+    checks.push({ level, index: index + 1, evidence: evidence(level, index), state, note });
+  }
+  return checks.sort((x, y) => x.level - y.level || x.index - y.index);
+}
+
+/** The indicator a verification's deterministic id `<assessmentId>:<no>` names. */
+function noOfId(assessmentId: string, recordId: string): number | null {
+  const suffix = recordId.slice(assessmentId.length + 1);
+  return recordId.startsWith(`${assessmentId}:`) && /^\d{1,3}$/.test(suffix)
+    ? Number(suffix)
+    : null;
+}
