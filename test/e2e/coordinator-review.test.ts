@@ -85,6 +85,8 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       await ba.fill('ba-rep-role', 'Lurah');
       await ba.sign('sig-verifier');
       await ba.sign('sig-representative');
+      // Only some indicators are verified here: signing needs the explicit partial choice.
+      await ba.choosePartial();
       await ba.signRecord();
       await sync.syncNow();
       expect(await sync.unsyncedChanges()).toBe(0);

@@ -87,6 +87,8 @@ describe.skipIf(!e2eEnabled)('verifier PWA offline (real Chromium, real service 
     await ba.fill('ba-rep-role', 'Lurah');
     await ba.sign('sig-verifier');
     await ba.sign('sig-representative');
+    // Only some indicators are verified here: signing needs the explicit partial choice.
+    await ba.choosePartial();
     await ba.signRecord();
 
     // Offline reload: everything is still there.

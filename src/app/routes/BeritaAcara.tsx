@@ -158,8 +158,17 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
           </article>
 
           <div class="grid ba-signers">
-            <Signer side="verifier" ids="verifier" ba={ba} signing={signing} save={save} />
-            <Signer side="representative" ids="rep" ba={ba} signing={signing} save={save} />
+            {(['verifier', 'representative'] as const).map((side) => (
+              <Signer
+                key={side}
+                side={side}
+                ids={side === 'verifier' ? 'verifier' : 'rep'}
+                ba={ba}
+                signing={signing}
+                editable={editable}
+                save={save}
+              />
+            ))}
           </div>
 
           {showSign ? (
@@ -340,6 +349,8 @@ function Signer(props: {
   ids: string;
   ba: BeritaAcaraRecord | null;
   signing: SigningState | undefined;
+  /** False on an approved record: the signature is shown without "Ulangi". */
+  editable: boolean;
   save(changes: BeritaAcaraChanges): Promise<void>;
 }) {
   const t = useT();
@@ -372,6 +383,7 @@ function Signer(props: {
         id={`sig-${side}`}
         label={t('signature')}
         value={ba?.[`${side}Signature`] ?? null}
+        disabled={!props.editable}
         clearWarning={props.signing === 'signed' ? t('clearSignatureVoids') : null}
         onSave={(v) => save({ [`${side}Signature`]: v })}
       />

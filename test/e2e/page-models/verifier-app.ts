@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { pdfPages } from '../support/pdf-text';
 
 /** The verifier PWA, driven the way a verifier uses it (roles, labels, visible text). */
 export class VerifierApp {
@@ -64,6 +65,22 @@ export class IndicatorScreen {
         document.querySelector(`[data-testid="level-${l}"]`)?.getAttribute('aria-pressed') ===
         'true',
       level,
+    );
+  }
+
+  /** Mark the indicator not applicable to the unit, with the reason, and wait until saved. */
+  async markNotApplicable(reason: string): Promise<void> {
+    await this.page.getByTestId('not-applicable').check();
+    const field = this.page.locator(`#na-${this.no}`);
+    await field.fill(reason);
+    await field.blur();
+    await this.page.waitForFunction(
+      (no) =>
+        document
+          .querySelector(`#na-${no}`)
+          ?.parentElement?.querySelector('[data-save-state]')
+          ?.getAttribute('data-save-state') === 'saved',
+      this.no,
     );
   }
 
@@ -139,11 +156,79 @@ export class BeritaAcaraScreen {
   constructor(readonly page: Page) {}
 
   async fill(
-    field: 'ba-place' | 'ba-verifier-name' | 'ba-verifier-role' | 'ba-rep-name' | 'ba-rep-role',
+    field:
+      | 'ba-place'
+      | 'ba-verifier-name'
+      | 'ba-verifier-role'
+      | 'ba-verifier-nip'
+      | 'ba-rep-name'
+      | 'ba-rep-role'
+      | 'ba-rep-nip',
     text: string,
   ) {
     await this.page.locator(`#${field}`).fill(text);
     await this.page.locator(`#${field}`).blur();
+    await this.page.waitForFunction(
+      (id) =>
+        document
+          .querySelector(`#${id}`)
+          ?.parentElement?.querySelector('[data-save-state]')
+          ?.getAttribute('data-save-state') === 'saved',
+      field,
+    );
+  }
+
+  /**
+   * Choose "verifikasi sebagian": sign a record whose indicators are not all verified
+   * (signing is refused otherwise).
+   */
+  async choosePartial(): Promise<void> {
+    const box = this.page.getByTestId('ba-partial');
+    await box.check();
+    await this.page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid="ba-partial"]') as HTMLInputElement | null)
+          ?.checked === true,
+    );
+  }
+
+  /** Whether the signatures hold: 'unsigned', 'signed' or 'void' (once computed). */
+  async signingState(): Promise<string> {
+    const cell = this.page.getByTestId('ba-signing-state');
+    await this.page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid="ba-signing-state"]')?.getAttribute('data-state') ??
+          '') !== '',
+    );
+    return (await cell.getAttribute('data-state')) ?? '';
+  }
+
+  /** The sign button's label, or null when the screen offers no signing. */
+  async signButton(): Promise<{ label: string; enabled: boolean } | null> {
+    const button = this.page.getByTestId('ba-sign');
+    if ((await button.count()) === 0) return null;
+    return {
+      label: ((await button.textContent()) ?? '').trim(),
+      enabled: await button.isEnabled(),
+    };
+  }
+
+  /**
+   * The record as printed: the print stylesheet's text of the berita acara, and the PDF
+   * Chromium makes of the page (A4, the page's own margin boxes) with its pages' text.
+   */
+  async printed(): Promise<{ dom: string; pdf: Buffer; pages: string[] }> {
+    await this.page.emulateMedia({ media: 'print' });
+    try {
+      const doc = this.page.getByTestId('ba-document');
+      await doc.waitFor();
+      // biome-ignore lint/performance/useDomNodeTextContent: the text as the print stylesheet renders it is what the paper says.
+      const dom = await doc.innerText();
+      const pdf = await this.page.pdf({ preferCSSPageSize: true, printBackground: true });
+      return { dom, pdf, pages: pdfPages(pdf) };
+    } finally {
+      await this.page.emulateMedia({ media: 'screen' });
+    }
   }
 
   /** Draw a signature with the mouse (a finger on a tablet) and save it. */
@@ -164,6 +249,49 @@ export class BeritaAcaraScreen {
   async signRecord(): Promise<void> {
     await this.page.getByTestId('ba-sign').click();
     await this.page.getByTestId('ba-signed').waitFor();
+  }
+}
+
+/** A unit's checklist (`/kerja/a/<id>`): what the record's state asks, filters and rows. */
+export class ChecklistScreen {
+  constructor(readonly app: VerifierApp) {}
+
+  async open(assessmentId: string, ws: 'kerja' | 'latihan' = 'kerja'): Promise<void> {
+    await this.app.open(`/${ws}/a/${encodeURIComponent(assessmentId)}`);
+    await this.app.page.getByTestId('indicator-row-1').waitFor();
+  }
+
+  /** A notice above the list (`signing-void`, `returned-notice`, `approved-notice`, …). */
+  notice(testId: string): Locator {
+    return this.app.page.getByTestId(testId);
+  }
+
+  /** Numbers of the indicator rows shown now. */
+  async rowNumbers(): Promise<number[]> {
+    return this.app.page
+      .locator('[data-testid^="indicator-row-"]')
+      .evaluateAll((rows) =>
+        rows.map((r) => Number(r.getAttribute('data-testid')?.replace('indicator-row-', ''))),
+      );
+  }
+
+  /** Numbers of the rows that carry the coordinator's comment badge. */
+  async badgedRows(): Promise<number[]> {
+    return this.app.page
+      .locator('[data-testid^="indicator-row-"]:has([data-testid="returned-badge"])')
+      .evaluateAll((rows) =>
+        rows.map((r) => Number(r.getAttribute('data-testid')?.replace('indicator-row-', ''))),
+      );
+  }
+
+  /** Press "Tampilkan indikator dengan catatan" in the returned-work notice. */
+  async showReturned(): Promise<void> {
+    await this.app.page.getByTestId('show-returned').click();
+    await this.app.page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="filter-returned"]')?.getAttribute('aria-pressed') ===
+        'true',
+    );
   }
 }
 
@@ -224,7 +352,10 @@ export class TabletSync {
   }
 }
 
-/** The unit list on the home screen, as a verifier reads it (issue 11 §1). */
+/**
+ * The unit list on the home screen, as a verifier reads it: units still assigned, units
+ * withdrawn from this tablet (listed apart, with their unsent work), and badges per card.
+ */
 export class HomeScreen {
   constructor(readonly app: VerifierApp) {}
 

@@ -53,3 +53,23 @@ export async function enrolmentCodeFor(
   );
   return { code, qrSvg, verifierId: v.id, token };
 }
+
+/** The assessment id of a demo unit (by its code), as the coordinator's assignments list it. */
+export async function assessmentIdFor(
+  base: string,
+  token: string,
+  unitCode: string,
+): Promise<string> {
+  const { units } = await api<{ units: { id: string; code: string }[] }>(base, '/api/units', {
+    token,
+  });
+  const unitId = units.find((u) => u.code === unitCode)?.id;
+  const { assignments } = await api<{ assignments: { unitId: string; assessmentId: string }[] }>(
+    base,
+    '/api/assignments',
+    { token },
+  );
+  const assessmentId = assignments.find((a) => a.unitId === unitId)?.assessmentId;
+  if (!assessmentId) throw new Error(`${unitCode} has no assessment`);
+  return assessmentId;
+}

@@ -9,8 +9,8 @@ import { inflateSync } from 'node:zlib';
  * exactly that and nothing more; another producer's PDF may come back empty.
  *
  * Returns one string per page in page order: each text object (`BT … ET`) on its own line,
- * its glyph runs joined, NFKC-normalised (the font's "ﬁ" ligature reads as "fi"). Throws
- * when the bytes are not a PDF.
+ * its glyph runs joined, ligatures spelled out (the font's "ﬁ" reads as "fi"). Throws when
+ * the bytes are not a PDF.
  */
 export function pdfPages(pdf: Uint8Array): string[] {
   const raw = Buffer.from(pdf).toString('latin1');
@@ -35,7 +35,8 @@ export function pdfPages(pdf: Uint8Array): string[] {
     const content = contentsOf(page.dict)
       .map((c) => objects.get(c)?.stream ?? '')
       .join('\n');
-    pages.push(showText(content, (name) => cmapOf(fonts.get(name) ?? -1)).normalize('NFKC'));
+    const text = showText(content, (name) => cmapOf(fonts.get(name) ?? -1));
+    pages.push(text.replace(/[\uFB00-\uFB06]/g, (c) => c.normalize('NFKC')));
   }
   return pages;
 }
