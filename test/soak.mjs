@@ -46,7 +46,7 @@ const CHAOS = {
  */
 const CHAOS_PG_ROUNDS = process.env.TELUSUR_SOAK_CHAOS_PG_ROUNDS ?? CHAOS.TELUSUR_CHAOS_ROUNDS;
 
-/** Issue 11's field faults mixed into chaos sync, at 20 % network faults, never healed. */
+/** Field faults (withdrawn unit, cloned tablet, damaged photo, pasted NUL, forged export file) mixed into chaos sync, at 20 % network faults, never healed. */
 const FIELD = {
   TELUSUR_FIELD_VERIFIERS: '8',
   TELUSUR_FIELD_ROUNDS: '20',

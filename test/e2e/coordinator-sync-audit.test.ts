@@ -14,7 +14,7 @@ import { accessibilityProblems } from './support/axe';
 import { e2eEnabled, launchBrowser } from './support/browser';
 
 /**
- * Issue 11, the coordinator's side: every change the server refused is listed on the sync
+ * The coordinator's side of field sync: every change the server refused is listed on the sync
  * page (unit, indicator, field, tablet, why, how it came), an export file's import says what
  * it applied and refused, a forged file's refusal is readable in the page's language, and the
  * verifier page tells active, revoked, released and rotated tablet identities apart.

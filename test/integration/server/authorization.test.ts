@@ -157,7 +157,7 @@ const MATRIX: Row[] = [
     path: () => '/api/devices/tidak-ada/revoke',
     allowed: COORD,
   },
-  // Issue 11: a tablet's own identity (its token, never a browser session).
+  // A tablet's own identity (its token, never a browser session).
   { route: 'POST /api/devices/rotate', path: () => '/api/devices/rotate', allowed: TABLET },
   {
     route: 'POST /api/devices/bundle-secret',

@@ -417,7 +417,7 @@ interface SweepRequest {
 
 const BODYLESS_WRITES = new Set([
   'POST /api/auth/logout',
-  // Issue 11: a tablet's own identity; they read no body.
+  // A tablet's own identity (rotate, bundle secret, release); they read no body.
   'POST /api/devices/rotate',
   'POST /api/devices/release',
 ]);

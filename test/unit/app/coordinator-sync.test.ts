@@ -4,7 +4,7 @@ import type { Device } from '../../../src/coordinator/types';
 import { shortId } from '../../../src/coordinator/ui';
 import { VALUE_PREVIEW_CHARS, visibleValue } from '../../../src/coordinator/values';
 
-/** Issue 11, coordinator side: how refused values and tablet identities are shown. */
+/** Coordinator side of field sync: how refused values and tablet identities are shown. */
 
 function device(id: string, patch: Partial<Device> = {}): Device {
   return {
