@@ -57,7 +57,7 @@ describe.skipIf(!e2eEnabled)(
       return c.newPage();
     };
     const shot = (page: Page, name: string) =>
-      page.screenshot({ path: join(SHOTS, `berita-acara-${name}.png`) });
+      page.screenshot({ path: join(SHOTS, `berita-acara-${name}.png`), fullPage: true });
 
     beforeAll(async () => {
       server = await startAppServer();

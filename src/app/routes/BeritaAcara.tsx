@@ -126,7 +126,7 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
                 <tr>
                   <th>{t('index')}</th>
                   <td data-testid="ba-index">
-                    <IndexLine r={now} partial={partial} locale={locale} total={done.total} />
+                    <IndexLine r={now} partial={partial} locale={locale} done={done} />
                   </td>
                 </tr>
                 <tr>
@@ -209,7 +209,7 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
         <div class="row" style="margin:1rem 0">
           {signing === 'signed' ? (
             <span class="pill online" data-testid="ba-signed">
-              {t('signed', { d: ba?.signedAt ? formatDateTime(locale, ba.signedAt) : '–' })}
+              {t('signed', { d: ba?.signedAt ? signedTime(locale, ba.signedAt) : '–' })}
             </span>
           ) : null}
           {showSign ? (
@@ -233,6 +233,11 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
   );
 }
 
+/** A signing time as people write it: "30 November 2026 pukul 09.06". */
+function signedTime(locale: Locale, ms: number): string {
+  return formatDateTime(locale, ms, { dateStyle: 'long', timeStyle: 'short' });
+}
+
 /** What the berita acara still lacks to be signed: names and signatures of both sides. */
 function signerGaps(ba: BeritaAcaraRecord | null): MessageKey[] {
   const gaps: MessageKey[] = [];
@@ -244,10 +249,17 @@ function signerGaps(ba: BeritaAcaraRecord | null): MessageKey[] {
 }
 
 /** Index and predikat, with the large "SEMENTARA" mark on a partial or incomplete index. */
-function IndexLine(props: { r: IndexResult; partial: boolean; locale: Locale; total: number }) {
+function IndexLine(props: {
+  r: IndexResult;
+  partial: boolean;
+  locale: Locale;
+  done: Completeness;
+}) {
   const t = useT();
   const { r } = props;
   const provisional = isProvisional({ partial: props.partial, complete: r.complete });
+  // Counted as the checklist counts: a level, or marked not applicable.
+  const counted = props.done.verified + props.done.notApplicable + props.done.missingReason.length;
   return (
     <>
       <strong>{formatIndex(r.index, props.locale)}</strong> ({r.predicate ?? '–'})
@@ -259,7 +271,7 @@ function IndexLine(props: { r: IndexResult; partial: boolean; locale: Locale; to
           </span>
         </>
       ) : null}{' '}
-      — {t('progress', { n: r.assessedCount, total: props.total })}
+      — {t('progress', { n: counted, total: props.done.total })}
     </>
   );
 }
@@ -273,7 +285,7 @@ function SigningLine(props: {
   const { ba, signing } = props;
   if (signing === undefined) return <>…</>;
   if (signing === 'unsigned') return <>{t('notSignedDraft')}</>;
-  const at = ba?.signedAt ? formatDateTime(props.locale, ba.signedAt) : '–';
+  const at = ba?.signedAt ? signedTime(props.locale, ba.signedAt) : '–';
   return (
     <>
       {signing === 'void' ? (
