@@ -219,7 +219,6 @@ const id = {
   syncTitle: 'Sinkronisasi tablet',
   conflicts: 'Konflik terbuka',
   noConflicts: 'Tidak ada konflik terbuka.',
-  conflictRecord: 'Isian',
   conflictTablet: 'Nilai dari tablet',
   conflictServer: 'Nilai di server',
   keepTablet: 'Pakai nilai tablet',
@@ -337,13 +336,6 @@ const id = {
   openFile: 'Buka berkas',
   audit: 'Jejak perubahan',
   noAudit: 'Belum ada perubahan tercatat.',
-  auditBy: '{who} · {when}',
-  source_push: 'tablet',
-  source_bundle: 'berkas ekspor tablet',
-  source_assignment: 'penugasan',
-  source_self_assessment: 'penilaian mandiri',
-  source_resolution: 'penyelesaian konflik',
-  source_review: 'tinjauan koordinator',
   notApplicable: 'Tidak berlaku',
   reviewComment: 'Catatan koordinator',
   selfJustification: 'Alasan penilaian mandiri',
@@ -430,6 +422,11 @@ const id = {
   evidence_problem: 'ada kekurangan',
   evidence_none: 'belum diperiksa',
   loadError: 'Data tidak dapat dimuat.',
+  // Conflicts and the audit trail: where, which edit is newer, doubtful tablet clocks.
+  conflictWhere: 'Unit · indikator · isian',
+  conflictNewer: 'lebih baru',
+  clockDoubtfulHint:
+    'Jam tablet ini jauh dari jam server saat sinkronisasi: waktu perubahan di tablet diragukan.',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -637,7 +634,6 @@ const en: Dict = {
   syncTitle: 'Tablet sync',
   conflicts: 'Open conflicts',
   noConflicts: 'No open conflicts.',
-  conflictRecord: 'Field',
   conflictTablet: 'Value from the tablet',
   conflictServer: 'Value on the server',
   keepTablet: 'Use the tablet’s value',
@@ -755,13 +751,6 @@ const en: Dict = {
   openFile: 'Open file',
   audit: 'Audit trail',
   noAudit: 'No change recorded yet.',
-  auditBy: '{who} · {when}',
-  source_push: 'tablet',
-  source_bundle: 'tablet export file',
-  source_assignment: 'assignment',
-  source_self_assessment: 'self-assessment',
-  source_resolution: 'conflict resolution',
-  source_review: 'coordinator review',
   notApplicable: 'Not applicable',
   reviewComment: 'Coordinator’s comment',
   selfJustification: 'Self-assessment justification',
@@ -843,6 +832,11 @@ const en: Dict = {
   evidence_problem: 'shortcomings',
   evidence_none: 'not checked',
   loadError: 'The data could not be loaded.',
+  // Conflicts and the audit trail: where, which edit is newer, doubtful tablet clocks.
+  conflictWhere: 'Unit · indicator · field',
+  conflictNewer: 'newer',
+  clockDoubtfulHint:
+    'This tablet’s clock was far from the server’s at sync: the time of the change on the tablet is doubtful.',
 };
 
 export type MessageKey = keyof typeof id;
@@ -854,8 +848,3 @@ export const { translate, useT } = defineMessages<MessageKey>({ id, en });
 
 /** Texts of printed reports: always Indonesian (official documents). */
 export const translateId: Translator = (key, vars) => translate('id', key, vars);
-
-/** True when the messages have this key (labels built from server values). */
-export function isKey(key: string): key is MessageKey {
-  return Object.hasOwn(id, key);
-}

@@ -43,14 +43,6 @@ export function reasonOf(r: Rejection, locale: Locale): string {
   return (locale === 'en' ? r.messageEn : r.message) || r.message || r.messageEn || r.code;
 }
 
-/** Plain text of an audit value (never markup). */
-export function auditText(v: unknown): string {
-  if (v === null || v === undefined) return '–';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
-}
-
 /** An indicator as every table and heading names it: "12. Tata kelola data". */
 export function indicatorTitle(i: { no: number; name: string }): string {
   return `${i.no}. ${i.name}`;

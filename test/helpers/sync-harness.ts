@@ -189,7 +189,7 @@ export async function enrolTablet(
     json: { code: e.body.code, label, deviceId: store.deviceId },
   });
   if (d.status !== 201) throw new Error(`enrol: ${d.status} ${d.text}`);
-  // Issue 11: the server issues a fresh identity; the tablet adopts it and its bundle secret.
+  // Enrolment: the server issues a fresh identity; the tablet adopts it and its bundle secret.
   await store.adoptIdentity(d.body.device.id);
   await store.setBundleSecret(d.body.bundleSecret);
   return {
@@ -306,6 +306,8 @@ export function tabletEngine(
     split?: () => number;
     uploads?: boolean;
     retryDelays?: number[];
+    /** The tablet's clock (default Date.now). */
+    now?: () => number;
   } = {},
 ): SyncEngine {
   const baseUrl = options.baseUrl ?? '';
@@ -327,6 +329,7 @@ export function tabletEngine(
   });
   if (options.split) transport = splittingTransport(transport, options.split);
   return new SyncEngine(tablet.store, transport, {
+    ...(options.now ? { now: options.now } : {}),
     saveToken: async (token) => {
       tablet.token = token;
     },

@@ -4,6 +4,7 @@ import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
+import { AuditTrail } from '../components/AuditTrail';
 import { CityIndex } from '../components/CityIndex';
 import { DataTable } from '../components/DataTable';
 import { EvidenceChecks } from '../components/EvidenceChecks';
@@ -13,17 +14,23 @@ import { Level } from '../components/Level';
 import { PeriodSelect } from '../components/PeriodSelect';
 import { Section } from '../components/Section';
 import { StatusCounts, StatusPill } from '../components/StatusPill';
-import { isKey, type MessageKey, type Translator, useT } from '../i18n';
+import { type MessageKey, type Translator, useT } from '../i18n';
 import { usePeriod } from '../period';
 import type { DashboardView, UnitKind } from '../types';
 import { ErrorNotice, type PageProps, useDocumentTitle, useLoad } from '../ui';
 import { setQuery } from '../url';
-import { auditText } from '../values';
 
 const KINDS: readonly UnitKind[] = ['pemda', 'opd', 'kecamatan', 'kelurahan'];
 const PAGE = 100;
-/** A finished verification the coordinator can open for review. */
-const REVIEWABLE = new Set(['selesai', 'terkirim', 'disetujui', 'dikembalikan']);
+/** A verification the coordinator can open for review: signed, decided, re-signed or reopened. */
+const REVIEWABLE = new Set([
+  'selesai',
+  'terkirim',
+  'disetujui',
+  'dikembalikan',
+  'diperbaiki',
+  'dibuka',
+]);
 
 interface Cell {
   assessmentId: string;
@@ -388,18 +395,9 @@ function Progress(props: {
 /** Evidence (levels, checks, photos, notes) and audit trail of one unit × indicator. */
 function CellPanel({ cell, onClose }: { cell: Cell; onClose(): void }) {
   const t = useT();
-  const locale = useLocale((s) => s.locale);
   const detail = useLoad(
     () => api('GET /api/reports/assessments/:id', { params: { id: cell.assessmentId } }),
     [cell.assessmentId],
-  );
-  const audit = useLoad(
-    () =>
-      api('GET /api/assessments/:id/audit', {
-        params: { id: cell.assessmentId },
-        query: { indicatorNo: String(cell.no) },
-      }),
-    [cell.assessmentId, cell.no],
   );
   const ind = detail.data?.indicators.find((i) => i.no === cell.no);
   return (
@@ -414,7 +412,7 @@ function CellPanel({ cell, onClose }: { cell: Cell; onClose(): void }) {
           {t('close')}
         </button>
       </div>
-      <ErrorNotice error={detail.error ?? audit.error} />
+      <ErrorNotice error={detail.error} />
       {ind ? (
         <>
           <p>
@@ -454,31 +452,7 @@ function CellPanel({ cell, onClose }: { cell: Cell; onClose(): void }) {
           )}
         </>
       ) : null}
-      <h4>{t('audit')}</h4>
-      {audit.data && audit.data.entries.length === 0 ? (
-        <p class="muted small">{t('noAudit')}</p>
-      ) : (
-        <ol class="r-audit" data-testid="audit-list">
-          {(audit.data?.entries ?? []).map((e) => (
-            <li key={e.seq}>
-              <code>{e.field}</code> = {auditText(e.value)}
-              <br />
-              <span class="small muted">
-                {t('auditBy', {
-                  who: [
-                    e.account?.name,
-                    e.device?.label ? `(${e.device.label})` : null,
-                    `— ${isKey(`source_${e.source}`) ? t(`source_${e.source}` as MessageKey) : e.source}`,
-                  ]
-                    .filter(Boolean)
-                    .join(' '),
-                  when: formatWib(e.serverAt, locale),
-                })}
-              </span>
-            </li>
-          ))}
-        </ol>
-      )}
+      <AuditTrail assessmentId={cell.assessmentId} indicatorNo={cell.no} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Rejection } from '../../core';
-import { contentFields, fieldLabel } from '../../core';
+import { contentFields, editWhen, fieldLabel } from '../../core';
 import { formatTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
@@ -8,27 +8,83 @@ import { DataTable } from '../components/DataTable';
 import { type MessageKey, type Translator, useT } from '../i18n';
 import type { BundleImportResult, ConflictView } from '../types';
 import { ErrorNotice, type PageProps, shortId, useDocumentTitle, useLoad } from '../ui';
-import { reasonOf, visibleValue } from '../values';
+import { indicatorTitle, reasonOf, visibleValue } from '../values';
 
 /** The server answers at most this many stored rejections (SyncService.listRejections). */
 const REJECTIONS_LIMIT = 5000;
 /** Filter value for rejections whose assessment the server could not name. */
 const NO_UNIT = '__none__';
 
-function show(v: unknown): string {
-  if (v === null || v === undefined || v === '') return '–';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+const LEVEL_FIELDS = new Set(['verifiedLevel', 'selfLevel']);
+
+/** A field's value as the coordinator reads it: levels as "level 3", text made visible. */
+function fieldValue(field: string, v: unknown, locale: Locale): string {
+  return typeof v === 'number' && LEVEL_FIELDS.has(field) ? `level ${v}` : visibleValue(v, locale);
 }
 
-/** One side of a conflict (the tablet's or the server's): the value, who wrote it and when. */
-function ConflictSide(props: { value: unknown; author: string | null; at: number }) {
+/**
+ * One side of a conflict (the tablet's or the server's): the value, who wrote it, when it
+ * was edited on its tablet (the server's receive time second, a doubtful clock marked), and
+ * whether it is the newer edit.
+ */
+function ConflictSide(props: {
+  field: string;
+  value: unknown;
+  author: string | null;
+  editedAt: number | null;
+  receivedAt: number;
+  doubtful: boolean;
+  newer: boolean;
+  testId: string;
+}) {
+  const t = useT();
   const locale = useLocale((s) => s.locale);
   return (
-    <td>
-      <strong>{show(props.value)}</strong>
-      <div class="small muted">
-        {props.author ?? '–'} · {formatTime(locale, props.at)}
+    <td data-testid={props.testId}>
+      <strong data-testid="conflict-value">{fieldValue(props.field, props.value, locale)}</strong>
+      {props.newer ? (
+        <span class="pill c-newer" data-testid="conflict-newer">
+          {t('conflictNewer')}
+        </span>
+      ) : null}
+      <div class="small muted">{props.author ?? '–'}</div>
+      <div
+        class={`small ${props.doubtful ? 'c-doubtful' : 'muted'}`}
+        data-testid="conflict-when"
+        title={props.doubtful ? t('clockDoubtfulHint') : undefined}
+      >
+        {props.doubtful ? '⚠ ' : ''}
+        {editWhen(
+          { editedAt: props.editedAt, serverAt: props.receivedAt, doubtful: props.doubtful },
+          locale,
+        )}
       </div>
+    </td>
+  );
+}
+
+/** Which edit was made later on its tablet (a server-made value counts at its server time). */
+function newerSide(c: ConflictView): 'local' | 'server' | null {
+  const server = c.serverEditedAt ?? c.serverAt;
+  if (c.localEditedAt === server) return null;
+  return c.localEditedAt > server ? 'local' : 'server';
+}
+
+/** Where a conflict is, as people name it: unit (code), indicator (number, title), field. */
+function ConflictWhere({ c }: { c: ConflictView }) {
+  const t = useT();
+  const locale = useLocale((s) => s.locale);
+  const [id, en] = fieldLabel(c.field);
+  return (
+    <td>
+      <strong data-testid="conflict-unit">{c.unitName ?? t('unknownUnit')}</strong>
+      {c.unitCode ? <span class="small muted"> · {c.unitCode}</span> : null}
+      <div class="small" data-testid="conflict-indicator">
+        {c.indicatorNo === null
+          ? t('entityBeritaAcara')
+          : indicatorTitle({ no: c.indicatorNo, name: c.indicatorName ?? '' })}
+      </div>
+      <div data-testid="conflict-field">{locale === 'en' ? en : id}</div>
     </td>
   );
 }
@@ -40,8 +96,6 @@ function changesOf(mutation: unknown): [string, unknown][] {
   if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) return [];
   return Object.entries(changes as Record<string, unknown>);
 }
-
-const LEVEL_FIELDS = new Set(['verifiedLevel', 'selfLevel']);
 
 /** Most fields listed for one refused change (a mutation normally changes one or two). */
 const MAX_FIELDS_SHOWN = 4;
@@ -63,8 +117,7 @@ function WhatCell({ r, mutation }: { r: Rejection; mutation: unknown }) {
       {fields.map(([field, v]) => {
         const [id, en] = fieldLabel(field);
         // Levels read as levels ("level 3"), as the verifier chose them on the tablet.
-        const value =
-          typeof v === 'number' && LEVEL_FIELDS.has(field) ? `level ${v}` : visibleValue(v, locale);
+        const value = fieldValue(field, v, locale);
         return (
           <div key={field} class="c-what">
             <span data-testid="rejection-field">{locale === 'en' ? en : id}</span>
@@ -368,7 +421,7 @@ export function Sync({ canWrite }: PageProps) {
             <table data-testid="conflict-table">
               <thead>
                 <tr>
-                  <th>{t('conflictRecord')}</th>
+                  <th>{t('conflictWhere')}</th>
                   <th>{t('conflictTablet')}</th>
                   <th>{t('conflictServer')}</th>
                   {canWrite ? <th /> : null}
@@ -376,12 +429,28 @@ export function Sync({ canWrite }: PageProps) {
               </thead>
               <tbody>
                 {rows.map((c) => (
-                  <tr key={c.id} data-testid="conflict-row">
-                    <td>
-                      {c.recordId} · {c.field}
-                    </td>
-                    <ConflictSide value={c.localValue} author={c.localAuthor} at={c.localAt} />
-                    <ConflictSide value={c.serverValue} author={c.serverAuthor} at={c.serverAt} />
+                  <tr key={c.id} data-testid="conflict-row" data-field={c.field}>
+                    <ConflictWhere c={c} />
+                    <ConflictSide
+                      testId="conflict-local"
+                      field={c.field}
+                      value={c.localValue}
+                      author={c.localAuthor}
+                      editedAt={c.localEditedAt}
+                      receivedAt={c.localReceivedAt}
+                      doubtful={c.localClockDoubtful}
+                      newer={newerSide(c) === 'local'}
+                    />
+                    <ConflictSide
+                      testId="conflict-server"
+                      field={c.field}
+                      value={c.serverValue}
+                      author={c.serverAuthor}
+                      editedAt={c.serverEditedAt}
+                      receivedAt={c.serverAt}
+                      doubtful={c.serverClockDoubtful}
+                      newer={newerSide(c) === 'server'}
+                    />
                     {canWrite ? (
                       <td>
                         <div class="row">
