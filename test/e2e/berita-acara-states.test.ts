@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,7 @@ describe.skipIf(!e2eEnabled)(
 
       // The unsigned record prints as DRAF on every page, with page numbers.
       let printed = await ba.printed();
+      writeFileSync(join(SHOTS, 'berita-acara-draft.pdf'), printed.pdf);
       expect(printed.dom).toContain('DRAF');
       expect(printed.dom).not.toContain('LATIHAN');
       expect(printed.dom).toContain(
@@ -154,6 +155,7 @@ describe.skipIf(!e2eEnabled)(
       await shot(page, 'signed');
 
       printed = await ba.printed();
+      writeFileSync(join(SHOTS, 'berita-acara-signed.pdf'), printed.pdf);
       const today = new Intl.DateTimeFormat('id-ID', {
         timeZone: 'Asia/Jakarta',
         weekday: 'long',
@@ -194,8 +196,11 @@ describe.skipIf(!e2eEnabled)(
       await page.evaluate(() => window.scrollTo(0, 0));
       await shot(page, 'void');
       printed = await ba.printed();
+      writeFileSync(join(SHOTS, 'berita-acara-void.pdf'), printed.pdf);
       expect(printed.dom).toContain(VOID_TEXT);
       expect(printed.dom).toContain('DRAF');
+      // The old signing date does not stand over the changed results either.
+      expect(printed.dom).toContain('Pada hari ini, …………… tanggal ……………,');
       // Old signatures never stand under new results.
       expect(await page.getByTestId('ba-document').locator('img').count()).toBe(0);
       await sync.syncNow();
@@ -314,6 +319,7 @@ describe.skipIf(!e2eEnabled)(
       const ba = new BeritaAcaraScreen(page);
       expect(await ba.signingState()).toBe('unsigned');
       let printed = await ba.printed();
+      writeFileSync(join(SHOTS, 'berita-acara-training.pdf'), printed.pdf);
       expect(printed.dom).toContain('LATIHAN');
       expect(printed.dom).toContain('DRAF');
       expect(printed.dom).toContain('SEMENTARA');

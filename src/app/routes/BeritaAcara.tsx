@@ -138,7 +138,10 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
               </tbody>
             </table>
             <p class="ba-opening" data-testid="ba-opening">
-              {openingLead(locale, { signedAt: ba?.signedAt, place: ba?.place })}
+              {openingLead(locale, {
+                signedAt: signing === 'signed' ? ba?.signedAt : null,
+                place: ba?.place,
+              })}
             </p>
             <AutosaveText
               id="ba-place"
@@ -475,7 +478,8 @@ function BaDocument(props: {
         </p>
       ) : null}
 
-      <p>{openingLead(locale, { signedAt: ba?.signedAt, place: ba?.place })}</p>
+      {/* A void signing's date is not the date of these results: the draft leaves it blank. */}
+      <p>{openingLead(locale, { signedAt: signed ? ba?.signedAt : null, place: ba?.place })}</p>
       <table class="doc-table">
         <thead>
           <tr>
@@ -546,6 +550,8 @@ function BaDocument(props: {
                     {t('digest')} {groupedDigest(ba.signedDigest ?? '')}
                   </span>
                 </>
+              ) : props.signing === 'void' && ba?.signedAt ? (
+                t('signingVoidShort', { d: signedTime(locale, ba.signedAt) })
               ) : (
                 t('notSignedDraft')
               )}

@@ -183,13 +183,9 @@ export class BeritaAcaraScreen {
    * (signing is refused otherwise).
    */
   async choosePartial(): Promise<void> {
-    const box = this.page.getByTestId('ba-partial');
-    await box.check();
-    await this.page.waitForFunction(
-      () =>
-        (document.querySelector('[data-testid="ba-partial"]') as HTMLInputElement | null)
-          ?.checked === true,
-    );
+    await this.page.getByTestId('ba-partial').check();
+    // Saved, not just ticked: the screen marks the choice once the store holds it.
+    await this.page.locator('.partial-choice.chosen [data-testid="ba-partial"]').waitFor();
   }
 
   /** Whether the signatures hold: 'unsigned', 'signed' or 'void' (once computed). */
