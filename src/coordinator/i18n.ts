@@ -427,6 +427,37 @@ const id = {
   conflictNewer: 'lebih baru',
   clockDoubtfulHint:
     'Jam tablet ini jauh dari jam server saat sinkronisasi: waktu perubahan di tablet diragukan.',
+  // The record's states on the review page: signed version, decisions, reopening.
+  signingHeading: 'Penandatanganan',
+  signingSigned: 'Ditandatangani {when}',
+  signingUnsigned: 'Berita acara belum ditandatangani.',
+  signingVoid:
+    'Tanda tangan batal: hasil berubah setelah ditandatangani ({when}) — verifikator harus menandatangani ulang sebelum dapat diputuskan.',
+  signingDigest: 'sidik {digest}',
+  signedVersion:
+    'Versi yang ditandatangani: indeks {index} ({predicate}), {verified} dari {total} indikator diverifikasi atau tidak berlaku.',
+  partialSigned: 'Verifikasi sebagian',
+  provisional: 'SEMENTARA',
+  completenessNow: 'Saat ini {done} dari {total} indikator diverifikasi atau tidak berlaku.',
+  signedLevel: 'Saat ditandatangani: {level}',
+  overallComment: 'Catatan umum untuk keputusan ini',
+  previousComment: 'Catatan keputusan sebelumnya: {text}',
+  commentsReplace:
+    'Catatan yang Anda tulis di sini menggantikan catatan keputusan sebelumnya; indikator tanpa catatan baru tidak lagi membawa catatan.',
+  confirmChange: 'Verifikasi ini sudah {status}. Ubah keputusan menjadi "{decision}"?',
+  confirmChangeYes: 'Ya, ubah keputusan',
+  notDecidableVoid:
+    'Tanda tangan berita acara batal karena hasil berubah; keputusan menunggu verifikator menandatangani ulang dan mengirimnya.',
+  reopenHeading: 'Buka kembali',
+  reopenIntro:
+    'Verifikasi yang disetujui hanya dapat dibaca di tablet. Membukanya kembali mengizinkan verifikator memperbaikinya lalu menandatangani ulang.',
+  reopenReason: 'Alasan membuka kembali (dibaca verifikator di tablet)',
+  reopen: 'Buka kembali untuk diperbaiki',
+  reopened: 'Verifikasi dibuka kembali. Tablet dapat mengubahnya setelah sinkronisasi berikutnya.',
+  comment_approve: 'Catatan persetujuan',
+  comment_return: 'Catatan pengembalian',
+  comment_reopen: 'Alasan dibuka kembali',
+  signatureVoid: 'Tanda tangan batal: hasil berubah setelah ditandatangani',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -837,6 +868,37 @@ const en: Dict = {
   conflictNewer: 'newer',
   clockDoubtfulHint:
     'This tablet’s clock was far from the server’s at sync: the time of the change on the tablet is doubtful.',
+  // The record's states on the review page: signed version, decisions, reopening.
+  signingHeading: 'Signing',
+  signingSigned: 'Signed {when}',
+  signingUnsigned: 'The berita acara is not signed yet.',
+  signingVoid:
+    'Signatures void: results changed after signing ({when}) — the verifier must sign again before it can be decided.',
+  signingDigest: 'fingerprint {digest}',
+  signedVersion:
+    'Signed version: index {index} ({predicate}), {verified} of {total} indicators verified or not applicable.',
+  partialSigned: 'Partial verification',
+  provisional: 'PROVISIONAL',
+  completenessNow: 'Now {done} of {total} indicators are verified or not applicable.',
+  signedLevel: 'When signed: {level}',
+  overallComment: 'Overall comment for this decision',
+  previousComment: 'Comment of the earlier decision: {text}',
+  commentsReplace:
+    'The comments you write here replace those of the earlier decision; an indicator without a new comment no longer carries one.',
+  confirmChange: 'This verification is already {status}. Change the decision to "{decision}"?',
+  confirmChangeYes: 'Yes, change the decision',
+  notDecidableVoid:
+    'The berita acara’s signatures are void because results changed; the decision waits for the verifier to sign again and send it.',
+  reopenHeading: 'Reopen',
+  reopenIntro:
+    'An approved verification is read-only on the tablet. Reopening it lets the verifier correct it and sign again.',
+  reopenReason: 'Why it is reopened (the verifier reads it on the tablet)',
+  reopen: 'Reopen for correction',
+  reopened: 'Verification reopened. The tablet may change it after its next sync.',
+  comment_approve: 'Approval comment',
+  comment_return: 'Return comment',
+  comment_reopen: 'Reason for reopening',
+  signatureVoid: 'Signature void: results changed after signing',
 };
 
 export type MessageKey = keyof typeof id;

@@ -110,19 +110,32 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
         )
         .toBe('terkirim');
       const panel = await coordinator.openCell(UNIT, 1);
-      expect(await panel.getByTestId('audit-list').textContent()).toContain('verifiedLevel');
+      expect(await panel.getByTestId('audit-list').textContent()).toContain('Level verifikasi');
       expect(await panel.textContent()).toContain('SK ada, ditandatangani Lurah.');
       await coordinator.waitForDecodedImages('evidence-thumb', 1);
 
-      // Review: photo and both signatures shown, a comment on indicator 1, approve.
+      // Review: the signed version, photo and both signatures shown, a comment on indicator
+      // 1, approve.
       await coordinator.openReview(UNIT);
       expect(await coordinator.reviewStatus()).toBe('selesai');
+      const signing = await coordinator.signing();
+      expect(signing.state).toBe('signed');
+      expect(signing.text).toContain('Verifikasi sebagian');
+      expect(signing.text).toContain('SEMENTARA');
+      expect(signing.text).toMatch(/sidik [0-9a-f]{12}/);
       await coordinator.waitForDecodedImages('signature-image', 2);
       await coordinator.waitForDecodedImages('evidence-thumb', 1);
       await coordinator.commentOn(1, COMMENT);
       expect(await app.accessibilityViolations()).toEqual([]);
       expect(await coordinator.decide('approve')).toContain('disetujui');
       await expect.poll(() => coordinator.reviewStatus()).toBe('disetujui');
+      // The next decision starts from empty boxes; the comment sent is shown as the earlier one.
+      expect(await coordinator.commentBoxes(1)).toEqual({ overall: '', indicator: '' });
+      expect(await page.getByTestId('review-previous-comment-1').textContent()).toContain(COMMENT);
+      // Changing the decision asks first; cancelling sends nothing.
+      expect(await coordinator.askToChange('return')).toContain('sudah disetujui');
+      await coordinator.cancelChange();
+      expect(await coordinator.reviewStatus()).toBe('disetujui');
       expect(app.cspViolations).toEqual([]);
 
       // The tablet's next sync brings the approval and the comment.
@@ -137,6 +150,19 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       const comment = tablet.page.getByTestId('review-comment');
       await comment.waitFor();
       expect(await comment.textContent()).toContain(COMMENT);
+
+      // The coordinator reopens it with a reason; the tablet may edit it again.
+      expect(await coordinator.reopen('Level indikator 1 perlu dicek ulang.')).toContain(
+        'dibuka kembali',
+      );
+      await expect.poll(() => coordinator.reviewStatus()).toBe('dibuka');
+      await sync.syncNow();
+      await tablet.open(unitPath);
+      await expect
+        .poll(async () =>
+          (await tablet.page.getByTestId('assessment-status').textContent())?.trim(),
+        )
+        .toBe('dibuka kembali');
     });
 
     it('a viewer gets dashboard and reports only, and downloads the exports', {
@@ -167,7 +193,8 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       const csv = await viewer.download('csv');
       expect(csv.name).toMatch(/^telusur-evaluasi-spbe-2023-level-\d{8}-\d{4}\.csv$/);
       expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-      expect(csv.bytes.toString('utf8')).toContain('Periode;Evaluasi SPBE 2023;2023');
+      // The CSV starts with its header row (the period is named in the XLSX info sheet).
+      expect(csv.bytes.toString('utf8')).toMatch(/^\ufeffKode unit;/);
       const xlsx = await viewer.download('xlsx');
       expect(xlsx.name).toMatch(/\.xlsx$/);
       expect(xlsx.bytes.subarray(0, 2).toString()).toBe('PK');

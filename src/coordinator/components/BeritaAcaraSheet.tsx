@@ -5,14 +5,29 @@ import type { AssessmentDetail } from '../types';
 import { Section } from './Section';
 import { Signature } from './Signature';
 
-/** One side of the berita acara: who signs for it, the signature, name and position. */
-function Signer(props: { side: string; signature: string | null; name: string; role: string }) {
+/** One side of the berita acara: who signs for it, the signature, name, NIP and position. */
+function Signer(props: {
+  side: string;
+  signature: string | null;
+  name: string;
+  nip: string;
+  role: string;
+  /** The signing is void: the signature no longer covers the results shown. */
+  void: string | null;
+}) {
   return (
     <div>
       <p class="small muted">{props.side}</p>
       <Signature value={props.signature} name={props.name} />
+      {props.void ? <p class="notice bad small">{props.void}</p> : null}
       <p>
         <strong>{props.name || '–'}</strong>
+        {props.nip ? (
+          <>
+            <br />
+            NIP {props.nip}
+          </>
+        ) : null}
         <br />
         {props.role}
       </p>
@@ -22,7 +37,9 @@ function Signer(props: { side: string; signature: string | null; name: string; r
 
 /**
  * The berita acara of one verification as the review page shows it and the unit report
- * prints it: place, signing time (WIB), summary and both signatures (PNG data URLs only).
+ * prints it: place, signing time (WIB), summary and both signatures (PNG data URLs only)
+ * with the signatories' NIPs; a void signing (results changed since) is marked on each
+ * signature, so no signature stands under results it did not sign.
  * The printed report passes `t` and `locale` fixed to Indonesian (an official document).
  */
 export function BeritaAcaraSheet({
@@ -38,6 +55,7 @@ export function BeritaAcaraSheet({
   const ui = useLocale((s) => s.locale);
   const locale = fixed ?? ui;
   const ba = d.beritaAcara;
+  const voided = d.signing.state === 'void' ? t('signatureVoid') : null;
   return (
     <Section title={t('beritaAcara')} testId="berita-acara">
       {!ba ? (
@@ -54,13 +72,17 @@ export function BeritaAcaraSheet({
               side={t('verifierSide')}
               signature={ba.verifierSignature}
               name={ba.verifierName}
+              nip={ba.verifierNip}
               role={ba.verifierRole}
+              void={voided}
             />
             <Signer
               side={t('representativeSide')}
               signature={ba.representativeSignature}
               name={ba.representativeName}
+              nip={ba.representativeNip}
               role={ba.representativeRole}
+              void={voided}
             />
           </div>
           {ba.signatureRejected ? <p class="notice warn small">{t('signatureRejected')}</p> : null}

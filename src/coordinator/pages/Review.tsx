@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
-import { formatIndex } from '../../core';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { decisionOf, formatIndex } from '../../core';
 import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
@@ -12,7 +12,7 @@ import { Level } from '../components/Level';
 import { Section } from '../components/Section';
 import { StatusPill } from '../components/StatusPill';
 import { type MessageKey, type Translator, useT } from '../i18n';
-import type { AssessmentDetail, IndicatorReview } from '../types';
+import type { AssessmentDetail, IndicatorReview, ReviewRequest } from '../types';
 import {
   ErrorNotice,
   type PageProps,
@@ -35,9 +35,18 @@ function hasData(i: IndicatorReview): boolean {
   );
 }
 
+type Decision = ReviewRequest['decision'];
+
 /**
  * Review of a submitted verification (coordinators): levels, evidence checks and photos,
- * notes, berita acara with signatures; approve, or return with comments per indicator.
+ * notes, the berita acara as signed (its date and fingerprint, "Tanda tangan batal" when
+ * results changed since); approve, return with an overall comment and comments per
+ * indicator, or reopen an approved one with a reason.
+ *
+ * Decisions are deliberate: each carries the version of the record the page shows (the
+ * server refuses it when the record changed since), the comment boxes start empty for each
+ * decision, changing an earlier decision asks first, and nothing can be sent twice while a
+ * decision is on its way (a double click once returned a unit twice).
  */
 export function Review({ params }: PageProps) {
   const t = useT();
@@ -47,35 +56,88 @@ export function Review({ params }: PageProps) {
   const d = detail.data;
   useDocumentTitle(d ? `${t('reviewTitle')}: ${d.unit.name}` : t('reviewTitle'));
   const [comments, setComments] = useState<Record<number, string>>({});
+  const [overall, setOverall] = useState('');
+  const [reason, setReason] = useState('');
+  const [asking, setAsking] = useState<Decision | null>(null);
   const [onlyData, setOnlyData] = useState(true);
   const [ok, setOk] = useState<string | null>(null);
   const action = useAction();
-  // Start from the comments already sent, so a second decision keeps or clears them knowingly.
-  useEffect(() => {
-    if (!d) return;
-    setComments(Object.fromEntries(d.indicators.map((i) => [i.no, i.reviewComment])));
-  }, [d?.assessment.id, d?.review.last?.at]);
+  // Set synchronously on the first click: the busy state only disables the buttons at the
+  // next render, after a fast second click has already gone through.
+  const inFlight = useRef(false);
+  const [sending, setSending] = useState(false);
+  const clear = () => {
+    setComments({});
+    setOverall('');
+    setReason('');
+    setAsking(null);
+  };
+  useEffect(clear, [id]);
 
-  const decide = async (decision: 'approve' | 'return') => {
-    if (!d) return;
+  /** Send a decision once; after it succeeded, empty the boxes and show the record again. */
+  const send = async (run: () => Promise<unknown>, done: string) => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setSending(true);
     setOk(null);
-    const sent = d.indicators
-      .filter((i) => (comments[i.no] ?? '') !== i.reviewComment || (comments[i.no] ?? '') !== '')
-      .map((i) => ({ indicatorNo: i.no, comment: comments[i.no] ?? '' }));
-    const r = await action.run(() =>
-      api('POST /api/assessments/:id/review', {
-        params: { id: d.assessment.id },
-        json: { decision, comments: sent },
-      }),
-    );
-    if (r) {
-      setOk(t(decision === 'approve' ? 'approved' : 'returned'));
+    setAsking(null);
+    try {
+      const r = await action.run(run);
+      if (r) {
+        clear();
+        setOk(done);
+      }
+      // A refused decision (e.g. the record changed meanwhile) shows the record as it is now;
+      // what the coordinator typed stays.
       await detail.reload();
+    } finally {
+      inFlight.current = false;
+      setSending(false);
     }
+  };
+  const decide = (decision: Decision) => {
+    if (!d) return;
+    const sent = Object.entries(comments)
+      .map(([no, comment]) => ({ indicatorNo: Number(no), comment: comment.trim() }))
+      .filter((c) => c.comment !== '');
+    void send(
+      () =>
+        api('POST /api/assessments/:id/review', {
+          params: { id: d.assessment.id },
+          json: {
+            decision,
+            expectedVersion: d.review.expectedVersion,
+            comment: overall.trim(),
+            comments: sent,
+          },
+        }),
+      t(decision === 'approve' ? 'approved' : 'returned'),
+    );
+  };
+  const reopen = () => {
+    if (!d) return;
+    void send(
+      () =>
+        api('POST /api/assessments/:id/reopen', {
+          params: { id: d.assessment.id },
+          json: { reason: reason.trim(), expectedVersion: d.review.expectedVersion },
+        }),
+      t('reopened'),
+    );
+  };
+  /** A decision on a record already decided changes that decision: ask first. */
+  const choose = (decision: Decision) => {
+    if (d && decisionOf(d.assessment.status) !== null) setAsking(decision);
+    else decide(decision);
   };
 
   if (!d) return detail.error ? <ErrorNotice error={detail.error} /> : <p class="muted">…</p>;
   const shown = d.indicators.filter((i) => !onlyData || hasData(i));
+  const busy = action.busy || sending;
+  const signedLevels = new Map(
+    (d.signing.results?.results ?? []).map((r) => [r.no, r.notApplicable ? null : r.verifiedLevel]),
+  );
+  const decisionComments = d.comments.filter((c) => c.kind !== 'verifier');
   return (
     <div class="r-review" data-testid="review-page">
       <p class="no-print">
@@ -110,6 +172,7 @@ export function Review({ params }: PageProps) {
           testId="review-verified-index"
         />
       </div>
+      <SigningBlock d={d} t={t} />
       <p data-testid="review-files">
         {t('filesReceived', { held: d.files.held, total: d.files.total })}
       </p>
@@ -126,6 +189,16 @@ export function Review({ params }: PageProps) {
         </p>
       ) : null}
       {d.review.changedSinceDecision ? <p class="notice warn">{t('changedSince')}</p> : null}
+      {decisionComments.length > 0 ? (
+        <ul class="small" data-testid="review-decision-comments">
+          {decisionComments.map((c) => (
+            <li key={c.id}>
+              <strong>{t(`comment_${c.kind}` as MessageKey)}</strong> ({c.author},{' '}
+              {formatWib(c.createdAt, locale)}): {c.body}
+            </li>
+          ))}
+        </ul>
+      ) : null}
 
       <BeritaAcaraSheet d={d} t={t} />
 
@@ -146,36 +219,173 @@ export function Review({ params }: PageProps) {
             t={t}
             comment={comments[i.no] ?? ''}
             setComment={(v) => setComments((c) => ({ ...c, [i.no]: v }))}
-            editable={d.review.decidable}
+            editable={d.review.decidable && !busy}
+            signedLevel={
+              d.signing.state === 'void' && signedLevels.has(i.no)
+                ? (signedLevels.get(i.no) ?? null)
+                : undefined
+            }
           />
         ))}
       </Section>
 
-      <div class="card" data-testid="review-actions">
-        {!d.review.decidable ? <p class="notice warn">{t('notDecidable')}</p> : null}
+      <div class="card" data-testid="review-actions" aria-busy={busy}>
+        {!d.review.decidable ? (
+          <p class="notice warn" data-testid="review-not-decidable">
+            {t(d.signing.state === 'void' ? 'notDecidableVoid' : 'notDecidable')}
+          </p>
+        ) : null}
         <ErrorNotice error={action.error} testId="review-error" />
         <SuccessNotice text={ok} />
-        <div class="row">
-          <button
-            type="button"
-            class="primary"
-            disabled={!d.review.decidable || action.busy}
-            onClick={() => void decide('approve')}
-            data-testid="review-approve"
-          >
-            {t('approve')}
-          </button>
-          <button
-            type="button"
-            class="danger"
-            disabled={!d.review.decidable || action.busy}
-            onClick={() => void decide('return')}
-            data-testid="review-return"
-          >
-            {t('returnWithComments')}
-          </button>
-        </div>
+        {d.review.decidable ? (
+          <>
+            <p class="small muted">{t('commentsReplace')}</p>
+            <label for="review-overall">{t('overallComment')}</label>
+            <textarea
+              id="review-overall"
+              maxLength={5000}
+              disabled={busy}
+              value={overall}
+              onInput={(e) => setOverall(e.currentTarget.value)}
+              data-testid="review-overall-comment"
+            />
+          </>
+        ) : null}
+        {asking ? (
+          <div class="c-confirm" role="alertdialog" data-testid="review-confirm">
+            <span class="c-confirm-q">
+              {t('confirmChange', {
+                status: t(`status_${d.assessment.status}` as MessageKey),
+                decision: t(asking === 'approve' ? 'approve' : 'returnWithComments'),
+              })}
+            </span>
+            <button
+              type="button"
+              class="danger"
+              disabled={busy}
+              onClick={() => decide(asking)}
+              data-testid="review-confirm-yes"
+            >
+              {t('confirmChangeYes')}
+            </button>
+            <button type="button" disabled={busy} onClick={() => setAsking(null)}>
+              {t('cancel')}
+            </button>
+          </div>
+        ) : (
+          <div class="row">
+            <button
+              type="button"
+              class="primary"
+              disabled={!d.review.decidable || busy}
+              onClick={() => choose('approve')}
+              data-testid="review-approve"
+            >
+              {t('approve')}
+            </button>
+            <button
+              type="button"
+              class="danger"
+              disabled={!d.review.decidable || busy}
+              onClick={() => choose('return')}
+              data-testid="review-return"
+            >
+              {t('returnWithComments')}
+            </button>
+          </div>
+        )}
+        {d.review.reopenable ? (
+          <div data-testid="review-reopen-box">
+            <h3>{t('reopenHeading')}</h3>
+            <p class="small muted">{t('reopenIntro')}</p>
+            <label for="review-reopen-reason">{t('reopenReason')}</label>
+            <textarea
+              id="review-reopen-reason"
+              maxLength={5000}
+              disabled={busy}
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+              data-testid="review-reopen-reason"
+            />
+            <button
+              type="button"
+              disabled={busy || reason.trim() === ''}
+              onClick={reopen}
+              data-testid="review-reopen"
+            >
+              {t('reopen')}
+            </button>
+          </div>
+        ) : null}
       </div>
+    </div>
+  );
+}
+
+/**
+ * The berita acara's signing: when it was signed and its fingerprint, the results as
+ * signed (index, predikat — "SEMENTARA" for a partial verification — and how many
+ * indicators), and "Tanda tangan batal" when results changed since.
+ */
+function SigningBlock({ d, t }: { d: AssessmentDetail; t: Translator }) {
+  const locale = useLocale((s) => s.locale);
+  const s = d.signing;
+  const when = formatWib(s.signedAt, locale);
+  const r = s.results;
+  return (
+    <div
+      class={`card r-signing${s.state === 'void' ? ' warn' : ''}`}
+      data-testid="review-signing"
+      data-state={s.state}
+    >
+      <h3>{t('signingHeading')}</h3>
+      {s.state === 'unsigned' ? (
+        <p>{t('signingUnsigned')}</p>
+      ) : (
+        <>
+          {s.state === 'void' ? (
+            <p class="notice bad" data-testid="review-signing-void">
+              {t('signingVoid', { when })}
+            </p>
+          ) : null}
+          <p>
+            {t('signingSigned', { when })}
+            {s.digest ? (
+              <>
+                {' · '}
+                <code title={s.digest} data-testid="review-signing-digest">
+                  {t('signingDigest', { digest: s.digest.slice(0, 12) })}
+                </code>
+              </>
+            ) : null}
+            {s.partial ? (
+              <>
+                {' · '}
+                <strong>{t('partialSigned')}</strong>
+              </>
+            ) : null}
+          </p>
+          {r ? (
+            <p data-testid="review-signed-version">
+              {t('signedVersion', {
+                index: formatIndex(r.index, locale),
+                predicate: r.predikat ?? '–',
+                verified: r.verified,
+                total: r.total,
+              })}
+              {s.partial && r.predikat ? (
+                <strong class="r-provisional"> {t('provisional')}</strong>
+              ) : null}
+            </p>
+          ) : null}
+        </>
+      )}
+      <p class="small muted">
+        {t('completenessNow', {
+          done: s.completeness.verified + s.completeness.notApplicable,
+          total: s.completeness.total,
+        })}
+      </p>
     </div>
   );
 }
@@ -187,6 +397,8 @@ function IndicatorBlock(props: {
   comment: string;
   setComment(v: string): void;
   editable: boolean;
+  /** The level as signed, when the signatures are void (undefined: nothing to show). */
+  signedLevel?: number | null | undefined;
 }) {
   const { i, d, t } = props;
   const differs =
@@ -206,6 +418,11 @@ function IndicatorBlock(props: {
           <Level value={i.verifiedLevel} na={i.notApplicable} />
         </span>
         {differs ? <span class="r-diff small">{t('differs')}</span> : null}
+        {props.signedLevel !== undefined && props.signedLevel !== i.verifiedLevel ? (
+          <span class="r-diff small" data-testid="review-signed-level">
+            {t('signedLevel', { level: props.signedLevel ?? '–' })}
+          </span>
+        ) : null}
       </summary>
       <p class="small muted">{i.groups.join(' › ')}</p>
       {i.selfJustification ? (
@@ -248,6 +465,11 @@ function IndicatorBlock(props: {
       ) : null}
       {i.openConflicts > 0 ? (
         <p class="notice warn small">{t('openConflicts', { n: i.openConflicts })}</p>
+      ) : null}
+      {i.reviewComment ? (
+        <p class="small" data-testid={`review-previous-comment-${i.no}`}>
+          {t('previousComment', { text: i.reviewComment })}
+        </p>
       ) : null}
       <label for={`rc-${i.no}`}>{t('commentFor', { no: i.no })}</label>
       <textarea

@@ -63,14 +63,65 @@ export class CoordinatorReviewPages {
     await input.fill(text);
   }
 
-  /** Press "Setujui" or "Kembalikan dengan catatan" and return the confirmation shown. */
-  async decide(decision: 'approve' | 'return'): Promise<string> {
+  /** The overall comment of the next decision (the box starts empty for each decision). */
+  async overallComment(text: string): Promise<void> {
+    await this.page.getByTestId('review-overall-comment').fill(text);
+  }
+
+  /** What is in the comment boxes now: the overall one and indicator `no`'s. */
+  async commentBoxes(no: number): Promise<{ overall: string; indicator: string }> {
+    return {
+      overall: await this.page.getByTestId('review-overall-comment').inputValue(),
+      indicator: await this.page.getByTestId(`review-comment-input-${no}`).inputValue(),
+    };
+  }
+
+  /**
+   * Press "Setujui" or "Kembalikan dengan catatan" and return the confirmation shown. A
+   * unit already decided asks first whether to change the decision: `confirm` answers it.
+   */
+  async decide(decision: 'approve' | 'return', confirm = false): Promise<string> {
     await this.page
       .getByTestId(decision === 'approve' ? 'review-approve' : 'review-return')
       .click();
+    if (confirm) await this.page.getByTestId('review-confirm-yes').click();
     const ok = this.page.getByTestId('review-actions').getByTestId('success');
     await ok.waitFor();
     return (await ok.textContent())?.trim() ?? '';
+  }
+
+  /** Press a decision on a decided unit and return the question asked (nothing is sent yet). */
+  async askToChange(decision: 'approve' | 'return'): Promise<string> {
+    await this.page
+      .getByTestId(decision === 'approve' ? 'review-approve' : 'review-return')
+      .click();
+    const q = this.page.getByTestId('review-confirm');
+    await q.waitFor();
+    return (await q.textContent())?.trim() ?? '';
+  }
+
+  /** Answer "Batal" to the question of askToChange. */
+  async cancelChange(): Promise<void> {
+    await this.page.getByTestId('review-confirm').getByRole('button', { name: 'Batal' }).click();
+    await this.page.getByTestId('review-confirm').waitFor({ state: 'detached' });
+  }
+
+  /** Reopen an approved unit with a written reason; returns the confirmation shown. */
+  async reopen(reason: string): Promise<string> {
+    await this.page.getByTestId('review-reopen-reason').fill(reason);
+    await this.page.getByTestId('review-reopen').click();
+    const ok = this.page.getByTestId('review-actions').getByTestId('success');
+    await ok.waitFor();
+    return (await ok.textContent())?.trim() ?? '';
+  }
+
+  /** The berita acara's signing as the review shows it: state and the lines of the block. */
+  async signing(): Promise<{ state: string; text: string }> {
+    const block = this.page.getByTestId('review-signing');
+    return {
+      state: (await block.getAttribute('data-state')) ?? '',
+      text: (await block.textContent())?.trim() ?? '',
+    };
   }
 
   async reviewStatus(): Promise<string> {
