@@ -24,6 +24,7 @@ const REP_NIP = '19750505 199803 1 002';
 const NA_REASON = 'Kelurahan tidak mengelola pusat data sendiri.';
 const OVERALL = 'Mohon periksa ulang indikator 1: SK belum ditandatangani Lurah.';
 const ON_1 = 'SK Tim SPBE yang difoto masih draf.';
+const REOPEN_REASON = 'Nilai indikator 1 perlu diperbaiki sesuai SK terbaru.';
 const VOID_TEXT = 'Tanda tangan batal: hasil berubah setelah ditandatangani — tandatangani ulang';
 
 /** What the coordinator's review detail says about a record (GET /api/reports/assessments/:id). */
@@ -305,6 +306,24 @@ describe.skipIf(!e2eEnabled)(
       d = await detail();
       expect(d.assessment.status).toBe('disetujui');
       expect(d.signing.state).toBe('signed');
+
+      // Reopened by the coordinator with a reason: editable again, and to be signed again.
+      await api<Detail>(server.url, `/api/assessments/${assessmentId}/reopen`, {
+        method: 'POST',
+        token,
+        body: { reason: REOPEN_REASON, expectedVersion: d.review.expectedVersion },
+      });
+      await sync.syncNow();
+      await checklist.open(assessmentId);
+      await expect
+        .poll(async () => (await page.getByTestId('assessment-status').textContent())?.trim())
+        .toBe('dibuka kembali');
+      expect(await checklist.notice('reopen-reason').textContent()).toContain(REOPEN_REASON);
+      expect(await checklist.notice('approved-notice').count()).toBe(0);
+      await tablet.openIndicator(1);
+      expect(await page.getByTestId('level-4').isEnabled()).toBe(true);
+      ba = await openBa();
+      expect(await ba.signButton()).toEqual({ label: 'Tandatangani ulang & kirim', enabled: true });
     });
 
     it('prints LATIHAN and DRAF on a training record, and the English print says so in English', {
@@ -327,6 +346,20 @@ describe.skipIf(!e2eEnabled)(
         expect(pageNumber(text)).toEqual([i + 1, printed.pages.length]);
         expect(text).toContain('LATIHAN');
       });
+
+      // The printed summary names unit, period and the date it was printed.
+      await tablet.openTab(/Ringkasan/);
+      await page.getByTestId('summary-index').waitFor();
+      await page.emulateMedia({ media: 'print' });
+      const head = page.getByTestId('summary-print-head');
+      expect(await head.isVisible()).toBe(true);
+      const headText = (await head.textContent()) ?? '';
+      expect(headText).toContain('Kelurahan Sukamaju (fiktif)');
+      expect(headText).toContain('Periode: Latihan Evaluasi SPBE');
+      expect(headText).toMatch(/Dicetak \d{1,2} \S+ \d{4}/);
+      expect(await page.getByTestId('provisional-mark').textContent()).toBe('SEMENTARA');
+      await page.emulateMedia({ media: 'screen' });
+      await tablet.openTab(/Berita acara/);
 
       await page.getByRole('button', { name: 'English' }).click();
       await page
