@@ -129,3 +129,24 @@ export function RecordNotices(props: {
     </>
   );
 }
+
+/**
+ * The large "SEMENTARA" mark beside a predikat: a partial verification or an index that
+ * does not cover every applicable indicator never shows its predikat without it. Nothing
+ * when no mark is due or there is no predikat.
+ */
+export function ProvisionalMark(props: { due: boolean; predicate: string | null; doc?: boolean }) {
+  const t = useT();
+  if (!props.due || !props.predicate) return null;
+  return (
+    <>
+      {' '}
+      <span
+        class={`provisional-mark ${props.doc ? 'doc-provisional' : ''}`}
+        data-testid={props.doc ? undefined : 'provisional-mark'}
+      >
+        {t('provisionalMark')}
+      </span>
+    </>
+  );
+}

@@ -13,7 +13,7 @@ import { formatDateTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { AutosaveText } from '../components/AutosaveText';
-import { mayEdit, useSigningState } from '../components/RecordNotices';
+import { mayEdit, ProvisionalMark, useSigningState } from '../components/RecordNotices';
 import { RejectedList } from '../components/RejectedList';
 import { SignatureField } from '../components/SignatureField';
 import { type MessageKey, useT } from '../i18n';
@@ -266,15 +266,8 @@ function IndexLine(props: {
   return (
     <>
       <strong>{formatIndex(r.index, props.locale)}</strong> ({r.predicate ?? '–'})
-      {provisional && r.predicate ? (
-        <>
-          {' '}
-          <span class="provisional-mark" data-testid="provisional-mark">
-            {t('provisionalMark')}
-          </span>
-        </>
-      ) : null}{' '}
-      — {t('progress', { n: counted, total: props.done.total })}
+      <ProvisionalMark due={provisional} predicate={r.predicate} /> —{' '}
+      {t('progress', { n: counted, total: props.done.total })}
     </>
   );
 }
@@ -529,12 +522,7 @@ function BaDocument(props: {
             <th>{t('index')}</th>
             <td>
               <strong>{formatIndex(index, locale)}</strong> ({t('predicate')}: {predikat ?? '–'})
-              {provisional && predikat ? (
-                <>
-                  {' '}
-                  <span class="provisional-mark doc-provisional">{t('provisionalMark')}</span>
-                </>
-              ) : null}
+              <ProvisionalMark due={provisional} predicate={predikat} doc />
               <br />
               {t('progress', { n: verifiedCount, total })}
             </td>

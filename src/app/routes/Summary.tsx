@@ -3,6 +3,7 @@ import { Bars, Radar } from '../../ui/Charts';
 import { formatDateTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
+import { ProvisionalMark } from '../components/RecordNotices';
 import { useT } from '../i18n';
 import { loadAssessment } from '../lib/assessment';
 import { isProvisional } from '../lib/berita-acara';
@@ -78,14 +79,7 @@ export function Summary({ ws, id }: { ws: WorkspaceKind; id: string }) {
             <div class="small muted">{t('predicate')}</div>
             <div style="font-size:1.4rem;font-weight:700">
               <span data-testid="summary-predicate">{r.predicate ?? '–'}</span>
-              {provisional && r.predicate ? (
-                <>
-                  {' '}
-                  <span class="provisional-mark" data-testid="provisional-mark">
-                    {t('provisionalMark')}
-                  </span>
-                </>
-              ) : null}
+              <ProvisionalMark due={provisional} predicate={r.predicate} />
             </div>
           </div>
           <div class="spacer" />
