@@ -78,7 +78,7 @@ describe.skipIf(!e2eEnabled)('two tablets edit the same indicator offline', () =
     const conflict = b.app.page.getByTestId('conflict');
     await conflict.waitFor();
     expect(await conflict.getByTestId('conflict-mine').textContent()).toBe('4');
-    expect(await conflict.getByTestId('conflict-server').textContent()).toBe('3');
+    expect(await conflict.getByTestId('conflict-other').textContent()).toBe('3');
 
     // B keeps its value (an ordinary change) and syncs; A pulls it: both show 4, no conflict left.
     await conflict.getByTestId('conflict-keep-mine').click();

@@ -77,7 +77,10 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
   return (
     <section class="notice warn" role="alert" data-testid="conflicts">
       <h2 style="margin-top:0">{t('conflictTitle')}</h2>
-      <p class="small">{t('conflictIntro')}</p>
+      {/* The intro asks to choose: not for a tablet that is only told its value is disputed. */}
+      {conflicts.some((c) => c.role !== 'disputed') ? (
+        <p class="small">{t('conflictIntro')}</p>
+      ) : null}
       {conflicts.map((c) => {
         const { mine, other, newer } = conflictSides(c);
         const disputed = c.role === 'disputed';
@@ -208,9 +211,12 @@ export function OpenConflicts({ list }: { list: readonly OpenConflict[] | undefi
                     · {locale === 'en' ? en : id}
                   </div>
                 </th>
-                <td>
-                  <span data-testid="open-conflict-mine">{show(mine.value)}</span> ≠{' '}
-                  <span data-testid="open-conflict-other">{show(other.value)}</span>
+                <td class="small">
+                  {t('conflictMine')}:{' '}
+                  <strong data-testid="open-conflict-mine">{show(mine.value)}</strong>
+                  <br />
+                  {c.role === 'disputed' ? t('conflictOtherTablet') : t('conflictServer')}:{' '}
+                  <strong data-testid="open-conflict-other">{show(other.value)}</strong>
                 </td>
                 <td>
                   <a href={href} onClick={linkClick}>

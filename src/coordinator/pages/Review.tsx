@@ -4,6 +4,7 @@ import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
+import { AuditTrail } from '../components/AuditTrail';
 import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
 import { EvidenceChecks } from '../components/EvidenceChecks';
 import { EvidenceThumb } from '../components/EvidenceThumb';
@@ -317,6 +318,9 @@ export function Review({ params }: PageProps) {
             </button>
           </div>
         ) : null}
+      </div>
+      <div class="card">
+        <AuditTrail key={d.review.expectedVersion} assessmentId={d.assessment.id} />
       </div>
     </div>
   );

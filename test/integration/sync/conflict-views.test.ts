@@ -16,6 +16,7 @@ import {
   newTeam,
   type SyncHarness,
   type Tablet,
+  type Team,
   tabletEngine,
 } from '../../helpers/sync-harness';
 
@@ -68,7 +69,7 @@ describeSync('conflicts and the audit trail as people read them', (ctx) => {
     const h = ctx();
     const team = await newTeam(h.services, h.base, { verifiers: 2 });
     const coordinator = await h.base.login('coordinator');
-    const [v0, v1] = team.verifiers as [{ id: string }, { id: string }];
+    const [v0, v1] = team.verifiers as [Team['verifiers'][number], Team['verifiers'][number]];
     const a = team.assessmentIds[0] as string;
     const A = await tabletWithClock(h, coordinator, v0.id, 'Tab Bulakan', { offset: 0 });
     // Three minutes off is within what a tablet clock may be: not doubtful.
@@ -182,7 +183,7 @@ describeSync('conflicts and the audit trail as people read them', (ctx) => {
     const h = ctx();
     const team = await newTeam(h.services, h.base, { verifiers: 2 });
     const coordinator = await h.base.login('coordinator');
-    const [v0, v1] = team.verifiers as [{ id: string }, { id: string }];
+    const [v0, v1] = team.verifiers as [Team['verifiers'][number], Team['verifiers'][number]];
     const a = team.assessmentIds[0] as string;
     const A = await tabletWithClock(h, coordinator, v0.id, 'Tab Bulakan', { offset: 0 });
     const B = await tabletWithClock(h, coordinator, v1.id, 'Tab Kebondalem', { offset: 0 });
