@@ -29,7 +29,9 @@ export function AuditTrail(props: { assessmentId: string; indicatorNo?: number }
       <ErrorNotice error={audit.error} />
       {audit.data && events.length === 0 ? <p class="muted small">{t('noAudit')}</p> : null}
       {events.length > 0 ? (
-        <ol class="c-audit-list" data-testid="audit-list">
+        // Scrolls when long: focusable so a keyboard can scroll it too.
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1).
+        <ol class="c-audit-list" data-testid="audit-list" tabIndex={0} aria-label={t('audit')}>
           {events.map((e) => (
             <li
               key={e.seqs[0]}
