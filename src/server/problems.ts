@@ -377,9 +377,9 @@ export const PROBLEMS = {
   record_incomplete: {
     status: 409,
     id: (p) =>
-      `Verifikasi belum lengkap (${p.missing} indikator belum diverifikasi atau belum diberi alasan tidak berlaku) dan tidak ditandatangani sebagai verifikasi sebagian, sehingga tidak dapat disetujui. Kembalikan dengan catatan.`,
+      `Verifikasi belum lengkap (${p.missing ?? '–'} indikator belum diverifikasi atau belum diberi alasan tidak berlaku) dan tidak ditandatangani sebagai verifikasi sebagian, sehingga tidak dapat disetujui. Kembalikan dengan catatan.`,
     en: (p) =>
-      `The verification is incomplete (${p.missing} indicators neither verified nor marked not applicable with a reason) and was not signed as a partial verification, so it cannot be approved. Return it with comments.`,
+      `The verification is incomplete (${p.missing ?? '–'} indicators neither verified nor marked not applicable with a reason) and was not signed as a partial verification, so it cannot be approved. Return it with comments.`,
   },
   not_approved: {
     status: 409,
