@@ -53,6 +53,11 @@ export type AuditLocale = 'id' | 'en';
 export interface AuditTextOptions {
   /** IANA zone of the times (default Asia/Jakarta, as reports and berita acara write them). */
   timeZone?: string;
+  /**
+   * Start each line about an indicator's records with "Indikator 12: " (a trail of the
+   * whole assessment; one indicator's trail needs no such prefix).
+   */
+  withIndicator?: boolean;
 }
 
 const DEFAULT_ZONE = 'Asia/Jakarta';
@@ -359,6 +364,8 @@ export function auditEvents(
   const key = (e: ChangeFact) => `${e.entity}\u0000${e.recordId}\u0000${e.field}`;
   const prev: PrevFn = (e) => before.get(key(e));
   const files = new Map<string, { name: string; image: boolean }>();
+  /** Indicator of each record of an indicator (verification, evidence file, comment). */
+  const indicatorOf = new Map<string, number>();
   const groups: ChangeFact[][] = [];
   let last: string | null = null;
   for (const e of entries) {
@@ -380,10 +387,21 @@ export function auditEvents(
         if (p) phrases.push(p);
       }
     }
-    for (const e of group) before.set(key(e), e.value);
+    for (const e of group) {
+      before.set(key(e), e.value);
+      if (e.field === 'indicatorNo' && typeof e.value === 'number')
+        indicatorOf.set(e.recordId, e.value);
+    }
     if (phrases.length === 0) continue;
     const en = locale === 'en';
     let what = phrases.join('; ');
+    const no =
+      indicatorOf.get(f.recordId) ??
+      (f.entity === 'verification'
+        ? Number(f.recordId.slice(f.recordId.lastIndexOf(':') + 1))
+        : NaN);
+    if (options.withIndicator && Number.isInteger(no) && no > 0)
+      what = `${en ? 'Indicator' : 'Indikator'} ${no}: ${what}`;
     if (f.source === 'resolution')
       what = `${en ? 'Conflict decided by the coordinator' : 'Konflik diputuskan koordinator'}: ${what}`;
     if (f.source === 'assignment' && f.entity === 'assessment')

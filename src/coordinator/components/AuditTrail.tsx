@@ -22,7 +22,9 @@ export function AuditTrail(props: { assessmentId: string; indicatorNo?: number }
       }),
     [props.assessmentId, props.indicatorNo],
   );
-  const events = audit.data ? auditEvents(audit.data.entries, locale) : [];
+  const events = audit.data
+    ? auditEvents(audit.data.entries, locale, { withIndicator: props.indicatorNo === undefined })
+    : [];
   return (
     <section class="c-audit" aria-busy={audit.loading} data-testid="audit-trail">
       <h4>{t('audit')}</h4>

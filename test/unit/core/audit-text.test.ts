@@ -170,6 +170,39 @@ describe('the audit trail in words', () => {
     );
   });
 
+  it('names the indicator in a trail of the whole assessment', () => {
+    const entries = [
+      fact({ entity: 'verification', recordId: 'a1:12', field: 'verifiedLevel', value: 3 }),
+      fact({
+        entity: 'evidenceFile',
+        recordId: 'f9',
+        field: 'indicatorNo',
+        value: 7,
+        deviceSeq: 90,
+      }),
+      fact({
+        entity: 'evidenceFile',
+        recordId: 'f9',
+        field: 'sha256',
+        value: 'cd'.repeat(32),
+        deviceSeq: 90,
+      }),
+      fact({
+        entity: 'evidenceFile',
+        recordId: 'f9',
+        field: 'name',
+        value: 'foto.jpg',
+        deviceSeq: 90,
+      }),
+      fact({ entity: 'beritaAcara', recordId: 'a1:ba', field: 'place', value: 'Kantor Lurah' }),
+    ];
+    expect(auditEvents(entries, 'id', { withIndicator: true }).map((e) => e.what)).toEqual([
+      'Indikator 12: Level verifikasi 3',
+      'Indikator 7: Foto foto.jpg ditambahkan',
+      'Tempat: “Kantor Lurah”',
+    ]);
+  });
+
   it('frames a coordinator’s conflict decision as such', () => {
     const v = 'a1:2';
     const events = auditEvents(
