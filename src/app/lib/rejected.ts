@@ -1,4 +1,4 @@
-import { contentFields, type Framework, listIndicators } from '../../core';
+import { ASSESSMENT_STATUSES, contentFields, type Framework, listIndicators } from '../../core';
 import { fieldLabel, type RejectedChange, type TelusurStore } from '../../store';
 import { formatDateTime } from '../../ui/format';
 import type { Locale } from '../../ui/i18n';
@@ -36,7 +36,7 @@ export interface RejectedGroup {
 }
 
 const DATE_FIELDS = new Set(['signedAt', 'submittedAt', 'capturedAt', 'createdAt']);
-const STATUSES = new Set(['belum', 'sedang', 'selesai', 'terkirim', 'disetujui', 'dikembalikan']);
+const STATUSES: ReadonlySet<string> = new Set(ASSESSMENT_STATUSES);
 const SIGNATURE_FIELDS = new Set(['verifierSignature', 'representativeSignature']);
 
 /** Words for values that are not plain text, per language. */
