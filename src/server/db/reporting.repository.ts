@@ -1,10 +1,9 @@
 import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { UnitFilter } from '../../core';
+import type { EntityName, UnitFilter } from '../../core';
 import type { UnitKind } from '../domain';
 import type { FieldState } from '../sync-domain';
 import { chunks } from './chunks';
 import type { Database } from './database';
-import { toField } from './sync.repository';
 
 /**
  * Aggregations for the coordinator's dashboard, improvement plan and exports: one SQL statement per
@@ -84,6 +83,12 @@ export interface EvidenceFileCount {
   files: number;
   held: number;
 }
+
+/** A stored field as the exports read it (its value decoded; who wrote it is not read). */
+export type ExportField = Pick<
+  FieldState,
+  'entity' | 'recordId' | 'assessmentId' | 'field' | 'value' | 'serverAt'
+>;
 
 /** The latest coordinator decision on an assessment: the status the review wrote, when, by whom. */
 export interface DecisionRow {
@@ -453,39 +458,56 @@ export class ReportingRepository {
   }
 
   /**
-   * Everything the exports say about these assessments beyond levels: their verifications'
-   * texts and evidence checks (`checks.*`), berita acara, comments and the assessment record
-   * itself. Evidence-file records are counted elsewhere (`evidenceFileCounts`). Callers pass
-   * a batch of assessments at a time: the texts (notes up to 20,000 characters, signatures)
-   * are never read for a whole period at once. `checks: false` leaves the checks out.
+   * What the exports say about these assessments beyond levels, per `read`: `record` — their
+   * verifications' results and texts, berita acara, comments and the assessment record
+   * itself; `checks` — the verifications' evidence checks (`checks.*`). Evidence-file
+   * records are counted elsewhere (`evidenceFileCounts`). Callers pass a batch of
+   * assessments at a time: the texts (notes up to 20,000 characters, signatures) are never
+   * read for a whole period at once.
    */
   async exportFields(
     assessmentIds: readonly string[],
-    { checks }: { checks: boolean },
-  ): Promise<FieldState[]> {
-    const out: FieldState[] = [];
+    read: { record: boolean; checks: boolean },
+  ): Promise<ExportField[]> {
+    const out: ExportField[] = [];
     for (const part of chunks(assessmentIds, CHUNK)) {
       const rows = await this.db
         .selectFrom('recordFields')
-        .selectAll()
+        .select(['entity', 'recordId', 'assessmentId', 'field', 'valueJson', 'serverAt'])
         .where('assessmentId', 'in', part)
         .where((eb) =>
           eb.or([
-            eb('entity', 'in', ['assessment', 'beritaAcara', 'comment']),
-            eb.and([
-              eb('entity', '=', 'verification'),
-              eb.or([
-                eb('field', 'in', VERIFICATION_EXPORT_FIELDS),
-                // `checks.<level>.<index>` ('/' follows '.').
-                ...(checks
-                  ? [eb.and([eb('field', '>=', 'checks.'), eb('field', '<', 'checks/')])]
-                  : []),
-              ]),
-            ]),
+            ...(read.record
+              ? [
+                  eb('entity', 'in', ['assessment', 'beritaAcara', 'comment']),
+                  eb.and([
+                    eb('entity', '=', 'verification'),
+                    eb('field', 'in', VERIFICATION_EXPORT_FIELDS),
+                  ]),
+                ]
+              : []),
+            // `checks.<level>.<index>` ('/' follows '.').
+            ...(read.checks
+              ? [
+                  eb.and([
+                    eb('entity', '=', 'verification'),
+                    eb('field', '>=', 'checks.'),
+                    eb('field', '<', 'checks/'),
+                  ]),
+                ]
+              : []),
           ]),
         )
         .execute();
-      out.push(...rows.map(toField));
+      for (const r of rows)
+        out.push({
+          entity: r.entity as EntityName,
+          recordId: r.recordId,
+          assessmentId: r.assessmentId,
+          field: r.field,
+          value: JSON.parse(r.valueJson) as unknown,
+          serverAt: Number(r.serverAt),
+        });
     }
     return out;
   }

@@ -71,8 +71,7 @@ export function changeTimes(r: {
   };
 }
 
-/** A stored field row as the domain's FieldState (value decoded). */
-export function toField(r: Selectable<RecordFieldsTable>): FieldState {
+function toField(r: Selectable<RecordFieldsTable>): FieldState {
   return {
     entity: r.entity as EntityName,
     recordId: r.recordId,

@@ -11,6 +11,9 @@ import {
 } from '../../core';
 import type { FieldState } from '../sync-domain';
 
+/** What signing reads of a stored field (the exports read no more than this). */
+type SignedField = Pick<FieldState, 'entity' | 'recordId' | 'field' | 'value'>;
+
 /**
  * The berita acara's signing as the server reads it from its record store: core's
  * `signingInput` over the stored results and signatories, hashed here with node:crypto
@@ -34,7 +37,7 @@ const num = (r: Fields | undefined, f: string): number | null => {
 };
 
 /** The per-indicator results of an assessment's verification records. */
-function resultsOf(fields: readonly FieldState[]): SigningResult[] {
+function resultsOf(fields: readonly SignedField[]): SigningResult[] {
   const byRecord = new Map<string, Map<string, unknown>>();
   for (const f of fields) {
     if (f.entity !== 'verification') continue;
@@ -67,7 +70,7 @@ function resultsOf(fields: readonly FieldState[]): SigningResult[] {
  */
 export function readSigning(
   assessmentId: string,
-  fields: readonly FieldState[],
+  fields: readonly SignedField[],
   indicatorNos: readonly number[],
 ): SigningView {
   const id = beritaAcaraId(assessmentId);

@@ -241,10 +241,13 @@ export function tableSheet<R>(
   columns: readonly ExportColumn<R>[],
 ): TableSheet<R> {
   const sheet = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((c) => {
+  // One style object per column, shared by its cells: exceljs looks a cell's style up by
+  // object identity and otherwise renders it afresh for every cell (most of its time).
+  const styles: Partial<ExcelJS.Style>[] = columns.map((c) => {
     const numFmt = xlsxFormat(c.kind);
-    return { header: c.label, width: c.width, ...(numFmt ? { style: { numFmt } } : {}) };
+    return numFmt ? { numFmt } : {};
   });
+  sheet.columns = columns.map((c, i) => ({ header: c.label, width: c.width, style: styles[i] }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
   let rows = 0;
@@ -255,7 +258,11 @@ export function tableSheet<R>(
         left++;
         return;
       }
-      sheet.addRow(columns.map((c) => xlsxValue(c.kind, c.value(row)))).commit();
+      const r = sheet.addRow(columns.map((c) => xlsxValue(c.kind, c.value(row))));
+      r.eachCell({ includeEmpty: true }, (cell, i) => {
+        cell.style = styles[i - 1] as Partial<ExcelJS.Style>;
+      });
+      r.commit();
       rows++;
     },
     end() {

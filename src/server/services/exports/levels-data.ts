@@ -15,6 +15,7 @@ import { type CityIndex, namedCityIndicators, type PeriodCity } from '../city-in
 import { toUnitProgress } from '../dashboard.service';
 import {
   type CheckExport,
+  evidenceChecks,
   type IndicatorExport,
   type RecordExport,
   recordExports,
@@ -67,7 +68,8 @@ export interface LevelRow extends UnitRecord {
 }
 
 /** One checked evidence document of one indicator of one unit. */
-export interface EvidenceRow extends UnitRecord {
+export interface EvidenceRow {
+  unit: UnitExport;
   no: number;
   name: string;
   check: CheckExport;
@@ -91,8 +93,11 @@ export interface LevelsExport {
   records(options: { checks: boolean }): AsyncGenerator<UnitRecord[]>;
   /** The unit × indicator rows of one unit. */
   rowsOf(u: UnitRecord): LevelRow[];
-  /** The checked evidence documents of one unit, by indicator. */
-  evidenceOf(u: UnitRecord): EvidenceRow[];
+  /**
+   * The evidence documents checked, a batch of units at a time, in code order, by
+   * indicator (reading the checks alone).
+   */
+  evidence(): AsyncGenerator<EvidenceRow[]>;
 }
 
 /**
@@ -158,22 +163,53 @@ export async function loadLevelsExport(
     });
   }
 
-  async function* records(options: { checks: boolean }): AsyncGenerator<UnitRecord[]> {
+  /** The units in batches, each with the assessments it holds. */
+  function* batches(): Generator<{ units: UnitExport[]; ids: string[] }> {
     for (let i = 0; i < units.length; i += BATCH) {
       const batch = units.slice(i, i + BATCH);
-      const status = new Map<string, string>();
-      for (const u of batch)
-        if (u.unit.assessmentId) status.set(u.unit.assessmentId, u.unit.storedStatus ?? '');
-      const ids = [...status.keys()];
-      const [fields, decisions] = await Promise.all([
-        ids.length ? r.exportFields(ids, options) : [],
-        ids.length ? r.lastDecisions(ids) : [],
-      ]);
+      const ids = batch.flatMap((u) => (u.unit.assessmentId ? [u.unit.assessmentId] : []));
+      yield { units: batch, ids };
+    }
+  }
+
+  async function* records(options: { checks: boolean }): AsyncGenerator<UnitRecord[]> {
+    for (const batch of batches()) {
+      const status = new Map(
+        batch.units.flatMap((u) =>
+          u.unit.assessmentId ? [[u.unit.assessmentId, u.unit.storedStatus ?? '']] : [],
+        ),
+      );
+      const [fields, decisions] = batch.ids.length
+        ? await Promise.all([
+            r.exportFields(batch.ids, { record: true, checks: options.checks }),
+            r.lastDecisions(batch.ids),
+          ])
+        : [[], []];
       const byAssessment = recordExports(fw, fields, decisions, status);
-      yield batch.map((unit) => ({
+      yield batch.units.map((unit) => ({
         unit,
         record: unit.unit.assessmentId ? (byAssessment.get(unit.unit.assessmentId) ?? null) : null,
       }));
+    }
+  }
+
+  async function* evidence(): AsyncGenerator<EvidenceRow[]> {
+    for (const batch of batches()) {
+      const fields = batch.ids.length
+        ? await r.exportFields(batch.ids, { record: false, checks: true })
+        : [];
+      const checks = evidenceChecks(fw, fields);
+      yield batch.units.flatMap((unit) => {
+        const byNo = unit.unit.assessmentId ? checks.get(unit.unit.assessmentId) : undefined;
+        return indicators.flatMap((ind) =>
+          (byNo?.get(ind.no) ?? []).map((check) => ({
+            unit,
+            no: ind.no,
+            name: ind.spec.name,
+            check,
+          })),
+        );
+      });
     }
   }
 
@@ -183,11 +219,14 @@ export async function loadLevelsExport(
       const texts = u.record?.indicators.get(ind.no) ?? null;
       const a = u.unit.unit.assessmentId;
       const f = a ? filesByKey.get(`${a}:${ind.no}`) : undefined;
-      const count = (s: CheckExport['state']) =>
-        texts?.checks.filter((x) => x.state === s).length ?? 0;
-      const present = count('present');
-      const missing = count('missing');
-      const inadequate = count('inadequate');
+      const n: Record<CheckExport['state'], number> = {
+        present: 0,
+        missing: 0,
+        inadequate: 0,
+        unchecked: 0,
+      };
+      for (const x of texts?.checks ?? []) n[x.state]++;
+      const { present, missing, inadequate } = n;
       const notApplicable = cell?.notApplicable ?? false;
       return {
         ...u,
@@ -214,16 +253,6 @@ export async function loadLevelsExport(
       };
     });
 
-  const evidenceOf = (u: UnitRecord): EvidenceRow[] =>
-    indicators.flatMap((ind) =>
-      (u.record?.indicators.get(ind.no)?.checks ?? []).map((check) => ({
-        ...u,
-        no: ind.no,
-        name: ind.spec.name,
-        check,
-      })),
-    );
-
   return {
     period,
     fw,
@@ -233,6 +262,6 @@ export async function loadLevelsExport(
     units,
     records,
     rowsOf,
-    evidenceOf,
+    evidence,
   };
 }

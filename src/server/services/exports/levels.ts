@@ -273,8 +273,8 @@ async function writeLevelsWorkbook(
   level.end();
 
   const evidence = tableSheet(wb, 'Bukti dukung', EVIDENCE_COLUMNS);
-  for await (const batch of d.records({ checks: true })) {
-    for (const u of batch) for (const r of d.evidenceOf(u)) evidence.add(r);
+  for await (const batch of d.evidence()) {
+    for (const r of batch) evidence.add(r);
     await breathe();
   }
   evidence.end();

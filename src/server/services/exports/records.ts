@@ -7,9 +7,7 @@ import {
   recordStateOf,
   type SigningState,
 } from '../../../core';
-import type { DecisionRow } from '../../db/reporting.repository';
-import { groupBy } from '../../lib/group-by';
-import type { FieldState } from '../../sync-domain';
+import type { DecisionRow, ExportField } from '../../db/reporting.repository';
 import { readSigning } from '../signing';
 
 /**
@@ -95,7 +93,7 @@ export interface RecordExport {
   indicators: Map<number, IndicatorExport>;
 }
 
-type Fields = Map<string, FieldState>;
+type Fields = Map<string, ExportField>;
 
 const text = (r: Fields | undefined, f: string): string => {
   const v = r?.get(f)?.value;
@@ -106,74 +104,118 @@ const number = (r: Fields | undefined, f: string): number | null => {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 };
 
+/** Each assessment's records (keyed `entity|recordId`), each a map of its fields. */
+function recordsOf(fields: readonly ExportField[]): Map<string, Map<string, Fields>> {
+  const out = new Map<string, Map<string, Fields>>();
+  for (const f of fields) {
+    let records = out.get(f.assessmentId);
+    if (!records) {
+      records = new Map();
+      out.set(f.assessmentId, records);
+    }
+    const key = `${f.entity}|${f.recordId}`;
+    let r = records.get(key);
+    if (!r) {
+      r = new Map();
+      records.set(key, r);
+    }
+    r.set(f.field, f);
+  }
+  return out;
+}
+
+/** The verification records of one assessment, by indicator number. */
+function* verifications(
+  assessmentId: string,
+  records: Map<string, Fields>,
+): Generator<[number, Fields]> {
+  for (const [key, r] of records) {
+    if (!key.startsWith('verification|')) continue;
+    const no = number(r, 'indicatorNo') ?? noOfId(assessmentId, key.slice(key.indexOf('|') + 1));
+    if (no !== null) yield [no, r];
+  }
+}
+
+/** The document the instrument expects for an indicator at a level and place. */
+function evidenceTexts(fw: Framework): (no: number, level: number, index: number) => string {
+  const byNo = new Map(listIndicators(fw).map((ind) => [ind.no, ind.spec.levels]));
+  return (no, level, index) =>
+    byNo.get(no)?.[level - 1]?.evidence[index] ?? `Bukti ${level}.${index + 1}`;
+}
+
 /**
- * The records of a batch of assessments from all their fields (`exportFields`), with each
- * one's latest decision; `status` gives each assessment's stored status.
+ * The evidence documents checked per assessment and indicator of a batch, from the
+ * `checks.*` fields of its verifications (`exportFields` with `checks`).
+ */
+export function evidenceChecks(
+  fw: Framework,
+  fields: readonly ExportField[],
+): Map<string, Map<number, CheckExport[]>> {
+  const evidence = evidenceTexts(fw);
+  const out = new Map<string, Map<number, CheckExport[]>>();
+  for (const [assessmentId, records] of recordsOf(fields)) {
+    const byNo = new Map<number, CheckExport[]>();
+    for (const [no, r] of verifications(assessmentId, records))
+      byNo.set(
+        no,
+        checksOf(r, (level, index) => evidence(no, level, index)),
+      );
+    out.set(assessmentId, byNo);
+  }
+  return out;
+}
+
+/**
+ * The records of a batch of assessments from their fields (`exportFields` with `record`,
+ * and `checks` when the checks are wanted too), with each one's latest decision; `status`
+ * gives each assessment's stored status.
  */
 export function recordExports(
   fw: Framework,
-  fields: readonly FieldState[],
+  fields: readonly ExportField[],
   decisions: readonly DecisionRow[],
   status: ReadonlyMap<string, string>,
 ): Map<string, RecordExport> {
   const nos = listIndicators(fw).map((i) => i.no);
-  const evidenceOf = new Map(
-    listIndicators(fw).map((ind) => [
-      ind.no,
-      (level: number, index: number) =>
-        ind.spec.levels?.[level - 1]?.evidence[index] ?? `Bukti ${level}.${index + 1}`,
-    ]),
-  );
+  const evidence = evidenceTexts(fw);
   const decisionOf = new Map(decisions.map((d) => [d.assessmentId, d]));
   const out = new Map<string, RecordExport>();
-  for (const [assessmentId, own] of groupBy(fields, (f) => f.assessmentId)) {
-    const records = new Map<string, Fields>();
-    for (const f of own) {
-      const key = `${f.entity}|${f.recordId}`;
-      const r = records.get(key) ?? new Map<string, FieldState>();
-      r.set(f.field, f);
-      records.set(key, r);
-    }
+  for (const [assessmentId, records] of recordsOf(fields)) {
     const ba = records.get(`beritaAcara|${beritaAcaraId(assessmentId)}`);
     const decision = decisionOf.get(assessmentId) ?? null;
     // Written with the latest decision (the same server time), or belonging to a return.
-    const current = (f: FieldState | undefined) =>
+    const current = (f: ExportField | undefined) =>
       !!decision && !!f && (decision.status === 'dikembalikan' || f.serverAt >= decision.at);
 
     const indicators = new Map<number, IndicatorExport>();
-    let comment: FieldState | null = null;
-    for (const [key, r] of records) {
-      const recordId = key.slice(key.indexOf('|') + 1);
-      if (key.startsWith('comment|')) {
-        // A decision's overall comment is a new record written with it: never an older one.
-        const body = r.get('body');
-        if (
-          decision &&
-          body &&
-          body.serverAt >= decision.at &&
-          text(r, 'kind') !== 'verifier' &&
-          number(r, 'indicatorNo') === null &&
-          text(r, 'body').trim() !== '' &&
-          (!comment || body.serverAt >= comment.serverAt)
-        )
-          comment = body;
-        continue;
-      }
-      if (!key.startsWith('verification|')) continue;
-      const no = number(r, 'indicatorNo') ?? noOfId(assessmentId, recordId);
-      if (no === null) continue;
-      const review = r.get('reviewComment');
+    for (const [no, r] of verifications(assessmentId, records))
       indicators.set(no, {
         notes: text(r, 'notes'),
         naReason: text(r, 'naReason'),
-        reviewComment: current(review) ? text(r, 'reviewComment') : '',
-        checks: checksOf(
-          r,
-          (level, index) => evidenceOf.get(no)?.(level, index) ?? `Bukti ${level}.${index + 1}`,
-        ),
+        reviewComment: current(r.get('reviewComment')) ? text(r, 'reviewComment') : '',
+        checks: checksOf(r, (level, index) => evidence(no, level, index)),
       });
+    // A decision's overall comment is a new record written with it: never an older one.
+    let comment: ExportField | null = null;
+    for (const [key, r] of records) {
+      const body = r.get('body');
+      if (
+        key.startsWith('comment|') &&
+        decision &&
+        body &&
+        body.serverAt >= decision.at &&
+        text(r, 'kind') !== 'verifier' &&
+        number(r, 'indicatorNo') === null &&
+        text(r, 'body').trim() !== '' &&
+        (!comment || body.serverAt >= comment.serverAt)
+      )
+        comment = body;
     }
-    const signing = readSigning(assessmentId, own, nos);
+    const signing = readSigning(
+      assessmentId,
+      [...records.values()].flatMap((r) => [...r.values()]),
+      nos,
+    );
     out.set(assessmentId, {
       verifierName: text(ba, 'verifierName').trim(),
       state: recordStateOf(status.get(assessmentId) ?? ''),
