@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { signingChanges } from '../../src/app/lib/signing';
 import {
   beritaAcaraId,
   type Framework,
   type Mutation,
-  type SigningRecord,
   type SigningResult,
   signedResultsOf,
   signingInput,
@@ -13,9 +13,9 @@ import {
 import type { TelusurStore } from '../../src/store';
 
 /**
- * Signing a berita acara as the tablet does (core's signing input, SHA-256), for tests
- * that need a record the server accepts as signed: on a tablet store, or as the raw
- * mutation a hand-made push carries.
+ * Signing a berita acara as the tablet does, for tests that need a record the server
+ * accepts as signed: on a tablet store with the tablet's own code, or as the raw mutation
+ * a hand-made push carries (core's signing input hashed here with node:crypto).
  */
 
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -36,10 +36,11 @@ export const SIGNATURE_PNG =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 /**
- * Sign the berita acara held on a tablet store over its current results at `at`: writes
- * `signedAt`, `partial`, `signedDigest` and `signedResults` (fills in signatories when the
- * record has none), then the status signing sets (`selesai`, or `diperbaiki` after a
- * return or reopening). Returns the digest.
+ * Sign the berita acara held on a tablet store over its current results at `at`, with the
+ * tablet's own signing code (crypto.subtle, src/app/lib/signing.ts): writes `signedAt`,
+ * `partial`, `signedDigest` and `signedResults` (fills in signatories when the record has
+ * none), then the status signing sets (`selesai`, or `diperbaiki` after a return or
+ * reopening). Returns the digest.
  */
 export async function signOnStore(
   store: TelusurStore,
@@ -47,7 +48,6 @@ export async function signOnStore(
   at: number,
   options: { partial?: boolean; framework?: Framework } = {},
 ): Promise<string> {
-  const partial = options.partial ?? false;
   const existing = await store.beritaAcara.get(assessmentId);
   const ba = existing?.verifierName
     ? existing
@@ -56,42 +56,18 @@ export async function signOnStore(
         verifierSignature: SIGNATURE_PNG,
         representativeSignature: SIGNATURE_PNG,
       });
-  const results: SigningResult[] = (await store.verifications.listByAssessment(assessmentId)).map(
-    (v) => ({
-      no: v.indicatorNo,
-      verifiedLevel: v.verifiedLevel ?? null,
-      notApplicable: v.notApplicable === true,
-      naReason: v.naReason ?? '',
-      notes: v.notes ?? '',
-    }),
+  const changes = await signingChanges(
+    options.framework ?? spbe2020,
+    ba,
+    await store.verifications.listByAssessment(assessmentId),
+    at,
+    options.partial ?? false,
   );
-  const record: SigningRecord = {
-    results,
-    verifierName: ba.verifierName ?? '',
-    verifierRole: ba.verifierRole ?? '',
-    verifierNip: ba.verifierNip ?? '',
-    verifierSignatureSha256: ba.verifierSignature ? sha256(ba.verifierSignature) : null,
-    representativeName: ba.representativeName ?? '',
-    representativeRole: ba.representativeRole ?? '',
-    representativeNip: ba.representativeNip ?? '',
-    representativeSignatureSha256: ba.representativeSignature
-      ? sha256(ba.representativeSignature)
-      : null,
-    place: ba.place ?? '',
-    signedAt: at,
-    partial,
-  };
-  const digest = sha256(signingInput(record));
-  await store.beritaAcara.update(assessmentId, {
-    signedAt: at,
-    partial,
-    signedDigest: digest,
-    signedResults: signedResultsOf(options.framework ?? spbe2020, results),
-  });
+  await store.beritaAcara.update(assessmentId, changes);
   const status = (await store.assessments.get(assessmentId))?.status ?? 'sedang';
   const next = statusAfterSigning(status);
   if (next && next !== status) await store.assessments.update(assessmentId, { status: next });
-  return digest;
+  return changes.signedDigest as string;
 }
 
 /**

@@ -314,10 +314,7 @@ export class ReviewService extends BaseService {
     input: ReviewInput,
     principal: Principal,
   ): Promise<AssessmentDetail> {
-    const a = await this.repos.assignments.findAssessmentById(assessmentId);
-    if (!a) throw new Problem('not_found', { what: 'Penilaian', whatEn: 'Assessment' });
-    const period = await this.periods.get(a.periodId);
-    if (period.status === 'closed') throw new Problem('period_closed');
+    const a = await this.openAssessment(assessmentId);
     const fw = await this.frameworks.get(a.frameworkId);
     const nos = compileFramework(fw).indicators.map((i) => i.no);
     const known = new Set(nos);
@@ -399,8 +396,7 @@ export class ReviewService extends BaseService {
     input: ReopenRequest,
     principal: Principal,
   ): Promise<AssessmentDetail> {
-    const a = await this.repos.assignments.findAssessmentById(assessmentId);
-    if (!a) throw new Problem('not_found', { what: 'Penilaian', whatEn: 'Assessment' });
+    const a = await this.openAssessment(assessmentId);
     const reason = input.reason.trim();
     if (reason === '')
       throw fieldProblem(
@@ -409,8 +405,6 @@ export class ReviewService extends BaseService {
         'Tulis alasan membuka kembali verifikasi ini; verifikator membacanya di tablet.',
         'Write why this verification is reopened; the verifier reads it on the tablet.',
       );
-    const period = await this.periods.get(a.periodId);
-    if (period.status === 'closed') throw new Problem('period_closed');
     await this.inDecision(a.id, input.expectedVersion, principal, async (batch, _fields, meta) => {
       const current = batch.get('assessment', a.id, 'status')?.value ?? a.status;
       if (typeof current !== 'string' || !decisionAllowed(current, 'reopen'))
@@ -419,6 +413,15 @@ export class ReviewService extends BaseService {
       this.writeComment(batch, a.id, 'reopen', reason, principal, meta);
     });
     return this.detail(assessmentId, principal);
+  }
+
+  /** The assessment a decision is about, in an open period (404 not_found, 409 period_closed). */
+  private async openAssessment(assessmentId: string) {
+    const a = await this.repos.assignments.findAssessmentById(assessmentId);
+    if (!a) throw new Problem('not_found', { what: 'Penilaian', whatEn: 'Assessment' });
+    const period = await this.periods.get(a.periodId);
+    if (period.status === 'closed') throw new Problem('period_closed');
+    return a;
   }
 
   /**
