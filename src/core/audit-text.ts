@@ -9,6 +9,7 @@
 
 import type { EntityName } from './entities';
 import { fieldLabel } from './labels';
+import { IMMUTABLE_FIELDS } from './merge';
 
 /** One field write as the audit lists it (the coordinator API's AuditEntry satisfies it). */
 export interface ChangeFact {
@@ -64,24 +65,20 @@ const DEFAULT_ZONE = 'Asia/Jakarta';
 /** Longest text value quoted in a line; the whole value is on the record itself. */
 const QUOTE_CHARS = 60;
 
-/** Fields that only place a record (shown as unit and indicator elsewhere) or repeat another. */
-const QUIET_FIELDS: Partial<Record<EntityName, ReadonlySet<string>>> = {
-  assessment: new Set(['periodId', 'unitId', 'frameworkId', 'submittedAt']),
-  verification: new Set(['assessmentId', 'indicatorNo']),
-  evidenceFile: new Set([
-    'assessmentId',
-    'indicatorNo',
-    'sha256',
-    'mime',
-    'bytes',
-    'width',
-    'height',
-    'capturedAt',
-    'location',
-  ]),
-  beritaAcara: new Set(['assessmentId', 'signedDigest', 'signedResults']),
-  comment: new Set(['assessmentId', 'indicatorNo', 'kind', 'author', 'createdAt']),
+/**
+ * Fields a line of the trail leaves out: those fixed when a record is made (they place it —
+ * unit, indicator — or describe a file's bytes; merge.ts IMMUTABLE_FIELDS), and those that
+ * repeat another line (the signing's digest and snapshot under "Berita acara
+ * ditandatangani", the submission time under the status).
+ */
+const REPEATING_FIELDS: Partial<Record<EntityName, readonly string[]>> = {
+  assessment: ['submittedAt'],
+  beritaAcara: ['signedDigest', 'signedResults'],
 };
+
+function isQuiet(entity: EntityName, field: string): boolean {
+  return IMMUTABLE_FIELDS[entity].has(field) || !!REPEATING_FIELDS[entity]?.includes(field);
+}
 
 /** Names that read better in the trail than the field labels of validation messages. */
 const SHORT_LABELS: Record<string, [string, string]> = {
@@ -168,7 +165,7 @@ function phrase(
 ): string | null {
   const { locale } = ctx;
   const en = locale === 'en';
-  if (QUIET_FIELDS[entity]?.has(field)) return null;
+  if (isQuiet(entity, field)) return null;
   // A new record's defaults are not news.
   if (first && isEmpty(value)) return null;
   if (entity === 'assessment' && field === 'status') {

@@ -63,6 +63,21 @@ function ConflictSide(props: {
   );
 }
 
+/** The props of one side of a conflict: the tablet's (`local`) or the server's. */
+function sideOf(c: ConflictView, side: 'local' | 'server'): Parameters<typeof ConflictSide>[0] {
+  const local = side === 'local';
+  return {
+    testId: `conflict-${side}`,
+    field: c.field,
+    value: local ? c.localValue : c.serverValue,
+    author: local ? c.localAuthor : c.serverAuthor,
+    editedAt: local ? c.localEditedAt : c.serverEditedAt,
+    receivedAt: local ? c.localReceivedAt : c.serverAt,
+    doubtful: local ? c.localClockDoubtful : c.serverClockDoubtful,
+    newer: newerSide(c) === side,
+  };
+}
+
 /** Which edit was made later on its tablet (a server-made value counts at its server time). */
 function newerSide(c: ConflictView): 'local' | 'server' | null {
   const server = c.serverEditedAt ?? c.serverAt;
@@ -431,26 +446,9 @@ export function Sync({ canWrite }: PageProps) {
                 {rows.map((c) => (
                   <tr key={c.id} data-testid="conflict-row" data-field={c.field}>
                     <ConflictWhere c={c} />
-                    <ConflictSide
-                      testId="conflict-local"
-                      field={c.field}
-                      value={c.localValue}
-                      author={c.localAuthor}
-                      editedAt={c.localEditedAt}
-                      receivedAt={c.localReceivedAt}
-                      doubtful={c.localClockDoubtful}
-                      newer={newerSide(c) === 'local'}
-                    />
-                    <ConflictSide
-                      testId="conflict-server"
-                      field={c.field}
-                      value={c.serverValue}
-                      author={c.serverAuthor}
-                      editedAt={c.serverEditedAt}
-                      receivedAt={c.serverAt}
-                      doubtful={c.serverClockDoubtful}
-                      newer={newerSide(c) === 'server'}
-                    />
+                    {(['local', 'server'] as const).map((side) => (
+                      <ConflictSide key={side} {...sideOf(c, side)} />
+                    ))}
                     {canWrite ? (
                       <td>
                         <div class="row">

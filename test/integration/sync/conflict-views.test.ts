@@ -50,6 +50,21 @@ function wib(ms: number, part: 'date' | 'time'): string {
   return new Date(ms).toLocaleString('id-ID', { timeZone: 'Asia/Jakarta', ...o });
 }
 
+/**
+ * A fresh team of two verifiers on one unit, each with a tablet ('Tab Bulakan' on the
+ * server's clock, 'Tab Kebondalem' `offsetB` ms off), both synced once.
+ */
+async function twoVerifiers(h: SyncHarness, offsetB: number) {
+  const team = await newTeam(h.services, h.base, { verifiers: 2 });
+  const coordinator = await h.base.login('coordinator');
+  const [v0, v1] = team.verifiers as [Team['verifiers'][number], Team['verifiers'][number]];
+  const A = await tabletWithClock(h, coordinator, v0.id, 'Tab Bulakan', { offset: 0 });
+  const B = await tabletWithClock(h, coordinator, v1.id, 'Tab Kebondalem', { offset: offsetB });
+  await A.engine.sync();
+  await B.engine.sync();
+  return { team, coordinator, a: team.assessmentIds[0] as string, A, B };
+}
+
 async function openConflicts(h: SyncHarness, token: string, assessmentId: string) {
   const r = await h.call('GET', '/api/conflicts?status=open', { token });
   expect(r.status).toBe(200);
@@ -67,15 +82,8 @@ async function auditOf(h: SyncHarness, token: string, a: string, no?: number) {
 describeSync('conflicts and the audit trail as people read them', (ctx) => {
   it('names unit, indicator and field; judges the newer edit by the tablet clocks; tells the disputed tablet', async () => {
     const h = ctx();
-    const team = await newTeam(h.services, h.base, { verifiers: 2 });
-    const coordinator = await h.base.login('coordinator');
-    const [v0, v1] = team.verifiers as [Team['verifiers'][number], Team['verifiers'][number]];
-    const a = team.assessmentIds[0] as string;
-    const A = await tabletWithClock(h, coordinator, v0.id, 'Tab Bulakan', { offset: 0 });
     // Three minutes off is within what a tablet clock may be: not doubtful.
-    const B = await tabletWithClock(h, coordinator, v1.id, 'Tab Kebondalem', { offset: 3 * MIN });
-    await A.engine.sync();
-    await B.engine.sync();
+    const { team, coordinator, a, A, B } = await twoVerifiers(h, 3 * MIN);
     const t0 = h.base.clock.now;
 
     // B edits first, offline; A edits later and syncs at once; B syncs an hour later.
@@ -181,14 +189,7 @@ describeSync('conflicts and the audit trail as people read them', (ctx) => {
 
   it('writes the audit trail in sentences: levels, photos, a coordinator’s decision', async () => {
     const h = ctx();
-    const team = await newTeam(h.services, h.base, { verifiers: 2 });
-    const coordinator = await h.base.login('coordinator');
-    const [v0, v1] = team.verifiers as [Team['verifiers'][number], Team['verifiers'][number]];
-    const a = team.assessmentIds[0] as string;
-    const A = await tabletWithClock(h, coordinator, v0.id, 'Tab Bulakan', { offset: 0 });
-    const B = await tabletWithClock(h, coordinator, v1.id, 'Tab Kebondalem', { offset: 0 });
-    await A.engine.sync();
-    await B.engine.sync();
+    const { team, coordinator, a, A, B } = await twoVerifiers(h, 0);
     h.base.clock.advance(6 * MIN);
     await A.t.store.verifications.update(a, 3, { verifiedLevel: 1 });
     await A.engine.sync();
@@ -223,7 +224,7 @@ describeSync('conflicts and the audit trail as people read them', (ctx) => {
     const name = await h.base.db
       .selectFrom('accounts')
       .select('name')
-      .where('id', '=', v0.id)
+      .where('id', '=', team.verifiers[0]?.id as string)
       .executeTakeFirstOrThrow();
     const who = `${name.name} (tablet 'Tab Bulakan')`;
     const when = `${wib(edited, 'date')} ${wib(edited, 'time')} (diterima server ${wib(received, 'time')})`;
