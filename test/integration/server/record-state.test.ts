@@ -118,15 +118,13 @@ describeEachDialect('record states', (ctx) => {
     ]);
     // The tablet receives status, per-indicator comment and the overall comment by pull.
     const pulled = await pullAll();
-    const mine = pulled.filter((c: { id: string }) => c.id.startsWith(a));
-    expect(mine.find((c: { id: string }) => c.id === a).fields.status).toBe('dikembalikan');
-    expect(mine.find((c: { id: string }) => c.id === verificationId(a, 5)).fields).toMatchObject({
+    const record = (id: string) => pulled.find((c) => c.id === id)?.fields;
+    expect(record(a)?.status).toBe('dikembalikan');
+    expect(record(verificationId(a, 5))).toMatchObject({
       reviewComment: 'SK belum ditandatangani.',
     });
     expect(
-      pulled.find((c: { entity: string; fields: { assessmentId?: string } }) => {
-        return c.entity === 'comment' && c.fields.assessmentId === a;
-      }).fields,
+      pulled.find((c) => c.entity === 'comment' && c.fields.assessmentId === a)?.fields,
     ).toMatchObject({ kind: 'return', body: 'Periksa lagi bukti indikator 5.' });
 
     // The verifier corrects indicator 5: the signatures are void until it signs again.
