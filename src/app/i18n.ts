@@ -159,7 +159,7 @@ const id = {
     'Telusur diperbarui di tab lain. Muat ulang tab ini sebelum melanjutkan; semua yang sudah tersimpan aman.',
   purgeReceived: 'Kosongkan salinan foto yang sudah diterima server',
   purgedCount: '{n} berkas dihapus dari tablet (tetap aman di server).',
-  // Issue 11: refused changes ("Ditolak server"), failed files, clean input, identity, release.
+  // Refused changes ("Ditolak server"), failed files, clean input, identity, release.
   cancel: 'Batal',
   indicatorNo: 'Indikator {no}',
   rejectedTitle: 'Ditolak server',
@@ -503,7 +503,7 @@ const en: Dict = {
     'Telusur was updated in another tab. Reload this tab before continuing; everything saved is safe.',
   purgeReceived: 'Free space: remove photos the server has received',
   purgedCount: '{n} files removed from the tablet (safe on the server).',
-  // Issue 11: refused changes, failed files, clean input, identity, release.
+  // Refused changes, failed files, clean input, identity, release.
   cancel: 'Cancel',
   indicatorNo: 'Indicator {no}',
   rejectedTitle: 'Refused by the server',

@@ -68,14 +68,14 @@ export const SignedResultSchema = z.object({
 
 /**
  * The results as they were when the berita acara was signed: what printed and coordinator
- * views show under the signatures, never the results of today. `index`/`predikat` are the
+ * views show under the signatures, never the results of today. `index`/`predicate` are the
  * verified index at signing (null when nothing was assessed), `verified` the indicators
  * verified or not applicable, of `total`.
  */
 export const SignedResultsSchema = z.object({
   results: z.array(SignedResultSchema).check(z.maxLength(999)),
   index: z.nullable(z.number().check(z.gte(0), z.lte(5))),
-  predikat: z.nullable(text(200)),
+  predicate: z.nullable(text(200)),
   verified: z.int().check(z.gte(0), z.lte(999)),
   total: z.int().check(z.gte(0), z.lte(999)),
 });

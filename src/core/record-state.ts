@@ -305,7 +305,7 @@ export function signedResultsOf(fw: Framework, results: readonly SigningResult[]
       notes: r.notes,
     })),
     index: idx.index,
-    predikat: idx.predicate,
+    predicate: idx.predicate,
     verified: c.verified + c.notApplicable,
     total: c.total,
   };

@@ -430,7 +430,7 @@ function BaDocument(props: {
   }
   const r = computeIndex(view.framework, levels, { notApplicable: na });
   const index = snapshot ? snapshot.index : r.index;
-  const predikat = snapshot ? snapshot.predikat : r.predicate;
+  const predicate = snapshot ? snapshot.predicate : r.predicate;
   const provisional = isProvisional({ partial, complete: r.complete });
   const draft = !signed;
   const training = props.ws === 'latihan';
@@ -521,8 +521,8 @@ function BaDocument(props: {
           <tr>
             <th>{t('index')}</th>
             <td>
-              <strong>{formatIndex(index, locale)}</strong> ({t('predicate')}: {predikat ?? '–'})
-              <ProvisionalMark due={provisional} predicate={predikat} doc />
+              <strong>{formatIndex(index, locale)}</strong> ({t('predicate')}: {predicate ?? '–'})
+              <ProvisionalMark due={provisional} predicate={predicate} doc />
               <br />
               {t('progress', { n: verifiedCount, total })}
             </td>

@@ -373,11 +373,11 @@ function SigningBlock({ d, t }: { d: AssessmentDetail; t: Translator }) {
             <p data-testid="review-signed-version">
               {t('signedVersion', {
                 index: formatIndex(r.index, locale),
-                predicate: r.predikat ?? '–',
+                predicate: r.predicate ?? '–',
                 verified: r.verified,
                 total: r.total,
               })}
-              {s.partial && r.predikat ? (
+              {s.partial && r.predicate ? (
                 <strong class="r-provisional"> {t('provisional')}</strong>
               ) : null}
             </p>

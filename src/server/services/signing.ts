@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   beritaAcaraId,
   completeness,
@@ -9,6 +8,7 @@ import {
   signingInput,
   signingState,
 } from '../../core';
+import { sha256Hex } from '../lib/crypto';
 import type { FieldState } from '../sync-domain';
 
 /** What signing reads of a stored field (the exports read no more than this). */
@@ -19,11 +19,6 @@ type SignedField = Pick<FieldState, 'entity' | 'recordId' | 'field' | 'value'>;
  * `signingInput` over the stored results and signatories, hashed here with node:crypto
  * (the tablet hashes the same text with crypto.subtle), compared with the stored digest.
  */
-
-/** Hex SHA-256 of a text's UTF-8 bytes. */
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 type Fields = ReadonlyMap<string, unknown>;
 

@@ -193,7 +193,7 @@ describe('signing on the tablet', () => {
       verified: 1,
       total: 47,
       index: 3,
-      predikat: 'Baik',
+      predicate: 'Baik',
     });
     const signed = beritaAcara({ ...changes });
     expect(await currentSigningState(signed, vs)).toBe('signed');

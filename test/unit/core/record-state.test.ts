@@ -228,7 +228,7 @@ describe('completeness before signing', () => {
     expect(full.total).toBe(47);
     expect(full.verified).toBe(47);
     expect(full.index).toBe(3);
-    expect(full.predikat).toBeTruthy();
+    expect(full.predicate).toBeTruthy();
     const one = signedResultsOf(spbe2020, [result(1), result(2, { verifiedLevel: null })]);
     expect(one.results.map((r) => r.no)).toEqual([1]);
     expect(one.verified).toBe(1);

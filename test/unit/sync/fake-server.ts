@@ -4,6 +4,7 @@ import {
   type DeviceIdentity,
   type Mutation,
   type MutationResult,
+  PROTOCOL_VERSION,
   type PushRequest,
   type PushResponse,
   type Rejection,
@@ -15,7 +16,7 @@ import { openNodeStore } from '../../helpers/node-store';
 
 /**
  * A scripted sync server in memory, for engine unit tests against the real store: it
- * applies pushes per mutation (protocol 2), keeps a change log to pull from, holds
+ * applies pushes per mutation (the current protocol), keeps a change log to pull from, holds
  * uploaded files for receipts, and issues device identities. Tests bend it with the
  * hooks below (refuse a change, claim seqs the tablet never sent, fail a file…).
  */
@@ -71,7 +72,7 @@ export class FakeServer {
   offlinePackage(): OfflinePackage {
     return {
       serverTime: Date.now(),
-      protocol: 2,
+      protocol: PROTOCOL_VERSION,
       periods: [{ id: this.periodId, name: 'Evaluasi SPBE 2023', frameworkId: 'spbe-2020' }],
       frameworks: [],
       units: this.units.map((u) => ({ ...u, parentId: null })),
