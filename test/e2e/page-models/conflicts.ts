@@ -64,7 +64,7 @@ export class TabletConflicts {
     const out = [];
     for (const r of await rows.all()) {
       out.push({
-        // innerText: the unit and the indicator line are separate blocks.
+        // biome-ignore lint/performance/useDomNodeTextContent: the unit and the indicator line are separate blocks; rendered text keeps them apart.
         where: (await r.locator('th').innerText()).replace(/\s+/g, ' ').trim(),
         mine: await text(r.getByTestId('open-conflict-mine')),
         other: await text(r.getByTestId('open-conflict-other')),
