@@ -1,3 +1,4 @@
+import { statusMessages } from '../core/labels';
 import { defineMessages } from '../ui/i18n';
 
 /** Indonesian is the default; English mirrors every key (the type enforces it). */
@@ -23,14 +24,7 @@ const id = {
   resetTraining: 'Atur ulang data latihan',
   resetTrainingConfirm: 'Hapus semua isian latihan dan mulai dari awal?',
   progress: '{n}/{total} terverifikasi',
-  status_belum: 'belum mulai',
-  status_sedang: 'sedang',
-  status_selesai: 'selesai',
-  status_terkirim: 'terkirim',
-  status_disetujui: 'disetujui',
-  status_dikembalikan: 'dikembalikan',
-  status_dibuka: 'dibuka kembali',
-  status_diperbaiki: 'diperbaiki, menunggu keputusan',
+  ...statusMessages('id'),
   unsynced: '{n} perubahan, {f} berkas belum terkirim',
   allSynced: 'Semua tersinkron',
   checklist: 'Daftar indikator',
@@ -368,14 +362,7 @@ const en: Dict = {
   resetTraining: 'Reset training data',
   resetTrainingConfirm: 'Delete all training entries and start over?',
   progress: '{n}/{total} verified',
-  status_belum: 'not started',
-  status_sedang: 'in progress',
-  status_selesai: 'finished',
-  status_terkirim: 'sent',
-  status_disetujui: 'approved',
-  status_dikembalikan: 'returned',
-  status_dibuka: 'reopened',
-  status_diperbaiki: 'corrected, awaiting decision',
+  ...statusMessages('en'),
   unsynced: '{n} changes, {f} files not sent',
   allSynced: 'All synced',
   checklist: 'Indicators',

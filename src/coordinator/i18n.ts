@@ -1,3 +1,4 @@
+import { statusMessages } from '../core/labels';
 import { defineMessages, type Translate } from '../ui/i18n';
 
 /**
@@ -294,14 +295,7 @@ const id = {
   consolidated: 'Konsolidasi',
   progress: 'Kemajuan unit',
   progressSummary: '{assigned} dari {total} unit ditugaskan.',
-  status_belum: 'belum mulai',
-  status_sedang: 'sedang',
-  status_selesai: 'selesai',
-  status_terkirim: 'terkirim',
-  status_disetujui: 'disetujui',
-  status_dikembalikan: 'dikembalikan',
-  status_dibuka: 'dibuka kembali',
-  status_diperbaiki: 'diperbaiki, menunggu keputusan',
+  ...statusMessages('id'),
   statusHelp:
     'Terkirim: berita acara sudah ditandatangani dan server telah menerima semua berkas bukti. Selesai: ditandatangani, berkas masih dalam perjalanan.',
   indicatorsDone: 'Indikator',
@@ -740,14 +734,7 @@ const en: Dict = {
   consolidated: 'Consolidated',
   progress: 'Unit progress',
   progressSummary: '{assigned} of {total} units assigned.',
-  status_belum: 'not started',
-  status_sedang: 'in progress',
-  status_selesai: 'finished',
-  status_terkirim: 'sent',
-  status_disetujui: 'approved',
-  status_dikembalikan: 'returned',
-  status_dibuka: 'reopened',
-  status_diperbaiki: 'corrected, awaiting decision',
+  ...statusMessages('en'),
   statusHelp:
     'Sent: berita acara signed and every evidence file received by the server. Finished: signed, files still on their way.',
   indicatorsDone: 'Indicators',

@@ -53,6 +53,37 @@ const FIELD_LABELS: Record<string, [string, string]> = {
   bundleSecret: ['Kunci tanda tangan berkas ekspor', 'Export file signing key'],
 };
 
+/**
+ * A unit's verification status as people read it (tablet, coordinator pages and exports),
+ * Indonesian and English — the one wording of `ASSESSMENT_STATUSES`.
+ */
+export const STATUS_LABELS = {
+  belum: ['belum mulai', 'not started'],
+  sedang: ['sedang', 'in progress'],
+  selesai: ['selesai', 'finished'],
+  terkirim: ['terkirim', 'sent'],
+  disetujui: ['disetujui', 'approved'],
+  dikembalikan: ['dikembalikan', 'returned'],
+  dibuka: ['dibuka kembali', 'reopened'],
+  diperbaiki: ['diperbaiki, menunggu keputusan', 'corrected, awaiting decision'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+type StatusKey = `status_${keyof typeof STATUS_LABELS}`;
+
+/** One status as people read it; an unknown status is shown as it is. */
+export function statusLabel(status: string, locale: 'id' | 'en' = 'id'): string {
+  const pair = (STATUS_LABELS as Record<string, readonly [string, string]>)[status];
+  return pair ? pair[locale === 'en' ? 1 : 0] : status;
+}
+
+/** The status labels as message-table entries (`status_<status>`) for one language. */
+export function statusMessages(locale: 'id' | 'en'): Record<StatusKey, string> {
+  const i = locale === 'en' ? 1 : 0;
+  const out: Record<string, string> = {};
+  for (const [status, pair] of Object.entries(STATUS_LABELS)) out[`status_${status}`] = pair[i];
+  return out as Record<StatusKey, string>;
+}
+
 /** The field's name for a person: `Catatan`, `Catatan bukti level 3 no. 1`, or the raw name. */
 export function fieldLabel(field: string): [string, string] {
   const check = /^checks\.(\d+)\.(\d+)$/.exec(field);

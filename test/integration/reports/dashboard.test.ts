@@ -129,6 +129,8 @@ describeEachDialect('dashboard aggregation', (ctx) => {
       terkirim: 1,
       disetujui: 0,
       dikembalikan: 0,
+      dibuka: 0,
+      diperbaiki: 0,
     });
     // Only assigned units, when asked: the 11 with an assessment.
     const assigned = await h.call('GET', `/api/dashboard/${h.demo?.periodId}?assigned=true`, {

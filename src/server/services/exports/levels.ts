@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import type { CitySummaryIndicator } from '../../../core';
+import { type CitySummaryIndicator, statusLabel } from '../../../core';
 import { CONSOLIDATION_RULE_ID } from '../city-index';
 import {
   type CellKind,
@@ -34,18 +34,6 @@ import { CHECK_STATE_ID, DECISION_ID, SIGNING_ID, STATE_ID } from './records';
  *   decimals (as shown everywhere, so the number and its predicate agree).
  */
 
-/** The detailed status of a unit, as the dashboard shows it. */
-const STATUS_ID: Record<string, string> = {
-  belum: 'belum mulai',
-  sedang: 'sedang',
-  dibuka: 'dibuka kembali',
-  selesai: 'selesai',
-  terkirim: 'terkirim',
-  dikembalikan: 'dikembalikan',
-  diperbaiki: 'diperbaiki, menunggu keputusan',
-  disetujui: 'disetujui',
-};
-
 const KIND_ID: Record<string, string> = {
   pemda: 'pemerintah daerah',
   opd: 'perangkat daerah',
@@ -76,7 +64,7 @@ function unitColumns<R extends UnitRecord>(): ExportColumn<R>[] {
     column('Jenis unit', 'text', 18, (r) => KIND_ID[r.unit.unit.kind] ?? r.unit.unit.kind),
     column('Induk', 'text', 28, (r) => r.unit.parentName),
     column('Verifikator', 'text', 28, (r) => rec(r)?.verifierName || r.unit.assigned.join(', ')),
-    column('Status', 'text', 18, (r) => STATUS_ID[r.unit.unit.status] ?? r.unit.unit.status),
+    column('Status', 'text', 18, (r) => statusLabel(r.unit.unit.status)),
     column('Tahap', 'text', 18, (r) => (assessed(r) ? STATE_ID[rec(r)?.state ?? 'draft'] : '')),
     column('Tanda tangan', 'text', 22, (r) =>
       assessed(r) ? SIGNING_ID[rec(r)?.signing ?? 'unsigned'] : '',
