@@ -1,5 +1,5 @@
 import Dexie, { type Table, type Transaction } from 'dexie';
-import type { EntityName, Framework, Mutation } from '../core';
+import { type EntityName, type Framework, type Mutation, RECORD_DEFAULTS } from '../core';
 import type { Assignment, Conflict, FileFailure, Period, RejectedChange, Unit } from './types';
 
 /**
@@ -110,6 +110,31 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
         .toCollection()
         .modify((row) => {
           if (row.failure === undefined) row.failure = null;
+        });
+    },
+  },
+  {
+    // v4: the berita acara carries the signatories' NIPs, the verifier's explicit partial
+    // verification, and the signing lock (digest and results as signed); comments say who
+    // wrote them (`kind`: verifier, or the coordinator's approve/return/reopen). No index
+    // changes; existing rows get the record defaults so every reader sees one shape. A record
+    // signed before v4 has no digest: it reads as unsigned until it is signed again, since
+    // nothing proves which results its signatures covered.
+    version: 4,
+    stores: {},
+    upgrade: async (tx) => {
+      await tx
+        .table<Record<string, unknown>, string>('beritaAcara')
+        .toCollection()
+        .modify((row) => {
+          for (const [field, value] of Object.entries(RECORD_DEFAULTS.beritaAcara))
+            if (row[field] === undefined) row[field] = value;
+        });
+      await tx
+        .table<Record<string, unknown>, string>('comments')
+        .toCollection()
+        .modify((row) => {
+          if (row.kind === undefined) row.kind = RECORD_DEFAULTS.comment.kind;
         });
     },
   },

@@ -125,6 +125,23 @@ describe.each(fixtures.map((f) => [f.schemaVersion, f] as const))(
       expect(await store.cursors.get('pull')).toBe(meta.get('cursor:pull')?.value);
       expect((await store.conflicts.listOpen()).length).toBe(rowsOf(fixture, 'conflicts').length);
 
+      // v4: the berita acara has the signing fields and keeps what was typed; a record signed
+      // before v4 has no digest, so it must be signed again; comments say who wrote them.
+      const ba = await store.beritaAcara.get(assessmentId);
+      const baBefore = rowsOf(fixture, 'beritaAcara')[0] as Record<string, unknown>;
+      expect(ba).toMatchObject({
+        verifierName: baBefore.verifierName,
+        signedAt: baBefore.signedAt,
+        verifierNip: baBefore.verifierNip ?? '',
+        representativeNip: '',
+        partial: baBefore.partial ?? false,
+        signedDigest: null,
+        signedResults: null,
+      });
+      const comments = await store.comments.listByAssessment(assessmentId);
+      expect(comments.length).toBe(rowsOf(fixture, 'comments').length);
+      for (const c of comments) expect(c.kind).toBe('verifier');
+
       // v3: refused changes and file failures carried over (none before v3), and the
       // pending file is still offered for upload.
       const refused = rowsOf(fixture, 'rejected');
