@@ -5,6 +5,8 @@
  * same wherever the verifier meets it.
  */
 
+import type { UnitKind } from './api/enums';
+
 /** Names of fields as the verifier knows them, Indonesian and English. */
 const FIELD_LABELS: Record<string, [string, string]> = {
   periodId: ['Periode', 'Period'],
@@ -14,9 +16,9 @@ const FIELD_LABELS: Record<string, [string, string]> = {
   submittedAt: ['Waktu pengiriman', 'Submission time'],
   assessmentId: ['Penilaian', 'Assessment'],
   indicatorNo: ['Nomor indikator', 'Indicator number'],
-  selfLevel: ['Tingkat penilaian mandiri', 'Self-assessed level'],
+  selfLevel: ['Level penilaian mandiri', 'Self-assessed level'],
   selfJustification: ['Penjelasan penilaian mandiri', 'Self-assessment justification'],
-  verifiedLevel: ['Tingkat hasil verifikasi', 'Verified level'],
+  verifiedLevel: ['Level hasil verifikasi', 'Verified level'],
   notApplicable: ['Tidak berlaku', 'Not applicable'],
   naReason: ['Alasan tidak berlaku', 'Reason for not applicable'],
   notes: ['Catatan', 'Notes'],
@@ -38,7 +40,7 @@ const FIELD_LABELS: Record<string, [string, string]> = {
   representativeSignature: ['Tanda tangan perwakilan unit', 'Unit representative signature'],
   place: ['Tempat', 'Place'],
   signedAt: ['Waktu penandatanganan', 'Signing time'],
-  summary: ['Ringkasan', 'Summary'],
+  summary: ['Catatan umum', 'General notes'],
   verifierNip: ['NIP verifikator', 'Verifier NIP'],
   representativeNip: ['NIP perwakilan unit', 'Unit representative NIP'],
   partial: ['Verifikasi sebagian', 'Partial verification'],
@@ -70,18 +72,79 @@ export const STATUS_LABELS = {
 
 type StatusKey = `status_${keyof typeof STATUS_LABELS}`;
 
+/**
+ * A unit's kind as people read it (lower case, as it sits in a sentence or a table cell);
+ * the one wording of `UNIT_KINDS` for the tablet and the coordinator pages.
+ */
+export const UNIT_KIND_LABELS = {
+  pemda: ['pemerintah daerah', 'local government'],
+  opd: ['perangkat daerah', 'agency (OPD)'],
+  kecamatan: ['kecamatan', 'district (kecamatan)'],
+  kelurahan: ['kelurahan', 'sub-district (kelurahan)'],
+} as const satisfies Record<UnitKind, readonly [string, string]>;
+
+type KindKey = `kind_${keyof typeof UNIT_KIND_LABELS}`;
+
+/**
+ * "Not applicable" where a level would stand: the short mark of a table cell or chip (`na`)
+ * and its full words for the mark's tooltip (`naTitle`). One abbreviation on every page and
+ * on paper: "TB" (tidak berlaku) in Indonesian, "N/A" in English.
+ */
+export const NOT_APPLICABLE_LABELS = {
+  na: ['TB', 'N/A'],
+  naTitle: ['tidak berlaku', 'not applicable'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+/** One label of `table` in `locale`; a key the table lacks is shown as it is. */
+function pick(
+  table: Record<string, readonly [string, string]>,
+  key: string,
+  locale: 'id' | 'en',
+): string {
+  const pair = table[key];
+  return pair ? pair[locale === 'en' ? 1 : 0] : key;
+}
+
+/** A label table as message-table entries (`<prefix><key>`) for one language. */
+function messagesOf(
+  table: Record<string, readonly [string, string]>,
+  prefix: string,
+  locale: 'id' | 'en',
+): Record<string, string> {
+  const i = locale === 'en' ? 1 : 0;
+  const out: Record<string, string> = {};
+  for (const [key, pair] of Object.entries(table)) out[`${prefix}${key}`] = pair[i];
+  return out;
+}
+
 /** One status as people read it; an unknown status is shown as it is. */
 export function statusLabel(status: string, locale: 'id' | 'en' = 'id'): string {
-  const pair = (STATUS_LABELS as Record<string, readonly [string, string]>)[status];
-  return pair ? pair[locale === 'en' ? 1 : 0] : status;
+  return pick(STATUS_LABELS, status, locale);
 }
 
 /** The status labels as message-table entries (`status_<status>`) for one language. */
 export function statusMessages(locale: 'id' | 'en'): Record<StatusKey, string> {
-  const i = locale === 'en' ? 1 : 0;
-  const out: Record<string, string> = {};
-  for (const [status, pair] of Object.entries(STATUS_LABELS)) out[`status_${status}`] = pair[i];
-  return out as Record<StatusKey, string>;
+  return messagesOf(STATUS_LABELS, 'status_', locale) as Record<StatusKey, string>;
+}
+
+/** One unit kind as people read it (`pemerintah daerah`); an unknown kind is shown as it is. */
+export function unitKindLabel(kind: string, locale: 'id' | 'en' = 'id'): string {
+  return pick(UNIT_KIND_LABELS, kind, locale);
+}
+
+/** The unit kind labels as message-table entries (`kind_<kind>`) for one language. */
+export function unitKindMessages(locale: 'id' | 'en'): Record<KindKey, string> {
+  return messagesOf(UNIT_KIND_LABELS, 'kind_', locale) as Record<KindKey, string>;
+}
+
+/** The not-applicable mark and its tooltip as message-table entries (`na`, `naTitle`). */
+export function notApplicableMessages(
+  locale: 'id' | 'en',
+): Record<keyof typeof NOT_APPLICABLE_LABELS, string> {
+  return messagesOf(NOT_APPLICABLE_LABELS, '', locale) as Record<
+    keyof typeof NOT_APPLICABLE_LABELS,
+    string
+  >;
 }
 
 /** The field's name for a person: `Catatan`, `Catatan bukti level 3 no. 1`, or the raw name. */

@@ -130,7 +130,7 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
     const listed = await b.conflicts.storageList();
     expect(listed).toEqual([
       {
-        where: `${unitName} Indikator 11 · Tingkat hasil verifikasi`,
+        where: `${unitName} Indikator 11 · Level hasil verifikasi`,
         mine: '4',
         other: '3',
         role: 'raised',
@@ -165,7 +165,7 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
     const [shown] = await conflicts.list();
     expect(shown).toMatchObject({
       unit: unitName,
-      field: 'Tingkat hasil verifikasi',
+      field: 'Level hasil verifikasi',
     });
     expect(shown?.indicator).toMatch(/^11\. \S/);
     expect(shown?.row).not.toMatch(UUID);

@@ -218,10 +218,7 @@ describe.skipIf(!e2eEnabled)('coordinator sees what the server refused', () => {
     });
     expect(notAssigned.reason).toContain(nameA);
     // Refused as a whole (the unit was withdrawn): the change itself is named, with its value.
-    expect([notAssigned.field, notAssigned.value]).toEqual([
-      'Tingkat hasil verifikasi',
-      '“level 2”',
-    ]);
+    expect([notAssigned.field, notAssigned.value]).toEqual(['Level hasil verifikasi', '“level 2”']);
     expect(notAssigned.tablet).toContain('Tablet Audit');
     expect(notAssigned.tablet).toContain('Verifikator Satu');
     // The field in words, and the value as sent with the NUL made visible.

@@ -119,7 +119,7 @@ describeSync('conflicts and the audit trail as people read them', (ctx) => {
     });
     expect(c?.localReceivedAt).toBeGreaterThan(c?.serverAt as number);
     expect(c?.localEditedAt).toBeLessThan(c?.serverEditedAt as number);
-    expect(fieldLabel(c?.field as string)[0]).toBe('Tingkat hasil verifikasi');
+    expect(fieldLabel(c?.field as string)[0]).toBe('Level hasil verifikasi');
 
     // B holds the conflict it raised, with both edit times; A is told at its next pull.
     const [raised] = await B.t.store.conflicts.listOpen();

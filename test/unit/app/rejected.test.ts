@@ -83,7 +83,7 @@ describe('the "Ditolak server" list describes a refused change in words', () => 
       reason: 'Unit "Kelurahan Bulakan" tidak (lagi) ditugaskan kepada Anda.',
       canRetry: true,
     });
-    expect(id.fields.map((f) => f.label)).toEqual(['Catatan', 'Tingkat hasil verifikasi']);
+    expect(id.fields.map((f) => f.label)).toEqual(['Catatan', 'Level hasil verifikasi']);
     expect(id.fields[0]?.value.endsWith('…')).toBe(true);
     expect([...(id.fields[0]?.value ?? '')].length).toBe(VALUE_PREVIEW_CHARS);
     expect(id.fields[1]?.value).toBe('level 3');
