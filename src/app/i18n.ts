@@ -1,4 +1,4 @@
-import { statusMessages } from '../core/labels';
+import { notApplicableMessages, statusMessages, unitKindMessages } from '../core/labels';
 import { defineMessages } from '../ui/i18n';
 
 /** Indonesian is the default; English mirrors every key (the type enforces it). */
@@ -25,6 +25,7 @@ const id = {
   resetTrainingConfirm: 'Hapus semua isian latihan dan mulai dari awal?',
   progress: '{n}/{total} terverifikasi',
   ...statusMessages('id'),
+  ...unitKindMessages('id'),
   unsynced: '{n} perubahan, {f} berkas belum terkirim',
   allSynced: 'Semua tersinkron',
   checklist: 'Daftar indikator',
@@ -38,7 +39,7 @@ const id = {
   selfLevel: 'Mandiri',
   verifiedLevel: 'Verifikasi',
   differs: 'berbeda',
-  notApplicableShort: 'N/A',
+  ...notApplicableMessages('id'),
   evidenceShort: 'Bukti',
   levels: 'Level dan kriteria',
   expectedEvidence: 'Bukti dukung yang diharapkan',
@@ -363,6 +364,7 @@ const en: Dict = {
   resetTrainingConfirm: 'Delete all training entries and start over?',
   progress: '{n}/{total} verified',
   ...statusMessages('en'),
+  ...unitKindMessages('en'),
   unsynced: '{n} changes, {f} files not sent',
   allSynced: 'All synced',
   checklist: 'Indicators',
@@ -376,7 +378,7 @@ const en: Dict = {
   selfLevel: 'Self',
   verifiedLevel: 'Verified',
   differs: 'differs',
-  notApplicableShort: 'N/A',
+  ...notApplicableMessages('en'),
   evidenceShort: 'Evidence',
   levels: 'Levels and criteria',
   expectedEvidence: 'Expected evidence',

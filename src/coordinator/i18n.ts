@@ -1,4 +1,4 @@
-import { statusMessages } from '../core/labels';
+import { notApplicableMessages, statusMessages, unitKindMessages } from '../core/labels';
 import { defineMessages, type Translate } from '../ui/i18n';
 
 /**
@@ -117,10 +117,7 @@ const id = {
   unitTreeLabel: 'Daftar unit',
   noUnits: 'Belum ada unit. Tambahkan satu per satu atau impor CSV.',
   filterUnits: 'Cari unit (nama atau kode)',
-  kind_pemda: 'pemerintah daerah',
-  kind_opd: 'perangkat daerah',
-  kind_kecamatan: 'kecamatan',
-  kind_kelurahan: 'kelurahan',
+  ...unitKindMessages('id'),
   newUnit: 'Unit baru',
   parent: 'Induk',
   noParent: '— tanpa induk —',
@@ -410,7 +407,7 @@ const id = {
   instrument: 'Instrumen',
   yes: 'ya',
   no: 'tidak',
-  na: 'TB',
+  ...notApplicableMessages('id'),
   evidenceStatus: 'Bukti',
   evidence_ok: 'lengkap',
   evidence_problem: 'ada kekurangan',
@@ -561,10 +558,7 @@ const en: Dict = {
   unitTreeLabel: 'Unit list',
   noUnits: 'No units yet. Add them one by one or import a CSV.',
   filterUnits: 'Search units (name or code)',
-  kind_pemda: 'local government',
-  kind_opd: 'agency (OPD)',
-  kind_kecamatan: 'district (kecamatan)',
-  kind_kelurahan: 'sub-district (kelurahan)',
+  ...unitKindMessages('en'),
   newUnit: 'New unit',
   parent: 'Parent',
   noParent: '— no parent —',
@@ -844,7 +838,7 @@ const en: Dict = {
   instrument: 'Instrument',
   yes: 'yes',
   no: 'no',
-  na: 'N/A',
+  ...notApplicableMessages('en'),
   evidenceStatus: 'Evidence',
   evidence_ok: 'complete',
   evidence_problem: 'shortcomings',

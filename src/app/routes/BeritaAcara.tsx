@@ -569,7 +569,11 @@ function BaDocument(props: {
                 <td>{ind.spec.name}</td>
                 <td>{self ?? '–'}</td>
                 <td>
-                  {res?.notApplicable ? t('notApplicableShort') : (res?.verifiedLevel ?? '–')}
+                  {res?.notApplicable ? (
+                    <abbr title={t('naTitle')}>{t('na')}</abbr>
+                  ) : (
+                    (res?.verifiedLevel ?? '–')
+                  )}
                 </td>
                 <td>
                   {res?.notApplicable ? (

@@ -146,7 +146,9 @@ function GroupBlock(props: {
                       {t('selfLevel')} {v?.selfLevel ?? '–'}
                     </span>
                     {v?.notApplicable ? (
-                      <span class="lv">{t('notApplicableShort')}</span>
+                      <span class="lv" title={t('naTitle')}>
+                        {t('na')}
+                      </span>
                     ) : (
                       <span
                         class={`lv ${v?.verifiedLevel ? (differs(v) ? 'diff' : 'verified') : 'none'}`}

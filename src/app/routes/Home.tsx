@@ -1,5 +1,7 @@
 import { listIndicators } from '../../core';
+import { unitKindLabel } from '../../core/labels';
 import type { Assessment, TelusurStore } from '../../store';
+import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick, navigate } from '../../ui/router';
 import { ClockNotice } from '../components/ClockNotice';
 import { useT } from '../i18n';
@@ -10,7 +12,10 @@ import { frameworkFor, resetTraining, useLive, type WorkspaceKind } from '../sta
 interface UnitRow {
   assessment: Assessment;
   unitName: string;
-  groupName: string;
+  /** The parent unit's name; null for a unit without one (it is grouped by its kind). */
+  parentName: string | null;
+  /** The unit's kind as stored (`pemda`, `opd`, …). */
+  unitKind: string;
   periodName: string;
   verified: number;
   total: number;
@@ -53,10 +58,9 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
     rows.push({
       assessment: a,
       unitName: unit?.name ?? a.unitId,
-      groupName:
-        (parent?.name as string | undefined) ??
-        (unit?.parentName as string | undefined) ??
-        String(unit?.kind ?? ''),
+      parentName:
+        (parent?.name as string | undefined) ?? (unit?.parentName as string | undefined) ?? null,
+      unitKind: String(unit?.kind ?? ''),
       periodName: period?.name ?? '',
       verified: verifs.filter(isVerified).length,
       total: listIndicators(framework).length,
@@ -69,8 +73,20 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
     });
   }
   return rows.sort(
-    (x, y) => x.groupName.localeCompare(y.groupName) || x.unitName.localeCompare(y.unitName),
+    (x, y) =>
+      (x.parentName ?? x.unitKind).localeCompare(y.parentName ?? y.unitKind) ||
+      x.unitName.localeCompare(y.unitName),
   );
+}
+
+/**
+ * A group's heading: the parent unit's name, else the unit's kind as people read it
+ * ("Pemerintah daerah", never the stored `pemda`).
+ */
+function groupHeading(r: UnitRow, locale: Locale): string {
+  if (r.parentName) return r.parentName;
+  const kind = unitKindLabel(r.unitKind, locale);
+  return kind.charAt(0).toUpperCase() + kind.slice(1);
 }
 
 /** Work on this tablet the server does not have yet (or refused): it must stay visible. */
@@ -141,13 +157,17 @@ function UnitCard({ kind, r }: { kind: WorkspaceKind; r: UnitRow }) {
 
 function UnitList({ kind }: { kind: WorkspaceKind }) {
   const t = useT();
+  const locale = useLocale((s) => s.locale);
   const { value: rows } = useLive(kind, loadUnits, []);
   if (!rows) return <p class="muted">{t('loading')}</p>;
   const current = rows.filter((r) => r.assigned);
   // A withdrawn unit leaves the list, but never while this tablet holds work for it.
   const withdrawn = rows.filter((r) => !r.assigned && hasLocalWork(r));
   const groups = new Map<string, UnitRow[]>();
-  for (const r of current) groups.set(r.groupName, [...(groups.get(r.groupName) ?? []), r]);
+  for (const r of current) {
+    const heading = groupHeading(r, locale);
+    groups.set(heading, [...(groups.get(heading) ?? []), r]);
+  }
   return (
     <>
       {current.length === 0 ? <p class="notice">{t('noAssignments')}</p> : null}

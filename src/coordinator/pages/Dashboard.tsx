@@ -174,7 +174,7 @@ export function Dashboard({ canWrite }: PageProps) {
                                 aria-label={t('cellLabel', {
                                   unit: r.name,
                                   no: i.no,
-                                  v: na ? t('na') : (v ?? '–'),
+                                  v: na ? t('naTitle') : (v ?? '–'),
                                   s: s ?? '–',
                                 })}
                                 data-testid={`heat-${r.code}-${i.no}`}
