@@ -51,7 +51,7 @@ export const CONSOLIDATION_RULE = 'pemda_verified_else_self' satisfies Consolida
 
 /** The rule in one Indonesian sentence, for the exports' Info lines. */
 export const CONSOLIDATION_RULE_ID =
-  'Tingkat kota per indikator = level terverifikasi unit Pemerintah Daerah (jenis pemda) bila sudah diverifikasi, selain itu level penilaian mandiri kota; indikator yang dinyatakan tidak berlaku dikeluarkan dan bobot lainnya dinormalkan ulang.';
+  'Level kota per indikator = level terverifikasi unit Pemerintah Daerah (jenis pemda) bila sudah diverifikasi, selain itu level penilaian mandiri kota; indikator yang dinyatakan tidak berlaku dikeluarkan dan bobot lainnya dinormalkan ulang.';
 
 export interface CityIndicator {
   no: number;
