@@ -271,6 +271,16 @@ export function completeness(
   return out;
 }
 
+/**
+ * Whether a predikat must carry the large "SEMENTARA" mark (screen, paper and exports):
+ * the verifier chose a partial verification ("verifikasi sebagian"), or the index does not
+ * cover every applicable indicator (`complete` false: some indicator neither verified nor
+ * marked not applicable with a reason). Both ends ask this one rule.
+ */
+export function isProvisional(p: { partial: boolean; complete: boolean }): boolean {
+  return p.partial || !p.complete;
+}
+
 /** Why signing is refused: indicators left undone without choosing "verifikasi sebagian". */
 export type SigningRefusal = 'incomplete';
 

@@ -374,6 +374,11 @@ export const PROBLEMS = {
         ? 'The berita acara’s signatures are void: results changed after signing. The verifier must sign again and send it before the verification can be decided.'
         : 'The berita acara is not signed yet, so the verification cannot be decided.',
   },
+  signing_time_doubtful: {
+    status: 409,
+    id: 'Waktu tanda tangan berita acara diragukan: jam tablet tidak tepat saat ditandatangani (⚠ jam tablet diragukan), sehingga verifikasi belum dapat disetujui. Kembalikan dengan catatan agar verifikator membetulkan jam tablet lalu menandatangani ulang.',
+    en: 'The berita acara’s signing time is doubtful: the tablet’s clock was wrong when it was signed (⚠ tablet clock doubtful), so the verification cannot be approved yet. Return it with comments so the verifier corrects the tablet’s clock and signs again.',
+  },
   record_incomplete: {
     status: 409,
     id: (p) =>

@@ -81,13 +81,8 @@ export function closingSentence(locale: Locale): string {
     : 'Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya.';
 }
 
-/**
- * Whether a predikat must carry the large "SEMENTARA" mark: the verifier chose a partial
- * verification, or the index does not cover every applicable indicator.
- */
-export function isProvisional(p: { partial: boolean; complete: boolean }): boolean {
-  return p.partial || !p.complete;
-}
+/** The "SEMENTARA" rule lives in core (record-state.ts); the tablet's pages import it here. */
+export { isProvisional } from '../../core';
 
 /** Indicators the coordinator commented on when returning the record, in number order. */
 export function commentedIndicators(verifications: Iterable<Verification>): number[] {

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { SIGNING_STATES } from '../record-state';
 import { DEFAULT_PAGE, MAX_PAGE } from './enums';
 import { PeriodSchema } from './setup';
 import {
@@ -97,6 +98,12 @@ export const UnitProgressSchema = z.strictObject({
   status: ProgressStatusSchema,
   /** The assessment's `status` field as stored (null without an assessment). */
   storedStatus: z.nullable(z.string()),
+  /**
+   * Whether the berita acara's signatures hold (`void`: "tanda tangan batal", a result or
+   * signature changed after signing), read for a listed unit past draft; null when not read
+   * (no assessment, a draft, or a row not on the dashboard's page).
+   */
+  signing: z.nullable(z.enum(SIGNING_STATES)),
   done: count,
   verified: count,
   notApplicable: count,

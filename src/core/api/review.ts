@@ -97,11 +97,19 @@ export type AssessmentComment = z.infer<typeof AssessmentCommentSchema>;
  * (`void` when a result, signatory or signature changed after signing — the digest the
  * server computes differs from `digest`), the signing time, digest and the results AS
  * SIGNED (never today's results under the old signatures), and how complete the record is
- * today. `partial`: the verifier signed it as "verifikasi sebagian".
+ * today. `partial`: the verifier signed it as "verifikasi sebagian". A partial signing or
+ * an incomplete record shows its predikat only under a large "SEMENTARA" mark (core
+ * `isProvisional`).
  */
 export const SigningViewSchema = z.strictObject({
   state: z.enum(SIGNING_STATES),
   signedAt: z.nullable(ms),
+  /**
+   * The signing time came from a tablet whose clock was off (measured at the push that
+   * carried it, or a time ahead of the server's receipt): shown "⚠ jam tablet diragukan",
+   * and the record cannot be approved (409 `signing_time_doubtful`) until signed again.
+   */
+  timeDoubtful: z.boolean(),
   digest: z.nullable(z.string()),
   partial: z.boolean(),
   results: z.nullable(SignedResultsSchema),

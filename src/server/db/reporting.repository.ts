@@ -99,6 +99,19 @@ export interface DecisionRow {
   by: string | null;
 }
 
+/**
+ * The change that wrote an assessment's current berita acara `signedAt`: when the server
+ * received it, the tablet's hybrid clock and device time, and the tablet's clock skew
+ * measured at that push (null: not measured — server-made, export file, older tablet).
+ */
+export interface SigningClockRow {
+  assessmentId: string;
+  serverAt: number;
+  hlc: string | null;
+  deviceAt: number | null;
+  clockSkewMs: number | null;
+}
+
 /** A verifier assigned to a unit in a period. */
 export interface AssignedVerifierRow {
   unitId: string;
@@ -507,6 +520,34 @@ export class ReportingRepository {
           field: r.field,
           value: JSON.parse(r.valueJson) as unknown,
           serverAt: Number(r.serverAt),
+        });
+    }
+    return out;
+  }
+
+  /**
+   * How the current signing time of each of these assessments came in (SigningClockRow):
+   * the berita acara's `signedAt` field joined to the change-log row that wrote it
+   * (`updatedSeq`), so a signing made on a tablet whose clock was off can be told apart.
+   */
+  async signingClocks(assessmentIds: readonly string[]): Promise<SigningClockRow[]> {
+    const out: SigningClockRow[] = [];
+    for (const part of chunks(assessmentIds, CHUNK)) {
+      const rows = await this.db
+        .selectFrom('recordFields as rf')
+        .innerJoin('changes as c', 'c.seq', 'rf.updatedSeq')
+        .select(['rf.assessmentId', 'c.serverAt', 'c.hlc', 'c.deviceAt', 'c.clockSkewMs'])
+        .where('rf.assessmentId', 'in', part)
+        .where('rf.entity', '=', 'beritaAcara')
+        .where('rf.field', '=', 'signedAt')
+        .execute();
+      for (const r of rows)
+        out.push({
+          assessmentId: r.assessmentId,
+          serverAt: Number(r.serverAt),
+          hlc: r.hlc,
+          deviceAt: r.deviceAt === null ? null : Number(r.deviceAt),
+          clockSkewMs: r.clockSkewMs === null ? null : Number(r.clockSkewMs),
         });
     }
     return out;

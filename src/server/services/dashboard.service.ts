@@ -7,6 +7,7 @@ import {
   MAX_PAGE,
   PROGRESS_STATUSES,
   type ProgressStatus,
+  recordStateOf,
   type UnitFilter,
   type UnitProgress,
 } from '../../core';
@@ -14,6 +15,7 @@ import type { UnitProgressRow } from '../db/reporting.repository';
 import { groupBy } from '../lib/group-by';
 import { type CityIndexService, type PeriodCity, summarise } from './city-index';
 import { BaseService, type ServiceDeps } from './context';
+import { readSigning } from './signing';
 
 /**
  * The coordinator's dashboard: each unit's progress, the city index (city-index.ts says
@@ -52,6 +54,10 @@ export function progressStatus(
   }
 }
 
+/** Units past draft: their berita acara was signed, so whether it still holds is worth reading. */
+const pastDraft = (u: UnitProgress): boolean =>
+  u.assessmentId !== null && recordStateOf(u.storedStatus ?? '') !== 'draft';
+
 /** Which page of units a dashboard lists. */
 export interface DashboardPage {
   offset?: number;
@@ -83,6 +89,35 @@ export class DashboardService extends BaseService {
     return this.dashboardFor(await this.cities.forPeriod(periodId), filter, page);
   }
 
+  /**
+   * The page's units with whether their signatures hold (a unit past draft only): a void
+   * signing shows as "tanda tangan batal" on its row. One read of the page's records.
+   */
+  private async withSigning(
+    page: UnitProgress[],
+    indicators: ReturnType<typeof listIndicators>,
+  ): Promise<UnitProgress[]> {
+    const ids = page.filter(pastDraft).map((u) => u.assessmentId as string);
+    if (ids.length === 0) return page;
+    const fields = groupBy(
+      await this.repos.reporting.exportFields(ids, { record: true, checks: false }),
+      (f) => f.assessmentId,
+    );
+    const nos = indicators.map((i) => i.no);
+    return page.map((u) =>
+      pastDraft(u)
+        ? {
+            ...u,
+            signing: readSigning(
+              u.assessmentId as string,
+              fields.get(u.assessmentId ?? '') ?? [],
+              nos,
+            ).state,
+          }
+        : u,
+    );
+  }
+
   /** The dashboard from a city index already read in this request (the city summary reuses it). */
   async dashboardFor(
     { period, fw, city }: PeriodCity,
@@ -105,7 +140,7 @@ export class DashboardService extends BaseService {
     >;
     for (const u of units) if (u.assigned) byStatus[u.status]++;
     const listed = page.assignedOnly ? units.filter((u) => u.assigned) : units;
-    const pageUnits = listed.slice(offset, offset + limit);
+    const pageUnits = await this.withSigning(listed.slice(offset, offset + limit), indicators);
 
     // Heatmap of the page: verified and self levels per indicator.
     const assessed = pageUnits.filter((u) => u.assessmentId !== null);
@@ -195,7 +230,10 @@ export class DashboardService extends BaseService {
   }
 }
 
-/** A unit's progress row as the dashboard and the exports show it (`progressStatus` derived). */
+/**
+ * A unit's progress row as the dashboard and the exports show it (`progressStatus`
+ * derived; `signing` not read: the dashboard reads it for its page, the exports per record).
+ */
 export function toUnitProgress(r: UnitProgressRow, indicatorCount: number): UnitProgress {
   const { status: storedStatus, ...counts } = r;
   return {
@@ -203,6 +241,7 @@ export function toUnitProgress(r: UnitProgressRow, indicatorCount: number): Unit
     assigned: r.assessmentId !== null,
     status: progressStatus(r),
     storedStatus,
+    signing: null,
     indicatorCount,
   };
 }

@@ -22,6 +22,7 @@ import {
   uuidv7,
   verificationId,
 } from '../../core';
+import type { DecisionRow, SigningClockRow } from '../db/reporting.repository';
 import { inTransaction, type Repositories } from '../db/repositories';
 import type { Period, Principal, UnitKind } from '../domain';
 import { fieldProblem, Problem } from '../problems';
@@ -30,6 +31,7 @@ import type { AssignmentsService } from './assignments.service';
 import { summarise } from './city-index';
 import { BaseService, type ServiceDeps } from './context';
 import { progressStatus } from './dashboard.service';
+import { ofLatestDecision } from './exports/records';
 import type { FrameworksService } from './frameworks.service';
 import type { PeriodsService } from './periods.service';
 import { RecordBatch, type WriteMeta } from './record-batch';
@@ -110,7 +112,12 @@ export class ReviewService extends BaseService {
       assessmentIds: [assessmentId],
       status: 'open',
     });
-    return this.build(fw, period, a, unit, parent?.name ?? null, fields, selfRows, conflicts);
+    const [clock] = await this.repos.reporting.signingClocks([assessmentId]);
+    const [decision] = await this.repos.reporting.lastDecisions([assessmentId]);
+    return this.build(fw, period, a, unit, parent?.name ?? null, fields, selfRows, conflicts, {
+      clock: clock ?? null,
+      decision: decision ?? null,
+    });
   }
 
   private async build(
@@ -122,6 +129,7 @@ export class ReviewService extends BaseService {
     fields: FieldState[],
     selfRows: { indicatorNo: number; level: number }[],
     conflicts: { recordId: string; entity: EntityName }[],
+    log: { clock: SigningClockRow | null; decision: DecisionRow | null },
   ): Promise<AssessmentDetail> {
     const c = compileFramework(fw);
     const groupName = new Map(c.groups.map((g) => [g.spec.id, g.spec.name]));
@@ -242,6 +250,7 @@ export class ReviewService extends BaseService {
       a.id,
       fields,
       c.indicators.map((i) => i.no),
+      log.clock,
     );
     const open = period.status !== 'closed';
 
@@ -281,7 +290,14 @@ export class ReviewService extends BaseService {
           author: str(r, 'author'),
           createdAt: num(r, 'createdAt'),
         }))
-        .filter((x) => x.body.trim() !== '')
+        // A coordinator's comment shows while its decision is the latest (a reopening's
+        // reason replaces the return's comment); the verifier's own comments always show.
+        .filter(
+          (x) =>
+            x.body.trim() !== '' &&
+            (x.kind === 'verifier' ||
+              ofLatestDecision(log.decision, comments.get(x.id)?.get('body')?.serverAt)),
+        )
         .sort((x, y) => (x.createdAt ?? 0) - (y.createdAt ?? 0)),
       files: { total: fileCount, held: heldCount },
       openConflicts: conflicts.length,
@@ -307,7 +323,8 @@ export class ReviewService extends BaseService {
    *   (`unknown_indicator`, `comment_required`, `not_submitted` — not signed and sent yet),
    *   409 record_changed (stale `expectedVersion`), 409 not_signed (berita acara unsigned
    *   or its signatures void), 409 record_incomplete (approving an incomplete record not
-   *   signed as partial).
+   *   signed as partial), 409 signing_time_doubtful (approving a record signed on a tablet
+   *   whose clock was off: it must be returned and signed again).
    */
   async decide(
     assessmentId: string,
@@ -342,44 +359,54 @@ export class ReviewService extends BaseService {
         'Write an overall comment or a comment on at least one indicator before returning the verification.',
       );
     const decision: RecordDecision = input.decision;
-    await this.inDecision(a.id, input.expectedVersion, principal, async (batch, fields, meta) => {
-      const current = batch.get('assessment', a.id, 'status')?.value ?? a.status;
-      if (typeof current !== 'string' || !decisionAllowed(current, decision))
-        throw fieldProblem(
-          'decision',
-          'not_submitted',
-          'Verifikasi unit ini belum selesai di tablet (berita acara belum ditandatangani dan dikirim), sehingga belum dapat disetujui atau dikembalikan.',
-          'This unit’s verification is not finished on the tablet yet (berita acara not signed and sent), so it cannot be approved or returned.',
+    await this.inDecision(
+      a.id,
+      input.expectedVersion,
+      principal,
+      async (batch, fields, meta, repos) => {
+        const current = batch.get('assessment', a.id, 'status')?.value ?? a.status;
+        if (typeof current !== 'string' || !decisionAllowed(current, decision))
+          throw fieldProblem(
+            'decision',
+            'not_submitted',
+            'Verifikasi unit ini belum selesai di tablet (berita acara belum ditandatangani dan dikirim), sehingga belum dapat disetujui atau dikembalikan.',
+            'This unit’s verification is not finished on the tablet yet (berita acara not signed and sent), so it cannot be approved or returned.',
+          );
+        const [clock] = await repos.reporting.signingClocks([a.id]);
+        const signing = readSigning(a.id, fields, nos, clock);
+        if (signing.state !== 'signed') throw new Problem('not_signed', { state: signing.state });
+        const missing =
+          signing.completeness.missing.length + signing.completeness.missingReason.length;
+        if (decision === 'approve' && missing > 0 && !signing.partial)
+          throw new Problem('record_incomplete', { missing });
+        // A signing time from a tablet whose clock was off cannot be approved as the
+        // record's date; returning it (to be signed again) stays possible.
+        if (decision === 'approve' && signing.timeDoubtful)
+          throw new Problem('signing_time_doubtful');
+        batch.serverWrite('assessment', a.id, { status: DECISION_STATUS[decision] }, a.id, meta);
+        // Every per-indicator comment of the earlier decision not given again is cleared.
+        const held = fields.filter(
+          (f) => f.entity === 'verification' && f.field === 'reviewComment' && f.value !== '',
         );
-      const signing = readSigning(a.id, fields, nos);
-      if (signing.state !== 'signed') throw new Problem('not_signed', { state: signing.state });
-      const missing =
-        signing.completeness.missing.length + signing.completeness.missingReason.length;
-      if (decision === 'approve' && missing > 0 && !signing.partial)
-        throw new Problem('record_incomplete', { missing });
-      batch.serverWrite('assessment', a.id, { status: DECISION_STATUS[decision] }, a.id, meta);
-      // Every per-indicator comment of the earlier decision not given again is cleared.
-      const held = fields.filter(
-        (f) => f.entity === 'verification' && f.field === 'reviewComment' && f.value !== '',
-      );
-      for (const f of held) {
-        const no = Number(f.recordId.slice(f.recordId.lastIndexOf(':') + 1));
-        if (!comments.has(no)) comments.set(no, '');
-      }
-      for (const [no, comment] of comments) {
-        const id = verificationId(a.id, no);
-        // Nothing to clear on a verification the server has never seen.
-        if (comment === '' && !batch.get('verification', id, 'reviewComment')) continue;
-        batch.serverWrite(
-          'verification',
-          id,
-          { assessmentId: a.id, indicatorNo: no, reviewComment: comment },
-          a.id,
-          meta,
-        );
-      }
-      if (overall !== '') this.writeComment(batch, a.id, decision, overall, principal, meta);
-    });
+        for (const f of held) {
+          const no = Number(f.recordId.slice(f.recordId.lastIndexOf(':') + 1));
+          if (!comments.has(no)) comments.set(no, '');
+        }
+        for (const [no, comment] of comments) {
+          const id = verificationId(a.id, no);
+          // Nothing to clear on a verification the server has never seen.
+          if (comment === '' && !batch.get('verification', id, 'reviewComment')) continue;
+          batch.serverWrite(
+            'verification',
+            id,
+            { assessmentId: a.id, indicatorNo: no, reviewComment: comment },
+            a.id,
+            meta,
+          );
+        }
+        if (overall !== '') this.writeComment(batch, a.id, decision, overall, principal, meta);
+      },
+    );
     return this.detail(assessmentId, principal);
   }
 
@@ -437,6 +464,7 @@ export class ReviewService extends BaseService {
       batch: RecordBatch,
       fields: Awaited<ReturnType<Repositories['sync']['fieldsOfAssessment']>>,
       meta: WriteMeta,
+      repos: Repositories,
     ) => Promise<void>,
   ): Promise<void> {
     await inTransaction(this.deps.db, async (repos) => {
@@ -444,14 +472,19 @@ export class ReviewService extends BaseService {
       const fields = await repos.sync.fieldsOfAssessment(assessmentId);
       if (recordVersion(fields) !== expectedVersion) throw new Problem('record_changed');
       await batch.load([...new Set([assessmentId, ...fields.map((f) => f.recordId)])]);
-      await write(batch, fields, {
-        source: 'review',
-        deviceId: null,
-        deviceSeq: null,
-        accountId: principal.account.id,
-        deviceAt: null,
-        hlc: null,
-      });
+      await write(
+        batch,
+        fields,
+        {
+          source: 'review',
+          deviceId: null,
+          deviceSeq: null,
+          accountId: principal.account.id,
+          deviceAt: null,
+          hlc: null,
+        },
+        repos,
+      );
       await batch.flush();
     });
   }

@@ -7,7 +7,9 @@ import {
   type SigningView,
   signingInput,
   signingState,
+  timeDoubtful,
 } from '../../core';
+import type { SigningClockRow } from '../db/reporting.repository';
 import { sha256Hex } from '../lib/crypto';
 import type { FieldState } from '../sync-domain';
 
@@ -59,14 +61,35 @@ function resultsOf(fields: readonly SignedField[]): SigningResult[] {
 }
 
 /**
+ * Whether a signing time is doubtful (clock-check.ts): the tablet's clock was measured far
+ * from the server's at the push that carried `signedAt` (`clock`, reporting repository
+ * `signingClocks`), or the signing claims a time later than the server received it (a
+ * clock running ahead, also without a measurement: export files, older tablets). No
+ * signing time, nothing doubtful.
+ */
+export function signingTimeDoubtful(
+  signedAt: number | null,
+  clock: Pick<SigningClockRow, 'serverAt' | 'clockSkewMs'> | null | undefined,
+): boolean {
+  if (signedAt === null || !clock) return false;
+  return timeDoubtful({
+    editedAt: signedAt,
+    receivedAt: clock.serverAt,
+    skewMs: clock.clockSkewMs,
+  });
+}
+
+/**
  * The signing of an assessment from all of its stored fields (`fieldsOfAssessment`):
- * state (`unsigned` / `signed` / `void`), time, stored digest, `partial`, the results as
- * signed, and today's completeness over the instrument's indicators (`indicatorNos`).
+ * state (`unsigned` / `signed` / `void`), time (and whether it is doubtful, from `clock`:
+ * how the stored `signedAt` came in), stored digest, `partial`, the results as signed, and
+ * today's completeness over the instrument's indicators (`indicatorNos`).
  */
 export function readSigning(
   assessmentId: string,
   fields: readonly SignedField[],
   indicatorNos: readonly number[],
+  clock?: Pick<SigningClockRow, 'serverAt' | 'clockSkewMs'> | null,
 ): SigningView {
   const id = beritaAcaraId(assessmentId);
   const ba = new Map<string, unknown>();
@@ -98,6 +121,7 @@ export function readSigning(
   return {
     state: signingState({ signedAt, signedDigest: digest }, sha256Hex(signingInput(record))),
     signedAt,
+    timeDoubtful: signingTimeDoubtful(signedAt, clock),
     digest,
     partial,
     results: stored && typeof stored === 'object' ? (stored as SignedResults) : null,

@@ -13,7 +13,11 @@ export type RawMutation = Omit<Mutation, 'deviceId' | 'seq' | 'hlc' | 'at' | 'ba
 export interface RawTablet {
   token: string;
   deviceId: string;
-  push(mutations: RawMutation[]): Promise<CallResult>;
+  /**
+   * Push these changes; `tabletNow` is the tablet's own clock (default: the server's), sent
+   * along as the push's `clock` and used for the edits' times, as a tablet does.
+   */
+  push(mutations: RawMutation[], options?: { tabletNow?: number }): Promise<CallResult>;
   pull(cursor?: number): Promise<CallResult>;
 }
 
@@ -46,11 +50,12 @@ export async function rawTablet(
   return {
     token,
     deviceId,
-    async push(list) {
+    async push(list, options = {}) {
       await learn();
+      const now = options.tabletNow ?? ctx.clock.now;
       const mutations: Mutation[] = list.map((m) => {
         seq++;
-        const at = ctx.clock.now + seq;
+        const at = now + seq;
         return {
           ...m,
           deviceId,
@@ -64,7 +69,7 @@ export async function rawTablet(
       });
       const r = await ctx.call('POST', '/api/sync/push', {
         token,
-        json: { deviceId, mutations },
+        json: { deviceId, mutations, ...(options.tabletNow === undefined ? {} : { clock: now }) },
       });
       if (r.status !== 200) throw new Error(`push failed: ${r.status} ${r.text}`);
       const conflicts = (r.body.conflicts as unknown[]).length;

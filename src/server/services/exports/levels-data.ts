@@ -179,13 +179,14 @@ export async function loadLevelsExport(
           u.unit.assessmentId ? [[u.unit.assessmentId, u.unit.storedStatus ?? '']] : [],
         ),
       );
-      const [fields, decisions] = batch.ids.length
+      const [fields, decisions, clocks] = batch.ids.length
         ? await Promise.all([
             r.exportFields(batch.ids, { record: true, checks: options.checks }),
             r.lastDecisions(batch.ids),
+            r.signingClocks(batch.ids),
           ])
-        : [[], []];
-      const byAssessment = recordExports(fw, fields, decisions, status);
+        : [[], [], []];
+      const byAssessment = recordExports(fw, fields, decisions, status, clocks);
       yield batch.units.map((unit) => ({
         unit,
         record: unit.unit.assessmentId ? (byAssessment.get(unit.unit.assessmentId) ?? null) : null,

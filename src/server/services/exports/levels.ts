@@ -16,7 +16,15 @@ import {
   xlsxValue,
 } from './file';
 import type { EvidenceRow, LevelRow, LevelsExport, UnitRecord } from './levels-data';
-import { CHECK_STATE_ID, DECISION_ID, SIGNING_ID, STATE_ID } from './records';
+import {
+  CHECK_STATE_ID,
+  DECISION_ID,
+  DOUBTFUL_CLOCK_ID,
+  PROVISIONAL_ID,
+  type RecordExport,
+  SIGNING_ID,
+  STATE_ID,
+} from './records';
 
 /**
  * The export of unit × indicator levels of a period (CSV and XLSX, Indonesian): every unit
@@ -53,6 +61,33 @@ function checkLine(c: EvidenceRow['check']): string {
   return `${c.level}.${c.index} ${c.evidence}: ${CHECK_STATE_ID[c.state]}${note ? ` (${note})` : ''}`;
 }
 
+/**
+ * "Tahap": the record's state; a signed, re-signed or approved record whose signatures no
+ * longer hold says so ("ditandatangani (tanda tangan batal)"), so it never contradicts the
+ * column "Tanda tangan". A returned or draft record is expected to change: its state alone.
+ */
+function stageText(x: RecordExport | null): string {
+  const state = x?.state ?? 'draft';
+  const held = state === 'signed' || state === 'resigned' || state === 'approved';
+  return held && x?.signing === 'void'
+    ? `${STATE_ID[state]} (tanda tangan batal)`
+    : STATE_ID[state];
+}
+
+/** "Tanda tangan": whether it holds, with "⚠ jam tablet diragukan" when its time is doubtful. */
+function signingText(x: RecordExport | null): string {
+  const signing = x?.signing ?? 'unsigned';
+  return x?.signedAtDoubtful && signing !== 'unsigned'
+    ? `${SIGNING_ID[signing]}; ${DOUBTFUL_CLOCK_ID}`
+    : SIGNING_ID[signing];
+}
+
+/** A verified predikat, "(SEMENTARA)" after it when the record is partial or incomplete. */
+function verifiedPredicate(r: UnitRecord): string {
+  const p = r.unit.verified.predicate ?? '';
+  return p && r.record?.provisional ? `${p} (${PROVISIONAL_ID})` : p;
+}
+
 /** Columns every table about a unit starts with: who it is and where its record stands. */
 function unitColumns<R extends UnitRecord>(): ExportColumn<R>[] {
   const rec = (r: R) => r.record;
@@ -65,10 +100,8 @@ function unitColumns<R extends UnitRecord>(): ExportColumn<R>[] {
     column('Induk', 'text', 28, (r) => r.unit.parentName),
     column('Verifikator', 'text', 28, (r) => rec(r)?.verifierName || r.unit.assigned.join(', ')),
     column('Status', 'text', 18, (r) => statusLabel(r.unit.unit.status)),
-    column('Tahap', 'text', 18, (r) => (assessed(r) ? STATE_ID[rec(r)?.state ?? 'draft'] : '')),
-    column('Tanda tangan', 'text', 22, (r) =>
-      assessed(r) ? SIGNING_ID[rec(r)?.signing ?? 'unsigned'] : '',
-    ),
+    column('Tahap', 'text', 18, (r) => (assessed(r) ? stageText(rec(r)) : '')),
+    column('Tanda tangan', 'text', 22, (r) => (assessed(r) ? signingText(rec(r)) : '')),
     // Whether it was signed as partial: said of a signed record only.
     column('Verifikasi sebagian', 'text', 12, (r) => {
       const x = rec(r);
@@ -90,7 +123,7 @@ export const LEVEL_COLUMNS: readonly ExportColumn<LevelRow>[] = [
   ...unitColumns<LevelRow>(),
   column('Indeks mandiri unit', 'index', 14, (r) => r.unit.self.index),
   column('Indeks verifikasi unit', 'index', 14, (r) => r.unit.verified.index),
-  column('Predikat verifikasi unit', 'text', 16, (r) => r.unit.verified.predicate ?? ''),
+  column('Predikat verifikasi unit', 'text', 16, verifiedPredicate),
   column('No. indikator', 'int', 10, (r) => r.no),
   column('Nama indikator', 'text', 40, (r) => r.name),
   column('Domain', 'text', 24, (r) => r.domain),
@@ -131,7 +164,7 @@ export const UNIT_COLUMNS: readonly ExportColumn<UnitRecord>[] = [
   column('Indeks mandiri', 'index', 14, (r) => r.unit.self.index),
   column('Predikat mandiri', 'text', 16, (r) => r.unit.self.predicate ?? ''),
   column('Indeks verifikasi', 'index', 14, (r) => r.unit.verified.index),
-  column('Predikat verifikasi', 'text', 16, (r) => r.unit.verified.predicate ?? ''),
+  column('Predikat verifikasi', 'text', 16, verifiedPredicate),
   column('Indikator terverifikasi', 'int', 14, (r) => r.unit.unit.verified),
   column('Indikator tidak berlaku', 'int', 14, (r) => r.unit.unit.notApplicable),
   column('Jumlah indikator', 'int', 12, (r) => r.unit.unit.indicatorCount),

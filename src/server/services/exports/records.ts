@@ -2,12 +2,13 @@ import {
   beritaAcaraId,
   CHECK_FIELD_RE,
   type Framework,
+  isProvisional,
   listIndicators,
   type RecordState,
   recordStateOf,
   type SigningState,
 } from '../../../core';
-import type { DecisionRow, ExportField } from '../../db/reporting.repository';
+import type { DecisionRow, ExportField, SigningClockRow } from '../../db/reporting.repository';
 import { readSigning } from '../signing';
 
 /**
@@ -41,6 +42,12 @@ export const SIGNING_ID: Readonly<Record<SigningState, string>> = {
   signed: 'sah',
   void: 'batal: hasil berubah setelah ditandatangani',
 };
+
+/** The mark of a predikat of a partial or incomplete record. */
+export const PROVISIONAL_ID = 'SEMENTARA';
+
+/** The mark of a signing time from a tablet whose clock was off. */
+export const DOUBTFUL_CLOCK_ID = '⚠ jam tablet diragukan';
 
 /** The Indonesian words for a coordinator decision, by the status it set. */
 export const DECISION_ID: Readonly<Record<string, string>> = {
@@ -78,6 +85,18 @@ export interface IndicatorExport {
   checks: CheckExport[];
 }
 
+/**
+ * Whether a coordinator's comment written at `serverAt` belongs to the latest decision: a
+ * decision writes its comments with it, at the same server time, so one written before is
+ * an earlier decision's (stale). Without a decision, no coordinator comment applies.
+ */
+export function ofLatestDecision(
+  decision: Pick<DecisionRow, 'at'> | null,
+  serverAt: number | undefined,
+): boolean {
+  return !!decision && serverAt !== undefined && serverAt >= decision.at;
+}
+
 /** One assessment's record as the exports write it. */
 export interface RecordExport {
   /** The verifier named in the berita acara (else ''; the caller falls back on the assignment). */
@@ -85,7 +104,14 @@ export interface RecordExport {
   state: RecordState;
   signing: SigningState;
   partial: boolean;
+  /**
+   * Its predikat needs the "SEMENTARA" mark (core `isProvisional`): signed as partial, or
+   * the record does not cover every applicable indicator.
+   */
+  provisional: boolean;
   signedAt: number | null;
+  /** The signing time came from a tablet whose clock was off ("⚠ jam tablet diragukan"). */
+  signedAtDoubtful: boolean;
   /** The latest coordinator decision, whether or not its comments still apply. */
   decision: DecisionRow | null;
   /** The coordinator's overall comment that applies now (else ''). */
@@ -168,14 +194,17 @@ export function evidenceChecks(
 /**
  * The records of a batch of assessments from their fields (`exportFields` with `record`,
  * and `checks` when the checks are wanted too), with each one's latest decision; `status`
- * gives each assessment's stored status.
+ * gives each assessment's stored status, `clocks` how each signing time came in
+ * (`signingClocks`: whether it is doubtful).
  */
 export function recordExports(
   fw: Framework,
   fields: readonly ExportField[],
   decisions: readonly DecisionRow[],
   status: ReadonlyMap<string, string>,
+  clocks: readonly SigningClockRow[] = [],
 ): Map<string, RecordExport> {
+  const clockOf = new Map(clocks.map((c) => [c.assessmentId, c]));
   const nos = listIndicators(fw).map((i) => i.no);
   const evidence = evidenceTexts(fw);
   const decisionOf = new Map(decisions.map((d) => [d.assessmentId, d]));
@@ -201,9 +230,8 @@ export function recordExports(
       const body = r.get('body');
       if (
         key.startsWith('comment|') &&
-        decision &&
         body &&
-        body.serverAt >= decision.at &&
+        ofLatestDecision(decision, body.serverAt) &&
         text(r, 'kind') !== 'verifier' &&
         number(r, 'indicatorNo') === null &&
         text(r, 'body').trim() !== '' &&
@@ -215,13 +243,19 @@ export function recordExports(
       assessmentId,
       [...records.values()].flatMap((r) => [...r.values()]),
       nos,
+      clockOf.get(assessmentId),
     );
     out.set(assessmentId, {
       verifierName: text(ba, 'verifierName').trim(),
       state: recordStateOf(status.get(assessmentId) ?? ''),
       signing: signing.state,
       partial: signing.partial,
+      provisional: isProvisional({
+        partial: signing.partial,
+        complete: signing.completeness.complete,
+      }),
       signedAt: signing.signedAt,
+      signedAtDoubtful: signing.timeDoubtful,
       decision,
       comment: typeof comment?.value === 'string' ? comment.value.trim() : '',
       indicators,
