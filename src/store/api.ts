@@ -239,8 +239,19 @@ export interface RejectedApi {
    * @throws RecordNotFoundError when there is no entry `id`.
    */
   retry(id: string): Promise<Mutation | null>;
-  /** Remove the entry for good (the app asks for explicit confirmation first). No-op if absent. */
+  /**
+   * Remove the entry for good (the app asks for explicit confirmation first) and put the
+   * record back to the server's value: the change's fields (those without a later unsent
+   * edit) lose their version and, while holding the refused value, their value; the record
+   * is asked for again on the next pull (`refetchWanted`). A record the server never had is
+   * removed. No-op if absent. A final refusal (`mayRetryRefusal` false) is undone the same
+   * way when the push answer is settled.
+   */
   discard(id: string): Promise<void>;
+  /** Record ids the next pull asks the server for again (whole), oldest first. */
+  refetchWanted(): Promise<string[]>;
+  /** The server sent these records again (the pull page holding them is stored). */
+  refetched(ids: readonly string[]): Promise<void>;
   /**
    * JSON text of the entries (all, or one assessment's), for the verifier to save or hand
    * over: `{format: 'telusur-rejected', version: 1, exportedAt, deviceId, entries}`.

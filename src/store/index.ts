@@ -99,5 +99,6 @@ export {
   ValidationError,
 } from './errors';
 export { openStore } from './open';
+export { mayRetryRefusal } from './outbox';
 export { CURRENT_SCHEMA_VERSION } from './schema';
 export type * from './types';

@@ -3,7 +3,14 @@
  * settling of a push answer, and the "Ditolak server" list of changes the server refused
  * (kept until the verifier retries or discards them — a refusal is never dropped silently).
  */
-import { ENTITY_NAMES, type EntityName, type Mutation, mutationKey, type Rejection } from '../core';
+import {
+  ENTITY_NAMES,
+  type EntityName,
+  type Mutation,
+  mutationKey,
+  RECORD_DEFAULTS,
+  type Rejection,
+} from '../core';
 import type { OutboxApi, RejectedApi, SettleAnswer } from './api';
 import {
   CLOCK,
@@ -18,6 +25,21 @@ import { IdentityConflictError, RecordNotFoundError } from './errors';
 import { assessmentIdOf, type RecordRow, type TelusurDb } from './schema';
 import type { RejectedChange } from './types';
 import { stage, validate } from './write';
+
+/** Meta row of the record ids whose server fields the next pull asks for again. */
+const REFETCH = 'refetch';
+
+/** Problem codes whose change may be sent again once the verifier fixed the field. */
+const FIXABLE: ReadonlySet<string> = new Set(['validation_failed', 'rejected']);
+
+/**
+ * Whether sending a refused change again may help: the server said so (e.g. the unit was
+ * approved or withdrawn and may come back), or its value can be fixed on this tablet
+ * first. A refusal that is neither is final: the tablet's value goes back to the server's.
+ */
+export function mayRetryRefusal(rejection: Pick<Rejection, 'code' | 'retryable'>): boolean {
+  return rejection.retryable || FIXABLE.has(rejection.code);
+}
 
 /** Every synced entity's table (transactions that may touch any record). */
 function entityTables(db: TelusurDb) {
@@ -145,6 +167,8 @@ function settle(
       }
       if (refused.length > 0) await db.rejected.bulkPut(refused);
       await db.outbox.bulkDelete(handled);
+      // A final refusal leaves the tablet's value standing nowhere: back to the server's.
+      for (const r of refused) if (!mayRetryRefusal(r.rejection)) await dropRefused(db, r.mutation);
       c.hooks?.beforeCommit?.('outbox.settle');
       return { removed: handled.length, rejected: refused.length };
     }),
@@ -215,9 +239,23 @@ export function rejectedApi(c: StoreContext): RejectedApi {
     retry: (id) => retryRejected(c, id),
     discard: (id) =>
       guard(() =>
-        db.transaction('rw', db.rejected, async () => {
+        db.transaction('rw', [db.rejected, db.outbox, db.meta, ...entityTables(db)], async () => {
+          const entry = await db.rejected.get(id);
+          if (!entry) return;
+          await dropRefused(db, entry.mutation);
           await db.rejected.delete(id);
           c.hooks?.beforeCommit?.('rejected.discard');
+        }),
+      ),
+    refetchWanted: () =>
+      guard(() => db.meta.get(REFETCH).then((r) => (r ? ((r.ids as string[]) ?? []) : []))),
+    refetched: (ids) =>
+      guard(() =>
+        db.transaction('rw', db.meta, async () => {
+          const done = new Set(ids);
+          const row = await db.meta.get(REFETCH);
+          const left = ((row?.ids as string[] | undefined) ?? []).filter((x) => !done.has(x));
+          await db.meta.put({ key: REFETCH, ids: left });
         }),
       ),
     exportJson: (assessmentId) =>
@@ -274,4 +312,40 @@ function retryRejected(c: StoreContext, id: string): Promise<Mutation | null> {
       return queued;
     }),
   );
+}
+
+/**
+ * Undo a refused change on this tablet (inside a transaction over the entity tables, the
+ * outbox and meta): the server holds the record's real values, and the tablet must not keep
+ * showing — nor sign over — a value the server never took. Each of the change's fields
+ * without a later unsent edit loses its server version (so the pulled value applies again)
+ * and, while it still holds the refused value, goes back to its default; the record is
+ * asked for again on the next pull (`refetch`). A record the server never had (no field
+ * with a version left, nothing unsent) is removed.
+ */
+async function dropRefused(db: TelusurDb, mutation: Mutation): Promise<void> {
+  const table = tableOf(db, mutation.entity);
+  const row = await table.get(mutation.id);
+  if (row) {
+    const unsent = await db.outbox
+      .where('[entity+id]')
+      .equals([mutation.entity, mutation.id])
+      .toArray();
+    const waiting = new Set(unsent.flatMap((m) => Object.keys(m.changes)));
+    const defaults = RECORD_DEFAULTS[mutation.entity];
+    const next: RecordRow = { ...row, _versions: { ...row._versions } };
+    for (const [f, sent] of Object.entries(mutation.changes)) {
+      if (waiting.has(f)) continue;
+      delete next._versions[f];
+      if (Object.hasOwn(defaults, f) && JSON.stringify(row[f]) === JSON.stringify(sent))
+        next[f] = defaults[f];
+    }
+    const held = Object.values(next._versions).some((v) => (v ?? 0) > 0);
+    if (!held && unsent.length === 0) await table.delete(mutation.id);
+    else await table.put(next);
+  }
+  const wanted = await db.meta.get(REFETCH);
+  const ids = new Set((wanted?.ids as string[] | undefined) ?? []);
+  ids.add(mutation.id);
+  await db.meta.put({ key: REFETCH, ids: [...ids] });
 }

@@ -519,9 +519,11 @@ export class SyncEngine {
 
   private async pull(report: SyncReport): Promise<void> {
     let cursor = Number((await this.store.cursors.get(PULL_CURSOR)) ?? 0);
+    // Records whose refused change was dropped: asked for whole with the first page.
+    let refetch = await this.store.rejected.refetchWanted();
     for (;;) {
       const sentAt = this.now();
-      const page = await this.transport.pull(cursor);
+      const page = await this.transport.pull(cursor, undefined, refetch);
       await this.checkClock(sentAt, page.serverTime);
       for (const c of page.changes) {
         await this.store.applyRemote(c.entity, c.id, c.fields, c.versions);
@@ -536,6 +538,10 @@ export class SyncEngine {
       // The cursor moves only after the page is stored: a crash repeats the page, never skips it.
       cursor = page.cursor;
       await this.store.cursors.set(PULL_CURSOR, String(cursor));
+      if (refetch.length > 0) {
+        await this.store.rejected.refetched(refetch);
+        refetch = [];
+      }
       if (!page.hasMore) return;
     }
   }

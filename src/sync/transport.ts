@@ -44,7 +44,11 @@ export interface SyncTransport {
   health(): Promise<boolean>;
   offlinePackage(): Promise<OfflinePackage>;
   push(req: PushRequest): Promise<PushResponse>;
-  pull(cursor: number, limit?: number): Promise<PullResponse>;
+  /**
+   * GET /api/sync/pull: a page of changes after `cursor`, plus the current fields of the
+   * `refetch` records (ids the tablet dropped its own values of and asks for again).
+   */
+  pull(cursor: number, limit?: number, refetch?: readonly string[]): Promise<PullResponse>;
   receipt(assessmentId: string): Promise<Receipt>;
   upload(
     file: { sha256: string; blob: Blob; mime: string },
@@ -195,10 +199,14 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
         },
         (v) => PushResponseSchema.parse(v),
       ),
-    pull: (cursor, limit = 500) =>
-      call(`/api/sync/pull?cursor=${cursor}&limit=${limit}`, { method: 'GET' }, (v) =>
-        PullResponseSchema.parse(v),
-      ),
+    pull: (cursor, limit = 500, refetch = []) => {
+      const again = refetch.length > 0 ? `&refetch=${encodeURIComponent(refetch.join(','))}` : '';
+      return call(
+        `/api/sync/pull?cursor=${cursor}&limit=${limit}${again}`,
+        { method: 'GET' },
+        (v) => PullResponseSchema.parse(v),
+      );
+    },
     receipt: (assessmentId) =>
       call(`/api/sync/receipt/${encodeURIComponent(assessmentId)}`, { method: 'GET' }, (v) =>
         ReceiptSchema.parse(v),

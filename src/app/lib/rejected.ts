@@ -1,5 +1,5 @@
 import { ASSESSMENT_STATUSES, contentFields, type Framework, listIndicators } from '../../core';
-import { fieldLabel, type RejectedChange, type TelusurStore } from '../../store';
+import { fieldLabel, mayRetryRefusal, type RejectedChange, type TelusurStore } from '../../store';
 import { formatDateTime } from '../../ui/format';
 import type { Locale } from '../../ui/i18n';
 import { translate } from '../i18n';
@@ -7,9 +7,6 @@ import { frameworkFor } from '../state/workspace';
 
 /** Longest value shown for one field of a refused change (the full value is in the export). */
 export const VALUE_PREVIEW_CHARS = 80;
-
-/** Problem codes whose change may be sent again once the verifier fixed the field. */
-const FIXABLE = new Set(['validation_failed', 'rejected']);
 
 /** One refused change as the "Ditolak server" list shows it: what, why, when, and the fix. */
 export interface RejectedView {
@@ -139,7 +136,7 @@ export function describeRejected(
     indicatorName: indicator?.spec.name ?? null,
     fields,
     reason: reasonText(entry, locale),
-    canRetry: entry.rejection.retryable || FIXABLE.has(entry.rejection.code),
+    canRetry: mayRetryRefusal(entry.rejection),
   };
 }
 

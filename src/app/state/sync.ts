@@ -109,10 +109,14 @@ export async function retryRejected(id: string): Promise<Mutation | null> {
   return m;
 }
 
-/** Remove one entry from the list. Only after the verifier confirmed it explicitly. */
+/**
+ * Remove one entry from the list. Only after the verifier confirmed it explicitly. The
+ * record goes back to the server's value, fetched by the sync started here.
+ */
 export async function discardRejected(id: string): Promise<void> {
   await (await getStore('kerja')).rejected.discard(id);
   await engineRef?.refreshLocal();
+  void syncNow();
 }
 
 /** The list (or one assessment's part) as JSON, to hand to the coordinator. */

@@ -9,11 +9,19 @@ import { caller, guard, protocolGate, tabletOnly } from '../http/guard';
 import { problemResponse } from '../http/respond';
 import { Problem } from '../problems';
 import type { Services } from '../services';
-import { busyProblem, MAX_PULL_LIMIT } from '../services/sync.service';
+import { busyProblem, MAX_PULL_LIMIT, MAX_REFETCH } from '../services/sync.service';
 
 const PullQuery = z.object({
   cursor: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(500),
+  // Records whose current fields the tablet asks for again (comma-separated ids): it
+  // dropped its own values of them (a refused change discarded) and waits for the server's.
+  refetch: z
+    .string()
+    .max(MAX_REFETCH * 201)
+    .optional()
+    .transform((v) => (v ? v.split(',').filter(Boolean) : []))
+    .pipe(z.array(z.string().max(200)).max(MAX_REFETCH)),
 });
 
 const BUNDLE_TYPES = [
@@ -61,7 +69,7 @@ export function syncRoutes(s: Services, config: AppConfig) {
     })
     .get('/pull', protocolGate(true), guard(s, 'verifier'), tabletOnly, async (c) => {
       const q = queryParams(c, PullQuery);
-      return c.json(await s.sync.pull(caller(c), q.cursor, q.limit));
+      return c.json(await s.sync.pull(caller(c), q.cursor, q.limit, q.refetch));
     })
     .get('/receipt/:assessmentId', guard(s, 'coordinator', 'viewer', 'verifier'), async (c) => {
       const id = c.req.param('assessmentId');

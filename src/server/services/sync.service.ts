@@ -60,6 +60,8 @@ const RETRYABLE: ReadonlySet<string> = new Set([
 
 const DEFAULT_PULL_LIMIT = 500;
 export const MAX_PULL_LIMIT = 2000;
+/** Most records one pull may ask for again (`refetch`). */
+export const MAX_REFETCH = 200;
 
 /** The caller a set of mutations is applied for: a tablet's push or a coordinator's bundle import. */
 interface Applier {
@@ -602,12 +604,17 @@ export class SyncService extends BaseService {
    *   as the tablet's cursor has not moved past the cursor it had when the assessment
    *   first appeared (a lost answer repeats them; duplicates are harmless);
    * - conflicts of the scope: every open one, plus those resolved at or after the cursor
-   *   (each resolution records the highest seq when it happened).
+   *   (each resolution records the highest seq when it happened);
+   * - `refetch`: records (ids) the tablet asks for again whole — it dropped its own values
+   *   of them (a refused change discarded) and the change log will not send them again. Their
+   *   current fields (at or below M) are added when the record is in the tablet's scope;
+   *   unknown or foreign ids are ignored.
    */
   async pull(
     principal: Principal,
     cursor: number,
     limit = DEFAULT_PULL_LIMIT,
+    refetch: readonly string[] = [],
   ): Promise<PullResponse> {
     const device = this.device(principal);
     const repos = this.repos;
@@ -630,6 +637,12 @@ export class SyncService extends BaseService {
     const snapshotOf = scope.filter((a) => cursor > 0 && (grants.get(a) ?? 0) >= cursor);
     const snapshot =
       snapshotOf.length > 0 ? await repos.sync.snapshotFields(snapshotOf, cursor) : [];
+    const asked =
+      refetch.length > 0
+        ? (await repos.sync.fieldsOfRecords(refetch.slice(0, MAX_REFETCH))).filter(
+            (f) => inScope.has(f.assessmentId) && f.updatedSeq <= upTo,
+          )
+        : [];
     const conflicts =
       scope.length > 0
         ? await repos.conflicts.views({
@@ -639,7 +652,7 @@ export class SyncService extends BaseService {
           })
         : [];
     return {
-      changes: groupChanges([...snapshot.map(fromField), ...page]),
+      changes: groupChanges([...snapshot.map(fromField), ...asked.map(fromField), ...page]),
       cursor: nextCursor,
       hasMore,
       conflicts: conflicts.map(toWireConflict),

@@ -363,7 +363,7 @@ describe('the "Ditolak server" list', () => {
     s.close();
   });
 
-  it('discards an entry for good, leaving the local value and other entries', async () => {
+  it('discards an entry for good, dropping the refused record the server never had', async () => {
     const s = await open(freshName());
     await s.verifications.update(ASSESSMENT, 2, { notes: 'ditarik' });
     await s.verifications.update(OTHER, 1, { notes: 'periode ditutup' });
@@ -375,8 +375,68 @@ describe('the "Ditolak server" list', () => {
     await s.rejected.discard(`${s.deviceId}:1`);
     await s.rejected.discard(`${s.deviceId}:1`);
     expect((await s.rejected.list()).map((r) => r.rejection.code)).toEqual(['period_closed']);
-    expect((await s.verifications.get(ASSESSMENT, 2))?.notes).toBe('ditarik');
+    expect(await s.verifications.get(ASSESSMENT, 2)).toBeNull();
+    expect((await s.verifications.get(OTHER, 1))?.notes).toBe('periode ditutup');
+    expect(await s.rejected.refetchWanted()).toEqual([verificationId(ASSESSMENT, 2)]);
     expect(await s.outbox.count()).toBe(0);
+    await s.rejected.refetched([verificationId(ASSESSMENT, 2)]);
+    expect(await s.rejected.refetchWanted()).toEqual([]);
+    s.close();
+  });
+
+  it('discarding puts the server value back: the version drops and the pulled value applies', async () => {
+    const s = await open(freshName());
+    await s.verifications.update(ASSESSMENT, 2, { verifiedLevel: 3, notes: 'dikirim' });
+    await s.outbox.settle({
+      appliedThrough: 1,
+      results: [applied(1, { verifiedLevel: 1, notes: 1 })],
+    });
+    await s.verifications.update(ASSESSMENT, 2, { verifiedLevel: 1 });
+    await s.verifications.update(ASSESSMENT, 2, { notes: 'lagi' });
+    // Seq 2 (the level) is refused; seq 3 (the notes) still waits to be sent.
+    await s.outbox.settle({
+      appliedThrough: 2,
+      results: [refused(2, rejection({ code: 'assessment_approved' }))],
+    });
+    expect((await s.verifications.get(ASSESSMENT, 2))?.verifiedLevel).toBe(1);
+    await s.rejected.discard(`${s.deviceId}:2`);
+    expect(await s.verifications.get(ASSESSMENT, 2)).toMatchObject({
+      verifiedLevel: null,
+      notes: 'lagi',
+    });
+    // The server's level (version 1) applies again; the unsent note is left to its push.
+    const r = await s.applyRemote(
+      'verification',
+      verificationId(ASSESSMENT, 2),
+      { verifiedLevel: 3, notes: 'dikirim' },
+      { verifiedLevel: 1, notes: 1 },
+    );
+    expect(r).toMatchObject({ applied: ['verifiedLevel'], pending: ['notes'] });
+    expect((await s.verifications.get(ASSESSMENT, 2))?.verifiedLevel).toBe(3);
+    s.close();
+  });
+
+  it('a final refusal (neither retryable nor fixable) puts the server value back at once', async () => {
+    const s = await open(freshName());
+    await s.verifications.update(ASSESSMENT, 2, { notes: 'dikirim' });
+    await s.outbox.settle({
+      appliedThrough: 1,
+      results: [applied(1, { assessmentId: 1, indicatorNo: 1, notes: 1 })],
+    });
+    await s.verifications.update(ASSESSMENT, 2, { notes: 'ditolak' });
+    await s.verifications.update(ASSESSMENT, 3, { notes: 'perbaiki' });
+    await s.outbox.settle({
+      appliedThrough: 3,
+      results: [
+        refused(2, rejection({ code: 'immutable_field', retryable: false })),
+        refused(3, rejection({ code: 'validation_failed', retryable: false, indicatorNo: 3 })),
+      ],
+    });
+    expect(await s.rejected.count()).toBe(2);
+    expect((await s.verifications.get(ASSESSMENT, 2))?.notes).toBe('');
+    // A value the verifier can fix and send again stays as typed.
+    expect((await s.verifications.get(ASSESSMENT, 3))?.notes).toBe('perbaiki');
+    expect(await s.rejected.refetchWanted()).toEqual([verificationId(ASSESSMENT, 2)]);
     s.close();
   });
 
