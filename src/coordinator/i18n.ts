@@ -449,6 +449,17 @@ const id = {
   comment_return: 'Catatan pengembalian',
   comment_reopen: 'Alasan dibuka kembali',
   signatureVoid: 'Tanda tangan batal: hasil berubah setelah ditandatangani',
+  // Issue 13 follow-up: doubtful signing times, void signings, reopening, conflict resolution.
+  clockDoubtfulMark: '⚠ jam tablet diragukan',
+  signingTimeDoubtful:
+    'Waktu tanda tangan berasal dari tablet yang jamnya tidak tepat (⚠ jam tablet diragukan). Verifikasi ini tidak dapat disetujui sampai ditandatangani ulang dengan jam yang benar; kembalikan dengan catatan.',
+  signingVoidedVersion: 'Versi yang dibatalkan ditandatangani {when}',
+  signedAtVoided: 'Tanda tangan batal — versi yang dibatalkan ditandatangani {when}',
+  reopenReasonHint: 'Tulis alasannya dulu: tombol aktif setelah alasan diisi.',
+  signingVoidRow: 'tanda tangan batal',
+  confirmResolveVoid:
+    'Berita acara unit ini sudah ditandatangani. Memakai nilai tablet mengubah hasil, sehingga tanda tangan menjadi batal dan verifikator harus menandatangani ulang. Lanjutkan?',
+  confirmResolveVoidYes: 'Ya, pakai nilai tablet',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -880,6 +891,16 @@ const en: Dict = {
   comment_return: 'Return comment',
   comment_reopen: 'Reason for reopening',
   signatureVoid: 'Signature void: results changed after signing',
+  clockDoubtfulMark: '⚠ tablet clock doubtful',
+  signingTimeDoubtful:
+    'The signing time comes from a tablet whose clock was wrong (⚠ tablet clock doubtful). This verification cannot be approved until it is signed again with a right clock; return it with comments.',
+  signingVoidedVersion: 'The voided version was signed {when}',
+  signedAtVoided: 'Signature void — the voided version was signed {when}',
+  reopenReasonHint: 'Write the reason first: the button turns on once a reason is given.',
+  signingVoidRow: 'signature void',
+  confirmResolveVoid:
+    'This unit’s berita acara is signed. Using the tablet’s value changes a result, so the signatures become void and the verifier must sign again. Go ahead?',
+  confirmResolveVoidYes: 'Yes, use the tablet’s value',
 };
 
 export type MessageKey = keyof typeof id;

@@ -154,6 +154,39 @@ export interface SigningRecord {
   partial: boolean;
 }
 
+/** Verification fields a signing covers (the results of `SigningResult`). */
+const SIGNED_VERIFICATION_FIELDS: ReadonlySet<string> = new Set([
+  'verifiedLevel',
+  'notApplicable',
+  'naReason',
+  'notes',
+]);
+/** Berita acara fields a signing covers: signatories, signatures, place, time, partial. */
+const SIGNED_BERITA_ACARA_FIELDS: ReadonlySet<string> = new Set([
+  'verifierName',
+  'verifierRole',
+  'verifierNip',
+  'verifierSignature',
+  'representativeName',
+  'representativeRole',
+  'representativeNip',
+  'representativeSignature',
+  'place',
+  'signedAt',
+  'partial',
+  'signedDigest',
+]);
+
+/**
+ * Whether changing this field of a record changes what a signing covers (`signingInput`),
+ * so that a signed berita acara becomes void: a result of a verification, or a signatory,
+ * signature, place, time or `partial` of the berita acara (or its stored digest).
+ */
+export function signingCovers(entity: string, field: string): boolean {
+  if (entity === 'verification') return SIGNED_VERIFICATION_FIELDS.has(field);
+  return entity === 'beritaAcara' && SIGNED_BERITA_ACARA_FIELDS.has(field);
+}
+
 const nfc = (s: string): string => s.normalize('NFC');
 
 /** True when a result says nothing (no level, applicable, no reason, no notes). */

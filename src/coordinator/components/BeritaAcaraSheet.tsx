@@ -18,8 +18,14 @@ function Signer(props: {
   return (
     <div>
       <p class="small muted">{props.side}</p>
-      <Signature value={props.signature} name={props.name} />
-      {props.void ? <p class="notice bad small">{props.void}</p> : null}
+      {props.void ? (
+        // A void signature is not shown: it no longer signs anything printed here.
+        <p class="notice bad" data-testid="signature-void">
+          <strong>{props.void}</strong>
+        </p>
+      ) : (
+        <Signature value={props.signature} name={props.name} />
+      )}
       <p>
         <strong>{props.name || '–'}</strong>
         {props.nip ? (
@@ -37,9 +43,11 @@ function Signer(props: {
 
 /**
  * The berita acara of one verification as the review page shows it and the unit report
- * prints it: place, signing time (WIB), summary and both signatures (PNG data URLs only)
- * with the signatories' NIPs; a void signing (results changed since) is marked on each
- * signature, so no signature stands under results it did not sign.
+ * prints it: place, signing time (WIB; "⚠ jam tablet diragukan" when the tablet's clock
+ * was off), summary and both signatures (PNG data URLs only) with the signatories' NIPs.
+ * A void signing (results changed since) shows no signature images and "Tanda tangan
+ * batal" in their place, and its date only as the voided version's — no signature stands
+ * under results it did not sign, and no old date reads as a valid signing.
  * The printed report passes `t` and `locale` fixed to Indonesian (an official document).
  */
 export function BeritaAcaraSheet({
@@ -56,15 +64,30 @@ export function BeritaAcaraSheet({
   const locale = fixed ?? ui;
   const ba = d.beritaAcara;
   const voided = d.signing.state === 'void' ? t('signatureVoid') : null;
+  const when = ba?.signedAt ? formatWib(ba.signedAt, locale) : null;
   return (
     <Section title={t('beritaAcara')} testId="berita-acara">
       {!ba ? (
         <p class="muted">{t('noBeritaAcara')}</p>
       ) : (
         <>
-          <p>
-            {t('place')}: {ba.place || '–'} · {t('signedAt')}:{' '}
-            {ba.signedAt ? formatWib(ba.signedAt, locale) : t('notSigned')}
+          <p data-testid="berita-acara-signed-at">
+            {t('place')}: {ba.place || '–'} ·{' '}
+            {when === null ? (
+              `${t('signedAt')}: ${t('notSigned')}`
+            ) : voided ? (
+              <strong class="r-provisional">{t('signedAtVoided', { when })}</strong>
+            ) : (
+              `${t('signedAt')}: ${when}`
+            )}
+            {when !== null && d.signing.timeDoubtful ? (
+              <>
+                {' '}
+                <span class="r-clock-doubtful" data-testid="berita-acara-clock">
+                  {t('clockDoubtfulMark')}
+                </span>
+              </>
+            ) : null}
           </p>
           {ba.summary ? <p>{ba.summary}</p> : null}
           <div class="r-sign-grid">

@@ -13,6 +13,12 @@ export function IndexBox(props: {
   main?: boolean;
   testId?: string;
   predicateTestId?: string;
+  /**
+   * The large "SEMENTARA" mark beside the predikat (core `isProvisional`: a partial
+   * verification or an index not covering every applicable indicator); its text is given
+   * in the page's language, or Indonesian on printed reports.
+   */
+  provisional?: string | null;
   children?: ComponentChildren;
 }) {
   return (
@@ -20,7 +26,17 @@ export function IndexBox(props: {
       <span class="small">{props.label}</span>
       <strong data-testid={props.testId}>{props.value}</strong>
       {props.predicate === undefined ? null : (
-        <span data-testid={props.predicateTestId}>{props.predicate}</span>
+        <span data-testid={props.predicateTestId}>
+          {props.predicate}
+          {props.provisional ? (
+            <>
+              {' '}
+              <span class="r-provisional r-provisional-mark" data-testid="provisional-mark">
+                {props.provisional}
+              </span>
+            </>
+          ) : null}
+        </span>
       )}
       {props.children}
     </div>

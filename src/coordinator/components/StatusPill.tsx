@@ -1,5 +1,10 @@
 import { type Translator, useT } from '../i18n';
-import { PROGRESS_STATUSES, type ProgressCounts, type ProgressStatus } from '../types';
+import {
+  PROGRESS_STATUSES,
+  type ProgressCounts,
+  type ProgressStatus,
+  type UnitProgress,
+} from '../types';
 
 /** A unit's progress status as a coloured pill; an unknown status shows as sent. */
 export function StatusPill({ status }: { status: ProgressStatus | string }) {
@@ -9,6 +14,24 @@ export function StatusPill({ status }: { status: ProgressStatus | string }) {
     <span class={`pill r-status r-status-${known ? status : 'belum'}`} data-status={status}>
       {known ? t(`status_${status as ProgressStatus}`) : status}
     </span>
+  );
+}
+
+/**
+ * "tanda tangan batal" beside a unit's status when its berita acara's signatures no longer
+ * hold (a result or signature changed after signing): "terkirim" or "diperbaiki, menunggu
+ * keputusan" alone would read as a record ready to decide. Nothing otherwise.
+ */
+export function SigningVoidPill({ signing }: { signing: UnitProgress['signing'] }) {
+  const t = useT();
+  if (signing !== 'void') return null;
+  return (
+    <>
+      {' '}
+      <span class="pill r-status r-signing-void" data-testid="signing-void">
+        {t('signingVoidRow')}
+      </span>
+    </>
   );
 }
 

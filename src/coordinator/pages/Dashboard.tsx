@@ -13,7 +13,7 @@ import { SelectField } from '../components/FormField';
 import { Level } from '../components/Level';
 import { PeriodSelect } from '../components/PeriodSelect';
 import { Section } from '../components/Section';
-import { StatusCounts, StatusPill } from '../components/StatusPill';
+import { SigningVoidPill, StatusCounts, StatusPill } from '../components/StatusPill';
 import { type MessageKey, type Translator, useT } from '../i18n';
 import { usePeriod } from '../period';
 import type { DashboardView, UnitKind } from '../types';
@@ -330,7 +330,10 @@ function Progress(props: {
             </td>
             <td>
               {u.assigned ? (
-                <StatusPill status={u.status} />
+                <>
+                  <StatusPill status={u.status} />
+                  <SigningVoidPill signing={u.signing} />
+                </>
               ) : (
                 <span class="small muted">{t('notAssigned')}</span>
               )}

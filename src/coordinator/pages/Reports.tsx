@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { formatIndex } from '../../core';
+import { formatIndex, isProvisional } from '../../core';
 import { Bars, Radar } from '../../ui/Charts';
 import { formatWib } from '../../ui/format';
 import { linkClick } from '../../ui/router';
@@ -12,7 +12,7 @@ import { IndexBox } from '../components/IndexBox';
 import { LevelCell } from '../components/Level';
 import { PrintButton } from '../components/PrintButton';
 import { ReportHead } from '../components/ReportHead';
-import { StatusCounts, StatusPill } from '../components/StatusPill';
+import { SigningVoidPill, StatusCounts, StatusPill } from '../components/StatusPill';
 import { download } from '../files';
 import { type MessageKey, translateId, useT } from '../i18n';
 import { usePeriod } from '../period';
@@ -123,6 +123,7 @@ export function Reports(_: PageProps) {
                   {u.name}
                 </a>{' '}
                 <StatusPill status={u.status} />
+                <SigningVoidPill signing={u.signing} />
               </li>
             ))}
         </ul>
@@ -285,7 +286,8 @@ export function UnitReport({ params }: PageProps) {
           {d.period.name} ({d.period.year}) · {t('instrument')}: {d.framework.name} (
           {d.framework.id} v{d.framework.version})
           <br />
-          {t('status')}: <StatusPill status={d.assessment.progress} /> ·{' '}
+          {t('status')}: <StatusPill status={d.assessment.progress} />
+          <SigningVoidPill signing={d.signing.state} /> ·{' '}
           <span class="small">{t('generatedAt', { time: formatWib(d.generatedAt) })}</span>
         </p>
         <div class="r-kpis">
@@ -298,6 +300,16 @@ export function UnitReport({ params }: PageProps) {
             label={t('verifiedIndex')}
             value={fmt(d.indices.verified.index)}
             predicate={`${d.indices.verified.predicate ?? '–'}${d.indices.verified.renormalised ? ` · ${t('renormalised')}` : ''}`}
+            provisional={
+              d.indices.verified.predicate &&
+              isProvisional({
+                partial: d.signing.partial,
+                complete: d.signing.completeness.complete,
+              })
+                ? t('provisional')
+                : null
+            }
+            testId="unit-report-verified-index"
           />
         </div>
         <p class="small">{t('filesReceived', { held: d.files.held, total: d.files.total })}</p>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { decisionOf, formatIndex } from '../../core';
+import { decisionOf, formatIndex, isProvisional } from '../../core';
 import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
@@ -11,7 +11,7 @@ import { EvidenceThumb } from '../components/EvidenceThumb';
 import { IndexBox } from '../components/IndexBox';
 import { Level } from '../components/Level';
 import { Section } from '../components/Section';
-import { StatusPill } from '../components/StatusPill';
+import { SigningVoidPill, StatusPill } from '../components/StatusPill';
 import { type MessageKey, type Translator, useT } from '../i18n';
 import type { AssessmentDetail, IndicatorReview, ReviewRequest } from '../types';
 import {
@@ -153,7 +153,8 @@ export function Review({ params }: PageProps) {
         {t('reviewTitle')}: {d.unit.name}
       </h1>
       <p>
-        {d.period.name} · {d.framework.name} · <StatusPill status={d.assessment.progress} />{' '}
+        {d.period.name} · {d.framework.name} · <StatusPill status={d.assessment.progress} />
+        <SigningVoidPill signing={d.signing.state} />{' '}
         <span class="small muted" data-testid="review-status">
           {d.assessment.status}
         </span>
@@ -170,6 +171,15 @@ export function Review({ params }: PageProps) {
           label={t('verifiedIndex')}
           value={formatIndex(d.indices.verified.index, locale)}
           predicate={d.indices.verified.predicate ?? '–'}
+          provisional={
+            d.indices.verified.predicate &&
+            isProvisional({
+              partial: d.signing.partial,
+              complete: d.signing.completeness.complete,
+            })
+              ? t('provisional')
+              : null
+          }
           testId="review-verified-index"
         />
       </div>
@@ -236,6 +246,11 @@ export function Review({ params }: PageProps) {
             {t(d.signing.state === 'void' ? 'notDecidableVoid' : 'notDecidable')}
           </p>
         ) : null}
+        {d.review.decidable && d.signing.timeDoubtful ? (
+          <p class="notice warn" data-testid="review-clock-doubtful">
+            {t('signingTimeDoubtful')}
+          </p>
+        ) : null}
         <ErrorNotice error={action.error} testId="review-error" />
         <SuccessNotice text={ok} />
         {d.review.decidable ? (
@@ -278,7 +293,7 @@ export function Review({ params }: PageProps) {
             <button
               type="button"
               class="primary"
-              disabled={!d.review.decidable || busy}
+              disabled={!d.review.decidable || d.signing.timeDoubtful || busy}
               onClick={() => choose('approve')}
               data-testid="review-approve"
             >
@@ -312,10 +327,16 @@ export function Review({ params }: PageProps) {
               type="button"
               disabled={busy || reason.trim() === ''}
               onClick={reopen}
+              aria-describedby={reason.trim() === '' ? 'review-reopen-hint' : undefined}
               data-testid="review-reopen"
             >
               {t('reopen')}
             </button>
+            {reason.trim() === '' ? (
+              <p id="review-reopen-hint" class="small muted" data-testid="review-reopen-hint">
+                {t('reopenReasonHint')}
+              </p>
+            ) : null}
           </div>
         ) : null}
       </div>
@@ -327,9 +348,11 @@ export function Review({ params }: PageProps) {
 }
 
 /**
- * The berita acara's signing: when it was signed and its fingerprint, the results as
- * signed (index, predikat — "SEMENTARA" for a partial verification — and how many
- * indicators), and "Tanda tangan batal" when results changed since.
+ * The berita acara's signing: when it was signed ("⚠ jam tablet diragukan" when the
+ * tablet's clock was off) and its fingerprint, the results as signed (index, predikat —
+ * with the large "SEMENTARA" mark for a partial or incomplete one — and how many
+ * indicators), and "Tanda tangan batal" when results changed since: its date is then only
+ * named as the voided version's, never as a signing that holds.
  */
 function SigningBlock({ d, t }: { d: AssessmentDetail; t: Translator }) {
   const locale = useLocale((s) => s.locale);
@@ -353,7 +376,15 @@ function SigningBlock({ d, t }: { d: AssessmentDetail; t: Translator }) {
             </p>
           ) : null}
           <p>
-            {t('signingSigned', { when })}
+            {t(s.state === 'void' ? 'signingVoidedVersion' : 'signingSigned', { when })}
+            {s.timeDoubtful ? (
+              <>
+                {' '}
+                <span class="r-clock-doubtful" data-testid="review-signing-clock">
+                  {t('clockDoubtfulMark')}
+                </span>
+              </>
+            ) : null}
             {s.digest ? (
               <>
                 {' · '}
@@ -377,8 +408,14 @@ function SigningBlock({ d, t }: { d: AssessmentDetail; t: Translator }) {
                 verified: r.verified,
                 total: r.total,
               })}
-              {s.partial && r.predicate ? (
-                <strong class="r-provisional"> {t('provisional')}</strong>
+              {r.predicate &&
+              isProvisional({ partial: s.partial, complete: r.verified >= r.total }) ? (
+                <>
+                  {' '}
+                  <span class="r-provisional r-provisional-mark" data-testid="provisional-mark">
+                    {t('provisional')}
+                  </span>
+                </>
               ) : null}
             </p>
           ) : null}

@@ -6,7 +6,7 @@ import { type Locale, useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { DataTable } from '../components/DataTable';
 import { type MessageKey, type Translator, useT } from '../i18n';
-import type { BundleImportResult, ConflictView } from '../types';
+import type { BundleImportResult, ConflictListItem, ConflictView } from '../types';
 import { ErrorNotice, type PageProps, shortId, useDocumentTitle, useLoad } from '../ui';
 import { indicatorTitle, reasonOf, visibleValue } from '../values';
 
@@ -393,8 +393,12 @@ export function Sync({ canWrite }: PageProps) {
   const [bundle, setBundle] = useState<BundleOutcome | null>(null);
   // Bumped after an import so the rejections list loads what the file added.
   const [rejectionsKey, setRejectionsKey] = useState(0);
+  // The conflict whose "use the tablet's value" waits for a confirmation: it would void a
+  // signed berita acara.
+  const [asking, setAsking] = useState<string | null>(null);
 
-  const resolve = async (c: ConflictView, value: unknown) => {
+  const resolve = async (c: ConflictListItem, value: unknown) => {
+    setAsking(null);
     setError(null);
     try {
       await api('POST /api/conflicts/:id/resolve', { params: { id: c.id }, json: { value } });
@@ -451,14 +455,37 @@ export function Sync({ canWrite }: PageProps) {
                     ))}
                     {canWrite ? (
                       <td>
-                        <div class="row">
-                          <button type="button" onClick={() => void resolve(c, c.localValue)}>
-                            {t('keepTablet')}
-                          </button>
-                          <button type="button" onClick={() => void resolve(c, c.serverValue)}>
-                            {t('keepServer')}
-                          </button>
-                        </div>
+                        {asking === c.id ? (
+                          <div class="c-confirm" role="alertdialog" data-testid="resolve-confirm">
+                            <span class="c-confirm-q">{t('confirmResolveVoid')}</span>
+                            <button
+                              type="button"
+                              class="danger"
+                              onClick={() => void resolve(c, c.localValue)}
+                              data-testid="resolve-confirm-yes"
+                            >
+                              {t('confirmResolveVoidYes')}
+                            </button>
+                            <button type="button" onClick={() => setAsking(null)}>
+                              {t('cancel')}
+                            </button>
+                          </div>
+                        ) : (
+                          <div class="row">
+                            <button
+                              type="button"
+                              onClick={() =>
+                                c.voidsSigning ? setAsking(c.id) : void resolve(c, c.localValue)
+                              }
+                              data-testid="resolve-tablet"
+                            >
+                              {t('keepTablet')}
+                            </button>
+                            <button type="button" onClick={() => void resolve(c, c.serverValue)}>
+                              {t('keepServer')}
+                            </button>
+                          </div>
+                        )}
                       </td>
                     ) : null}
                   </tr>

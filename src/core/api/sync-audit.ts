@@ -63,8 +63,19 @@ export const ConflictViewSchema = z.strictObject({
 });
 export type ConflictView = z.infer<typeof ConflictViewSchema>;
 
+/**
+ * A conflict as the coordinator's list shows it. `voidsSigning`: the unit's berita acara is
+ * signed and the field is one signing covers (core `signingCovers`), so choosing the
+ * tablet's value voids the signing — the page asks before doing it.
+ */
+export const ConflictListItemSchema = z.strictObject({
+  ...ConflictViewSchema.shape,
+  voidsSigning: z.boolean(),
+});
+export type ConflictListItem = z.infer<typeof ConflictListItemSchema>;
+
 /** Answer of GET /api/conflicts. */
-export const ConflictListSchema = z.strictObject({ conflicts: z.array(ConflictViewSchema) });
+export const ConflictListSchema = z.strictObject({ conflicts: z.array(ConflictListItemSchema) });
 export type ConflictList = z.infer<typeof ConflictListSchema>;
 
 /** GET /api/conflicts query (open ones unless asked otherwise). */

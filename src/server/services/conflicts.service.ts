@@ -1,9 +1,11 @@
-import { fieldSchema, verificationId } from '../../core';
+import { type ConflictListItem, fieldSchema, signingCovers, verificationId } from '../../core';
 import { inTransaction } from '../db/repositories';
+import { groupBy } from '../lib/group-by';
 import { fieldProblem, Problem } from '../problems';
 import type { AuditEntry, ConflictView } from '../sync-domain';
 import { BaseService } from './context';
 import { RecordBatch } from './record-batch';
+import { readSigning } from './signing';
 
 /**
  * Conflicts for coordinators (list, resolve) and the audit trail per assessment and
@@ -11,14 +13,34 @@ import { RecordBatch } from './record-batch';
  * the next version of the field, is logged, and reaches every tablet by pull.
  */
 export class ConflictsService extends BaseService {
-  list(filter: {
+  /**
+   * Conflicts of a period (open unless asked otherwise), each saying whether choosing the
+   * tablet's value would void a berita acara whose signing holds now (`voidsSigning`).
+   */
+  async list(filter: {
     periodId?: string | undefined;
     status?: 'open' | 'resolved' | 'all' | undefined;
-  }): Promise<ConflictView[]> {
-    return this.repos.conflicts.views({
+  }): Promise<ConflictListItem[]> {
+    const views = await this.repos.conflicts.views({
       periodId: filter.periodId,
       status: filter.status ?? 'open',
     });
+    const ids = [
+      ...new Set(views.filter((v) => signingCovers(v.entity, v.field)).map((v) => v.assessmentId)),
+    ];
+    const fields = ids.length
+      ? groupBy(
+          await this.repos.reporting.exportFields(ids, { record: true, checks: false }),
+          (f) => f.assessmentId,
+        )
+      : new Map();
+    const signed = new Set(
+      ids.filter((id) => readSigning(id, fields.get(id) ?? [], []).state === 'signed'),
+    );
+    return views.map((v) => ({
+      ...v,
+      voidsSigning: signed.has(v.assessmentId) && signingCovers(v.entity, v.field),
+    }));
   }
 
   async resolve(id: string, value: unknown, actor: string): Promise<ConflictView> {
