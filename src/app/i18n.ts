@@ -337,6 +337,15 @@ const id = {
   clockWrongTitle: 'Jam tablet tidak tepat',
   clockWrongBody:
     'Jam tablet ini {diff} (diperiksa {when}, jam server). Perbaiki tanggal dan jam di pengaturan tablet, lalu sinkronkan lagi. Sampai itu, waktu perubahan dari tablet ini ditandai diragukan.',
+  // Signing refused while something undermines it; the void signing on the home card; NIP.
+  cardSigningVoid: 'Tanda tangan batal',
+  signBlockedClock: 'Jam tablet tidak tepat — perbaiki jam tablet sebelum menandatangani.',
+  signBlockedConflicts: 'Selesaikan {n} konflik dulu:',
+  signBlockedConflictsWhole: 'unit / berita acara',
+  signBlockedRejected:
+    'Server menolak {n} perubahan unit ini. Kirim ulang atau buang dulu, agar yang ditandatangani sama dengan yang disimpan server.',
+  nipInvalid: 'NIP terdiri dari 18 angka (spasi boleh sebagai pemisah).',
+  signBlockedNip: 'Perbaiki NIP dulu:',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -675,6 +684,15 @@ const en: Dict = {
   clockWrongTitle: 'Tablet clock is wrong',
   clockWrongBody:
     'This tablet’s clock is {diff} (checked {when}, server time). Correct the date and time in the tablet’s settings, then sync again. Until then, the times of this tablet’s changes are marked doubtful.',
+  // Signing refused while something undermines it; the void signing on the home card; NIP.
+  cardSigningVoid: 'Signatures void',
+  signBlockedClock: 'Tablet clock is wrong — fix the tablet clock before signing.',
+  signBlockedConflicts: 'Settle {n} conflict(s) first:',
+  signBlockedConflictsWhole: 'unit / berita acara',
+  signBlockedRejected:
+    'The server refused {n} change(s) of this unit. Send them again or discard them first, so that what is signed is what the server holds.',
+  nipInvalid: 'A NIP has 18 digits (spaces allowed as separators).',
+  signBlockedNip: 'Fix the NIP first:',
 };
 
 export type MessageKey = keyof typeof id;

@@ -206,6 +206,11 @@ describe.skipIf(!e2eEnabled)(
       expect(await page.getByTestId('ba-document').locator('img').count()).toBe(0);
       await sync.syncNow();
       expect((await detail()).signing.state).toBe('void');
+      // The home card says so too, and its status does not claim "terkirim".
+      await tablet.open('/');
+      const card = page.locator(`[data-testid="unit-card"][href="${unitPath}"]`);
+      expect(await card.getByTestId('unit-status').textContent()).toBe('Tanda tangan batal');
+      expect(await card.textContent()).not.toContain('terkirim');
 
       ba = await openBa();
       await ba.signRecord();

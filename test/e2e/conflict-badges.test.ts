@@ -140,6 +140,14 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
       .getByTestId('open-conflicts')
       .screenshot({ path: join(SHOTS, 'conflict-storage.png') });
 
+    // Signing waits for the conflict: named with its count and a link to the indicator.
+    await b.app.open(`${unitPath}/berita-acara`);
+    const blocked = b.app.page.getByTestId('ba-blocked-conflicts');
+    await blocked.waitFor();
+    expect(await blocked.textContent()).toBe('Selesaikan 1 konflik dulu:11');
+    expect(await blocked.getByRole('link').getAttribute('href')).toBe(indicatorPath);
+    expect(await b.app.page.getByTestId('ba-sign').isDisabled()).toBe(true);
+
     // On the indicator: which is newer is judged by the tablets' clocks (A's edit was later),
     // though B's reached the server last.
     const [onB] = await b.conflicts.onIndicator(indicatorPath);
@@ -215,9 +223,27 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
     const unitName = (await card.getAttribute('data-unit')) ?? '';
     await card.click();
     await c.app.page.getByTestId('indicator-row-12').waitFor();
+    const unitPath = new URL(c.app.page.url()).pathname;
     await (await c.app.openIndicator(12)).setVerifiedLevel(2);
     await c.sync.syncNow();
     expect(await c.conflicts.clockNotice()).toContain('Jam tablet tidak tepat');
+
+    // The berita acara shows the notice too and refuses signing with that clock.
+    await c.app.open(`${unitPath}/berita-acara`);
+    await c.app.page.getByTestId('clock-notice').waitFor();
+    expect(await c.app.page.getByTestId('ba-blocked-clock').textContent()).toBe(
+      'Jam tablet tidak tepat — perbaiki jam tablet sebelum menandatangani.',
+    );
+    expect(await c.app.page.getByTestId('ba-sign').isDisabled()).toBe(true);
+    // A NIP that is not 18 digits is named at the field and refuses signing too.
+    await c.app.page.locator('#ba-verifier-nip').fill('abc');
+    expect(await c.app.page.getByTestId('field-invalid').textContent()).toBe(
+      'NIP terdiri dari 18 angka (spasi boleh sebagai pemisah).',
+    );
+    await c.app.page.getByTestId('ba-blocked-nip').waitFor();
+    await c.app.page.locator('#ba-verifier-nip').fill('19800101 200501 1 001');
+    await c.app.page.getByTestId('ba-blocked-nip').waitFor({ state: 'detached' });
+    expect(await c.app.page.getByTestId('field-invalid').count()).toBe(0);
 
     const coord = await coordinator();
     const pages = new CoordinatorReviewPages(coord.page, server.url);

@@ -27,6 +27,14 @@ export function AutosaveText(props: {
   value: string;
   multiline?: boolean;
   maxLength?: number;
+  /** Keyboard hint for the field (e.g. `numeric` for a NIP). */
+  inputMode?: 'text' | 'numeric';
+  /**
+   * Why the text as typed is not acceptable (readable, in the app's language), else null.
+   * Shown at the field while typing; the text is still saved as typed (nothing is lost) —
+   * the screen refuses what depends on it (e.g. signing with an invalid NIP).
+   */
+  invalid?: (value: string) => string | null;
   onSave(value: string): Promise<void>;
 }) {
   const t = useT();
@@ -106,12 +114,18 @@ export function AutosaveText(props: {
     timer.current = setTimeout(() => void flushRef.current(), DEBOUNCE_MS);
   };
 
+  const invalid = props.invalid?.(text) ?? null;
   const common = {
     id: props.id,
     value: text,
     maxLength: props.maxLength,
-    'aria-invalid': problem ? true : undefined,
-    'aria-describedby': problem ? `${props.id}-problem` : undefined,
+    inputMode: props.inputMode,
+    'aria-invalid': problem || invalid ? true : undefined,
+    'aria-describedby': problem
+      ? `${props.id}-problem`
+      : invalid
+        ? `${props.id}-invalid`
+        : undefined,
     ...cleaningHandlers(onInput, setRemoved),
     onBlur: () => void flush(),
   };
@@ -143,6 +157,11 @@ export function AutosaveText(props: {
           ref={removed > 0 ? undefined : noteRef}
         >
           {locale === 'en' ? problem.en : problem.id}
+        </p>
+      ) : null}
+      {invalid && !problem ? (
+        <p class="field-error" id={`${props.id}-invalid`} data-testid="field-invalid">
+          {invalid}
         </p>
       ) : null}
       {unsafe ? (

@@ -130,3 +130,13 @@ export async function currentSigningState(
 export function groupedDigest(hex: string): string {
   return hex.replace(/(.{4})(?=.)/g, '$1 ');
 }
+
+/**
+ * Whether a NIP (Nomor Induk Pegawai) as typed is acceptable on the berita acara: empty (the
+ * form allows leaving it out), or 18 digits, spaces allowed as separators
+ * ("19800101 200501 1 001").
+ */
+export function nipValid(nip: string | null | undefined): boolean {
+  const bare = (nip ?? '').replace(/ /g, '');
+  return bare === '' || /^[0-9]{18}$/.test(bare);
+}

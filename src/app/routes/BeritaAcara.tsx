@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import {
   type Completeness,
+  clockIsOff,
   computeIndex,
   formatIndex,
   type IndexResult,
@@ -13,6 +14,7 @@ import { formatDateTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { AutosaveText } from '../components/AutosaveText';
+import { ClockNotice } from '../components/ClockNotice';
 import { mayEdit, ProvisionalMark, useSigningState } from '../components/RecordNotices';
 import { RejectedList } from '../components/RejectedList';
 import { SignatureField } from '../components/SignatureField';
@@ -25,10 +27,11 @@ import {
   openingLead,
   printedResults,
 } from '../lib/berita-acara';
+import { conflictsByIndicator, type IndicatorConflicts } from '../lib/conflicts';
 import { storageMessage } from '../lib/errors';
 import { levelsOf } from '../lib/progress';
-import { completenessOf, groupedDigest, signingChanges } from '../lib/signing';
-import { syncNow } from '../state/sync';
+import { completenessOf, groupedDigest, nipValid, signingChanges } from '../lib/signing';
+import { syncNow, useSync } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
@@ -72,7 +75,13 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
   const status = view.assessment.status;
   const again = status === 'dikembalikan' || status === 'dibuka' || signing === 'void';
   const showSign = editable && (signing === 'unsigned' || again);
-  const canSign = missingSigner.length === 0 && (done.complete || partial) && !busy;
+  const blockers = useSigningBlockers(ws, id, ba);
+  const blocked =
+    blockers.clockOff ||
+    blockers.conflicts.total > 0 ||
+    blockers.rejected > 0 ||
+    blockers.badNip.length > 0;
+  const canSign = missingSigner.length === 0 && (done.complete || partial) && !busy && !blocked;
 
   const sign = async () => {
     setBusy(true);
@@ -102,6 +111,9 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
   return (
     <>
       <UnitHeader ws={ws} view={view} active="ba" />
+      <div class="no-print">
+        <ClockNotice />
+      </div>
       {ws === 'kerja' ? (
         <div class="no-print">
           <RejectedList heading="section" only={{ assessmentId: id, entity: 'beritaAcara' }} />
@@ -205,6 +217,7 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
                   {t('signerGaps')} {missingSigner.map((k) => t(k)).join(', ')}.
                 </p>
               ) : null}
+              <SigningBlockers ws={ws} id={id} blockers={blockers} />
             </section>
           ) : null}
         </fieldset>
@@ -232,6 +245,86 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
         </div>
       </div>
       <BaDocument ws={ws} view={view} signing={signing} locale={locale} done={done} />
+    </>
+  );
+}
+
+/**
+ * What refuses signing besides completeness and the signatories: a tablet clock far off
+ * (its signing time would be wrong), open conflicts of the unit (the server may hold other
+ * values than the ones signed), refused changes still listed (the tablet holds values the
+ * server does not), and a NIP that is not 18 digits.
+ */
+interface SigningBlockers {
+  clockOff: boolean;
+  conflicts: { total: number; byIndicator: IndicatorConflicts };
+  rejected: number;
+  badNip: MessageKey[];
+}
+
+function useSigningBlockers(
+  ws: WorkspaceKind,
+  id: string,
+  ba: BeritaAcaraRecord | null,
+): SigningBlockers {
+  const clockOff = useSync((s) => clockIsOff(s.status?.clockCheck?.skewMs));
+  const { value: byIndicator } = useLive(ws, (s) => conflictsByIndicator(s, id), [id]);
+  const { value: rejected } = useLive(ws, (s) => s.rejected.countByAssessment(id), [id]);
+  const badNip: MessageKey[] = [];
+  if (!nipValid(ba?.verifierNip)) badNip.push('verifier');
+  if (!nipValid(ba?.representativeNip)) badNip.push('representative');
+  const map = byIndicator ?? new Map();
+  let total = 0;
+  for (const list of map.values()) total += list.length;
+  return { clockOff, conflicts: { total, byIndicator: map }, rejected: rejected ?? 0, badNip };
+}
+
+/** The blockers of signing, each with what to do (conflicts link to their indicators). */
+function SigningBlockers(props: { ws: WorkspaceKind; id: string; blockers: SigningBlockers }) {
+  const t = useT();
+  const { blockers } = props;
+  const base = `/${props.ws}/a/${encodeURIComponent(props.id)}`;
+  const conflictNos = [...blockers.conflicts.byIndicator.keys()].sort((a, b) => a - b);
+  return (
+    <>
+      {blockers.clockOff ? (
+        <p class="notice bad" role="alert" data-testid="ba-blocked-clock">
+          {t('signBlockedClock')}
+        </p>
+      ) : null}
+      {blockers.conflicts.total > 0 ? (
+        <div class="notice bad" data-testid="ba-blocked-conflicts">
+          <p>
+            <strong>{t('signBlockedConflicts', { n: blockers.conflicts.total })}</strong>
+          </p>
+          <ul class="no-list">
+            {conflictNos.map((no) => (
+              <li key={no}>
+                <a
+                  class="button small-chip"
+                  href={no === 0 ? `${base}/berita-acara` : `${base}/i/${no}`}
+                  onClick={linkClick}
+                >
+                  {no === 0 ? t('signBlockedConflictsWhole') : no}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {blockers.rejected > 0 ? (
+        <p class="notice bad" data-testid="ba-blocked-rejected">
+          {t('signBlockedRejected', { n: blockers.rejected })}{' '}
+          <a href="/ditolak" onClick={linkClick}>
+            {t('rejectedTitle')}
+          </a>
+        </p>
+      ) : null}
+      {blockers.badNip.length > 0 ? (
+        <p class="notice bad" data-testid="ba-blocked-nip">
+          {t('signBlockedNip')} {blockers.badNip.map((k) => t(k)).join(', ')}.
+        </p>
+      ) : null}
     </>
   );
 }
@@ -378,6 +471,8 @@ function Signer(props: {
         label={t('nip')}
         value={ba?.[`${side}Nip`] ?? ''}
         maxLength={30}
+        inputMode="numeric"
+        invalid={(v) => (nipValid(v) ? null : t('nipInvalid'))}
         onSave={(v) => save({ [`${side}Nip`]: v })}
       />
       <AutosaveText

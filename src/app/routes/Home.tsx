@@ -1,4 +1,4 @@
-import { listIndicators } from '../../core';
+import { listIndicators, recordStateOf, type SigningState } from '../../core';
 import { unitKindLabel } from '../../core/labels';
 import type { Assessment, TelusurStore } from '../../store';
 import { type Locale, useLocale } from '../../ui/i18n';
@@ -7,6 +7,7 @@ import { ClockNotice } from '../components/ClockNotice';
 import { useT } from '../i18n';
 import { isAssigned } from '../lib/assessment';
 import { isVerified } from '../lib/progress';
+import { currentSigningState } from '../lib/signing';
 import { frameworkFor, resetTraining, useLive, type WorkspaceKind } from '../state/workspace';
 
 interface UnitRow {
@@ -29,6 +30,8 @@ interface UnitRow {
   conflicts: number;
   /** The unit is still assigned to this tablet's verifier (the server's current list). */
   assigned: boolean;
+  /** The berita acara's signing as it is now (void: results changed after signing). */
+  signing: SigningState;
 }
 
 async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
@@ -45,15 +48,18 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
   for (const a of assessments) {
     const unit = unitById.get(a.unitId);
     const parent = unit?.parentId ? unitById.get(unit.parentId) : undefined;
-    const [verifs, period, unsynced, files, rejected, framework, conflicts] = await Promise.all([
-      store.verifications.listByAssessment(a.id),
-      store.reference.getPeriod(a.periodId),
-      store.outbox.countByAssessment(a.id),
-      store.evidence.listByAssessment(a.id),
-      store.rejected.countByAssessment(a.id),
-      frameworkFor(store, a.frameworkId),
-      store.conflicts.listByAssessment(a.id),
-    ]);
+    const [verifs, period, unsynced, files, rejected, framework, conflicts, ba] = await Promise.all(
+      [
+        store.verifications.listByAssessment(a.id),
+        store.reference.getPeriod(a.periodId),
+        store.outbox.countByAssessment(a.id),
+        store.evidence.listByAssessment(a.id),
+        store.rejected.countByAssessment(a.id),
+        frameworkFor(store, a.frameworkId),
+        store.conflicts.listByAssessment(a.id),
+        store.beritaAcara.get(a.id),
+      ],
+    );
     const live = files.filter((f) => !f.deleted);
     rows.push({
       assessment: a,
@@ -70,6 +76,7 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
       failedFiles: live.filter((f) => failed.has(f.sha256)).length,
       conflicts: conflicts.length,
       assigned: isAssigned(assignments, a),
+      signing: await currentSigningState(ba, verifs),
     });
   }
   return rows.sort(
@@ -94,9 +101,15 @@ function hasLocalWork(r: UnitRow): boolean {
   return r.unsyncedChanges > 0 || r.unsyncedFiles > 0 || r.rejected > 0 || r.conflicts > 0;
 }
 
-/** A finished unit whose every change and file reached the server reads as "terkirim". */
+/**
+ * A finished unit whose every change and file reached the server reads as "terkirim"; a
+ * status that claims a signature (signed, re-signed, approved) whose signing is void reads
+ * as void instead — the results changed under the signatures.
+ */
 function displayStatus(kind: WorkspaceKind, r: UnitRow) {
   const s = r.assessment.status;
+  if (r.signing === 'void' && recordStateOf(s) !== 'draft' && recordStateOf(s) !== 'returned')
+    return 'void';
   if (kind === 'kerja' && s === 'selesai' && r.unsyncedChanges === 0 && r.unsyncedFiles === 0)
     return 'terkirim';
   return s;
@@ -117,9 +130,15 @@ function UnitCard({ kind, r }: { kind: WorkspaceKind; r: UnitRow }) {
       <div class="row small" style="margin:0.4rem 0">
         <span>{t('progress', { n: r.verified, total: r.total })}</span>
         <span class="spacer" />
-        <span class="pill sync" data-testid="unit-status">
-          {t(`status_${displayStatus(kind, r)}`)}
-        </span>
+        {displayStatus(kind, r) === 'void' ? (
+          <span class="pill bad" data-testid="unit-status" data-state="void">
+            {t('cardSigningVoid')}
+          </span>
+        ) : (
+          <span class="pill sync" data-testid="unit-status">
+            {t(`status_${displayStatus(kind, r) as Assessment['status']}`)}
+          </span>
+        )}
       </div>
       <div class="progress" aria-hidden="true">
         <span style={`width:${Math.round((100 * r.verified) / Math.max(1, r.total))}%`} />
@@ -133,6 +152,11 @@ function UnitCard({ kind, r }: { kind: WorkspaceKind; r: UnitRow }) {
           ) : r.rejected === 0 && r.conflicts === 0 ? (
             // Not while a conflict is open: the server holds another value than this tablet.
             <span class="pill online">{t('allSynced')}</span>
+          ) : null}
+          {r.signing === 'void' && displayStatus(kind, r) !== 'void' ? (
+            <span class="pill bad" data-testid="signing-void-badge">
+              {t('cardSigningVoid')}
+            </span>
           ) : null}
           {r.conflicts > 0 ? (
             <span class="pill bad" data-testid="conflict-count-badge">
