@@ -1,6 +1,22 @@
 import type { ComponentChildren } from 'preact';
 
 /**
+ * The large "SEMENTARA" mark after a predikat (`text`: the word in the page's language, or
+ * Indonesian on printed reports); nothing when `text` is empty.
+ */
+export function ProvisionalMark({ text }: { text: string | null | undefined }) {
+  if (!text) return null;
+  return (
+    <>
+      {' '}
+      <span class="r-provisional r-provisional-mark" data-testid="provisional-mark">
+        {text}
+      </span>
+    </>
+  );
+}
+
+/**
  * One index box of the dashboard, plan, review and reports: what it is, the number (as
  * formatIndex writes it) and, when it has one, its predicate line; `children` go under it.
  */
@@ -28,14 +44,7 @@ export function IndexBox(props: {
       {props.predicate === undefined ? null : (
         <span data-testid={props.predicateTestId}>
           {props.predicate}
-          {props.provisional ? (
-            <>
-              {' '}
-              <span class="r-provisional r-provisional-mark" data-testid="provisional-mark">
-                {props.provisional}
-              </span>
-            </>
-          ) : null}
+          <ProvisionalMark text={props.provisional} />
         </span>
       )}
       {props.children}

@@ -8,7 +8,7 @@ import { AuditTrail } from '../components/AuditTrail';
 import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
 import { EvidenceChecks } from '../components/EvidenceChecks';
 import { EvidenceThumb } from '../components/EvidenceThumb';
-import { IndexBox } from '../components/IndexBox';
+import { IndexBox, ProvisionalMark } from '../components/IndexBox';
 import { Level } from '../components/Level';
 import { Section } from '../components/Section';
 import { SigningVoidPill, StatusPill } from '../components/StatusPill';
@@ -408,15 +408,14 @@ function SigningBlock({ d, t }: { d: AssessmentDetail; t: Translator }) {
                 verified: r.verified,
                 total: r.total,
               })}
-              {r.predicate &&
-              isProvisional({ partial: s.partial, complete: r.verified >= r.total }) ? (
-                <>
-                  {' '}
-                  <span class="r-provisional r-provisional-mark" data-testid="provisional-mark">
-                    {t('provisional')}
-                  </span>
-                </>
-              ) : null}
+              <ProvisionalMark
+                text={
+                  r.predicate &&
+                  isProvisional({ partial: s.partial, complete: r.verified >= r.total })
+                    ? t('provisional')
+                    : null
+                }
+              />
             </p>
           ) : null}
         </>
