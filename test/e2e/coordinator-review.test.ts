@@ -123,6 +123,10 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       expect(signing.text).toContain('Verifikasi sebagian');
       expect(signing.text).toContain('SEMENTARA');
       expect(signing.text).toMatch(/sidik [0-9a-f]{12}/);
+      // A partial verification's predikat never stands without the large SEMENTARA mark.
+      await expect
+        .poll(() => page.getByTestId('review-verified-index').locator('..').textContent())
+        .toContain('SEMENTARA');
       await coordinator.waitForDecodedImages('signature-image', 2);
       await coordinator.waitForDecodedImages('evidence-thumb', 1);
       await coordinator.commentOn(1, COMMENT);

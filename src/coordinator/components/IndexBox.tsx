@@ -1,4 +1,6 @@
 import type { ComponentChildren } from 'preact';
+import { isProvisional } from '../../core';
+import type { AssessmentDetail } from '../types';
 
 /**
  * The large "SEMENTARA" mark after a predikat (`text`: the word in the page's language, or
@@ -13,6 +15,17 @@ export function ProvisionalMark({ text }: { text: string | null | undefined }) {
         {text}
       </span>
     </>
+  );
+}
+
+/**
+ * Whether a unit's verified predikat must carry the SEMENTARA mark (review page and unit
+ * report alike): it has a predikat, and the verification is partial or incomplete.
+ */
+export function verifiedIsProvisional(d: Pick<AssessmentDetail, 'indices' | 'signing'>): boolean {
+  return (
+    !!d.indices.verified.predicate &&
+    isProvisional({ partial: d.signing.partial, complete: d.signing.completeness.complete })
   );
 }
 

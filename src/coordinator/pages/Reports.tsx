@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { formatIndex, isProvisional } from '../../core';
+import { formatIndex } from '../../core';
 import { Bars, Radar } from '../../ui/Charts';
 import { formatWib } from '../../ui/format';
 import { linkClick } from '../../ui/router';
@@ -8,7 +8,7 @@ import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
 import { CityIndex, planOutcome, sourceText } from '../components/CityIndex';
 import { DataTable } from '../components/DataTable';
 import { EvidenceThumb } from '../components/EvidenceThumb';
-import { IndexBox } from '../components/IndexBox';
+import { IndexBox, verifiedIsProvisional } from '../components/IndexBox';
 import { LevelCell } from '../components/Level';
 import { PrintButton } from '../components/PrintButton';
 import { ReportHead } from '../components/ReportHead';
@@ -300,15 +300,7 @@ export function UnitReport({ params }: PageProps) {
             label={t('verifiedIndex')}
             value={fmt(d.indices.verified.index)}
             predicate={`${d.indices.verified.predicate ?? '–'}${d.indices.verified.renormalised ? ` · ${t('renormalised')}` : ''}`}
-            provisional={
-              d.indices.verified.predicate &&
-              isProvisional({
-                partial: d.signing.partial,
-                complete: d.signing.completeness.complete,
-              })
-                ? t('provisional')
-                : null
-            }
+            provisional={verifiedIsProvisional(d) ? t('provisional') : null}
             testId="unit-report-verified-index"
           />
         </div>

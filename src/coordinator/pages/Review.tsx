@@ -8,7 +8,7 @@ import { AuditTrail } from '../components/AuditTrail';
 import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
 import { EvidenceChecks } from '../components/EvidenceChecks';
 import { EvidenceThumb } from '../components/EvidenceThumb';
-import { IndexBox, ProvisionalMark } from '../components/IndexBox';
+import { IndexBox, ProvisionalMark, verifiedIsProvisional } from '../components/IndexBox';
 import { Level } from '../components/Level';
 import { Section } from '../components/Section';
 import { SigningVoidPill, StatusPill } from '../components/StatusPill';
@@ -171,15 +171,7 @@ export function Review({ params }: PageProps) {
           label={t('verifiedIndex')}
           value={formatIndex(d.indices.verified.index, locale)}
           predicate={d.indices.verified.predicate ?? '–'}
-          provisional={
-            d.indices.verified.predicate &&
-            isProvisional({
-              partial: d.signing.partial,
-              complete: d.signing.completeness.complete,
-            })
-              ? t('provisional')
-              : null
-          }
+          provisional={verifiedIsProvisional(d) ? t('provisional') : null}
           testId="review-verified-index"
         />
       </div>
