@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verificationId } from '../../src/core';
 import { kelurahanCode } from '../../src/server/seed';
 import { edit, pushRaw } from '../helpers/raw-push';
@@ -13,8 +13,8 @@ import {
   VerifierApp,
 } from './page-models/verifier-app';
 import { api, assessmentIdFor, enrolmentCodeFor } from './support/api';
-import { startAppServer } from './support/app-server';
-import { e2eEnabled, launchBrowser } from './support/browser';
+import { e2eEnabled } from './support/browser';
+import { appStage } from './support/stage';
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const UNIT = kelurahanCode(0, 0); // Kelurahan Bulakan, assigned to verifier 1
@@ -44,48 +44,38 @@ function pageNumber(text: string): [number, number] | null {
 describe.skipIf(!e2eEnabled)(
   'the berita acara as a record: sign, void, return, approve, print',
   () => {
-    let server: Awaited<ReturnType<typeof startAppServer>>;
-    let browser: Browser;
-    const contexts: BrowserContext[] = [];
+    const stage = appStage();
     /** A 1024×768 tablet in Western Indonesia Time. */
     const tabletPage = async (): Promise<Page> => {
-      const c = await browser.newContext({
+      const c = await stage.newContext({
         viewport: { width: 1024, height: 768 },
         locale: 'id-ID',
         timezoneId: 'Asia/Jakarta',
       });
-      contexts.push(c);
       return c.newPage();
     };
     const shot = (page: Page, name: string) =>
       page.screenshot({ path: join(SHOTS, `berita-acara-${name}.png`), fullPage: true });
 
-    beforeAll(async () => {
-      server = await startAppServer();
-      browser = await launchBrowser();
+    beforeAll(() => {
       mkdirSync(SHOTS, { recursive: true });
-    });
-    afterAll(async () => {
-      for (const c of contexts) await c.close();
-      await browser?.close();
-      await server?.close();
     });
 
     it('signs only complete or explicitly partial work, voids on change, is returned, re-signed, approved and then read-only', {
       timeout: 300_000,
     }, async () => {
-      const { code, token } = await enrolmentCodeFor(server.url, 'verifikator1@cilegon.demo');
-      const assessmentId = await assessmentIdFor(server.url, token, UNIT);
+      const { code, token } = await enrolmentCodeFor(stage.url, 'verifikator1@cilegon.demo');
+      const assessmentId = await assessmentIdFor(stage.url, token, UNIT);
       const detail = () =>
-        api<Detail>(server.url, `/api/reports/assessments/${assessmentId}`, { token });
+        api<Detail>(stage.url, `/api/reports/assessments/${assessmentId}`, { token });
       const decide = async (body: Record<string, unknown>) =>
-        api<Detail>(server.url, `/api/assessments/${assessmentId}/review`, {
+        api<Detail>(stage.url, `/api/assessments/${assessmentId}/review`, {
           method: 'POST',
           token,
           body: { ...body, expectedVersion: (await detail()).review.expectedVersion },
         });
 
-      const tablet = new VerifierApp(await tabletPage(), server.url);
+      const tablet = new VerifierApp(await tabletPage(), stage.url);
       const page = tablet.page;
       const sync = new TabletSync(tablet);
       await sync.enrol(code, 'Tab Bulakan');
@@ -293,8 +283,8 @@ describe.skipIf(!e2eEnabled)(
       await shot(page, 'approved');
 
       // A forged push (raw HTTP, another enrolled tablet of the verifier) is refused per mutation.
-      const call = httpCall(server.url);
-      const forgery = await enrolmentCodeFor(server.url, 'verifikator1@cilegon.demo');
+      const call = httpCall(stage.url);
+      const forgery = await enrolmentCodeFor(stage.url, 'verifikator1@cilegon.demo');
       const enrolled = await call('POST', '/api/devices/enrol', {
         json: { code: forgery.code, label: 'Tablet palsu' },
       });
@@ -313,7 +303,7 @@ describe.skipIf(!e2eEnabled)(
       expect(d.signing.state).toBe('signed');
 
       // Reopened by the coordinator with a reason: editable again, and to be signed again.
-      await api<Detail>(server.url, `/api/assessments/${assessmentId}/reopen`, {
+      await api<Detail>(stage.url, `/api/assessments/${assessmentId}/reopen`, {
         method: 'POST',
         token,
         body: { reason: REOPEN_REASON, expectedVersion: d.review.expectedVersion },
@@ -334,7 +324,7 @@ describe.skipIf(!e2eEnabled)(
     it('prints LATIHAN and DRAF on a training record, and the English print says so in English', {
       timeout: 120_000,
     }, async () => {
-      const tablet = new VerifierApp(await tabletPage(), server.url);
+      const tablet = new VerifierApp(await tabletPage(), stage.url);
       const page = tablet.page;
       await tablet.open('/latihan');
       await page.getByTestId('indicator-row-1').waitFor();

@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CoordinatorConflicts, TabletConflicts } from './page-models/conflicts';
 import { CoordinatorApp } from './page-models/coordinator-app';
 import { CoordinatorReviewPages } from './page-models/coordinator-review';
 import { TabletSync, VerifierApp } from './page-models/verifier-app';
 import { api, coordinatorToken, enrolmentCodeFor } from './support/api';
-import { startAppServer } from './support/app-server';
-import { e2eEnabled, launchBrowser } from './support/browser';
+import { e2eEnabled } from './support/browser';
+import { appStage } from './support/stage';
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 /** A record id or device id would show as a UUID; people never read those. */
@@ -23,29 +23,19 @@ interface Tablet {
 
 // e2e runs only where Chromium is installed; test/run.mjs sets TELUSUR_E2E (and CI requires it).
 describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet clock far off', () => {
-  let server: Awaited<ReturnType<typeof startAppServer>>;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const stage = appStage();
 
-  beforeAll(async () => {
+  beforeAll(() => {
     mkdirSync(SHOTS, { recursive: true });
-    server = await startAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.close();
   });
 
   /** A tablet enrolled for a demo verifier; `clockAt` sets its clock (Date.now) to that time. */
   async function tablet(label: string, email: string, clockAt?: number): Promise<Tablet> {
-    const context = await browser.newContext({
+    const context = await stage.newContext({
       viewport: { width: 1024, height: 768 },
       locale: 'id-ID',
       timezoneId: 'Asia/Jakarta',
     });
-    contexts.push(context);
     if (clockAt !== undefined) {
       // The app reads its clock through Date.now (store, hybrid clock, sync engine).
       await context.addInitScript((offset: number) => {
@@ -53,31 +43,30 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
         Date.now = () => real() + offset;
       }, clockAt - Date.now());
     }
-    const app = new VerifierApp(await context.newPage(), server.url);
+    const app = new VerifierApp(await context.newPage(), stage.url);
     const sync = new TabletSync(app);
-    const { code } = await enrolmentCodeFor(server.url, email);
+    const { code } = await enrolmentCodeFor(stage.url, email);
     await sync.enrol(code, label);
     await sync.syncNow();
     return { app, sync, conflicts: new TabletConflicts(app), context };
   }
 
   async function coordinator(): Promise<CoordinatorApp> {
-    const context = await browser.newContext({
+    const context = await stage.newContext({
       viewport: { width: 1280, height: 900 },
       locale: 'id-ID',
       timezoneId: 'Asia/Jakarta',
     });
-    contexts.push(context);
-    const c = new CoordinatorApp(await context.newPage(), server.url);
+    const c = new CoordinatorApp(await context.newPage(), stage.url);
     await c.login('koordinator@cilegon.demo', 'telusur-demo');
     return c;
   }
 
   /** The code of a demo unit by its name (the heatmap's cells are named by code). */
   async function unitCode(name: string): Promise<string> {
-    const token = await coordinatorToken(server.url);
+    const token = await coordinatorToken(stage.url);
     const { units } = await api<{ units: { name: string; code: string }[] }>(
-      server.url,
+      stage.url,
       '/api/units',
       { token },
     );
@@ -189,7 +178,7 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
       .screenshot({ path: join(SHOTS, 'coordinator-conflict-list.png') });
 
     // The audit trail of that cell reads as sentences.
-    const pages = new CoordinatorReviewPages(coord.page, server.url);
+    const pages = new CoordinatorReviewPages(coord.page, stage.url);
     await pages.openDashboard();
     const panel = await pages.openCell(await unitCode(unitName), 11);
     const lines = await conflicts.auditLines(panel);
@@ -246,7 +235,7 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
     expect(await c.app.page.getByTestId('field-invalid').count()).toBe(0);
 
     const coord = await coordinator();
-    const pages = new CoordinatorReviewPages(coord.page, server.url);
+    const pages = new CoordinatorReviewPages(coord.page, stage.url);
     await pages.openDashboard();
     const panel = await pages.openCell(await unitCode(unitName), 12);
     const lines = await new CoordinatorConflicts(coord.page).auditLines(panel);

@@ -1,13 +1,12 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kelurahanCode } from '../../src/server/seed';
 import { CoordinatorApp } from './page-models/coordinator-app';
 import { CoordinatorReviewPages } from './page-models/coordinator-review';
 import { BeritaAcaraScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
 import { api, enrolmentCodeFor } from './support/api';
-import { startAppServer } from './support/app-server';
-import { e2eEnabled, launchBrowser } from './support/browser';
+import { e2eEnabled } from './support/browser';
 import { documentPhoto } from './support/photo';
+import { appStage } from './support/stage';
 
 const PASSWORD = 'telusur-demo';
 const UNIT = kelurahanCode(0, 0); // Kelurahan Bulakan, assigned to verifier 1
@@ -35,35 +34,22 @@ async function setUp(base: string): Promise<{ code: string; assessmentId: string
 describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
   'coordinator reviews what a tablet sent',
   () => {
-    let server: Awaited<ReturnType<typeof startAppServer>>;
-    let browser: Browser;
-    const contexts: BrowserContext[] = [];
+    const stage = appStage();
     const newContext = async () => {
-      const c = await browser.newContext({
+      const c = await stage.newContext({
         viewport: { width: 1280, height: 900 },
         locale: 'id-ID',
       });
-      contexts.push(c);
       return c;
     };
-
-    beforeAll(async () => {
-      server = await startAppServer();
-      browser = await launchBrowser();
-    });
-    afterAll(async () => {
-      for (const c of contexts) await c.close();
-      await browser?.close();
-      await server?.close();
-    });
 
     it('a tablet verifies and syncs; the coordinator approves in the UI; the tablet shows it approved', {
       timeout: 240_000,
     }, async () => {
-      const { code, assessmentId } = await setUp(server.url);
+      const { code, assessmentId } = await setUp(stage.url);
 
       // The verifier's tablet: verify indicator 1 with a photo, sign the berita acara, sync.
-      const tablet = new VerifierApp(await (await newContext()).newPage(), server.url);
+      const tablet = new VerifierApp(await (await newContext()).newPage(), stage.url);
       const sync = new TabletSync(tablet);
       await sync.enrol(code, 'Tablet Bulakan');
       await sync.syncNow();
@@ -93,9 +79,9 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
 
       // The coordinator: dashboard shows the unit as sent, its cell opens evidence and audit trail.
       const page = await (await newContext()).newPage();
-      const app = new CoordinatorApp(page, server.url);
+      const app = new CoordinatorApp(page, stage.url);
       await app.login('koordinator@cilegon.demo', PASSWORD);
-      const coordinator = new CoordinatorReviewPages(page, server.url);
+      const coordinator = new CoordinatorReviewPages(page, stage.url);
       await coordinator.openDashboard();
       expect(await coordinator.cityIndex()).toEqual({ index: '2,10', predicate: 'Cukup' });
       expect(await app.accessibilityViolations()).toEqual([]);
@@ -173,9 +159,9 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       timeout: 120_000,
     }, async () => {
       const page = await (await newContext()).newPage();
-      const app = new CoordinatorApp(page, server.url);
+      const app = new CoordinatorApp(page, stage.url);
       await app.login('pimpinan@cilegon.demo', PASSWORD);
-      const viewer = new CoordinatorReviewPages(page, server.url);
+      const viewer = new CoordinatorReviewPages(page, stage.url);
       const menu = await viewer.menuEntries();
       expect(menu).toContain('cnav-dasbor');
       expect(menu).toContain('cnav-laporan');
@@ -184,10 +170,10 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       await viewer.progressRow(UNIT).waitFor();
       expect(await page.getByTestId('open-review').count()).toBe(0);
       // The review page is not theirs, even by address.
-      await page.goto(`${server.url}/koordinator/rencana`);
+      await page.goto(`${stage.url}/koordinator/rencana`);
       await page.locator('.notice.bad').waitFor();
 
-      await page.goto(`${server.url}/koordinator/laporan`);
+      await page.goto(`${stage.url}/koordinator/laporan`);
       await page.getByTestId('report-city-index').waitFor();
       expect(await page.getByTestId('report-city-index').textContent()).toBe('2,10');
       expect(await page.locator('[data-testid="city-report"] svg').count()).toBeGreaterThanOrEqual(

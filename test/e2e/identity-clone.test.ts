@@ -1,40 +1,29 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { HomeScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
 import { api, enrolmentCodeFor } from './support/api';
-import { startAppServer } from './support/app-server';
 import { accessibilityProblems } from './support/axe';
-import { e2eEnabled, launchBrowser } from './support/browser';
+import { e2eEnabled } from './support/browser';
+import { appStage } from './support/stage';
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 // e2e runs only where Chromium is installed; test/run.mjs sets TELUSUR_E2E (and CI requires it).
 describe.skipIf(!e2eEnabled)('a cloned tablet takes a new identity and says so', () => {
-  let server: Awaited<ReturnType<typeof startAppServer>>;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const stage = appStage();
 
-  beforeAll(async () => {
+  beforeAll(() => {
     mkdirSync(SHOTS, { recursive: true });
-    server = await startAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.close();
   });
 
   it('the copy whose change numbers were used by the original re-sends under a new identity; nothing is lost and the verifier is told once', {
     timeout: 240_000,
   }, async () => {
-    const { code, token } = await enrolmentCodeFor(server.url, 'verifikator1@cilegon.demo');
+    const { code, token } = await enrolmentCodeFor(stage.url, 'verifikator1@cilegon.demo');
     const options = { viewport: { width: 1024, height: 768 }, locale: 'id-ID' } as const;
-    const original = await browser.newContext(options);
-    contexts.push(original);
-    const a = new VerifierApp(await original.newPage(), server.url);
+    const original = await stage.newContext(options);
+    const a = new VerifierApp(await original.newPage(), stage.url);
     await new TabletSync(a).enrol(code, 'Tablet Asli');
     await new TabletSync(a).syncNow();
     const home = new HomeScreen(a);
@@ -43,12 +32,11 @@ describe.skipIf(!e2eEnabled)('a cloned tablet takes a new identity and says so',
     const assessmentId = decodeURIComponent(unitPath.split('/').pop() ?? '');
 
     // The browser profile is copied to a second tablet (database, token and all).
-    const copy = await browser.newContext({
+    const copy = await stage.newContext({
       ...options,
       storageState: await original.storageState({ indexedDB: true }),
     });
-    contexts.push(copy);
-    const b = new VerifierApp(await copy.newPage(), server.url);
+    const b = new VerifierApp(await copy.newPage(), stage.url);
 
     // Both make their next change (the same change number, other content); the original first.
     await a.open(`${unitPath}/i/6`);
@@ -69,7 +57,7 @@ describe.skipIf(!e2eEnabled)('a cloned tablet takes a new identity and says so',
 
     // The copy's change arrived (under its new identity), and so did the original's.
     const detail = await api<{ indicators: { no: number; verifiedLevel: number | null }[] }>(
-      server.url,
+      stage.url,
       `/api/reports/assessments/${encodeURIComponent(assessmentId)}`,
       { token },
     );

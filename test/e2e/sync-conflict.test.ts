@@ -1,42 +1,29 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { CoordinatorApp } from './page-models/coordinator-app';
 import { IndicatorScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
 import { enrolmentCodeFor } from './support/api';
-import { startAppServer } from './support/app-server';
-import { e2eEnabled, launchBrowser } from './support/browser';
+import { e2eEnabled } from './support/browser';
 import { documentPhoto } from './support/photo';
+import { appStage } from './support/stage';
 
 // e2e runs only where Chromium is installed; test/run.mjs sets TELUSUR_E2E (and CI requires it).
 describe.skipIf(!e2eEnabled)('two tablets edit the same indicator offline', () => {
-  let server: Awaited<ReturnType<typeof startAppServer>>;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    server = await startAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.close();
-  });
+  const stage = appStage();
 
   it('the conflict appears on the tablet, one resolves it, both converge', {
     timeout: 180_000,
   }, async () => {
     const tablets: { app: VerifierApp; sync: TabletSync; context: BrowserContext }[] = [];
     for (const label of ['Tablet A', 'Tablet B']) {
-      const context = await browser.newContext({
+      const context = await stage.newContext({
         viewport: { width: 1024, height: 768 },
         locale: 'id-ID',
       });
-      contexts.push(context);
-      const app = new VerifierApp(await context.newPage(), server.url);
+      const app = new VerifierApp(await context.newPage(), stage.url);
       const sync = new TabletSync(app);
       // The coordinator's side of enrolment goes through the API (its UI has its own e2e).
-      const { code } = await enrolmentCodeFor(server.url, 'verifikator1@cilegon.demo');
+      const { code } = await enrolmentCodeFor(stage.url, 'verifikator1@cilegon.demo');
       await sync.enrol(code, label);
       await sync.syncNow();
       tablets.push({ app, sync, context });
@@ -107,9 +94,8 @@ describe.skipIf(!e2eEnabled)('two tablets edit the same indicator offline', () =
     await a.sync.syncNow();
     await b.context.setOffline(false);
     await b.sync.syncNow();
-    const coordContext = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-    contexts.push(coordContext);
-    const coordinator = new CoordinatorApp(await coordContext.newPage(), server.url);
+    const coordContext = await stage.newContext({ viewport: { width: 1024, height: 768 } });
+    const coordinator = new CoordinatorApp(await coordContext.newPage(), stage.url);
     await coordinator.login('koordinator@cilegon.demo', 'telusur-demo');
     await coordinator.open('/koordinator/sinkronisasi');
     const row = coordinator.page.getByTestId('conflict-row');
