@@ -11,7 +11,6 @@ import { randomBytes, randomFillSync } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import {
   listIndicators,
   MAX_PUSH_BATCH,
@@ -24,8 +23,8 @@ import { resolveConfig } from '../../src/server/config';
 import { openDatabase } from '../../src/server/db/connect';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, PEMDA_CODE, seedDemo } from '../../src/server/seed';
 import { createServices } from '../../src/server/services';
-import { openStore } from '../../src/store';
 import { fetchTransport, SyncEngine, tusUploader } from '../../src/sync';
+import { openNodeStore } from '../../test/helpers/node-store';
 import { TMP } from './paths';
 import { type BenchModule, median, type Result, ratioAtMost, ratioResult } from './result';
 import { type LinkStats, startLink } from './throttle';
@@ -148,15 +147,7 @@ export const slowLinkSync: BenchModule = {
           { periodId: demo.periodId, verifierId: verifier.id, unitIds: [unit.id] },
           coordinatorId.id,
         );
-        const store = await openStore({
-          name: `slowlink-${tag}`,
-          indexedDB,
-          IDBKeyRange,
-          witness: null,
-          storageManager: null,
-          blobMode: 'arraybuffer',
-          durability: 'relaxed',
-        });
+        const store = await openNodeStore(`slowlink-${tag}`);
         const { code } = await call<{ code: string }>(
           'POST',
           `/api/verifiers/${verifier.id}/enrolments`,
