@@ -9,6 +9,7 @@ import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
 import { EvidenceChecks } from '../components/EvidenceChecks';
 import { EvidenceThumb } from '../components/EvidenceThumb';
 import { IndexBox, ProvisionalMark, verifiedIsProvisional } from '../components/IndexBox';
+import { InlineConfirm } from '../components/InlineConfirm';
 import { Level } from '../components/Level';
 import { Section } from '../components/Section';
 import { SigningVoidPill, StatusPill } from '../components/StatusPill';
@@ -260,26 +261,17 @@ export function Review({ params }: PageProps) {
           </>
         ) : null}
         {asking ? (
-          <div class="c-confirm" role="alertdialog" data-testid="review-confirm">
-            <span class="c-confirm-q">
-              {t('confirmChange', {
-                status: t(`status_${d.assessment.status}` as MessageKey),
-                decision: t(asking === 'approve' ? 'approve' : 'returnWithComments'),
-              })}
-            </span>
-            <button
-              type="button"
-              class="danger"
-              disabled={busy}
-              onClick={() => decide(asking)}
-              data-testid="review-confirm-yes"
-            >
-              {t('confirmChangeYes')}
-            </button>
-            <button type="button" disabled={busy} onClick={() => setAsking(null)}>
-              {t('cancel')}
-            </button>
-          </div>
+          <InlineConfirm
+            question={t('confirmChange', {
+              status: t(`status_${d.assessment.status}` as MessageKey),
+              decision: t(asking === 'approve' ? 'approve' : 'returnWithComments'),
+            })}
+            yes={t('confirmChangeYes')}
+            onYes={() => decide(asking)}
+            onCancel={() => setAsking(null)}
+            busy={busy}
+            testId="review-confirm"
+          />
         ) : (
           <div class="row">
             <button

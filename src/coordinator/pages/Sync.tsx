@@ -5,6 +5,7 @@ import { formatTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { DataTable } from '../components/DataTable';
+import { InlineConfirm } from '../components/InlineConfirm';
 import { type MessageKey, type Translator, useT } from '../i18n';
 import type { BundleImportResult, ConflictListItem, ConflictView } from '../types';
 import { ErrorNotice, type PageProps, shortId, useDocumentTitle, useLoad } from '../ui';
@@ -456,20 +457,13 @@ export function Sync({ canWrite }: PageProps) {
                     {canWrite ? (
                       <td>
                         {asking === c.id ? (
-                          <div class="c-confirm" role="alertdialog" data-testid="resolve-confirm">
-                            <span class="c-confirm-q">{t('confirmResolveVoid')}</span>
-                            <button
-                              type="button"
-                              class="danger"
-                              onClick={() => void resolve(c, c.localValue)}
-                              data-testid="resolve-confirm-yes"
-                            >
-                              {t('confirmResolveVoidYes')}
-                            </button>
-                            <button type="button" onClick={() => setAsking(null)}>
-                              {t('cancel')}
-                            </button>
-                          </div>
+                          <InlineConfirm
+                            question={t('confirmResolveVoid')}
+                            yes={t('confirmResolveVoidYes')}
+                            onYes={() => void resolve(c, c.localValue)}
+                            onCancel={() => setAsking(null)}
+                            testId="resolve-confirm"
+                          />
                         ) : (
                           <div class="row">
                             <button
