@@ -9,7 +9,16 @@ import { safeText, timeMs } from './text';
  * with these schemas.
  */
 
-export const LEVEL = z.int().check(z.gte(1), z.lte(5));
+/**
+ * An indicator value on the wire: a whole level 1–5 (PermenPANRB 59/2020) or an assessor
+ * value 1,00–5,00 with at most two decimals (PermenPANRB 8/2026). Which of the two an
+ * indicator takes is instrument data (`valueProblem` checks it where the instrument is known).
+ */
+export const LEVEL = z.number().check(
+  z.gte(1),
+  z.lte(5),
+  z.refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, 'at most two decimals'),
+);
 export type Level = z.infer<typeof LEVEL>;
 
 export const EVIDENCE_STATES = ['present', 'missing', 'inadequate'] as const;
@@ -96,6 +105,11 @@ export const ENTITY_FIELDS = {
     selfLevel: z.nullable(LEVEL),
     selfJustification: text(10_000),
     verifiedLevel: z.nullable(LEVEL),
+    /**
+     * The outside index as published, for an indicator valued from another agency's index
+     * (PermenPANRB 8/2026); `verifiedLevel` holds the value it maps to.
+     */
+    sourceValue: z.nullable(z.number().check(z.gte(-1e9), z.lte(1e9))),
     notApplicable: z.boolean(),
     naReason: text(2000),
     notes: text(20_000),

@@ -14,6 +14,43 @@ export const LevelSpecSchema = z.strictObject({
   evidence: z.array(text(1, 1000)).check(z.maxLength(30)),
 });
 
+/**
+ * What values an indicator takes: `level` = whole maturity levels 1–5 (PermenPANRB 59/2020);
+ * `decimal` = assessor values 1,00–5,00 in steps of 0,01 (PermenPANRB 8/2026: published
+ * results carry 1,17 · 1,25 · 2,5, partial credit toward the next level).
+ */
+export const VALUE_DOMAINS = ['level', 'decimal'] as const;
+export type ValueDomain = (typeof VALUE_DOMAINS)[number];
+
+/**
+ * How the official index treats an indicator a verifier marked "not applicable". Neither
+ * instrument knows "not applicable" (59/2020 and 8/2026 score every indicator; level 1
+ * already means absent or draft), so the default `level-1` counts it as level 1. `exclude`
+ * leaves it out and renormalises the weights — what Telusur's own internal unit figures do.
+ */
+export const NOT_APPLICABLE_RULES = ['level-1', 'exclude'] as const;
+export type NotApplicableRule = (typeof NOT_APPLICABLE_RULES)[number];
+
+/** One band of an outside index mapped to an indicator value (highest first, `min` inclusive). */
+export const SourceMappingSchema = z.strictObject({
+  min: z.number(),
+  value: z.number().check(z.gte(1), z.lte(5)),
+});
+
+/**
+ * An indicator valued from another agency's index instead of documents (PermenPANRB 8/2026:
+ * Indeks Satu Data Indonesia, geospatial, EPSS statistics, interoperability). When `mapping`
+ * is given the verifier enters the outside index as published (within `range`) and the value
+ * follows from the bands; without it the outside index is already on 1–5 and is the value.
+ * A missing outside index counts as 1 in the official index.
+ */
+export const IndicatorSourceSchema = z.strictObject({
+  index: text(1, 300),
+  agency: text(1, 300),
+  range: z.optional(z.strictObject({ min: z.number(), max: z.number() })),
+  mapping: z.optional(z.array(SourceMappingSchema).check(z.minLength(1), z.maxLength(20))),
+});
+
 export const IndicatorSpecSchema = z.strictObject({
   no: z.int().check(z.gte(1), z.lte(999)),
   name: text(1, 500),
@@ -21,6 +58,9 @@ export const IndicatorSpecSchema = z.strictObject({
   scale: text(1, 64),
   description: z.optional(text(0, 4000)),
   levels: z.optional(z.array(LevelSpecSchema)),
+  /** Overrides the instrument's `values` for this indicator. */
+  values: z.optional(z.enum(VALUE_DOMAINS)),
+  source: z.optional(IndicatorSourceSchema),
 });
 
 export interface GroupSpec {
@@ -52,6 +92,12 @@ export const FrameworkSchema = z.strictObject({
   version: text(1, 32),
   name: text(1, 500),
   basis: text(1, 2000),
+  /** Value domain of every indicator unless it says otherwise (default `level`). */
+  values: z.optional(z.enum(VALUE_DOMAINS)),
+  /** How the official index counts "not applicable" (default `level-1`). */
+  notApplicable: z.optional(z.enum(NOT_APPLICABLE_RULES)),
+  /** A scale whose level names label aggregate indices ("1,24 · Merintis"); none when absent. */
+  indexScale: z.optional(text(1, 64)),
   scales: z.record(text(1, 64), z.array(text(1, 100))),
   predicates: z.array(PredicateSchema).check(z.minLength(1), z.maxLength(20)),
   groups: z.array(GroupSpecSchema).check(z.minLength(1)),
@@ -61,6 +107,7 @@ export type Framework = z.infer<typeof FrameworkSchema>;
 export type IndicatorSpec = z.infer<typeof IndicatorSpecSchema>;
 export type LevelSpec = z.infer<typeof LevelSpecSchema>;
 export type Predicate = z.infer<typeof PredicateSchema>;
+export type IndicatorSource = z.infer<typeof IndicatorSourceSchema>;
 
 /** Lowest and highest maturity level of every framework. */
 export const MIN_LEVEL = 1;
@@ -132,6 +179,15 @@ const FIELD_ID: Record<string, string> = {
   no: 'nomor',
   min: 'batas bawah',
   max: 'batas atas',
+  values: 'jenis nilai',
+  notApplicable: 'aturan tidak berlaku',
+  indexScale: 'skala indeks',
+  source: 'sumber indeks luar',
+  mapping: 'pemetaan',
+  range: 'rentang',
+  value: 'nilai',
+  agency: 'instansi',
+  index: 'indeks',
 };
 
 /** Human path such as `kelompok "D2" › kelompok "A3" › indikator 16 › bobot`. */
@@ -160,6 +216,9 @@ function describePath(root: unknown, path: readonly PropertyKey[]): string {
       } else if (container === 'levels') {
         parts.pop();
         parts.push(`level ${key + 1}`);
+      } else if (container === 'mapping') {
+        parts.pop();
+        parts.push(`pemetaan ke-${key + 1}`);
       } else if (container === 'predicates') {
         parts.pop();
         parts.push(
@@ -233,6 +292,13 @@ function structuralProblem(root: unknown, issue: Issue): FrameworkProblem {
         where,
         'hanya boleh huruf kecil, angka, titik, garis bawah, dan tanda hubung',
         'may only contain lower-case letters, digits, dots, underscores and hyphens',
+      );
+    case 'invalid_value':
+      return problem(
+        'bad_choice',
+        where,
+        `harus salah satu dari: ${issue.values.map(String).join(', ')}`,
+        `must be one of: ${issue.values.map(String).join(', ')}`,
       );
     default:
       return problem('invalid', where, 'isinya tidak valid', 'is not valid');
@@ -371,6 +437,7 @@ function semanticProblems(fw: Framework): FrameworkProblem[] {
             ),
           );
         }
+        if (ind.source) out.push(...sourceProblems(ind.source, `${iw} › sumber indeks luar`));
         if (ind.levels && ind.levels.length !== LEVEL_COUNT) {
           out.push(
             problem(
@@ -385,6 +452,16 @@ function semanticProblems(fw: Framework): FrameworkProblem[] {
     }
   };
   walk(fw.groups, '');
+  if (fw.indexScale !== undefined && !Object.hasOwn(fw.scales, fw.indexScale)) {
+    out.push(
+      problem(
+        'unknown_scale',
+        'skala indeks',
+        `skala "${fw.indexScale}" tidak dikenal (yang tersedia: ${scaleNames.join(', ') || '—'})`,
+        `unknown scale "${fw.indexScale}" (available: ${scaleNames.join(', ') || '—'})`,
+      ),
+    );
+  }
   if (weightScale(fw) === null) {
     out.push(
       problem(
@@ -396,6 +473,68 @@ function semanticProblems(fw: Framework): FrameworkProblem[] {
     );
   }
   out.push(...predicateProblems(fw.predicates));
+  return out;
+}
+
+function sourceProblems(src: IndicatorSource, where: string): FrameworkProblem[] {
+  const out: FrameworkProblem[] = [];
+  const { range, mapping } = src;
+  if (range && !(range.max > range.min)) {
+    out.push(
+      problem(
+        'source_range',
+        `${where} › rentang`,
+        `batas atas ${fmt(range.max)} harus lebih besar dari batas bawah ${fmt(range.min)}`,
+        `upper bound ${fmt(range.max)} must exceed lower bound ${fmt(range.min)}`,
+      ),
+    );
+  }
+  if (mapping && !range) {
+    out.push(
+      problem(
+        'source_range',
+        where,
+        'pemetaan membutuhkan rentang nilai indeks luar (rentang)',
+        'a mapping needs the outside index range (range)',
+      ),
+    );
+  }
+  if (range && !mapping) {
+    out.push(
+      problem(
+        'source_mapping',
+        where,
+        'rentang tanpa pemetaan: nilai indeks luar di luar skala 1–5 perlu pemetaan ke nilai indikator',
+        'a range without a mapping: an outside index off the 1–5 scale needs a mapping to indicator values',
+      ),
+    );
+  }
+  for (let i = 1; i < (mapping?.length ?? 0); i++) {
+    const a = mapping?.[i - 1];
+    const b = mapping?.[i];
+    if (a && b && !(b.min < a.min)) {
+      out.push(
+        problem(
+          'band_order',
+          `${where} › pemetaan ke-${i + 1}`,
+          `batas bawah ${fmt(b.min)} harus lebih kecil dari batas bawah di atasnya (${fmt(a.min)}); urutkan dari nilai tertinggi`,
+          `lower bound ${fmt(b.min)} must be below the one above (${fmt(a.min)}); list the highest first`,
+        ),
+      );
+    }
+  }
+  for (const [i, m] of (mapping ?? []).entries()) {
+    if (!isValueIn('decimal', m.value)) {
+      out.push(
+        problem(
+          'bad_value',
+          `${where} › pemetaan ke-${i + 1} › nilai`,
+          'nilai harus 1,00–5,00 dengan paling banyak dua desimal',
+          'the value must be 1.00–5.00 with at most two decimals',
+        ),
+      );
+    }
+  }
   return out;
 }
 
@@ -594,9 +733,55 @@ export function listIndicators(fw: Framework): readonly CompiledIndicator[] {
   return compileFramework(fw).indicators;
 }
 
-/** Name of a level on an indicator's scale, e.g. 3 → "Terdefinisi". */
+/**
+ * Name of a level on an indicator's scale, e.g. 3 → "Terstandarisasi". A decimal value is named
+ * by the whole level it has reached (1,5 → level 1's name): levels are cumulative, so partial
+ * credit toward level 2 is still level 1.
+ */
 export function levelName(fw: Framework, indicatorNo: number, level: number): string {
   const ind = compileFramework(fw).byNo.get(indicatorNo);
   const labels = ind ? fw.scales[ind.spec.scale] : undefined;
-  return labels?.[level - MIN_LEVEL] ?? String(level);
+  return labels?.[Math.floor(level + 1e-9) - MIN_LEVEL] ?? String(level);
+}
+
+/** The value domain of one indicator: its own `values`, else the instrument's, else `level`. */
+export function valueDomainOf(fw: Framework, indicatorNo: number): ValueDomain {
+  return compileFramework(fw).byNo.get(indicatorNo)?.spec.values ?? fw.values ?? 'level';
+}
+
+/** The official rule for "not applicable" of an instrument (default `level-1`). */
+export function notApplicableRuleOf(fw: Framework): NotApplicableRule {
+  return fw.notApplicable ?? 'level-1';
+}
+
+/**
+ * Whether `v` is a value of the domain: `level` = an integer 1..5; `decimal` = 1.00..5.00
+ * with at most two decimals (a float such as 1.17 is accepted; 1.175 is not).
+ */
+export function isValueIn(domain: ValueDomain, v: unknown): v is number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < MIN_LEVEL || v > MAX_LEVEL) return false;
+  if (domain === 'level') return Number.isInteger(v);
+  return Math.abs(v * 100 - Math.round(v * 100)) < 1e-6;
+}
+
+/** A value in hundredths of a level (1.17 → 117), exact for any value `isValueIn` accepts. */
+export function toHundredths(v: number): number {
+  return Math.round(v * 100);
+}
+
+/**
+ * The indicator value an outside index gives (PermenPANRB 8/2026: value from another
+ * agency's index). With a mapping, the first band whose `min` the raw value reaches; below
+ * every band, 1. Without a mapping, the raw value itself (already on 1–5), rounded half up
+ * to two decimals. Returns null when the raw value lies outside the source's range (or, with
+ * no range, outside 1–5): the caller shows the range instead of guessing.
+ */
+export function valueFromSource(src: IndicatorSource, raw: number): number | null {
+  if (!Number.isFinite(raw)) return null;
+  const lo = src.range?.min ?? MIN_LEVEL;
+  const hi = src.range?.max ?? MAX_LEVEL;
+  if (raw < lo || raw > hi) return null;
+  if (!src.mapping) return Math.floor(raw * 100 + 0.5 + 1e-9) / 100;
+  for (const band of src.mapping) if (raw >= band.min) return band.value;
+  return MIN_LEVEL;
 }

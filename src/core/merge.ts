@@ -40,6 +40,7 @@ export const RECORD_DEFAULTS: Readonly<Record<EntityName, Readonly<Record<string
     selfLevel: null,
     selfJustification: '',
     verifiedLevel: null,
+    sourceValue: null,
     notApplicable: false,
     naReason: '',
     notes: '',

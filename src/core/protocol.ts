@@ -10,8 +10,10 @@ import { safeText, timeMs } from './text';
  * (`signedDigest`, `signedResults`, `partial`, NIPs), comment `kind`, and the rejection
  * `assessment_approved`. An older tablet would neither honour the locks nor know the
  * fields, so it is told to update.
+ * 4: indicator values with two decimals (PermenPANRB 8/2026) and the verification field
+ * `sourceValue` (an outside index). An older tablet would refuse such values as invalid.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 export const PROTOCOL_HEADER = 'x-telusur-protocol';
 
 const entityName = z.enum(ENTITY_NAMES as [EntityName, ...EntityName[]]);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FrameworkError, parseFramework, serializeFramework } from '../../../src/core';
+import {
+  FrameworkError,
+  parseFramework,
+  serializeFramework,
+  valueDomainOf,
+  valueFromSource,
+} from '../../../src/core';
 import { tinyFramework } from '../../helpers/frameworks';
 
 function problemsOf(json: unknown) {
@@ -160,5 +166,76 @@ describe('parseFramework', () => {
     expect(JSON.stringify(serializeFramework(twice))).toBe(
       JSON.stringify(serializeFramework(once)),
     );
+  });
+
+  it('reads value domains, the not-applicable rule and the index scale, with defaults', () => {
+    const base = parseFramework(tinyFramework());
+    expect(valueDomainOf(base, 1)).toBe('level');
+    const fw = tinyFramework();
+    const a3 = fw.groups[1]?.groups?.[1];
+    if (a3?.indicators?.[0]) a3.indicators[0].values = 'level';
+    const dec = parseFramework({ ...fw, values: 'decimal', indexScale: 'process' });
+    expect(valueDomainOf(dec, 1)).toBe('decimal');
+    expect(valueDomainOf(dec, 4)).toBe('level');
+  });
+
+  it('refuses a wrong value domain, an unknown index scale and a broken outside-index source, with their place', () => {
+    const fw = tinyFramework() as unknown as Record<string, unknown>;
+    const d1 = (
+      fw.groups as Array<{ groups: Array<{ indicators: Array<Record<string, unknown>> }> }>
+    )[0];
+    const first = d1?.groups[0]?.indicators[0] as Record<string, unknown>;
+    first.source = {
+      index: 'Indeks SDI',
+      agency: 'Bappenas',
+      mapping: [
+        { min: 50, value: 3 },
+        { min: 80, value: 5 },
+      ],
+    };
+    const problems = problemsOf({ ...fw, values: 'pecahan', indexScale: 'tidak-ada' });
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        code: 'bad_choice',
+        where: 'jenis nilai',
+        message: 'harus salah satu dari: level, decimal',
+      }),
+    );
+    const problems2 = problemsOf({ ...fw, indexScale: 'tidak-ada' });
+    expect(problems2.map((p) => [p.code, p.where])).toEqual(
+      expect.arrayContaining([
+        ['unknown_scale', 'skala indeks'],
+        ['source_range', 'kelompok "D1" › kelompok "A1" › indikator 1 › sumber indeks luar'],
+        [
+          'band_order',
+          'kelompok "D1" › kelompok "A1" › indikator 1 › sumber indeks luar › pemetaan ke-2',
+        ],
+      ]),
+    );
+    first.source = { index: 'Indeks SDI', agency: 'Bappenas', kode: 'x' };
+    expect(problemsOf(fw)).toContainEqual(
+      expect.objectContaining({ code: 'unknown_field', message: 'kolom tidak dikenal: kode' }),
+    );
+  });
+
+  it('maps an outside index to a value, and refuses a raw value outside its range', () => {
+    const src = {
+      index: 'Indeks X',
+      agency: 'Y',
+      range: { min: 0, max: 100 },
+      mapping: [
+        { min: 80, value: 5 },
+        { min: 60, value: 4 },
+        { min: 40, value: 3 },
+        { min: 20, value: 2 },
+      ],
+    };
+    expect(valueFromSource(src, 80)).toBe(5);
+    expect(valueFromSource(src, 79.9)).toBe(4);
+    expect(valueFromSource(src, 5)).toBe(1);
+    expect(valueFromSource(src, 101)).toBeNull();
+    // Without a mapping the outside index is on 1–5 already: the value itself, two decimals.
+    expect(valueFromSource({ index: 'I', agency: 'A' }, 2.345)).toBe(2.35);
+    expect(valueFromSource({ index: 'I', agency: 'A' }, 0.5)).toBeNull();
   });
 });

@@ -1,5 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeIndex, formatIndex, parseFramework, planImprovement } from '../../../src/core';
+import {
+  computeIndex,
+  cumulativeGap,
+  describeIndex,
+  formatIndex,
+  parseFramework,
+  planImprovement,
+  roundIndex,
+  ValueDomainError,
+  valueProblem,
+} from '../../../src/core';
 import { flatFramework, ind, tinyFramework } from '../../helpers/frameworks';
 
 // tinyFramework: D1{A1: #1 w1.5, #2 w2.5}, D2{A2: #3 w3, A3: #4 w1, #5 w2}; total weight 10.
@@ -135,16 +146,43 @@ describe('computeIndex', () => {
     // City index = (D·7 + E·3) / 10 = (16 + 4) / 10 = 2: Cukup (1.8 ≤ 2 < 2.6).
     expect(r.index).toBe(2);
     expect(r.predicate).toBe('Cukup');
-    // Shown truncated: 16/7 → 2,28 (never rounded up to 2,29), 8/3 → 2,66, 4/3 → 1,33.
+    // Shown rounded half up, as official results are: 16/7 → 2,29, 8/3 → 2,67, 4/3 → 1,33.
     expect([
       formatIndex(g.D as number),
       formatIndex(g.A1 as number),
       formatIndex(g.E as number),
-    ]).toEqual(['2,28', '2,66', '1,33']);
+    ]).toEqual(['2,29', '2,67', '1,33']);
   });
 
-  it('excludes not-applicable indicators and renormalises the remaining weights', () => {
-    const r = computeIndex(fw, { 1: 4, 2: 4, 3: 1, 4: 4, 5: 4 }, { notApplicable: [3] });
+  it('official rule: a not-applicable indicator counts as level 1, whatever level it had', () => {
+    const r = computeIndex(fw, { 1: 4, 2: 4, 3: 5, 4: 4, 5: 4 }, { notApplicable: [3] });
+    // (4·1.5 + 4·2.5 + 1·3 + 4·1 + 4·2) / 10 = 31/10: the official figure, lower than the
+    // renormalised 4.00 an exclusion would give.
+    expect(r.index).toBe(3.1);
+    expect(r.predicate).toBe('Baik');
+    expect(r).toMatchObject({
+      rule: 'official',
+      renormalised: false,
+      notApplicableAsLevel1: 1,
+      applicableCount: 5,
+      assessedCount: 5,
+      complete: true,
+    });
+    expect(r.groups.find((g) => g.id === 'A2')?.index).toBe(1);
+  });
+
+  it('an instrument may declare exclusion as its official rule', () => {
+    const excl = parseFramework({ ...tinyFramework(), id: 'excl', notApplicable: 'exclude' });
+    const r = computeIndex(excl, { 1: 4, 2: 4, 3: 1, 4: 4, 5: 4 }, { notApplicable: [3] });
+    expect(r).toMatchObject({ index: 4, rule: 'official', renormalised: true });
+  });
+
+  it('internal rule: excludes not-applicable indicators and renormalises the remaining weights', () => {
+    const r = computeIndex(
+      fw,
+      { 1: 4, 2: 4, 3: 1, 4: 4, 5: 4 },
+      { notApplicable: [3], rule: 'internal' },
+    );
     expect(r.index).toBe(4); // not (28 + 3) / 10 = 3.1
     expect(r.predicate).toBe('Sangat Baik');
     expect(r.renormalised).toBe(true);
@@ -164,18 +202,60 @@ describe('computeIndex', () => {
     expect(r.groups.find((g) => g.id === 'A1')).toMatchObject({ complete: true });
   });
 
-  it('ignores values that are not levels 1..5', () => {
-    const r = computeIndex(fw, { 1: 0, 2: 6, 3: 2.5, 4: 3 } as Record<number, number>);
-    expect(r.assessedCount).toBe(1);
-    expect(r.index).toBe(3);
+  it('refuses a value outside the indicator domain instead of dropping it', () => {
+    for (const bad of [0, 6, 2.5, 1.175, '3', Number.NaN]) {
+      expect(() => computeIndex(fw, { 1: 3, 2: bad } as unknown as Record<number, number>)).toThrow(
+        ValueDomainError,
+      );
+    }
+    // null and absent mean "not assessed", not an error.
+    expect(computeIndex(fw, { 1: 3, 2: null }).assessedCount).toBe(1);
+    expect(valueProblem(fw, 2, 2.5)?.message).toMatch(/Indikator 2: nilai harus level bulat 1–5/);
+    expect(valueProblem(fw, 2, 3)).toBeNull();
   });
 });
 
-describe('formatIndex', () => {
-  it('truncates so the shown number never sits in a different band than the predicate', () => {
-    expect(formatIndex(2.596, 'en')).toBe('2.59');
-    expect(formatIndex(2.6)).toBe('2,60');
+describe('formatIndex (official display: rounded half up to two decimals)', () => {
+  it('golden cases from published results', () => {
+    expect(formatIndex(22 / 6)).toBe('3,67');
+    expect(formatIndex(7 / 6)).toBe('1,17');
+    expect(formatIndex(2.645)).toBe('2,65');
+    expect(formatIndex(3.0049)).toBe('3,00');
+    expect(formatIndex(3.005)).toBe('3,01');
+    expect(formatIndex(2.596, 'en')).toBe('2.60');
+    expect(formatIndex(1)).toBe('1,00');
+    expect(formatIndex(5)).toBe('5,00');
     expect(formatIndex(null)).toBe('–');
+    expect(roundIndex(1.145)).toBe(1.15);
+  });
+
+  it('rounds every exact ratio of a random instrument as exact decimal arithmetic does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.integer({ min: 100, max: 500 }), { minLength: 8, maxLength: 8 }),
+        (weights, hundredths) => {
+          // Σ w·h / (Σ w · 100), rounded half up with integers only.
+          const num = weights.reduce((a, w, i) => a + w * (hundredths[i] as number), 0);
+          const den = weights.reduce((a, w) => a + w, 0) * 100;
+          const exactHundredths = Math.floor((num * 100 * 2 + den) / (2 * den));
+          expect(Math.round(roundIndex(num / den) * 100)).toBe(exactHundredths);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('says so when rounding carries the figure across a band edge', () => {
+    const d = describeIndex(fw, 2.597);
+    expect(d).toEqual({
+      value: '2,60',
+      predicate: 'Cukup',
+      levelName: null,
+      exactNote: '2,597 — predikat dari nilai tepat',
+    });
+    expect(describeIndex(fw, 2.6).exactNote).toBeNull();
+    expect(describeIndex(fw, 2.597, 'en').exactNote).toBe('2.597 — predicate from the exact value');
   });
 });
 
@@ -202,9 +282,10 @@ describe('planImprovement', () => {
     expect(capped.maxIndex).toBeCloseTo((3 + 7 * 5) / 10, 12);
   });
 
-  it('never raises a not-applicable or fixed indicator and never goes above 5', () => {
+  it('never raises a not-applicable (internal rule) or fixed indicator and never goes above 5', () => {
     const plan = planImprovement(fw, { 1: 1, 2: 5, 3: 1, 4: 1, 5: 1 }, 3.5, {
       notApplicable: [3],
+      rule: 'internal',
       fixed: [5],
     });
     expect(plan.reachable).toBe(true);
@@ -221,5 +302,112 @@ describe('planImprovement', () => {
     const plan = planImprovement(fw, all(1), 1.3, { effort: { 3: 10 } });
     expect(plan.steps.some((s) => s.no === 3)).toBe(false);
     expect(plan.totalEffort).toBe(2); // e.g. #2 (2.5) + #4 (1) ≥ 3 … or #2 + #5
+  });
+});
+
+describe('planImprovement with a cap of level-steps per indicator', () => {
+  it('stays within the cap, and says what index can be reached when the target cannot', () => {
+    // Uncapped, 2.0 from all 1 is four steps on #3 (see above); with a cap of 2 per indicator
+    // the plan must spread: 2 steps on #3 (+6) and more elsewhere.
+    const plan = planImprovement(fw, all(1), 2.0, { maxStepsPerIndicator: 2 });
+    expect(plan.reachable).toBe(true);
+    const per = new Map<number, number>();
+    for (const s of plan.steps) per.set(s.no, (per.get(s.no) ?? 0) + 1);
+    expect(Math.max(...per.values())).toBeLessThanOrEqual(2);
+    expect(plan.resultingIndex).toBeGreaterThanOrEqual(2);
+    // All at 1 with a cap of 1: at most 2.0 (every indicator +1).
+    const capped = planImprovement(fw, all(1), 3.0, { maxStepsPerIndicator: 1 });
+    expect(capped).toMatchObject({ reachable: false, capLimited: true, maxStepsPerIndicator: 1 });
+    expect(capped.maxIndex).toBe(2);
+    // Beyond 5 even without a cap: not a cap problem.
+    expect(planImprovement(fw, all(1), 5.1).capLimited).toBe(false);
+  });
+});
+
+describe('decimal values (PermenPANRB 8/2026 assessor values)', () => {
+  const dec = parseFramework({ ...tinyFramework(), id: 'desimal', values: 'decimal' });
+
+  it('scores decimal values by the weighted-mean formula, exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.integer({ min: 100, max: 500 }), { nil: null }), {
+          minLength: 5,
+          maxLength: 5,
+        }),
+        (hs) => {
+          const levels = Object.fromEntries(hs.map((h, i) => [i + 1, h === null ? null : h / 100]));
+          const weights = [1.5, 2.5, 3, 1, 2];
+          let num = 0;
+          let den = 0;
+          hs.forEach((h, i) => {
+            if (h === null) return;
+            num += (weights[i] as number) * 10 * h;
+            den += (weights[i] as number) * 10 * 100;
+          });
+          const r = computeIndex(dec, levels);
+          if (den === 0) return expect(r.index).toBeNull();
+          expect(r.index).toBeCloseTo(num / den, 12);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('does not treat a decimal value as unassessed (1,24 stays 1,24, not 1,09)', () => {
+    const r = computeIndex(dec, { 1: 1.24, 2: 1.24, 3: 1.24, 4: 1.24, 5: 1.24 });
+    expect(formatIndex(r.index)).toBe('1,24');
+    expect(r.assessedCount).toBe(5);
+  });
+
+  it('names a decimal value and an aggregate by the whole level reached', () => {
+    const named = parseFramework({
+      ...tinyFramework(),
+      id: 'n',
+      values: 'decimal',
+      indexScale: 'process',
+    });
+    expect(describeIndex(named, 1.24)).toMatchObject({ value: '1,24', levelName: 'R' });
+    expect(describeIndex(named, 1.996)).toMatchObject({
+      value: '2,00',
+      levelName: 'R',
+      exactNote: '1,996 — level dari nilai tepat',
+    });
+  });
+});
+
+describe('cumulativeGap', () => {
+  const withEvidence = parseFramework({
+    ...tinyFramework(),
+    id: 'bukti',
+    groups: [
+      {
+        id: 'A',
+        name: 'A',
+        weight: 10,
+        indicators: [
+          {
+            ...ind(1, 10),
+            levels: [1, 2, 3, 4, 5].map((l) => ({
+              criteria: `Level ${l}`,
+              evidence: l === 5 ? [] : [`Dokumen ${l}a`, `Dokumen ${l}b`],
+            })),
+          },
+        ],
+      },
+    ],
+  });
+  const present = new Set(['2.0', '2.1', '3.0']);
+  const stateOf = (level: number, i: number) => (present.has(`${level}.${i}`) ? 'present' : null);
+
+  it('names the first level below the chosen one whose evidence is incomplete', () => {
+    expect(cumulativeGap(withEvidence, 1, 4, stateOf)).toEqual({ claimed: 4, firstIncomplete: 3 });
+    expect(cumulativeGap(withEvidence, 1, 2, stateOf)).toBeNull();
+    // Level 1 is the floor every unit has: never a gap.
+    expect(cumulativeGap(withEvidence, 1, 1, () => null)).toBeNull();
+    expect(cumulativeGap(withEvidence, 1, 2.5, () => 'missing')).toEqual({
+      claimed: 2,
+      firstIncomplete: 2,
+    });
+    expect(cumulativeGap(withEvidence, 1, null, stateOf)).toBeNull();
   });
 });
