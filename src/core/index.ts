@@ -9,5 +9,5 @@
 
 // The coordinator API contract (server and coordinator only; see api/index.ts).
 export * from './api';
-export { builtInFrameworks, findBuiltInFramework, spbe2020 } from './frameworks';
+export { builtInFrameworks, findBuiltInFramework, pemdi2026, spbe2020 } from './frameworks';
 export * from './index.browser';

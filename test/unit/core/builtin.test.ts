@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   builtInFrameworks,
   computeIndex,
+  describeIndex,
+  levelName,
   listIndicators,
   parseFramework,
+  pemdi2026,
   planImprovement,
   spbe2020,
+  valueFromSource,
 } from '../../../src/core';
 import pemdi from '../../fixtures/frameworks/pemdi-2026.json';
 
@@ -110,5 +114,93 @@ describe('a 2-level instrument (aspects → indicators)', () => {
     expect(
       computeIndex(fw, Object.fromEntries(listIndicators(fw).map((i) => [i.no, 4]))).predicate,
     ).toBe('Memuaskan');
+  });
+});
+
+describe('built-in Pemdi PermenPANRB 8/2026 instrument', () => {
+  const inds = listIndicators(pemdi2026);
+  const weightOf = (no: number) => inds.find((i) => i.no === no)?.spec.weight;
+
+  it('has 7 aspects and 20 indicators with the published weights, no domains', () => {
+    expect(builtInFrameworks.map((f) => f.id)).toEqual(['spbe-2020', 'pemdi-2026']);
+    expect(pemdi2026.groups.map((a) => [a.id, a.weight, a.groups === undefined])).toEqual([
+      ['A1', 10, true],
+      ['A2', 10, true],
+      ['A3', 15, true],
+      ['A4', 15, true],
+      ['A5', 10, true],
+      ['A6', 15, true],
+      ['A7', 25, true],
+    ]);
+    expect(inds.map((i) => i.no)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(inds.map((i) => i.spec.weight)).toEqual([
+      5, 5, 5, 5, 5, 3, 3, 4, 4, 4, 3, 4, 5, 5, 4, 4, 4, 3, 10, 15,
+    ]);
+    expect(weightOf(20)).toBe(15);
+  });
+
+  it('has the Pemdi bands, one level scale, decimal values and no "not applicable"', () => {
+    expect(pemdi2026.predicates).toEqual([
+      { name: 'Memuaskan', min: 4 },
+      { name: 'Sangat Baik', min: 3.5 },
+      { name: 'Baik', min: 2.5 },
+      { name: 'Cukup', min: 1.5 },
+      { name: 'Kurang', min: 1 },
+    ]);
+    expect(pemdi2026.scales).toEqual({
+      pemdi: ['Merintis', 'Membangun', 'Berkembang', 'Melembaga', 'Unggul'],
+    });
+    expect([pemdi2026.values, pemdi2026.notApplicable, pemdi2026.indexScale]).toEqual([
+      'decimal',
+      'level-1',
+      'pemdi',
+    ]);
+    expect(levelName(pemdi2026, 20, 1.25)).toBe('Merintis');
+  });
+
+  it('values indicators 5, 6, 7 and 18 from other agencies’ indices; criteria for all 20', () => {
+    expect(inds.filter((i) => i.spec.source).map((i) => i.no)).toEqual([5, 6, 7, 18]);
+    for (const ind of inds) {
+      expect(ind.spec.levels).toHaveLength(5);
+      for (const level of ind.spec.levels ?? []) {
+        expect(level.criteria.length).toBeGreaterThan(20);
+        expect(level.evidence.length).toBeGreaterThan(0);
+      }
+    }
+    for (const ind of inds) {
+      const src = ind.spec.source;
+      if (!src) continue;
+      const lo = src.range?.min ?? 1;
+      const hi = src.range?.max ?? 5;
+      // Every raw value in range maps to a value 1–5; out of range is refused, not guessed.
+      expect(valueFromSource(src, lo)).toBeGreaterThanOrEqual(1);
+      expect(valueFromSource(src, hi)).toBeLessThanOrEqual(5);
+      expect(valueFromSource(src, hi + 1)).toBeNull();
+    }
+  });
+
+  it('scores fractional assessor values by IA = Σ(wI·NI)/wA and Index = Σ(wA·IA)/100', () => {
+    const values: Record<number, number> = {};
+    for (const i of inds) values[i.no] = [1.17, 1.25, 1.5, 2.5, 1.26][i.no % 5] as number;
+    const r = computeIndex(pemdi2026, values);
+    let total = 0;
+    for (const a of pemdi2026.groups) {
+      const ia =
+        (a.indicators ?? []).reduce((s, i) => s + i.weight * (values[i.no] as number), 0) /
+        a.weight;
+      expect(r.groups.find((g) => g.id === a.id)?.index).toBeCloseTo(ia, 12);
+      total += a.weight * ia;
+    }
+    expect(r.index).toBeCloseTo(total / 100, 12);
+    const shown = describeIndex(pemdi2026, r.index, 'id', r.predicate);
+    expect(shown.value).toBe((Math.round(total + 1e-9) / 100).toFixed(2).replace('.', ','));
+    expect(shown.levelName).toBe('Merintis');
+    // A missing outside index counts as 1 once anything is assessed.
+    const missing = computeIndex(pemdi2026, { ...values, 5: null, 6: null });
+    expect(missing.missingSourceAsLevel1).toBe(2);
+    expect(missing.index).toBeCloseTo(
+      (total - 5 * (values[5] as number) - 3 * (values[6] as number) + 5 + 3) / 100,
+      12,
+    );
   });
 });
