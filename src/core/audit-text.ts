@@ -10,6 +10,7 @@
 import type { EntityName } from './entities';
 import { fieldLabel } from './labels';
 import { IMMUTABLE_FIELDS } from './merge';
+import { formatValue } from './scoring';
 
 /** One field write as the audit lists it (the coordinator API's AuditEntry satisfies it). */
 export interface ChangeFact {
@@ -84,6 +85,7 @@ function isQuiet(entity: EntityName, field: string): boolean {
 const SHORT_LABELS: Record<string, [string, string]> = {
   verifiedLevel: ['Level verifikasi', 'Verified level'],
   selfLevel: ['Level penilaian mandiri', 'Self-assessed level'],
+  sourceValue: ['Nilai indeks luar', 'Outside index value'],
 };
 
 const EVIDENCE_STATE_WORDS: Record<string, [string, string]> = {
@@ -179,12 +181,13 @@ function phrase(
       .replace(/^Catatan bukti/, 'Bukti')
       .replace(/^Evidence note/, 'Evidence')}: ${checkText(value, locale)}`;
   }
-  if (field === 'verifiedLevel' || field === 'selfLevel') {
+  if (field === 'verifiedLevel' || field === 'selfLevel' || field === 'sourceValue') {
     const name = label(field, locale);
     if (value === null) return `${name} ${en ? 'cleared' : 'dikosongkan'}`;
+    const v = (x: unknown) => (typeof x === 'number' ? formatValue(x, locale) : String(x));
     return first || prev === null || prev === undefined
-      ? `${name} ${String(value)}`
-      : `${name} ${String(prev)} → ${String(value)}`;
+      ? `${name} ${v(value)}`
+      : `${name} ${v(prev)} → ${v(value)}`;
   }
   if (field === 'notApplicable') {
     if (value === true) return en ? 'Marked not applicable' : 'Ditandai tidak berlaku';

@@ -49,6 +49,12 @@ export const IndicatorSourceSchema = z.strictObject({
   agency: text(1, 300),
   range: z.optional(z.strictObject({ min: z.number(), max: z.number() })),
   mapping: z.optional(z.array(SourceMappingSchema).check(z.minLength(1), z.maxLength(20))),
+  /**
+   * `step` (default): the value of the first band reached. `linear`: a straight line
+   * between consecutive mapping points, rounded half up to two decimals (the KemenPANRB
+   * module converts Indeks SDI 68,75 to 3,75 this way).
+   */
+  interpolate: z.optional(z.enum(['step', 'linear'])),
 });
 
 export const IndicatorSpecSchema = z.strictObject({
@@ -184,6 +190,7 @@ const FIELD_ID: Record<string, string> = {
   indexScale: 'skala indeks',
   source: 'sumber indeks luar',
   mapping: 'pemetaan',
+  interpolate: 'interpolasi',
   range: 'rentang',
   value: 'nilai',
   agency: 'instansi',
@@ -771,7 +778,8 @@ export function toHundredths(v: number): number {
 
 /**
  * The indicator value an outside index gives (PermenPANRB 8/2026: value from another
- * agency's index). With a mapping, the first band whose `min` the raw value reaches; below
+ * agency's index). With a mapping, the first band whose `min` the raw value reaches (or,
+ * with `interpolate: "linear"`, the straight line between it and the point above); below
  * every band, 1. Without a mapping, the raw value itself (already on 1–5), rounded half up
  * to two decimals. Returns null when the raw value lies outside the source's range (or, with
  * no range, outside 1–5): the caller shows the range instead of guessing.
@@ -781,7 +789,15 @@ export function valueFromSource(src: IndicatorSource, raw: number): number | nul
   const lo = src.range?.min ?? MIN_LEVEL;
   const hi = src.range?.max ?? MAX_LEVEL;
   if (raw < lo || raw > hi) return null;
-  if (!src.mapping) return Math.floor(raw * 100 + 0.5 + 1e-9) / 100;
-  for (const band of src.mapping) if (raw >= band.min) return band.value;
+  const half = (x: number) => Math.floor(x * 100 + 0.5 + 1e-9) / 100;
+  if (!src.mapping) return half(raw);
+  const points = src.mapping;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i] as { min: number; value: number };
+    if (raw < p.min) continue;
+    const above = points[i - 1];
+    if (src.interpolate !== 'linear' || !above) return p.value;
+    return half(p.value + ((raw - p.min) * (above.value - p.value)) / (above.min - p.min));
+  }
   return MIN_LEVEL;
 }

@@ -64,6 +64,7 @@ export {
   cumulativeGap,
   describeIndex,
   formatIndex,
+  formatValue,
   type GroupScore,
   type IndexDisplay,
   type IndexResult,

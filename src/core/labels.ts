@@ -19,6 +19,7 @@ const FIELD_LABELS: Record<string, [string, string]> = {
   selfLevel: ['Level penilaian mandiri', 'Self-assessed level'],
   selfJustification: ['Penjelasan penilaian mandiri', 'Self-assessment justification'],
   verifiedLevel: ['Level hasil verifikasi', 'Verified level'],
+  sourceValue: ['Nilai indeks luar', 'Outside index value'],
   notApplicable: ['Tidak berlaku', 'Not applicable'],
   naReason: ['Alasan tidak berlaku', 'Reason for not applicable'],
   notes: ['Catatan', 'Notes'],

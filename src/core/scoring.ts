@@ -270,6 +270,22 @@ export function formatIndex(index: number | null, locale: 'id' | 'en' = 'id'): s
 }
 
 /**
+ * One indicator value for people: a whole level as "3", a decimal value with two decimals
+ * ("2,50" in Indonesian, "2.50" in English); '–' for none. With `domain` `decimal` a whole
+ * value is written "3,00" too, as assessor results are.
+ */
+export function formatValue(
+  v: number | null | undefined,
+  locale: 'id' | 'en' = 'id',
+  domain?: 'level' | 'decimal',
+): string {
+  if (v === null || v === undefined) return '–';
+  if (domain !== 'decimal' && Number.isInteger(v)) return String(v);
+  const s = (Math.round(v * 100) / 100).toFixed(2);
+  return locale === 'id' ? s.replace('.', ',') : s;
+}
+
+/**
  * Name of the level an aggregate value has reached on the instrument's `indexScale`
  * (1.24 → "Merintis" in PermenPANRB 8/2026), from the exact value (levels are reached, not
  * rounded to); null when the instrument names no index scale.
@@ -301,19 +317,21 @@ export interface IndexDisplay {
  * and level name of the exact value, and a note when rounding carried the figure across a
  * band edge (exact 2.597 shows 2,60 next to "Cukup" with "2,597 — predikat dari nilai tepat").
  *
- * @param predicate the predicate already computed exactly (computeIndex), else derived here.
+ * @param predicate the predicate already computed exactly (computeIndex), else derived here;
+ *   `false` for a figure shown without a predicate (an aspect or domain row): then only a
+ *   level-name crossing is noted.
  */
 export function describeIndex(
   fw: Framework,
   index: number | null,
   locale: 'id' | 'en' = 'id',
-  predicate?: string | null,
+  predicate?: string | null | false,
 ): IndexDisplay {
   if (index === null) return { value: '–', predicate: null, levelName: null, exactNote: null };
-  const exactPredicate = predicate ?? predicateFor(fw, index);
+  const exactPredicate = predicate === false ? null : (predicate ?? predicateFor(fw, index));
   const level = indexLevelName(fw, index);
   const rounded = roundIndex(index);
-  const predicateCrosses = predicateFor(fw, rounded) !== exactPredicate;
+  const predicateCrosses = predicate !== false && predicateFor(fw, rounded) !== exactPredicate;
   const levelCrosses = level !== null && indexLevelName(fw, rounded) !== level;
   let exactNote: string | null = null;
   if (predicateCrosses || levelCrosses) {

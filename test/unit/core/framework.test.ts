@@ -239,3 +239,27 @@ describe('parseFramework', () => {
     expect(valueFromSource({ index: 'I', agency: 'A' }, 0.5)).toBeNull();
   });
 });
+
+describe('outside index with linear interpolation', () => {
+  it('reproduces the KemenPANRB module examples for Indeks SDI (25 → 2,00; 68,75 → 3,75)', () => {
+    const sdi = {
+      index: 'Indeks SDI',
+      agency: 'Bappenas',
+      range: { min: 0, max: 100 },
+      interpolate: 'linear' as const,
+      mapping: [
+        { min: 100, value: 5 },
+        { min: 75, value: 4 },
+        { min: 62.5, value: 3.5 },
+        { min: 37.5, value: 2.5 },
+        { min: 12.5, value: 1.5 },
+        { min: 0, value: 1 },
+      ],
+    };
+    expect(valueFromSource(sdi, 25)).toBe(2);
+    expect(valueFromSource(sdi, 68.75)).toBe(3.75);
+    expect(valueFromSource(sdi, 100)).toBe(5);
+    expect(valueFromSource(sdi, 0)).toBe(1);
+    expect(valueFromSource({ ...sdi, interpolate: 'step' }, 68.75)).toBe(3.5);
+  });
+});

@@ -5,6 +5,7 @@ import {
   cumulativeGap,
   describeIndex,
   formatIndex,
+  formatValue,
   parseFramework,
   planImprovement,
   roundIndex,
@@ -409,5 +410,15 @@ describe('cumulativeGap', () => {
       firstIncomplete: 2,
     });
     expect(cumulativeGap(withEvidence, 1, null, stateOf)).toBeNull();
+  });
+});
+
+describe('formatValue', () => {
+  it('writes whole levels as they are and decimal values with two decimals', () => {
+    expect(formatValue(3)).toBe('3');
+    expect(formatValue(2.5)).toBe('2,50');
+    expect(formatValue(2.5, 'en')).toBe('2.50');
+    expect(formatValue(3, 'id', 'decimal')).toBe('3,00');
+    expect(formatValue(null)).toBe('–');
   });
 });
