@@ -280,7 +280,7 @@ const id = {
   verifiedIndex: 'Indeks terverifikasi',
   target: 'Target',
   consolidationRule:
-    'Cara menghitung: untuk setiap indikator dipakai level terverifikasi unit {unit}; bila indikator itu belum diverifikasi, dipakai level penilaian mandiri kota. Indikator yang dinyatakan tidak berlaku dikeluarkan dan bobot indikator lain dinormalkan ulang. Nilai unit-unit lain tidak dirata-ratakan: unit-unit itu adalah bukti lapangan di peta panas, daftar selisih dan rencana.',
+    'Cara menghitung: untuk setiap indikator dipakai level terverifikasi unit {unit}; bila indikator itu belum diverifikasi, dipakai level penilaian mandiri kota. Nilai unit-unit lain tidak dirata-ratakan: unit-unit itu adalah bukti lapangan di peta panas, daftar selisih dan rencana.',
   consolidationCounts:
     '{verified} indikator terverifikasi, {self} dari penilaian mandiri, {none} belum dinilai, {na} tidak berlaku.',
   noCityUnit: 'Belum ada unit berjenis pemerintah daerah; indeks kota belum dapat dihitung.',
@@ -460,6 +460,41 @@ const id = {
   confirmResolveVoid:
     'Berita acara unit ini sudah ditandatangani. Memakai nilai tablet mengubah hasil, sehingga tanda tangan menjadi batal dan verifikator harus menandatangani ulang. Lanjutkan?',
   confirmResolveVoidYes: 'Ya, pakai nilai tablet',
+  // Issue 14: Pemdi 2026, official arithmetic, decimal values, the plan's cap.
+  instrumentIndicators: '{n} indikator',
+  valuesLevel: 'nilai berupa level bulat 1–5',
+  valuesDecimal: 'nilai desimal 1,00–5,00 (paling banyak dua desimal)',
+  valuesMixed: '{n} indikator bernilai desimal 1,00–5,00, lainnya level bulat 1–5',
+  instrumentLevels: 'Nama level indeks: {names}',
+  instrumentBands: 'Predikat: {bands}',
+  instrumentSources:
+    'Nilai dari indeks instansi lain: indikator {list} (dihitung 1 bila nilainya belum ada)',
+  instrumentNaLevel1: 'Indeks resmi: indikator yang dinyatakan tidak berlaku dihitung level 1.',
+  instrumentNaExclude:
+    'Indeks resmi: instrumen ini mengeluarkan indikator yang dinyatakan tidak berlaku.',
+  instrumentFixed: 'Instrumen periode tidak dapat diganti setelah ada unit yang ditugaskan.',
+  planStepCap: 'Batas langkah per indikator',
+  planStepCapHint:
+    'Paling banyak berapa langkah level satu indikator dapat dinaikkan dalam satu periode (bawaan 2): level bersifat kumulatif dan level atas memerlukan waktu.',
+  planStepCapInvalid: 'Batas langkah harus bilangan bulat 1–4.',
+  planCapLine: 'Batas periode ini: {cap} langkah level per indikator.',
+  planCapLimited:
+    'Target {target} tidak tercapai dengan batas {cap} langkah per indikator; yang dapat dicapai {max}.',
+  valueFromIndex: 'nilai dari indeks {index}',
+  sourceRaw: 'angka indeks: {raw}',
+  sourceMissing: 'angka indeks belum diisi (dihitung 1)',
+  heatGap: 'Level {claimed}, bukti level {level} belum lengkap',
+  heatGapLegend:
+    '▲ di sudut sel: level terverifikasi di atas bukti yang lengkap (level bersifat kumulatif); pilih sel untuk melihat butir buktinya.',
+  internalFigure: 'angka internal Telusur',
+  internalFigureHint:
+    'Angka internal Telusur, bukan angka resmi: indikator tidak berlaku dikeluarkan dan bobot lainnya dinormalkan ulang.',
+  naRuleLevel1:
+    'Indikator yang dinyatakan tidak berlaku dihitung level 1, seperti dalam evaluasi resmi.',
+  naRuleExclude:
+    'Indikator yang dinyatakan tidak berlaku dikeluarkan dan bobot lainnya dinormalkan ulang, sesuai aturan instrumen ini.',
+  naCountedLevel1: '{n} indikator tidak berlaku dihitung level 1 (aturan resmi).',
+  missingSourceLevel1: '{n} indikator dari indeks instansi lain belum bernilai dan dihitung 1.',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -727,7 +762,7 @@ const en: Dict = {
   verifiedIndex: 'Verified index',
   target: 'Target',
   consolidationRule:
-    'How it is computed: for each indicator the verified level of {unit} is used; where that indicator is not verified yet, the city’s self-assessed level. Indicators found not applicable are left out and the other weights renormalised. Other units are not averaged in: they are the field evidence shown in the heatmap, the over-claims and the plan.',
+    'How it is computed: for each indicator the verified level of {unit} is used; where that indicator is not verified yet, the city’s self-assessed level. Other units are not averaged in: they are the field evidence shown in the heatmap, the over-claims and the plan.',
   consolidationCounts:
     '{verified} indicators verified, {self} self-assessed, {none} not assessed, {na} not applicable.',
   noCityUnit: 'There is no local-government unit yet; the city index cannot be computed.',
@@ -901,6 +936,39 @@ const en: Dict = {
   confirmResolveVoid:
     'This unit’s berita acara is signed. Using the tablet’s value changes a result, so the signatures become void and the verifier must sign again. Go ahead?',
   confirmResolveVoidYes: 'Yes, use the tablet’s value',
+  instrumentIndicators: '{n} indicators',
+  valuesLevel: 'values are whole levels 1–5',
+  valuesDecimal: 'decimal values 1.00–5.00 (at most two decimals)',
+  valuesMixed: '{n} indicators take decimal values 1.00–5.00, the others whole levels 1–5',
+  instrumentLevels: 'Index level names: {names}',
+  instrumentBands: 'Predicates: {bands}',
+  instrumentSources:
+    'Values from another agency’s index: indicators {list} (counted as 1 while missing)',
+  instrumentNaLevel1: 'Official index: an indicator marked not applicable counts as level 1.',
+  instrumentNaExclude:
+    'Official index: this instrument leaves indicators marked not applicable out.',
+  instrumentFixed: 'A period’s instrument cannot change once units are assigned.',
+  planStepCap: 'Step cap per indicator',
+  planStepCapHint:
+    'At most how many level-steps one indicator may climb in one period (default 2): levels are cumulative and the upper ones take time.',
+  planStepCapInvalid: 'The step cap must be a whole number 1–4.',
+  planCapLine: 'This period’s cap: {cap} level-steps per indicator.',
+  planCapLimited:
+    'Target {target} cannot be reached with a cap of {cap} steps per indicator; reachable: {max}.',
+  valueFromIndex: 'value from the index {index}',
+  sourceRaw: 'index figure: {raw}',
+  sourceMissing: 'index figure not entered (counts as 1)',
+  heatGap: 'Level {claimed}, evidence for level {level} incomplete',
+  heatGapLegend:
+    '▲ in a cell’s corner: the verified level is above the complete evidence (levels are cumulative); choose the cell to see its evidence items.',
+  internalFigure: 'Telusur’s internal figure',
+  internalFigureHint:
+    'Telusur’s internal figure, not the official one: not-applicable indicators are left out and the other weights renormalised.',
+  naRuleLevel1: 'Indicators found not applicable count as level 1, as in the official evaluation.',
+  naRuleExclude:
+    'Indicators found not applicable are left out and the other weights renormalised, as this instrument says.',
+  naCountedLevel1: '{n} not-applicable indicators count as level 1 (official rule).',
+  missingSourceLevel1: '{n} indicators from another agency’s index have no value and count as 1.',
 };
 
 export type MessageKey = keyof typeof id;

@@ -1,8 +1,9 @@
-import { formatIndex } from '../../core';
+import { notApplicableRuleOf } from '../../core';
+import type { Framework } from '../../core/framework';
 import type { Locale } from '../../ui/i18n';
 import type { MessageKey, Translator } from '../i18n';
 import type { CityIndices, Consolidation, LevelSource, PlanView } from '../types';
-import { IndexBox } from './IndexBox';
+import { IndexBox, indexText, showIndex } from './IndexBox';
 
 /** "12 indikator terverifikasi, 3 dari penilaian mandiri, …": where the city's levels came from. */
 export function consolidationCounts(c: Consolidation, t: Translator): string {
@@ -12,6 +13,17 @@ export function consolidationCounts(c: Consolidation, t: Translator): string {
     none: c.unassessedCount,
     na: c.notApplicable.length,
   });
+}
+
+/**
+ * How the city index is made, in one paragraph: the consolidation rule, then how the
+ * official index counts "not applicable" under the view's instrument (level 1 unless the
+ * instrument says it leaves them out; said once the instrument is known).
+ */
+export function consolidationRule(unit: string, t: Translator, fw: Framework | undefined): string {
+  const rule = t('consolidationRule', { unit });
+  if (!fw) return rule;
+  return `${rule} ${t(notApplicableRuleOf(fw) === 'exclude' ? 'naRuleExclude' : 'naRuleLevel1')}`;
 }
 
 const SOURCE_KEYS: Record<LevelSource, MessageKey> = {
@@ -42,13 +54,15 @@ export function planOutcome(
   >,
   t: Translator,
   locale: Locale,
+  fw: Framework | undefined,
 ): string {
-  if (!plan.reachable) return t('planUnreachable', { max: formatIndex(plan.maxIndex, locale) });
+  if (!plan.reachable)
+    return t('planUnreachable', { max: indexText(showIndex(fw, plan.maxIndex, locale)) });
   if (plan.items.length === 0) return t('planAlready');
   return t('planResult', {
     steps: plan.stepCount,
     n: plan.indicatorsTouched,
-    result: formatIndex(plan.resultingIndex, locale),
+    result: indexText(showIndex(fw, plan.resultingIndex, locale)),
     predicate: plan.resultingPredicate ?? '–',
   });
 }
@@ -63,20 +77,22 @@ export function CityIndex(props: {
   view: { city: CityIndices; consolidation: Consolidation };
   t: Translator;
   locale: Locale;
+  /** The instrument of the view (undefined while it loads). */
+  fw: Framework | undefined;
   /** data-testid of the consolidated index. */
   indexTestId: string;
   printed?: boolean;
 }) {
   const { city, consolidation: c } = props.view;
-  const { t, locale, printed } = props;
+  const { t, locale, printed, fw } = props;
+  const rule = consolidationRule(c.unit?.name ?? '', t, fw);
   return (
     <>
       <div class="r-kpis">
         <IndexBox
           main
           label={t('consolidatedIndex')}
-          value={formatIndex(city.consolidated.index, locale)}
-          predicate={city.consolidated.predicate ?? '–'}
+          shown={showIndex(fw, city.consolidated.index, locale, city.consolidated.predicate)}
           testId={props.indexTestId}
           predicateTestId="city-predicate"
         >
@@ -86,11 +102,10 @@ export function CityIndex(props: {
         </IndexBox>
         <IndexBox
           label={t('selfIndex')}
-          value={formatIndex(city.self.index, locale)}
-          predicate={city.self.predicate ?? '–'}
+          shown={showIndex(fw, city.self.index, locale, city.self.predicate)}
           testId="city-self"
         />
-        <IndexBox label={t('target')} value={formatIndex(city.target, locale)} />
+        <IndexBox label={t('target')} shown={showIndex(fw, city.target, locale)} predicate={null} />
       </div>
       {!c.unit ? (
         printed ? null : (
@@ -98,12 +113,12 @@ export function CityIndex(props: {
         )
       ) : printed ? (
         <p class="r-note">
-          {t('consolidationRule', { unit: c.unit.name })} {consolidationCounts(c, t)}
+          {rule} {consolidationCounts(c, t)}
         </p>
       ) : (
         <>
           <p class="r-note" data-testid="consolidation-rule">
-            {t('consolidationRule', { unit: c.unit.name })}
+            {rule}
           </p>
           <p class="r-note" data-testid="consolidation-counts">
             {consolidationCounts(c, t)}

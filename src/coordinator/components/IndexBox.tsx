@@ -1,5 +1,14 @@
 import type { ComponentChildren } from 'preact';
-import { isProvisional } from '../../core';
+import {
+  describeIndex,
+  formatIndex,
+  type IndexDisplay,
+  isProvisional,
+  predicateFor,
+  roundIndex,
+} from '../../core';
+import type { Framework } from '../../core/framework';
+import type { Locale } from '../../ui/i18n';
 import type { AssessmentDetail } from '../types';
 
 /**
@@ -30,14 +39,77 @@ export function verifiedIsProvisional(d: Pick<AssessmentDetail, 'indices' | 'sig
 }
 
 /**
- * One index box of the dashboard, plan, review and reports: what it is, the number (as
- * formatIndex writes it) and, when it has one, its predicate line; `children` go under it.
+ * What a page shows for one index (core `describeIndex`): the figure rounded half up, the
+ * predicate and level name of the exact value, and the note when rounding carried the figure
+ * across a band edge. Without the instrument (still loading) only the rounded figure and the
+ * server's predicate — the same figure, core `formatIndex`.
+ */
+export function showIndex(
+  fw: Framework | undefined,
+  index: number | null,
+  locale: Locale,
+  predicate?: string | null,
+): IndexDisplay {
+  if (fw) return describeIndex(fw, index, locale, predicate);
+  return {
+    value: formatIndex(index, locale),
+    predicate: predicate ?? null,
+    levelName: null,
+    exactNote: null,
+  };
+}
+
+/**
+ * An index shown without its predicate (aspect and domain rows, a unit's heatmap row): the
+ * exact-value note then speaks only of a level-name edge, not of a predicate nobody sees.
+ */
+export function showFigure(fw: Framework | undefined, index: number | null, locale: Locale) {
+  if (!fw || index === null) return showIndex(fw, index, locale);
+  return describeIndex(fw, index, locale, predicateFor(fw, roundIndex(index)));
+}
+
+/** An index in running text: "1,24 · Merintis" (the level name where the instrument has one). */
+export function indexText(d: IndexDisplay): string {
+  return d.levelName ? `${d.value} · ${d.levelName}` : d.value;
+}
+
+/** "2,597 — predikat dari nilai tepat" beside a figure, when rounding crossed a band edge. */
+export function ExactNote({ note, testId }: { note: string | null; testId?: string | undefined }) {
+  if (!note) return null;
+  return (
+    <>
+      {' '}
+      <span class="r-exact" data-testid={testId}>
+        ({note})
+      </span>
+    </>
+  );
+}
+
+/**
+ * An index inline (tables, lists): the rounded figure, its level name when the instrument
+ * names one, and the exact-value note when rounding crossed an edge.
+ */
+export function IndexValue({ d, testId }: { d: IndexDisplay; testId?: string }) {
+  return (
+    <>
+      <span data-testid={testId}>{indexText(d)}</span>
+      <ExactNote note={d.exactNote} testId={testId ? `${testId}-exact` : undefined} />
+    </>
+  );
+}
+
+/**
+ * One index box of the dashboard, plan, review and reports: what it is, the figure with its
+ * level name (`shown`, from `showIndex`) and, when it has one, its predicate line with the
+ * exact-value note; `children` go under it. `predicate` overrides the predicate line (the
+ * plan's outcome); `null` leaves it out (a target has none).
  */
 export function IndexBox(props: {
   label: string;
-  value: string;
-  /** The predicate line; left out when undefined (a target has none). */
-  predicate?: ComponentChildren;
+  shown: IndexDisplay;
+  /** The predicate line instead of `shown.predicate`; null: no predicate line. */
+  predicate?: ComponentChildren | null;
   /** The page's headline figure, drawn larger. */
   main?: boolean;
   testId?: string;
@@ -50,16 +122,26 @@ export function IndexBox(props: {
   provisional?: string | null;
   children?: ComponentChildren;
 }) {
+  const { shown } = props;
+  const predicate = props.predicate === undefined ? (shown.predicate ?? '–') : props.predicate;
   return (
     <div class={props.main ? 'r-kpi r-main' : 'r-kpi'}>
       <span class="small">{props.label}</span>
-      <strong data-testid={props.testId}>{props.value}</strong>
-      {props.predicate === undefined ? null : (
+      <strong data-testid={props.testId}>
+        {shown.value}
+        {shown.levelName ? <span class="r-kpi-level"> · {shown.levelName}</span> : null}
+      </strong>
+      {predicate === null ? null : (
         <span data-testid={props.predicateTestId}>
-          {props.predicate}
+          {predicate}
           <ProvisionalMark text={props.provisional} />
         </span>
       )}
+      {shown.exactNote ? (
+        <span class="r-exact" data-testid={props.testId ? `${props.testId}-exact` : undefined}>
+          {shown.exactNote}
+        </span>
+      ) : null}
       {props.children}
     </div>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatIndex } from '../../core';
+import type { Framework } from '../../core/framework';
 import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
@@ -10,10 +10,12 @@ import { DataTable } from '../components/DataTable';
 import { EvidenceChecks } from '../components/EvidenceChecks';
 import { EvidenceThumb } from '../components/EvidenceThumb';
 import { SelectField } from '../components/FormField';
+import { IndexValue, showFigure, showIndex } from '../components/IndexBox';
 import { Level } from '../components/Level';
 import { PeriodSelect } from '../components/PeriodSelect';
 import { Section } from '../components/Section';
 import { SigningVoidPill, StatusCounts, StatusPill } from '../components/StatusPill';
+import { useFramework } from '../framework';
 import { type MessageKey, type Translator, useT } from '../i18n';
 import { usePeriod } from '../period';
 import type { DashboardView, UnitKind } from '../types';
@@ -77,6 +79,7 @@ export function Dashboard({ canWrite }: PageProps) {
     [parentId, kind, assignedOnly],
   );
   const d = view.data;
+  const fw = useFramework(d?.framework.id);
   /** Another filter shows its units from the first page. */
   const firstPage =
     <T,>(set: (v: T) => void) =>
@@ -132,8 +135,8 @@ export function Dashboard({ canWrite }: PageProps) {
         <p class="muted">{periods.length === 0 && !view.loading ? t('noPeriods') : '…'}</p>
       ) : (
         <>
-          <CityCard d={d} t={t} />
-          <Groups d={d} t={t} />
+          <CityCard d={d} t={t} fw={fw} />
+          <Groups d={d} t={t} fw={fw} />
           <Section title={t('heatmap')} testId="heatmap">
             <p class="r-note">{t('heatmapHelp')}</p>
             {d.heatmap.rows.length === 0 ? (
@@ -157,7 +160,10 @@ export function Dashboard({ canWrite }: PageProps) {
                     {d.heatmap.rows.map((r) => (
                       <tr key={r.assessmentId} data-testid="heatmap-row" data-code={r.code}>
                         <th scope="row" class="r-heat-unit" title={r.name}>
-                          {r.name} <span class="muted">{formatIndex(r.index, locale)}</span>
+                          {r.name}{' '}
+                          <span class="muted">
+                            <IndexValue d={showIndex(fw, r.index, locale)} />
+                          </span>
                         </th>
                         {d.heatmap.indicators.map((i, k) => {
                           const na = r.notApplicable.includes(i.no);
@@ -249,17 +255,23 @@ export function Dashboard({ canWrite }: PageProps) {
   );
 }
 
-function CityCard({ d, t }: { d: DashboardView; t: Translator }) {
+interface CardProps {
+  d: DashboardView;
+  t: Translator;
+  fw: Framework | undefined;
+}
+
+function CityCard({ d, t, fw }: CardProps) {
   const locale = useLocale((s) => s.locale);
   return (
     <Section title={t('cityIndex')} testId="city-index">
-      <CityIndex view={d} t={t} locale={locale} indexTestId="city-consolidated" />
+      <CityIndex view={d} t={t} locale={locale} fw={fw} indexTestId="city-consolidated" />
       <p class="small muted">{t('generatedAt', { time: formatWib(d.generatedAt, locale) })}</p>
     </Section>
   );
 }
 
-function Groups({ d, t }: { d: DashboardView; t: Translator }) {
+function Groups({ d, t, fw }: CardProps) {
   const locale = useLocale((s) => s.locale);
   return (
     <Section title={t('domainsAspects')} testId="groups">
@@ -269,7 +281,9 @@ function Groups({ d, t }: { d: DashboardView; t: Translator }) {
             <th scope="row" style={{ paddingLeft: `${0.4 + g.depth * 1.2}rem` }}>
               {g.depth === 0 ? <strong>{g.name}</strong> : g.name}
             </th>
-            <td>{formatIndex(g.self, locale)}</td>
+            <td>
+              <IndexValue d={showFigure(fw, g.self, locale)} />
+            </td>
             <td
               class={
                 g.self !== null && g.consolidated !== null && g.consolidated < g.self
@@ -277,7 +291,7 @@ function Groups({ d, t }: { d: DashboardView; t: Translator }) {
                   : ''
               }
             >
-              {formatIndex(g.consolidated, locale)}
+              <IndexValue d={showFigure(fw, g.consolidated, locale)} />
             </td>
           </tr>
         ))}

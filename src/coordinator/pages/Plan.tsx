@@ -5,9 +5,10 @@ import { useLocale } from '../../ui/i18n';
 import { api } from '../api';
 import { consolidationCounts, planOutcome, sourceText } from '../components/CityIndex';
 import { DataTable } from '../components/DataTable';
-import { IndexBox } from '../components/IndexBox';
+import { IndexBox, indexText, showIndex } from '../components/IndexBox';
 import { Level, LevelCell } from '../components/Level';
 import { ReportHead } from '../components/ReportHead';
+import { useFramework } from '../framework';
 import { useT } from '../i18n';
 import { usePeriod } from '../period';
 import { type PageProps, useDocumentTitle, useLoad } from '../ui';
@@ -81,7 +82,10 @@ export function Plan(_: PageProps) {
     [periodId, settings],
   );
   const p = plan.data;
+  const fw = useFramework(p?.framework.id);
   const fmt = (n: number | null) => formatIndex(n, locale);
+  const shown = (n: number | null, predicate?: string | null) =>
+    showIndex(fw, n, locale, predicate);
 
   return (
     <div class="r-report">
@@ -117,9 +121,12 @@ export function Plan(_: PageProps) {
           <div class="r-kpis">
             <IndexBox
               main
-              label={t('currentToTarget', { current: fmt(p.current.index), target: fmt(p.target) })}
-              value={fmt(p.resultingIndex)}
-              predicate={planOutcome(p, t, locale)}
+              label={t('currentToTarget', {
+                current: indexText(shown(p.current.index, p.current.predicate)),
+                target: indexText(shown(p.target)),
+              })}
+              shown={shown(p.resultingIndex, p.resultingPredicate)}
+              predicate={planOutcome(p, t, locale, fw)}
               testId="plan-result"
             />
           </div>

@@ -1,5 +1,4 @@
 import { useState } from 'preact/hooks';
-import { formatIndex } from '../../core';
 import { Bars, Radar } from '../../ui/Charts';
 import { formatWib } from '../../ui/format';
 import { linkClick } from '../../ui/router';
@@ -8,12 +7,19 @@ import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
 import { CityIndex, planOutcome, sourceText } from '../components/CityIndex';
 import { DataTable } from '../components/DataTable';
 import { EvidenceThumb } from '../components/EvidenceThumb';
-import { IndexBox, verifiedIsProvisional } from '../components/IndexBox';
+import {
+  IndexBox,
+  IndexValue,
+  showFigure,
+  showIndex,
+  verifiedIsProvisional,
+} from '../components/IndexBox';
 import { LevelCell } from '../components/Level';
 import { PrintButton } from '../components/PrintButton';
 import { ReportHead } from '../components/ReportHead';
 import { SigningVoidPill, StatusCounts, StatusPill } from '../components/StatusPill';
 import { download } from '../files';
+import { useFramework } from '../framework';
 import { type MessageKey, translateId, useT } from '../i18n';
 import { usePeriod } from '../period';
 import type { CitySummary, IndicatorReview } from '../types';
@@ -135,7 +141,8 @@ export function Reports(_: PageProps) {
 /** The printable city summary (always Indonesian). */
 function CityReport({ s }: { s: CitySummary }) {
   const t = translateId;
-  const fmt = (n: number | null) => formatIndex(n, 'id');
+  const fw = useFramework(s.framework.id);
+  const fmt = (n: number | null) => <IndexValue d={showFigure(fw, n, 'id')} />;
   const aspects = s.groups.filter((g) => g.depth === Math.max(...s.groups.map((x) => x.depth)));
   const domains = s.groups.filter((g) => g.depth === 0);
   return (
@@ -147,7 +154,7 @@ function CityReport({ s }: { s: CitySummary }) {
         <br />
         <span class="small">{t('generatedAt', { time: formatWib(s.generatedAt) })}</span>
       </p>
-      <CityIndex view={s} t={t} locale="id" indexTestId="report-city-index" printed />
+      <CityIndex view={s} t={t} locale="id" fw={fw} indexTestId="report-city-index" printed />
       <div class="r-charts">
         <figure>
           <figcaption>
@@ -214,13 +221,13 @@ function CityReport({ s }: { s: CitySummary }) {
         </ol>
       )}
       <h3>{t('planSummary')}</h3>
-      <p>{planOutcome(s.plan, t, 'id')}</p>
+      <p>{planOutcome(s.plan, t, 'id', fw)}</p>
       <DataTable headings={[t('indicator'), t('from'), t('to'), t('evidenceNeeded')]} wrap={false}>
         {s.plan.items.map((i) => (
           <tr key={i.no}>
             <td>{indicatorTitle(i)}</td>
-            <LevelCell value={i.from} />
-            <LevelCell value={i.to} />
+            <LevelCell value={i.from} locale="id" />
+            <LevelCell value={i.to} locale="id" />
             <td class="small">{i.evidence.join('; ')}</td>
           </tr>
         ))}
@@ -234,9 +241,9 @@ function CityReport({ s }: { s: CitySummary }) {
         {s.indicators.map((i) => (
           <tr key={i.no}>
             <td>{indicatorTitle(i)}</td>
-            <LevelCell value={i.self} />
-            <LevelCell value={i.verified} na={i.notApplicable} />
-            <LevelCell value={i.level} na={i.notApplicable} />
+            <LevelCell value={i.self} locale="id" />
+            <LevelCell value={i.verified} na={i.notApplicable} locale="id" />
+            <LevelCell value={i.level} na={i.notApplicable} locale="id" />
             <td class="small">{sourceText(i.source, t)}</td>
           </tr>
         ))}
@@ -261,9 +268,9 @@ export function UnitReport({ params }: PageProps) {
   const id = params.assessmentId ?? '';
   const detail = useLoad(() => api('GET /api/reports/assessments/:id', { params: { id } }), [id]);
   const d = detail.data;
+  const fw = useFramework(d?.framework.id);
   useDocumentTitle(d ? `${t('unitReportTitle')}: ${d.unit.name}` : t('unitReportTitle'));
   if (!d) return detail.error ? <ErrorNotice error={detail.error} /> : <p class="muted">…</p>;
-  const fmt = (n: number | null) => formatIndex(n, 'id');
   const withFiles = d.indicators.filter((i) => i.files.length > 0);
   return (
     <div>
@@ -293,12 +300,11 @@ export function UnitReport({ params }: PageProps) {
         <div class="r-kpis">
           <IndexBox
             label={t('selfIndex')}
-            value={fmt(d.indices.self.index)}
-            predicate={d.indices.self.predicate ?? '–'}
+            shown={showIndex(fw, d.indices.self.index, 'id', d.indices.self.predicate)}
           />
           <IndexBox
             label={t('verifiedIndex')}
-            value={fmt(d.indices.verified.index)}
+            shown={showIndex(fw, d.indices.verified.index, 'id', d.indices.verified.predicate)}
             predicate={`${d.indices.verified.predicate ?? '–'}${d.indices.verified.renormalised ? ` · ${t('renormalised')}` : ''}`}
             provisional={verifiedIsProvisional(d) ? t('provisional') : null}
             testId="unit-report-verified-index"
@@ -314,8 +320,8 @@ export function UnitReport({ params }: PageProps) {
           {d.indicators.map((i) => (
             <tr key={i.no}>
               <td>{indicatorTitle(i)}</td>
-              <LevelCell value={i.selfLevel} />
-              <LevelCell value={i.verifiedLevel} na={i.notApplicable} />
+              <LevelCell value={i.selfLevel} locale="id" />
+              <LevelCell value={i.verifiedLevel} na={i.notApplicable} locale="id" />
               <td class="small">{t(`evidence_${evidenceState(i)}` as MessageKey)}</td>
               <td class="small">
                 {i.notApplicable && i.naReason ? `${t('notApplicable')}: ${i.naReason}. ` : ''}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { decisionOf, formatIndex, isProvisional } from '../../core';
+import { decisionOf, isProvisional } from '../../core';
+import type { Framework } from '../../core/framework';
 import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
@@ -8,11 +9,19 @@ import { AuditTrail } from '../components/AuditTrail';
 import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
 import { EvidenceChecks } from '../components/EvidenceChecks';
 import { EvidenceThumb } from '../components/EvidenceThumb';
-import { IndexBox, ProvisionalMark, verifiedIsProvisional } from '../components/IndexBox';
+import {
+  ExactNote,
+  IndexBox,
+  indexText,
+  ProvisionalMark,
+  showIndex,
+  verifiedIsProvisional,
+} from '../components/IndexBox';
 import { InlineConfirm } from '../components/InlineConfirm';
 import { Level } from '../components/Level';
 import { Section } from '../components/Section';
 import { SigningVoidPill, StatusPill } from '../components/StatusPill';
+import { useFramework } from '../framework';
 import { type MessageKey, type Translator, useT } from '../i18n';
 import type { AssessmentDetail, IndicatorReview, ReviewRequest } from '../types';
 import {
@@ -56,6 +65,7 @@ export function Review({ params }: PageProps) {
   const id = params.assessmentId ?? '';
   const detail = useLoad(() => api('GET /api/reports/assessments/:id', { params: { id } }), [id]);
   const d = detail.data;
+  const fw = useFramework(d?.framework.id);
   useDocumentTitle(d ? `${t('reviewTitle')}: ${d.unit.name}` : t('reviewTitle'));
   const [comments, setComments] = useState<Record<number, string>>({});
   const [overall, setOverall] = useState('');
@@ -165,18 +175,16 @@ export function Review({ params }: PageProps) {
       <div class="r-kpis">
         <IndexBox
           label={t('selfIndex')}
-          value={formatIndex(d.indices.self.index, locale)}
-          predicate={d.indices.self.predicate ?? '–'}
+          shown={showIndex(fw, d.indices.self.index, locale, d.indices.self.predicate)}
         />
         <IndexBox
           label={t('verifiedIndex')}
-          value={formatIndex(d.indices.verified.index, locale)}
-          predicate={d.indices.verified.predicate ?? '–'}
+          shown={showIndex(fw, d.indices.verified.index, locale, d.indices.verified.predicate)}
           provisional={verifiedIsProvisional(d) ? t('provisional') : null}
           testId="review-verified-index"
         />
       </div>
-      <SigningBlock d={d} t={t} />
+      <SigningBlock d={d} t={t} fw={fw} />
       <p data-testid="review-files">
         {t('filesReceived', { held: d.files.held, total: d.files.total })}
       </p>
@@ -338,11 +346,20 @@ export function Review({ params }: PageProps) {
  * indicators), and "Tanda tangan batal" when results changed since: its date is then only
  * named as the voided version's, never as a signing that holds.
  */
-function SigningBlock({ d, t }: { d: AssessmentDetail; t: Translator }) {
+function SigningBlock({
+  d,
+  t,
+  fw,
+}: {
+  d: AssessmentDetail;
+  t: Translator;
+  fw: Framework | undefined;
+}) {
   const locale = useLocale((s) => s.locale);
   const s = d.signing;
   const when = formatWib(s.signedAt, locale);
   const r = s.results;
+  const signed = r ? showIndex(fw, r.index, locale, r.predicate) : null;
   return (
     <div
       class={`card r-signing${s.state === 'void' ? ' warn' : ''}`}
@@ -384,14 +401,15 @@ function SigningBlock({ d, t }: { d: AssessmentDetail; t: Translator }) {
               </>
             ) : null}
           </p>
-          {r ? (
+          {r && signed ? (
             <p data-testid="review-signed-version">
               {t('signedVersion', {
-                index: formatIndex(r.index, locale),
+                index: indexText(signed),
                 predicate: r.predicate ?? '–',
                 verified: r.verified,
                 total: r.total,
               })}
+              <ExactNote note={signed.exactNote} />
               <ProvisionalMark
                 text={
                   r.predicate &&
