@@ -138,6 +138,23 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
         });
     },
   },
+  {
+    // v5: a verification keeps the outside index it was valued from (`sourceValue`,
+    // PermenPANRB 8/2026; its value stays in `verifiedLevel`). No index changes; existing rows
+    // get the record default (null) so every reader sees one shape. Values with two decimals
+    // need nothing here: the stored number is the same, only the accepted domain grew.
+    version: 5,
+    stores: {},
+    upgrade: async (tx) => {
+      await tx
+        .table<Record<string, unknown>, string>('verifications')
+        .toCollection()
+        .modify((row) => {
+          if (row.sourceValue === undefined)
+            row.sourceValue = RECORD_DEFAULTS.verification.sourceValue;
+        });
+    },
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;

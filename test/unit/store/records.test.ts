@@ -41,6 +41,7 @@ describe('an indicator the verifier edits', () => {
       selfLevel: null,
       selfJustification: '',
       verifiedLevel: 3,
+      sourceValue: null,
       notApplicable: false,
       naReason: '',
       notes: 'SK tim SPBE ada, tanda tangan lengkap',
