@@ -741,7 +741,7 @@ export function listIndicators(fw: Framework): readonly CompiledIndicator[] {
 }
 
 /**
- * Name of a level on an indicator's scale, e.g. 3 → "Terstandarisasi". A decimal value is named
+ * Name of a level on an indicator's scale, e.g. 3 → "Terdefinisi". A decimal value is named
  * by the whole level it has reached (1,5 → level 1's name): levels are cumulative, so partial
  * credit toward level 2 is still level 1.
  */

@@ -38,6 +38,14 @@ describe('built-in SPBE PermenPANRB 59/2020 instrument', () => {
       Array.from({ length: 31 }, (_, i) => i + 1),
     );
     expect(spbe2020.scales.process?.[0]).toBe('Rintisan');
+    // Level 3 is "Terdefinisi" as the regulation's own table (Lampiran I, Tabel 1) is quoted;
+    // "Terstandarisasi" appears only in training slides.
+    expect(spbe2020.scales.process?.[2]).toBe('Terdefinisi');
+    const nameOf = (no: number) => inds.find((i) => i.no === no)?.spec.name;
+    expect([nameOf(13), nameOf(19)]).toEqual([
+      'Keterpaduan Rencana dan Anggaran SPBE',
+      'Pelaksanaan Tim Koordinasi SPBE',
+    ]);
     expect(spbe2020.scales.service?.[4]).toBe('Optimalisasi');
   });
 
