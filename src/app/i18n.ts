@@ -346,6 +346,38 @@ const id = {
     'Server menolak {n} perubahan unit ini. Kirim ulang atau buang dulu, agar yang ditandatangani sama dengan yang disimpan server.',
   nipInvalid: 'NIP terdiri dari 18 angka (spasi boleh sebagai pemisah).',
   signBlockedNip: 'Perbaiki NIP dulu:',
+  // Values of PermenPANRB 8/2026: decimals, outside indices, cumulative levels, official rule.
+  valueDecimal: 'Nilai hasil verifikasi (1,00–5,00)',
+  valueDecimalHint:
+    'Ketuk level bulat, atau ketik nilai dengan paling banyak dua desimal, mis. 2,5 atau 1,25.',
+  valueSave: 'Simpan nilai',
+  valueNotNumber: '"{text}" bukan angka. Tulis nilai seperti 2,5 atau 1,25.',
+  sourceTitle: 'Nilai dari indeks {index} ({agency})',
+  sourceTitleNamed: 'Nilai dari {index} ({agency})',
+  sourceIntro:
+    'Indikator ini tidak dinilai dari dokumen: nilainya diambil dari indeks yang diterbitkan instansi tersebut.',
+  sourceField: 'Nilai yang diterbitkan ({min}–{max})',
+  sourceMapping: 'Pemetaan ke nilai indikator',
+  sourceBand: 'mulai {min} → {value}',
+  sourceResult: 'Nilai indikator: {v}',
+  sourceMissing: 'Belum diisi: dalam indeks resmi indikator ini dihitung 1.',
+  sourceOutOfRange: 'Nilai indeks harus antara {min} dan {max}, bukan {value}.',
+  sourceShort: 'Indeks luar',
+  cumulativeWarning: 'Level {claimed} dipilih, tetapi bukti level {level} belum lengkap.',
+  cumulativeHint:
+    'Level bersifat kumulatif: tandai semua bukti level {level} sebagai Ada, atau pilih level yang didukung bukti.',
+  cumulativeBadge: 'Bukti L{level} kurang',
+  internalIndex: 'Angka internal (tanpa indikator tidak berlaku)',
+  internalIndexHint: 'Hanya untuk pemeriksaan internal unit; angka resmi adalah indeks di atas.',
+  naAsLevel1: '{n} indikator tidak berlaku dihitung sebagai level 1 (aturan resmi).',
+  sourceAsLevel1: '{n} indikator dari indeks luar belum diisi dan dihitung 1 (aturan resmi).',
+  planCap: 'Paling banyak {cap} langkah level per indikator dalam satu periode.',
+  planCapLimited:
+    'Target {t} tidak dapat dicapai dalam satu periode dengan paling banyak {cap} langkah level per indikator. Indeks tertinggi yang dapat dicapai: {m}.',
+  planUnreachableMax: 'Target {t} tidak dapat dicapai. Indeks tertinggi yang dapat dicapai: {m}.',
+  planBest: 'Rencana menuju {m}: {s} langkah pada {n} indikator.',
+  figureProblem:
+    'Indikator {no} menyimpan nilai {v} yang tidak sesuai instrumen, sehingga indeks tidak dihitung. Buka indikator itu dan perbaiki nilainya.',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -693,6 +725,37 @@ const en: Dict = {
     'The server refused {n} change(s) of this unit. Send them again or discard them first, so that what is signed is what the server holds.',
   nipInvalid: 'A NIP has 18 digits (spaces allowed as separators).',
   signBlockedNip: 'Fix the NIP first:',
+  valueDecimal: 'Verified value (1.00–5.00)',
+  valueDecimalHint:
+    'Tap a whole level, or type a value with at most two decimals, e.g. 2.5 or 1.25.',
+  valueSave: 'Save value',
+  valueNotNumber: '"{text}" is not a number. Write a value such as 2.5 or 1.25.',
+  sourceTitle: 'Value from the {index} index ({agency})',
+  sourceTitleNamed: 'Value from the {index} ({agency})',
+  sourceIntro:
+    'This indicator is not assessed from documents: its value comes from the index that agency publishes.',
+  sourceField: 'Published value ({min}–{max})',
+  sourceMapping: 'Mapping to indicator values',
+  sourceBand: 'from {min} → {value}',
+  sourceResult: 'Indicator value: {v}',
+  sourceMissing: 'Not entered: the official index counts this indicator as 1.',
+  sourceOutOfRange: 'The index value must lie between {min} and {max}, not {value}.',
+  sourceShort: 'Outside index',
+  cumulativeWarning: 'Level {claimed} chosen, but the level {level} evidence is not complete.',
+  cumulativeHint:
+    'Levels are cumulative: mark every level {level} document as Present, or choose the level the evidence supports.',
+  cumulativeBadge: 'L{level} evidence short',
+  internalIndex: 'Internal figure (without not-applicable indicators)',
+  internalIndexHint: "For the unit's internal check only; the official figure is the index above.",
+  naAsLevel1: '{n} not-applicable indicator(s) counted as level 1 (official rule).',
+  sourceAsLevel1: '{n} outside-index indicator(s) not entered, counted as 1 (official rule).',
+  planCap: 'At most {cap} level step(s) per indicator in one period.',
+  planCapLimited:
+    'The target {t} cannot be reached in one period with at most {cap} level step(s) per indicator. Highest reachable index: {m}.',
+  planUnreachableMax: 'The target {t} cannot be reached. Highest reachable index: {m}.',
+  planBest: 'Plan towards {m}: {s} step(s) on {n} indicator(s).',
+  figureProblem:
+    'Indicator {no} holds the value {v}, which the instrument does not allow, so no index is computed. Open that indicator and correct its value.',
 };
 
 export type MessageKey = keyof typeof id;

@@ -1,4 +1,4 @@
-import { type AuditLocale, auditTime, editWhen, fieldLabel } from '../../core';
+import { type AuditLocale, auditTime, editWhen, fieldLabel, formatValue } from '../../core';
 import type { Conflict } from '../../store';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
@@ -8,8 +8,10 @@ import { storageMessage } from '../lib/errors';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 
-function show(value: unknown): string {
+function show(value: unknown, locale: AuditLocale): string {
   if (value === null || value === undefined || value === '') return '–';
+  // A value of two decimals reads "2,50" in Indonesian, as everywhere else on the tablet.
+  if (typeof value === 'number') return formatValue(value, locale);
   if (typeof value === 'object') {
     const v = value as { state?: string | null; note?: string };
     if ('state' in v) return [v.state ?? '–', v.note].filter(Boolean).join(' — ');
@@ -100,7 +102,7 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
               ) : null}
             </th>
             <td data-testid={which === 'mine' ? 'conflict-mine' : 'conflict-other'}>
-              {show(side.value)}
+              {show(side.value, locale)}
             </td>
             <td class="small muted" data-testid={`conflict-${which}-when`}>
               {side.author ? `${side.author} · ` : ''}
@@ -172,6 +174,7 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
 
 function fieldKey(field: string) {
   if (field === 'verifiedLevel') return 'setVerifiedLevel' as const;
+  if (field === 'sourceValue') return 'sourceShort' as const;
   if (field === 'notes') return 'notes' as const;
   if (field === 'notApplicable') return 'notApplicable' as const;
   if (field === 'naReason') return 'naReason' as const;
@@ -213,10 +216,10 @@ export function OpenConflicts({ list }: { list: readonly OpenConflict[] | undefi
                 </th>
                 <td class="small">
                   {t('conflictMine')}:{' '}
-                  <strong data-testid="open-conflict-mine">{show(mine.value)}</strong>
+                  <strong data-testid="open-conflict-mine">{show(mine.value, locale)}</strong>
                   <br />
                   {c.role === 'disputed' ? t('conflictOtherTablet') : t('conflictServer')}:{' '}
-                  <strong data-testid="open-conflict-other">{show(other.value)}</strong>
+                  <strong data-testid="open-conflict-other">{show(other.value, locale)}</strong>
                 </td>
                 <td>
                   <a href={href} onClick={linkClick}>

@@ -1,4 +1,10 @@
-import { ASSESSMENT_STATUSES, contentFields, type Framework, listIndicators } from '../../core';
+import {
+  ASSESSMENT_STATUSES,
+  contentFields,
+  type Framework,
+  formatValue,
+  listIndicators,
+} from '../../core';
 import { fieldLabel, mayRetryRefusal, type RejectedChange, type TelusurStore } from '../../store';
 import { formatDateTime } from '../../ui/format';
 import type { Locale } from '../../ui/i18n';
@@ -81,7 +87,7 @@ export function showValue(field: string, value: unknown, locale: Locale): string
   if (typeof value === 'number') {
     if (DATE_FIELDS.has(field) && Number.isFinite(value) && Math.abs(value) < 8.64e15)
       return formatDateTime(locale, value);
-    return field === 'verifiedLevel' ? `${w.level} ${value}` : String(value);
+    return field === 'verifiedLevel' ? `${w.level} ${formatValue(value, locale)}` : String(value);
   }
   if (field === 'status' && typeof value === 'string' && STATUSES.has(value))
     return translate(locale, `status_${value as 'belum'}`);

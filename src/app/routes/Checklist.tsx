@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { type GroupSpec, listIndicators, MAX_LEVEL } from '../../core';
+import { formatValue, type GroupSpec, listIndicators, MAX_LEVEL, valueDomainOf } from '../../core';
+import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { ConflictMark } from '../components/Conflicts';
 import { FailedFiles } from '../components/FailedFiles';
@@ -9,6 +10,7 @@ import { type AssessmentView, isAssigned, loadAssessment } from '../lib/assessme
 import { commentedIndicators } from '../lib/berita-acara';
 import { conflictsByIndicator, type IndicatorConflicts, withOwnValues } from '../lib/conflicts';
 import { differs, evidenceState, isVerified } from '../lib/progress';
+import { cumulativeWarning } from '../lib/values';
 import { useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
 
@@ -108,6 +110,7 @@ function GroupBlock(props: {
   conflicts: IndicatorConflicts | undefined;
 }) {
   const t = useT();
+  const locale = useLocale((s) => s.locale);
   const { group, view, ws } = props;
   const Heading = props.depth === 0 ? 'h2' : 'h3';
   const indicators = (group.indicators ?? []).filter((i) => props.keep(i.no));
@@ -128,6 +131,9 @@ function GroupBlock(props: {
             // With an open conflict the row shows this tablet's own value, marked.
             const v = withOwnValues(view.verifications.get(ind.no), props.conflicts?.get(ind.no));
             const ev = evidenceState(v);
+            const domain = valueDomainOf(view.framework, ind.no);
+            const shown = (x: number | null | undefined) => formatValue(x, locale, domain);
+            const gap = cumulativeWarning(view.framework, v);
             return (
               <li key={ind.no}>
                 <a
@@ -139,11 +145,14 @@ function GroupBlock(props: {
                   <span class="ind-no">{ind.no}</span>
                   <span>
                     {ind.name}
-                    <span class="small muted"> · {ind.weight}%</span>
+                    <span class="small muted">
+                      {' '}
+                      · {ind.weight}%{ind.source ? ` · ${t('sourceShort')}` : ''}
+                    </span>
                   </span>
                   <span class="badges">
                     <span class={`lv ${v?.selfLevel ? '' : 'none'}`} title={t('selfLevel')}>
-                      {t('selfLevel')} {v?.selfLevel ?? '–'}
+                      {t('selfLevel')} {shown(v?.selfLevel)}
                     </span>
                     {v?.notApplicable ? (
                       <span class="lv" title={t('naTitle')}>
@@ -154,13 +163,25 @@ function GroupBlock(props: {
                         class={`lv ${v?.verifiedLevel ? (differs(v) ? 'diff' : 'verified') : 'none'}`}
                         title={t('verifiedLevel')}
                       >
-                        {t('verifiedLevel')} {v?.verifiedLevel ?? '–'}
+                        {t('verifiedLevel')} {shown(v?.verifiedLevel)}
                         {differs(v) ? ' ≠' : ''}
                       </span>
                     )}
                     {ev !== 'none' ? (
                       <span class={`lv ${ev === 'problem' ? 'diff' : 'verified'}`}>
                         {t('evidenceShort')} {ev === 'problem' ? '!' : '✓'}
+                      </span>
+                    ) : null}
+                    {gap ? (
+                      <span
+                        class="lv diff"
+                        title={t('cumulativeWarning', {
+                          claimed: gap.claimed,
+                          level: gap.firstIncomplete,
+                        })}
+                        data-testid="cumulative-badge"
+                      >
+                        {t('cumulativeBadge', { level: gap.firstIncomplete })}
                       </span>
                     ) : null}
                     <ConflictMark conflicts={props.conflicts?.get(ind.no)} />

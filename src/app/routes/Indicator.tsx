@@ -2,21 +2,37 @@ import { useEffect, useState } from 'preact/hooks';
 import {
   checkField,
   type EvidenceCheck,
+  type Framework,
+  formatValue,
+  type IndicatorSource,
   levelName,
   listIndicators,
+  type ValueDomain,
+  valueDomainOf,
   verificationId,
 } from '../../core';
-import type { EvidenceFile, TelusurStore, VerificationChanges } from '../../store';
+import type { EvidenceFile, TelusurStore, Verification, VerificationChanges } from '../../store';
+import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick, navigate } from '../../ui/router';
 import { AutosaveText } from '../components/AutosaveText';
 import { Conflicts } from '../components/Conflicts';
 import { Photos } from '../components/Photos';
 import { mayEdit } from '../components/RecordNotices';
 import { RejectedList } from '../components/RejectedList';
+import { ValueField } from '../components/ValueField';
 import { useT } from '../i18n';
 import { type AssessmentView, loadAssessment } from '../lib/assessment';
 import { storageMessage } from '../lib/errors';
 import { checksOf } from '../lib/progress';
+import {
+  cumulativeWarning,
+  formatSource,
+  readSource,
+  readValue,
+  sourceOf,
+  sourceRange,
+  valueLabel,
+} from '../lib/values';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { LEVELS } from './Checklist';
@@ -44,6 +60,7 @@ function IndicatorBody(props: {
   files: EvidenceFile[];
 }) {
   const t = useT();
+  const locale = useLocale((st) => st.locale);
   const { ws, view, no } = props;
   const indicators = listIndicators(view.framework);
   const ind = indicators[props.pos];
@@ -80,6 +97,12 @@ function IndicatorBody(props: {
     .join(' › ');
   const verifiedLevel = v?.verifiedLevel ?? null;
   const editable = mayEdit(view);
+  const fw = view.framework;
+  const domain = valueDomainOf(fw, no);
+  const source = sourceOf(fw, no);
+  // A decimal value (2,5) has reached its whole level (2): that level's card is the chosen one.
+  const verifiedWhole = verifiedLevel === null ? null : Math.floor(verifiedLevel + 1e-9);
+  const selfWhole = v?.selfLevel == null ? null : Math.floor(v.selfLevel + 1e-9);
 
   return (
     <>
@@ -116,8 +139,9 @@ function IndicatorBody(props: {
             <h2>{t('selfAssessment')}</h2>
             {v?.selfLevel ? (
               <>
-                <p>
-                  <span class="lv">{v.selfLevel}</span> {levelName(view.framework, no, v.selfLevel)}
+                <p data-testid="self-value">
+                  <span class="lv">{formatValue(v.selfLevel, locale, domain)}</span>{' '}
+                  {levelName(fw, no, v.selfLevel)}
                 </p>
                 {v.selfJustification ? <p class="small">{v.selfJustification}</p> : null}
               </>
@@ -126,31 +150,29 @@ function IndicatorBody(props: {
             )}
           </section>
 
+          {source ? (
+            <SourceSection
+              fw={fw}
+              no={no}
+              source={source}
+              v={v}
+              locale={locale}
+              disabled={v?.notApplicable === true}
+              save={save}
+            />
+          ) : null}
           <section>
-            <h2 id="verified-level">{t('setVerifiedLevel')}</h2>
-            <fieldset class="plain level-picker" aria-labelledby="verified-level">
-              {LEVELS.map((l) => (
-                <button
-                  type="button"
-                  key={l}
-                  aria-pressed={verifiedLevel === l}
-                  disabled={v?.notApplicable === true}
-                  onClick={() => void save({ verifiedLevel: l })}
-                  data-testid={`level-${l}`}
-                  title={levelName(view.framework, no, l)}
-                >
-                  {l}
-                  <span class="small" style="font-weight:500">
-                    {levelName(view.framework, no, l)}
-                  </span>
-                </button>
-              ))}
-              {verifiedLevel !== null ? (
-                <button type="button" onClick={() => void save({ verifiedLevel: null })}>
-                  {t('clearLevel')}
-                </button>
-              ) : null}
-            </fieldset>
+            {source ? null : (
+              <LevelPicker
+                fw={fw}
+                no={no}
+                domain={domain}
+                v={v}
+                locale={locale}
+                disabled={v?.notApplicable === true}
+                save={save}
+              />
+            )}
             <label class="inline">
               <input
                 type="checkbox"
@@ -179,27 +201,27 @@ function IndicatorBody(props: {
               {(ind.spec.levels ?? []).map((level, i) => {
                 const l = i + 1;
                 const cls = [
-                  verifiedLevel === l ? 'chosen' : '',
-                  v?.selfLevel === l ? 'self' : '',
+                  verifiedWhole === l ? 'chosen' : '',
+                  selfWhole === l ? 'self' : '',
                 ].join(' ');
+                // An outside-index indicator has no document checks: its value is the index's.
+                const evidence = source ? [] : level.evidence;
                 return (
                   <details
                     class={`level ${cls}`}
                     key={l}
-                    open={l === v?.selfLevel || l === verifiedLevel}
+                    open={l === selfWhole || l === verifiedWhole}
                   >
                     <summary class="level-head">
-                      <span class="lv">{l}</span> {levelName(view.framework, no, l)}
-                      {v?.selfLevel === l ? <span class="pill sync">{t('selfLevel')}</span> : null}
-                      {verifiedLevel === l ? (
+                      <span class="lv">{l}</span> {levelName(fw, no, l)}
+                      {selfWhole === l ? <span class="pill sync">{t('selfLevel')}</span> : null}
+                      {verifiedWhole === l ? (
                         <span class="pill online">{t('verifiedLevel')}</span>
                       ) : null}
                     </summary>
                     <p>{level.criteria}</p>
-                    {level.evidence.length > 0 ? (
-                      <h3 class="small">{t('expectedEvidence')}</h3>
-                    ) : null}
-                    {level.evidence.map((doc, k) => (
+                    {evidence.length > 0 ? <h3 class="small">{t('expectedEvidence')}</h3> : null}
+                    {evidence.map((doc, k) => (
                       <EvidenceCheckRow
                         key={doc}
                         id={`${no}-${l}-${k}`}
@@ -300,5 +322,172 @@ function EvidenceCheckRow(props: {
         />
       ) : null}
     </div>
+  );
+}
+
+/**
+ * The verified value: level buttons 1–5 (a tap sets the whole level); on a decimal
+ * indicator also a field for 1,00–5,00 ("2,5" or "2.5"), with the value and its level name
+ * ("2,50 · Membangun"). A value outside the indicator's domain is explained and not saved.
+ * Levels are cumulative: a value above what the evidence marked present supports is warned.
+ */
+function LevelPicker(props: {
+  fw: Framework;
+  no: number;
+  domain: ValueDomain;
+  v: Verification | undefined;
+  locale: Locale;
+  disabled: boolean;
+  save(changes: VerificationChanges): Promise<void>;
+}) {
+  const t = useT();
+  const { fw, no, domain, v, locale, save } = props;
+  const value = v?.verifiedLevel ?? null;
+  const gap = cumulativeWarning(fw, v);
+  return (
+    <>
+      <h2 id="verified-level">{t('setVerifiedLevel')}</h2>
+      <fieldset class="plain level-picker" aria-labelledby="verified-level">
+        {LEVELS.map((l) => (
+          <button
+            type="button"
+            key={l}
+            aria-pressed={value === l}
+            disabled={props.disabled}
+            onClick={() => void save({ verifiedLevel: l })}
+            data-testid={`level-${l}`}
+            title={levelName(fw, no, l)}
+          >
+            {l}
+            <span class="small" style="font-weight:500">
+              {levelName(fw, no, l)}
+            </span>
+          </button>
+        ))}
+        {value !== null ? (
+          <button type="button" onClick={() => void save({ verifiedLevel: null })}>
+            {t('clearLevel')}
+          </button>
+        ) : null}
+      </fieldset>
+      {domain === 'decimal' ? (
+        <fieldset class="plain" disabled={props.disabled}>
+          <ValueField
+            id={`value-${no}`}
+            label={t('valueDecimal')}
+            hint={t('valueDecimalHint')}
+            shown={value === null ? '' : formatValue(value, locale, domain)}
+            testId="decimal-value"
+            commit={async (text) => {
+              const read = readValue(fw, no, text);
+              if ('problem' in read) return read;
+              if (read.value !== value) await save({ verifiedLevel: read.value });
+              return { shown: read.value === null ? '' : formatValue(read.value, locale, domain) };
+            }}
+          />
+          <p data-testid="verified-value">
+            {value === null ? null : (
+              <>
+                {t('verifiedLevel')}: <strong>{valueLabel(fw, no, value, locale)}</strong>
+              </>
+            )}
+          </p>
+        </fieldset>
+      ) : null}
+      {gap ? <CumulativeWarning claimed={gap.claimed} level={gap.firstIncomplete} /> : null}
+    </>
+  );
+}
+
+function CumulativeWarning(props: { claimed: number; level: number }) {
+  const t = useT();
+  return (
+    <div class="notice warn" role="status" data-testid="cumulative-warning">
+      <strong>{t('cumulativeWarning', { claimed: props.claimed, level: props.level })}</strong>
+      <br />
+      <span class="small">{t('cumulativeHint', { level: props.level })}</span>
+    </div>
+  );
+}
+
+/**
+ * An indicator valued from another agency's index (PermenPANRB 8/2026): instead of document
+ * checks, the published index is entered (within its range) and stored as `sourceValue`;
+ * the indicator value it gives is the verified value. Missing, it counts as 1 officially.
+ */
+function SourceSection(props: {
+  fw: Framework;
+  no: number;
+  source: IndicatorSource;
+  v: Verification | undefined;
+  locale: Locale;
+  disabled: boolean;
+  save(changes: VerificationChanges): Promise<void>;
+}) {
+  const t = useT();
+  const { fw, no, source, v, locale } = props;
+  const { min, max } = sourceRange(source);
+  const raw = v?.sourceValue ?? null;
+  const value = v?.verifiedLevel ?? null;
+  return (
+    <section data-testid="source-section">
+      <h2>
+        {/* "Nilai dari Indeks Satu Data Indonesia", not "… dari indeks Indeks …". */}
+        {t(/^indeks\b/i.test(source.index) ? 'sourceTitleNamed' : 'sourceTitle', {
+          index: source.index,
+          agency: source.agency,
+        })}
+      </h2>
+      <p class="small">{t('sourceIntro')}</p>
+      <fieldset class="plain" disabled={props.disabled}>
+        <ValueField
+          id={`source-${no}`}
+          label={t('sourceField', {
+            min: formatSource(min, locale),
+            max: formatSource(max, locale),
+          })}
+          shown={raw === null ? '' : formatSource(raw, locale)}
+          testId="source-value"
+          commit={async (text) => {
+            const read = readSource(fw, no, source, text);
+            if ('problem' in read) return read;
+            if (read.sourceValue !== raw || read.verifiedLevel !== value)
+              await props.save({
+                sourceValue: read.sourceValue,
+                verifiedLevel: read.verifiedLevel,
+              });
+            return {
+              shown: read.sourceValue === null ? '' : formatSource(read.sourceValue, locale),
+            };
+          }}
+        />
+      </fieldset>
+      <p
+        class={value === null ? 'notice warn' : 'notice ok'}
+        data-testid="source-result"
+        role="status"
+      >
+        {value === null
+          ? t('sourceMissing')
+          : t('sourceResult', { v: valueLabel(fw, no, value, locale) })}
+      </p>
+      {source.mapping ? (
+        <table class="small source-mapping">
+          <caption>{t('sourceMapping')}</caption>
+          <tbody>
+            {source.mapping.map((band) => (
+              <tr key={band.min}>
+                <td>
+                  {t('sourceBand', {
+                    min: formatSource(band.min, locale),
+                    value: valueLabel(fw, no, band.value, locale),
+                  })}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
   );
 }
