@@ -3,11 +3,14 @@ import {
   type Completeness,
   clockIsOff,
   computeIndex,
-  formatIndex,
+  describeIndex,
+  type Framework,
+  formatValue,
   type IndexResult,
   listIndicators,
   type SigningState,
   statusAfterSigning,
+  valueDomainOf,
 } from '../../core';
 import type { BeritaAcaraChanges, BeritaAcara as BeritaAcaraRecord } from '../../store';
 import { formatDateTime } from '../../ui/format';
@@ -138,7 +141,13 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
                 <tr>
                   <th>{t('index')}</th>
                   <td data-testid="ba-index">
-                    <IndexLine r={now} partial={partial} locale={locale} done={done} />
+                    <IndexLine
+                      fw={view.framework}
+                      r={now}
+                      partial={partial}
+                      locale={locale}
+                      done={done}
+                    />
                   </td>
                 </tr>
                 <tr>
@@ -344,8 +353,35 @@ function signerGaps(ba: BeritaAcaraRecord | null): MessageKey[] {
   return gaps;
 }
 
-/** Index and predikat, with the large "SEMENTARA" mark on a partial or incomplete index. */
+/**
+ * The official index as the record states it: the rounded figure with the level name where
+ * the instrument names index levels ("1,24 · Merintis"), the predikat of the exact value, the
+ * exact value beside it when rounding crossed a band edge, and the large "SEMENTARA" mark on
+ * a partial or incomplete index.
+ */
+function IndexFigure(props: {
+  fw: Framework;
+  index: number | null;
+  predicate: string | null;
+  provisional: boolean;
+  locale: Locale;
+  doc?: boolean;
+}) {
+  const t = useT();
+  const d = describeIndex(props.fw, props.index, props.locale, props.predicate);
+  return (
+    <>
+      <strong>{d.levelName ? `${d.value} · ${d.levelName}` : d.value}</strong> (
+      {props.doc ? `${t('predicate')}: ` : ''}
+      {d.predicate ?? '–'}){d.exactNote ? <span class="small"> — {d.exactNote}</span> : null}
+      <ProvisionalMark due={props.provisional} predicate={d.predicate} doc={props.doc} />
+    </>
+  );
+}
+
+/** Index and predikat on the screen, with how many indicators are done. */
 function IndexLine(props: {
+  fw: Framework;
   r: IndexResult;
   partial: boolean;
   locale: Locale;
@@ -358,9 +394,32 @@ function IndexLine(props: {
   const counted = props.done.verified + props.done.notApplicable + props.done.missingReason.length;
   return (
     <>
-      <strong>{formatIndex(r.index, props.locale)}</strong> ({r.predicate ?? '–'})
-      <ProvisionalMark due={provisional} predicate={r.predicate} /> —{' '}
-      {t('progress', { n: counted, total: props.done.total })}
+      <IndexFigure
+        fw={props.fw}
+        index={r.index}
+        predicate={r.predicate}
+        provisional={provisional}
+        locale={props.locale}
+      />{' '}
+      — {t('progress', { n: counted, total: props.done.total })}
+      <OfficialRuleNotes r={r} />
+    </>
+  );
+}
+
+/** How the official index counted not-applicable and missing outside-index indicators. */
+function OfficialRuleNotes({ r }: { r: IndexResult }) {
+  const t = useT();
+  return (
+    <>
+      {r.notApplicableAsLevel1 > 0 ? (
+        <div class="small" data-testid="ba-na-as-1">
+          {t('naAsLevel1', { n: r.notApplicableAsLevel1 })}
+        </div>
+      ) : null}
+      {r.missingSourceAsLevel1 > 0 ? (
+        <div class="small">{t('sourceAsLevel1', { n: r.missingSourceAsLevel1 })}</div>
+      ) : null}
     </>
   );
 }
@@ -616,10 +675,18 @@ function BaDocument(props: {
           <tr>
             <th>{t('index')}</th>
             <td>
-              <strong>{formatIndex(index, locale)}</strong> ({t('predicate')}: {predicate ?? '–'})
-              <ProvisionalMark due={provisional} predicate={predicate} doc />
+              <IndexFigure
+                fw={view.framework}
+                index={index}
+                predicate={predicate}
+                provisional={provisional}
+                locale={locale}
+                doc
+              />
               <br />
               {t('progress', { n: verifiedCount, total })}
+              {/* A record signed under an earlier rule keeps its signed figure, without notes. */}
+              {snapshot && snapshot.index !== r.index ? null : <OfficialRuleNotes r={r} />}
             </td>
           </tr>
           <tr>
@@ -658,16 +725,18 @@ function BaDocument(props: {
           {indicators.map((ind) => {
             const res = results.get(ind.no);
             const self = view.verifications.get(ind.no)?.selfLevel;
+            const domain = valueDomainOf(view.framework, ind.no);
+            const value = (x: number | null | undefined) => formatValue(x, locale, domain);
             return (
               <tr key={ind.no}>
                 <td>{ind.no}</td>
                 <td>{ind.spec.name}</td>
-                <td>{self ?? '–'}</td>
+                <td>{value(self)}</td>
                 <td>
                   {res?.notApplicable ? (
                     <abbr title={t('naTitle')}>{t('na')}</abbr>
                   ) : (
-                    (res?.verifiedLevel ?? '–')
+                    value(res?.verifiedLevel)
                   )}
                 </td>
                 <td>

@@ -1,13 +1,23 @@
-import { computeIndex, formatIndex, levelName, listIndicators, planImprovement } from '../../core';
+import {
+  describeIndex,
+  type Framework,
+  formatIndex,
+  formatValue,
+  type IndexDisplay,
+  levelName,
+  listIndicators,
+  type Plan,
+  valueDomainOf,
+} from '../../core';
 import { Bars, Radar } from '../../ui/Charts';
 import { formatDateTime } from '../../ui/format';
-import { useLocale } from '../../ui/i18n';
+import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { ProvisionalMark } from '../components/RecordNotices';
 import { useT } from '../i18n';
-import { loadAssessment } from '../lib/assessment';
+import { type AssessmentView, loadAssessment } from '../lib/assessment';
 import { isProvisional } from '../lib/berita-acara';
-import { levelsOf } from '../lib/progress';
+import { groupFigure, planStepCap, type UnitFigures, unitFigures, unitPlan } from '../lib/figures';
 import { useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
 
@@ -20,60 +30,97 @@ export function Summary({ ws, id }: { ws: WorkspaceKind; id: string }) {
   const { value: view } = useLive(ws, (s) => loadAssessment(s, id), [id]);
   if (view === undefined) return <p class="muted">{t('loading')}</p>;
   if (view === null) return <p class="notice bad">{t('notFound')}</p>;
-  const verifs = [...view.verifications.values()];
-  const verified = levelsOf(verifs, 'verifiedLevel');
-  const self = levelsOf(verifs, 'selfLevel');
-  const opts = { notApplicable: verified.notApplicable };
-  const r = computeIndex(view.framework, verified.levels, opts);
-  const rs = computeIndex(view.framework, self.levels, opts);
-  const domains = r.groups.filter((g) => g.depth === 0);
-  const aspects = r.groups.filter(
-    (g) => g.depth === 1 || (g.depth === 0 && !view.framework.groups.some((d) => d.groups)),
-  );
-  const selfOf = (gid: string) => rs.groups.find((g) => g.id === gid)?.index ?? null;
-  const target = Number(view.period?.targetIndex ?? 3);
-  // Plan from what is known best: the verified level, else (not yet verified) the self-assessed one.
-  const planLevels = { ...self.levels };
-  for (const [no, l] of Object.entries(verified.levels)) if (l !== null) planLevels[Number(no)] = l;
-  const plan = planImprovement(view.framework, planLevels, target, opts);
+  const figures = unitFigures(view.framework, [...view.verifications.values()]);
   const base = `/${ws}/a/${encodeURIComponent(id)}`;
-  const byNo = new Map(listIndicators(view.framework).map((i) => [i.no, i]));
-  const planRows = new Map<number, { from: number; to: number }>();
-  for (const s of plan.steps) {
-    const row = planRows.get(s.no);
-    planRows.set(s.no, { from: row?.from ?? s.from, to: s.to });
-  }
+  return (
+    <>
+      <UnitHeader ws={ws} view={view} active="summary" />
+      <PrintHead ws={ws} view={view} locale={locale} />
+      {'problem' in figures ? (
+        <p class="notice bad" role="alert" data-testid="summary-problem">
+          {t('figureProblem', {
+            no: figures.problem.indicatorNo,
+            v: String(figures.problem.value),
+          })}{' '}
+          <a href={`${base}/i/${figures.problem.indicatorNo}`} onClick={linkClick}>
+            {t('rejectedOpen')}
+          </a>
+        </p>
+      ) : (
+        <SummaryBody ws={ws} view={view} figures={figures} locale={locale} />
+      )}
+    </>
+  );
+}
 
+/** The screen's title is not printed (UnitHeader): the paper names unit, period and date. */
+function PrintHead(props: { ws: WorkspaceKind; view: AssessmentView; locale: Locale }) {
+  const t = useT();
+  const { view } = props;
+  return (
+    <header class="print-only print-head" data-testid="summary-print-head">
+      <h1>
+        {t('summary')} — {view.unit?.name ?? view.assessment.unitId}
+      </h1>
+      <p>
+        {t('period')}: {view.period?.name ?? '–'} · {view.framework.name}
+        <br />
+        {t('printedOn', {
+          d: formatDateTime(props.locale, Date.now(), { dateStyle: 'long', timeStyle: 'short' }),
+        })}
+        {props.ws === 'latihan' ? ` · ${t('trainingMark')} — ${t('trainingMarkHint')}` : ''}
+      </p>
+    </header>
+  );
+}
+
+/** "2,60 · Membangun" where the instrument names index levels, else "2,60". */
+function withLevel(d: IndexDisplay): string {
+  return d.levelName ? `${d.value} · ${d.levelName}` : d.value;
+}
+
+function SummaryBody(props: {
+  ws: WorkspaceKind;
+  view: AssessmentView;
+  figures: UnitFigures;
+  locale: Locale;
+}) {
+  const t = useT();
+  const { ws, view, locale } = props;
+  const fw = view.framework;
+  const { official: r, internal, self: rs } = props.figures;
+  const shown = describeIndex(fw, r.index, locale, r.predicate);
+  const selfShown = describeIndex(fw, rs.index, locale, rs.predicate);
+  // An instrument without domains (Pemdi: seven aspects) shows its aspects once.
+  const flat = !fw.groups.some((g) => g.groups);
+  const top = r.groups.filter((g) => g.depth === 0);
+  const aspects = r.groups.filter((g) => g.depth === 1 || (g.depth === 0 && flat));
+  const selfOf = (gid: string) => rs.groups.find((g) => g.id === gid)?.index ?? null;
   const provisional = isProvisional({
     partial: view.beritaAcara?.partial === true,
     complete: r.complete,
   });
-  const unitName = view.unit?.name ?? view.assessment.unitId;
 
   return (
     <>
-      <UnitHeader ws={ws} view={view} active="summary" />
-      {/* The screen's title is not printed (UnitHeader): the paper names unit, period and date. */}
-      <header class="print-only print-head" data-testid="summary-print-head">
-        <h1>
-          {t('summary')} — {unitName}
-        </h1>
-        <p>
-          {t('period')}: {view.period?.name ?? '–'} · {view.framework.name}
-          <br />
-          {t('printedOn', {
-            d: formatDateTime(locale, Date.now(), { dateStyle: 'long', timeStyle: 'short' }),
-          })}
-          {ws === 'latihan' ? ` · ${t('trainingMark')} — ${t('trainingMarkHint')}` : ''}
-        </p>
-      </header>
       <section class="card">
         <div class="row">
           <div>
             <div class="small muted">{t('index')}</div>
-            <div class="big-index" data-testid="summary-index">
-              {formatIndex(r.index, locale)}
+            <div class="big-index">
+              <span data-testid="summary-index">{shown.value}</span>
+              {shown.levelName ? (
+                <span class="index-level" data-testid="summary-level-name">
+                  {' '}
+                  · {shown.levelName}
+                </span>
+              ) : null}
             </div>
+            {shown.exactNote ? (
+              <div class="small muted" data-testid="summary-exact-note">
+                {shown.exactNote}
+              </div>
+            ) : null}
           </div>
           <div>
             <div class="small muted">{t('predicate')}</div>
@@ -84,9 +131,9 @@ export function Summary({ ws, id }: { ws: WorkspaceKind; id: string }) {
           </div>
           <div class="spacer" />
           <div class="small">
-            {t('selfLevel')}:{' '}
-            <strong data-testid="summary-self-index">{formatIndex(rs.index, locale)}</strong>{' '}
-            {rs.predicate ?? ''}
+            {t('selfLevel')}: <strong data-testid="summary-self-index">{selfShown.value}</strong>
+            {selfShown.levelName ? ` · ${selfShown.levelName}` : ''}{' '}
+            {rs.predicate ? `(${rs.predicate})` : ''}
           </div>
         </div>
         {!r.complete ? (
@@ -94,35 +141,46 @@ export function Summary({ ws, id }: { ws: WorkspaceKind; id: string }) {
             {t('partialIndex', { n: r.assessedCount, total: r.applicableCount })}
           </p>
         ) : null}
+        {r.notApplicableAsLevel1 > 0 ? (
+          <p class="small" data-testid="summary-na-as-1">
+            {t('naAsLevel1', { n: r.notApplicableAsLevel1 })}
+          </p>
+        ) : null}
+        {r.missingSourceAsLevel1 > 0 ? (
+          <p class="small" data-testid="summary-source-as-1">
+            {t('sourceAsLevel1', { n: r.missingSourceAsLevel1 })}
+          </p>
+        ) : null}
         {r.renormalised ? <p class="small notice">{t('renormalised')}</p> : null}
+        {internal ? <InternalFigure fw={fw} internal={internal} locale={locale} /> : null}
       </section>
 
       <section class="card">
-        <h2 style="margin-top:0">{t('domains')}</h2>
+        <h2 style="margin-top:0">{flat ? t('aspects') : t('domains')}</h2>
         <div class="row" style="align-items:flex-start">
           <Radar
-            axes={domains.map((d) => d.id)}
+            axes={top.map((d) => d.id)}
             series={[
-              { label: t('selfLevel'), values: domains.map((d) => selfOf(d.id)), color: SELF },
-              { label: t('verifiedLevel'), values: domains.map((d) => d.index), color: VERIFIED },
+              { label: t('selfLevel'), values: top.map((d) => selfOf(d.id)), color: SELF },
+              { label: t('verifiedLevel'), values: top.map((d) => d.index), color: VERIFIED },
             ]}
           />
-          <table style="flex:1;min-width:260px">
+          <table style="flex:1;min-width:260px" data-testid="summary-groups">
             <thead>
               <tr>
-                <th>{t('domains')}</th>
+                <th>{flat ? t('aspects') : t('domains')}</th>
                 <th>{t('selfLevel')}</th>
                 <th>{t('verifiedLevel')}</th>
               </tr>
             </thead>
             <tbody>
-              {domains.map((d) => (
+              {top.map((d) => (
                 <tr key={d.id}>
                   <td>
                     {d.id} {d.name}
                   </td>
-                  <td>{formatIndex(selfOf(d.id), locale)}</td>
-                  <td>{formatIndex(d.index, locale)}</td>
+                  <GroupCell d={groupFigure(fw, selfOf(d.id), locale)} />
+                  <GroupCell d={groupFigure(fw, d.index, locale)} />
                 </tr>
               ))}
             </tbody>
@@ -134,46 +192,141 @@ export function Summary({ ws, id }: { ws: WorkspaceKind; id: string }) {
         </p>
       </section>
 
-      <section class="card">
-        <h2 style="margin-top:0">
-          {t('aspects')} — {t('selfVsVerified')}
-        </h2>
-        <Bars
-          rows={aspects.map((a) => `${a.id} ${a.name}`)}
-          series={[
-            { label: t('selfLevel'), values: aspects.map((a) => selfOf(a.id)), color: SELF },
-            { label: t('verifiedLevel'), values: aspects.map((a) => a.index), color: VERIFIED },
-          ]}
-        />
-      </section>
+      {flat ? null : (
+        <section class="card">
+          <h2 style="margin-top:0">
+            {t('aspects')} — {t('selfVsVerified')}
+          </h2>
+          <Bars
+            rows={aspects.map((a) => `${a.id} ${a.name}`)}
+            series={[
+              { label: t('selfLevel'), values: aspects.map((a) => selfOf(a.id)), color: SELF },
+              { label: t('verifiedLevel'), values: aspects.map((a) => a.index), color: VERIFIED },
+            ]}
+          />
+        </section>
+      )}
 
-      <section class="card" data-testid="plan">
-        <h2 style="margin-top:0">{t('plan')}</h2>
-        <p class="small muted">{t('planTarget', { t: formatIndex(target, locale) })}</p>
-        {plan.steps.length === 0 ? (
-          <p>{plan.reachable ? t('planReached') : t('planUnreachable')}</p>
+      <PlanCard ws={ws} view={view} locale={locale} />
+    </>
+  );
+}
+
+/** A group's figure in a table cell, with the exact value when rounding crossed a level edge. */
+function GroupCell({ d }: { d: IndexDisplay }) {
+  return (
+    <td>
+      {withLevel(d)}
+      {d.exactNote ? <div class="small muted">{d.exactNote}</div> : null}
+    </td>
+  );
+}
+
+/**
+ * Telusur's own figure without not-applicable indicators, shown apart and labelled: the
+ * official index counts them as level 1, this one leaves them out (weights renormalised).
+ */
+function InternalFigure(props: {
+  fw: Framework;
+  internal: UnitFigures['official'];
+  locale: Locale;
+}) {
+  const t = useT();
+  const d = describeIndex(props.fw, props.internal.index, props.locale, props.internal.predicate);
+  return (
+    <div class="internal-figure" data-testid="summary-internal">
+      <span class="small">{t('internalIndex')}:</span>{' '}
+      <strong data-testid="summary-internal-index">{withLevel(d)}</strong>
+      {d.predicate ? ` (${d.predicate})` : ''}
+      {d.exactNote ? <span class="small muted"> — {d.exactNote}</span> : null}
+      <div class="small muted">{t('internalIndexHint')}</div>
+    </div>
+  );
+}
+
+/**
+ * The improvement plan under the period's cap of level steps per indicator: the steps to the
+ * target, or — when the target is out of reach in one period — what index can be reached
+ * and the plan to it.
+ */
+function PlanCard(props: { ws: WorkspaceKind; view: AssessmentView; locale: Locale }) {
+  const t = useT();
+  const { view, locale } = props;
+  const target = Number(view.period?.targetIndex ?? 3);
+  const cap = planStepCap(view.period);
+  const { plan, best } = unitPlan(view.framework, [...view.verifications.values()], target, cap);
+  const targetText = formatIndex(target, locale);
+  const maxText = withLevel(describeIndex(view.framework, plan.maxIndex, locale));
+  return (
+    <section class="card" data-testid="plan">
+      <h2 style="margin-top:0">{t('plan')}</h2>
+      <p class="small muted">
+        {t('planTarget', { t: targetText })} · {t('planCap', { cap })}
+      </p>
+      {plan.reachable ? (
+        plan.steps.length === 0 ? (
+          <p>{t('planReached')}</p>
         ) : (
           <>
             <p>
               {t('planSteps', {
                 s: plan.steps.length,
                 n: plan.indicatorsTouched,
-                r: formatIndex(plan.resultingIndex, locale),
+                r: withLevel(describeIndex(view.framework, plan.resultingIndex, locale)),
               })}
             </p>
-            <ol>
-              {[...planRows].map(([no, step]) => (
-                <li key={no}>
-                  <a href={`${base}/i/${no}`} onClick={linkClick}>
-                    {no}. {byNo.get(no)?.spec.name}
-                  </a>
-                  : {step.from} → {step.to} ({levelName(view.framework, no, step.to)})
-                </li>
-              ))}
-            </ol>
+            <PlanSteps ws={props.ws} view={view} plan={plan} locale={locale} />
           </>
-        )}
-      </section>
-    </>
+        )
+      ) : (
+        <>
+          <p class="notice warn" data-testid="plan-unreachable">
+            {plan.capLimited
+              ? t('planCapLimited', { t: targetText, cap, m: maxText })
+              : t('planUnreachableMax', { t: targetText, m: maxText })}
+          </p>
+          {best ? (
+            <>
+              <p>
+                {t('planBest', {
+                  m: withLevel(describeIndex(view.framework, best.resultingIndex, locale)),
+                  s: best.steps.length,
+                  n: best.indicatorsTouched,
+                })}
+              </p>
+              <PlanSteps ws={props.ws} view={view} plan={best} locale={locale} />
+            </>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+function PlanSteps(props: { ws: WorkspaceKind; view: AssessmentView; plan: Plan; locale: Locale }) {
+  const { view, locale } = props;
+  const fw = view.framework;
+  const base = `/${props.ws}/a/${encodeURIComponent(view.assessment.id)}`;
+  const byNo = new Map(listIndicators(fw).map((i) => [i.no, i]));
+  const rows = new Map<number, { from: number; to: number }>();
+  for (const s of props.plan.steps) {
+    const row = rows.get(s.no);
+    rows.set(s.no, { from: row?.from ?? s.from, to: s.to });
+  }
+  return (
+    <ol data-testid="plan-steps">
+      {[...rows].map(([no, step]) => {
+        const domain = valueDomainOf(fw, no);
+        return (
+          <li key={no}>
+            <a href={`${base}/i/${no}`} onClick={linkClick}>
+              {no}. {byNo.get(no)?.spec.name}
+            </a>
+            : {formatValue(step.from, locale, domain)} → {formatValue(step.to, locale, domain)} (
+            {levelName(fw, no, step.to)})
+          </li>
+        );
+      })}
+    </ol>
   );
 }
