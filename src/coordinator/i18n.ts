@@ -303,7 +303,7 @@ const id = {
   unitReport: 'Laporan',
   heatmap: 'Peta panas level terverifikasi',
   heatmapHelp:
-    'Baris: unit; kolom: indikator. Warna menunjukkan level terverifikasi (1–5); garis merah: lebih rendah dari penilaian mandiri. Pilih sel untuk melihat bukti dan jejak perubahan.',
+    'Baris: unit dan indeks terverifikasinya (resmi); kolom: indikator. Warna menunjukkan level terverifikasi (1–5; nilai desimal diwarnai menurut level bulat yang dicapai); garis merah: lebih rendah dari penilaian mandiri. Pilih sel untuk melihat bukti dan jejak perubahan.',
   heatmapEmpty: 'Belum ada unit yang ditugaskan pada pilihan ini.',
   cellLabel: '{unit}, indikator {no}: terverifikasi {v}, mandiri {s}',
   overclaims: 'Selisih klaim: indikator yang paling sering diturunkan verifikasi',
@@ -474,6 +474,7 @@ const id = {
     'Indeks resmi: instrumen ini mengeluarkan indikator yang dinyatakan tidak berlaku.',
   instrumentFixed: 'Instrumen periode tidak dapat diganti setelah ada unit yang ditugaskan.',
   planStepCap: 'Batas langkah per indikator',
+  planStepCapShort: 'Batas langkah',
   planStepCapHint:
     'Paling banyak berapa langkah level satu indikator dapat dinaikkan dalam satu periode (bawaan 2): level bersifat kumulatif dan level atas memerlukan waktu.',
   planStepCapInvalid: 'Batas langkah harus bilangan bulat 1–4.',
@@ -485,8 +486,8 @@ const id = {
   sourceMissing: 'angka indeks belum diisi (dihitung 1)',
   heatGap: 'Level {claimed}, bukti level {level} belum lengkap',
   heatGapLegend:
-    '▲ di sudut sel: level terverifikasi di atas bukti yang lengkap (level bersifat kumulatif); pilih sel untuk melihat butir buktinya.',
-  internalFigure: 'angka internal Telusur',
+    'Tanda di sudut sel: level terverifikasi lebih tinggi daripada level yang buktinya lengkap (level bersifat kumulatif). Arahkan penunjuk ke sel untuk alasannya, atau pilih sel untuk melihat butir buktinya.',
+  internalIndex: 'Indeks internal Telusur (tanpa indikator tidak berlaku)',
   internalFigureHint:
     'Angka internal Telusur, bukan angka resmi: indikator tidak berlaku dikeluarkan dan bobot lainnya dinormalkan ulang.',
   naRuleLevel1:
@@ -785,7 +786,7 @@ const en: Dict = {
   unitReport: 'Report',
   heatmap: 'Heatmap of verified levels',
   heatmapHelp:
-    'Rows: units; columns: indicators. Colour shows the verified level (1–5); red line: below the self-assessment. Choose a cell to see its evidence and audit trail.',
+    'Rows: units and their (official) verified index; columns: indicators. Colour shows the verified level (1–5; a decimal value is coloured by the whole level reached); red line: below the self-assessment. Choose a cell to see its evidence and audit trail.',
   heatmapEmpty: 'No unit is assigned for this selection yet.',
   cellLabel: '{unit}, indicator {no}: verified {v}, self {s}',
   overclaims: 'Over-claims: indicators verification lowers most often',
@@ -949,6 +950,7 @@ const en: Dict = {
     'Official index: this instrument leaves indicators marked not applicable out.',
   instrumentFixed: 'A period’s instrument cannot change once units are assigned.',
   planStepCap: 'Step cap per indicator',
+  planStepCapShort: 'Step cap',
   planStepCapHint:
     'At most how many level-steps one indicator may climb in one period (default 2): levels are cumulative and the upper ones take time.',
   planStepCapInvalid: 'The step cap must be a whole number 1–4.',
@@ -960,8 +962,8 @@ const en: Dict = {
   sourceMissing: 'index figure not entered (counts as 1)',
   heatGap: 'Level {claimed}, evidence for level {level} incomplete',
   heatGapLegend:
-    '▲ in a cell’s corner: the verified level is above the complete evidence (levels are cumulative); choose the cell to see its evidence items.',
-  internalFigure: 'Telusur’s internal figure',
+    'Mark in a cell’s corner: the verified level is above the level whose evidence is complete (levels are cumulative). Point at the cell for the reason, or choose it to see its evidence items.',
+  internalIndex: 'Telusur’s internal index (not-applicable indicators left out)',
   internalFigureHint:
     'Telusur’s internal figure, not the official one: not-applicable indicators are left out and the other weights renormalised.',
   naRuleLevel1: 'Indicators found not applicable count as level 1, as in the official evaluation.',

@@ -8,6 +8,7 @@ export type * from '../core/api';
 export {
   PARENT_KINDS,
   PERIOD_STATUSES,
+  PLAN_STEP_CAP,
   PROGRESS_STATUSES,
   UNIT_CODE_RE,
   UNIT_KINDS,

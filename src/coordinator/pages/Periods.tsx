@@ -5,10 +5,11 @@ import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { ActionsCell, DataTable } from '../components/DataTable';
 import { FileImport } from '../components/FileImport';
-import { FormActions, SelectField, TextField, useForm } from '../components/FormField';
+import { FormActions, FormField, SelectField, TextField, useForm } from '../components/FormField';
+import { InstrumentFacts } from '../components/InstrumentFacts';
 import { useT } from '../i18n';
 import type { FrameworkSummary, Period, PeriodStatus } from '../types';
-import { PERIOD_STATUSES } from '../types';
+import { PERIOD_STATUSES, PLAN_STEP_CAP } from '../types';
 import {
   DeleteButton,
   ErrorNotice,
@@ -28,6 +29,7 @@ interface PeriodDraft {
   year: string;
   frameworkId: string;
   targetIndex: string;
+  planStepCap: string;
   status: PeriodStatus;
 }
 
@@ -38,6 +40,7 @@ function draftOf(p: Period | null, locale: 'id' | 'en'): PeriodDraft {
         year: String(p.year),
         frameworkId: p.frameworkId,
         targetIndex: formatIndex(p.targetIndex, locale),
+        planStepCap: String(p.planStepCap),
         status: p.status,
       }
     : {
@@ -45,6 +48,7 @@ function draftOf(p: Period | null, locale: 'id' | 'en'): PeriodDraft {
         year: String(new Date().getFullYear()),
         frameworkId: '',
         targetIndex: '3,00',
+        planStepCap: String(PLAN_STEP_CAP.default),
         status: 'draft',
       };
 }
@@ -67,11 +71,16 @@ function PeriodForm(props: {
   const [d, setD] = useState<PeriodDraft>(() => draftOf(props.period, locale));
   const year = Number(d.year);
   const target = parseTarget(d.targetIndex);
+  const cap = Number(d.planStepCap.trim());
   const form = useForm({
     name: d.name.trim() ? undefined : t('required'),
     year: Number.isInteger(year) && year >= 2000 && year <= 2100 ? undefined : t('yearInvalid'),
     frameworkId: d.frameworkId ? undefined : t('required'),
     targetIndex: target >= 1 && target <= 5 ? undefined : t('targetInvalid'),
+    planStepCap:
+      Number.isInteger(cap) && cap >= PLAN_STEP_CAP.min && cap <= PLAN_STEP_CAP.max
+        ? undefined
+        : t('planStepCapInvalid'),
   });
   const err = form.err;
   const prefix = props.period ? `pe-${props.period.id}` : 'pn';
@@ -84,6 +93,7 @@ function PeriodForm(props: {
       year,
       frameworkId: d.frameworkId,
       targetIndex: target,
+      planStepCap: cap,
       status: d.status,
     };
     const p = props.period;
@@ -93,6 +103,7 @@ function PeriodForm(props: {
     if (body.year !== p.year) patch.year = body.year;
     if (body.frameworkId !== p.frameworkId) patch.frameworkId = body.frameworkId;
     if (body.targetIndex !== p.targetIndex) patch.targetIndex = body.targetIndex;
+    if (body.planStepCap !== p.planStepCap) patch.planStepCap = body.planStepCap;
     if (body.status !== p.status) patch.status = body.status;
     if (Object.keys(patch).length === 0) throw new ApiError(0, 'client', t('nothingChanged'));
     return api('PATCH /api/periods/:id', { params: { id: p.id }, json: patch });
@@ -146,10 +157,32 @@ function PeriodForm(props: {
           <option value="">{t('chooseFramework')}</option>
           {props.frameworks.map((f) => (
             <option key={f.id} value={f.id}>
-              {f.name} ({f.id})
+              {f.name} · {f.id} v{f.version}
             </option>
           ))}
         </SelectField>
+        <InstrumentFacts id={d.frameworkId} />
+        <FormField id={`${prefix}-planStepCap`} label={t('planStepCap')} error={err('planStepCap')}>
+          {(c) => (
+            <>
+              <input
+                type="number"
+                min={PLAN_STEP_CAP.min}
+                max={PLAN_STEP_CAP.max}
+                step={1}
+                value={d.planStepCap}
+                onInput={(e) => set({ planStepCap: e.currentTarget.value })}
+                {...c}
+                aria-describedby={[c['aria-describedby'], `${prefix}-planStepCap-hint`]
+                  .filter(Boolean)
+                  .join(' ')}
+              />
+              <p id={`${prefix}-planStepCap-hint`} class="small muted c-field-hint">
+                {t('planStepCapHint')}
+              </p>
+            </>
+          )}
+        </FormField>
         <SelectField
           id={`${prefix}-status`}
           label={t('status')}
@@ -240,7 +273,14 @@ export function Periods({ canWrite }: PageProps) {
         <h2>{t('periods')}</h2>
         <ListBody loaded={data} count={periods.length} empty={t('noPeriods')}>
           <DataTable
-            headings={[t('periodName'), t('year'), t('framework'), t('targetIndex'), t('status')]}
+            headings={[
+              t('periodName'),
+              t('year'),
+              t('framework'),
+              t('targetIndex'),
+              t('planStepCapShort'),
+              t('status'),
+            ]}
             actions={canWrite}
             testId="period-list"
           >
@@ -248,8 +288,14 @@ export function Periods({ canWrite }: PageProps) {
               <tr key={p.id} data-testid="period-row">
                 <td>{p.name}</td>
                 <td>{p.year}</td>
-                <td>{fwName(p.frameworkId)}</td>
+                <td>
+                  {fwName(p.frameworkId)}{' '}
+                  <span class="small muted">
+                    <code>{p.frameworkId}</code>
+                  </span>
+                </td>
                 <td>{formatIndex(p.targetIndex, locale)}</td>
+                <td>{p.planStepCap}</td>
                 <td>
                   <span class={`pill c-status-${p.status}`}>{t(`status_${p.status}`)}</span>
                 </td>
