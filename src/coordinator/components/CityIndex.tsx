@@ -1,9 +1,9 @@
-import { notApplicableRuleOf } from '../../core';
+import { formatIndex, notApplicableRuleOf } from '../../core';
 import type { Framework } from '../../core/framework';
 import type { Locale } from '../../ui/i18n';
 import type { MessageKey, Translator } from '../i18n';
 import type { CityIndices, Consolidation, LevelSource, PlanView } from '../types';
-import { IndexBox, indexText, showIndex } from './IndexBox';
+import { IndexBox, IndexRuleNotes, indexText, showIndex } from './IndexBox';
 
 /** "12 indikator terverifikasi, 3 dari penilaian mandiri, …": where the city's levels came from. */
 export function consolidationCounts(c: Consolidation, t: Translator): string {
@@ -39,7 +39,8 @@ export function sourceText(source: LevelSource, t: Translator): string {
 
 /**
  * What the improvement plan comes to: the steps and the index they reach, "already there",
- * or the highest index reachable when the target is out of reach.
+ * or — when the target is out of reach — what index can be reached, saying when the
+ * period's cap of level-steps per indicator is what stands in the way.
  */
 export function planOutcome(
   plan: Pick<
@@ -51,13 +52,22 @@ export function planOutcome(
     | 'resultingIndex'
     | 'resultingPredicate'
     | 'maxIndex'
+    | 'capLimited'
+    | 'maxStepsPerIndicator'
+    | 'target'
   >,
   t: Translator,
   locale: Locale,
   fw: Framework | undefined,
 ): string {
-  if (!plan.reachable)
-    return t('planUnreachable', { max: indexText(showIndex(fw, plan.maxIndex, locale)) });
+  const max = indexText(showIndex(fw, plan.maxIndex, locale));
+  if (!plan.reachable && plan.capLimited)
+    return t('planCapLimited', {
+      target: formatIndex(plan.target, locale),
+      cap: plan.maxStepsPerIndicator,
+      max,
+    });
+  if (!plan.reachable) return t('planUnreachable', { max });
   if (plan.items.length === 0) return t('planAlready');
   return t('planResult', {
     steps: plan.stepCount,
@@ -96,9 +106,7 @@ export function CityIndex(props: {
           testId={props.indexTestId}
           predicateTestId="city-predicate"
         >
-          {city.consolidated.renormalised && !printed ? (
-            <p class="small muted">{t('renormalised')}</p>
-          ) : null}
+          <IndexRuleNotes summary={city.consolidated} t={t} />
         </IndexBox>
         <IndexBox
           label={t('selfIndex')}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatIndex } from '../../core';
+import { formatIndex, valueDomainOf } from '../../core';
 import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { api } from '../api';
@@ -86,9 +86,10 @@ export function Plan(_: PageProps) {
   const fmt = (n: number | null) => formatIndex(n, locale);
   const shown = (n: number | null, predicate?: string | null) =>
     showIndex(fw, n, locale, predicate);
+  const domainOf = (no: number) => (fw ? valueDomainOf(fw, no) : undefined);
 
   return (
-    <div class="r-report">
+    <div class="r-report" data-period={p?.period.id}>
       <ReportHead
         title={t('planTitle')}
         intro={t('planIntro')}
@@ -128,8 +129,12 @@ export function Plan(_: PageProps) {
               shown={shown(p.resultingIndex, p.resultingPredicate)}
               predicate={planOutcome(p, t, locale, fw)}
               testId="plan-result"
+              predicateTestId="plan-outcome"
             />
           </div>
+          <p class="r-note" data-testid="plan-cap">
+            {t('planCapLine', { cap: p.maxStepsPerIndicator })}
+          </p>
           <p class="r-note">{consolidationCounts(p.consolidation, t)}</p>
           <DataTable
             headings={[t('indicator'), t('from'), t('to'), t('evidenceNeeded'), t('heldBack')]}
@@ -143,11 +148,11 @@ export function Plan(_: PageProps) {
                   <span class="small muted">{i.groups.join(' › ')}</span>
                 </td>
                 <td>
-                  <Level value={i.from} />
+                  <Level value={i.from} domain={domainOf(i.no)} />
                   <br />
                   <span class="small muted">{sourceText(i.source, t)}</span>
                 </td>
-                <LevelCell value={i.to} />
+                <LevelCell value={i.to} domain={domainOf(i.no)} />
                 <td>
                   {i.criteria ? <p class="small">{i.criteria}</p> : null}
                   <ul class="r-plan-evidence small">
@@ -164,7 +169,7 @@ export function Plan(_: PageProps) {
                       <ul class="r-plan-evidence">
                         {i.heldBackBy.units.map((u) => (
                           <li key={u.unitId}>
-                            {u.name} (<Level value={u.level} />)
+                            {u.name} (<Level value={u.level} domain={domainOf(i.no)} />)
                           </li>
                         ))}
                       </ul>
@@ -203,7 +208,7 @@ export function Plan(_: PageProps) {
                 <tr key={i.no}>
                   <td>{indicatorTitle(i)}</td>
                   <td>
-                    <Level value={i.level} />{' '}
+                    <Level value={i.level} domain={domainOf(i.no)} />{' '}
                     <span class="small muted">{sourceText(i.source, t)}</span>
                   </td>
                   <td>
