@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { formatValue } from '../../core';
 import type { Framework } from '../../core/framework';
 import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
@@ -10,8 +11,9 @@ import { DataTable } from '../components/DataTable';
 import { EvidenceChecks } from '../components/EvidenceChecks';
 import { EvidenceThumb } from '../components/EvidenceThumb';
 import { SelectField } from '../components/FormField';
-import { IndexValue, showFigure, showIndex } from '../components/IndexBox';
-import { Level } from '../components/Level';
+import { type HeatCell, Heatmap } from '../components/Heatmap';
+import { IndexValue, showFigure } from '../components/IndexBox';
+import { IndicatorValues } from '../components/IndicatorValues';
 import { PeriodSelect } from '../components/PeriodSelect';
 import { Section } from '../components/Section';
 import { SigningVoidPill, StatusCounts, StatusPill } from '../components/StatusPill';
@@ -34,13 +36,6 @@ const REVIEWABLE = new Set([
   'dibuka',
 ]);
 
-interface Cell {
-  assessmentId: string;
-  unitName: string;
-  no: number;
-  name: string;
-}
-
 /**
  * The dashboard of a period (coordinators and viewers): the city index and how it is
  * consolidated, domains and aspects self vs consolidated, progress of every unit with
@@ -57,7 +52,7 @@ export function Dashboard({ canWrite }: PageProps) {
   const [kind, setKind] = useState(q.get('jenis') ?? '');
   const [assignedOnly, setAssignedOnly] = useState(q.get('semua') !== '1');
   const [offset, setOffset] = useState(0);
-  const [cell, setCell] = useState<Cell | null>(null);
+  const [cell, setCell] = useState<HeatCell | null>(null);
   const view = useLoad(
     () =>
       periodId
@@ -89,7 +84,7 @@ export function Dashboard({ canWrite }: PageProps) {
     };
 
   return (
-    <div class="r-dashboard">
+    <div class="r-dashboard" data-period={d?.period.id}>
       <h1>{t('dashboardTitle')}</h1>
       <ErrorNotice error={periodsError ?? view.error} />
       <div class="r-filters">
@@ -138,77 +133,12 @@ export function Dashboard({ canWrite }: PageProps) {
           <CityCard d={d} t={t} fw={fw} />
           <Groups d={d} t={t} fw={fw} />
           <Section title={t('heatmap')} testId="heatmap">
-            <p class="r-note">{t('heatmapHelp')}</p>
             {d.heatmap.rows.length === 0 ? (
               <p class="muted">{t('heatmapEmpty')}</p>
             ) : (
-              <div class="r-heat-wrap">
-                <table class="r-heat">
-                  <thead>
-                    <tr>
-                      <th scope="col" class="r-heat-unit">
-                        {t('unit')}
-                      </th>
-                      {d.heatmap.indicators.map((i) => (
-                        <th key={i.no} scope="col" title={i.name}>
-                          {i.no}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.heatmap.rows.map((r) => (
-                      <tr key={r.assessmentId} data-testid="heatmap-row" data-code={r.code}>
-                        <th scope="row" class="r-heat-unit" title={r.name}>
-                          {r.name}{' '}
-                          <span class="muted">
-                            <IndexValue d={showIndex(fw, r.index, locale)} />
-                          </span>
-                        </th>
-                        {d.heatmap.indicators.map((i, k) => {
-                          const na = r.notApplicable.includes(i.no);
-                          const v = r.verified[k] ?? null;
-                          const s = r.self[k] ?? null;
-                          const below = v !== null && s !== null && v < s && !na;
-                          const pressed = cell?.assessmentId === r.assessmentId && cell.no === i.no;
-                          return (
-                            <td key={i.no}>
-                              <button
-                                type="button"
-                                class={`r-heat-cell r-lv ${na ? 'r-lv-na' : `r-lv-${v ?? 0}`} ${below ? 'r-below' : ''}`}
-                                aria-pressed={pressed}
-                                aria-label={t('cellLabel', {
-                                  unit: r.name,
-                                  no: i.no,
-                                  v: na ? t('naTitle') : (v ?? '–'),
-                                  s: s ?? '–',
-                                })}
-                                data-testid={`heat-${r.code}-${i.no}`}
-                                onClick={() =>
-                                  setCell(
-                                    pressed
-                                      ? null
-                                      : {
-                                          assessmentId: r.assessmentId,
-                                          unitName: r.name,
-                                          no: i.no,
-                                          name: i.name,
-                                        },
-                                  )
-                                }
-                              >
-                                {na ? '·' : (v ?? '')}
-                              </button>
-                            </td>
-                          );
-                        })}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Heatmap d={d} fw={fw} t={t} locale={locale} open={cell} onOpen={setCell} />
             )}
-            {cell ? <CellPanel cell={cell} onClose={() => setCell(null)} /> : null}
+            {cell ? <CellPanel cell={cell} fw={fw} onClose={() => setCell(null)} /> : null}
           </Section>
           <Section title={t('overclaims')} testId="overclaims">
             {d.overclaims.filter((o) => o.lowered > 0).length === 0 ? (
@@ -232,7 +162,7 @@ export function Dashboard({ canWrite }: PageProps) {
                         {t('overclaimLine', {
                           lowered: o.lowered,
                           compared: o.compared,
-                          steps: o.stepsLost,
+                          steps: formatValue(o.stepsLost, locale),
                         })}
                       </span>
                     </li>
@@ -410,8 +340,17 @@ function Progress(props: {
 }
 
 /** Evidence (levels, checks, photos, notes) and audit trail of one unit × indicator. */
-function CellPanel({ cell, onClose }: { cell: Cell; onClose(): void }) {
+function CellPanel({
+  cell,
+  fw,
+  onClose,
+}: {
+  cell: HeatCell;
+  fw: Framework | undefined;
+  onClose(): void;
+}) {
   const t = useT();
+  const locale = useLocale((s) => s.locale);
   const detail = useLoad(
     () => api('GET /api/reports/assessments/:id', { params: { id: cell.assessmentId } }),
     [cell.assessmentId],
@@ -432,9 +371,8 @@ function CellPanel({ cell, onClose }: { cell: Cell; onClose(): void }) {
       <ErrorNotice error={detail.error} />
       {ind ? (
         <>
-          <p>
-            {t('self')}: <Level value={ind.selfLevel} /> · {t('verified')}:{' '}
-            <Level value={ind.verifiedLevel} na={ind.notApplicable} />
+          <p class="r-values">
+            <IndicatorValues i={ind} fw={fw} t={t} locale={locale} />
           </p>
           {ind.notApplicable && ind.naReason ? (
             <p>
