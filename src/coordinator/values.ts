@@ -1,5 +1,4 @@
 import type { Rejection } from '../core';
-import type { ValueDomain } from '../core/framework';
 import type { Locale } from '../ui/i18n';
 
 /** Longest value shown for a refused change (the whole change is in the server's audit). */
@@ -47,23 +46,6 @@ export function reasonOf(r: Rejection, locale: Locale): string {
 /** An indicator as every table and heading names it: "12. Tata kelola data". */
 export function indicatorTitle(i: { no: number; name: string }): string {
   return `${i.no}. ${i.name}`;
-}
-
-/**
- * An indicator value as the tablet writes it (src/app/lib/values.ts, the same rule): a whole
- * level "3"; a value of a decimal indicator with two decimals "1,25", "2,50" (PermenPANRB
- * 8/2026 results; a decimal comma in Indonesian); '–' for none. Without the domain, a whole
- * number is a level and anything else a decimal value.
- */
-export function formatValue(
-  v: number | null | undefined,
-  locale: Locale,
-  domain?: ValueDomain,
-): string {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
-  const d = domain ?? (Number.isInteger(v) ? 'level' : 'decimal');
-  const s = d === 'level' && Number.isInteger(v) ? String(v) : v.toFixed(2);
-  return locale === 'id' ? s.replace('.', ',') : s;
 }
 
 /** The whole level a value has reached (1,25 → 1): levels are cumulative. */

@@ -1,15 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import {
-  describeIndex,
-  formatIndex,
-  type IndexDisplay,
-  isProvisional,
-  predicateFor,
-  roundIndex,
-} from '../../core';
+import { describeIndex, formatIndex, type IndexDisplay, isProvisional } from '../../core';
 import type { Framework } from '../../core/framework';
 import type { Locale } from '../../ui/i18n';
-import type { AssessmentDetail } from '../types';
+import type { Translator } from '../i18n';
+import type { AssessmentDetail, IndexSummary } from '../types';
 
 /**
  * The large "SEMENTARA" mark after a predikat (`text`: the word in the page's language, or
@@ -64,8 +58,8 @@ export function showIndex(
  * exact-value note then speaks only of a level-name edge, not of a predicate nobody sees.
  */
 export function showFigure(fw: Framework | undefined, index: number | null, locale: Locale) {
-  if (!fw || index === null) return showIndex(fw, index, locale);
-  return describeIndex(fw, index, locale, predicateFor(fw, roundIndex(index)));
+  if (!fw) return showIndex(fw, index, locale);
+  return describeIndex(fw, index, locale, false);
 }
 
 /** An index in running text: "1,24 · Merintis" (the level name where the instrument has one). */
@@ -144,5 +138,64 @@ export function IndexBox(props: {
       ) : null}
       {props.children}
     </div>
+  );
+}
+
+/**
+ * What an official index counted as 1 that a reader may not expect: indicators marked not
+ * applicable (the official rule) and outside-index indicators still without a value; and,
+ * for an instrument that leaves not-applicable indicators out, that the weights were
+ * renormalised. Nothing when none applies.
+ */
+export function IndexRuleNotes({
+  summary,
+  t,
+}: {
+  summary: Pick<IndexSummary, 'notApplicableAsLevel1' | 'missingSourceAsLevel1' | 'renormalised'>;
+  t: Translator;
+}) {
+  const lines = [
+    summary.notApplicableAsLevel1 > 0
+      ? t('naCountedLevel1', { n: summary.notApplicableAsLevel1 })
+      : null,
+    summary.missingSourceAsLevel1 > 0
+      ? t('missingSourceLevel1', { n: summary.missingSourceAsLevel1 })
+      : null,
+    summary.renormalised ? t('renormalised') : null,
+  ].filter((l): l is string => l !== null);
+  if (lines.length === 0) return null;
+  return (
+    <ul class="r-rule-notes small muted" data-testid="index-rule-notes">
+      {lines.map((l) => (
+        <li key={l}>{l}</li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * Telusur's internal figure of a unit (not-applicable indicators left out, weights
+ * renormalised), beside the official index and labelled so it is never read as it; nothing
+ * when the verifier marked nothing not applicable.
+ */
+export function InternalIndexBox(props: {
+  summary: IndexSummary | null;
+  fw: Framework | undefined;
+  t: Translator;
+  locale: Locale;
+  testId?: string;
+}) {
+  const { summary, t } = props;
+  if (!summary) return null;
+  return (
+    <IndexBox
+      label={t('internalIndex')}
+      shown={showIndex(props.fw, summary.index, props.locale, summary.predicate)}
+      testId={props.testId}
+    >
+      <p class="small r-internal" data-testid="internal-index-hint">
+        {t('internalFigureHint')}
+      </p>
+    </IndexBox>
   );
 }

@@ -1,7 +1,8 @@
+import { formatValue } from '../../core';
 import type { ValueDomain } from '../../core/framework';
 import { useLocale } from '../../ui/i18n';
 import { translateId, useT } from '../i18n';
-import { formatValue, wholeLevel } from '../values';
+import { wholeLevel } from '../values';
 
 /**
  * A value 1–5 as a coloured chip: a whole level "3" or a decimal assessor value "1,25"

@@ -1,4 +1,6 @@
 import { useState } from 'preact/hooks';
+import { formatValue, valueDomainOf } from '../../core';
+import type { Framework } from '../../core/framework';
 import { Bars, Radar } from '../../ui/Charts';
 import { formatWib } from '../../ui/format';
 import { linkClick } from '../../ui/router';
@@ -9,11 +11,14 @@ import { DataTable } from '../components/DataTable';
 import { EvidenceThumb } from '../components/EvidenceThumb';
 import {
   IndexBox,
+  IndexRuleNotes,
   IndexValue,
+  InternalIndexBox,
   showFigure,
   showIndex,
   verifiedIsProvisional,
 } from '../components/IndexBox';
+import { plainNumber, sourceOf } from '../components/IndicatorValues';
 import { LevelCell } from '../components/Level';
 import { PrintButton } from '../components/PrintButton';
 import { ReportHead } from '../components/ReportHead';
@@ -142,11 +147,12 @@ export function Reports(_: PageProps) {
 function CityReport({ s }: { s: CitySummary }) {
   const t = translateId;
   const fw = useFramework(s.framework.id);
+  const domainOf = (no: number) => (fw ? valueDomainOf(fw, no) : undefined);
   const fmt = (n: number | null) => <IndexValue d={showFigure(fw, n, 'id')} />;
   const aspects = s.groups.filter((g) => g.depth === Math.max(...s.groups.map((x) => x.depth)));
   const domains = s.groups.filter((g) => g.depth === 0);
   return (
-    <article class="r-report card" data-testid="city-report" lang="id">
+    <article class="r-report card" data-testid="city-report" data-period={s.period.id} lang="id">
       <h2>{t('cityReportTitle')}</h2>
       <p>
         <strong>{s.period.name}</strong> ({s.period.year}) · {t('instrument')}: {s.framework.name} (
@@ -214,7 +220,7 @@ function CityReport({ s }: { s: CitySummary }) {
                 {t('overclaimLine', {
                   lowered: o.lowered,
                   compared: o.compared,
-                  steps: o.stepsLost,
+                  steps: formatValue(o.stepsLost, 'id'),
                 })}
               </li>
             ))}
@@ -226,8 +232,8 @@ function CityReport({ s }: { s: CitySummary }) {
         {s.plan.items.map((i) => (
           <tr key={i.no}>
             <td>{indicatorTitle(i)}</td>
-            <LevelCell value={i.from} locale="id" />
-            <LevelCell value={i.to} locale="id" />
+            <LevelCell value={i.from} locale="id" domain={domainOf(i.no)} />
+            <LevelCell value={i.to} locale="id" domain={domainOf(i.no)} />
             <td class="small">{i.evidence.join('; ')}</td>
           </tr>
         ))}
@@ -241,15 +247,32 @@ function CityReport({ s }: { s: CitySummary }) {
         {s.indicators.map((i) => (
           <tr key={i.no}>
             <td>{indicatorTitle(i)}</td>
-            <LevelCell value={i.self} locale="id" />
-            <LevelCell value={i.verified} na={i.notApplicable} locale="id" />
-            <LevelCell value={i.level} na={i.notApplicable} locale="id" />
+            <LevelCell value={i.self} locale="id" domain={domainOf(i.no)} />
+            <LevelCell
+              value={i.verified}
+              na={i.notApplicable}
+              locale="id"
+              domain={domainOf(i.no)}
+            />
+            <LevelCell value={i.level} na={i.notApplicable} locale="id" domain={domainOf(i.no)} />
             <td class="small">{sourceText(i.source, t)}</td>
           </tr>
         ))}
       </DataTable>
     </article>
   );
+}
+
+/** "Nilai dari indeks … · angka indeks: 87,5. " before a printed indicator's notes. */
+function SourceNote({ i, fw }: { i: IndicatorReview; fw: Framework | undefined }) {
+  const src = sourceOf(fw, i.no);
+  if (!src && i.sourceValue === null) return null;
+  const t = translateId;
+  const parts = [
+    src ? `${t('valueFromIndex', { index: src.index })} (${src.agency})` : null,
+    i.sourceValue !== null ? t('sourceRaw', { raw: plainNumber(i.sourceValue, 'id') }) : null,
+  ].filter((p): p is string => p !== null);
+  return <>{`${parts.join(' · ')}. `}</>;
 }
 
 function evidenceState(i: IndicatorReview): 'ok' | 'problem' | 'none' {
@@ -269,6 +292,7 @@ export function UnitReport({ params }: PageProps) {
   const detail = useLoad(() => api('GET /api/reports/assessments/:id', { params: { id } }), [id]);
   const d = detail.data;
   const fw = useFramework(d?.framework.id);
+  const domainOf = (no: number) => (fw ? valueDomainOf(fw, no) : undefined);
   useDocumentTitle(d ? `${t('unitReportTitle')}: ${d.unit.name}` : t('unitReportTitle'));
   if (!d) return detail.error ? <ErrorNotice error={detail.error} /> : <p class="muted">…</p>;
   const withFiles = d.indicators.filter((i) => i.files.length > 0);
@@ -305,9 +329,17 @@ export function UnitReport({ params }: PageProps) {
           <IndexBox
             label={t('verifiedIndex')}
             shown={showIndex(fw, d.indices.verified.index, 'id', d.indices.verified.predicate)}
-            predicate={`${d.indices.verified.predicate ?? '–'}${d.indices.verified.renormalised ? ` · ${t('renormalised')}` : ''}`}
             provisional={verifiedIsProvisional(d) ? t('provisional') : null}
             testId="unit-report-verified-index"
+          >
+            <IndexRuleNotes summary={d.indices.verified} t={t} />
+          </IndexBox>
+          <InternalIndexBox
+            summary={d.indices.internal}
+            fw={fw}
+            t={t}
+            locale="id"
+            testId="unit-report-internal-index"
           />
         </div>
         <p class="small">{t('filesReceived', { held: d.files.held, total: d.files.total })}</p>
@@ -320,11 +352,17 @@ export function UnitReport({ params }: PageProps) {
           {d.indicators.map((i) => (
             <tr key={i.no}>
               <td>{indicatorTitle(i)}</td>
-              <LevelCell value={i.selfLevel} locale="id" />
-              <LevelCell value={i.verifiedLevel} na={i.notApplicable} locale="id" />
+              <LevelCell value={i.selfLevel} locale="id" domain={domainOf(i.no)} />
+              <LevelCell
+                value={i.verifiedLevel}
+                na={i.notApplicable}
+                locale="id"
+                domain={domainOf(i.no)}
+              />
               <td class="small">{t(`evidence_${evidenceState(i)}` as MessageKey)}</td>
               <td class="small">
                 {i.notApplicable && i.naReason ? `${t('notApplicable')}: ${i.naReason}. ` : ''}
+                <SourceNote i={i} fw={fw} />
                 {i.notes}
                 {i.reviewComment ? (
                   <>

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { decisionOf, isProvisional } from '../../core';
+import { decisionOf, formatValue, isProvisional, valueDomainOf } from '../../core';
 import type { Framework } from '../../core/framework';
 import { formatWib } from '../../ui/format';
-import { useLocale } from '../../ui/i18n';
+import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
 import { AuditTrail } from '../components/AuditTrail';
@@ -12,13 +12,15 @@ import { EvidenceThumb } from '../components/EvidenceThumb';
 import {
   ExactNote,
   IndexBox,
+  IndexRuleNotes,
+  InternalIndexBox,
   indexText,
   ProvisionalMark,
   showIndex,
   verifiedIsProvisional,
 } from '../components/IndexBox';
+import { IndicatorValues } from '../components/IndicatorValues';
 import { InlineConfirm } from '../components/InlineConfirm';
-import { Level } from '../components/Level';
 import { Section } from '../components/Section';
 import { SigningVoidPill, StatusPill } from '../components/StatusPill';
 import { useFramework } from '../framework';
@@ -182,6 +184,15 @@ export function Review({ params }: PageProps) {
           shown={showIndex(fw, d.indices.verified.index, locale, d.indices.verified.predicate)}
           provisional={verifiedIsProvisional(d) ? t('provisional') : null}
           testId="review-verified-index"
+        >
+          <IndexRuleNotes summary={d.indices.verified} t={t} />
+        </IndexBox>
+        <InternalIndexBox
+          summary={d.indices.internal}
+          fw={fw}
+          t={t}
+          locale={locale}
+          testId="review-internal-index"
         />
       </div>
       <SigningBlock d={d} t={t} fw={fw} />
@@ -232,6 +243,8 @@ export function Review({ params }: PageProps) {
             comment={comments[i.no] ?? ''}
             setComment={(v) => setComments((c) => ({ ...c, [i.no]: v }))}
             editable={d.review.decidable && !busy}
+            fw={fw}
+            locale={locale}
             signedLevel={
               d.signing.state === 'void' && signedLevels.has(i.no)
                 ? (signedLevels.get(i.no) ?? null)
@@ -439,6 +452,8 @@ function IndicatorBlock(props: {
   comment: string;
   setComment(v: string): void;
   editable: boolean;
+  fw: Framework | undefined;
+  locale: Locale;
   /** The level as signed, when the signatures are void (undefined: nothing to show). */
   signedLevel?: number | null | undefined;
 }) {
@@ -455,14 +470,17 @@ function IndicatorBlock(props: {
         <strong>
           {i.no}. {i.name}
         </strong>
-        <span>
-          {t('self')} <Level value={i.selfLevel} /> → {t('verified')}{' '}
-          <Level value={i.verifiedLevel} na={i.notApplicable} />
-        </span>
+        <IndicatorValues i={i} fw={props.fw} t={t} locale={props.locale} />
         {differs ? <span class="r-diff small">{t('differs')}</span> : null}
         {props.signedLevel !== undefined && props.signedLevel !== i.verifiedLevel ? (
           <span class="r-diff small" data-testid="review-signed-level">
-            {t('signedLevel', { level: props.signedLevel ?? '–' })}
+            {t('signedLevel', {
+              level: formatValue(
+                props.signedLevel,
+                props.locale,
+                props.fw ? valueDomainOf(props.fw, i.no) : undefined,
+              ),
+            })}
           </span>
         ) : null}
       </summary>
