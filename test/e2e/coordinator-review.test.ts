@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kelurahanCode } from '../../src/server/seed';
+import { DEMO_PERIOD_NAME, kelurahanCode } from '../../src/server/seed';
 import { CoordinatorApp } from './page-models/coordinator-app';
 import { CoordinatorReviewPages } from './page-models/coordinator-review';
 import { BeritaAcaraScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
@@ -83,6 +83,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       await app.login('koordinator@cilegon.demo', PASSWORD);
       const coordinator = new CoordinatorReviewPages(page, stage.url);
       await coordinator.openDashboard();
+      await coordinator.choosePeriod(DEMO_PERIOD_NAME);
       expect(await coordinator.cityIndex()).toEqual({ index: '2,10', predicate: 'Cukup' });
       expect(await app.accessibilityViolations()).toEqual([]);
       await expect
@@ -167,6 +168,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       expect(menu).toContain('cnav-laporan');
       expect(menu).not.toContain('cnav-rencana');
       await viewer.openDashboard();
+      await viewer.choosePeriod(DEMO_PERIOD_NAME);
       await viewer.progressRow(UNIT).waitFor();
       expect(await page.getByTestId('open-review').count()).toBe(0);
       // The review page is not theirs, even by address.
@@ -174,6 +176,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       await page.locator('.notice.bad').waitFor();
 
       await page.goto(`${stage.url}/koordinator/laporan`);
+      await viewer.choosePeriod(DEMO_PERIOD_NAME);
       await page.getByTestId('report-city-index').waitFor();
       expect(await page.getByTestId('report-city-index').textContent()).toBe('2,10');
       expect(await page.locator('[data-testid="city-report"] svg').count()).toBeGreaterThanOrEqual(

@@ -88,6 +88,12 @@ export class CoordinatorApp {
     return this.page.getByTestId('period-row');
   }
 
+  /** "Periode & instrumen" through the menu, once the list has loaded. */
+  async openPeriodsPage(): Promise<PeriodsPage> {
+    await this.openPeriods();
+    return new PeriodsPage(this.page);
+  }
+
   async openUnits(): Promise<Locator> {
     await this.nav('unit');
     await this.page.getByTestId('unit-row').first().waitFor();
@@ -186,6 +192,67 @@ export class CoordinatorApp {
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
     });
+  }
+}
+
+/** A new period as the coordinator types it into the "Periode baru" form. */
+export interface NewPeriod {
+  name: string;
+  year: number;
+  /** The instrument's code as the option shows it ("pemdi-2026"). */
+  frameworkId: string;
+  /** As typed: "3,50". */
+  target: string;
+  status: 'draf' | 'aktif' | 'ditutup';
+  /** The plan's step cap per indicator as typed; left as the form offers it when absent. */
+  stepCap?: string;
+}
+
+/** The periods page (/koordinator/periode): the list and the new-period form. */
+export class PeriodsPage {
+  constructor(readonly page: Page) {}
+
+  form(): Locator {
+    return this.page.getByTestId('period-create-form');
+  }
+
+  /** Choose an instrument in the new-period form by its code; returns what the form says of it. */
+  async chooseInstrument(frameworkId: string): Promise<string> {
+    const select = this.form().locator('#pn-frameworkId');
+    const option = select.locator('option').filter({ hasText: frameworkId });
+    await select.selectOption((await option.getAttribute('value')) ?? '');
+    const facts = this.form().getByTestId('instrument-facts');
+    await facts.locator('ul').waitFor();
+    return (await facts.textContent())?.trim() ?? '';
+  }
+
+  /** The step cap the form offers now. */
+  stepCap(): Promise<string> {
+    return this.form().locator('#pn-planStepCap').inputValue();
+  }
+
+  /** Fill and send the form; returns the confirmation shown. */
+  async create(p: NewPeriod): Promise<string> {
+    const form = this.form();
+    await form.locator('#pn-name').fill(p.name);
+    await form.locator('#pn-year').fill(String(p.year));
+    await form.locator('#pn-targetIndex').fill(p.target);
+    await this.chooseInstrument(p.frameworkId);
+    const status = form.locator('#pn-status');
+    const option = status.locator('option').filter({ hasText: p.status });
+    await status.selectOption((await option.getAttribute('value')) ?? '');
+    if (p.stepCap !== undefined) await form.locator('#pn-planStepCap').fill(p.stepCap);
+    await form.getByRole('button', { name: 'Tambah' }).click();
+    const ok = this.page.getByTestId('success');
+    await ok.waitFor();
+    return (await ok.textContent())?.trim() ?? '';
+  }
+
+  /** The list's row of a period, its cells as text. */
+  async row(name: string): Promise<string[]> {
+    const row = this.page.getByTestId('period-row').filter({ hasText: name });
+    await row.waitFor();
+    return (await row.locator('td').allTextContents()).map((s) => s.trim());
   }
 }
 

@@ -27,6 +27,18 @@ export class CoordinatorReviewPages {
     await this.page.getByTestId('city-consolidated').waitFor();
   }
 
+  /**
+   * Choose a period in the page's period picker by its name (the dashboard, plan and
+   * reports open on the first active period) and wait for the page to show it.
+   */
+  async choosePeriod(name: string): Promise<void> {
+    const select = this.page.getByTestId('period-select');
+    const option = select.locator('option').filter({ hasText: name });
+    const id = (await option.getAttribute('value')) ?? '';
+    await select.selectOption(id);
+    await this.page.locator(`[data-period="${id}"]`).first().waitFor();
+  }
+
   async cityIndex(): Promise<{ index: string; predicate: string }> {
     return {
       index: (await this.page.getByTestId('city-consolidated').textContent())?.trim() ?? '',
