@@ -473,15 +473,22 @@ function SourceSection(props: {
       </p>
       {source.mapping ? (
         <table class="small source-mapping">
-          <caption>{t('sourceMapping')}</caption>
+          <caption>
+            {t('sourceMapping')}
+            {source.interpolate === 'linear' ? (
+              <span class="small muted"> — {t('sourceLinear')}</span>
+            ) : null}
+          </caption>
           <tbody>
             {source.mapping.map((band) => (
               <tr key={band.min}>
                 <td>
-                  {t('sourceBand', {
-                    min: formatSource(band.min, locale),
-                    value: valueLabel(fw, no, band.value, locale),
-                  })}
+                  {source.interpolate === 'linear'
+                    ? `${formatSource(band.min, locale)} → ${valueLabel(fw, no, band.value, locale)}`
+                    : t('sourceBand', {
+                        min: formatSource(band.min, locale),
+                        value: valueLabel(fw, no, band.value, locale),
+                      })}
                 </td>
               </tr>
             ))}

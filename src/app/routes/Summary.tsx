@@ -216,7 +216,7 @@ function SummaryBody(props: {
 function GroupCell({ d }: { d: IndexDisplay }) {
   return (
     <td>
-      {withLevel(d)}
+      <span class="nowrap">{withLevel(d)}</span>
       {d.exactNote ? <div class="small muted">{d.exactNote}</div> : null}
     </td>
   );
