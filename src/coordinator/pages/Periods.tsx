@@ -150,7 +150,7 @@ function PeriodForm(props: {
           id={`${prefix}-frameworkId`}
           label={t('framework')}
           error={err('frameworkId')}
-          class="c-span-2"
+          class="c-span-all"
           value={d.frameworkId}
           onValue={(v) => set({ frameworkId: v })}
         >
@@ -162,11 +162,17 @@ function PeriodForm(props: {
           ))}
         </SelectField>
         <InstrumentFacts id={d.frameworkId} />
-        <FormField id={`${prefix}-planStepCap`} label={t('planStepCap')} error={err('planStepCap')}>
+        <FormField
+          id={`${prefix}-planStepCap`}
+          label={t('planStepCap')}
+          error={err('planStepCap')}
+          class="c-span-2"
+        >
           {(c) => (
             <>
               <input
                 type="number"
+                class="c-narrow"
                 min={PLAN_STEP_CAP.min}
                 max={PLAN_STEP_CAP.max}
                 step={1}
