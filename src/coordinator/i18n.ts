@@ -481,7 +481,8 @@ const id = {
   planCapLine: 'Batas periode ini: {cap} langkah level per indikator.',
   planCapLimited:
     'Target {target} tidak tercapai dengan batas {cap} langkah per indikator; yang dapat dicapai {max}.',
-  valueFromIndex: 'nilai dari indeks {index}',
+  valueFromIndex: 'Nilai dari indeks {index}',
+  valueFromNamedIndex: 'Nilai dari {index}',
   sourceRaw: 'angka indeks: {raw}',
   sourceMissing: 'angka indeks belum diisi (dihitung 1)',
   heatGap: 'Level {claimed}, bukti level {level} belum lengkap',
@@ -957,7 +958,8 @@ const en: Dict = {
   planCapLine: 'This period’s cap: {cap} level-steps per indicator.',
   planCapLimited:
     'Target {target} cannot be reached with a cap of {cap} steps per indicator; reachable: {max}.',
-  valueFromIndex: 'value from the index {index}',
+  valueFromIndex: 'Value from the index {index}',
+  valueFromNamedIndex: 'Value from the {index}',
   sourceRaw: 'index figure: {raw}',
   sourceMissing: 'index figure not entered (counts as 1)',
   heatGap: 'Level {claimed}, evidence for level {level} incomplete',

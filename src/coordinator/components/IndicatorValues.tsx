@@ -11,6 +11,15 @@ export function sourceOf(fw: Framework | undefined, no: number): IndicatorSource
   return fw ? listIndicators(fw).find((i) => i.no === no)?.spec.source : undefined;
 }
 
+/**
+ * "Nilai dari indeks Kepuasan …", or "Nilai dari Indeks Satu Data Indonesia (Bappenas)" when
+ * the instrument's name of the index already says "Indeks".
+ */
+export function outsideIndexText(src: IndicatorSource, t: Translator): string {
+  const key = /^(indeks|index)\b/i.test(src.index) ? 'valueFromNamedIndex' : 'valueFromIndex';
+  return `${t(key, { index: src.index })} (${src.agency})`;
+}
+
 /** A raw outside-index figure as published, decimal comma in Indonesian ("87,5"). */
 export function plainNumber(n: number, locale: Locale): string {
   const s = String(Number(n.toFixed(6)));
@@ -46,7 +55,7 @@ export function IndicatorValues(props: {
         )
       : null;
   const sourceParts = [
-    src ? `${t('valueFromIndex', { index: src.index })} (${src.agency})` : null,
+    src ? outsideIndexText(src, t) : null,
     i.sourceValue !== null
       ? t('sourceRaw', { raw: plainNumber(i.sourceValue, locale) })
       : src && i.verifiedLevel === null && !i.notApplicable

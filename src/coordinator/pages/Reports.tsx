@@ -18,7 +18,7 @@ import {
   showIndex,
   verifiedIsProvisional,
 } from '../components/IndexBox';
-import { plainNumber, sourceOf } from '../components/IndicatorValues';
+import { outsideIndexText, plainNumber, sourceOf } from '../components/IndicatorValues';
 import { LevelCell } from '../components/Level';
 import { PrintButton } from '../components/PrintButton';
 import { ReportHead } from '../components/ReportHead';
@@ -269,7 +269,7 @@ function SourceNote({ i, fw }: { i: IndicatorReview; fw: Framework | undefined }
   if (!src && i.sourceValue === null) return null;
   const t = translateId;
   const parts = [
-    src ? `${t('valueFromIndex', { index: src.index })} (${src.agency})` : null,
+    src ? outsideIndexText(src, t) : null,
     i.sourceValue !== null ? t('sourceRaw', { raw: plainNumber(i.sourceValue, 'id') }) : null,
   ].filter((p): p is string => p !== null);
   return <>{`${parts.join(' · ')}. `}</>;
