@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PERIOD_NAME, kelurahanCode } from '../../src/server/seed';
 import { CoordinatorApp } from './page-models/coordinator-app';
@@ -8,6 +10,7 @@ import { e2eEnabled } from './support/browser';
 import { documentPhoto } from './support/photo';
 import { appStage } from './support/stage';
 
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const PASSWORD = 'telusur-demo';
 const UNIT = kelurahanCode(0, 0); // Kelurahan Bulakan, assigned to verifier 1
 const COMMENT = 'Disetujui; mohon SK asli dibawa saat rapat evaluasi.';
@@ -116,6 +119,11 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
         .toContain('SEMENTARA');
       await coordinator.waitForDecodedImages('signature-image', 2);
       await coordinator.waitForDecodedImages('evidence-thumb', 1);
+      mkdirSync(SHOTS, { recursive: true });
+      await page
+        .locator('.r-kpis')
+        .first()
+        .screenshot({ path: join(SHOTS, 'coordinator-review-indices.png') });
       await coordinator.commentOn(1, COMMENT);
       expect(await app.accessibilityViolations()).toEqual([]);
       expect(await coordinator.decide('approve')).toContain('disetujui');

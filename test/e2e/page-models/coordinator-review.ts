@@ -46,6 +46,86 @@ export class CoordinatorReviewPages {
     };
   }
 
+  /** The exact-value note beside the city index ("1,495 — predikat dari nilai tepat"), or ''. */
+  async cityIndexNote(): Promise<string> {
+    const note = this.page.getByTestId('city-consolidated-exact');
+    return (await note.count()) ? ((await note.textContent())?.trim() ?? '') : '';
+  }
+
+  /** A heatmap cell as a coordinator sees it: the value, the evidence-gap flag and its tooltip. */
+  async heatCell(
+    code: string,
+    no: number,
+  ): Promise<{ text: string; flagged: boolean; title: string; label: string }> {
+    const cell = this.page.getByTestId(`heat-${code}-${no}`);
+    await cell.waitFor();
+    return {
+      text: (await cell.textContent())?.trim() ?? '',
+      flagged: (await cell.getAttribute('class'))?.split(' ').includes('r-gap') ?? false,
+      title: (await cell.getAttribute('title')) ?? '',
+      label: (await cell.getAttribute('aria-label')) ?? '',
+    };
+  }
+
+  /** The heatmap's legend line for the evidence-gap mark. */
+  async heatLegend(): Promise<string> {
+    return (await this.page.getByTestId('heat-legend').textContent())?.trim() ?? '';
+  }
+
+  /** A unit's official verified index as its heatmap row names it. */
+  async heatRowIndex(code: string): Promise<string> {
+    const row = this.page.locator(`[data-testid="heatmap-row"][data-code="${code}"]`);
+    return (await row.getByTestId('heat-row-index').textContent())?.trim() ?? '';
+  }
+
+  /** "Rencana" through the menu, once a plan is shown. */
+  async openPlan(): Promise<void> {
+    await this.nav('rencana');
+    await this.page.getByTestId('plan-result').waitFor();
+  }
+
+  /**
+   * Type a target on the plan page and wait for the plan computed for it; returns what the
+   * plan comes to (its outcome line).
+   */
+  async planFor(target: string): Promise<string> {
+    const answered = this.page.waitForResponse(
+      (r) =>
+        r.url().includes('/plan?') &&
+        new URL(r.url()).searchParams.get('target') === target.replace(',', '.'),
+    );
+    await this.page.getByTestId('plan-target').fill(target);
+    await answered;
+    const outcome = this.page.getByTestId('plan-outcome');
+    await this.page.waitForFunction(
+      (t) =>
+        document
+          .querySelector('[data-testid="plan-result"]')
+          ?.parentElement?.textContent?.includes(t),
+      target,
+    );
+    return (await outcome.textContent())?.trim() ?? '';
+  }
+
+  /** The cap line of the plan page. */
+  async planCap(): Promise<string> {
+    return (await this.page.getByTestId('plan-cap').textContent())?.trim() ?? '';
+  }
+
+  /** The plan's rows: indicator number, the value now and the level it must reach. */
+  async planItems(): Promise<{ no: number; from: string; to: string }[]> {
+    return this.page.getByTestId('plan-item').evaluateAll((rows) =>
+      rows.map((r) => {
+        const chips = r.querySelectorAll('.r-lv');
+        return {
+          no: Number(r.getAttribute('data-no')),
+          from: chips[0]?.textContent?.trim() ?? '',
+          to: chips[1]?.textContent?.trim() ?? '',
+        };
+      }),
+    );
+  }
+
   progressRow(code: string): Locator {
     return this.page.locator(`[data-testid="progress-row"][data-code="${code}"]`);
   }

@@ -1,0 +1,228 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verificationId } from '../../src/core';
+import { DEMO_PEMDI_PERIOD_NAME, opdCode } from '../../src/server/seed';
+import { edit, type WireMutation } from '../helpers/raw-push';
+import { CoordinatorApp } from './page-models/coordinator-app';
+import { CoordinatorReviewPages } from './page-models/coordinator-review';
+import { api, coordinatorToken } from './support/api';
+import { accessibilityProblems } from './support/axe';
+import { e2eEnabled } from './support/browser';
+import { appStage } from './support/stage';
+
+/**
+ * What a coordinator notices on a Pemdi 2026 period (PermenPANRB 8/2026): the city index
+ * rounded half up with the level name of the index ("1,85 · Merintis", where truncation
+ * said 1,84), a heatmap cell whose verified level stands above incomplete evidence flagged
+ * with its reason, an outside-index value named as such, and a plan that keeps to the
+ * period's cap of level-steps and says what the cap lets it reach. The tablet is played
+ * through the API (a raw push with the device token), so what the pages must show is known
+ * independently of the pages.
+ */
+
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
+const PASSWORD = 'telusur-demo';
+/** Sekretariat Daerah: assigned to verifier 1 on Pemdi 2026 in the demo. */
+const UNIT = opdCode(0);
+
+interface Tablet {
+  deviceId: string;
+  token: string;
+}
+
+/** Enrol a tablet for verifier 1 the way the tablet does (one-time code, then /devices/enrol). */
+async function enrolVerifier1(base: string, token: string): Promise<Tablet> {
+  const { verifiers } = await api<{ verifiers: { id: string; email: string }[] }>(
+    base,
+    '/api/verifiers',
+    { token },
+  );
+  const v = verifiers.find((x) => x.email === 'verifikator1@cilegon.demo');
+  const { code } = await api<{ code: string }>(base, `/api/verifiers/${v?.id}/enrolments`, {
+    method: 'POST',
+    token,
+    body: {},
+  });
+  const r = await api<{ token: string; device: { id: string } }>(base, '/api/devices/enrol', {
+    method: 'POST',
+    body: { code, label: 'Tablet Setda' },
+  });
+  return { deviceId: r.device.id, token: r.token };
+}
+
+/**
+ * The verifier's work on the unit, pushed as the tablet pushes it: indicator 1 verified at
+ * level 4 with no evidence checked (its level-2 evidence is not complete), indicator 2 at 1,25,
+ * and indicator 5 from the Indeks Satu Data Indonesia as published (68,75 → 3,75).
+ */
+async function verifierWork(base: string, token: string): Promise<void> {
+  const periods = await api<{ periods: { id: string; name: string }[] }>(base, '/api/periods', {
+    token,
+  });
+  const periodId = periods.periods.find((p) => p.name === DEMO_PEMDI_PERIOD_NAME)?.id;
+  const { units } = await api<{ units: { id: string; code: string }[] }>(base, '/api/units', {
+    token,
+  });
+  const unitId = units.find((u) => u.code === UNIT)?.id;
+  const { assignments } = await api<{ assignments: { unitId: string; assessmentId: string }[] }>(
+    base,
+    `/api/assignments?periodId=${periodId}`,
+    { token },
+  );
+  const assessmentId = assignments.find((a) => a.unitId === unitId)?.assessmentId;
+  if (!assessmentId) throw new Error(`${UNIT} has no Pemdi 2026 assessment`);
+  const tablet = await enrolVerifier1(base, token);
+  const id = (no: number) => verificationId(assessmentId, no);
+  const mutations: WireMutation[] = [
+    edit(tablet, 1, 'verification', id(1), { verifiedLevel: 4 }),
+    edit(tablet, 2, 'verification', id(2), { verifiedLevel: 1.25 }),
+    edit(tablet, 3, 'verification', id(5), { sourceValue: 68.75, verifiedLevel: 3.75 }),
+  ];
+  const r = await api<{ results: { outcome: string; rejection: unknown }[] }>(
+    base,
+    '/api/sync/push',
+    { method: 'POST', token: tablet.token, body: { deviceId: tablet.deviceId, mutations } },
+  );
+  const refused = r.results.filter((x) => x.rejection !== null);
+  if (refused.length > 0) throw new Error(`push refused: ${JSON.stringify(refused)}`);
+}
+
+describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
+  const stage = appStage();
+  const coordinatorPage = async () => {
+    const context = await stage.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'id-ID',
+    });
+    const page = await context.newPage();
+    const app = new CoordinatorApp(page, stage.url);
+    await app.login('koordinator@cilegon.demo', PASSWORD);
+    return { page, app, pages: new CoordinatorReviewPages(page, stage.url) };
+  };
+
+  it('shows the index rounded with its level name, flags a level above its evidence', {
+    timeout: 120_000,
+  }, async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await verifierWork(stage.url, await coordinatorToken(stage.url));
+    const { page, app, pages } = await coordinatorPage();
+    await pages.openDashboard();
+    await pages.choosePeriod(DEMO_PEMDI_PERIOD_NAME);
+
+    // The city's penilaian mandiri sums to 1,845 exactly: rounded half up as the official
+    // letter writes it (truncation said 1,84), with the level the index has reached.
+    expect(await pages.cityIndex()).toEqual({ index: '1,85 · Merintis', predicate: 'Cukup' });
+    expect(await pages.cityIndexNote()).toBe('');
+    expect(await page.getByTestId('consolidation-rule').textContent()).toContain(
+      'tidak berlaku dihitung level 1',
+    );
+    await page
+      .getByTestId('city-index')
+      .screenshot({ path: join(SHOTS, 'coordinator-pemdi-city-index.png') });
+
+    // The heatmap: a decimal value as the assessor wrote it; level 4 on missing level-2
+    // evidence flagged with its reason, and a legend that says what the mark means.
+    expect(await pages.heatCell(UNIT, 2)).toMatchObject({ text: '1,25', flagged: false });
+    const flagged = await pages.heatCell(UNIT, 1);
+    expect(flagged).toMatchObject({
+      text: '4,00',
+      flagged: true,
+      title: 'Level 4, bukti level 2 belum lengkap',
+    });
+    expect(flagged.label).toContain('Level 4, bukti level 2 belum lengkap');
+    expect(await pages.heatLegend()).toContain('level terverifikasi lebih tinggi');
+    expect(await pages.heatRowIndex(UNIT)).toMatch(/^\d,\d{2} · [A-Z][a-z]+$/);
+    await page
+      .getByTestId('heatmap')
+      .screenshot({ path: join(SHOTS, 'coordinator-pemdi-heatmap.png') });
+
+    // The outside-index indicator says where its value comes from and what was entered.
+    const panel = await pages.openCell(UNIT, 5);
+    expect(await panel.getByTestId('source-value-5').textContent()).toMatch(
+      /^Nilai dari Indeks Satu Data Indonesia .*\(Kementerian PPN\/Bappenas\) · angka indeks: 68,75$/,
+    );
+    expect(await panel.textContent()).not.toContain('bukti level');
+    await panel.screenshot({ path: join(SHOTS, 'coordinator-pemdi-cell-panel.png') });
+    const gapPanel = await pages.openCell(UNIT, 1);
+    expect(await gapPanel.getByTestId('gap-1').textContent()).toBe(
+      'Level 4, bukti level 2 belum lengkap',
+    );
+
+    expect(
+      await accessibilityProblems(page, ['[data-testid="heatmap"]', '[data-testid="city-index"]']),
+    ).toEqual([]);
+
+    // In English the figure keeps its rounding and level name, with a decimal point.
+    await app.switchLanguage('English');
+    expect((await pages.cityIndex()).index).toBe('1.85 · Merintis');
+    expect(app.cspViolations).toEqual([]);
+  });
+
+  it('keeps the plan to the period’s step cap and says what the cap can reach', {
+    timeout: 120_000,
+  }, async () => {
+    const { page, app, pages } = await coordinatorPage();
+    await pages.openPlan();
+    await pages.choosePeriod(DEMO_PEMDI_PERIOD_NAME);
+    expect(await pages.planCap()).toBe('Batas periode ini: 2 langkah level per indikator.');
+
+    // 4,00 needs more than two steps on some indicator: the plan says so and what it can reach.
+    expect(await pages.planFor('4,00')).toBe(
+      'Target 4,00 tidak tercapai dengan batas 2 langkah per indikator; yang dapat dicapai 3,62 · Berkembang.',
+    );
+    await page
+      .locator('.r-kpis')
+      .first()
+      .screenshot({ path: join(SHOTS, 'coordinator-pemdi-plan-cap.png') });
+
+    // 2,20 is within reach: the heaviest indicator climbs its two steps, and a decimal value
+    // climbs to the next whole level (2,05 → 3,00).
+    expect(await pages.planFor('2,20')).toMatch(/^3 langkah pada 2 indikator → indeks 2,24 · /);
+    expect(await pages.planItems()).toEqual([
+      { no: 20, from: '2,00', to: '4,00' },
+      { no: 19, from: '2,05', to: '3,00' },
+    ]);
+    expect(await app.accessibilityViolations()).toEqual([]);
+  });
+
+  it('creates a period on Pemdi 2026 and says what the instrument means', {
+    timeout: 120_000,
+  }, async () => {
+    const { page, app } = await coordinatorPage();
+    const periods = await app.openPeriodsPage();
+    const facts = await periods.chooseInstrument('pemdi-2026');
+    expect(facts).toContain('20 indikator');
+    expect(facts).toContain('nilai desimal 1,00–5,00');
+    expect(facts).toContain('Merintis, Membangun, Berkembang, Melembaga, Unggul');
+    expect(facts).toContain('indikator 5, 6, 7, 18');
+    expect(facts).toContain('dihitung level 1');
+    expect(await periods.stepCap()).toBe('2');
+    await periods.form().screenshot({ path: join(SHOTS, 'coordinator-pemdi-period-form.png') });
+
+    expect(
+      await periods.create({
+        name: 'Evaluasi Pemdi 2028',
+        year: 2028,
+        frameworkId: 'pemdi-2026',
+        target: '2,75',
+        status: 'draf',
+        stepCap: '3',
+      }),
+    ).toBe('Periode "Evaluasi Pemdi 2028" dibuat.');
+    const row = await periods.row('Evaluasi Pemdi 2028');
+    expect(row.slice(0, 5)).toEqual([
+      'Evaluasi Pemdi 2028',
+      '2028',
+      'Evaluasi Kinerja Pemerintah Digital (PermenPANRB 8/2026) pemdi-2026',
+      '2,75',
+      '3',
+    ]);
+    // A cap outside 1–4 is refused at the field, before anything is sent.
+    await periods.form().locator('#pn-planStepCap').fill('6');
+    await periods.form().getByRole('button', { name: 'Tambah' }).click();
+    expect(await page.locator('#pn-planStepCap-err').textContent()).toBe(
+      'Batas langkah harus bilangan bulat 1–4.',
+    );
+  });
+});
