@@ -18,9 +18,19 @@ const NO_UNIT = '__none__';
 
 const LEVEL_FIELDS = new Set(['verifiedLevel', 'selfLevel']);
 
-/** A field's value as the coordinator reads it: levels as "level 3", text made visible. */
+/**
+ * A field's value as the coordinator reads it: a whole level as "level 3", a decimal value
+ * as written on the tablet ("nilai 2,50"; a refused 1,175 keeps all its digits, since they
+ * are the reason), an outside-index figure with a decimal comma, text made visible.
+ */
 function fieldValue(field: string, v: unknown, locale: Locale): string {
-  return typeof v === 'number' && LEVEL_FIELDS.has(field) ? `level ${v}` : visibleValue(v, locale);
+  if (typeof v !== 'number' || !Number.isFinite(v)) return visibleValue(v, locale);
+  const exact = Math.abs(v * 100 - Math.round(v * 100)) < 1e-9 ? v.toFixed(2) : String(v);
+  const n = locale === 'id' ? exact.replace('.', ',') : exact;
+  if (LEVEL_FIELDS.has(field))
+    return Number.isInteger(v) ? `level ${v}` : `${locale === 'id' ? 'nilai' : 'value'} ${n}`;
+  if (field === 'sourceValue') return locale === 'id' ? String(v).replace('.', ',') : String(v);
+  return visibleValue(v, locale);
 }
 
 /**
