@@ -56,7 +56,10 @@ async function enrolVerifier1(base: string, token: string): Promise<Tablet> {
  * level 4 with no evidence checked (its level-2 evidence is not complete), indicator 2 at 1,25,
  * and indicator 5 from the Indeks Satu Data Indonesia as published (68,75 → 3,75).
  */
-async function verifierWork(base: string, token: string): Promise<void> {
+async function verifierWork(
+  base: string,
+  token: string,
+): Promise<Tablet & { assessmentId: string }> {
   const periods = await api<{ periods: { id: string; name: string }[] }>(base, '/api/periods', {
     token,
   });
@@ -86,6 +89,7 @@ async function verifierWork(base: string, token: string): Promise<void> {
   );
   const refused = r.results.filter((x) => x.rejection !== null);
   if (refused.length > 0) throw new Error(`push refused: ${JSON.stringify(refused)}`);
+  return { ...tablet, assessmentId };
 }
 
 describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
@@ -105,7 +109,7 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
     timeout: 120_000,
   }, async () => {
     mkdirSync(SHOTS, { recursive: true });
-    await verifierWork(stage.url, await coordinatorToken(stage.url));
+    const tablet = await verifierWork(stage.url, await coordinatorToken(stage.url));
     const { page, app, pages } = await coordinatorPage();
     await pages.openDashboard();
     await pages.choosePeriod(DEMO_PEMDI_PERIOD_NAME);
@@ -152,6 +156,35 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
     expect(
       await accessibilityProblems(page, ['[data-testid="heatmap"]', '[data-testid="city-index"]']),
     ).toEqual([]);
+
+    // A value with three decimals is not a Pemdi value: the server refuses it (never drops
+    // or rounds it) and the sync page shows it as sent, with the reason.
+    const bad = await api<{ results: { rejection: { code: string } | null }[] }>(
+      stage.url,
+      '/api/sync/push',
+      {
+        method: 'POST',
+        token: tablet.token,
+        body: {
+          deviceId: tablet.deviceId,
+          mutations: [
+            edit(tablet, 4, 'verification', verificationId(tablet.assessmentId, 3), {
+              verifiedLevel: 1.175,
+            }),
+          ],
+        },
+      },
+    );
+    expect(bad.results.map((x) => x.rejection?.code)).toEqual(['value_out_of_domain']);
+    const sync = await app.openSync();
+    const [refused] = await sync.rejections();
+    expect(refused).toMatchObject({
+      code: 'value_out_of_domain',
+      indicator: 'Indikator 3',
+      value: '“nilai 1,175”',
+    });
+    expect(refused?.reason).toContain('paling banyak dua desimal');
+    await pages.openDashboard();
 
     // In English the figure keeps its rounding and level name, with a decimal point.
     await app.switchLanguage('English');
