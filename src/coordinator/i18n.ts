@@ -412,6 +412,7 @@ const id = {
   evidence_ok: 'lengkap',
   evidence_problem: 'ada kekurangan',
   evidence_none: 'belum diperiksa',
+  evidence_source: 'tanpa dokumen: nilai dari indeks instansi lain',
   loadError: 'Data tidak dapat dimuat.',
   // Conflicts and the audit trail: where, which edit is newer, doubtful tablet clocks.
   conflictWhere: 'Unit · indikator · isian',
@@ -891,6 +892,7 @@ const en: Dict = {
   evidence_ok: 'complete',
   evidence_problem: 'shortcomings',
   evidence_none: 'not checked',
+  evidence_source: 'no documents: value from another agency’s index',
   loadError: 'The data could not be loaded.',
   // Conflicts and the audit trail: where, which edit is newer, doubtful tablet clocks.
   conflictWhere: 'Unit · indicator · field',

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { formatValue, valueDomainOf } from '../../core';
+import { cumulativeGap, formatValue, valueDomainOf } from '../../core';
 import type { Framework } from '../../core/framework';
 import { Bars, Radar } from '../../ui/Charts';
 import { formatWib } from '../../ui/format';
@@ -9,6 +9,7 @@ import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
 import { CityIndex, planOutcome, sourceText } from '../components/CityIndex';
 import { DataTable } from '../components/DataTable';
 import { EvidenceThumb } from '../components/EvidenceThumb';
+import { gapText } from '../components/Heatmap';
 import {
   IndexBox,
   IndexRuleNotes,
@@ -150,7 +151,8 @@ function CityReport({ s }: { s: CitySummary }) {
   const domainOf = (no: number) => (fw ? valueDomainOf(fw, no) : undefined);
   const fmt = (n: number | null) => <IndexValue d={showFigure(fw, n, 'id')} />;
   const aspects = s.groups.filter((g) => g.depth === Math.max(...s.groups.map((x) => x.depth)));
-  const domains = s.groups.filter((g) => g.depth === 0);
+  // Pemdi 2026 has aspects only: then the radar is the one chart (no "domain" bars).
+  const domains = aspects.some((g) => g.depth > 0) ? s.groups.filter((g) => g.depth === 0) : [];
   return (
     <article class="r-report card" data-testid="city-report" data-period={s.period.id} lang="id">
       <h2>{t('cityReportTitle')}</h2>
@@ -185,24 +187,26 @@ function CityReport({ s }: { s: CitySummary }) {
             ))}
           </ul>
         </figure>
-        <figure>
-          <figcaption>
-            <strong>{t('domainsChart')}</strong> —{' '}
-            <span style={{ color: SELF_COLOR }}>{t('self')}</span> /{' '}
-            <span style={{ color: VERIFIED_COLOR }}>{t('consolidated')}</span>
-          </figcaption>
-          <Bars
-            rows={domains.map((g) => g.name)}
-            series={[
-              { label: t('self'), values: domains.map((g) => g.self), color: SELF_COLOR },
-              {
-                label: t('consolidated'),
-                values: domains.map((g) => g.consolidated),
-                color: VERIFIED_COLOR,
-              },
-            ]}
-          />
-        </figure>
+        {domains.length === 0 ? null : (
+          <figure>
+            <figcaption>
+              <strong>{t('domainsChart')}</strong> —{' '}
+              <span style={{ color: SELF_COLOR }}>{t('self')}</span> /{' '}
+              <span style={{ color: VERIFIED_COLOR }}>{t('consolidated')}</span>
+            </figcaption>
+            <Bars
+              rows={domains.map((g) => g.name)}
+              series={[
+                { label: t('self'), values: domains.map((g) => g.self), color: SELF_COLOR },
+                {
+                  label: t('consolidated'),
+                  values: domains.map((g) => g.consolidated),
+                  color: VERIFIED_COLOR,
+                },
+              ]}
+            />
+          </figure>
+        )}
       </div>
       <h3>{t('progressChart')}</h3>
       <StatusCounts progress={s.progress} t={t} />
@@ -275,7 +279,34 @@ function SourceNote({ i, fw }: { i: IndicatorReview; fw: Framework | undefined }
   return <>{`${parts.join(' · ')}. `}</>;
 }
 
-function evidenceState(i: IndicatorReview): 'ok' | 'problem' | 'none' {
+/**
+ * The evidence column of a printed indicator: complete, short, not checked — or, for an
+ * indicator valued from another agency's index, that it has no documents to check; and,
+ * when the verified level stands above incomplete evidence, the gap in words.
+ */
+/** "Level 4, bukti level 2 belum lengkap" under a printed indicator's evidence state. */
+function GapNote({ i, fw }: { i: IndicatorReview; fw: Framework | undefined }) {
+  if (!fw || i.notApplicable) return null;
+  const gap = cumulativeGap(
+    fw,
+    i.no,
+    i.verifiedLevel,
+    (level, k) => i.checks.find((c) => c.level === level && c.index === k)?.state,
+  );
+  const text = gap ? gapText(i.verifiedLevel, gap.firstIncomplete, translateId) : null;
+  return text ? (
+    <>
+      <br />
+      <strong class="r-gap-text">{text}</strong>
+    </>
+  ) : null;
+}
+
+function evidenceState(
+  i: IndicatorReview,
+  fw: Framework | undefined,
+): 'ok' | 'problem' | 'none' | 'source' {
+  if (sourceOf(fw, i.no)) return 'source';
   const checked = i.checks.filter((c) => c.state !== null);
   if (checked.length === 0) return 'none';
   return checked.some((c) => c.state !== 'present') ? 'problem' : 'ok';
@@ -359,7 +390,10 @@ export function UnitReport({ params }: PageProps) {
                 locale="id"
                 domain={domainOf(i.no)}
               />
-              <td class="small">{t(`evidence_${evidenceState(i)}` as MessageKey)}</td>
+              <td class="small">
+                {t(`evidence_${evidenceState(i, fw)}` as MessageKey)}
+                <GapNote i={i} fw={fw} />
+              </td>
               <td class="small">
                 {i.notApplicable && i.naReason ? `${t('notApplicable')}: ${i.naReason}. ` : ''}
                 <SourceNote i={i} fw={fw} />
