@@ -20,9 +20,10 @@ export function usePeriod(): {
   const [periodId, setPeriod] = useState(() => queryParam('periode') ?? '');
   useEffect(() => {
     if (periods.length === 0) return;
-    if (periodId && periods.some((p) => p.id === periodId)) return;
     const first = periods.find((p) => p.status === 'active') ?? periods[0];
-    if (first) setPeriod(first.id);
+    // From the current value, not this render's: a period chosen between the list's render
+    // and this effect must not be replaced by the default.
+    setPeriod((cur) => (cur && periods.some((p) => p.id === cur) ? cur : (first?.id ?? cur)));
   }, [periods, periodId]);
   return {
     periods,
