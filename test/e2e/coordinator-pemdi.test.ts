@@ -219,6 +219,43 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
     expect(await app.accessibilityViolations()).toEqual([]);
   });
 
+  it('prints the city summary and a unit report with rounded indices and decimal values', {
+    timeout: 120_000,
+  }, async () => {
+    const { page, app, pages } = await coordinatorPage();
+    await pages.nav('laporan');
+    await pages.choosePeriod(DEMO_PEMDI_PERIOD_NAME);
+    const report = page.getByTestId('city-report');
+    expect(await page.getByTestId('report-city-index').textContent()).toBe('1,85 · Merintis');
+    // Aspect figures carry their level name too; the plan line keeps to the cap.
+    expect(await report.textContent()).toContain('A7: Kepuasan Pengguna');
+    expect(await report.textContent()).toMatch(/A7: [^—]+— 2,0\d · Membangun/);
+    // Pemdi has aspects only: one chart of aspects, no "domain" bars repeating them.
+    expect(await report.locator('svg').count()).toBe(1);
+    await report.screenshot({ path: join(SHOTS, 'coordinator-pemdi-city-report.png') });
+
+    await page.getByTestId('unit-report-link').filter({ hasText: 'Sekretariat Daerah' }).click();
+    const unit = page.getByTestId('unit-report');
+    await unit.waitFor();
+    const levels = page.getByTestId('unit-report-levels');
+    await levels.getByText('Nilai dari Indeks Satu Data Indonesia').waitFor();
+    const row = async (no: number) =>
+      (
+        await levels
+          .locator('tbody tr')
+          .nth(no - 1)
+          .locator('td')
+          .allTextContents()
+      ).map((x) => x.trim());
+    expect((await row(2)).slice(1, 3)).toEqual(['2,00', '1,25']);
+    expect((await row(5))[4]).toContain('angka indeks: 68,75');
+    // No documents to check on an outside-index indicator; a level above its evidence is named.
+    expect((await row(5))[3]).toBe('tanpa dokumen: nilai dari indeks instansi lain');
+    expect((await row(1))[3]).toContain('Level 4, bukti level 2 belum lengkap');
+    await unit.screenshot({ path: join(SHOTS, 'coordinator-pemdi-unit-report.png') });
+    expect(await app.accessibilityViolations()).toEqual([]);
+  });
+
   it('creates a period on Pemdi 2026 and says what the instrument means', {
     timeout: 120_000,
   }, async () => {
