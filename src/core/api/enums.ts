@@ -60,3 +60,20 @@ export type Decision = (typeof REVIEW_DECISIONS)[number];
 /** Units the dashboard lists per page by default, and at most (the heatmap shows the same page). */
 export const DEFAULT_PAGE = 200;
 export const MAX_PAGE = 1000;
+
+/**
+ * The improvement plan's cap of level-steps per indicator per period (a period setting):
+ * levels are cumulative and the upper ones need a review cycle, so one period raising an
+ * indicator from 1 to 5 is not credible. Whole numbers from min to max; new periods take
+ * the default.
+ */
+export const PLAN_STEP_CAP = { min: 1, max: 4, default: 2 } as const;
+
+/**
+ * Which figure an index is: `official` — the instrument's method (PermenPANRB 59/2020,
+ * 8/2026: an indicator marked not applicable counts as level 1, a missing outside index as
+ * 1); `internal` — Telusur's own unit-level check that leaves not-applicable indicators out
+ * and renormalises the weights, shown labelled as internal, never as the official index.
+ */
+export const INDEX_RULES = ['official', 'internal'] as const;
+export type IndexRuleName = (typeof INDEX_RULES)[number];

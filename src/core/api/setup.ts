@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { FrameworkSchema, MAX_LEVEL, MIN_LEVEL } from '../framework';
+import { LEVEL } from '../entities';
+import { FrameworkSchema } from '../framework';
 import { RejectionSchema } from '../protocol';
 import { UNIT_CODE_RE } from './enums';
 import {
@@ -8,10 +9,12 @@ import {
   DeviceRevokedReasonSchema,
   idField,
   indicatorNoField,
+  levelValue,
   ms,
   nameField,
   notEmpty,
   PeriodStatusSchema,
+  PlanStepCap,
   TargetIndex,
   UnitKindSchema,
 } from './wire';
@@ -47,6 +50,11 @@ export const PeriodSchema = z.strictObject({
   year: z.int(),
   frameworkId: z.string(),
   targetIndex: z.number(),
+  /**
+   * Most level-steps the improvement plan may raise one indicator in this period
+   * (PLAN_STEP_CAP: 1–4, default 2).
+   */
+  planStepCap: z.int(),
   status: PeriodStatusSchema,
   demo: z.boolean(),
   createdAt: ms,
@@ -60,12 +68,13 @@ export type PeriodList = z.infer<typeof PeriodListSchema>;
 
 const year = z.int().check(z.gte(2000), z.lte(2100));
 
-/** POST /api/periods (status defaults to draft). */
+/** POST /api/periods (status defaults to draft, `planStepCap` to PLAN_STEP_CAP.default). */
 export const PeriodBody = z.object({
   name: nameField(200),
   year,
   frameworkId: idField,
   targetIndex: TargetIndex,
+  planStepCap: z.optional(PlanStepCap),
   status: z.optional(PeriodStatusSchema),
 });
 export type PeriodRequest = z.input<typeof PeriodBody>;
@@ -77,6 +86,7 @@ export const PeriodPatchBody = z
     year: z.optional(year),
     frameworkId: z.optional(idField),
     targetIndex: z.optional(TargetIndex),
+    planStepCap: z.optional(PlanStepCap),
     status: z.optional(PeriodStatusSchema),
   })
   .check(notEmpty());
@@ -151,13 +161,18 @@ export type CsvRowReport = z.infer<typeof CsvRowReportSchema>;
 
 // --- penilaian mandiri ----------------------------------------------------------------
 
-/** PUT /api/periods/:id/units/:unitId/self-assessment: the unit's whole set of levels. */
+/**
+ * PUT /api/periods/:id/units/:unitId/self-assessment: the unit's whole set of levels. A
+ * level is a whole level 1–5, or 1.00–5.00 with two decimals where the period's instrument
+ * takes decimal values; a value outside its indicator's domain is refused (422
+ * `validation_failed`, issue code `value_out_of_domain`).
+ */
 export const SelfAssessmentBody = z.object({
   levels: z
     .array(
       z.object({
         indicatorNo: indicatorNoField,
-        level: z.int().check(z.gte(MIN_LEVEL), z.lte(MAX_LEVEL)),
+        level: LEVEL,
         justification: z._default(z.string().check(z.maxLength(10_000)), ''),
       }),
     )
@@ -170,7 +185,7 @@ export const SelfAssessmentLevelSchema = z.strictObject({
   periodId: z.string(),
   unitId: z.string(),
   indicatorNo: z.int(),
-  level: z.int(),
+  level: levelValue,
   justification: z.string(),
   updatedAt: ms,
 });

@@ -4,8 +4,10 @@ import { MAX_LEVEL, MIN_LEVEL } from '../framework';
 import {
   DEVICE_ORIGINS,
   DEVICE_REVOKED_REASONS,
+  INDEX_RULES,
   LEVEL_SOURCES,
   PERIOD_STATUSES,
+  PLAN_STEP_CAP,
   PROGRESS_STATUSES,
   REVIEW_DECISIONS,
   ROLES,
@@ -26,6 +28,7 @@ export const LevelSourceSchema = z.enum(LEVEL_SOURCES);
 export const DeviceOriginSchema = z.enum(DEVICE_ORIGINS);
 export const DeviceRevokedReasonSchema = z.enum(DEVICE_REVOKED_REASONS);
 export const DecisionSchema = z.enum(REVIEW_DECISIONS);
+export const IndexRuleSchema = z.enum(INDEX_RULES);
 
 /** An id in a request: any non-empty text of at most 64 characters (uuidv7 or a code). */
 export const idField = z.string().check(z.minLength(1), z.maxLength(64));
@@ -48,6 +51,16 @@ export const twoDecimals = z.refine<number>(
 
 /** A target index: a number from MIN_LEVEL to MAX_LEVEL with at most two decimals. */
 export const TargetIndex = z.number().check(z.gte(MIN_LEVEL), z.lte(MAX_LEVEL), twoDecimals);
+
+/** The plan's cap of level-steps per indicator per period (a whole number, PLAN_STEP_CAP). */
+export const PlanStepCap = z.int().check(z.gte(PLAN_STEP_CAP.min), z.lte(PLAN_STEP_CAP.max));
+
+/**
+ * An indicator value in a response: a whole level 1–5, or 1.00–5.00 with at most two
+ * decimals on an indicator whose instrument takes decimal values (PermenPANRB 8/2026).
+ * Requests take core's `LEVEL`, and the server checks the indicator's own domain.
+ */
+export const levelValue = z.number().check(z.gte(MIN_LEVEL), z.lte(MAX_LEVEL));
 
 /** An indicator number of an instrument. */
 export const indicatorNoField = z.int().check(z.gte(1), z.lte(999));

@@ -91,6 +91,8 @@ export interface PeriodsTable {
   year: number;
   frameworkId: string;
   targetIndex: number;
+  /** Level-steps per indicator the plan may take in the period (1–4). */
+  planStepCap: number;
   status: PeriodStatus;
   demo: number;
   createdAt: number;
@@ -112,6 +114,7 @@ export interface SelfAssessmentsTable {
   periodId: string;
   unitId: string;
   indicatorNo: number;
+  /** A whole level, or two decimals on a decimal instrument (double precision on PostgreSQL). */
   level: number;
   justification: string;
   updatedAt: number;

@@ -10,6 +10,7 @@ function toPeriod(r: Selectable<PeriodsTable>): Period {
     year: r.year,
     frameworkId: r.frameworkId,
     targetIndex: Number(r.targetIndex),
+    planStepCap: Number(r.planStepCap),
     status: r.status,
     demo: r.demo === 1,
     createdAt: r.createdAt,
@@ -62,6 +63,7 @@ export class PeriodsRepository {
       year: p.year,
       frameworkId: p.frameworkId,
       targetIndex: p.targetIndex,
+      planStepCap: p.planStepCap,
       status: p.status,
       demo: p.demo ? 1 : 0,
       createdAt: p.now,
@@ -77,6 +79,7 @@ export class PeriodsRepository {
     if (patch.year !== undefined) set.year = patch.year;
     if (patch.frameworkId !== undefined) set.frameworkId = patch.frameworkId;
     if (patch.targetIndex !== undefined) set.targetIndex = patch.targetIndex;
+    if (patch.planStepCap !== undefined) set.planStepCap = patch.planStepCap;
     if (patch.status !== undefined) set.status = patch.status;
     await this.db.updateTable('periods').set(set).where('id', '=', id).execute();
   }

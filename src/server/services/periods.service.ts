@@ -1,4 +1,4 @@
-import { uuidv7 } from '../../core';
+import { PLAN_STEP_CAP, parseFramework, uuidv7, valueProblem } from '../../core';
 import type { PeriodPatch } from '../db/periods.repository';
 import type { Period, PeriodStatus } from '../domain';
 import { fieldProblem, Problem } from '../problems';
@@ -9,11 +9,16 @@ export interface NewPeriod {
   year: number;
   frameworkId: string;
   targetIndex: number;
+  /** Level-steps per indicator the plan may take (PLAN_STEP_CAP; default 2). */
+  planStepCap?: number | undefined;
   status?: PeriodStatus | undefined;
   demo?: boolean;
 }
 
-/** Evaluation periods (name, year, instrument, target index, status draft → active → closed). */
+/**
+ * Evaluation periods (name, year, instrument, target index, plan step cap, status draft →
+ * active → closed).
+ */
 export class PeriodsService extends BaseService {
   list(): Promise<Period[]> {
     return this.repos.periods.list();
@@ -33,6 +38,7 @@ export class PeriodsService extends BaseService {
       year: input.year,
       frameworkId: input.frameworkId,
       targetIndex: input.targetIndex,
+      planStepCap: input.planStepCap ?? PLAN_STEP_CAP.default,
       status: input.status ?? 'draft',
       demo: input.demo ?? false,
       now: this.now(),
@@ -41,7 +47,13 @@ export class PeriodsService extends BaseService {
 
   /**
    * Change a period. The instrument can only change while no unit is assigned (the
-   * assessments are bound to it), and a period with assignments cannot go back to draft.
+   * assessments are bound to it) and while every penilaian mandiri value already entered is
+   * a value of the new instrument (a decimal 2,5 has no place on whole levels: refused
+   * rather than dropped, so no index ever meets a value outside its domain); a period with
+   * assignments cannot go back to draft.
+   *
+   * @throws Problem 404 `not_found`, 409 `period_in_use`, 422 `validation_failed` (unknown
+   *   instrument; issue code `value_out_of_domain` naming the first value that does not fit)
    */
   async update(id: string, patch: PeriodPatch): Promise<Period> {
     const current = await this.get(id);
@@ -49,6 +61,7 @@ export class PeriodsService extends BaseService {
     if (patch.frameworkId !== undefined && patch.frameworkId !== current.frameworkId) {
       if (assessments > 0) throw new Problem('period_in_use');
       await this.assertFramework(patch.frameworkId);
+      await this.assertSelfLevelsFit(id, patch.frameworkId);
     }
     if (patch.status === 'draft' && current.status !== 'draft' && assessments > 0)
       throw new Problem('period_in_use');
@@ -68,6 +81,22 @@ export class PeriodsService extends BaseService {
     const p = await this.get(id);
     if (p.status === 'closed') throw new Problem('period_closed');
     return p;
+  }
+
+  private async assertSelfLevelsFit(periodId: string, frameworkId: string): Promise<void> {
+    const doc = await this.repos.frameworks.findDocument(frameworkId);
+    if (!doc) return;
+    const fw = parseFramework(JSON.parse(doc.json));
+    for (const r of await this.repos.reporting.selfLevels(periodId)) {
+      const p = valueProblem(fw, r.indicatorNo, r.level);
+      if (p)
+        throw fieldProblem(
+          'frameworkId',
+          p.code,
+          `Penilaian mandiri yang sudah diisi tidak sesuai dengan instrumen ini. ${p.message}`,
+          `The penilaian mandiri already entered does not fit this instrument. ${p.messageEn}`,
+        );
+    }
   }
 
   private async assertFramework(id: string): Promise<void> {

@@ -82,6 +82,64 @@ describeEachDialect(
       expect(periods.status).toBe(201);
     });
 
+    it('give periods of an earlier release the plan step cap 2, and penilaian mandiri two decimals', async () => {
+      const migrator = new Migrator({
+        db: ctx().db,
+        provider: { getMigrations: async () => MIGRATIONS },
+      });
+      expect((await migrator.migrateTo(NO_MIGRATIONS)).error).toBeUndefined();
+      await migrateTo(ctx().db, '2026_12_05_0100_clock_checks');
+      const now = ctx().clock.now;
+      // Rows as the previous release wrote them (no plan_step_cap yet; whole levels).
+      await sql`insert into frameworks (id, version, name, json, built_in, created_at) values ('f', '1', 'F', '{}', 0, ${now})`.execute(
+        ctx().db,
+      );
+      await sql`insert into periods (id, name, year, framework_id, target_index, status, demo, created_at, updated_at) values ('p', 'Lama', 2024, 'f', 3, 'active', 0, ${now}, ${now})`.execute(
+        ctx().db,
+      );
+      await sql`insert into units (id, parent_id, kind, name, code, demo, created_at, updated_at) values ('u', null, 'pemda', 'Kota', 'K', 0, ${now}, ${now})`.execute(
+        ctx().db,
+      );
+      await sql`insert into self_assessments (period_id, unit_id, indicator_no, level, justification, updated_at) values ('p', 'u', 1, 3, '', ${now})`.execute(
+        ctx().db,
+      );
+      expect(await migrateToLatest(ctx().db)).toEqual([
+        '2026_12_06_0100_plan_step_cap_decimal_levels',
+      ]);
+      const period = await ctx()
+        .db.selectFrom('periods')
+        .select(['planStepCap', 'targetIndex'])
+        .where('id', '=', 'p')
+        .executeTakeFirstOrThrow();
+      expect(Number(period.planStepCap)).toBe(2);
+      await ctx()
+        .db.insertInto('selfAssessments')
+        .values({
+          periodId: 'p',
+          unitId: 'u',
+          indicatorNo: 2,
+          level: 2.5,
+          justification: '',
+          updatedAt: now,
+          updatedBy: null,
+        })
+        .execute();
+      const levels = await ctx()
+        .db.selectFrom('selfAssessments')
+        .select(['indicatorNo', 'level'])
+        .where('periodId', '=', 'p')
+        .orderBy('indicatorNo')
+        .execute();
+      expect(levels.map((l) => [Number(l.indicatorNo), Number(l.level)])).toEqual([
+        [1, 3],
+        [2, 2.5],
+      ]);
+      await sql`delete from self_assessments`.execute(ctx().db);
+      await sql`delete from periods`.execute(ctx().db);
+      await sql`delete from units`.execute(ctx().db);
+      await sql`delete from frameworks`.execute(ctx().db);
+    });
+
     it('refuse a database that ran a migration this code does not know', async () => {
       await sql`insert into kysely_migration (name, timestamp) values (${'2020_01_01_0000_unknown'}, ${new Date().toISOString()})`.execute(
         ctx().db,
