@@ -73,6 +73,20 @@ export class FrameworksRepository {
       .execute();
   }
 
+  /** Replace a stored document's text (version, name, JSON) in place; everything else stays. */
+  async updateDocument(f: {
+    id: string;
+    version: string;
+    name: string;
+    json: string;
+  }): Promise<void> {
+    await this.db
+      .updateTable('frameworks')
+      .set({ version: f.version, name: f.name, json: f.json })
+      .where('id', '=', f.id)
+      .execute();
+  }
+
   async delete(id: string): Promise<void> {
     await this.db.deleteFrom('frameworks').where('id', '=', id).execute();
   }
