@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
+import { ValueDomainError } from '../core';
 import { type AppConfig, resolveConfig } from './config';
 import type { Database, Dialect } from './db/database';
 import { migrateToLatest } from './db/migrate';
@@ -159,6 +160,18 @@ export function createApp(deps: AppDeps) {
       if (err.status === 400) return problemResponse(c, new Problem('bad_json'));
     }
     if (isDbDown(err)) return problemResponse(c, new Problem('database_unavailable'));
+    if (err instanceof ValueDomainError) {
+      // Every edge refuses values outside their indicator's domain; one found in storage
+      // anyway is named (and logged) instead of answering a server error.
+      console.error(`[telusur] ${c.req.method} ${c.req.path}:`, err.message);
+      return problemResponse(
+        c,
+        new Problem('stored_value_out_of_domain', {
+          no: err.indicatorNo,
+          value: String(err.value).slice(0, 40),
+        }),
+      );
+    }
     console.error(`[telusur] ${c.req.method} ${c.req.path} failed:`, err);
     return problemResponse(c, new Problem('internal_error'));
   });

@@ -259,6 +259,22 @@ export const PROBLEMS = {
     en: (p) =>
       `The field "${p.field ?? '–'}" cannot change once the record exists (${p.entity ?? '–'} ${p.id ?? '–'}). Nothing was saved.`,
   },
+  value_out_of_domain: {
+    status: 422,
+    // `detail`/`detailEn`: core valueProblem's message, naming the indicator and what it takes.
+    id: (p) =>
+      `${p.detail ?? 'Nilai indikator di luar rentang yang diterima instrumen.'} Perubahan ini tidak disimpan server; perbaiki lalu kirim lagi.`,
+    en: (p) =>
+      `${p.detailEn ?? 'The indicator value is outside what the instrument accepts.'} The server did not save this change; fix it and send it again.`,
+  },
+  stored_value_out_of_domain: {
+    status: 409,
+    // Never expected (every edge refuses such values); said instead of a server error.
+    id: (p) =>
+      `Nilai tersimpan indikator ${p.no ?? '–'} (${p.value ?? '–'}) tidak sesuai dengan instrumen periode ini, sehingga indeks tidak dapat dihitung. Perbaiki nilai itu (misalnya isi ulang penilaian mandiri unit).`,
+    en: (p) =>
+      `The stored value of indicator ${p.no ?? '–'} (${p.value ?? '–'}) does not fit this period's instrument, so no index can be computed. Correct that value (e.g. enter the unit's penilaian mandiri again).`,
+  },
   record_unknown: {
     status: 422,
     id: (p) =>

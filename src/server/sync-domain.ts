@@ -126,4 +126,6 @@ export interface AssessmentContext {
   periodId: string;
   periodName: string;
   periodStatus: string;
+  /** The period's instrument: it decides which values an indicator takes. */
+  frameworkId: string;
 }

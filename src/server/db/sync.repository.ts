@@ -444,6 +444,7 @@ export class SyncRepository {
           'assessments.periodId as periodId',
           'periods.name as periodName',
           'periods.status as periodStatus',
+          'periods.frameworkId as frameworkId',
         ])
         .where('assessments.id', 'in', part)
         .execute();

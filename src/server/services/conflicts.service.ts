@@ -3,9 +3,11 @@ import { inTransaction } from '../db/repositories';
 import { groupBy } from '../lib/group-by';
 import { fieldProblem, Problem } from '../problems';
 import type { AuditEntry, ConflictView } from '../sync-domain';
-import { BaseService } from './context';
+import { BaseService, type ServiceDeps } from './context';
+import type { FrameworksService } from './frameworks.service';
 import { RecordBatch } from './record-batch';
 import { readSigning } from './signing';
+import { fieldValueProblem } from './value-domain';
 
 /**
  * Conflicts for coordinators (list, resolve) and the audit trail per assessment and
@@ -13,6 +15,13 @@ import { readSigning } from './signing';
  * the next version of the field, is logged, and reaches every tablet by pull.
  */
 export class ConflictsService extends BaseService {
+  constructor(
+    deps: ServiceDeps,
+    private readonly frameworks: FrameworksService,
+  ) {
+    super(deps);
+  }
+
   /**
    * Conflicts of a period (open unless asked otherwise), each saying whether choosing the
    * tablet's value would void a berita acara whose signing holds now (`voidsSigning`).
@@ -43,6 +52,14 @@ export class ConflictsService extends BaseService {
     }));
   }
 
+  /**
+   * Settle a conflict with the chosen value (the tablet's, the server's, or another one the
+   * coordinator types), written as the field's next version.
+   *
+   * @throws Problem 404 `not_found`, 409 `conflict_resolved`, 422 `validation_failed`
+   *   (field `value`: `invalid_value`, or `value_out_of_domain` for an indicator value its
+   *   instrument does not take)
+   */
   async resolve(id: string, value: unknown, actor: string): Promise<ConflictView> {
     return inTransaction(this.deps.db, async (repos) => {
       const batch = await RecordBatch.open(repos, this.now());
@@ -59,6 +76,20 @@ export class ConflictsService extends BaseService {
         );
       }
       await batch.load([c.recordId]);
+      // An indicator value the instrument does not take (a coordinator may type any value).
+      const a = await repos.assignments.findAssessmentById(c.assessmentId);
+      const fw = a ? await this.frameworks.getIn(repos, a.frameworkId) : null;
+      const no = batch.get(c.entity, c.recordId, 'indicatorNo')?.value;
+      const outside =
+        fw &&
+        fieldValueProblem(
+          fw,
+          c.entity,
+          c.field,
+          typeof no === 'number' ? no : indicatorOfId(c.assessmentId, c.recordId),
+          parsed.data,
+        );
+      if (outside) throw fieldProblem('value', outside.code, outside.message, outside.messageEn);
       // Always a new version, even when the server's value is chosen: a tablet that still
       // shows its own value then receives the decision by pull like any other change.
       batch.write(c.entity, c.recordId, c.field, parsed.data, c.assessmentId, {
@@ -95,4 +126,10 @@ export class ConflictsService extends BaseService {
       records.push({ entity: 'verification', recordId: v });
     return this.repos.sync.audit(assessmentId, records);
   }
+}
+
+/** The indicator a verification's deterministic id `<assessmentId>:<no>` names, else null. */
+function indicatorOfId(assessmentId: string, recordId: string): number | null {
+  const tail = recordId.slice(assessmentId.length + 1);
+  return recordId.startsWith(`${assessmentId}:`) && /^\d{1,3}$/.test(tail) ? Number(tail) : null;
 }

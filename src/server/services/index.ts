@@ -54,7 +54,7 @@ export function createServices(deps: ServiceDeps): Services {
   const periods = new PeriodsService(deps);
   const units = new UnitsService(deps);
   const maintenance = new MaintenanceRepository(deps.db);
-  const sync = new SyncService(deps);
+  const sync = new SyncService(deps, frameworks);
   const files = new FilesService(deps, new BlobStore(deps.blobDir ?? DEFAULT_BLOB_DIR));
   const assignments = new AssignmentsService(deps, periods, frameworks);
   // One reader of the city consolidation rule for dashboard, plan and reports.
@@ -71,7 +71,7 @@ export function createServices(deps: ServiceDeps): Services {
     selfAssessments: new SelfAssessmentsService(deps, periods, units, frameworks),
     assignments,
     sync,
-    conflicts: new ConflictsService(deps),
+    conflicts: new ConflictsService(deps, frameworks),
     files,
     bundles: new BundlesService(deps, sync, files),
     dashboard,

@@ -6,6 +6,7 @@ import {
   listIndicators,
   type SelfAssessmentImportSummary,
   type UnitSelfAssessment,
+  valueProblem,
 } from '../../core';
 import { inTransaction } from '../db/repositories';
 import type { LevelInput } from '../db/self-assessments.repository';
@@ -59,7 +60,8 @@ export class SelfAssessmentsService extends BaseService {
    * Replace the unit's whole set of levels for the period.
    *
    * @throws Problem 404 `not_found`, 409 `period_closed`, 422 `validation_failed` (an
-   *   indicator not in the instrument, or given twice)
+   *   indicator not in the instrument, or given twice; `value_out_of_domain`: a value its
+   *   indicator does not take — 2,5 on a whole-level indicator, 1,175 anywhere)
    */
   async put(
     periodId: string,
@@ -72,31 +74,39 @@ export class SelfAssessmentsService extends BaseService {
     const fw = await this.frameworks.get(period.frameworkId);
     const known = new Set(listIndicators(fw).map((i) => i.no));
     const seen = new Set<number>();
-    const issues: { path: string; code: string; no: number }[] = [];
+    const issues: { path: string; code: string; id: string; en: string }[] = [];
     levels.forEach((l, i) => {
-      if (!known.has(l.indicatorNo))
+      const no = l.indicatorNo;
+      const domain = known.has(no) ? valueProblem(fw, no, l.level) : null;
+      if (!known.has(no))
         issues.push({
           path: `levels.${i}.indicatorNo`,
           code: 'unknown_indicator',
-          no: l.indicatorNo,
+          id: `indikator ${no} tidak ada pada instrumen periode ini`,
+          en: `indicator ${no} is not part of this period's instrument`,
         });
-      else if (seen.has(l.indicatorNo))
-        issues.push({ path: `levels.${i}.indicatorNo`, code: 'duplicate', no: l.indicatorNo });
-      seen.add(l.indicatorNo);
+      else if (seen.has(no))
+        issues.push({
+          path: `levels.${i}.indicatorNo`,
+          code: 'duplicate',
+          id: `indikator ${no} muncul dua kali`,
+          en: `indicator ${no} appears twice`,
+        });
+      else if (domain)
+        issues.push({
+          path: `levels.${i}.level`,
+          code: domain.code,
+          id: domain.message,
+          en: domain.messageEn,
+        });
+      seen.add(no);
     });
     if (issues.length) {
       throw new Problem('validation_failed', {}, (lang: 'id' | 'en') => ({
         issues: issues.map((x) => ({
           path: x.path,
           code: x.code,
-          message:
-            x.code === 'duplicate'
-              ? lang === 'en'
-                ? `indicator ${x.no} appears twice`
-                : `indikator ${x.no} muncul dua kali`
-              : lang === 'en'
-                ? `indicator ${x.no} is not part of this period's instrument`
-                : `indikator ${x.no} tidak ada pada instrumen periode ini`,
+          message: lang === 'en' ? x.en : x.id,
         })),
       }));
     }
@@ -117,7 +127,10 @@ export class SelfAssessmentsService extends BaseService {
   /**
    * Import penilaian mandiri levels (`kode_unit,no_indikator,level_mandiri,penjelasan_mandiri`,
    * or the English `unit_code,indicator_no,level,justification`; the last column optional):
-   * all rows valid → upserted together, else a per-row report and nothing saved.
+   * all rows valid → upserted together, else a per-row report and nothing saved. A level is
+   * a whole level, or on a decimal instrument a value with at most two decimals written
+   * with a decimal comma or point (`2,5`, `1.25`); a value its indicator does not take is
+   * reported `value_out_of_domain`.
    *
    * @throws Problem 404 `not_found`, 409 `period_closed`; 422 `csv_encoding`, `csv_header`,
    *   `csv_empty`, `csv_invalid` (csv-import.ts, and the per-row report)
@@ -166,16 +179,21 @@ export class SelfAssessmentsService extends BaseService {
             `indicator "${noText}" is not in instrument ${fw.id}`,
           ),
         );
-      const level = /^[1-5]$/.test(levelText) ? Number(levelText) : Number.NaN;
+      const level = /^\d{1,3}(?:[.,]\d{1,6})?$/.test(levelText)
+        ? Number(levelText.replace(',', '.'))
+        : Number.NaN;
+      // An unknown indicator is reported as such; its value has no domain to check.
+      const domain = !Number.isNaN(level) && known.has(no) ? valueProblem(fw, no, level) : null;
       if (Number.isNaN(level))
         problems.push(
           rp(
             col.level,
             'invalid_level',
-            'level harus bilangan bulat 1 sampai 5',
-            'level must be a whole number from 1 to 5',
+            'level harus berupa angka 1 sampai 5',
+            'level must be a number from 1 to 5',
           ),
         );
+      else if (domain) problems.push(rp(col.level, domain.code, domain.message, domain.messageEn));
       if (justification.length > MAX_JUSTIFICATION)
         problems.push(
           rp(
@@ -222,7 +240,7 @@ export class SelfAssessmentsService extends BaseService {
     rows: SelfAssessmentLevel[],
   ): UnitSelfAssessment {
     const levels = Object.fromEntries(rows.map((r) => [r.indicatorNo, r.level]));
-    const result = computeIndex(fw, levels);
+    const result = computeIndex(fw, levels, { rule: 'official' });
     return {
       periodId,
       unitId,

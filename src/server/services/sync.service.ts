@@ -7,6 +7,7 @@ import {
   decideField,
   type EntityName,
   type FieldOutcome,
+  type Framework,
   fieldLabel,
   fieldSchema,
   findUnsafeText,
@@ -43,7 +44,9 @@ import type {
   WriterTimeouts,
 } from '../sync-domain';
 import { BaseService, type ServiceDeps } from './context';
+import type { FrameworksService } from './frameworks.service';
 import { RecordBatch, type WriteMeta } from './record-batch';
+import { refusalParams as domainParams, fieldValueProblem, VALUE_FIELDS } from './value-domain';
 
 /**
  * One mutation as the push wire reads it: the envelope (identity and ordering) checked,
@@ -157,7 +160,10 @@ export function busyProblem(e: unknown, retryAfterSeconds = 5): Problem | null {
 export class SyncService extends BaseService {
   readonly hooks: SyncHooks = {};
 
-  constructor(deps: ServiceDeps) {
+  constructor(
+    deps: ServiceDeps,
+    private readonly frameworks: FrameworksService,
+  ) {
     super(deps);
   }
 
@@ -201,9 +207,11 @@ export class SyncService extends BaseService {
    *   stored rejection) is repeated, nothing is applied again;
    * - every other mutation is decided on its own: content checked (core
    *   `mutationProblems`), record in the verifier's scope, its period open and its
-   *   assessment not approved (`assessment_approved`), each field writable — a refusal rejects that mutation alone (nothing of it written, its seq
-   *   consumed, the rejection stored) and the next proceeds; otherwise each field is
-   *   applied / same / conflict.
+   *   assessment not approved (`assessment_approved`), each field writable, an indicator
+   *   value one its period's instrument takes (`value_out_of_domain`: 1,5 on a whole-level
+   *   indicator, 1,175 anywhere) — a refusal rejects that mutation alone (nothing of it
+   *   written, its seq consumed, the rejection stored) and the next proceeds; otherwise each
+   *   field is applied / same / conflict.
    * The device cursor (`appliedThrough`) moves past every handled seq in the same
    * transaction. PostgreSQL lock or statement timeouts answer 503 `server_busy`.
    *
@@ -446,6 +454,17 @@ export class SyncService extends BaseService {
     }
     const found = await repos.sync.assessmentContexts([...upFront]);
     for (const id of upFront) contexts.set(id, found.get(id) ?? null);
+    // The instruments of the periods touched, read in this transaction (once each).
+    const instruments = new Map<string, Promise<Framework | null>>();
+    const instrumentOf = (ctx: AssessmentContext | null): Promise<Framework | null> => {
+      if (!ctx) return Promise.resolve(null);
+      let fw = instruments.get(ctx.frameworkId);
+      if (!fw) {
+        fw = this.frameworks.getIn(repos, ctx.frameworkId);
+        instruments.set(ctx.frameworkId, fw);
+      }
+      return fw;
+    };
 
     const results: MutationResult[] = [];
     for (const m of mutations) {
@@ -468,6 +487,18 @@ export class SyncService extends BaseService {
 
       const problems = mutationProblems(m);
       const problem = problems[0];
+      // A number the wire refuses in an indicator value field (9, 1,175) is said as the
+      // instrument's domain, like 1,5 on a whole-level indicator below.
+      if (problem && VALUE_FIELDS.has(problem.field)) {
+        const raw = m.changes[problem.field];
+        const fw = typeof raw === 'number' ? await instrumentOf(ctx) : null;
+        const outside =
+          fw && fieldValueProblem(fw, m.entity, problem.field, indicatorOf(m, batch), raw);
+        if (outside) {
+          reject('value_out_of_domain', domainParams(outside), problem.field);
+          continue;
+        }
+      }
       if (problem) {
         const field = problem.field.replace(/^baseVersions\./, '');
         const [label, labelEn] = fieldLabel(field);
@@ -504,6 +535,8 @@ export class SyncService extends BaseService {
       }
 
       // Decide every field first; write only when none is refused.
+      const fw = await instrumentOf(ctx);
+      const indicatorNo = indicatorOf(m, batch);
       const decisions: Decision[] = [];
       let refused: {
         code: ProblemCode;
@@ -532,6 +565,11 @@ export class SyncService extends BaseService {
             params: refusalParams(m, field, decision.refused),
             field,
           };
+          break;
+        }
+        const outside = fw && fieldValueProblem(fw, m.entity, field, indicatorNo, value);
+        if (outside) {
+          refused = { code: 'value_out_of_domain', params: domainParams(outside), field };
           break;
         }
         decisions.push({ field, value, kind: decision.outcome, current, base });

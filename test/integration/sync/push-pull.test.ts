@@ -324,7 +324,8 @@ describeSync('sync push and pull', (ctx) => {
       ),
     ).toEqual([
       [1, 'applied', null, null],
-      [2, 'rejected', 'validation_failed', 'verifiedLevel'],
+      // 9 is no value of the indicator's instrument: said as its domain (SPBE 2020: whole levels 1–5).
+      [2, 'rejected', 'value_out_of_domain', 'verifiedLevel'],
       [3, 'rejected', 'field_not_writable', 'selfLevel'],
       [4, 'rejected', 'field_not_writable', 'status'],
       [5, 'rejected', 'immutable_field', 'unitId'],
