@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { formatIndex } from '../core';
 import { createApp, prepareDatabase } from './app';
 import { parseTrustProxy, resolveConfig } from './config';
 import { TusEndpoint } from './http/tus';
@@ -47,7 +48,7 @@ if ((await services.accounts.count()) === 0) {
   } else {
     const demo = await seedDemo(services);
     console.log(
-      `[telusur] demo seeded: ${demo.units} units, city self-assessment index ${demo.cityIndex?.toFixed(2)}`,
+      `[telusur] demo seeded: ${demo.units} units, city self-assessment index ${formatIndex(demo.cityIndex, 'en')} (SPBE 2023), ${formatIndex(demo.pemdiCityIndex, 'en')} (Pemdi 2026)`,
     );
   }
 }

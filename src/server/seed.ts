@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { computeIndex, type Framework, listIndicators, spbe2020 } from '../core';
+import { computeIndex, type Framework, listIndicators, pemdi2026, spbe2020 } from '../core';
 import type { Database } from './db/database';
 import { MaintenanceRepository } from './db/maintenance.repository';
 import type { Role, UnitKind } from './domain';
@@ -10,9 +10,12 @@ import type { UnitRow } from './services/units.service';
  * The demo data set: Pemerintah Kota Cilegon with its 8 kecamatan, 43 kelurahan and 20
  * perangkat daerah; the period "Evaluasi SPBE 2023" on SPBE 2020 with target 3.00; city
  * self-assessment levels whose index is exactly 2.10 (the city's own 2023 statement);
- * one coordinator, one viewer and two verifiers with assignments. Every row is flagged
- * demo. Unit codes follow the Kemendagri pattern (36.72…) but are demo codes, not the
- * official numbering.
+ * one coordinator, one viewer and two verifiers with assignments. Next to it the period
+ * "Evaluasi Pemdi 2026" on Pemdi 2026 (PermenPANRB 8/2026, assessor values with two
+ * decimals) with its own penilaian mandiri and a few assignments on other units, so every
+ * demo verifier has work on both instruments and a unit code names one assessment per
+ * verifier and period. Every row is flagged demo. Unit codes follow the Kemendagri pattern
+ * (36.72…) but are demo codes, not the official numbering.
  */
 
 export const DEMO_PASSWORD = 'telusur-demo';
@@ -25,6 +28,7 @@ export const DEMO_ACCOUNTS = [
 ] as const satisfies readonly { email: string; name: string; role: Role }[];
 
 export const DEMO_PERIOD_NAME = 'Evaluasi SPBE 2023';
+export const DEMO_PEMDI_PERIOD_NAME = 'Evaluasi Pemdi 2026';
 export const PEMDA_CODE = '36.72';
 
 const KECAMATAN: readonly [string, readonly string[]][] = [
@@ -144,9 +148,68 @@ function variantLevels(
   });
 }
 
+/**
+ * City-level penilaian mandiri on Pemdi 2026, indicators 1..20: assessor values with partial
+ * credit toward the next level (1,25 · 2,5), governance and services ahead of security and
+ * data, as a kota two years into SPBE would state them. Indicators 5, 6, 7 and 18 are valued
+ * from other agencies' indices; the city states its own reading of them.
+ * Σ value × weight = 184,5 → index 1,845 exactly: shown 1,85 (rounded half up, as official
+ * results are; truncation would say 1,84), Cukup · Merintis.
+ */
+export const PEMDI_CITY_VALUES: readonly number[] = [
+  // A1 Tata kelola (1–2), A2 Penyelenggara (3–4)
+  2.5, 2.25, 2, 1.5,
+  // A3 Data (5–8)
+  2.25, 1, 2, 1.25,
+  // A4 Keamanan (9–12)
+  1.5, 1.75, 1, 1.25,
+  // A5 Teknologi (13–14), A6 Keterpaduan layanan (15–18)
+  2.5, 2, 1.75, 1.5, 2, 1,
+  // A7 Kepuasan pengguna (19–20)
+  2.05, 2,
+];
+
+/** Perangkat daerah with a Pemdi 2026 penilaian mandiri: the city's values shifted. */
+const PEMDI_VARIANTS: readonly [code: string, shift: readonly number[]][] = [
+  [opdCode(7), [0.5, 0.25, 0, 0.75]], // Diskominfo: ahead of the city
+  [opdCode(0), [0, -0.25, 0.25]], // Sekretariat Daerah
+  [opdCode(4), [-0.5, 0, 0.25, 0]], // BPKAD
+  [opdCode(2), [0.25, 0, -0.25]], // Inspektorat
+];
+
+/** Units verified on Pemdi 2026, per demo verifier: none of them is assigned on SPBE 2023. */
+const PEMDI_ASSIGNMENTS: readonly [verifier: 1 | 2, codes: readonly string[]][] = [
+  [1, [opdCode(0), opdCode(4)]],
+  [2, [opdCode(2)]],
+];
+
+/** A unit's Pemdi 2026 values: the city's shifted by a per-unit pattern, kept in 1,00–5,00. */
+function pemdiVariant(shift: readonly number[]): number[] {
+  return PEMDI_CITY_VALUES.map((v, i) => {
+    const x = Math.round((v + (shift[i % shift.length] ?? 0)) * 100) / 100;
+    return Math.min(5, Math.max(1, x));
+  });
+}
+
+/** Penilaian mandiri rows of Pemdi 2026 from values in indicator order. */
+function pemdiLevels(values: readonly number[]) {
+  return listIndicators(pemdi2026).map((ind, i) => {
+    const level = values[i] ?? 1;
+    return {
+      indicatorNo: ind.no,
+      level,
+      justification: `(Demo) ${JUSTIFICATION[Math.floor(level)]}`,
+    };
+  });
+}
+
 export interface DemoSummary {
   periodId: string;
+  /** The demo's second period, "Evaluasi Pemdi 2026". */
+  pemdiPeriodId: string;
   cityIndex: number | null;
+  /** Index of the city's Pemdi 2026 penilaian mandiri (exact). */
+  pemdiCityIndex: number | null;
   units: number;
   credentials: { email: string; password: string; role: Role }[];
 }
@@ -243,16 +306,65 @@ export async function seedDemo(
     coordinator.id,
   );
 
+  const pemdi = await seedPemdi(s, idOf, coordinator.id, [v1.id, v2.id]);
+
   return {
     periodId: period.id,
+    pemdiPeriodId: pemdi.periodId,
     cityIndex: computeIndex(fw, Object.fromEntries(city.map((l) => [l.indicatorNo, l.level])))
       .index,
+    pemdiCityIndex: pemdi.cityIndex,
     units: rows.length,
     credentials: DEMO_ACCOUNTS.map((a) => ({
       email: a.email,
       password: DEMO_PASSWORD,
       role: a.role,
     })),
+  };
+}
+
+/**
+ * The period "Evaluasi Pemdi 2026": active, target 2,50 (Baik), the city's and four OPD's
+ * penilaian mandiri, and assignments on units that have none on SPBE 2023.
+ */
+async function seedPemdi(
+  s: Services,
+  idOf: (code: string) => string,
+  coordinatorId: string,
+  verifierIds: readonly [string, string],
+): Promise<{ periodId: string; cityIndex: number | null }> {
+  const period = await s.periods.create({
+    name: DEMO_PEMDI_PERIOD_NAME,
+    year: 2026,
+    frameworkId: pemdi2026.id,
+    targetIndex: 2.5,
+    status: 'active',
+    demo: true,
+  });
+  const city = pemdiLevels(PEMDI_CITY_VALUES);
+  await s.selfAssessments.put(period.id, idOf(PEMDA_CODE), city, coordinatorId);
+  for (const [code, shift] of PEMDI_VARIANTS)
+    await s.selfAssessments.put(
+      period.id,
+      idOf(code),
+      pemdiLevels(pemdiVariant(shift)),
+      coordinatorId,
+    );
+  for (const [verifier, codes] of PEMDI_ASSIGNMENTS)
+    await s.assignments.create(
+      {
+        periodId: period.id,
+        verifierId: verifierIds[verifier - 1] as string,
+        unitIds: codes.map(idOf),
+      },
+      coordinatorId,
+    );
+  return {
+    periodId: period.id,
+    cityIndex: computeIndex(
+      pemdi2026,
+      Object.fromEntries(city.map((l) => [l.indicatorNo, l.level])),
+    ).index,
   };
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { computeIndex, PROTOCOL_VERSION, spbe2020 } from '../../../src/core';
+import { computeIndex, PROTOCOL_VERSION, pemdi2026, spbe2020 } from '../../../src/core';
 import { kecamatanCode, kelurahanCode, opdCode, PEMDA_CODE } from '../../../src/server/seed';
 import { tinyFramework } from '../../helpers/frameworks';
 import { describeEachDialect } from '../../helpers/server-context';
@@ -10,15 +10,18 @@ const pemdi = JSON.parse(
 );
 
 describeEachDialect('frameworks', (ctx) => {
-  it('lists the built-in SPBE 2020 instrument and returns its full document', async () => {
+  it('lists the built-in SPBE 2020 and Pemdi 2026 instruments and returns their full documents', async () => {
     const token = await ctx().login('viewer');
     const list = await ctx().call('GET', '/api/frameworks', { token });
     expect(list.status).toBe(200);
     expect(list.body.frameworks).toEqual([
+      expect.objectContaining({ id: 'pemdi-2026', builtIn: true, periodCount: 1 }),
       expect.objectContaining({ id: 'spbe-2020', builtIn: true, periodCount: 1 }),
     ]);
     const doc = await ctx().call('GET', '/api/frameworks/spbe-2020', { token });
     expect(doc.body).toEqual(JSON.parse(JSON.stringify(spbe2020)));
+    const pemdiDoc = await ctx().call('GET', '/api/frameworks/pemdi-2026', { token });
+    expect(pemdiDoc.body).toEqual(JSON.parse(JSON.stringify(pemdi2026)));
     expect((await ctx().call('GET', '/api/frameworks/nope', { token })).status).toBe(404);
   });
 
@@ -31,7 +34,11 @@ describeEachDialect('frameworks', (ctx) => {
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('framework_exists');
     const list = await ctx().call('GET', '/api/frameworks', { token });
-    expect(list.body.frameworks.map((f: { id: string }) => f.id)).toEqual(['spbe-2020', pemdi.id]);
+    expect(list.body.frameworks.map((f: { id: string }) => f.id)).toEqual([
+      'pemdi-2026',
+      'spbe-2020',
+      pemdi.id,
+    ]);
   });
 
   it('lists every problem of an invalid instrument (422) and stores nothing', async () => {
@@ -87,6 +94,7 @@ describeEachDialect('periods', (ctx) => {
       name: 'Evaluasi SPBE 2024',
       year: 2024,
       targetIndex: 3.25,
+      planStepCap: 2,
       status: 'draft',
       demo: false,
     });
@@ -96,12 +104,14 @@ describeEachDialect('periods', (ctx) => {
     );
     const u = await ctx().call('PATCH', `/api/periods/${id}`, {
       token,
-      json: { status: 'active', targetIndex: 3.5 },
+      json: { status: 'active', targetIndex: 3.5, planStepCap: 3 },
     });
     expect(u.status).toBe(200);
-    expect(u.body).toMatchObject({ status: 'active', targetIndex: 3.5 });
+    expect(u.body).toMatchObject({ status: 'active', targetIndex: 3.5, planStepCap: 3 });
+    expect((await ctx().call('GET', `/api/periods/${id}`, { token })).body.planStepCap).toBe(3);
     const list = await ctx().call('GET', '/api/periods', { token });
     expect(list.body.periods.map((p: { name: string }) => p.name)).toEqual([
+      'Evaluasi Pemdi 2026',
       'Evaluasi SPBE 2024',
       'Evaluasi SPBE 2023',
     ]);
@@ -109,13 +119,31 @@ describeEachDialect('periods', (ctx) => {
     expect((await ctx().call('GET', `/api/periods/${id}`, { token })).status).toBe(404);
   });
 
-  it('validates the target index (1..5, two decimals) and the instrument reference', async () => {
+  it('validates the target index (1..5, two decimals), the step cap (1..4) and the instrument reference', async () => {
     const token = await ctx().login('coordinator');
     const base = { name: 'X', year: 2024, frameworkId: 'spbe-2020' };
     for (const targetIndex of [0.5, 5.01, 3.125, '3']) {
       const r = await ctx().call('POST', '/api/periods', { token, json: { ...base, targetIndex } });
       expect(r.status).toBe(422);
     }
+    const before = (await ctx().call('GET', '/api/periods', { token })).body.periods.length;
+    for (const planStepCap of [0, 5, 1.5, '2', null]) {
+      const r = await ctx().call('POST', '/api/periods', {
+        token,
+        json: { ...base, targetIndex: 3, planStepCap },
+      });
+      expect(r.status, String(planStepCap)).toBe(422);
+      expect(r.body.details.issues[0].path).toBe('planStepCap');
+      const patch = await ctx().call('PATCH', `/api/periods/${ctx().demo?.periodId}`, {
+        token,
+        json: { planStepCap },
+      });
+      expect(patch.status).toBe(422);
+    }
+    expect((await ctx().call('GET', '/api/periods', { token })).body.periods).toHaveLength(before);
+    expect(
+      (await ctx().call('GET', `/api/periods/${ctx().demo?.periodId}`, { token })).body.planStepCap,
+    ).toBe(2);
     const r = await ctx().call('POST', '/api/periods', {
       token,
       json: { ...base, targetIndex: 3, frameworkId: 'tidak-ada' },
@@ -518,9 +546,12 @@ describeEachDialect('verifiers and assignments', (ctx) => {
     const b = r.body;
     expect(b.protocol).toBe(PROTOCOL_VERSION);
     expect(b.device).toEqual({ id: tablet.deviceId, label: 'Tablet V1' });
-    expect(b.periods.map((p: { name: string }) => p.name)).toEqual(['Evaluasi SPBE 2023']);
-    expect(b.frameworks).toHaveLength(1);
-    expect(b.frameworks[0].id).toBe('spbe-2020');
+    // Both demo periods, newest first, each with its instrument.
+    expect(b.periods.map((p: { name: string }) => p.name)).toEqual([
+      'Evaluasi Pemdi 2026',
+      'Evaluasi SPBE 2023',
+    ]);
+    expect(b.frameworks.map((f: { id: string }) => f.id)).toEqual(['pemdi-2026', 'spbe-2020']);
     const assigned = b.units
       .filter((u: { assigned: boolean }) => u.assigned)
       .map((u: { code: string }) => u.code);
@@ -532,17 +563,27 @@ describeEachDialect('verifiers and assignments', (ctx) => {
         kecamatanCode(0),
         kelurahanCode(0, 0),
         kelurahanCode(0, 1),
+        // Pemdi 2026.
+        opdCode(0),
+        opdCode(4),
       ].sort(),
     );
     // Ancestors come along for display; no foreign unit does.
     expect(b.units.every((u: { code: string }) => u.code.startsWith('36.72'))).toBe(true);
     expect(b.units.some((u: { code: string }) => u.code === opdCode(16))).toBe(false);
-    expect(b.assignments).toHaveLength(6);
-    expect(b.assessments).toHaveLength(6);
+    expect(b.assignments).toHaveLength(8);
+    expect(b.assessments).toHaveLength(8);
     const pemda = b.units.find((u: { code: string }) => u.code === PEMDA_CODE);
     expect(b.selfAssessments.filter((s: { unitId: string }) => s.unitId === pemda.id)).toHaveLength(
       47,
     );
+    // Pemdi values keep their decimals on the way to the tablet.
+    const setda = b.units.find((u: { code: string }) => u.code === opdCode(0));
+    const setdaLevels = b.selfAssessments
+      .filter((s: { unitId: string }) => s.unitId === setda.id)
+      .map((s: { level: number }) => s.level);
+    expect(setdaLevels).toHaveLength(20);
+    expect(setdaLevels.some((l: number) => !Number.isInteger(l))).toBe(true);
     const unitIds = new Set(b.units.map((u: { id: string }) => u.id));
     expect(b.selfAssessments.every((s: { unitId: string }) => unitIds.has(s.unitId))).toBe(true);
   });

@@ -1,10 +1,20 @@
 import { expect, it } from 'vitest';
-import { computeIndex, listIndicators, planImprovement, spbe2020 } from '../../../src/core';
+import {
+  computeIndex,
+  formatIndex,
+  indexLevelName,
+  listIndicators,
+  pemdi2026,
+  planImprovement,
+  spbe2020,
+} from '../../../src/core';
 import { prepareDatabase } from '../../../src/server/app';
 import {
   CITY_LEVELS,
   DEMO_PASSWORD,
+  opdCode,
   PEMDA_CODE,
+  PEMDI_CITY_VALUES,
   seedDemo,
   wipeDatabase,
 } from '../../../src/server/seed';
@@ -23,6 +33,24 @@ it('the demo city levels give exactly 2.10 (Cukup), policy lower than services',
   expect(byId.D3).toBeLessThan(byId.D4 as number);
   const plan = planImprovement(spbe2020, levels, 3);
   expect(plan.reachable).toBe(true);
+});
+
+it('the demo Pemdi 2026 city values score as the formula: Σ(wI·NI)/100 = 1,845, shown 1,85 · Merintis', () => {
+  const values = Object.fromEntries(
+    listIndicators(pemdi2026).map((ind, i) => [ind.no, PEMDI_CITY_VALUES[i]]),
+  );
+  expect(PEMDI_CITY_VALUES).toHaveLength(20);
+  expect(PEMDI_CITY_VALUES.some((v) => !Number.isInteger(v))).toBe(true);
+  const weighted = listIndicators(pemdi2026).reduce(
+    (sum, ind, i) => sum + ind.spec.weight * (PEMDI_CITY_VALUES[i] as number),
+    0,
+  );
+  const r = computeIndex(pemdi2026, values);
+  expect(r.index).toBeCloseTo(weighted / 100, 12);
+  expect(r.index).toBe(1.845);
+  expect(formatIndex(r.index)).toBe('1,85');
+  expect(r.predicate).toBe('Cukup');
+  expect(indexLevelName(pemdi2026, r.index)).toBe('Merintis');
 });
 
 describeEachDialect('the Cilegon demo seed', (ctx) => {
@@ -56,26 +84,60 @@ describeEachDialect('the Cilegon demo seed', (ctx) => {
     ]);
   });
 
-  it('has the active period "Evaluasi SPBE 2023" on SPBE 2020 with target 3.00 and city index 2.10', async () => {
+  it('has the active periods "Evaluasi Pemdi 2026" (Pemdi 2026, city 1,845) and "Evaluasi SPBE 2023" (SPBE 2020, target 3.00, city 2.10)', async () => {
     const token = await ctx().login('viewer');
     const periods = (await ctx().call('GET', '/api/periods', { token })).body.periods;
     expect(periods).toEqual([
+      expect.objectContaining({
+        name: 'Evaluasi Pemdi 2026',
+        year: 2026,
+        frameworkId: 'pemdi-2026',
+        targetIndex: 2.5,
+        planStepCap: 2,
+        status: 'active',
+        demo: true,
+      }),
       expect.objectContaining({
         name: 'Evaluasi SPBE 2023',
         year: 2023,
         frameworkId: 'spbe-2020',
         targetIndex: 3,
+        planStepCap: 2,
         status: 'active',
         demo: true,
       }),
     ]);
+    const pemda = await ctx().unitId(PEMDA_CODE);
     const city = await ctx().call(
       'GET',
-      `/api/periods/${periods[0].id}/units/${await ctx().unitId(PEMDA_CODE)}/self-assessment`,
+      `/api/periods/${periods[1].id}/units/${pemda}/self-assessment`,
       { token },
     );
     expect(city.body.index).toBe(2.1);
     expect(ctx().demo?.cityIndex).toBe(2.1);
+    const pemdi = await ctx().call(
+      'GET',
+      `/api/periods/${periods[0].id}/units/${pemda}/self-assessment`,
+      { token },
+    );
+    expect(pemdi.body).toMatchObject({
+      frameworkId: 'pemdi-2026',
+      index: 1.845,
+      indicatorCount: 20,
+    });
+    expect(pemdi.body.levels.map((l: { level: number }) => l.level)).toEqual(PEMDI_CITY_VALUES);
+    expect(ctx().demo).toMatchObject({ pemdiPeriodId: periods[0].id, pemdiCityIndex: 1.845 });
+    // The Pemdi dashboard starts from the city's statement, every value "self".
+    const coordinator = await ctx().login('coordinator');
+    const dash = await ctx().call('GET', `/api/dashboard/${periods[0].id}`, {
+      token: coordinator,
+    });
+    expect(dash.status).toBe(200);
+    expect(dash.body.city.consolidated).toMatchObject({ index: 1.845, predicate: 'Cukup' });
+    expect(dash.body.consolidation).toMatchObject({
+      selfOnlyCount: 20,
+      unit: { code: PEMDA_CODE },
+    });
   });
 
   it('lets each demo account sign in, and gives both verifiers assignments (verifier 1 has the city)', async () => {
@@ -95,6 +157,29 @@ describeEachDialect('the Cilegon demo seed', (ctx) => {
       pkg.body.units.find((u: { code: string; assigned: boolean }) => u.code === PEMDA_CODE)
         .assigned,
     ).toBe(true);
+    // Both verifiers have Pemdi 2026 work on their tablets, on units not assigned on SPBE 2023
+    // (a unit code names one assessment per verifier and period).
+    for (const who of ['verifier1', 'verifier2'] as const) {
+      const mine = await ctx().call('GET', '/api/my/assignments', {
+        token: await ctx().login(who),
+      });
+      const pemdi = mine.body.periods.find(
+        (p: { frameworkId: string }) => p.frameworkId === 'pemdi-2026',
+      );
+      const onPemdi = mine.body.assignments.filter(
+        (a: { periodId: string }) => a.periodId === pemdi.id,
+      );
+      const onSpbe = mine.body.assignments.filter(
+        (a: { periodId: string }) => a.periodId !== pemdi.id,
+      );
+      expect(onPemdi.length).toBeGreaterThan(0);
+      const spbeUnits = new Set(onSpbe.map((a: { unitId: string }) => a.unitId));
+      expect(onPemdi.some((a: { unitId: string }) => spbeUnits.has(a.unitId))).toBe(false);
+    }
+    const setda = await ctx().unitId(opdCode(0));
+    expect(
+      pkg.body.selfAssessments.filter((s: { unitId: string }) => s.unitId === setda),
+    ).toHaveLength(20);
     expect(
       ctx().demo?.credentials.every(
         (c) => c.password === DEMO_PASSWORD && c.email.endsWith('@cilegon.demo'),
@@ -115,6 +200,9 @@ describeEachDialect('the Cilegon demo seed', (ctx) => {
     await prepareDatabase(ctx().db, () => ctx().clock.now);
     const again = await seedDemo(ctx().services, { nodeEnv: 'development' });
     expect(again.cityIndex).toBe(2.1);
-    expect((await ctx().rowCounts()).units).toBe(72);
+    expect(again.pemdiCityIndex).toBe(1.845);
+    const counts = await ctx().rowCounts();
+    expect(counts.units).toBe(72);
+    expect(counts.periods).toBe(2);
   });
 });
