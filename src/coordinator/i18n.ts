@@ -491,7 +491,7 @@ const id = {
     'Tanda di sudut sel: level terverifikasi lebih tinggi daripada level yang buktinya lengkap (level bersifat kumulatif). Arahkan penunjuk ke sel untuk alasannya, atau pilih sel untuk melihat butir buktinya.',
   internalIndex: 'Indeks internal Telusur (tanpa indikator tidak berlaku)',
   internalFigureHint:
-    'Angka internal Telusur, bukan angka resmi: indikator tidak berlaku dikeluarkan dan bobot lainnya dinormalkan ulang.',
+    'Angka internal Telusur, bukan angka resmi: indikator tidak berlaku dan indeks instansi lain yang belum bernilai dikeluarkan, bobot lainnya dinormalkan ulang.',
   naRuleLevel1:
     'Indikator yang dinyatakan tidak berlaku dihitung level 1, seperti dalam evaluasi resmi.',
   naRuleExclude:
@@ -969,7 +969,7 @@ const en: Dict = {
     'Mark in a cell’s corner: the verified level is above the level whose evidence is complete (levels are cumulative). Point at the cell for the reason, or choose it to see its evidence items.',
   internalIndex: 'Telusur’s internal index (not-applicable indicators left out)',
   internalFigureHint:
-    'Telusur’s internal figure, not the official one: not-applicable indicators are left out and the other weights renormalised.',
+    'Telusur’s internal figure, not the official one: not-applicable indicators and outside indices without a value are left out, the other weights renormalised.',
   naRuleLevel1: 'Indicators found not applicable count as level 1, as in the official evaluation.',
   naRuleExclude:
     'Indicators found not applicable are left out and the other weights renormalised, as this instrument says.',

@@ -395,7 +395,9 @@ export function UnitReport({ params }: PageProps) {
                 <GapNote i={i} fw={fw} />
               </td>
               <td class="small">
-                {i.notApplicable && i.naReason ? `${t('notApplicable')}: ${i.naReason}. ` : ''}
+                {i.notApplicable && i.naReason
+                  ? `${t('notApplicable')}: ${i.naReason.replace(/[.\s]+$/, '')}. `
+                  : ''}
                 <SourceNote i={i} fw={fw} />
                 {i.notes}
                 {i.reviewComment ? (
