@@ -54,7 +54,8 @@ async function enrolVerifier1(base: string, token: string): Promise<Tablet> {
 /**
  * The verifier's work on the unit, pushed as the tablet pushes it: indicator 1 verified at
  * level 4 with no evidence checked (its level-2 evidence is not complete), indicator 2 at 1,25,
- * and indicator 5 from the Indeks Satu Data Indonesia as published (68,75 → 3,75).
+ * indicator 5 from the Indeks Satu Data Indonesia as published (68,75 → 3,75), and indicator 9
+ * marked not applicable (which the official index counts as level 1).
  */
 async function verifierWork(
   base: string,
@@ -81,6 +82,10 @@ async function verifierWork(
     edit(tablet, 1, 'verification', id(1), { verifiedLevel: 4 }),
     edit(tablet, 2, 'verification', id(2), { verifiedLevel: 1.25 }),
     edit(tablet, 3, 'verification', id(5), { sourceValue: 68.75, verifiedLevel: 3.75 }),
+    edit(tablet, 4, 'verification', id(9), {
+      notApplicable: true,
+      naReason: 'Setda tidak mengelola aplikasi sendiri.',
+    }),
   ];
   const r = await api<{ results: { outcome: string; rejection: unknown }[] }>(
     base,
@@ -168,7 +173,7 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
         body: {
           deviceId: tablet.deviceId,
           mutations: [
-            edit(tablet, 4, 'verification', verificationId(tablet.assessmentId, 3), {
+            edit(tablet, 5, 'verification', verificationId(tablet.assessmentId, 3), {
               verifiedLevel: 1.175,
             }),
           ],
@@ -247,7 +252,23 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
           .locator('td')
           .allTextContents()
       ).map((x) => x.trim());
+    // The official verified index counts indicator 9 (not applicable) as level 1 and the three
+    // outside indices without a value as 1: (20 + 6,25 + 18,75 + 4 + 9) / 28 = 2,07. Telusur's
+    // internal figure covers only what was assessed and applies — much higher, 45 / 15 = 3,00 —
+    // and is labelled as internal, never as the official index.
+    expect(await page.getByTestId('unit-report-verified-index').textContent()).toBe(
+      '2,07 · Membangun',
+    );
+    expect(await unit.getByTestId('index-rule-notes').textContent()).toContain(
+      '1 indikator tidak berlaku dihitung level 1 (aturan resmi).',
+    );
+    const internal = page.getByTestId('unit-report-internal-index');
+    expect(await internal.textContent()).toBe('3,00 · Berkembang');
+    expect(await internal.locator('..').textContent()).toMatch(
+      /^Indeks internal Telusur \(tanpa indikator tidak berlaku\).*bukan angka resmi/,
+    );
     expect((await row(2)).slice(1, 3)).toEqual(['2,00', '1,25']);
+    expect((await row(9))[2]).toBe('TB');
     expect((await row(5))[4]).toContain('angka indeks: 68,75');
     // No documents to check on an outside-index indicator; a level above its evidence is named.
     expect((await row(5))[3]).toBe('tanpa dokumen: nilai dari indeks instansi lain');
