@@ -4,8 +4,10 @@ import { DEFAULT_PAGE, MAX_PAGE } from './enums';
 import { PeriodSchema } from './setup';
 import {
   count,
+  IndexRuleSchema,
   idField,
   LevelSourceSchema,
+  levelValue,
   ms,
   ProgressStatusSchema,
   queryInt,
@@ -20,17 +22,35 @@ import {
  * verified level where the verifier set one, else its penilaian mandiri, else unassessed
  * (rule `pemda_verified_else_self`). Sub-units are the field evidence behind it (heatmap,
  * over-claims, "held back by"), never averaged into it.
+ *
+ * Every index in these answers is EXACT (unrounded) and computed with the instrument's
+ * official rule unless it says `rule: "internal"`; pages show it with core `describeIndex`
+ * (rounded half up, the predicate from the exact value, the level name of the instrument's
+ * `indexScale`, and the note when rounding crossed a band edge), reading the instrument from
+ * GET /api/frameworks/:id (`framework.id`). Indicator values (levels) may carry two decimals
+ * on a decimal instrument (PermenPANRB 8/2026); pages write them with core `formatValue`.
  */
 
-/** An index as core computeIndex summarises it. */
+/** An index as core computeIndex summarises it (exact value; pages round with core). */
 export const IndexSummarySchema = z.strictObject({
   index: z.nullable(z.number()),
+  /** From the exact index and the instrument's bands. */
   predicate: z.nullable(z.string()),
   complete: z.boolean(),
   assessedCount: count,
   applicableCount: count,
+  /**
+   * `official`: the instrument's method (not applicable counts as level 1 unless the
+   * instrument says otherwise). `internal`: Telusur's own unit figure, not-applicable
+   * indicators left out — to be shown labelled as internal, never as the official index.
+   */
+  rule: IndexRuleSchema,
   /** Indicators marked not applicable were left out and the other weights renormalised. */
   renormalised: z.boolean(),
+  /** Indicators marked not applicable that the official rule counted as level 1. */
+  notApplicableAsLevel1: count,
+  /** Outside-index indicators without a value, counted as 1 (PermenPANRB 8/2026). */
+  missingSourceAsLevel1: count,
 });
 export type IndexSummary = z.infer<typeof IndexSummarySchema>;
 
@@ -121,10 +141,18 @@ export const HeatmapRowSchema = z.strictObject({
   code: z.string(),
   name: z.string(),
   /** Per indicator, in `heatmap.indicators` order. */
-  self: z.array(z.nullable(z.int())),
-  verified: z.array(z.nullable(z.int())),
+  self: z.array(z.nullable(levelValue)),
+  verified: z.array(z.nullable(levelValue)),
   notApplicable: z.array(z.int()),
-  /** The unit's verified index (not-applicable renormalised). */
+  /**
+   * Per indicator, in `heatmap.indicators` order: the first level (from 2 up to the verified
+   * one) whose expected evidence the verifier has not all marked present — levels are
+   * cumulative, so the cell reads "Level 4, bukti level 2 belum lengkap" — or null when the
+   * verified level is supported (or unset, level 1, or valued from an outside index). Core
+   * `cumulativeGap` over the verification's `checks.<level>.<i>` states.
+   */
+  cumulativeGap: z.array(z.nullable(z.int())),
+  /** The unit's verified index, official rule (not applicable counts as level 1); exact. */
   index: z.nullable(z.number()),
 });
 export type HeatmapRow = z.infer<typeof HeatmapRowSchema>;
@@ -136,7 +164,8 @@ export const OverclaimSchema = z.strictObject({
   compared: count,
   lowered: count,
   raised: count,
-  stepsLost: count,
+  /** Sum of the level-steps lost where lowered (two decimals on a decimal instrument). */
+  stepsLost: z.number().check(z.gte(0)),
   /** lowered / compared. */
   share: z.number(),
 });
@@ -205,7 +234,9 @@ export const PlanItemSchema = z.strictObject({
   /** Names of the groups from the domain down to the aspect. */
   groups: z.array(z.string()),
   weight: z.number(),
-  from: z.int(),
+  /** The value now (two decimals on a decimal instrument: 1.25 → 2 is one step). */
+  from: levelValue,
+  /** The whole level the plan raises it to. */
   to: z.int(),
   steps: count,
   effort: z.number(),
@@ -216,7 +247,12 @@ export const PlanItemSchema = z.strictObject({
   heldBackBy: z.strictObject({
     total: count,
     units: z.array(
-      z.strictObject({ unitId: z.string(), code: z.string(), name: z.string(), level: z.int() }),
+      z.strictObject({
+        unitId: z.string(),
+        code: z.string(),
+        name: z.string(),
+        level: levelValue,
+      }),
     ),
   }),
 });
@@ -232,11 +268,23 @@ export const PlanViewSchema = z.strictObject({
     fixed: z.array(z.int()),
   }),
   current: IndexSummarySchema,
-  /** The planner's starting index (unassessed indicators counted as level 1). */
+  /** The planner's starting index (unassessed indicators counted as level 1); exact. */
   plannerIndex: z.number(),
   resultingIndex: z.number(),
   resultingPredicate: z.nullable(z.string()),
   reachable: z.boolean(),
+  /**
+   * The period's cap of level-steps per indicator (period setting `planStepCap`) that the
+   * plan kept to.
+   */
+  maxStepsPerIndicator: z.int(),
+  /**
+   * The target is out of reach only because of the cap: without it the plan would reach
+   * it. The page says "target tidak tercapai dengan batas N langkah per indikator; yang
+   * dapat dicapai: `maxIndex`".
+   */
+  capLimited: z.boolean(),
+  /** The highest index reachable within the cap; exact. */
   maxIndex: z.number(),
   totalEffort: z.number(),
   stepCount: count,
@@ -247,7 +295,7 @@ export const PlanViewSchema = z.strictObject({
     z.strictObject({
       no: z.int(),
       name: z.string(),
-      level: z.nullable(z.int()),
+      level: z.nullable(levelValue),
       source: LevelSourceSchema,
       weight: z.number(),
     }),

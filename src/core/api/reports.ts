@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { CityOverviewSchema, PlanViewSchema } from './dashboard';
-import { LevelSourceSchema } from './wire';
+import { LevelSourceSchema, levelValue } from './wire';
 
 /** One indicator of the city: both levels, the consolidated one and where it came from. */
 export const CitySummaryIndicatorSchema = z.strictObject({
@@ -9,10 +9,10 @@ export const CitySummaryIndicatorSchema = z.strictObject({
   /** Names of the groups from the domain down to the aspect. */
   groups: z.array(z.string()),
   weight: z.number(),
-  self: z.nullable(z.int()),
-  verified: z.nullable(z.int()),
+  self: z.nullable(levelValue),
+  verified: z.nullable(levelValue),
   /** The consolidated level (verified, else self). */
-  level: z.nullable(z.int()),
+  level: z.nullable(levelValue),
   source: LevelSourceSchema,
   notApplicable: z.boolean(),
 });

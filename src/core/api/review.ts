@@ -7,6 +7,7 @@ import {
   count,
   DecisionSchema,
   indicatorNoField,
+  levelValue,
   ms,
   ProgressStatusSchema,
   UnitKindSchema,
@@ -48,9 +49,14 @@ export const IndicatorReviewSchema = z.strictObject({
   no: z.int(),
   name: z.string(),
   groups: z.array(z.string()),
-  selfLevel: z.nullable(z.int()),
+  selfLevel: z.nullable(levelValue),
   selfJustification: z.string(),
-  verifiedLevel: z.nullable(z.int()),
+  verifiedLevel: z.nullable(levelValue),
+  /**
+   * For an indicator valued from another agency's index: the outside index as the verifier
+   * entered it (its published scale); `verifiedLevel` holds the value it maps to.
+   */
+  sourceValue: z.nullable(z.number()),
   notApplicable: z.boolean(),
   naReason: z.string(),
   notes: z.string(),
@@ -145,7 +151,16 @@ export const AssessmentDetailSchema = z.strictObject({
   period: PeriodSchema,
   framework: FrameworkRefSchema,
   generatedAt: ms,
-  indices: z.strictObject({ self: IndexSummarySchema, verified: IndexSummarySchema }),
+  /**
+   * The unit's indices, exact, official rule. `internal`: only when the verifier marked an
+   * indicator not applicable — the verified index with those left out (Telusur's own
+   * figure, `rule: "internal"`, to be labelled as internal, never as the official index).
+   */
+  indices: z.strictObject({
+    self: IndexSummarySchema,
+    verified: IndexSummarySchema,
+    internal: z.nullable(IndexSummarySchema),
+  }),
   indicators: z.array(IndicatorReviewSchema),
   beritaAcara: z.nullable(BeritaAcaraViewSchema),
   signing: SigningViewSchema,

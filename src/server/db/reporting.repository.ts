@@ -13,8 +13,8 @@ import type { Database } from './database';
  * which is why their predicates are written as literals (`sql.lit`), exactly as the index declares
  * them.
  *
- * Values in the store are canonical JSON text: a level is `3` or `null`, a flag `true` or
- * `false`. `levelOf` turns the text into an integer with a CASE, so PostgreSQL never casts
+ * Values in the store are canonical JSON text: a level is `3`, `2.5` or `null`, a flag `true`
+ * or `false`. `levelOf` turns the text into a number with a CASE, so PostgreSQL never casts
  * `'null'` whatever order it evaluates predicates in.
  */
 
@@ -122,6 +122,7 @@ export interface AssignedVerifierRow {
 const VERIFICATION_EXPORT_FIELDS = [
   'indicatorNo',
   'verifiedLevel',
+  'sourceValue',
   'notApplicable',
   'naReason',
   'notes',
@@ -148,18 +149,28 @@ function markedNa(alias: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`${fieldIs(alias, VERIFICATION, 'notApplicable')} and ${sql.ref(`${alias}.valueJson`)} = ${TRUE_JSON}`;
 }
 
-/** A stored level (`3` or `null`) as an integer or NULL. */
+/**
+ * A stored level (`3`, `2.5` or `null`) as a number or NULL. `double precision` on both
+ * databases (SQLite reads it as REAL): a decimal value (PermenPANRB 8/2026) must not be cut
+ * to its whole level, and PostgreSQL refuses `'2.5'` as an integer.
+ */
 function levelOf(ref: string): RawBuilder<number | null> {
   return sql<
     number | null
-  >`case when ${sql.ref(ref)} = ${NULL_JSON} then null else cast(${sql.ref(ref)} as integer) end`;
+  >`case when ${sql.ref(ref)} = ${NULL_JSON} then null else cast(${sql.ref(ref)} as double precision) end`;
 }
 
 /** Parse a stored JSON integer (`12`) or null. */
 function jsonInt(text: string | null | undefined): number | null {
-  if (text === null || text === undefined) return null;
+  const n = jsonNumber(text);
+  return n !== null && Number.isInteger(n) ? n : null;
+}
+
+/** Parse a stored JSON number (`3`, `2.5`) or null. */
+function jsonNumber(text: string | null | undefined): number | null {
+  if (text === null || text === undefined || text === 'null') return null;
   const n = Number(text);
-  return Number.isInteger(n) ? n : null;
+  return Number.isFinite(n) ? n : null;
 }
 
 function unitFilter(alias: string, f: UnitFilter): Expression<SqlBool> {
@@ -337,7 +348,8 @@ export class ReportingRepository {
           compared: Number(r.compared) - Number(m?.compared ?? 0),
           lowered: Number(r.lowered ?? 0) - Number(m?.lowered ?? 0),
           raised: Number(r.raised ?? 0) - Number(m?.raised ?? 0),
-          stepsLost: Number(r.stepsLost ?? 0) - Number(m?.stepsLost ?? 0),
+          // Decimal values make fractional steps; summed as floats, so back to hundredths.
+          stepsLost: Math.round((Number(r.stepsLost ?? 0) - Number(m?.stepsLost ?? 0)) * 100) / 100,
         };
       })
       .sort((x, y) => x.indicatorNo - y.indicatorNo);
@@ -655,7 +667,7 @@ function toCells(
       byRecord.set(r.recordId, c);
     }
     if (r.field === 'indicatorNo') c.indicatorNo = jsonInt(r.valueJson);
-    else if (r.field === 'verifiedLevel') c.verifiedLevel = jsonInt(r.valueJson);
+    else if (r.field === 'verifiedLevel') c.verifiedLevel = jsonNumber(r.valueJson);
     else if (r.field === 'notApplicable') c.notApplicable = r.valueJson === 'true';
     else if (r.field === 'reviewComment') {
       const v: unknown = JSON.parse(r.valueJson);

@@ -9,6 +9,7 @@ import {
   type LevelMap,
   type LevelSource,
   listIndicators,
+  notApplicableRuleOf,
 } from '../../core';
 import type { SelfLevelRow, VerificationCell } from '../db/reporting.repository';
 import type { Period } from '../domain';
@@ -37,21 +38,39 @@ import type { PeriodsService } from './periods.service';
  *    (verification field `verifiedLevel`, when not null) → source `verified`; else its
  *    self-assessed level (the `self_assessments` table, not the tablet's copy) → source
  *    `self`; else no level → source `none`.
- * 3. Indicators the verifier marked not applicable keep their levels but are left out of the
- *    index, and the remaining weights are renormalised (core `computeIndex`); they count
- *    neither as verified, self nor unassessed in the consolidation counts.
+ * 3. The index is the OFFICIAL one (core `computeIndex`, rule `official`): the instrument's
+ *    own method. PermenPANRB 59/2020 and 8/2026 score every indicator (level 1 already means
+ *    absent or draft), so an indicator the verifier marked not applicable counts as level 1
+ *    (instrument rule `notApplicable: "level-1"`, the default) — leaving it out and
+ *    renormalising would raise the index above what the evaluation gives. Only an instrument
+ *    that says `notApplicable: "exclude"` leaves such indicators out. An indicator valued
+ *    from another agency's index without a value counts as 1 (8/2026). Not-applicable
+ *    indicators keep their levels in the list and count neither as verified, self nor
+ *    unassessed in the consolidation counts.
  * 4. The self index (the city's own statement) is computed from the self-assessed levels
- *    alone, with nothing left out.
+ *    alone, official rule.
  * Every response carries the counts per source, so a Kepala Bidang sees how much of the
- * index is verified.
+ * index is verified. Unit-level figures that leave not-applicable indicators out are
+ * Telusur's own (rule `internal`) and are labelled so wherever they appear.
  */
 
 /** Machine name of the rule, as responses carry it in `consolidation.rule`. */
 export const CONSOLIDATION_RULE = 'pemda_verified_else_self' satisfies Consolidation['rule'];
 
-/** The rule in one Indonesian sentence, for the exports' Info lines. */
+/** The rule in one Indonesian sentence, for the exports' Info lines (instruments that count not applicable as level 1). */
 export const CONSOLIDATION_RULE_ID =
-  'Level kota per indikator = level terverifikasi unit Pemerintah Daerah (jenis pemda) bila sudah diverifikasi, selain itu level penilaian mandiri kota; indikator yang dinyatakan tidak berlaku dikeluarkan dan bobot lainnya dinormalkan ulang.';
+  'Level kota per indikator = level terverifikasi unit Pemerintah Daerah (jenis pemda) bila sudah diverifikasi, selain itu level penilaian mandiri kota. Indeks dihitung dengan metode resmi instrumen: indikator yang dinyatakan tidak berlaku dihitung sebagai level 1 (setiap indikator dinilai), dan indikator bernilai indeks instansi lain yang belum diisi dihitung 1.';
+
+/** The same for an instrument whose official method leaves not-applicable indicators out. */
+const CONSOLIDATION_RULE_EXCLUDE_ID =
+  'Level kota per indikator = level terverifikasi unit Pemerintah Daerah (jenis pemda) bila sudah diverifikasi, selain itu level penilaian mandiri kota. Indeks dihitung dengan metode resmi instrumen: indikator yang dinyatakan tidak berlaku dikeluarkan dan bobot lainnya dinormalkan ulang (aturan instrumen ini), dan indikator bernilai indeks instansi lain yang belum diisi dihitung 1.';
+
+/** The consolidation rule of an instrument, in one Indonesian sentence. */
+export function consolidationRuleId(fw: Framework): string {
+  return notApplicableRuleOf(fw) === 'exclude'
+    ? CONSOLIDATION_RULE_EXCLUDE_ID
+    : CONSOLIDATION_RULE_ID;
+}
 
 export interface CityIndicator {
   no: number;
@@ -81,9 +100,9 @@ export interface CityLevels {
 export interface CityIndex {
   levels: CityLevels;
   consolidation: Consolidation;
-  /** Index of the self-assessed levels (the city's own statement). */
+  /** Index of the self-assessed levels (the city's own statement), official rule. */
   self: IndexResult;
-  /** Index of the consolidated levels, not-applicable indicators left out. */
+  /** Index of the consolidated levels, official rule (not applicable counts as level 1). */
   consolidated: IndexResult;
 }
 
@@ -162,8 +181,11 @@ export function cityIndexOf(fw: Framework, levels: CityLevels): CityIndex {
   return {
     levels,
     consolidation: consolidationOf(levels),
-    self: computeIndex(fw, levels.self),
-    consolidated: computeIndex(fw, levels.consolidated, { notApplicable: levels.notApplicable }),
+    self: computeIndex(fw, levels.self, { rule: 'official' }),
+    consolidated: computeIndex(fw, levels.consolidated, {
+      notApplicable: levels.notApplicable,
+      rule: 'official',
+    }),
   };
 }
 
@@ -182,7 +204,7 @@ export function namedCityIndicators(fw: Framework, levels: CityLevels): CitySumm
   });
 }
 
-/** The summary fields of a core index result (groups left out). */
+/** The summary fields of a core index result (groups left out); the index stays exact. */
 export function summarise(r: IndexResult): IndexSummary {
   return {
     index: r.index,
@@ -190,7 +212,10 @@ export function summarise(r: IndexResult): IndexSummary {
     complete: r.complete,
     assessedCount: r.assessedCount,
     applicableCount: r.applicableCount,
+    rule: r.rule,
     renormalised: r.renormalised,
+    notApplicableAsLevel1: r.notApplicableAsLevel1,
+    missingSourceAsLevel1: r.missingSourceAsLevel1,
   };
 }
 

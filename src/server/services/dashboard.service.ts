@@ -1,5 +1,7 @@
 import {
+  CHECK_FIELD_RE,
   computeIndex,
+  cumulativeGap,
   type DashboardView,
   DEFAULT_PAGE,
   type HeatmapRow,
@@ -142,26 +144,51 @@ export class DashboardService extends BaseService {
     const listed = page.assignedOnly ? units.filter((u) => u.assigned) : units;
     const pageUnits = await this.withSigning(listed.slice(offset, offset + limit), indicators);
 
-    // Heatmap of the page: verified and self levels per indicator.
+    // Heatmap of the page: verified and self levels per indicator, and where a verified
+    // level claims more than its evidence supports (levels are cumulative). The evidence
+    // checks are read for the page's assessments only: the cost grows with the page, never
+    // with the period.
     const assessed = pageUnits.filter((u) => u.assessmentId !== null);
-    const [cells, selfRows] = await Promise.all([
-      this.repos.reporting.verificationCells(assessed.map((u) => u.assessmentId as string)),
+    const assessedIds = assessed.map((u) => u.assessmentId as string);
+    const [cells, selfRows, checkFields] = await Promise.all([
+      this.repos.reporting.verificationCells(assessedIds),
       this.repos.reporting.selfLevels(
         periodId,
         assessed.map((u) => u.unitId),
       ),
+      assessedIds.length
+        ? this.repos.reporting.exportFields(assessedIds, { record: false, checks: true })
+        : [],
     ]);
     const cellsByAssessment = groupBy(cells, (c) => c.assessmentId);
     const selfByUnit = groupBy(selfRows, (r) => r.unitId);
+    // `<recordId>|checks.<level>.<index>` → the evidence state the verifier set.
+    const checkState = new Map<string, string>();
+    for (const f of checkFields) {
+      const state = (f.value as { state?: unknown } | null)?.state;
+      if (CHECK_FIELD_RE.test(f.field) && typeof state === 'string')
+        checkState.set(`${f.recordId}|${f.field}`, state);
+    }
     const rowsOut: HeatmapRow[] = assessed.map((u) => {
       const verified: Record<number, number | null> = {};
+      const recordOf = new Map<number, string>();
       const na: number[] = [];
       for (const c of cellsByAssessment.get(u.assessmentId as string) ?? []) {
         if (c.indicatorNo === null) continue;
         verified[c.indicatorNo] = c.verifiedLevel;
+        recordOf.set(c.indicatorNo, c.recordId);
         if (c.notApplicable) na.push(c.indicatorNo);
       }
       const self = new Map((selfByUnit.get(u.unitId) ?? []).map((r) => [r.indicatorNo, r.level]));
+      const gapOf = (no: number): number | null => {
+        const recordId = recordOf.get(no);
+        if (recordId === undefined || na.includes(no)) return null;
+        return (
+          cumulativeGap(fw, no, verified[no], (level, i) =>
+            checkState.get(`${recordId}|checks.${level}.${i}`),
+          )?.firstIncomplete ?? null
+        );
+      };
       return {
         unitId: u.unitId,
         assessmentId: u.assessmentId as string,
@@ -170,7 +197,8 @@ export class DashboardService extends BaseService {
         self: indicators.map((i) => self.get(i.no) ?? null),
         verified: indicators.map((i) => verified[i.no] ?? null),
         notApplicable: na.sort((a, b) => a - b),
-        index: computeIndex(fw, verified, { notApplicable: na }).index,
+        cumulativeGap: indicators.map((i) => gapOf(i.no)),
+        index: computeIndex(fw, verified, { notApplicable: na, rule: 'official' }).index,
       };
     });
 

@@ -13,8 +13,9 @@ import { BaseService, type ServiceDeps } from './context';
 
 /**
  * The coordinator's improvement plan: the fewest level-steps from the city's consolidated
- * levels (city-index.ts) to a target index, and for each raised indicator what the required
- * level needs and which units are still below it.
+ * levels (city-index.ts) to a target index — official index, at most the period's
+ * `planStepCap` steps per indicator — and for each raised indicator what the required level
+ * needs and which units are still below it.
  */
 
 /** The coordinator's choices (query of GET /api/dashboard/:periodId/plan, parsed). */
@@ -35,8 +36,12 @@ export class PlanService extends BaseService {
   /**
    * The fewest level-steps (core planImprovement) from the consolidated city levels to the
    * target (the period's, unless given), with the coordinator's effort weights and fixed
-   * indicators; per raised indicator the evidence the required level needs and the units
-   * whose verified level is still below it.
+   * indicators, never more than the period's `planStepCap` steps on one indicator (a step
+   * goes to the next whole level: 1,25 → 2); per raised indicator the evidence the required
+   * level needs and the units whose verified level is still below it. The official index
+   * throughout: a not-applicable indicator counts as level 1 and may be raised. When the
+   * target is out of reach, `maxIndex` says what the cap allows and `capLimited` whether
+   * only the cap stands in the way.
    *
    * @throws Problem 404 `not_found` for an unknown period; 422 (field `effort` / `fixed`)
    *   `unknown_indicator` for an indicator not in the instrument, `unplannable` when the
@@ -77,8 +82,10 @@ export class PlanService extends BaseService {
     try {
       plan = planImprovement(fw, levels.consolidated, target, {
         notApplicable: levels.notApplicable,
+        rule: 'official',
         fixed,
         effort,
+        maxStepsPerIndicator: period.planStepCap,
       });
     } catch (e) {
       if (e instanceof RangeError)
@@ -135,10 +142,11 @@ export class PlanService extends BaseService {
         },
       });
     }
+    // A raised not-applicable indicator is no longer "counted as level 1": it is done.
     const resulting = computeIndex(
       fw,
       { ...levels.consolidated, ...Object.fromEntries([...raised].map(([no, r]) => [no, r.to])) },
-      { notApplicable: levels.notApplicable },
+      { notApplicable: levels.notApplicable.filter((no) => !raised.has(no)), rule: 'official' },
     );
     return {
       period,
@@ -152,6 +160,8 @@ export class PlanService extends BaseService {
       resultingIndex: plan.resultingIndex,
       resultingPredicate: resulting.predicate,
       reachable: plan.reachable,
+      maxStepsPerIndicator: period.planStepCap,
+      capLimited: plan.capLimited,
       maxIndex: plan.maxIndex,
       totalEffort: plan.totalEffort,
       stepCount: plan.steps.length,

@@ -199,6 +199,7 @@ export class ReviewService extends BaseService {
         selfLevel,
         selfJustification: str(r, 'selfJustification'),
         verifiedLevel,
+        sourceValue: num(r, 'sourceValue'),
         notApplicable,
         naReason: str(r, 'naReason'),
         notes: str(r, 'notes'),
@@ -275,8 +276,13 @@ export class ReviewService extends BaseService {
       framework: { id: fw.id, name: fw.name, version: fw.version },
       generatedAt: this.now(),
       indices: {
-        self: summarise(computeIndex(fw, self)),
-        verified: summarise(computeIndex(fw, verified, { notApplicable: na })),
+        self: summarise(computeIndex(fw, self, { rule: 'official' })),
+        verified: summarise(computeIndex(fw, verified, { notApplicable: na, rule: 'official' })),
+        // Telusur's own figure without the not-applicable indicators, labelled as internal.
+        internal:
+          na.length > 0
+            ? summarise(computeIndex(fw, verified, { notApplicable: na, rule: 'internal' }))
+            : null,
       },
       indicators,
       beritaAcara,

@@ -36,7 +36,7 @@ describeEachDialect('dashboard aggregation', (ctx) => {
     expect(r.body.progress.assigned).toBe(11);
   });
 
-  it('city index = computeIndex of the consolidated levels (verified else self), not-applicable renormalised', async () => {
+  it('city index = official computeIndex of the consolidated levels (verified else self): not applicable counts as level 1', async () => {
     const h = ctx();
     const tablet = await rawTablet(h, 'verifier1');
     const city = await assessmentOf(h, PEMDA_CODE);
@@ -47,15 +47,22 @@ describeEachDialect('dashboard aggregation', (ctx) => {
     expect(r.status).toBe(200);
     const consolidated = { ...cityLevels, 1: 1, 2: 1, 32: 4 };
     const expected = computeIndex(spbe2020, consolidated, { notApplicable: [46] });
-    expect(expected.renormalised).toBe(true);
+    // PermenPANRB 59/2020 scores every indicator: 46 counts as level 1, nothing renormalised.
+    expect(expected.index).toBe(computeIndex(spbe2020, { ...consolidated, 46: 1 }).index);
     expect(r.body.city.consolidated).toEqual({
       index: expected.index,
       predicate: expected.predicate,
-      complete: expected.complete,
-      assessedCount: expected.assessedCount,
-      applicableCount: 46,
-      renormalised: true,
+      complete: true,
+      assessedCount: 47,
+      applicableCount: 47,
+      rule: 'official',
+      renormalised: false,
+      notApplicableAsLevel1: 1,
+      missingSourceAsLevel1: 0,
     });
+    // Leaving 46 out (level 2 in the city's statement) would have raised the index.
+    const left = computeIndex(spbe2020, consolidated, { notApplicable: [46], rule: 'internal' });
+    expect(r.body.city.consolidated.index).toBeLessThan(left.index as number);
     // Self index is the city's statement, untouched by verification.
     expect(r.body.city.self.index).toBe(computeIndex(spbe2020, cityLevels).index);
     expect(r.body.consolidation).toMatchObject({
@@ -157,13 +164,61 @@ describeEachDialect('dashboard aggregation', (ctx) => {
     expect(row.verified[4]).toBe(2);
     expect(row.notApplicable).toEqual([47]);
     expect(row.self[0]).toBe(Math.max(1, (CITY_LEVELS[0] as number) - 1));
-    expect(row.index).toBe(2);
+    // Its index is official: 47 (not applicable) counts as level 1 next to 5's level 2.
+    expect(row.index).toBe(computeIndex(spbe2020, { 5: 2, 47: 1 }).index);
+    expect(row.index).toBeLessThan(2);
+    // Level 2 on indicator 5 with no document checked: its evidence is not all present.
+    expect(row.cumulativeGap[4]).toBe(2);
+    expect(row.cumulativeGap.filter((g: number | null) => g !== null)).toEqual([2]);
     // Paging.
     const page = await h.call('GET', `/api/dashboard/${h.demo?.periodId}?limit=5&offset=5`, {
       token,
     });
     expect(page.body.units).toHaveLength(5);
     expect(page.body.progress.total).toBe(72);
+  });
+
+  it('flags a heatmap cell whose verified level claims more than its evidence: "Level 4, bukti level 2 belum lengkap"', async () => {
+    const h = ctx();
+    const t = await rawTablet(h, 'verifier1', 'Tablet bukti');
+    const bulakan = await assessmentOf(h, kelurahanCode(0, 0));
+    const check = (state: string) => ({ state, note: '' });
+    // Indicator 1: level 4 chosen; level 2 has one of its two documents missing. Indicator 2:
+    // level 2 with both documents present. Indicator 3: level 3 with nothing checked.
+    await t.push([
+      ...levels(bulakan, { 1: 4, 2: 2, 3: 3 }),
+      {
+        entity: 'verification',
+        id: `${bulakan}:1`,
+        changes: {
+          'checks.2.0': check('present'),
+          'checks.2.1': check('missing'),
+          'checks.3.0': check('present'),
+          'checks.3.1': check('present'),
+        },
+      },
+      {
+        entity: 'verification',
+        id: `${bulakan}:2`,
+        changes: { 'checks.2.0': check('present'), 'checks.2.1': check('present') },
+      },
+    ]);
+    const token = await h.login('coordinator');
+    const r = await h.call(
+      'GET',
+      `/api/dashboard/${h.demo?.periodId}?parentId=${await h.unitId(kecamatanCode(0))}`,
+      { token },
+    );
+    expect(r.status).toBe(200);
+    const row = r.body.heatmap.rows.find((x: { code: string }) => x.code === kelurahanCode(0, 0));
+    const at = (no: number) =>
+      r.body.heatmap.indicators.findIndex((i: { no: number }) => i.no === no);
+    expect(row.verified[at(1)]).toBe(4);
+    expect(row.cumulativeGap[at(1)]).toBe(2);
+    expect(row.cumulativeGap[at(2)]).toBeNull();
+    expect(row.cumulativeGap[at(3)]).toBe(2);
+    expect(row.cumulativeGap[at(4)]).toBeNull();
+    expect(row.cumulativeGap).toHaveLength(47);
   });
 
   it('lists the indicators where verification most often lowers the self-assessed level', async () => {

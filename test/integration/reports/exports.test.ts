@@ -5,11 +5,18 @@ import {
   computeIndex,
   formatIndex,
   listIndicators,
+  roundIndex,
   type SigningResult,
   spbe2020,
 } from '../../../src/core';
 import { parseCsv } from '../../../src/server/lib/csv';
-import { CITY_LEVELS, DEMO_PERIOD_NAME, opdCode, PEMDA_CODE } from '../../../src/server/seed';
+import {
+  CITY_LEVELS,
+  DEMO_PERIOD_NAME,
+  kelurahanCode,
+  opdCode,
+  PEMDA_CODE,
+} from '../../../src/server/seed';
 import { LEVEL_COLUMNS } from '../../../src/server/services/exports/levels';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
 import { SIGNATORIES, signingMutation } from '../../helpers/signing';
@@ -302,7 +309,8 @@ describeEachDialect('exports of unit × indicator levels', (ctx) => {
     );
     const kotaIndex = infoRow('Indeks kota (konsolidasi)');
     expect(kotaIndex.type).toBe(ExcelJS.ValueType.Number);
-    expect(kotaIndex.value).toBe(Math.floor((consolidated.index as number) * 100 + 1e-7) / 100);
+    // Rounded half up to two decimals, as official results are published.
+    expect(kotaIndex.value).toBe(roundIndex(consolidated.index as number));
     expect(kotaIndex.numFmt).toBe('0.00');
     expect(infoRow('Jumlah unit').value).toBe(12);
     expect(infoRow('Indikator kota tidak berlaku').value).toBe(1);
@@ -386,6 +394,39 @@ describeEachDialect('exports of unit × indicator levels', (ctx) => {
       [opdCode(7), 1, 4, 2, evidenceText(1, 4, 1), 'tidak ada', '=HYPERLINK("x")'],
       [opdCode(7), 3, 2, 1, evidenceText(3, 2, 0), 'ada', 'ada'],
     ]);
+  });
+
+  it('writes indices rounded half up as published (22/6 → 3,67) with the predicate of the exact value, saying so across a band edge', async () => {
+    const h = ctx();
+    const w = await ready();
+    const bulakan = await assessmentOf(h, kelurahanCode(0, 0));
+    const cibeber = await assessmentOf(h, kelurahanCode(0, 1));
+    // Six indicators of equal weight summing to 22: 22/6 = 3,666… (truncated it read 3,66).
+    // Cibeber's exact 2,5972… shows 2,60 — the Baik edge — yet is Cukup.
+    await w.t1.push([
+      ...levels(bulakan, { 1: 4, 2: 4, 3: 4, 4: 4, 5: 3, 6: 3 }),
+      ...levels(cibeber, { 1: 4, 11: 2, 21: 1, 32: 4, 42: 2 }),
+    ]);
+    const exact = computeIndex(spbe2020, { 1: 4, 11: 2, 21: 1, 32: 4, 42: 2 });
+    expect(exact.index as number).toBeLessThan(2.6);
+    expect(exact.predicate).toBe('Cukup');
+    const { row } = await getCsv(h, w.coordinator);
+    expect(row(kelurahanCode(0, 0), 1)('Indeks verifikasi unit')).toBe('3,67');
+    // Both records are incomplete, so their predicates are provisional too.
+    expect(row(kelurahanCode(0, 0), 1)('Predikat verifikasi unit')).toBe('Sangat Baik (SEMENTARA)');
+    expect(row(kelurahanCode(0, 1), 1)('Indeks verifikasi unit')).toBe('2,60');
+    expect(row(kelurahanCode(0, 1), 1)('Predikat verifikasi unit')).toBe(
+      'Cukup (SEMENTARA; 2,597 — predikat dari nilai tepat)',
+    );
+    const { wb } = await getXlsx(h, w.coordinator);
+    const idx = values(wb, 'Indeks unit');
+    const col = (label: string) => (idx[0] as unknown[]).indexOf(label);
+    const unit = (code: string) => idx.find((r) => r[0] === code) as unknown[];
+    expect(unit(kelurahanCode(0, 0))[col('Indeks verifikasi')]).toBe(3.67);
+    expect(unit(kelurahanCode(0, 1))[col('Indeks verifikasi')]).toBe(2.6);
+    expect(unit(kelurahanCode(0, 1))[col('Predikat verifikasi')]).toBe(
+      'Cukup (SEMENTARA; 2,597 — predikat dari nilai tepat)',
+    );
   });
 
   it('after re-signing, approval and reopening: only the latest decision’s comments are exported', async () => {

@@ -83,12 +83,14 @@ export async function rawTablet(
   };
 }
 
-/** The demo assessment of a unit (by code). */
-export async function assessmentOf(ctx: ServerContext, code: string): Promise<string> {
+/** The demo assessment of a unit (by code) in a period (default: "Evaluasi SPBE 2023"). */
+export async function assessmentOf(
+  ctx: ServerContext,
+  code: string,
+  periodId = ctx.demo?.periodId,
+): Promise<string> {
   const unitId = await ctx.unitId(code);
-  const a = (await ctx.services.assignments.list({ periodId: ctx.demo?.periodId })).find(
-    (x) => x.unitId === unitId,
-  );
+  const a = (await ctx.services.assignments.list({ periodId })).find((x) => x.unitId === unitId);
   if (!a) throw new Error(`unit ${code} has no assessment`);
   return a.assessmentId;
 }

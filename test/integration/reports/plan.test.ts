@@ -3,10 +3,17 @@ import {
   computeIndex,
   listIndicators,
   type PlanStep,
+  pemdi2026,
   planImprovement,
   spbe2020,
 } from '../../../src/core';
-import { CITY_LEVELS, kecamatanCode, opdCode, PEMDA_CODE } from '../../../src/server/seed';
+import {
+  CITY_LEVELS,
+  kecamatanCode,
+  opdCode,
+  PEMDA_CODE,
+  PEMDI_CITY_VALUES,
+} from '../../../src/server/seed';
 import { describeEachDialect } from '../../helpers/server-context';
 import { assessmentOf, levels, rawTablet } from './helpers';
 
@@ -41,10 +48,13 @@ describeEachDialect('improvement plan', (ctx) => {
     const token = await ctx().login('coordinator');
     const r = await ctx().call('GET', `/api/dashboard/${ctx().demo?.periodId}/plan`, { token });
     expect(r.status).toBe(200);
-    const expected = planImprovement(spbe2020, cityLevels, 3);
+    // The period's cap (default 2 level-steps per indicator) is the planner's.
+    const expected = planImprovement(spbe2020, cityLevels, 3, { maxStepsPerIndicator: 2 });
     expect(r.body).toMatchObject({
       target: 3,
       reachable: true,
+      maxStepsPerIndicator: 2,
+      capLimited: false,
       plannerIndex: expected.currentIndex,
       resultingIndex: expected.resultingIndex,
       stepCount: expected.steps.length,
@@ -72,7 +82,10 @@ describeEachDialect('improvement plan', (ctx) => {
     const t1 = await rawTablet(h, 'verifier1', 'Tablet rencana');
     await t1.push(levels(await assessmentOf(h, PEMDA_CODE), { 1: 1 }, [47]));
     const consolidated = { ...cityLevels, 1: 1 };
-    const base = planImprovement(spbe2020, consolidated, 3, { notApplicable: [47] });
+    const base = planImprovement(spbe2020, consolidated, 3, {
+      notApplicable: [47],
+      maxStepsPerIndicator: 2,
+    });
     const heaviest = perIndicator(base.steps)[0]?.[0] as number;
     const effort = { [heaviest]: 5, 12: 0.5 };
     const fixed = [42, 43];
@@ -80,6 +93,7 @@ describeEachDialect('improvement plan', (ctx) => {
       notApplicable: [47],
       effort,
       fixed,
+      maxStepsPerIndicator: 2,
     });
     const r = await h.call(
       'GET',
@@ -123,6 +137,74 @@ describeEachDialect('improvement plan', (ctx) => {
     expect(stuck.body).toMatchObject({ reachable: false, items: [], stepCount: 0 });
     const low = await h.call('GET', `/api/dashboard/${period}/plan?target=2`, { token });
     expect(low.body).toMatchObject({ target: 2, reachable: true, items: [] });
+  });
+
+  it('keeps to the period’s step cap and says when only the cap keeps the target out of reach', async () => {
+    const h = ctx();
+    const token = await h.login('coordinator');
+    const period = h.demo?.periodId as string;
+    const set = async (planStepCap: number) => {
+      const r = await h.call('PATCH', `/api/periods/${period}`, {
+        token,
+        json: { planStepCap },
+      });
+      expect(r.status, r.text).toBe(200);
+      expect(r.body.planStepCap).toBe(planStepCap);
+    };
+    await set(1);
+    // From the city's levels, one step each cannot reach 3,80; five steps each could.
+    const levelsNow = (await h.call('GET', `/api/dashboard/${period}/plan`, { token })).body
+      .indicators as { no: number; level: number | null }[];
+    const current = Object.fromEntries(levelsNow.map((i) => [i.no, i.level]));
+    const capped = planImprovement(spbe2020, current, 3.8, {
+      notApplicable: [47],
+      maxStepsPerIndicator: 1,
+    });
+    expect(capped).toMatchObject({ reachable: false, capLimited: true });
+    const r = await h.call('GET', `/api/dashboard/${period}/plan?target=3.8`, { token });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      reachable: false,
+      capLimited: true,
+      maxStepsPerIndicator: 1,
+      maxIndex: capped.maxIndex,
+      items: [],
+    });
+    expect(r.body.maxIndex).toBeLessThan(3.8);
+    // Within reach under the cap: no indicator climbs more than one level.
+    const near = await h.call('GET', `/api/dashboard/${period}/plan?target=2.5`, { token });
+    expect(near.body).toMatchObject({ reachable: true, capLimited: false });
+    expect((near.body.items as PlanItemBody[]).every((i) => i.steps === 1)).toBe(true);
+    await set(2);
+  });
+
+  it('plans a decimal instrument in steps to whole levels (Pemdi 2026: 2,25 → 3)', async () => {
+    const h = ctx();
+    const token = await h.login('coordinator');
+    const period = h.demo?.pemdiPeriodId as string;
+    const r = await h.call('GET', `/api/dashboard/${period}/plan`, { token });
+    expect(r.status, r.text).toBe(200);
+    const values = Object.fromEntries(
+      listIndicators(pemdi2026).map((ind, i) => [ind.no, PEMDI_CITY_VALUES[i] as number]),
+    );
+    const expected = planImprovement(pemdi2026, values, 2.5, { maxStepsPerIndicator: 2 });
+    expect(r.body).toMatchObject({
+      target: 2.5,
+      reachable: true,
+      maxStepsPerIndicator: 2,
+      capLimited: false,
+      plannerIndex: expected.currentIndex,
+      resultingIndex: expected.resultingIndex,
+      stepCount: expected.steps.length,
+    });
+    expect(r.body.current.index).toBe(1.845);
+    expect(r.body.items.map((i: PlanItemBody) => [i.no, i.from, i.to])).toEqual(
+      perIndicator(expected.steps),
+    );
+    // A decimal value climbs to the next whole level first.
+    const fractional = (r.body.items as PlanItemBody[]).filter((i) => !Number.isInteger(i.from));
+    expect(fractional.length).toBeGreaterThan(0);
+    for (const i of fractional) expect(i.to - Math.floor(i.from)).toBe(i.steps);
   });
 
   it('refuses bad plan parameters with 422 and changes nothing', async () => {

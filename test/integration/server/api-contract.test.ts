@@ -177,7 +177,12 @@ describeEachDialect('coordinator API contract', (ctx) => {
       status: 201,
     });
     await call('GET /api/periods/:id', { params: { id: p.id } });
-    await call('PATCH /api/periods/:id', { params: { id: p.id }, json: { targetIndex: 2.75 } });
+    expect(p.planStepCap).toBe(2);
+    const patched = await call('PATCH /api/periods/:id', {
+      params: { id: p.id },
+      json: { targetIndex: 2.75, planStepCap: 3 },
+    });
+    expect(patched.planStepCap).toBe(3);
     await call('DELETE /api/periods/:id', { params: { id: p.id } });
 
     // A refused body: the common error body with validation issues.
@@ -273,6 +278,11 @@ describeEachDialect('coordinator API contract', (ctx) => {
     expect(view.heatmap.rows.length).toBeGreaterThan(0);
     expect(view.overclaims.length).toBeGreaterThan(0);
     expect(view.consolidation.verifiedCount).toBeGreaterThan(0);
+    expect(view.city.consolidated.rule).toBe('official');
+    // Diskominfo's level 2 on indicator 3 has no document checked: its cell is flagged.
+    const diskominfo = view.heatmap.rows.find((r) => r.code === opdCode(7));
+    const third = view.heatmap.indicators.findIndex((i) => i.no === 3);
+    expect(diskominfo?.cumulativeGap[third]).toBe(2);
     const kec = view.kecamatan[0]?.id as string;
     const filtered = await call('GET /api/dashboard/:periodId', {
       params,
@@ -285,8 +295,20 @@ describeEachDialect('coordinator API contract', (ctx) => {
       query: { target: '3.5', effort: '1:2', fixed: '47' },
     });
     expect(plan.items.length).toBeGreaterThan(0);
+    expect(plan).toMatchObject({ maxStepsPerIndicator: 2 });
     const summary = await call('GET /api/reports/periods/:periodId/summary', { params });
     expect(summary.indicators.length).toBeGreaterThan(0);
+    // A decimal instrument's values (Pemdi 2026: 2,25) answer the same contract.
+    const pemdi = { periodId: h().demo?.pemdiPeriodId as string };
+    const pemdiView = await call('GET /api/dashboard/:periodId', { params: pemdi });
+    expect(
+      pemdiView.heatmap.rows.some((r) => r.self.some((v) => v !== null && !Number.isInteger(v))),
+    ).toBe(true);
+    const pemdiSummary = await call('GET /api/reports/periods/:periodId/summary', {
+      params: pemdi,
+    });
+    expect(pemdiSummary.indicators.some((i) => !Number.isInteger(i.self))).toBe(true);
+    await call('GET /api/dashboard/:periodId/plan', { params: pemdi });
     await call('GET /api/reports/periods/:periodId/levels.csv', { params });
     await call('GET /api/reports/periods/:periodId/levels.xlsx', { params });
   });

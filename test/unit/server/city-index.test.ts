@@ -70,7 +70,7 @@ describe('consolidateCity', () => {
     expect(city.indicators.every((i) => i.source === 'none')).toBe(true);
   });
 
-  it('keeps a not-applicable indicator’s levels but leaves it out of the counts and the index', () => {
+  it('keeps a not-applicable indicator’s levels, apart from the counts, and counts it as level 1 in the official index', () => {
     const self = NOS.map((no) => ({ indicatorNo: no, level: 2 }));
     const city = consolidateCity(spbe2020, CITY, 'a-1', self, [cell(1, 4), cell(46, 3, true)]);
     expect(city.notApplicable).toEqual([46]);
@@ -89,13 +89,26 @@ describe('consolidateCity', () => {
       notApplicable: [46],
     });
     const index = cityIndexOf(spbe2020, city);
-    expect(index.consolidated).toEqual(
-      computeIndex(spbe2020, city.consolidated, { notApplicable: [46] }),
+    // PermenPANRB 59/2020 scores every indicator: not applicable is level 1, nothing left out.
+    expect(index.consolidated).toMatchObject({
+      rule: 'official',
+      renormalised: false,
+      notApplicableAsLevel1: 1,
+      applicableCount: NOS.length,
+      complete: true,
+    });
+    expect(index.consolidated.index).toBe(
+      computeIndex(spbe2020, { ...city.consolidated, 46: 1 }).index,
     );
-    expect(index.consolidated.renormalised).toBe(true);
-    // The self index is the city's own statement: nothing left out, no verified level in it.
+    // Leaving it out (Telusur's internal figure) would give a higher index.
+    const internal = computeIndex(spbe2020, city.consolidated, {
+      notApplicable: [46],
+      rule: 'internal',
+    });
+    expect(internal.index as number).toBeGreaterThan(index.consolidated.index as number);
+    // The self index is the city's own statement: no verified level in it.
     expect(index.self).toEqual(computeIndex(spbe2020, city.self));
-    expect(index.self.renormalised).toBe(false);
+    expect(index.self.notApplicableAsLevel1).toBe(0);
   });
 
   it('without a city-level unit every indicator is unassessed and the index is empty', () => {

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { formatIndex } from '../../../core';
+import { formatIndex, formatValue, roundIndex } from '../../../core';
 
 /**
  * What every export file shares, whatever it holds: how it is named, how its columns are
@@ -29,10 +29,15 @@ export interface ExportFile {
  * What a column holds, which says how each format writes it:
  * - `text`: as is (CSV defuses formula-like text);
  * - `int`: a whole number (XLSX number cell);
- * - `index`: an index, truncated to two decimals (CSV `2,10`; XLSX number with format 0.00);
+ * - `decimal`: an indicator value of a decimal instrument (PermenPANRB 8/2026), two
+ *   decimals (CSV `2,50`, `3,00`; XLSX number with format 0.00);
+ * - `index`: an index, rounded half up to two decimals as official results are published
+ *   (core `formatIndex` / `roundIndex`: 22/6 → `3,67`; XLSX number with format 0.00). The
+ *   predicate beside it comes from the exact value (and says so when rounding crossed a band
+ *   edge, core `describeIndex`);
  * - `date`: epoch ms, shown in WIB (CSV `2023-10-02 08:00`; XLSX date cell).
  */
-export type CellKind = 'text' | 'int' | 'index' | 'date';
+export type CellKind = 'text' | 'int' | 'decimal' | 'index' | 'date';
 
 /** One column of an export table: its header for people, what it holds, how to read it off a row. */
 export interface ExportColumn<R> {
@@ -52,11 +57,6 @@ export function column<R>(
   value: (row: R) => string | number | null,
 ): ExportColumn<R> {
   return { label, kind, width, value };
-}
-
-/** Index truncated to two decimals, as a number (same band as the exact index). */
-export function truncIndex(i: number | null): number | null {
-  return i === null ? null : Math.floor(i * 100 + 1e-7) / 100;
 }
 
 /** WIB is UTC+7 without daylight saving. */
@@ -132,6 +132,7 @@ export function csvLine(cells: readonly (string | number | null)[]): string {
 function csvValue(kind: CellKind, v: string | number | null): string | number | null {
   if (v === null || typeof v === 'string') return v;
   if (kind === 'index') return formatIndex(v, 'id');
+  if (kind === 'decimal') return formatValue(v, 'id', 'decimal');
   if (kind === 'date') return wibStamp(v);
   return v;
 }
@@ -199,6 +200,7 @@ export function xlsxFile(
   };
 }
 
+/** Two decimals: indices and decimal indicator values. */
 const INDEX_FORMAT = '0.00';
 const DATE_FORMAT = 'dd/mm/yyyy hh:mm';
 
@@ -208,14 +210,19 @@ export function xlsxValue(kind: CellKind, v: string | number | null): ExcelJS.Ce
   if (v === null || v === '') return null;
   // A line break in a cell is LF (XML would read a bare CR as one anyway).
   if (typeof v === 'string') return v.replace(/\r\n?/g, '\n');
-  if (kind === 'index') return truncIndex(v);
+  if (kind === 'index') return roundIndex(v);
+  if (kind === 'decimal') return Math.round(v * 100) / 100;
   if (kind === 'date') return wibDate(v);
   return v;
 }
 
 /** The number format a cell of this kind needs, if any. */
 export function xlsxFormat(kind: CellKind): string | undefined {
-  return kind === 'index' ? INDEX_FORMAT : kind === 'date' ? DATE_FORMAT : undefined;
+  return kind === 'index' || kind === 'decimal'
+    ? INDEX_FORMAT
+    : kind === 'date'
+      ? DATE_FORMAT
+      : undefined;
 }
 
 /**

@@ -29,7 +29,7 @@ import {
  * as text.
  */
 
-/** One unit of the export, with its indices. */
+/** One unit of the export, with its official indices (exact). */
 export interface UnitExport {
   unit: UnitProgress;
   parentName: string;
@@ -152,11 +152,11 @@ export async function loadLevelsExport(
       unit: toUnitProgress(p, indicators.length),
       parentName: p.parentId ? (names.get(p.parentId) ?? '') : '',
       assigned: (verifiersByUnit.get(p.unitId) ?? []).map((v) => v.name),
-      self: computeIndex(fw, Object.fromEntries(selfLevels)),
+      self: computeIndex(fw, Object.fromEntries(selfLevels), { rule: 'official' }),
       verified: computeIndex(
         fw,
         Object.fromEntries([...byNo].map(([no, x]) => [no, x.verifiedLevel])),
-        { notApplicable: na },
+        { notApplicable: na, rule: 'official' },
       ),
       selfLevels,
       cells: byNo,

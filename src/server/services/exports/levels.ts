@@ -1,6 +1,16 @@
 import type ExcelJS from 'exceljs';
-import { type CitySummaryIndicator, statusLabel } from '../../../core';
-import { CONSOLIDATION_RULE_ID } from '../city-index';
+import {
+  type CitySummaryIndicator,
+  describeIndex,
+  type Framework,
+  type IndexResult,
+  indexLevelName,
+  listIndicators,
+  spbe2020,
+  statusLabel,
+  valueDomainOf,
+} from '../../../core';
+import { consolidationRuleId } from '../city-index';
 import {
   type CellKind,
   column,
@@ -38,8 +48,17 @@ import {
  *   in the CSV, so a program reads it without skipping lines.
  * - XLSX: sheets "Info" (period, instrument, time, city index, rule), "Kota" (city levels
  *   per indicator), "Indeks unit" (per unit), "Level" (the same table as the CSV) and
- *   "Bukti dukung" (one row per evidence document checked). Indices are truncated to two
- *   decimals (as shown everywhere, so the number and its predicate agree).
+ *   "Bukti dukung" (one row per evidence document checked).
+ *
+ * Every index is the instrument's official one (not applicable counts as level 1), written
+ * rounded half up to two decimals as official results are published (core `roundIndex`);
+ * its predicate comes from the exact value, and where rounding carried the figure across a
+ * band edge the predicate cell says so ("Cukup (2,597 — predikat dari nilai tepat)", core
+ * `describeIndex`). An instrument with an index scale (Pemdi: Merintis … Unggul) gets the
+ * level name of each index in a column beside it; a decimal instrument's indicator values
+ * are written with two decimals; an instrument with indicators valued from other agencies'
+ * indices gets the outside index as entered. Columns therefore follow the instrument
+ * (`exportShape`); SPBE 2020's are `LEVEL_COLUMNS`.
  */
 
 const KIND_ID: Record<string, string> = {
@@ -82,11 +101,49 @@ function signingText(x: RecordExport | null): string {
     : SIGNING_ID[signing];
 }
 
-/** A verified predikat, "(SEMENTARA)" after it when the record is partial or incomplete. */
-function verifiedPredicate(r: UnitRecord): string {
-  const p = r.unit.verified.predicate ?? '';
-  return p && r.record?.provisional ? `${p} (${PROVISIONAL_ID})` : p;
+/**
+ * What an instrument's export looks like: indicator values whole or with two decimals,
+ * whether indices get level names (`indexScale`), whether an outside-index column is needed.
+ */
+export interface ExportShape {
+  values: 'int' | 'decimal';
+  levelNames: boolean;
+  sourceValues: boolean;
 }
+
+/** The export shape of an instrument (a single decimal indicator makes the column decimal). */
+export function exportShape(fw: Framework): ExportShape {
+  const indicators = listIndicators(fw);
+  return {
+    values: indicators.some((i) => valueDomainOf(fw, i.no) === 'decimal') ? 'decimal' : 'int',
+    levelNames: fw.indexScale !== undefined,
+    sourceValues: indicators.some((i) => i.spec.source !== undefined),
+  };
+}
+
+/**
+ * A predikat as the exports write it: from the exact index, with its marks in brackets —
+ * "SEMENTARA" for a partial or incomplete record, and the exact value when the rounded
+ * figure sits across a band edge ("Cukup (2,597 — predikat dari nilai tepat)").
+ */
+export function predicateText(
+  fw: Framework,
+  r: Pick<IndexResult, 'index' | 'predicate'>,
+  provisional = false,
+): string {
+  const p = r.predicate ?? '';
+  if (!p) return '';
+  const note = describeIndex(fw, r.index, 'id', r.predicate).exactNote;
+  const marks = [provisional ? PROVISIONAL_ID : null, note].filter((m) => m !== null);
+  return marks.length ? `${p} (${marks.join('; ')})` : p;
+}
+
+/** A unit's verified predikat, marked SEMENTARA when the record is partial or incomplete. */
+const verifiedPredicate = (fw: Framework) => (r: UnitRecord) =>
+  predicateText(fw, r.unit.verified, r.record?.provisional ?? false);
+
+/** The level name of an index on the instrument's index scale ('' for none). */
+const levelNameOf = (fw: Framework, index: number | null) => indexLevelName(fw, index) ?? '';
 
 /** Columns every table about a unit starts with: who it is and where its record stands. */
 function unitColumns<R extends UnitRecord>(): ExportColumn<R>[] {
@@ -118,18 +175,47 @@ function unitColumns<R extends UnitRecord>(): ExportColumn<R>[] {
   ];
 }
 
-/** The unit × indicator table (CSV, and the XLSX sheet "Level"). */
-export const LEVEL_COLUMNS: readonly ExportColumn<LevelRow>[] = [
-  ...unitColumns<LevelRow>(),
-  column('Indeks mandiri unit', 'index', 14, (r) => r.unit.self.index),
-  column('Indeks verifikasi unit', 'index', 14, (r) => r.unit.verified.index),
-  column('Predikat verifikasi unit', 'text', 16, verifiedPredicate),
-  column('No. indikator', 'int', 10, (r) => r.no),
-  column('Nama indikator', 'text', 40, (r) => r.name),
-  column('Domain', 'text', 24, (r) => r.domain),
-  column('Aspek', 'text', 24, (r) => r.aspect),
-  column('Level mandiri', 'int', 10, (r) => r.self),
-  column('Level verifikasi', 'int', 10, (r) => r.verified),
+/** The columns of `shape` only (level names, outside index) where the instrument has them. */
+function when<R>(on: boolean, ...columns: ExportColumn<R>[]): ExportColumn<R>[] {
+  return on ? columns : [];
+}
+
+/** The unit × indicator table (CSV, and the XLSX sheet "Level") of an instrument. */
+export function levelColumns(
+  fw: Framework,
+  shape: ExportShape = exportShape(fw),
+): ExportColumn<LevelRow>[] {
+  return [
+    ...unitColumns<LevelRow>(),
+    column('Indeks mandiri unit', 'index', 14, (r) => r.unit.self.index),
+    ...when<LevelRow>(
+      shape.levelNames,
+      column('Level indeks mandiri unit', 'text', 14, (r) => levelNameOf(fw, r.unit.self.index)),
+    ),
+    column('Indeks verifikasi unit', 'index', 14, (r) => r.unit.verified.index),
+    ...when<LevelRow>(
+      shape.levelNames,
+      column('Level indeks verifikasi unit', 'text', 14, (r) =>
+        levelNameOf(fw, r.unit.verified.index),
+      ),
+    ),
+    column('Predikat verifikasi unit', 'text', 16, verifiedPredicate(fw)),
+    column('No. indikator', 'int', 10, (r) => r.no),
+    column('Nama indikator', 'text', 40, (r) => r.name),
+    column('Domain', 'text', 24, (r) => r.domain),
+    column('Aspek', 'text', 24, (r) => r.aspect),
+    column('Level mandiri', shape.values, 10, (r) => r.self),
+    column('Level verifikasi', shape.values, 10, (r) => r.verified),
+    ...when<LevelRow>(
+      shape.sourceValues,
+      column('Nilai indeks luar', 'decimal', 12, (r) => r.texts?.sourceValue ?? null),
+    ),
+    ...levelTail,
+  ];
+}
+
+/** The level table's columns after the levels (the same for every instrument). */
+const levelTail: readonly ExportColumn<LevelRow>[] = [
   column('Tidak berlaku', 'text', 10, (r) => yesNo(r.notApplicable)),
   column('Alasan tidak berlaku', 'text', 30, (r) => r.texts?.naReason ?? ''),
   column('Catatan verifikator', 'text', 40, (r) => capped(r.texts?.notes ?? '')),
@@ -145,6 +231,9 @@ export const LEVEL_COLUMNS: readonly ExportColumn<LevelRow>[] = [
   column('Catatan koordinator untuk indikator', 'text', 40, (r) => r.texts?.reviewComment ?? ''),
 ];
 
+/** The unit × indicator table of an instrument of whole levels without index scale (SPBE 2020). */
+export const LEVEL_COLUMNS: readonly ExportColumn<LevelRow>[] = levelColumns(spbe2020);
+
 /** The XLSX sheet "Bukti dukung": one row per evidence document the verifier checked. */
 export const EVIDENCE_COLUMNS: readonly ExportColumn<EvidenceRow>[] = [
   column('Kode unit', 'text', 18, (r) => r.unit.unit.code),
@@ -158,13 +247,30 @@ export const EVIDENCE_COLUMNS: readonly ExportColumn<EvidenceRow>[] = [
   column('Catatan bukti', 'text', 40, (r) => r.check.note),
 ];
 
-/** The XLSX sheet "Indeks unit": one row per unit. */
-export const UNIT_COLUMNS: readonly ExportColumn<UnitRecord>[] = [
-  ...unitColumns<UnitRecord>(),
-  column('Indeks mandiri', 'index', 14, (r) => r.unit.self.index),
-  column('Predikat mandiri', 'text', 16, (r) => r.unit.self.predicate ?? ''),
-  column('Indeks verifikasi', 'index', 14, (r) => r.unit.verified.index),
-  column('Predikat verifikasi', 'text', 16, verifiedPredicate),
+/** The XLSX sheet "Indeks unit" of an instrument: one row per unit. */
+export function unitIndexColumns(
+  fw: Framework,
+  shape: ExportShape = exportShape(fw),
+): ExportColumn<UnitRecord>[] {
+  return [
+    ...unitColumns<UnitRecord>(),
+    column('Indeks mandiri', 'index', 14, (r) => r.unit.self.index),
+    ...when<UnitRecord>(
+      shape.levelNames,
+      column('Level indeks mandiri', 'text', 14, (r) => levelNameOf(fw, r.unit.self.index)),
+    ),
+    column('Predikat mandiri', 'text', 16, (r) => predicateText(fw, r.unit.self)),
+    column('Indeks verifikasi', 'index', 14, (r) => r.unit.verified.index),
+    ...when<UnitRecord>(
+      shape.levelNames,
+      column('Level indeks verifikasi', 'text', 14, (r) => levelNameOf(fw, r.unit.verified.index)),
+    ),
+    column('Predikat verifikasi', 'text', 16, verifiedPredicate(fw)),
+    ...unitIndexTail,
+  ];
+}
+
+const unitIndexTail: readonly ExportColumn<UnitRecord>[] = [
   column('Indikator terverifikasi', 'int', 14, (r) => r.unit.unit.verified),
   column('Indikator tidak berlaku', 'int', 14, (r) => r.unit.unit.notApplicable),
   column('Jumlah indikator', 'int', 12, (r) => r.unit.unit.indicatorCount),
@@ -179,28 +285,39 @@ const SOURCE_ID: Record<CitySummaryIndicator['source'], string> = {
 };
 
 /** The XLSX sheet "Kota": the city's levels per indicator. */
-export const CITY_COLUMNS: readonly ExportColumn<CitySummaryIndicator>[] = [
-  column('No. indikator', 'int', 10, (i) => i.no),
-  column('Nama indikator', 'text', 50, (i) => i.name),
-  column('Domain', 'text', 30, (i) => (i.groups.length > 1 ? (i.groups[0] ?? '') : '')),
-  column('Aspek', 'text', 30, (i) => i.groups.at(-1) ?? ''),
-  column('Bobot', 'int', 8, (i) => i.weight),
-  column('Level mandiri', 'int', 10, (i) => i.self),
-  column('Level verifikasi', 'int', 10, (i) => i.verified),
-  column('Level konsolidasi', 'int', 12, (i) => i.level),
-  column('Sumber', 'text', 14, (i) => SOURCE_ID[i.source]),
-  column('Tidak berlaku', 'text', 10, (i) => yesNo(i.notApplicable)),
-];
+export function cityColumns(shape: ExportShape): ExportColumn<CitySummaryIndicator>[] {
+  return [
+    column('No. indikator', 'int', 10, (i) => i.no),
+    column('Nama indikator', 'text', 50, (i) => i.name),
+    column('Domain', 'text', 30, (i) => (i.groups.length > 1 ? (i.groups[0] ?? '') : '')),
+    column('Aspek', 'text', 30, (i) => i.groups.at(-1) ?? ''),
+    column('Bobot', 'int', 8, (i) => i.weight),
+    column('Level mandiri', shape.values, 10, (i) => i.self),
+    column('Level verifikasi', shape.values, 10, (i) => i.verified),
+    column('Level konsolidasi', shape.values, 12, (i) => i.level),
+    column('Sumber', 'text', 14, (i) => SOURCE_ID[i.source]),
+    // Counted as level 1 in the official index (the Info sheet says so).
+    column('Tidak berlaku', 'text', 10, (i) => yesNo(i.notApplicable)),
+  ];
+}
 
 const TITLE = 'Telusur — ekspor level unit × indikator';
 
 /** One line of the sheet "Info": what it says, its value (typed), and a note. */
 type InfoLine = [label: string, kind: CellKind, value: string | number | null, note?: string];
 
+/** "Cukup · Merintis (1,845 — …)": an index's predikat, level name and exact-value note. */
+function indexNote(fw: Framework, r: Pick<IndexResult, 'index' | 'predicate'>): string {
+  const d = describeIndex(fw, r.index, 'id', r.predicate);
+  const words = [d.predicate, d.levelName].filter((w) => w !== null).join(' · ');
+  return d.exactNote ? `${words} (${d.exactNote})` : words;
+}
+
 /** Facts about the export (period, instrument, time, scope, city index, rule). */
 function infoLines(d: LevelsExport): InfoLine[] {
-  const { city } = d;
+  const { city, fw } = d;
   const k = city.consolidation;
+  const c = city.consolidated;
   return [
     ['Periode', 'text', d.period.name],
     ['Tahun', 'int', d.period.year],
@@ -212,20 +329,31 @@ function infoLines(d: LevelsExport): InfoLine[] {
       'Semua unit yang ditugaskan atau memiliki penilaian mandiri pada periode ini (tanpa filter)',
     ],
     ['Jumlah unit', 'int', d.units.length],
-    [
-      'Indeks kota (konsolidasi)',
-      'index',
-      city.consolidated.index,
-      city.consolidated.predicate ?? '',
-    ],
-    ['Indeks mandiri kota', 'index', city.self.index, city.self.predicate ?? ''],
+    ['Indeks kota (konsolidasi)', 'index', c.index, indexNote(fw, c)],
+    ['Indeks mandiri kota', 'index', city.self.index, indexNote(fw, city.self)],
     ['Target indeks', 'index', d.period.targetIndex],
+    ['Batas kenaikan per indikator dalam rencana (langkah level)', 'int', d.period.planStepCap],
     ['Unit tingkat kota', 'text', k.unit ? `${k.unit.name} (${k.unit.code})` : '–'],
     ['Indikator kota terverifikasi', 'int', k.verifiedCount],
     ['Indikator kota dari penilaian mandiri', 'int', k.selfOnlyCount],
     ['Indikator kota belum dinilai', 'int', k.unassessedCount],
-    ['Indikator kota tidak berlaku', 'int', k.notApplicable.length],
-    ['Aturan konsolidasi', 'text', CONSOLIDATION_RULE_ID],
+    [
+      'Indikator kota tidak berlaku',
+      'int',
+      k.notApplicable.length,
+      c.notApplicableAsLevel1 > 0 ? 'dihitung sebagai level 1 pada indeks resmi' : undefined,
+    ],
+    ...(exportShape(fw).sourceValues
+      ? [
+          [
+            'Indikator kota bernilai indeks luar yang belum diisi',
+            'int',
+            c.missingSourceAsLevel1,
+            'dihitung 1 pada indeks resmi',
+          ] satisfies InfoLine,
+        ]
+      : []),
+    ['Aturan konsolidasi', 'text', consolidationRuleId(fw)],
     [
       'Lembar',
       'text',
@@ -236,7 +364,7 @@ function infoLines(d: LevelsExport): InfoLine[] {
 
 /** The unit × indicator table as CSV (header row first), streamed a batch of units at a time. */
 export function levelsCsv(d: LevelsExport): ExportFile {
-  const lines = csvLines(LEVEL_COLUMNS);
+  const lines = csvLines(levelColumns(d.fw));
   const chunks = (async function* () {
     yield lines.header;
     for await (const batch of d.records({ checks: true }))
@@ -272,21 +400,22 @@ async function writeLevelsWorkbook(
   }
   info.commit();
 
-  const city = tableSheet(wb, 'Kota', CITY_COLUMNS);
+  const shape = exportShape(d.fw);
+  const city = tableSheet(wb, 'Kota', cityColumns(shape));
   for (const i of d.cityIndicators) city.add(i);
   city.end();
 
   // Each unit's state, signing and comment come from its texts, read once per sheet below:
   // the sheets are written one after the other (a zip holds one at a time), and the texts
   // of a whole period are never held at once.
-  const units = tableSheet(wb, 'Indeks unit', UNIT_COLUMNS);
+  const units = tableSheet(wb, 'Indeks unit', unitIndexColumns(d.fw, shape));
   for await (const batch of d.records({ checks: false })) {
     for (const u of batch) units.add(u);
     await breathe();
   }
   units.end();
 
-  const level = tableSheet(wb, 'Level', LEVEL_COLUMNS);
+  const level = tableSheet(wb, 'Level', levelColumns(d.fw, shape));
   for await (const batch of d.records({ checks: true })) {
     for (const u of batch) for (const r of d.rowsOf(u)) level.add(r);
     await breathe();

@@ -77,6 +77,8 @@ export interface CheckExport {
 
 /** One indicator's texts and evidence checks. */
 export interface IndicatorExport {
+  /** The outside index as entered, for an indicator valued from another agency's index. */
+  sourceValue: number | null;
   notes: string;
   naReason: string;
   /** The coordinator's comment on this indicator, when it applies now (else ''). */
@@ -219,6 +221,7 @@ export function recordExports(
     const indicators = new Map<number, IndicatorExport>();
     for (const [no, r] of verifications(assessmentId, records))
       indicators.set(no, {
+        sourceValue: number(r, 'sourceValue'),
         notes: text(r, 'notes'),
         naReason: text(r, 'naReason'),
         reviewComment: current(r.get('reviewComment')) ? text(r, 'reviewComment') : '',
