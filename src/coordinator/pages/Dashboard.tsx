@@ -203,9 +203,11 @@ function CityCard({ d, t, fw }: CardProps) {
 
 function Groups({ d, t, fw }: CardProps) {
   const locale = useLocale((s) => s.locale);
+  // An instrument of aspects only (Pemdi 2026) has no domains to name.
+  const aspectsOnly = d.groups.every((g) => g.depth === 0);
   return (
-    <Section title={t('domainsAspects')} testId="groups">
-      <DataTable headings={[t('group'), t('self'), t('consolidated')]}>
+    <Section title={t(aspectsOnly ? 'aspectsOnly' : 'domainsAspects')} testId="groups">
+      <DataTable headings={[t(aspectsOnly ? 'aspect' : 'group'), t('self'), t('consolidated')]}>
         {d.groups.map((g) => (
           <tr key={g.id} data-group={g.id}>
             <th scope="row" style={{ paddingLeft: `${0.4 + g.depth * 1.2}rem` }}>
