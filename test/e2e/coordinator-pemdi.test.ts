@@ -51,6 +51,37 @@ async function enrolVerifier1(base: string, token: string): Promise<Tablet> {
   return { deviceId: r.device.id, token: r.token };
 }
 
+/** The assessment of a demo unit on the Pemdi 2026 period, as the assignments list names it. */
+async function pemdiAssessmentId(base: string, token: string, code: string): Promise<string> {
+  const periods = await api<{ periods: { id: string; name: string }[] }>(base, '/api/periods', {
+    token,
+  });
+  const periodId = periods.periods.find((p) => p.name === DEMO_PEMDI_PERIOD_NAME)?.id;
+  const { units } = await api<{ units: { id: string; code: string }[] }>(base, '/api/units', {
+    token,
+  });
+  const unitId = units.find((u) => u.code === code)?.id;
+  const { assignments } = await api<{ assignments: { unitId: string; assessmentId: string }[] }>(
+    base,
+    `/api/assignments?periodId=${periodId}`,
+    { token },
+  );
+  const assessmentId = assignments.find((a) => a.unitId === unitId)?.assessmentId;
+  if (!assessmentId) throw new Error(`${code} has no Pemdi 2026 assessment`);
+  return assessmentId;
+}
+
+/** POST /api/sync/push as the tablet; throws when the server refuses any change. */
+async function push(base: string, tablet: Tablet, mutations: WireMutation[]): Promise<void> {
+  const r = await api<{ results: { outcome: string; rejection: unknown }[] }>(
+    base,
+    '/api/sync/push',
+    { method: 'POST', token: tablet.token, body: { deviceId: tablet.deviceId, mutations } },
+  );
+  const refused = r.results.filter((x) => x.rejection !== null);
+  if (refused.length > 0) throw new Error(`push refused: ${JSON.stringify(refused)}`);
+}
+
 /**
  * The verifier's work on the unit, pushed as the tablet pushes it: indicator 1 verified at
  * level 4 with no evidence checked (its level-2 evidence is not complete), indicator 2 at 1,25,
@@ -61,21 +92,7 @@ async function verifierWork(
   base: string,
   token: string,
 ): Promise<Tablet & { assessmentId: string }> {
-  const periods = await api<{ periods: { id: string; name: string }[] }>(base, '/api/periods', {
-    token,
-  });
-  const periodId = periods.periods.find((p) => p.name === DEMO_PEMDI_PERIOD_NAME)?.id;
-  const { units } = await api<{ units: { id: string; code: string }[] }>(base, '/api/units', {
-    token,
-  });
-  const unitId = units.find((u) => u.code === UNIT)?.id;
-  const { assignments } = await api<{ assignments: { unitId: string; assessmentId: string }[] }>(
-    base,
-    `/api/assignments?periodId=${periodId}`,
-    { token },
-  );
-  const assessmentId = assignments.find((a) => a.unitId === unitId)?.assessmentId;
-  if (!assessmentId) throw new Error(`${UNIT} has no Pemdi 2026 assessment`);
+  const assessmentId = await pemdiAssessmentId(base, token, UNIT);
   const tablet = await enrolVerifier1(base, token);
   const id = (no: number) => verificationId(assessmentId, no);
   const mutations: WireMutation[] = [
@@ -87,13 +104,7 @@ async function verifierWork(
       naReason: 'Setda tidak mengelola aplikasi sendiri.',
     }),
   ];
-  const r = await api<{ results: { outcome: string; rejection: unknown }[] }>(
-    base,
-    '/api/sync/push',
-    { method: 'POST', token: tablet.token, body: { deviceId: tablet.deviceId, mutations } },
-  );
-  const refused = r.results.filter((x) => x.rejection !== null);
-  if (refused.length > 0) throw new Error(`push refused: ${JSON.stringify(refused)}`);
+  await push(base, tablet, mutations);
   return { ...tablet, assessmentId };
 }
 
@@ -129,6 +140,13 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
     await page
       .getByTestId('city-index')
       .screenshot({ path: join(SHOTS, 'coordinator-pemdi-city-index.png') });
+    // Aspect rows carry the level name of their figure.
+    expect(await page.locator('[data-group="A7"]').textContent()).toMatch(
+      /2,02 · Membangun.*2,02 · Membangun/,
+    );
+    await page
+      .getByTestId('groups')
+      .screenshot({ path: join(SHOTS, 'coordinator-pemdi-groups.png') });
 
     // The heatmap: a decimal value as the assessor wrote it; level 4 on missing level-2
     // evidence flagged with its reason, and a legend that says what the mark means.
@@ -275,6 +293,52 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
     expect((await row(1))[3]).toContain('Level 4, bukti level 2 belum lengkap');
     await unit.screenshot({ path: join(SHOTS, 'coordinator-pemdi-unit-report.png') });
     expect(await app.accessibilityViolations()).toEqual([]);
+  });
+
+  it('notes the exact value when rounding carries the figure across a band edge', {
+    timeout: 120_000,
+  }, async () => {
+    // BPKAD's verifier values sum to 149,5 over weight 100: the index is 1,495 exactly —
+    // shown 1,50 (rounded half up), but the predikat is Kurang, from the exact value.
+    const token = await coordinatorToken(stage.url);
+    const assessmentId = await pemdiAssessmentId(stage.url, token, opdCode(4));
+    const tablet = await enrolVerifier1(stage.url, token);
+    const values: Record<number, number | { source: number }> = {
+      1: 1.2,
+      7: { source: 2.97 },
+      11: 1.03,
+      19: 1.5,
+      20: 3.5,
+    };
+    const mutations: WireMutation[] = [];
+    for (let no = 1; no <= 20; no++) {
+      if (no === 5 || no === 6 || no === 18) continue; // no outside index yet: counts as 1
+      const v = values[no] ?? 1;
+      mutations.push(
+        edit(
+          tablet,
+          mutations.length + 1,
+          'verification',
+          verificationId(assessmentId, no),
+          typeof v === 'number'
+            ? { verifiedLevel: v }
+            : { sourceValue: v.source, verifiedLevel: v.source },
+        ),
+      );
+    }
+    await push(stage.url, tablet, mutations);
+
+    const { page } = await coordinatorPage();
+    await page.goto(`${stage.url}/koordinator/laporan/unit/${encodeURIComponent(assessmentId)}`);
+    const index = page.getByTestId('unit-report-verified-index');
+    await index.waitFor();
+    await page.getByTestId('unit-report-verified-index-exact').waitFor();
+    expect(await index.textContent()).toBe('1,50 · Merintis');
+    expect(await index.locator('..').textContent()).toContain('Kurang');
+    expect(await page.getByTestId('unit-report-verified-index-exact').textContent()).toBe(
+      '1,495 — predikat dari nilai tepat',
+    );
+    await index.locator('..').screenshot({ path: join(SHOTS, 'coordinator-pemdi-exact-note.png') });
   });
 
   it('creates a period on Pemdi 2026 and says what the instrument means', {
