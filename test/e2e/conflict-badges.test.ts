@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PERIOD_NAME } from '../../src/server/seed';
 import { CoordinatorConflicts, TabletConflicts } from './page-models/conflicts';
 import { CoordinatorApp } from './page-models/coordinator-app';
 import { CoordinatorReviewPages } from './page-models/coordinator-review';
@@ -180,6 +181,7 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
     // The audit trail of that cell reads as sentences.
     const pages = new CoordinatorReviewPages(coord.page, stage.url);
     await pages.openDashboard();
+    await pages.choosePeriod(DEMO_PERIOD_NAME);
     const panel = await pages.openCell(await unitCode(unitName), 11);
     const lines = await conflicts.auditLines(panel);
     expect(lines.map((l) => l.text)).toContainEqual(
@@ -237,6 +239,7 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
     const coord = await coordinator();
     const pages = new CoordinatorReviewPages(coord.page, stage.url);
     await pages.openDashboard();
+    await pages.choosePeriod(DEMO_PERIOD_NAME);
     const panel = await pages.openCell(await unitCode(unitName), 12);
     const lines = await new CoordinatorConflicts(coord.page).auditLines(panel);
     const mine = lines.find((l) => l.text.includes("(tablet 'Tab 2099')"));
