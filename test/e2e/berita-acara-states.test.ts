@@ -357,9 +357,7 @@ describe.skipIf(!e2eEnabled)(
       await tablet.openTab(/Berita acara/);
 
       await page.getByRole('button', { name: 'English' }).click();
-      await page
-        .getByRole('heading', { name: 'Record of Verification — SPBE Evaluation' })
-        .waitFor();
+      await page.getByRole('heading', { name: 'Record of Verification', exact: true }).waitFor();
       printed = await ba.printed();
       expect(printed.dom).toContain('DRAFT');
       expect(printed.dom).toContain('TRAINING');
