@@ -143,6 +143,47 @@ export class IndicatorScreen {
     );
   }
 
+  /**
+   * Type a value into a number field — the decimal value (1,00–5,00) or the published outside
+   * index — and commit it with Enter, as the on-screen keyboard's "Go" does. Resolves once
+   * the field has answered: null when saved, else the reason shown at the field.
+   */
+  async enterValue(
+    text: string,
+    field: 'decimal-value' | 'source-value' = 'decimal-value',
+  ): Promise<string | null> {
+    const input = this.page.getByTestId(field);
+    const state = (s: readonly string[]) =>
+      this.page.waitForFunction(
+        ([id, wanted]) =>
+          (wanted as string[]).includes(
+            document
+              .querySelector(`[data-testid="${id}"]`)
+              ?.closest('form')
+              ?.querySelector('[data-save-state]')
+              ?.getAttribute('data-save-state') ?? '',
+          ),
+        [field, s] as const,
+      );
+    await input.fill(text);
+    await state(['dirty']);
+    await input.press('Enter');
+    await state(['saved', 'error']);
+    const problem = this.page.getByTestId(`${field}-problem`);
+    return (await problem.count()) > 0 ? ((await problem.textContent()) ?? '') : null;
+  }
+
+  /** What a number field shows now (the saved value as formatted, or what is typed). */
+  async fieldValue(field: 'decimal-value' | 'source-value' = 'decimal-value'): Promise<string> {
+    return this.page.getByTestId(field).inputValue();
+  }
+
+  /** A line of the screen by its test id, as read ('' when absent). */
+  async text(testId: string): Promise<string> {
+    const el = this.page.getByTestId(testId);
+    return (await el.count()) > 0 ? ((await el.textContent()) ?? '').trim() : '';
+  }
+
   async next(): Promise<IndicatorScreen> {
     await this.page.getByTestId('next-indicator').click();
     await this.page
@@ -288,6 +329,31 @@ export class ChecklistScreen {
         document.querySelector('[data-testid="filter-returned"]')?.getAttribute('aria-pressed') ===
         'true',
     );
+  }
+}
+
+/** A unit's summary (`…/ringkasan`): the official index as shown, its notes and the plan. */
+export class SummaryScreen {
+  constructor(readonly app: VerifierApp) {}
+
+  async open(assessmentId: string, ws: 'kerja' | 'latihan' = 'kerja'): Promise<void> {
+    await this.app.open(`/${ws}/a/${encodeURIComponent(assessmentId)}/ringkasan`);
+    await this.app.page.getByTestId('summary-index').waitFor();
+  }
+
+  /** The text of a part of the summary by its test id ('' when the screen does not show it). */
+  async text(testId: string): Promise<string> {
+    const el = this.app.page.getByTestId(testId);
+    return (await el.count()) > 0 ? ((await el.textContent()) ?? '').trim() : '';
+  }
+
+  /** The headline as a verifier reads it: index, level name, predicate. */
+  async headline(): Promise<{ index: string; level: string; predicate: string }> {
+    return {
+      index: await this.text('summary-index'),
+      level: (await this.text('summary-level-name')).replace(/^·\s*/, ''),
+      predicate: await this.text('summary-predicate'),
+    };
   }
 }
 
