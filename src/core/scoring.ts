@@ -217,12 +217,14 @@ export function valueProblem(
   if (v === null || v === undefined) return null;
   const domain = valueDomainOf(fw, indicatorNo);
   if (isValueIn(domain, v)) return null;
+  // The value as typed, in each language's decimal mark ("5,01" / "5.01").
+  const idText = typeof v === 'number' ? String(v).replace('.', ',') : String(v);
   return {
     code: 'value_out_of_domain',
     message:
       domain === 'level'
-        ? `Indikator ${indicatorNo}: nilai harus level bulat 1–5, bukan ${String(v)}.`
-        : `Indikator ${indicatorNo}: nilai harus 1,00–5,00 dengan paling banyak dua desimal, bukan ${String(v)}.`,
+        ? `Indikator ${indicatorNo}: nilai harus level bulat 1–5, bukan ${idText}.`
+        : `Indikator ${indicatorNo}: nilai harus 1,00–5,00 dengan paling banyak dua desimal, bukan ${idText}.`,
     messageEn:
       domain === 'level'
         ? `Indicator ${indicatorNo}: the value must be a whole level 1–5, not ${String(v)}.`

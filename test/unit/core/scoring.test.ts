@@ -213,6 +213,8 @@ describe('computeIndex', () => {
     expect(computeIndex(fw, { 1: 3, 2: null }).assessedCount).toBe(1);
     expect(valueProblem(fw, 2, 2.5)?.message).toMatch(/Indikator 2: nilai harus level bulat 1–5/);
     expect(valueProblem(fw, 2, 3)).toBeNull();
+    expect(valueProblem(fw, 2, 2.5)?.message).toMatch(/bukan 2,5\.$/);
+    expect(valueProblem(fw, 2, 2.5)?.messageEn).toMatch(/not 2\.5\.$/);
   });
 });
 
