@@ -117,10 +117,10 @@ describeEachDialect('indicator values and the official index', (ctx) => {
     expect(r.body.appliedThrough).toBe(results.at(-1)?.seq);
     const [spbeRefusal, , pemdiRefusal] = results.map((x) => x.rejection);
     expect(spbeRefusal?.field).toBe('verifiedLevel');
-    expect(spbeRefusal?.message).toContain('Indikator 1: nilai harus level bulat 1–5, bukan 1.5');
+    expect(spbeRefusal?.message).toContain('Indikator 1: nilai harus level bulat 1–5, bukan 1,5');
     expect(spbeRefusal?.messageEn).toContain('Indicator 1: the value must be a whole level 1–5');
     expect(pemdiRefusal?.message).toContain(
-      'Indikator 13: nilai harus 1,00–5,00 dengan paling banyak dua desimal, bukan 1.175',
+      'Indikator 13: nilai harus 1,00–5,00 dengan paling banyak dua desimal, bukan 1,175',
     );
     // Nothing of a refused change is kept; the rest is.
     const token = await coordinator();
