@@ -6,6 +6,7 @@ import { MAX_INPUT_IMAGE_BYTES, PhotoError } from '../lib/compress';
 import { storageMessage } from '../lib/errors';
 import { loadFailedFiles } from '../lib/failed-files';
 import { prepareEvidenceFile } from '../lib/photo';
+import { useUnsavedHold } from '../pwa/holds';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { FailureActions, RemoveFileDialog } from './FailedFiles';
@@ -27,6 +28,8 @@ export function Photos(props: {
 }) {
   const t = useT();
   const [busy, setBusy] = useState(0);
+  // A photo being read and shrunk is not stored yet: an app update waits for it.
+  useUnsavedHold('photo', busy > 0);
   const [error, setError] = useState<string | null>(null);
   const [removing, setRemoving] = useState<EvidenceFile | null>(null);
   const retakeInput = useRef<HTMLInputElement>(null);

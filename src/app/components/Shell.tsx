@@ -4,25 +4,20 @@ import { useLocale } from '../../ui/i18n';
 import { useOnline } from '../../ui/online';
 import { linkClick, usePath } from '../../ui/router';
 import { useT } from '../i18n';
-import { applyUpdate, onInstallAvailable, promptInstall, reloadBlocker } from '../pwa/update';
+import { UpdateBar } from '../pwa/UpdateBar';
+import { onInstallAvailable, promptInstall } from '../pwa/update';
 import { useUi } from '../state/ui.store';
 
 export function Shell({ children }: { children: ComponentChildren }) {
   const t = useT();
   const path = usePath();
-  const { updateReady, message } = useUi();
+  const { message } = useUi();
   const online = useOnline((s) => s.online);
   const toggle = useLocale((s) => s.toggle);
   const [canInstall, setCanInstall] = useState(false);
   const training = path.startsWith('/latihan');
 
   useEffect(() => onInstallAvailable(setCanInstall), []);
-
-  const onReload = () => {
-    const blocker = reloadBlocker();
-    if (blocker) useUi.getState().say('info', t(blocker));
-    else void applyUpdate();
-  };
 
   const nav = (href: string, label: string) => (
     <a href={href} onClick={linkClick} aria-current={path === href ? 'page' : undefined}>
@@ -54,14 +49,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
             </button>
           ) : null}
         </nav>
-        {updateReady ? (
-          <div class="update-bar" role="status">
-            <span>{t('updateReady')}</span>
-            <button type="button" onClick={onReload} data-testid="update-reload">
-              ↻ {t('updateReady').split('—')[1]?.trim() ?? 'OK'}
-            </button>
-          </div>
-        ) : null}
+        <UpdateBar />
       </header>
       <main id="main">{children}</main>
       {message ? (

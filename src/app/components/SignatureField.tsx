@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type SignaturePadType from 'signature_pad';
 import { useT } from '../i18n';
+import { useUnsavedHold } from '../pwa/holds';
 import { ConfirmDialog } from './ConfirmDialog';
 
 /**
@@ -24,6 +25,8 @@ export function SignatureField(props: {
   const pad = useRef<SignaturePadType | null>(null);
   const [empty, setEmpty] = useState(true);
   const [asking, setAsking] = useState(false);
+  // A drawn, unsaved signature lives only in the canvas: an app update must wait for it.
+  useUnsavedHold('signature', !empty && !props.value && !props.disabled);
 
   useEffect(() => {
     if (props.value || props.disabled || !canvas.current) return;
@@ -38,6 +41,8 @@ export function SignatureField(props: {
       const p = new SignaturePad(el, { penColor: '#0b2545', backgroundColor: 'rgb(255,255,255)' });
       p.addEventListener('endStroke', () => setEmpty(p.isEmpty()));
       pad.current = p;
+      // A fresh pad (also after a saved signature was removed) holds nothing yet.
+      setEmpty(true);
     });
     return () => {
       cancelled = true;
