@@ -15,7 +15,7 @@ const id = {
   install: 'Pasang aplikasi',
   assignedUnits: 'Unit yang ditugaskan',
   noAssignments:
-    'Belum ada unit yang ditugaskan ke tablet ini. Daftarkan tablet (menu Masuk) lalu sinkronkan, atau coba Mode latihan.',
+    'Belum ada unit yang ditugaskan ke tablet ini. Verifikator: pilih "Daftarkan tablet", ketik kode dari koordinator, lalu sinkronkan, atau coba Mode latihan. Koordinator dan pimpinan: pilih "Masuk koordinator".',
   trainingMode: 'Mode latihan',
   trainingIntro:
     'Unit contoh dengan data fiktif untuk berlatih di lokakarya. Tidak perlu akun maupun internet; data latihan tidak pernah dikirim ke server.',
@@ -107,6 +107,8 @@ const id = {
   notFound: 'Halaman tidak ditemukan.',
   loading: 'Memuat…',
   signIn: 'Masuk',
+  enrolNav: 'Daftarkan tablet',
+  coordinatorNav: 'Masuk koordinator',
   enrolTitle: 'Daftarkan tablet',
   enrolIntro:
     'Masukkan kode pendaftaran sekali pakai dari koordinator (atau pindai QR-nya). Setelah terdaftar, tablet mengunduh unit yang ditugaskan dan menyinkronkan hasil verifikasi.',
@@ -397,7 +399,7 @@ const en: Dict = {
   install: 'Install app',
   assignedUnits: 'Assigned units',
   noAssignments:
-    'No units are assigned to this tablet yet. Enrol the tablet (Sign in) and sync, or try training mode.',
+    'No units are assigned to this tablet yet. Verifiers: choose "Enrol tablet", type the code from the coordinator and sync, or try training mode. Coordinators and leadership: choose "Coordinator sign-in".',
   trainingMode: 'Training mode',
   trainingIntro:
     'A sample unit with fictional data for workshop practice. No account or internet needed; training data is never sent to the server.',
@@ -488,6 +490,8 @@ const en: Dict = {
   notFound: 'Page not found.',
   loading: 'Loading…',
   signIn: 'Sign in',
+  enrolNav: 'Enrol tablet',
+  coordinatorNav: 'Coordinator sign-in',
   enrolTitle: 'Enrol this tablet',
   enrolIntro:
     'Enter the one-time enrolment code from the coordinator (or scan its QR). Once enrolled, the tablet downloads its assigned units and syncs verification results.',

@@ -19,8 +19,13 @@ export function Shell({ children }: { children: ComponentChildren }) {
 
   useEffect(() => onInstallAvailable(setCanInstall), []);
 
-  const nav = (href: string, label: string) => (
-    <a href={href} onClick={linkClick} aria-current={path === href ? 'page' : undefined}>
+  // `prefix`: the link stands for a whole section (every coordinator page is under it).
+  const nav = (href: string, label: string, prefix = false) => (
+    <a
+      href={href}
+      onClick={linkClick}
+      aria-current={path === href || (prefix && path.startsWith(`${href}/`)) ? 'page' : undefined}
+    >
       {label}
     </a>
   );
@@ -39,7 +44,9 @@ export function Shell({ children }: { children: ComponentChildren }) {
         <nav>
           {nav('/', t('home'))}
           {nav('/penyimpanan', t('storage'))}
-          {nav('/masuk', t('signIn'))}
+          {/* Two doors: a verifier enrols this tablet, a coordinator or viewer signs in. */}
+          {nav('/masuk', t('enrolNav'))}
+          {nav('/koordinator', t('coordinatorNav'), true)}
           <button type="button" onClick={toggle} lang={t('language') === 'English' ? 'en' : 'id'}>
             {t('language')}
           </button>
