@@ -19,7 +19,11 @@ export async function fetchBlob(path: string): Promise<{ blob: Blob; filename: s
   let res: Response;
   try {
     res = await fetch(path, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
+      // The server's problem comes in the language on screen, not the browser's.
+      headers: {
+        'accept-language': useLocale.getState().locale,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       cache: 'no-store',
       credentials: 'omit',
     });
