@@ -6,6 +6,11 @@ export interface TusUploaderOptions {
   /** The tus endpoint, e.g. `/api/files/`. */
   endpoint: string;
   token: () => string | null;
+  /**
+   * The app's language (`id` / `en`), sent as Accept-Language with every tus request, so a
+   * refused file is explained in the language on screen, not the browser's.
+   */
+  language?: () => string;
   /** Bytes per PATCH; smaller chunks lose less on a flaky link. */
   chunkSize?: number;
   /** Waits (ms) between automatic retries of a failed request. */
@@ -39,6 +44,7 @@ export function tusUploader(options: TusUploaderOptions): SyncTransport['upload'
   return async (file, onProgress) => {
     const tus = await import('tus-js-client');
     const token = options.token();
+    const language = options.language?.();
     const httpStack = new StallGuardStack(
       options.httpStack ?? tus.defaultOptions.httpStack,
       options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
@@ -53,6 +59,7 @@ export function tusUploader(options: TusUploaderOptions): SyncTransport['upload'
         headers: {
           [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
           ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(language ? { 'accept-language': language } : {}),
         },
         fingerprint: async () => `telusur-file-${file.sha256}`,
         httpStack,

@@ -48,7 +48,11 @@ function transportFor(): SyncTransport {
     // Read at every request: a rotated identity's token is used from the next request on.
     token: () => token,
     language: () => useLocale.getState().locale,
-    uploader: tusUploader({ endpoint: '/api/files/', token: () => token }),
+    uploader: tusUploader({
+      endpoint: '/api/files/',
+      token: () => token,
+      language: () => useLocale.getState().locale,
+    }),
   });
 }
 
