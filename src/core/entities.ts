@@ -45,6 +45,26 @@ export const ASSESSMENT_STATUSES = [
 ] as const;
 export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
 
+/** Where an evidence file's capture time comes from (see `capturedAtSource`). */
+export const CAPTURE_TIME_SOURCES = ['camera', 'tablet'] as const;
+export type CaptureTimeSource = (typeof CAPTURE_TIME_SOURCES)[number];
+
+/** An evidence file's `proves`: `<level>.<index>` (1-based level, 0-based index). */
+export const PROVES_RE = /^([1-5])\.(\d{1,2})$/;
+
+/** The `proves` value of evidence item `index` (0-based) of `level`: "2.1". */
+export function provesRef(level: number, index: number): string {
+  return `${level}.${index}`;
+}
+
+/** Level and 0-based index of a `proves` value, or null when it is not one. */
+export function parseProves(
+  value: string | null | undefined,
+): { level: number; index: number } | null {
+  const m = value ? PROVES_RE.exec(value) : null;
+  return m ? { level: Number(m[1]), index: Number(m[2]) } : null;
+}
+
 const text = safeText;
 const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'sha256 hex'));
 const signature = z
@@ -132,6 +152,19 @@ export const ENTITY_FIELDS = {
       }),
     ),
     deleted: z.boolean(),
+    /**
+     * Where `capturedAt` comes from, so a reviewer knows how far to trust it: `camera` is
+     * the camera's own record of the shot (EXIF DateTimeOriginal), `tablet` the moment the
+     * photo or file reached the app. Null for files added before this was kept, whose
+     * time may be the file's modified time.
+     */
+    capturedAtSource: z.nullable(z.enum(CAPTURE_TIME_SOURCES)),
+    /**
+     * The expected document of the instrument this file proves, as `<level>.<index>` of
+     * the indicator's level evidence list (0-based index, as in `checks.<level>.<index>`),
+     * or null when the verifier linked it to none. The verifier may change it later.
+     */
+    proves: z.nullable(z.string().check(z.regex(PROVES_RE, '<level>.<index>'))),
   },
   beritaAcara: {
     assessmentId: ref,

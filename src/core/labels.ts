@@ -33,6 +33,8 @@ const FIELD_LABELS: Record<string, [string, string]> = {
   capturedAt: ['Waktu pengambilan', 'Capture time'],
   location: ['Lokasi', 'Location'],
   deleted: ['Status hapus', 'Deleted flag'],
+  capturedAtSource: ['Sumber waktu pengambilan', 'Capture time source'],
+  proves: ['Dokumen yang dibuktikan', 'Document it proves'],
   verifierName: ['Nama verifikator', 'Verifier name'],
   verifierRole: ['Jabatan verifikator', 'Verifier role'],
   verifierSignature: ['Tanda tangan verifikator', 'Verifier signature'],

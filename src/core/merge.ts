@@ -46,7 +46,14 @@ export const RECORD_DEFAULTS: Readonly<Record<EntityName, Readonly<Record<string
     notes: '',
     reviewComment: '',
   },
-  evidenceFile: { width: null, height: null, location: null, deleted: false },
+  evidenceFile: {
+    width: null,
+    height: null,
+    location: null,
+    deleted: false,
+    capturedAtSource: null,
+    proves: null,
+  },
   beritaAcara: {
     verifierName: '',
     verifierRole: '',
@@ -92,6 +99,7 @@ export const IMMUTABLE_FIELDS: Readonly<Record<EntityName, ReadonlySet<string>>>
     'width',
     'height',
     'capturedAt',
+    'capturedAtSource',
     'location',
   ]),
   beritaAcara: new Set(['assessmentId']),

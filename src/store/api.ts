@@ -127,6 +127,11 @@ export interface EvidenceRepository {
    * this tablet shows the same file: the verifier chose to remove it.
    */
   remove(id: string): Promise<void>;
+  /**
+   * Link the file to the expected document it proves (`<level>.<index>`, core `provesRef`)
+   * or unlink it (null): a synced change. ValidationError for a malformed value.
+   */
+  link(id: string, proves: string | null): Promise<EvidenceFile>;
   /** Remove the bytes of files the server confirmed by hash whose metadata the server accepted. */
   purgeConfirmed(receiptHashes: string[]): Promise<PurgeResult>;
 }

@@ -36,6 +36,7 @@ export function evidenceRepository(c: StoreContext): EvidenceRepository {
           .toArray()
           .then((rows) => live(rows, options?.includeDeleted)),
       ),
+    link: (id, proves) => save<EvidenceFile>(c, 'evidenceFile', id, { proves }, null),
     remove: async (id) => {
       const removed = await save(c, 'evidenceFile', id, { deleted: true }, null);
       await dropOrphanBytes(c, String((removed as { sha256: unknown }).sha256));
@@ -179,8 +180,10 @@ async function addEvidence(c: StoreContext, input: NewEvidence): Promise<Evidenc
     width: input.width,
     height: input.height,
     capturedAt: input.capturedAt ?? at,
+    capturedAtSource: input.capturedAtSource ?? null,
     location: input.location,
     deleted: false,
+    proves: input.proves ?? null,
   });
   const db = c.db;
   const blobRow: BlobRow = {

@@ -140,9 +140,12 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
   },
   {
     // v5: a verification keeps the outside index it was valued from (`sourceValue`,
-    // PermenPANRB 8/2026; its value stays in `verifiedLevel`). No index changes; existing rows
-    // get the record default (null) so every reader sees one shape. Values with two decimals
-    // need nothing here: the stored number is the same, only the accepted domain grew.
+    // PermenPANRB 8/2026; its value stays in `verifiedLevel`). An evidence file says where
+    // its capture time comes from (`capturedAtSource`) and which expected document it proves
+    // (`proves`). No index changes; existing rows get the record defaults (null) so every
+    // reader sees one shape: an older photo's time source is unknown, and it proves nothing
+    // until the verifier links it. Values with two decimals need nothing here: the stored
+    // number is the same, only the accepted domain grew.
     version: 5,
     stores: {},
     upgrade: async (tx) => {
@@ -152,6 +155,14 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
         .modify((row) => {
           if (row.sourceValue === undefined)
             row.sourceValue = RECORD_DEFAULTS.verification.sourceValue;
+        });
+      await tx
+        .table<Record<string, unknown>, string>('evidenceFiles')
+        .toCollection()
+        .modify((row) => {
+          if (row.capturedAtSource === undefined)
+            row.capturedAtSource = RECORD_DEFAULTS.evidenceFile.capturedAtSource;
+          if (row.proves === undefined) row.proves = RECORD_DEFAULTS.evidenceFile.proves;
         });
     },
   },

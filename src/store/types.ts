@@ -50,7 +50,11 @@ export interface NewEvidence {
   height: number | null;
   /** Device time of capture (ms). Defaults to now. */
   capturedAt?: number;
+  /** Where `capturedAt` comes from (camera EXIF or the moment it reached the app). */
+  capturedAtSource?: EvidenceFileFields['capturedAtSource'];
   location: { lat: number; lng: number } | null;
+  /** The expected document it proves (`<level>.<index>`), or null. */
+  proves?: string | null;
 }
 
 export interface NewComment {
