@@ -102,7 +102,6 @@ const id = {
   storageFull:
     'Penyimpanan tablet penuh. Hapus berkas yang tidak perlu atau sinkronkan dulu; data yang sudah tersimpan aman.',
   notImage: 'Berkas ini bukan gambar atau PDF. Pilih foto dokumen (JPEG/PNG/WebP) atau PDF.',
-  tooLarge: 'Berkas terlalu besar (maks. {mb} MB).',
   corruptImage: 'Gambar tidak dapat dibaca (rusak atau formatnya tidak didukung).',
   notFound: 'Halaman tidak ditemukan.',
   loading: 'Memuat…',
@@ -382,6 +381,11 @@ const id = {
   planBest: 'Rencana menuju {m}: {s} langkah pada {n} indikator.',
   figureProblem:
     'Indikator {no} menyimpan nilai {v} yang tidak sesuai instrumen, sehingga indeks tidak dihitung. Buka indikator itu dan perbaiki nilainya.',
+  // Evidence files over their kind's limit (core EVIDENCE_LIMITS).
+  tooLargePdf: 'Berkas PDF terlalu besar (maks. {limit}).',
+  tooLargePhoto: 'Foto terlalu besar (maks. {limit}).',
+  tooLargeToShrink:
+    'Foto ini tidak dapat diperkecil sampai ukuran yang disimpan tablet. Ambil ulang dengan resolusi kamera lebih rendah.',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -485,7 +489,6 @@ const en: Dict = {
   storageFull:
     'Tablet storage is full. Remove unneeded files or sync first; what is already saved is safe.',
   notImage: 'This file is not an image or PDF. Choose a document photo (JPEG/PNG/WebP) or a PDF.',
-  tooLarge: 'File too large (max {mb} MB).',
   corruptImage: 'The image cannot be read (corrupt or unsupported format).',
   notFound: 'Page not found.',
   loading: 'Loading…',
@@ -763,6 +766,11 @@ const en: Dict = {
   planBest: 'Plan towards {m}: {s} step(s) on {n} indicator(s).',
   figureProblem:
     'Indicator {no} holds the value {v}, which the instrument does not allow, so no index is computed. Open that indicator and correct its value.',
+  // Evidence files over their kind's limit (core EVIDENCE_LIMITS).
+  tooLargePdf: 'PDF file too large (max {limit}).',
+  tooLargePhoto: 'Photo too large (max {limit}).',
+  tooLargeToShrink:
+    'This photo cannot be made small enough for the tablet to keep. Take it again at a lower camera resolution.',
 };
 
 export type MessageKey = keyof typeof id;

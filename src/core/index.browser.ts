@@ -9,6 +9,7 @@
 export * from './audit-text';
 export * from './clock-check';
 export * from './entities';
+export * from './evidence-limits';
 export {
   type CompiledFramework,
   type CompiledGroup,

@@ -1,3 +1,5 @@
+import { MAX_EVIDENCE_BYTES } from '../core';
+
 /** Tunables of one server process. Everything has a safe default; tests override a few. */
 export interface AppConfig {
   /** App version reported by /api/health. */
@@ -69,7 +71,10 @@ export interface AppConfig {
  */
 export interface FilesConfig {
   store: 'file' | 's3';
-  /** Largest evidence file (bytes); matches core's evidenceFile.bytes limit. */
+  /**
+   * Largest evidence file (bytes) of any kind; core's EVIDENCE_LIMITS gives each kind its
+   * own (a PDF is refused above its own limit).
+   */
   maxBytes: number;
   /**
    * An unfinished upload expires this long after its creation (advertised as tus
@@ -118,7 +123,7 @@ export const DEFAULT_CONFIG: AppConfig = {
   syncIdleInTransactionTimeoutMs: 30_000,
   files: {
     store: 'file',
-    maxBytes: 25 * 1024 * 1024,
+    maxBytes: MAX_EVIDENCE_BYTES,
     uploadExpiryMs: 7 * 24 * 60 * 60 * 1000,
     cleanupIntervalMs: 60 * 60 * 1000,
     maxOpenBytesPerDevice: 256 * 1024 * 1024,

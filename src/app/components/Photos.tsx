@@ -2,10 +2,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EvidenceFile, FileFailure } from '../../store';
 import { formatBytes } from '../../ui/format';
 import { useT } from '../i18n';
-import { MAX_INPUT_IMAGE_BYTES, PhotoError } from '../lib/compress';
+import { PhotoError } from '../lib/compress';
 import { storageMessage } from '../lib/errors';
 import { loadFailedFiles } from '../lib/failed-files';
-import { prepareEvidenceFile } from '../lib/photo';
+import { photoErrorText, prepareEvidenceFile } from '../lib/photo';
 import { useUnsavedHold } from '../pwa/holds';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
@@ -67,14 +67,7 @@ export function Photos(props: {
         });
         added++;
       } catch (e) {
-        const message =
-          e instanceof PhotoError
-            ? e.code === 'not_image'
-              ? t('notImage')
-              : e.code === 'too_large'
-                ? t('tooLarge', { mb: Math.round(MAX_INPUT_IMAGE_BYTES / 1024 / 1024) })
-                : t('corruptImage')
-            : storageMessage(e, t);
+        const message = e instanceof PhotoError ? photoErrorText(e, t) : storageMessage(e, t);
         setError(`${file.name}: ${message}`);
       } finally {
         setBusy((n) => n - 1);

@@ -1,8 +1,12 @@
+// The leaf module, not core's entry: the worker bundles this file and needs nothing else.
+import { EVIDENCE_LIMITS, type EvidenceKind } from '../../core/evidence-limits';
+
 /** Limits for evidence files, shared by the picker and the worker. */
 export const MAX_EDGE = 2000;
 export const TARGET_BYTES = 400 * 1024;
-export const MAX_INPUT_IMAGE_BYTES = 40 * 1024 * 1024;
-export const MAX_PDF_BYTES = 20 * 1024 * 1024;
+/** Per kind, from core's one table (the server's upload limits come from it too). */
+export const MAX_INPUT_IMAGE_BYTES = EVIDENCE_LIMITS.photo.pickedBytes;
+export const MAX_PDF_BYTES = EVIDENCE_LIMITS.pdf.pickedBytes;
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 
 export interface Compressed {
@@ -14,7 +18,14 @@ export interface Compressed {
 /** Error codes the UI turns into readable messages. */
 export type PhotoErrorCode = 'not_image' | 'too_large' | 'corrupt';
 export class PhotoError extends Error {
-  constructor(readonly code: PhotoErrorCode) {
+  /**
+   * @param limit for `too_large`: the kind of file and its limit (bytes) that was exceeded;
+   *   null when a photo could not be shrunk enough (no picker limit was passed).
+   */
+  constructor(
+    readonly code: PhotoErrorCode,
+    readonly limit: { kind: EvidenceKind; bytes: number } | null = null,
+  ) {
     super(code);
     this.name = 'PhotoError';
   }

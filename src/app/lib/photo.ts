@@ -1,3 +1,6 @@
+import { formatLimit } from '../../core';
+import type { Translate } from '../../ui/i18n';
+import type { MessageKey } from '../i18n';
 import {
   type Compressed,
   compressImage,
@@ -42,7 +45,8 @@ export async function prepareEvidenceFile(file: File): Promise<PreparedFile> {
   const type = await sniffType(file);
   if (!type) throw new PhotoError('not_image');
   if (type === 'application/pdf') {
-    if (file.size > MAX_PDF_BYTES) throw new PhotoError('too_large');
+    if (file.size > MAX_PDF_BYTES)
+      throw new PhotoError('too_large', { kind: 'pdf', bytes: MAX_PDF_BYTES });
     return {
       blob: file,
       width: 0,
@@ -51,7 +55,8 @@ export async function prepareEvidenceFile(file: File): Promise<PreparedFile> {
       name: file.name || 'dokumen.pdf',
     };
   }
-  if (file.size > MAX_INPUT_IMAGE_BYTES) throw new PhotoError('too_large');
+  if (file.size > MAX_INPUT_IMAGE_BYTES)
+    throw new PhotoError('too_large', { kind: 'photo', bytes: MAX_INPUT_IMAGE_BYTES });
   const w = getWorker();
   const result = w
     ? await new Promise<Compressed>((resolve, reject) => {
@@ -62,4 +67,18 @@ export async function prepareEvidenceFile(file: File): Promise<PreparedFile> {
     : await compressImage(file);
   const base = (file.name || 'foto').replace(/\.[^.]+$/, '');
   return { ...result, mime: 'image/jpeg', name: `${base}.jpg` };
+}
+
+/**
+ * What the verifier is told about a file that could not be taken: a file over its limit
+ * names the limit of that kind of file ("maks. 20 MB" for a PDF, 40 MB for a photo).
+ */
+export function photoErrorText(e: PhotoError, t: Translate<MessageKey>): string {
+  if (e.code === 'not_image') return t('notImage');
+  if (e.code === 'too_large') {
+    if (!e.limit) return t('tooLargeToShrink');
+    const limit = formatLimit(e.limit.bytes);
+    return e.limit.kind === 'pdf' ? t('tooLargePdf', { limit }) : t('tooLargePhoto', { limit });
+  }
+  return t('corruptImage');
 }
