@@ -33,13 +33,31 @@ export function formatWib(ms: number | null | undefined, locale: Locale = 'id'):
     : `${formatDateTime(locale, ms, { timeZone: 'Asia/Jakarta', dateStyle: 'long', timeStyle: 'short' })} WIB`;
 }
 
-/** A byte count for people: "40 KB", "1.5 MB", "2.00 GB" ('–' for unknown). */
-export function formatBytes(n: number | null): string {
-  return n === null
-    ? '–'
-    : n < 1048576
-      ? `${(n / 1024).toFixed(0)} KB`
+/**
+ * A number as people in the locale write it: decimal comma and dot between thousands in
+ * Indonesian ("1,3", "20.000"), the other way round in English; at most `digits` decimals.
+ */
+export function formatNumber(locale: Locale, n: number, digits = 2): string {
+  return n.toLocaleString(locale === 'en' ? 'en-GB' : 'id-ID', { maximumFractionDigits: digits });
+}
+
+/** A percentage, e.g. an indicator's weight: "1,3 %" in Indonesian, "1.3%" in English. */
+export function formatPercent(locale: Locale, n: number, digits = 2): string {
+  const v = formatNumber(locale, n, digits);
+  return locale === 'en' ? `${v}%` : `${v} %`;
+}
+
+/**
+ * A byte count for people: "40 KB", "1,5 MB", "2,00 GB" (decimal point in English;
+ * '–' for unknown).
+ */
+export function formatBytes(n: number | null, locale: Locale = 'id'): string {
+  if (n === null) return '–';
+  const [value, unit] =
+    n < 1048576
+      ? [(n / 1024).toFixed(0), 'KB']
       : n < 1024 ** 3
-        ? `${(n / 1048576).toFixed(1)} MB`
-        : `${(n / 1024 ** 3).toFixed(2)} GB`;
+        ? [(n / 1048576).toFixed(1), 'MB']
+        : [(n / 1024 ** 3).toFixed(2), 'GB'];
+  return `${locale === 'en' ? value : value.replace('.', ',')} ${unit}`;
 }

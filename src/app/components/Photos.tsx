@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EvidenceFile, FileFailure } from '../../store';
 import { formatBytes } from '../../ui/format';
+import { useLocale } from '../../ui/i18n';
 import { useT } from '../i18n';
 import { PhotoError } from '../lib/compress';
 import { storageMessage } from '../lib/errors';
@@ -184,6 +185,7 @@ function Thumb({
   onRemove(): void;
 }) {
   const t = useT();
+  const locale = useLocale((l) => l.locale);
   const [url, setUrl] = useState<string | null>(null);
   const [onServerOnly, setOnServerOnly] = useState(false);
   useEffect(() => {
@@ -222,7 +224,7 @@ function Thumb({
       )}
       <figcaption style="padding:0.2rem 0.3rem">
         <div style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap">{file.name}</div>
-        <div class="muted">{formatBytes(file.bytes)}</div>
+        <div class="muted">{formatBytes(file.bytes, locale)}</div>
         {failed ? <div class="error">{t('fileFailedShort')}</div> : null}
         <button type="button" class="danger" style="width:100%" onClick={onRemove}>
           {t('removePhoto')}

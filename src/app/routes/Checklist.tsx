@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { formatValue, type GroupSpec, listIndicators, MAX_LEVEL, valueDomainOf } from '../../core';
+import { formatPercent } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { ConflictMark } from '../components/Conflicts';
@@ -119,7 +120,7 @@ function GroupBlock(props: {
       <Heading>
         {group.name}{' '}
         <span class="small muted">
-          · {t('weight')} {group.weight}%
+          · {t('weight')} {formatPercent(locale, group.weight)}
         </span>
       </Heading>
       {(group.groups ?? []).map((g) => (
@@ -147,7 +148,8 @@ function GroupBlock(props: {
                     {ind.name}
                     <span class="small muted">
                       {' '}
-                      · {ind.weight}%{ind.source ? ` · ${t('sourceShort')}` : ''}
+                      · {formatPercent(locale, ind.weight)}
+                      {ind.source ? ` · ${t('sourceShort')}` : ''}
                     </span>
                   </span>
                   <span class="badges">

@@ -12,6 +12,7 @@ import {
   verificationId,
 } from '../../core';
 import type { EvidenceFile, TelusurStore, Verification, VerificationChanges } from '../../store';
+import { formatPercent } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick, navigate } from '../../ui/router';
 import { AutosaveText } from '../components/AutosaveText';
@@ -132,7 +133,7 @@ function IndicatorBody(props: {
             {ind.no}. {ind.spec.name}
           </h1>
           <p class="small muted">
-            {t('weight')} {ind.spec.weight}%
+            {t('weight')} {formatPercent(locale, ind.spec.weight)}
           </p>
 
           <section>

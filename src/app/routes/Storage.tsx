@@ -27,6 +27,7 @@ import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
  */
 export function Storage() {
   const t = useT();
+  const locale = useLocale((s) => s.locale);
   const [health, setHealth] = useState<StorageHealth | null>(null);
   const { value: failedFiles } = useLive('kerja', (s) => loadFailedFiles(s), []);
   const { value: conflicts } = useLive('kerja', (s) => listOpenConflicts(s), []);
@@ -90,7 +91,7 @@ export function Storage() {
               <tr>
                 <th>{t('used')}</th>
                 <td>
-                  {formatBytes(health.usage)} / {formatBytes(health.quota)}
+                  {formatBytes(health.usage, locale)} / {formatBytes(health.quota, locale)}
                   {health.usage !== null && health.quota ? (
                     <div class="progress" style="margin-top:0.3rem">
                       <span
@@ -107,7 +108,7 @@ export function Storage() {
               <tr>
                 <th>{t('unsyncedFiles')}</th>
                 <td data-testid="unsynced-files">
-                  {health.unsyncedFiles} ({formatBytes(health.unsyncedBytes)})
+                  {health.unsyncedFiles} ({formatBytes(health.unsyncedBytes, locale)})
                 </td>
               </tr>
               <tr>
@@ -336,7 +337,10 @@ function SyncStatusView({
           total={p.changesTotal}
         />
         <ProgressRow
-          label={t('bytesProgress', { a: formatBytes(p.bytesSent), b: formatBytes(p.bytesTotal) })}
+          label={t('bytesProgress', {
+            a: formatBytes(p.bytesSent, locale),
+            b: formatBytes(p.bytesTotal, locale),
+          })}
           done={p.bytesSent}
           total={p.bytesTotal}
         />
