@@ -93,8 +93,10 @@ export const PROBLEMS = {
   },
   forbidden: {
     status: 403,
-    id: 'Peran Anda tidak diizinkan melakukan tindakan ini.',
-    en: 'Your role is not allowed to do this.',
+    // Says "no access" first: a viewer who opens a coordinator-only page reads why it stays
+    // empty, and never a "not found" for something that exists.
+    id: 'Anda tidak memiliki akses: peran Anda tidak diizinkan melakukan tindakan ini.',
+    en: 'You do not have access: your role is not allowed to do this.',
   },
   not_assigned: {
     status: 403,
@@ -206,8 +208,35 @@ export const PROBLEMS = {
   },
   unit_in_use: {
     status: 409,
-    id: 'Unit ini masih memiliki sub-unit, penugasan, atau penilaian sehingga tidak dapat dihapus.',
-    en: 'This unit still has sub-units, assignments or assessments and cannot be deleted.',
+    // Names what holds the unit and what to do first: assessed units are evidence and stay.
+    id: (p) => {
+      const held = [
+        p.children ? `${p.children} sub-unit` : '',
+        p.assignments ? `${p.assignments} penugasan` : '',
+        p.assessments ? `${p.assessments} penilaian` : '',
+      ].filter(Boolean);
+      const what = held.length ? held.join(', ') : 'sub-unit, penugasan, atau penilaian';
+      const next = p.assessments
+        ? 'Unit yang sudah dinilai tetap disimpan sebagai bukti; ganti namanya atau pindahkan bila perlu.'
+        : p.children
+          ? 'Pindahkan atau hapus sub-unitnya dulu.'
+          : 'Hapus penugasannya dulu di halaman Penugasan.';
+      return `Unit "${p.name ?? ''}" tidak dapat dihapus karena masih memiliki ${what}. ${next}`;
+    },
+    en: (p) => {
+      const held = [
+        p.children ? `${p.children} sub-unit(s)` : '',
+        p.assignments ? `${p.assignments} assignment(s)` : '',
+        p.assessments ? `${p.assessments} assessment(s)` : '',
+      ].filter(Boolean);
+      const what = held.length ? held.join(', ') : 'sub-units, assignments or assessments';
+      const next = p.assessments
+        ? 'An assessed unit is kept as evidence; rename or move it if needed.'
+        : p.children
+          ? 'Move or delete its sub-units first.'
+          : 'Remove its assignments first on the Assignments page.';
+      return `The unit "${p.name ?? ''}" cannot be deleted: it still has ${what}. ${next}`;
+    },
   },
   csv_invalid: {
     status: 422,

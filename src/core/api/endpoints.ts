@@ -28,6 +28,8 @@ import {
   PeriodListSchema,
   PeriodPatchBody,
   PeriodSchema,
+  ReassignBody,
+  ReassignResultSchema,
   SelfAssessmentBody,
   SelfAssessmentImportSummarySchema,
   UnitBody,
@@ -120,6 +122,7 @@ export const ENDPOINTS = {
 
   'GET /api/assignments': { query: AssignmentQuery, response: AssignmentListSchema },
   'POST /api/assignments': { body: AssignmentBody, response: AssignmentCreateResultSchema },
+  'POST /api/assignments/reassign': { body: ReassignBody, response: ReassignResultSchema },
   'DELETE /api/assignments/:id': { response: null },
   'GET /api/assessments/:id': { response: AssessmentSchema },
 

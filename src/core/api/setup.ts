@@ -249,6 +249,28 @@ export const AssignmentCreateResultSchema = z.strictObject({
 });
 export type AssignmentCreateResult = z.infer<typeof AssignmentCreateResultSchema>;
 
+/**
+ * POST /api/assignments/reassign: hand several assignments to another verifier at once
+ * (several units, possibly from several verifiers). Each one is replaced by the same period
+ * × unit assigned to `verifierId`; the unit's assessment, and what tablets sent for it, stay.
+ */
+export const ReassignBody = z.object({
+  assignmentIds: z.array(idField).check(z.minLength(1), z.maxLength(1000)),
+  verifierId: idField,
+});
+export type ReassignRequest = z.input<typeof ReassignBody>;
+
+/**
+ * Answer of POST /api/assignments/reassign: the new verifier's assignments for those units,
+ * how many changed hands, and how many were already that verifier's (left as they were).
+ */
+export const ReassignResultSchema = z.strictObject({
+  assignments: z.array(AssignmentSchema),
+  moved: count,
+  unchanged: count,
+});
+export type ReassignResult = z.infer<typeof ReassignResultSchema>;
+
 /** The sync record of one unit's verification in one period (core ENTITY_FIELDS.assessment + id). */
 export const AssessmentSchema = z.strictObject({
   id: z.string(),

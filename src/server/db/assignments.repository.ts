@@ -41,6 +41,20 @@ export class AssignmentsRepository {
     return r ?? null;
   }
 
+  async findByIds(ids: readonly string[]): Promise<Assignment[]> {
+    const out: Assignment[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      out.push(
+        ...(await this.db
+          .selectFrom('assignments')
+          .select(['id', 'periodId', 'unitId', 'verifierId', 'assessmentId', 'createdAt'])
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute()),
+      );
+    }
+    return out;
+  }
+
   async find(periodId: string, unitId: string, verifierId: string): Promise<Assignment | null> {
     const r = await this.db
       .selectFrom('assignments')

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { AssignmentBody, type AssignmentList, AssignmentQuery } from '../../core';
+import { AssignmentBody, type AssignmentList, AssignmentQuery, ReassignBody } from '../../core';
 import { jsonBody, queryParams } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard, protocolGate } from '../http/guard';
@@ -17,6 +17,9 @@ export function assignmentsRoutes(s: Services) {
       const r = await s.assignments.create(await jsonBody(c, AssignmentBody), caller(c).account.id);
       return c.json(r, r.created > 0 ? 201 : 200);
     })
+    .post('/assignments/reassign', guard(s, 'coordinator'), async (c) =>
+      c.json(await s.assignments.reassign(await jsonBody(c, ReassignBody), caller(c).account.id)),
+    )
     .delete('/assignments/:id', guard(s, 'coordinator'), async (c) => {
       await s.assignments.delete(c.req.param('id'));
       return c.body(null, 204);

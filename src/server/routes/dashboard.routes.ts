@@ -6,8 +6,9 @@ import { guard } from '../http/guard';
 import type { Services } from '../services';
 
 /**
- * The dashboard of a period (coordinators and viewers) and its improvement plan
- * (coordinators; the city summary report carries the plan for viewers).
+ * The dashboard of a period and its improvement plan, for coordinators and viewers alike:
+ * the plan is a computation (effort weights and fixed indicators are query parameters), so a
+ * viewer reading it with other settings changes nothing.
  */
 export function dashboardRoutes(s: Services) {
   return new Hono<AppEnv>()
@@ -21,7 +22,7 @@ export function dashboardRoutes(s: Services) {
         ),
       );
     })
-    .get('/:periodId/plan', guard(s, 'coordinator'), async (c) => {
+    .get('/:periodId/plan', guard(s, 'coordinator', 'viewer'), async (c) => {
       const q = queryParams(c, PlanQuery);
       return c.json(
         await s.plan.plan(c.req.param('periodId'), {

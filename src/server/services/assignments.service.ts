@@ -2,6 +2,7 @@ import {
   type AssignmentCreateResult,
   type OfflinePackage,
   PROTOCOL_VERSION,
+  type ReassignResult,
   uuidv7,
 } from '../../core';
 import type { AssignmentFilter } from '../db/assignments.repository';
@@ -48,16 +49,7 @@ export class AssignmentsService extends BaseService {
       throw e;
     });
     if (period.status === 'closed') throw new Problem('period_closed');
-    const verifier = await this.repos.accounts.findById(input.verifierId);
-    if (verifier?.role !== 'verifier') {
-      throw fieldProblem(
-        'verifierId',
-        'unknown_reference',
-        'Verifikator tidak ditemukan.',
-        'Verifier not found.',
-      );
-    }
-    if (!verifier.active) throw new Problem('not_a_verifier');
+    const verifier = await this.activeVerifier(input.verifierId);
     const unitIds = [...new Set(input.unitIds)];
     const units = await this.repos.units.findByIds(unitIds);
     const found = new Set(units.map((u) => u.id));
@@ -119,11 +111,101 @@ export class AssignmentsService extends BaseService {
     }
   }
 
+  /**
+   * Hand assignments to another verifier in one transaction: each one is replaced by its
+   * period × unit assigned to `verifierId` (recorded as created by `actor`, as a single
+   * assignment is), unless that verifier already holds it. The unit's assessment stays, so
+   * nothing a tablet sent is lost; the previous verifier's tablet drops the unit on its next
+   * sync, as after a single removal. Nothing changes when any assignment is refused.
+   *
+   * @throws Problem 422 `validation_failed` (field `verifierId` or `assignmentIds.N`:
+   *   `unknown_reference`), 409 `not_a_verifier` (inactive), 409 `period_closed`
+   */
+  async reassign(
+    input: { assignmentIds: readonly string[]; verifierId: string },
+    actor: ActorId,
+  ): Promise<ReassignResult> {
+    const verifier = await this.activeVerifier(input.verifierId);
+    const ids = [...new Set(input.assignmentIds)];
+    const found = new Map((await this.repos.assignments.findByIds(ids)).map((a) => [a.id, a]));
+    const missing = input.assignmentIds.findIndex((id) => !found.has(id));
+    if (missing >= 0) {
+      throw fieldProblem(
+        `assignmentIds.${missing}`,
+        'unknown_reference',
+        'Penugasan tidak ditemukan (mungkin baru saja dihapus). Muat ulang halaman.',
+        'Assignment not found (it may have just been removed). Reload the page.',
+      );
+    }
+    const periods = await this.repos.periods.findByIds([
+      ...new Set([...found.values()].map((a) => a.periodId)),
+    ]);
+    if (periods.some((p) => p.status === 'closed')) throw new Problem('period_closed');
+    const run = () =>
+      inTransaction(this.deps.db, async (repos) => {
+        // The same lock order as `create`, so the two never wait on each other.
+        await repos.sync.lockWriters();
+        const now = this.now();
+        const out: Assignment[] = [];
+        let moved = 0;
+        for (const id of ids) {
+          const old = found.get(id) as Assignment;
+          if (old.verifierId === verifier.id) {
+            out.push(old);
+            continue;
+          }
+          let next = await repos.assignments.find(old.periodId, old.unitId, verifier.id);
+          if (!next) {
+            next = {
+              id: uuidv7(now),
+              periodId: old.periodId,
+              unitId: old.unitId,
+              verifierId: verifier.id,
+              assessmentId: old.assessmentId,
+              createdAt: now,
+            };
+            await repos.assignments.insert({ ...next, createdBy: actor });
+          }
+          await repos.assignments.delete(old.id);
+          out.push(next);
+          moved++;
+        }
+        return { assignments: out, moved, unchanged: ids.length - moved };
+      });
+    try {
+      return await run();
+    } catch (e) {
+      // A coordinator assigned one of these units to the same verifier meanwhile: retry.
+      if (isUniqueViolation(e)) return run();
+      throw e;
+    }
+  }
+
   async delete(id: string): Promise<void> {
     const a = await this.repos.assignments.findById(id);
     if (!a) throw new Problem('not_found', { what: 'Penugasan', whatEn: 'Assignment' });
     // The assessment stays: it may already hold verification data from a tablet.
     await this.repos.assignments.delete(id);
+  }
+
+  /**
+   * The account `id` when it is a verifier that may receive assignments.
+   *
+   * @throws Problem 422 `validation_failed` (field `verifierId`: `unknown_reference`), 409
+   *   `not_a_verifier` (inactive)
+   */
+  private async activeVerifier(id: string) {
+    const verifier = await this.repos.accounts.findById(id);
+    if (verifier?.role !== 'verifier') {
+      throw fieldProblem(
+        'verifierId',
+        'unknown_reference',
+        'Verifikator tidak ditemukan.',
+        'Verifier not found.',
+      );
+    }
+    if (!verifier.active) throw new Problem('not_a_verifier');
+    return verifier;
   }
 
   /** Coordinators and viewers see every unit; a verifier only units assigned to it in that period. */

@@ -179,15 +179,17 @@ export class UnitsService extends BaseService {
    * Delete a unit nobody refers to.
    *
    * @throws Problem 404 `not_found`, 409 `unit_in_use` (it has sub-units, assignments or
-   *   assessments)
+   *   assessments; the message counts each)
    */
   async delete(id: string): Promise<void> {
-    await this.get(id);
-    const busy =
-      (await this.repos.units.childCount(id)) > 0 ||
-      (await this.repos.assignments.countForUnit(id)) > 0 ||
-      (await this.repos.assignments.countAssessmentsForUnit(id)) > 0;
-    if (busy) throw new Problem('unit_in_use');
+    const unit = await this.get(id);
+    const held = {
+      children: await this.repos.units.childCount(id),
+      assignments: await this.repos.assignments.countForUnit(id),
+      assessments: await this.repos.assignments.countAssessmentsForUnit(id),
+    };
+    if (held.children + held.assignments + held.assessments > 0)
+      throw new Problem('unit_in_use', { name: unit.name, ...held });
     await this.repos.units.delete(id);
   }
 

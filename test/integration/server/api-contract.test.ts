@@ -248,7 +248,13 @@ describeEachDialect('coordinator API contract', (ctx) => {
     expect(list.assignments.length).toBeGreaterThan(1);
     const mine = made.assignments[0];
     await call('GET /api/assessments/:id', { params: { id: mine?.assessmentId as string } });
-    await call('DELETE /api/assignments/:id', { params: { id: mine?.id as string } });
+    const moved = await call('POST /api/assignments/reassign', {
+      json: { assignmentIds: [mine?.id as string], verifierId: await h().accountId('verifier2') },
+    });
+    expect(moved).toMatchObject({ moved: 1, unchanged: 0 });
+    await call('DELETE /api/assignments/:id', {
+      params: { id: moved.assignments[0]?.id as string },
+    });
   });
 
   it("a verifier's tablet: its offline package answers the contract too", async () => {

@@ -173,6 +173,12 @@ const MATRIX: Row[] = [
   { route: 'GET /api/assignments', path: () => '/api/assignments', allowed: READERS },
   { route: 'POST /api/assignments', path: () => '/api/assignments', json: {}, allowed: COORD },
   {
+    route: 'POST /api/assignments/reassign',
+    path: () => '/api/assignments/reassign',
+    json: {},
+    allowed: COORD,
+  },
+  {
     route: 'DELETE /api/assignments/:id',
     path: () => '/api/assignments/tidak-ada',
     allowed: COORD,
@@ -213,7 +219,7 @@ const MATRIX: Row[] = [
     path: () => `/api/files/by-hash/${'0'.repeat(64)}`,
     allowed: [...READERS, ...VERIFIERS],
   },
-  // Dashboard, plan, review and reports: viewers read dashboard and reports only.
+  // Dashboard, plan, review and reports: viewers read the dashboard, plan and reports.
   {
     route: 'GET /api/dashboard/:periodId',
     path: (f) => `/api/dashboard/${f.periodId}`,
@@ -222,7 +228,7 @@ const MATRIX: Row[] = [
   {
     route: 'GET /api/dashboard/:periodId/plan',
     path: (f) => `/api/dashboard/${f.periodId}/plan`,
-    allowed: COORD,
+    allowed: READERS,
   },
   {
     route: 'POST /api/assessments/:id/review',
@@ -332,8 +338,11 @@ describeEachDialect('authorisation matrix', (ctx) => {
         outcomes.push(
           `${row.route} as ${caller}: ${r.status === expected ? 'denied' : `UNEXPECTED ${r.status}`}`,
         );
-        if (caller !== 'anonymous') expect(r.body.code).toBe('forbidden');
-        else expect(r.body.code).toBe('unauthenticated');
+        if (caller !== 'anonymous') {
+          expect(r.body.code).toBe('forbidden');
+          // A viewer who may not do something is told so, never that it was not found.
+          expect(r.body.message).toMatch(/^Anda tidak memiliki akses/);
+        } else expect(r.body.code).toBe('unauthenticated');
       }
     }
     expect(outcomes.filter((o) => o.includes('UNEXPECTED'))).toEqual([]);
