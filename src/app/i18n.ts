@@ -386,6 +386,9 @@ const id = {
   tooLargePhoto: 'Foto terlalu besar (maks. {limit}).',
   tooLargeToShrink:
     'Foto ini tidak dapat diperkecil sampai ukuran yang disimpan tablet. Ambil ulang dengan resolusi kamera lebih rendah.',
+  // A paste longer than the field takes.
+  pasteTooLong:
+    'Teks yang ditempel lebih panjang dari batas isian ({max} karakter): {n} karakter terakhir tidak dimasukkan. Persingkat teksnya atau bagi ke catatan lain.',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -771,6 +774,9 @@ const en: Dict = {
   tooLargePhoto: 'Photo too large (max {limit}).',
   tooLargeToShrink:
     'This photo cannot be made small enough for the tablet to keep. Take it again at a lower camera resolution.',
+  // A paste longer than the field takes.
+  pasteTooLong:
+    'The pasted text is longer than this field takes ({max} characters): the last {n} characters were left out. Shorten the text or split it into another note.',
 };
 
 export type MessageKey = keyof typeof id;

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { cleanText, findUnsafeText } from '../../core';
 import { StoreError } from '../../store';
+import { formatNumber } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { onBeforeNavigate } from '../../ui/router';
 import { useT } from '../i18n';
@@ -45,11 +46,13 @@ export function AutosaveText(props: {
   const [problem, setProblem] = useState<{ id: string; en: string } | null>(null);
   /** Invisible characters removed from the last paste or input (shown once, at the field). */
   const [removed, setRemoved] = useState(0);
+  /** Characters of the last paste that did not fit under maxLength (said, never cut silently). */
+  const [cut, setCut] = useState<{ n: number; max: number } | null>(null);
   const noteRef = useRef<HTMLParagraphElement>(null);
   // A message appearing below the field must not hide under the sticky pager or the keyboard.
   useEffect(() => {
-    if (removed > 0 || problem) noteRef.current?.scrollIntoView({ block: 'nearest' });
-  }, [removed, problem]);
+    if (removed > 0 || cut || problem) noteRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [removed, cut, problem]);
   const pending = useRef<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const saveRef = useRef(props.onSave);
@@ -126,7 +129,7 @@ export function AutosaveText(props: {
       : invalid
         ? `${props.id}-invalid`
         : undefined,
-    ...cleaningHandlers(onInput, setRemoved),
+    ...cleaningHandlers(onInput, setRemoved, (n, max) => setCut({ n, max })),
     onBlur: () => void flush(),
   };
   // A value saved before this check existed (or pulled) may still hold refused characters.
@@ -148,13 +151,26 @@ export function AutosaveText(props: {
           {t('pasteCleaned', { n: removed })}
         </p>
       ) : null}
+      {cut ? (
+        <p
+          class="field-note"
+          role="status"
+          data-testid="paste-cut-notice"
+          ref={removed > 0 ? undefined : noteRef}
+        >
+          {t('pasteTooLong', {
+            n: formatNumber(locale, cut.n),
+            max: formatNumber(locale, cut.max),
+          })}
+        </p>
+      ) : null}
       {problem ? (
         <p
           class="field-error"
           id={`${props.id}-problem`}
           role="alert"
           data-testid="field-error"
-          ref={removed > 0 ? undefined : noteRef}
+          ref={removed > 0 || cut ? undefined : noteRef}
         >
           {locale === 'en' ? problem.en : problem.id}
         </p>

@@ -8,29 +8,65 @@ export function removedCount(s: string): number {
   return s.normalize('NFC').length - cleanText(s).length;
 }
 
+/** What a paste handled here did: characters cleaned out, characters left out beyond maxLength. */
+export interface PasteResult {
+  /** The field's new value. */
+  value: string;
+  /** Characters the server would refuse, removed (control characters, broken characters). */
+  removed: number;
+  /** Characters at the end of the pasted text that did not fit under the field's maxLength. */
+  cut: number;
+  /** The field's maxLength (characters as the browser counts them), when it has one. */
+  maxLength: number | null;
+}
+
 /**
  * Paste handler: when the pasted text holds characters the server refuses (U+0000 from a
- * PDF viewer, other control characters, half an emoji), paste it cleaned instead, within the
- * field's maxLength, and report how many were removed. Plain text is left to the browser.
+ * PDF viewer, other control characters, half an emoji), or is longer than the field still
+ * takes, paste it cleaned and within the field's maxLength, and report how many characters
+ * were removed and how many did not fit — a browser would cut a long paste silently.
+ * Other pastes are left to the browser.
  *
- * @returns the field's new value and the number of removed characters, or null when the
- *   browser pastes as usual (nothing to clean).
+ * @returns what was pasted (see PasteResult), or null when the browser pastes as usual.
  */
-export function cleanPaste(e: ClipboardEvent): { value: string; removed: number } | null {
+export function cleanPaste(e: ClipboardEvent): PasteResult | null {
   const raw = e.clipboardData?.getData('text/plain') ?? '';
-  if (!raw || findUnsafeText(raw) === null) return null;
+  if (!raw) return null;
   const el = e.currentTarget as TextField;
-  e.preventDefault();
+  const unsafe = findUnsafeText(raw) !== null;
   const start = el.selectionStart ?? el.value.length;
   const end = el.selectionEnd ?? el.value.length;
-  let text = cleanText(raw);
+  const whole = unsafe ? cleanText(raw) : raw;
   // setRangeText ignores maxlength (a typed paste would not): keep the limit ourselves.
-  if (el.maxLength > 0) {
-    const room = Math.max(0, el.maxLength - (el.value.length - (end - start)));
-    text = [...text].slice(0, room).join('');
-  }
+  const room =
+    el.maxLength > 0 ? Math.max(0, el.maxLength - (el.value.length - (end - start))) : null;
+  const text = room === null ? whole : fitUnits(whole, room);
+  const cut = [...whole].length - [...text].length;
+  if (!unsafe && cut === 0) return null;
+  e.preventDefault();
   el.setRangeText(text, start, end, 'end');
-  return { value: el.value, removed: removedCount(raw) };
+  return {
+    value: el.value,
+    removed: unsafe ? removedCount(raw) : 0,
+    cut,
+    maxLength: el.maxLength > 0 ? el.maxLength : null,
+  };
+}
+
+/**
+ * The longest start of `s` within `units` UTF-16 code units (what maxlength counts), never
+ * ending inside a character made of two units.
+ */
+function fitUnits(s: string, units: number): string {
+  if (s.length <= units) return s;
+  let used = 0;
+  let out = '';
+  for (const ch of s) {
+    if (used + ch.length > units) break;
+    used += ch.length;
+    out += ch;
+  }
+  return out;
 }
 
 /**
@@ -54,11 +90,13 @@ export function cleanTyped(el: TextField): { value: string; removed: number } | 
 /**
  * A text field's onInput and onPaste that clean what the server would refuse where it is
  * typed or pasted: `set` gets the field's (cleaned) value, `removed` how many characters
- * were taken out (only called when some were).
+ * were taken out (only called when some were), `cut` how many characters of a paste did
+ * not fit under the field's maxLength (only called when some did not).
  */
 export function cleaningHandlers(
   set: (value: string) => void,
   removed: (n: number) => void,
+  cut?: (n: number, maxLength: number) => void,
 ): { onInput(e: Event): void; onPaste(e: ClipboardEvent): void } {
   return {
     onInput: (e) => {
@@ -68,10 +106,11 @@ export function cleaningHandlers(
       set(el.value);
     },
     onPaste: (e) => {
-      const cleaned = cleanPaste(e);
-      if (!cleaned) return;
-      removed(cleaned.removed);
-      set(cleaned.value);
+      const pasted = cleanPaste(e);
+      if (!pasted) return;
+      if (pasted.removed > 0) removed(pasted.removed);
+      if (pasted.cut > 0 && pasted.maxLength !== null) cut?.(pasted.cut, pasted.maxLength);
+      set(pasted.value);
     },
   };
 }
