@@ -4,6 +4,7 @@ import { formatDateTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { navigate } from '../../ui/router';
 import { type MessageKey, useT } from '../i18n';
+import { downloadName } from '../lib/file-names';
 import {
   downloadText,
   fixPath,
@@ -116,13 +117,7 @@ export function ExportButton(props: {
   const onExport = async () => {
     try {
       const json = await exportRejected(props.assessmentId);
-      const slug = (props.unitName ?? 'semua')
-        .toLowerCase()
-        .normalize('NFKD')
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '');
-      const day = new Date().toISOString().slice(0, 10);
-      downloadText(json, `telusur-ditolak-${slug || 'unit'}-${day}.json`);
+      downloadText(json, downloadName([props.unitName ?? 'semua'], Date.now(), 'json', 'ditolak'));
       useUi.getState().say('info', t('rejectedExported'));
     } catch (e) {
       useUi.getState().say('error', errorText(e, useLocale.getState().locale));
