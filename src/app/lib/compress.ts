@@ -31,11 +31,25 @@ export class PhotoError extends Error {
   }
 }
 
+/** A 2D context of either canvas kind (worker or page). */
+export type Canvas2D = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
+
+export interface CompressOptions {
+  /**
+   * Draws over the resized image before it is encoded (the period's on-image stamp), at
+   * every size tried, so what is drawn is part of the stored photo.
+   */
+  decorate?(ctx: Canvas2D, width: number, height: number): void;
+}
+
 /**
  * Resize to ≤ 2000 px on the long edge and re-encode as JPEG at the highest quality that
  * fits in 400 KB. Runs in a worker (OffscreenCanvas) or, as a fallback, on the main thread.
  */
-export async function compressImage(input: Blob): Promise<Compressed> {
+export async function compressImage(
+  input: Blob,
+  options: CompressOptions = {},
+): Promise<Compressed> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(input);
@@ -48,12 +62,10 @@ export async function compressImage(input: Blob): Promise<Compressed> {
       const width = Math.max(1, Math.round(bitmap.width * scale));
       const height = Math.max(1, Math.round(bitmap.height * scale));
       const canvas = makeCanvas(width, height);
-      const ctx = canvas.getContext('2d') as
-        | OffscreenCanvasRenderingContext2D
-        | CanvasRenderingContext2D
-        | null;
+      const ctx = canvas.getContext('2d') as Canvas2D | null;
       if (!ctx) throw new PhotoError('corrupt');
       ctx.drawImage(bitmap, 0, 0, width, height);
+      options.decorate?.(ctx, width, height);
       for (const quality of [0.82, 0.72, 0.62, 0.52]) {
         const blob = await encode(canvas, quality);
         if (blob.size <= TARGET_BYTES) return { blob, width, height };

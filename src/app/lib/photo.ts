@@ -1,23 +1,36 @@
+import type { CaptureTimeSource } from '../../core';
 import { formatLimit } from '../../core';
 import type { Translate } from '../../ui/i18n';
 import type { MessageKey } from '../i18n';
 import {
   type Compressed,
-  compressImage,
   MAX_INPUT_IMAGE_BYTES,
   MAX_PDF_BYTES,
   PhotoError,
   sniffType,
 } from './compress';
+import type { PhotoJob, PhotoJobResult } from './photo-job';
+import type { PhotoStamp } from './photo-stamp';
 
 export interface PreparedFile extends Compressed {
   mime: 'image/jpeg' | 'application/pdf';
   name: string;
+  /** The camera's capture time (EXIF), else when the file reached the app. */
+  capturedAt: number;
+  capturedAtSource: CaptureTimeSource;
+}
+
+export interface PrepareOptions {
+  /** When the file reached the app (ms): the moment of capture for a camera shot. */
+  receivedAt?: number;
+  /** The period's on-image stamp, or null/absent when the period has none. */
+  stamp?: PhotoStamp | null;
+  locale?: 'id' | 'en';
 }
 
 let worker: Worker | null = null;
 let nextId = 1;
-const pending = new Map<number, { resolve(c: Compressed): void; reject(e: Error): void }>();
+const pending = new Map<number, { resolve(c: PhotoJobResult): void; reject(e: Error): void }>();
 
 function getWorker(): Worker | null {
   if (worker) return worker;
@@ -26,7 +39,7 @@ function getWorker(): Worker | null {
     type: 'module',
   });
   worker.onmessage = (
-    e: MessageEvent<{ id: number; ok: boolean; result?: Compressed; error?: string }>,
+    e: MessageEvent<{ id: number; ok: boolean; result?: PhotoJobResult; error?: string }>,
   ) => {
     const p = pending.get(e.data.id);
     if (!p) return;
@@ -38,10 +51,17 @@ function getWorker(): Worker | null {
 }
 
 /**
- * Check and shrink a picked file: images are resized and compressed in a worker, PDFs kept
- * as they are. Throws PhotoError('not_image' | 'too_large' | 'corrupt') for bad input.
+ * Check and shrink a picked file: images are resized and compressed in a worker (with the
+ * period's stamp burned in when it has one), PDFs kept as they are. The capture time is the
+ * camera's (EXIF) when the photo carries one, else `receivedAt` — never the file's
+ * modified time, which says when the file was last copied or edited. Throws
+ * PhotoError('not_image' | 'too_large' | 'corrupt') for bad input.
  */
-export async function prepareEvidenceFile(file: File): Promise<PreparedFile> {
+export async function prepareEvidenceFile(
+  file: File,
+  options: PrepareOptions = {},
+): Promise<PreparedFile> {
+  const receivedAt = options.receivedAt ?? Date.now();
   const type = await sniffType(file);
   if (!type) throw new PhotoError('not_image');
   if (type === 'application/pdf') {
@@ -53,18 +73,27 @@ export async function prepareEvidenceFile(file: File): Promise<PreparedFile> {
       height: 0,
       mime: 'application/pdf',
       name: file.name || 'dokumen.pdf',
+      capturedAt: receivedAt,
+      capturedAtSource: 'tablet',
     };
   }
   if (file.size > MAX_INPUT_IMAGE_BYTES)
     throw new PhotoError('too_large', { kind: 'photo', bytes: MAX_INPUT_IMAGE_BYTES });
+  const job: PhotoJob = {
+    blob: file,
+    receivedAt,
+    stamp: options.stamp ?? null,
+    locale: options.locale ?? 'id',
+  };
   const w = getWorker();
   const result = w
-    ? await new Promise<Compressed>((resolve, reject) => {
+    ? await new Promise<PhotoJobResult>((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
-        w.postMessage({ id, blob: file });
+        w.postMessage({ id, job });
       })
-    : await compressImage(file);
+    : // No worker canvas (older iPadOS): the same job on the page, loaded when first needed.
+      await import('./photo-job').then((m) => m.runPhotoJob(job));
   const base = (file.name || 'foto').replace(/\.[^.]+$/, '');
   return { ...result, mime: 'image/jpeg', name: `${base}.jpg` };
 }

@@ -1,15 +1,16 @@
 /// <reference lib="webworker" />
-import { compressImage } from '../lib/compress';
+import { type PhotoJob, runPhotoJob } from '../lib/photo-job';
 
 /**
- * Photo compression off the main thread, so typing and scrolling stay smooth while a
- * 12 MP photo is resized. Messages: {id, blob} in, {id, ok, result|error} out.
+ * Photo work off the main thread, so typing and scrolling stay smooth while a 12 MP photo
+ * is read (camera time), resized, stamped and encoded. Messages: {id, job} in,
+ * {id, ok, result|error} out.
  */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-scope.onmessage = async (e: MessageEvent<{ id: number; blob: Blob }>) => {
-  const { id, blob } = e.data;
+scope.onmessage = async (e: MessageEvent<{ id: number; job: PhotoJob }>) => {
+  const { id, job } = e.data;
   try {
-    const result = await compressImage(blob);
+    const result = await runPhotoJob(job);
     scope.postMessage({ id, ok: true, result });
   } catch (err) {
     scope.postMessage({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
