@@ -55,6 +55,11 @@ export const PeriodSchema = z.strictObject({
    * (PLAN_STEP_CAP: 1–4, default 2).
    */
   planStepCap: z.int(),
+  /**
+   * Tablets burn a small stamp (unit, indicator, capture time) into every evidence photo
+   * taken for the period (off by default).
+   */
+  photoStamp: z.boolean(),
   status: PeriodStatusSchema,
   demo: z.boolean(),
   createdAt: ms,
@@ -68,13 +73,17 @@ export type PeriodList = z.infer<typeof PeriodListSchema>;
 
 const year = z.int().check(z.gte(2000), z.lte(2100));
 
-/** POST /api/periods (status defaults to draft, `planStepCap` to PLAN_STEP_CAP.default). */
+/**
+ * POST /api/periods (status defaults to draft, `planStepCap` to PLAN_STEP_CAP.default,
+ * `photoStamp` to false).
+ */
 export const PeriodBody = z.object({
   name: nameField(200),
   year,
   frameworkId: idField,
   targetIndex: TargetIndex,
   planStepCap: z.optional(PlanStepCap),
+  photoStamp: z.optional(z.boolean()),
   status: z.optional(PeriodStatusSchema),
 });
 export type PeriodRequest = z.input<typeof PeriodBody>;
@@ -87,6 +96,7 @@ export const PeriodPatchBody = z
     frameworkId: z.optional(idField),
     targetIndex: z.optional(TargetIndex),
     planStepCap: z.optional(PlanStepCap),
+    photoStamp: z.optional(z.boolean()),
     status: z.optional(PeriodStatusSchema),
   })
   .check(notEmpty());

@@ -93,6 +93,8 @@ export interface PeriodsTable {
   targetIndex: number;
   /** Level-steps per indicator the plan may take in the period (1–4). */
   planStepCap: number;
+  /** 1 when tablets burn the unit/indicator/time stamp into the period's photos. */
+  photoStamp: number;
   status: PeriodStatus;
   demo: number;
   createdAt: number;

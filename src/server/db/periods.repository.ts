@@ -11,6 +11,7 @@ function toPeriod(r: Selectable<PeriodsTable>): Period {
     frameworkId: r.frameworkId,
     targetIndex: Number(r.targetIndex),
     planStepCap: Number(r.planStepCap),
+    photoStamp: Number(r.photoStamp) === 1,
     status: r.status,
     demo: r.demo === 1,
     createdAt: r.createdAt,
@@ -64,6 +65,7 @@ export class PeriodsRepository {
       frameworkId: p.frameworkId,
       targetIndex: p.targetIndex,
       planStepCap: p.planStepCap,
+      photoStamp: p.photoStamp ? 1 : 0,
       status: p.status,
       demo: p.demo ? 1 : 0,
       createdAt: p.now,
@@ -80,6 +82,7 @@ export class PeriodsRepository {
     if (patch.frameworkId !== undefined) set.frameworkId = patch.frameworkId;
     if (patch.targetIndex !== undefined) set.targetIndex = patch.targetIndex;
     if (patch.planStepCap !== undefined) set.planStepCap = patch.planStepCap;
+    if (patch.photoStamp !== undefined) set.photoStamp = patch.photoStamp ? 1 : 0;
     if (patch.status !== undefined) set.status = patch.status;
     await this.db.updateTable('periods').set(set).where('id', '=', id).execute();
   }

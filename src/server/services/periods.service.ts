@@ -11,13 +11,15 @@ export interface NewPeriod {
   targetIndex: number;
   /** Level-steps per indicator the plan may take (PLAN_STEP_CAP; default 2). */
   planStepCap?: number | undefined;
+  /** Tablets stamp the period's photos (default off). */
+  photoStamp?: boolean | undefined;
   status?: PeriodStatus | undefined;
   demo?: boolean;
 }
 
 /**
- * Evaluation periods (name, year, instrument, target index, plan step cap, status draft →
- * active → closed).
+ * Evaluation periods (name, year, instrument, target index, plan step cap, photo stamp,
+ * status draft → active → closed).
  */
 export class PeriodsService extends BaseService {
   list(): Promise<Period[]> {
@@ -39,6 +41,7 @@ export class PeriodsService extends BaseService {
       frameworkId: input.frameworkId,
       targetIndex: input.targetIndex,
       planStepCap: input.planStepCap ?? PLAN_STEP_CAP.default,
+      photoStamp: input.photoStamp ?? false,
       status: input.status ?? 'draft',
       demo: input.demo ?? false,
       now: this.now(),

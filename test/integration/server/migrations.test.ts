@@ -82,7 +82,7 @@ describeEachDialect(
       expect(periods.status).toBe(201);
     });
 
-    it('give periods of an earlier release the plan step cap 2, and penilaian mandiri two decimals', async () => {
+    it('give periods of an earlier release the plan step cap 2, no photo stamp, and penilaian mandiri two decimals', async () => {
       const migrator = new Migrator({
         db: ctx().db,
         provider: { getMigrations: async () => MIGRATIONS },
@@ -105,13 +105,16 @@ describeEachDialect(
       );
       expect(await migrateToLatest(ctx().db)).toEqual([
         '2026_12_06_0100_plan_step_cap_decimal_levels',
+        '2026_12_06_0200_period_photo_stamp',
       ]);
       const period = await ctx()
         .db.selectFrom('periods')
-        .select(['planStepCap', 'targetIndex'])
+        .select(['planStepCap', 'targetIndex', 'photoStamp'])
         .where('id', '=', 'p')
         .executeTakeFirstOrThrow();
       expect(Number(period.planStepCap)).toBe(2);
+      // Photos of an earlier period were taken without a stamp: it stays off for them.
+      expect(Number(period.photoStamp)).toBe(0);
       await ctx()
         .db.insertInto('selfAssessments')
         .values({

@@ -95,6 +95,7 @@ describeEachDialect('periods', (ctx) => {
       year: 2024,
       targetIndex: 3.25,
       planStepCap: 2,
+      photoStamp: false,
       status: 'draft',
       demo: false,
     });
@@ -109,6 +110,23 @@ describeEachDialect('periods', (ctx) => {
     expect(u.status).toBe(200);
     expect(u.body).toMatchObject({ status: 'active', targetIndex: 3.5, planStepCap: 3 });
     expect((await ctx().call('GET', `/api/periods/${id}`, { token })).body.planStepCap).toBe(3);
+    // The photo stamp is turned on and off again by itself; a value that is no yes/no is refused.
+    const on = await ctx().call('PATCH', `/api/periods/${id}`, {
+      token,
+      json: { photoStamp: true },
+    });
+    expect(on.body).toMatchObject({ photoStamp: true, planStepCap: 3, targetIndex: 3.5 });
+    for (const photoStamp of ['ya', 1, null]) {
+      const bad = await ctx().call('PATCH', `/api/periods/${id}`, { token, json: { photoStamp } });
+      expect(bad.status, String(photoStamp)).toBe(422);
+      expect(bad.body.details.issues[0].path).toBe('photoStamp');
+    }
+    expect((await ctx().call('GET', `/api/periods/${id}`, { token })).body.photoStamp).toBe(true);
+    const off = await ctx().call('PATCH', `/api/periods/${id}`, {
+      token,
+      json: { photoStamp: false },
+    });
+    expect(off.body.photoStamp).toBe(false);
     const list = await ctx().call('GET', '/api/periods', { token });
     expect(list.body.periods.map((p: { name: string }) => p.name)).toEqual([
       'Evaluasi Pemdi 2026',
