@@ -29,7 +29,10 @@ import type {
   RejectedChange,
   ReleaseCheck,
   StorageHealth,
+  SyncLog,
+  SyncLogEntry,
   Unit,
+  UnsentSummary,
   Verification,
   VerificationChanges,
 } from './types';
@@ -264,6 +267,20 @@ export interface RejectedApi {
   exportJson(assessmentId?: string): Promise<string>;
 }
 
+/** The sync history (meta table): what the storage page shows after a reload. */
+export interface SyncLogApi {
+  /** The last successful sync's time and the latest runs, newest first. */
+  read(): Promise<SyncLog>;
+  /**
+   * Add a finished run (the sync engine calls this at the end of every run). A run that
+   * ended like the newest entry and moved nothing is folded into it (`runs` + 1); at most
+   * SYNC_LOG_LIMIT entries are kept. An `ok` run becomes the last success.
+   *
+   * @returns the history as stored now.
+   */
+  record(run: Omit<SyncLogEntry, 'runs'>): Promise<SyncLog>;
+}
+
 export interface CursorApi {
   get(name: string): Promise<string | null>;
   set(name: string, value: string): Promise<void>;
@@ -332,7 +349,22 @@ export interface TelusurStore {
     onError?: (error: unknown) => void,
   ): () => void;
   health(): Promise<StorageHealth>;
+  /**
+   * Unsent work for the whole tablet and per assessment, counted once for every screen
+   * (home cards, storage page): outbox changes, files the server does not hold (once per
+   * content), refused changes and failed uploads. One read transaction.
+   */
+  unsent(): Promise<UnsentSummary>;
+  /** The sync history kept across reloads (see SyncLogApi). */
+  readonly syncLog: SyncLogApi;
+  /**
+   * Ask the browser to keep this origin's data (`navigator.storage.persist()`) and record
+   * the request and its answer (`health().persistence`), so a refusal can be told.
+   * Resolves false when the browser refuses or cannot tell; never throws.
+   */
   requestPersistence(): Promise<boolean>;
+  /** The verifier has read that the browser refused persistent storage (told once). */
+  acknowledgePersistenceNotice(): Promise<void>;
   acknowledgeEviction(): Promise<void>;
   /**
    * The export file of one assessment (zip, see bundle-format.ts), signed with `manifest.sig`

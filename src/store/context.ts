@@ -22,6 +22,10 @@ export const EVICTION = 'eviction';
 export const BUNDLE_SECRET = 'bundle-secret';
 /** Export files made on this tablet: `{ byAssessment: Record<assessmentId, ExportRecord> }`. */
 export const EXPORTS = 'exports';
+/** The sync history: last success and the latest runs (see sync-log.ts). */
+export const SYNC_LOG = 'sync-log';
+/** The latest request for persistent storage and its answer (`PersistenceRequest`). */
+export const PERSISTENCE = 'persistence';
 
 export interface ClockRow extends MetaRow {
   seq: number;

@@ -4,14 +4,29 @@
  * releasing the tablet would lose.
  */
 import type { TelusurStore } from './api';
-import { EVICTION, EXPORTS, type ExportsRow, guard, type StoreContext } from './context';
-import { failures, fileInfo } from './evidence';
-import type { ReleaseCheck, StorageHealth } from './types';
+import {
+  EVICTION,
+  EXPORTS,
+  type ExportsRow,
+  guard,
+  PERSISTENCE,
+  type StoreContext,
+} from './context';
+import { unsentCounts } from './counts';
+import type { MetaRow } from './schema';
+import type { PersistenceRequest, ReleaseCheck, StorageHealth } from './types';
 
 /** Storage health and release checks of the store (`health`, `releaseCheck`…). */
 export function healthApi(
   c: StoreContext,
-): Pick<TelusurStore, 'health' | 'requestPersistence' | 'acknowledgeEviction' | 'releaseCheck'> {
+): Pick<
+  TelusurStore,
+  | 'health'
+  | 'requestPersistence'
+  | 'acknowledgePersistenceNotice'
+  | 'acknowledgeEviction'
+  | 'releaseCheck'
+> {
   const db = c.db;
   return {
     /** See TelusurStore.health. */
@@ -21,39 +36,31 @@ export function healthApi(
         sm?.persisted ? sm.persisted().catch(() => false) : Promise.resolve(false),
         sm?.estimate ? sm.estimate().catch(() => null) : Promise.resolve(null),
       ]);
-      const counts = await guard(() =>
+      const read = await guard(() =>
         db.transaction(
           'r',
           [db.outbox, db.blobs, db.evidenceFiles, db.rejected, db.meta],
           async () => {
-            const unsyncedMutations = await db.outbox.count();
-            const shas = (await db.blobs.where('uploaded').equals(0).primaryKeys()) as string[];
-            const info = await fileInfo(db, shas);
-            let unsyncedBytes = 0;
-            for (const sha of shas) unsyncedBytes += info.get(sha)?.bytes ?? 0;
-            const rejectedChanges = await db.rejected.count();
-            const failedFiles = (await failures(db)).size;
-            const eviction = await db.meta.get(EVICTION);
-            return {
-              unsyncedMutations,
-              unsyncedFiles: shas.length,
-              unsyncedBytes,
-              rejectedChanges,
-              failedFiles,
-              eviction,
-            };
+            const [counts, eviction, persistence] = await Promise.all([
+              unsentCounts(db),
+              db.meta.get(EVICTION),
+              db.meta.get(PERSISTENCE),
+            ]);
+            return { counts: counts.total, eviction, persistence };
           },
         ),
       );
-      const ev = counts.eviction;
+      const ev = read.eviction;
+      const counts = read.counts;
       return {
         persisted,
+        persistence: persistenceOf(read.persistence),
         usage: estimate?.usage ?? null,
         quota: estimate?.quota ?? null,
-        unsyncedMutations: counts.unsyncedMutations,
-        unsyncedFiles: counts.unsyncedFiles,
-        unsyncedBytes: counts.unsyncedBytes,
-        rejectedChanges: counts.rejectedChanges,
+        unsyncedMutations: counts.changes,
+        unsyncedFiles: counts.files,
+        unsyncedBytes: counts.bytes,
+        rejectedChanges: counts.rejected,
         failedFiles: counts.failedFiles,
         evicted: ev !== undefined,
         eviction: ev
@@ -66,15 +73,40 @@ export function healthApi(
       };
     },
 
-    /** False when the browser refuses or cannot tell. */
+    /** See TelusurStore.requestPersistence. */
     async requestPersistence(): Promise<boolean> {
       const sm = c.storage;
-      if (!sm?.persist) return false;
+      let granted = false;
       try {
-        return await sm.persist();
+        granted = sm?.persist ? await sm.persist() : false;
       } catch {
-        return false;
+        granted = false;
       }
+      // The answer is kept so the storage page can say it plainly; a store that cannot
+      // write it (full, closed) still reports the answer.
+      await guard(() =>
+        db.transaction('rw', db.meta, async () => {
+          const before = persistenceOf(await db.meta.get(PERSISTENCE));
+          await db.meta.put({
+            key: PERSISTENCE,
+            askedAt: c.now(),
+            granted,
+            // A refusal already told is not told again; a new refusal after a grant is.
+            noticeSeen: !granted && before !== null && !before.granted && before.noticeSeen,
+          });
+        }),
+      ).catch(() => undefined);
+      return granted;
+    },
+
+    /** See TelusurStore.acknowledgePersistenceNotice. */
+    acknowledgePersistenceNotice(): Promise<void> {
+      return guard(() =>
+        db.transaction('rw', db.meta, async () => {
+          const row = await db.meta.get(PERSISTENCE);
+          if (row) await db.meta.put({ ...row, noticeSeen: true });
+        }),
+      );
     },
 
     /** Forget a detected eviction (the verifier has been told). */
@@ -115,5 +147,15 @@ export function healthApi(
         }),
       );
     },
+  };
+}
+
+/** A stored persistence request, or null when there is none (or it is unreadable). */
+function persistenceOf(row: MetaRow | undefined): PersistenceRequest | null {
+  if (!row || typeof row.askedAt !== 'number') return null;
+  return {
+    askedAt: row.askedAt,
+    granted: row.granted === true,
+    noticeSeen: row.noticeSeen === true,
   };
 }

@@ -35,7 +35,12 @@
  * - `health()`: persisted, usage/quota, unsynced mutations/files/bytes, refused changes, failed
  *   files, `evicted` (the database
  *   vanished since an earlier start; stays set until `acknowledgeEviction()`);
- *   `requestPersistence()` asks for `navigator.storage.persist()`.
+ *   `requestPersistence()` asks for `navigator.storage.persist()` and keeps the answer
+ *   (`health().persistence`, a refusal told once: `acknowledgePersistenceNotice()`).
+ * - `unsent()`: the one count of unsent work (changes, files once per content, refused,
+ *   failed uploads) for the tablet and per assessment; every screen reads it.
+ * - `syncLog.read() / record(run)`: the last successful sync and the latest runs (at most
+ *   SYNC_LOG_LIMIT, quiet repeats folded), kept in the meta table across reloads.
  * - Errors are StoreError subclasses with Indonesian `message` and `messageEn`: StorageFullError
  *   (quota, however the browser wraps it — earlier writes intact), ValidationError,
  *   RecordNotFoundError, UnsentDataError, BundleError (export file corrupt/foreign/tampered/too
@@ -52,7 +57,8 @@
  * open, the assembled store), write.ts (the single write path: row + outbox + clock in one
  * transaction), repositories.ts (records, reference data, conflicts, cursors), evidence.ts
  * (photos and their bytes), outbox.ts (push answers, refused changes), remote.ts (pull
- * application), identity.ts, health.ts, export-import.ts; context.ts holds what they share,
+ * application), identity.ts, health.ts, counts.ts (unsent work), sync-log.ts (sync
+ * history), export-import.ts; context.ts holds what they share,
  * schema.ts the database versions. The merge rules (fixed fields, defaults, pull decision)
  * are core's merge.ts, shared with the server.
  */
@@ -70,6 +76,7 @@ export type {
   SettleAnswer,
   StorageManagerLike,
   StoreOptions,
+  SyncLogApi,
   TelusurStore,
   VerificationRepository,
 } from './api';
@@ -101,4 +108,5 @@ export {
 export { openStore } from './open';
 export { mayRetryRefusal } from './outbox';
 export { CURRENT_SCHEMA_VERSION } from './schema';
+export { SYNC_LOG_LIMIT } from './sync-log';
 export type * from './types';

@@ -16,6 +16,7 @@ import {
   MARKER,
   type StoreContext,
 } from './context';
+import { countsApi } from './counts';
 import { StoreError, toStoreError, UnsentDataError } from './errors';
 import { blobRepository, evidenceRepository } from './evidence';
 import { exportImportApi } from './export-import';
@@ -33,6 +34,7 @@ import {
   verificationRepository,
 } from './repositories';
 import { CURRENT_SCHEMA_VERSION, declareSchema, TelusurDb } from './schema';
+import { syncLogApi } from './sync-log';
 import type { EvictionWitness } from './types';
 
 function defaultWitness(name: string): EvictionWitness | null {
@@ -159,6 +161,8 @@ function assemble(c: StoreContext): TelusurStore {
     outbox: outboxApi(c),
     rejected: rejectedApi(c),
     cursors: cursorApi(c),
+    syncLog: syncLogApi(c),
+    ...countsApi(c),
     ...identityApi(c),
     ...remoteApi(c),
     ...healthApi(c),

@@ -179,15 +179,96 @@ export type Conflict = Pick<
   [extra: string]: unknown;
 };
 
+/**
+ * What this tablet holds that the server does not have yet: for one unit, or for the whole
+ * tablet. Every screen that counts unsent work reads these numbers (`store.unsent()`), so the
+ * home card and the storage page never disagree.
+ */
+export interface UnsentCounts {
+  /** Changes saved here and not yet handled by the server (the outbox). */
+  changes: number;
+  /**
+   * Evidence files the server does not hold yet, counted once per content (SHA-256): a
+   * photo used on two indicators is one file to send.
+   */
+  files: number;
+  /** Their size (bytes). */
+  bytes: number;
+  /** Entries of the "Ditolak server" list. */
+  rejected: number;
+  /** Of `files`, those whose last upload attempt failed. */
+  failedFiles: number;
+}
+
+/** `UnsentCounts` for the tablet (`total`) and per assessment (only those with something). */
+export interface UnsentSummary {
+  total: UnsentCounts;
+  byAssessment: Record<string, UnsentCounts>;
+}
+
+/** How a sync run ended, as the sync history lists it. */
+export type SyncOutcome = 'ok' | 'failed' | 'offline';
+
+/** One sync run in the tablet's sync history (`store.syncLog`), kept across reloads. */
+export interface SyncLogEntry {
+  /** Tablet clock (ms) when the run ended. */
+  at: number;
+  /**
+   * `ok`: every step went through; `failed`: the server was reached but a step failed
+   * there or on the tablet; `offline`: the server could not be reached.
+   */
+  outcome: SyncOutcome;
+  /** Changes the server handled in this run (refused ones included). */
+  sent: number;
+  /** Of those, how many it refused (they went to the "Ditolak server" list). */
+  rejected: number;
+  /** Evidence files uploaded. */
+  uploaded: number;
+  /** Changes received from the server. */
+  received: number;
+  /** Conflicts opened or still open after the run. */
+  conflicts: number;
+  /** Files whose upload failed in this run. */
+  failedFiles: number;
+  /** Why the run failed, in words as the verifier saw it then; null when it did not fail. */
+  error: { code: string; message: string; source: 'network' | 'server' | 'local' } | null;
+  /**
+   * Runs folded into this entry: consecutive runs that ended the same way and moved
+   * nothing (the scheduler's quiet syncs, retries while offline) count up instead of
+   * pushing older entries out.
+   */
+  runs: number;
+}
+
+/** The tablet's sync history: the last successful sync and the latest runs, newest first. */
+export interface SyncLog {
+  /** Tablet clock (ms) of the latest sync that went through; null before the first. */
+  lastSuccessAt: number | null;
+  /** At most `SYNC_LOG_LIMIT` entries, newest first. */
+  entries: SyncLogEntry[];
+}
+
+/** The latest request for persistent storage (`requestPersistence`) and its answer. */
+export interface PersistenceRequest {
+  /** Tablet clock (ms) of the request. */
+  askedAt: number;
+  /** The browser granted it. */
+  granted: boolean;
+  /** The verifier has read the notice that the browser refused (shown once). */
+  noticeSeen: boolean;
+}
+
 export interface StorageHealth {
   /** Browser promised not to evict this origin's data (navigator.storage.persisted()). */
   persisted: boolean;
+  /** The latest request for persistence and the browser's answer; null when never asked. */
+  persistence: PersistenceRequest | null;
   /** Bytes used / available to this origin, or null when the browser does not say. */
   usage: number | null;
   quota: number | null;
-  /** Changes saved on this tablet and not yet accepted by the server. */
+  /** Changes saved on this tablet and not yet accepted by the server (`unsent().total`). */
   unsyncedMutations: number;
-  /** Evidence files the server has not yet confirmed, and their bytes. */
+  /** Evidence files the server has not yet confirmed, and their bytes (`unsent().total`). */
   unsyncedFiles: number;
   unsyncedBytes: number;
   /** Changes the server refused, waiting in the "Ditolak server" list. */

@@ -28,6 +28,7 @@ describe('storage health', () => {
     });
     expect(await s.health()).toEqual({
       persisted: false,
+      persistence: null,
       usage: 12_345,
       quota: 1_000_000,
       unsyncedMutations: 2,
