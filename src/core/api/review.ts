@@ -1,5 +1,10 @@
 import * as z from 'zod/mini';
-import { COMMENT_KINDS, EVIDENCE_STATES, SignedResultsSchema } from '../entities';
+import {
+  CAPTURE_TIME_SOURCES,
+  COMMENT_KINDS,
+  EVIDENCE_STATES,
+  SignedResultsSchema,
+} from '../entities';
 import { SIGNING_STATES } from '../record-state';
 import { FrameworkRefSchema, IndexSummarySchema } from './dashboard';
 import { PeriodSchema } from './setup';
@@ -28,6 +33,18 @@ export const EvidenceFileViewSchema = z.strictObject({
   mime: z.string(),
   bytes: count,
   capturedAt: z.nullable(ms),
+  /**
+   * Where the capture time comes from: `camera` (the photo's EXIF), `tablet` (when the file
+   * reached the app), null for files from before this was recorded.
+   */
+  capturedAtSource: z.nullable(z.enum(CAPTURE_TIME_SOURCES)),
+  /** Where the photo was taken, when the verifier allowed the tablet to record it. */
+  location: z.nullable(z.strictObject({ lat: z.number(), lng: z.number() })),
+  /**
+   * The expected document the verifier linked the file to: its level, 0-based index in that
+   * level's evidence list, and the instrument's text of it; null when linked to none.
+   */
+  proves: z.nullable(z.strictObject({ level: z.int(), index: count, evidence: z.string() })),
   /** The server holds the file (hash verified): it can be shown. */
   held: z.boolean(),
 });

@@ -16,6 +16,7 @@ import {
   type EvidenceFileView,
   type Framework,
   type IndicatorReview,
+  parseProves,
   type RecordDecision,
   type ReopenRequest,
   type ReviewInput,
@@ -83,6 +84,13 @@ const num = (r: Map<string, FieldState> | undefined, f: string): number | null =
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 };
 const png = (v: string): string | null => (v && PNG_DATA_URL.test(v) ? v : null);
+/** A stored `location` field as the view shows it, or null when absent or malformed. */
+const place = (r: Map<string, FieldState> | undefined): EvidenceFileView['location'] => {
+  const v = r?.get('location')?.value as { lat?: unknown; lng?: unknown } | null | undefined;
+  return v && typeof v.lat === 'number' && typeof v.lng === 'number'
+    ? { lat: v.lat, lng: v.lng }
+    : null;
+};
 
 export class ReviewService extends BaseService {
   constructor(
@@ -145,10 +153,17 @@ export class ReviewService extends BaseService {
     );
     const held = await this.repos.files.heldAmong(liveFiles.map((r) => str(r, 'sha256')));
     const filesByNo = new Map<number, EvidenceFileView[]>();
+    const indicatorByNo = new Map(c.indicators.map((ind) => [ind.no, ind]));
     for (const r of liveFiles) {
       const no = num(r, 'indicatorNo');
       if (no === null) continue;
       const sha = str(r, 'sha256');
+      const ref = parseProves(str(r, 'proves'));
+      // A link to an item the instrument does not have (another version's) is not shown.
+      const evidence = ref
+        ? indicatorByNo.get(no)?.spec.levels?.[ref.level - 1]?.evidence[ref.index]
+        : undefined;
+      const source = str(r, 'capturedAtSource');
       const view: EvidenceFileView = {
         recordId: r.get('sha256')?.recordId ?? '',
         sha256: sha,
@@ -156,6 +171,9 @@ export class ReviewService extends BaseService {
         mime: str(r, 'mime'),
         bytes: num(r, 'bytes') ?? 0,
         capturedAt: num(r, 'capturedAt'),
+        capturedAtSource: source === 'camera' || source === 'tablet' ? source : null,
+        location: place(r),
+        proves: ref && evidence !== undefined ? { ...ref, evidence } : null,
         held: held.has(sha),
       };
       filesByNo.set(no, [...(filesByNo.get(no) ?? []), view]);

@@ -54,7 +54,11 @@ async function finishedVerification(h: SyncHarness) {
     name: 'sk-konsep.jpg',
     width: 640,
     height: 480,
-    location: null,
+    capturedAt: Date.UTC(2026, 10, 28, 2, 14, 5),
+    capturedAtSource: 'camera',
+    location: { lat: -6.01744, lng: 106.05381 },
+    // The photo shows the first expected document of level 2 (the one checked missing).
+    proves: '2.0',
   });
   await tablet.store.beritaAcara.update(a, {
     verifierName: 'Verifikator Tinjau',
@@ -105,8 +109,20 @@ describeSync('coordinator review reaches the tablet', (ctx) => {
       verifiedLevel: 1,
       notes: 'SK masih konsep',
       checks: [{ level: 2, index: 0, state: 'missing', note: 'tidak ada tanda tangan' }],
-      files: [{ sha256: sha, name: 'sk-konsep.jpg', mime: 'image/jpeg', held: true }],
+      files: [
+        {
+          sha256: sha,
+          name: 'sk-konsep.jpg',
+          mime: 'image/jpeg',
+          held: true,
+          capturedAt: Date.UTC(2026, 10, 28, 2, 14, 5),
+          capturedAtSource: 'camera',
+          location: { lat: -6.01744, lng: 106.05381 },
+          proves: { level: 2, index: 0, evidence: ind1.checks[0].evidence },
+        },
+      ],
     });
+    expect(ind1.checks[0].evidence).not.toBe('');
     expect(view.body.beritaAcara).toMatchObject({
       verifierSignature: PNG,
       representativeSignature: null,
