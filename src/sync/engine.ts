@@ -9,7 +9,14 @@ import {
   toWireConflict,
   type Conflict as WireConflict,
 } from '../core';
-import type { Conflict, ConflictRole, EvidenceFile, TelusurStore } from '../store';
+import type {
+  Conflict,
+  ConflictRole,
+  EvidenceFile,
+  SyncLogEntry,
+  SyncOutcome,
+  TelusurStore,
+} from '../store';
 import { SyncHttpError, type SyncTransport } from './transport';
 
 /** The parts of the tablet store the engine uses (it never touches Dexie itself). */
@@ -28,6 +35,7 @@ export type SyncStore = Pick<
   | 'adoptIdentity'
   | 'getBundleSecret'
   | 'setBundleSecret'
+  | 'syncLog'
 >;
 
 export interface SyncProgress {
@@ -40,7 +48,10 @@ export interface SyncProgress {
 }
 
 export interface ReceiptState {
-  /** Evidence files of the assessment on this tablet (not deleted). */
+  /**
+   * Evidence files of the assessment on this tablet (not deleted), once per content: the
+   * count the home card and the storage page use too (a photo on two indicators is one).
+   */
   local: number;
   /** Of those, how many the server's receipt lists (verified by hash there). */
   confirmed: number;
@@ -101,7 +112,10 @@ export interface SyncStatus {
    * failed files alone leave it `idle` (see rejectedChanges, failedFiles).
    */
   state: 'idle' | 'syncing' | 'offline' | 'error';
+  /** The last sync that went through, kept across reloads (the store's sync history). */
   lastSuccessAt: number | null;
+  /** The latest runs, newest first, kept across reloads (`store.syncLog`). */
+  history: SyncLogEntry[];
   lastError: { code: string; message: string; at: number; source: SyncErrorSource } | null;
   progress: SyncProgress;
   receipts: Record<string, ReceiptState>;
@@ -187,6 +201,7 @@ export class SyncEngine {
   private status: SyncStatus = {
     state: 'idle',
     lastSuccessAt: null,
+    history: [],
     lastError: null,
     progress: EMPTY_PROGRESS,
     receipts: {},
@@ -253,11 +268,19 @@ export class SyncEngine {
       const identityChanged = raw ? (JSON.parse(raw) as IdentityChange) : null;
       const clock = await this.store.cursors.get(CLOCK_CHECK);
       const clockCheck = clock ? (JSON.parse(clock) as ClockCheck) : this.status.clockCheck;
-      const [rejectedChanges, failedFiles] = await Promise.all([
+      const [rejectedChanges, failedFiles, log] = await Promise.all([
         this.store.rejected.count(),
         this.failedFiles(),
+        this.store.syncLog.read(),
       ]);
-      this.set({ identityChanged, rejectedChanges, failedFiles, clockCheck });
+      this.set({
+        identityChanged,
+        rejectedChanges,
+        failedFiles,
+        clockCheck,
+        history: log.entries,
+        lastSuccessAt: latest(this.status.lastSuccessAt, log.lastSuccessAt),
+      });
     } catch (e) {
       // The status is a view; a database that cannot be read shows up in the next sync.
       console.error('Telusur: sync status could not be read from the store', e);
@@ -279,8 +302,10 @@ export class SyncEngine {
     if (this.status.revoked)
       throw new SyncHttpError(401, 'device_revoked', 'Tablet ini sudah dicabut');
     if (!(await this.transport.health())) {
+      const error = new SyncHttpError(0, 'offline', 'Server tidak terjangkau');
       this.set({ state: 'offline' });
-      throw new SyncHttpError(0, 'offline', 'Server tidak terjangkau');
+      await this.log('offline', state.report, { error, source: 'network', code: error.code });
+      throw error;
     }
     const problems: { error: Error; source: SyncErrorSource; code: string }[] = [];
     /** Run one step; a network/auth/version failure ends the run, anything else is noted. */
@@ -325,9 +350,11 @@ export class SyncEngine {
             source: first.source,
           },
         });
+        await this.log('failed', state.report, first);
         throw first.error;
       }
       this.set({ state: 'idle', lastSuccessAt: this.now(), lastError: null });
+      await this.log('ok', state.report, null);
       return state.report;
     } catch (e) {
       if (problems.some((p) => p.error === e)) throw e;
@@ -340,7 +367,44 @@ export class SyncEngine {
           this.status.updateRequired || (error instanceof SyncHttpError && error.status === 426),
         revoked: this.status.revoked || code === 'device_revoked' || code === 'device_released',
       });
+      await this.log(source === 'network' ? 'offline' : 'failed', state.report, {
+        error,
+        source,
+        code,
+      });
       throw error;
+    }
+  }
+
+  /**
+   * Add the finished run to the tablet's sync history (kept across reloads) and show it.
+   * A history that cannot be written (a full disk) never fails the sync itself.
+   */
+  private async log(
+    outcome: SyncOutcome,
+    report: SyncReport,
+    problem: { error: Error; source: SyncErrorSource; code: string } | null,
+  ): Promise<void> {
+    try {
+      const log = await this.store.syncLog.record({
+        at: this.now(),
+        outcome,
+        sent: report.pushed,
+        rejected: report.rejected,
+        uploaded: report.uploaded,
+        received: report.pulled,
+        conflicts: report.conflicts,
+        failedFiles: report.failedFiles,
+        error: problem
+          ? { code: problem.code, message: problem.error.message, source: problem.source }
+          : null,
+      });
+      this.set({
+        history: log.entries,
+        lastSuccessAt: latest(this.status.lastSuccessAt, log.lastSuccessAt),
+      });
+    } catch (e) {
+      console.error('Telusur: the sync history could not be written', e);
     }
   }
 
@@ -724,9 +788,11 @@ export class SyncEngine {
       // upload list (the next sync sends it), instead of waiting forever as "unconfirmed".
       if (local.some((f) => !held.has(f.sha256)))
         await this.store.blobs.requeueMissing(a.id, r.hashes);
+      // Counted once per content, as the home card and the storage page count files.
+      const contents = new Set(local.map((f) => f.sha256));
       receipts[a.id] = {
-        local: local.length,
-        confirmed: local.filter((f) => held.has(f.sha256)).length,
+        local: contents.size,
+        confirmed: [...contents].filter((sha) => held.has(sha)).length,
         checkedAt: this.now(),
       };
     }
@@ -757,6 +823,11 @@ interface PendingIdentity extends DeviceIdentity {
   from: string;
   reason: IdentityChangeReason;
   at: number;
+}
+
+/** The later of two times (either may be unknown). */
+function latest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
 /** Network failures, a revoked or unknown token and an outdated app end a run at once. */
