@@ -12,6 +12,10 @@ const id = {
   retry: 'Coba lagi',
   loading: 'Memuat…',
   notFound: 'Halaman koordinator tidak ditemukan.',
+  noAccessTitle: 'Anda tidak memiliki akses',
+  noAccessText:
+    'Halaman ini hanya untuk koordinator. Akun pimpinan dapat membaca dasbor, rencana, laporan dan data penyiapan, tetapi tidak dapat mengubahnya atau memutuskan tinjauan.',
+  noAccessReport: 'Buka laporan unit ini (baca saja)',
   // navigation
   navOverview: 'Ringkasan',
   navPeriods: 'Periode & instrumen',
@@ -31,6 +35,9 @@ const id = {
   // login
   loginTitle: 'Masuk koordinator',
   loginIntro: 'Untuk staf Diskominfo (koordinator) dan pimpinan. Halaman ini memerlukan internet.',
+  signedOutElsewhere: 'Anda sudah keluar di tab lain. Silakan masuk kembali.',
+  loginTabletHint:
+    'Verifikator tidak masuk di sini: tablet didaftarkan lewat "Daftarkan tablet" dengan kode dari koordinator.',
   email: 'Email',
   password: 'Kata sandi',
   loginSubmit: 'Masuk',
@@ -39,7 +46,7 @@ const id = {
   emailInvalid: 'Alamat email tidak valid.',
   passwordRequired: 'Isi kata sandi.',
   verifierNotHere:
-    'Akun verifikator tidak memakai halaman koordinator. Gunakan tablet: buka menu "Masuk" di tablet dan ketik kode pendaftaran dari koordinator.',
+    'Akun verifikator tidak memakai halaman koordinator. Gunakan tablet: buka menu "Daftarkan tablet" di tablet dan ketik kode pendaftaran dari koordinator.',
   toTablet: 'Ke halaman tablet',
   tabletEnrol: 'Daftarkan tablet',
   // overview
@@ -157,7 +164,7 @@ const id = {
   enrolCreating: 'Membuat kode…',
   enrolHeading: 'Kode pendaftaran tablet untuk {name}',
   enrolSteps:
-    'Di tablet: buka Telusur → menu "Masuk", ketik kode ini (atau pindai QR), beri nama tablet, lalu tekan "Daftarkan". Kode hanya dapat dipakai sekali.',
+    'Di tablet: buka Telusur → menu "Daftarkan tablet", ketik kode ini (atau pindai QR), beri nama tablet, lalu tekan "Daftarkan". Kode hanya dapat dipakai sekali.',
   enrolExpires: 'Berlaku sampai {time} ({min} menit lagi).',
   enrolExpired: 'Kode ini sudah kedaluwarsa. Buat kode baru.',
   qrAlt: 'Kode QR pendaftaran tablet',
@@ -305,7 +312,7 @@ const id = {
   unitReport: 'Laporan',
   heatmap: 'Peta panas level terverifikasi',
   heatmapHelp:
-    'Baris: unit dan indeks terverifikasinya (resmi); kolom: indikator. Warna menunjukkan level terverifikasi (1–5; nilai desimal diwarnai menurut level bulat yang dicapai); garis merah: lebih rendah dari penilaian mandiri. Pilih sel untuk melihat bukti dan jejak perubahan.',
+    'Baris: unit dan indeks terverifikasinya (resmi); kolom: nomor indikator (arahkan penunjuk ke nomor untuk nama indikatornya). Warna menunjukkan level terverifikasi; nilai desimal diwarnai menurut level bulat yang dicapai. Pilih sel untuk melihat bukti dan jejak perubahan.',
   heatmapEmpty: 'Belum ada unit yang ditugaskan pada pilihan ini.',
   cellLabel: '{unit}, indikator {no}: terverifikasi {v}, mandiri {s}',
   overclaims: 'Selisih klaim: indikator yang paling sering diturunkan verifikasi',
@@ -335,6 +342,14 @@ const id = {
   // plan
   planIntro:
     'Langkah naik level paling sedikit (perencana inti) dari level kota saat ini ke target. Atur bobot usaha atau tandai indikator tetap, dan rencana dihitung ulang.',
+  planIntroViewer:
+    'Langkah naik level paling sedikit dari level kota saat ini ke target. Halaman ini hanya dapat dibaca; koordinator yang mengatur target, bobot usaha, dan indikator tetap.',
+  planOrderNote:
+    'Urutan: menurut aspek, lalu nomor indikator, seperti instrumen dan daftar periksa di tablet. Semua langkah di bawah ini diperlukan bersama untuk mencapai target (rencana ini yang terpendek), jadi urutan tidak menyatakan prioritas.',
+  planSettingsLine: 'Pengaturan rencana ini: {list}.',
+  planSettingTarget: 'target {target}',
+  planSettingFixed: 'indikator tetap {list}',
+  planSettingEffort: 'bobot usaha {list}',
   from: 'Saat ini',
   to: 'Wajib',
   currentToTarget: 'Dari {current} ke target {target}',
@@ -490,7 +505,13 @@ const id = {
   sourceMissing: 'angka indeks belum diisi (dihitung 1)',
   heatGap: 'Level {claimed}, bukti level {level} belum lengkap',
   heatGapLegend:
-    'Tanda di sudut sel: level terverifikasi lebih tinggi daripada level yang buktinya lengkap (level bersifat kumulatif). Arahkan penunjuk ke sel untuk alasannya, atau pilih sel untuk melihat butir buktinya.',
+    'level terverifikasi di atas level yang buktinya lengkap (tanda di sudut; level bersifat kumulatif): arahkan penunjuk ke sel untuk alasannya',
+  heatLegend: 'Keterangan:',
+  heatLegendLevel: 'level {lv}',
+  heatLegendLevelNamed: 'level {lv} · {name}',
+  heatLegendEmpty: 'belum diverifikasi (sel kosong)',
+  heatLegendNa: 'tidak berlaku (TB)',
+  heatLegendBelow: 'lebih rendah dari penilaian mandiri (garis merah di bawah)',
   internalIndex: 'Indeks internal Telusur (tanpa indikator tidak berlaku)',
   internalFigureHint:
     'Angka internal Telusur, bukan angka resmi: indikator tidak berlaku dan indeks instansi lain yang belum bernilai dikeluarkan, bobot lainnya dinormalkan ulang.',
@@ -510,6 +531,10 @@ const en: Dict = {
   retry: 'Try again',
   loading: 'Loading…',
   notFound: 'Coordinator page not found.',
+  noAccessTitle: 'You do not have access',
+  noAccessText:
+    'This page is for coordinators only. A leadership account can read the dashboard, plan, reports and set-up data, but cannot change them or decide reviews.',
+  noAccessReport: 'Open this unit’s report (read-only)',
   navOverview: 'Overview',
   navPeriods: 'Periods & instruments',
   navUnits: 'Units',
@@ -527,6 +552,9 @@ const en: Dict = {
   readOnly: 'Read-only mode: you can see the data but not change it.',
   loginTitle: 'Coordinator sign-in',
   loginIntro: 'For Diskominfo staff (coordinators) and leadership. This page needs the internet.',
+  signedOutElsewhere: 'You signed out in another tab. Please sign in again.',
+  loginTabletHint:
+    'Verifiers do not sign in here: a tablet is enrolled through "Enrol tablet" with a code from the coordinator.',
   email: 'E-mail',
   password: 'Password',
   loginSubmit: 'Sign in',
@@ -535,7 +563,7 @@ const en: Dict = {
   emailInvalid: 'The e-mail address is not valid.',
   passwordRequired: 'Enter the password.',
   verifierNotHere:
-    'Verifier accounts do not use the coordinator pages. Use the tablet: open "Sign in" on the tablet and type the enrolment code from your coordinator.',
+    'Verifier accounts do not use the coordinator pages. Use the tablet: open "Enrol tablet" on the tablet and type the enrolment code from your coordinator.',
   toTablet: 'Go to the tablet screens',
   tabletEnrol: 'Enrol a tablet',
   overviewTitle: 'SPBE evaluation coordinator',
@@ -648,7 +676,7 @@ const en: Dict = {
   enrolCreating: 'Creating code…',
   enrolHeading: 'Tablet enrolment code for {name}',
   enrolSteps:
-    'On the tablet: open Telusur → "Sign in", type this code (or scan the QR), name the tablet and press "Enrol". The code works once.',
+    'On the tablet: open Telusur → "Enrol tablet", type this code (or scan the QR), name the tablet and press "Enrol". The code works once.',
   enrolExpires: 'Valid until {time} ({min} minutes left).',
   enrolExpired: 'This code has expired. Create a new one.',
   qrAlt: 'Tablet enrolment QR code',
@@ -792,7 +820,7 @@ const en: Dict = {
   unitReport: 'Report',
   heatmap: 'Heatmap of verified levels',
   heatmapHelp:
-    'Rows: units and their (official) verified index; columns: indicators. Colour shows the verified level (1–5; a decimal value is coloured by the whole level reached); red line: below the self-assessment. Choose a cell to see its evidence and audit trail.',
+    'Rows: units and their verified (official) index; columns: indicator numbers (point at a number for the indicator’s name). The colour shows the verified level; a decimal value is coloured by the whole level it reached. Choose a cell to see its evidence and audit trail.',
   heatmapEmpty: 'No unit is assigned for this selection yet.',
   cellLabel: '{unit}, indicator {no}: verified {v}, self {s}',
   overclaims: 'Over-claims: indicators verification lowers most often',
@@ -821,6 +849,14 @@ const en: Dict = {
   selfJustification: 'Self-assessment justification',
   planIntro:
     'The fewest level-steps (core planner) from the city’s current levels to the target. Set effort weights or mark indicators fixed and the plan is recomputed.',
+  planIntroViewer:
+    'The fewest level-steps from the city’s current levels to the target. This page is read-only; the coordinator sets the target, effort weights and fixed indicators.',
+  planOrderNote:
+    'Order: by aspect, then indicator number, as in the instrument and the tablet’s checklist. Every step below is needed together to reach the target (this plan is the shortest), so the order states no priority.',
+  planSettingsLine: 'Settings of this plan: {list}.',
+  planSettingTarget: 'target {target}',
+  planSettingFixed: 'fixed indicators {list}',
+  planSettingEffort: 'effort weights {list}',
   from: 'Now',
   to: 'Required',
   currentToTarget: 'From {current} to target {target}',
@@ -970,7 +1006,13 @@ const en: Dict = {
   sourceMissing: 'index figure not entered (counts as 1)',
   heatGap: 'Level {claimed}, evidence for level {level} incomplete',
   heatGapLegend:
-    'Mark in a cell’s corner: the verified level is above the level whose evidence is complete (levels are cumulative). Point at the cell for the reason, or choose it to see its evidence items.',
+    'the verified level is above the level whose evidence is complete (corner mark; levels are cumulative): point at the cell for the reason',
+  heatLegend: 'Key:',
+  heatLegendLevel: 'level {lv}',
+  heatLegendLevelNamed: 'level {lv} · {name}',
+  heatLegendEmpty: 'not verified yet (empty cell)',
+  heatLegendNa: 'not applicable (N/A)',
+  heatLegendBelow: 'below the penilaian mandiri (red underline)',
   internalIndex: 'Telusur’s internal index (not-applicable indicators left out)',
   internalFigureHint:
     'Telusur’s internal figure, not the official one: not-applicable indicators and outside indices without a value are left out, the other weights renormalised.',

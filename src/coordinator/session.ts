@@ -1,5 +1,8 @@
 import { create } from '../ui/create-store';
+import { useLocale } from '../ui/i18n';
 import { ApiError, api, onUnauthorised, readToken, writeToken } from './api';
+import { translate } from './i18n';
+import { openSessionChannel, SessionShare } from './session-share';
 import type { Account } from './types';
 
 /**
@@ -15,8 +18,29 @@ export interface SessionState {
   offline: boolean;
 }
 
+const channel = openSessionChannel();
+
+/**
+ * This tab's session as other tabs see it: a new tab of these pages gets this tab's token
+ * once it is confirmed, and signing out anywhere signs out here too.
+ */
+const share = new SessionShare(channel, {
+  shared: () => (useSession.getState().status === 'in' ? readToken() : null),
+  signedOutElsewhere: (token) => {
+    if (readToken() !== token) return;
+    writeToken(null);
+    useSession.setState({
+      status: 'out',
+      account: null,
+      reason: translate(useLocale.getState().locale, 'signedOutElsewhere'),
+      offline: false,
+    });
+  },
+});
+
 export const useSession = create<SessionState>(() => ({
-  status: readToken() ? 'checking' : 'out',
+  // Without a token of its own, a tab first asks the open tabs (see restoreSession).
+  status: readToken() || channel ? 'checking' : 'out',
   account: null,
   reason: null,
   offline: false,
@@ -27,11 +51,20 @@ onUnauthorised((e) => {
   useSession.setState({ status: 'out', account: null, reason: e.message, offline: false });
 });
 
-/** Confirm a token kept in sessionStorage (after a reload). */
+/**
+ * Confirm the token kept in sessionStorage (after a reload) with GET /api/me; a tab without
+ * one (a new tab) first asks the other open tabs for theirs.
+ */
 export async function restoreSession(): Promise<void> {
   if (!readToken()) {
-    useSession.setState({ status: 'out', account: null });
-    return;
+    const token = await share.ask();
+    // A sign-in on this tab may have finished while it asked.
+    if (useSession.getState().status === 'in') return;
+    if (!token) {
+      useSession.setState({ status: 'out', account: null });
+      return;
+    }
+    writeToken(token);
   }
   useSession.setState({ status: 'checking', offline: false });
   try {
@@ -61,12 +94,14 @@ export async function login(email: string, password: string): Promise<Account> {
 
 /** Sign out on the server (best effort) and forget the token here in any case. */
 export async function logout(): Promise<void> {
+  const token = readToken();
   try {
-    if (readToken()) await api('POST /api/auth/logout');
+    if (token) await api('POST /api/auth/logout');
   } catch {
     // The token is dropped locally either way; an unreachable server lets it expire.
   } finally {
     writeToken(null);
     useSession.setState({ status: 'out', account: null, reason: null, offline: false });
+    if (token) share.signedOut(token);
   }
 }

@@ -61,6 +61,12 @@ export function Login() {
         }}
       >
         <p class="muted">{t('loginIntro')}</p>
+        <p class="small muted" data-testid="login-tablet-hint">
+          {t('loginTabletHint')}{' '}
+          <a href="/masuk" onClick={linkClick}>
+            {t('tabletEnrol')}
+          </a>
+        </p>
         {reason && !action.error ? (
           <p class="notice warn" role="status">
             {reason}
