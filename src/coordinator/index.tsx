@@ -19,7 +19,7 @@ import { Units } from './pages/Units';
 import { VerifierDetail, Verifiers } from './pages/Verifiers';
 import { logout, restoreSession, useSession } from './session';
 import type { Account, Role } from './types';
-import type { PageProps } from './ui';
+import { type PageProps, useDocumentTitle } from './ui';
 
 interface RouteDef {
   pattern: string;
@@ -31,7 +31,7 @@ interface RouteDef {
 
 /** Pages for every account of this room: coordinators edit, viewers (pimpinan) read. */
 const ALL: readonly Role[] = ['coordinator', 'viewer'];
-/** Pages that only make sense for whoever decides: the improvement plan and the review. */
+/** Pages that only make sense for whoever decides: the review (viewers read the unit report). */
 const COORDINATOR: readonly Role[] = ['coordinator'];
 
 /**
@@ -44,7 +44,7 @@ const COORDINATOR: readonly Role[] = ['coordinator'];
 export const ROUTES: readonly RouteDef[] = [
   { pattern: '/koordinator', page: Overview, roles: ALL, nav: 'navOverview' },
   { pattern: '/koordinator/dasbor', page: Dashboard, roles: ALL, nav: 'navDashboard' },
-  { pattern: '/koordinator/rencana', page: Plan, roles: COORDINATOR, nav: 'navPlan' },
+  { pattern: '/koordinator/rencana', page: Plan, roles: ALL, nav: 'navPlan' },
   { pattern: '/koordinator/tinjau/:assessmentId', page: Review, roles: COORDINATOR },
   { pattern: '/koordinator/sinkronisasi', page: Sync, roles: ALL, nav: 'navSync' },
   { pattern: '/koordinator/laporan', page: Reports, roles: ALL, nav: 'navReports' },
@@ -67,6 +67,10 @@ function resolve(path: string): { route: RouteDef; params: Record<string, string
   return null;
 }
 
+/**
+ * Who is signed in (with the sign-out button) above the menu of sections. The menu has a
+ * line of its own so that every section fits on one line on a 1366 px laptop.
+ */
 function SubNav({ path, account }: { path: string; account: Account }) {
   const t = useT();
   const roleLabel =
@@ -76,31 +80,14 @@ function SubNav({ path, account }: { path: string; account: Account }) {
         ? t('roleViewer')
         : t('roleVerifier');
   return (
-    <nav class="c-subnav" aria-label={t('subnavLabel')}>
-      <ul>
-        {ROUTES.filter((r) => r.nav && r.roles.includes(account.role)).map((r) => {
-          const current =
-            r.pattern === '/koordinator' ? path === r.pattern : path.startsWith(r.pattern);
-          return (
-            <li key={r.pattern}>
-              <a
-                href={r.pattern}
-                onClick={linkClick}
-                aria-current={current ? 'page' : undefined}
-                data-testid={`cnav-${r.pattern.split('/')[2] ?? 'home'}`}
-              >
-                {t(r.nav as MessageKey)}
-              </a>
-            </li>
-          );
-        })}
-      </ul>
-      <div class="c-subnav-end">
+    <div class="c-top">
+      <div class="c-account-bar">
         <span class="c-account small" data-testid="coordinator-account">
           {account.name} · <span class="pill sync">{roleLabel}</span>
         </span>
         <button
           type="button"
+          class="c-logout"
           data-testid="coordinator-logout"
           onClick={async () => {
             await logout();
@@ -110,7 +97,63 @@ function SubNav({ path, account }: { path: string; account: Account }) {
           {t('logout')}
         </button>
       </div>
-    </nav>
+      <nav class="c-subnav" aria-label={t('subnavLabel')} data-testid="coordinator-subnav">
+        <ul>
+          {ROUTES.filter((r) => r.nav && r.roles.includes(account.role)).map((r) => {
+            const current =
+              r.pattern === '/koordinator' ? path === r.pattern : path.startsWith(r.pattern);
+            return (
+              <li key={r.pattern}>
+                <a
+                  href={r.pattern}
+                  onClick={linkClick}
+                  aria-current={current ? 'page' : undefined}
+                  data-testid={`cnav-${r.pattern.split('/')[2] ?? 'home'}`}
+                >
+                  {t(r.nav as MessageKey)}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+    </div>
+  );
+}
+
+/**
+ * A page this account's role may not open (a viewer on the review page): says so, instead
+ * of "not found", and where the same record can be read.
+ */
+function NoAccess({ route, params }: { route: RouteDef; params: Record<string, string> }) {
+  const t = useT();
+  useDocumentTitle(t('noAccessTitle'));
+  const report =
+    route.pattern === '/koordinator/tinjau/:assessmentId' && params.assessmentId
+      ? `/koordinator/laporan/unit/${encodeURIComponent(params.assessmentId)}`
+      : null;
+  return (
+    <section class="c-no-access" data-testid="no-access">
+      <h1>{t('noAccessTitle')}</h1>
+      <p class="notice bad" role="alert">
+        {t('noAccessText')}
+      </p>
+      <p class="row">
+        {report ? (
+          <a
+            class="button primary"
+            href={report}
+            onClick={linkClick}
+            data-testid="no-access-report"
+          >
+            {t('noAccessReport')}
+          </a>
+        ) : null}
+        <a class="button" href="/koordinator" onClick={linkClick}>
+          {t('navOverview')}
+        </a>
+      </p>
+    </section>
   );
 }
 
@@ -185,8 +228,12 @@ export function CoordinatorApp({ path }: { path: string }) {
       ) : null}
       {Page && hit && allowed ? (
         <Page account={account} canWrite={account.role === 'coordinator'} params={hit.params} />
+      ) : hit ? (
+        <NoAccess route={hit.route} params={hit.params} />
       ) : (
-        <p class="notice bad">{t('notFound')}</p>
+        <p class="notice bad" data-testid="not-found">
+          {t('notFound')}
+        </p>
       )}
     </div>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatIndex, valueDomainOf } from '../../core';
+import { formatIndex, formatValue, valueDomainOf } from '../../core';
 import { formatWib } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { api } from '../api';
@@ -7,10 +7,12 @@ import { consolidationCounts, planOutcome, sourceText } from '../components/City
 import { DataTable } from '../components/DataTable';
 import { IndexBox, indexText, showIndex } from '../components/IndexBox';
 import { Level, LevelCell } from '../components/Level';
+import { PlanGroupRow, planByAspect } from '../components/PlanOrder';
 import { ReportHead } from '../components/ReportHead';
 import { useFramework } from '../framework';
 import { useT } from '../i18n';
 import { usePeriod } from '../period';
+import type { PlanView } from '../types';
 import { type PageProps, useDocumentTitle, useLoad } from '../ui';
 import { setQuery } from '../url';
 import { indicatorTitle } from '../values';
@@ -40,11 +42,12 @@ function parseFixed(s: string | null): number[] {
 }
 
 /**
- * The improvement plan (coordinators): fewest level-steps from the consolidated city
- * levels to the target, with effort weights and fixed indicators as request parameters
- * (kept in the page's address, so a printed or bookmarked plan keeps its settings).
+ * The improvement plan: fewest level-steps from the consolidated city levels to the target,
+ * with effort weights and fixed indicators as request parameters (kept in the page's
+ * address, so a printed or bookmarked plan keeps its settings). Coordinators change the
+ * target and settings; a viewer reads the plan as its address says, with no controls.
  */
-export function Plan(_: PageProps) {
+export function Plan({ canWrite }: PageProps) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('planTitle'));
@@ -92,22 +95,24 @@ export function Plan(_: PageProps) {
     <div class="r-report" data-period={p?.period.id}>
       <ReportHead
         title={t('planTitle')}
-        intro={t('planIntro')}
+        intro={t(canWrite ? 'planIntro' : 'planIntroViewer')}
         printTitle
         period={period}
         error={plan.error}
       >
-        <div>
-          <label for="r-target">{t('targetIndex')}</label>
-          <input
-            id="r-target"
-            inputMode="decimal"
-            placeholder={p ? fmt(p.period.targetIndex) : ''}
-            value={target}
-            onInput={(e) => setTarget(e.currentTarget.value.trim())}
-            data-testid="plan-target"
-          />
-        </div>
+        {canWrite ? (
+          <div>
+            <label for="r-target">{t('targetIndex')}</label>
+            <input
+              id="r-target"
+              inputMode="decimal"
+              placeholder={p ? fmt(p.period.targetIndex) : ''}
+              value={target}
+              onInput={(e) => setTarget(e.currentTarget.value.trim())}
+              data-testid="plan-target"
+            />
+          </div>
+        ) : null}
       </ReportHead>
       {!p ? (
         <p class="muted">…</p>
@@ -136,118 +141,154 @@ export function Plan(_: PageProps) {
             {t('planCapLine', { cap: p.maxStepsPerIndicator })}
           </p>
           <p class="r-note">{consolidationCounts(p.consolidation, t)}</p>
+          <PlanSettingsLine p={p} />
+          {p.items.length ? (
+            <p class="r-note" data-testid="plan-order">
+              {t('planOrderNote')}
+            </p>
+          ) : null}
           <DataTable
             headings={[t('indicator'), t('from'), t('to'), t('evidenceNeeded'), t('heldBack')]}
             testId="plan-items"
           >
-            {p.items.map((i) => (
-              <tr key={i.no} data-testid="plan-item" data-no={i.no}>
-                <td>
-                  <strong>{indicatorTitle(i)}</strong>
-                  <br />
-                  <span class="small muted">{i.groups.join(' › ')}</span>
-                </td>
-                <td>
-                  <Level value={i.from} domain={domainOf(i.no)} />
-                  <br />
-                  <span class="small muted">{sourceText(i.source, t)}</span>
-                </td>
-                <LevelCell value={i.to} domain={domainOf(i.no)} />
-                <td>
-                  {i.criteria ? <p class="small">{i.criteria}</p> : null}
-                  <ul class="r-plan-evidence small">
-                    {i.evidence.map((e) => (
-                      <li key={e}>{e}</li>
-                    ))}
-                  </ul>
-                </td>
-                <td class="small">
-                  {i.heldBackBy.total === 0 ? (
-                    <span class="muted">{t('heldBackNone')}</span>
-                  ) : (
-                    <>
-                      <ul class="r-plan-evidence">
-                        {i.heldBackBy.units.map((u) => (
-                          <li key={u.unitId}>
-                            {u.name} (<Level value={u.level} domain={domainOf(i.no)} />)
-                          </li>
-                        ))}
-                      </ul>
-                      {i.heldBackBy.total > i.heldBackBy.units.length ? (
-                        <span class="muted">
-                          {t('heldBackMore', {
-                            n: i.heldBackBy.total - i.heldBackBy.units.length,
-                          })}
-                        </span>
-                      ) : null}
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-          <details
-            class="card r-settings"
-            open={fixed.length > 0 || Object.keys(effort).length > 0}
-          >
-            <summary>
-              <strong>{t('settings')}</strong>
-            </summary>
-            <button
-              type="button"
-              onClick={() => {
-                setEffort({});
-                setFixed([]);
-                setTarget('');
-              }}
-            >
-              {t('resetSettings')}
-            </button>
-            <DataTable headings={[t('indicator'), t('level'), t('effort'), t('fixed')]}>
-              {p.indicators.map((i) => (
-                <tr key={i.no}>
-                  <td>{indicatorTitle(i)}</td>
+            {planByAspect(p).flatMap((g) => [
+              <PlanGroupRow key={`g-${g.path}`} path={g.path} columns={5} />,
+              ...g.items.map((i) => (
+                <tr key={i.no} data-testid="plan-item" data-no={i.no}>
                   <td>
-                    <Level value={i.level} domain={domainOf(i.no)} />{' '}
+                    <strong>{indicatorTitle(i)}</strong>
+                  </td>
+                  <td>
+                    <Level value={i.from} domain={domainOf(i.no)} />
+                    <br />
                     <span class="small muted">{sourceText(i.source, t)}</span>
                   </td>
+                  <LevelCell value={i.to} domain={domainOf(i.no)} />
                   <td>
-                    <input
-                      type="number"
-                      min="0.1"
-                      max="1000"
-                      step="0.5"
-                      aria-label={`${t('effort')} ${i.no}`}
-                      data-testid={`effort-${i.no}`}
-                      value={effort[i.no] ?? 1}
-                      onInput={(e) => {
-                        const v = Number(e.currentTarget.value);
-                        if (!(v > 0) || v > 1000) return;
-                        setEffort((x) => ({ ...x, [i.no]: v }));
-                      }}
-                    />
+                    {i.criteria ? <p class="small">{i.criteria}</p> : null}
+                    <ul class="r-plan-evidence small">
+                      {i.evidence.map((e) => (
+                        <li key={e}>{e}</li>
+                      ))}
+                    </ul>
                   </td>
-                  <td>
-                    <input
-                      type="checkbox"
-                      aria-label={`${t('fixed')} ${i.no}`}
-                      data-testid={`fixed-${i.no}`}
-                      checked={fixed.includes(i.no)}
-                      onChange={(e) => {
-                        const on = e.currentTarget.checked;
-                        setFixed((x) =>
-                          on ? [...x, i.no].sort((a, b) => a - b) : x.filter((n) => n !== i.no),
-                        );
-                      }}
-                    />
+                  <td class="small">
+                    {i.heldBackBy.total === 0 ? (
+                      <span class="muted">{t('heldBackNone')}</span>
+                    ) : (
+                      <>
+                        <ul class="r-plan-evidence">
+                          {i.heldBackBy.units.map((u) => (
+                            <li key={u.unitId}>
+                              {u.name} (<Level value={u.level} domain={domainOf(i.no)} />)
+                            </li>
+                          ))}
+                        </ul>
+                        {i.heldBackBy.total > i.heldBackBy.units.length ? (
+                          <span class="muted">
+                            {t('heldBackMore', {
+                              n: i.heldBackBy.total - i.heldBackBy.units.length,
+                            })}
+                          </span>
+                        ) : null}
+                      </>
+                    )}
                   </td>
                 </tr>
-              ))}
-            </DataTable>
-          </details>
+              )),
+            ])}
+          </DataTable>
+          {canWrite ? (
+            <details
+              class="card r-settings"
+              open={fixed.length > 0 || Object.keys(effort).length > 0}
+            >
+              <summary>
+                <strong>{t('settings')}</strong>
+              </summary>
+              <button
+                type="button"
+                onClick={() => {
+                  setEffort({});
+                  setFixed([]);
+                  setTarget('');
+                }}
+              >
+                {t('resetSettings')}
+              </button>
+              <DataTable headings={[t('indicator'), t('level'), t('effort'), t('fixed')]}>
+                {p.indicators.map((i) => (
+                  <tr key={i.no}>
+                    <td>{indicatorTitle(i)}</td>
+                    <td>
+                      <Level value={i.level} domain={domainOf(i.no)} />{' '}
+                      <span class="small muted">{sourceText(i.source, t)}</span>
+                    </td>
+                    <td>
+                      <input
+                        type="number"
+                        min="0.1"
+                        max="1000"
+                        step="0.5"
+                        aria-label={`${t('effort')} ${i.no}`}
+                        data-testid={`effort-${i.no}`}
+                        value={effort[i.no] ?? 1}
+                        onInput={(e) => {
+                          const v = Number(e.currentTarget.value);
+                          if (!(v > 0) || v > 1000) return;
+                          setEffort((x) => ({ ...x, [i.no]: v }));
+                        }}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`${t('fixed')} ${i.no}`}
+                        data-testid={`fixed-${i.no}`}
+                        checked={fixed.includes(i.no)}
+                        onChange={(e) => {
+                          const on = e.currentTarget.checked;
+                          setFixed((x) =>
+                            on ? [...x, i.no].sort((a, b) => a - b) : x.filter((n) => n !== i.no),
+                          );
+                        }}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
+            </details>
+          ) : null}
           <p class="small muted no-print">{t('printHint')}</p>
         </>
       )}
     </div>
+  );
+}
+
+/**
+ * The settings this plan was computed with, when any differ from the period's: a viewer
+ * (who has no settings panel) and a printed plan still say why it differs from the default.
+ */
+function PlanSettingsLine({ p }: { p: PlanView }) {
+  const t = useT();
+  const locale = useLocale((s) => s.locale);
+  const parts: string[] = [];
+  if (p.target !== p.period.targetIndex)
+    parts.push(t('planSettingTarget', { target: formatIndex(p.target, locale) }));
+  if (p.options.fixed.length)
+    parts.push(t('planSettingFixed', { list: p.options.fixed.join(', ') }));
+  const effort = Object.entries(p.options.effort);
+  if (effort.length)
+    parts.push(
+      t('planSettingEffort', {
+        list: effort.map(([no, e]) => `${no} × ${formatValue(e, locale)}`).join(', '),
+      }),
+    );
+  if (!parts.length) return null;
+  return (
+    <p class="r-note" data-testid="plan-settings-line">
+      {t('planSettingsLine', { list: parts.join(' · ') })}
+    </p>
   );
 }

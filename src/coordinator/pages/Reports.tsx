@@ -21,6 +21,7 @@ import {
 } from '../components/IndexBox';
 import { outsideIndexText, plainNumber, sourceOf } from '../components/IndicatorValues';
 import { LevelCell } from '../components/Level';
+import { PlanGroupRow, planByAspect } from '../components/PlanOrder';
 import { PrintButton } from '../components/PrintButton';
 import { ReportHead } from '../components/ReportHead';
 import { SigningVoidPill, StatusCounts, StatusPill } from '../components/StatusPill';
@@ -232,15 +233,19 @@ function CityReport({ s }: { s: CitySummary }) {
       )}
       <h3>{t('planSummary')}</h3>
       <p>{planOutcome(s.plan, t, 'id', fw)}</p>
+      {s.plan.items.length ? <p class="r-note">{t('planOrderNote')}</p> : null}
       <DataTable headings={[t('indicator'), t('from'), t('to'), t('evidenceNeeded')]} wrap={false}>
-        {s.plan.items.map((i) => (
-          <tr key={i.no}>
-            <td>{indicatorTitle(i)}</td>
-            <LevelCell value={i.from} locale="id" domain={domainOf(i.no)} />
-            <LevelCell value={i.to} locale="id" domain={domainOf(i.no)} />
-            <td class="small">{i.evidence.join('; ')}</td>
-          </tr>
-        ))}
+        {planByAspect(s.plan).flatMap((g) => [
+          <PlanGroupRow key={`g-${g.path}`} path={g.path} columns={4} />,
+          ...g.items.map((i) => (
+            <tr key={i.no}>
+              <td>{indicatorTitle(i)}</td>
+              <LevelCell value={i.from} locale="id" domain={domainOf(i.no)} />
+              <LevelCell value={i.to} locale="id" domain={domainOf(i.no)} />
+              <td class="small">{i.evidence.join('; ')}</td>
+            </tr>
+          )),
+        ])}
       </DataTable>
       <h3>{t('perIndicator')}</h3>
       <DataTable
