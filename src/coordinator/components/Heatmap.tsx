@@ -1,9 +1,9 @@
 import { formatValue, valueDomainOf } from '../../core';
-import type { Framework } from '../../core/framework';
+import { type Framework, levelName, listIndicators } from '../../core/framework';
 import type { Locale } from '../../ui/i18n';
 import type { Translator } from '../i18n';
 import type { DashboardView } from '../types';
-import { wholeLevel } from '../values';
+import { indicatorTitle, wholeLevel } from '../values';
 import { indexText, showFigure } from './IndexBox';
 
 /** The cell a coordinator opened: its unit and indicator. */
@@ -44,25 +44,24 @@ export function Heatmap(props: {
   onOpen(cell: HeatCell | null): void;
 }) {
   const { d, fw, t, locale, open } = props;
+  const columns = d.heatmap.indicators.length;
   return (
     <>
       <p class="r-note">{t('heatmapHelp')}</p>
-      <p class="r-note r-heat-legend" data-testid="heat-legend">
-        <span class="r-heat-cell r-lv r-lv-4 r-gap r-heat-sample" aria-hidden="true">
-          4
-        </span>{' '}
-        {t('heatGapLegend')}
-      </p>
+      <HeatLegend fw={fw} t={t} />
       <div class="r-heat-wrap">
-        <table class="r-heat">
+        {/* Fixed layout: every indicator column shares the width, so 47 fit a laptop's page;
+            the minimum width keeps cells usable on a narrower screen (the box scrolls). */}
+        <table class="r-heat" style={{ '--heat-cols': columns }}>
           <thead>
             <tr>
               <th scope="col" class="r-heat-unit">
                 {t('unit')}
               </th>
               {d.heatmap.indicators.map((i) => (
-                <th key={i.no} scope="col" title={i.name}>
-                  {i.no}
+                <th key={i.no} scope="col" title={indicatorTitle(i)}>
+                  <span aria-hidden="true">{i.no}</span>
+                  <span class="sr-only">{indicatorTitle(i)}</span>
                 </th>
               ))}
             </tr>
@@ -132,5 +131,63 @@ export function Heatmap(props: {
         </table>
       </div>
     </>
+  );
+}
+
+/** The level names of the instrument's scale when every indicator shares one, else null. */
+function sharedScale(fw: Framework | undefined): string[] | null {
+  if (!fw) return null;
+  const indicators = listIndicators(fw);
+  const first = indicators[0];
+  if (!first || indicators.some((i) => i.spec.scale !== first.spec.scale)) return null;
+  return [1, 2, 3, 4, 5].map((lv) => levelName(fw, first.no, lv));
+}
+
+/**
+ * What the heatmap's colours and marks mean: each level's colour (with its name when the
+ * instrument has one scale), an empty cell, "·" for not applicable, the red underline and
+ * the corner mark.
+ */
+function HeatLegend(props: { fw: Framework | undefined; t: Translator }) {
+  const { t } = props;
+  const names = sharedScale(props.fw);
+  return (
+    <div class="r-heat-legend" data-testid="heat-legend">
+      <span class="r-heat-legend-title">{t('heatLegend')}</span>
+      <ul>
+        {[1, 2, 3, 4, 5].map((lv) => (
+          <li key={lv}>
+            <span class={`r-heat-cell r-lv r-lv-${lv} r-heat-sample`} aria-hidden="true">
+              {lv}
+            </span>{' '}
+            {names
+              ? t('heatLegendLevelNamed', { lv, name: names[lv - 1] ?? '' })
+              : t('heatLegendLevel', { lv })}
+          </li>
+        ))}
+        <li>
+          <span class="r-heat-cell r-lv r-lv-0 r-heat-sample" aria-hidden="true" />{' '}
+          {t('heatLegendEmpty')}
+        </li>
+        <li data-testid="heat-legend-na">
+          <span class="r-heat-cell r-lv r-lv-na r-heat-sample" aria-hidden="true">
+            ·
+          </span>{' '}
+          {t('heatLegendNa')}
+        </li>
+        <li>
+          <span class="r-heat-cell r-lv r-lv-3 r-below r-heat-sample" aria-hidden="true">
+            3
+          </span>{' '}
+          {t('heatLegendBelow')}
+        </li>
+        <li>
+          <span class="r-heat-cell r-lv r-lv-4 r-gap r-heat-sample" aria-hidden="true">
+            4
+          </span>{' '}
+          {t('heatGapLegend')}
+        </li>
+      </ul>
+    </div>
   );
 }
