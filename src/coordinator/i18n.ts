@@ -504,6 +504,10 @@ const id = {
   sourceRaw: 'angka indeks: {raw}',
   sourceMissing: 'angka indeks belum diisi (dihitung 1)',
   heatGap: 'Level {claimed}, bukti level {level} belum lengkap',
+  photoStamp: 'Cap pada foto bukti (unit, indikator, waktu pengambilan)',
+  photoStampShort: 'Cap foto',
+  photoStampHint:
+    'Tablet mencetak cap kecil di pojok setiap foto bukti yang diambil sesudah sinkronisasi berikutnya; foto yang sudah ada tidak berubah.',
   heatGapLegend:
     'level terverifikasi di atas level yang buktinya lengkap (tanda di sudut; level bersifat kumulatif): arahkan penunjuk ke sel untuk alasannya',
   heatLegend: 'Keterangan:',
@@ -1013,6 +1017,10 @@ const en: Dict = {
   heatLegendEmpty: 'not verified yet (empty cell)',
   heatLegendNa: 'not applicable (N/A)',
   heatLegendBelow: 'below the penilaian mandiri (red underline)',
+  photoStamp: 'Stamp on evidence photos (unit, indicator, capture time)',
+  photoStampShort: 'Photo stamp',
+  photoStampHint:
+    'Tablets print a small stamp in the corner of every evidence photo taken after their next sync; photos already taken stay as they are.',
   internalIndex: 'Telusur’s internal index (not-applicable indicators left out)',
   internalFigureHint:
     'Telusur’s internal figure, not the official one: not-applicable indicators and outside indices without a value are left out, the other weights renormalised.',

@@ -30,6 +30,7 @@ interface PeriodDraft {
   frameworkId: string;
   targetIndex: string;
   planStepCap: string;
+  photoStamp: boolean;
   status: PeriodStatus;
 }
 
@@ -41,6 +42,7 @@ function draftOf(p: Period | null, locale: 'id' | 'en'): PeriodDraft {
         frameworkId: p.frameworkId,
         targetIndex: formatIndex(p.targetIndex, locale),
         planStepCap: String(p.planStepCap),
+        photoStamp: p.photoStamp,
         status: p.status,
       }
     : {
@@ -49,6 +51,7 @@ function draftOf(p: Period | null, locale: 'id' | 'en'): PeriodDraft {
         frameworkId: '',
         targetIndex: '3,00',
         planStepCap: String(PLAN_STEP_CAP.default),
+        photoStamp: false,
         status: 'draft',
       };
 }
@@ -94,6 +97,7 @@ function PeriodForm(props: {
       frameworkId: d.frameworkId,
       targetIndex: target,
       planStepCap: cap,
+      photoStamp: d.photoStamp,
       status: d.status,
     };
     const p = props.period;
@@ -104,6 +108,7 @@ function PeriodForm(props: {
     if (body.frameworkId !== p.frameworkId) patch.frameworkId = body.frameworkId;
     if (body.targetIndex !== p.targetIndex) patch.targetIndex = body.targetIndex;
     if (body.planStepCap !== p.planStepCap) patch.planStepCap = body.planStepCap;
+    if (body.photoStamp !== p.photoStamp) patch.photoStamp = body.photoStamp;
     if (body.status !== p.status) patch.status = body.status;
     if (Object.keys(patch).length === 0) throw new ApiError(0, 'client', t('nothingChanged'));
     return api('PATCH /api/periods/:id', { params: { id: p.id }, json: patch });
@@ -202,6 +207,21 @@ function PeriodForm(props: {
             </option>
           ))}
         </SelectField>
+        <div class="c-span-all">
+          <label class="row" style={{ alignItems: 'center' }}>
+            <input
+              type="checkbox"
+              checked={d.photoStamp}
+              onChange={(e) => set({ photoStamp: e.currentTarget.checked })}
+              aria-describedby={`${prefix}-photoStamp-hint`}
+              data-testid="period-photo-stamp"
+            />
+            {t('photoStamp')}
+          </label>
+          <p id={`${prefix}-photoStamp-hint`} class="small muted c-field-hint">
+            {t('photoStampHint')}
+          </p>
+        </div>
       </div>
       <FormActions action={form.action} label={props.period ? t('save') : t('create')}>
         {props.onCancel ? (
@@ -285,6 +305,7 @@ export function Periods({ canWrite }: PageProps) {
               t('framework'),
               t('targetIndex'),
               t('planStepCapShort'),
+              t('photoStampShort'),
               t('status'),
             ]}
             actions={canWrite}
@@ -302,6 +323,7 @@ export function Periods({ canWrite }: PageProps) {
                 </td>
                 <td>{formatIndex(p.targetIndex, locale)}</td>
                 <td>{p.planStepCap}</td>
+                <td>{p.photoStamp ? t('yes') : t('no')}</td>
                 <td>
                   <span class={`pill c-status-${p.status}`}>{t(`status_${p.status}`)}</span>
                 </td>
