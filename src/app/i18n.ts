@@ -389,6 +389,8 @@ const id = {
   // A paste longer than the field takes.
   pasteTooLong:
     'Teks yang ditempel lebih panjang dari batas isian ({max} karakter): {n} karakter terakhir tidak dimasukkan. Persingkat teksnya atau bagi ke catatan lain.',
+  // An indicator marked not applicable whose reason is still empty (not counted as verified).
+  naReasonMissing: 'alasan belum diisi',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -777,6 +779,8 @@ const en: Dict = {
   // A paste longer than the field takes.
   pasteTooLong:
     'The pasted text is longer than this field takes ({max} characters): the last {n} characters were left out. Shorten the text or split it into another note.',
+  // An indicator marked not applicable whose reason is still empty (not counted as verified).
+  naReasonMissing: 'no reason yet',
 };
 
 export type MessageKey = keyof typeof id;

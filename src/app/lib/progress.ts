@@ -1,9 +1,48 @@
-import { CHECK_FIELD_RE, type EvidenceCheck } from '../../core';
+import {
+  CHECK_FIELD_RE,
+  completeness,
+  type EvidenceCheck,
+  type Framework,
+  listIndicators,
+} from '../../core';
 import type { Verification } from '../../store';
 
-/** An indicator counts as verified once it has a verified level or is marked not applicable. */
+/**
+ * Whether an indicator counts as "terverifikasi": core's `completeness` decides, the rule
+ * the berita acara signs by — a verified level, or marked not applicable WITH a reason. An
+ * indicator marked not applicable without a reason is not done yet, on every screen.
+ */
 export function isVerified(v: Verification | undefined): boolean {
-  return !!v && (v.verifiedLevel != null || v.notApplicable === true);
+  if (!v) return false;
+  const c = completeness([v.indicatorNo], [resultOf(v)]);
+  return c.verified + c.notApplicable === 1;
+}
+
+/** Marked not applicable, but the reason the berita acara needs is still empty. */
+export function naWithoutReason(v: Verification | undefined): boolean {
+  return !!v && v.notApplicable === true && (v.naReason ?? '').trim() === '';
+}
+
+/**
+ * "n/total terverifikasi" of a unit, the same figure on the home card, the checklist and
+ * the berita acara: the instrument's indicators that `isVerified` counts.
+ */
+export function verifiedCount(
+  framework: Framework,
+  verifications: Iterable<Verification>,
+): { verified: number; total: number } {
+  const nos = listIndicators(framework).map((i) => i.no);
+  const c = completeness(nos, [...verifications].map(resultOf));
+  return { verified: c.verified + c.notApplicable, total: c.total };
+}
+
+function resultOf(v: Verification) {
+  return {
+    no: v.indicatorNo,
+    verifiedLevel: v.verifiedLevel ?? null,
+    notApplicable: v.notApplicable === true,
+    naReason: v.naReason ?? '',
+  };
 }
 
 export function differs(v: Verification | undefined): boolean {

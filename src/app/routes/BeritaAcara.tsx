@@ -390,8 +390,8 @@ function IndexLine(props: {
   const t = useT();
   const { r } = props;
   const provisional = isProvisional({ partial: props.partial, complete: r.complete });
-  // Counted as the checklist counts: a level, or marked not applicable.
-  const counted = props.done.verified + props.done.notApplicable + props.done.missingReason.length;
+  // Counted as every screen counts (core completeness): a level, or not applicable with a reason.
+  const counted = props.done.verified + props.done.notApplicable;
   return (
     <>
       <IndexFigure

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { formatValue, type GroupSpec, listIndicators, MAX_LEVEL, valueDomainOf } from '../../core';
+import { formatValue, type GroupSpec, MAX_LEVEL, valueDomainOf } from '../../core';
 import { formatPercent } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
@@ -10,7 +10,13 @@ import { useT } from '../i18n';
 import { type AssessmentView, isAssigned, loadAssessment } from '../lib/assessment';
 import { commentedIndicators } from '../lib/berita-acara';
 import { conflictsByIndicator, type IndicatorConflicts, withOwnValues } from '../lib/conflicts';
-import { differs, evidenceState, isVerified } from '../lib/progress';
+import {
+  differs,
+  evidenceState,
+  isVerified,
+  naWithoutReason,
+  verifiedCount,
+} from '../lib/progress';
 import { cumulativeWarning } from '../lib/values';
 import { useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
@@ -31,9 +37,7 @@ export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
   if (view === undefined) return <p class="muted">{t('loading')}</p>;
   if (view === null) return <p class="notice bad">{t('notFound')}</p>;
 
-  const verified = listIndicators(view.framework).filter((i) =>
-    isVerified(view.verifications.get(i.no)),
-  ).length;
+  const count = verifiedCount(view.framework, view.verifications.values());
   const commented = commentedIndicators(view.verifications.values());
   const keep = (no: number) => {
     const v = view.verifications.get(no);
@@ -70,9 +74,7 @@ export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
           <FailedFiles assessmentId={id} showUnit={false} />
         </>
       ) : null}
-      <p class="small muted">
-        {t('progress', { n: verified, total: listIndicators(view.framework).length })}
-      </p>
+      <p class="small muted">{t('progress', { n: count.verified, total: count.total })}</p>
       <fieldset class="plain filters">
         <legend class="sr-only">Filter</legend>
         {filters.map(([f, label]) => (
@@ -157,8 +159,14 @@ function GroupBlock(props: {
                       {t('selfLevel')} {shown(v?.selfLevel)}
                     </span>
                     {v?.notApplicable ? (
-                      <span class="lv" title={t('naTitle')}>
+                      // Without its reason it is not counted as verified: say why here.
+                      <span
+                        class={`lv ${naWithoutReason(v) ? 'diff' : ''}`}
+                        title={t('naTitle')}
+                        data-testid="na-badge"
+                      >
                         {t('na')}
+                        {naWithoutReason(v) ? ` · ${t('naReasonMissing')}` : ''}
                       </span>
                     ) : (
                       <span

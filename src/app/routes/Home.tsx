@@ -1,4 +1,4 @@
-import { listIndicators, recordStateOf, type SigningState } from '../../core';
+import { recordStateOf, type SigningState } from '../../core';
 import { unitKindLabel } from '../../core/labels';
 import type { Assessment, TelusurStore } from '../../store';
 import { type Locale, useLocale } from '../../ui/i18n';
@@ -6,7 +6,7 @@ import { linkClick, navigate } from '../../ui/router';
 import { ClockNotice } from '../components/ClockNotice';
 import { useT } from '../i18n';
 import { isAssigned } from '../lib/assessment';
-import { isVerified } from '../lib/progress';
+import { verifiedCount } from '../lib/progress';
 import { currentSigningState } from '../lib/signing';
 import { frameworkFor, resetTraining, useLive, type WorkspaceKind } from '../state/workspace';
 
@@ -68,8 +68,7 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
         (parent?.name as string | undefined) ?? (unit?.parentName as string | undefined) ?? null,
       unitKind: String(unit?.kind ?? ''),
       periodName: period?.name ?? '',
-      verified: verifs.filter(isVerified).length,
-      total: listIndicators(framework).length,
+      ...verifiedCount(framework, verifs),
       unsyncedChanges: unsynced,
       unsyncedFiles: live.filter((f) => pending.has(f.sha256)).length,
       rejected,
