@@ -496,6 +496,10 @@ const id = {
   planStepCapHint:
     'Paling banyak berapa langkah level satu indikator dapat dinaikkan dalam satu periode (bawaan 2): level bersifat kumulatif dan level atas memerlukan waktu.',
   planStepCapInvalid: 'Batas langkah harus bilangan bulat 1–4.',
+  photoStamp: 'Cap pada foto bukti (unit, indikator, waktu pengambilan)',
+  photoStampShort: 'Cap foto',
+  photoStampHint:
+    'Tablet mencetak cap kecil di pojok setiap foto bukti yang diambil sesudah sinkronisasi berikutnya; foto yang sudah ada tidak berubah.',
   planCapLine: 'Batas periode ini: {cap} langkah level per indikator.',
   planCapLimited:
     'Target {target} tidak tercapai dengan batas {cap} langkah per indikator; yang dapat dicapai {max}.',
@@ -504,10 +508,6 @@ const id = {
   sourceRaw: 'angka indeks: {raw}',
   sourceMissing: 'angka indeks belum diisi (dihitung 1)',
   heatGap: 'Level {claimed}, bukti level {level} belum lengkap',
-  photoStamp: 'Cap pada foto bukti (unit, indikator, waktu pengambilan)',
-  photoStampShort: 'Cap foto',
-  photoStampHint:
-    'Tablet mencetak cap kecil di pojok setiap foto bukti yang diambil sesudah sinkronisasi berikutnya; foto yang sudah ada tidak berubah.',
   heatGapLegend:
     'level terverifikasi di atas level yang buktinya lengkap (tanda di sudut; level bersifat kumulatif): arahkan penunjuk ke sel untuk alasannya',
   heatLegend: 'Keterangan:',
@@ -1001,6 +1001,10 @@ const en: Dict = {
   planStepCapHint:
     'At most how many level-steps one indicator may climb in one period (default 2): levels are cumulative and the upper ones take time.',
   planStepCapInvalid: 'The step cap must be a whole number 1–4.',
+  photoStamp: 'Stamp on evidence photos (unit, indicator, capture time)',
+  photoStampShort: 'Photo stamp',
+  photoStampHint:
+    'Tablets print a small stamp in the corner of every evidence photo taken after their next sync; photos already taken stay as they are.',
   planCapLine: 'This period’s cap: {cap} level-steps per indicator.',
   planCapLimited:
     'Target {target} cannot be reached with a cap of {cap} steps per indicator; reachable: {max}.',
@@ -1017,10 +1021,6 @@ const en: Dict = {
   heatLegendEmpty: 'not verified yet (empty cell)',
   heatLegendNa: 'not applicable (N/A)',
   heatLegendBelow: 'below the penilaian mandiri (red underline)',
-  photoStamp: 'Stamp on evidence photos (unit, indicator, capture time)',
-  photoStampShort: 'Photo stamp',
-  photoStampHint:
-    'Tablets print a small stamp in the corner of every evidence photo taken after their next sync; photos already taken stay as they are.',
   internalIndex: 'Telusur’s internal index (not-applicable indicators left out)',
   internalFigureHint:
     'Telusur’s internal figure, not the official one: not-applicable indicators and outside indices without a value are left out, the other weights renormalised.',
