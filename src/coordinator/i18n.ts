@@ -133,6 +133,14 @@ const id = {
     'Kode hanya boleh huruf, angka, titik, garis miring, garis bawah dan tanda hubung (maks. 64).',
   parentRequired: 'Pilih unit induk ({kinds}).',
   unitCreated: 'Unit "{name}" dibuat.',
+  unitUpdated: 'Unit "{name}" disimpan.',
+  unitDeleted: 'Unit "{name}" dihapus.',
+  confirmDeleteUnit:
+    'Hapus unit "{name}"? Unit yang masih memiliki sub-unit, penugasan, atau penilaian tidak dapat dihapus.',
+  editUnitTitle: 'Ubah unit "{name}"',
+  parentMove: 'Induk (pindahkan ke)',
+  unitEditHint:
+    '"Ubah" mengganti nama atau kode unit, atau memindahkannya ke induk lain. Penilaian dan bukti unit tetap melekat padanya.',
   importUnits: 'Impor unit dari CSV',
   importUnitsHint:
     'Baris judul: kode_unit,nama_unit,jenis_unit,kode_induk. Jenis: pemda, opd, kecamatan, kelurahan. Semua baris harus valid; bila ada yang bermasalah, tidak ada yang disimpan.',
@@ -203,6 +211,17 @@ const id = {
   confirmRemove:
     'Hapus penugasan {unit} dari {verifier}? Data verifikasi yang sudah ada tetap tersimpan.',
   removed: 'Penugasan dihapus.',
+  moveIntro:
+    'Pindahkan beberapa unit sekaligus ke verifikator lain: centang penugasannya di daftar, pilih verifikator baru, lalu tekan Pindahkan. Penilaian unit dan isian yang sudah dikirim tetap ada; tablet verifikator lama melepas unit itu pada sinkronisasi berikutnya.',
+  selectAllListed: 'Pilih semua di daftar',
+  moveTo: 'Pindahkan ke verifikator',
+  moveSubmit: 'Pindahkan {n} unit',
+  moveSelect: 'Pilih untuk dipindahkan',
+  movePick: 'Pilih {unit} ({verifier}) untuk dipindahkan',
+  moveNone: 'Centang dulu penugasan yang akan dipindahkan.',
+  moveVerifierRequired: 'Pilih verifikator tujuan.',
+  moved: '{n} unit dipindahkan ke {name}.',
+  movedUnchanged: '{n} sudah ditugaskan kepadanya dan tidak berubah.',
   selectVisible: 'Centang semua yang tampil',
   clearSelection: 'Kosongkan pilihan',
   allVerifiers: 'Semua verifikator',
@@ -650,6 +669,14 @@ const en: Dict = {
     'The code may only contain letters, digits, dots, slashes, underscores and hyphens (max 64).',
   parentRequired: 'Choose a parent unit ({kinds}).',
   unitCreated: 'Unit "{name}" created.',
+  unitUpdated: 'Unit "{name}" saved.',
+  unitDeleted: 'Unit "{name}" deleted.',
+  confirmDeleteUnit:
+    'Delete the unit "{name}"? A unit that still has sub-units, assignments or assessments cannot be deleted.',
+  editUnitTitle: 'Edit the unit "{name}"',
+  parentMove: 'Parent (move to)',
+  unitEditHint:
+    '"Edit" renames a unit, changes its code or moves it under another parent. Its assessments and evidence stay with it.',
   importUnits: 'Import units from CSV',
   importUnitsHint:
     'Header: kode_unit,nama_unit,jenis_unit,kode_induk. Kinds: pemda, opd, kecamatan, kelurahan. Every row must be valid; if any has a problem, nothing is saved.',
@@ -718,6 +745,17 @@ const en: Dict = {
   confirmRemove:
     'Remove the assignment of {unit} from {verifier}? Existing verification data stays.',
   removed: 'Assignment removed.',
+  moveIntro:
+    'Move several units to another verifier at once: tick their assignments in the list, choose the new verifier and press Move. The unit’s assessment and what was sent stay; the previous verifier’s tablet drops the unit at its next sync.',
+  selectAllListed: 'Select all listed',
+  moveTo: 'Move to verifier',
+  moveSubmit: 'Move {n} units',
+  moveSelect: 'Select to move',
+  movePick: 'Select {unit} ({verifier}) to move',
+  moveNone: 'First tick the assignments to move.',
+  moveVerifierRequired: 'Choose the verifier to move them to.',
+  moved: '{n} units moved to {name}.',
+  movedUnchanged: '{n} were already assigned to them and stay as they were.',
   selectVisible: 'Tick all shown',
   clearSelection: 'Clear selection',
   allVerifiers: 'All verifiers',

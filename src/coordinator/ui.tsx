@@ -24,7 +24,8 @@ export interface Loaded<T> {
   reload(): Promise<void>;
 }
 
-function asApiError(e: unknown): ApiError {
+/** Any failure as an ApiError: a thrown non-API error keeps its message (status 0). */
+export function asApiError(e: unknown): ApiError {
   return e instanceof ApiError
     ? e
     : new ApiError(0, 'client', e instanceof Error ? e.message : String(e));

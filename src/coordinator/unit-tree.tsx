@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import { type ComponentChildren, Fragment } from 'preact';
 import { useT } from './i18n';
 import type { UnitNode } from './types';
 
@@ -35,6 +35,8 @@ export function UnitTreeTable(props: {
   };
   extra?: (u: UnitNode) => ComponentChildren;
   extraHeader?: string;
+  /** Rows shown right under a unit's row (its edit form, why it was refused). */
+  after?: (u: UnitNode) => ComponentChildren;
   testId?: string;
 }) {
   const t = useT();
@@ -62,40 +64,43 @@ export function UnitTreeTable(props: {
             const inputId = `unit-pick-${u.id}`;
             const disabled = sel?.disabled?.has(u.id) ?? false;
             return (
-              <tr key={u.id} data-testid="unit-row" data-code={u.code} class={`c-kind-${u.kind}`}>
-                {sel ? (
-                  <td class="c-check-col">
-                    <input
-                      id={inputId}
-                      type="checkbox"
-                      checked={disabled || sel.selected.has(u.id)}
-                      disabled={disabled}
-                      onChange={(e) => sel.toggle(u.id, e.currentTarget.checked)}
-                    />
+              <Fragment key={u.id}>
+                <tr data-testid="unit-row" data-code={u.code} class={`c-kind-${u.kind}`}>
+                  {sel ? (
+                    <td class="c-check-col">
+                      <input
+                        id={inputId}
+                        type="checkbox"
+                        checked={disabled || sel.selected.has(u.id)}
+                        disabled={disabled}
+                        onChange={(e) => sel.toggle(u.id, e.currentTarget.checked)}
+                      />
+                    </td>
+                  ) : null}
+                  <td>
+                    <span class="c-indent" style={{ paddingLeft: `${u.depth * 1.4}rem` }}>
+                      {u.depth > 0 ? (
+                        <span class="c-branch" aria-hidden="true">
+                          └
+                        </span>
+                      ) : null}
+                      {sel ? (
+                        <label for={inputId} class="c-tree-label">
+                          {u.name}
+                        </label>
+                      ) : (
+                        <span>{u.name}</span>
+                      )}
+                    </span>
                   </td>
-                ) : null}
-                <td>
-                  <span class="c-indent" style={{ paddingLeft: `${u.depth * 1.4}rem` }}>
-                    {u.depth > 0 ? (
-                      <span class="c-branch" aria-hidden="true">
-                        └
-                      </span>
-                    ) : null}
-                    {sel ? (
-                      <label for={inputId} class="c-tree-label">
-                        {u.name}
-                      </label>
-                    ) : (
-                      <span>{u.name}</span>
-                    )}
-                  </span>
-                </td>
-                <td>
-                  <code>{u.code}</code>
-                </td>
-                <td class="small">{t(`kind_${u.kind}`)}</td>
-                {props.extra ? <td>{props.extra(u)}</td> : null}
-              </tr>
+                  <td>
+                    <code>{u.code}</code>
+                  </td>
+                  <td class="small">{t(`kind_${u.kind}`)}</td>
+                  {props.extra ? <td>{props.extra(u)}</td> : null}
+                </tr>
+                {props.after?.(u)}
+              </Fragment>
             );
           })}
         </tbody>

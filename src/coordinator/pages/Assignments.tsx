@@ -41,6 +41,10 @@ export function Assignments({ canWrite }: PageProps) {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [ok, setOk] = useState<string | null>(null);
   const action = useAction();
+  // Assignments ticked in the list, and the verifier they move to.
+  const [moving, setMoving] = useState<Set<string>>(new Set());
+  const [moveTo, setMoveTo] = useState('');
+  const move = useAction();
 
   // Start on the first active period (else the newest one).
   useEffect(() => {
@@ -90,7 +94,32 @@ export function Assignments({ canWrite }: PageProps) {
   const choose = (set: (id: string) => void) => (id: string) => {
     set(id);
     setSelected(new Set());
+    setMoving(new Set());
     setOk(null);
+  };
+  const moveIds = listed.filter((a) => moving.has(a.id)).map((a) => a.id);
+  const reassign = async (e: Event) => {
+    e.preventDefault();
+    setOk(null);
+    const problem =
+      moveIds.length === 0 ? t('moveNone') : !moveTo ? t('moveVerifierRequired') : null;
+    if (problem) {
+      move.setError(new ApiError(0, 'client', problem));
+      return;
+    }
+    const r = await move.run(() =>
+      api('POST /api/assignments/reassign', {
+        json: { assignmentIds: moveIds, verifierId: moveTo },
+      }),
+    );
+    if (r) {
+      setMoving(new Set());
+      await assignments.reload();
+      setOk(
+        t('moved', { n: r.moved, name: verifierById.get(moveTo)?.name ?? moveTo }) +
+          (r.unchanged ? ` ${t('movedUnchanged', { n: r.unchanged })}` : ''),
+      );
+    }
   };
   const toggle = (id: string, on: boolean) =>
     setSelected((s) => {
@@ -214,16 +243,82 @@ export function Assignments({ canWrite }: PageProps) {
         <h2>{t('assignmentList', { n: listed.length })}</h2>
         <ErrorNotice error={assignments.error} />
         {assignments.data && listed.length === 0 ? <p class="muted">{t('noAssignments')}</p> : null}
+        {listed.length && canWrite && !closed ? (
+          <form class="c-bulk" onSubmit={(e) => void reassign(e)} data-testid="move-form">
+            <p class="small c-bulk-intro">{t('moveIntro')}</p>
+            <div class="row">
+              <button
+                type="button"
+                onClick={() => setMoving(new Set(listed.map((a) => a.id)))}
+                data-testid="move-select-all"
+              >
+                {t('selectAllListed')}
+              </button>
+              <button type="button" onClick={() => setMoving(new Set())}>
+                {t('clearSelection')}
+              </button>
+            </div>
+            <SelectField id="move-to" label={t('moveTo')} value={moveTo} onValue={setMoveTo}>
+              <option value="">{t('chooseVerifier')}</option>
+              {verifiers
+                .filter((v) => v.active)
+                .map((v) => (
+                  <option key={v.id} value={v.id}>
+                    {v.name} — {v.email}
+                  </option>
+                ))}
+            </SelectField>
+            <button
+              type="submit"
+              class="primary"
+              disabled={move.busy || moveIds.length === 0}
+              data-testid="move-submit"
+            >
+              {move.busy ? t('saving') : t('moveSubmit', { n: moveIds.length })}
+            </button>
+          </form>
+        ) : null}
+        <ErrorNotice error={move.error} testId="move-error" />
         {listed.length ? (
           <DataTable
-            headings={[t('unit'), t('verifier'), t('createdAt')]}
+            headings={[
+              canWrite && !closed ? <span class="sr-only">{t('moveSelect')}</span> : null,
+              t('unit'),
+              t('verifier'),
+              t('createdAt'),
+            ]}
             actions={canWrite && !closed}
             testId="assignment-list"
           >
             {listed.map((a) => {
               const vName = verifierById.get(a.verifierId)?.name ?? a.verifierId;
+              const pickId = `move-pick-${a.id}`;
               return (
-                <tr key={a.id} data-testid="assignment-row">
+                <tr
+                  key={a.id}
+                  data-testid="assignment-row"
+                  data-unit={unitById.get(a.unitId)?.code}
+                >
+                  {canWrite && !closed ? (
+                    <td class="c-check-col">
+                      <input
+                        id={pickId}
+                        type="checkbox"
+                        checked={moving.has(a.id)}
+                        aria-label={t('movePick', { unit: unitLabel(a.unitId), verifier: vName })}
+                        data-testid="move-pick"
+                        onChange={(e) => {
+                          const on = e.currentTarget.checked;
+                          setMoving((m) => {
+                            const next = new Set(m);
+                            if (on) next.add(a.id);
+                            else next.delete(a.id);
+                            return next;
+                          });
+                        }}
+                      />
+                    </td>
+                  ) : null}
                   <td>{unitLabel(a.unitId)}</td>
                   <td>{vName}</td>
                   <td>{formatTime(locale, a.createdAt)}</td>

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { type ApiError, api } from '../api';
 import { FileImport } from '../components/FileImport';
 import { FormActions, SelectField, TextField, useForm } from '../components/FormField';
 import { PeriodOptions } from '../components/PeriodSelect';
@@ -14,6 +14,8 @@ import {
   type UnitNode,
 } from '../types';
 import {
+  asApiError,
+  ConfirmButton,
   ErrorNotice,
   ListBody,
   type PageProps,
@@ -117,6 +119,121 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void 
   );
 }
 
+/** Columns of the units tree with its actions column (name, code, kind, actions). */
+const TREE_COLUMNS = 4;
+
+/**
+ * Rename a unit, change its code, or move it under another parent of an allowed kind
+ * (PARENT_KINDS); the server's refusal (a taken code, a parent of the wrong kind) shows
+ * under the form, per field where it names one.
+ */
+function UnitEdit(props: {
+  unit: UnitNode;
+  units: UnitNode[];
+  onDone(u: Unit): void;
+  onCancel(): void;
+}) {
+  const t = useT();
+  const u = props.unit;
+  const [code, setCode] = useState(u.code);
+  const [name, setName] = useState(u.name);
+  const [parentId, setParentId] = useState(u.parentId ?? '');
+  const parentKinds = PARENT_KINDS[u.kind];
+  const needsParent = !parentKinds.includes(null);
+  const parents = props.units.filter((p) => p.id !== u.id && parentKinds.includes(p.kind));
+  const form = useForm({
+    code: !code.trim()
+      ? t('required')
+      : UNIT_CODE_RE.test(code.trim())
+        ? undefined
+        : t('codeInvalid'),
+    name: name.trim() ? undefined : t('required'),
+    parentId:
+      needsParent && !parents.some((p) => p.id === parentId)
+        ? t('parentRequired', {
+            kinds: parentKinds.map((k) => (k ? t(`kind_${k}`) : '')).join(', '),
+          })
+        : undefined,
+  });
+  const send = () =>
+    api('PATCH /api/units/:id', {
+      params: { id: u.id },
+      json: {
+        ...(code.trim() !== u.code ? { code: code.trim() } : {}),
+        ...(name.trim() !== u.name ? { name: name.trim() } : {}),
+        ...(needsParent && parentId !== u.parentId ? { parentId } : {}),
+      },
+    });
+  const id = (f: string) => `ue-${f}-${u.id}`;
+  return (
+    <tr class="c-edit-row" data-testid="unit-edit-row">
+      <td colSpan={TREE_COLUMNS}>
+        <form
+          class="c-unit-edit"
+          noValidate
+          onSubmit={form.submit(send, props.onDone)}
+          data-testid="unit-edit-form"
+          aria-label={t('editUnitTitle', { name: u.name })}
+        >
+          <p class="c-unit-edit-title">
+            <strong>{t('editUnitTitle', { name: u.name })}</strong>
+          </p>
+          <div class="c-form-grid">
+            <TextField
+              id={id('name')}
+              label={t('name')}
+              error={form.err('name')}
+              maxLength={200}
+              value={name}
+              onValue={setName}
+            />
+            <TextField
+              id={id('code')}
+              label={t('code')}
+              error={form.err('code')}
+              maxLength={64}
+              autocomplete="off"
+              value={code}
+              onValue={setCode}
+            />
+            <SelectField
+              id={id('parentId')}
+              label={t('parentMove')}
+              error={form.err('parentId')}
+              value={needsParent ? parentId : ''}
+              disabled={!needsParent}
+              onValue={setParentId}
+            >
+              {needsParent ? null : <option value="">{t('noParent')}</option>}
+              {parents.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} ({p.code})
+                </option>
+              ))}
+            </SelectField>
+          </div>
+          <FormActions action={form.action} label={t('save')}>
+            <button type="button" onClick={props.onCancel}>
+              {t('cancel')}
+            </button>
+          </FormActions>
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+/** Why a unit's deletion was refused, under its row (the server's message says why). */
+function RowError({ error }: { error: ApiError }) {
+  return (
+    <tr class="c-edit-row">
+      <td colSpan={TREE_COLUMNS}>
+        <ErrorNotice error={error} testId="unit-row-error" />
+      </td>
+    </tr>
+  );
+}
+
 /**
  * A CSV file as the import endpoints take it: the bytes as saved, no charset. The server
  * tells UTF-8 from Windows-1252 (a CSV saved by Excel on Windows); reading it as text here
@@ -161,9 +278,51 @@ export function Units({ canWrite }: PageProps) {
   const [query, setQuery] = useState('');
   const [ok, setOk] = useState<string | null>(null);
   const [periodId, setPeriodId] = useState('');
+  const [editing, setEditing] = useState<string | null>(null);
+  const [refused, setRefused] = useState<{ id: string; error: ApiError } | null>(null);
   const list = units.data?.units ?? [];
   const shown = filterTree(list, query);
   const openPeriods = (periods.data?.periods ?? []).filter((p) => p.status !== 'closed');
+  /** Leave the row being edited or refused: one row's form or message at a time. */
+  const settle = (text: string | null) => {
+    setEditing(null);
+    setRefused(null);
+    setOk(text);
+  };
+  const actions = (u: UnitNode) => (
+    <span class="c-cell-actions">
+      <button
+        type="button"
+        aria-expanded={editing === u.id}
+        data-testid="unit-edit"
+        onClick={() => {
+          setEditing(editing === u.id ? null : u.id);
+          setRefused(null);
+          setOk(null);
+        }}
+      >
+        {t('edit')}
+      </button>
+      <ConfirmButton
+        label={t('delete')}
+        question={t('confirmDeleteUnit', { name: u.name })}
+        confirmLabel={t('confirmDelete')}
+        testId="unit-delete"
+        onConfirm={async () => {
+          settle(null);
+          try {
+            await api('DELETE /api/units/:id', { params: { id: u.id } });
+          } catch (e) {
+            // Said under the unit's row, where the coordinator is looking.
+            setRefused({ id: u.id, error: asApiError(e) });
+            return;
+          }
+          await units.reload();
+          settle(t('unitDeleted', { name: u.name }));
+        }}
+      />
+    </span>
+  );
 
   return (
     <>
@@ -174,7 +333,27 @@ export function Units({ canWrite }: PageProps) {
         <h2>{t('unitTree', { n: list.length })}</h2>
         <ListBody loaded={units} count={list.length} empty={t('noUnits')}>
           <TextField id="unit-filter" label={t('filterUnits')} value={query} onValue={setQuery} />
-          <UnitTreeTable units={shown} />
+          {canWrite ? <p class="small muted">{t('unitEditHint')}</p> : null}
+          <UnitTreeTable
+            units={shown}
+            extraHeader={canWrite ? t('actions') : undefined}
+            extra={canWrite ? actions : undefined}
+            after={(u) =>
+              editing === u.id ? (
+                <UnitEdit
+                  unit={u}
+                  units={list}
+                  onCancel={() => setEditing(null)}
+                  onDone={async (saved) => {
+                    await units.reload();
+                    settle(t('unitUpdated', { name: saved.name }));
+                  }}
+                />
+              ) : refused?.id === u.id ? (
+                <RowError error={refused.error} />
+              ) : null
+            }
+          />
         </ListBody>
       </section>
       {canWrite && units.data ? (
