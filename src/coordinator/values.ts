@@ -52,3 +52,29 @@ export function indicatorTitle(i: { no: number; name: string }): string {
 export function wholeLevel(v: number): number {
   return Math.floor(v + 1e-9);
 }
+
+const FILE_KINDS: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+  'image/webp': 'WebP',
+  'image/heic': 'HEIC',
+  'text/csv': 'CSV',
+  'text/plain': 'TXT',
+  'application/msword': 'DOC',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'DOCX',
+  'application/vnd.ms-excel': 'XLS',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'XLSX',
+};
+
+/**
+ * A file's kind as people name it ("PDF", "JPEG"), never a raw MIME type; an unknown type
+ * by its short subtype ("application/x-zip" → "ZIP") or, when that is long, null (the
+ * caller says "berkas").
+ */
+export function fileKind(mime: string): string | null {
+  const known = FILE_KINDS[mime.toLowerCase()];
+  if (known) return known;
+  const sub = (mime.split('/')[1] ?? '').replace(/^(x-|vnd\.)/, '').split(/[+;.]/)[0] ?? '';
+  return sub && sub.length <= 5 ? sub.toUpperCase() : null;
+}

@@ -1,18 +1,30 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useLocale } from '../../ui/i18n';
+import { PhotoFacts, PhotoViewer, viewLabel } from '../../ui/PhotoViewer';
 import { evidenceFileUrl, fetchBlob } from '../files';
 import { useT } from '../i18n';
 import type { EvidenceFileView } from '../types';
 
 const IMAGE_MIMES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
+/** A file kind as people name it ("PDF"), never a MIME type. */
+function kindOf(mime: string): string {
+  return (mime.split('/')[1] ?? mime).replace(/^x-/, '').toUpperCase();
+}
+
 /**
- * An evidence photo by hash (GET /api/files/by-hash/…), shown from a blob: URL; other files
- * (PDF) get a button that opens them. A file the server does not hold yet says so.
+ * An evidence photo by hash (GET /api/files/by-hash/…), shown from a blob: URL; a tap opens
+ * it at full size with zoom (the shared PhotoViewer). Under it, what a reviewer trusts it
+ * by: the capture time and where that time comes from, the place, and the expected
+ * document the verifier linked it to. Other files (PDF) get a button that opens them. A
+ * file the server does not hold yet says so.
  */
 export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; size?: number }) {
   const t = useT();
+  const locale = useLocale((s) => s.locale);
   const [url, setUrl] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
+  const [viewing, setViewing] = useState(false);
   const image = IMAGE_MIMES.has(file.mime);
   useEffect(() => {
     if (!file.held || !image) return;
@@ -37,26 +49,73 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
     window.open(u, '_blank', 'noopener');
     setTimeout(() => URL.revokeObjectURL(u), 60_000);
   };
+  const facts = (
+    <PhotoFacts
+      capturedAt={file.capturedAt}
+      capturedAtSource={file.capturedAtSource}
+      location={file.location}
+      proves={file.proves}
+      showPlace={image}
+    />
+  );
   return (
-    <figure class="r-thumb" data-testid="evidence-thumb" data-sha256={file.sha256}>
+    <figure
+      class="r-thumb"
+      style={{ width: `${Math.max(size, 176)}px` }}
+      data-testid="evidence-thumb"
+      data-sha256={file.sha256}
+      data-proves={file.proves ? `${file.proves.level}.${file.proves.index}` : undefined}
+    >
       {url ? (
-        <img src={url} alt={file.name} width={size} height={size} loading="lazy" />
+        <button
+          type="button"
+          onClick={() => setViewing(true)}
+          aria-label={viewLabel(locale, file.name)}
+          style={{
+            display: 'block',
+            padding: 0,
+            border: 0,
+            background: 'none',
+            cursor: 'zoom-in',
+          }}
+          data-testid="evidence-thumb-open"
+        >
+          <img src={url} alt={file.name} width={size} height={size} loading="lazy" />
+        </button>
       ) : (
         <div class="r-thumb-empty" style={{ width: `${size}px`, height: `${size}px` }}>
-          {!file.held ? t('fileNotHeld') : failed ? '!' : image ? '…' : file.mime}
+          {!file.held ? t('fileNotHeld') : failed ? '!' : image ? '…' : kindOf(file.mime)}
         </div>
       )}
       <figcaption class="small">
-        {file.name}
-        {file.held && !image ? (
-          <>
-            {' '}
-            <button type="button" class="no-print" onClick={() => void open()}>
-              {t('openFile')}
-            </button>
-          </>
-        ) : null}
+        <div>
+          {file.name}
+          {file.held && !image ? (
+            <>
+              {' '}
+              <button type="button" class="no-print" onClick={() => void open()}>
+                {t('openFile')}
+              </button>
+            </>
+          ) : null}
+        </div>
+        <div class="muted">{facts}</div>
       </figcaption>
+      {viewing && url ? (
+        <PhotoViewer
+          src={url}
+          alt={file.name}
+          onClose={() => setViewing(false)}
+          caption={
+            <>
+              <div>
+                <strong>{file.name}</strong>
+              </div>
+              {facts}
+            </>
+          }
+        />
+      ) : null}
     </figure>
   );
 }
