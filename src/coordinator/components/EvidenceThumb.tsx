@@ -4,13 +4,9 @@ import { PhotoFacts, PhotoViewer, viewLabel } from '../../ui/PhotoViewer';
 import { evidenceFileUrl, fetchBlob } from '../files';
 import { useT } from '../i18n';
 import type { EvidenceFileView } from '../types';
+import { fileKind } from '../values';
 
 const IMAGE_MIMES = new Set(['image/jpeg', 'image/png', 'image/webp']);
-
-/** A file kind as people name it ("PDF"), never a MIME type. */
-function kindOf(mime: string): string {
-  return (mime.split('/')[1] ?? mime).replace(/^x-/, '').toUpperCase();
-}
 
 /**
  * An evidence photo by hash (GET /api/files/by-hash/…), shown from a blob: URL; a tap opens
@@ -84,7 +80,13 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
         </button>
       ) : (
         <div class="r-thumb-empty" style={{ width: `${size}px`, height: `${size}px` }}>
-          {!file.held ? t('fileNotHeld') : failed ? '!' : image ? '…' : kindOf(file.mime)}
+          {!file.held
+            ? t('fileNotHeld')
+            : failed
+              ? '!'
+              : image
+                ? '…'
+                : (fileKind(file.mime) ?? t('fileGeneric'))}
         </div>
       )}
       <figcaption class="small">
