@@ -1,23 +1,47 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { provesRef } from '../../core';
 import type { EvidenceFile, FileFailure } from '../../store';
 import { formatBytes } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
+import { documentLabel, PhotoFacts, PhotoViewer, viewLabel } from '../../ui/PhotoViewer';
 import { useT } from '../i18n';
 import { PhotoError } from '../lib/compress';
 import { storageMessage } from '../lib/errors';
 import { loadFailedFiles } from '../lib/failed-files';
 import { photoErrorText, prepareEvidenceFile } from '../lib/photo';
+import {
+  askLocationAgain,
+  locatePhoto,
+  locationAnswer,
+  type PhotoPlace,
+} from '../lib/photo-location';
+import { usePhotoT } from '../lib/photo-messages';
+import { photoStampFor } from '../lib/photo-stamp';
 import { useUnsavedHold } from '../pwa/holds';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { FailureActions, RemoveFileDialog } from './FailedFiles';
 import { FileButton } from './FileButton';
 
+/** How long a removed photo can be brought back before the removal is saved. */
+const UNDO_MS = 10_000;
+
+/** An expected document the verifier can link a photo to. */
+interface Expected {
+  ref: string;
+  level: number;
+  index: number;
+  evidence: string;
+}
+
 /**
- * Evidence photos and PDFs of one indicator: capture, pick, thumbnails, remove (after a
- * confirmation). A file whose upload failed is named with where and why it failed, and can
- * be taken again ("Foto ulang": the new photo replaces it) or removed, so one bad file is
- * dealt with where it was taken while the others upload.
+ * Evidence photos and PDFs of one indicator: capture, pick, thumbnails that open the photo
+ * at full size, the expected document each one proves, remove with undo. A photo keeps the
+ * camera's capture time (or the moment it arrived), the place when the verifier allows it,
+ * and the period's stamp when the coordinator asks for one. A file whose upload failed is
+ * named with where and why it failed, and can be taken again ("Foto ulang": the new photo
+ * replaces it) or removed, so one bad file is dealt with where it was taken while the
+ * others upload.
  */
 export function Photos(props: {
   ws: WorkspaceKind;
@@ -26,13 +50,26 @@ export function Photos(props: {
   files: EvidenceFile[];
   /** An approved record: photos are shown, none can be added, retaken or removed. */
   readOnly?: boolean;
+  /** The indicator's expected documents per level (`levels[L-1].evidence`), to link to. */
+  expected?: readonly (readonly string[])[];
+  /** The period as synced: its `photoStamp` setting asks for the on-image stamp. */
+  period?: Readonly<Record<string, unknown>> | null;
+  /** Unit and indicator as the stamp names them. */
+  unitName?: string;
+  indicatorName?: string;
 }) {
   const t = useT();
+  const pt = usePhotoT();
+  const locale = useLocale((s) => s.locale);
   const [busy, setBusy] = useState(0);
   // A photo being read and shrunk is not stored yet: an app update waits for it.
   useUnsavedHold('photo', busy > 0);
   const [error, setError] = useState<string | null>(null);
   const [removing, setRemoving] = useState<EvidenceFile | null>(null);
+  const [linkNext, setLinkNext] = useState<string | null>(null);
+  const [refused, setRefused] = useState(() => locationAnswer() === 'refused');
+  const [askedAgain, setAskedAgain] = useState(false);
+  const [viewing, setViewing] = useState<{ file: EvidenceFile; url: string } | null>(null);
   const retakeInput = useRef<HTMLInputElement>(null);
   /** The failed file a retake replaces once the new photo is saved. */
   const replacing = useRef<string | null>(null);
@@ -42,18 +79,59 @@ export function Photos(props: {
     [props.assessmentId, props.indicatorNo],
   );
   const failures = new Map((failed ?? []).map((f) => [f.evidenceId, f.failure]));
+  const expected: Expected[] = (props.expected ?? []).flatMap((docs, i) =>
+    docs.map((evidence, index) => ({
+      ref: provesRef(i + 1, index),
+      level: i + 1,
+      index,
+      evidence,
+    })),
+  );
+  const expectedOf = (ref: string | null | undefined) => expected.find((e) => e.ref === ref);
+  const stamp = photoStampFor(
+    props.period,
+    { name: props.unitName ?? '' },
+    { no: props.indicatorNo, name: props.indicatorName ?? '' },
+  );
+
+  const remove = async (id: string) => {
+    const store = await getStore(props.ws);
+    try {
+      await store.evidence.remove(id);
+    } catch (e) {
+      useUi.getState().say('error', storageMessage(e, t));
+    }
+  };
+  const undo = useUndoRemoval(remove);
 
   const onFiles = async (input: HTMLInputElement) => {
+    // The moment of capture for a camera shot: the file has just arrived.
+    const receivedAt = Date.now();
     const picked = [...(input.files ?? [])];
     input.value = '';
     setError(null);
     const replace = replacing.current;
     replacing.current = null;
+    // A retaken photo proves what the photo it replaces proved.
+    const proves = (replace && props.files.find((f) => f.id === replace)?.proves) || linkNext;
     let added = 0;
+    let place: Promise<PhotoPlace> | null = null;
     for (const file of picked) {
       setBusy((n) => n + 1);
       try {
-        const prepared = await prepareEvidenceFile(file);
+        const prepared = await prepareEvidenceFile(file, {
+          receivedAt,
+          stamp,
+          locale,
+        });
+        let location: PhotoPlace['location'] = null;
+        if (prepared.mime !== 'application/pdf') {
+          // One question per batch; on the first photo the browser asks the verifier.
+          place ??= locatePhoto();
+          const found = await place;
+          location = found.location;
+          setRefused(found.missing === 'refused');
+        }
         const store = await getStore(props.ws);
         await store.evidence.add({
           assessmentId: props.assessmentId,
@@ -63,8 +141,10 @@ export function Photos(props: {
           mime: prepared.mime,
           width: prepared.width || null,
           height: prepared.height || null,
-          capturedAt: file.lastModified || Date.now(),
-          location: null,
+          capturedAt: prepared.capturedAt,
+          capturedAtSource: prepared.capturedAtSource,
+          location,
+          proves: expectedOf(proves) ? proves : null,
         });
         added++;
       } catch (e) {
@@ -78,10 +158,10 @@ export function Photos(props: {
     if (replace && added > 0) await remove(replace);
   };
 
-  const remove = async (id: string) => {
+  const link = async (file: EvidenceFile, ref: string | null) => {
     const store = await getStore(props.ws);
     try {
-      await store.evidence.remove(id);
+      await store.evidence.link(file.id, ref);
     } catch (e) {
       useUi.getState().say('error', storageMessage(e, t));
     }
@@ -93,10 +173,32 @@ export function Photos(props: {
     retakeInput.current?.click();
   };
 
-  const visible = props.files.filter((f) => !f.deleted);
+  const visible = props.files.filter((f) => !f.deleted && !undo.hidden.has(f.id));
   const failedVisible = visible.filter((f) => failures.has(f.id));
+  const options = (selected: string | null) => [
+    <option key="" value="" selected={!selected}>
+      {pt('provesNone')}
+    </option>,
+    ...expected.map((e) => (
+      <option key={e.ref} value={e.ref} selected={e.ref === selected}>
+        {documentLabel(locale, e)}
+      </option>
+    )),
+  ];
   return (
     <fieldset class="plain photos" disabled={props.readOnly} data-testid="photos">
+      {expected.length > 0 && !props.readOnly ? (
+        <label class="small" style="display:block;margin-bottom:0.5rem">
+          {pt('provesNext')}
+          <select
+            style="display:block;width:100%;max-width:40rem;margin-top:0.25rem"
+            onChange={(e) => setLinkNext(e.currentTarget.value || null)}
+            data-testid="photo-proves-next"
+          >
+            {options(linkNext)}
+          </select>
+        </label>
+      ) : null}
       <div class="row">
         <FileButton
           class="button primary file-btn"
@@ -127,6 +229,29 @@ export function Photos(props: {
         />
         {busy > 0 ? <span class="muted">{t('processing')}</span> : null}
       </div>
+      {stamp && !props.readOnly ? (
+        <p class="small muted" data-testid="photo-stamp-note">
+          {pt('photoStampOn')}
+        </p>
+      ) : null}
+      {refused && !props.readOnly ? (
+        <p class="small muted" data-testid="location-refused">
+          {askedAgain ? pt('locationAskedAgain') : pt('locationRefused')}{' '}
+          {askedAgain ? null : (
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                askLocationAgain();
+                setAskedAgain(true);
+              }}
+              data-testid="location-ask-again"
+            >
+              {pt('locationAllow')}
+            </button>
+          )}
+        </p>
+      ) : null}
       {failedVisible.length > 0 ? (
         <ul class="rejected-list" data-testid="photo-failures">
           {failedVisible.map((f) => (
@@ -147,17 +272,37 @@ export function Photos(props: {
           {error}
         </p>
       ) : null}
-      <div class="thumbs" style="margin-top:0.5rem" data-testid="thumbs">
+      <div
+        class="thumbs"
+        style="margin-top:0.5rem;display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:0.75rem"
+        data-testid="thumbs"
+      >
         {visible.map((f) => (
           <Thumb
             key={f.id}
             ws={props.ws}
             file={f}
             failed={failures.has(f.id)}
-            onRemove={() => setRemoving(f)}
+            proves={expectedOf(f.proves) ?? null}
+            linkOptions={expected.length > 0 ? options(f.proves) : null}
+            onLink={(ref) => void link(f, ref)}
+            onOpen={(url) => setViewing({ file: f, url })}
+            onRemove={() => undo.schedule(f)}
           />
         ))}
       </div>
+      {undo.pending ? (
+        <div class="toast info" role="status" data-testid="photo-undo">
+          <span>
+            {undo.pending.mime === 'application/pdf'
+              ? pt('fileRemoved', { name: undo.pending.name })
+              : pt('photoRemoved', { name: undo.pending.name })}
+          </span>
+          <button type="button" onClick={undo.restore} data-testid="photo-undo-button">
+            {pt('undo')}
+          </button>
+        </div>
+      ) : null}
       {removing ? (
         <RemoveFileDialog
           name={removing.name}
@@ -169,22 +314,108 @@ export function Photos(props: {
           onCancel={() => setRemoving(null)}
         />
       ) : null}
+      {viewing ? (
+        <PhotoViewer
+          src={viewing.url}
+          alt={viewing.file.name}
+          onClose={() => setViewing(null)}
+          caption={
+            <>
+              <div>
+                <strong>{viewing.file.name}</strong>
+              </div>
+              <PhotoFacts
+                capturedAt={viewing.file.capturedAt}
+                capturedAtSource={viewing.file.capturedAtSource}
+                location={viewing.file.location}
+                proves={expectedOf(viewing.file.proves) ?? null}
+                showProves={expected.length > 0}
+              />
+            </>
+          }
+        />
+      ) : null}
     </fieldset>
   );
+}
+
+/**
+ * A removal the verifier can take back: the photo leaves the list at once and a toast
+ * offers "Urungkan" for 10 seconds; only then is the removal saved (and synced). A second
+ * removal, leaving the indicator or hiding the app saves the one waiting, so nothing hangs
+ * in between: undo never needs the removed bytes back.
+ */
+function useUndoRemoval(commit: (id: string) => Promise<void>) {
+  const [pending, setPending] = useState<EvidenceFile | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const current = useRef<EvidenceFile | null>(null);
+  const commitRef = useRef(commit);
+  commitRef.current = commit;
+
+  const flush = () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    const file = current.current;
+    current.current = null;
+    if (file) void commitRef.current(file.id);
+  };
+  useEffect(() => {
+    const onHide = () => {
+      if (document.visibilityState === 'hidden') {
+        flush();
+        setPending(null);
+      }
+    };
+    document.addEventListener('visibilitychange', onHide);
+    return () => {
+      document.removeEventListener('visibilitychange', onHide);
+      flush();
+    };
+  }, []);
+
+  return {
+    pending,
+    hidden: new Set(pending ? [pending.id] : []),
+    schedule(file: EvidenceFile) {
+      flush();
+      current.current = file;
+      setPending(file);
+      timer.current = setTimeout(() => {
+        flush();
+        setPending(null);
+      }, UNDO_MS);
+    },
+    restore() {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      current.current = null;
+      setPending(null);
+    },
+  };
 }
 
 function Thumb({
   ws,
   file,
   failed,
+  proves,
+  linkOptions,
+  onLink,
+  onOpen,
   onRemove,
 }: {
   ws: WorkspaceKind;
   file: EvidenceFile;
   failed: boolean;
+  proves: Expected | null;
+  /** The options of the "proves" list, or null when the indicator lists no documents. */
+  linkOptions: preact.JSX.Element[] | null;
+  onLink(ref: string | null): void;
+  onOpen(url: string): void;
   onRemove(): void;
 }) {
   const t = useT();
+  const pt = usePhotoT();
   const locale = useLocale((l) => l.locale);
   const [url, setUrl] = useState<string | null>(null);
   const [onServerOnly, setOnServerOnly] = useState(false);
@@ -208,25 +439,68 @@ function Thumb({
       if (made) URL.revokeObjectURL(made);
     };
   }, [ws, file.sha256]);
+  const pdf = file.mime === 'application/pdf';
+  const image = 'display:block;width:100%;height:9rem;object-fit:cover';
   return (
     <figure
       class={`thumb ${failed ? 'failed' : ''}`}
-      style="margin:0"
+      style="margin:0;width:auto"
       data-testid="thumb"
       data-failed={failed ? 'true' : undefined}
+      data-proves={proves?.ref}
     >
-      {file.mime === 'application/pdf' ? (
-        <div class="pdf">PDF</div>
+      {pdf ? (
+        <div class="pdf" style="height:9rem">
+          PDF
+        </div>
       ) : url ? (
-        <img src={url} alt={file.name} />
+        <button
+          type="button"
+          class="plain"
+          style="display:block;width:100%;padding:0;border:0;border-radius:0;background:none;cursor:zoom-in"
+          onClick={() => onOpen(url)}
+          aria-label={viewLabel(locale, file.name)}
+          data-testid="thumb-open"
+        >
+          <img src={url} alt={file.name} style={image} />
+        </button>
       ) : (
-        <div class="pdf">{onServerOnly ? t('onServer') : '…'}</div>
+        <div class="pdf" style="height:9rem">
+          {onServerOnly ? t('onServer') : '…'}
+        </div>
       )}
-      <figcaption style="padding:0.2rem 0.3rem">
+      <figcaption style="padding:0.3rem 0.4rem;display:grid;gap:0.15rem">
         <div style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap">{file.name}</div>
         <div class="muted">{formatBytes(file.bytes, locale)}</div>
+        <PhotoFacts
+          class="muted"
+          capturedAt={file.capturedAt}
+          capturedAtSource={file.capturedAtSource}
+          location={file.location}
+          proves={null}
+          showProves={false}
+          showPlace={!pdf}
+        />
+        {linkOptions ? (
+          <label style="display:grid;gap:0.1rem">
+            <span class="muted">{pt('provesLabel')}</span>
+            <select
+              style="width:100%"
+              onChange={(e) => onLink(e.currentTarget.value || null)}
+              data-testid="thumb-proves"
+            >
+              {linkOptions}
+            </select>
+          </label>
+        ) : null}
         {failed ? <div class="error">{t('fileFailedShort')}</div> : null}
-        <button type="button" class="danger" style="width:100%" onClick={onRemove}>
+        <button
+          type="button"
+          class="danger"
+          style="width:100%"
+          onClick={onRemove}
+          data-testid="thumb-remove"
+        >
           {t('removePhoto')}
         </button>
       </figcaption>

@@ -14,10 +14,10 @@ import {
 import type { EvidenceFile, TelusurStore, Verification, VerificationChanges } from '../../store';
 import { formatPercent } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
+import { lazyScreen } from '../../ui/lazy';
 import { linkClick, navigate } from '../../ui/router';
 import { AutosaveText } from '../components/AutosaveText';
 import { Conflicts } from '../components/Conflicts';
-import { Photos } from '../components/Photos';
 import { mayEdit } from '../components/RecordNotices';
 import { RejectedList } from '../components/RejectedList';
 import { ValueField } from '../components/ValueField';
@@ -38,6 +38,15 @@ import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { LEVELS } from './Checklist';
 import { UnitHeader } from './UnitHeader';
+
+/**
+ * The photo section loads with its own chunk (viewer, camera time, stamp, document links):
+ * the indicator's fields are usable at once, and the first load stays small.
+ */
+const Photos = lazyScreen(
+  () => import('../components/Photos').then((m) => m.Photos),
+  () => <p class="muted">…</p>,
+);
 
 export function Indicator({ ws, id, no }: { ws: WorkspaceKind; id: string; no: number }) {
   const t = useT();
@@ -245,6 +254,10 @@ function IndicatorBody(props: {
               indicatorNo={no}
               files={props.files}
               readOnly={!editable}
+              expected={source ? [] : (ind.spec.levels ?? []).map((l) => l.evidence)}
+              period={view.period}
+              unitName={view.unit?.name ?? ''}
+              indicatorName={ind.spec.name}
             />
           </section>
 
