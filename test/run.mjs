@@ -2,15 +2,27 @@
 // `npm test`: decides which suites this machine can run, then runs Vitest once.
 // - PostgreSQL suite: needs a server at TELUSUR_PG_URL (default postgres://postgres@127.0.0.1:5432/test).
 // - e2e suite: needs Chromium at CHROMIUM_PATH (default /usr/bin/chromium).
+// - WebKit lane (test/webkit/): needs WebKitGTK's WebDriver at WEBKIT_WEBDRIVER_PATH (default
+//   /usr/bin/WebKitWebDriver) and Xvfb to give it a display.
 // On a developer machine a missing one is skipped with a one-line notice; in CI (CI=true)
-// a missing one fails the run, because CI must prove both.
+// a missing one fails the run, because CI must prove them all.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { tcpReachable } from './helpers/tcp-reachable.mjs';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const pgUrl = process.env.TELUSUR_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const webkitDriver = process.env.WEBKIT_WEBDRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
+
+/** The first `name` on PATH, or null. */
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
 
 const env = { ...process.env };
 const problems = [];
@@ -36,13 +48,28 @@ if (existsSync(chromium)) {
   );
 }
 
+const xvfb = process.env.XVFB_PATH ?? onPath('Xvfb');
+if (existsSync(webkitDriver) && xvfb && existsSync(xvfb)) {
+  env.TELUSUR_WEBKIT = '1';
+  env.WEBKIT_WEBDRIVER_PATH = webkitDriver;
+  env.XVFB_PATH = xvfb;
+} else if (ci) {
+  problems.push(
+    `WebKitWebDriver (${webkitDriver}) or Xvfb not found (CI requires them: apt-get install webkit2gtk-driver xvfb)`,
+  );
+} else {
+  console.log(
+    `notice: WebKit e2e lane skipped — install WebKitGTK's WebDriver and Xvfb (apt-get install webkit2gtk-driver xvfb) to run it`,
+  );
+}
+
 if (problems.length) {
   for (const p of problems) console.error(`error: ${p}`);
   process.exit(1);
 }
 
-if (env.TELUSUR_E2E === '1') {
-  // e2e runs against the production build (real service worker), so build first.
+if (env.TELUSUR_E2E === '1' || env.TELUSUR_WEBKIT === '1') {
+  // Both browser lanes run against the production build (real service worker), so build first.
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
     stdio: 'inherit',
     env,
