@@ -13,11 +13,17 @@ export function Shell({ children }: { children: ComponentChildren }) {
   const path = usePath();
   const { message } = useUi();
   const online = useOnline((s) => s.online);
+  const locale = useLocale((s) => s.locale);
   const toggle = useLocale((s) => s.toggle);
   const [canInstall, setCanInstall] = useState(false);
   const training = path.startsWith('/latihan');
 
   useEffect(() => onInstallAvailable(setCanInstall), []);
+  // The page says which language it speaks, also when it starts in the one chosen last time:
+  // screen readers pick their voice by it, and the printed record its page footer.
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
 
   // `prefix`: the link stands for a whole section (every coordinator page is under it).
   const nav = (href: string, label: string, prefix = false) => (
@@ -41,20 +47,24 @@ export function Shell({ children }: { children: ComponentChildren }) {
         <span class={`pill ${online ? 'online' : 'offline'}`} data-testid="connectivity">
           <span aria-hidden="true">●</span> {online ? t('online') : t('offline')}
         </span>
+        {/* Language and installing stay on the first row, beside the status, at every width:
+            the way back from English and the step that makes the app work offline for days. */}
+        <div class="header-actions">
+          <button type="button" onClick={toggle} lang={locale === 'id' ? 'en' : 'id'}>
+            {t('language')}
+          </button>
+          {canInstall ? (
+            <button type="button" class="install" onClick={() => void promptInstall()}>
+              {t('install')}
+            </button>
+          ) : null}
+        </div>
         <nav>
           {nav('/', t('home'))}
           {nav('/penyimpanan', t('storage'))}
           {/* Two doors: a verifier enrols this tablet, a coordinator or viewer signs in. */}
           {nav('/masuk', t('enrolNav'))}
           {nav('/koordinator', t('coordinatorNav'), true)}
-          <button type="button" onClick={toggle} lang={t('language') === 'English' ? 'en' : 'id'}>
-            {t('language')}
-          </button>
-          {canInstall ? (
-            <button type="button" onClick={() => void promptInstall()}>
-              {t('install')}
-            </button>
-          ) : null}
         </nav>
         <UpdateBar />
       </header>
