@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -143,5 +144,61 @@ describe.skipIf(!e2eEnabled)('app updates (real builds, real service worker)', (
     await other.waitForBuild('e2e-new');
     // Agreed: the drawing is gone, the pad is empty again.
     expect(await holder.signatureSaveEnabled('sig-representative')).toBe(false);
+  });
+
+  it('when the server refuses this version, the bar downloads the new one and loads it', async () => {
+    const context = await freshTablet();
+    // The server's API, as an updated server answers an outdated app: enrolment works, every
+    // sync call is refused with "protocol_mismatch" (426) until the tablet runs the new build.
+    let refuse = true;
+    await context.route('**/api/**', async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      if (path === '/api/health') return route.fulfill({ json: { ok: true } });
+      if (path === '/api/devices/enrol')
+        return route.fulfill({
+          json: {
+            token: 'uji-token',
+            device: { id: randomUUID(), label: 'Tablet Uji' },
+            verifier: { name: 'Verifikator Uji' },
+          },
+        });
+      if (!refuse) return route.abort('connectionrefused');
+      return route.fulfill({
+        status: 426,
+        json: {
+          code: 'protocol_mismatch',
+          message:
+            'Versi aplikasi tidak cocok dengan server (aplikasi: 2, server: 3). Perbarui aplikasi: muat ulang halaman lalu pilih "Perbarui". Data di tablet tetap aman.',
+        },
+      });
+    });
+    const tab = new UpdateTab(await context.newPage(), server.url);
+    await tab.open('/masuk');
+    await tab.waitForServiceWorker();
+    // Deployed meanwhile: new app files and a server that speaks a newer protocol.
+    server.setRoot(v2.dir);
+    await tab.page.locator('#enrol-code').fill('ABCD-EFGH');
+    await tab.page.locator('#enrol-label').fill('Tablet Uji');
+    await tab.page.getByTestId('enrol-submit').click();
+
+    // No browser reload button in an installed app: the bar is the way out.
+    await tab.page
+      .getByTestId('update-bar')
+      .filter({ hasText: 'Server tidak lagi menerima versi aplikasi ini' })
+      .waitFor({ timeout: 30_000 });
+    await tab.page.waitForFunction(
+      () =>
+        !(document.querySelector('[data-testid="update-reload"]') as HTMLButtonElement | null)
+          ?.disabled,
+      null,
+      { timeout: 30_000 },
+    );
+    await tab.page.screenshot({ path: join(SHOTS, 'app-update-required-1024.png') });
+    expect(await tab.build()).toBe('e2e-old');
+
+    refuse = false;
+    await tab.pressUpdate();
+    await tab.waitForBuild('e2e-new');
+    expect(await tab.updateBarCount()).toBe(0);
   });
 });
