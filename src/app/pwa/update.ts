@@ -6,10 +6,12 @@ import { currentHolds, type HoldKind, onHoldsChange } from './holds';
 import { currentPlace } from './place';
 
 /**
- * The build this page runs (`VITE_BUILD_ID` at build time), on <html data-build>: support
- * and the e2e read it to tell which version a tablet runs.
+ * The build this page runs, on <html data-build>: support and the e2e read it to tell which
+ * version a tablet runs. `VITE_BUILD_ID` at build time, else the entry chunk's file name,
+ * whose content hash changes with the app's code.
  */
-export const BUILD_ID: string = import.meta.env.VITE_BUILD_ID || 'dev';
+export const BUILD_ID: string =
+  import.meta.env.VITE_BUILD_ID || import.meta.url.split('/').pop()?.replace(/\.js$/, '') || '';
 
 export interface AppUpdateState extends CoordinatorView {
   /** A new version is installed and waits to take over. */
