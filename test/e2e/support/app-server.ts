@@ -24,7 +24,8 @@ export async function startAppServer(): Promise<{
   await prepareDatabase(handle.db);
   const config = resolveConfig({
     version: 'e2e',
-    staticDir: join(process.cwd(), 'dist'),
+    // TELUSUR_E2E_DIST: a build of one's own, when others rebuild dist/ during a run.
+    staticDir: process.env.TELUSUR_E2E_DIST ?? join(process.cwd(), 'dist'),
     scrypt: { N: 1024, r: 8, p: 1 },
   });
   await seedDemo(createServices({ db: handle.db, clock: Date.now, config }));
