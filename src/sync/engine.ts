@@ -139,6 +139,12 @@ export interface SyncReport {
   /** Of those, how many it refused (now in the "Ditolak server" list). */
   rejected: number;
   pulled: number;
+  /**
+   * Of the pulled changes, those that changed something on this tablet (another tablet's or
+   * the coordinator's edits); the server also returns this tablet's own changes, which
+   * change nothing here.
+   */
+  received: number;
   uploaded: number;
   /** Files whose upload failed in this run. */
   failedFiles: number;
@@ -295,7 +301,15 @@ export class SyncEngine {
 
   private async run(): Promise<SyncReport> {
     const state: RunState = {
-      report: { pushed: 0, rejected: 0, pulled: 0, uploaded: 0, failedFiles: 0, conflicts: 0 },
+      report: {
+        pushed: 0,
+        rejected: 0,
+        pulled: 0,
+        received: 0,
+        uploaded: 0,
+        failedFiles: 0,
+        conflicts: 0,
+      },
       rotated: false,
     };
     await this.refreshLocal();
@@ -392,7 +406,7 @@ export class SyncEngine {
         sent: report.pushed,
         rejected: report.rejected,
         uploaded: report.uploaded,
-        received: report.pulled,
+        received: report.received,
         conflicts: report.conflicts,
         failedFiles: report.failedFiles,
         error: problem
@@ -590,8 +604,9 @@ export class SyncEngine {
       const page = await this.transport.pull(cursor, undefined, refetch);
       await this.checkClock(sentAt, page.serverTime);
       for (const c of page.changes) {
-        await this.store.applyRemote(c.entity, c.id, c.fields, c.versions);
+        const applied = await this.store.applyRemote(c.entity, c.id, c.fields, c.versions);
         report.pulled++;
+        if (applied.applied.length > 0) report.received++;
       }
       if (page.conflicts.length) {
         const own = await this.own(page.conflicts);
