@@ -420,7 +420,7 @@ const id = {
   noBeritaAcara: 'Berita acara belum diisi.',
   tabletComments: 'Komentar dari tablet',
   onlyWithData: 'Hanya indikator yang sudah diverifikasi',
-  indicatorsHeading: 'Indikator',
+  indicatorsHeading: 'Hasil per indikator',
   differs: 'berbeda',
   // reports
   reportsIntro:
@@ -948,7 +948,7 @@ const en: Dict = {
   noBeritaAcara: 'The berita acara is not filled in yet.',
   tabletComments: 'Comments from the tablet',
   onlyWithData: 'Only indicators already verified',
-  indicatorsHeading: 'Indicators',
+  indicatorsHeading: 'Results per indicator',
   differs: 'differs',
   reportsIntro:
     'Reports for the leadership meeting and data exports. Reports print to A4 (or save as PDF) from the browser’s print menu.',

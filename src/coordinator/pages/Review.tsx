@@ -153,7 +153,9 @@ export function Review({ params }: PageProps) {
   );
   const decisionComments = d.comments.filter((c) => c.kind !== 'verifier');
   return (
-    <div class="r-review" data-testid="review-page">
+    // The record's own status (selesai while the pill says terkirim) is for tests and tools
+    // only: written beside the pill it read "dikembalikan dikembalikan", and raw in English.
+    <div class="r-review" data-testid="review-page" data-status={d.assessment.status}>
       <p class="no-print">
         <a
           href={`/koordinator/dasbor?periode=${encodeURIComponent(d.period.id)}`}
@@ -167,10 +169,7 @@ export function Review({ params }: PageProps) {
       </h1>
       <p>
         {d.period.name} · {d.framework.name} · <StatusPill status={d.assessment.progress} />
-        <SigningVoidPill signing={d.signing.state} />{' '}
-        <span class="small muted" data-testid="review-status">
-          {d.assessment.status}
-        </span>
+        <SigningVoidPill signing={d.signing.state} />
       </p>
       <p class="r-note">{t('reviewIntro')}</p>
       <ErrorNotice error={detail.error} />

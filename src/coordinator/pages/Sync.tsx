@@ -9,7 +9,7 @@ import { InlineConfirm } from '../components/InlineConfirm';
 import { type MessageKey, type Translator, useT } from '../i18n';
 import type { BundleImportResult, ConflictListItem, ConflictView } from '../types';
 import { ErrorNotice, type PageProps, shortId, useDocumentTitle, useLoad } from '../ui';
-import { indicatorTitle, reasonOf, visibleValue } from '../values';
+import { fileKind, indicatorTitle, reasonOf, visibleValue } from '../values';
 
 /** The server answers at most this many stored rejections (SyncService.listRejections). */
 const REJECTIONS_LIMIT = 5000;
@@ -21,9 +21,12 @@ const LEVEL_FIELDS = new Set(['verifiedLevel', 'selfLevel']);
 /**
  * A field's value as the coordinator reads it: a whole level as "level 3", a decimal value
  * as written on the tablet ("nilai 2,50"; a refused 1,175 keeps all its digits, since they
- * are the reason), an outside-index figure with a decimal comma, text made visible.
+ * are the reason), an outside-index figure with a decimal comma, a file type as "PDF", text
+ * made visible.
  */
 function fieldValue(field: string, v: unknown, locale: Locale): string {
+  // A file's type as people name it ("PDF"), not its MIME type.
+  if (field === 'mime' && typeof v === 'string') return fileKind(v) ?? visibleValue(v, locale);
   if (typeof v !== 'number' || !Number.isFinite(v)) return visibleValue(v, locale);
   const exact = Math.abs(v * 100 - Math.round(v * 100)) < 1e-9 ? v.toFixed(2) : String(v);
   const n = locale === 'id' ? exact.replace('.', ',') : exact;

@@ -217,7 +217,7 @@ export class CoordinatorReviewPages {
   }
 
   async reviewStatus(): Promise<string> {
-    return (await this.page.getByTestId('review-status').textContent())?.trim() ?? '';
+    return (await this.page.getByTestId('review-page').getAttribute('data-status')) ?? '';
   }
 
   /** Images that finished loading and decoded (natural width > 0). */
