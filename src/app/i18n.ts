@@ -391,6 +391,51 @@ const id = {
     'Teks yang ditempel lebih panjang dari batas isian ({max} karakter): {n} karakter terakhir tidak dimasukkan. Persingkat teksnya atau bagi ke catatan lain.',
   // An indicator marked not applicable whose reason is still empty (not counted as verified).
   naReasonMissing: 'alasan belum diisi',
+  // Storage and sync page: persistence, progress while idle, sync history, purge, sync errors.
+  persistedRefused: 'ditolak browser ({when}) — data bisa dihapus browser saat ruang penuh',
+  persistHint:
+    'Pasang Telusur ke layar utama (tombol "Pasang aplikasi"), lalu minta lagi. Sampai itu, sinkronkan atau ekspor data sesering mungkin.',
+  requestPersistAgain: 'Minta lagi',
+  persistNoticeTitle: 'Browser menolak penyimpanan permanen',
+  persistNoticeBody:
+    'Data kerja tetap tersimpan di tablet ini, tetapi browser boleh menghapusnya bila ruang penyimpanan hampir penuh. Pasang Telusur ke layar utama lalu minta lagi di halaman Penyimpanan; sampai itu, sinkronkan atau ekspor data sesering mungkin.',
+  persistNoticeOk: 'Mengerti',
+  persistNoticeOpen: 'Buka Penyimpanan',
+  changesWaiting: 'Perubahan menunggu dikirim: {n}',
+  changesAllSent: 'Semua perubahan terkirim',
+  filesWaiting: 'Berkas menunggu diunggah: {n} ({size})',
+  filesAllSent: 'Semua berkas terunggah',
+  syncHistory: 'Riwayat sinkronisasi',
+  syncHistoryEmpty: 'Belum ada sinkronisasi di tablet ini.',
+  historyOk: 'Berhasil',
+  historyFailed: 'Gagal',
+  historyOffline: 'Server tidak terjangkau',
+  historyRuns: '{n}× berturut-turut',
+  historySent: '{n} perubahan terkirim',
+  historyRejected: '{n} ditolak server',
+  historyUploaded: '{n} berkas diunggah',
+  historyReceived: '{n} perubahan diterima dari server',
+  historyConflicts: '{n} konflik',
+  historyFailedFiles: '{n} berkas gagal diunggah',
+  historyNothing: 'tidak ada yang dikirim atau diterima',
+  purgeConfirmTitle: 'Kosongkan salinan foto di tablet ini?',
+  purgeConfirmWhat:
+    'Salinan {n} berkas bukti (foto dan PDF) yang sudah diterima server dihapus dari tablet ini untuk mengosongkan ruang ({units}).',
+  purgeConfirmStays:
+    'Yang tetap terlihat: setiap berkas tetap tercantum di indikatornya dengan nama dan ukurannya, bertanda "di server"; level, catatan dan berita acara tidak berubah. Gambarnya sendiri tidak dapat dibuka lagi di tablet ini, tetapi tetap aman di server dan terlihat oleh koordinator.',
+  purgeConfirmKept: 'Berkas yang belum diterima server tidak dihapus.',
+  purgeConfirmOk: 'Ya, kosongkan salinan',
+  syncErr_offline:
+    'Server tidak terjangkau. Data tetap tersimpan di tablet; sinkronisasi dicoba lagi otomatis.',
+  syncErr_network: 'Koneksi ke server terputus.',
+  syncErr_timeout: 'Server tidak menjawab tepat waktu.',
+  syncErr_badResponse: 'Jawaban server tidak dapat dibaca.',
+  syncErr_pushStalled: 'Server tidak menerima perubahan dari tablet ini.',
+  syncErr_identityConflict:
+    'Identitas tablet ini dipakai perangkat lain; perubahan tetap disimpan di tablet. Hubungi koordinator.',
+  syncErr_revoked:
+    'Tablet ini sudah dicabut oleh koordinator. Data tetap di tablet; ekspor dan serahkan kepada koordinator.',
+  syncErr_http: 'Server menjawab dengan kesalahan (HTTP {status}).',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -781,6 +826,52 @@ const en: Dict = {
     'The pasted text is longer than this field takes ({max} characters): the last {n} characters were left out. Shorten the text or split it into another note.',
   // An indicator marked not applicable whose reason is still empty (not counted as verified).
   naReasonMissing: 'no reason yet',
+  // Storage and sync page: persistence, progress while idle, sync history, purge, sync errors.
+  persistedRefused:
+    'refused by the browser ({when}) — the browser may evict data when space runs low',
+  persistHint:
+    'Install Telusur to the home screen (the "Install app" button), then ask again. Until then, sync or export data as often as you can.',
+  requestPersistAgain: 'Ask again',
+  persistNoticeTitle: 'The browser refused persistent storage',
+  persistNoticeBody:
+    'Your work is still kept on this tablet, but the browser may delete it when storage runs low. Install Telusur to the home screen and ask again on the Storage page; until then, sync or export data as often as you can.',
+  persistNoticeOk: 'Understood',
+  persistNoticeOpen: 'Open Storage',
+  changesWaiting: 'Changes waiting to be sent: {n}',
+  changesAllSent: 'All changes sent',
+  filesWaiting: 'Files waiting for upload: {n} ({size})',
+  filesAllSent: 'All files uploaded',
+  syncHistory: 'Sync history',
+  syncHistoryEmpty: 'No sync on this tablet yet.',
+  historyOk: 'Succeeded',
+  historyFailed: 'Failed',
+  historyOffline: 'Server unreachable',
+  historyRuns: '{n} times in a row',
+  historySent: '{n} changes sent',
+  historyRejected: '{n} refused by the server',
+  historyUploaded: '{n} files uploaded',
+  historyReceived: '{n} changes received from the server',
+  historyConflicts: '{n} conflicts',
+  historyFailedFiles: '{n} files failed to upload',
+  historyNothing: 'nothing sent or received',
+  purgeConfirmTitle: 'Remove the photo copies from this tablet?',
+  purgeConfirmWhat:
+    'The copies of {n} evidence files (photos and PDFs) the server has received are removed from this tablet to free space ({units}).',
+  purgeConfirmStays:
+    'What stays visible: every file stays listed on its indicator with its name and size, marked "on server"; levels, notes and the berita acara do not change. The picture itself can no longer be opened on this tablet, but it stays safe on the server and visible to the coordinator.',
+  purgeConfirmKept: 'Files the server has not received are not removed.',
+  purgeConfirmOk: 'Yes, remove the copies',
+  syncErr_offline:
+    'The server cannot be reached. Data stays on the tablet; sync is retried automatically.',
+  syncErr_network: 'The connection to the server was lost.',
+  syncErr_timeout: 'The server did not answer in time.',
+  syncErr_badResponse: "The server's answer could not be read.",
+  syncErr_pushStalled: 'The server does not take changes from this tablet.',
+  syncErr_identityConflict:
+    "This tablet's identity is used by another device; the changes stay on the tablet. Contact your coordinator.",
+  syncErr_revoked:
+    'This tablet was revoked by the coordinator. Data stays on the tablet; export it and hand it to your coordinator.',
+  syncErr_http: 'The server answered with an error (HTTP {status}).',
 };
 
 export type MessageKey = keyof typeof id;

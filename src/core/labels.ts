@@ -89,13 +89,36 @@ export const UNIT_KIND_LABELS = {
 type KindKey = `kind_${keyof typeof UNIT_KIND_LABELS}`;
 
 /**
- * "Not applicable" where a level would stand: the short mark of a table cell or chip (`na`)
- * and its full words for the mark's tooltip (`naTitle`). One abbreviation on every page and
- * on paper: "TB" (tidak berlaku) in Indonesian, "N/A" in English.
+ * Headings of units grouped by kind (the tablet's unit list), in the order a Pemda reads
+ * them: the local government itself, its agencies, its kecamatan, its kelurahan. A
+ * kecamatan is a kind of its own, never listed among the agencies (OPD).
+ */
+export const UNIT_KIND_GROUPS = {
+  pemda: ['Pemerintah Daerah', 'Local government'],
+  opd: ['Perangkat Daerah (OPD)', 'Agencies (OPD)'],
+  kecamatan: ['Kecamatan', 'Districts (kecamatan)'],
+  kelurahan: ['Kelurahan', 'Sub-districts (kelurahan)'],
+} as const satisfies Record<UnitKind, readonly [string, string]>;
+
+/** The group heading of a unit kind; an unknown kind gets its name with a capital letter. */
+export function unitKindGroupLabel(kind: string, locale: 'id' | 'en' = 'id'): string {
+  const known = (UNIT_KIND_GROUPS as Record<string, readonly [string, string]>)[kind];
+  if (known) return known[locale === 'en' ? 1 : 0];
+  const name = unitKindLabel(kind, locale);
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * "Not applicable" where a level would stand: the short mark of a table cell (`na`), its
+ * full words for the mark's tooltip (`naTitle`), and the mark with its words where there
+ * is room and no tooltip can be read, as on a touch screen's chip (`naLong`). One
+ * abbreviation on every page and on paper: "TB" (tidak berlaku) in Indonesian, "N/A" in
+ * English.
  */
 export const NOT_APPLICABLE_LABELS = {
   na: ['TB', 'N/A'],
   naTitle: ['tidak berlaku', 'not applicable'],
+  naLong: ['TB (tidak berlaku)', 'N/A (not applicable)'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 /** One label of `table` in `locale`; a key the table lacks is shown as it is. */

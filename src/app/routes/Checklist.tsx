@@ -165,7 +165,7 @@ function GroupBlock(props: {
                         title={t('naTitle')}
                         data-testid="na-badge"
                       >
-                        {t('na')}
+                        {t('naLong')}
                         {naWithoutReason(v) ? ` · ${t('naReasonMissing')}` : ''}
                       </span>
                     ) : (

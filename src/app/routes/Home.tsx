@@ -1,19 +1,28 @@
+import { useEffect } from 'preact/hooks';
 import { recordStateOf, type SigningState } from '../../core';
-import { unitKindLabel } from '../../core/labels';
+import { UNIT_KIND_GROUPS, unitKindGroupLabel } from '../../core/labels';
 import type { Assessment, TelusurStore } from '../../store';
-import { type Locale, useLocale } from '../../ui/i18n';
+import { useLocale } from '../../ui/i18n';
 import { linkClick, navigate } from '../../ui/router';
 import { ClockNotice } from '../components/ClockNotice';
 import { useT } from '../i18n';
 import { isAssigned } from '../lib/assessment';
+import { askPersistenceOnce, refusalToTell } from '../lib/persistence';
 import { verifiedCount } from '../lib/progress';
 import { currentSigningState } from '../lib/signing';
-import { frameworkFor, resetTraining, useLive, type WorkspaceKind } from '../state/workspace';
+import { useSync } from '../state/sync';
+import {
+  frameworkFor,
+  getStore,
+  resetTraining,
+  useLive,
+  type WorkspaceKind,
+} from '../state/workspace';
 
 interface UnitRow {
   assessment: Assessment;
   unitName: string;
-  /** The parent unit's name; null for a unit without one (it is grouped by its kind). */
+  /** The parent unit's name (a kelurahan's kecamatan); null for a unit without one. */
   parentName: string | null;
   /** The unit's kind as stored (`pemda`, `opd`, …). */
   unitKind: string;
@@ -35,32 +44,26 @@ interface UnitRow {
 }
 
 async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
-  const [assessments, units, assignments, pendingFiles] = await Promise.all([
+  const [assessments, units, assignments, unsent] = await Promise.all([
     store.assessments.list(),
     store.reference.listUnits(),
     store.reference.listAssignments(),
-    store.blobs.listPendingUpload(),
+    // The one count of unsent work: the storage page reads the same numbers.
+    store.unsent(),
   ]);
-  const pending = new Set(pendingFiles.map((f) => f.sha256));
-  const failed = new Set(pendingFiles.filter((f) => f.failure).map((f) => f.sha256));
   const unitById = new Map(units.map((u) => [u.id, u]));
   const rows: UnitRow[] = [];
   for (const a of assessments) {
     const unit = unitById.get(a.unitId);
     const parent = unit?.parentId ? unitById.get(unit.parentId) : undefined;
-    const [verifs, period, unsynced, files, rejected, framework, conflicts, ba] = await Promise.all(
-      [
-        store.verifications.listByAssessment(a.id),
-        store.reference.getPeriod(a.periodId),
-        store.outbox.countByAssessment(a.id),
-        store.evidence.listByAssessment(a.id),
-        store.rejected.countByAssessment(a.id),
-        frameworkFor(store, a.frameworkId),
-        store.conflicts.listByAssessment(a.id),
-        store.beritaAcara.get(a.id),
-      ],
-    );
-    const live = files.filter((f) => !f.deleted);
+    const [verifs, period, framework, conflicts, ba] = await Promise.all([
+      store.verifications.listByAssessment(a.id),
+      store.reference.getPeriod(a.periodId),
+      frameworkFor(store, a.frameworkId),
+      store.conflicts.listByAssessment(a.id),
+      store.beritaAcara.get(a.id),
+    ]);
+    const counts = unsent.byAssessment[a.id];
     rows.push({
       assessment: a,
       unitName: unit?.name ?? a.unitId,
@@ -69,10 +72,10 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
       unitKind: String(unit?.kind ?? ''),
       periodName: period?.name ?? '',
       ...verifiedCount(framework, verifs),
-      unsyncedChanges: unsynced,
-      unsyncedFiles: live.filter((f) => pending.has(f.sha256)).length,
-      rejected,
-      failedFiles: live.filter((f) => failed.has(f.sha256)).length,
+      unsyncedChanges: counts?.changes ?? 0,
+      unsyncedFiles: counts?.files ?? 0,
+      rejected: counts?.rejected ?? 0,
+      failedFiles: counts?.failedFiles ?? 0,
       conflicts: conflicts.length,
       assigned: isAssigned(assignments, a),
       signing: await currentSigningState(ba, verifs),
@@ -80,19 +83,17 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
   }
   return rows.sort(
     (x, y) =>
-      (x.parentName ?? x.unitKind).localeCompare(y.parentName ?? y.unitKind) ||
-      x.unitName.localeCompare(y.unitName),
+      kindOrder(x.unitKind) - kindOrder(y.unitKind) ||
+      (x.parentName ?? '').localeCompare(y.parentName ?? '') ||
+      x.unitName.localeCompare(y.unitName) ||
+      x.periodName.localeCompare(y.periodName),
   );
 }
 
-/**
- * A group's heading: the parent unit's name, else the unit's kind as people read it
- * ("Pemerintah daerah", never the stored `pemda`).
- */
-function groupHeading(r: UnitRow, locale: Locale): string {
-  if (r.parentName) return r.parentName;
-  const kind = unitKindLabel(r.unitKind, locale);
-  return kind.charAt(0).toUpperCase() + kind.slice(1);
+/** Groups in the order a Pemda reads them (core UNIT_KIND_GROUPS), unknown kinds last. */
+function kindOrder(kind: string): number {
+  const i = Object.keys(UNIT_KIND_GROUPS).indexOf(kind);
+  return i === -1 ? Number.MAX_SAFE_INTEGER : i;
 }
 
 /** Work on this tablet the server does not have yet (or refused): it must stay visible. */
@@ -125,6 +126,12 @@ function UnitCard({ kind, r }: { kind: WorkspaceKind; r: UnitRow }) {
       data-unit={r.unitName}
     >
       <strong data-testid="unit-name">{r.unitName}</strong>
+      {/* Where the unit belongs (a kelurahan's kecamatan), so a long group still reads well. */}
+      {r.parentName && r.unitKind !== 'opd' && r.unitKind !== 'pemda' ? (
+        <div class="small muted" data-testid="unit-parent">
+          {r.parentName}
+        </div>
+      ) : null}
       <div class="small muted">{r.periodName}</div>
       <div class="row small" style="margin:0.4rem 0">
         <span>{t('progress', { n: r.verified, total: r.total })}</span>
@@ -145,7 +152,12 @@ function UnitCard({ kind, r }: { kind: WorkspaceKind; r: UnitRow }) {
       {kind === 'kerja' ? (
         <div class="row small" style="margin-top:0.4rem;gap:0.3rem">
           {r.unsyncedChanges > 0 || r.unsyncedFiles > 0 ? (
-            <span class="pill offline">
+            <span
+              class="pill offline"
+              data-testid="unsent-badge"
+              data-changes={r.unsyncedChanges}
+              data-files={r.unsyncedFiles}
+            >
               {t('unsynced', { n: r.unsyncedChanges, f: r.unsyncedFiles })}
             </span>
           ) : r.rejected === 0 && r.conflicts === 0 ? (
@@ -188,14 +200,14 @@ function UnitList({ kind }: { kind: WorkspaceKind }) {
   const withdrawn = rows.filter((r) => !r.assigned && hasLocalWork(r));
   const groups = new Map<string, UnitRow[]>();
   for (const r of current) {
-    const heading = groupHeading(r, locale);
+    const heading = unitKindGroupLabel(r.unitKind, locale);
     groups.set(heading, [...(groups.get(heading) ?? []), r]);
   }
   return (
     <>
       {current.length === 0 ? <p class="notice">{t('noAssignments')}</p> : null}
       {[...groups].map(([group, list]) => (
-        <section key={group}>
+        <section key={group} data-testid="unit-group">
           <h3>{group}</h3>
           <div class="grid">
             {list.map((r) => (
@@ -223,6 +235,38 @@ function UnitList({ kind }: { kind: WorkspaceKind }) {
   );
 }
 
+/**
+ * Persistent storage, asked for by the app itself once an enrolled tablet starts, and a
+ * one-time notice when the browser refused it: days of offline work must not be evicted
+ * silently. The storage page keeps saying it after the notice is read.
+ */
+function PersistenceNotice() {
+  const t = useT();
+  const enrolment = useSync((s) => s.enrolment);
+  const { value: health } = useLive('kerja', (s) => s.health(), []);
+  useEffect(() => {
+    if (enrolment) void getStore('kerja').then(askPersistenceOnce);
+  }, [enrolment]);
+  if (!enrolment || !refusalToTell(health)) return null;
+  const dismiss = async () => (await getStore('kerja')).acknowledgePersistenceNotice();
+  return (
+    <div class="notice warn" role="status" data-testid="persist-notice">
+      <p>
+        <strong>{t('persistNoticeTitle')}</strong>
+      </p>
+      <p>{t('persistNoticeBody')}</p>
+      <div class="row">
+        <button type="button" onClick={() => void dismiss()} data-testid="persist-notice-ok">
+          {t('persistNoticeOk')}
+        </button>
+        <a href="/penyimpanan" onClick={linkClick}>
+          {t('persistNoticeOpen')}
+        </a>
+      </div>
+    </div>
+  );
+}
+
 export function Home() {
   const t = useT();
   const onReset = async () => {
@@ -234,6 +278,7 @@ export function Home() {
   return (
     <>
       <h1>{t('assignedUnits')}</h1>
+      <PersistenceNotice />
       <ClockNotice />
       <UnitList kind="kerja" />
       <section class="card" style="margin-top:1.5rem">
