@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { StorageHealth } from '../../store';
+import type { StorageHealth, SyncLogEntry } from '../../store';
 import type { SyncStatus } from '../../sync';
 import { formatBytes, formatDateTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { ClockNotice } from '../components/ClockNotice';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { OpenConflicts } from '../components/Conflicts';
 import { FailedFiles } from '../components/FailedFiles';
 import { FileButton } from '../components/FileButton';
@@ -14,7 +15,7 @@ import { type MessageKey, useT } from '../i18n';
 import { listOpenConflicts } from '../lib/conflicts';
 import { storageMessage } from '../lib/errors';
 import { exportAllAssessments } from '../lib/export';
-import { loadFailedFiles } from '../lib/failed-files';
+import { syncErrorText } from '../lib/sync-errors';
 import { purgeReceived, syncNow, useSync } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
@@ -29,7 +30,6 @@ export function Storage() {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const [health, setHealth] = useState<StorageHealth | null>(null);
-  const { value: failedFiles } = useLive('kerja', (s) => loadFailedFiles(s), []);
   const { value: conflicts } = useLive('kerja', (s) => listOpenConflicts(s), []);
   const [tick, setTick] = useState(0);
   const kind: WorkspaceKind = 'kerja';
@@ -48,6 +48,8 @@ export function Storage() {
   const persist = async () => {
     const s = await getStore(kind);
     await s.requestPersistence();
+    // Read here: the answer is said on this page, so the one-time notice need not repeat it.
+    await s.acknowledgePersistenceNotice();
     setTick((n) => n + 1);
   };
   const acknowledge = async () => {
@@ -77,12 +79,30 @@ export function Storage() {
             <tbody>
               <tr>
                 <th>{t('persisted')}</th>
-                <td data-testid="persisted">
-                  {health.persisted ? t('persistedYes') : t('persistedNo')}
+                <td
+                  data-testid="persisted"
+                  data-state={
+                    health.persisted
+                      ? 'granted'
+                      : health.persistence && !health.persistence.granted
+                        ? 'refused'
+                        : 'not-asked'
+                  }
+                >
+                  {health.persisted
+                    ? t('persistedYes')
+                    : health.persistence && !health.persistence.granted
+                      ? t('persistedRefused', { when: when(health.persistence.askedAt, locale) })
+                      : t('persistedNo')}
                   {!health.persisted ? (
                     <div>
-                      <button type="button" onClick={() => void persist()}>
-                        {t('requestPersist')}
+                      {health.persistence ? <p class="small">{t('persistHint')}</p> : null}
+                      <button
+                        type="button"
+                        onClick={() => void persist()}
+                        data-testid="request-persist"
+                      >
+                        {health.persistence ? t('requestPersistAgain') : t('requestPersist')}
                       </button>
                     </div>
                   ) : null}
@@ -127,7 +147,7 @@ export function Storage() {
               </tr>
               <tr>
                 <th>{t('failedFilesTitle')}</th>
-                <td data-testid="failed-files-count">{failedFiles?.length ?? 0}</td>
+                <td data-testid="failed-files-count">{health.failedFiles}</td>
               </tr>
               <tr>
                 <th>{t('conflictsTitle')}</th>
@@ -139,11 +159,7 @@ export function Storage() {
       </section>
       <FailedFiles />
       <OpenConflicts list={conflicts} />
-      <SyncPanel
-        rejected={health?.rejectedChanges ?? 0}
-        failedFiles={failedFiles?.length ?? 0}
-        conflicts={conflicts?.length ?? 0}
-      />
+      <SyncPanel health={health} conflicts={conflicts?.length ?? 0} />
       <ReleasePanel />
     </>
   );
@@ -153,8 +169,11 @@ function when(ms: number | null, locale: Locale): string {
   return ms ? formatDateTime(locale, ms) : '–';
 }
 
-/** Sync status: progress (changes and bytes), last success, last error in words, receipts. */
-function SyncPanel(props: { rejected: number; failedFiles: number; conflicts: number }) {
+/**
+ * Sync status: progress (changes and bytes), last success, last error in words, the sync
+ * history, receipts.
+ */
+function SyncPanel(props: { health: StorageHealth | null; conflicts: number }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const { enrolment, status } = useSync();
@@ -216,8 +235,7 @@ function SyncPanel(props: { rejected: number; failedFiles: number; conflicts: nu
           <SyncStatusView
             status={status}
             locale={locale}
-            rejected={props.rejected}
-            failedFiles={props.failedFiles}
+            health={props.health}
             conflicts={props.conflicts}
           />
           <div class="row" style="margin-top:0.6rem">
@@ -279,14 +297,12 @@ const SOURCE_KEYS: Record<string, MessageKey> = {
 function SyncStatusView({
   status,
   locale,
-  rejected,
-  failedFiles,
+  health,
   conflicts,
 }: {
   status: SyncStatus | null;
   locale: Locale;
-  rejected: number;
-  failedFiles: number;
+  health: StorageHealth | null;
   conflicts: number;
 }) {
   const t = useT();
@@ -301,103 +317,250 @@ function SyncStatusView({
     [],
   );
   const [purged, setPurged] = useState<number | null>(null);
+  const [confirmPurge, setConfirmPurge] = useState(false);
+  const [purging, setPurging] = useState(false);
   if (!status) return <p class="muted">{t('loading')}</p>;
+  const rejected = health?.rejectedChanges ?? 0;
+  const failedFiles = health?.failedFiles ?? 0;
   const attention = rejected > 0 || failedFiles > 0 || conflicts > 0;
-  const p = status.progress;
+  const received = Object.entries(status.receipts).filter(
+    ([, r]) => r.local > 0 && r.confirmed === r.local,
+  );
+  const purge = async () => {
+    setPurging(true);
+    try {
+      setPurged(await purgeReceived());
+    } finally {
+      setPurging(false);
+      setConfirmPurge(false);
+    }
+  };
   return (
-    <table>
-      <tbody>
-        <tr>
-          <th>{t('syncStatus')}</th>
-          <td>
-            <span
-              data-testid="sync-state"
-              class={attention && status.state !== 'syncing' ? 'error' : undefined}
+    <>
+      <table>
+        <tbody>
+          <tr>
+            <th>{t('syncStatus')}</th>
+            <td>
+              <span
+                data-testid="sync-state"
+                class={attention && status.state !== 'syncing' ? 'error' : undefined}
+              >
+                {t(stateKey(status, attention))}
+              </span>
+              {attention && status.state !== 'syncing' && status.state !== 'offline' ? (
+                <ul class="attention" data-testid="sync-attention">
+                  {rejected > 0 ? (
+                    <li>
+                      <a href="/ditolak" onClick={linkClick}>
+                        {t('rejectedBadge', { n: rejected })}
+                      </a>
+                    </li>
+                  ) : null}
+                  {failedFiles > 0 ? <li>{t('failedFilesBadge', { n: failedFiles })}</li> : null}
+                  {conflicts > 0 ? <li>{t('conflictBadge', { n: conflicts })}</li> : null}
+                </ul>
+              ) : null}
+            </td>
+          </tr>
+          <SendProgress status={status} health={health} locale={locale} />
+          <tr>
+            <th>{t('lastSuccess')}</th>
+            <td data-testid="sync-last-success" data-at={status.lastSuccessAt ?? 0}>
+              {status.lastSuccessAt ? when(status.lastSuccessAt, locale) : t('never')}
+            </td>
+          </tr>
+          {status.lastError ? (
+            <tr>
+              <th>{t('lastError')}</th>
+              <td class="error" data-testid="sync-last-error" data-at={status.lastError.at}>
+                {t(SOURCE_KEYS[status.lastError.source] ?? 'errorSource_local')}:{' '}
+                {syncErrorText(status.lastError, t)} ({when(status.lastError.at, locale)})
+              </td>
+            </tr>
+          ) : null}
+          {Object.entries(status.receipts)
+            .filter(([, r]) => r.local > 0)
+            .map(([id, r]) => (
+              <tr key={id}>
+                <th>{names?.get(id) ?? id}</th>
+                <td data-testid="receipt">
+                  {r.confirmed === r.local
+                    ? t('receiptAll', { n: r.local })
+                    : t('receiptPartial', { c: r.confirmed, n: r.local })}
+                </td>
+              </tr>
+            ))}
+        </tbody>
+        {received.length > 0 ? (
+          <caption style="caption-side:bottom;text-align:left;padding-top:0.5rem">
+            <button
+              type="button"
+              onClick={() => setConfirmPurge(true)}
+              data-testid="purge-received"
             >
-              {t(stateKey(status, attention))}
-            </span>
-            {attention && status.state !== 'syncing' && status.state !== 'offline' ? (
-              <ul class="attention" data-testid="sync-attention">
-                {rejected > 0 ? (
-                  <li>
-                    <a href="/ditolak" onClick={linkClick}>
-                      {t('rejectedBadge', { n: rejected })}
-                    </a>
-                  </li>
-                ) : null}
-                {failedFiles > 0 ? <li>{t('failedFilesBadge', { n: failedFiles })}</li> : null}
-                {conflicts > 0 ? <li>{t('conflictBadge', { n: conflicts })}</li> : null}
-              </ul>
-            ) : null}
-          </td>
-        </tr>
+              {t('purgeReceived')}
+            </button>{' '}
+            {purged !== null ? <span class="small">{t('purgedCount', { n: purged })}</span> : null}
+          </caption>
+        ) : null}
+      </table>
+      {confirmPurge ? (
+        <ConfirmDialog
+          title={t('purgeConfirmTitle')}
+          confirmLabel={t('purgeConfirmOk')}
+          cancelLabel={t('cancel')}
+          busy={purging}
+          onConfirm={() => void purge()}
+          onCancel={() => setConfirmPurge(false)}
+          testId="purge-dialog"
+        >
+          <p>
+            {t('purgeConfirmWhat', {
+              n: received.reduce((sum, [, r]) => sum + r.local, 0),
+              units: received.map(([id]) => names?.get(id) ?? id).join(', '),
+            })}
+          </p>
+          <p>{t('purgeConfirmStays')}</p>
+          <p class="small">{t('purgeConfirmKept')}</p>
+        </ConfirmDialog>
+      ) : null}
+      <SyncHistory history={status.history} locale={locale} />
+    </>
+  );
+}
+
+/**
+ * How much is sent: while a sync runs, the progress of that run; otherwise what waits on
+ * this tablet now (the store's count), so the bars are never full and green while changes
+ * or files are unsent.
+ */
+function SendProgress(props: { status: SyncStatus; health: StorageHealth | null; locale: Locale }) {
+  const t = useT();
+  const p = props.status.progress;
+  if (props.status.state === 'syncing')
+    return (
+      <>
         <ProgressRow
           label={t('changesProgress', { a: p.changesSent, b: p.changesTotal })}
           done={p.changesSent}
           total={p.changesTotal}
+          testId="changes-progress"
         />
         <ProgressRow
           label={t('bytesProgress', {
-            a: formatBytes(p.bytesSent, locale),
-            b: formatBytes(p.bytesTotal, locale),
+            a: formatBytes(p.bytesSent, props.locale),
+            b: formatBytes(p.bytesTotal, props.locale),
           })}
           done={p.bytesSent}
           total={p.bytesTotal}
+          testId="files-progress"
         />
-        <tr>
-          <th>{t('lastSuccess')}</th>
-          <td data-testid="sync-last-success" data-at={status.lastSuccessAt ?? 0}>
-            {status.lastSuccessAt ? when(status.lastSuccessAt, locale) : t('never')}
-          </td>
-        </tr>
-        {status.lastError ? (
-          <tr>
-            <th>{t('lastError')}</th>
-            <td class="error" data-testid="sync-last-error" data-at={status.lastError.at}>
-              {t(SOURCE_KEYS[status.lastError.source] ?? 'errorSource_local')}:{' '}
-              {status.lastError.message} ({when(status.lastError.at, locale)})
-            </td>
-          </tr>
-        ) : null}
-        {Object.entries(status.receipts)
-          .filter(([, r]) => r.local > 0)
-          .map(([id, r]) => (
-            <tr key={id}>
-              <th>{names?.get(id) ?? id}</th>
-              <td data-testid="receipt">
-                {r.confirmed === r.local
-                  ? t('receiptAll', { n: r.local })
-                  : t('receiptPartial', { c: r.confirmed, n: r.local })}
-              </td>
-            </tr>
-          ))}
-      </tbody>
-      {Object.values(status.receipts).some((r) => r.local > 0 && r.confirmed === r.local) ? (
-        <caption style="caption-side:bottom;text-align:left;padding-top:0.5rem">
-          <button
-            type="button"
-            onClick={() => void purgeReceived().then(setPurged)}
-            data-testid="purge-received"
-          >
-            {t('purgeReceived')}
-          </button>{' '}
-          {purged !== null ? <span class="small">{t('purgedCount', { n: purged })}</span> : null}
-        </caption>
-      ) : null}
-    </table>
+      </>
+    );
+  const changes = props.health?.unsyncedMutations ?? 0;
+  const files = props.health?.unsyncedFiles ?? 0;
+  const size = formatBytes(props.health?.unsyncedBytes ?? 0, props.locale);
+  return (
+    <>
+      <ProgressRow
+        label={changes > 0 ? t('changesWaiting', { n: changes }) : t('changesAllSent')}
+        done={0}
+        total={changes}
+        testId="changes-progress"
+      />
+      <ProgressRow
+        label={files > 0 ? t('filesWaiting', { n: files, size }) : t('filesAllSent')}
+        done={0}
+        total={files}
+        testId="files-progress"
+      />
+    </>
   );
 }
 
-/** A row of the sync table: how much of something is sent, in words and as a bar. */
-function ProgressRow({ label, done, total }: { label: string; done: number; total: number }) {
+/** The latest sync runs (kept across reloads), newest first, in words. */
+function SyncHistory({ history, locale }: { history: SyncLogEntry[]; locale: Locale }) {
+  const t = useT();
+  return (
+    <section data-testid="sync-history">
+      <h3>{t('syncHistory')}</h3>
+      {history.length === 0 ? (
+        <p class="small muted">{t('syncHistoryEmpty')}</p>
+      ) : (
+        <ol class="plain small">
+          {history.map((e) => (
+            <li
+              key={`${e.at}-${e.outcome}`}
+              data-testid="sync-history-entry"
+              data-outcome={e.outcome}
+            >
+              <strong class={e.outcome === 'ok' ? undefined : 'error'}>
+                {t(OUTCOME_KEYS[e.outcome])}
+              </strong>{' '}
+              {when(e.at, locale)}
+              {e.runs > 1 ? ` (${t('historyRuns', { n: e.runs })})` : ''}
+              {historyText(e, t) ? `: ${historyText(e, t)}` : ''}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+const OUTCOME_KEYS: Record<SyncLogEntry['outcome'], MessageKey> = {
+  ok: 'historyOk',
+  failed: 'historyFailed',
+  offline: 'historyOffline',
+};
+
+/** What a run sent and received, and why it failed, as one sentence. */
+function historyText(e: SyncLogEntry, t: ReturnType<typeof useT>): string {
+  const parts: string[] = [];
+  if (e.sent > 0) parts.push(t('historySent', { n: e.sent }));
+  if (e.rejected > 0) parts.push(t('historyRejected', { n: e.rejected }));
+  if (e.uploaded > 0) parts.push(t('historyUploaded', { n: e.uploaded }));
+  if (e.received > 0) parts.push(t('historyReceived', { n: e.received }));
+  if (e.failedFiles > 0) parts.push(t('historyFailedFiles', { n: e.failedFiles }));
+  if (e.conflicts > 0) parts.push(t('historyConflicts', { n: e.conflicts }));
+  // Offline says it all in its heading; a failure says why.
+  if (e.error && e.outcome !== 'offline') parts.push(syncErrorText(e.error, t));
+  if (parts.length === 0 && e.outcome !== 'offline') parts.push(t('historyNothing'));
+  return parts.join('; ');
+}
+
+/**
+ * A row of the sync table: how much of something is sent, in words and as a bar. The bar
+ * is full and green only when nothing is left to send.
+ */
+function ProgressRow({
+  label,
+  done,
+  total,
+  testId,
+}: {
+  label: string;
+  done: number;
+  total: number;
+  testId: string;
+}) {
   // Nothing to send counts as all sent.
-  const pct = total > 0 ? Math.round((100 * done) / total) : 100;
+  const pct = total > 0 ? Math.min(100, Math.round((100 * done) / total)) : 100;
+  const complete = total === 0 || done >= total;
   return (
     <tr>
       <th>{label}</th>
       <td>
-        <div class="progress" role="progressbar" aria-label={label} aria-valuenow={pct}>
-          <span style={`width:${pct}%`} />
+        <div
+          class="progress"
+          role="progressbar"
+          aria-label={label}
+          aria-valuenow={pct}
+          data-testid={testId}
+          data-complete={complete}
+        >
+          <span style={`width:${pct}%${complete ? '' : ';background:var(--warn)'}`} />
         </div>
       </td>
     </tr>
