@@ -370,6 +370,18 @@ export class TabletSync {
     await page.waitForURL(`${this.app.baseUrl}/`);
   }
 
+  /** Submit an enrolment code the server refuses; returns the error the screen shows. */
+  async enrolExpectingError(code: string, label: string): Promise<string> {
+    const page = this.app.page;
+    await this.app.open('/masuk');
+    await page.locator('#enrol-code').fill(code);
+    await page.locator('#enrol-label').fill(label);
+    await page.getByTestId('enrol-submit').click();
+    const error = page.getByTestId('enrol-error');
+    await error.waitFor({ timeout: 30_000 });
+    return (await error.textContent())?.trim() ?? '';
+  }
+
   /** Open the storage & sync screen, press "Sinkronkan sekarang" and wait for a successful run. */
   async syncNow(): Promise<void> {
     const page = this.app.page;
@@ -444,6 +456,40 @@ export class HomeScreen {
     );
   }
 
+  /**
+   * Headings of the groups of assigned units, top to bottom ("Pemerintah Daerah",
+   * "Kelurahan", …); training mode's own list is not counted.
+   */
+  async groupHeadings(): Promise<string[]> {
+    await this.app.page.locator('main > [data-testid="unit-group"]').first().waitFor();
+    return (
+      await this.app.page.locator('main > [data-testid="unit-group"] > h3').allTextContents()
+    ).map((h) => h.trim());
+  }
+
+  /** Unit names listed under one group heading. */
+  async unitsUnder(heading: string): Promise<string[]> {
+    const group = this.app.page.locator('main > [data-testid="unit-group"]').filter({
+      has: this.app.page.getByRole('heading', { level: 3, name: heading, exact: true }),
+    });
+    return (await group.getByTestId('unit-name').allTextContents()).map((n) => n.trim());
+  }
+
+  /**
+   * What a card says waits to be sent ("N perubahan, F berkas belum terkirim"), as numbers;
+   * zeros when the card shows no such badge.
+   */
+  async unsent(assessmentId: string): Promise<{ changes: number; files: number; text: string }> {
+    await this.card(assessmentId).waitFor();
+    const badge = this.card(assessmentId).getByTestId('unsent-badge');
+    if ((await badge.count()) === 0) return { changes: 0, files: 0, text: '' };
+    return {
+      changes: Number(await badge.getAttribute('data-changes')),
+      files: Number(await badge.getAttribute('data-files')),
+      text: ((await badge.textContent()) ?? '').trim(),
+    };
+  }
+
   /** The "N ditolak server" badge of a card as a number (0 when the card has none). */
   async rejectedBadge(assessmentId: string): Promise<number> {
     const badge = this.card(assessmentId).getByTestId('rejected-badge');
@@ -488,6 +534,54 @@ export class StorageScreen {
 
   async rejectedCount(): Promise<number> {
     return Number(await this.app.page.getByTestId('rejected-count').textContent());
+  }
+
+  /** "Berkas belum terkirim": the number of files, and the row as read ("2 (12 KB)"). */
+  async unsentFiles(): Promise<{ files: number; text: string }> {
+    const text = ((await this.app.page.getByTestId('unsynced-files').textContent()) ?? '').trim();
+    return { files: Number(/^\d+/.exec(text)?.[0] ?? Number.NaN), text };
+  }
+
+  /** A progress bar of the sync panel: its label and whether it shows everything sent. */
+  async progress(
+    which: 'changes-progress' | 'files-progress',
+  ): Promise<{ label: string; complete: boolean }> {
+    const bar = this.app.page.getByTestId(which);
+    return {
+      label: (await bar.getAttribute('aria-label')) ?? '',
+      complete: (await bar.getAttribute('data-complete')) === 'true',
+    };
+  }
+
+  /** "Terakhir berhasil" as the page shows it, and its time (0 when never). */
+  async lastSuccess(): Promise<{ text: string; at: number }> {
+    const cell = this.app.page.getByTestId('sync-last-success');
+    await cell.waitFor();
+    return {
+      text: ((await cell.textContent()) ?? '').trim(),
+      at: Number((await cell.getAttribute('data-at')) ?? 0),
+    };
+  }
+
+  /** The sync history, newest first: each run's outcome and its line as read. */
+  async history(): Promise<{ outcome: string; text: string }[]> {
+    const entries = this.app.page.getByTestId('sync-history-entry');
+    const out: { outcome: string; text: string }[] = [];
+    for (const e of await entries.all())
+      out.push({
+        outcome: (await e.getAttribute('data-outcome')) ?? '',
+        text: ((await e.textContent()) ?? '').replace(/\s+/g, ' ').trim(),
+      });
+    return out;
+  }
+
+  /** "Penyimpanan permanen": `granted`, `refused` or `not-asked`, and the row as read. */
+  async persistence(): Promise<{ state: string; text: string }> {
+    const cell = this.app.page.getByTestId('persisted');
+    return {
+      state: (await cell.getAttribute('data-state')) ?? '',
+      text: ((await cell.textContent()) ?? '').trim(),
+    };
   }
 
   /**
