@@ -17,10 +17,12 @@ export type LevelMap = Readonly<Record<number, number | null | undefined>>;
 
 /**
  * Which figure to compute. `official`: the instrument's own method — an indicator marked not
- * applicable counts as level 1 unless the instrument says `notApplicable: "exclude"`, and an
- * outside-index indicator without a value counts as 1 (PermenPANRB 59/2020 and 8/2026 score
- * every indicator). `internal`: Telusur's own unit-level check — not-applicable indicators
- * are left out and the remaining weights renormalised; shown labelled as an internal figure.
+ * applicable counts as level 1 unless the instrument says `notApplicable: "exclude"`
+ * (PermenPANRB 59/2020 and 8/2026 score every indicator). `internal`: Telusur's own
+ * unit-level check — not-applicable indicators are left out and the remaining weights
+ * renormalised; shown labelled as an internal figure. Under both, an outside-index indicator
+ * without a value counts as 1 once anything is assessed (the instrument's rule, not a
+ * not-applicable question).
  */
 export type IndexRule = 'official' | 'internal';
 
@@ -59,7 +61,7 @@ export interface IndexResult {
   rule: IndexRule;
   /** Indicators marked not applicable that the official rule counted as level 1. */
   notApplicableAsLevel1: number;
-  /** Outside-index indicators without a value, counted as 1 (PermenPANRB 8/2026). */
+  /** Outside-index indicators without a value, counted as 1 (PermenPANRB 8/2026; both rules). */
   missingSourceAsLevel1: number;
   /** Every group of the tree, depth-first in instrument order. */
   groups: GroupScore[];
@@ -142,7 +144,7 @@ export function computeIndex(
       notApplicableAsLevel1++;
     }
     let counted = h !== null;
-    if (applicable && h === null && rule === 'official' && ind.spec.source && anyValue) {
+    if (applicable && h === null && ind.spec.source && anyValue) {
       // "Nilai dari indeks instansi lain": a missing outside index counts as 1.
       h = MIN_LEVEL * 100;
       counted = true;

@@ -4,6 +4,7 @@ import {
   type Framework,
   type IndexDisplay,
   type IndexResult,
+  listIndicators,
   type Plan,
   planImprovement,
   ValueDomainError,
@@ -39,7 +40,10 @@ export interface UnitFigures {
    * only when it differs from the official one because some were counted as level 1.
    */
   internal: IndexResult | null;
-  /** The unit's self-assessed index under the official rule. */
+  /**
+   * The unit's self-assessed index: its own statement, nothing marked not applicable by the
+   * verifier is applied to it (the server's self index is computed the same way).
+   */
   self: IndexResult;
 }
 
@@ -69,7 +73,7 @@ export function unitFigures(
         official.notApplicableAsLevel1 > 0
           ? computeIndex(fw, verified.levels, { ...opts, rule: 'internal' })
           : null,
-      self: computeIndex(fw, self.levels, opts),
+      self: computeIndex(fw, self.levels),
     };
   } catch (e) {
     if (e instanceof ValueDomainError)
@@ -100,7 +104,9 @@ export interface UnitPlan {
 /**
  * The improvement plan from what is known best — the verified value, else (not yet
  * verified) the self-assessed one — to `target`, at most `cap` level steps per indicator,
- * under the official rule.
+ * under the official rule. An indicator valued from an outside index never falls back to
+ * the self-assessed value: while its index is missing it counts as 1 in the official index,
+ * so the plan starts it there too.
  *
  * @throws ValueDomainError for a stored value outside its indicator's domain.
  */
@@ -111,7 +117,8 @@ export function unitPlan(
   cap: number,
 ): UnitPlan {
   const verified = levelsOf(verifications, 'verifiedLevel');
-  const levels = { ...levelsOf(verifications, 'selfLevel').levels };
+  const levels: Record<number, number | null> = { ...levelsOf(verifications, 'selfLevel').levels };
+  for (const ind of listIndicators(fw)) if (ind.spec.source) levels[ind.no] = null;
   for (const [no, l] of Object.entries(verified.levels)) if (l !== null) levels[Number(no)] = l;
   const opts = { notApplicable: verified.notApplicable, maxStepsPerIndicator: cap };
   const plan = planImprovement(fw, levels, target, opts);

@@ -206,6 +206,10 @@ describe('built-in Pemdi PermenPANRB 8/2026 instrument', () => {
     // A missing outside index counts as 1 once anything is assessed.
     const missing = computeIndex(pemdi2026, { ...values, 5: null, 6: null });
     expect(missing.missingSourceAsLevel1).toBe(2);
+    // The internal figure only differs in not-applicable indicators, not in this rule.
+    expect(
+      computeIndex(pemdi2026, { ...values, 5: null, 6: null }, { rule: 'internal' }).index,
+    ).toBe(missing.index);
     expect(missing.index).toBeCloseTo(
       (total - 5 * (values[5] as number) - 3 * (values[6] as number) + 5 + 3) / 100,
       12,
