@@ -65,7 +65,12 @@ export function UnitTreeTable(props: {
             const disabled = sel?.disabled?.has(u.id) ?? false;
             return (
               <Fragment key={u.id}>
-                <tr data-testid="unit-row" data-code={u.code} class={`c-kind-${u.kind}`}>
+                <tr
+                  data-testid="unit-row"
+                  data-code={u.code}
+                  data-depth={u.depth}
+                  class={`c-kind-${u.kind}`}
+                >
                   {sel ? (
                     <td class="c-check-col">
                       <input
