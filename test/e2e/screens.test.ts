@@ -67,20 +67,21 @@ async function settle(page: Page, screen: Screen): Promise<void> {
  * it sits in its own place, where a person sees it at the end of the page.
  */
 async function fullShot(page: Page, path: string): Promise<void> {
+  // Through the CSSOM: the app's CSP refuses an injected stylesheet (Playwright's `style`).
   await page.evaluate(() => {
-    for (const e of document.querySelectorAll('body *')) {
+    for (const e of document.querySelectorAll<HTMLElement>('body *')) {
       const cs = getComputedStyle(e);
-      if (cs.position === 'sticky' && cs.bottom !== 'auto') e.setAttribute('data-shot-unstick', '');
+      if (cs.position !== 'sticky' || cs.bottom === 'auto') continue;
+      e.setAttribute('data-shot-unstuck', e.style.position);
+      e.style.setProperty('position', 'static', 'important');
     }
   });
-  await page.screenshot({
-    path,
-    fullPage: true,
-    style: '[data-shot-unstick] { position: static !important; }',
-  });
+  await page.screenshot({ path, fullPage: true });
   await page.evaluate(() => {
-    for (const e of document.querySelectorAll('[data-shot-unstick]'))
-      e.removeAttribute('data-shot-unstick');
+    for (const e of document.querySelectorAll<HTMLElement>('[data-shot-unstuck]')) {
+      e.style.position = e.getAttribute('data-shot-unstuck') ?? '';
+      e.removeAttribute('data-shot-unstuck');
+    }
   });
 }
 
