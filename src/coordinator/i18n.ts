@@ -521,6 +521,8 @@ const id = {
   photoStampHint:
     'Tablet mencetak cap kecil di pojok setiap foto bukti yang diambil sesudah sinkronisasi berikutnya; foto yang sudah ada tidak berubah.',
   planCapLine: 'Batas periode ini: {cap} langkah level per indikator.',
+  planTowardsBest: 'Langkah di bawah menuju {best} ({steps} langkah pada {n} indikator).',
+  sourceNotApplicable: 'tidak berlaku (dihitung 1)',
   planCapLimited:
     'Target {target} tidak tercapai dengan batas {cap} langkah per indikator; yang dapat dicapai {max}.',
   valueFromIndex: 'Nilai dari indeks {index}',
@@ -904,7 +906,7 @@ const en: Dict = {
   from: 'Now',
   to: 'Required',
   currentToTarget: 'From {current} to target {target}',
-  planResult: '{steps} steps on {n} indicators → index {result} ({predicate})',
+  planResult: 'Steps: {steps}, indicators: {n} → index {result} ({predicate})',
   planUnreachable:
     'The target cannot be reached with the indicators allowed to change (at most {max}).',
   planAlready: 'The city index already meets the target.',
@@ -1045,9 +1047,11 @@ const en: Dict = {
   photoStampShort: 'Photo stamp',
   photoStampHint:
     'Tablets print a small stamp in the corner of every evidence photo taken after their next sync; photos already taken stay as they are.',
-  planCapLine: 'This period’s cap: {cap} level-steps per indicator.',
+  planCapLine: 'Level-steps allowed per indicator this period: {cap}.',
   planCapLimited:
-    'Target {target} cannot be reached with a cap of {cap} steps per indicator; reachable: {max}.',
+    'Target {target} cannot be reached within the cap (level-steps per indicator: {cap}); reachable: {max}.',
+  planTowardsBest: 'The steps below lead to {best} (steps: {steps}, indicators: {n}).',
+  sourceNotApplicable: 'not applicable (counts as 1)',
   valueFromIndex: 'Value from the index {index}',
   valueFromNamedIndex: 'Value from the {index}',
   sourceRaw: 'index figure: {raw}',

@@ -33,8 +33,9 @@ const SOURCE_KEYS: Record<LevelSource, MessageKey> = {
 };
 
 /** Where a consolidated level came from, in words: the verifier, the penilaian mandiri, none. */
-export function sourceText(source: LevelSource, t: Translator): string {
-  return t(SOURCE_KEYS[source]);
+/** Where an indicator's level comes from; a not-applicable mark wins (officially level 1). */
+export function sourceText(source: LevelSource, t: Translator, notApplicable = false): string {
+  return notApplicable ? t('sourceNotApplicable') : t(SOURCE_KEYS[source]);
 }
 
 /**
@@ -61,13 +62,24 @@ export function planOutcome(
   fw: Framework | undefined,
 ): string {
   const max = indexText(showIndex(fw, plan.maxIndex, locale));
+  // Out of reach: say so, then what the listed steps (towards the best reachable) achieve.
+  const towards =
+    !plan.reachable && plan.items.length > 0
+      ? ` ${t('planTowardsBest', {
+          best: indexText(showIndex(fw, plan.resultingIndex, locale)),
+          steps: plan.stepCount,
+          n: plan.indicatorsTouched,
+        })}`
+      : '';
   if (!plan.reachable && plan.capLimited)
-    return t('planCapLimited', {
-      target: formatIndex(plan.target, locale),
-      cap: plan.maxStepsPerIndicator,
-      max,
-    });
-  if (!plan.reachable) return t('planUnreachable', { max });
+    return (
+      t('planCapLimited', {
+        target: formatIndex(plan.target, locale),
+        cap: plan.maxStepsPerIndicator,
+        max,
+      }) + towards
+    );
+  if (!plan.reachable) return t('planUnreachable', { max }) + towards;
   if (plan.items.length === 0) return t('planAlready');
   return t('planResult', {
     steps: plan.stepCount,

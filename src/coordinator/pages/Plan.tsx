@@ -161,7 +161,7 @@ export function Plan({ canWrite }: PageProps) {
                   <td>
                     <Level value={i.from} domain={domainOf(i.no)} />
                     <br />
-                    <span class="small muted">{sourceText(i.source, t)}</span>
+                    <span class="small muted">{sourceText(i.source, t, i.notApplicable)}</span>
                   </td>
                   <LevelCell value={i.to} domain={domainOf(i.no)} />
                   <td>
@@ -221,8 +221,8 @@ export function Plan({ canWrite }: PageProps) {
                   <tr key={i.no}>
                     <td>{indicatorTitle(i)}</td>
                     <td>
-                      <Level value={i.level} domain={domainOf(i.no)} />{' '}
-                      <span class="small muted">{sourceText(i.source, t)}</span>
+                      <Level value={i.notApplicable ? 1 : i.level} domain={domainOf(i.no)} />{' '}
+                      <span class="small muted">{sourceText(i.source, t, i.notApplicable)}</span>
                     </td>
                     <td>
                       <input

@@ -264,7 +264,7 @@ function CityReport({ s }: { s: CitySummary }) {
               domain={domainOf(i.no)}
             />
             <LevelCell value={i.level} na={i.notApplicable} locale="id" domain={domainOf(i.no)} />
-            <td class="small">{sourceText(i.source, t)}</td>
+            <td class="small">{sourceText(i.source, t, i.notApplicable)}</td>
           </tr>
         ))}
       </DataTable>

@@ -241,6 +241,8 @@ export const PlanItemSchema = z.strictObject({
   steps: count,
   effort: z.number(),
   source: LevelSourceSchema,
+  /** Marked not applicable by the verifier: officially counted as level 1, so `from` is 1. */
+  notApplicable: z.boolean(),
   /** Criteria of the required level, and the evidence it needs (instrument levels[].evidence). */
   criteria: z.nullable(z.string()),
   evidence: z.array(z.string()),
@@ -274,6 +276,12 @@ export const PlanViewSchema = z.strictObject({
   resultingPredicate: z.nullable(z.string()),
   reachable: z.boolean(),
   /**
+   * The index the listed steps aim for: the target, or — when it is out of reach — the best
+   * index reachable (two decimals, rounded down so the steps reach it), so a coordinator
+   * still gets the plan that gets closest.
+   */
+  stepsTarget: z.number(),
+  /**
    * The period's cap of level-steps per indicator (period setting `planStepCap`) that the
    * plan kept to.
    */
@@ -297,6 +305,8 @@ export const PlanViewSchema = z.strictObject({
       name: z.string(),
       level: z.nullable(levelValue),
       source: LevelSourceSchema,
+      /** Marked not applicable: officially level 1 whatever `level` says. */
+      notApplicable: z.boolean(),
       weight: z.number(),
     }),
   ),

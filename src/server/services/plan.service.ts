@@ -78,15 +78,27 @@ export class PlanService extends BaseService {
       );
     const target = input.target ?? period.targetIndex;
     const levels = city.levels;
+    const options = {
+      notApplicable: levels.notApplicable,
+      rule: 'official' as const,
+      fixed,
+      effort,
+      maxStepsPerIndicator: period.planStepCap,
+    };
     let plan: ReturnType<typeof planImprovement>;
+    // The steps shown: to the target, or when it is out of reach to the best index the cap
+    // allows (rounded down to two decimals so the steps really reach it), never an empty
+    // table under "not reachable".
+    let steps: ReturnType<typeof planImprovement>;
+    let stepsTarget = target;
     try {
-      plan = planImprovement(fw, levels.consolidated, target, {
-        notApplicable: levels.notApplicable,
-        rule: 'official',
-        fixed,
-        effort,
-        maxStepsPerIndicator: period.planStepCap,
-      });
+      plan = planImprovement(fw, levels.consolidated, target, options);
+      steps = plan;
+      const best = Math.floor(plan.maxIndex * 100 + 1e-9) / 100;
+      if (!plan.reachable && best > plan.currentIndex) {
+        stepsTarget = best;
+        steps = planImprovement(fw, levels.consolidated, best, options);
+      }
     } catch (e) {
       if (e instanceof RangeError)
         throw fieldProblem(
@@ -98,7 +110,7 @@ export class PlanService extends BaseService {
       throw e;
     }
     const raised = new Map<number, { from: number; to: number; steps: number }>();
-    for (const s of plan.steps) {
+    for (const s of steps.steps) {
       const r = raised.get(s.no);
       if (r) {
         r.to = s.to;
@@ -113,6 +125,7 @@ export class PlanService extends BaseService {
     const heldBy = groupBy(held, (h) => h.indicatorNo);
     const groupName = new Map(c.groups.map((g) => [g.spec.id, g.spec.name]));
     const byNo = new Map(levels.indicators.map((i) => [i.no, i]));
+    const na = new Set(levels.notApplicable);
     const items: PlanItem[] = [];
     for (const [no, r] of raised) {
       const ind = c.byNo.get(no);
@@ -129,6 +142,7 @@ export class PlanService extends BaseService {
         steps: r.steps,
         effort: effort[no] ?? 1,
         source: byNo.get(no)?.source ?? 'none',
+        notApplicable: na.has(no),
         criteria: spec?.criteria ?? null,
         evidence: spec?.evidence ?? [],
         heldBackBy: {
@@ -157,21 +171,23 @@ export class PlanService extends BaseService {
       options: { effort, fixed },
       current: summarise(city.consolidated),
       plannerIndex: plan.currentIndex,
-      resultingIndex: plan.resultingIndex,
+      resultingIndex: steps.resultingIndex,
       resultingPredicate: resulting.predicate,
       reachable: plan.reachable,
+      stepsTarget,
       maxStepsPerIndicator: period.planStepCap,
       capLimited: plan.capLimited,
       maxIndex: plan.maxIndex,
-      totalEffort: plan.totalEffort,
-      stepCount: plan.steps.length,
-      indicatorsTouched: plan.indicatorsTouched,
+      totalEffort: steps.totalEffort,
+      stepCount: steps.steps.length,
+      indicatorsTouched: steps.indicatorsTouched,
       items,
       indicators: c.indicators.map((i) => ({
         no: i.no,
         name: i.spec.name,
         level: byNo.get(i.no)?.level ?? null,
         source: byNo.get(i.no)?.source ?? 'none',
+        notApplicable: na.has(i.no),
         weight: i.spec.weight,
       })),
     };

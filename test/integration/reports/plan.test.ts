@@ -154,7 +154,9 @@ describeEachDialect('improvement plan', (ctx) => {
     await set(1);
     // From the city's levels, one step each cannot reach 3,80; five steps each could.
     const levelsNow = (await h.call('GET', `/api/dashboard/${period}/plan`, { token })).body
-      .indicators as { no: number; level: number | null }[];
+      .indicators as { no: number; level: number | null; notApplicable: boolean }[];
+    // The demo city marks 47 not applicable: the plan says so instead of "mandiri".
+    expect(levelsNow.filter((i) => i.notApplicable).map((i) => i.no)).toEqual([47]);
     const current = Object.fromEntries(levelsNow.map((i) => [i.no, i.level]));
     const capped = planImprovement(spbe2020, current, 3.8, {
       notApplicable: [47],
@@ -168,12 +170,18 @@ describeEachDialect('improvement plan', (ctx) => {
       capLimited: true,
       maxStepsPerIndicator: 1,
       maxIndex: capped.maxIndex,
-      items: [],
     });
     expect(r.body.maxIndex).toBeLessThan(3.8);
+    // Out of reach, the page still lists the steps that get closest: towards the best index
+    // the cap allows (two decimals, rounded down), one step per indicator at most.
+    const best = Math.floor(capped.maxIndex * 100 + 1e-9) / 100;
+    expect(r.body.stepsTarget).toBe(best);
+    expect(r.body.resultingIndex).toBeGreaterThanOrEqual(best);
+    expect(r.body.items.length).toBeGreaterThan(0);
+    expect((r.body.items as PlanItemBody[]).every((i) => i.steps === 1)).toBe(true);
     // Within reach under the cap: no indicator climbs more than one level.
     const near = await h.call('GET', `/api/dashboard/${period}/plan?target=2.5`, { token });
-    expect(near.body).toMatchObject({ reachable: true, capLimited: false });
+    expect(near.body).toMatchObject({ reachable: true, capLimited: false, stepsTarget: 2.5 });
     expect((near.body.items as PlanItemBody[]).every((i) => i.steps === 1)).toBe(true);
     await set(2);
   });
