@@ -221,27 +221,37 @@ export function PhotoViewer(props: {
     return { z, x, y };
   };
 
+  /**
+   * Whether the whole photo is shown: true until the verifier zooms, and again after "Pas
+   * layar". While it is, the photo is fitted again whenever it loads or the stage changes
+   * size (the screen turns), whichever of the two comes first.
+   */
+  const whole = useRef(true);
   /** Scale to `z`, keeping the photo's point under (px, py) where it is. */
   const zoomAt = (z: number, px = box.w / 2, py = box.h / 2, from = viewRef.current) => {
     const next = Math.min(maxZ, Math.max(fitZ, z));
     const k = next / from.z;
+    whole.current = next <= fitZ * 1.001;
     setView(clamp({ z: next, x: px - (px - from.x) * k, y: py - (py - from.y) * k }));
   };
-  const showWhole = () => setView(clamp({ z: fitZ, x: 0, y: 0 }));
+  const showWhole = () => {
+    whole.current = true;
+    setView(clamp({ z: fitZ, x: 0, y: 0 }));
+  };
 
-  // Fitted when the photo has loaded and again when the stage changes size while fitted.
-  const fitted = useRef(true);
-  fitted.current = view.z <= fitZ * 1.001;
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!natural || box.w === 0) return;
-    setView((v) => (fitted.current ? clamp({ z: fitZ, x: 0, y: 0 }) : clamp(v)));
+    setView((v) => (whole.current ? clamp({ z: fitZ, x: 0, y: 0 }) : clamp(v)));
   }, [natural, box.w, box.h]);
+  const ready = natural !== null && box.w > 0;
 
   // Pointers on the stage: one drags, two pinch; a quick second tap toggles the zoom.
   const pointers = useRef(new Map<number, { x: number; y: number }>());
   const gesture = useRef<{ view: View; x: number; y: number; dist: number } | null>(null);
   const lastTap = useRef<{ at: number; x: number; y: number } | null>(null);
   const moved = useRef(false);
+  /** When a finger or pen last left the stage: the browser's dblclick after a double tap. */
+  const lastTouch = useRef(Number.NEGATIVE_INFINITY);
 
   const local = (e: PointerEvent | MouseEvent) => {
     const r = (stage.current as HTMLDivElement).getBoundingClientRect();
@@ -279,6 +289,7 @@ export function PhotoViewer(props: {
       );
       const k = z / g.view.z;
       moved.current = true;
+      whole.current = z <= fitZ * 1.001;
       setView(clamp({ z, x: mid.x - (g.x - g.view.x) * k, y: mid.y - (g.y - g.view.y) * k }));
     } else {
       const dx = a.x - g.x;
@@ -292,6 +303,7 @@ export function PhotoViewer(props: {
     pointers.current.delete(e.pointerId);
     startGesture();
     // A mouse has its own double click; touch and pen taps are counted here.
+    if (e.pointerType !== 'mouse') lastTouch.current = e.timeStamp;
     if (!p || e.pointerType === 'mouse' || moved.current || pointers.current.size > 0) return;
     const prev = lastTap.current;
     const now = e.timeStamp;
@@ -438,6 +450,8 @@ export function PhotoViewer(props: {
         onPointerCancel={onPointerUp}
         onWheel={onWheel}
         onDblClick={(e) => {
+          // A double tap was handled as such; its dblclick would undo it.
+          if (e.timeStamp - lastTouch.current < 800) return;
           const p = local(e);
           toggleAt(p.x, p.y);
         }}
@@ -450,7 +464,7 @@ export function PhotoViewer(props: {
           userSelect: 'none',
         }}
       >
-        {natural ? null : (
+        {ready ? null : (
           <p style={{ margin: 0, padding: '1rem', color: '#e6e6e6' }}>{t('loading')}</p>
         )}
         <img
@@ -470,7 +484,7 @@ export function PhotoViewer(props: {
             width: natural ? `${natural.w * view.z}px` : '1px',
             height: natural ? `${natural.h * view.z}px` : '1px',
             transform: `translate(${view.x}px, ${view.y}px)`,
-            visibility: natural ? 'visible' : 'hidden',
+            visibility: ready ? 'visible' : 'hidden',
             pointerEvents: 'none',
           }}
         />
