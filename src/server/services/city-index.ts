@@ -57,19 +57,25 @@ import type { PeriodsService } from './periods.service';
 /** Machine name of the rule, as responses carry it in `consolidation.rule`. */
 export const CONSOLIDATION_RULE = 'pemda_verified_else_self' satisfies Consolidation['rule'];
 
-/** The rule in one Indonesian sentence, for the exports' Info lines (instruments that count not applicable as level 1). */
-export const CONSOLIDATION_RULE_ID =
-  'Level kota per indikator = level terverifikasi unit Pemerintah Daerah (jenis pemda) bila sudah diverifikasi, selain itu level penilaian mandiri kota. Indeks dihitung dengan metode resmi instrumen: indikator yang dinyatakan tidak berlaku dihitung sebagai level 1 (setiap indikator dinilai), dan indikator bernilai indeks instansi lain yang belum diisi dihitung 1.';
+const RULE_HEAD =
+  'Level kota per indikator = level terverifikasi unit Pemerintah Daerah (jenis pemda) bila sudah diverifikasi, selain itu level penilaian mandiri kota. Indeks dihitung dengan metode resmi instrumen: ';
 
-/** The same for an instrument whose official method leaves not-applicable indicators out. */
-const CONSOLIDATION_RULE_EXCLUDE_ID =
-  'Level kota per indikator = level terverifikasi unit Pemerintah Daerah (jenis pemda) bila sudah diverifikasi, selain itu level penilaian mandiri kota. Indeks dihitung dengan metode resmi instrumen: indikator yang dinyatakan tidak berlaku dikeluarkan dan bobot lainnya dinormalkan ulang (aturan instrumen ini), dan indikator bernilai indeks instansi lain yang belum diisi dihitung 1.';
+/** The rule in one Indonesian sentence, for the exports' Info lines (instruments that count not applicable as level 1, without outside indices). */
+export const CONSOLIDATION_RULE_ID = `${RULE_HEAD}indikator yang dinyatakan tidak berlaku dihitung sebagai level 1 (setiap indikator dinilai).`;
 
-/** The consolidation rule of an instrument, in one Indonesian sentence. */
+/**
+ * The consolidation rule of an instrument, in one Indonesian sentence: how it counts not
+ * applicable, and — only when it has any — outside-index indicators without a value.
+ */
 export function consolidationRuleId(fw: Framework): string {
-  return notApplicableRuleOf(fw) === 'exclude'
-    ? CONSOLIDATION_RULE_EXCLUDE_ID
-    : CONSOLIDATION_RULE_ID;
+  const na =
+    notApplicableRuleOf(fw) === 'exclude'
+      ? 'indikator yang dinyatakan tidak berlaku dikeluarkan dan bobot lainnya dinormalkan ulang (aturan instrumen ini)'
+      : 'indikator yang dinyatakan tidak berlaku dihitung sebagai level 1 (setiap indikator dinilai)';
+  const outside = compileFramework(fw).indicators.some((i) => i.spec.source)
+    ? ', dan indikator bernilai indeks instansi lain yang belum diisi dihitung 1'
+    : '';
+  return `${RULE_HEAD}${na}${outside}.`;
 }
 
 export interface CityIndicator {

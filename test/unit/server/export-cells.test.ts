@@ -4,7 +4,7 @@ import { column, csvLines, xlsxFormat, xlsxValue } from '../../../src/server/ser
 import { exportShape, predicateText } from '../../../src/server/services/exports/levels';
 
 /** One CSV cell as the export writes a value of this kind. */
-const csv = (kind: 'index' | 'decimal', v: number) =>
+const csv = (kind: 'index' | 'decimal' | 'number', v: number) =>
   csvLines([column('x', kind, 8, (r: number) => r)])
     .row(v)
     .replace('\r\n', '');
@@ -20,6 +20,13 @@ describe('export cells', () => {
     expect(csv('index', index)).toBe(text);
     expect(xlsxValue('index', index)).toBe(number);
     expect(xlsxFormat('index')).toBe('0.00');
+  });
+
+  it('writes an outside index with the digits it was published with', () => {
+    expect(csv('number', 68.2)).toBe('68,2');
+    expect(csv('number', 3.456)).toBe('3,456');
+    expect(xlsxValue('number', 3.456)).toBe(3.456);
+    expect(xlsxFormat('number')).toBeUndefined();
   });
 
   it('writes a decimal indicator value with two decimals', () => {
@@ -51,5 +58,16 @@ describe('export cells', () => {
       levelNames: true,
       sourceValues: true,
     });
+  });
+});
+
+describe('consolidation rule sentence', () => {
+  it('mentions outside indices only for an instrument that has them', async () => {
+    const { consolidationRuleId } = await import('../../../src/server/services/city-index');
+    expect(consolidationRuleId(spbe2020)).not.toMatch(/instansi lain/);
+    expect(consolidationRuleId(spbe2020)).toMatch(/tidak berlaku dihitung sebagai level 1/);
+    expect(consolidationRuleId(pemdi2026)).toMatch(
+      /indeks instansi lain yang belum diisi dihitung 1\.$/,
+    );
   });
 });

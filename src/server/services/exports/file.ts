@@ -37,7 +37,11 @@ export interface ExportFile {
  *   edge, core `describeIndex`);
  * - `date`: epoch ms, shown in WIB (CSV `2023-10-02 08:00`; XLSX date cell).
  */
-export type CellKind = 'text' | 'int' | 'decimal' | 'index' | 'date';
+/**
+ * `number`: a figure as published elsewhere (an outside index such as 68,2 or 3,456), kept
+ * with all its digits — rounding it would change what the agency published.
+ */
+export type CellKind = 'text' | 'int' | 'decimal' | 'index' | 'date' | 'number';
 
 /** One column of an export table: its header for people, what it holds, how to read it off a row. */
 export interface ExportColumn<R> {
@@ -134,6 +138,7 @@ function csvValue(kind: CellKind, v: string | number | null): string | number | 
   if (kind === 'index') return formatIndex(v, 'id');
   if (kind === 'decimal') return formatValue(v, 'id', 'decimal');
   if (kind === 'date') return wibStamp(v);
+  if (kind === 'number') return String(v).replace('.', ',');
   return v;
 }
 

@@ -208,7 +208,7 @@ export function levelColumns(
     column('Level verifikasi', shape.values, 10, (r) => r.verified),
     ...when<LevelRow>(
       shape.sourceValues,
-      column('Nilai indeks luar', 'decimal', 12, (r) => r.texts?.sourceValue ?? null),
+      column('Nilai indeks luar', 'number', 12, (r) => r.texts?.sourceValue ?? null),
     ),
     ...levelTail,
   ];
