@@ -24,6 +24,11 @@
  *   "Terpakai – / –" and persistence as not granted. Safari on iPadOS has it; not asserted.
  * - The photo goes through the real file input (WebDriver "send keys" sets its FileList),
  *   not Playwright's setInputFiles; it is a JPEG that WebKit's canvas encoded.
+ * - A photo asks for the location. MiniBrowser's prompt sits outside the page (WebDriver
+ *   cannot answer it, WebKitWebDriver has no "Set Permission"), and WebKit starts the
+ *   request's own timeout only once permission is given, so unanswered the app waits its
+ *   20 s bound at every photo (then saves it without a location). The lane answers for the
+ *   browser, as a verifier who allows location; Playwright grants or denies in Chromium.
  * - The signature is drawn with WebDriver pointer actions, which WebKitGTK turns into real
  *   mouse input for signature_pad's pointer events.
  * - MiniBrowser is not Safari: same engine (WebCore, JavaScriptCore), another shell. Safari's
@@ -111,6 +116,8 @@ describe.skipIf(!webkitEnabled)(
         .toBe('server tidak terjangkau');
 
       // Training and the assigned unit: a level, a note, a photo, the verifier's signature.
+      // The verifier allows location when the first photo asks (answered here for MiniBrowser).
+      await app.allowLocation({ lat: -6.0169, lng: 106.0538 });
       const work = [
         {
           unit: { training: true, name: 'Kelurahan Sukamaju (fiktif)' } as const,

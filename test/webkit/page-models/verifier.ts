@@ -137,6 +137,22 @@ export class WebKitVerifier {
     return this.text('connectivity');
   }
 
+  /**
+   * Answer the page's location requests as a verifier who allows location would, with a
+   * fixed position. MiniBrowser asks outside the page, where WebDriver cannot reach, and
+   * WebKitWebDriver has no "Set Permission", so unanswered the app waits its 20 s bound at
+   * every photo. Holds until the next page load.
+   */
+  async allowLocation(at: { lat: number; lng: number }): Promise<void> {
+    await this.driver.executeScript(
+      `const [lat, lng] = arguments;
+       navigator.geolocation.getCurrentPosition = (ok) =>
+         setTimeout(() => ok({ coords: { latitude: lat, longitude: lng, accuracy: 12 }, timestamp: Date.now() }));`,
+      at.lat,
+      at.lng,
+    );
+  }
+
   /** Enrol this tablet with a coordinator's one-time code (first visit, at /masuk). */
   async enrol(code: string, label: string): Promise<void> {
     await this.visit('/masuk');
