@@ -56,13 +56,20 @@ export function Plan({ canWrite }: PageProps) {
   const q = new URLSearchParams(location.search);
   const [effort, setEffort] = useState<Record<number, number>>(() => parseEffort(q.get('usaha')));
   const [fixed, setFixed] = useState<number[]>(() => parseFixed(q.get('tetap')));
-  const [target, setTarget] = useState(q.get('target') ?? '');
-  // Recompute shortly after the last change (typing an effort weight).
+  const [target, setTarget] = useState(() => {
+    const fromUrl = q.get('target') ?? '';
+    return targetValid(fromUrl) ? fromUrl : '';
+  });
+  const targetOk = targetValid(target);
+  // Recompute shortly after the last change (typing an effort weight). A target being typed
+  // that is not (yet) a valid index keeps the last plan and says what is wrong beside it,
+  // instead of sending it and showing the server's words.
   const [settings, setSettings] = useState({ effort, fixed, target });
   useEffect(() => {
+    if (!targetOk) return;
     const h = setTimeout(() => setSettings({ effort, fixed, target }), 350);
     return () => clearTimeout(h);
-  }, [effort, fixed, target]);
+  }, [effort, fixed, target, targetOk]);
   useEffect(() => {
     setQuery({
       usaha: effortParam(settings.effort),
@@ -109,8 +116,20 @@ export function Plan({ canWrite }: PageProps) {
               placeholder={p ? fmt(p.period.targetIndex) : ''}
               value={target}
               onInput={(e) => setTarget(e.currentTarget.value.trim())}
+              aria-invalid={targetOk ? undefined : 'true'}
+              aria-describedby={targetOk ? undefined : 'r-target-error'}
               data-testid="plan-target"
             />
+            {targetOk ? null : (
+              <p
+                id="r-target-error"
+                class="r-error small"
+                role="alert"
+                data-testid="plan-target-error"
+              >
+                {t('targetInvalid')}
+              </p>
+            )}
           </div>
         ) : null}
       </ReportHead>
@@ -291,4 +310,15 @@ function PlanSettingsLine({ p }: { p: PlanView }) {
       {t('planSettingsLine', { list: parts.join(' · ') })}
     </p>
   );
+}
+
+/**
+ * A target as typed: empty (the period's own), or an index 1–5 with at most two decimals,
+ * with a decimal comma or point ("3", "2,75", "3.5").
+ */
+export function targetValid(text: string): boolean {
+  if (text === '') return true;
+  if (!/^\d(?:[.,]\d{1,2})?$/.test(text)) return false;
+  const n = Number(text.replace(',', '.'));
+  return n >= 1 && n <= 5;
 }
