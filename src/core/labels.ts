@@ -228,8 +228,8 @@ export function describeProblem(
       return detail.maximum === undefined
         ? [`${id} terlalu panjang.`, `${en} is too long.`]
         : [
-            `${id} terlalu panjang (paling banyak ${detail.maximum} karakter). Persingkat lalu simpan lagi.`,
-            `${en} is too long (at most ${detail.maximum} characters). Shorten it and save again.`,
+            `${id} terlalu panjang (paling banyak ${detail.maximum.toLocaleString('id-ID')} karakter). Persingkat lalu simpan lagi.`,
+            `${en} is too long (at most ${detail.maximum.toLocaleString('en-GB')} characters). Shorten it and save again.`,
           ];
     case 'unknown field':
       return [`${id} bukan isian yang dikenal.`, `${en} is not a known field.`];

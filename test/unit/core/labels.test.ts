@@ -3,6 +3,7 @@ import { UNIT_KINDS } from '../../../src/core/api/enums';
 import {
   fieldLabel,
   notApplicableMessages,
+  unitKindGroupLabel,
   unitKindLabel,
   unitKindMessages,
 } from '../../../src/core/labels';
@@ -15,8 +16,27 @@ describe('shared labels', () => {
   });
 
   it('abbreviates not applicable as TB in Indonesian and N/A in English, with its words', () => {
-    expect(notApplicableMessages('id')).toEqual({ na: 'TB', naTitle: 'tidak berlaku' });
-    expect(notApplicableMessages('en')).toEqual({ na: 'N/A', naTitle: 'not applicable' });
+    expect(notApplicableMessages('id')).toEqual({
+      na: 'TB',
+      naTitle: 'tidak berlaku',
+      naLong: 'TB (tidak berlaku)',
+    });
+    expect(notApplicableMessages('en')).toEqual({
+      na: 'N/A',
+      naTitle: 'not applicable',
+      naLong: 'N/A (not applicable)',
+    });
+  });
+
+  it('heads unit groups by kind, a kecamatan apart from the agencies', () => {
+    expect(UNIT_KINDS.map((k) => unitKindGroupLabel(k))).toEqual([
+      'Pemerintah Daerah',
+      'Perangkat Daerah (OPD)',
+      'Kecamatan',
+      'Kelurahan',
+    ]);
+    expect(unitKindGroupLabel('opd', 'en')).toBe('Agencies (OPD)');
+    expect(unitKindGroupLabel('desa')).toBe('Desa');
   });
 
   it('names every unit kind in both languages, an unknown kind as it is', () => {

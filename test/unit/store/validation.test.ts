@@ -75,7 +75,7 @@ describe('the tablet never stores what the server will refuse', () => {
     expect(many.problems.map((p) => p.field).sort()).toEqual(['place', 'signedAt', 'summary']);
     expect(many.message).toMatch(/Tempat berisi karakter kontrol/);
     expect(many.message).toMatch(/Waktu penandatanganan berada di luar rentang/);
-    expect(many.message).toMatch(/Catatan umum terlalu panjang \(paling banyak 10000 karakter\)/);
+    expect(many.message).toMatch(/Catatan umum terlalu panjang \(paling banyak 10\.000 karakter\)/);
     await nothingSaved(s);
     s.close();
   });
