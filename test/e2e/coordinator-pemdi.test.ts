@@ -158,7 +158,9 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
       title: 'Level 4, bukti level 2 belum lengkap',
     });
     expect(flagged.label).toContain('Level 4, bukti level 2 belum lengkap');
-    expect(await pages.heatLegend()).toContain('level terverifikasi lebih tinggi');
+    expect(await pages.heatLegend()).toContain(
+      'level terverifikasi di atas level yang buktinya lengkap',
+    );
     expect(await pages.heatRowIndex(UNIT)).toMatch(/^\d,\d{2} · [A-Z][a-z]+$/);
     await page
       .getByTestId('heatmap')
@@ -223,21 +225,23 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
     await pages.choosePeriod(DEMO_PEMDI_PERIOD_NAME);
     expect(await pages.planCap()).toBe('Batas periode ini: 2 langkah level per indikator.');
 
-    // 4,00 needs more than two steps on some indicator: the plan says so and what it can reach.
-    expect(await pages.planFor('4,00')).toBe(
-      'Target 4,00 tidak tercapai dengan batas 2 langkah per indikator; yang dapat dicapai 3,62 · Berkembang.',
+    // 4,00 needs more than two steps on some indicator: the plan says so and what it can
+    // reach, and lists the steps that get there.
+    expect(await pages.planFor('4,00')).toMatch(
+      /^Target 4,00 tidak tercapai dengan batas 2 langkah per indikator; yang dapat dicapai 3,62 · Berkembang\. Langkah di bawah menuju 3,62 · Berkembang \(\d+ langkah pada \d+ indikator\)\.$/,
     );
+    expect((await pages.planItems()).length).toBeGreaterThan(0);
     await page
       .locator('.r-kpis')
       .first()
       .screenshot({ path: join(SHOTS, 'coordinator-pemdi-plan-cap.png') });
 
     // 2,20 is within reach: the heaviest indicator climbs its two steps, and a decimal value
-    // climbs to the next whole level (2,05 → 3,00).
+    // climbs to the next whole level (2,05 → 3,00). Listed in the instrument's order.
     expect(await pages.planFor('2,20')).toMatch(/^3 langkah pada 2 indikator → indeks 2,24 · /);
     expect(await pages.planItems()).toEqual([
-      { no: 20, from: '2,00', to: '4,00' },
       { no: 19, from: '2,05', to: '3,00' },
+      { no: 20, from: '2,00', to: '4,00' },
     ]);
     expect(await app.accessibilityViolations()).toEqual([]);
   });
@@ -272,8 +276,9 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
       ).map((x) => x.trim());
     // The official verified index counts indicator 9 (not applicable) as level 1 and the three
     // outside indices without a value as 1: (20 + 6,25 + 18,75 + 4 + 9) / 28 = 2,07. Telusur's
-    // internal figure covers only what was assessed and applies — much higher, 45 / 15 = 3,00 —
-    // and is labelled as internal, never as the official index.
+    // internal figure leaves out only what does not apply (indicator 9) and counts the missing
+    // outside indices as 1 too: (20 + 6,25 + 18,75 + 3 + 3 + 3) / 24 = 2,25. It is labelled as
+    // internal, never as the official index.
     expect(await page.getByTestId('unit-report-verified-index').textContent()).toBe(
       '2,07 · Membangun',
     );
@@ -281,7 +286,7 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
       '1 indikator tidak berlaku dihitung level 1 (aturan resmi).',
     );
     const internal = page.getByTestId('unit-report-internal-index');
-    expect(await internal.textContent()).toBe('3,00 · Berkembang');
+    expect(await internal.textContent()).toBe('2,25 · Membangun');
     expect(await internal.locator('..').textContent()).toMatch(
       /^Indeks internal Telusur \(tanpa indikator tidak berlaku\).*bukan angka resmi/,
     );

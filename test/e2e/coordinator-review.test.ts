@@ -5,7 +5,7 @@ import { DEMO_PERIOD_NAME, kelurahanCode } from '../../src/server/seed';
 import { CoordinatorApp } from './page-models/coordinator-app';
 import { CoordinatorReviewPages } from './page-models/coordinator-review';
 import { BeritaAcaraScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
-import { api, enrolmentCodeFor } from './support/api';
+import { api, assessmentIdFor, coordinatorToken, enrolmentCodeFor } from './support/api';
 import { e2eEnabled } from './support/browser';
 import { documentPhoto } from './support/photo';
 import { appStage } from './support/stage';
@@ -164,7 +164,7 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
         .toBe('dibuka kembali');
     });
 
-    it('a viewer gets dashboard and reports only, and downloads the exports', {
+    it('a viewer reads the dashboard, plan and reports, and downloads the exports', {
       timeout: 120_000,
     }, async () => {
       const page = await (await newContext()).newPage();
@@ -174,14 +174,17 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       const menu = await viewer.menuEntries();
       expect(menu).toContain('cnav-dasbor');
       expect(menu).toContain('cnav-laporan');
-      expect(menu).not.toContain('cnav-rencana');
+      expect(menu).toContain('cnav-rencana');
       await viewer.openDashboard();
       await viewer.choosePeriod(DEMO_PERIOD_NAME);
       await viewer.progressRow(UNIT).waitFor();
       expect(await page.getByTestId('open-review').count()).toBe(0);
-      // The review page is not theirs, even by address.
-      await page.goto(`${stage.url}/koordinator/rencana`);
-      await page.locator('.notice.bad').waitFor();
+      // The review page is not theirs, even by address: they are told so.
+      const reviewed = await assessmentIdFor(stage.url, await coordinatorToken(stage.url), UNIT);
+      await page.goto(`${stage.url}/koordinator/tinjau/${encodeURIComponent(reviewed)}`);
+      expect(await page.getByTestId('no-access').locator('h1').textContent()).toBe(
+        'Anda tidak memiliki akses',
+      );
 
       await page.goto(`${stage.url}/koordinator/laporan`);
       await viewer.choosePeriod(DEMO_PERIOD_NAME);
