@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Download, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +115,19 @@ describe.skipIf(!e2eEnabled)('what the tablet counts, keeps and says', () => {
       expect(await cutNotice.textContent()).toContain('66 karakter terakhir tidak dimasukkan');
       expect(await cutNotice.textContent()).toContain('20.000 karakter');
       await app.page.screenshot({ path: join(SHOTS, 'indicator-paste-cut-1024x768.png') });
+      // A 25 MB PDF is told the PDF limit, not the photo limit.
+      const dir = mkdtempSync(join(tmpdir(), 'telusur-pdf-'));
+      const pdf = join(dir, 'laporan-tahunan.pdf');
+      writeFileSync(pdf, Buffer.from('%PDF-1.7\n'));
+      appendFileSync(pdf, Buffer.alloc(25 * 1024 * 1024));
+      await app.page.getByTestId('photo-pick').setInputFiles(pdf);
+      await expect
+        .poll(() => app.page.getByTestId('photo-error').textContent())
+        .toBe('laporan-tahunan.pdf: Berkas PDF terlalu besar (maks. 20 MB).');
+      rmSync(dir, { recursive: true, force: true });
+      expect(await screen.photoCount()).toBe(2);
+      await app.page.getByTestId('photo-error').scrollIntoViewIfNeeded();
+      await app.page.screenshot({ path: join(SHOTS, 'indicator-pdf-too-large-1024x768.png') });
       screen = await screen.next();
       await screen.addPhoto('sk-tim.jpg', sk);
 
