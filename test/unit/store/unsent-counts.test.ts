@@ -114,6 +114,28 @@ describe('unsent work, counted once for every screen', () => {
     s.close();
   });
 
+  it('a screen watching the count sees a photo added and uploaded meanwhile', async () => {
+    const s = await freshStore();
+    const seen: number[] = [];
+    const stop = s.watch(
+      (st) => st.unsent(),
+      (u) => seen.push(u.byAssessment[ASSESSMENT]?.files ?? 0),
+    );
+    const settled = async (want: number) => {
+      for (let i = 0; i < 200 && seen.at(-1) !== want; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      return seen.at(-1);
+    };
+    expect(await settled(0)).toBe(0);
+    const a = await addPhoto(s, ASSESSMENT, 1, 1);
+    await addPhoto(s, ASSESSMENT, 2, 2);
+    expect(await settled(2)).toBe(2);
+    await s.blobs.markUploaded(a.sha256);
+    expect(await settled(1)).toBe(1);
+    stop();
+    s.close();
+  });
+
   it('is empty on a tablet with nothing to send', async () => {
     const s = await freshStore();
     expect(await s.unsent()).toEqual({
