@@ -6,10 +6,10 @@
  * What differs from the Chromium e2e (test/e2e/, Playwright):
  * - No offline switch: WebDriver cannot emulate the network, so the server itself goes away
  *   (a gate in front of it refuses connections) and comes back at the same origin.
- *   `navigator.onLine` stays true, so the connectivity badge still says "Daring" while the
- *   server is unreachable, where Chromium's e2e (browser set offline) reads "Luring". The
- *   verifier can read it in the sync state ("server tidak terjangkau"), asserted below; the
- *   badge following reachability is requested of the app (notes/requests-webkit.md).
+ *   `navigator.onLine` stays true, so the connectivity badge follows what the sync last
+ *   found instead: it reads "Luring" once the server does not answer (asserted below), as
+ *   Chromium's e2e reads it with the browser set offline. The storage page says "server
+ *   tidak terjangkau".
  * - The service worker is WebKit's own: it takes control on the first visit (clientsClaim)
  *   and serves every screen and the lazily loaded training instrument with the server gone.
  * - IndexedDB is WebKit's (Dexie on top): levels, notes, the photo's bytes and the drawn
@@ -114,6 +114,7 @@ describe.skipIf(!webkitEnabled)(
       await expect
         .poll(() => app.text('sync-state'), { timeout: 20_000 })
         .toBe('server tidak terjangkau');
+      await expect.poll(() => app.connectivityLabel(), { timeout: 20_000 }).toMatch(/Luring/);
 
       // Training and the assigned unit: a level, a note, a photo, the verifier's signature.
       // The verifier allows location when the first photo asks (answered here for MiniBrowser).

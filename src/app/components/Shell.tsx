@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useLocale } from '../../ui/i18n';
-import { useOnline } from '../../ui/online';
+import { isConnected, useOnline } from '../../ui/online';
 import { linkClick, usePath } from '../../ui/router';
 import { useT } from '../i18n';
 import { UpdateBar } from '../pwa/UpdateBar';
@@ -12,7 +12,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
   const t = useT();
   const path = usePath();
   const { message } = useUi();
-  const online = useOnline((s) => s.online);
+  const online = useOnline(isConnected);
   const locale = useLocale((s) => s.locale);
   const toggle = useLocale((s) => s.toggle);
   const [canInstall, setCanInstall] = useState(false);

@@ -13,6 +13,7 @@ import {
 } from '../../sync';
 import { create } from '../../ui/create-store';
 import { useLocale } from '../../ui/i18n';
+import { useOnline } from '../../ui/online';
 import { useUi } from './ui.store';
 import { forgetStore, getStore } from './workspace';
 
@@ -75,6 +76,10 @@ export async function startSync(): Promise<void> {
   engine.subscribe((status) => {
     useSync.setState({ status });
     useUi.getState().setSyncing(status.state === 'syncing');
+    // A network failure says the server is out of reach; any answer (a finished run, or a
+    // server error) says it is reachable. A run still going says nothing yet.
+    if (status.state === 'offline') useOnline.setState({ serverReachable: false });
+    else if (status.state !== 'syncing') useOnline.setState({ serverReachable: true });
   });
   engineRef = engine;
   transportRef = transport;
