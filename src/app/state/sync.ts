@@ -204,6 +204,7 @@ export async function releaseTablet(options: { force?: boolean } = {}): Promise<
         transportRef ??
         fetchTransport({
           token: () => current,
+          language: () => useLocale.getState().locale,
         })
       ).release();
       serverReleased = true;
