@@ -51,7 +51,7 @@ const { useT, translate } = defineMessages<Key>({
     scale: "Zoom against the photo's own size",
     pct: '{pct}%',
     timeCamera: 'Camera time: {when}',
-    timeTablet: 'Reached the tablet: {when}',
+    timeTablet: 'Received by the tablet: {when}',
     timeFile: 'File time: {when}',
     place: 'Location: {lat}, {lng}',
     noPlace: 'Location not recorded',
