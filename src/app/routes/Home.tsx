@@ -90,6 +90,9 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
   );
 }
 
+/** Kinds whose parent is the local government itself: their cards need not name it. */
+const TOP_LEVEL_KINDS: ReadonlySet<string> = new Set(['pemda', 'opd', 'kecamatan']);
+
 /** Groups in the order a Pemda reads them (core UNIT_KIND_GROUPS), unknown kinds last. */
 function kindOrder(kind: string): number {
   const i = Object.keys(UNIT_KIND_GROUPS).indexOf(kind);
@@ -127,7 +130,7 @@ function UnitCard({ kind, r }: { kind: WorkspaceKind; r: UnitRow }) {
     >
       <strong data-testid="unit-name">{r.unitName}</strong>
       {/* Where the unit belongs (a kelurahan's kecamatan), so a long group still reads well. */}
-      {r.parentName && r.unitKind !== 'opd' && r.unitKind !== 'pemda' ? (
+      {r.parentName && !TOP_LEVEL_KINDS.has(r.unitKind) ? (
         <div class="small muted" data-testid="unit-parent">
           {r.parentName}
         </div>
