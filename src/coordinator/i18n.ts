@@ -364,7 +364,8 @@ const id = {
     'Langkah naik level paling sedikit (perencana inti) dari level kota saat ini ke target. Atur bobot usaha atau tandai indikator tetap, dan rencana dihitung ulang.',
   planIntroViewer:
     'Langkah naik level paling sedikit dari level kota saat ini ke target. Halaman ini hanya dapat dibaca; koordinator yang mengatur target, bobot usaha, dan indikator tetap.',
-  planOrderNote: 'Urutan: menurut aspek, lalu nomor indikator, seperti instrumen dan daftar periksa di tablet. Semua langkah di bawah ini diperlukan bersama (rencana ini yang terpendek), jadi urutan tidak menyatakan prioritas.',
+  planOrderNote:
+    'Urutan: menurut aspek, lalu nomor indikator, seperti instrumen dan daftar periksa di tablet. Semua langkah di bawah ini diperlukan bersama (rencana ini yang terpendek), jadi urutan tidak menyatakan prioritas.',
   planSettingsLine: 'Pengaturan rencana ini: {list}.',
   planSettingTarget: 'target {target}',
   planSettingFixed: 'indikator tetap {list}',
@@ -896,7 +897,8 @@ const en: Dict = {
     'The fewest level-steps (core planner) from the city’s current levels to the target. Set effort weights or mark indicators fixed and the plan is recomputed.',
   planIntroViewer:
     'The fewest level-steps from the city’s current levels to the target. This page is read-only; the coordinator sets the target, effort weights and fixed indicators.',
-  planOrderNote: 'Order: by aspect, then indicator number, as in the instrument and the tablet’s checklist. Every step below is needed together (this plan is the shortest), so the order states no priority.',
+  planOrderNote:
+    'Order: by aspect, then indicator number, as in the instrument and the tablet’s checklist. Every step below is needed together (this plan is the shortest), so the order states no priority.',
   planSettingsLine: 'Settings of this plan: {list}.',
   planSettingTarget: 'target {target}',
   planSettingFixed: 'fixed indicators {list}',
