@@ -206,7 +206,10 @@ export class ReportingRepository {
       .where(verifiedSet('v'))
       .where('v.assessmentId', 'in', ofPeriod)
       .groupBy('v.assessmentId');
-    // Not applicable, and how many of those also carry a verified level (counted once as done).
+    // Not applicable, how many of those also carry a verified level, and how many carry their
+    // reason. Done is core's `completeness` (what signing counts): a verified level on an
+    // indicator not marked not applicable, or not applicable with its reason — so the
+    // dashboard says 4/47 where the tablet and the berita acara do.
     const na = this.db
       .selectFrom('recordFields as n')
       .leftJoin('recordFields as nv', (j) =>
@@ -215,10 +218,17 @@ export class ReportingRepository {
           .onRef('nv.recordId', '=', 'n.recordId')
           .on(verifiedSet('nv')),
       )
+      .leftJoin('recordFields as nr', (j) =>
+        j
+          .onRef('nr.assessmentId', '=', 'n.assessmentId')
+          .onRef('nr.recordId', '=', 'n.recordId')
+          .on(fieldIs('nr', VERIFICATION, 'naReason')),
+      )
       .select([
         'n.assessmentId',
         sql<number>`count(*)`.as('n'),
         sql<number>`count(${sql.ref('nv.recordId')})`.as('both'),
+        sql<number>`count(case when ${sql.ref('nr.valueJson')} <> '""' then 1 end)`.as('reasoned'),
       ])
       .where(markedNa('n'))
       .where('n.assessmentId', 'in', ofPeriod)
@@ -257,6 +267,7 @@ export class ReportingRepository {
         'vc.n as verified',
         'nc.n as notApplicable',
         'nc.both',
+        'nc.reasoned',
         'fc.files',
         'fc.held',
       ])
@@ -274,7 +285,7 @@ export class ReportingRepository {
       updatedAt: r.updatedAt === null ? null : Number(r.updatedAt),
       verified: Number(r.verified ?? 0),
       notApplicable: Number(r.notApplicable ?? 0),
-      done: Number(r.verified ?? 0) + Number(r.notApplicable ?? 0) - Number(r.both ?? 0),
+      done: Number(r.verified ?? 0) - Number(r.both ?? 0) + Number(r.reasoned ?? 0),
       files: Number(r.files ?? 0),
       filesHeld: Number(r.held ?? 0),
     }));

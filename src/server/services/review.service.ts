@@ -7,6 +7,7 @@ import {
   COMMENT_KINDS,
   type CommentKind,
   compileFramework,
+  completeness,
   computeIndex,
   DECISION_STATUS,
   decisionAllowed,
@@ -262,9 +263,24 @@ export class ReviewService extends BaseService {
       decided &&
       !!statusField &&
       fields.some((f) => f.updatedByDevice !== null && f.updatedSeq > statusField.updatedSeq);
-    const fileCount = liveFiles.length;
-    const heldCount = liveFiles.filter((r) => held.has(str(r, 'sha256'))).length;
-    const done = indicators.filter((i) => i.verifiedLevel !== null || i.notApplicable).length;
+    // Files once per content, as the dashboard and the tablet count them: a photo proving
+    // two indicators (two records, one SHA-256) is one file.
+    const liveShas = new Set(liveFiles.map((r) => str(r, 'sha256')));
+    const fileCount = liveShas.size;
+    const heldCount = [...liveShas].filter((sha) => held.has(sha)).length;
+    // Done as signing counts it (core completeness): not applicable only with its reason.
+    const done = (() => {
+      const k = completeness(
+        c.indicators.map((i) => i.no),
+        indicators.map((i) => ({
+          no: i.no,
+          verifiedLevel: i.verifiedLevel,
+          notApplicable: i.notApplicable,
+          naReason: i.naReason,
+        })),
+      );
+      return k.verified + k.notApplicable;
+    })();
     const signing = readSigning(
       a.id,
       fields,

@@ -260,4 +260,42 @@ describeEachDialect('dashboard aggregation', (ctx) => {
     expect(bad.status).toBe(422);
     expect(bad.body.code).toBe('validation_failed');
   });
+  it('counts done and files as the tablet and the berita acara do, on the dashboard and the review alike', async () => {
+    const h = ctx();
+    const t1 = await rawTablet(h, 'verifier1', 'Tablet hitung');
+    const a = await assessmentOf(h, kelurahanCode(0, 1));
+    const bytes = new TextEncoder().encode('satu foto untuk dua indikator');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    await storeFile(h.services, bytes, sha);
+    await t1.push([
+      // 1–3 verified; 4 not applicable with its reason; 5 not applicable without one, and 6
+      // the same while it also holds a level: core completeness counts neither as done.
+      ...levels(a, { 1: 3, 2: 3, 3: 2 }, [4]),
+      {
+        entity: 'verification',
+        id: `${a}:5`,
+        changes: { assessmentId: a, indicatorNo: 5, notApplicable: true, naReason: '' },
+      },
+      {
+        entity: 'verification',
+        id: `${a}:6`,
+        changes: { assessmentId: a, indicatorNo: 6, verifiedLevel: 2, notApplicable: true },
+      },
+      // One photo proving two indicators: two records, one file.
+      evidenceFile(a, 'ev-a', { sha256: sha, bytes: bytes.length, capturedAt: h.clock.now }),
+      evidenceFile(a, 'ev-b', {
+        sha256: sha,
+        bytes: bytes.length,
+        capturedAt: h.clock.now,
+        indicatorNo: 2,
+      }),
+    ]);
+    const token = await h.login('coordinator');
+    const dash = await h.call('GET', `/api/dashboard/${h.demo?.periodId}`, { token });
+    const row = dash.body.units.find((u: { code: string }) => u.code === kelurahanCode(0, 1));
+    expect(row).toMatchObject({ done: 4, files: 1, filesHeld: 1 });
+    const review = await h.call('GET', `/api/reports/assessments/${a}`, { token });
+    expect(review.status).toBe(200);
+    expect(review.body.files).toEqual({ total: 1, held: 1 });
+  });
 });
