@@ -7,7 +7,7 @@
  * server's receive time second (see clock-check.ts).
  */
 
-import type { EntityName } from './entities';
+import { type EntityName, parseProves } from './entities';
 import { fieldLabel } from './labels';
 import { IMMUTABLE_FIELDS } from './merge';
 import { formatValue } from './scoring';
@@ -262,6 +262,19 @@ function evidencePhrase(group: readonly ChangeFact[], prev: PrevFn, ctx: Ctx): s
   }
   for (const e of group) {
     if (e.field === 'sha256' || e.field === 'deleted') continue;
+    if (e.field === 'proves') {
+      // "Foto sk.jpg dikaitkan ke bukti level 2 no. 2": the item as people count it (1-based).
+      const at = parseProves(typeof e.value === 'string' ? e.value : null);
+      if (at) {
+        const item = `${en ? 'evidence' : 'bukti'} level ${at.level} no. ${at.index + 1}`;
+        out.push(`${called} ${en ? 'linked to' : 'dikaitkan ke'} ${item}`);
+      } else if (typeof prev(e) === 'string') {
+        out.push(
+          `${called} ${en ? 'no longer linked to a document' : 'tidak lagi dikaitkan ke dokumen'}`,
+        );
+      }
+      continue;
+    }
     const p = phrase(e.entity, e.field, prev(e), e.value, prev(e) === undefined, ctx);
     if (p) out.push(p);
   }

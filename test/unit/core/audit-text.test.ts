@@ -86,6 +86,29 @@ describe('the audit trail in words', () => {
       expect(text).not.toContain(raw);
   });
 
+  it('says which expected document a photo proves, as people count the items', () => {
+    const f = 'file-2';
+    const added = ['sha256', 'name', 'mime'].map((field, i) =>
+      fact({
+        entity: 'evidenceFile',
+        recordId: f,
+        field,
+        value: ['cd'.repeat(32), 'sk-tim.jpg', 'image/jpeg'][i],
+        deviceSeq: 20,
+      }),
+    );
+    const linked = fact({ entity: 'evidenceFile', recordId: f, field: 'proves', value: '2.1' });
+    const unlinked = fact({ entity: 'evidenceFile', recordId: f, field: 'proves', value: null });
+    expect(auditEvents([...added, linked, unlinked], 'id').map((e) => e.what)).toEqual([
+      'Foto sk-tim.jpg ditambahkan',
+      'Foto sk-tim.jpg dikaitkan ke bukti level 2 no. 2',
+      'Foto sk-tim.jpg tidak lagi dikaitkan ke dokumen',
+    ]);
+    expect(auditEvents([...added, linked], 'en')[1]?.what).toBe(
+      'Photo sk-tim.jpg linked to evidence level 2 no. 2',
+    );
+  });
+
   it('names the coordinator in a decision and leaves out the identity fields', () => {
     const approved = fact({
       entity: 'assessment',
