@@ -101,10 +101,7 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
             </>
           ) : null}
         </div>
-        {/* Whole words: the caption's break-all is for long file names only. */}
-        <div class="muted" style={{ wordBreak: 'normal', overflowWrap: 'break-word' }}>
-          {facts}
-        </div>
+        <div class="muted">{facts}</div>
       </figcaption>
       {viewing && url ? (
         <PhotoViewer
