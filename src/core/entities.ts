@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_EVIDENCE_BYTES } from './evidence-limits';
 import { safeText, timeMs } from './text';
 
 /**
@@ -141,7 +142,7 @@ export const ENTITY_FIELDS = {
     sha256,
     name: text(255),
     mime: z.enum(['image/jpeg', 'image/png', 'image/webp', 'application/pdf']),
-    bytes: z.int().check(z.gte(1), z.lte(25 * 1024 * 1024)),
+    bytes: z.int().check(z.gte(1), z.lte(MAX_EVIDENCE_BYTES)),
     width: z.nullable(z.int().check(z.gte(0))),
     height: z.nullable(z.int().check(z.gte(0))),
     capturedAt: ms,

@@ -56,6 +56,11 @@ export const PROBLEMS = {
     id: 'Jenis isi permintaan tidak didukung.',
     en: 'Unsupported request content type.',
   },
+  evidence_too_large: {
+    status: 413,
+    id: (p) => `Berkas ${p.kind} terlalu besar (maks. ${p.limit}).`,
+    en: (p) => `The ${p.kindEn} file is too large (at most ${p.limit}).`,
+  },
   payload_too_large: {
     status: 413,
     id: (p) => `Isi permintaan terlalu besar (maksimal ${p.limit}).`,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
-import { evidenceLimitBytes, formatLimit } from '../../core';
+import { evidenceKindOf, evidenceLimitBytes, formatLimit } from '../../core';
 import type { AppConfig, FilesConfig } from '../config';
 import { isSha256 } from '../lib/blob-store';
 import { type Lang, Problem, preferredLang, problemBody } from '../problems';
@@ -188,9 +188,19 @@ export class TusEndpoint {
         if (!upload.size || upload.size <= 0) throw problemFor(req, new Problem('upload_metadata'));
         // Each kind of file has its own limit (core's table, which the tablet's picker also
         // reads): a PDF is refused above its limit, not only above the largest of all kinds.
-        const limit = evidenceLimitBytes(String(upload.metadata?.filetype ?? ''), 'stored');
-        if (limit !== null && upload.size > limit)
-          throw problemFor(req, new Problem('payload_too_large', { limit: formatLimit(limit) }));
+        const type = String(upload.metadata?.filetype ?? '');
+        const limit = evidenceLimitBytes(type, 'stored');
+        if (limit !== null && upload.size > limit) {
+          const pdf = evidenceKindOf(type) === 'pdf';
+          throw problemFor(
+            req,
+            new Problem('evidence_too_large', {
+              kind: pdf ? 'PDF' : 'foto',
+              kindEn: pdf ? 'PDF' : 'photo',
+              limit: formatLimit(limit),
+            }),
+          );
+        }
         const who = this.uploaders.get(req);
         if (!who) throw problemFor(req, new Problem('forbidden'));
         const createdAt = Date.parse(upload.creation_date ?? '') || Date.now();

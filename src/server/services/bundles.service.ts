@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type BundleImportResult, MutationEnvelopeSchema, type PushRequest } from '../../core';
+import {
+  type BundleImportResult,
+  MAX_EVIDENCE_BYTES,
+  MutationEnvelopeSchema,
+  type PushRequest,
+} from '../../core';
 import type { AppConfig } from '../config';
 import { inTransaction } from '../db/repositories';
 import { readZipDirectory, readZipEntry, type ZipEntry, ZipReadError } from '../lib/zip-read';
@@ -19,7 +24,7 @@ const SIGNATURE = 'manifest.sig';
 /** Largest manifest, signature and evidence file inside a bundle, uncompressed. */
 const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 const MAX_SIGNATURE_BYTES = 4096;
-const MAX_FILE_BYTES = 25 * 1024 * 1024;
+const MAX_FILE_BYTES = MAX_EVIDENCE_BYTES;
 /**
  * Below this many uncompressed bytes (per entry, or for the whole file) the ratio is not
  * judged: tiny entries compress arbitrarily well and cost nothing to inflate.

@@ -36,10 +36,10 @@ describeEachDialect('evidence limits per kind of file', (ctx) => {
     const pdf = await start('application/pdf', 'id');
     expect(pdf.status).toBe(413);
     const problem = await pdf.json();
-    expect(problem.code).toBe('payload_too_large');
-    expect(problem.message).toContain('20 MB');
+    expect(problem.code).toBe('evidence_too_large');
+    expect(problem.message).toBe('Berkas PDF terlalu besar (maks. 20 MB).');
     const english = await (await start('application/pdf', 'en')).json();
-    expect(english.message).toBe('The request body is too large (at most 20 MB).');
+    expect(english.message).toBe('The PDF file is too large (at most 20 MB).');
 
     expect((await start('image/jpeg', 'id')).status).toBe(201);
   });
