@@ -1,4 +1,6 @@
 import { formatIndex } from '../core';
+import type { Locale } from './i18n';
+
 /** Small SVG charts (no chart library: a radar and bars are a few dozen lines). */
 
 export interface Series {
@@ -73,7 +75,19 @@ export function Radar({
   );
 }
 
-export function Bars({ rows, series }: { rows: string[]; series: Series[] }) {
+/**
+ * Horizontal bars, one group per row, each value written beside its bar in `locale`
+ * ("2,50" in Indonesian, "2.50" in English), as every other figure on the screen.
+ */
+export function Bars({
+  rows,
+  series,
+  locale,
+}: {
+  rows: string[];
+  series: Series[];
+  locale: Locale;
+}) {
   const rowH = 16 * series.length + 14;
   const labelW = 0;
   const width = 600;
@@ -83,7 +97,7 @@ export function Bars({ rows, series }: { rows: string[]; series: Series[] }) {
     <svg
       viewBox={`0 0 ${width} ${height}`}
       role="img"
-      aria-label={`Grafik batang: ${rows.join(', ')}`}
+      aria-label={`${locale === 'en' ? 'Bar chart' : 'Grafik batang'}: ${rows.join(', ')}`}
       width="100%"
     >
       {rows.map((row, i) => (
@@ -104,7 +118,7 @@ export function Bars({ rows, series }: { rows: string[]; series: Series[] }) {
                   rx="3"
                 />
                 <text x={v === null ? labelW + 4 : x(v) + 4} y="10" font-size="10" fill="#1b1f23">
-                  {formatIndex(v)}
+                  {formatIndex(v, locale)}
                 </text>
               </g>
             );

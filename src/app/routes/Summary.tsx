@@ -198,6 +198,7 @@ function SummaryBody(props: {
             {t('aspects')} — {t('selfVsVerified')}
           </h2>
           <Bars
+            locale={locale}
             rows={aspects.map((a) => `${a.id} ${a.name}`)}
             series={[
               { label: t('selfLevel'), values: aspects.map((a) => selfOf(a.id)), color: SELF },

@@ -196,6 +196,7 @@ function CityReport({ s }: { s: CitySummary }) {
               <span style={{ color: VERIFIED_COLOR }}>{t('consolidated')}</span>
             </figcaption>
             <Bars
+              locale="id"
               rows={domains.map((g) => g.name)}
               series={[
                 { label: t('self'), values: domains.map((g) => g.self), color: SELF_COLOR },
