@@ -1,6 +1,5 @@
 import { create } from '../../ui/create-store';
 import { useSync } from '../state/sync';
-import { useUi } from '../state/ui.store';
 import { type Channel, type CoordinatorView, UpdateCoordinator } from './coordinator';
 import { currentHolds, type HoldKind, onHoldsChange } from './holds';
 import { currentPlace } from './place';
@@ -98,7 +97,6 @@ function watch(reg: ServiceWorkerRegistration): void {
   const offer = () => {
     if (!reg.waiting || !reg.active) return;
     set({ available: true, fetching: false, fetchFailed: false });
-    useUi.getState().setUpdateReady(true);
   };
   offer();
   reg.addEventListener('updatefound', () => {
