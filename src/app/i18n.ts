@@ -9,10 +9,23 @@ const id = {
   home: 'Beranda',
   storage: 'Penyimpanan & sinkronisasi',
   language: 'English',
-  updateReady: 'Versi baru tersedia — muat ulang',
-  updateBlockedDirty: 'Simpan dulu catatan yang sedang diketik sebelum memuat ulang.',
-  updateBlockedSync: 'Tunggu sinkronisasi selesai sebelum memuat ulang.',
   install: 'Pasang aplikasi',
+  // Where the browser offers no install prompt (Safari on iPad never does): how to install.
+  installHelpTitle: 'Pasang Telusur di tablet ini',
+  installHelpWhy:
+    'Setelah dipasang, Telusur dibuka dari layar utama seperti aplikasi lain dan tetap bekerja tanpa internet selama berhari-hari. Data penilaian tetap tersimpan di tablet ini, dan browser jauh lebih jarang menghapus data aplikasi yang terpasang.',
+  installIos: 'iPad / iPhone (Safari)',
+  installIosStep1: 'Ketuk Bagikan (ikon kotak dengan panah ke atas) di bagian atas Safari.',
+  installIosStep2: 'Pilih "Tambahkan ke Layar Utama" (Add to Home Screen), lalu ketuk "Tambah".',
+  installIosSafari: 'Pilihan itu tidak ada? Buka alamat ini di Safari.',
+  installAndroid: 'Android (Chrome / Edge)',
+  installAndroidStep1: 'Ketuk menu ⋮ (Chrome) atau ⋯ (Edge).',
+  installAndroidStep2:
+    'Pilih "Instal aplikasi" atau "Tambahkan ke layar utama", lalu ketuk "Instal".',
+  installComputer: 'Di komputer, Chrome dan Edge menawarkan "Instal" di ujung kanan bilah alamat.',
+  installAlready: 'Sudah terpasang? Buka Telusur dari ikonnya di layar utama.',
+  installHelpDone: 'Mengerti',
+  close: 'Tutup',
   assignedUnits: 'Unit yang ditugaskan',
   noAssignments:
     'Belum ada unit yang ditugaskan ke tablet ini. Verifikator: pilih "Daftarkan tablet", ketik kode dari koordinator, lalu sinkronkan, atau coba Mode latihan. Koordinator dan pimpinan: pilih "Masuk koordinator".',
@@ -130,7 +143,8 @@ const id = {
   bytesProgress: 'Berkas: {a}/{b}',
   receiptAll: 'Semua {n} berkas diterima server',
   receiptPartial: '{c} dari {n} berkas diterima server',
-  updateRequired: 'Versi aplikasi ini tidak lagi diterima server. Muat ulang untuk memperbarui.',
+  updateRequired:
+    'Versi aplikasi ini tidak lagi diterima server. Tekan "Perbarui" di bagian atas layar.',
   revoked:
     'Tablet ini telah dicabut oleh koordinator. Data yang belum terkirim tetap aman di tablet — ekspor lalu serahkan berkasnya ke koordinator.',
   notEnrolled: 'Tablet belum terdaftar.',
@@ -447,10 +461,22 @@ const en: Dict = {
   home: 'Home',
   storage: 'Storage & sync',
   language: 'Bahasa Indonesia',
-  updateReady: 'New version available — reload',
-  updateBlockedDirty: 'Save the note being typed before reloading.',
-  updateBlockedSync: 'Wait for the sync to finish before reloading.',
   install: 'Install app',
+  installHelpTitle: 'Install Telusur on this tablet',
+  installHelpWhy:
+    'Once installed, Telusur opens from the home screen like any other app and keeps working without internet for days. The assessment data stays on this tablet, and browsers are far less likely to clear the data of an installed app.',
+  installIos: 'iPad / iPhone (Safari)',
+  installIosStep1: 'Tap Share (the square with an upward arrow) at the top of Safari.',
+  installIosStep2: 'Choose "Add to Home Screen", then tap "Add".',
+  installIosSafari: 'Option not there? Open this address in Safari.',
+  installAndroid: 'Android (Chrome / Edge)',
+  installAndroidStep1: 'Tap the menu ⋮ (Chrome) or ⋯ (Edge).',
+  installAndroidStep2: 'Choose "Install app" or "Add to Home screen", then tap "Install".',
+  installComputer:
+    'On a computer, Chrome and Edge offer "Install" at the right end of the address bar.',
+  installAlready: 'Already installed? Open Telusur from its icon on the home screen.',
+  installHelpDone: 'Got it',
+  close: 'Close',
   assignedUnits: 'Assigned units',
   noAssignments:
     'No units are assigned to this tablet yet. Verifiers: choose "Enrol tablet", type the code from the coordinator and sync, or try training mode. Coordinators and leadership: choose "Coordinator sign-in".',
@@ -567,7 +593,8 @@ const en: Dict = {
   bytesProgress: 'Files: {a}/{b}',
   receiptAll: 'All {n} files received by the server',
   receiptPartial: '{c} of {n} files received by the server',
-  updateRequired: 'The server no longer accepts this app version. Reload to update.',
+  updateRequired:
+    'The server no longer accepts this app version. Press "Update" at the top of the screen.',
   revoked:
     'The coordinator revoked this tablet. Unsent data is safe on the tablet — export it and hand the file to the coordinator.',
   notEnrolled: 'This tablet is not enrolled.',

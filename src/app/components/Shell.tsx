@@ -7,6 +7,7 @@ import { useT } from '../i18n';
 import { UpdateBar } from '../pwa/UpdateBar';
 import { onInstallAvailable, promptInstall } from '../pwa/update';
 import { useUi } from '../state/ui.store';
+import { InstallHelp, runningInstalled } from './InstallHelp';
 
 export function Shell({ children }: { children: ComponentChildren }) {
   const t = useT();
@@ -15,10 +16,19 @@ export function Shell({ children }: { children: ComponentChildren }) {
   const online = useOnline(isConnected);
   const locale = useLocale((s) => s.locale);
   const toggle = useLocale((s) => s.toggle);
-  const [canInstall, setCanInstall] = useState(false);
+  const [installed, setInstalled] = useState(runningInstalled);
+  const [canPrompt, setCanPrompt] = useState(false);
+  const [installHelp, setInstallHelp] = useState(false);
   const training = path.startsWith('/latihan');
 
-  useEffect(() => onInstallAvailable(setCanInstall), []);
+  useEffect(() => onInstallAvailable(setCanPrompt), []);
+  // Chrome on a computer moves the page into the app's own window right after installing.
+  useEffect(() => {
+    const standalone = window.matchMedia?.('(display-mode: standalone)');
+    const follow = () => setInstalled(runningInstalled());
+    standalone?.addEventListener?.('change', follow);
+    return () => standalone?.removeEventListener?.('change', follow);
+  }, []);
   // The page says which language it speaks, also when it starts in the one chosen last time:
   // screen readers pick their voice by it, and the printed record its page footer.
   useEffect(() => {
@@ -53,11 +63,18 @@ export function Shell({ children }: { children: ComponentChildren }) {
           <button type="button" onClick={toggle} lang={locale === 'id' ? 'en' : 'id'}>
             {t('language')}
           </button>
-          {canInstall ? (
-            <button type="button" class="install" onClick={() => void promptInstall()}>
+          {/* Offered wherever the app is not installed: with the browser's own prompt when it
+              sent one, else the steps (Safari, on every iPad, never sends one). */}
+          {installed ? null : (
+            <button
+              type="button"
+              class="install"
+              aria-haspopup={canPrompt ? undefined : 'dialog'}
+              onClick={() => (canPrompt ? void promptInstall() : setInstallHelp(true))}
+            >
               {t('install')}
             </button>
-          ) : null}
+          )}
         </div>
         <nav>
           {nav('/', t('home'))}
@@ -69,10 +86,16 @@ export function Shell({ children }: { children: ComponentChildren }) {
         <UpdateBar />
       </header>
       <main id="main">{children}</main>
+      {/* Outside the header, whose white-on-brand button style would hide its button. */}
+      {installHelp ? <InstallHelp onClose={() => setInstallHelp(false)} /> : null}
       {message ? (
         <div class={`toast ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>
           <span>{message.text}</span>
-          <button type="button" onClick={() => useUi.getState().clearMessage()} aria-label="Tutup">
+          <button
+            type="button"
+            onClick={() => useUi.getState().clearMessage()}
+            aria-label={t('close')}
+          >
             ✕
           </button>
         </div>
