@@ -289,6 +289,7 @@ export function Assignments({ canWrite }: PageProps) {
             ]}
             actions={canWrite && !closed}
             testId="assignment-list"
+            label={t('assignmentsTitle')}
           >
             {listed.map((a) => {
               const vName = verifierById.get(a.verifierId)?.name ?? a.verifierId;

@@ -3,7 +3,7 @@ import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
-import { DataTable } from '../components/DataTable';
+import { DataTable, ScrollRegion } from '../components/DataTable';
 import { FormActions, TextField, useForm } from '../components/FormField';
 import { countTablets, groupTablets } from '../devices';
 import { type Translator, useT } from '../i18n';
@@ -110,8 +110,8 @@ export function Verifiers({ canWrite }: PageProps) {
       <section class="card">
         <h2>{t('verifiers')}</h2>
         <ListBody loaded={data} count={list.length} empty={t('noVerifiers')}>
-          <div class="table-wrap">
-            <table data-testid="verifier-list">
+          <ScrollRegion label={t('verifiers')}>
+            <table class="c-link-rows" data-testid="verifier-list">
               <thead>
                 <tr>
                   <th scope="col">{t('name')}</th>
@@ -147,7 +147,7 @@ export function Verifiers({ canWrite }: PageProps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
           <p class="small muted">{t('tabletsHint')}</p>
         </ListBody>
       </section>
@@ -372,6 +372,7 @@ export function VerifierDetail({ canWrite, params }: PageProps) {
                 t('status'),
               ]}
               testId="device-list"
+              label={t('devices')}
             >
               {groups.flatMap((g) =>
                 g.identities.map((d) => (
