@@ -1,10 +1,10 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Rejection } from '../../core';
-import { contentFields, editWhen, fieldLabel } from '../../core';
+import { contentFields, editWhen, fieldLabel, STATUS_LABELS, statusLabel } from '../../core';
 import { formatTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
-import { DataTable } from '../components/DataTable';
+import { DataTable, ScrollRegion } from '../components/DataTable';
 import { InlineConfirm } from '../components/InlineConfirm';
 import { type MessageKey, type Translator, useT } from '../i18n';
 import type { BundleImportResult, ConflictListItem, ConflictView } from '../types';
@@ -22,11 +22,14 @@ const LEVEL_FIELDS = new Set(['verifiedLevel', 'selfLevel']);
  * A field's value as the coordinator reads it: a whole level as "level 3", a decimal value
  * as written on the tablet ("nilai 2,50"; a refused 1,175 keeps all its digits, since they
  * are the reason), an outside-index figure with a decimal comma, a file type as "PDF", text
- * made visible.
+ * made visible, a status in the page's language.
  */
 function fieldValue(field: string, v: unknown, locale: Locale): string {
   // A file's type as people name it ("PDF"), not its MIME type.
   if (field === 'mime' && typeof v === 'string') return fileKind(v) ?? visibleValue(v, locale);
+  // A status in the page's words ("in progress"), not the stored value ("sedang").
+  if (field === 'status' && typeof v === 'string' && Object.hasOwn(STATUS_LABELS, v))
+    return statusLabel(v, locale);
   if (typeof v !== 'number' || !Number.isFinite(v)) return visibleValue(v, locale);
   const exact = Math.abs(v * 100 - Math.round(v * 100)) < 1e-9 ? v.toFixed(2) : String(v);
   const n = locale === 'id' ? exact.replace('.', ',') : exact;
@@ -268,6 +271,7 @@ function RejectionsSection() {
               t('whenSource'),
             ]}
             testId="rejection-table"
+            label={t('rejections')}
             class="c-rejections"
           >
             {shown.map((r) => (
@@ -352,6 +356,7 @@ function BundleResult({ name, result }: { name: string; result: BundleImportResu
           <DataTable
             headings={[t('unitWhere'), t('what'), t('reason')]}
             testId="bundle-rejections"
+            label={t('bundleRejectedList')}
             class="c-rejections"
           >
             {result.rejections.map((r, i) => (
@@ -450,14 +455,18 @@ export function Sync({ canWrite }: PageProps) {
         {rows.length === 0 ? (
           <p class="muted">{conflicts.loading ? '…' : t('noConflicts')}</p>
         ) : (
-          <div class="table-wrap">
+          <ScrollRegion label={t('conflicts')}>
             <table data-testid="conflict-table">
               <thead>
                 <tr>
-                  <th>{t('conflictWhere')}</th>
-                  <th>{t('conflictTablet')}</th>
-                  <th>{t('conflictServer')}</th>
-                  {canWrite ? <th /> : null}
+                  <th scope="col">{t('conflictWhere')}</th>
+                  <th scope="col">{t('conflictTablet')}</th>
+                  <th scope="col">{t('conflictServer')}</th>
+                  {canWrite ? (
+                    <th scope="col">
+                      <span class="sr-only">{t('actions')}</span>
+                    </th>
+                  ) : null}
                 </tr>
               </thead>
               <tbody>
@@ -499,7 +508,7 @@ export function Sync({ canWrite }: PageProps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </section>
       <RejectionsSection key={rejectionsKey} />
