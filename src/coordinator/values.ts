@@ -78,3 +78,20 @@ export function fileKind(mime: string): string | null {
   const sub = (mime.split('/')[1] ?? '').replace(/^(x-|vnd\.)/, '').split(/[+;.]/)[0] ?? '';
   return sub && sub.length <= 5 ? sub.toUpperCase() : null;
 }
+
+/**
+ * A decimal number as typed in either language: "3,5" and "3.5" both read 3.5 (a
+ * coordinator writes the mark their keyboard or habit gives, whatever the page's language).
+ * NaN for anything else: a sign, a thousands separator, a second mark, letters, nothing.
+ */
+export function parseDecimal(text: string): number {
+  const s = text.trim();
+  if (!/^\d+(?:[.,]\d+)?$/.test(s)) return Number.NaN;
+  return Number(s.replace(',', '.'));
+}
+
+/** A number as a form field shows it: "1,5" in Indonesian, "1.5" in English. */
+export function decimalText(n: number, locale: Locale): string {
+  const s = String(n);
+  return locale === 'id' ? s.replace('.', ',') : s;
+}

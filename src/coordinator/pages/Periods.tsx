@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatIndex } from '../../core';
 import { formatTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
@@ -49,14 +49,14 @@ function draftOf(p: Period | null, locale: 'id' | 'en'): PeriodDraft {
         name: '',
         year: String(new Date().getFullYear()),
         frameworkId: '',
-        targetIndex: '3,00',
+        targetIndex: formatIndex(3, locale),
         planStepCap: String(PLAN_STEP_CAP.default),
         photoStamp: false,
         status: 'draft',
       };
 }
 
-/** "3,25" or "3.25" → 3.25; NaN when not a number with at most two decimals. */
+/** "3,25" or "3.25" → 3.25 in either language; NaN when not a number with at most two decimals. */
 function parseTarget(s: string): number {
   const clean = s.trim().replace(',', '.');
   if (!/^\d(\.\d{1,2})?$/.test(clean)) return Number.NaN;
@@ -72,6 +72,20 @@ function PeriodForm(props: {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const [d, setD] = useState<PeriodDraft>(() => draftOf(props.period, locale));
+  // After a language switch the target reads with that language's decimal mark ("3,00" →
+  // "3.00"); a figure typed in another form ("3,5" on the English page) is left as typed.
+  const shownIn = useRef(locale);
+  useEffect(() => {
+    const was = shownIn.current;
+    shownIn.current = locale;
+    if (was === locale) return;
+    setD((x) => {
+      const n = parseTarget(x.targetIndex);
+      return !Number.isNaN(n) && x.targetIndex.trim() === formatIndex(n, was)
+        ? { ...x, targetIndex: formatIndex(n, locale) }
+        : x;
+    });
+  }, [locale]);
   const year = Number(d.year);
   const target = parseTarget(d.targetIndex);
   const cap = Number(d.planStepCap.trim());
@@ -310,6 +324,7 @@ export function Periods({ canWrite }: PageProps) {
             ]}
             actions={canWrite}
             testId="period-list"
+            label={t('periods')}
           >
             {periods.map((p) => (
               <tr key={p.id} data-testid="period-row">
@@ -377,6 +392,7 @@ export function Periods({ canWrite }: PageProps) {
             headings={[t('name'), t('code'), t('version'), t('usedBy'), t('createdAt')]}
             actions={canWrite}
             testId="framework-list"
+            label={t('frameworks')}
           >
             {frameworks.map((f) => (
               <tr key={f.id} data-testid="framework-row">

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatIndex, formatValue, valueDomainOf } from '../../core';
 import { formatWib } from '../../ui/format';
-import { useLocale } from '../../ui/i18n';
+import { type Locale, useLocale } from '../../ui/i18n';
 import { api } from '../api';
 import { consolidationCounts, planOutcome, sourceText } from '../components/CityIndex';
 import { DataTable } from '../components/DataTable';
@@ -15,7 +15,7 @@ import { usePeriod } from '../period';
 import type { PlanView } from '../types';
 import { type PageProps, useDocumentTitle, useLoad } from '../ui';
 import { setQuery } from '../url';
-import { indicatorTitle } from '../values';
+import { decimalText, indicatorTitle, parseDecimal } from '../values';
 
 /** `12:2,13:0.5` ⇄ { 12: 2, 13: 0.5 } (the plan route's query format). */
 function parseEffort(s: string | null): Record<number, number> {
@@ -169,6 +169,7 @@ export function Plan({ canWrite }: PageProps) {
           <DataTable
             headings={[t('indicator'), t('from'), t('to'), t('evidenceNeeded'), t('heldBack')]}
             testId="plan-items"
+            label={t('planTitle')}
           >
             {planByAspect(p).flatMap((g) => [
               <PlanGroupRow key={`g-${g.path}`} path={g.path} columns={5} />,
@@ -235,7 +236,10 @@ export function Plan({ canWrite }: PageProps) {
               >
                 {t('resetSettings')}
               </button>
-              <DataTable headings={[t('indicator'), t('level'), t('effort'), t('fixed')]}>
+              <DataTable
+                headings={[t('indicator'), t('level'), t('effort'), t('fixed')]}
+                label={t('settings')}
+              >
                 {p.indicators.map((i) => (
                   <tr key={i.no}>
                     <td>{indicatorTitle(i)}</td>
@@ -244,19 +248,12 @@ export function Plan({ canWrite }: PageProps) {
                       <span class="small muted">{sourceText(i.source, t, i.notApplicable)}</span>
                     </td>
                     <td>
-                      <input
-                        type="number"
-                        min="0.1"
-                        max="1000"
-                        step="0.5"
-                        aria-label={`${t('effort')} ${i.no}`}
-                        data-testid={`effort-${i.no}`}
+                      <EffortInput
+                        label={`${t('effort')} ${i.no}`}
+                        testId={`effort-${i.no}`}
                         value={effort[i.no] ?? 1}
-                        onInput={(e) => {
-                          const v = Number(e.currentTarget.value);
-                          if (!(v > 0) || v > 1000) return;
-                          setEffort((x) => ({ ...x, [i.no]: v }));
-                        }}
+                        locale={locale}
+                        onValue={(v) => setEffort((x) => ({ ...x, [i.no]: v }))}
                       />
                     </td>
                     <td>
@@ -309,6 +306,50 @@ function PlanSettingsLine({ p }: { p: PlanView }) {
     <p class="r-note" data-testid="plan-settings-line">
       {t('planSettingsLine', { list: parts.join(' · ') })}
     </p>
+  );
+}
+
+/** Largest effort weight the plan takes. */
+const MAX_EFFORT = 1000;
+
+/**
+ * An effort weight as typed, with a decimal comma or point in either language ("1,5" and
+ * "1.5"): a number input would refuse the mark its locale does not use. What is typed
+ * stays as typed; a weight that is not a positive number up to MAX_EFFORT is marked and
+ * not used. A language switch or a reset from outside shows the weight anew.
+ */
+function EffortInput(props: {
+  label: string;
+  testId: string;
+  value: number;
+  locale: Locale;
+  onValue(v: number): void;
+}) {
+  const { value, locale } = props;
+  const [text, setText] = useState(() => decimalText(value, locale));
+  const shownIn = useRef(locale);
+  useEffect(() => {
+    const switched = shownIn.current !== locale;
+    shownIn.current = locale;
+    setText((x) => (!switched && parseDecimal(x) === value ? x : decimalText(value, locale)));
+  }, [value, locale]);
+  const n = parseDecimal(text);
+  const ok = n > 0 && n <= MAX_EFFORT;
+  return (
+    <input
+      type="text"
+      inputMode="decimal"
+      aria-label={props.label}
+      aria-invalid={ok ? undefined : 'true'}
+      data-testid={props.testId}
+      value={text}
+      onInput={(e) => {
+        const typed = e.currentTarget.value;
+        setText(typed);
+        const v = parseDecimal(typed);
+        if (v > 0 && v <= MAX_EFFORT) props.onValue(v);
+      }}
+    />
   );
 }
 
