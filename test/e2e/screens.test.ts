@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PEMDI_PERIOD_NAME, DEMO_PERIOD_NAME } from '../../src/server/seed';
 import { IndicatorScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
@@ -27,28 +27,15 @@ import { appStage } from './support/stage';
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots', 'screens');
 const VERIFIER = 'verifikator1@cilegon.demo';
 
-/** The header's two buttons a verifier must always find, per language. */
+/**
+ * The header's two buttons a verifier must always find, per language. No page gets a
+ * `beforeinstallprompt` (a fresh headless profile never does, nor does Safari on an iPad):
+ * "Pasang aplikasi" must be there without one.
+ */
 const HEADER = {
   id: { language: 'English', install: 'Pasang aplikasi' },
   en: { language: 'Bahasa Indonesia', install: 'Install app' },
 } as const;
-
-/**
- * The browser offers installation with `beforeinstallprompt` only when its own heuristics
- * agree (never in a fresh headless profile): each page load gets a synthetic one, as an
- * installable Chromium would send, so the "Pasang aplikasi" button is on every screenshot.
- */
-async function offerInstall(context: BrowserContext): Promise<void> {
-  await context.addInitScript(() => {
-    addEventListener('load', () => {
-      const offer = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), {
-        prompt: () => Promise.resolve(),
-        userChoice: Promise.resolve({ outcome: 'dismissed', platform: 'web' }),
-      });
-      dispatchEvent(offer);
-    });
-  });
-}
 
 /** Wait until a screen has its content: its own marker, nothing loading, fonts ready. */
 async function settle(page: Page, screen: Screen): Promise<void> {
@@ -218,7 +205,6 @@ describe.skipIf(!e2eEnabled)('every screen, photographed and checked', () => {
       locale: 'id-ID',
       timezoneId: 'Asia/Jakarta',
     });
-    await offerInstall(tabletContext);
     const app = new VerifierApp(await tabletContext.newPage(), stage.url);
     tablet = app.page;
     const sync = new TabletSync(app);
@@ -253,7 +239,6 @@ describe.skipIf(!e2eEnabled)('every screen, photographed and checked', () => {
       locale: 'id-ID',
       timezoneId: 'Asia/Jakarta',
     });
-    await offerInstall(laptopContext);
     laptop = await laptopContext.newPage();
     const fresh = async (viewport: (typeof VIEWPORTS)[number]) => {
       const context = await stage.newContext({
@@ -261,7 +246,6 @@ describe.skipIf(!e2eEnabled)('every screen, photographed and checked', () => {
         locale: 'id-ID',
         timezoneId: 'Asia/Jakarta',
       });
-      await offerInstall(context);
       return context.newPage();
     };
     newTablet = await fresh(VIEWPORTS[0]);
