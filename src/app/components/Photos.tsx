@@ -4,6 +4,7 @@ import type { EvidenceFile, FileFailure } from '../../store';
 import { formatBytes } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { documentLabel, PhotoFacts, PhotoViewer, viewLabel } from '../../ui/PhotoViewer';
+import { onBeforeNavigate } from '../../ui/router';
 import { useT } from '../i18n';
 import { PhotoError } from '../lib/compress';
 import { storageMessage } from '../lib/errors';
@@ -352,24 +353,28 @@ function useUndoRemoval(commit: (id: string) => Promise<void>) {
   const commitRef = useRef(commit);
   commitRef.current = commit;
 
-  const flush = () => {
+  const flush = async (): Promise<void> => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
     const file = current.current;
     current.current = null;
-    if (file) void commitRef.current(file.id);
+    if (file) await commitRef.current(file.id);
   };
   useEffect(() => {
     const onHide = () => {
       if (document.visibilityState === 'hidden') {
-        flush();
+        void flush();
         setPending(null);
       }
     };
     document.addEventListener('visibilitychange', onHide);
+    // Leaving the indicator waits until the removal is stored, as a typed note is: a reload
+    // right after the next screen appears must not bring the photo back.
+    const off = onBeforeNavigate(flush);
     return () => {
+      off();
       document.removeEventListener('visibilitychange', onHide);
-      flush();
+      void flush();
     };
   }, []);
 
@@ -377,11 +382,11 @@ function useUndoRemoval(commit: (id: string) => Promise<void>) {
     pending,
     hidden: new Set(pending ? [pending.id] : []),
     schedule(file: EvidenceFile) {
-      flush();
+      void flush();
       current.current = file;
       setPending(file);
       timer.current = setTimeout(() => {
-        flush();
+        void flush();
         setPending(null);
       }, UNDO_MS);
     },
