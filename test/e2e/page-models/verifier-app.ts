@@ -101,7 +101,9 @@ export class IndicatorScreen {
     return (await error.textContent()) ?? '';
   }
 
+  /** Photos shown on the indicator, once its photo section (a lazy chunk) has loaded. */
   async photoCount(): Promise<number> {
+    await this.page.getByTestId('photos').waitFor();
     return this.page.getByTestId('thumb').count();
   }
 
