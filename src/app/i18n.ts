@@ -490,7 +490,7 @@ const en: Dict = {
   progress: '{n}/{total} verified',
   ...statusMessages('en'),
   ...unitKindMessages('en'),
-  unsynced: '{n} changes, {f} files not sent',
+  unsynced: 'Not sent: changes {n}, files {f}',
   allSynced: 'All synced',
   checklist: 'Indicators',
   summary: 'Summary',
@@ -539,7 +539,7 @@ const en: Dict = {
   planTarget: 'Period target index: {t}',
   planReached: 'Target already reached.',
   planUnreachable: 'The target cannot be reached by raising the current levels.',
-  planSteps: '{s} steps on {n} indicators: index becomes {r}',
+  planSteps: 'Steps: {s}, indicators: {n}; index becomes {r}',
   verifier: 'Verifier',
   representative: 'Unit representative',
   name: 'Name',
@@ -591,8 +591,8 @@ const en: Dict = {
   never: 'never',
   changesProgress: 'Changes: {a}/{b}',
   bytesProgress: 'Files: {a}/{b}',
-  receiptAll: 'All {n} files received by the server',
-  receiptPartial: '{c} of {n} files received by the server',
+  receiptAll: 'All files received by the server ({n})',
+  receiptPartial: 'Files received by the server: {c} of {n}',
   updateRequired:
     'The server no longer accepts this app version. Press "Update" at the top of the screen.',
   revoked:
@@ -618,7 +618,7 @@ const en: Dict = {
   upgradedElsewhere:
     'Telusur was updated in another tab. Reload this tab before continuing; everything saved is safe.',
   purgeReceived: 'Free space: remove photos the server has received',
-  purgedCount: '{n} files removed from the tablet (safe on the server).',
+  purgedCount: 'Files removed from the tablet (safe on the server): {n}.',
   // Refused changes, failed files, clean input, identity, release.
   cancel: 'Cancel',
   indicatorNo: 'Indicator {no}',
@@ -661,7 +661,7 @@ const en: Dict = {
   withdrawnNotice:
     'This unit is no longer assigned to you. Work the server has not accepted stays safe on this tablet.',
   failedFilesTitle: 'Files that failed to upload',
-  failedFilesBadge: '{n} files failed to upload',
+  failedFilesBadge: 'Files that failed to upload: {n}',
   failedFilesIntro:
     'The other files still upload. Retake a failed photo, or remove it if it is not needed.',
   fileUploadFailed: '{name} failed to upload',
@@ -737,8 +737,8 @@ const en: Dict = {
   completeAll:
     'Complete: all {total} indicators are verified or marked not applicable with a reason.',
   incompleteTitle: 'Not complete: {n} of {total} indicators are not done.',
-  missingVerification: '{n} indicators not verified yet:',
-  missingNaReason: '{n} indicators marked not applicable without a reason:',
+  missingVerification: 'Indicators not verified yet ({n}):',
+  missingNaReason: 'Indicators marked not applicable without a reason ({n}):',
   partialChoice: 'Partial verification',
   partialChoiceHint:
     'Sign with {n} of {total} indicators. The record prints as a PARTIAL VERIFICATION and its rating as PROVISIONAL (SEMENTARA).',
@@ -873,13 +873,13 @@ const en: Dict = {
   historyOk: 'Succeeded',
   historyFailed: 'Failed',
   historyOffline: 'Server unreachable',
-  historyRuns: '{n} times in a row',
-  historySent: '{n} changes sent',
+  historyRuns: 'in a row: {n}×',
+  historySent: 'Changes sent: {n}',
   historyRejected: '{n} refused by the server',
-  historyUploaded: '{n} files uploaded',
-  historyReceived: '{n} changes received from the server',
-  historyConflicts: '{n} conflicts',
-  historyFailedFiles: '{n} files failed to upload',
+  historyUploaded: 'Files uploaded: {n}',
+  historyReceived: 'Changes received from the server: {n}',
+  historyConflicts: 'Conflicts: {n}',
+  historyFailedFiles: 'Files that failed to upload: {n}',
   historyNothing: 'nothing sent or received',
   purgeConfirmTitle: 'Remove the photo copies from this tablet?',
   purgeConfirmWhat:
