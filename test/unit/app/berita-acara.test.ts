@@ -21,6 +21,7 @@ import {
 } from '../../../src/app/lib/signing';
 import { signingInput, spbe2020 } from '../../../src/core';
 import type { BeritaAcara, Comment, Verification } from '../../../src/store';
+import { verificationRecord } from '../../helpers/records';
 
 const A = 'a-1';
 // Monday 30 November 2026, 09.06 in Jakarta (UTC+7).
@@ -28,19 +29,7 @@ const SIGNED_AT = Date.UTC(2026, 10, 30, 2, 6);
 const PNG = 'data:image/png;base64,iVBORw0KGgo=';
 
 function verification(no: number, over: Partial<Verification> = {}): Verification {
-  return {
-    id: `${A}:${no}`,
-    assessmentId: A,
-    indicatorNo: no,
-    selfLevel: null,
-    selfJustification: '',
-    verifiedLevel: null,
-    notApplicable: false,
-    naReason: '',
-    notes: '',
-    reviewComment: '',
-    ...over,
-  } as Verification;
+  return verificationRecord(A, no, over);
 }
 
 function beritaAcara(over: Partial<BeritaAcara> = {}): BeritaAcara {

@@ -8,24 +8,12 @@ import {
 } from '../../../src/app/lib/figures';
 import { computeIndex, listIndicators, pemdi2026, spbe2020 } from '../../../src/core';
 import type { Verification } from '../../../src/store';
+import { verificationRecord } from '../../helpers/records';
 
 const A = 'a-1';
 
 function verification(no: number, over: Partial<Verification> = {}): Verification {
-  return {
-    id: `${A}:${no}`,
-    assessmentId: A,
-    indicatorNo: no,
-    selfLevel: null,
-    selfJustification: '',
-    verifiedLevel: null,
-    sourceValue: null,
-    notApplicable: false,
-    naReason: '',
-    notes: '',
-    reviewComment: '',
-    ...over,
-  } as Verification;
+  return verificationRecord(A, no, over);
 }
 
 /** One verification per Pemdi indicator with the given verified values (default 1). */

@@ -16,24 +16,12 @@ import {
   valueFromSource,
 } from '../../../src/core';
 import type { Verification } from '../../../src/store';
+import { verificationRecord } from '../../helpers/records';
 
 const A = 'a-1';
 
 function verification(no: number, over: Partial<Verification> = {}): Verification {
-  return {
-    id: `${A}:${no}`,
-    assessmentId: A,
-    indicatorNo: no,
-    selfLevel: null,
-    selfJustification: '',
-    verifiedLevel: null,
-    sourceValue: null,
-    notApplicable: false,
-    naReason: '',
-    notes: '',
-    reviewComment: '',
-    ...over,
-  } as Verification;
+  return verificationRecord(A, no, over);
 }
 
 /** Every evidence item of `level` of a Pemdi indicator marked `state`. */

@@ -3,6 +3,7 @@ import { isVerified, naWithoutReason, verifiedCount } from '../../../src/app/lib
 import { completenessOf } from '../../../src/app/lib/signing';
 import { spbe2020 } from '../../../src/core';
 import type { Verification } from '../../../src/store';
+import { verificationRecord } from '../../helpers/records';
 
 /**
  * "n/47 terverifikasi" is one figure: the home card, the checklist and the berita acara
@@ -12,20 +13,7 @@ import type { Verification } from '../../../src/store';
 const A = 'a-1';
 
 function verification(no: number, over: Partial<Verification> = {}): Verification {
-  return {
-    id: `${A}:${no}`,
-    assessmentId: A,
-    indicatorNo: no,
-    selfLevel: null,
-    selfJustification: '',
-    verifiedLevel: null,
-    sourceValue: null,
-    notApplicable: false,
-    naReason: '',
-    notes: '',
-    reviewComment: '',
-    ...over,
-  } as Verification;
+  return verificationRecord(A, no, over);
 }
 
 describe('one definition of "terverifikasi"', () => {
