@@ -1,25 +1,13 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { TelusurStore } from '../../../src/store';
-import { ASSESSMENT, freshName, manualClock, open, photo } from './helpers';
-
-const add = (s: TelusurStore, seed: number) =>
-  s.evidence.add({
-    assessmentId: ASSESSMENT,
-    indicatorNo: seed,
-    blob: photo(seed, 1000 + seed),
-    name: `bukti-${seed}.jpg`,
-    width: 10,
-    height: 10,
-    location: null,
-  });
+import { ASSESSMENT, addPhoto, freshName, manualClock, open } from './helpers';
 
 describe('one bad file never stops the other files', () => {
   it('names the failing file with its reason and attempts, the others stay plainly pending', async () => {
     const clock = manualClock();
     const s = await open(freshName(), { now: clock.now });
-    const bad = await add(s, 1);
-    const good = await add(s, 2);
+    const bad = await addPhoto(s, 1, { indicatorNo: 1 });
+    const good = await addPhoto(s, 2, { indicatorNo: 2 });
     await s.blobs.markFailed(bad.sha256, {
       source: 'server',
       code: 'hash_mismatch',
@@ -56,8 +44,8 @@ describe('one bad file never stops the other files', () => {
 
   it('a local read failure is recorded as local, and clearing it or a later upload forgets it', async () => {
     const s = await open(freshName());
-    const a = await add(s, 1);
-    const b = await add(s, 2);
+    const a = await addPhoto(s, 1, { indicatorNo: 1 });
+    const b = await addPhoto(s, 2, { indicatorNo: 2 });
     for (const f of [a, b]) {
       await s.blobs.markFailed(f.sha256, {
         source: 'local',
@@ -98,7 +86,7 @@ describe('storage health counts what needs the verifier', () => {
     const s = await open(freshName());
     await s.verifications.update(ASSESSMENT, 1, { notes: 'a' });
     await s.verifications.update(ASSESSMENT, 2, { notes: 'b' });
-    const f = await add(s, 3);
+    const f = await addPhoto(s, 3, { indicatorNo: 3 });
     await s.outbox.settle({
       appliedThrough: 2,
       results: [

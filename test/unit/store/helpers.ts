@@ -69,6 +69,30 @@ export function photo(seed: number, size = 2048, type = 'image/jpeg'): Blob {
   return new Blob([bytes], { type });
 }
 
+/**
+ * Adds photo `seed` (1000 + seed bytes unless `size` is given, so each photo's byte count
+ * is known) as evidence of an indicator, as the camera screen would.
+ */
+export function addPhoto(
+  s: TelusurStore,
+  seed: number,
+  {
+    assessmentId = ASSESSMENT,
+    indicatorNo = 1,
+    size = 1000 + seed,
+  }: { assessmentId?: string; indicatorNo?: number; size?: number } = {},
+) {
+  return s.evidence.add({
+    assessmentId,
+    indicatorNo,
+    blob: photo(seed, size),
+    name: `foto-${seed}.jpg`,
+    width: 10,
+    height: 10,
+    location: null,
+  });
+}
+
 export const SIGNATURE =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 

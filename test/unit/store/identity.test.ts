@@ -12,11 +12,11 @@ import {
 import {
   ASSESSMENT,
   acceptThrough,
+  addPhoto,
   freshName,
   manualClock,
   memoryWitness,
   open,
-  photo,
 } from './helpers';
 
 const SECRET = '0f'.repeat(16) + 'a1'.repeat(16);
@@ -30,17 +30,6 @@ async function startUnit(s: TelusurStore): Promise<void> {
     frameworkId: 'spbe-2020',
   });
 }
-
-const addPhoto = (s: TelusurStore, seed: number) =>
-  s.evidence.add({
-    assessmentId: ASSESSMENT,
-    indicatorNo: 1,
-    blob: photo(seed, 1500),
-    name: `foto-${seed}.jpg`,
-    width: 10,
-    height: 10,
-    location: null,
-  });
 
 describe('taking a new device identity', () => {
   it('rewrites every unsent change under the new identity as 1..n, in order, content unchanged', async () => {
@@ -209,7 +198,7 @@ describe('releasing the tablet ("Lepas tablet")', () => {
     });
 
     await startUnit(s);
-    await addPhoto(s, 1);
+    await addPhoto(s, 1, { size: 1500 });
     expect(await s.releaseCheck()).toMatchObject({
       unsentChanges: 2,
       unsentFiles: 1,

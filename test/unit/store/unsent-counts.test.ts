@@ -1,8 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { verificationId } from '../../../src/core';
-import type { TelusurStore } from '../../../src/store';
-import { ASSESSMENT, freshStore, photo } from './helpers';
+import { ASSESSMENT, addPhoto, freshStore } from './helpers';
 
 /**
  * One count of unsent work for every screen: the home card of a unit and the storage page
@@ -11,27 +10,15 @@ import { ASSESSMENT, freshStore, photo } from './helpers';
 
 const OTHER = '0190a6f2-5c3e-7b1a-8f00-000000000002';
 
-async function addPhoto(s: TelusurStore, assessmentId: string, no: number, seed: number) {
-  return s.evidence.add({
-    assessmentId,
-    indicatorNo: no,
-    blob: photo(seed, 1000 + seed),
-    name: `foto-${seed}.jpg`,
-    width: 1,
-    height: 1,
-    location: null,
-  });
-}
-
 describe('unsent work, counted once for every screen', () => {
   it('counts changes, files (once per content) and bytes per unit and for the tablet', async () => {
     const s = await freshStore();
     await s.verifications.update(ASSESSMENT, 1, { verifiedLevel: 3 });
-    await addPhoto(s, ASSESSMENT, 1, 1);
+    await addPhoto(s, 1, { indicatorNo: 1 });
     // The same photo proves indicator 2 too: one file to send.
-    await addPhoto(s, ASSESSMENT, 2, 1);
-    await addPhoto(s, ASSESSMENT, 3, 2);
-    await addPhoto(s, OTHER, 1, 3);
+    await addPhoto(s, 1, { indicatorNo: 2 });
+    await addPhoto(s, 2, { indicatorNo: 3 });
+    await addPhoto(s, 3, { assessmentId: OTHER, indicatorNo: 1 });
 
     const { total, byAssessment } = await s.unsent();
     expect(byAssessment[ASSESSMENT]).toEqual({
@@ -61,9 +48,9 @@ describe('unsent work, counted once for every screen', () => {
 
   it('follows uploads, failures and removed photos', async () => {
     const s = await freshStore();
-    const a = await addPhoto(s, ASSESSMENT, 1, 1);
-    const b = await addPhoto(s, ASSESSMENT, 2, 2);
-    const c = await addPhoto(s, ASSESSMENT, 3, 3);
+    const a = await addPhoto(s, 1, { indicatorNo: 1 });
+    const b = await addPhoto(s, 2, { indicatorNo: 2 });
+    const c = await addPhoto(s, 3, { indicatorNo: 3 });
     await s.blobs.markUploaded(a.sha256);
     await s.blobs.markFailed(b.sha256, {
       source: 'server',
@@ -127,8 +114,8 @@ describe('unsent work, counted once for every screen', () => {
       return seen.at(-1);
     };
     expect(await settled(0)).toBe(0);
-    const a = await addPhoto(s, ASSESSMENT, 1, 1);
-    await addPhoto(s, ASSESSMENT, 2, 2);
+    const a = await addPhoto(s, 1, { indicatorNo: 1 });
+    await addPhoto(s, 2, { indicatorNo: 2 });
     expect(await settled(2)).toBe(2);
     await s.blobs.markUploaded(a.sha256);
     expect(await settled(1)).toBe(1);
