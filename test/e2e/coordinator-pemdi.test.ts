@@ -384,5 +384,39 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
     expect(await page.locator('#pn-planStepCap-err').textContent()).toBe(
       'Batas langkah harus bilangan bulat 1–4.',
     );
+
+    // A target typed with a decimal point is taken on the Indonesian page too.
+    expect(
+      await periods.create({
+        name: 'Evaluasi Pemdi 2029',
+        year: 2029,
+        frameworkId: 'pemdi-2026',
+        target: '3.25',
+        status: 'draf',
+        stepCap: '2',
+      }),
+    ).toBe('Periode "Evaluasi Pemdi 2029" dibuat.');
+    expect((await periods.row('Evaluasi Pemdi 2029'))[3]).toBe('3,25');
+    expect(await periods.target()).toBe('3,00');
+
+    // In English the form's target and the list use a decimal point, and a comma is still
+    // taken as typed: switching language rewrites the offered figure, as does a fresh page.
+    await app.switchLanguage('English');
+    await expect.poll(() => periods.target()).toBe('3.00');
+    expect((await periods.row('Evaluasi Pemdi 2028'))[3]).toBe('2.75');
+    await page.reload();
+    const english = await app.openPeriodsPage();
+    expect(await english.target()).toBe('3.00');
+    expect(
+      await english.create({
+        name: 'Evaluasi Pemdi 2030',
+        year: 2030,
+        frameworkId: 'pemdi-2026',
+        target: '3,5',
+        status: 'draf',
+      }),
+    ).toBe('Period "Evaluasi Pemdi 2030" created.');
+    expect((await english.row('Evaluasi Pemdi 2030'))[3]).toBe('3.50');
+    await app.switchLanguage('Bahasa Indonesia');
   });
 });

@@ -341,6 +341,27 @@ describe.skipIf(!e2eEnabled)('coordinator sees what the server refused', () => {
     expect(await sync.rejections()).toHaveLength(3);
   });
 
+  it('a refused status reads as a status in the page’s language, never the stored word', {
+    timeout: 120_000,
+  }, async () => {
+    // The tablet, still unaware that unit A was withdrawn, marks it in progress.
+    const a = assignments[0] as Assignment;
+    const refused = await push(server.url, tablet, [
+      edit(tablet, 6, 'assessment', a.assessmentId, { status: 'sedang' }),
+    ]);
+    expect(refused.results.map((r) => r.rejection?.code)).toEqual(['not_assigned']);
+    await sync.refreshRejections();
+    const [row] = await sync.rejections();
+    expect(row).toMatchObject({ code: 'not_assigned', field: 'Status', value: '“sedang”' });
+
+    await coordinator.switchLanguage('English');
+    const [en] = await sync.rejections();
+    expect(en).toMatchObject({ field: 'Status', value: '“in progress”' });
+    const list = await coordinator.page.getByTestId('rejection-table').textContent();
+    expect(list).not.toMatch(/\bsedang\b/);
+    await coordinator.switchLanguage('Bahasa Indonesia');
+  });
+
   it('the verifier page tells active, revoked, released and rotated identities apart and counts tablets', {
     timeout: 120_000,
   }, async () => {
@@ -366,6 +387,12 @@ describe.skipIf(!e2eEnabled)('coordinator sees what the server refused', () => {
 
     const verifiers = await coordinator.openVerifiers();
     expect(await verifiers.tabletCount(VERIFIER_1)).toBe('1');
+    // The name link is a 44 px tap target, and its name reads on one line with the row's
+    // other cells (not lower than them).
+    const layout = await verifiers.rowLayout(VERIFIER_1);
+    expect(layout.linkHeight).toBeGreaterThanOrEqual(44);
+    const [nameTop, ...cellTops] = layout.textTops as [number, ...number[]];
+    for (const top of cellTops) expect(Math.abs(top - nameTop)).toBeLessThanOrEqual(2);
     await coordinator.page.screenshot({ path: join(SHOTS, 'coordinator-verifier-list.png') });
     const detail = await verifiers.open(VERIFIER_1);
     expect(await detail.counts()).toBe('1 tablet aktif · 2 identitas aktif');

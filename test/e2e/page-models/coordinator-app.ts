@@ -201,8 +201,9 @@ export interface NewPeriod {
   year: number;
   /** The instrument's code as the option shows it ("pemdi-2026"). */
   frameworkId: string;
-  /** As typed: "3,50". */
+  /** As typed: "3,50" or "3.50" (either mark, in either language). */
   target: string;
+  /** Text of the status option ("draf" also finds the English "draft"). */
   status: 'draf' | 'aktif' | 'ditutup';
   /** The plan's step cap per indicator as typed; left as the form offers it when absent. */
   stepCap?: string;
@@ -226,6 +227,11 @@ export class PeriodsPage {
     return (await facts.textContent())?.trim() ?? '';
   }
 
+  /** The target index the new-period form offers now, as the field shows it. */
+  target(): Promise<string> {
+    return this.form().locator('#pn-targetIndex').inputValue();
+  }
+
   /** The step cap the form offers now. */
   stepCap(): Promise<string> {
     return this.form().locator('#pn-planStepCap').inputValue();
@@ -240,10 +246,14 @@ export class PeriodsPage {
     await this.chooseInstrument(p.frameworkId);
     const status = form.locator('#pn-status');
     const option = status.locator('option').filter({ hasText: p.status });
-    await status.selectOption((await option.getAttribute('value')) ?? '');
+    // The option's value property: Preact leaves out the attribute when the value equals
+    // the option's text (English "draft").
+    await status.selectOption(await option.evaluate((o: HTMLOptionElement) => o.value));
     if (p.stepCap !== undefined) await form.locator('#pn-planStepCap').fill(p.stepCap);
-    await form.getByRole('button', { name: 'Tambah' }).click();
-    const ok = this.page.getByTestId('success');
+    // "Tambah" or "Add": the form's one submit button, in either language.
+    await form.locator('button[type="submit"]').click();
+    // This period's confirmation, not the one a previous period left on the page.
+    const ok = this.page.getByTestId('success').filter({ hasText: p.name });
     await ok.waitFor();
     return (await ok.textContent())?.trim() ?? '';
   }
@@ -280,6 +290,27 @@ export class VerifiersPage {
       await cell.elementHandle(),
     );
     return (await cell.textContent())?.trim() ?? '';
+  }
+
+  /**
+   * Where a verifier's row reads: the top of the first line of text in each cell (the name
+   * link first), and the height of the name link, the row's tap target.
+   */
+  async rowLayout(email: string): Promise<{ textTops: number[]; linkHeight: number }> {
+    const row = this.page.locator(`[data-testid="verifier-row"][data-email="${email}"]`);
+    return row.evaluate((tr) => {
+      const textTop = (el: Element) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return Math.round(range.getClientRects()[0]?.top ?? Number.NaN);
+      };
+      const link = tr.querySelector('[data-testid="verifier-open"]') as HTMLElement;
+      const others = [...tr.querySelectorAll('td')].slice(1);
+      return {
+        textTops: [textTop(link), ...others.map(textTop)],
+        linkHeight: link.getBoundingClientRect().height,
+      };
+    });
   }
 
   createForm(): Locator {
