@@ -3,10 +3,10 @@ import { cleanText, findUnsafeText } from '../../core';
 import { StoreError } from '../../store';
 import { formatNumber } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
-import { onBeforeNavigate } from '../../ui/router';
 import { useT } from '../i18n';
 import { cleaningHandlers } from '../lib/clean-input';
 import { useUi } from '../state/ui.store';
+import { useFlushOnLeave } from './flush-on-leave';
 
 const DEBOUNCE_MS = 350;
 
@@ -89,24 +89,7 @@ export function AutosaveText(props: {
       if (pending.current === null) addDirty(-1);
     }
   };
-  const flushRef = useRef(flush);
-  flushRef.current = flush;
-
-  useEffect(() => {
-    const off = onBeforeNavigate(() => flushRef.current());
-    const onHide = () => {
-      if (document.visibilityState === 'hidden') void flushRef.current();
-    };
-    const onPageHide = () => void flushRef.current();
-    document.addEventListener('visibilitychange', onHide);
-    window.addEventListener('pagehide', onPageHide);
-    return () => {
-      off();
-      document.removeEventListener('visibilitychange', onHide);
-      window.removeEventListener('pagehide', onPageHide);
-      void flushRef.current();
-    };
-  }, []);
+  const flushLatest = useFlushOnLeave(flush);
 
   const onInput = (value: string) => {
     if (pending.current === null) addDirty(1);
@@ -114,7 +97,7 @@ export function AutosaveText(props: {
     setText(value);
     setState('dirty');
     if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => void flushRef.current(), DEBOUNCE_MS);
+    timer.current = setTimeout(() => void flushLatest(), DEBOUNCE_MS);
   };
 
   const invalid = props.invalid?.(text) ?? null;

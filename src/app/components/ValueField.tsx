@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocale } from '../../ui/i18n';
-import { onBeforeNavigate } from '../../ui/router';
 import { useT } from '../i18n';
 import type { ValueProblem } from '../lib/values';
 import { useUi } from '../state/ui.store';
+import { useFlushOnLeave } from './flush-on-leave';
 
 /**
  * A number field for a touch tablet: the decimal keyboard, "2,5" or "2.5" alike. Unlike a
@@ -57,23 +57,7 @@ export function ValueField(props: {
       setState('error');
     }
   };
-  const flushRef = useRef(flush);
-  flushRef.current = flush;
-
-  useEffect(() => {
-    const off = onBeforeNavigate(() => flushRef.current());
-    const onHide = () => {
-      if (document.visibilityState === 'hidden') void flushRef.current();
-    };
-    document.addEventListener('visibilitychange', onHide);
-    window.addEventListener('pagehide', onHide);
-    return () => {
-      off();
-      document.removeEventListener('visibilitychange', onHide);
-      window.removeEventListener('pagehide', onHide);
-      void flushRef.current();
-    };
-  }, []);
+  useFlushOnLeave(flush);
 
   const onInput = (value: string) => {
     if (pending.current === null) addDirty(1);
