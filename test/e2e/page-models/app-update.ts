@@ -1,24 +1,8 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
+import { AppTab } from './app-tab';
 
 /** One tab of the app, seen through its update bar and the build it runs. */
-export class UpdateTab {
-  constructor(
-    readonly page: Page,
-    readonly baseUrl: string,
-  ) {}
-
-  async open(path = '/'): Promise<void> {
-    await this.page.goto(`${this.baseUrl}${path}`);
-    await this.page.locator('header.header').waitFor();
-  }
-
-  /** Wait until a service worker controls the page (the app is installed for offline use). */
-  async waitForServiceWorker(): Promise<void> {
-    await this.page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, {
-      timeout: 20_000,
-    });
-  }
-
+export class UpdateTab extends AppTab {
   /** The build this page runs (<html data-build>). */
   async build(): Promise<string> {
     return (await this.page.locator('html').getAttribute('data-build')) ?? '';

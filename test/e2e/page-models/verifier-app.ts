@@ -1,25 +1,9 @@
 import type { Locator, Page } from 'playwright-core';
 import { pdfPages } from '../support/pdf-text';
+import { AppTab } from './app-tab';
 
 /** The verifier PWA, driven the way a verifier uses it (roles, labels, visible text). */
-export class VerifierApp {
-  constructor(
-    readonly page: Page,
-    readonly baseUrl: string,
-  ) {}
-
-  async open(path = '/'): Promise<void> {
-    await this.page.goto(`${this.baseUrl}${path}`);
-    await this.page.locator('header.header').waitFor();
-  }
-
-  /** Wait until a service worker controls the page (the app then works offline). */
-  async waitForServiceWorker(): Promise<void> {
-    await this.page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, {
-      timeout: 20_000,
-    });
-  }
-
+export class VerifierApp extends AppTab {
   async reload(): Promise<void> {
     await this.page.reload();
     await this.page.locator('header.header').waitFor();
