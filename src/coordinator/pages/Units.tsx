@@ -27,16 +27,19 @@ import { filterTree, UnitTreeTable } from '../unit-tree';
 
 const MAX_CSV_BYTES = 4 * 1024 * 1024;
 
-function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void }) {
-  const t = useT();
-  const [code, setCode] = useState('');
-  const [name, setName] = useState('');
-  const [kind, setKind] = useState<UnitKind>('kelurahan');
-  const [parentId, setParentId] = useState('');
+/**
+ * What the create form and the edit row refuse before sending, as the server would: a code
+ * of the allowed shape, a name, and a parent of a kind `kind` may sit under (among `parents`).
+ */
+function unitErrors(
+  t: ReturnType<typeof useT>,
+  kind: UnitKind,
+  { code, name, parentId }: { code: string; name: string; parentId: string },
+  parents: readonly UnitNode[],
+) {
   const parentKinds = PARENT_KINDS[kind];
   const needsParent = !parentKinds.includes(null);
-  const parents = units.filter((u) => parentKinds.includes(u.kind));
-  const form = useForm({
+  return {
     code: !code.trim()
       ? t('required')
       : UNIT_CODE_RE.test(code.trim())
@@ -49,7 +52,19 @@ function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void 
             kinds: parentKinds.map((k) => (k ? t(`kind_${k}`) : '')).join(', '),
           })
         : undefined,
-  });
+  };
+}
+
+function UnitForm({ units, onDone }: { units: UnitNode[]; onDone(u: Unit): void }) {
+  const t = useT();
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<UnitKind>('kelurahan');
+  const [parentId, setParentId] = useState('');
+  const parentKinds = PARENT_KINDS[kind];
+  const needsParent = !parentKinds.includes(null);
+  const parents = units.filter((u) => parentKinds.includes(u.kind));
+  const form = useForm(unitErrors(t, kind, { code, name, parentId }, parents));
   const send = () =>
     api('POST /api/units', {
       json: { code: code.trim(), name: name.trim(), kind, parentId: needsParent ? parentId : null },
@@ -141,20 +156,7 @@ function UnitEdit(props: {
   const parentKinds = PARENT_KINDS[u.kind];
   const needsParent = !parentKinds.includes(null);
   const parents = props.units.filter((p) => p.id !== u.id && parentKinds.includes(p.kind));
-  const form = useForm({
-    code: !code.trim()
-      ? t('required')
-      : UNIT_CODE_RE.test(code.trim())
-        ? undefined
-        : t('codeInvalid'),
-    name: name.trim() ? undefined : t('required'),
-    parentId:
-      needsParent && !parents.some((p) => p.id === parentId)
-        ? t('parentRequired', {
-            kinds: parentKinds.map((k) => (k ? t(`kind_${k}`) : '')).join(', '),
-          })
-        : undefined,
-  });
+  const form = useForm(unitErrors(t, u.kind, { code, name, parentId }, parents));
   const send = () =>
     api('PATCH /api/units/:id', {
       params: { id: u.id },
