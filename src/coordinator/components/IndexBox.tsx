@@ -199,3 +199,41 @@ export function InternalIndexBox(props: {
     </IndexBox>
   );
 }
+
+/**
+ * A unit's three index boxes (self, verified with its SEMENTARA mark and rule notes, and the
+ * internal figure), as the review page and the printed unit report show them. `testIdPrefix`
+ * names the page's boxes (`<prefix>-verified-index`, `<prefix>-internal-index`).
+ */
+export function UnitIndexBoxes(props: {
+  d: Pick<AssessmentDetail, 'indices' | 'signing'>;
+  fw: Framework | undefined;
+  t: Translator;
+  locale: Locale;
+  testIdPrefix: string;
+}) {
+  const { d, fw, t, locale } = props;
+  return (
+    <div class="r-kpis">
+      <IndexBox
+        label={t('selfIndex')}
+        shown={showIndex(fw, d.indices.self.index, locale, d.indices.self.predicate)}
+      />
+      <IndexBox
+        label={t('verifiedIndex')}
+        shown={showIndex(fw, d.indices.verified.index, locale, d.indices.verified.predicate)}
+        provisional={verifiedIsProvisional(d) ? t('provisional') : null}
+        testId={`${props.testIdPrefix}-verified-index`}
+      >
+        <IndexRuleNotes summary={d.indices.verified} t={t} />
+      </IndexBox>
+      <InternalIndexBox
+        summary={d.indices.internal}
+        fw={fw}
+        t={t}
+        locale={locale}
+        testId={`${props.testIdPrefix}-internal-index`}
+      />
+    </div>
+  );
+}

@@ -10,15 +10,7 @@ import { CityIndex, planOutcome, sourceText } from '../components/CityIndex';
 import { DataTable } from '../components/DataTable';
 import { EvidenceThumb } from '../components/EvidenceThumb';
 import { gapText } from '../components/Heatmap';
-import {
-  IndexBox,
-  IndexRuleNotes,
-  IndexValue,
-  InternalIndexBox,
-  showFigure,
-  showIndex,
-  verifiedIsProvisional,
-} from '../components/IndexBox';
+import { IndexValue, showFigure, UnitIndexBoxes } from '../components/IndexBox';
 import { outsideIndexText, plainNumber, sourceOf } from '../components/IndicatorValues';
 import { LevelCell } from '../components/Level';
 import { PlanGroupRow, planByAspect } from '../components/PlanOrder';
@@ -358,27 +350,7 @@ export function UnitReport({ params }: PageProps) {
           <SigningVoidPill signing={d.signing.state} /> ·{' '}
           <span class="small">{t('generatedAt', { time: formatWib(d.generatedAt) })}</span>
         </p>
-        <div class="r-kpis">
-          <IndexBox
-            label={t('selfIndex')}
-            shown={showIndex(fw, d.indices.self.index, 'id', d.indices.self.predicate)}
-          />
-          <IndexBox
-            label={t('verifiedIndex')}
-            shown={showIndex(fw, d.indices.verified.index, 'id', d.indices.verified.predicate)}
-            provisional={verifiedIsProvisional(d) ? t('provisional') : null}
-            testId="unit-report-verified-index"
-          >
-            <IndexRuleNotes summary={d.indices.verified} t={t} />
-          </IndexBox>
-          <InternalIndexBox
-            summary={d.indices.internal}
-            fw={fw}
-            t={t}
-            locale="id"
-            testId="unit-report-internal-index"
-          />
-        </div>
+        <UnitIndexBoxes d={d} fw={fw} t={t} locale="id" testIdPrefix="unit-report" />
         <p class="small">{t('filesReceived', { held: d.files.held, total: d.files.total })}</p>
         <h2>{t('indicatorsHeading')}</h2>
         <DataTable

@@ -11,13 +11,10 @@ import { EvidenceChecks } from '../components/EvidenceChecks';
 import { EvidenceThumb } from '../components/EvidenceThumb';
 import {
   ExactNote,
-  IndexBox,
-  IndexRuleNotes,
-  InternalIndexBox,
   indexText,
   ProvisionalMark,
   showIndex,
-  verifiedIsProvisional,
+  UnitIndexBoxes,
 } from '../components/IndexBox';
 import { IndicatorValues } from '../components/IndicatorValues';
 import { InlineConfirm } from '../components/InlineConfirm';
@@ -173,27 +170,7 @@ export function Review({ params }: PageProps) {
       </p>
       <p class="r-note">{t('reviewIntro')}</p>
       <ErrorNotice error={detail.error} />
-      <div class="r-kpis">
-        <IndexBox
-          label={t('selfIndex')}
-          shown={showIndex(fw, d.indices.self.index, locale, d.indices.self.predicate)}
-        />
-        <IndexBox
-          label={t('verifiedIndex')}
-          shown={showIndex(fw, d.indices.verified.index, locale, d.indices.verified.predicate)}
-          provisional={verifiedIsProvisional(d) ? t('provisional') : null}
-          testId="review-verified-index"
-        >
-          <IndexRuleNotes summary={d.indices.verified} t={t} />
-        </IndexBox>
-        <InternalIndexBox
-          summary={d.indices.internal}
-          fw={fw}
-          t={t}
-          locale={locale}
-          testId="review-internal-index"
-        />
-      </div>
+      <UnitIndexBoxes d={d} fw={fw} t={t} locale={locale} testIdPrefix="review" />
       <SigningBlock d={d} t={t} fw={fw} />
       <p data-testid="review-files">
         {t('filesReceived', { held: d.files.held, total: d.files.total })}
