@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatNumber, formatTime } from './format';
 import { defineMessages, type Locale, useLocale } from './i18n';
+import { useModalDialog } from './modal';
 
 type Key =
   | 'close'
@@ -167,30 +168,13 @@ export function PhotoViewer(props: {
   onClose(): void;
 }) {
   const t = useT();
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModalDialog(props.onClose);
   const stage = useRef<HTMLDivElement>(null);
   const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
   const [box, setBox] = useState<{ w: number; h: number }>({ w: 0, h: 0 });
   const [view, setView] = useState<View>({ z: 1, x: 0, y: 0 });
   const viewRef = useRef(view);
   viewRef.current = view;
-  const closeRef = useRef(props.onClose);
-  closeRef.current = props.onClose;
-
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (!d.open) d.showModal();
-    const onCancel = (e: Event) => {
-      e.preventDefault();
-      closeRef.current();
-    };
-    d.addEventListener('cancel', onCancel);
-    return () => {
-      d.removeEventListener('cancel', onCancel);
-      if (d.open) d.close();
-    };
-  }, []);
 
   // The stage's size, now and whenever the screen turns or the window changes.
   useLayoutEffect(() => {

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useModalDialog } from '../../ui/modal';
 
 /**
  * A modal question before something that cannot be undone (discard a refused change,
@@ -19,24 +19,7 @@ export function ConfirmDialog(props: {
   onCancel(): void;
   testId?: string;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const cancelRef = useRef(props.onCancel);
-  cancelRef.current = props.onCancel;
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (!d.open) d.showModal();
-    // Escape closes a modal dialog natively; report it as a cancel.
-    const onCancel = (e: Event) => {
-      e.preventDefault();
-      cancelRef.current();
-    };
-    d.addEventListener('cancel', onCancel);
-    return () => {
-      d.removeEventListener('cancel', onCancel);
-      if (d.open) d.close();
-    };
-  }, []);
+  const ref = useModalDialog(props.onCancel);
   return (
     <dialog
       ref={ref}

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useModalDialog } from '../../ui/modal';
 import { useT } from '../i18n';
 
 /** Whose install steps a tablet needs: every browser on an iPad is Safari's engine. */
@@ -33,23 +33,7 @@ export function runningInstalled(): boolean {
  */
 export function InstallHelp(props: { onClose(): void }) {
   const t = useT();
-  const ref = useRef<HTMLDialogElement>(null);
-  const closeRef = useRef(props.onClose);
-  closeRef.current = props.onClose;
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (!d.open) d.showModal();
-    const onCancel = (e: Event) => {
-      e.preventDefault();
-      closeRef.current();
-    };
-    d.addEventListener('cancel', onCancel);
-    return () => {
-      d.removeEventListener('cancel', onCancel);
-      if (d.open) d.close();
-    };
-  }, []);
+  const ref = useModalDialog(props.onClose);
   const platform = installPlatform(navigator.userAgent, navigator.maxTouchPoints ?? 0);
   const ios = (
     <section>
