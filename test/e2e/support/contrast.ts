@@ -239,15 +239,8 @@ export async function contrastReport(
       (
         window as unknown as { __contrastDecided: WeakMap<Element, string | null> }
       ).__contrastDecided = decided;
-      const findings: {
-        kind: 'text' | 'boundary' | 'undecided';
-        what: string;
-        ratio?: number;
-        required?: number;
-        fg?: string;
-        bg?: string;
-        why?: string;
-      }[] = [];
+      // A type only (erased before the function runs in the page), so it may name the module's.
+      const findings: ContrastFinding[] = [];
       let checked = 0;
       const needFor = (cs: CSSStyleDeclaration) => {
         const size = Number.parseFloat(cs.fontSize);
