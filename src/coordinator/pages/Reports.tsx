@@ -146,6 +146,11 @@ function CityReport({ s }: { s: CitySummary }) {
   const aspects = s.groups.filter((g) => g.depth === Math.max(...s.groups.map((x) => x.depth)));
   // Pemdi 2026 has aspects only: then the radar is the one chart (no "domain" bars).
   const domains = aspects.some((g) => g.depth > 0) ? s.groups.filter((g) => g.depth === 0) : [];
+  // Both charts compare the same two series, in the same colours as the captions name them.
+  const selfAndConsolidated = (groups: typeof aspects) => [
+    { label: t('self'), values: groups.map((g) => g.self), color: SELF_COLOR },
+    { label: t('consolidated'), values: groups.map((g) => g.consolidated), color: VERIFIED_COLOR },
+  ];
   return (
     <article class="r-report card" data-testid="city-report" data-period={s.period.id} lang="id">
       <h2>{t('cityReportTitle')}</h2>
@@ -161,17 +166,7 @@ function CityReport({ s }: { s: CitySummary }) {
           <figcaption>
             <strong>{t('aspectsChart')}</strong> — {t('self')} / {t('consolidated')}
           </figcaption>
-          <Radar
-            axes={aspects.map((g) => g.id)}
-            series={[
-              { label: t('self'), values: aspects.map((g) => g.self), color: SELF_COLOR },
-              {
-                label: t('consolidated'),
-                values: aspects.map((g) => g.consolidated),
-                color: VERIFIED_COLOR,
-              },
-            ]}
-          />
+          <Radar axes={aspects.map((g) => g.id)} series={selfAndConsolidated(aspects)} />
           <ul class="small">
             {aspects.map((g) => (
               <li key={g.id}>
@@ -190,14 +185,7 @@ function CityReport({ s }: { s: CitySummary }) {
             <Bars
               locale="id"
               rows={domains.map((g) => g.name)}
-              series={[
-                { label: t('self'), values: domains.map((g) => g.self), color: SELF_COLOR },
-                {
-                  label: t('consolidated'),
-                  values: domains.map((g) => g.consolidated),
-                  color: VERIFIED_COLOR,
-                },
-              ]}
+              series={selfAndConsolidated(domains)}
             />
           </figure>
         )}
