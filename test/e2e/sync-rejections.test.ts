@@ -206,7 +206,7 @@ describe.skipIf(!e2eEnabled)('changes the server refuses stay visible on the tab
     await storage.open();
     expect(await storage.rejectedCount()).toBe(refused - 1);
     await home.open();
-    expect(await home.rejectedBadge(a.assessmentId)).toBe(refused - 1);
+    await expect.poll(() => home.rejectedBadge(a.assessmentId)).toBe(refused - 1);
 
     // In English the list speaks English, the server's reason included.
     await app.page.locator('header').getByRole('button', { name: 'English' }).click();

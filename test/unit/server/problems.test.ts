@@ -16,6 +16,8 @@ describe('problem catalogue', () => {
         reason: 'r',
         reasonEn: 'r',
         expected: 'a,b',
+        kind: 'PDF',
+        kindEn: 'PDF',
       });
       const id = problemBody(p, 'id');
       const en = problemBody(p, 'en');
