@@ -169,6 +169,8 @@ const id = {
     'Nonaktifkan {name}? Tablet yang terdaftar tidak dapat lagi menyinkronkan dan kode baru tidak dapat dibuat.',
   backToVerifiers: '‹ Semua verifikator',
   enrolTablet: 'Daftarkan tablet',
+  enrolHowTo:
+    'Untuk mendaftarkan tablet: buka nama verifikator di daftar ini, lalu tekan "Daftarkan tablet" untuk mendapat kode dan QR sekali pakai.',
   enrolCreating: 'Membuat kode…',
   enrolHeading: 'Kode pendaftaran tablet untuk {name}',
   enrolSteps:
@@ -707,6 +709,8 @@ const en: Dict = {
     'Deactivate {name}? Enrolled tablets can no longer sync and no new codes can be made.',
   backToVerifiers: '‹ All verifiers',
   enrolTablet: 'Enrol a tablet',
+  enrolHowTo:
+    'To enrol a tablet: open the verifier’s name in this list, then press "Enrol a tablet" for a one-time code and QR.',
   enrolCreating: 'Creating code…',
   enrolHeading: 'Tablet enrolment code for {name}',
   enrolSteps:

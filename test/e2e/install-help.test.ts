@@ -93,6 +93,10 @@ describe.skipIf(!e2eEnabled)('installing can be found on every tablet', () => {
     await help.waitFor();
     expect(await helpShows(app.page, 'Tambahkan ke Layar Utama')).toBe(true);
     expect(await help.getByText('Android (Chrome / Edge)').count()).toBe(0);
+    // "Open this address in Safari" shows the address to open.
+    expect(
+      await helpShows(app.page, `Buka alamat ini di Safari: ${new URL(stage.url).origin}`),
+    ).toBe(true);
     await app.page.screenshot({ path: join(SHOTS, 'install-help-ipad-800x1280-id.png') });
   });
 

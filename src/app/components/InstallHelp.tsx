@@ -42,7 +42,7 @@ export function InstallHelp(props: { onClose(): void }) {
         <li>{t('installIosStep1')}</li>
         <li>{t('installIosStep2')}</li>
       </ol>
-      <p class="small">{t('installIosSafari')}</p>
+      <p class="small">{t('installIosSafari', { url: location.origin })}</p>
     </section>
   );
   const android = (

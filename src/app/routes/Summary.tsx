@@ -18,6 +18,7 @@ import { useT } from '../i18n';
 import { type AssessmentView, loadAssessment } from '../lib/assessment';
 import { isProvisional } from '../lib/berita-acara';
 import { groupFigure, planStepCap, type UnitFigures, unitFigures, unitPlan } from '../lib/figures';
+import { verifiedCount } from '../lib/progress';
 import { useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
 
@@ -89,6 +90,10 @@ function SummaryBody(props: {
   const { ws, view, locale } = props;
   const fw = view.framework;
   const { official: r, internal, self: rs } = props.figures;
+  // "n of 47" is the one count every screen shows (core completeness), not the number of
+  // indicators the provisional index happens to cover.
+  const counted = verifiedCount(view.framework, view.verifications.values());
+  const done = { n: counted.verified, total: counted.total };
   const shown = describeIndex(fw, r.index, locale, r.predicate);
   const selfShown = describeIndex(fw, rs.index, locale, rs.predicate);
   // An instrument without domains (Pemdi: seven aspects) shows its aspects once.
@@ -136,11 +141,7 @@ function SummaryBody(props: {
             {rs.predicate ? `(${rs.predicate})` : ''}
           </div>
         </div>
-        {!r.complete ? (
-          <p class="small muted">
-            {t('partialIndex', { n: r.assessedCount, total: r.applicableCount })}
-          </p>
-        ) : null}
+        {done.n < done.total ? <p class="small muted">{t('partialIndex', done)}</p> : null}
         {r.notApplicableAsLevel1 > 0 ? (
           <p class="small" data-testid="summary-na-as-1">
             {t('naAsLevel1', { n: r.notApplicableAsLevel1 })}

@@ -109,6 +109,9 @@ export function Verifiers({ canWrite }: PageProps) {
       <ErrorNotice error={data.error} />
       <section class="card">
         <h2>{t('verifiers')}</h2>
+        <p class="r-note" data-testid="enrol-hint">
+          {t('enrolHowTo')}
+        </p>
         <ListBody loaded={data} count={list.length} empty={t('noVerifiers')}>
           <ScrollRegion label={t('verifiers')}>
             <table class="c-link-rows" data-testid="verifier-list">
