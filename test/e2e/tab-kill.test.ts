@@ -77,6 +77,9 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1')('tab kill during continuous edi
     }
     const last = await launchKillable(profile);
     const state = await harness(await openHarness(last.context, server.origin)).state();
+    // The same database as every round: a different device id means the browser opened
+    // another (empty) database, not that edits were lost from this one.
+    expect(state.deviceId).toBe(deviceId);
     if (process.env.TELUSUR_SOAK_REPORT) {
       // `npm run soak` (test/soak.mjs) compiles these lines into bench/RESULTS.md.
       const lost = [...acked].filter(

@@ -41,8 +41,10 @@ export async function launchKillable(
       process.kill(-(proc.pid as number), 'SIGKILL');
       await exited;
       // Wait until every process of the group is gone (renderer, storage service), as on a
-      // real tablet where nothing of the old browser runs when it is started again.
-      for (let i = 0; i < 200; i++) {
+      // real tablet where nothing of the old browser runs when it is started again. Under a
+      // loaded CI machine this takes seconds: a browser started earlier finds the profile's
+      // IndexedDB still locked and opens an empty one, which reads as "every edit lost".
+      for (let i = 0; i < 1200; i++) {
         try {
           process.kill(-(proc.pid as number), 0);
         } catch {
