@@ -450,6 +450,19 @@ const id = {
   syncErr_revoked:
     'Tablet ini sudah dicabut oleh koordinator. Data tetap di tablet; ekspor dan serahkan kepada koordinator.',
   syncErr_http: 'Server menjawab dengan kesalahan (HTTP {status}).',
+  // Opened over plain HTTP on a LAN address (not localhost): browsers give such a page no
+  // service worker and no crypto.subtle, so the app is replaced by this notice.
+  insecureTitle: 'Telusur harus dibuka lewat HTTPS',
+  insecureWhy:
+    'Alamat ini ({url}) memakai HTTP biasa tanpa enkripsi. Browser hanya mengizinkan Telusur bekerja tanpa internet dan menghitung sidik (hash) berkas bukti pada alamat HTTPS, jadi Telusur tidak dapat dipakai di alamat ini.',
+  insecureWhatToDo: 'Yang perlu dilakukan',
+  insecureOpenHttps:
+    'Buka alamat HTTPS Telusur (biasanya alamat di bawah ini), lalu pasang aplikasi dari sana:',
+  insecureAskIt:
+    'Belum ada alamat HTTPS? Minta tim TI Pemda memasang Telusur di belakang HTTPS (panduan pemasangan Telusur, bagian HTTPS).',
+  insecureMeanwhile: 'Sementara itu',
+  insecureNothing:
+    'Di alamat ini tidak ada yang bekerja tanpa internet dan foto bukti tidak dapat disimpan. Jangan mengisi data penilaian di sini: isian tidak tersimpan dengan aman dan tidak terkirim ke server.',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -899,6 +912,17 @@ const en: Dict = {
   syncErr_revoked:
     'This tablet was revoked by the coordinator. Data stays on the tablet; export it and hand it to your coordinator.',
   syncErr_http: 'The server answered with an error (HTTP {status}).',
+  insecureTitle: 'Telusur must be opened over HTTPS',
+  insecureWhy:
+    'This address ({url}) uses plain, unencrypted HTTP. Browsers let Telusur work offline and compute the fingerprint (hash) of evidence files only on an HTTPS address, so Telusur cannot be used at this address.',
+  insecureWhatToDo: 'What to do',
+  insecureOpenHttps:
+    "Open Telusur's HTTPS address (usually the one below) and install the app from there:",
+  insecureAskIt:
+    "No HTTPS address yet? Ask the Pemda's IT team to put Telusur behind HTTPS (Telusur's deployment guide, HTTPS section).",
+  insecureMeanwhile: 'Meanwhile',
+  insecureNothing:
+    'Nothing works offline at this address and evidence photos cannot be saved. Do not enter assessment data here: it would not be kept safely and would not reach the server.',
 };
 
 export type MessageKey = keyof typeof id;

@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 import './styles.css';
 import { lazyScreen } from '../ui/lazy';
 import { matchRoute, navigate, usePath } from '../ui/router';
+import { InsecureNotice, secureOrigin } from './components/InsecureNotice';
 import { Shell } from './components/Shell';
 import { useT } from './i18n';
 import { startServiceWorker } from './pwa/update';
@@ -77,7 +78,11 @@ function App() {
 }
 
 const root = document.getElementById('app');
-if (root) {
+if (root && !secureOrigin()) {
+  // Plain HTTP on a LAN address: no service worker, no hashing of evidence. A half-working
+  // app would take a verifier's input and lose it, so neither it nor sync starts.
+  render(<InsecureNotice />, root);
+} else if (root) {
   render(<App />, root);
   startServiceWorker();
   watchSyncNotices();

@@ -137,7 +137,9 @@ function noChannel(): Channel {
 
 export function startServiceWorker(): void {
   document.documentElement.dataset.build = BUILD_ID;
-  if (import.meta.env.DEV || !('serviceWorker' in navigator)) return;
+  // An insecure origin (plain HTTP on a LAN address) gets the notice in main.tsx instead; a
+  // worker there would not register anyway, and must never half-serve the app.
+  if (import.meta.env.DEV || !window.isSecureContext || !('serviceWorker' in navigator)) return;
   const sw = navigator.serviceWorker;
   controlled = sw.controller !== null;
   coordinator = new UpdateCoordinator({
