@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VerifierApp } from './page-models/verifier-app';
+import { accessibilityProblems } from './support/axe';
 import { e2eEnabled } from './support/browser';
 import { appStage } from './support/stage';
 
@@ -104,6 +105,7 @@ describe.skipIf(!e2eEnabled || !lanAddress)('a tablet on a plain-HTTP LAN addres
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       TABLET.width,
     );
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'insecure-origin-id.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'English' }).click();
