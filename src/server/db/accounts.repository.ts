@@ -123,6 +123,26 @@ export class AccountsRepository {
     }));
   }
 
+  /** Replace the password hash of an account (admin CLI reset). */
+  async setPasswordHash(id: string, passwordHash: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('accounts')
+      .set({ passwordHash, updatedAt: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Every account, by role then e-mail (admin CLI listing; no hashes leave here). */
+  async listAll(): Promise<Account[]> {
+    const rows = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .orderBy('role')
+      .orderBy('email')
+      .execute();
+    return rows.map(toAccount);
+  }
+
   async count(): Promise<number> {
     const r = await this.db
       .selectFrom('accounts')

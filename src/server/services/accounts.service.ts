@@ -28,6 +28,27 @@ export class AccountsService extends BaseService {
     });
   }
 
+  /**
+   * Set a new password for the account with this e-mail and end its sessions, so a leaked
+   * password stops working at once. Null when no account has this e-mail.
+   */
+  async resetPassword(email: string, password: string): Promise<Account | null> {
+    const found = await this.repos.accounts.findCredentials(email.trim());
+    if (!found) return null;
+    const hash = await hashPassword(password, this.deps.config.scrypt);
+    await this.repos.accounts.setPasswordHash(found.account.id, hash, this.now());
+    await this.repos.sessions.deleteForAccount(found.account.id);
+    return found.account;
+  }
+
+  emailTaken(email: string): Promise<boolean> {
+    return this.repos.accounts.emailTaken(email.trim());
+  }
+
+  listAll(): Promise<Account[]> {
+    return this.repos.accounts.listAll();
+  }
+
   count(): Promise<number> {
     return this.repos.accounts.count();
   }
