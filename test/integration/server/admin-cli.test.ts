@@ -30,6 +30,14 @@ const NEW_PASSWORD = 'kata-sandi-baru-yang-panjang';
 /** The scenario both dialects go through; `open` gives a fresh handle on the same database. */
 function adminScenario(run: () => Run, open: () => DatabaseHandle): void {
   async function login(email: string, password: string): Promise<string | null> {
+    return (await session(email, password))?.role ?? null;
+  }
+
+  /** Log in through the auth service; the account's role and bearer token, or null when refused. */
+  async function session(
+    email: string,
+    password: string,
+  ): Promise<{ role: string; token: string } | null> {
     const handle = open();
     try {
       const s = createServices({
@@ -38,9 +46,27 @@ function adminScenario(run: () => Run, open: () => DatabaseHandle): void {
         config: resolveConfig(TEST_CONFIG),
       });
       const r = await s.auth.login(email, password, '127.0.0.1');
-      return r.account.role;
+      return { role: r.account.role, token: r.token };
     } catch (e) {
       if (e instanceof Problem) return null;
+      throw e;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async function resolves(token: string): Promise<boolean> {
+    const handle = open();
+    try {
+      const s = createServices({
+        db: handle.db,
+        clock: Date.now,
+        config: resolveConfig(TEST_CONFIG),
+      });
+      await s.auth.resolve(token);
+      return true;
+    } catch (e) {
+      if (e instanceof Problem) return false;
       throw e;
     } finally {
       await handle.close();
@@ -99,13 +125,17 @@ function adminScenario(run: () => Run, open: () => DatabaseHandle): void {
     expect(list.out).not.toContain('kedua@pemda.go.id');
   });
 
-  it('resets a password: the old one stops working, the new one works', async () => {
+  it('resets a password: the old one and its sessions stop working, the new one works', async () => {
+    const before = await session('kominfo@pemda.go.id', PASSWORD);
+    expect(before?.role).toBe('coordinator');
+    expect(await resolves(before?.token ?? '')).toBe(true);
     const r = await run()(['reset-password', '--email', 'kominfo@pemda.go.id'], NEW_PASSWORD);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/password reset/);
     expectNoSecret(r);
     expect(await login('kominfo@pemda.go.id', PASSWORD)).toBeNull();
     expect(await login('kominfo@pemda.go.id', NEW_PASSWORD)).toBe('coordinator');
+    expect(await resolves(before?.token ?? '')).toBe(false);
   });
 
   it('refuses to reset the password of an unknown e-mail, or to a short one', async () => {
