@@ -1,4 +1,5 @@
 import type { Rejection } from '../core';
+import { parseDecimal as parseTyped } from '../ui/format';
 import type { Locale } from '../ui/i18n';
 
 /** Longest value shown for a refused change (the whole change is in the server's audit). */
@@ -80,14 +81,14 @@ export function fileKind(mime: string): string | null {
 }
 
 /**
- * A decimal number as typed in either language: "3,5" and "3.5" both read 3.5 (a
- * coordinator writes the mark their keyboard or habit gives, whatever the page's language).
- * NaN for anything else: a sign, a thousands separator, a second mark, letters, nothing.
+ * A non-negative decimal number as a coordinator types it, in either language ("3,5" and
+ * "3.5" both read 3.5; ui's `parseDecimal`). NaN for anything else: a sign, a thousands
+ * separator, a second mark, letters, nothing.
  */
 export function parseDecimal(text: string): number {
-  const s = text.trim();
-  if (!/^\d+(?:[.,]\d+)?$/.test(s)) return Number.NaN;
-  return Number(s.replace(',', '.'));
+  if (/^\s*[-+]/.test(text)) return Number.NaN;
+  const n = parseTyped(text);
+  return typeof n === 'number' ? n : Number.NaN;
 }
 
 /** A number as a form field shows it: "1,5" in Indonesian, "1.5" in English. */

@@ -61,3 +61,17 @@ export function formatBytes(n: number | null, locale: Locale = 'id'): string {
         : [(n / 1024 ** 3).toFixed(2), 'GB'];
   return `${locale === 'en' ? value : value.replace('.', ',')} ${unit}`;
 }
+
+/**
+ * A number as typed in either language: "2,5", "2.5", " 3 ", "-0,5", "87,25" — a decimal
+ * comma and a decimal point alike, whatever the page's language (people type the mark their
+ * keyboard gives). Returns null for an empty field and 'invalid' for anything else ("2,5,1",
+ * "abc", "1e3", "2,", "1.000,5"): a value is never guessed from text that is not a plain
+ * decimal number. One reader for the tablet's fields and the coordinator's forms.
+ */
+export function parseDecimal(text: string): number | null | 'invalid' {
+  const s = text.trim();
+  if (s === '') return null;
+  if (!/^[-+]?\d+([.,]\d+)?$/.test(s)) return 'invalid';
+  return Number(s.replace(',', '.'));
+}

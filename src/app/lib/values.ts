@@ -11,6 +11,7 @@ import {
   valueProblem,
 } from '../../core';
 import type { Verification } from '../../store';
+import { parseDecimal } from '../../ui/format';
 import type { Locale } from '../../ui/i18n';
 import { translate } from '../i18n';
 import { checksOf } from './progress';
@@ -26,18 +27,6 @@ import { checksOf } from './progress';
 export interface ValueProblem {
   message: string;
   messageEn: string;
-}
-
-/**
- * A number as typed on a tablet keyboard: "2,5", "2.5", " 3 ", "-0,5", "87,25". Returns null
- * for an empty field and 'invalid' for anything else ("2,5,1", "abc", "1e3", "2,"): a value is
- * never guessed from text that is not a plain decimal number.
- */
-export function parseDecimal(text: string): number | null | 'invalid' {
-  const s = text.trim();
-  if (s === '') return null;
-  if (!/^[-+]?\d+([.,]\d+)?$/.test(s)) return 'invalid';
-  return Number(s.replace(',', '.'));
 }
 
 /** An indicator's value with the name of the whole level it reached: "1,25 · Merintis". */

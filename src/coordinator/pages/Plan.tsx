@@ -359,7 +359,8 @@ function EffortInput(props: {
  */
 export function targetValid(text: string): boolean {
   if (text === '') return true;
+  // At most two decimals, as the server takes a target.
   if (!/^\d(?:[.,]\d{1,2})?$/.test(text)) return false;
-  const n = Number(text.replace(',', '.'));
+  const n = parseDecimal(text);
   return n >= 1 && n <= 5;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   cumulativeWarning,
-  parseDecimal,
   readSource,
   readValue,
   sourceOf,
@@ -16,6 +15,7 @@ import {
   valueFromSource,
 } from '../../../src/core';
 import type { Verification } from '../../../src/store';
+import { parseDecimal } from '../../../src/ui/format';
 import { verificationRecord } from '../../helpers/records';
 
 const A = 'a-1';
