@@ -1,7 +1,12 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
-import type { Plugin } from 'vite';
+import type { Plugin, UserConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
+
+const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
 /**
  * In the browser build, relative imports of `src/core` resolve to core without the built-in
@@ -28,8 +33,85 @@ function coreWithoutInstrument(): Plugin {
   };
 }
 
-// One config for the PWA build and for Vitest, so tests resolve modules as the app does.
-export default defineConfig({
+/**
+ * `build-info.json` next to the server build's entries: the package version and the entries it
+ * was built from (src/server/launch.mjs refuses a build of another version, and the build
+ * refuses to empty a folder without one).
+ */
+function serverBuildInfo(pkg: { name: string; version: string }, entries: string[]): Plugin {
+  return {
+    name: 'telusur-server-build-info',
+    apply: 'build',
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'build-info.json',
+        source: `${JSON.stringify({ name: pkg.name, version: pkg.version, entries }, null, 2)}\n`,
+      });
+    },
+  };
+}
+
+/**
+ * `vite build --mode server`: the Node server compiled to plain ESM, so production runs no
+ * TypeScript loader. Entries are src/server/main.ts and every src/server/*-cli.ts (found here,
+ * so a new command needs no change to the build), written as `<name>.mjs` to
+ * TELUSUR_SERVER_OUT (relative to the repository; default `build/server`, gitignored) with
+ * shared code under `chunks/`. Every bare import (node_modules, `node:` builtins) stays an
+ * import: native better-sqlite3 and the optional, dynamically imported `@tus/s3-store` load at
+ * run time from node_modules, so everything the server imports must be in `dependencies`.
+ * The PWA plugins are left out: the server needs the full core (built-in instruments too).
+ */
+function serverConfig(): UserConfig {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const outDir = resolve(ROOT, process.env.TELUSUR_SERVER_OUT || 'build/server');
+  // The build empties its folder first: never one that holds anything but an earlier build.
+  if (
+    existsSync(outDir) &&
+    readdirSync(outDir).length > 0 &&
+    !existsSync(join(outDir, 'build-info.json'))
+  )
+    throw new Error(
+      `${outDir} is not empty and holds no server build (no build-info.json): refusing to empty it; choose another TELUSUR_SERVER_OUT`,
+    );
+  const serverDir = join(ROOT, 'src/server');
+  const input: Record<string, string> = { main: join(serverDir, 'main.ts') };
+  for (const file of readdirSync(serverDir).sort()) {
+    if (file.endsWith('-cli.ts')) input[file.slice(0, -'.ts'.length)] = join(serverDir, file);
+  }
+  return {
+    publicDir: false,
+    // runtime.ts reports this as the running version (a build copied without its package.json
+    // still knows what it is).
+    define: { __TELUSUR_BUILD_VERSION__: JSON.stringify(pkg.version) },
+    ssr: { external: true, target: 'node' },
+    plugins: [serverBuildInfo(pkg, Object.keys(input))],
+    build: {
+      ssr: true,
+      outDir,
+      emptyOutDir: true,
+      copyPublicDir: false,
+      target: 'node20',
+      minify: false,
+      sourcemap: true,
+      reportCompressedSize: false,
+      rolldownOptions: {
+        input,
+        // A bare specifier is a package or a builtin: never bundled (see above).
+        external: (id: string) => !id.startsWith('.') && !id.startsWith('\0') && !isAbsolute(id),
+        output: {
+          format: 'esm',
+          entryFileNames: '[name].mjs',
+          chunkFileNames: 'chunks/[name]-[hash].mjs',
+        },
+      },
+    },
+  };
+}
+
+// One config for the PWA build and for Vitest, so tests resolve modules as the app does;
+// `--mode server` builds the server instead (serverConfig).
+const appConfig: UserConfig = {
   plugins: [
     coreWithoutInstrument(),
     preact(),
@@ -81,4 +163,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
   },
-});
+};
+
+export default defineConfig(({ mode }) => (mode === 'server' ? serverConfig() : appConfig));

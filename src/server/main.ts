@@ -43,7 +43,7 @@ const services = createServices({ db: handle.db, clock: Date.now, config, blobDi
 if ((await services.accounts.count()) === 0) {
   if (production) {
     console.warn(
-      '[telusur] empty database and NODE_ENV=production: no demo data seeded; create accounts before use',
+      '[telusur] empty database and NODE_ENV=production: no demo data seeded; create the first coordinator with `npm run admin -- create-coordinator --email E --name N` (docs/deploy.md)',
     );
   } else {
     const demo = await seedDemo(services);

@@ -1,11 +1,39 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AppConfig, DEFAULT_CONFIG, type FilesConfig } from './config';
 import { type DatabaseHandle, openDatabase } from './db/connect';
 
-/** Repository root (two levels above this file), independent of the working directory. */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Set by the server build (`vite build --mode server`) to the package version; absent from source. */
+declare const __TELUSUR_BUILD_VERSION__: string | undefined;
+
+/**
+ * The nearest folder at or above `from` holding Telusur's package.json (name "telusur"), or
+ * null. Searched rather than fixed because this module runs from src/server/ (tsx, tests) and
+ * from the compiled build (build/server/ or its chunks/), at different depths.
+ */
+export function findRepositoryRoot(from: string): string | null {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (pkg?.name === 'telusur') return dir;
+    } catch {
+      // no (readable) package.json here: keep looking upward
+    }
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/**
+ * Repository root, independent of the working directory: found from this module's location,
+ * else (a build copied away from its repository) the working directory.
+ */
+const ROOT = findRepositoryRoot(dirname(fileURLToPath(import.meta.url))) ?? process.cwd();
+
+/** The folder that holds package.json, dist/ and build/ (see findRepositoryRoot). */
+export function repositoryRoot(): string {
+  return ROOT;
+}
 
 /** Open the database the environment asks for: DATABASE_URL (postgres://…) or DATA_DIR/telusur.sqlite. */
 export function openFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseHandle {
@@ -16,7 +44,12 @@ export function openFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseHandl
   });
 }
 
+/**
+ * The running server's version: the one it was compiled from (build), else package.json's
+ * (source); '0.0.0' when neither is readable.
+ */
 export function packageVersion(): string {
+  if (typeof __TELUSUR_BUILD_VERSION__ === 'string') return __TELUSUR_BUILD_VERSION__;
   try {
     return String(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version ?? '0.0.0');
   } catch {

@@ -1,6 +1,41 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../src/server/config';
-import { filesConfigFromEnv, syncTimeoutsFromEnv } from '../../../src/server/runtime';
+import {
+  filesConfigFromEnv,
+  findRepositoryRoot,
+  packageVersion,
+  repositoryRoot,
+  syncTimeoutsFromEnv,
+} from '../../../src/server/runtime';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+
+describe('where the server finds its repository', () => {
+  it('is the folder of package.json named telusur, from source or from a build at any depth', () => {
+    expect(repositoryRoot()).toBe(REPO);
+    expect(packageVersion()).toBe(
+      JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version,
+    );
+    const home = mkdtempSync(join(tmpdir(), 'telusur-root-'));
+    try {
+      writeFileSync(join(home, 'package.json'), JSON.stringify({ name: 'telusur' }));
+      // A package.json of something else on the way up is passed by.
+      mkdirSync(join(home, 'build/server/chunks'), { recursive: true });
+      writeFileSync(join(home, 'build/package.json'), JSON.stringify({ name: 'other' }));
+      writeFileSync(join(home, 'build/server/package.json'), '{ not json');
+      expect(findRepositoryRoot(join(home, 'build/server/chunks'))).toBe(home);
+      expect(findRepositoryRoot(join(home, 'build/server'))).toBe(home);
+      rmSync(join(home, 'package.json'));
+      expect(findRepositoryRoot(join(home, 'build/server/chunks'))).toBeNull();
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('server settings from the environment', () => {
   it('takes the upload expiry and per-tablet staging cap an operator sets, defaulting to 7 days and 256 MB', () => {
