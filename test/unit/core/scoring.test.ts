@@ -348,11 +348,13 @@ describe('decimal values (PermenPANRB 8/2026 assessor values)', () => {
             den += (weights[i] as number) * 10 * 100;
           });
           const r = computeIndex(dec, levels);
-          if (den === 0) return expect(r.index).toBeNull();
-          expect(r.index).toBeCloseTo(num / den, 12);
+          // A property's return value is its verdict in fast-check, so assert without returning.
+          if (den === 0) expect(r.index).toBeNull();
+          else expect(r.index).toBeCloseTo(num / den, 12);
         },
       ),
-      { numRuns: 300 },
+      // The all-unassessed case (index null) once failed only on a rare seed: always try it.
+      { numRuns: 300, examples: [[[null, null, null, null, null]]] },
     );
   });
 
