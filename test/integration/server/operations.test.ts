@@ -213,7 +213,8 @@ describeEachDialect('operations: request log and request id', (ctx) => {
 describeEachDialect('operations: /api/ready', (ctx, dialect) => {
   it('is ready when the database answers and files can be written; public, uncached, for any app version', async () => {
     const { call } = loggedApp(ctx(), { blobDir: tempDir('ready') });
-    for (const headers of [{}, { [PROTOCOL_HEADER]: '999' }]) {
+    const variants: Record<string, string>[] = [{}, { [PROTOCOL_HEADER]: '999' }];
+    for (const headers of variants) {
       const r = await call('GET', '/api/ready', { headers, noProtocol: true });
       expect(r.status).toBe(200);
       expect(z.parse(ReadinessSchema, r.body)).toEqual({
