@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
+import { ApiError, api, writeToken } from '../../../src/coordinator/api';
 import { PROTOCOL_HEADER, ProblemBodySchema, ReadinessSchema } from '../../../src/core';
 import { createApp } from '../../../src/server/app';
 import { resolveConfig } from '../../../src/server/config';
@@ -273,5 +274,36 @@ describeEachDialect('operations: /api/ready', (ctx, dialect) => {
     expect(r.status).toBe(503);
     expect(r.body).toEqual({ ok: false, state: 'draining', db: 'skipped', files: 'skipped' });
     expect((await call('GET', '/api/health')).status).toBe(200);
+  });
+});
+
+describeEachDialect('operations: the request id reaches the coordinator', (_ctx, dialect) => {
+  it('a server failure seen by the coordinator pages carries the id IT finds in the log', async () => {
+    const own = await createServerContext(dialect, { seed: true });
+    const { app, lines } = loggedApp(own, { blobDir: tempDir('coord') });
+    const token = await own.login('coordinator');
+    vi.stubGlobal('fetch', (url: string, init: RequestInit) => app.request(url, init));
+    try {
+      writeToken(token);
+      expect((await api('GET /api/periods')).periods.length).toBeGreaterThan(0);
+      // The database goes away under the running server: a real server-side failure.
+      await own.close();
+      const failed = await api('GET /api/periods').then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(failed).toBeInstanceOf(ApiError);
+      const e = failed as ApiError;
+      expect(e.status).toBeGreaterThanOrEqual(500);
+      expect(e.requestId).toMatch(/^[0-9a-f]{16}$/);
+      expect(requestLines(lines).at(-1)).toMatchObject({
+        route: '/api/periods',
+        status: e.status,
+        requestId: e.requestId,
+      });
+    } finally {
+      writeToken(null);
+      vi.unstubAllGlobals();
+    }
   });
 });
