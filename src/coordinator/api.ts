@@ -39,13 +39,18 @@ export function onUnauthorised(fn: (e: ApiError) => void): () => void {
   return () => unauthorisedListeners.delete(fn);
 }
 
-/** A failed request: a server problem `{code, message, details}` or a network failure (status 0). */
+/**
+ * A failed request: a server problem `{code, message, details}` or a network failure (status
+ * 0). `requestId`: for a server-side failure (5xx), the id the server logged it under (body
+ * `requestId`, else the X-Request-Id header), for the user to quote to IT.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    readonly requestId?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -63,6 +68,13 @@ const UNREADABLE_MESSAGE = {
   id: 'Jawaban server tidak dapat dibaca (HTTP {s}). Coba lagi.',
   en: 'The server answer could not be read (HTTP {s}). Try again.',
 };
+
+/** The request id of a server-side failure (5xx): the body's, else the response header's. */
+function serverFailureId(res: Response, fromBody: unknown): string | undefined {
+  if (res.status < 500) return undefined;
+  if (typeof fromBody === 'string' && fromBody) return fromBody;
+  return res.headers.get('x-request-id') ?? undefined;
+}
 
 /** Raw bodies: text with its type (an instrument file as read), or bytes (CSV, export files). */
 interface UploadOptions {
@@ -174,15 +186,23 @@ export async function api<K extends EndpointKey>(
       res.ok ? 0 : res.status,
       'bad_response',
       UNREADABLE_MESSAGE[lang].replace('{s}', String(res.status)),
+      undefined,
+      serverFailureId(res, null),
     );
   }
   if (!res.ok) {
-    const p = (parsed ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
+    const p = (parsed ?? {}) as {
+      code?: unknown;
+      message?: unknown;
+      details?: unknown;
+      requestId?: unknown;
+    };
     const err = new ApiError(
       res.status,
       typeof p.code === 'string' ? p.code : `http_${res.status}`,
       typeof p.message === 'string' ? p.message : `HTTP ${res.status}`,
       p.details,
+      serverFailureId(res, p.requestId),
     );
     if (res.status === 401 && token) for (const l of unauthorisedListeners) l(err);
     throw err;

@@ -176,6 +176,11 @@ export function ErrorNotice({ error, testId }: { error: ApiError | null; testId?
   return (
     <div class="notice bad c-error" role="alert" data-testid={testId ?? 'error'}>
       <p class="c-error-message">{error.message}</p>
+      {error.requestId ? (
+        <p class="c-error-ref" data-testid="error-request-id">
+          {t('errorRequestId')} <code>{error.requestId}</code>
+        </p>
+      ) : null}
       {Array.isArray(d.issues) && d.issues.length ? (
         <ul>
           {d.issues.map((i, n) => (

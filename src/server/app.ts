@@ -8,10 +8,12 @@ import type { Database, Dialect } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import type { AppEnv } from './http/env';
 import { protocolGate } from './http/guard';
+import { requestLog, routeOf } from './http/request-log';
 import { problemResponse } from './http/respond';
 import { securityHeaders } from './http/security';
 import { staticSite } from './http/static';
 import { TusEndpoint } from './http/tus';
+import { type Logger, silentLogger } from './ops/logger';
 import { Problem, preferredLang } from './problems';
 import { assignmentsRoutes } from './routes/assignments.routes';
 import { authRoutes } from './routes/auth.routes';
@@ -20,7 +22,7 @@ import { dashboardRoutes } from './routes/dashboard.routes';
 import { devicesRoutes } from './routes/devices.routes';
 import { filesRoutes } from './routes/files.routes';
 import { frameworksRoutes } from './routes/frameworks.routes';
-import { healthRoutes } from './routes/health.routes';
+import { healthRoutes, readyRoutes } from './routes/health.routes';
 import { periodsRoutes } from './routes/periods.routes';
 import { reportsRoutes } from './routes/reports.routes';
 import { reviewRoutes } from './routes/review.routes';
@@ -44,6 +46,16 @@ export interface AppDeps {
    * the expired-upload cleanup on a schedule and stop it on shutdown; tests to call it.
    */
   tus?: TusEndpoint;
+  /**
+   * Request lines and server errors go here (see requestLog). Default: a silent logger, so
+   * the in-process tests print nothing; main.ts passes its JSON logger.
+   */
+  log?: Logger;
+  /**
+   * True once shutdown has begun: /api/ready answers 503 `draining` (main.ts passes its
+   * GracefulShutdown's). Default: never.
+   */
+  draining?: () => boolean;
 }
 
 /**
@@ -87,9 +99,22 @@ export function createApp(deps: AppDeps) {
     deps.services ??
     createServices({ db: deps.db, clock: deps.clock ?? Date.now, config, blobDir: deps.blobDir });
   const tus = deps.tus ?? new TusEndpoint(config, services.files.blobs.dir, services.files);
+  const log = deps.log ?? silentLogger();
 
   const api = new Hono<AppEnv>()
     .route('/health', healthRoutes(services, { version: config.version, dialect: deps.dialect }))
+    .route(
+      '/ready',
+      readyRoutes({
+        db: () => services.ping(),
+        files: async () => {
+          await services.files.blobs.probeWritable();
+          await tus.checkStaging();
+        },
+        draining: deps.draining ?? (() => false),
+        log,
+      }),
+    )
     .route('/', authRoutes(services, config))
     .route('/frameworks', frameworksRoutes(services))
     .route('/periods', periodsRoutes(services))
@@ -105,6 +130,8 @@ export function createApp(deps: AppDeps) {
     .route('/reports', reportsRoutes(services));
 
   const app = new Hono<AppEnv>();
+  // Outermost: its line covers every answer, also those of the middleware below.
+  app.use('*', requestLog(log));
   app.use('*', securityHeaders(config.trustProxy));
   app.use('*', async (c, next) => {
     c.set('lang', preferredLang(c.req.header('accept-language')));
@@ -134,8 +161,9 @@ export function createApp(deps: AppDeps) {
     return next();
   });
   app.use('/api/*', async (c, next) => {
-    // Health stays reachable for every app version: it is how an old app learns it must update.
-    if (c.req.path === '/api/health') return next();
+    // Health stays reachable for every app version: it is how an old app learns it must
+    // update. Readiness is asked by load balancers and monitors, which send no app version.
+    if (c.req.path === '/api/health' || c.req.path === '/api/ready') return next();
     return protocolGate(false)(c, next);
   });
   if (config.staticDir) app.use('*', staticSite(config.staticDir));
@@ -159,11 +187,26 @@ export function createApp(deps: AppDeps) {
         );
       if (err.status === 400) return problemResponse(c, new Problem('bad_json'));
     }
-    if (isDbDown(err)) return problemResponse(c, new Problem('database_unavailable'));
+    if (isDbDown(err)) {
+      log.warn(
+        { requestId: c.get('requestId'), method: c.req.method, route: routeOf(c), err },
+        'database unavailable',
+      );
+      return problemResponse(c, new Problem('database_unavailable'));
+    }
     if (err instanceof ValueDomainError) {
       // Every edge refuses values outside their indicator's domain; one found in storage
       // anyway is named (and logged) instead of answering a server error.
-      console.error(`[telusur] ${c.req.method} ${c.req.path}:`, err.message);
+      log.error(
+        {
+          requestId: c.get('requestId'),
+          method: c.req.method,
+          route: routeOf(c),
+          no: err.indicatorNo,
+          reason: err.message,
+        },
+        'stored value out of its domain',
+      );
       return problemResponse(
         c,
         new Problem('stored_value_out_of_domain', {
@@ -172,7 +215,10 @@ export function createApp(deps: AppDeps) {
         }),
       );
     }
-    console.error(`[telusur] ${c.req.method} ${c.req.path} failed:`, err);
+    log.error(
+      { requestId: c.get('requestId'), method: c.req.method, route: routeOf(c), err },
+      'request failed',
+    );
     return problemResponse(c, new Problem('internal_error'));
   });
   return routed;

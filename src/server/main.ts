@@ -1,13 +1,17 @@
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { formatIndex } from '../core';
 import { createApp, prepareDatabase } from './app';
 import { parseTrustProxy, resolveConfig } from './config';
 import { TusEndpoint } from './http/tus';
+import { createLogger, logLevelFromEnv } from './ops/logger';
+import { GracefulShutdown } from './ops/shutdown';
 import {
   blobDirFromEnv,
   filesConfigFromEnv,
   openFromEnv,
   packageVersion,
+  shutdownGraceMsFromEnv,
   staticDirFromEnv,
   syncTimeoutsFromEnv,
 } from './runtime';
@@ -23,9 +27,18 @@ import { createServices } from './services';
 // needs `npm install @tus/s3-store`); UPLOAD_EXPIRY_HOURS (168), UPLOAD_STAGING_MB_PER_TABLET (256).
 // PostgreSQL sync limits: SYNC_LOCK_TIMEOUT_MS, SYNC_STATEMENT_TIMEOUT_MS,
 // SYNC_IDLE_IN_TRANSACTION_TIMEOUT_MS (see runtime.ts).
+// Operations: LOG_LEVEL (info; JSON lines on stdout, see ops/logger.ts), SHUTDOWN_GRACE_MS
+// (25000: open requests may finish this long after SIGTERM/SIGINT, see ops/shutdown.ts).
 
 const production = process.env.NODE_ENV === 'production';
 const port = Number(process.env.PORT ?? 8080);
+const log = createLogger({ level: logLevelFromEnv() });
+const graceMs = shutdownGraceMsFromEnv();
+// A crash is one more JSON line (with the stack) before the service manager restarts us.
+process.on('uncaughtException', (err) => {
+  log.fatal({ err }, 'uncaught exception');
+  process.exit(1);
+});
 const handle = openFromEnv();
 const config = resolveConfig({
   version: packageVersion(),
@@ -37,18 +50,18 @@ const config = resolveConfig({
 const blobDir = blobDirFromEnv();
 
 const applied = await prepareDatabase(handle.db);
-if (applied.length) console.log(`[telusur] migrations applied: ${applied.join(', ')}`);
+if (applied.length) log.info({ migrations: applied }, 'migrations applied');
 
 const services = createServices({ db: handle.db, clock: Date.now, config, blobDir });
 if ((await services.accounts.count()) === 0) {
   if (production) {
-    console.warn(
-      '[telusur] empty database and NODE_ENV=production: no demo data seeded; create the first coordinator with `npm run admin -- create-coordinator --email E --name N` (docs/deploy.md)',
+    log.warn(
+      'empty database and NODE_ENV=production: no demo data seeded; create the first coordinator with `npm run admin -- create-coordinator --email E --name N` (docs/deploy.md)',
     );
   } else {
     const demo = await seedDemo(services);
-    console.log(
-      `[telusur] demo seeded: ${demo.units} units, city self-assessment index ${formatIndex(demo.cityIndex, 'en')} (SPBE 2023), ${formatIndex(demo.pemdiCityIndex, 'en')} (Pemdi 2026)`,
+    log.info(
+      `demo seeded: ${demo.units} units, city self-assessment index ${formatIndex(demo.cityIndex, 'en')} (SPBE 2023), ${formatIndex(demo.pemdiCityIndex, 'en')} (Pemdi 2026)`,
     );
   }
 }
@@ -57,6 +70,7 @@ if (
   (await services.accounts.count()) > 0 &&
   (await services.accounts.onlyDemoAccounts())
 ) {
+  // Plain text on purpose (not a log line): the demo's passwords, readable on the console.
   console.log(
     demoBanner(
       DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role })),
@@ -66,36 +80,41 @@ if (
 
 // Expired staging uploads are deleted now and every config.files.cleanupIntervalMs.
 const tus = new TusEndpoint(config, services.files.blobs.dir, services.files);
-const stopCleanup = tus.startCleanup();
-const app = createApp({ db: handle.db, dialect: handle.dialect, config, blobDir, tus });
+const stopCleanup = tus.startCleanup(log);
+const shutdown = new GracefulShutdown({
+  log,
+  graceMs,
+  onBegin: stopCleanup,
+  onClosed: async () => {
+    await tus.settled();
+    await handle.close();
+  },
+});
+const app = createApp({
+  db: handle.db,
+  dialect: handle.dialect,
+  config,
+  blobDir,
+  tus,
+  log,
+  draining: () => shutdown.draining,
+});
 const server = serve(
   { fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' },
   (info) => {
-    console.log(`[telusur] ${handle.dialect} at ${handle.where}`);
-    console.log(`[telusur] PWA: ${config.staticDir ?? '(not built: run `npm run build`)'}`);
-    console.log(`[telusur] listening on http://localhost:${info.port} (version ${config.version})`);
+    log.info(
+      {
+        port: info.port,
+        address: info.address,
+        dialect: handle.dialect,
+        database: handle.where,
+        pwa: config.staticDir,
+        version: config.version,
+      },
+      `listening on http://localhost:${info.port} (version ${config.version})${config.staticDir ? '' : '; PWA not built: run `npm run build`'}`,
+    );
   },
 );
-
-let stopping = false;
-function shutdown(signal: string): void {
-  if (stopping) return;
-  stopping = true;
-  stopCleanup();
-  console.log(`[telusur] ${signal}: finishing open requests, then closing the database`);
-  const force = setTimeout(() => {
-    console.error('[telusur] shutdown timed out; exiting');
-    process.exit(1);
-  }, 10_000);
-  force.unref();
-  server.close(() => {
-    handle
-      .close()
-      .catch((e) => console.error('[telusur] closing the database failed:', e))
-      .finally(() => process.exit(0));
-  });
-  // Idle keep-alive connections would otherwise hold close() open.
-  (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+shutdown.attach(server as Server);
+process.on('SIGTERM', () => void shutdown.begin('SIGTERM'));
+process.on('SIGINT', () => void shutdown.begin('SIGINT'));

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AppConfig, DEFAULT_CONFIG, type FilesConfig } from './config';
 import { type DatabaseHandle, openDatabase } from './db/connect';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from './ops/shutdown';
 
 /** Set by the server build (`vite build --mode server`) to the package version; absent from source. */
 declare const __TELUSUR_BUILD_VERSION__: string | undefined;
@@ -141,4 +142,13 @@ export function syncTimeoutsFromEnv(
       DEFAULT_CONFIG.syncIdleInTransactionTimeoutMs,
     ),
   };
+}
+
+/**
+ * SHUTDOWN_GRACE_MS: how long open requests may take to finish after SIGTERM/SIGINT before
+ * they are cut (default 25 000; keep it below the service manager's stop timeout).
+ * @throws Error naming the variable when it is set to anything but a positive whole number.
+ */
+export function shutdownGraceMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  return positiveInt(env, 'SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS);
 }

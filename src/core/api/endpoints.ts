@@ -61,6 +61,22 @@ export const HealthSchema = z.strictObject({
 });
 export type Health = z.infer<typeof HealthSchema>;
 
+/**
+ * Answer of GET /api/ready (public, never cached; for load balancers and monitoring): 200
+ * with `ok: true` when this server can take work — the database answers (`db`) and the
+ * evidence file store can be written (`files`: a probe file written and removed, and the
+ * S3 bucket answering when uploads are staged in S3). Else 503 naming what failed. While
+ * the server shuts down: 503 with `state: 'draining'` (checks `skipped`), so no new work
+ * is sent to it while it finishes what it has.
+ */
+export const ReadinessSchema = z.strictObject({
+  ok: z.boolean(),
+  state: z.enum(['ready', 'not_ready', 'draining']),
+  db: z.enum(['ok', 'unreachable', 'skipped']),
+  files: z.enum(['ok', 'unavailable', 'skipped']),
+});
+export type Readiness = z.infer<typeof ReadinessSchema>;
+
 /** How an endpoint receives its input and what it answers. */
 export interface EndpointSpec {
   /** Schema of the JSON body. */
@@ -81,6 +97,7 @@ export interface EndpointSpec {
  */
 export const ENDPOINTS = {
   'GET /api/health': { response: HealthSchema },
+  'GET /api/ready': { response: ReadinessSchema },
   'POST /api/auth/login': { body: LoginBody, response: LoginResponseSchema },
   'POST /api/auth/logout': { response: null },
   'GET /api/me': { response: MeResponseSchema },

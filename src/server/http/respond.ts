@@ -1,15 +1,23 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ProblemBody } from '../../core';
 import { type Lang, Problem, preferredLang, problemBody } from '../problems';
 
-/** The JSON response of a problem, in the request's language. */
+/**
+ * The JSON response of a problem, in the request's language. A server-side failure (5xx)
+ * also carries the request's id (`requestId`, as in the X-Request-Id header and the log
+ * line), so the person who sees it can quote it to IT.
+ */
 export function problemResponse(c: Context, p: Problem): Response {
   const lang: Lang =
     (c.get('lang') as Lang | undefined) ?? preferredLang(c.req.header('accept-language'));
   for (const [k, v] of Object.entries(p.headers)) c.header(k, v);
   c.header('Vary', 'Accept-Language', { append: true });
   c.header('Cache-Control', 'no-store');
-  return c.json(problemBody(p, lang), p.status as ContentfulStatusCode);
+  const requestId = c.get('requestId') as string | undefined;
+  const body: ProblemBody = problemBody(p, lang);
+  if (p.status >= 500 && requestId) body.requestId = requestId;
+  return c.json(body, p.status as ContentfulStatusCode);
 }
 
 export { Problem };

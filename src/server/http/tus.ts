@@ -5,7 +5,8 @@ import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
 import { evidenceKindOf, evidenceLimitBytes, formatLimit } from '../../core';
 import type { AppConfig, FilesConfig } from '../config';
-import { isSha256 } from '../lib/blob-store';
+import { isSha256, probeDirectory } from '../lib/blob-store';
+import type { Logger } from '../ops/logger';
 import { type Lang, Problem, preferredLang, problemBody } from '../problems';
 import { EVIDENCE_MIMES, type FilesService } from '../services/files.service';
 
@@ -261,6 +262,27 @@ export class TusEndpoint {
     await this.files.closeUpload(id);
   }
 
+  /**
+   * Is the upload staging store usable right now (readiness)? The file store: a probe file
+   * written into and removed from its directory (`<blobDir>/uploads`). The S3 store: a
+   * HeadBucket through the store's own S3 client (cheap, no object touched; it checks the
+   * endpoint, the credentials and that the bucket exists).
+   * @throws the store's error when it is not usable (or the S3 store cannot be loaded).
+   */
+  async checkStaging(): Promise<void> {
+    const { store } = await this.instance();
+    if (this.config.files.store !== 's3') return probeDirectory(join(this.blobDir, 'uploads'));
+    // S3Store (@tus/s3-store 2.x) keeps its client and bucket as protected fields; read them
+    // so the check runs through exactly the client uploads use.
+    const s3 = store as unknown as {
+      client?: { headBucket?: (input: { Bucket: string }) => Promise<unknown> };
+      bucket?: string;
+    };
+    if (!s3.client?.headBucket || !s3.bucket)
+      throw new Error('this S3 store exposes no client to check the bucket with');
+    await s3.client.headBucket({ Bucket: s3.bucket });
+  }
+
   /** Answer one tus request of an authenticated tablet. */
   async handle(req: Request, who: Uploader): Promise<Response> {
     const { tus, store } = await this.instance();
@@ -387,15 +409,16 @@ export class TusEndpoint {
   /**
    * Run `cleanupExpired` now and every `files.cleanupIntervalMs` (0 = never) until the
    * returned function (or `stopCleanup`) is called. The timer does not keep the process
-   * alive; failures are logged, never thrown.
+   * alive; failures are logged (to `log`, else the console), never thrown.
    */
-  startCleanup(): () => void {
+  startCleanup(log?: Pick<Logger, 'error'>): () => void {
     const every = this.config.files.cleanupIntervalMs;
     if (this.timer === null && every > 0) {
       const run = () => {
-        this.cleanupExpired().catch((e) =>
-          console.error('[telusur] deleting expired uploads failed:', e),
-        );
+        this.cleanupExpired().catch((e) => {
+          if (log) log.error({ err: e }, 'deleting expired uploads failed');
+          else console.error('[telusur] deleting expired uploads failed:', e);
+        });
       };
       run();
       this.timer = setInterval(run, every);
@@ -408,5 +431,13 @@ export class TusEndpoint {
   stopCleanup(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /**
+   * Resolves when no cleanup sweep is running (at once when none is), whatever its outcome:
+   * shutdown waits for it before closing the database the sweep writes to.
+   */
+  async settled(): Promise<void> {
+    await this.sweeping?.catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +9,20 @@ const SHA256_RE = /^[0-9a-f]{64}$/;
 
 export function isSha256(value: string): boolean {
   return SHA256_RE.test(value);
+}
+
+/**
+ * Write and remove a probe file in `dir` (created when missing).
+ * @throws the file system's error when the directory cannot be written.
+ */
+export async function probeDirectory(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const probe = join(dir, `.ready-${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    await writeFile(probe, 'ready', { flag: 'wx' });
+  } finally {
+    await rm(probe, { force: true });
+  }
 }
 
 /**
@@ -118,6 +132,16 @@ export class BlobStore {
       await rm(tmp, { force: true });
       throw e;
     }
+  }
+
+  /**
+   * Can files be stored right now? Creates the directory if needed, writes a small probe file
+   * into it and removes it again (a readiness check: a full disk, a lost mount or wrong
+   * ownership fail here instead of in the middle of a tablet's upload).
+   * @throws the file system's error (ENOSPC, EACCES, EROFS, ENOTDIR…) when it cannot.
+   */
+  async probeWritable(): Promise<void> {
+    await probeDirectory(this.dir);
   }
 
   private async tmpFile(): Promise<string> {

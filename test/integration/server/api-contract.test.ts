@@ -153,7 +153,7 @@ describeEachDialect('coordinator API contract', (ctx) => {
     return world;
   };
 
-  it('session: login, who am I, health', async () => {
+  it('session: login, who am I, health, readiness', async () => {
     const login = await ctx().call('POST', '/api/auth/login', {
       json: { email: 'koordinator@cilegon.demo', password: 'telusur-demo' },
     });
@@ -161,6 +161,7 @@ describeEachDialect('coordinator API contract', (ctx) => {
     const me = await call('GET /api/me');
     expect(me.account.role).toBe('coordinator');
     await call('GET /api/health');
+    expect((await call('GET /api/ready')).state).toBe('ready');
   });
 
   it('instruments and periods', async () => {

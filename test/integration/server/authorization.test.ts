@@ -56,6 +56,7 @@ interface Row {
 
 const MATRIX: Row[] = [
   { route: 'GET /api/health', path: () => '/api/health', allowed: ALL },
+  { route: 'GET /api/ready', path: () => '/api/ready', allowed: ALL },
   {
     route: 'POST /api/auth/login',
     path: () => '/api/auth/login',
