@@ -318,7 +318,9 @@ function productionScenario(dialect: Dialect): void {
 
   it('stops on SIGTERM with exit status 0', async () => {
     expect(await stop(server)).toBe(0);
-    expect(server.output()).toMatch(/SIGTERM: finishing open requests/);
+    expect(server.output()).toMatch(
+      /"signal":"SIGTERM".*shutting down: refusing new connections, finishing open requests/,
+    );
   });
 }
 
@@ -435,6 +437,8 @@ describe('the launcher (src/server/launch.mjs)', { timeout: 60_000 }, () => {
     } finally {
       expect(await stop(server)).toBe(0);
     }
-    expect(server.output()).toMatch(/SIGTERM: finishing open requests/);
+    expect(server.output()).toMatch(
+      /"signal":"SIGTERM".*shutting down: refusing new connections, finishing open requests/,
+    );
   });
 });
