@@ -1,24 +1,25 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../../src/core';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../../src/server/seed';
+import {
+  childEnv,
+  createDeployment,
+  type Deployment,
+  type Finished,
+  LAUNCHER,
+  login,
+  PKG,
+  REPO,
+  run as runIn,
+  type Server,
+  startServer as startServerIn,
+  stop,
+} from '../../helpers/deployment';
 import { PG_URL } from '../../helpers/server-context';
 
 // What an IT person gets from `npm run build` and `NODE_ENV=production npm start`: the server
@@ -32,161 +33,32 @@ import { PG_URL } from '../../helpers/server-context';
 // repository's, every devDependency left out, as `npm ci --omit=dev` would), dist/ with a
 // tiny PWA, and build/server/ from `vite build --mode server` with TELUSUR_SERVER_OUT.
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const PKG = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
-  version: string;
-  dependencies: Record<string, string>;
-  devDependencies: Record<string, string>;
-};
-const LAUNCHER = join(REPO, 'src/server/launch.mjs');
 const PWA_MARKER = 'telusur-production-build-test-pwa';
 const ADMIN_PASSWORD = 'kata-sandi-produksi-1';
 
-let home = '';
+let deployment: Deployment;
 let out = '';
-let scratch = '';
 
 beforeAll(() => {
-  home = mkdtempSync(join(tmpdir(), 'telusur-prod-'));
-  scratch = mkdtempSync(join(tmpdir(), 'telusur-prod-scratch-'));
-  out = join(home, 'build/server');
-  writeFileSync(
-    join(home, 'package.json'),
-    JSON.stringify({ name: 'telusur', version: PKG.version, private: true, type: 'module' }),
-  );
-  linkRuntimeModules(join(REPO, 'node_modules'), join(home, 'node_modules'));
-  mkdirSync(join(home, 'dist'));
-  writeFileSync(
-    join(home, 'dist/index.html'),
-    `<!doctype html><title>Telusur</title><p>${PWA_MARKER}</p>`,
-  );
-  const env: NodeJS.ProcessEnv = { ...process.env, TELUSUR_SERVER_OUT: out };
-  delete env.NODE_ENV;
-  const build = spawnSync(
-    process.execPath,
-    [
-      join(REPO, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--mode',
-      'server',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: REPO, env, encoding: 'utf8' },
-  );
-  if (build.status !== 0)
-    throw new Error(`server build failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
+  deployment = createDeployment({ kind: 'tiny', marker: PWA_MARKER });
+  out = deployment.out;
 }, 120_000);
 
-afterAll(() => {
-  rmSync(home, { recursive: true, force: true });
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-/** node_modules as a production install has it: every package but the devDependencies. */
-function linkRuntimeModules(from: string, to: string): void {
-  mkdirSync(to, { recursive: true });
-  const dev = new Set(Object.keys(PKG.devDependencies));
-  for (const name of readdirSync(from)) {
-    if (name.startsWith('.')) continue;
-    if (name.startsWith('@')) {
-      for (const sub of readdirSync(join(from, name))) {
-        if (dev.has(`${name}/${sub}`)) continue;
-        mkdirSync(join(to, name), { recursive: true });
-        symlinkSync(join(from, name, sub), join(to, name, sub), 'dir');
-      }
-    } else if (!dev.has(name)) {
-      symlinkSync(join(from, name), join(to, name), 'dir');
-    }
-  }
-}
+afterAll(() => deployment?.cleanup());
 
 /** A fresh empty folder under the scratch folder. */
 function freshDir(prefix: string): string {
-  return mkdtempSync(join(scratch, `${prefix}-`));
+  return deployment.freshDir(prefix);
 }
 
-/** The environment of a child: nothing inherited that could load TypeScript or pick a database. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [
-    'NODE_OPTIONS',
-    'NODE_ENV',
-    'DATABASE_URL',
-    'DATA_DIR',
-    'STATIC_DIR',
-    'TELUSUR_SERVER_OUT',
-    'TELUSUR_ADMIN_PASSWORD',
-  ])
-    delete env[name];
-  return { ...env, PORT: '0', HOST: '127.0.0.1', ...extra };
+/** Run a command to its end, from a folder outside the repository. */
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
+  return runIn(args, env, freshDir('cwd'));
 }
 
-interface Finished {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-/** Run a command to its end (stdin closed, as in a script). */
-function run(args: string[], env: NodeJS.ProcessEnv, cwd = scratch): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out: stdout, err: stderr }));
-    child.stdin.end();
-  });
-}
-
-interface Server {
-  proc: ChildProcess;
-  url: string;
-  output(): string;
-}
-
-/** Start a server process and resolve once it logs the port it listens on. */
-async function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<Server> {
-  const proc = spawn(process.execPath, args, { cwd: freshDir('cwd'), env, stdio: 'pipe' });
-  let text = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      text += String(d);
-      const m = /listening on http:\/\/localhost:(\d+)/.exec(text);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.on('exit', (code) =>
-      reject(new Error(`server exited (${code}) before listening:\n${text}`)),
-    );
-  });
-  return { proc, url, output: () => text };
-}
-
-/** SIGTERM, then the exit status. */
-async function stop(server: Server): Promise<number | null> {
-  if (server.proc.exitCode !== null) return server.proc.exitCode;
-  const exited = once(server.proc, 'exit');
-  server.proc.kill('SIGTERM');
-  const [code] = await exited;
-  return code as number | null;
-}
-
-async function login(url: string, email: string, password: string) {
-  const r = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) },
-    body: JSON.stringify({ email, password }),
-  });
-  return { status: r.status, body: await r.json() };
+/** Start a server process from a folder outside the repository. */
+function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<Server> {
+  return startServerIn(args, env, freshDir('cwd'));
 }
 
 /** Every file the build wrote that node would load. */
