@@ -1,8 +1,9 @@
 import { serve } from '@hono/node-server';
 import { formatIndex } from '../core';
-import { createApp, prepareDatabase } from './app';
+import { createApp } from './app';
 import { parseTrustProxy, resolveConfig } from './config';
 import { TusEndpoint } from './http/tus';
+import { upgradeOrExit } from './ops/upgrade';
 import {
   blobDirFromEnv,
   filesConfigFromEnv,
@@ -36,7 +37,8 @@ const config = resolveConfig({
 });
 const blobDir = blobDirFromEnv();
 
-const applied = await prepareDatabase(handle.db);
+// Refuses a database of a newer version; on SQLite backs up before migrating (ops/upgrade.ts).
+const applied = await upgradeOrExit(handle, { log: (line) => console.log(`[telusur] ${line}`) });
 if (applied.length) console.log(`[telusur] migrations applied: ${applied.join(', ')}`);
 
 const services = createServices({ db: handle.db, clock: Date.now, config, blobDir });
