@@ -12,7 +12,7 @@ import {
   symlink,
   writeFile,
 } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { create as createTar } from 'tar';
 import { openDatabase } from '../db/connect';
 import type { Dialect } from '../db/database';
@@ -217,7 +217,7 @@ async function collectEvidence(
  *   when there is no database, or when copying fails; nothing is left behind.
  */
 export async function createBackup(options: BackupOptions): Promise<BackupResult> {
-  const out = options.out;
+  const out = resolve(options.out);
   await checkOut(out, options.force ?? false);
   const now = options.now ?? (() => new Date());
   const staging = await mkdtemp(join(dirname(out), `.${basename(out)}.staging-`));
@@ -250,7 +250,8 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
     };
     await writeFile(join(staging, MANIFEST_PATH), `${JSON.stringify(manifest, null, 1)}\n`);
     // Evidence is read in place through a link, not copied into the staging folder.
-    if (evidence.entries.length) await symlink(options.blobDir, join(staging, 'files'), 'dir');
+    if (evidence.entries.length)
+      await symlink(resolve(options.blobDir), join(staging, 'files'), 'dir');
     await createTar(
       { gzip: true, file: partial, cwd: staging, portable: true, noDirRecurse: true },
       [MANIFEST_PATH, dbPath, ...evidence.entries.map((e) => e.path)],

@@ -224,7 +224,7 @@ async function pgRestore(
     const list = await runPgTool('pg_restore', ['--list', dump], databaseUrl);
     const kept = list
       .split('\n')
-      .filter((l) => !/^\d+; \d+ \d+ (SCHEMA|COMMENT) - (SCHEMA )?\S+ /.test(l))
+      .filter((l) => !/^\d+; \d+ \d+ (SCHEMA - |COMMENT - SCHEMA )/.test(l))
       .join('\n');
     const listFile = join(dirname(dump), 'toc.list');
     await writeFile(listFile, kept);
