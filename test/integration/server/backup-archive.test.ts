@@ -312,6 +312,32 @@ describe('restore refuses a damaged archive and writes nothing', () => {
     ]);
   }, 30_000);
 
+  it('removes what it wrote when the database inside a well-formed archive is damaged', async () => {
+    // The manifest agrees with the bytes (as if the copy had been bad when archived), so only
+    // the integrity check after the files are written catches it.
+    const broken = fresh('broken-db.tar.gz');
+    const junk = Buffer.alloc(8192, 7);
+    const m = manifestOf(good());
+    for (const e of m.entries)
+      if (e.path === 'database/telusur.sqlite')
+        Object.assign(e, { size: junk.length, sha256: sha256(junk) });
+    writeTar(
+      broken,
+      withManifest(good(), m).map((e) =>
+        e.path === 'database/telusur.sqlite' ? { ...e, data: junk } : e,
+      ),
+    );
+    const data = fresh('empty-data');
+    mkdirSync(data);
+    const blobs = fresh('blobs');
+    expectRefused(
+      await runCli('restore', [broken], { DATA_DIR: data, BLOB_DIR: blobs }),
+      'not a database',
+    );
+    expect(readdirSync(data)).toEqual([]);
+    expect(existsSync(blobs)).toBe(false);
+  }, 30_000);
+
   it('refuses an entry that would land outside the target, a link, and an unknown entry', async () => {
     const outside = join(work, 'evil.txt');
     const traversal = fresh('traversal.tar.gz');
@@ -550,7 +576,17 @@ describe.skipIf(!PG_URL)('PostgreSQL backup and restore', () => {
     await c.connect();
     try {
       await c.query(`CREATE SCHEMA ${schema}`);
+      // A type named like a table: the schema has no tables, yet pg_restore fails inside its
+      // one transaction, and the evidence files written before are removed again.
+      await c.query(`CREATE TYPE ${schema}.accounts AS (x int)`);
       const blobs = fresh('pg-blobs');
+      expectRefused(
+        await runCli('restore', [pgArchive], { DATABASE_URL: url, BLOB_DIR: blobs }),
+        'pg_restore failed',
+      );
+      expect(existsSync(blobs)).toBe(false);
+      expect(await relations(c)).toBe(1); // the type's own row in pg_class, nothing else
+      await c.query(`DROP TYPE ${schema}.accounts`);
       const r = await runCli('restore', [pgArchive], { DATABASE_URL: url, BLOB_DIR: blobs });
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
