@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
 import { type AppConfig, resolveConfig } from './config';
 import type { DatabaseHandle } from './db/connect';
-import { migrateToLatest } from './db/migrate';
+import { NewerDatabaseError } from './db/migrate';
+import { OpsError } from './ops/errors';
+import { upgradeDatabase } from './ops/upgrade';
 import { Problem } from './problems';
 import { openFromEnv } from './runtime';
 import { createServices } from './services';
@@ -166,7 +168,8 @@ export async function main(argv: readonly string[], io: AdminIo): Promise<number
   let handle: DatabaseHandle | null = null;
   try {
     handle = (io.open ?? (() => openFromEnv(io.env)))();
-    await migrateToLatest(handle.db);
+    // As at server start: a newer version's database is refused, an SQLite one backed up first.
+    await upgradeDatabase(handle, { log: (line) => io.out(`[admin] ${line}`) });
     const services = createServices({
       db: handle.db,
       clock: Date.now,
@@ -219,7 +222,7 @@ export async function main(argv: readonly string[], io: AdminIo): Promise<number
     );
     return 0;
   } catch (e) {
-    if (e instanceof AdminError) {
+    if (e instanceof AdminError || e instanceof NewerDatabaseError || e instanceof OpsError) {
       io.err(`[admin] ${e.message}`);
       return 1;
     }

@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { formatIndex } from '../core';
-import { createApp, prepareDatabase } from './app';
+import { createApp } from './app';
 import { parseTrustProxy, resolveConfig } from './config';
 import { TusEndpoint } from './http/tus';
 import { createLogger, logLevelFromEnv } from './ops/logger';
 import { GracefulShutdown } from './ops/shutdown';
+import { upgradeOrExit } from './ops/upgrade';
 import {
   blobDirFromEnv,
   filesConfigFromEnv,
@@ -49,7 +50,10 @@ const config = resolveConfig({
 });
 const blobDir = blobDirFromEnv();
 
-const applied = await prepareDatabase(handle.db);
+// Refuses a database of a newer version; on SQLite backs up before migrating (ops/upgrade.ts).
+const applied = await upgradeOrExit(handle, {
+  log: (line) => log.warn(line),
+});
 if (applied.length) log.info({ migrations: applied }, 'migrations applied');
 
 const services = createServices({ db: handle.db, clock: Date.now, config, blobDir });

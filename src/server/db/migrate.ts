@@ -1,6 +1,37 @@
 import { type Kysely, type MigrationResult, Migrator, PostgresAdapter, sql } from 'kysely';
 import type { Database } from './database';
 import { MIGRATIONS } from './migrations';
+import { OpsRepository } from './ops.repository';
+
+/**
+ * The database holds migrations this code does not know: a newer Telusur wrote it. Starting
+ * on it could corrupt data the newer version relies on, so nothing runs on it. The message
+ * is one line, Indonesian then English, naming the first unknown migration.
+ */
+export class NewerDatabaseError extends Error {
+  constructor(readonly unknown: readonly string[]) {
+    const first = unknown[0] ?? '?';
+    const more = unknown.length > 1 ? ` (+${unknown.length - 1})` : '';
+    super(
+      `basis data ini ditulis oleh versi Telusur yang lebih baru (migrasi ${first}${more} tidak dikenal versi ini): jalankan versi yang lebih baru atau pulihkan cadangan / ` +
+        `this database was written by a newer Telusur (migration ${first}${more} is unknown to this version): start the newer version or restore a backup`,
+    );
+    this.name = 'NewerDatabaseError';
+  }
+}
+
+/**
+ * Refuse a database holding migrations this code does not know.
+ * @returns the names of the migrations already applied, sorted.
+ * @throws NewerDatabaseError naming them.
+ */
+export async function assertNotNewer(db: Kysely<Database>): Promise<string[]> {
+  const applied = await new OpsRepository(db).appliedMigrations();
+  const known = new Set(Object.keys(MIGRATIONS));
+  const unknown = applied.filter((n) => !known.has(n));
+  if (unknown.length > 0) throw new NewerDatabaseError(unknown);
+  return applied;
+}
 
 async function migrator(db: Kysely<Database>): Promise<Migrator> {
   // On PostgreSQL, name the schema of the migration tables: without it Kysely looks for
@@ -34,10 +65,12 @@ function check(error: unknown, results: MigrationResult[] | undefined): string[]
 
 /**
  * Bring the schema up to date (both dialects). Returns the names applied now; an
- * up-to-date database returns []. Throws when a migration fails or when the database holds
- * migrations this code does not know in a different order (Kysely's order check).
+ * up-to-date database returns []. Throws NewerDatabaseError when the database holds
+ * migrations this code does not know (a newer version wrote it), and Error when a migration
+ * fails or the known ones were applied in a different order (Kysely's order check).
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  await assertNotNewer(db);
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await (await migrator(db)).migrateToLatest();
     // Kysely's table check lists the tables of every PostgreSQL schema; a schema dropped by

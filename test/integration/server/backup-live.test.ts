@@ -1,0 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Mutation } from '../../../src/core';
+import { prepareDatabase } from '../../../src/server/app';
+import { resolveConfig } from '../../../src/server/config';
+import { type DatabaseHandle, openDatabase } from '../../../src/server/db/connect';
+import { createServices } from '../../../src/server/services';
+import { blobIntact, lines, pgUrl, runCli, scratchDatabase } from '../../helpers/ops-cli';
+import { DIALECTS, PG_URL, TEST_CONFIG } from '../../helpers/server-context';
+import {
+  enrolTablet,
+  httpCall,
+  photoBytes,
+  syncHard,
+  tabletEngine,
+} from '../../helpers/sync-harness';
+import { IssuedLog } from '../../helpers/sync-invariants';
+import {
+  freePort,
+  type ServerProcess,
+  startServerProcess,
+  stopGently,
+} from '../../helpers/sync-process';
+
+/**
+ * `npm run backup` while a tablet keeps pushing edits and uploading photos to the real
+ * server process (SQLite file in a temp DATA_DIR, or a PostgreSQL schema), then
+ * `npm run restore` into a fresh target: every change whose push the server acknowledged
+ * before the backup started is in the restored database, every photo it held then is in
+ * the restored BLOB_DIR with the right hash, every file the restored database records is
+ * there, and the server starts on the restored data and serves it.
+ */
+
+/** A coordinator, one verifier assigned one unit of an active period; no demo seed. */
+async function prepareField(handle: DatabaseHandle): Promise<{ verifierId: string }> {
+  await prepareDatabase(handle.db);
+  const s = createServices({ db: handle.db, clock: Date.now, config: resolveConfig(TEST_CONFIG) });
+  const coord = await s.accounts.create({
+    email: 'koordinator@cadangan.test',
+    name: 'Koordinator',
+    role: 'coordinator',
+    password: 'sandi-rahasia-cadangan',
+  });
+  const v = await s.accounts.create({
+    email: 'v@cadangan.test',
+    name: 'Verifikator',
+    role: 'verifier',
+  });
+  const unit = await s.units.create({
+    code: 'BK',
+    name: 'Kota Uji',
+    kind: 'pemda',
+    parentId: null,
+  });
+  const period = await s.periods.create({
+    name: 'Evaluasi uji',
+    year: 2026,
+    frameworkId: 'spbe-2020',
+    targetIndex: 3,
+    status: 'active',
+  });
+  await s.assignments.create(
+    { periodId: period.id, verifierId: v.id, unitIds: [unit.id] },
+    coord.id,
+  );
+  return { verifierId: v.id };
+}
+
+for (const dialect of DIALECTS) {
+  describe.skipIf(dialect === 'postgres' && !PG_URL)(`backup during pushes [${dialect}]`, () => {
+    const work = mkdtempSync(join(tmpdir(), 'telusur-backup-live-'));
+    const schema = `bk_${randomBytes(5).toString('hex')}`;
+    let admin: pg.Pool | null = null;
+    let target: { drop(): Promise<void> } | null = null;
+    const servers: ServerProcess[] = [];
+
+    afterAll(async () => {
+      for (const s of servers) await stopGently(s).catch(() => undefined);
+      rmSync(work, { recursive: true, force: true });
+      await target?.drop();
+      if (admin) {
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await admin.end();
+      }
+    });
+
+    it('restores every acknowledged change and every held file', async () => {
+      const dataDir = join(work, 'data');
+      const env: Record<string, string> = {
+        DATA_DIR: dataDir,
+        NODE_ENV: 'development',
+        STATIC_DIR: join(work, 'no-pwa'),
+      };
+      if (dialect === 'postgres') {
+        admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+        await admin.query(`CREATE SCHEMA ${schema}`);
+        env.DATABASE_URL = pgUrl(PG_URL as string, schema);
+      }
+      const prepared =
+        dialect === 'sqlite'
+          ? openDatabase({ sqliteFile: join(dataDir, 'telusur.sqlite') })
+          : openDatabase({ databaseUrl: PG_URL, pgSchema: schema, pgPoolSize: 2 });
+      let verifierId: string;
+      try {
+        ({ verifierId } = await prepareField(prepared));
+      } finally {
+        await prepared.close();
+      }
+
+      const server = await startServerProcess(env, await freePort());
+      servers.push(server);
+      const call = httpCall(server.url);
+      const login = await call('POST', '/api/auth/login', {
+        json: { email: 'koordinator@cadangan.test', password: 'sandi-rahasia-cadangan' },
+      });
+      const coordinator = login.body.token as string;
+      const tablet = await enrolTablet(call, coordinator, verifierId, 'Tablet lapangan');
+      // The highest seq the server acknowledged (appliedThrough of a 200 to a push).
+      let ackedThrough = 0;
+      let acks = 0;
+      const engine = tabletEngine(
+        tablet,
+        async (u, i) => {
+          const res = await fetch(u, i);
+          if (String(u).endsWith('/api/sync/push') && res.status === 200) {
+            const body = (await res.clone().json()) as { appliedThrough?: number };
+            ackedThrough = Math.max(ackedThrough, Number(body.appliedThrough ?? 0));
+            acks++;
+          }
+          return res;
+        },
+        { baseUrl: server.url, uploads: true },
+      );
+      await syncHard(engine);
+      const [first] = await tablet.store.assessments.list();
+      const assessmentId = first?.id as string;
+      expect(assessmentId).toBeTruthy();
+
+      const issued = new IssuedLog();
+      let stop = false;
+      const loop = (async () => {
+        for (let i = 0; !stop; i++) {
+          await tablet.store.verifications.update(assessmentId, 1 + (i % 10), {
+            verifiedLevel: 1 + (i % 5),
+            notes: `catatan ${i}`,
+          });
+          if (i % 2 === 0)
+            await tablet.store.evidence.add({
+              assessmentId,
+              indicatorNo: 1 + (i % 10),
+              blob: new Blob([photoBytes(60_000 + (i % 7) * 10_000)], { type: 'image/jpeg' }),
+              name: `foto-${i}.jpg`,
+              width: 1024,
+              height: 768,
+              location: null,
+            });
+          await issued.collect([tablet.store]);
+          await engine.sync().catch(() => undefined);
+        }
+      })();
+
+      // Some pushes and photos in, then the backup while the loop keeps going.
+      while (acks < 4) await new Promise((r) => setTimeout(r, 50));
+      const ackedBefore = ackedThrough;
+      const receiptBefore = await call('GET', `/api/sync/receipt/${assessmentId}`, {
+        token: coordinator,
+      });
+      const heldBefore = receiptBefore.body.hashes as string[];
+      const acksAtStart = acks;
+      const archive = join(work, 'telusur.tar.gz');
+      const backup = await runCli('backup', ['--out', archive], env);
+      // Keep pushing a little past the backup, so the source moved on from the copy.
+      while (acks < acksAtStart + 3) await new Promise((r) => setTimeout(r, 50));
+      stop = true;
+      await loop;
+      expect(backup.err).toBe('');
+      expect(backup.code).toBe(0);
+      expect(lines(backup.out)).toHaveLength(1);
+      expect(backup.out).toContain('backup written');
+      expect(heldBefore.length).toBeGreaterThan(0);
+      await stopGently(server);
+
+      // Restore into a fresh target: an absent DATA_DIR, or a new database.
+      const restoredData = join(work, 'restored');
+      const renv: Record<string, string> = {
+        DATA_DIR: restoredData,
+        NODE_ENV: 'development',
+        STATIC_DIR: join(work, 'no-pwa'),
+      };
+      if (dialect === 'postgres') {
+        const db = await scratchDatabase(PG_URL as string);
+        target = db;
+        renv.DATABASE_URL = pgUrl(PG_URL as string, schema, db.name);
+      }
+      const restore = await runCli('restore', [archive], renv);
+      expect(restore.err).toBe('');
+      expect(restore.code).toBe(0);
+      expect(lines(restore.out)).toHaveLength(1);
+
+      const restored =
+        dialect === 'sqlite'
+          ? openDatabase({ sqliteFile: join(restoredData, 'telusur.sqlite') })
+          : openDatabase({ databaseUrl: renv.DATABASE_URL, pgPoolSize: 2 });
+      const blobDir = join(restoredData, 'files');
+      try {
+        // Every field of every mutation acknowledged before the backup started.
+        const acked = [...issued.byKey.values()].filter(
+          (m: Mutation) => m.deviceId === tablet.deviceId && m.seq <= ackedBefore,
+        );
+        expect(acked.length).toBeGreaterThan(0);
+        const logged = await restored.db
+          .selectFrom('changes')
+          .select(['deviceSeq', 'field'])
+          .where('deviceId', '=', tablet.deviceId)
+          .execute();
+        const have = new Set(logged.map((c) => `${Number(c.deviceSeq)}:${c.field}`));
+        const lost = acked.flatMap((m) =>
+          Object.keys(m.changes)
+            .filter((f) => !have.has(`${m.seq}:${f}`))
+            .map((f) => `${m.seq}:${m.entity}.${f}`),
+        );
+        expect(lost).toEqual([]);
+
+        // Every photo the server held before the backup, and every file the database records.
+        const recorded = (await restored.db.selectFrom('files').select('sha256').execute()).map(
+          (r) => r.sha256,
+        );
+        expect(recorded).toEqual(expect.arrayContaining(heldBefore));
+        expect(recorded.filter((sha) => !blobIntact(blobDir, sha))).toEqual([]);
+      } finally {
+        await restored.close();
+      }
+
+      // The server starts on the restored data and serves the restored evidence.
+      const again = await startServerProcess(renv, await freePort());
+      servers.push(again);
+      const call2 = httpCall(again.url);
+      const login2 = await call2('POST', '/api/auth/login', {
+        json: { email: 'koordinator@cadangan.test', password: 'sandi-rahasia-cadangan' },
+      });
+      expect(login2.status).toBe(200);
+      const receipt = await call2('GET', `/api/sync/receipt/${assessmentId}`, {
+        token: login2.body.token,
+      });
+      expect(receipt.body.hashes).toEqual(expect.arrayContaining(heldBefore));
+      await stopGently(again);
+    }, 180_000);
+  });
+}
