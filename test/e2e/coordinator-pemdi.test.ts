@@ -253,7 +253,10 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
     await pages.nav('laporan');
     await pages.choosePeriod(DEMO_PEMDI_PERIOD_NAME);
     const report = page.getByTestId('city-report');
-    expect(await page.getByTestId('report-city-index').textContent()).toBe('1,85 · Merintis');
+    // The figure is drawn before the instrument that names its level has loaded: wait for both.
+    await expect
+      .poll(() => page.getByTestId('report-city-index').textContent())
+      .toBe('1,85 · Merintis');
     // Aspect figures carry their level name too; the plan line keeps to the cap.
     expect(await report.textContent()).toContain('A7: Kepuasan Pengguna');
     expect(await report.textContent()).toMatch(/A7: [^—]+— 2,0\d · Membangun/);
