@@ -20,7 +20,7 @@ export function organisationRoutes(s: Services) {
       .put('/', guard(s, 'coordinator'), async (c) =>
         c.json(await s.organisation.set(await jsonBody(c, OrganisationBody), caller(c).account.id)),
       )
-      .get('/logo', guard(s, 'coordinator', 'viewer', 'verifier'), async (c) => {
+      .get('/logo', guard(s, 'coordinator', 'viewer', 'verifier'), async () => {
         const logo = await s.organisation.logo();
         return new Response(new Uint8Array(logo.data), {
           status: 200,
