@@ -288,9 +288,9 @@ describeEachDialect('times printed in the organisation’s zone', (ctx) => {
       info.set(String(label), rest);
     });
     expect(info.get('Organisasi')?.[0]).toBe(MAKASSAR.name);
-    const made = info.get('Dibuat (WITA)');
-    expect((made?.[0] as Date).getTime()).toBe(Date.UTC(2023, 9, 2, 9, 0));
-    expect(made?.[1]).toBe('2 Oktober 2023 pukul 09.00 WITA');
+    const made = info.get('Dibuat (WITA)') ?? [];
+    expect((made[0] as Date).getTime()).toBe(Date.UTC(2023, 9, 2, 9, 0));
+    expect(made[1]).toBe('2 Oktober 2023 pukul 09.00 WITA');
     let signedCell: unknown = null;
     const level = wb.getWorksheet('Level') as ExcelJS.Worksheet;
     const labels = (level.getRow(1).values as unknown[]).slice(1);
