@@ -56,7 +56,12 @@ export const ROUTES: readonly RouteDef[] = [
   { pattern: '/koordinator/verifikator', page: Verifiers, roles: ALL, nav: 'navVerifiers' },
   { pattern: '/koordinator/verifikator/:id', page: VerifierDetail, roles: ALL },
   { pattern: '/koordinator/penugasan', page: Assignments, roles: ALL, nav: 'navAssignments' },
-  { pattern: ORGANISATION_PATH, page: OrganisationPage, roles: ALL, nav: 'navOrganisation' },
+  {
+    pattern: '/koordinator/organisasi',
+    page: OrganisationPage,
+    roles: ALL,
+    nav: 'navOrganisation',
+  },
 ];
 
 export const LOGIN_PATH = '/koordinator/masuk';
@@ -100,32 +105,29 @@ function SubNav({ path, account, menu }: { path: string; account: Account; menu:
           {t('logout')}
         </button>
       </div>
-      {/* Hidden while the first set-up waits: nothing else opens before it. */}
-      <nav
-        class="c-subnav"
-        aria-label={t('subnavLabel')}
-        data-testid="coordinator-subnav"
-        hidden={!menu}
-      >
-        <ul>
-          {ROUTES.filter((r) => r.nav && r.roles.includes(account.role)).map((r) => {
-            const current =
-              r.pattern === '/koordinator' ? path === r.pattern : path.startsWith(r.pattern);
-            return (
-              <li key={r.pattern}>
-                <a
-                  href={r.pattern}
-                  onClick={linkClick}
-                  aria-current={current ? 'page' : undefined}
-                  data-testid={`cnav-${r.pattern.split('/')[2] ?? 'home'}`}
-                >
-                  {t(r.nav as MessageKey)}
-                </a>
-              </li>
-            );
-          })}
-        </ul>
-      </nav>
+      {/* Left out while the first set-up waits: nothing else opens before it. */}
+      {menu ? (
+        <nav class="c-subnav" aria-label={t('subnavLabel')} data-testid="coordinator-subnav">
+          <ul>
+            {ROUTES.filter((r) => r.nav && r.roles.includes(account.role)).map((r) => {
+              const current =
+                r.pattern === '/koordinator' ? path === r.pattern : path.startsWith(r.pattern);
+              return (
+                <li key={r.pattern}>
+                  <a
+                    href={r.pattern}
+                    onClick={linkClick}
+                    aria-current={current ? 'page' : undefined}
+                    data-testid={`cnav-${r.pattern.split('/')[2] ?? 'home'}`}
+                  >
+                    {t(r.nav as MessageKey)}
+                  </a>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+      ) : null}
     </div>
   );
 }
