@@ -43,7 +43,7 @@ describeSync('organisation on the tablet', (ctx) => {
     const org = engine.getStatus().organisation;
     expect(org).toMatchObject({ name: 'Pemerintah Kota Makassar', kind: 'kota', zone: 'WITA' });
     expect(org?.logo?.startsWith('data:image/png;base64,')).toBe(true);
-    const b64 = (org?.logo as string).slice('data:image/png;base64,'.length);
+    const b64 = (org?.logo ?? '').slice('data:image/png;base64,'.length);
     expect(new Uint8Array(Buffer.from(b64, 'base64'))).toEqual(logo);
     expect(logoFetches).toBe(1);
 
@@ -73,7 +73,7 @@ describeSync('organisation on the tablet', (ctx) => {
     });
     await engine.sync();
     expect(logoFetches).toBe(2);
-    const b64b = (engine.getStatus().organisation?.logo as string).split(',')[1] as string;
+    const b64b = (engine.getStatus().organisation?.logo ?? '').split(',')[1] ?? '';
     expect(new Uint8Array(Buffer.from(b64b, 'base64'))).toEqual(other);
     await h.call('DELETE', '/api/organisation/logo', { token: coordinator });
     await engine.sync();
