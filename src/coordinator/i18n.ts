@@ -57,6 +57,7 @@ const id = {
     'Pohon unit (pemda, perangkat daerah, kecamatan, kelurahan), impor CSV, penilaian mandiri.',
   overviewVerifiers: 'Akun verifikator, pendaftaran tablet dengan kode/QR, pencabutan tablet.',
   overviewAssignments: 'Unit yang harus diverifikasi oleh tiap verifikator dalam satu periode.',
+  overviewOrganisation: 'Nama Pemda, logo untuk cetakan, dan zona waktu (WIB, WITA, WIT).',
   signedInAs: 'Masuk sebagai {name} ({role})',
   // common
   save: 'Simpan',
@@ -638,6 +639,8 @@ const en: Dict = {
     'Unit tree (local government, agencies, districts, sub-districts), CSV import, self-assessment.',
   overviewVerifiers: 'Verifier accounts, tablet enrolment with code/QR, tablet revocation.',
   overviewAssignments: 'Which units each verifier verifies in a period.',
+  overviewOrganisation:
+    'The Pemda’s name, the logo for prints, and the time zone (WIB, WITA, WIT).',
   signedInAs: 'Signed in as {name} ({role})',
   save: 'Save',
   saving: 'Saving…',

@@ -457,13 +457,13 @@ export const PROBLEMS = {
     status: 422,
     // The type is read from the file's first bytes, never from its name: an SVG or a page
     // renamed to .png is refused, so nothing served as a logo can ever run.
-    id: 'Logo harus berupa gambar PNG atau JPEG. Organisasi tidak diubah.',
-    en: 'The logo must be a PNG or JPEG image. The organisation was not changed.',
+    id: 'Logo harus berupa gambar PNG atau JPEG. Logo tidak disimpan.',
+    en: 'The logo must be a PNG or JPEG image. The logo was not saved.',
   },
   logo_too_large: {
     status: 413,
-    id: (p) => `Berkas logo terlalu besar (maks. ${p.limit}). Organisasi tidak diubah.`,
-    en: (p) => `The logo file is too large (at most ${p.limit}). The organisation was not changed.`,
+    id: (p) => `Berkas logo terlalu besar (maks. ${p.limit}). Logo tidak disimpan.`,
+    en: (p) => `The logo file is too large (at most ${p.limit}). The logo was not saved.`,
   },
   organisation_not_set: {
     status: 409,

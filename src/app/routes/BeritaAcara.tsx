@@ -19,6 +19,7 @@ import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { AutosaveText } from '../components/AutosaveText';
 import { ClockNotice } from '../components/ClockNotice';
+import { DocLetterhead } from '../components/DocLetterhead';
 import { mayEdit, ProvisionalMark, useSigningState } from '../components/RecordNotices';
 import { RejectedList } from '../components/RejectedList';
 import { SignatureField } from '../components/SignatureField';
@@ -35,7 +36,7 @@ import { conflictsByIndicator, type IndicatorConflicts } from '../lib/conflicts'
 import { storageMessage } from '../lib/errors';
 import { levelsOf } from '../lib/progress';
 import { completenessOf, groupedDigest, nipValid, signingChanges } from '../lib/signing';
-import { syncNow, usePrintZone, useSync, useTabletOrganisation } from '../state/sync';
+import { syncNow, usePrintZone, useSync } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
@@ -602,7 +603,6 @@ function BaDocument(props: {
     : props.done.verified + props.done.notApplicable;
   const total = snapshot ? snapshot.total : props.done.total;
   const zone = usePrintZone();
-  const org = useTabletOrganisation();
   const printedAt = formatZoneTime(Date.now(), locale, zone);
 
   return (
@@ -624,13 +624,7 @@ function BaDocument(props: {
         </p>
       ) : null}
       {props.signing === 'void' ? <p class="doc-void">{t('signingVoid')}</p> : null}
-      {org?.name ? (
-        <header class="doc-letterhead" data-testid="doc-letterhead">
-          {/* The name beside it says what the logo shows. */}
-          {org.logo ? <img class="doc-letterhead-logo" src={org.logo} alt="" /> : null}
-          <p class="doc-letterhead-name">{org.name}</p>
-        </header>
-      ) : null}
+      <DocLetterhead />
       <h1 class="doc-title">{t('baTitle').toUpperCase()}</h1>
       <p class="doc-subtitle">
         {unit} — {period}

@@ -13,6 +13,7 @@ import { Bars, Radar } from '../../ui/Charts';
 import { formatZoneTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
+import { DocLetterhead } from '../components/DocLetterhead';
 import { ProvisionalMark } from '../components/RecordNotices';
 import { useT } from '../i18n';
 import { type AssessmentView, loadAssessment } from '../lib/assessment';
@@ -62,6 +63,7 @@ function PrintHead(props: { ws: WorkspaceKind; view: AssessmentView; locale: Loc
   const { view } = props;
   return (
     <header class="print-only print-head" data-testid="summary-print-head">
+      <DocLetterhead />
       <h1>
         {t('summary')} — {view.unit?.name ?? view.assessment.unitId}
       </h1>

@@ -157,7 +157,7 @@ describeEachDialect(
         });
         expect(r.status, code).toBe(status);
         expect(r.body.code).toBe(code);
-        expect(r.body.message).toMatch(/tidak diubah/);
+        expect(r.body.message).toMatch(/Logo tidak disimpan/);
       }
       expect((await read(ctx(), t)).logo).toEqual(stored);
 
@@ -204,9 +204,7 @@ describeEachDialect(
         contentType: 'image/gif',
         lang: 'en',
       });
-      expect(r.body.message).toBe(
-        'The logo must be a PNG or JPEG image. The organisation was not changed.',
-      );
+      expect(r.body.message).toBe('The logo must be a PNG or JPEG image. The logo was not saved.');
     });
   },
   { seed: false },
