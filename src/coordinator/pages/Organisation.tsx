@@ -84,10 +84,9 @@ function OrganisationForm({ org }: { org: Organisation }) {
 
   const pick = async (file: File | null) => {
     setOk(null);
-    if (!file) {
-      setLogo(null);
-      return;
-    }
+    // An earlier file's refusal goes at once; this one is judged once read.
+    setLogo(null);
+    if (!file) return;
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await file.arrayBuffer());
