@@ -101,7 +101,9 @@ describe.skipIf(!e2eEnabled)('coordinator pages: the organisation is set up at f
     await page.locator('#org-logo').setInputFiles(join(files, 'logo-makassar.png'));
     // The file is read before it is judged: the earlier refusal goes once this one passed.
     await page.getByTestId('organisation-logo-error').waitFor({ state: 'detached' });
-    await expect(page.getByTestId('org-logo-name').textContent()).resolves.toBe('logo-makassar.png');
+    await expect(page.getByTestId('org-logo-name').textContent()).resolves.toBe(
+      'logo-makassar.png',
+    );
     expect(await app.accessibilityViolations()).toEqual([]);
     await page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click();
 
