@@ -57,6 +57,7 @@ const id = {
     'Pohon unit (pemda, perangkat daerah, kecamatan, kelurahan), impor CSV, penilaian mandiri.',
   overviewVerifiers: 'Akun verifikator, pendaftaran tablet dengan kode/QR, pencabutan tablet.',
   overviewAssignments: 'Unit yang harus diverifikasi oleh tiap verifikator dalam satu periode.',
+  overviewOrganisation: 'Nama Pemda, logo untuk cetakan, dan zona waktu (WIB, WITA, WIT).',
   signedInAs: 'Masuk sebagai {name} ({role})',
   // common
   save: 'Simpan',
@@ -550,6 +551,43 @@ const id = {
     'Indikator yang dinyatakan tidak berlaku dikeluarkan dan bobot lainnya dinormalkan ulang, sesuai aturan instrumen ini.',
   naCountedLevel1: '{n} indikator tidak berlaku dihitung level 1 (aturan resmi).',
   missingSourceLevel1: '{n} indikator dari indeks instansi lain belum bernilai dan dihitung 1.',
+  // organisation (set-up page)
+  navOrganisation: 'Organisasi',
+  orgTitle: 'Organisasi',
+  orgSetupTitle: 'Siapkan organisasi',
+  orgSetupIntro:
+    'Sebelum mulai, isi nama Pemda atau instansi Anda, jenisnya dan zona waktunya. Nama dan logo tampil di kepala laporan cetak dan berita acara; semua waktu dicetak dalam zona waktu ini, juga di tablet verifikator.',
+  orgIntro:
+    'Nama dan logo tampil di kepala laporan cetak dan berita acara. Semua waktu yang dicetak untuk organisasi — laporan, ekspor, berita acara di tablet — memakai zona waktunya.',
+  orgName: 'Nama organisasi',
+  orgNamePlaceholder: 'mis. Pemerintah Kota Makassar',
+  orgNameInvalid: 'Nama harus satu baris teks, maks. {max} karakter.',
+  orgKind: 'Jenis',
+  orgChooseKind: 'Pilih jenis…',
+  orgZone: 'Zona waktu',
+  orgChooseZone: 'Pilih zona waktu…',
+  orgZoneHint:
+    'WIB: Sumatra, Jawa, Kalimantan Barat dan Tengah · WITA: Bali, Nusa Tenggara, Kalimantan Selatan, Timur dan Utara, Sulawesi · WIT: Maluku, Papua.',
+  orgLogo: 'Logo (opsional)',
+  orgLogoHint: 'Gambar PNG atau JPEG, maks. {limit}. Tanpa logo, kepala cetakan hanya memuat nama.',
+  orgLogoChoose: 'Pilih logo',
+  orgLogoCurrent: 'Logo saat ini',
+  orgLogoNew: 'Logo baru (disimpan bersama isian lain)',
+  orgLogoRemove: 'Hapus logo',
+  orgLogoRemoveQ: 'Hapus logo organisasi? Cetakan akan memuat nama saja.',
+  orgLogoRemoved: 'Logo dihapus.',
+  orgLogo_empty: 'Berkas logo kosong.',
+  orgLogo_too_large: 'Berkas logo terlalu besar (maks. {limit}).',
+  orgLogo_not_image: 'Logo harus berupa gambar PNG atau JPEG.',
+  orgLogoUnreadable: 'Berkas logo tidak dapat dibaca.',
+  orgSetupSubmit: 'Simpan dan lanjutkan',
+  orgSaved: 'Organisasi disimpan.',
+  orgNotSet: 'Organisasi belum disiapkan oleh koordinator; sementara itu waktu dicetak dalam WIB.',
+  orgUpdatedAt: 'Terakhir diubah {time}.',
+  // units template
+  unitTemplate: 'Unduh templat CSV',
+  unitTemplateHint:
+    'Templat berisi baris judul dan contoh satu unit tiap jenis; ganti contohnya dengan unit Anda lalu impor di bawah.',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -602,6 +640,8 @@ const en: Dict = {
     'Unit tree (local government, agencies, districts, sub-districts), CSV import, self-assessment.',
   overviewVerifiers: 'Verifier accounts, tablet enrolment with code/QR, tablet revocation.',
   overviewAssignments: 'Which units each verifier verifies in a period.',
+  overviewOrganisation:
+    'The Pemda’s name, the logo for prints, and the time zone (WIB, WITA, WIT).',
   signedInAs: 'Signed in as {name} ({role})',
   save: 'Save',
   saving: 'Saving…',
@@ -1079,6 +1119,43 @@ const en: Dict = {
     'Indicators found not applicable are left out and the other weights renormalised, as this instrument says.',
   naCountedLevel1: '{n} not-applicable indicators count as level 1 (official rule).',
   missingSourceLevel1: '{n} indicators from another agency’s index have no value and count as 1.',
+  navOrganisation: 'Organisation',
+  orgTitle: 'Organisation',
+  orgSetupTitle: 'Set up the organisation',
+  orgSetupIntro:
+    'Before you start, enter the name of your Pemda or agency, its kind and its time zone. The name and logo head printed reports and berita acara; every time is printed in this time zone, on the verifiers’ tablets too.',
+  orgIntro:
+    'The name and logo head printed reports and berita acara. Every time printed for the organisation — reports, exports, berita acara on the tablets — is in its time zone.',
+  orgName: 'Organisation name',
+  orgNamePlaceholder: 'e.g. Pemerintah Kota Makassar',
+  orgNameInvalid: 'The name must be one line of text, at most {max} characters.',
+  orgKind: 'Kind',
+  orgChooseKind: 'Choose a kind…',
+  orgZone: 'Time zone',
+  orgChooseZone: 'Choose a time zone…',
+  orgZoneHint:
+    'WIB: Sumatra, Java, West and Central Kalimantan · WITA: Bali, Nusa Tenggara, South, East and North Kalimantan, Sulawesi · WIT: Maluku, Papua.',
+  orgLogo: 'Logo (optional)',
+  orgLogoHint:
+    'A PNG or JPEG image, at most {limit}. Without a logo, prints are headed by the name alone.',
+  orgLogoChoose: 'Choose logo',
+  orgLogoCurrent: 'Current logo',
+  orgLogoNew: 'New logo (saved with the other fields)',
+  orgLogoRemove: 'Remove logo',
+  orgLogoRemoveQ: 'Remove the organisation’s logo? Prints will show the name only.',
+  orgLogoRemoved: 'Logo removed.',
+  orgLogo_empty: 'The logo file is empty.',
+  orgLogo_too_large: 'The logo file is too large (at most {limit}).',
+  orgLogo_not_image: 'The logo must be a PNG or JPEG image.',
+  orgLogoUnreadable: 'The logo file cannot be read.',
+  orgSetupSubmit: 'Save and continue',
+  orgSaved: 'Organisation saved.',
+  orgNotSet:
+    'A coordinator has not set up the organisation yet; meanwhile times are printed in WIB.',
+  orgUpdatedAt: 'Last changed {time}.',
+  unitTemplate: 'Download CSV template',
+  unitTemplateHint:
+    'The template holds the header row and one example unit of each kind; replace the examples with your units and import it below.',
 };
 
 export type MessageKey = keyof typeof id;

@@ -6,9 +6,11 @@ import { useEffect } from 'preact/hooks';
 import { useOnline } from '../ui/online';
 import { linkClick, matchRoute, navigate } from '../ui/router';
 import { type MessageKey, useT } from './i18n';
+import { forgetOrganisation, loadOrganisation, useOrganisation } from './organisation';
 import { Assignments } from './pages/Assignments';
 import { Dashboard } from './pages/Dashboard';
 import { Login } from './pages/Login';
+import { ORGANISATION_PATH, OrganisationPage } from './pages/Organisation';
 import { Overview } from './pages/Overview';
 import { Periods } from './pages/Periods';
 import { Plan } from './pages/Plan';
@@ -54,6 +56,12 @@ export const ROUTES: readonly RouteDef[] = [
   { pattern: '/koordinator/verifikator', page: Verifiers, roles: ALL, nav: 'navVerifiers' },
   { pattern: '/koordinator/verifikator/:id', page: VerifierDetail, roles: ALL },
   { pattern: '/koordinator/penugasan', page: Assignments, roles: ALL, nav: 'navAssignments' },
+  {
+    pattern: '/koordinator/organisasi',
+    page: OrganisationPage,
+    roles: ALL,
+    nav: 'navOrganisation',
+  },
 ];
 
 export const LOGIN_PATH = '/koordinator/masuk';
@@ -71,7 +79,7 @@ function resolve(path: string): { route: RouteDef; params: Record<string, string
  * Who is signed in (with the sign-out button) above the menu of sections. The menu has a
  * line of its own so that every section fits on one line on a 1366 px laptop.
  */
-function SubNav({ path, account }: { path: string; account: Account }) {
+function SubNav({ path, account, menu }: { path: string; account: Account; menu: boolean }) {
   const t = useT();
   const roleLabel =
     account.role === 'coordinator'
@@ -97,26 +105,29 @@ function SubNav({ path, account }: { path: string; account: Account }) {
           {t('logout')}
         </button>
       </div>
-      <nav class="c-subnav" aria-label={t('subnavLabel')} data-testid="coordinator-subnav">
-        <ul>
-          {ROUTES.filter((r) => r.nav && r.roles.includes(account.role)).map((r) => {
-            const current =
-              r.pattern === '/koordinator' ? path === r.pattern : path.startsWith(r.pattern);
-            return (
-              <li key={r.pattern}>
-                <a
-                  href={r.pattern}
-                  onClick={linkClick}
-                  aria-current={current ? 'page' : undefined}
-                  data-testid={`cnav-${r.pattern.split('/')[2] ?? 'home'}`}
-                >
-                  {t(r.nav as MessageKey)}
-                </a>
-              </li>
-            );
-          })}
-        </ul>
-      </nav>
+      {/* Left out while the first set-up waits: nothing else opens before it. */}
+      {menu ? (
+        <nav class="c-subnav" aria-label={t('subnavLabel')} data-testid="coordinator-subnav">
+          <ul>
+            {ROUTES.filter((r) => r.nav && r.roles.includes(account.role)).map((r) => {
+              const current =
+                r.pattern === '/koordinator' ? path === r.pattern : path.startsWith(r.pattern);
+              return (
+                <li key={r.pattern}>
+                  <a
+                    href={r.pattern}
+                    onClick={linkClick}
+                    aria-current={current ? 'page' : undefined}
+                    data-testid={`cnav-${r.pattern.split('/')[2] ?? 'home'}`}
+                  >
+                    {t(r.nav as MessageKey)}
+                  </a>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+      ) : null}
     </div>
   );
 }
@@ -202,6 +213,23 @@ export function CoordinatorApp({ path }: { path: string }) {
     if (useSession.getState().status === 'checking') void restoreSession();
   }, []);
 
+  const orgStatus = useOrganisation((s) => s.status);
+  const orgSet = useOrganisation((s) => s.org?.configured ?? null);
+  const signedIn = session.status === 'in' && session.account?.role !== 'verifier';
+  useEffect(() => {
+    if (signedIn && orgStatus === 'idle') void loadOrganisation();
+    if (session.status === 'out' && orgStatus !== 'idle') forgetOrganisation();
+  }, [signedIn, session.status, orgStatus]);
+  // A coordinator meets the set-up page before anything else while the organisation is not
+  // set (a viewer reads on, in WIB). When it cannot be loaded the pages work on, in WIB.
+  const needsSetup = session.account?.role === 'coordinator' && orgSet === false;
+  const onSetup = path === ORGANISATION_PATH || path === `${ORGANISATION_PATH}/`;
+  useEffect(() => {
+    if (!needsSetup || onSetup || isLogin) return;
+    const next = encodeURIComponent(path + location.search);
+    void navigate(`${ORGANISATION_PATH}?lanjut=${next}`, { replace: true });
+  }, [needsSetup, onSetup, isLogin, path]);
+
   useEffect(() => {
     if (session.status === 'out' && !isLogin) {
       const next = encodeURIComponent(path + location.search);
@@ -215,12 +243,14 @@ export function CoordinatorApp({ path }: { path: string }) {
   if (session.status !== 'in' || !session.account) return <p class="muted">{t('loading')}</p>;
   const account = session.account;
   if (account.role === 'verifier') return <VerifierHere />;
+  const orgPending = orgStatus === 'idle' || (orgStatus === 'loading' && orgSet === null);
+  if (orgPending || (needsSetup && !onSetup)) return <p class="muted">{t('loading')}</p>;
   const hit = resolve(path);
   const allowed = hit?.route.roles.includes(account.role) ?? false;
   const Page = hit?.route.page;
   return (
     <div class="c-app">
-      <SubNav path={path} account={account} />
+      <SubNav path={path} account={account} menu={!needsSetup} />
       {account.role === 'viewer' ? (
         <p class="notice small" data-testid="read-only">
           {t('readOnly')}

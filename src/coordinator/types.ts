@@ -14,3 +14,19 @@ export {
   UNIT_KINDS,
 } from '../core/api/enums';
 export type { FrameworkProblem } from '../core/framework';
+export {
+  DEFAULT_ZONE_CODE,
+  LOGO_MAX_BYTES,
+  LOGO_MAX_TEXT,
+  type LogoMime,
+  logoProblem,
+  ORGANISATION_KIND_LABELS,
+  ORGANISATION_KINDS,
+  ORGANISATION_NAME_MAX,
+  type OrganisationKind,
+  sniffLogoMime,
+  TIME_ZONES,
+  ZONE_IANA,
+  ZONE_LABELS,
+  type ZoneCode,
+} from '../core/organisation';

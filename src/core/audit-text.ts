@@ -10,6 +10,7 @@
 import { type EntityName, parseProves } from './entities';
 import { fieldLabel } from './labels';
 import { IMMUTABLE_FIELDS } from './merge';
+import { DEFAULT_ZONE_CODE, ZONE_IANA } from './organisation';
 import { formatValue } from './scoring';
 
 /** One field write as the audit lists it (the coordinator API's AuditEntry satisfies it). */
@@ -53,7 +54,10 @@ export interface AuditEvent {
 export type AuditLocale = 'id' | 'en';
 
 export interface AuditTextOptions {
-  /** IANA zone of the times (default Asia/Jakarta, as reports and berita acara write them). */
+  /**
+   * IANA zone of the times: the organisation's (core ZONE_IANA of its zone). Default
+   * Asia/Jakarta, the zone of a server whose organisation is not set up yet.
+   */
   timeZone?: string;
   /**
    * Start each line about an indicator's records with "Indikator 12: " (a trail of the
@@ -62,7 +66,7 @@ export interface AuditTextOptions {
   withIndicator?: boolean;
 }
 
-const DEFAULT_ZONE = 'Asia/Jakarta';
+const DEFAULT_ZONE = ZONE_IANA[DEFAULT_ZONE_CODE];
 /** Longest text value quoted in a line; the whole value is on the record itself. */
 const QUOTE_CHARS = 60;
 

@@ -58,6 +58,7 @@ export {
   tabletWriteRefusal,
   type WriteRefusal,
 } from './merge';
+export * from './organisation';
 export * from './protocol';
 export * from './record-state';
 export {

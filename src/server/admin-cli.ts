@@ -1,7 +1,21 @@
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
+import {
+  LOGO_MAX_BYTES,
+  LOGO_PROBLEM_TEXT,
+  logoProblem,
+  ORGANISATION_KINDS,
+  type Organisation,
+  type OrganisationKind,
+  OrganisationNameField,
+  parseOrganisationKind,
+  parseZoneCode,
+  TIME_ZONES,
+  ZONE_IANA,
+  type ZoneCode,
+} from '../core';
 import { type AppConfig, resolveConfig } from './config';
 import type { DatabaseHandle } from './db/connect';
 import { NewerDatabaseError } from './db/migrate';
@@ -12,7 +26,8 @@ import { openFromEnv } from './runtime';
 import { createServices } from './services';
 
 // `npm run admin -- <command>`: what a Pemda's IT staff needs before anyone can log in —
-// the first coordinator account, a forgotten password, and a look at who has access. Works
+// the first coordinator account, a forgotten password, a look at who has access, and the
+// organisation (name, kind, time zone, logo) the server works for. Works
 // on the database the server uses (DATA_DIR / DATABASE_URL). Passwords come from a prompt
 // without echo or from TELUSUR_ADMIN_PASSWORD (scripts) and are never printed, nor is any
 // token or hash. Every refusal is one line, Indonesian then English, and a non-zero exit.
@@ -28,8 +43,11 @@ const USAGE = [
   '  npm run admin -- create-coordinator --email E --name N',
   '  npm run admin -- reset-password --email E',
   '  npm run admin -- list-accounts',
+  `  npm run admin -- set-organisation --name N --kind ${ORGANISATION_KINDS.join('|')} --zone ${TIME_ZONES.join('|')} [--logo FILE.png|.jpg]`,
+  '  npm run admin -- show-organisation',
   `Kata sandi dari prompt (tanpa gema) atau ${ADMIN_PASSWORD_ENV}; minimal ${MIN_ADMIN_PASSWORD} karakter.`,
   `Password from the prompt (no echo) or ${ADMIN_PASSWORD_ENV}; at least ${MIN_ADMIN_PASSWORD} characters.`,
+  `Logo: PNG atau JPEG, maks. ${LOGO_MAX_BYTES / 1024} KB / PNG or JPEG, at most ${LOGO_MAX_BYTES / 1024} KB.`,
 ].join('\n');
 
 export interface AdminIo {
@@ -101,26 +119,129 @@ async function newPassword(io: AdminIo): Promise<string> {
   return first;
 }
 
-const COMMANDS = ['create-coordinator', 'reset-password', 'list-accounts'] as const;
+/** The organisation as set-organisation takes it, checked before the database is opened. */
+interface OrganisationArgs {
+  name: string;
+  kind: OrganisationKind;
+  zone: ZoneCode;
+  logo?: Uint8Array;
+}
+
+function requireOrganisationName(raw: string | undefined): string {
+  if (raw === undefined || raw.trim() === '')
+    throw new AdminError('--name wajib diisi', '--name is required');
+  const r = OrganisationNameField.safeParse(raw);
+  if (!r.success)
+    throw new AdminError(
+      '--name harus satu baris teks biasa, maks. 200 karakter',
+      '--name must be one line of plain text, at most 200 characters',
+    );
+  return r.data;
+}
+
+/** The logo file's bytes, refused (usage error) when missing, too large or not PNG/JPEG. */
+function readLogo(path: string): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    // Size first, so a wrong path to a huge file is not read whole.
+    if (statSync(path).size > LOGO_MAX_BYTES) {
+      const [id, en] = LOGO_PROBLEM_TEXT.too_large;
+      throw new AdminError(`${id}: ${path}`, `${en}: ${path}`);
+    }
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    if (e instanceof AdminError) throw e;
+    throw new AdminError(
+      `berkas logo tidak dapat dibaca: ${path}`,
+      `cannot read the logo file: ${path}`,
+    );
+  }
+  const problem = logoProblem(bytes);
+  if (problem) {
+    const [id, en] = LOGO_PROBLEM_TEXT[problem];
+    throw new AdminError(`${id}: ${path}`, `${en}: ${path}`);
+  }
+  return bytes;
+}
+
+function organisationArgs(args: ReturnType<typeof parse>): OrganisationArgs {
+  const name = requireOrganisationName(args.name);
+  if (args.kind === undefined || args.kind.trim() === '')
+    throw new AdminError('--kind wajib diisi', '--kind is required');
+  const kind = parseOrganisationKind(args.kind);
+  if (!kind)
+    throw new AdminError(
+      `jenis organisasi tidak dikenal: ${args.kind} (pilih ${ORGANISATION_KINDS.join(', ')})`,
+      `unknown organisation kind: ${args.kind} (choose ${ORGANISATION_KINDS.join(', ')})`,
+    );
+  if (args.zone === undefined || args.zone.trim() === '')
+    throw new AdminError('--zone wajib diisi', '--zone is required');
+  const zone = parseZoneCode(args.zone);
+  if (!zone)
+    throw new AdminError(
+      `zona waktu tidak dikenal: ${args.zone} (pilih ${TIME_ZONES.join(', ')})`,
+      `unknown time zone: ${args.zone} (choose ${TIME_ZONES.join(', ')})`,
+    );
+  return { name, kind, zone, ...(args.logo === undefined ? {} : { logo: readLogo(args.logo) }) };
+}
+
+/** The organisation as `show-organisation` prints it: `field<TAB>value` lines. */
+function organisationLines(o: Organisation): string[] {
+  if (!o.configured)
+    return [
+      '(organisasi belum disetel; waktu dicetak dalam WIB / organisation not set yet; times are printed in WIB)',
+    ];
+  return [
+    `name\t${o.name}`,
+    `kind\t${o.kind}`,
+    `zone\t${o.zone} (${ZONE_IANA[o.zone]})`,
+    `logo\t${o.logo ? `${o.logo.mime}, ${o.logo.bytes} bytes` : '-'}`,
+  ];
+}
+
+const COMMANDS = [
+  'create-coordinator',
+  'reset-password',
+  'list-accounts',
+  'set-organisation',
+  'show-organisation',
+] as const;
 type Command = (typeof COMMANDS)[number];
 
-function parse(argv: readonly string[]): { command: Command; email?: string; name?: string } {
+/** The options each command takes. */
+const OPTIONS: Record<Command, readonly string[]> = {
+  'create-coordinator': ['email', 'name'],
+  'reset-password': ['email'],
+  'list-accounts': [],
+  'set-organisation': ['name', 'kind', 'zone', 'logo'],
+  'show-organisation': [],
+};
+
+function parse(argv: readonly string[]): {
+  command: Command;
+  email?: string;
+  name?: string;
+  kind?: string;
+  zone?: string;
+  logo?: string;
+} {
   const [command, ...rest] = argv;
   if (command === undefined || command === '')
     throw new AdminError('perintah tidak diberikan', 'no command given');
   if (!(COMMANDS as readonly string[]).includes(command))
     throw new AdminError(`perintah tidak dikenal: ${command}`, `unknown command: ${command}`);
-  const allowed =
-    command === 'create-coordinator'
-      ? ['email', 'name']
-      : command === 'reset-password'
-        ? ['email']
-        : [];
-  let values: { email?: string | undefined; name?: string | undefined };
+  const allowed = OPTIONS[command as Command];
+  let values: Partial<Record<'email' | 'name' | 'kind' | 'zone' | 'logo', string | undefined>>;
   try {
     ({ values } = parseArgs({
       args: rest,
-      options: { email: { type: 'string' }, name: { type: 'string' } },
+      options: {
+        email: { type: 'string' },
+        name: { type: 'string' },
+        kind: { type: 'string' },
+        zone: { type: 'string' },
+        logo: { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -154,10 +275,13 @@ export async function main(argv: readonly string[], io: AdminIo): Promise<number
   let args: ReturnType<typeof parse>;
   let email = '';
   let name = '';
+  let organisation: OrganisationArgs | null = null;
   try {
     args = parse(argv);
-    if (args.command !== 'list-accounts') email = requireEmail(args.email);
+    if (args.command === 'create-coordinator' || args.command === 'reset-password')
+      email = requireEmail(args.email);
     if (args.command === 'create-coordinator') name = requireName(args.name);
+    if (args.command === 'set-organisation') organisation = organisationArgs(args);
   } catch (e) {
     if (!(e instanceof AdminError)) throw e;
     // One line only, so a script's log shows the reason; `--help` has the usage.
@@ -176,6 +300,21 @@ export async function main(argv: readonly string[], io: AdminIo): Promise<number
       config: resolveConfig(io.config),
     });
     const accounts = services.accounts;
+
+    if (args.command === 'show-organisation') {
+      for (const line of organisationLines(await services.organisation.get())) io.out(line);
+      return 0;
+    }
+
+    if (organisation) {
+      const { logo, ...fields } = organisation;
+      // Checked already; the service checks the logo again and writes everything at once.
+      const o = await services.organisation.set(fields, null, logo);
+      io.out(
+        `[admin] organisasi disetel / organisation set: ${o.name} (${o.kind}, ${o.zone}${o.logo ? ', logo' : ''})`,
+      );
+      return 0;
+    }
 
     if (args.command === 'list-accounts') {
       const all = await accounts.listAll();

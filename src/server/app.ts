@@ -23,6 +23,7 @@ import { devicesRoutes } from './routes/devices.routes';
 import { filesRoutes } from './routes/files.routes';
 import { frameworksRoutes } from './routes/frameworks.routes';
 import { healthRoutes, readyRoutes } from './routes/health.routes';
+import { organisationRoutes } from './routes/organisation.routes';
 import { periodsRoutes } from './routes/periods.routes';
 import { reportsRoutes } from './routes/reports.routes';
 import { reviewRoutes } from './routes/review.routes';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .route('/', authRoutes(services, config))
+    .route('/organisation', organisationRoutes(services))
     .route('/frameworks', frameworksRoutes(services))
     .route('/periods', periodsRoutes(services))
     .route('/units', unitsRoutes(services))

@@ -453,6 +453,23 @@ export const PROBLEMS = {
     en: (p) =>
       `Change number ${p.seq ?? '–'} of this tablet already reached the server with different content (the tablet was copied from another or restored from an old backup). Nothing was saved. The tablet needs a new identity and then sends its changes again; its data stays safe.`,
   },
+  logo_invalid: {
+    status: 422,
+    // The type is read from the file's first bytes, never from its name: an SVG or a page
+    // renamed to .png is refused, so nothing served as a logo can ever run.
+    id: 'Logo harus berupa gambar PNG atau JPEG. Logo tidak disimpan.',
+    en: 'The logo must be a PNG or JPEG image. The logo was not saved.',
+  },
+  logo_too_large: {
+    status: 413,
+    id: (p) => `Berkas logo terlalu besar (maks. ${p.limit}). Logo tidak disimpan.`,
+    en: (p) => `The logo file is too large (at most ${p.limit}). The logo was not saved.`,
+  },
+  organisation_not_set: {
+    status: 409,
+    id: 'Organisasi belum disiapkan: isi nama, jenis dan zona waktu terlebih dahulu, lalu unggah logonya.',
+    en: 'The organisation is not set up yet: enter its name, kind and time zone first, then upload its logo.',
+  },
   server_busy: {
     status: 503,
     id: 'Server sedang sibuk menyimpan perubahan lain. Tidak ada yang hilang; tablet akan mencoba lagi sebentar lagi.',

@@ -30,6 +30,15 @@ export const DEMO_ACCOUNTS = [
 export const DEMO_PERIOD_NAME = 'Evaluasi SPBE 2023';
 export const DEMO_PEMDI_PERIOD_NAME = 'Evaluasi Pemdi 2026';
 export const PEMDA_CODE = '36.72';
+/**
+ * The demo is one organisation like any other: Kota Cilegon (Banten), on Western Indonesia
+ * Time. No logo: its prints show the name alone.
+ */
+export const DEMO_ORGANISATION = {
+  name: 'Pemerintah Kota Cilegon',
+  kind: 'kota',
+  zone: 'WIB',
+} as const;
 
 const KECAMATAN: readonly [string, readonly string[]][] = [
   ['Cibeber', ['Bulakan', 'Cibeber', 'Cikerai', 'Kalitimbang', 'Karangasem', 'Kedaleman']],
@@ -231,6 +240,7 @@ export async function seedDemo(
       'refusing to seed: the database already has accounts (use `npm run seed` to reset a demo database)',
     );
 
+  await s.organisation.set(DEMO_ORGANISATION, null);
   const accounts = [];
   for (const a of DEMO_ACCOUNTS) {
     accounts.push(await s.accounts.create({ ...a, password: DEMO_PASSWORD, demo: true }));

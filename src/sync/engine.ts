@@ -4,10 +4,13 @@ import {
   MAX_PUSH_BATCH,
   type Mutation,
   measureClockSkew,
+  type OrganisationKind,
   parseFramework,
   type Receipt,
+  sniffLogoMime,
   toWireConflict,
   type Conflict as WireConflict,
+  type ZoneCode,
 } from '../core';
 import type {
   Conflict,
@@ -105,6 +108,20 @@ export interface ClockCheck {
 /** Where a sync problem came from; only `network` means the server could not be reached. */
 export type SyncErrorSource = 'network' | 'server' | 'local';
 
+/**
+ * The organisation as this tablet knows it from its last sync, kept for printing offline:
+ * its name and logo head the berita acara, its zone (WIB, WITA, WIT) every time printed.
+ * Null before the first sync that brought it (the tablet then prints in WIB, as before).
+ */
+export interface TabletOrganisation {
+  /** Null while the coordinator has not set the organisation up. */
+  name: string | null;
+  kind: OrganisationKind | null;
+  zone: ZoneCode;
+  /** The logo as a data: URL (PNG or JPEG), or null without one. */
+  logo: string | null;
+}
+
 export interface SyncStatus {
   /**
    * `offline` only when the server could not be reached (or did not answer in time);
@@ -131,6 +148,8 @@ export interface SyncStatus {
   identityChanged: IdentityChange | null;
   /** The tablet's clock against the server's at the latest sync (persisted across reloads). */
   clockCheck: ClockCheck | null;
+  /** The organisation from the latest offline package (persisted across reloads). */
+  organisation: TabletOrganisation | null;
 }
 
 export interface SyncReport {
@@ -169,6 +188,30 @@ const PENDING_IDENTITY = 'sync.pendingIdentity';
 const IDENTITY_CHANGED = 'sync.identityChanged';
 /** The latest clock check (ClockCheck as JSON). */
 const CLOCK_CHECK = 'sync.clockCheck';
+/** The organisation without its logo (TabletOrganisation's other fields as JSON). */
+const ORGANISATION = 'sync.organisation';
+/** Its logo: `{ sha256, dataUrl }` as JSON, '' without one. */
+const ORGANISATION_LOGO = 'sync.organisationLogo';
+
+/** A data: URL of image bytes (the letterhead is drawn from it offline). */
+function dataUrl(bytes: Uint8Array, mime: string): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `data:${mime};base64,${btoa(bin)}`;
+}
+
+/** What the meta rows hold of the organisation, read back (null when absent or unreadable). */
+function readOrganisation(raw: string | null, logoRaw: string | null): TabletOrganisation | null {
+  if (!raw) return null;
+  try {
+    const o = JSON.parse(raw) as Omit<TabletOrganisation, 'logo'>;
+    const logo = logoRaw ? (JSON.parse(logoRaw) as { dataUrl?: unknown }).dataUrl : null;
+    return { ...o, logo: typeof logo === 'string' ? logo : null };
+  } catch {
+    return null;
+  }
+}
 
 const EMPTY_PROGRESS: SyncProgress = {
   changesTotal: 0,
@@ -217,6 +260,7 @@ export class SyncEngine {
     failedFiles: [],
     identityChanged: null,
     clockCheck: null,
+    organisation: null,
   };
   private listeners = new Set<(s: SyncStatus) => void>();
   private running: Promise<SyncReport> | null = null;
@@ -274,6 +318,11 @@ export class SyncEngine {
       const identityChanged = raw ? (JSON.parse(raw) as IdentityChange) : null;
       const clock = await this.store.cursors.get(CLOCK_CHECK);
       const clockCheck = clock ? (JSON.parse(clock) as ClockCheck) : this.status.clockCheck;
+      const organisation =
+        readOrganisation(
+          await this.store.cursors.get(ORGANISATION),
+          await this.store.cursors.get(ORGANISATION_LOGO),
+        ) ?? this.status.organisation;
       const [rejectedChanges, failedFiles, log] = await Promise.all([
         this.store.rejected.count(),
         this.failedFiles(),
@@ -284,6 +333,7 @@ export class SyncEngine {
         rejectedChanges,
         failedFiles,
         clockCheck,
+        organisation,
         history: log.entries,
         lastSuccessAt: latest(this.status.lastSuccessAt, log.lastSuccessAt),
       });
@@ -460,6 +510,38 @@ export class SyncEngine {
     // An assignment withdrawn by the coordinator leaves the list; its local data stays.
     const gone = known.filter((a) => !current.has(a.id)).map((a) => a.id);
     if (gone.length) await this.store.reference.removeAssignments(gone);
+    if (pkg.organisation) await this.refreshOrganisation(pkg.organisation);
+  }
+
+  /**
+   * Keep the organisation the package named, for printing offline; its logo is fetched only
+   * when it changed (its SHA-256), and only a PNG or JPEG by its bytes is kept. A logo that
+   * cannot be fetched now leaves the print with the name alone until a later sync.
+   */
+  private async refreshOrganisation(
+    org: NonNullable<Awaited<ReturnType<SyncTransport['offlinePackage']>>['organisation']>,
+  ): Promise<void> {
+    const fields = { name: org.name, kind: org.kind, zone: org.zone };
+    let logo: { sha256: string; dataUrl: string } | null = null;
+    if (org.logo) {
+      const sha256 = org.logo.sha256;
+      try {
+        const held = await this.store.cursors.get(ORGANISATION_LOGO);
+        const kept = held ? (JSON.parse(held) as { sha256?: string; dataUrl?: string }) : null;
+        if (kept?.sha256 === sha256 && typeof kept.dataUrl === 'string')
+          logo = { sha256, dataUrl: kept.dataUrl };
+        else if (this.transport.organisationLogo) {
+          const bytes = await this.transport.organisationLogo();
+          const mime = sniffLogoMime(bytes);
+          if (mime) logo = { sha256, dataUrl: dataUrl(bytes, mime) };
+        }
+      } catch (e) {
+        console.warn('Telusur: the organisation logo could not be fetched now', e);
+      }
+    }
+    await this.store.cursors.set(ORGANISATION, JSON.stringify(fields));
+    await this.store.cursors.set(ORGANISATION_LOGO, logo ? JSON.stringify(logo) : '');
+    this.set({ organisation: { ...fields, logo: logo?.dataUrl ?? null } });
   }
 
   /**

@@ -18,6 +18,7 @@ export {
   type SyncReport,
   type SyncStatus,
   type SyncStore,
+  type TabletOrganisation,
 } from './engine';
 export { backoffDelay, type SchedulerOptions, SyncScheduler } from './scheduler';
 export {

@@ -63,6 +63,11 @@ export interface SyncTransport {
   bundleSecret(): Promise<BundleSecret>;
   /** POST /api/devices/release ("Lepas tablet"): the server stops accepting this tablet's token. */
   release(): Promise<void>;
+  /**
+   * GET /api/organisation/logo: the organisation's logo as bytes, for the letterhead of the
+   * berita acara printed offline. Optional: without it the print carries the name alone.
+   */
+  organisationLogo?(): Promise<Uint8Array>;
 }
 
 /**
@@ -72,6 +77,8 @@ export interface SyncTransport {
  * and the instruments unchecked (each goes through parseFramework before it is stored).
  */
 export type OfflinePackage = Pick<ServerPackage, 'serverTime' | 'protocol'> & {
+  /** The organisation and its zone; absent from a server older than this app. */
+  organisation?: ServerPackage['organisation'];
   periods: Period[];
   frameworks: unknown[];
   units: Unit[];
@@ -121,6 +128,8 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
     init: RequestInit,
     parse: (v: unknown) => T,
     limitMs = timeoutMs,
+    /** `bytes`: a successful answer's body is handed to `parse` as a Uint8Array, not JSON. */
+    bodyAs: 'json' | 'bytes' = 'json',
   ): Promise<T> {
     const headers = new Headers(init.headers);
     headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
@@ -149,7 +158,12 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
     let body: unknown = null;
     if (res.status !== 204) {
       try {
-        body = await Promise.race([res.json(), expired]);
+        body = await Promise.race([
+          bodyAs === 'bytes' && res.ok
+            ? res.arrayBuffer().then((b) => new Uint8Array(b))
+            : res.json(),
+          expired,
+        ]);
       } catch {
         if (signal.aborted) throw timeoutError(limitMs);
         // A proxy's HTML error page or a cut connection: treated as a network failure.
@@ -225,6 +239,8 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
         return { deviceId: r.deviceId, bundleSecret: r.bundleSecret };
       }),
     release: () => call('/api/devices/release', { method: 'POST' }, () => undefined),
+    organisationLogo: () =>
+      call('/api/organisation/logo', { method: 'GET' }, (v) => v as Uint8Array, timeoutMs, 'bytes'),
     upload:
       options.uploader ??
       (async () => {

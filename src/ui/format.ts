@@ -1,3 +1,4 @@
+import { DEFAULT_ZONE_CODE, formatInZone, type ZoneCode } from '../core';
 import type { Locale } from './i18n';
 
 /**
@@ -23,14 +24,19 @@ export function formatTime(locale: Locale, ms: number | null | undefined): strin
 }
 
 /**
- * A server time in Western Indonesia Time, as reports and berita acara write it:
- * "2 Oktober 2023 pukul 08.00 WIB" ('–' for none). The zone is fixed so a report reads the
- * same wherever it is opened.
+ * A time for the Pemda, as reports and berita acara write it: wall clock in the
+ * organisation's zone with its label — "2 Oktober 2023 pukul 08.00 WIB", "… 09.00 WITA" —
+ * ('–' for none); `style: 'full'` adds the weekday. The zone is the organisation's, not the
+ * device's, so a report reads the same wherever it is opened. `zone` defaults to WIB: the
+ * zone of every print before an organisation is set up.
  */
-export function formatWib(ms: number | null | undefined, locale: Locale = 'id'): string {
-  return ms == null
-    ? '–'
-    : `${formatDateTime(locale, ms, { timeZone: 'Asia/Jakarta', dateStyle: 'long', timeStyle: 'short' })} WIB`;
+export function formatZoneTime(
+  ms: number | null | undefined,
+  locale: Locale = 'id',
+  zone: ZoneCode = DEFAULT_ZONE_CODE,
+  style: 'long' | 'full' = 'long',
+): string {
+  return ms == null ? '–' : formatInZone(ms, zone, locale, style);
 }
 
 /**

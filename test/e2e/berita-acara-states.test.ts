@@ -160,6 +160,9 @@ describe.skipIf(!e2eEnabled)(
       expect(printed.dom).toContain(
         `Pada hari ini, ${today} tanggal ${date}, bertempat di ${PLACE}, kami yang bertanda tangan di bawah ini:`,
       );
+      // Headed by the organisation (the demo's: Kota Cilegon, no logo), times in its zone.
+      expect(printed.dom).toContain('PEMERINTAH KOTA CILEGON');
+      expect(printed.dom).toMatch(/pukul \d{2}\.\d{2} WIB/);
       expect(printed.dom).toContain('VERIFIKASI SEBAGIAN — 2 dari 47 indikator diverifikasi');
       expect(printed.dom).toMatch(/Predikat:\s*\S+\)\s*SEMENTARA/);
       expect(printed.pages.join('\n')).not.toContain('DRAF');

@@ -32,8 +32,8 @@ export interface CallOptions {
   token?: string | undefined;
   /** JSON-encoded as the body. */
   json?: unknown;
-  /** Sent as is (with `contentType`). */
-  body?: string;
+  /** Sent as is (with `contentType`): text, or bytes (a logo image). */
+  body?: string | Uint8Array;
   contentType?: string;
   lang?: string;
   headers?: Record<string, string>;
@@ -209,12 +209,12 @@ export function requestsTo(app: {
       headers[PROTOCOL_HEADER] = String(PROTOCOL_VERSION);
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     if (o.lang) headers['accept-language'] = o.lang;
-    let body: string | undefined;
+    let body: string | Uint8Array<ArrayBuffer> | undefined;
     if (o.json !== undefined) {
       body = JSON.stringify(o.json);
       headers['content-type'] = 'application/json';
     } else if (o.body !== undefined) {
-      body = o.body;
+      body = typeof o.body === 'string' ? o.body : new Uint8Array(o.body);
       if (o.contentType) headers['content-type'] = o.contentType;
     }
     const res = await app.request(path, { method, headers, body });

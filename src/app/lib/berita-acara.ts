@@ -1,3 +1,4 @@
+import { dayAndDateInZone, type ZoneCode } from '../../core';
 import type { Comment, Verification } from '../../store';
 import type { Locale } from '../../ui/i18n';
 
@@ -18,10 +19,16 @@ export interface Signatory {
 }
 
 /**
- * Day name and date in words in the tablet's time zone: `{ day: 'Senin', date:
- * '30 November 2026' }` (English: `Monday`, `30 November 2026`).
+ * Day name and date in words: `{ day: 'Senin', date: '30 November 2026' }` (English:
+ * `Monday`, `30 November 2026`), in the organisation's `zone` when given (what the app
+ * prints), else in the tablet's own time zone.
  */
-export function dayAndDate(locale: Locale, ms: number): { day: string; date: string } {
+export function dayAndDate(
+  locale: Locale,
+  ms: number,
+  zone?: ZoneCode,
+): { day: string; date: string } {
+  if (zone) return dayAndDateInZone(ms, zone, locale);
   const tag = locale === 'en' ? 'en-GB' : 'id-ID';
   const d = new Date(ms);
   return {
@@ -34,13 +41,14 @@ export function dayAndDate(locale: Locale, ms: number): { day: string; date: str
  * The opening paragraph of the berita acara, up to the list of signatories:
  * "Pada hari ini, Senin tanggal 30 November 2026, bertempat di Kantor Kelurahan Bulakan,
  * kami yang bertanda tangan di bawah ini:". An unsigned record has no date yet, and a
- * record without a place has none: both print as blanks.
+ * record without a place has none: both print as blanks. The date is the organisation's
+ * (`zone`): a record signed at 23.30 WIB is already the next day in Jayapura.
  */
 export function openingLead(
   locale: Locale,
-  p: { signedAt: number | null | undefined; place: string | null | undefined },
+  p: { signedAt: number | null | undefined; place: string | null | undefined; zone?: ZoneCode },
 ): string {
-  const when = p.signedAt ? dayAndDate(locale, p.signedAt) : { day: BLANK, date: BLANK };
+  const when = p.signedAt ? dayAndDate(locale, p.signedAt, p.zone) : { day: BLANK, date: BLANK };
   const place = p.place?.trim() || BLANK;
   return locale === 'en'
     ? `On this day, ${when.day} ${when.date}, at ${place}, we the undersigned:`

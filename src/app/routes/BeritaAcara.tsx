@@ -11,13 +11,15 @@ import {
   type SigningState,
   statusAfterSigning,
   valueDomainOf,
+  type ZoneCode,
 } from '../../core';
 import type { BeritaAcaraChanges, BeritaAcara as BeritaAcaraRecord } from '../../store';
-import { formatDateTime } from '../../ui/format';
+import { formatZoneTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { AutosaveText } from '../components/AutosaveText';
 import { ClockNotice } from '../components/ClockNotice';
+import { DocLetterhead } from '../components/DocLetterhead';
 import { mayEdit, ProvisionalMark, useSigningState } from '../components/RecordNotices';
 import { RejectedList } from '../components/RejectedList';
 import { SignatureField } from '../components/SignatureField';
@@ -34,7 +36,7 @@ import { conflictsByIndicator, type IndicatorConflicts } from '../lib/conflicts'
 import { storageMessage } from '../lib/errors';
 import { levelsOf } from '../lib/progress';
 import { completenessOf, groupedDigest, nipValid, signingChanges } from '../lib/signing';
-import { syncNow, useSync } from '../state/sync';
+import { syncNow, usePrintZone, useSync } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
@@ -57,6 +59,7 @@ export function BeritaAcara({ ws, id }: { ws: WorkspaceKind; id: string }) {
 function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
+  const zone = usePrintZone();
   const signing = useSigningState(view);
   const [busy, setBusy] = useState(false);
   const id = view.assessment.id;
@@ -162,6 +165,7 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
               {openingLead(locale, {
                 signedAt: signing === 'signed' ? ba?.signedAt : null,
                 place: ba?.place,
+                zone,
               })}
             </p>
             <AutosaveText
@@ -234,7 +238,7 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
         <div class="row" style="margin:1rem 0">
           {signing === 'signed' ? (
             <span class="pill online" data-testid="ba-signed">
-              {t('signed', { d: ba?.signedAt ? signedTime(locale, ba.signedAt) : '–' })}
+              {t('signed', { d: ba?.signedAt ? signedTime(locale, ba.signedAt, zone) : '–' })}
             </span>
           ) : null}
           {showSign ? (
@@ -338,9 +342,12 @@ function SigningBlockers(props: { ws: WorkspaceKind; id: string; blockers: Signi
   );
 }
 
-/** A signing time as people write it: "30 November 2026 pukul 09.06". */
-function signedTime(locale: Locale, ms: number): string {
-  return formatDateTime(locale, ms, { dateStyle: 'long', timeStyle: 'short' });
+/**
+ * A signing time as the record writes it, in the organisation's zone with its label:
+ * "30 November 2026 pukul 09.06 WITA".
+ */
+function signedTime(locale: Locale, ms: number, zone: ZoneCode): string {
+  return formatZoneTime(ms, locale, zone);
 }
 
 /** What the berita acara still lacks to be signed: names and signatures of both sides. */
@@ -430,10 +437,11 @@ function SigningLine(props: {
   locale: Locale;
 }) {
   const t = useT();
+  const zone = usePrintZone();
   const { ba, signing } = props;
   if (signing === undefined) return <>…</>;
   if (signing === 'unsigned') return <>{t('notSignedDraft')}</>;
-  const at = ba?.signedAt ? signedTime(props.locale, ba.signedAt) : '–';
+  const at = ba?.signedAt ? signedTime(props.locale, ba.signedAt, zone) : '–';
   return (
     <>
       {signing === 'void' ? (
@@ -594,7 +602,8 @@ function BaDocument(props: {
     ? snapshot.verified
     : props.done.verified + props.done.notApplicable;
   const total = snapshot ? snapshot.total : props.done.total;
-  const printedAt = formatDateTime(locale, Date.now(), { dateStyle: 'long', timeStyle: 'short' });
+  const zone = usePrintZone();
+  const printedAt = formatZoneTime(Date.now(), locale, zone);
 
   return (
     <article class="print-only ba-doc" data-testid="ba-document" lang={locale}>
@@ -615,6 +624,7 @@ function BaDocument(props: {
         </p>
       ) : null}
       {props.signing === 'void' ? <p class="doc-void">{t('signingVoid')}</p> : null}
+      <DocLetterhead />
       <h1 class="doc-title">{t('baTitle').toUpperCase()}</h1>
       <p class="doc-subtitle">
         {unit} — {period}
@@ -626,7 +636,9 @@ function BaDocument(props: {
       ) : null}
 
       {/* A void signing's date is not the date of these results: the draft leaves it blank. */}
-      <p>{openingLead(locale, { signedAt: signed ? ba?.signedAt : null, place: ba?.place })}</p>
+      <p>
+        {openingLead(locale, { signedAt: signed ? ba?.signedAt : null, place: ba?.place, zone })}
+      </p>
       <table class="doc-table">
         <thead>
           <tr>
@@ -694,14 +706,14 @@ function BaDocument(props: {
             <td>
               {signed && ba?.signedAt ? (
                 <>
-                  {formatDateTime(locale, ba.signedAt, { dateStyle: 'full', timeStyle: 'short' })}
+                  {formatZoneTime(ba.signedAt, locale, zone, 'full')}
                   <br />
                   <span class="doc-digest">
                     {t('digest')} {groupedDigest(ba.signedDigest ?? '')}
                   </span>
                 </>
               ) : props.signing === 'void' && ba?.signedAt ? (
-                t('signingVoidShort', { d: signedTime(locale, ba.signedAt) })
+                t('signingVoidShort', { d: signedTime(locale, ba.signedAt, zone) })
               ) : (
                 t('notSignedDraft')
               )}

@@ -10,15 +10,17 @@ import {
   valueDomainOf,
 } from '../../core';
 import { Bars, Radar } from '../../ui/Charts';
-import { formatDateTime } from '../../ui/format';
+import { formatZoneTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
+import { DocLetterhead } from '../components/DocLetterhead';
 import { ProvisionalMark } from '../components/RecordNotices';
 import { useT } from '../i18n';
 import { type AssessmentView, loadAssessment } from '../lib/assessment';
 import { isProvisional } from '../lib/berita-acara';
 import { groupFigure, planStepCap, type UnitFigures, unitFigures, unitPlan } from '../lib/figures';
 import { verifiedCount } from '../lib/progress';
+import { usePrintZone } from '../state/sync';
 import { useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
 
@@ -57,18 +59,18 @@ export function Summary({ ws, id }: { ws: WorkspaceKind; id: string }) {
 /** The screen's title is not printed (UnitHeader): the paper names unit, period and date. */
 function PrintHead(props: { ws: WorkspaceKind; view: AssessmentView; locale: Locale }) {
   const t = useT();
+  const zone = usePrintZone();
   const { view } = props;
   return (
     <header class="print-only print-head" data-testid="summary-print-head">
+      <DocLetterhead />
       <h1>
         {t('summary')} — {view.unit?.name ?? view.assessment.unitId}
       </h1>
       <p>
         {t('period')}: {view.period?.name ?? '–'} · {view.framework.name}
         <br />
-        {t('printedOn', {
-          d: formatDateTime(props.locale, Date.now(), { dateStyle: 'long', timeStyle: 'short' }),
-        })}
+        {t('printedOn', { d: formatZoneTime(Date.now(), props.locale, zone) })}
         {props.ws === 'latihan' ? ` · ${t('trainingMark')} — ${t('trainingMarkHint')}` : ''}
       </p>
     </header>

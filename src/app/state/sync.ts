@@ -1,4 +1,4 @@
-import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../core';
+import { DEFAULT_ZONE_CODE, PROTOCOL_HEADER, PROTOCOL_VERSION, type ZoneCode } from '../../core';
 import type { Mutation, RejectedChange, ReleaseCheck, TelusurStore } from '../../store';
 import {
   type FailedFile,
@@ -9,6 +9,7 @@ import {
   SyncScheduler,
   type SyncStatus,
   type SyncTransport,
+  type TabletOrganisation,
   tusUploader,
 } from '../../sync';
 import { create } from '../../ui/create-store';
@@ -38,6 +39,19 @@ interface SyncState {
 }
 
 export const useSync = create<SyncState>(() => ({ enrolment: null, status: null }));
+
+/**
+ * The organisation this tablet prints for (name, zone, logo), as its last sync brought it;
+ * null before that (and in a browser never enrolled).
+ */
+export function useTabletOrganisation(): TabletOrganisation | null {
+  return useSync((s) => s.status?.organisation ?? null);
+}
+
+/** The zone every printed time is written in: the organisation's, WIB until it is known. */
+export function usePrintZone(): ZoneCode {
+  return useSync((s) => s.status?.organisation?.zone ?? DEFAULT_ZONE_CODE);
+}
 
 let token: string | null = null;
 let scheduler: SyncScheduler | null = null;

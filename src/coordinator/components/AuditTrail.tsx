@@ -1,19 +1,22 @@
-import { auditEvents } from '../../core';
+import { auditEvents, ZONE_IANA } from '../../core';
 import { useLocale } from '../../ui/i18n';
 import { api } from '../api';
 import { useT } from '../i18n';
+import { useZone } from '../organisation';
 import { ErrorNotice, useLoad } from '../ui';
 
 /**
  * The audit trail of an assessment (or one indicator of it) as sentences a person reads:
  * what changed ("Level verifikasi 1 → 2", "Foto sk-walikota.jpg ditambahkan", "Disetujui
  * oleh …"), who and from which tablet, and when — the time of the edit on the tablet first,
- * the server's receive time second, a doubtful tablet clock marked. Oldest first, so every
+ * the server's receive time second, a doubtful tablet clock marked; times in the
+ * organisation's zone. Oldest first, so every
  * "1 → 2" reads against the line above. The wording is core's `auditEvents`.
  */
 export function AuditTrail(props: { assessmentId: string; indicatorNo?: number }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
+  const zone = useZone();
   const audit = useLoad(
     () =>
       api('GET /api/assessments/:id/audit', {
@@ -23,7 +26,10 @@ export function AuditTrail(props: { assessmentId: string; indicatorNo?: number }
     [props.assessmentId, props.indicatorNo],
   );
   const events = audit.data
-    ? auditEvents(audit.data.entries, locale, { withIndicator: props.indicatorNo === undefined })
+    ? auditEvents(audit.data.entries, locale, {
+        withIndicator: props.indicatorNo === undefined,
+        timeZone: ZONE_IANA[zone],
+      })
     : [];
   return (
     <section class="c-audit" aria-busy={audit.loading} data-testid="audit-trail">

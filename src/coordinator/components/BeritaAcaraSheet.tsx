@@ -1,6 +1,7 @@
-import { formatWib } from '../../ui/format';
+import { formatZoneTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import type { Translator } from '../i18n';
+import { useZone } from '../organisation';
 import type { AssessmentDetail } from '../types';
 import { Section } from './Section';
 import { Signature } from './Signature';
@@ -43,8 +44,9 @@ function Signer(props: {
 
 /**
  * The berita acara of one verification as the review page shows it and the unit report
- * prints it: place, signing time (WIB; "⚠ jam tablet diragukan" when the tablet's clock
- * was off), summary and both signatures (PNG data URLs only) with the signatories' NIPs.
+ * prints it: place, signing time (in the organisation's zone, labelled WIB, WITA or WIT;
+ * "⚠ jam tablet diragukan" when the tablet's clock was off), summary and both signatures
+ * (PNG data URLs only) with the signatories' NIPs.
  * A void signing (results changed since) shows no signature images and "Tanda tangan
  * batal" in their place, and its date only as the voided version's — no signature stands
  * under results it did not sign, and no old date reads as a valid signing.
@@ -62,9 +64,10 @@ export function BeritaAcaraSheet({
 }) {
   const ui = useLocale((s) => s.locale);
   const locale = fixed ?? ui;
+  const zone = useZone();
   const ba = d.beritaAcara;
   const voided = d.signing.state === 'void' ? t('signatureVoid') : null;
-  const when = ba?.signedAt ? formatWib(ba.signedAt, locale) : null;
+  const when = ba?.signedAt ? formatZoneTime(ba.signedAt, locale, zone) : null;
   return (
     <Section title={t('beritaAcara')} testId="berita-acara">
       {!ba ? (

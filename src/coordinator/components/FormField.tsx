@@ -106,7 +106,8 @@ interface ValueFieldProps {
 
 /**
  * A FormField holding one <input>: `onValue` gets the typed text; the other attributes
- * (type, maxLength, autocomplete, inputMode, min, max, step) go to the input as written.
+ * (type, maxLength, autocomplete, placeholder, inputMode, min, max, step) go to the input
+ * as written.
  */
 export function TextField({
   id,
@@ -121,6 +122,7 @@ export function TextField({
   type?: 'text' | 'email' | 'password' | 'number';
   maxLength?: number;
   autocomplete?: string;
+  placeholder?: string;
   inputMode?: 'decimal' | 'numeric' | 'text';
   min?: number;
   max?: number;

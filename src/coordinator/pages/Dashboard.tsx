@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatValue } from '../../core';
 import type { Framework } from '../../core/framework';
-import { formatWib } from '../../ui/format';
+import { formatZoneTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
@@ -19,6 +19,7 @@ import { Section } from '../components/Section';
 import { SigningVoidPill, StatusCounts, StatusPill } from '../components/StatusPill';
 import { useFramework } from '../framework';
 import { type MessageKey, type Translator, useT } from '../i18n';
+import { useZone } from '../organisation';
 import { usePeriod } from '../period';
 import type { DashboardView, UnitKind } from '../types';
 import { ErrorNotice, type PageProps, useDocumentTitle, useLoad } from '../ui';
@@ -193,10 +194,13 @@ interface CardProps {
 
 function CityCard({ d, t, fw }: CardProps) {
   const locale = useLocale((s) => s.locale);
+  const zone = useZone();
   return (
     <Section title={t('cityIndex')} testId="city-index">
       <CityIndex view={d} t={t} locale={locale} fw={fw} indexTestId="city-consolidated" />
-      <p class="small muted">{t('generatedAt', { time: formatWib(d.generatedAt, locale) })}</p>
+      <p class="small muted">
+        {t('generatedAt', { time: formatZoneTime(d.generatedAt, locale, zone) })}
+      </p>
     </Section>
   );
 }

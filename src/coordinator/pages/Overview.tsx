@@ -7,6 +7,7 @@ const CARDS: { href: string; title: MessageKey; text: MessageKey }[] = [
   { href: '/koordinator/unit', title: 'navUnits', text: 'overviewUnits' },
   { href: '/koordinator/verifikator', title: 'navVerifiers', text: 'overviewVerifiers' },
   { href: '/koordinator/penugasan', title: 'navAssignments', text: 'overviewAssignments' },
+  { href: '/koordinator/organisasi', title: 'navOrganisation', text: 'overviewOrganisation' },
 ];
 
 /** Landing page: where each part of the set-up lives (the menu leads to the dashboard). */

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatIndex, formatValue, valueDomainOf } from '../../core';
-import { formatWib } from '../../ui/format';
+import { formatZoneTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { api } from '../api';
 import { consolidationCounts, planOutcome, sourceText } from '../components/CityIndex';
@@ -11,6 +11,7 @@ import { PlanGroupRow, planByAspect } from '../components/PlanOrder';
 import { ReportHead } from '../components/ReportHead';
 import { useFramework } from '../framework';
 import { useT } from '../i18n';
+import { useZone } from '../organisation';
 import { usePeriod } from '../period';
 import type { PlanView } from '../types';
 import { type PageProps, useDocumentTitle, useLoad } from '../ui';
@@ -50,6 +51,7 @@ function parseFixed(s: string | null): number[] {
 export function Plan({ canWrite }: PageProps) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
+  const zone = useZone();
   useDocumentTitle(t('planTitle'));
   const period = usePeriod();
   const { periodId } = period;
@@ -140,7 +142,7 @@ export function Plan({ canWrite }: PageProps) {
           <p>
             <strong>{p.period.name}</strong> · {p.framework.name} ·{' '}
             <span class="small muted">
-              {t('generatedAt', { time: formatWib(p.generatedAt, locale) })}
+              {t('generatedAt', { time: formatZoneTime(p.generatedAt, locale, zone) })}
             </span>
           </p>
           <div class="r-kpis">

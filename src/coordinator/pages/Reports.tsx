@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { cumulativeGap, formatValue, valueDomainOf } from '../../core';
 import type { Framework } from '../../core/framework';
 import { Bars, Radar } from '../../ui/Charts';
-import { formatWib } from '../../ui/format';
+import { formatZoneTime } from '../../ui/format';
 import { linkClick } from '../../ui/router';
 import { ApiError, api, apiPath } from '../api';
 import { BeritaAcaraSheet } from '../components/BeritaAcaraSheet';
@@ -12,6 +12,7 @@ import { EvidenceThumb } from '../components/EvidenceThumb';
 import { gapText } from '../components/Heatmap';
 import { IndexValue, showFigure, UnitIndexBoxes } from '../components/IndexBox';
 import { outsideIndexText, plainNumber, sourceOf } from '../components/IndicatorValues';
+import { Letterhead } from '../components/Letterhead';
 import { LevelCell } from '../components/Level';
 import { PlanGroupRow, planByAspect } from '../components/PlanOrder';
 import { PrintButton } from '../components/PrintButton';
@@ -20,6 +21,7 @@ import { SigningVoidPill, StatusCounts, StatusPill } from '../components/StatusP
 import { download } from '../files';
 import { useFramework } from '../framework';
 import { type MessageKey, translateId, useT } from '../i18n';
+import { useZone } from '../organisation';
 import { usePeriod } from '../period';
 import type { CitySummary, IndicatorReview } from '../types';
 import { ErrorNotice, type PageProps, SuccessNotice, useDocumentTitle, useLoad } from '../ui';
@@ -140,6 +142,7 @@ export function Reports(_: PageProps) {
 /** The printable city summary (always Indonesian). */
 function CityReport({ s }: { s: CitySummary }) {
   const t = translateId;
+  const zone = useZone();
   const fw = useFramework(s.framework.id);
   const domainOf = (no: number) => (fw ? valueDomainOf(fw, no) : undefined);
   const fmt = (n: number | null) => <IndexValue d={showFigure(fw, n, 'id')} />;
@@ -153,12 +156,15 @@ function CityReport({ s }: { s: CitySummary }) {
   ];
   return (
     <article class="r-report card" data-testid="city-report" data-period={s.period.id} lang="id">
+      <Letterhead />
       <h2>{t('cityReportTitle')}</h2>
       <p>
         <strong>{s.period.name}</strong> ({s.period.year}) · {t('instrument')}: {s.framework.name} (
         {s.framework.id} v{s.framework.version})
         <br />
-        <span class="small">{t('generatedAt', { time: formatWib(s.generatedAt) })}</span>
+        <span class="small">
+          {t('generatedAt', { time: formatZoneTime(s.generatedAt, 'id', zone) })}
+        </span>
       </p>
       <CityIndex view={s} t={t} locale="id" fw={fw} indexTestId="report-city-index" printed />
       <div class="r-charts">
@@ -304,6 +310,7 @@ function evidenceState(
  */
 export function UnitReport({ params }: PageProps) {
   const t = translateId;
+  const zone = useZone();
   const ui = useT();
   const id = params.assessmentId ?? '';
   const detail = useLoad(() => api('GET /api/reports/assessments/:id', { params: { id } }), [id]);
@@ -325,6 +332,7 @@ export function UnitReport({ params }: PageProps) {
         <PrintButton />
       </div>
       <article class="r-report" data-testid="unit-report" lang="id">
+        <Letterhead />
         <h1>{t('unitReportTitle')}</h1>
         <p>
           <strong>{d.unit.name}</strong> ({d.unit.code}
@@ -336,7 +344,9 @@ export function UnitReport({ params }: PageProps) {
           <br />
           {t('status')}: <StatusPill status={d.assessment.progress} />
           <SigningVoidPill signing={d.signing.state} /> ·{' '}
-          <span class="small">{t('generatedAt', { time: formatWib(d.generatedAt) })}</span>
+          <span class="small">
+            {t('generatedAt', { time: formatZoneTime(d.generatedAt, 'id', zone) })}
+          </span>
         </p>
         <UnitIndexBoxes d={d} fw={fw} t={t} locale="id" testIdPrefix="unit-report" />
         <p class="small">{t('filesReceived', { held: d.files.held, total: d.files.total })}</p>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { decisionOf, formatValue, isProvisional, valueDomainOf } from '../../core';
 import type { Framework } from '../../core/framework';
-import { formatWib } from '../../ui/format';
+import { formatZoneTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
@@ -22,6 +22,7 @@ import { Section } from '../components/Section';
 import { SigningVoidPill, StatusPill } from '../components/StatusPill';
 import { useFramework } from '../framework';
 import { type MessageKey, type Translator, useT } from '../i18n';
+import { useZone } from '../organisation';
 import type { AssessmentDetail, IndicatorReview, ReviewRequest } from '../types';
 import {
   ErrorNotice,
@@ -61,6 +62,7 @@ type Decision = ReviewRequest['decision'];
 export function Review({ params }: PageProps) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
+  const zone = useZone();
   const id = params.assessmentId ?? '';
   const detail = useLoad(() => api('GET /api/reports/assessments/:id', { params: { id } }), [id]);
   const d = detail.data;
@@ -183,7 +185,7 @@ export function Review({ params }: PageProps) {
           {t('lastDecision', {
             status: t(`status_${d.review.last.status}` as MessageKey),
             by: d.review.last.by ?? '–',
-            when: formatWib(d.review.last.at, locale),
+            when: formatZoneTime(d.review.last.at, locale, zone),
           })}
         </p>
       ) : null}
@@ -193,7 +195,7 @@ export function Review({ params }: PageProps) {
           {decisionComments.map((c) => (
             <li key={c.id}>
               <strong>{t(`comment_${c.kind}` as MessageKey)}</strong> ({c.author},{' '}
-              {formatWib(c.createdAt, locale)}): {c.body}
+              {formatZoneTime(c.createdAt, locale, zone)}): {c.body}
             </li>
           ))}
         </ul>
@@ -345,8 +347,9 @@ function SigningBlock({
   fw: Framework | undefined;
 }) {
   const locale = useLocale((s) => s.locale);
+  const zone = useZone();
   const s = d.signing;
-  const when = formatWib(s.signedAt, locale);
+  const when = formatZoneTime(s.signedAt, locale, zone);
   const r = s.results;
   const signed = r ? showIndex(fw, r.index, locale, r.predicate) : null;
   return (

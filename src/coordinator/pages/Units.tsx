@@ -1,9 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { type ApiError, api } from '../api';
+import { type ApiError, api, apiPath } from '../api';
 import { FileImport } from '../components/FileImport';
 import { FormActions, SelectField, TextField, useForm } from '../components/FormField';
 import { PeriodOptions } from '../components/PeriodSelect';
+import { download } from '../files';
 import { useT } from '../i18n';
 import {
   PARENT_KINDS,
@@ -20,6 +21,7 @@ import {
   ListBody,
   type PageProps,
   SuccessNotice,
+  useAction,
   useDocumentTitle,
   useLoad,
 } from '../ui';
@@ -271,6 +273,33 @@ function CsvImport<R>({
   );
 }
 
+/**
+ * "Unduh templat CSV": the units template from the server (header and an example unit of
+ * each kind), which the import below takes as it is.
+ */
+function UnitTemplate() {
+  const t = useT();
+  const action = useAction();
+  return (
+    <div class="c-template">
+      <p class="small muted">{t('unitTemplateHint')}</p>
+      <button
+        type="button"
+        disabled={action.busy}
+        data-testid="unit-template"
+        onClick={() =>
+          void action.run(() =>
+            download(apiPath('GET /api/units/template.csv', {}), 'templat-unit.csv'),
+          )
+        }
+      >
+        {t('unitTemplate')}
+      </button>
+      <ErrorNotice error={action.error} testId="unit-template-error" />
+    </div>
+  );
+}
+
 /** The unit tree, single-unit creation, and the two CSV imports (units, self-assessment). */
 export function Units({ canWrite }: PageProps) {
   const t = useT();
@@ -374,7 +403,9 @@ export function Units({ canWrite }: PageProps) {
             upload={(file) => api('POST /api/units/import', csvUpload(file))}
             summary={(r) => t('unitsImported', { ...r })}
             onDone={() => units.reload()}
-          />
+          >
+            <UnitTemplate />
+          </CsvImport>
           <CsvImport
             id="self-import"
             title={t('importSelf')}

@@ -11,6 +11,7 @@ import {
   VerifierPatchBody,
 } from './accounts';
 import { DashboardQuery, DashboardViewSchema, PlanQuery, PlanViewSchema } from './dashboard';
+import { OrganisationBody, OrganisationSchema } from './organisation';
 import { CitySummarySchema } from './reports';
 import { AssessmentDetailSchema, ReopenBody, ReviewBody } from './review';
 import {
@@ -81,8 +82,8 @@ export type Readiness = z.infer<typeof ReadinessSchema>;
 export interface EndpointSpec {
   /** Schema of the JSON body. */
   readonly body?: z.core.$ZodType;
-  /** A raw upload instead of JSON: CSV bytes, a tablet's export file, an instrument file. */
-  readonly upload?: 'csv' | 'bundle' | 'instrument';
+  /** A raw upload instead of JSON: CSV bytes, a tablet's export file, an instrument file, a logo image. */
+  readonly upload?: 'csv' | 'bundle' | 'instrument' | 'image';
   /** Schema of the query parameters (all text on the wire). */
   readonly query?: z.core.$ZodType;
   /** Schema of the JSON answer; null for 204 No Content; 'file' for a download. */
@@ -101,6 +102,12 @@ export const ENDPOINTS = {
   'POST /api/auth/login': { body: LoginBody, response: LoginResponseSchema },
   'POST /api/auth/logout': { response: null },
   'GET /api/me': { response: MeResponseSchema },
+
+  'GET /api/organisation': { response: OrganisationSchema },
+  'PUT /api/organisation': { body: OrganisationBody, response: OrganisationSchema },
+  'GET /api/organisation/logo': { response: 'file' },
+  'PUT /api/organisation/logo': { upload: 'image', response: OrganisationSchema },
+  'DELETE /api/organisation/logo': { response: OrganisationSchema },
 
   'GET /api/frameworks': { response: FrameworkListSchema },
   'GET /api/frameworks/:id': { response: FrameworkSchema },
@@ -125,6 +132,7 @@ export const ENDPOINTS = {
   'GET /api/units': { response: UnitListSchema },
   'POST /api/units': { body: UnitBody, response: UnitSchema },
   'POST /api/units/import': { upload: 'csv', response: UnitImportSummarySchema },
+  'GET /api/units/template.csv': { response: 'file' },
   'GET /api/units/:id': { response: UnitSchema },
   'PATCH /api/units/:id': { body: UnitPatchBody, response: UnitSchema },
   'DELETE /api/units/:id': { response: null },

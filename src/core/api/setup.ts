@@ -3,6 +3,7 @@ import { LEVEL } from '../entities';
 import { FrameworkSchema } from '../framework';
 import { RejectionSchema } from '../protocol';
 import { UNIT_CODE_RE } from './enums';
+import { OrganisationSchema } from './organisation';
 import {
   count,
   DeviceOriginSchema,
@@ -375,5 +376,11 @@ export const OfflinePackageSchema = z.strictObject({
   assignments: z.array(AssignmentSchema),
   assessments: z.array(AssessmentSchema),
   selfAssessments: z.array(SelfAssessmentLevelSchema),
+  /**
+   * The organisation (name, kind, zone, logo description) the tablet prints its berita acara
+   * for, kept offline with the rest. Added without a protocol bump: an older app ignores it,
+   * and an app that finds none prints in WIB as before.
+   */
+  organisation: OrganisationSchema,
 });
 export type OfflinePackage = z.infer<typeof OfflinePackageSchema>;

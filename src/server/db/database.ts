@@ -7,7 +7,14 @@
 
 import type { Generated } from 'kysely';
 // The columns' closed vocabularies are the API's (one list each, in core).
-import type { PeriodStatus, Role, UnitKind } from '../../core';
+import type {
+  LogoMime,
+  OrganisationKind,
+  PeriodStatus,
+  Role,
+  UnitKind,
+  ZoneCode,
+} from '../../core';
 import type { ConflictRecord, FieldState, NewChange } from '../sync-domain';
 
 export interface AccountsTable {
@@ -269,7 +276,27 @@ export interface ServerKeysTable {
   createdAt: number;
 }
 
+/**
+ * The organisation this server works for: one row (id `org`) once set up, none before. The
+ * logo's bytes are base64 text in `logoData` (null without a logo; the other logo columns
+ * are null with it).
+ */
+export interface OrganisationTable {
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  zone: ZoneCode;
+  logoMime: LogoMime | null;
+  logoSha256: string | null;
+  logoBytes: number | null;
+  logoData: string | null;
+  updatedAt: number;
+  /** The coordinator who changed it last; null for the admin CLI and the demo seed. */
+  updatedBy: string | null;
+}
+
 export interface Database {
+  organisation: OrganisationTable;
   accounts: AccountsTable;
   sessions: SessionsTable;
   authAttempts: AuthAttemptsTable;
@@ -298,6 +325,7 @@ export interface Database {
 
 /** Every table, children before parents (the order a full wipe must delete in). */
 export const TABLES_CHILD_FIRST = [
+  'organisation',
   'syncRejections',
   'deviceSeqHashes',
   'fileHolders',

@@ -8,6 +8,7 @@ import { FilesRepository } from './files.repository';
 import { FrameworksRepository } from './frameworks.repository';
 import { LoginFailuresRepository } from './login-failures.repository';
 import { MaintenanceRepository } from './maintenance.repository';
+import { OrganisationRepository } from './organisation.repository';
 import { PeriodsRepository } from './periods.repository';
 import { ReportingRepository } from './reporting.repository';
 import { SelfAssessmentsRepository } from './self-assessments.repository';
@@ -26,6 +27,7 @@ export interface Repositories {
   selfAssessments: SelfAssessmentsRepository;
   assignments: AssignmentsRepository;
   maintenance: MaintenanceRepository;
+  organisation: OrganisationRepository;
   sync: SyncRepository;
   conflicts: ConflictsRepository;
   files: FilesRepository;
@@ -46,6 +48,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     selfAssessments: new SelfAssessmentsRepository(db),
     assignments: new AssignmentsRepository(db),
     maintenance: new MaintenanceRepository(db),
+    organisation: new OrganisationRepository(db),
     sync: new SyncRepository(db),
     conflicts: new ConflictsRepository(db),
     files: new FilesRepository(db),

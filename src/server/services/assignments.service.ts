@@ -13,6 +13,7 @@ import { fieldProblem, Problem } from '../problems';
 import { type ActorId, BaseService, type ServiceDeps } from './context';
 import type { FrameworksService } from './frameworks.service';
 import { materialiseAssessment } from './materialise';
+import { organisationView } from './organisation.service';
 import type { PeriodsService } from './periods.service';
 
 /** Assignments (unit × period × verifier), the assessment each creates, and verifier scope. */
@@ -265,6 +266,7 @@ export class AssignmentsService extends BaseService {
         ...new Set(assignments.map((a) => a.assessmentId)),
       ]),
       selfAssessments,
+      organisation: organisationView(await this.repos.organisation.get()),
     };
   }
 }

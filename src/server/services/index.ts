@@ -13,6 +13,7 @@ import { DashboardService } from './dashboard.service';
 import { DevicesService } from './devices.service';
 import { FilesService } from './files.service';
 import { FrameworksService } from './frameworks.service';
+import { OrganisationService } from './organisation.service';
 import { PeriodsService } from './periods.service';
 import { PlanService } from './plan.service';
 import { ReportsService } from './reports.service';
@@ -22,6 +23,8 @@ import { SyncService } from './sync.service';
 import { UnitsService } from './units.service';
 
 export interface Services {
+  /** The organisation (name, kind, time zone, logo) this server works for. */
+  organisation: OrganisationService;
   auth: AuthService;
   accounts: AccountsService;
   devices: DevicesService;
@@ -48,6 +51,7 @@ const DEFAULT_BLOB_DIR = join(tmpdir(), `telusur-blobs-${process.pid}`);
 
 /** Wire every service to one database, clock and configuration. */
 export function createServices(deps: ServiceDeps): Services {
+  const organisation = new OrganisationService(deps);
   const auth = new AuthService(deps);
   const accounts = new AccountsService(deps);
   const frameworks = new FrameworksService(deps);
@@ -62,6 +66,7 @@ export function createServices(deps: ServiceDeps): Services {
   const dashboard = new DashboardService(deps, cities);
   const plan = new PlanService(deps, cities);
   return {
+    organisation,
     auth,
     accounts,
     devices: new DevicesService(deps, accounts, auth),

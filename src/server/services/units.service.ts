@@ -56,6 +56,28 @@ function parentKindProblem(
   );
 }
 
+/**
+ * Example rows of the units template: one of each kind, each under a parent of the kind it
+ * needs, so the file imports as it is and shows how `kode_induk` links the tree.
+ */
+const TEMPLATE_ROWS: readonly (readonly [string, string, UnitKind, string])[] = [
+  ['PEMDA', 'Pemerintah Daerah Contoh', 'pemda', ''],
+  ['PEMDA.OPD.01', 'Dinas Komunikasi dan Informatika', 'opd', 'PEMDA'],
+  ['PEMDA.01', 'Kecamatan Contoh', 'kecamatan', 'PEMDA'],
+  ['PEMDA.01.1001', 'Kelurahan Contoh', 'kelurahan', 'PEMDA.01'],
+];
+
+/**
+ * The units template the coordinator downloads (README "CSV files"): the documented header
+ * and example rows, `;` between columns, UTF-8 with BOM and CRLF — what Excel with
+ * Indonesian settings opens in columns and saves back in a form the import reads as it is.
+ */
+export function unitsTemplateCsv(): string {
+  const cols = Object.values(UNIT_CSV_COLUMNS).map((c) => c.header);
+  const lines = [cols, ...TEMPLATE_ROWS].map((cells) => cells.join(';'));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
 /** Units (pemda → OPD / kecamatan → kelurahan): tree listing, edits, all-or-nothing CSV import. */
 export class UnitsService extends BaseService {
   /** Every unit in tree order (parents before children, siblings by code), with its depth. */

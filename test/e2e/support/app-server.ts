@@ -8,13 +8,17 @@ import { createApp, prepareDatabase } from '../../../src/server/app';
 import { resolveConfig } from '../../../src/server/config';
 import { openDatabase } from '../../../src/server/db/connect';
 import { seedDemo } from '../../../src/server/seed';
-import { createServices } from '../../../src/server/services';
+import { createServices, type Services } from '../../../src/server/services';
 
 /**
  * The real server for e2e: SQLite in a temp dir, seeded with the Cilegon demo, serving the
- * built PWA (dist/) and /api from one process over real HTTP, as `npm start` does.
+ * built PWA (dist/) and /api from one process over real HTTP, as `npm start` does. With
+ * `seed: false` the database starts empty and `prepare` makes what the test needs (a
+ * Pemda's first coordinator, as `npm run admin` would).
  */
-export async function startAppServer(): Promise<{
+export async function startAppServer(
+  options: { seed?: boolean; prepare?: (services: Services) => Promise<void> } = {},
+): Promise<{
   url: string;
   dataDir: string;
   close(): Promise<void>;
@@ -28,7 +32,9 @@ export async function startAppServer(): Promise<{
     staticDir: process.env.TELUSUR_E2E_DIST ?? join(process.cwd(), 'dist'),
     scrypt: { N: 1024, r: 8, p: 1 },
   });
-  await seedDemo(createServices({ db: handle.db, clock: Date.now, config }));
+  const services = createServices({ db: handle.db, clock: Date.now, config });
+  if (options.seed !== false) await seedDemo(services);
+  await options.prepare?.(services);
   const app = createApp({
     db: handle.db,
     dialect: 'sqlite',

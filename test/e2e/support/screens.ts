@@ -245,6 +245,13 @@ export const SCREENS: readonly Screen[] = [
     ready: '[data-testid="device-row"]',
   },
   {
+    name: 'coordinator-organisation',
+    room: 'coordinator',
+    routes: ['/koordinator/organisasi'],
+    path: () => '/koordinator/organisasi',
+    ready: '[data-testid="organisation-form"]',
+  },
+  {
     name: 'coordinator-assignments',
     room: 'coordinator',
     routes: ['/koordinator/penugasan'],

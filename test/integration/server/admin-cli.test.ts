@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -10,10 +10,11 @@ import { resolveConfig } from '../../../src/server/config';
 import { type DatabaseHandle, openDatabase } from '../../../src/server/db/connect';
 import { Problem } from '../../../src/server/problems';
 import { createServices } from '../../../src/server/services';
+import { emblemPng } from '../../helpers/images';
 import { PG_URL, TEST_CONFIG } from '../../helpers/server-context';
 
 // `npm run admin`: how a Pemda's IT staff make the first coordinator of an empty production
-// database, reset a forgotten password and see who has access. SQLite runs the real command
+// database, reset a forgotten password, see who has access and set the organisation. SQLite runs the real command
 // as a child process (no terminal, like a script); PostgreSQL calls main() in-process on a
 // fresh schema, the way the other PostgreSQL suites isolate themselves.
 
@@ -177,6 +178,125 @@ function adminScenario(run: () => Run, open: () => DatabaseHandle): void {
   });
 }
 
+/**
+ * The organisation through the CLI, on a database the account scenario already used: set
+ * once, shown, and every bad argument refused in one line with exit 2, changing nothing.
+ */
+function organisationScenario(run: () => Run, files: () => string): void {
+  const show = async () => {
+    const r = await run()(['show-organisation']);
+    expect(r.code).toBe(0);
+    return r.out.trim();
+  };
+
+  it('shows that no organisation is set yet, and that times are printed in WIB meanwhile', async () => {
+    expect(await show()).toMatch(/organisation not set yet; times are printed in WIB/);
+  });
+
+  it('sets the organisation with its logo, and shows it', async () => {
+    const logo = join(files(), 'logo-makassar.png');
+    writeFileSync(logo, emblemPng());
+    const r = await run()([
+      'set-organisation',
+      '--name',
+      'Pemerintah Kota Makassar',
+      '--kind',
+      'kota',
+      '--zone',
+      'wita',
+      '--logo',
+      logo,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/organisation set: Pemerintah Kota Makassar \(kota, WITA, logo\)/);
+    expect((await show()).split('\n')).toEqual([
+      'name\tPemerintah Kota Makassar',
+      'kind\tkota',
+      'zone\tWITA (Asia/Makassar)',
+      `logo\timage/png, ${emblemPng().length} bytes`,
+    ]);
+  });
+
+  it('refuses bad arguments in one line, exit 2, and changes nothing', async () => {
+    const before = await show();
+    const svg = join(files(), 'logo.png');
+    writeFileSync(svg, '<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>');
+    const big = join(files(), 'besar.png');
+    writeFileSync(big, new Uint8Array(300 * 1024));
+    const base = ['--name', 'Pemerintah Kota Jayapura', '--kind', 'kota', '--zone', 'WIT'];
+    const cases: [string[], RegExp, RegExp][] = [
+      [['set-organisation', '--kind', 'kota', '--zone', 'WIT'], /--name is required/, /wajib/],
+      [
+        ['set-organisation', '--name', ' ', '--kind', 'kota', '--zone', 'WIT'],
+        /--name is required/,
+        /wajib/,
+      ],
+      [
+        ['set-organisation', '--name', 'Kota\nJayapura', '--kind', 'kota', '--zone', 'WIT'],
+        /one line/,
+        /satu baris/,
+      ],
+      [['set-organisation', '--name', 'X', '--zone', 'WIT'], /--kind is required/, /wajib/],
+      [
+        ['set-organisation', '--name', 'X', '--kind', 'desa', '--zone', 'WIT'],
+        /unknown organisation kind: desa/,
+        /tidak dikenal/,
+      ],
+      [['set-organisation', '--name', 'X', '--kind', 'kota'], /--zone is required/, /wajib/],
+      [
+        ['set-organisation', '--name', 'X', '--kind', 'kota', '--zone', 'WITB'],
+        /unknown time zone: WITB/,
+        /tidak dikenal/,
+      ],
+      [
+        ['set-organisation', '--name', 'X', '--kind', 'kota', '--zone', 'Asia/Jayapura'],
+        /unknown time zone/,
+        /tidak dikenal/,
+      ],
+      [['set-organisation', ...base, '--logo', svg], /must be a PNG or JPEG/, /PNG atau JPEG/],
+      [
+        ['set-organisation', ...base, '--logo', big],
+        /too large \(at most 256 KB\)/,
+        /terlalu besar/,
+      ],
+      [
+        ['set-organisation', ...base, '--logo', join(files(), 'tidak-ada.png')],
+        /cannot read the logo file/,
+        /tidak dapat dibaca/,
+      ],
+      [['show-organisation', '--name', 'X'], /does not apply/, /tidak berlaku/],
+    ];
+    for (const [argv, en, id] of cases) {
+      const r = await run()(argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(en);
+      expect(r.err).toMatch(id);
+    }
+    expect(await show()).toBe(before);
+  });
+
+  it('changes name, kind and zone again later, keeping the logo when none is given', async () => {
+    const r = await run()([
+      'set-organisation',
+      '--name',
+      'Pemerintah Provinsi Papua',
+      '--kind',
+      'PROVINSI',
+      '--zone',
+      'WIT',
+    ]);
+    expect(r.code, r.err).toBe(0);
+    const shown = (await show()).split('\n');
+    expect(shown.slice(0, 3)).toEqual([
+      'name\tPemerintah Provinsi Papua',
+      'kind\tprovinsi',
+      'zone\tWIT (Asia/Jayapura)',
+    ]);
+    expect(shown[3]).toMatch(/^logo\timage\/png/);
+  });
+}
+
 describe('admin CLI as a process [sqlite]', { timeout: 60_000 }, () => {
   let dataDir = '';
   beforeAll(() => {
@@ -213,6 +333,10 @@ describe('admin CLI as a process [sqlite]', { timeout: 60_000 }, () => {
   adminScenario(
     () => run,
     () => openDatabase({ sqliteFile: join(dataDir, 'telusur.sqlite') }),
+  );
+  organisationScenario(
+    () => run,
+    () => dataDir,
   );
 
   it('refuses to ask for a password without a terminal when the variable is unset', async () => {
@@ -251,6 +375,17 @@ describe.skipIf(!PG_URL)('admin CLI [postgres]', () => {
   };
 
   adminScenario(() => run, open);
+  let files = '';
+  beforeAll(() => {
+    files = mkdtempSync(join(tmpdir(), 'telusur-admin-files-'));
+  });
+  afterAll(() => {
+    rmSync(files, { recursive: true, force: true });
+  });
+  organisationScenario(
+    () => run,
+    () => files,
+  );
 
   it('asks twice on a terminal and refuses two different answers', async () => {
     const answers = [PASSWORD, `${PASSWORD}-x`];

@@ -17,6 +17,7 @@ import {
 import { opdCode, PEMDA_CODE } from '../../../src/server/seed';
 import { bundleSecretOf, postBundle, signatureEntry } from '../../helpers/bundles';
 import { tinyFramework } from '../../helpers/frameworks';
+import { emblemPng } from '../../helpers/images';
 import { edit } from '../../helpers/raw-push';
 import { describeEachDialect } from '../../helpers/server-context';
 import { resultsOfDetail, signingMutation } from '../../helpers/signing';
@@ -164,6 +165,25 @@ describeEachDialect('coordinator API contract', (ctx) => {
     expect((await call('GET /api/ready')).state).toBe('ready');
   });
 
+  it('the organisation: read, set, its logo and its removal', async () => {
+    const before = await call('GET /api/organisation');
+    expect(before).toMatchObject({ configured: true, zone: 'WIB', logo: null });
+    const set = await call('PUT /api/organisation', {
+      json: { name: 'Pemerintah Kota Cilegon', kind: 'kota', zone: 'WIB' },
+    });
+    expect(set.name).toBe('Pemerintah Kota Cilegon');
+    const r = await ctx().call('PUT', '/api/organisation/logo', {
+      token,
+      body: emblemPng(),
+      contentType: 'image/png',
+    });
+    expect(answer('PUT /api/organisation/logo', r).logo?.mime).toBe('image/png');
+    const logo = await ctx().call('GET', '/api/organisation/logo', { token });
+    answer('GET /api/organisation/logo', logo);
+    expect(logo.headers.get('content-type')).toBe('image/png');
+    await call('DELETE /api/organisation/logo');
+  });
+
   it('instruments and periods', async () => {
     const list = await call('GET /api/frameworks');
     expect(list.frameworks.length).toBeGreaterThan(0);
@@ -204,6 +224,7 @@ describeEachDialect('coordinator API contract', (ctx) => {
     await call('DELETE /api/units/:id', { params: { id: u.id } });
     const csv = ['code,name,kind,parent_code', `36.72.KONTRAK.2,Unit Impor,opd,${PEMDA_CODE}`];
     await call('POST /api/units/import', { body: csv.join('\n'), contentType: 'text/csv' });
+    await call('GET /api/units/template.csv');
     const refused = await ctx().call('POST', '/api/units/import', {
       token,
       body: 'code,name,kind,parent_code\nX.1,,desa,',

@@ -70,6 +70,25 @@ const MATRIX: Row[] = [
     fresh: true,
   },
   { route: 'GET /api/me', path: () => '/api/me', allowed: SIGNED_IN },
+  // The tablet prints in the organisation's zone: every signed-in role reads it.
+  { route: 'GET /api/organisation', path: () => '/api/organisation', allowed: SIGNED_IN },
+  { route: 'PUT /api/organisation', path: () => '/api/organisation', json: {}, allowed: COORD },
+  {
+    route: 'GET /api/organisation/logo',
+    path: () => '/api/organisation/logo',
+    allowed: SIGNED_IN,
+  },
+  {
+    route: 'PUT /api/organisation/logo',
+    path: () => '/api/organisation/logo',
+    csv: 'bukan gambar',
+    allowed: COORD,
+  },
+  {
+    route: 'DELETE /api/organisation/logo',
+    path: () => '/api/organisation/logo',
+    allowed: COORD,
+  },
   { route: 'GET /api/frameworks', path: () => '/api/frameworks', allowed: READERS },
   { route: 'GET /api/frameworks/:id', path: () => '/api/frameworks/spbe-2020', allowed: READERS },
   {
@@ -116,6 +135,7 @@ const MATRIX: Row[] = [
     csv: 'salah\n1',
     allowed: COORD,
   },
+  { route: 'GET /api/units/template.csv', path: () => '/api/units/template.csv', allowed: READERS },
   { route: 'GET /api/units/:id', path: (f) => `/api/units/${f.ownUnit}`, allowed: READERS },
   {
     route: 'PATCH /api/units/:id',

@@ -420,12 +420,15 @@ const BODYLESS_WRITES = new Set([
   // A tablet's own identity (rotate, bundle secret, release); they read no body.
   'POST /api/devices/rotate',
   'POST /api/devices/release',
+  // Removing the organisation's logo reads no body either.
+  'DELETE /api/organisation/logo',
 ]);
 
 /**
  * A malformed request for a route. So that no request could be a valid write, every one
  * carries junk where it counts: junk path parameters when the route has any; else, for a
- * write, a junk body (junk credentials for logout, rotate and release, which read none); reads may be left
+ * write, a junk body (junk credentials for logout, rotate, release and the logo's removal,
+ * which read none); reads may be left
  * with valid parameters and get junk queries and headers instead.
  */
 function malformed(route: SweepRoute): fc.Arbitrary<SweepRequest> {

@@ -1,6 +1,16 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { formatIndex, formatValue, roundIndex } from '../../../core';
+import {
+  DEFAULT_ZONE_CODE,
+  formatIndex,
+  formatInZone,
+  formatValue,
+  roundIndex,
+  type ZoneCode,
+  zoneFileStamp,
+  zoneStamp,
+  zoneWallDate,
+} from '../../../core';
 
 /**
  * What every export file shares, whatever it holds: how it is named, how its columns are
@@ -35,7 +45,8 @@ export interface ExportFile {
  *   (core `formatIndex` / `roundIndex`: 22/6 → `3,67`; XLSX number with format 0.00). The
  *   predicate beside it comes from the exact value (and says so when rounding crossed a band
  *   edge, core `describeIndex`);
- * - `date`: epoch ms, shown in WIB (CSV `2023-10-02 08:00`; XLSX date cell).
+ * - `date`: epoch ms, shown in the organisation's zone (CSV `2023-10-02 08:00`; XLSX date
+ *   cell holding that wall clock); the column's header names the zone ("(WITA)").
  */
 /**
  * `number`: a figure as published elsewhere (an outside index such as 68,2 or 3,456), kept
@@ -63,36 +74,12 @@ export function column<R>(
   return { label, kind, width, value };
 }
 
-/** WIB is UTC+7 without daylight saving. */
-const WIB_MS = 7 * 3600_000;
-
-/** Time in Western Indonesia Time, e.g. "2 Oktober 2023 pukul 08.00 WIB". */
-export function wib(ms: number): string {
-  return `${new Intl.DateTimeFormat('id-ID', {
-    timeZone: 'Asia/Jakarta',
-    dateStyle: 'long',
-    timeStyle: 'short',
-  }).format(new Date(ms))} WIB`;
-}
-
-/** `2023-10-02 08:00` in WIB: a date and time every spreadsheet reads as one, whatever its locale. */
-export function wibStamp(ms: number): string {
-  const d = new Date(ms + WIB_MS).toISOString();
-  return `${d.slice(0, 10)} ${d.slice(11, 16)}`;
-}
-
 /**
- * A WIB wall-clock time as the Date exceljs writes: spreadsheets have no time zones, and
- * exceljs turns a Date into a serial day number by its UTC fields.
+ * A time for people in the organisation's zone, e.g. "2 Oktober 2023 pukul 08.00 WIB"
+ * ("… 09.00 WITA" for a Pemda in Makassar).
  */
-export function wibDate(ms: number): Date {
-  return new Date(ms + WIB_MS);
-}
-
-function stamp(ms: number): string {
-  // YYYYMMDD-HHmm in WIB.
-  const d = new Date(ms + WIB_MS).toISOString();
-  return `${d.slice(0, 4)}${d.slice(5, 7)}${d.slice(8, 10)}-${d.slice(11, 13)}${d.slice(14, 16)}`;
+export function timeInZone(ms: number, zone: ZoneCode): string {
+  return formatInZone(ms, zone, 'id');
 }
 
 function slug(s: string): string {
@@ -108,16 +95,18 @@ function slug(s: string): string {
 }
 
 /**
- * `telusur-<period slug>-<what>-<YYYYMMDD-HHmm WIB>.<ext>`: a file says which period it is
- * of and when it was made, so two downloads never overwrite each other unnoticed.
+ * `telusur-<period slug>-<what>-<YYYYMMDD-HHmm>.<ext>`, the time in the organisation's
+ * zone: a file says which period it is of and when it was made, so two downloads never
+ * overwrite each other unnoticed.
  */
 export function exportFilename(
   periodName: string,
   what: string,
   generatedAt: number,
   ext: 'csv' | 'xlsx',
+  zone: ZoneCode = DEFAULT_ZONE_CODE,
 ): string {
-  return `telusur-${slug(periodName)}-${what}-${stamp(generatedAt)}.${ext}`;
+  return `telusur-${slug(periodName)}-${what}-${zoneFileStamp(generatedAt, zone)}.${ext}`;
 }
 
 /** One CSV cell: quoted when needed; text that a spreadsheet would run as a formula is defused. */
@@ -133,23 +122,33 @@ export function csvLine(cells: readonly (string | number | null)[]): string {
   return cells.map(csvCell).join(';');
 }
 
-function csvValue(kind: CellKind, v: string | number | null): string | number | null {
+function csvValue(
+  kind: CellKind,
+  v: string | number | null,
+  zone: ZoneCode,
+): string | number | null {
   if (v === null || typeof v === 'string') return v;
   if (kind === 'index') return formatIndex(v, 'id');
   if (kind === 'decimal') return formatValue(v, 'id', 'decimal');
-  if (kind === 'date') return wibStamp(v);
+  if (kind === 'date') return zoneStamp(v, zone);
   if (kind === 'number') return String(v).replace('.', ',');
   return v;
 }
 
-/** The header line of a table, then one line per row, each ending in CRLF. */
-export function csvLines<R>(columns: readonly ExportColumn<R>[]): {
+/**
+ * The header line of a table, then one line per row, each ending in CRLF; times are written
+ * in `zone` (the organisation's).
+ */
+export function csvLines<R>(
+  columns: readonly ExportColumn<R>[],
+  zone: ZoneCode = DEFAULT_ZONE_CODE,
+): {
   header: string;
   row(r: R): string;
 } {
   return {
     header: `${csvLine(columns.map((c) => c.label))}\r\n`,
-    row: (r) => `${csvLine(columns.map((c) => csvValue(c.kind, c.value(r))))}\r\n`,
+    row: (r) => `${csvLine(columns.map((c) => csvValue(c.kind, c.value(r), zone)))}\r\n`,
   };
 }
 
@@ -209,15 +208,19 @@ export function xlsxFile(
 const INDEX_FORMAT = '0.00';
 const DATE_FORMAT = 'dd/mm/yyyy hh:mm';
 
-/** A value as a typed XLSX cell: numbers stay numbers, times become dates. */
-export function xlsxValue(kind: CellKind, v: string | number | null): ExcelJS.CellValue {
+/** A value as a typed XLSX cell: numbers stay numbers, times become dates (wall clock in `zone`). */
+export function xlsxValue(
+  kind: CellKind,
+  v: string | number | null,
+  zone: ZoneCode = DEFAULT_ZONE_CODE,
+): ExcelJS.CellValue {
   // An empty text is an empty cell (a filter's "(Blanks)"), not a cell holding ''.
   if (v === null || v === '') return null;
   // A line break in a cell is LF (XML would read a bare CR as one anyway).
   if (typeof v === 'string') return v.replace(/\r\n?/g, '\n');
   if (kind === 'index') return roundIndex(v);
   if (kind === 'decimal') return Math.round(v * 100) / 100;
-  if (kind === 'date') return wibDate(v);
+  if (kind === 'date') return zoneWallDate(v, zone);
   return v;
 }
 
@@ -251,6 +254,7 @@ export function tableSheet<R>(
   wb: ExcelJS.stream.xlsx.WorkbookWriter,
   name: string,
   columns: readonly ExportColumn<R>[],
+  zone: ZoneCode = DEFAULT_ZONE_CODE,
 ): TableSheet<R> {
   const sheet = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   // One style object per column, shared by its cells: exceljs looks a cell's style up by
@@ -270,7 +274,7 @@ export function tableSheet<R>(
         left++;
         return;
       }
-      const r = sheet.addRow(columns.map((c) => xlsxValue(c.kind, c.value(row))));
+      const r = sheet.addRow(columns.map((c) => xlsxValue(c.kind, c.value(row), zone)));
       r.eachCell({ includeEmpty: true }, (cell, i) => {
         cell.style = styles[i - 1] as Partial<ExcelJS.Style>;
       });

@@ -2,10 +2,12 @@ import {
   type CitySummaryIndicator,
   compileFramework,
   computeIndex,
+  DEFAULT_ZONE_CODE,
   type Framework,
   type IndexResult,
   listIndicators,
   type UnitProgress,
+  type ZoneCode,
 } from '../../../core';
 import type { VerificationCell } from '../../db/reporting.repository';
 import type { Repositories } from '../../db/repositories';
@@ -83,6 +85,10 @@ export interface LevelsExport {
   period: Period;
   fw: Framework;
   generatedAt: number;
+  /** The zone every time of the export is written in (the organisation's; WIB before set-up). */
+  zone: ZoneCode;
+  /** The organisation's name (sheet "Info"); null before set-up. */
+  organisation: string | null;
   city: CityIndex;
   cityIndicators: CitySummaryIndicator[];
   units: UnitExport[];
@@ -102,7 +108,7 @@ export interface LevelsExport {
 
 /**
  * Units (with an assessment or a self-assessment) × indicators of a period, with indices,
- * from the city index already read in this request.
+ * from the city index already read in this request, and the organisation's name and zone.
  */
 export async function loadLevelsExport(
   repos: Repositories,
@@ -254,10 +260,13 @@ export async function loadLevelsExport(
       };
     });
 
+  const organisation = await repos.organisation.get();
   return {
     period,
     fw,
     generatedAt,
+    zone: organisation?.zone ?? DEFAULT_ZONE_CODE,
+    organisation: organisation?.name ?? null,
     city,
     cityIndicators: namedCityIndicators(fw, city.levels),
     units,

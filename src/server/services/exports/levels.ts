@@ -1,6 +1,7 @@
 import type ExcelJS from 'exceljs';
 import {
   type CitySummaryIndicator,
+  DEFAULT_ZONE_CODE,
   describeIndex,
   type Framework,
   type IndexResult,
@@ -9,6 +10,7 @@ import {
   spbe2020,
   statusLabel,
   valueDomainOf,
+  type ZoneCode,
 } from '../../../core';
 import { consolidationRuleId } from '../city-index';
 import {
@@ -20,7 +22,7 @@ import {
   type ExportFile,
   exportFilename,
   tableSheet,
-  wib,
+  timeInZone,
   xlsxFile,
   xlsxFormat,
   xlsxValue,
@@ -146,7 +148,7 @@ const verifiedPredicate = (fw: Framework) => (r: UnitRecord) =>
 const levelNameOf = (fw: Framework, index: number | null) => indexLevelName(fw, index) ?? '';
 
 /** Columns every table about a unit starts with: who it is and where its record stands. */
-function unitColumns<R extends UnitRecord>(): ExportColumn<R>[] {
+function unitColumns<R extends UnitRecord>(zone: ZoneCode): ExportColumn<R>[] {
   const rec = (r: R) => r.record;
   // A unit with only a penilaian mandiri has no record to be in a state.
   const assessed = (r: R) => r.unit.unit.assessmentId !== null;
@@ -164,12 +166,12 @@ function unitColumns<R extends UnitRecord>(): ExportColumn<R>[] {
       const x = rec(r);
       return x && x.signing !== 'unsigned' ? yesNo(x.partial) : '';
     }),
-    column('Waktu tanda tangan (WIB)', 'date', 18, (r) => rec(r)?.signedAt ?? null),
+    column(`Waktu tanda tangan (${zone})`, 'date', 18, (r) => rec(r)?.signedAt ?? null),
     column('Keputusan koordinator', 'text', 18, (r) => {
       const d = rec(r)?.decision;
       return d ? (DECISION_ID[d.status] ?? d.status) : '';
     }),
-    column('Waktu keputusan (WIB)', 'date', 18, (r) => rec(r)?.decision?.at ?? null),
+    column(`Waktu keputusan (${zone})`, 'date', 18, (r) => rec(r)?.decision?.at ?? null),
     column('Diputuskan oleh', 'text', 22, (r) => rec(r)?.decision?.by ?? ''),
     column('Catatan koordinator untuk unit', 'text', 40, (r) => rec(r)?.comment ?? ''),
   ];
@@ -180,13 +182,17 @@ function when<R>(on: boolean, ...columns: ExportColumn<R>[]): ExportColumn<R>[] 
   return on ? columns : [];
 }
 
-/** The unit × indicator table (CSV, and the XLSX sheet "Level") of an instrument. */
+/**
+ * The unit × indicator table (CSV, and the XLSX sheet "Level") of an instrument; time
+ * columns are in `zone` and say so in their header ("Waktu tanda tangan (WITA)").
+ */
 export function levelColumns(
   fw: Framework,
   shape: ExportShape = exportShape(fw),
+  zone: ZoneCode = DEFAULT_ZONE_CODE,
 ): ExportColumn<LevelRow>[] {
   return [
-    ...unitColumns<LevelRow>(),
+    ...unitColumns<LevelRow>(zone),
     column('Indeks mandiri unit', 'index', 14, (r) => r.unit.self.index),
     ...when<LevelRow>(
       shape.levelNames,
@@ -231,7 +237,10 @@ const levelTail: readonly ExportColumn<LevelRow>[] = [
   column('Catatan koordinator untuk indikator', 'text', 40, (r) => r.texts?.reviewComment ?? ''),
 ];
 
-/** The unit × indicator table of an instrument of whole levels without index scale (SPBE 2020). */
+/**
+ * The unit × indicator table of an instrument of whole levels without index scale (SPBE
+ * 2020), for an organisation on WIB (the demo's, and every server's before set-up).
+ */
 export const LEVEL_COLUMNS: readonly ExportColumn<LevelRow>[] = levelColumns(spbe2020);
 
 /** The XLSX sheet "Bukti dukung": one row per evidence document the verifier checked. */
@@ -251,9 +260,10 @@ export const EVIDENCE_COLUMNS: readonly ExportColumn<EvidenceRow>[] = [
 export function unitIndexColumns(
   fw: Framework,
   shape: ExportShape = exportShape(fw),
+  zone: ZoneCode = DEFAULT_ZONE_CODE,
 ): ExportColumn<UnitRecord>[] {
   return [
-    ...unitColumns<UnitRecord>(),
+    ...unitColumns<UnitRecord>(zone),
     column('Indeks mandiri', 'index', 14, (r) => r.unit.self.index),
     ...when<UnitRecord>(
       shape.levelNames,
@@ -322,7 +332,8 @@ function infoLines(d: LevelsExport): InfoLine[] {
     ['Periode', 'text', d.period.name],
     ['Tahun', 'int', d.period.year],
     ['Instrumen', 'text', d.fw.name, `${d.fw.id} versi ${d.fw.version}`],
-    ['Dibuat (WIB)', 'date', d.generatedAt, wib(d.generatedAt)],
+    ['Organisasi', 'text', d.organisation ?? '–'],
+    [`Dibuat (${d.zone})`, 'date', d.generatedAt, timeInZone(d.generatedAt, d.zone)],
     [
       'Cakupan',
       'text',
@@ -364,19 +375,19 @@ function infoLines(d: LevelsExport): InfoLine[] {
 
 /** The unit × indicator table as CSV (header row first), streamed a batch of units at a time. */
 export function levelsCsv(d: LevelsExport): ExportFile {
-  const lines = csvLines(levelColumns(d.fw));
+  const lines = csvLines(levelColumns(d.fw, exportShape(d.fw), d.zone), d.zone);
   const chunks = (async function* () {
     yield lines.header;
     for await (const batch of d.records({ checks: true }))
       for (const u of batch) yield d.rowsOf(u).map(lines.row).join('');
   })();
-  return csvFile(exportFilename(d.period.name, 'level', d.generatedAt, 'csv'), chunks);
+  return csvFile(exportFilename(d.period.name, 'level', d.generatedAt, 'csv', d.zone), chunks);
 }
 
 /** The same data as XLSX, streamed while the workbook is written (file.ts `xlsxFile`). */
 export function levelsXlsx(d: LevelsExport): ExportFile {
   return xlsxFile(
-    exportFilename(d.period.name, 'level', d.generatedAt, 'xlsx'),
+    exportFilename(d.period.name, 'level', d.generatedAt, 'xlsx', d.zone),
     d.generatedAt,
     (wb) => writeLevelsWorkbook(d, wb),
   );
@@ -393,7 +404,7 @@ async function writeLevelsWorkbook(
   info.columns = [{ width: 36 }, { width: 60 }, { width: 28 }];
   info.addRow([TITLE]).font = { bold: true, size: 13 };
   for (const [label, kind, value, note] of infoLines(d)) {
-    const row = info.addRow([label, xlsxValue(kind, value), note ?? null]);
+    const row = info.addRow([label, xlsxValue(kind, value, d.zone), note ?? null]);
     const numFmt = xlsxFormat(kind);
     if (numFmt) row.getCell(2).numFmt = numFmt;
     row.commit();
@@ -401,28 +412,28 @@ async function writeLevelsWorkbook(
   info.commit();
 
   const shape = exportShape(d.fw);
-  const city = tableSheet(wb, 'Kota', cityColumns(shape));
+  const city = tableSheet(wb, 'Kota', cityColumns(shape), d.zone);
   for (const i of d.cityIndicators) city.add(i);
   city.end();
 
   // Each unit's state, signing and comment come from its texts, read once per sheet below:
   // the sheets are written one after the other (a zip holds one at a time), and the texts
   // of a whole period are never held at once.
-  const units = tableSheet(wb, 'Indeks unit', unitIndexColumns(d.fw, shape));
+  const units = tableSheet(wb, 'Indeks unit', unitIndexColumns(d.fw, shape, d.zone), d.zone);
   for await (const batch of d.records({ checks: false })) {
     for (const u of batch) units.add(u);
     await breathe();
   }
   units.end();
 
-  const level = tableSheet(wb, 'Level', levelColumns(d.fw, shape));
+  const level = tableSheet(wb, 'Level', levelColumns(d.fw, shape, d.zone), d.zone);
   for await (const batch of d.records({ checks: true })) {
     for (const u of batch) for (const r of d.rowsOf(u)) level.add(r);
     await breathe();
   }
   level.end();
 
-  const evidence = tableSheet(wb, 'Bukti dukung', EVIDENCE_COLUMNS);
+  const evidence = tableSheet(wb, 'Bukti dukung', EVIDENCE_COLUMNS, d.zone);
   for await (const batch of d.evidence()) {
     for (const r of batch) evidence.add(r);
     await breathe();
