@@ -115,6 +115,20 @@ function goingLive(dialect: 'sqlite' | 'postgres', newTarget: TargetFactory): vo
     expect(created.code).toBe(0);
     expect(created.out + created.err).not.toContain(ADMIN_PASSWORD);
 
+    // The organisation, by CLI: a Pemda in Makassar keeps its times in WITA.
+    const organised = await cli(source, [
+      'admin-cli',
+      'set-organisation',
+      '--name',
+      'Pemerintah Kota Makassar',
+      '--kind',
+      'kota',
+      '--zone',
+      'WITA',
+    ]);
+    expect(organised.err).toBe('');
+    expect(organised.code).toBe(0);
+
     // Log in over HTTP.
     const call = httpCall(server.url);
     const session = await login(server.url, ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -122,10 +136,8 @@ function goingLive(dialect: 'sqlite' | 'postgres', newTarget: TargetFactory): vo
     const coordinator = session.body.token as string;
 
     // Units from the template CSV the units page offers.
-    const template = {
-      status: 200,
-      text: 'kode_unit,nama_unit,jenis_unit,kode_induk\n7371,Pemerintah Kota Makassar,pemda,\n7371.01,Kecamatan Mariso,kecamatan,7371\n',
-    };
+    const template = await call('GET', '/api/units/template.csv', { token: coordinator });
+    expect(template.status).toBe(200);
     const imported = await call('POST', '/api/units/import', {
       token: coordinator,
       json: { csv: template.text },
@@ -249,6 +261,12 @@ function goingLive(dialect: 'sqlite' | 'postgres', newTarget: TargetFactory): vo
       code: string;
     }[];
     expect(units2.map((u) => u.code).sort()).toEqual(units.map((u) => u.code).sort());
+    const org2 = await call2('GET', '/api/organisation', { token: token2 });
+    expect(org2.body).toMatchObject({
+      configured: true,
+      name: 'Pemerintah Kota Makassar',
+      zone: 'WITA',
+    });
     const periods2 = (await call2('GET', '/api/periods', { token: token2 })).body;
     expect(JSON.stringify(periods2)).toContain('Evaluasi Pemdi 2026');
     const assignments2 = await call2('GET', `/api/assignments?periodId=${period.body.id}`, {
