@@ -9,16 +9,10 @@ import { prepareDatabase } from '../../../src/server/app';
 import { resolveConfig } from '../../../src/server/config';
 import { type DatabaseHandle, openDatabase } from '../../../src/server/db/connect';
 import { createServices } from '../../../src/server/services';
+import { fieldWork } from '../../helpers/field-work';
 import { blobIntact, lines, pgUrl, runCli, scratchDatabase } from '../../helpers/ops-cli';
 import { DIALECTS, PG_URL, TEST_CONFIG } from '../../helpers/server-context';
-import {
-  enrolTablet,
-  httpCall,
-  photoBytes,
-  syncHard,
-  tabletEngine,
-} from '../../helpers/sync-harness';
-import { IssuedLog } from '../../helpers/sync-invariants';
+import { enrolTablet, httpCall } from '../../helpers/sync-harness';
 import {
   freePort,
   type ServerProcess,
@@ -119,64 +113,23 @@ for (const dialect of DIALECTS) {
       });
       const coordinator = login.body.token as string;
       const tablet = await enrolTablet(call, coordinator, verifierId, 'Tablet lapangan');
-      // The highest seq the server acknowledged (appliedThrough of a 200 to a push).
-      let ackedThrough = 0;
-      let acks = 0;
-      const engine = tabletEngine(
-        tablet,
-        async (u, i) => {
-          const res = await fetch(u, i);
-          if (String(u).endsWith('/api/sync/push') && res.status === 200) {
-            const body = (await res.clone().json()) as { appliedThrough?: number };
-            ackedThrough = Math.max(ackedThrough, Number(body.appliedThrough ?? 0));
-            acks++;
-          }
-          return res;
-        },
-        { baseUrl: server.url, uploads: true },
-      );
-      await syncHard(engine);
-      const [first] = await tablet.store.assessments.list();
-      const assessmentId = first?.id as string;
-      expect(assessmentId).toBeTruthy();
+      const field = await fieldWork(tablet, server.url);
+      const { assessmentId, issued } = field;
 
-      const issued = new IssuedLog();
-      let stop = false;
-      const loop = (async () => {
-        for (let i = 0; !stop; i++) {
-          await tablet.store.verifications.update(assessmentId, 1 + (i % 10), {
-            verifiedLevel: 1 + (i % 5),
-            notes: `catatan ${i}`,
-          });
-          if (i % 2 === 0)
-            await tablet.store.evidence.add({
-              assessmentId,
-              indicatorNo: 1 + (i % 10),
-              blob: new Blob([photoBytes(60_000 + (i % 7) * 10_000)], { type: 'image/jpeg' }),
-              name: `foto-${i}.jpg`,
-              width: 1024,
-              height: 768,
-              location: null,
-            });
-          await issued.collect([tablet.store]);
-          await engine.sync().catch(() => undefined);
-        }
-      })();
-
-      // Some pushes and photos in, then the backup while the loop keeps going.
-      while (acks < 4) await new Promise((r) => setTimeout(r, 50));
-      const ackedBefore = ackedThrough;
+      // Some pushes and photos in, then the backup while the tablet keeps going.
+      field.start(10);
+      await field.untilAcks(4);
+      const ackedBefore = field.ackedThrough();
       const receiptBefore = await call('GET', `/api/sync/receipt/${assessmentId}`, {
         token: coordinator,
       });
       const heldBefore = receiptBefore.body.hashes as string[];
-      const acksAtStart = acks;
+      const acksAtStart = field.acks();
       const archive = join(work, 'telusur.tar.gz');
       const backup = await runCli('backup', ['--out', archive], env);
       // Keep pushing a little past the backup, so the source moved on from the copy.
-      while (acks < acksAtStart + 3) await new Promise((r) => setTimeout(r, 50));
-      stop = true;
-      await loop;
+      await field.untilAcks(acksAtStart + 3);
+      await field.stop();
       expect(backup.err).toBe('');
       expect(backup.code).toBe(0);
       expect(lines(backup.out)).toHaveLength(1);

@@ -15,16 +15,10 @@ import {
   startServer,
   stop,
 } from '../../helpers/deployment';
+import { fieldWork } from '../../helpers/field-work';
 import { lines, pgUrl, scratchDatabase } from '../../helpers/ops-cli';
 import { PG_URL } from '../../helpers/server-context';
-import {
-  enrolTablet,
-  httpCall,
-  photoBytes,
-  syncHard,
-  tabletEngine,
-} from '../../helpers/sync-harness';
-import { IssuedLog } from '../../helpers/sync-invariants';
+import { enrolTablet, httpCall } from '../../helpers/sync-harness';
 
 // Issue 16's proof: the whole path a Pemda's IT staff take, on a fresh data directory (or a
 // fresh PostgreSQL database), with the compiled production build and plain `node`:
@@ -176,61 +170,21 @@ function goingLive(dialect: 'sqlite' | 'postgres', newTarget: TargetFactory): vo
 
     // Enrol a tablet; it pulls its assignment.
     const tablet = await enrolTablet(call, coordinator, verifier.body.id, 'Tablet Kecamatan');
-    let ackedThrough = 0;
-    let acks = 0;
-    const engine = tabletEngine(
-      tablet,
-      async (u, i) => {
-        const res = await fetch(u, i);
-        if (String(u).endsWith('/api/sync/push') && res.status === 200) {
-          const body = (await res.clone().json()) as { appliedThrough?: number };
-          ackedThrough = Math.max(ackedThrough, Number(body.appliedThrough ?? 0));
-          acks++;
-        }
-        return res;
-      },
-      { baseUrl: server.url, uploads: true },
-    );
-    await syncHard(engine);
-    const [assessment] = await tablet.store.assessments.list();
-    const assessmentId = assessment?.id as string;
-    expect(assessmentId).toBeTruthy();
+    const field = await fieldWork(tablet, server.url);
+    const { assessmentId, issued } = field;
 
     // The tablet keeps working (values, notes, photos) while the backup runs.
-    const issued = new IssuedLog();
-    let working = true;
-    const work = (async () => {
-      for (let i = 0; working; i++) {
-        const no = 1 + (i % 20);
-        await tablet.store.verifications.update(assessmentId, no, {
-          verifiedLevel: 1 + (i % 5),
-          notes: `Dokumen diperiksa (${i})`,
-        });
-        if (i % 2 === 0)
-          await tablet.store.evidence.add({
-            assessmentId,
-            indicatorNo: no,
-            blob: new Blob([photoBytes(50_000 + (i % 5) * 10_000)], { type: 'image/jpeg' }),
-            name: `dokumen-${i}.jpg`,
-            width: 1024,
-            height: 768,
-            location: null,
-          });
-        await issued.collect([tablet.store]);
-        await engine.sync().catch(() => undefined);
-      }
-    })();
-    while (acks < 4) await new Promise((r) => setTimeout(r, 50));
-    const ackedBefore = ackedThrough;
+    field.start(20);
+    await field.untilAcks(4);
+    const ackedBefore = field.ackedThrough();
     const heldBefore = (
       await call('GET', `/api/sync/receipt/${assessmentId}`, { token: coordinator })
     ).body.hashes as string[];
-    const acksAtStart = acks;
+    const acksAtStart = field.acks();
     const archive = join(deployment.freshDir('backups'), 'telusur.tar.gz');
     const backup = await cli(source, ['backup-cli', '--out', archive]);
-    while (acks < acksAtStart + 2) await new Promise((r) => setTimeout(r, 50));
-    working = false;
-    await work;
+    await field.untilAcks(acksAtStart + 2);
+    await field.stop();
     expect(backup.err).toBe('');
     expect(backup.code).toBe(0);
     expect(lines(backup.out)).toHaveLength(1);
