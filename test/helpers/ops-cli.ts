@@ -1,17 +1,14 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { type Finished, run } from './deployment';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export interface CliRun {
-  code: number | null;
-  out: string;
-  err: string;
-}
+/** What a command printed and its exit status. */
+export type CliRun = Finished;
 
 /**
  * Run an operations command the way `npm run <name>` does (`node --import tsx
@@ -27,27 +24,7 @@ export function runCli(
   delete base.DATA_DIR;
   delete base.BLOB_DIR;
   delete base.DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', `src/server/${name}-cli.ts`, ...args],
-      {
-        cwd: ROOT,
-        env: { ...base, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      err += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
+  return run(['--import', 'tsx', `src/server/${name}-cli.ts`, ...args], { ...base, ...env }, ROOT);
 }
 
 /** Lines of output that are not blank (a refusal is exactly one). */
