@@ -68,6 +68,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.out(
       `[restore] dipulihkan / restored: ${r.dialect} ${r.database}, ${r.files} berkas bukti / evidence files in ${target.blobDir} (Telusur ${r.archive.manifest.appVersion}, ${r.archive.manifest.createdAt})`,
     );
+    // Tablets see the new incarnation at their next sync and re-base (docs/deploy.md).
+    io.out(
+      r.incarnation
+        ? `[restore] inkarnasi baru / new incarnation ${r.incarnation.id} (titik pulih / restore point: perubahan / change ${r.incarnation.restoredThrough}); tablet menyesuaikan diri saat sinkron berikutnya / tablets re-base at their next sync`
+        : '[restore] cadangan lebih lama dari inkarnasi / backup predates incarnations: server membuat inkarnasi baru saat mulai / the server creates a new incarnation when it starts',
+    );
     return 0;
   } catch (e) {
     io.err(`[restore] ${e instanceof OpsError ? e.message : `gagal / failed: ${oneLine(e)}`}`);

@@ -22,6 +22,7 @@ import { blobRepository, evidenceRepository } from './evidence';
 import { exportImportApi } from './export-import';
 import { healthApi } from './health';
 import { identityApi } from './identity';
+import { rebaseApi } from './rebase';
 import { outboxApi, rejectedApi } from './outbox';
 import { remoteApi } from './remote';
 import {
@@ -165,6 +166,7 @@ function assemble(c: StoreContext): TelusurStore {
     ...countsApi(c),
     ...identityApi(c),
     ...remoteApi(c),
+    ...rebaseApi(c),
     ...healthApi(c),
     ...exportImportApi(c),
     watch: (query, onValue, onError) => {

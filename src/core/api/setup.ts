@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { LEVEL } from '../entities';
 import { FrameworkSchema } from '../framework';
-import { RejectionSchema } from '../protocol';
+import { IncarnationSchema, RejectionSchema } from '../protocol';
 import { UNIT_CODE_RE } from './enums';
 import {
   count,
@@ -375,5 +375,7 @@ export const OfflinePackageSchema = z.strictObject({
   assignments: z.array(AssignmentSchema),
   assessments: z.array(AssessmentSchema),
   selfAssessments: z.array(SelfAssessmentLevelSchema),
+  /** The server database's incarnation (see core IncarnationSchema); absent from older servers. */
+  incarnation: z.optional(IncarnationSchema),
 });
 export type OfflinePackage = z.infer<typeof OfflinePackageSchema>;

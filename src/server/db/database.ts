@@ -269,6 +269,17 @@ export interface ServerKeysTable {
   createdAt: number;
 }
 
+/** One life of this database (see migration 2026_12_07_0500 and core IncarnationSchema). */
+export interface ServerIncarnationsTable {
+  id: string;
+  /** 1, 2, …: the current incarnation has the highest. */
+  ordinal: number;
+  parentId: string | null;
+  /** Highest change-log seq of the restored backup; null when not restored. */
+  restoredThrough: number | string | null;
+  createdAt: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -292,6 +303,7 @@ export interface Database {
   fileHolders: FileHoldersTable;
   tusUploads: TusUploadsTable;
   serverKeys: ServerKeysTable;
+  serverIncarnations: ServerIncarnationsTable;
   deviceSeqHashes: DeviceSeqHashesTable;
   syncRejections: SyncRejectionsTable;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -21,6 +22,12 @@ export interface RestoreResult {
   database: string;
   files: number;
   archive: VerifiedArchive;
+  /**
+   * The new incarnation the restored database got, so tablets see it went back in time;
+   * null when the backup predates incarnations (the server's migration then creates a new
+   * one at its next start).
+   */
+  incarnation: { id: string; parent: string | null; restoredThrough: number } | null;
 }
 
 const SQLITE_FILE = 'telusur.sqlite';
@@ -180,6 +187,7 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
     } else {
       await pgRestore(dbTemp, target.databaseUrl, pg as { create: boolean; schema: string });
     }
+    const incarnation = await newIncarnation(target, SQLITE_FILE);
     return {
       dialect: target.dialect,
       database:
@@ -188,6 +196,7 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
           : `schema ${(pg as { schema: string }).schema}`,
       files: archive.evidence.length,
       archive,
+      incarnation,
     };
   } catch (e) {
     for (const o of owned) {
@@ -200,6 +209,27 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
     throw new OpsError(`pemulihan gagal: ${oneLine(e)}`, `restore failed: ${oneLine(e)}`);
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Mark the restored database as a new incarnation (random id; parent: the backup's; the
+ * restore point: its highest change-log seq). A failure here fails the restore (undone
+ * like any other): a restored database tablets cannot tell from the old one would let
+ * them skip changes silently.
+ */
+async function newIncarnation(
+  target: RestoreTarget,
+  sqliteFile: string,
+): Promise<RestoreResult['incarnation']> {
+  const handle =
+    target.dialect === 'sqlite'
+      ? openDatabase({ sqliteFile: join(target.dataDir, sqliteFile) })
+      : openDatabase({ databaseUrl: target.databaseUrl, pgPoolSize: 1 });
+  try {
+    return await new OpsRepository(handle.db).startRestoredIncarnation(randomUUID(), Date.now());
+  } finally {
+    await handle.close();
   }
 }
 

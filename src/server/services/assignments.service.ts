@@ -246,6 +246,7 @@ export class AssignmentsService extends BaseService {
       const ids = [...new Set(assignments.filter((a) => a.periodId === p.id).map((a) => a.unitId))];
       selfAssessments.push(...(await this.repos.selfAssessments.listForUnits(p.id, ids)));
     }
+    const incarnation = await this.repos.sync.currentIncarnation();
     return {
       serverTime: this.now(),
       protocol: PROTOCOL_VERSION,
@@ -265,6 +266,8 @@ export class AssignmentsService extends BaseService {
         ...new Set(assignments.map((a) => a.assessmentId)),
       ]),
       selfAssessments,
+      // Read first by a tablet at every sync: it re-bases before it pushes anything.
+      ...(incarnation ? { incarnation } : {}),
     };
   }
 }
