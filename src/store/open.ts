@@ -22,8 +22,8 @@ import { blobRepository, evidenceRepository } from './evidence';
 import { exportImportApi } from './export-import';
 import { healthApi } from './health';
 import { identityApi } from './identity';
-import { rebaseApi } from './rebase';
 import { outboxApi, rejectedApi } from './outbox';
+import { rebaseApi } from './rebase';
 import { remoteApi } from './remote';
 import {
   assessmentRepository,

@@ -85,6 +85,7 @@ async function rebase(c: StoreContext, input: RebaseInput): Promise<RebaseResult
       const changes: Record<string, unknown> = {};
       const bases: Record<string, number> = {};
       let touched = false;
+      let foreign = false;
       for (const [f, held] of Object.entries(row._versions)) {
         const vr = restoredVersion(entity, row.id, f);
         const isPending = pending.has(`${key(entity, row.id)}\u0000${f}`);
@@ -128,12 +129,19 @@ async function rebase(c: StoreContext, input: RebaseInput): Promise<RebaseResult
         } else {
           // A value only the server writes (a coordinator's status, review comment, …) that
           // the restore lost: the restored server's value stands (its pull brings it).
-          next[f] = server && Object.hasOwn(server.fields, f) ? server.fields[f] : RECORD_DEFAULTS[entity][f];
+          next[f] =
+            server && Object.hasOwn(server.fields, f)
+              ? server.fields[f]
+              : RECORD_DEFAULTS[entity][f];
           next._versions[f] = vr;
           result.taken++;
+          foreign = true;
         }
         touched = true;
       }
+      // A record the restored server lacks that holds a value only the server writes (a
+      // coordinator's comment) is not this tablet's to create again.
+      if (!server && foreign) for (const f of Object.keys(changes)) delete changes[f];
       if (Object.keys(changes).length > 0) {
         if (!server) {
           // A record the restored server never saw is created by this change: it carries

@@ -1,8 +1,8 @@
 import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
 import {
   type EntityName,
-  type Incarnation,
   editTime,
+  type Incarnation,
   type MutationOutcome,
   timeDoubtful,
   toWireRejection,
