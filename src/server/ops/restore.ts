@@ -9,7 +9,7 @@ import { OpsRepository } from '../db/ops.repository';
 import { DATABASE_ENTRY, extractArchive, type VerifiedArchive, verifyArchive } from './archive';
 import { OpsError, oneLine } from './errors';
 import { runPgTool } from './pg-tools';
-import { openReadOnly } from './sqlite-copy';
+import { foldWal, openReadOnly } from './sqlite-copy';
 
 /** Where a backup goes back: an SQLite DATA_DIR, or the PostgreSQL database of a URL. */
 export type RestoreTarget =
@@ -160,6 +160,7 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
     target.dialect === 'sqlite'
       ? join(target.dataDir, `.${SQLITE_FILE}.restoring`)
       : join(scratch as string, 'telusur.pgdump');
+  let incarnation: RestoreResult['incarnation'] = null;
   try {
     for (const o of owned) await mkdir(o.dir, { recursive: true });
     await mkdir(target.blobDir, { recursive: true });
@@ -182,12 +183,14 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
       } finally {
         await copy.close();
       }
+      incarnation = await newIncarnation(target, dbTemp);
+      await foldWal(dbTemp);
       // Last: the server finds a database only once all of it and every file are in place.
       await rename(dbTemp, join(target.dataDir, SQLITE_FILE));
     } else {
       await pgRestore(dbTemp, target.databaseUrl, pg as { create: boolean; schema: string });
+      incarnation = await newIncarnation(target, null);
     }
-    const incarnation = await newIncarnation(target, SQLITE_FILE);
     return {
       dialect: target.dialect,
       database:
@@ -220,11 +223,12 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
  */
 async function newIncarnation(
   target: RestoreTarget,
-  sqliteFile: string,
+  /** SQLite: the restored file (still under its temporary name). */
+  sqliteFile: string | null,
 ): Promise<RestoreResult['incarnation']> {
   const handle =
     target.dialect === 'sqlite'
-      ? openDatabase({ sqliteFile: join(target.dataDir, sqliteFile) })
+      ? openDatabase({ sqliteFile: sqliteFile as string })
       : openDatabase({ databaseUrl: target.databaseUrl, pgPoolSize: 1 });
   try {
     return await new OpsRepository(handle.db).startRestoredIncarnation(randomUUID(), Date.now());

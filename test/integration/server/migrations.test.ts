@@ -107,7 +107,14 @@ describeEachDialect(
       expect(await migrateToLatest(ctx().db)).toEqual([
         '2026_12_06_0100_plan_step_cap_decimal_levels',
         '2026_12_06_0200_period_photo_stamp',
+        '2026_12_07_0500_server_incarnations',
       ]);
+      // An existing database gets its first incarnation (tablets remember it; a restore
+      // adds the next).
+      const lives = await ctx().db.selectFrom('serverIncarnations').selectAll().execute();
+      expect(lives).toHaveLength(1);
+      expect(lives[0]).toMatchObject({ ordinal: 1, parentId: null, restoredThrough: null });
+      expect(lives[0]?.id).toMatch(/^[0-9a-f-]{36}$/);
       const period = await ctx()
         .db.selectFrom('periods')
         .select(['planStepCap', 'targetIndex', 'photoStamp'])
