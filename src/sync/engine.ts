@@ -433,11 +433,17 @@ export class SyncEngine {
       // A restored server is re-based on before anything is pushed: a push with bases
       // from history it lost could overwrite a newer value silently.
       await step(async () => {
-        if (state.incarnation) await this.ensureIncarnation(state, state.incarnation, 'changed');
+        // The offline package carries it; without that answer a one-row pull page does.
+        const inc = state.incarnation ?? (await this.currentIncarnation(state));
+        if (inc) await this.ensureIncarnation(state, inc, 'changed');
         state.incarnationChecked = true;
       });
-      if (state.incarnationChecked) await step(() => this.push(state));
-      await step(() => this.pull(state));
+      // A re-base that did not finish holds back push and pull (both would work from
+      // history the server lost); the next sync finishes it.
+      if (state.incarnationChecked) {
+        await step(() => this.push(state));
+        await step(() => this.pull(state));
+      }
       await step(() => this.upload(state.report));
       await step(() => this.checkReceipts());
       if (state.notice) await step(() => this.finishRestoreNotice(state));
