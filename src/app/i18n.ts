@@ -148,6 +148,10 @@ const id = {
   revoked:
     'Tablet ini telah dicabut oleh koordinator. Data yang belum terkirim tetap aman di tablet — ekspor lalu serahkan berkasnya ke koordinator.',
   notEnrolled: 'Tablet belum terdaftar.',
+  enrolAgain:
+    'Server tidak mengenal tablet ini (misalnya server dipulihkan dari cadangan yang dibuat sebelum tablet ini didaftarkan). Data tetap aman di tablet: ekspor untuk koordinator, lalu lepas dan daftarkan ulang tablet dengan kode baru.',
+  restoredLostFile: 'Ambil ulang foto {name} (indikator {no})',
+  restoredDismiss: 'Mengerti',
   conflictTitle: 'Konflik: indikator ini juga diubah di tempat lain',
   conflictIntro:
     'Server menyimpan nilai lain yang diisi dari perangkat lain. Tidak ada yang ditimpa: pilih nilai yang benar.',
@@ -449,6 +453,8 @@ const id = {
     'Identitas tablet ini dipakai perangkat lain; perubahan tetap disimpan di tablet. Hubungi koordinator.',
   syncErr_revoked:
     'Tablet ini sudah dicabut oleh koordinator. Data tetap di tablet; ekspor dan serahkan kepada koordinator.',
+  syncErr_deviceUnknown:
+    'Server tidak mengenal tablet ini. Daftarkan ulang tablet; data di tablet tetap tersimpan.',
   syncErr_http: 'Server menjawab dengan kesalahan (HTTP {status}).',
   // Opened over plain HTTP on a LAN address (not localhost): browsers give such a page no
   // service worker and no crypto.subtle, so the app is replaced by this notice.
@@ -611,6 +617,10 @@ const en: Dict = {
   revoked:
     'The coordinator revoked this tablet. Unsent data is safe on the tablet — export it and hand the file to the coordinator.',
   notEnrolled: 'This tablet is not enrolled.',
+  enrolAgain:
+    'The server does not know this tablet (for instance, it was restored from a backup made before this tablet was enrolled). The data is safe on the tablet: export it for the coordinator, then release the tablet and enrol it again with a new code.',
+  restoredLostFile: 'Take photo {name} again (indicator {no})',
+  restoredDismiss: 'Got it',
   conflictTitle: 'Conflict: this indicator was also changed elsewhere',
   conflictIntro:
     'The server holds a different value entered on another device. Nothing was overwritten: choose the right value.',
@@ -911,6 +921,8 @@ const en: Dict = {
     "This tablet's identity is used by another device; the changes stay on the tablet. Contact your coordinator.",
   syncErr_revoked:
     'This tablet was revoked by the coordinator. Data stays on the tablet; export it and hand it to your coordinator.',
+  syncErr_deviceUnknown:
+    'The server does not know this tablet. Enrol the tablet again; the data on the tablet is kept.',
   syncErr_http: 'The server answered with an error (HTTP {status}).',
   insecureTitle: 'Telusur must be opened over HTTPS',
   insecureWhy:

@@ -256,6 +256,27 @@ export function toWireConflict(c: Conflict): Conflict {
   return wireFields(ConflictSchema, c);
 }
 
+/**
+ * Which life of the server's database answered (CouchDB's "instance start time", as an
+ * id). A database gets one when it is created (or migrated to this field), and
+ * `npm run restore` gives the restored database a new one, so a tablet sees that the
+ * server went back in time: the change log, the device cursors and the field versions it
+ * remembers may then be ahead of the server's. Optional on the wire: a server before it
+ * sends none, and a tablet before it ignores it (no protocol bump).
+ */
+export const IncarnationSchema = z.object({
+  /** Random id of this incarnation. */
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  /** The incarnation the restored backup was taken from; null for a database never restored (or restored from a backup older than incarnations). */
+  parent: z.nullable(z.string().check(z.maxLength(64))),
+  /**
+   * The highest change-log seq the restored backup held (the restore point): changes at or
+   * below it are the history this incarnation shares with `parent`; null when not restored.
+   */
+  restoredThrough: z.nullable(count),
+});
+export type Incarnation = z.infer<typeof IncarnationSchema>;
+
 export const PushResponseSchema = z.object({
   /**
    * Highest seq of this device the server has handled — applied, same, conflict or rejected
@@ -268,6 +289,8 @@ export const PushResponseSchema = z.object({
   conflicts: z.array(ConflictSchema),
   /** The server's clock (ms) while it answered, so the tablet can check its own. */
   serverTime: z.optional(z.int()),
+  /** The database incarnation that handled the push (absent from older servers). */
+  incarnation: z.optional(IncarnationSchema),
 });
 export type PushResponse = z.infer<typeof PushResponseSchema>;
 
@@ -290,6 +313,11 @@ export const PullResponseSchema = z.object({
   conflicts: z.array(ConflictSchema),
   /** The server's clock (ms) while it answered, so the tablet can check its own. */
   serverTime: z.optional(z.int()),
+  /**
+   * The database incarnation the page comes from (absent from older servers). A tablet
+   * that synced with another one re-bases before it stores the page (docs/architecture.md).
+   */
+  incarnation: z.optional(IncarnationSchema),
 });
 export type PullResponse = z.infer<typeof PullResponseSchema>;
 

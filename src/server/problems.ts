@@ -81,6 +81,11 @@ export const PROBLEMS = {
     id: 'Sesi Anda telah berakhir. Silakan masuk kembali.',
     en: 'Your session has expired. Please sign in again.',
   },
+  device_unknown: {
+    status: 401,
+    id: 'Server tidak mengenal tablet ini (misalnya server dipulihkan dari cadangan yang dibuat sebelum tablet ini didaftarkan). Daftarkan ulang tablet dengan kode baru dari koordinator; data di tablet tetap tersimpan.',
+    en: 'The server does not know this tablet (for instance, it was restored from a backup made before this tablet was enrolled). Enrol the tablet again with a new code from your coordinator; the data on the tablet is kept.',
+  },
   device_revoked: {
     status: 401,
     id: `Akses tablet ini telah dicabut oleh koordinator. ${EXPORT_HINT_ID}`,

@@ -65,8 +65,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     const target = targetFromEnv(io.env);
     const r = await restoreBackup(file, target);
+    // Tablets see the new incarnation at their next sync and re-base (docs/deploy.md).
+    const life = r.incarnation
+      ? `inkarnasi baru / new incarnation ${r.incarnation.id}, titik pulih / restore point ${r.incarnation.restoredThrough}`
+      : 'inkarnasi baru dibuat saat server mulai / a new incarnation is made when the server starts';
     io.out(
-      `[restore] dipulihkan / restored: ${r.dialect} ${r.database}, ${r.files} berkas bukti / evidence files in ${target.blobDir} (Telusur ${r.archive.manifest.appVersion}, ${r.archive.manifest.createdAt})`,
+      `[restore] dipulihkan / restored: ${r.dialect} ${r.database}, ${r.files} berkas bukti / evidence files in ${target.blobDir} (Telusur ${r.archive.manifest.appVersion}, ${r.archive.manifest.createdAt}); ${life}; tablet menyesuaikan diri saat sinkron berikutnya / tablets re-base at their next sync`,
     );
     return 0;
   } catch (e) {

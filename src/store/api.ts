@@ -26,6 +26,8 @@ import type {
   PendingUpload,
   Period,
   PurgeResult,
+  RebaseInput,
+  RebaseResult,
   RejectedChange,
   ReleaseCheck,
   StorageHealth,
@@ -314,6 +316,21 @@ export interface TelusurStore {
    * @throws ValidationError when `deviceId` is empty, longer than 64 or unsafe text.
    */
   adoptIdentity(deviceId: string): Promise<{ renumbered: number }>;
+  /**
+   * Re-base on a server restored from a backup (sync engine, after taking a fresh identity),
+   * in ONE transaction, losing nothing this tablet holds:
+   * - a synced field whose value the restored server lacks (its version here is beyond the
+   *   restored one, or — untrusted — it differs) is queued to be sent again with the
+   *   restored version as its base (untrusted: 0), so it applies unless somebody wrote the
+   *   field on the restored server since, which the server records as a conflict; a field
+   *   only the server writes takes the restored server's value instead;
+   * - a field holding the restored server's value takes its version;
+   * - every unsent change keeps its values and gets base versions the restored server knows;
+   * - the outbox is renumbered 1.. under the current identity, re-sent changes first;
+   * - every stored file is put back on the upload list (the upload step skips those the
+   *   server's receipt lists); the given cursors are written.
+   */
+  rebase(input: RebaseInput): Promise<RebaseResult>;
   /** The bundle signing secret of the CURRENT identity (64 hex), or null when none is known. */
   getBundleSecret(): Promise<string | null>;
   /**

@@ -23,6 +23,7 @@ import { exportImportApi } from './export-import';
 import { healthApi } from './health';
 import { identityApi } from './identity';
 import { outboxApi, rejectedApi } from './outbox';
+import { rebaseApi } from './rebase';
 import { remoteApi } from './remote';
 import {
   assessmentRepository,
@@ -165,6 +166,7 @@ function assemble(c: StoreContext): TelusurStore {
     ...countsApi(c),
     ...identityApi(c),
     ...remoteApi(c),
+    ...rebaseApi(c),
     ...healthApi(c),
     ...exportImportApi(c),
     watch: (query, onValue, onError) => {

@@ -56,6 +56,9 @@ function sameQuietRun(a: SyncLogEntry, b: SyncLogEntry): boolean {
   const quiet = (e: SyncLogEntry) =>
     e.sent === 0 && e.received === 0 && e.uploaded === 0 && e.failedFiles === 0;
   return (
+    // A run that did something worth saying (a re-base after a restore) stands on its own.
+    !a.notice &&
+    !b.notice &&
     a.outcome === b.outcome &&
     (a.error?.code ?? null) === (b.error?.code ?? null) &&
     a.conflicts === b.conflicts &&

@@ -210,6 +210,40 @@ export interface UnsentSummary {
 export type SyncOutcome = 'ok' | 'failed' | 'offline';
 
 /** One sync run in the tablet's sync history (`store.syncLog`), kept across reloads. */
+/**
+ * What `rebase` needs: the restored server's records at its restore point, and whether that
+ * point is history this tablet shares with it (the incarnation it last synced with is the
+ * restored backup's).
+ */
+export interface RebaseInput {
+  /** Per record (`<entity>\u0000<id>`): the restored server's field values and versions. */
+  restored: ReadonlyMap<
+    string,
+    { fields: Readonly<Record<string, unknown>>; versions: Readonly<Record<string, number>> }
+  >;
+  /**
+   * True when versions at or below the restore point are shared history: re-sent values are
+   * based on the restored version (applied unless someone wrote the field since the restore).
+   * False when the tablet cannot tell (restored twice, a backup older than incarnations): a
+   * re-sent value that differs from the server's becomes a conflict for a person.
+   */
+  trusted: boolean;
+  /** Sync cursors written in the same transaction (the pull cursor, the incarnation). */
+  cursors: Readonly<Record<string, string>>;
+}
+
+/** What `rebase` did. */
+export interface RebaseResult {
+  /** Changes (one per record) queued to send the server values it lacks. */
+  resent: number;
+  /** Fields in those changes. */
+  resentFields: number;
+  /** Server-only values the restore lost, replaced by the restored server's. */
+  taken: number;
+  /** Unsent changes whose base versions were moved back to the shared history. */
+  rebasedOutbox: number;
+}
+
 export interface SyncLogEntry {
   /** Tablet clock (ms) when the run ended. */
   at: number;
@@ -232,6 +266,11 @@ export interface SyncLogEntry {
   failedFiles: number;
   /** Why the run failed, in words as the verifier saw it then; null when it did not fail. */
   error: { code: string; message: string; source: 'network' | 'server' | 'local' } | null;
+  /**
+   * Something the run did that the verifier should know beyond the counts, in words (e.g.
+   * "Server dipulihkan dari cadangan; 12 perubahan dikirim ulang"); absent when nothing.
+   */
+  notice?: { code: string; message: string; messageEn: string };
   /**
    * Runs folded into this entry: consecutive runs that ended the same way and moved
    * nothing (the scheduler's quiet syncs, retries while offline) count up instead of

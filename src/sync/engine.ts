@@ -1,6 +1,8 @@
 import {
   DEVICE_SEQ_REUSED,
   type DeviceIdentity,
+  type Incarnation,
+  IncarnationSchema,
   MAX_PUSH_BATCH,
   type Mutation,
   measureClockSkew,
@@ -36,6 +38,7 @@ export type SyncStore = Pick<
   | 'assessments'
   | 'rejected'
   | 'adoptIdentity'
+  | 'rebase'
   | 'getBundleSecret'
   | 'setBundleSecret'
   | 'syncLog'
@@ -78,8 +81,35 @@ export interface FailedFile {
   at: number;
 }
 
-/** Why the tablet took a fresh device identity: another copy used its seqs, or the server is ahead. */
-export type IdentityChangeReason = 'seq_reused' | 'ahead';
+/**
+ * Why the tablet took a fresh device identity: another copy used its seqs, the server is
+ * ahead, or the server was restored from a backup (its seqs of this tablet went back).
+ */
+export type IdentityChangeReason = 'seq_reused' | 'ahead' | 'restored';
+
+/**
+ * The server was restored from a backup and this tablet re-based on it (persisted across
+ * reloads, shown until dismissed): what it sent again and what could not be recovered.
+ */
+export interface RestoreNotice {
+  at: number;
+  /** The restored server's incarnation id. */
+  incarnation: string;
+  /** Changes (one per record) sent again because the restored server lacked their values. */
+  resent: number;
+  /** Unsent changes whose base versions moved back to the restored history. */
+  rebased: number;
+  /** False when the tablet could not tell which history it shares (differing values became conflicts). */
+  trusted: boolean;
+  /**
+   * Evidence files whose bytes this tablet had already freed (the old server's receipt
+   * listed them) and that the restored server does not hold: they must be taken again.
+   */
+  lostFiles: { assessmentId: string; indicatorNo: number; name: string; sha256: string }[];
+  /** Readable line (Indonesian / English), as written to the sync history. */
+  message: string;
+  messageEn: string;
+}
 
 /**
  * The tablet changed its device identity: another device (a cloned browser profile, a
@@ -150,6 +180,14 @@ export interface SyncStatus {
   clockCheck: ClockCheck | null;
   /** The organisation from the latest offline package (persisted across reloads). */
   organisation: TabletOrganisation | null;
+  /**
+   * The server does not know this tablet's token (401 `device_unknown`: most often it was
+   * restored from a backup made before this tablet was enrolled). Syncing stops until the
+   * tablet is enrolled again; its data stays (persisted across reloads).
+   */
+  enrolAgain: boolean;
+  /** The latest re-base on a restored server, until dismissed (persisted across reloads). */
+  restored: RestoreNotice | null;
 }
 
 export interface SyncReport {
@@ -212,6 +250,14 @@ function readOrganisation(raw: string | null, logoRaw: string | null): TabletOrg
     return null;
   }
 }
+/** The server database incarnation this tablet last synced with (its id). */
+export const INCARNATION = 'sync.incarnation';
+/** A re-base under way: `{ incarnation, deviceId }` once its fresh identity is taken. */
+const REBASING = 'sync.rebasing';
+/** The latest RestoreNotice (JSON), shown until dismissed. */
+const RESTORED = 'sync.restored';
+/** '1' while the server does not know this tablet's token (enrol again). */
+const DEVICE_UNKNOWN = 'sync.deviceUnknown';
 
 const EMPTY_PROGRESS: SyncProgress = {
   changesTotal: 0,
@@ -234,6 +280,14 @@ interface RunState {
   report: SyncReport;
   /** At most one identity rotation per run: a second signal is an error, never a loop. */
   rotated: boolean;
+  /** The latest incarnation a server answer of this run carried. */
+  incarnation: Incarnation | null;
+  /** The incarnation was compared with the remembered one before pushing (or the server sends none). */
+  incarnationChecked: boolean;
+  /** At most one re-base per run. */
+  rebased: boolean;
+  /** A line for the sync history (a re-base). */
+  notice: RestoreNotice | null;
 }
 
 /**
@@ -261,6 +315,8 @@ export class SyncEngine {
     identityChanged: null,
     clockCheck: null,
     organisation: null,
+    enrolAgain: false,
+    restored: null,
   };
   private listeners = new Set<(s: SyncStatus) => void>();
   private running: Promise<SyncReport> | null = null;
@@ -323,6 +379,9 @@ export class SyncEngine {
           await this.store.cursors.get(ORGANISATION),
           await this.store.cursors.get(ORGANISATION_LOGO),
         ) ?? this.status.organisation;
+      const restoredRaw = await this.store.cursors.get(RESTORED);
+      const restored = restoredRaw ? (JSON.parse(restoredRaw) as RestoreNotice) : null;
+      const enrolAgain = (await this.store.cursors.get(DEVICE_UNKNOWN)) === '1';
       const [rejectedChanges, failedFiles, log] = await Promise.all([
         this.store.rejected.count(),
         this.failedFiles(),
@@ -330,6 +389,8 @@ export class SyncEngine {
       ]);
       this.set({
         identityChanged,
+        restored,
+        enrolAgain,
         rejectedChanges,
         failedFiles,
         clockCheck,
@@ -341,6 +402,21 @@ export class SyncEngine {
       // The status is a view; a database that cannot be read shows up in the next sync.
       console.error('Telusur: sync status could not be read from the store', e);
     }
+  }
+
+  /** The verifier has read the restore notice: stop showing it. */
+  async dismissRestoreNotice(): Promise<void> {
+    await this.store.cursors.set(RESTORED, '');
+    this.set({ restored: null });
+  }
+
+  /**
+   * The tablet was enrolled again (a new token the server knows): syncing may resume. The
+   * app calls this after adopting the new enrolment's identity.
+   */
+  async enrolled(): Promise<void> {
+    await this.store.cursors.set(DEVICE_UNKNOWN, '');
+    this.set({ enrolAgain: false, revoked: false, lastError: null });
   }
 
   /** The verifier has seen (and passed on) the identity change: stop showing it. */
@@ -361,10 +437,16 @@ export class SyncEngine {
         conflicts: 0,
       },
       rotated: false,
+      incarnation: null,
+      incarnationChecked: false,
+      rebased: false,
+      notice: null,
     };
     await this.refreshLocal();
     if (this.status.revoked)
       throw new SyncHttpError(401, 'device_revoked', 'Tablet ini sudah dicabut');
+    // Asking again would only repeat the 401: the tablet must be enrolled again first.
+    if (this.status.enrolAgain) throw unknownDevice();
     if (!(await this.transport.health())) {
       const error = new SyncHttpError(0, 'offline', 'Server tidak terjangkau');
       this.set({ state: 'offline' });
@@ -397,11 +479,24 @@ export class SyncEngine {
         },
       });
       await step(() => this.ensureBundleSecret());
-      await step(() => this.refreshReference());
-      await step(() => this.push(state));
-      await step(() => this.pull(state.report));
+      await step(() => this.refreshReference(state));
+      // A restored server is re-based on before anything is pushed: a push with bases
+      // from history it lost could overwrite a newer value silently.
+      await step(async () => {
+        // The offline package carries it; without that answer a one-row pull page does.
+        const inc = state.incarnation ?? (await this.currentIncarnation(state));
+        if (inc) await this.ensureIncarnation(state, inc, 'changed');
+        state.incarnationChecked = true;
+      });
+      // A re-base that did not finish holds back push and pull (both would work from
+      // history the server lost); the next sync finishes it.
+      if (state.incarnationChecked) {
+        await step(() => this.push(state));
+        await step(() => this.pull(state));
+      }
       await step(() => this.upload(state.report));
       await step(() => this.checkReceipts());
+      if (state.notice) await step(() => this.finishRestoreNotice(state));
       await this.refreshLocal();
       const first = problems[0];
       if (first) {
@@ -414,15 +509,16 @@ export class SyncEngine {
             source: first.source,
           },
         });
-        await this.log('failed', state.report, first);
+        await this.log('failed', state.report, first, state.notice);
         throw first.error;
       }
       this.set({ state: 'idle', lastSuccessAt: this.now(), lastError: null });
-      await this.log('ok', state.report, null);
+      await this.log('ok', state.report, null, state.notice);
       return state.report;
     } catch (e) {
       if (problems.some((p) => p.error === e)) throw e;
       const { error, source, code } = classify(e);
+      if (code === 'device_unknown') await this.store.cursors.set(DEVICE_UNKNOWN, '1');
       await this.refreshLocal();
       this.set({
         state: source === 'network' ? 'offline' : 'error',
@@ -430,12 +526,14 @@ export class SyncEngine {
         updateRequired:
           this.status.updateRequired || (error instanceof SyncHttpError && error.status === 426),
         revoked: this.status.revoked || code === 'device_revoked' || code === 'device_released',
+        enrolAgain: this.status.enrolAgain || code === 'device_unknown',
       });
-      await this.log(source === 'network' ? 'offline' : 'failed', state.report, {
-        error,
-        source,
-        code,
-      });
+      await this.log(
+        source === 'network' ? 'offline' : 'failed',
+        state.report,
+        { error, source, code },
+        state.notice,
+      );
       throw error;
     }
   }
@@ -448,6 +546,7 @@ export class SyncEngine {
     outcome: SyncOutcome,
     report: SyncReport,
     problem: { error: Error; source: SyncErrorSource; code: string } | null,
+    notice: RestoreNotice | null = null,
   ): Promise<void> {
     try {
       const log = await this.store.syncLog.record({
@@ -462,6 +561,15 @@ export class SyncEngine {
         error: problem
           ? { code: problem.code, message: problem.error.message, source: problem.source }
           : null,
+        ...(notice
+          ? {
+              notice: {
+                code: 'server_restored',
+                message: notice.message,
+                messageEn: notice.messageEn,
+              },
+            }
+          : {}),
       });
       this.set({
         history: log.entries,
@@ -496,10 +604,13 @@ export class SyncEngine {
     await this.store.cursors.set(CLOCK_CHECK, JSON.stringify(check));
   }
 
-  private async refreshReference(): Promise<void> {
+  private async refreshReference(state: RunState): Promise<void> {
     const sentAt = this.now();
     const pkg = await this.transport.offlinePackage();
     await this.checkClock(sentAt, pkg.serverTime);
+    // Unparsed answer: an incarnation of the wrong shape is as good as none.
+    const inc = IncarnationSchema.safeParse(pkg.incarnation);
+    if (inc.success) state.incarnation = inc.data;
     const frameworks = pkg.frameworks.map((f) => parseFramework(f));
     await this.store.reference.putFrameworks(frameworks);
     await this.store.reference.putPeriods(pkg.periods);
@@ -565,6 +676,13 @@ export class SyncEngine {
       } catch (e) {
         if (e instanceof SyncHttpError && e.status === 409 && e.code === DEVICE_SEQ_REUSED) {
           await this.rotate(state, 'seq_reused');
+          continue;
+        }
+        if (e instanceof SyncHttpError && e.status === 409 && e.code === 'seq_gap') {
+          // The oldest unsent seq is past the server's cursor of this identity: the server
+          // lost seqs it had acknowledged (restored from a backup, possibly by other means
+          // than `npm run restore`). Re-base once, then send again.
+          await this.ensureIncarnation(state, await this.currentIncarnation(state), 'seq_gap');
           continue;
         }
         throw e;
@@ -641,9 +759,164 @@ export class SyncEngine {
       reason: p.reason,
       resent: await this.store.outbox.count(),
     };
-    await this.store.cursors.set(IDENTITY_CHANGED, JSON.stringify(change));
+    // After a restore the identity changes as a matter of course (the restore notice says
+    // what happened); "another device uses this identity" would be wrong there.
+    if (p.reason !== 'restored') {
+      await this.store.cursors.set(IDENTITY_CHANGED, JSON.stringify(change));
+      this.set({ identityChanged: change });
+    }
     await this.store.cursors.set(PENDING_IDENTITY, '');
-    this.set({ identityChanged: change });
+  }
+
+  /**
+   * The incarnation the server answered with in this run, or (none yet) asked for with a
+   * one-row pull page; null when the server sends none (older than incarnations).
+   */
+  private async currentIncarnation(state: RunState): Promise<Incarnation | null> {
+    if (state.incarnation) return state.incarnation;
+    const page = await this.transport.pull(0, 1);
+    state.incarnation = page.incarnation ?? null;
+    return state.incarnation;
+  }
+
+  /**
+   * Compare the server's incarnation with the one this tablet last synced with, and re-base
+   * when the server went back in time: its id changed (`changed`), or it lost seqs of this
+   * tablet it had acknowledged (`seq_gap`). The first incarnation a tablet sees is only
+   * remembered. Returns with the incarnation remembered, or throws (nothing is pushed then).
+   */
+  private async ensureIncarnation(
+    state: RunState,
+    inc: Incarnation | null,
+    why: 'changed' | 'seq_gap',
+  ): Promise<void> {
+    const known = (await this.store.cursors.get(INCARNATION)) || null;
+    if (why === 'changed') {
+      if (!inc || known === inc.id) return;
+      if (known === null) {
+        await this.store.cursors.set(INCARNATION, inc.id);
+        return;
+      }
+    }
+    if (state.rebased) {
+      throw new SyncHttpError(
+        409,
+        'server_changed',
+        'Server berganti lagi selama sinkronisasi; dicoba lagi nanti. Data di tablet tetap tersimpan.',
+      );
+    }
+    await this.rebase(state, inc, known);
+  }
+
+  /**
+   * Re-base on a restored server (docs/architecture.md "Restored server"):
+   * 1. take a fresh identity (the restored server's seqs of this tablet went back; the old
+   *    ones may still arrive in an export file), unless a re-base interrupted earlier did;
+   * 2. read the restored server's records as they were at its restore point (the history
+   *    it shares with the incarnation this tablet knew; the whole current state when that
+   *    cannot be told);
+   * 3. in one store transaction: queue again every value the server lacks, move unsent
+   *    changes' bases and held versions back to the shared history, reset the pull cursor,
+   *    put files back on the upload list, remember the incarnation.
+   * The push, pull, uploads and receipts of the same run then do the rest.
+   */
+  private async rebase(
+    state: RunState,
+    inc: Incarnation | null,
+    known: string | null,
+  ): Promise<void> {
+    state.rebased = true;
+    const trusted =
+      inc !== null && known !== null && inc.parent === known && inc.restoredThrough !== null;
+    const marker = await this.store.cursors.get(REBASING);
+    const begun = marker
+      ? (JSON.parse(marker) as { incarnation: string | null; deviceId: string })
+      : null;
+    const incId = inc?.id ?? null;
+    if (!(begun && begun.incarnation === incId && begun.deviceId === this.store.deviceId)) {
+      await this.rotate(state, 'restored');
+      await this.store.cursors.set(
+        REBASING,
+        JSON.stringify({ incarnation: incId, deviceId: this.store.deviceId }),
+      );
+    }
+    const restored = new Map<
+      string,
+      { fields: Record<string, unknown>; versions: Record<string, number> }
+    >();
+    const upTo = trusted ? (inc?.restoredThrough ?? undefined) : undefined;
+    let cursor = 0;
+    for (;;) {
+      const page = await this.transport.pull(cursor, undefined, [], upTo);
+      if ((page.incarnation?.id ?? null) !== incId)
+        throw new SyncHttpError(
+          409,
+          'server_changed',
+          'Server berganti lagi selama sinkronisasi; dicoba lagi nanti. Data di tablet tetap tersimpan.',
+        );
+      for (const c of page.changes) {
+        const k = `${c.entity}\u0000${c.id}`;
+        const r = restored.get(k) ?? { fields: {}, versions: {} };
+        for (const [f, v] of Object.entries(c.versions)) {
+          if ((r.versions[f] ?? -1) >= v) continue;
+          r.versions[f] = v;
+          r.fields[f] = c.fields[f];
+        }
+        restored.set(k, r);
+      }
+      if (!page.hasMore || page.cursor === cursor) break;
+      cursor = page.cursor;
+    }
+    const done = await this.store.rebase({
+      restored,
+      trusted,
+      cursors: { [PULL_CURSOR]: '0', [INCARNATION]: incId ?? '' },
+    });
+    await this.store.cursors.set(REBASING, '');
+    const n = done.resent;
+    state.notice = {
+      at: this.now(),
+      incarnation: incId ?? '',
+      resent: n,
+      rebased: done.rebasedOutbox,
+      trusted,
+      lostFiles: [],
+      message: `Server dipulihkan dari cadangan; ${n} perubahan dikirim ulang.`,
+      messageEn: `The server was restored from a backup; ${n} change${n === 1 ? '' : 's'} sent again.`,
+    };
+  }
+
+  /**
+   * After the run of a re-base: name the evidence files the tablet freed (on the old
+   * server's receipt) that the restored server does not hold — they cannot be sent again —
+   * and keep the notice until the verifier dismisses it.
+   */
+  private async finishRestoreNotice(state: RunState): Promise<void> {
+    const notice = state.notice;
+    if (!notice) return;
+    for (const a of await this.store.assessments.list()) {
+      const local = (await this.store.evidence.listByAssessment(a.id)).filter((f) => !f.deleted);
+      if (local.length === 0) continue;
+      const receipt = await this.receiptOf(a.id);
+      if (!receipt) continue;
+      const held = new Set(receipt.hashes);
+      for (const f of local) {
+        if (held.has(f.sha256) || (await this.store.blobs.has(f.sha256))) continue;
+        notice.lostFiles.push({
+          assessmentId: a.id,
+          indicatorNo: f.indicatorNo,
+          name: f.name,
+          sha256: f.sha256,
+        });
+      }
+    }
+    const lost = notice.lostFiles.length;
+    if (lost > 0) {
+      notice.message += ` ${lost} foto sudah dikosongkan dari tablet dan tidak ada di server yang dipulihkan: ambil ulang foto itu.`;
+      notice.messageEn += ` ${lost} photo${lost === 1 ? ' was' : 's were'} already freed on this tablet and the restored server does not hold ${lost === 1 ? 'it' : 'them'}: take ${lost === 1 ? 'it' : 'them'} again.`;
+    }
+    await this.store.cursors.set(RESTORED, JSON.stringify(notice));
+    this.set({ restored: notice });
   }
 
   /**
@@ -677,7 +950,8 @@ export class SyncEngine {
     return out;
   }
 
-  private async pull(report: SyncReport): Promise<void> {
+  private async pull(state: RunState): Promise<void> {
+    const report = state.report;
     let cursor = Number((await this.store.cursors.get(PULL_CURSOR)) ?? 0);
     // Records whose refused change was dropped: asked for whole with the first page.
     let refetch = await this.store.rejected.refetchWanted();
@@ -685,6 +959,17 @@ export class SyncEngine {
       const sentAt = this.now();
       const page = await this.transport.pull(cursor, undefined, refetch);
       await this.checkClock(sentAt, page.serverTime);
+      if (page.incarnation) {
+        state.incarnation = page.incarnation;
+        const known = await this.store.cursors.get(INCARNATION);
+        if (known !== page.incarnation.id) {
+          // Never stored: the cursor may be ahead of the restored change log, and its
+          // versions older than this tablet's. Re-base (cursor back to 0) and read again.
+          await this.ensureIncarnation(state, page.incarnation, 'changed');
+          cursor = Number((await this.store.cursors.get(PULL_CURSOR)) ?? 0);
+          continue;
+        }
+      }
       for (const c of page.changes) {
         const applied = await this.store.applyRemote(c.entity, c.id, c.fields, c.versions);
         report.pulled++;
@@ -920,6 +1205,15 @@ interface PendingIdentity extends DeviceIdentity {
   from: string;
   reason: IdentityChangeReason;
   at: number;
+}
+
+/** The 401 of a token the server does not know: the tablet must be enrolled again. */
+function unknownDevice(): SyncHttpError {
+  return new SyncHttpError(
+    401,
+    'device_unknown',
+    'Server tidak mengenal tablet ini (misalnya server dipulihkan dari cadangan yang dibuat sebelum tablet ini didaftarkan). Daftarkan ulang tablet dengan kode baru dari koordinator; data di tablet tetap tersimpan.',
+  );
 }
 
 /** The later of two times (either may be unknown). */

@@ -52,7 +52,12 @@ export class SyncScheduler {
     } catch (e) {
       this.failures++;
       // A revoked tablet or an app the server refuses will not get better by retrying.
-      if (e instanceof SyncHttpError && (e.code === 'device_revoked' || e.status === 426)) return;
+      // Nor a tablet the server does not know (restored from an older backup): enrol again.
+      if (
+        e instanceof SyncHttpError &&
+        (e.code === 'device_revoked' || e.code === 'device_unknown' || e.status === 426)
+      )
+        return;
       this.schedule(backoffDelay(this.failures, this.options));
     }
   }

@@ -48,7 +48,13 @@ export interface SyncTransport {
    * GET /api/sync/pull: a page of changes after `cursor`, plus the current fields of the
    * `refetch` records (ids the tablet dropped its own values of and asks for again).
    */
-  pull(cursor: number, limit?: number, refetch?: readonly string[]): Promise<PullResponse>;
+  pull(
+    cursor: number,
+    limit?: number,
+    refetch?: readonly string[],
+    /** Highest change-log seq the page may reach (re-basing reads up to a restore point). */
+    upTo?: number,
+  ): Promise<PullResponse>;
   receipt(assessmentId: string): Promise<Receipt>;
   upload(
     file: { sha256: string; blob: Blob; mime: string },
@@ -76,7 +82,7 @@ export interface SyncTransport {
  * uses: reference rows as the store keeps them (see Period, Unit, Assignment in store/types),
  * and the instruments unchecked (each goes through parseFramework before it is stored).
  */
-export type OfflinePackage = Pick<ServerPackage, 'serverTime' | 'protocol'> & {
+export type OfflinePackage = Pick<ServerPackage, 'serverTime' | 'protocol' | 'incarnation'> & {
   /** The organisation and its zone; absent from a server older than this app. */
   organisation?: ServerPackage['organisation'];
   periods: Period[];
@@ -213,10 +219,11 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
         },
         (v) => PushResponseSchema.parse(v),
       ),
-    pull: (cursor, limit = 500, refetch = []) => {
+    pull: (cursor, limit = 500, refetch = [], upTo) => {
       const again = refetch.length > 0 ? `&refetch=${encodeURIComponent(refetch.join(','))}` : '';
+      const bound = upTo === undefined ? '' : `&upTo=${upTo}`;
       return call(
-        `/api/sync/pull?cursor=${cursor}&limit=${limit}${again}`,
+        `/api/sync/pull?cursor=${cursor}&limit=${limit}${again}${bound}`,
         { method: 'GET' },
         (v) => PullResponseSchema.parse(v),
       );

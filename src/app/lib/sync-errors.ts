@@ -16,6 +16,7 @@ const KEYS: Record<string, MessageKey> = {
   push_stalled: 'syncErr_pushStalled',
   identity_conflict: 'syncErr_identityConflict',
   device_revoked: 'syncErr_revoked',
+  device_unknown: 'syncErr_deviceUnknown',
   'storage-full': 'storageFull',
   blob_missing: 'fileReason_blob_missing',
   blob_damaged: 'fileReason_blob_damaged',

@@ -16,7 +16,7 @@ import { listOpenConflicts } from '../lib/conflicts';
 import { storageMessage } from '../lib/errors';
 import { exportAllAssessments } from '../lib/export';
 import { syncErrorText } from '../lib/sync-errors';
-import { purgeReceived, syncNow, useSync } from '../state/sync';
+import { dismissRestoreNotice, purgeReceived, syncNow, useSync } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 
@@ -226,6 +226,28 @@ function SyncPanel(props: { health: StorageHealth | null; conflicts: number }) {
             <p class="notice bad" role="alert">
               {t('revoked')}
             </p>
+          ) : null}
+          {status?.enrolAgain ? (
+            <p class="notice bad" role="alert" data-testid="enrol-again">
+              {t('enrolAgain')}
+            </p>
+          ) : null}
+          {status?.restored ? (
+            <div class="notice warn" role="status" data-testid="server-restored">
+              <p>{locale === 'en' ? status.restored.messageEn : status.restored.message}</p>
+              {status.restored.lostFiles.length > 0 ? (
+                <ul class="small">
+                  {status.restored.lostFiles.map((f) => (
+                    <li key={`${f.assessmentId}-${f.sha256}`}>
+                      {t('restoredLostFile', { name: f.name, no: f.indicatorNo })}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              <button type="button" onClick={() => void dismissRestoreNotice()}>
+                {t('restoredDismiss')}
+              </button>
+            </div>
           ) : null}
           {status?.updateRequired ? (
             <p class="notice warn" role="alert">
@@ -500,7 +522,7 @@ function SyncHistory({ history, locale }: { history: SyncLogEntry[]; locale: Loc
               </strong>{' '}
               {when(e.at, locale)}
               {e.runs > 1 ? ` (${t('historyRuns', { n: e.runs })})` : ''}
-              {historyText(e, t) ? `: ${historyText(e, t)}` : ''}
+              {historyText(e, t, locale) ? `: ${historyText(e, t, locale)}` : ''}
             </li>
           ))}
         </ol>
@@ -516,8 +538,10 @@ const OUTCOME_KEYS: Record<SyncLogEntry['outcome'], MessageKey> = {
 };
 
 /** What a run sent and received, and why it failed, as one sentence. */
-function historyText(e: SyncLogEntry, t: ReturnType<typeof useT>): string {
+function historyText(e: SyncLogEntry, t: ReturnType<typeof useT>, locale: Locale): string {
   const parts: string[] = [];
+  // Said in the engine's own words (both languages kept with the entry).
+  if (e.notice) parts.push(locale === 'en' ? e.notice.messageEn : e.notice.message);
   if (e.sent > 0) parts.push(t('historySent', { n: e.sent }));
   if (e.rejected > 0) parts.push(t('historyRejected', { n: e.rejected }));
   if (e.uploaded > 0) parts.push(t('historyUploaded', { n: e.uploaded }));

@@ -154,6 +154,11 @@ export async function dismissIdentityChange(): Promise<void> {
   await engineRef?.dismissIdentityChange();
 }
 
+/** The verifier has read the notice that the server was restored from a backup. */
+export async function dismissRestoreNotice(): Promise<void> {
+  await engineRef?.dismissRestoreNotice();
+}
+
 // --- Release ("Lepas tablet") ---------------------------------------------------------
 
 /**

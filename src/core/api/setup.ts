@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { LEVEL } from '../entities';
 import { FrameworkSchema } from '../framework';
-import { RejectionSchema } from '../protocol';
+import { IncarnationSchema, RejectionSchema } from '../protocol';
 import { UNIT_CODE_RE } from './enums';
 import { OrganisationSchema } from './organisation';
 import {
@@ -382,5 +382,7 @@ export const OfflinePackageSchema = z.strictObject({
    * and an app that finds none prints in WIB as before.
    */
   organisation: OrganisationSchema,
+  /** The server database's incarnation (see core IncarnationSchema); absent from older servers. */
+  incarnation: z.optional(IncarnationSchema),
 });
 export type OfflinePackage = z.infer<typeof OfflinePackageSchema>;

@@ -295,6 +295,17 @@ export interface OrganisationTable {
   updatedBy: string | null;
 }
 
+/** One life of this database (see migration 2026_12_07_0500 and core IncarnationSchema). */
+export interface ServerIncarnationsTable {
+  id: string;
+  /** 1, 2, …: the current incarnation has the highest. */
+  ordinal: number;
+  parentId: string | null;
+  /** Highest change-log seq of the restored backup; null when not restored. */
+  restoredThrough: number | string | null;
+  createdAt: number;
+}
+
 export interface Database {
   organisation: OrganisationTable;
   accounts: AccountsTable;
@@ -319,6 +330,7 @@ export interface Database {
   fileHolders: FileHoldersTable;
   tusUploads: TusUploadsTable;
   serverKeys: ServerKeysTable;
+  serverIncarnations: ServerIncarnationsTable;
   deviceSeqHashes: DeviceSeqHashesTable;
   syncRejections: SyncRejectionsTable;
 }

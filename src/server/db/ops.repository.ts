@@ -3,6 +3,8 @@ import type { Database, Dialect } from './database';
 
 /** Kysely's bookkeeping table of applied migrations (its default name). */
 const MIGRATION_TABLE = 'kysely_migration';
+/** The migration that creates server_incarnations. */
+const INCARNATIONS_MIGRATION = '2026_12_07_0500_server_incarnations';
 
 /** The dialect of a Kysely instance (PostgreSQL or SQLite, the only two the server runs on). */
 export function dialectOf(db: Kysely<Database>): Dialect {
@@ -35,6 +37,44 @@ export class OpsRepository {
       this.db,
     );
     return r.rows.map((x) => x.name).sort();
+  }
+
+  /**
+   * Give a just-restored database a new incarnation (see core IncarnationSchema): parent =
+   * the incarnation the backup holds, restoredThrough = the highest change-log seq it holds.
+   * Returns null when the database predates incarnations (its table is created, with a new
+   * random incarnation, by the migration when the server starts).
+   */
+  async startRestoredIncarnation(
+    id: string,
+    now: number,
+  ): Promise<{ id: string; parent: string | null; restoredThrough: number } | null> {
+    const migrations = await this.appliedMigrations();
+    if (!migrations.includes(INCARNATIONS_MIGRATION)) return null;
+    return this.db.transaction().execute(async (trx) => {
+      const last = await trx
+        .selectFrom('serverIncarnations')
+        .select(['id', 'ordinal'])
+        .orderBy('ordinal', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const max = await trx
+        .selectFrom('changes')
+        .select((eb) => eb.fn.max('seq').as('m'))
+        .executeTakeFirst();
+      const restoredThrough = Number(max?.m ?? 0);
+      await trx
+        .insertInto('serverIncarnations')
+        .values({
+          id,
+          ordinal: (last?.ordinal ?? 0) + 1,
+          parentId: last?.id ?? null,
+          restoredThrough,
+          createdAt: now,
+        })
+        .execute();
+      return { id, parent: last?.id ?? null, restoredThrough };
+    });
   }
 
   /** SHA-256 of every evidence file the database records as held (table files). */

@@ -2,6 +2,7 @@ import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
 import {
   type EntityName,
   editTime,
+  type Incarnation,
   type MutationOutcome,
   timeDoubtful,
   toWireRejection,
@@ -274,6 +275,25 @@ export class SyncRepository {
   }
 
   /** Highest committed seq of the change log (0 when empty). */
+  /**
+   * The current incarnation of this database (the highest ordinal), or null on a database
+   * without one (never: the migration creates the first).
+   */
+  async currentIncarnation(): Promise<Incarnation | null> {
+    const r = await this.db
+      .selectFrom('serverIncarnations')
+      .select(['id', 'parentId', 'restoredThrough'])
+      .orderBy('ordinal', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!r) return null;
+    return {
+      id: r.id,
+      parent: r.parentId,
+      restoredThrough: r.restoredThrough === null ? null : Number(r.restoredThrough),
+    };
+  }
+
   async maxSeq(): Promise<number> {
     const r = await this.db
       .selectFrom('changes')

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -8,7 +9,7 @@ import { OpsRepository } from '../db/ops.repository';
 import { DATABASE_ENTRY, extractArchive, type VerifiedArchive, verifyArchive } from './archive';
 import { OpsError, oneLine } from './errors';
 import { runPgTool } from './pg-tools';
-import { openReadOnly } from './sqlite-copy';
+import { foldWal, openReadOnly } from './sqlite-copy';
 
 /** Where a backup goes back: an SQLite DATA_DIR, or the PostgreSQL database of a URL. */
 export type RestoreTarget =
@@ -21,6 +22,12 @@ export interface RestoreResult {
   database: string;
   files: number;
   archive: VerifiedArchive;
+  /**
+   * The new incarnation the restored database got, so tablets see it went back in time;
+   * null when the backup predates incarnations (the server's migration then creates a new
+   * one at its next start).
+   */
+  incarnation: { id: string; parent: string | null; restoredThrough: number } | null;
 }
 
 const SQLITE_FILE = 'telusur.sqlite';
@@ -153,6 +160,7 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
     target.dialect === 'sqlite'
       ? join(target.dataDir, `.${SQLITE_FILE}.restoring`)
       : join(scratch as string, 'telusur.pgdump');
+  let incarnation: RestoreResult['incarnation'] = null;
   try {
     for (const o of owned) await mkdir(o.dir, { recursive: true });
     await mkdir(target.blobDir, { recursive: true });
@@ -175,10 +183,13 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
       } finally {
         await copy.close();
       }
+      incarnation = await newIncarnation(target, dbTemp);
+      await foldWal(dbTemp);
       // Last: the server finds a database only once all of it and every file are in place.
       await rename(dbTemp, join(target.dataDir, SQLITE_FILE));
     } else {
       await pgRestore(dbTemp, target.databaseUrl, pg as { create: boolean; schema: string });
+      incarnation = await newIncarnation(target, null);
     }
     return {
       dialect: target.dialect,
@@ -188,6 +199,7 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
           : `schema ${(pg as { schema: string }).schema}`,
       files: archive.evidence.length,
       archive,
+      incarnation,
     };
   } catch (e) {
     for (const o of owned) {
@@ -200,6 +212,28 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
     throw new OpsError(`pemulihan gagal: ${oneLine(e)}`, `restore failed: ${oneLine(e)}`);
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Mark the restored database as a new incarnation (random id; parent: the backup's; the
+ * restore point: its highest change-log seq). A failure here fails the restore (undone
+ * like any other): a restored database tablets cannot tell from the old one would let
+ * them skip changes silently.
+ */
+async function newIncarnation(
+  target: RestoreTarget,
+  /** SQLite: the restored file (still under its temporary name). */
+  sqliteFile: string | null,
+): Promise<RestoreResult['incarnation']> {
+  const handle =
+    target.dialect === 'sqlite'
+      ? openDatabase({ sqliteFile: sqliteFile as string })
+      : openDatabase({ databaseUrl: target.databaseUrl, pgPoolSize: 1 });
+  try {
+    return await new OpsRepository(handle.db).startRestoredIncarnation(randomUUID(), Date.now());
+  } finally {
+    await handle.close();
   }
 }
 

@@ -71,3 +71,20 @@ export function openReadOnly(file: string): {
     },
   };
 }
+
+/**
+ * Fold an SQLite file's write-ahead log into the file and remove the emptied log, so the
+ * file alone holds everything (restore writes into it before renaming it into place).
+ */
+export async function foldWal(file: string): Promise<void> {
+  const sqlite = new SQLite(file, { fileMustExist: true });
+  try {
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    sqlite.close();
+  }
+  for (const suffix of ['-wal', '-shm']) {
+    const s = await stat(`${file}${suffix}`).catch(() => null);
+    if (s && (suffix === '-shm' || s.size === 0)) await rm(`${file}${suffix}`, { force: true });
+  }
+}

@@ -22,6 +22,9 @@ const PullQuery = z.object({
     .optional()
     .transform((v) => (v ? v.split(',').filter(Boolean) : []))
     .pipe(z.array(z.string().max(200)).max(MAX_REFETCH)),
+  // The highest change-log seq the page may reach (a tablet re-basing after a restore reads
+  // the history up to the restore point first).
+  upTo: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 const BUNDLE_TYPES = [
@@ -69,7 +72,7 @@ export function syncRoutes(s: Services, config: AppConfig) {
     })
     .get('/pull', protocolGate(true), guard(s, 'verifier'), tabletOnly, async (c) => {
       const q = queryParams(c, PullQuery);
-      return c.json(await s.sync.pull(caller(c), q.cursor, q.limit, q.refetch));
+      return c.json(await s.sync.pull(caller(c), q.cursor, q.limit, q.refetch, q.upTo));
     })
     .get('/receipt/:assessmentId', guard(s, 'coordinator', 'viewer', 'verifier'), async (c) => {
       const id = c.req.param('assessmentId');

@@ -247,6 +247,7 @@ export class AssignmentsService extends BaseService {
       const ids = [...new Set(assignments.filter((a) => a.periodId === p.id).map((a) => a.unitId))];
       selfAssessments.push(...(await this.repos.selfAssessments.listForUnits(p.id, ids)));
     }
+    const incarnation = await this.repos.sync.currentIncarnation();
     return {
       serverTime: this.now(),
       protocol: PROTOCOL_VERSION,
@@ -267,6 +268,8 @@ export class AssignmentsService extends BaseService {
       ]),
       selfAssessments,
       organisation: organisationView(await this.repos.organisation.get()),
+      // Read first by a tablet at every sync: it re-bases before it pushes anything.
+      ...(incarnation ? { incarnation } : {}),
     };
   }
 }

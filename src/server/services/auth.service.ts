@@ -125,7 +125,9 @@ export class AuthService extends BaseService {
     }
     if (token.startsWith('tld_')) {
       const d = await this.repos.devices.findWithAccount(tokenHash);
-      if (!d) throw new Problem('unauthenticated');
+      // A device token this database never issued: most often a tablet enrolled after the
+      // backup the server was restored from. It must enrol again (its data stays).
+      if (!d) throw new Problem('device_unknown');
       // A deactivated verifier's tablet is in the same position as a revoked one: keep
       // the local data and export it.
       if (d.device.revokedAt !== null && d.device.revokedReason === 'released')

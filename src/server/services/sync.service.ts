@@ -239,11 +239,13 @@ export class SyncService extends BaseService {
         clockSkewMs: clock === undefined ? null : clock - this.now(),
       });
       await this.hooks.beforePushCommit?.(deviceId);
+      const incarnation = await repos.sync.currentIncarnation();
       return {
         appliedThrough: handled.through,
         results: handled.results,
         conflicts: handled.conflicts.map(toWireConflict),
         serverTime: this.now(),
+        ...(incarnation ? { incarnation } : {}),
       };
     });
   }
@@ -646,13 +648,18 @@ export class SyncService extends BaseService {
    * - `refetch`: records (ids) the tablet asks for again whole — it dropped its own values
    *   of them (a refused change discarded) and the change log will not send them again. Their
    *   current fields (at or below M) are added when the record is in the tablet's scope;
-   *   unknown or foreign ids are ignored.
+   *   unknown or foreign ids are ignored;
+   * - `upTo`: M is at most this seq. A tablet re-basing after a restore reads the history
+   *   it shares with the restored database (up to the incarnation's `restoredThrough`)
+   *   apart from what came after;
+   * - `incarnation`: the database's current incarnation, so a tablet sees a restore.
    */
   async pull(
     principal: Principal,
     cursor: number,
     limit = DEFAULT_PULL_LIMIT,
     refetch: readonly string[] = [],
+    bound?: number,
   ): Promise<PullResponse> {
     const device = this.device(principal);
     const repos = this.repos;
@@ -668,7 +675,9 @@ export class SyncService extends BaseService {
     // Order matters on PostgreSQL: read the highest committed seq first. Writers commit in
     // seq order (RecordBatch takes the writer lock), so everything at or below it is
     // visible to the statements that follow.
-    const upTo = await repos.sync.maxSeq();
+    const incarnation = await repos.sync.currentIncarnation();
+    const head = await repos.sync.maxSeq();
+    const upTo = bound === undefined ? head : Math.min(head, bound);
     const page = await repos.sync.pageChanges(device.verifierId, cursor, upTo, limit);
     const hasMore = page.length === limit;
     const nextCursor = hasMore ? (page.at(-1)?.seq ?? cursor) : Math.max(upTo, cursor);
@@ -695,6 +704,7 @@ export class SyncService extends BaseService {
       hasMore,
       conflicts: conflicts.map(toWireConflict),
       serverTime: now,
+      ...(incarnation ? { incarnation } : {}),
     };
   }
 

@@ -30,8 +30,9 @@ describeEachDialect(
       const camel = (n: string) => n.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
       const created = (await ctx().db.introspection.getTables())
         .map((t) => camel(t.name))
-        // Kysely's own bookkeeping, and the server's signing keys that a wipe keeps on purpose.
-        .filter((n) => !n.startsWith('kysely') && n !== 'serverKeys');
+        // Kysely's own bookkeeping, and the server's signing keys and database incarnations
+        // that a wipe keeps on purpose.
+        .filter((n) => !n.startsWith('kysely') && n !== 'serverKeys' && n !== 'serverIncarnations');
       expect(created.sort()).toEqual([...TABLES_CHILD_FIRST].sort());
     });
 
@@ -108,7 +109,14 @@ describeEachDialect(
         '2026_12_06_0100_plan_step_cap_decimal_levels',
         '2026_12_06_0200_period_photo_stamp',
       ]);
+      expect(later).toContain('2026_12_07_0500_server_incarnations');
       expect(await migrateToLatest(ctx().db)).toEqual(later);
+      // An existing database gets its first incarnation (tablets remember it; a restore
+      // adds the next).
+      const lives = await ctx().db.selectFrom('serverIncarnations').selectAll().execute();
+      expect(lives).toHaveLength(1);
+      expect(lives[0]).toMatchObject({ ordinal: 1, parentId: null, restoredThrough: null });
+      expect(lives[0]?.id).toMatch(/^[0-9a-f-]{36}$/);
       const period = await ctx()
         .db.selectFrom('periods')
         .select(['planStepCap', 'targetIndex', 'photoStamp'])

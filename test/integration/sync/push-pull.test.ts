@@ -154,6 +154,8 @@ describeSync('sync push and pull', (ctx) => {
       ],
       conflicts: [],
       serverTime: h.base.clock.now,
+      // The database's incarnation (never restored here).
+      incarnation: { id: expect.any(String), parent: null, restoredThrough: null },
     });
     expect(await h.base.rowCounts()).toEqual(counts);
     // The engine sends the same batch again (its ack was "lost"), then pulls: nothing doubles.

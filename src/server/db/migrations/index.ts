@@ -11,6 +11,7 @@ import * as c0100 from './2026_12_05_0100_clock_checks';
 import * as p0100 from './2026_12_06_0100_plan_step_cap_decimal_levels';
 import * as p0200 from './2026_12_06_0200_period_photo_stamp';
 import * as o0200 from './2026_12_07_0200_organisation';
+import * as i0500 from './2026_12_07_0500_server_incarnations';
 
 /**
  * Every migration, by name. Imported statically (no directory scan) so the list is the
@@ -31,4 +32,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0100_plan_step_cap_decimal_levels': p0100,
   '2026_12_06_0200_period_photo_stamp': p0200,
   '2026_12_07_0200_organisation': o0200,
+  '2026_12_07_0500_server_incarnations': i0500,
 };
