@@ -382,7 +382,11 @@ export class TabletSync {
     await page.waitForFunction(
       () => document.querySelector('[data-testid="sync-state"]')?.textContent !== 'menyinkronkan…',
     );
-    const before = Math.max(await at('sync-last-success'), await at('sync-last-error'));
+    // The page's own clock, not the last outcome shown: right after a reload the panel may not
+    // have read the earlier outcome yet, and that one appearing would pass for ours. A run the
+    // button joins (already going) began after this page opened, so it holds every change made
+    // before syncNow was called, and ends after this moment too.
+    const before = await page.evaluate(() => Date.now());
     await page.getByTestId('sync-now').click();
     try {
       await page.waitForFunction(
