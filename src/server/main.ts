@@ -32,9 +32,44 @@ import { createServices } from './services';
 // (25000: open requests may finish this long after SIGTERM/SIGINT, see ops/shutdown.ts).
 
 const production = process.env.NODE_ENV === 'production';
-const port = Number(process.env.PORT ?? 8080);
-const log = createLogger({ level: logLevelFromEnv() });
-const graceMs = shutdownGraceMsFromEnv();
+
+/**
+ * PORT from the environment: 8080 when unset or empty, else a whole number 0–65535 (0 = any
+ * free port).
+ * @throws Error naming PORT for anything else.
+ */
+function portFromEnv(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 8080;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new Error(`PORT must be a whole number from 0 to 65535 (got "${raw}")`);
+  return n;
+}
+
+/**
+ * Every setting read from the environment at once, so a bad one stops the start with one
+ * line naming it (not a stack trace) before anything is opened.
+ */
+function settingsFromEnv() {
+  try {
+    return {
+      port: portFromEnv(process.env.PORT),
+      level: logLevelFromEnv(),
+      graceMs: shutdownGraceMsFromEnv(),
+      trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
+      files: filesConfigFromEnv(),
+      syncTimeouts: syncTimeoutsFromEnv(),
+    };
+  } catch (e) {
+    process.stderr.write(`[telusur] ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+}
+
+const settings = settingsFromEnv();
+const port = settings.port;
+const log = createLogger({ level: settings.level });
+const graceMs = settings.graceMs;
 // A crash is one more JSON line (with the stack) before the service manager restarts us.
 process.on('uncaughtException', (err) => {
   log.fatal({ err }, 'uncaught exception');
@@ -44,9 +79,9 @@ const handle = openFromEnv();
 const config = resolveConfig({
   version: packageVersion(),
   staticDir: staticDirFromEnv(),
-  trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
-  files: filesConfigFromEnv(),
-  ...syncTimeoutsFromEnv(),
+  trustProxy: settings.trustProxy,
+  files: settings.files,
+  ...settings.syncTimeouts,
 });
 const blobDir = blobDirFromEnv();
 

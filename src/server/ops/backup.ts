@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import {
+  chmod,
   lstat,
   mkdir,
   mkdtemp,
@@ -256,6 +257,9 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
       { gzip: true, file: partial, cwd: staging, portable: true, noDirRecurse: true },
       [MANIFEST_PATH, dbPath, ...evidence.entries.map((e) => e.path)],
     );
+    // The archive holds every account's password hash and all evidence: owner-only, whatever
+    // the umask of the shell or timer that ran the command.
+    await chmod(partial, 0o600);
     await fsync(partial);
     await rename(partial, out);
     await fsync(dirname(out)).catch(() => undefined);

@@ -33,17 +33,36 @@ export interface RestoreResult {
 const SQLITE_FILE = 'telusur.sqlite';
 const LABEL: Record<Dialect, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
-/** A folder restore may write into: absent, or empty. Returns whether it exists. */
+/**
+ * Entries of `dir` that hold data: files, and folders with a file somewhere inside. Left out:
+ * a mount point's own `lost+found`, and empty folders (the server creates its upload staging
+ * folders at start, so a target a server has already been pointed at still counts as empty).
+ */
+async function entriesWithData(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.name === 'lost+found' && e.isDirectory()) continue;
+    if (e.isDirectory() && (await entriesWithData(join(dir, e.name))).length === 0) continue;
+    found.push(e.name);
+  }
+  return found;
+}
+
+/**
+ * A folder restore may write into: absent, or holding no data (see entriesWithData). Returns
+ * whether it exists.
+ * @throws OpsError when it is not a folder or holds data.
+ */
 async function emptyOrAbsent(dir: string, what: string): Promise<boolean> {
   const s = await stat(dir).catch(() => null);
   if (!s) return false;
   if (!s.isDirectory())
     throw new OpsError(`${what} ${dir} bukan folder`, `${what} ${dir} is not a folder`);
-  const names = await readdir(dir);
+  const names = await entriesWithData(dir);
   if (names.length > 0)
     throw new OpsError(
-      `${what} ${dir} tidak kosong (${names.length} entri); pemulihan hanya ke folder kosong atau belum ada`,
-      `${what} ${dir} is not empty (${names.length} entries); restore only goes into an empty or absent folder`,
+      `${what} ${dir} tidak kosong (${names.length} entri berisi data, mis. ${names[0]}); pemulihan hanya ke folder kosong atau belum ada`,
+      `${what} ${dir} is not empty (${names.length} with data, e.g. ${names[0]}); restore only goes into an empty or absent folder`,
     );
   return true;
 }

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -177,6 +178,10 @@ describe('the backup archive', () => {
         sha256: sha256(e.data),
       });
     expect(m.entries).toHaveLength(entries.length - 1);
+  });
+
+  it('is readable by its owner only (it holds password hashes and every evidence file)', () => {
+    expect(statSync(archive).mode & 0o777).toBe(0o600);
   });
 
   it('is verified whole by restore --check', async () => {
@@ -415,6 +420,16 @@ describe('restore', () => {
     );
     expect(readdirSync(empty)).toEqual([]);
     expect(listFiles(blobs)).toEqual([join('ab', 'x')]);
+  }, 30_000);
+
+  it("counts a mount point's lost+found and the empty folders a started server made as empty", async () => {
+    const data = fresh('mounted-data');
+    mkdirSync(join(data, 'lost+found'), { recursive: true });
+    mkdirSync(join(data, 'files', 'uploads'), { recursive: true });
+    const r = await runCli('restore', [archive], { DATA_DIR: data });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(data, 'telusur.sqlite'))).toBe(true);
   }, 30_000);
 
   it('goes into an empty DATA_DIR and a separate BLOB_DIR', async () => {

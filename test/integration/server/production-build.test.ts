@@ -279,6 +279,27 @@ describe('the launcher (src/server/launch.mjs)', { timeout: 60_000 }, () => {
     expect(dev.code).toBe(0);
   });
 
+  it('a setting the server cannot use stops it in one line naming it, before anything is created', async () => {
+    for (const [name, value] of [
+      ['LOG_LEVEL', 'verbose'],
+      ['SHUTDOWN_GRACE_MS', 'abc'],
+      ['PORT', 'abc'],
+    ] as const) {
+      const dataDir = join(freshDir('bad-setting'), 'data');
+      const r = await run(
+        [LAUNCHER, 'main'],
+        childEnv({
+          NODE_ENV: 'production',
+          TELUSUR_SERVER_OUT: out,
+          DATA_DIR: dataDir,
+          [name]: value,
+        }),
+      );
+      expectOneLine(r, new RegExp(`^\\[telusur\\] ${name} .*"${value}"`));
+      expect(existsSync(dataDir)).toBe(false);
+    }
+  });
+
   it('names an entry that does not exist in one line', async () => {
     for (const nodeEnv of [{ NODE_ENV: 'production' }, {}] as Record<string, string>[]) {
       const r = await run(
