@@ -341,7 +341,10 @@ export async function main(argv: readonly string[], io: AdminIo): Promise<number
         if (e instanceof Problem && e.code === 'email_taken') throw taken;
         throw e;
       }
-      io.out(`[admin] koordinator dibuat / coordinator created: ${email}`);
+      // Which database: a command run without the server's settings writes elsewhere.
+      io.out(
+        `[admin] koordinator dibuat / coordinator created: ${email} (basis data / database: ${handle.where})`,
+      );
       return 0;
     }
 
@@ -357,7 +360,7 @@ export async function main(argv: readonly string[], io: AdminIo): Promise<number
         `no account with e-mail ${email}`,
       );
     io.out(
-      `[admin] kata sandi diganti, sesi akun diakhiri / password reset, the account's sessions ended: ${email}`,
+      `[admin] kata sandi diganti, sesi akun diakhiri / password reset, the account's sessions ended: ${email} (basis data / database: ${handle.where})`,
     );
     return 0;
   } catch (e) {

@@ -108,6 +108,8 @@ function goingLive(dialect: 'sqlite' | 'postgres', newTarget: TargetFactory): vo
     expect(created.err).toBe('');
     expect(created.code).toBe(0);
     expect(created.out + created.err).not.toContain(ADMIN_PASSWORD);
+    // It names the database it wrote, so a command run without the server's settings shows.
+    expect(created.out).toContain(dialect === 'sqlite' ? source.dataDir : 'postgres://');
 
     // The organisation, by CLI: a Pemda in Makassar keeps its times in WITA.
     const organised = await cli(source, [
