@@ -123,8 +123,8 @@ function checkCompatible(archive: VerifiedArchive, target: RestoreTarget): void 
   const unknown = m.migrations.filter((n) => !known.has(n));
   if (unknown.length)
     throw new OpsError(
-      `cadangan dari Telusur ${m.appVersion} yang lebih baru (migrasi ${unknown[0]} tidak dikenal); pulihkan dengan versi itu`,
-      `the backup is from a newer Telusur ${m.appVersion} (migration ${unknown[0]} is unknown here); restore it with that version`,
+      `cadangan ini memuat migrasi yang tidak dikenal versi ini (${unknown[0]}; ditulis Telusur yang lebih baru, cadangan dibuat oleh ${m.appVersion}); pulihkan dengan versi yang lebih baru`,
+      `this backup holds a migration this version does not know (${unknown[0]}; written by a newer Telusur, backup made by ${m.appVersion}); restore it with the newer version`,
     );
 }
 
