@@ -881,8 +881,8 @@ export class SyncEngine {
       rebased: done.rebasedOutbox,
       trusted,
       lostFiles: [],
-      message: `Server dipulihkan dari cadangan; ${n} perubahan dikirim ulang`,
-      messageEn: `The server was restored from a backup; ${n} change${n === 1 ? '' : 's'} sent again`,
+      message: `Server dipulihkan dari cadangan; ${n} perubahan dikirim ulang.`,
+      messageEn: `The server was restored from a backup; ${n} change${n === 1 ? '' : 's'} sent again.`,
     };
   }
 

@@ -541,7 +541,9 @@ const OUTCOME_KEYS: Record<SyncLogEntry['outcome'], MessageKey> = {
 function historyText(e: SyncLogEntry, t: ReturnType<typeof useT>, locale: Locale): string {
   const parts: string[] = [];
   // Said in the engine's own words (both languages kept with the entry).
-  if (e.notice) parts.push(locale === 'en' ? e.notice.messageEn : e.notice.message);
+  // It is a whole sentence elsewhere (the restore notice); here it is one clause of the line.
+  if (e.notice)
+    parts.push((locale === 'en' ? e.notice.messageEn : e.notice.message).replace(/\.$/, ''));
   if (e.sent > 0) parts.push(t('historySent', { n: e.sent }));
   if (e.rejected > 0) parts.push(t('historyRejected', { n: e.rejected }));
   if (e.uploaded > 0) parts.push(t('historyUploaded', { n: e.uploaded }));
