@@ -1,5 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
 import { expect } from 'vitest';
+import { prepareDatabase } from '../../src/server/app';
+import { resolveConfig } from '../../src/server/config';
+import { openDatabase } from '../../src/server/db/connect';
+import type { Dialect } from '../../src/server/db/database';
+import { createServices } from '../../src/server/services';
 import type { SyncEngine } from '../../src/sync';
+import { pgUrl } from './ops-cli';
+import { PG_URL, TEST_CONFIG } from './server-context';
 import { photoBytes, syncHard, type Tablet, tabletEngine } from './sync-harness';
 import { IssuedLog } from './sync-invariants';
 
@@ -91,6 +103,100 @@ export async function fieldWork(tablet: Tablet, baseUrl: string): Promise<FieldW
     async stop() {
       working = false;
       await loop;
+    },
+  };
+}
+
+/** A server's data for the process suites: where it lives and who can log in. */
+export interface FieldTarget {
+  /** A temp folder of the suite (the data, archives, restore targets go under it). */
+  work: string;
+  /** The server's environment: DATA_DIR (and DATABASE_URL on PostgreSQL), no demo, no PWA. */
+  env: Record<string, string>;
+  /** The PostgreSQL schema (a restore of its backup goes into one of the same name). */
+  schema: string;
+  verifierId: string;
+  coordinator: { email: string; password: string };
+  /** Drop the PostgreSQL schema and remove the temp folder. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A fresh database for a real server process, filled without the demo: a coordinator, one
+ * verifier assigned one unit of an active SPBE 2020 period. SQLite in a temp DATA_DIR, or a new
+ * PostgreSQL schema of PG_URL.
+ */
+export async function fieldTarget(dialect: Dialect, label: string): Promise<FieldTarget> {
+  const work = mkdtempSync(join(tmpdir(), `telusur-${label}-`));
+  const dataDir = join(work, 'data');
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    NODE_ENV: 'development',
+    STATIC_DIR: join(work, 'no-pwa'),
+  };
+  const schema = `f_${randomBytes(5).toString('hex')}`;
+  let admin: pg.Pool | null = null;
+  if (dialect === 'postgres') {
+    admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    env.DATABASE_URL = pgUrl(PG_URL as string, schema);
+  }
+  const coordinator = { email: `koordinator@${label}.test`, password: `sandi-rahasia-${label}` };
+  const handle =
+    dialect === 'sqlite'
+      ? openDatabase({ sqliteFile: join(dataDir, 'telusur.sqlite') })
+      : openDatabase({ databaseUrl: PG_URL, pgSchema: schema, pgPoolSize: 2 });
+  let verifierId: string;
+  try {
+    await prepareDatabase(handle.db);
+    const s = createServices({
+      db: handle.db,
+      clock: Date.now,
+      config: resolveConfig(TEST_CONFIG),
+    });
+    const coord = await s.accounts.create({
+      ...coordinator,
+      name: 'Koordinator',
+      role: 'coordinator',
+    });
+    const v = await s.accounts.create({
+      email: `v@${label}.test`,
+      name: 'Verifikator',
+      role: 'verifier',
+    });
+    const unit = await s.units.create({
+      code: 'UJI',
+      name: 'Kota Uji',
+      kind: 'pemda',
+      parentId: null,
+    });
+    const period = await s.periods.create({
+      name: 'Evaluasi uji',
+      year: 2026,
+      frameworkId: 'spbe-2020',
+      targetIndex: 3,
+      status: 'active',
+    });
+    await s.assignments.create(
+      { periodId: period.id, verifierId: v.id, unitIds: [unit.id] },
+      coord.id,
+    );
+    verifierId = v.id;
+  } finally {
+    await handle.close();
+  }
+  return {
+    work,
+    env,
+    schema,
+    verifierId,
+    coordinator,
+    async cleanup() {
+      rmSync(work, { recursive: true, force: true });
+      if (admin) {
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await admin.end();
+      }
     },
   };
 }

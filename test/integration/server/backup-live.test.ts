@@ -1,17 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Mutation } from '../../../src/core';
-import { prepareDatabase } from '../../../src/server/app';
-import { resolveConfig } from '../../../src/server/config';
-import { type DatabaseHandle, openDatabase } from '../../../src/server/db/connect';
-import { createServices } from '../../../src/server/services';
-import { fieldWork } from '../../helpers/field-work';
+import { openDatabase } from '../../../src/server/db/connect';
+import { type FieldTarget, fieldTarget, fieldWork } from '../../helpers/field-work';
 import { blobIntact, lines, pgUrl, runCli, scratchDatabase } from '../../helpers/ops-cli';
-import { DIALECTS, PG_URL, TEST_CONFIG } from '../../helpers/server-context';
+import { DIALECTS, PG_URL } from '../../helpers/server-context';
 import { enrolTablet, httpCall } from '../../helpers/sync-harness';
 import {
   freePort,
@@ -29,87 +22,27 @@ import {
  * there, and the server starts on the restored data and serves it.
  */
 
-/** A coordinator, one verifier assigned one unit of an active period; no demo seed. */
-async function prepareField(handle: DatabaseHandle): Promise<{ verifierId: string }> {
-  await prepareDatabase(handle.db);
-  const s = createServices({ db: handle.db, clock: Date.now, config: resolveConfig(TEST_CONFIG) });
-  const coord = await s.accounts.create({
-    email: 'koordinator@cadangan.test',
-    name: 'Koordinator',
-    role: 'coordinator',
-    password: 'sandi-rahasia-cadangan',
-  });
-  const v = await s.accounts.create({
-    email: 'v@cadangan.test',
-    name: 'Verifikator',
-    role: 'verifier',
-  });
-  const unit = await s.units.create({
-    code: 'BK',
-    name: 'Kota Uji',
-    kind: 'pemda',
-    parentId: null,
-  });
-  const period = await s.periods.create({
-    name: 'Evaluasi uji',
-    year: 2026,
-    frameworkId: 'spbe-2020',
-    targetIndex: 3,
-    status: 'active',
-  });
-  await s.assignments.create(
-    { periodId: period.id, verifierId: v.id, unitIds: [unit.id] },
-    coord.id,
-  );
-  return { verifierId: v.id };
-}
-
 for (const dialect of DIALECTS) {
   describe.skipIf(dialect === 'postgres' && !PG_URL)(`backup during pushes [${dialect}]`, () => {
-    const work = mkdtempSync(join(tmpdir(), 'telusur-backup-live-'));
-    const schema = `bk_${randomBytes(5).toString('hex')}`;
-    let admin: pg.Pool | null = null;
+    let source: FieldTarget | null = null;
     let target: { drop(): Promise<void> } | null = null;
     const servers: ServerProcess[] = [];
 
     afterAll(async () => {
       for (const s of servers) await stopGently(s).catch(() => undefined);
-      rmSync(work, { recursive: true, force: true });
       await target?.drop();
-      if (admin) {
-        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await admin.end();
-      }
+      await source?.cleanup();
     });
 
     it('restores every acknowledged change and every held file', async () => {
-      const dataDir = join(work, 'data');
-      const env: Record<string, string> = {
-        DATA_DIR: dataDir,
-        NODE_ENV: 'development',
-        STATIC_DIR: join(work, 'no-pwa'),
-      };
-      if (dialect === 'postgres') {
-        admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
-        await admin.query(`CREATE SCHEMA ${schema}`);
-        env.DATABASE_URL = pgUrl(PG_URL as string, schema);
-      }
-      const prepared =
-        dialect === 'sqlite'
-          ? openDatabase({ sqliteFile: join(dataDir, 'telusur.sqlite') })
-          : openDatabase({ databaseUrl: PG_URL, pgSchema: schema, pgPoolSize: 2 });
-      let verifierId: string;
-      try {
-        ({ verifierId } = await prepareField(prepared));
-      } finally {
-        await prepared.close();
-      }
+      source = await fieldTarget(dialect, 'cadangan');
+      const { work, env, schema, verifierId, coordinator: coordinatorLogin } = source;
 
       const server = await startServerProcess(env, await freePort());
       servers.push(server);
       const call = httpCall(server.url);
       const login = await call('POST', '/api/auth/login', {
-        json: { email: 'koordinator@cadangan.test', password: 'sandi-rahasia-cadangan' },
+        json: coordinatorLogin,
       });
       const coordinator = login.body.token as string;
       const tablet = await enrolTablet(call, coordinator, verifierId, 'Tablet lapangan');
@@ -193,7 +126,7 @@ for (const dialect of DIALECTS) {
       servers.push(again);
       const call2 = httpCall(again.url);
       const login2 = await call2('POST', '/api/auth/login', {
-        json: { email: 'koordinator@cadangan.test', password: 'sandi-rahasia-cadangan' },
+        json: coordinatorLogin,
       });
       expect(login2.status).toBe(200);
       const receipt = await call2('GET', `/api/sync/receipt/${assessmentId}`, {

@@ -1,15 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prepareDatabase } from '../../../src/server/app';
-import { resolveConfig } from '../../../src/server/config';
-import { type DatabaseHandle, openDatabase } from '../../../src/server/db/connect';
-import { createServices } from '../../../src/server/services';
+import { openDatabase } from '../../../src/server/db/connect';
+import { type FieldTarget, fieldTarget } from '../../helpers/field-work';
 import { lines, pgUrl, runCli, scratchDatabase, sha256 as sha256Of } from '../../helpers/ops-cli';
-import { DIALECTS, PG_URL, TEST_CONFIG } from '../../helpers/server-context';
+import { DIALECTS, PG_URL } from '../../helpers/server-context';
 import {
   enrolTablet,
   httpCall,
@@ -35,82 +29,23 @@ import {
  * again and keeps its data.
  */
 
-async function prepareField(handle: DatabaseHandle): Promise<{ verifierId: string }> {
-  await prepareDatabase(handle.db);
-  const s = createServices({ db: handle.db, clock: Date.now, config: resolveConfig(TEST_CONFIG) });
-  const coord = await s.accounts.create({
-    email: 'koordinator@pulih.test',
-    name: 'Koordinator',
-    role: 'coordinator',
-    password: 'sandi-rahasia-pulih',
-  });
-  const v = await s.accounts.create({
-    email: 'v@pulih.test',
-    name: 'Verifikator',
-    role: 'verifier',
-  });
-  const unit = await s.units.create({
-    code: 'PL',
-    name: 'Kota Pulih',
-    kind: 'pemda',
-    parentId: null,
-  });
-  const period = await s.periods.create({
-    name: 'Evaluasi pulih',
-    year: 2026,
-    frameworkId: 'spbe-2020',
-    targetIndex: 3,
-    status: 'active',
-  });
-  await s.assignments.create(
-    { periodId: period.id, verifierId: v.id, unitIds: [unit.id] },
-    coord.id,
-  );
-  return { verifierId: v.id };
-}
-
 for (const dialect of DIALECTS) {
   describe.skipIf(dialect === 'postgres' && !PG_URL)(
     `server restored from a backup [${dialect}]`,
     () => {
-      const work = mkdtempSync(join(tmpdir(), 'telusur-restored-'));
-      const schema = `rs_${randomBytes(5).toString('hex')}`;
-      let admin: pg.Pool | null = null;
+      let source: FieldTarget | null = null;
       let target: { drop(): Promise<void> } | null = null;
       const servers: ServerProcess[] = [];
 
       afterAll(async () => {
         for (const s of servers) await stopGently(s).catch(() => undefined);
-        rmSync(work, { recursive: true, force: true });
         await target?.drop();
-        if (admin) {
-          await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-          await admin.end();
-        }
+        await source?.cleanup();
       });
 
       it('tablets re-base: nothing acknowledged is lost, nothing is skipped or overwritten silently', async () => {
-        const dataDir = join(work, 'data');
-        const env: Record<string, string> = {
-          DATA_DIR: dataDir,
-          NODE_ENV: 'development',
-          STATIC_DIR: join(work, 'no-pwa'),
-        };
-        if (dialect === 'postgres') {
-          admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
-          await admin.query(`CREATE SCHEMA ${schema}`);
-          env.DATABASE_URL = pgUrl(PG_URL as string, schema);
-        }
-        const prepared =
-          dialect === 'sqlite'
-            ? openDatabase({ sqliteFile: join(dataDir, 'telusur.sqlite') })
-            : openDatabase({ databaseUrl: PG_URL, pgSchema: schema, pgPoolSize: 2 });
-        let verifierId: string;
-        try {
-          ({ verifierId } = await prepareField(prepared));
-        } finally {
-          await prepared.close();
-        }
+        source = await fieldTarget(dialect, 'pulih');
+        const { work, env, schema, verifierId, coordinator: coordinatorLogin } = source;
 
         // --- Before the backup: tablets A and B enrolled and synced, some shared history.
         const server = await startServerProcess(env, await freePort());
@@ -118,7 +53,7 @@ for (const dialect of DIALECTS) {
         const call = httpCall(server.url);
         const coordinator = (
           await call('POST', '/api/auth/login', {
-            json: { email: 'koordinator@pulih.test', password: 'sandi-rahasia-pulih' },
+            json: coordinatorLogin,
           })
         ).body.token as string;
         const a = await enrolTablet(call, coordinator, verifierId, 'Tablet A');
@@ -188,7 +123,7 @@ for (const dialect of DIALECTS) {
         const call2 = httpCall(again.url);
         const coordinator2 = (
           await call2('POST', '/api/auth/login', {
-            json: { email: 'koordinator@pulih.test', password: 'sandi-rahasia-pulih' },
+            json: coordinatorLogin,
           })
         ).body.token as string;
 
