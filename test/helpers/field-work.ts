@@ -116,6 +116,8 @@ export interface FieldTarget {
   /** The PostgreSQL schema (a restore of its backup goes into one of the same name). */
   schema: string;
   verifierId: string;
+  /** The verifier's one assessment. */
+  assessmentId: string;
   coordinator: { email: string; password: string };
   /** Drop the PostgreSQL schema and remove the temp folder. */
   cleanup(): Promise<void>;
@@ -147,6 +149,7 @@ export async function fieldTarget(dialect: Dialect, label: string): Promise<Fiel
       ? openDatabase({ sqliteFile: join(dataDir, 'telusur.sqlite') })
       : openDatabase({ databaseUrl: PG_URL, pgSchema: schema, pgPoolSize: 2 });
   let verifierId: string;
+  let assessmentId: string;
   try {
     await prepareDatabase(handle.db);
     const s = createServices({
@@ -182,6 +185,7 @@ export async function fieldTarget(dialect: Dialect, label: string): Promise<Fiel
       coord.id,
     );
     verifierId = v.id;
+    assessmentId = (await s.assignments.list({ periodId: period.id }))[0]?.assessmentId as string;
   } finally {
     await handle.close();
   }
@@ -190,6 +194,7 @@ export async function fieldTarget(dialect: Dialect, label: string): Promise<Fiel
     env,
     schema,
     verifierId,
+    assessmentId,
     coordinator,
     async cleanup() {
       rmSync(work, { recursive: true, force: true });

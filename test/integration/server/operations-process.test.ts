@@ -1,20 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeHlc, PROTOCOL_HEADER, PROTOCOL_VERSION, verificationId } from '../../../src/core';
-import { prepareDatabase } from '../../../src/server/app';
-import { resolveConfig } from '../../../src/server/config';
-import { openDatabase } from '../../../src/server/db/connect';
-import { createServices } from '../../../src/server/services';
-import { DIALECTS, PG_URL, TEST_CONFIG } from '../../helpers/server-context';
+import { type FieldTarget, fieldTarget } from '../../helpers/field-work';
+import { DIALECTS, PG_URL } from '../../helpers/server-context';
 import { httpCall } from '../../helpers/sync-harness';
 
 /**
@@ -28,7 +20,6 @@ import { httpCall } from '../../helpers/sync-harness';
  */
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const COORDINATOR = { email: 'koordinator@ops.test', password: 'sandi-operasi-rahasia' };
 
 interface Running {
   proc: ChildProcess;
@@ -190,9 +181,7 @@ for (const dialect of DIALECTS) {
   describe.skipIf(dialect === 'postgres' && !PG_URL)(
     `operations of the real process [${dialect}]`,
     () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'telusur-ops-process-'));
-      const schema = `o_${randomBytes(5).toString('hex')}`;
-      let admin: pg.Pool | null = null;
+      let source: FieldTarget | null = null;
       const started: Running[] = [];
 
       afterAll(async () => {
@@ -202,72 +191,19 @@ for (const dialect of DIALECTS) {
             await r.exited;
           }
         }
-        rmSync(dataDir, { recursive: true, force: true });
-        if (admin) {
-          await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-          await admin.end();
-        }
+        await source?.cleanup();
       });
 
       it('logs JSON lines only, and SIGTERM lets a push in flight commit and answer before exiting 0', async () => {
-        const env: Record<string, string> = {
-          DATA_DIR: dataDir,
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'debug',
-          STATIC_DIR: join(dataDir, 'no-pwa'),
-        };
-        if (dialect === 'postgres') {
-          admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
-          await admin.query(`CREATE SCHEMA ${schema}`);
-          const url = new URL(PG_URL as string);
-          url.searchParams.set('options', `-c search_path=${schema}`);
-          env.DATABASE_URL = url.toString();
-        }
         // Prepared before the first start, as an operator would: a coordinator, a verifier
         // assigned to one unit of an active period.
-        const prepared =
-          dialect === 'sqlite'
-            ? openDatabase({ sqliteFile: join(dataDir, 'telusur.sqlite') })
-            : openDatabase({ databaseUrl: PG_URL, pgSchema: schema, pgPoolSize: 2 });
-        let verifierId: string;
-        let assessmentId: string;
-        try {
-          await prepareDatabase(prepared.db);
-          const s = createServices({
-            db: prepared.db,
-            clock: Date.now,
-            config: resolveConfig(TEST_CONFIG),
-          });
-          const coord = await s.accounts.create({
-            ...COORDINATOR,
-            name: 'Koordinator',
-            role: 'coordinator',
-          });
-          verifierId = (
-            await s.accounts.create({ email: 'v@ops.test', name: 'Verifikator', role: 'verifier' })
-          ).id;
-          const unit = await s.units.create({
-            code: 'OPS',
-            name: 'Kota Uji',
-            kind: 'pemda',
-            parentId: null,
-          });
-          const period = await s.periods.create({
-            name: 'Evaluasi uji',
-            year: 2026,
-            frameworkId: 'spbe-2020',
-            targetIndex: 3,
-            status: 'active',
-          });
-          await s.assignments.create(
-            { periodId: period.id, verifierId, unitIds: [unit.id] },
-            coord.id,
-          );
-          assessmentId = (await s.assignments.list({ periodId: period.id }))[0]
-            ?.assessmentId as string;
-        } finally {
-          await prepared.close();
-        }
+        source = await fieldTarget(dialect, 'ops');
+        const { verifierId, assessmentId, coordinator: COORDINATOR } = source;
+        const env: Record<string, string> = {
+          ...source.env,
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'debug',
+        };
 
         // First run: a tablet enrols, then pushes; SIGTERM arrives while the push's body is
         // still coming in.
