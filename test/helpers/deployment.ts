@@ -138,8 +138,17 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, PORT: '0', HOST: '127.0.0.1', ...extra };
 }
 
-/** Run a command to its end in `cwd` (stdin closed, as in a script). */
-export function run(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Finished> {
+/**
+ * Run a command to its end in `cwd` (stdin closed, as in a script). With `timeoutMs`, a
+ * command still running then is killed and the promise rejects with its output, so a test
+ * that expects a process to exit on its own leaves none behind.
+ */
+export function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs?: number,
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -150,8 +159,18 @@ export function run(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promis
     child.stderr.on('data', (d) => {
       stderr += d;
     });
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            child.kill('SIGKILL');
+            reject(new Error(`${args.join(' ')} did not exit:\n${stdout}\n${stderr}`));
+          }, timeoutMs);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out: stdout, err: stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out: stdout, err: stderr });
+    });
     child.stdin.end();
   });
 }

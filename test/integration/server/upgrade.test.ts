@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +21,7 @@ import { OpsError } from '../../../src/server/ops/errors';
 import { openReadOnly } from '../../../src/server/ops/sqlite-copy';
 import { upgradeDatabase } from '../../../src/server/ops/upgrade';
 import { createServices } from '../../../src/server/services';
+import { type Finished, run } from '../../helpers/deployment';
 import { lines, pgUrl, runCli } from '../../helpers/ops-cli';
 import { DIALECTS, PG_URL, TEST_CONFIG } from '../../helpers/server-context';
 import { freePort, startServerProcess, stopGently } from '../../helpers/sync-process';
@@ -37,32 +37,13 @@ const previous = names[names.length - 2] as string;
 const last = names[names.length - 1] as string;
 
 /** The real server process, expected to exit on its own (a refusal): its code and output. */
-function serverUntilExit(
-  env: Record<string, string>,
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      err += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the server did not exit:\n${out}\n${err}`));
-    }, 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
+function serverUntilExit(env: Record<string, string>): Promise<Finished> {
+  return run(
+    ['--import', 'tsx', 'src/server/main.ts'],
+    { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    ROOT,
+    60_000,
+  );
 }
 
 interface Fixture {
