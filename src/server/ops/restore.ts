@@ -42,10 +42,17 @@ async function entriesWithData(dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
     if (e.name === 'lost+found' && e.isDirectory()) continue;
-    if (e.isDirectory() && (await entriesWithData(join(dir, e.name))).length === 0) continue;
+    if (e.isDirectory() && !(await holdsFile(join(dir, e.name)))) continue;
     found.push(e.name);
   }
   return found;
+}
+
+/** Whether a folder holds anything but (nested) empty folders; stops at the first such entry. */
+async function holdsFile(dir: string): Promise<boolean> {
+  for (const e of await readdir(dir, { withFileTypes: true }))
+    if (!e.isDirectory() || (await holdsFile(join(dir, e.name)))) return true;
+  return false;
 }
 
 /**
