@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
-import { MAX_EVIDENCE_BYTES } from './evidence-limits';
+import { EVIDENCE_MIME_TYPES, MAX_EVIDENCE_BYTES } from './evidence-limits';
 import { safeText, timeMs } from './text';
+import { STAGE_FIELD_RE, StageValueSchema } from './workflow';
 
 /**
  * The records a tablet edits offline and syncs. Each is a bag of named fields; sync
@@ -67,6 +68,10 @@ export function parseProves(
 }
 
 const text = safeText;
+/** An evidence link: http or https, no spaces, at most 2000 characters. */
+export const EvidenceUrlSchema = safeText(2000).check(
+  z.regex(/^https?:\/\/[^\s/?#]+[^\s]*$/i, 'http(s) URL'),
+);
 const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'sha256 hex'));
 const signature = z
   .string()
@@ -111,7 +116,7 @@ export const SignedResultsSchema = z.object({
 });
 export type SignedResults = z.infer<typeof SignedResultsSchema>;
 
-/** Field schemas per entity. Keys are field names; `checks.*` fields are dynamic. */
+/** Field schemas per entity. Keys are field names; `checks.*` and `stages.*` fields are dynamic. */
 export const ENTITY_FIELDS = {
   assessment: {
     periodId: ref,
@@ -133,15 +138,27 @@ export const ENTITY_FIELDS = {
     sourceValue: z.nullable(z.number().check(z.gte(-1e9), z.lte(1e9))),
     notApplicable: z.boolean(),
     naReason: text(2000),
+    /** The catatan: what the verifier found (the assessor's result sheet's "catatan"). */
     notes: text(20_000),
     reviewComment: text(5000),
+    /** What the unit must do to reach the next level (the assessor's "rekomendasi"). */
+    rekomendasi: text(10_000),
+    /** Penjelasan, part 1: the facts — which document, article, page, file. */
+    penjelasanFakta: text(10_000),
+    /** Penjelasan, part 2: the analysis of those facts against the criteria. */
+    penjelasanAnalisis: text(10_000),
+    /** Penjelasan, part 3: why the facts justify the value given. */
+    penjelasanJustifikasi: text(10_000),
+    /** Ids of the indicator's evidence files the penjelasan cites (at most 50). */
+    penjelasanFiles: z.array(ref).check(z.maxLength(50)),
   },
   evidenceFile: {
     assessmentId: ref,
     indicatorNo: indicatorNo,
     sha256,
     name: text(255),
-    mime: z.enum(['image/jpeg', 'image/png', 'image/webp', 'application/pdf']),
+    /** Images and PDF are shown; the office and archive types are download-only. */
+    mime: z.enum(EVIDENCE_MIME_TYPES),
     bytes: z.int().check(z.gte(1), z.lte(MAX_EVIDENCE_BYTES)),
     width: z.nullable(z.int().check(z.gte(0))),
     height: z.nullable(z.int().check(z.gte(0))),
@@ -166,6 +183,13 @@ export const ENTITY_FIELDS = {
      * or null when the verifier linked it to none. The verifier may change it later.
      */
     proves: z.nullable(z.string().check(z.regex(PROVES_RE, '<level>.<index>'))),
+    /**
+     * Link evidence: the address of the live application or page the file (then a dated
+     * screenshot of it) shows; null for a plain file. Only http(s) addresses.
+     */
+    url: z.nullable(EvidenceUrlSchema),
+    /** When the verifier checked that the link worked (epoch ms); null for a plain file. */
+    checkedAt: z.nullable(ms),
   },
   beritaAcara: {
     assessmentId: ref,
@@ -212,6 +236,7 @@ export function fieldSchema(entity: EntityName, field: string): z.ZodMiniType | 
   const fields = ENTITY_FIELDS[entity] as Record<string, z.ZodMiniType>;
   if (Object.hasOwn(fields, field)) return fields[field] ?? null;
   if (entity === 'verification' && CHECK_FIELD_RE.test(field)) return EvidenceCheckSchema;
+  if (entity === 'verification' && STAGE_FIELD_RE.test(field)) return z.nullable(StageValueSchema);
   return null;
 }
 

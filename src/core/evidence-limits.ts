@@ -7,8 +7,70 @@
 
 const MIB = 1024 * 1024;
 
-/** Kinds of evidence file with their own limits. */
-export type EvidenceKind = 'photo' | 'pdf';
+/**
+ * Kinds of evidence file with their own limits. Real submissions come as photos and PDFs,
+ * but also as office documents and spreadsheets (DOCX, XLSX, ODT, ODS) and archives (ZIP,
+ * RAR) — pemdi-2026.md §1 "Evidence formats". Those are kept as opaque files: stored,
+ * hashed, uploaded and downloaded, never opened or rendered.
+ */
+export type EvidenceKind = 'photo' | 'pdf' | 'document' | 'spreadsheet' | 'archive';
+
+/** MIME type of each accepted evidence format, with its usual extension and kind. */
+export const EVIDENCE_FORMATS = {
+  'image/jpeg': { ext: 'jpg', kind: 'photo' },
+  'image/png': { ext: 'png', kind: 'photo' },
+  'image/webp': { ext: 'webp', kind: 'photo' },
+  'application/pdf': { ext: 'pdf', kind: 'pdf' },
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+    ext: 'docx',
+    kind: 'document',
+  },
+  'application/vnd.oasis.opendocument.text': { ext: 'odt', kind: 'document' },
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+    ext: 'xlsx',
+    kind: 'spreadsheet',
+  },
+  'application/vnd.oasis.opendocument.spreadsheet': { ext: 'ods', kind: 'spreadsheet' },
+  'application/zip': { ext: 'zip', kind: 'archive' },
+  'application/vnd.rar': { ext: 'rar', kind: 'archive' },
+} as const satisfies Record<string, { ext: string; kind: EvidenceKind }>;
+
+export type EvidenceMime = keyof typeof EVIDENCE_FORMATS;
+/** Every accepted evidence MIME type (the wire schema's list). */
+export const EVIDENCE_MIME_TYPES = Object.keys(EVIDENCE_FORMATS) as [
+  EvidenceMime,
+  ...EvidenceMime[],
+];
+
+/** Extension (no dot, lower case) → MIME type, for files a browser reports without a type. */
+export const EVIDENCE_MIME_BY_EXTENSION: Readonly<Record<string, EvidenceMime>> =
+  Object.fromEntries([
+    ...Object.entries(EVIDENCE_FORMATS).map(([mime, f]) => [f.ext, mime as EvidenceMime]),
+    ['jpeg', 'image/jpeg'],
+  ]);
+
+/**
+ * The evidence MIME type of a picked file: its declared type when accepted, else the one
+ * its extension names (browsers report `""` or `application/octet-stream` for RAR and
+ * sometimes for ODS); null when neither is an accepted format.
+ */
+export function evidenceMimeOf(name: string, declared: string): EvidenceMime | null {
+  if (Object.hasOwn(EVIDENCE_FORMATS, declared)) return declared as EvidenceMime;
+  if (declared === 'application/x-rar-compressed' || declared === 'application/x-rar')
+    return 'application/vnd.rar';
+  if (declared === 'application/x-zip-compressed') return 'application/zip';
+  const ext = /\.([a-z0-9]{1,5})$/i.exec(name)?.[1]?.toLowerCase();
+  return ext ? (EVIDENCE_MIME_BY_EXTENSION[ext] ?? null) : null;
+}
+
+/**
+ * Whether a file of this type is served and shown only as a download (never rendered in the
+ * page or opened inline): every format but images and PDF.
+ */
+export function isDownloadOnly(mime: string): boolean {
+  const kind = evidenceKindOf(mime);
+  return kind !== 'photo' && kind !== 'pdf';
+}
 
 export interface EvidenceLimit {
   /** Largest file the tablet accepts from the camera or the file picker. */
@@ -25,6 +87,9 @@ export interface EvidenceLimit {
 export const EVIDENCE_LIMITS = {
   photo: { pickedBytes: 40 * MIB, storedBytes: 25 * MIB },
   pdf: { pickedBytes: 20 * MIB, storedBytes: 20 * MIB },
+  document: { pickedBytes: 20 * MIB, storedBytes: 20 * MIB },
+  spreadsheet: { pickedBytes: 20 * MIB, storedBytes: 20 * MIB },
+  archive: { pickedBytes: 50 * MIB, storedBytes: 50 * MIB },
 } as const satisfies Record<EvidenceKind, EvidenceLimit>;
 
 /** The largest stored evidence file of any kind: the cap of the wire schema and of uploads. */
@@ -34,9 +99,17 @@ export const MAX_EVIDENCE_BYTES = Math.max(
 
 /** The kind of an evidence file by its MIME type; null for a type that is no evidence. */
 export function evidenceKindOf(mime: string): EvidenceKind | null {
-  if (mime === 'application/pdf') return 'pdf';
-  return mime === 'image/jpeg' || mime === 'image/png' || mime === 'image/webp' ? 'photo' : null;
+  return Object.hasOwn(EVIDENCE_FORMATS, mime) ? EVIDENCE_FORMATS[mime as EvidenceMime].kind : null;
 }
+
+/** Kinds as people read them in a limit line ("Dokumen (DOCX, ODT) maks. 20 MB"). */
+export const EVIDENCE_KIND_LABELS = {
+  photo: ['Foto', 'Photo'],
+  pdf: ['PDF', 'PDF'],
+  document: ['Dokumen (DOCX, ODT)', 'Document (DOCX, ODT)'],
+  spreadsheet: ['Lembar kerja (XLSX, ODS)', 'Spreadsheet (XLSX, ODS)'],
+  archive: ['Arsip (ZIP, RAR)', 'Archive (ZIP, RAR)'],
+} as const satisfies Record<EvidenceKind, readonly [string, string]>;
 
 /**
  * The limit (bytes) for a file of this MIME type when picked or when stored and uploaded;

@@ -84,3 +84,4 @@ export {
   valueProblem,
 } from './scoring';
 export * from './text';
+export * from './workflow';

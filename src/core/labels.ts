@@ -6,6 +6,7 @@
  */
 
 import type { UnitKind } from './api/enums';
+import { STAGE_LABELS, stageOfField } from './workflow';
 
 /** Names of fields as the verifier knows them, Indonesian and English. */
 const FIELD_LABELS: Record<string, [string, string]> = {
@@ -24,6 +25,13 @@ const FIELD_LABELS: Record<string, [string, string]> = {
   naReason: ['Alasan tidak berlaku', 'Reason for not applicable'],
   notes: ['Catatan', 'Notes'],
   reviewComment: ['Komentar tinjauan', 'Review comment'],
+  rekomendasi: ['Rekomendasi', 'Recommendation'],
+  penjelasanFakta: ['Penjelasan: fakta', 'Explanation: facts'],
+  penjelasanAnalisis: ['Penjelasan: analisis', 'Explanation: analysis'],
+  penjelasanJustifikasi: ['Penjelasan: justifikasi', 'Explanation: justification'],
+  penjelasanFiles: ['Berkas yang dirujuk penjelasan', 'Files the explanation cites'],
+  url: ['Tautan', 'Link'],
+  checkedAt: ['Tanggal tautan diperiksa', 'Date the link was checked'],
   sha256: ['Sidik berkas', 'File fingerprint'],
   name: ['Nama berkas', 'File name'],
   mime: ['Jenis berkas', 'File type'],
@@ -182,6 +190,11 @@ export function fieldLabel(field: string): [string, string] {
       `Catatan bukti level ${level} no. ${index}`,
       `Evidence note, level ${level} no. ${index}`,
     ];
+  }
+  const stage = stageOfField(field);
+  if (stage) {
+    const [id, en] = STAGE_LABELS[stage];
+    return [`Nilai tahap ${id.toLowerCase()}`, `${en} value`];
   }
   return FIELD_LABELS[field] ?? [field, field];
 }

@@ -45,6 +45,11 @@ export const RECORD_DEFAULTS: Readonly<Record<EntityName, Readonly<Record<string
     naReason: '',
     notes: '',
     reviewComment: '',
+    rekomendasi: '',
+    penjelasanFakta: '',
+    penjelasanAnalisis: '',
+    penjelasanJustifikasi: '',
+    penjelasanFiles: [],
   },
   evidenceFile: {
     width: null,
@@ -53,6 +58,8 @@ export const RECORD_DEFAULTS: Readonly<Record<EntityName, Readonly<Record<string
     deleted: false,
     capturedAtSource: null,
     proves: null,
+    url: null,
+    checkedAt: null,
   },
   beritaAcara: {
     verifierName: '',

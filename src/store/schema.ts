@@ -166,6 +166,37 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
         });
     },
   },
+  {
+    // v6: the assessor's workflow (core workflow.ts). A verification keeps its written
+    // outputs besides the catatan (`notes`): rekomendasi and the penjelasan in three parts
+    // with the evidence files it cites; its per-stage values are dynamic `stages.<stage>`
+    // fields, absent until given (like `checks.*`). An evidence file may be link evidence
+    // (`url`, `checkedAt`). No index changes; existing rows get the record defaults (empty
+    // text, no files, no link) so every reader sees one shape. Office and archive files
+    // need nothing here: only the accepted MIME list grew.
+    version: 6,
+    stores: {},
+    upgrade: async (tx) => {
+      const backfill = (table: string, defaults: Readonly<Record<string, unknown>>) =>
+        tx
+          .table<Record<string, unknown>, string>(table)
+          .toCollection()
+          .modify((row) => {
+            for (const [field, value] of Object.entries(defaults))
+              if (row[field] === undefined) row[field] = value;
+          });
+      const v = RECORD_DEFAULTS.verification;
+      await backfill('verifications', {
+        rekomendasi: v.rekomendasi,
+        penjelasanFakta: v.penjelasanFakta,
+        penjelasanAnalisis: v.penjelasanAnalisis,
+        penjelasanJustifikasi: v.penjelasanJustifikasi,
+        penjelasanFiles: v.penjelasanFiles,
+      });
+      const e = RECORD_DEFAULTS.evidenceFile;
+      await backfill('evidenceFiles', { url: e.url, checkedAt: e.checkedAt });
+    },
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;

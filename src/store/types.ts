@@ -10,6 +10,8 @@ import type {
   Mutation,
   MutationResult,
   Rejection,
+  Stage,
+  StageValue,
   Conflict as WireConflict,
 } from '../core';
 
@@ -22,7 +24,12 @@ export type EntityFields<E extends EntityName> = {
 export type CheckKey = `checks.${number}.${number}`;
 
 export type AssessmentFields = EntityFields<'assessment'>;
-export type VerificationFields = EntityFields<'verification'> & { [key: CheckKey]: EvidenceCheck };
+/** A verification's value in one stage: `stages.<stage>` (see core `stageField`). */
+export type StageKey = `stages.${Stage}`;
+
+export type VerificationFields = EntityFields<'verification'> & {
+  [key: CheckKey]: EvidenceCheck;
+} & { [key in StageKey]?: StageValue | null };
 export type EvidenceFileFields = EntityFields<'evidenceFile'>;
 export type BeritaAcaraFields = EntityFields<'beritaAcara'>;
 export type CommentFields = EntityFields<'comment'>;

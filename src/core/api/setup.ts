@@ -2,6 +2,14 @@ import * as z from 'zod/mini';
 import { LEVEL } from '../entities';
 import { FrameworkSchema } from '../framework';
 import { IncarnationSchema, RejectionSchema } from '../protocol';
+import { safeText } from '../text';
+import {
+  IsoDateSchema,
+  PeriodStagesSchema,
+  PeriodTypeSchema,
+  SectorServiceSchema,
+  StageSchema,
+} from '../workflow';
 import { UNIT_CODE_RE } from './enums';
 import { OrganisationSchema } from './organisation';
 import {
@@ -61,6 +69,17 @@ export const PeriodSchema = z.strictObject({
    * taken for the period (off by default).
    */
   photoStamp: z.boolean(),
+  /** The period's stages in order (core workflow.ts), and the one the tablets work in. */
+  stages: PeriodStagesSchema,
+  currentStage: StageSchema,
+  /** Pemantauan or evaluasi. */
+  periodType: PeriodTypeSchema,
+  /** The SK (decree) that formed the internal assessor team: number, date, signed by. */
+  skNumber: z.string(),
+  skDate: z.nullable(z.string()),
+  skSignedBy: z.string(),
+  /** The sector services chosen for the service indicators (SPBE 2020: 45–47). */
+  sectorServices: z.array(SectorServiceSchema),
   status: PeriodStatusSchema,
   demo: z.boolean(),
   createdAt: ms,
@@ -85,6 +104,13 @@ export const PeriodBody = z.object({
   targetIndex: TargetIndex,
   planStepCap: z.optional(PlanStepCap),
   photoStamp: z.optional(z.boolean()),
+  /** Defaults to all five stages; the current stage starts at the first. */
+  stages: z.optional(PeriodStagesSchema),
+  periodType: z.optional(PeriodTypeSchema),
+  skNumber: z.optional(safeText(200)),
+  skDate: z.optional(z.nullable(IsoDateSchema)),
+  skSignedBy: z.optional(safeText(200)),
+  sectorServices: z.optional(z.array(SectorServiceSchema).check(z.maxLength(20))),
   status: z.optional(PeriodStatusSchema),
 });
 export type PeriodRequest = z.input<typeof PeriodBody>;
@@ -98,6 +124,13 @@ export const PeriodPatchBody = z
     targetIndex: z.optional(TargetIndex),
     planStepCap: z.optional(PlanStepCap),
     photoStamp: z.optional(z.boolean()),
+    /** The stage list may change only while the current stage stays in it. */
+    stages: z.optional(PeriodStagesSchema),
+    periodType: z.optional(PeriodTypeSchema),
+    skNumber: z.optional(safeText(200)),
+    skDate: z.optional(z.nullable(IsoDateSchema)),
+    skSignedBy: z.optional(safeText(200)),
+    sectorServices: z.optional(z.array(SectorServiceSchema).check(z.maxLength(20))),
     status: z.optional(PeriodStatusSchema),
   })
   .check(notEmpty());

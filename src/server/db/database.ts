@@ -11,7 +11,9 @@ import type {
   LogoMime,
   OrganisationKind,
   PeriodStatus,
+  PeriodType,
   Role,
+  Stage,
   UnitKind,
   ZoneCode,
 } from '../../core';
@@ -102,10 +104,30 @@ export interface PeriodsTable {
   planStepCap: number;
   /** 1 when tablets burn the unit/indicator/time stamp into the period's photos. */
   photoStamp: number;
+  /** JSON array of core `Stage`s, in order. */
+  stages: string;
+  currentStage: Stage;
+  periodType: PeriodType;
+  skNumber: string;
+  /** YYYY-MM-DD, or null until known. */
+  skDate: string | null;
+  skSignedBy: string;
+  /** JSON array of core `SectorService`s. */
+  sectorServices: string;
   status: PeriodStatus;
   demo: number;
   createdAt: number;
   updatedAt: number;
+}
+
+/** Every move of a period's current stage (audit). */
+export interface PeriodStageChangesTable {
+  id: string;
+  periodId: string;
+  fromStage: Stage;
+  toStage: Stage;
+  accountId: string;
+  at: number;
 }
 
 export interface UnitsTable {
@@ -315,6 +337,7 @@ export interface Database {
   devices: DevicesTable;
   frameworks: FrameworksTable;
   periods: PeriodsTable;
+  periodStageChanges: PeriodStageChangesTable;
   units: UnitsTable;
   selfAssessments: SelfAssessmentsTable;
   assessments: AssessmentsTable;
@@ -353,6 +376,7 @@ export const TABLES_CHILD_FIRST = [
   'assignments',
   'assessments',
   'selfAssessments',
+  'periodStageChanges',
   'periods',
   'frameworks',
   'units',

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { PeriodPatch } from '../../core';
+import type { PeriodPatch, SectorService, Stage } from '../../core';
 import type { Period } from '../domain';
 import type { Database, PeriodsTable } from './database';
 
@@ -12,6 +12,13 @@ function toPeriod(r: Selectable<PeriodsTable>): Period {
     targetIndex: Number(r.targetIndex),
     planStepCap: Number(r.planStepCap),
     photoStamp: Number(r.photoStamp) === 1,
+    stages: JSON.parse(r.stages) as Stage[],
+    currentStage: r.currentStage,
+    periodType: r.periodType,
+    skNumber: r.skNumber,
+    skDate: r.skDate,
+    skSignedBy: r.skSignedBy,
+    sectorServices: JSON.parse(r.sectorServices) as SectorService[],
     status: r.status,
     demo: r.demo === 1,
     createdAt: r.createdAt,
@@ -66,6 +73,13 @@ export class PeriodsRepository {
       targetIndex: p.targetIndex,
       planStepCap: p.planStepCap,
       photoStamp: p.photoStamp ? 1 : 0,
+      stages: JSON.stringify(p.stages),
+      currentStage: p.currentStage,
+      periodType: p.periodType,
+      skNumber: p.skNumber,
+      skDate: p.skDate,
+      skSignedBy: p.skSignedBy,
+      sectorServices: JSON.stringify(p.sectorServices),
       status: p.status,
       demo: p.demo ? 1 : 0,
       createdAt: p.now,
@@ -83,6 +97,13 @@ export class PeriodsRepository {
     if (patch.targetIndex !== undefined) set.targetIndex = patch.targetIndex;
     if (patch.planStepCap !== undefined) set.planStepCap = patch.planStepCap;
     if (patch.photoStamp !== undefined) set.photoStamp = patch.photoStamp ? 1 : 0;
+    if (patch.stages !== undefined) set.stages = JSON.stringify(patch.stages);
+    if (patch.periodType !== undefined) set.periodType = patch.periodType;
+    if (patch.skNumber !== undefined) set.skNumber = patch.skNumber;
+    if (patch.skDate !== undefined) set.skDate = patch.skDate;
+    if (patch.skSignedBy !== undefined) set.skSignedBy = patch.skSignedBy;
+    if (patch.sectorServices !== undefined)
+      set.sectorServices = JSON.stringify(patch.sectorServices);
     if (patch.status !== undefined) set.status = patch.status;
     await this.db.updateTable('periods').set(set).where('id', '=', id).execute();
   }

@@ -1,4 +1,13 @@
-import { PLAN_STEP_CAP, parseFramework, uuidv7, valueProblem } from '../../core';
+import {
+  DEFAULT_STAGES,
+  type PeriodType,
+  PLAN_STEP_CAP,
+  parseFramework,
+  type SectorService,
+  type Stage,
+  uuidv7,
+  valueProblem,
+} from '../../core';
 import type { PeriodPatch } from '../db/periods.repository';
 import type { Period, PeriodStatus } from '../domain';
 import { fieldProblem, Problem } from '../problems';
@@ -13,6 +22,13 @@ export interface NewPeriod {
   planStepCap?: number | undefined;
   /** Tablets stamp the period's photos (default off). */
   photoStamp?: boolean | undefined;
+  /** The period's stages in order (default: all five); the current stage is the first. */
+  stages?: Stage[] | undefined;
+  periodType?: PeriodType | undefined;
+  skNumber?: string | undefined;
+  skDate?: string | null | undefined;
+  skSignedBy?: string | undefined;
+  sectorServices?: SectorService[] | undefined;
   status?: PeriodStatus | undefined;
   demo?: boolean;
 }
@@ -42,6 +58,13 @@ export class PeriodsService extends BaseService {
       targetIndex: input.targetIndex,
       planStepCap: input.planStepCap ?? PLAN_STEP_CAP.default,
       photoStamp: input.photoStamp ?? false,
+      stages: input.stages ?? [...DEFAULT_STAGES],
+      currentStage: (input.stages ?? DEFAULT_STAGES)[0] as Stage,
+      periodType: input.periodType ?? 'evaluasi',
+      skNumber: input.skNumber?.trim() ?? '',
+      skDate: input.skDate ?? null,
+      skSignedBy: input.skSignedBy?.trim() ?? '',
+      sectorServices: input.sectorServices ?? [],
       status: input.status ?? 'draft',
       demo: input.demo ?? false,
       now: this.now(),

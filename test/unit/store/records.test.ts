@@ -27,6 +27,10 @@ describe('an indicator the verifier edits', () => {
     await a.verifications.update(ASSESSMENT, 7, {
       verifiedLevel: 3,
       notes: 'SK tim SPBE ada, tanda tangan lengkap',
+      rekomendasi: 'Susun laporan evaluasi tim SPBE tiap semester.',
+      penjelasanFakta: 'SK Wali Kota No. 12/2023, pasal 2, hlm. 3',
+      penjelasanFiles: ['0190a6f2-5c3e-7b1a-8f00-0000000000f1'],
+      'stages.dokumen': { value: 3, by: 'Verifikator A', at: Date.UTC(2026, 10, 30, 2) },
       [check(3, 0)]: { state: 'present', note: 'SK Wali Kota 2023' },
     } as VerificationChanges);
     await a.verifications.setCheck(ASSESSMENT, 7, 3, 1, { state: 'missing', note: '' });
@@ -46,6 +50,12 @@ describe('an indicator the verifier edits', () => {
       naReason: '',
       notes: 'SK tim SPBE ada, tanda tangan lengkap',
       reviewComment: '',
+      rekomendasi: 'Susun laporan evaluasi tim SPBE tiap semester.',
+      penjelasanFakta: 'SK Wali Kota No. 12/2023, pasal 2, hlm. 3',
+      penjelasanAnalisis: '',
+      penjelasanJustifikasi: '',
+      penjelasanFiles: ['0190a6f2-5c3e-7b1a-8f00-0000000000f1'],
+      'stages.dokumen': { value: 3, by: 'Verifikator A', at: Date.UTC(2026, 10, 30, 2) },
       'checks.3.0': { state: 'present', note: 'SK Wali Kota 2023' },
       'checks.3.1': { state: 'missing', note: '' },
     });
