@@ -28,6 +28,12 @@ export const DEMO_ACCOUNTS = [
 ] as const satisfies readonly { email: string; name: string; role: Role }[];
 
 export const DEMO_PERIOD_NAME = 'Evaluasi SPBE 2023';
+/** The sector services Cilegon chose for SPBE 2020 indicators 45–47 (demo). */
+export const DEMO_SECTOR_SERVICES = [
+  { indicatorNo: 45, name: 'Layanan perizinan berusaha (DPMPTSP)' },
+  { indicatorNo: 46, name: 'Layanan administrasi kependudukan (Disdukcapil)' },
+  { indicatorNo: 47, name: 'Layanan kesehatan puskesmas (Dinas Kesehatan)' },
+];
 export const DEMO_PEMDI_PERIOD_NAME = 'Evaluasi Pemdi 2026';
 export const PEMDA_CODE = '36.72';
 /**
@@ -264,6 +270,14 @@ export async function seedDemo(
     year: 2023,
     frameworkId: fw.id,
     targetIndex: 3,
+    // The stages of the 59/2020 evaluation as Cilegon ran it; the verifiers are at the
+    // document review (the move from penilaian mandiri is in the period's history).
+    stages: ['mandiri', 'dokumen', 'interviu', 'final'],
+    periodType: 'evaluasi',
+    skNumber: '800/Kep.112-Diskominfo/2023',
+    skDate: '2023-03-14',
+    skSignedBy: 'Wali Kota Cilegon',
+    sectorServices: DEMO_SECTOR_SERVICES,
     status: 'active',
     demo: true,
   });
@@ -316,6 +330,9 @@ export async function seedDemo(
     coordinator.id,
   );
 
+  // Penilaian mandiri is in (imported above): the coordinator moved on to the documents.
+  await s.periods.moveStage(period.id, 'mandiri', 'dokumen', coordinator.id);
+
   const pemdi = await seedPemdi(s, idOf, coordinator.id, [v1.id, v2.id]);
 
   return {
@@ -348,6 +365,11 @@ async function seedPemdi(
     year: 2026,
     frameworkId: pemdi2026.id,
     targetIndex: 2.5,
+    stages: ['mandiri', 'dokumen', 'interviu', 'visitasi', 'final'],
+    periodType: 'evaluasi',
+    skNumber: '800.1.3/Kep.41-Diskominfo/2026',
+    skDate: '2026-02-02',
+    skSignedBy: 'Sekretaris Daerah Kota Cilegon',
     status: 'active',
     demo: true,
   });
@@ -369,6 +391,7 @@ async function seedPemdi(
       },
       coordinatorId,
     );
+  await s.periods.moveStage(period.id, 'mandiri', 'dokumen', coordinatorId);
   return {
     periodId: period.id,
     cityIndex: computeIndex(
