@@ -192,6 +192,25 @@ const PEMDI_VARIANTS: readonly [code: string, shift: readonly number[]][] = [
   [opdCode(2), [0.25, 0, -0.25]], // Inspektorat
 ];
 
+/**
+ * The demo's document-review values (Pemdi 2026, verifier 2): Inspektorat's penilaian
+ * mandiri lowered by `lower` on every indicator valued by the assessors (outside-index
+ * indicators left to the verifier), kept in 1,00–5,00.
+ */
+export const INSPEKTORAT_DOKUMEN = { code: opdCode(2), lower: 0.5 };
+
+function inspektoratDokumen(): Record<number, number> {
+  const shift = PEMDI_VARIANTS.find(([code]) => code === INSPEKTORAT_DOKUMEN.code)?.[1] ?? [];
+  const own = pemdiVariant(shift);
+  const out: Record<number, number> = {};
+  listIndicators(pemdi2026).forEach((ind, i) => {
+    if (ind.spec.source) return;
+    const v = Math.round(((own[i] ?? 1) - INSPEKTORAT_DOKUMEN.lower) * 100) / 100;
+    out[ind.no] = Math.max(1, v);
+  });
+  return out;
+}
+
 /** Units verified on Pemdi 2026, per demo verifier: none of them is assigned on SPBE 2023. */
 const PEMDI_ASSIGNMENTS: readonly [verifier: 1 | 2, codes: readonly string[]][] = [
   [1, [opdCode(0), opdCode(4)]],
@@ -392,6 +411,15 @@ async function seedPemdi(
       coordinatorId,
     );
   await s.periods.moveStage(period.id, 'mandiri', 'dokumen', coordinatorId);
+  // Inspektorat's document review is done: its values moved from the penilaian mandiri, so
+  // the dashboard's "Indeks per tahap" shows a unit whose index moved between stages.
+  await s.assignments.seedStageValues(
+    period.id,
+    idOf(INSPEKTORAT_DOKUMEN.code),
+    'dokumen',
+    inspektoratDokumen(),
+    { accountId: verifierIds[1], name: DEMO_ACCOUNTS[3].name },
+  );
   return {
     periodId: period.id,
     cityIndex: computeIndex(

@@ -3,6 +3,7 @@ import {
   auditEvents,
   computeIndex,
   listIndicators,
+  pemdi2026,
   type Stage,
   spbe2020,
   stageValueOf,
@@ -298,6 +299,14 @@ describeEachDialect('stages of a period', (ctx) => {
     const dok = diskominfo.stages.find((s: { stage: Stage }) => s.stage === 'dokumen');
     expect(dok.valued).toBe(1);
     expect(dok.index.index).toBe(computeIndex(spbe2020, { 1: 3 }, { rule: 'official' }).index);
+    // The demo's Pemdi 2026 period: Inspektorat's document review lowered its index.
+    const pemdi = await h.call('GET', `/api/dashboard/${h.demo?.pemdiPeriodId}/stages`, {
+      token: await as('coordinator'),
+    });
+    const insp = pemdi.body.units.find((u: { code: string }) => u.code === opdCode(2));
+    const [own, doc] = insp.stages as { valued: number; index: { index: number } }[];
+    expect(doc?.valued).toBe(listIndicators(pemdi2026).filter((i) => !i.spec.source).length);
+    expect(doc?.index.index).toBeLessThan(own?.index.index as number);
     // A unit with neither an assessment nor a self level is not listed.
     expect(view.body.units.every((u: { assessmentId: string | null }) => u.assessmentId)).toBe(
       true,
