@@ -515,6 +515,40 @@ const id = {
   instrumentNaExclude:
     'Indeks resmi: instrumen ini mengeluarkan indikator yang dinyatakan tidak berlaku.',
   instrumentFixed: 'Instrumen periode tidak dapat diganti setelah ada unit yang ditugaskan.',
+  // period stages and facts (issue 17)
+  stages: 'Tahap',
+  stagesHint:
+    'Tahap yang dijalani periode ini, berurutan. Tablet verifikator bekerja di tahap yang sedang berjalan; tahap itu tidak dapat dihapus dari daftar.',
+  stagesRequired: 'Pilih sedikitnya satu tahap.',
+  currentStage: 'Tahap berjalan',
+  stageOf: '{stage} ({n} dari {total})',
+  advanceStage: 'Lanjutkan ke tahap {stage}',
+  confirmAdvanceStage:
+    'Lanjutkan periode "{name}" dari tahap {from} ke tahap {to}? Tablet verifikator bekerja di tahap {to} sesudah sinkronisasi berikutnya.',
+  confirmAdvance: 'Ya, lanjutkan',
+  stageAdvanced: 'Periode "{name}" sekarang di tahap {stage}.',
+  stageHistory: 'Riwayat tahap',
+  stageHistoryOf: 'Riwayat tahap: {name}',
+  noStageChanges: 'Belum ada perpindahan tahap.',
+  stageMove: 'Perpindahan',
+  stageMovedBy: 'Oleh',
+  stageMovedAt: 'Waktu',
+  periodType: 'Jenis periode',
+  skSection: 'SK tim asesor internal',
+  skNumber: 'Nomor SK',
+  skDate: 'Tanggal SK',
+  skSignedBy: 'Ditandatangani oleh',
+  sectorServices: 'Layanan publik sektor yang dipilih',
+  sectorServicesHint:
+    'Nama layanan sektor yang dipilih Pemda untuk indikator layanan publik sektor; ditampilkan pada indikator tersebut.',
+  sectorServiceFor: 'Indikator {no}: {name}',
+  stagesPanel: 'Indeks per tahap',
+  stagesPanelHint:
+    'Indeks resmi dari nilai setiap tahap. Penilaian mandiri memakai level mandiri bila tahap itu tidak diisi di tablet; tahap yang belum semua indikatornya bernilai ditandai.',
+  stagesCity: 'Kota',
+  stagesValued: '{n} dari {total} indikator bernilai',
+  stagesIncomplete: 'belum lengkap',
+  stagesNoUnits: 'Belum ada unit yang dinilai dalam periode ini.',
   planStepCap: 'Batas langkah per indikator',
   planStepCapShort: 'Batas langkah',
   planStepCapHint:
@@ -1084,6 +1118,40 @@ const en: Dict = {
   instrumentNaExclude:
     'Official index: this instrument leaves indicators marked not applicable out.',
   instrumentFixed: 'A period’s instrument cannot change once units are assigned.',
+  // period stages and facts (issue 17)
+  stages: 'Stages',
+  stagesHint:
+    "The stages this period runs through, in order. Verifiers' tablets work in the current stage; it cannot be removed from the list.",
+  stagesRequired: 'Choose at least one stage.',
+  currentStage: 'Current stage',
+  stageOf: '{stage} ({n} of {total})',
+  advanceStage: 'Move on to {stage}',
+  confirmAdvanceStage:
+    'Move period "{name}" from {from} to {to}? Verifiers\' tablets work in {to} after their next sync.',
+  confirmAdvance: 'Yes, move on',
+  stageAdvanced: 'Period "{name}" is now in stage {stage}.',
+  stageHistory: 'Stage history',
+  stageHistoryOf: 'Stage history: {name}',
+  noStageChanges: 'The stage has not moved yet.',
+  stageMove: 'Move',
+  stageMovedBy: 'By',
+  stageMovedAt: 'When',
+  periodType: 'Period type',
+  skSection: 'Decree (SK) of the internal assessor team',
+  skNumber: 'SK number',
+  skDate: 'SK date',
+  skSignedBy: 'Signed by',
+  sectorServices: 'Chosen sector public services',
+  sectorServicesHint:
+    'The sector services the Pemda chose for the sector public service indicators; shown on those indicators.',
+  sectorServiceFor: 'Indicator {no}: {name}',
+  stagesPanel: 'Index per stage',
+  stagesPanelHint:
+    'The official index of each stage’s values. The self-assessment uses the self-assessed level where no tablet value was entered in that stage; a stage not every indicator has a value in is marked.',
+  stagesCity: 'City',
+  stagesValued: '{n} of {total} indicators valued',
+  stagesIncomplete: 'incomplete',
+  stagesNoUnits: 'No unit has been assessed in this period yet.',
   planStepCap: 'Step cap per indicator',
   planStepCapShort: 'Step cap',
   planStepCapHint:

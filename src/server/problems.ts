@@ -206,6 +206,32 @@ export const PROBLEMS = {
         ? `The evaluation period "${p.name}" is closed, so the server did not save this change. Contact your coordinator if the period is reopened.`
         : 'This evaluation period is closed.',
   },
+  stage_changed: {
+    status: 409,
+    id: (p) =>
+      `Tahap periode ini sudah berubah menjadi "${p.current ?? '–'}" (oleh koordinator lain). Muat ulang halaman lalu periksa tahapnya sebelum melanjutkan.`,
+    en: (p) =>
+      `This period's stage has already changed to "${p.currentEn ?? '–'}" (by another coordinator). Reload the page and check its stage before moving on.`,
+  },
+  stage_not_next: {
+    status: 422,
+    id: (p) =>
+      p.next
+        ? `Periode hanya dapat dilanjutkan satu tahap ke depan: dari "${p.from ?? '–'}" ke "${p.next}".`
+        : `"${p.from ?? '–'}" adalah tahap terakhir periode ini; tidak ada tahap berikutnya.`,
+    en: (p) =>
+      p.nextEn
+        ? `A period moves one stage forward only: from "${p.fromEn ?? '–'}" to "${p.nextEn}".`
+        : `"${p.fromEn ?? '–'}" is this period's last stage; there is no next stage.`,
+  },
+  stage_not_in_period: {
+    status: 422,
+    // One refused change of a push: a value for a stage the period does not use.
+    id: (p) =>
+      `Tahap "${p.stage ?? '–'}" tidak dipakai dalam periode "${p.name ?? '–'}", sehingga nilai tahap ini tidak disimpan server. Hubungi koordinator bila tahap periode diubah.`,
+    en: (p) =>
+      `The stage "${p.stageEn ?? '–'}" is not one of the stages of the period "${p.name ?? '–'}", so the server did not save this stage's value. Contact your coordinator if the period's stages change.`,
+  },
   unit_code_taken: {
     status: 409,
     id: (p) => `Kode unit "${p.code}" sudah dipakai.`,

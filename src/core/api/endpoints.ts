@@ -10,7 +10,13 @@ import {
   VerifierListSchema,
   VerifierPatchBody,
 } from './accounts';
-import { DashboardQuery, DashboardViewSchema, PlanQuery, PlanViewSchema } from './dashboard';
+import {
+  DashboardQuery,
+  DashboardViewSchema,
+  PlanQuery,
+  PlanViewSchema,
+  StagesViewSchema,
+} from './dashboard';
 import { OrganisationBody, OrganisationSchema } from './organisation';
 import { CitySummarySchema } from './reports';
 import { AssessmentDetailSchema, ReopenBody, ReviewBody } from './review';
@@ -33,6 +39,8 @@ import {
   ReassignResultSchema,
   SelfAssessmentBody,
   SelfAssessmentImportSummarySchema,
+  StageChangeListSchema,
+  StageMoveBody,
   UnitBody,
   UnitImportSummarySchema,
   UnitListSchema,
@@ -119,6 +127,8 @@ export const ENDPOINTS = {
   'GET /api/periods/:id': { response: PeriodSchema },
   'PATCH /api/periods/:id': { body: PeriodPatchBody, response: PeriodSchema },
   'DELETE /api/periods/:id': { response: null },
+  'POST /api/periods/:id/stage': { body: StageMoveBody, response: PeriodSchema },
+  'GET /api/periods/:id/stage-changes': { response: StageChangeListSchema },
   'GET /api/periods/:id/units/:unitId/self-assessment': { response: UnitSelfAssessmentSchema },
   'PUT /api/periods/:id/units/:unitId/self-assessment': {
     body: SelfAssessmentBody,
@@ -153,6 +163,7 @@ export const ENDPOINTS = {
 
   'GET /api/dashboard/:periodId': { query: DashboardQuery, response: DashboardViewSchema },
   'GET /api/dashboard/:periodId/plan': { query: PlanQuery, response: PlanViewSchema },
+  'GET /api/dashboard/:periodId/stages': { response: StagesViewSchema },
   'GET /api/reports/periods/:periodId/summary': { response: CitySummarySchema },
   'GET /api/reports/periods/:periodId/levels.csv': { response: 'file' },
   'GET /api/reports/periods/:periodId/levels.xlsx': { response: 'file' },

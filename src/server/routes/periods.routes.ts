@@ -1,5 +1,12 @@
 import { Hono } from 'hono';
-import { PeriodBody, type PeriodList, PeriodPatchBody, SelfAssessmentBody } from '../../core';
+import {
+  PeriodBody,
+  type PeriodList,
+  PeriodPatchBody,
+  SelfAssessmentBody,
+  type StageChangeList,
+  StageMoveBody,
+} from '../../core';
 import { csvBody, jsonBody } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard } from '../http/guard';
@@ -24,6 +31,17 @@ export function periodsRoutes(s: Services) {
       await s.periods.delete(c.req.param('id'));
       return c.body(null, 204);
     })
+    .post('/:id/stage', guard(s, 'coordinator'), async (c) => {
+      const body = await jsonBody(c, StageMoveBody);
+      return c.json(
+        await s.periods.moveStage(c.req.param('id'), body.from, body.to, caller(c).account.id),
+      );
+    })
+    .get('/:id/stage-changes', guard(s, 'coordinator', 'viewer'), async (c) =>
+      c.json({
+        changes: await s.periods.stageChanges(c.req.param('id')),
+      } satisfies StageChangeList),
+    )
     .get(
       '/:id/units/:unitId/self-assessment',
       guard(s, 'coordinator', 'viewer', 'verifier'),

@@ -204,6 +204,13 @@ describeEachDialect('coordinator API contract', (ctx) => {
       json: { targetIndex: 2.75, planStepCap: 3 },
     });
     expect(patched.planStepCap).toBe(3);
+    const moved = await call('POST /api/periods/:id/stage', {
+      params: { id: p.id },
+      json: { from: 'mandiri', to: 'dokumen' },
+    });
+    expect(moved.currentStage).toBe('dokumen');
+    const changes = await call('GET /api/periods/:id/stage-changes', { params: { id: p.id } });
+    expect(changes.changes.map((c) => [c.from, c.to])).toEqual([['mandiri', 'dokumen']]);
     await call('DELETE /api/periods/:id', { params: { id: p.id } });
 
     // A refused body: the common error body with validation issues.
@@ -337,6 +344,9 @@ describeEachDialect('coordinator API contract', (ctx) => {
     });
     expect(pemdiSummary.indicators.some((i) => !Number.isInteger(i.self))).toBe(true);
     await call('GET /api/dashboard/:periodId/plan', { params: pemdi });
+    const stages = await call('GET /api/dashboard/:periodId/stages', { params });
+    expect(stages.city.stages.map((x) => x.stage)).toEqual(stages.period.stages);
+    await call('GET /api/dashboard/:periodId/stages', { params: pemdi });
     await call('GET /api/reports/periods/:periodId/levels.csv', { params });
     await call('GET /api/reports/periods/:periodId/levels.xlsx', { params });
   });

@@ -108,6 +108,18 @@ const MATRIX: Row[] = [
     allowed: COORD,
   },
   { route: 'DELETE /api/periods/:id', path: () => '/api/periods/tidak-ada', allowed: COORD },
+  // A stale `from` (final is never current in the demo): allowed callers get 409, nothing moves.
+  {
+    route: 'POST /api/periods/:id/stage',
+    path: (f) => `/api/periods/${f.periodId}/stage`,
+    json: { from: 'final', to: 'final' },
+    allowed: COORD,
+  },
+  {
+    route: 'GET /api/periods/:id/stage-changes',
+    path: (f) => `/api/periods/${f.periodId}/stage-changes`,
+    allowed: READERS,
+  },
   {
     route: 'GET /api/periods/:id/units/:unitId/self-assessment',
     path: (f, s) =>
@@ -249,6 +261,11 @@ const MATRIX: Row[] = [
   {
     route: 'GET /api/dashboard/:periodId/plan',
     path: (f) => `/api/dashboard/${f.periodId}/plan`,
+    allowed: READERS,
+  },
+  {
+    route: 'GET /api/dashboard/:periodId/stages',
+    path: (f) => `/api/dashboard/${f.periodId}/stages`,
     allowed: READERS,
   },
   {
