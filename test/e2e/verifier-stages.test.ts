@@ -95,7 +95,13 @@ describe.skipIf(!e2eEnabled)('a verifier works the "verifikasi dokumen" stage of
       [768, 1024],
     ] as const) {
       await page.setViewportSize({ width, height });
-      for (const part of ['stage-line', 'butir-suggestion', 'outputs', 'penjelasan']) {
+      for (const part of [
+        'stage-line',
+        'butir-suggestion',
+        'rekomendasi',
+        'penjelasan',
+        'cited-files',
+      ]) {
         await page.getByTestId(part).scrollIntoViewIfNeeded();
         await page.screenshot({ path: join(SHOTS, `stages-${width}x${height}-${part}.png`) });
       }

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { type Framework, recommendationLibrary } from '../../core';
 import type { EvidenceFile, Verification, VerificationChanges } from '../../store';
 import type { Locale } from '../../ui/i18n';
@@ -97,13 +97,20 @@ function Rekomendasi(props: {
   const current = v?.rekomendasi ?? '';
   // The level the value given aims at next: its recommendation is listed first and marked.
   const aim = props.value === null ? null : Math.floor(props.value + 1e-9) + 1;
-  const insert = (text: string, replace: boolean) =>
+  const libraryRef = useRef<HTMLDetailsElement>(null);
+  // Inserted, the library folds away and the field takes the focus: the verifier edits next.
+  const insert = (text: string, replace: boolean) => {
     setEdit((e) => ({
       n: (e?.n ?? 0) + 1,
       apply: (cur) => insertRecommendation(cur, text, replace),
     }));
+    if (libraryRef.current) libraryRef.current.open = false;
+    const field = document.getElementById(`rekomendasi-${no}`);
+    field?.focus({ preventScroll: true });
+    field?.scrollIntoView({ block: 'nearest' });
+  };
   return (
-    <div class="rekomendasi">
+    <div class="rekomendasi" data-testid="rekomendasi">
       <AutosaveText
         id={`rekomendasi-${no}`}
         label={t('rekomendasi')}
@@ -115,7 +122,7 @@ function Rekomendasi(props: {
         onSave={(rekomendasi) => props.save({ rekomendasi })}
       />
       {library.length > 0 ? (
-        <details class="rec-library" data-testid="rec-library">
+        <details class="rec-library" data-testid="rec-library" ref={libraryRef}>
           <summary>{t('recLibrary')}</summary>
           <ul class="plain-list">
             {[...library]
