@@ -1,60 +1,18 @@
-import {
-  type AuditLocale,
-  auditTime,
-  BUTIR_LABELS,
-  editWhen,
-  fieldLabel,
-  formatValue,
-} from '../../core';
+import { type AuditLocale, auditTime, editWhen, fieldLabel } from '../../core';
 import type { Conflict, TelusurStore } from '../../store';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { useT } from '../i18n';
-import { type ConflictSide, conflictSides, type OpenConflict } from '../lib/conflicts';
+import {
+  type ConflictSide,
+  conflictSides,
+  type OpenConflict,
+  type ShowContext,
+  conflictValueText as show,
+} from '../lib/conflicts';
 import { storageMessage } from '../lib/errors';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
-
-/** What a conflict's value needs to read as people read it: file names and a few words. */
-interface ShowContext {
-  /** Evidence file id → its name (the unit's files on this tablet, deleted ones too). */
-  names: ReadonlyMap<string, string>;
-  cleared: string;
-  fileGone: string;
-}
-
-/**
- * A conflicting value as people read it: a stage's value with who and when
- * ("3 · Tim Asesor Internal · 2 Okt 09.00"), cited files by name, an evidence check's
- * decision in the evaluation's words with its note — never JSON.
- */
-function show(value: unknown, locale: AuditLocale, ctx: ShowContext): string {
-  if (value === null || value === undefined || value === '') return '–';
-  // A value of two decimals reads "2,50" in Indonesian, as everywhere else on the tablet.
-  if (typeof value === 'number') return formatValue(value, locale);
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '–';
-    return value.map((id) => ctx.names.get(String(id)) ?? ctx.fileGone).join(', ');
-  }
-  if (typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if ('state' in v) {
-      const state = BUTIR_LABELS[v.state as keyof typeof BUTIR_LABELS];
-      const word = state ? state[locale === 'en' ? 1 : 0] : '–';
-      return [word, typeof v.note === 'string' ? v.note : ''].filter(Boolean).join(' — ');
-    }
-    if ('value' in v && 'at' in v) {
-      const given =
-        typeof v.value === 'number' ? formatValue(v.value, locale) : `– (${ctx.cleared})`;
-      const when = typeof v.at === 'number' ? auditTime(v.at, locale, { timeZone: zone() }) : '';
-      return [given, typeof v.by === 'string' ? v.by : '', when].filter(Boolean).join(' · ');
-    }
-    return Object.values(v)
-      .filter((x) => typeof x === 'string' || typeof x === 'number')
-      .join(' · ');
-  }
-  return String(value);
-}
 
 /** Names of the evidence files of the given units on this tablet, deleted ones included. */
 async function fileNames(
@@ -124,6 +82,7 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
     names: names ?? new Map(),
     cleared: t('conflictCleared'),
     fileGone: t('conflictFileGone'),
+    timeZone: zone(),
   };
   const resolve = async (c: Conflict, value: unknown) => {
     try {
@@ -261,6 +220,7 @@ export function OpenConflicts({ list }: { list: readonly OpenConflict[] | undefi
     names: names ?? new Map(),
     cleared: t('conflictCleared'),
     fileGone: t('conflictFileGone'),
+    timeZone: zone(),
   };
   return (
     <section class="card" data-testid="open-conflicts">

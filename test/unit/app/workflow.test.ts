@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { conflictValueText } from '../../../src/app/lib/conflicts';
 import {
   earlierValues,
   insertRecommendation,
@@ -96,5 +97,33 @@ describe('the tablet side of the assessor workflow', () => {
     expect(insertRecommendation('', text, false)).toBe(text);
     expect(insertRecommendation('Tulisan saya.\n', text, false)).toBe(`Tulisan saya.\n\n${text}`);
     expect(insertRecommendation('Tulisan saya.', text, true)).toBe(text);
+  });
+});
+
+describe('conflicting workflow values, as people read them', () => {
+  const ctx = {
+    names: new Map([['f1', 'sk-arsitektur.jpg']]),
+    cleared: 'dikosongkan',
+    fileGone: 'berkas tidak ada di tablet ini',
+    timeZone: 'Asia/Jakarta',
+  };
+  it('a stage value with who and when; a cleared one says so', () => {
+    const at = Date.UTC(2026, 9, 2, 2, 0);
+    expect(conflictValueText({ value: 2.5, by: 'Tim Asesor Internal', at }, 'id', ctx)).toMatch(
+      /^2,50 · Tim Asesor Internal · 2 Okt( 2026)? 09\.00$/,
+    );
+    expect(conflictValueText({ value: null, by: 'Ani', at }, 'en', ctx)).toMatch(
+      /^– \(dikosongkan\) · Ani · 2 Oct/,
+    );
+  });
+  it('cited files by name, a butir decision in the evaluation’s words', () => {
+    expect(conflictValueText(['f1', 'f9'], 'id', ctx)).toBe(
+      'sk-arsitektur.jpg, berkas tidak ada di tablet ini',
+    );
+    expect(conflictValueText([], 'id', ctx)).toBe('–');
+    expect(
+      conflictValueText({ state: 'missing', note: 'SK belum ditandatangani' }, 'id', ctx),
+    ).toBe('Ditolak — SK belum ditandatangani');
+    expect(conflictValueText({ state: 'inadequate', note: '' }, 'en', ctx)).toBe('Revision');
   });
 });
