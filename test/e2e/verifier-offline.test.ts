@@ -45,7 +45,7 @@ describe.skipIf(!e2eEnabled)('verifier PWA offline (real Chromium, real service 
   let app: VerifierApp;
 
   beforeAll(async () => {
-    server = await serveStatic(join(process.cwd(), 'dist'));
+    server = await serveStatic(process.env.TELUSUR_E2E_DIST ?? join(process.cwd(), 'dist'));
     profile = await launchProfile();
     context = profile.context;
     app = new VerifierApp(context.pages()[0] ?? (await context.newPage()), server.url);
