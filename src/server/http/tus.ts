@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
-import { evidenceKindOf, evidenceLimitBytes, formatLimit } from '../../core';
+import { evidenceKindOf, evidenceKindPhrase, evidenceLimitBytes, formatLimit } from '../../core';
 import type { AppConfig, FilesConfig } from '../config';
 import { isSha256, probeDirectory } from '../lib/blob-store';
 import type { Logger } from '../ops/logger';
@@ -192,12 +192,12 @@ export class TusEndpoint {
         const type = String(upload.metadata?.filetype ?? '');
         const limit = evidenceLimitBytes(type, 'stored');
         if (limit !== null && upload.size > limit) {
-          const pdf = evidenceKindOf(type) === 'pdf';
+          const kind = evidenceKindOf(type) ?? 'photo';
           throw problemFor(
             req,
             new Problem('evidence_too_large', {
-              kind: pdf ? 'PDF' : 'foto',
-              kindEn: pdf ? 'PDF' : 'photo',
+              kind: evidenceKindPhrase(kind, 'id'),
+              kindEn: evidenceKindPhrase(kind, 'en'),
               limit: formatLimit(limit),
             }),
           );
