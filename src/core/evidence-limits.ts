@@ -132,7 +132,7 @@ export function formatLimit(bytes: number): string {
 
 /**
  * The type a stored file's first bytes show, for the formats that are ever rendered (JPEG
- * `FF D8 FF`, PNG `89 50 4E 47`, WebP `RIFF….WEBP`, PDF `%PDF`); null for anything else.
+ * `FF D8` (start of image), PNG `89 50 4E 47`, WebP `RIFF….WEBP`, PDF `%PDF`); null for anything else.
  * A declared type is never enough to render a file: the server serves a photo or PDF inline
  * only when its bytes are what its record says.
  */
@@ -140,7 +140,7 @@ export function sniffRenderableMime(
   head: Uint8Array,
 ): 'image/jpeg' | 'image/png' | 'image/webp' | 'application/pdf' | null {
   const is = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
-  if (is(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (is(0xff, 0xd8)) return 'image/jpeg';
   if (is(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
   const webp = [0x57, 0x45, 0x42, 0x50].every((b, i) => head[8 + i] === b);
   if (is(0x52, 0x49, 0x46, 0x46) && webp) return 'image/webp';
