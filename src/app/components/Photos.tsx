@@ -613,7 +613,7 @@ function Thumb({
           location={file.location}
           proves={null}
           showProves={false}
-          showPlace={!pdf && !opaque}
+          showPlace={!pdf && !opaque && !file.url}
         />
         {linkOptions ? (
           <label style="display:grid;gap:0.1rem">

@@ -58,7 +58,7 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
       capturedAtSource={file.capturedAtSource}
       location={file.location}
       proves={file.proves}
-      showPlace={image}
+      showPlace={image && !file.url}
     />
   );
   return (
@@ -88,7 +88,17 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
         </button>
       ) : (
         <div class="r-thumb-empty" style={{ width: `${size}px`, height: `${size}px` }}>
-          {!file.held ? t('fileNotHeld') : failed ? '!' : image ? '…' : badge}
+          {!file.held ? (
+            t('fileNotHeld')
+          ) : failed ? (
+            '!'
+          ) : image ? (
+            '…'
+          ) : (
+            <span class="r-type-badge" data-testid="evidence-badge">
+              {badge}
+            </span>
+          )}
         </div>
       )}
       <figcaption class="small">
