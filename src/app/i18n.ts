@@ -64,7 +64,7 @@ const id = {
   checkNote: 'Catatan bukti',
   photos: 'Foto dokumen',
   takePhoto: 'Ambil foto',
-  pickFile: 'Pilih berkas (gambar/PDF)',
+  pickFile: 'Pilih berkas',
   processing: 'Memproses…',
   removePhoto: 'Hapus',
   notes: 'Catatan',
@@ -150,7 +150,9 @@ const id = {
   exportData: 'Ekspor data penilaian (berkas)',
   storageFull:
     'Penyimpanan tablet penuh. Hapus berkas yang tidak perlu atau sinkronkan dulu; data yang sudah tersimpan aman.',
-  notImage: 'Berkas ini bukan gambar atau PDF. Pilih foto dokumen (JPEG/PNG/WebP) atau PDF.',
+  notImage:
+    'Jenis berkas ini tidak diterima. Pilih foto (JPEG/PNG/WebP), PDF, dokumen (DOCX, ODT), lembar kerja (XLSX, ODS) atau arsip (ZIP, RAR).',
+  corruptFile: 'Isi berkas tidak sesuai jenisnya (rusak atau berganti nama).',
   corruptImage: 'Gambar tidak dapat dibaca (rusak atau formatnya tidak didukung).',
   notFound: 'Halaman tidak ditemukan.',
   loading: 'Memuat…',
@@ -438,6 +440,7 @@ const id = {
   // Evidence files over their kind's limit (core EVIDENCE_LIMITS).
   tooLargePdf: 'Berkas PDF terlalu besar (maks. {limit}).',
   tooLargePhoto: 'Foto terlalu besar (maks. {limit}).',
+  tooLargeFile: 'Berkas {kind} terlalu besar (maks. {limit}).',
   tooLargeToShrink:
     'Foto ini tidak dapat diperkecil sampai ukuran yang disimpan tablet. Ambil ulang dengan resolusi kamera lebih rendah.',
   // A paste longer than the field takes.
@@ -570,7 +573,7 @@ const en: Dict = {
   checkNote: 'Evidence note',
   photos: 'Document photos',
   takePhoto: 'Take photo',
-  pickFile: 'Choose file (image/PDF)',
+  pickFile: 'Choose file',
   processing: 'Processing…',
   removePhoto: 'Remove',
   notes: 'Notes',
@@ -655,7 +658,9 @@ const en: Dict = {
   exportData: 'Export assessment data (file)',
   storageFull:
     'Tablet storage is full. Remove unneeded files or sync first; what is already saved is safe.',
-  notImage: 'This file is not an image or PDF. Choose a document photo (JPEG/PNG/WebP) or a PDF.',
+  notImage:
+    'This type of file is not accepted. Choose a photo (JPEG/PNG/WebP), a PDF, a document (DOCX, ODT), a spreadsheet (XLSX, ODS) or an archive (ZIP, RAR).',
+  corruptFile: 'The file does not contain what its type says (damaged or renamed).',
   corruptImage: 'The image cannot be read (corrupt or unsupported format).',
   notFound: 'Page not found.',
   loading: 'Loading…',
@@ -941,6 +946,7 @@ const en: Dict = {
   // Evidence files over their kind's limit (core EVIDENCE_LIMITS).
   tooLargePdf: 'PDF file too large (max {limit}).',
   tooLargePhoto: 'Photo too large (max {limit}).',
+  tooLargeFile: 'The {kind} file is too large (max {limit}).',
   tooLargeToShrink:
     'This photo cannot be made small enough for the tablet to keep. Take it again at a lower camera resolution.',
   // A paste longer than the field takes.

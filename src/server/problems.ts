@@ -354,8 +354,8 @@ export const PROBLEMS = {
   },
   upload_metadata: {
     status: 400,
-    id: 'Unggahan berkas bukti memerlukan metadata sha256 (64 digit heksadesimal) dan filetype (JPEG, PNG, WebP atau PDF).',
-    en: 'An evidence upload needs the metadata sha256 (64 hex digits) and filetype (JPEG, PNG, WebP or PDF).',
+    id: 'Unggahan berkas bukti memerlukan metadata sha256 (64 digit heksadesimal) dan filetype (JPEG, PNG, WebP, PDF, DOCX, ODT, XLSX, ODS, ZIP atau RAR).',
+    en: 'An evidence upload needs the metadata sha256 (64 hex digits) and filetype (JPEG, PNG, WebP, PDF, DOCX, ODT, XLSX, ODS, ZIP or RAR).',
   },
   upload_length: {
     status: 400,

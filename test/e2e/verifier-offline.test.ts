@@ -134,7 +134,7 @@ describe.skipIf(!e2eEnabled)('verifier PWA offline (real Chromium, real service 
     const before = await screen.photoCount();
     expect(
       await screen.pickFileExpectingError('catatan.txt', Buffer.from('bukan gambar'), 'text/plain'),
-    ).toMatch(/bukan gambar atau PDF/);
+    ).toMatch(/tidak diterima/);
     const dir = mkdtempSync(join(tmpdir(), 'telusur-big-'));
     const big = join(dir, 'besar.jpg');
     const header = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);

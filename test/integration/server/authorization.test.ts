@@ -502,9 +502,11 @@ describeEachDialect('authorisation matrix', (ctx) => {
         'image/jpeg',
         `inline; filename="sk-asli.jpg"; filename*=UTF-8''sk-asli.jpg`,
       ]);
+      // The forged record calls the photo a PDF: its name and type, but bytes that are no
+      // PDF are never rendered — a download only.
       expect(await named(forged.id)).toEqual([
         'application/pdf',
-        `inline; filename="curian.pdf"; filename*=UTF-8''curian.pdf`,
+        `attachment; filename="curian.pdf"; filename*=UTF-8''curian.pdf`,
       ]);
       // Without a record: the record whose author holds the file speaks for it.
       expect(await named()).toEqual([
