@@ -31,8 +31,9 @@ const SELF_COLOR = '#8a5a00';
 const VERIFIED_COLOR = '#0f4c5c';
 
 /**
- * Reports (coordinators and viewers): exports (CSV, XLSX), the printable city summary with
- * its charts, and links to the per-unit reports. The report bodies are Indonesian
+ * Reports (coordinators and viewers): exports (CSV, XLSX), the national evidence package (of
+ * the Pemda, or of a unit from the unit list), the printable city summary with its charts,
+ * and links to the per-unit reports. The report bodies are Indonesian
  * whatever the UI language (official documents); A4 through the browser's print.
  */
 export function Reports(_: PageProps) {
@@ -60,8 +61,11 @@ export function Reports(_: PageProps) {
   const [busy, setBusy] = useState<string | null>(null);
   const [ok, setOk] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  // The notice shows beside the button used: the exports' or a unit's in the unit list.
+  const [noticeAt, setNoticeAt] = useState<'exports' | 'units'>('exports');
   const get = async (format: 'csv' | 'xlsx') => {
     setBusy(format);
+    setNoticeAt('exports');
     setOk(null);
     setError(null);
     try {
@@ -72,6 +76,29 @@ export function Reports(_: PageProps) {
       const name = await download(apiPath(endpoint, { periodId }), `telusur-level.${format}`);
       setOk(t('downloaded', { name }));
     } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, 'client', String(e)));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const getPackage = async (unitId: string | null) => {
+    const key = `package:${unitId ?? ''}`;
+    setBusy(key);
+    setNoticeAt(unitId ? 'units' : 'exports');
+    setOk(null);
+    setError(null);
+    try {
+      const name = await download(
+        apiPath(
+          'GET /api/reports/periods/:periodId/national-package.zip',
+          { periodId },
+          unitId ? { unitId } : {},
+        ),
+        'telusur-paket-bukti.zip',
+      );
+      setOk(t('downloaded', { name }));
+    } catch (e) {
+      // A refused package (a stored file whose hash no longer matches) says which file.
       setError(e instanceof ApiError ? e : new ApiError(0, 'client', String(e)));
     } finally {
       setBusy(null);
@@ -110,8 +137,24 @@ export function Reports(_: PageProps) {
             {busy === 'xlsx' ? t('downloading') : t('downloadXlsx')}
           </button>
         </div>
-        <ErrorNotice error={error} testId="export-error" />
-        <SuccessNotice text={ok} />
+        <h3>{t('nationalPackage')}</h3>
+        <p class="r-note">{t('nationalPackageHelp')}</p>
+        <div class="row">
+          <button
+            type="button"
+            disabled={!periodId || busy !== null}
+            onClick={() => void getPackage(null)}
+            data-testid="national-package-pemda"
+          >
+            {busy === 'package:' ? t('downloading') : t('downloadNationalPackagePemda')}
+          </button>
+        </div>
+        {noticeAt === 'exports' ? (
+          <>
+            <ErrorNotice error={error} testId="export-error" />
+            <SuccessNotice text={ok} />
+          </>
+        ) : null}
       </section>
       {s ? <CityReport s={s} /> : <p class="muted">…</p>}
       <section class="card r-section no-print" data-testid="unit-reports">
@@ -130,10 +173,28 @@ export function Reports(_: PageProps) {
                   {u.name}
                 </a>{' '}
                 <StatusPill status={u.status} />
-                <SigningVoidPill signing={u.signing} />
+                <SigningVoidPill signing={u.signing} />{' '}
+                <button
+                  type="button"
+                  class="small"
+                  disabled={busy !== null}
+                  onClick={() => void getPackage(u.unitId)}
+                  title={t('downloadNationalPackage')}
+                  data-testid="national-package-unit"
+                >
+                  {busy === `package:${u.unitId}`
+                    ? t('downloading')
+                    : t('downloadNationalPackageUnit', { unit: u.name })}
+                </button>
               </li>
             ))}
         </ul>
+        {noticeAt === 'units' ? (
+          <>
+            <ErrorNotice error={error} testId="package-error" />
+            <SuccessNotice text={ok} />
+          </>
+        ) : null}
       </section>
     </div>
   );
