@@ -1,5 +1,6 @@
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { cumulativeGap, formatValue, valueDomainOf } from '../../core';
+import { cumulativeGap, formatValue, stageLabel, valueDomainOf } from '../../core';
 import type { Framework } from '../../core/framework';
 import { Bars, Radar } from '../../ui/Charts';
 import { formatZoneTime } from '../../ui/format';
@@ -23,7 +24,7 @@ import { useFramework } from '../framework';
 import { type MessageKey, translateId, useT } from '../i18n';
 import { useZone } from '../organisation';
 import { usePeriod } from '../period';
-import type { CitySummary, IndicatorReview } from '../types';
+import type { AssessmentDetail, CitySummary, IndicatorReview } from '../types';
 import { ErrorNotice, type PageProps, SuccessNotice, useDocumentTitle, useLoad } from '../ui';
 import { indicatorTitle } from '../values';
 
@@ -447,6 +448,7 @@ export function UnitReport({ params }: PageProps) {
             </tr>
           ))}
         </DataTable>
+        <UnitOutputs d={d} fw={fw} />
         <h2>{t('photos')}</h2>
         {withFiles.length === 0 ? (
           <p class="muted">{t('noPhotos')}</p>
@@ -465,5 +467,88 @@ export function UnitReport({ params }: PageProps) {
         <BeritaAcaraSheet d={d} t={t} locale="id" />
       </article>
     </div>
+  );
+}
+
+/**
+ * The printed unit report's value per stage of the period (one column per stage) and each
+ * indicator's rekomendasi and three-part penjelasan with the files it cites. Always
+ * Indonesian; user text is rendered as text only.
+ */
+function UnitOutputs({ d, fw }: { d: AssessmentDetail; fw: Framework | undefined }) {
+  const t = translateId;
+  const domainOf = (no: number) => (fw ? valueDomainOf(fw, no) : undefined);
+  const stages = d.period.stages;
+  const staged = d.indicators.filter((i) => i.outputs?.stages.some((s) => s.value !== null));
+  const written = d.indicators.filter((i) => {
+    const o = i.outputs;
+    return (
+      !!o &&
+      (o.rekomendasi.trim() !== '' ||
+        o.penjelasanFakta.trim() !== '' ||
+        o.penjelasanAnalisis.trim() !== '' ||
+        o.penjelasanJustifikasi.trim() !== '' ||
+        o.citedFiles.length > 0)
+    );
+  });
+  const parts = [
+    ['reportRekomendasi', 'rekomendasi'],
+    ['reportFakta', 'penjelasanFakta'],
+    ['reportAnalisis', 'penjelasanAnalisis'],
+    ['reportJustifikasi', 'penjelasanJustifikasi'],
+  ] as const;
+  return (
+    <>
+      {staged.length > 0 ? (
+        <>
+          <h2>{t('reportStagesHeading')}</h2>
+          <DataTable
+            headings={[t('indicator'), ...stages.map((s) => stageLabel(s, 'id'))]}
+            testId="unit-report-stages"
+            wrap={false}
+          >
+            {staged.map((i) => (
+              <tr key={i.no}>
+                <td>{indicatorTitle(i)}</td>
+                {stages.map((s) => (
+                  <LevelCell
+                    key={s}
+                    value={i.outputs?.stages.find((x) => x.stage === s)?.value ?? null}
+                    locale="id"
+                    domain={domainOf(i.no)}
+                  />
+                ))}
+              </tr>
+            ))}
+          </DataTable>
+        </>
+      ) : null}
+      <h2>{t('reportOutputsHeading')}</h2>
+      {written.length === 0 ? (
+        <p class="muted">{t('reportNoOutputs')}</p>
+      ) : (
+        written.map((i) => (
+          <section key={i.no} class="r-outputs" data-testid="unit-report-outputs">
+            <h3>{indicatorTitle(i)}</h3>
+            <dl>
+              {parts.map(([label, field]) =>
+                i.outputs?.[field].trim() ? (
+                  <Fragment key={field}>
+                    <dt>{t(label)}</dt>
+                    <dd class="r-pre">{i.outputs[field]}</dd>
+                  </Fragment>
+                ) : null,
+              )}
+              {i.outputs?.citedFiles.length ? (
+                <>
+                  <dt>{t('reportCitedFiles')}</dt>
+                  <dd>{i.outputs.citedFiles.map((f) => f.name).join('; ')}</dd>
+                </>
+              ) : null}
+            </dl>
+          </section>
+        ))
+      )}
+    </>
   );
 }

@@ -493,6 +493,28 @@ describeEachDialect('exports of unit × indicator levels', (ctx) => {
     expect(x5[header.indexOf('Berkas dikutip penjelasan')]).toBe('Notulen interviu.pdf');
     expect(x5[header.indexOf('Nilai Penilaian mandiri')]).toBe(4);
     expect(x5[header.indexOf('Nilai Verifikasi dokumen')]).toBe(3);
+
+    // The printed unit report reads the same outputs from the review detail.
+    const detail = await h.call('GET', `/api/reports/assessments/${city}`, {
+      token: await h.login('viewer'),
+    });
+    const i5 = (detail.body.indicators as { no: number; outputs: unknown }[]).find(
+      (i) => i.no === 5,
+    );
+    expect(i5?.outputs).toEqual({
+      rekomendasi: 'Tetapkan Perwal tata kelola SPBE; lakukan reviu tahunan.',
+      penjelasanFakta: 'Perwal 12/2022 pasal 4, hlm. 3',
+      penjelasanAnalisis: '=belum mengatur reviu',
+      penjelasanJustifikasi: 'Kriteria level 3 terpenuhi, level 4 belum.',
+      citedFiles: [{ recordId: 'keluaran-notulen', name: 'Notulen interviu.pdf' }],
+      stages: [
+        { stage: 'mandiri', value: 4, by: 'Tim internal', at },
+        { stage: 'dokumen', value: 3, by: 'Verifikator', at },
+        { stage: 'interviu', value: null, by: '', at: null },
+        { stage: 'visitasi', value: null, by: '', at: null },
+        { stage: 'final', value: null, by: '', at: null },
+      ],
+    });
   });
 
   it('after re-signing, approval and reopening: only the latest decision’s comments are exported', async () => {
