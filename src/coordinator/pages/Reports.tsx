@@ -479,7 +479,12 @@ function UnitOutputs({ d, fw }: { d: AssessmentDetail; fw: Framework | undefined
   const t = translateId;
   const domainOf = (no: number) => (fw ? valueDomainOf(fw, no) : undefined);
   const stages = d.period.stages;
-  const staged = d.indicators.filter((i) => i.outputs?.stages.some((s) => s.value !== null));
+  // Shown once a stage value was entered: before that the table would only repeat the
+  // self-assessed levels of the table above.
+  const anyStageValue = d.indicators.some((i) => i.outputs?.stages.some((s) => s.at !== null));
+  const staged = anyStageValue
+    ? d.indicators.filter((i) => i.outputs?.stages.some((s) => s.value !== null))
+    : [];
   const written = d.indicators.filter((i) => {
     const o = i.outputs;
     return (
