@@ -347,6 +347,13 @@ export const PROBLEMS = {
     en: (p) =>
       `A change to a record the server does not know, without its assessment (${p.entity ?? '–'} ${p.id ?? '–'}). Nothing was saved.`,
   },
+  evidence_hash_mismatch: {
+    status: 409,
+    id: (p) =>
+      `Paket bukti tidak dibuat: berkas "${p.file ?? '–'}" (${p.unit ?? '–'}, indikator ${p.indicator ?? '–'}) di server tidak lagi cocok dengan sidik SHA-256-nya. Minta verifikator mengirim ulang berkas itu, lalu coba lagi.`,
+    en: (p) =>
+      `The evidence package was not built: the file "${p.file ?? '–'}" (${p.unit ?? '–'}, indicator ${p.indicator ?? '–'}) on the server no longer matches its SHA-256. Ask the verifier to send that file again, then retry.`,
+  },
   hash_mismatch: {
     status: 422,
     id: 'Berkas bukti tidak utuh saat diterima (sidik SHA-256 tidak cocok) dan tidak disimpan. Tablet akan mengirimkannya ulang.',

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PERIOD_NAME, kelurahanCode } from '../../src/server/seed';
 import { CoordinatorApp } from './page-models/coordinator-app';
@@ -202,6 +203,18 @@ describe.skipIf(process.env.TELUSUR_E2E !== '1' || !e2eEnabled)(
       const xlsx = await viewer.download('xlsx');
       expect(xlsx.name).toMatch(/\.xlsx$/);
       expect(xlsx.bytes.subarray(0, 2).toString()).toBe('PK');
+      // The national evidence package: the Pemda's has a folder per unit with the photo the
+      // tablet sent (linked to no evidence item: L0_00), the unit's holds it at its root.
+      const pemda = await viewer.downloadNationalPackage();
+      expect(pemda.name).toMatch(/^telusur-evaluasi-spbe-2023-paket-bukti-pemda-\d{8}-\d{4}\.zip$/);
+      const all = Object.keys(unzipSync(new Uint8Array(pemda.bytes)));
+      expect(all).toContain('indeks.xlsx');
+      expect(all.find((n) => n.startsWith(`${UNIT}_`))).toMatch(/\/I01_L0_00_sk-tim-spbe\.jpg$/);
+      const unit = await viewer.downloadNationalPackage('Bulakan');
+      expect(Object.keys(unzipSync(new Uint8Array(unit.bytes))).sort()).toEqual([
+        'I01_L0_00_sk-tim-spbe.jpg',
+        'indeks.xlsx',
+      ]);
       expect(app.cspViolations).toEqual([]);
     });
   },

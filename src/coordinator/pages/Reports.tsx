@@ -1,5 +1,6 @@
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { cumulativeGap, formatValue, valueDomainOf } from '../../core';
+import { cumulativeGap, formatValue, stageLabel, valueDomainOf } from '../../core';
 import type { Framework } from '../../core/framework';
 import { Bars, Radar } from '../../ui/Charts';
 import { formatZoneTime } from '../../ui/format';
@@ -23,7 +24,7 @@ import { useFramework } from '../framework';
 import { type MessageKey, translateId, useT } from '../i18n';
 import { useZone } from '../organisation';
 import { usePeriod } from '../period';
-import type { CitySummary, IndicatorReview } from '../types';
+import type { AssessmentDetail, CitySummary, IndicatorReview } from '../types';
 import { ErrorNotice, type PageProps, SuccessNotice, useDocumentTitle, useLoad } from '../ui';
 import { indicatorTitle } from '../values';
 
@@ -31,8 +32,9 @@ const SELF_COLOR = '#8a5a00';
 const VERIFIED_COLOR = '#0f4c5c';
 
 /**
- * Reports (coordinators and viewers): exports (CSV, XLSX), the printable city summary with
- * its charts, and links to the per-unit reports. The report bodies are Indonesian
+ * Reports (coordinators and viewers): exports (CSV, XLSX), the national evidence package (of
+ * the Pemda, or of a unit from the unit list), the printable city summary with its charts,
+ * and links to the per-unit reports. The report bodies are Indonesian
  * whatever the UI language (official documents); A4 through the browser's print.
  */
 export function Reports(_: PageProps) {
@@ -60,8 +62,11 @@ export function Reports(_: PageProps) {
   const [busy, setBusy] = useState<string | null>(null);
   const [ok, setOk] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  // The notice shows beside the button used: the exports' or a unit's in the unit list.
+  const [noticeAt, setNoticeAt] = useState<'exports' | 'units'>('exports');
   const get = async (format: 'csv' | 'xlsx') => {
     setBusy(format);
+    setNoticeAt('exports');
     setOk(null);
     setError(null);
     try {
@@ -72,6 +77,29 @@ export function Reports(_: PageProps) {
       const name = await download(apiPath(endpoint, { periodId }), `telusur-level.${format}`);
       setOk(t('downloaded', { name }));
     } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, 'client', String(e)));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const getPackage = async (unitId: string | null) => {
+    const key = `package:${unitId ?? ''}`;
+    setBusy(key);
+    setNoticeAt(unitId ? 'units' : 'exports');
+    setOk(null);
+    setError(null);
+    try {
+      const name = await download(
+        apiPath(
+          'GET /api/reports/periods/:periodId/national-package.zip',
+          { periodId },
+          unitId ? { unitId } : {},
+        ),
+        'telusur-paket-bukti.zip',
+      );
+      setOk(t('downloaded', { name }));
+    } catch (e) {
+      // A refused package (a stored file whose hash no longer matches) says which file.
       setError(e instanceof ApiError ? e : new ApiError(0, 'client', String(e)));
     } finally {
       setBusy(null);
@@ -110,8 +138,24 @@ export function Reports(_: PageProps) {
             {busy === 'xlsx' ? t('downloading') : t('downloadXlsx')}
           </button>
         </div>
-        <ErrorNotice error={error} testId="export-error" />
-        <SuccessNotice text={ok} />
+        <h3>{t('nationalPackage')}</h3>
+        <p class="r-note">{t('nationalPackageHelp')}</p>
+        <div class="row">
+          <button
+            type="button"
+            disabled={!periodId || busy !== null}
+            onClick={() => void getPackage(null)}
+            data-testid="national-package-pemda"
+          >
+            {busy === 'package:' ? t('downloading') : t('downloadNationalPackagePemda')}
+          </button>
+        </div>
+        {noticeAt === 'exports' ? (
+          <>
+            <ErrorNotice error={error} testId="export-error" />
+            <SuccessNotice text={ok} />
+          </>
+        ) : null}
       </section>
       {s ? <CityReport s={s} /> : <p class="muted">…</p>}
       <section class="card r-section no-print" data-testid="unit-reports">
@@ -130,10 +174,28 @@ export function Reports(_: PageProps) {
                   {u.name}
                 </a>{' '}
                 <StatusPill status={u.status} />
-                <SigningVoidPill signing={u.signing} />
+                <SigningVoidPill signing={u.signing} />{' '}
+                <button
+                  type="button"
+                  class="small"
+                  disabled={busy !== null}
+                  onClick={() => void getPackage(u.unitId)}
+                  title={t('downloadNationalPackage')}
+                  data-testid="national-package-unit"
+                >
+                  {busy === `package:${u.unitId}`
+                    ? t('downloading')
+                    : t('downloadNationalPackageUnit', { unit: u.name })}
+                </button>
               </li>
             ))}
         </ul>
+        {noticeAt === 'units' ? (
+          <>
+            <ErrorNotice error={error} testId="package-error" />
+            <SuccessNotice text={ok} />
+          </>
+        ) : null}
       </section>
     </div>
   );
@@ -386,6 +448,7 @@ export function UnitReport({ params }: PageProps) {
             </tr>
           ))}
         </DataTable>
+        <UnitOutputs d={d} fw={fw} />
         <h2>{t('photos')}</h2>
         {withFiles.length === 0 ? (
           <p class="muted">{t('noPhotos')}</p>
@@ -404,5 +467,93 @@ export function UnitReport({ params }: PageProps) {
         <BeritaAcaraSheet d={d} t={t} locale="id" />
       </article>
     </div>
+  );
+}
+
+/**
+ * The printed unit report's value per stage of the period (one column per stage) and each
+ * indicator's rekomendasi and three-part penjelasan with the files it cites. Always
+ * Indonesian; user text is rendered as text only.
+ */
+function UnitOutputs({ d, fw }: { d: AssessmentDetail; fw: Framework | undefined }) {
+  const t = translateId;
+  const domainOf = (no: number) => (fw ? valueDomainOf(fw, no) : undefined);
+  const stages = d.period.stages;
+  // Shown once a stage value was entered: before that the table would only repeat the
+  // self-assessed levels of the table above.
+  const anyStageValue = d.indicators.some((i) => i.outputs?.stages.some((s) => s.at !== null));
+  const staged = anyStageValue
+    ? d.indicators.filter((i) => i.outputs?.stages.some((s) => s.value !== null))
+    : [];
+  const written = d.indicators.filter((i) => {
+    const o = i.outputs;
+    return (
+      !!o &&
+      (o.rekomendasi.trim() !== '' ||
+        o.penjelasanFakta.trim() !== '' ||
+        o.penjelasanAnalisis.trim() !== '' ||
+        o.penjelasanJustifikasi.trim() !== '' ||
+        o.citedFiles.length > 0)
+    );
+  });
+  const parts = [
+    ['reportRekomendasi', 'rekomendasi'],
+    ['reportFakta', 'penjelasanFakta'],
+    ['reportAnalisis', 'penjelasanAnalisis'],
+    ['reportJustifikasi', 'penjelasanJustifikasi'],
+  ] as const;
+  return (
+    <>
+      {staged.length > 0 ? (
+        <>
+          <h2>{t('reportStagesHeading')}</h2>
+          <DataTable
+            headings={[t('indicator'), ...stages.map((s) => stageLabel(s, 'id'))]}
+            testId="unit-report-stages"
+            wrap={false}
+          >
+            {staged.map((i) => (
+              <tr key={i.no}>
+                <td>{indicatorTitle(i)}</td>
+                {stages.map((s) => (
+                  <LevelCell
+                    key={s}
+                    value={i.outputs?.stages.find((x) => x.stage === s)?.value ?? null}
+                    locale="id"
+                    domain={domainOf(i.no)}
+                  />
+                ))}
+              </tr>
+            ))}
+          </DataTable>
+        </>
+      ) : null}
+      <h2>{t('reportOutputsHeading')}</h2>
+      {written.length === 0 ? (
+        <p class="muted">{t('reportNoOutputs')}</p>
+      ) : (
+        written.map((i) => (
+          <section key={i.no} class="r-outputs" data-testid="unit-report-outputs">
+            <h3>{indicatorTitle(i)}</h3>
+            <dl>
+              {parts.map(([label, field]) =>
+                i.outputs?.[field].trim() ? (
+                  <Fragment key={field}>
+                    <dt>{t(label)}</dt>
+                    <dd class="r-pre">{i.outputs[field]}</dd>
+                  </Fragment>
+                ) : null,
+              )}
+              {i.outputs?.citedFiles.length ? (
+                <>
+                  <dt>{t('reportCitedFiles')}</dt>
+                  <dd>{i.outputs.citedFiles.map((f) => f.name).join('; ')}</dd>
+                </>
+              ) : null}
+            </dl>
+          </section>
+        ))
+      )}
+    </>
   );
 }

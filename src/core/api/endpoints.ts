@@ -167,6 +167,10 @@ export const ENDPOINTS = {
   'GET /api/reports/periods/:periodId/summary': { response: CitySummarySchema },
   'GET /api/reports/periods/:periodId/levels.csv': { response: 'file' },
   'GET /api/reports/periods/:periodId/levels.xlsx': { response: 'file' },
+  'GET /api/reports/periods/:periodId/national-package.zip': {
+    query: z.object({ unitId: z.optional(z.string()) }),
+    response: 'file',
+  },
   'GET /api/reports/assessments/:id': { response: AssessmentDetailSchema },
   'POST /api/assessments/:id/review': { body: ReviewBody, response: AssessmentDetailSchema },
   'POST /api/assessments/:id/reopen': { body: ReopenBody, response: AssessmentDetailSchema },

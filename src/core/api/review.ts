@@ -6,6 +6,7 @@ import {
   SignedResultsSchema,
 } from '../entities';
 import { SIGNING_STATES } from '../record-state';
+import { StageSchema } from '../workflow';
 import { FrameworkRefSchema, IndexSummarySchema } from './dashboard';
 import { PeriodSchema } from './setup';
 import {
@@ -68,6 +69,33 @@ export const CheckViewSchema = z.strictObject({
 });
 export type CheckView = z.infer<typeof CheckViewSchema>;
 
+/**
+ * The written outputs of an indicator besides its value (core workflow.ts OUTPUT_FIELDS) and
+ * its value in each stage of the period, as the review and the printed unit report show them.
+ */
+export const IndicatorOutputsSchema = z.strictObject({
+  rekomendasi: z.string(),
+  penjelasanFakta: z.string(),
+  penjelasanAnalisis: z.string(),
+  penjelasanJustifikasi: z.string(),
+  /** The evidence files the penjelasan cites (ids the assessment does not hold are left out). */
+  citedFiles: z.array(z.strictObject({ recordId: z.string(), name: z.string() })),
+  /**
+   * The period's stages in order, each with the indicator's value in it (core
+   * `stageValueOf`: penilaian mandiri falls back on the self level) and who gave it when
+   * (empty and null when the value was not entered as a stage value).
+   */
+  stages: z.array(
+    z.strictObject({
+      stage: StageSchema,
+      value: z.nullable(z.number()),
+      by: z.string(),
+      at: z.nullable(ms),
+    }),
+  ),
+});
+export type IndicatorOutputs = z.infer<typeof IndicatorOutputsSchema>;
+
 /** One indicator of the verification: both levels, checks, notes, files, comment. */
 export const IndicatorReviewSchema = z.strictObject({
   no: z.int(),
@@ -88,6 +116,8 @@ export const IndicatorReviewSchema = z.strictObject({
   checks: z.array(CheckViewSchema),
   files: z.array(EvidenceFileViewSchema),
   openConflicts: count,
+  /** Outputs and values per stage (optional: answers of servers before issue 17 lack them). */
+  outputs: z.optional(IndicatorOutputsSchema),
 });
 export type IndicatorReview = z.infer<typeof IndicatorReviewSchema>;
 

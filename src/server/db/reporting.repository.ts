@@ -1,5 +1,5 @@
 import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { EntityName, UnitFilter } from '../../core';
+import { type EntityName, STAGES, stageField, type UnitFilter } from '../../core';
 import type { UnitKind } from '../domain';
 import type { FieldState } from '../sync-domain';
 import { chunks } from './chunks';
@@ -136,6 +136,13 @@ const VERIFICATION_EXPORT_FIELDS = [
   'naReason',
   'notes',
   'reviewComment',
+  // The written outputs per indicator and the value per stage (core workflow.ts).
+  'rekomendasi',
+  'penjelasanFakta',
+  'penjelasanAnalisis',
+  'penjelasanJustifikasi',
+  'penjelasanFiles',
+  ...STAGES.map(stageField),
 ];
 
 const VERIFICATION = sql.lit('verification');
@@ -560,8 +567,9 @@ export class ReportingRepository {
   /**
    * What the exports say about these assessments beyond levels, per `read`: `record` — their
    * verifications' results and texts, berita acara, comments and the assessment record
-   * itself; `checks` — the verifications' evidence checks (`checks.*`). Evidence-file
-   * records are counted elsewhere (`evidenceFileCounts`). Callers pass a batch of
+   * itself, with the evidence files' names (what a penjelasan cites); `checks` — the
+   * verifications' evidence checks (`checks.*`). Evidence files are counted elsewhere
+   * (`evidenceFileCounts`). Callers pass a batch of
    * assessments at a time: the texts (notes up to 20,000 characters, signatures) are never
    * read for a whole period at once.
    */
@@ -584,6 +592,8 @@ export class ReportingRepository {
                     eb('entity', '=', 'verification'),
                     eb('field', 'in', VERIFICATION_EXPORT_FIELDS),
                   ]),
+                  // File names, for the files a penjelasan cites.
+                  eb.and([eb('entity', '=', 'evidenceFile'), eb('field', '=', 'name')]),
                 ]
               : []),
             // `checks.<level>.<index>` ('/' follows '.').

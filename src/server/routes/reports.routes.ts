@@ -18,21 +18,32 @@ function download(f: ExportFile): Response {
 }
 
 /**
- * Reports: the city summary and the exports of a period (coordinators and
- * viewers), and the per-unit report of an assessment (also the verifier it is assigned to).
+ * Reports: the city summary, the exports and the national evidence package of a period
+ * (coordinators and viewers), and the per-unit report of an assessment (also the verifier it is assigned to).
  */
 export function reportsRoutes(s: Services) {
-  return new Hono<AppEnv>()
-    .get('/periods/:periodId/summary', guard(s, 'coordinator', 'viewer'), async (c) =>
-      c.json(await s.reports.summary(c.req.param('periodId'))),
-    )
-    .get('/periods/:periodId/levels.csv', guard(s, 'coordinator', 'viewer'), async (c) =>
-      download(await s.reports.levelsCsv(c.req.param('periodId'))),
-    )
-    .get('/periods/:periodId/levels.xlsx', guard(s, 'coordinator', 'viewer'), async (c) =>
-      download(await s.reports.levelsXlsx(c.req.param('periodId'))),
-    )
-    .get('/assessments/:id', guard(s, 'coordinator', 'viewer', 'verifier'), async (c) =>
-      c.json(await s.review.detail(c.req.param('id'), caller(c))),
-    );
+  return (
+    new Hono<AppEnv>()
+      .get('/periods/:periodId/summary', guard(s, 'coordinator', 'viewer'), async (c) =>
+        c.json(await s.reports.summary(c.req.param('periodId'))),
+      )
+      .get('/periods/:periodId/levels.csv', guard(s, 'coordinator', 'viewer'), async (c) =>
+        download(await s.reports.levelsCsv(c.req.param('periodId'))),
+      )
+      .get('/periods/:periodId/levels.xlsx', guard(s, 'coordinator', 'viewer'), async (c) =>
+        download(await s.reports.levelsXlsx(c.req.param('periodId'))),
+      )
+      // The national evidence package: of one unit (`?unitId=`) or of the whole Pemda.
+      .get(
+        '/periods/:periodId/national-package.zip',
+        guard(s, 'coordinator', 'viewer'),
+        async (c) =>
+          download(
+            await s.reports.nationalPackage(c.req.param('periodId'), c.req.query('unitId') ?? null),
+          ),
+      )
+      .get('/assessments/:id', guard(s, 'coordinator', 'viewer', 'verifier'), async (c) =>
+        c.json(await s.review.detail(c.req.param('id'), caller(c))),
+      )
+  );
 }

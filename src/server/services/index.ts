@@ -82,7 +82,7 @@ export function createServices(deps: ServiceDeps): Services {
     dashboard,
     plan,
     review: new ReviewService(deps, periods, frameworks, assignments),
-    reports: new ReportsService(deps, cities, dashboard, plan),
+    reports: new ReportsService(deps, cities, dashboard, plan, files),
     ping: () => maintenance.ping(),
   };
 }

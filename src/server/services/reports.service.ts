@@ -1,10 +1,22 @@
-import type { CitySummary } from '../../core';
+import { type CitySummary, DEFAULT_ZONE_CODE, formatInZone } from '../../core';
+import { Problem } from '../problems';
 import { type CityIndexService, namedCityIndicators } from './city-index';
 import { BaseService, type ServiceDeps } from './context';
 import type { DashboardService } from './dashboard.service';
-import type { ExportFile } from './exports/file';
+import { type ExportFile, exportFilename } from './exports/file';
 import { levelsCsv, levelsXlsx } from './exports/levels';
 import { loadLevelsExport } from './exports/levels-data';
+import {
+  hashStored,
+  indexWorkbook,
+  type PackageEntry,
+  type PackageSource,
+  packageSlug,
+  packageZip,
+  unitEntries,
+  unitFolder,
+} from './exports/national-package';
+import type { FilesService } from './files.service';
 import type { PlanService } from './plan.service';
 
 /**
@@ -19,6 +31,7 @@ export class ReportsService extends BaseService {
     private readonly cities: CityIndexService,
     private readonly dashboards: DashboardService,
     private readonly plans: PlanService,
+    private readonly files: FilesService,
   ) {
     super(deps);
   }
@@ -69,5 +82,87 @@ export class ReportsService extends BaseService {
 
   private async levelsExport(periodId: string) {
     return loadLevelsExport(this.repos, await this.cities.forPeriod(periodId), this.now());
+  }
+
+  /**
+   * The national evidence package of a period (exports/national-package.ts says how files
+   * are named): of one unit (`unitId`), or of the Pemda as a whole (null: every unit of the
+   * period with an assessment, one folder each). Holds the live evidence files the server
+   * holds, each re-hashed from the store before anything is sent, and `indeks.xlsx`.
+   *
+   * Memory: the metadata of the package's files (a few hundred bytes each) and the index
+   * workbook are held; file bytes only stream, one chunk at a time (`packageZip`).
+   *
+   * @throws Problem 404 `not_found` for an unknown period, or a unit without an assessment
+   *   in it; 409 `evidence_hash_mismatch` (nothing sent) when a stored file does not match
+   *   its SHA-256 or cannot be read, naming unit, indicator and file
+   */
+  async nationalPackage(periodId: string, unitId: string | null): Promise<ExportFile> {
+    const { period, fw } = await this.cities.periodWithFramework(periodId);
+    const generatedAt = this.now();
+    const organisation = await this.repos.organisation.get();
+    const zone = organisation?.zone ?? DEFAULT_ZONE_CODE;
+    const units = (await this.repos.reporting.unitProgress(period.id)).filter(
+      (u) => u.assessmentId !== null && (unitId === null || u.unitId === unitId),
+    );
+    if (unitId !== null && units.length === 0)
+      throw new Problem('not_found', { what: 'Penilaian unit', whatEn: 'Unit assessment' });
+    units.sort((a, b) => a.code.localeCompare(b.code));
+
+    const entries: PackageEntry[] = [];
+    for (const u of units) {
+      // One unit's evidence and verification records at a time.
+      const fields = await this.repos.sync.fieldsOfAssessment(u.assessmentId as string);
+      const own = fields.filter((f) => f.entity === 'verification' || f.entity === 'evidenceFile');
+      const shas = own.flatMap((f) =>
+        f.entity === 'evidenceFile' && f.field === 'sha256' && typeof f.value === 'string'
+          ? [f.value]
+          : [],
+      );
+      const held = await this.repos.files.heldAmong(shas);
+      entries.push(
+        ...unitEntries(
+          { code: u.code, name: u.name, fw, fields: own },
+          unitId === null ? unitFolder(u.code, u.name) : '',
+          held,
+        ),
+      );
+    }
+
+    const blobs = this.files.blobs;
+    const source: PackageSource = { open: (sha) => blobs.open(sha) };
+    // Every file is checked before the first byte is sent: a mismatch refuses the package.
+    const checked = new Set<string>();
+    for (const e of entries) {
+      if (checked.has(e.sha256)) continue;
+      if ((await hashStored(source, e.sha256)) !== e.sha256)
+        throw new Problem('evidence_hash_mismatch', {
+          unit: `${e.unitName} (${e.unitCode})`,
+          indicator: e.indicatorNo,
+          file: e.originalName || e.path,
+        });
+      checked.add(e.sha256);
+    }
+
+    const one = unitId === null ? null : units[0];
+    const info: [string, string][] = [
+      ['Paket bukti dukung nasional', organisation?.name ?? ''],
+      ['Periode', `${period.name} (${period.year})`],
+      ['Instrumen', `${fw.name} (${fw.id} v${fw.version})`],
+      ['Unit', one ? `${one.name} (${one.code})` : 'Seluruh unit pemerintah daerah'],
+      ['Dibuat', formatInZone(generatedAt, zone, 'id')],
+      ['Jumlah berkas', String(entries.length)],
+      ['Pola nama berkas', 'I<indikator 2 digit>_L<level>_<butir 2 digit>_<judul>.<ekstensi>'],
+      ['Tanpa butir', 'L0_00: berkas yang tidak dikaitkan dengan butir bukti mana pun'],
+    ];
+    const index = await indexWorkbook(entries, info, zone, generatedAt);
+    const what = `paket-bukti-${one ? packageSlug(one.code) : 'pemda'}`;
+    return packageZip(
+      exportFilename(period.name, what, generatedAt, 'zip', zone),
+      index,
+      entries,
+      source,
+      generatedAt,
+    );
   }
 }

@@ -16,11 +16,15 @@ import {
   type EvidenceCheck,
   type EvidenceFileView,
   type Framework,
+  type IndicatorOutputs,
   type IndicatorReview,
   parseProves,
   type RecordDecision,
   type ReopenRequest,
   type ReviewInput,
+  type StageValue,
+  stageField,
+  stageValueOf,
   uuidv7,
   verificationId,
 } from '../../core';
@@ -185,6 +189,33 @@ export class ReviewService extends BaseService {
     for (const k of conflicts)
       conflictsByRecord.set(k.recordId, (conflictsByRecord.get(k.recordId) ?? 0) + 1);
 
+    const fileNames = new Map([...evidence].map(([id, r]) => [id, str(r, 'name')]));
+    const outputsOf = (
+      r: Map<string, FieldState> | undefined,
+      selfLevel: number | null,
+    ): IndicatorOutputs => {
+      const cited = r?.get('penjelasanFiles')?.value;
+      return {
+        rekomendasi: str(r, 'rekomendasi'),
+        penjelasanFakta: str(r, 'penjelasanFakta'),
+        penjelasanAnalisis: str(r, 'penjelasanAnalisis'),
+        penjelasanJustifikasi: str(r, 'penjelasanJustifikasi'),
+        citedFiles: (Array.isArray(cited) ? cited : []).flatMap((id) => {
+          const name = typeof id === 'string' ? fileNames.get(id) : undefined;
+          return name === undefined ? [] : [{ recordId: id as string, name }];
+        }),
+        stages: period.stages.map((stage) => {
+          const own = r?.get(stageField(stage))?.value as Partial<StageValue> | null | undefined;
+          return {
+            stage,
+            value: stageValueOf({ [stageField(stage)]: own, selfLevel }, stage),
+            by: typeof own?.by === 'string' ? own.by : '',
+            at: typeof own?.at === 'number' ? own.at : null,
+          };
+        }),
+      };
+    };
+
     const verified: Record<number, number | null> = {};
     const self: Record<number, number | null> = {};
     const na: number[] = [];
@@ -228,6 +259,7 @@ export class ReviewService extends BaseService {
         checks,
         files: filesByNo.get(ind.no) ?? [],
         openConflicts: conflictsByRecord.get(id) ?? 0,
+        outputs: outputsOf(r, selfLevel),
       };
     });
 

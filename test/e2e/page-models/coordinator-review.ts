@@ -264,4 +264,15 @@ export class CoordinatorReviewPages {
     const { readFileSync } = await import('node:fs');
     return { name: download.suggestedFilename(), bytes: readFileSync(path) };
   }
+
+  /** Reports: download the national evidence package of the Pemda, or of the unit named. */
+  async downloadNationalPackage(unitName?: string): Promise<{ name: string; bytes: Buffer }> {
+    const button = unitName
+      ? this.page.getByTestId('national-package-unit').filter({ hasText: unitName })
+      : this.page.getByTestId('national-package-pemda');
+    const [download] = await Promise.all([this.page.waitForEvent('download'), button.click()]);
+    const path = await download.path();
+    const { readFileSync } = await import('node:fs');
+    return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+  }
 }

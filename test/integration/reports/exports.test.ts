@@ -260,7 +260,7 @@ describeEachDialect('exports of unit × indicator levels', (ctx) => {
     // Only a penilaian mandiri: no verifier, no record to be in a state.
     expect(
       ['Verifikator', 'Tahap', 'Tanda tangan', 'Verifikasi sebagian'].map((c) =>
-        row('36.72.OPD.99', 1)(c as Label),
+        row('36.72.OPD.99', 1)(c),
       ),
     ).toEqual(['', '', '', '']);
     expect(rows.every((r) => !/^[=+\-@]/.test(r[HEADER.indexOf('Nama unit')] ?? ''))).toBe(true);
@@ -427,6 +427,94 @@ describeEachDialect('exports of unit × indicator levels', (ctx) => {
     expect(unit(kelurahanCode(0, 1))[col('Predikat verifikasi')]).toBe(
       'Cukup (SEMENTARA; 2,597 — predikat dari nilai tepat)',
     );
+  });
+
+  it('CSV and XLSX carry each indicator’s rekomendasi, penjelasan, cited files and value per stage', async () => {
+    const h = ctx();
+    const w = await ready();
+    const city = await assessmentOf(h, PEMDA_CODE);
+    const at = h.clock.now;
+    await w.t1.push([
+      evidenceFile(city, 'keluaran-notulen', {
+        sha256: 'c'.repeat(64),
+        bytes: 10,
+        capturedAt: at,
+        name: 'Notulen interviu.pdf',
+        indicatorNo: 5,
+      }),
+      {
+        entity: 'verification',
+        id: `${city}:5`,
+        changes: {
+          assessmentId: city,
+          indicatorNo: 5,
+          verifiedLevel: 3,
+          rekomendasi: 'Tetapkan Perwal tata kelola SPBE; lakukan reviu tahunan.',
+          penjelasanFakta: 'Perwal 12/2022 pasal 4, hlm. 3',
+          penjelasanAnalisis: '=belum mengatur reviu',
+          penjelasanJustifikasi: 'Kriteria level 3 terpenuhi, level 4 belum.',
+          penjelasanFiles: ['keluaran-notulen'],
+          'stages.mandiri': { value: 4, by: 'Tim internal', at },
+          'stages.dokumen': { value: 3, by: 'Verifikator', at },
+        },
+      },
+    ]);
+    const { row } = await getCsv(h, await h.login('viewer'));
+    const r5 = row(PEMDA_CODE, 5);
+    expect(r5('Rekomendasi')).toBe('Tetapkan Perwal tata kelola SPBE; lakukan reviu tahunan.');
+    expect(r5('Penjelasan fakta')).toBe('Perwal 12/2022 pasal 4, hlm. 3');
+    // Formula-like text is defused as every text cell is.
+    expect(r5('Penjelasan analisis')).toBe("'=belum mengatur reviu");
+    expect(r5('Penjelasan justifikasi')).toBe('Kriteria level 3 terpenuhi, level 4 belum.');
+    expect(r5('Berkas dikutip penjelasan')).toBe('Notulen interviu.pdf');
+    expect(
+      ['Nilai Penilaian mandiri', 'Nilai Verifikasi dokumen', 'Nilai Interviu', 'Nilai Final'].map(
+        (c) => r5(c),
+      ),
+    ).toEqual(['4', '3', '', '']);
+    // Without a stage value of its own, penilaian mandiri is the imported self level.
+    const r6 = row(PEMDA_CODE, 6);
+    expect(r6('Nilai Penilaian mandiri')).toBe(r6('Level mandiri'));
+    expect(r6('Nilai Penilaian mandiri')).not.toBe('');
+
+    const { wb } = await getXlsx(h, await h.login('viewer'));
+    const sheet = values(wb, 'Level');
+    const header = sheet[0] as string[];
+    const x5 = sheet.find(
+      (r) =>
+        r[header.indexOf('Kode unit')] === PEMDA_CODE && r[header.indexOf('No. indikator')] === 5,
+    ) as unknown[];
+    expect(x5[header.indexOf('Rekomendasi')]).toBe(
+      'Tetapkan Perwal tata kelola SPBE; lakukan reviu tahunan.',
+    );
+    expect(x5[header.indexOf('Penjelasan justifikasi')]).toBe(
+      'Kriteria level 3 terpenuhi, level 4 belum.',
+    );
+    expect(x5[header.indexOf('Berkas dikutip penjelasan')]).toBe('Notulen interviu.pdf');
+    expect(x5[header.indexOf('Nilai Penilaian mandiri')]).toBe(4);
+    expect(x5[header.indexOf('Nilai Verifikasi dokumen')]).toBe(3);
+
+    // The printed unit report reads the same outputs from the review detail.
+    const detail = await h.call('GET', `/api/reports/assessments/${city}`, {
+      token: await h.login('viewer'),
+    });
+    const i5 = (detail.body.indicators as { no: number; outputs: unknown }[]).find(
+      (i) => i.no === 5,
+    );
+    expect(i5?.outputs).toEqual({
+      rekomendasi: 'Tetapkan Perwal tata kelola SPBE; lakukan reviu tahunan.',
+      penjelasanFakta: 'Perwal 12/2022 pasal 4, hlm. 3',
+      penjelasanAnalisis: '=belum mengatur reviu',
+      penjelasanJustifikasi: 'Kriteria level 3 terpenuhi, level 4 belum.',
+      citedFiles: [{ recordId: 'keluaran-notulen', name: 'Notulen interviu.pdf' }],
+      stages: [
+        { stage: 'mandiri', value: 4, by: 'Tim internal', at },
+        { stage: 'dokumen', value: 3, by: 'Verifikator', at },
+        { stage: 'interviu', value: null, by: '', at: null },
+        { stage: 'visitasi', value: null, by: '', at: null },
+        { stage: 'final', value: null, by: '', at: null },
+      ],
+    });
   });
 
   it('after re-signing, approval and reopening: only the latest decision’s comments are exported', async () => {

@@ -349,6 +349,7 @@ describeEachDialect('coordinator API contract', (ctx) => {
     await call('GET /api/dashboard/:periodId/stages', { params: pemdi });
     await call('GET /api/reports/periods/:periodId/levels.csv', { params });
     await call('GET /api/reports/periods/:periodId/levels.xlsx', { params });
+    await call('GET /api/reports/periods/:periodId/national-package.zip', { params });
   });
 
   it('review of a verification, its files, audit and receipt', async () => {

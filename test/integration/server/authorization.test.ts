@@ -296,6 +296,11 @@ const MATRIX: Row[] = [
     allowed: READERS,
   },
   {
+    route: 'GET /api/reports/periods/:periodId/national-package.zip',
+    path: (f) => `/api/reports/periods/${f.periodId}/national-package.zip`,
+    allowed: READERS,
+  },
+  {
     route: 'GET /api/reports/assessments/:id',
     path: (f, s) =>
       `/api/reports/assessments/${s === 'own' ? f.ownAssessment : f.foreignAssessment}`,

@@ -103,7 +103,7 @@ export function exportFilename(
   periodName: string,
   what: string,
   generatedAt: number,
-  ext: 'csv' | 'xlsx',
+  ext: 'csv' | 'xlsx' | 'zip',
   zone: ZoneCode = DEFAULT_ZONE_CODE,
 ): string {
   return `telusur-${slug(periodName)}-${what}-${zoneFileStamp(generatedAt, zone)}.${ext}`;

@@ -1,13 +1,17 @@
 import type ExcelJS from 'exceljs';
 import {
   type CitySummaryIndicator,
+  DEFAULT_STAGES,
   DEFAULT_ZONE_CODE,
   describeIndex,
   type Framework,
   type IndexResult,
   indexLevelName,
   listIndicators,
+  type Stage,
   spbe2020,
+  stageLabel,
+  stageValueOf,
   statusLabel,
   valueDomainOf,
   type ZoneCode,
@@ -190,6 +194,7 @@ export function levelColumns(
   fw: Framework,
   shape: ExportShape = exportShape(fw),
   zone: ZoneCode = DEFAULT_ZONE_CODE,
+  stages: readonly Stage[] = DEFAULT_STAGES,
 ): ExportColumn<LevelRow>[] {
   return [
     ...unitColumns<LevelRow>(zone),
@@ -216,6 +221,13 @@ export function levelColumns(
       shape.sourceValues,
       column('Nilai indeks luar', 'number', 12, (r) => r.texts?.sourceValue ?? null),
     ),
+    // The value per stage of the period ("Nilai Verifikasi dokumen"); penilaian mandiri
+    // falls back on the imported self-assessed level (core `stageValueOf`).
+    ...stages.map((stage) =>
+      column<LevelRow>(`Nilai ${stageLabel(stage)}`, shape.values, 12, (r) =>
+        stageValueOf({ ...r.texts?.stageFields, selfLevel: r.self }, stage),
+      ),
+    ),
     ...levelTail,
   ];
 }
@@ -225,6 +237,13 @@ const levelTail: readonly ExportColumn<LevelRow>[] = [
   column('Tidak berlaku', 'text', 10, (r) => yesNo(r.notApplicable)),
   column('Alasan tidak berlaku', 'text', 30, (r) => r.texts?.naReason ?? ''),
   column('Catatan verifikator', 'text', 40, (r) => capped(r.texts?.notes ?? '')),
+  column('Rekomendasi', 'text', 40, (r) => capped(r.texts?.rekomendasi ?? '')),
+  column('Penjelasan fakta', 'text', 40, (r) => capped(r.texts?.penjelasanFakta ?? '')),
+  column('Penjelasan analisis', 'text', 40, (r) => capped(r.texts?.penjelasanAnalisis ?? '')),
+  column('Penjelasan justifikasi', 'text', 40, (r) => capped(r.texts?.penjelasanJustifikasi ?? '')),
+  column('Berkas dikutip penjelasan', 'text', 30, (r) =>
+    capped((r.texts?.citedFiles ?? []).join('; ')),
+  ),
   column('Status bukti', 'text', 16, (r) => r.evidence),
   column('Bukti ada', 'int', 10, (r) => r.present),
   column('Bukti tidak ada', 'int', 10, (r) => r.missing),
@@ -375,7 +394,7 @@ function infoLines(d: LevelsExport): InfoLine[] {
 
 /** The unit × indicator table as CSV (header row first), streamed a batch of units at a time. */
 export function levelsCsv(d: LevelsExport): ExportFile {
-  const lines = csvLines(levelColumns(d.fw, exportShape(d.fw), d.zone), d.zone);
+  const lines = csvLines(levelColumns(d.fw, exportShape(d.fw), d.zone, d.period.stages), d.zone);
   const chunks = (async function* () {
     yield lines.header;
     for await (const batch of d.records({ checks: true }))
@@ -426,7 +445,7 @@ async function writeLevelsWorkbook(
   }
   units.end();
 
-  const level = tableSheet(wb, 'Level', levelColumns(d.fw, shape, d.zone), d.zone);
+  const level = tableSheet(wb, 'Level', levelColumns(d.fw, shape, d.zone, d.period.stages), d.zone);
   for await (const batch of d.records({ checks: true })) {
     for (const u of batch) for (const r of d.rowsOf(u)) level.add(r);
     await breathe();

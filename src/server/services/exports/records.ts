@@ -7,6 +7,7 @@ import {
   type RecordState,
   recordStateOf,
   type SigningState,
+  stageOfField,
 } from '../../../core';
 import type { DecisionRow, ExportField, SigningClockRow } from '../../db/reporting.repository';
 import { readSigning } from '../signing';
@@ -14,8 +15,9 @@ import { readSigning } from '../signing';
 /**
  * What one assessment's record says beyond its levels, as the exports write it: who
  * verified, where the record stands (state, signing, decision) and, per indicator, the
- * verifier's notes, the not-applicable reason, each evidence document checked and the
- * coordinator comment that applies now.
+ * verifier's notes, rekomendasi and penjelasan (fakta, analisis, justifikasi, the files it
+ * cites), the value per stage, the not-applicable reason, each evidence document checked and
+ * the coordinator comment that applies now.
  *
  * "Applies now": a coordinator's comments belong to the decision they came with (the latest
  * one, from the change log). After a return — also while the re-signed record
@@ -85,6 +87,16 @@ export interface IndicatorExport {
   reviewComment: string;
   /** The documents checked (a state or a note), by level then number. */
   checks: CheckExport[];
+  /** What the unit must do to reach the next level. */
+  rekomendasi: string;
+  /** The penjelasan in three parts (core workflow.ts OUTPUT_FIELDS). */
+  penjelasanFakta: string;
+  penjelasanAnalisis: string;
+  penjelasanJustifikasi: string;
+  /** Names of the evidence files the penjelasan cites (unknown ids are left out). */
+  citedFiles: string[];
+  /** The verification's `stages.<stage>` fields as stored (read with core `stageValueOf`). */
+  stageFields: Record<string, unknown>;
 }
 
 /**
@@ -130,6 +142,11 @@ const text = (r: Fields | undefined, f: string): string => {
 const number = (r: Fields | undefined, f: string): number | null => {
   const v = r?.get(f)?.value;
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
+};
+
+const ids = (r: Fields | undefined, f: string): string[] => {
+  const v = r?.get(f)?.value;
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 };
 
 /** Each assessment's records (keyed `entity|recordId`), each a map of its fields. */
@@ -218,6 +235,9 @@ export function recordExports(
     const current = (f: ExportField | undefined) =>
       !!decision && !!f && (decision.status === 'dikembalikan' || f.serverAt >= decision.at);
 
+    const fileName = new Map<string, string>();
+    for (const [key, r] of records)
+      if (key.startsWith('evidenceFile|')) fileName.set(key.slice(13), text(r, 'name'));
     const indicators = new Map<number, IndicatorExport>();
     for (const [no, r] of verifications(assessmentId, records))
       indicators.set(no, {
@@ -226,6 +246,17 @@ export function recordExports(
         naReason: text(r, 'naReason'),
         reviewComment: current(r.get('reviewComment')) ? text(r, 'reviewComment') : '',
         checks: checksOf(r, (level, index) => evidence(no, level, index)),
+        rekomendasi: text(r, 'rekomendasi'),
+        penjelasanFakta: text(r, 'penjelasanFakta'),
+        penjelasanAnalisis: text(r, 'penjelasanAnalisis'),
+        penjelasanJustifikasi: text(r, 'penjelasanJustifikasi'),
+        citedFiles: ids(r, 'penjelasanFiles').flatMap((id) => {
+          const name = fileName.get(id);
+          return name === undefined ? [] : [name];
+        }),
+        stageFields: Object.fromEntries(
+          [...r].flatMap(([field, f]) => (stageOfField(field) ? [[field, f.value]] : [])),
+        ),
       });
     // A decision's overall comment is a new record written with it: never an older one.
     let comment: ExportField | null = null;

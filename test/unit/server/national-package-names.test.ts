@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import {
+  PACKAGE_NAME_RE,
+  packageFileName,
+  packageSlug,
+  unitFolder,
+} from '../../../src/server/services/exports/national-package';
+
+describe('national package names', () => {
+  it('writes I<no>_L<level>_<item>_<judul>.<ext> with a safe ASCII judul of at most 40 characters', () => {
+    expect(packageFileName(5, 2, 1, 'SK Tim SPBE', 'pdf')).toBe('I05_L2_01_sk-tim-spbe.pdf');
+    expect(packageFileName(47, 0, 0, 'Foto', 'jpg')).toBe('I47_L0_00_foto.jpg');
+    // Accents fold to ASCII; punctuation, slashes and dots become single hyphens.
+    expect(packageSlug('Señal / Perwal No. 12/2022 — «Tata Kelola»')).toBe(
+      'senal-perwal-no-12-2022-tata-kelola',
+    );
+    // Cut at 40 without a trailing hyphen; nothing usable left → "bukti".
+    const long = packageSlug('Perkada atau Keputusan Kepala Daerah yang memuat ketentuan');
+    expect(long).toBe('perkada-atau-keputusan-kepala-daerah-yan');
+    expect(long.length).toBeLessThanOrEqual(40);
+    expect(packageSlug('Perkada atau Keputusan Kepala Daerah x')).toBe(
+      'perkada-atau-keputusan-kepala-daerah-x',
+    );
+    expect(packageSlug('ab-- --cd', 3)).toBe('ab');
+    expect(packageSlug('…')).toBe('bukti');
+    expect(packageSlug('../../etc/passwd')).toBe('etc-passwd');
+  });
+
+  it('parses names back, and names unit folders by code and name', () => {
+    const m = PACKAGE_NAME_RE.exec('I05_L2_01_sk-tim-spbe-2.pdf');
+    expect(m?.slice(1)).toEqual(['05', '2', '01', 'sk-tim-spbe-2', 'pdf']);
+    expect(PACKAGE_NAME_RE.test('I05_L2_01_../x.pdf')).toBe(false);
+    expect(unitFolder('36.72.OPD.08', 'Dinas Komunikasi, Informatika & Persandian')).toBe(
+      '36.72.OPD.08_dinas-komunikasi-informatika-persandian',
+    );
+    expect(unitFolder('A/B C', 'x')).toBe('A-B-C_x');
+  });
+});
