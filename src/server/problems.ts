@@ -291,6 +291,30 @@ export const PROBLEMS = {
     id: 'Berkas CSV tidak berisi baris data.',
     en: 'The CSV file has no data rows.',
   },
+  official_invalid: {
+    status: 422,
+    id: (p) =>
+      `Hasil resmi tidak dapat diimpor: ${p.count} baris bermasalah. Tidak ada data yang disimpan; perbaiki lalu impor ulang.`,
+    en: (p) =>
+      `The official result cannot be imported: ${p.count} rows have problems. Nothing was saved; fix them and import again.`,
+  },
+  official_header: {
+    status: 422,
+    id: (p) =>
+      `Baris judul berkas hasil resmi harus memuat kolom ${p.expected} (seperti templat). Tidak ada data yang disimpan.`,
+    en: (p) =>
+      `The official result file's header row must have the columns ${p.expected} (as the template). Nothing was saved.`,
+  },
+  official_empty: {
+    status: 422,
+    id: 'Berkas hasil resmi tidak berisi baris data.',
+    en: 'The official result file has no data rows.',
+  },
+  xlsx_unreadable: {
+    status: 422,
+    id: 'Berkas XLSX tidak dapat dibaca (rusak, terkunci kata sandi, atau bukan buku kerja Excel). Simpan ulang dari Excel lalu impor ulang. Tidak ada data yang disimpan.',
+    en: 'The XLSX file cannot be read (damaged, password-protected, or not an Excel workbook). Save it again from Excel and import it again. Nothing was saved.',
+  },
   csv_encoding: {
     status: 422,
     id: (p) =>

@@ -17,6 +17,7 @@ import {
   PlanViewSchema,
   StagesViewSchema,
 } from './dashboard';
+import { OfficialComparisonSchema, OfficialImportQuery } from './official';
 import { OrganisationBody, OrganisationSchema } from './organisation';
 import { CitySummarySchema } from './reports';
 import { AssessmentDetailSchema, ReopenBody, ReviewBody } from './review';
@@ -90,8 +91,11 @@ export type Readiness = z.infer<typeof ReadinessSchema>;
 export interface EndpointSpec {
   /** Schema of the JSON body. */
   readonly body?: z.core.$ZodType;
-  /** A raw upload instead of JSON: CSV bytes, a tablet's export file, an instrument file, a logo image. */
-  readonly upload?: 'csv' | 'bundle' | 'instrument' | 'image';
+  /**
+   * A raw upload instead of JSON: CSV bytes, a tablet's export file, an instrument file, a
+   * logo image, or a table (CSV or XLSX bytes, told apart by content).
+   */
+  readonly upload?: 'csv' | 'bundle' | 'instrument' | 'image' | 'table';
   /** Schema of the query parameters (all text on the wire). */
   readonly query?: z.core.$ZodType;
   /** Schema of the JSON answer; null for 204 No Content; 'file' for a download. */
@@ -138,6 +142,13 @@ export const ENDPOINTS = {
     upload: 'csv',
     response: SelfAssessmentImportSummarySchema,
   },
+  'GET /api/periods/:id/official': { response: OfficialComparisonSchema },
+  'PUT /api/periods/:id/official': {
+    upload: 'table',
+    query: OfficialImportQuery,
+    response: OfficialComparisonSchema,
+  },
+  'GET /api/periods/:id/official/template.csv': { response: 'file' },
 
   'GET /api/units': { response: UnitListSchema },
   'POST /api/units': { body: UnitBody, response: UnitSchema },

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import {
+  OfficialImportQuery,
   PeriodBody,
   type PeriodList,
   PeriodPatchBody,
@@ -7,12 +8,16 @@ import {
   type StageChangeList,
   StageMoveBody,
 } from '../../core';
-import { csvBody, jsonBody } from '../http/body';
+import { csvBody, jsonBody, queryParams, tableBody } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard } from '../http/guard';
+import { contentDisposition } from '../http/respond';
 import type { Services } from '../services';
 
-/** Evaluation periods and the self-assessed levels of units within them. */
+/**
+ * Evaluation periods, the self-assessed levels of units within them, and the official
+ * result (KemenPANRB) imported into a period with its comparison.
+ */
 export function periodsRoutes(s: Services) {
   return new Hono<AppEnv>()
     .get('/', guard(s, 'coordinator', 'viewer'), async (c) =>
@@ -61,5 +66,25 @@ export function periodsRoutes(s: Services) {
       return c.json(
         await s.selfAssessments.importCsv(c.req.param('id'), text, caller(c).account.id),
       );
+    })
+    .get('/:id/official', guard(s, 'coordinator', 'viewer'), async (c) =>
+      c.json(await s.official.compare(c.req.param('id'))),
+    )
+    .put('/:id/official', guard(s, 'coordinator'), async (c) => {
+      const { file } = queryParams(c, OfficialImportQuery);
+      const upload = await tableBody(c);
+      return c.json(await s.official.import(c.req.param('id'), upload, file, caller(c).account.id));
+    })
+    .get('/:id/official/template.csv', guard(s, 'coordinator', 'viewer'), async (c) => {
+      const { filename, csv } = await s.official.template(c.req.param('id'));
+      return new Response(csv, {
+        status: 200,
+        headers: {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': contentDisposition('attachment', filename),
+          'X-Content-Type-Options': 'nosniff',
+          'Cache-Control': 'no-store',
+        },
+      });
     });
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
 import { expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { verificationId } from '../../../src/core';
+import { listIndicators, pemdi2026, verificationId } from '../../../src/core';
 import {
   CsvRowReportSchema,
   ENDPOINTS,
@@ -253,6 +253,27 @@ describeEachDialect('coordinator API contract', (ctx) => {
       body: `unit_code,indicator_no,level,justification\n${opdCode(1)},2,3,Ada\n`,
       contentType: 'text/csv',
     });
+
+    // The official result of the Pemdi period (decimal values), its template and comparison.
+    const pemdi = { id: h().demo?.pemdiPeriodId as string };
+    await call('GET /api/periods/:id/official/template.csv', { params: pemdi });
+    const officialCsv = listIndicators(pemdi2026).map((i) => `${i.no};;1,17`);
+    const imported = await call('PUT /api/periods/:id/official', {
+      params: pemdi,
+      query: { file: 'hasil.csv' },
+      body: ['no_indikator;nama_indikator;nilai', ...officialCsv].join('\n'),
+      contentType: 'text/csv',
+    });
+    expect(imported.imported?.sourceName).toBe('hasil.csv');
+    const compared = await call('GET /api/periods/:id/official', { params: pemdi });
+    expect(compared.indicators.length).toBe(20);
+    const bad = await ctx().call('PUT', `/api/periods/${pemdi.id}/official`, {
+      token,
+      body: 'no_indikator;nilai\n99;1\n',
+      contentType: 'text/csv',
+    });
+    const badRows = (problem(bad, 'official_invalid').details as { rows: unknown }).rows;
+    expect(z.parse(z.array(CsvRowReportSchema), badRows).length).toBe(2);
   });
 
   it('verifiers, tablets and assignments', async () => {

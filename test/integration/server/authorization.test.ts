@@ -139,6 +139,23 @@ const MATRIX: Row[] = [
     csv: 'salah\n1',
     allowed: COORD,
   },
+  {
+    route: 'GET /api/periods/:id/official',
+    path: (f) => `/api/periods/${f.periodId}/official`,
+    allowed: READERS,
+  },
+  // A header-only file: a coordinator gets 422, nothing is stored.
+  {
+    route: 'PUT /api/periods/:id/official',
+    path: (f) => `/api/periods/${f.periodId}/official`,
+    csv: 'salah\n1',
+    allowed: COORD,
+  },
+  {
+    route: 'GET /api/periods/:id/official/template.csv',
+    path: (f) => `/api/periods/${f.periodId}/official/template.csv`,
+    allowed: READERS,
+  },
   { route: 'GET /api/units', path: () => '/api/units', allowed: READERS },
   { route: 'POST /api/units', path: () => '/api/units', json: {}, allowed: COORD },
   {
