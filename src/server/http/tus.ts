@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
-import { evidenceKindOf, evidenceKindPhrase, evidenceLimitBytes, formatLimit } from '../../core';
+import { evidenceLimitBytes } from '../../core';
 import type { AppConfig, FilesConfig } from '../config';
 import { isSha256, probeDirectory } from '../lib/blob-store';
 import type { Logger } from '../ops/logger';
 import { type Lang, Problem, preferredLang, problemBody } from '../problems';
-import { EVIDENCE_MIMES, type FilesService } from '../services/files.service';
+import { EVIDENCE_MIMES, evidenceTooLarge, type FilesService } from '../services/files.service';
 
 /** Mount point of the tus endpoint (the app's uploader uses `/api/files/`). */
 export const TUS_PATH = '/api/files';
@@ -46,16 +46,6 @@ export interface Uploader {
 function problemFor(req: TusRequest, p: Problem): { status_code: number; body: string } {
   const lang: Lang = preferredLang(req.headers.get('accept-language'));
   return { status_code: p.status, body: JSON.stringify(problemBody(p, lang)) };
-}
-
-/** `evidence_too_large` naming the declared type's kind ("dokumen (DOCX, ODT)") and `limit` (bytes). */
-function tooLarge(type: string, limit: number): Problem {
-  const kind = evidenceKindOf(type) ?? 'photo';
-  return new Problem('evidence_too_large', {
-    kind: evidenceKindPhrase(kind, 'id'),
-    kindEn: evidenceKindPhrase(kind, 'en'),
-    limit: formatLimit(limit),
-  });
 }
 
 /** The `filetype` of a tus Upload-Metadata header ("key base64,key base64"); '' when absent. */
@@ -210,7 +200,8 @@ export class TusEndpoint {
         // reads): a PDF is refused above its limit, not only above the largest of all kinds.
         const type = String(upload.metadata?.filetype ?? '');
         const limit = evidenceLimitBytes(type, 'stored');
-        if (limit !== null && upload.size > limit) throw problemFor(req, tooLarge(type, limit));
+        if (limit !== null && upload.size > limit)
+          throw problemFor(req, evidenceTooLarge(type, limit));
         const who = this.uploaders.get(req);
         if (!who) throw problemFor(req, new Problem('forbidden'));
         const createdAt = Date.parse(upload.creation_date ?? '') || Date.now();
@@ -256,7 +247,7 @@ export class TusEndpoint {
             evidenceLimitBytes(type, 'stored') ?? files.maxBytes,
             files.maxBytes,
           );
-          return problemFor(req, tooLarge(type, limit));
+          return problemFor(req, evidenceTooLarge(type, limit));
         }
         // Keep our problem bodies; let tus answer its own protocol errors.
         if ('status_code' in err) return { status_code: err.status_code, body: err.body };

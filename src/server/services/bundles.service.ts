@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   type BundleImportResult,
+  evidenceLimitBytes,
   MAX_EVIDENCE_BYTES,
   MutationEnvelopeSchema,
   type PushRequest,
@@ -12,7 +13,7 @@ import { readZipDirectory, readZipEntry, type ZipEntry, ZipReadError } from '../
 import { Problem } from '../problems';
 import { BundleKeys } from './bundle-keys';
 import { BaseService, type ServiceDeps } from './context';
-import { EVIDENCE_MIMES, type FilesService } from './files.service';
+import { EVIDENCE_MIMES, evidenceTooLarge, type FilesService } from './files.service';
 import type { BundleApplyResult, SyncService } from './sync.service';
 
 /** The tablet store's export format (src/store/bundle-format.ts; read here without importing the store). */
@@ -313,6 +314,9 @@ function readFiles(
   for (const f of manifest.files) {
     if (f.path !== `files/${f.sha256}`) throw new Problem('bundle_corrupt', { reason: f.path });
     if (!EVIDENCE_MIMES.has(f.mime)) throw new Problem('bundle_corrupt', { reason: f.mime });
+    // Each kind keeps its own limit here too, as on the tus endpoint.
+    const limit = evidenceLimitBytes(f.mime, 'stored');
+    if (limit !== null && f.bytes > limit) throw evidenceTooLarge(f.mime, limit);
     const entry = zip.entries.get(f.path);
     if (!entry) throw new Problem('bundle_tampered', { reason: `${f.path} hilang / missing` });
     if (entry.size !== f.bytes) throw new Problem('bundle_tampered', { reason: f.path });

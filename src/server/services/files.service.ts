@@ -1,5 +1,11 @@
 import type { Readable } from 'node:stream';
-import { ENTITY_FIELDS, EVIDENCE_FORMATS } from '../../core';
+import {
+  ENTITY_FIELDS,
+  EVIDENCE_FORMATS,
+  evidenceKindOf,
+  evidenceKindPhrase,
+  formatLimit,
+} from '../../core';
 import type { OpenUpload } from '../db/files.repository';
 import type { Principal } from '../domain';
 import type { BlobStore } from '../lib/blob-store';
@@ -10,6 +16,19 @@ import { BaseService, type ServiceDeps } from './context';
 
 /** MIME types of evidence files (core's evidenceFile.mime). */
 export const EVIDENCE_MIMES: ReadonlySet<string> = new Set(ENTITY_FIELDS.evidenceFile.mime.options);
+
+/**
+ * `413 evidence_too_large` for a file of MIME type `type` over `limit` bytes, naming its kind
+ * as a sentence reads it ("Berkas dokumen (DOCX, ODT) terlalu besar (maks. 20 MB).").
+ */
+export function evidenceTooLarge(type: string, limit: number): Problem {
+  const kind = evidenceKindOf(type) ?? 'photo';
+  return new Problem('evidence_too_large', {
+    kind: evidenceKindPhrase(kind, 'id'),
+    kindEn: evidenceKindPhrase(kind, 'en'),
+    limit: formatLimit(limit),
+  });
+}
 
 export type FinaliseOutcome = 'stored' | 'already_held' | 'hash_mismatch';
 

@@ -1,8 +1,10 @@
 import { createHash, randomFillSync } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
 import { EVIDENCE_LIMITS, uuidv7 } from '../../../src/core';
+import { bundleSecretOf, postBundle, signBundle } from '../../helpers/bundles';
 import { edit, enrolRaw, outcomes, pushRaw } from '../../helpers/raw-push';
 import {
+  appFetch,
   describeSync,
   enrolTablet,
   listenHttp,
@@ -213,5 +215,38 @@ describeSync('office, archive and link evidence', (ctx) => {
     expect(r.status).toBe(200);
     expect(outcomes(r)).toEqual(['1:rejected', '2:applied']);
     expect(r.body.results[0].rejection).toMatchObject({ field: 'url' });
+  });
+
+  it('refuses a workshop export file carrying a document above the document limit, naming it', async () => {
+    const h = ctx();
+    const team = await newTeam(h.services, h.base, { verifiers: 1 });
+    const a = team.assessmentIds[0] as string;
+    const coordinator = await h.base.login('coordinator');
+    const t = await enrolTablet(h.call, coordinator, team.verifiers[0]?.id as string);
+    await tabletEngine(t, appFetch(h.app)).sync();
+    const signer = await bundleSecretOf(h.call, t.token);
+    // Within the largest kind's limit (an archive's), above a document's.
+    await t.store.evidence.add({
+      assessmentId: a,
+      indicatorNo: 1,
+      blob: new Blob([zipBytes(EVIDENCE_LIMITS.document.storedBytes + 1)], { type: DOCX }),
+      name: 'besar.docx',
+      mime: DOCX,
+      width: null,
+      height: null,
+      location: null,
+    });
+    const counts = await h.base.rowCounts();
+    const r = await postBundle(
+      h.app,
+      coordinator,
+      signBundle(await t.store.exportAssessment(a), signer),
+    );
+    expect(r.status).toBe(413);
+    expect(r.body).toMatchObject({
+      code: 'evidence_too_large',
+      message: 'Berkas dokumen (DOCX, ODT) terlalu besar (maks. 20 MB).',
+    });
+    expect(await h.base.rowCounts()).toEqual(counts);
   });
 });
