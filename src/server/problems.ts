@@ -209,9 +209,9 @@ export const PROBLEMS = {
   stage_changed: {
     status: 409,
     id: (p) =>
-      `Tahap periode ini sudah berubah menjadi "${p.current ?? '–'}" (oleh koordinator lain). Muat ulang halaman lalu periksa tahapnya sebelum melanjutkan.`,
+      `Tahap periode ini sudah berubah menjadi "${p.current ?? '–'}" (dari tab atau oleh koordinator lain). Muat ulang halaman lalu periksa tahapnya sebelum melanjutkan.`,
     en: (p) =>
-      `This period's stage has already changed to "${p.currentEn ?? '–'}" (by another coordinator). Reload the page and check its stage before moving on.`,
+      `This period's stage has already changed to "${p.currentEn ?? '–'}" (in another tab or by another coordinator). Reload the page and check its stage before moving on.`,
   },
   stage_not_next: {
     status: 422,
