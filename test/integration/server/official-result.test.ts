@@ -324,7 +324,18 @@ describeEachDialect('official result (KemenPANRB) import and comparison', (ctx) 
     expect(byOfficial.fellCount).toBe(
       values2028.filter((v, i) => v < (OFFICIAL[i] as number)).length,
     );
-    await h.call('DELETE', `/api/periods/${later}`, { token: coordinator });
+    // Its instrument is now bound to the imported result.
+    const change = await h.call('PATCH', `/api/periods/${later}`, {
+      token: coordinator,
+      json: { frameworkId: spbe2020.id },
+    });
+    expect(change.status).toBe(422);
+    expect(change.body.details.issues[0].code).toBe('official_result_bound');
+    expect((await get(h, later)).framework.id).toBe(pemdi2026.id);
+    // Deleting the period takes its official result with it.
+    const gone = await h.call('DELETE', `/api/periods/${later}`, { token: coordinator });
+    expect(gone.status).toBe(204);
+    expect(await storedCount(h, later)).toBe(0);
   });
 
   it('lets a viewer read the comparison and template but not import; a verifier gets neither', async () => {
