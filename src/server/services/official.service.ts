@@ -167,8 +167,13 @@ function rejectOfficial(reports: readonly CsvRowReport[]): never {
   throw new Problem('official_invalid', { count: rows.length }, { rows, total: rows.length });
 }
 
-/** The checked values of a file, or the per-row report (nothing is stored by this). */
-export function checkOfficialRows(
+/**
+ * The checked values of a file (columns found by header, every row checked, every indicator
+ * present once), or the per-row report. Stores nothing.
+ *
+ * @throws Problem 422 `official_header`, `official_empty`, `official_invalid`
+ */
+function checkOfficialRows(
   fw: Framework,
   table: RawTable,
 ): { indicatorNo: number; value: number; published: string }[] {
