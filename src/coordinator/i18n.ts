@@ -651,8 +651,8 @@ const id = {
   officialLocalIndex: 'Indeks verifikasi lokal (level kota)',
   officialSummary:
     'Indeks resmi {official}, verifikasi lokal {local} (selisih lokal − resmi {diff}).',
-  officialCounts:
-    '{higher} indikator lebih tinggi dari hasil resmi; {fell} indikator turun sejak periode sebelumnya.',
+  officialHigherCount: '{n} indikator lebih tinggi dari hasil resmi.',
+  officialFellCount: '{n} indikator turun sejak periode sebelumnya.',
   officialPrevOfficial: 'Periode sebelumnya: {name} ({year}) — dibandingkan dengan hasil resminya.',
   officialPrevCity:
     'Periode sebelumnya: {name} ({year}) — belum ada hasil resminya, dibandingkan dengan level kota terverifikasi (selain itu penilaian mandiri).',
@@ -1308,8 +1308,8 @@ const en: Dict = {
   officialLocalIndex: 'Local verification index (city level)',
   officialSummary:
     'Official index {official}, local verification {local} (difference local − official {diff}).',
-  officialCounts:
-    '{higher} indicators higher than the official result; {fell} indicators fell since the previous period.',
+  officialHigherCount: '{n} indicators higher than the official result.',
+  officialFellCount: '{n} indicators fell since the previous period.',
   officialPrevOfficial: 'Previous period: {name} ({year}) — compared with its official result.',
   officialPrevCity:
     'Previous period: {name} ({year}) — no official result yet, compared with its verified city levels (else penilaian mandiri).',

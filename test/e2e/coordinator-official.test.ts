@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -24,6 +26,7 @@ import { appStage } from './support/stage';
  * viewer reads the same page without the import form.
  */
 
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const PASSWORD = 'telusur-demo';
 const PEMDI = listIndicators(pemdi2026);
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -103,9 +106,14 @@ describe.skipIf(!e2eEnabled)('coordinator: the official result of a period', () 
       Object.fromEntries(PEMDI.map((ind, i) => [ind.no, OFFICIAL[i] as number])),
     ).index;
     const shown = `${formatIndex(exact)} · ${indexLevelName(pemdi2026, exact)}`;
+    const generous = PEMDI_CITY_VALUES.filter((v, i) => v > (OFFICIAL[i] as number)).length;
     expect(await official.text('official-index')).toBe(shown);
     expect(await official.text('official-local-index')).toBe('1,85 · Merintis');
-    expect(await official.text('official-summary')).toContain(`Indeks resmi ${shown}`);
+    const summary = await official.text('official-summary');
+    expect(summary).toContain(`Indeks resmi ${shown}`);
+    expect(summary).toContain(`${generous} indikator lebih tinggi dari hasil resmi.`);
+    // No earlier Pemdi period: nothing is said to have fallen.
+    expect(summary).not.toContain('turun');
     expect(await official.text('official-imported')).toContain('LHE Pemdi 2026.xlsx');
     expect(await official.text('official-value-8')).toBe('1,17');
     expect(await official.text('official-diff-1')).toBe('+0,50');
@@ -114,11 +122,15 @@ describe.skipIf(!e2eEnabled)('coordinator: the official result of a period', () 
     // City 1 vs official 1 on indicator 6: equal, not highlighted.
     expect(await official.text('official-diff-6')).toBe('0,00');
     expect(await official.rowMarks(6)).toEqual({ higher: false, fell: false });
-    const generous = PEMDI_CITY_VALUES.filter((v, i) => v > (OFFICIAL[i] as number)).length;
     expect(await official.page.locator('tr.o-higher').count()).toBe(generous);
     // The previous period is on SPBE 2020: named, not compared per indicator.
     expect(await official.text('official-previous-note')).toContain('memakai instrumen lain');
     expect(await app.accessibilityViolations()).toEqual([]);
+    mkdirSync(SHOTS, { recursive: true });
+    await official.page.screenshot({
+      path: join(SHOTS, 'coordinator-official.png'),
+      fullPage: true,
+    });
 
     await app.switchLanguage('English');
     expect(await official.page.locator('main h1').textContent()).toBe('Official result');
@@ -155,5 +167,8 @@ describe.skipIf(!e2eEnabled)('coordinator: the official result of a period', () 
     expect(await official.rowMarks(2)).toMatchObject({ fell: true });
     expect(await official.text('official-fell-2')).toBe('turun sejak periode sebelumnya');
     expect(await official.page.locator('tr.o-fell').count()).toBe(1);
+    expect(await official.text('official-summary')).toContain(
+      '1 indikator turun sejak periode sebelumnya.',
+    );
   });
 });

@@ -235,14 +235,16 @@ export function OfficialResult({ canWrite }: PageProps) {
               </IndexBox>
               <IndexBox label={t('selfIndex')} shown={self} testId="official-self-index" />
             </div>
-            {d.imported && indexDiff !== null ? (
+            {d.imported ? (
               <p data-testid="official-summary">
                 {t('officialSummary', {
                   official: indexText(official),
                   local: indexText(local),
                   diff: differenceText(indexDiff, locale, 'decimal'),
                 })}{' '}
-                {t('officialCounts', { higher: d.higherThanOfficialCount, fell: d.fellCount })}
+                {t('officialHigherCount', { n: d.higherThanOfficialCount })}
+                {/* Without a previous period of the instrument nothing can have fallen. */}
+                {d.previous ? ` ${t('officialFellCount', { n: d.fellCount })}` : null}
               </p>
             ) : null}
             <PreviousNote d={d} t={t} />

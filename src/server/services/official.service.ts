@@ -19,6 +19,7 @@ import { inTransaction } from '../db/repositories';
 import type { Period } from '../domain';
 import type { TableUpload } from '../http/body';
 import { CsvEncodingError, CsvSyntaxError, parseCsv } from '../lib/csv';
+import { readZipDirectory } from '../lib/zip-read';
 import { Problem } from '../problems';
 import { type CityIndexService, summarise } from './city-index';
 import { type ActorId, BaseService, type ServiceDeps } from './context';
@@ -102,9 +103,17 @@ function cellText(v: ExcelJS.CellValue | undefined): string {
   return '';
 }
 
+/**
+ * Most bytes an XLSX may declare once unpacked: a published result sheet is a few hundred
+ * KB; exceljs inflates the whole workbook in memory, so a zip bomb is refused before.
+ */
+const MAX_XLSX_UNPACKED = 50 * 1024 * 1024;
+
 async function readXlsx(bytes: Uint8Array): Promise<RawTable> {
   const wb = new ExcelJS.Workbook();
   try {
+    const unpacked = readZipDirectory(bytes).reduce((n, e) => n + e.size, 0);
+    if (unpacked > MAX_XLSX_UNPACKED) throw new Error('too large once unpacked');
     // exceljs's typings want a Node Buffer; the bytes are one.
     await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch {
@@ -158,8 +167,13 @@ function rejectOfficial(reports: readonly CsvRowReport[]): never {
   throw new Problem('official_invalid', { count: rows.length }, { rows, total: rows.length });
 }
 
-/** The checked values of a file, or the per-row report (nothing is stored by this). */
-export function checkOfficialRows(
+/**
+ * The checked values of a file (columns found by header, every row checked, every indicator
+ * present once), or the per-row report. Stores nothing.
+ *
+ * @throws Problem 422 `official_header`, `official_empty`, `official_invalid`
+ */
+function checkOfficialRows(
   fw: Framework,
   table: RawTable,
 ): { indicatorNo: number; value: number; published: string }[] {

@@ -83,7 +83,8 @@ export class PeriodsService extends BaseService {
    * assignments cannot go back to draft.
    *
    * @throws Problem 404 `not_found`, 409 `period_in_use`, 422 `validation_failed` (unknown
-   *   instrument; issue code `value_out_of_domain` naming the first value that does not fit)
+   *   instrument; issue code `value_out_of_domain` naming the first value that does not fit;
+   *   `official_result_bound` when an official result was imported for the instrument)
    */
   async update(id: string, patch: PeriodPatch): Promise<Period> {
     const current = await this.get(id);
@@ -92,6 +93,15 @@ export class PeriodsService extends BaseService {
       if (assessments > 0) throw new Problem('period_in_use');
       await this.assertFramework(patch.frameworkId);
       await this.assertSelfLevelsFit(id, patch.frameworkId);
+      // The official result was published for this instrument's indicators: on another one
+      // its numbers name other indicators (and a 1,17 has no place on whole levels).
+      if ((await this.repos.officialResults.listForPeriod(id)).length > 0)
+        throw fieldProblem(
+          'frameworkId',
+          'official_result_bound',
+          'Periode ini sudah memiliki hasil resmi untuk instrumennya; instrumen tidak dapat diganti.',
+          'This period already has an official result for its instrument; the instrument cannot change.',
+        );
     }
     if (patch.status === 'draft' && current.status !== 'draft' && assessments > 0)
       throw new Problem('period_in_use');

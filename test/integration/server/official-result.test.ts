@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { unzipSync, zipSync } from 'fflate';
 import { expect, it } from 'vitest';
 import {
   computeIndex,
@@ -267,6 +268,17 @@ describeEachDialect('official result (KemenPANRB) import and comparison', (ctx) 
 
     const broken = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]);
     expect((await put(h, spbeId, broken, XLSX)).body.code).toBe('xlsx_unreadable');
+    // A valid result workbook carrying an entry that unpacks to 60 MB (a zip bomb, not a
+    // result sheet) is refused before it is opened.
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Hasil');
+    ws.addRow(['no_indikator', 'nilai']);
+    for (const [i, n] of nos.entries()) ws.addRow([n, levels[i]]);
+    const entries = unzipSync(new Uint8Array(await wb.xlsx.writeBuffer()));
+    entries['docProps/padding.bin'] = new Uint8Array(60 * 1024 * 1024);
+    const bomb = zipSync(entries);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect((await put(h, spbeId, bomb, XLSX)).body.code).toBe('xlsx_unreadable');
     const header = await put(h, spbeId, 'kode;level\n1;2\n', 'text/csv');
     expect(header.status).toBe(422);
     expect(header.body.code).toBe('official_header');
@@ -312,7 +324,18 @@ describeEachDialect('official result (KemenPANRB) import and comparison', (ctx) 
     expect(byOfficial.fellCount).toBe(
       values2028.filter((v, i) => v < (OFFICIAL[i] as number)).length,
     );
-    await h.call('DELETE', `/api/periods/${later}`, { token: coordinator });
+    // Its instrument is now bound to the imported result.
+    const change = await h.call('PATCH', `/api/periods/${later}`, {
+      token: coordinator,
+      json: { frameworkId: spbe2020.id },
+    });
+    expect(change.status).toBe(422);
+    expect(change.body.details.issues[0].code).toBe('official_result_bound');
+    expect((await get(h, later)).framework.id).toBe(pemdi2026.id);
+    // Deleting the period takes its official result with it.
+    const gone = await h.call('DELETE', `/api/periods/${later}`, { token: coordinator });
+    expect(gone.status).toBe(204);
+    expect(await storedCount(h, later)).toBe(0);
   });
 
   it('lets a viewer read the comparison and template but not import; a verifier gets neither', async () => {
