@@ -5,6 +5,7 @@ import preact from '@preact/preset-vite';
 import type { Plugin, UserConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
+import { serverSourceHash } from './src/server/source-hash.mjs';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
@@ -34,19 +35,26 @@ function coreWithoutInstrument(): Plugin {
 }
 
 /**
- * `build-info.json` next to the server build's entries: the package version and the entries it
- * was built from (src/server/launch.mjs refuses a build of another version, and the build
- * refuses to empty a folder without one).
+ * `build-info.json` next to the server build's entries: the package version, the entries it
+ * was built from and the fingerprint of the sources compiled (`sourceHash`,
+ * src/server/source-hash.mjs). src/server/launch.mjs refuses a build of another version or of
+ * other sources in production, and the build refuses to empty a folder without one.
  */
 function serverBuildInfo(pkg: { name: string; version: string }, entries: string[]): Plugin {
   return {
     name: 'telusur-server-build-info',
     apply: 'build',
     generateBundle() {
+      const info = {
+        name: pkg.name,
+        version: pkg.version,
+        entries,
+        sourceHash: serverSourceHash(ROOT),
+      };
       this.emitFile({
         type: 'asset',
         fileName: 'build-info.json',
-        source: `${JSON.stringify({ name: pkg.name, version: pkg.version, entries }, null, 2)}\n`,
+        source: `${JSON.stringify(info, null, 2)}\n`,
       });
     },
   };

@@ -12,6 +12,22 @@ export const TRAINING_PERIOD = {
   frameworkId: 'spbe-2020',
   targetIndex: 3,
   status: 'active' as const,
+  // The workflow as a real period has it: the internal team's values came first, the
+  // verifier works the document review; the sector services of SPBE 2020 45–47 are named.
+  periodType: 'evaluasi' as const,
+  stages: ['mandiri', 'dokumen', 'interviu', 'final'] as const,
+  currentStage: 'dokumen' as const,
+  sectorServices: [
+    { indicatorNo: 45, name: 'Perizinan Berusaha' },
+    { indicatorNo: 46, name: 'Kesehatan' },
+    { indicatorNo: 47, name: 'Pendidikan' },
+  ],
+};
+
+/** Who gave the fictional unit's self-assessment values, and when (2 Oct 2026 09.00 WIB). */
+export const TRAINING_MANDIRI = {
+  by: 'Tim Asesor Internal (fiktif)',
+  at: Date.UTC(2026, 9, 2, 2, 0),
 };
 export const TRAINING_UNIT = {
   id: 'latihan-unit-sukamaju',

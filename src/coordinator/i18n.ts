@@ -357,6 +357,8 @@ const id = {
   noPhotos: 'Tidak ada berkas bukti.',
   fileNotHeld: 'belum diterima server',
   openFile: 'Buka berkas',
+  downloadFile: 'Unduh berkas',
+  linkChecked: 'Diperiksa {date}',
   fileGeneric: 'Berkas',
   audit: 'Jejak perubahan',
   noAudit: 'Belum ada perubahan tercatat.',
@@ -529,6 +531,40 @@ const id = {
   instrumentNaExclude:
     'Indeks resmi: instrumen ini mengeluarkan indikator yang dinyatakan tidak berlaku.',
   instrumentFixed: 'Instrumen periode tidak dapat diganti setelah ada unit yang ditugaskan.',
+  // period stages and facts (issue 17)
+  stages: 'Tahap',
+  stagesHint:
+    'Tahap yang dijalani periode ini, berurutan. Tablet verifikator bekerja di tahap yang sedang berjalan; tahap itu tidak dapat dihapus dari daftar.',
+  stagesRequired: 'Pilih sedikitnya satu tahap.',
+  currentStage: 'Tahap berjalan',
+  stageOf: '{stage} ({n} dari {total})',
+  advanceStage: 'Lanjutkan ke tahap {stage}',
+  confirmAdvanceStage:
+    'Lanjutkan periode "{name}" dari tahap {from} ke tahap {to}? Tablet verifikator bekerja di tahap {to} sesudah sinkronisasi berikutnya.',
+  confirmAdvance: 'Ya, lanjutkan',
+  stageAdvanced: 'Periode "{name}" sekarang di tahap {stage}.',
+  stageHistory: 'Riwayat tahap',
+  stageHistoryOf: 'Riwayat tahap: {name}',
+  noStageChanges: 'Belum ada perpindahan tahap.',
+  stageMove: 'Perpindahan',
+  stageMovedBy: 'Oleh',
+  stageMovedAt: 'Waktu',
+  periodType: 'Jenis periode',
+  skSection: 'SK tim asesor internal',
+  skNumber: 'Nomor SK',
+  skDate: 'Tanggal SK',
+  skSignedBy: 'Ditandatangani oleh',
+  sectorServices: 'Layanan publik sektor yang dipilih',
+  sectorServicesHint:
+    'Nama layanan sektor yang dipilih Pemda untuk indikator layanan publik sektor; ditampilkan pada indikator tersebut.',
+  sectorServiceFor: 'Indikator {no}: {name}',
+  stagesPanel: 'Indeks per tahap',
+  stagesPanelHint:
+    'Indeks resmi dari nilai setiap tahap. Penilaian mandiri memakai level mandiri bila tahap itu tidak diisi di tablet; tahap yang belum semua indikatornya bernilai ditandai.',
+  stagesCity: 'Kota',
+  stagesValued: '{n} dari {total} indikator bernilai',
+  stagesIncomplete: 'belum lengkap',
+  stagesNoUnits: 'Belum ada unit yang dinilai dalam periode ini.',
   planStepCap: 'Batas langkah per indikator',
   planStepCapShort: 'Batas langkah',
   planStepCapHint:
@@ -599,6 +635,45 @@ const id = {
   orgNotSet: 'Organisasi belum disiapkan oleh koordinator; sementara itu waktu dicetak dalam WIB.',
   orgUpdatedAt: 'Terakhir diubah {time}.',
   // units template
+  officialNav: 'Hasil resmi',
+  officialTitle: 'Hasil resmi',
+  officialIntro:
+    'Hasil evaluasi yang ditetapkan KemenPANRB untuk Pemda, per indikator, dibandingkan dengan verifikasi lokal: selisih per indikator, indikator yang dinilai lebih tinggi oleh verifikasi lokal, dan indikator yang turun sejak periode sebelumnya. Semua indeks dihitung dari nilai tanpa pembulatan dan ditampilkan dibulatkan ke atas dari setengah, dua desimal.',
+  officialImport: 'Impor hasil resmi',
+  officialImportHint:
+    'CSV seperti templat (kolom no_indikator, nama_indikator, nilai; pemisah ; atau ,; desimal koma atau titik — pada berkas berpemisah koma, desimal koma diberi tanda kutip: "1,17") atau XLSX (lembar pertama, kolom yang sama). Setiap indikator instrumen harus bernilai. Satu baris salah: seluruh berkas ditolak dan tidak ada yang disimpan. Impor ulang menggantikan hasil sebelumnya.',
+  officialImported: 'Hasil resmi diimpor: {n} indikator.',
+  officialTemplate: 'Unduh templat CSV',
+  officialCompareTitle: 'Hasil resmi dan verifikasi lokal',
+  officialImportedAt: 'Diimpor {time} oleh {by} dari berkas {file} (impor ke-{n}).',
+  officialNone: 'Belum ada hasil resmi untuk periode ini.',
+  officialIndex: 'Indeks hasil resmi',
+  officialLocalIndex: 'Indeks verifikasi lokal (level kota)',
+  officialSummary:
+    'Indeks resmi {official}, verifikasi lokal {local} (selisih lokal − resmi {diff}).',
+  officialCounts:
+    '{higher} indikator lebih tinggi dari hasil resmi; {fell} indikator turun sejak periode sebelumnya.',
+  officialPrevOfficial: 'Periode sebelumnya: {name} ({year}) — dibandingkan dengan hasil resminya.',
+  officialPrevCity:
+    'Periode sebelumnya: {name} ({year}) — belum ada hasil resminya, dibandingkan dengan level kota terverifikasi (selain itu penilaian mandiri).',
+  officialNoPrevious: 'Tidak ada periode sebelumnya dengan instrumen yang sama.',
+  officialOtherInstrument:
+    'Periode sebelumnya {name} ({year}) memakai instrumen lain: tidak dibandingkan per indikator, karena nomor, jumlah dan skala indikator berbeda antarinstrumen.',
+  officialPerIndicator: 'Per indikator',
+  officialLegend:
+    'Selisih = lokal − resmi. Baris kuning: verifikasi lokal lebih tinggi dari hasil resmi. Baris merah: nilai resmi turun sejak periode sebelumnya.',
+  officialColNo: 'No',
+  officialColName: 'Indikator',
+  officialColOfficial: 'Resmi',
+  officialColLocal: 'Lokal (terverifikasi)',
+  officialColSelf: 'Mandiri',
+  officialColDiff: 'Selisih',
+  officialColPrevious: 'Periode sebelumnya',
+  officialColNotes: 'Catatan',
+  officialSourceSelf: 'mandiri',
+  officialSourceVerified: 'terverifikasi',
+  officialHigher: 'lebih tinggi dari hasil resmi',
+  officialFell: 'turun sejak periode sebelumnya',
   unitTemplate: 'Unduh templat CSV',
   unitTemplateHint:
     'Templat berisi baris judul dan contoh satu unit tiap jenis; ganti contohnya dengan unit Anda lalu impor di bawah.',
@@ -947,6 +1022,8 @@ const en: Dict = {
   noPhotos: 'No evidence files.',
   fileNotHeld: 'not yet received by the server',
   openFile: 'Open file',
+  downloadFile: 'Download file',
+  linkChecked: 'Checked {date}',
   fileGeneric: 'File',
   audit: 'Audit trail',
   noAudit: 'No change recorded yet.',
@@ -1112,6 +1189,40 @@ const en: Dict = {
   instrumentNaExclude:
     'Official index: this instrument leaves indicators marked not applicable out.',
   instrumentFixed: 'A period’s instrument cannot change once units are assigned.',
+  // period stages and facts (issue 17)
+  stages: 'Stages',
+  stagesHint:
+    "The stages this period runs through, in order. Verifiers' tablets work in the current stage; it cannot be removed from the list.",
+  stagesRequired: 'Choose at least one stage.',
+  currentStage: 'Current stage',
+  stageOf: '{stage} ({n} of {total})',
+  advanceStage: 'Move on to {stage}',
+  confirmAdvanceStage:
+    'Move period "{name}" from {from} to {to}? Verifiers\' tablets work in {to} after their next sync.',
+  confirmAdvance: 'Yes, move on',
+  stageAdvanced: 'Period "{name}" is now in stage {stage}.',
+  stageHistory: 'Stage history',
+  stageHistoryOf: 'Stage history: {name}',
+  noStageChanges: 'The stage has not moved yet.',
+  stageMove: 'Move',
+  stageMovedBy: 'By',
+  stageMovedAt: 'When',
+  periodType: 'Period type',
+  skSection: 'Decree (SK) of the internal assessor team',
+  skNumber: 'SK number',
+  skDate: 'SK date',
+  skSignedBy: 'Signed by',
+  sectorServices: 'Chosen sector public services',
+  sectorServicesHint:
+    'The sector services the Pemda chose for the sector public service indicators; shown on those indicators.',
+  sectorServiceFor: 'Indicator {no}: {name}',
+  stagesPanel: 'Index per stage',
+  stagesPanelHint:
+    'The official index of each stage’s values. The self-assessment uses the self-assessed level where no tablet value was entered in that stage; a stage not every indicator has a value in is marked.',
+  stagesCity: 'City',
+  stagesValued: '{n} of {total} indicators valued',
+  stagesIncomplete: 'incomplete',
+  stagesNoUnits: 'No unit has been assessed in this period yet.',
   planStepCap: 'Step cap per indicator',
   planStepCapShort: 'Step cap',
   planStepCapHint:
@@ -1181,6 +1292,45 @@ const en: Dict = {
   orgNotSet:
     'A coordinator has not set up the organisation yet; meanwhile times are printed in WIB.',
   orgUpdatedAt: 'Last changed {time}.',
+  officialNav: 'Official result',
+  officialTitle: 'Official result',
+  officialIntro:
+    'The evaluation result KemenPANRB sets for the Pemda, per indicator, compared with the local verification: the difference per indicator, indicators the local verification rated higher, and indicators that fell since the previous period. Every index is computed from unrounded values and shown rounded half up to two decimals.',
+  officialImport: 'Import the official result',
+  officialImportHint:
+    'A CSV like the template (columns no_indikator, nama_indikator, nilai; separated by ; or ,; decimal comma or point — in a comma-separated file quote a decimal comma: "1,17") or an XLSX (first sheet, same columns). Every indicator of the instrument needs a value. One wrong row refuses the whole file and nothing is saved. A re-import replaces the previous result.',
+  officialImported: 'Official result imported: {n} indicators.',
+  officialTemplate: 'Download CSV template',
+  officialCompareTitle: 'Official result and local verification',
+  officialImportedAt: 'Imported {time} by {by} from the file {file} (import no. {n}).',
+  officialNone: 'No official result for this period yet.',
+  officialIndex: 'Official result index',
+  officialLocalIndex: 'Local verification index (city level)',
+  officialSummary:
+    'Official index {official}, local verification {local} (difference local − official {diff}).',
+  officialCounts:
+    '{higher} indicators higher than the official result; {fell} indicators fell since the previous period.',
+  officialPrevOfficial: 'Previous period: {name} ({year}) — compared with its official result.',
+  officialPrevCity:
+    'Previous period: {name} ({year}) — no official result yet, compared with its verified city levels (else penilaian mandiri).',
+  officialNoPrevious: 'There is no previous period on the same instrument.',
+  officialOtherInstrument:
+    'The previous period {name} ({year}) uses another instrument: not compared per indicator, because indicator numbers, counts and scales differ between instruments.',
+  officialPerIndicator: 'Per indicator',
+  officialLegend:
+    'Difference = local − official. Yellow rows: the local verification is higher than the official result. Red rows: the official value fell since the previous period.',
+  officialColNo: 'No',
+  officialColName: 'Indicator',
+  officialColOfficial: 'Official',
+  officialColLocal: 'Local (verified)',
+  officialColSelf: 'Self',
+  officialColDiff: 'Difference',
+  officialColPrevious: 'Previous period',
+  officialColNotes: 'Notes',
+  officialSourceSelf: 'self',
+  officialSourceVerified: 'verified',
+  officialHigher: 'higher than the official result',
+  officialFell: 'fell since the previous period',
   unitTemplate: 'Download CSV template',
   unitTemplateHint:
     'The template holds the header row and one example unit of each kind; replace the examples with your units and import it below.',

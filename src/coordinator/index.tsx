@@ -10,6 +10,7 @@ import { forgetOrganisation, loadOrganisation, useOrganisation } from './organis
 import { Assignments } from './pages/Assignments';
 import { Dashboard } from './pages/Dashboard';
 import { Login } from './pages/Login';
+import { OfficialResult } from './pages/OfficialResult';
 import { ORGANISATION_PATH, OrganisationPage } from './pages/Organisation';
 import { Overview } from './pages/Overview';
 import { Periods } from './pages/Periods';
@@ -51,6 +52,12 @@ export const ROUTES: readonly RouteDef[] = [
   { pattern: '/koordinator/sinkronisasi', page: Sync, roles: ALL, nav: 'navSync' },
   { pattern: '/koordinator/laporan', page: Reports, roles: ALL, nav: 'navReports' },
   { pattern: '/koordinator/laporan/unit/:assessmentId', page: UnitReport, roles: ALL },
+  {
+    pattern: '/koordinator/hasil-resmi',
+    page: OfficialResult,
+    roles: ALL,
+    nav: 'officialNav',
+  },
   { pattern: '/koordinator/periode', page: Periods, roles: ALL, nav: 'navPeriods' },
   { pattern: '/koordinator/unit', page: Units, roles: ALL, nav: 'navUnits' },
   { pattern: '/koordinator/verifikator', page: Verifiers, roles: ALL, nav: 'navVerifiers' },

@@ -12,6 +12,7 @@ import { fieldLabel } from './labels';
 import { IMMUTABLE_FIELDS } from './merge';
 import { DEFAULT_ZONE_CODE, ZONE_IANA } from './organisation';
 import { formatValue } from './scoring';
+import { stageOfField } from './workflow';
 
 /** One field write as the audit lists it (the coordinator API's AuditEntry satisfies it). */
 export interface ChangeFact {
@@ -192,6 +193,20 @@ function phrase(
     return first || prev === null || prev === undefined
       ? `${name} ${v(value)}`
       : `${name} ${v(prev)} → ${v(value)}`;
+  }
+  if (entity === 'verification' && stageOfField(field)) {
+    // A stage value is `{value, by, at}`: the trail says the value; who and when are the
+    // line's own `who` and `when`.
+    const name = pick(fieldLabel(field), locale);
+    const num = (x: unknown): number | null => {
+      const n = x && typeof x === 'object' && 'value' in x ? (x as { value: unknown }).value : x;
+      return typeof n === 'number' ? n : null;
+    };
+    const [before, after] = [num(prev), num(value)];
+    if (after === null) return first ? null : `${name} ${en ? 'cleared' : 'dikosongkan'}`;
+    return first || before === null || before === after
+      ? `${name} ${formatValue(after, locale)}`
+      : `${name} ${formatValue(before, locale)} → ${formatValue(after, locale)}`;
   }
   if (field === 'notApplicable') {
     if (value === true) return en ? 'Marked not applicable' : 'Ditandai tidak berlaku';

@@ -129,3 +129,51 @@ export function evidenceLimitBytes(mime: string, stage: 'picked' | 'stored'): nu
 export function formatLimit(bytes: number): string {
   return `${Math.round(bytes / MIB)} MB`;
 }
+
+/**
+ * The type a stored file's first bytes show, for the formats that are ever rendered (JPEG
+ * `FF D8` (start of image), PNG `89 50 4E 47`, WebP `RIFF….WEBP`, PDF `%PDF`); null for anything else.
+ * A declared type is never enough to render a file: the server serves a photo or PDF inline
+ * only when its bytes are what its record says.
+ */
+export function sniffRenderableMime(
+  head: Uint8Array,
+): 'image/jpeg' | 'image/png' | 'image/webp' | 'application/pdf' | null {
+  const is = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  if (is(0xff, 0xd8)) return 'image/jpeg';
+  if (is(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
+  const webp = [0x57, 0x45, 0x42, 0x50].every((b, i) => head[8 + i] === b);
+  if (is(0x52, 0x49, 0x46, 0x46) && webp) return 'image/webp';
+  if (is(0x25, 0x50, 0x44, 0x46)) return 'application/pdf';
+  return null;
+}
+
+/** The short type badge of an evidence file ("DOCX", "PDF", "JPG"); null for no evidence type. */
+export function evidenceBadge(mime: string): string | null {
+  return Object.hasOwn(EVIDENCE_FORMATS, mime)
+    ? EVIDENCE_FORMATS[mime as EvidenceMime].ext.toUpperCase()
+    : null;
+}
+
+/**
+ * The limit line a picker shows: each kind with its stored limit, e.g. "Foto maks. 25 MB ·
+ * PDF maks. 20 MB · …" (`locale` 'en': "Photo max. 25 MB · …").
+ */
+export function evidenceLimitsLine(locale: 'id' | 'en'): string {
+  const i = locale === 'en' ? 1 : 0;
+  const max = locale === 'en' ? 'max.' : 'maks.';
+  return (Object.keys(EVIDENCE_LIMITS) as EvidenceKind[])
+    .map(
+      (k) => `${EVIDENCE_KIND_LABELS[k][i]} ${max} ${formatLimit(EVIDENCE_LIMITS[k].pickedBytes)}`,
+    )
+    .join(' · ');
+}
+
+/**
+ * A kind as it reads inside a sentence: "foto", "PDF", "dokumen (DOCX, ODT)" ("Berkas
+ * dokumen (DOCX, ODT) terlalu besar"); English with `locale` 'en'.
+ */
+export function evidenceKindPhrase(kind: EvidenceKind, locale: 'id' | 'en'): string {
+  const label = EVIDENCE_KIND_LABELS[kind][locale === 'en' ? 1 : 0];
+  return label.replace(/^[A-Z][a-z]/, (m) => m.toLowerCase());
+}

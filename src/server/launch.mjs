@@ -7,8 +7,8 @@
 //
 // NODE_ENV=production: runs the compiled entry `<build>/<entry>.mjs` and nothing else. It never
 //   builds (a production install may lack the dev dependencies) and never loads tsx: a missing
-//   build, or one compiled from another package version, stops it with one line asking for
-//   `npm run build`.
+//   build, one compiled from another package version, or one compiled from other sources than
+//   the checkout holds (source-hash.mjs) stops it with one line asking for `npm run build`.
 // Otherwise: with --build-first (`npm start`, the demo) it runs `npm run build` and then the
 //   compiled entry; without it (admin, seed, …) it runs src/server/<entry>.ts through tsx, so a
 //   developer or a test never runs a stale build.
@@ -22,6 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SERVER_SOURCE_DIRS, serverSourceHash } from './source-hash.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOURCE_DIR = join(ROOT, 'src/server');
@@ -108,6 +109,17 @@ async function runCompiled() {
     );
   if (!existsSync(compiledFile))
     fail(`${shown(compiledFile)} is not in the server build: run \`npm run build\``);
+  // Same version, other sources: `git pull` without `npm run build`. Checked where the sources
+  // are present (a deployment copied without them has nothing to compare).
+  if (
+    production &&
+    typeof build.sourceHash === 'string' &&
+    SERVER_SOURCE_DIRS.every((d) => existsSync(join(ROOT, d))) &&
+    serverSourceHash(ROOT) !== build.sourceHash
+  )
+    fail(
+      `the server build in ${shown(OUT)} was compiled from other sources than ${SERVER_SOURCE_DIRS.join(' and ')} hold now (changed since the last build): run \`npm run build\``,
+    );
   // Stack traces point into src/ rather than the bundle.
   process.setSourceMapsEnabled(true);
   await runEntry(compiledFile);

@@ -206,6 +206,32 @@ export const PROBLEMS = {
         ? `The evaluation period "${p.name}" is closed, so the server did not save this change. Contact your coordinator if the period is reopened.`
         : 'This evaluation period is closed.',
   },
+  stage_changed: {
+    status: 409,
+    id: (p) =>
+      `Tahap periode ini sudah berubah menjadi "${p.current ?? '–'}" (oleh koordinator lain). Muat ulang halaman lalu periksa tahapnya sebelum melanjutkan.`,
+    en: (p) =>
+      `This period's stage has already changed to "${p.currentEn ?? '–'}" (by another coordinator). Reload the page and check its stage before moving on.`,
+  },
+  stage_not_next: {
+    status: 422,
+    id: (p) =>
+      p.next
+        ? `Periode hanya dapat dilanjutkan satu tahap ke depan: dari "${p.from ?? '–'}" ke "${p.next}".`
+        : `"${p.from ?? '–'}" adalah tahap terakhir periode ini; tidak ada tahap berikutnya.`,
+    en: (p) =>
+      p.nextEn
+        ? `A period moves one stage forward only: from "${p.fromEn ?? '–'}" to "${p.nextEn}".`
+        : `"${p.fromEn ?? '–'}" is this period's last stage; there is no next stage.`,
+  },
+  stage_not_in_period: {
+    status: 422,
+    // One refused change of a push: a value for a stage the period does not use.
+    id: (p) =>
+      `Tahap "${p.stage ?? '–'}" tidak dipakai dalam periode "${p.name ?? '–'}", sehingga nilai tahap ini tidak disimpan server. Hubungi koordinator bila tahap periode diubah.`,
+    en: (p) =>
+      `The stage "${p.stageEn ?? '–'}" is not one of the stages of the period "${p.name ?? '–'}", so the server did not save this stage's value. Contact your coordinator if the period's stages change.`,
+  },
   unit_code_taken: {
     status: 409,
     id: (p) => `Kode unit "${p.code}" sudah dipakai.`,
@@ -264,6 +290,30 @@ export const PROBLEMS = {
     status: 422,
     id: 'Berkas CSV tidak berisi baris data.',
     en: 'The CSV file has no data rows.',
+  },
+  official_invalid: {
+    status: 422,
+    id: (p) =>
+      `Hasil resmi tidak dapat diimpor: ${p.count} baris bermasalah. Tidak ada data yang disimpan; perbaiki lalu impor ulang.`,
+    en: (p) =>
+      `The official result cannot be imported: ${p.count} rows have problems. Nothing was saved; fix them and import again.`,
+  },
+  official_header: {
+    status: 422,
+    id: (p) =>
+      `Baris judul berkas hasil resmi harus memuat kolom ${p.expected} (seperti templat). Tidak ada data yang disimpan.`,
+    en: (p) =>
+      `The official result file's header row must have the columns ${p.expected} (as the template). Nothing was saved.`,
+  },
+  official_empty: {
+    status: 422,
+    id: 'Berkas hasil resmi tidak berisi baris data.',
+    en: 'The official result file has no data rows.',
+  },
+  xlsx_unreadable: {
+    status: 422,
+    id: 'Berkas XLSX tidak dapat dibaca (rusak, terkunci kata sandi, atau bukan buku kerja Excel). Simpan ulang dari Excel lalu impor ulang. Tidak ada data yang disimpan.',
+    en: 'The XLSX file cannot be read (damaged, password-protected, or not an Excel workbook). Save it again from Excel and import it again. Nothing was saved.',
   },
   csv_encoding: {
     status: 422,
@@ -342,8 +392,8 @@ export const PROBLEMS = {
   },
   upload_metadata: {
     status: 400,
-    id: 'Unggahan berkas bukti memerlukan metadata sha256 (64 digit heksadesimal) dan filetype (JPEG, PNG, WebP atau PDF).',
-    en: 'An evidence upload needs the metadata sha256 (64 hex digits) and filetype (JPEG, PNG, WebP or PDF).',
+    id: 'Unggahan berkas bukti memerlukan metadata sha256 (64 digit heksadesimal) dan filetype (JPEG, PNG, WebP, PDF, DOCX, ODT, XLSX, ODS, ZIP atau RAR).',
+    en: 'An evidence upload needs the metadata sha256 (64 hex digits) and filetype (JPEG, PNG, WebP, PDF, DOCX, ODT, XLSX, ODS, ZIP or RAR).',
   },
   upload_length: {
     status: 400,

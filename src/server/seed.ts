@@ -28,6 +28,12 @@ export const DEMO_ACCOUNTS = [
 ] as const satisfies readonly { email: string; name: string; role: Role }[];
 
 export const DEMO_PERIOD_NAME = 'Evaluasi SPBE 2023';
+/** The sector services Cilegon chose for SPBE 2020 indicators 45–47 (demo). */
+export const DEMO_SECTOR_SERVICES = [
+  { indicatorNo: 45, name: 'Layanan perizinan berusaha (DPMPTSP)' },
+  { indicatorNo: 46, name: 'Layanan administrasi kependudukan (Disdukcapil)' },
+  { indicatorNo: 47, name: 'Layanan kesehatan puskesmas (Dinas Kesehatan)' },
+];
 export const DEMO_PEMDI_PERIOD_NAME = 'Evaluasi Pemdi 2026';
 export const PEMDA_CODE = '36.72';
 /**
@@ -186,6 +192,25 @@ const PEMDI_VARIANTS: readonly [code: string, shift: readonly number[]][] = [
   [opdCode(2), [0.25, 0, -0.25]], // Inspektorat
 ];
 
+/**
+ * The demo's document-review values (Pemdi 2026, verifier 2): Inspektorat's penilaian
+ * mandiri lowered by `lower` on every indicator valued by the assessors (outside-index
+ * indicators left to the verifier), kept in 1,00–5,00.
+ */
+export const INSPEKTORAT_DOKUMEN = { code: opdCode(2), lower: 0.5 };
+
+function inspektoratDokumen(): Record<number, number> {
+  const shift = PEMDI_VARIANTS.find(([code]) => code === INSPEKTORAT_DOKUMEN.code)?.[1] ?? [];
+  const own = pemdiVariant(shift);
+  const out: Record<number, number> = {};
+  listIndicators(pemdi2026).forEach((ind, i) => {
+    if (ind.spec.source) return;
+    const v = Math.round(((own[i] ?? 1) - INSPEKTORAT_DOKUMEN.lower) * 100) / 100;
+    out[ind.no] = Math.max(1, v);
+  });
+  return out;
+}
+
 /** Units verified on Pemdi 2026, per demo verifier: none of them is assigned on SPBE 2023. */
 const PEMDI_ASSIGNMENTS: readonly [verifier: 1 | 2, codes: readonly string[]][] = [
   [1, [opdCode(0), opdCode(4)]],
@@ -264,6 +289,14 @@ export async function seedDemo(
     year: 2023,
     frameworkId: fw.id,
     targetIndex: 3,
+    // The stages of the 59/2020 evaluation as Cilegon ran it; the verifiers are at the
+    // document review (the move from penilaian mandiri is in the period's history).
+    stages: ['mandiri', 'dokumen', 'interviu', 'final'],
+    periodType: 'evaluasi',
+    skNumber: '800/Kep.112-Diskominfo/2023',
+    skDate: '2023-03-14',
+    skSignedBy: 'Wali Kota Cilegon',
+    sectorServices: DEMO_SECTOR_SERVICES,
     status: 'active',
     demo: true,
   });
@@ -316,6 +349,9 @@ export async function seedDemo(
     coordinator.id,
   );
 
+  // Penilaian mandiri is in (imported above): the coordinator moved on to the documents.
+  await s.periods.moveStage(period.id, 'mandiri', 'dokumen', coordinator.id);
+
   const pemdi = await seedPemdi(s, idOf, coordinator.id, [v1.id, v2.id]);
 
   return {
@@ -348,6 +384,11 @@ async function seedPemdi(
     year: 2026,
     frameworkId: pemdi2026.id,
     targetIndex: 2.5,
+    stages: ['mandiri', 'dokumen', 'interviu', 'visitasi', 'final'],
+    periodType: 'evaluasi',
+    skNumber: '800.1.3/Kep.41-Diskominfo/2026',
+    skDate: '2026-02-02',
+    skSignedBy: 'Sekretaris Daerah Kota Cilegon',
     status: 'active',
     demo: true,
   });
@@ -369,6 +410,16 @@ async function seedPemdi(
       },
       coordinatorId,
     );
+  await s.periods.moveStage(period.id, 'mandiri', 'dokumen', coordinatorId);
+  // Inspektorat's document review is done: its values moved from the penilaian mandiri, so
+  // the dashboard's "Indeks per tahap" shows a unit whose index moved between stages.
+  await s.assignments.seedStageValues(
+    period.id,
+    idOf(INSPEKTORAT_DOKUMEN.code),
+    'dokumen',
+    inspektoratDokumen(),
+    { accountId: verifierIds[1], name: DEMO_ACCOUNTS[3].name },
+  );
   return {
     periodId: period.id,
     cityIndex: computeIndex(

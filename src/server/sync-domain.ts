@@ -3,7 +3,7 @@
  * log, conflicts), as the sync services speak them. Values are decoded JSON; rows stay
  * inside the repositories.
  */
-import type { ChangeSource, ConflictResolution, EntityName, MutationOutcome } from '../core';
+import type { ChangeSource, ConflictResolution, EntityName, MutationOutcome, Stage } from '../core';
 
 // The shapes coordinators read are the API contract's (src/core/api/sync-audit.ts).
 export type {
@@ -128,4 +128,6 @@ export interface AssessmentContext {
   periodStatus: string;
   /** The period's instrument: it decides which values an indicator takes. */
   frameworkId: string;
+  /** The period's stages (core workflow.ts): a stage value outside them is refused. */
+  periodStages: readonly Stage[];
 }

@@ -184,6 +184,8 @@ async function addEvidence(c: StoreContext, input: NewEvidence): Promise<Evidenc
     location: input.location,
     deleted: false,
     proves: input.proves ?? null,
+    url: input.url ?? null,
+    checkedAt: input.url ? (input.checkedAt ?? at) : null,
   });
   const db = c.db;
   const blobRow: BlobRow = {

@@ -62,6 +62,13 @@ export interface NewEvidence {
   location: { lat: number; lng: number } | null;
   /** The expected document it proves (`<level>.<index>`), or null. */
   proves?: string | null;
+  /**
+   * Link evidence: the http(s) address the file (a screenshot of it) shows; null or absent
+   * for a plain file. Validated by core's EvidenceUrlSchema (ValidationError otherwise).
+   */
+  url?: string | null;
+  /** When the verifier checked the link (ms); defaults to now for link evidence, null otherwise. */
+  checkedAt?: number | null;
 }
 
 export interface NewComment {

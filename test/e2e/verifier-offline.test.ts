@@ -45,7 +45,7 @@ describe.skipIf(!e2eEnabled)('verifier PWA offline (real Chromium, real service 
   let app: VerifierApp;
 
   beforeAll(async () => {
-    server = await serveStatic(join(process.cwd(), 'dist'));
+    server = await serveStatic(process.env.TELUSUR_E2E_DIST ?? join(process.cwd(), 'dist'));
     profile = await launchProfile();
     context = profile.context;
     app = new VerifierApp(context.pages()[0] ?? (await context.newPage()), server.url);
@@ -134,7 +134,7 @@ describe.skipIf(!e2eEnabled)('verifier PWA offline (real Chromium, real service 
     const before = await screen.photoCount();
     expect(
       await screen.pickFileExpectingError('catatan.txt', Buffer.from('bukan gambar'), 'text/plain'),
-    ).toMatch(/bukan gambar atau PDF/);
+    ).toMatch(/tidak diterima/);
     const dir = mkdtempSync(join(tmpdir(), 'telusur-big-'));
     const big = join(dir, 'besar.jpg');
     const header = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);

@@ -36,6 +36,14 @@ export function AutosaveText(props: {
    * the screen refuses what depends on it (e.g. signing with an invalid NIP).
    */
   invalid?: (value: string) => string | null;
+  /** A line under the label saying what to write (read by screen readers with the field). */
+  hint?: string;
+  /**
+   * An edit asked for by the screen (e.g. inserting a standard text): each new `n` applies
+   * `apply` to the text as it stands in the field — unsaved keystrokes included — and saves
+   * the result like typing would.
+   */
+  edit?: { n: number; apply(current: string): string } | null;
   onSave(value: string): Promise<void>;
 }) {
   const t = useT();
@@ -100,6 +108,21 @@ export function AutosaveText(props: {
     timer.current = setTimeout(() => void flushLatest(), DEBOUNCE_MS);
   };
 
+  // The screen's edit works on what the field shows, so nothing typed but unsaved is lost.
+  const textRef = useRef(text);
+  textRef.current = text;
+  const editRef = useRef(props.edit);
+  editRef.current = props.edit;
+  const editN = props.edit?.n;
+  // An edit already there when the field appears was applied before: never twice.
+  const appliedN = useRef(editN);
+  useEffect(() => {
+    const edit = editRef.current;
+    if (editN === undefined || !edit || editN === appliedN.current) return;
+    appliedN.current = editN;
+    onInput(edit.apply(textRef.current));
+  }, [editN]);
+
   const invalid = props.invalid?.(text) ?? null;
   const common = {
     id: props.id,
@@ -111,7 +134,9 @@ export function AutosaveText(props: {
       ? `${props.id}-problem`
       : invalid
         ? `${props.id}-invalid`
-        : undefined,
+        : props.hint
+          ? `${props.id}-hint`
+          : undefined,
     ...cleaningHandlers(onInput, setRemoved, (n, max) => setCut({ n, max })),
     onBlur: () => void flush(),
   };
@@ -120,6 +145,11 @@ export function AutosaveText(props: {
   return (
     <div>
       <label for={props.id}>{props.label}</label>
+      {props.hint ? (
+        <p class="small muted field-hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
       {props.multiline ? <textarea {...common} /> : <input type="text" {...common} />}
       <div class="small muted" aria-live="polite" data-save-state={state}>
         {state === 'dirty' || state === 'saving'

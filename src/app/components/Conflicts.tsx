@@ -1,23 +1,30 @@
-import { type AuditLocale, auditTime, editWhen, fieldLabel, formatValue } from '../../core';
-import type { Conflict } from '../../store';
+import { type AuditLocale, auditTime, editWhen, fieldLabel } from '../../core';
+import type { Conflict, TelusurStore } from '../../store';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { useT } from '../i18n';
-import { type ConflictSide, conflictSides, type OpenConflict } from '../lib/conflicts';
+import {
+  type ConflictSide,
+  conflictSides,
+  type OpenConflict,
+  type ShowContext,
+  conflictValueText as show,
+} from '../lib/conflicts';
 import { storageMessage } from '../lib/errors';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 
-function show(value: unknown, locale: AuditLocale): string {
-  if (value === null || value === undefined || value === '') return '–';
-  // A value of two decimals reads "2,50" in Indonesian, as everywhere else on the tablet.
-  if (typeof value === 'number') return formatValue(value, locale);
-  if (typeof value === 'object') {
-    const v = value as { state?: string | null; note?: string };
-    if ('state' in v) return [v.state ?? '–', v.note].filter(Boolean).join(' — ');
-    return JSON.stringify(value);
-  }
-  return String(value);
+/** Names of the evidence files of the given units on this tablet, deleted ones included. */
+async function fileNames(
+  store: TelusurStore,
+  assessmentIds: readonly string[],
+): Promise<Map<string, string>> {
+  const lists = await Promise.all(
+    [...new Set(assessmentIds)].map((a) =>
+      store.evidence.listByAssessment(a, { includeDeleted: true }),
+    ),
+  );
+  return new Map(lists.flat().map((f) => [f.id, f.name]));
 }
 
 /** The tablet's own time zone: the verifier reads times as the tablet's clock shows them. */
@@ -67,7 +74,16 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
         .then((cs) => cs.filter((c) => c.recordId === props.recordId)),
     [props.assessmentId, props.recordId],
   );
+  const { value: names } = useLive(props.ws, (s) => fileNames(s, [props.assessmentId]), [
+    props.assessmentId,
+  ]);
   if (!conflicts || conflicts.length === 0) return null;
+  const ctx: ShowContext = {
+    names: names ?? new Map(),
+    cleared: t('conflictCleared'),
+    fileGone: t('conflictFileGone'),
+    timeZone: zone(),
+  };
   const resolve = async (c: Conflict, value: unknown) => {
     try {
       const store = await getStore(props.ws);
@@ -102,7 +118,7 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
               ) : null}
             </th>
             <td data-testid={which === 'mine' ? 'conflict-mine' : 'conflict-other'}>
-              {show(side.value, locale)}
+              {show(side.value, locale, ctx)}
             </td>
             <td class="small muted" data-testid={`conflict-${which}-when`}>
               {side.author ? `${side.author} · ` : ''}
@@ -115,7 +131,7 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
         );
         return (
           <div class="card" key={c.id} data-testid="conflict" data-role={c.role ?? 'raised'}>
-            <strong>{t(fieldKey(c.field))}</strong>
+            <strong>{fieldName(c.field, locale, t)}</strong>
             {disputed ? (
               <p class="small" data-testid="conflict-disputed">
                 <strong>{t('conflictDisputedTitle')}.</strong> {t('conflictDisputedIntro')}
@@ -179,7 +195,15 @@ function fieldKey(field: string) {
   if (field === 'notApplicable') return 'notApplicable' as const;
   if (field === 'naReason') return 'naReason' as const;
   if (field.startsWith('checks.')) return 'expectedEvidence' as const;
-  return 'conflictOther' as const;
+  return null;
+}
+
+/** The field's name on the screen: the screen's own words, else core's label of the field. */
+function fieldName(field: string, locale: AuditLocale, t: ReturnType<typeof useT>): string {
+  const key = fieldKey(field);
+  if (key) return t(key);
+  const [id, en] = fieldLabel(field);
+  return id === field ? t('conflictOther') : locale === 'en' ? en : id;
 }
 
 /**
@@ -189,7 +213,15 @@ function fieldKey(field: string) {
 export function OpenConflicts({ list }: { list: readonly OpenConflict[] | undefined }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
+  const ids = (list ?? []).map((o) => o.assessmentId);
+  const { value: names } = useLive('kerja', (s) => fileNames(s, ids), [ids.join('|')]);
   if (!list?.length) return null;
+  const ctx: ShowContext = {
+    names: names ?? new Map(),
+    cleared: t('conflictCleared'),
+    fileGone: t('conflictFileGone'),
+    timeZone: zone(),
+  };
   return (
     <section class="card" data-testid="open-conflicts">
       <h2 style="margin-top:0">{t('conflictsTitle')}</h2>
@@ -216,10 +248,12 @@ export function OpenConflicts({ list }: { list: readonly OpenConflict[] | undefi
                 </th>
                 <td class="small">
                   {t('conflictMine')}:{' '}
-                  <strong data-testid="open-conflict-mine">{show(mine.value, locale)}</strong>
+                  <strong data-testid="open-conflict-mine">{show(mine.value, locale, ctx)}</strong>
                   <br />
                   {c.role === 'disputed' ? t('conflictOtherTablet') : t('conflictServer')}:{' '}
-                  <strong data-testid="open-conflict-other">{show(other.value, locale)}</strong>
+                  <strong data-testid="open-conflict-other">
+                    {show(other.value, locale, ctx)}
+                  </strong>
                 </td>
                 <td>
                   <a href={href} onClick={linkClick}>

@@ -1,8 +1,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { provesRef } from '../../core';
+import {
+  EVIDENCE_MIME_TYPES,
+  evidenceBadge,
+  evidenceLimitsLine,
+  isDownloadOnly,
+  provesRef,
+} from '../../core';
 import type { EvidenceFile, FileFailure } from '../../store';
 import { formatBytes } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
+import { LinkFacts } from '../../ui/LinkFacts';
 import { documentLabel, PhotoFacts, PhotoViewer, viewLabel } from '../../ui/PhotoViewer';
 import { onBeforeNavigate } from '../../ui/router';
 import { useT } from '../i18n';
@@ -23,6 +30,17 @@ import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { FailureActions, RemoveFileDialog } from './FailedFiles';
 import { FileButton } from './FileButton';
+import { LinkEvidenceForm, type NewLink } from './LinkEvidence';
+
+/**
+ * What the file picker offers: images, PDF and the office and archive formats, by type and
+ * by extension (some browsers report no type for RAR or ODS; core's evidenceMimeOf decides).
+ */
+const PICK_ACCEPT = [
+  'image/*',
+  ...EVIDENCE_MIME_TYPES.filter((m) => !m.startsWith('image/')),
+  '.docx,.odt,.xlsx,.ods,.zip,.rar',
+].join(',');
 
 /** How long a removed photo can be brought back before the removal is saved. */
 const UNDO_MS = 10_000;
@@ -36,7 +54,9 @@ interface Expected {
 }
 
 /**
- * Evidence photos and PDFs of one indicator: capture, pick, thumbnails that open the photo
+ * Evidence of one indicator: photos, PDFs, office documents, spreadsheets and archives
+ * (kept as they are and only ever downloaded), and link evidence (an address with a
+ * screenshot and the day it was checked). Capture, pick, thumbnails that open the photo
  * at full size, the expected document each one proves, remove with undo. A photo keeps the
  * camera's capture time (or the moment it arrived), the place when the verifier allows it,
  * and the period's stamp when the coordinator asks for one. A file whose upload failed is
@@ -71,6 +91,7 @@ export function Photos(props: {
   const [refused, setRefused] = useState(() => locationAnswer() === 'refused');
   const [askedAgain, setAskedAgain] = useState(false);
   const [viewing, setViewing] = useState<{ file: EvidenceFile; url: string } | null>(null);
+  const [addingLink, setAddingLink] = useState(false);
   const retakeInput = useRef<HTMLInputElement>(null);
   /** The failed file a retake replaces once the new photo is saved. */
   const replacing = useRef<string | null>(null);
@@ -126,7 +147,7 @@ export function Photos(props: {
           locale,
         });
         let location: PhotoPlace['location'] = null;
-        if (prepared.mime !== 'application/pdf') {
+        if (prepared.mime.startsWith('image/')) {
           // One question per batch; on the first photo the browser asks the verifier.
           place ??= locatePhoto();
           const found = await place;
@@ -149,7 +170,8 @@ export function Photos(props: {
         });
         added++;
       } catch (e) {
-        const message = e instanceof PhotoError ? photoErrorText(e, t) : storageMessage(e, t);
+        const message =
+          e instanceof PhotoError ? photoErrorText(e, t, locale) : storageMessage(e, t);
         setError(`${file.name}: ${message}`);
       } finally {
         setBusy((n) => n - 1);
@@ -157,6 +179,43 @@ export function Photos(props: {
     }
     // The retaken photo is saved: the failed one it replaces leaves the indicator.
     if (replace && added > 0) await remove(replace);
+  };
+
+  /** Link evidence: the screenshot goes through the photo path, the record carries the link. */
+  const addLink = async (l: NewLink) => {
+    setBusy((n) => n + 1);
+    try {
+      let prepared: Awaited<ReturnType<typeof prepareEvidenceFile>>;
+      try {
+        prepared = await prepareEvidenceFile(l.screenshot, { stamp, locale });
+      } catch (e) {
+        throw new Error(e instanceof PhotoError ? photoErrorText(e, t, locale) : String(e));
+      }
+      if (!prepared.mime.startsWith('image/')) throw new Error(pt('linkScreenshotNotImage'));
+      const store = await getStore(props.ws);
+      try {
+        await store.evidence.add({
+          assessmentId: props.assessmentId,
+          indicatorNo: props.indicatorNo,
+          blob: prepared.blob,
+          name: prepared.name,
+          mime: prepared.mime,
+          width: prepared.width || null,
+          height: prepared.height || null,
+          capturedAt: prepared.capturedAt,
+          capturedAtSource: prepared.capturedAtSource,
+          location: null,
+          proves: expectedOf(linkNext) ? linkNext : null,
+          url: l.url,
+          checkedAt: l.checkedAt,
+        });
+      } catch (e) {
+        throw new Error(storageMessage(e, t));
+      }
+      setAddingLink(false);
+    } finally {
+      setBusy((n) => n - 1);
+    }
   };
 
   const link = async (file: EvidenceFile, ref: string | null) => {
@@ -212,7 +271,7 @@ export function Photos(props: {
         <FileButton
           class="button file-btn"
           label={t('pickFile')}
-          accept="image/*,application/pdf"
+          accept={PICK_ACCEPT}
           multiple
           onChange={(e) => void onFiles(e.currentTarget)}
           data-testid="photo-pick"
@@ -228,8 +287,26 @@ export function Photos(props: {
           onChange={(e) => void onFiles(e.currentTarget)}
           data-testid="photo-retake-input"
         />
+        {props.readOnly ? null : (
+          <button
+            type="button"
+            aria-expanded={addingLink}
+            onClick={() => setAddingLink((v) => !v)}
+            data-testid="link-add"
+          >
+            {pt('addLink')}
+          </button>
+        )}
         {busy > 0 ? <span class="muted">{t('processing')}</span> : null}
       </div>
+      {props.readOnly ? null : (
+        <p class="small muted" style="margin:0.35rem 0 0" data-testid="evidence-limits">
+          {pt('limits', { line: evidenceLimitsLine(locale) })}
+        </p>
+      )}
+      {addingLink && !props.readOnly ? (
+        <LinkEvidenceForm onSave={addLink} onCancel={() => setAddingLink(false)} />
+      ) : null}
       {stamp && !props.readOnly ? (
         <p class="small muted" data-testid="photo-stamp-note">
           {pt('photoStampOn')}
@@ -295,9 +372,9 @@ export function Photos(props: {
       {undo.pending ? (
         <div class="toast info" role="status" data-testid="photo-undo">
           <span>
-            {undo.pending.mime === 'application/pdf'
-              ? pt('fileRemoved', { name: undo.pending.name })
-              : pt('photoRemoved', { name: undo.pending.name })}
+            {undo.pending.mime.startsWith('image/')
+              ? pt('photoRemoved', { name: undo.pending.name })
+              : pt('fileRemoved', { name: undo.pending.name })}
           </span>
           <button type="button" onClick={undo.restore} data-testid="photo-undo-button">
             {pt('undo')}
@@ -332,6 +409,14 @@ export function Photos(props: {
                 proves={expectedOf(viewing.file.proves) ?? null}
                 showProves={expected.length > 0}
               />
+              {viewing.file.url ? (
+                <LinkFacts
+                  url={viewing.file.url}
+                  checkedAt={viewing.file.checkedAt}
+                  locale={locale}
+                  checkedLabel={(date) => pt('linkChecked', { date })}
+                />
+              ) : null}
             </>
           }
         />
@@ -445,6 +530,8 @@ function Thumb({
     };
   }, [ws, file.sha256]);
   const pdf = file.mime === 'application/pdf';
+  const opaque = isDownloadOnly(file.mime);
+  const badge = evidenceBadge(file.mime) ?? '?';
   const image = 'display:block;width:100%;height:9rem;object-fit:cover';
   return (
     <figure
@@ -453,8 +540,33 @@ function Thumb({
       data-testid="thumb"
       data-failed={failed ? 'true' : undefined}
       data-proves={proves?.ref}
+      data-kind={file.url ? 'link' : opaque ? 'download' : pdf ? 'pdf' : 'photo'}
     >
-      {pdf ? (
+      {opaque ? (
+        // Office files and archives are never opened in the page: a tap saves the file.
+        url ? (
+          <a
+            class="pdf file-tile"
+            style="height:9rem;text-decoration:none;color:inherit"
+            href={url}
+            download={file.name}
+            aria-label={pt('downloadLabel', { name: file.name })}
+            data-testid="thumb-download"
+          >
+            <span class="badge-type" data-testid="thumb-badge">
+              {badge}
+            </span>
+            <span class="small">{pt('download')}</span>
+          </a>
+        ) : (
+          <div class="pdf file-tile" style="height:9rem">
+            <span class="badge-type" data-testid="thumb-badge">
+              {badge}
+            </span>
+            <span class="small">{onServerOnly ? t('onServer') : '…'}</span>
+          </div>
+        )
+      ) : pdf ? (
         <div class="pdf" style="height:9rem">
           PDF
         </div>
@@ -475,8 +587,25 @@ function Thumb({
         </div>
       )}
       <figcaption style="padding:0.3rem 0.4rem;display:grid;gap:0.15rem">
-        <div style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap">{file.name}</div>
-        <div class="muted">{formatBytes(file.bytes, locale)}</div>
+        {file.url ? (
+          <LinkFacts
+            url={file.url}
+            checkedAt={file.checkedAt}
+            locale={locale}
+            checkedLabel={(date) => pt('linkChecked', { date })}
+          />
+        ) : null}
+        <div
+          style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap"
+          title={file.name}
+          data-testid="thumb-name"
+        >
+          {file.name}
+        </div>
+        <div class="muted" data-testid="thumb-size">
+          {opaque ? `${badge} · ` : ''}
+          {formatBytes(file.bytes, locale)}
+        </div>
         <PhotoFacts
           class="muted"
           capturedAt={file.capturedAt}
@@ -484,7 +613,7 @@ function Thumb({
           location={file.location}
           proves={null}
           showProves={false}
-          showPlace={!pdf}
+          showPlace={!pdf && !opaque && !file.url}
         />
         {linkOptions ? (
           <label style="display:grid;gap:0.1rem">

@@ -25,6 +25,8 @@ export class PhotoError extends Error {
   constructor(
     readonly code: PhotoErrorCode,
     readonly limit: { kind: EvidenceKind; bytes: number } | null = null,
+    /** The file is an office document or archive (kept as is), not an image. */
+    readonly opaque = false,
   ) {
     super(code);
     this.name = 'PhotoError';

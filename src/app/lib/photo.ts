@@ -1,5 +1,11 @@
-import type { CaptureTimeSource } from '../../core';
-import { formatLimit } from '../../core';
+import type { CaptureTimeSource, EvidenceMime } from '../../core';
+import {
+  EVIDENCE_LIMITS,
+  evidenceKindOf,
+  evidenceKindPhrase,
+  evidenceMimeOf,
+  formatLimit,
+} from '../../core';
 import type { Translate } from '../../ui/i18n';
 import type { MessageKey } from '../i18n';
 import {
@@ -13,7 +19,7 @@ import type { PhotoJob, PhotoJobResult } from './photo-job';
 import type { PhotoStamp } from './photo-stamp';
 
 export interface PreparedFile extends Compressed {
-  mime: 'image/jpeg' | 'application/pdf';
+  mime: EvidenceMime;
   name: string;
   /** The camera's capture time (EXIF), else when the file reached the app. */
   capturedAt: number;
@@ -63,7 +69,7 @@ export async function prepareEvidenceFile(
 ): Promise<PreparedFile> {
   const receivedAt = options.receivedAt ?? Date.now();
   const type = await sniffType(file);
-  if (!type) throw new PhotoError('not_image');
+  if (!type) return prepareOpaqueFile(file, receivedAt);
   if (type === 'application/pdf') {
     if (file.size > MAX_PDF_BYTES)
       throw new PhotoError('too_large', { kind: 'pdf', bytes: MAX_PDF_BYTES });
@@ -98,16 +104,55 @@ export async function prepareEvidenceFile(
   return { ...result, mime: 'image/jpeg', name: `${base}.jpg` };
 }
 
+/** The first bytes every office file (DOCX, XLSX, ODT, ODS: zip containers) and ZIP start with. */
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+/** RAR 4 and RAR 5 both start with "Rar!" 1A 07. */
+const RAR_MAGIC = [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07];
+
+/**
+ * An office document, spreadsheet or archive, kept exactly as picked: no compression, no
+ * EXIF, no stamp, its time the moment it reached the app. Its type comes from core's
+ * evidenceMimeOf (declared type, else extension), and its first bytes must be a zip
+ * container or a RAR archive as that type says (a renamed .exe is no DOCX).
+ * @throws PhotoError('not_image') for a type that is no evidence, ('corrupt') when the
+ *   bytes are not that type, ('too_large') over its kind's picker limit.
+ */
+async function prepareOpaqueFile(file: File, receivedAt: number): Promise<PreparedFile> {
+  const mime = evidenceMimeOf(file.name, file.type);
+  const kind = mime ? evidenceKindOf(mime) : null;
+  if (!mime || !kind || kind === 'photo' || kind === 'pdf') throw new PhotoError('not_image');
+  const limit = EVIDENCE_LIMITS[kind].pickedBytes;
+  if (file.size > limit) throw new PhotoError('too_large', { kind, bytes: limit });
+  const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
+  const magic = mime === 'application/vnd.rar' ? RAR_MAGIC : ZIP_MAGIC;
+  if (!magic.every((b, i) => head[i] === b)) throw new PhotoError('corrupt', null, true);
+  return {
+    blob: file,
+    width: 0,
+    height: 0,
+    mime,
+    name: file.name || `berkas.${mime === 'application/vnd.rar' ? 'rar' : 'zip'}`,
+    capturedAt: receivedAt,
+    capturedAtSource: 'tablet',
+  };
+}
+
 /**
  * What the verifier is told about a file that could not be taken: a file over its limit
  * names the limit of that kind of file ("maks. 20 MB" for a PDF, 40 MB for a photo).
  */
-export function photoErrorText(e: PhotoError, t: Translate<MessageKey>): string {
+export function photoErrorText(
+  e: PhotoError,
+  t: Translate<MessageKey>,
+  locale: 'id' | 'en' = 'id',
+): string {
   if (e.code === 'not_image') return t('notImage');
   if (e.code === 'too_large') {
     if (!e.limit) return t('tooLargeToShrink');
     const limit = formatLimit(e.limit.bytes);
-    return e.limit.kind === 'pdf' ? t('tooLargePdf', { limit }) : t('tooLargePhoto', { limit });
+    if (e.limit.kind === 'pdf') return t('tooLargePdf', { limit });
+    if (e.limit.kind === 'photo') return t('tooLargePhoto', { limit });
+    return t('tooLargeFile', { kind: evidenceKindPhrase(e.limit.kind, locale), limit });
   }
-  return t('corruptImage');
+  return e.opaque ? t('corruptFile') : t('corruptImage');
 }

@@ -18,6 +18,7 @@ import {
   verifiedCount,
 } from '../lib/progress';
 import { cumulativeWarning } from '../lib/values';
+import { sectorServiceOf } from '../lib/workflow';
 import { useLive, type WorkspaceKind } from '../state/workspace';
 import { UnitHeader } from './UnitHeader';
 
@@ -148,6 +149,12 @@ function GroupBlock(props: {
                   <span class="ind-no">{ind.no}</span>
                   <span>
                     {ind.name}
+                    {sectorServiceOf(view.period, ind.no) ? (
+                      <span data-testid="row-sector-service">
+                        {' '}
+                        — {sectorServiceOf(view.period, ind.no)}
+                      </span>
+                    ) : null}
                     <span class="small muted">
                       {' '}
                       · {formatPercent(locale, ind.weight)}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
+  BUTIR_LABELS,
   checkField,
   type EvidenceCheck,
   type Framework,
@@ -7,6 +8,9 @@ import {
   type IndicatorSource,
   levelName,
   listIndicators,
+  type Stage,
+  stageLabel,
+  suggestedLevel,
   type ValueDomain,
   valueDomainOf,
   verificationId,
@@ -34,6 +38,16 @@ import {
   sourceRange,
   valueLabel,
 } from '../lib/values';
+import {
+  type EarlierValue,
+  earlierValues,
+  ownStageValue,
+  periodStages,
+  sectorServiceOf,
+  stageValueChanges,
+  stageWhen,
+} from '../lib/workflow';
+import { useSync } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { LEVELS } from './Checklist';
@@ -45,6 +59,12 @@ import { UnitHeader } from './UnitHeader';
  */
 const Photos = lazyScreen(
   () => import('../components/Photos').then((m) => m.Photos),
+  () => <p class="muted">…</p>,
+);
+
+/** Catatan, rekomendasi and penjelasan: their own chunk too (library, cited files). */
+const IndicatorOutputs = lazyScreen(
+  () => import('../components/IndicatorOutputs').then((m) => m.IndicatorOutputs),
   () => <p class="muted">…</p>,
 );
 
@@ -80,6 +100,7 @@ function IndicatorBody(props: {
   const prev = indicators[props.pos - 1];
   const next = indicators[props.pos + 1];
   const [store, setStore] = useState<TelusurStore | null>(null);
+  const enrolledName = useSync((s) => s.enrolment?.verifierName ?? '');
   useEffect(() => {
     void getStore(ws).then(setStore);
   }, [ws]);
@@ -106,12 +127,35 @@ function IndicatorBody(props: {
     .map((g) => g.name)
     .join(' › ');
   const verifiedLevel = v?.verifiedLevel ?? null;
+  const { stages, current: stage } = periodStages(view.period);
+  // Who gives a value, as the tablet knows the verifier: the enrolment's name, else the
+  // name written on the berita acara; the training workspace has no one enrolled.
+  const byName =
+    (ws === 'latihan' ? t('trainingVerifier') : '') ||
+    enrolledName.trim() ||
+    view.beritaAcara?.verifierName?.trim() ||
+    t('verifierUnnamed');
+  /**
+   * Give (or clear) the value in the current stage: the stage's value with who and when and
+   * the verified value in ONE save (penilaian mandiri: its own value only).
+   */
+  const setValue = (value: number | null, extra: VerificationChanges = {}) =>
+    save(stageValueChanges(stage, value, byName, Date.now(), stage === 'mandiri' ? {} : extra));
+  // In penilaian mandiri the buttons show the internal team's value, else the verified one.
+  const shownValue =
+    stage === 'mandiri' ? (ownStageValue(v, 'mandiri')?.value ?? null) : verifiedLevel;
+  const earlier = earlierValues(v, stages, stage);
+  const service = sectorServiceOf(view.period, no);
   const editable = mayEdit(view);
   const fw = view.framework;
   const domain = valueDomainOf(fw, no);
   const source = sourceOf(fw, no);
   // A decimal value (2,5) has reached its whole level (2): that level's card is the chosen one.
-  const verifiedWhole = verifiedLevel === null ? null : Math.floor(verifiedLevel + 1e-9);
+  const verifiedWhole = shownValue === null ? null : Math.floor(shownValue + 1e-9);
+  const suggestion =
+    source || checks.size === 0
+      ? null
+      : suggestedLevel(fw, no, (l, k) => checks.get(checkField(l, k))?.state);
   const selfWhole = v?.selfLevel == null ? null : Math.floor(v.selfLevel + 1e-9);
 
   return (
@@ -140,9 +184,13 @@ function IndicatorBody(props: {
           <p class="small muted">{group}</p>
           <h1 style="margin-top:0">
             {ind.no}. {ind.spec.name}
+            {service ? <span data-testid="sector-service"> — {service}</span> : null}
           </h1>
           <p class="small muted">
             {t('weight')} {formatPercent(locale, ind.spec.weight)}
+          </p>
+          <p class="stage-line" data-testid="stage-line">
+            {t('stageLine')} <strong>{stageLabel(stage, locale)}</strong>
           </p>
 
           <section>
@@ -168,7 +216,7 @@ function IndicatorBody(props: {
               v={v}
               locale={locale}
               disabled={v?.notApplicable === true}
-              save={save}
+              setValue={setValue}
             />
           ) : null}
           <section>
@@ -178,11 +226,21 @@ function IndicatorBody(props: {
                 no={no}
                 domain={domain}
                 v={v}
+                value={shownValue}
+                stage={stage}
                 locale={locale}
                 disabled={v?.notApplicable === true}
-                save={save}
+                setValue={setValue}
               />
             )}
+            <StageValues
+              earlier={earlier}
+              stage={stage}
+              own={ownStageValue(v, stage)}
+              fw={fw}
+              no={no}
+              locale={locale}
+            />
             <label class="inline">
               <input
                 type="checkbox"
@@ -207,6 +265,26 @@ function IndicatorBody(props: {
 
           <section>
             <h2>{t('levels')}</h2>
+            {suggestion !== null ? (
+              <div class="suggestion" data-testid="butir-suggestion">
+                <span>
+                  {t('butirSuggestion')}{' '}
+                  <strong data-testid="butir-suggested-level">
+                    {formatValue(suggestion, locale, domain)}
+                  </strong>{' '}
+                  <span class="small muted">{levelName(fw, no, suggestion)}</span>
+                </span>
+                <button
+                  type="button"
+                  disabled={v?.notApplicable === true || shownValue === suggestion}
+                  onClick={() => void setValue(suggestion)}
+                  data-testid="use-suggestion"
+                >
+                  {t('useSuggestion')}
+                </button>
+                <span class="small muted">{t('butirSuggestionHint')}</span>
+              </div>
+            ) : null}
             <div class="levels">
               {(ind.spec.levels ?? []).map((level, i) => {
                 const l = i + 1;
@@ -261,16 +339,15 @@ function IndicatorBody(props: {
             />
           </section>
 
-          <section>
-            <AutosaveText
-              id={`notes-${no}`}
-              label={t('notes')}
-              value={v?.notes ?? ''}
-              multiline
-              maxLength={20_000}
-              onSave={(notes) => save({ notes })}
-            />
-          </section>
+          <IndicatorOutputs
+            no={no}
+            fw={fw}
+            v={v}
+            files={props.files}
+            value={shownValue}
+            locale={locale}
+            save={save}
+          />
         </article>
       </fieldset>
       <nav class="pager" aria-label="Indikator">
@@ -304,11 +381,11 @@ function EvidenceCheckRow(props: {
   const t = useT();
   const state = props.check?.state ?? null;
   const note = props.check?.note ?? '';
-  const states = [
-    ['present', t('present')],
-    ['missing', t('missing')],
-    ['inadequate', t('inadequate')],
-  ] as const;
+  const locale = useLocale((st) => st.locale);
+  // The evaluation's words for a butir decision (core BUTIR_LABELS), in its order.
+  const states = (['present', 'inadequate', 'missing'] as const).map(
+    (s) => [s, BUTIR_LABELS[s][locale === 'en' ? 1 : 0]] as const,
+  );
   return (
     <div class="check">
       <div>{props.doc}</div>
@@ -350,17 +427,21 @@ function LevelPicker(props: {
   no: number;
   domain: ValueDomain;
   v: Verification | undefined;
+  /** The value the buttons show: the verified one, or in penilaian mandiri the team's. */
+  value: number | null;
+  stage: Stage;
   locale: Locale;
   disabled: boolean;
-  save(changes: VerificationChanges): Promise<void>;
+  setValue(value: number | null): Promise<void>;
 }) {
   const t = useT();
-  const { fw, no, domain, v, locale, save } = props;
-  const value = v?.verifiedLevel ?? null;
+  const { fw, no, domain, v, locale, value } = props;
   const gap = cumulativeWarning(fw, v);
   return (
     <>
-      <h2 id="verified-level">{t('setVerifiedLevel')}</h2>
+      <h2 id="verified-level">
+        {props.stage === 'mandiri' ? t('setMandiriLevel') : t('setVerifiedLevel')}
+      </h2>
       <fieldset class="plain level-picker" aria-labelledby="verified-level">
         {LEVELS.map((l) => (
           <button
@@ -368,7 +449,7 @@ function LevelPicker(props: {
             key={l}
             aria-pressed={value === l}
             disabled={props.disabled}
-            onClick={() => void save({ verifiedLevel: l })}
+            onClick={() => void props.setValue(l)}
             data-testid={`level-${l}`}
             title={levelName(fw, no, l)}
           >
@@ -379,7 +460,7 @@ function LevelPicker(props: {
           </button>
         ))}
         {value !== null ? (
-          <button type="button" onClick={() => void save({ verifiedLevel: null })}>
+          <button type="button" onClick={() => void props.setValue(null)} data-testid="clear-level">
             {t('clearLevel')}
           </button>
         ) : null}
@@ -395,7 +476,7 @@ function LevelPicker(props: {
             commit={async (text) => {
               const read = readValue(fw, no, text);
               if ('problem' in read) return read;
-              if (read.value !== value) await save({ verifiedLevel: read.value });
+              if (read.value !== value) await props.setValue(read.value);
               return { shown: read.value === null ? '' : formatValue(read.value, locale, domain) };
             }}
           />
@@ -436,7 +517,7 @@ function SourceSection(props: {
   v: Verification | undefined;
   locale: Locale;
   disabled: boolean;
-  save(changes: VerificationChanges): Promise<void>;
+  setValue(value: number | null, extra: VerificationChanges): Promise<void>;
 }) {
   const t = useT();
   const { fw, no, source, v, locale } = props;
@@ -466,10 +547,7 @@ function SourceSection(props: {
             const read = readSource(fw, no, source, text);
             if ('problem' in read) return read;
             if (read.sourceValue !== raw || read.verifiedLevel !== value)
-              await props.save({
-                sourceValue: read.sourceValue,
-                verifiedLevel: read.verifiedLevel,
-              });
+              await props.setValue(read.verifiedLevel, { sourceValue: read.sourceValue });
             return {
               shown: read.sourceValue === null ? '' : formatSource(read.sourceValue, locale),
             };
@@ -510,5 +588,54 @@ function SourceSection(props: {
         </table>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * The values of the stages before the current one beside the input, with who gave them and
+ * when ("Penilaian mandiri: 3 · Tim Asesor Internal · 2 Okt 09.00"), and the current
+ * stage's own value once given. An imported self level has no who or when.
+ */
+function StageValues(props: {
+  earlier: readonly EarlierValue[];
+  stage: Stage;
+  own: { value: number | null; by: string; at: number } | undefined;
+  fw: Framework;
+  no: number;
+  locale: Locale;
+}) {
+  const t = useT();
+  const { fw, no, locale } = props;
+  const domain = valueDomainOf(fw, no);
+  const line = (e: EarlierValue) =>
+    [
+      e.value === null ? t('stageNoValue') : formatValue(e.value, locale, domain),
+      e.by,
+      e.at === null ? null : stageWhen(e.at, locale),
+    ]
+      .filter(Boolean)
+      .join(' · ');
+  if (props.earlier.length === 0 && !props.own) return null;
+  return (
+    <ul class="stage-values" data-testid="stage-values">
+      {props.earlier.map((e) => (
+        <li key={e.stage} data-testid={`stage-value-${e.stage}`}>
+          {stageLabel(e.stage, locale)}: <strong>{line(e)}</strong>
+        </li>
+      ))}
+      {props.own ? (
+        <li class="current" data-testid={`stage-value-${props.stage}`}>
+          {stageLabel(props.stage, locale)} ({t('stageThis')}):{' '}
+          <strong>
+            {line({
+              stage: props.stage,
+              value: props.own.value,
+              by: props.own.by,
+              at: props.own.at,
+            })}
+          </strong>
+        </li>
+      ) : null}
+    </ul>
   );
 }

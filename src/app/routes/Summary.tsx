@@ -212,7 +212,37 @@ function SummaryBody(props: {
       )}
 
       <PlanCard ws={ws} view={view} locale={locale} />
+      <RecommendationsCard ws={ws} view={view} />
     </>
+  );
+}
+
+/**
+ * The verifier's rekomendasi per indicator, where written: what the unit must do to reach
+ * the next level, printed with the summary (the berita acara's signed content is unchanged).
+ */
+function RecommendationsCard(props: { ws: WorkspaceKind; view: AssessmentView }) {
+  const t = useT();
+  const { view } = props;
+  const base = `/${props.ws}/a/${encodeURIComponent(view.assessment.id)}`;
+  const rows = listIndicators(view.framework)
+    .map((i) => ({ no: i.no, name: i.spec.name, text: view.verifications.get(i.no)?.rekomendasi }))
+    .filter((r): r is { no: number; name: string; text: string } => !!r.text?.trim());
+  if (rows.length === 0) return null;
+  return (
+    <section class="card" data-testid="summary-recommendations">
+      <h2 style="margin-top:0">{t('summaryRecommendations')}</h2>
+      <ol class="plain-list">
+        {rows.map((r) => (
+          <li key={r.no} data-testid={`summary-rec-${r.no}`}>
+            <a href={`${base}/i/${r.no}`} onClick={linkClick}>
+              {r.no}. {r.name}
+            </a>
+            <p class="rec-text">{r.text}</p>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 

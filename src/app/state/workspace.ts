@@ -6,6 +6,7 @@ import { translate } from '../i18n';
 import {
   TRAINING_ASSESSMENT_ID,
   TRAINING_DB,
+  TRAINING_MANDIRI,
   TRAINING_PERIOD,
   TRAINING_UNIT,
   trainingSelfLevels,
@@ -71,6 +72,7 @@ async function seedTraining(store: TelusurStore): Promise<void> {
       indicatorNo: Number(no),
       selfLevel: self.level,
       selfJustification: self.justification,
+      'stages.mandiri': { value: self.level, ...TRAINING_MANDIRI },
     });
   }
   // The assessment row goes last: it marks the seed as complete, so a reload in the middle

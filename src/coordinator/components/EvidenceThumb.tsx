@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
+import { evidenceBadge, isDownloadOnly } from '../../core/evidence-limits';
+import { formatBytes } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
+import { LinkFacts } from '../../ui/LinkFacts';
 import { PhotoFacts, PhotoViewer, viewLabel } from '../../ui/PhotoViewer';
-import { evidenceFileUrl, fetchBlob } from '../files';
+import { download, evidenceFileUrl, fetchBlob } from '../files';
 import { useT } from '../i18n';
 import type { EvidenceFileView } from '../types';
 import { fileKind } from '../values';
@@ -12,8 +15,10 @@ const IMAGE_MIMES = new Set(['image/jpeg', 'image/png', 'image/webp']);
  * An evidence photo by hash (GET /api/files/by-hash/…), shown from a blob: URL; a tap opens
  * it at full size with zoom (the shared PhotoViewer). Under it, what a reviewer trusts it
  * by: the capture time and where that time comes from, the place, and the expected
- * document the verifier linked it to. Other files (PDF) get a button that opens them. A
- * file the server does not hold yet says so.
+ * document the verifier linked it to. A PDF gets a button that opens it; office files and
+ * archives are only ever downloaded (type badge, size, "Unduh berkas"), never opened in
+ * the page. Link evidence shows its address (a link only when http/https), the day it was
+ * checked, and its screenshot. A file the server does not hold yet says so.
  */
 export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; size?: number }) {
   const t = useT();
@@ -22,6 +27,8 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
   const [failed, setFailed] = useState(false);
   const [viewing, setViewing] = useState(false);
   const image = IMAGE_MIMES.has(file.mime);
+  const opaque = isDownloadOnly(file.mime);
+  const badge = evidenceBadge(file.mime) ?? fileKind(file.mime) ?? t('fileGeneric');
   useEffect(() => {
     if (!file.held || !image) return;
     let live = true;
@@ -51,7 +58,7 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
       capturedAtSource={file.capturedAtSource}
       location={file.location}
       proves={file.proves}
-      showPlace={image}
+      showPlace={image && !file.url}
     />
   );
   return (
@@ -61,6 +68,7 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
       data-testid="evidence-thumb"
       data-sha256={file.sha256}
       data-proves={file.proves ? `${file.proves.level}.${file.proves.index}` : undefined}
+      data-kind={file.url ? 'link' : opaque ? 'download' : image ? 'photo' : 'pdf'}
     >
       {url ? (
         <button
@@ -80,19 +88,43 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
         </button>
       ) : (
         <div class="r-thumb-empty" style={{ width: `${size}px`, height: `${size}px` }}>
-          {!file.held
-            ? t('fileNotHeld')
-            : failed
-              ? '!'
-              : image
-                ? '…'
-                : (fileKind(file.mime) ?? t('fileGeneric'))}
+          {!file.held ? (
+            t('fileNotHeld')
+          ) : failed ? (
+            '!'
+          ) : image ? (
+            '…'
+          ) : (
+            <span class="r-type-badge" data-testid="evidence-badge">
+              {badge}
+            </span>
+          )}
         </div>
       )}
       <figcaption class="small">
-        <div>
+        {file.url ? (
+          <LinkFacts
+            url={file.url}
+            checkedAt={file.checkedAt}
+            locale={locale}
+            checkedLabel={(date) => t('linkChecked', { date })}
+          />
+        ) : null}
+        <div style={{ overflowWrap: 'anywhere' }}>
           {file.name}
-          {file.held && !image ? (
+          {file.held && opaque ? (
+            <>
+              {' '}
+              <button
+                type="button"
+                class="no-print"
+                onClick={() => void download(evidenceFileUrl(file), file.name)}
+                data-testid="evidence-download"
+              >
+                {t('downloadFile')}
+              </button>
+            </>
+          ) : file.held && !image ? (
             <>
               {' '}
               <button type="button" class="no-print" onClick={() => void open()}>
@@ -101,6 +133,11 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
             </>
           ) : null}
         </div>
+        {opaque ? (
+          <div class="muted" data-testid="evidence-size">
+            {badge} · {formatBytes(file.bytes, locale)}
+          </div>
+        ) : null}
         <div class="muted">{facts}</div>
       </figcaption>
       {viewing && url ? (
@@ -113,6 +150,14 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
               <div>
                 <strong>{file.name}</strong>
               </div>
+              {file.url ? (
+                <LinkFacts
+                  url={file.url}
+                  checkedAt={file.checkedAt}
+                  locale={locale}
+                  checkedLabel={(date) => t('linkChecked', { date })}
+                />
+              ) : null}
               {facts}
             </>
           }

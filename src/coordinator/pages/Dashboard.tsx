@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatValue } from '../../core';
+import { formatIndex, formatValue, type StageIndex, stageLabel } from '../../core';
 import type { Framework } from '../../core/framework';
 import { formatZoneTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
@@ -132,6 +132,7 @@ export function Dashboard({ canWrite }: PageProps) {
       ) : (
         <>
           <CityCard d={d} t={t} fw={fw} />
+          <StagesCard periodId={d.period.id} t={t} />
           <Groups d={d} t={t} fw={fw} />
           <Section title={t('heatmap')} testId="heatmap">
             {d.heatmap.rows.length === 0 ? (
@@ -201,6 +202,69 @@ function CityCard({ d, t, fw }: CardProps) {
       <p class="small muted">
         {t('generatedAt', { time: formatZoneTime(d.generatedAt, locale, zone) })}
       </p>
+    </Section>
+  );
+}
+
+/** "1,42" (rounded half up, the locale's decimal mark), "–" without a value, and "belum lengkap". */
+function stageFigure(s: StageIndex, t: Translator, locale: 'id' | 'en'): string {
+  const figure = s.valued === 0 ? '–' : formatIndex(s.index.index, locale);
+  return s.valued > 0 && !s.index.complete ? `${figure} (${t('stagesIncomplete')})` : figure;
+}
+
+/**
+ * "Indeks per tahap": how the index moved between the period's stages, for the city
+ * ("Penilaian mandiri 1,42 → Verifikasi dokumen 1,24 → Final –") and per unit.
+ */
+function StagesCard({ periodId, t }: { periodId: string; t: Translator }) {
+  const locale = useLocale((s) => s.locale);
+  const view = useLoad(
+    () => api('GET /api/dashboard/:periodId/stages', { params: { periodId } }),
+    [periodId],
+  );
+  const v = view.data;
+  return (
+    <Section title={t('stagesPanel')} testId="stages-panel">
+      <ErrorNotice error={view.error} />
+      {v ? (
+        <>
+          <p data-testid="stages-city">
+            <strong>{t('stagesCity')}:</strong>{' '}
+            {v.city.stages
+              .map((s) => `${stageLabel(s.stage, locale)} ${stageFigure(s, t, locale)}`)
+              .join(' → ')}
+          </p>
+          <p class="small muted">{t('stagesPanelHint')}</p>
+          {v.units.length === 0 ? (
+            <p class="muted">{t('stagesNoUnits')}</p>
+          ) : (
+            <DataTable
+              headings={[t('unit'), ...v.period.stages.map((s) => stageLabel(s, locale))]}
+              testId="stages-units"
+              label={t('stagesPanel')}
+            >
+              {v.units.map((u) => (
+                <tr key={u.unitId} data-testid="stages-unit-row">
+                  <td>
+                    {u.name} <span class="small muted">{u.code}</span>
+                  </td>
+                  {u.stages.map((s) => (
+                    <td
+                      key={s.stage}
+                      title={t('stagesValued', {
+                        n: s.valued,
+                        total: s.index.applicableCount,
+                      })}
+                    >
+                      {stageFigure(s, t, locale)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </DataTable>
+          )}
+        </>
+      ) : null}
     </Section>
   );
 }

@@ -1,16 +1,37 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatIndex } from '../../core';
-import { formatTime } from '../../ui/format';
+import {
+  formatIndex,
+  listIndicators,
+  nextStage,
+  PERIOD_TYPE_LABELS,
+  PERIOD_TYPES,
+  type PeriodType,
+  SECTOR_SERVICE_INDICATORS,
+  STAGES,
+  type Stage,
+  stageLabel,
+} from '../../core';
+import { formatTime, formatZoneTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { ActionsCell, DataTable } from '../components/DataTable';
 import { FileImport } from '../components/FileImport';
-import { FormActions, FormField, SelectField, TextField, useForm } from '../components/FormField';
+import {
+  FieldMessage,
+  FormActions,
+  FormField,
+  SelectField,
+  TextField,
+  useForm,
+} from '../components/FormField';
 import { InstrumentFacts } from '../components/InstrumentFacts';
+import { useFramework } from '../framework';
 import { useT } from '../i18n';
+import { useZone } from '../organisation';
 import type { FrameworkSummary, Period, PeriodStatus } from '../types';
 import { PERIOD_STATUSES, PLAN_STEP_CAP } from '../types';
 import {
+  ConfirmButton,
   DeleteButton,
   ErrorNotice,
   ListBody,
@@ -32,6 +53,14 @@ interface PeriodDraft {
   planStepCap: string;
   photoStamp: boolean;
   status: PeriodStatus;
+  stages: Stage[];
+  periodType: PeriodType;
+  skNumber: string;
+  /** YYYY-MM-DD or '' (not known yet). */
+  skDate: string;
+  skSignedBy: string;
+  /** Sector service name per indicator number ('' = none chosen). */
+  sectorServices: Record<number, string>;
 }
 
 function draftOf(p: Period | null, locale: 'id' | 'en'): PeriodDraft {
@@ -44,6 +73,12 @@ function draftOf(p: Period | null, locale: 'id' | 'en'): PeriodDraft {
         planStepCap: String(p.planStepCap),
         photoStamp: p.photoStamp,
         status: p.status,
+        stages: [...p.stages],
+        periodType: p.periodType,
+        skNumber: p.skNumber,
+        skDate: p.skDate ?? '',
+        skSignedBy: p.skSignedBy,
+        sectorServices: Object.fromEntries(p.sectorServices.map((x) => [x.indicatorNo, x.name])),
       }
     : {
         name: '',
@@ -53,7 +88,23 @@ function draftOf(p: Period | null, locale: 'id' | 'en'): PeriodDraft {
         planStepCap: String(PLAN_STEP_CAP.default),
         photoStamp: false,
         status: 'draft',
+        stages: [...STAGES],
+        periodType: 'evaluasi',
+        skNumber: '',
+        skDate: '',
+        skSignedBy: '',
+        sectorServices: {},
       };
+}
+
+/** The sector service indicators (45–47) an instrument has, with their names. */
+function useSectorIndicators(frameworkId: string): { no: number; name: string }[] {
+  const fw = useFramework(frameworkId || undefined);
+  if (!fw) return [];
+  const have = new Map(listIndicators(fw).map((i) => [i.no, i.spec.name]));
+  return SECTOR_SERVICE_INDICATORS.every((no) => have.has(no))
+    ? SECTOR_SERVICE_INDICATORS.map((no) => ({ no, name: have.get(no) ?? '' }))
+    : [];
 }
 
 /** "3,25" or "3.25" → 3.25 in either language; NaN when not a number with at most two decimals. */
@@ -89,7 +140,9 @@ function PeriodForm(props: {
   const year = Number(d.year);
   const target = parseTarget(d.targetIndex);
   const cap = Number(d.planStepCap.trim());
+  const sectors = useSectorIndicators(d.frameworkId);
   const form = useForm({
+    stages: d.stages.length > 0 ? undefined : t('stagesRequired'),
     name: d.name.trim() ? undefined : t('required'),
     year: Number.isInteger(year) && year >= 2000 && year <= 2100 ? undefined : t('yearInvalid'),
     frameworkId: d.frameworkId ? undefined : t('required'),
@@ -113,9 +166,18 @@ function PeriodForm(props: {
       planStepCap: cap,
       photoStamp: d.photoStamp,
       status: d.status,
+      stages: STAGES.filter((x) => d.stages.includes(x)),
+      periodType: d.periodType,
+      skNumber: d.skNumber.trim(),
+      skDate: d.skDate || null,
+      skSignedBy: d.skSignedBy.trim(),
+      sectorServices: sectors
+        .map((x) => ({ indicatorNo: x.no, name: (d.sectorServices[x.no] ?? '').trim() }))
+        .filter((x) => x.name !== ''),
     };
     const p = props.period;
     if (!p) return api('POST /api/periods', { json: body });
+    if (sectors.length === 0) body.sectorServices = p.sectorServices;
     const patch: Partial<typeof body> = {};
     if (body.name !== p.name) patch.name = body.name;
     if (body.year !== p.year) patch.year = body.year;
@@ -124,6 +186,17 @@ function PeriodForm(props: {
     if (body.planStepCap !== p.planStepCap) patch.planStepCap = body.planStepCap;
     if (body.photoStamp !== p.photoStamp) patch.photoStamp = body.photoStamp;
     if (body.status !== p.status) patch.status = body.status;
+    if (body.stages.join() !== p.stages.join()) patch.stages = body.stages;
+    if (body.periodType !== p.periodType) patch.periodType = body.periodType;
+    if (body.skNumber !== p.skNumber) patch.skNumber = body.skNumber;
+    if (body.skDate !== p.skDate) patch.skDate = body.skDate;
+    if (body.skSignedBy !== p.skSignedBy) patch.skSignedBy = body.skSignedBy;
+    // An instrument without sector indicators keeps what the period had.
+    if (
+      sectors.length > 0 &&
+      JSON.stringify(body.sectorServices) !== JSON.stringify(p.sectorServices)
+    )
+      patch.sectorServices = body.sectorServices;
     if (Object.keys(patch).length === 0) throw new ApiError(0, 'client', t('nothingChanged'));
     return api('PATCH /api/periods/:id', { params: { id: p.id }, json: patch });
   };
@@ -221,6 +294,89 @@ function PeriodForm(props: {
             </option>
           ))}
         </SelectField>
+        <fieldset class="c-span-all" data-testid="period-stages">
+          <legend>{t('stages')}</legend>
+          <div class="row">
+            {STAGES.map((x) => (
+              <label key={x} class="row" style={{ alignItems: 'center' }}>
+                <input
+                  type="checkbox"
+                  checked={d.stages.includes(x)}
+                  disabled={props.period?.currentStage === x}
+                  onChange={(e) => {
+                    const on = e.currentTarget.checked;
+                    set({
+                      stages: STAGES.filter((y) => (y === x ? on : d.stages.includes(y))),
+                    });
+                  }}
+                  data-testid={`period-stage-${x}`}
+                />
+                {stageLabel(x, locale)}
+              </label>
+            ))}
+          </div>
+          <p class="small muted c-field-hint">{t('stagesHint')}</p>
+          <FieldMessage id={`${prefix}-stages-err`} text={err('stages')} />
+        </fieldset>
+        <SelectField
+          id={`${prefix}-periodType`}
+          label={t('periodType')}
+          value={d.periodType}
+          onValue={(v) => set({ periodType: v as PeriodType })}
+          testId="period-type"
+        >
+          {PERIOD_TYPES.map((x) => (
+            <option key={x} value={x}>
+              {PERIOD_TYPE_LABELS[x][locale === 'en' ? 1 : 0]}
+            </option>
+          ))}
+        </SelectField>
+        <fieldset class="c-span-all c-form-grid" data-testid="period-sk">
+          <legend>{t('skSection')}</legend>
+          <TextField
+            id={`${prefix}-skNumber`}
+            label={t('skNumber')}
+            maxLength={200}
+            value={d.skNumber}
+            onValue={(v) => set({ skNumber: v })}
+          />
+          <FormField id={`${prefix}-skDate`} label={t('skDate')}>
+            {(c) => (
+              <input
+                type="date"
+                min="2000-01-01"
+                max="2100-12-31"
+                value={d.skDate}
+                onInput={(e) => set({ skDate: e.currentTarget.value })}
+                {...c}
+              />
+            )}
+          </FormField>
+          <TextField
+            id={`${prefix}-skSignedBy`}
+            label={t('skSignedBy')}
+            class="c-span-2"
+            maxLength={200}
+            value={d.skSignedBy}
+            onValue={(v) => set({ skSignedBy: v })}
+          />
+        </fieldset>
+        {sectors.length > 0 ? (
+          <fieldset class="c-span-all" data-testid="period-sector-services">
+            <legend>{t('sectorServices')}</legend>
+            <p class="small muted c-field-hint">{t('sectorServicesHint')}</p>
+            {sectors.map((x) => (
+              <TextField
+                key={x.no}
+                id={`${prefix}-sector-${x.no}`}
+                label={t('sectorServiceFor', { no: x.no, name: x.name })}
+                maxLength={200}
+                value={d.sectorServices[x.no] ?? ''}
+                onValue={(v) => set({ sectorServices: { ...d.sectorServices, [x.no]: v } })}
+              />
+            ))}
+          </fieldset>
+        ) : null}
         <div class="c-span-all">
           <label class="row" style={{ alignItems: 'center' }}>
             <input
@@ -245,6 +401,80 @@ function PeriodForm(props: {
         ) : null}
       </FormActions>
     </form>
+  );
+}
+
+/** Every move of a period's stage: from → to, who, when (in the organisation's zone). */
+function StageHistory({ period, reloadKey }: { period: Period; reloadKey: number }) {
+  const t = useT();
+  const locale = useLocale((s) => s.locale);
+  const zone = useZone();
+  const data = useLoad(
+    () => api('GET /api/periods/:id/stage-changes', { params: { id: period.id } }),
+    [period.id, reloadKey],
+  );
+  const changes = data.data?.changes ?? [];
+  return (
+    <section class="card" data-testid="stage-history">
+      <h2>{t('stageHistoryOf', { name: period.name })}</h2>
+      <ErrorNotice error={data.error} />
+      <ListBody loaded={data} count={changes.length} empty={t('noStageChanges')}>
+        <DataTable
+          headings={[t('stageMove'), t('stageMovedBy'), t('stageMovedAt')]}
+          testId="stage-history-list"
+          label={t('stageHistory')}
+        >
+          {changes.map((c) => (
+            <tr key={c.id} data-testid="stage-history-row">
+              <td>
+                {stageLabel(c.from, locale)} → {stageLabel(c.to, locale)}
+              </td>
+              <td>{c.accountName || '–'}</td>
+              <td>{formatZoneTime(c.at, locale, zone)}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </ListBody>
+    </section>
+  );
+}
+
+/**
+ * "Lanjutkan ke tahap <next>": moves the period one stage forward after a confirmation,
+ * sending the stage shown so a move someone else made first is refused (409), not repeated.
+ * Nothing for the last stage or a closed period.
+ */
+function AdvanceStage(props: {
+  period: Period;
+  action: Pick<ReturnType<typeof useAction>, 'done'>;
+  then(to: Stage): Promise<void>;
+}) {
+  const t = useT();
+  const locale = useLocale((s) => s.locale);
+  const p = props.period;
+  const next = nextStage(p.stages, p.currentStage);
+  if (!next || p.status === 'closed') return null;
+  return (
+    <ConfirmButton
+      label={t('advanceStage', { stage: stageLabel(next, locale) })}
+      question={t('confirmAdvanceStage', {
+        name: p.name,
+        from: stageLabel(p.currentStage, locale),
+        to: stageLabel(next, locale),
+      })}
+      confirmLabel={t('confirmAdvance')}
+      testId="advance-stage"
+      onConfirm={() =>
+        props.action.done(
+          () =>
+            api('POST /api/periods/:id/stage', {
+              params: { id: p.id },
+              json: { from: p.currentStage, to: next },
+            }),
+          () => props.then(next),
+        )
+      }
+    />
   );
 }
 
@@ -292,6 +522,8 @@ export function Periods({ canWrite }: PageProps) {
   const [editing, setEditing] = useState<Period | null>(null);
   const [createKey, setCreateKey] = useState(0);
   const [ok, setOk] = useState<string | null>(null);
+  const [historyOf, setHistoryOf] = useState<string | null>(null);
+  const [historyKey, setHistoryKey] = useState(0);
   const rowAction = useAction();
 
   const periods = data.data?.periods ?? [];
@@ -321,6 +553,7 @@ export function Periods({ canWrite }: PageProps) {
               t('planStepCapShort'),
               t('photoStampShort'),
               t('status'),
+              t('currentStage'),
             ]}
             actions={canWrite}
             testId="period-list"
@@ -342,7 +575,32 @@ export function Periods({ canWrite }: PageProps) {
                 <td>
                   <span class={`pill c-status-${p.status}`}>{t(`status_${p.status}`)}</span>
                 </td>
+                <td data-testid="period-stage">
+                  {t('stageOf', {
+                    stage: stageLabel(p.currentStage, locale),
+                    n: p.stages.indexOf(p.currentStage) + 1,
+                    total: p.stages.length,
+                  })}{' '}
+                  <button
+                    type="button"
+                    aria-pressed={historyOf === p.id}
+                    onClick={() => setHistoryOf(historyOf === p.id ? null : p.id)}
+                    data-testid="stage-history-toggle"
+                  >
+                    {t('stageHistory')}
+                  </button>
+                </td>
                 <ActionsCell show={canWrite}>
+                  <AdvanceStage
+                    period={p}
+                    action={rowAction}
+                    then={async (to) => {
+                      setHistoryKey((k) => k + 1);
+                      await reloadThenSay(
+                        t('stageAdvanced', { name: p.name, stage: stageLabel(to, locale) }),
+                      );
+                    }}
+                  />
                   <button type="button" onClick={() => setEditing(p)}>
                     {t('edit')}
                   </button>
@@ -361,6 +619,12 @@ export function Periods({ canWrite }: PageProps) {
           </DataTable>
         </ListBody>
       </section>
+      {historyOf && periods.some((p) => p.id === historyOf) ? (
+        <StageHistory
+          period={periods.find((p) => p.id === historyOf) as Period}
+          reloadKey={historyKey}
+        />
+      ) : null}
       {canWrite && data.data ? (
         editing ? (
           <PeriodForm

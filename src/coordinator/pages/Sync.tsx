@@ -1,12 +1,20 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Rejection } from '../../core';
-import { contentFields, editWhen, fieldLabel, STATUS_LABELS, statusLabel } from '../../core';
+import {
+  contentFields,
+  editWhen,
+  fieldLabel,
+  STATUS_LABELS,
+  statusLabel,
+  ZONE_IANA,
+} from '../../core';
 import { formatTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { DataTable, ScrollRegion } from '../components/DataTable';
 import { InlineConfirm } from '../components/InlineConfirm';
 import { type MessageKey, type Translator, useT } from '../i18n';
+import { useZone } from '../organisation';
 import type { BundleImportResult, ConflictListItem, ConflictView } from '../types';
 import { ErrorNotice, type PageProps, shortId, useDocumentTitle, useLoad } from '../ui';
 import { fileKind, indicatorTitle, reasonOf, visibleValue } from '../values';
@@ -56,6 +64,8 @@ function ConflictSide(props: {
 }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
+  // Edit times read in the organisation's zone, as the audit trail and every print do.
+  const zone = useZone();
   return (
     <td data-testid={props.testId}>
       <strong data-testid="conflict-value">{fieldValue(props.field, props.value, locale)}</strong>
@@ -74,6 +84,7 @@ function ConflictSide(props: {
         {editWhen(
           { editedAt: props.editedAt, serverAt: props.receivedAt, doubtful: props.doubtful },
           locale,
+          { timeZone: ZONE_IANA[zone] },
         )}
       </div>
     </td>

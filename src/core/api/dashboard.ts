@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { SIGNING_STATES } from '../record-state';
+import { StageSchema } from '../workflow';
 import { DEFAULT_PAGE, MAX_PAGE } from './enums';
 import { PeriodSchema } from './setup';
 import {
@@ -195,6 +196,51 @@ export const CityOverviewSchema = z.strictObject({
   progress: ProgressCountsSchema,
   overclaims: z.array(OverclaimSchema),
 });
+
+// --- index per stage ----------------------------------------------------------------------
+
+/**
+ * The index of one stage: the stage's value per indicator (core `stageValueOf`: penilaian
+ * mandiri falls back to the self-assessed level) through core `computeIndex`, official rule.
+ * `valued` counts the indicators that hold a value in that stage; an indicator without one
+ * leaves the index incomplete (`index.complete` false), never counted as 1.
+ */
+export const StageIndexSchema = z.strictObject({
+  stage: StageSchema,
+  valued: count,
+  index: IndexSummarySchema,
+});
+export type StageIndex = z.infer<typeof StageIndexSchema>;
+
+/** One unit's indices per stage of the period (units with an assessment or a self level). */
+export const UnitStagesSchema = z.strictObject({
+  unitId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  kind: UnitKindSchema,
+  assessmentId: z.nullable(z.string()),
+  /** In the order of the period's stages. */
+  stages: z.array(StageIndexSchema),
+});
+export type UnitStages = z.infer<typeof UnitStagesSchema>;
+
+/**
+ * Answer of GET /api/dashboard/:periodId/stages: how the index moved between the period's
+ * stages, for the city (the city-level unit's stage values, as the city rule reads
+ * `verifiedLevel`) and per unit in code order. Indices exact; pages round with core.
+ */
+export const StagesViewSchema = z.strictObject({
+  period: PeriodSchema,
+  framework: FrameworkRefSchema,
+  generatedAt: ms,
+  city: z.strictObject({
+    unit: z.nullable(z.strictObject({ id: z.string(), code: z.string(), name: z.string() })),
+    assessmentId: z.nullable(z.string()),
+    stages: z.array(StageIndexSchema),
+  }),
+  units: z.array(UnitStagesSchema),
+});
+export type StagesView = z.infer<typeof StagesViewSchema>;
 
 /** Answer of GET /api/dashboard/:periodId. */
 export const DashboardViewSchema = z.strictObject({

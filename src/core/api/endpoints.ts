@@ -10,7 +10,14 @@ import {
   VerifierListSchema,
   VerifierPatchBody,
 } from './accounts';
-import { DashboardQuery, DashboardViewSchema, PlanQuery, PlanViewSchema } from './dashboard';
+import {
+  DashboardQuery,
+  DashboardViewSchema,
+  PlanQuery,
+  PlanViewSchema,
+  StagesViewSchema,
+} from './dashboard';
+import { OfficialComparisonSchema, OfficialImportQuery } from './official';
 import { OrganisationBody, OrganisationSchema } from './organisation';
 import { CitySummarySchema } from './reports';
 import { AssessmentDetailSchema, ReopenBody, ReviewBody } from './review';
@@ -33,6 +40,8 @@ import {
   ReassignResultSchema,
   SelfAssessmentBody,
   SelfAssessmentImportSummarySchema,
+  StageChangeListSchema,
+  StageMoveBody,
   UnitBody,
   UnitImportSummarySchema,
   UnitListSchema,
@@ -82,8 +91,11 @@ export type Readiness = z.infer<typeof ReadinessSchema>;
 export interface EndpointSpec {
   /** Schema of the JSON body. */
   readonly body?: z.core.$ZodType;
-  /** A raw upload instead of JSON: CSV bytes, a tablet's export file, an instrument file, a logo image. */
-  readonly upload?: 'csv' | 'bundle' | 'instrument' | 'image';
+  /**
+   * A raw upload instead of JSON: CSV bytes, a tablet's export file, an instrument file, a
+   * logo image, or a table (CSV or XLSX bytes, told apart by content).
+   */
+  readonly upload?: 'csv' | 'bundle' | 'instrument' | 'image' | 'table';
   /** Schema of the query parameters (all text on the wire). */
   readonly query?: z.core.$ZodType;
   /** Schema of the JSON answer; null for 204 No Content; 'file' for a download. */
@@ -119,6 +131,8 @@ export const ENDPOINTS = {
   'GET /api/periods/:id': { response: PeriodSchema },
   'PATCH /api/periods/:id': { body: PeriodPatchBody, response: PeriodSchema },
   'DELETE /api/periods/:id': { response: null },
+  'POST /api/periods/:id/stage': { body: StageMoveBody, response: PeriodSchema },
+  'GET /api/periods/:id/stage-changes': { response: StageChangeListSchema },
   'GET /api/periods/:id/units/:unitId/self-assessment': { response: UnitSelfAssessmentSchema },
   'PUT /api/periods/:id/units/:unitId/self-assessment': {
     body: SelfAssessmentBody,
@@ -128,6 +142,13 @@ export const ENDPOINTS = {
     upload: 'csv',
     response: SelfAssessmentImportSummarySchema,
   },
+  'GET /api/periods/:id/official': { response: OfficialComparisonSchema },
+  'PUT /api/periods/:id/official': {
+    upload: 'table',
+    query: OfficialImportQuery,
+    response: OfficialComparisonSchema,
+  },
+  'GET /api/periods/:id/official/template.csv': { response: 'file' },
 
   'GET /api/units': { response: UnitListSchema },
   'POST /api/units': { body: UnitBody, response: UnitSchema },
@@ -153,6 +174,7 @@ export const ENDPOINTS = {
 
   'GET /api/dashboard/:periodId': { query: DashboardQuery, response: DashboardViewSchema },
   'GET /api/dashboard/:periodId/plan': { query: PlanQuery, response: PlanViewSchema },
+  'GET /api/dashboard/:periodId/stages': { response: StagesViewSchema },
   'GET /api/reports/periods/:periodId/summary': { response: CitySummarySchema },
   'GET /api/reports/periods/:periodId/levels.csv': { response: 'file' },
   'GET /api/reports/periods/:periodId/levels.xlsx': { response: 'file' },

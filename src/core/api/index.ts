@@ -13,6 +13,7 @@ export * from './dashboard';
 export * from './endpoint-path';
 export * from './endpoints';
 export * from './enums';
+export * from './official';
 export * from './organisation';
 export * from './problems';
 export * from './reports';

@@ -48,6 +48,13 @@ export const EvidenceFileViewSchema = z.strictObject({
   proves: z.nullable(z.strictObject({ level: z.int(), index: count, evidence: z.string() })),
   /** The server holds the file (hash verified): it can be shown. */
   held: z.boolean(),
+  /**
+   * Link evidence: the address the file (a screenshot of it) shows, http(s) only; null
+   * for a plain file. Shown as text, a link only when it is http(s).
+   */
+  url: z.nullable(z.string()),
+  /** When the verifier checked that the link worked (epoch ms); null for a plain file. */
+  checkedAt: z.nullable(ms),
 });
 export type EvidenceFileView = z.infer<typeof EvidenceFileViewSchema>;
 

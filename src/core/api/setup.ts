@@ -136,6 +136,31 @@ export const PeriodPatchBody = z
   .check(notEmpty());
 export type PeriodPatch = z.input<typeof PeriodPatchBody>;
 
+/**
+ * POST /api/periods/:id/stage: move the period to the next of its stages. `from` is the
+ * stage the coordinator saw as current (409 `stage_changed` when another move came first);
+ * `to` must be the stage right after it in the period's list (422 `stage_not_next`).
+ */
+export const StageMoveBody = z.object({ from: StageSchema, to: StageSchema });
+export type StageMoveRequest = z.input<typeof StageMoveBody>;
+
+/** One move of a period's current stage: who (account and name) and when. */
+export const StageChangeSchema = z.strictObject({
+  id: z.string(),
+  periodId: z.string(),
+  from: StageSchema,
+  to: StageSchema,
+  accountId: z.string(),
+  /** The account's name; '' when the account no longer exists. */
+  accountName: z.string(),
+  at: ms,
+});
+export type StageChange = z.infer<typeof StageChangeSchema>;
+
+/** Answer of GET /api/periods/:id/stage-changes: oldest first. */
+export const StageChangeListSchema = z.strictObject({ changes: z.array(StageChangeSchema) });
+export type StageChangeList = z.infer<typeof StageChangeListSchema>;
+
 // --- units ----------------------------------------------------------------------------
 
 export const UnitSchema = z.strictObject({

@@ -130,6 +130,29 @@ export interface PeriodStageChangesTable {
   at: number;
 }
 
+/** One indicator of a period's official result (KemenPANRB), as imported. */
+export interface OfficialResultsTable {
+  periodId: string;
+  indicatorNo: number;
+  /** 1–5, at most two decimals (the instrument's value domain). */
+  value: number;
+  /** The cell as the imported file wrote it ("1,17"). */
+  published: string;
+  importedAt: number;
+  importedBy: string | null;
+  sourceName: string;
+}
+
+/** One import of a period's official result (kept when a later import replaces it). */
+export interface OfficialResultImportsTable {
+  id: string;
+  periodId: string;
+  accountId: string | null;
+  at: number;
+  sourceName: string;
+  indicatorCount: number;
+}
+
 export interface UnitsTable {
   id: string;
   parentId: string | null;
@@ -338,6 +361,8 @@ export interface Database {
   frameworks: FrameworksTable;
   periods: PeriodsTable;
   periodStageChanges: PeriodStageChangesTable;
+  officialResults: OfficialResultsTable;
+  officialResultImports: OfficialResultImportsTable;
   units: UnitsTable;
   selfAssessments: SelfAssessmentsTable;
   assessments: AssessmentsTable;
@@ -377,6 +402,8 @@ export const TABLES_CHILD_FIRST = [
   'assessments',
   'selfAssessments',
   'periodStageChanges',
+  'officialResults',
+  'officialResultImports',
   'periods',
   'frameworks',
   'units',

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { PeriodPatch, SectorService, Stage } from '../../core';
+import type { PeriodPatch, SectorService, Stage, StageChange } from '../../core';
 import type { Period } from '../domain';
 import type { Database, PeriodsTable } from './database';
 
@@ -110,6 +110,57 @@ export class PeriodsRepository {
 
   async delete(id: string): Promise<void> {
     await this.db.deleteFrom('periods').where('id', '=', id).execute();
+  }
+
+  /**
+   * Move the current stage from `from` to `to` when it still is `from` (a compare-and-set,
+   * so two coordinators' moves cannot both pass), recording the move. Returns false (and
+   * writes nothing) when the current stage is no longer `from`. Run it in a transaction.
+   */
+  async moveStage(
+    move: { id: string; periodId: string; from: Stage; to: Stage; accountId: string },
+    now: number,
+  ): Promise<boolean> {
+    const r = await this.db
+      .updateTable('periods')
+      .set({ currentStage: move.to, updatedAt: now })
+      .where('id', '=', move.periodId)
+      .where('currentStage', '=', move.from)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    await this.db
+      .insertInto('periodStageChanges')
+      .values({
+        id: move.id,
+        periodId: move.periodId,
+        fromStage: move.from,
+        toStage: move.to,
+        accountId: move.accountId,
+        at: now,
+      })
+      .execute();
+    return true;
+  }
+
+  /** Every move of a period's stage, oldest first, with the account's name ('' when gone). */
+  async stageChanges(periodId: string): Promise<StageChange[]> {
+    const rows = await this.db
+      .selectFrom('periodStageChanges as c')
+      .leftJoin('accounts as a', 'a.id', 'c.accountId')
+      .select(['c.id', 'c.periodId', 'c.fromStage', 'c.toStage', 'c.accountId', 'c.at', 'a.name'])
+      .where('c.periodId', '=', periodId)
+      .orderBy('c.at')
+      .orderBy('c.id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      periodId: r.periodId,
+      from: r.fromStage,
+      to: r.toStage,
+      accountId: r.accountId,
+      accountName: r.name ?? '',
+      at: Number(r.at),
+    }));
   }
 
   async countUsingFramework(frameworkId: string): Promise<number> {

@@ -61,6 +61,15 @@ export interface VerificationCell {
   reviewComment: string;
 }
 
+/** The stage values (`stages.<s>` fields, parsed JSON) of one verification, for the per-stage index. */
+export interface StageCell {
+  assessmentId: string;
+  indicatorNo: number | null;
+  notApplicable: boolean;
+  /** `stages.<stage>` → core StageValue (or null), only the fields written. */
+  fields: Record<string, unknown>;
+}
+
 export interface SelfLevelRow {
   unitId: string;
   indicatorNo: number;
@@ -411,6 +420,61 @@ export class ReportingRepository {
       pick().where(markedNa('rf')).execute(),
     ]);
     return toCells([...verified, ...na]);
+  }
+
+  /**
+   * Stage values, indicator numbers and not-applicable marks of every verification of a
+   * period (dashboard "index per stage"). Stage fields are rare beside the rest of a
+   * verification, so a prefix match on the field name reads only them.
+   */
+  async stageCells(periodId: string): Promise<StageCell[]> {
+    const ofPeriod = this.db
+      .selectFrom('assessments')
+      .select('id')
+      .where('periodId', '=', periodId);
+    const rows = await this.db
+      .selectFrom('recordFields')
+      .select(['assessmentId', 'recordId', 'field', 'valueJson'])
+      .where('entity', '=', 'verification')
+      .where('assessmentId', 'in', ofPeriod)
+      .where((eb) =>
+        eb.or([
+          eb('field', 'like', 'stages.%'),
+          eb('field', '=', 'notApplicable'),
+          eb('field', '=', 'indicatorNo'),
+        ]),
+      )
+      .execute();
+    const byRecord = new Map<string, StageCell & { recordId: string }>();
+    for (const r of rows) {
+      let c = byRecord.get(r.recordId);
+      if (!c) {
+        c = {
+          assessmentId: r.assessmentId,
+          recordId: r.recordId,
+          indicatorNo: null,
+          notApplicable: false,
+          fields: {},
+        };
+        byRecord.set(r.recordId, c);
+      }
+      if (r.field === 'indicatorNo') c.indicatorNo = jsonInt(r.valueJson);
+      else if (r.field === 'notApplicable') c.notApplicable = r.valueJson === 'true';
+      else c.fields[r.field] = JSON.parse(r.valueJson) as unknown;
+    }
+    const out: StageCell[] = [];
+    for (const { recordId, ...c } of byRecord.values()) {
+      // A record whose indicatorNo field is missing still names its indicator in its id.
+      const suffix = recordId.slice(c.assessmentId.length + 1);
+      if (
+        c.indicatorNo === null &&
+        recordId.startsWith(`${c.assessmentId}:`) &&
+        /^\d{1,3}$/.test(suffix)
+      )
+        c.indicatorNo = Number(suffix);
+      out.push(c);
+    }
+    return out;
   }
 
   /** Self-assessed levels of a period, optionally of some units only. */

@@ -8,6 +8,7 @@ import { FilesRepository } from './files.repository';
 import { FrameworksRepository } from './frameworks.repository';
 import { LoginFailuresRepository } from './login-failures.repository';
 import { MaintenanceRepository } from './maintenance.repository';
+import { OfficialResultsRepository } from './official-results.repository';
 import { OrganisationRepository } from './organisation.repository';
 import { PeriodsRepository } from './periods.repository';
 import { ReportingRepository } from './reporting.repository';
@@ -31,6 +32,8 @@ export interface Repositories {
   sync: SyncRepository;
   conflicts: ConflictsRepository;
   files: FilesRepository;
+  /** The official result (KemenPANRB) imported per period. */
+  officialResults: OfficialResultsRepository;
   /** Dashboard, plan and export aggregations. */
   reporting: ReportingRepository;
 }
@@ -52,6 +55,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     sync: new SyncRepository(db),
     conflicts: new ConflictsRepository(db),
     files: new FilesRepository(db),
+    officialResults: new OfficialResultsRepository(db),
     reporting: new ReportingRepository(db),
   };
 }

@@ -4,6 +4,7 @@ import {
   editTime,
   type Incarnation,
   type MutationOutcome,
+  type Stage,
   timeDoubtful,
   toWireRejection,
 } from '../../core';
@@ -465,10 +466,12 @@ export class SyncRepository {
           'periods.name as periodName',
           'periods.status as periodStatus',
           'periods.frameworkId as frameworkId',
+          'periods.stages as stages',
         ])
         .where('assessments.id', 'in', part)
         .execute();
-      for (const r of rows) out.set(r.id, r);
+      for (const { stages, ...r } of rows)
+        out.set(r.id, { ...r, periodStages: JSON.parse(stages) as Stage[] });
     }
     return out;
   }

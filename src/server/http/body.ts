@@ -159,3 +159,46 @@ export async function csvBody(c: AppContext): Promise<string> {
     throw e;
   }
 }
+
+/** The XLSX media type (Office Open XML workbook). */
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** An uploaded table: CSV text, or the bytes of an XLSX workbook. */
+export type TableUpload = { kind: 'csv'; text: string } | { kind: 'xlsx'; bytes: Uint8Array };
+
+/**
+ * A table upload (the official result): an XLSX workbook when the bytes are a zip (an
+ * XLSX file is one: `PK\x03\x04`) or the type says XLSX, else CSV bytes read as `csvBody`
+ * reads them (text/csv, text/plain, application/octet-stream or no type; UTF-8 with or
+ * without BOM, UTF-16 with BOM, Windows-1252). Told apart by content first because
+ * browsers send `.csv` files with varying types (application/vnd.ms-excel on Windows).
+ *
+ * @throws Problem 415 (another type), 422 `xlsx_unreadable` (typed XLSX, not a zip),
+ *   `csv_encoding`, NUL
+ */
+export async function tableBody(c: AppContext): Promise<TableUpload> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  if (zip) return { kind: 'xlsx', bytes };
+  if (type.startsWith(XLSX_TYPE)) throw new Problem('xlsx_unreadable');
+  if (
+    type &&
+    !/^text\/(csv|plain)\b/.test(type) &&
+    !type.startsWith('application/octet-stream') &&
+    !type.startsWith('application/vnd.ms-excel')
+  ) {
+    throw new Problem('unsupported_media_type');
+  }
+  try {
+    const charset = /;\s*charset="?([^";\s]+)/i.exec(type)?.[1] ?? null;
+    const text = decodeCsvBytes(bytes, charset);
+    if (text.includes('\u0000')) throw nulProblem('csv');
+    assertNoReplacementChars(text);
+    return { kind: 'csv', text };
+  } catch (e) {
+    if (e instanceof CsvEncodingError)
+      throw new Problem('csv_encoding', { reason: e.reason, reasonEn: e.reasonEn });
+    throw e;
+  }
+}

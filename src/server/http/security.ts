@@ -43,7 +43,10 @@ export function securityHeaders(trustProxy: number | boolean = 0): MiddlewareHan
   return async (c, next) => {
     await next();
     const h = c.res.headers;
-    h.set('Content-Security-Policy', CSP);
+    // A route may tighten the policy for its own response (evidence downloads add
+    // `sandbox`); its directives are added to the app's, never replace them.
+    const own = h.get('Content-Security-Policy');
+    h.set('Content-Security-Policy', own ? `${CSP}; ${own}` : CSP);
     h.set('X-Content-Type-Options', 'nosniff');
     h.set('X-Frame-Options', 'DENY');
     h.set('Referrer-Policy', 'no-referrer');

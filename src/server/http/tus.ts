@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
-import { evidenceKindOf, evidenceLimitBytes, formatLimit } from '../../core';
+import { evidenceKindOf, evidenceKindPhrase, evidenceLimitBytes, formatLimit } from '../../core';
 import type { AppConfig, FilesConfig } from '../config';
 import { isSha256, probeDirectory } from '../lib/blob-store';
 import type { Logger } from '../ops/logger';
@@ -46,6 +46,25 @@ export interface Uploader {
 function problemFor(req: TusRequest, p: Problem): { status_code: number; body: string } {
   const lang: Lang = preferredLang(req.headers.get('accept-language'));
   return { status_code: p.status, body: JSON.stringify(problemBody(p, lang)) };
+}
+
+/** `evidence_too_large` naming the declared type's kind ("dokumen (DOCX, ODT)") and `limit` (bytes). */
+function tooLarge(type: string, limit: number): Problem {
+  const kind = evidenceKindOf(type) ?? 'photo';
+  return new Problem('evidence_too_large', {
+    kind: evidenceKindPhrase(kind, 'id'),
+    kindEn: evidenceKindPhrase(kind, 'en'),
+    limit: formatLimit(limit),
+  });
+}
+
+/** The `filetype` of a tus Upload-Metadata header ("key base64,key base64"); '' when absent. */
+function declaredType(header: string | null): string {
+  for (const pair of (header ?? '').split(',')) {
+    const [key, value] = pair.trim().split(' ');
+    if (key === 'filetype' && value) return Buffer.from(value, 'base64').toString('utf8');
+  }
+  return '';
 }
 
 function problemResponse(req: Request, p: Problem): Response {
@@ -191,17 +210,7 @@ export class TusEndpoint {
         // reads): a PDF is refused above its limit, not only above the largest of all kinds.
         const type = String(upload.metadata?.filetype ?? '');
         const limit = evidenceLimitBytes(type, 'stored');
-        if (limit !== null && upload.size > limit) {
-          const pdf = evidenceKindOf(type) === 'pdf';
-          throw problemFor(
-            req,
-            new Problem('evidence_too_large', {
-              kind: pdf ? 'PDF' : 'foto',
-              kindEn: pdf ? 'PDF' : 'photo',
-              limit: formatLimit(limit),
-            }),
-          );
-        }
+        if (limit !== null && upload.size > limit) throw problemFor(req, tooLarge(type, limit));
         const who = this.uploaders.get(req);
         if (!who) throw problemFor(req, new Problem('forbidden'));
         const createdAt = Date.parse(upload.creation_date ?? '') || Date.now();
@@ -238,7 +247,17 @@ export class TusEndpoint {
         if (outcome === 'hash_mismatch') throw problemFor(req, new Problem('hash_mismatch'));
         return {};
       },
-      onResponseError: (_req, err) => {
+      onResponseError: (req, err) => {
+        // tus refuses a length above the largest of all kinds before our hooks run: say it
+        // as the same problem, with the limit of the declared kind.
+        if ('status_code' in err && err.status_code === 413 && !err.body.startsWith('{')) {
+          const type = declaredType(req.headers.get('upload-metadata'));
+          const limit = Math.min(
+            evidenceLimitBytes(type, 'stored') ?? files.maxBytes,
+            files.maxBytes,
+          );
+          return problemFor(req, tooLarge(type, limit));
+        }
         // Keep our problem bodies; let tus answer its own protocol errors.
         if ('status_code' in err) return { status_code: err.status_code, body: err.body };
         return undefined;

@@ -61,8 +61,9 @@ export class BlobStore {
     }
   }
 
-  open(sha256: string): ReadStream {
-    return createReadStream(this.path(sha256));
+  /** The file's bytes; `range.end` (inclusive byte offset) reads only its start. */
+  open(sha256: string, range?: { end: number }): ReadStream {
+    return createReadStream(this.path(sha256), range ? { start: 0, end: range.end } : undefined);
   }
 
   /** Copy a stream in while hashing it; kept only when its SHA-256 is `expected`. */

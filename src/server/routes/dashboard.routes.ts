@@ -22,6 +22,9 @@ export function dashboardRoutes(s: Services) {
         ),
       );
     })
+    .get('/:periodId/stages', guard(s, 'coordinator', 'viewer'), async (c) =>
+      c.json(await s.dashboard.stages(c.req.param('periodId'))),
+    )
     .get('/:periodId/plan', guard(s, 'coordinator', 'viewer'), async (c) => {
       const q = queryParams(c, PlanQuery);
       return c.json(

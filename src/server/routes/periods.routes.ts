@@ -1,11 +1,23 @@
 import { Hono } from 'hono';
-import { PeriodBody, type PeriodList, PeriodPatchBody, SelfAssessmentBody } from '../../core';
-import { csvBody, jsonBody } from '../http/body';
+import {
+  OfficialImportQuery,
+  PeriodBody,
+  type PeriodList,
+  PeriodPatchBody,
+  SelfAssessmentBody,
+  type StageChangeList,
+  StageMoveBody,
+} from '../../core';
+import { csvBody, jsonBody, queryParams, tableBody } from '../http/body';
 import type { AppEnv } from '../http/env';
 import { caller, guard } from '../http/guard';
+import { contentDisposition } from '../http/respond';
 import type { Services } from '../services';
 
-/** Evaluation periods and the self-assessed levels of units within them. */
+/**
+ * Evaluation periods, the self-assessed levels of units within them, and the official
+ * result (KemenPANRB) imported into a period with its comparison.
+ */
 export function periodsRoutes(s: Services) {
   return new Hono<AppEnv>()
     .get('/', guard(s, 'coordinator', 'viewer'), async (c) =>
@@ -24,6 +36,17 @@ export function periodsRoutes(s: Services) {
       await s.periods.delete(c.req.param('id'));
       return c.body(null, 204);
     })
+    .post('/:id/stage', guard(s, 'coordinator'), async (c) => {
+      const body = await jsonBody(c, StageMoveBody);
+      return c.json(
+        await s.periods.moveStage(c.req.param('id'), body.from, body.to, caller(c).account.id),
+      );
+    })
+    .get('/:id/stage-changes', guard(s, 'coordinator', 'viewer'), async (c) =>
+      c.json({
+        changes: await s.periods.stageChanges(c.req.param('id')),
+      } satisfies StageChangeList),
+    )
     .get(
       '/:id/units/:unitId/self-assessment',
       guard(s, 'coordinator', 'viewer', 'verifier'),
@@ -43,5 +66,25 @@ export function periodsRoutes(s: Services) {
       return c.json(
         await s.selfAssessments.importCsv(c.req.param('id'), text, caller(c).account.id),
       );
+    })
+    .get('/:id/official', guard(s, 'coordinator', 'viewer'), async (c) =>
+      c.json(await s.official.compare(c.req.param('id'))),
+    )
+    .put('/:id/official', guard(s, 'coordinator'), async (c) => {
+      const { file } = queryParams(c, OfficialImportQuery);
+      const upload = await tableBody(c);
+      return c.json(await s.official.import(c.req.param('id'), upload, file, caller(c).account.id));
+    })
+    .get('/:id/official/template.csv', guard(s, 'coordinator', 'viewer'), async (c) => {
+      const { filename, csv } = await s.official.template(c.req.param('id'));
+      return new Response(csv, {
+        status: 200,
+        headers: {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': contentDisposition('attachment', filename),
+          'X-Content-Type-Options': 'nosniff',
+          'Cache-Control': 'no-store',
+        },
+      });
     });
 }

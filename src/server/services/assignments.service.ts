@@ -3,6 +3,7 @@ import {
   type OfflinePackage,
   PROTOCOL_VERSION,
   type ReassignResult,
+  type Stage,
   uuidv7,
 } from '../../core';
 import type { AssignmentFilter } from '../db/assignments.repository';
@@ -12,7 +13,7 @@ import type { Assessment, Assignment, Principal, SelfAssessmentLevel, Unit } fro
 import { fieldProblem, Problem } from '../problems';
 import { type ActorId, BaseService, type ServiceDeps } from './context';
 import type { FrameworksService } from './frameworks.service';
-import { materialiseAssessment } from './materialise';
+import { materialiseAssessment, writeStageValues } from './materialise';
 import { organisationView } from './organisation.service';
 import type { PeriodsService } from './periods.service';
 
@@ -180,6 +181,26 @@ export class AssignmentsService extends BaseService {
       if (isUniqueViolation(e)) return run();
       throw e;
     }
+  }
+
+  /**
+   * A verifier's values in one stage of a unit's assessment, written on the server (the
+   * demo seed only; see materialise.ts `writeStageValues`).
+   *
+   * @throws Error when the unit has no assessment in the period (a seeding mistake)
+   */
+  async seedStageValues(
+    periodId: string,
+    unitId: string,
+    stage: Stage,
+    values: Readonly<Record<number, number>>,
+    by: { accountId: string; name: string },
+  ): Promise<void> {
+    const a = await this.repos.assignments.findAssessment(periodId, unitId);
+    if (!a) throw new Error(`no assessment of unit ${unitId} in period ${periodId}`);
+    await inTransaction(this.deps.db, (repos) =>
+      writeStageValues(repos, a.id, stage, values, by, this.now()),
+    );
   }
 
   async delete(id: string): Promise<void> {

@@ -10,8 +10,11 @@ import {
   type LevelSource,
   listIndicators,
   notApplicableRuleOf,
+  type Stage,
+  type StageIndex,
+  stageValueOf,
 } from '../../core';
-import type { SelfLevelRow, VerificationCell } from '../db/reporting.repository';
+import type { SelfLevelRow, StageCell, VerificationCell } from '../db/reporting.repository';
 import type { Period } from '../domain';
 import { BaseService, type ServiceDeps } from './context';
 import type { FrameworksService } from './frameworks.service';
@@ -225,6 +228,46 @@ export function summarise(r: IndexResult): IndexSummary {
   };
 }
 
+/**
+ * The index of one unit (or of the city, given the city-level unit's rows) in each of
+ * `stages`: per indicator the stage's own value (verification field `stages.<stage>`), and
+ * for penilaian mandiri without one the self-assessed level of the `self_assessments` table
+ * (core `stageValueOf`, as rule 2 reads self levels); then core `computeIndex`, official
+ * rule, not-applicable marks as in rule 3. An indicator without a value in a stage leaves
+ * that stage's index incomplete. Pure.
+ *
+ * @param selfRows the unit's self-assessed levels
+ * @param cells the stage fields of the unit's assessment's verifications
+ * @returns one entry per stage, in the order given; `valued` counts indicators with a value
+ */
+export function stageIndices(
+  fw: Framework,
+  stages: readonly Stage[],
+  selfRows: readonly Pick<SelfLevelRow, 'indicatorNo' | 'level'>[],
+  cells: readonly StageCell[],
+): StageIndex[] {
+  const self = new Map(selfRows.map((r) => [r.indicatorNo, r.level]));
+  const cellByNo = new Map(
+    cells.filter((c) => c.indicatorNo !== null).map((c) => [c.indicatorNo as number, c]),
+  );
+  const indicators = listIndicators(fw);
+  const notApplicable = indicators
+    .filter((i) => cellByNo.get(i.no)?.notApplicable)
+    .map((i) => i.no);
+  return stages.map((stage) => {
+    const levels: Record<number, number | null> = {};
+    for (const ind of indicators) {
+      const fields = { ...cellByNo.get(ind.no)?.fields, selfLevel: self.get(ind.no) ?? null };
+      levels[ind.no] = stageValueOf(fields, stage);
+    }
+    return {
+      stage,
+      valued: Object.values(levels).filter((v) => v !== null).length,
+      index: summarise(computeIndex(fw, levels, { notApplicable, rule: 'official' })),
+    };
+  });
+}
+
 /** Reads a period's city index from the database (rule 1 picks the unit, then the pure rule). */
 export class CityIndexService extends BaseService {
   constructor(
@@ -258,7 +301,7 @@ export class CityIndexService extends BaseService {
   }
 
   /** Rule 1: which pemda unit stands for the city in this period, and its assessment. */
-  private async cityUnit(
+  async cityUnit(
     periodId: string,
   ): Promise<{ unit: CityUnit | null; assessmentId: string | null }> {
     const pemdas = await this.repos.reporting.unitsOfKind('pemda');

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { ENTITY_FIELDS } from '../../core';
+import { ENTITY_FIELDS, EVIDENCE_FORMATS } from '../../core';
 import type { OpenUpload } from '../db/files.repository';
 import type { Principal } from '../domain';
 import type { BlobStore } from '../lib/blob-store';
@@ -24,15 +24,13 @@ export interface ServedFile {
   bytes: number;
   /** The evidence record name and type were taken from (null: none, or no single one). */
   recordId: string | null;
-  open(): Readable;
+  /** The file's bytes; `range.end` (inclusive) reads only the start. */
+  open(range?: { end: number }): Readable;
 }
 
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'application/pdf': 'pdf',
-};
+const EXTENSIONS: Record<string, string> = Object.fromEntries(
+  Object.entries(EVIDENCE_FORMATS).map(([mime, f]) => [mime, f.ext]),
+);
 
 /**
  * Evidence files: a file counts only after its SHA-256 was checked; then it is stored
@@ -223,7 +221,7 @@ export class FilesService extends BaseService {
       name,
       bytes: file.bytes,
       recordId: recordId ?? (refs.length === 1 ? (refs[0]?.recordId ?? null) : null),
-      open: () => this.blobs.open(sha256),
+      open: (range) => this.blobs.open(sha256, range),
     };
   }
 }

@@ -13,6 +13,7 @@ import { DashboardService } from './dashboard.service';
 import { DevicesService } from './devices.service';
 import { FilesService } from './files.service';
 import { FrameworksService } from './frameworks.service';
+import { OfficialResultsService } from './official.service';
 import { OrganisationService } from './organisation.service';
 import { PeriodsService } from './periods.service';
 import { PlanService } from './plan.service';
@@ -42,6 +43,8 @@ export interface Services {
   plan: PlanService;
   review: ReviewService;
   reports: ReportsService;
+  /** The official result (KemenPANRB) per period and its comparison with the local one. */
+  official: OfficialResultsService;
   /** Health probe. */
   ping(): Promise<void>;
 }
@@ -83,6 +86,7 @@ export function createServices(deps: ServiceDeps): Services {
     plan,
     review: new ReviewService(deps, periods, frameworks, assignments),
     reports: new ReportsService(deps, cities, dashboard, plan, files),
+    official: new OfficialResultsService(deps, cities),
     ping: () => maintenance.ping(),
   };
 }

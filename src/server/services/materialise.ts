@@ -1,4 +1,4 @@
-import { verificationId } from '../../core';
+import { type Stage, type StageValue, stageField, verificationId } from '../../core';
 import type { Repositories } from '../db/repositories';
 import type { Assessment } from '../domain';
 import { RecordBatch, type WriteMeta } from './record-batch';
@@ -105,4 +105,42 @@ async function writeSelfLevels(
       m,
     );
   }
+}
+
+/**
+ * A verifier's values in one stage of an assessment, written on the server as the tablet
+ * writes them (the stage value `{value, by, at}` and `verifiedLevel`, the latest value,
+ * together; in penilaian mandiri the stage value only). Only the demo seed does this: a
+ * tablet sends its own values by push.
+ *
+ * @param values indicator number → value (already in the instrument's domain)
+ * @param by the verifier: account id (audit) and name (kept in the stage value)
+ */
+export async function writeStageValues(
+  repos: Repositories,
+  assessmentId: string,
+  stage: Stage,
+  values: Readonly<Record<number, number>>,
+  by: { accountId: string; name: string },
+  now: number,
+): Promise<void> {
+  const batch = await RecordBatch.open(repos, now);
+  await batch.load([assessmentId]);
+  const m: WriteMeta = { ...meta('push', by.accountId), deviceAt: now };
+  for (const [no, value] of Object.entries(values)) {
+    const sv: StageValue = { value, by: by.name, at: now };
+    batch.serverWrite(
+      'verification',
+      verificationId(assessmentId, Number(no)),
+      {
+        assessmentId,
+        indicatorNo: Number(no),
+        [stageField(stage)]: sv,
+        ...(stage === 'mandiri' ? {} : { verifiedLevel: value }),
+      },
+      assessmentId,
+      m,
+    );
+  }
+  await batch.flush();
 }

@@ -1,14 +1,18 @@
 import {
   DEFAULT_STAGES,
+  nextStage,
   type PeriodType,
   PLAN_STEP_CAP,
   parseFramework,
   type SectorService,
   type Stage,
+  type StageChange,
+  stageLabel,
   uuidv7,
   valueProblem,
 } from '../../core';
 import type { PeriodPatch } from '../db/periods.repository';
+import { inTransaction } from '../db/repositories';
 import type { Period, PeriodStatus } from '../domain';
 import { fieldProblem, Problem } from '../problems';
 import { BaseService } from './context';
@@ -91,8 +95,60 @@ export class PeriodsService extends BaseService {
     }
     if (patch.status === 'draft' && current.status !== 'draft' && assessments > 0)
       throw new Problem('period_in_use');
+    // The tablets work in the current stage: a list without it would leave them nowhere.
+    if (patch.stages !== undefined && !patch.stages.includes(current.currentStage))
+      throw fieldProblem(
+        'stages',
+        'current_stage_missing',
+        `Tahap yang sedang berjalan ("${stageLabel(current.currentStage)}") harus tetap ada dalam daftar tahap.`,
+        `The current stage ("${stageLabel(current.currentStage, 'en')}") must stay in the list of stages.`,
+      );
     await this.repos.periods.update(id, { ...patch, name: patch.name?.trim() }, this.now());
     return this.get(id);
+  }
+
+  /**
+   * Move a period to its next stage (a coordinator's action, recorded with who and when in
+   * the same transaction). Tablets learn the new stage from their offline package.
+   *
+   * @param from the stage the coordinator saw as current
+   * @param to the stage right after `from` in the period's list
+   * @throws Problem 404 `not_found`, 409 `period_closed`, 409 `stage_changed` (the current
+   *   stage is no longer `from`), 422 `stage_not_next` (`to` is not the next stage)
+   */
+  async moveStage(id: string, from: Stage, to: Stage, accountId: string): Promise<Period> {
+    const period = await this.assertOpen(id);
+    const stale = () =>
+      new Problem('stage_changed', {
+        current: stageLabel(period.currentStage),
+        currentEn: stageLabel(period.currentStage, 'en'),
+      });
+    if (period.currentStage !== from) throw stale();
+    const next = nextStage(period.stages, from);
+    if (to !== next)
+      throw new Problem('stage_not_next', {
+        from: stageLabel(from),
+        fromEn: stageLabel(from, 'en'),
+        ...(next ? { next: stageLabel(next), nextEn: stageLabel(next, 'en') } : {}),
+      });
+    const now = this.now();
+    const moved = await inTransaction(this.deps.db, (repos) =>
+      repos.periods.moveStage({ id: uuidv7(now), periodId: id, from, to, accountId }, now),
+    );
+    if (!moved) {
+      const latest = await this.get(id);
+      throw new Problem('stage_changed', {
+        current: stageLabel(latest.currentStage),
+        currentEn: stageLabel(latest.currentStage, 'en'),
+      });
+    }
+    return this.get(id);
+  }
+
+  /** Every move of the period's stage, oldest first (404 `not_found` for an unknown period). */
+  async stageChanges(id: string): Promise<StageChange[]> {
+    await this.get(id);
+    return this.repos.periods.stageChanges(id);
   }
 
   async delete(id: string): Promise<void> {

@@ -180,6 +180,8 @@ export class ReviewService extends BaseService {
         location: place(r),
         proves: ref && evidence !== undefined ? { ...ref, evidence } : null,
         held: held.has(sha),
+        url: str(r, 'url') || null,
+        checkedAt: num(r, 'checkedAt'),
       };
       filesByNo.set(no, [...(filesByNo.get(no) ?? []), view]);
     }

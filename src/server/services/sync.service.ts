@@ -20,6 +20,8 @@ import {
   type PushResponse,
   type Receipt,
   type Rejection,
+  stageLabel,
+  stageOfField,
   TIME_RANGE_MESSAGE,
   tabletMayEdit,
   toWireConflict,
@@ -46,7 +48,12 @@ import type {
 import { BaseService, type ServiceDeps } from './context';
 import type { FrameworksService } from './frameworks.service';
 import { RecordBatch, type WriteMeta } from './record-batch';
-import { refusalParams as domainParams, fieldValueProblem, VALUE_FIELDS } from './value-domain';
+import {
+  refusalParams as domainParams,
+  fieldValueProblem,
+  indicatorValueOf,
+  isValueField,
+} from './value-domain';
 
 /**
  * One mutation as the push wire reads it: the envelope (identity and ordering) checked,
@@ -59,6 +66,8 @@ const RETRYABLE: ReadonlySet<string> = new Set([
   'not_assigned',
   'period_closed',
   'assessment_approved',
+  // The coordinator may add the stage to the period.
+  'stage_not_in_period',
 ]);
 
 const DEFAULT_PULL_LIMIT = 500;
@@ -491,9 +500,10 @@ export class SyncService extends BaseService {
       const problem = problems[0];
       // A number the wire refuses in an indicator value field (9, 1,175) is said as the
       // instrument's domain, like 1,5 on a whole-level indicator below.
-      if (problem && VALUE_FIELDS.has(problem.field)) {
+      if (problem && isValueField(problem.field)) {
         const raw = m.changes[problem.field];
-        const fw = typeof raw === 'number' ? await instrumentOf(ctx) : null;
+        const fw =
+          typeof indicatorValueOf(problem.field, raw) === 'number' ? await instrumentOf(ctx) : null;
         const outside =
           fw && fieldValueProblem(fw, m.entity, problem.field, indicatorOf(m, batch), raw);
         if (outside) {
@@ -565,6 +575,21 @@ export class SyncService extends BaseService {
           refused = {
             code: decision.refused,
             params: refusalParams(m, field, decision.refused),
+            field,
+          };
+          break;
+        }
+        // A value for a stage the period does not use would sit where no tablet or index
+        // reads it: refused, so the tablet shows it instead of losing it silently.
+        const stage = m.entity === 'verification' ? stageOfField(field) : null;
+        if (stage && !ctx.periodStages.includes(stage)) {
+          refused = {
+            code: 'stage_not_in_period',
+            params: {
+              stage: stageLabel(stage),
+              stageEn: stageLabel(stage, 'en'),
+              name: ctx.periodName,
+            },
             field,
           };
           break;

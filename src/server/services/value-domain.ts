@@ -1,4 +1,4 @@
-import { type EntityName, type Framework, valueProblem } from '../../core';
+import { type EntityName, type Framework, STAGE_FIELD_RE, valueProblem } from '../../core';
 
 /**
  * Which values a record field may hold is the indicator's business (its instrument's value
@@ -9,8 +9,23 @@ import { type EntityName, type Framework, valueProblem } from '../../core';
  * stored value ever reaches `computeIndex` (which throws `ValueDomainError`) or is dropped.
  */
 
-/** Verification fields holding an indicator value. */
+/** Verification fields holding an indicator value (besides the stage values `stages.<s>`). */
 export const VALUE_FIELDS: ReadonlySet<string> = new Set(['verifiedLevel', 'selfLevel']);
+
+/** Whether a verification field holds an indicator value: a level field or a stage value. */
+export function isValueField(field: string): boolean {
+  return VALUE_FIELDS.has(field) || STAGE_FIELD_RE.test(field);
+}
+
+/**
+ * The indicator value a field's raw value carries: the number itself, or a stage value's
+ * `value` (core StageValue `{value, by, at}`); null when there is none to check.
+ */
+export function indicatorValueOf(field: string, raw: unknown): unknown {
+  if (!STAGE_FIELD_RE.test(field)) return raw;
+  if (raw && typeof raw === 'object' && 'value' in raw) return (raw as { value: unknown }).value;
+  return null;
+}
 
 /** What a refusal says: core valueProblem's two messages. */
 export type ValueRefusal = NonNullable<ReturnType<typeof valueProblem>>;
@@ -27,8 +42,8 @@ export function fieldValueProblem(
   indicatorNo: number | null,
   value: unknown,
 ): ValueRefusal | null {
-  if (entity !== 'verification' || !VALUE_FIELDS.has(field) || indicatorNo === null) return null;
-  return valueProblem(fw, indicatorNo, value);
+  if (entity !== 'verification' || !isValueField(field) || indicatorNo === null) return null;
+  return valueProblem(fw, indicatorNo, indicatorValueOf(field, value));
 }
 
 /** The Problem parameters of a refusal (`value_out_of_domain`). */

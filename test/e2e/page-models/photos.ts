@@ -32,6 +32,66 @@ export class PhotoSection {
     return thumb;
   }
 
+  /**
+   * Pick an office document or archive and wait until its tile is shown (a download tile,
+   * never an image). Returns the tile.
+   */
+  async addFile(name: string, bytes: Buffer, mimeType: string): Promise<Locator> {
+    const before = await this.thumbs().count();
+    await this.page.getByTestId('photo-pick').setInputFiles({ name, mimeType, buffer: bytes });
+    await this.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="thumb"]').length > n,
+      before,
+      { timeout: 30_000 },
+    );
+    const tile = this.thumb(name).last();
+    await tile.getByTestId('thumb-badge').waitFor();
+    return tile;
+  }
+
+  /**
+   * "Tambah tautan": the address, a screenshot picked as an image, and (when given) the day
+   * checked as YYYY-MM-DD; saved, and the form gone. Returns the new tile.
+   */
+  async addLink(link: {
+    url: string;
+    screenshot: { name: string; bytes: Buffer };
+    checkedDay?: string;
+  }): Promise<Locator> {
+    const before = await this.thumbs().count();
+    if ((await this.page.getByTestId('link-url').count()) === 0)
+      await this.page.getByTestId('link-add').click();
+    await this.page.getByTestId('link-url').fill(link.url);
+    await this.page.getByTestId('link-screenshot-pick').setInputFiles({
+      name: link.screenshot.name,
+      mimeType: 'image/png',
+      buffer: link.screenshot.bytes,
+    });
+    if (link.checkedDay) await this.page.getByTestId('link-checked-at').fill(link.checkedDay);
+    await this.page.getByTestId('link-save').click();
+    await this.page.getByTestId('link-url').waitFor({ state: 'detached', timeout: 30_000 });
+    await this.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="thumb"]').length > n,
+      before,
+    );
+    const tile = this.page.locator('[data-testid="thumb"][data-kind="link"]').filter({
+      hasText: link.url,
+    });
+    await tile.locator('img').waitFor();
+    return tile;
+  }
+
+  /** Fill the link form and save, expecting it refused: the message shown. */
+  async addLinkExpectingError(url: string): Promise<string> {
+    if ((await this.page.getByTestId('link-url').count()) === 0)
+      await this.page.getByTestId('link-add').click();
+    await this.page.getByTestId('link-url').fill(url);
+    await this.page.getByTestId('link-save').click();
+    const error = this.page.getByTestId('link-error');
+    await error.waitFor();
+    return ((await error.textContent()) ?? '').trim();
+  }
+
   /** Choose, before taking photos, the expected document they prove (by its visible label). */
   async linkNext(label: RegExp | string): Promise<void> {
     await selectByLabel(this.page.getByTestId('photo-proves-next'), label);

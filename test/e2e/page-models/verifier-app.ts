@@ -20,6 +20,12 @@ export class VerifierApp extends AppTab {
     return new IndicatorScreen(this.page, no);
   }
 
+  /** The indicator screen already open (e.g. after a reload on its address). */
+  async indicatorShown(no: number): Promise<IndicatorScreen> {
+    await this.page.getByRole('heading', { level: 1, name: new RegExp(`^${no}\\. `) }).waitFor();
+    return new IndicatorScreen(this.page, no);
+  }
+
   async openTab(name: RegExp): Promise<void> {
     await this.page.getByRole('navigation').getByRole('link', { name }).click();
   }
@@ -168,6 +174,77 @@ export class IndicatorScreen {
   async text(testId: string): Promise<string> {
     const el = this.page.getByTestId(testId);
     return (await el.count()) > 0 ? ((await el.textContent()) ?? '').trim() : '';
+  }
+
+  /** "Tahap: Verifikasi dokumen" — the stage the tablet works in. */
+  async stageLine(): Promise<string> {
+    return this.text('stage-line');
+  }
+
+  /** The line of one stage's value beside the input ('' when not shown). */
+  async stageValue(stage: string): Promise<string> {
+    return (await this.text(`stage-value-${stage}`)).replace(/\s+/g, ' ');
+  }
+
+  /** Write one of the indicator's text outputs (`rekomendasi`, `fakta`, …) and wait until saved. */
+  async writeOutput(
+    field: 'notes' | 'rekomendasi' | 'fakta' | 'analisis' | 'justifikasi',
+    text: string,
+  ): Promise<void> {
+    const input = this.output(field);
+    await input.fill(text);
+    await input.blur();
+    await this.savedOutput(field);
+  }
+
+  /** The text field of an output, once the outputs' chunk has loaded. */
+  output(field: 'notes' | 'rekomendasi' | 'fakta' | 'analisis' | 'justifikasi'): Locator {
+    return this.page.locator(`#${field}-${this.no}`);
+  }
+
+  private async savedOutput(field: string): Promise<void> {
+    await this.page.waitForFunction(
+      (id) =>
+        document
+          .querySelector(`#${id}`)
+          ?.parentElement?.querySelector('[data-save-state]')
+          ?.getAttribute('data-save-state') === 'saved',
+      `${field}-${this.no}`,
+    );
+  }
+
+  /** Open "Rekomendasi standar" and insert the one aiming at `level`; wait until saved. */
+  async insertStandardRecommendation(level: number): Promise<string> {
+    const library = this.page.getByTestId('rec-library');
+    if ((await library.getAttribute('open')) === null) await library.locator('summary').click();
+    const text =
+      (await library.getByTestId(`rec-${level}`).locator('.rec-text').textContent()) ?? '';
+    await this.page.getByTestId(`rec-insert-${level}`).click();
+    await this.savedOutput('rekomendasi');
+    return text;
+  }
+
+  /** Tick "dirujuk" on the evidence file named `name` and wait until the tick is saved. */
+  async citeFile(name: string): Promise<void> {
+    const box = this.page.locator(`[data-testid="cite-file"][data-name="${name}"]`);
+    await box.check();
+    await this.page.waitForFunction(
+      (n) =>
+        (
+          document.querySelector(
+            `[data-testid="cite-file"][data-name="${n}"]`,
+          ) as HTMLInputElement | null
+        )?.checked === true,
+      name,
+    );
+  }
+
+  /** Names of the files the penjelasan cites (ticked "dirujuk"). */
+  async citedFiles(): Promise<string[]> {
+    await this.page.getByTestId('cited-files').waitFor();
+    return this.page
+      .locator('[data-testid="cite-file"]:checked')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-name') ?? ''));
   }
 
   async next(): Promise<IndicatorScreen> {

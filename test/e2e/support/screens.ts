@@ -252,6 +252,13 @@ export const SCREENS: readonly Screen[] = [
     ready: '[data-testid="organisation-form"]',
   },
   {
+    name: 'coordinator-official',
+    room: 'coordinator',
+    routes: ['/koordinator/hasil-resmi'],
+    path: (ids) => `/koordinator/hasil-resmi?periode=${ids.pemdiPeriodId}`,
+    ready: '[data-testid="official-table"]',
+  },
+  {
     name: 'coordinator-assignments',
     room: 'coordinator',
     routes: ['/koordinator/penugasan'],

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
 import { expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { verificationId } from '../../../src/core';
+import { listIndicators, pemdi2026, verificationId } from '../../../src/core';
 import {
   CsvRowReportSchema,
   ENDPOINTS,
@@ -204,6 +204,13 @@ describeEachDialect('coordinator API contract', (ctx) => {
       json: { targetIndex: 2.75, planStepCap: 3 },
     });
     expect(patched.planStepCap).toBe(3);
+    const moved = await call('POST /api/periods/:id/stage', {
+      params: { id: p.id },
+      json: { from: 'mandiri', to: 'dokumen' },
+    });
+    expect(moved.currentStage).toBe('dokumen');
+    const changes = await call('GET /api/periods/:id/stage-changes', { params: { id: p.id } });
+    expect(changes.changes.map((c) => [c.from, c.to])).toEqual([['mandiri', 'dokumen']]);
     await call('DELETE /api/periods/:id', { params: { id: p.id } });
 
     // A refused body: the common error body with validation issues.
@@ -246,6 +253,27 @@ describeEachDialect('coordinator API contract', (ctx) => {
       body: `unit_code,indicator_no,level,justification\n${opdCode(1)},2,3,Ada\n`,
       contentType: 'text/csv',
     });
+
+    // The official result of the Pemdi period (decimal values), its template and comparison.
+    const pemdi = { id: h().demo?.pemdiPeriodId as string };
+    await call('GET /api/periods/:id/official/template.csv', { params: pemdi });
+    const officialCsv = listIndicators(pemdi2026).map((i) => `${i.no};;1,17`);
+    const imported = await call('PUT /api/periods/:id/official', {
+      params: pemdi,
+      query: { file: 'hasil.csv' },
+      body: ['no_indikator;nama_indikator;nilai', ...officialCsv].join('\n'),
+      contentType: 'text/csv',
+    });
+    expect(imported.imported?.sourceName).toBe('hasil.csv');
+    const compared = await call('GET /api/periods/:id/official', { params: pemdi });
+    expect(compared.indicators.length).toBe(20);
+    const bad = await ctx().call('PUT', `/api/periods/${pemdi.id}/official`, {
+      token,
+      body: 'no_indikator;nilai\n99;1\n',
+      contentType: 'text/csv',
+    });
+    const badRows = (problem(bad, 'official_invalid').details as { rows: unknown }).rows;
+    expect(z.parse(z.array(CsvRowReportSchema), badRows).length).toBe(2);
   });
 
   it('verifiers, tablets and assignments', async () => {
@@ -337,6 +365,9 @@ describeEachDialect('coordinator API contract', (ctx) => {
     });
     expect(pemdiSummary.indicators.some((i) => !Number.isInteger(i.self))).toBe(true);
     await call('GET /api/dashboard/:periodId/plan', { params: pemdi });
+    const stages = await call('GET /api/dashboard/:periodId/stages', { params });
+    expect(stages.city.stages.map((x) => x.stage)).toEqual(stages.period.stages);
+    await call('GET /api/dashboard/:periodId/stages', { params: pemdi });
     await call('GET /api/reports/periods/:periodId/levels.csv', { params });
     await call('GET /api/reports/periods/:periodId/levels.xlsx', { params });
     await call('GET /api/reports/periods/:periodId/national-package.zip', { params });

@@ -108,6 +108,18 @@ const MATRIX: Row[] = [
     allowed: COORD,
   },
   { route: 'DELETE /api/periods/:id', path: () => '/api/periods/tidak-ada', allowed: COORD },
+  // A stale `from` (final is never current in the demo): allowed callers get 409, nothing moves.
+  {
+    route: 'POST /api/periods/:id/stage',
+    path: (f) => `/api/periods/${f.periodId}/stage`,
+    json: { from: 'final', to: 'final' },
+    allowed: COORD,
+  },
+  {
+    route: 'GET /api/periods/:id/stage-changes',
+    path: (f) => `/api/periods/${f.periodId}/stage-changes`,
+    allowed: READERS,
+  },
   {
     route: 'GET /api/periods/:id/units/:unitId/self-assessment',
     path: (f, s) =>
@@ -126,6 +138,23 @@ const MATRIX: Row[] = [
     path: (f) => `/api/periods/${f.periodId}/self-assessments/import`,
     csv: 'salah\n1',
     allowed: COORD,
+  },
+  {
+    route: 'GET /api/periods/:id/official',
+    path: (f) => `/api/periods/${f.periodId}/official`,
+    allowed: READERS,
+  },
+  // A header-only file: a coordinator gets 422, nothing is stored.
+  {
+    route: 'PUT /api/periods/:id/official',
+    path: (f) => `/api/periods/${f.periodId}/official`,
+    csv: 'salah\n1',
+    allowed: COORD,
+  },
+  {
+    route: 'GET /api/periods/:id/official/template.csv',
+    path: (f) => `/api/periods/${f.periodId}/official/template.csv`,
+    allowed: READERS,
   },
   { route: 'GET /api/units', path: () => '/api/units', allowed: READERS },
   { route: 'POST /api/units', path: () => '/api/units', json: {}, allowed: COORD },
@@ -249,6 +278,11 @@ const MATRIX: Row[] = [
   {
     route: 'GET /api/dashboard/:periodId/plan',
     path: (f) => `/api/dashboard/${f.periodId}/plan`,
+    allowed: READERS,
+  },
+  {
+    route: 'GET /api/dashboard/:periodId/stages',
+    path: (f) => `/api/dashboard/${f.periodId}/stages`,
     allowed: READERS,
   },
   {
@@ -490,9 +524,11 @@ describeEachDialect('authorisation matrix', (ctx) => {
         'image/jpeg',
         `inline; filename="sk-asli.jpg"; filename*=UTF-8''sk-asli.jpg`,
       ]);
+      // The forged record calls the photo a PDF: its name and type, but bytes that are no
+      // PDF are never rendered — a download only.
       expect(await named(forged.id)).toEqual([
         'application/pdf',
-        `inline; filename="curian.pdf"; filename*=UTF-8''curian.pdf`,
+        `attachment; filename="curian.pdf"; filename*=UTF-8''curian.pdf`,
       ]);
       // Without a record: the record whose author holds the file speaks for it.
       expect(await named()).toEqual([

@@ -68,7 +68,12 @@ export function hardApp(ctx: ServerContext, config: Partial<AppConfig> = {}): Ha
 }
 
 /** Random bytes standing in for a photo (the server never sniffs content). */
-export const photo = (n: number) => new Uint8Array(randomBytes(n));
+/** Random bytes that start like a JPEG (FF D8): the server shows a photo only when it is one. */
+export const photo = (n: number) => {
+  const b = new Uint8Array(randomBytes(n));
+  b.set([0xff, 0xd8].slice(0, n));
+  return b;
+};
 
 export interface TabletId {
   token: string;

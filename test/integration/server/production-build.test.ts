@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../../src/core';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../../src/server/seed';
+import { serverSourceHash } from '../../../src/server/source-hash.mjs';
 import {
   childEnv,
   createDeployment,
@@ -93,6 +94,7 @@ describe('the compiled server bundle', () => {
       .map((f) => f.slice(0, -3));
     expect(clis).toContain('admin-cli');
     expect(info.version).toBe(PKG.version);
+    expect(info.sourceHash).toBe(serverSourceHash(REPO));
     expect([...info.entries].sort()).toEqual(['main', ...clis].sort());
     for (const entry of info.entries) expect(existsSync(join(out, `${entry}.mjs`))).toBe(true);
   });
@@ -277,6 +279,30 @@ describe('the launcher (src/server/launch.mjs)', { timeout: 60_000 }, () => {
     expect(dev.out).not.toContain('STALE BUILD RAN');
     expect(dev.out).toMatch(/no accounts yet/);
     expect(dev.code).toBe(0);
+  });
+
+  it('refuses a build of this version compiled from other sources (git pull without a build)', async () => {
+    const old = freshDir('old-sources');
+    writeFileSync(
+      join(old, 'build-info.json'),
+      JSON.stringify({
+        name: 'telusur',
+        version: PKG.version,
+        entries: ['main', 'admin-cli'],
+        // What an earlier checkout's sources hashed to.
+        sourceHash: createHash('sha256').update('an earlier checkout').digest('hex'),
+      }),
+    );
+    writeFileSync(join(old, 'admin-cli.mjs'), "console.log('OLD BUILD RAN');\n");
+    const r = await run(
+      [LAUNCHER, 'admin-cli', 'list-accounts'],
+      childEnv({ NODE_ENV: 'production', TELUSUR_SERVER_OUT: old, DATA_DIR: freshDir('data') }),
+    );
+    expectOneLine(
+      r,
+      /compiled from other sources than src\/server and src\/core.*run `npm run build`/,
+    );
+    expect(r.out).not.toContain('OLD BUILD RAN');
   });
 
   it('a setting the server cannot use stops it in one line naming it, before anything is created', async () => {

@@ -248,6 +248,40 @@ describe('the audit trail in words', () => {
     expect(events[1]?.what).toBe('Konflik diputuskan koordinator: Level verifikasi 3 → 4');
     expect(events[1]?.who).toBe('Koordinator');
   });
+
+  it("reads a stage value as its value only, not the tablet's who/when object", () => {
+    const v = 'a1:3';
+    const sv = (value: number | null) => ({ value, by: 'Verifikator Satu', at: 1 });
+    const entries = [
+      fact({
+        entity: 'verification',
+        recordId: v,
+        field: 'stages.dokumen',
+        value: sv(2),
+        deviceSeq: 1,
+      }),
+      fact({
+        entity: 'verification',
+        recordId: v,
+        field: 'stages.dokumen',
+        value: sv(3),
+        deviceSeq: 2,
+      }),
+      fact({
+        entity: 'verification',
+        recordId: v,
+        field: 'stages.dokumen',
+        value: sv(null),
+        deviceSeq: 3,
+      }),
+    ];
+    expect(auditEvents(entries, 'id').map((e) => e.what)).toEqual([
+      'Nilai tahap verifikasi dokumen 2',
+      'Nilai tahap verifikasi dokumen 2 → 3',
+      'Nilai tahap verifikasi dokumen dikosongkan',
+    ]);
+    expect(auditEvents(entries, 'en')[1]?.what).toBe('Document review value 2 → 3');
+  });
 });
 
 describe('the tablet clock', () => {

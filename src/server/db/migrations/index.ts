@@ -13,6 +13,7 @@ import * as p0200 from './2026_12_06_0200_period_photo_stamp';
 import * as o0200 from './2026_12_07_0200_organisation';
 import * as i0500 from './2026_12_07_0500_server_incarnations';
 import * as w0100 from './2026_12_08_0100_period_workflow';
+import * as w0500 from './2026_12_08_0500_official_results';
 
 /**
  * Every migration, by name. Imported statically (no directory scan) so the list is the
@@ -35,4 +36,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_07_0200_organisation': o0200,
   '2026_12_07_0500_server_incarnations': i0500,
   '2026_12_08_0100_period_workflow': w0100,
+  '2026_12_08_0500_official_results': w0500,
 };
