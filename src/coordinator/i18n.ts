@@ -441,7 +441,7 @@ const id = {
     'Laporan untuk rapat pimpinan dan ekspor data. Laporan dapat dicetak ke A4 (atau disimpan sebagai PDF) lewat menu cetak peramban.',
   exports: 'Ekspor data',
   exportsHelp:
-    'Level unit × indikator (mandiri, verifikasi) dengan catatan verifikator, alasan tidak berlaku, bukti dukung per dokumen, verifikator, tanda tangan, keputusan dan catatan koordinator yang berlaku. CSV: satu tabel, baris judul kolom di baris pertama, pemisah titik koma dan desimal koma (Excel berbahasa Indonesia); periode dan waktu pembuatan ada di nama berkas. XLSX: lembar Info (periode, instrumen, waktu pembuatan), Kota, Indeks unit, Level, Bukti dukung.',
+    'Level unit × indikator (mandiri, verifikasi, nilai per tahap) dengan catatan verifikator, rekomendasi, penjelasan (fakta, analisis, justifikasi, berkas yang dikutip), alasan tidak berlaku, bukti dukung per dokumen, verifikator, tanda tangan, keputusan dan catatan koordinator yang berlaku. CSV: satu tabel, baris judul kolom di baris pertama, pemisah titik koma dan desimal koma (Excel berbahasa Indonesia); periode dan waktu pembuatan ada di nama berkas. XLSX: lembar Info (periode, instrumen, waktu pembuatan), Kota, Indeks unit, Level, Bukti dukung.',
   downloadCsv: 'Unduh CSV',
   downloadXlsx: 'Unduh XLSX',
   nationalPackage: 'Paket bukti nasional',
@@ -1101,7 +1101,7 @@ const en: Dict = {
     'Reports for the leadership meeting and data exports. Reports print to A4 (or save as PDF) from the browser’s print menu.',
   exports: 'Data exports',
   exportsHelp:
-    'Unit × indicator levels (self, verified) with verifier notes, not-applicable reasons, evidence per document, verifier, signing, decision and the coordinator comments that apply. CSV: one table, header row first, semicolon separator and decimal comma (Indonesian Excel); the period and time of export are in the file name. XLSX: sheets Info (period, instrument, time of export), Kota, Indeks unit, Level, Bukti dukung.',
+    'Unit × indicator levels (self, verified, value per stage) with verifier notes, rekomendasi, penjelasan (facts, analysis, justification, files cited), not-applicable reasons, evidence per document, verifier, signing, decision and the coordinator comments that apply. CSV: one table, header row first, semicolon separator and decimal comma (Indonesian Excel); the period and time of export are in the file name. XLSX: sheets Info (period, instrument, time of export), Kota, Indeks unit, Level, Bukti dukung.',
   downloadCsv: 'Download CSV',
   downloadXlsx: 'Download XLSX',
   nationalPackage: 'National evidence package',

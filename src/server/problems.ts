@@ -378,6 +378,13 @@ export const PROBLEMS = {
     en: (p) =>
       `The evidence package was not built: the file "${p.file ?? '–'}" (${p.unit ?? '–'}, indicator ${p.indicator ?? '–'}) on the server no longer matches its SHA-256. Ask the verifier to send that file again, then retry.`,
   },
+  national_package_too_large: {
+    status: 409,
+    id: (p) =>
+      `Paket bukti seluruh Pemda terlalu besar untuk satu berkas zip (${p.files ?? '–'} berkas; batas 65.535 berkas dan 4 GB). Unduh paket bukti per unit.`,
+    en: (p) =>
+      `The whole Pemda's evidence package is too large for one zip file (${p.files ?? '–'} files; the limit is 65,535 files and 4 GB). Download the package of each unit instead.`,
+  },
   hash_mismatch: {
     status: 422,
     id: 'Berkas bukti tidak utuh saat diterima (sidik SHA-256 tidak cocok) dan tidak disimpan. Tablet akan mengirimkannya ulang.',

@@ -28,6 +28,8 @@ export const DEMO_ACCOUNTS = [
 ] as const satisfies readonly { email: string; name: string; role: Role }[];
 
 export const DEMO_PERIOD_NAME = 'Evaluasi SPBE 2023';
+/** The stages of the demo's 59/2020 period, as Cilegon ran that evaluation. */
+export const DEMO_PERIOD_STAGES = ['mandiri', 'dokumen', 'interviu', 'final'] as const;
 /** The sector services Cilegon chose for SPBE 2020 indicators 45–47 (demo). */
 export const DEMO_SECTOR_SERVICES = [
   { indicatorNo: 45, name: 'Layanan perizinan berusaha (DPMPTSP)' },
@@ -289,9 +291,9 @@ export async function seedDemo(
     year: 2023,
     frameworkId: fw.id,
     targetIndex: 3,
-    // The stages of the 59/2020 evaluation as Cilegon ran it; the verifiers are at the
-    // document review (the move from penilaian mandiri is in the period's history).
-    stages: ['mandiri', 'dokumen', 'interviu', 'final'],
+    // The verifiers are at the document review (the move from penilaian mandiri is in the
+    // period's history).
+    stages: [...DEMO_PERIOD_STAGES],
     periodType: 'evaluasi',
     skNumber: '800/Kep.112-Diskominfo/2023',
     skDate: '2023-03-14',

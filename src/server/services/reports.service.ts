@@ -11,6 +11,7 @@ import {
   indexWorkbook,
   type PackageEntry,
   type PackageSource,
+  packageFits,
   packageSlug,
   packageZip,
   unitEntries,
@@ -95,7 +96,8 @@ export class ReportsService extends BaseService {
    *
    * @throws Problem 404 `not_found` for an unknown period, or a unit without an assessment
    *   in it; 409 `evidence_hash_mismatch` (nothing sent) when a stored file does not match
-   *   its SHA-256 or cannot be read, naming unit, indicator and file
+   *   its SHA-256 or cannot be read, naming unit, indicator and file; 409
+   *   `national_package_too_large` beyond a plain zip's 65,535 files or 4 GiB
    */
   async nationalPackage(periodId: string, unitId: string | null): Promise<ExportFile> {
     const { period, fw } = await this.cities.periodWithFramework(periodId);
@@ -129,6 +131,11 @@ export class ReportsService extends BaseService {
       );
     }
 
+    // A plain zip holds at most 65,535 files and 4 GiB: checked before hashing (without the
+    // index) and again once the index is built.
+    if (!packageFits(entries, 0))
+      throw new Problem('national_package_too_large', { files: entries.length });
+
     const blobs = this.files.blobs;
     const source: PackageSource = { open: (sha) => blobs.open(sha) };
     // Every file is checked before the first byte is sent: a mismatch refuses the package.
@@ -156,6 +163,8 @@ export class ReportsService extends BaseService {
       ['Tanpa butir', 'L0_00: berkas yang tidak dikaitkan dengan butir bukti mana pun'],
     ];
     const index = await indexWorkbook(entries, info, zone, generatedAt);
+    if (!packageFits(entries, index.length))
+      throw new Problem('national_package_too_large', { files: entries.length });
     const what = `paket-bukti-${one ? packageSlug(one.code) : 'pemda'}`;
     return packageZip(
       exportFilename(period.name, what, generatedAt, 'zip', zone),

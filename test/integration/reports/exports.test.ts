@@ -13,11 +13,12 @@ import { parseCsv } from '../../../src/server/lib/csv';
 import {
   CITY_LEVELS,
   DEMO_PERIOD_NAME,
+  DEMO_PERIOD_STAGES,
   kelurahanCode,
   opdCode,
   PEMDA_CODE,
 } from '../../../src/server/seed';
-import { LEVEL_COLUMNS } from '../../../src/server/services/exports/levels';
+import { levelColumns } from '../../../src/server/services/exports/levels';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
 import { SIGNATORIES, signingMutation } from '../../helpers/signing';
 import { assessmentOf, evidenceFile, levels, rawTablet, storeFile } from './helpers';
@@ -26,6 +27,8 @@ const INDICATORS = listIndicators(spbe2020);
 const cityLevels = Object.fromEntries(
   INDICATORS.map((ind, i) => [ind.no, CITY_LEVELS[i] as number]),
 );
+/** The level table of the demo period: SPBE 2020, WIB, the period's stages. */
+const LEVEL_COLUMNS = levelColumns(spbe2020, undefined, undefined, DEMO_PERIOD_STAGES);
 const HEADER = LEVEL_COLUMNS.map((c) => c.label);
 type Label = (typeof HEADER)[number];
 /** 2 October 2023 08:00 WIB (the test clock) as the CSV writes it. */
@@ -511,7 +514,6 @@ describeEachDialect('exports of unit × indicator levels', (ctx) => {
         { stage: 'mandiri', value: 4, by: 'Tim internal', at },
         { stage: 'dokumen', value: 3, by: 'Verifikator', at },
         { stage: 'interviu', value: null, by: '', at: null },
-        { stage: 'visitasi', value: null, by: '', at: null },
         { stage: 'final', value: null, by: '', at: null },
       ],
     });

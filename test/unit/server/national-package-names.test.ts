@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   PACKAGE_NAME_RE,
+  type PackageEntry,
   packageFileName,
+  packageFits,
   packageSlug,
   unitFolder,
 } from '../../../src/server/services/exports/national-package';
@@ -34,5 +36,19 @@ describe('national package names', () => {
       '36.72.OPD.08_dinas-komunikasi-informatika-persandian',
     );
     expect(unitFolder('A/B C', 'x')).toBe('A-B-C_x');
+  });
+
+  it('refuses what a plain zip cannot hold: more than 65,535 files, or 4 GiB in all', () => {
+    const entry = (bytes: number, i = 0) =>
+      ({ bytes, path: `I01_L0_00_foto-${i}.jpg` }) as PackageEntry;
+    expect(packageFits([entry(20 * 2 ** 20)], 10_000)).toBe(true);
+    // 65,534 files and the index fit; one more does not.
+    const many = Array.from({ length: 65_534 }, (_, i) => entry(1, i));
+    expect(packageFits(many, 10_000)).toBe(true);
+    expect(packageFits([...many, entry(1, 65_534)], 10_000)).toBe(false);
+    // 4 GiB of files does not fit, with headers and index counted.
+    const big = Array.from({ length: 82 }, (_, i) => entry(50 * 2 ** 20, i));
+    expect(packageFits(big, 0)).toBe(false);
+    expect(packageFits(big.slice(0, 81), 0)).toBe(true);
   });
 });

@@ -273,6 +273,26 @@ export async function indexWorkbook(
   return new Uint8Array(await wb.xlsx.writeBuffer());
 }
 
+/**
+ * The limits of a plain (non-ZIP64) zip, which is what fflate writes: at most 65,535
+ * entries, and every offset — so the whole archive — below 4 GiB. A package beyond them
+ * is refused (the caller offers the units' own packages) rather than sent broken.
+ */
+export const ZIP_MAX_ENTRIES = 65_535;
+export const ZIP_MAX_BYTES = 2 ** 32 - 1;
+
+/**
+ * Whether a package of these entries and an index of `indexBytes` fits a plain zip: the
+ * files, the index and each entry's local header, data descriptor and central-directory
+ * record (30 + 16 + 46 bytes plus the name twice), and the end record.
+ */
+export function packageFits(entries: readonly PackageEntry[], indexBytes: number): boolean {
+  if (entries.length + 1 > ZIP_MAX_ENTRIES) return false;
+  let total = indexBytes + 92 + 2 * 'indeks.xlsx'.length + 22;
+  for (const e of entries) total += e.bytes + 92 + 2 * Buffer.byteLength(e.path);
+  return total <= ZIP_MAX_BYTES;
+}
+
 /** Where the package reads a stored file from (the evidence store). */
 export interface PackageSource {
   open(sha256: string): AsyncIterable<Uint8Array>;
