@@ -16,6 +16,7 @@ import {
   showIndex,
   UnitIndexBoxes,
 } from '../components/IndexBox';
+import { IndicatorOutputs } from '../components/IndicatorOutputs';
 import { IndicatorValues } from '../components/IndicatorValues';
 import { InlineConfirm } from '../components/InlineConfirm';
 import { Section } from '../components/Section';
@@ -39,6 +40,7 @@ function hasData(i: IndicatorReview): boolean {
     i.verifiedLevel !== null ||
     i.notApplicable ||
     i.notes !== '' ||
+    (i.outputs?.rekomendasi ?? '') !== '' ||
     i.files.length > 0 ||
     i.checks.length > 0 ||
     i.reviewComment !== '' ||
@@ -479,6 +481,7 @@ function IndicatorBlock(props: {
           <strong>{t('notes')}:</strong> {i.notes}
         </p>
       ) : null}
+      <IndicatorOutputs i={i} fw={props.fw} t={t} locale={props.locale} />
       {i.checks.length > 0 ? <EvidenceChecks checks={i.checks} t={t} class="small" /> : null}
       {i.files.length > 0 ? (
         <div class="r-thumbs">

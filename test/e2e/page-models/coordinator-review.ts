@@ -149,6 +149,34 @@ export class CoordinatorReviewPages {
     await this.page.getByTestId('review-actions').waitFor();
   }
 
+  /**
+   * What the review shows of indicator `no` besides its level: the values per stage line,
+   * rekomendasi, the three parts of the penjelasan and the cited files ('' when absent).
+   */
+  async indicatorOutputs(no: number): Promise<{
+    stages: string;
+    rekomendasi: string;
+    fakta: string;
+    analisis: string;
+    justifikasi: string;
+    citedFiles: string;
+  }> {
+    const box = this.page.getByTestId(`review-outputs-${no}`);
+    await box.waitFor();
+    const text = async (id: string) => {
+      const l = box.getByTestId(id);
+      return (await l.count()) > 0 ? ((await l.textContent()) ?? '').trim() : '';
+    };
+    return {
+      stages: await text('review-stage-values'),
+      rekomendasi: await text('review-rekomendasi'),
+      fakta: await text('review-penjelasanFakta'),
+      analisis: await text('review-penjelasanAnalisis'),
+      justifikasi: await text('review-penjelasanJustifikasi'),
+      citedFiles: await text('review-cited-files'),
+    };
+  }
+
   async commentOn(no: number, text: string): Promise<void> {
     const input = this.page.getByTestId(`review-comment-input-${no}`);
     await input.scrollIntoViewIfNeeded();
