@@ -267,6 +267,10 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
     await page.getByTestId('unit-report-link').filter({ hasText: 'Sekretariat Daerah' }).click();
     const unit = page.getByTestId('unit-report');
     await unit.waitFor();
+    // The period's facts head the printed report: type, stage, the internal team's SK.
+    expect(await unit.getByTestId('unit-report-period-facts').textContent()).toBe(
+      'Jenis periode: Evaluasi · Tahap berjalan: Verifikasi dokumen · SK tim asesor internal: 800.1.3/Kep.41-Diskominfo/2026, 2 Februari 2026, Sekretaris Daerah Kota Cilegon',
+    );
     const levels = page.getByTestId('unit-report-levels');
     await levels.getByText('Nilai dari Indeks Satu Data Indonesia').waitFor();
     const row = async (no: number) =>

@@ -1,6 +1,12 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { cumulativeGap, formatValue, stageLabel, valueDomainOf } from '../../core';
+import {
+  cumulativeGap,
+  formatValue,
+  PERIOD_TYPE_LABELS,
+  stageLabel,
+  valueDomainOf,
+} from '../../core';
 import type { Framework } from '../../core/framework';
 import { Bars, Radar } from '../../ui/Charts';
 import { formatZoneTime } from '../../ui/format';
@@ -404,6 +410,20 @@ export function UnitReport({ params }: PageProps) {
           {d.period.name} ({d.period.year}) · {t('instrument')}: {d.framework.name} (
           {d.framework.id} v{d.framework.version})
           <br />
+          <span data-testid="unit-report-period-facts">
+            {t('periodType')}: {PERIOD_TYPE_LABELS[d.period.periodType][0]} · {t('currentStage')}:{' '}
+            {stageLabel(d.period.currentStage, 'id')}
+            {d.period.skNumber
+              ? ` · ${t('skSection')}: ${[
+                  d.period.skNumber,
+                  d.period.skDate ? formatIsoDate(d.period.skDate) : '',
+                  d.period.skSignedBy,
+                ]
+                  .filter(Boolean)
+                  .join(', ')}`
+              : ''}
+          </span>
+          <br />
           {t('status')}: <StatusPill status={d.assessment.progress} />
           <SigningVoidPill signing={d.signing.state} /> ·{' '}
           <span class="small">
@@ -468,6 +488,17 @@ export function UnitReport({ params }: PageProps) {
       </article>
     </div>
   );
+}
+
+/** An SK's date (YYYY-MM-DD) as Indonesian paper writes it: "1 Maret 2024". */
+function formatIsoDate(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Intl.DateTimeFormat('id-ID', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(Date.UTC(y ?? 2000, (m ?? 1) - 1, d ?? 1));
 }
 
 /**
