@@ -12,6 +12,7 @@ import { fieldLabel } from './labels';
 import { IMMUTABLE_FIELDS } from './merge';
 import { DEFAULT_ZONE_CODE, ZONE_IANA } from './organisation';
 import { formatValue } from './scoring';
+import { stageOfField } from './workflow';
 
 /** One field write as the audit lists it (the coordinator API's AuditEntry satisfies it). */
 export interface ChangeFact {
@@ -136,6 +137,12 @@ function quote(text: string): string {
   return `“${chars.length > QUOTE_CHARS ? `${chars.slice(0, QUOTE_CHARS - 1).join('')}…` : flat}”`;
 }
 
+/** The number of a stage value `{value, by, at}`, or null (cleared, or not a stage value). */
+function stageValueNumber(v: unknown): number | null {
+  const n = (v as { value?: unknown } | null | undefined)?.value;
+  return typeof n === 'number' ? n : null;
+}
+
 /** A value in a sentence: levels and numbers as they are, yes/no, quoted text. */
 function valueText(v: unknown, locale: AuditLocale): string {
   if (v === null || v === undefined || v === '') return locale === 'en' ? '(empty)' : '(kosong)';
@@ -192,6 +199,16 @@ function phrase(
     return first || prev === null || prev === undefined
       ? `${name} ${v(value)}`
       : `${name} ${v(prev)} → ${v(value)}`;
+  }
+  if (stageOfField(field)) {
+    // A stage's value {value, by, at}: read as a level, like the verified value.
+    const name = label(field, locale);
+    const now = stageValueNumber(value);
+    if (now === null) return `${name} ${en ? 'cleared' : 'dikosongkan'}`;
+    const before = stageValueNumber(prev);
+    return first || before === null
+      ? `${name} ${formatValue(now, locale)}`
+      : `${name} ${formatValue(before, locale)} → ${formatValue(now, locale)}`;
   }
   if (field === 'notApplicable') {
     if (value === true) return en ? 'Marked not applicable' : 'Ditandai tidak berlaku';
@@ -399,7 +416,12 @@ export function auditEvents(
     if (f.entity === 'evidenceFile') phrases = evidencePhrase(group, prev, ctx);
     else {
       phrases = [];
+      // One tap gives the verified value and the current stage's value together: the
+      // stage's line would repeat "Level verifikasi 3", so it says nothing then.
+      const verified = group.find((e) => e.field === 'verifiedLevel');
       for (const e of group) {
+        if (verified && stageOfField(e.field) && stageValueNumber(e.value) === verified.value)
+          continue;
         const p = phrase(e.entity, e.field, prev(e), e.value, !before.has(key(e)), ctx);
         if (p) phrases.push(p);
       }

@@ -261,6 +261,8 @@ export async function seedDemo(
   const fw = spbe2020;
   const period = await s.periods.create({
     name: DEMO_PERIOD_NAME,
+    // The unit's self-assessment is imported: the demo's verifiers work the document review.
+    currentStage: 'dokumen',
     year: 2023,
     frameworkId: fw.id,
     targetIndex: 3,
@@ -345,6 +347,8 @@ async function seedPemdi(
 ): Promise<{ periodId: string; cityIndex: number | null }> {
   const period = await s.periods.create({
     name: DEMO_PEMDI_PERIOD_NAME,
+    // The unit's self-assessment is imported: the demo's verifiers work the document review.
+    currentStage: 'dokumen',
     year: 2026,
     frameworkId: pemdi2026.id,
     targetIndex: 2.5,

@@ -24,6 +24,12 @@ export interface NewPeriod {
   photoStamp?: boolean | undefined;
   /** The period's stages in order (default: all five); the current stage is the first. */
   stages?: Stage[] | undefined;
+  /**
+   * The stage the period starts in (one of `stages`; default the first). Not part of the
+   * API body (a coordinator moves a period on, audited): the demo seed uses it to start its
+   * periods in verifikasi dokumen, the self-assessment being imported already.
+   */
+  currentStage?: Stage | undefined;
   periodType?: PeriodType | undefined;
   skNumber?: string | undefined;
   skDate?: string | null | undefined;
@@ -59,7 +65,10 @@ export class PeriodsService extends BaseService {
       planStepCap: input.planStepCap ?? PLAN_STEP_CAP.default,
       photoStamp: input.photoStamp ?? false,
       stages: input.stages ?? [...DEFAULT_STAGES],
-      currentStage: (input.stages ?? DEFAULT_STAGES)[0] as Stage,
+      currentStage:
+        input.currentStage && (input.stages ?? DEFAULT_STAGES).includes(input.currentStage)
+          ? input.currentStage
+          : ((input.stages ?? DEFAULT_STAGES)[0] as Stage),
       periodType: input.periodType ?? 'evaluasi',
       skNumber: input.skNumber?.trim() ?? '',
       skDate: input.skDate ?? null,
