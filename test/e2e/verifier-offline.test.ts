@@ -200,8 +200,9 @@ describe.skipIf(!e2eEnabled)('update prompt', () => {
     const v1 = mkdtempSync(join(tmpdir(), 'telusur-v1-'));
     const v2 = mkdtempSync(join(tmpdir(), 'telusur-v2-'));
     dirs.push(v1, v2);
-    cpSync('dist', v1, { recursive: true });
-    cpSync('dist', v2, { recursive: true });
+    const dist = process.env.TELUSUR_E2E_DIST ?? 'dist';
+    cpSync(dist, v1, { recursive: true });
+    cpSync(dist, v2, { recursive: true });
     // A new deployment: the service worker script changes byte-for-byte.
     writeFileSync(join(v2, 'sw.js'), `${readFileSync(join(v2, 'sw.js'), 'utf8')}\n// build 2\n`);
     const server = await serveStatic(v1);
