@@ -155,7 +155,11 @@ describe.skipIf(!e2eEnabled)('verifier PWA offline (real Chromium, real service 
     expect(await screen.photoCount()).toBe(before);
   });
 
-  it('shows every screen at tablet sizes without horizontal scrolling or serious accessibility problems', async () => {
+  // Twelve screens, each checked by axe and the contrast walk: the indicator screen alone
+  // (stage values, butir, outputs) takes seconds on a loaded machine.
+  it('shows every screen at tablet sizes without horizontal scrolling or serious accessibility problems', {
+    timeout: 90_000,
+  }, async () => {
     await context.setOffline(false);
     const screens: [string, string][] = [
       ['beranda', '/'],
