@@ -12,7 +12,7 @@ import { fieldLabel } from './labels';
 import { IMMUTABLE_FIELDS } from './merge';
 import { DEFAULT_ZONE_CODE, ZONE_IANA } from './organisation';
 import { formatValue } from './scoring';
-import { stageOfField } from './workflow';
+import { STAGE_LABELS, stageOfField } from './workflow';
 
 /** One field write as the audit lists it (the coordinator API's AuditEntry satisfies it). */
 export interface ChangeFact {
@@ -137,6 +137,12 @@ function quote(text: string): string {
   return `“${chars.length > QUOTE_CHARS ? `${chars.slice(0, QUOTE_CHARS - 1).join('')}…` : flat}”`;
 }
 
+/** The number of a stage value `{value, by, at}`, or null (cleared, or not a stage value). */
+function stageValueNumber(v: unknown): number | null {
+  const n = (v as { value?: unknown } | null | undefined)?.value;
+  return typeof n === 'number' ? n : null;
+}
+
 /** A value in a sentence: levels and numbers as they are, yes/no, quoted text. */
 function valueText(v: unknown, locale: AuditLocale): string {
   if (v === null || v === undefined || v === '') return locale === 'en' ? '(empty)' : '(kosong)';
@@ -194,19 +200,15 @@ function phrase(
       ? `${name} ${v(value)}`
       : `${name} ${v(prev)} → ${v(value)}`;
   }
-  if (entity === 'verification' && stageOfField(field)) {
-    // A stage value is `{value, by, at}`: the trail says the value; who and when are the
-    // line's own `who` and `when`.
-    const name = pick(fieldLabel(field), locale);
-    const num = (x: unknown): number | null => {
-      const n = x && typeof x === 'object' && 'value' in x ? (x as { value: unknown }).value : x;
-      return typeof n === 'number' ? n : null;
-    };
-    const [before, after] = [num(prev), num(value)];
-    if (after === null) return first ? null : `${name} ${en ? 'cleared' : 'dikosongkan'}`;
-    return first || before === null || before === after
-      ? `${name} ${formatValue(after, locale)}`
-      : `${name} ${formatValue(before, locale)} → ${formatValue(after, locale)}`;
+  if (stageOfField(field)) {
+    // A stage's value {value, by, at}: read as a level, like the verified value.
+    const name = label(field, locale);
+    const now = stageValueNumber(value);
+    if (now === null) return `${name} ${en ? 'cleared' : 'dikosongkan'}`;
+    const before = stageValueNumber(prev);
+    return first || before === null
+      ? `${name} ${formatValue(now, locale)}`
+      : `${name} ${formatValue(before, locale)} → ${formatValue(now, locale)}`;
   }
   if (field === 'notApplicable') {
     if (value === true) return en ? 'Marked not applicable' : 'Ditandai tidak berlaku';
@@ -414,8 +416,19 @@ export function auditEvents(
     if (f.entity === 'evidenceFile') phrases = evidencePhrase(group, prev, ctx);
     else {
       phrases = [];
+      // One tap gives the verified value and the current stage's value together: rather
+      // than a second line repeating "Level verifikasi 3", the verified line names the
+      // stage it was given in ("Level verifikasi 3 (tahap verifikasi dokumen)").
+      const verified = group.find((e) => e.field === 'verifiedLevel');
+      const twin = verified
+        ? group.find((e) => stageOfField(e.field) && stageValueNumber(e.value) === verified.value)
+        : undefined;
       for (const e of group) {
-        const p = phrase(e.entity, e.field, prev(e), e.value, !before.has(key(e)), ctx);
+        if (e === twin) continue;
+        let p = phrase(e.entity, e.field, prev(e), e.value, !before.has(key(e)), ctx);
+        const stage = e === verified && twin ? stageOfField(twin.field) : null;
+        if (p && stage)
+          p += ` (${locale === 'en' ? `${STAGE_LABELS[stage][1].toLowerCase()} stage` : `tahap ${STAGE_LABELS[stage][0].toLowerCase()}`})`;
         if (p) phrases.push(p);
       }
     }

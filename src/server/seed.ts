@@ -288,6 +288,7 @@ export async function seedDemo(
   const fw = spbe2020;
   const period = await s.periods.create({
     name: DEMO_PERIOD_NAME,
+    // The unit's self-assessment is imported: the demo's verifiers work the document review.
     year: 2023,
     frameworkId: fw.id,
     targetIndex: 3,
@@ -383,6 +384,7 @@ async function seedPemdi(
 ): Promise<{ periodId: string; cityIndex: number | null }> {
   const period = await s.periods.create({
     name: DEMO_PEMDI_PERIOD_NAME,
+    // The unit's self-assessment is imported: the demo's verifiers work the document review.
     year: 2026,
     frameworkId: pemdi2026.id,
     targetIndex: 2.5,

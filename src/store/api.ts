@@ -196,6 +196,13 @@ export interface ConflictRepository {
    * it (or, for the server's own value, closes the conflict as "same").
    */
   resolve(id: string, value: unknown): Promise<void>;
+  /**
+   * Settle several conflicts of ONE record at once, as one ordinary change (one outbox
+   * mutation): e.g. the verified value and the stage value one tap gave (`verifiedLevel`
+   * and `stages.<stage>`). Throws RecordNotFoundError for an unknown conflict,
+   * ValidationError when the conflicts belong to different records or a value is refused.
+   */
+  resolveTogether(choices: readonly { id: string; value: unknown }[]): Promise<void>;
 }
 
 /** A push answer as `outbox.settle` takes it (core PushResponse without conflicts). */

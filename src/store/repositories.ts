@@ -15,7 +15,7 @@ import type {
   VerificationRepository,
 } from './api';
 import { byNumber, guard, rowsToDomain, type StoreContext, tableOf, toDomain } from './context';
-import { RecordNotFoundError } from './errors';
+import { RecordNotFoundError, ValidationError } from './errors';
 import type { Assessment, BeritaAcara, Comment, Conflict, Verification } from './types';
 import { save, stage, validate } from './write';
 
@@ -183,36 +183,54 @@ export function conflictRepository(c: StoreContext): ConflictRepository {
     listOpen: () => guard(() => db.conflicts.filter((r) => !r.resolved).toArray()),
     markResolved: (id) =>
       guard(() => db.conflicts.update(id, { resolved: true }).then(() => undefined)),
-    resolve: (id, value) => resolveConflict(c, id, value),
+    resolve: (id, value) => resolveConflicts(c, [{ id, value }]),
+    resolveTogether: (choices) => resolveConflicts(c, choices),
   };
 }
 
-/** See ConflictRepository.resolve: the chosen value as a change based on the server's version. */
-async function resolveConflict(c: StoreContext, id: string, value: unknown): Promise<void> {
+/**
+ * See ConflictRepository.resolve / resolveTogether: the chosen values as ONE change of their
+ * record, based on the server's versions (the choice is made knowing the server's values).
+ */
+async function resolveConflicts(
+  c: StoreContext,
+  choices: readonly { id: string; value: unknown }[],
+): Promise<void> {
   const db = c.db;
-  const conflict = await guard(() => db.conflicts.get(id));
-  if (!conflict) throw new RecordNotFoundError(CONFLICT_ERROR_ENTITY, id);
-  const table = tableOf(db, conflict.entity);
-  const clean = validate(conflict.entity, { [conflict.field]: value });
+  if (choices.length === 0) return;
+  const conflicts = await guard(() => db.conflicts.bulkGet(choices.map((x) => x.id)));
+  const found = conflicts.map((conflict, i) => {
+    if (!conflict) throw new RecordNotFoundError(CONFLICT_ERROR_ENTITY, choices[i]?.id ?? '');
+    return conflict;
+  });
+  const first = found[0] as (typeof found)[number];
+  if (found.some((x) => x.entity !== first.entity || x.recordId !== first.recordId))
+    throw new ValidationError(first.entity, [
+      { field: 'recordId', message: 'conflicts of different records' },
+    ]);
+  const changes: Record<string, unknown> = {};
+  found.forEach((x, i) => {
+    changes[x.field] = choices[i]?.value;
+  });
+  const clean = validate(first.entity, changes);
+  const table = tableOf(db, first.entity);
   await guard(() =>
     db.transaction('rw', [table, db.assessments, db.outbox, db.meta, db.conflicts], async () => {
-      const row = await table.get(conflict.recordId);
-      if (!row) throw new RecordNotFoundError(conflict.entity, conflict.recordId);
-      // The choice is made knowing the server's value: base the change on its version.
-      await table.put({
-        ...row,
-        _versions: { ...row._versions, [conflict.field]: conflict.serverVersion },
-      });
+      const row = await table.get(first.recordId);
+      if (!row) throw new RecordNotFoundError(first.entity, first.recordId);
+      const versions = { ...row._versions };
+      for (const x of found) versions[x.field] = x.serverVersion;
+      await table.put({ ...row, _versions: versions });
       await stage(
         c,
-        conflict.entity,
-        conflict.recordId,
+        first.entity,
+        first.recordId,
         clean,
         null,
         'upsert',
-        new Set([conflict.field]),
+        new Set(found.map((x) => x.field)),
       );
-      await db.conflicts.update(id, { resolved: true });
+      for (const x of found) await db.conflicts.update(x.id, { resolved: true });
     }),
   );
 }

@@ -7,6 +7,7 @@ import {
   type ConflictSide,
   conflictSides,
   type OpenConflict,
+  pairedStageConflicts,
   type ShowContext,
   conflictValueText as show,
 } from '../lib/conflicts';
@@ -66,7 +67,7 @@ export function ConflictMark({ conflicts }: { conflicts: readonly Conflict[] | u
 export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; recordId: string }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
-  const { value: conflicts } = useLive(
+  const { value: all } = useLive(
     props.ws,
     (s) =>
       s.conflicts
@@ -77,17 +78,29 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
   const { value: names } = useLive(props.ws, (s) => fileNames(s, [props.assessmentId]), [
     props.assessmentId,
   ]);
-  if (!conflicts || conflicts.length === 0) return null;
+  if (!all || all.length === 0) return null;
+  // One tap gave the verified value and the stage value: their conflicts are shown and
+  // settled as one (the stage value's who and when are the verified value's).
+  const paired = pairedStageConflicts(all);
+  const followerIds = new Set([...paired.values()].flat().map((c) => c.id));
+  const conflicts = all.filter((c) => !followerIds.has(c.id));
   const ctx: ShowContext = {
     names: names ?? new Map(),
     cleared: t('conflictCleared'),
     fileGone: t('conflictFileGone'),
     timeZone: zone(),
   };
-  const resolve = async (c: Conflict, value: unknown) => {
+  /** Settle `c` with the side `which`; its paired stage conflicts take the same side. */
+  const resolve = async (c: Conflict, value: unknown, which: 'mine' | 'other' | null) => {
     try {
       const store = await getStore(props.ws);
-      await store.conflicts.resolve(c.id, value);
+      const followers = paired.get(c.id) ?? [];
+      if (followers.length === 0 || which === null) await store.conflicts.resolve(c.id, value);
+      else
+        await store.conflicts.resolveTogether([
+          { id: c.id, value },
+          ...followers.map((f) => ({ id: f.id, value: conflictSides(f)[which].value })),
+        ]);
     } catch (e) {
       useUi.getState().say('error', storageMessage(e, t));
     }
@@ -147,7 +160,7 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
               {disputed ? (
                 <button
                   type="button"
-                  onClick={() => void resolve(c, other.value)}
+                  onClick={() => void resolve(c, other.value, 'other')}
                   data-testid="conflict-take-other"
                 >
                   {t('conflictTakeOther')}
@@ -156,14 +169,14 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
                 <>
                   <button
                     type="button"
-                    onClick={() => void resolve(c, mine.value)}
+                    onClick={() => void resolve(c, mine.value, 'mine')}
                     data-testid="conflict-keep-mine"
                   >
                     {t('conflictKeepMine')}
                   </button>
                   <button
                     type="button"
-                    onClick={() => void resolve(c, other.value)}
+                    onClick={() => void resolve(c, other.value, 'other')}
                     data-testid="conflict-take-server"
                   >
                     {t('conflictTakeServer')}
@@ -172,7 +185,11 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
                     <button
                       type="button"
                       onClick={() =>
-                        void resolve(c, `${mine.value as string}\n—\n${other.value as string}`)
+                        void resolve(
+                          c,
+                          `${mine.value as string}\n—\n${other.value as string}`,
+                          null,
+                        )
                       }
                     >
                       {t('conflictMerge')}

@@ -1,4 +1,4 @@
-import { type AuditLocale, auditTime, BUTIR_LABELS, formatValue } from '../../core';
+import { type AuditLocale, auditTime, BUTIR_LABELS, formatValue, STAGE_FIELD_RE } from '../../core';
 import type { Conflict, TelusurStore, Verification } from '../../store';
 
 /**
@@ -38,6 +38,35 @@ interface ConflictTimes {
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+
+/**
+ * Stage-value conflicts that go with a verified-value conflict of the same record (one tap
+ * gave both `verifiedLevel` and `stages.<stage>`, so both conflicted): the verifier sees and
+ * settles them as one — the verified value's — and they are never counted apart. Keyed by
+ * the verified-value conflict's id. A stage conflict alone (penilaian mandiri) stands alone.
+ */
+export function pairedStageConflicts(list: readonly Conflict[]): Map<string, Conflict[]> {
+  const out = new Map<string, Conflict[]>();
+  const role = (c: Conflict) => c.role ?? 'raised';
+  for (const lead of list) {
+    if (lead.field !== 'verifiedLevel') continue;
+    const followers = list.filter(
+      (c) =>
+        STAGE_FIELD_RE.test(c.field) &&
+        c.entity === lead.entity &&
+        c.recordId === lead.recordId &&
+        role(c) === role(lead),
+    );
+    if (followers.length > 0) out.set(lead.id, followers);
+  }
+  return out;
+}
+
+/** The conflicts the verifier sees and counts: a paired stage conflict goes with its lead. */
+export function shownConflicts<T extends Conflict>(list: readonly T[]): T[] {
+  const hidden = new Set([...pairedStageConflicts(list).values()].flat().map((c) => c.id));
+  return list.filter((c) => !hidden.has(c.id));
+}
 
 /**
  * This tablet's value and the other one, with their times: for a conflict this tablet
@@ -91,7 +120,7 @@ export async function conflictsByIndicator(
   store: TelusurStore,
   assessmentId: string,
 ): Promise<IndicatorConflicts> {
-  const open = await store.conflicts.listByAssessment(assessmentId);
+  const open = shownConflicts(await store.conflicts.listByAssessment(assessmentId));
   const out: IndicatorConflicts = new Map();
   if (open.length === 0) return out;
   const needsLookup = open.some((c) => c.entity === 'evidenceFile' || c.entity === 'comment');

@@ -7,6 +7,7 @@ import { linkClick, navigate } from '../../ui/router';
 import { ClockNotice } from '../components/ClockNotice';
 import { useT } from '../i18n';
 import { isAssigned } from '../lib/assessment';
+import { shownConflicts } from '../lib/conflicts';
 import { askPersistenceOnce, refusalToTell } from '../lib/persistence';
 import { verifiedCount } from '../lib/progress';
 import { currentSigningState } from '../lib/signing';
@@ -76,7 +77,8 @@ async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
       unsyncedFiles: counts?.files ?? 0,
       rejected: counts?.rejected ?? 0,
       failedFiles: counts?.failedFiles ?? 0,
-      conflicts: conflicts.length,
+      // A stage value's conflict that goes with the verified value's is one for the verifier.
+      conflicts: shownConflicts(conflicts).length,
       assigned: isAssigned(assignments, a),
       signing: await currentSigningState(ba, verifs),
     });

@@ -4,6 +4,7 @@ import {
   contentFields,
   editWhen,
   fieldLabel,
+  STAGE_FIELD_RE,
   STATUS_LABELS,
   statusLabel,
   ZONE_IANA,
@@ -411,6 +412,24 @@ function BundleRefused({ name, error }: { name: string; error: ApiError }) {
 }
 
 /**
+ * Stage-value conflicts (`stages.<stage>`) that go with a verified-value conflict of the same
+ * record: one tap on a tablet gave both, so they are one row here and settled together.
+ * Keyed by the verified-value conflict's id.
+ */
+function pairStageConflicts(list: readonly ConflictListItem[]): Map<string, ConflictListItem[]> {
+  const out = new Map<string, ConflictListItem[]>();
+  for (const lead of list) {
+    if (lead.field !== 'verifiedLevel') continue;
+    const followers = list.filter(
+      (x) =>
+        STAGE_FIELD_RE.test(x.field) && x.entity === lead.entity && x.recordId === lead.recordId,
+    );
+    if (followers.length > 0) out.set(lead.id, followers);
+  }
+  return out;
+}
+
+/**
  * The coordinator's sync page: open conflicts across the city (resolved here, the
  * decision syncs to every tablet), every change the server refused with why and from which
  * tablet, and the import of a tablet's export file with what it applied and refused.
@@ -427,11 +446,15 @@ export function Sync({ canWrite }: PageProps) {
   // signed berita acara.
   const [asking, setAsking] = useState<string | null>(null);
 
-  const resolve = async (c: ConflictListItem, value: unknown) => {
+  /** Settle `c` with one side's value; its paired stage-value conflicts take the same side. */
+  const resolve = async (c: ConflictListItem, side: 'local' | 'server') => {
     setAsking(null);
     setError(null);
     try {
-      await api('POST /api/conflicts/:id/resolve', { params: { id: c.id }, json: { value } });
+      for (const x of [c, ...(paired.get(c.id) ?? [])]) {
+        const value = side === 'local' ? x.localValue : x.serverValue;
+        await api('POST /api/conflicts/:id/resolve', { params: { id: x.id }, json: { value } });
+      }
       await conflicts.reload();
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, 'client', String(e)));
@@ -456,7 +479,10 @@ export function Sync({ canWrite }: PageProps) {
     }
   };
 
-  const rows = conflicts.data?.conflicts ?? [];
+  const all = conflicts.data?.conflicts ?? [];
+  const paired = pairStageConflicts(all);
+  const followerIds = new Set([...paired.values()].flat().map((x) => x.id));
+  const rows = all.filter((x) => !followerIds.has(x.id));
   return (
     <>
       <h1>{t('syncTitle')}</h1>
@@ -493,7 +519,7 @@ export function Sync({ canWrite }: PageProps) {
                           <InlineConfirm
                             question={t('confirmResolveVoid')}
                             yes={t('confirmResolveVoidYes')}
-                            onYes={() => void resolve(c, c.localValue)}
+                            onYes={() => void resolve(c, 'local')}
                             onCancel={() => setAsking(null)}
                             testId="resolve-confirm"
                           />
@@ -502,13 +528,13 @@ export function Sync({ canWrite }: PageProps) {
                             <button
                               type="button"
                               onClick={() =>
-                                c.voidsSigning ? setAsking(c.id) : void resolve(c, c.localValue)
+                                c.voidsSigning ? setAsking(c.id) : void resolve(c, 'local')
                               }
                               data-testid="resolve-tablet"
                             >
                               {t('keepTablet')}
                             </button>
-                            <button type="button" onClick={() => void resolve(c, c.serverValue)}>
+                            <button type="button" onClick={() => void resolve(c, 'server')}>
                               {t('keepServer')}
                             </button>
                           </div>

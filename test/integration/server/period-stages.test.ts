@@ -252,8 +252,8 @@ describeEachDialect('stages of a period', (ctx) => {
     });
     expect(audit.status, audit.text).toBe(200);
     const lines = auditEvents(audit.body.entries, 'id').map((e) => e.what);
-    expect(lines).toContain('Nilai tahap verifikasi dokumen 3; Level verifikasi 3');
-    expect(lines).toContain('Nilai tahap interviu 2; Level verifikasi 3 → 2');
+    expect(lines).toContain('Level verifikasi 3 (tahap verifikasi dokumen)');
+    expect(lines).toContain('Level verifikasi 3 → 2 (tahap interviu)');
   });
 
   it("shows the index of each stage for the city and per unit, as computeIndex gives for that stage's values", async () => {

@@ -92,6 +92,8 @@ describeEachDialect('the Cilegon demo seed', (ctx) => {
         name: 'Evaluasi Pemdi 2026',
         year: 2026,
         frameworkId: 'pemdi-2026',
+        // The self-assessment is imported: the demo's verifiers work the document review.
+        currentStage: 'dokumen',
         targetIndex: 2.5,
         planStepCap: 2,
         status: 'active',
@@ -101,6 +103,8 @@ describeEachDialect('the Cilegon demo seed', (ctx) => {
         name: 'Evaluasi SPBE 2023',
         year: 2023,
         frameworkId: 'spbe-2020',
+        // The self-assessment is imported: the demo's verifiers work the document review.
+        currentStage: 'dokumen',
         targetIndex: 3,
         planStepCap: 2,
         status: 'active',

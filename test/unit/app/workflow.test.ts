@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conflictValueText } from '../../../src/app/lib/conflicts';
+import { conflictValueText, shownConflicts } from '../../../src/app/lib/conflicts';
 import {
   earlierValues,
   insertRecommendation,
@@ -125,5 +125,33 @@ describe('conflicting workflow values, as people read them', () => {
       conflictValueText({ state: 'missing', note: 'SK belum ditandatangani' }, 'id', ctx),
     ).toBe('Ditolak — SK belum ditandatangani');
     expect(conflictValueText({ state: 'inadequate', note: '' }, 'en', ctx)).toBe('Revision');
+  });
+});
+
+describe('one tap, one conflict for the verifier', () => {
+  const base = {
+    entity: 'verification' as const,
+    recordId: 'a:11',
+    assessmentId: 'a',
+    localAt: 1,
+    serverAt: 2,
+    serverAuthor: 'Verifikator Dua',
+    serverVersion: 3,
+    resolved: false,
+  };
+  it('counts a stage conflict with the verified-value conflict of its record as one', () => {
+    const level = { ...base, id: 'l', field: 'verifiedLevel', localValue: 4, serverValue: 3 };
+    const stage = { ...base, id: 's', field: 'stages.dokumen', localValue: {}, serverValue: {} };
+    const mandiri = {
+      ...base,
+      id: 'm',
+      recordId: 'a:12',
+      field: 'stages.mandiri',
+      localValue: {},
+      serverValue: {},
+    };
+    expect(shownConflicts([level, stage, mandiri]).map((c) => c.id)).toEqual(['l', 'm']);
+    // A stage conflict alone (no verified value in conflict) is shown.
+    expect(shownConflicts([stage]).map((c) => c.id)).toEqual(['s']);
   });
 });

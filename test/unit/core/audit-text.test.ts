@@ -59,6 +59,40 @@ describe('the audit trail in words', () => {
     );
   });
 
+  it('reads a stage value as a level; given with the verified value, the verified line names the stage', () => {
+    const v = 'a1:4';
+    const stage = (value: number | null) => ({ value, by: 'Verifikator Satu', at: EDIT });
+    const entries = [
+      fact({ entity: 'verification', recordId: v, field: 'verifiedLevel', value: 3, deviceSeq: 1 }),
+      fact({
+        entity: 'verification',
+        recordId: v,
+        field: 'stages.dokumen',
+        value: stage(3),
+        deviceSeq: 1,
+      }),
+      fact({
+        entity: 'verification',
+        recordId: v,
+        field: 'stages.mandiri',
+        value: stage(2),
+        deviceSeq: 2,
+      }),
+      fact({
+        entity: 'verification',
+        recordId: v,
+        field: 'stages.mandiri',
+        value: stage(null),
+        deviceSeq: 3,
+      }),
+    ];
+    expect(auditEvents(entries, 'id').map((e) => e.what)).toEqual([
+      'Level verifikasi 3 (tahap verifikasi dokumen)',
+      'Nilai tahap penilaian mandiri 2',
+      'Nilai tahap penilaian mandiri dikosongkan',
+    ]);
+  });
+
   it('makes one line of a photo (no hash, size or ids), and of its removal', () => {
     const f = 'file-1';
     const photo = [

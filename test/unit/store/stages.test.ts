@@ -119,3 +119,56 @@ describe('values per stage on the tablet (stages.<stage>)', () => {
     s.close();
   });
 });
+
+describe('a value and its stage value in conflict, settled as one', () => {
+  it('keeps my verified value and my stage value in ONE change based on the server versions', async () => {
+    const s = await freshStore();
+    const id = verificationId(ASSESSMENT, 11);
+    const mine = { value: 4, by: 'Verifikator Satu', at: AT };
+    const theirs = { value: 3, by: 'Verifikator Dua', at: AT - 5000 };
+    await s.verifications.update(ASSESSMENT, 11, stageValueChanges('dokumen', 4, mine.by, AT));
+    await s.outbox.settle({
+      appliedThrough: 1,
+      results: [{ seq: 1, outcome: 'applied', duplicate: false, fields: {}, rejection: null }],
+    });
+    const base = {
+      entity: 'verification' as const,
+      recordId: id,
+      assessmentId: ASSESSMENT,
+      localAt: AT,
+      serverAt: AT + 1000,
+      serverAuthor: 'Verifikator Dua',
+      resolved: false,
+    };
+    await s.conflicts.put([
+      {
+        ...base,
+        id: 'c-level',
+        field: 'verifiedLevel',
+        localValue: 4,
+        serverValue: 3,
+        serverVersion: 6,
+      },
+      {
+        ...base,
+        id: 'c-stage',
+        field: 'stages.dokumen',
+        localValue: mine,
+        serverValue: theirs,
+        serverVersion: 7,
+      },
+    ]);
+    await s.conflicts.resolveTogether([
+      { id: 'c-level', value: 4 },
+      { id: 'c-stage', value: mine },
+    ]);
+    const rows = await s.outbox.peek(10);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      changes: { verifiedLevel: 4, 'stages.dokumen': mine },
+      baseVersions: { verifiedLevel: 6, 'stages.dokumen': 7 },
+    });
+    expect(await s.conflicts.listOpen()).toEqual([]);
+    s.close();
+  });
+});
