@@ -62,7 +62,7 @@ const id = {
   missing: 'Ditolak',
   inadequate: 'Perlu revisi',
   checkNote: 'Catatan bukti',
-  photos: 'Foto dokumen',
+  photos: 'Bukti dukung: foto, berkas, tautan',
   takePhoto: 'Ambil foto',
   pickFile: 'Pilih berkas',
   processing: 'Memproses…',
@@ -271,6 +271,7 @@ const id = {
     'Server menerima isi yang berbeda dari sidik berkas (berkas rusak dalam perjalanan atau di tablet). Ambil ulang foto atau hapus berkas ini.',
   fileReason_other: 'Berkas ini tidak dapat diunggah.',
   retakePhoto: 'Foto ulang',
+  replaceFile: 'Ganti berkas',
   removeFileTitle: 'Hapus berkas ini?',
   removeFileBody:
     'Berkas "{name}" dihapus dari indikator ini, juga di server setelah sinkronisasi berikutnya.',
@@ -571,7 +572,7 @@ const en: Dict = {
   missing: 'Rejected',
   inadequate: 'Revision',
   checkNote: 'Evidence note',
-  photos: 'Document photos',
+  photos: 'Evidence: photos, files, links',
   takePhoto: 'Take photo',
   pickFile: 'Choose file',
   processing: 'Processing…',
@@ -778,6 +779,7 @@ const en: Dict = {
     'The server received content that does not match the file’s fingerprint (damaged on the way or on the tablet). Retake the photo or remove this file.',
   fileReason_other: 'This file cannot be uploaded.',
   retakePhoto: 'Retake photo',
+  replaceFile: 'Replace file',
   removeFileTitle: 'Remove this file?',
   removeFileBody:
     'The file "{name}" is removed from this indicator, and from the server after the next sync.',

@@ -1,13 +1,25 @@
+import { randomFillSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PhotoSection } from './page-models/photos';
 import { HomeScreen, StorageScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
 import { enrolmentCodeFor } from './support/api';
 import { startAppServer } from './support/app-server';
 import { accessibilityProblems } from './support/axe';
 import { e2eEnabled, launchBrowser } from './support/browser';
 import { documentPhoto } from './support/photo';
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** A DOCX-shaped file (zip signature, then random bytes) of `size` bytes. */
+function docxBytes(size: number): Buffer {
+  const b = Buffer.alloc(size);
+  randomFillSync(b);
+  b.set([0x50, 0x4b, 0x03, 0x04]);
+  return b;
+}
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const NEW_ELEMENTS = [
@@ -141,5 +153,46 @@ describe.skipIf(!e2eEnabled)('one bad file never stops the other files', () => {
       .toBe('Semua 2 berkas diterima server');
     await expect.poll(() => storage.syncState()).toBe('siap');
     expect(await app.page.getByTestId('failed-file').count()).toBe(0);
+  });
+
+  it('a damaged DOCX is picked again with "Ganti berkas" (the file picker, not the camera) and replaces it', {
+    timeout: 240_000,
+  }, async () => {
+    const { code } = await enrolmentCodeFor(server.url, 'verifikator2@cilegon.demo');
+    const app = new VerifierApp(await context.newPage(), server.url);
+    const sync = new TabletSync(app);
+    await sync.enrol(code, 'Tablet Berkas');
+    await sync.syncNow();
+    const home = new HomeScreen(app);
+    await home.open();
+    await app.page.getByTestId('unit-card').first().click();
+    await app.openIndicator(3);
+    const photos = new PhotoSection(app.page);
+    await photos.addFile('Notulen.docx', docxBytes(20_000), DOCX);
+    const indicatorPath = new URL(app.page.url()).pathname;
+    await damageStoredFile(app.page, 'Notulen.docx');
+    await sync.syncNow();
+    await app.open(indicatorPath);
+
+    const failure = app.page.getByTestId('photo-failure');
+    await failure.waitFor();
+    const replace = failure.getByTestId('photo-failure-retake');
+    expect(await replace.textContent()).toBe('Ganti berkas');
+    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), replace.click()]);
+    // The picker takes documents (no camera capture), as the evidence picker does.
+    expect(await chooser.element().getAttribute('capture')).toBeNull();
+    expect(await chooser.element().getAttribute('accept')).toContain('.docx');
+    await chooser.setFiles({
+      name: 'Notulen-ulang.docx',
+      mimeType: DOCX,
+      buffer: docxBytes(21_000),
+    });
+    await failure.waitFor({ state: 'detached', timeout: 20_000 });
+    await photos.thumb('Notulen-ulang.docx').waitFor();
+    expect(await photos.thumb('Notulen.docx').count()).toBe(0);
+    await sync.syncNow();
+    await expect
+      .poll(() => app.page.getByTestId('receipt').first().textContent())
+      .toBe('Semua 1 berkas diterima server');
   });
 });

@@ -23,6 +23,8 @@ const REASON_KEYS: Record<string, MessageKey> = {
 export function FailureActions(props: {
   failure: FileFailure;
   testId: string;
+  /** A photo is taken again ("Foto ulang"); any other file is picked again ("Ganti berkas"). */
+  photo: boolean;
   onRetake(): void;
   onRemove(): void;
 }) {
@@ -43,7 +45,7 @@ export function FailureActions(props: {
           onClick={props.onRetake}
           data-testid={`${props.testId}-retake`}
         >
-          {t('retakePhoto')}
+          {t(props.photo ? 'retakePhoto' : 'replaceFile')}
         </button>
         <button
           type="button"
@@ -112,6 +114,7 @@ function FailedFileRow({ file, showUnit }: { file: FailedFileView; showUnit: boo
       <FailureActions
         failure={file.failure}
         testId="failed-file"
+        photo={file.photo}
         onRetake={() => void navigate(`${indicatorPath}#foto`)}
         onRemove={() => setConfirming(true)}
       />

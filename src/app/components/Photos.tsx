@@ -15,7 +15,7 @@ import { onBeforeNavigate } from '../../ui/router';
 import { useT } from '../i18n';
 import { PhotoError } from '../lib/compress';
 import { storageMessage } from '../lib/errors';
-import { loadFailedFiles } from '../lib/failed-files';
+import { loadFailedFiles, retakenWithCamera } from '../lib/failed-files';
 import { photoErrorText, prepareEvidenceFile } from '../lib/photo';
 import {
   askLocationAgain,
@@ -93,6 +93,7 @@ export function Photos(props: {
   const [viewing, setViewing] = useState<{ file: EvidenceFile; url: string } | null>(null);
   const [addingLink, setAddingLink] = useState(false);
   const retakeInput = useRef<HTMLInputElement>(null);
+  const replaceInput = useRef<HTMLInputElement>(null);
   /** The failed file a retake replaces once the new photo is saved. */
   const replacing = useRef<string | null>(null);
   const { value: failed } = useLive(
@@ -227,10 +228,11 @@ export function Photos(props: {
     }
   };
 
-  const retake = (id: string) => {
-    replacing.current = id;
-    // Opens the camera (or file picker) within the button's click, as browsers require.
-    retakeInput.current?.click();
+  const retake = (f: EvidenceFile) => {
+    replacing.current = f.id;
+    // Opens the camera (a photo, a link's screenshot) or the file picker (a PDF, an office
+    // file, an archive) within the button's click, as browsers require.
+    (retakenWithCamera(f.mime) ? retakeInput : replaceInput).current?.click();
   };
 
   const visible = props.files.filter((f) => !f.deleted && !undo.hidden.has(f.id));
@@ -287,6 +289,16 @@ export function Photos(props: {
           onChange={(e) => void onFiles(e.currentTarget)}
           data-testid="photo-retake-input"
         />
+        <input
+          ref={replaceInput}
+          type="file"
+          accept={PICK_ACCEPT}
+          class="sr-only"
+          tabIndex={-1}
+          aria-hidden="true"
+          onChange={(e) => void onFiles(e.currentTarget)}
+          data-testid="file-replace-input"
+        />
         {props.readOnly ? null : (
           <button
             type="button"
@@ -338,7 +350,8 @@ export function Photos(props: {
               <FailureActions
                 failure={failures.get(f.id) as FileFailure}
                 testId="photo-failure"
-                onRetake={() => retake(f.id)}
+                photo={retakenWithCamera(f.mime)}
+                onRetake={() => retake(f)}
                 onRemove={() => setRemoving(f)}
               />
             </li>

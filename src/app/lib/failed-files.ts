@@ -1,3 +1,4 @@
+import { evidenceKindOf } from '../../core';
 import type { FileFailure, TelusurStore } from '../../store';
 
 /** An evidence file whose last upload failed, named the way the verifier finds it again. */
@@ -10,7 +11,17 @@ export interface FailedFileView {
   indicatorNo: number;
   /** The file name the verifier gave or the camera made. */
   name: string;
+  /**
+   * A photo (taken again with the camera) rather than a file picked as it is (a PDF, an
+   * office file, an archive: picked again) — what "Foto ulang" / "Ganti berkas" means.
+   */
+  photo: boolean;
   failure: FileFailure;
+}
+
+/** Whether a failed evidence file is retaken with the camera (a photo, or a link's screenshot). */
+export function retakenWithCamera(mime: string): boolean {
+  return evidenceKindOf(mime) === 'photo';
 }
 
 /**
@@ -48,6 +59,7 @@ export async function loadFailedFiles(
         unitName,
         indicatorNo: r.indicatorNo,
         name: r.name,
+        photo: retakenWithCamera(r.mime),
         failure: failed.get(r.sha256) as FileFailure,
       });
     }
