@@ -446,7 +446,7 @@ const id = {
   downloadXlsx: 'Unduh XLSX',
   nationalPackage: 'Paket bukti nasional',
   nationalPackageHelp:
-    'Berkas bukti yang sudah diterima server, dinamai per indikator, level dan butir (I05_L2_01_<judul>.pdf) untuk diunggah ke portal nasional, dengan lembar indeks indeks.xlsx (butir, SHA-256, status butir dari verifikator, tautan). Setiap berkas diperiksa ulang sidiknya; bila ada yang tidak cocok, paket tidak dibuat.',
+    'Berkas bukti yang sudah diterima server, dinamai per indikator, level dan butir (I05_L2_01_<judul>.pdf) untuk diunggah ke portal nasional, dengan daftar isi indeks.xlsx (butir, SHA-256, status butir dari verifikator, tautan). Setiap berkas diperiksa ulang sidiknya; bila ada yang tidak cocok, paket tidak dibuat.',
   downloadNationalPackage: 'Unduh paket bukti nasional',
   downloadNationalPackagePemda: 'Unduh paket bukti nasional (seluruh Pemda)',
   downloadNationalPackageUnit: 'Paket bukti {unit}',

@@ -186,7 +186,7 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
     const lines = await conflicts.auditLines(panel);
     expect(lines.map((l) => l.text)).toContainEqual(
       expect.stringMatching(
-        /^Level verifikasi 3 · Verifikator Satu \(tablet 'Tablet A'\) · \d{1,2} \w{3} \d{2}\.\d{2} \(diterima server \d{2}\.\d{2}\)$/,
+        /^Level verifikasi 3 \(tahap verifikasi dokumen\) · Verifikator Satu \(tablet 'Tablet A'\) · \d{1,2} \w{3} \d{2}\.\d{2} \(diterima server \d{2}\.\d{2}\)$/,
       ),
     );
     const all = lines.map((l) => l.text).join('\n');
@@ -245,7 +245,7 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
     const mine = lines.find((l) => l.text.includes("(tablet 'Tab 2099')"));
     expect(mine).toMatchObject({ doubtful: true });
     expect(mine?.text).toMatch(
-      /^Level verifikasi 2 · Verifikator Dua \(tablet 'Tab 2099'\) · ⚠ 1 Jan 2099 08\.\d{2} \(jam tablet diragukan; diterima server \d{1,2} \w{3} \d{4} \d{2}\.\d{2}\)$/,
+      /^Level verifikasi 2 \(tahap verifikasi dokumen\) · Verifikator Dua \(tablet 'Tab 2099'\) · ⚠ 1 Jan 2099 08\.\d{2} \(jam tablet diragukan; diterima server \d{1,2} \w{3} \d{4} \d{2}\.\d{2}\)$/,
     );
     await panel
       .getByTestId('audit-trail')
