@@ -109,7 +109,7 @@ describe.skipIf(!e2eEnabled)('a verifier on a Pemdi 2026 period, offline', () =>
     expect(await first.text('verified-value')).toBe('');
     expect(await first.enterValue('2,5')).toBeNull();
     expect(await first.fieldValue()).toBe('2,50');
-    expect(await first.text('verified-value')).toBe('Verifikasi: 2,50 · Membangun');
+    await expect.poll(() => first.text('verified-value')).toBe('Verifikasi: 2,50 · Membangun');
     // Levels are cumulative: level 2 is claimed with none of its evidence marked present.
     expect(await first.text('cumulative-warning')).toContain(
       'Level 2 dipilih, tetapi bukti level 2 belum lengkap.',
@@ -131,7 +131,8 @@ describe.skipIf(!e2eEnabled)('a verifier on a Pemdi 2026 period, offline', () =>
     expect(await fifth.enterValue('68,75', 'source-value')).toBeNull();
     const fromSdi = valueFromSource(SDI, 68.75) as number;
     const fromSdiText = `${formatValue(fromSdi, 'id', 'decimal')} · ${levelName(pemdi2026, 5, fromSdi)}`;
-    expect(await fifth.text('source-result')).toBe(`Nilai indikator: ${fromSdiText}`);
+    // The result line follows the saved record (a live query), so it may trail the input.
+    await expect.poll(() => fifth.text('source-result')).toBe(`Nilai indikator: ${fromSdiText}`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, 'indicator-outside-index');
     problems.push(...(await accessibilityProblems(page)).map((p) => `indicator 5: ${p}`));
