@@ -1,4 +1,3 @@
-import { randomFillSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,22 +7,14 @@ import { PhotoSection } from './page-models/photos';
 import { TabletSync, VerifierApp } from './page-models/verifier-app';
 import { assessmentIdFor, enrolmentCodeFor } from './support/api';
 import { e2eEnabled } from './support/browser';
+import { DOCX, docxBytes } from './support/files';
 import { documentPhoto } from './support/photo';
 import { appStage } from './support/stage';
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const PASSWORD = 'telusur-demo';
 const UNIT = kelurahanCode(0, 0);
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const LINK = 'https://perizinan.cilegon.go.id/layanan/izin-usaha';
-
-/** A DOCX-shaped file (zip signature, then random bytes) of `size` bytes. */
-function docxBytes(size: number): Buffer {
-  const b = Buffer.alloc(size);
-  randomFillSync(b);
-  b.set([0x50, 0x4b, 0x03, 0x04]);
-  return b;
-}
 
 describe.skipIf(!e2eEnabled)('evidence as it really comes: a DOCX and a link', () => {
   const stage = appStage();

@@ -1,4 +1,3 @@
-import { randomFillSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -9,17 +8,8 @@ import { enrolmentCodeFor } from './support/api';
 import { startAppServer } from './support/app-server';
 import { accessibilityProblems } from './support/axe';
 import { e2eEnabled, launchBrowser } from './support/browser';
+import { DOCX, docxBytes } from './support/files';
 import { documentPhoto } from './support/photo';
-
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-
-/** A DOCX-shaped file (zip signature, then random bytes) of `size` bytes. */
-function docxBytes(size: number): Buffer {
-  const b = Buffer.alloc(size);
-  randomFillSync(b);
-  b.set([0x50, 0x4b, 0x03, 0x04]);
-  return b;
-}
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const NEW_ELEMENTS = [
