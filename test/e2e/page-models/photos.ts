@@ -92,6 +92,31 @@ export class PhotoSection {
     return ((await error.textContent()) ?? '').trim();
   }
 
+  /**
+   * The bytes the tablet holds for a tile: the file a download tile saves, or the image a
+   * photo or link tile shows (its screenshot), saved as "Simpan gambar" would. A download,
+   * not a fetch: the app's CSP (connect-src 'self') refuses fetches of blob: addresses, and
+   * a download works offline too.
+   */
+  async storedBytes(key: number | string): Promise<Buffer> {
+    const tile = this.thumb(key);
+    const source = tile.getByTestId('thumb-download').or(tile.locator('img')).first();
+    await source.waitFor();
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      source.evaluate((el) => {
+        const a = document.createElement('a');
+        a.href = el.getAttribute('href') ?? el.getAttribute('src') ?? '';
+        a.download = 'bukti';
+        document.body.append(a);
+        a.click();
+        a.remove();
+      }),
+    ]);
+    const { readFileSync } = await import('node:fs');
+    return readFileSync(await download.path());
+  }
+
   /** Choose, before taking photos, the expected document they prove (by its visible label). */
   async linkNext(label: RegExp | string): Promise<void> {
     await selectByLabel(this.page.getByTestId('photo-proves-next'), label);

@@ -505,6 +505,13 @@ export class HomeScreen {
     await this.app.page.locator('[data-testid="unit-card"], .notice').first().waitFor();
   }
 
+  /** Tap the card of an assigned unit by its name; the unit's checklist opens. */
+  async openUnit(name: string): Promise<ChecklistScreen> {
+    await this.assignedCards().filter({ hasText: name }).first().click();
+    await this.app.page.getByTestId('indicator-row-1').waitFor();
+    return new ChecklistScreen(this.app);
+  }
+
   /** Unit cards of the normal list (still assigned). */
   assignedCards(): Locator {
     return this.app.page.locator(
