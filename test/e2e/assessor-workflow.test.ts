@@ -85,7 +85,7 @@ describe.skipIf(!e2eEnabled)(
       await home.open();
       await home.openUnit(UNIT);
       const screen = await tablet.openIndicator(1);
-      await page.getByTestId('photos').waitFor();
+      await screen.photoCount();
       await tablet.waitForServiceWorker();
       await tabletContext.setOffline(true);
       expect(await screen.stageLine()).toBe('Tahap: Verifikasi dokumen');
@@ -97,7 +97,7 @@ describe.skipIf(!e2eEnabled)(
       const photos = new PhotoSection(page);
       const docx = docxBytes(36_000);
       const docxTile = await photos.addFile(DOCX, docx, DOCX_MIME);
-      expect(await docxTile.getByTestId('thumb-badge').textContent()).toBe('DOCX');
+      expect(await photos.badge(docxTile)).toBe('DOCX');
       await photos.link(DOCX, ITEM_PERKADA);
       const screenshot = await documentPhoto(page, 'JDIH Kota Cilegon — Perwal 12/2024', {
         width: 1280,
@@ -133,8 +133,8 @@ describe.skipIf(!e2eEnabled)(
       await screen.writeOutput('justifikasi', justifikasi);
       await screen.citeFile(DOCX);
       expect(await screen.citedFiles()).toEqual([DOCX]);
-      for (const part of ['stage-values', 'photos', 'penjelasan']) {
-        await page.getByTestId(part).scrollIntoViewIfNeeded();
+      for (const part of ['stage-values', 'photos', 'penjelasan'] as const) {
+        await screen.show(part);
         await shot(page, `tablet-${part}`);
       }
       // What the tablet holds, to compare with the package later.
@@ -149,15 +149,11 @@ describe.skipIf(!e2eEnabled)(
       expect(await tablet.connectivityLabel()).toMatch(/Luring/);
       const again = await tablet.indicatorShown(1);
       expect(await again.stageLine()).toBe('Tahap: Verifikasi dokumen');
-      expect(await page.getByTestId('level-2').getAttribute('aria-pressed')).toBe('true');
+      expect(await again.levelChosen(2)).toBe(true);
       expect(await again.stageValue('dokumen')).toMatch(/^Verifikasi dokumen \(tahap ini\): 2 · /);
       expect(await again.stageValue('mandiri')).toBe('Penilaian mandiri: 3');
-      expect(await page.getByTestId('check-1-2-0-present').getAttribute('aria-pressed')).toBe(
-        'true',
-      );
-      expect(await page.getByTestId('check-1-2-1-inadequate').getAttribute('aria-pressed')).toBe(
-        'true',
-      );
+      expect(await again.butirState(2, 0)).toBe('present');
+      expect(await again.butirState(2, 1)).toBe('inadequate');
       await again.output('rekomendasi').waitFor();
       expect(await again.output('notes').inputValue()).toBe(catatan);
       expect(await again.output('rekomendasi').inputValue()).toBe(rekomendasi);
@@ -168,7 +164,7 @@ describe.skipIf(!e2eEnabled)(
       expect(await photos.linkedTo(DOCX)).toContain(ITEM_PERKADA);
       expect(await photos.linkedTo(LINK)).toContain(ITEM_PASAL);
       expect(sha256(await photos.storedBytes(LINK))).toBe(sha256(held.screenshot));
-      await page.getByTestId('photos').scrollIntoViewIfNeeded();
+      await again.show('photos');
       await shot(page, 'tablet-offline-reload');
 
       // --- Online: everything is sent, files included.
@@ -196,7 +192,9 @@ describe.skipIf(!e2eEnabled)(
         'Penjelasan — justifikasi': justifikasi,
         'Berkas yang dikutip': DOCX,
       });
-      await coordinatorPage.getByTestId('unit-report-outputs').first().scrollIntoViewIfNeeded();
+      await reports.show('unit-report-outputs');
+      // The link's screenshot under it (a lazy image: loaded once near the view).
+      await reports.waitForDecodedImages('evidence-thumb', 1);
       await shot(coordinatorPage, 'coordinator-unit-report');
       expect(await report.textContent()).toContain(catatan);
 
@@ -212,7 +210,7 @@ describe.skipIf(!e2eEnabled)(
         ['Penilaian mandiri → Verifikasi dokumen', 'Koordinator SPBE (Diskominfo)'],
         ['Verifikasi dokumen → Interviu', 'Koordinator SPBE (Diskominfo)'],
       ]);
-      await periods.page.getByTestId('stage-history').scrollIntoViewIfNeeded();
+      await periods.showHistory();
       await shot(coordinatorPage, 'coordinator-stage-history');
 
       // --- After its next sync the tablet works in the interview; the document value is an
@@ -226,14 +224,14 @@ describe.skipIf(!e2eEnabled)(
         new RegExp(`^Verifikasi dokumen: 2 · ${VERIFIER_NAME} · \\d`),
       );
       expect(await interviu.stageValue('mandiri')).toBe('Penilaian mandiri: 3');
-      await page.getByTestId('stage-values').scrollIntoViewIfNeeded();
+      await interviu.show('stage-values');
       await shot(page, 'tablet-interviu');
 
       // --- The national package of the unit, from Laporan: the tablet's files under the
       // portal's names, byte for byte, and an index listing them with the butir and the link.
       await reports.openReports();
       await reports.choosePeriod(DEMO_PERIOD_NAME);
-      await coordinatorPage.getByTestId('unit-reports').scrollIntoViewIfNeeded();
+      await reports.show('unit-reports');
       await shot(coordinatorPage, 'coordinator-reports');
       const zip = await reports.downloadNationalPackage(UNIT);
       expect(zip.name).toMatch(/^telusur-evaluasi-spbe-2023-paket-bukti-.+\.zip$/);

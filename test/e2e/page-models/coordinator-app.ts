@@ -297,8 +297,9 @@ export class PeriodsPage {
     return out;
   }
 
-  historySection(): Locator {
-    return this.page.getByTestId('stage-history');
+  /** Bring the stage history (opened by stageHistory) into view, e.g. for a screenshot. */
+  async showHistory(): Promise<void> {
+    await this.page.getByTestId('stage-history').scrollIntoViewIfNeeded();
   }
 
   /** The list's row of a period, its cells as text. */

@@ -303,6 +303,16 @@ export class CoordinatorReviewPages {
     });
   }
 
+  /**
+   * Bring a part of the reports to the top of the view, e.g. before a screenshot: the list
+   * of unit reports, or a unit report's outputs (once its evidence images have decoded).
+   */
+  async show(part: 'unit-reports' | 'unit-report-outputs'): Promise<void> {
+    const el = this.page.getByTestId(part).first();
+    await el.waitFor();
+    await el.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  }
+
   /** Reports: download the national evidence package of the Pemda, or of the unit named. */
   async downloadNationalPackage(unitName?: string): Promise<{ name: string; bytes: Buffer }> {
     const button = unitName

@@ -18,6 +18,11 @@ export class PhotoSection {
       : this.thumbs().filter({ hasText: key });
   }
 
+  /** The type badge of a download tile ("DOCX", "ZIP"). */
+  async badge(tile: Locator): Promise<string> {
+    return ((await tile.getByTestId('thumb-badge').textContent()) ?? '').trim();
+  }
+
   /** Pick a file and wait until its thumbnail is shown. */
   async add(name: string, bytes: Buffer, mimeType = 'image/jpeg'): Promise<Locator> {
     const before = await this.thumbs().count();
