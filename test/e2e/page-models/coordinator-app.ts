@@ -258,6 +258,50 @@ export class PeriodsPage {
     return (await ok.textContent())?.trim() ?? '';
   }
 
+  /** The row of a period in the list. */
+  periodRow(name: string): Locator {
+    return this.page.getByTestId('period-row').filter({ hasText: name });
+  }
+
+  /** Where a period stands, as its row says ("Verifikasi dokumen (2 dari 4)"). */
+  async stageOf(name: string): Promise<string> {
+    return ((await this.periodRow(name).getByTestId('period-stage').textContent()) ?? '').trim();
+  }
+
+  /**
+   * Press "Lanjutkan ke tahap …" on a period, answer the question with yes, and wait for
+   * the confirmation. Returns the question asked and the confirmation shown.
+   */
+  async advanceStage(name: string): Promise<{ question: string; confirmation: string }> {
+    const row = this.periodRow(name);
+    await row.getByTestId('advance-stage').click();
+    const question = ((await row.locator('.c-confirm-q').textContent()) ?? '').trim();
+    await row.getByTestId('advance-stage-yes').click();
+    const ok = this.page.getByTestId('success').filter({ hasText: `Periode "${name}" sekarang` });
+    await ok.waitFor();
+    return { question, confirmation: ((await ok.textContent()) ?? '').trim() };
+  }
+
+  /** Open a period's stage history: each move's cells (move, by whom, when), oldest first. */
+  async stageHistory(name: string, expected: number): Promise<string[][]> {
+    const rows = this.page.getByTestId('stage-history-row');
+    if ((await rows.count()) === 0)
+      await this.periodRow(name).getByTestId('stage-history-toggle').click();
+    await this.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="stage-history-row"]').length >= n,
+      expected,
+    );
+    const out: string[][] = [];
+    for (const r of await rows.all())
+      out.push((await r.locator('td').allTextContents()).map((s) => s.trim()));
+    return out;
+  }
+
+  /** Bring the stage history (opened by stageHistory) into view, e.g. for a screenshot. */
+  async showHistory(): Promise<void> {
+    await this.page.getByTestId('stage-history').scrollIntoViewIfNeeded();
+  }
+
   /** The list's row of a period, its cells as text. */
   async row(name: string): Promise<string[]> {
     const row = this.page.getByTestId('period-row').filter({ hasText: name });

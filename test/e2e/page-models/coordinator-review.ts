@@ -293,6 +293,54 @@ export class CoordinatorReviewPages {
     return { name: download.suggestedFilename(), bytes: readFileSync(path) };
   }
 
+  /** "Laporan" through the menu, once its list of unit reports is shown. */
+  async openReports(): Promise<void> {
+    await this.nav('laporan');
+    await this.page.getByTestId('unit-reports').waitFor();
+  }
+
+  /** Reports: open the printable report of the unit named. */
+  async openUnitReport(unitName: string): Promise<Locator> {
+    await this.page.getByTestId('unit-report-link').filter({ hasText: unitName }).click();
+    const report = this.page.getByTestId('unit-report');
+    await report.waitFor();
+    return report;
+  }
+
+  /** The unit report's value per stage of indicator `no`: stage heading → value as shown. */
+  async unitReportStages(no: number): Promise<Record<string, string>> {
+    const table = this.page.getByTestId('unit-report-stages');
+    await table.waitFor();
+    const headings = (await table.locator('thead th').allTextContents()).map((s) => s.trim());
+    const row = table.locator('tbody tr').filter({ hasText: new RegExp(`^\\s*${no}\\. `) });
+    const cells = (await row.locator('td').allTextContents()).map((s) => s.trim());
+    return Object.fromEntries(headings.slice(1).map((h, i) => [h, cells[i + 1] ?? '']));
+  }
+
+  /** The unit report's outputs of indicator `no`: each part's heading → its text. */
+  async unitReportOutputs(no: number): Promise<Record<string, string>> {
+    const section = this.page.getByTestId('unit-report-outputs').filter({
+      has: this.page.getByRole('heading', { level: 3, name: new RegExp(`^${no}\\. `) }),
+    });
+    await section.waitFor();
+    return section.locator('dl').evaluate((dl) => {
+      const out: Record<string, string> = {};
+      for (const dt of dl.querySelectorAll('dt'))
+        out[(dt.textContent ?? '').trim()] = (dt.nextElementSibling?.textContent ?? '').trim();
+      return out;
+    });
+  }
+
+  /**
+   * Bring a part of the reports to the top of the view, e.g. before a screenshot: the list
+   * of unit reports, or a unit report's outputs (once its evidence images have decoded).
+   */
+  async show(part: 'unit-reports' | 'unit-report-outputs'): Promise<void> {
+    const el = this.page.getByTestId(part).first();
+    await el.waitFor();
+    await el.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  }
+
   /** Reports: download the national evidence package of the Pemda, or of the unit named. */
   async downloadNationalPackage(unitName?: string): Promise<{ name: string; bytes: Buffer }> {
     const button = unitName

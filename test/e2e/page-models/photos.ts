@@ -18,6 +18,11 @@ export class PhotoSection {
       : this.thumbs().filter({ hasText: key });
   }
 
+  /** The type badge of a download tile ("DOCX", "ZIP"). */
+  async badge(tile: Locator): Promise<string> {
+    return ((await tile.getByTestId('thumb-badge').textContent()) ?? '').trim();
+  }
+
   /** Pick a file and wait until its thumbnail is shown. */
   async add(name: string, bytes: Buffer, mimeType = 'image/jpeg'): Promise<Locator> {
     const before = await this.thumbs().count();
@@ -90,6 +95,31 @@ export class PhotoSection {
     const error = this.page.getByTestId('link-error');
     await error.waitFor();
     return ((await error.textContent()) ?? '').trim();
+  }
+
+  /**
+   * The bytes the tablet holds for a tile: the file a download tile saves, or the image a
+   * photo or link tile shows (its screenshot), saved as "Simpan gambar" would. A download,
+   * not a fetch: the app's CSP (connect-src 'self') refuses fetches of blob: addresses, and
+   * a download works offline too.
+   */
+  async storedBytes(key: number | string): Promise<Buffer> {
+    const tile = this.thumb(key);
+    const source = tile.getByTestId('thumb-download').or(tile.locator('img')).first();
+    await source.waitFor();
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      source.evaluate((el) => {
+        const a = document.createElement('a');
+        a.href = el.getAttribute('href') ?? el.getAttribute('src') ?? '';
+        a.download = 'bukti';
+        document.body.append(a);
+        a.click();
+        a.remove();
+      }),
+    ]);
+    const { readFileSync } = await import('node:fs');
+    return readFileSync(await download.path());
   }
 
   /** Choose, before taking photos, the expected document they prove (by its visible label). */

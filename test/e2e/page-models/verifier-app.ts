@@ -58,6 +58,30 @@ export class IndicatorScreen {
     );
   }
 
+  /** Whether the level button `level` is the chosen one (pressed). */
+  async levelChosen(level: number): Promise<boolean> {
+    return (await this.page.getByTestId(`level-${level}`).getAttribute('aria-pressed')) === 'true';
+  }
+
+  /** The decision shown on a butir (level, 0-based index): 'present', … or null when none. */
+  async butirState(level: number, index: number): Promise<string | null> {
+    for (const state of ['present', 'inadequate', 'missing'] as const) {
+      const button = this.page.getByTestId(`check-${this.no}-${level}-${index}-${state}`);
+      if ((await button.getAttribute('aria-pressed')) === 'true') return state;
+    }
+    return null;
+  }
+
+  /**
+   * Bring a part of the screen to the middle of the view (clear of the sticky header and
+   * the bottom bar), e.g. before a screenshot: the stage values, evidence or penjelasan.
+   */
+  async show(part: 'stage-values' | 'photos' | 'penjelasan' | 'cited-files'): Promise<void> {
+    const el = this.page.getByTestId(part);
+    await el.waitFor();
+    await el.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  }
+
   /** Mark the indicator not applicable to the unit, with the reason, and wait until saved. */
   async markNotApplicable(reason: string): Promise<void> {
     await this.page.getByTestId('not-applicable').check();
@@ -503,6 +527,13 @@ export class HomeScreen {
   async open(): Promise<void> {
     await this.app.open('/');
     await this.app.page.locator('[data-testid="unit-card"], .notice').first().waitFor();
+  }
+
+  /** Tap the card of an assigned unit by its name; the unit's checklist opens. */
+  async openUnit(name: string): Promise<ChecklistScreen> {
+    await this.assignedCards().filter({ hasText: name }).first().click();
+    await this.app.page.getByTestId('indicator-row-1').waitFor();
+    return new ChecklistScreen(this.app);
   }
 
   /** Unit cards of the normal list (still assigned). */
