@@ -149,7 +149,12 @@ describe.skipIf(!e2eEnabled)('one bad file never stops the other files', () => {
     timeout: 240_000,
   }, async () => {
     const { code } = await enrolmentCodeFor(server.url, 'verifikator2@cilegon.demo');
-    const app = new VerifierApp(await context.newPage(), server.url);
+    // A tablet of its own: the first test's tablet is enrolled in the shared context.
+    const own = await browser.newContext({
+      viewport: { width: 1024, height: 768 },
+      locale: 'id-ID',
+    });
+    const app = new VerifierApp(await own.newPage(), server.url);
     const sync = new TabletSync(app);
     await sync.enrol(code, 'Tablet Berkas');
     await sync.syncNow();
