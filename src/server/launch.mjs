@@ -98,6 +98,8 @@ if (production) {
 
 /** The compiled entry, after checking the build is there and of this package version. */
 async function runCompiled() {
+  // Read again: `npm start` on a fresh clone has just written the build it runs.
+  const build = readJson(join(OUT, 'build-info.json'));
   const pkg = readJson(join(ROOT, 'package.json'));
   if (build === null)
     fail(
