@@ -6,6 +6,7 @@
  * server alike. Changes here are protocol changes: keep them backward compatible or bump
  * PROTOCOL_VERSION.
  */
+export * from './actions';
 export * from './audit-text';
 export * from './clock-check';
 export * from './entities';

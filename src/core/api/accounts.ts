@@ -13,6 +13,8 @@ export const AccountSchema = z.strictObject({
   demo: z.boolean(),
   /** False for verifiers who only use enrolled tablets. */
   hasPassword: z.boolean(),
+  /** An owner's unit (its actions are those of this unit and the units below it); else null. */
+  unitId: z.nullable(z.string()),
   createdAt: ms,
 });
 export type Account = z.infer<typeof AccountSchema>;

@@ -11,12 +11,29 @@ import {
   VerifierPatchBody,
 } from './accounts';
 import {
+  ActionBulkBody,
+  ActionCloseBody,
+  ActionCommentBody,
+  ActionCreateBody,
+  ActionFileQuery,
+  ActionListQuery,
+  ActionListSchema,
+  ActionPatchBody,
+  ActionSchema,
+  ActionsProgressSchema,
+  OwnerBody,
+  OwnerCredentialsSchema,
+  OwnerListSchema,
+  OwnerPatchBody,
+} from './actions';
+import {
   DashboardQuery,
   DashboardViewSchema,
   PlanQuery,
   PlanViewSchema,
   StagesViewSchema,
 } from './dashboard';
+import { HistorySchema } from './history';
 import { OfficialComparisonSchema, OfficialImportQuery } from './official';
 import { OrganisationBody, OrganisationSchema } from './organisation';
 import { CitySummarySchema } from './reports';
@@ -93,9 +110,10 @@ export interface EndpointSpec {
   readonly body?: z.core.$ZodType;
   /**
    * A raw upload instead of JSON: CSV bytes, a tablet's export file, an instrument file, a
-   * logo image, or a table (CSV or XLSX bytes, told apart by content).
+   * logo image, a table (CSV or XLSX bytes, told apart by content), or an evidence file
+   * (any evidence format, core `evidence-limits.ts`).
    */
-  readonly upload?: 'csv' | 'bundle' | 'instrument' | 'image' | 'table';
+  readonly upload?: 'csv' | 'bundle' | 'instrument' | 'image' | 'table' | 'evidence';
   /** Schema of the query parameters (all text on the wire). */
   readonly query?: z.core.$ZodType;
   /** Schema of the JSON answer; null for 204 No Content; 'file' for a download. */
@@ -189,6 +207,30 @@ export const ENDPOINTS = {
     query: z.object({ record: z.optional(z.string()) }),
     response: 'file',
   },
+
+  'GET /api/dashboard/:periodId/actions': { response: ActionsProgressSchema },
+  'GET /api/history': { response: HistorySchema },
+
+  'GET /api/actions': { query: ActionListQuery, response: ActionListSchema },
+  'POST /api/actions': { body: ActionCreateBody, response: ActionSchema },
+  'POST /api/actions/bulk': { body: ActionBulkBody, response: ActionListSchema },
+  'GET /api/actions/:id': { response: ActionSchema },
+  'PATCH /api/actions/:id': { body: ActionPatchBody, response: ActionSchema },
+  'DELETE /api/actions/:id': { response: null },
+  'POST /api/actions/:id/close': { body: ActionCloseBody, response: ActionSchema },
+  'POST /api/actions/:id/comments': { body: ActionCommentBody, response: ActionSchema },
+  'POST /api/actions/:id/files': {
+    upload: 'evidence',
+    query: ActionFileQuery,
+    response: ActionSchema,
+  },
+  'GET /api/actions/:id/files/:sha256': { response: 'file' },
+  'DELETE /api/actions/:id/files/:sha256': { response: ActionSchema },
+  /** The per-OPD list, printable: HTML-free, the page prints it (owner: its own unit only). */
+  'GET /api/owners': { response: OwnerListSchema },
+  'POST /api/owners': { body: OwnerBody, response: OwnerCredentialsSchema },
+  'PATCH /api/owners/:id': { body: OwnerPatchBody, response: OwnerCredentialsSchema.shape.account },
+  'POST /api/owners/:id/password': { response: OwnerCredentialsSchema },
 
   'GET /api/conflicts': { query: ConflictQuery, response: ConflictListSchema },
   'POST /api/conflicts/:id/resolve': { body: ResolveBody, response: ConflictViewSchema },

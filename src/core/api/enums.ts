@@ -7,8 +7,12 @@ import { ASSESSMENT_STATUSES } from '../entities';
  * import this module at runtime, everything else of the contract only as types.
  */
 
-/** Who an account is: coordinators edit, viewers read, verifiers work on enrolled tablets. */
-export const ROLES = ['coordinator', 'viewer', 'verifier'] as const;
+/**
+ * Who an account is: coordinators edit, viewers read, verifiers work on enrolled tablets,
+ * owners (an OPD's or other unit's account, `Account.unitId`) follow up the improvement
+ * actions their unit is responsible for (issue 18) and see nothing else.
+ */
+export const ROLES = ['coordinator', 'viewer', 'verifier', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The kinds of unit, top down: pemda → OPD / kecamatan → kelurahan (see PARENT_KINDS). */

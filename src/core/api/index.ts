@@ -9,10 +9,12 @@
  * (src/core/index.browser.ts does not re-export it).
  */
 export * from './accounts';
+export * from './actions';
 export * from './dashboard';
 export * from './endpoint-path';
 export * from './endpoints';
 export * from './enums';
+export * from './history';
 export * from './official';
 export * from './organisation';
 export * from './problems';

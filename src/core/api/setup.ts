@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { TabletActionSchema } from '../actions';
 import { LEVEL } from '../entities';
 import { FrameworkSchema } from '../framework';
 import { IncarnationSchema, RejectionSchema } from '../protocol';
@@ -442,5 +443,11 @@ export const OfflinePackageSchema = z.strictObject({
   organisation: OrganisationSchema,
   /** The server database's incarnation (see core IncarnationSchema); absent from older servers. */
   incarnation: z.optional(IncarnationSchema),
+  /**
+   * Improvement actions on, or owned by, the assigned units, of every period (read-only on
+   * the tablet; issue 18). Added without a protocol bump: an older app ignores it; absent
+   * from older servers.
+   */
+  actions: z.optional(z.array(TabletActionSchema)),
 });
 export type OfflinePackage = z.infer<typeof OfflinePackageSchema>;

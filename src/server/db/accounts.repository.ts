@@ -12,6 +12,7 @@ export function toAccount(row: Selectable<AccountsTable>): Account {
     active: row.active === 1,
     demo: row.demo === 1,
     hasPassword: row.passwordHash !== null,
+    unitId: row.unitId ?? null,
     createdAt: row.createdAt,
   };
 }
@@ -57,6 +58,8 @@ export class AccountsRepository {
     passwordHash: string | null;
     demo: boolean;
     now: number;
+    /** An owner's unit (role `owner` only). */
+    unitId?: string | null;
   }): Promise<Account> {
     const row = {
       id: a.id,
@@ -66,6 +69,7 @@ export class AccountsRepository {
       passwordHash: a.passwordHash,
       active: 1,
       demo: a.demo ? 1 : 0,
+      unitId: a.unitId ?? null,
       createdAt: a.now,
       updatedAt: a.now,
     };

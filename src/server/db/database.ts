@@ -8,6 +8,8 @@
 import type { Generated } from 'kysely';
 // The columns' closed vocabularies are the API's (one list each, in core).
 import type {
+  ActionOrigin,
+  ActionStatus,
   LogoMime,
   OrganisationKind,
   PeriodStatus,
@@ -29,6 +31,8 @@ export interface AccountsTable {
   passwordHash: string | null;
   active: number;
   demo: number;
+  /** An owner account's unit; null for other roles. */
+  unitId: Generated<string | null>;
   createdAt: number;
   updatedAt: number;
 }
@@ -351,7 +355,60 @@ export interface ServerIncarnationsTable {
   createdAt: number;
 }
 
+/** An improvement action (tindak lanjut, issue 18). */
+export interface ActionsTable {
+  id: string;
+  periodId: string;
+  frameworkId: string;
+  indicatorNo: number;
+  unitId: string;
+  ownerUnitId: string;
+  ownerPerson: string;
+  title: string;
+  fromLevel: number | null;
+  /** LevelSource: verified / self / none. */
+  fromSource: string;
+  targetLevel: number;
+  /** YYYY-MM-DD. */
+  dueDate: string;
+  /** JSON array of text. */
+  evidenceJson: string;
+  status: ActionStatus;
+  origin: ActionOrigin;
+  originRef: string | null;
+  closingNote: string | null;
+  /** JSON array of URLs. */
+  linksJson: string;
+  closedAt: number | null;
+  closedBy: string | null;
+  createdAt: number;
+  createdBy: string | null;
+  updatedAt: number;
+  version: number;
+}
+
+export interface ActionFilesTable {
+  actionId: string;
+  sha256: string;
+  name: string;
+  mime: string;
+  bytes: number;
+  addedAt: number;
+  addedBy: string | null;
+}
+
+export interface ActionCommentsTable {
+  id: string;
+  actionId: string;
+  at: number;
+  accountId: string | null;
+  text: string;
+}
+
 export interface Database {
+  actions: ActionsTable;
+  actionFiles: ActionFilesTable;
+  actionComments: ActionCommentsTable;
   organisation: OrganisationTable;
   accounts: AccountsTable;
   sessions: SessionsTable;

@@ -14,6 +14,7 @@ import * as o0200 from './2026_12_07_0200_organisation';
 import * as i0500 from './2026_12_07_0500_server_incarnations';
 import * as w0100 from './2026_12_08_0100_period_workflow';
 import * as w0500 from './2026_12_08_0500_official_results';
+import * as a0100 from './2026_12_09_0100_improvement_actions';
 
 /**
  * Every migration, by name. Imported statically (no directory scan) so the list is the
@@ -37,4 +38,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_07_0500_server_incarnations': i0500,
   '2026_12_08_0100_period_workflow': w0100,
   '2026_12_08_0500_official_results': w0500,
+  '2026_12_09_0100_improvement_actions': a0100,
 };
