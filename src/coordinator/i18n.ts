@@ -534,7 +534,7 @@ const id = {
   // period stages and facts (issue 17)
   stages: 'Tahap',
   stagesHint:
-    'Tahap yang dijalani periode ini, berurutan. Tablet verifikator bekerja di tahap yang sedang berjalan; tahap itu tidak dapat dihapus dari daftar.',
+    'Tahap yang dijalani periode ini, berurutan. Tablet verifikator bekerja di tahap yang sedang berjalan; tahap itu dan tahap yang sudah dilalui tidak dapat diubah.',
   stagesRequired: 'Pilih sedikitnya satu tahap.',
   currentStage: 'Tahap berjalan',
   stageOf: '{stage} ({n} dari {total})',
@@ -1192,7 +1192,7 @@ const en: Dict = {
   // period stages and facts (issue 17)
   stages: 'Stages',
   stagesHint:
-    "The stages this period runs through, in order. Verifiers' tablets work in the current stage; it cannot be removed from the list.",
+    "The stages this period runs through, in order. Verifiers' tablets work in the current stage; it and the stages already passed cannot change.",
   stagesRequired: 'Choose at least one stage.',
   currentStage: 'Current stage',
   stageOf: '{stage} ({n} of {total})',

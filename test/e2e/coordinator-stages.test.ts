@@ -88,8 +88,11 @@ describe.skipIf(!e2eEnabled)('coordinator and the stages of a period', () => {
     expect(await sectors.locator('input').first().inputValue()).toBe(
       'Layanan perizinan berusaha (DPMPTSP)',
     );
-    // The current stage cannot be left out of the list.
+    // The current stage and the stage already passed cannot be left out of the list; the
+    // stages still ahead can.
     expect(await form.getByTestId('period-stage-dokumen').isDisabled()).toBe(true);
+    expect(await form.getByTestId('period-stage-mandiri').isDisabled()).toBe(true);
+    expect(await form.getByTestId('period-stage-interviu').isDisabled()).toBe(false);
     await form.screenshot({ path: join(SHOTS, 'coordinator-period-facts.png') });
 
     // The dashboard: the city's penilaian mandiri (1,845 rounded half up) and Inspektorat's

@@ -302,7 +302,13 @@ function PeriodForm(props: {
                 <input
                   type="checkbox"
                   checked={d.stages.includes(x)}
-                  disabled={props.period?.currentStage === x}
+                  // The current stage and every stage before it are history (the server
+                  // refuses to change them, `stage_history_locked`).
+                  disabled={
+                    props.period !== undefined &&
+                    props.period !== null &&
+                    STAGES.indexOf(x) <= STAGES.indexOf(props.period.currentStage)
+                  }
                   onChange={(e) => {
                     const on = e.currentTarget.checked;
                     set({

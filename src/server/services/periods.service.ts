@@ -113,6 +113,22 @@ export class PeriodsService extends BaseService {
         `Tahap yang sedang berjalan ("${stageLabel(current.currentStage)}") harus tetap ada dalam daftar tahap.`,
         `The current stage ("${stageLabel(current.currentStage, 'en')}") must stay in the list of stages.`,
       );
+    // The stages already passed are history (the index per stage starts from them, the stage
+    // moves are audited): the list up to the current stage is kept as it is — no past stage
+    // removed, none inserted before the current one. Later stages stay free to change.
+    if (patch.stages !== undefined) {
+      const upTo = (list: readonly Stage[]) =>
+        list.slice(0, list.indexOf(current.currentStage) + 1);
+      const before = upTo(current.stages);
+      const after = upTo(patch.stages);
+      if (before.length !== after.length || before.some((x, i) => x !== after[i]))
+        throw fieldProblem(
+          'stages',
+          'stage_history_locked',
+          `Tahap yang sudah dilalui (${before.map((x) => stageLabel(x)).join(', ')}) tidak dapat diubah; hanya tahap setelah tahap berjalan yang dapat ditambah atau dihapus.`,
+          `Stages already passed (${before.map((x) => stageLabel(x, 'en')).join(', ')}) cannot change; only stages after the current one can be added or removed.`,
+        );
+    }
     await this.repos.periods.update(id, { ...patch, name: patch.name?.trim() }, this.now());
     return this.get(id);
   }

@@ -121,6 +121,18 @@ describeEachDialect('stages of a period', (ctx) => {
       path: 'stages',
       code: 'current_stage_missing',
     });
+    // Nor drop a stage already passed: the index per stage starts from it.
+    const before = (await h.call('GET', `/api/periods/${id}`, { token })).body;
+    for (const stages of [['dokumen', 'final'], ['dokumen']]) {
+      const rewritten = await h.call('PATCH', `/api/periods/${id}`, { token, json: { stages } });
+      expect(rewritten.status, JSON.stringify(stages)).toBe(422);
+      expect(rewritten.body.details.issues[0]).toMatchObject({
+        path: 'stages',
+        code: 'stage_history_locked',
+      });
+      expect(JSON.stringify(rewritten.body)).toContain('Penilaian mandiri');
+    }
+    expect((await h.call('GET', `/api/periods/${id}`, { token })).body).toEqual(before);
     const widened = await h.call('PATCH', `/api/periods/${id}`, {
       token,
       json: { stages: ['mandiri', 'dokumen', 'interviu', 'final'] },
