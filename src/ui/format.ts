@@ -54,11 +54,12 @@ export function formatPercent(locale: Locale, n: number, digits = 2): string {
 }
 
 /**
- * A byte count for people: "40 KB", "1,5 MB", "2,00 GB" (decimal point in English;
- * '–' for unknown).
+ * A byte count for people: "512 B", "40 KB", "1,5 MB", "2,00 GB" (decimal point in English;
+ * '–' for unknown). Below 1 KB the bytes themselves: a small text file is never "0 KB".
  */
 export function formatBytes(n: number | null, locale: Locale = 'id'): string {
   if (n === null) return '–';
+  if (n < 1024) return `${n} B`;
   const [value, unit] =
     n < 1048576
       ? [(n / 1024).toFixed(0), 'KB']

@@ -19,6 +19,10 @@ describe('numbers as people in the locale write them', () => {
     expect(formatBytes(1.5 * 1024 * 1024)).toBe('1,5 MB');
     expect(formatBytes(1.5 * 1024 * 1024, 'en')).toBe('1.5 MB');
     expect(formatBytes(40 * 1024, 'id')).toBe('40 KB');
+    // A tiny file says its bytes, never "0 KB" (which reads as empty).
+    expect(formatBytes(300, 'id')).toBe('300 B');
+    expect(formatBytes(0, 'en')).toBe('0 B');
+    expect(formatBytes(1024, 'id')).toBe('1 KB');
     expect(formatBytes(10 * 1024 ** 3, 'id')).toBe('10,00 GB');
     expect(formatBytes(null)).toBe('–');
   });
