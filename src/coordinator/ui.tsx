@@ -246,15 +246,21 @@ export function ConfirmButton(props: {
   onConfirm(): Promise<unknown> | undefined;
   disabled?: boolean;
   testId?: string;
+  /**
+   * `danger` (default) for what removes or undoes; `primary` for a step forward that is only
+   * hard to take back (moving a period to its next stage) — red would read as destruction.
+   */
+  tone?: 'danger' | 'primary';
 }) {
   const t = useT();
+  const tone = props.tone ?? 'danger';
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   if (!asking) {
     return (
       <button
         type="button"
-        class="danger"
+        class={tone}
         disabled={props.disabled}
         onClick={() => setAsking(true)}
         data-testid={props.testId}
@@ -268,7 +274,7 @@ export function ConfirmButton(props: {
       <span class="c-confirm-q">{props.question}</span>
       <button
         type="button"
-        class="danger"
+        class={tone}
         disabled={busy}
         data-testid={props.testId ? `${props.testId}-yes` : undefined}
         onClick={async () => {

@@ -469,6 +469,7 @@ function AdvanceStage(props: {
         to: stageLabel(next, locale),
       })}
       confirmLabel={t('confirmAdvance')}
+      tone="primary"
       testId="advance-stage"
       onConfirm={() =>
         props.action.done(
