@@ -56,8 +56,19 @@ export class AuthService extends BaseService {
   async login(email: string, password: string, ip: string): Promise<LoginResponse> {
     const subject = email.trim().toLowerCase();
     const cfg = this.deps.config;
+    // The account's counter is keyed by its current password hash as well (a database read,
+    // not the costly hash check, so it stays ahead of the limit): resetting the password
+    // (`npm run admin -- reset-password`, an owner's new password) starts a fresh counter, so
+    // the rightful user locked out by someone else's guesses gets in with the new password at
+    // once, while the guesser's old counter stays spent.
+    const pre = await this.repos.accounts.findCredentials(email.trim());
+    const epoch = pre?.passwordHash ?? '';
     const attempt = await this.reserveAttempt([
-      { key: sha256Hex(`login|${subject}|${ip}`), max: cfg.loginMaxFailures, clearOnSuccess: true },
+      {
+        key: sha256Hex(`login|${subject}|${ip}|${epoch}`),
+        max: cfg.loginMaxFailures,
+        clearOnSuccess: true,
+      },
       { key: sha256Hex(`login-client|${ip}`), max: cfg.loginMaxFailuresPerClient },
     ]);
     const slot = this.hashSlots.acquire();

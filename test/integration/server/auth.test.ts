@@ -74,6 +74,19 @@ describeEachDialect('login, sessions and logout', (ctx) => {
     expect(again.status).toBe(200);
   });
 
+  it('lifts the lockout of an account whose password was reset, for the new password only', async () => {
+    const email = 'verifikator1@cilegon.demo';
+    const login = (password: string) =>
+      ctx().call('POST', '/api/auth/login', { json: { email, password } });
+    for (let i = 0; i < 5; i++) expect((await login(`tebakan-${i}`)).status).toBe(401);
+    expect((await login(DEMO_PASSWORD)).status).toBe(429);
+    // The administrator sets a new password (admin CLI reset-password): no waiting 15 minutes.
+    const fresh = 'kata-sandi-baru-2026';
+    expect(await ctx().services.accounts.resetPassword(email, fresh)).not.toBeNull();
+    expect((await login(DEMO_PASSWORD)).status).toBe(401);
+    expect((await login(fresh)).status).toBe(200);
+  });
+
   it('expires a session after its lifetime with a clear 401', async () => {
     const r = await ctx().call('POST', '/api/auth/login', {
       json: { email: COORD, password: DEMO_PASSWORD },
