@@ -21,7 +21,8 @@ export function EvidenceChecks({
     <ul class={className}>
       {checks.map((c) => (
         <li key={`${c.level}.${c.index}`}>
-          {t('level')} {c.level}: {c.evidence} — <strong>{c.state ? BUTIR_LABELS[c.state][en ? 1 : 0] : t('check_null')}</strong>
+          {t('level')} {c.level}: {c.evidence} —{' '}
+          <strong>{c.state ? BUTIR_LABELS[c.state][en ? 1 : 0] : t('check_null')}</strong>
           {c.note ? ` (${c.note})` : ''}
         </li>
       ))}
