@@ -224,6 +224,13 @@ describe.skipIf(!e2eEnabled)(
         new RegExp(`^Verifikasi dokumen: 2 · ${VERIFIER_NAME} · \\d`),
       );
       expect(await interviu.stageValue('mandiri')).toBe('Penilaian mandiri: 3');
+      // No interview value yet: no level reads as chosen (the document stage's 2 is listed
+      // above as that stage's), and the interview's own line says so.
+      for (const level of [1, 2, 3, 4, 5]) expect(await interviu.levelChosen(level)).toBe(false);
+      expect(await page.getByTestId('cumulative-warning').count()).toBe(0);
+      expect(await interviu.stageValue('interviu')).toBe(
+        'Interviu (tahap ini): belum dinilai — pilih level untuk tahap ini',
+      );
       await interviu.show('stage-values');
       await shot(page, 'tablet-interviu');
 

@@ -84,6 +84,22 @@ export function earlierValues(
   });
 }
 
+/**
+ * The value the level picker shows as chosen in `stage`: that stage's own value. After a
+ * move (dokumen → interviu) nothing is chosen until the verifier gives the interview's value,
+ * so an earlier stage's value is never mistaken for an answer in this one (the earlier values
+ * are listed beside it). A record from before stages were recorded (a verified value and no
+ * stage field at all) shows its verified value, which is the value of the stage it was made in.
+ */
+export function pickerValue(v: Verification | undefined, stage: Stage): number | null {
+  const own = ownStageValue(v, stage);
+  if (own) return own.value;
+  if (stage === 'mandiri' || !v) return null;
+  const fields = v as Record<string, unknown>;
+  const anyStage = Object.keys(fields).some((k) => k.startsWith('stages.') && fields[k] != null);
+  return anyStage ? null : (v.verifiedLevel ?? null);
+}
+
 /** The value of `stage` stored on the verification (its own field only), or undefined. */
 export function ownStageValue(v: Verification | undefined, stage: Stage): StageValue | undefined {
   const own = (v as Record<string, unknown> | undefined)?.[stageField(stage)];

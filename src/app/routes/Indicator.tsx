@@ -43,6 +43,7 @@ import {
   earlierValues,
   ownStageValue,
   periodStages,
+  pickerValue,
   sectorServiceOf,
   stageValueChanges,
   stageWhen,
@@ -141,9 +142,9 @@ function IndicatorBody(props: {
    */
   const setValue = (value: number | null, extra: VerificationChanges = {}) =>
     save(stageValueChanges(stage, value, byName, Date.now(), stage === 'mandiri' ? {} : extra));
-  // In penilaian mandiri the buttons show the internal team's value, else the verified one.
-  const shownValue =
-    stage === 'mandiri' ? (ownStageValue(v, 'mandiri')?.value ?? null) : verifiedLevel;
+  // The buttons show this stage's own value (penilaian mandiri: the internal team's), never an
+  // earlier stage's: after a move nothing is chosen until this stage's value is given.
+  const shownValue = pickerValue(v, stage);
   const earlier = earlierValues(v, stages, stage);
   const service = sectorServiceOf(view.period, no);
   const editable = mayEdit(view);
@@ -344,7 +345,8 @@ function IndicatorBody(props: {
             fw={fw}
             v={v}
             files={props.files}
-            value={shownValue}
+            // The recommendation aims above the latest value, this stage's or an earlier one.
+            value={shownValue ?? verifiedLevel}
             locale={locale}
             save={save}
           />
@@ -427,7 +429,7 @@ function LevelPicker(props: {
   no: number;
   domain: ValueDomain;
   v: Verification | undefined;
-  /** The value the buttons show: the verified one, or in penilaian mandiri the team's. */
+  /** The value the buttons show: this stage's own (core pickerValue), or null. */
   value: number | null;
   stage: Stage;
   locale: Locale;
@@ -436,7 +438,9 @@ function LevelPicker(props: {
 }) {
   const t = useT();
   const { fw, no, domain, v, locale, value } = props;
-  const gap = cumulativeWarning(fw, v);
+  // Nothing chosen in this stage yet (it just began): no "level 2 chosen" warning about an
+  // earlier stage's value.
+  const gap = value === null ? null : cumulativeWarning(fw, v);
   return (
     <>
       <h2 id="verified-level">
@@ -623,6 +627,11 @@ function StageValues(props: {
           {stageLabel(e.stage, locale)}: <strong>{line(e)}</strong>
         </li>
       ))}
+      {!props.own && props.earlier.some((e) => e.value !== null) ? (
+        <li class="current" data-testid={`stage-value-${props.stage}`}>
+          {stageLabel(props.stage, locale)} ({t('stageThis')}): <strong>{t('stageNotYet')}</strong>
+        </li>
+      ) : null}
       {props.own ? (
         <li class="current" data-testid={`stage-value-${props.stage}`}>
           {stageLabel(props.stage, locale)} ({t('stageThis')}):{' '}

@@ -4,6 +4,7 @@ import {
   earlierValues,
   insertRecommendation,
   periodStages,
+  pickerValue,
   sectorServiceOf,
   stageValueChanges,
 } from '../../../src/app/lib/workflow';
@@ -18,6 +19,29 @@ function verification(fields: Partial<Verification> & Record<string, unknown>): 
 }
 
 describe('the tablet side of the assessor workflow', () => {
+  it("shows as chosen only the current stage's own value, or a pre-stage record's verified value", () => {
+    const at = Date.UTC(2026, 11, 1);
+    const dokumen = { value: 2, by: 'Verifikator Satu', at };
+    const moved = verification({ verifiedLevel: 2, 'stages.dokumen': dokumen });
+    // After the move to interviu the document value is not this stage's answer.
+    expect(pickerValue(moved, 'interviu')).toBeNull();
+    expect(pickerValue(moved, 'dokumen')).toBe(2);
+    expect(
+      pickerValue(
+        verification({
+          verifiedLevel: 3,
+          'stages.dokumen': dokumen,
+          'stages.interviu': { ...dokumen, value: 3 },
+        }),
+        'interviu',
+      ),
+    ).toBe(3);
+    // A record verified before stages were recorded keeps showing its value.
+    expect(pickerValue(verification({ verifiedLevel: 4 }), 'dokumen')).toBe(4);
+    expect(pickerValue(verification({ verifiedLevel: 4 }), 'mandiri')).toBeNull();
+    expect(pickerValue(undefined, 'dokumen')).toBeNull();
+  });
+
   it('reads a period stored before stages as mandiri → dokumen at dokumen', () => {
     expect(periodStages(OLD_PERIOD)).toEqual({
       stages: ['mandiri', 'dokumen'],
