@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ENTITY_NAMES, type EntityName, fieldSchema } from './entities';
+import { evidenceLimitBytes } from './evidence-limits';
 import { safeText, timeMs } from './text';
 
 /**
@@ -83,8 +84,20 @@ export function mutationProblems(
     if (!Object.hasOwn(m.baseVersions, f))
       out.push({ field: `baseVersions.${f}`, message: 'missing_base_version' });
   }
+  // Each field alone may be fine while the pair is not: a record declaring a PDF of 24 MB is
+  // within the largest kind's limit (the wire schema's) but above a PDF's. Its upload would be
+  // refused; the record is refused too, so no receipt can ever wait for it.
+  const { mime, bytes } = m.changes as { mime?: unknown; bytes?: unknown };
+  if (m.entity === 'evidenceFile' && typeof mime === 'string' && typeof bytes === 'number') {
+    const limit = evidenceLimitBytes(mime, 'stored');
+    if (limit !== null && bytes > limit)
+      out.push({ field: 'bytes', message: EVIDENCE_TOO_LARGE_MESSAGE });
+  }
   return out;
 }
+
+/** The content problem of an evidence record declaring more bytes than its kind allows. */
+export const EVIDENCE_TOO_LARGE_MESSAGE = 'evidence_too_large_for_kind';
 
 /**
  * One local change, as stored in the tablet's outbox and pushed to the server.

@@ -6,6 +6,7 @@ import {
   DEVICE_SEQ_REUSED,
   decideField,
   type EntityName,
+  EVIDENCE_TOO_LARGE_MESSAGE,
   type FieldOutcome,
   type Framework,
   fieldLabel,
@@ -929,6 +930,10 @@ const REASONS: Record<string, [string, string]> = {
   unknown_field: ['isian ini tidak dikenal', 'this field is unknown'],
   missing_base_version: ['versi dasar isian tidak dikirim', 'its base version is missing'],
   no_changes: ['tidak ada isian yang diubah', 'no field is changed'],
+  [EVIDENCE_TOO_LARGE_MESSAGE]: [
+    'berkas lebih besar dari batas jenisnya (lihat batas di pemilih berkas)',
+    'the file is larger than its kind allows (see the limits in the file picker)',
+  ],
 };
 
 function reasonOf(p: MutationProblem): { reason: string; reasonEn: string } {

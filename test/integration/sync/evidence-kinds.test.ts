@@ -217,6 +217,40 @@ describeSync('office, archive and link evidence', (ctx) => {
     expect(r.body.results[0].rejection).toMatchObject({ field: 'url' });
   });
 
+  it('refuses an evidence record declaring more bytes than its kind allows, that change alone', async () => {
+    const h = ctx();
+    const team = await newTeam(h.services, h.base, { verifiers: 1 });
+    const a = team.assessmentIds[0] as string;
+    const raw = await enrolRaw(h, team.verifiers[0]?.id as string);
+    const record = (mime: string, bytes: number) => ({
+      assessmentId: a,
+      indicatorNo: 2,
+      sha256: 'f'.repeat(64),
+      name: 'berkas',
+      mime,
+      bytes,
+      width: null,
+      height: null,
+      capturedAt: Date.UTC(2026, 10, 25),
+      location: null,
+      deleted: false,
+    });
+    // Within the wire's cap (an archive's 50 MB) but above a PDF's 20 MB; the same size is
+    // fine for an archive.
+    const size = EVIDENCE_LIMITS.pdf.storedBytes + 1;
+    const r = await pushRaw(h, raw, [
+      edit(raw, 1, 'evidenceFile', uuidv7(Date.now()), record('application/pdf', size)),
+      edit(raw, 2, 'evidenceFile', uuidv7(Date.now()), record('application/zip', size)),
+    ]);
+    expect(r.status).toBe(200);
+    expect(outcomes(r)).toEqual(['1:rejected', '2:applied']);
+    expect(r.body.results[0].rejection).toMatchObject({
+      code: 'validation_failed',
+      field: 'bytes',
+    });
+    expect(r.body.results[0].rejection.message).toContain('lebih besar dari batas jenisnya');
+  });
+
   it('refuses a workshop export file carrying a document above the document limit, naming it', async () => {
     const h = ctx();
     const team = await newTeam(h.services, h.base, { verifiers: 1 });
