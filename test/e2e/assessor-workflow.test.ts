@@ -243,7 +243,7 @@ describe.skipIf(!e2eEnabled)(
       const zip = await reports.downloadNationalPackage(UNIT);
       expect(zip.name).toMatch(/^telusur-evaluasi-spbe-2023-paket-bukti-.+\.zip$/);
       const pkg = await openNationalPackage(zip.bytes);
-      const docxName = 'I01_L2_01_perkada-atau-keputusan-kepala-daerah-yan.docx';
+      const docxName = 'I01_L2_01_perkada-atau-keputusan-kepala-daerah.docx';
       const shotName = Object.keys(pkg.files).find((n) =>
         n.startsWith('I01_L2_02_pasal-pasal-yang-ditandai-memperlihatkan.'),
       );

@@ -172,6 +172,7 @@ export class ReportsService extends BaseService {
       entries,
       source,
       generatedAt,
+      zone,
     );
   }
 }

@@ -159,13 +159,19 @@ describeEachDialect('national evidence package', (ctx) => {
         `telusur-evaluasi-spbe-2023-paket-bukti-${packageSlug(opdCode(7))}-\\d{8}-\\d{4}\\.zip`,
       ),
     );
-    const zip = unzipSync(new Uint8Array(await res.arrayBuffer()));
+    const body = new Uint8Array(await res.arrayBuffer());
+    // The entries' time is the organisation's wall clock (WIB), as the download's name says
+    // it: DOS time in the first local header (offset 10, little endian).
+    const stamp = /-(\d{8})-(\d{2})(\d{2})\.zip/.exec(res.headers.get('content-disposition') ?? '');
+    const dos = (body[10] ?? 0) | ((body[11] ?? 0) << 8);
+    expect([dos >> 11, (dos >> 5) & 63]).toEqual([Number(stamp?.[2]), Number(stamp?.[3])]);
+    const zip = unzipSync(body);
     const names = Object.keys(zip).sort();
     expect(names).toEqual(
       [
         'I01_L1_02_bahan-rapat-penyusunan-undangan-notulen.docx',
-        'I01_L2_01_perkada-atau-keputusan-kepala-daerah-yan.jpg',
-        'I01_L2_01_perkada-atau-keputusan-kepala-daerah-yan-2.pdf',
+        'I01_L2_01_perkada-atau-keputusan-kepala-daerah.jpg',
+        'I01_L2_01_perkada-atau-keputusan-kepala-daerah-2.pdf',
         'I03_L0_00_foto-ruang-server-lantai-2.jpg',
         'I03_L2_02_pasal-pasal-yang-ditandai-memperlihatkan.png',
         'indeks.xlsx',
@@ -247,7 +253,7 @@ describeEachDialect('national evidence package', (ctx) => {
       expect(sha256(zip[path] as Uint8Array)).toBe(r['SHA-256']);
     }
     expect(rows.find((r) => r['Kode unit'] === PEMDA_CODE)?.['Berkas dalam zip']).toMatch(
-      /\/I02_L3_01_perkada-atau-keputusan-kepala-daerah-ten\.pdf$/,
+      /\/I02_L3_01_perkada-atau-keputusan-kepala-daerah\.pdf$/,
     );
   });
 

@@ -16,14 +16,16 @@ describe('national package names', () => {
     expect(packageSlug('Señal / Perwal No. 12/2022 — «Tata Kelola»')).toBe(
       'senal-perwal-no-12-2022-tata-kelola',
     );
-    // Cut at 40 without a trailing hyphen; nothing usable left → "bukti".
+    // Cut at 40 at a word's end (not mid-word) without a trailing hyphen; nothing usable
+    // left → "bukti"; one long word is cut where it must be.
     const long = packageSlug('Perkada atau Keputusan Kepala Daerah yang memuat ketentuan');
-    expect(long).toBe('perkada-atau-keputusan-kepala-daerah-yan');
+    expect(long).toBe('perkada-atau-keputusan-kepala-daerah');
     expect(long.length).toBeLessThanOrEqual(40);
     expect(packageSlug('Perkada atau Keputusan Kepala Daerah x')).toBe(
       'perkada-atau-keputusan-kepala-daerah-x',
     );
     expect(packageSlug('ab-- --cd', 3)).toBe('ab');
+    expect(packageSlug('a'.repeat(50))).toBe('a'.repeat(40));
     expect(packageSlug('…')).toBe('bukti');
     expect(packageSlug('../../etc/passwd')).toBe('etc-passwd');
   });

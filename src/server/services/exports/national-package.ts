@@ -9,6 +9,7 @@ import {
   EVIDENCE_FORMATS,
   type Framework,
   parseProves,
+  wallClock,
   type ZoneCode,
   zoneWallDate,
 } from '../../../core';
@@ -37,7 +38,11 @@ export function packageSlug(text: string, max = 40): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return s.slice(0, max).replace(/-+$/, '') || 'bukti';
+  if (s.length <= max) return s || 'bukti';
+  // Cut at a word's end where one is near ("perkada-atau-keputusan", not "…-keputusan-kepa").
+  const cut = s.slice(0, max + 1);
+  const end = cut.lastIndexOf('-');
+  return (end >= max / 2 ? cut.slice(0, end) : s.slice(0, max)).replace(/-+$/, '') || 'bukti';
 }
 
 /**
@@ -325,6 +330,7 @@ export function packageZip(
   entries: readonly PackageEntry[],
   source: PackageSource,
   generatedAt: number,
+  zone: ZoneCode,
 ): ExportFile {
   const out: Uint8Array[] = [];
   let failed: Error | null = null;
@@ -332,7 +338,11 @@ export function packageZip(
     if (err) failed = err;
     else out.push(chunk);
   });
-  const mtime = new Date(generatedAt);
+  // A zip entry's time has no zone: unzip tools show it as it is written, and fflate writes
+  // a Date's local fields (the server's TZ, often UTC). A Date whose local fields are the
+  // organisation's wall clock makes a Cilegon package read 09.00 WIB, not 02.00.
+  const w = wallClock(generatedAt, zone);
+  const mtime = new Date(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   async function* chunks(): AsyncGenerator<Uint8Array> {
     const indexEntry = new ZipPassThrough('indeks.xlsx');
     indexEntry.mtime = mtime;
