@@ -1,4 +1,6 @@
 import { create } from '../ui/create-store';
+import { formatZoneTime } from '../ui/format';
+import { useLocale } from '../ui/i18n';
 import { api } from './api';
 import { fetchBlob } from './files';
 import { DEFAULT_ZONE_CODE, type Organisation, type ZoneCode } from './types';
@@ -79,4 +81,15 @@ export function forgetOrganisation(): void {
 /** The zone every time on these pages is printed in: the organisation's, WIB before set-up. */
 export function useZone(): ZoneCode {
   return useOrganisation((s) => s.org?.zone ?? DEFAULT_ZONE_CODE);
+}
+
+/**
+ * How the coordinator's lists write a time: the organisation's wall clock with its zone's
+ * label, short ("2 Okt 2023, 09.00 WIB"; '' for none), so a list read in Jakarta about a
+ * Pemda in Makassar says which clock it means, like every printed time.
+ */
+export function useListTime(): (ms: number | null | undefined) => string {
+  const zone = useZone();
+  const locale = useLocale((s) => s.locale);
+  return (ms) => (ms == null ? '' : formatZoneTime(ms, locale, zone, 'medium'));
 }

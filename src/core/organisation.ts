@@ -185,13 +185,14 @@ const longFormats = new Map<string, Intl.DateTimeFormat>();
 /**
  * A time for the Pemda's people: "2 Oktober 2023 pukul 09.00 WITA" (English "2 October 2023
  * at 09:00 WITA"); `style: 'full'` adds the weekday. The label is the zone's own, so a
- * print made in Jakarta for a Pemda in Jayapura reads Jayapura's time.
+ * print made in Jakarta for a Pemda in Jayapura reads Jayapura's time. `style: 'medium'`
+ * is the short form lists use: "2 Okt 2023, 09.00 WITA".
  */
 export function formatInZone(
   ms: number,
   zone: ZoneCode,
   locale: 'id' | 'en',
-  style: 'long' | 'full' = 'long',
+  style: 'medium' | 'long' | 'full' = 'long',
 ): string {
   const key = `${zone}|${locale}|${style}`;
   let f = longFormats.get(key);

@@ -26,7 +26,8 @@ export function formatTime(locale: Locale, ms: number | null | undefined): strin
 /**
  * A time for the Pemda, as reports and berita acara write it: wall clock in the
  * organisation's zone with its label — "2 Oktober 2023 pukul 08.00 WIB", "… 09.00 WITA" —
- * ('–' for none); `style: 'full'` adds the weekday. The zone is the organisation's, not the
+ * ('–' for none); `style: 'full'` adds the weekday, `'medium'` is the short form of lists
+ * ("2 Okt 2023, 08.00 WIB"). The zone is the organisation's, not the
  * device's, so a report reads the same wherever it is opened. `zone` defaults to WIB: the
  * zone of every print before an organisation is set up.
  */
@@ -34,7 +35,7 @@ export function formatZoneTime(
   ms: number | null | undefined,
   locale: Locale = 'id',
   zone: ZoneCode = DEFAULT_ZONE_CODE,
-  style: 'long' | 'full' = 'long',
+  style: 'medium' | 'long' | 'full' = 'long',
 ): string {
   return ms == null ? '–' : formatInZone(ms, zone, locale, style);
 }

@@ -1,11 +1,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { formatTime } from '../../ui/format';
-import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { ActionsCell, DataTable } from '../components/DataTable';
 import { SelectField, TextField } from '../components/FormField';
 import { PeriodOptions } from '../components/PeriodSelect';
 import { useT } from '../i18n';
+import { useListTime } from '../organisation';
 import type { Assignment } from '../types';
 import {
   DeleteButton,
@@ -20,8 +19,8 @@ import { filterTree, UnitTreeTable } from '../unit-tree';
 
 /** Assign units of a period to a verifier (tree with checkboxes); list and remove assignments. */
 export function Assignments({ canWrite }: PageProps) {
+  const listTime = useListTime();
   const t = useT();
-  const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('assignmentsTitle'));
   const base = useLoad(async () => {
     const [p, v, u] = await Promise.all([
@@ -322,7 +321,7 @@ export function Assignments({ canWrite }: PageProps) {
                   ) : null}
                   <td>{unitLabel(a.unitId)}</td>
                   <td>{vName}</td>
-                  <td>{formatTime(locale, a.createdAt)}</td>
+                  <td>{listTime(a.createdAt)}</td>
                   <ActionsCell show={canWrite && !closed}>
                     <DeleteButton
                       action={action}

@@ -11,7 +11,7 @@ import {
   type Stage,
   stageLabel,
 } from '../../core';
-import { formatTime, formatZoneTime } from '../../ui/format';
+import { formatZoneTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { ActionsCell, DataTable } from '../components/DataTable';
@@ -27,7 +27,7 @@ import {
 import { InstrumentFacts } from '../components/InstrumentFacts';
 import { useFramework } from '../framework';
 import { useT } from '../i18n';
-import { useZone } from '../organisation';
+import { useListTime, useZone } from '../organisation';
 import type { FrameworkSummary, Period, PeriodStatus } from '../types';
 import { PERIOD_STATUSES, PLAN_STEP_CAP } from '../types';
 import {
@@ -519,6 +519,7 @@ function FrameworkImport({ onDone }: { onDone(f: FrameworkSummary): void }) {
 
 /** Evaluation periods (list, create, edit, delete) and instruments (list, JSON import). */
 export function Periods({ canWrite }: PageProps) {
+  const listTime = useListTime();
   const t = useT();
   const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('periodsTitle'));
@@ -675,7 +676,7 @@ export function Periods({ canWrite }: PageProps) {
                 </td>
                 <td>{f.version}</td>
                 <td>{f.periodCount}</td>
-                <td>{formatTime(locale, f.createdAt)}</td>
+                <td>{listTime(f.createdAt)}</td>
                 <ActionsCell show={canWrite}>
                   {!f.builtIn && f.periodCount === 0 ? (
                     <DeleteButton

@@ -9,13 +9,12 @@ import {
   statusLabel,
   ZONE_IANA,
 } from '../../core';
-import { formatTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { DataTable, ScrollRegion } from '../components/DataTable';
 import { InlineConfirm } from '../components/InlineConfirm';
 import { type MessageKey, type Translator, useT } from '../i18n';
-import { useZone } from '../organisation';
+import { useListTime, useZone } from '../organisation';
 import type { BundleImportResult, ConflictListItem, ConflictView } from '../types';
 import { ErrorNotice, type PageProps, shortId, useDocumentTitle, useLoad } from '../ui';
 import { fileKind, indicatorTitle, reasonOf, visibleValue } from '../values';
@@ -208,6 +207,7 @@ function ReasonCell({ r, t, locale }: { r: Rejection; t: Translator; locale: Loc
 
 /** Stored rejections across the city, newest first, with a filter by unit. */
 function RejectionsSection() {
+  const listTime = useListTime();
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const data = useLoad(() => api('GET /api/sync/rejections'), []);
@@ -313,7 +313,7 @@ function RejectionsSection() {
                   <div class="small muted">{t('changeNo', { n: r.seq })}</div>
                 </td>
                 <td>
-                  <div class="c-nowrap">{formatTime(locale, r.at)}</div>
+                  <div class="c-nowrap">{listTime(r.at)}</div>
                   <span
                     class={`pill ${r.source === 'bundle' ? 'c-src-bundle' : 'sync'}`}
                     data-testid="rejection-source"

@@ -1,12 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatTime } from '../../ui/format';
-import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
 import { DataTable, ScrollRegion } from '../components/DataTable';
 import { FormActions, TextField, useForm } from '../components/FormField';
 import { countTablets, groupTablets } from '../devices';
 import { type Translator, useT } from '../i18n';
+import { useListTime } from '../organisation';
 import type { Account, Device, EnrolmentTicket } from '../types';
 import {
   ConfirmButton,
@@ -84,8 +83,8 @@ function VerifierForm({ onDone }: { onDone(a: Account): void }) {
 
 /** All verifiers with their tablets and assignments; new verifier form for coordinators. */
 export function Verifiers({ canWrite }: PageProps) {
+  const listTime = useListTime();
   const t = useT();
-  const locale = useLocale((s) => s.locale);
   useDocumentTitle(t('verifiersTitle'));
   const data = useLoad(() => api('GET /api/verifiers'), []);
   const [ok, setOk] = useState<string | null>(null);
@@ -145,7 +144,7 @@ export function Verifiers({ canWrite }: PageProps) {
                       {tablets.data?.get(v.id) ?? (tablets.error ? v.deviceCount : '…')}
                     </td>
                     <td>{v.assignmentCount}</td>
-                    <td>{v.lastSeenAt ? formatTime(locale, v.lastSeenAt) : t('never')}</td>
+                    <td>{v.lastSeenAt ? listTime(v.lastSeenAt) : t('never')}</td>
                   </tr>
                 ))}
               </tbody>
@@ -172,8 +171,8 @@ function minutesLeft(expiresAt: number, now: number): number {
 
 /** The one-time code, big enough to read across a table, with its QR and expiry. */
 function EnrolmentPanel(props: { ticket: EnrolmentTicket; name: string; onClose(): void }) {
+  const listTime = useListTime();
   const t = useT();
-  const locale = useLocale((s) => s.locale);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 15_000);
@@ -196,7 +195,7 @@ function EnrolmentPanel(props: { ticket: EnrolmentTicket; name: string; onClose(
             <p>{t('enrolSteps')}</p>
             <p class="small" data-testid="enrolment-expiry">
               {t('enrolExpires', {
-                time: formatTime(locale, props.ticket.expiresAt),
+                time: listTime(props.ticket.expiresAt),
                 min: minutesLeft(props.ticket.expiresAt, now),
               })}
             </p>
@@ -226,7 +225,8 @@ function deviceState(d: Device): 'active' | 'revoked' | 'released' {
   return d.revokedReason === 'released' ? 'released' : 'revoked';
 }
 
-function DeviceStatus({ d, t, locale }: { d: Device; t: Translator; locale: 'id' | 'en' }) {
+function DeviceStatus({ d, t }: { d: Device; t: Translator }) {
+  const listTime = useListTime();
   const state = deviceState(d);
   if (state === 'active')
     return (
@@ -234,7 +234,7 @@ function DeviceStatus({ d, t, locale }: { d: Device; t: Translator; locale: 'id'
         {t('deviceActive')}
       </span>
     );
-  const time = formatTime(locale, d.revokedAt);
+  const time = listTime(d.revokedAt);
   return state === 'released' ? (
     <span class="pill c-released" data-testid="device-released">
       {t('deviceReleased', { time })}
@@ -248,8 +248,8 @@ function DeviceStatus({ d, t, locale }: { d: Device; t: Translator; locale: 'id'
 
 /** One verifier: enrol a tablet (code + QR), list its tablets, revoke one; (de)activate. */
 export function VerifierDetail({ canWrite, params }: PageProps) {
+  const listTime = useListTime();
   const t = useT();
-  const locale = useLocale((s) => s.locale);
   const id = params.id ?? '';
   const verifier = useLoad(() => api('GET /api/verifiers/:id', { params: { id } }), [id]);
   const devices = useLoad(() => api('GET /api/verifiers/:id/devices', { params: { id } }), [id]);
@@ -403,12 +403,12 @@ export function VerifierDetail({ canWrite, params }: PageProps) {
                     <td>
                       <code class="small">{shortId(d.id)}</code>
                     </td>
-                    <td>{formatTime(locale, d.createdAt)}</td>
+                    <td>{listTime(d.createdAt)}</td>
                     <td data-testid="device-last-seen">
-                      {d.lastSeenAt ? formatTime(locale, d.lastSeenAt) : t('never')}
+                      {d.lastSeenAt ? listTime(d.lastSeenAt) : t('never')}
                     </td>
                     <td>
-                      <DeviceStatus d={d} t={t} locale={locale} />
+                      <DeviceStatus d={d} t={t} />
                       {d.revokedAt === null && canWrite ? (
                         <div class="c-actions-inline">
                           <ConfirmButton

@@ -63,6 +63,8 @@ describe('times written for the organisation', () => {
     expect(formatInZone(T, 'WIB', 'id')).toBe('2 Oktober 2023 pukul 08.00 WIB');
     expect(formatInZone(T, 'WITA', 'id')).toBe('2 Oktober 2023 pukul 09.00 WITA');
     expect(formatInZone(T, 'WIT', 'id')).toBe('2 Oktober 2023 pukul 10.00 WIT');
+    // The short form the coordinator's lists use, with the zone's label too.
+    expect(formatInZone(T, 'WITA', 'id', 'medium')).toBe('2 Okt 2023, 09.00 WITA');
     expect(formatInZone(T, 'WITA', 'en')).toBe('2 October 2023 at 09:00 WITA');
     expect(formatInZone(LATE, 'WITA', 'id', 'full')).toBe(
       'Selasa, 01 Desember 2026 pukul 00.30 WITA',
