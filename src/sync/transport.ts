@@ -90,6 +90,11 @@ export type OfflinePackage = Pick<ServerPackage, 'serverTime' | 'protocol' | 'in
   units: Unit[];
   assignments: (Assignment & Pick<ServerPackage['assignments'][number], 'assessmentId'>)[];
   assessments: { id: string; [k: string]: unknown }[];
+  /**
+   * Improvement actions on (or owned by) this verifier's units; absent from a server older
+   * than this app. Unchecked: each goes through core TabletActionSchema before it is stored.
+   */
+  actions?: unknown[];
 };
 
 export interface FetchTransportOptions {
