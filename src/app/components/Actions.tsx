@@ -61,6 +61,11 @@ export function safeHref(link: string): string | null {
   }
 }
 
+/** A level as the instrument writes it: "3" for a whole level, "2,50" for an assessor value. */
+function formatLevel(level: number, locale: Locale): string {
+  return formatValue(level, locale, Number.isInteger(level) ? 'level' : 'decimal');
+}
+
 function StatusPill({ status, locale }: { status: ActionDisplayStatus; locale: Locale }) {
   return (
     <span class={`pill action-status ${status}`} data-testid="action-status">
@@ -138,11 +143,7 @@ function ActionItem({ action: a, where }: { action: TabletAction; where?: string
   const locale = useLocale((s) => s.locale);
   const today = useToday();
   const status = actionDisplayStatus(a, today);
-  const level = formatValue(
-    a.targetLevel,
-    locale,
-    Number.isInteger(a.targetLevel) ? 'level' : 'decimal',
-  );
+  const level = formatLevel(a.targetLevel, locale);
   return (
     <details class={`action-item ${status}`} data-testid="action-item" data-action-id={a.id}>
       <summary>
@@ -168,7 +169,7 @@ function ActionItem({ action: a, where }: { action: TabletAction; where?: string
             {a.fromLevel !== null ? (
               <span class="small muted">
                 {' '}
-                ({t('actionFromLevel')}: {formatValue(a.fromLevel, locale, 'decimal')})
+                ({t('actionFromLevel')}: {formatLevel(a.fromLevel, locale)})
               </span>
             ) : null}
           </dd>
