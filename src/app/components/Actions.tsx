@@ -14,6 +14,7 @@ import { formatBytes, formatZoneTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { isConnected, useOnline } from '../../ui/online';
 import { useT } from '../i18n';
+import { formatDay, safeHref } from '../lib/actions';
 import { fetchActionFile, usePrintZone } from '../state/sync';
 import { getStore, type WorkspaceKind } from '../state/workspace';
 
@@ -37,28 +38,6 @@ function useToday(): string {
     return () => clearInterval(timer);
   }, []);
   return isoDayInZone(now, ZONE_IANA[zone]);
-}
-
-/** A calendar day `YYYY-MM-DD` as people write it: "30 Jun 2026". */
-export function formatDay(iso: string, locale: Locale): string {
-  const [y, m, d] = iso.split('-').map(Number);
-  if (!y || !m || !d) return iso;
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(locale === 'en' ? 'en-GB' : 'id-ID', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-}
-
-/** An http(s) address to link to, else null (a `javascript:` or other scheme stays text). */
-export function safeHref(link: string): string | null {
-  try {
-    const url = new URL(link);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-  } catch {
-    return null;
-  }
 }
 
 /** A level as the instrument writes it: "3" for a whole level, "2,50" for an assessor value. */

@@ -9,6 +9,7 @@ import { ConflictMark } from '../components/Conflicts';
 import { FailedFiles } from '../components/FailedFiles';
 import { RejectedList } from '../components/RejectedList';
 import { useT } from '../i18n';
+import { splitByInstrument } from '../lib/actions';
 import { type AssessmentView, isAssigned, loadAssessment } from '../lib/assessment';
 import { commentedIndicators } from '../lib/berita-acara';
 import { conflictsByIndicator, type IndicatorConflicts, withOwnValues } from '../lib/conflicts';
@@ -54,14 +55,10 @@ export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
   if (view === null) return <p class="notice bad">{t('notFound')}</p>;
 
   const count = verifiedCount(view.framework, view.verifications.values());
-  // Indicator numbers mean something only within the period's instrument.
-  const actionCounts = new Map<number, number>();
-  const otherActions: TabletAction[] = [];
-  for (const a of actions ?? []) {
-    if (a.frameworkId === view.assessment.frameworkId)
-      actionCounts.set(a.indicatorNo, (actionCounts.get(a.indicatorNo) ?? 0) + 1);
-    else otherActions.push(a);
-  }
+  const { perIndicator: actionCounts, others: otherActions } = splitByInstrument(
+    actions ?? [],
+    view.assessment.frameworkId,
+  );
   const commented = commentedIndicators(view.verifications.values());
   const keep = (no: number) => {
     const v = view.verifications.get(no);
