@@ -7,6 +7,7 @@ import {
   isoDayInZone,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
+  pemdi2026,
   promisedEvidence,
   spbe2020,
 } from '../../src/core';
@@ -102,7 +103,7 @@ describe.skipIf(!e2eEnabled)(
       const done = await create({
         indicatorNo: 1,
         unitId: mine.unitId,
-        ownerPerson: 'Sekretaris Kecamatan',
+        ownerPerson: 'Sekretaris Lurah',
         targetLevel: 3,
         dueDate: addDays(today, -40),
       });
@@ -138,6 +139,23 @@ describe.skipIf(!e2eEnabled)(
         dueDate: addDays(today, 10),
       });
       expect(open.displayStatus).toBe('rencana');
+      // A unit this verifier works on in the Pemdi 2026 period: its SPBE action cannot be
+      // placed on a Pemdi indicator, so its checklist lists it once, naming the instrument.
+      const pemdi = periods.find((p) => p.frameworkId === pemdi2026.id);
+      const { assignments: pemdiAssignments } = await api<{
+        assignments: { verifierId: string; unitId: string; assessmentId: string }[];
+      }>(stage.url, `/api/assignments?periodId=${encodeURIComponent(pemdi?.id ?? '')}`, { token });
+      const pemdiUnit = pemdiAssignments.find(
+        (a) => a.verifierId === verifierId && a.unitId !== mine.unitId,
+      );
+      if (!pemdiUnit) throw new Error('the demo has no Pemdi assignment for this verifier');
+      await create({
+        indicatorNo: 5,
+        unitId: pemdiUnit.unitId,
+        targetLevel: 2,
+        dueDate: addDays(today, 30),
+        title: 'Tetapkan kebijakan internal layanan pusat data',
+      });
       // Another verifier's unit: never reaches this tablet.
       await create({ indicatorNo: 1, unitId: theirs.unitId, targetLevel: 3, dueDate: today });
 
@@ -177,6 +195,23 @@ describe.skipIf(!e2eEnabled)(
 
       await context.setOffline(true);
 
+      // The Pemdi unit's checklist: no badge, the SPBE action listed once with its instrument.
+      const pemdiChecklist = new ChecklistScreen(tablet);
+      await pemdiChecklist.open(pemdiUnit.assessmentId);
+      await page.getByTestId('other-actions').waitFor();
+      const other = await pemdiChecklist.otherInstrumentActions();
+      expect(await other?.actions()).toMatchObject([
+        {
+          where: `${spbe2020.name}, indikator 5`,
+          title: 'Tetapkan kebijakan internal layanan pusat data',
+          period: 'dari Evaluasi SPBE 2022',
+          status: 'Rencana',
+        },
+      ]);
+      expect(await pemdiChecklist.actionRows()).toEqual([]);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shot(page, 'checklist-other-instrument-1024');
+
       const checklist = new ChecklistScreen(tablet);
       await checklist.open(mine.assessmentId);
       expect(await tablet.connectivityLabel()).toMatch(/Luring/);
@@ -194,7 +229,7 @@ describe.skipIf(!e2eEnabled)(
         promise: `Unit ini berjanji: level 3 sebelum ${indonesianDay(addDays(today, -40))}`,
         status: 'Selesai',
         period: 'dari Evaluasi SPBE 2022',
-        owner: expect.stringMatching(/ · Sekretaris Kecamatan$/),
+        owner: expect.stringMatching(/ · Sekretaris Lurah$/),
         // The evidence the instrument names for level 3, promised when the action was made.
         evidence: promisedEvidence(spbe2020, 1, 3),
         closingNote: 'SK tim SPBE ditandatangani camat.\nLaporan kegiatan terlampir.',
@@ -204,7 +239,7 @@ describe.skipIf(!e2eEnabled)(
             href: 'https://jdih.example.go.id/sk-tim-spbe',
           },
         ],
-        files: [expect.stringMatching(/^sk-tim-spbe\.pdf \(\d+ KB\)$/)],
+        files: [`sk-tim-spbe.pdf (${pdfBytes().length} byte)`],
         // Offline: the file is named, and the tablet says why it cannot open it now.
         fileMessage: 'Perlu koneksi untuk membuka berkas.',
       });

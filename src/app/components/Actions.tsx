@@ -127,7 +127,11 @@ function ActionItem({ action: a, where }: { action: TabletAction; where?: string
     <details class={`action-item ${status}`} data-testid="action-item" data-action-id={a.id}>
       <summary>
         <span class="action-line">
-          {where ? <span class="small muted">{where} · </span> : null}
+          {where ? (
+            <span class="small muted">
+              <span data-testid="action-where">{where}</span> ·{' '}
+            </span>
+          ) : null}
           <span data-testid="action-promise">
             {t('actionPromise', { level, date: formatDay(a.dueDate, locale) })}
           </span>{' '}
@@ -250,7 +254,10 @@ function Closing({ action: a }: { action: TabletAction }) {
             {a.files.map((f) => (
               <li key={f.sha256}>
                 <span>
-                  {f.name} <span class="small muted">({formatBytes(f.bytes, locale)})</span>
+                  {f.name}{' '}
+                  <span class="small muted">
+                    ({f.bytes < 1024 ? `${f.bytes} byte` : formatBytes(f.bytes, locale)})
+                  </span>
                 </span>
                 {online ? (
                   <button

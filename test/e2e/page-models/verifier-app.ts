@@ -748,6 +748,8 @@ export async function pasteInto(field: Locator, text: string): Promise<void> {
 export interface ShownAction {
   /** The one-line promise: "Unit ini berjanji: level 3 sebelum 30 Jun 2026". */
   promise: string;
+  /** On the other-instrument list: "<instrument>, indikator <no>"; else null. */
+  where: string | null;
   status: string;
   title: string;
   period: string;
@@ -793,6 +795,7 @@ export class ActionsPanel {
           : null;
       out.push({
         promise: (await text('action-promise')) ?? '',
+        where: await text('action-where'),
         status: (await text('action-status')) ?? '',
         title: (await text('action-title')) ?? '',
         period: (await text('action-period')) ?? '',
