@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import './Actions.css';
 import {
   type ActionDisplayStatus,
   type ActionFile,
