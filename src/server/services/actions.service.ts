@@ -103,6 +103,11 @@ export class ActionsService extends BaseService {
 
   // --- reading ------------------------------------------------------------------------
 
+  /** The server's clock now (epoch ms): the seed dates its demo actions from it. */
+  clockNow(): number {
+    return this.now();
+  }
+
   /** The organisation's calendar day now (`YYYY-MM-DD`), by the injected clock. */
   async today(repos: Repositories = this.repos): Promise<string> {
     const org = await repos.organisation.get();
