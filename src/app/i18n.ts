@@ -510,6 +510,32 @@ const id = {
   insecureMeanwhile: 'Sementara itu',
   insecureNothing:
     'Di alamat ini tidak ada yang bekerja tanpa internet dan foto bukti tidak dapat disimpan. Jangan mengisi data penilaian di sini: isian tidak tersimpan dengan aman dan tidak terkirim ke server.',
+  // Improvement actions (tindak lanjut) the unit committed to in earlier periods: read-only.
+  actionsTitle: 'Tindak lanjut',
+  actionsIntro:
+    'Yang dijanjikan unit ini pada periode sebelumnya. Periksa buktinya saat verifikasi.',
+  actionPromise: 'Unit ini berjanji: level {level} sebelum {date}',
+  actionFrom: 'dari {period}',
+  actionTarget: 'Target level',
+  actionFromLevel: 'Level saat dibuat',
+  actionDue: 'Tenggat',
+  actionOwner: 'Penanggung jawab',
+  actionPromised: 'Bukti dukung yang dijanjikan',
+  actionNoPromised: 'Tidak ada bukti yang disebutkan.',
+  actionClosed: 'Ditutup {date} oleh {name}',
+  actionClosingNote: 'Catatan penutupan',
+  actionLinks: 'Tautan',
+  actionFiles: 'Berkas bukti',
+  actionOpenFile: 'Buka',
+  actionFileOpening: 'Membuka…',
+  actionNeedsConnection: 'Perlu koneksi untuk membuka berkas.',
+  actionFileFailed: 'Berkas tidak dapat dibuka: {reason}',
+  actionBadge: 'Tindak lanjut',
+  actionBadgeTitle: '{n} tindak lanjut pada indikator ini',
+  actionsOther: 'Tindak lanjut pada instrumen lain ({n})',
+  actionsOtherWhy:
+    'Nomor indikator instrumen lain tidak sama dengan instrumen periode ini, jadi tindak lanjut ini tidak ditampilkan per indikator.',
+  actionIndicator: '{instrument}, indikator {no}',
 } as const;
 
 type Dict = Record<keyof typeof id, string>;
@@ -1017,6 +1043,32 @@ const en: Dict = {
   insecureMeanwhile: 'Meanwhile',
   insecureNothing:
     'Nothing works offline at this address and evidence photos cannot be saved. Do not enter assessment data here: it would not be kept safely and would not reach the server.',
+  // Improvement actions (tindak lanjut).
+  actionsTitle: 'Improvement actions (tindak lanjut)',
+  actionsIntro:
+    'What this unit committed to in earlier periods. Check its evidence while verifying.',
+  actionPromise: 'This unit committed to: level {level} by {date}',
+  actionFrom: 'from {period}',
+  actionTarget: 'Target level',
+  actionFromLevel: 'Level when made',
+  actionDue: 'Due date',
+  actionOwner: 'Responsible',
+  actionPromised: 'Promised evidence (bukti dukung)',
+  actionNoPromised: 'No evidence named.',
+  actionClosed: 'Closed {date} by {name}',
+  actionClosingNote: 'Closing note',
+  actionLinks: 'Links',
+  actionFiles: 'Evidence files',
+  actionOpenFile: 'Open',
+  actionFileOpening: 'Opening…',
+  actionNeedsConnection: 'A connection is needed to open the file.',
+  actionFileFailed: 'The file could not be opened: {reason}',
+  actionBadge: 'Action',
+  actionBadgeTitle: '{n} improvement action(s) on this indicator',
+  actionsOther: 'Improvement actions on other instruments ({n})',
+  actionsOtherWhy:
+    "Indicator numbers of another instrument do not match this period's instrument, so these actions are not shown per indicator.",
+  actionIndicator: '{instrument}, indicator {no}',
 };
 
 export type MessageKey = keyof typeof id;

@@ -3,7 +3,7 @@
  * implementation lives in the modules next to this one (open, write, repositories,
  * evidence, outbox, remote, identity, health, export-import); `openStore` returns it.
  */
-import type { EntityName, EvidenceCheck, Mutation, MutationResult } from '../core';
+import type { EntityName, EvidenceCheck, Mutation, MutationResult, TabletAction } from '../core';
 import type {
   ApplyRemoteResult,
   Assessment,
@@ -180,6 +180,29 @@ export interface ReferenceRepository {
   listAssignments(periodId?: string): Promise<Assignment[]>;
   listFrameworks(): Promise<Framework[]>;
   getFramework(id: string): Promise<Framework | null>;
+  /**
+   * Replace the improvement actions (tindak lanjut) this tablet holds with the offline
+   * package's set, in ONE transaction: actions absent from `rows` are dropped (withdrawn, or
+   * no longer on a unit of this verifier), the others written as given. Rows are expected
+   * already checked against core TabletActionSchema (sync does). Sync calls it only when the
+   * package carries `actions`, so an older server leaves the stored set as it is.
+   */
+  replaceActions(rows: TabletAction[]): Promise<void>;
+  /**
+   * The actions on unit `unitId` or owned by it, of every period and instrument, once each,
+   * ordered by due date, then indicator number, then id. Empty when none.
+   */
+  listActionsForUnit(unitId: string): Promise<TabletAction[]>;
+  /**
+   * The actions on (or owned by) unit `unitId` for indicator `indicatorNo` of instrument
+   * `frameworkId` (indicator numbers mean nothing across instruments), ordered as
+   * `listActionsForUnit`.
+   */
+  listActionsForIndicator(
+    unitId: string,
+    frameworkId: string,
+    indicatorNo: number,
+  ): Promise<TabletAction[]>;
 }
 
 export interface ConflictRepository {

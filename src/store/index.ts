@@ -22,7 +22,9 @@
  *   lastSeq()`, `applyRemote(entity, id, fields, versions, hlc?)` (no outbox; a field with an
  *   unsent local edit is left alone and reported `pending`, an older version `stale`),
  *   `blobs.listPendingUpload() / markUploaded(sha)`, `conflicts.*`, `cursors.get/set`,
- *   `reference.put*` (server-owned periods, units, assignments, frameworks; list/get for the UI).
+ *   `reference.put*` (server-owned periods, units, assignments, frameworks; list/get for the UI),
+ *   `reference.replaceActions` / `listActionsForUnit` / `listActionsForIndicator` (improvement
+ *   actions from the offline package, read-only here; schema v7).
  * - Push answers and refusals: `outbox.settle(answer)` applies a push answer in one transaction (versions of
  *   applied/same fields recorded, refused changes moved to `rejected`, rows ≤ appliedThrough
  *   dropped; IdentityConflictError for an answer beyond the last issued seq); `rejected.*`

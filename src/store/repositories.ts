@@ -4,7 +4,7 @@
  * reference data, conflicts and sync cursors. Evidence and its files are in evidence.ts.
  */
 import type { Table } from 'dexie';
-import { beritaAcaraId, checkField, uuidv7, verificationId } from '../core';
+import { beritaAcaraId, checkField, type TabletAction, uuidv7, verificationId } from '../core';
 import type {
   AssessmentRepository,
   BeritaAcaraRepository,
@@ -121,7 +121,10 @@ export function commentRepository(c: StoreContext): CommentRepository {
   };
 }
 
-/** Server-owned periods, units, assignments and frameworks: written by sync, no outbox. */
+/**
+ * Server-owned periods, units, assignments, frameworks and improvement actions: written by
+ * sync, no outbox.
+ */
 export function referenceRepository(c: StoreContext): ReferenceRepository {
   const db = c.db;
   const putAll = <T>(table: Table<T, string>, rows: T[]) =>
@@ -144,7 +147,39 @@ export function referenceRepository(c: StoreContext): ReferenceRepository {
       ),
     listFrameworks: () => guard(() => db.frameworks.toArray()),
     getFramework: (id) => guard(() => db.frameworks.get(id).then((r) => r ?? null)),
+    replaceActions: (rows) =>
+      guard(() =>
+        db.transaction('rw', db.actions, async () => {
+          await db.actions.clear();
+          await db.actions.bulkPut(rows);
+        }),
+      ),
+    listActionsForUnit: (unitId) => guard(() => actionsOfUnit(c, unitId)),
+    listActionsForIndicator: (unitId, frameworkId, indicatorNo) =>
+      guard(() =>
+        actionsOfUnit(c, unitId).then((rows) =>
+          rows.filter((a) => a.frameworkId === frameworkId && a.indicatorNo === indicatorNo),
+        ),
+      ),
   };
+}
+
+/** Actions on a unit or owned by it, once each, by due date, indicator, id. */
+async function actionsOfUnit(c: StoreContext, unitId: string): Promise<TabletAction[]> {
+  const db = c.db;
+  return db.transaction('r', db.actions, async () => {
+    const [on, owned] = await Promise.all([
+      db.actions.where('unitId').equals(unitId).toArray(),
+      db.actions.where('ownerUnitId').equals(unitId).toArray(),
+    ]);
+    const byId = new Map([...on, ...owned].map((a) => [a.id, a]));
+    return [...byId.values()].sort(
+      (a, b) =>
+        a.dueDate.localeCompare(b.dueDate) ||
+        a.indicatorNo - b.indicatorNo ||
+        a.id.localeCompare(b.id),
+    );
+  });
 }
 
 export function conflictRepository(c: StoreContext): ConflictRepository {

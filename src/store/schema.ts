@@ -1,5 +1,11 @@
 import Dexie, { type Table, type Transaction } from 'dexie';
-import { type EntityName, type Framework, type Mutation, RECORD_DEFAULTS } from '../core';
+import {
+  type EntityName,
+  type Framework,
+  type Mutation,
+  RECORD_DEFAULTS,
+  type TabletAction,
+} from '../core';
 import type { Assignment, Conflict, FileFailure, Period, RejectedChange, Unit } from './types';
 
 /**
@@ -197,6 +203,14 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
       await backfill('evidenceFiles', { url: e.url, checkedAt: e.checkedAt });
     },
   },
+  {
+    // v7: improvement actions (tindak lanjut, issue 18) as server-owned reference data from
+    // the offline package (core TabletAction; read-only on the tablet, never in the outbox).
+    // Indexed by the unit the action is on and by the unit that owns it, since a verifier's
+    // unit shows both. A new, empty table: nothing to backfill.
+    version: 7,
+    stores: { actions: 'id, unitId, ownerUnitId' },
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;
@@ -222,6 +236,7 @@ export class TelusurDb extends Dexie {
   frameworks!: Table<Framework, string>;
   units!: Table<Unit, string>;
   assignments!: Table<Assignment, string>;
+  actions!: Table<TabletAction, string>;
   assessments!: Table<RecordRow, string>;
   verifications!: Table<RecordRow, string>;
   evidenceFiles!: Table<RecordRow, string>;

@@ -12,6 +12,7 @@ import type {
   Rejection,
   Stage,
   StageValue,
+  TabletAction,
   Conflict as WireConflict,
 } from '../core';
 
@@ -94,7 +95,8 @@ export type Assignment = Pick<ApiAssignment, 'id' | 'periodId' | 'unitId'> & {
   [extra: string]: unknown;
 };
 
-export type { Framework, Mutation, MutationResult, Rejection };
+/** An improvement action (tindak lanjut) as the tablet holds it: core TabletAction, read-only. */
+export type { Framework, Mutation, MutationResult, Rejection, TabletAction };
 
 /**
  * A change the server refused. It left the outbox (its seq is consumed on the

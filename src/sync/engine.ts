@@ -10,6 +10,8 @@ import {
   parseFramework,
   type Receipt,
   sniffLogoMime,
+  type TabletAction,
+  TabletActionSchema,
   toWireConflict,
   type Conflict as WireConflict,
   type ZoneCode,
@@ -621,6 +623,9 @@ export class SyncEngine {
     // An assignment withdrawn by the coordinator leaves the list; its local data stays.
     const gone = known.filter((a) => !current.has(a.id)).map((a) => a.id);
     if (gone.length) await this.store.reference.removeAssignments(gone);
+    // A server older than actions sends none: the set held stays as it is.
+    if (Array.isArray(pkg.actions))
+      await this.store.reference.replaceActions(readActions(pkg.actions));
     if (pkg.organisation) await this.refreshOrganisation(pkg.organisation);
   }
 
@@ -1190,6 +1195,27 @@ export class SyncEngine {
 export const PUSH_BUDGET_BYTES = 4 * 1024 * 1024;
 
 /** The oldest mutations whose JSON fits in `budget` bytes (always at least one). */
+/**
+ * The offline package's actions this app can read (core TabletActionSchema); one it cannot
+ * (a newer server's shape, a broken row) is left out and logged, never stalling the sync,
+ * as remote apply does with values it cannot read.
+ */
+function readActions(raw: readonly unknown[]): TabletAction[] {
+  const ok: TabletAction[] = [];
+  const skipped: { id: unknown; message: string }[] = [];
+  for (const row of raw) {
+    const r = TabletActionSchema.safeParse(row);
+    if (r.success) ok.push(r.data);
+    else
+      skipped.push({
+        id: (row as { id?: unknown } | null)?.id,
+        message: r.error.issues[0]?.message ?? 'invalid',
+      });
+  }
+  if (skipped.length) console.warn('Telusur: actions this app cannot read were left out', skipped);
+  return ok;
+}
+
 function withinBudget(mutations: Mutation[], budget: number): Mutation[] {
   let used = 0;
   let n = 0;

@@ -74,6 +74,12 @@ export interface SyncTransport {
    * berita acara printed offline. Optional: without it the print carries the name alone.
    */
   organisationLogo?(): Promise<Uint8Array>;
+  /**
+   * GET /api/actions/:id/files/:sha256: one evidence file of an improvement action the
+   * tablet holds (the server allows it while the action's unit is assigned to this
+   * verifier), as bytes. Optional: a transport without it cannot open action files.
+   */
+  actionFile?(actionId: string, sha256: string): Promise<Uint8Array>;
 }
 
 /**
@@ -90,6 +96,11 @@ export type OfflinePackage = Pick<ServerPackage, 'serverTime' | 'protocol' | 'in
   units: Unit[];
   assignments: (Assignment & Pick<ServerPackage['assignments'][number], 'assessmentId'>)[];
   assessments: { id: string; [k: string]: unknown }[];
+  /**
+   * Improvement actions on (or owned by) this verifier's units; absent from a server older
+   * than this app. Unchecked: each goes through core TabletActionSchema before it is stored.
+   */
+  actions?: unknown[];
 };
 
 export interface FetchTransportOptions {
@@ -248,6 +259,14 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
     release: () => call('/api/devices/release', { method: 'POST' }, () => undefined),
     organisationLogo: () =>
       call('/api/organisation/logo', { method: 'GET' }, (v) => v as Uint8Array, timeoutMs, 'bytes'),
+    actionFile: (actionId, sha256) =>
+      call(
+        `/api/actions/${encodeURIComponent(actionId)}/files/${encodeURIComponent(sha256)}`,
+        { method: 'GET' },
+        (v) => v as Uint8Array,
+        timeoutMs,
+        'bytes',
+      ),
     upload:
       options.uploader ??
       (async () => {

@@ -1,12 +1,15 @@
 import { useState } from 'preact/hooks';
 import { formatValue, type GroupSpec, MAX_LEVEL, valueDomainOf } from '../../core';
+import type { TabletAction, TelusurStore } from '../../store';
 import { formatPercent } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
+import { lazyScreen } from '../../ui/lazy';
 import { linkClick } from '../../ui/router';
 import { ConflictMark } from '../components/Conflicts';
 import { FailedFiles } from '../components/FailedFiles';
 import { RejectedList } from '../components/RejectedList';
 import { useT } from '../i18n';
+import { splitByInstrument } from '../lib/actions';
 import { type AssessmentView, isAssigned, loadAssessment } from '../lib/assessment';
 import { commentedIndicators } from '../lib/berita-acara';
 import { conflictsByIndicator, type IndicatorConflicts, withOwnValues } from '../lib/conflicts';
@@ -24,6 +27,18 @@ import { UnitHeader } from './UnitHeader';
 
 type Filter = 'all' | 'todo' | 'differs' | 'missing' | 'returned';
 
+/** The unit's improvement actions on other instruments: their own chunk, loaded only when any. */
+const OtherInstrumentActions = lazyScreen(
+  () => import('../components/Actions').then((m) => m.OtherInstrumentActions),
+  () => <span />,
+);
+
+/** The improvement actions on (or owned by) the assessment's unit, of every instrument. */
+async function unitActions(store: TelusurStore, assessmentId: string): Promise<TabletAction[]> {
+  const a = await store.assessments.get(assessmentId);
+  return a ? store.reference.listActionsForUnit(a.unitId) : [];
+}
+
 /** `?tampil=catatan` (the returned-work notice's link) opens the list on the commented indicators. */
 function initialFilter(): Filter {
   return new URLSearchParams(location.search).get('tampil') === 'catatan' ? 'returned' : 'all';
@@ -34,11 +49,16 @@ export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
   const { value: view } = useLive(ws, (s) => loadAssessment(s, id), [id]);
   const { value: assignments } = useLive(ws, (s) => s.reference.listAssignments(), []);
   const { value: conflicts } = useLive(ws, (s) => conflictsByIndicator(s, id), [id]);
+  const { value: actions } = useLive(ws, (s) => unitActions(s, id), [id]);
   const [filter, setFilter] = useState<Filter>(initialFilter);
   if (view === undefined) return <p class="muted">{t('loading')}</p>;
   if (view === null) return <p class="notice bad">{t('notFound')}</p>;
 
   const count = verifiedCount(view.framework, view.verifications.values());
+  const { perIndicator: actionCounts, others: otherActions } = splitByInstrument(
+    actions ?? [],
+    view.assessment.frameworkId,
+  );
   const commented = commentedIndicators(view.verifications.values());
   const keep = (no: number) => {
     const v = view.verifications.get(no);
@@ -90,6 +110,7 @@ export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
           </button>
         ))}
       </fieldset>
+      {otherActions.length > 0 ? <OtherInstrumentActions ws={ws} actions={otherActions} /> : null}
       {view.framework.groups.map((g) => (
         <GroupBlock
           key={g.id}
@@ -99,6 +120,7 @@ export function Checklist({ ws, id }: { ws: WorkspaceKind; id: string }) {
           ws={ws}
           keep={keep}
           conflicts={conflicts}
+          actionCounts={actionCounts}
         />
       ))}
     </>
@@ -112,6 +134,8 @@ function GroupBlock(props: {
   ws: WorkspaceKind;
   keep(no: number): boolean;
   conflicts: IndicatorConflicts | undefined;
+  /** Improvement actions per indicator number (the period's instrument only). */
+  actionCounts: ReadonlyMap<number, number>;
 }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
@@ -202,6 +226,15 @@ function GroupBlock(props: {
                       </span>
                     ) : null}
                     <ConflictMark conflicts={props.conflicts?.get(ind.no)} />
+                    {props.actionCounts.get(ind.no) ? (
+                      <span
+                        class="lv action"
+                        title={t('actionBadgeTitle', { n: props.actionCounts.get(ind.no) ?? 0 })}
+                        data-testid="action-badge"
+                      >
+                        {t('actionBadge')}
+                      </span>
+                    ) : null}
                     {v?.reviewComment?.trim() ? (
                       <span class="lv review" data-testid="returned-badge">
                         {t('returnedBadge')}

@@ -15,7 +15,13 @@ import {
   valueDomainOf,
   verificationId,
 } from '../../core';
-import type { EvidenceFile, TelusurStore, Verification, VerificationChanges } from '../../store';
+import type {
+  EvidenceFile,
+  TabletAction,
+  TelusurStore,
+  Verification,
+  VerificationChanges,
+} from '../../store';
 import { formatPercent } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { lazyScreen } from '../../ui/lazy';
@@ -63,6 +69,12 @@ const Photos = lazyScreen(
   () => <p class="muted">…</p>,
 );
 
+/** Improvement actions of earlier periods: their own chunk (most indicators have none). */
+const IndicatorActions = lazyScreen(
+  () => import('../components/Actions').then((m) => m.IndicatorActions),
+  () => <p class="muted">…</p>,
+);
+
 /** Catatan, rekomendasi and penjelasan: their own chunk too (library, cited files). */
 const IndicatorOutputs = lazyScreen(
   () => import('../components/IndicatorOutputs').then((m) => m.IndicatorOutputs),
@@ -73,13 +85,22 @@ export function Indicator({ ws, id, no }: { ws: WorkspaceKind; id: string; no: n
   const t = useT();
   const { value: view } = useLive(ws, (s) => loadAssessment(s, id), [id]);
   const { value: files } = useLive(ws, (s) => s.evidence.listByIndicator(id, no), [id, no]);
+  const { value: actions } = useLive(ws, (s) => actionsOfIndicator(s, id, no), [id, no]);
   if (view === undefined) return <p class="muted">{t('loading')}</p>;
   const indicators = view ? listIndicators(view.framework) : [];
   const pos = indicators.findIndex((i) => i.no === no);
   const ind = indicators[pos];
   if (!view || !ind) return <p class="notice bad">{t('notFound')}</p>;
   return (
-    <IndicatorBody key={`${id}:${no}`} ws={ws} view={view} no={no} pos={pos} files={files ?? []} />
+    <IndicatorBody
+      key={`${id}:${no}`}
+      ws={ws}
+      view={view}
+      no={no}
+      pos={pos}
+      files={files ?? []}
+      actions={actions ?? []}
+    />
   );
 }
 
@@ -89,6 +110,7 @@ function IndicatorBody(props: {
   no: number;
   pos: number;
   files: EvidenceFile[];
+  actions: TabletAction[];
 }) {
   const t = useT();
   const locale = useLocale((st) => st.locale);
@@ -264,6 +286,7 @@ function IndicatorBody(props: {
             ) : null}
           </section>
 
+          {props.actions.length > 0 ? <IndicatorActions ws={ws} actions={props.actions} /> : null}
           <section>
             <h2>{t('levels')}</h2>
             {suggestion !== null ? (
@@ -361,6 +384,19 @@ function IndicatorBody(props: {
       </nav>
     </>
   );
+}
+
+/**
+ * The improvement actions on this indicator of the assessment's unit (on it or owned by it),
+ * of the assessment's instrument only: indicator numbers mean nothing across instruments.
+ */
+async function actionsOfIndicator(
+  store: TelusurStore,
+  assessmentId: string,
+  no: number,
+): Promise<TabletAction[]> {
+  const a = await store.assessments.get(assessmentId);
+  return a ? store.reference.listActionsForIndicator(a.unitId, a.frameworkId, no) : [];
 }
 
 /** The previous or next indicator's link; an empty slot at either end keeps the pager's layout. */

@@ -103,6 +103,22 @@ export async function startSync(): Promise<void> {
   scheduler.start();
 }
 
+/**
+ * One evidence file of an improvement action, fetched from the server with this tablet's
+ * token (files of actions are not kept on the tablet). Throws SyncHttpError (status 0 when
+ * the server is out of reach) or an Error when this tablet is not enrolled.
+ */
+export async function fetchActionFile(
+  actionId: string,
+  file: { sha256: string; mime: string },
+): Promise<Blob> {
+  const fetchFile = transportRef?.actionFile;
+  if (!transportRef || !fetchFile)
+    throw new SyncHttpError(0, 'not_enrolled', 'Tablet belum terdaftar');
+  const bytes = await fetchFile(actionId, file.sha256);
+  return new Blob([bytes as BlobPart], { type: file.mime || 'application/octet-stream' });
+}
+
 /** Drop local copies of photos the server has proven it holds (receipt complete). */
 export async function purgeReceived(): Promise<number> {
   if (!engineRef) return 0;

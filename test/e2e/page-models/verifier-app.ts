@@ -408,6 +408,23 @@ export class ChecklistScreen {
       );
   }
 
+  /** Numbers of the rows that carry the "Tindak lanjut" badge. */
+  async actionRows(): Promise<number[]> {
+    return this.app.page
+      .locator('[data-testid^="indicator-row-"]:has([data-testid="action-badge"])')
+      .evaluateAll((rows) =>
+        rows.map((r) => Number(r.getAttribute('data-testid')?.replace('indicator-row-', ''))),
+      );
+  }
+
+  /** The unit's actions on other instruments, opened; null when the checklist shows none. */
+  async otherInstrumentActions(): Promise<ActionsPanel | null> {
+    const box = this.app.page.getByTestId('other-actions');
+    if ((await box.count()) === 0) return null;
+    if ((await box.getAttribute('open')) === null) await box.locator('summary').first().click();
+    return new ActionsPanel(box);
+  }
+
   /** Press "Tampilkan indikator dengan catatan" in the returned-work notice. */
   async showReturned(): Promise<void> {
     await this.app.page.getByTestId('show-returned').click();
@@ -725,4 +742,80 @@ export async function pasteInto(field: Locator, text: string): Promise<void> {
       input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
     }
   }, text);
+}
+
+/** One improvement action as the tablet shows it (read-only), in words a verifier reads. */
+export interface ShownAction {
+  /** The one-line promise: "Unit ini berjanji: level 3 sebelum 30 Jun 2026". */
+  promise: string;
+  /** On the other-instrument list: "<instrument>, indikator <no>"; else null. */
+  where: string | null;
+  status: string;
+  title: string;
+  period: string;
+  due: string;
+  owner: string;
+  evidence: string[];
+  closingNote: string | null;
+  links: { text: string; href: string | null }[];
+  files: string[];
+  /** "Perlu koneksi untuk membuka berkas." and the like, when shown. */
+  fileMessage: string | null;
+}
+
+/** The "Tindak lanjut" box of an indicator, or the other-instrument list of a checklist. */
+export class ActionsPanel {
+  constructor(readonly root: Locator) {}
+
+  /** The box on the indicator screen now shown, waiting for its chunk; null when there is none. */
+  static async onIndicator(page: Page): Promise<ActionsPanel | null> {
+    // The list is a live query: give it the moment it takes to answer.
+    await page
+      .getByRole('heading', { name: /^Level dan kriteria$|^Levels and criteria$/ })
+      .waitFor();
+    const box = page.getByTestId('indicator-actions');
+    try {
+      await box.waitFor({ timeout: 3000 });
+    } catch {
+      return null;
+    }
+    return new ActionsPanel(box);
+  }
+
+  /** Every action, each opened first (details), read as shown. */
+  async actions(): Promise<ShownAction[]> {
+    const items = this.root.getByTestId('action-item');
+    const out: ShownAction[] = [];
+    for (let i = 0; i < (await items.count()); i++) {
+      const item = items.nth(i);
+      if ((await item.getAttribute('open')) === null) await item.locator('summary').click();
+      const text = async (testId: string) =>
+        (await item.getByTestId(testId).count()) > 0
+          ? ((await item.getByTestId(testId).first().textContent()) ?? '').trim()
+          : null;
+      out.push({
+        promise: (await text('action-promise')) ?? '',
+        where: await text('action-where'),
+        status: (await text('action-status')) ?? '',
+        title: (await text('action-title')) ?? '',
+        period: (await text('action-period')) ?? '',
+        due: (await text('action-due')) ?? '',
+        owner: (await text('action-owner')) ?? '',
+        evidence: await item.getByTestId('action-evidence').locator('li').allInnerTexts(),
+        closingNote: await text('action-closing-note'),
+        links: await item
+          .getByTestId('action-links')
+          .locator('li > *')
+          .evaluateAll((els) =>
+            els.map((e) => ({
+              text: e.textContent ?? '',
+              href: e instanceof HTMLAnchorElement ? e.getAttribute('href') : null,
+            })),
+          ),
+        files: await item.getByTestId('action-files').locator('li > span').allInnerTexts(),
+        fileMessage: await text('action-file-message'),
+      });
+    }
+    return out;
+  }
 }

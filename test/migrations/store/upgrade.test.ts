@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { MutationSchema } from '../../../src/core';
+import { MutationSchema, TabletActionSchema } from '../../../src/core';
 import { openStore } from '../../../src/store';
 import { CURRENT_SCHEMA_VERSION, SCHEMA_HISTORY } from '../../../src/store/schema';
 import { FIXTURE_BUILDERS } from '../../fixtures/store/build-fixtures';
@@ -165,6 +165,43 @@ describe.each(fixtures.map((f) => [f.schemaVersion, f] as const))(
         rejected: refused.length,
         exportCoversUnsent: meta.has('exports'),
       });
+
+      // v7: the improvement actions the package brought are read for the unit (on it or
+      // owned by it); a tablet updated from before v7 holds none until its next sync, and
+      // that sync's set is stored and read back.
+      const unitId = String(rowsOf(fixture, 'assessments')[0]?.unitId);
+      const heldActions = rowsOf(fixture, 'actions');
+      const forUnit = await store.reference.listActionsForUnit(unitId);
+      expect(forUnit.map((a) => a.id).sort()).toEqual(heldActions.map((a) => String(a.id)).sort());
+      for (const a of forUnit) expect(TabletActionSchema.safeParse(a).success).toBe(true);
+      const synced = TabletActionSchema.parse({
+        id: 'action-after-upgrade',
+        periodId: 'p-lalu',
+        periodName: 'Evaluasi SPBE 2022',
+        frameworkId: String(rowsOf(fixture, 'assessments')[0]?.frameworkId),
+        indicatorNo: 1,
+        unitId,
+        ownerUnitId: unitId,
+        ownerUnitName: 'Kecamatan',
+        ownerPerson: 'Camat',
+        title: 'Capai level 3',
+        fromLevel: 2,
+        targetLevel: 3,
+        dueDate: '2026-06-30',
+        evidence: ['SK'],
+        status: 'rencana',
+        displayStatus: 'rencana',
+        closingNote: null,
+        closedAt: null,
+        closedByName: null,
+        links: [],
+        files: [],
+        updatedAt: 1,
+      });
+      await store.reference.replaceActions([synced]);
+      expect(await store.reference.listActionsForIndicator(unitId, synced.frameworkId, 1)).toEqual([
+        synced,
+      ]);
 
       await store.verifications.update(assessmentId, 1, { notes: 'setelah pembaruan aplikasi' });
       const [last] = (await store.outbox.peek(100)).slice(-1);
