@@ -13,6 +13,7 @@ import { DashboardService } from './dashboard.service';
 import { DevicesService } from './devices.service';
 import { FilesService } from './files.service';
 import { FrameworksService } from './frameworks.service';
+import { HistoryService } from './history.service';
 import { OfficialResultsService } from './official.service';
 import { OrganisationService } from './organisation.service';
 import { PeriodsService } from './periods.service';
@@ -45,6 +46,8 @@ export interface Services {
   reports: ReportsService;
   /** The official result (KemenPANRB) per period and its comparison with the local one. */
   official: OfficialResultsService;
+  /** The index over the years: every period's indices and what changed between them. */
+  history: HistoryService;
   /** Health probe. */
   ping(): Promise<void>;
 }
@@ -87,6 +90,7 @@ export function createServices(deps: ServiceDeps): Services {
     review: new ReviewService(deps, periods, frameworks, assignments),
     reports: new ReportsService(deps, cities, dashboard, plan, files),
     official: new OfficialResultsService(deps, cities),
+    history: new HistoryService(deps, cities, frameworks),
     ping: () => maintenance.ping(),
   };
 }
