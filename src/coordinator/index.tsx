@@ -9,6 +9,7 @@ import { type MessageKey, useT } from './i18n';
 import { forgetOrganisation, loadOrganisation, useOrganisation } from './organisation';
 import { Assignments } from './pages/Assignments';
 import { Dashboard } from './pages/Dashboard';
+import { History } from './pages/History';
 import { Login } from './pages/Login';
 import { OfficialResult } from './pages/OfficialResult';
 import { ORGANISATION_PATH, OrganisationPage } from './pages/Organisation';
@@ -40,7 +41,8 @@ const COORDINATOR: readonly Role[] = ['coordinator'];
 /**
  * The coordinator's pages; `roles` gates each one. The dashboard (`/koordinator/dasbor`),
  * plan (`/koordinator/rencana`), review (`/koordinator/tinjau/:assessmentId`) and reports
- * (`/koordinator/laporan`, per unit `/koordinator/laporan/unit/:assessmentId`) are plain
+ * (`/koordinator/laporan`, per unit `/koordinator/laporan/unit/:assessmentId`) and the index
+ * history (`/koordinator/riwayat`) are plain
  * imports: they stay in this chunk, which the service worker never precaches (exceljs runs
  * on the server only: the XLSX exports are made there).
  */
@@ -58,6 +60,7 @@ export const ROUTES: readonly RouteDef[] = [
     roles: ALL,
     nav: 'officialNav',
   },
+  { pattern: '/koordinator/riwayat', page: History, roles: ALL, nav: 'historyNav' },
   { pattern: '/koordinator/periode', page: Periods, roles: ALL, nav: 'navPeriods' },
   { pattern: '/koordinator/unit', page: Units, roles: ALL, nav: 'navUnits' },
   { pattern: '/koordinator/verifikator', page: Verifiers, roles: ALL, nav: 'navVerifiers' },

@@ -7,6 +7,8 @@ export interface Series {
   label: string;
   values: (number | null)[];
   color: string;
+  /** SVG stroke-dasharray of the series' line (line charts), so colour is not the only cue. */
+  dash?: string;
 }
 
 export function Radar({
@@ -125,6 +127,182 @@ export function Bars({
           })}
         </g>
       ))}
+    </svg>
+  );
+}
+
+/**
+ * Where value labels of one column go: each label at its point's height, pushed apart so
+ * that no two are closer than `gap` (px), in the order of their points (top first).
+ */
+function spreadLabels(ys: readonly (number | null)[], gap: number): (number | null)[] {
+  const order = ys
+    .map((y, i) => ({ y, i }))
+    .filter((p): p is { y: number; i: number } => p.y !== null)
+    .sort((a, b) => a.y - b.y);
+  const out: (number | null)[] = ys.map(() => null);
+  let last = Number.NEGATIVE_INFINITY;
+  for (const p of order) {
+    const y = Math.max(p.y, last + gap);
+    out[p.i] = y;
+    last = y;
+  }
+  return out;
+}
+
+/**
+ * A line chart of indices over columns (the periods of the index history): the y axis from 1
+ * to `max` (default 5, the index scale), one line per series through the columns where it
+ * has a value (a null leaves a gap, and a lone value is a point), each point with its value
+ * written beside it in `locale` ("2,10" in Indonesian, rounded half up as every figure),
+ * and the legend on top. Each point is a `circle` with `data-series` (the series label) and
+ * `data-column` (the column index), so a reader (and a test) can find it.
+ */
+export function Lines({
+  columns,
+  series,
+  locale,
+  max = 5,
+  testId,
+}: {
+  /** Column labels: first line, and an optional second (e.g. the instrument). */
+  columns: readonly { label: string; sub?: string }[];
+  series: readonly Series[];
+  locale: Locale;
+  max?: number;
+  testId?: string;
+}) {
+  const width = 720;
+  const height = 300;
+  const left = 40;
+  const right = 70;
+  const top = 40;
+  const bottom = 48;
+  const n = columns.length;
+  const step = n > 1 ? (width - left - right) / (n - 1) : 0;
+  const x = (i: number) => (n > 1 ? left + i * step : (left + width - right) / 2);
+  const y = (v: number) => top + ((max - v) * (height - top - bottom)) / (max - 1);
+  const ticks = Array.from({ length: Math.floor(max) }, (_, i) => i + 1);
+  const labelYs = columns.map((_, i) =>
+    spreadLabels(
+      series.map((s) =>
+        s.values[i] === null || s.values[i] === undefined ? null : y(s.values[i] as number),
+      ),
+      13,
+    ),
+  );
+  return (
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={`${locale === 'en' ? 'Line chart' : 'Grafik garis'}: ${series.map((s) => s.label).join(', ')} — ${columns.map((c) => c.label).join(', ')}`}
+      width="100%"
+      data-testid={testId}
+    >
+      {ticks.map((v) => (
+        <g key={v}>
+          <line x1={left} x2={width - right + 30} y1={y(v)} y2={y(v)} stroke="#d0d7de" />
+          <text x={left - 8} y={y(v) + 4} font-size="11" text-anchor="end" fill="#1b1f23">
+            {formatIndex(v, locale).replace(/[,.]00$/, '')}
+          </text>
+        </g>
+      ))}
+      {series.map((s, k) => (
+        <g key={s.label} transform={`translate(${left + k * 170} 14)`}>
+          <line
+            x1="0"
+            x2="26"
+            y1="0"
+            y2="0"
+            stroke={s.color}
+            stroke-width="3"
+            stroke-dasharray={s.dash}
+          />
+          <circle cx="13" cy="0" r="4" fill={s.color} />
+          <text x="32" y="4" font-size="12" fill="#1b1f23">
+            {s.label}
+          </text>
+        </g>
+      ))}
+      {columns.map((c, i) => (
+        <g key={`${c.label}-${i}`} data-testid={testId ? `${testId}-column` : undefined}>
+          <text
+            x={x(i)}
+            y={height - bottom + 20}
+            font-size="12"
+            text-anchor="middle"
+            fill="#1b1f23"
+            font-weight="600"
+          >
+            {c.label}
+          </text>
+          {c.sub ? (
+            <text
+              x={x(i)}
+              y={height - bottom + 36}
+              font-size="11"
+              text-anchor="middle"
+              fill="#4a5560"
+            >
+              {c.sub}
+            </text>
+          ) : null}
+        </g>
+      ))}
+      {series.map((s, k) => {
+        // Runs of consecutive values: a null breaks the line.
+        const runs: number[][] = [];
+        let run: number[] = [];
+        s.values.forEach((v, i) => {
+          if (v === null || v === undefined) {
+            if (run.length) runs.push(run);
+            run = [];
+          } else run.push(i);
+        });
+        if (run.length) runs.push(run);
+        return (
+          <g key={s.label}>
+            {runs
+              .filter((r) => r.length > 1)
+              .map((r) => (
+                <polyline
+                  key={r[0]}
+                  points={r.map((i) => `${x(i)},${y(s.values[i] as number)}`).join(' ')}
+                  fill="none"
+                  stroke={s.color}
+                  stroke-width="2.5"
+                  stroke-dasharray={s.dash}
+                />
+              ))}
+            {s.values.map((v, i) =>
+              v === null || v === undefined ? null : (
+                <g key={`${s.label}-${columns[i]?.label ?? i}`}>
+                  <circle
+                    cx={x(i)}
+                    cy={y(v)}
+                    r="4.5"
+                    fill={s.color}
+                    data-series={s.label}
+                    data-column={i}
+                  >
+                    <title>{`${s.label} · ${columns[i]?.label ?? ''}: ${formatIndex(v, locale)}`}</title>
+                  </circle>
+                  <text
+                    x={x(i) + 9}
+                    y={(labelYs[i]?.[k] ?? y(v)) + 4}
+                    font-size="11"
+                    fill={s.color}
+                    font-weight="600"
+                    data-testid={testId ? `${testId}-value` : undefined}
+                  >
+                    {formatIndex(v, locale)}
+                  </text>
+                </g>
+              ),
+            )}
+          </g>
+        );
+      })}
     </svg>
   );
 }
