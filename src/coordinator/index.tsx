@@ -61,9 +61,9 @@ export const ROUTES: readonly RouteDef[] = [
     nav: 'officialNav',
   },
   { pattern: '/koordinator/riwayat', page: History, roles: ALL, nav: 'historyNav' },
-  { pattern: '/koordinator/periode', page: Periods, roles: ALL, nav: 'navPeriods' },
+  { pattern: '/koordinator/periode', page: Periods, roles: ALL, nav: 'navPeriodsShort' },
   { pattern: '/koordinator/unit', page: Units, roles: ALL, nav: 'navUnits' },
-  { pattern: '/koordinator/verifikator', page: Verifiers, roles: ALL, nav: 'navVerifiers' },
+  { pattern: '/koordinator/verifikator', page: Verifiers, roles: ALL, nav: 'navVerifiersShort' },
   { pattern: '/koordinator/verifikator/:id', page: VerifierDetail, roles: ALL },
   { pattern: '/koordinator/penugasan', page: Assignments, roles: ALL, nav: 'navAssignments' },
   {

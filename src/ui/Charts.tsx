@@ -172,25 +172,45 @@ export function Lines({
   max?: number;
   testId?: string;
 }) {
-  const width = 720;
-  const height = 300;
+  const width = 960;
+  const height = 320;
   const left = 40;
-  const right = 70;
-  const top = 40;
-  const bottom = 48;
+  const right = 110;
+  const top = 44;
+  const bottom = 50;
   const n = columns.length;
-  const step = n > 1 ? (width - left - right) / (n - 1) : 0;
-  const x = (i: number) => (n > 1 ? left + i * step : (left + width - right) / 2);
+  // Columns sit inside the plot with room for their labels at both ends.
+  const inset = 70;
+  const step = n > 1 ? (width - left - right - 2 * inset) / (n - 1) : 0;
+  const x = (i: number) => (n > 1 ? left + inset + i * step : (left + width - right) / 2);
   const y = (v: number) => top + ((max - v) * (height - top - bottom)) / (max - 1);
   const ticks = Array.from({ length: Math.floor(max) }, (_, i) => i + 1);
+  const present = (v: number | null | undefined): v is number => v !== null && v !== undefined;
   const labelYs = columns.map((_, i) =>
     spreadLabels(
-      series.map((s) =>
-        s.values[i] === null || s.values[i] === undefined ? null : y(s.values[i] as number),
-      ),
-      13,
+      series.map((s) => (present(s.values[i]) ? y(s.values[i] as number) : null)),
+      14,
     ),
   );
+  // Legend entries one after another, each as wide as its label.
+  const legendX: number[] = [];
+  series.reduce((at, s) => {
+    legendX.push(at);
+    return at + 52 + s.label.length * 6.6;
+  }, left);
+  const runsOf = (values: readonly (number | null)[]) => {
+    const runs: number[][] = [];
+    let run: number[] = [];
+    values.forEach((v, i) => {
+      if (present(v)) run.push(i);
+      else {
+        if (run.length) runs.push(run);
+        run = [];
+      }
+    });
+    if (run.length) runs.push(run);
+    return runs.filter((r) => r.length > 1);
+  };
   return (
     <svg
       viewBox={`0 0 ${width} ${height}`}
@@ -201,35 +221,35 @@ export function Lines({
     >
       {ticks.map((v) => (
         <g key={v}>
-          <line x1={left} x2={width - right + 30} y1={y(v)} y2={y(v)} stroke="#d0d7de" />
-          <text x={left - 8} y={y(v) + 4} font-size="11" text-anchor="end" fill="#1b1f23">
-            {formatIndex(v, locale).replace(/[,.]00$/, '')}
+          <line x1={left} x2={width - 20} y1={y(v)} y2={y(v)} stroke="#d0d7de" />
+          <text x={left - 8} y={y(v) + 4} font-size="12" text-anchor="end" fill="#1b1f23">
+            {v}
           </text>
         </g>
       ))}
       {series.map((s, k) => (
-        <g key={s.label} transform={`translate(${left + k * 170} 14)`}>
+        <g key={s.label} transform={`translate(${legendX[k] ?? left} 16)`}>
           <line
             x1="0"
-            x2="26"
+            x2="28"
             y1="0"
             y2="0"
             stroke={s.color}
             stroke-width="3"
             stroke-dasharray={s.dash}
           />
-          <circle cx="13" cy="0" r="4" fill={s.color} />
-          <text x="32" y="4" font-size="12" fill="#1b1f23">
+          <circle cx="14" cy="0" r="4" fill={s.color} />
+          <text x="36" y="4" font-size="13" fill="#1b1f23">
             {s.label}
           </text>
         </g>
       ))}
       {columns.map((c, i) => (
-        <g key={`${c.label}-${i}`} data-testid={testId ? `${testId}-column` : undefined}>
+        <g key={`${c.label}-${c.sub ?? ''}`} data-testid={testId ? `${testId}-column` : undefined}>
           <text
             x={x(i)}
-            y={height - bottom + 20}
-            font-size="12"
+            y={height - bottom + 22}
+            font-size="13"
             text-anchor="middle"
             fill="#1b1f23"
             font-weight="600"
@@ -239,8 +259,8 @@ export function Lines({
           {c.sub ? (
             <text
               x={x(i)}
-              y={height - bottom + 36}
-              font-size="11"
+              y={height - bottom + 40}
+              font-size="12"
               text-anchor="middle"
               fill="#4a5560"
             >
@@ -249,60 +269,56 @@ export function Lines({
           ) : null}
         </g>
       ))}
-      {series.map((s, k) => {
-        // Runs of consecutive values: a null breaks the line.
-        const runs: number[][] = [];
-        let run: number[] = [];
-        s.values.forEach((v, i) => {
-          if (v === null || v === undefined) {
-            if (run.length) runs.push(run);
-            run = [];
-          } else run.push(i);
-        });
-        if (run.length) runs.push(run);
-        return (
-          <g key={s.label}>
-            {runs
-              .filter((r) => r.length > 1)
-              .map((r) => (
-                <polyline
-                  key={r[0]}
-                  points={r.map((i) => `${x(i)},${y(s.values[i] as number)}`).join(' ')}
-                  fill="none"
-                  stroke={s.color}
-                  stroke-width="2.5"
-                  stroke-dasharray={s.dash}
-                />
-              ))}
-            {s.values.map((v, i) =>
-              v === null || v === undefined ? null : (
-                <g key={`${s.label}-${columns[i]?.label ?? i}`}>
-                  <circle
-                    cx={x(i)}
-                    cy={y(v)}
-                    r="4.5"
-                    fill={s.color}
-                    data-series={s.label}
-                    data-column={i}
-                  >
-                    <title>{`${s.label} · ${columns[i]?.label ?? ''}: ${formatIndex(v, locale)}`}</title>
-                  </circle>
-                  <text
-                    x={x(i) + 9}
-                    y={(labelYs[i]?.[k] ?? y(v)) + 4}
-                    font-size="11"
-                    fill={s.color}
-                    font-weight="600"
-                    data-testid={testId ? `${testId}-value` : undefined}
-                  >
-                    {formatIndex(v, locale)}
-                  </text>
-                </g>
-              ),
-            )}
-          </g>
-        );
-      })}
+      {series.map((s) =>
+        runsOf(s.values).map((r) => (
+          <polyline
+            key={`${s.label}-${r[0]}`}
+            points={r.map((i) => `${x(i)},${y(s.values[i] as number)}`).join(' ')}
+            fill="none"
+            stroke={s.color}
+            stroke-width="2.5"
+            stroke-dasharray={s.dash}
+          />
+        )),
+      )}
+      {/* Points and values over every line, so no line hides a figure. */}
+      {series.map((s, k) =>
+        s.values.map((v, i) =>
+          present(v) ? (
+            <g key={`${s.label}-${columns[i]?.label ?? ''}-${columns[i]?.sub ?? ''}`}>
+              <circle
+                cx={x(i)}
+                cy={y(v)}
+                r="4.5"
+                fill={s.color}
+                data-series={s.label}
+                data-column={i}
+              >
+                <title>{`${s.label} · ${columns[i]?.label ?? ''}: ${formatIndex(v, locale)}`}</title>
+              </circle>
+              {/* A white box keeps the figure readable where a line passes behind it. */}
+              <rect
+                x={x(i) + 8}
+                y={(labelYs[i]?.[k] ?? y(v)) - 7}
+                width="34"
+                height="14"
+                rx="2"
+                fill="#fff"
+              />
+              <text
+                x={x(i) + 10}
+                y={(labelYs[i]?.[k] ?? y(v)) + 4}
+                font-size="12"
+                fill={s.color}
+                font-weight="700"
+                data-testid={testId ? `${testId}-value` : undefined}
+              >
+                {formatIndex(v, locale)}
+              </text>
+            </g>
+          ) : null,
+        ),
+      )}
     </svg>
   );
 }

@@ -129,10 +129,13 @@ describe.skipIf(!e2eEnabled)('coordinator: the index over the years', () => {
     expect(cross?.fell).toEqual([]);
     expect(cross?.groupRows).toBe(0);
 
-    expect(await new Layout(page).menuLines()).toBe(1);
-    expect(await app.accessibilityViolations()).toEqual([]);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, 'coordinator-history-1366.png'), fullPage: true });
+    await page
+      .getByTestId('history-chart')
+      .screenshot({ path: join(SHOTS, 'coordinator-history-chart.png') });
+    expect(await new Layout(page).menuLines()).toBe(1);
+    expect(await app.accessibilityViolations()).toEqual([]);
     await page.emulateMedia({ media: 'print' });
     await page.screenshot({ path: join(SHOTS, 'coordinator-history-print.png'), fullPage: true });
     await page.emulateMedia({ media: 'screen' });

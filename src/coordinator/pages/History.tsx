@@ -40,6 +40,14 @@ function indexChangeText(from: number | null, to: number | null, locale: Locale)
   return signedText((shown(to) - shown(from)) / 100, locale, 'decimal');
 }
 
+/**
+ * An instrument's name short enough for a chart column: its legal basis in brackets
+ * ("PermenPANRB 59/2020"), else the name.
+ */
+function instrumentShort(name: string): string {
+  return /\(([^()]+)\)\s*$/.exec(name)?.[1] ?? name;
+}
+
 /** "47 indikator dalam 4 domain dan 8 aspek" from the instrument (or the answer's groups). */
 function shapeOf(p: HistoryPeriod, fw: Framework | undefined, t: Translator): string {
   const n = fw ? listIndicators(fw).length : p.self.applicableCount;
@@ -311,7 +319,7 @@ export function History(_: PageProps) {
                 max={max}
                 columns={periods.map((p) => ({
                   label: String(p.period.year),
-                  sub: p.framework.name,
+                  sub: instrumentShort(p.framework.name),
                 }))}
                 series={[
                   {
