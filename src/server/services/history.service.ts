@@ -3,6 +3,7 @@ import {
   type ActionCounts,
   actionDisplayStatus,
   computeIndex,
+  DEFAULT_ZONE_CODE,
   type Framework,
   type History,
   type HistoryBasis,
@@ -135,7 +136,7 @@ export class HistoryService extends BaseService {
     ]);
     const officialOf = groupBy(officialRows, (r) => r.periodId);
     const actionsOf = groupBy(actionRows, (r) => r.periodId);
-    const today = isoDayInZone(this.now(), ZONE_IANA[org?.zone ?? 'WIB']);
+    const today = isoDayInZone(this.now(), ZONE_IANA[org?.zone ?? DEFAULT_ZONE_CODE]);
 
     const fws = new Map<string, Framework>();
     const facts: PeriodFacts[] = [];
