@@ -132,31 +132,14 @@ export function Bars({
 }
 
 /**
- * Where value labels of one column go: each label at its point's height, pushed apart so
- * that no two are closer than `gap` (px), in the order of their points (top first).
- */
-function spreadLabels(ys: readonly (number | null)[], gap: number): (number | null)[] {
-  const order = ys
-    .map((y, i) => ({ y, i }))
-    .filter((p): p is { y: number; i: number } => p.y !== null)
-    .sort((a, b) => a.y - b.y);
-  const out: (number | null)[] = ys.map(() => null);
-  let last = Number.NEGATIVE_INFINITY;
-  for (const p of order) {
-    const y = Math.max(p.y, last + gap);
-    out[p.i] = y;
-    last = y;
-  }
-  return out;
-}
-
-/**
  * A line chart of indices over columns (the periods of the index history): the y axis from 1
  * to `max` (default 5, the index scale), one line per series through the columns where it
- * has a value (a null leaves a gap, and a lone value is a point), each point with its value
- * written beside it in `locale` ("2,10" in Indonesian, rounded half up as every figure),
- * and the legend on top. Each point is a `circle` with `data-series` (the series label) and
- * `data-column` (the column index), so a reader (and a test) can find it.
+ * has a value (a null leaves a gap, and a lone value is a point), the legend on top, and
+ * under each column its label and its figures, one per series in the series' colour, in
+ * `locale` ("2,10" in Indonesian, rounded half up as every figure). No figure sits on the
+ * drawing, so every one is read at its true contrast. Each point is a `circle` with
+ * `data-series` (the series label) and `data-column` (the column index), so a reader (and a
+ * test) can find it.
  */
 export function Lines({
   columns,
@@ -173,11 +156,11 @@ export function Lines({
   testId?: string;
 }) {
   const width = 960;
-  const height = 320;
+  const height = 340;
   const left = 40;
-  const right = 110;
+  const right = 40;
   const top = 44;
-  const bottom = 50;
+  const bottom = 76;
   const n = columns.length;
   // Columns sit inside the plot with room for their labels at both ends.
   const inset = 70;
@@ -186,12 +169,6 @@ export function Lines({
   const y = (v: number) => top + ((max - v) * (height - top - bottom)) / (max - 1);
   const ticks = Array.from({ length: Math.floor(max) }, (_, i) => i + 1);
   const present = (v: number | null | undefined): v is number => v !== null && v !== undefined;
-  const labelYs = columns.map((_, i) =>
-    spreadLabels(
-      series.map((s) => (present(s.values[i]) ? y(s.values[i] as number) : null)),
-      14,
-    ),
-  );
   // Legend entries one after another, each as wide as its label.
   const legendX: number[] = [];
   series.reduce((at, s) => {
@@ -267,22 +244,41 @@ export function Lines({
               {c.sub}
             </text>
           ) : null}
+          {/* The column's figures, one per series in its colour, below the plot: no line
+              ever runs behind a figure. */}
+          <text x={x(i)} y={height - bottom + 60} font-size="13" text-anchor="middle">
+            {series.map((s, k) => {
+              const v = s.values[i];
+              return present(v) ? (
+                <tspan
+                  key={s.label}
+                  fill={s.color}
+                  font-weight="700"
+                  dx={k === 0 ? undefined : '10'}
+                  data-testid={testId ? `${testId}-value` : undefined}
+                >
+                  {formatIndex(v, locale)}
+                </tspan>
+              ) : null;
+            })}
+          </text>
         </g>
       ))}
-      {series.map((s) =>
+      {/* Earlier series drawn wider, so a line lying on another still shows at its edges. */}
+      {series.map((s, k) =>
         runsOf(s.values).map((r) => (
           <polyline
             key={`${s.label}-${r[0]}`}
             points={r.map((i) => `${x(i)},${y(s.values[i] as number)}`).join(' ')}
             fill="none"
             stroke={s.color}
-            stroke-width="2.5"
+            stroke-width={2.5 + 2.5 * (series.length - 1 - k)}
             stroke-dasharray={s.dash}
           />
         )),
       )}
-      {/* Points and values over every line, so no line hides a figure. */}
-      {series.map((s, k) =>
+      {/* Points over every line. */}
+      {series.map((s) =>
         s.values.map((v, i) =>
           present(v) ? (
             <g key={`${s.label}-${columns[i]?.label ?? ''}-${columns[i]?.sub ?? ''}`}>
@@ -296,25 +292,6 @@ export function Lines({
               >
                 <title>{`${s.label} · ${columns[i]?.label ?? ''}: ${formatIndex(v, locale)}`}</title>
               </circle>
-              {/* A white box keeps the figure readable where a line passes behind it. */}
-              <rect
-                x={x(i) + 8}
-                y={(labelYs[i]?.[k] ?? y(v)) - 7}
-                width="34"
-                height="14"
-                rx="2"
-                fill="#fff"
-              />
-              <text
-                x={x(i) + 10}
-                y={(labelYs[i]?.[k] ?? y(v)) + 4}
-                font-size="12"
-                fill={s.color}
-                font-weight="700"
-                data-testid={testId ? `${testId}-value` : undefined}
-              >
-                {formatIndex(v, locale)}
-              </text>
             </g>
           ) : null,
         ),
