@@ -40,11 +40,11 @@ const COORDINATOR: readonly Role[] = ['coordinator'];
 
 /**
  * The coordinator's pages; `roles` gates each one. The dashboard (`/koordinator/dasbor`),
- * plan (`/koordinator/rencana`), review (`/koordinator/tinjau/:assessmentId`) and reports
+ * plan (`/koordinator/rencana`), review (`/koordinator/tinjau/:assessmentId`), reports
  * (`/koordinator/laporan`, per unit `/koordinator/laporan/unit/:assessmentId`) and the index
- * history (`/koordinator/riwayat`) are plain
- * imports: they stay in this chunk, which the service worker never precaches (exceljs runs
- * on the server only: the XLSX exports are made there).
+ * history (`/koordinator/riwayat`) are plain imports: they stay in this chunk, which the
+ * service worker never precaches (exceljs runs on the server only: the XLSX exports are
+ * made there).
  */
 export const ROUTES: readonly RouteDef[] = [
   { pattern: '/koordinator', page: Overview, roles: ALL, nav: 'navOverview' },
