@@ -42,3 +42,27 @@ export function useFramework(id: string | null | undefined): Framework | undefin
   }, [id]);
   return fw && fw.id === id ? fw.fw : undefined;
 }
+
+/**
+ * Several instruments at once (a page across periods of different instruments, the index
+ * history), by id; an instrument still loading (or unreadable) is absent from the map.
+ */
+export function useFrameworks(ids: readonly string[]): ReadonlyMap<string, Framework> {
+  const key = [...new Set(ids)].sort().join('\n');
+  const [fws, setFws] = useState<ReadonlyMap<string, Framework>>(new Map());
+  useEffect(() => {
+    if (!key) return;
+    let live = true;
+    for (const id of key.split('\n'))
+      load(id).then(
+        (f) => {
+          if (live) setFws((m) => new Map(m).set(id, f));
+        },
+        () => undefined,
+      );
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return fws;
+}

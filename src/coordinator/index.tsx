@@ -9,6 +9,7 @@ import { type MessageKey, useT } from './i18n';
 import { forgetOrganisation, loadOrganisation, useOrganisation } from './organisation';
 import { Assignments } from './pages/Assignments';
 import { Dashboard } from './pages/Dashboard';
+import { History } from './pages/History';
 import { Login } from './pages/Login';
 import { OfficialResult } from './pages/OfficialResult';
 import { ORGANISATION_PATH, OrganisationPage } from './pages/Organisation';
@@ -39,10 +40,11 @@ const COORDINATOR: readonly Role[] = ['coordinator'];
 
 /**
  * The coordinator's pages; `roles` gates each one. The dashboard (`/koordinator/dasbor`),
- * plan (`/koordinator/rencana`), review (`/koordinator/tinjau/:assessmentId`) and reports
- * (`/koordinator/laporan`, per unit `/koordinator/laporan/unit/:assessmentId`) are plain
- * imports: they stay in this chunk, which the service worker never precaches (exceljs runs
- * on the server only: the XLSX exports are made there).
+ * plan (`/koordinator/rencana`), review (`/koordinator/tinjau/:assessmentId`), reports
+ * (`/koordinator/laporan`, per unit `/koordinator/laporan/unit/:assessmentId`) and the index
+ * history (`/koordinator/riwayat`) are plain imports: they stay in this chunk, which the
+ * service worker never precaches (exceljs runs on the server only: the XLSX exports are
+ * made there).
  */
 export const ROUTES: readonly RouteDef[] = [
   { pattern: '/koordinator', page: Overview, roles: ALL, nav: 'navOverview' },
@@ -58,9 +60,10 @@ export const ROUTES: readonly RouteDef[] = [
     roles: ALL,
     nav: 'officialNav',
   },
-  { pattern: '/koordinator/periode', page: Periods, roles: ALL, nav: 'navPeriods' },
+  { pattern: '/koordinator/riwayat', page: History, roles: ALL, nav: 'historyNav' },
+  { pattern: '/koordinator/periode', page: Periods, roles: ALL, nav: 'navPeriodsShort' },
   { pattern: '/koordinator/unit', page: Units, roles: ALL, nav: 'navUnits' },
-  { pattern: '/koordinator/verifikator', page: Verifiers, roles: ALL, nav: 'navVerifiers' },
+  { pattern: '/koordinator/verifikator', page: Verifiers, roles: ALL, nav: 'navVerifiersShort' },
   { pattern: '/koordinator/verifikator/:id', page: VerifierDetail, roles: ALL },
   { pattern: '/koordinator/penugasan', page: Assignments, roles: ALL, nav: 'navAssignments' },
   {

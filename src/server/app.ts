@@ -24,6 +24,7 @@ import { devicesRoutes } from './routes/devices.routes';
 import { filesRoutes } from './routes/files.routes';
 import { frameworksRoutes } from './routes/frameworks.routes';
 import { healthRoutes, readyRoutes } from './routes/health.routes';
+import { historyRoutes } from './routes/history.routes';
 import { organisationRoutes } from './routes/organisation.routes';
 import { periodsRoutes } from './routes/periods.routes';
 import { reportsRoutes } from './routes/reports.routes';
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps) {
     .route('/', conflictsRoutes(services))
     .route('/files', filesRoutes(services, tus))
     .route('/dashboard', dashboardRoutes(services))
+    .route('/history', historyRoutes(services))
     .route('/', reviewRoutes(services))
     .route('/reports', reportsRoutes(services))
     .route('/', actionsRoutes(services));

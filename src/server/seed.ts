@@ -55,6 +55,8 @@ export const DEMO_SECTOR_SERVICES = [
   { indicatorNo: 47, name: 'Layanan kesehatan puskesmas (Dinas Kesehatan)' },
 ];
 export const DEMO_PEMDI_PERIOD_NAME = 'Evaluasi Pemdi 2026';
+/** The demo's closed earlier period (SPBE 2020 instrument), for the index history. */
+export const DEMO_HISTORY_PERIOD_NAME = 'Evaluasi SPBE 2022';
 export const PEMDA_CODE = '36.72';
 /**
  * The demo is one organisation like any other: Kota Cilegon (Banten), on Western Indonesia
@@ -259,6 +261,8 @@ function pemdiLevels(values: readonly number[]) {
 
 export interface DemoSummary {
   periodId: string;
+  /** The demo's closed 2022 period, "Evaluasi SPBE 2022" (self levels and official result). */
+  historyPeriodId: string;
   /** The demo's second period, "Evaluasi Pemdi 2026". */
   pemdiPeriodId: string;
   cityIndex: number | null;
@@ -375,9 +379,11 @@ export async function seedDemo(
 
   const pemdi = await seedPemdi(s, idOf, coordinator.id, [v1.id, v2.id]);
   await seedDemoActions(s, period.id, idOf, coordinator.id);
+  const history = await seedHistory(s, idOf(PEMDA_CODE), coordinator.id);
 
   return {
     periodId: period.id,
+    historyPeriodId: history.periodId,
     pemdiPeriodId: pemdi.periodId,
     cityIndex: computeIndex(fw, Object.fromEntries(city.map((l) => [l.indicatorNo, l.level])))
       .index,
@@ -505,6 +511,76 @@ async function seedDemoActions(
     note: '(Demo) Dokumen ditetapkan dan diunggah ke JDIH.',
     links: ['https://jdih.cilegonkota.go.id/'],
   });
+}
+
+/**
+ * The city's penilaian mandiri of SPBE 2022, indicators 1..47: the 2023 levels with
+ * indicators 11, 16, 34, 36 and 42 one level lower and 21 one level higher (so 2023 shows
+ * indicators that rose and one that fell). Σ level × weight = 198 → index 1,98 (Cukup).
+ */
+export const CITY_LEVELS_2022: readonly number[] = CITY_LEVELS.map((level, i) => {
+  const no = i + 1;
+  if ([11, 16, 34, 36, 42].includes(no)) return level - 1;
+  return no === 21 ? level + 1 : level;
+});
+
+/**
+ * The official result KemenPANRB published for SPBE 2022: the city's 2022 levels with
+ * indicators 2, 12, 13, 37 and 44 one level lower. Σ level × weight = 185,95 → index
+ * 1,8595, shown 1,86 (Cukup): below the city's own 1,98, and below 2023's 2,10.
+ */
+export const OFFICIAL_LEVELS_2022: readonly number[] = CITY_LEVELS_2022.map((level, i) =>
+  [2, 12, 13, 37, 44].includes(i + 1) ? level - 1 : level,
+);
+
+/**
+ * The period "Evaluasi SPBE 2022": the evaluation before the demo's 2023 one, on the same
+ * instrument, now closed — the city's penilaian mandiri and the imported official result,
+ * nothing else (no assignments: a closed period sends nothing to tablets). It gives the
+ * index history (Riwayat indeks) a step on one instrument (2022 → 2023, indicators that rose
+ * or fell) beside the step across instruments (2023 → Pemdi 2026).
+ */
+async function seedHistory(
+  s: Services,
+  cityId: string,
+  coordinatorId: string,
+): Promise<{ periodId: string }> {
+  const fw = spbe2020;
+  // Created active: penilaian mandiri and imports are refused on a closed period.
+  const period = await s.periods.create({
+    name: DEMO_HISTORY_PERIOD_NAME,
+    year: 2022,
+    frameworkId: fw.id,
+    targetIndex: 2.6,
+    stages: ['mandiri', 'final'],
+    periodType: 'evaluasi',
+    skNumber: '800/Kep.97-Diskominfo/2022',
+    skDate: '2022-03-10',
+    skSignedBy: 'Wali Kota Cilegon',
+    status: 'active',
+    demo: true,
+  });
+  const nos = listIndicators(fw).map((ind) => ind.no);
+  await s.selfAssessments.put(
+    period.id,
+    cityId,
+    nos.map((no, i) => {
+      const level = CITY_LEVELS_2022[i] ?? 1;
+      return { indicatorNo: no, level, justification: `(Demo) ${JUSTIFICATION[level]}` };
+    }),
+    coordinatorId,
+  );
+  const rows = nos.map((no, i) => `${no};;${OFFICIAL_LEVELS_2022[i] ?? 1}`);
+  await s.official.import(
+    period.id,
+    { kind: 'csv', text: ['no_indikator;nama_indikator;nilai', ...rows].join('\r\n') },
+    'LHE SPBE 2022 Kota Cilegon.csv',
+    coordinatorId,
+  );
+  // The evaluation ran to its end: final stage, then closed.
+  await s.periods.moveStage(period.id, 'mandiri', 'final', coordinatorId);
+  await s.periods.update(period.id, { status: 'closed' });
+  return { periodId: period.id };
 }
 
 /** Delete every row (schema stays) so the demo can be seeded again. */

@@ -7,6 +7,7 @@ import type { Database } from './database';
 import { DevicesRepository } from './devices.repository';
 import { FilesRepository } from './files.repository';
 import { FrameworksRepository } from './frameworks.repository';
+import { HistoryRepository } from './history.repository';
 import { LoginFailuresRepository } from './login-failures.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { OfficialResultsRepository } from './official-results.repository';
@@ -39,6 +40,8 @@ export interface Repositories {
   officialResults: OfficialResultsRepository;
   /** Dashboard, plan and export aggregations. */
   reporting: ReportingRepository;
+  /** The index history's reads over many periods (official values, action counts). */
+  history: HistoryRepository;
 }
 
 /** All repositories over one connection or transaction. */
@@ -61,6 +64,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     files: new FilesRepository(db),
     officialResults: new OfficialResultsRepository(db),
     reporting: new ReportingRepository(db),
+    history: new HistoryRepository(db),
   };
 }
 

@@ -14,6 +14,7 @@ import { DashboardService } from './dashboard.service';
 import { DevicesService } from './devices.service';
 import { FilesService } from './files.service';
 import { FrameworksService } from './frameworks.service';
+import { HistoryService } from './history.service';
 import { OfficialResultsService } from './official.service';
 import { OrganisationService } from './organisation.service';
 import { PeriodsService } from './periods.service';
@@ -48,6 +49,8 @@ export interface Services {
   official: OfficialResultsService;
   /** Improvement actions (tindak lanjut) and owner accounts (issue 18). */
   actions: ActionsService;
+  /** The index over the years: every period's indices and what changed between them. */
+  history: HistoryService;
   /** Health probe. */
   ping(): Promise<void>;
 }
@@ -92,6 +95,7 @@ export function createServices(deps: ServiceDeps): Services {
     reports: new ReportsService(deps, cities, dashboard, plan, files),
     official: new OfficialResultsService(deps, cities),
     actions,
+    history: new HistoryService(deps, cities, frameworks),
     ping: () => maintenance.ping(),
   };
 }

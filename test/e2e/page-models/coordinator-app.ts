@@ -53,7 +53,14 @@ export class CoordinatorApp {
 
   /** Go to a section through the coordinator menu (in-app navigation). */
   async nav(
-    section: 'periode' | 'unit' | 'verifikator' | 'penugasan' | 'sinkronisasi' | 'hasil-resmi',
+    section:
+      | 'periode'
+      | 'unit'
+      | 'verifikator'
+      | 'penugasan'
+      | 'sinkronisasi'
+      | 'hasil-resmi'
+      | 'riwayat',
   ): Promise<void> {
     await this.page.getByTestId(`cnav-${section}`).click();
     await this.page.waitForURL(`**/koordinator/${section}`);

@@ -259,6 +259,13 @@ export const SCREENS: readonly Screen[] = [
     ready: '[data-testid="official-table"]',
   },
   {
+    name: 'coordinator-history',
+    room: 'coordinator',
+    routes: ['/koordinator/riwayat'],
+    path: () => '/koordinator/riwayat',
+    ready: '[data-testid="history-table"]',
+  },
+  {
     name: 'coordinator-assignments',
     room: 'coordinator',
     routes: ['/koordinator/penugasan'],

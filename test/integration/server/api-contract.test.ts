@@ -368,6 +368,14 @@ describeEachDialect('coordinator API contract', (ctx) => {
     const stages = await call('GET /api/dashboard/:periodId/stages', { params });
     expect(stages.city.stages.map((x) => x.stage)).toEqual(stages.period.stages);
     await call('GET /api/dashboard/:periodId/stages', { params: pemdi });
+    // The index over the years: the demo's closed 2022, 2023 and Pemdi 2026, two steps.
+    const history = await call('GET /api/history');
+    expect(history.periods.map((p) => p.period.year)).toEqual([2022, 2023, 2026]);
+    expect(history.periods[0]?.official).not.toBeNull();
+    expect(history.periods[0]?.groups.length).toBeGreaterThan(0);
+    expect(history.steps.map((x) => x.sameInstrument)).toEqual([true, false]);
+    expect(history.steps[0]?.rose.length).toBeGreaterThan(0);
+    expect(history.steps[0]?.fell.length).toBeGreaterThan(0);
     await call('GET /api/reports/periods/:periodId/levels.csv', { params });
     await call('GET /api/reports/periods/:periodId/levels.xlsx', { params });
     await call('GET /api/reports/periods/:periodId/national-package.zip', { params });

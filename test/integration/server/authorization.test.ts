@@ -289,6 +289,8 @@ const MATRIX: Row[] = [
     path: (f) => `/api/dashboard/${f.periodId}/stages`,
     allowed: READERS,
   },
+  // The index over the years: the whole organisation's record, for readers only.
+  { route: 'GET /api/history', path: () => '/api/history', allowed: READERS },
   {
     route: 'POST /api/assessments/:id/review',
     path: (f) => `/api/assessments/${f.ownAssessment}/review`,

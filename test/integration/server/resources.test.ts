@@ -16,7 +16,8 @@ describeEachDialect('frameworks', (ctx) => {
     expect(list.status).toBe(200);
     expect(list.body.frameworks).toEqual([
       expect.objectContaining({ id: 'pemdi-2026', builtIn: true, periodCount: 1 }),
-      expect.objectContaining({ id: 'spbe-2020', builtIn: true, periodCount: 1 }),
+      // SPBE 2023 and the closed SPBE 2022 of the demo.
+      expect.objectContaining({ id: 'spbe-2020', builtIn: true, periodCount: 2 }),
     ]);
     const doc = await ctx().call('GET', '/api/frameworks/spbe-2020', { token });
     expect(doc.body).toEqual(JSON.parse(JSON.stringify(spbe2020)));
@@ -132,6 +133,7 @@ describeEachDialect('periods', (ctx) => {
       'Evaluasi Pemdi 2026',
       'Evaluasi SPBE 2024',
       'Evaluasi SPBE 2023',
+      'Evaluasi SPBE 2022',
     ]);
     expect((await ctx().call('DELETE', `/api/periods/${id}`, { token })).status).toBe(204);
     expect((await ctx().call('GET', `/api/periods/${id}`, { token })).status).toBe(404);
@@ -564,7 +566,8 @@ describeEachDialect('verifiers and assignments', (ctx) => {
     const b = r.body;
     expect(b.protocol).toBe(PROTOCOL_VERSION);
     expect(b.device).toEqual({ id: tablet.deviceId, label: 'Tablet V1' });
-    // Both demo periods, newest first, each with its instrument.
+    // Both active demo periods, newest first, each with its instrument (the closed SPBE 2022
+    // has no assignments: no tablet receives it).
     expect(b.periods.map((p: { name: string }) => p.name)).toEqual([
       'Evaluasi Pemdi 2026',
       'Evaluasi SPBE 2023',

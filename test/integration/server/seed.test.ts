@@ -11,8 +11,10 @@ import {
 import { prepareDatabase } from '../../../src/server/app';
 import {
   CITY_LEVELS,
+  CITY_LEVELS_2022,
   DEMO_OWNER,
   DEMO_PASSWORD,
+  OFFICIAL_LEVELS_2022,
   opdCode,
   PEMDA_CODE,
   PEMDI_CITY_VALUES,
@@ -85,7 +87,7 @@ describeEachDialect('the Cilegon demo seed', (ctx) => {
     ]);
   });
 
-  it('has the active periods "Evaluasi Pemdi 2026" (Pemdi 2026, city 1,845) and "Evaluasi SPBE 2023" (SPBE 2020, target 3.00, city 2.10)', async () => {
+  it('has the active periods "Evaluasi Pemdi 2026" (Pemdi 2026, city 1,845) and "Evaluasi SPBE 2023" (SPBE 2020, target 3.00, city 2.10), and the closed "Evaluasi SPBE 2022"', async () => {
     const token = await ctx().login('viewer');
     const periods = (await ctx().call('GET', '/api/periods', { token })).body.periods;
     expect(periods).toEqual([
@@ -111,6 +113,8 @@ describeEachDialect('the Cilegon demo seed', (ctx) => {
         status: 'active',
         demo: true,
       }),
+      // The earlier evaluation, closed (its own test below).
+      expect.objectContaining({ name: 'Evaluasi SPBE 2022', year: 2022, status: 'closed' }),
     ]);
     const pemda = await ctx().unitId(PEMDA_CODE);
     const city = await ctx().call(
@@ -143,6 +147,32 @@ describeEachDialect('the Cilegon demo seed', (ctx) => {
       selfOnlyCount: 20,
       unit: { code: PEMDA_CODE },
     });
+  });
+
+  it('has the closed "Evaluasi SPBE 2022": the city at 1,98, its official result 1,8595 (shown 1,86), nothing on any tablet', async () => {
+    const h = ctx();
+    const id = h.demo?.historyPeriodId as string;
+    const nos = listIndicators(spbe2020).map((i) => i.no);
+    const map = (a: readonly number[]) => Object.fromEntries(nos.map((n, i) => [n, a[i]]));
+    expect(computeIndex(spbe2020, map(CITY_LEVELS_2022)).index).toBe(1.98);
+    expect(computeIndex(spbe2020, map(OFFICIAL_LEVELS_2022)).index).toBeCloseTo(1.8595, 12);
+    const cmp = await h.call('GET', `/api/periods/${id}/official`, {
+      token: await h.login('viewer'),
+    });
+    expect(cmp.status).toBe(200);
+    expect(cmp.body.official.index).toBe(computeIndex(spbe2020, map(OFFICIAL_LEVELS_2022)).index);
+    expect(formatIndex(cmp.body.official.index)).toBe('1,86');
+    expect(cmp.body.self.index).toBe(1.98);
+    expect(cmp.body.imported).toMatchObject({ indicatorCount: 47 });
+    // Closed, without assignments: no tablet receives it.
+    for (const who of ['verifier1', 'verifier2'] as const) {
+      const mine = await h.call('GET', '/api/my/assignments', { token: await h.login(who) });
+      expect(mine.body.periods.map((p: { id: string }) => p.id)).not.toContain(id);
+      expect(mine.body.assignments.map((a: { periodId: string }) => a.periodId)).not.toContain(id);
+    }
+    expect(
+      await h.db.selectFrom('assessments').select('id').where('periodId', '=', id).execute(),
+    ).toEqual([]);
   });
 
   it('lets each demo account sign in, and gives both verifiers assignments (verifier 1 has the city)', async () => {
@@ -246,6 +276,8 @@ describeEachDialect('the Cilegon demo seed', (ctx) => {
     expect(again.pemdiCityIndex).toBe(1.845);
     const counts = await ctx().rowCounts();
     expect(counts.units).toBe(72);
-    expect(counts.periods).toBe(2);
+    // SPBE 2023, Pemdi 2026 and the closed SPBE 2022 with its official result.
+    expect(counts.periods).toBe(3);
+    expect(counts.officialResults).toBe(47);
   });
 });
