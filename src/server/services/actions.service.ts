@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
+  ACTION_LIMITS,
   type Action,
   type ActionCloseRequest,
   type ActionCommentRequest,
@@ -382,9 +383,11 @@ export class ActionsService extends BaseService {
    * @throws Problem 404 `not_found`, 409 `action_closed` (a `selesai` action is history)
    */
   async remove(who: Reader, id: string): Promise<void> {
-    const row = await this.readable(who, id);
-    if (row.status === 'selesai') throw new Problem('action_closed');
-    await inTransaction(this.deps.db, (repos) => repos.actions.delete(id));
+    await inTransaction(this.deps.db, async (repos) => {
+      const row = await this.readable(who, id, repos);
+      if (row.status === 'selesai') throw new Problem('action_closed');
+      await repos.actions.delete(id);
+    });
   }
 
   /**
@@ -471,13 +474,13 @@ export class ActionsService extends BaseService {
     await inTransaction(this.deps.db, async (repos) => {
       const now = await this.readable(who, id, repos);
       if (now.status === 'selesai') throw new Problem('action_closed');
-      const count = (await repos.actions.filesOf([id])).length;
-      if (count >= 20)
+      const attached = await repos.actions.filesOf([id]);
+      if (attached.length >= ACTION_LIMITS.files && !attached.some((f) => f.sha256 === sha256))
         throw fieldProblem(
           'files',
           'too_many',
-          'Paling banyak 20 berkas per tindak lanjut.',
-          'At most 20 files per action.',
+          `Paling banyak ${ACTION_LIMITS.files} berkas per tindak lanjut.`,
+          `At most ${ACTION_LIMITS.files} files per action.`,
         );
       await repos.actions.addFile({
         actionId: id,

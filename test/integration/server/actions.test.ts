@@ -15,7 +15,13 @@ import {
   promisedLevels,
   spbe2020,
 } from '../../../src/core';
-import { CITY_LEVELS, kecamatanCode, opdCode, PEMDA_CODE } from '../../../src/server/seed';
+import {
+  CITY_LEVELS,
+  kecamatanCode,
+  kelurahanCode,
+  opdCode,
+  PEMDA_CODE,
+} from '../../../src/server/seed';
 import { emblemPng } from '../../helpers/images';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
 import { assessmentOf, levels, rawTablet } from '../reports/helpers';
@@ -642,6 +648,29 @@ describeEachDialect('improvement actions (tindak lanjut)', (ctx) => {
     expect(now.status).toBe('rencana');
     expect(now.version).toBe(1);
     await h.call('DELETE', `/api/actions/${a.id}`, { token });
+  });
+
+  it('keeps a unit that holds actions or an owner account from being deleted', async () => {
+    const h = ctx();
+    const token = await as(h, 'coordinator');
+    const kel = await h.unitId(kelurahanCode(1, 0));
+    const a = await createOk(h, {
+      indicatorNo: 30,
+      unitId: kel,
+      targetLevel: 4,
+      dueDate: '2024-01-31',
+    });
+    const refused = await h.call('DELETE', `/api/units/${kel}`, { token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('unit_in_use');
+    expect(refused.body.message).toContain('1 tindak lanjut');
+    await h.call('DELETE', `/api/actions/${a.id}`, { token });
+    const owner = await ownerOf(h, kelurahanCode(1, 0), 'kelurahan@cilegon.demo');
+    const again = await h.call('DELETE', `/api/units/${kel}`, { token });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('1 akun penanggung jawab');
+    expect(owner.account.unitId).toBe(kel);
+    expect((await h.services.units.tree()).some((u) => u.id === kel)).toBe(true);
   });
 
   it('refuses to delete a done action', async () => {
