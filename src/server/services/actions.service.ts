@@ -111,8 +111,7 @@ export class ActionsService extends BaseService {
 
   /** The organisation's calendar day now (`YYYY-MM-DD`), by the injected clock. */
   async today(repos: Repositories = this.repos): Promise<string> {
-    const org = await repos.organisation.get();
-    return isoDayInZone(this.now(), ZONE_IANA[org?.zone ?? DEFAULT_ZONE_CODE]);
+    return isoDayInZone(this.now(), await zoneOf(repos));
   }
 
   /**
@@ -367,7 +366,7 @@ export class ActionsService extends BaseService {
   private async reopenLine(repos: Repositories, row: ActionRow): Promise<string> {
     const names = await repos.actions.accountNames(row.closedBy ? [row.closedBy] : []);
     const by = row.closedBy ? (names.get(row.closedBy) ?? '–') : '–';
-    const when = row.closedAt ? isoDayInZone(row.closedAt, 'UTC') : '–';
+    const when = row.closedAt ? isoDayInZone(row.closedAt, await zoneOf(repos)) : '–';
     const files = (await repos.actions.filesOf([row.id])).map((f) => f.name);
     const parts = [
       `Dibuka kembali. Catatan penutupan sebelumnya (${when}, ${by}): ${row.closingNote ?? ''}`,
@@ -879,6 +878,12 @@ export class ActionsService extends BaseService {
 }
 
 // --- pure helpers ----------------------------------------------------------------------
+
+/** The organisation's IANA zone (WIB until the organisation is set up). */
+async function zoneOf(repos: Repositories): Promise<string> {
+  const org = await repos.organisation.get();
+  return ZONE_IANA[org?.zone ?? DEFAULT_ZONE_CODE];
+}
 
 interface LevelNow {
   level: number | null;
