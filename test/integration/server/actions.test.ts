@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import {
   type Action,
+  ActionBulkDetailsSchema,
   type ActionList,
   ActionListSchema,
   ActionSchema,
@@ -401,6 +402,10 @@ describeEachDialect('improvement actions (tindak lanjut)', (ctx) => {
     });
     expect(bad.status).toBe(422);
     expect(bad.body.code).toBe('action_bulk_invalid');
+    const details = ActionBulkDetailsSchema.parse(bad.body.details);
+    expect(details.rows[1]?.message).toBe(
+      'Data yang dikirim tidak valid. Periksa isian yang ditandai.',
+    );
     expect(
       bad.body.details.rows.map((r: { row: number; code: string }) => [r.row, r.code]),
     ).toEqual([
