@@ -127,6 +127,7 @@ export const ActionListSchema = z.strictObject({
   /** The organisation's calendar day the display statuses were computed for. */
   today: IsoDateSchema,
   actions: z.array(ActionSchema),
+  /** Per display status, of the actions matching every filter but `status` (status tabs). */
   counts: ActionCountsSchema,
 });
 export type ActionList = z.infer<typeof ActionListSchema>;
@@ -164,6 +165,23 @@ export const ActionBulkBody = z.object({
   actions: z.array(ActionCreateBody).check(z.minLength(1), z.maxLength(ACTION_LIMITS.bulk)),
 });
 export type ActionBulkRequest = z.input<typeof ActionBulkBody>;
+
+/**
+ * `details` of 422 `action_bulk_invalid` (POST /api/actions/bulk): every refused row — `row`
+ * counts from 1 in the request's order — with its own problem (`code`, `message`, and e.g.
+ * `details.issues` of a `validation_failed`). Nothing of the batch was created.
+ */
+export const ActionBulkDetailsSchema = z.object({
+  rows: z.array(
+    z.object({
+      row: z.int().check(z.gte(1)),
+      code: z.string(),
+      message: z.string(),
+      details: z.optional(z.unknown()),
+    }),
+  ),
+});
+export type ActionBulkDetails = z.infer<typeof ActionBulkDetailsSchema>;
 
 /**
  * PATCH /api/actions/:id. Coordinator: any field, and `status` between `rencana` and

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import {
   type Action,
+  ActionBulkDetailsSchema,
   type ActionList,
   ActionListSchema,
   ActionSchema,
@@ -15,7 +16,13 @@ import {
   promisedLevels,
   spbe2020,
 } from '../../../src/core';
-import { CITY_LEVELS, kecamatanCode, opdCode, PEMDA_CODE } from '../../../src/server/seed';
+import {
+  CITY_LEVELS,
+  kecamatanCode,
+  kelurahanCode,
+  opdCode,
+  PEMDA_CODE,
+} from '../../../src/server/seed';
 import { emblemPng } from '../../helpers/images';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
 import { assessmentOf, levels, rawTablet } from '../reports/helpers';
@@ -292,6 +299,9 @@ describeEachDialect('improvement actions (tindak lanjut)', (ctx) => {
       expect(parsed.actions.map((x) => x.id)).toContain(open.id);
       expect(parsed.actions.map((x) => x.id)).not.toContain(done.id);
       expect(parsed.counts.terlambat).toBe(parsed.actions.length);
+      // The counts are the status tabs': the other statuses are counted too.
+      expect(parsed.counts.selesai).toBeGreaterThan(0);
+      expect(parsed.counts.total).toBeGreaterThan(parsed.actions.length);
       // A done action is never late, however long ago its due date was; an open one counts days.
       h.clock.now = saved;
       const d = await getAction(h, done.id);
@@ -395,6 +405,10 @@ describeEachDialect('improvement actions (tindak lanjut)', (ctx) => {
     });
     expect(bad.status).toBe(422);
     expect(bad.body.code).toBe('action_bulk_invalid');
+    const details = ActionBulkDetailsSchema.parse(bad.body.details);
+    expect(details.rows[1]?.message).toBe(
+      'Data yang dikirim tidak valid. Periksa isian yang ditandai.',
+    );
     expect(
       bad.body.details.rows.map((r: { row: number; code: string }) => [r.row, r.code]),
     ).toEqual([
@@ -644,6 +658,85 @@ describeEachDialect('improvement actions (tindak lanjut)', (ctx) => {
     await h.call('DELETE', `/api/actions/${a.id}`, { token });
   });
 
+  it('keeps a unit that holds actions or an owner account from being deleted', async () => {
+    const h = ctx();
+    const token = await as(h, 'coordinator');
+    const kel = await h.unitId(kelurahanCode(1, 0));
+    const a = await createOk(h, {
+      indicatorNo: 30,
+      unitId: kel,
+      targetLevel: 4,
+      dueDate: '2024-01-31',
+    });
+    const refused = await h.call('DELETE', `/api/units/${kel}`, { token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('unit_in_use');
+    expect(refused.body.message).toContain('1 tindak lanjut');
+    await h.call('DELETE', `/api/actions/${a.id}`, { token });
+    const owner = await ownerOf(h, kelurahanCode(1, 0), 'kelurahan@cilegon.demo');
+    const again = await h.call('DELETE', `/api/units/${kel}`, { token });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('1 akun penanggung jawab');
+    expect(owner.account.unitId).toBe(kel);
+    expect((await h.services.units.tree()).some((u) => u.id === kel)).toBe(true);
+  });
+
+  it('serves an office file as a sandboxed download, never inline', async () => {
+    const h = ctx();
+    const token = await as(h, 'coordinator');
+    const a = await createOk(h, {
+      indicatorNo: 31,
+      unitId: await h.unitId(PEMDA_CODE),
+      targetLevel: 4,
+      dueDate: '2024-01-31',
+    });
+    // A DOCX is a zip container: its first bytes are PK\x03\x04.
+    const docx = new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new TextEncoder().encode('notulen')]);
+    const up = await upload(h, a.id, token, docx, 'Notulen rapat.docx', 'application/octet-stream');
+    expect(up.status, up.text).toBe(200);
+    const sha = createHash('sha256').update(docx).digest('hex');
+    expect(up.body.files[0].mime).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    const r = await h.app.request(`/api/actions/${a.id}/files/${sha}`, {
+      headers: { authorization: `Bearer ${await as(h, 'viewer')}` },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(r.headers.get('content-security-policy')).toContain('sandbox');
+    const gone = await h.call('DELETE', `/api/actions/${a.id}/files/${sha}`, { token });
+    expect(gone.status).toBe(200);
+    expect(gone.body.files).toEqual([]);
+    await h.call('DELETE', `/api/actions/${a.id}`, { token });
+  });
+
+  it('follows up after an evaluation closed: actions on draft and closed periods too', async () => {
+    const h = ctx();
+    const token = await as(h, 'coordinator');
+    const pemda = await h.unitId(PEMDA_CODE);
+    for (const status of ['draft', 'closed'] as const) {
+      const p = await h.services.periods.create({
+        name: `Evaluasi SPBE 2022 (${status})`,
+        year: 2022,
+        frameworkId: spbe2020.id,
+        targetIndex: 2.6,
+        status,
+      });
+      const a = await create(h, {
+        periodId: p.id,
+        indicatorNo: 1,
+        unitId: pemda,
+        targetLevel: 2,
+        dueDate: '2024-06-30',
+      });
+      expect(a.status, a.text).toBe(201);
+      // No level in that period yet: any value of the domain is a target.
+      expect(a.body).toMatchObject({ fromLevel: null, fromSource: 'none' });
+      await h.call('DELETE', `/api/actions/${a.body.id}`, { token });
+    }
+  });
+
   it('refuses to delete a done action', async () => {
     const h = ctx();
     const token = await as(h, 'coordinator');
@@ -703,10 +796,14 @@ describeEachDialect('improvement actions (tindak lanjut)', (ctx) => {
     // verifier1 has the Pemda unit: an action on it reaches its tablet too.
     expect((pkg1.actions ?? []).map((a) => a.id)).toContain(owned.id);
 
-    const got = await h.app.request(`/api/actions/${owned.id}/files/${sha}`, {
-      headers: { authorization: `Bearer ${v2.token}` },
-    });
-    expect(got.status).toBe(200);
+    // With the tablet's token or a browser session alike.
+    for (const bearer of [v2.token, await as(h, 'verifier2')]) {
+      const got = await h.app.request(`/api/actions/${owned.id}/files/${sha}`, {
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+      expect(got.status).toBe(200);
+      expect(new Uint8Array(await got.arrayBuffer())).toEqual(png);
+    }
     const pemdiOnly = await createOk(h, {
       indicatorNo: 25,
       unitId: await h.unitId(opdCode(3)),
