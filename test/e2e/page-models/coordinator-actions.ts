@@ -1,0 +1,269 @@
+import type { Locator, Page } from 'playwright-core';
+
+/** One row of the Tindak lanjut table as a reader sees it. */
+export interface ActionRow {
+  id: string;
+  no: number;
+  title: string;
+  owner: string;
+  levels: string;
+  due: string;
+  status: string;
+  statusText: string;
+}
+
+/**
+ * The tindak lanjut pages (/koordinator/tindak-lanjut…) and the places actions are made
+ * from (the plan's "Jadikan tindak lanjut", the review's rekomendasi button, the
+ * dashboard's panel), driven by menu, visible buttons and labels.
+ */
+export class ActionsPages {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
+
+  /** "Tindak lanjut" through the menu, once the list (or its empty line) is shown. */
+  async open(): Promise<void> {
+    await this.page.getByTestId('cnav-tindak-lanjut').click();
+    await this.page.waitForURL('**/koordinator/tindak-lanjut**');
+    await this.loaded();
+  }
+
+  async loaded(): Promise<void> {
+    await this.page
+      .getByTestId('action-counts')
+      .or(this.page.getByTestId('actions-empty'))
+      .first()
+      .waitFor();
+  }
+
+  /** Choose a period in the page's picker and wait for its list. */
+  async choosePeriod(name: string): Promise<void> {
+    const select = this.page.getByTestId('period-select');
+    const id =
+      (await select.locator('option').filter({ hasText: name }).getAttribute('value')) ?? '';
+    await select.selectOption(id);
+    await this.page.locator(`[data-period="${id}"]`).first().waitFor();
+    await this.loaded();
+  }
+
+  menuEntries(): Promise<string[]> {
+    return this.page
+      .locator('[data-testid^="cnav-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') ?? ''));
+  }
+
+  async rows(): Promise<ActionRow[]> {
+    return this.page.getByTestId('action-row').evaluateAll((trs) =>
+      trs.map((tr) => {
+        const q = (id: string) =>
+          tr.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? '';
+        const cells = tr.querySelectorAll('td');
+        return {
+          id: tr.getAttribute('data-id') ?? '',
+          no: Number(tr.getAttribute('data-no')),
+          title: cells[1]?.textContent?.trim() ?? '',
+          owner: cells[3]?.textContent?.trim() ?? '',
+          levels: q('action-levels'),
+          due: q('action-due'),
+          status:
+            tr.querySelector('[data-testid="action-status"]')?.getAttribute('data-status') ?? '',
+          statusText: q('action-status'),
+        };
+      }),
+    );
+  }
+
+  /** The counts per status line: { rencana: n, … }. */
+  async counts(): Promise<Record<string, number>> {
+    return this.page
+      .getByTestId('action-counts')
+      .first()
+      .locator('[data-status]')
+      .evaluateAll((els) =>
+        Object.fromEntries(
+          els.map((e) => [
+            e.getAttribute('data-status') ?? '',
+            Number(e.getAttribute('data-count')),
+          ]),
+        ),
+      );
+  }
+
+  async filterStatus(status: string): Promise<void> {
+    await this.page.getByTestId('action-filter-status').selectOption(status);
+  }
+
+  /** Open an action from its row (by indicator number) and wait for its page. */
+  async openAction(no: number): Promise<ActionDetailPage> {
+    await this.page
+      .locator(`[data-testid="action-row"][data-no="${no}"]`)
+      .getByTestId('action-open')
+      .click();
+    await this.page.getByTestId('action-title').waitFor();
+    return new ActionDetailPage(this.page);
+  }
+
+  // --- the plan ---
+
+  /**
+   * "Jadikan tindak lanjut" on the plan page: opens the form, optionally gives indicator
+   * `owner.no` to the unit named `owner.unit`, sends, and returns the success line.
+   */
+  async planToActions(owner?: { no: number; unit: string; person: string }): Promise<string> {
+    await this.page.getByTestId('plan-actions-open').click();
+    await this.page.getByTestId('plan-action-row').first().waitFor();
+    if (owner) {
+      const select = this.page.getByTestId(`pa-owner-${owner.no}`);
+      const value = await select
+        .locator('option')
+        .filter({ hasText: owner.unit })
+        .first()
+        .getAttribute('value');
+      await select.selectOption(value ?? '');
+      await this.page
+        .locator(
+          `[data-testid="plan-action-row"][data-no="${owner.no}"] input[data-testid^="pa-person-"]`,
+        )
+        .fill(owner.person);
+    }
+    await this.page.getByTestId('plan-actions-send').click();
+    const done = this.page.getByTestId('plan-actions-done');
+    const error = this.page.getByTestId('plan-actions-error');
+    await done.or(error).first().waitFor();
+    if (await error.isVisible())
+      throw new Error(`plan → actions refused: ${await error.textContent()}`);
+    return (await done.textContent())?.trim() ?? '';
+  }
+
+  /** The plan form's rows: indicator and whether it is ticked / marked as already an action. */
+  async planActionRows(): Promise<{ no: number; ticked: boolean; exists: boolean }[]> {
+    await this.page.getByTestId('plan-actions-open').click();
+    await this.page.getByTestId('plan-action-row').first().waitFor();
+    return this.page.getByTestId('plan-action-row').evaluateAll((trs) =>
+      trs.map((tr) => ({
+        no: Number(tr.getAttribute('data-no')),
+        ticked:
+          (tr.querySelector('input[type="checkbox"]') as HTMLInputElement | null)?.checked ?? false,
+        exists: !!tr.querySelector('[data-testid="pa-exists"]'),
+      })),
+    );
+  }
+
+  // --- owner accounts ---
+
+  /** Create an owner account for a unit; returns the password shown once. */
+  async createOwner(unit: string, name: string, email: string): Promise<string> {
+    const section = this.page.getByTestId('owner-accounts');
+    const select = section.getByTestId('ow-unit');
+    const value = await select
+      .locator('option')
+      .filter({ hasText: unit })
+      .first()
+      .getAttribute('value');
+    await select.selectOption(value ?? '');
+    await section.locator('#ow-name').fill(name);
+    await section.locator('#ow-email').fill(email);
+    await section.getByTestId('ow-create').click();
+    const pw = section.getByTestId('owner-password');
+    const error = section.getByTestId('owner-error');
+    await pw.or(error).first().waitFor();
+    if (await error.isVisible()) throw new Error(`owner refused: ${await error.textContent()}`);
+    return (await pw.textContent())?.trim() ?? '';
+  }
+
+  ownerRow(email: string): Locator {
+    return this.page.locator(`[data-testid="owner-row"][data-email="${email}"]`);
+  }
+
+  // --- dashboard ---
+
+  /** The dashboard's promised index ("Indeks jika semua tindak lanjut berhasil"). */
+  async dashboardPromised(): Promise<{ now: string; promised: string; predicate: string }> {
+    const panel = this.page.getByTestId('actions-panel');
+    await panel.getByTestId('actions-index-promised').waitFor();
+    const text = async (id: string) => (await panel.getByTestId(id).textContent())?.trim() ?? '';
+    return {
+      now: await text('actions-index-now'),
+      promised: await text('actions-index-promised'),
+      predicate: await text('actions-promised-predicate'),
+    };
+  }
+
+  // --- review ---
+
+  /** Press "Jadikan tindak lanjut" under indicator `no` of the review page; returns its line. */
+  async rekomendasiToAction(no: number): Promise<string> {
+    const block = this.page.getByTestId(`rekomendasi-action-${no}`);
+    await block.getByTestId('rekomendasi-action-make').click();
+    await block.getByTestId('rekomendasi-action-link').waitFor();
+    return (await block.textContent())?.trim() ?? '';
+  }
+}
+
+/** One action's page. */
+export class ActionDetailPage {
+  constructor(readonly page: Page) {}
+
+  async status(): Promise<string> {
+    return (await this.page.getByTestId('action-status').first().getAttribute('data-status')) ?? '';
+  }
+
+  async markStarted(): Promise<void> {
+    await this.page.getByTestId('action-start').click();
+    await this.page
+      .locator('[data-testid="action-status"][data-status="berjalan"]')
+      .first()
+      .waitFor();
+  }
+
+  async upload(file: { name: string; mimeType: string; buffer: Buffer }): Promise<string[]> {
+    const before = await this.page.getByTestId('action-file').count();
+    await this.page.getByTestId('action-file-input').setInputFiles(file);
+    await this.page.getByTestId('action-file-upload').click();
+    const error = this.page.getByTestId('action-file-error');
+    const more = this.page.getByTestId('action-file').nth(before);
+    await more.or(error).first().waitFor();
+    if (await error.isVisible()) throw new Error(`upload refused: ${await error.textContent()}`);
+    return this.page
+      .getByTestId('action-file')
+      .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+  }
+
+  async comment(text: string): Promise<void> {
+    const n = await this.page.getByTestId('action-comment').count();
+    await this.page.getByTestId('action-comment-input').fill(text);
+    await this.page.getByTestId('action-comment-send').click();
+    await this.page.getByTestId('action-comment').nth(n).waitFor();
+  }
+
+  /** Fill the closing note and press close; returns the warning line shown before sending, if any. */
+  async closeWith(note: string): Promise<void> {
+    await this.page.getByTestId('action-close-note').fill(note);
+    await this.page.getByTestId('action-close').click();
+    const error = this.page.getByTestId('action-close-error');
+    const done = this.page.getByTestId('action-closing-note');
+    await done.or(error).first().waitFor();
+    if (await error.isVisible()) throw new Error(`close refused: ${await error.textContent()}`);
+  }
+
+  /** What the close form says about evidence before anything is sent ('' when nothing). */
+  async closeNeeds(): Promise<string> {
+    const n = this.page.getByTestId('action-close-needs');
+    return (await n.count()) ? ((await n.textContent())?.trim() ?? '') : '';
+  }
+
+  /** Whether any form or write button is on the page. */
+  async writeControls(): Promise<number> {
+    return this.page
+      .locator(
+        '[data-testid="action-start"], [data-testid="action-close"], [data-testid="action-file-upload"], [data-testid="action-comment-send"], [data-testid="action-edit"], [data-testid="action-delete"]',
+      )
+      .count();
+  }
+
+  async ownerOnlyControls(): Promise<number> {
+    return this.page.locator('[data-testid="action-edit"], [data-testid="action-delete"]').count();
+  }
+}
