@@ -19,6 +19,9 @@ const id = {
   // navigation
   navOverview: 'Ringkasan',
   navPeriods: 'Periode & instrumen',
+  /** The menu's shorter names: every section fits one line at 1366 px. */
+  navPeriodsShort: 'Periode',
+  navVerifiersShort: 'Verifikator',
   navUnits: 'Unit',
   navVerifiers: 'Verifikator & tablet',
   navAssignments: 'Penugasan',
@@ -819,6 +822,8 @@ const en: Dict = {
   noAccessReport: 'Open this unit’s report (read-only)',
   navOverview: 'Overview',
   navPeriods: 'Periods & instruments',
+  navPeriodsShort: 'Periods',
+  navVerifiersShort: 'Verifiers',
   navUnits: 'Units',
   navVerifiers: 'Verifiers & tablets',
   navAssignments: 'Assignments',

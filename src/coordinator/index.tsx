@@ -68,9 +68,9 @@ export const ROUTES: readonly RouteDef[] = [
     roles: ALL,
     nav: 'officialNav',
   },
-  { pattern: '/koordinator/periode', page: Periods, roles: ALL, nav: 'navPeriods' },
+  { pattern: '/koordinator/periode', page: Periods, roles: ALL, nav: 'navPeriodsShort' },
   { pattern: '/koordinator/unit', page: Units, roles: ALL, nav: 'navUnits' },
-  { pattern: '/koordinator/verifikator', page: Verifiers, roles: ALL, nav: 'navVerifiers' },
+  { pattern: '/koordinator/verifikator', page: Verifiers, roles: ALL, nav: 'navVerifiersShort' },
   { pattern: '/koordinator/verifikator/:id', page: VerifierDetail, roles: ALL },
   { pattern: '/koordinator/penugasan', page: Assignments, roles: ALL, nav: 'navAssignments' },
   {

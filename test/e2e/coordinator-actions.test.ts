@@ -59,6 +59,7 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
 
     // The menu still fits one line at 1366 px with the new entry.
     const menu = page.getByTestId('coordinator-subnav');
+    await menu.screenshot({ path: join(SHOTS, 'actions-menu-1366.png') });
     const heights = await menu
       .locator('li')
       .evaluateAll((lis) => [...new Set(lis.map((l) => (l as HTMLElement).offsetTop))]);

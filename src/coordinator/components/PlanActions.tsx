@@ -76,6 +76,8 @@ export function PlanActions({ p }: { p: PlanView }) {
         >
           {t('planToActions')}
         </button>
+      ) : units.error || existing.error ? (
+        <ErrorNotice error={units.error ?? existing.error} testId="plan-actions-error" />
       ) : !pemda || !units.data || !existing.data ? (
         <p class="muted">{t('loading')}</p>
       ) : (

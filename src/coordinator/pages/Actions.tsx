@@ -203,7 +203,8 @@ function ActionsView(
           }}
         />
       ) : null}
-      {!owner && units.data ? <OwnerAccounts canWrite={canWrite} units={units.data.units} /> : null}
+      {/* Owner accounts are the coordinator's business: a viewer is not shown them. */}
+      {canWrite && units.data ? <OwnerAccounts canWrite units={units.data.units} /> : null}
     </div>
   );
 }
