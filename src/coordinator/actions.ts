@@ -141,7 +141,8 @@ export function percentOf(part: number, total: number): number {
 /**
  * The refused rows of a bulk request, by their index in the request, from a problem's
  * `details`: field issues whose path starts `actions.<n>` (or `actions/<n>`), and
- * `rows: [{ index, message }]` when the server reports rows itself.
+ * `rows: [{ row, message }]` of 422 `action_bulk_invalid` (`row` counts from 1; an `index`
+ * counts from 0).
  */
 export function rowErrors(details: unknown): Map<number, string> {
   const out = new Map<number, string>();
@@ -154,7 +155,8 @@ export function rowErrors(details: unknown): Map<number, string> {
     if (m && !out.has(Number(m[1]))) out.set(Number(m[1]), String(i.message ?? ''));
   }
   for (const r of Array.isArray(d.rows) ? d.rows : []) {
-    const n = typeof r.index === 'number' ? r.index : typeof r.row === 'number' ? r.row : null;
+    // `index` counts from 0; the server's `row` counts from 1 (its position in the request).
+    const n = typeof r.index === 'number' ? r.index : typeof r.row === 'number' ? r.row - 1 : null;
     if (n !== null && !out.has(n)) out.set(n, String(r.message ?? ''));
   }
   return out;

@@ -3,7 +3,7 @@ import { formatValue, isoDayInZone } from '../../core';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { defaultDueDate, hasOpenAction, planActionRows, rowErrors } from '../actions';
-import { api } from '../api';
+import { ApiError, api } from '../api';
 import { useT } from '../i18n';
 import { useZone } from '../organisation';
 import { ACTIONS_PATH } from '../paths';
@@ -210,7 +210,15 @@ export function PlanActions({ p }: { p: PlanView }) {
               );
             })}
           </DataTable>
-          <ErrorNotice error={act.error} testId="plan-actions-error" />
+          {/* Refused rows are marked on their row; the notice keeps the message only. */}
+          <ErrorNotice
+            error={
+              act.error && bad.size > 0
+                ? new ApiError(act.error.status, act.error.code, act.error.message)
+                : act.error
+            }
+            testId="plan-actions-error"
+          />
           <div class="row c-actions">
             <button
               type="submit"

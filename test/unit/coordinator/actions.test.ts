@@ -74,7 +74,7 @@ describe('tindak lanjut helpers of the coordinator pages', () => {
         { path: 'actions.2.targetLevel', message: 'terlalu rendah' },
         { path: 'dueDate', message: 'x' },
       ],
-      rows: [{ index: 0, message: 'unit tidak ada' }],
+      rows: [{ row: 1, code: 'unit_not_found', message: 'unit tidak ada' }],
     });
     expect([...m]).toEqual([
       [2, 'terlalu rendah'],
