@@ -138,10 +138,20 @@ export type SectorService = z.infer<typeof SectorServiceSchema>;
 /** Indicators of SPBE 2020 whose service the Pemda chooses (59/2020: 45, 46, 47). */
 export const SECTOR_SERVICE_INDICATORS = [45, 46, 47] as const;
 
-/** An ISO calendar date (`YYYY-MM-DD`), as an SK's date is written. */
+/** Whether `YYYY-MM-DD` names a day of the calendar (no 30 February, no 31 April). */
+function isCalendarDay(s: string): boolean {
+  const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** An ISO calendar date (`YYYY-MM-DD`) of a real day, as an SK's date or a due date is written. */
 export const IsoDateSchema = z
   .string()
-  .check(z.regex(/^(20\d\d|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'YYYY-MM-DD'));
+  .check(
+    z.regex(/^(20\d\d|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'YYYY-MM-DD'),
+    z.refine(isCalendarDay, 'YYYY-MM-DD'),
+  );
 
 // --- evidence items (butir) ---------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import { staticSite } from './http/static';
 import { TusEndpoint } from './http/tus';
 import { type Logger, silentLogger } from './ops/logger';
 import { Problem, preferredLang } from './problems';
+import { actionsRoutes } from './routes/actions.routes';
 import { assignmentsRoutes } from './routes/assignments.routes';
 import { authRoutes } from './routes/auth.routes';
 import { conflictsRoutes } from './routes/conflicts.routes';
@@ -129,7 +130,8 @@ export function createApp(deps: AppDeps) {
     .route('/files', filesRoutes(services, tus))
     .route('/dashboard', dashboardRoutes(services))
     .route('/', reviewRoutes(services))
-    .route('/reports', reportsRoutes(services));
+    .route('/reports', reportsRoutes(services))
+    .route('/', actionsRoutes(services));
 
   const app = new Hono<AppEnv>();
   // Outermost: its line covers every answer, also those of the middleware below.
@@ -143,9 +145,13 @@ export function createApp(deps: AppDeps) {
     await next();
     if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
   });
-  // Sync pushes, bundle imports and tus uploads set their own (larger) limits.
+  // Sync pushes, bundle imports, tus uploads and action evidence files set their own
+  // (larger) limits.
   const ownLimit = (path: string) =>
-    path.startsWith('/api/files/') || path === '/api/sync/push' || path === '/api/sync/bundles';
+    path.startsWith('/api/files/') ||
+    path === '/api/sync/push' ||
+    path === '/api/sync/bundles' ||
+    /^\/api\/actions\/[^/]+\/files$/.test(path);
   const apiLimit = bodyLimit({
     maxSize: config.bodyLimitBytes,
     onError: (c) =>

@@ -515,6 +515,51 @@ export const PROBLEMS = {
     id: 'Konflik ini sudah diselesaikan.',
     en: 'This conflict has already been resolved.',
   },
+  invalid_value: {
+    status: 422,
+    // `detail`/`detailEn`: core valueProblem's message (the indicator and what it takes).
+    id: (p) =>
+      `${p.detail ?? 'Nilai di luar rentang yang diterima instrumen.'} Tidak ada yang disimpan.`,
+    en: (p) =>
+      `${p.detailEn ?? 'The value is outside what the instrument accepts.'} Nothing was saved.`,
+  },
+  action_target_not_higher: {
+    status: 422,
+    id: (p) =>
+      `Target level ${p.target ?? '–'} tidak lebih tinggi dari level saat ini (${p.current ?? '–'}) pada indikator ${p.no ?? '–'}. Tindak lanjut harus menaikkan level. Tidak ada yang disimpan.`,
+    en: (p) =>
+      `The target level ${p.targetEn ?? '–'} is not above the current level (${p.currentEn ?? '–'}) of indicator ${p.no ?? '–'}. An action must raise the level. Nothing was saved.`,
+  },
+  action_changed: {
+    status: 409,
+    id: 'Tindak lanjut ini sudah diubah orang lain (atau di tab lain). Muat ulang untuk melihat keadaannya sekarang; perubahan Anda tidak disimpan.',
+    en: 'Someone else (or another tab) changed this action first. Reload to see it as it is now; your change was not saved.',
+  },
+  action_closed: {
+    status: 409,
+    id: 'Tindak lanjut ini sudah selesai. Koordinator dapat membukanya kembali (status "Berjalan") bila perlu diubah.',
+    en: 'This action is done. A coordinator can reopen it (status "In progress") if it needs changes.',
+  },
+  action_evidence_required: {
+    status: 422,
+    id: 'Untuk menyelesaikan tindak lanjut, tulis catatan dan lampirkan minimal satu berkas atau satu tautan bukti dukung. Tidak ada yang disimpan.',
+    en: 'To close an action, write a note and attach at least one file or one link as evidence. Nothing was saved.',
+  },
+  action_bulk_invalid: {
+    status: 422,
+    // `details.rows`: one entry per refused row (`row` counts from 1), with its own problem.
+    id: (p) =>
+      `${p.count ?? '–'} baris tidak dapat dibuat menjadi tindak lanjut (lihat rinciannya per baris). Tidak ada tindak lanjut yang dibuat.`,
+    en: (p) =>
+      `${p.count ?? '–'} rows cannot become actions (see the details per row). No action was created.`,
+  },
+  evidence_type_mismatch: {
+    status: 422,
+    id: (p) =>
+      `Isi berkas "${p.name ?? '–'}" tidak sesuai dengan jenisnya (${p.type ?? '–'}). Berkas tidak disimpan.`,
+    en: (p) =>
+      `The content of the file "${p.name ?? '–'}" does not match its type (${p.type ?? '–'}). The file was not saved.`,
+  },
   device_seq_reused: {
     status: 409,
     id: (p) =>

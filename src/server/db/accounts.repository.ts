@@ -79,13 +79,19 @@ export class AccountsRepository {
 
   async update(
     id: string,
-    patch: { name?: string | undefined; active?: boolean | undefined },
+    patch: {
+      name?: string | undefined;
+      active?: boolean | undefined;
+      /** An owner's unit (role `owner` only). */
+      unitId?: string | undefined;
+    },
     now: number,
   ): Promise<void> {
     await this.db
       .updateTable('accounts')
       .set({
         ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.unitId !== undefined ? { unitId: patch.unitId } : {}),
         ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
         updatedAt: now,
       })
@@ -125,6 +131,18 @@ export class AccountsRepository {
       assignmentCount: Number(r.assignmentCount ?? 0),
       lastSeenAt: r.lastSeenAt === null || r.lastSeenAt === undefined ? null : Number(r.lastSeenAt),
     }));
+  }
+
+  /** Every account of a role, by name then id. */
+  async listByRole(role: Role): Promise<Account[]> {
+    const rows = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('role', '=', role)
+      .orderBy('name')
+      .orderBy('id')
+      .execute();
+    return rows.map(toAccount);
   }
 
   /** Replace the password hash of an account (admin CLI reset). */

@@ -443,6 +443,9 @@ export interface Database {
 /** Every table, children before parents (the order a full wipe must delete in). */
 export const TABLES_CHILD_FIRST = [
   'organisation',
+  'actionComments',
+  'actionFiles',
+  'actions',
   'syncRejections',
   'deviceSeqHashes',
   'fileHolders',

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AccountsRepository } from './accounts.repository';
+import { ActionsRepository } from './actions.repository';
 import { AssignmentsRepository } from './assignments.repository';
 import { ConflictsRepository } from './conflicts.repository';
 import type { Database } from './database';
@@ -19,6 +20,8 @@ import { UnitsRepository } from './units.repository';
 
 export interface Repositories {
   accounts: AccountsRepository;
+  /** Improvement actions (tindak lanjut), their files and comments. */
+  actions: ActionsRepository;
   sessions: SessionsRepository;
   loginFailures: LoginFailuresRepository;
   devices: DevicesRepository;
@@ -42,6 +45,7 @@ export interface Repositories {
 export function createRepositories(db: Kysely<Database>): Repositories {
   return {
     accounts: new AccountsRepository(db),
+    actions: new ActionsRepository(db),
     sessions: new SessionsRepository(db),
     loginFailures: new LoginFailuresRepository(db),
     devices: new DevicesRepository(db),

@@ -83,6 +83,21 @@ export function newEnrolmentCode(): string {
   return code;
 }
 
+/**
+ * A generated account password (owner accounts): four groups of four characters of
+ * ENROLMENT_ALPHABET in lower case, e.g. `k7qm-2xpa-r9tb-hw4e` — readable aloud and typed on a
+ * phone without confusing 0/O or 1/l; 31^16 ≈ 2^79 possibilities.
+ */
+export function newReadablePassword(): string {
+  const groups: string[] = [];
+  for (let g = 0; g < 4; g++) {
+    let s = '';
+    for (let i = 0; i < 4; i++) s += ENROLMENT_ALPHABET[randomInt(ENROLMENT_ALPHABET.length)];
+    groups.push(s.toLowerCase());
+  }
+  return groups.join('-');
+}
+
 /** Canonical form of a typed code: upper-case, spaces and dashes removed. */
 export function normaliseEnrolmentCode(input: string): string {
   return input.toUpperCase().replace(/[\s-]/g, '');

@@ -13,11 +13,11 @@ export function authRoutes(s: Services, config: AppConfig) {
       const body = await jsonBody(c, LoginBody);
       return c.json(await s.auth.login(body.email, body.password, clientIp(c, config.trustProxy)));
     })
-    .post('/auth/logout', guard(s, 'coordinator', 'viewer', 'verifier'), async (c) => {
+    .post('/auth/logout', guard(s, 'coordinator', 'viewer', 'verifier', 'owner'), async (c) => {
       await s.auth.logout(caller(c));
       return c.body(null, 204);
     })
-    .get('/me', guard(s, 'coordinator', 'viewer', 'verifier'), (c) => {
+    .get('/me', guard(s, 'coordinator', 'viewer', 'verifier', 'owner'), (c) => {
       const p = caller(c);
       return c.json({
         account: p.account,

@@ -1,25 +1,10 @@
-import { Readable } from 'node:stream';
 import { Hono } from 'hono';
-import { isDownloadOnly, sniffRenderableMime } from '../../core';
 import type { AppContext, AppEnv } from '../http/env';
+import { evidenceFileResponse } from '../http/evidence-response';
 import { caller, guard } from '../http/guard';
-import { contentDisposition } from '../http/respond';
 import type { TusEndpoint } from '../http/tus';
 import { Problem } from '../problems';
 import type { Services } from '../services';
-import { EVIDENCE_MIMES, type ServedFile } from '../services/files.service';
-
-/** The first 16 bytes of a served file (fewer for a shorter one), to check its real type. */
-async function head(f: ServedFile): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const chunk of f.open({ end: 15 }) as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    n += chunk.length;
-    if (n >= 16) break;
-  }
-  return new Uint8Array(Buffer.concat(chunks).subarray(0, 16));
-}
 
 /**
  * Evidence files: served by hash to coordinators, viewers and the assigned verifier
@@ -45,24 +30,7 @@ export function filesRoutes(s: Services, tus: TusEndpoint) {
         () => s.sync.scopeOf(p.account.id),
         record ?? null,
       );
-      // Only a photo or PDF whose bytes are what its record declares is shown in the page;
-      // office files, archives and anything whose bytes disagree are a download, sandboxed
-      // should a browser try to render them anyway.
-      const inline = !isDownloadOnly(f.mime) && sniffRenderableMime(await head(f)) === f.mime;
-      return new Response(Readable.toWeb(f.open()) as ReadableStream, {
-        status: 200,
-        headers: {
-          'Content-Type':
-            inline || EVIDENCE_MIMES.has(f.mime) ? f.mime : 'application/octet-stream',
-          'Content-Length': String(f.bytes),
-          'Content-Disposition': contentDisposition(inline ? 'inline' : 'attachment', f.name),
-          'X-Content-Type-Options': 'nosniff',
-          // Appended to the app's policy by the security middleware (http/security.ts).
-          ...(inline ? {} : { 'Content-Security-Policy': 'sandbox' }),
-          // Content-addressed: the bytes behind a hash never change.
-          'Cache-Control': 'private, max-age=31536000, immutable',
-        },
-      });
+      return evidenceFileResponse(f);
     })
     .all('/', guard(s, 'verifier'), tablet)
     .all('/*', guard(s, 'verifier'), tablet);

@@ -4,6 +4,7 @@ import {
   PROTOCOL_VERSION,
   type ReassignResult,
   type Stage,
+  type TabletAction,
   uuidv7,
 } from '../../core';
 import type { AssignmentFilter } from '../db/assignments.repository';
@@ -23,6 +24,8 @@ export class AssignmentsService extends BaseService {
     deps: ServiceDeps,
     private readonly periods: PeriodsService,
     private readonly frameworks: FrameworksService,
+    /** The actions of the verifier's units for the offline package (issue 18). */
+    private readonly actions?: { forTablet(verifierId: string): Promise<TabletAction[]> },
   ) {
     super(deps);
   }
@@ -244,7 +247,10 @@ export class AssignmentsService extends BaseService {
     return a;
   }
 
-  /** The verifier's offline package: assignments in periods that are not draft. */
+  /**
+   * The verifier's offline package: assignments in periods that are not draft, and the
+   * improvement actions of the assigned units (`actions`, see ActionsService.forTablet).
+   */
   async offlinePackage(principal: Principal): Promise<OfflinePackage> {
     const verifierId = principal.account.id;
     const all = await this.repos.assignments.list({ verifierId });
@@ -289,6 +295,8 @@ export class AssignmentsService extends BaseService {
       ]),
       selfAssessments,
       organisation: organisationView(await this.repos.organisation.get()),
+      // Actions on, or owned by, the assigned units, of every period (read-only there).
+      ...(this.actions ? { actions: await this.actions.forTablet(verifierId) } : {}),
       // Read first by a tablet at every sync: it re-bases before it pushes anything.
       ...(incarnation ? { incarnation } : {}),
     };

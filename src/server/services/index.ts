@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { MaintenanceRepository } from '../db/maintenance.repository';
 import { BlobStore } from '../lib/blob-store';
 import { AccountsService } from './accounts.service';
+import { ActionsService } from './actions.service';
 import { AssignmentsService } from './assignments.service';
 import { AuthService } from './auth.service';
 import { BundlesService } from './bundles.service';
@@ -45,6 +46,8 @@ export interface Services {
   reports: ReportsService;
   /** The official result (KemenPANRB) per period and its comparison with the local one. */
   official: OfficialResultsService;
+  /** Improvement actions (tindak lanjut) and owner accounts (issue 18). */
+  actions: ActionsService;
   /** Health probe. */
   ping(): Promise<void>;
 }
@@ -63,11 +66,12 @@ export function createServices(deps: ServiceDeps): Services {
   const maintenance = new MaintenanceRepository(deps.db);
   const sync = new SyncService(deps, frameworks);
   const files = new FilesService(deps, new BlobStore(deps.blobDir ?? DEFAULT_BLOB_DIR));
-  const assignments = new AssignmentsService(deps, periods, frameworks);
   // One reader of the city consolidation rule for dashboard, plan and reports.
   const cities = new CityIndexService(deps, periods, frameworks);
   const dashboard = new DashboardService(deps, cities);
   const plan = new PlanService(deps, cities);
+  const actions = new ActionsService(deps, cities, frameworks, files);
+  const assignments = new AssignmentsService(deps, periods, frameworks, actions);
   return {
     organisation,
     auth,
@@ -87,6 +91,7 @@ export function createServices(deps: ServiceDeps): Services {
     review: new ReviewService(deps, periods, frameworks, assignments),
     reports: new ReportsService(deps, cities, dashboard, plan, files),
     official: new OfficialResultsService(deps, cities),
+    actions,
     ping: () => maintenance.ping(),
   };
 }
