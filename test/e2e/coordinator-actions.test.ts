@@ -168,6 +168,8 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
     // The coordinator sees it Selesai.
     await page.reload();
     await actions.loaded();
+    await actions.choosePeriod(DEMO_PERIOD_NAME);
+    await page.screenshot({ path: join(SHOTS, 'actions-list-done-1366.png'), fullPage: true });
     const after = await actions.rows();
     expect(after.find((r) => r.no === first)?.status).toBe('selesai');
     expect(await actions.counts()).toMatchObject({ selesai: 1 });

@@ -80,7 +80,7 @@ export class ActionsPages {
     return this.page
       .getByTestId('action-counts')
       .first()
-      .locator('[data-status]')
+      .locator('[data-count]')
       .evaluateAll((els) =>
         Object.fromEntries(
           els.map((e) => [
