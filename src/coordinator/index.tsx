@@ -103,7 +103,9 @@ function SubNav({ path, account, menu }: { path: string; account: Account; menu:
       ? t('roleCoordinator')
       : account.role === 'viewer'
         ? t('roleViewer')
-        : t('roleVerifier');
+        : account.role === 'owner'
+          ? t('roleOwner')
+          : t('roleVerifier');
   return (
     <div class="c-top">
       <div class="c-account-bar">

@@ -161,6 +161,18 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
       path: join(SHOTS, 'actions-owner-closed-1366.png'),
       fullPage: true,
     });
+    expect(await owner.page.getByTestId('coordinator-account').textContent()).toContain(
+      'penanggung jawab',
+    );
+    // Its printable list: the letterhead, its unit's name, its action with the evidence promised.
+    const printed = await owner.actions.openOwnerList();
+    expect(printed.heading).toContain(DISKOMINFO);
+    expect(printed.letterhead).toContain('Cilegon');
+    expect(printed.rows).toBe(1);
+    await owner.page.screenshot({
+      path: join(SHOTS, 'actions-owner-print-1366.png'),
+      fullPage: true,
+    });
     // Other coordinator pages are refused to the owner.
     await owner.app.open('/koordinator/dasbor');
     await owner.page.getByTestId('no-access').waitFor();

@@ -7,20 +7,21 @@ import { contentDisposition } from '../http/respond';
 import type { Services } from '../services';
 
 /**
- * The organisation (name, kind, time zone, logo): every signed-in role reads it (a tablet
+ * The organisation (name, kind, time zone, logo): every signed-in role reads it (an OPD's
+ * owner account for its printed list and due dates in the organisation's zone; a tablet
  * prints its berita acara in the organisation's zone), coordinators change it. The logo is
  * served with the type read from its own bytes (PNG or JPEG only), never as HTML or SVG.
  */
 export function organisationRoutes(s: Services) {
   return (
     new Hono<AppEnv>()
-      .get('/', guard(s, 'coordinator', 'viewer', 'verifier'), async (c) =>
+      .get('/', guard(s, 'coordinator', 'viewer', 'verifier', 'owner'), async (c) =>
         c.json(await s.organisation.get()),
       )
       .put('/', guard(s, 'coordinator'), async (c) =>
         c.json(await s.organisation.set(await jsonBody(c, OrganisationBody), caller(c).account.id)),
       )
-      .get('/logo', guard(s, 'coordinator', 'viewer', 'verifier'), async () => {
+      .get('/logo', guard(s, 'coordinator', 'viewer', 'verifier', 'owner'), async () => {
         const logo = await s.organisation.logo();
         return new Response(new Uint8Array(logo.data), {
           status: 200,

@@ -105,6 +105,22 @@ export class ActionsPages {
     return new ActionDetailPage(this.page);
   }
 
+  /** "Cetak daftar OPD" from the list: the printable page's heading, letterhead and rows. */
+  async openOwnerList(): Promise<{ heading: string; letterhead: string; rows: number }> {
+    await this.page.goto(
+      this.page.url().replace(/\/koordinator\/tindak-lanjut.*$/, '/koordinator/tindak-lanjut'),
+    );
+    await this.loaded();
+    await this.page.getByTestId('action-print-owner').click();
+    const list = this.page.getByTestId('owner-action-list');
+    await list.getByTestId('actions-table').waitFor();
+    return {
+      heading: (await list.locator('h1').textContent())?.trim() ?? '',
+      letterhead: (await list.getByTestId('letterhead').textContent())?.trim() ?? '',
+      rows: await list.getByTestId('action-row').count(),
+    };
+  }
+
   // --- the plan ---
 
   /**
