@@ -173,6 +173,13 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
       path: join(SHOTS, 'actions-owner-print-1366.png'),
       fullPage: true,
     });
+    // On a tablet-sized screen too.
+    await owner.page.setViewportSize({ width: 800, height: 1280 });
+    await owner.page.screenshot({
+      path: join(SHOTS, 'actions-owner-print-tablet.png'),
+      fullPage: true,
+    });
+    await owner.page.setViewportSize({ width: 1366, height: 900 });
     // Other coordinator pages are refused to the owner.
     await owner.app.open('/koordinator/dasbor');
     await owner.page.getByTestId('no-access').waitFor();
@@ -185,6 +192,29 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
     const after = await actions.rows();
     expect(after.find((r) => r.no === first)?.status).toBe('selesai');
     expect(await actions.counts()).toMatchObject({ selesai: 1 });
+
+    // An edit on a stale copy: someone else changed the action since it was opened.
+    const second = after.find((r) => r.no !== first) as { id: string; no: number };
+    const stale = await actions.openAction(second.no);
+    const current = await api<{ version: number }>(stage.url, `/api/actions/${second.id}`, {
+      token,
+    });
+    await api(stage.url, `/api/actions/${second.id}`, {
+      method: 'PATCH',
+      token,
+      body: { expectedVersion: current.version, ownerPerson: 'Sekretaris Dinas' },
+    });
+    expect(await stale.editTitle('Judul baru')).toContain('sudah diubah orang lain');
+    await page.getByTestId('action-reload').click();
+    await expect
+      .poll(() => page.getByTestId('action-owner').textContent())
+      .toContain('Sekretaris Dinas');
+    expect(await stale.editTitle('Judul baru')).toBe('');
+    expect((await page.getByTestId('action-title').textContent())?.trim()).toBe('Judul baru');
+    await page.screenshot({
+      path: join(SHOTS, 'actions-detail-coordinator-1366.png'),
+      fullPage: true,
+    });
 
     // The pimpinan reads the list and an action without any form.
     const viewer = await laptop('pimpinan@cilegon.demo');

@@ -653,7 +653,7 @@ export function ActionDetail({ account, params }: PageProps) {
           <ActionFiles a={a} canChange={works && a.status !== 'selesai'} onChanged={apply} />
           {works && a.status !== 'selesai' ? <CloseForm a={a} onClosed={apply} /> : null}
           <Comments a={a} canWrite={works} onAdded={apply} />
-          {coordinator ? <EditForm a={a} fw={fw} onSaved={apply} /> : null}
+          {coordinator ? <EditForm a={a} fw={fw} onSaved={apply} onReload={reload} /> : null}
           {coordinator ? (
             <p>
               <ConfirmButton
@@ -918,6 +918,8 @@ function EditForm(props: {
   a: Action;
   fw: Framework | undefined;
   onSaved(a: Action | undefined, message: string): void;
+  /** Read the action again (after a 409: what the other person saved). */
+  onReload(): Promise<void>;
 }) {
   const { a, fw } = props;
   const t = useT();
@@ -1012,7 +1014,17 @@ function EditForm(props: {
         <EvidenceField id="ae-evidence" value={evidence} onValue={setEvidence} />
         {act.error?.status === 409 ? (
           <p class="notice warn" role="alert" data-testid="action-edit-conflict">
-            {t('actionChangedElsewhere')}
+            {t('actionChangedElsewhere')}{' '}
+            <button
+              type="button"
+              data-testid="action-reload"
+              onClick={() => {
+                act.setError(null);
+                void props.onReload();
+              }}
+            >
+              {t('actionReload')}
+            </button>
           </p>
         ) : (
           <ErrorNotice error={act.error} testId="action-edit-error" />

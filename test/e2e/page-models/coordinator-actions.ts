@@ -270,6 +270,21 @@ export class ActionDetailPage {
     return (await n.count()) ? ((await n.textContent())?.trim() ?? '') : '';
   }
 
+  /**
+   * Change the title in the coordinator's edit form and save; returns the conflict line when
+   * the server refused it as changed by someone else ('' when it was saved).
+   */
+  async editTitle(title: string): Promise<string> {
+    const form = this.page.getByTestId('action-edit');
+    if ((await form.getAttribute('open')) === null) await form.locator('summary').click();
+    await this.page.locator('#ae-title').fill(title);
+    await this.page.getByTestId('action-edit-save').click();
+    const conflict = this.page.getByTestId('action-edit-conflict');
+    const ok = this.page.getByTestId('success');
+    await conflict.or(ok).first().waitFor();
+    return (await conflict.count()) ? ((await conflict.textContent())?.trim() ?? '') : '';
+  }
+
   /** Whether any form or write button is on the page. */
   async writeControls(): Promise<number> {
     return this.page
