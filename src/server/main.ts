@@ -16,7 +16,7 @@ import {
   staticDirFromEnv,
   syncTimeoutsFromEnv,
 } from './runtime';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoBanner, seedDemo } from './seed';
+import { DEMO_ACCOUNTS, DEMO_OWNER, DEMO_PASSWORD, demoBanner, seedDemo } from './seed';
 import { createServices } from './services';
 
 // Node entry: `npm start` / `npm run serve`. One process serves the built PWA and /api.
@@ -112,7 +112,11 @@ if (
   // Plain text on purpose (not a log line): the demo's passwords, readable on the console.
   console.log(
     demoBanner(
-      DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: DEMO_PASSWORD, role: a.role })),
+      [...DEMO_ACCOUNTS, DEMO_OWNER].map((a) => ({
+        email: a.email,
+        password: DEMO_PASSWORD,
+        role: a.role,
+      })),
     ),
   );
 }

@@ -250,13 +250,17 @@ export const PROBLEMS = {
         p.children ? `${p.children} sub-unit` : '',
         p.assignments ? `${p.assignments} penugasan` : '',
         p.assessments ? `${p.assessments} penilaian` : '',
+        p.actions ? `${p.actions} tindak lanjut` : '',
+        p.owners ? `${p.owners} akun penanggung jawab` : '',
       ].filter(Boolean);
       const what = held.length ? held.join(', ') : 'sub-unit, penugasan, atau penilaian';
       const next = p.assessments
         ? 'Unit yang sudah dinilai tetap disimpan sebagai bukti; ganti namanya atau pindahkan bila perlu.'
         : p.children
           ? 'Pindahkan atau hapus sub-unitnya dulu.'
-          : 'Hapus penugasannya dulu di halaman Penugasan.';
+          : p.actions || p.owners
+            ? 'Hapus atau alihkan tindak lanjutnya dan nonaktifkan atau pindahkan akun penanggung jawabnya dulu.'
+            : 'Hapus penugasannya dulu di halaman Penugasan.';
       return `Unit "${p.name ?? ''}" tidak dapat dihapus karena masih memiliki ${what}. ${next}`;
     },
     en: (p) => {
@@ -264,13 +268,17 @@ export const PROBLEMS = {
         p.children ? `${p.children} sub-unit(s)` : '',
         p.assignments ? `${p.assignments} assignment(s)` : '',
         p.assessments ? `${p.assessments} assessment(s)` : '',
+        p.actions ? `${p.actions} improvement action(s)` : '',
+        p.owners ? `${p.owners} owner account(s)` : '',
       ].filter(Boolean);
       const what = held.length ? held.join(', ') : 'sub-units, assignments or assessments';
       const next = p.assessments
         ? 'An assessed unit is kept as evidence; rename or move it if needed.'
         : p.children
           ? 'Move or delete its sub-units first.'
-          : 'Remove its assignments first on the Assignments page.';
+          : p.actions || p.owners
+            ? 'Delete or reassign its improvement actions and move its owner accounts first.'
+            : 'Remove its assignments first on the Assignments page.';
       return `The unit "${p.name ?? ''}" cannot be deleted: it still has ${what}. ${next}`;
     },
   },

@@ -1,5 +1,13 @@
 import type { Kysely } from 'kysely';
-import { computeIndex, type Framework, listIndicators, pemdi2026, spbe2020 } from '../core';
+import {
+  computeIndex,
+  type Framework,
+  isoDayInZone,
+  listIndicators,
+  pemdi2026,
+  spbe2020,
+  ZONE_IANA,
+} from '../core';
 import type { Database } from './db/database';
 import { MaintenanceRepository } from './db/maintenance.repository';
 import type { Role, UnitKind } from './domain';
@@ -26,6 +34,16 @@ export const DEMO_ACCOUNTS = [
   { email: 'verifikator1@cilegon.demo', name: 'Verifikator Satu', role: 'verifier' },
   { email: 'verifikator2@cilegon.demo', name: 'Verifikator Dua', role: 'verifier' },
 ] as const satisfies readonly { email: string; name: string; role: Role }[];
+
+/**
+ * The demo's owner account (issue 18): Diskominfo follows up the improvement actions it is
+ * responsible for. Apart from DEMO_ACCOUNTS because an owner belongs to a unit.
+ */
+export const DEMO_OWNER = {
+  email: 'diskominfo@cilegon.demo',
+  name: 'Diskominfo (penanggung jawab tindak lanjut)',
+  role: 'owner',
+} as const satisfies { email: string; name: string; role: Role };
 
 export const DEMO_PERIOD_NAME = 'Evaluasi SPBE 2023';
 /** The stages of the demo's 59/2020 period, as Cilegon ran that evaluation. */
@@ -356,6 +374,7 @@ export async function seedDemo(
   await s.periods.moveStage(period.id, 'mandiri', 'dokumen', coordinator.id);
 
   const pemdi = await seedPemdi(s, idOf, coordinator.id, [v1.id, v2.id]);
+  await seedDemoActions(s, period.id, idOf, coordinator.id);
 
   return {
     periodId: period.id,
@@ -364,7 +383,7 @@ export async function seedDemo(
       .index,
     pemdiCityIndex: pemdi.cityIndex,
     units: rows.length,
-    credentials: DEMO_ACCOUNTS.map((a) => ({
+    credentials: [...DEMO_ACCOUNTS, DEMO_OWNER].map((a) => ({
       email: a.email,
       password: DEMO_PASSWORD,
       role: a.role,
@@ -431,6 +450,61 @@ async function seedPemdi(
       Object.fromEntries(city.map((l) => [l.indicatorNo, l.level])),
     ).index,
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The demo's improvement actions (tindak lanjut, issue 18) on "Evaluasi SPBE 2023": the
+ * owner account of Diskominfo, and three actions on the Pemda unit taken from the first
+ * items of the period's improvement plan — one `berjalan` owned by Diskominfo, one `rencana`
+ * whose due date has passed by the seed's clock (so it reads `terlambat`), one `selesai`
+ * with a closing note and a link. Due dates follow the seed's clock, so the statuses read
+ * the same on whatever day the demo is seeded.
+ */
+async function seedDemoActions(
+  s: Services,
+  periodId: string,
+  idOf: (code: string) => string,
+  coordinatorId: string,
+): Promise<void> {
+  const diskominfo = idOf(opdCode(7));
+  await s.accounts.create({
+    ...DEMO_OWNER,
+    password: DEMO_PASSWORD,
+    demo: true,
+    unitId: diskominfo,
+  });
+  const coordinator = (await s.accounts.listAll()).find((a) => a.id === coordinatorId);
+  if (!coordinator) throw new Error('demo coordinator missing');
+  const who = { account: coordinator };
+  const plan = await s.plan.plan(periodId);
+  const [first, second, third] = plan.items;
+  if (!first || !second || !third) throw new Error('the demo plan has fewer than three items');
+  const now = s.actions.clockNow();
+  const day = (offset: number) =>
+    isoDayInZone(now + offset * DAY_MS, ZONE_IANA[DEMO_ORGANISATION.zone]);
+  const pemda = idOf(PEMDA_CODE);
+  const make = (item: typeof first, due: string, ownerUnitId: string, ownerPerson: string) =>
+    s.actions.create(who, {
+      periodId,
+      indicatorNo: item.no,
+      unitId: pemda,
+      ownerUnitId,
+      ownerPerson,
+      targetLevel: item.to,
+      dueDate: due,
+      origin: 'plan',
+    });
+  const running = await make(first, day(60), diskominfo, 'Kepala Bidang Aplikasi Informatika');
+  await s.actions.patch(who, running.id, { expectedVersion: running.version, status: 'berjalan' });
+  await make(second, day(-14), idOf(opdCode(3)), 'Kepala Bidang Perencanaan');
+  const done = await make(third, day(-7), diskominfo, 'Sekretaris Diskominfo');
+  await s.actions.close(who, done.id, {
+    expectedVersion: done.version,
+    note: '(Demo) Dokumen ditetapkan dan diunggah ke JDIH.',
+    links: ['https://jdih.cilegonkota.go.id/'],
+  });
 }
 
 /** Delete every row (schema stays) so the demo can be seeded again. */

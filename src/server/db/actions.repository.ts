@@ -279,13 +279,24 @@ export class ActionsRepository {
     return new Map(rows.map((r) => [r.ownerUnitId, Number(r.n)]));
   }
 
-  /** Whether any action names this file (a verifier may fetch it only through one of them). */
-  async actionsWithFile(sha256: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('actionFiles')
-      .select('actionId')
-      .where('sha256', '=', sha256)
-      .execute();
-    return rows.map((r) => r.actionId);
+  /** Actions on, or owned by, a unit (a unit holding any cannot be deleted). */
+  async countForUnit(unitId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('actions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => eb.or([eb('unitId', '=', unitId), eb('ownerUnitId', '=', unitId)]))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** Owner accounts tied to a unit (`accounts.unit_id` has no foreign key: checked here). */
+  async ownerAccountsOfUnit(unitId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('role', '=', 'owner')
+      .where('unitId', '=', unitId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 }

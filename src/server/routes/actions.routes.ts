@@ -30,10 +30,6 @@ import { evidenceTooLarge } from '../services/files.service';
  * ActionsService. Mounted at `/api`.
  */
 export function actionsRoutes(s: Services) {
-  const fileBody = bodyLimit({
-    maxSize: MAX_EVIDENCE_BYTES,
-    onError: (c) => problemResponse(c, evidenceTooLarge('application/zip', MAX_EVIDENCE_BYTES)),
-  });
   return (
     new Hono<AppEnv>()
       .get('/actions', guard(s, 'coordinator', 'viewer', 'owner'), async (c) =>
@@ -74,15 +70,20 @@ export function actionsRoutes(s: Services) {
       .post(
         '/actions/:id/files',
         guard(s, 'coordinator', 'owner'),
+        // The file's own kind sets the limit, checked on the declared size before any byte is
+        // read and on the bytes as they arrive (no declared size, or a false one).
         async (c, next) => {
-          // The declared size is judged by the file's own kind before any byte is read.
           const { name } = queryParams(c, ActionFileQuery);
-          const mime = evidenceMimeOf(name, c.req.header('content-type') ?? '');
+          const declaredType = (c.req.header('content-type') ?? '').split(';')[0]?.trim() ?? '';
+          const mime = evidenceMimeOf(name, declaredType.toLowerCase());
+          const limit = (mime && evidenceLimitBytes(mime, 'stored')) || MAX_EVIDENCE_BYTES;
+          const tooLarge = () => evidenceTooLarge(mime ?? 'application/zip', limit);
           const declared = Number(c.req.header('content-length') ?? Number.NaN);
-          const limit = mime ? evidenceLimitBytes(mime, 'stored') : null;
-          if (mime && limit !== null && Number.isFinite(declared) && declared > limit)
-            throw evidenceTooLarge(mime, limit);
-          return fileBody(c, next);
+          if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+          return bodyLimit({ maxSize: limit, onError: (cc) => problemResponse(cc, tooLarge()) })(
+            c,
+            next,
+          );
         },
         async (c) => {
           const { name } = queryParams(c, ActionFileQuery);

@@ -7,9 +7,9 @@ import { contentDisposition } from '../http/respond';
 import type { Services } from '../services';
 
 /**
- * The organisation (name, kind, time zone, logo): every signed-in role reads it (an OPD's
- * owner account for its printed list and due dates in the organisation's zone; a tablet
- * prints its berita acara in the organisation's zone), coordinators change it. The logo is
+ * The organisation (name, kind, time zone, logo): every signed-in role reads it (a tablet
+ * prints its berita acara in the organisation's zone, an owner its printable list of
+ * actions under the letterhead), coordinators change it. The logo is
  * served with the type read from its own bytes (PNG or JPEG only), never as HTML or SVG.
  */
 export function organisationRoutes(s: Services) {

@@ -12,6 +12,8 @@ export class AccountsService extends BaseService {
     role: Role;
     password?: string | null;
     demo?: boolean;
+    /** An owner account's unit (role `owner`). */
+    unitId?: string | null;
   }): Promise<Account> {
     if (await this.repos.accounts.emailTaken(input.email)) throw new Problem('email_taken');
     const passwordHash = input.password
@@ -24,6 +26,7 @@ export class AccountsService extends BaseService {
       role: input.role,
       passwordHash,
       demo: input.demo ?? false,
+      unitId: input.unitId ?? null,
       now: this.now(),
     });
   }

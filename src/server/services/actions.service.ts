@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
+  ACTION_LIMITS,
   type Action,
   type ActionCloseRequest,
   type ActionCommentRequest,
@@ -103,10 +104,14 @@ export class ActionsService extends BaseService {
 
   // --- reading ------------------------------------------------------------------------
 
+  /** The server's clock now (epoch ms): the seed dates its demo actions from it. */
+  clockNow(): number {
+    return this.now();
+  }
+
   /** The organisation's calendar day now (`YYYY-MM-DD`), by the injected clock. */
   async today(repos: Repositories = this.repos): Promise<string> {
-    const org = await repos.organisation.get();
-    return isoDayInZone(this.now(), ZONE_IANA[org?.zone ?? DEFAULT_ZONE_CODE]);
+    return isoDayInZone(this.now(), await zoneOf(repos));
   }
 
   /**
@@ -361,7 +366,7 @@ export class ActionsService extends BaseService {
   private async reopenLine(repos: Repositories, row: ActionRow): Promise<string> {
     const names = await repos.actions.accountNames(row.closedBy ? [row.closedBy] : []);
     const by = row.closedBy ? (names.get(row.closedBy) ?? '–') : '–';
-    const when = row.closedAt ? isoDayInZone(row.closedAt, 'UTC') : '–';
+    const when = row.closedAt ? isoDayInZone(row.closedAt, await zoneOf(repos)) : '–';
     const files = (await repos.actions.filesOf([row.id])).map((f) => f.name);
     const parts = [
       `Dibuka kembali. Catatan penutupan sebelumnya (${when}, ${by}): ${row.closingNote ?? ''}`,
@@ -377,9 +382,11 @@ export class ActionsService extends BaseService {
    * @throws Problem 404 `not_found`, 409 `action_closed` (a `selesai` action is history)
    */
   async remove(who: Reader, id: string): Promise<void> {
-    const row = await this.readable(who, id);
-    if (row.status === 'selesai') throw new Problem('action_closed');
-    await inTransaction(this.deps.db, (repos) => repos.actions.delete(id));
+    await inTransaction(this.deps.db, async (repos) => {
+      const row = await this.readable(who, id, repos);
+      if (row.status === 'selesai') throw new Problem('action_closed');
+      await repos.actions.delete(id);
+    });
   }
 
   /**
@@ -466,13 +473,13 @@ export class ActionsService extends BaseService {
     await inTransaction(this.deps.db, async (repos) => {
       const now = await this.readable(who, id, repos);
       if (now.status === 'selesai') throw new Problem('action_closed');
-      const count = (await repos.actions.filesOf([id])).length;
-      if (count >= 20)
+      const attached = await repos.actions.filesOf([id]);
+      if (attached.length >= ACTION_LIMITS.files && !attached.some((f) => f.sha256 === sha256))
         throw fieldProblem(
           'files',
           'too_many',
-          'Paling banyak 20 berkas per tindak lanjut.',
-          'At most 20 files per action.',
+          `Paling banyak ${ACTION_LIMITS.files} berkas per tindak lanjut.`,
+          `At most ${ACTION_LIMITS.files} files per action.`,
         );
       await repos.actions.addFile({
         actionId: id,
@@ -871,6 +878,12 @@ export class ActionsService extends BaseService {
 }
 
 // --- pure helpers ----------------------------------------------------------------------
+
+/** The organisation's IANA zone (WIB until the organisation is set up). */
+async function zoneOf(repos: Repositories): Promise<string> {
+  const org = await repos.organisation.get();
+  return ZONE_IANA[org?.zone ?? DEFAULT_ZONE_CODE];
+}
 
 interface LevelNow {
   level: number | null;

@@ -200,8 +200,9 @@ export class UnitsService extends BaseService {
   /**
    * Delete a unit nobody refers to.
    *
-   * @throws Problem 404 `not_found`, 409 `unit_in_use` (it has sub-units, assignments or
-   *   assessments; the message counts each)
+   * @throws Problem 404 `not_found`, 409 `unit_in_use` (it has sub-units, assignments,
+   *   assessments, improvement actions on or owned by it, or owner accounts; the message
+   *   counts each)
    */
   async delete(id: string): Promise<void> {
     const unit = await this.get(id);
@@ -209,8 +210,10 @@ export class UnitsService extends BaseService {
       children: await this.repos.units.childCount(id),
       assignments: await this.repos.assignments.countForUnit(id),
       assessments: await this.repos.assignments.countAssessmentsForUnit(id),
+      actions: await this.repos.actions.countForUnit(id),
+      owners: await this.repos.actions.ownerAccountsOfUnit(id),
     };
-    if (held.children + held.assignments + held.assessments > 0)
+    if (Object.values(held).some((n) => n > 0))
       throw new Problem('unit_in_use', { name: unit.name, ...held });
     await this.repos.units.delete(id);
   }

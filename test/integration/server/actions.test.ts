@@ -15,7 +15,13 @@ import {
   promisedLevels,
   spbe2020,
 } from '../../../src/core';
-import { CITY_LEVELS, kecamatanCode, opdCode, PEMDA_CODE } from '../../../src/server/seed';
+import {
+  CITY_LEVELS,
+  kecamatanCode,
+  kelurahanCode,
+  opdCode,
+  PEMDA_CODE,
+} from '../../../src/server/seed';
 import { emblemPng } from '../../helpers/images';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
 import { assessmentOf, levels, rawTablet } from '../reports/helpers';
@@ -644,6 +650,59 @@ describeEachDialect('improvement actions (tindak lanjut)', (ctx) => {
     await h.call('DELETE', `/api/actions/${a.id}`, { token });
   });
 
+  it('keeps a unit that holds actions or an owner account from being deleted', async () => {
+    const h = ctx();
+    const token = await as(h, 'coordinator');
+    const kel = await h.unitId(kelurahanCode(1, 0));
+    const a = await createOk(h, {
+      indicatorNo: 30,
+      unitId: kel,
+      targetLevel: 4,
+      dueDate: '2024-01-31',
+    });
+    const refused = await h.call('DELETE', `/api/units/${kel}`, { token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('unit_in_use');
+    expect(refused.body.message).toContain('1 tindak lanjut');
+    await h.call('DELETE', `/api/actions/${a.id}`, { token });
+    const owner = await ownerOf(h, kelurahanCode(1, 0), 'kelurahan@cilegon.demo');
+    const again = await h.call('DELETE', `/api/units/${kel}`, { token });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('1 akun penanggung jawab');
+    expect(owner.account.unitId).toBe(kel);
+    expect((await h.services.units.tree()).some((u) => u.id === kel)).toBe(true);
+  });
+
+  it('serves an office file as a sandboxed download, never inline', async () => {
+    const h = ctx();
+    const token = await as(h, 'coordinator');
+    const a = await createOk(h, {
+      indicatorNo: 31,
+      unitId: await h.unitId(PEMDA_CODE),
+      targetLevel: 4,
+      dueDate: '2024-01-31',
+    });
+    // A DOCX is a zip container: its first bytes are PK\x03\x04.
+    const docx = new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new TextEncoder().encode('notulen')]);
+    const up = await upload(h, a.id, token, docx, 'Notulen rapat.docx', 'application/octet-stream');
+    expect(up.status, up.text).toBe(200);
+    const sha = createHash('sha256').update(docx).digest('hex');
+    expect(up.body.files[0].mime).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    const r = await h.app.request(`/api/actions/${a.id}/files/${sha}`, {
+      headers: { authorization: `Bearer ${await as(h, 'viewer')}` },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(r.headers.get('content-security-policy')).toContain('sandbox');
+    const gone = await h.call('DELETE', `/api/actions/${a.id}/files/${sha}`, { token });
+    expect(gone.status).toBe(200);
+    expect(gone.body.files).toEqual([]);
+    await h.call('DELETE', `/api/actions/${a.id}`, { token });
+  });
+
   it('refuses to delete a done action', async () => {
     const h = ctx();
     const token = await as(h, 'coordinator');
@@ -703,10 +762,14 @@ describeEachDialect('improvement actions (tindak lanjut)', (ctx) => {
     // verifier1 has the Pemda unit: an action on it reaches its tablet too.
     expect((pkg1.actions ?? []).map((a) => a.id)).toContain(owned.id);
 
-    const got = await h.app.request(`/api/actions/${owned.id}/files/${sha}`, {
-      headers: { authorization: `Bearer ${v2.token}` },
-    });
-    expect(got.status).toBe(200);
+    // With the tablet's token or a browser session alike.
+    for (const bearer of [v2.token, await as(h, 'verifier2')]) {
+      const got = await h.app.request(`/api/actions/${owned.id}/files/${sha}`, {
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+      expect(got.status).toBe(200);
+      expect(new Uint8Array(await got.arrayBuffer())).toEqual(png);
+    }
     const pemdiOnly = await createOk(h, {
       indicatorNo: 25,
       unitId: await h.unitId(opdCode(3)),

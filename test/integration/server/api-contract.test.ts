@@ -473,6 +473,106 @@ describeEachDialect('coordinator API contract', (ctx) => {
     expect(imported.rejections.length).toBe(1);
   });
 
+  it('improvement actions (tindak lanjut), their dashboard panel and owner accounts', async () => {
+    const pemda = await h().unitId(PEMDA_CODE);
+    const diskominfo = await h().unitId(opdCode(7));
+    const owner = await call('POST /api/owners', {
+      json: {
+        email: 'kontrak-opd@cilegon.demo',
+        name: 'Penanggung jawab kontrak',
+        unitId: diskominfo,
+      },
+      status: 201,
+    });
+    expect(owner.account.role).toBe('owner');
+    const base = {
+      periodId: periodId(),
+      unitId: pemda,
+      ownerUnitId: diskominfo,
+      dueDate: '2023-12-31',
+    };
+    const made = await call('POST /api/actions', {
+      json: { ...base, indicatorNo: 4, targetLevel: 4, ownerPerson: 'Kabid Aptika' },
+      status: 201,
+    });
+    const bulk = await call('POST /api/actions/bulk', {
+      json: { actions: [{ ...base, indicatorNo: 6, targetLevel: 3, origin: 'plan' }] },
+      status: 201,
+    });
+    expect(bulk.actions).toHaveLength(1);
+    const id = made.id;
+    const started = await call('PATCH /api/actions/:id', {
+      params: { id },
+      json: { expectedVersion: made.version, status: 'berjalan' },
+    });
+    const commented = await call('POST /api/actions/:id/comments', {
+      params: { id },
+      json: { text: 'Draf SK sudah di bagian hukum' },
+    });
+    expect(commented.comments.length).toBe(1);
+    const png = emblemPng(20);
+    const sha = createHash('sha256').update(png).digest('hex');
+    const withFile = answer(
+      'POST /api/actions/:id/files',
+      await ctx().call('POST', `/api/actions/${id}/files?name=bukti.png`, {
+        token,
+        body: png,
+        contentType: 'image/png',
+      }),
+    );
+    expect(withFile.files.map((f) => f.sha256)).toEqual([sha]);
+    const r = await h().app.request(`/api/actions/${id}/files/${sha}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    answer('GET /api/actions/:id/files/:sha256', {
+      status: r.status,
+      body: null,
+      headers: r.headers,
+      text: '',
+    });
+    const removed = await call('DELETE /api/actions/:id/files/:sha256', {
+      params: { id, sha256: sha },
+    });
+    expect(removed.files).toEqual([]);
+    const closed = await call('POST /api/actions/:id/close', {
+      params: { id },
+      json: {
+        expectedVersion: removed.version,
+        note: 'SK terbit',
+        links: ['https://jdih.example.go.id/sk'],
+      },
+    });
+    expect(closed.status).toBe('selesai');
+    expect(closed.version).toBeGreaterThan(started.version);
+    const list = await call('GET /api/actions', {
+      query: { periodId: periodId(), ownerUnitId: diskominfo },
+    });
+    expect(list.actions.length).toBeGreaterThanOrEqual(2);
+    await call('GET /api/actions/:id', { params: { id } });
+    const progress = await call('GET /api/dashboard/:periodId/actions', {
+      params: { periodId: periodId() },
+    });
+    expect(progress.indicators.length).toBeGreaterThan(0);
+    expect(progress.owners.length).toBeGreaterThan(0);
+    await call('DELETE /api/actions/:id', { params: { id: bulk.actions[0]?.id as string } });
+    const owners = await call('GET /api/owners');
+    expect(owners.owners.find((o) => o.id === owner.account.id)?.openActionCount).toBe(0);
+    const renamed = await call('PATCH /api/owners/:id', {
+      params: { id: owner.account.id },
+      json: { name: 'Penanggung jawab kontrak (baru)' },
+    });
+    expect(renamed.name).toBe('Penanggung jawab kontrak (baru)');
+    const reset = await call('POST /api/owners/:id/password', { params: { id: owner.account.id } });
+    expect(reset.password).not.toBe(owner.password);
+    // The tablet's package carries the actions of the verifier's units (Pemda: verifier 1).
+    const tablet = await rawTablet(h(), 'verifier1', 'Tablet tindak lanjut');
+    const pkg = z.parse(
+      OfflinePackageSchema,
+      (await ctx().call('GET', '/api/my/assignments', { token: tablet.token })).body,
+    );
+    expect(pkg.actions?.map((a) => a.id)).toContain(id);
+  });
+
   it('approves, reopens, logs out, and has called every endpoint of the contract', async () => {
     const { a } = await verification();
     // The tablet signs the corrected results again (the edits above voided its signatures).

@@ -21,14 +21,16 @@ import {
  * (anonymous) or 403 (wrong role: `forbidden`; foreign unit: `not_assigned`) and change nothing.
  */
 
-type Caller = 'anonymous' | 'coordinator' | 'viewer' | 'verifier' | 'tablet';
-const CALLERS: Caller[] = ['anonymous', 'coordinator', 'viewer', 'verifier', 'tablet'];
+type Caller = 'anonymous' | 'coordinator' | 'viewer' | 'verifier' | 'tablet' | 'owner';
+const CALLERS: Caller[] = ['anonymous', 'coordinator', 'viewer', 'verifier', 'tablet', 'owner'];
 const ALL: Caller[] = CALLERS;
-const SIGNED_IN: Caller[] = ['coordinator', 'viewer', 'verifier', 'tablet'];
+const SIGNED_IN: Caller[] = ['coordinator', 'viewer', 'verifier', 'tablet', 'owner'];
 const READERS: Caller[] = ['coordinator', 'viewer'];
 const COORD: Caller[] = ['coordinator'];
 const VERIFIERS: Caller[] = ['verifier', 'tablet'];
 const TABLET: Caller[] = ['tablet'];
+/** An OPD's owner account (issue 18): its improvement actions, nothing else. */
+const OWNER: Caller[] = ['owner'];
 
 interface Fixture {
   periodId: string;
@@ -39,6 +41,8 @@ interface Fixture {
   ownAssessment: string;
   foreignAssessment: string;
   verifierId: string;
+  /** An action on the Pemda unit owned by the owner's unit (Diskominfo). */
+  actionId: string;
 }
 
 interface Row {
@@ -324,6 +328,69 @@ const MATRIX: Row[] = [
     allowed: [...READERS, ...VERIFIERS],
     scoped: true,
   },
+  // Improvement actions (tindak lanjut) and owner accounts (issue 18).
+  { route: 'GET /api/actions', path: () => '/api/actions', allowed: [...READERS, ...OWNER] },
+  { route: 'POST /api/actions', path: () => '/api/actions', json: {}, allowed: COORD },
+  { route: 'POST /api/actions/bulk', path: () => '/api/actions/bulk', json: {}, allowed: COORD },
+  {
+    route: 'GET /api/actions/:id',
+    path: (f) => `/api/actions/${f.actionId}`,
+    allowed: [...READERS, ...OWNER],
+  },
+  {
+    // A stale version: allowed callers get 409 and nothing changes.
+    route: 'PATCH /api/actions/:id',
+    path: (f) => `/api/actions/${f.actionId}`,
+    json: { expectedVersion: 999, status: 'berjalan' },
+    allowed: [...COORD, ...OWNER],
+  },
+  {
+    route: 'DELETE /api/actions/:id',
+    path: () => '/api/actions/tidak-ada',
+    allowed: COORD,
+  },
+  {
+    route: 'POST /api/actions/:id/close',
+    path: (f) => `/api/actions/${f.actionId}/close`,
+    json: {},
+    allowed: [...COORD, ...OWNER],
+  },
+  {
+    route: 'POST /api/actions/:id/comments',
+    path: (f) => `/api/actions/${f.actionId}/comments`,
+    json: {},
+    allowed: [...COORD, ...OWNER],
+  },
+  {
+    route: 'POST /api/actions/:id/files',
+    path: (f) => `/api/actions/${f.actionId}/files`,
+    json: {},
+    allowed: [...COORD, ...OWNER],
+  },
+  {
+    // Verifiers of the action's unit (verifier 1 has the Pemda unit) may fetch its files.
+    route: 'GET /api/actions/:id/files/:sha256',
+    path: (f) => `/api/actions/${f.actionId}/files/${'0'.repeat(64)}`,
+    allowed: [...READERS, ...OWNER, ...VERIFIERS],
+  },
+  {
+    route: 'DELETE /api/actions/:id/files/:sha256',
+    path: (f) => `/api/actions/${f.actionId}/files/${'0'.repeat(64)}`,
+    allowed: [...COORD, ...OWNER],
+  },
+  {
+    route: 'GET /api/dashboard/:periodId/actions',
+    path: (f) => `/api/dashboard/${f.periodId}/actions`,
+    allowed: READERS,
+  },
+  { route: 'GET /api/owners', path: () => '/api/owners', allowed: [...READERS, ...OWNER] },
+  { route: 'POST /api/owners', path: () => '/api/owners', json: {}, allowed: COORD },
+  { route: 'PATCH /api/owners/:id', path: () => '/api/owners/tidak-ada', json: {}, allowed: COORD },
+  {
+    route: 'POST /api/owners/:id/password',
+    path: () => '/api/owners/tidak-ada/password',
+    allowed: COORD,
+  },
 ];
 
 async function setup(
@@ -337,6 +404,42 @@ async function setup(
   const assessmentOf = (unitId: string) =>
     assignments.find((a) => a.unitId === unitId)?.assessmentId as string;
   const tablet = await ctx.enrol(verifierId, 'Tablet matriks');
+  // The owner account of Diskominfo and one action it owns (made once per database).
+  const ownerEmail = 'matriks@cilegon.demo';
+  const existing = (await ctx.services.actions.owners(await coordinatorOf(ctx))).find(
+    (o) => o.email === ownerEmail,
+  );
+  const ownerPassword = existing
+    ? (await ctx.services.actions.resetOwnerPassword(existing.id)).password
+    : (
+        await ctx.services.actions.createOwner({
+          email: ownerEmail,
+          name: 'Pemilik matriks',
+          unitId: await ctx.unitId(opdCode(7)),
+        })
+      ).password;
+  const actions = await ctx.services.actions.list(await coordinatorOf(ctx), {
+    ownerUnitId: await ctx.unitId(opdCode(7)),
+  });
+  const actionId =
+    actions.actions[0]?.id ??
+    (
+      await ctx.services.actions.create(await coordinatorOf(ctx), {
+        periodId,
+        indicatorNo: 3,
+        unitId: ownUnit,
+        ownerUnitId: await ctx.unitId(opdCode(7)),
+        targetLevel: 4,
+        dueDate: '2023-12-31',
+      })
+    ).id;
+  const ownerLogin = async () =>
+    (
+      await ctx.call('POST', '/api/auth/login', {
+        json: { email: ownerEmail, password: ownerPassword },
+      })
+    ).body.token as string;
+  const ownerToken = await ownerLogin();
   const f: Fixture = {
     periodId,
     ownUnit,
@@ -344,9 +447,11 @@ async function setup(
     ownAssessment: assessmentOf(ownUnit),
     foreignAssessment: assessmentOf(foreignUnit),
     verifierId,
+    actionId,
   };
   const token = async (c: Caller, fresh = false): Promise<string | undefined> => {
     if (c === 'anonymous') return undefined;
+    if (c === 'owner') return fresh ? ownerLogin() : ownerToken;
     if (c === 'tablet')
       return fresh ? (await ctx.enrol(verifierId, 'Tablet sekali pakai')).token : tablet.token;
     const who = c === 'verifier' ? 'verifier1' : c;
@@ -360,6 +465,13 @@ async function setup(
     return r.body.token;
   };
   return { f, token };
+}
+
+/** The seeded coordinator as a service caller. */
+async function coordinatorOf(ctx: ServerContext) {
+  const account = (await ctx.services.accounts.listAll()).find((a) => a.role === 'coordinator');
+  if (!account) throw new Error('no coordinator');
+  return { account };
 }
 
 async function send(

@@ -11,6 +11,7 @@ import {
 import { prepareDatabase } from '../../../src/server/app';
 import {
   CITY_LEVELS,
+  DEMO_OWNER,
   DEMO_PASSWORD,
   opdCode,
   PEMDA_CODE,
@@ -189,6 +190,44 @@ describeEachDialect('the Cilegon demo seed', (ctx) => {
         (c) => c.password === DEMO_PASSWORD && c.email.endsWith('@cilegon.demo'),
       ),
     ).toBe(true);
+  });
+
+  it('has improvement actions on SPBE 2023 from its plan, and Diskominfo’s owner account', async () => {
+    const token = await ctx().login('coordinator');
+    const periodId = ctx().demo?.periodId as string;
+    const list = await ctx().call('GET', `/api/actions?periodId=${periodId}`, { token });
+    expect(list.status).toBe(200);
+    const actions = list.body.actions as {
+      displayStatus: string;
+      unitId: string;
+      ownerUnitId: string;
+      closingNote: string | null;
+      links: string[];
+      origin: string;
+    }[];
+    expect(actions.map((a) => a.displayStatus).sort()).toEqual([
+      'berjalan',
+      'selesai',
+      'terlambat',
+    ]);
+    const pemda = await ctx().unitId(PEMDA_CODE);
+    expect(actions.every((a) => a.unitId === pemda && a.origin === 'plan')).toBe(true);
+    const done = actions.find((a) => a.displayStatus === 'selesai');
+    expect(done?.closingNote).toBeTruthy();
+    expect(done?.links.length).toBe(1);
+    const diskominfo = await ctx().unitId(opdCode(7));
+    expect(actions.find((a) => a.displayStatus === 'berjalan')?.ownerUnitId).toBe(diskominfo);
+    // The owner signs in with the demo password and sees the actions Diskominfo owns.
+    const login = await ctx().call('POST', '/api/auth/login', {
+      json: { email: DEMO_OWNER.email, password: DEMO_PASSWORD },
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.account).toMatchObject({ role: 'owner', unitId: diskominfo });
+    const mine = await ctx().call('GET', '/api/actions', { token: login.body.token });
+    expect(mine.body.actions.map((a: { displayStatus: string }) => a.displayStatus).sort()).toEqual(
+      ['berjalan', 'selesai'],
+    );
+    expect(ctx().demo?.credentials.map((c) => c.email)).toContain(DEMO_OWNER.email);
   });
 
   it('refuses to seed in production and over existing accounts', async () => {
