@@ -66,21 +66,19 @@ export function planActionRows(
 }
 
 /**
- * Whether an action not yet done already aims at this unit, indicator and at least this
- * target (the plan form marks and skips such indicators by default).
+ * Whether an action already aims at this unit and indicator with at least this target (the
+ * plan form marks and skips such indicators by default). A done (`selesai`) action counts
+ * too: its level is verified in the next period, and a second action for the same target
+ * would only repeat it.
  */
-export function hasOpenAction(
-  actions: readonly { unitId: string; indicatorNo: number; targetLevel: number; status: string }[],
+export function hasAction(
+  actions: readonly { unitId: string; indicatorNo: number; targetLevel: number }[],
   unitId: string,
   indicatorNo: number,
   target: number,
 ): boolean {
   return actions.some(
-    (a) =>
-      a.unitId === unitId &&
-      a.indicatorNo === indicatorNo &&
-      a.status !== 'selesai' &&
-      a.targetLevel >= target,
+    (a) => a.unitId === unitId && a.indicatorNo === indicatorNo && a.targetLevel >= target,
   );
 }
 

@@ -797,7 +797,7 @@ const id = {
   planToActions: 'Jadikan tindak lanjut',
   planActionsMade: '{n} tindak lanjut dibuat.',
   planActionsIntro:
-    'Satu tindak lanjut per indikator rencana pada unit {unit}, dengan level target tertinggi rencana. Indikator yang sudah punya tindak lanjut terbuka untuk target itu ditandai dan tidak dicentang.',
+    'Satu tindak lanjut per indikator rencana pada unit {unit}, dengan level target tertinggi rencana. Indikator yang sudah punya tindak lanjut untuk target itu (berjalan atau selesai) ditandai dan tidak dicentang.',
   planActionsDueNote: 'Bawaan: enam bulan dari hari ini.',
   planActionsTake: 'Buat',
   planActionsExists: 'sudah ada tindak lanjut',
@@ -1582,7 +1582,7 @@ const en: Dict = {
   planToActions: 'Turn into actions',
   planActionsMade: '{n} actions created.',
   planActionsIntro:
-    "One action per plan indicator on {unit}, aimed at the plan's highest level. Indicators that already have an open action for that target are marked and left unticked.",
+    "One action per plan indicator on {unit}, aimed at the plan's highest level. Indicators that already have an action for that target (open or done) are marked and left unticked.",
   planActionsDueNote: 'Default: six months from today.',
   planActionsTake: 'Make',
   planActionsExists: 'action exists',

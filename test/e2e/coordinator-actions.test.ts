@@ -21,8 +21,8 @@ import { appStage } from './support/stage';
 
 /**
  * Tindak lanjut as people use it: the coordinator turns the demo plan (SPBE 2023, target
- * 3,00) into actions, one of them owned by Diskominfo; the dashboard's "indeks jika semua
- * tindak lanjut berhasil" is the plan's arithmetic; Diskominfo's owner account sees only
+ * 3,00) into actions, one of them owned by Disdikbud; the dashboard's "indeks jika semua
+ * tindak lanjut berhasil" is the plan's arithmetic; Disdikbud's owner account sees only
  * its action, marks it Berjalan, uploads a PDF and closes it; the coordinator sees it
  * Selesai; the pimpinan reads without forms. And a verifier's rekomendasi becomes an action
  * with one tap on the review page.
@@ -30,8 +30,8 @@ import { appStage } from './support/stage';
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const PASSWORD = 'telusur-demo';
-const DISKOMINFO = 'Dinas Komunikasi, Informatika, Statistik dan Persandian';
-const OWNER_EMAIL = 'tl.diskominfo@cilegon.demo';
+const OPD = 'Dinas Pendidikan dan Kebudayaan';
+const OWNER_EMAIL = 'tl.disdikbud@cilegon.demo';
 /** A small, valid PDF (its first bytes are what the server checks). */
 const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
@@ -66,34 +66,47 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
     expect(heights).toHaveLength(1);
     expect(await actions.menuEntries()).toContain('cnav-tindak-lanjut');
 
-    // The plan for 3,00 → one action per indicator, indicator of the first row owned by Diskominfo.
+    // The plan for 3,00 → one action per indicator. The demo already holds three actions
+    // from this plan (Berjalan, Terlambat, Selesai): those indicators are marked and unticked.
     await review.openPlan();
     await review.choosePeriod(DEMO_PERIOD_NAME);
     await review.planFor('3,00');
     const planned = await review.planItems();
-    expect(planned.length).toBeGreaterThan(0);
-    const planResult = ((await page.getByTestId('plan-result').textContent()) ?? '').trim();
-    const first = planned[0]?.no as number;
-    const made = await actions.planToActions({
-      no: first,
-      unit: DISKOMINFO,
-      person: 'Kabid Aptika',
-    });
     const indicatorCount = new Set(planned.map((p) => p.no)).size;
-    expect(made).toContain(`${indicatorCount} tindak lanjut dibuat`);
+    const planResult = ((await page.getByTestId('plan-result').textContent()) ?? '').trim();
+    const form = await actions.planActionRows();
+    expect(form).toHaveLength(indicatorCount);
+    const seeded = form.filter((r) => r.exists);
+    expect(seeded).toHaveLength(3);
+    expect(seeded.every((r) => !r.ticked)).toBe(true);
+    const fresh = form.filter((r) => !r.exists);
+    expect(fresh.every((r) => r.ticked)).toBe(true);
+    const first = fresh[0]?.no as number;
+    const made = await actions.planToActions({ no: first, unit: OPD, person: 'Kabid Aptika' });
+    expect(made).toContain(`${fresh.length} tindak lanjut dibuat`);
     // Made once: the form now marks every indicator as already an action and ticks none.
     const again = await actions.planActionRows();
     expect(again.every((r) => r.exists && !r.ticked)).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'actions-plan-1366.png'), fullPage: true });
 
-    // The Tindak lanjut page lists them, all Rencana.
+    // The Tindak lanjut page lists them with the demo's three; the new ones are Rencana.
     await actions.open();
     await actions.choosePeriod(DEMO_PERIOD_NAME);
     const rows = await actions.rows();
     expect(rows).toHaveLength(indicatorCount);
-    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['rencana']));
-    expect(rows.find((r) => r.no === first)?.owner).toContain(DISKOMINFO);
-    expect(await actions.counts()).toMatchObject({ rencana: indicatorCount, selesai: 0 });
+    const newRows = rows.filter((r) => fresh.some((f) => f.no === r.no));
+    expect(new Set(newRows.map((r) => r.status))).toEqual(new Set(['rencana']));
+    expect(rows.find((r) => r.no === first)?.owner).toContain(OPD);
+    expect(await actions.counts()).toMatchObject({
+      rencana: fresh.length,
+      berjalan: 1,
+      terlambat: 1,
+      selesai: 1,
+    });
+    // Terlambat reads red with the days it is late.
+    expect(rows.find((r) => r.status === 'terlambat')?.statusText).toMatch(
+      /^Terlambat · \d+ hari$/,
+    );
     expect(await app.accessibilityViolations()).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'actions-list-1366.png'), fullPage: true });
 
@@ -127,9 +140,9 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
       .getByTestId('actions-panel')
       .screenshot({ path: join(SHOTS, 'actions-dashboard.png') });
 
-    // An owner account for Diskominfo: its password is shown once.
+    // An owner account for Disdikbud: its password is shown once.
     await actions.open();
-    const password = await actions.createOwner(DISKOMINFO, 'Kabid Aptika', OWNER_EMAIL);
+    const password = await actions.createOwner(OPD, 'Kabid Aptika', OWNER_EMAIL);
     expect(password.length).toBeGreaterThanOrEqual(10);
     await actions.ownerRow(OWNER_EMAIL).waitFor();
 
@@ -166,7 +179,7 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
     );
     // Its printable list: the letterhead, its unit's name, its action with the evidence promised.
     const printed = await owner.actions.openOwnerList();
-    expect(printed.heading).toContain(DISKOMINFO);
+    expect(printed.heading).toContain(OPD);
     expect(printed.letterhead).toContain('Cilegon');
     expect(printed.rows).toBe(1);
     await owner.page.screenshot({
@@ -191,10 +204,13 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
     await page.screenshot({ path: join(SHOTS, 'actions-list-done-1366.png'), fullPage: true });
     const after = await actions.rows();
     expect(after.find((r) => r.no === first)?.status).toBe('selesai');
-    expect(await actions.counts()).toMatchObject({ selesai: 1 });
+    expect(await actions.counts()).toMatchObject({ selesai: 2 });
 
     // An edit on a stale copy: someone else changed the action since it was opened.
-    const second = after.find((r) => r.no !== first) as { id: string; no: number };
+    const second = after.find((r) => r.no !== first && r.status === 'rencana') as {
+      id: string;
+      no: number;
+    };
     const stale = await actions.openAction(second.no);
     const current = await api<{ version: number }>(stage.url, `/api/actions/${second.id}`, {
       token,

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { formatValue, isoDayInZone } from '../../core';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
-import { defaultDueDate, hasOpenAction, planActionRows, rowErrors } from '../actions';
+import { defaultDueDate, hasAction, planActionRows, rowErrors } from '../actions';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
 import { useZone } from '../organisation';
@@ -18,8 +18,8 @@ import { Section } from './Section';
  * indicator of the plan, aimed at the highest level the plan raises it to, on the Pemda
  * unit the plan is about. Per row the owner unit (default the Pemda unit) and person; one
  * due date for all (default six months from today, see `defaultDueDate`); the evidence is
- * what the plan lists for that level. Indicators that already have an open action on the
- * Pemda unit for that target are marked and left unticked. Sent in one request
+ * what the plan lists for that level. Indicators that already have an action on the Pemda
+ * unit for that target (open or done, see `hasAction`) are marked and left unticked. Sent in one request
  * (POST /api/actions/bulk: all or nothing); rows the server refuses are marked.
  */
 export function PlanActions({ p }: { p: PlanView }) {
@@ -44,15 +44,11 @@ export function PlanActions({ p }: { p: PlanView }) {
   const [made, setMade] = useState<number | null>(null);
   const act = useAction();
   const has = (no: number, target: number) =>
-    !!pemda && hasOpenAction(existing.data?.actions ?? [], pemda.id, no, target);
-  useEffect(() => {
-    if (!existing.data) return;
-    const next: Record<number, boolean> = {};
-    for (const r of rows) next[r.indicatorNo] = !has(r.indicatorNo, r.target);
-    setPicked(next);
-  }, [existing.data, p]);
+    !!pemda && hasAction(existing.data?.actions ?? [], pemda.id, no, target);
+  // Ticked unless the coordinator changed it: by default, every indicator without an action.
+  const isPicked = (no: number, target: number) => picked[no] ?? !has(no, target);
   if (rows.length === 0) return null;
-  const chosen = rows.filter((r) => picked[r.indicatorNo]);
+  const chosen = rows.filter((r) => isPicked(r.indicatorNo, r.target));
   const bad = rowErrors(act.error?.details);
   return (
     <Section title={t('planToActions')} testId="plan-actions">
@@ -106,6 +102,7 @@ export function PlanActions({ p }: { p: PlanView }) {
               .then(async (res) => {
                 if (!res) return;
                 setMade(chosen.length);
+                setPicked({});
                 setOpen(false);
                 await existing.reload();
               });
@@ -150,7 +147,7 @@ export function PlanActions({ p }: { p: PlanView }) {
                     <input
                       type="checkbox"
                       aria-label={`${t('planActionsTake')} ${r.indicatorNo}`}
-                      checked={!!picked[r.indicatorNo]}
+                      checked={isPicked(r.indicatorNo, r.target)}
                       onChange={(e) => {
                         const on = e.currentTarget.checked;
                         setPicked((x) => ({ ...x, [r.indicatorNo]: on }));

@@ -128,7 +128,7 @@ export class ActionsPages {
    * `owner.no` to the unit named `owner.unit`, sends, and returns the success line.
    */
   async planToActions(owner?: { no: number; unit: string; person: string }): Promise<string> {
-    await this.page.getByTestId('plan-actions-open').click();
+    await this.openPlanForm();
     await this.page.getByTestId('plan-action-row').first().waitFor();
     if (owner) {
       const select = this.page.getByTestId(`pa-owner-${owner.no}`);
@@ -153,9 +153,15 @@ export class ActionsPages {
     return (await done.textContent())?.trim() ?? '';
   }
 
+  /** Open the plan's "Jadikan tindak lanjut" form (when it is not open yet). */
+  async openPlanForm(): Promise<void> {
+    const open = this.page.getByTestId('plan-actions-open');
+    if (await open.isVisible()) await open.click();
+  }
+
   /** The plan form's rows: indicator and whether it is ticked / marked as already an action. */
   async planActionRows(): Promise<{ no: number; ticked: boolean; exists: boolean }[]> {
-    await this.page.getByTestId('plan-actions-open').click();
+    await this.openPlanForm();
     await this.page.getByTestId('plan-action-row').first().waitFor();
     return this.page.getByTestId('plan-action-row').evaluateAll((trs) =>
       trs.map((tr) => ({

@@ -4,7 +4,7 @@ import {
   evidenceLines,
   firstLine,
   formatIsoDate,
-  hasOpenAction,
+  hasAction,
   nextLevelAbove,
   percentOf,
   planActionRows,
@@ -31,16 +31,16 @@ describe('tindak lanjut helpers of the coordinator pages', () => {
     ]);
   });
 
-  it('sees an open action for the same unit, indicator and at least the target', () => {
+  it('sees an action for the same unit, indicator and at least the target, open or done', () => {
     const actions = [
       { unitId: 'u', indicatorNo: 3, targetLevel: 3, status: 'berjalan' },
       { unitId: 'u', indicatorNo: 4, targetLevel: 4, status: 'selesai' },
     ];
-    expect(hasOpenAction(actions, 'u', 3, 3)).toBe(true);
-    expect(hasOpenAction(actions, 'u', 3, 2)).toBe(true);
-    expect(hasOpenAction(actions, 'u', 3, 4)).toBe(false);
-    expect(hasOpenAction(actions, 'u', 4, 4)).toBe(false);
-    expect(hasOpenAction(actions, 'v', 3, 3)).toBe(false);
+    expect(hasAction(actions, 'u', 3, 3)).toBe(true);
+    expect(hasAction(actions, 'u', 3, 2)).toBe(true);
+    expect(hasAction(actions, 'u', 3, 4)).toBe(false);
+    expect(hasAction(actions, 'u', 4, 4)).toBe(true);
+    expect(hasAction(actions, 'v', 3, 3)).toBe(false);
   });
 
   it('aims a rekomendasi at the next whole level above the verified one', () => {
