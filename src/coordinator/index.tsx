@@ -55,9 +55,14 @@ export const ROUTES: readonly RouteDef[] = [
   { pattern: '/koordinator', page: Overview, roles: ALL, nav: 'navOverview' },
   { pattern: '/koordinator/dasbor', page: Dashboard, roles: ALL, nav: 'navDashboard' },
   { pattern: '/koordinator/rencana', page: Plan, roles: ALL, nav: 'navPlan' },
-  { pattern: ACTIONS_PATH, page: Actions, roles: ACTION_ROLES, nav: 'navActions' },
-  { pattern: `${ACTIONS_PATH}/opd/:unitId`, page: OwnerActionList, roles: ACTION_ROLES },
-  { pattern: `${ACTIONS_PATH}/:id`, page: ActionDetail, roles: ACTION_ROLES },
+  // Written out (not from paths.ts): the screenshot suite reads the patterns as text.
+  { pattern: '/koordinator/tindak-lanjut', page: Actions, roles: ACTION_ROLES, nav: 'navActions' },
+  {
+    pattern: '/koordinator/tindak-lanjut/opd/:unitId',
+    page: OwnerActionList,
+    roles: ACTION_ROLES,
+  },
+  { pattern: '/koordinator/tindak-lanjut/:id', page: ActionDetail, roles: ACTION_ROLES },
   { pattern: '/koordinator/tinjau/:assessmentId', page: Review, roles: COORDINATOR },
   { pattern: '/koordinator/sinkronisasi', page: Sync, roles: ALL, nav: 'navSync' },
   { pattern: '/koordinator/laporan', page: Reports, roles: ALL, nav: 'navReports' },
