@@ -232,11 +232,25 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
       fullPage: true,
     });
 
+    // By hand: indicator 1 to level 5 on the Pemda unit, evidence from the instrument.
+    await page.getByTestId('action-title').locator('xpath=..').getByRole('link').first().click();
+    await actions.loaded();
+    await actions.choosePeriod(DEMO_PERIOD_NAME);
+    const byHand = await actions.addByHand(1, 5);
+    expect(byHand.evidence.length).toBeGreaterThan(0);
+    expect(byHand.notice).toContain('Tindak lanjut dibuat: Capai level 5');
+    expect((await actions.rows()).some((r) => r.no === 1 && r.status === 'rencana')).toBe(true);
+
+    // The owner account: a new password (shown once), then deactivated.
+    const again2 = await actions.resetOwnerPassword(OWNER_EMAIL);
+    expect(again2).not.toBe(password);
+    expect(await actions.deactivateOwner(OWNER_EMAIL)).toBe('nonaktif');
+
     // The pimpinan reads the list and an action without any form.
     const viewer = await laptop('pimpinan@cilegon.demo');
     await viewer.actions.open();
     await viewer.actions.choosePeriod(DEMO_PERIOD_NAME);
-    expect(await viewer.actions.rows()).toHaveLength(indicatorCount);
+    expect(await viewer.actions.rows()).toHaveLength(indicatorCount + 1);
     expect(await viewer.page.getByTestId('action-add').count()).toBe(0);
     expect(await viewer.page.getByTestId('ow-create').count()).toBe(0);
     const read = await viewer.actions.openAction(first);

@@ -195,6 +195,39 @@ export class ActionsPages {
     return (await pw.textContent())?.trim() ?? '';
   }
 
+  /** "Atur ulang kata sandi" on an owner's row; returns the new password shown once. */
+  async resetOwnerPassword(email: string): Promise<string> {
+    await this.ownerRow(email).getByTestId('owner-reset').click();
+    const pw = this.page.getByTestId('owner-accounts').getByTestId('owner-password');
+    await this.page.getByTestId('owner-password-once').filter({ hasText: email }).waitFor();
+    return (await pw.textContent())?.trim() ?? '';
+  }
+
+  /** "Nonaktifkan" on an owner's row; returns the row's state afterwards. */
+  async deactivateOwner(email: string): Promise<string> {
+    const row = this.ownerRow(email);
+    await row.getByTestId('owner-toggle').click();
+    await row.getByRole('button', { name: 'Aktifkan', exact: true }).waitFor();
+    return (await row.locator('td').nth(4).textContent())?.trim() ?? '';
+  }
+
+  /**
+   * "Tambah tindak lanjut" by hand on the Pemda unit: indicator and target chosen, the
+   * evidence prefilled from the instrument; returns the prefilled evidence and the notice.
+   */
+  async addByHand(no: number, target: number): Promise<{ evidence: string; notice: string }> {
+    await this.page.getByTestId('action-add').click();
+    await this.page.getByTestId('aa-indicator').selectOption(String(no));
+    await this.page.getByTestId('aa-target').selectOption(String(target));
+    const evidence = this.page.getByTestId('aa-evidence');
+    await expectFilled(evidence);
+    const text = await evidence.inputValue();
+    await this.page.getByTestId('aa-save').click();
+    const ok = this.page.getByTestId('success');
+    await ok.waitFor();
+    return { evidence: text, notice: (await ok.textContent())?.trim() ?? '' };
+  }
+
   ownerRow(email: string): Locator {
     return this.page.locator(`[data-testid="owner-row"][data-email="${email}"]`);
   }
@@ -222,6 +255,15 @@ export class ActionsPages {
     await block.getByTestId('rekomendasi-action-link').waitFor();
     return (await block.textContent())?.trim() ?? '';
   }
+}
+
+/** Wait until a text field holds something (filled by the page after a choice). */
+async function expectFilled(field: Locator): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    if ((await field.inputValue()).trim() !== '') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the field stayed empty');
 }
 
 /** One action's page. */
