@@ -166,6 +166,23 @@ export const ActionBulkBody = z.object({
 export type ActionBulkRequest = z.input<typeof ActionBulkBody>;
 
 /**
+ * `details` of 422 `action_bulk_invalid` (POST /api/actions/bulk): every refused row — `row`
+ * counts from 1 in the request's order — with its own problem (`code`, `message`, and e.g.
+ * `details.issues` of a `validation_failed`). Nothing of the batch was created.
+ */
+export const ActionBulkDetailsSchema = z.object({
+  rows: z.array(
+    z.object({
+      row: z.int().check(z.gte(1)),
+      code: z.string(),
+      message: z.string(),
+      details: z.optional(z.unknown()),
+    }),
+  ),
+});
+export type ActionBulkDetails = z.infer<typeof ActionBulkDetailsSchema>;
+
+/**
  * PATCH /api/actions/:id. Coordinator: any field, and `status` between `rencana` and
  * `berjalan`, or back from `selesai` to `berjalan` (reopening keeps the closing note and
  * files as history in the comments). Owner: only `status` `rencana` ⇄ `berjalan`.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import {
   type Action,
+  ActionBulkDetailsSchema,
   type ActionList,
   ActionListSchema,
   ActionSchema,
@@ -401,6 +402,10 @@ describeEachDialect('improvement actions (tindak lanjut)', (ctx) => {
     });
     expect(bad.status).toBe(422);
     expect(bad.body.code).toBe('action_bulk_invalid');
+    const details = ActionBulkDetailsSchema.parse(bad.body.details);
+    expect(details.rows[1]?.message).toBe(
+      'Data yang dikirim tidak valid. Periksa isian yang ditandai.',
+    );
     expect(
       bad.body.details.rows.map((r: { row: number; code: string }) => [r.row, r.code]),
     ).toEqual([
@@ -701,6 +706,32 @@ describeEachDialect('improvement actions (tindak lanjut)', (ctx) => {
     expect(gone.status).toBe(200);
     expect(gone.body.files).toEqual([]);
     await h.call('DELETE', `/api/actions/${a.id}`, { token });
+  });
+
+  it('follows up after an evaluation closed: actions on draft and closed periods too', async () => {
+    const h = ctx();
+    const token = await as(h, 'coordinator');
+    const pemda = await h.unitId(PEMDA_CODE);
+    for (const status of ['draft', 'closed'] as const) {
+      const p = await h.services.periods.create({
+        name: `Evaluasi SPBE 2022 (${status})`,
+        year: 2022,
+        frameworkId: spbe2020.id,
+        targetIndex: 2.6,
+        status,
+      });
+      const a = await create(h, {
+        periodId: p.id,
+        indicatorNo: 1,
+        unitId: pemda,
+        targetLevel: 2,
+        dueDate: '2024-06-30',
+      });
+      expect(a.status, a.text).toBe(201);
+      // No level in that period yet: any value of the domain is a target.
+      expect(a.body).toMatchObject({ fromLevel: null, fromSource: 'none' });
+      await h.call('DELETE', `/api/actions/${a.body.id}`, { token });
+    }
   });
 
   it('refuses to delete a done action', async () => {
