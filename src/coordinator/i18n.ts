@@ -37,7 +37,8 @@ const id = {
   readOnly: 'Mode baca saja: Anda dapat melihat data tetapi tidak dapat mengubahnya.',
   // login
   loginTitle: 'Masuk koordinator',
-  loginIntro: 'Untuk staf Diskominfo (koordinator) dan pimpinan. Halaman ini memerlukan internet.',
+  loginIntro:
+    'Untuk staf Diskominfo (koordinator), pimpinan, dan penanggung jawab tindak lanjut di OPD. Halaman ini memerlukan internet.',
   signedOutElsewhere: 'Anda sudah keluar di tab lain. Silakan masuk kembali.',
   loginTabletHint:
     'Verifikator tidak masuk di sini: tablet didaftarkan lewat "Daftarkan tablet" dengan kode dari koordinator.',
@@ -838,7 +839,8 @@ const en: Dict = {
   roleVerifier: 'verifier',
   readOnly: 'Read-only mode: you can see the data but not change it.',
   loginTitle: 'Coordinator sign-in',
-  loginIntro: 'For Diskominfo staff (coordinators) and leadership. This page needs the internet.',
+  loginIntro:
+    'For Diskominfo staff (coordinators), leadership, and the OPDs responsible for follow-up actions. This page needs the internet.',
   signedOutElsewhere: 'You signed out in another tab. Please sign in again.',
   loginTabletHint:
     'Verifiers do not sign in here: a tablet is enrolled through "Enrol tablet" with a code from the coordinator.',
