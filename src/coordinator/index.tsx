@@ -172,7 +172,7 @@ function NoAccess({
   const t = useT();
   useDocumentTitle(t('noAccessTitle'));
   const report =
-    route.pattern === '/koordinator/tinjau/:assessmentId' && params.assessmentId
+    !owner && route.pattern === '/koordinator/tinjau/:assessmentId' && params.assessmentId
       ? `/koordinator/laporan/unit/${encodeURIComponent(params.assessmentId)}`
       : null;
   return (
