@@ -455,6 +455,7 @@ export function UnitOptions({ units }: { units: UnitNode[] }) {
   );
 }
 
+/** A due date picker (`YYYY-MM-DD`, the browser's date input). */
 export function DueField(props: { id: string; value: string; onValue(v: string): void }) {
   const t = useT();
   return (
@@ -641,9 +642,14 @@ export function ActionDetail({ account, params }: PageProps) {
                 <ul>
                   {a.links.map((l) => (
                     <li key={l}>
-                      <a href={l} target="_blank" rel="noopener noreferrer">
-                        {l}
-                      </a>
+                      {/* The server takes http/https only; anything else stays plain text. */}
+                      {/^https?:\/\//i.test(l) ? (
+                        <a href={l} target="_blank" rel="noopener noreferrer">
+                          {l}
+                        </a>
+                      ) : (
+                        l
+                      )}
                     </li>
                   ))}
                 </ul>
