@@ -14,7 +14,8 @@ import { ErrorNotice, useAction } from '../ui';
 
 /**
  * One tap from a verifier's rekomendasi (or catatan) to a tindak lanjut: on the unit of the
- * verification, owned by that unit, aimed at the next whole level above the verified level,
+ * verification, owned by that unit, aimed at the next whole level above the verified level
+ * (else the self level),
  * titled with the rekomendasi's first line, due six months from today (`defaultDueDate`),
  * linked to the verification (`origin: 'rekomendasi'`, `originRef: <assessmentId>:<no>`).
  * Once one exists for the verification it says so and links to it. Nothing when the
@@ -46,7 +47,11 @@ export function RekomendasiAction(props: {
         </a>
       </p>
     );
-  const target = nextLevelAbove(i.verifiedLevel, fw ? valueDomainOf(fw, i.no) : 'level');
+  // The level now as the server counts it: verified, else the unit's own (self) level.
+  const target = nextLevelAbove(
+    i.notApplicable ? 1 : (i.verifiedLevel ?? i.selfLevel),
+    fw ? valueDomainOf(fw, i.no) : 'level',
+  );
   if (target === null) return null;
   return (
     <div class="row" data-testid={`rekomendasi-action-${i.no}`}>
