@@ -15,8 +15,8 @@ import { ErrorNotice, useAction } from '../ui';
 /**
  * One tap from a verifier's rekomendasi (or catatan) to a tindak lanjut: on the unit of the
  * verification, owned by that unit, aimed at the next whole level above the verified level
- * (else the self level),
- * titled with the rekomendasi's first line, due six months from today (`defaultDueDate`),
+ * (else the self level), titled with the rekomendasi's first line, due six months from
+ * today (`defaultDueDate`),
  * linked to the verification (`origin: 'rekomendasi'`, `originRef: <assessmentId>:<no>`).
  * Once one exists for the verification it says so and links to it. Nothing when the
  * indicator has neither text, or is already at the top level.
