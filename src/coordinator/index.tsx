@@ -7,6 +7,7 @@ import { useOnline } from '../ui/online';
 import { linkClick, matchRoute, navigate } from '../ui/router';
 import { type MessageKey, useT } from './i18n';
 import { forgetOrganisation, loadOrganisation, useOrganisation } from './organisation';
+import { ActionDetail, Actions, OwnerActionList } from './pages/Actions';
 import { Assignments } from './pages/Assignments';
 import { Dashboard } from './pages/Dashboard';
 import { History } from './pages/History';
@@ -21,6 +22,7 @@ import { Review } from './pages/Review';
 import { Sync } from './pages/Sync';
 import { Units } from './pages/Units';
 import { VerifierDetail, Verifiers } from './pages/Verifiers';
+import { ACTIONS_PATH } from './paths';
 import { logout, restoreSession, useSession } from './session';
 import type { Account, Role } from './types';
 import { type PageProps, useDocumentTitle } from './ui';
@@ -37,6 +39,11 @@ interface RouteDef {
 const ALL: readonly Role[] = ['coordinator', 'viewer'];
 /** Pages that only make sense for whoever decides: the review (viewers read the unit report). */
 const COORDINATOR: readonly Role[] = ['coordinator'];
+/**
+ * The tindak lanjut pages: coordinators and viewers, and the owner accounts of the OPDs
+ * (their own actions only; the server limits the list). The owner sees nothing else.
+ */
+const ACTION_ROLES: readonly Role[] = ['coordinator', 'viewer', 'owner'];
 
 /**
  * The coordinator's pages; `roles` gates each one. The dashboard (`/koordinator/dasbor`),
@@ -50,6 +57,14 @@ export const ROUTES: readonly RouteDef[] = [
   { pattern: '/koordinator', page: Overview, roles: ALL, nav: 'navOverview' },
   { pattern: '/koordinator/dasbor', page: Dashboard, roles: ALL, nav: 'navDashboard' },
   { pattern: '/koordinator/rencana', page: Plan, roles: ALL, nav: 'navPlan' },
+  // Written out (not from paths.ts): the screenshot suite reads the patterns as text.
+  { pattern: '/koordinator/tindak-lanjut', page: Actions, roles: ACTION_ROLES, nav: 'navActions' },
+  {
+    pattern: '/koordinator/tindak-lanjut/opd/:unitId',
+    page: OwnerActionList,
+    roles: ACTION_ROLES,
+  },
+  { pattern: '/koordinator/tindak-lanjut/:id', page: ActionDetail, roles: ACTION_ROLES },
   { pattern: '/koordinator/tinjau/:assessmentId', page: Review, roles: COORDINATOR },
   { pattern: '/koordinator/sinkronisasi', page: Sync, roles: ALL, nav: 'navSync' },
   { pattern: '/koordinator/laporan', page: Reports, roles: ALL, nav: 'navReports' },
@@ -96,7 +111,9 @@ function SubNav({ path, account, menu }: { path: string; account: Account; menu:
       ? t('roleCoordinator')
       : account.role === 'viewer'
         ? t('roleViewer')
-        : t('roleVerifier');
+        : account.role === 'owner'
+          ? t('roleOwner')
+          : t('roleVerifier');
   return (
     <div class="c-top">
       <div class="c-account-bar">
@@ -146,18 +163,26 @@ function SubNav({ path, account, menu }: { path: string; account: Account; menu:
  * A page this account's role may not open (a viewer on the review page): says so, instead
  * of "not found", and where the same record can be read.
  */
-function NoAccess({ route, params }: { route: RouteDef; params: Record<string, string> }) {
+function NoAccess({
+  route,
+  params,
+  owner,
+}: {
+  route: RouteDef;
+  params: Record<string, string>;
+  owner: boolean;
+}) {
   const t = useT();
   useDocumentTitle(t('noAccessTitle'));
   const report =
-    route.pattern === '/koordinator/tinjau/:assessmentId' && params.assessmentId
+    !owner && route.pattern === '/koordinator/tinjau/:assessmentId' && params.assessmentId
       ? `/koordinator/laporan/unit/${encodeURIComponent(params.assessmentId)}`
       : null;
   return (
     <section class="c-no-access" data-testid="no-access">
       <h1>{t('noAccessTitle')}</h1>
       <p class="notice bad" role="alert">
-        {t('noAccessText')}
+        {t(owner ? 'noAccessOwner' : 'noAccessText')}
       </p>
       <p class="row">
         {report ? (
@@ -170,8 +195,8 @@ function NoAccess({ route, params }: { route: RouteDef; params: Record<string, s
             {t('noAccessReport')}
           </a>
         ) : null}
-        <a class="button" href="/koordinator" onClick={linkClick}>
-          {t('navOverview')}
+        <a class="button" href={owner ? ACTIONS_PATH : '/koordinator'} onClick={linkClick}>
+          {t(owner ? 'navActions' : 'navOverview')}
         </a>
       </p>
     </section>
@@ -240,6 +265,13 @@ export function CoordinatorApp({ path }: { path: string }) {
     void navigate(`${ORGANISATION_PATH}?lanjut=${next}`, { replace: true });
   }, [needsSetup, onSetup, isLogin, path]);
 
+  // An owner (an OPD's account) has one page: its tindak lanjut. The home page sends it there.
+  const ownerHome =
+    session.account?.role === 'owner' && (path === '/koordinator' || path === '/koordinator/');
+  useEffect(() => {
+    if (ownerHome) void navigate(ACTIONS_PATH, { replace: true });
+  }, [ownerHome]);
+
   useEffect(() => {
     if (session.status === 'out' && !isLogin) {
       const next = encodeURIComponent(path + location.search);
@@ -269,7 +301,7 @@ export function CoordinatorApp({ path }: { path: string }) {
       {Page && hit && allowed ? (
         <Page account={account} canWrite={account.role === 'coordinator'} params={hit.params} />
       ) : hit ? (
-        <NoAccess route={hit.route} params={hit.params} />
+        <NoAccess route={hit.route} params={hit.params} owner={account.role === 'owner'} />
       ) : (
         <p class="notice bad" data-testid="not-found">
           {t('notFound')}

@@ -202,7 +202,8 @@ export function ErrorNotice({ error, testId }: { error: ApiError | null; testId?
           </ol>
         </>
       ) : null}
-      {Array.isArray(d.rows) && d.rows.length ? (
+      {/* CSV rows only: other problems' `rows` (a bulk request's) have no `problems`. */}
+      {Array.isArray(d.rows) && d.rows.length && Array.isArray(d.rows[0]?.problems) ? (
         <CsvRowsTable rows={d.rows} total={d.total ?? d.rows.length} t={t} />
       ) : null}
     </div>

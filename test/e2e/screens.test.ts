@@ -198,6 +198,14 @@ describe.skipIf(!e2eEnabled)('every screen, photographed and checked', () => {
     if (!spbe || !withdrawn || !pemdi) throw new Error('the demo verifier lacks assignments');
     ids.spbe = spbe.assessmentId;
     ids.pemdi = pemdi.assessmentId;
+    // The demo's tindak lanjut: its Berjalan action (owned by Diskominfo).
+    const { actions } = await api<{
+      actions: { id: string; status: string; ownerUnitId: string }[];
+    }>(stage.url, `/api/actions?periodId=${ids.spbePeriodId}`, { token });
+    const running = actions.find((a) => a.status === 'berjalan');
+    if (!running) throw new Error('the demo has no running action');
+    ids.actionId = running.id;
+    ids.actionOwnerUnitId = running.ownerUnitId;
 
     // The tablet: enrolled, synced, with work on each kind of screen and refused changes.
     const tabletContext = await stage.newContext({

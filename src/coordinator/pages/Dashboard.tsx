@@ -5,6 +5,7 @@ import { formatZoneTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { api } from '../api';
+import { ActionsPanel } from '../components/ActionsPanel';
 import { AuditTrail } from '../components/AuditTrail';
 import { CityIndex } from '../components/CityIndex';
 import { DataTable } from '../components/DataTable';
@@ -133,6 +134,7 @@ export function Dashboard({ canWrite }: PageProps) {
         <>
           <CityCard d={d} t={t} fw={fw} />
           <StagesCard periodId={d.period.id} t={t} />
+          <ActionsPanel periodId={d.period.id} fw={fw} t={t} />
           <Groups d={d} t={t} fw={fw} />
           <Section title={t('heatmap')} testId="heatmap">
             {d.heatmap.rows.length === 0 ? (

@@ -7,6 +7,7 @@ import { consolidationCounts, planOutcome, sourceText } from '../components/City
 import { DataTable } from '../components/DataTable';
 import { IndexBox, indexText, showIndex } from '../components/IndexBox';
 import { Level, LevelCell } from '../components/Level';
+import { PlanActions } from '../components/PlanActions';
 import { PlanGroupRow, planByAspect } from '../components/PlanOrder';
 import { ReportHead } from '../components/ReportHead';
 import { useFramework } from '../framework';
@@ -220,6 +221,7 @@ export function Plan({ canWrite }: PageProps) {
               )),
             ])}
           </DataTable>
+          {canWrite ? <PlanActions p={p} /> : null}
           {canWrite ? (
             <details
               class="card r-settings"

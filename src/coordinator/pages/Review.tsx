@@ -19,12 +19,13 @@ import {
 import { IndicatorOutputs } from '../components/IndicatorOutputs';
 import { IndicatorValues } from '../components/IndicatorValues';
 import { InlineConfirm } from '../components/InlineConfirm';
+import { RekomendasiAction } from '../components/RekomendasiAction';
 import { Section } from '../components/Section';
 import { SigningVoidPill, StatusPill } from '../components/StatusPill';
 import { useFramework } from '../framework';
 import { type MessageKey, type Translator, useT } from '../i18n';
 import { useZone } from '../organisation';
-import type { AssessmentDetail, IndicatorReview, ReviewRequest } from '../types';
+import type { Action, AssessmentDetail, IndicatorReview, ReviewRequest } from '../types';
 import {
   ErrorNotice,
   type PageProps,
@@ -69,6 +70,16 @@ export function Review({ params }: PageProps) {
   const detail = useLoad(() => api('GET /api/reports/assessments/:id', { params: { id } }), [id]);
   const d = detail.data;
   const fw = useFramework(d?.framework.id);
+  // The unit's actions of the period: which rekomendasi already became a tindak lanjut.
+  const actions = useLoad(
+    () =>
+      d
+        ? api('GET /api/actions', {
+            query: { periodId: d.assessment.periodId, unitId: d.assessment.unitId },
+          })
+        : Promise.resolve(undefined),
+    [d?.assessment.periodId, d?.assessment.unitId],
+  );
   useDocumentTitle(d ? `${t('reviewTitle')}: ${d.unit.name}` : t('reviewTitle'));
   const [comments, setComments] = useState<Record<number, string>>({});
   const [overall, setOverall] = useState('');
@@ -225,6 +236,8 @@ export function Review({ params }: PageProps) {
             editable={d.review.decidable && !busy}
             fw={fw}
             locale={locale}
+            actions={actions.data?.actions}
+            onActionMade={() => void actions.reload()}
             signedLevel={
               d.signing.state === 'void' && signedLevels.has(i.no)
                 ? (signedLevels.get(i.no) ?? null)
@@ -437,6 +450,9 @@ function IndicatorBlock(props: {
   locale: Locale;
   /** The level as signed, when the signatures are void (undefined: nothing to show). */
   signedLevel?: number | null | undefined;
+  /** The unit's tindak lanjut of the period (undefined while loading). */
+  actions: Action[] | undefined;
+  onActionMade(): void;
 }) {
   const { i, d, t } = props;
   const differs =
@@ -482,6 +498,14 @@ function IndicatorBlock(props: {
         </p>
       ) : null}
       <IndicatorOutputs i={i} fw={props.fw} t={t} locale={props.locale} />
+      <RekomendasiAction
+        i={i}
+        d={d}
+        fw={props.fw}
+        t={t}
+        actions={props.actions}
+        onMade={props.onActionMade}
+      />
       {i.checks.length > 0 ? <EvidenceChecks checks={i.checks} t={t} class="small" /> : null}
       {i.files.length > 0 ? (
         <div class="r-thumbs">

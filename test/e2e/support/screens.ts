@@ -21,6 +21,9 @@ export interface ScreenIds {
   pemdiPeriodId: string;
   /** The tablet's verifier (account id), for the coordinator's verifier page. */
   verifierId: string;
+  /** A demo tindak lanjut (SPBE 2023) and the unit that owns it (its printable list). */
+  actionId: string;
+  actionOwnerUnitId: string;
 }
 
 export interface Screen {
@@ -187,6 +190,27 @@ export const SCREENS: readonly Screen[] = [
     routes: ['/koordinator/rencana'],
     path: (ids) => `/koordinator/rencana?periode=${ids.spbePeriodId}`,
     ready: '[data-testid="plan-target"], [data-testid="plan-item"]',
+  },
+  {
+    name: 'coordinator-actions',
+    room: 'coordinator',
+    routes: ['/koordinator/tindak-lanjut'],
+    path: (ids) => `/koordinator/tindak-lanjut?periode=${ids.spbePeriodId}`,
+    ready: '[data-testid="action-row"]',
+  },
+  {
+    name: 'coordinator-action',
+    room: 'coordinator',
+    routes: ['/koordinator/tindak-lanjut/:id'],
+    path: (ids) => `/koordinator/tindak-lanjut/${encodeURIComponent(ids.actionId)}`,
+    ready: '[data-testid="action-title"]',
+  },
+  {
+    name: 'coordinator-actions-opd',
+    room: 'coordinator',
+    routes: ['/koordinator/tindak-lanjut/opd/:unitId'],
+    path: (ids) => `/koordinator/tindak-lanjut/opd/${encodeURIComponent(ids.actionOwnerUnitId)}`,
+    ready: '[data-testid="owner-action-list"] [data-testid="action-row"]',
   },
   {
     name: 'coordinator-review',
