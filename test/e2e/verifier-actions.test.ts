@@ -11,6 +11,7 @@ import {
   promisedEvidence,
   spbe2020,
 } from '../../src/core';
+import { DEMO_HISTORY_PERIOD_NAME } from '../../src/server/seed';
 import { ActionsPanel, ChecklistScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
 import { api, coordinatorToken, enrolmentCodeFor } from './support/api';
 import { accessibilityProblems } from './support/axe';
@@ -81,17 +82,21 @@ describe.skipIf(!e2eEnabled)(
       const { assignments } = await api<{
         assignments: { verifierId: string; unitId: string; assessmentId: string }[];
       }>(stage.url, `/api/assignments?periodId=${encodeURIComponent(current.id)}`, { token });
-      const mine = assignments.find((a) => a.verifierId === verifierId);
+      // A unit of this verifier that the demo's own actions leave alone (they are on the Pemda
+      // unit), so its checklist carries only this test's badges.
+      const { actions: demoActions } = await api<{
+        actions: { unitId: string; ownerUnitId: string }[];
+      }>(stage.url, '/api/actions', { token });
+      const busy = new Set(demoActions.flatMap((a) => [a.unitId, a.ownerUnitId]));
+      const mine = assignments.find((a) => a.verifierId === verifierId && !busy.has(a.unitId));
       const theirs = assignments.find(
         (a) => a.verifierId !== verifierId && a.unitId !== mine?.unitId,
       );
       if (!mine || !theirs) throw new Error('the demo assignments changed');
-      // The earlier period the actions were agreed in.
-      const earlier = await api<{ id: string }>(stage.url, '/api/periods', {
-        method: 'POST',
-        token,
-        body: { name: 'Evaluasi SPBE 2022', year: 2022, frameworkId: spbe2020.id, targetIndex: 3 },
-      });
+      // The earlier period the actions were agreed in: the demo's closed SPBE 2022 (actions
+      // are followed up after an evaluation closes).
+      const earlier = periods.find((p) => p.name === DEMO_HISTORY_PERIOD_NAME);
+      if (!earlier) throw new Error('the demo has no SPBE 2022 period');
       const today = isoDayInZone(Date.now(), 'Asia/Jakarta');
       const create = (body: Record<string, unknown>) =>
         api<ActionAnswer>(stage.url, '/api/actions', {
@@ -146,7 +151,7 @@ describe.skipIf(!e2eEnabled)(
         assignments: { verifierId: string; unitId: string; assessmentId: string }[];
       }>(stage.url, `/api/assignments?periodId=${encodeURIComponent(pemdi?.id ?? '')}`, { token });
       const pemdiUnit = pemdiAssignments.find(
-        (a) => a.verifierId === verifierId && a.unitId !== mine.unitId,
+        (a) => a.verifierId === verifierId && a.unitId !== mine.unitId && !busy.has(a.unitId),
       );
       if (!pemdiUnit) throw new Error('the demo has no Pemdi assignment for this verifier');
       await create({
