@@ -136,6 +136,8 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
     const dash = await actions.dashboardPromised();
     expect(dash.promised.startsWith(expected)).toBe(true);
     expect(planResult.startsWith(expected)).toBe(true);
+    // Per owner unit: the OPD given the first indicator has its one action there.
+    expect(await page.getByTestId('actions-owners').textContent()).toContain(OPD);
     await page
       .getByTestId('actions-panel')
       .screenshot({ path: join(SHOTS, 'actions-dashboard.png') });
