@@ -127,6 +127,7 @@ export const ActionListSchema = z.strictObject({
   /** The organisation's calendar day the display statuses were computed for. */
   today: IsoDateSchema,
   actions: z.array(ActionSchema),
+  /** Per display status, of the actions matching every filter but `status` (status tabs). */
   counts: ActionCountsSchema,
 });
 export type ActionList = z.infer<typeof ActionListSchema>;

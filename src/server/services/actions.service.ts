@@ -115,7 +115,8 @@ export class ActionsService extends BaseService {
   }
 
   /**
-   * Actions the caller may read, filtered (`status` is the display status).
+   * Actions the caller may read, filtered (`status` is the display status); `counts` are
+   * those of every filter but `status`.
    *
    * @throws Problem 403 `forbidden` for a verifier (tablets read actions from the package)
    */
@@ -130,9 +131,11 @@ export class ActionsService extends BaseService {
       touching: touching ? [...touching] : undefined,
     });
     const today = await this.today();
-    let actions = await this.views(rows, today, units);
-    if (q.status) actions = actions.filter((a) => a.displayStatus === q.status);
-    return { today, actions, counts: countOf(actions.map((a) => a.displayStatus)) };
+    const all = await this.views(rows, today, units);
+    // Counted before the status filter, so a page's status tabs show every count.
+    const counts = countOf(all.map((a) => a.displayStatus));
+    const actions = q.status ? all.filter((a) => a.displayStatus === q.status) : all;
+    return { today, actions, counts };
   }
 
   /** One action (404 `not_found` when unknown or outside an owner's scope). */
