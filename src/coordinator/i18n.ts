@@ -839,6 +839,7 @@ const id = {
   actionsPromisedNote:
     'Hitungan rencana: setiap indikator naik ke level target tindak lanjutnya pada unit Pemda (yang sudah selesai juga dihitung; diverifikasi pada periode berikutnya).',
   actionsOpen: 'Buka Tindak lanjut',
+  actionsPerOwner: 'Per unit penanggung jawab',
   planToActions: 'Jadikan tindak lanjut',
   planActionsMade: '{n} tindak lanjut dibuat.',
   planActionsIntro:
@@ -1668,6 +1669,7 @@ const en: Dict = {
   actionsPromisedNote:
     "The plan's arithmetic: each indicator rises to the target level of its actions on the Pemda unit (done ones count too; they are verified in the next period).",
   actionsOpen: 'Open Follow-up',
+  actionsPerOwner: 'Per owner unit',
   planToActions: 'Turn into actions',
   planActionsMade: '{n} actions created.',
   planActionsIntro:

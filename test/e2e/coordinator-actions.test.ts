@@ -109,6 +109,13 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
     );
     expect(await app.accessibilityViolations()).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'actions-list-1366.png'), fullPage: true });
+    // The status filter: Terlambat shows the one late action; the counts stay for all.
+    await actions.filterStatus('terlambat');
+    await expect
+      .poll(async () => (await actions.rows()).map((r) => r.status))
+      .toEqual(['terlambat']);
+    await actions.filterStatus('');
+    await expect.poll(async () => (await actions.rows()).length).toBe(indicatorCount);
 
     // The dashboard's promised index is computeIndex of the promised levels, from the API's
     // levels now, and equals what the plan promised.
@@ -136,6 +143,8 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
     const dash = await actions.dashboardPromised();
     expect(dash.promised.startsWith(expected)).toBe(true);
     expect(planResult.startsWith(expected)).toBe(true);
+    // Per owner unit: the OPD given the first indicator has its one action there.
+    expect(await page.getByTestId('actions-owners').textContent()).toContain(OPD);
     await page
       .getByTestId('actions-panel')
       .screenshot({ path: join(SHOTS, 'actions-dashboard.png') });

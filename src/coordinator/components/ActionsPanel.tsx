@@ -1,3 +1,4 @@
+import { ACTION_DISPLAY_STATUSES } from '../../core/actions';
 import type { Framework } from '../../core/framework';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
@@ -6,6 +7,7 @@ import type { Translator } from '../i18n';
 import { ACTIONS_PATH } from '../paths';
 import { ErrorNotice, useLoad } from '../ui';
 import { ActionCountsLine } from './ActionStatus';
+import { DataTable } from './DataTable';
 import { IndexBox, showIndex } from './IndexBox';
 import { Section } from './Section';
 
@@ -56,6 +58,37 @@ export function ActionsPanel(props: {
             />
           </div>
           <p class="small muted">{t('actionsPromisedNote')}</p>
+          {d.owners.length > 0 ? (
+            <DataTable
+              testId="actions-owners"
+              label={t('actionsPerOwner')}
+              headings={[
+                t('actionColOwner'),
+                ...ACTION_DISPLAY_STATUSES.map((st) => t(`actionStatus_${st}`)),
+              ]}
+            >
+              {d.owners.map((o) => (
+                <tr key={o.unitId} data-testid="actions-owner-row">
+                  <td>
+                    <a
+                      href={`${ACTIONS_PATH}?periode=${encodeURIComponent(periodId)}&pemilik=${encodeURIComponent(o.unitId)}`}
+                      onClick={linkClick}
+                    >
+                      {o.unitName}
+                    </a>
+                  </td>
+                  {ACTION_DISPLAY_STATUSES.map((st) => (
+                    <td
+                      key={st}
+                      class={st === 'terlambat' && o.counts[st] > 0 ? 'a-late' : undefined}
+                    >
+                      {o.counts[st]}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </DataTable>
+          ) : null}
           <p>
             <a class="button" href={link} onClick={linkClick} data-testid="actions-panel-link">
               {t('actionsOpen')}

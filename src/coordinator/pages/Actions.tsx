@@ -95,7 +95,8 @@ function ActionsView(
   const shown = all.filter(
     (a) =>
       (!status || a.displayStatus === status) &&
-      (!ownerUnitId || a.ownerUnitId === ownerUnitId) &&
+      // An owner has no owner filter: its list holds its unit and the units below it.
+      (!ownerUnitId || owner || a.ownerUnitId === ownerUnitId) &&
       (!indicatorNo || String(a.indicatorNo) === indicatorNo),
   );
   const owners = uniqueBy(
@@ -525,7 +526,10 @@ export function ActionDetail({ account, params }: PageProps) {
   return (
     <div class="r-report a-detail" data-testid="action-detail" data-id={id}>
       <p class="no-print">
-        <a href={ACTIONS_PATH} onClick={linkClick}>
+        <a
+          href={a ? `${ACTIONS_PATH}?periode=${encodeURIComponent(a.period.id)}` : ACTIONS_PATH}
+          onClick={linkClick}
+        >
           ← {t('actionsTitle')}
         </a>
       </p>
@@ -670,7 +674,7 @@ export function ActionDetail({ account, params }: PageProps) {
                 onConfirm={() =>
                   act.done(
                     () => api('DELETE /api/actions/:id', { params: { id: a.id } }),
-                    () => navigate(ACTIONS_PATH),
+                    () => navigate(`${ACTIONS_PATH}?periode=${encodeURIComponent(a.period.id)}`),
                   )
                 }
               />
@@ -1069,7 +1073,10 @@ export function OwnerActionList({ params }: PageProps) {
   return (
     <div class="r-report a-print" data-testid="owner-action-list">
       <p class="no-print">
-        <a href={ACTIONS_PATH} onClick={linkClick}>
+        <a
+          href={`${ACTIONS_PATH}?${new URLSearchParams({ ...(periodId ? { periode: periodId } : {}), pemilik: unitId }).toString()}`}
+          onClick={linkClick}
+        >
           ← {t('actionsTitle')}
         </a>
       </p>
