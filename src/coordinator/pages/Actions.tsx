@@ -523,6 +523,19 @@ export function ActionDetail({ account, params }: PageProps) {
     await loaded.reload();
   };
 
+  // Start an action (rencana → berjalan) or reopen a done one (selesai → berjalan): the same
+  // change, told apart only by what the page says afterwards.
+  const toBerjalan = (said: 'actionStarted' | 'actionReopened') => {
+    if (!a) return;
+    void act
+      .run(() =>
+        api('PATCH /api/actions/:id', {
+          params: { id: a.id },
+          json: { expectedVersion: a.version, status: 'berjalan' },
+        }),
+      )
+      .then((n) => apply(n, t(said)));
+  };
   return (
     <div class="r-report a-detail" data-testid="action-detail" data-id={id}>
       <p class="no-print">
@@ -584,16 +597,7 @@ export function ActionDetail({ account, params }: PageProps) {
                 class="primary"
                 disabled={act.busy}
                 data-testid="action-start"
-                onClick={() =>
-                  void act
-                    .run(() =>
-                      api('PATCH /api/actions/:id', {
-                        params: { id: a.id },
-                        json: { expectedVersion: a.version, status: 'berjalan' },
-                      }),
-                    )
-                    .then((n) => apply(n, t('actionStarted')))
-                }
+                onClick={() => toBerjalan('actionStarted')}
               >
                 {t('actionMarkStarted')}
               </button>
@@ -605,16 +609,7 @@ export function ActionDetail({ account, params }: PageProps) {
                 type="button"
                 disabled={act.busy}
                 data-testid="action-reopen"
-                onClick={() =>
-                  void act
-                    .run(() =>
-                      api('PATCH /api/actions/:id', {
-                        params: { id: a.id },
-                        json: { expectedVersion: a.version, status: 'berjalan' },
-                      }),
-                    )
-                    .then((n) => apply(n, t('actionReopened')))
-                }
+                onClick={() => toBerjalan('actionReopened')}
               >
                 {t('actionReopen')}
               </button>
