@@ -1,4 +1,5 @@
 import { useLocale } from '../ui/i18n';
+import { saveBlob } from '../ui/save-file';
 import { ApiError, apiPath, readToken } from './api';
 import { translate } from './i18n';
 import type { EvidenceFileView } from './types';
@@ -57,15 +58,7 @@ export async function fetchBlob(path: string): Promise<{ blob: Blob; filename: s
 export async function download(path: string, fallback: string): Promise<string> {
   const { blob, filename } = await fetchBlob(path);
   const name = filename ?? fallback;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(blob, name);
   return name;
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { saveBlob } from '../../ui/save-file';
 import './Actions.css';
 import {
   type ActionDisplayStatus,
@@ -283,18 +284,4 @@ function Closing({ action: a }: { action: TabletAction }) {
       ) : null}
     </div>
   );
-}
-
-/** Hand a fetched file to the browser as a download under its own name. */
-function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoked later: some browsers read the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

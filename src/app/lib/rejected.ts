@@ -8,6 +8,7 @@ import {
 import { fieldLabel, mayRetryRefusal, type RejectedChange, type TelusurStore } from '../../store';
 import { formatDateTime } from '../../ui/format';
 import type { Locale } from '../../ui/i18n';
+import { saveBlob } from '../../ui/save-file';
 import { translate } from '../i18n';
 import { frameworkFor } from '../state/workspace';
 
@@ -213,15 +214,5 @@ export function downloadText(text: string, name: string, type = 'application/jso
   downloadBlob(new Blob([text], { type }), name);
 }
 
-/** Offer a Blob as a file download named `name`. */
-export function downloadBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  // Revoked later: the browser reads the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+/** Offer a Blob as a file download named `name` (ui `saveBlob`). */
+export const downloadBlob = saveBlob;
