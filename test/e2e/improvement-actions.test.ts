@@ -35,7 +35,7 @@ const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
 );
 
-const shot = (page: Page, name: string, fullPage = true) =>
+const shot = (page: Page, name: string, fullPage = false) =>
   page.screenshot({ path: join(SHOTS, `improvement-actions-${name}.png`), fullPage });
 
 /** "3,00 (Baik)" → 3. */
@@ -80,6 +80,7 @@ describe.skipIf(!e2eEnabled)('issue 18: from the plan to the next period’s tab
     const openNo = fresh[1]?.no as number;
     const made = await actions.planToActions({ no: closedNo, unit: OPD, person: OWNER_PERSON });
     expect(made).toContain(`${fresh.length} tindak lanjut dibuat`);
+    await page.getByTestId('plan-actions-done').scrollIntoViewIfNeeded();
     await shot(page, '1-plan-1366');
 
     // The list: one action per plan indicator, the new ones Rencana, ours owned by the OPD.
@@ -111,22 +112,34 @@ describe.skipIf(!e2eEnabled)('issue 18: from the plan to the next period’s tab
     const now = Object.fromEntries(
       plan.indicators.map((i) => [i.no, i.notApplicable ? 1 : i.level]),
     );
-    const promised = computeIndex(spbe2020, promisedLevels(now, listed.actions)).index;
+    const levels = promisedLevels(now, listed.actions);
+    const promised = computeIndex(spbe2020, levels).index;
     expect(promised).toBeGreaterThanOrEqual(3);
+    // The dashboard's own answer agrees, indicator by indicator, on the levels now and promised.
+    const progress = await api<{
+      indicators: { no: number; current: number | null; promised: number | null }[];
+    }>(stage.url, `/api/dashboard/${periodId}/actions`, { token });
+    expect(progress.indicators.map((i) => i.no).sort((a, b) => a - b)).toEqual(planNos);
+    for (const i of progress.indicators)
+      expect({ no: i.no, current: i.current, promised: i.promised }).toEqual({
+        no: i.no,
+        current: now[i.no],
+        promised: levels[i.no],
+      });
     await review.openDashboard();
     await review.choosePeriod(DEMO_PERIOD_NAME);
     const dash = await actions.dashboardPromised();
     expect(dash.promised.startsWith(formatIndex(promised))).toBe(true);
     expect(indexValue(dash.promised)).toBeGreaterThanOrEqual(3);
     await page.getByTestId('actions-panel').scrollIntoViewIfNeeded();
-    await shot(page, '1-dashboard-1366', false);
+    await shot(page, '1-dashboard-1366');
 
     // --- 2. The OPD's owner account, made in the UI: its password shown once -----------------
     await actions.open();
     const password = await actions.createOwner(OPD, OWNER_PERSON, OWNER_EMAIL);
     expect(password.length).toBeGreaterThanOrEqual(10);
     await page.getByTestId('owner-accounts').scrollIntoViewIfNeeded();
-    await shot(page, '2-owner-created-1366', false);
+    await shot(page, '2-owner-created-1366');
 
     const owner = await laptop(OWNER_EMAIL, password);
     await owner.page.waitForURL('**/koordinator/tindak-lanjut**');
@@ -139,6 +152,7 @@ describe.skipIf(!e2eEnabled)('issue 18: from the plan to the next period’s tab
     // Closing before any evidence is refused, in words, and nothing changes.
     expect(await detail.closeRefused(CLOSING_NOTE)).toContain('unggah minimal satu berkas');
     expect(await detail.status()).toBe('berjalan');
+    await owner.page.getByTestId('action-close-needs').scrollIntoViewIfNeeded();
     await shot(owner.page, '2-owner-close-refused-1366');
     const files = await detail.upload({ name: PDF_NAME, mimeType: 'application/pdf', buffer: PDF });
     expect(files.join(' ')).toContain(PDF_NAME);
@@ -202,7 +216,7 @@ describe.skipIf(!e2eEnabled)('issue 18: from the plan to the next period’s tab
       .poll(() => checklist.actionRows())
       .toEqual(expect.arrayContaining([closedNo, openNo]));
     await tpage.getByTestId(`indicator-row-${closedNo}`).scrollIntoViewIfNeeded();
-    await shot(tpage, '4-checklist-1024', false);
+    await shot(tpage, '4-checklist-1024');
 
     const openIndicator = async (no: number) => {
       await tablet.open(`/kerja/a/${encodeURIComponent(assessmentId)}/i/${no}`);
@@ -225,13 +239,13 @@ describe.skipIf(!e2eEnabled)('issue 18: from the plan to the next period’s tab
     });
     expect(shown?.evidence.length).toBeGreaterThan(0);
     await closedPanel.root.scrollIntoViewIfNeeded();
-    await shot(tpage, '4-indicator-closed-1024', false);
+    await shot(tpage, '4-indicator-closed-1024');
 
     const openPanel = await openIndicator(openNo);
     const [pending] = await openPanel.actions();
     expect(pending?.status).toBe('Rencana');
     expect(pending?.closingNote).toBeNull();
     await openPanel.root.scrollIntoViewIfNeeded();
-    await shot(tpage, '4-indicator-open-1024', false);
+    await shot(tpage, '4-indicator-open-1024');
   });
 });
