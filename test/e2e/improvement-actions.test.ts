@@ -138,7 +138,9 @@ describe.skipIf(!e2eEnabled)('issue 18: from the plan to the next period’s tab
     await actions.open();
     const password = await actions.createOwner(OPD, OWNER_PERSON, OWNER_EMAIL);
     expect(password.length).toBeGreaterThanOrEqual(10);
-    await page.getByTestId('owner-accounts').scrollIntoViewIfNeeded();
+    await page
+      .getByTestId('owner-password-once')
+      .evaluate((e) => e.scrollIntoView({ block: 'center' }));
     await shot(page, '2-owner-created-1366');
 
     const owner = await laptop(OWNER_EMAIL, password);
