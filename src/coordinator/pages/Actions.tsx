@@ -1258,7 +1258,9 @@ function PasswordOnce(props: { creds: OwnerCredentials; onDone(): void }) {
     <div class="notice warn" role="status" data-testid="owner-password-once">
       <p>
         {t('ownerPasswordFor', { email: props.creds.account.email })}{' '}
-        <code data-testid="owner-password">{props.creds.password}</code>{' '}
+        <code class="c-secret" data-testid="owner-password">
+          {props.creds.password}
+        </code>{' '}
         <button
           type="button"
           onClick={() => {

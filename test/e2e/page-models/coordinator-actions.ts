@@ -312,6 +312,18 @@ export class ActionDetailPage {
     if (await error.isVisible()) throw new Error(`close refused: ${await error.textContent()}`);
   }
 
+  /**
+   * Press close with a note but no evidence: the form refuses it (the evidence line turns red,
+   * nothing is sent). Returns that line.
+   */
+  async closeRefused(note: string): Promise<string> {
+    await this.page.getByTestId('action-close-note').fill(note);
+    await this.page.getByTestId('action-close').click();
+    const refused = this.page.locator('[data-testid="action-close-needs"].bad');
+    await refused.waitFor();
+    return (await refused.textContent())?.trim() ?? '';
+  }
+
   /** What the close form says about evidence before anything is sent ('' when nothing). */
   async closeNeeds(): Promise<string> {
     const n = this.page.getByTestId('action-close-needs');

@@ -127,6 +127,13 @@ export class AssignmentsPage {
     await this.page.getByTestId('assignment-row').first().waitFor();
   }
 
+  /** Choose a period that may have no assignments yet (a new one). */
+  async selectPeriod(name: string): Promise<void> {
+    const select = this.page.locator('#as-period');
+    const option = select.locator('option').filter({ hasText: name });
+    await select.selectOption((await option.getAttribute('value')) ?? '');
+  }
+
   /** Show one verifier's assignments only (by name), or everyone's with ''. */
   async showVerifier(name: string): Promise<void> {
     const select = this.page.locator('#as-verifier');
