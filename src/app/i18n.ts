@@ -510,10 +510,10 @@ const id = {
   insecureMeanwhile: 'Sementara itu',
   insecureNothing:
     'Di alamat ini tidak ada yang bekerja tanpa internet dan foto bukti tidak dapat disimpan. Jangan mengisi data penilaian di sini: isian tidak tersimpan dengan aman dan tidak terkirim ke server.',
-  // Improvement actions (tindak lanjut) the unit committed to in earlier periods: read-only.
+  // Improvement actions (tindak lanjut) the unit committed to, in this period or earlier: read-only.
   actionsTitle: 'Tindak lanjut',
   actionsIntro:
-    'Yang dijanjikan unit ini pada periode sebelumnya. Periksa buktinya saat verifikasi.',
+    'Yang dijanjikan unit ini untuk indikator ini (periode tiap janji tertulis di bawah). Periksa buktinya saat verifikasi.',
   actionPromise: 'Unit ini berjanji: level {level} sebelum {date}',
   actionFrom: 'dari {period}',
   actionTarget: 'Target level',
@@ -1046,7 +1046,7 @@ const en: Dict = {
   // Improvement actions (tindak lanjut).
   actionsTitle: 'Improvement actions (tindak lanjut)',
   actionsIntro:
-    'What this unit committed to in earlier periods. Check its evidence while verifying.',
+    'What this unit committed to for this indicator (each commitment names its period below). Check its evidence while verifying.',
   actionPromise: 'This unit committed to: level {level} by {date}',
   actionFrom: 'from {period}',
   actionTarget: 'Target level',
