@@ -174,6 +174,7 @@ describe.skipIf(!e2eEnabled)('issue 18: from the plan to the next period’s tab
         status: 'aktif',
       }),
     ).toContain(NEXT_PERIOD);
+    await periodsPage.periodRow(NEXT_PERIOD).evaluate((e) => e.scrollIntoView({ block: 'center' }));
     await shot(page, '3-period-1366');
     await app.openAssignments();
     await new AssignmentsPage(page).selectPeriod(NEXT_PERIOD);
