@@ -1158,24 +1158,10 @@ function EditForm(props: {
  * when given, else every period.
  */
 export function OwnerActionList(props: PageProps) {
-  const t = useT();
-  const owner = props.account.role === 'owner';
-  const unitId = props.params.unitId ?? '';
-  // An owner prints its own unit's list, or a unit its actions concern (a unit below its
-  // own): the units it may read are those of its actions (GET /api/units is not its).
-  const mine = useLoad(
-    () =>
-      owner && unitId !== props.account.unitId
-        ? api('GET /api/actions', { query: {} })
-        : Promise.resolve(undefined),
-    [owner, unitId, props.account.unitId],
-  );
-  if (owner && unitId !== props.account.unitId) {
-    if (mine.error) return <ErrorNotice error={mine.error} />;
-    if (!mine.data) return <p class="muted">{t('loading')}</p>;
-    if (!mine.data.actions.some((a) => a.unitId === unitId || a.ownerUnitId === unitId))
-      return <OwnerListRefused />;
-  }
+  // An owner prints its own unit's list only (which holds the units below it: the server
+  // widens `ownerUnitId` to them); another OPD's address is refused like other pages.
+  if (props.account.role === 'owner' && props.params.unitId !== props.account.unitId)
+    return <OwnerListRefused />;
   return <OwnerListSheet {...props} />;
 }
 
