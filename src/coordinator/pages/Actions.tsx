@@ -1184,7 +1184,7 @@ function OwnerListRefused() {
   );
 }
 
-function OwnerListSheet({ params }: PageProps) {
+function OwnerListSheet({ params, account }: PageProps) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const zone = useZone();
@@ -1197,8 +1197,18 @@ function OwnerListSheet({ params }: PageProps) {
       }),
     [unitId, periodId],
   );
+  // The unit's name even when it has no action yet: an owner reads it from its own account
+  // list (GET /api/units is not an owner's), others from the unit.
+  const owner = account.role === 'owner';
+  const unit = useLoad(
+    () =>
+      owner
+        ? api('GET /api/owners').then((r) => r.owners.find((o) => o.unitId === unitId)?.unitName)
+        : api('GET /api/units/:id', { params: { id: unitId } }).then((u) => u.name),
+    [unitId, owner],
+  );
   const actions = list.data?.actions ?? [];
-  const unitName = actions.find((a) => a.ownerUnitId === unitId)?.ownerUnitName ?? '';
+  const unitName = unit.data ?? actions.find((a) => a.ownerUnitId === unitId)?.ownerUnitName ?? '';
   useDocumentTitle(`${t('actionOwnerListTitle')} ${unitName}`);
   return (
     <div class="r-report a-print" data-testid="owner-action-list">
