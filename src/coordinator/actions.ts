@@ -159,3 +159,38 @@ export function rowErrors(details: unknown): Map<number, string> {
   }
   return out;
 }
+
+/** Why a due date cannot be sent, as an i18n key; undefined when it is fine. */
+export type DueDateProblem = 'actionDueRequired' | 'actionDueInvalid' | 'actionDuePast';
+
+/**
+ * The local check of a due date typed in a coordinator's form (UI only: the server takes
+ * past dates, the demo and the tests record late actions on purpose).
+ *
+ * @param due the date input's value (`YYYY-MM-DD`, or '' when empty or half typed).
+ * @param today the organisation's calendar day (`isoDayInZone(Date.now(), ZONE_IANA[zone])`).
+ * @returns `actionDueRequired` when empty, `actionDueInvalid` when not a calendar day of the
+ *   years 2000–2100 (the server's `IsoDateSchema`), `actionDuePast` when before `today`.
+ */
+export function dueDateProblem(due: string, today: string): DueDateProblem | undefined {
+  if (due.trim() === '') return 'actionDueRequired';
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(due);
+  if (!m) return 'actionDueInvalid';
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(y, mo - 1, d);
+  const back = new Date(ms);
+  if (
+    y < 2000 ||
+    y > 2100 ||
+    back.getUTCFullYear() !== y ||
+    back.getUTCMonth() !== mo - 1 ||
+    back.getUTCDate() !== d
+  )
+    return 'actionDueInvalid';
+  return due < today ? 'actionDuePast' : undefined;
+}
+
+/** The first evidence link that does not start with http:// or https://; undefined if none. */
+export function badLink(links: readonly string[]): string | undefined {
+  return links.find((l) => !/^https?:\/\/[^\s/?#]+\S*$/i.test(l));
+}

@@ -313,4 +313,112 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
     );
     expect(await page.getByTestId('action-owner').textContent()).toBeTruthy();
   });
+
+  it('refuses past due dates and bad fields under the field, moves back to Rencana, wraps long links, keeps owners to their OPD', {
+    timeout: 180_000,
+  }, async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const base = stage.url;
+    const token = await coordinatorToken(base);
+    const { periods } = await api<{ periods: { id: string; name: string }[] }>(
+      base,
+      '/api/periods',
+      { token },
+    );
+    const periodId = periods.find((p) => p.name === DEMO_PERIOD_NAME)?.id as string;
+    const before = await api<{ today: string; actions: unknown[] }>(
+      base,
+      `/api/actions?periodId=${periodId}`,
+      { token },
+    );
+    const today = before.today;
+    const { page, actions } = await laptop('koordinator@cilegon.demo');
+    const review = new CoordinatorReviewPages(page, base);
+
+    // The plan form: a due date of 2020 is refused under the field; nothing is made.
+    await review.openPlan();
+    await review.choosePeriod(DEMO_PERIOD_NAME);
+    await review.planFor('3,00');
+    const plan = await actions.planDueRefused('2020-01-01');
+    expect(plan).toEqual({
+      message: 'Tenggat sudah lewat; pilih hari ini atau sesudahnya.',
+      min: today,
+      invalid: true,
+      made: false,
+    });
+
+    // By hand: the same.
+    await actions.open();
+    await actions.choosePeriod(DEMO_PERIOD_NAME);
+    expect(await actions.addByHandDueRefused(1, 5, '2020-01-01')).toEqual({
+      message: 'Tenggat sudah lewat; pilih hari ini atau sesudahnya.',
+      min: today,
+    });
+    const after = await api<{ actions: unknown[] }>(base, `/api/actions?periodId=${periodId}`, {
+      token,
+    });
+    expect(after.actions).toHaveLength(before.actions.length);
+
+    // A Berjalan action goes back to Rencana.
+    await actions.filterStatus('berjalan');
+    await expect.poll(async () => (await actions.rows()).length).toBeGreaterThan(0);
+    const berjalan = (await actions.rows())[0] as { no: number };
+    const detail = await actions.openAction(berjalan.no);
+    expect(await detail.status()).toBe('berjalan');
+    await detail.backToPlan();
+    expect(await detail.status()).toBe('rencana');
+
+    // The edit form says what is wrong under each field, in words, not code.
+    const empty = await detail.editRefused('', '');
+    expect(empty.fields).toEqual({
+      'ae-title-err': 'Isi judul tindak lanjut.',
+      'ae-due-err': 'Isi tenggat.',
+    });
+    expect(empty.invalid.sort()).toEqual(['ae-due', 'ae-title']);
+    expect(empty.notice).toBe('');
+    const old = await detail.editRefused('Judul', '1999-12-31');
+    expect(old.fields).toEqual({
+      'ae-due-err': 'Tenggat harus tanggal yang sah antara tahun 2000 dan 2100.',
+    });
+    const past = await detail.editRefused('Judul', '2020-01-01');
+    expect(past.fields['ae-due-err']).toBe('Tenggat sudah lewat; pilih hari ini atau sesudahnya.');
+
+    // Closing: "Selesaikan" waits for a note; a link must be http(s).
+    expect(await detail.closeEnabled()).toBe(false);
+    expect(await detail.closeLinkRefused('Sudah.', 'ftp://x')).toBe(
+      'Tautan harus diawali http:// atau https:// (ftp://x).',
+    );
+    expect(await detail.closeEnabled()).toBe(true);
+
+    // A long link in a comment wraps: the page does not scroll sideways at 800 px.
+    await page.setViewportSize({ width: 800, height: 1280 });
+    await detail.comment(
+      `Folder bukti: https://drive.google.com/drive/folders/${'1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'.repeat(3)}?usp=sharing`,
+    );
+    expect(await detail.scrollsSideways()).toBe(false);
+    await page.screenshot({ path: join(SHOTS, 'actions-detail-long-800.png'), fullPage: true });
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.screenshot({ path: join(SHOTS, 'actions-detail-fields-1366.png'), fullPage: true });
+
+    // An owner prints its own OPD's list; another OPD's list is refused.
+    const { units } = await api<{ units: { id: string; name: string; kind: string }[] }>(
+      base,
+      '/api/units',
+      { token },
+    );
+    const opd = units.find((u) => u.name === OPD) as { id: string };
+    const pemda = units.find((u) => u.kind === 'pemda') as { id: string };
+    const made = await api<{ password: string }>(base, '/api/owners', {
+      method: 'POST',
+      token,
+      body: { email: 'tl2.disdikbud@cilegon.demo', name: 'Sekretaris', unitId: opd.id },
+    });
+    const owner = await laptop('tl2.disdikbud@cilegon.demo', made.password);
+    await owner.page.waitForURL('**/koordinator/tindak-lanjut**');
+    expect(await owner.actions.openOwnerListOf(opd.id)).toContain(OPD);
+    expect(await owner.actions.openOwnerListOf(pemda.id)).toContain(
+      'no-access: Anda tidak memiliki akses',
+    );
+    await owner.page.screenshot({ path: join(SHOTS, 'actions-owner-refused-1366.png') });
+  });
 });

@@ -2,15 +2,16 @@ import { useState } from 'preact/hooks';
 import { formatValue, isoDayInZone } from '../../core';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
-import { defaultDueDate, hasAction, planActionRows, rowErrors } from '../actions';
+import { defaultDueDate, dueDateProblem, hasAction, planActionRows, rowErrors } from '../actions';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
 import { useZone } from '../organisation';
 import { ACTIONS_PATH } from '../paths';
 import type { PlanView } from '../types';
 import { ZONE_IANA } from '../types';
-import { ErrorNotice, useAction, useLoad } from '../ui';
+import { ErrorNotice, useLoad } from '../ui';
 import { DataTable } from './DataTable';
+import { FormField, useForm } from './FormField';
 import { Section } from './Section';
 
 /**
@@ -40,9 +41,13 @@ export function PlanActions({ p }: { p: PlanView }) {
   const [picked, setPicked] = useState<Record<number, boolean>>({});
   const [owners, setOwners] = useState<Record<number, string>>({});
   const [persons, setPersons] = useState<Record<number, string>>({});
-  const [due, setDue] = useState(() => defaultDueDate(isoDayInZone(Date.now(), ZONE_IANA[zone])));
+  const today = isoDayInZone(Date.now(), ZONE_IANA[zone]);
+  const [due, setDue] = useState(() => defaultDueDate(today));
   const [made, setMade] = useState<number | null>(null);
-  const act = useAction();
+  // The due date is checked here: a past one would make every new action late at once.
+  const dueProblem = dueDateProblem(due, today);
+  const form = useForm({ dueDate: dueProblem ? t(dueProblem) : undefined });
+  const act = form.action;
   const has = (no: number, target: number) =>
     !!pemda && hasAction(existing.data?.actions ?? [], pemda.id, no, target);
   // Ticked unless the coordinator changed it: by default, every indicator without an action.
@@ -78,11 +83,14 @@ export function PlanActions({ p }: { p: PlanView }) {
         <p class="muted">{t('loading')}</p>
       ) : (
         <form
+          noValidate
           onSubmit={(e) => {
-            e.preventDefault();
-            if (chosen.length === 0) return;
-            void act
-              .run(() =>
+            if (chosen.length === 0) {
+              e.preventDefault();
+              return;
+            }
+            form.submit(
+              () =>
                 api('POST /api/actions/bulk', {
                   json: {
                     actions: chosen.map((r) => ({
@@ -98,28 +106,30 @@ export function PlanActions({ p }: { p: PlanView }) {
                     })),
                   },
                 }),
-              )
-              .then(async (res) => {
-                if (!res) return;
+              async () => {
                 setMade(chosen.length);
                 setPicked({});
                 setOpen(false);
                 await existing.reload();
-              });
+              },
+            )(e);
           }}
         >
           <p class="small muted">{t('planActionsIntro', { unit: pemda.name })}</p>
-          <div class="c-field">
-            <label for="pa-due">{t('actionDue')}</label>
-            <input
-              id="pa-due"
-              type="date"
-              value={due}
-              onInput={(e) => setDue(e.currentTarget.value)}
-              data-testid="pa-due"
-            />
-            <p class="small muted">{t('planActionsDueNote')}</p>
-          </div>
+          <FormField id="pa-due" label={t('actionDue')} error={form.err('dueDate')} class="c-field">
+            {(c) => (
+              <input
+                type="date"
+                value={due}
+                min={today}
+                max="2100-12-31"
+                onInput={(e) => setDue(e.currentTarget.value)}
+                data-testid="pa-due"
+                {...c}
+              />
+            )}
+          </FormField>
+          <p class="small muted">{t('planActionsDueNote')}</p>
           <DataTable
             testId="plan-actions-rows"
             label={t('planToActions')}

@@ -5,11 +5,11 @@ import { type Framework, isValueIn, listIndicators, MAX_LEVEL } from '../../core
 import { formatBytes, formatZoneTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick, navigate } from '../../ui/router';
-import { defaultDueDate, evidenceLines, formatIsoDate } from '../actions';
-import { api, apiPath } from '../api';
+import { badLink, defaultDueDate, dueDateProblem, evidenceLines, formatIsoDate } from '../actions';
+import { ApiError, api, apiPath } from '../api';
 import { ActionCountsLine, ActionStatusChip } from '../components/ActionStatus';
 import { DataTable } from '../components/DataTable';
-import { SelectField, TextField } from '../components/FormField';
+import { FormField, SelectField, TextField, useForm } from '../components/FormField';
 import { Letterhead } from '../components/Letterhead';
 import { PeriodSelect } from '../components/PeriodSelect';
 import { PrintButton } from '../components/PrintButton';
@@ -36,6 +36,28 @@ import { queryParam, setQuery } from '../url';
 /** A level as the indicator's domain writes it ("3", "2,50"); '–' for none. */
 function levelText(v: number | null, locale: Locale, fw: Framework | undefined, no: number) {
   return formatValue(v, locale, fw ? valueDomainOf(fw, no) : undefined);
+}
+
+/**
+ * The error for the notice under a form: the server's issues on `fields` are shown under
+ * those fields (see `useForm`), so the notice keeps the message and the other issues only.
+ */
+function notFieldIssues(error: ApiError | null, fields: readonly string[]): ApiError | null {
+  const d = error?.details as { issues?: { path?: string }[] } | undefined;
+  if (!error || !Array.isArray(d?.issues)) return error;
+  const onField = (path: string | undefined) =>
+    fields.some((f) => path === f || path?.startsWith(`${f}.`));
+  const issues = d.issues.filter((i) => !onField(i.path));
+  return new ApiError(error.status, error.code, error.message, { ...d, issues }, error.requestId);
+}
+
+/** The server's issue on a field or one of its items (`links.0` for `links`). */
+function serverIssue(error: ApiError | null, field: string): string | undefined {
+  const d = error?.details as { issues?: { path?: string; message?: string }[] } | undefined;
+  const hit = (Array.isArray(d?.issues) ? d.issues : []).find(
+    (i) => i.path === field || i.path?.startsWith(`${field}.`),
+  );
+  return hit?.message;
 }
 
 /** Today in the organisation's zone (`YYYY-MM-DD`). */
@@ -310,7 +332,10 @@ function AddAction(props: {
   const [due, setDue] = useState(() => defaultDueDate(props.today ?? fallbackToday));
   const [evidence, setEvidence] = useState('');
   const [title, setTitle] = useState('');
-  const action = useAction();
+  const today = props.today ?? fallbackToday;
+  const dueProblem = dueDateProblem(due, today);
+  const form = useForm({ dueDate: dueProblem ? t(dueProblem) : undefined });
+  const action = form.action;
   // Prefill the evidence from the instrument's criteria of the target level.
   useEffect(() => {
     if (fw && no && target)
@@ -329,17 +354,19 @@ function AddAction(props: {
         </button>
       </p>
     );
-  const ready = unitId && no && target && due;
+  const ready = unitId && no && target;
   return (
     <Section title={t('actionAdd')} testId="action-add-form">
       <form
         class="c-form"
         noValidate
         onSubmit={(e) => {
-          e.preventDefault();
-          if (!ready) return;
-          void action
-            .run(() =>
+          if (!ready) {
+            e.preventDefault();
+            return;
+          }
+          form.submit(
+            () =>
               api('POST /api/actions', {
                 json: {
                   periodId: props.periodId,
@@ -354,15 +381,14 @@ function AddAction(props: {
                   origin: 'manual',
                 },
               }),
-            )
-            .then(async (a) => {
-              if (!a) return;
+            async (a) => {
               setOpen(false);
               setNo('');
               setTarget('');
               setTitle('');
               await props.onDone(a);
-            });
+            },
+          )(e);
         }}
       >
         <SelectField id="aa-unit" label={t('actionColUnit')} value={unitId} onValue={setUnitId}>
@@ -401,6 +427,7 @@ function AddAction(props: {
         <TextField
           id="aa-title"
           label={t('actionTitleOptional')}
+          error={form.err('title')}
           value={title}
           maxLength={ACTION_LIMITS.title}
           onValue={setTitle}
@@ -421,9 +448,15 @@ function AddAction(props: {
           maxLength={ACTION_LIMITS.person}
           onValue={setPerson}
         />
-        <DueField id="aa-due" value={due} onValue={setDue} />
+        <DueField
+          id="aa-due"
+          value={due}
+          onValue={setDue}
+          min={today}
+          error={form.err('dueDate')}
+        />
         <EvidenceField id="aa-evidence" value={evidence} onValue={setEvidence} />
-        <ErrorNotice error={action.error} />
+        <ErrorNotice error={notFieldIssues(action.error, ['title', 'dueDate'])} />
         <div class="row c-actions">
           <button
             type="submit"
@@ -456,20 +489,37 @@ export function UnitOptions({ units }: { units: UnitNode[] }) {
   );
 }
 
-/** A due date picker (`YYYY-MM-DD`, the browser's date input). */
-export function DueField(props: { id: string; value: string; onValue(v: string): void }) {
+/**
+ * A due date picker (`YYYY-MM-DD`, the browser's date input) with its message underneath;
+ * `min` is the organisation's today (a past date is refused before sending, see
+ * `dueDateProblem`).
+ */
+export function DueField(props: {
+  id: string;
+  value: string;
+  onValue(v: string): void;
+  min?: string | undefined;
+  error?: string | undefined;
+  note?: string;
+}) {
   const t = useT();
   return (
-    <div class="c-field">
-      <label for={props.id}>{t('actionDue')}</label>
-      <input
-        id={props.id}
-        type="date"
-        value={props.value}
-        onInput={(e) => props.onValue(e.currentTarget.value)}
-        data-testid={props.id}
-      />
-    </div>
+    <FormField id={props.id} label={t('actionDue')} error={props.error} class="c-field">
+      {(c) => (
+        <>
+          <input
+            type="date"
+            value={props.value}
+            min={props.min}
+            max="2100-12-31"
+            onInput={(e) => props.onValue(e.currentTarget.value)}
+            data-testid={props.id}
+            {...c}
+          />
+          {props.note ? <p class="small muted">{props.note}</p> : null}
+        </>
+      )}
+    </FormField>
   );
 }
 
@@ -525,17 +575,22 @@ export function ActionDetail({ account, params }: PageProps) {
 
   // Start an action (rencana → berjalan) or reopen a done one (selesai → berjalan): the same
   // change, told apart only by what the page says afterwards.
-  const toBerjalan = (said: 'actionStarted' | 'actionReopened') => {
+  // Moving back (berjalan → rencana) is the same request with the other status.
+  const moveTo = (
+    status: 'berjalan' | 'rencana',
+    said: 'actionStarted' | 'actionReopened' | 'actionBackedToPlan',
+  ) => {
     if (!a) return;
     void act
       .run(() =>
         api('PATCH /api/actions/:id', {
           params: { id: a.id },
-          json: { expectedVersion: a.version, status: 'berjalan' },
+          json: { expectedVersion: a.version, status },
         }),
       )
       .then((n) => apply(n, t(said)));
   };
+  const toBerjalan = (said: 'actionStarted' | 'actionReopened') => moveTo('berjalan', said);
   return (
     <div class="r-report a-detail" data-testid="action-detail" data-id={id}>
       <p class="no-print">
@@ -600,6 +655,18 @@ export function ActionDetail({ account, params }: PageProps) {
                 onClick={() => toBerjalan('actionStarted')}
               >
                 {t('actionMarkStarted')}
+              </button>
+            </p>
+          ) : null}
+          {works && a.status === 'berjalan' ? (
+            <p>
+              <button
+                type="button"
+                disabled={act.busy}
+                data-testid="action-back-to-plan"
+                onClick={() => moveTo('rencana', 'actionBackedToPlan')}
+              >
+                {t('actionBackToPlan')}
               </button>
             </p>
           ) : null}
@@ -776,57 +843,81 @@ function ActionFiles(props: {
   );
 }
 
-/** Close with a note; the server demands at least one file or link, and the form says so first. */
+/**
+ * Close with a note; the server demands at least one file or link, and the form says so
+ * first. "Selesaikan" stays disabled until a note is written; a link that is not http(s)
+ * is refused under the field before sending.
+ */
 function CloseForm(props: { a: Action; onClosed(a: Action | undefined, message: string): void }) {
   const { a } = props;
   const t = useT();
-  const act = useAction();
   const [note, setNote] = useState('');
   const [links, setLinks] = useState('');
   const [tried, setTried] = useState(false);
   const linkList = evidenceLines(links);
   const noEvidence = a.files.length === 0 && linkList.length === 0;
   const noNote = note.trim() === '';
+  const wrongLink = badLink(linkList);
+  const form = useForm({
+    note: noNote ? t('actionCloseNeedsNote') : undefined,
+    links: wrongLink !== undefined ? t('actionLinkBad', { link: wrongLink }) : undefined,
+  });
+  const act = form.action;
+  const send = form.submit(
+    () =>
+      api('POST /api/actions/:id/close', {
+        params: { id: a.id },
+        json: { expectedVersion: a.version, note: note.trim(), links: linkList },
+      }),
+    (n) => props.onClosed(n, t('actionClosedOk')),
+  );
   return (
     <Section title={t('actionClose')} testId="action-close-form">
       <p class="small muted">{t('actionCloseHint')}</p>
       <form
         noValidate
         onSubmit={(e) => {
-          e.preventDefault();
           setTried(true);
-          if (noEvidence || noNote) return;
-          void act
-            .run(() =>
-              api('POST /api/actions/:id/close', {
-                params: { id: a.id },
-                json: { expectedVersion: a.version, note: note.trim(), links: linkList },
-              }),
-            )
-            .then((n) => props.onClosed(n, t('actionClosedOk')));
+          if (noEvidence) {
+            e.preventDefault();
+            return;
+          }
+          send(e);
         }}
       >
-        <div class="c-field">
-          <label for="action-close-note">{t('actionCloseNote')}</label>
-          <textarea
-            id="action-close-note"
-            rows={3}
-            maxLength={ACTION_LIMITS.note}
-            value={note}
-            onInput={(e) => setNote(e.currentTarget.value)}
-            data-testid="action-close-note"
-          />
-        </div>
-        <div class="c-field">
-          <label for="action-close-links">{t('actionCloseLinks')}</label>
-          <textarea
-            id="action-close-links"
-            rows={2}
-            value={links}
-            onInput={(e) => setLinks(e.currentTarget.value)}
-            data-testid="action-close-links"
-          />
-        </div>
+        <FormField
+          id="action-close-note"
+          label={t('actionCloseNote')}
+          error={form.err('note')}
+          class="c-field"
+        >
+          {(c) => (
+            <textarea
+              rows={3}
+              maxLength={ACTION_LIMITS.note}
+              value={note}
+              onInput={(e) => setNote(e.currentTarget.value)}
+              data-testid="action-close-note"
+              {...c}
+            />
+          )}
+        </FormField>
+        <FormField
+          id="action-close-links"
+          label={t('actionCloseLinks')}
+          error={form.err('links') ?? serverIssue(act.error, 'links')}
+          class="c-field"
+        >
+          {(c) => (
+            <textarea
+              rows={2}
+              value={links}
+              onInput={(e) => setLinks(e.currentTarget.value)}
+              data-testid="action-close-links"
+              {...c}
+            />
+          )}
+        </FormField>
         {noEvidence ? (
           <p
             class={tried ? 'notice bad' : 'notice warn'}
@@ -836,13 +927,16 @@ function CloseForm(props: { a: Action; onClosed(a: Action | undefined, message: 
             {t('actionCloseNeedsEvidence')}
           </p>
         ) : null}
-        {tried && noNote ? (
-          <p class="notice bad" role="alert">
-            {t('actionCloseNeedsNote')}
-          </p>
-        ) : null}
-        <ErrorNotice error={act.error} testId="action-close-error" />
-        <button type="submit" class="primary" disabled={act.busy} data-testid="action-close">
+        <ErrorNotice
+          error={notFieldIssues(act.error, ['note', 'links'])}
+          testId="action-close-error"
+        />
+        <button
+          type="submit"
+          class="primary"
+          disabled={act.busy || noNote}
+          data-testid="action-close"
+        >
           {t('actionClose')}
         </button>
       </form>
@@ -929,7 +1023,7 @@ function EditForm(props: {
   const { a, fw } = props;
   const t = useT();
   const units = useLoad(() => api('GET /api/units'), []);
-  const act = useAction();
+  const today = useToday();
   const [title, setTitle] = useState(a.title);
   const [ownerUnitId, setOwnerUnitId] = useState(a.ownerUnitId);
   const [person, setPerson] = useState(a.ownerPerson);
@@ -944,6 +1038,13 @@ function EditForm(props: {
     setDue(a.dueDate);
     setEvidence(a.evidence.join('\n'));
   }, [a.version, a.id]);
+  // A kept due date may be past (the action is late); a changed one must not be.
+  const dueProblem = dueDateProblem(due, due === a.dueDate ? '' : today);
+  const form = useForm({
+    title: title.trim() ? undefined : t('actionTitleRequired'),
+    dueDate: dueProblem ? t(dueProblem) : undefined,
+  });
+  const act = form.action;
   const domain = fw ? valueDomainOf(fw, a.indicatorNo) : 'level';
   const choices = useMemo(() => {
     const c = targetChoices(a.fromLevel).filter((l) => isValueIn(domain, l));
@@ -956,29 +1057,27 @@ function EditForm(props: {
       </summary>
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act
-            .run(() =>
-              api('PATCH /api/actions/:id', {
-                params: { id: a.id },
-                json: {
-                  expectedVersion: a.version,
-                  title: title.trim(),
-                  ownerUnitId,
-                  ownerPerson: person.trim(),
-                  targetLevel: Number(target),
-                  dueDate: due,
-                  evidence: evidenceLines(evidence),
-                },
-              }),
-            )
-            .then((n) => props.onSaved(n, t('actionSaved')));
-        }}
+        onSubmit={form.submit(
+          () =>
+            api('PATCH /api/actions/:id', {
+              params: { id: a.id },
+              json: {
+                expectedVersion: a.version,
+                title: title.trim(),
+                ownerUnitId,
+                ownerPerson: person.trim(),
+                targetLevel: Number(target),
+                dueDate: due,
+                evidence: evidenceLines(evidence),
+              },
+            }),
+          (n) => props.onSaved(n, t('actionSaved')),
+        )}
       >
         <TextField
           id="ae-title"
           label={t('actionColTitle')}
+          error={form.err('title')}
           value={title}
           maxLength={ACTION_LIMITS.title}
           onValue={setTitle}
@@ -1015,7 +1114,13 @@ function EditForm(props: {
             </option>
           ))}
         </SelectField>
-        <DueField id="ae-due" value={due} onValue={setDue} />
+        <DueField
+          id="ae-due"
+          value={due}
+          onValue={setDue}
+          min={due === a.dueDate && due < today ? undefined : today}
+          error={form.err('dueDate')}
+        />
         <EvidenceField id="ae-evidence" value={evidence} onValue={setEvidence} />
         {act.error?.status === 409 ? (
           <p class="notice warn" role="alert" data-testid="action-edit-conflict">
@@ -1032,7 +1137,10 @@ function EditForm(props: {
             </button>
           </p>
         ) : (
-          <ErrorNotice error={act.error} testId="action-edit-error" />
+          <ErrorNotice
+            error={notFieldIssues(act.error, ['title', 'dueDate'])}
+            testId="action-edit-error"
+          />
         )}
         <button type="submit" class="primary" disabled={act.busy} data-testid="action-edit-save">
           {t('save')}
@@ -1049,7 +1157,34 @@ function EditForm(props: {
  * actions with status, due date and the evidence promised. Of the period in `?periode=`
  * when given, else every period.
  */
-export function OwnerActionList({ params }: PageProps) {
+export function OwnerActionList(props: PageProps) {
+  // An owner prints its own unit's list only (which holds the units below it: the server
+  // widens `ownerUnitId` to them); another OPD's address is refused like other pages.
+  if (props.account.role === 'owner' && props.params.unitId !== props.account.unitId)
+    return <OwnerListRefused />;
+  return <OwnerListSheet {...props} />;
+}
+
+/** An owner asking for another OPD's list: said like the other refused pages. */
+function OwnerListRefused() {
+  const t = useT();
+  useDocumentTitle(t('noAccessTitle'));
+  return (
+    <section class="c-no-access" data-testid="no-access">
+      <h1>{t('noAccessTitle')}</h1>
+      <p class="notice bad" role="alert">
+        {t('noAccessOwner')}
+      </p>
+      <p class="row">
+        <a class="button" href={ACTIONS_PATH} onClick={linkClick}>
+          {t('navActions')}
+        </a>
+      </p>
+    </section>
+  );
+}
+
+function OwnerListSheet({ params, account }: PageProps) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const zone = useZone();
@@ -1062,8 +1197,18 @@ export function OwnerActionList({ params }: PageProps) {
       }),
     [unitId, periodId],
   );
+  // The unit's name even when it has no action yet: an owner reads it from its own account
+  // list (GET /api/units is not an owner's), others from the unit.
+  const owner = account.role === 'owner';
+  const unit = useLoad(
+    () =>
+      owner
+        ? api('GET /api/owners').then((r) => r.owners.find((o) => o.unitId === unitId)?.unitName)
+        : api('GET /api/units/:id', { params: { id: unitId } }).then((u) => u.name),
+    [unitId, owner],
+  );
   const actions = list.data?.actions ?? [];
-  const unitName = actions.find((a) => a.ownerUnitId === unitId)?.ownerUnitName ?? '';
+  const unitName = unit.data ?? actions.find((a) => a.ownerUnitId === unitId)?.ownerUnitName ?? '';
   useDocumentTitle(`${t('actionOwnerListTitle')} ${unitName}`);
   return (
     <div class="r-report a-print" data-testid="owner-action-list">

@@ -173,6 +173,66 @@ export class ActionsPages {
     );
   }
 
+  /**
+   * The plan form with one indicator ticked and its due date set to `due`: press send and
+   * return the message under the date field, the field's `min` and whether anything was made
+   * (nothing may be sent when the date is refused).
+   */
+  async planDueRefused(
+    due: string,
+  ): Promise<{ message: string; min: string; invalid: boolean; made: boolean }> {
+    await this.openPlanForm();
+    await this.page.getByTestId('plan-action-row').first().waitFor();
+    await this.page
+      .locator('[data-testid="plan-action-row"] input[type="checkbox"]')
+      .first()
+      .check();
+    const field = this.page.getByTestId('pa-due');
+    await field.fill(due);
+    await this.page.getByTestId('plan-actions-send').click();
+    const message = this.page.locator('#pa-due-err');
+    await message.waitFor();
+    return {
+      message: (await message.textContent())?.trim() ?? '',
+      min: (await field.getAttribute('min')) ?? '',
+      invalid: (await field.getAttribute('aria-invalid')) === 'true',
+      made: await this.page.getByTestId('plan-actions-done').isVisible(),
+    };
+  }
+
+  /** The add-by-hand form with a due date: returns the message under the date and its `min`. */
+  async addByHandDueRefused(
+    no: number,
+    target: number,
+    due: string,
+  ): Promise<{ message: string; min: string }> {
+    await this.page.getByTestId('action-add').click();
+    await this.page.getByTestId('aa-indicator').selectOption(String(no));
+    await this.page.getByTestId('aa-target').selectOption(String(target));
+    const field = this.page.getByTestId('aa-due');
+    await field.fill(due);
+    await this.page.getByTestId('aa-save').click();
+    const message = this.page.locator('#aa-due-err');
+    await message.waitFor();
+    return {
+      message: (await message.textContent())?.trim() ?? '',
+      min: (await field.getAttribute('min')) ?? '',
+    };
+  }
+
+  /** Open a printable per-OPD list by its address: its heading, or 'no-access' when refused. */
+  async openOwnerListOf(unitId: string): Promise<string> {
+    await this.page.goto(
+      `${this.baseUrl}/koordinator/tindak-lanjut/opd/${encodeURIComponent(unitId)}`,
+    );
+    const list = this.page.getByTestId('owner-action-list');
+    const refused = this.page.getByTestId('no-access');
+    await list.locator('[data-testid="action-counts"]').or(refused).first().waitFor();
+    if (await refused.isVisible())
+      return `no-access: ${(await refused.textContent())?.trim() ?? ''}`;
+    return (await list.locator('h1').textContent())?.trim() ?? '';
+  }
+
   // --- owner accounts ---
 
   /** Create an owner account for a unit; returns the password shown once. */
@@ -352,6 +412,64 @@ export class ActionDetailPage {
         '[data-testid="action-start"], [data-testid="action-close"], [data-testid="action-file-upload"], [data-testid="action-comment-send"], [data-testid="action-edit"], [data-testid="action-delete"]',
       )
       .count();
+  }
+
+  /** "Kembalikan ke Rencana" on a Berjalan action; waits for the Rencana chip. */
+  async backToPlan(): Promise<void> {
+    await this.page.getByTestId('action-back-to-plan').click();
+    await this.page
+      .locator('[data-testid="action-status"][data-status="rencana"]')
+      .first()
+      .waitFor();
+  }
+
+  /**
+   * The edit form sent with `title` and `due` (empty clears them): the messages under the
+   * fields (by field id, with their aria-invalid) and the form's notice ('' when none).
+   */
+  async editRefused(
+    title: string,
+    due: string,
+  ): Promise<{ fields: Record<string, string>; invalid: string[]; notice: string }> {
+    const form = this.page.getByTestId('action-edit');
+    if ((await form.getAttribute('open')) === null) await form.locator('summary').click();
+    await this.page.locator('#ae-title').fill(title);
+    await this.page.locator('#ae-due').fill(due);
+    await this.page.getByTestId('action-edit-save').click();
+    await form.locator('.c-field-error').first().waitFor();
+    const fields = Object.fromEntries(
+      await form
+        .locator('.c-field-error')
+        .evaluateAll((ps) => ps.map((p) => [p.id, p.textContent?.trim() ?? ''])),
+    ) as Record<string, string>;
+    const invalid = await form
+      .locator('[aria-invalid="true"]')
+      .evaluateAll((els) => els.map((e) => e.id));
+    const n = this.page.getByTestId('action-edit-error');
+    const notice = (await n.count()) ? ((await n.textContent())?.trim() ?? '') : '';
+    return { fields, invalid, notice };
+  }
+
+  /** Whether "Selesaikan" can be pressed now. */
+  closeEnabled(): Promise<boolean> {
+    return this.page.getByTestId('action-close').isEnabled();
+  }
+
+  /** Close with a note and links: the message under the links field (nothing is sent). */
+  async closeLinkRefused(note: string, links: string): Promise<string> {
+    await this.page.getByTestId('action-close-note').fill(note);
+    await this.page.getByTestId('action-close-links').fill(links);
+    await this.page.getByTestId('action-close').click();
+    const m = this.page.locator('#action-close-links-err');
+    await m.waitFor();
+    return (await m.textContent())?.trim() ?? '';
+  }
+
+  /** Whether the page scrolls sideways (its content wider than the window). */
+  scrollsSideways(): Promise<boolean> {
+    return this.page.evaluate(
+      () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    );
   }
 
   async ownerOnlyControls(): Promise<number> {

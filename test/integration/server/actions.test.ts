@@ -529,9 +529,24 @@ describeEachDialect('improvement actions (tindak lanjut)', (ctx) => {
       by: owner.account.id,
       byName: owner.account.name,
     });
+    // The owner moves its action both ways: Berjalan, then back to Rencana (its page's
+    // "Kembalikan ke Rencana").
+    const started = await h.call('PATCH', `/api/actions/${mine.id}`, {
+      token: owner.token,
+      json: { expectedVersion: comment.body.version, status: 'berjalan' },
+    });
+    expect(started.status, started.text).toBe(200);
+    expect(started.body.status).toBe('berjalan');
+    const back = await h.call('PATCH', `/api/actions/${mine.id}`, {
+      token: owner.token,
+      json: { expectedVersion: started.body.version, status: 'rencana' },
+    });
+    expect(back.status, back.text).toBe(200);
+    expect(back.body.status).toBe('rencana');
     const after = await getAction(h, mine.id);
     expect(after.title).toBe(mine.title);
     expect(after.targetLevel).toBe(3);
+    expect(after.status).toBe('rencana');
     // Coordinator endpoints stay closed to owners.
     for (const [m, path] of [
       ['GET', `/api/dashboard/${periodId()}/actions`],

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  badLink,
   defaultDueDate,
+  dueDateProblem,
   evidenceLines,
   firstLine,
   formatIsoDate,
@@ -81,5 +83,26 @@ describe('tindak lanjut helpers of the coordinator pages', () => {
       [0, 'unit tidak ada'],
     ]);
     expect(rowErrors(undefined).size).toBe(0);
+  });
+
+  it('refuses an empty, impossible, out-of-range or past due date, and takes today', () => {
+    const today = '2026-12-01';
+    expect(dueDateProblem('', today)).toBe('actionDueRequired');
+    expect(dueDateProblem('2020-01-01', today)).toBe('actionDuePast');
+    expect(dueDateProblem('2026-11-30', today)).toBe('actionDuePast');
+    expect(dueDateProblem('2026-12-01', today)).toBeUndefined();
+    expect(dueDateProblem('2027-06-01', today)).toBeUndefined();
+    expect(dueDateProblem('1999-12-31', today)).toBe('actionDueInvalid');
+    expect(dueDateProblem('2101-01-01', today)).toBe('actionDueInvalid');
+    expect(dueDateProblem('2027-02-30', today)).toBe('actionDueInvalid');
+    expect(dueDateProblem('12/01/2027', today)).toBe('actionDueInvalid');
+    // The edit form keeps an unchanged late date by passing no "today".
+    expect(dueDateProblem('2020-01-01', '')).toBeUndefined();
+  });
+
+  it('finds the first evidence link that is not http(s)', () => {
+    expect(badLink(['https://drive.google.com/x', 'http://a.id'])).toBeUndefined();
+    expect(badLink(['https://a.id', 'ftp://x', 'www.a.id'])).toBe('ftp://x');
+    expect(badLink(['https://'])).toBe('https://');
   });
 });
