@@ -1,15 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  computeIndex,
-  formatIndex,
-  PROTOCOL_HEADER,
-  PROTOCOL_VERSION,
-  spbe2020,
-  verificationId,
-} from '../../src/core';
-import { promisedLevels } from '../../src/core/actions';
+import { formatIndex, PROTOCOL_HEADER, PROTOCOL_VERSION, verificationId } from '../../src/core';
 import { DEMO_PERIOD_NAME, kelurahanCode } from '../../src/server/seed';
 import { edit, type WireMutation } from '../helpers/raw-push';
 import { ActionsPages } from './page-models/coordinator-actions';
@@ -17,6 +9,7 @@ import { CoordinatorApp } from './page-models/coordinator-app';
 import { CoordinatorReviewPages } from './page-models/coordinator-review';
 import { api, assessmentIdFor, coordinatorToken, enrolmentCodeFor } from './support/api';
 import { e2eEnabled } from './support/browser';
+import { promisedFromApi } from './support/promised';
 import { appStage } from './support/stage';
 
 /**
@@ -120,25 +113,8 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
 
     // The dashboard's promised index is computeIndex of the promised levels, from the API's
     // levels now, and equals what the plan promised.
-    const token = await coordinatorToken(stage.url);
-    const { periods } = await api<{ periods: { id: string; name: string }[] }>(
-      stage.url,
-      '/api/periods',
-      { token },
-    );
-    const periodId = periods.find((p) => p.name === DEMO_PERIOD_NAME)?.id as string;
-    const plan = await api<{
-      indicators: { no: number; level: number | null; notApplicable: boolean }[];
-    }>(stage.url, `/api/dashboard/${periodId}/plan?target=3`, { token });
-    const listed = await api<{ actions: { indicatorNo: number; targetLevel: number }[] }>(
-      stage.url,
-      `/api/actions?periodId=${periodId}`,
-      { token },
-    );
-    const now = Object.fromEntries(
-      plan.indicators.map((i) => [i.no, i.notApplicable ? 1 : i.level]),
-    );
-    const expected = formatIndex(computeIndex(spbe2020, promisedLevels(now, listed.actions)).index);
+    const { token, promised: promisedIndex } = await promisedFromApi(stage.url, DEMO_PERIOD_NAME);
+    const expected = formatIndex(promisedIndex);
     await review.openDashboard();
     await review.choosePeriod(DEMO_PERIOD_NAME);
     const dash = await actions.dashboardPromised();

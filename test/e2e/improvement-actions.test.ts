@@ -2,16 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { computeIndex, formatIndex, promisedEvidence, spbe2020 } from '../../src/core';
-import { promisedLevels } from '../../src/core/actions';
+import { formatIndex, promisedEvidence, spbe2020 } from '../../src/core';
 import { DEMO_PERIOD_NAME, PEMDA_CODE } from '../../src/server/seed';
 import { ActionsPages } from './page-models/coordinator-actions';
 import { CoordinatorApp } from './page-models/coordinator-app';
 import { CoordinatorReviewPages } from './page-models/coordinator-review';
 import { AssignmentsPage } from './page-models/coordinator-setup';
 import { ActionsPanel, ChecklistScreen, TabletSync, VerifierApp } from './page-models/verifier-app';
-import { api, coordinatorToken, enrolmentCodeFor } from './support/api';
+import { api, enrolmentCodeFor } from './support/api';
 import { e2eEnabled } from './support/browser';
+import { promisedFromApi } from './support/promised';
 import { appStage } from './support/stage';
 
 /**
@@ -94,26 +94,10 @@ describe.skipIf(!e2eEnabled)('issue 18: from the plan to the next period’s tab
     await shot(page, '1-list-1366');
 
     // The dashboard's promise is computeIndex of the promised levels, from the API's answers.
-    const token = await coordinatorToken(stage.url);
-    const { periods } = await api<{ periods: { id: string; name: string }[] }>(
+    const { token, periodId, now, levels, promised } = await promisedFromApi(
       stage.url,
-      '/api/periods',
-      { token },
+      DEMO_PERIOD_NAME,
     );
-    const periodId = periods.find((p) => p.name === DEMO_PERIOD_NAME)?.id as string;
-    const plan = await api<{
-      indicators: { no: number; level: number | null; notApplicable: boolean }[];
-    }>(stage.url, `/api/dashboard/${periodId}/plan?target=3`, { token });
-    const listed = await api<{ actions: { indicatorNo: number; targetLevel: number }[] }>(
-      stage.url,
-      `/api/actions?periodId=${periodId}`,
-      { token },
-    );
-    const now = Object.fromEntries(
-      plan.indicators.map((i) => [i.no, i.notApplicable ? 1 : i.level]),
-    );
-    const levels = promisedLevels(now, listed.actions);
-    const promised = computeIndex(spbe2020, levels).index;
     expect(promised).toBeGreaterThanOrEqual(3);
     // The dashboard's own answer agrees, indicator by indicator, on the levels now and promised.
     const progress = await api<{
