@@ -188,8 +188,10 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
     await actions.loaded();
     await actions.choosePeriod(DEMO_PERIOD_NAME);
     await page.screenshot({ path: join(SHOTS, 'actions-list-done-1366.png'), fullPage: true });
+    await expect
+      .poll(async () => (await actions.rows()).find((r) => r.no === first)?.status)
+      .toBe('selesai');
     const after = await actions.rows();
-    expect(after.find((r) => r.no === first)?.status).toBe('selesai');
     expect(await actions.counts()).toMatchObject({ selesai: 2 });
 
     // An edit on a stale copy: someone else changed the action since it was opened.
@@ -225,7 +227,10 @@ describe.skipIf(!e2eEnabled)('coordinator: tindak lanjut', () => {
     const byHand = await actions.addByHand(1, 5);
     expect(byHand.evidence.length).toBeGreaterThan(0);
     expect(byHand.notice).toContain('Tindak lanjut dibuat: Capai level 5');
-    expect((await actions.rows()).some((r) => r.no === 1 && r.status === 'rencana')).toBe(true);
+    // The list reloads after the save: wait for the new row rather than read it at once.
+    await expect
+      .poll(async () => (await actions.rows()).some((r) => r.no === 1 && r.status === 'rencana'))
+      .toBe(true);
 
     // The owner account: a new password (shown once), then deactivated.
     const again2 = await actions.resetOwnerPassword(OWNER_EMAIL);

@@ -86,6 +86,7 @@ describe.skipIf(!e2eEnabled)('issue 18: from the plan to the next period’s tab
     // The list: one action per plan indicator, the new ones Rencana, ours owned by the OPD.
     await actions.open();
     await actions.choosePeriod(DEMO_PERIOD_NAME);
+    await expect.poll(async () => (await actions.rows()).length).toBe(planNos.length);
     const rows = await actions.rows();
     expect(rows.map((r) => r.no).sort((a, b) => a - b)).toEqual(planNos.sort((a, b) => a - b));
     expect(rows.find((r) => r.no === closedNo)).toMatchObject({ status: 'rencana' });
