@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -88,6 +90,9 @@ function isDbDown(err: unknown): boolean {
   ].includes(code);
 }
 
+/** Staging parent when the evidence store is not a directory and no blobDir is given (tests). */
+const DEFAULT_STAGING_PARENT = join(tmpdir(), `telusur-staging-${process.pid}`);
+
 /**
  * The whole HTTP application: `/api/*` and (when `config.staticDir` is set) the built
  * PWA. No listening, no globals: tests call `app.request()` in-process.
@@ -101,7 +106,14 @@ export function createApp(deps: AppDeps) {
   const services: Services =
     deps.services ??
     createServices({ db: deps.db, clock: deps.clock ?? Date.now, config, blobDir: deps.blobDir });
-  const tus = deps.tus ?? new TusEndpoint(config, services.files.blobs.dir, services.files);
+  const evidence = services.files.evidence;
+  const tus =
+    deps.tus ??
+    new TusEndpoint(
+      config,
+      deps.blobDir ?? (evidence.kind === 'file' ? evidence.where : DEFAULT_STAGING_PARENT),
+      services.files,
+    );
   const log = deps.log ?? silentLogger();
 
   const api = new Hono<AppEnv>()
@@ -111,7 +123,7 @@ export function createApp(deps: AppDeps) {
       readyRoutes({
         db: () => services.ping(),
         files: async () => {
-          await services.files.blobs.probeWritable();
+          await evidence.probe();
           await tus.checkStaging();
         },
         draining: deps.draining ?? (() => false),

@@ -64,13 +64,41 @@ export interface AppConfig {
 }
 
 /**
- * Where resumable evidence uploads are staged: `file` (a directory under the blob
- * directory, default) or `s3` (an S3-compatible bucket through the optional package
- * `@tus/s3-store`, for several server processes). Verified files always end up
- * content-addressed in the blob directory.
+ * An S3-compatible bucket (AWS S3, MinIO, Ceph RGW, Garage, s3rver…) reached through the
+ * optional packages `@aws-sdk/client-s3` and `@tus/s3-store` (optionalDependencies).
+ */
+export interface S3Config {
+  bucket: string;
+  region: string;
+  /** Endpoint of an S3-compatible server (unset: AWS). */
+  endpoint?: string | undefined;
+  accessKeyId?: string | undefined;
+  secretAccessKey?: string | undefined;
+  /** Path-style addressing (`http://host/bucket/key`), which most S3-compatible servers need. */
+  forcePathStyle?: boolean | undefined;
+  /** Key prefix of every object Telusur writes (`''` or ending in `/`). */
+  prefix: string;
+  /**
+   * When the AWS SDK adds checksums to requests (its `requestChecksumCalculation`):
+   * `when_supported` (the SDK's default since 3.729: CRC32 trailers in aws-chunked bodies)
+   * or `when_required`, which S3-compatible servers that do not decode chunked checksums
+   * need (else every upload fails). Default: `when_required` with an endpoint, else
+   * `when_supported`.
+   */
+  checksums: 'when_supported' | 'when_required';
+}
+
+/**
+ * Where evidence files live. Verified files: `store` — `file` (content-addressed in the blob
+ * directory, default) or `s3` (a bucket every server process reads). Unfinished resumable
+ * uploads (tus): `staging` — `file` (a directory; shared by all processes when they run on
+ * one machine or mount it) or `s3` (the bucket, through `@tus/s3-store`).
  */
 export interface FilesConfig {
   store: 'file' | 's3';
+  staging: 'file' | 's3';
+  /** Staging directory when `staging` is `file`; null = `<blob directory>/uploads`. */
+  stagingDir: string | null;
   /**
    * Largest evidence file (bytes) of any kind; core's EVIDENCE_LIMITS gives each kind its
    * own (a PDF is refused above its own limit).
@@ -88,14 +116,8 @@ export interface FilesConfig {
    * upload beyond it is refused with 413 `upload_quota`.
    */
   maxOpenBytesPerDevice: number;
-  s3: {
-    bucket: string;
-    region: string;
-    endpoint?: string | undefined;
-    accessKeyId?: string | undefined;
-    secretAccessKey?: string | undefined;
-    forcePathStyle?: boolean | undefined;
-  } | null;
+  /** Required when `store` or `staging` is `s3`. */
+  s3: S3Config | null;
 }
 
 export const DEFAULT_CONFIG: AppConfig = {
@@ -123,6 +145,8 @@ export const DEFAULT_CONFIG: AppConfig = {
   syncIdleInTransactionTimeoutMs: 30_000,
   files: {
     store: 'file',
+    staging: 'file',
+    stagingDir: null,
     maxBytes: MAX_EVIDENCE_BYTES,
     uploadExpiryMs: 7 * 24 * 60 * 60 * 1000,
     cleanupIntervalMs: 60 * 60 * 1000,

@@ -122,7 +122,7 @@ if (
 }
 
 // Expired staging uploads are deleted now and every config.files.cleanupIntervalMs.
-const tus = new TusEndpoint(config, services.files.blobs.dir, services.files);
+const tus = new TusEndpoint(config, blobDir, services.files);
 const stopCleanup = tus.startCleanup(log);
 const shutdown = new GracefulShutdown({
   log,

@@ -83,14 +83,37 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return n;
 }
 
+/** `file` or `s3` from `name` (unset or empty: `fallback`); anything else throws. */
+function storeKind(env: NodeJS.ProcessEnv, name: string, fallback: 'file' | 's3'): 'file' | 's3' {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (raw === 'file' || raw === 's3') return raw;
+  throw new Error(`${name} must be "file" or "s3" (got "${env[name]}")`);
+}
+
 /**
- * Upload staging: FILES_STORE=s3 with S3_* settings, else the file store. Both honour
- * UPLOAD_EXPIRY_HOURS (unfinished uploads are deleted after it; default 168 = 7 days) and
- * UPLOAD_STAGING_MB_PER_TABLET (unfinished bytes one tablet may hold; default 256).
+ * Where evidence files live, from the environment:
+ *  - FILES_STORE: `file` (default; verified files in BLOB_DIR) or `s3` (in a bucket);
+ *  - UPLOAD_STAGING: `file` or `s3` (default: as FILES_STORE); UPLOAD_STAGING_DIR (default
+ *    BLOB_DIR/uploads) for `file`, on a mount every process shares when there are several;
+ *  - with `s3` anywhere: S3_BUCKET (required), S3_REGION (us-east-1), S3_ENDPOINT (unset:
+ *    AWS), S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (unset: the AWS SDK's own chain),
+ *    S3_FORCE_PATH_STYLE=1, S3_PREFIX (key prefix, e.g. `telusur/`), S3_CHECKSUMS
+ *    (`when_required` | `when_supported`; default when_required with S3_ENDPOINT — see
+ *    S3Config.checksums);
+ *  - UPLOAD_EXPIRY_HOURS (unfinished uploads are deleted after it; default 168 = 7 days) and
+ *    UPLOAD_STAGING_MB_PER_TABLET (unfinished bytes one tablet may hold; default 256).
+ * @throws Error naming the variable that is missing or wrong.
  */
 export function filesConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FilesConfig {
+  const store = storeKind(env, 'FILES_STORE', 'file');
+  const staging = storeKind(env, 'UPLOAD_STAGING', store);
+  const stagingDir = env.UPLOAD_STAGING_DIR?.trim() ? resolve(env.UPLOAD_STAGING_DIR) : null;
   const base: FilesConfig = {
     ...DEFAULT_CONFIG.files,
+    store,
+    staging,
+    stagingDir,
     uploadExpiryMs:
       positiveInt(env, 'UPLOAD_EXPIRY_HOURS', DEFAULT_CONFIG.files.uploadExpiryMs / 3_600_000) *
       3_600_000,
@@ -101,18 +124,40 @@ export function filesConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FilesC
         DEFAULT_CONFIG.files.maxOpenBytesPerDevice / 1_048_576,
       ) * 1_048_576,
   };
-  if (env.FILES_STORE !== 's3') return base;
-  if (!env.S3_BUCKET) throw new Error('FILES_STORE=s3 needs S3_BUCKET (and S3_REGION)');
+  if (store !== 's3' && staging !== 's3') return base;
+  const which = store === 's3' ? 'FILES_STORE=s3' : 'UPLOAD_STAGING=s3';
+  if (!env.S3_BUCKET?.trim()) throw new Error(`${which} needs S3_BUCKET (and S3_REGION)`);
+  const endpoint = env.S3_ENDPOINT?.trim() || undefined;
+  if (endpoint && !/^https?:\/\/[^/]/.test(endpoint))
+    throw new Error(`S3_ENDPOINT must be an http(s) URL (got "${endpoint}")`);
+  const checksums = (env.S3_CHECKSUMS ?? '').trim().toLowerCase();
+  if (checksums !== '' && checksums !== 'when_required' && checksums !== 'when_supported')
+    throw new Error(
+      `S3_CHECKSUMS must be "when_required" or "when_supported" (got "${env.S3_CHECKSUMS}")`,
+    );
+  const prefix = (env.S3_PREFIX ?? '').trim();
+  if (prefix !== '' && (!prefix.endsWith('/') || prefix.startsWith('/')))
+    throw new Error(`S3_PREFIX must end with "/" and not start with one (got "${prefix}")`);
+  const keyId = env.S3_ACCESS_KEY_ID?.trim() || undefined;
+  const secret = env.S3_SECRET_ACCESS_KEY?.trim() || undefined;
+  if (Boolean(keyId) !== Boolean(secret))
+    throw new Error('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together or not at all');
   return {
     ...base,
-    store: 's3',
     s3: {
-      bucket: env.S3_BUCKET,
-      region: env.S3_REGION ?? 'us-east-1',
-      endpoint: env.S3_ENDPOINT,
-      accessKeyId: env.S3_ACCESS_KEY_ID,
-      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
-      forcePathStyle: env.S3_FORCE_PATH_STYLE === '1',
+      bucket: env.S3_BUCKET.trim(),
+      region: env.S3_REGION?.trim() || 'us-east-1',
+      endpoint,
+      accessKeyId: keyId,
+      secretAccessKey: secret,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE === '1' || env.S3_FORCE_PATH_STYLE === 'true',
+      prefix,
+      checksums:
+        checksums === 'when_required' || checksums === 'when_supported'
+          ? checksums
+          : endpoint
+            ? 'when_required'
+            : 'when_supported',
     },
   };
 }

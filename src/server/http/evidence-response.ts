@@ -7,7 +7,7 @@ import { contentDisposition } from './respond';
 async function head(f: ServedFile): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let n = 0;
-  for await (const chunk of f.open({ end: 15 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of (await f.open({ end: 15 })) as AsyncIterable<Buffer>) {
     chunks.push(chunk);
     n += chunk.length;
     if (n >= 16) break;
@@ -24,7 +24,7 @@ async function head(f: ServedFile): Promise<Uint8Array> {
  */
 export async function evidenceFileResponse(f: ServedFile): Promise<Response> {
   const inline = !isDownloadOnly(f.mime) && sniffRenderableMime(await head(f)) === f.mime;
-  return new Response(Readable.toWeb(f.open()) as ReadableStream, {
+  return new Response(Readable.toWeb(await f.open()) as ReadableStream, {
     status: 200,
     headers: {
       'Content-Type': inline || EVIDENCE_MIMES.has(f.mime) ? f.mime : 'application/octet-stream',

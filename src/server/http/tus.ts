@@ -76,8 +76,8 @@ const size = (bytes: number) =>
     : `${Math.ceil(bytes / 1024)} KiB`;
 
 async function createDatastore(files: FilesConfig, blobDir: string): Promise<DataStore> {
-  if (files.store === 's3') {
-    if (!files.s3) throw new Error('files.store is "s3" but no S3 settings are given');
+  if (files.staging === 's3') {
+    if (!files.s3) throw new Error('files.staging is "s3" but no S3 settings are given');
     let mod: { S3Store: new (options: unknown) => DataStore };
     try {
       mod = await import(S3_STORE_MODULE);
@@ -103,7 +103,7 @@ async function createDatastore(files: FilesConfig, blobDir: string): Promise<Dat
     });
   }
   return new FileStore({
-    directory: join(blobDir, 'uploads'),
+    directory: files.stagingDir ?? join(blobDir, 'uploads'),
     expirationPeriodInMilliseconds: files.uploadExpiryMs,
   });
 }
@@ -281,7 +281,8 @@ export class TusEndpoint {
    */
   async checkStaging(): Promise<void> {
     const { store } = await this.instance();
-    if (this.config.files.store !== 's3') return probeDirectory(join(this.blobDir, 'uploads'));
+    if (this.config.files.staging !== 's3')
+      return probeDirectory(this.config.files.stagingDir ?? join(this.blobDir, 'uploads'));
     // S3Store (@tus/s3-store 2.x) keeps its client and bucket as protected fields; read them
     // so the check runs through exactly the client uploads use.
     const s3 = store as unknown as {

@@ -4,6 +4,7 @@ import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { EvidenceStore, StoredFile, StreamCheck } from './evidence-store';
 
 const SHA256_RE = /^[0-9a-f]{64}$/;
 
@@ -36,8 +37,13 @@ export async function probeDirectory(dir: string): Promise<void> {
  *   const r = await blobs.putStream(fs.createReadStream(upload), expectedSha);
  *   if (!r.ok) console.log('hash mismatch', r.sha256);
  */
-export class BlobStore {
+export class BlobStore implements EvidenceStore {
+  readonly kind = 'file' as const;
   constructor(readonly dir: string) {}
+
+  get where(): string {
+    return this.dir;
+  }
 
   path(sha256: string): string {
     if (!isSha256(sha256)) throw new Error(`not a sha256: ${sha256}`);
@@ -61,16 +67,28 @@ export class BlobStore {
     }
   }
 
+  /** Size and hash (its verified name) of a stored file, or null when absent. */
+  async stat(sha256: string): Promise<StoredFile | null> {
+    const bytes = await this.size(sha256);
+    return bytes === null ? null : { bytes, sha256 };
+  }
+
   /** The file's bytes; `range.end` (inclusive byte offset) reads only its start. */
-  open(sha256: string, range?: { end: number }): ReadStream {
-    return createReadStream(this.path(sha256), range ? { start: 0, end: range.end } : undefined);
+  async open(sha256: string, range?: { end: number }): Promise<ReadStream> {
+    const stream = createReadStream(
+      this.path(sha256),
+      range ? { start: 0, end: range.end } : undefined,
+    );
+    // Fail here (not mid-response) when the file is missing.
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', reject);
+    });
+    return stream;
   }
 
   /** Copy a stream in while hashing it; kept only when its SHA-256 is `expected`. */
-  async putStream(
-    source: Readable,
-    expected: string,
-  ): Promise<{ ok: boolean; sha256: string; bytes: number }> {
+  async putStream(source: Readable, expected: string): Promise<StreamCheck> {
     const tmp = await this.tmpFile();
     const hash = createHash('sha256');
     let bytes = 0;
@@ -103,10 +121,7 @@ export class BlobStore {
    * Hash a stream without keeping it: does it hold exactly the bytes of `expected`? (A
    * second uploader of a file the server has must still prove it has the bytes.)
    */
-  async verifyStream(
-    source: Readable,
-    expected: string,
-  ): Promise<{ ok: boolean; sha256: string; bytes: number }> {
+  async verifyStream(source: Readable, expected: string): Promise<StreamCheck> {
     const hash = createHash('sha256');
     let bytes = 0;
     for await (const chunk of source as AsyncIterable<Buffer>) {
@@ -141,7 +156,7 @@ export class BlobStore {
    * ownership fail here instead of in the middle of a tablet's upload).
    * @throws the file system's error (ENOSPC, EACCES, EROFS, ENOTDIR…) when it cannot.
    */
-  async probeWritable(): Promise<void> {
+  async probe(): Promise<void> {
     await probeDirectory(this.dir);
   }
 

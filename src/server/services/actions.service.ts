@@ -535,14 +535,14 @@ export class ActionsService extends BaseService {
     } else row = await this.readable(p, id);
     const f = (await this.repos.actions.filesOf([row.id])).find((x) => x.sha256 === sha256);
     const fileNotFound = () => new Problem('not_found', { what: 'Berkas', whatEn: 'File' });
-    if (!f || !(await this.files.blobs.has(sha256))) throw fileNotFound();
+    if (!f || !(await this.files.evidence.has(sha256))) throw fileNotFound();
     return {
       sha256,
       mime: f.mime,
       name: f.name,
       bytes: f.bytes,
       recordId: null,
-      open: (range) => this.files.blobs.open(sha256, range),
+      open: (range) => this.files.evidence.open(sha256, range),
     };
   }
 

@@ -121,7 +121,7 @@ export class BundlesService extends BaseService {
     const files = readFiles(zip, manifest);
     // Files first: content-addressed and verified, so a failure below leaves at worst
     // unlisted bytes on disk, never a file counted as held.
-    for (const f of files) await this.files.blobs.putBytes(f.data, f.sha256);
+    for (const f of files) await this.files.evidence.putBytes(f.data, f.sha256);
     const { applied, stored } = await inTransaction(this.deps.db, async (repos) => {
       let applied: BundleApplyResult;
       try {

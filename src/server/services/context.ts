@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config';
 import type { Database } from '../db/database';
 import { createRepositories, type Repositories } from '../db/repositories';
+import type { EvidenceStore } from '../lib/evidence-store';
 
 /** What every service needs: the database, the clock and the configuration. */
 export interface ServiceDeps {
@@ -10,6 +11,11 @@ export interface ServiceDeps {
   config: AppConfig;
   /** Directory of content-addressed evidence files (default: a per-process temp directory). */
   blobDir?: string | undefined;
+  /**
+   * Where verified evidence lives (local directory or S3; see lib/evidence-store.ts);
+   * default: a local store in `blobDir`.
+   */
+  evidence?: EvidenceStore | undefined;
 }
 
 export abstract class BaseService {

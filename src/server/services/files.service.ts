@@ -8,8 +8,8 @@ import {
 } from '../../core';
 import type { OpenUpload } from '../db/files.repository';
 import type { Principal } from '../domain';
-import type { BlobStore } from '../lib/blob-store';
 import { isSha256 } from '../lib/blob-store';
+import type { EvidenceStore } from '../lib/evidence-store';
 import { Problem } from '../problems';
 import type { HeldFile } from '../sync-domain';
 import { BaseService, type ServiceDeps } from './context';
@@ -43,8 +43,8 @@ export interface ServedFile {
   bytes: number;
   /** The evidence record name and type were taken from (null: none, or no single one). */
   recordId: string | null;
-  /** The file's bytes; `range.end` (inclusive) reads only the start. */
-  open(range?: { end: number }): Readable;
+  /** The file's bytes, streamed from the evidence store; `range.end` (inclusive) reads only the start. */
+  open(range?: { end: number }): Promise<Readable>;
 }
 
 const EXTENSIONS: Record<string, string> = Object.fromEntries(
@@ -53,7 +53,7 @@ const EXTENSIONS: Record<string, string> = Object.fromEntries(
 
 /**
  * Evidence files: a file counts only after its SHA-256 was checked; then it is stored
- * content-addressed (BlobStore) and listed in `files`, and the tablet that proved it has
+ * content-addressed in the evidence store (local directory or S3) and listed in `files`, and the tablet that proved it has
  * the bytes is recorded as a holder (`file_holders`). Uploads arrive through tus
  * (http/tus.ts) or inside a tablet's export file (bundles). Knowing a hash is not a key to
  * a file: an evidence record grants its file only when its author holds that file.
@@ -63,7 +63,7 @@ export class FilesService extends BaseService {
 
   constructor(
     deps: ServiceDeps,
-    readonly blobs: BlobStore,
+    readonly evidence: EvidenceStore,
   ) {
     super(deps);
   }
@@ -151,11 +151,12 @@ export class FilesService extends BaseService {
     read: () => Promise<Readable>;
   }): Promise<FinaliseOutcome> {
     const held =
-      (await this.repos.files.find(input.sha256)) !== null && (await this.blobs.has(input.sha256));
+      (await this.repos.files.find(input.sha256)) !== null &&
+      (await this.evidence.has(input.sha256));
     const source = await input.read();
     const r = held
-      ? await this.blobs.verifyStream(source, input.sha256)
-      : await this.blobs.putStream(source, input.sha256);
+      ? await this.evidence.verifyStream(source, input.sha256)
+      : await this.evidence.putStream(source, input.sha256);
     if (!r.ok) return 'hash_mismatch';
     // Inserts the file when new; records the device as a holder either way.
     await this.repos.files.insert({
@@ -191,7 +192,7 @@ export class FilesService extends BaseService {
     const notFound = () => new Problem('not_found', { what: 'Berkas', whatEn: 'File' });
     if (!isSha256(sha256)) throw notFound();
     const file = await this.repos.files.find(sha256);
-    if (!file || !(await this.blobs.has(sha256))) throw notFound();
+    if (!file || !(await this.evidence.has(sha256))) throw notFound();
     let refs = await this.repos.sync.evidenceByHash(sha256);
     if (recordId !== null) {
       refs = refs.filter((r) => r.recordId === recordId);
@@ -240,7 +241,7 @@ export class FilesService extends BaseService {
       name,
       bytes: file.bytes,
       recordId: recordId ?? (refs.length === 1 ? (refs[0]?.recordId ?? null) : null),
-      open: (range) => this.blobs.open(sha256, range),
+      open: (range) => this.evidence.open(sha256, range),
     };
   }
 }

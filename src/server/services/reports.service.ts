@@ -136,8 +136,12 @@ export class ReportsService extends BaseService {
     if (!packageFits(entries, 0))
       throw new Problem('national_package_too_large', { files: entries.length });
 
-    const blobs = this.files.blobs;
-    const source: PackageSource = { open: (sha) => blobs.open(sha) };
+    const evidence = this.files.evidence;
+    const source: PackageSource = {
+      open: async function* (sha) {
+        yield* (await evidence.open(sha)) as AsyncIterable<Uint8Array>;
+      },
+    };
     // Every file is checked before the first byte is sent: a mismatch refuses the package.
     const checked = new Set<string>();
     for (const e of entries) {

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { unzipSync, zipSync } from 'fflate';
 import { expect, it } from 'vitest';
 import { listIndicators, spbe2020 } from '../../../src/core';
+import type { BlobStore } from '../../../src/server/lib/blob-store';
 import { opdCode, PEMDA_CODE } from '../../../src/server/seed';
 import {
   PACKAGE_NAME_RE,
@@ -269,7 +270,7 @@ describeEachDialect('national evidence package', (ctx) => {
   it('refuses the whole package, naming unit, indicator and file, when a stored file no longer matches its hash', async () => {
     const c = ctx();
     const pdf = bytes.get('np-pdf') as Uint8Array;
-    const path = c.services.files.blobs.path(sha256(pdf));
+    const path = (c.services.files.evidence as BlobStore).path(sha256(pdf));
     writeFileSync(path, zipSync({ 'ganti.txt': new TextEncoder().encode('bukan bukti') }));
     for (const target of [unitId, undefined]) {
       const res = await get(c, await c.login('coordinator'), target);

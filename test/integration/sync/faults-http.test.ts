@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import type { BlobStore } from '../../../src/server/lib/blob-store';
 import type { SyncEngine } from '../../../src/sync';
 import {
   describeSync,
@@ -165,7 +166,7 @@ describeSync('sync over a faulty network', (ctx, dialect) => {
                 for (const f of await t.store.evidence.listByAssessment(a))
                   if (!hashes.has(f.sha256)) missing++;
             for (const sha of hashes) {
-              const bytes = readFileSync(h.services.files.blobs.path(sha));
+              const bytes = readFileSync((h.services.files.evidence as BlobStore).path(sha));
               if (createHash('sha256').update(bytes).digest('hex') === sha) verified++;
             }
           }
@@ -227,7 +228,7 @@ describeSync('sync over a faulty network', (ctx, dialect) => {
           expect(held.size).toBe(photosOf[u]);
           heldTotal += held.size;
           for (const sha of held) {
-            const bytes = readFileSync(h.services.files.blobs.path(sha));
+            const bytes = readFileSync((h.services.files.evidence as BlobStore).path(sha));
             expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha);
           }
         }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import type { BlobStore } from '../../../src/server/lib/blob-store';
 import {
   describeSync,
   enrolTablet,
@@ -83,7 +84,7 @@ describeSync('evidence uploads (tus)', (ctx) => {
     expect((await send('HEAD', location)).status).toBe(404);
     expect((await send('DELETE', location)).status).toBe(404);
     expect(await h.services.files.held(sha(bytes))).toBeNull();
-    expect(existsSync(h.services.files.blobs.path(sha(bytes)))).toBe(false);
+    expect(existsSync((h.services.files.evidence as BlobStore).path(sha(bytes)))).toBe(false);
 
     // The right bytes, in two PATCHes: stored content-addressed, and "complete" afterwards.
     const good = await create(send, bytes);
