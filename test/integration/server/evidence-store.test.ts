@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ import { openEvidenceStore } from '../../../src/server/lib/evidence-stores';
 import { S3EvidenceStore } from '../../../src/server/lib/s3-evidence-store';
 import { filesConfigFromEnv } from '../../../src/server/runtime';
 import { createServices } from '../../../src/server/services';
+import { childEnv, REPO, run } from '../../helpers/deployment';
+import { lines, runCli } from '../../helpers/ops-cli';
 import { type S3rverHandle, startS3rver } from '../../helpers/s3rver';
 import {
   createServerContext,
@@ -253,6 +255,36 @@ describe('openEvidenceStore stops a wrong setting with one clear line', () => {
       /BLOB_DIR=.*not-a-directory tidak dapat ditulis .* cannot be written/,
     );
   });
+});
+
+describe('operators see where the evidence is', () => {
+  it('the server process stops at start-up with one line when the bucket does not exist', async () => {
+    const dataDir = tempDir();
+    const r = await run(
+      ['--import', 'tsx', 'src/server/main.ts'],
+      childEnv({ ...s3.env, S3_BUCKET: 'missing-bucket', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
+      REPO,
+      60_000,
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).not.toMatch(/listening on/);
+    // (On Node 20 the AWS SDK adds its own NodeVersionSupportWarning lines; ours is one.)
+    expect(lines(r.err).filter((l) => l.startsWith('[telusur]'))).toEqual([
+      `[telusur] FILES_STORE=s3: bucket S3_BUCKET="missing-bucket" tidak ada di S3_ENDPOINT=${s3.endpoint} / bucket S3_BUCKET="missing-bucket" does not exist at S3_ENDPOINT=${s3.endpoint}`,
+    ]);
+  }, 70_000);
+
+  it('npm run backup refuses with FILES_STORE=s3 and says the evidence is in the bucket', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'telusur.tar.gz');
+    const r = await runCli('backup', ['--out', out], { ...s3.env, DATA_DIR: dir });
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(lines(r.err)).toHaveLength(1);
+    expect(r.err).toContain(`S3_BUCKET=${s3.bucket}`);
+    expect(r.err).toContain('back up the database with pg_dump and the bucket');
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 });
 
 /** A sync harness whose app and services use `evidence`. */
