@@ -18,6 +18,12 @@ import {
 /** The optional package's module (`@aws-sdk/client-s3`), loaded only with FILES_STORE=s3. */
 export type S3Sdk = typeof import('@aws-sdk/client-s3');
 
+/**
+ * The optional package, named through a variable: the server build leaves it a run-time
+ * import (never bundled, never required by a single-machine install).
+ */
+const S3_SDK_MODULE: string = '@aws-sdk/client-s3';
+
 /** The message when the optional S3 packages are not installed. */
 export const S3_PACKAGE_MISSING =
   'FILES_STORE=s3 memerlukan paket @aws-sdk/client-s3: jalankan `npm install @aws-sdk/client-s3 @tus/s3-store` atau setel FILES_STORE=file / ' +
@@ -29,7 +35,7 @@ export const S3_PACKAGE_MISSING =
  * @throws Error with S3_PACKAGE_MISSING when it cannot be loaded
  */
 export async function loadS3Sdk(
-  importer: () => Promise<S3Sdk> = () => import('@aws-sdk/client-s3'),
+  importer: () => Promise<S3Sdk> = () => import(S3_SDK_MODULE) as Promise<S3Sdk>,
 ): Promise<S3Sdk> {
   try {
     return await importer();
