@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type FilesConfig } from '../../../src/server/config';
 import {
   createStagingStore,
+  prefixObjectKeys,
   removeStaging,
   type StagingStore,
   s3ClientSettings,
@@ -38,6 +39,8 @@ import { hardApp } from './hardening-kit';
 
 const DAY = 24 * 60 * 60 * 1000;
 const uploadId = () => `${randomBytes(32).toString('hex')}-${randomBytes(8).toString('hex')}`;
+/** Staging objects live under `<S3_PREFIX>uploads/` (S3_PREFIX `telusur/` here). */
+const K = (key: string) => `telusur/uploads/${key}`;
 
 describe('tus staging in S3 (s3rver as its own process)', () => {
   let s3: S3rverHandle;
@@ -69,11 +72,13 @@ describe('tus staging in S3 (s3rver as its own process)', () => {
   /** A FINISHED tus upload as @tus/s3-store leaves it: completed object, .info (with its multipart id) and a .part. */
   async function finishedUpload(id: string) {
     const bytes = randomBytes(2048);
-    const mp = await client.send(new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: id }));
+    const mp = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: K(id) }),
+    );
     const part = await client.send(
       new UploadPartCommand({
         Bucket: s3.bucket,
-        Key: id,
+        Key: K(id),
         UploadId: mp.UploadId,
         PartNumber: 1,
         Body: bytes,
@@ -82,13 +87,13 @@ describe('tus staging in S3 (s3rver as its own process)', () => {
     await client.send(
       new CompleteMultipartUploadCommand({
         Bucket: s3.bucket,
-        Key: id,
+        Key: K(id),
         UploadId: mp.UploadId,
         MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] },
       }),
     );
     await putInfo(id, mp.UploadId as string, bytes.byteLength);
-    await put(`${id}.part`, 'x');
+    await put(K(`${id}.part`), 'x');
   }
   const put = (Key: string, Body: string) =>
     client.send(new PutObjectCommand({ Bucket: s3.bucket, Key, Body }));
@@ -97,7 +102,7 @@ describe('tus staging in S3 (s3rver as its own process)', () => {
     client.send(
       new PutObjectCommand({
         Bucket: s3.bucket,
-        Key: `${id}.info`,
+        Key: K(`${id}.info`),
         Body: JSON.stringify({
           id,
           size,
@@ -138,16 +143,16 @@ describe('tus staging in S3 (s3rver as its own process)', () => {
     const store = await createStagingStore(files, '/nonexistent');
     const before = await s3.listKeys();
     expect(before).toEqual(
-      expect.arrayContaining([done, `${done}.info`, `${done}.part`, evidence]),
+      expect.arrayContaining([K(done), K(`${done}.info`), K(`${done}.part`), evidence]),
     );
 
     await removeStaging(store, files, '/nonexistent', done);
     const after = await s3.listKeys();
     expect(before.filter((k) => !after.includes(k)).sort()).toEqual(
-      [done, `${done}.info`, `${done}.part`].sort(),
+      [K(done), K(`${done}.info`), K(`${done}.part`)].sort(),
     );
     expect(after).toEqual(
-      expect.arrayContaining([evidence, other, `${other}.info`, `${other}.part`]),
+      expect.arrayContaining([evidence, K(other), K(`${other}.info`), K(`${other}.part`)]),
     );
     // Removing what is gone already is no error (a retry after a lost answer).
     await removeStaging(store, files, '/nonexistent', done);
@@ -164,6 +169,7 @@ describe('tus staging in S3 (s3rver as its own process)', () => {
     const cached = new S3Store({
       s3ClientConfig: { bucket: s3.bucket, ...s3ClientSettings(files.s3 as never) },
     }) as unknown as StagingStore;
+    prefixObjectKeys((cached as unknown as { client: S3Client }).client, K(''));
     const metadata = (store: StagingStore) =>
       (store as unknown as { getMetadata(id: string): Promise<{ file: { size?: number } }> })
         .getMetadata(id)
@@ -215,8 +221,10 @@ describe('tus staging in S3 (s3rver as its own process)', () => {
         // The store's own sweep (ListMultipartUploads) fails on s3rver; the sweep goes on.
         expect(await h.tus.cleanupExpired()).toBeGreaterThanOrEqual(1);
         const keys = await s3.listKeys();
-        expect(keys.filter((k) => k.startsWith(expired))).toEqual([]);
-        expect(keys).toEqual(expect.arrayContaining([live, `${live}.info`, `${live}.part`]));
+        expect(keys.filter((k) => k.includes(expired))).toEqual([]);
+        expect(keys).toEqual(
+          expect.arrayContaining([K(live), K(`${live}.info`), K(`${live}.part`)]),
+        );
         expect(await h.services.files.findUpload(expired)).toBeNull();
         expect(await h.services.files.findUpload(live)).not.toBeNull();
       } finally {
