@@ -157,6 +157,8 @@ export class PgAdvisoryLocker implements Locker {
     const client = new pg.Client({
       connectionString: this.options.connectionString,
       application_name: 'telusur tus locks',
+      // A half-open connection (network gone) is noticed instead of holding locks forever.
+      keepAlive: true,
     });
     // Errors of an idle client (the server gone) arrive here; without a handler they would
     // crash the process.
@@ -169,6 +171,9 @@ export class PgAdvisoryLocker implements Locker {
     });
     await client.connect();
     try {
+      // This connection idles between locks while holding them: a server-wide
+      // idle_session_timeout (PostgreSQL 14+) must not end it. Older servers lack the setting.
+      await client.query('SET idle_session_timeout = 0').catch(() => undefined);
       await client.query(`LISTEN ${TUS_RELEASE_CHANNEL}`);
     } catch (e) {
       await client.end().catch(() => undefined);
