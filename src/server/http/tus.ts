@@ -439,8 +439,11 @@ export class TusEndpoint {
       }
     }
     const id = uploadIdOf(req);
-    if (id && req.method === 'DELETE' && [204, 404, 410].includes(res.status))
-      await this.files.closeUpload(id);
+    if (id && req.method === 'DELETE' && [204, 404, 410].includes(res.status)) {
+      // Terminated: tus's own store removal leaves pieces (the S3 store keeps `<id>.part`),
+      // so the whole staging goes here (kept on record if that fails: the sweep retries).
+      await this.discard(store, id);
+    }
     if (id && res.status === 410) await this.discard(store, id); // expired: free it now
     if (res.status >= 400 && res.headers.get('content-type') === null) {
       const text = await res.clone().text();
