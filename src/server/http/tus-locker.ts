@@ -135,7 +135,7 @@ export class PgAdvisoryLocker implements Locker {
 
   /**
    * The lock connection's server process id (pg_backend_pid), or null while disconnected.
-   * Operators (and tests) can find it in pg_stat_activity by application_name `telusur tus locks`.
+   * Operators find it in pg_stat_activity by application_name `telusur-<pid>-tus-locks`.
    */
   async backendPid(): Promise<number | null> {
     const c = this.client;
@@ -156,7 +156,7 @@ export class PgAdvisoryLocker implements Locker {
   private async open(): Promise<void> {
     const client = new pg.Client({
       connectionString: this.options.connectionString,
-      application_name: 'telusur tus locks',
+      application_name: `telusur-${process.pid}-tus-locks`,
       // A half-open connection (network gone) is noticed instead of holding locks forever.
       keepAlive: true,
     });
