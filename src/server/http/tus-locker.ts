@@ -1,8 +1,3 @@
-import { createHash } from 'node:crypto';
-import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/server';
-import pg from 'pg';
-import type { Logger } from '../ops/logger';
-
 /**
  * The tus upload lock shared by every server process on one PostgreSQL database.
  *
@@ -45,6 +40,11 @@ import type { Logger } from '../ops/logger';
  *   const tus = new TusEndpoint(config, blobDir, services.files, { locker });
  *   // on shutdown: await locker.close();
  */
+
+import { createHash } from 'node:crypto';
+import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/server';
+import pg from 'pg';
+import type { Logger } from '../ops/logger';
 
 /** First key of every tus advisory lock ('tus1'), so they never meet other advisory locks. */
 export const TUS_LOCK_NAMESPACE = 0x74757331;
@@ -99,7 +99,7 @@ export class PgAdvisoryLocker implements Locker {
   private generation = 0;
   private closed = false;
   private reconnecting: Promise<void> | null = null;
-  /** Uploads this process holds or is acquiring, by upload id. */
+  /** Uploads this process holds or is acquiring, by upload id (internal: its locks use it). */
   readonly holders = new Map<string, Holder>();
   readonly timeoutMs: number;
   private readonly log: Pick<Logger, 'info' | 'warn' | 'error'>;
