@@ -25,6 +25,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { FileStore } from '@tus/file-store';
 import type { KvStore, Server } from '@tus/server';
 import type { FilesConfig, S3Config } from '../config';
+import { s3ClientSettings } from '../lib/s3-evidence-store';
 
 type TusOptions = ConstructorParameters<typeof Server>[0];
 /** A tus data store (FileStore or S3Store). */
@@ -52,26 +53,6 @@ export class UncachedKvStore<T> implements KvStore<T> {
  */
 export function s3StagingKeys(id: string): [string, string, string] {
   return [id, `${id}.info`, `${id}.part`];
-}
-
-/**
- * The S3 client settings of `s3` (region, endpoint, path style, credentials) with the AWS
- * SDK's checksum setting from `s3.checksums`: `WHEN_REQUIRED` for S3-compatible servers that
- * cannot decode aws-chunked CRC32 trailers (else every part upload fails), `WHEN_SUPPORTED`
- * (the SDK default) for AWS.
- */
-export function s3ClientSettings(s3: S3Config) {
-  const checksums = s3.checksums === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED';
-  return {
-    region: s3.region,
-    ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
-    ...(s3.forcePathStyle ? { forcePathStyle: true } : {}),
-    ...(s3.accessKeyId && s3.secretAccessKey
-      ? { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }
-      : {}),
-    requestChecksumCalculation: checksums,
-    responseChecksumValidation: checksums,
-  } as const;
 }
 
 /** Staging directory of the `file` staging: `files.stagingDir`, else `<blobDir>/uploads`. */

@@ -17,8 +17,8 @@ import {
   prefixObjectKeys,
   removeStaging,
   type StagingStore,
-  s3ClientSettings,
 } from '../../../src/server/http/tus-staging';
+import { s3ClientSettings } from '../../../src/server/lib/s3-evidence-store';
 import {
   S3RVER_ACCESS_KEY,
   S3RVER_SECRET_KEY,
