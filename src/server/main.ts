@@ -1,22 +1,23 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { formatIndex } from '../core';
 import { createApp } from './app';
 import { parseTrustProxy, resolveConfig } from './config';
 import { TusEndpoint } from './http/tus';
 import { createLogger, logLevelFromEnv } from './ops/logger';
 import { GracefulShutdown } from './ops/shutdown';
-import { upgradeOrExit } from './ops/upgrade';
+import { startUpOrExit } from './ops/startup';
 import {
   blobDirFromEnv,
   filesConfigFromEnv,
   openFromEnv,
   packageVersion,
+  pgPoolFromEnv,
   shutdownGraceMsFromEnv,
+  startupLockTimeoutMsFromEnv,
   staticDirFromEnv,
   syncTimeoutsFromEnv,
 } from './runtime';
-import { DEMO_ACCOUNTS, DEMO_OWNER, DEMO_PASSWORD, demoBanner, seedDemo } from './seed';
+import { DEMO_ACCOUNTS, DEMO_OWNER, DEMO_PASSWORD, demoBanner } from './seed';
 import { createServices } from './services';
 
 // Node entry: `npm start` / `npm run serve`. One process serves the built PWA and /api.
@@ -27,7 +28,9 @@ import { createServices } from './services';
 // (S3_BUCKET, S3_REGION, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE=1;
 // needs `npm install @tus/s3-store`); UPLOAD_EXPIRY_HOURS (168), UPLOAD_STAGING_MB_PER_TABLET (256).
 // PostgreSQL sync limits: SYNC_LOCK_TIMEOUT_MS, SYNC_STATEMENT_TIMEOUT_MS,
-// SYNC_IDLE_IN_TRANSACTION_TIMEOUT_MS (see runtime.ts).
+// SYNC_IDLE_IN_TRANSACTION_TIMEOUT_MS (see runtime.ts). PostgreSQL pool of this process:
+// PG_POOL_MAX (10), PG_CONNECT_TIMEOUT_MS (10000), PG_IDLE_TIMEOUT_MS (30000); start-up waits
+// up to STARTUP_LOCK_TIMEOUT_MS (300000) for another process's (docs/deploy.md).
 // Operations: LOG_LEVEL (info; JSON lines on stdout, see ops/logger.ts), SHUTDOWN_GRACE_MS
 // (25000: open requests may finish this long after SIGTERM/SIGINT, see ops/shutdown.ts).
 
@@ -59,6 +62,8 @@ function settingsFromEnv() {
       trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
       files: filesConfigFromEnv(),
       syncTimeouts: syncTimeoutsFromEnv(),
+      pgPool: pgPoolFromEnv(),
+      startupLockTimeoutMs: startupLockTimeoutMsFromEnv(),
     };
   } catch (e) {
     process.stderr.write(`[telusur] ${e instanceof Error ? e.message : String(e)}\n`);
@@ -75,7 +80,7 @@ process.on('uncaughtException', (err) => {
   log.fatal({ err }, 'uncaught exception');
   process.exit(1);
 });
-const handle = openFromEnv();
+const handle = openFromEnv(process.env, settings.pgPool);
 const config = resolveConfig({
   version: packageVersion(),
   staticDir: staticDirFromEnv(),
@@ -85,25 +90,15 @@ const config = resolveConfig({
 });
 const blobDir = blobDirFromEnv();
 
-// Refuses a database of a newer version; on SQLite backs up before migrating (ops/upgrade.ts).
-const applied = await upgradeOrExit(handle, {
-  log: (line) => log.warn(line),
-});
-if (applied.length) log.info({ migrations: applied }, 'migrations applied');
-
 const services = createServices({ db: handle.db, clock: Date.now, config, blobDir });
-if ((await services.accounts.count()) === 0) {
-  if (production) {
-    log.warn(
-      'empty database and NODE_ENV=production: no demo data seeded; create the first coordinator with `npm run admin -- create-coordinator --email E --name N` (docs/deploy.md)',
-    );
-  } else {
-    const demo = await seedDemo(services);
-    log.info(
-      `demo seeded: ${demo.units} units, city self-assessment index ${formatIndex(demo.cityIndex, 'en')} (SPBE 2023), ${formatIndex(demo.pemdiCityIndex, 'en')} (Pemdi 2026)`,
-    );
-  }
-}
+// Migrations, built-in instruments and (demo mode, no accounts) the demo seed, serialised
+// across processes on PostgreSQL; refuses a newer database, backs SQLite up before
+// migrating (ops/startup.ts, ops/upgrade.ts).
+await startUpOrExit(handle, services, {
+  demo: !production,
+  log,
+  lockTimeoutMs: settings.startupLockTimeoutMs,
+});
 if (
   !production &&
   (await services.accounts.count()) > 0 &&
