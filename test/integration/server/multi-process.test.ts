@@ -275,7 +275,16 @@ describe.skipIf(!PG_URL)('several server processes on one PostgreSQL schema', ()
         // Waits while it is held, and starts once it is released.
         const port = await freePort();
         const waiting = startServerProcess(last.env, port, START_TIMEOUT_MS);
-        await new Promise((r) => setTimeout(r, 2000));
+        // Until its lock connection has tried (and failed) to take the lock at least once.
+        for (let i = 0; ; i++) {
+          const r = await admin.query(
+            "select 1 from pg_stat_activity where application_name like 'telusur-%' and query like '%pg_try_advisory_lock%'",
+          );
+          if (r.rowCount) break;
+          if (i > 600) throw new Error('the waiting process never tried the start-up lock');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await new Promise((r) => setTimeout(r, 500));
         const health = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null);
         expect(health, 'not serving while the start-up lock is held elsewhere').toBeNull();
         await holder.query('select pg_advisory_unlock_all()');
@@ -309,7 +318,15 @@ describe.skipIf(!PG_URL)('several server processes on one PostgreSQL schema', ()
         await blocker.query(`lock table ${last.schema}.accounts in access exclusive mode`);
         // This login holds the process's only connection, waiting for the table …
         const first = login(p.url, DEMO_OWNER.email, 'salah');
-        await new Promise((r) => setTimeout(r, 300));
+        for (let i = 0; ; i++) {
+          const r = await admin.query(
+            "select 1 from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock'",
+            [`telusur-${p.proc.pid}`],
+          );
+          if (r.rowCount) break;
+          if (i > 600) throw new Error('the first login never waited for the table');
+          await new Promise((r) => setTimeout(r, 50));
+        }
         // … so the next ones wait for a connection, and are answered 503 after 500 ms.
         const id = await login(p.url, DEMO_OWNER.email, 'salah');
         expect([id.status, id.code, id.retryAfter]).toEqual([503, 'database_busy', '2']);
