@@ -103,8 +103,9 @@ export async function withStartupLock<T>(
 }
 
 /**
- * Who holds the start-up lock, e.g. `pid 4242 telusur-4242 from 10.0.0.5, for 37 s
- * (active)`; null when nobody does any more or pg_stat_activity cannot be read.
+ * Who holds the start-up lock, by application_name (a Telusur process is `telusur-<its
+ * pid>`), e.g. `telusur-4242 (backend pid 5151) from 10.0.0.5, connected 37 s, idle`; null
+ * when nobody does any more or pg_stat_activity cannot be read.
  */
 async function lockHolder(client: pg.Client, schemaKey: number): Promise<string | null> {
   try {
@@ -126,7 +127,7 @@ async function lockHolder(client: pg.Client, schemaKey: number): Promise<string 
     );
     const h = r.rows[0];
     if (!h) return null;
-    return `pid ${h.pid}${h.app ? ` ${h.app}` : ''}${h.addr ? ` from ${h.addr}` : ''}${h.secs !== null ? `, connected ${h.secs} s` : ''}${h.state ? ` (${h.state})` : ''}`;
+    return `${h.app || 'unnamed'} (backend pid ${h.pid})${h.addr ? ` from ${h.addr}` : ''}${h.secs !== null ? `, connected ${h.secs} s` : ''}${h.state ? `, ${h.state}` : ''}`;
   } catch {
     return null;
   }

@@ -274,7 +274,7 @@ describe.skipIf(!PG_URL)('several server processes on one PostgreSQL schema', ()
         const refused = await startOrWhy({ ...last.env, STARTUP_LOCK_TIMEOUT_MS: '1500' });
         expect(refused).toMatch(/server exited \(1\)/);
         expect(refused).toMatch(
-          /\[telusur\] .*lock held by: pid \d+ upgrade-in-progress.*STARTUP_LOCK_TIMEOUT_MS/,
+          /\[telusur\] .*lock held by: upgrade-in-progress \(backend pid \d+\).*STARTUP_LOCK_TIMEOUT_MS/,
         );
         // Waits while it is held, and starts once it is released.
         const port = await freePort();
@@ -295,7 +295,7 @@ describe.skipIf(!PG_URL)('several server processes on one PostgreSQL schema', ()
         const p = await waiting;
         running.push(p);
         expect(p.output()).toMatch(
-          /another process is preparing the database \(pid \d+ upgrade-in-progress/,
+          /another process is preparing the database \(upgrade-in-progress \(backend pid \d+\)/,
         );
         expect(p.output()).toMatch(FOUND);
       } finally {
