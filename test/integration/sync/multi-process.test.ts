@@ -139,9 +139,9 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
       // All processes at once on the empty schema: migrations, built-in instruments and the
       // demo seed must be serialised by the start-up lock (else 2 of 3 crash).
       const startedAll = performance.now();
-      const first: PromiseSettledResult<ServerProcess>[] = [];
-      for (const [i, port] of ports.entries())
-        first.push(...(await Promise.allSettled([startServerProcess(envOf(i), port, 90_000)])));
+      const first = await Promise.allSettled(
+        ports.map((port, i) => startServerProcess(envOf(i), port, 90_000)),
+      );
       for (const r of first) servers.push(r.status === 'fulfilled' ? r.value : null);
       const startFailures = first
         .map((r, i) =>
