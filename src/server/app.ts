@@ -15,6 +15,7 @@ import { problemResponse } from './http/respond';
 import { securityHeaders } from './http/security';
 import { staticSite } from './http/static';
 import { TusEndpoint } from './http/tus';
+import { type EvidenceStore, EvidenceStoreUnavailable } from './lib/evidence-store';
 import { type Logger, silentLogger } from './ops/logger';
 import { Problem, preferredLang } from './problems';
 import { actionsRoutes } from './routes/actions.routes';
@@ -44,6 +45,11 @@ export interface AppDeps {
   config?: Partial<AppConfig>;
   /** Directory of evidence files: content-addressed store and tus staging (default: a temp directory). */
   blobDir?: string;
+  /**
+   * Where verified evidence lives (main.ts passes openEvidenceStore's, local or S3);
+   * default: a local store in `blobDir`.
+   */
+  evidence?: EvidenceStore;
   /** Prebuilt services (tests that need a hook on them); default: built from the deps above. */
   services?: Services;
   /**
@@ -105,7 +111,13 @@ export function createApp(deps: AppDeps) {
   const config = resolveConfig(deps.config);
   const services: Services =
     deps.services ??
-    createServices({ db: deps.db, clock: deps.clock ?? Date.now, config, blobDir: deps.blobDir });
+    createServices({
+      db: deps.db,
+      clock: deps.clock ?? Date.now,
+      config,
+      blobDir: deps.blobDir,
+      evidence: deps.evidence,
+    });
   const evidence = services.files.evidence;
   const tus =
     deps.tus ??
@@ -208,6 +220,13 @@ export function createApp(deps: AppDeps) {
           }),
         );
       if (err.status === 400) return problemResponse(c, new Problem('bad_json'));
+    }
+    if (err instanceof EvidenceStoreUnavailable) {
+      log.warn(
+        { requestId: c.get('requestId'), method: c.req.method, route: routeOf(c), err },
+        'evidence store unavailable',
+      );
+      return problemResponse(c, new Problem('files_unavailable'));
     }
     if (isDbDown(err)) {
       log.warn(

@@ -4,6 +4,7 @@ import { formatIndex } from '../core';
 import { createApp } from './app';
 import { parseTrustProxy, resolveConfig } from './config';
 import { TusEndpoint } from './http/tus';
+import { openEvidenceStore } from './lib/evidence-stores';
 import { createLogger, logLevelFromEnv } from './ops/logger';
 import { GracefulShutdown } from './ops/shutdown';
 import { upgradeOrExit } from './ops/upgrade';
@@ -23,9 +24,10 @@ import { createServices } from './services';
 // Env: PORT (8080), HOST (0.0.0.0), DATA_DIR (./data), DATABASE_URL (postgres://… → PostgreSQL),
 // STATIC_DIR (default dist/), TRUST_PROXY=N behind N reverse proxies (1/true = one; client address
 // from the right of X-Forwarded-For), NODE_ENV=production (no demo seed).
-// Evidence files: BLOB_DIR (default DATA_DIR/files); FILES_STORE=s3 stages tus uploads in S3
-// (S3_BUCKET, S3_REGION, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE=1;
-// needs `npm install @tus/s3-store`); UPLOAD_EXPIRY_HOURS (168), UPLOAD_STAGING_MB_PER_TABLET (256).
+// Evidence files: BLOB_DIR (default DATA_DIR/files); FILES_STORE=s3 keeps them in a bucket (S3_BUCKET,
+// S3_REGION, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE, S3_PREFIX,
+// S3_CHECKSUMS; needs `npm install @aws-sdk/client-s3 @tus/s3-store`); UPLOAD_STAGING,
+// UPLOAD_STAGING_DIR, UPLOAD_EXPIRY_HOURS (168), UPLOAD_STAGING_MB_PER_TABLET (256); see runtime.ts.
 // PostgreSQL sync limits: SYNC_LOCK_TIMEOUT_MS, SYNC_STATEMENT_TIMEOUT_MS,
 // SYNC_IDLE_IN_TRANSACTION_TIMEOUT_MS (see runtime.ts).
 // Operations: LOG_LEVEL (info; JSON lines on stdout, see ops/logger.ts), SHUTDOWN_GRACE_MS
@@ -84,6 +86,16 @@ const config = resolveConfig({
   ...settings.syncTimeouts,
 });
 const blobDir = blobDirFromEnv();
+// The evidence store (BLOB_DIR or the S3 bucket), probed before anything is served: a missing
+// package, wrong credentials or an unknown bucket stop the start with one line.
+const evidence = await openEvidenceStore(config.files, blobDir).catch((e: unknown) => {
+  process.stderr.write(`[telusur] ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
+if (handle.dialect === 'postgres' && evidence.kind === 'file')
+  log.warn(
+    `FILES_STORE=file on PostgreSQL: berkas bukti ada di ${evidence.where}; beberapa proses memerlukan BLOB_DIR bersama atau FILES_STORE=s3 / evidence files are in ${evidence.where}; several processes need a shared BLOB_DIR or FILES_STORE=s3`,
+  );
 
 // Refuses a database of a newer version; on SQLite backs up before migrating (ops/upgrade.ts).
 const applied = await upgradeOrExit(handle, {
@@ -91,7 +103,7 @@ const applied = await upgradeOrExit(handle, {
 });
 if (applied.length) log.info({ migrations: applied }, 'migrations applied');
 
-const services = createServices({ db: handle.db, clock: Date.now, config, blobDir });
+const services = createServices({ db: handle.db, clock: Date.now, config, blobDir, evidence });
 if ((await services.accounts.count()) === 0) {
   if (production) {
     log.warn(
@@ -138,6 +150,7 @@ const app = createApp({
   dialect: handle.dialect,
   config,
   blobDir,
+  evidence,
   tus,
   log,
   draining: () => shutdown.draining,

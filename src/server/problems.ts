@@ -602,6 +602,11 @@ export const PROBLEMS = {
     id: 'Basis data server tidak dapat dihubungi. Coba lagi nanti.',
     en: 'The server database is unreachable. Try again later.',
   },
+  files_unavailable: {
+    status: 503,
+    id: 'Penyimpanan berkas bukti server tidak dapat dihubungi. Tidak ada yang hilang; coba lagi nanti.',
+    en: 'The server cannot reach its evidence file store. Nothing was lost; try again later.',
+  },
   internal_error: {
     status: 500,
     id: 'Terjadi kesalahan pada server. Coba lagi; bila berulang, hubungi admin.',

@@ -73,6 +73,27 @@ export class FilesRepository {
       : null;
   }
 
+  /** The `files` rows of these hashes (those that exist), by hash. */
+  async findMany(shas: readonly string[]): Promise<Map<string, HeldFile>> {
+    const out = new Map<string, HeldFile>();
+    for (const part of chunks([...new Set(shas)], CHUNK)) {
+      const rows = await this.db
+        .selectFrom('files')
+        .selectAll()
+        .where('sha256', 'in', part)
+        .execute();
+      for (const r of rows)
+        out.set(r.sha256, {
+          sha256: r.sha256,
+          bytes: Number(r.bytes),
+          mime: r.mime,
+          receivedAt: Number(r.receivedAt),
+          receivedByDevice: r.receivedByDevice,
+        });
+    }
+    return out;
+  }
+
   /** Which of these hashes the server holds. */
   async heldAmong(shas: readonly string[]): Promise<Set<string>> {
     const held = new Set<string>();

@@ -61,3 +61,12 @@ export interface EvidenceStore {
    */
   probe(): Promise<void>;
 }
+
+/**
+ * The store could not be asked (S3 unreachable, timed out, refused): not "the file is
+ * absent". Requests that need the store answer 503 `files_unavailable` (app.ts), never a
+ * 500 and never a receipt or download that pretends the file is missing.
+ */
+export class EvidenceStoreUnavailable extends Error {
+  override readonly name = 'EvidenceStoreUnavailable';
+}

@@ -535,7 +535,8 @@ export class ActionsService extends BaseService {
     } else row = await this.readable(p, id);
     const f = (await this.repos.actions.filesOf([row.id])).find((x) => x.sha256 === sha256);
     const fileNotFound = () => new Problem('not_found', { what: 'Berkas', whatEn: 'File' });
-    if (!f || !(await this.files.evidence.has(sha256))) throw fileNotFound();
+    // Served only when the evidence store confirms the bytes (never a 500 mid-download).
+    if (!f || (await this.files.evidence.stat(sha256))?.bytes !== f.bytes) throw fileNotFound();
     return {
       sha256,
       mime: f.mime,

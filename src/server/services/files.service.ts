@@ -10,6 +10,7 @@ import type { OpenUpload } from '../db/files.repository';
 import type { Principal } from '../domain';
 import { isSha256 } from '../lib/blob-store';
 import type { EvidenceStore } from '../lib/evidence-store';
+import { mapLimit } from '../lib/map-limit';
 import { Problem } from '../problems';
 import type { HeldFile } from '../sync-domain';
 import { BaseService, type ServiceDeps } from './context';
@@ -47,6 +48,9 @@ export interface ServedFile {
   open(range?: { end: number }): Promise<Readable>;
 }
 
+/** Store stat calls (S3 HEADs) one request has in flight at most: receipts list dozens. */
+const STAT_CONCURRENCY = 8;
+
 const EXTENSIONS: Record<string, string> = Object.fromEntries(
   Object.entries(EVIDENCE_FORMATS).map(([mime, f]) => [mime, f.ext]),
 );
@@ -73,12 +77,40 @@ export class FilesService extends BaseService {
   }
 
   /**
+   * The held file when its `files` row exists AND the evidence store confirms it holds the
+   * bytes: an object of exactly the row's size, recorded under this hash. Null otherwise
+   * (a row whose bytes another process kept on its own disk, or that the store lost).
+   * @throws EvidenceStoreUnavailable when the store cannot be asked
+   */
+  async confirmed(sha256: string): Promise<HeldFile | null> {
+    const file = await this.held(sha256);
+    return file && (await this.storeConfirms(file)) ? file : null;
+  }
+
+  /**
+   * Of these hashes, those confirmed as by confirmed(): one database query, then at most
+   * STAT_CONCURRENCY store stats at a time.
+   * @throws EvidenceStoreUnavailable when the store cannot be asked
+   */
+  async confirmedAmong(shas: readonly string[]): Promise<Set<string>> {
+    const rows = [...(await this.repos.files.findMany(shas.filter(isSha256))).values()];
+    const ok = await mapLimit(rows, STAT_CONCURRENCY, (f) => this.storeConfirms(f));
+    return new Set(rows.filter((_, i) => ok[i]).map((f) => f.sha256));
+  }
+
+  private async storeConfirms(file: HeldFile): Promise<boolean> {
+    const s = await this.evidence.stat(file.sha256);
+    return s !== null && s.bytes === file.bytes && s.sha256 === file.sha256;
+  }
+
+  /**
    * The held file when `deviceId`, or any device of `verifierId`, proved it holds it (an
    * upload whose last answer was lost asks this); null otherwise, even when the server
-   * holds the file from somebody else.
+   * holds the file from somebody else, and null when the evidence store does not confirm
+   * the bytes (the tablet then uploads them again).
    */
   async heldFor(sha256: string, deviceId: string, verifierId: string): Promise<HeldFile | null> {
-    const file = await this.held(sha256);
+    const file = await this.confirmed(sha256);
     if (!file) return null;
     const h = (await this.repos.files.holdersOf([sha256])).get(sha256);
     return h && (h.devices.has(deviceId) || h.verifiers.has(verifierId)) ? file : null;
@@ -150,15 +182,16 @@ export class FilesService extends BaseService {
     deviceId: string | null;
     read: () => Promise<Readable>;
   }): Promise<FinaliseOutcome> {
-    const held =
-      (await this.repos.files.find(input.sha256)) !== null &&
-      (await this.evidence.has(input.sha256));
+    // The store is asked, not only the table: a row whose bytes are missing from the store
+    // is stored again from this upload.
+    const held = (await this.confirmed(input.sha256)) !== null;
     const source = await input.read();
     const r = held
       ? await this.evidence.verifyStream(source, input.sha256)
       : await this.evidence.putStream(source, input.sha256);
     if (!r.ok) return 'hash_mismatch';
-    // Inserts the file when new; records the device as a holder either way.
+    // Only now, with the store's confirmation (putStream HEADs what it wrote), is the file
+    // listed: inserts it when new; records the device as a holder either way.
     await this.repos.files.insert({
       sha256: input.sha256,
       bytes: r.bytes,
@@ -191,8 +224,9 @@ export class FilesService extends BaseService {
   ): Promise<ServedFile> {
     const notFound = () => new Problem('not_found', { what: 'Berkas', whatEn: 'File' });
     if (!isSha256(sha256)) throw notFound();
-    const file = await this.repos.files.find(sha256);
-    if (!file || !(await this.evidence.has(sha256))) throw notFound();
+    // Only what the store confirms is served: a row alone would answer 500 mid-stream.
+    const file = await this.confirmed(sha256);
+    if (!file) throw notFound();
     let refs = await this.repos.sync.evidenceByHash(sha256);
     if (recordId !== null) {
       refs = refs.filter((r) => r.recordId === recordId);

@@ -67,11 +67,11 @@ export function createServices(deps: ServiceDeps): Services {
   const periods = new PeriodsService(deps);
   const units = new UnitsService(deps);
   const maintenance = new MaintenanceRepository(deps.db);
-  const sync = new SyncService(deps, frameworks);
   const files = new FilesService(
     deps,
     deps.evidence ?? new BlobStore(deps.blobDir ?? DEFAULT_BLOB_DIR),
   );
+  const sync = new SyncService(deps, frameworks, files);
   // One reader of the city consolidation rule for dashboard, plan and reports.
   const cities = new CityIndexService(deps, periods, frameworks);
   const dashboard = new DashboardService(deps, cities);

@@ -121,7 +121,8 @@ export class ReportsService extends BaseService {
           ? [f.value]
           : [],
       );
-      const held = await this.repos.files.heldAmong(shas);
+      // What the evidence store confirms, not only the table: the package reads every file.
+      const held = await this.files.confirmedAmong(shas);
       entries.push(
         ...unitEntries(
           { code: u.code, name: u.name, fw, fields: own },

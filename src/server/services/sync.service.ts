@@ -47,6 +47,7 @@ import type {
   WriterTimeouts,
 } from '../sync-domain';
 import { BaseService, type ServiceDeps } from './context';
+import type { FilesService } from './files.service';
 import type { FrameworksService } from './frameworks.service';
 import { RecordBatch, type WriteMeta } from './record-batch';
 import {
@@ -173,6 +174,7 @@ export class SyncService extends BaseService {
   constructor(
     deps: ServiceDeps,
     private readonly frameworks: FrameworksService,
+    private readonly files: FilesService,
   ) {
     super(deps);
   }
@@ -739,7 +741,12 @@ export class SyncService extends BaseService {
    * FROM THE RECORD'S AUTHOR: a hash counts only when the device that made the evidence
    * record (or another device of its verifier) uploaded those bytes. A record naming
    * somebody else's file is not confirmed, so its tablet never frees a photo the server
-   * does not have from it, and knowing a hash confirms nothing.
+   * does not have from it, and knowing a hash confirms nothing. And only when the evidence
+   * store (shared by every server process) confirms it holds those bytes (stat / HEAD: the
+   * size of the `files` row, recorded under that hash): a database row alone is not a file
+   * another process can serve.
+   *
+   * @throws EvidenceStoreUnavailable when the store cannot be asked (answered 503)
    */
   async receipt(assessmentId: string): Promise<Receipt> {
     const rows = await this.repos.sync.fieldsOfAssessment(assessmentId, {
@@ -753,8 +760,9 @@ export class SyncService extends BaseService {
       .filter((r) => r.field === 'sha256' && !deleted.has(r.recordId))
       .map((r) => ({ recordId: r.recordId, sha256: String(r.value) }));
     const vouched = await this.repos.files.heldByAuthors(wanted);
-    const hashes = wanted.filter((w) => vouched.has(w.recordId)).map((w) => w.sha256);
-    return { assessmentId, hashes: [...new Set(hashes)].sort() };
+    const hashes = [...new Set(wanted.filter((w) => vouched.has(w.recordId)).map((w) => w.sha256))];
+    const stored = await this.files.confirmedAmong(hashes);
+    return { assessmentId, hashes: hashes.filter((h) => stored.has(h)).sort() };
   }
 
   /**
