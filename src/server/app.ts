@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { ValueDomainError } from '../core';
 import { type AppConfig, resolveConfig } from './config';
 import type { Database, Dialect } from './db/database';
+import { isConnectTimeout, isPoolTimeout } from './db/errors';
 import { migrateToLatest } from './db/migrate';
 import type { AppEnv } from './http/env';
 import { protocolGate } from './http/guard';
@@ -82,7 +83,11 @@ export async function prepareDatabase(
   return applied;
 }
 
+/** Seconds a client should wait after 503 `database_busy` (the pool was exhausted). */
+const POOL_RETRY_AFTER_S = 2;
+
 function isDbDown(err: unknown): boolean {
+  if (isConnectTimeout(err)) return true;
   const code =
     err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
   return [
@@ -227,6 +232,18 @@ export function createApp(deps: AppDeps) {
         'evidence store unavailable',
       );
       return problemResponse(c, new Problem('files_unavailable'));
+    }
+    if (isPoolTimeout(err)) {
+      // Retryable: the request waited PG_CONNECT_TIMEOUT_MS for one of PG_POOL_MAX busy
+      // connections (docs/deploy.md, "Connection pools").
+      log.warn(
+        { requestId: c.get('requestId'), method: c.req.method, route: routeOf(c) },
+        'database pool exhausted: no free connection within PG_CONNECT_TIMEOUT_MS',
+      );
+      return problemResponse(
+        c,
+        new Problem('database_busy', {}, undefined, { 'Retry-After': String(POOL_RETRY_AFTER_S) }),
+      );
     }
     if (isDbDown(err)) {
       log.warn(

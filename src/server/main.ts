@@ -1,23 +1,24 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { formatIndex } from '../core';
 import { createApp } from './app';
 import { parseTrustProxy, resolveConfig } from './config';
 import { TusEndpoint } from './http/tus';
 import { openEvidenceStore } from './lib/evidence-stores';
 import { createLogger, logLevelFromEnv } from './ops/logger';
 import { GracefulShutdown } from './ops/shutdown';
-import { upgradeOrExit } from './ops/upgrade';
+import { startUpOrExit } from './ops/startup';
 import {
   blobDirFromEnv,
   filesConfigFromEnv,
   openFromEnv,
   packageVersion,
+  pgPoolFromEnv,
   shutdownGraceMsFromEnv,
+  startupLockTimeoutMsFromEnv,
   staticDirFromEnv,
   syncTimeoutsFromEnv,
 } from './runtime';
-import { DEMO_ACCOUNTS, DEMO_OWNER, DEMO_PASSWORD, demoBanner, seedDemo } from './seed';
+import { DEMO_ACCOUNTS, DEMO_OWNER, DEMO_PASSWORD, demoBanner } from './seed';
 import { createServices } from './services';
 
 // Node entry: `npm start` / `npm run serve`. One process serves the built PWA and /api.
@@ -29,7 +30,9 @@ import { createServices } from './services';
 // S3_CHECKSUMS; needs `npm install @aws-sdk/client-s3 @tus/s3-store`); UPLOAD_STAGING,
 // UPLOAD_STAGING_DIR, UPLOAD_EXPIRY_HOURS (168), UPLOAD_STAGING_MB_PER_TABLET (256); see runtime.ts.
 // PostgreSQL sync limits: SYNC_LOCK_TIMEOUT_MS, SYNC_STATEMENT_TIMEOUT_MS,
-// SYNC_IDLE_IN_TRANSACTION_TIMEOUT_MS (see runtime.ts).
+// SYNC_IDLE_IN_TRANSACTION_TIMEOUT_MS (see runtime.ts). PostgreSQL pool of this process:
+// PG_POOL_MAX (10), PG_CONNECT_TIMEOUT_MS (10000), PG_IDLE_TIMEOUT_MS (30000); start-up waits
+// up to STARTUP_LOCK_TIMEOUT_MS (300000) for another process's (docs/deploy.md).
 // Operations: LOG_LEVEL (info; JSON lines on stdout, see ops/logger.ts), SHUTDOWN_GRACE_MS
 // (25000: open requests may finish this long after SIGTERM/SIGINT, see ops/shutdown.ts).
 
@@ -61,6 +64,8 @@ function settingsFromEnv() {
       trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
       files: filesConfigFromEnv(),
       syncTimeouts: syncTimeoutsFromEnv(),
+      pgPool: pgPoolFromEnv(),
+      startupLockTimeoutMs: startupLockTimeoutMsFromEnv(),
     };
   } catch (e) {
     process.stderr.write(`[telusur] ${e instanceof Error ? e.message : String(e)}\n`);
@@ -77,7 +82,7 @@ process.on('uncaughtException', (err) => {
   log.fatal({ err }, 'uncaught exception');
   process.exit(1);
 });
-const handle = openFromEnv();
+const handle = openFromEnv(process.env, settings.pgPool);
 const config = resolveConfig({
   version: packageVersion(),
   staticDir: staticDirFromEnv(),
@@ -97,25 +102,15 @@ if (handle.dialect === 'postgres' && evidence.kind === 'file')
     `FILES_STORE=file on PostgreSQL: berkas bukti ada di ${evidence.where}; beberapa proses memerlukan BLOB_DIR bersama atau FILES_STORE=s3 / evidence files are in ${evidence.where}; several processes need a shared BLOB_DIR or FILES_STORE=s3`,
   );
 
-// Refuses a database of a newer version; on SQLite backs up before migrating (ops/upgrade.ts).
-const applied = await upgradeOrExit(handle, {
-  log: (line) => log.warn(line),
-});
-if (applied.length) log.info({ migrations: applied }, 'migrations applied');
-
 const services = createServices({ db: handle.db, clock: Date.now, config, blobDir, evidence });
-if ((await services.accounts.count()) === 0) {
-  if (production) {
-    log.warn(
-      'empty database and NODE_ENV=production: no demo data seeded; create the first coordinator with `npm run admin -- create-coordinator --email E --name N` (docs/deploy.md)',
-    );
-  } else {
-    const demo = await seedDemo(services);
-    log.info(
-      `demo seeded: ${demo.units} units, city self-assessment index ${formatIndex(demo.cityIndex, 'en')} (SPBE 2023), ${formatIndex(demo.pemdiCityIndex, 'en')} (Pemdi 2026)`,
-    );
-  }
-}
+// Migrations, built-in instruments and (demo mode, no accounts) the demo seed, serialised
+// across processes on PostgreSQL; refuses a newer database, backs SQLite up before
+// migrating (ops/startup.ts, ops/upgrade.ts).
+await startUpOrExit(handle, services, {
+  demo: !production,
+  log,
+  lockTimeoutMs: settings.startupLockTimeoutMs,
+});
 if (
   !production &&
   (await services.accounts.count()) > 0 &&

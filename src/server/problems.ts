@@ -597,6 +597,12 @@ export const PROBLEMS = {
     id: 'Server sedang sibuk menyimpan perubahan lain. Tidak ada yang hilang; tablet akan mencoba lagi sebentar lagi.',
     en: 'The server is busy saving other changes. Nothing was lost; the tablet will try again shortly.',
   },
+  database_busy: {
+    status: 503,
+    // Every database connection of this process stayed busy for PG_CONNECT_TIMEOUT_MS.
+    id: 'Server sedang melayani terlalu banyak permintaan sekaligus. Tidak ada yang hilang; coba lagi dalam beberapa detik.',
+    en: 'The server is handling too many requests at once. Nothing was lost; try again in a few seconds.',
+  },
   database_unavailable: {
     status: 503,
     id: 'Basis data server tidak dapat dihubungi. Coba lagi nanti.',

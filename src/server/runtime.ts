@@ -2,7 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AppConfig, DEFAULT_CONFIG, type FilesConfig } from './config';
-import { type DatabaseHandle, openDatabase } from './db/connect';
+import {
+  type DatabaseHandle,
+  DEFAULT_PG_CONNECT_TIMEOUT_MS,
+  DEFAULT_PG_IDLE_TIMEOUT_MS,
+  DEFAULT_PG_POOL_MAX,
+  openDatabase,
+} from './db/connect';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './ops/shutdown';
 
 /** Set by the server build (`vite build --mode server`) to the package version; absent from source. */
@@ -36,12 +42,47 @@ export function repositoryRoot(): string {
   return ROOT;
 }
 
-/** Open the database the environment asks for: DATABASE_URL (postgres://…) or DATA_DIR/telusur.sqlite. */
-export function openFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseHandle {
+/** PostgreSQL connection settings of one server process (see pgPoolFromEnv). */
+export interface PgPoolSettings {
+  /** Connections this process's pool opens at most. */
+  poolMax: number;
+  /** ms a query waits for a pool connection, or for a new connection, before it fails. */
+  connectTimeoutMs: number;
+  /** ms after which an idle pool connection is closed. */
+  idleTimeoutMs: number;
+}
+
+/**
+ * PostgreSQL pool of this process from PG_POOL_MAX (10), PG_CONNECT_TIMEOUT_MS (10 000)
+ * and PG_IDLE_TIMEOUT_MS (30 000). Size them against max_connections: docs/deploy.md,
+ * "Connection pools". Read (and checked) on SQLite as well, so a typo is found before the
+ * move to PostgreSQL.
+ * @throws Error naming a variable set to anything but a positive whole number.
+ */
+export function pgPoolFromEnv(env: NodeJS.ProcessEnv = process.env): PgPoolSettings {
+  return {
+    poolMax: positiveInt(env, 'PG_POOL_MAX', DEFAULT_PG_POOL_MAX),
+    connectTimeoutMs: positiveInt(env, 'PG_CONNECT_TIMEOUT_MS', DEFAULT_PG_CONNECT_TIMEOUT_MS),
+    idleTimeoutMs: positiveInt(env, 'PG_IDLE_TIMEOUT_MS', DEFAULT_PG_IDLE_TIMEOUT_MS),
+  };
+}
+
+/**
+ * Open the database the environment asks for: DATABASE_URL (postgres://…, pooled as
+ * `pool` says; connections named `telusur-<pid>`) or DATA_DIR/telusur.sqlite.
+ * @throws Error naming a PG_* variable that is set wrong (when `pool` is not given).
+ */
+export function openFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  pool: PgPoolSettings = pgPoolFromEnv(env),
+): DatabaseHandle {
   const dataDir = resolve(env.DATA_DIR ?? './data');
   return openDatabase({
     databaseUrl: env.DATABASE_URL,
     sqliteFile: join(dataDir, 'telusur.sqlite'),
+    pgPoolSize: pool.poolMax,
+    pgConnectTimeoutMs: pool.connectTimeoutMs,
+    pgIdleTimeoutMs: pool.idleTimeoutMs,
   });
 }
 
@@ -196,4 +237,17 @@ export function syncTimeoutsFromEnv(
  */
 export function shutdownGraceMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return positiveInt(env, 'SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS);
+}
+
+/** Default of STARTUP_LOCK_TIMEOUT_MS: 5 minutes (a long migration on a large database). */
+export const DEFAULT_STARTUP_LOCK_TIMEOUT_MS = 300_000;
+
+/**
+ * STARTUP_LOCK_TIMEOUT_MS: how long a starting process waits for another process's
+ * start-up (migrations, built-in instruments, demo seed) on PostgreSQL before it gives up
+ * with one line naming the holder (default 300 000; see ops/startup.ts).
+ * @throws Error naming the variable when it is set to anything but a positive whole number.
+ */
+export function startupLockTimeoutMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  return positiveInt(env, 'STARTUP_LOCK_TIMEOUT_MS', DEFAULT_STARTUP_LOCK_TIMEOUT_MS);
 }

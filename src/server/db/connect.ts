@@ -11,6 +11,14 @@ export interface DatabaseHandle {
   /** Where the data lives, for the start-up log (never includes a password). */
   where: string;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: a new connection OUTSIDE the pool, with the pool's settings (URL,
+   * schema, application_name, connect timeout), already connected. For a session-level
+   * advisory lock held while pool connections do the work (start-up, see ops/startup.ts).
+   * The caller ends it (`client.end()`); it counts against max_connections like the pool.
+   * @throws Error when the connection cannot be made within the connect timeout.
+   */
+  dedicatedClient?: () => Promise<pg.Client>;
 }
 
 export interface OpenOptions {
@@ -20,9 +28,28 @@ export interface OpenOptions {
   sqliteFile?: string;
   /** PostgreSQL only: schema to put first on the search_path (tests use one per run). */
   pgSchema?: string;
-  /** PostgreSQL pool size. */
+  /** PostgreSQL pool size (default 10). */
   pgPoolSize?: number;
+  /**
+   * PostgreSQL: how long a query waits for a pool connection (all busy) or for a new
+   * connection to be made before it fails, in ms (default 10 000; 0 = forever, as pg).
+   */
+  pgConnectTimeoutMs?: number;
+  /** PostgreSQL: an idle pool connection is closed after this many ms (default 30 000). */
+  pgIdleTimeoutMs?: number;
+  /**
+   * PostgreSQL `application_name` of every connection, shown in pg_stat_activity (default
+   * `telusur-<pid>`). An application_name in the URL wins.
+   */
+  pgApplicationName?: string;
 }
+
+/** Default of OpenOptions.pgConnectTimeoutMs (PG_CONNECT_TIMEOUT_MS). */
+export const DEFAULT_PG_CONNECT_TIMEOUT_MS = 10_000;
+/** Default of OpenOptions.pgIdleTimeoutMs (PG_IDLE_TIMEOUT_MS). */
+export const DEFAULT_PG_IDLE_TIMEOUT_MS = 30_000;
+/** Default of OpenOptions.pgPoolSize (PG_POOL_MAX). */
+export const DEFAULT_PG_POOL_MAX = 10;
 
 const PG_INT8_OID = 20;
 
@@ -36,10 +63,14 @@ const PG_INT8_OID = 20;
 export function openDatabase(options: OpenOptions): DatabaseHandle {
   const plugins = [new CamelCasePlugin({ maintainNestedObjectKeys: true })];
   if (options.databaseUrl && /^postgres(ql)?:\/\//.test(options.databaseUrl)) {
-    const pool = new pg.Pool({
+    const clientConfig: pg.ClientConfig = {
       connectionString: options.databaseUrl,
-      max: options.pgPoolSize ?? 10,
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+      // Which process holds which connection, in pg_stat_activity (several processes share
+      // one database; see docs/deploy.md "Connection pools").
+      application_name: options.pgApplicationName ?? `telusur-${process.pid}`,
+      // A saturated or unreachable database fails the request (503) instead of hanging it.
+      connectionTimeoutMillis: options.pgConnectTimeoutMs ?? DEFAULT_PG_CONNECT_TIMEOUT_MS,
       // int8 (bigint, count(*)) arrives as a JS number: every int8 we store is an epoch-ms
       // time or a count, far below 2^53.
       types: {
@@ -48,6 +79,11 @@ export function openDatabase(options: OpenOptions): DatabaseHandle {
             ? (value: string) => Number(value)
             : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
       },
+    };
+    const pool = new pg.Pool({
+      ...clientConfig,
+      max: options.pgPoolSize ?? DEFAULT_PG_POOL_MAX,
+      idleTimeoutMillis: options.pgIdleTimeoutMs ?? DEFAULT_PG_IDLE_TIMEOUT_MS,
     });
     // A connection the server ends — most often a sync transaction that stayed idle past
     // idle_in_transaction_session_timeout (a frozen process), or a restart —
@@ -68,6 +104,12 @@ export function openDatabase(options: OpenOptions): DatabaseHandle {
       dialect: 'postgres',
       where: `${url.toString()}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
       close: () => pool.end(),
+      dedicatedClient: async () => {
+        const client = new pg.Client(clientConfig);
+        client.on('error', lost);
+        await client.connect();
+        return client;
+      },
     };
   }
   const file = options.sqliteFile ?? ':memory:';

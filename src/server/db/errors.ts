@@ -13,3 +13,27 @@ export function isForeignKeyViolation(e: unknown): boolean {
   const c = code(e);
   return c === '23503' || c === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
+
+/**
+ * pg's pool gave up waiting for a free connection (every one of PG_POOL_MAX busy for
+ * PG_CONNECT_TIMEOUT_MS). pg gives this error no code, only its message.
+ */
+export function isPoolTimeout(e: unknown): boolean {
+  return (
+    e instanceof Error &&
+    code(e) === '' &&
+    /^timeout exceeded when trying to connect/.test(e.message)
+  );
+}
+
+/**
+ * A new PostgreSQL connection was not made within PG_CONNECT_TIMEOUT_MS (the database is
+ * unreachable or not answering). pg gives this error no code, only its message.
+ */
+export function isConnectTimeout(e: unknown): boolean {
+  return (
+    e instanceof Error &&
+    code(e) === '' &&
+    /^Connection terminated due to connection timeout/.test(e.message)
+  );
+}

@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { prepareDatabase } from '../app';
 import type { DatabaseHandle } from '../db/connect';
-import { assertNotNewer, migrateToLatest, migrationNames, NewerDatabaseError } from '../db/migrate';
+import { assertNotNewer, migrateToLatest, migrationNames } from '../db/migrate';
 import { OpsError, oneLine } from './errors';
 import { onlineBackup } from './sqlite-copy';
 
@@ -75,28 +74,4 @@ export async function upgradeDatabase(
   }
   const applied = await migrateToLatest(handle.db);
   return { applied, backup };
-}
-
-/**
- * Start-up of the server (main.ts): upgrade the database (see upgradeDatabase), then
- * install the built-in instruments (prepareDatabase). When the database is refused — a
- * newer version wrote it, or the backup before migrating failed — prints the one-line
- * reason on stderr, closes the database and ends the process with exit code 1.
- *
- * @returns the migrations applied now.
- */
-export async function upgradeOrExit(
-  handle: DatabaseHandle,
-  options: UpgradeOptions & { error?: (line: string) => void } = {},
-): Promise<string[]> {
-  try {
-    const { applied } = await upgradeDatabase(handle, options);
-    await prepareDatabase(handle.db);
-    return applied;
-  } catch (e) {
-    if (!(e instanceof NewerDatabaseError) && !(e instanceof OpsError)) throw e;
-    (options.error ?? ((line) => console.error(line)))(`[telusur] ${e.message}`);
-    await handle.close().catch(() => undefined);
-    process.exit(1);
-  }
 }
