@@ -18,6 +18,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, PEMDA_CODE } from '../../../src/server/se
 import { createServices } from '../../../src/server/services';
 import type { SyncEngine } from '../../../src/sync';
 import { type RoundRobinProxy, startRoundRobinProxy } from '../../helpers/round-robin-proxy';
+import { type S3rverHandle, startS3rver } from '../../helpers/s3rver';
 import { PG_URL, TEST_CONFIG } from '../../helpers/server-context';
 import {
   enrolTablet,
@@ -40,15 +41,20 @@ import {
 /**
  * Past one machine (issue 19): PROCESSES real server processes (`node --import tsx
  * src/server/main.ts`) on ONE PostgreSQL schema, started at the same moment on the empty
- * schema (the start-up lock), behind a round-robin proxy without sticky sessions. Evidence
- * files go to one shared store, tus uploads stage in one directory every process shares.
+ * schema (the start-up lock), behind a round-robin proxy without sticky sessions. Verified
+ * evidence lives in an S3-API server running as its own process (s3rver, FILES_STORE=s3);
+ * each process has a local disk of its own. tus uploads stage in one directory every process
+ * shares (UPLOAD_STAGING=file): s3rver lacks ListParts, AbortMultipartUpload and
+ * ListMultipartUploads, which the tus S3 store needs, so S3 staging cannot run against it —
+ * a shared directory is the closest real alternative.
  * Several real tablet engines (the project's store on fake-indexeddb, the real SyncEngine,
  * tus-js-client uploads) edit, photograph, push, pull, upload and free received photos
  * through the proxy while one process is killed with SIGKILL and restarted.
  *
  * Afterwards: 0 changes lost and 0 applied twice (checked in the database); every file any
  * receipt listed downloads from EVERY process directly, its SHA-256 verified; the tablets
- * freed only files a receipt listed; no finished upload left in staging; and at least one
+ * freed only files a receipt listed; no finished upload left in staging and nothing but
+ * evidence objects in the bucket (no staging or probe keys); and at least one
  * upload was created on one process and finished on another (the proxy's log).
  *
  * Quick size in `npm test`; `npm run soak` sets TELUSUR_MP_* for the full size.
@@ -99,10 +105,12 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
   const admin = PG_URL ? new pg.Pool({ connectionString: PG_URL, max: 1 }) : null;
   const servers: (ServerProcess | null)[] = [];
   let proxy: RoundRobinProxy | null = null;
+  let s3: S3rverHandle | null = null;
 
   afterAll(async () => {
     await proxy?.close();
     await Promise.all(servers.map((s) => (s ? stopGently(s).catch(() => undefined) : undefined)));
+    await s3?.stop();
     rmSync(root, { recursive: true, force: true });
     if (admin) {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -118,9 +126,9 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
       const dbUrl = new URL(PG_URL as string);
       dbUrl.searchParams.set('options', `-c search_path=${schema}`);
       const staging = join(root, 'staging');
-      const blobs = join(root, 'files');
       mkdirSync(staging);
-      mkdirSync(blobs);
+      s3 = await startS3rver({ bucket: 'telusur-multi' });
+      const s3env = s3.env;
       const ports: number[] = [];
       for (let i = 0; i < PROCESSES; i++) ports.push(await freePort());
       const envOf = (i: number): Record<string, string> => ({
@@ -130,8 +138,7 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
         STATIC_DIR: join(root, 'no-pwa'),
         TRUST_PROXY: '1',
         LOG_LEVEL: 'warn',
-        FILES_STORE: 'file',
-        BLOB_DIR: blobs,
+        ...s3env,
         UPLOAD_STAGING: 'file',
         UPLOAD_STAGING_DIR: staging,
       });
@@ -356,6 +363,15 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
       }
 
       const left = finishedInStaging(staging);
+      // The bucket: one object per received file under evidence/, nothing else.
+      const keys = await s3.listKeys();
+      const evidenceKey = /^evidence\/([0-9a-f]{2})\/([0-9a-f]{64})$/;
+      const otherKeys = keys.filter((k) => {
+        const m = evidenceKey.exec(k);
+        return !m?.[2]?.startsWith(m[1] as string);
+      });
+      const inBucket = new Set(keys.map((k) => evidenceKey.exec(k)?.[2]).filter(Boolean));
+      const unreceived = [...inBucket].filter((h) => !allPhotos.has(h as string));
 
       // An upload created on one process and finished on another (the proxy's log).
       const log = proxy.log;
@@ -399,6 +415,9 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
         purged,
         stagingFinishedLeft: left.finished.length,
         stagingAbandoned: left.unfinished,
+        filesStore: 's3rver (own process, FILES_STORE=s3), staging in a shared directory',
+        evidenceKeys: inBucket.size,
+        bucketOtherKeys: otherKeys.length,
         uploadsCreated: created.length,
         uploadsFinishedElsewhere: crossProcess,
         kills,
@@ -416,6 +435,8 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
         badDownloads.length === 0 &&
         freedUnlisted.length === 0 &&
         left.finished.length === 0 &&
+        otherKeys.length === 0 &&
+        inBucket.size === allPhotos.size &&
         crossProcess > 0 &&
         kills === KILLS;
       soakReport(
@@ -436,6 +457,9 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
       expect(freed.length, 'the tablets freed received photos').toBeGreaterThan(0);
       expect(freedUnlisted, 'freed without a receipt listing them').toEqual([]);
       expect(left.finished, 'finished uploads left in staging').toEqual([]);
+      expect(otherKeys, 'bucket keys that are not evidence').toEqual([]);
+      expect(unreceived, 'objects of no photo').toEqual([]);
+      expect(inBucket.size).toBe(allPhotos.size);
       expect(crossProcess, 'uploads created on one process, finished on another').toBeGreaterThan(
         0,
       );
