@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Locker } from '@tus/server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -58,6 +59,12 @@ export interface AppDeps {
    * the expired-upload cleanup on a schedule and stop it on shutdown; tests to call it.
    */
   tus?: TusEndpoint;
+  /**
+   * The tus upload lock of the default tus endpoint (ignored when `tus` is given): several
+   * processes on one PostgreSQL pass a PgAdvisoryLocker (http/tus-locker.ts); default: tus's
+   * in-process MemoryLocker.
+   */
+  tusLocker?: Locker;
   /**
    * Request lines and server errors go here (see requestLog). Default: a silent logger, so
    * the in-process tests print nothing; main.ts passes its JSON logger.
@@ -130,6 +137,7 @@ export function createApp(deps: AppDeps) {
       config,
       deps.blobDir ?? (evidence.kind === 'file' ? evidence.where : DEFAULT_STAGING_PARENT),
       services.files,
+      deps.tusLocker ? { locker: deps.tusLocker } : {},
     );
   const log = deps.log ?? silentLogger();
 

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { parseTrustProxy, resolveConfig } from './config';
 import { TusEndpoint } from './http/tus';
+import { PgAdvisoryLocker } from './http/tus-locker';
 import { openEvidenceStore } from './lib/evidence-stores';
 import { createLogger, logLevelFromEnv } from './ops/logger';
 import { GracefulShutdown } from './ops/shutdown';
@@ -129,7 +130,17 @@ if (
 }
 
 // Expired staging uploads are deleted now and every config.files.cleanupIntervalMs.
-const tus = new TusEndpoint(config, blobDir, services.files);
+// On PostgreSQL (maybe several processes) the upload lock is shared through it (http/tus-locker.ts).
+const tusLocker =
+  handle.dialect === 'postgres' && process.env.DATABASE_URL
+    ? await PgAdvisoryLocker.connect({ connectionString: process.env.DATABASE_URL, log })
+    : null;
+const tus = new TusEndpoint(
+  config,
+  blobDir,
+  services.files,
+  tusLocker ? { locker: tusLocker } : {},
+);
 const stopCleanup = tus.startCleanup(log);
 const shutdown = new GracefulShutdown({
   log,
@@ -137,6 +148,7 @@ const shutdown = new GracefulShutdown({
   onBegin: stopCleanup,
   onClosed: async () => {
     await tus.settled();
+    await tusLocker?.close();
     await handle.close();
   },
 });

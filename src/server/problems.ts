@@ -13,7 +13,7 @@ type Params = Record<string, string | number>;
 type Text = string | ((p: Params) => string);
 
 interface Entry {
-  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 426 | 429 | 500 | 503;
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 423 | 426 | 429 | 500 | 503;
   id: Text;
   en: Text;
 }
@@ -407,6 +407,11 @@ export const PROBLEMS = {
     status: 400,
     id: 'Unggahan berkas bukti harus menyebutkan ukurannya (Upload-Length) sejak awal.',
     en: 'An evidence upload must state its size (Upload-Length) from the start.',
+  },
+  upload_locked: {
+    status: 423,
+    id: 'Unggahan berkas bukti ini sedang diterima melalui sambungan lain. Tidak ada yang hilang; tablet akan melanjutkannya sebentar lagi.',
+    en: 'This evidence upload is being received over another connection. Nothing was lost; the tablet will resume it shortly.',
   },
   upload_quota: {
     status: 413,

@@ -1,19 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { FileStore } from '@tus/file-store';
-import { Server } from '@tus/server';
+import { ERRORS, type Lock, type Locker, MemoryLocker, Server } from '@tus/server';
 import { evidenceLimitBytes } from '../../core';
-import type { AppConfig, FilesConfig } from '../config';
+import type { AppConfig } from '../config';
 import { isSha256, probeDirectory } from '../lib/blob-store';
 import type { Logger } from '../ops/logger';
 import { type Lang, Problem, preferredLang, problemBody } from '../problems';
-import { EVIDENCE_MIMES, evidenceTooLarge, type FilesService } from '../services/files.service';
+import {
+  EVIDENCE_MIMES,
+  evidenceTooLarge,
+  type FilesService,
+  type FinaliseOutcome,
+} from '../services/files.service';
+import {
+  createStagingStore,
+  removeStaging,
+  type StagingStore,
+  s3StoreParts,
+  stagingDirOf,
+} from './tus-staging';
 
 /** Mount point of the tus endpoint (the app's uploader uses `/api/files/`). */
 export const TUS_PATH = '/api/files';
-/** Optional dependency for `files.store = 's3'` (not installed by default). */
-const S3_STORE_MODULE: string = '@tus/s3-store';
 /**
  * tus extensions this endpoint honours, and so the only ones it advertises (Tus-Extension):
  * creation (also with the first bytes in the POST), termination by the uploader, and
@@ -35,7 +43,18 @@ const URL_ID = /([^/]+)\/?$/;
 type TusOptions = ConstructorParameters<typeof Server>[0];
 type TusRequest = Parameters<NonNullable<TusOptions['onUploadCreate']>>[0];
 type Upload = Parameters<NonNullable<TusOptions['onUploadCreate']>>[1];
-type DataStore = TusOptions['datastore'];
+type DataStore = StagingStore;
+
+/** Options of a TusEndpoint beyond the app's configuration. */
+export interface TusEndpointOptions {
+  /**
+   * The upload lock (tus Locker). Default: tus's MemoryLocker, right for one process
+   * (SQLite). Several processes on one PostgreSQL pass a PgAdvisoryLocker
+   * (http/tus-locker.ts), so a PATCH on one process waits for (and can end) a PATCH of the
+   * same upload on another, and only one process finalises an upload.
+   */
+  locker?: Locker;
+}
 
 /** The tablet behind a tus request: its device and verifier (uploads belong to the verifier). */
 export interface Uploader {
@@ -75,39 +94,6 @@ const size = (bytes: number) =>
     ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB`
     : `${Math.ceil(bytes / 1024)} KiB`;
 
-async function createDatastore(files: FilesConfig, blobDir: string): Promise<DataStore> {
-  if (files.staging === 's3') {
-    if (!files.s3) throw new Error('files.staging is "s3" but no S3 settings are given');
-    let mod: { S3Store: new (options: unknown) => DataStore };
-    try {
-      mod = await import(S3_STORE_MODULE);
-    } catch (e) {
-      throw new Error(
-        `files.store is "s3": install the optional package first (npm install ${S3_STORE_MODULE})`,
-        { cause: e },
-      );
-    }
-    const s3 = files.s3;
-    return new mod.S3Store({
-      partSize: 8 * 1024 * 1024,
-      expirationPeriodInMilliseconds: files.uploadExpiryMs,
-      s3ClientConfig: {
-        bucket: s3.bucket,
-        region: s3.region,
-        ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
-        ...(s3.forcePathStyle ? { forcePathStyle: true } : {}),
-        ...(s3.accessKeyId && s3.secretAccessKey
-          ? { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }
-          : {}),
-      },
-    });
-  }
-  return new FileStore({
-    directory: files.stagingDir ?? join(blobDir, 'uploads'),
-    expirationPeriodInMilliseconds: files.uploadExpiryMs,
-  });
-}
-
 /** Bytes of an upload, whatever the store (FileStore returns a stream, S3Store a promise of one). */
 async function readUpload(store: DataStore, id: string): Promise<Readable> {
   const reader = (store as unknown as { read?: (id: string) => Readable | Promise<Readable> }).read;
@@ -146,8 +132,13 @@ function uploadIdOf(req: Request): string | null {
  * it on a schedule. A tablet's open uploads may declare at most
  * `files.maxOpenBytesPerDevice` bytes together (413 `upload_quota` beyond).
  *
+ * Several processes: staging shared (a directory all see, or S3; see tus-staging.ts) and
+ * `options.locker` shared (PgAdvisoryLocker): tus's own requests take the upload's lock,
+ * and so does finalising (the last PATCH's check, and a HEAD's check of a finished upload
+ * never checked), so two processes never check and remove one upload at once.
+ *
  * @example
- *   const tus = new TusEndpoint(config, blobDir, services.files);
+ *   const tus = new TusEndpoint(config, blobDir, services.files, { locker });
  *   const stop = tus.startCleanup();
  *   app.all('/api/files/*', (c) => tus.handle(c.req.raw, { deviceId, verifierId }));
  *   // on shutdown: stop();
@@ -155,19 +146,28 @@ function uploadIdOf(req: Request): string | null {
 export class TusEndpoint {
   private server: Promise<{ tus: Server; store: DataStore }> | null = null;
   private readonly uploaders = new WeakMap<object, Uploader>();
-  /** Per request: an upload finished (checked) in it, to remove once tus has answered. */
-  private readonly finished = new WeakMap<object, string>();
+  /**
+   * Per request: an upload finished in it, with the upload's lock (held from the check until
+   * tus has answered), and whether the check ran (then the upload is removed; when the check
+   * failed its staging stays, for a HEAD to check it again).
+   */
+  private readonly finished = new WeakMap<object, { id: string; lock: Lock; checked: boolean }>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private sweeping: Promise<number> | null = null;
+  /** The upload lock: tus's requests and finalising take it (see TusEndpointOptions.locker). */
+  readonly locker: Locker;
 
   constructor(
     private readonly config: AppConfig,
     private readonly blobDir: string,
     private readonly files: FilesService,
-  ) {}
+    options: TusEndpointOptions = {},
+  ) {
+    this.locker = options.locker ?? new MemoryLocker();
+  }
 
   private instance(): Promise<{ tus: Server; store: DataStore }> {
-    this.server ??= createDatastore(this.config.files, this.blobDir).then((store) => {
+    this.server ??= createStagingStore(this.config.files, this.blobDir).then((store) => {
       // Advertise (and accept) only what this endpoint honours.
       store.extensions = store.extensions.filter((e) => TUS_EXTENSIONS.includes(e));
       return { store, tus: this.build(store) };
@@ -181,6 +181,7 @@ export class TusEndpoint {
     return new Server({
       path: TUS_PATH,
       datastore: store,
+      locker: this.locker,
       maxSize: files.maxBytes,
       relativeLocation: true,
       respectForwardedHeaders: this.config.trustProxy > 0,
@@ -232,9 +233,28 @@ export class TusEndpoint {
         return {};
       },
       onUploadFinish: async (req, upload) => {
-        const outcome = await finalise(req, upload);
-        // Removed after tus has answered: it still reads the upload for its response.
-        this.finished.set(req, upload.id);
+        // tus has released the upload's lock by now; take it again so no other process
+        // checks (or removes) this upload at the same time.
+        let lock: Lock;
+        try {
+          lock = await this.lockUpload(upload.id);
+        } catch (e) {
+          if (e === ERRORS.ERR_LOCK_TIMEOUT) throw problemFor(req, new Problem('upload_locked'));
+          throw e;
+        }
+        // Removed (and unlocked) after tus has answered: it still reads the upload for its response.
+        const entry = { id: upload.id, lock, checked: false };
+        this.finished.set(req, entry);
+        let outcome: FinaliseOutcome | null = null;
+        if (await this.files.findUpload(upload.id)) outcome = await finalise(req, upload);
+        else {
+          // Another process checked it while this one waited: its outcome is in the database.
+          const who = this.uploaders.get(req);
+          const held =
+            who && (await this.files.heldFor(upload.id.slice(0, 64), who.deviceId, who.verifierId));
+          outcome = held ? 'already_held' : 'hash_mismatch';
+        }
+        entry.checked = true;
         if (outcome === 'hash_mismatch') throw problemFor(req, new Problem('hash_mismatch'));
         return {};
       },
@@ -249,6 +269,8 @@ export class TusEndpoint {
           );
           return problemFor(req, evidenceTooLarge(type, limit));
         }
+        // The upload is busy elsewhere past the lock timeout: a retryable 423, not a 500.
+        if (err === ERRORS.ERR_LOCK_TIMEOUT) return problemFor(req, new Problem('upload_locked'));
         // Keep our problem bodies; let tus answer its own protocol errors.
         if ('status_code' in err) return { status_code: err.status_code, body: err.body };
         return undefined;
@@ -266,9 +288,29 @@ export class TusEndpoint {
     });
   }
 
-  /** Remove an upload's staging bytes and forget it (finished, terminated or expired). */
+  /**
+   * Take an upload's lock outside tus's own requests (finalising). Waits for a request of
+   * any process that holds it; never asks it to release (a finished upload has no PATCH to
+   * end, and a check must not be cut short).
+   * @throws ERRORS.ERR_LOCK_TIMEOUT after the locker's timeout
+   */
+  private async lockUpload(id: string): Promise<Lock> {
+    const lock = this.locker.newLock(id);
+    await lock.lock(new AbortController().signal, () => undefined);
+    return lock;
+  }
+
+  /**
+   * Remove an upload's staging (data and metadata: file + `.json`, or the three S3 objects;
+   * see removeStaging) and forget it (finished, terminated or expired). When the staging
+   * cannot be removed now the upload stays recorded, so the expiry sweep tries again.
+   */
   private async discard(store: DataStore, id: string): Promise<void> {
-    await store.remove(id).catch(() => undefined);
+    try {
+      await removeStaging(store, this.config.files, this.blobDir, id);
+    } catch {
+      return; // kept on record: the sweep retries once the upload has expired
+    }
     await this.files.closeUpload(id);
   }
 
@@ -282,16 +324,13 @@ export class TusEndpoint {
   async checkStaging(): Promise<void> {
     const { store } = await this.instance();
     if (this.config.files.staging !== 's3')
-      return probeDirectory(this.config.files.stagingDir ?? join(this.blobDir, 'uploads'));
-    // S3Store (@tus/s3-store 2.x) keeps its client and bucket as protected fields; read them
-    // so the check runs through exactly the client uploads use.
-    const s3 = store as unknown as {
-      client?: { headBucket?: (input: { Bucket: string }) => Promise<unknown> };
-      bucket?: string;
-    };
-    if (!s3.client?.headBucket || !s3.bucket)
-      throw new Error('this S3 store exposes no client to check the bucket with');
-    await s3.client.headBucket({ Bucket: s3.bucket });
+      return probeDirectory(stagingDirOf(this.config.files, this.blobDir));
+    // Through exactly the client uploads use.
+    const { client, bucket } = s3StoreParts(store);
+    const head = (client as { headBucket?: (input: { Bucket: string }) => Promise<unknown> })
+      .headBucket;
+    if (!head) throw new Error('this S3 store exposes no client to check the bucket with');
+    await head.call(client, { Bucket: bucket });
   }
 
   /** Answer one tus request of an authenticated tablet. */
@@ -337,12 +376,34 @@ export class TusEndpoint {
         );
       }
       if (req.method === 'HEAD') {
+        const complete = (u: Upload | null): u is Upload =>
+          !!u && u.size !== undefined && u.offset === u.size;
         const upload = await store.getUpload(id).catch(() => null);
-        if (upload && upload.size !== undefined && upload.offset === upload.size) {
+        if (complete(upload)) {
           // Finished but never checked (the server stopped between the last byte and the
-          // check): check it now. On a mismatch it is gone and the client starts over.
-          const outcome = await this.finalise(store, upload, req);
-          await this.discard(store, id);
+          // check): check it now, under the upload's lock (another process may be checking
+          // it too). On a mismatch it is gone and the client starts over.
+          let lock: Lock;
+          try {
+            lock = await this.lockUpload(id);
+          } catch (e) {
+            if (e === ERRORS.ERR_LOCK_TIMEOUT)
+              return problemResponse(req, new Problem('upload_locked'));
+            throw e;
+          }
+          let outcome: FinaliseOutcome | null = null;
+          try {
+            // Looked at again under the lock: another process may have finished it meanwhile.
+            const still = (await this.files.findUpload(id))
+              ? await store.getUpload(id).catch(() => null)
+              : null;
+            if (complete(still)) {
+              outcome = await this.finalise(store, still, req);
+              await this.discard(store, id);
+            }
+          } finally {
+            await lock.unlock();
+          }
           const held =
             outcome === 'hash_mismatch'
               ? null
@@ -369,7 +430,13 @@ export class TusEndpoint {
       res = await tus.handleWeb(req);
     } finally {
       const done = this.finished.get(req);
-      if (done) await this.discard(store, done);
+      if (done) {
+        try {
+          if (done.checked) await this.discard(store, done.id);
+        } finally {
+          await done.lock.unlock();
+        }
+      }
     }
     const id = uploadIdOf(req);
     if (id && req.method === 'DELETE' && [204, 404, 410].includes(res.status))
