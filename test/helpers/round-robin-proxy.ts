@@ -61,8 +61,14 @@ const numberHeader = (v: string | string[] | undefined): number | undefined =>
 /**
  * Start the proxy on 127.0.0.1 (a free port) in front of `backends` (ports on 127.0.0.1).
  * `backends` is read on every request, so the test may change a port (a restarted process).
+ * `onForward` is told each time a backend has accepted the connection for a request, before
+ * the request is sent; when it returns a promise, the request waits for it. A test can so kill
+ * a process while a request to it is surely in flight.
  */
-export async function startRoundRobinProxy(backends: number[]): Promise<RoundRobinProxy> {
+export async function startRoundRobinProxy(
+  backends: number[],
+  onForward?: (r: { method: string; path: string; backend: number }) => undefined | Promise<void>,
+): Promise<RoundRobinProxy> {
   const log: ProxiedRequest[] = [];
   let next = 0;
 
@@ -91,8 +97,9 @@ export async function startRoundRobinProxy(backends: number[]): Promise<RoundRob
       });
       let connected = false;
       up.on('socket', (s) => {
-        s.once('connect', () => {
+        s.once('connect', async () => {
           connected = true;
+          await onForward?.({ method: req.method ?? 'GET', path: req.url ?? '/', backend: i });
           req.pipe(up);
         });
       });

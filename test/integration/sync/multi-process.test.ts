@@ -159,7 +159,13 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
       expect(startFailures, 'every process starts on the empty schema').toEqual([]);
       const startSeconds = (performance.now() - startedAll) / 1000;
 
-      proxy = await startRoundRobinProxy(ports);
+      /** Armed before a kill: the PATCH to the victim waits until the victim is dead. */
+      let killWhenPatching: ((backend: number) => undefined | Promise<void>) | null = null;
+      proxy = await startRoundRobinProxy(ports, (r) =>
+        r.method === 'PATCH' && r.path.startsWith('/api/files/')
+          ? killWhenPatching?.(r.backend)
+          : undefined,
+      );
       const call = httpCall(proxy.url);
       const login = await call('POST', '/api/auth/login', {
         json: { email: DEMO_ACCOUNTS[0].email, password: DEMO_PASSWORD },
@@ -258,6 +264,8 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
       const own: Set<string>[] = tablets.map(() => new Set());
       let photoBytesSent = 0;
       let kills = 0;
+      /** Kills that hit a tus PATCH in flight (the others came after 2 s without one). */
+      let killsMidUpload = 0;
       let purged = 0;
       const restarts: Promise<void>[] = [];
       const killRounds = new Set(
@@ -289,14 +297,32 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
         }
         await issued.collect(stores);
         if (killRounds.has(round)) {
-          // SIGKILL in the middle of this round's pushes and uploads; the process comes back
-          // on the same port (and data) a little later, as a service manager would restart it.
+          // SIGKILL while this round's uploads run: when a tus PATCH has reached the victim
+          // (its connection accepted, the chunk held until the victim is dead), or after 2 s
+          // at the latest. It comes back on the same port a little later, as a service
+          // manager would restart it.
           const victim = kills % PROCESSES;
           kills++;
           restarts.push(
             (async () => {
-              await pause(150 + rng() * 400);
+              let dead: () => void = () => undefined;
+              const killed = new Promise<void>((r) => {
+                dead = r;
+              });
+              await new Promise<void>((resolve) => {
+                const late = setTimeout(resolve, 2000);
+                killWhenPatching = (backend) => {
+                  if (backend !== victim) return undefined;
+                  killWhenPatching = null;
+                  clearTimeout(late);
+                  killsMidUpload++;
+                  resolve();
+                  return killed;
+                };
+              });
+              killWhenPatching = null;
               await killHard(servers[victim] as ServerProcess);
+              dead();
               servers[victim] = null;
               await pause(500);
               servers[victim] = await startServerProcess(envOf(victim), ports[victim] as number);
@@ -377,6 +403,7 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
       const log = proxy.log;
       const created = log.filter((r) => r.method === 'POST' && r.status === 201 && r.location);
       let crossProcess = 0;
+      let resumedAfterKill = 0;
       for (const p of created) {
         const id = (p.location as string).split('/').pop() as string;
         const last = log.find(
@@ -387,6 +414,12 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
             r.uploadOffset === p.uploadLength,
         );
         if (last && last.backend !== p.backend) crossProcess++;
+        // An upload a kill interrupted (a PATCH the proxy could not complete) that finished.
+        if (
+          last &&
+          log.some((r) => r.method === 'PATCH' && r.path.endsWith(`/${id}`) && r.status === 502)
+        )
+          resumedAfterKill++;
       }
       const perBackend = ports.map((_, i) => log.filter((r) => r.backend === i).length);
       const skipped = log.filter((r) => r.skipped.length > 0).length;
@@ -420,7 +453,9 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
         bucketOtherKeys: otherKeys.length,
         uploadsCreated: created.length,
         uploadsFinishedElsewhere: crossProcess,
+        uploadsResumedAfterKill: resumedAfterKill,
         kills,
+        killsMidUpload,
         requests: log.length,
         requestsPerProcess: perBackend,
         requestsRerouted: skipped,
@@ -438,6 +473,7 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
         otherKeys.length === 0 &&
         inBucket.size === allPhotos.size &&
         crossProcess > 0 &&
+        (killsMidUpload === 0 || resumedAfterKill > 0) &&
         kills === KILLS;
       soakReport(
         'multi-process',
@@ -464,6 +500,8 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
         0,
       );
       expect(kills).toBe(KILLS);
+      // An upload cut by a kill was resumed on another process and finished.
+      if (killsMidUpload > 0) expect(resumedAfterKill).toBeGreaterThan(0);
       // The proxy did pass requests by a dead process on to the next one.
       if (KILLS > 0) expect(skipped).toBeGreaterThan(0);
       for (const n of perBackend) expect(n).toBeGreaterThan(0);
