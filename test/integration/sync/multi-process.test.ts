@@ -100,7 +100,7 @@ function finishedInStaging(dir: string): { finished: string[]; unfinished: numbe
 // PostgreSQL only (several processes on one SQLite file is not a supported layout): skipped
 // on a developer machine without it; test/run.mjs fails the run in CI when it is missing.
 describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [postgres]', () => {
-  const root = mkdtempSync(join(tmpdir(), 'telusur-multi-'));
+  let root: string | null = null;
   const schema = `mp_${randomBytes(5).toString('hex')}`;
   const admin = PG_URL ? new pg.Pool({ connectionString: PG_URL, max: 1 }) : null;
   const servers: (ServerProcess | null)[] = [];
@@ -111,7 +111,7 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
     await proxy?.close();
     await Promise.all(servers.map((s) => (s ? stopGently(s).catch(() => undefined) : undefined)));
     await s3?.stop();
-    rmSync(root, { recursive: true, force: true });
+    if (root) rmSync(root, { recursive: true, force: true });
     if (admin) {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.end();
@@ -122,10 +122,12 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
     'loses nothing, doubles nothing, and every process serves every received file',
     async () => {
       const started = performance.now();
+      const dir = mkdtempSync(join(tmpdir(), 'telusur-multi-'));
+      root = dir;
       await admin?.query(`CREATE SCHEMA ${schema}`);
       const dbUrl = new URL(PG_URL as string);
       dbUrl.searchParams.set('options', `-c search_path=${schema}`);
-      const staging = join(root, 'staging');
+      const staging = join(dir, 'staging');
       mkdirSync(staging);
       s3 = await startS3rver({ bucket: 'telusur-multi' });
       const s3env = s3.env;
@@ -133,9 +135,9 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
       for (let i = 0; i < PROCESSES; i++) ports.push(await freePort());
       const envOf = (i: number): Record<string, string> => ({
         DATABASE_URL: dbUrl.toString(),
-        DATA_DIR: join(root, `data-${i}`),
+        DATA_DIR: join(dir, `data-${i}`),
         NODE_ENV: 'development',
-        STATIC_DIR: join(root, 'no-pwa'),
+        STATIC_DIR: join(dir, 'no-pwa'),
         TRUST_PROXY: '1',
         LOG_LEVEL: 'warn',
         ...s3env,
