@@ -390,6 +390,22 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
         }
       }
 
+      // What a load balancer asks: every process is ready (database, bucket, staging). Its
+      // bucket probe must leave no object behind either (checked below).
+      const notReady: string[] = [];
+      for (const s of live) {
+        const r = await fetch(`${s.url}/api/ready`);
+        if (r.status !== 200) notReady.push(`${s.url}: ${r.status} ${await r.text()}`);
+      }
+      // No evidence on any process's own disk: the bucket is the only copy the server keeps.
+      const onLocalDisk = (from: string): string[] =>
+        existsSync(from)
+          ? readdirSync(from, { recursive: true, encoding: 'utf8' }).filter((f) =>
+              /(^|\/)[0-9a-f]{64}$/.test(f),
+            )
+          : [];
+      const localEvidence = ports.flatMap((_, i) => onLocalDisk(join(dir, `data-${i}`)));
+
       const left = finishedInStaging(staging);
       // The bucket: one object per received file under evidence/, nothing else.
       const keys = await s3.listKeys();
@@ -453,6 +469,8 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
         filesStore: 's3rver (own process, FILES_STORE=s3), staging in a shared directory',
         evidenceKeys: inBucket.size,
         bucketOtherKeys: otherKeys.length,
+        localEvidenceFiles: localEvidence.length,
+        notReady: notReady.length,
         uploadsCreated: created.length,
         uploadsFinishedElsewhere: crossProcess,
         uploadsResumedAfterKill: resumedAfterKill,
@@ -473,6 +491,8 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
         freedUnlisted.length === 0 &&
         left.finished.length === 0 &&
         otherKeys.length === 0 &&
+        localEvidence.length === 0 &&
+        notReady.length === 0 &&
         inBucket.size === allPhotos.size &&
         crossProcess > 0 &&
         (killsMidUpload === 0 || resumedAfterKill > 0) &&
@@ -496,6 +516,8 @@ describe.skipIf(!PG_URL)('several server processes behind a round-robin proxy [p
       expect(freedUnlisted, 'freed without a receipt listing them').toEqual([]);
       expect(left.finished, 'finished uploads left in staging').toEqual([]);
       expect(otherKeys, 'bucket keys that are not evidence').toEqual([]);
+      expect(localEvidence, 'evidence files on a process disk').toEqual([]);
+      expect(notReady, 'processes not ready').toEqual([]);
       expect(unreceived, 'objects of no photo').toEqual([]);
       expect(inBucket.size).toBe(allPhotos.size);
       expect(crossProcess, 'uploads created on one process, finished on another').toBeGreaterThan(
