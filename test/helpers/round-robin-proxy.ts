@@ -78,6 +78,7 @@ export async function startRoundRobinProxy(
    */
   const attempt = (
     req: http.IncomingMessage,
+    res: http.ServerResponse,
     i: number,
   ): Promise<http.IncomingMessage | null | Error> =>
     new Promise((resolve) => {
@@ -96,6 +97,11 @@ export async function startRoundRobinProxy(
         agent: false,
       });
       let connected = false;
+      // The client gave up (a tus timeout, a cut connection): so does the backend's request,
+      // instead of waiting for a body that never comes.
+      res.once('close', () => {
+        if (!res.writableFinished) up.destroy();
+      });
       up.on('socket', (s) => {
         s.once('connect', async () => {
           connected = true;
@@ -124,7 +130,7 @@ export async function startRoundRobinProxy(
     next = (next + 1) % backends.length;
     for (let k = 0; k < backends.length; k++) {
       const i = (start + k) % backends.length;
-      const answer = await attempt(req, i);
+      const answer = await attempt(req, res, i);
       if (answer === null) {
         entry.skipped.push(i);
         continue;
