@@ -109,7 +109,7 @@ export async function startRoundRobinProxy(
           req.pipe(up);
         });
       });
-      up.on('response', (res) => resolve(res));
+      up.on('response', (answer) => resolve(answer));
       up.on('error', (e: NodeJS.ErrnoException) => {
         if (!connected && e.code === 'ECONNREFUSED') resolve(null);
         else resolve(e);
