@@ -10,6 +10,7 @@ import { blobDirFromEnv, packageVersion } from './runtime';
 // manifest of SHA-256 sums. Safe while the server runs. Exit 0 written, 1 refused or
 // failed (or written without evidence files that were absent or damaged on disk), 2 wrong
 // arguments; every message is one line, Indonesian then English, and never shows a password.
+// With FILES_STORE=s3 it refuses (exit 1): the evidence is in the bucket, not in BLOB_DIR.
 
 const USAGE = [
   'Penggunaan / Usage:',
@@ -53,6 +54,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const env = io.env;
   const url = env.DATABASE_URL;
+  if ((env.FILES_STORE ?? '').trim().toLowerCase() === 's3') {
+    // The archive copies BLOB_DIR; with S3 the evidence is in the bucket, and an archive
+    // without it must not pass for a full backup.
+    io.err(
+      `[backup] FILES_STORE=s3: berkas bukti ada di bucket S3_BUCKET=${env.S3_BUCKET ?? ''}, bukan di BLOB_DIR; cadangkan basis data dengan pg_dump dan bucket dengan alat penyimpanannya (versioning/replikasi) — docs/deploy.md / ` +
+        `FILES_STORE=s3: the evidence files are in bucket S3_BUCKET=${env.S3_BUCKET ?? ''}, not in BLOB_DIR; back up the database with pg_dump and the bucket with its storage's own tools (versioning/replication) — docs/deploy.md`,
+    );
+    return 1;
+  }
   try {
     const result = await createBackup({
       source:

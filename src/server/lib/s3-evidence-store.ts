@@ -293,11 +293,18 @@ export class S3EvidenceStore implements EvidenceStore {
       throw this.unavailable(e);
     }
     const kept = await this.stat(sha256);
-    if (kept?.bytes !== bytes)
+    if (kept?.bytes !== bytes) {
+      // Nothing wrong may stay under the hash (best effort: the error below says why).
+      await this.client
+        .send(
+          new this.sdk.DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(sha256) }),
+        )
+        .catch(() => undefined);
       throw new Error(
         `S3 did not keep the bytes sent for ${sha256}: ${bytes} bytes sent, ${kept ? `${kept.bytes} stored` : 'nothing stored'} ` +
           `(an S3-compatible server that does not decode aws-chunked checksums needs S3_CHECKSUMS=when_required)`,
       );
+    }
   }
 
   private unavailable(e: unknown): Error {

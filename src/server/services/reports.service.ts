@@ -121,8 +121,9 @@ export class ReportsService extends BaseService {
           ? [f.value]
           : [],
       );
-      // What the evidence store confirms, not only the table: the package reads every file.
-      const held = await this.files.confirmedAmong(shas);
+      // The table, not the store: every listed file is read and hashed below, so one the
+      // store lost or damaged refuses the package by name instead of leaving it out.
+      const held = await this.repos.files.heldAmong(shas);
       entries.push(
         ...unitEntries(
           { code: u.code, name: u.name, fw, fields: own },

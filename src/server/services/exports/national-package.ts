@@ -13,6 +13,7 @@ import {
   type ZoneCode,
   zoneWallDate,
 } from '../../../core';
+import { EvidenceStoreUnavailable } from '../../lib/evidence-store';
 import type { FieldState } from '../../sync-domain';
 import type { ExportFile } from './file';
 
@@ -303,12 +304,17 @@ export interface PackageSource {
   open(sha256: string): AsyncIterable<Uint8Array>;
 }
 
-/** Hashes a stored file: its SHA-256 (hex), or null when it cannot be read. */
+/**
+ * Hashes a stored file: its SHA-256 (hex), or null when it cannot be read.
+ * @throws EvidenceStoreUnavailable when the store cannot be asked at all
+ */
 export async function hashStored(source: PackageSource, sha256: string): Promise<string | null> {
   const hash = createHash('sha256');
   try {
     for await (const chunk of source.open(sha256)) hash.update(chunk);
-  } catch {
+  } catch (e) {
+    // A store that cannot be asked is not a damaged file (503, try again later).
+    if (e instanceof EvidenceStoreUnavailable) throw e;
     return null;
   }
   return hash.digest('hex');
