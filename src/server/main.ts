@@ -139,7 +139,7 @@ const tus = new TusEndpoint(
   config,
   blobDir,
   services.files,
-  tusLocker ? { locker: tusLocker } : {},
+  tusLocker ? { locker: tusLocker, log } : { log },
 );
 const stopCleanup = tus.startCleanup(log);
 const shutdown = new GracefulShutdown({

@@ -135,7 +135,7 @@ export class PgAdvisoryLocker implements Locker {
 
   /**
    * The lock connection's server process id (pg_backend_pid), or null while disconnected.
-   * Operators (and tests) can find it in pg_stat_activity by application_name `telusur tus locks`.
+   * Operators find it in pg_stat_activity by application_name `telusur-<pid>-tus-locks`.
    */
   async backendPid(): Promise<number | null> {
     const c = this.client;
@@ -156,7 +156,9 @@ export class PgAdvisoryLocker implements Locker {
   private async open(): Promise<void> {
     const client = new pg.Client({
       connectionString: this.options.connectionString,
-      application_name: 'telusur tus locks',
+      application_name: `telusur-${process.pid}-tus-locks`,
+      // A half-open connection (network gone) is noticed instead of holding locks forever.
+      keepAlive: true,
     });
     // Errors of an idle client (the server gone) arrive here; without a handler they would
     // crash the process.
@@ -169,6 +171,9 @@ export class PgAdvisoryLocker implements Locker {
     });
     await client.connect();
     try {
+      // This connection idles between locks while holding them: a server-wide
+      // idle_session_timeout (PostgreSQL 14+) must not end it. Older servers lack the setting.
+      await client.query('SET idle_session_timeout = 0').catch(() => undefined);
       await client.query(`LISTEN ${TUS_RELEASE_CHANNEL}`);
     } catch (e) {
       await client.end().catch(() => undefined);

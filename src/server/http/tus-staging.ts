@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { FileStore } from '@tus/file-store';
 import type { KvStore, Server } from '@tus/server';
 import type { FilesConfig, S3Config } from '../config';
@@ -11,7 +12,8 @@ import type { FilesConfig, S3Config } from '../config';
  *    see (one machine, or one shared mount). @tus/file-store keeps no per-process state: its
  *    FileKvStore reads `<id>.json` from the directory on every call and the offset is the data
  *    file's size, so any process may serve the next PATCH of an upload another began.
- *  - `s3`: the bucket, through @tus/s3-store (optional package). Its default metadata cache is
+ *  - `s3`: the bucket (keys under `<S3_PREFIX>uploads/`), through @tus/s3-store (optional
+ *    package, given the checksum setting and the shared lock). Its default metadata cache is
  *    a per-process MemoryKvStore that goes stale when another process finishes or removes an
  *    upload, so it is given `UncachedKvStore` (every read asks the bucket for `<id>.info`).
  *
@@ -44,7 +46,10 @@ export class UncachedKvStore<T> implements KvStore<T> {
   async delete(_key: string): Promise<void> {}
 }
 
-/** The S3 objects of one upload in staging: the object itself, its `.info` and its `.part` (an unfinished last part). */
+/**
+ * The S3 objects of one upload in staging: the object itself, its `.info` and its `.part`
+ * (an unfinished last part); relative to s3StagingPrefix, as the store's client names them.
+ */
 export function s3StagingKeys(id: string): [string, string, string] {
   return [id, `${id}.info`, `${id}.part`];
 }
@@ -74,13 +79,55 @@ export function stagingDirOf(files: FilesConfig, blobDir: string): string {
   return files.stagingDir ?? join(blobDir, 'uploads');
 }
 
+/** Key prefix of S3 staging objects: `<S3 prefix>uploads/` (evidence is under `<S3 prefix>evidence/`). */
+export function s3StagingPrefix(s3: S3Config): string {
+  return `${s3.prefix}uploads/`;
+}
+
 /**
- * The tus data store `files.staging` asks for.
- *
- * Key prefix: @tus/s3-store 2.0.7 has none (every key is the bare upload id; its partKey
- * carries a TODO for one), so `files.s3.prefix` does not apply to staging: staging keys are
- * `<sha256>-<16 hex>`, `….info`, `….part` at the bucket root, which never collide with
- * evidence keys (those live under the prefix).
+ * Put every object key the client sends under `prefix`, and take it off the keys S3 answers
+ * with (ListMultipartUploads). @tus/s3-store 2.0.7 has no key prefix of its own (every key is
+ * the bare upload id; its partKey carries a TODO for one), so staging gets one here, in the
+ * client all its calls go through: Key, DeleteObjects' keys, and ListMultipartUploads' Prefix,
+ * KeyMarker and the Keys it returns.
+ */
+export function prefixObjectKeys(client: Pick<S3Client, 'middlewareStack'>, prefix: string): void {
+  if (!prefix) return;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = { ...(args.input as Record<string, unknown>) };
+      if (typeof input.Key === 'string') input.Key = prefix + input.Key;
+      const del = input.Delete as { Objects?: { Key?: string }[] } | undefined;
+      if (del?.Objects)
+        input.Delete = {
+          ...del,
+          Objects: del.Objects.map((o) => ({ ...o, Key: prefix + (o.Key ?? '') })),
+        };
+      const listing = context.commandName === 'ListMultipartUploadsCommand';
+      if (listing) {
+        input.Prefix = prefix + String(input.Prefix ?? '');
+        if (typeof input.KeyMarker === 'string') input.KeyMarker = prefix + input.KeyMarker;
+      }
+      const result = await next({ ...args, input: input as typeof args.input });
+      if (listing) {
+        const out = result.output as {
+          Uploads?: { Key?: string }[];
+          NextKeyMarker?: string;
+        };
+        const strip = (k: string | undefined) =>
+          k?.startsWith(prefix) ? k.slice(prefix.length) : k;
+        for (const u of out.Uploads ?? []) u.Key = strip(u.Key);
+        out.NextKeyMarker = strip(out.NextKeyMarker);
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'telusurStagingKeyPrefix' },
+  );
+}
+
+/**
+ * The tus data store `files.staging` asks for. S3 staging objects live under
+ * `s3StagingPrefix` (`<S3_PREFIX>uploads/`): `<sha256>-<16 hex>`, `….info`, `….part`.
  *
  * @throws Error when staging is `s3` without S3 settings or without the optional package
  */
@@ -99,13 +146,19 @@ export async function createStagingStore(
         { cause: e },
       );
     }
-    return new mod.S3Store({
+    const store = new mod.S3Store({
       partSize: 8 * 1024 * 1024,
       expirationPeriodInMilliseconds: files.uploadExpiryMs,
       // Per-process caching of `<id>.info` goes stale across processes (see the module doc).
       cache: new UncachedKvStore(),
       s3ClientConfig: { bucket: files.s3.bucket, ...s3ClientSettings(files.s3) },
     });
+    const { client } = s3StoreParts(store);
+    prefixObjectKeys(
+      client as unknown as Pick<S3Client, 'middlewareStack'>,
+      s3StagingPrefix(files.s3),
+    );
+    return store;
   }
   return new FileStore({
     directory: stagingDirOf(files, blobDir),

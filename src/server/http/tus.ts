@@ -54,6 +54,8 @@ export interface TusEndpointOptions {
    * same upload on another, and only one process finalises an upload.
    */
   locker?: Locker;
+  /** Where a staging removal that failed is reported (default: the console). */
+  log?: Pick<Logger, 'warn'>;
 }
 
 /** The tablet behind a tus request: its device and verifier (uploads belong to the verifier). */
@@ -156,6 +158,7 @@ export class TusEndpoint {
   private sweeping: Promise<number> | null = null;
   /** The upload lock: tus's requests and finalising take it (see TusEndpointOptions.locker). */
   readonly locker: Locker;
+  private readonly log: Pick<Logger, 'warn'> | null;
 
   constructor(
     private readonly config: AppConfig,
@@ -164,6 +167,7 @@ export class TusEndpoint {
     options: TusEndpointOptions = {},
   ) {
     this.locker = options.locker ?? new MemoryLocker();
+    this.log = options.log ?? null;
   }
 
   private instance(): Promise<{ tus: Server; store: DataStore }> {
@@ -289,9 +293,10 @@ export class TusEndpoint {
   }
 
   /**
-   * Take an upload's lock outside tus's own requests (finalising). Waits for a request of
-   * any process that holds it; never asks it to release (a finished upload has no PATCH to
-   * end, and a check must not be cut short).
+   * Take an upload's lock outside tus's own requests (finalising a finished upload), in
+   * whichever process holds it now. Like any waiter it asks the holder to release (no PATCH
+   * writes a finished upload: holders are short reads, or another check, which ignores the
+   * request); its own check is never cut short by others.
    * @throws ERRORS.ERR_LOCK_TIMEOUT after the locker's timeout
    */
   private async lockUpload(id: string): Promise<Lock> {
@@ -308,8 +313,11 @@ export class TusEndpoint {
   private async discard(store: DataStore, id: string): Promise<void> {
     try {
       await removeStaging(store, this.config.files, this.blobDir, id);
-    } catch {
-      return; // kept on record: the sweep retries once the upload has expired
+    } catch (err) {
+      // Kept on record: the sweep retries once the upload has expired.
+      if (this.log) this.log.warn({ err, uploadId: id }, 'removing upload staging failed');
+      else console.warn(`[telusur] removing upload staging of ${id} failed:`, err);
+      return;
     }
     await this.files.closeUpload(id);
   }
@@ -439,8 +447,11 @@ export class TusEndpoint {
       }
     }
     const id = uploadIdOf(req);
-    if (id && req.method === 'DELETE' && [204, 404, 410].includes(res.status))
-      await this.files.closeUpload(id);
+    if (id && req.method === 'DELETE' && [204, 404, 410].includes(res.status)) {
+      // Terminated: tus's own store removal leaves pieces (the S3 store keeps `<id>.part`),
+      // so the whole staging goes here (kept on record if that fails: the sweep retries).
+      await this.discard(store, id);
+    }
     if (id && res.status === 410) await this.discard(store, id); // expired: free it now
     if (res.status >= 400 && res.headers.get('content-type') === null) {
       const text = await res.clone().text();

@@ -1,12 +1,17 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../../src/core';
 import { createApp } from '../../../src/server/app';
 import { DEFAULT_CONFIG, resolveConfig } from '../../../src/server/config';
 import { TusEndpoint } from '../../../src/server/http/tus';
-import { PgAdvisoryLocker } from '../../../src/server/http/tus-locker';
+import {
+  advisoryKey,
+  PgAdvisoryLocker,
+  TUS_LOCK_NAMESPACE,
+} from '../../../src/server/http/tus-locker';
 import { createServices, type Services } from '../../../src/server/services';
 import {
   createServerContext,
@@ -46,10 +51,10 @@ describe.skipIf(!PG_URL)('tus uploads across two server processes [postgres]', (
   let one: Instance;
   let two: Instance;
 
-  async function instance(): Promise<Instance> {
+  async function instance(acquireLockTimeoutMs = 10_000): Promise<Instance> {
     const locker = await PgAdvisoryLocker.connect({
       connectionString: PG_URL as string,
-      acquireLockTimeoutMs: 10_000,
+      acquireLockTimeoutMs,
     });
     lockers.push(locker);
     const partial = {
@@ -196,4 +201,76 @@ describe.skipIf(!PG_URL)('tus uploads across two server processes [postgres]', (
     expect(await one.services.files.held(sha(bytes))).toMatchObject({ bytes: 64 * KB });
     expect(staged(uploadId)).toEqual([]);
   }, 30_000);
+
+  it('checks a finished-but-unchecked upload once when both processes are asked about it at once', async () => {
+    const t = await tablet();
+    const bytes = photo(20 * KB);
+    const viaOne = tus(one, t.token);
+    const viaTwo = tus(two, t.token);
+    const location = (await createUpload(viaOne, bytes)).headers.get('location') as string;
+    const uploadId = location.split('/').pop() as string;
+    // The last byte arrives but the check never runs (the process stopped in between).
+    const files = one.services.files;
+    const real = files.finaliseUpload.bind(files);
+    files.finaliseUpload = async () => {
+      throw new Error('server stopped');
+    };
+    try {
+      const patch = await patchUpload(viaOne, location, 0, bytes);
+      expect(patch.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      files.finaliseUpload = real;
+    }
+    expect(staged(uploadId).sort()).toEqual([uploadId, `${uploadId}.json`]);
+    // Count the checks that really read the staging bytes, on both processes.
+    let checks = 0;
+    for (const s of [one.services.files, two.services.files]) {
+      const own = s.finaliseUpload.bind(s);
+      s.finaliseUpload = (input) =>
+        own({
+          ...input,
+          read: () => {
+            checks++;
+            return input.read();
+          },
+        });
+    }
+    // The tablet's retries reach both processes at once.
+    const answers = await Promise.all([viaOne('HEAD', location), viaTwo('HEAD', location)]);
+    expect(answers.map((r) => [r.status, r.headers.get('upload-offset')])).toEqual([
+      [200, String(20 * KB)],
+      [200, String(20 * KB)],
+    ]);
+    expect(checks).toBe(1);
+    expect(await one.services.files.held(sha(bytes))).toMatchObject({ bytes: 20 * KB });
+    expect(staged(uploadId)).toEqual([]);
+  });
+
+  it('answers 423 upload_locked (retryable) when the upload stays locked elsewhere past the timeout', async () => {
+    const impatient = await instance(500);
+    const t = await tablet();
+    const bytes = photo(4 * KB);
+    const location = (await createUpload(tus(impatient, t.token), bytes)).headers.get(
+      'location',
+    ) as string;
+    const uploadId = location.split('/').pop() as string;
+    // A process that holds the upload and never lets go (stuck), as a raw advisory lock.
+    const stuck = new pg.Client({ connectionString: PG_URL });
+    await stuck.connect();
+    try {
+      await stuck.query('SELECT pg_advisory_lock($1, $2)', [
+        TUS_LOCK_NAMESPACE,
+        advisoryKey(uploadId),
+      ]);
+      const r = await patchUpload(tus(impatient, t.token), location, 0, bytes);
+      expect(r.status).toBe(423);
+      expect((await r.json()).code).toBe('upload_locked');
+    } finally {
+      await stuck.end();
+    }
+    // Once the stuck process is gone, the tablet's retry goes through.
+    const retry = await patchUpload(tus(impatient, t.token), location, 0, bytes);
+    expect(retry.status).toBe(204);
+    expect(await impatient.services.files.held(sha(bytes))).toMatchObject({ bytes: 4 * KB });
+  });
 });
