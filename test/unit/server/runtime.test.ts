@@ -8,7 +8,9 @@ import {
   filesConfigFromEnv,
   findRepositoryRoot,
   packageVersion,
+  pgPoolFromEnv,
   repositoryRoot,
+  startupLockTimeoutMsFromEnv,
   syncTimeoutsFromEnv,
 } from '../../../src/server/runtime';
 
@@ -63,5 +65,26 @@ describe('server settings from the environment', () => {
       /SYNC_LOCK_TIMEOUT_MS must be a positive whole number/,
     );
     expect(() => filesConfigFromEnv({ UPLOAD_EXPIRY_HOURS: '0' })).toThrow(/UPLOAD_EXPIRY_HOURS/);
+  });
+
+  it('sizes the PostgreSQL pool per process (10 connections, 10 s to get one, idle 30 s) and refuses a bad value by name', () => {
+    expect(pgPoolFromEnv({})).toEqual({
+      poolMax: 10,
+      connectTimeoutMs: 10_000,
+      idleTimeoutMs: 30_000,
+    });
+    expect(
+      pgPoolFromEnv({ PG_POOL_MAX: '4', PG_CONNECT_TIMEOUT_MS: '2500', PG_IDLE_TIMEOUT_MS: ' ' }),
+    ).toEqual({ poolMax: 4, connectTimeoutMs: 2500, idleTimeoutMs: 30_000 });
+    expect(() => pgPoolFromEnv({ PG_POOL_MAX: '0' })).toThrow(
+      /PG_POOL_MAX must be a positive whole number \(got "0"\)/,
+    );
+    expect(() => pgPoolFromEnv({ PG_CONNECT_TIMEOUT_MS: '10s' })).toThrow(/PG_CONNECT_TIMEOUT_MS/);
+    expect(() => pgPoolFromEnv({ PG_IDLE_TIMEOUT_MS: '-1' })).toThrow(/PG_IDLE_TIMEOUT_MS/);
+    expect(startupLockTimeoutMsFromEnv({})).toBe(300_000);
+    expect(startupLockTimeoutMsFromEnv({ STARTUP_LOCK_TIMEOUT_MS: '60000' })).toBe(60_000);
+    expect(() => startupLockTimeoutMsFromEnv({ STARTUP_LOCK_TIMEOUT_MS: '1.5' })).toThrow(
+      /STARTUP_LOCK_TIMEOUT_MS/,
+    );
   });
 });
