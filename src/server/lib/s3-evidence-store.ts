@@ -18,6 +18,12 @@ import {
 /** The optional package's module (`@aws-sdk/client-s3`), loaded only with FILES_STORE=s3. */
 export type S3Sdk = typeof import('@aws-sdk/client-s3');
 
+/**
+ * The optional package, named through a variable: the server build leaves it a run-time
+ * import (never bundled, never required by a single-machine install).
+ */
+const S3_SDK_MODULE: string = '@aws-sdk/client-s3';
+
 /** The message when the optional S3 packages are not installed. */
 export const S3_PACKAGE_MISSING =
   'FILES_STORE=s3 memerlukan paket @aws-sdk/client-s3: jalankan `npm install @aws-sdk/client-s3 @tus/s3-store` atau setel FILES_STORE=file / ' +
@@ -29,7 +35,7 @@ export const S3_PACKAGE_MISSING =
  * @throws Error with S3_PACKAGE_MISSING when it cannot be loaded
  */
 export async function loadS3Sdk(
-  importer: () => Promise<S3Sdk> = () => import('@aws-sdk/client-s3'),
+  importer: () => Promise<S3Sdk> = () => import(S3_SDK_MODULE) as Promise<S3Sdk>,
 ): Promise<S3Sdk> {
   try {
     return await importer();
@@ -246,11 +252,13 @@ export class S3EvidenceStore implements EvidenceStore {
     const Key = `${this.config.prefix}probe/${process.pid}-${randomBytes(6).toString('hex')}`;
     const body = `ready ${Key}`;
     await this.client.send(new this.sdk.HeadBucketCommand({ Bucket }), { abortSignal: signal });
+    // Streamed, as uploads are: with S3_CHECKSUMS=when_supported the SDK then sends it
+    // aws-chunked, and a server that does not decode that is caught here, at start-up.
     await this.client.send(
       new this.sdk.PutObjectCommand({
         Bucket,
         Key,
-        Body: body,
+        Body: Readable.from([Buffer.from(body)]),
         ContentLength: Buffer.byteLength(body),
       }),
       { abortSignal: signal },
@@ -262,7 +270,8 @@ export class S3EvidenceStore implements EvidenceStore {
       const back = (await r.Body?.transformToString()) ?? '';
       if (back !== body)
         throw new Error(
-          `S3 returned other bytes than it was given (${Buffer.byteLength(back)} of ${Buffer.byteLength(body)}); see S3_CHECKSUMS`,
+          `S3 menyimpan ${Buffer.byteLength(back)} byte untuk ${Buffer.byteLength(body)} yang dikirim: setel S3_CHECKSUMS=when_required / ` +
+            `S3 stored ${Buffer.byteLength(back)} bytes for the ${Buffer.byteLength(body)} sent (it does not decode aws-chunked checksums): set S3_CHECKSUMS=when_required`,
         );
     } finally {
       await this.client.send(new this.sdk.DeleteObjectCommand({ Bucket, Key }), {
@@ -361,6 +370,6 @@ export function explainS3Error(e: unknown, cfg: S3Config): string {
       `${target} cannot be reached (${code || name || String(e)}): check S3_ENDPOINT / S3_REGION and the network`
     );
   const text = e instanceof Error ? e.message : String(e);
-  if (status === undefined) return `S3: ${text}`;
+  if (status === undefined) return text;
   return `S3 menjawab / S3 answered ${label} (HTTP ${status}): ${text}`;
 }

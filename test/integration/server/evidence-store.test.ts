@@ -191,10 +191,13 @@ describe('S3 evidence store specifics (s3rver)', () => {
     // The AWS SDK's default since 3.729 sends a streamed body aws-chunked with a CRC32
     // trailer; s3rver stores those frames as the object. The HEAD after the write sees the
     // wrong size, so nothing is counted as stored.
-    const supported = (await openEvidenceStore(
-      s3Files({ S3_CHECKSUMS: 'when_supported' }),
-      tempDir(),
-    )) as S3EvidenceStore;
+    const files = s3Files({ S3_CHECKSUMS: 'when_supported' });
+    // At start-up the streamed probe finds it and the server does not start…
+    await expect(openEvidenceStore(files, tempDir())).rejects.toThrow(
+      /^FILES_STORE=s3: S3 menyimpan \d+ byte .* set S3_CHECKSUMS=when_required$/,
+    );
+    // …and a store built without the probe refuses every streamed write.
+    const supported = await S3EvidenceStore.open(files.s3 as NonNullable<FilesConfig['s3']>);
     stores.push(supported);
     const bytes = photoBytes(10_000);
     await expect(supported.putStream(Readable.from([bytes]), sha(bytes))).rejects.toThrow(
