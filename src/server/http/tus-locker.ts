@@ -1,8 +1,3 @@
-import { createHash } from 'node:crypto';
-import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/server';
-import pg from 'pg';
-import type { Logger } from '../ops/logger';
-
 /**
  * The tus upload lock shared by every server process on one PostgreSQL database.
  *
@@ -46,6 +41,11 @@ import type { Logger } from '../ops/logger';
  *   // on shutdown: await locker.close();
  */
 
+import { createHash } from 'node:crypto';
+import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/server';
+import pg from 'pg';
+import type { Logger } from '../ops/logger';
+
 /** First key of every tus advisory lock ('tus1'), so they never meet other advisory locks. */
 export const TUS_LOCK_NAMESPACE = 0x74757331;
 /** Channel on which a waiter asks the holder of an upload (payload: the upload id) to release it. */
@@ -77,6 +77,15 @@ export function advisoryKey(id: string): number {
   return createHash('sha256').update(id).digest().readInt32BE(0);
 }
 
+/** Call a holder's requestRelease; whatever it throws is its own business, not the asker's. */
+async function askRelease(h: Holder): Promise<void> {
+  try {
+    await h.requestRelease();
+  } catch {
+    // tus's own (context.cancel) never throws
+  }
+}
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -99,7 +108,7 @@ export class PgAdvisoryLocker implements Locker {
   private generation = 0;
   private closed = false;
   private reconnecting: Promise<void> | null = null;
-  /** Uploads this process holds or is acquiring, by upload id. */
+  /** Uploads this process holds or is acquiring, by upload id (internal: its locks use it). */
   readonly holders = new Map<string, Holder>();
   readonly timeoutMs: number;
   private readonly log: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -167,7 +176,7 @@ export class PgAdvisoryLocker implements Locker {
     client.on('notification', (n) => {
       if (n.channel !== TUS_RELEASE_CHANNEL || !n.payload) return;
       const h = this.holders.get(n.payload);
-      if (h?.state === 'held') void Promise.resolve(h.requestRelease()).catch(() => undefined);
+      if (h?.state === 'held') askRelease(h);
     });
     await client.connect();
     try {
@@ -197,7 +206,7 @@ export class PgAdvisoryLocker implements Locker {
       `tus lock connection to PostgreSQL lost; ${gone.length} upload lock(s) held on it are gone (other processes may take those uploads now); reconnecting`,
     );
     // Those requests no longer hold their uploads across processes: let tus end them.
-    for (const [, h] of gone) void Promise.resolve(h.requestRelease()).catch(() => undefined);
+    for (const [, h] of gone) askRelease(h);
     void client.end().catch(() => undefined);
     this.reconnect();
   }
@@ -294,7 +303,7 @@ class PgAdvisoryLock implements Lock {
         const local = holders.get(this.id);
         if (local) {
           // Held (or being taken) by another request of this process: ask it to let go.
-          if (local.state === 'held') await local.requestRelease();
+          if (local.state === 'held') await askRelease(local);
         } else {
           const mine: Holder = { state: 'acquiring', requestRelease, generation: 0, owner: this };
           holders.set(this.id, mine);

@@ -1,10 +1,3 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { FileStore } from '@tus/file-store';
-import type { KvStore, Server } from '@tus/server';
-import type { FilesConfig, S3Config } from '../config';
-
 /**
  * Where unfinished tus uploads live (staging), shared by every server process:
  *
@@ -25,6 +18,13 @@ import type { FilesConfig, S3Config } from '../config';
  * /bucket?uploads` → 501 NotImplemented; its deleteExpired). Create, UploadPart,
  * CompleteMultipartUpload, Put/Get/Head/DeleteObject(s) work.
  */
+
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { FileStore } from '@tus/file-store';
+import type { KvStore, Server } from '@tus/server';
+import type { FilesConfig, S3Config } from '../config';
 
 type TusOptions = ConstructorParameters<typeof Server>[0];
 /** A tus data store (FileStore or S3Store). */

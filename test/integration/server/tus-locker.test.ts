@@ -136,4 +136,25 @@ describe.skipIf(!PG_URL)('tus lock across processes (PostgreSQL advisory locks)'
     await takeTwo.lock(never(), noop);
     await takeTwo.unlock();
   });
+
+  it('keeps one holder at a time while three processes and many requests contend for one upload', async () => {
+    const ls = [await locker(20_000), await locker(20_000), await locker(20_000)];
+    const upload = id();
+    let inside = 0;
+    let most = 0;
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: 24 }, async (_, i) => {
+        const l = (ls[i % 3] as PgAdvisoryLocker).newLock(upload);
+        await l.lock(never(), noop);
+        inside++;
+        most = Math.max(most, inside);
+        await new Promise((r) => setTimeout(r, 5));
+        inside--;
+        done++;
+        await l.unlock();
+      }),
+    );
+    expect([most, done]).toEqual([1, 24]);
+  }, 30_000);
 });

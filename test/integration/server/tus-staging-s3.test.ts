@@ -131,7 +131,7 @@ describe('tus staging in S3 (s3rver as its own process)', () => {
     const listUploads = await client
       .send(new ListMultipartUploadsCommand({ Bucket: s3.bucket }))
       .catch((e: unknown) => e);
-    expect((listUploads as Error).name).toBe('NotImplemented');
+    expect([(listUploads as Error).name, status(listUploads)]).toEqual(['NotImplemented', 501]);
   });
 
   it("removes a finished upload's three staging objects, and nothing else (not evidence, not other uploads)", async () => {
