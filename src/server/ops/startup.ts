@@ -4,6 +4,7 @@ import { formatIndex } from '../../core';
 import type { DatabaseHandle } from '../db/connect';
 import { isUniqueViolation } from '../db/errors';
 import { NewerDatabaseError } from '../db/migrate';
+import { Problem } from '../problems';
 import { type DemoSummary, seedDemo } from '../seed';
 import type { Services } from '../services';
 import { OpsError, oneLine } from './errors';
@@ -102,8 +103,9 @@ export async function withStartupLock<T>(
 }
 
 /**
- * Who holds the start-up lock, e.g. `pid 4242 telusur-4242 from 10.0.0.5, for 37 s
- * (active)`; null when nobody does any more or pg_stat_activity cannot be read.
+ * Who holds the start-up lock, by application_name (a Telusur process is `telusur-<its
+ * pid>`), e.g. `telusur-4242 (backend pid 5151) from 10.0.0.5, connected 37 s, idle`; null
+ * when nobody does any more or pg_stat_activity cannot be read.
  */
 async function lockHolder(client: pg.Client, schemaKey: number): Promise<string | null> {
   try {
@@ -125,7 +127,7 @@ async function lockHolder(client: pg.Client, schemaKey: number): Promise<string 
     );
     const h = r.rows[0];
     if (!h) return null;
-    return `pid ${h.pid}${h.app ? ` ${h.app}` : ''}${h.addr ? ` from ${h.addr}` : ''}${h.secs !== null ? `, connected ${h.secs} s` : ''}${h.state ? ` (${h.state})` : ''}`;
+    return `${h.app || 'unnamed'} (backend pid ${h.pid})${h.addr ? ` from ${h.addr}` : ''}${h.secs !== null ? `, connected ${h.secs} s` : ''}${h.state ? `, ${h.state}` : ''}`;
   } catch {
     return null;
   }
@@ -159,8 +161,8 @@ export interface StartupResult {
  * step safe to run again:
  *  1. upgradeDatabase: refuse a newer database, back up SQLite, apply pending migrations
  *     (none when another process applied them);
- *  2. the built-in instruments (insert-or-skip by id; a row inserted at the same moment by
- *     a process without this lock, an older Telusur, is taken as done);
+ *  2. the built-in instruments (insert-or-skip by id, see FrameworksService.installBuiltIns:
+ *     a row inserted at the same moment by a process without this lock is taken as done);
  *  3. demo mode and no accounts — checked inside the lock — the demo seed; otherwise the
  *     log says the data was found.
  * Logs one line per step that did something, naming this process (pino's `pid`).
@@ -182,7 +184,7 @@ export async function startUp(
         ...(options.backupDir ? { backupDir: options.backupDir } : {}),
       });
       if (applied.length) log.info({ migrations: applied }, 'migrations applied');
-      await installBuiltIns(services);
+      await services.frameworks.installBuiltIns();
       if ((await services.accounts.count()) > 0) {
         if (options.demo)
           log.info(
@@ -202,7 +204,7 @@ export async function startUp(
       } catch (e) {
         // Only a process without this lock (an older Telusur started alongside) can seed at
         // the same moment; its demo is as good as ours.
-        if (!isUniqueViolation(e) || (await services.accounts.count()) === 0) throw e;
+        if (!seededElsewhere(e) || (await services.accounts.count()) === 0) throw e;
         log.warn(
           `start-up: another process seeded the demo at the same moment (${oneLine(e)}); nothing more seeded`,
         );
@@ -224,14 +226,18 @@ export async function startUp(
   );
 }
 
-/** installBuiltIns, once more when a unique violation says another process inserted one first. */
-async function installBuiltIns(services: Services): Promise<void> {
-  try {
-    await services.frameworks.installBuiltIns();
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    await services.frameworks.installBuiltIns();
-  }
+/**
+ * The seed failed because another process's seed got there first: a unique violation (the
+ * same demo account or unit, raw or as the services' problem), or seedDemo's own refusal
+ * once accounts exist.
+ */
+function seededElsewhere(e: unknown): boolean {
+  return (
+    isUniqueViolation(e) ||
+    (e instanceof Problem && (e.code === 'email_taken' || e.code === 'unit_code_taken')) ||
+    (e instanceof Error &&
+      e.message.startsWith('refusing to seed: the database already has accounts'))
+  );
 }
 
 /**

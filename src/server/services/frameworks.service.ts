@@ -6,6 +6,7 @@ import {
   parseFramework,
   serializeFramework,
 } from '../../core';
+import { isUniqueViolation } from '../db/errors';
 import type { Repositories } from '../db/repositories';
 import type { FrameworkSummary } from '../domain';
 import { Problem } from '../problems';
@@ -99,10 +100,18 @@ export class FrameworksService extends BaseService {
    */
   async installBuiltIns(): Promise<void> {
     for (const fw of builtInFrameworks) {
-      const stored = await this.repos.frameworks.findDocument(fw.id);
+      let stored = await this.repos.frameworks.findDocument(fw.id);
       if (!stored) {
-        await this.insert(fw, true, this.now(), null);
-        continue;
+        try {
+          await this.insert(fw, true, this.now(), null);
+          continue;
+        } catch (e) {
+          // Another process inserted it since the read (a start-up without the start-up
+          // lock, e.g. an older Telusur): theirs is compared below like any stored one.
+          if (!isUniqueViolation(e)) throw e;
+          stored = await this.repos.frameworks.findDocument(fw.id);
+          if (!stored) throw e;
+        }
       }
       const json = JSON.stringify(serializeFramework(fw));
       if (!stored.builtIn || stored.json === json) continue;

@@ -5,15 +5,19 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtInFrameworks, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../../src/core';
+import { resolveConfig } from '../../../src/server/config';
+import { openDatabase } from '../../../src/server/db/connect';
 import { migrationNames } from '../../../src/server/db/migrate';
-import { STARTUP_LOCK_KEY } from '../../../src/server/ops/startup';
+import { silentLogger } from '../../../src/server/ops/logger';
+import { STARTUP_LOCK_KEY, startUp } from '../../../src/server/ops/startup';
 import {
   DEMO_ACCOUNTS,
   DEMO_OWNER,
   DEMO_PASSWORD,
   DEMO_PERIOD_NAME,
 } from '../../../src/server/seed';
-import { PG_URL } from '../../helpers/server-context';
+import { createServices } from '../../../src/server/services';
+import { PG_URL, TEST_CONFIG } from '../../helpers/server-context';
 import { soakReport } from '../../helpers/sync-invariants';
 import {
   freePort,
@@ -270,7 +274,7 @@ describe.skipIf(!PG_URL)('several server processes on one PostgreSQL schema', ()
         const refused = await startOrWhy({ ...last.env, STARTUP_LOCK_TIMEOUT_MS: '1500' });
         expect(refused).toMatch(/server exited \(1\)/);
         expect(refused).toMatch(
-          /\[telusur\] .*lock held by: pid \d+ upgrade-in-progress.*STARTUP_LOCK_TIMEOUT_MS/,
+          /\[telusur\] .*lock held by: upgrade-in-progress \(backend pid \d+\).*STARTUP_LOCK_TIMEOUT_MS/,
         );
         // Waits while it is held, and starts once it is released.
         const port = await freePort();
@@ -291,7 +295,7 @@ describe.skipIf(!PG_URL)('several server processes on one PostgreSQL schema', ()
         const p = await waiting;
         running.push(p);
         expect(p.output()).toMatch(
-          /another process is preparing the database \(pid \d+ upgrade-in-progress/,
+          /another process is preparing the database \(upgrade-in-progress \(backend pid \d+\)/,
         );
         expect(p.output()).toMatch(FOUND);
       } finally {
@@ -364,6 +368,43 @@ describe.skipIf(!PG_URL)('several server processes on one PostgreSQL schema', ()
       expect(r).toMatch(
         /\[telusur\] PG_POOL_MAX must be a positive whole number \(got "sepuluh"\)/,
       );
+    },
+    START_TIMEOUT_MS,
+  );
+
+  it(
+    'start-ups that take no lock (an older Telusur next to this one) do not crash on what another one inserted first',
+    async () => {
+      if (!admin) throw new Error('no PostgreSQL');
+      const schema = `mp_${randomBytes(5).toString('hex')}`;
+      schemas.push(schema);
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      const handles = Array.from({ length: 3 }, () =>
+        openDatabase({ databaseUrl: PG_URL, pgSchema: schema, pgPoolSize: 3 }),
+      );
+      try {
+        const outcomes = await Promise.all(
+          handles.map((h, i) =>
+            startUp(
+              // The first takes the lock; the other two behave like a version without it.
+              i === 0 ? h : { ...h, dedicatedClient: undefined },
+              createServices({ db: h.db, clock: Date.now, config: resolveConfig(TEST_CONFIG) }),
+              { demo: true, log: silentLogger(), lockTimeoutMs: 60_000 },
+            ),
+          ),
+        );
+        expect(outcomes.filter((o) => o.demo === 'seeded')).toHaveLength(1);
+        expect(outcomes.filter((o) => o.demo === 'present')).toHaveLength(2);
+        const c = await census(admin, schema);
+        expect(c.accounts).toEqual(
+          [...DEMO_ACCOUNTS, DEMO_OWNER].map((a) => `${a.email}×1`).sort(),
+        );
+        expect(c.demoPeriods).toBe(1);
+        expect(c.builtIns).toEqual(builtInFrameworks.map((f) => `${f.id}×1`).sort());
+        expect(c.migrations).toEqual(migrationNames().map((n) => `${n}×1`));
+      } finally {
+        await Promise.all(handles.map((h) => h.close()));
+      }
     },
     START_TIMEOUT_MS,
   );
