@@ -65,6 +65,21 @@ const KILL9 = {
 };
 
 /**
+ * Several server processes (issue 19): 3 processes on one PostgreSQL database behind a
+ * round-robin proxy, evidence in an s3rver process, a shared staging directory; tablets push,
+ * pull, upload and free photos while processes are killed with -9 and restarted.
+ */
+const MULTI = {
+  TELUSUR_MP_PROCESSES: '3',
+  TELUSUR_MP_TABLETS: '9',
+  TELUSUR_MP_ROUNDS: '16',
+  TELUSUR_MP_EDITS: '4',
+  TELUSUR_MP_PHOTO_EVERY: '2',
+  TELUSUR_MP_KILLS: '4',
+  TELUSUR_MP_TIMEOUT_MS: '300000',
+};
+
+/**
  * Two lanes run side by side (roughly equal length on 2 cores). A proof that uses
  * PostgreSQL gets a scratch database of its own (created here, dropped afterwards): the
  * server's migrator looks at every schema of its database, so a restart migrating next to
@@ -115,7 +130,7 @@ const PROOFS = [
   },
   {
     id: 'field-sqlite',
-    lane: 1,
+    lane: 2,
     file: 'test/integration/sync/chaos-field.test.ts',
     filter: '\\[sqlite\\]',
     env: FIELD,
@@ -126,6 +141,13 @@ const PROOFS = [
     file: 'test/integration/sync/chaos-field.test.ts',
     filter: '\\[postgres\\]',
     env: FIELD,
+    needs: 'postgres',
+  },
+  {
+    id: 'multi-process',
+    lane: 1,
+    file: 'test/integration/sync/multi-process.test.ts',
+    env: MULTI,
     needs: 'postgres',
   },
   {
@@ -336,6 +358,25 @@ function rows(lines, runs, expected) {
     });
   }
 
+  const multiGoal =
+    '3 processes on one PostgreSQL behind a round-robin proxy, kill -9 mid-run: lost 0, duplicated 0, every receipt-listed file downloadable from every process and hash-verified, no staging left, an upload finished on another process than began it';
+  if (expected.dialects.includes('postgres')) {
+    const l = byProof('multi-process').at(-1);
+    if (!l) missing('Several processes', 'postgres', multiGoal, 'multi-process');
+    else {
+      const f = l.figures;
+      out.push({
+        proof: 'Several processes',
+        db: 'postgres',
+        size: `${f.processes} processes (started at once on an empty schema: ${f.startSeconds.toFixed(1)} s) behind a round-robin proxy, evidence in ${f.filesStore ?? 'a shared store'}; ${f.tablets} tablets × ${f.rounds} rounds, ${int(f.mutations)} mutations, ${f.photos} photos (${mb(f.photoBytes)}); ${f.kills} kill -9 + restart (${f.killsMidUpload ?? 0} with a tus PATCH in flight to the killed process); ${int(f.requests)} requests (${f.requestsPerProcess.map(int).join(' / ')} per process, ${int(f.requestsRerouted)} rerouted past a dead process, ${int(f.requestsFailedAtProxy)} cut by a kill); ${f.seconds.toFixed(0)} s`,
+        result: `acknowledged lost ${f.lostAcknowledged}, any lost ${f.lost}, duplicated ${f.duplicated}; receipt-listed files downloaded from every process and hash-verified ${int(f.downloadsVerified)}/${int(f.downloadsExpected)}; photos missing on receipts ${f.missingOnReceipt}; freed by tablets ${f.freed} (without a receipt listing them: ${f.freedUnlisted}); finished uploads left in staging ${f.stagingFinishedLeft}${f.bucketOtherKeys === undefined ? '' : `, non-evidence keys in the bucket ${f.bucketOtherKeys}`}${f.localEvidenceFiles === undefined ? '' : `, evidence files on a process's own disk ${f.localEvidenceFiles}, processes not ready at the end ${f.notReady}`}; uploads finished on another process than began them ${f.uploadsFinishedElsewhere}/${f.uploadsCreated}, cut by a kill and finished elsewhere ${f.uploadsResumedAfterKill ?? 0}`,
+        goal: multiGoal,
+        met: l.met,
+        figures: f,
+      });
+    }
+  }
+
   const tabGoal = '1,000 edits reported saved, Chromium SIGKILLed at random points: lost 0';
   if (expected.chromium) {
     const l = byProof('tabkill').at(-1);
@@ -428,7 +469,7 @@ function markdown(m, seconds, table, notes, runs, serial) {
   );
   out.push(`- Code: ${m.commit}`);
   out.push(
-    `- Whole soak: ${seconds.toFixed(0)} s (${(seconds / 60).toFixed(1)} min; limit 10 min: ${seconds < BUDGET_S ? 'met' : 'MISSED'}), ${serial ? 'one proof at a time' : 'two lanes in parallel (chaos sync SQLite, kill -9 PostgreSQL, fuzz, field faults SQLite | kill -9 SQLite, chaos sync PostgreSQL, field faults PostgreSQL, start-up race PostgreSQL, tab kill), each PostgreSQL proof in a scratch database of its own'}; per proof: ${runs.map((r) => `${r.id} ${r.seconds.toFixed(0)} s`).join(', ')}`,
+    `- Whole soak: ${seconds.toFixed(0)} s (${(seconds / 60).toFixed(1)} min; limit 10 min: ${seconds < BUDGET_S ? 'met' : 'MISSED'}), ${serial ? 'one proof at a time' : 'two lanes in parallel (chaos sync SQLite, kill -9 PostgreSQL, fuzz, several processes | kill -9 SQLite, chaos sync PostgreSQL, field faults SQLite, field faults PostgreSQL, start-up race PostgreSQL, tab kill), each PostgreSQL proof in a scratch database of its own'}; per proof: ${runs.map((r) => `${r.id} ${r.seconds.toFixed(0)} s`).join(', ')}`,
   );
   out.push(
     `- Load average (1 min) at start / end: ${m.load.start} / ${m.load.end} on ${m.nproc} CPUs${m.load.start > m.nproc ? ' (the machine was already busy with other work when the soak started)' : ' (the end figure includes the soak’s own load)'}`,
@@ -541,6 +582,7 @@ const notes = [
       ? 'Chaos sync runs at full size on both databases.'
       : `Chaos sync on PostgreSQL ran at ${CHAOS_PG_ROUNDS} rounds instead of ${CHAOS.TELUSUR_CHAOS_ROUNDS} (TELUSUR_SOAK_CHAOS_PG_ROUNDS) to fit the time limit; the full 20 × 500 × 50 size ran on SQLite only.`,
   'Server kill -9: the real server process (`node --import tsx src/server/main.ts`, SQLite file in a temp DATA_DIR, or a fresh schema in the proof’s scratch PostgreSQL database) is SIGKILLed at random moments (up 2.5–7 s between kills) while one tablet edits, photographs (every 10th edit) and syncs continuously; restarted on the same data each time (≈ 3 s to start here, so kills are spaced to fit 1,000 pushes in the time budget). Acknowledged = every mutation up to the highest appliedThrough the server answered with 200.',
+  'Several processes: the real server processes (`node --import tsx src/server/main.ts`) all started at the same moment on one empty PostgreSQL schema (start-up under a database lock), behind a small round-robin reverse proxy (test/helpers/round-robin-proxy.ts: each request to the next process, a refused connection skipped like nginx `proxy_next_upstream error`, no sticky sessions); verified evidence in an s3rver process (FILES_STORE=s3); tus uploads staged in one directory all processes share (s3rver lacks the multipart-listing calls the tus S3 store needs). Tablets of three verifiers share a unit; after every round all sync at once and free the photos their receipts confirm. Processes are SIGKILLed in turn during a round, at the moment a tus PATCH reaches the victim (held at the proxy until it is dead; 2 s at most without one), and restarted on the same port. Downloads: every file any receipt listed, fetched from every process directly (not through the proxy) and its SHA-256 recomputed.',
   'Tab kill: the real store (src/store, Dexie) in headless Chromium on an on-disk profile, edits acknowledged only when the store resolved them; the whole browser process group SIGKILLed at random moments (150–750 ms into each batch), reopened on the same profile, and every acknowledged edit checked.',
   'Fuzz: in-process requests to the app (createApp) on a seeded database. Rows changed: row counts of every table before and after each body-fuzzing test (failed-login records excepted: they are the rate limiter’s designed effect), and for the sweep every row of every table compared before and after (last-seen and session-expiry stamps excepted). Each sweep request is invalid where it counts: junk path parameters when the route has any, else a junk body (junk credentials for logout); reads also get junk queries and headers.',
 ];
