@@ -205,6 +205,30 @@ export class ReportingRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
+   * What the dashboard's cached aggregates are a function of, in one statement (so one
+   * snapshot on PostgreSQL): the change log's head (every insert or update of a record field
+   * appends a change in the same transaction; seqs become visible in order, because writers
+   * of the change log are serialised — SyncRepository.lockWriters, the guarantee pulls rely
+   * on) and the reporting version, which triggers bump on every write to the other tables
+   * the aggregates read (units, assessments, evidence references, files, self-assessed
+   * levels…) and on deletes of record fields (migration 2026_12_10_0100).
+   *
+   * @returns `<head seq>:<version>`; equal strings mean no such write committed in between;
+   *   null when the version row is missing (nothing may be cached then)
+   */
+  async fingerprint(): Promise<string | null> {
+    const r = await sql<{
+      seq: number | string | null;
+      version: number | string | null;
+    }>`select (select max(seq) from changes) as seq, (select version from reporting_version where id = 1) as version`.execute(
+      this.db,
+    );
+    const row = r.rows[0];
+    if (row?.version === null || row?.version === undefined) return null;
+    return `${row.seq ?? 0}:${row.version}`;
+  }
+
+  /**
    * Every unit (filtered) with its assessment in the period and, per assessment, the
    * number of verified / not-applicable indicators, evidence files referenced and held,
    * and self-assessed indicators: one statement, each count a GROUP BY subquery.

@@ -14,7 +14,7 @@ import {
   type UnitFilter,
   type UnitProgress,
 } from '../../core';
-import type { UnitProgressRow } from '../db/reporting.repository';
+import type { OverclaimRow, UnitProgressRow } from '../db/reporting.repository';
 import { groupBy } from '../lib/group-by';
 import { type CityIndexService, type PeriodCity, stageIndices, summarise } from './city-index';
 import { BaseService, type ServiceDeps } from './context';
@@ -61,6 +61,24 @@ export function progressStatus(
 const pastDraft = (u: UnitProgress): boolean =>
   u.assessmentId !== null && recordStateOf(u.storedStatus ?? '') !== 'draft';
 
+/** The period-wide aggregates of a dashboard: what costs, at 10,000 units, nearly all of it. */
+interface PeriodAggregates {
+  rows: UnitProgressRow[];
+  over: OverclaimRow[];
+}
+
+/** Periods × filters whose aggregates one process keeps (the least recently used goes first). */
+const CACHE_ENTRIES = 16;
+
+/** How a dashboard is read. */
+export interface DashboardRead {
+  /**
+   * Use the per-process aggregate cache (default true). False recomputes everything from the
+   * database: what the cache is proved equal to.
+   */
+  cache?: boolean;
+}
+
 /** Which page of units a dashboard lists. */
 export interface DashboardPage {
   offset?: number;
@@ -70,6 +88,16 @@ export interface DashboardPage {
 }
 
 export class DashboardService extends BaseService {
+  /**
+   * Period-wide aggregates by period and filter, each under the database fingerprint it was
+   * read after (`ReportingRepository.fingerprint`). A promise, so concurrent requests share
+   * one computation.
+   */
+  private readonly cache = new Map<
+    string,
+    { fingerprint: string; value: Promise<PeriodAggregates> }
+  >();
+
   constructor(
     deps: ServiceDeps,
     private readonly cities: CityIndexService,
@@ -78,9 +106,56 @@ export class DashboardService extends BaseService {
   }
 
   /**
+   * Every unit's progress and the over-claims of a period (filtered): from the cache when the
+   * database's fingerprint is the one they were read under, else recomputed. The fingerprint
+   * is read on every call and before the aggregates, so whatever a write (in this process or
+   * another sharing the database) committed before this call is in what it returns: a write
+   * after the fingerprint read changes the next call's fingerprint, and at worst this call's
+   * figures already include it.
+   */
+  private async aggregates(
+    periodId: string,
+    filter: UnitFilter,
+    read: DashboardRead,
+  ): Promise<PeriodAggregates> {
+    const load = async (): Promise<PeriodAggregates> => {
+      const [rows, over] = await Promise.all([
+        this.repos.reporting.unitProgress(periodId, filter),
+        this.repos.reporting.overclaims(periodId, filter),
+      ]);
+      return { rows, over };
+    };
+    if (read.cache === false) return load();
+    const fingerprint = await this.repos.reporting.fingerprint();
+    if (fingerprint === null) return load();
+    const key = JSON.stringify([periodId, filter.parentId ?? null, filter.kind ?? null]);
+    const hit = this.cache.get(key);
+    if (hit && hit.fingerprint === fingerprint) {
+      // Most recently used last: Map keeps insertion order.
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit.value;
+    }
+    const value = load();
+    this.cache.delete(key);
+    this.cache.set(key, { fingerprint, value });
+    for (const k of this.cache.keys()) {
+      if (this.cache.size <= CACHE_ENTRIES) break;
+      this.cache.delete(k);
+    }
+    // A failed read is not kept: the next call tries again.
+    value.catch(() => {
+      if (this.cache.get(key)?.value === value) this.cache.delete(key);
+    });
+    return value;
+  }
+
+  /**
    * The dashboard of a period: progress of every (filtered) unit, the city index and its
    * groups (self vs consolidated), a page of the units × indicators heatmap, over-claims.
-   * A constant number of aggregation queries whatever the number of units.
+   * A constant number of aggregation queries whatever the number of units; the period-wide
+   * ones (progress, over-claims) are served from a cache while the database's fingerprint
+   * has not moved (`read.cache: false` recomputes them).
    *
    * @throws Problem 404 `not_found` for an unknown period
    */
@@ -88,8 +163,9 @@ export class DashboardService extends BaseService {
     periodId: string,
     filter: UnitFilter = {},
     page: DashboardPage = {},
+    read: DashboardRead = {},
   ): Promise<DashboardView> {
-    return this.dashboardFor(await this.cities.forPeriod(periodId), filter, page);
+    return this.dashboardFor(await this.cities.forPeriod(periodId), filter, page, read);
   }
 
   /**
@@ -172,14 +248,14 @@ export class DashboardService extends BaseService {
     { period, fw, city }: PeriodCity,
     filter: UnitFilter = {},
     page: DashboardPage = {},
+    read: DashboardRead = {},
   ): Promise<DashboardView> {
     const periodId = period.id;
     const indicators = listIndicators(fw);
     const offset = Math.max(0, page.offset ?? 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, page.limit ?? DEFAULT_PAGE));
-    const [rows, over, kecamatan] = await Promise.all([
-      this.repos.reporting.unitProgress(periodId, filter),
-      this.repos.reporting.overclaims(periodId, filter),
+    const [{ rows, over }, kecamatan] = await Promise.all([
+      this.aggregates(periodId, filter, read),
       this.repos.reporting.unitsOfKind('kecamatan'),
     ]);
     const units = rows.map((r) => toUnitProgress(r, indicators.length));
