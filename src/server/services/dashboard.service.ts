@@ -14,7 +14,12 @@ import {
   type UnitFilter,
   type UnitProgress,
 } from '../../core';
-import type { OverclaimRow, UnitProgressRow } from '../db/reporting.repository';
+import type {
+  OverclaimPair,
+  OverclaimRow,
+  ReportingFingerprint,
+  UnitProgressRow,
+} from '../db/reporting.repository';
 import { groupBy } from '../lib/group-by';
 import { type CityIndexService, type PeriodCity, stageIndices, summarise } from './city-index';
 import { BaseService, type ServiceDeps } from './context';
@@ -67,8 +72,52 @@ interface PeriodAggregates {
   over: OverclaimRow[];
 }
 
-/** Periods × filters whose aggregates one process keeps (the least recently used goes first). */
-const CACHE_ENTRIES = 16;
+/** Periods whose aggregates one process keeps (the least recently used goes first). */
+const CACHE_ENTRIES = 8;
+/** Beyond this many assessments changed since the cached state, recompute the whole period. */
+const CHANGED_MAX = 2000;
+
+/** A period's aggregates as of a database fingerprint (every unit, unfiltered). */
+interface PeriodState {
+  fingerprint: ReportingFingerprint;
+  /** Every unit's progress row, in code order. */
+  rows: UnitProgressRow[];
+  /** Assessment → its indicators compared for the over-claims. */
+  pairs: Map<string, OverclaimPair[]>;
+}
+
+/**
+ * A filter applied to a period's aggregates, as the SQL of `unitProgress` and `overclaims`
+ * applies it (a kecamatan filter keeps the kecamatan and its children); over-claims summed
+ * per indicator over the kept units, steps lost back to hundredths.
+ */
+function filtered(state: PeriodState, filter: UnitFilter): PeriodAggregates {
+  const rows = state.rows.filter(
+    (r) =>
+      (!filter.parentId || r.parentId === filter.parentId || r.unitId === filter.parentId) &&
+      (!filter.kind || r.kind === filter.kind),
+  );
+  const sums = new Map<number, OverclaimRow>();
+  for (const r of rows) {
+    if (!r.assessmentId) continue;
+    for (const p of state.pairs.get(r.assessmentId) ?? []) {
+      let o = sums.get(p.indicatorNo);
+      if (!o) {
+        o = { indicatorNo: p.indicatorNo, compared: 0, lowered: 0, raised: 0, stepsLost: 0 };
+        sums.set(p.indicatorNo, o);
+      }
+      o.compared++;
+      if (p.verified < p.self) {
+        o.lowered++;
+        o.stepsLost += p.self - p.verified;
+      } else if (p.verified > p.self) o.raised++;
+    }
+  }
+  const over = [...sums.values()]
+    .map((o) => ({ ...o, stepsLost: Math.round(o.stepsLost * 100) / 100 }))
+    .sort((x, y) => x.indicatorNo - y.indicatorNo);
+  return { rows, over };
+}
 
 /** How a dashboard is read. */
 export interface DashboardRead {
@@ -89,14 +138,11 @@ export interface DashboardPage {
 
 export class DashboardService extends BaseService {
   /**
-   * Period-wide aggregates by period and filter, each under the database fingerprint it was
-   * read after (`ReportingRepository.fingerprint`). A promise, so concurrent requests share
-   * one computation.
+   * Per period, its aggregates as of a database fingerprint, brought up to date by the next
+   * request (`bring`). A promise chain: each request's update starts from the previous one's
+   * result, so updates never interleave and concurrent requests share the work.
    */
-  private readonly cache = new Map<
-    string,
-    { fingerprint: string; value: Promise<PeriodAggregates> }
-  >();
+  private readonly states = new Map<string, Promise<PeriodState>>();
 
   constructor(
     deps: ServiceDeps,
@@ -106,48 +152,103 @@ export class DashboardService extends BaseService {
   }
 
   /**
-   * Every unit's progress and the over-claims of a period (filtered): from the cache when the
-   * database's fingerprint is the one they were read under, else recomputed. The fingerprint
-   * is read on every call and before the aggregates, so whatever a write (in this process or
-   * another sharing the database) committed before this call is in what it returns: a write
-   * after the fingerprint read changes the next call's fingerprint, and at worst this call's
-   * figures already include it.
+   * Every unit's progress and the over-claims of a period (filtered). With the cache (the
+   * default), the database's fingerprint is read first, on every call, then the period's
+   * cached aggregates are brought up to it (`bring`), and the filter applied in memory;
+   * `read.cache: false` runs the aggregation queries over the whole period instead.
    */
   private async aggregates(
     periodId: string,
     filter: UnitFilter,
     read: DashboardRead,
   ): Promise<PeriodAggregates> {
-    const load = async (): Promise<PeriodAggregates> => {
+    const fingerprint = read.cache === false ? null : await this.repos.reporting.fingerprint();
+    if (fingerprint === null) {
       const [rows, over] = await Promise.all([
         this.repos.reporting.unitProgress(periodId, filter),
         this.repos.reporting.overclaims(periodId, filter),
       ]);
       return { rows, over };
-    };
-    if (read.cache === false) return load();
-    const fingerprint = await this.repos.reporting.fingerprint();
-    if (fingerprint === null) return load();
-    const key = JSON.stringify([periodId, filter.parentId ?? null, filter.kind ?? null]);
-    const hit = this.cache.get(key);
-    if (hit && hit.fingerprint === fingerprint) {
-      // Most recently used last: Map keeps insertion order.
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit.value;
     }
-    const value = load();
-    this.cache.delete(key);
-    this.cache.set(key, { fingerprint, value });
-    for (const k of this.cache.keys()) {
-      if (this.cache.size <= CACHE_ENTRIES) break;
-      this.cache.delete(k);
+    const prev = this.states.get(periodId);
+    const next = (async () => {
+      const old = prev ? await prev.catch(() => null) : null;
+      return this.bring(periodId, old, fingerprint);
+    })();
+    this.states.delete(periodId);
+    this.states.set(periodId, next);
+    for (const k of this.states.keys()) {
+      if (this.states.size <= CACHE_ENTRIES) break;
+      this.states.delete(k);
     }
-    // A failed read is not kept: the next call tries again.
-    value.catch(() => {
-      if (this.cache.get(key)?.value === value) this.cache.delete(key);
+    // A failed read is not kept: the next call starts afresh.
+    next.catch(() => {
+      if (this.states.get(periodId) === next) this.states.delete(periodId);
     });
-    return value;
+    return filtered(await next, filter);
+  }
+
+  /**
+   * The period's aggregates as of at least `fp`, from `old` (as of its own fingerprint):
+   * - no state, or the structure version moved (a unit, assessment, self level… written
+   *   outside the change log): everything recomputed;
+   * - the change-log head moved: only the assessments the new changes name recomputed
+   *   (their progress row and compared pairs; beyond CHANGED_MAX of them, everything);
+   * - the files version moved: the evidence counts of the period re-read.
+   * A part of `old` already newer than `fp` (a concurrent request read a later fingerprint
+   * first) is kept. Each part is read after the fingerprint, so it holds at least every
+   * write that fingerprint counts; a write committed later moves the next one.
+   */
+  private async bring(
+    periodId: string,
+    old: PeriodState | null,
+    fp: ReportingFingerprint,
+  ): Promise<PeriodState> {
+    const reporting = this.repos.reporting;
+    const full = async (): Promise<PeriodState> => {
+      const [rows, pairs] = await Promise.all([
+        reporting.unitProgress(periodId),
+        reporting.overclaimPairs(periodId),
+      ]);
+      return { fingerprint: fp, rows, pairs };
+    };
+    if (!old) return full();
+    const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
+    if (old.fingerprint.structure !== fp.structure)
+      return newer(old.fingerprint.structure, fp.structure) ? old : full();
+    let { rows, pairs } = old;
+    if (fp.seq > old.fingerprint.seq) {
+      const changed = await reporting.changedAssessments(old.fingerprint.seq, fp.seq, CHANGED_MAX);
+      if (changed === null) return full();
+      const known = new Set(rows.map((r) => r.assessmentId));
+      const ids = changed.filter((id) => known.has(id));
+      if (ids.length > 0) {
+        const [fresh, freshPairs] = await Promise.all([
+          reporting.unitProgress(periodId, {}, ids),
+          reporting.overclaimPairs(periodId, ids),
+        ]);
+        const byAssessment = new Map(fresh.map((r) => [r.assessmentId, r]));
+        rows = rows.map((r) => (r.assessmentId && byAssessment.get(r.assessmentId)) || r);
+        pairs = new Map(pairs);
+        for (const id of ids) pairs.set(id, freshPairs.get(id) ?? []);
+      }
+    }
+    if (newer(fp.files, old.fingerprint.files)) {
+      const counts = await reporting.fileCounts(periodId);
+      rows = rows.map((r) => {
+        const c = r.assessmentId ? counts.get(r.assessmentId) : undefined;
+        return { ...r, files: c?.files ?? 0, filesHeld: c?.held ?? 0 };
+      });
+    }
+    return {
+      fingerprint: {
+        seq: Math.max(fp.seq, old.fingerprint.seq),
+        structure: fp.structure,
+        files: newer(old.fingerprint.files, fp.files) ? old.fingerprint.files : fp.files,
+      },
+      rows,
+      pairs,
+    };
   }
 
   /**

@@ -84,6 +84,7 @@ describeEachDialect('dashboard cache', (ctx) => {
       (await h.services.assignments.list({ periodId })).filter((a) => a.verifierId === verifierId);
     const units = async () => (await h.services.units.tree()).filter((u) => u.kind !== 'pemda');
     const pendingFiles: { bytes: Uint8Array; sha256: string }[] = [];
+    const pushedFiles = new Set<{ recordId: string }>();
 
     // Each operation is something a tablet or a coordinator does; every one moves an input
     // of the dashboard (levels, not-applicable marks, self levels, units, assessments,
@@ -111,6 +112,24 @@ describeEachDialect('dashboard cache', (ctx) => {
           }),
         ]);
         pendingFiles.push({ bytes, sha256 });
+        pushedFiles.add({ recordId: `ev-${sha256.slice(0, 12)}` });
+      },
+      'tablet deletes an evidence photo': async () => {
+        const sent = [...pushedFiles];
+        if (sent.length === 0) return;
+        const f = pick(sent);
+        await tablet.push([{ entity: 'evidenceFile', id: f.recordId, changes: { deleted: true } }]);
+        pushedFiles.delete(f);
+      },
+      'tablet moves the assessment status': async () => {
+        const a = pick(await assessments());
+        await tablet.push([
+          {
+            entity: 'assessment',
+            id: a.assessmentId,
+            changes: { status: pick(['sedang', 'belum', 'sedang']) },
+          },
+        ]);
       },
       'the photo arrives (tus upload finished)': async () => {
         const f = pendingFiles.shift();
@@ -153,7 +172,7 @@ describeEachDialect('dashboard cache', (ctx) => {
     const names = Object.keys(operations);
     // Warm the cache of every filter first, so a stale entry would be served below.
     for (const f of filters) await expectFresh(h, h.call, token, f, 'before any write');
-    for (let step = 0; step < 14; step++) {
+    for (let step = 0; step < 24; step++) {
       const name = pick(names);
       await (operations[name] as () => Promise<void>)();
       const why = `seed ${seed}, step ${step}: ${name}`;
