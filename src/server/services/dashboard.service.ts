@@ -29,6 +29,12 @@ import { readSigning } from './signing';
  * The coordinator's dashboard: each unit's progress, the city index (city-index.ts says
  * what the city's level of an indicator is) with its domain and aspect indices, a page of
  * the units × indicators heatmap, and the indicators most often over-claimed.
+ *
+ * At 10,000 units × 47 indicators nearly all of a recomputation is the period-wide
+ * aggregates (progress counts over 470,000 verified levels, 470,000 self levels matched to
+ * them for the over-claims), so those are kept per period in this process and brought up
+ * to date per request from what changed (`DashboardService.bring`; docs/architecture.md §8
+ * says why that is never stale, across processes too).
  */
 
 /**
@@ -254,9 +260,9 @@ export class DashboardService extends BaseService {
   /**
    * The dashboard of a period: progress of every (filtered) unit, the city index and its
    * groups (self vs consolidated), a page of the units × indicators heatmap, over-claims.
-   * A constant number of aggregation queries whatever the number of units; the period-wide
-   * ones (progress, over-claims) are served from a cache while the database's fingerprint
-   * has not moved (`read.cache: false` recomputes them).
+   * A constant number of queries whatever the number of units; the period-wide aggregates
+   * (progress, over-claims) are kept per process and brought up to the database's
+   * fingerprint on every call (`aggregates`; `read.cache: false` recomputes them whole).
    *
    * @throws Problem 404 `not_found` for an unknown period
    */
