@@ -8,8 +8,13 @@
  * statements on both databases): units, assessments, assignments, 47 self-assessed levels
  * each, and per verification record the fields a tablet's push leaves in the record store
  * (assessmentId, indicatorNo, verifiedLevel, notes, notApplicable), plus 3 evidence files
- * per unit (references, records, 90 % held). The change log is not filled (the dashboard
- * does not read it).
+ * per unit (references, records, 90 % held). The change log is not filled by the bulk load.
+ *
+ * The dashboard caches its period-wide aggregates under a database fingerprint read on
+ * every call (dashboard.service.ts), so the timed calls measure what a coordinator gets while
+ * nothing changes; the first call after a real tablet push (through `services.sync.push`,
+ * which moves the fingerprint) is measured apart, as information. Both are checked equal to
+ * a full recomputation (cache bypassed).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -17,6 +22,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
+import { MAX_PAGE } from '../../src/core';
 import { prepareDatabase } from '../../src/server/app';
 import { resolveConfig } from '../../src/server/config';
 import { openDatabase } from '../../src/server/db/connect';
@@ -28,7 +34,6 @@ import { TMP } from './paths';
 import {
   atMost,
   type BenchModule,
-  median,
   notMeasured,
   type Result,
   ratioResult,
@@ -40,7 +45,9 @@ const UNITS = Number(process.env.BENCH_DASHBOARD_UNITS ?? 10_000);
 const INDICATORS = 47;
 const FILES_PER_UNIT = 3;
 const RUNS = 5;
-const GOAL_MS = 1770;
+/** First calls after a push (each after its own push). */
+const AFTER_PUSH_RUNS = 3;
+const GOAL_MS = 500;
 const PG_URL = process.env.TELUSUR_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const context: string[] = [];
@@ -125,6 +132,10 @@ async function seedUnits(
 
 interface Measured {
   samples: number[];
+  /** The first call after each of AFTER_PUSH_RUNS tablet pushes. */
+  afterPush: number[];
+  /** The warm-up call: the first of the process, every aggregate computed whole. */
+  firstMs: number;
   raw: number[];
   seedSeconds: number;
   rows: number;
@@ -151,7 +162,12 @@ async function measure(
     const verifier = (await services.accounts.listVerifiers()).find(
       (v) => v.email === DEMO_ACCOUNTS[2].email,
     );
-    if (!pemda || !verifier) throw new Error('demo seed incomplete');
+    const coordinator = await db
+      .selectFrom('accounts')
+      .select('id')
+      .where('email', '=', DEMO_ACCOUNTS[0].email)
+      .executeTakeFirst();
+    if (!pemda || !verifier || !coordinator) throw new Error('demo seed incomplete');
     const t0 = performance.now();
     await seedUnits(db, demo.periodId, pemda.id, verifier.id);
     await afterSeed(db);
@@ -195,6 +211,56 @@ async function measure(
         raws.push(await raw());
       }
     }
+    // Sanity: what the timed calls served equals a full recomputation (cache bypassed).
+    const same = async (why: string) => {
+      const served = await services.dashboard.dashboard(demo.periodId);
+      const fresh = await services.dashboard.dashboard(demo.periodId, {}, {}, { cache: false });
+      const strip = (v: object) => JSON.stringify({ ...v, generatedAt: 0 });
+      if (strip(served) !== strip(fresh))
+        throw new Error(`dashboard ${why} differs from a full recomputation`);
+      return served;
+    };
+    await same('after the timed calls');
+    // The first call after a tablet push: a real push of one verified level (a bench unit's
+    // record, assigned to the demo verifier) through the sync service, then one call.
+    const ticket = await services.devices.createEnrolment(verifier.id, coordinator.id);
+    const enrolled = await services.devices.enrol(
+      ticket.code,
+      'Bench dashboard',
+      'bench-dashboard',
+    );
+    const principal = await services.auth.resolve(enrolled.token);
+    const afterPush: number[] = [];
+    // The pushed units' verified counts, from a page that holds them (units in code order:
+    // the demo's 72, then the bench's).
+    const verifiedOf = async (unitId: string) =>
+      (await services.dashboard.dashboard(demo.periodId, {}, { limit: MAX_PAGE })).units.find(
+        (u) => u.unitId === unitId,
+      )?.verified;
+    for (let r = 0; r < AFTER_PUSH_RUNS; r++) {
+      const unitId = `bench-u-${r + 1}`;
+      const before = await verifiedOf(unitId);
+      if (before === undefined) throw new Error(`${unitId} not on the first page`);
+      const at = Date.now();
+      const deviceId = enrolled.device.id;
+      await services.sync.push(principal, deviceId, [
+        {
+          deviceId,
+          seq: r + 1,
+          entity: 'verification',
+          id: `bench-a-${r + 1}:1`,
+          changes: { verifiedLevel: null },
+          baseVersions: { verifiedLevel: 1 },
+          hlc: `${String(at).padStart(13, '0')}-0000-${deviceId}`,
+          at,
+        },
+      ] as never);
+      afterPush.push((await call()).ms);
+      // Sanity: the push shows (one verified level fewer).
+      const after = await verifiedOf(unitId);
+      if (after !== before - 1) throw new Error(`push not shown: ${before} → ${after} verified`);
+    }
+    await same('after the pushes');
     // Where the time goes: the repository queries the dashboard runs, each timed alone.
     const repo = new ReportingRepository(db);
     const page = first.view.units.slice(0, first.view.limit);
@@ -220,6 +286,8 @@ async function measure(
     ];
     return {
       samples,
+      afterPush,
+      firstMs: first.ms,
       raw: raws,
       seedSeconds,
       rows,
@@ -234,9 +302,8 @@ async function measure(
 
 function results(name: string, m: Measured, dbLabel: string): Result[] {
   const partsText = m.parts.map((p) => `${p.name} ${p.ms.toFixed(0)} ms`).join(', ');
-  const top = [...m.parts].sort((a, b) => b.ms - a.ms)[0] ?? { name: '?', ms: 0 };
   context.push(
-    `${dbLabel}: ${m.units.toLocaleString('en-US')} units in the period, ${m.rows.toLocaleString('en-US')} record-store rows; seeded in ${m.seedSeconds.toFixed(0)} s. Dashboard calls: ${m.samples.map((s) => `${s.toFixed(0)} ms`).join(', ')} (heatmap page ${m.heatmapRows} rows). The queries alone: ${partsText}.`,
+    `${dbLabel}: ${m.units.toLocaleString('en-US')} units in the period, ${m.rows.toLocaleString('en-US')} record-store rows; seeded in ${m.seedSeconds.toFixed(0)} s. Dashboard calls: ${m.samples.map((s) => `${s.toFixed(0)} ms`).join(', ')} (heatmap page ${m.heatmapRows} rows); first call after each of ${AFTER_PUSH_RUNS} pushes: ${m.afterPush.map((s) => `${s.toFixed(0)} ms`).join(', ')}; the process's first call (everything computed whole, as after a coordinator's edit of units, assignments or self levels): ${m.firstMs.toFixed(0)} ms. The queries alone: ${partsText}.`,
   );
   return [
     valueResult({
@@ -245,8 +312,16 @@ function results(name: string, m: Measured, dbLabel: string): Result[] {
       unit: 'ms',
       values: m.samples,
       goal: atMost(GOAL_MS, 'ms'),
-      note: `median of ${RUNS} calls after a warm-up; whole dashboard view (progress of every unit, city index, groups, heatmap page, over-claims)`,
-      ifMissed: `${dbLabel}: the largest part is ${top.name} (${top.ms.toFixed(0)} ms of ${median(m.samples).toFixed(0)} ms); the queries alone take ${partsText} (${dbLabel.startsWith('SQLite') ? "one after another on SQLite's single connection" : "concurrently on PostgreSQL's pool, so the longest counts"}), the rest is building the view in JavaScript. Every request recomputes over-claims (${(UNITS * INDICATORS).toLocaleString('en-US')} self-assessed levels each matched to its verified level) and the progress counts (${(UNITS * INDICATORS).toLocaleString('en-US')} verified levels) from the record store; a raw GROUP BY over the verified levels alone takes ${median(m.raw).toFixed(0)} ms here. Getting under ${GOAL_MS.toLocaleString('en-US')} ms at this size most likely needs those aggregates kept per period (updated on push, or cached until the next push) rather than recomputed per request — a design change in the reporting service, not an index.`,
+      note: `median of ${RUNS} calls after a warm-up, nothing written in between (period aggregates from the cache, its fingerprint read per call); whole dashboard view (progress of every unit, city index, groups, heatmap page, over-claims), checked equal to a full recomputation`,
+      ifMissed: `${dbLabel}: with the period aggregates cached, a call still reads the fingerprint, the city index and the page (heatmap cells, self levels, evidence checks, signing fields of ${m.heatmapRows} rows) and builds the view in JavaScript; recomputing the aggregates takes ${partsText}.`,
+    }),
+    valueResult({
+      module: MODULE,
+      name: `${name}: first call after a tablet push`,
+      unit: 'ms',
+      values: m.afterPush,
+      goal: null,
+      note: `median of ${AFTER_PUSH_RUNS} calls, each the first after a real push of one verified level (services.sync.push): the fingerprint moved, so the period aggregates are recomputed (${partsText}); checked to show the push`,
     }),
     ratioResult({
       module: MODULE,
@@ -267,7 +342,7 @@ const PG_NAME = 'dashboard, 10,000 units × 47 indicators, PostgreSQL';
 export const dashboard: BenchModule = {
   name: MODULE,
   title: '6. Dashboard aggregation',
-  description: `\`services.dashboard.dashboard(periodId)\` (the view GET /api/dashboard/:periodId returns, default page of units) on a period with ${UNITS.toLocaleString('en-US')} units × ${INDICATORS} indicators (plus the demo's 72 units), every indicator self-assessed and verified, ${FILES_PER_UNIT} evidence files per unit. Scratch databases migrated and demo-seeded by the server's code; the bulk rows added with INSERT … SELECT (same SQL on both): per verification the fields a push leaves (assessmentId, indicatorNo, verifiedLevel, notes, notApplicable); the change log left empty (not read). SQLite: a file in WAL mode, as the server opens it, no ANALYZE (the server never runs it). PostgreSQL: a scratch database of its own, ANALYZE after the bulk load (as autovacuum would soon do), dropped afterwards. Median of ${RUNS} calls after one warm-up; absolute goal, with a raw GROUP BY measured alongside for scale.`,
+  description: `\`services.dashboard.dashboard(periodId)\` (the view GET /api/dashboard/:periodId returns, default page of units) on a period with ${UNITS.toLocaleString('en-US')} units × ${INDICATORS} indicators (plus the demo's 72 units), every indicator self-assessed and verified, ${FILES_PER_UNIT} evidence files per unit. Scratch databases migrated and demo-seeded by the server's code; the bulk rows added with INSERT … SELECT (same SQL on both): per verification the fields a push leaves (assessmentId, indicatorNo, verifiedLevel, notes, notApplicable); the change log left empty (not read). SQLite: a file in WAL mode, as the server opens it, no ANALYZE (the server never runs it). PostgreSQL: a scratch database of its own, ANALYZE after the bulk load (as autovacuum would soon do), dropped afterwards. Median of ${RUNS} calls after one warm-up, nothing written in between: the period aggregates (progress of every unit, over-claims) come from the per-process cache, validated per call by a fingerprint query (change-log head + trigger-bumped reporting version); absolute goal, with a raw GROUP BY measured alongside for scale. Information row: the first call after each of ${AFTER_PUSH_RUNS} real tablet pushes (recomputes the aggregates). Both checked equal to a full recomputation (cache bypassed).`,
   context,
   async run(): Promise<Result[]> {
     const out: Result[] = [];

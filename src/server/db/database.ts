@@ -405,6 +405,15 @@ export interface ActionCommentsTable {
   text: string;
 }
 
+/**
+ * One row (id 1): goes up, by trigger, with every write to a table the dashboard aggregates
+ * outside the change log (migration 2026_12_10_0100; services/dashboard.service.ts).
+ */
+export interface ReportingVersionTable {
+  id: number;
+  version: number | string;
+}
+
 export interface Database {
   actions: ActionsTable;
   actionFiles: ActionFilesTable;
@@ -436,6 +445,7 @@ export interface Database {
   tusUploads: TusUploadsTable;
   serverKeys: ServerKeysTable;
   serverIncarnations: ServerIncarnationsTable;
+  reportingVersion: ReportingVersionTable;
   deviceSeqHashes: DeviceSeqHashesTable;
   syncRejections: SyncRejectionsTable;
 }

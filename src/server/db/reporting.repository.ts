@@ -1,4 +1,11 @@
-import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import {
+  type Expression,
+  type Kysely,
+  PostgresAdapter,
+  type RawBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import { type EntityName, STAGES, stageField, type UnitFilter } from '../../core';
 import type { UnitKind } from '../domain';
 import type { FieldState } from '../sync-domain';
@@ -38,6 +45,23 @@ export interface UnitProgressRow {
   /** Evidence files referenced by the assessment (not deleted), and how many the server holds. */
   files: number;
   filesHeld: number;
+}
+
+/** The database state the dashboard's cache is valid for (ReportingRepository.fingerprint). */
+export interface ReportingFingerprint {
+  /** Change-log head. */
+  seq: number;
+  /** Version of units, assessments, self levels, periods… (trigger-bumped). */
+  structure: string;
+  /** Version of the files the server holds (trigger-bumped). */
+  files: string;
+}
+
+/** One indicator of one unit compared for the over-claims (both levels set, applicable). */
+export interface OverclaimPair {
+  indicatorNo: number;
+  self: number;
+  verified: number;
 }
 
 export interface OverclaimRow {
@@ -205,17 +229,175 @@ export class ReportingRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
+   * What the dashboard's cached aggregates are a function of, in one statement (so one
+   * snapshot on PostgreSQL):
+   * - `seq`, the change log's head: every insert or update of a record field appends a change
+   *   naming its assessment in the same transaction, and so does every write of an
+   *   assessment's status and of an evidence reference (RecordBatch); seqs become visible in
+   *   order, because writers of the change log are serialised (SyncRepository.lockWriters,
+   *   the guarantee pulls rely on), so a change committed after this read has a higher seq;
+   * - `structure`, bumped by triggers on every other write to what the aggregates read
+   *   (units, assessments other than their status, self-assessed levels, periods,
+   *   instruments, assignments, deletes of record fields and evidence references);
+   * - `files`, bumped by triggers on every write to the files the server holds.
+   * (Migration 2026_12_10_0100.)
+   *
+   * @returns null when the version rows are missing (nothing may be cached then)
+   */
+  async fingerprint(): Promise<ReportingFingerprint | null> {
+    const r = await sql<{
+      seq: number | string | null;
+      structure: number | string | null;
+      files: number | string | null;
+    }>`select (select max(seq) from changes) as seq,
+      (select version from reporting_version where id = 1) as structure,
+      (select version from reporting_version where id = 2) as files`.execute(this.db);
+    const row = r.rows[0];
+    if (!row || row.structure === null || row.files === null) return null;
+    return {
+      seq: Number(row.seq ?? 0),
+      structure: String(row.structure),
+      files: String(row.files),
+    };
+  }
+
+  /**
+   * Assessments named by the changes with `after < seq ≤ upTo` (a range of the change log's
+   * primary key), at most `limit` (more: null, the caller recomputes everything).
+   */
+  async changedAssessments(after: number, upTo: number, limit: number): Promise<string[] | null> {
+    const rows = await this.db
+      .selectFrom('changes')
+      .select('assessmentId')
+      .distinct()
+      .where('seq', '>', after)
+      .where('seq', '<=', upTo)
+      .where('assessmentId', 'is not', null)
+      .limit(limit + 1)
+      .execute();
+    if (rows.length > limit) return null;
+    return rows.map((r) => r.assessmentId as string);
+  }
+
+  /**
+   * Per assessment of the period (or of `assessmentIds` only), every indicator compared for
+   * the over-claims: its self-assessed and verified levels, both set and the indicator not
+   * marked not applicable. One row per assessment, the pairs aggregated into one text in
+   * SQL (`no:self:verified,…`), so 10,000 units are 10,000 rows, not 470,000.
+   */
+  async overclaimPairs(
+    periodId: string,
+    assessmentIds?: readonly string[],
+  ): Promise<Map<string, OverclaimPair[]>> {
+    const postgres = this.db.getExecutor().adapter instanceof PostgresAdapter;
+    const item = sql`cast(${sql.ref('s.indicatorNo')} as text) || ':' || cast(${sql.ref('s.level')} as text) || ':' || ${sql.ref('v.valueJson')}`;
+    const joined = postgres
+      ? sql<string>`string_agg(${item}, ',')`
+      : sql<string>`group_concat(${item}, ',')`;
+    const sameRecord = sql<SqlBool>`${sql.ref('v.recordId')} = ${sql.ref('a.id')} || ':' || cast(${sql.ref('s.indicatorNo')} as text)`;
+    const out = new Map<string, OverclaimPair[]>();
+    const run = async (ids: readonly string[] | null) => {
+      let all = this.db
+        .selectFrom('selfAssessments as s')
+        .innerJoin('assessments as a', (j) =>
+          j.onRef('a.periodId', '=', 's.periodId').onRef('a.unitId', '=', 's.unitId'),
+        )
+        .innerJoin('recordFields as v', (j) =>
+          j.onRef('v.assessmentId', '=', 'a.id').on(sameRecord).on(verifiedSet('v')),
+        )
+        .select(['a.id as assessmentId', joined.as('pairs')])
+        .where('s.periodId', '=', periodId)
+        .groupBy('a.id');
+      let na = this.db
+        .selectFrom('recordFields as na')
+        .innerJoin('assessments as a', 'a.id', 'na.assessmentId')
+        .select(['na.assessmentId', 'na.recordId'])
+        .where(markedNa('na'))
+        .where('a.periodId', '=', periodId);
+      if (ids) {
+        all = all.where('a.id', 'in', ids);
+        na = na.where('na.assessmentId', 'in', ids);
+      }
+      const [rows, naRows] = await Promise.all([all.execute(), na.execute()]);
+      const marked = new Set(naRows.map((r) => r.recordId));
+      for (const r of rows) {
+        const pairs: OverclaimPair[] = [];
+        for (const text of (r.pairs ?? '').split(',')) {
+          const [no, self, verified] = text.split(':');
+          if (no === undefined || self === undefined || verified === undefined) continue;
+          if (marked.has(`${r.assessmentId}:${no}`)) continue;
+          const v = jsonNumber(verified);
+          if (v === null) continue;
+          pairs.push({ indicatorNo: Number(no), self: Number(self), verified: v });
+        }
+        out.set(r.assessmentId, pairs);
+      }
+    };
+    if (!assessmentIds) await run(null);
+    else for (const part of chunks(assessmentIds, CHUNK)) await run(part);
+    return out;
+  }
+
+  /**
+   * Evidence files referenced (not deleted) and held per assessment of the period;
+   * assessments without any are absent.
+   */
+  async fileCounts(periodId: string): Promise<Map<string, { files: number; held: number }>> {
+    const rows = await this.db
+      .selectFrom('evidenceRefs as r')
+      .leftJoin('files as f', 'f.sha256', 'r.sha256')
+      .leftJoin('recordFields as d', (j) =>
+        j.onRef('d.recordId', '=', 'r.recordId').on(fieldIs('d', EVIDENCE_FILE, 'deleted')),
+      )
+      .select([
+        'r.assessmentId',
+        sql<number>`count(distinct ${sql.ref('r.sha256')})`.as('files'),
+        sql<number>`count(distinct ${sql.ref('f.sha256')})`.as('held'),
+      ])
+      .where('r.assessmentId', 'in', (eb) =>
+        eb.selectFrom('assessments').select('id').where('periodId', '=', periodId),
+      )
+      .where((eb) => eb.or([eb('d.valueJson', 'is', null), eb('d.valueJson', '<>', 'true')]))
+      .groupBy('r.assessmentId')
+      .execute();
+    return new Map(
+      rows.map((r) => [r.assessmentId, { files: Number(r.files ?? 0), held: Number(r.held ?? 0) }]),
+    );
+  }
+
+  /**
    * Every unit (filtered) with its assessment in the period and, per assessment, the
    * number of verified / not-applicable indicators, evidence files referenced and held,
    * and self-assessed indicators: one statement, each count a GROUP BY subquery.
    */
-  async unitProgress(periodId: string, filter: UnitFilter = {}): Promise<UnitProgressRow[]> {
+  async unitProgress(
+    periodId: string,
+    filter: UnitFilter = {},
+    /** Only the units of these assessments (the dashboard cache recomputing a few). */
+    assessmentIds?: readonly string[],
+  ): Promise<UnitProgressRow[]> {
+    if (assessmentIds) {
+      const out: UnitProgressRow[] = [];
+      for (const part of chunks(assessmentIds, CHUNK))
+        out.push(...(await this.progressOf(periodId, filter, part)));
+      return out;
+    }
+    return this.progressOf(periodId, filter, null);
+  }
+
+  private async progressOf(
+    periodId: string,
+    filter: UnitFilter,
+    assessmentIds: readonly string[] | null,
+  ): Promise<UnitProgressRow[]> {
     // Each count is a range scan of a partial index per assessment of the period (the
     // IN-list is the period's assessments), grouped in index order: no per-row joins.
+    // With `assessmentIds`, those of the period's assessments only.
     const ofPeriod = this.db
       .selectFrom('assessments')
       .select('id')
-      .where('periodId', '=', periodId);
+      .where('periodId', '=', periodId)
+      .$if(assessmentIds !== null, (q) => q.where('id', 'in', assessmentIds ?? []));
     const verified = this.db
       .selectFrom('recordFields as v')
       .select(['v.assessmentId', sql<number>`count(*)`.as('n')])
@@ -288,6 +470,7 @@ export class ReportingRepository {
         'fc.held',
       ])
       .where(unitFilter('u', filter))
+      .$if(assessmentIds !== null, (q) => q.where('a.id', 'in', assessmentIds ?? []))
       .orderBy('u.code')
       .execute();
     return rows.map((r) => ({

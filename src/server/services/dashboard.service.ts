@@ -14,7 +14,12 @@ import {
   type UnitFilter,
   type UnitProgress,
 } from '../../core';
-import type { UnitProgressRow } from '../db/reporting.repository';
+import type {
+  OverclaimPair,
+  OverclaimRow,
+  ReportingFingerprint,
+  UnitProgressRow,
+} from '../db/reporting.repository';
 import { groupBy } from '../lib/group-by';
 import { type CityIndexService, type PeriodCity, stageIndices, summarise } from './city-index';
 import { BaseService, type ServiceDeps } from './context';
@@ -24,6 +29,12 @@ import { readSigning } from './signing';
  * The coordinator's dashboard: each unit's progress, the city index (city-index.ts says
  * what the city's level of an indicator is) with its domain and aspect indices, a page of
  * the units × indicators heatmap, and the indicators most often over-claimed.
+ *
+ * At 10,000 units × 47 indicators nearly all of a recomputation is the period-wide
+ * aggregates (progress counts over 470,000 verified levels, 470,000 self levels matched to
+ * them for the over-claims), so those are kept per period in this process and brought up
+ * to date per request from what changed (`DashboardService.bring`; docs/architecture.md §8
+ * says why that is never stale, across processes too).
  */
 
 /**
@@ -61,6 +72,68 @@ export function progressStatus(
 const pastDraft = (u: UnitProgress): boolean =>
   u.assessmentId !== null && recordStateOf(u.storedStatus ?? '') !== 'draft';
 
+/** The period-wide aggregates of a dashboard: what costs, at 10,000 units, nearly all of it. */
+interface PeriodAggregates {
+  rows: UnitProgressRow[];
+  over: OverclaimRow[];
+}
+
+/** Periods whose aggregates one process keeps (the least recently used goes first). */
+const CACHE_ENTRIES = 8;
+/** Beyond this many assessments changed since the cached state, recompute the whole period. */
+const CHANGED_MAX = 2000;
+
+/** A period's aggregates as of a database fingerprint (every unit, unfiltered). */
+interface PeriodState {
+  fingerprint: ReportingFingerprint;
+  /** Every unit's progress row, in code order. */
+  rows: UnitProgressRow[];
+  /** Assessment → its indicators compared for the over-claims. */
+  pairs: Map<string, OverclaimPair[]>;
+}
+
+/**
+ * A filter applied to a period's aggregates, as the SQL of `unitProgress` and `overclaims`
+ * applies it (a kecamatan filter keeps the kecamatan and its children); over-claims summed
+ * per indicator over the kept units, steps lost back to hundredths.
+ */
+function filtered(state: PeriodState, filter: UnitFilter): PeriodAggregates {
+  const rows = state.rows.filter(
+    (r) =>
+      (!filter.parentId || r.parentId === filter.parentId || r.unitId === filter.parentId) &&
+      (!filter.kind || r.kind === filter.kind),
+  );
+  const sums = new Map<number, OverclaimRow>();
+  for (const r of rows) {
+    if (!r.assessmentId) continue;
+    for (const p of state.pairs.get(r.assessmentId) ?? []) {
+      let o = sums.get(p.indicatorNo);
+      if (!o) {
+        o = { indicatorNo: p.indicatorNo, compared: 0, lowered: 0, raised: 0, stepsLost: 0 };
+        sums.set(p.indicatorNo, o);
+      }
+      o.compared++;
+      if (p.verified < p.self) {
+        o.lowered++;
+        o.stepsLost += p.self - p.verified;
+      } else if (p.verified > p.self) o.raised++;
+    }
+  }
+  const over = [...sums.values()]
+    .map((o) => ({ ...o, stepsLost: Math.round(o.stepsLost * 100) / 100 }))
+    .sort((x, y) => x.indicatorNo - y.indicatorNo);
+  return { rows, over };
+}
+
+/** How a dashboard is read. */
+export interface DashboardRead {
+  /**
+   * Use the per-process aggregate cache (default true). False recomputes everything from the
+   * database: what the cache is proved equal to.
+   */
+  cache?: boolean;
+}
+
 /** Which page of units a dashboard lists. */
 export interface DashboardPage {
   offset?: number;
@@ -70,6 +143,13 @@ export interface DashboardPage {
 }
 
 export class DashboardService extends BaseService {
+  /**
+   * Per period, its aggregates as of a database fingerprint, brought up to date by the next
+   * request (`bring`). A promise chain: each request's update starts from the previous one's
+   * result, so updates never interleave and concurrent requests share the work.
+   */
+  private readonly states = new Map<string, Promise<PeriodState>>();
+
   constructor(
     deps: ServiceDeps,
     private readonly cities: CityIndexService,
@@ -78,9 +158,111 @@ export class DashboardService extends BaseService {
   }
 
   /**
+   * Every unit's progress and the over-claims of a period (filtered). With the cache (the
+   * default), the database's fingerprint is read first, on every call, then the period's
+   * cached aggregates are brought up to it (`bring`), and the filter applied in memory;
+   * `read.cache: false` runs the aggregation queries over the whole period instead.
+   */
+  private async aggregates(
+    periodId: string,
+    filter: UnitFilter,
+    read: DashboardRead,
+  ): Promise<PeriodAggregates> {
+    const fingerprint = read.cache === false ? null : await this.repos.reporting.fingerprint();
+    if (fingerprint === null) {
+      const [rows, over] = await Promise.all([
+        this.repos.reporting.unitProgress(periodId, filter),
+        this.repos.reporting.overclaims(periodId, filter),
+      ]);
+      return { rows, over };
+    }
+    const prev = this.states.get(periodId);
+    const next = (async () => {
+      const old = prev ? await prev.catch(() => null) : null;
+      return this.bring(periodId, old, fingerprint);
+    })();
+    this.states.delete(periodId);
+    this.states.set(periodId, next);
+    for (const k of this.states.keys()) {
+      if (this.states.size <= CACHE_ENTRIES) break;
+      this.states.delete(k);
+    }
+    // A failed read is not kept: the next call starts afresh.
+    next.catch(() => {
+      if (this.states.get(periodId) === next) this.states.delete(periodId);
+    });
+    return filtered(await next, filter);
+  }
+
+  /**
+   * The period's aggregates as of at least `fp`, from `old` (as of its own fingerprint):
+   * - no state, or the structure version moved (a unit, assessment, self level… written
+   *   outside the change log): everything recomputed;
+   * - the change-log head moved: only the assessments the new changes name recomputed
+   *   (their progress row and compared pairs; beyond CHANGED_MAX of them, everything);
+   * - the files version moved: the evidence counts of the period re-read.
+   * A part of `old` already newer than `fp` (a concurrent request read a later fingerprint
+   * first) is kept. Each part is read after the fingerprint, so it holds at least every
+   * write that fingerprint counts; a write committed later moves the next one.
+   */
+  private async bring(
+    periodId: string,
+    old: PeriodState | null,
+    fp: ReportingFingerprint,
+  ): Promise<PeriodState> {
+    const reporting = this.repos.reporting;
+    const full = async (): Promise<PeriodState> => {
+      const [rows, pairs] = await Promise.all([
+        reporting.unitProgress(periodId),
+        reporting.overclaimPairs(periodId),
+      ]);
+      return { fingerprint: fp, rows, pairs };
+    };
+    if (!old) return full();
+    const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
+    if (old.fingerprint.structure !== fp.structure)
+      return newer(old.fingerprint.structure, fp.structure) ? old : full();
+    let { rows, pairs } = old;
+    if (fp.seq > old.fingerprint.seq) {
+      const changed = await reporting.changedAssessments(old.fingerprint.seq, fp.seq, CHANGED_MAX);
+      if (changed === null) return full();
+      const known = new Set(rows.map((r) => r.assessmentId));
+      const ids = changed.filter((id) => known.has(id));
+      if (ids.length > 0) {
+        const [fresh, freshPairs] = await Promise.all([
+          reporting.unitProgress(periodId, {}, ids),
+          reporting.overclaimPairs(periodId, ids),
+        ]);
+        const byAssessment = new Map(fresh.map((r) => [r.assessmentId, r]));
+        rows = rows.map((r) => (r.assessmentId && byAssessment.get(r.assessmentId)) || r);
+        pairs = new Map(pairs);
+        for (const id of ids) pairs.set(id, freshPairs.get(id) ?? []);
+      }
+    }
+    if (newer(fp.files, old.fingerprint.files)) {
+      const counts = await reporting.fileCounts(periodId);
+      rows = rows.map((r) => {
+        const c = r.assessmentId ? counts.get(r.assessmentId) : undefined;
+        return { ...r, files: c?.files ?? 0, filesHeld: c?.held ?? 0 };
+      });
+    }
+    return {
+      fingerprint: {
+        seq: Math.max(fp.seq, old.fingerprint.seq),
+        structure: fp.structure,
+        files: newer(old.fingerprint.files, fp.files) ? old.fingerprint.files : fp.files,
+      },
+      rows,
+      pairs,
+    };
+  }
+
+  /**
    * The dashboard of a period: progress of every (filtered) unit, the city index and its
    * groups (self vs consolidated), a page of the units × indicators heatmap, over-claims.
-   * A constant number of aggregation queries whatever the number of units.
+   * A constant number of queries whatever the number of units; the period-wide aggregates
+   * (progress, over-claims) are kept per process and brought up to the database's
+   * fingerprint on every call (`aggregates`; `read.cache: false` recomputes them whole).
    *
    * @throws Problem 404 `not_found` for an unknown period
    */
@@ -88,8 +270,9 @@ export class DashboardService extends BaseService {
     periodId: string,
     filter: UnitFilter = {},
     page: DashboardPage = {},
+    read: DashboardRead = {},
   ): Promise<DashboardView> {
-    return this.dashboardFor(await this.cities.forPeriod(periodId), filter, page);
+    return this.dashboardFor(await this.cities.forPeriod(periodId), filter, page, read);
   }
 
   /**
@@ -172,14 +355,14 @@ export class DashboardService extends BaseService {
     { period, fw, city }: PeriodCity,
     filter: UnitFilter = {},
     page: DashboardPage = {},
+    read: DashboardRead = {},
   ): Promise<DashboardView> {
     const periodId = period.id;
     const indicators = listIndicators(fw);
     const offset = Math.max(0, page.offset ?? 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, page.limit ?? DEFAULT_PAGE));
-    const [rows, over, kecamatan] = await Promise.all([
-      this.repos.reporting.unitProgress(periodId, filter),
-      this.repos.reporting.overclaims(periodId, filter),
+    const [{ rows, over }, kecamatan] = await Promise.all([
+      this.aggregates(periodId, filter, read),
       this.repos.reporting.unitsOfKind('kecamatan'),
     ]);
     const units = rows.map((r) => toUnitProgress(r, indicators.length));
