@@ -28,6 +28,7 @@ export {
   type FetchTransportOptions,
   fetchTransport,
   type OfflinePackage,
+  type PackageNotModified,
   SyncHttpError,
   type SyncTransport,
   type UploadProgress,
