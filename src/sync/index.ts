@@ -5,6 +5,7 @@
  * change or a bad file never holds back the rest.
  */
 export {
+  DEFAULT_UPLOAD_CONCURRENCY,
   type FailedFile,
   type IdentityChange,
   type IdentityChangeReason,
