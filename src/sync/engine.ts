@@ -1087,9 +1087,9 @@ export class SyncEngine {
    * one the server refuses (server), is recorded on its blob and named in the status; the
    * others still go up. A network failure ends the step (the server is gone for all files
    * alike): no further file is started, those in flight are let finish, then it is thrown.
-   * A 413 `upload_quota` while other files of this run are in flight is the files in flight
-   * filling the tablet's staging quota together, not this file's fault: it is sent again
-   * after them, alone; only a refusal while alone is recorded on the file.
+   * A 413 `upload_quota` while several files go at once is those files filling the tablet's
+   * staging quota together, not this file's fault: it is sent again after all the others,
+   * one at a time; only a refusal then is recorded on the file.
    */
   private async upload(report: SyncReport): Promise<void> {
     const files = await this.store.blobs.listPendingUpload();
@@ -1144,14 +1144,13 @@ export class SyncEngine {
         });
       } catch (e) {
         inFlight.delete(f.sha256);
-        const others = inFlight.size > 0;
         if (!(e instanceof SyncHttpError) || isFatal(e)) throw e;
         if (e.retryable) {
           // Server busy or failing: not this file's fault; try it again next sync.
           outcome.transient ??= e;
           return;
         }
-        if (e.status === 413 && e.code === 'upload_quota' && others) {
+        if (e.status === 413 && e.code === 'upload_quota' && shared) {
           deferred.push(f);
           return;
         }
@@ -1171,6 +1170,12 @@ export class SyncEngine {
       showProgress();
       report.uploaded++;
     };
+    /**
+     * Several uploads share the quota now. Uploads created at the same moment may all be
+     * refused together (each counts the others), so a refusal then says nothing about the
+     * file: it is deferred, whatever is in flight when its answer comes.
+     */
+    let shared = false;
     const worker = async (list: typeof queue) => {
       for (let f = list.shift(); f && !outcome.fatal; f = list.shift()) {
         try {
@@ -1181,7 +1186,9 @@ export class SyncEngine {
       }
     };
     const lanes = Math.min(this.uploadConcurrency, queue.length);
+    shared = lanes > 1;
     await Promise.all(Array.from({ length: lanes }, () => worker(queue)));
+    shared = false;
     // What the quota held back goes one at a time (alone, a refusal is the file's own).
     if (!outcome.fatal) await worker(deferred);
     if (outcome.fatal) throw outcome.fatal.error;
