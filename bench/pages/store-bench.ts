@@ -16,6 +16,9 @@
  *                  transaction shape), durability 'strict': the library without any store logic
  *   pouch          PouchDB put of the verification doc (its _rev kept in memory; PouchDB's
  *                  changes feed is its outbox); PouchDB sets no durability (browser default)
+ *   pouchStrict    the same put on a second PouchDB whose read-write transactions are given
+ *                  durability 'strict' (as the store's): PouchDB has no option for it, so this
+ *                  page adds it where PouchDB opens its transactions (IDBDatabase.transaction)
  * open variants (one unit's 47 verifications):
  *   store          store.verifications.listByAssessment(aId)
  *   raw            index('assessmentId').getAll(aId) in a readonly transaction
@@ -33,7 +36,8 @@ export type SaveVariant =
   | 'rawReads'
   | 'rawDefault'
   | 'dexieReads'
-  | 'pouch';
+  | 'pouch'
+  | 'pouchStrict';
 export type OpenVariant = 'store' | 'raw' | 'pouch';
 export interface SetupInfo {
   assessments: number;
@@ -89,6 +93,8 @@ let dexie: Dexie & {
 let rawDefaultSeq = 0;
 const rawDefaultRows = new Map<string, Row>();
 let pouch: Pouch;
+let pouchStrict: Pouch;
+const pouchStrictDocs = new Map<string, PouchDoc>();
 let target = '';
 let counter = 0;
 let rawSeq = 0;
@@ -108,6 +114,29 @@ const done = (tx: IDBTransaction) =>
     tx.onabort = () => reject(tx.error ?? new Error('aborted'));
   });
 const STRICT = { durability: 'strict' } as IDBTransactionOptions;
+
+/** The database PouchDB's idb adapter opens for `new PouchDB('bench-pouch-strict')`. */
+const POUCH_STRICT_DB = '_pouch_bench-pouch-strict';
+/** Read-write transactions opened on it with 'strict' (checked in verify()). */
+let pouchStrictTx = 0;
+/** pouchStrict puts made (each must have opened a strict transaction). */
+let strictPuts = 0;
+const nativeTransaction = IDBDatabase.prototype.transaction;
+// PouchDB has no durability option: its read-write transactions on the one database of the
+// pouchStrict variant get 'strict' here, so that variant flushes each put as the store does.
+IDBDatabase.prototype.transaction = function transaction(
+  this: IDBDatabase,
+  names: string | string[],
+  mode?: IDBTransactionMode,
+  options?: IDBTransactionOptions,
+): IDBTransaction {
+  if (this.name === POUCH_STRICT_DB && mode === 'readwrite') {
+    const tx = nativeTransaction.call(this, names, mode, { ...options, durability: 'strict' });
+    if ((tx as IDBTransaction & { durability?: string }).durability === 'strict') pouchStrictTx++;
+    return tx;
+  }
+  return nativeTransaction.call(this, names, mode, options);
+};
 const pouchId = (a: string, no: number) => `v:${a}:${String(no).padStart(3, '0')}`;
 const hlcOf = (at: number, deviceId: string, counter = 0) =>
   `${String(at).padStart(13, '0')}-${counter.toString(16).padStart(4, '0')}-${deviceId}`;
@@ -199,18 +228,24 @@ async function setup(): Promise<SetupInfo> {
   });
 
   pouch = new PouchDB('bench-pouch');
+  pouchStrict = new PouchDB('bench-pouch-strict');
   // PouchDB reserves `_` members: the per-field versions travel as `versions`.
   const docs: PouchDoc[] = rows.map(({ id: _id, _versions, ...rest }) => ({
     _id: pouchId(String(rest.assessmentId), Number(rest.indicatorNo)),
     ...rest,
     versions: _versions,
   }));
-  const res = await pouch.bulkDocs(docs);
-  res.forEach((r, i) => {
-    if (!('ok' in r)) throw new Error(`pouch bulkDocs failed: ${JSON.stringify(r)}`);
-    const d = docs[i] as PouchDoc;
-    pouchDocs.set(d._id, { ...d, _rev: r.rev });
-  });
+  for (const [db, held] of [
+    [pouch, pouchDocs],
+    [pouchStrict, pouchStrictDocs],
+  ] as const) {
+    const res = await db.bulkDocs(docs.map((d) => ({ ...d })));
+    res.forEach((r, i) => {
+      if (!('ok' in r)) throw new Error(`pouch bulkDocs failed: ${JSON.stringify(r)}`);
+      const d = docs[i] as PouchDoc;
+      held.set(d._id, { ...d, _rev: r.rev });
+    });
+  }
   const sample = rows.find((r) => r.assessmentId === target) as Row;
   return {
     assessments: ASSESSMENTS,
@@ -327,12 +362,12 @@ function saveRawReads(no: number, notes: string) {
   return done(tx);
 }
 
-async function savePouch(no: number, notes: string) {
+async function putPouch(db: Pouch, held: Map<string, PouchDoc>, no: number, notes: string) {
   const _id = pouchId(target, no);
-  const doc = pouchDocs.get(_id) as PouchDoc;
+  const doc = held.get(_id) as PouchDoc;
   const next = { ...doc, notes };
-  const r = await pouch.put(next);
-  pouchDocs.set(_id, { ...next, _rev: r.rev });
+  const r = await db.put(next);
+  held.set(_id, { ...next, _rev: r.rev });
 }
 
 const savers: Record<SaveVariant, (no: number, notes: string) => Promise<unknown>> = {
@@ -342,7 +377,8 @@ const savers: Record<SaveVariant, (no: number, notes: string) => Promise<unknown
   rawReads: saveRawReads,
   rawDefault: saveRawDefault,
   dexieReads: saveDexieReads,
-  pouch: savePouch,
+  pouch: (no, notes) => putPouch(pouch, pouchDocs, no, notes),
+  pouchStrict: (no, notes) => putPouch(pouchStrict, pouchStrictDocs, no, notes),
 };
 
 async function openRaw(): Promise<unknown[]> {
@@ -372,6 +408,7 @@ const api: StoreBench = {
       await fn(no, notes);
     }
     const ms = performance.now() - t0;
+    if (variant === 'pouchStrict') strictPuts += n;
     lastNotes.set(variant, { no, notes });
     return ms;
   },
@@ -413,6 +450,10 @@ const api: StoreBench = {
     check('rawDefault', (rdRow as Row | undefined)?.notes);
     check('dexieReads', (await dexie.verifications.get(vid('dexieReads')))?.notes);
     check('pouch', (await pouch.get(pouchId(target, at('pouch')))).notes);
+    check('pouchStrict', (await pouchStrict.get(pouchId(target, at('pouchStrict')))).notes);
+    // Every pouchStrict put ran in (at least) one 'strict' read-write transaction.
+    if (lastNotes.has('pouchStrict') && pouchStrictTx < strictPuts)
+      problems.push(`pouchStrict: ${pouchStrictTx} strict transactions for ${strictPuts} puts`);
     // The store's outbox must hold one mutation per save, gap-free.
     const seqs = (await store.outbox.peek(1_000_000)).map((m) => m.seq);
     for (let i = 1; i < seqs.length; i++)

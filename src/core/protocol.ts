@@ -16,6 +16,11 @@ import { safeText, timeMs } from './text';
  */
 export const PROTOCOL_VERSION = 4;
 export const PROTOCOL_HEADER = 'x-telusur-protocol';
+/**
+ * The server's clock (ms since the epoch) on an answer without a body to carry it: the
+ * offline package's 304 Not Modified (the tablet's clock check still gets its reading).
+ */
+export const SERVER_TIME_HEADER = 'x-telusur-server-time';
 
 const entityName = z.enum(ENTITY_NAMES as [EntityName, ...EntityName[]]);
 

@@ -24,7 +24,7 @@ import type {
   SyncOutcome,
   TelusurStore,
 } from '../store';
-import { SyncHttpError, type SyncTransport } from './transport';
+import { type OfflinePackage, SyncHttpError, type SyncTransport } from './transport';
 
 /** The parts of the tablet store the engine uses (it never touches Dexie itself). */
 export type SyncStore = Pick<
@@ -219,9 +219,30 @@ export interface SyncEngineOptions {
    * rotate and reports the identity problem as an error instead.
    */
   saveToken?: (token: string) => Promise<void>;
+  /**
+   * Evidence files sent at once (each its own tus upload). Default
+   * DEFAULT_UPLOAD_CONCURRENCY; 1 sends one file after another. On a slow link with a long
+   * round trip several in flight keep the link busy while each waits for its answers.
+   */
+  uploadConcurrency?: number;
 }
 
+/** Evidence files in flight at once by default (see SyncEngineOptions.uploadConcurrency). */
+export const DEFAULT_UPLOAD_CONCURRENCY = 3;
+
 const PULL_CURSOR = 'pull';
+/**
+ * The offline package the tablet holds, for the conditional GET: `{ etag, reader, deviceId,
+ * incarnation }` as JSON, written only once the whole package is stored ('' or absent:
+ * none, fetch in full).
+ */
+const PACKAGE_HELD = 'sync.package';
+/**
+ * How this app reads the package. Bump when refreshReference starts keeping more of it: an
+ * ETag kept by an older reader is then not sent, so the first sync fetches the package in
+ * full and stores what the older app skipped.
+ */
+const PACKAGE_READER = 1;
 /** A rotated identity not yet fully adopted (survives a crash between the steps). */
 const PENDING_IDENTITY = 'sync.pendingIdentity';
 /** The last identity change, shown until dismissed. */
@@ -324,6 +345,7 @@ export class SyncEngine {
   private running: Promise<SyncReport> | null = null;
   private readonly now: () => number;
   private readonly saveToken: ((token: string) => Promise<void>) | null;
+  private readonly uploadConcurrency: number;
 
   /**
    * @param store the tablet store; its `deviceId` is read at every push (it changes when the
@@ -339,6 +361,10 @@ export class SyncEngine {
     const o = typeof options === 'string' ? {} : options;
     this.now = o.now ?? now ?? Date.now;
     this.saveToken = o.saveToken ?? null;
+    this.uploadConcurrency = Math.max(
+      1,
+      Math.floor(o.uploadConcurrency ?? DEFAULT_UPLOAD_CONCURRENCY),
+    );
   }
 
   getStatus(): SyncStatus {
@@ -606,10 +632,53 @@ export class SyncEngine {
     await this.store.cursors.set(CLOCK_CHECK, JSON.stringify(check));
   }
 
+  /**
+   * The package this tablet holds, when its ETag may be sent: stored by this reader
+   * (PACKAGE_READER) for the current identity. Null: fetch the package in full.
+   */
+  private async heldPackage(): Promise<{ etag: string; incarnation: Incarnation | null } | null> {
+    const raw = await this.store.cursors.get(PACKAGE_HELD);
+    if (!raw) return null;
+    try {
+      const held = JSON.parse(raw) as {
+        etag?: unknown;
+        reader?: unknown;
+        deviceId?: unknown;
+        incarnation?: unknown;
+      };
+      if (
+        typeof held.etag !== 'string' ||
+        held.reader !== PACKAGE_READER ||
+        held.deviceId !== this.store.deviceId
+      )
+        return null;
+      const inc = IncarnationSchema.safeParse(held.incarnation);
+      return { etag: held.etag, incarnation: inc.success ? inc.data : null };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Fetch the offline package and store it — or, when the server answers that the package
+   * this tablet holds is still current (conditional GET, 304), keep what is stored and take
+   * the incarnation remembered with it.
+   */
   private async refreshReference(state: RunState): Promise<void> {
     const sentAt = this.now();
-    const pkg = await this.transport.offlinePackage();
+    const held = await this.heldPackage();
+    const pkg = await this.transport.offlinePackage(held?.etag);
+    if ('notModified' in pkg) {
+      // A 304 to a request that named no ETag cannot be about this tablet's package.
+      if (!held)
+        throw new SyncHttpError(502, 'bad_response', 'Jawaban server tidak sesuai protokol');
+      await this.checkClock(sentAt, pkg.serverTime);
+      if (held.incarnation) state.incarnation = held.incarnation;
+      return;
+    }
     await this.checkClock(sentAt, pkg.serverTime);
+    // Forgotten first: a package stored only in part must not be vouched for by an old ETag.
+    if (held) await this.store.cursors.set(PACKAGE_HELD, '');
     // Unparsed answer: an incarnation of the wrong shape is as good as none.
     const inc = IncarnationSchema.safeParse(pkg.incarnation);
     if (inc.success) state.incarnation = inc.data;
@@ -626,19 +695,32 @@ export class SyncEngine {
     // A server older than actions sends none: the set held stays as it is.
     if (Array.isArray(pkg.actions))
       await this.store.reference.replaceActions(readActions(pkg.actions));
-    if (pkg.organisation) await this.refreshOrganisation(pkg.organisation);
+    // A logo that could not be fetched now is fetched by a later sync: no ETag kept then.
+    const complete = pkg.organisation ? await this.refreshOrganisation(pkg.organisation) : true;
+    if (pkg.etag && complete)
+      await this.store.cursors.set(
+        PACKAGE_HELD,
+        JSON.stringify({
+          etag: pkg.etag,
+          reader: PACKAGE_READER,
+          deviceId: this.store.deviceId,
+          incarnation: inc.success ? inc.data : null,
+        }),
+      );
   }
 
   /**
    * Keep the organisation the package named, for printing offline; its logo is fetched only
    * when it changed (its SHA-256), and only a PNG or JPEG by its bytes is kept. A logo that
    * cannot be fetched now leaves the print with the name alone until a later sync.
+   * @returns false when the logo the package names could not be fetched now
    */
   private async refreshOrganisation(
-    org: NonNullable<Awaited<ReturnType<SyncTransport['offlinePackage']>>['organisation']>,
-  ): Promise<void> {
+    org: NonNullable<OfflinePackage['organisation']>,
+  ): Promise<boolean> {
     const fields = { name: org.name, kind: org.kind, zone: org.zone };
     let logo: { sha256: string; dataUrl: string } | null = null;
+    let fetched = true;
     if (org.logo) {
       const sha256 = org.logo.sha256;
       try {
@@ -652,12 +734,14 @@ export class SyncEngine {
           if (mime) logo = { sha256, dataUrl: dataUrl(bytes, mime) };
         }
       } catch (e) {
+        fetched = false;
         console.warn('Telusur: the organisation logo could not be fetched now', e);
       }
     }
     await this.store.cursors.set(ORGANISATION, JSON.stringify(fields));
     await this.store.cursors.set(ORGANISATION_LOGO, logo ? JSON.stringify(logo) : '');
     this.set({ organisation: { ...fields, logo: logo?.dataUrl ?? null } });
+    return fetched;
   }
 
   /**
@@ -998,10 +1082,14 @@ export class SyncEngine {
   }
 
   /**
-   * Upload every waiting evidence file, each on its own: a file this tablet cannot read or
-   * whose bytes no longer match their SHA-256 (local), or one the server refuses (server),
-   * is recorded on its blob and named in the status; the others still go up. A network
-   * failure ends the step (the server is gone for all files alike).
+   * Upload every waiting evidence file, each on its own, up to `uploadConcurrency` at once:
+   * a file this tablet cannot read or whose bytes no longer match their SHA-256 (local), or
+   * one the server refuses (server), is recorded on its blob and named in the status; the
+   * others still go up. A network failure ends the step (the server is gone for all files
+   * alike): no further file is started, those in flight are let finish, then it is thrown.
+   * A 413 `upload_quota` while several files go at once is those files filling the tablet's
+   * staging quota together, not this file's fault: it is sent again after all the others,
+   * one at a time; only a refusal then is recorded on the file.
    */
   private async upload(report: SyncReport): Promise<void> {
     const files = await this.store.blobs.listPendingUpload();
@@ -1010,15 +1098,27 @@ export class SyncEngine {
     // photo sent by another tablet) is not sent again.
     const held = await this.heldByServer();
     // Files that failed before go last, so a persistent failure never delays the others.
-    const ordered = [...files].sort((a, b) => Number(!!a.failure) - Number(!!b.failure));
-    let transient: Error | null = null;
-    for (const f of ordered) {
+    const queue = [...files].sort((a, b) => Number(!!a.failure) - Number(!!b.failure));
+    /** Refused for the quota while others were in flight: sent again one at a time. */
+    const deferred: typeof queue = [];
+    /** The first retryable failure (thrown at the end) and the first fatal one (ends the step). */
+    const outcome: { transient: Error | null; fatal: { error: unknown } | null } = {
+      transient: null,
+      fatal: null,
+    };
+    let done = this.status.progress.bytesSent;
+    const inFlight = new Map<string, number>();
+    const showProgress = () => {
+      let sent = done;
+      for (const n of inFlight.values()) sent += n;
+      this.set({ progress: { ...this.status.progress, bytesSent: sent } });
+    };
+    const one = async (f: (typeof queue)[number]): Promise<void> => {
       if (held.has(f.sha256)) {
         // markUploaded also clears a failure recorded earlier.
         await this.store.blobs.markUploaded(f.sha256);
-        continue;
+        return;
       }
-      const before = this.status.progress.bytesSent;
       let blob: Blob;
       try {
         blob = await this.readVerified(f.sha256, f.mime);
@@ -1034,18 +1134,25 @@ export class SyncEngine {
           at: this.now(),
         });
         report.failedFiles++;
-        continue;
+        return;
       }
+      inFlight.set(f.sha256, 0);
       try {
         await this.transport.upload({ sha256: f.sha256, blob, mime: f.mime }, (sent) => {
-          this.set({ progress: { ...this.status.progress, bytesSent: before + sent } });
+          inFlight.set(f.sha256, sent);
+          showProgress();
         });
       } catch (e) {
+        inFlight.delete(f.sha256);
         if (!(e instanceof SyncHttpError) || isFatal(e)) throw e;
         if (e.retryable) {
           // Server busy or failing: not this file's fault; try it again next sync.
-          transient ??= e;
-          continue;
+          outcome.transient ??= e;
+          return;
+        }
+        if (e.status === 413 && e.code === 'upload_quota' && shared) {
+          deferred.push(f);
+          return;
         }
         await this.store.blobs.markFailed(f.sha256, {
           source: 'server',
@@ -1054,13 +1161,38 @@ export class SyncEngine {
           at: this.now(),
         });
         report.failedFiles++;
-        continue;
+        showProgress();
+        return;
       }
+      inFlight.delete(f.sha256);
       await this.store.blobs.markUploaded(f.sha256);
-      this.set({ progress: { ...this.status.progress, bytesSent: before + f.bytes } });
+      done += f.bytes;
+      showProgress();
       report.uploaded++;
-    }
-    if (transient) throw transient;
+    };
+    /**
+     * Several uploads share the quota now. Uploads created at the same moment may all be
+     * refused together (each counts the others), so a refusal then says nothing about the
+     * file: it is deferred, whatever is in flight when its answer comes.
+     */
+    let shared = false;
+    const worker = async (list: typeof queue) => {
+      for (let f = list.shift(); f && !outcome.fatal; f = list.shift()) {
+        try {
+          await one(f);
+        } catch (e) {
+          outcome.fatal ??= { error: e };
+        }
+      }
+    };
+    const lanes = Math.min(this.uploadConcurrency, queue.length);
+    shared = lanes > 1;
+    await Promise.all(Array.from({ length: lanes }, () => worker(queue)));
+    shared = false;
+    // What the quota held back goes one at a time (alone, a refusal is the file's own).
+    if (!outcome.fatal) await worker(deferred);
+    if (outcome.fatal) throw outcome.fatal.error;
+    if (outcome.transient) throw outcome.transient;
   }
 
   /**

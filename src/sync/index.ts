@@ -5,6 +5,7 @@
  * change or a bad file never holds back the rest.
  */
 export {
+  DEFAULT_UPLOAD_CONCURRENCY,
   type FailedFile,
   type IdentityChange,
   type IdentityChangeReason,
@@ -28,6 +29,7 @@ export {
   type FetchTransportOptions,
   fetchTransport,
   type OfflinePackage,
+  type PackageNotModified,
   SyncHttpError,
   type SyncTransport,
   type UploadProgress,

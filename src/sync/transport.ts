@@ -11,6 +11,7 @@ import {
   PushResponseSchema,
   type Receipt,
   ReceiptSchema,
+  SERVER_TIME_HEADER,
   type OfflinePackage as ServerPackage,
 } from '../core';
 import type { Assignment, Period, Unit } from '../store';
@@ -42,7 +43,11 @@ export type UploadProgress = (sentBytes: number, totalBytes: number) => void;
 /** What the sync engine needs from the network; the fetch implementation is below. */
 export interface SyncTransport {
   health(): Promise<boolean>;
-  offlinePackage(): Promise<OfflinePackage>;
+  /**
+   * GET /api/my/assignments. With `etag` (the ETag of the package the tablet holds) it is a
+   * conditional GET: when nothing changed the answer is `{ notModified: true }`, no body.
+   */
+  offlinePackage(etag?: string): Promise<OfflinePackage | PackageNotModified>;
   push(req: PushRequest): Promise<PushResponse>;
   /**
    * GET /api/sync/pull: a page of changes after `cursor`, plus the current fields of the
@@ -89,6 +94,8 @@ export interface SyncTransport {
  * and the instruments unchecked (each goes through parseFramework before it is stored).
  */
 export type OfflinePackage = Pick<ServerPackage, 'serverTime' | 'protocol' | 'incarnation'> & {
+  /** The answer's ETag (absent from a server older than conditional GET). */
+  etag?: string;
   /** The organisation and its zone; absent from a server older than this app. */
   organisation?: ServerPackage['organisation'];
   periods: Period[];
@@ -102,6 +109,13 @@ export type OfflinePackage = Pick<ServerPackage, 'serverTime' | 'protocol' | 'in
    */
   actions?: unknown[];
 };
+
+/** The package the tablet holds is the server's current one (304 Not Modified). */
+export interface PackageNotModified {
+  notModified: true;
+  /** The server's clock at the answer (ms), when it said. */
+  serverTime?: number;
+}
 
 export interface FetchTransportOptions {
   baseUrl?: string;
@@ -147,6 +161,8 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
     limitMs = timeoutMs,
     /** `bytes`: a successful answer's body is handed to `parse` as a Uint8Array, not JSON. */
     bodyAs: 'json' | 'bytes' = 'json',
+    /** Sees the answer's headers and status before its body is read (ETag, 304). */
+    onHead?: (res: Response) => void,
   ): Promise<T> {
     const headers = new Headers(init.headers);
     headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
@@ -172,7 +188,9 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
       if (signal.aborted) throw timeoutError(limitMs);
       throw new SyncHttpError(0, 'network', e instanceof Error ? e.message : String(e));
     }
+    onHead?.(res);
     let body: unknown = null;
+    if (res.status === 304) return parse(null);
     if (res.status !== 204) {
       try {
         body = await Promise.race([
@@ -218,8 +236,30 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
         return false;
       }
     },
-    offlinePackage: () =>
-      call('/api/my/assignments', { method: 'GET' }, (v) => v as OfflinePackage),
+    offlinePackage: (etag) => {
+      let head: Response | null = null;
+      return call(
+        '/api/my/assignments',
+        { method: 'GET', ...(etag ? { headers: { 'if-none-match': etag } } : {}) },
+        (v): OfflinePackage | PackageNotModified => {
+          const tag = head?.headers.get('etag') ?? undefined;
+          if (head?.status === 304) {
+            const at = Number(head.headers.get(SERVER_TIME_HEADER));
+            return {
+              notModified: true,
+              ...(Number.isFinite(at) && at > 0 ? { serverTime: at } : {}),
+            };
+          }
+          const pkg = v as OfflinePackage;
+          return tag ? { ...pkg, etag: tag } : pkg;
+        },
+        timeoutMs,
+        'json',
+        (res) => {
+          head = res;
+        },
+      );
+    },
     push: (req) =>
       call(
         '/api/sync/push',

@@ -38,7 +38,10 @@ export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 /**
  * Resumable evidence upload (tus protocol, tus-js-client, loaded on first use). The upload
  * is fingerprinted by the file's SHA-256, so after a dropped connection or an app restart
- * it resumes from the last byte the server acknowledged instead of starting over.
+ * it resumes from the last byte the server acknowledged instead of starting over. The
+ * creating POST carries the first chunk (tus creation-with-upload): a file within one chunk
+ * takes one request; a POST cut before its answer is sent again whole (the client learns
+ * the upload's address only from that answer).
  */
 export function tusUploader(options: TusUploaderOptions): SyncTransport['upload'] {
   return async (file, onProgress) => {
@@ -54,6 +57,9 @@ export function tusUploader(options: TusUploaderOptions): SyncTransport['upload'
       const upload = new tus.Upload(input, {
         endpoint: options.endpoint,
         chunkSize: options.chunkSize ?? 512 * 1024,
+        // creation-with-upload: the POST that creates the upload carries the first chunk, so
+        // a photo within one chunk goes up in a single request (one round trip, not two).
+        uploadDataDuringCreation: true,
         retryDelays: options.retryDelays ?? [0, 1000, 3000, 5000, 10_000],
         metadata: { sha256: file.sha256, filetype: file.mime },
         headers: {
