@@ -141,6 +141,11 @@ const tus = new TusEndpoint(
   services.files,
   tusLocker ? { locker: tusLocker, log } : { log },
 );
+// Upload staging that cannot take an upload stops the start (not a 500 on the first photo).
+await tus.checkStagingAtStart().catch((e: unknown) => {
+  process.stderr.write(`[telusur] ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
 const stopCleanup = tus.startCleanup(log);
 const shutdown = new GracefulShutdown({
   log,

@@ -167,7 +167,7 @@ export function filesConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FilesC
   };
   if (store !== 's3' && staging !== 's3') return base;
   const which = store === 's3' ? 'FILES_STORE=s3' : 'UPLOAD_STAGING=s3';
-  if (!env.S3_BUCKET?.trim()) throw new Error(`${which} needs S3_BUCKET (and S3_REGION)`);
+  if (!env.S3_BUCKET?.trim()) throw new Error(`${which} needs S3_BUCKET`);
   const endpoint = env.S3_ENDPOINT?.trim() || undefined;
   if (endpoint && !/^https?:\/\/[^/]/.test(endpoint))
     throw new Error(`S3_ENDPOINT must be an http(s) URL (got "${endpoint}")`);

@@ -34,6 +34,8 @@ export interface S3rverHandle {
   kill(): void;
   /** Everything the process printed (for failure messages). */
   output(): string;
+  /** Freeze (SIGSTOP) or thaw (SIGCONT) the process: an S3 that hangs instead of refusing. */
+  freeze(frozen: boolean): void;
 }
 
 const require = createRequire(import.meta.url);
@@ -144,5 +146,8 @@ export async function startS3rver(opts: { bucket?: string } = {}): Promise<S3rve
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     },
     output: () => out,
+    freeze(frozen) {
+      proc.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
+    },
   };
 }

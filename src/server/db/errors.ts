@@ -37,3 +37,26 @@ export function isConnectTimeout(e: unknown): boolean {
     /^Connection terminated due to connection timeout/.test(e.message)
   );
 }
+
+/** Network error codes of a database that cannot be reached at all. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/**
+ * The database could not be connected to or logged into (PostgreSQL): unreachable host or
+ * port, unknown database (3D000), unknown role or failed authentication (28000, 28P01), a
+ * connect timeout. Start-up reports these as a setting to fix.
+ */
+export function isConnectionFailure(e: unknown): boolean {
+  const c = code(e);
+  return (
+    UNREACHABLE.has(c) || c === '3D000' || c === '28000' || c === '28P01' || isConnectTimeout(e)
+  );
+}

@@ -277,7 +277,13 @@ export class TusEndpoint {
         if (err === ERRORS.ERR_LOCK_TIMEOUT) return problemFor(req, new Problem('upload_locked'));
         // Keep our problem bodies; let tus answer its own protocol errors.
         if ('status_code' in err) return { status_code: err.status_code, body: err.body };
-        return undefined;
+        // Anything else failed in the staging or evidence store (S3 unreachable, a call the
+        // server lacks, a full disk): logged with its cause, answered as a retryable problem
+        // instead of tus's bare 500 that says nothing to the tablet or the operator.
+        const line = { err, method: req.method, url: req.url };
+        if (this.log) this.log.warn(line, 'upload failed in the file store');
+        else console.warn('[telusur] upload failed in the file store:', err);
+        return problemFor(req, new Problem('files_unavailable'));
       },
     });
   }
@@ -339,6 +345,51 @@ export class TusEndpoint {
       .headBucket;
     if (!head) throw new Error('this S3 store exposes no client to check the bucket with');
     await head.call(client, { Bucket: bucket });
+  }
+
+  /**
+   * Start-up check of the staging store, more thorough than readiness: besides
+   * checkStaging, an S3 staging bucket must support the multipart calls @tus/s3-store makes
+   * (CreateMultipartUpload, ListParts on every resume, AbortMultipartUpload on termination,
+   * ListMultipartUploads for expiry). Several S3-compatible servers lack some (s3rver:
+   * ListParts, AbortMultipartUpload, ListMultipartUploads); without this check the server
+   * would start "ready" and answer 500 to every upload.
+   * @throws Error, one line in Indonesian and English, naming the missing call and the
+   *   alternative (UPLOAD_STAGING=file with a shared UPLOAD_STAGING_DIR)
+   */
+  async checkStagingAtStart(): Promise<void> {
+    await this.checkStaging();
+    if (this.config.files.staging !== 's3') return;
+    const { store } = await this.instance();
+    const { client, bucket } = s3StoreParts(store);
+    type Call = (input: Record<string, unknown>) => Promise<Record<string, unknown>>;
+    const c = client as unknown as Record<string, Call | undefined>;
+    const call = async (name: string, input: Record<string, unknown>) => {
+      const fn = c[name];
+      if (!fn) throw new Error(`the S3 client has no ${name}`);
+      try {
+        return await fn.call(client, { Bucket: bucket, ...input });
+      } catch (e) {
+        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const what = `${name[0]?.toUpperCase()}${name.slice(1)}`;
+        throw new Error(
+          `UPLOAD_STAGING=s3: server S3 tidak mendukung ${what} (HTTP ${status ?? '?'}) yang diperlukan unggahan berlanjut; pakai UPLOAD_STAGING=file dengan UPLOAD_STAGING_DIR bersama / ` +
+            `UPLOAD_STAGING=s3: the S3 server does not support ${what} (HTTP ${status ?? '?'}), which resumable uploads need; use UPLOAD_STAGING=file with a shared UPLOAD_STAGING_DIR`,
+          { cause: e },
+        );
+      }
+    };
+    await call('listMultipartUploads', { MaxUploads: 1 });
+    const Key = `.probe-${process.pid}-${randomBytes(6).toString('hex')}`;
+    const created = await call('createMultipartUpload', { Key });
+    const UploadId = created.UploadId;
+    try {
+      await call('listParts', { Key, UploadId });
+    } catch (e) {
+      await call('abortMultipartUpload', { Key, UploadId }).catch(() => undefined);
+      throw e;
+    }
+    await call('abortMultipartUpload', { Key, UploadId });
   }
 
   /** Answer one tus request of an authenticated tablet. */

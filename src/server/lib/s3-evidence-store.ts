@@ -53,6 +53,12 @@ export interface S3StoreOptions {
   maxAttempts?: number;
   /** Longest a whole probe() may take (ms, default 10000): readiness must answer soon. */
   probeTimeoutMs?: number;
+  /**
+   * Longest a stat (HEAD) or the start of a download (until S3's answer headers) may take,
+   * every retry included (ms, default 10000): a frozen S3 answers 503 files_unavailable
+   * within it instead of holding the request for attempts × requestTimeoutMs.
+   */
+  operationTimeoutMs?: number;
   /** Where uploads are spooled while hashed (default os.tmpdir()). */
   spoolDir?: string;
 }
@@ -108,6 +114,7 @@ function isNotFound(e: unknown): boolean {
 export class S3EvidenceStore implements EvidenceStore {
   readonly kind = 's3' as const;
   private readonly probeTimeoutMs: number;
+  private readonly operationTimeoutMs: number;
   private readonly spoolDir: string;
 
   constructor(
@@ -117,6 +124,7 @@ export class S3EvidenceStore implements EvidenceStore {
     opts: S3StoreOptions = {},
   ) {
     this.probeTimeoutMs = opts.probeTimeoutMs ?? 10_000;
+    this.operationTimeoutMs = opts.operationTimeoutMs ?? 10_000;
     this.spoolDir = opts.spoolDir ?? tmpdir();
   }
 
@@ -148,6 +156,7 @@ export class S3EvidenceStore implements EvidenceStore {
     try {
       const h = await this.client.send(
         new this.sdk.HeadObjectCommand({ Bucket: this.config.bucket, Key: key }),
+        { abortSignal: AbortSignal.timeout(this.operationTimeoutMs) },
       );
       const recorded = h.Metadata?.sha256;
       // Not written by us (or by a writer that skipped the check): not evidence.
@@ -166,6 +175,10 @@ export class S3EvidenceStore implements EvidenceStore {
   /** GET (with `Range: bytes=0-END` for `range`), its body as a Node stream. */
   async open(sha256: string, range?: { end: number }): Promise<Readable> {
     const key = this.key(sha256);
+    // Bounds the wait for S3's answer only: once the body streams, a slow client link must
+    // not cut it (the socket's requestTimeoutMs still ends a stalled stream).
+    const answered = new AbortController();
+    const timer = setTimeout(() => answered.abort(), this.operationTimeoutMs);
     try {
       const r = await this.client.send(
         new this.sdk.GetObjectCommand({
@@ -173,7 +186,9 @@ export class S3EvidenceStore implements EvidenceStore {
           Key: key,
           ...(range ? { Range: `bytes=0-${range.end}` } : {}),
         }),
+        { abortSignal: answered.signal },
       );
+      clearTimeout(timer);
       const body = r.Body;
       if (body instanceof Readable) return body;
       if (!body) throw new Error(`empty answer for ${key}`);
@@ -184,6 +199,8 @@ export class S3EvidenceStore implements EvidenceStore {
     } catch (e) {
       if (isNotFound(e)) throw new Error(`evidence file ${sha256} is not in ${this.where}`);
       throw this.unavailable(e);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { formatIndex } from '../../core';
 import type { DatabaseHandle } from '../db/connect';
-import { isUniqueViolation } from '../db/errors';
+import { isConnectionFailure, isUniqueViolation } from '../db/errors';
 import { NewerDatabaseError } from '../db/migrate';
 import { Problem } from '../problems';
 import { type DemoSummary, seedDemo } from '../seed';
@@ -254,8 +254,19 @@ export async function startUpOrExit(
   try {
     return await startUp(handle, services, options);
   } catch (e) {
+    const say = options.error ?? ((line: string) => console.error(line));
+    if (isConnectionFailure(e)) {
+      // A wrong or unreachable DATABASE_URL is a setting to fix, said in one line (the
+      // address without its password), not a stack trace.
+      say(
+        `[telusur] basis data ${handle.where} tidak dapat dipakai (${oneLine(e)}): periksa DATABASE_URL / ` +
+          `the database ${handle.where} cannot be used (${oneLine(e)}): check DATABASE_URL`,
+      );
+      await handle.close().catch(() => undefined);
+      process.exit(1);
+    }
     if (!(e instanceof NewerDatabaseError) && !(e instanceof OpsError)) throw e;
-    (options.error ?? ((line) => console.error(line)))(`[telusur] ${e.message}`);
+    say(`[telusur] ${e.message}`);
     await handle.close().catch(() => undefined);
     process.exit(1);
   }

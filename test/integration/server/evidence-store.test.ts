@@ -466,4 +466,40 @@ describe('an S3 store that goes away', () => {
       await own.stop();
     }
   }, 30_000);
+
+  it('answers a download 503 files_unavailable when S3 hangs (frozen, not refusing), instead of holding the request', async () => {
+    const own = await startS3rver({ bucket: 'frozen' });
+    try {
+      // Default retries and socket timeouts (3 × 30 s would hold a request for minutes); only
+      // the per-operation bound is shortened so the test stays quick.
+      const store = (await openEvidenceStore(filesConfigFromEnv(own.env), tempDir(), {
+        operationTimeoutMs: 1500,
+      })) as S3EvidenceStore;
+      stores.push(store);
+      const h = await harnessWith('sqlite', store);
+      try {
+        const bytes = photoBytes(2000);
+        await store.putBytes(bytes, sha(bytes));
+        await createRepositories(h.base.db).files.insert({
+          sha256: sha(bytes),
+          bytes: 2000,
+          mime: 'image/jpeg',
+          receivedAt: Date.now(),
+          receivedByDevice: null,
+        });
+        const coordinator = await h.base.login('coordinator');
+        own.freeze(true);
+        const d = await h.app.request(`/api/files/by-hash/${sha(bytes)}`, {
+          headers: { authorization: `Bearer ${coordinator}` },
+        });
+        expect(d.status).toBe(503);
+        expect((await d.json()).code).toBe('files_unavailable');
+      } finally {
+        own.freeze(false);
+        await h.close();
+      }
+    } finally {
+      await own.stop();
+    }
+  }, 20_000);
 });

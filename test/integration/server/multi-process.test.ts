@@ -373,6 +373,24 @@ describe.skipIf(!PG_URL)('several server processes on one PostgreSQL schema', ()
   );
 
   it(
+    'stops with one line naming DATABASE_URL (no stack trace) when the database does not exist or nothing listens',
+    async () => {
+      if (!last) throw new Error('no trial ran');
+      const missing = new URL(PG_URL as string);
+      missing.pathname = '/telusur_no_such_db';
+      const closed = new URL(PG_URL as string);
+      closed.port = '1';
+      for (const url of [missing, closed]) {
+        const r = await startOrWhy({ ...last.env, DATABASE_URL: url.toString() });
+        expect(r).toMatch(/server exited \(1\)/);
+        expect(r).toMatch(/\[telusur\] basis data .* tidak dapat dipakai .*check DATABASE_URL/);
+        expect(r).not.toMatch(/uncaught exception|\n\s+at /);
+      }
+    },
+    START_TIMEOUT_MS,
+  );
+
+  it(
     'start-ups that take no lock (an older Telusur next to this one) do not crash on what another one inserted first',
     async () => {
       if (!admin) throw new Error('no PostgreSQL');

@@ -202,6 +202,24 @@ describe('tus staging in S3 (s3rver as its own process)', () => {
     });
     afterAll(() => ctx?.close());
 
+    it('stops the start with one line naming the missing call and UPLOAD_STAGING=file when the bucket cannot take resumable uploads', async () => {
+      const h = hardApp(ctx, { files });
+      try {
+        // Readiness (HeadBucket) passes: only the start-up check finds the missing calls.
+        await expect(h.tus.checkStaging()).resolves.toBeUndefined();
+        const refused = await h.tus.checkStagingAtStart().catch((e: Error) => e);
+        expect(refused).toBeInstanceOf(Error);
+        expect((refused as Error).message).toMatch(
+          /does not support ListMultipartUploads \(HTTP 501\).*UPLOAD_STAGING=file with a shared UPLOAD_STAGING_DIR/,
+        );
+        expect((refused as Error).message).not.toMatch(/\n/);
+        // The probe leaves nothing in the bucket.
+        expect((await s3.listKeys()).filter((k) => k.includes('.probe-'))).toEqual([]);
+      } finally {
+        h.dispose();
+      }
+    });
+
     it("deletes the staging objects of every expired upload the database knows and forgets it; a live upload's stay", async () => {
       const h = hardApp(ctx, { files: { ...files, uploadExpiryMs: 2 * DAY } });
       try {
