@@ -38,8 +38,8 @@ export function isConnectTimeout(e: unknown): boolean {
   );
 }
 
-/** Network error codes of a database that cannot be reached at all. */
-const UNREACHABLE = new Set([
+/** Node's error codes of a host that cannot be reached at all (database, S3 endpoint). */
+export const NETWORK_FAILURE_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ENOTFOUND',
@@ -57,6 +57,10 @@ const UNREACHABLE = new Set([
 export function isConnectionFailure(e: unknown): boolean {
   const c = code(e);
   return (
-    UNREACHABLE.has(c) || c === '3D000' || c === '28000' || c === '28P01' || isConnectTimeout(e)
+    NETWORK_FAILURE_CODES.has(c) ||
+    c === '3D000' ||
+    c === '28000' ||
+    c === '28P01' ||
+    isConnectTimeout(e)
   );
 }

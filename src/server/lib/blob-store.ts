@@ -26,6 +26,42 @@ export async function probeDirectory(dir: string): Promise<void> {
   }
 }
 
+/** SHA-256 (lowercase hex) and length of a stream's bytes, read to its end. */
+export async function hashOf(source: Readable): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.byteLength;
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/**
+ * Copy a stream into `file` (created or truncated) while hashing it.
+ * @returns SHA-256 (lowercase hex) and length of what was written
+ * @throws the stream's or the file system's error (the file may be left partly written)
+ */
+export async function writeHashed(
+  source: Readable,
+  file: string,
+): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  await pipeline(
+    source,
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        bytes += chunk.byteLength;
+        yield chunk;
+      }
+    },
+    createWriteStream(file),
+  );
+  return { sha256: hash.digest('hex'), bytes };
+}
+
 /**
  * Content-addressed evidence files on disk: `<dir>/<sha[0:2]>/<sha>`. A file appears under
  * its name only complete and verified (written to `<dir>/tmp/`, hashed on the way, flushed,
@@ -90,21 +126,8 @@ export class BlobStore implements EvidenceStore {
   /** Copy a stream in while hashing it; kept only when its SHA-256 is `expected`. */
   async putStream(source: Readable, expected: string): Promise<StreamCheck> {
     const tmp = await this.tmpFile();
-    const hash = createHash('sha256');
-    let bytes = 0;
     try {
-      await pipeline(
-        source,
-        async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const chunk of chunks) {
-            hash.update(chunk);
-            bytes += chunk.byteLength;
-            yield chunk;
-          }
-        },
-        createWriteStream(tmp),
-      );
-      const sha256 = hash.digest('hex');
+      const { sha256, bytes } = await writeHashed(source, tmp);
       if (sha256 !== expected) {
         await rm(tmp, { force: true });
         return { ok: false, sha256, bytes };
@@ -122,13 +145,7 @@ export class BlobStore implements EvidenceStore {
    * second uploader of a file the server has must still prove it has the bytes.)
    */
   async verifyStream(source: Readable, expected: string): Promise<StreamCheck> {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      bytes += chunk.byteLength;
-    }
-    const sha256 = hash.digest('hex');
+    const { sha256, bytes } = await hashOf(source);
     return { ok: sha256 === expected, sha256, bytes };
   }
 

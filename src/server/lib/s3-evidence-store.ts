@@ -1,13 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Config } from '../config';
-import { isSha256 } from './blob-store';
+import { NETWORK_FAILURE_CODES } from '../db/errors';
+import { hashOf, isSha256, writeHashed } from './blob-store';
 import {
   type EvidenceStore,
   EvidenceStoreUnavailable,
@@ -215,21 +215,8 @@ export class S3EvidenceStore implements EvidenceStore {
       this.spoolDir,
       `telusur-s3-${process.pid}-${randomBytes(8).toString('hex')}`,
     );
-    const hash = createHash('sha256');
-    let bytes = 0;
     try {
-      await pipeline(
-        source,
-        async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const chunk of chunks) {
-            hash.update(chunk);
-            bytes += chunk.byteLength;
-            yield chunk;
-          }
-        },
-        createWriteStream(spool),
-      );
-      const sha256 = hash.digest('hex');
+      const { sha256, bytes } = await writeHashed(source, spool);
       if (sha256 !== expected) return { ok: false, sha256, bytes };
       if ((await this.stat(sha256))?.bytes === bytes) return { ok: true, sha256, bytes };
       await this.put(sha256, bytes, () => createReadStream(spool));
@@ -241,13 +228,7 @@ export class S3EvidenceStore implements EvidenceStore {
 
   /** Hash a stream without keeping it (nothing is sent to S3). */
   async verifyStream(source: Readable, expected: string): Promise<StreamCheck> {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      bytes += chunk.byteLength;
-    }
-    const sha256 = hash.digest('hex');
+    const { sha256, bytes } = await hashOf(source);
     return { ok: sha256 === expected, sha256, bytes };
   }
 
@@ -343,13 +324,7 @@ export class S3EvidenceStore implements EvidenceStore {
 
 /** Network failures: the endpoint does not answer (or not in time). */
 const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
+  ...NETWORK_FAILURE_CODES,
   'TimeoutError',
   'AbortError',
   'RequestTimeout',
