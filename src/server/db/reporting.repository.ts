@@ -339,11 +339,11 @@ export class ReportingRepository {
   }
 
   /**
-   * Evidence files referenced (not deleted) and held per assessment of the period;
-   * assessments without any are absent.
+   * Per assessment (group by `r.assessmentId` to use it): evidence files its live (not
+   * deleted) evidence records name, and how many of those the server holds.
    */
-  async fileCounts(periodId: string): Promise<Map<string, { files: number; held: number }>> {
-    const rows = await this.db
+  private evidenceCounts() {
+    return this.db
       .selectFrom('evidenceRefs as r')
       .leftJoin('files as f', 'f.sha256', 'r.sha256')
       .leftJoin('recordFields as d', (j) =>
@@ -354,10 +354,18 @@ export class ReportingRepository {
         sql<number>`count(distinct ${sql.ref('r.sha256')})`.as('files'),
         sql<number>`count(distinct ${sql.ref('f.sha256')})`.as('held'),
       ])
+      .where((eb) => eb.or([eb('d.valueJson', 'is', null), eb('d.valueJson', '<>', 'true')]));
+  }
+
+  /**
+   * Evidence files referenced (not deleted) and held per assessment of the period;
+   * assessments without any are absent.
+   */
+  async fileCounts(periodId: string): Promise<Map<string, { files: number; held: number }>> {
+    const rows = await this.evidenceCounts()
       .where('r.assessmentId', 'in', (eb) =>
         eb.selectFrom('assessments').select('id').where('periodId', '=', periodId),
       )
-      .where((eb) => eb.or([eb('d.valueJson', 'is', null), eb('d.valueJson', '<>', 'true')]))
       .groupBy('r.assessmentId')
       .execute();
     return new Map(
@@ -431,19 +439,8 @@ export class ReportingRepository {
       .where(markedNa('n'))
       .where('n.assessmentId', 'in', ofPeriod)
       .groupBy('n.assessmentId');
-    const files = this.db
-      .selectFrom('evidenceRefs as r')
-      .leftJoin('files as f', 'f.sha256', 'r.sha256')
-      .leftJoin('recordFields as d', (j) =>
-        j.onRef('d.recordId', '=', 'r.recordId').on(fieldIs('d', EVIDENCE_FILE, 'deleted')),
-      )
-      .select([
-        'r.assessmentId',
-        sql<number>`count(distinct ${sql.ref('r.sha256')})`.as('files'),
-        sql<number>`count(distinct ${sql.ref('f.sha256')})`.as('held'),
-      ])
+    const files = this.evidenceCounts()
       .where('r.assessmentId', 'in', ofPeriod)
-      .where((eb) => eb.or([eb('d.valueJson', 'is', null), eb('d.valueJson', '<>', 'true')]))
       .groupBy('r.assessmentId');
     const rows = await this.db
       .selectFrom('units as u')
