@@ -14,6 +14,7 @@ import {
   type ServerContext,
   TEST_CONFIG,
 } from '../../helpers/server-context';
+import { seededRandom } from '../../helpers/sync-harness';
 import { evidenceFile, levels, type RawTablet, rawTablet, storeFile } from './helpers';
 
 /**
@@ -23,18 +24,6 @@ import { evidenceFile, levels, type RawTablet, rawTablet, storeFile } from './he
  * database, or straight into the services — the served dashboard equals a full
  * recomputation (`cache: false`).
  */
-
-/** Small deterministic generator (mulberry32): a failing sequence replays from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The view as JSON, without the time it was generated. */
 function comparable(view: unknown): unknown {
@@ -78,7 +67,7 @@ describeEachDialect('dashboard cache', (ctx) => {
     const kecamatanId = await h.unitId(kecamatanCode(0));
     const filters: UnitFilter[] = [{}, { kind: 'opd' }, { parentId: kecamatanId }];
     const seed = Number(process.env.DASHBOARD_CACHE_SEED ?? 20_2026);
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
     const assessments = async () =>
       (await h.services.assignments.list({ periodId })).filter((a) => a.verifierId === verifierId);
@@ -240,7 +229,7 @@ describe.skipIf(!PG_URL)('dashboard cache across two servers on one PostgreSQL',
       const mine = (await h.services.assignments.list({ periodId })).filter(
         (a) => a.verifierId === verifierId,
       );
-      const random = prng(19_20);
+      const random = seededRandom(19_20);
       const filters: UnitFilter[] = [{}, { kind: 'opd' }];
       for (const f of filters) await expectFresh(h, callB, token, f, 'B before any write');
       for (let step = 0; step < 8; step++) {
