@@ -278,11 +278,22 @@ describe.skipIf(!PG_URL)('several server processes on one PostgreSQL schema', ()
         );
         // Waits while it is held, and starts once it is released.
         const port = await freePort();
-        const waiting = startServerProcess(last.env, port, START_TIMEOUT_MS);
+        // Named on its own, so another process trying a start-up lock at the same time (a
+        // parallel suite, the soak's other lane: pg_stat_activity spans every database) is
+        // not taken for this one.
+        const waiter = `telusur-waiter-${randomBytes(4).toString('hex')}`;
+        const url = new URL(last.env.DATABASE_URL as string);
+        url.searchParams.set('application_name', waiter);
+        const waiting = startServerProcess(
+          { ...last.env, DATABASE_URL: url.toString() },
+          port,
+          START_TIMEOUT_MS,
+        );
         // Until its lock connection has tried (and failed) to take the lock at least once.
         for (let i = 0; ; i++) {
           const r = await admin.query(
-            "select 1 from pg_stat_activity where application_name like 'telusur-%' and query like '%pg_try_advisory_lock%'",
+            "select 1 from pg_stat_activity where application_name = $1 and query like '%pg_try_advisory_lock%'",
+            [waiter],
           );
           if (r.rowCount) break;
           if (i > 600) throw new Error('the waiting process never tried the start-up lock');
