@@ -294,17 +294,9 @@ export class ReportingRepository {
     const joined = postgres
       ? sql<string>`string_agg(${item}, ',')`
       : sql<string>`group_concat(${item}, ',')`;
-    const sameRecord = sql<SqlBool>`${sql.ref('v.recordId')} = ${sql.ref('a.id')} || ':' || cast(${sql.ref('s.indicatorNo')} as text)`;
     const out = new Map<string, OverclaimPair[]>();
     const run = async (ids: readonly string[] | null) => {
-      let all = this.db
-        .selectFrom('selfAssessments as s')
-        .innerJoin('assessments as a', (j) =>
-          j.onRef('a.periodId', '=', 's.periodId').onRef('a.unitId', '=', 's.unitId'),
-        )
-        .innerJoin('recordFields as v', (j) =>
-          j.onRef('v.assessmentId', '=', 'a.id').on(sameRecord).on(verifiedSet('v')),
-        )
+      let all = this.selfVerifiedJoin()
         .select(['a.id as assessmentId', joined.as('pairs')])
         .where('s.periodId', '=', periodId)
         .groupBy('a.id');
@@ -336,6 +328,22 @@ export class ReportingRepository {
     if (!assessmentIds) await run(null);
     else for (const part of chunks(assessmentIds, CHUNK)) await run(part);
     return out;
+  }
+
+  /**
+   * Each self-assessed level (`s`) of a unit joined with its assessment (`a`) and the verified
+   * level (`v`) of the same indicator's record: the pairs over-claims are counted from.
+   */
+  private selfVerifiedJoin() {
+    const sameRecord = sql<SqlBool>`${sql.ref('v.recordId')} = ${sql.ref('a.id')} || ':' || cast(${sql.ref('s.indicatorNo')} as text)`;
+    return this.db
+      .selectFrom('selfAssessments as s')
+      .innerJoin('assessments as a', (j) =>
+        j.onRef('a.periodId', '=', 's.periodId').onRef('a.unitId', '=', 's.unitId'),
+      )
+      .innerJoin('recordFields as v', (j) =>
+        j.onRef('v.assessmentId', '=', 'a.id').on(sameRecord).on(verifiedSet('v')),
+      );
   }
 
   /**
@@ -505,18 +513,10 @@ export class ReportingRepository {
         'stepsLost',
       ),
     ];
-    const sameRecord = sql<SqlBool>`${sql.ref('v.recordId')} = ${sql.ref('a.id')} || ':' || cast(${sql.ref('s.indicatorNo')} as text)`;
     const units = this.db.selectFrom('units as u').select('u.id').where(unitFilter('u', filter));
     const filtered = !!(filter.parentId || filter.kind);
     // Every self × verified pair, not-applicable ones included…
-    let all = this.db
-      .selectFrom('selfAssessments as s')
-      .innerJoin('assessments as a', (j) =>
-        j.onRef('a.periodId', '=', 's.periodId').onRef('a.unitId', '=', 's.unitId'),
-      )
-      .innerJoin('recordFields as v', (j) =>
-        j.onRef('v.assessmentId', '=', 'a.id').on(sameRecord).on(verifiedSet('v')),
-      )
+    let all = this.selfVerifiedJoin()
       .select(['s.indicatorNo', ...sums])
       .where('s.periodId', '=', periodId);
     // …minus the pairs marked not applicable: few, found from the tiny partial index (the
