@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verificationId } from '../../src/core';
-import { DEMO_PEMDI_PERIOD_NAME, opdCode } from '../../src/server/seed';
+import { DEMO_PEMDI_PERIOD_NAME, DEMO_PERIOD_NAME, opdCode } from '../../src/server/seed';
 import { edit, type WireMutation } from '../helpers/raw-push';
 import { CoordinatorApp } from './page-models/coordinator-app';
 import { CoordinatorReviewPages } from './page-models/coordinator-review';
 import { api, coordinatorToken } from './support/api';
 import { accessibilityProblems } from './support/axe';
 import { e2eEnabled } from './support/browser';
+import { pdfPages } from './support/pdf-text';
 import { appStage } from './support/stage';
 
 /**
@@ -305,6 +306,27 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
     expect((await row(1))[3]).toContain('Level 4, bukti level 2 belum lengkap');
     await unit.screenshot({ path: join(SHOTS, 'coordinator-pemdi-unit-report.png') });
     expect(await app.accessibilityViolations()).toEqual([]);
+  });
+
+  it('prints the 59/2020 city summary with its charts on page 1, not after a blank page', {
+    timeout: 120_000,
+  }, async () => {
+    // Eight aspects make the radar and its legend taller than what the title and index boxes
+    // leave of page 1: kept whole, the chart moved to page 2 and page 1 printed nearly empty.
+    const { page, pages } = await coordinatorPage();
+    await pages.nav('laporan');
+    await pages.choosePeriod(DEMO_PERIOD_NAME);
+    await page.getByTestId('city-report').locator('svg').first().waitFor();
+    await page.emulateMedia({ media: 'print' });
+    const printed = pdfPages(await page.pdf({ format: 'A4', printBackground: true }));
+    await page.emulateMedia({ media: 'screen' });
+    // The PDF's text runs come one per line: read page 1 as running text.
+    const page1 = printed[0].replace(/\s+/g, ' ');
+    expect(page1).toContain('Laporan ringkasan indeks SPBE kota');
+    // The chart's caption and the first lines of its legend are on page 1.
+    expect(page1).toContain('Indeks per aspek');
+    expect(page1).toMatch(/A1 : Kebijakan Internal terkait Tata Kelola/);
+    expect(page1).toMatch(/A3 : Teknologi Informasi dan Komunikasi/);
   });
 
   it('notes the exact value when rounding carries the figure across a band edge', {
