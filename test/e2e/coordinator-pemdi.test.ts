@@ -321,12 +321,31 @@ describe.skipIf(!e2eEnabled)('coordinator on a Pemdi 2026 period', () => {
     const printed = pdfPages(await page.pdf({ format: 'A4', printBackground: true }));
     await page.emulateMedia({ media: 'screen' });
     // The PDF's text runs come one per line: read page 1 as running text.
-    const page1 = printed[0].replace(/\s+/g, ' ');
+    const page1 = (printed[0] ?? '').replace(/\s+/g, ' ');
     expect(page1).toContain('Laporan ringkasan indeks SPBE kota');
     // The chart's caption and the first lines of its legend are on page 1.
     expect(page1).toContain('Indeks per aspek');
     expect(page1).toMatch(/A1 : Kebijakan Internal terkait Tata Kelola/);
     expect(page1).toMatch(/A3 : Teknologi Informasi dan Komunikasi/);
+  });
+
+  it('keeps the period chosen on the dashboard when the menu opens the plan and the reports', {
+    timeout: 120_000,
+  }, async () => {
+    const { page, pages } = await coordinatorPage();
+    await pages.nav('dasbor');
+    await pages.choosePeriod(DEMO_PERIOD_NAME);
+    const chosen = await page.getByTestId('period-select').inputValue();
+    for (const section of ['rencana', 'laporan'] as const) {
+      await pages.nav(section);
+      await page.locator(`[data-period="${chosen}"]`).first().waitFor();
+      expect(await page.getByTestId('period-select').inputValue()).toBe(chosen);
+      // The address names it too: a copied link opens the same view.
+      expect(new URL(page.url()).searchParams.get('periode')).toBe(chosen);
+    }
+    await page.reload();
+    await page.locator(`[data-period="${chosen}"]`).first().waitFor();
+    expect(await page.getByTestId('period-select').inputValue()).toBe(chosen);
   });
 
   it('notes the exact value when rounding carries the figure across a band edge', {
