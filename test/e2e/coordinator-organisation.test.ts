@@ -107,7 +107,7 @@ describe.skipIf(!e2eEnabled)('coordinator pages: the organisation is set up at f
     expect(await app.accessibilityViolations()).toEqual([]);
     await page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click();
 
-    await page.waitForURL('**/koordinator/dasbor');
+    await page.waitForURL((u) => u.pathname === '/koordinator/dasbor');
     await page.getByTestId('coordinator-subnav').waitFor();
     expect(await page.getByTestId('cnav-organisasi').textContent()).toBe('Organisasi');
     await page.screenshot({ path: join(SHOTS, 'coordinator-organisation-dashboard.png') });

@@ -63,7 +63,7 @@ export class CoordinatorApp {
       | 'riwayat',
   ): Promise<void> {
     await this.page.getByTestId(`cnav-${section}`).click();
-    await this.page.waitForURL(`**/koordinator/${section}`);
+    await this.page.waitForURL((u) => u.pathname === `/koordinator/${section}`);
   }
 
   async openVerifiers(): Promise<VerifiersPage> {
