@@ -13,12 +13,13 @@ import { dashboard } from './lib/dashboard';
 import { serverIngest } from './lib/ingest';
 import { BENCH, TMP } from './lib/paths';
 import { photo } from './lib/photo';
+import { pull } from './lib/pull';
 import { endLoad, machine, markdown, table } from './lib/report';
 import { type BenchModule, notMeasured, type Result } from './lib/result';
 import { slowLinkSync } from './lib/slowlink';
 import { store } from './lib/store';
 
-const MODULES: BenchModule[] = [bundle, store, photo, serverIngest, slowLinkSync, dashboard];
+const MODULES: BenchModule[] = [bundle, store, photo, serverIngest, slowLinkSync, dashboard, pull];
 
 async function main() {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
