@@ -277,6 +277,20 @@ function runVitest(p, env) {
 const int = (n) => Math.round(Number(n)).toLocaleString('en-US');
 const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(1)} %` : '—');
 const mb = (b) => `${(b / 2 ** 20).toFixed(0)} MB`;
+/**
+ * The chaos proof's memory figures (test/helpers/memory-sampler.ts): the process the server
+ * runs in, sampled every 250 ms; the leak signal compares the heap after a full GC at the end
+ * with the heap at the start.
+ */
+function memoryText(mem) {
+  if (!mem) return 'memory not sampled';
+  const f = (x) =>
+    `start ${mb(x.start)}, peak ${mb(x.peak)}, end ${mb(x.end)}${x.endAfterGc === null ? '' : ` (${mb(x.endAfterGc)} after a full GC)`}`;
+  const after = mem.heapUsed.endAfterGc ?? mem.heapUsed.end;
+  const buffers = mem.arrayBuffers ? `; ArrayBuffers outside the heap ${f(mem.arrayBuffers)}` : '';
+  return `server process memory (${int(mem.samples)} samples every ${mem.intervalMs} ms): RSS ${f(mem.rss)}; V8 heap used ${f(mem.heapUsed)}, ${mb(after - mem.heapUsed.start)} above start after GC${buffers}`;
+}
+
 const dbName = (d) => (d === 'postgres' ? 'PostgreSQL' : d === 'sqlite' ? 'SQLite' : d);
 
 /** One row per proof and database, from the JSON lines (or the absence of them). */
@@ -312,7 +326,7 @@ function rows(lines, runs, expected) {
       proof: 'Chaos sync',
       db: d,
       size: `${f.devices} tablets × ${perDevice(f.mutations - f.files)} edits + ${perDevice(f.files)} photos each = ${int(f.mutations)} mutations, ${int(f.files)} files (${mb(f.fileBytes)}); ${int(f.requests)} requests through the proxy, ${int(f.faults)} faulted (${pct(f.faults, f.requests)})${f.healedBeforeDrain ? '' : ', never healed'}; ${f.seconds.toFixed(0)} s`,
-      result: `lost ${f.lost}, duplicated ${f.duplicated}, hashes verified ${int(f.hashesVerified)}/${int(f.files)} (${pct(f.hashesVerified, f.files)}); ${int(f.conflicts)} conflicts recorded (both values kept)`,
+      result: `lost ${f.lost}, duplicated ${f.duplicated}, hashes verified ${int(f.hashesVerified)}/${int(f.files)} (${pct(f.hashesVerified, f.files)}); ${int(f.conflicts)} conflicts recorded (both values kept); ${memoryText(f.memory)}`,
       goal: chaosGoal,
       met: l.met,
       figures: f,
@@ -576,6 +590,7 @@ const table = rows(lines, runs, { dialects, chromium }).filter(
 const chaosPg = table.find((r) => r.proof === 'Chaos sync' && r.db === 'postgres');
 const notes = [
   'Chaos sync: real tablet stores (fake-indexeddb) and the real SyncEngine with tus-js-client uploads, over HTTP through a fault-injecting proxy to the real server (@hono/node-server). Every three tablets share one unit (two of one verifier, one of another) and edit random indicators of it, so edits overlap and conflict; all tablets sync concurrently after every round of edits. Faults per request, 20 % in all: 5 % dropped before the server, 5 % connection reset part-way through the request body, 5 % answer lost after the server acted, 5 % sent to the server twice; another 20 % are delayed ≤ 40 ms (not counted as faults). The network is never healed: the final drain also runs at 20 % faults. Lost = a mutation neither applied (its change-log row), nor kept as a conflict, nor already held; duplicated = more than one change-log row for one (device, seq, field); hashes = every file the receipts list re-read from disk and its SHA-256 recomputed, and every tablet’s files on its receipt.',
+  'Chaos sync memory (information, no goal): `process.memoryUsage()` of the Vitest worker the proof runs in, sampled every 250 ms from before the server listens until the final drain is over, then once more after a full garbage collection. The server (createApp on @hono/node-server) runs in that process together with the fault proxy and the tablets: their stores are fake-indexeddb, i.e. JavaScript objects in the same heap, and every tablet keeps its photos until the test ends. So the figures bound the server from above, and "above start after GC" counts what the tablets still hold (all their edits and photo blobs) as well as anything the server leaked; a server leak shows as that figure growing out of proportion to the data the tablets hold (compare rounds, or the two databases).',
   !chaosPg
     ? 'Chaos sync on PostgreSQL: not run (PostgreSQL not reachable).'
     : CHAOS_PG_ROUNDS === CHAOS.TELUSUR_CHAOS_ROUNDS

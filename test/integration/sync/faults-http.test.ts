@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import type { BlobStore } from '../../../src/server/lib/blob-store';
 import type { SyncEngine } from '../../../src/sync';
+import { sampleMemory } from '../../helpers/memory-sampler';
 import {
   describeSync,
   enrolTablet,
@@ -72,6 +73,9 @@ describeSync('sync over a faulty network', (ctx, dialect) => {
     async () => {
       const started = performance.now();
       const h = ctx();
+      // The soak's memory figures: the server runs in this process (with the tablets' stores
+      // and the proxy), sampled from before it listens until the drain is over.
+      const memory = process.env.TELUSUR_SOAK_REPORT ? sampleMemory(250) : null;
       const server = await listenHttp(h);
       const rng = seededRandom(20261128);
       const proxy = await startFaultyProxy(server.port, rng, FAULTS);
@@ -154,7 +158,8 @@ describeSync('sync over a faulty network', (ctx, dialect) => {
           for (let r = 0; r < 2; r++) await Promise.all(engines.map((e) => syncHard(e, 400)));
         }
 
-        if (process.env.TELUSUR_SOAK_REPORT) {
+        if (memory) {
+          const mem = memory.stop();
           const c = await checkExactlyOnce(h.base.db, stores, issued);
           let verified = 0;
           let missing = 0;
@@ -198,6 +203,7 @@ describeSync('sync over a faulty network', (ctx, dialect) => {
               proxy: { ...proxy.stats },
               healedBeforeDrain: HEAL,
               seconds: (performance.now() - started) / 1000,
+              memory: mem,
             },
             'lost 0, duplicated 0, hashes verified 100 %',
             lost === 0 && c.duplicated.length === 0 && verified === photo && missing === 0,
