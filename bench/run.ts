@@ -8,8 +8,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { beritaAcaraPdf } from './lib/berita-acara-pdf';
 import { bundle } from './lib/bundle';
 import { dashboard } from './lib/dashboard';
+import { exportLevels } from './lib/export';
 import { serverIngest } from './lib/ingest';
 import { BENCH, TMP } from './lib/paths';
 import { photo } from './lib/photo';
@@ -19,7 +21,17 @@ import { type BenchModule, notMeasured, type Result } from './lib/result';
 import { slowLinkSync } from './lib/slowlink';
 import { store } from './lib/store';
 
-const MODULES: BenchModule[] = [bundle, store, photo, serverIngest, slowLinkSync, dashboard, pull];
+const MODULES: BenchModule[] = [
+  bundle,
+  store,
+  photo,
+  serverIngest,
+  slowLinkSync,
+  dashboard,
+  pull,
+  beritaAcaraPdf,
+  exportLevels,
+];
 
 async function main() {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

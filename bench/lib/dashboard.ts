@@ -66,8 +66,12 @@ function reachable(url: string): Promise<boolean> {
   });
 }
 
-/** Bulk rows for UNITS units, one statement per table, identical SQL on both databases. */
-async function seedUnits(
+/**
+ * Bulk rows for UNITS units (BENCH_DASHBOARD_UNITS, default 10,000) × 47 indicators, one
+ * statement per table, identical SQL on both databases. Also the export benchmark's seed
+ * (bench/lib/export.ts): call it on a migrated, demo-seeded database.
+ */
+export async function seedUnits(
   db: Kysely<Database>,
   periodId: string,
   pemdaId: string,
