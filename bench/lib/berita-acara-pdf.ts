@@ -139,7 +139,7 @@ export const beritaAcaraPdf: BenchModule = {
       // The record page as the verifier opens it (information): route → document drawn.
       const r0 = performance.now();
       await tablet.open(`/kerja/a/${encodeURIComponent(a)}/berita-acara`);
-      await page.getByTestId('ba-document').waitFor();
+      await page.getByTestId('ba-document').waitFor({ state: 'attached' });
       renderMs = performance.now() - r0;
 
       await page.emulateMedia({ media: 'print' });
@@ -197,7 +197,7 @@ export const beritaAcaraPdf: BenchModule = {
       baseBytes = barePdf.length;
       basePages = pdfPages(barePdf).length;
       context.push(
-        `The record: ${signed ? 'signed' : 'a draft (the sign button was not offered)'}, ${checks} evidence checks across the 47 indicators, ${text.length.toLocaleString('en-US')} characters of text; ${pages} A4 pages, ${Math.round(bytes / 1024)} KB (the signatures are PNG images); the bare page of the same text: ${basePages} pages, ${Math.round(baseBytes / 1024)} KB. Opening the record page (route → document drawn, the app already loaded): ${renderMs.toFixed(0)} ms. ${built ? `App built for this benchmark in ${buildSeconds.toFixed(0)} s (not timed).` : `App build from TELUSUR_E2E_DIST (${given}).`}`,
+        `The record: ${signed ? 'signed' : 'a draft (the sign button was not offered)'}, ${checks} evidence checks across the 47 indicators, ${text.length.toLocaleString('en-US')} characters of text; ${pages} A4 pages, ${Math.round(bytes / 1024)} KB (the signatures are PNG images); the bare page of the same text: ${basePages} pages, ${Math.round(baseBytes / 1024)} KB. Opening the record page (a navigation to its route, the app reloading from the browser's cache, until the record is in the page): ${renderMs.toFixed(0)} ms. ${built ? `App built for this benchmark in ${buildSeconds.toFixed(0)} s (not timed).` : `App build from TELUSUR_E2E_DIST (${given}).`}`,
         `Per run, record vs bare page: ${subject.map((s, i) => `${s.toFixed(0)} vs ${(baseline[i] ?? 0).toFixed(0)} ms`).join('; ')}.`,
       );
     } finally {
