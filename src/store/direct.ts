@@ -1,0 +1,105 @@
+/**
+ * Native IndexedDB transactions on the connection Dexie holds open, for the hot write path
+ * (write.ts `save`): one IDBTransaction whose requests go straight to IndexedDB, without
+ * Dexie's per-request promise, zone and middleware layers. Dexie's liveQuery does not see
+ * such writes by itself, so every committed one is announced the way Dexie announces a write
+ * made in another tab (`announce`), which re-runs the affected views here and in every other
+ * tab and drops Dexie's cached results of the changed keys.
+ */
+import Dexie, { type IndexableType, type IndexSpec, RangeSet } from 'dexie';
+import type { StoreContext } from './context';
+
+/**
+ * The channel Dexie 4 (since 3.2) listens on for writes committed elsewhere; a message on it
+ * makes every Dexie of this origin — this tab's included, as a BroadcastChannel delivers to
+ * all other channel objects of its name — fire `storagemutated` and forget cached query
+ * results that overlap the changed parts. test/unit/store/watch.test.ts proves the views
+ * update, so a Dexie upgrade that renames it fails there.
+ */
+const DEXIE_MUTATION_CHANNEL = 'x-storagemutated-1';
+
+/** Which keys changed, in Dexie's ObservabilitySet format (`idb://<db>/<table>/<index>`). */
+export type MutatedParts = Record<string, RangeSet>;
+
+let channel: BroadcastChannel | null | undefined;
+
+/** The channel to Dexie's listeners, or null where BroadcastChannel is missing. */
+function mutationChannel(): BroadcastChannel | null {
+  if (channel === undefined) {
+    channel =
+      typeof BroadcastChannel === 'function' ? new BroadcastChannel(DEXIE_MUTATION_CHANNEL) : null;
+    // Node (tests): the channel must not keep the process alive.
+    (channel as { unref?: () => void } | null)?.unref?.();
+  }
+  return channel;
+}
+
+/**
+ * Tell Dexie's liveQuery views in this and every other tab that `parts` changed (call after
+ * the transaction committed). Firing Dexie's documented `storagemutated` event alone is not
+ * enough: this tab's views would re-run but be served Dexie's cached, older result
+ * (test/unit/store/watch.test.ts fails so).
+ */
+export function announce(parts: MutatedParts): void {
+  mutationChannel()?.postMessage(parts);
+}
+
+/**
+ * Record in `parts` that `table` put `next` over `prev` (undefined: a new row): its primary
+ * key and every index value before and after, as Dexie's observability middleware does.
+ */
+export function notePut(
+  c: StoreContext,
+  parts: MutatedParts,
+  table: string,
+  prev: object | undefined,
+  next: object,
+): void {
+  const schema = c.db.table(table).schema;
+  const part = (index: string) => {
+    const key = `idb://${c.db.name}/${table}/${index}`;
+    let set = parts[key];
+    if (!set) {
+      set = new RangeSet();
+      parts[key] = set;
+    }
+    return set;
+  };
+  const pk = Dexie.getByKeyPath(next, schema.primKey.keyPath as string);
+  part('').addKey(pk);
+  // Dexie marks a put's keys as possibly deleted when it did not see the old row; marking
+  // them always is the safe superset (a view of the primary key range re-runs).
+  part(':dels').addKey(pk);
+  for (const index of schema.indexes as IndexSpec[]) {
+    if (!index.keyPath) continue;
+    for (const row of prev ? [prev, next] : [next]) {
+      const key = Dexie.getByKeyPath(row, index.keyPath);
+      if (isIndexable(key)) part(index.name).addKey(key);
+    }
+  }
+}
+
+function isIndexable(key: unknown): key is IndexableType {
+  if (Array.isArray(key)) return key.every((k) => k !== undefined && k !== null);
+  return typeof key === 'string' || typeof key === 'number' || key instanceof Date;
+}
+
+/**
+ * A read-write IDBTransaction over `stores` on Dexie's open connection, with the store's
+ * durability; null when the native path must not be taken: the database is not open (Dexie
+ * reopens or reports that), the caller is inside a Dexie transaction (whose atomicity the
+ * write must join), or there is no BroadcastChannel to tell Dexie's views (`announce`).
+ */
+export function nativeTransaction(c: StoreContext, stores: string[]): IDBTransaction | null {
+  const db = c.db;
+  if (!db.isOpen() || Dexie.currentTransaction || !mutationChannel()) return null;
+  try {
+    const idb = db.backendDB();
+    return c.durability === 'default'
+      ? idb.transaction(stores, 'readwrite')
+      : idb.transaction(stores, 'readwrite', { durability: c.durability });
+  } catch {
+    // The connection is closing (another tab's upgrade): Dexie's path reports it.
+    return null;
+  }
+}
