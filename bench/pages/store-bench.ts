@@ -3,7 +3,11 @@
  * `window.storeBench` with batch workloads that time themselves with performance.now():
  *
  * save variants (one indicator's `notes`, incl. its outbox entry, resolved once committed):
- *   store          store.verifications.update(aId, no, {notes}) — openStore() as shipped
+ *   store          store.verifications.update(aId, no, {notes}) — openStore() as shipped: one
+ *                  native IDBTransaction on Dexie's connection reading the row, the clock and
+ *                  device rows and the owning assessment (approval check) in one round trip,
+ *                  then row + outbox + clock; liveQuery views told after commit (this tab
+ *                  at once, other tabs within 50 ms)
  *   storeDefault   the same on a store opened with durability 'default' (the browser's, as PouchDB)
  *   raw            one IDB transaction: put the same verification row + add the outbox entry
  *                  (row and seq kept in memory), durability 'strict' like the store
@@ -454,6 +458,32 @@ const api: StoreBench = {
     // Every pouchStrict put ran in (at least) one 'strict' read-write transaction.
     if (lastNotes.has('pouchStrict') && pouchStrictTx < strictPuts)
       problems.push(`pouchStrict: ${pouchStrictTx} strict transactions for ${strictPuts} puts`);
+    // A live view (store.watch, Dexie liveQuery) must see a save made while it is open: the
+    // store's save bypasses Dexie's tables and announces its writes itself.
+    const liveNo = at('store');
+    const liveNotes = `live-${Date.now()}`;
+    const seen = await new Promise<boolean>((resolve) => {
+      let saved = false;
+      const timer = setTimeout(() => finish(false), 5000);
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        stop();
+        resolve(ok);
+      };
+      const stop = store.watch(
+        (st) => st.verifications.get(target, liveNo),
+        (v) => {
+          if (!saved) {
+            saved = true;
+            store.verifications
+              .update(target, liveNo, { notes: liveNotes })
+              .catch(() => finish(false));
+          } else if (v?.notes === liveNotes) finish(true);
+        },
+        () => finish(false),
+      );
+    });
+    if (!seen) problems.push('store: a live view did not see a save made while it was open');
     // The store's outbox must hold one mutation per save, gap-free.
     const seqs = (await store.outbox.peek(1_000_000)).map((m) => m.seq);
     for (let i = 1; i < seqs.length; i++)

@@ -63,6 +63,8 @@ export interface StoreContext {
   readonly name: string;
   deviceId: string;
   readonly now: () => number;
+  /** IndexedDB commit durability of write transactions (StoreOptions.durability). */
+  readonly durability: 'strict' | 'relaxed' | 'default';
   readonly blobMode: BlobMode;
   readonly storage: StorageManagerLike | null;
   readonly hooks: StoreOptions['testHooks'];

@@ -134,6 +134,7 @@ export async function openStore(options: StoreOptions = {}): Promise<TelusurStor
     name,
     deviceId,
     now,
+    durability,
     blobMode,
     storage,
     hooks: options.testHooks,

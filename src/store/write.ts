@@ -29,6 +29,7 @@ import {
   tableOf,
   toDomain,
 } from './context';
+import { announce, type MutatedParts, nativeTransaction, notePut } from './direct';
 import {
   ApprovedRecordError,
   describeProblem,
@@ -37,7 +38,13 @@ import {
   RecordNotFoundError,
   ValidationError,
 } from './errors';
-import { assessmentIdOf, type OutboxRow, type RecordRow } from './schema';
+import {
+  assessmentIdOf,
+  ENTITY_TABLE,
+  type MetaRow,
+  type OutboxRow,
+  type RecordRow,
+} from './schema';
 
 interface SchemaIssue {
   code?: string;
@@ -109,6 +116,11 @@ function same(a: unknown, b: unknown): boolean {
  * the outbox mutation with the next seq, advance the clock. `identity` are the fields a new
  * row gets (sent with its first mutation); null means the record must exist.
  *
+ * The transaction runs on the native IDBDatabase Dexie holds open (direct.ts): the same
+ * reads and writes as `stage`, without Dexie's per-request layers, then Dexie's liveQuery
+ * views in every tab are told which keys changed. Inside a caller's Dexie transaction, or
+ * while the database is not open, it goes through Dexie (`stage`) instead.
+ *
  * @returns the saved record (domain shape).
  * @throws ValidationError (a value refused, a fixed field changed, a required one missing,
  *   or `create` of an existing id), RecordNotFoundError, ApprovedRecordError (the record's
@@ -130,6 +142,8 @@ export function save<T>(
   } catch (e) {
     return Promise.reject(e);
   }
+  const fast = saveDirect(c, entity, id, clean, ident, mode);
+  if (fast) return guard(() => fast.then((row) => toDomain<T>(row) as T));
   const db = c.db;
   return guard(() =>
     db.transaction(
@@ -138,6 +152,123 @@ export function save<T>(
       () => stage(c, entity, id, clean, ident, mode).then(({ row }) => toDomain<T>(row) as T),
     ),
   );
+}
+
+/**
+ * The assessment a record belongs to, as far as the values to write tell it (before the row
+ * is read): lets the approval check's read go out together with the row's.
+ */
+export function ownerHint(
+  entity: EntityName,
+  id: string,
+  changes: Record<string, unknown>,
+  identity: Record<string, unknown> | null,
+): string | undefined {
+  if (entity === 'assessment') return id;
+  const owner = changes.assessmentId ?? identity?.assessmentId;
+  return typeof owner === 'string' ? owner : undefined;
+}
+
+/** The assessment whose status decides whether the record may change (the row's own first). */
+export function ownerOf(
+  entity: EntityName,
+  id: string,
+  row: RecordRow | undefined,
+  changes: Record<string, unknown>,
+  identity: Record<string, unknown> | null,
+): unknown {
+  return entity === 'assessment'
+    ? id
+    : (row?.assessmentId ?? changes.assessmentId ?? identity?.assessmentId);
+}
+
+/** Refuse the write when the owning assessment is approved (core `tabletMayEdit`). */
+export function checkApproval(owner: unknown, assessment: RecordRow | undefined): void {
+  const status = assessment?.status;
+  if (typeof status === 'string' && !tabletMayEdit(status))
+    throw new ApprovedRecordError(String(owner));
+}
+
+/** What one record write puts: the row, the outbox mutation and the clock (null: no change). */
+export interface Planned {
+  row: RecordRow;
+  mutation: OutboxRow | null;
+  clock: ClockRow | null;
+}
+
+/**
+ * The pure part of a record write, given what the transaction read: change detection against
+ * the stored row, fixed and required fields, per-field baseVersions, the next seq and HLC.
+ * Throws ValidationError / RecordNotFoundError as `stage` documents.
+ */
+export function plan(
+  c: StoreContext,
+  entity: EntityName,
+  id: string,
+  changes: Record<string, unknown>,
+  identity: Record<string, unknown> | null,
+  mode: 'upsert' | 'create',
+  force: ReadonlySet<string>,
+  row: RecordRow | undefined,
+  clockRow: MetaRow | undefined,
+  deviceRow: MetaRow | undefined,
+): Planned {
+  let base: RecordRow;
+  const effective: Record<string, unknown> = {};
+  if (row) {
+    if (mode === 'create')
+      throw new ValidationError(entity, [{ field: 'id', message: `record ${id} exists` }]);
+    const fixed = IMMUTABLE_FIELDS[entity];
+    const problems: FieldProblem[] = [];
+    for (const f in changes) {
+      const v = changes[f];
+      const unchanged = same(row[f], v);
+      if (unchanged && !force.has(f)) continue;
+      if (fixed.has(f) && !unchanged)
+        problems.push({ field: f, message: 'cannot change after creation' });
+      else effective[f] = v;
+    }
+    if (problems.length > 0) throw new ValidationError(entity, problems);
+    base = row;
+  } else {
+    if (!identity) throw new RecordNotFoundError(entity, id);
+    Object.assign(effective, identity, changes);
+    const missing = REQUIRED_FIELDS[entity].filter((f) => effective[f] === undefined);
+    if (missing.length > 0) {
+      throw new ValidationError(
+        entity,
+        missing.map((field) => ({ field, message: 'required for a new record' })),
+      );
+    }
+    base = { id, ...RECORD_DEFAULTS[entity], _versions: {} };
+  }
+  const fields = Object.keys(effective);
+  if (fields.length === 0) return { row: base, mutation: null, clock: null };
+
+  const deviceId = deviceFrom(c, deviceRow);
+  const clock = clockRow as ClockRow | undefined;
+  const at = c.now();
+  const seq = (clock?.seq ?? 0) + 1;
+  const hlc = encodeHlc(tickHlc(clock?.hlc ? decodeHlc(clock.hlc) : null, deviceId, at));
+  const baseVersions: Record<string, number> = {};
+  for (const f of fields) baseVersions[f] = base._versions[f] ?? 0;
+  const next: RecordRow = {
+    ...base,
+    ...effective,
+    _versions: { ...base._versions, ...baseVersions },
+  };
+  const mutation: OutboxRow = {
+    deviceId,
+    seq,
+    entity,
+    id,
+    changes: effective,
+    baseVersions,
+    hlc,
+    at,
+    assessmentId: assessmentIdOf(entity, next),
+  };
+  return { row: next, mutation, clock: { key: CLOCK, seq, hlc } };
 }
 
 /**
@@ -161,11 +292,7 @@ export function stage(
   const table = tableOf(db, entity);
   return Dexie.Promise.all([table.get(id), db.meta.bulkGet([CLOCK, DEVICE])])
     .then(([row, meta]) => {
-      // The assessment the record belongs to: its status decides whether it may change.
-      const owner =
-        entity === 'assessment'
-          ? id
-          : (row?.assessmentId ?? changes.assessmentId ?? identity?.assessmentId);
+      const owner = ownerOf(entity, id, row, changes, identity);
       const held: PromiseExtended<RecordRow | undefined> =
         entity === 'assessment'
           ? Dexie.Promise.resolve(row)
@@ -173,74 +300,134 @@ export function stage(
             ? db.assessments.get(owner)
             : Dexie.Promise.resolve(undefined);
       return held.then((assessment) => {
-        const status = assessment?.status;
-        if (typeof status === 'string' && !tabletMayEdit(status))
-          throw new ApprovedRecordError(String(owner));
+        checkApproval(owner, assessment);
         return [row, meta] as const;
       });
     })
     .then(([row, [clockRow, deviceRow]]) => {
-      let base: RecordRow;
-      const effective: Record<string, unknown> = {};
-      if (row) {
-        if (mode === 'create')
-          throw new ValidationError(entity, [{ field: 'id', message: `record ${id} exists` }]);
-        const fixed = IMMUTABLE_FIELDS[entity];
-        const problems: FieldProblem[] = [];
-        for (const [f, v] of Object.entries(changes)) {
-          const unchanged = same(row[f], v);
-          if (unchanged && !force.has(f)) continue;
-          if (fixed.has(f) && !unchanged)
-            problems.push({ field: f, message: 'cannot change after creation' });
-          else effective[f] = v;
-        }
-        if (problems.length > 0) throw new ValidationError(entity, problems);
-        base = row;
-      } else {
-        if (!identity) throw new RecordNotFoundError(entity, id);
-        Object.assign(effective, identity, changes);
-        const missing = REQUIRED_FIELDS[entity].filter((f) => effective[f] === undefined);
-        if (missing.length > 0) {
-          throw new ValidationError(
-            entity,
-            missing.map((field) => ({ field, message: 'required for a new record' })),
-          );
-        }
-        base = { id, ...RECORD_DEFAULTS[entity], _versions: {} };
-      }
-      const fields = Object.keys(effective);
-      if (fields.length === 0) return { row: base, mutation: null };
-
-      const deviceId = deviceFrom(c, deviceRow);
-      const clock = clockRow as ClockRow | undefined;
-      const at = c.now();
-      const seq = (clock?.seq ?? 0) + 1;
-      const hlc = encodeHlc(tickHlc(clock?.hlc ? decodeHlc(clock.hlc) : null, deviceId, at));
-      const baseVersions: Record<string, number> = {};
-      for (const f of fields) baseVersions[f] = base._versions[f] ?? 0;
-      const next: RecordRow = {
-        ...base,
-        ...effective,
-        _versions: { ...base._versions, ...baseVersions },
-      };
-      const mutation: OutboxRow = {
-        deviceId,
-        seq,
-        entity,
-        id,
-        changes: effective,
-        baseVersions,
-        hlc,
-        at,
-        assessmentId: assessmentIdOf(entity, next),
-      };
-      return Dexie.Promise.all([
-        table.put(next),
-        db.outbox.add(mutation),
-        db.meta.put({ key: CLOCK, seq, hlc } satisfies ClockRow),
-      ]).then(() => {
-        c.hooks?.beforeCommit?.(`${entity}.save`);
-        return { row: next, mutation };
-      });
+      const {
+        row: next,
+        mutation,
+        clock,
+      } = plan(c, entity, id, changes, identity, mode, force, row, clockRow, deviceRow);
+      if (!mutation || !clock) return { row: next, mutation: null };
+      return Dexie.Promise.all([table.put(next), db.outbox.add(mutation), db.meta.put(clock)]).then(
+        () => {
+          c.hooks?.beforeCommit?.(`${entity}.save`);
+          return { row: next, mutation };
+        },
+      );
     });
 }
+
+/**
+ * `save`'s transaction on a native IDBTransaction (direct.ts), or null when it must go
+ * through Dexie. Same reads as `stage` — the row, the clock and device rows, the owning
+ * assessment — but issued together in one round trip when the owner is known before the row
+ * is read (every verification, berita acara and new record); then `plan`, the three writes
+ * and the beforeCommit hook in the same transaction. Resolves with the saved row once the
+ * transaction committed (and Dexie's views were told); rejects with what `plan` or the
+ * approval check threw, or the transaction's error (quota…), and then nothing was written.
+ */
+function saveDirect(
+  c: StoreContext,
+  entity: EntityName,
+  id: string,
+  changes: Record<string, unknown>,
+  identity: Record<string, unknown> | null,
+  mode: 'upsert' | 'create',
+): Promise<RecordRow> | null {
+  const tableName = ENTITY_TABLE[entity];
+  const tx = nativeTransaction(
+    c,
+    entity === 'assessment'
+      ? [tableName, 'outbox', 'meta']
+      : [tableName, 'assessments', 'outbox', 'meta'],
+  );
+  if (!tx) return null;
+  return new Promise<RecordRow>((resolve, reject) => {
+    let failure: { error: unknown } | null = null;
+    let saved: RecordRow | undefined;
+    let parts: MutatedParts | null = null;
+    const fail = (error: unknown) => {
+      failure ??= { error };
+      try {
+        tx.abort();
+      } catch {
+        // Already finishing: its own abort or error event rejects.
+      }
+    };
+    tx.oncomplete = () => {
+      if (parts) announce(parts);
+      resolve(saved as RecordRow);
+    };
+    tx.onabort = () =>
+      reject(
+        failure
+          ? failure.error
+          : (tx.error ?? new DOMException('Transaction aborted', 'AbortError')),
+      );
+    const table = tx.objectStore(tableName);
+    const meta = tx.objectStore('meta');
+    const hint = ownerHint(entity, id, changes, identity);
+    const rowReq = table.get(id) as IDBRequest<RecordRow | undefined>;
+    const clockReq = meta.get(CLOCK) as IDBRequest<MetaRow | undefined>;
+    const deviceReq = meta.get(DEVICE) as IDBRequest<MetaRow | undefined>;
+    const heldReq =
+      entity !== 'assessment' && hint !== undefined
+        ? (tx.objectStore('assessments').get(hint) as IDBRequest<RecordRow | undefined>)
+        : null;
+
+    const write = (row: RecordRow | undefined, assessment: RecordRow | undefined) => {
+      checkApproval(ownerOf(entity, id, row, changes, identity), assessment);
+      const planned = plan(
+        c,
+        entity,
+        id,
+        changes,
+        identity,
+        mode,
+        NO_FORCE,
+        row,
+        clockReq.result,
+        deviceReq.result,
+      );
+      saved = planned.row;
+      if (!planned.mutation || !planned.clock) return;
+      table.put(planned.row);
+      tx.objectStore('outbox').add(planned.mutation);
+      meta.put(planned.clock);
+      c.hooks?.beforeCommit?.(`${entity}.save`);
+      parts = {};
+      notePut(c, parts, tableName, row, planned.row);
+      notePut(c, parts, 'outbox', undefined, planned.mutation);
+      notePut(c, parts, 'meta', clockReq.result, planned.clock);
+    };
+    // Requests of one transaction succeed in the order they were made: when the last read
+    // succeeded, all results are there.
+    (heldReq ?? deviceReq).onsuccess = () => {
+      try {
+        const row = rowReq.result;
+        if (entity === 'assessment') return write(row, row);
+        const owner = ownerOf(entity, id, row, changes, identity);
+        if (heldReq && owner === hint) return write(row, heldReq.result);
+        if (typeof owner !== 'string') return write(row, undefined);
+        // The row belongs to another assessment than the values said: read that one.
+        const ownerReq = tx.objectStore('assessments').get(owner) as IDBRequest<
+          RecordRow | undefined
+        >;
+        ownerReq.onsuccess = () => {
+          try {
+            write(row, ownerReq.result);
+          } catch (e) {
+            fail(e);
+          }
+        };
+      } catch (e) {
+        fail(e);
+      }
+    };
+  });
+}
+
+const NO_FORCE: ReadonlySet<string> = new Set();

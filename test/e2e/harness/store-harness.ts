@@ -23,6 +23,13 @@ export interface HarnessState {
   files: { sha256: string; intact: boolean }[];
 }
 
+/** What this tab's live view of the assessment's notes showed last (store.watch), and how often it changed. */
+const view: { notes: Record<number, string>; updates: number; stop: (() => void) | null } = {
+  notes: {},
+  updates: 0,
+  stop: null,
+};
+
 const api = {
   /** Save one indicator's notes; resolves when the store says saved, with the new seq. */
   async save(indicatorNo: number, notes: string): Promise<number> {
@@ -43,6 +50,22 @@ const api = {
       height: 100,
       location: null,
     });
+  },
+  /** Start this tab's live view of the assessment's notes (as a screen does with store.watch). */
+  async watchNotes(): Promise<void> {
+    const s = await current();
+    view.stop?.();
+    view.stop = s.watch(
+      (st) => st.verifications.listByAssessment(HARNESS_ASSESSMENT),
+      (rows) => {
+        view.notes = Object.fromEntries(rows.map((v) => [v.indicatorNo, v.notes]));
+        view.updates += 1;
+      },
+    );
+  },
+  /** The live view's latest notes by indicator and the number of values it received. */
+  watched(): { notes: Record<number, string>; updates: number } {
+    return { notes: view.notes, updates: view.updates };
   },
   async state(): Promise<HarnessState> {
     const s = await current();

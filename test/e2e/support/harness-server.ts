@@ -58,6 +58,20 @@ export function harness(page: Page) {
           (globalThis as unknown as { storeHarness: StoreHarness }).storeHarness.addPhoto(n, s, z),
         [no, seed, size] as const,
       ),
+    watchNotes: () =>
+      page.evaluate(() =>
+        (globalThis as unknown as { storeHarness: StoreHarness }).storeHarness.watchNotes(),
+      ),
+    /** Wait until this tab's live view shows `notes` for indicator `no` (throws after 10 s). */
+    seesNotes: (no: number, notes: string) =>
+      page.waitForFunction(
+        ([n, t]) =>
+          (globalThis as unknown as { storeHarness: StoreHarness }).storeHarness.watched().notes[
+            n
+          ] === t,
+        [no, notes] as const,
+        { timeout: 10_000 },
+      ),
     state: (): Promise<HarnessState> =>
       page.evaluate(() =>
         (globalThis as unknown as { storeHarness: StoreHarness }).storeHarness.state(),

@@ -67,6 +67,33 @@ describe('an approved verification on the tablet', () => {
     expect((await s.verifications.get(id, 1))?.verifiedLevel).toBe(3);
   });
 
+  it('refuses editing a comment written before the approval (its unit found from the stored comment)', async () => {
+    const s = await freshStore();
+    opened.push(s);
+    const id = ASSESSMENT;
+    const fields = { periodId: 'p1', unitId: 'u1', frameworkId: spbe2020.id, status: 'sedang' };
+    await s.applyRemote('assessment', id, fields, {
+      periodId: 1,
+      unitId: 1,
+      frameworkId: 1,
+      status: 1,
+    });
+    const comment = await s.comments.add({
+      assessmentId: id,
+      indicatorNo: 1,
+      body: 'SK belum ditandatangani',
+      author: 'Rina',
+    });
+    await s.applyRemote('assessment', id, { status: 'disetujui' }, { status: 9 });
+    const before = await s.outbox.count();
+    const e = await s.comments.update(comment.id, { body: 'diubah' }).catch((err) => err);
+    expect(e).toBeInstanceOf(ApprovedRecordError);
+    expect(await s.outbox.count()).toBe(before);
+    expect((await s.comments.listByAssessment(id)).map((c) => c.body)).toEqual([
+      'SK belum ditandatangani',
+    ]);
+  });
+
   it('is editable again once the pulled status is dibuka (reopened)', async () => {
     const { s, id } = await unitWithStatus('disetujui');
     await s.applyRemote('assessment', id, { status: 'dibuka' }, { status: 10 });

@@ -38,6 +38,32 @@ describe('live reads', () => {
     otherTab.close();
   });
 
+  it('a screen sees each save made in its own tab, never an older cached list', async () => {
+    const s = await open(freshName());
+    const seen: Verification[][] = [];
+    const stop = s.watch(
+      (st) => st.verifications.listByAssessment(ASSESSMENT),
+      (v) => seen.push(v),
+    );
+    await nextValue(seen, 1);
+    for (const level of [2, 3, 4]) {
+      await s.verifications.update(ASSESSMENT, 5, { verifiedLevel: level });
+      await nextValue(seen, level);
+      expect(seen.at(-1)?.map((v) => v.verifiedLevel)).toEqual([level]);
+    }
+    // A second watcher of the same query starts from the current rows, not a stale copy.
+    const late: Verification[][] = [];
+    const stopLate = s.watch(
+      (st) => st.verifications.listByAssessment(ASSESSMENT),
+      (v) => late.push(v),
+    );
+    await nextValue(late, 1);
+    expect(late[0]?.map((v) => v.verifiedLevel)).toEqual([4]);
+    stop();
+    stopLate();
+    s.close();
+  });
+
   it('the unsynced badge follows the outbox', async () => {
     const s = await open(freshName());
     const counts: number[] = [];
