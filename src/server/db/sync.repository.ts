@@ -27,6 +27,13 @@ import type { ChangesTable, Database, RecordFieldsTable, SyncRejectionsTable } f
 const CHUNK = 200;
 /** Key of the PostgreSQL advisory lock that serialises writers of the change log. */
 const WRITER_LOCK_KEY = 0x54_45_4c_55_53; // "TELUS"
+/**
+ * Key of the PostgreSQL advisory lock over the whole sync record store: pushes share it,
+ * writers that cannot name their records up front take it exclusively.
+ */
+const STORE_LOCK_KEY = 0x54_45_4c_55_54; // "TELUT"
+/** First key of the two-key advisory locks of single records and devices (hashed ids). */
+const RECORD_LOCK_CLASS = 0x54_45_4c_55; // "TELU"
 /** Writer timeouts of transactions whose service passes none (server-side writes). */
 const DEFAULT_WRITER_TIMEOUTS: WriterTimeouts = {
   lockMs: DEFAULT_CONFIG.syncLockTimeoutMs,
@@ -142,34 +149,82 @@ function toChange(r: Selectable<ChangesTable>): ChangeEntry {
 /**
  * The sync record store: current field values, the change log, device cursors and scopes.
  * Every method that writes the change log must run in a transaction that called
- * `lockWriters()` first.
+ * `lockWriters()`, or `lockRecords()` and then `lockChangeLog()`, first.
  */
 export class SyncRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Serialise writers of the change log for the rest of the transaction. On PostgreSQL an
-   * identity value is taken at insert but becomes visible at commit, so without this a
-   * later seq could commit before an earlier one and a pull in between would move its
-   * cursor past the earlier one forever. With one writer at a time, seqs
-   * commit in order. SQLite has a single writer anyway.
+   * Serialise ALL writers of the sync record store for the rest of the transaction (the
+   * writers that do not name up front what they will touch: reviews, resolutions,
+   * assignments, bundle imports, materialising records). On PostgreSQL this takes the
+   * store lock exclusively (so no push is between its reads and its commit) and then the
+   * change-log lock (`lockChangeLog`). SQLite has a single writer anyway.
    *
-   * Before waiting for the lock, the transaction's timeouts are set (`set_config(…, true)`
-   * is SET LOCAL with bind parameters): a wait longer than `lockMs` fails with SQLSTATE
-   * 55P03, a statement longer than `statementMs` with 57014, and a transaction idle for
+   * Before waiting, the transaction's timeouts are set (`set_config(…, true)` is SET LOCAL
+   * with bind parameters): a wait longer than `lockMs` fails with SQLSTATE 55P03, a
+   * statement longer than `statementMs` with 57014, and a transaction idle for
    * `idleInTransactionMs` (a frozen process holding the lock) loses its connection, which
-   * releases the lock. Services map these to a retryable 503 `server_busy`.
+   * releases its locks. Services map these to a retryable 503 `server_busy`.
    */
   async lockWriters(timeouts: WriterTimeouts = DEFAULT_WRITER_TIMEOUTS): Promise<void> {
-    if (this.db.getExecutor().adapter instanceof PostgresAdapter) {
-      const ms = (n: number) => `${Math.max(0, Math.round(n))}ms`;
-      await sql`select set_config('lock_timeout', ${ms(timeouts.lockMs)}, true),
-        set_config('statement_timeout', ${ms(timeouts.statementMs)}, true),
-        set_config('idle_in_transaction_session_timeout', ${ms(timeouts.idleInTransactionMs)}, true)`.execute(
-        this.db,
-      );
-      await sql`select pg_advisory_xact_lock(${sql.lit(WRITER_LOCK_KEY)})`.execute(this.db);
-    }
+    if (!this.postgres()) return;
+    await this.setWriterTimeouts(timeouts);
+    // Two statements: the store lock strictly before the change-log lock, the order every
+    // writer takes them in.
+    await sql`select pg_advisory_xact_lock(${sql.lit(STORE_LOCK_KEY)})`.execute(this.db);
+    await this.lockChangeLog();
+  }
+
+  /**
+   * A push's locks (PostgreSQL; nothing on SQLite): the store lock SHARED — pushes run
+   * side by side, the writers of `lockWriters` wait for them and they for those — then
+   * one exclusive lock per key (the records the push names, and its device, whose cursor
+   * and seq hashes it reads and moves), taken in sorted order so two pushes never wait
+   * on each other in a cycle. Two pushes touching the same record or device still run
+   * one after the other, so each decides on the latest versions. The change-log lock is
+   * taken later, at the first change-log write (`lockChangeLog`), and held until commit.
+   * Keys are hashed to 32 bits: a collision only makes two pushes wait for each other.
+   */
+  async lockRecords(
+    keys: readonly string[],
+    timeouts: WriterTimeouts = DEFAULT_WRITER_TIMEOUTS,
+  ): Promise<void> {
+    if (!this.postgres()) return;
+    await this.setWriterTimeouts(timeouts);
+    await sql`select pg_advisory_xact_lock_shared(${sql.lit(STORE_LOCK_KEY)})`.execute(this.db);
+    const sorted = [...new Set(keys)].sort();
+    if (sorted.length === 0) return;
+    await sql`select count(pg_advisory_xact_lock(${sql.lit(RECORD_LOCK_CLASS)}, h))
+      from (select distinct hashtext(k) as h from unnest(${sorted}::text[]) as k order by h) as keys`.execute(
+      this.db,
+    );
+  }
+
+  /**
+   * The change-log lock, held until commit (PostgreSQL; nothing on SQLite). An identity
+   * value is taken at insert but becomes visible at commit, so without it a later seq
+   * could commit before an earlier one and a pull in between would move its cursor past
+   * the earlier one forever. Taken right before a transaction's first change-log insert
+   * (or its read of the highest seq), with one holder at a time seqs commit in order.
+   * Re-taking it in the same transaction is harmless.
+   */
+  async lockChangeLog(): Promise<void> {
+    if (!this.postgres()) return;
+    await sql`select pg_advisory_xact_lock(${sql.lit(WRITER_LOCK_KEY)})`.execute(this.db);
+  }
+
+  private postgres(): boolean {
+    return this.db.getExecutor().adapter instanceof PostgresAdapter;
+  }
+
+  private async setWriterTimeouts(timeouts: WriterTimeouts): Promise<void> {
+    const ms = (n: number) => `${Math.max(0, Math.round(n))}ms`;
+    await sql`select set_config('lock_timeout', ${ms(timeouts.lockMs)}, true),
+      set_config('statement_timeout', ${ms(timeouts.statementMs)}, true),
+      set_config('idle_in_transaction_session_timeout', ${ms(timeouts.idleInTransactionMs)}, true)`.execute(
+      this.db,
+    );
   }
 
   /** Every stored field of the given records (any entity). */

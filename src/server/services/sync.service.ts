@@ -105,6 +105,8 @@ export type BundleApplyResult = Pick<
 /** Test hooks (PostgreSQL commit-order proof): awaited inside the push transaction before commit. */
 export interface SyncHooks {
   beforePushCommit?: (deviceId: string) => Promise<void>;
+  /** Awaited inside the push transaction after every decision, before the batch is written. */
+  beforePushFlush?: (deviceId: string) => Promise<void>;
 }
 
 /** What handling a set of mutations did (shared by push and bundle import). */
@@ -240,8 +242,12 @@ export class SyncService extends BaseService {
     const device = this.device(principal);
     if (deviceId !== device.id) throw new Problem('device_mismatch');
     assertOneDevice(deviceId, mutations, true);
+    // The records this push may write (a mutation writes only its own record) and the
+    // device whose cursor it moves: pushes of other records and devices run concurrently
+    // up to their change-log writes. Ids the wire refuses are never stored (rejected below).
+    const keys = [deviceId, ...mutations.map((m) => m.id).filter(storableId)];
     return this.writeTransaction(async (repos) => {
-      const batch = await RecordBatch.open(repos, this.now(), this.writerTimeouts());
+      const batch = await RecordBatch.openFor(repos, this.now(), keys, this.writerTimeouts());
       const scope = new Set(await repos.sync.scopeOfVerifier(device.verifierId));
       const handled = await this.handle(repos, batch, mutations, {
         deviceId,
@@ -418,6 +424,7 @@ export class SyncService extends BaseService {
       await repos.sync.setCursor(deviceId, through, now);
       if (hadSparse) await repos.sync.deleteAppliedSeqsThrough(deviceId, through);
     }
+    if (who.source === 'push') await this.hooks.beforePushFlush?.(deviceId);
     await batch.flush();
     const conflicts = await repos.conflicts.views({ ids: [...batch.touchedConflicts] });
 
@@ -449,7 +456,7 @@ export class SyncService extends BaseService {
   ): Promise<MutationResult[]> {
     // Ids the wire refuses (U+0000, lone surrogates) name nothing stored, and PostgreSQL
     // cannot even compare them: never looked up (their mutations are rejected below).
-    const safe = (id: string | null): id is string => id !== null && findUnsafeText(id) === null;
+    const safe = (id: string | null): id is string => id !== null && storableId(id);
     await batch.load(mutations.map((m) => m.id).filter(safe));
     const contexts = new Map<string, AssessmentContext | null>();
     const contextOf = async (id: string | null): Promise<AssessmentContext | null> => {
@@ -853,6 +860,11 @@ function assertOneDevice(
     if (ascending && prev && m.seq <= prev.seq)
       throw new Problem('seq_gap', { expected: prev.seq + 1, got: m.seq });
   }
+}
+
+/** False for ids the wire refuses (U+0000, lone surrogates): PostgreSQL cannot even compare them. */
+function storableId(id: string): boolean {
+  return findUnsafeText(id) === null;
 }
 
 function seqReused(deviceId: string, seq: number): Problem {
