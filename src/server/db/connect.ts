@@ -121,6 +121,48 @@ export function openDatabase(options: OpenOptions): DatabaseHandle {
   }
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: preparedOnce(sqlite) }),
+    plugins,
+  });
   return { db, dialect: 'sqlite', where: file, close: () => db.destroy() };
+}
+
+/** Prepared statements kept per SQLite connection (by SQL text; the least recently used go). */
+export const SQLITE_STATEMENT_CACHE = 200;
+
+/**
+ * The connection as Kysely's SQLite driver sees it, with each statement prepared once:
+ * the driver prepares every query it runs, and preparing costs as much as running a short
+ * statement. Statements whose text does not change from call to call (every query with a
+ * fixed number of parameters, and the sync push's JSON-parameter writes) are reused from
+ * an LRU map of `max` entries. A statement still being iterated (a stream) is never handed
+ * out twice: a fresh one is prepared instead.
+ */
+export function preparedOnce(
+  sqlite: SQLite.Database,
+  max = SQLITE_STATEMENT_CACHE,
+): { close(): void; prepare(sql: string): SQLite.Statement } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare: (sql: string) => {
+      const hit = cache.get(sql);
+      if (hit && !hit.busy) {
+        // Most recently used last: Map keeps insertion order.
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit;
+      }
+      const stmt = sqlite.prepare(sql);
+      if (!hit) {
+        cache.set(sql, stmt);
+        if (cache.size > max) cache.delete(cache.keys().next().value as string);
+      }
+      return stmt;
+    },
+  };
 }
