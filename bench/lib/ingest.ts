@@ -18,7 +18,7 @@ import pg from 'pg';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../src/core';
 import { prepareDatabase } from '../../src/server/app';
 import { resolveConfig } from '../../src/server/config';
-import { openDatabase } from '../../src/server/db/connect';
+import { openDatabase, preparedOnce } from '../../src/server/db/connect';
 import type { Database } from '../../src/server/db/database';
 import { DEMO_ACCOUNTS, seedDemo } from '../../src/server/seed';
 import { createServices } from '../../src/server/services';
@@ -444,7 +444,8 @@ async function breakdownSqlite(
   const log: { sql: string; ms: number }[] = [];
   let on = false;
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    // As the server's connection (connect.ts): each statement prepared once.
+    dialect: new SqliteDialect({ database: preparedOnce(sqlite) }),
     plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
     log: (e) => {
       if (on) log.push({ sql: e.query.sql, ms: e.queryDurationMillis });

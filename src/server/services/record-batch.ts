@@ -128,11 +128,12 @@ export class RecordBatch {
     value: unknown,
     assessmentId: string,
     meta: WriteMeta,
+    /** `canonicalJson(value)` when the caller has it already. */
+    valueJson: string = canonicalJson(value),
   ): number {
     const k = key(entity, id, field);
     const current = this.fields.get(k);
     const version = (current?.version ?? 0) + 1;
-    const valueJson = canonicalJson(value);
     const state: FieldState = {
       entity,
       recordId: id,

@@ -508,7 +508,9 @@ export class SyncService extends BaseService {
           }),
         });
 
-      const problems = mutationProblems(m);
+      // The values as the schemas read them come with the check (one parse per field).
+      const parsed = new Map<string, unknown>();
+      const problems = mutationProblems(m, parsed);
       const problem = problems[0];
       // A number the wire refuses in an indicator value field (9, 1,175) is said as the
       // instrument's domain, like 1,5 on a whole-level indicator below.
@@ -568,7 +570,8 @@ export class SyncService extends BaseService {
         field: string;
       } | null = null;
       for (const [field, raw] of Object.entries(m.changes)) {
-        const value = parseField(m.entity, field, raw);
+        const value = parsed.has(field) ? parsed.get(field) : parseField(m.entity, field, raw);
+        const valueJson = canonicalJson(value);
         const current = batch.get(m.entity, m.id, field);
         const base = m.baseVersions[field] ?? 0;
         const decision = decideField({
@@ -580,7 +583,7 @@ export class SyncService extends BaseService {
           current: current && {
             version: current.version,
             updatedByDevice: current.updatedByDevice,
-            sameValue: sameValue(current, canonicalJson(value)),
+            sameValue: sameValue(current, valueJson),
           },
         });
         if ('refused' in decision) {
@@ -611,7 +614,7 @@ export class SyncService extends BaseService {
           refused = { code: 'value_out_of_domain', params: domainParams(outside), field };
           break;
         }
-        decisions.push({ field, value, kind: decision.outcome, current, base });
+        decisions.push({ field, value, valueJson, kind: decision.outcome, current, base });
       }
       if (refused) {
         reject(refused.code, refused.params, refused.field);
@@ -644,7 +647,7 @@ export class SyncService extends BaseService {
         } else if (d.kind === 'applied') {
           fields[d.field] = {
             outcome: 'applied',
-            version: batch.write(m.entity, m.id, d.field, d.value, ctx.id, meta),
+            version: batch.write(m.entity, m.id, d.field, d.value, ctx.id, meta, d.valueJson),
           };
         } else {
           const current = d.current as FieldState;
@@ -841,6 +844,8 @@ export class SyncService extends BaseService {
 interface Decision {
   field: string;
   value: unknown;
+  /** `value` as canonical JSON, as stored. */
+  valueJson: string;
   kind: FieldOutcome;
   current: FieldState | undefined;
   base: number;
