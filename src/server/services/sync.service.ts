@@ -249,6 +249,9 @@ export class SyncService extends BaseService {
     return this.writeTransaction(async (repos) => {
       const batch = await RecordBatch.openFor(repos, this.now(), keys, this.writerTimeouts());
       const scope = new Set(await repos.sync.scopeOfVerifier(device.verifierId));
+      // Read before the change-log lock is taken (in `handle`), so that lock is held for
+      // as few statements as possible; only a restore changes it, with the server stopped.
+      const incarnation = await repos.sync.currentIncarnation();
       const handled = await this.handle(repos, batch, mutations, {
         deviceId,
         accountId: device.verifierId,
@@ -257,7 +260,6 @@ export class SyncService extends BaseService {
         clockSkewMs: clock === undefined ? null : clock - this.now(),
       });
       await this.hooks.beforePushCommit?.(deviceId);
-      const incarnation = await repos.sync.currentIncarnation();
       return {
         appliedThrough: handled.through,
         results: handled.results,
