@@ -1,4 +1,5 @@
 import { type Kysely, PostgresAdapter, type RawBuilder, sql } from 'kysely';
+import { EACH_ROW } from './connect';
 
 /**
  * A list of ids as ONE bind parameter, for `column in (…)`: `(select …)` over SQLite's
@@ -17,4 +18,21 @@ export function jsonIdList(
   return db.getExecutor().adapter instanceof PostgresAdapter
     ? sql<string>`(select unnest(${[...ids]}::text[]))`
     : sql<string>`(select value from json_each(${JSON.stringify(ids)}))`;
+}
+
+/**
+ * SQLite: `statement` (with `?` placeholders) run once per row of `rows`, in order, as ONE
+ * Kysely query (connect.ts `EACH_ROW`; the connection prepares the statement once). For a
+ * statement with RETURNING the result holds one row per input row, in order.
+ *
+ * @example
+ *   await eachRow<{ seq: number }>('insert into t (a, b) values (?, ?) returning seq', [[1, 2], [3, 4]]).execute(db)
+ */
+export function eachRow<R>(
+  statement: string,
+  rows: readonly (readonly unknown[])[],
+): RawBuilder<R> {
+  // EACH_ROW with the rows as its `?` (SQLite's placeholder, as Kysely writes it).
+  const [before = '', after = ''] = EACH_ROW.split('?');
+  return sql<R>`${sql.raw(before)}${rows}${sql.raw(after)}${sql.raw(statement)}`;
 }

@@ -22,10 +22,17 @@ import type {
 } from '../sync-domain';
 import { chunks } from './chunks';
 import type { ChangesTable, Database, RecordFieldsTable, SyncRejectionsTable } from './database';
-import { jsonIdList } from './json-params';
+import { eachRow, jsonIdList } from './json-params';
 
 /** Rows per multi-row statement: well under SQLite's and PostgreSQL's bind-parameter limits. */
 const CHUNK = 200;
+const CHANGE_COLUMNS =
+  'entity, record_id, field, value_json, version, assessment_id, source, device_id, device_seq, account_id, device_at, server_at, hlc, clock_skew_ms';
+const FIELD_COLUMNS =
+  'entity, record_id, field, value_json, version, assessment_id, updated_seq, updated_by_device, updated_by_account, device_at, server_at, hlc';
+const FIELD_UPDATE =
+  'value_json = excluded.value_json, version = excluded.version, updated_seq = excluded.updated_seq, updated_by_device = excluded.updated_by_device, updated_by_account = excluded.updated_by_account, device_at = excluded.device_at, server_at = excluded.server_at, hlc = excluded.hlc';
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 /** Rows per statement whose rows travel as one JSON parameter (bounds one parameter's size). */
 const JSON_CHUNK = 1000;
 /** Key of the PostgreSQL advisory lock that serialises writers of the change log. */
@@ -281,24 +288,33 @@ export class SyncRepository {
   async insertChanges(rows: readonly NewChange[]): Promise<number[]> {
     const seqs: number[] = [];
     for (const part of chunks(rows, JSON_CHUNK)) {
-      const json = JSON.stringify(
-        part.map((r) => [
-          r.entity,
-          r.recordId,
-          r.field,
-          r.valueJson,
-          r.version,
-          r.assessmentId,
-          r.source,
-          r.deviceId,
-          r.deviceSeq,
-          r.accountId,
-          r.deviceAt,
-          r.serverAt,
-          r.hlc,
-          r.clockSkewMs ?? null,
-        ]),
-      );
+      const values = part.map((r) => [
+        r.entity,
+        r.recordId,
+        r.field,
+        r.valueJson,
+        r.version,
+        r.assessmentId,
+        r.source,
+        r.deviceId,
+        r.deviceSeq,
+        r.accountId,
+        r.deviceAt,
+        r.serverAt,
+        r.hlc,
+        r.clockSkewMs ?? null,
+      ]);
+      if (!this.postgres()) {
+        // SQLite: one prepared single-row insert run per row (cheaper there than one
+        // multi-row statement); seqs come back in row order.
+        const { rows: each } = await eachRow<{ seq: number }>(
+          `insert into changes (${CHANGE_COLUMNS}) values (${placeholders(14)}) returning seq`,
+          values,
+        ).execute(this.db);
+        for (const r of each) seqs.push(Number(r.seq));
+        continue;
+      }
+      const json = JSON.stringify(values);
       const { rows: inserted } = await sql<{
         seq: number | string;
         entity: string;
@@ -329,22 +345,29 @@ export class SyncRepository {
   /** Insert or replace current field values (one JSON parameter per statement, as `insertChanges`). */
   async upsertFields(rows: readonly FieldState[]): Promise<void> {
     for (const part of chunks(rows, JSON_CHUNK)) {
-      const json = JSON.stringify(
-        part.map((f) => [
-          f.entity,
-          f.recordId,
-          f.field,
-          f.valueJson,
-          f.version,
-          f.assessmentId,
-          f.updatedSeq,
-          f.updatedByDevice,
-          f.updatedByAccount,
-          f.deviceAt,
-          f.serverAt,
-          f.hlc,
-        ]),
-      );
+      const values = part.map((f) => [
+        f.entity,
+        f.recordId,
+        f.field,
+        f.valueJson,
+        f.version,
+        f.assessmentId,
+        f.updatedSeq,
+        f.updatedByDevice,
+        f.updatedByAccount,
+        f.deviceAt,
+        f.serverAt,
+        f.hlc,
+      ]);
+      if (!this.postgres()) {
+        await eachRow(
+          `insert into record_fields (${FIELD_COLUMNS}) values (${placeholders(12)})
+            on conflict (entity, record_id, field) do update set ${FIELD_UPDATE}`,
+          values,
+        ).execute(this.db);
+        continue;
+      }
+      const json = JSON.stringify(values);
       // `where true`: SQLite reads `on conflict` after a bare FROM as a join constraint.
       await sql`insert into record_fields (entity, record_id, field, value_json, version,
           assessment_id, updated_seq, updated_by_device, updated_by_account, device_at, server_at, hlc)
