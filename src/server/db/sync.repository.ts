@@ -280,10 +280,11 @@ export class SyncRepository {
   }
 
   /**
-   * Append changes in order; returns their seqs in the same order. The rows travel as ONE
-   * JSON parameter (`jsonRows`): the statement text is the same for any number of rows, so
-   * building and preparing it costs next to nothing, where a multi-row VALUES list of 14
-   * parameters a row had to be compiled and prepared anew for every push.
+   * Append changes in order; returns their seqs in the same order. The statement text is
+   * the same for any number of rows, so it is built cheaply and prepared once: on SQLite
+   * one single-row insert run per row (`eachRow`), on PostgreSQL one INSERT … SELECT over
+   * the rows as ONE JSON parameter (`jsonRows`, one round trip). A multi-row VALUES list
+   * of 14 parameters a row had to be compiled and prepared anew for every push.
    */
   async insertChanges(rows: readonly NewChange[]): Promise<number[]> {
     const seqs: number[] = [];
@@ -342,7 +343,7 @@ export class SyncRepository {
     return seqs;
   }
 
-  /** Insert or replace current field values (one JSON parameter per statement, as `insertChanges`). */
+  /** Insert or replace current field values (per row on SQLite, one JSON parameter on PostgreSQL, as `insertChanges`). */
   async upsertFields(rows: readonly FieldState[]): Promise<void> {
     for (const part of chunks(rows, JSON_CHUNK)) {
       const values = part.map((f) => [
