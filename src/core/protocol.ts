@@ -64,6 +64,8 @@ export interface MutationProblem {
  */
 export function mutationProblems(
   m: Pick<Mutation, 'entity' | 'id' | 'changes' | 'baseVersions' | 'hlc' | 'at'>,
+  /** When given, receives each valid field's value as its schema reads it (NFC text, unknown keys dropped). */
+  parsed?: Map<string, unknown>,
 ): MutationProblem[] {
   const out: MutationProblem[] = [];
   const first = (r: { success: boolean; error?: { issues: { message: string }[] } }) =>
@@ -86,6 +88,7 @@ export function mutationProblems(
     }
     const r = schema.safeParse(m.changes[f]);
     if (!r.success) out.push({ field: f, message: first(r) });
+    else parsed?.set(f, r.data);
     if (!Object.hasOwn(m.baseVersions, f))
       out.push({ field: `baseVersions.${f}`, message: 'missing_base_version' });
   }

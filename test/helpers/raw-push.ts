@@ -114,13 +114,23 @@ export async function serverValue(
 }
 
 /**
- * Hold the push of device `deviceId` open inside its transaction (its changes written, the
- * change-log writer lock held, nothing committed) until `release()`. `inside` resolves once
- * it is held. Uses the sync service's `beforePushCommit` test hook; clear it when done.
+ * Hold the push of device `deviceId` open inside its transaction until `release()`:
+ * at `beforePushCommit` its changes are written, the change-log lock is held and nothing is
+ * committed; at `beforePushFlush` every mutation is decided (its records locked) and no
+ * change-log row is written yet. `inside` resolves once it is held. Uses the sync service's
+ * test hook of that name; clear it when done.
  */
 export function holdPush(
-  services: { sync: { hooks: { beforePushCommit?: (deviceId: string) => Promise<void> } } },
+  services: {
+    sync: {
+      hooks: {
+        beforePushCommit?: (deviceId: string) => Promise<void>;
+        beforePushFlush?: (deviceId: string) => Promise<void>;
+      };
+    };
+  },
   deviceId: string,
+  where: 'beforePushCommit' | 'beforePushFlush' = 'beforePushCommit',
 ): { inside: Promise<void>; release: () => void } {
   let release!: () => void;
   const gate = new Promise<void>((r) => {
@@ -130,7 +140,7 @@ export function holdPush(
   const inside = new Promise<void>((r) => {
     entered = r;
   });
-  services.sync.hooks.beforePushCommit = async (id) => {
+  services.sync.hooks[where] = async (id) => {
     if (id !== deviceId) return;
     entered();
     await gate;

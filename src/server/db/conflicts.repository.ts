@@ -4,6 +4,7 @@ import { canonicalJson } from '../lib/canonical-json';
 import type { ConflictRecord, ConflictResolution, ConflictView } from '../sync-domain';
 import { chunks } from './chunks';
 import type { ConflictsTable, Database } from './database';
+import { jsonIdList } from './json-params';
 
 const CHUNK = 200;
 
@@ -63,11 +64,13 @@ export class ConflictsRepository {
   async openForRecords(recordIds: readonly string[]): Promise<ConflictRecord[]> {
     const out: ConflictRecord[] = [];
     const ids = [...new Set(recordIds)];
-    for (const part of chunks(ids, 500)) {
+    for (const part of chunks(ids, 1000)) {
+      // The ids as one parameter: the statement text is the same for every push (prepared
+      // once on SQLite; see connect.ts).
       const rows = await this.db
         .selectFrom('conflicts')
         .selectAll()
-        .where('recordId', 'in', part)
+        .where('recordId', 'in', jsonIdList(this.db, part))
         .where('resolvedAt', 'is', null)
         .orderBy('createdAt')
         .orderBy('id')

@@ -22,11 +22,28 @@ import type {
 } from '../sync-domain';
 import { chunks } from './chunks';
 import type { ChangesTable, Database, RecordFieldsTable, SyncRejectionsTable } from './database';
+import { eachRow, jsonIdList } from './json-params';
 
 /** Rows per multi-row statement: well under SQLite's and PostgreSQL's bind-parameter limits. */
 const CHUNK = 200;
+const CHANGE_COLUMNS =
+  'entity, record_id, field, value_json, version, assessment_id, source, device_id, device_seq, account_id, device_at, server_at, hlc, clock_skew_ms';
+const FIELD_COLUMNS =
+  'entity, record_id, field, value_json, version, assessment_id, updated_seq, updated_by_device, updated_by_account, device_at, server_at, hlc';
+const FIELD_UPDATE =
+  'value_json = excluded.value_json, version = excluded.version, updated_seq = excluded.updated_seq, updated_by_device = excluded.updated_by_device, updated_by_account = excluded.updated_by_account, device_at = excluded.device_at, server_at = excluded.server_at, hlc = excluded.hlc';
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+/** Rows per statement whose rows travel as one JSON parameter (bounds one parameter's size). */
+const JSON_CHUNK = 1000;
 /** Key of the PostgreSQL advisory lock that serialises writers of the change log. */
 const WRITER_LOCK_KEY = 0x54_45_4c_55_53; // "TELUS"
+/**
+ * Key of the PostgreSQL advisory lock over the whole sync record store: pushes share it,
+ * writers that cannot name their records up front take it exclusively.
+ */
+const STORE_LOCK_KEY = 0x54_45_4c_55_54; // "TELUT"
+/** First key of the two-key advisory locks of single records and devices (hashed ids). */
+const RECORD_LOCK_CLASS = 0x54_45_4c_55; // "TELU"
 /** Writer timeouts of transactions whose service passes none (server-side writes). */
 const DEFAULT_WRITER_TIMEOUTS: WriterTimeouts = {
   lockMs: DEFAULT_CONFIG.syncLockTimeoutMs,
@@ -142,44 +159,93 @@ function toChange(r: Selectable<ChangesTable>): ChangeEntry {
 /**
  * The sync record store: current field values, the change log, device cursors and scopes.
  * Every method that writes the change log must run in a transaction that called
- * `lockWriters()` first.
+ * `lockWriters()`, or `lockRecords()` and then `lockChangeLog()`, first.
  */
 export class SyncRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Serialise writers of the change log for the rest of the transaction. On PostgreSQL an
-   * identity value is taken at insert but becomes visible at commit, so without this a
-   * later seq could commit before an earlier one and a pull in between would move its
-   * cursor past the earlier one forever. With one writer at a time, seqs
-   * commit in order. SQLite has a single writer anyway.
+   * Serialise ALL writers of the sync record store for the rest of the transaction (the
+   * writers that do not name up front what they will touch: reviews, resolutions,
+   * assignments, bundle imports, materialising records). On PostgreSQL this takes the
+   * store lock exclusively (so no push is between its reads and its commit) and then the
+   * change-log lock (`lockChangeLog`). SQLite has a single writer anyway.
    *
-   * Before waiting for the lock, the transaction's timeouts are set (`set_config(…, true)`
-   * is SET LOCAL with bind parameters): a wait longer than `lockMs` fails with SQLSTATE
-   * 55P03, a statement longer than `statementMs` with 57014, and a transaction idle for
+   * Before waiting, the transaction's timeouts are set (`set_config(…, true)` is SET LOCAL
+   * with bind parameters): a wait longer than `lockMs` fails with SQLSTATE 55P03, a
+   * statement longer than `statementMs` with 57014, and a transaction idle for
    * `idleInTransactionMs` (a frozen process holding the lock) loses its connection, which
-   * releases the lock. Services map these to a retryable 503 `server_busy`.
+   * releases its locks. Services map these to a retryable 503 `server_busy`.
    */
   async lockWriters(timeouts: WriterTimeouts = DEFAULT_WRITER_TIMEOUTS): Promise<void> {
-    if (this.db.getExecutor().adapter instanceof PostgresAdapter) {
-      const ms = (n: number) => `${Math.max(0, Math.round(n))}ms`;
-      await sql`select set_config('lock_timeout', ${ms(timeouts.lockMs)}, true),
-        set_config('statement_timeout', ${ms(timeouts.statementMs)}, true),
-        set_config('idle_in_transaction_session_timeout', ${ms(timeouts.idleInTransactionMs)}, true)`.execute(
-        this.db,
-      );
-      await sql`select pg_advisory_xact_lock(${sql.lit(WRITER_LOCK_KEY)})`.execute(this.db);
-    }
+    if (!this.postgres()) return;
+    await this.setWriterTimeouts(timeouts);
+    // Two statements: the store lock strictly before the change-log lock, the order every
+    // writer takes them in.
+    await sql`select pg_advisory_xact_lock(${sql.lit(STORE_LOCK_KEY)})`.execute(this.db);
+    await this.lockChangeLog();
+  }
+
+  /**
+   * A push's locks (PostgreSQL; nothing on SQLite): the store lock SHARED — pushes run
+   * side by side, the writers of `lockWriters` wait for them and they for those — then
+   * one exclusive lock per key (the records the push names, and its device, whose cursor
+   * and seq hashes it reads and moves), taken in sorted order so two pushes never wait
+   * on each other in a cycle. Two pushes touching the same record or device still run
+   * one after the other, so each decides on the latest versions. The change-log lock is
+   * taken later, at the first change-log write (`lockChangeLog`), and held until commit.
+   * Keys are hashed to 32 bits: a collision only makes two pushes wait for each other.
+   */
+  async lockRecords(
+    keys: readonly string[],
+    timeouts: WriterTimeouts = DEFAULT_WRITER_TIMEOUTS,
+  ): Promise<void> {
+    if (!this.postgres()) return;
+    await this.setWriterTimeouts(timeouts);
+    await sql`select pg_advisory_xact_lock_shared(${sql.lit(STORE_LOCK_KEY)})`.execute(this.db);
+    const sorted = [...new Set(keys)].sort();
+    if (sorted.length === 0) return;
+    await sql`select count(pg_advisory_xact_lock(${sql.lit(RECORD_LOCK_CLASS)}, h))
+      from (select distinct hashtext(k) as h from unnest(${sorted}::text[]) as k order by h) as keys`.execute(
+      this.db,
+    );
+  }
+
+  /**
+   * The change-log lock, held until commit (PostgreSQL; nothing on SQLite). An identity
+   * value is taken at insert but becomes visible at commit, so without it a later seq
+   * could commit before an earlier one and a pull in between would move its cursor past
+   * the earlier one forever. Taken right before a transaction's first change-log insert
+   * (or its read of the highest seq), with one holder at a time seqs commit in order.
+   * Re-taking it in the same transaction is harmless.
+   */
+  async lockChangeLog(): Promise<void> {
+    if (!this.postgres()) return;
+    await sql`select pg_advisory_xact_lock(${sql.lit(WRITER_LOCK_KEY)})`.execute(this.db);
+  }
+
+  private postgres(): boolean {
+    return this.db.getExecutor().adapter instanceof PostgresAdapter;
+  }
+
+  private async setWriterTimeouts(timeouts: WriterTimeouts): Promise<void> {
+    const ms = (n: number) => `${Math.max(0, Math.round(n))}ms`;
+    await sql`select set_config('lock_timeout', ${ms(timeouts.lockMs)}, true),
+      set_config('statement_timeout', ${ms(timeouts.statementMs)}, true),
+      set_config('idle_in_transaction_session_timeout', ${ms(timeouts.idleInTransactionMs)}, true)`.execute(
+      this.db,
+    );
   }
 
   /** Every stored field of the given records (any entity). */
   async fieldsOfRecords(recordIds: readonly string[]): Promise<FieldState[]> {
     const out: FieldState[] = [];
-    for (const ids of chunks([...new Set(recordIds)], 500)) {
+    for (const ids of chunks([...new Set(recordIds)], JSON_CHUNK)) {
+      // The ids as one parameter: the same statement text for every push (prepared once).
       const rows = await this.db
         .selectFrom('recordFields')
         .selectAll()
-        .where('recordId', 'in', ids)
+        .where('recordId', 'in', jsonIdList(this.db, ids))
         .execute();
       for (const r of rows) out.push(toField(r));
     }
@@ -213,19 +279,58 @@ export class SyncRepository {
     return out;
   }
 
-  /** Append changes in order; returns their seqs in the same order. */
+  /**
+   * Append changes in order; returns their seqs in the same order. The statement text is
+   * the same for any number of rows, so it is built cheaply and prepared once: on SQLite
+   * one single-row insert run per row (`eachRow`), on PostgreSQL one INSERT … SELECT over
+   * the rows as ONE JSON parameter (`jsonRows`, one round trip). A multi-row VALUES list
+   * of 14 parameters a row had to be compiled and prepared anew for every push.
+   */
   async insertChanges(rows: readonly NewChange[]): Promise<number[]> {
     const seqs: number[] = [];
-    for (const part of chunks(rows, CHUNK)) {
-      const inserted = await this.db
-        .insertInto('changes')
-        .values(part.map((r) => ({ ...r })))
-        .returning(['seq', 'entity', 'recordId', 'field', 'version'])
-        .execute();
+    for (const part of chunks(rows, JSON_CHUNK)) {
+      const values = part.map((r) => [
+        r.entity,
+        r.recordId,
+        r.field,
+        r.valueJson,
+        r.version,
+        r.assessmentId,
+        r.source,
+        r.deviceId,
+        r.deviceSeq,
+        r.accountId,
+        r.deviceAt,
+        r.serverAt,
+        r.hlc,
+        r.clockSkewMs ?? null,
+      ]);
+      if (!this.postgres()) {
+        // SQLite: one prepared single-row insert run per row (cheaper there than one
+        // multi-row statement); seqs come back in row order.
+        const { rows: each } = await eachRow<{ seq: number }>(
+          `insert into changes (${CHANGE_COLUMNS}) values (${placeholders(14)}) returning seq`,
+          values,
+        ).execute(this.db);
+        for (const r of each) seqs.push(Number(r.seq));
+        continue;
+      }
+      const json = JSON.stringify(values);
+      const { rows: inserted } = await sql<{
+        seq: number | string;
+        entity: string;
+        rid: string;
+        field: string;
+        version: number | string;
+      }>`insert into changes (entity, record_id, field, value_json, version, assessment_id, source,
+          device_id, device_seq, account_id, device_at, server_at, hlc, clock_skew_ms)
+        select ${this.jsonColumns(['text', 'text', 'text', 'text', 'integer', 'text', 'text', 'text', 'bigint', 'text', 'bigint', 'bigint', 'text', 'bigint'])}
+        from ${this.jsonRows(json)}
+        returning seq, entity, record_id as rid, field, version`.execute(this.db);
       // Map by the unique (entity, record, field, version) rather than trusting row order.
       const byKey = new Map(
         inserted.map((r) => [
-          `${r.entity}\u0000${r.recordId}\u0000${r.field}\u0000${r.version}`,
+          `${r.entity}\u0000${r.rid}\u0000${r.field}\u0000${Number(r.version)}`,
           r,
         ]),
       );
@@ -238,41 +343,68 @@ export class SyncRepository {
     return seqs;
   }
 
-  /** Insert or replace current field values. */
+  /** Insert or replace current field values (per row on SQLite, one JSON parameter on PostgreSQL, as `insertChanges`). */
   async upsertFields(rows: readonly FieldState[]): Promise<void> {
-    for (const part of chunks(rows, CHUNK)) {
-      await this.db
-        .insertInto('recordFields')
-        .values(
-          part.map((f) => ({
-            entity: f.entity,
-            recordId: f.recordId,
-            field: f.field,
-            valueJson: f.valueJson,
-            version: f.version,
-            assessmentId: f.assessmentId,
-            updatedSeq: f.updatedSeq,
-            updatedByDevice: f.updatedByDevice,
-            updatedByAccount: f.updatedByAccount,
-            deviceAt: f.deviceAt,
-            serverAt: f.serverAt,
-            hlc: f.hlc,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['entity', 'recordId', 'field']).doUpdateSet((eb) => ({
-            valueJson: eb.ref('excluded.valueJson'),
-            version: eb.ref('excluded.version'),
-            updatedSeq: eb.ref('excluded.updatedSeq'),
-            updatedByDevice: eb.ref('excluded.updatedByDevice'),
-            updatedByAccount: eb.ref('excluded.updatedByAccount'),
-            deviceAt: eb.ref('excluded.deviceAt'),
-            serverAt: eb.ref('excluded.serverAt'),
-            hlc: eb.ref('excluded.hlc'),
-          })),
-        )
-        .execute();
+    for (const part of chunks(rows, JSON_CHUNK)) {
+      const values = part.map((f) => [
+        f.entity,
+        f.recordId,
+        f.field,
+        f.valueJson,
+        f.version,
+        f.assessmentId,
+        f.updatedSeq,
+        f.updatedByDevice,
+        f.updatedByAccount,
+        f.deviceAt,
+        f.serverAt,
+        f.hlc,
+      ]);
+      if (!this.postgres()) {
+        await eachRow(
+          `insert into record_fields (${FIELD_COLUMNS}) values (${placeholders(12)})
+            on conflict (entity, record_id, field) do update set ${FIELD_UPDATE}`,
+          values,
+        ).execute(this.db);
+        continue;
+      }
+      const json = JSON.stringify(values);
+      // `where true`: SQLite reads `on conflict` after a bare FROM as a join constraint.
+      await sql`insert into record_fields (entity, record_id, field, value_json, version,
+          assessment_id, updated_seq, updated_by_device, updated_by_account, device_at, server_at, hlc)
+        select ${this.jsonColumns(['text', 'text', 'text', 'text', 'integer', 'text', 'bigint', 'text', 'text', 'bigint', 'bigint', 'text'])}
+        from ${this.jsonRows(json)} where true
+        on conflict (entity, record_id, field) do update set
+          value_json = excluded.value_json, version = excluded.version,
+          updated_seq = excluded.updated_seq, updated_by_device = excluded.updated_by_device,
+          updated_by_account = excluded.updated_by_account, device_at = excluded.device_at,
+          server_at = excluded.server_at, hlc = excluded.hlc`.execute(this.db);
     }
+  }
+
+  /**
+   * The rows of a JSON array of arrays (one bind parameter), in array order, as a FROM
+   * item whose columns `jsonColumns` reads: SQLite's `json_each`, PostgreSQL's
+   * `jsonb_array_elements`.
+   */
+  private jsonRows(json: string) {
+    return this.postgres()
+      ? sql`jsonb_array_elements(${json}::jsonb) with ordinality as j(value, n)`
+      : sql`json_each(${json}) as j`;
+  }
+
+  /** Element i of each `jsonRows` row as column i, cast to the given SQL types (PostgreSQL). */
+  private jsonColumns(types: readonly ('text' | 'integer' | 'bigint')[]) {
+    const pg = this.postgres();
+    return sql.join(
+      types.map((t, i) =>
+        pg
+          ? t === 'text'
+            ? sql`j.value ->> ${sql.lit(i)}`
+            : sql`(j.value ->> ${sql.lit(i)})::${sql.raw(t)}`
+          : sql`j.value ->> ${sql.lit(`$[${i}]`)}`,
+      ),
+    );
   }
 
   /** Highest committed seq of the change log (0 when empty). */

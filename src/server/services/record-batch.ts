@@ -30,7 +30,8 @@ const recordKey = (entity: string, id: string) => `${entity}\u0000${id}`;
  * All writes to the sync record store within one transaction: load the touched records
  * once, decide per field in memory, then write the change log, field values and conflicts
  * in a few multi-row statements (`flush`). Open it with `RecordBatch.open`, which takes the
- * change-log writer lock BEFORE anything is read, so decisions rest on the latest versions.
+ * writer locks BEFORE anything is read, so decisions rest on the latest versions — or,
+ * for a push that names its records, `RecordBatch.openFor`, which locks only those.
  *
  * @example
  *   await inTransaction(db, async (repos) => {
@@ -60,11 +61,13 @@ export class RecordBatch {
   private constructor(
     private readonly repos: Repositories,
     private readonly now: number,
+    /** Whether this transaction holds the change-log lock already. */
+    private changeLogLocked: boolean,
   ) {}
 
   /**
-   * Take the change-log writer lock (with the transaction's PostgreSQL timeouts; defaults
-   * from DEFAULT_CONFIG when none are given) and start a batch.
+   * Take the writer locks of every writer (with the transaction's PostgreSQL timeouts;
+   * defaults from DEFAULT_CONFIG when none are given) and start a batch.
    */
   static async open(
     repos: Repositories,
@@ -72,7 +75,25 @@ export class RecordBatch {
     timeouts?: WriterTimeouts,
   ): Promise<RecordBatch> {
     await repos.sync.lockWriters(timeouts);
-    return new RecordBatch(repos, now);
+    return new RecordBatch(repos, now, true);
+  }
+
+  /**
+   * Start a batch that will touch only the named records (and move the named device's
+   * cursor): locks those alone, so pushes of other records run concurrently; the
+   * change-log lock is taken at `flush` and held until commit (SyncRepository.lockRecords).
+   * Writing any other record in this batch is a bug: it would not be serialised against
+   * other pushes (reading one, e.g. an assessment's status, is fine: the push then simply
+   * comes before the other writer's).
+   */
+  static async openFor(
+    repos: Repositories,
+    now: number,
+    keys: readonly string[],
+    timeouts?: WriterTimeouts,
+  ): Promise<RecordBatch> {
+    await repos.sync.lockRecords(keys, timeouts);
+    return new RecordBatch(repos, now, false);
   }
 
   /** Load the current fields and open conflicts of these records (once each). */
@@ -107,11 +128,12 @@ export class RecordBatch {
     value: unknown,
     assessmentId: string,
     meta: WriteMeta,
+    /** `canonicalJson(value)` when the caller has it already. */
+    valueJson: string = canonicalJson(value),
   ): number {
     const k = key(entity, id, field);
     const current = this.fields.get(k);
     const version = (current?.version ?? 0) + 1;
-    const valueJson = canonicalJson(value);
     const state: FieldState = {
       entity,
       recordId: id,
@@ -277,6 +299,10 @@ export class RecordBatch {
 
   /** Write everything decided so far. */
   async flush(): Promise<void> {
+    if (!this.changeLogLocked) {
+      await this.repos.sync.lockChangeLog();
+      this.changeLogLocked = true;
+    }
     const seqs = await this.repos.sync.insertChanges(this.changes);
     const last = new Map<string, number>();
     this.changes.forEach((c, i) => {

@@ -105,6 +105,8 @@ export type BundleApplyResult = Pick<
 /** Test hooks (PostgreSQL commit-order proof): awaited inside the push transaction before commit. */
 export interface SyncHooks {
   beforePushCommit?: (deviceId: string) => Promise<void>;
+  /** Awaited inside the push transaction after every decision, before the batch is written. */
+  beforePushFlush?: (deviceId: string) => Promise<void>;
 }
 
 /** What handling a set of mutations did (shared by push and bundle import). */
@@ -240,9 +242,16 @@ export class SyncService extends BaseService {
     const device = this.device(principal);
     if (deviceId !== device.id) throw new Problem('device_mismatch');
     assertOneDevice(deviceId, mutations, true);
+    // The records this push may write (a mutation writes only its own record) and the
+    // device whose cursor it moves: pushes of other records and devices run concurrently
+    // up to their change-log writes. Ids the wire refuses are never stored (rejected below).
+    const keys = [deviceId, ...mutations.map((m) => m.id).filter(storableId)];
     return this.writeTransaction(async (repos) => {
-      const batch = await RecordBatch.open(repos, this.now(), this.writerTimeouts());
+      const batch = await RecordBatch.openFor(repos, this.now(), keys, this.writerTimeouts());
       const scope = new Set(await repos.sync.scopeOfVerifier(device.verifierId));
+      // Read before the change-log lock is taken (in `handle`), so that lock is held for
+      // as few statements as possible; only a restore changes it, with the server stopped.
+      const incarnation = await repos.sync.currentIncarnation();
       const handled = await this.handle(repos, batch, mutations, {
         deviceId,
         accountId: device.verifierId,
@@ -251,7 +260,6 @@ export class SyncService extends BaseService {
         clockSkewMs: clock === undefined ? null : clock - this.now(),
       });
       await this.hooks.beforePushCommit?.(deviceId);
-      const incarnation = await repos.sync.currentIncarnation();
       return {
         appliedThrough: handled.through,
         results: handled.results,
@@ -418,6 +426,7 @@ export class SyncService extends BaseService {
       await repos.sync.setCursor(deviceId, through, now);
       if (hadSparse) await repos.sync.deleteAppliedSeqsThrough(deviceId, through);
     }
+    if (who.source === 'push') await this.hooks.beforePushFlush?.(deviceId);
     await batch.flush();
     const conflicts = await repos.conflicts.views({ ids: [...batch.touchedConflicts] });
 
@@ -449,8 +458,10 @@ export class SyncService extends BaseService {
   ): Promise<MutationResult[]> {
     // Ids the wire refuses (U+0000, lone surrogates) name nothing stored, and PostgreSQL
     // cannot even compare them: never looked up (their mutations are rejected below).
-    const safe = (id: string | null): id is string => id !== null && findUnsafeText(id) === null;
-    await batch.load(mutations.map((m) => m.id).filter(safe));
+    const safe = (id: string | null): id is string => id !== null && storableId(id);
+    // With their assessments' own records (the status every mutation is checked against),
+    // where the id tells the assessment: one read instead of two.
+    await batch.load(mutations.flatMap((m) => [m.id, newRecordAssessment(m)]).filter(safe));
     const contexts = new Map<string, AssessmentContext | null>();
     const contextOf = async (id: string | null): Promise<AssessmentContext | null> => {
       if (!safe(id)) return null;
@@ -499,7 +510,9 @@ export class SyncService extends BaseService {
           }),
         });
 
-      const problems = mutationProblems(m);
+      // The values as the schemas read them come with the check (one parse per field).
+      const parsed = new Map<string, unknown>();
+      const problems = mutationProblems(m, parsed);
       const problem = problems[0];
       // A number the wire refuses in an indicator value field (9, 1,175) is said as the
       // instrument's domain, like 1,5 on a whole-level indicator below.
@@ -559,7 +572,8 @@ export class SyncService extends BaseService {
         field: string;
       } | null = null;
       for (const [field, raw] of Object.entries(m.changes)) {
-        const value = parseField(m.entity, field, raw);
+        const value = parsed.has(field) ? parsed.get(field) : parseField(m.entity, field, raw);
+        const valueJson = canonicalJson(value);
         const current = batch.get(m.entity, m.id, field);
         const base = m.baseVersions[field] ?? 0;
         const decision = decideField({
@@ -571,7 +585,7 @@ export class SyncService extends BaseService {
           current: current && {
             version: current.version,
             updatedByDevice: current.updatedByDevice,
-            sameValue: sameValue(current, canonicalJson(value)),
+            sameValue: sameValue(current, valueJson),
           },
         });
         if ('refused' in decision) {
@@ -602,7 +616,7 @@ export class SyncService extends BaseService {
           refused = { code: 'value_out_of_domain', params: domainParams(outside), field };
           break;
         }
-        decisions.push({ field, value, kind: decision.outcome, current, base });
+        decisions.push({ field, value, valueJson, kind: decision.outcome, current, base });
       }
       if (refused) {
         reject(refused.code, refused.params, refused.field);
@@ -635,7 +649,7 @@ export class SyncService extends BaseService {
         } else if (d.kind === 'applied') {
           fields[d.field] = {
             outcome: 'applied',
-            version: batch.write(m.entity, m.id, d.field, d.value, ctx.id, meta),
+            version: batch.write(m.entity, m.id, d.field, d.value, ctx.id, meta, d.valueJson),
           };
         } else {
           const current = d.current as FieldState;
@@ -832,6 +846,8 @@ export class SyncService extends BaseService {
 interface Decision {
   field: string;
   value: unknown;
+  /** `value` as canonical JSON, as stored. */
+  valueJson: string;
   kind: FieldOutcome;
   current: FieldState | undefined;
   base: number;
@@ -853,6 +869,11 @@ function assertOneDevice(
     if (ascending && prev && m.seq <= prev.seq)
       throw new Problem('seq_gap', { expected: prev.seq + 1, got: m.seq });
   }
+}
+
+/** False for ids the wire refuses (U+0000, lone surrogates): PostgreSQL cannot even compare them. */
+function storableId(id: string): boolean {
+  return findUnsafeText(id) === null;
 }
 
 function seqReused(deviceId: string, seq: number): Problem {

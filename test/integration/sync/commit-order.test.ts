@@ -15,9 +15,12 @@ import {
 /**
  * The pull cursor on PostgreSQL: a change-log seq is taken at insert but becomes visible at
  * commit, so a later seq can commit before an earlier one. A pull in between would move
- * its cursor past the earlier change for ever. The push serialises writers with an
- * advisory lock; these tests hold one push's transaction open on its own connection while
- * a second push and a pull run on others.
+ * its cursor past the earlier change for ever. Writers hold an advisory lock from their
+ * first change-log insert to commit; a push locks the records it names before it reads
+ * them (so two pushes of one record decide one after the other) and the change log only
+ * after deciding (so pushes of other records run side by side). These tests hold one
+ * push's transaction open on its own connection while a second push and a pull run on
+ * others.
  *
  * PostgreSQL only: SQLite has a single writer (and better-sqlite3 a single connection),
  * so there is nothing to interleave. Skipped when TELUSUR_PG_URL is not set.
@@ -110,6 +113,76 @@ describe.skipIf(!PG_URL)('change-log commit order [postgres]', () => {
     expect(after.changes[0]?.seq).toBeLessThan(after.changes[1]?.seq as number);
     const again = await h.services.sync.pull(pc, after.cursor, 2000);
     expect(again.changes).toEqual([]);
+  });
+
+  it('pushes of other records do not wait for each other: B commits while A is between its decisions and its change-log write, and a pull skips neither', async () => {
+    const { assessment, a, b, c, principal } = await fixture();
+    const pc = await principal(c);
+    let cursor = (await h.services.sync.pull(pc, 0, 2000)).cursor;
+
+    // Tablet A has decided its mutation (its record locked) but written no change yet.
+    const { inside, release } = holdPush(h.services, a.deviceId, 'beforePushFlush');
+    try {
+      const pushA = h.services.sync.push(await principal(a), a.deviceId, [
+        edit(a, 1, verificationId(assessment, 3), 'dari A'),
+      ]);
+      await inside;
+      // A single writer lock taken at the start of every push would hold B here until A
+      // commits (this would time out).
+      const rb = await h.services.sync.push(await principal(b), b.deviceId, [
+        edit(b, 1, verificationId(assessment, 4), 'dari B'),
+      ]);
+      expect(rb.results[0]?.outcome).toBe('applied');
+
+      const between = await h.services.sync.pull(pc, cursor, 2000);
+      expect(between.changes.map((ch) => [ch.id, ch.fields.notes])).toEqual([
+        [verificationId(assessment, 4), 'dari B'],
+      ]);
+      cursor = between.cursor;
+
+      release();
+      expect((await pushA).results[0]?.outcome).toBe('applied');
+    } finally {
+      release();
+      h.services.sync.hooks.beforePushFlush = undefined;
+    }
+    // A's change took its seq after B's commit: above the cursor the pull moved to.
+    const after = await h.services.sync.pull(pc, cursor, 2000);
+    expect(after.changes.map((ch) => [ch.id, ch.fields.notes])).toEqual([
+      [verificationId(assessment, 3), 'dari A'],
+    ]);
+    expect(after.changes[0]?.seq).toBeGreaterThan(cursor);
+  });
+
+  it("pushes of the same record still run one after the other: the second decides on the first one's version (a conflict, not a lost update)", async () => {
+    const { assessment, a, b, principal } = await fixture();
+    const record = verificationId(assessment, 5);
+    const { inside, release } = holdPush(h.services, a.deviceId, 'beforePushFlush');
+    let pushB: Promise<unknown> | undefined;
+    try {
+      const pushA = h.services.sync.push(await principal(a), a.deviceId, [
+        edit(a, 1, record, 'dari A'),
+      ]);
+      await inside;
+      pushB = h.services.sync.push(await principal(b), b.deviceId, [edit(b, 1, record, 'dari B')]);
+      // B waits for A's record lock. (Were it not taken, B would finish on its own and the
+      // assertions below would show the lost update.)
+      await waitingForLock().catch(() => undefined);
+      release();
+      const ra = await pushA;
+      expect(ra.results[0]?.fields.notes).toEqual({ outcome: 'applied', version: 1 });
+    } finally {
+      release();
+      h.services.sync.hooks.beforePushFlush = undefined;
+    }
+    // B based its edit on version 0 too; it must see A's version 1 and keep both values.
+    const rb = (await pushB) as Awaited<ReturnType<typeof h.services.sync.push>>;
+    expect(rb.results[0]?.fields.notes).toEqual({ outcome: 'conflict', version: 1 });
+    expect(rb.conflicts).toHaveLength(1);
+    const history = (await h.services.sync.pull(await principal(a), 0, 2000)).changes.filter(
+      (ch) => ch.id === record,
+    );
+    expect(history.map((ch) => [ch.fields.notes, ch.versions.notes])).toEqual([['dari A', 1]]);
   });
 
   it('(control) without the writer lock the hazard is real: a pull between out-of-order commits skips a change', async () => {
