@@ -1,19 +1,27 @@
 import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
 import './styles.css';
+import { whenLanguageReady } from '../ui/i18n';
 import { lazyScreen } from '../ui/lazy';
 import { matchRoute, navigate, usePath } from '../ui/router';
 import { InsecureNotice, secureOrigin } from './components/InsecureNotice';
 import { Shell } from './components/Shell';
 import { useT } from './i18n';
 import { startServiceWorker } from './pwa/update';
-import { Checklist } from './routes/Checklist';
 import { Home } from './routes/Home';
-import { Indicator } from './routes/Indicator';
 import { watchSyncNotices } from './state/notices';
-import { startSync } from './state/sync';
-import type { WorkspaceKind } from './state/workspace';
+import { getStore, type WorkspaceKind } from './state/workspace';
 import { TRAINING_ASSESSMENT_ID } from './training';
+
+// The first load carries the home screen only (the unit list reads IndexedDB without the
+// store, lib/quick-read.ts). A unit's checklist and indicator screens, the store with its
+// write path and validation, and the sync engine load right after the first paint
+// (whenFirstPaintDone below), so they are usually in place before the verifier taps a unit;
+// a deep link shows "Memuat…" until they are.
+const loadChecklist = () => import('./routes/Checklist').then((m) => m.Checklist);
+const loadIndicator = () => import('./routes/Indicator').then((m) => m.Indicator);
+const Checklist = lazyScreen(loadChecklist, Loading);
+const Indicator = lazyScreen(loadIndicator, Loading);
 
 // Screens a verifier opens less often load on demand (charts, signature pad, print layout).
 const Summary = lazyScreen(() => import('./routes/Summary').then((m) => m.Summary), Loading);
@@ -81,10 +89,33 @@ const root = document.getElementById('app');
 if (root && !secureOrigin()) {
   // Plain HTTP on a LAN address: no service worker, no hashing of evidence. A half-working
   // app would take a verifier's input and lose it, so neither it nor sync starts.
-  render(<InsecureNotice />, root);
+  void whenLanguageReady().then(() => render(<InsecureNotice />, root));
 } else if (root) {
-  render(<App />, root);
-  startServiceWorker();
-  watchSyncNotices();
-  void startSync();
+  void whenLanguageReady().then(() => {
+    render(<App />, root);
+    startServiceWorker();
+    watchSyncNotices();
+    whenFirstPaintDone(() => {
+      void getStore('kerja');
+      void loadChecklist();
+      void loadIndicator();
+      void import('./state/sync').then((m) => m.startSync());
+    });
+  });
+}
+
+/**
+ * Run `fn` once the first frame has been painted: the next frame's callback runs after it,
+ * and a timeout after that leaves the frame itself alone. Hidden pages get no frames, so a
+ * plain timer is the fallback (sync must start in a tab opened in the background too).
+ */
+function whenFirstPaintDone(fn: () => void): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  requestAnimationFrame(() => setTimeout(once, 0));
+  setTimeout(once, 1000);
 }

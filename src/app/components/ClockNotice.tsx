@@ -2,7 +2,7 @@ import { clockIsOff, describeClockSkew } from '../../core';
 import { formatDateTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { useT } from '../i18n';
-import { useSync } from '../state/sync';
+import { useSync } from '../state/sync-state';
 
 /**
  * "Jam tablet tidak tepat": shown on the home and storage pages while the tablet's clock,

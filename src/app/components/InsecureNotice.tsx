@@ -32,7 +32,7 @@ export function InsecureNotice() {
           {t('appName')}
         </span>
         <div class="header-actions">
-          <button type="button" onClick={toggle} lang={locale === 'id' ? 'en' : 'id'}>
+          <button type="button" onClick={() => void toggle()} lang={locale === 'id' ? 'en' : 'id'}>
             {t('language')}
           </button>
         </div>

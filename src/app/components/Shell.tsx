@@ -60,7 +60,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
         {/* Language and installing stay on the first row, beside the status, at every width:
             the way back from English and the step that makes the app work offline for days. */}
         <div class="header-actions">
-          <button type="button" onClick={toggle} lang={locale === 'id' ? 'en' : 'id'}>
+          <button type="button" onClick={() => void toggle()} lang={locale === 'id' ? 'en' : 'id'}>
             {t('language')}
           </button>
           {/* Offered wherever the app is not installed: with the browser's own prompt when it

@@ -1,5 +1,5 @@
 import { create } from '../../ui/create-store';
-import { useSync } from '../state/sync';
+import { useSync } from '../state/sync-state';
 import { type Channel, type CoordinatorView, UpdateCoordinator } from './coordinator';
 import { currentHolds, type HoldKind, onHoldsChange } from './holds';
 import { currentPlace } from './place';

@@ -1,7 +1,8 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { recordStateOf, type SigningState } from '../../core';
 import { UNIT_KIND_GROUPS, unitKindGroupLabel } from '../../core/labels';
-import type { Assessment, TelusurStore } from '../../store';
+import type { Assessment } from '../../store';
+import { databaseExists, type HomeReads, openQuickReader } from '../../store/quick-read';
 import { useLocale } from '../../ui/i18n';
 import { linkClick, navigate } from '../../ui/router';
 import { ClockNotice } from '../components/ClockNotice';
@@ -11,12 +12,13 @@ import { shownConflicts } from '../lib/conflicts';
 import { askPersistenceOnce, refusalToTell } from '../lib/persistence';
 import { verifiedCount } from '../lib/progress';
 import { currentSigningState } from '../lib/signing';
-import { useSync } from '../state/sync';
+import { useSync } from '../state/sync-state';
 import {
   frameworkFor,
   getStore,
   resetTraining,
   useLive,
+  WORKSPACE_DB,
   type WorkspaceKind,
 } from '../state/workspace';
 
@@ -44,7 +46,8 @@ interface UnitRow {
   signing: SigningState;
 }
 
-async function loadUnits(store: TelusurStore): Promise<UnitRow[]> {
+/** The rows of a workspace's list, from the store or (first paint) the quick reader. */
+async function loadUnits(store: HomeReads): Promise<UnitRow[]> {
   const [assessments, units, assignments, unsent] = await Promise.all([
     store.assessments.list(),
     store.reference.listUnits(),
@@ -195,10 +198,50 @@ function UnitCard({ kind, r }: { kind: WorkspaceKind; r: UnitRow }) {
   );
 }
 
+/**
+ * The list as the database holds it now, read once without the store (store/quick-read.ts)
+ * so the first paint need not wait for Dexie and the write path; null while reading, or when
+ * the reader cannot answer (no database yet, another schema version) and the store must.
+ */
+function useQuickUnits(kind: WorkspaceKind): UnitRow[] | null {
+  const [rows, setRows] = useState<UnitRow[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const name = WORKSPACE_DB[kind];
+      // A fresh tablet has no work database yet, so no units: its empty state is true at
+      // once. (Training is seeded by the store when missing: that list waits for it.)
+      if (kind === 'kerja' && globalThis.indexedDB) {
+        if ((await databaseExists(indexedDB, name)) === false) {
+          if (live) setRows([]);
+          return;
+        }
+      }
+      const reader = await openQuickReader(name).catch(() => null);
+      if (!reader) return;
+      try {
+        const read = await loadUnits(reader);
+        if (live) setRows(read);
+      } catch {
+        // The store's live list follows; a failed quick read only means waiting for it.
+      } finally {
+        reader.close();
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [kind]);
+  return rows;
+}
+
 function UnitList({ kind }: { kind: WorkspaceKind }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
-  const { value: rows } = useLive(kind, loadUnits, []);
+  // The store's live list replaces the quick one as soon as it runs, and follows every change.
+  const { value: liveRows } = useLive(kind, loadUnits, []);
+  const quickRows = useQuickUnits(kind);
+  const rows = liveRows ?? quickRows;
   if (!rows) return <p class="muted">{t('loading')}</p>;
   const current = rows.filter((r) => r.assigned);
   // A withdrawn unit leaves the list, but never while this tablet holds work for it.

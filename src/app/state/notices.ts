@@ -1,7 +1,8 @@
+import type { IdentityChange } from '../../sync';
 import { formatDateTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { translate } from '../i18n';
-import { type IdentityChange, useSync } from './sync';
+import { useSync } from './sync-state';
 import { useUi } from './ui.store';
 
 /** localStorage key: `at` of the identity change already announced with a toast. */

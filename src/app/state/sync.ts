@@ -1,4 +1,4 @@
-import { DEFAULT_ZONE_CODE, PROTOCOL_HEADER, PROTOCOL_VERSION, type ZoneCode } from '../../core';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../core';
 import type { Mutation, RejectedChange, ReleaseCheck, TelusurStore } from '../../store';
 import {
   type FailedFile,
@@ -9,49 +9,25 @@ import {
   SyncScheduler,
   type SyncStatus,
   type SyncTransport,
-  type TabletOrganisation,
   tusUploader,
 } from '../../sync';
-import { create } from '../../ui/create-store';
 import { useLocale } from '../../ui/i18n';
 import { useOnline } from '../../ui/online';
+import { type Enrolment, useSync } from './sync-state';
 import { useUi } from './ui.store';
 import { forgetStore, getStore } from './workspace';
 
+export {
+  type Enrolment,
+  usePrintZone,
+  useSync,
+  useTabletOrganisation,
+} from './sync-state';
 export type { FailedFile, IdentityChange, RejectedChange, SyncStatus };
 
 /** Keys in the work store's cursor table for this tablet's enrolment. */
 const TOKEN_KEY = 'auth.deviceToken';
 const PROFILE_KEY = 'auth.profile';
-
-export interface Enrolment {
-  verifierName: string;
-  deviceLabel: string;
-}
-
-interface SyncState {
-  enrolment: Enrolment | null;
-  /**
-   * The engine's status: state, progress, last error, receipts, and what needs the
-   * verifier: the `rejectedChanges` count, `failedFiles` (named) and `identityChanged`.
-   */
-  status: SyncStatus | null;
-}
-
-export const useSync = create<SyncState>(() => ({ enrolment: null, status: null }));
-
-/**
- * The organisation this tablet prints for (name, zone, logo), as its last sync brought it;
- * null before that (and in a browser never enrolled).
- */
-export function useTabletOrganisation(): TabletOrganisation | null {
-  return useSync((s) => s.status?.organisation ?? null);
-}
-
-/** The zone every printed time is written in: the organisation's, WIB until it is known. */
-export function usePrintZone(): ZoneCode {
-  return useSync((s) => s.status?.organisation?.zone ?? DEFAULT_ZONE_CODE);
-}
 
 let token: string | null = null;
 let scheduler: SyncScheduler | null = null;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type EntityName, type Framework, verificationId } from '../../core';
-import { openStore, type TelusurStore } from '../../store';
+import type { TelusurStore } from '../../store';
 import { useLocale } from '../../ui/i18n';
 import { translate } from '../i18n';
 import {
@@ -22,10 +22,32 @@ export type WorkspaceKind = 'kerja' | 'latihan';
 
 const stores = new Map<WorkspaceKind, Promise<TelusurStore>>();
 
+/** The IndexedDB database of each workspace (the quick reader of the home list reads it too). */
+export const WORKSPACE_DB: Record<WorkspaceKind, string> = {
+  kerja: 'telusur',
+  latihan: TRAINING_DB,
+};
+
+/**
+ * The store (Dexie, the write path, validation) is not in the first load: the home list
+ * paints from a small read-only reader (lib/quick-read.ts) while it loads, and main.tsx
+ * starts loading it right after the first paint.
+ */
+const loadStoreModule = () => import('../../store');
+
+/**
+ * The open store of a workspace (opened once; the first call loads the store's code).
+ *
+ * @throws StoreError as openStore does (the next call tries again).
+ */
 export function getStore(kind: WorkspaceKind): Promise<TelusurStore> {
   let p = stores.get(kind);
   if (!p) {
-    p = (kind === 'latihan' ? openTraining() : openStore({ name: 'telusur' })).then((store) => {
+    p = (
+      kind === 'latihan'
+        ? openTraining()
+        : loadStoreModule().then((m) => m.openStore({ name: WORKSPACE_DB.kerja }))
+    ).then((store) => {
       store.onUpgradeElsewhere(() =>
         useUi.getState().say('error', translate(useLocale.getState().locale, 'upgradedElsewhere')),
       );
@@ -46,7 +68,8 @@ export function forgetStore(kind: WorkspaceKind): void {
 }
 
 async function openTraining(): Promise<TelusurStore> {
-  const store = await openStore({ name: TRAINING_DB });
+  const { openStore } = await loadStoreModule();
+  const store = await openStore({ name: WORKSPACE_DB.latihan });
   await seedTraining(store);
   return store;
 }
@@ -106,7 +129,10 @@ export async function resetTraining(): Promise<void> {
 }
 
 /** Framework of an assessment: the copy synced with it, else the built-in one. */
-export async function frameworkFor(store: TelusurStore, frameworkId: string): Promise<Framework> {
+export async function frameworkFor(
+  store: { reference: Pick<TelusurStore['reference'], 'getFramework'> },
+  frameworkId: string,
+): Promise<Framework> {
   const synced = await store.reference.getFramework(frameworkId);
   if (synced) return synced;
   const { findBuiltInFramework, spbe2020 } = await import('../../core/frameworks');
