@@ -109,6 +109,9 @@ describe.skipIf(!e2eEnabled || !lanAddress)('a tablet on a plain-HTTP LAN addres
     await page.screenshot({ path: join(SHOTS, 'insecure-origin-id.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'English' }).click();
+    // English texts are a chunk of their own (not in the first load): the page switches
+    // once it has arrived.
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
     expect(await notice.getByRole('heading', { level: 1 }).textContent()).toBe(
       'Telusur must be opened over HTTPS',
     );

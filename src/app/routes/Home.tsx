@@ -56,14 +56,24 @@ async function loadUnits(store: HomeReads): Promise<UnitRow[]> {
     store.unsent(),
   ]);
   const unitById = new Map(units.map((u) => [u.id, u]));
+  // Units share an instrument; it is a large record, read (and cloned) once per list.
+  const frameworks = new Map<string, ReturnType<typeof frameworkFor>>();
+  const framework = (id: string) => {
+    let f = frameworks.get(id);
+    if (!f) {
+      f = frameworkFor(store, id);
+      frameworks.set(id, f);
+    }
+    return f;
+  };
   const rows: UnitRow[] = [];
   for (const a of assessments) {
     const unit = unitById.get(a.unitId);
     const parent = unit?.parentId ? unitById.get(unit.parentId) : undefined;
-    const [verifs, period, framework, conflicts, ba] = await Promise.all([
+    const [verifs, period, instrument, conflicts, ba] = await Promise.all([
       store.verifications.listByAssessment(a.id),
       store.reference.getPeriod(a.periodId),
-      frameworkFor(store, a.frameworkId),
+      framework(a.frameworkId),
       store.conflicts.listByAssessment(a.id),
       store.beritaAcara.get(a.id),
     ]);
@@ -75,7 +85,7 @@ async function loadUnits(store: HomeReads): Promise<UnitRow[]> {
         (parent?.name as string | undefined) ?? (unit?.parentName as string | undefined) ?? null,
       unitKind: String(unit?.kind ?? ''),
       periodName: period?.name ?? '',
-      ...verifiedCount(framework, verifs),
+      ...verifiedCount(instrument, verifs),
       unsyncedChanges: counts?.changes ?? 0,
       unsyncedFiles: counts?.files ?? 0,
       rejected: counts?.rejected ?? 0,
@@ -253,7 +263,11 @@ function UnitList({ kind }: { kind: WorkspaceKind }) {
   }
   return (
     <>
-      {current.length === 0 ? <p class="notice">{t('noAssignments')}</p> : null}
+      {current.length === 0 ? (
+        <p class="notice" data-testid="no-assignments">
+          {t('noAssignments')}
+        </p>
+      ) : null}
       {[...groups].map(([group, list]) => (
         <section key={group} data-testid="unit-group">
           <h3>{group}</h3>
