@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
 import './styles.css';
-import { whenLanguageReady } from '../ui/i18n';
+import { loadEnglish, whenLanguageReady } from '../ui/i18n';
 import { lazyScreen } from '../ui/lazy';
 import { matchRoute, navigate, usePath } from '../ui/router';
 import { InsecureNotice, secureOrigin } from './components/InsecureNotice';
@@ -96,10 +96,16 @@ if (root && !secureOrigin()) {
     startServiceWorker();
     watchSyncNotices();
     whenFirstPaintDone(() => {
-      void getStore('kerja');
-      void loadChecklist();
-      void loadIndicator();
-      void import('./state/sync').then((m) => m.startSync());
+      // Warming only: a failure here (no network before the service worker holds the
+      // chunks) is met again, and told, by the screen that needs the piece.
+      const ignore = () => undefined;
+      getStore('kerja').catch(ignore);
+      loadChecklist().catch(ignore);
+      loadIndicator().catch(ignore);
+      loadEnglish().catch(ignore);
+      import('./state/sync')
+        .then((m) => m.startSync())
+        .catch((e: unknown) => console.error('Telusur: sync did not start', e));
     });
   });
 }

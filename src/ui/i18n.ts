@@ -25,8 +25,12 @@ const initial: Locale =
  */
 const englishLoaders = new Set<() => Promise<void>>();
 
-/** Load every English table given as a loader (resolves at once when there is none). */
-function loadEnglish(): Promise<void> {
+/**
+ * Load every English table given as a loader (resolves at once when there is none). The app
+ * calls it right after the first paint, so texts made in both languages at once (a value's
+ * problem, kept for either locale) are right without waiting for a switch.
+ */
+export function loadEnglish(): Promise<void> {
   return Promise.all([...englishLoaders].map((load) => load())).then(() => undefined);
 }
 

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../../../src/app/i18n';
 import { PhotoError } from '../../../src/app/lib/compress';
 import { photoErrorText, prepareEvidenceFile } from '../../../src/app/lib/photo';
 import { EVIDENCE_LIMITS } from '../../../src/core';
+import { loadEnglish } from '../../../src/ui/i18n';
 
 /**
  * A file over its limit is told the limit of that kind of file: a 25 MB PDF hears
@@ -27,6 +28,9 @@ async function refusal(file: File): Promise<PhotoError> {
   expect(e).toBeInstanceOf(PhotoError);
   return e as PhotoError;
 }
+
+// The tablet's English texts are a chunk the app loads after its first paint.
+beforeAll(() => loadEnglish());
 
 describe('too-large files name their own limit', () => {
   it('a 25 MB PDF is refused with the PDF limit, in both languages', async () => {

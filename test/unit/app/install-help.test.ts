@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { installPlatform, runningInstalled } from '../../../src/app/components/InstallHelp';
 import { translate } from '../../../src/app/i18n';
+import { loadEnglish } from '../../../src/ui/i18n';
 
 const UA = {
   ipadOs:
@@ -16,6 +17,9 @@ const UA = {
   linuxChrome:
     'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36',
 };
+
+// The tablet's English texts are a chunk the app loads after its first paint.
+beforeAll(() => loadEnglish());
 
 describe('which install steps a tablet is shown', () => {
   it('an iPad is told the Safari steps, also when iPadOS says it is a Mac', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { removedCount } from '../../../src/app/lib/clean-input';
 import {
   describeRejected,
@@ -9,6 +9,7 @@ import {
 } from '../../../src/app/lib/rejected';
 import { type Rejection, spbe2020, verificationId } from '../../../src/core';
 import type { RejectedChange } from '../../../src/store';
+import { loadEnglish } from '../../../src/ui/i18n';
 
 const ASSESSMENT = 'a-1';
 
@@ -52,6 +53,9 @@ function entry(
     rejectedAt: at,
   };
 }
+
+// The tablet's English texts are a chunk the app loads after its first paint.
+beforeAll(() => loadEnglish());
 
 describe('the "Ditolak server" list describes a refused change in words', () => {
   it('leaves out the ids that place the record (shown as unit and indicator already), unless the refusal is about one', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cumulativeWarning,
   readSource,
@@ -16,6 +16,7 @@ import {
 } from '../../../src/core';
 import type { Verification } from '../../../src/store';
 import { parseDecimal } from '../../../src/ui/format';
+import { loadEnglish } from '../../../src/ui/i18n';
 import { verificationRecord } from '../../helpers/records';
 
 const A = 'a-1';
@@ -30,6 +31,9 @@ function checks(no: number, level: number, state: 'present' | 'missing') {
   const items = ind?.levels?.[level - 1]?.evidence ?? [];
   return Object.fromEntries(items.map((_, i) => [checkField(level, i), { state, note: '' }]));
 }
+
+// The tablet's English texts are a chunk the app loads after its first paint.
+beforeAll(() => loadEnglish());
 
 describe('a value typed on the tablet keyboard', () => {
   it('reads a decimal comma or point, and nothing else', () => {

@@ -1,10 +1,11 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../../../../src/app/i18n';
 import { PhotoError } from '../../../../src/app/lib/compress';
 import { photoErrorText, prepareEvidenceFile } from '../../../../src/app/lib/photo';
 import { EVIDENCE_LIMITS, mutationProblems } from '../../../../src/core';
 import { ValidationError } from '../../../../src/store';
+import { loadEnglish } from '../../../../src/ui/i18n';
 import { ASSESSMENT, freshStore, photo } from '../../store/helpers';
 
 /**
@@ -34,6 +35,9 @@ async function refusal(file: File): Promise<PhotoError> {
   expect(e).toBeInstanceOf(PhotoError);
   return e as PhotoError;
 }
+
+// The tablet's English texts are a chunk the app loads after its first paint.
+beforeAll(() => loadEnglish());
 
 describe('office files and archives from the picker', () => {
   it('a DOCX is kept byte for byte, typed, with the moment it arrived', async () => {
