@@ -66,36 +66,38 @@ async function loadUnits(store: HomeReads): Promise<UnitRow[]> {
     }
     return f;
   };
-  const rows: UnitRow[] = [];
-  for (const a of assessments) {
-    const unit = unitById.get(a.unitId);
-    const parent = unit?.parentId ? unitById.get(unit.parentId) : undefined;
-    const [verifs, period, instrument, conflicts, ba] = await Promise.all([
-      store.verifications.listByAssessment(a.id),
-      store.reference.getPeriod(a.periodId),
-      framework(a.frameworkId),
-      store.conflicts.listByAssessment(a.id),
-      store.beritaAcara.get(a.id),
-    ]);
-    const counts = unsent.byAssessment[a.id];
-    rows.push({
-      assessment: a,
-      unitName: unit?.name ?? a.unitId,
-      parentName:
-        (parent?.name as string | undefined) ?? (unit?.parentName as string | undefined) ?? null,
-      unitKind: String(unit?.kind ?? ''),
-      periodName: period?.name ?? '',
-      ...verifiedCount(instrument, verifs),
-      unsyncedChanges: counts?.changes ?? 0,
-      unsyncedFiles: counts?.files ?? 0,
-      rejected: counts?.rejected ?? 0,
-      failedFiles: counts?.failedFiles ?? 0,
-      // A stage value's conflict that goes with the verified value's is one for the verifier.
-      conflicts: shownConflicts(conflicts).length,
-      assigned: isAssigned(assignments, a),
-      signing: await currentSigningState(ba, verifs),
-    });
-  }
+  // Every unit's reads at once: one after another, their round trips add up on a slow tablet.
+  const rows: UnitRow[] = await Promise.all(
+    assessments.map(async (a): Promise<UnitRow> => {
+      const unit = unitById.get(a.unitId);
+      const parent = unit?.parentId ? unitById.get(unit.parentId) : undefined;
+      const [verifs, period, instrument, conflicts, ba] = await Promise.all([
+        store.verifications.listByAssessment(a.id),
+        store.reference.getPeriod(a.periodId),
+        framework(a.frameworkId),
+        store.conflicts.listByAssessment(a.id),
+        store.beritaAcara.get(a.id),
+      ]);
+      const counts = unsent.byAssessment[a.id];
+      return {
+        assessment: a,
+        unitName: unit?.name ?? a.unitId,
+        parentName:
+          (parent?.name as string | undefined) ?? (unit?.parentName as string | undefined) ?? null,
+        unitKind: String(unit?.kind ?? ''),
+        periodName: period?.name ?? '',
+        ...verifiedCount(instrument, verifs),
+        unsyncedChanges: counts?.changes ?? 0,
+        unsyncedFiles: counts?.files ?? 0,
+        rejected: counts?.rejected ?? 0,
+        failedFiles: counts?.failedFiles ?? 0,
+        // A stage value's conflict that goes with the verified value's is one for the verifier.
+        conflicts: shownConflicts(conflicts).length,
+        assigned: isAssigned(assignments, a),
+        signing: await currentSigningState(ba, verifs),
+      };
+    }),
+  );
   return rows.sort(
     (x, y) =>
       kindOrder(x.unitKind) - kindOrder(y.unitKind) ||
