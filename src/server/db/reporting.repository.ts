@@ -579,27 +579,39 @@ export class ReportingRepository {
   }
 
   /**
-   * Verified levels and not-applicable marks of every verification of a period (exports;
-   * `reviewComment` stays empty: the exports read texts per batch with `exportFields`).
+   * Verified levels and not-applicable marks of every verification of these assessments
+   * (the levels export, a batch of units at a time; `reviewComment` stays empty: the
+   * exports read texts per batch with `exportFields`).
    */
-  async periodCells(periodId: string): Promise<VerificationCell[]> {
-    // Two index range reads instead of a walk over every field: verified levels (partial
-    // index), not-applicable marks (tiny partial index). The indicator is the numeric
-    // suffix of the deterministic id `<assessmentId>:<no>`.
-    const ofPeriod = this.db
-      .selectFrom('assessments')
-      .select('id')
-      .where('periodId', '=', periodId);
-    const pick = () =>
-      this.db
-        .selectFrom('recordFields as rf')
-        .select(['rf.assessmentId', 'rf.recordId', 'rf.field', 'rf.valueJson'])
-        .where('rf.assessmentId', 'in', ofPeriod);
-    const [verified, na] = await Promise.all([
-      pick().where(verifiedSet('rf')).execute(),
-      pick().where(markedNa('rf')).execute(),
-    ]);
-    return toCells([...verified, ...na]);
+  async exportCells(assessmentIds: readonly string[]): Promise<VerificationCell[]> {
+    // Two index range reads per assessment instead of a walk over every field: verified
+    // levels (partial index), not-applicable marks (tiny partial index). The indicator is
+    // the numeric suffix of the deterministic id `<assessmentId>:<no>`.
+    const out: VerificationCell[] = [];
+    for (const part of chunks(assessmentIds, CHUNK)) {
+      const pick = () =>
+        this.db
+          .selectFrom('recordFields as rf')
+          .select(['rf.assessmentId', 'rf.recordId', 'rf.field', 'rf.valueJson'])
+          .where('rf.assessmentId', 'in', part);
+      const [verified, na] = await Promise.all([
+        pick().where(verifiedSet('rf')).execute(),
+        pick().where(markedNa('rf')).execute(),
+      ]);
+      out.push(...toCells([...verified, ...na]));
+    }
+    return out;
+  }
+
+  /** The units of a period with a self-assessed level (any indicator). */
+  async selfAssessedUnits(periodId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('selfAssessments')
+      .select('unitId')
+      .distinct()
+      .where('periodId', '=', periodId)
+      .execute();
+    return rows.map((r) => r.unitId);
   }
 
   /**
@@ -872,38 +884,39 @@ export class ReportingRepository {
       .execute();
   }
 
-  /** Per assessment and indicator of a period: evidence files referenced (not deleted) and held. */
-  async evidenceFileCounts(periodId: string): Promise<EvidenceFileCount[]> {
-    const rows = await this.db
-      .selectFrom('evidenceRefs as r')
-      .innerJoin('assessments as a', 'a.id', 'r.assessmentId')
-      .innerJoin('recordFields as n', (j) =>
-        j.onRef('n.recordId', '=', 'r.recordId').on(fieldIs('n', EVIDENCE_FILE, 'indicatorNo')),
-      )
-      .leftJoin('recordFields as d', (j) =>
-        j.onRef('d.recordId', '=', 'r.recordId').on(fieldIs('d', EVIDENCE_FILE, 'deleted')),
-      )
-      .leftJoin('files as f', 'f.sha256', 'r.sha256')
-      .select([
-        'r.assessmentId',
-        'n.valueJson as noJson',
-        sql<number>`count(distinct ${sql.ref('r.sha256')})`.as('files'),
-        sql<number>`count(distinct ${sql.ref('f.sha256')})`.as('held'),
-      ])
-      .where('a.periodId', '=', periodId)
-      .where((eb) => eb.or([eb('d.valueJson', 'is', null), eb('d.valueJson', '<>', 'true')]))
-      .groupBy(['r.assessmentId', 'n.valueJson'])
-      .execute();
+  /** Per assessment and indicator of these assessments: evidence files referenced (not deleted) and held. */
+  async evidenceFileCounts(assessmentIds: readonly string[]): Promise<EvidenceFileCount[]> {
     const out: EvidenceFileCount[] = [];
-    for (const r of rows) {
-      const no = jsonInt(r.noJson);
-      if (no === null) continue;
-      out.push({
-        assessmentId: r.assessmentId,
-        indicatorNo: no,
-        files: Number(r.files),
-        held: Number(r.held),
-      });
+    for (const part of chunks(assessmentIds, CHUNK)) {
+      const rows = await this.db
+        .selectFrom('evidenceRefs as r')
+        .innerJoin('recordFields as n', (j) =>
+          j.onRef('n.recordId', '=', 'r.recordId').on(fieldIs('n', EVIDENCE_FILE, 'indicatorNo')),
+        )
+        .leftJoin('recordFields as d', (j) =>
+          j.onRef('d.recordId', '=', 'r.recordId').on(fieldIs('d', EVIDENCE_FILE, 'deleted')),
+        )
+        .leftJoin('files as f', 'f.sha256', 'r.sha256')
+        .select([
+          'r.assessmentId',
+          'n.valueJson as noJson',
+          sql<number>`count(distinct ${sql.ref('r.sha256')})`.as('files'),
+          sql<number>`count(distinct ${sql.ref('f.sha256')})`.as('held'),
+        ])
+        .where('r.assessmentId', 'in', part)
+        .where((eb) => eb.or([eb('d.valueJson', 'is', null), eb('d.valueJson', '<>', 'true')]))
+        .groupBy(['r.assessmentId', 'n.valueJson'])
+        .execute();
+      for (const r of rows) {
+        const no = jsonInt(r.noJson);
+        if (no === null) continue;
+        out.push({
+          assessmentId: r.assessmentId,
+          indicatorNo: no,
+          files: Number(r.files),
+          held: Number(r.held),
+        });
+      }
     }
     return out;
   }

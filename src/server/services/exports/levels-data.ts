@@ -24,23 +24,29 @@ import {
 } from './records';
 
 /**
- * What the levels export (levels.ts) writes, read from the database: what is small is read
- * once for the whole period (units, levels, not-applicable marks, file counts); what is
- * large (notes, reasons, evidence checks, berita acara, comments) is read a batch of units
- * at a time while the file is written, so a period of 10,000 units never sits in memory
- * as text.
+ * What the levels export (levels.ts) writes, read from the database: the list of units
+ * (who they are, their counts, their verifiers) is read once for the whole period; all the
+ * rest (levels, not-applicable marks, file counts, notes, reasons, evidence checks, berita
+ * acara, comments) is read a batch of units at a time while the file is written, so the
+ * memory an export holds does not grow with the period (10,000 units × 47 indicators).
  */
 
-/** One unit of the export, with its official indices (exact). */
-export interface UnitExport {
+/** One unit of the period's export, as listed once (without its levels). */
+export interface UnitBase {
   unit: UnitProgress;
   parentName: string;
   /** The verifiers assigned to the unit this period, by name. */
   assigned: string[];
+}
+
+/** One unit of the export with its levels and official indices (exact), read with its batch. */
+export interface UnitExport extends UnitBase {
   self: IndexResult;
   verified: IndexResult;
   selfLevels: Map<number, number>;
   cells: Map<number, VerificationCell>;
+  /** Evidence files referenced (not deleted) and held, by indicator. */
+  files: Map<number, { files: number; held: number }>;
 }
 
 /** A unit with what its record says (null without an assessment or any record yet). */
@@ -71,7 +77,7 @@ export interface LevelRow extends UnitRecord {
 
 /** One checked evidence document of one indicator of one unit. */
 export interface EvidenceRow {
-  unit: UnitExport;
+  unit: UnitBase;
   no: number;
   name: string;
   check: CheckExport;
@@ -91,7 +97,8 @@ export interface LevelsExport {
   organisation: string | null;
   city: CityIndex;
   cityIndicators: CitySummaryIndicator[];
-  units: UnitExport[];
+  /** Units exported: those with an assessment or a self-assessment. */
+  unitCount: number;
   /**
    * The units with their records, a batch at a time, in code order. `checks: false` skips
    * the evidence checks (a pass that needs only each unit's state and texts).
@@ -128,54 +135,75 @@ export async function loadLevelsExport(
     indicators.map((ind) => [ind.no, groupName.get(ind.path.at(-1) as string) ?? '']),
   );
   const r = repos.reporting;
-  const [progress, cells, selfRows, files, verifiers] = await Promise.all([
+  const [progress, selfAssessed, verifiers] = await Promise.all([
     r.unitProgress(period.id),
-    r.periodCells(period.id),
-    r.selfLevels(period.id),
-    r.evidenceFileCounts(period.id),
+    r.selfAssessedUnits(period.id),
     r.assignedVerifiers(period.id),
   ]);
   const names = new Map(progress.map((u) => [u.unitId, u.name]));
-  const cellsByAssessment = groupBy(cells, (x) => x.assessmentId);
-  const selfByUnit = groupBy(selfRows, (x) => x.unitId);
+  const withSelf = new Set(selfAssessed);
   const verifiersByUnit = groupBy(verifiers, (x) => x.unitId);
-  const filesByKey = new Map(files.map((f) => [`${f.assessmentId}:${f.indicatorNo}`, f]));
-  const units: UnitExport[] = [];
-  for (const p of progress) {
-    const selfLevels = new Map(
-      (selfByUnit.get(p.unitId) ?? []).map((x) => [x.indicatorNo, x.level]),
-    );
-    if (!p.assessmentId && selfLevels.size === 0) continue;
-    const byNo = new Map(
-      (p.assessmentId ? (cellsByAssessment.get(p.assessmentId) ?? []) : [])
-        .filter((x) => x.indicatorNo !== null)
-        .map((x) => [x.indicatorNo as number, x]),
-    );
-    const na = [...byNo.values()]
-      .filter((x) => x.notApplicable)
-      .map((x) => x.indicatorNo as number);
-    units.push({
+  const units: UnitBase[] = progress
+    .filter((p) => p.assessmentId !== null || withSelf.has(p.unitId))
+    .map((p) => ({
       unit: toUnitProgress(p, indicators.length),
       parentName: p.parentId ? (names.get(p.parentId) ?? '') : '',
       assigned: (verifiersByUnit.get(p.unitId) ?? []).map((v) => v.name),
-      self: computeIndex(fw, Object.fromEntries(selfLevels), { rule: 'official' }),
-      verified: computeIndex(
-        fw,
-        Object.fromEntries([...byNo].map(([no, x]) => [no, x.verifiedLevel])),
-        { notApplicable: na, rule: 'official' },
-      ),
-      selfLevels,
-      cells: byNo,
-    });
-  }
+    }));
 
   /** The units in batches, each with the assessments it holds. */
-  function* batches(): Generator<{ units: UnitExport[]; ids: string[] }> {
+  function* batches(): Generator<{ units: UnitBase[]; ids: string[] }> {
     for (let i = 0; i < units.length; i += BATCH) {
       const batch = units.slice(i, i + BATCH);
       const ids = batch.flatMap((u) => (u.unit.assessmentId ? [u.unit.assessmentId] : []));
       yield { units: batch, ids };
     }
+  }
+
+  /** A batch's units with their levels, indices and file counts (three reads). */
+  async function withLevels(batch: { units: UnitBase[]; ids: string[] }): Promise<UnitExport[]> {
+    const [cells, selfRows, files] = await Promise.all([
+      batch.ids.length ? r.exportCells(batch.ids) : [],
+      r.selfLevels(
+        period.id,
+        batch.units.map((u) => u.unit.unitId),
+      ),
+      batch.ids.length ? r.evidenceFileCounts(batch.ids) : [],
+    ]);
+    const cellsByAssessment = groupBy(cells, (x) => x.assessmentId);
+    const selfByUnit = groupBy(selfRows, (x) => x.unitId);
+    const filesByAssessment = groupBy(files, (x) => x.assessmentId);
+    return batch.units.map((base) => {
+      const a = base.unit.assessmentId;
+      const selfLevels = new Map(
+        (selfByUnit.get(base.unit.unitId) ?? []).map((x) => [x.indicatorNo, x.level]),
+      );
+      const byNo = new Map(
+        (a ? (cellsByAssessment.get(a) ?? []) : [])
+          .filter((x) => x.indicatorNo !== null)
+          .map((x) => [x.indicatorNo as number, x]),
+      );
+      const na = [...byNo.values()]
+        .filter((x) => x.notApplicable)
+        .map((x) => x.indicatorNo as number);
+      return {
+        ...base,
+        self: computeIndex(fw, Object.fromEntries(selfLevels), { rule: 'official' }),
+        verified: computeIndex(
+          fw,
+          Object.fromEntries([...byNo].map(([no, x]) => [no, x.verifiedLevel])),
+          { notApplicable: na, rule: 'official' },
+        ),
+        selfLevels,
+        cells: byNo,
+        files: new Map(
+          (a ? (filesByAssessment.get(a) ?? []) : []).map((f) => [
+            f.indicatorNo,
+            { files: f.files, held: f.held },
+          ]),
+        ),
+      };
+    });
   }
 
   async function* records(options: { checks: boolean }): AsyncGenerator<UnitRecord[]> {
@@ -185,15 +213,18 @@ export async function loadLevelsExport(
           u.unit.assessmentId ? [[u.unit.assessmentId, u.unit.storedStatus ?? '']] : [],
         ),
       );
-      const [fields, decisions, clocks] = batch.ids.length
-        ? await Promise.all([
-            r.exportFields(batch.ids, { record: true, checks: options.checks }),
-            r.lastDecisions(batch.ids),
-            r.signingClocks(batch.ids),
-          ])
-        : [[], [], []];
+      const [withIndices, fields, decisions, clocks] = await Promise.all([
+        withLevels(batch),
+        ...(batch.ids.length
+          ? ([
+              r.exportFields(batch.ids, { record: true, checks: options.checks }),
+              r.lastDecisions(batch.ids),
+              r.signingClocks(batch.ids),
+            ] as const)
+          : ([[], [], []] as const)),
+      ]);
       const byAssessment = recordExports(fw, fields, decisions, status, clocks);
-      yield batch.units.map((unit) => ({
+      yield withIndices.map((unit) => ({
         unit,
         record: unit.unit.assessmentId ? (byAssessment.get(unit.unit.assessmentId) ?? null) : null,
       }));
@@ -224,8 +255,7 @@ export async function loadLevelsExport(
     indicators.map((ind) => {
       const cell = u.unit.cells.get(ind.no);
       const texts = u.record?.indicators.get(ind.no) ?? null;
-      const a = u.unit.unit.assessmentId;
-      const f = a ? filesByKey.get(`${a}:${ind.no}`) : undefined;
+      const f = u.unit.files.get(ind.no);
       const n: Record<CheckExport['state'], number> = {
         present: 0,
         missing: 0,
@@ -269,7 +299,7 @@ export async function loadLevelsExport(
     organisation: organisation?.name ?? null,
     city,
     cityIndicators: namedCityIndicators(fw, city.levels),
-    units,
+    unitCount: units.length,
     records,
     rowsOf,
     evidence,

@@ -358,7 +358,7 @@ function infoLines(d: LevelsExport): InfoLine[] {
       'text',
       'Semua unit yang ditugaskan atau memiliki penilaian mandiri pada periode ini (tanpa filter)',
     ],
-    ['Jumlah unit', 'int', d.units.length],
+    ['Jumlah unit', 'int', d.unitCount],
     ['Indeks kota (konsolidasi)', 'index', c.index, indexNote(fw, c)],
     ['Indeks mandiri kota', 'index', city.self.index, indexNote(fw, city.self)],
     ['Target indeks', 'index', d.period.targetIndex],
