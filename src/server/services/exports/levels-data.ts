@@ -266,7 +266,8 @@ export async function loadLevelsExport(
       const { present, missing, inadequate } = n;
       const notApplicable = cell?.notApplicable ?? false;
       return {
-        ...u,
+        unit: u.unit,
+        record: u.record,
         no: ind.no,
         name: ind.spec.name,
         domain: domainOf.get(ind.no) ?? '',
