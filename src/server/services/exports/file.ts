@@ -112,7 +112,9 @@ export function exportFilename(
 /** One CSV cell: quoted when needed; text that a spreadsheet would run as a formula is defused. */
 export function csvCell(v: string | number | null): string {
   if (v === null) return '';
-  let s = String(v);
+  // A number's text never holds a quote, `;` or line break, and only text is defused.
+  if (typeof v === 'number') return String(v);
+  let s = v;
   if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[";\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
@@ -146,9 +148,30 @@ export function csvLines<R>(
   header: string;
   row(r: R): string;
 } {
+  const cells = csvCells(columns, zone);
   return {
     header: `${csvLine(columns.map((c) => c.label))}\r\n`,
-    row: (r) => `${csvLine(columns.map((c) => csvValue(c.kind, c.value(r), zone)))}\r\n`,
+    row: (r) => `${cells(r)}\r\n`,
+  };
+}
+
+/**
+ * The cells of `columns` for one row as CSV text, `;`-separated, without a line end: a
+ * line's cells can be written in parts (`a(r) + ';' + b(r)` is the line of `[...a, ...b]`
+ * when both are non-empty), so a part shared by many lines is written once.
+ */
+export function csvCells<R>(
+  columns: readonly ExportColumn<R>[],
+  zone: ZoneCode = DEFAULT_ZONE_CODE,
+): (r: R) => string {
+  return (r) => {
+    let line = '';
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i] as ExportColumn<R>;
+      const cell = csvCell(csvValue(c.kind, c.value(r), zone));
+      line = i === 0 ? cell : `${line};${cell}`;
+    }
+    return line;
   };
 }
 
@@ -242,6 +265,11 @@ export const XLSX_MAX_DATA_ROWS = 1_048_574;
 /** A table sheet being written: add rows, then `end()` sets the autofilter and commits. */
 export interface TableSheet<R> {
   add(row: R): void;
+  /**
+   * Add a row of cell values already made with `xlsxValue`, one per column in order (a part
+   * shared by many rows is then made once).
+   */
+  addValues(values: ExcelJS.CellValue[]): void;
   end(): void;
 }
 
@@ -268,18 +296,26 @@ export function tableSheet<R>(
   sheet.getRow(1).commit();
   let rows = 0;
   let left = 0;
+  const addValues = (values: ExcelJS.CellValue[]) => {
+    if (rows >= XLSX_MAX_DATA_ROWS) {
+      left++;
+      return;
+    }
+    const r = sheet.addRow(values);
+    r.eachCell({ includeEmpty: true }, (cell, i) => {
+      cell.style = styles[i - 1] as Partial<ExcelJS.Style>;
+    });
+    r.commit();
+    rows++;
+  };
   return {
+    addValues,
     add(row) {
       if (rows >= XLSX_MAX_DATA_ROWS) {
         left++;
         return;
       }
-      const r = sheet.addRow(columns.map((c) => xlsxValue(c.kind, c.value(row), zone)));
-      r.eachCell({ includeEmpty: true }, (cell, i) => {
-        cell.style = styles[i - 1] as Partial<ExcelJS.Style>;
-      });
-      r.commit();
-      rows++;
+      addValues(columns.map((c) => xlsxValue(c.kind, c.value(row), zone)));
     },
     end() {
       sheet.autoFilter = {

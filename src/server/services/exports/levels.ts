@@ -20,6 +20,7 @@ import { consolidationRuleId } from '../city-index';
 import {
   type CellKind,
   column,
+  csvCells,
   csvFile,
   csvLines,
   type ExportColumn,
@@ -196,40 +197,58 @@ export function levelColumns(
   zone: ZoneCode = DEFAULT_ZONE_CODE,
   stages: readonly Stage[] = DEFAULT_STAGES,
 ): ExportColumn<LevelRow>[] {
-  return [
-    ...unitColumns<LevelRow>(zone),
-    column('Indeks mandiri unit', 'index', 14, (r) => r.unit.self.index),
-    ...when<LevelRow>(
-      shape.levelNames,
-      column('Level indeks mandiri unit', 'text', 14, (r) => levelNameOf(fw, r.unit.self.index)),
-    ),
-    column('Indeks verifikasi unit', 'index', 14, (r) => r.unit.verified.index),
-    ...when<LevelRow>(
-      shape.levelNames,
-      column('Level indeks verifikasi unit', 'text', 14, (r) =>
-        levelNameOf(fw, r.unit.verified.index),
+  const { unit, indicator } = levelColumnParts(fw, shape, zone, stages);
+  return [...unit, ...indicator];
+}
+
+/**
+ * `levelColumns` in its two parts: the columns about the unit (the same on each of its
+ * rows, so written once per unit) and those about the indicator; neither is empty.
+ */
+export function levelColumnParts(
+  fw: Framework,
+  shape: ExportShape = exportShape(fw),
+  zone: ZoneCode = DEFAULT_ZONE_CODE,
+  stages: readonly Stage[] = DEFAULT_STAGES,
+): { unit: ExportColumn<UnitRecord>[]; indicator: ExportColumn<LevelRow>[] } {
+  return {
+    unit: [
+      ...unitColumns<UnitRecord>(zone),
+      column('Indeks mandiri unit', 'index', 14, (r) => r.unit.self.index),
+      ...when<UnitRecord>(
+        shape.levelNames,
+        column('Level indeks mandiri unit', 'text', 14, (r) => levelNameOf(fw, r.unit.self.index)),
       ),
-    ),
-    column('Predikat verifikasi unit', 'text', 16, verifiedPredicate(fw)),
-    column('No. indikator', 'int', 10, (r) => r.no),
-    column('Nama indikator', 'text', 40, (r) => r.name),
-    column('Domain', 'text', 24, (r) => r.domain),
-    column('Aspek', 'text', 24, (r) => r.aspect),
-    column('Level mandiri', shape.values, 10, (r) => r.self),
-    column('Level verifikasi', shape.values, 10, (r) => r.verified),
-    ...when<LevelRow>(
-      shape.sourceValues,
-      column('Nilai indeks luar', 'number', 12, (r) => r.texts?.sourceValue ?? null),
-    ),
-    // The value per stage of the period ("Nilai Verifikasi dokumen"); penilaian mandiri
-    // falls back on the imported self-assessed level (core `stageValueOf`).
-    ...stages.map((stage) =>
-      column<LevelRow>(`Nilai ${stageLabel(stage)}`, shape.values, 12, (r) =>
-        stageValueOf({ ...r.texts?.stageFields, selfLevel: r.self }, stage),
+      column('Indeks verifikasi unit', 'index', 14, (r) => r.unit.verified.index),
+      ...when<UnitRecord>(
+        shape.levelNames,
+        column('Level indeks verifikasi unit', 'text', 14, (r) =>
+          levelNameOf(fw, r.unit.verified.index),
+        ),
       ),
-    ),
-    ...levelTail,
-  ];
+      column('Predikat verifikasi unit', 'text', 16, verifiedPredicate(fw)),
+    ],
+    indicator: [
+      column('No. indikator', 'int', 10, (r) => r.no),
+      column('Nama indikator', 'text', 40, (r) => r.name),
+      column('Domain', 'text', 24, (r) => r.domain),
+      column('Aspek', 'text', 24, (r) => r.aspect),
+      column('Level mandiri', shape.values, 10, (r) => r.self),
+      column('Level verifikasi', shape.values, 10, (r) => r.verified),
+      ...when<LevelRow>(
+        shape.sourceValues,
+        column('Nilai indeks luar', 'number', 12, (r) => r.texts?.sourceValue ?? null),
+      ),
+      // The value per stage of the period ("Nilai Verifikasi dokumen"); penilaian mandiri
+      // falls back on the imported self-assessed level (core `stageValueOf`).
+      ...stages.map((stage) =>
+        column<LevelRow>(`Nilai ${stageLabel(stage)}`, shape.values, 12, (r) =>
+          stageValueOf({ ...r.texts?.stageFields, selfLevel: r.self }, stage),
+        ),
+      ),
+      ...levelTail,
+    ],
+  };
 }
 
 /** The level table's columns after the levels (the same for every instrument). */
@@ -394,11 +413,20 @@ function infoLines(d: LevelsExport): InfoLine[] {
 
 /** The unit × indicator table as CSV (header row first), streamed a batch of units at a time. */
 export function levelsCsv(d: LevelsExport): ExportFile {
-  const lines = csvLines(levelColumns(d.fw, exportShape(d.fw), d.zone, d.period.stages), d.zone);
+  const parts = levelColumnParts(d.fw, exportShape(d.fw), d.zone, d.period.stages);
+  const { header } = csvLines([...parts.unit, ...parts.indicator], d.zone);
+  // The unit's cells are the same on each of its 47 rows: written once per unit.
+  const unitCells = csvCells(parts.unit, d.zone);
+  const indicatorCells = csvCells(parts.indicator, d.zone);
   const chunks = (async function* () {
-    yield lines.header;
+    yield header;
     for await (const batch of d.records({ checks: true }))
-      for (const u of batch) yield d.rowsOf(u).map(lines.row).join('');
+      for (const u of batch) {
+        const prefix = `${unitCells(u)};`;
+        let lines = '';
+        for (const r of d.rowsOf(u)) lines += `${prefix}${indicatorCells(r)}\r\n`;
+        yield lines;
+      }
   })();
   return csvFile(exportFilename(d.period.name, 'level', d.generatedAt, 'csv', d.zone), chunks);
 }
@@ -445,9 +473,16 @@ async function writeLevelsWorkbook(
   }
   units.end();
 
-  const level = tableSheet(wb, 'Level', levelColumns(d.fw, shape, d.zone, d.period.stages), d.zone);
+  const parts = levelColumnParts(d.fw, shape, d.zone, d.period.stages);
+  const level = tableSheet(wb, 'Level', [...parts.unit, ...parts.indicator], d.zone);
+  const cells = <R>(columns: readonly ExportColumn<R>[], r: R) =>
+    columns.map((c) => xlsxValue(c.kind, c.value(r), d.zone));
   for await (const batch of d.records({ checks: true })) {
-    for (const u of batch) for (const r of d.rowsOf(u)) level.add(r);
+    for (const u of batch) {
+      // The unit's cells are the same on each of its rows: made once per unit.
+      const unitCells = cells(parts.unit, u);
+      for (const r of d.rowsOf(u)) level.addValues([...unitCells, ...cells(parts.indicator, r)]);
+    }
     await breathe();
   }
   level.end();
