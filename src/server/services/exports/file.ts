@@ -1,4 +1,4 @@
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import {
   DEFAULT_ZONE_CODE,
@@ -198,14 +198,31 @@ export function csvFile(filename: string, chunks: AsyncIterator<string>): Export
 
 /**
  * An XLSX export file whose workbook `write` fills while the client already receives the
- * zip; a failure while writing ends the download with an error (and is logged).
+ * zip; a failure while writing ends the download with an error (and is logged). `write`
+ * awaits `drained()` between batches of rows: it lets the zip already written flow, and
+ * waits while the client has not taken it yet (exceljs itself writes without waiting), so
+ * a slow download holds about a batch of the file, not all of it. A download the client
+ * abandoned ends the wait (the next write fails and ends the export).
  */
 export function xlsxFile(
   filename: string,
   generatedAt: number,
-  write: (wb: ExcelJS.stream.xlsx.WorkbookWriter) => Promise<void>,
+  write: (wb: ExcelJS.stream.xlsx.WorkbookWriter, drained: () => Promise<void>) => Promise<void>,
 ): ExportFile {
   const out = new PassThrough();
+  const drained = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (out.writableNeedDrain && !out.destroyed)
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          out.off('drain', done);
+          out.off('close', done);
+          resolve();
+        };
+        out.on('drain', done);
+        out.on('close', done);
+      });
+  };
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: true,
@@ -214,7 +231,7 @@ export function xlsxFile(
   wb.creator = 'Telusur';
   wb.created = new Date(generatedAt);
   void (async () => {
-    await write(wb);
+    await write(wb, drained);
     await wb.commit();
   })().catch((e: unknown) => {
     console.error('[telusur] XLSX export failed:', e);
@@ -223,8 +240,33 @@ export function xlsxFile(
   return {
     filename,
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    body: Readable.toWeb(out) as ReadableStream<Uint8Array>,
+    body: pulled(out),
   };
+}
+
+/**
+ * A Node stream as a web ReadableStream that reads a chunk only when the client asks for
+ * one, so the writer behind it waits for a slow client (Node 20's `Readable.toWeb` reads
+ * ahead without limit). Cancelling the download destroys the stream.
+ */
+function pulled(stream: PassThrough): ReadableStream<Uint8Array> {
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else
+          controller.enqueue(
+            new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength),
+          );
+      },
+      cancel(reason) {
+        stream.destroy(reason instanceof Error ? reason : undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** Two decimals: indices and decimal indicator values. */

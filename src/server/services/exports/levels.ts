@@ -436,16 +436,15 @@ export function levelsXlsx(d: LevelsExport): ExportFile {
   return xlsxFile(
     exportFilename(d.period.name, 'level', d.generatedAt, 'xlsx', d.zone),
     d.generatedAt,
-    (wb) => writeLevelsWorkbook(d, wb),
+    (wb, drained) => writeLevelsWorkbook(d, wb, drained),
   );
 }
 
-/** Let the zip already written flow to the client between batches. */
-const breathe = () => new Promise((resolve) => setImmediate(resolve));
-
+/** `drained`: awaited after each batch (file.ts `xlsxFile`). */
 async function writeLevelsWorkbook(
   d: LevelsExport,
   wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  drained: () => Promise<void>,
 ): Promise<void> {
   const info = wb.addWorksheet('Info');
   info.columns = [{ width: 36 }, { width: 60 }, { width: 28 }];
@@ -469,7 +468,7 @@ async function writeLevelsWorkbook(
   const units = tableSheet(wb, 'Indeks unit', unitIndexColumns(d.fw, shape, d.zone), d.zone);
   for await (const batch of d.records({ checks: false })) {
     for (const u of batch) units.add(u);
-    await breathe();
+    await drained();
   }
   units.end();
 
@@ -483,14 +482,14 @@ async function writeLevelsWorkbook(
       const unitCells = cells(parts.unit, u);
       for (const r of d.rowsOf(u)) level.addValues([...unitCells, ...cells(parts.indicator, r)]);
     }
-    await breathe();
+    await drained();
   }
   level.end();
 
   const evidence = tableSheet(wb, 'Bukti dukung', EVIDENCE_COLUMNS, d.zone);
   for await (const batch of d.evidence()) {
     for (const r of batch) evidence.add(r);
-    await breathe();
+    await drained();
   }
   evidence.end();
 }
