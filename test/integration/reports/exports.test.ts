@@ -9,6 +9,8 @@ import {
   type SigningResult,
   spbe2020,
 } from '../../../src/core';
+import { resolveConfig } from '../../../src/server/config';
+import { createRepositories } from '../../../src/server/db/repositories';
 import { parseCsv } from '../../../src/server/lib/csv';
 import {
   CITY_LEVELS,
@@ -18,7 +20,10 @@ import {
   opdCode,
   PEMDA_CODE,
 } from '../../../src/server/seed';
-import { levelColumns } from '../../../src/server/services/exports/levels';
+import { CityIndexService } from '../../../src/server/services/city-index';
+import type { ExportFile } from '../../../src/server/services/exports/file';
+import { levelColumns, levelsCsv, levelsXlsx } from '../../../src/server/services/exports/levels';
+import { loadLevelsExport } from '../../../src/server/services/exports/levels-data';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
 import { SIGNATORIES, signingMutation } from '../../helpers/signing';
 import { assessmentOf, evidenceFile, levels, rawTablet, storeFile } from './helpers';
@@ -430,6 +435,35 @@ describeEachDialect('exports of unit × indicator levels', (ctx) => {
     expect(unit(kelurahanCode(0, 1))[col('Predikat verifikasi')]).toBe(
       'Cukup (SEMENTARA; 2,597 — predikat dari nilai tepat)',
     );
+  });
+
+  it('writes the same files whatever the number of units read at a time', async () => {
+    const h = ctx();
+    await ready();
+    const periodId = h.demo?.periodId as string;
+    const cities = new CityIndexService(
+      { db: h.db, clock: () => h.clock.now, config: resolveConfig({}) },
+      h.services.periods,
+      h.services.frameworks,
+    );
+    const pc = await cities.forPeriod(periodId);
+    const repos = createRepositories(h.db);
+    const text = async (f: ExportFile) => new Uint8Array(await new Response(f.body).arrayBuffer());
+    const sheets = async (f: ExportFile) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((await text(f)).buffer);
+      return wb.worksheets.map((w) => [w.name, values(wb, w.name)]);
+    };
+    // The period's units in one batch, and in batches of 5 (the last one partial): levels,
+    // texts, checks and file counts are read per batch and must land on their own units.
+    const [one, many] = await Promise.all(
+      [100, 5].map((batch) => loadLevelsExport(repos, pc, h.clock.now, batch)),
+    );
+    if (!one || !many) throw new Error('export not loaded');
+    expect(one.unitCount).toBeGreaterThan(2 * 5);
+    const csv = await text(levelsCsv(one));
+    expect(Buffer.from(await text(levelsCsv(many))).equals(Buffer.from(csv))).toBe(true);
+    expect(await sheets(levelsXlsx(many))).toEqual(await sheets(levelsXlsx(one)));
   });
 
   it('CSV and XLSX carry each indicator’s rekomendasi, penjelasan, cited files and value per stage', async () => {

@@ -116,11 +116,13 @@ export interface LevelsExport {
 /**
  * Units (with an assessment or a self-assessment) × indicators of a period, with indices,
  * from the city index already read in this request, and the organisation's name and zone.
+ * `batch`: units read at a time (100; the files are the same whatever it is).
  */
 export async function loadLevelsExport(
   repos: Repositories,
   { period, fw, city }: PeriodCity,
   generatedAt: number,
+  batch = BATCH,
 ): Promise<LevelsExport> {
   const indicators = listIndicators(fw);
   const c = compileFramework(fw);
@@ -153,10 +155,10 @@ export async function loadLevelsExport(
 
   /** The units in batches, each with the assessments it holds. */
   function* batches(): Generator<{ units: UnitBase[]; ids: string[] }> {
-    for (let i = 0; i < units.length; i += BATCH) {
-      const batch = units.slice(i, i + BATCH);
-      const ids = batch.flatMap((u) => (u.unit.assessmentId ? [u.unit.assessmentId] : []));
-      yield { units: batch, ids };
+    for (let i = 0; i < units.length; i += batch) {
+      const part = units.slice(i, i + batch);
+      const ids = part.flatMap((u) => (u.unit.assessmentId ? [u.unit.assessmentId] : []));
+      yield { units: part, ids };
     }
   }
 
