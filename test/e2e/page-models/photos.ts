@@ -325,8 +325,12 @@ export function imageBrightness(
   img: Locator,
   region: { x: number; y: number; w: number; h: number },
 ): Promise<number> {
-  return img.evaluate((el, r) => {
+  return img.evaluate(async (el, r) => {
     const i = el as HTMLImageElement;
+    // The page may have rendered a fresh <img> since the caller saw the thumbnails decoded
+    // (the review page reloads its evidence list): measure only once this one has decoded,
+    // not an empty 0×0 picture that reads as black.
+    if (!i.complete || i.naturalWidth === 0) await i.decode();
     const c = document.createElement('canvas');
     c.width = i.naturalWidth;
     c.height = i.naturalHeight;
