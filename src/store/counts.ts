@@ -7,9 +7,8 @@ import type { TelusurStore } from './api';
 import { guard, type StoreContext } from './context';
 import { failures } from './evidence';
 import type { TelusurDb } from './schema';
-import type { UnsentCounts, UnsentSummary } from './types';
-
-const none = (): UnsentCounts => ({ changes: 0, files: 0, bytes: 0, rejected: 0, failedFiles: 0 });
+import type { UnsentSummary } from './types';
+import { countPendingFiles, unsentTally } from './unsent-tally';
 
 /** `unsent()` of the store. */
 export function countsApi(c: StoreContext): Pick<TelusurStore, 'unsent'> {
@@ -24,16 +23,8 @@ export function countsApi(c: StoreContext): Pick<TelusurStore, 'unsent'> {
  */
 export function unsentCounts(db: TelusurDb): Promise<UnsentSummary> {
   return db.transaction('r', [db.outbox, db.blobs, db.evidenceFiles, db.rejected], async () => {
-    const total = none();
-    const byAssessment: Record<string, UnsentCounts> = {};
-    const of = (id: string) => {
-      let counts = byAssessment[id];
-      if (!counts) {
-        counts = none();
-        byAssessment[id] = counts;
-      }
-      return counts;
-    };
+    const tally = unsentTally();
+    const { total, of } = tally;
     // Index keys only: outbox rows may hold signatures of hundreds of KB each.
     total.changes = await db.outbox.count();
     for (const id of (await db.outbox.orderBy('assessmentId').keys()) as string[]) of(id).changes++;
@@ -45,31 +36,9 @@ export function unsentCounts(db: TelusurDb): Promise<UnsentSummary> {
     if (pending.length > 0) {
       const failed = await failures(db);
       const records = await db.evidenceFiles.where('sha256').anyOf(pending).toArray();
-      const sizes = new Map<string, number>();
-      const perUnit = new Map<string, Set<string>>();
-      for (const r of records) {
-        const sha = String(r.sha256);
-        if (!sizes.has(sha)) sizes.set(sha, Number(r.bytes) || 0);
-        if (r.deleted === true || typeof r.assessmentId !== 'string') continue;
-        const shas = perUnit.get(r.assessmentId) ?? new Set<string>();
-        shas.add(sha);
-        perUnit.set(r.assessmentId, shas);
-      }
-      for (const sha of pending) {
-        total.files++;
-        total.bytes += sizes.get(sha) ?? 0;
-        if (failed.has(sha)) total.failedFiles++;
-      }
-      for (const [id, shas] of perUnit) {
-        const counts = of(id);
-        for (const sha of shas) {
-          counts.files++;
-          counts.bytes += sizes.get(sha) ?? 0;
-          if (failed.has(sha)) counts.failedFiles++;
-        }
-      }
+      countPendingFiles(tally, pending, records, failed);
     }
-    return { total, byAssessment };
+    return { total, byAssessment: tally.byAssessment };
   });
 }
 

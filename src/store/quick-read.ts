@@ -20,7 +20,8 @@ import type {
   VerificationRepository,
 } from './api';
 import type { BlobRow, RecordRow } from './schema';
-import type { Assignment, Conflict, FileFailure, UnsentCounts, UnsentSummary } from './types';
+import type { Assignment, Conflict, FileFailure, UnsentSummary } from './types';
+import { countPendingFiles, unsentTally } from './unsent-tally';
 
 /**
  * The schema version (schema.ts SCHEMA_HISTORY) this reader knows; a database at any other
@@ -168,20 +169,10 @@ export async function openQuickReader(
   } satisfies QuickReader as QuickReader;
 }
 
-const none = (): UnsentCounts => ({ changes: 0, files: 0, bytes: 0, rejected: 0, failedFiles: 0 });
-
-/** counts.ts unsentCounts over one raw read transaction (same rules, see there). */
+/** counts.ts unsentCounts over one raw read transaction (same rules: unsent-tally.ts). */
 async function unsentCounts(t: IDBTransaction): Promise<UnsentSummary> {
-  const total = none();
-  const byAssessment: Record<string, UnsentCounts> = {};
-  const of = (id: string) => {
-    let counts = byAssessment[id];
-    if (!counts) {
-      counts = none();
-      byAssessment[id] = counts;
-    }
-    return counts;
-  };
+  const tally = unsentTally();
+  const { total, of } = tally;
   const outbox = t.objectStore('outbox');
   const rejected = t.objectStore('rejected');
   const blobs = t.objectStore('blobs');
@@ -201,29 +192,7 @@ async function unsentCounts(t: IDBTransaction): Promise<UnsentSummary> {
     const records: RecordRow[] = [];
     for (const sha of [...pending].sort())
       records.push(...((await request(files.index('sha256').getAll(sha))) as RecordRow[]));
-    const sizes = new Map<string, number>();
-    const perUnit = new Map<string, Set<string>>();
-    for (const r of records) {
-      const sha = String(r.sha256);
-      if (!sizes.has(sha)) sizes.set(sha, Number(r.bytes) || 0);
-      if (r.deleted === true || typeof r.assessmentId !== 'string') continue;
-      const shas = perUnit.get(r.assessmentId) ?? new Set<string>();
-      shas.add(sha);
-      perUnit.set(r.assessmentId, shas);
-    }
-    for (const sha of pending) {
-      total.files++;
-      total.bytes += sizes.get(sha) ?? 0;
-      if (failed.has(sha)) total.failedFiles++;
-    }
-    for (const [id, shas] of perUnit) {
-      const counts = of(id);
-      for (const sha of shas) {
-        counts.files++;
-        counts.bytes += sizes.get(sha) ?? 0;
-        if (failed.has(sha)) counts.failedFiles++;
-      }
-    }
+    countPendingFiles(tally, pending, records, failed);
   }
-  return { total, byAssessment };
+  return { total, byAssessment: tally.byAssessment };
 }
