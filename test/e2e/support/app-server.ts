@@ -33,7 +33,8 @@ export async function startAppServer(
     scrypt: { N: 1024, r: 8, p: 1 },
   });
   const services = createServices({ db: handle.db, clock: Date.now, config });
-  if (options.seed !== false) await seedDemo(services);
+  // A test server: Vite's in-process build sets NODE_ENV=production, which must not stop it.
+  if (options.seed !== false) await seedDemo(services, { nodeEnv: 'test' });
   await options.prepare?.(services);
   const app = createApp({
     db: handle.db,
