@@ -7,7 +7,7 @@ import type { TelusurStore } from './api';
 import { guard, type StoreContext } from './context';
 import { failures } from './evidence';
 import type { TelusurDb } from './schema';
-import type { UnsentSummary } from './types';
+import type { UnsentCounts, UnsentSummary } from './types';
 import { countPendingFiles, unsentTally } from './unsent-tally';
 
 /** `unsent()` of the store. */
