@@ -84,7 +84,7 @@ describe.skipIf(!e2eEnabled)('coordinator and the stages of a period', () => {
     const form = page.getByTestId('period-edit-form');
     expect(await form.getByLabel('Nomor SK').inputValue()).toBe('800/Kep.112-Diskominfo/2023');
     const sectors = form.getByTestId('period-sector-services');
-    expect(await sectors.locator('input').count()).toBe(3);
+    await expect.poll(() => sectors.locator('input').count()).toBe(3);
     expect(await sectors.locator('input').first().inputValue()).toBe(
       'Layanan perizinan berusaha (DPMPTSP)',
     );
