@@ -1,7 +1,9 @@
 /**
  * Native IndexedDB transactions on the connection Dexie holds open, for the hot write path
- * (write.ts `save`): one IDBTransaction whose requests go straight to IndexedDB, without
- * Dexie's per-request promise, zone and middleware layers. Dexie's liveQuery does not see
+ * (write.ts `save`) and the hot list reads (`rowsWhere`, `rowByKey`): one IDBTransaction
+ * whose requests go straight to IndexedDB, without Dexie's per-request promise, zone and
+ * middleware layers. Reads inside a `store.watch` query or a Dexie transaction still go
+ * through Dexie, which must observe them (liveQuery) or order them (the transaction). Dexie's liveQuery does not see
  * such writes by itself, so every committed one is announced the way Dexie learns of a
  * write it did not make (`announce`), which re-runs the affected views here and in every
  * other tab and drops Dexie's cached results of the changed keys.
@@ -143,4 +145,92 @@ export function nativeTransaction(c: StoreContext, stores: string[]): IDBTransac
     // The connection is closing (another tab's upgrade): Dexie's path reports it.
     return null;
   }
+}
+
+/**
+ * Whether the caller runs inside a Dexie liveQuery querier (`store.watch`): Dexie keeps the
+ * ranges such a query read in its zone (`PSD.subscr`) and re-runs the query when a write
+ * overlaps them. A read that bypasses Dexie there would never be re-run, and the view would
+ * stop updating (test/unit/store/native-read.test.ts). `Dexie.currentTransaction` is null
+ * in a querier until it opens a transaction itself, so it cannot tell this.
+ */
+function inLiveQuery(): boolean {
+  const zone = (Dexie.Promise as unknown as { PSD?: { subscr?: unknown } }).PSD;
+  return !!zone?.subscr;
+}
+
+/**
+ * A read-only IDBTransaction over `stores` on Dexie's open connection, or null when the read
+ * must go through Dexie: the database is not open (Dexie opens it or reports that), the
+ * caller is inside a Dexie transaction (whose snapshot and order the read must share) or a
+ * liveQuery querier (`inLiveQuery`), or the connection is closing.
+ */
+export function nativeReadTransaction(c: StoreContext, stores: string[]): IDBTransaction | null {
+  const db = c.db;
+  if (!db.isOpen() || Dexie.currentTransaction || inLiveQuery()) return null;
+  try {
+    return db.backendDB().transaction(stores, 'readonly');
+  } catch {
+    // The connection is closing (another tab's upgrade): Dexie's path reports it.
+    return null;
+  }
+}
+
+/**
+ * A key IndexedDB accepts (a string, a number other than NaN, or an array of those): only
+ * such keys take the native path. Anything else goes to Dexie, which rejects it as before —
+ * a native getAll(undefined) would answer every row instead.
+ */
+function isQueryKey(key: unknown): key is string | number | (string | number)[] {
+  if (typeof key === 'string') return true;
+  if (typeof key === 'number') return !Number.isNaN(key);
+  return (
+    Array.isArray(key) && key.length > 0 && key.every((k) => isQueryKey(k) && !Array.isArray(k))
+  );
+}
+
+function requestResult<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/**
+ * The rows of `table` whose index `index` (Dexie's name: `assessmentId`,
+ * `[assessmentId+indicatorNo]`) equals `key`, in the index's order (index key, then primary
+ * key) — what `db.table(table).where(index).equals(key).toArray()` answers, and that is
+ * what runs when a native read must not be taken (`nativeReadTransaction`, or `key` is not a
+ * valid key). Callers must not change the rows: Dexie's may be shared with its liveQuery
+ * cache. Rejects with IndexedDB's or Dexie's error (the caller's `guard` maps it).
+ */
+export function rowsWhere<T>(
+  c: StoreContext,
+  table: string,
+  index: string,
+  key: unknown,
+): Promise<T[]> {
+  const tx = isQueryKey(key) ? nativeReadTransaction(c, [table]) : null;
+  if (!tx)
+    return Promise.resolve(
+      c.db
+        .table(table)
+        .where(index)
+        .equals(key as IndexableType)
+        .toArray() as Promise<T[]>,
+    );
+  return requestResult(
+    tx
+      .objectStore(table)
+      .index(index)
+      .getAll(key as IDBValidKey),
+  ) as Promise<T[]>;
+}
+
+/** The row of `table` with primary key `key`, or undefined: `db.table(table).get(key)`, natively when allowed. */
+export function rowByKey<T>(c: StoreContext, table: string, key: unknown): Promise<T | undefined> {
+  const tx = isQueryKey(key) ? nativeReadTransaction(c, [table]) : null;
+  if (!tx)
+    return Promise.resolve(c.db.table(table).get(key as IndexableType) as Promise<T | undefined>);
+  return requestResult(tx.objectStore(table).get(key as IDBValidKey)) as Promise<T | undefined>;
 }

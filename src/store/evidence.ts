@@ -7,6 +7,7 @@ import { uuidv7 } from '../core';
 import type { BlobRepository, EvidenceRepository } from './api';
 import { sha256Hex, toBlob } from './blobs';
 import { byNumber, guard, rowsToDomain, type StoreContext, toDomain } from './context';
+import { rowsWhere } from './direct';
 import type { BlobRow, RecordRow, TelusurDb } from './schema';
 import type { EvidenceFile, FileFailure, NewEvidence, PurgeResult } from './types';
 import { save, stage, validate } from './write';
@@ -20,21 +21,19 @@ export function evidenceRepository(c: StoreContext): EvidenceRepository {
   return {
     add: (input) => addEvidence(c, input),
     get: (id) => guard(() => db.evidenceFiles.get(id).then((r) => toDomain<EvidenceFile>(r))),
+    // Native reads when allowed (direct.ts): the same rows, without Dexie's layers.
     listByIndicator: (assessmentId, no, options) =>
       guard(() =>
-        db.evidenceFiles
-          .where('[assessmentId+indicatorNo]')
-          .equals([assessmentId, no])
-          .toArray()
-          .then((rows) => live(rows, options?.includeDeleted)),
+        rowsWhere<RecordRow>(c, 'evidenceFiles', '[assessmentId+indicatorNo]', [
+          assessmentId,
+          no,
+        ]).then((rows) => live(rows, options?.includeDeleted)),
       ),
     listByAssessment: (assessmentId, options) =>
       guard(() =>
-        db.evidenceFiles
-          .where('assessmentId')
-          .equals(assessmentId)
-          .toArray()
-          .then((rows) => live(rows, options?.includeDeleted)),
+        rowsWhere<RecordRow>(c, 'evidenceFiles', 'assessmentId', assessmentId).then((rows) =>
+          live(rows, options?.includeDeleted),
+        ),
       ),
     link: (id, proves) => save<EvidenceFile>(c, 'evidenceFile', id, { proves }, null),
     remove: async (id) => {

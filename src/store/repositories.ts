@@ -15,7 +15,9 @@ import type {
   VerificationRepository,
 } from './api';
 import { byNumber, guard, rowsToDomain, type StoreContext, tableOf, toDomain } from './context';
+import { rowByKey, rowsWhere } from './direct';
 import { RecordNotFoundError, ValidationError } from './errors';
+import type { RecordRow } from './schema';
 import type { Assessment, BeritaAcara, Comment, Conflict, Verification } from './types';
 import { save, stage, validate } from './write';
 
@@ -24,21 +26,19 @@ const CONFLICT_ERROR_ENTITY = 'verification' as const;
 
 /** One indicator's verification per assessment (id from core `verificationId`). */
 export function verificationRepository(c: StoreContext): VerificationRepository {
-  const db = c.db;
   const repository: VerificationRepository = {
+    // Native reads when allowed (direct.ts): the same rows, without Dexie's layers.
     get: (assessmentId, no) =>
       guard(() =>
-        db.verifications
-          .get(verificationId(assessmentId, no))
-          .then((r) => toDomain<Verification>(r)),
+        rowByKey<RecordRow>(c, 'verifications', verificationId(assessmentId, no)).then((r) =>
+          toDomain<Verification>(r),
+        ),
       ),
     listByAssessment: (assessmentId) =>
       guard(() =>
-        db.verifications
-          .where('assessmentId')
-          .equals(assessmentId)
-          .toArray()
-          .then((rows) => rowsToDomain<Verification>(rows.sort(byNumber('indicatorNo')))),
+        rowsWhere<RecordRow>(c, 'verifications', 'assessmentId', assessmentId).then((rows) =>
+          rowsToDomain<Verification>(rows.sort(byNumber('indicatorNo'))),
+        ),
       ),
     update: (assessmentId, no, changes) =>
       save<Verification>(c, 'verification', verificationId(assessmentId, no), changes, {
@@ -93,15 +93,15 @@ export function beritaAcaraRepository(c: StoreContext): BeritaAcaraRepository {
 }
 
 export function commentRepository(c: StoreContext): CommentRepository {
-  const db = c.db;
   const commentsOf = (assessmentId: string, indicatorNo?: number) =>
     guard(() =>
       (indicatorNo === undefined
-        ? db.comments.where('assessmentId').equals(assessmentId)
-        : db.comments.where('[assessmentId+indicatorNo]').equals([assessmentId, indicatorNo])
-      )
-        .toArray()
-        .then((rows) => rowsToDomain<Comment>(rows.sort(byNumber('createdAt')))),
+        ? rowsWhere<RecordRow>(c, 'comments', 'assessmentId', assessmentId)
+        : rowsWhere<RecordRow>(c, 'comments', '[assessmentId+indicatorNo]', [
+            assessmentId,
+            indicatorNo,
+          ])
+      ).then((rows) => rowsToDomain<Comment>(rows.sort(byNumber('createdAt')))),
     );
   return {
     add: ({ assessmentId, indicatorNo, body, author }) => {
