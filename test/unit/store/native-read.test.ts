@@ -28,7 +28,11 @@ function nextValue<T>(values: T[], count: number): Promise<void> {
 async function watched<T>(s: TelusurStore, query: (s: TelusurStore) => Promise<T>): Promise<T> {
   const seen: T[] = [];
   const errors: unknown[] = [];
-  const stop = s.watch(query, (v) => seen.push(v), (e) => errors.push(e));
+  const stop = s.watch(
+    query,
+    (v) => seen.push(v),
+    (e) => errors.push(e),
+  );
   try {
     await nextValue(seen, 1);
   } finally {
