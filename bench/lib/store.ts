@@ -42,7 +42,7 @@ const context: string[] = [];
 export const store: BenchModule = {
   name: MODULE,
   title: '2. Tablet store (Dexie) in real Chromium',
-  description: `Headless Chromium, on-disk profile. ${RUNS} runs; each run does ${SAVES} sequential saves and ${OPENS} opens per variant, variants in rotating order, after a warm-up. Save = \`store.verifications.update(aId, no, {notes})\` (one field, its outbox mutation and the device clock in one transaction; resolves when committed). The store runs it on a native IDBTransaction of the connection Dexie holds open: it reads the row, the clock and device rows and the owning assessment (approval check) in one round trip, writes row + outbox + clock, and after the commit tells Dexie's liveQuery views which keys changed (this tab's at once, other tabs' within 50 ms, quick saves folded into one notice), indicators cycling 1…47 of one assessment; the database holds 10 assessments × 47 verifications plus their outbox. Open = \`store.verifications.listByAssessment(aId)\` (47 rows, sorted, domain objects). Raw baselines use the same object stores, indexes and rows; PouchDB (pouchdb-browser, idb adapter) holds the same rows as docs keyed \`v:<assessment>:<no>\`.`,
+  description: `Headless Chromium, on-disk profile. ${RUNS} runs; each run does ${SAVES} sequential saves and ${OPENS} opens per variant, variants in rotating order, after a warm-up. Save = \`store.verifications.update(aId, no, {notes})\` (one field, its outbox mutation and the device clock in one transaction; resolves when committed). The store runs it on a native IDBTransaction of the connection Dexie holds open: it reads the row, the clock and device rows and the owning assessment (approval check) in one round trip, writes row + outbox + clock, and after the commit tells Dexie's liveQuery views which keys changed (this tab's at once, other tabs' within 50 ms, quick saves folded into one notice), indicators cycling 1…47 of one assessment; the database holds 10 assessments × 47 verifications plus their outbox. Open = \`store.verifications.listByAssessment(aId)\` (47 rows, sorted, domain objects): one index getAll in a native read-only IDBTransaction of Dexie's connection (Dexie's own path runs only inside store.watch and Dexie transactions). Raw baselines use the same object stores, indexes and rows; PouchDB (pouchdb-browser, idb adapter) holds the same rows as docs keyed \`v:<assessment>:<no>\`.`,
   context,
   async run(): Promise<Result[]> {
     const durability = storeDefaultDurability();
@@ -153,7 +153,7 @@ export const store: BenchModule = {
           baseline: open.pouch,
           baselineName: 'PouchDB allDocs by id prefix, include_docs',
           goal: ratioAtMost(0.2, ' (≥ 5× faster)'),
-          ifMissed: `PouchDB's allDocs by id prefix (${ms(open.pouch)}) is its fastest read path; the store's open is one index getAll plus sort and mapping (${ms(open.store)}); the margin to 5× is within run-to-run noise on this 2-core machine (see min–max).`,
+          ifMissed: `PouchDB's allDocs by id prefix (${ms(open.pouch)}) is its fastest read path; the store's open is one native index getAll plus sort and mapping (${ms(open.store)}; the raw getAll alone ${ms(open.raw)}, ${pr(open.raw, open.pouch)}× PouchDB); the margin to 5× is within run-to-run noise on this 2-core machine (see min–max).`,
         }),
         ratioResult({
           module: M,
