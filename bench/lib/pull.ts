@@ -9,19 +9,11 @@
  * stored (so the ratio is what applying the pull to the store costs on top of the HTTP).
  */
 import { randomBytes, randomFillSync } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { listIndicators, PROTOCOL_HEADER, PROTOCOL_VERSION, spbe2020 } from '../../src/core';
-import { createApp, prepareDatabase } from '../../src/server/app';
-import { resolveConfig } from '../../src/server/config';
-import { openDatabase } from '../../src/server/db/connect';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, PEMDA_CODE, seedDemo } from '../../src/server/seed';
-import { createServices } from '../../src/server/services';
+import { listIndicators, spbe2020 } from '../../src/core';
 import type { TelusurStore } from '../../src/store';
 import { fetchTransport, SyncEngine, tusUploader } from '../../src/sync';
 import { openNodeStore } from '../../test/helpers/node-store';
-import { TMP } from './paths';
+import { startDemoServer } from './demo-server';
 import { type BenchModule, median, type Result, ratioResult, valueResult } from './result';
 
 const MODULE = 'pull';
@@ -77,100 +69,25 @@ export const pull: BenchModule = {
   description: `One verifier's unit is fully verified on a first tablet — all 47 indicators of SPBE 2020 with a verified level, a note, and an evidence check (present, with a note) for every evidence item the instrument lists at each level up to the verified one, plus ${PHOTOS} photos of 100 KB (uploaded with tus) — and synced to the real server (createApp on SQLite, @hono/node-server on 127.0.0.1, in this process). Each run then enrols a fresh tablet of the same verifier (the real store on fake-indexeddb and the real SyncEngine, as in section 5; enrolment not timed) and times its first \`engine.sync()\`: the export signing key, the offline package (GET /api/my/assignments: units, the instrument, assignments), the pull pages (GET /api/sync/pull, 500 changes a page) each applied to the store, and the photo receipt. Bytes = response bodies the tablet read. Baseline, same run, measured right after: the very requests that sync made, sent again in the same order with fetch from the same process, each answer read and JSON-parsed, nothing stored — so the ratio is what validating and storing the pull costs on top of the server's work and HTTP. ${RUNS} runs, each a fresh tablet and store; the replay always follows the sync (its requests are known only then). Checked per run: the fresh store holds 47 verifications equal (level, notes, not-applicable, every check) to the first tablet's and to the records the server sent, and the unit's ${PHOTOS} evidence records.`,
   context,
   async run(): Promise<Result[]> {
-    const dir = join(TMP, `pull-${randomBytes(4).toString('hex')}`);
-    mkdirSync(dir, { recursive: true });
-    const handle = openDatabase({ sqliteFile: join(dir, 'server.sqlite') });
-    const blobDir = join(dir, 'blobs');
-    const config = { scrypt: { N: 1024, r: 8, p: 1 }, version: 'bench' };
-    await prepareDatabase(handle.db);
-    const services = createServices({
-      db: handle.db,
-      clock: Date.now,
-      config: resolveConfig(config),
-      blobDir,
-    });
-    const demo = await seedDemo(services, { nodeEnv: 'test' });
-    const app = createApp({ db: handle.db, dialect: 'sqlite', config, services, blobDir });
-    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise<void>((r) => server.once('listening', () => r()));
-    const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const call = async <T>(
-      method: string,
-      path: string,
-      token?: string,
-      json?: unknown,
-    ): Promise<T> => {
-      const res = await app.request(path, {
-        method,
-        headers: {
-          [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
-      });
-      const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-      if (res.status >= 300)
-        throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(body)}`);
-      return body as T;
-    };
+    const server = await startDemoServer('pull');
+    const baseUrl = `http://127.0.0.1:${server.port}`;
     const stores: TelusurStore[] = [];
     const runs: RunFigures[] = [];
     let mutations = 0;
     let checks = 0;
     try {
-      const coordinatorToken = (
-        await call<{ token: string }>('POST', '/api/auth/login', undefined, {
-          email: DEMO_ACCOUNTS[0].email,
-          password: DEMO_PASSWORD,
-        })
-      ).token;
-      const coordinator = (
-        await call<{ account: { id: string } }>('GET', '/api/me', coordinatorToken)
-      ).account;
-      const pemda = (await services.units.tree()).find((u) => u.code === PEMDA_CODE);
-      if (!pemda) throw new Error('demo pemda missing');
-      const verifier = await services.accounts.create({
+      const { verifierId } = await server.verifierWithUnit({
         email: 'tarik@uji.test',
         name: 'Verifikator Tarik',
-        role: 'verifier',
-      });
-      const unit = await services.units.create({
-        code: 'TARIK.1',
-        name: 'Unit tarik penuh',
-        kind: 'opd',
-        parentId: pemda.id,
+        unitCode: 'TARIK.1',
+        unitName: 'Unit tarik penuh',
       });
       const indicators = listIndicators(spbe2020);
-      await services.selfAssessments.put(
-        demo.periodId,
-        unit.id,
-        indicators.map((ind, k) => ({
-          indicatorNo: ind.no,
-          level: 1 + (k % 5),
-          justification: `Mandiri ${ind.no}`,
-        })),
-        coordinator.id,
-      );
-      await services.assignments.create(
-        { periodId: demo.periodId, verifierId: verifier.id, unitIds: [unit.id] },
-        coordinator.id,
-      );
       /** Enrol a new tablet of the verifier: its store, token and engine over `fetchImpl`. */
       const tablet = async (label: string, fetchImpl: typeof fetch) => {
         const store = await openNodeStore(`pull-${randomBytes(4).toString('hex')}`);
         stores.push(store);
-        const { code } = await call<{ code: string }>(
-          'POST',
-          `/api/verifiers/${verifier.id}/enrolments`,
-          coordinatorToken,
-        );
-        const enrolled = await call<{ token: string; device: { id: string } }>(
-          'POST',
-          '/api/devices/enrol',
-          undefined,
-          { code, label, deviceId: store.deviceId },
-        );
+        const enrolled = await server.enrol(verifierId, store.deviceId, label);
         await store.adoptIdentity(enrolled.device.id);
         const token = enrolled.token;
         const engine = new SyncEngine(
@@ -330,9 +247,7 @@ export const pull: BenchModule = {
       }
     } finally {
       for (const s of stores) s.close();
-      server.close();
-      await handle.close();
-      rmSync(dir, { recursive: true, force: true });
+      await server.close();
     }
 
     const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;

@@ -8,21 +8,7 @@
  * must deliver (photos + push bodies) ÷ 1 Mbit/s.
  */
 import { randomBytes, randomFillSync } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import {
-  listIndicators,
-  MAX_PUSH_BATCH,
-  PROTOCOL_HEADER,
-  PROTOCOL_VERSION,
-  spbe2020,
-} from '../../src/core';
-import { createApp, prepareDatabase } from '../../src/server/app';
-import { resolveConfig } from '../../src/server/config';
-import { openDatabase } from '../../src/server/db/connect';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, PEMDA_CODE, seedDemo } from '../../src/server/seed';
-import { createServices } from '../../src/server/services';
+import { listIndicators, MAX_PUSH_BATCH, spbe2020 } from '../../src/core';
 import {
   DEFAULT_UPLOAD_CONCURRENCY,
   fetchTransport,
@@ -30,7 +16,7 @@ import {
   tusUploader,
 } from '../../src/sync';
 import { openNodeStore } from '../../test/helpers/node-store';
-import { TMP } from './paths';
+import { startDemoServer } from './demo-server';
 import { type BenchModule, median, type Result, ratioAtMost, ratioResult } from './result';
 import { type LinkStats, startLink } from './throttle';
 
@@ -72,98 +58,23 @@ export const slowLinkSync: BenchModule = {
   description: `A tablet — the real store (src/store on fake-indexeddb) and the real SyncEngine with the app's tus uploader settings (tus-js-client, 512 KB chunks, the first in the creating POST, retry delays 0/1/3/5/10 s; in Node it reads each photo as a Buffer; up to ${DEFAULT_UPLOAD_CONCURRENCY} photos in flight) — has verified one unit offline: 47 indicator edits (level and notes) and ${PHOTOS} photos of 200–400 KB (random bytes, so incompressible). It then syncs through an emulated link to the real server (createApp on SQLite, @hono/node-server, in this process): a TCP proxy in Node (bench/lib/throttle.ts) with ${(BYTES_PER_SECOND * 8) / 1e6} Mbit/s each way shared by all connections, ${RTT_MS} ms RTT (and one RTT per new connection), at most 64 KB queued per connection and direction, and ${DROP_RATE * 100} % of HTTP requests cut part-way (at a random point of the body, or after the request reached the server). Time = from the first sync attempt until the outbox is empty, every photo is uploaded and the tablet's receipt confirms all ${PHOTOS}; a failed sync is retried at once (as "Sinkronkan sekarang"). Ideal = the bytes the tablet must deliver (photo bytes + push request bodies) ÷ 1 Mbit/s. ${RUNS} runs, each a fresh unit, tablet and store; ratio = time ÷ ideal per run.`,
   context,
   async run(): Promise<Result[]> {
-    const dir = join(TMP, `slowlink-${randomBytes(4).toString('hex')}`);
-    mkdirSync(dir, { recursive: true });
-    const handle = openDatabase({ sqliteFile: join(dir, 'server.sqlite') });
-    const blobDir = join(dir, 'blobs');
-    const config = { scrypt: { N: 1024, r: 8, p: 1 }, version: 'bench' };
-    await prepareDatabase(handle.db);
-    const services = createServices({
-      db: handle.db,
-      clock: Date.now,
-      config: resolveConfig(config),
-      blobDir,
-    });
-    const demo = await seedDemo(services, { nodeEnv: 'test' });
-    const app = createApp({ db: handle.db, dialect: 'sqlite', config, services, blobDir });
-    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise<void>((r) => server.once('listening', () => r()));
-    const serverPort = (server.address() as { port: number }).port;
-    /** Setup calls go straight to the app (not over the link). */
-    const call = async <T>(
-      method: string,
-      path: string,
-      token?: string,
-      json?: unknown,
-    ): Promise<T> => {
-      const res = await app.request(path, {
-        method,
-        headers: {
-          [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
-      });
-      const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-      if (res.status >= 300)
-        throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(body)}`);
-      return body as T;
-    };
-    const login = await call<{ token: string }>('POST', '/api/auth/login', undefined, {
-      email: DEMO_ACCOUNTS[0].email,
-      password: DEMO_PASSWORD,
-    });
-    const coordinatorToken = login.token;
-    const coordinatorId = (
-      await call<{ account: { id: string } }>('GET', '/api/me', coordinatorToken)
-    ).account;
-    const pemda = (await services.units.tree()).find((u) => u.code === PEMDA_CODE);
-    if (!pemda) throw new Error('demo pemda missing');
+    const server = await startDemoServer('slowlink');
+    const serverPort = server.port;
+    const indicators = listIndicators(spbe2020);
 
     const runs: RunFigures[] = [];
     try {
       for (let run = 0; run < RUNS; run++) {
         // A fresh verifier, unit (with self-assessed levels) and tablet per run.
         const tag = `${run}${randomBytes(3).toString('hex')}`;
-        const verifier = await services.accounts.create({
+        const { verifierId } = await server.verifierWithUnit({
           email: `lambat${tag}@uji.test`,
           name: `Verifikator ${tag}`,
-          role: 'verifier',
+          unitCode: `LAMBAT.${tag}`,
+          unitName: `Unit jaringan lambat ${tag}`,
         });
-        const unit = await services.units.create({
-          code: `LAMBAT.${tag}`,
-          name: `Unit jaringan lambat ${tag}`,
-          kind: 'opd',
-          parentId: pemda.id,
-        });
-        const indicators = listIndicators(spbe2020);
-        await services.selfAssessments.put(
-          demo.periodId,
-          unit.id,
-          indicators.map((ind, k) => ({
-            indicatorNo: ind.no,
-            level: 1 + (k % 5),
-            justification: `Mandiri ${ind.no}`,
-          })),
-          coordinatorId.id,
-        );
-        await services.assignments.create(
-          { periodId: demo.periodId, verifierId: verifier.id, unitIds: [unit.id] },
-          coordinatorId.id,
-        );
         const store = await openNodeStore(`slowlink-${tag}`);
-        const { code } = await call<{ code: string }>(
-          'POST',
-          `/api/verifiers/${verifier.id}/enrolments`,
-          coordinatorToken,
-        );
-        const enrolled = await call<{ token: string; device: { id: string } }>(
-          'POST',
-          '/api/devices/enrol',
-          undefined,
-          { code, label: 'Tablet jaringan lambat', deviceId: store.deviceId },
-        );
+        const enrolled = await server.enrol(verifierId, store.deviceId, 'Tablet jaringan lambat');
         // Issue 11: the server issues the device identity; the tablet adopts it.
         await store.adoptIdentity(enrolled.device.id);
         const token = enrolled.token;
@@ -283,9 +194,7 @@ export const slowLinkSync: BenchModule = {
         }
       }
     } finally {
-      server.close();
-      await handle.close();
-      rmSync(dir, { recursive: true, force: true });
+      await server.close();
     }
 
     const med = (f: (r: RunFigures) => number) => median(runs.map(f));
