@@ -91,20 +91,25 @@ export async function databaseExists(factory: IDBFactory, name: string): Promise
   }
 }
 
+/** What `openQuickReader` answers for a database that does not exist (a fresh tablet). */
+export const MISSING_DATABASE = 'missing';
+
 /**
- * Open `name` read-only at the known schema version, or null (missing, other version,
- * blocked, any error): the caller then waits for the store. A database that does not exist
- * is never created: the upgrade an open of a missing database starts is aborted, which
- * removes it again, so the store's later open creates it with its real schema.
+ * Open `name` read-only at the known schema version; `MISSING_DATABASE` when there is no
+ * such database (a fresh tablet: its empty state is true at once); null when the reader
+ * cannot answer (other version, blocked, any error) and the caller must wait for the store.
+ * A missing database is never created: the upgrade its open starts is aborted, which
+ * removes it again, so the store's later open creates it with its real schema. (This is
+ * also how "missing" is learnt: `indexedDB.databases()` answers late on a fresh profile.)
  *
  * @param factory the IndexedDB factory (tests pass fake-indexeddb's)
  */
 export async function openQuickReader(
   name: string,
   factory: IDBFactory | undefined = globalThis.indexedDB,
-): Promise<QuickReader | null> {
+): Promise<QuickReader | typeof MISSING_DATABASE | null> {
   if (!factory) return null;
-  if ((await databaseExists(factory, name)) === false) return null;
+  let missing = false;
   const db = await new Promise<IDBDatabase | null>((resolve) => {
     let r: IDBOpenDBRequest;
     try {
@@ -112,12 +117,15 @@ export async function openQuickReader(
     } catch {
       return resolve(null);
     }
-    r.onupgradeneeded = () => r.transaction?.abort();
+    r.onupgradeneeded = (e) => {
+      missing = e.oldVersion === 0;
+      r.transaction?.abort();
+    };
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => resolve(null);
     r.onblocked = () => resolve(null);
   });
-  if (!db) return null;
+  if (!db) return missing ? MISSING_DATABASE : null;
   if (db.version !== IDB_VERSION) {
     db.close();
     return null;

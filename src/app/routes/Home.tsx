@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { recordStateOf, type SigningState } from '../../core';
 import { UNIT_KIND_GROUPS, unitKindGroupLabel } from '../../core/labels';
 import type { Assessment } from '../../store';
-import { databaseExists, type HomeReads, openQuickReader } from '../../store/quick-read';
+import { type HomeReads, MISSING_DATABASE, openQuickReader } from '../../store/quick-read';
 import { useLocale } from '../../ui/i18n';
 import { linkClick, navigate } from '../../ui/router';
 import { ClockNotice } from '../components/ClockNotice';
@@ -220,16 +220,13 @@ function useQuickUnits(kind: WorkspaceKind): UnitRow[] | null {
   useEffect(() => {
     let live = true;
     void (async () => {
-      const name = WORKSPACE_DB[kind];
-      // A fresh tablet has no work database yet, so no units: its empty state is true at
-      // once. (Training is seeded by the store when missing: that list waits for it.)
-      if (kind === 'kerja' && globalThis.indexedDB) {
-        if ((await databaseExists(indexedDB, name)) === false) {
-          if (live) setRows([]);
-          return;
-        }
+      const reader = await openQuickReader(WORKSPACE_DB[kind]).catch(() => null);
+      if (reader === MISSING_DATABASE) {
+        // A fresh tablet has no work database yet, so no units: its empty state is true at
+        // once. (Training is seeded by the store when missing: that list waits for it.)
+        if (live && kind === 'kerja') setRows([]);
+        return;
       }
-      const reader = await openQuickReader(name).catch(() => null);
       if (!reader) return;
       try {
         const read = await loadUnits(reader);
