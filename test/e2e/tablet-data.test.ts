@@ -88,8 +88,15 @@ describe.skipIf(!e2eEnabled)('what the tablet counts, keeps and says', () => {
       } else {
         await notice.waitFor();
         expect(await notice.textContent()).toContain('Browser menolak penyimpanan permanen');
+        await app.page.screenshot({ path: join(SHOTS, 'home-persist-notice-1024x768.png') });
+        // The notice comes after the quick first paint (it needs the store): it must never
+        // move the unit cards a finger is already on its way to, so neither its coming nor
+        // its going shifts them.
+        const cardTop = async () => (await card.boundingBox())?.y;
+        const withNotice = await cardTop();
         await notice.getByTestId('persist-notice-ok').click();
         await notice.waitFor({ state: 'detached' });
+        expect(await cardTop()).toBe(withNotice);
         await home.open();
         await home.card(assessmentId).waitFor();
         expect(await notice.count()).toBe(0);

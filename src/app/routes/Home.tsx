@@ -311,7 +311,7 @@ function PersistenceNotice() {
   if (!enrolment || !refusalToTell(health)) return null;
   const dismiss = async () => (await getStore('kerja')).acknowledgePersistenceNotice();
   return (
-    <div class="notice warn" role="status" data-testid="persist-notice">
+    <div class="notice warn dock" role="status" data-testid="persist-notice">
       <p>
         <strong>{t('persistNoticeTitle')}</strong>
       </p>
@@ -339,7 +339,6 @@ export function Home() {
   return (
     <>
       <h1>{t('assignedUnits')}</h1>
-      <PersistenceNotice />
       <ClockNotice />
       <UnitList kind="kerja" />
       <section class="card" style="margin-top:1.5rem">
@@ -362,6 +361,7 @@ export function Home() {
           </button>
         </div>
       </section>
+      <PersistenceNotice />
     </>
   );
 }
