@@ -17,6 +17,9 @@ const STORAGE_KEY = 'telusur.locale';
 
 const initial: Locale =
   typeof localStorage !== 'undefined' && localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'id';
+// The page says its language from the first English paint on (screen readers choose their
+// voice by it), not only once the shell's effect has run.
+if (typeof document !== 'undefined') document.documentElement.lang = initial;
 
 /**
  * English tables still to load: rooms may give their English texts as a loader (the tablet's
