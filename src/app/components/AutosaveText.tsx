@@ -5,6 +5,14 @@ import { formatNumber } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { useT } from '../i18n';
 import { cleaningHandlers } from '../lib/clean-input';
+import {
+  draftKey,
+  journalStorage,
+  noteSaved,
+  noteSaving,
+  noteTyped,
+  takeDraft,
+} from '../lib/drafts';
 import { useUi } from '../state/ui.store';
 import { useFlushOnLeave } from './flush-on-leave';
 
@@ -14,7 +22,9 @@ const DEBOUNCE_MS = 350;
  * A text field that saves itself: shortly after typing stops, and at once on blur, on route
  * change and when the tab is hidden (the last chance before the OS kills a background tab).
  * While keystrokes are not yet committed, the app counts it as dirty so an update reload
- * is refused.
+ * is refused. Every keystroke is also journalled synchronously (lib/drafts.ts): a save
+ * started as the page unloads can be aborted, so text typed just before a reload or a
+ * closed tab comes back from the journal when the field appears again, and is saved then.
  *
  * Text the server would refuse never gets in (a refused change would wait in "Ditolak server"
  * for a fix the verifier could have made while typing): a paste holding invisible control
@@ -67,6 +77,14 @@ export function AutosaveText(props: {
   saveRef.current = props.onSave;
   const addDirty = useUi((s) => s.addDirty);
 
+  // The journal's entry of this field (null outside a workspace), fixed for its life.
+  const journal = useRef<{ key: string | null } | null>(null);
+  journal.current ??= { key: draftKey(location.pathname, props.id) };
+  const draft = journal.current.key;
+  /** The value the store holds as far as the field knows: what a draft is typed over. */
+  const stored = useRef(props.value);
+  stored.current = props.value;
+
   // Follow changes made elsewhere (another tab, sync) when we hold no unsaved text.
   useEffect(() => {
     if (pending.current === null) setText(props.value);
@@ -79,8 +97,11 @@ export function AutosaveText(props: {
     if (value === null) return;
     pending.current = null;
     setState('saving');
+    noteSaving(journalStorage(), draft, value);
     try {
       await saveRef.current(value);
+      stored.current = value;
+      noteSaved(journalStorage(), draft, value);
       setProblem(null);
       setState(pending.current === null ? 'saved' : 'dirty');
     } catch (e) {
@@ -100,6 +121,7 @@ export function AutosaveText(props: {
   const flushLatest = useFlushOnLeave(flush);
 
   const onInput = (value: string) => {
+    noteTyped(journalStorage(), draft, value, stored.current);
     if (pending.current === null) addDirty(1);
     pending.current = value;
     setText(value);
@@ -107,6 +129,13 @@ export function AutosaveText(props: {
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => void flushLatest(), DEBOUNCE_MS);
   };
+
+  // Text journalled but not committed (the page went away first) is typed back and saved —
+  // unless the store now holds a newer value than the one it was typed over.
+  useEffect(() => {
+    const back = takeDraft(journalStorage(), draft, props.value);
+    if (back !== null) onInput(back);
+  }, []);
 
   // The screen's edit works on what the field shows, so nothing typed but unsaved is lost.
   const textRef = useRef(text);

@@ -14,6 +14,7 @@ import { documentLabel, PhotoFacts, PhotoViewer, viewLabel } from '../../ui/Phot
 import { onBeforeNavigate } from '../../ui/router';
 import { useT } from '../i18n';
 import { PhotoError } from '../lib/compress';
+import { journalStorage, noteRemoval, removalDone } from '../lib/drafts';
 import { storageMessage } from '../lib/errors';
 import { loadFailedFiles, retakenWithCamera } from '../lib/failed-files';
 import { photoErrorText, prepareEvidenceFile } from '../lib/photo';
@@ -125,7 +126,7 @@ export function Photos(props: {
       useUi.getState().say('error', storageMessage(e, t));
     }
   };
-  const undo = useUndoRemoval(remove);
+  const undo = useUndoRemoval(props.ws, remove);
 
   const onFiles = async (input: HTMLInputElement) => {
     // The moment of capture for a camera shot: the file has just arrived.
@@ -442,9 +443,11 @@ export function Photos(props: {
  * A removal the verifier can take back: the photo leaves the list at once and a toast
  * offers "Urungkan" for 10 seconds; only then is the removal saved (and synced). A second
  * removal, leaving the indicator or hiding the app saves the one waiting, so nothing hangs
- * in between: undo never needs the removed bytes back.
+ * in between: undo never needs the removed bytes back. Hiding the page also journals the
+ * removal synchronously (lib/drafts.ts): a save started as the page unloads may be aborted,
+ * and the workspace's store commits the journalled removal when it next opens.
  */
-function useUndoRemoval(commit: (id: string) => Promise<void>) {
+function useUndoRemoval(ws: WorkspaceKind, commit: (id: string) => Promise<void>) {
   const [pending, setPending] = useState<EvidenceFile | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const current = useRef<EvidenceFile | null>(null);
@@ -456,22 +459,29 @@ function useUndoRemoval(commit: (id: string) => Promise<void>) {
     timer.current = null;
     const file = current.current;
     current.current = null;
-    if (file) await commitRef.current(file.id);
+    if (!file) return;
+    await commitRef.current(file.id);
+    removalDone(journalStorage(), ws, file.id);
   };
   useEffect(() => {
+    const leave = () => {
+      const file = current.current;
+      if (file) noteRemoval(journalStorage(), ws, file.id);
+      void flush();
+      setPending(null);
+    };
     const onHide = () => {
-      if (document.visibilityState === 'hidden') {
-        void flush();
-        setPending(null);
-      }
+      if (document.visibilityState === 'hidden') leave();
     };
     document.addEventListener('visibilitychange', onHide);
+    window.addEventListener('pagehide', leave);
     // Leaving the indicator waits until the removal is stored, as a typed note is: a reload
     // right after the next screen appears must not bring the photo back.
     const off = onBeforeNavigate(flush);
     return () => {
       off();
       document.removeEventListener('visibilitychange', onHide);
+      window.removeEventListener('pagehide', leave);
       void flush();
     };
   }, []);

@@ -1,6 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocale } from '../../ui/i18n';
 import { useT } from '../i18n';
+import {
+  draftKey,
+  journalStorage,
+  noteSaved,
+  noteSaving,
+  noteTyped,
+  takeDraft,
+} from '../lib/drafts';
 import type { ValueProblem } from '../lib/values';
 import { useUi } from '../state/ui.store';
 import { useFlushOnLeave } from './flush-on-leave';
@@ -10,7 +18,9 @@ import { useFlushOnLeave } from './flush-on-leave';
  * text field it does not save while typing ("2," is not a value yet): it commits on blur, on
  * Enter or the save button, on route change and when the tab is hidden. `commit` checks and
  * saves the text and returns the value as the field now shows it ("2.5" → "2,50"), or returns
- * why it is refused — the reason then shows at the field and nothing is saved.
+ * why it is refused — the reason then shows at the field and nothing is saved. What is typed
+ * is journalled synchronously (lib/drafts.ts) and committed when the field appears again if
+ * the page went away before the commit did.
  */
 export function ValueField(props: {
   id: string;
@@ -30,6 +40,12 @@ export function ValueField(props: {
   const commitRef = useRef(props.commit);
   commitRef.current = props.commit;
   const addDirty = useUi((s) => s.addDirty);
+  const journal = useRef<{ key: string | null } | null>(null);
+  journal.current ??= { key: draftKey(location.pathname, props.id) };
+  const draft = journal.current.key;
+  /** The saved value as shown: what a journalled draft is typed over. */
+  const stored = useRef(props.shown);
+  stored.current = props.shown;
 
   // Follow the saved value (a level button, another tab, sync) while nothing is typed here.
   useEffect(() => {
@@ -42,12 +58,15 @@ export function ValueField(props: {
     pending.current = null;
     addDirty(-1);
     setState('saving');
+    noteSaving(journalStorage(), draft, value);
     try {
       const answer = await commitRef.current(value);
       if ('problem' in answer) {
         setProblem(answer.problem);
         setState('error');
       } else {
+        stored.current = answer.shown;
+        noteSaved(journalStorage(), draft, value, answer.shown);
         setProblem(null);
         if (pending.current === null) setText(answer.shown);
         setState('saved');
@@ -60,11 +79,21 @@ export function ValueField(props: {
   useFlushOnLeave(flush);
 
   const onInput = (value: string) => {
+    noteTyped(journalStorage(), draft, value, stored.current);
     if (pending.current === null) addDirty(1);
     pending.current = value;
     setText(value);
     setState('dirty');
   };
+
+  // A value typed before the page went away, not committed: commit it now, unless the store
+  // holds a newer value than the one it was typed over.
+  useEffect(() => {
+    const back = takeDraft(journalStorage(), draft, props.shown);
+    if (back === null) return;
+    onInput(back);
+    void flush();
+  }, []);
 
   return (
     <form

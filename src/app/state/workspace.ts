@@ -3,6 +3,7 @@ import { type EntityName, type Framework, verificationId } from '../../core';
 import type { TelusurStore } from '../../store';
 import { useLocale } from '../../ui/i18n';
 import { translate } from '../i18n';
+import { dropWorkspaceJournal, journalStorage, pendingRemovals, removalDone } from '../lib/drafts';
 import {
   TRAINING_ASSESSMENT_ID,
   TRAINING_DB,
@@ -51,6 +52,7 @@ export function getStore(kind: WorkspaceKind): Promise<TelusurStore> {
       store.onUpgradeElsewhere(() =>
         useUi.getState().say('error', translate(useLocale.getState().locale, 'upgradedElsewhere')),
       );
+      void replayRemovals(kind, store);
       return store;
     });
     stores.set(kind, p);
@@ -65,6 +67,25 @@ export function getStore(kind: WorkspaceKind): Promise<TelusurStore> {
  */
 export function forgetStore(kind: WorkspaceKind): void {
   stores.delete(kind);
+  dropWorkspaceJournal(journalStorage(), kind);
+}
+
+/**
+ * Commit the photo removals a page journalled as it went away (lib/drafts.ts): its own save
+ * may have been aborted by the unload. Removing an already removed file changes nothing; a
+ * file that is gone or can no longer change (approved) is simply forgotten.
+ */
+async function replayRemovals(kind: WorkspaceKind, store: TelusurStore): Promise<void> {
+  const s = journalStorage();
+  for (const id of pendingRemovals(s, kind)) {
+    try {
+      const file = await store.evidence.get(id);
+      if (file && file.deleted !== true) await store.evidence.remove(id);
+    } catch {
+      // Refused (approved meanwhile, storage full): the photo stays, visibly; nothing is lost.
+    }
+    removalDone(s, kind, id);
+  }
 }
 
 async function openTraining(): Promise<TelusurStore> {
@@ -124,6 +145,7 @@ function asServer(
 export async function resetTraining(): Promise<void> {
   const store = await getStore('latihan');
   stores.delete('latihan');
+  dropWorkspaceJournal(journalStorage(), 'latihan');
   // destroy() also clears the eviction witness, so the next open is not reported as data loss.
   await store.destroy({ discardUnsent: true });
 }

@@ -125,6 +125,23 @@ export class IndicatorScreen {
     return this.page.locator(`#notes-${this.no}`);
   }
 
+  /**
+   * Type `text` at the end of the note key by key, as a verifier does, and return at once
+   * (the note is not saved yet: its save waits for typing to stop).
+   */
+  async typeNotes(text: string): Promise<void> {
+    await this.notes().pressSequentially(text);
+  }
+
+  /** What the note's save line says: 'idle', 'dirty', 'saving', 'saved' or 'error'. */
+  async notesSaveState(): Promise<string | null> {
+    return this.page
+      .locator(`#notes-${this.no}`)
+      .locator('xpath=..')
+      .locator('[data-save-state]')
+      .getAttribute('data-save-state');
+  }
+
   /** Type a note and wait until the screen says it is saved. */
   async writeNotes(text: string): Promise<void> {
     await this.notes().fill(text);
