@@ -225,6 +225,44 @@ export interface SyncEngineOptions {
    * round trip several in flight keep the link busy while each waits for its answers.
    */
   uploadConcurrency?: number;
+  /**
+   * Holds this tablet database's sync lock around every run, so two tabs (or windows) of
+   * one browser over the same IndexedDB never sync at once: the second waits and then finds
+   * little or nothing to send. The app passes webSyncLock(<database name>); without it
+   * (an old browser, a test) runs of different engines over one database may overlap.
+   */
+  lock?: SyncLock | null;
+}
+
+/**
+ * Runs `fn` while holding one tablet database's sync lock and resolves (or rejects) with its
+ * result; a second caller's `fn` starts only after the first one's has settled.
+ */
+export type SyncLock = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** The part of the Web Locks API (`navigator.locks`) webSyncLock needs. */
+export interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * The sync lock of the tablet database `database` over the Web Locks API, shared by every
+ * tab and window of this browser profile (an exclusive lock named `telusur.sync:<database>`,
+ * released when the run settles or the tab closes). Null where the browser has no
+ * `navigator.locks` (then runs are not serialised across tabs, as before).
+ *
+ * @param database the IndexedDB database name of the workspace (e.g. `telusur`).
+ * @param locks the lock manager; default `navigator.locks` when present (null: none).
+ */
+export function webSyncLock(
+  database: string,
+  locks: LockManagerLike | null | undefined = (
+    globalThis as { navigator?: { locks?: LockManagerLike } }
+  ).navigator?.locks,
+): SyncLock | null {
+  if (!locks || typeof locks.request !== 'function') return null;
+  const name = `telusur.sync:${database}`;
+  return (fn) => locks.request(name, () => fn());
 }
 
 /** Evidence files in flight at once by default (see SyncEngineOptions.uploadConcurrency). */
@@ -346,6 +384,7 @@ export class SyncEngine {
   private readonly now: () => number;
   private readonly saveToken: ((token: string) => Promise<void>) | null;
   private readonly uploadConcurrency: number;
+  private readonly lock: SyncLock | null;
 
   /**
    * @param store the tablet store; its `deviceId` is read at every push (it changes when the
@@ -365,6 +404,7 @@ export class SyncEngine {
       1,
       Math.floor(o.uploadConcurrency ?? DEFAULT_UPLOAD_CONCURRENCY),
     );
+    this.lock = o.lock ?? null;
   }
 
   getStatus(): SyncStatus {
@@ -382,10 +422,14 @@ export class SyncEngine {
     for (const l of this.listeners) l(this.status);
   }
 
-  /** Run one full sync; concurrent calls share the running one. */
+  /**
+   * Run one full sync; concurrent calls share the running one. With a `lock` the run waits
+   * for another tab's run over the same database to end first.
+   */
   sync(): Promise<SyncReport> {
     if (!this.running) {
-      this.running = this.run().finally(() => {
+      const lock = this.lock;
+      this.running = (lock ? lock(() => this.run()) : this.run()).finally(() => {
         this.running = null;
       });
     }
@@ -800,6 +844,11 @@ export class SyncEngine {
         ...(rejected ? { rejectedChanges: this.status.rejectedChanges + rejected } : {}),
       });
       if (removed === 0) {
+        // Another tab over the same database may have settled this batch meanwhile (it
+        // pushed the same rows; the server answered ours as duplicates): the outbox moved
+        // on, which is progress, not a stall. The head seq only grows, so this ends.
+        const [head] = await this.store.outbox.peek(1);
+        if (head?.seq !== batch[0]?.seq) continue;
         // The server handled none of the oldest changes and said nothing more: stop instead
         // of looping (pull and uploads still run; the next sync tries again).
         throw new SyncHttpError(

@@ -9,17 +9,20 @@ export {
   type FailedFile,
   type IdentityChange,
   type IdentityChangeReason,
+  type LockManagerLike,
   PUSH_BUDGET_BYTES,
   type ReceiptState,
   SyncEngine,
   type SyncEngineOptions,
   type SyncErrorSource,
   SyncLocalError,
+  type SyncLock,
   type SyncProgress,
   type SyncReport,
   type SyncStatus,
   type SyncStore,
   type TabletOrganisation,
+  webSyncLock,
 } from './engine';
 export { backoffDelay, type SchedulerOptions, SyncScheduler } from './scheduler';
 export {

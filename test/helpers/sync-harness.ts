@@ -19,6 +19,7 @@ import {
   type FetchLike,
   fetchTransport,
   SyncEngine,
+  type SyncLock,
   type SyncTransport,
   tusUploader,
 } from '../../src/sync';
@@ -308,6 +309,8 @@ export function tabletEngine(
     retryDelays?: number[];
     /** The tablet's clock (default Date.now). */
     now?: () => number;
+    /** The sync lock (SyncEngineOptions.lock); default none. */
+    lock?: SyncLock | null;
   } = {},
 ): SyncEngine {
   const baseUrl = options.baseUrl ?? '';
@@ -330,6 +333,7 @@ export function tabletEngine(
   if (options.split) transport = splittingTransport(transport, options.split);
   return new SyncEngine(tablet.store, transport, {
     ...(options.now ? { now: options.now } : {}),
+    ...(options.lock ? { lock: options.lock } : {}),
     saveToken: async (token) => {
       tablet.token = token;
     },

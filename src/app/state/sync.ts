@@ -10,6 +10,7 @@ import {
   type SyncStatus,
   type SyncTransport,
   tusUploader,
+  webSyncLock,
 } from '../../sync';
 import { useLocale } from '../../ui/i18n';
 import { useOnline } from '../../ui/online';
@@ -62,6 +63,9 @@ export async function startSync(): Promise<void> {
       await store.cursors.set(TOKEN_KEY, next);
       token = next;
     },
+    // Two tabs of this browser share the database: one syncs at a time, so the second
+    // never pushes the same changes at once and reports a false failure.
+    lock: webSyncLock(store.name),
   });
   engine.subscribe((status) => {
     useSync.setState({ status });

@@ -147,6 +147,20 @@ describe('sync engine: one refused change never holds back the rest', () => {
     expect(t.engine.getStatus()).toMatchObject({ state: 'idle', lastError: null });
   });
 
+  it('a server that handles none of the oldest changes is reported (push_stalled) once, not looped; the outbox is kept', async () => {
+    const server = new FakeServer();
+    const t = await tablet(server);
+    await t.store.verifications.update(t.a, 1, { verifiedLevel: 3 });
+    server.beforePush = () => ({ appliedThrough: 0, results: [] });
+
+    await expect(t.engine.sync()).rejects.toMatchObject({ code: 'push_stalled' });
+
+    expect(server.pushes).toHaveLength(1);
+    expect(t.engine.getStatus().lastError).toMatchObject({ code: 'push_stalled' });
+    expect((await t.store.syncLog.read()).entries[0]).toMatchObject({ outcome: 'failed' });
+    expect(await t.store.outbox.count()).toBeGreaterThan(0);
+  });
+
   it('fetches the export signing key once for a tablet that has none', async () => {
     const server = new FakeServer();
     const t = await tablet(server);
