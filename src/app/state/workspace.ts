@@ -3,7 +3,6 @@ import { type EntityName, type Framework, verificationId } from '../../core';
 import type { TelusurStore } from '../../store';
 import { useLocale } from '../../ui/i18n';
 import { translate } from '../i18n';
-import { dropWorkspaceJournal, journalStorage, pendingRemovals, removalDone } from '../lib/drafts';
 import {
   TRAINING_ASSESSMENT_ID,
   TRAINING_DB,
@@ -67,6 +66,15 @@ export function getStore(kind: WorkspaceKind): Promise<TelusurStore> {
  */
 export function forgetStore(kind: WorkspaceKind): void {
   stores.delete(kind);
+  void dropJournal(kind);
+}
+
+/**
+ * Forget a workspace's draft journal (lib/drafts.ts, loaded on demand: the first screen's
+ * code does not need it).
+ */
+async function dropJournal(kind: WorkspaceKind): Promise<void> {
+  const { dropWorkspaceJournal, journalStorage } = await import('../lib/drafts');
   dropWorkspaceJournal(journalStorage(), kind);
 }
 
@@ -76,6 +84,7 @@ export function forgetStore(kind: WorkspaceKind): void {
  * file that is gone or can no longer change (approved) is simply forgotten.
  */
 async function replayRemovals(kind: WorkspaceKind, store: TelusurStore): Promise<void> {
+  const { journalStorage, pendingRemovals, removalDone } = await import('../lib/drafts');
   const s = journalStorage();
   for (const id of pendingRemovals(s, kind)) {
     try {
@@ -145,7 +154,7 @@ function asServer(
 export async function resetTraining(): Promise<void> {
   const store = await getStore('latihan');
   stores.delete('latihan');
-  dropWorkspaceJournal(journalStorage(), 'latihan');
+  await dropJournal('latihan');
   // destroy() also clears the eviction witness, so the next open is not reported as data loss.
   await store.destroy({ discardUnsent: true });
 }
