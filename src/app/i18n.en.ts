@@ -452,6 +452,11 @@ export const en: Record<MessageKey, string> = {
   persistHint:
     'Install Telusur to the home screen (the "Install app" button), then ask again. Until then, sync or export data as often as you can.',
   requestPersistAgain: 'Ask again',
+  draftsPendingTitle: 'Some text is not saved yet',
+  draftsPendingBody:
+    'The page closed before this text was saved. Open the link: the text returns to its field and is saved.',
+  draftsPendingIndicator: 'Indicator {no}',
+  draftsPendingUnknownUnit: 'Unknown unit',
   persistNoticeTitle: 'The browser refused persistent storage',
   persistNoticeBody:
     'Your work is still kept on this tablet, but the browser may delete it when storage runs low. Install Telusur to the home screen and ask again on the Storage page; until then, sync or export data as often as you can.',

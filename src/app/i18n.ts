@@ -455,6 +455,11 @@ const id = {
   persistHint:
     'Pasang Telusur ke layar utama (tombol "Pasang aplikasi"), lalu minta lagi. Sampai itu, sinkronkan atau ekspor data sesering mungkin.',
   requestPersistAgain: 'Minta lagi',
+  draftsPendingTitle: 'Ada teks yang belum tersimpan',
+  draftsPendingBody:
+    'Halaman ditutup sebelum teks ini sempat disimpan. Buka tautannya: teks kembali ke kolomnya dan disimpan.',
+  draftsPendingIndicator: 'Indikator {no}',
+  draftsPendingUnknownUnit: 'Unit tidak dikenal',
   persistNoticeTitle: 'Browser menolak penyimpanan permanen',
   persistNoticeBody:
     'Data kerja tetap tersimpan di tablet ini, tetapi browser boleh menghapusnya bila ruang penyimpanan hampir penuh. Pasang Telusur ke layar utama lalu minta lagi di halaman Penyimpanan; sampai itu, sinkronkan atau ekspor data sesering mungkin.',

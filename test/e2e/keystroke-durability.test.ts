@@ -91,6 +91,37 @@ describe.skipIf(!e2eEnabled)('keystrokes and removals survive an immediate reloa
     });
   }
 
+  it('a note typed in a tab killed at once is shown on the home screen, and saved once opened', async () => {
+    const no = 8;
+    const screen = await indicator(no);
+    const typed = 'Catatan di tab yang langsung ditutup.';
+    await screen.typeNotes(typed);
+    // The tab dies at once (the system kills it): no pagehide, no save ever started.
+    const killed = app.page;
+    const crashed = new Promise((resolve) => killed.once('crash', resolve));
+    const cdp = await context.newCDPSession(killed);
+    // The command never answers: its renderer is gone.
+    void cdp.send('Page.crash').catch(() => undefined);
+    await crashed;
+    await killed.close().catch(() => undefined);
+    app = new VerifierApp(await context.newPage(), server.url);
+    await app.open('/');
+    const drafts = app.unsavedDrafts();
+    await drafts.waitFor();
+    expect(await drafts.textContent()).toContain('Ada teks yang belum tersimpan');
+    await app.openUnsavedDraft(`Indikator ${no}`);
+    const back = await app.indicatorShown(no);
+    await expect.poll(() => back.notes().inputValue()).toBe(typed);
+    await expect.poll(() => back.notesSaveState()).toBe('saved');
+    // Saved: home no longer lists it, and the store holds it without the journal.
+    await app.open('/');
+    await app.page.getByTestId('open-training').waitFor();
+    await expect.poll(() => drafts.count()).toBe(0);
+    await app.page.evaluate(() => localStorage.clear());
+    const again = await indicator(no);
+    expect(await again.notes().inputValue()).toBe(typed);
+  });
+
   for (const offline of [false, true]) {
     it(`a photo removed right before a reload (${offline ? 'offline' : 'online'}) stays removed`, async () => {
       const no = offline ? 7 : 6;

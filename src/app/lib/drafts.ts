@@ -165,6 +165,26 @@ export function pendingRemovals(s: Storage | null, ws: string): string[] {
 }
 
 /**
+ * The screens of workspace `ws` holding journalled text that is not saved yet (the page went
+ * away before its save committed): their addresses (`/kerja/a/<id>/i/3`), newest first. The
+ * text is saved when its field appears again, so the home screen links to them: otherwise a
+ * tab closed on an indicator the verifier never reopens would keep it unseen and unsynced.
+ */
+export function pendingDraftScreens(s: Storage | null, ws: string): string[] {
+  if (!s) return [];
+  const prefix = `${DRAFT}/${ws}/`;
+  const newest = new Map<string, number>();
+  for (let i = 0; i < s.length; i++) {
+    const key = s.key(i);
+    if (!key?.startsWith(prefix)) continue;
+    const path = key.slice(DRAFT.length, key.lastIndexOf('#'));
+    const at = read(s, key)?.at ?? 0;
+    newest.set(path, Math.max(newest.get(path) ?? 0, at));
+  }
+  return [...newest].sort((a, b) => b[1] - a[1]).map(([path]) => path);
+}
+
+/**
  * Forget every draft and removal of workspace `ws` (its database was destroyed: a released
  * tablet, a training reset), so none is replayed into the next, fresh database.
  */

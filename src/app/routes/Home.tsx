@@ -277,6 +277,7 @@ function UnitList({ kind }: { kind: WorkspaceKind }) {
           </div>
         </section>
       ))}
+      <UnsavedDrafts kind={kind} rows={rows} />
       {withdrawn.length > 0 ? (
         <section
           class="withdrawn-section"
@@ -293,6 +294,50 @@ function UnitList({ kind }: { kind: WorkspaceKind }) {
         </section>
       ) : null}
     </>
+  );
+}
+
+/**
+ * Screens of this workspace holding typed text whose save the page did not live to commit
+ * (lib/drafts.ts): each field saves its text when it appears again, so the verifier is
+ * shown where — a closed tab must not leave a note unseen and unsynced. Below the cards (the
+ * journal loads after the first paint), one link per screen, named by unit and indicator.
+ */
+function UnsavedDrafts({ kind, rows }: { kind: WorkspaceKind; rows: UnitRow[] }) {
+  const t = useT();
+  const [screens, setScreens] = useState<string[]>([]);
+  useEffect(() => {
+    let live = true;
+    void import('../lib/drafts').then(({ journalStorage, pendingDraftScreens }) => {
+      if (live) setScreens(pendingDraftScreens(journalStorage(), kind));
+    });
+    return () => {
+      live = false;
+    };
+  }, [kind]);
+  if (screens.length === 0) return null;
+  const unitOf = new Map(rows.map((r) => [r.assessment.id, r.unitName]));
+  return (
+    <div class="notice warn" role="status" data-testid="unsaved-drafts" style="margin-top:1rem">
+      <p>
+        <strong>{t('draftsPendingTitle')}</strong>
+      </p>
+      <p class="small">{t('draftsPendingBody')}</p>
+      <ul>
+        {screens.map((path) => {
+          const [, , , id = '', part, no] = path.split('/');
+          const unit = unitOf.get(decodeURIComponent(id)) ?? t('draftsPendingUnknownUnit');
+          const where = part === 'i' && no ? t('draftsPendingIndicator', { no }) : null;
+          return (
+            <li key={path}>
+              <a href={path} onClick={linkClick} data-testid="unsaved-draft-link">
+                {where ? `${unit} — ${where}` : unit}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }
 

@@ -9,6 +9,16 @@ export class VerifierApp extends AppTab {
     await this.page.locator('header.header').waitFor();
   }
 
+  /** The home screen's list of screens holding text the page did not live to save. */
+  unsavedDrafts() {
+    return this.page.getByTestId('unsaved-drafts');
+  }
+
+  /** Follow the home screen's link to unsaved text named `label` (unit — indicator). */
+  async openUnsavedDraft(label: string): Promise<void> {
+    await this.unsavedDrafts().getByTestId('unsaved-draft-link').filter({ hasText: label }).click();
+  }
+
   async openTraining(): Promise<void> {
     await this.page.getByTestId('open-training').click();
     await this.page.getByTestId('indicator-row-1').waitFor();

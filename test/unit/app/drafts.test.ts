@@ -6,6 +6,7 @@ import {
   noteSaved,
   noteSaving,
   noteTyped,
+  pendingDraftScreens,
   pendingRemovals,
   removalDone,
   takeDraft,
@@ -29,6 +30,24 @@ function memoryStorage(): Storage {
 const NOTES = draftKey('/kerja/a/A1/i/3', 'notes-3');
 
 describe('draft journal', () => {
+  it('lists the screens of a workspace that hold unsaved text, newest first, once each', () => {
+    const s = memoryStorage();
+    noteTyped(s, draftKey('/kerja/a/A1/i/3', 'notes-3'), 'Dokumen', '');
+    noteTyped(s, draftKey('/kerja/a/A1/i/3', 'justification-3'), 'Alasan', '');
+    noteTyped(s, draftKey('/latihan/a/T1/i/1', 'notes-1'), 'Latihan', '');
+    const later = draftKey('/kerja/a/A2/i/9', 'notes-9');
+    noteTyped(s, later, 'Terbaru', '');
+    // The last one typed is the newest (same millisecond or not).
+    const entry = JSON.parse(s.getItem(later as string) ?? '{}');
+    s.setItem(later as string, JSON.stringify({ ...entry, at: entry.at + 1000 }));
+    expect(pendingDraftScreens(s, 'kerja')).toEqual(['/kerja/a/A2/i/9', '/kerja/a/A1/i/3']);
+    expect(pendingDraftScreens(s, 'latihan')).toEqual(['/latihan/a/T1/i/1']);
+    // Saved: no longer listed.
+    noteSaved(s, later, 'Terbaru');
+    expect(pendingDraftScreens(s, 'kerja')).toEqual(['/kerja/a/A1/i/3']);
+    expect(pendingDraftScreens(null, 'kerja')).toEqual([]);
+  });
+
   it('gives typed text back when the store still holds what it was typed over', () => {
     const s = memoryStorage();
     noteTyped(s, NOTES, 'Dokumen', '');
