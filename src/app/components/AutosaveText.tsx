@@ -5,15 +5,8 @@ import { formatNumber } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { useT } from '../i18n';
 import { cleaningHandlers } from '../lib/clean-input';
-import {
-  draftKey,
-  journalStorage,
-  noteSaved,
-  noteSaving,
-  noteTyped,
-  takeDraft,
-} from '../lib/drafts';
 import { useUi } from '../state/ui.store';
+import { useDraftJournal } from './draft-journal';
 import { useFlushOnLeave } from './flush-on-leave';
 
 const DEBOUNCE_MS = 350;
@@ -77,13 +70,8 @@ export function AutosaveText(props: {
   saveRef.current = props.onSave;
   const addDirty = useUi((s) => s.addDirty);
 
-  // The journal's entry of this field (null outside a workspace), fixed for its life.
-  const journal = useRef<{ key: string | null } | null>(null);
-  journal.current ??= { key: draftKey(location.pathname, props.id) };
-  const draft = journal.current.key;
-  /** The value the store holds as far as the field knows: what a draft is typed over. */
-  const stored = useRef(props.value);
-  stored.current = props.value;
+  // Every keystroke journalled at once (a save started as the page unloads may be aborted).
+  const journal = useDraftJournal(props.id, props.value);
 
   // Follow changes made elsewhere (another tab, sync) when we hold no unsaved text.
   useEffect(() => {
@@ -97,11 +85,10 @@ export function AutosaveText(props: {
     if (value === null) return;
     pending.current = null;
     setState('saving');
-    noteSaving(journalStorage(), draft, value);
+    journal.saving(value);
     try {
       await saveRef.current(value);
-      stored.current = value;
-      noteSaved(journalStorage(), draft, value);
+      journal.saved(value);
       setProblem(null);
       setState(pending.current === null ? 'saved' : 'dirty');
     } catch (e) {
@@ -121,7 +108,7 @@ export function AutosaveText(props: {
   const flushLatest = useFlushOnLeave(flush);
 
   const onInput = (value: string) => {
-    noteTyped(journalStorage(), draft, value, stored.current);
+    journal.typed(value);
     if (pending.current === null) addDirty(1);
     pending.current = value;
     setText(value);
@@ -133,7 +120,7 @@ export function AutosaveText(props: {
   // Text journalled but not committed (the page went away first) is typed back and saved —
   // unless the store now holds a newer value than the one it was typed over.
   useEffect(() => {
-    const back = takeDraft(journalStorage(), draft, props.value);
+    const back = journal.takeBack();
     if (back !== null) onInput(back);
   }, []);
 

@@ -1,16 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocale } from '../../ui/i18n';
 import { useT } from '../i18n';
-import {
-  draftKey,
-  journalStorage,
-  noteSaved,
-  noteSaving,
-  noteTyped,
-  takeDraft,
-} from '../lib/drafts';
 import type { ValueProblem } from '../lib/values';
 import { useUi } from '../state/ui.store';
+import { useDraftJournal } from './draft-journal';
 import { useFlushOnLeave } from './flush-on-leave';
 
 /**
@@ -40,12 +33,8 @@ export function ValueField(props: {
   const commitRef = useRef(props.commit);
   commitRef.current = props.commit;
   const addDirty = useUi((s) => s.addDirty);
-  const journal = useRef<{ key: string | null } | null>(null);
-  journal.current ??= { key: draftKey(location.pathname, props.id) };
-  const draft = journal.current.key;
-  /** The saved value as shown: what a journalled draft is typed over. */
-  const stored = useRef(props.shown);
-  stored.current = props.shown;
+  // Every keystroke journalled at once (a save started as the page unloads may be aborted).
+  const journal = useDraftJournal(props.id, props.shown);
 
   // Follow the saved value (a level button, another tab, sync) while nothing is typed here.
   useEffect(() => {
@@ -58,15 +47,14 @@ export function ValueField(props: {
     pending.current = null;
     addDirty(-1);
     setState('saving');
-    noteSaving(journalStorage(), draft, value);
+    journal.saving(value);
     try {
       const answer = await commitRef.current(value);
       if ('problem' in answer) {
         setProblem(answer.problem);
         setState('error');
       } else {
-        stored.current = answer.shown;
-        noteSaved(journalStorage(), draft, value, answer.shown);
+        journal.saved(value, answer.shown);
         setProblem(null);
         if (pending.current === null) setText(answer.shown);
         setState('saved');
@@ -79,7 +67,7 @@ export function ValueField(props: {
   useFlushOnLeave(flush);
 
   const onInput = (value: string) => {
-    noteTyped(journalStorage(), draft, value, stored.current);
+    journal.typed(value);
     if (pending.current === null) addDirty(1);
     pending.current = value;
     setText(value);
@@ -89,7 +77,7 @@ export function ValueField(props: {
   // A value typed before the page went away, not committed: commit it now, unless the store
   // holds a newer value than the one it was typed over.
   useEffect(() => {
-    const back = takeDraft(journalStorage(), draft, props.shown);
+    const back = journal.takeBack();
     if (back === null) return;
     onInput(back);
     void flush();
