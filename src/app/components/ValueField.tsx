@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocale } from '../../ui/i18n';
 import { useT } from '../i18n';
+import { localeFreeNumber } from '../lib/drafts';
 import type { ValueProblem } from '../lib/values';
 import { useUi } from '../state/ui.store';
 import { useDraftJournal } from './draft-journal';
@@ -34,7 +35,9 @@ export function ValueField(props: {
   commitRef.current = props.commit;
   const addDirty = useUi((s) => s.addDirty);
   // Every keystroke journalled at once (a save started as the page unloads may be aborted).
-  const journal = useDraftJournal(props.id, props.shown);
+  // The stored value it was typed over is journalled without the locale's decimal mark, so a
+  // draft typed over "2,50" is still taken back when the app reopens in English ("2.50").
+  const journal = useDraftJournal(props.id, localeFreeNumber(props.shown));
 
   // Follow the saved value (a level button, another tab, sync) while nothing is typed here.
   useEffect(() => {
@@ -54,7 +57,7 @@ export function ValueField(props: {
         setProblem(answer.problem);
         setState('error');
       } else {
-        journal.saved(value, answer.shown);
+        journal.saved(value, localeFreeNumber(answer.shown));
         setProblem(null);
         if (pending.current === null) setText(answer.shown);
         setState('saved');

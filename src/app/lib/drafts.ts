@@ -39,6 +39,15 @@ export function journalStorage(): Storage | null {
 }
 
 /**
+ * A number as a field shows it ("2,50" in Indonesian, "2.50" in English), in the one form the
+ * journal compares stored values by ("2.50"): the language may change between the moment a
+ * draft is typed and the moment it is taken back. Text that is not such a number is kept.
+ */
+export function localeFreeNumber(shown: string): string {
+  return /^[-+]?\d+,\d+$/.test(shown.trim()) ? shown.trim().replace(',', '.') : shown;
+}
+
+/**
  * The key of a field's draft on the screen at `path` (location.pathname), or null when the
  * screen is not inside a workspace (`/kerja/…`, `/latihan/…`): such a field has no journal.
  */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   draftKey,
   dropWorkspaceJournal,
+  localeFreeNumber,
   noteRemoval,
   noteSaved,
   noteSaving,
@@ -30,6 +31,21 @@ function memoryStorage(): Storage {
 const NOTES = draftKey('/kerja/a/A1/i/3', 'notes-3');
 
 describe('draft journal', () => {
+  it('takes back a value typed over "2,50" when the app reopens in English ("2.50")', () => {
+    const s = memoryStorage();
+    const key = draftKey('/kerja/a/A1/i/3', 'value-3');
+    // Typed in Indonesian over the stored 2,50, the tab killed before the commit.
+    noteTyped(s, key, '3,25', localeFreeNumber('2,50'));
+    // Reopened in English: the field shows the same stored value as "2.50".
+    expect(takeDraft(s, key, localeFreeNumber('2.50'))).toBe('3,25');
+    // A value another tab saved meanwhile (3.00) still wins over the draft.
+    noteTyped(s, key, '3,75', localeFreeNumber('2,50'));
+    expect(takeDraft(s, key, localeFreeNumber('3.00'))).toBeNull();
+    expect(localeFreeNumber('')).toBe('');
+    expect(localeFreeNumber('87,5')).toBe('87.5');
+    expect(localeFreeNumber('Level 2, catatan')).toBe('Level 2, catatan');
+  });
+
   it('lists the screens of a workspace that hold unsaved text, newest first, once each', () => {
     const s = memoryStorage();
     noteTyped(s, draftKey('/kerja/a/A1/i/3', 'notes-3'), 'Dokumen', '');
