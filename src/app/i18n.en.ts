@@ -172,6 +172,7 @@ export const en: Record<MessageKey, string> = {
   syncNow: 'Sync now',
   syncState_idle: 'ready',
   syncState_syncing: 'syncing…',
+  syncState_otherTab: 'waiting for another tab to finish syncing this tablet…',
   syncState_offline: 'server unreachable',
   lastSuccess: 'Last success',
   lastError: 'Last error',

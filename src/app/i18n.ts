@@ -174,6 +174,7 @@ const id = {
   syncNow: 'Sinkronkan sekarang',
   syncState_idle: 'siap',
   syncState_syncing: 'menyinkronkan…',
+  syncState_otherTab: 'menunggu tab lain selesai menyinkronkan tablet ini…',
   syncState_offline: 'server tidak terjangkau',
   lastSuccess: 'Terakhir berhasil',
   lastError: 'Kesalahan terakhir',

@@ -190,6 +190,11 @@ export interface SyncStatus {
   enrolAgain: boolean;
   /** The latest re-base on a restored server, until dismissed (persisted across reloads). */
   restored: RestoreNotice | null;
+  /**
+   * A sync was asked for while another tab of this browser syncs the same tablet database
+   * (the shared `lock`): this one waits for that run to end, then runs.
+   */
+  waitingForOtherTab: boolean;
 }
 
 export interface SyncReport {
@@ -285,6 +290,9 @@ const PACKAGE_READER = 1;
 const PENDING_IDENTITY = 'sync.pendingIdentity';
 /** The last identity change, shown until dismissed. */
 const IDENTITY_CHANGED = 'sync.identityChanged';
+/** How long a sync may wait for the shared lock before the status says another tab holds it (ms). */
+const LOCK_NOTICE_MS = 150;
+
 /** The latest clock check (ClockCheck as JSON). */
 const CLOCK_CHECK = 'sync.clockCheck';
 /** The organisation without its logo (TabletOrganisation's other fields as JSON). */
@@ -378,6 +386,7 @@ export class SyncEngine {
     organisation: null,
     enrolAgain: false,
     restored: null,
+    waitingForOtherTab: false,
   };
   private listeners = new Set<(s: SyncStatus) => void>();
   private running: Promise<SyncReport> | null = null;
@@ -429,11 +438,34 @@ export class SyncEngine {
   sync(): Promise<SyncReport> {
     if (!this.running) {
       const lock = this.lock;
-      this.running = (lock ? lock(() => this.run()) : this.run()).finally(() => {
+      this.running = (lock ? this.runLocked(lock) : this.run()).finally(() => {
         this.running = null;
       });
     }
     return this.running;
+  }
+
+  /**
+   * `run` under the shared lock. While another tab holds it (not granted within
+   * LOCK_NOTICE_MS) the status says so (`waitingForOtherTab`), so this tab does not look
+   * idle with changes waiting; a lock granted at once shows nothing.
+   */
+  private async runLocked(lock: SyncLock): Promise<SyncReport> {
+    let granted = false;
+    const notice = setTimeout(() => {
+      if (!granted) this.set({ waitingForOtherTab: true });
+    }, LOCK_NOTICE_MS);
+    try {
+      return await lock(() => {
+        granted = true;
+        clearTimeout(notice);
+        if (this.status.waitingForOtherTab) this.set({ waitingForOtherTab: false });
+        return this.run();
+      });
+    } finally {
+      clearTimeout(notice);
+      if (this.status.waitingForOtherTab) this.set({ waitingForOtherTab: false });
+    }
   }
 
   /**

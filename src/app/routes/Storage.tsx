@@ -264,7 +264,9 @@ function SyncPanel(props: { health: StorageHealth | null; conflicts: number }) {
             <button
               type="button"
               class="primary"
-              disabled={status?.state === 'syncing' || status?.revoked}
+              disabled={
+                status?.state === 'syncing' || status?.waitingForOtherTab || status?.revoked
+              }
               onClick={() => void syncNow()}
               data-testid="sync-now"
             >
@@ -305,6 +307,7 @@ function SyncPanel(props: { health: StorageHealth | null; conflicts: number }) {
  */
 function stateKey(status: SyncStatus, attention: boolean): MessageKey {
   if (status.state === 'syncing') return 'syncState_syncing';
+  if (status.waitingForOtherTab) return 'syncState_otherTab';
   if (status.state === 'offline') return 'syncState_offline';
   if (attention || status.state === 'error') return 'syncState_attention';
   return 'syncState_idle';

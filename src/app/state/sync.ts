@@ -69,7 +69,7 @@ export async function startSync(): Promise<void> {
   });
   engine.subscribe((status) => {
     useSync.setState({ status });
-    useUi.getState().setSyncing(status.state === 'syncing');
+    useUi.getState().setSyncing(status.state === 'syncing' || status.waitingForOtherTab);
     // A network failure says the server is out of reach; any answer (a finished run, or a
     // server error) says it is reachable. A run still going says nothing yet.
     if (status.state === 'offline') useOnline.setState({ serverReachable: false });

@@ -148,6 +148,46 @@ describeSync('one tablet database open in two tabs', (ctx) => {
     ]);
   });
 
+  it("a tab waiting for the other tab's run says so, then runs", async () => {
+    const h = ctx();
+    const s = await setUp(h);
+    const locks = memoryLocks();
+    const lock = webSyncLock(s.tab1.store.name, locks);
+    // Tab 1's run holds the lock (held here until released).
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const other = lock?.(() => held);
+    const e2 = tabletEngine(s.tab2, appFetch(h.app), { lock });
+    const seen: boolean[] = [];
+    e2.subscribe((st) => seen.push(st.waitingForOtherTab));
+    const run = e2.sync();
+    await new Promise((r) => setTimeout(r, 400));
+    // Not "idle" with three changes waiting: the status names the other tab.
+    expect(e2.getStatus().waitingForOtherTab).toBe(true);
+    expect(await s.tab2.store.outbox.count()).toBe(3);
+    release();
+    await other;
+    const report = await run;
+    expect(report.pushed).toBe(3);
+    expect(e2.getStatus().waitingForOtherTab).toBe(false);
+    expect(e2.getStatus().lastError).toBeNull();
+    expect(seen).toContain(true);
+  });
+
+  it('a lock granted at once never shows the other-tab notice', async () => {
+    const h = ctx();
+    const s = await setUp(h);
+    const e1 = tabletEngine(s.tab1, appFetch(h.app), {
+      lock: webSyncLock(s.tab1.store.name, memoryLocks()),
+    });
+    const seen: boolean[] = [];
+    e1.subscribe((st) => seen.push(st.waitingForOtherTab));
+    expect((await e1.sync()).pushed).toBe(3);
+    expect(seen).not.toContain(true);
+  });
+
   it('without a lock (no Web Locks): the runs overlap, and rows settled by the other tab are no stall', async () => {
     const h = ctx();
     const s = await setUp(h);
