@@ -72,6 +72,28 @@ describe.skipIf(!e2eEnabled)('the tablet app open in two tabs of one browser', (
       expect(history.map((h) => h.text).join(' ')).not.toContain('tidak menerima perubahan');
     }
     await expect.poll(() => sync.unsyncedChanges()).toBe(0);
+
+    // While one tab syncs (here: holds the tablet's sync lock), the other tab's sync waits
+    // and says so instead of showing "siap" with changes waiting; then it runs.
+    await tab1.page.evaluate(() => {
+      const w = window as unknown as { releaseSync?: () => void };
+      void navigator.locks.request(
+        'telusur.sync:telusur',
+        () =>
+          new Promise<void>((r) => {
+            w.releaseSync = r;
+          }),
+      );
+    });
+    await tab2.page.getByTestId('sync-now').click();
+    await expect
+      .poll(() => s2.syncStateNow())
+      .toBe('menunggu tab lain selesai menyinkronkan tablet ini…');
+    expect(await tab2.page.getByTestId('sync-now').isDisabled()).toBe(true);
+    await tab1.page.evaluate(() =>
+      (window as unknown as { releaseSync?: () => void }).releaseSync?.(),
+    );
+    expect(await s2.syncState()).toBe('siap');
     const detail = await api<{
       indicators: { no: number; verifiedLevel: number | null; notes: string }[];
     }>(server.url, `/api/reports/assessments/${encodeURIComponent(a.assessmentId)}`, {

@@ -733,9 +733,17 @@ export class StorageScreen {
   async syncState(): Promise<string> {
     const state = this.app.page.getByTestId('sync-state');
     await this.app.page.waitForFunction(
-      () => document.querySelector('[data-testid="sync-state"]')?.textContent !== 'menyinkronkan…',
+      () =>
+        !['menyinkronkan…', 'menunggu tab lain selesai menyinkronkan tablet ini…'].includes(
+          document.querySelector('[data-testid="sync-state"]')?.textContent ?? '',
+        ),
     );
     return (await state.textContent())?.trim() ?? '';
+  }
+
+  /** The sync state as it reads now (while a sync runs or waits too). */
+  async syncStateNow(): Promise<string> {
+    return ((await this.app.page.getByTestId('sync-state').textContent()) ?? '').trim();
   }
 
   /** Press "Lepas tablet" and wait for the answer: the refusal, or the confirmation dialog. */
