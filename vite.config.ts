@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
@@ -170,6 +171,10 @@ const appConfig: UserConfig = {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default (CPUs − 1) is ONE file at a time on a 2-core machine, where most of a
+    // file's time is spent waiting on a browser, PostgreSQL or a child server: two at once
+    // halve CI. TELUSUR_TEST_WORKERS overrides (1 to debug an interaction between files).
+    maxWorkers: Number(process.env.TELUSUR_TEST_WORKERS) || Math.max(2, availableParallelism() - 1),
   },
 };
 
