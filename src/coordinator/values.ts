@@ -1,4 +1,4 @@
-import type { Rejection } from '../core';
+import { type Rejection, STAGE_FIELD_RE, STATUS_LABELS, statusLabel } from '../core';
 import { parseDecimal as parseTyped } from '../ui/format';
 import type { Locale } from '../ui/i18n';
 
@@ -95,4 +95,36 @@ export function parseDecimal(text: string): number {
 export function decimalText(n: number, locale: Locale): string {
   const s = String(n);
   return locale === 'id' ? s.replace('.', ',') : s;
+}
+
+const LEVEL_FIELDS = new Set(['verifiedLevel', 'selfLevel']);
+
+/**
+ * A field's value as the coordinator reads it: a whole level as "level 3", a decimal value
+ * as written on the tablet ("nilai 2,50"; a refused 1,175 keeps all its digits, since they
+ * are the reason), an outside-index figure with a decimal comma, a file type as "PDF", text
+ * made visible, a status in the page's language.
+ */
+export function fieldValue(field: string, v: unknown, locale: Locale): string {
+  // A file's type as people name it ("PDF"), not its MIME type.
+  if (field === 'mime' && typeof v === 'string') return fileKind(v) ?? visibleValue(v, locale);
+  // A status in the page's words ("in progress"), not the stored value ("sedang").
+  if (field === 'status' && typeof v === 'string' && Object.hasOwn(STATUS_LABELS, v))
+    return statusLabel(v, locale);
+  // A stage's value ({value, by, at}) as the value and who gave it, not as JSON.
+  if (STAGE_FIELD_RE.test(field) && v && typeof v === 'object' && 'value' in v) {
+    const { value, by } = v as { value: unknown; by?: unknown };
+    const who = typeof by === 'string' && by ? ` — ${visibleValue(by, locale)}` : '';
+    return `${fieldValue('verifiedLevel', value, locale)}${who}`;
+  }
+  // A file's SHA-256 names it to the server; its first characters name it to a person.
+  if (field === 'sha256' && typeof v === 'string' && /^[0-9a-f]{64}$/.test(v))
+    return `${v.slice(0, 12)}…`;
+  if (typeof v !== 'number' || !Number.isFinite(v)) return visibleValue(v, locale);
+  const exact = Math.abs(v * 100 - Math.round(v * 100)) < 1e-9 ? v.toFixed(2) : String(v);
+  const n = locale === 'id' ? exact.replace('.', ',') : exact;
+  if (LEVEL_FIELDS.has(field))
+    return Number.isInteger(v) ? `level ${v}` : `${locale === 'id' ? 'nilai' : 'value'} ${n}`;
+  if (field === 'sourceValue') return locale === 'id' ? String(v).replace('.', ',') : String(v);
+  return visibleValue(v, locale);
 }

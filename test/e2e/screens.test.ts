@@ -234,7 +234,10 @@ describe.skipIf(!e2eEnabled)('every screen, photographed and checked', () => {
     await tabletContext.setOffline(false);
     const first = await indicator(ids.spbe, 1);
     await first.setVerifiedLevel(3);
-    await first.writeNotes('SK Tim SPBE ada, ditandatangani kepala dinas.');
+    // With a pasted link: one long word, which must wrap on every screen that shows the note.
+    await first.writeNotes(
+      `SK Tim SPBE ada, ditandatangani kepala dinas. Salinan: https://jdih.cilegon.go.id/dokumen/peraturan-walikota/${'lampiran-keputusan-tim-koordinasi-spbe-'.repeat(6)}2026.pdf`,
+    );
     await first.addPhoto('sk-tim.jpg', await documentPhoto(tablet, 'SK Tim SPBE'));
     const decimal = await indicator(ids.pemdi, 1);
     await decimal.enterValue('2,5');

@@ -6,7 +6,7 @@ import {
   listIndicators,
 } from '../../core';
 import { fieldLabel, mayRetryRefusal, type RejectedChange, type TelusurStore } from '../../store';
-import { formatDateTime } from '../../ui/format';
+import { formatBytes, formatDateTime } from '../../ui/format';
 import type { Locale } from '../../ui/i18n';
 import { saveBlob } from '../../ui/save-file';
 import { translate } from '../i18n';
@@ -88,12 +88,35 @@ export function showValue(field: string, value: unknown, locale: Locale): string
   if (typeof value === 'number') {
     if (DATE_FIELDS.has(field) && Number.isFinite(value) && Math.abs(value) < 8.64e15)
       return formatDateTime(locale, value);
+    if (field === 'bytes' && Number.isSafeInteger(value) && value >= 0)
+      return formatBytes(value, locale);
+    if ((field === 'width' || field === 'height') && Number.isSafeInteger(value))
+      return `${value} px`;
     return field === 'verifiedLevel' ? `${w.level} ${formatValue(value, locale)}` : String(value);
   }
   if (field === 'status' && typeof value === 'string' && STATUSES.has(value))
     return translate(locale, `status_${value as 'belum'}`);
+  // A file's SHA-256 identifies it to the server; its first characters name it to a person.
+  if (field === 'sha256' && typeof value === 'string' && /^[0-9a-f]{64}$/.test(value))
+    return `${value.slice(0, 12)}…`;
   if (typeof value === 'string') return shorten(value);
   if (typeof value === 'object') {
+    // A stage's value (`stages.<stage>`): the value, who gave it and when.
+    const stage = value as { value?: unknown; by?: unknown; at?: unknown };
+    if (field.startsWith('stages.') && 'value' in stage) {
+      const shown =
+        typeof stage.value === 'number'
+          ? formatValue(stage.value, locale)
+          : stage.value === null
+            ? (w.empty as string)
+            : String(stage.value);
+      const by = typeof stage.by === 'string' && stage.by ? ` — ${stage.by}` : '';
+      const at =
+        typeof stage.at === 'number' && Number.isFinite(stage.at) && Math.abs(stage.at) < 8.64e15
+          ? `, ${formatDateTime(locale, stage.at)}`
+          : '';
+      return shorten(`${shown}${by}${at}`);
+    }
     const check = value as { state?: unknown; note?: unknown };
     if ('state' in check) {
       const state = typeof check.state === 'string' ? (w[check.state] ?? check.state) : w.none;

@@ -1,14 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Rejection } from '../../core';
-import {
-  contentFields,
-  editWhen,
-  fieldLabel,
-  STAGE_FIELD_RE,
-  STATUS_LABELS,
-  statusLabel,
-  ZONE_IANA,
-} from '../../core';
+import { contentFields, editWhen, fieldLabel, STAGE_FIELD_RE, ZONE_IANA } from '../../core';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { DataTable, ScrollRegion } from '../components/DataTable';
@@ -17,35 +9,12 @@ import { type MessageKey, type Translator, useT } from '../i18n';
 import { useListTime, useZone } from '../organisation';
 import type { BundleImportResult, ConflictListItem, ConflictView } from '../types';
 import { ErrorNotice, type PageProps, shortId, useDocumentTitle, useLoad } from '../ui';
-import { fileKind, indicatorTitle, reasonOf, visibleValue } from '../values';
+import { fieldValue, indicatorTitle, reasonOf } from '../values';
 
 /** The server answers at most this many stored rejections (SyncService.listRejections). */
 const REJECTIONS_LIMIT = 5000;
 /** Filter value for rejections whose assessment the server could not name. */
 const NO_UNIT = '__none__';
-
-const LEVEL_FIELDS = new Set(['verifiedLevel', 'selfLevel']);
-
-/**
- * A field's value as the coordinator reads it: a whole level as "level 3", a decimal value
- * as written on the tablet ("nilai 2,50"; a refused 1,175 keeps all its digits, since they
- * are the reason), an outside-index figure with a decimal comma, a file type as "PDF", text
- * made visible, a status in the page's language.
- */
-function fieldValue(field: string, v: unknown, locale: Locale): string {
-  // A file's type as people name it ("PDF"), not its MIME type.
-  if (field === 'mime' && typeof v === 'string') return fileKind(v) ?? visibleValue(v, locale);
-  // A status in the page's words ("in progress"), not the stored value ("sedang").
-  if (field === 'status' && typeof v === 'string' && Object.hasOwn(STATUS_LABELS, v))
-    return statusLabel(v, locale);
-  if (typeof v !== 'number' || !Number.isFinite(v)) return visibleValue(v, locale);
-  const exact = Math.abs(v * 100 - Math.round(v * 100)) < 1e-9 ? v.toFixed(2) : String(v);
-  const n = locale === 'id' ? exact.replace('.', ',') : exact;
-  if (LEVEL_FIELDS.has(field))
-    return Number.isInteger(v) ? `level ${v}` : `${locale === 'id' ? 'nilai' : 'value'} ${n}`;
-  if (field === 'sourceValue') return locale === 'id' ? String(v).replace('.', ',') : String(v);
-  return visibleValue(v, locale);
-}
 
 /**
  * One side of a conflict (the tablet's or the server's): the value, who wrote it, when it

@@ -9,6 +9,7 @@ import {
 } from '../../../src/app/lib/rejected';
 import { type Rejection, spbe2020, verificationId } from '../../../src/core';
 import type { RejectedChange } from '../../../src/store';
+import { formatBytes } from '../../../src/ui/format';
 import { loadEnglish } from '../../../src/ui/i18n';
 
 const ASSESSMENT = 'a-1';
@@ -140,6 +141,22 @@ describe('values as a person reads them', () => {
     expect(showValue('signedAt', Date.UTC(2024, 4, 6, 3), 'en')).toMatch(/06\/05\/2024/);
     // A broken clock's value is shown as a number, never as "Invalid Date".
     expect(showValue('signedAt', 8.7e15, 'id')).toBe('8700000000000000');
+  });
+
+  it('stage values, file sizes, image sizes and fingerprints in words, never as JSON', () => {
+    const at = Date.UTC(2026, 11, 1, 11, 8);
+    const stage = showValue('stages.dokumen', { value: 3.25, by: 'Verifikator Satu', at }, 'id');
+    expect(stage).toMatch(/^3,25 — Verifikator Satu, 0?1\/12\/2026/);
+    expect(stage).not.toContain('{');
+    expect(showValue('stages.dokumen', { value: 3.25, by: 'Verifikator Satu', at }, 'en')).toMatch(
+      /^3\.25 — Verifikator Satu, /,
+    );
+    expect(showValue('bytes', 11306, 'id')).toBe(formatBytes(11306, 'id'));
+    expect(showValue('bytes', 11306, 'id')).not.toBe('11306');
+    expect(showValue('width', 320, 'en')).toBe('320 px');
+    expect(
+      showValue('sha256', 'ed3b58804ef154610c4224994c9d9dbdfcf1827172096746149c28469020697b', 'id'),
+    ).toBe('ed3b58804ef1…');
   });
 
   it('shortening never cuts an emoji in half', () => {
