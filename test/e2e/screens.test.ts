@@ -313,13 +313,13 @@ describe.skipIf(!e2eEnabled)('every screen, photographed and checked', () => {
 
   // The two rooms run side by side: separate pages of one browser, nothing shared.
   it.concurrent('tablet screens at 1024×768, 800×1280 and 1366×768, in Indonesian and English', {
-    timeout: 240_000,
+    timeout: 480_000,
   }, async () => {
     expect(await photograph({ usual: tablet, fresh: newTablet }, 'tablet')).toEqual([]);
   });
 
   it.concurrent('coordinator screens at 1024×768, 800×1280 and 1366×768, in Indonesian and English', {
-    timeout: 240_000,
+    timeout: 480_000,
   }, async () => {
     expect(await photograph({ usual: laptop, fresh: newLaptop }, 'coordinator')).toEqual([]);
   });
