@@ -89,6 +89,39 @@ export const STAGE_FIELD_RE = /^stages\.(mandiri|dokumen|interviu|visitasi|final
 export function stageField(stage: Stage): `stages.${Stage}` {
   return `stages.${stage}`;
 }
+/**
+ * Stage-value conflicts (`stages.<stage>`) that go with a verified-value conflict of the same
+ * record: one tap on a tablet gave both `verifiedLevel` and `stages.<stage>`, so both
+ * conflicted. People see, count and settle them as one — the verified value's. Keyed by the
+ * verified-value conflict's id; `sameSide` narrows the pairing further (a tablet pairs only
+ * conflicts of the same role). A stage conflict alone (penilaian mandiri) stands alone.
+ */
+export function pairStageConflicts<
+  T extends { id: string; entity: string; recordId: string; field: string },
+>(list: readonly T[], sameSide: (lead: T, other: T) => boolean = () => true): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const lead of list) {
+    if (lead.field !== 'verifiedLevel') continue;
+    const followers = list.filter(
+      (c) =>
+        STAGE_FIELD_RE.test(c.field) &&
+        c.entity === lead.entity &&
+        c.recordId === lead.recordId &&
+        sameSide(lead, c),
+    );
+    if (followers.length > 0) out.set(lead.id, followers);
+  }
+  return out;
+}
+
+/** The conflicts people see and count (`pairStageConflicts`: a paired stage conflict goes with its lead). */
+export function shownConflicts<
+  T extends { id: string; entity: string; recordId: string; field: string },
+>(list: readonly T[], sameSide?: (lead: T, other: T) => boolean): T[] {
+  const hidden = new Set([...pairStageConflicts(list, sameSide).values()].flat().map((c) => c.id));
+  return list.filter((c) => !hidden.has(c.id));
+}
+
 /** The stage of a `stages.<stage>` field name, or null. */
 export function stageOfField(field: string): Stage | null {
   const m = STAGE_FIELD_RE.exec(field);

@@ -1,4 +1,11 @@
-import { type AuditLocale, auditTime, BUTIR_LABELS, formatValue, STAGE_FIELD_RE } from '../../core';
+import {
+  type AuditLocale,
+  auditTime,
+  BUTIR_LABELS,
+  formatValue,
+  pairStageConflicts,
+  shownConflicts as shownStageConflicts,
+} from '../../core';
 import type { Conflict, TelusurStore, Verification } from '../../store';
 
 /**
@@ -39,33 +46,19 @@ interface ConflictTimes {
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 
+const sameRole = (a: Conflict, b: Conflict) => (a.role ?? 'raised') === (b.role ?? 'raised');
+
 /**
- * Stage-value conflicts that go with a verified-value conflict of the same record (one tap
- * gave both `verifiedLevel` and `stages.<stage>`, so both conflicted): the verifier sees and
- * settles them as one — the verified value's — and they are never counted apart. Keyed by
- * the verified-value conflict's id. A stage conflict alone (penilaian mandiri) stands alone.
+ * Stage-value conflicts that go with a verified-value conflict of the same record and role
+ * (core `pairStageConflicts`): the verifier sees and settles them as one.
  */
 export function pairedStageConflicts(list: readonly Conflict[]): Map<string, Conflict[]> {
-  const out = new Map<string, Conflict[]>();
-  const role = (c: Conflict) => c.role ?? 'raised';
-  for (const lead of list) {
-    if (lead.field !== 'verifiedLevel') continue;
-    const followers = list.filter(
-      (c) =>
-        STAGE_FIELD_RE.test(c.field) &&
-        c.entity === lead.entity &&
-        c.recordId === lead.recordId &&
-        role(c) === role(lead),
-    );
-    if (followers.length > 0) out.set(lead.id, followers);
-  }
-  return out;
+  return pairStageConflicts(list, sameRole);
 }
 
 /** The conflicts the verifier sees and counts: a paired stage conflict goes with its lead. */
 export function shownConflicts<T extends Conflict>(list: readonly T[]): T[] {
-  const hidden = new Set([...pairedStageConflicts(list).values()].flat().map((c) => c.id));
-  return list.filter((c) => !hidden.has(c.id));
+  return shownStageConflicts(list, sameRole);
 }
 
 /**

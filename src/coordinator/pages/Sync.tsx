@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Rejection } from '../../core';
-import { contentFields, editWhen, fieldLabel, STAGE_FIELD_RE, ZONE_IANA } from '../../core';
+import { contentFields, editWhen, fieldLabel, pairStageConflicts, ZONE_IANA } from '../../core';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { ApiError, api } from '../api';
 import { DataTable, ScrollRegion } from '../components/DataTable';
@@ -378,24 +378,6 @@ function BundleRefused({ name, error }: { name: string; error: ApiError }) {
       ) : null}
     </div>
   );
-}
-
-/**
- * Stage-value conflicts (`stages.<stage>`) that go with a verified-value conflict of the same
- * record: one tap on a tablet gave both, so they are one row here and settled together.
- * Keyed by the verified-value conflict's id.
- */
-function pairStageConflicts(list: readonly ConflictListItem[]): Map<string, ConflictListItem[]> {
-  const out = new Map<string, ConflictListItem[]>();
-  for (const lead of list) {
-    if (lead.field !== 'verifiedLevel') continue;
-    const followers = list.filter(
-      (x) =>
-        STAGE_FIELD_RE.test(x.field) && x.entity === lead.entity && x.recordId === lead.recordId,
-    );
-    if (followers.length > 0) out.set(lead.id, followers);
-  }
-  return out;
 }
 
 /**

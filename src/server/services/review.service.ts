@@ -23,6 +23,7 @@ import {
   type ReopenRequest,
   type ReviewInput,
   type StageValue,
+  shownConflicts,
   stageField,
   stageValueOf,
   uuidv7,
@@ -141,7 +142,7 @@ export class ReviewService extends BaseService {
     parentName: string | null,
     fields: FieldState[],
     selfRows: { indicatorNo: number; level: number }[],
-    conflicts: { recordId: string; entity: EntityName }[],
+    conflicts: { id: string; recordId: string; entity: EntityName; field: string }[],
     log: { clock: SigningClockRow | null; decision: DecisionRow | null },
   ): Promise<AssessmentDetail> {
     const c = compileFramework(fw);
@@ -186,7 +187,10 @@ export class ReviewService extends BaseService {
       filesByNo.set(no, [...(filesByNo.get(no) ?? []), view]);
     }
     const conflictsByRecord = new Map<string, number>();
-    for (const k of conflicts)
+    // Counted as the tablet and the sync page show them: a stage value's conflict that
+    // came with its verified value's is one conflict, not two.
+    const shown = shownConflicts(conflicts);
+    for (const k of shown)
       conflictsByRecord.set(k.recordId, (conflictsByRecord.get(k.recordId) ?? 0) + 1);
 
     const fileNames = new Map([...evidence].map(([id, r]) => [id, str(r, 'name')]));
@@ -374,7 +378,7 @@ export class ReviewService extends BaseService {
         )
         .sort((x, y) => (x.createdAt ?? 0) - (y.createdAt ?? 0)),
       files: { total: fileCount, held: heldCount },
-      openConflicts: conflicts.length,
+      openConflicts: shown.length,
       review: {
         decidable: open && decisionAllowed(status, 'approve') && signing.state === 'signed',
         reopenable: open && decisionAllowed(status, 'reopen'),

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import {
   auditEvents,
   computeIndex,
+  encodeHlc,
   listIndicators,
   pemdi2026,
   type Stage,
@@ -323,5 +324,47 @@ describeEachDialect('stages of a period', (ctx) => {
     expect(view.body.units.every((u: { assessmentId: string | null }) => u.assessmentId)).toBe(
       true,
     );
+  });
+
+  it("counts a verified value's conflict and its stage value's as one on the review page, as the lists show them", async () => {
+    const h = ctx();
+    const a = await assessmentOf(h, opdCode(7));
+    await (await t()).push([stageWrite(a, 9, 'dokumen', 3)]);
+    // Another tablet that never pulled gives indicator 9 another value: one tap wrote both
+    // the verified value and the stage's, so both fields conflict.
+    const other = await h.enrol(await h.accountId('verifier1'), 'Tablet tanpa tarik');
+    const m = stageWrite(a, 9, 'dokumen', 2);
+    const at = h.clock.now;
+    const r = await h.call('POST', '/api/sync/push', {
+      token: other.token,
+      json: {
+        deviceId: other.deviceId,
+        mutations: [
+          {
+            ...m,
+            deviceId: other.deviceId,
+            seq: 1,
+            baseVersions: Object.fromEntries(Object.keys(m.changes).map((f) => [f, 0])),
+            hlc: encodeHlc({ ms: at, counter: 0, node: other.deviceId }),
+            at,
+          },
+        ],
+      },
+    });
+    expect(r.status).toBe(200);
+    expect((r.body.conflicts as { field: string }[]).map((c) => c.field).sort()).toEqual([
+      'stages.dokumen',
+      'verifiedLevel',
+    ]);
+    const detail = await h.call('GET', `/api/reports/assessments/${a}`, {
+      token: await as('coordinator'),
+    });
+    expect(detail.status).toBe(200);
+    // "Ada 1 konflik terbuka", as the sync page and the tablet list it — not 2.
+    expect(detail.body.openConflicts).toBe(1);
+    const nine = (detail.body.indicators as { no: number; openConflicts: number }[]).find(
+      (i) => i.no === 9,
+    );
+    expect(nine?.openConflicts).toBe(1);
   });
 });
