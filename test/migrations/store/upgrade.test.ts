@@ -232,6 +232,9 @@ describe('the newest fixture', () => {
     expect(newest.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
     const name = fresh(0);
     const s = await openStore({ name, ...deps, witness: null, storageManager: null });
+    // Change 1, refused below for a row in `rejected`: a record of its own, since a refused
+    // new record leaves the tablet (the rows compared must stay).
+    await s.assessments.create({ periodId: 'p', unitId: 'refused', frameworkId: 'f' });
     const a = await s.assessments.create({ periodId: 'p', unitId: 'u', frameworkId: 'f' });
     await s.verifications.update(a.id, 1, { notes: 'x' });
     await s.evidence.add({
