@@ -217,7 +217,7 @@ export const en: Record<MessageKey, string> = {
   rejectedTitle: 'Refused by the server',
   rejectedBadge: '{n} refused by the server',
   rejectedIntro:
-    'The server refused the changes below; they are not saved there. They stay on this tablet until you send them again, export them or discard them.',
+    "The server refused the changes below; they are not saved there. The unit on this tablet shows the server's values again; the refused values are kept only in this list until you send them again, export them or discard them.",
   rejectedNone: 'No changes were refused by the server.',
   rejectedUnknownUnit: 'Unknown unit',
   rejectedWhy: 'Reason:',

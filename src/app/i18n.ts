@@ -220,7 +220,7 @@ const id = {
   rejectedTitle: 'Ditolak server',
   rejectedBadge: '{n} ditolak server',
   rejectedIntro:
-    'Perubahan berikut ditolak server dan belum tersimpan di sana. Perubahan ini tetap di tablet sampai Anda mengirimnya ulang, mengekspornya, atau membuangnya.',
+    'Perubahan berikut ditolak server dan belum tersimpan di sana. Isian unit di tablet kembali ke nilai server; nilai yang ditolak hanya disimpan di daftar ini sampai Anda mengirimnya ulang, mengekspornya, atau membuangnya.',
   rejectedNone: 'Tidak ada perubahan yang ditolak server.',
   rejectedUnknownUnit: 'Unit tidak diketahui',
   rejectedWhy: 'Alasan:',

@@ -145,6 +145,12 @@ export function mutationKey(m: Pick<Mutation, 'deviceId' | 'seq'>): string {
 const count = z.int().check(z.gte(0));
 const jsonRecord = z.record(z.string().check(z.maxLength(64)), z.unknown());
 
+/**
+ * Most record ids one pull may ask for again (`refetch`): the server refuses more, so the
+ * tablet sends its list in slices of this size.
+ */
+export const MAX_REFETCH = 200;
+
 /** Most mutations one push may carry; a larger outbox is sent in several pushes. */
 export const MAX_PUSH_BATCH = 500;
 

@@ -247,8 +247,10 @@ export interface OutboxApi {
    * Apply a push answer in ONE transaction: for results at or below
    * `appliedThrough`, fields the server applied or already held (`applied`/`same`) get the
    * server's version (unless a later unsent change of the same field waits); `rejected`
-   * mutations move to the "Ditolak server" list (`store.rejected`) with the server's reason;
-   * every outbox row at or below `appliedThrough` is dropped. Rows above it stay.
+   * mutations move to the "Ditolak server" list (`store.rejected`) with the server's reason,
+   * and their record goes back to the server's value (refused fields without a later unsent
+   * edit lose version and value, a record the server never had is removed, the record is
+   * asked for again: `rejected.refetchWanted`); every outbox row at or below `appliedThrough` is dropped. Rows above it stay.
    *
    * @returns `removed` (outbox rows dropped, rejected ones included) and `rejected` (how many of
    *   them went to the list).
@@ -269,23 +271,25 @@ export interface RejectedApi {
   count(): Promise<number>;
   countByAssessment(assessmentId: string): Promise<number>;
   /**
-   * Queue the CURRENT local values of the refused change's fields again as one new change
-   * (next seq, current base versions) and remove the entry, in one transaction.
+   * Queue the refused change's values again as one new change (next seq, current base
+   * versions) and remove the entry, in one transaction. The record went back to the server's
+   * value when the change was refused, so the values come from the entry, except a field
+   * with a later unsent edit (the verifier's fix), which goes with its current value. A
+   * record removed then (the server never had it) is made again from the entry.
    *
-   * @returns the new mutation, or null when nothing is left to send (the record or all its
-   *   fields are gone; the entry is removed).
+   * @returns the new mutation, or null when nothing is left to send (the record is gone and
+   *   the entry cannot make it again; the entry is removed).
    * @throws ValidationError (entry kept, nothing queued) while a value is still invalid, e.g.
    *   a note still holding U+0000 — the verifier fixes the field first.
    * @throws RecordNotFoundError when there is no entry `id`.
    */
   retry(id: string): Promise<Mutation | null>;
   /**
-   * Remove the entry for good (the app asks for explicit confirmation first) and put the
-   * record back to the server's value: the change's fields (those without a later unsent
-   * edit) lose their version and, while holding the refused value, their value; the record
-   * is asked for again on the next pull (`refetchWanted`). A record the server never had is
-   * removed. No-op if absent. A final refusal (`mayRetryRefusal` false) is undone the same
-   * way when the push answer is settled.
+   * Remove the entry for good (the app asks for explicit confirmation first). Settling the
+   * refusal already put the record back to the server's value; a field still holding the
+   * refused value (an entry stored by an older app) is put back here the same way: it
+   * loses its version and value, and the record is asked for again on the next pull
+   * (`refetchWanted`). No-op if absent.
    */
   discard(id: string): Promise<void>;
   /** Record ids the next pull asks the server for again (whole), oldest first. */

@@ -9,6 +9,7 @@ import {
   type Mutation,
   mutationKey,
   RECORD_DEFAULTS,
+  REQUIRED_FIELDS,
   type Rejection,
 } from '../core';
 import type { OutboxApi, RejectedApi, SettleAnswer } from './api';
@@ -35,7 +36,8 @@ const FIXABLE: ReadonlySet<string> = new Set(['validation_failed', 'rejected']);
 /**
  * Whether sending a refused change again may help: the server said so (e.g. the unit was
  * approved or withdrawn and may come back), or its value can be fixed on this tablet
- * first. A refusal that is neither is final: the tablet's value goes back to the server's.
+ * first. A refusal that is neither is final (the list offers no Kirim ulang). Either way the
+ * tablet's record goes back to the server's value when the refusal is settled.
  */
 export function mayRetryRefusal(rejection: Pick<Rejection, 'code' | 'retryable'>): boolean {
   return rejection.retryable || FIXABLE.has(rejection.code);
@@ -167,8 +169,16 @@ function settle(
       }
       if (refused.length > 0) await db.rejected.bulkPut(refused);
       await db.outbox.bulkDelete(handled);
-      // A final refusal leaves the tablet's value standing nowhere: back to the server's.
-      for (const r of refused) if (!mayRetryRefusal(r.rejection)) await dropRefused(db, r.mutation);
+      // Every refusal, retryable or not, puts the record back to the server's value: the
+      // server never took the refused value, so the tablet must not count, print or sign
+      // over it. The refused value lives on in the "Ditolak server" entry (Kirim ulang sends
+      // it again). A field this answer just settled from an accepted change already holds
+      // the server's value and version, and is left as it is.
+      for (const r of refused) {
+        const m = r.mutation;
+        const settledHere = known.get(`${m.entity}\u0000${m.id}`)?.fields;
+        await dropRefused(db, m, new Set(settledHere?.keys() ?? []));
+      }
       c.hooks?.beforeCommit?.('outbox.settle');
       return { removed: handled.length, rejected: refused.length };
     }),
@@ -287,18 +297,28 @@ function retryRejected(c: StoreContext, id: string): Promise<Mutation | null> {
       if (!entry) throw new RecordNotFoundError('Perubahan ditolak', id);
       const { entity, id: recordId, changes } = entry.mutation;
       const row = await tableOf(db, entity).get(recordId);
-      const fields = Object.keys(changes).filter((f) => row && row[f] !== undefined);
+      // The record went back to the server's value when the change was refused: what goes
+      // out again is the refused value, except where the verifier edited the field since
+      // (an unsent edit: the fix they mean to send).
+      const unsent = await db.outbox.where('[entity+id]').equals([entity, recordId]).toArray();
+      const edited = new Set(unsent.flatMap((m) => Object.keys(m.changes)));
+      const fields = Object.keys(changes).filter((f) => !row || row[f] !== undefined);
+      const wanted = Object.fromEntries(
+        fields.map((f) => [f, row && edited.has(f) ? row[f] : changes[f]]),
+      );
+      const complete = REQUIRED_FIELDS[entity].every((f) => wanted[f] !== undefined);
       let queued: Mutation | null = null;
-      if (row && fields.length > 0) {
-        // The values as they are now (the verifier may have fixed them), checked again:
-        // an invalid one throws and the entry stays.
-        const values = validate(entity, Object.fromEntries(fields.map((f) => [f, row[f]])));
+      // A record gone from the tablet (one the server never had) comes back from the
+      // refused change when it holds what a new record needs; otherwise nothing is left.
+      if (fields.length > 0 && (row || complete)) {
+        // Checked again: an invalid value throws and the entry stays.
+        const values = validate(entity, wanted);
         const { mutation } = await stage(
           c,
           entity,
           recordId,
           values,
-          null,
+          row ? null : {},
           'upsert',
           new Set(fields),
         );
@@ -317,13 +337,19 @@ function retryRejected(c: StoreContext, id: string): Promise<Mutation | null> {
 /**
  * Undo a refused change on this tablet (inside a transaction over the entity tables, the
  * outbox and meta): the server holds the record's real values, and the tablet must not keep
- * showing — nor sign over — a value the server never took. Each of the change's fields
- * without a later unsent edit loses its server version (so the pulled value applies again)
- * and, while it still holds the refused value, goes back to its default; the record is
- * asked for again on the next pull (`refetch`). A record the server never had (no field
- * with a version left, nothing unsent) is removed.
+ * showing — nor sign over — a value the server never took. Each of the change's fields that
+ * still holds the refused value, has no later unsent edit and is not in `keep` loses its
+ * server version (so the pulled value applies again) and goes back to its default; the
+ * record is asked for again on the next pull (`refetch`). A field holding another value
+ * (a later edit, or the server's value put back when the refusal was settled) is left as it
+ * is. A record the server never had (no field with a version left, nothing unsent) is
+ * removed.
  */
-async function dropRefused(db: TelusurDb, mutation: Mutation): Promise<void> {
+async function dropRefused(
+  db: TelusurDb,
+  mutation: Mutation,
+  keep: ReadonlySet<string> = new Set(),
+): Promise<void> {
   const table = tableOf(db, mutation.entity);
   const row = await table.get(mutation.id);
   if (row) {
@@ -331,15 +357,18 @@ async function dropRefused(db: TelusurDb, mutation: Mutation): Promise<void> {
       .where('[entity+id]')
       .equals([mutation.entity, mutation.id])
       .toArray();
-    const waiting = new Set(unsent.flatMap((m) => Object.keys(m.changes)));
+    const waiting = new Set([...keep, ...unsent.flatMap((m) => Object.keys(m.changes))]);
     const defaults = RECORD_DEFAULTS[mutation.entity];
     const next: RecordRow = { ...row, _versions: { ...row._versions } };
+    let dropped = false;
     for (const [f, sent] of Object.entries(mutation.changes)) {
-      if (waiting.has(f)) continue;
+      if (waiting.has(f) || JSON.stringify(row[f]) !== JSON.stringify(sent)) continue;
       delete next._versions[f];
-      if (Object.hasOwn(defaults, f) && JSON.stringify(row[f]) === JSON.stringify(sent))
-        next[f] = defaults[f];
+      if (Object.hasOwn(defaults, f)) next[f] = defaults[f];
+      dropped = true;
     }
+    // Already back to the server's value (settled earlier): nothing to undo or fetch.
+    if (!dropped) return;
     const held = Object.values(next._versions).some((v) => (v ?? 0) > 0);
     if (!held && unsent.length === 0) await table.delete(mutation.id);
     else await table.put(next);

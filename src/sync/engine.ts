@@ -4,6 +4,7 @@ import {
   type Incarnation,
   IncarnationSchema,
   MAX_PUSH_BATCH,
+  MAX_REFETCH,
   type Mutation,
   measureClockSkew,
   type OrganisationKind,
@@ -1123,8 +1124,11 @@ export class SyncEngine {
   private async pull(state: RunState): Promise<void> {
     const report = state.report;
     let cursor = Number((await this.store.cursors.get(PULL_CURSOR)) ?? 0);
-    // Records whose refused change was dropped: asked for whole with the first page.
-    let refetch = await this.store.rejected.refetchWanted();
+    // Records whose refused change was dropped (every refusal puts the server's value back):
+    // asked for whole, at most MAX_REFETCH per page (the server refuses more), so a long
+    // list takes further pages of the same cursor until it is done.
+    let wanted = await this.store.rejected.refetchWanted();
+    let refetch = wanted.slice(0, MAX_REFETCH);
     for (;;) {
       const sentAt = this.now();
       const page = await this.transport.pull(cursor, undefined, refetch);
@@ -1156,9 +1160,10 @@ export class SyncEngine {
       await this.store.cursors.set(PULL_CURSOR, String(cursor));
       if (refetch.length > 0) {
         await this.store.rejected.refetched(refetch);
-        refetch = [];
+        wanted = wanted.slice(refetch.length);
+        refetch = wanted.slice(0, MAX_REFETCH);
       }
-      if (!page.hasMore) return;
+      if (!page.hasMore && refetch.length === 0) return;
     }
   }
 

@@ -173,6 +173,12 @@ describe.skipIf(!e2eEnabled)('changes the server refuses stay visible on the tab
       .poll(() => app.page.getByTestId('rejected-section').getByTestId('rejected-item').count())
       .toBe(refused);
 
+    // The refused values no longer count for the unit on the tablet: indicator 1 shows the
+    // level and note the verifier typed only in the list below, not in the record.
+    const refusedIndicator = await app.openIndicator(1);
+    expect(await refusedIndicator.levelChosen(3)).toBe(false);
+    expect(await app.page.locator('#notes-1').inputValue()).not.toContain('SK Tim SPBE ada');
+
     // "Ditolak server": what (indicator, field in words, value sent), why (naming the unit), when.
     const list = new RejectedScreen(app);
     await list.open();

@@ -12,6 +12,7 @@ import {
   fieldLabel,
   fieldSchema,
   findUnsafeText,
+  MAX_REFETCH,
   type MutationProblem,
   type MutationResult,
   mutationOutcome,
@@ -74,8 +75,8 @@ const RETRYABLE: ReadonlySet<string> = new Set([
 
 const DEFAULT_PULL_LIMIT = 500;
 export const MAX_PULL_LIMIT = 2000;
-/** Most records one pull may ask for again (`refetch`). */
-export const MAX_REFETCH = 200;
+/** Most records one pull may ask for again (`refetch`); shared with the tablet (core). */
+export { MAX_REFETCH };
 
 /** The caller a set of mutations is applied for: a tablet's push or a coordinator's bundle import. */
 interface Applier {

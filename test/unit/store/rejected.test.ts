@@ -133,8 +133,10 @@ describe('settling a push answer', () => {
     expect(await s.rejected.count()).toBe(1);
     expect(await s.rejected.countByAssessment(ASSESSMENT)).toBe(1);
     expect(await s.rejected.countByAssessment(OTHER)).toBe(0);
-    // The verifier's value stays on the tablet, visible with the refusal.
-    expect((await s.verifications.get(ASSESSMENT, 2))?.notes).toBe('SK belum ada');
+    // The record is the server's again (it never had this one); the verifier's values are
+    // kept in the entry, and the next pull asks for the record.
+    expect(await s.verifications.get(ASSESSMENT, 2)).toBeNull();
+    expect(await s.rejected.refetchWanted()).toEqual([verificationId(ASSESSMENT, 2)]);
     s.close();
   });
 
@@ -148,9 +150,9 @@ describe('settling a push answer', () => {
     await s.verifications.update(ASSESSMENT, 1, { verifiedLevel: 5 });
     const [, next] = await s.outbox.peek(10);
     expect(next?.baseVersions).toEqual({ verifiedLevel: 7 });
-    // The refused change's field keeps its old base: the server never took it.
+    // The refused change's field has no server version: the server never took it.
     await s.verifications.update(ASSESSMENT, 2, { verifiedLevel: 5 });
-    expect((await s.outbox.peek(10)).at(-1)?.baseVersions).toEqual({ verifiedLevel: 0 });
+    expect((await s.outbox.peek(10)).at(-1)?.baseVersions).toMatchObject({ verifiedLevel: 0 });
     s.close();
   });
 
@@ -346,20 +348,37 @@ describe('the "Ditolak server" list', () => {
     s.close();
   });
 
-  it('has nothing to send when the record is gone, and says so', async () => {
-    const name = freshName();
-    const s = await open(name);
+  it('a refused new record leaves the tablet and Kirim ulang brings it back', async () => {
+    const s = await open(freshName());
     await s.verifications.update(ASSESSMENT, 2, { notes: 'x' });
     await s.outbox.settle({ appliedThrough: 1, results: [refused(1)] });
+    expect(await s.verifications.get(ASSESSMENT, 2)).toBeNull();
+    const queued = await s.rejected.retry(`${s.deviceId}:1`);
+    expect(queued?.changes).toEqual({ assessmentId: ASSESSMENT, indicatorNo: 2, notes: 'x' });
+    expect((await s.verifications.get(ASSESSMENT, 2))?.notes).toBe('x');
+    expect(await s.rejected.count()).toBe(0);
+    s.close();
+  });
+
+  it('has nothing to send when the record is gone and the change cannot make it, and says so', async () => {
+    const name = freshName();
+    const s = await open(name);
+    await s.verifications.update(ASSESSMENT, 2, { notes: 'dikirim' });
+    await s.outbox.settle({
+      appliedThrough: 1,
+      results: [applied(1, { assessmentId: 1, indicatorNo: 1, notes: 1 })],
+    });
+    await s.verifications.update(ASSESSMENT, 2, { notes: 'x' });
+    await s.outbox.settle({ appliedThrough: 2, results: [refused(2)] });
     const raw = new Dexie(name, { indexedDB, IDBKeyRange });
     declareSchema(raw);
     await raw.open();
     await raw.table('verifications').delete(verificationId(ASSESSMENT, 2));
     raw.close();
-    expect(await s.rejected.retry(`${s.deviceId}:1`)).toBeNull();
+    expect(await s.rejected.retry(`${s.deviceId}:2`)).toBeNull();
     expect(await s.rejected.count()).toBe(0);
     expect(await s.outbox.count()).toBe(0);
-    await expect(s.rejected.retry(`${s.deviceId}:1`)).rejects.toBeInstanceOf(RecordNotFoundError);
+    await expect(s.rejected.retry(`${s.deviceId}:2`)).rejects.toBeInstanceOf(RecordNotFoundError);
     s.close();
   });
 
@@ -375,16 +394,21 @@ describe('the "Ditolak server" list', () => {
     await s.rejected.discard(`${s.deviceId}:1`);
     await s.rejected.discard(`${s.deviceId}:1`);
     expect((await s.rejected.list()).map((r) => r.rejection.code)).toEqual(['period_closed']);
+    // Both records left the tablet when they were refused; the values live in the entries.
     expect(await s.verifications.get(ASSESSMENT, 2)).toBeNull();
-    expect((await s.verifications.get(OTHER, 1))?.notes).toBe('periode ditutup');
-    expect(await s.rejected.refetchWanted()).toEqual([verificationId(ASSESSMENT, 2)]);
+    expect(await s.verifications.get(OTHER, 1)).toBeNull();
+    expect((await s.rejected.list())[0]?.mutation.changes.notes).toBe('periode ditutup');
+    expect(await s.rejected.refetchWanted()).toEqual([
+      verificationId(ASSESSMENT, 2),
+      verificationId(OTHER, 1),
+    ]);
     expect(await s.outbox.count()).toBe(0);
-    await s.rejected.refetched([verificationId(ASSESSMENT, 2)]);
+    await s.rejected.refetched([verificationId(ASSESSMENT, 2), verificationId(OTHER, 1)]);
     expect(await s.rejected.refetchWanted()).toEqual([]);
     s.close();
   });
 
-  it('discarding puts the server value back: the version drops and the pulled value applies', async () => {
+  it('a refusal puts the server value back at once: the version drops and the pulled value applies', async () => {
     const s = await open(freshName());
     await s.verifications.update(ASSESSMENT, 2, { verifiedLevel: 3, notes: 'dikirim' });
     await s.outbox.settle({
@@ -398,7 +422,14 @@ describe('the "Ditolak server" list', () => {
       appliedThrough: 2,
       results: [refused(2, rejection({ code: 'assessment_approved' }))],
     });
-    expect((await s.verifications.get(ASSESSMENT, 2))?.verifiedLevel).toBe(1);
+    // The refused level is gone from the record; the note edited after it is untouched.
+    expect(await s.verifications.get(ASSESSMENT, 2)).toMatchObject({
+      verifiedLevel: null,
+      notes: 'lagi',
+    });
+    expect((await s.rejected.list())[0]?.mutation.changes).toEqual({ verifiedLevel: 1 });
+    expect(await s.outbox.count()).toBe(1);
+    // Discarding the entry then changes nothing more.
     await s.rejected.discard(`${s.deviceId}:2`);
     expect(await s.verifications.get(ASSESSMENT, 2)).toMatchObject({
       verifiedLevel: null,
@@ -416,7 +447,7 @@ describe('the "Ditolak server" list', () => {
     s.close();
   });
 
-  it('a final refusal (neither retryable nor fixable) puts the server value back at once', async () => {
+  it('every refusal, final or fixable, puts the server value back at once', async () => {
     const s = await open(freshName());
     await s.verifications.update(ASSESSMENT, 2, { notes: 'dikirim' });
     await s.outbox.settle({
@@ -434,9 +465,13 @@ describe('the "Ditolak server" list', () => {
     });
     expect(await s.rejected.count()).toBe(2);
     expect((await s.verifications.get(ASSESSMENT, 2))?.notes).toBe('');
-    // A value the verifier can fix and send again stays as typed.
-    expect((await s.verifications.get(ASSESSMENT, 3))?.notes).toBe('perbaiki');
-    expect(await s.rejected.refetchWanted()).toEqual([verificationId(ASSESSMENT, 2)]);
+    // A value the verifier can fix and send again leaves the record too (the server never
+    // had it); it is kept in the entry, where Kirim ulang takes it from.
+    expect(await s.verifications.get(ASSESSMENT, 3)).toBeNull();
+    expect(await s.rejected.refetchWanted()).toEqual([
+      verificationId(ASSESSMENT, 2),
+      verificationId(ASSESSMENT, 3),
+    ]);
     s.close();
   });
 

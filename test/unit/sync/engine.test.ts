@@ -525,7 +525,7 @@ describe('sync engine: what protects the tablet when something fails', () => {
     expect((await t.store.verifications.get(t.a, 7))?.notes).toBe('suntingan tablet lain');
   });
 
-  it('a withdrawn assignment leaves the list; the unit\u2019s unsent work stays on the tablet and its refusal is listed', async () => {
+  it('a withdrawn assignment leaves the list; the unit\u2019s refused work stays on the tablet in its listed refusal', async () => {
     const server = new FakeServer();
     const t = await tablet(server);
     await t.engine.sync();
@@ -548,11 +548,11 @@ describe('sync engine: what protects the tablet when something fails', () => {
 
     const assignments = await t.store.reference.listAssignments();
     expect(assignments.map((x) => x.unitId)).toEqual([u1.id]);
-    // The work stays on the tablet, and the refused change is shown.
-    expect(await t.store.verifications.get(t.a, 3)).toMatchObject({
-      verifiedLevel: 4,
-      notes: 'di lapangan',
-    });
+    // The work stays on the tablet, in the refused change shown under "Ditolak server";
+    // the record itself is the server's again (it never had this one).
+    const [entry] = await t.store.rejected.list(t.a);
+    expect(entry?.mutation.changes).toMatchObject({ verifiedLevel: 4, notes: 'di lapangan' });
+    expect(await t.store.verifications.get(t.a, 3)).toBeNull();
     expect(await t.store.rejected.countByAssessment(t.a)).toBe(1);
     expect(server.received.some((m) => m.id === verificationId(t.b, 3))).toBe(true);
   });
