@@ -364,7 +364,9 @@ async function dropRefused(
     for (const [f, sent] of Object.entries(mutation.changes)) {
       if (waiting.has(f) || JSON.stringify(row[f]) !== JSON.stringify(sent)) continue;
       delete next._versions[f];
+      // A dynamic field (a stage's value, an evidence check) has no default: it goes.
       if (Object.hasOwn(defaults, f)) next[f] = defaults[f];
+      else delete next[f];
       dropped = true;
     }
     // Already back to the server's value (settled earlier): nothing to undo or fetch.

@@ -140,6 +140,24 @@ describe('settling a push answer', () => {
     s.close();
   });
 
+  it('a refused stage value goes with its level: the record keeps neither (no default to return to)', async () => {
+    const s = await open(freshName());
+    // The record exists on the server (synced notes); the verifier then gives a level in
+    // the dokumen stage, which writes the stage's value with it.
+    await s.verifications.update(ASSESSMENT, 7, { notes: 'dari server' });
+    await s.outbox.settle({ appliedThrough: 1, results: [applied(1, { notes: 1 })] });
+    await s.verifications.update(ASSESSMENT, 7, {
+      verifiedLevel: 3,
+      'stages.dokumen': { value: 3, by: 'Verifikator Satu', at: Date.UTC(2026, 11, 1) },
+    });
+    await s.outbox.settle({ appliedThrough: 2, results: [refused(2)] });
+    const v = (await s.verifications.get(ASSESSMENT, 7)) as Record<string, unknown> | null;
+    expect(v?.notes).toBe('dari server');
+    expect(v?.verifiedLevel).toBeNull();
+    expect(v?.['stages.dokumen']).toBeUndefined();
+    s.close();
+  });
+
   it('remembers the server version of applied fields, so the next edit is based on it', async () => {
     const s = await open(freshName());
     await fourChanges(s);
