@@ -4,7 +4,6 @@ import {
   beritaAcaraId,
   type Framework,
   type Mutation,
-  resultsInput,
   type SigningResult,
   signedResultsOf,
   signingInput,
@@ -80,20 +79,14 @@ export function signingMutation(
   results: SigningResult[],
   at: number,
   partial = false,
-  /**
-   * The results each signature was drawn over (`verifierSignedOver`,
-   * `representativeSignedOver`, from `resultsDigestOf`) and the images, else neither is sent.
-   */
-  drawn?: { signedOver: string; verifierPng?: string; representativePng?: string },
 ): Pick<Mutation, 'entity' | 'id' | 'changes'> {
-  const verifierPng = drawn?.verifierPng ?? SIGNATURE_PNG;
-  const representativePng = drawn?.representativePng ?? SIGNATURE_PNG;
+  const signature = sha256(SIGNATURE_PNG);
   const digest = sha256(
     signingInput({
       ...SIGNATORIES,
       results,
-      verifierSignatureSha256: sha256(verifierPng),
-      representativeSignatureSha256: sha256(representativePng),
+      verifierSignatureSha256: signature,
+      representativeSignatureSha256: signature,
       signedAt: at,
       partial,
     }),
@@ -104,22 +97,14 @@ export function signingMutation(
     changes: {
       assessmentId,
       ...SIGNATORIES,
-      verifierSignature: verifierPng,
-      representativeSignature: representativePng,
+      verifierSignature: SIGNATURE_PNG,
+      representativeSignature: SIGNATURE_PNG,
       signedAt: at,
       partial,
       signedDigest: digest,
       signedResults: signedResultsOf(spbe2020, results),
-      ...(drawn
-        ? { verifierSignedOver: drawn.signedOver, representativeSignedOver: drawn.signedOver }
-        : {}),
     },
   };
-}
-
-/** The hex digest a signature drawn over these results is bound to (core `resultsInput`). */
-export function resultsDigestOf(results: SigningResult[]): string {
-  return sha256(resultsInput(results));
 }
 
 /** The results of a review detail (GET /api/reports/assessments/:id) as signing covers them. */
