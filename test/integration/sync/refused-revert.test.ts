@@ -26,12 +26,43 @@ import {
 
 const ALL = listIndicators(spbe2020).map((i) => i.no);
 
+/** The coordinator's review detail of assessment `a`. */
+async function detail(h: SyncHarness, token: string, a: string) {
+  const r = await h.call('GET', `/api/reports/assessments/${a}`, { token });
+  expect(r.status).toBe(200);
+  return r.body;
+}
+
+/**
+ * The coordinator approves unit `a`; then the tablet, not yet told, adds a comment and syncs:
+ * the server refuses it (`assessment_approved`). Returns the engine, the comment and its entry.
+ */
+async function commentRefusedForApproval(
+  h: SyncHarness,
+  coordinator: string,
+  a: string,
+  t: Tablet,
+) {
+  const d = await detail(h, coordinator, a);
+  const ok = await h.call('POST', `/api/assessments/${a}/review`, {
+    token: coordinator,
+    json: { decision: 'approve', expectedVersion: d.review.expectedVersion },
+  });
+  expect(ok.status).toBe(200);
+  const engine = tabletEngine(t, appFetch(h.app), { now: () => h.base.clock.now });
+  const comment = await t.store.comments.add({
+    assessmentId: a,
+    indicatorNo: null,
+    body: 'Catatan baru',
+    author: 'V',
+  });
+  await engine.sync();
+  const [refused] = await t.store.rejected.list(a);
+  expect(refused?.rejection.code).toBe('assessment_approved');
+  return { engine, comment, refused };
+}
+
 describeSync('refused change, discarded: the server value comes back', (ctx) => {
-  const detail = async (h: SyncHarness, token: string, a: string) => {
-    const r = await h.call('GET', `/api/reports/assessments/${a}`, { token });
-    expect(r.status).toBe(200);
-    return r.body;
-  };
   const tabletSigning = async (store: TelusurStore, a: string) =>
     currentSigningState(
       await store.beritaAcara.get(a),
@@ -203,22 +234,7 @@ describeSync('refused change, discarded: the server value comes back', (ctx) => 
   it('a comment refused for an approved unit leaves the tablet at once and comes back with Kirim ulang', async () => {
     const h = ctx();
     const { coordinator, a, t } = await signedUnit(h);
-    const d = await detail(h, coordinator, a);
-    const ok = await h.call('POST', `/api/assessments/${a}/review`, {
-      token: coordinator,
-      json: { decision: 'approve', expectedVersion: d.review.expectedVersion },
-    });
-    expect(ok.status).toBe(200);
-    const engine = tabletEngine(t, appFetch(h.app), { now: () => h.base.clock.now });
-    const comment = await t.store.comments.add({
-      assessmentId: a,
-      indicatorNo: null,
-      body: 'Catatan baru',
-      author: 'V',
-    });
-    await engine.sync();
-    const [refused] = await t.store.rejected.list(a);
-    expect(refused?.rejection.code).toBe('assessment_approved');
+    const { engine, comment, refused } = await commentRefusedForApproval(h, coordinator, a, t);
     expect(refused?.mutation.changes.body).toBe('Catatan baru');
     expect((await t.store.comments.listByAssessment(a)).map((c) => c.id)).not.toContain(comment.id);
 
@@ -245,23 +261,13 @@ describeSync('refused change, discarded: the server value comes back', (ctx) => 
     const h = ctx();
     const { a, t } = await signedUnit(h);
     const other = await signedUnit(h);
-    const d = await detail(h, other.coordinator, a);
-    const ok = await h.call('POST', `/api/assessments/${a}/review`, {
-      token: other.coordinator,
-      json: { decision: 'approve', expectedVersion: d.review.expectedVersion },
-    });
-    expect(ok.status).toBe(200);
-    const engine = tabletEngine(t, appFetch(h.app), { now: () => h.base.clock.now });
     // A comment made before the approval reached the tablet: the server never had it.
-    const comment = await t.store.comments.add({
-      assessmentId: a,
-      indicatorNo: null,
-      body: 'Catatan baru',
-      author: 'V',
-    });
-    await engine.sync();
-    const [refused] = await t.store.rejected.list(a);
-    expect(refused?.rejection.code).toBe('assessment_approved');
+    const { engine, comment, refused } = await commentRefusedForApproval(
+      h,
+      other.coordinator,
+      a,
+      t,
+    );
     await t.store.rejected.discard(refused?.id as string);
     expect((await t.store.comments.listByAssessment(a)).map((c) => c.id)).not.toContain(comment.id);
     await engine.sync();
