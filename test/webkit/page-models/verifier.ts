@@ -73,26 +73,35 @@ export class WebKitVerifier {
 
   /**
    * Click an element as a finger would: in the middle of the screen, once it has stopped
-   * moving. WebDriver only scrolls an element into view (possibly under the sticky header or
-   * the pager, which then "intercept" the click), and a list still loading above it moves
-   * it between the driver's aim and the click, which then lands on whatever is there now.
+   * moving and nothing lies over it. WebDriver only scrolls an element into view (possibly
+   * under the sticky header or the pager, which then "intercept" the click), and a list still
+   * loading above it moves it between the driver's aim and the click, which then lands on
+   * whatever is there now. A notice that docks at the bottom of the screen once the store
+   * has loaded (persistent storage refused) can arrive over a button at the foot of a short
+   * page after it was aimed at: the aim is taken again until the element itself is on top.
    */
   async tap(element: WebElement): Promise<void> {
-    await this.driver.executeAsyncScript(
-      `const [el, done] = arguments;
-       el.scrollIntoView({ block: 'center' });
-       let last = '';
-       let same = 0;
-       const tick = () => {
-         const r = el.getBoundingClientRect();
-         const now = [r.x, r.y, r.width, r.height].join();
-         same = now === last ? same + 1 : 0;
-         last = now;
-         if (same >= 5) done();
-         else requestAnimationFrame(tick);
-       };
-       requestAnimationFrame(tick);`,
-      element,
+    await this.driver.wait(
+      async () =>
+        this.driver.executeAsyncScript<boolean>(
+          `const [el, done] = arguments;
+           el.scrollIntoView({ block: 'center' });
+           let last = '';
+           let same = 0;
+           const tick = () => {
+             const r = el.getBoundingClientRect();
+             const now = [r.x, r.y, r.width, r.height].join();
+             same = now === last ? same + 1 : 0;
+             last = now;
+             if (same < 5) return requestAnimationFrame(tick);
+             const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+             done(top !== null && (top === el || el.contains(top)));
+           };
+           requestAnimationFrame(tick);`,
+          element,
+        ),
+      20_000,
+      'the element stayed covered by something else on the screen',
     );
     await element.click();
   }
