@@ -30,6 +30,40 @@ export const PARENT_KINDS: Readonly<Record<UnitKind, readonly (UnitKind | null)[
 /** Unit codes the server accepts: letters, digits, `. _ - /`, at most 64, starting alphanumeric. */
 export const UNIT_CODE_RE = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/;
 
+/**
+ * The key under which a unit code identifies a unit: the code in lower case, so
+ * `36.72.OPD.01` and `36.72.opd.01` are the same unit. A kode unit (Kemendagri style,
+ * e.g. `36.72.OPD.01`) is an identifier a person types into a form or a CSV file, and letter
+ * case never tells two units of one Pemda apart; comparing codes as typed let a CSV import
+ * with `36.72.opd.01` create a second unit beside `36.72.OPD.01`. The code itself is kept as
+ * typed for display; only comparisons use this key. UNIT_CODE_RE admits ASCII only, so this
+ * agrees with SQL `lower(code)` on SQLite and PostgreSQL, which the database's unique index
+ * `units_code_ci_key` uses (migration 2026_12_11_0100_unit_code_case_insensitive).
+ *
+ * @example unitCodeKey('36.72.OPD.01') === unitCodeKey('36.72.opd.01') // true
+ */
+export function unitCodeKey(code: string): string {
+  return code.toLowerCase();
+}
+
+/**
+ * Finds units by code under the unitCodeKey rule: `(code) => unit | undefined`. A database
+ * from before the rule may hold several units whose codes differ only in case; then the one
+ * spelt exactly as asked wins, else the first of `units` (callers pass them in code order).
+ */
+export function unitCodeLookup<U extends { code: string }>(
+  units: readonly U[],
+): (code: string) => U | undefined {
+  const exact = new Map<string, U>();
+  const byKey = new Map<string, U>();
+  for (const u of units) {
+    exact.set(u.code, u);
+    const key = unitCodeKey(u.code);
+    if (!byKey.has(key)) byKey.set(key, u);
+  }
+  return (code) => exact.get(code) ?? byKey.get(unitCodeKey(code));
+}
+
 /** Life of an evaluation period: prepared (tablets see nothing), running, closed to edits. */
 export const PERIOD_STATUSES = ['draft', 'active', 'closed'] as const;
 export type PeriodStatus = (typeof PERIOD_STATUSES)[number];

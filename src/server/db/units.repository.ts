@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { unitCodeKey, unitCodeLookup } from '../../core';
 import type { Unit, UnitKind } from '../domain';
 import { chunks } from './chunks';
 import type { Database, UnitsTable } from './database';
@@ -29,13 +30,27 @@ export class UnitsRepository {
     return r ? toUnit(r) : null;
   }
 
+  /**
+   * The unit of a code under the case-insensitive rule of core `unitCodeKey` (`36.72.opd.01`
+   * finds `36.72.OPD.01`); null if none. See `sameCode` for data from before the rule.
+   */
   async findByCode(code: string): Promise<Unit | null> {
-    const r = await this.db
+    return unitCodeLookup(await this.sameCode(code))(code) ?? null;
+  }
+
+  /**
+   * Every unit whose code equals `code` but for letter case, in code order: one at most,
+   * unless the database holds units created before the rule (migration
+   * 2026_12_11_0100_unit_code_case_insensitive keeps those). Uses the `lower(code)` index.
+   */
+  async sameCode(code: string): Promise<Unit[]> {
+    const rows = await this.db
       .selectFrom('units')
       .selectAll()
-      .where('code', '=', code)
-      .executeTakeFirst();
-    return r ? toUnit(r) : null;
+      .where(sql`lower(${sql.ref('code')})`, '=', unitCodeKey(code))
+      .orderBy('code')
+      .execute();
+    return rows.map(toUnit);
   }
 
   async findByIds(ids: readonly string[]): Promise<Unit[]> {

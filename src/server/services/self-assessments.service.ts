@@ -6,6 +6,7 @@ import {
   listIndicators,
   type SelfAssessmentImportSummary,
   type UnitSelfAssessment,
+  unitCodeLookup,
   valueProblem,
 } from '../../core';
 import { inTransaction } from '../db/repositories';
@@ -148,14 +149,15 @@ export class SelfAssessmentsService extends BaseService {
       SELF_ASSESSMENT_CSV_COLUMNS,
       MAX_IMPORT_ROWS,
     );
-    const unitsByCode = new Map((await this.repos.units.list()).map((u) => [u.code, u]));
+    // `kode_unit` finds its unit in any letter case (core unitCodeKey).
+    const unitByCode = unitCodeLookup(await this.repos.units.list());
     const reports: CsvRowReport[] = [];
     const seen = new Map<string, number>();
     const out: LevelInput[] = [];
     for (const row of rows) {
       const problems: CsvRowProblem[] = [];
       const { unitCode, indicatorNo: noText, level: levelText, justification } = row.cells;
-      const unit = unitsByCode.get(unitCode);
+      const unit = unitByCode(unitCode);
       if (!unitCode)
         problems.push(
           rp(col.unitCode, 'required', 'kode unit wajib diisi', 'unit code is required'),
@@ -203,7 +205,7 @@ export class SelfAssessmentsService extends BaseService {
             `justification is at most ${MAX_JUSTIFICATION} characters`,
           ),
         );
-      const key = `${unitCode}|${no}`;
+      const key = `${unit?.id}|${no}`;
       if (unit && known.has(no) && seen.has(key))
         problems.push(
           rp(

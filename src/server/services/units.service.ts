@@ -5,6 +5,8 @@ import {
   UNIT_CODE_RE,
   type UnitImportSummary,
   type UnitNode,
+  unitCodeKey,
+  unitCodeLookup,
   uuidv7,
 } from '../../core';
 import { isUniqueViolation } from '../db/errors';
@@ -118,7 +120,8 @@ export class UnitsService extends BaseService {
   }
 
   /**
-   * A new unit under a parent of the right kind (PARENT_KINDS).
+   * A new unit under a parent of the right kind (PARENT_KINDS). Its code is kept as typed;
+   * a code another unit has in any letter case is taken (core `unitCodeKey`).
    *
    * @throws Problem 422 `unit_parent_invalid` / field `parentId` `unknown_reference`, 409
    *   `unit_code_taken`
@@ -130,8 +133,7 @@ export class UnitsService extends BaseService {
     parentId: string | null;
   }): Promise<Unit> {
     const parent = await this.parentFor(input.parentId, input.kind);
-    if (await this.repos.units.findByCode(input.code))
-      throw new Problem('unit_code_taken', { code: input.code });
+    await this.assertCodeFree(input.code, null);
     const unit: Unit = {
       id: uuidv7(this.now()),
       parentId: parent?.id ?? null,
@@ -150,7 +152,9 @@ export class UnitsService extends BaseService {
   }
 
   /**
-   * Change a unit's code, name, kind or parent; its children must still fit its kind.
+   * Change a unit's code, name, kind or parent; its children must still fit its kind. A new
+   * code another unit has in any letter case is taken; the unit's own code in another case
+   * is a change of spelling only.
    *
    * @throws Problem 404 `not_found`, 422 `unit_parent_invalid` / field `parentId`
    *   (`parent_self`, `unknown_reference`), 409 `unit_code_taken`
@@ -186,14 +190,19 @@ export class UnitsService extends BaseService {
         });
       }
     }
-    if (
-      patch.code !== undefined &&
-      patch.code !== current.code &&
-      (await this.repos.units.findByCode(patch.code))
-    ) {
-      throw new Problem('unit_code_taken', { code: patch.code });
+    if (patch.code !== undefined && patch.code !== current.code)
+      await this.assertCodeFree(patch.code, id);
+    try {
+      await this.repos.units.update(
+        id,
+        { ...patch, name: patch.name?.trim(), parentId },
+        this.now(),
+      );
+    } catch (e) {
+      // Another request took the code between the check and the write (units_code_ci_key).
+      if (isUniqueViolation(e)) throw new Problem('unit_code_taken', { code: patch.code ?? '?' });
+      throw e;
     }
-    await this.repos.units.update(id, { ...patch, name: patch.name?.trim(), parentId }, this.now());
     return this.get(id);
   }
 
@@ -251,10 +260,17 @@ export class UnitsService extends BaseService {
         Object.entries(UNIT_CSV_COLUMNS).map(([k, c]) => [k, c.header]),
       ) as Record<UnitColumn, string>);
     const existing = await this.repos.units.list();
-    const byCode = new Map(existing.map((u) => [u.code, u]));
+    // Codes match without regard to letter case (core unitCodeKey): a row whose code an
+    // existing unit has in another case is that unit, two such rows are one unit twice, and
+    // `kode_induk` finds its parent in any case.
+    const key = unitCodeKey;
+    const onServer = unitCodeLookup(existing);
     const reports: CsvRowReport[] = [];
     const seen = new Map<string, number>();
-    const finalKind = new Map<string, UnitKind>(existing.map((u) => [u.code, u.kind]));
+    // Kinds of the file's valid rows by code key; a parent not in the file is on the server.
+    const fileKind = new Map<string, UnitKind>();
+    const hasParent = (code: string) => fileKind.has(key(code)) || onServer(code) !== undefined;
+    const kindOf = (code: string) => fileKind.get(key(code)) ?? onServer(code)?.kind ?? null;
     const valid: (UnitRow & { kind: UnitKind })[] = [];
 
     for (const row of rows) {
@@ -270,13 +286,13 @@ export class UnitsService extends BaseService {
             'code may only contain letters, digits, dots, slashes, underscores and hyphens (max 64)',
           ),
         );
-      else if (seen.has(row.code))
+      else if (seen.has(key(row.code)))
         problems.push(
           rp(
             col.code,
             'duplicate',
-            `kode sama dengan baris ${seen.get(row.code)}`,
-            `same code as line ${seen.get(row.code)}`,
+            `kode sama dengan baris ${seen.get(key(row.code))}`,
+            `same code as line ${seen.get(key(row.code))}`,
           ),
         );
       if (!row.name)
@@ -303,18 +319,18 @@ export class UnitsService extends BaseService {
             'parent code is at most 64 characters',
           ),
         );
-      if (row.code && !seen.has(row.code)) seen.set(row.code, row.line);
+      if (row.code && !seen.has(key(row.code))) seen.set(key(row.code), row.line);
       if (problems.length) reports.push({ line: row.line, problems });
       else {
         valid.push(row as UnitRow & { kind: UnitKind });
-        finalKind.set(row.code, row.kind as UnitKind);
+        fileKind.set(key(row.code), row.kind as UnitKind);
       }
     }
 
-    const fileCodes = new Set(valid.map((r) => r.code));
+    const fileCodes = new Set(valid.map((r) => key(r.code)));
     for (const row of valid) {
       const problems: CsvRowProblem[] = [];
-      if (row.parentCode === row.code) {
+      if (row.parentCode && key(row.parentCode) === key(row.code)) {
         problems.push(
           rp(
             col.parentCode,
@@ -323,7 +339,7 @@ export class UnitsService extends BaseService {
             'a unit cannot be its own parent',
           ),
         );
-      } else if (row.parentCode && !finalKind.has(row.parentCode)) {
+      } else if (row.parentCode && !hasParent(row.parentCode)) {
         problems.push(
           rp(
             col.parentCode,
@@ -333,17 +349,17 @@ export class UnitsService extends BaseService {
           ),
         );
       } else {
-        const parentKind = row.parentCode ? (finalKind.get(row.parentCode) ?? null) : null;
+        const parentKind = row.parentCode ? kindOf(row.parentCode) : null;
         if (!PARENT_KINDS[row.kind].includes(parentKind))
           problems.push(parentKindProblem(row.kind, parentKind, col.parentCode));
       }
       // A unit whose kind changes must still fit the children it keeps on the server.
-      const current = byCode.get(row.code);
+      const current = onServer(row.code);
       if (current && current.kind !== row.kind) {
         const orphan = existing.find(
           (u) =>
             u.parentId === current.id &&
-            !fileCodes.has(u.code) &&
+            !fileCodes.has(key(u.code)) &&
             !PARENT_KINDS[u.kind].includes(row.kind),
         );
         if (orphan) {
@@ -363,17 +379,19 @@ export class UnitsService extends BaseService {
     if (reports.length) rejectRows(reports);
 
     const now = this.now();
-    const idByCode = new Map(existing.map((u) => [u.code, u.id]));
-    for (const row of valid) if (!idByCode.has(row.code)) idByCode.set(row.code, uuidv7(now));
+    const fileId = new Map(valid.map((r) => [key(r.code), onServer(r.code)?.id ?? uuidv7(now)]));
     const summary: UnitImportSummary = { created: 0, updated: 0, unchanged: 0 };
     const inserts: Unit[] = [];
     const updates: { id: string; name: string; kind: UnitKind; parentId: string | null }[] = [];
     for (const row of [...valid].sort((a, b) => KIND_DEPTH[a.kind] - KIND_DEPTH[b.kind])) {
-      const parentId = row.parentCode ? (idByCode.get(row.parentCode) ?? null) : null;
-      const current = byCode.get(row.code);
+      const parentId = row.parentCode
+        ? (fileId.get(key(row.parentCode)) ?? onServer(row.parentCode)?.id ?? null)
+        : null;
+      // A unit already on the server keeps its code as first typed; the row updates the rest.
+      const current = onServer(row.code);
       if (!current) {
         inserts.push({
-          id: idByCode.get(row.code) as string,
+          id: fileId.get(key(row.code)) as string,
           parentId,
           kind: row.kind,
           name: row.name,
@@ -400,6 +418,18 @@ export class UnitsService extends BaseService {
       throw e;
     }
     return summary;
+  }
+
+  /**
+   * Refuses a code some unit other than `selfId` has, in any letter case (core
+   * `unitCodeKey`).
+   *
+   * @throws Problem 409 `unit_code_taken` (with the code as the other unit spells it)
+   */
+  private async assertCodeFree(code: string, selfId: string | null): Promise<void> {
+    const other = (await this.repos.units.sameCode(code)).find((u) => u.id !== selfId);
+    // The code as the other unit spells it, so the coordinator recognises the unit.
+    if (other) throw new Problem('unit_code_taken', { code: other.code });
   }
 
   private async parentFor(parentId: string | null, kind: UnitKind): Promise<Unit | null> {

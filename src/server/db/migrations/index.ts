@@ -16,6 +16,7 @@ import * as w0100 from './2026_12_08_0100_period_workflow';
 import * as w0500 from './2026_12_08_0500_official_results';
 import * as a0100 from './2026_12_09_0100_improvement_actions';
 import * as v0100 from './2026_12_10_0100_reporting_version';
+import * as u0100 from './2026_12_11_0100_unit_code_case_insensitive';
 
 /**
  * Every migration, by name. Imported statically (no directory scan) so the list is the
@@ -41,4 +42,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_08_0500_official_results': w0500,
   '2026_12_09_0100_improvement_actions': a0100,
   '2026_12_10_0100_reporting_version': v0100,
+  '2026_12_11_0100_unit_code_case_insensitive': u0100,
 };
