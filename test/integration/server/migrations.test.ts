@@ -193,6 +193,42 @@ describeEachDialect(
       await sql`delete from accounts`.execute(ctx().db);
     });
 
+    it('keep units of an earlier release whose codes differ only in case, and let no new one take their code', async () => {
+      const migrator = new Migrator({
+        db: ctx().db,
+        provider: { getMigrations: async () => MIGRATIONS },
+      });
+      expect((await migrator.migrateTo(NO_MIGRATIONS)).error).toBeUndefined();
+      await migrateTo(ctx().db, '2026_12_10_0100_reporting_version');
+      const now = ctx().clock.now;
+      const unit = (id: string, code: string, at: number) =>
+        sql`insert into units (id, parent_id, kind, name, code, demo, created_at, updated_at) values (${id}, null, 'pemda', ${`Unit ${id}`}, ${code}, 0, ${at}, ${at})`.execute(
+          ctx().db,
+        );
+      // What a case-sensitive import left behind: the second is the later one.
+      await unit('u-first', '36.72.OPD.01', now);
+      await unit("u-'later", '36.72.opd.01', now + 1);
+      await unit('u-other', '36.72.OPD.02', now);
+      expect(await migrateToLatest(ctx().db)).toEqual([
+        '2026_12_11_0100_unit_code_case_insensitive',
+      ]);
+      const codes = await ctx()
+        .db.selectFrom('units')
+        .select(['id', 'code'])
+        .orderBy('id')
+        .execute();
+      expect(codes).toEqual([
+        { id: "u-'later", code: '36.72.opd.01' },
+        { id: 'u-first', code: '36.72.OPD.01' },
+        { id: 'u-other', code: '36.72.OPD.02' },
+      ]);
+      // The database refuses a third spelling of the kept code and another spelling of any code.
+      await expect(unit('u-third', '36.72.Opd.01', now)).rejects.toThrow();
+      await expect(unit('u-fourth', '36.72.opd.02', now)).rejects.toThrow();
+      expect(await ctx().db.selectFrom('units').select('id').execute()).toHaveLength(3);
+      await sql`delete from units`.execute(ctx().db);
+    });
+
     it('refuse a database that ran a migration this code does not know', async () => {
       await sql`insert into kysely_migration (name, timestamp) values (${'2020_01_01_0000_unknown'}, ${new Date().toISOString()})`.execute(
         ctx().db,

@@ -123,4 +123,27 @@ describeEachDialect('unit codes ignore letter case', (ctx) => {
     expect(own.status, own.text).toBe(200);
     expect(own.body.code).toBe('36.72.opd.02');
   });
+
+  it('the penilaian mandiri import finds a unit by its code in another case', async () => {
+    const token = await ctx().login('coordinator');
+    const periodId = ctx().demo?.periodId as string;
+    const unitId = await ctx().unitId(opdCode(2));
+    const r = await ctx().call('POST', `/api/periods/${periodId}/self-assessments/import`, {
+      token,
+      body: `kode_unit,no_indikator,level_mandiri,penjelasan_mandiri\n${opdCode(2).toLowerCase()},2,4,Ada\n`,
+      contentType: 'text/csv',
+    });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body).toEqual({ units: 1, levels: 1 });
+    const own = await ctx().call(
+      'GET',
+      `/api/periods/${periodId}/units/${unitId}/self-assessment`,
+      {
+        token,
+      },
+    );
+    expect(own.body.levels.find((l: { indicatorNo: number }) => l.indicatorNo === 2)).toMatchObject(
+      { level: 4, justification: 'Ada' },
+    );
+  });
 });
