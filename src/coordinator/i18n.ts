@@ -296,6 +296,8 @@ const id = {
   bundleFilesHeld: 'Berkas foto sudah ada',
   bundleRejectedList: 'Perubahan dalam berkas yang ditolak server',
   bundleRefused: 'Berkas {name} tidak diimpor',
+  bundleRejectedSummary:
+    '{n} perubahan dalam berkas ditolak server dan tidak disimpan; alasannya ada di daftar di bawah.',
   problemCode: 'kode: {code}',
   // dashboard, plan, review, reports
   dashboardTitle: 'Dasbor evaluasi',
@@ -1143,6 +1145,8 @@ const en: Dict = {
   bundleFilesHeld: 'Photo files already held',
   bundleRejectedList: 'Changes in the file that the server refused',
   bundleRefused: 'File {name} was not imported',
+  bundleRejectedSummary:
+    '{n} changes in the file were refused by the server and not saved; the reasons are listed below.',
   problemCode: 'code: {code}',
   dashboardTitle: 'Evaluation dashboard',
   planTitle: 'Index improvement plan',

@@ -120,6 +120,15 @@ export const PROBLEMS = {
         ? `The unit "${p.unit}" is not (or no longer) assigned to you, so the server did not save this change. Contact your coordinator if this assignment still holds.`
         : 'This unit is not assigned to you.',
   },
+  // One refused change of an imported export file: the unit was assigned to the tablet's
+  // verifier when the tablet took it, and withdrawn since (`to`: who holds it now).
+  assignment_withdrawn: {
+    status: 403,
+    id: (p) =>
+      `Penugasan unit${p.unit ? ` "${p.unit}"` : ' ini'} kepada verifikator tablet ini sudah dicabut${p.to ? ` (kini ditugaskan kepada ${p.to})` : ''}, sehingga perubahan ini tidak disimpan server. Tugaskan kembali unit ini kepada verifikator tersebut bila perubahannya masih diperlukan.`,
+    en: (p) =>
+      `The assignment of ${p.unit ? `the unit "${p.unit}"` : 'this unit'} to this tablet's verifier was withdrawn${p.to ? ` (it is now assigned to ${p.to})` : ''}, so the server did not save this change. Assign the unit to that verifier again if the change is still needed.`,
+  },
   too_many_attempts: {
     status: 429,
     id: (p) => `Terlalu banyak percobaan gagal. Coba lagi dalam ${p.minutes} menit.`,
@@ -464,8 +473,10 @@ export const PROBLEMS = {
   },
   bundle_not_assigned: {
     status: 422,
-    id: 'Penilaian dalam berkas ekspor ini tidak pernah ditugaskan kepada verifikator pemilik tablet tersebut. Tidak ada data yang disimpan; periksa penugasan lalu impor ulang.',
-    en: 'The assessment in this export file was never assigned to the verifier of the tablet that made it. Nothing was saved; check the assignments, then import again.',
+    // A withdrawn assignment the tablet still held imports (each change refused
+    // `assignment_withdrawn`); this is for a unit the server never gave this tablet.
+    id: 'Penilaian dalam berkas ekspor ini tidak ditugaskan kepada verifikator pemilik tablet tersebut, dan server tidak mencatat tablet ini pernah menerimanya. Tidak ada data yang disimpan; periksa penugasan lalu impor ulang.',
+    en: 'The assessment in this export file is not assigned to the verifier of the tablet that made it, and the server has no record of this tablet ever receiving it. Nothing was saved; check the assignments, then import again.',
   },
   // Zip bombs: judged from the zip directory before anything is inflated.
   bundle_too_large: {

@@ -274,6 +274,9 @@ describe.skipIf(!e2eEnabled)('coordinator sees what the server refused', () => {
     const shown = await sync.importBundle({ name: 'tablet-audit.zip', buffer: Buffer.from(file) });
     if (!shown.ok) throw new Error(`refused: ${shown.text}`);
     expect(shown.counts).toEqual({ applied: 1, duplicates: 1, rejected: 1, conflicts: 0 });
+    expect(shown.text).toContain(
+      '1 perubahan dalam berkas ditolak server dan tidak disimpan; alasannya ada di daftar di bawah.',
+    );
     expect(shown.rejections).toHaveLength(1);
     expect(shown.rejections[0]?.code).toBe('validation_failed');
     expect(shown.rejections[0]?.text).toContain(nameB);
@@ -296,6 +299,16 @@ describe.skipIf(!e2eEnabled)('coordinator sees what the server refused', () => {
       source: 'bundle',
       sourceText: 'Berkas ekspor',
     });
+
+    // The same file again (a copy handed over twice): its refused change is still counted
+    // and named as refused, not as already on the server.
+    const again = await sync.importBundle({
+      name: 'tablet-audit-salinan.zip',
+      buffer: Buffer.from(file),
+    });
+    if (!again.ok) throw new Error(`refused: ${again.text}`);
+    expect(again.counts).toEqual({ applied: 0, duplicates: 2, rejected: 1, conflicts: 0 });
+    expect(again.rejections.map((r) => r.code)).toEqual(['validation_failed']);
   });
 
   it('a forged or unsigned export file is refused with the server’s sentence in the page’s language', {

@@ -304,21 +304,25 @@ type BundleOutcome =
   | { name: string; state: 'done'; result: BundleImportResult }
   | { name: string; state: 'refused'; error: ApiError };
 
-/** What an import did: the counts, then every change it refused (unit, indicator, field, why). */
+/**
+ * What an import did: the counts (applied, already on the server, refused — a change refused
+ * on an earlier import counts as refused again), then every refused change (unit,
+ * indicator, field, and the server's reason, e.g. a withdrawn assignment).
+ */
 function BundleResult({ name, result }: { name: string; result: BundleImportResult }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const tiles: [string, number, string][] = [
     ['applied', result.mutations.applied, t('bundleApplied')],
     ['duplicates', result.mutations.duplicates, t('bundleDuplicates')],
-    ['rejected', result.rejected, t('bundleRejected')],
+    ['rejected', result.mutations.rejected, t('bundleRejected')],
     ['conflicts', result.fields.conflict, t('bundleConflicts')],
     ['files', result.files.stored, t('bundleFiles')],
     ['held', result.files.alreadyHeld, t('bundleFilesHeld')],
   ];
   return (
     <div
-      class={`notice ${result.rejected > 0 ? 'warn' : 'c-ok'} c-bundle-result`}
+      class={`notice ${result.mutations.rejected > 0 ? 'warn' : 'c-ok'} c-bundle-result`}
       role="status"
       data-testid="bundle-result"
     >
@@ -331,6 +335,11 @@ function BundleResult({ name, result }: { name: string; result: BundleImportResu
           </div>
         ))}
       </dl>
+      {result.mutations.rejected > 0 ? (
+        <p data-testid="bundle-rejected-summary">
+          {t('bundleRejectedSummary', { n: result.mutations.rejected })}
+        </p>
+      ) : null}
       {result.rejections.length > 0 ? (
         <>
           <h3>{t('bundleRejectedList')}</h3>

@@ -171,24 +171,30 @@ export type RejectionsQueryInput = z.input<typeof RejectionsQuery>;
 export const BundleImportResultSchema = z.strictObject({
   /** Mutations handled now and not rejected (applied, same or conflict). */
   applied: count,
-  /** Mutations the server had already (an earlier push or import, same content). */
+  /** Mutations the server had already accepted (an earlier push or import, same content). */
   duplicates: count,
-  /** Mutations refused now (their seqs consumed); see `rejections`. */
+  /**
+   * Mutations refused, now or when the same seq came before (the stored refusal repeated,
+   * as a tablet's push does); see `rejections`. Never counted in `duplicates`.
+   */
   rejected: count,
   fields: z.record(z.enum(FIELD_OUTCOMES), count),
   appliedThrough: count,
   conflicts: z.array(ConflictViewSchema),
   /** One result per distinct seq of the file, in seq order (duplicates carry the stored outcome). */
   results: z.array(MutationResultSchema),
-  /** Why each mutation refused now was refused. */
+  /** Why each refused mutation (now or earlier, see `rejected`) was refused, in seq order. */
   rejections: z.array(RejectionSchema),
   assessmentId: z.string(),
   /** The device that signed the file (= the manifest's device). */
   deviceId: z.string(),
   /** Its verifier. */
   verifierId: z.string(),
-  /** Unsent changes of the tablet applied now, and those the server already had. */
-  mutations: z.strictObject({ applied: count, duplicates: count }),
+  /**
+   * The file's unsent changes in three counts that add up to them: applied now, already on
+   * the server, refused (= `applied`, `duplicates`, `rejected`).
+   */
+  mutations: z.strictObject({ applied: count, duplicates: count, rejected: count }),
   files: z.strictObject({ stored: count, alreadyHeld: count }),
 });
 export type BundleImportResult = z.infer<typeof BundleImportResultSchema>;

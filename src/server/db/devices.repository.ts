@@ -238,11 +238,17 @@ export class DevicesRepository {
   }
 
   /**
-   * Whether the verifier holds the assessment now or held it earlier: an assignment row, or
+   * Whether the verifier holds the assessment now or held it earlier: an assignment row,
+   * the device still holding it from a pull (its `device_scopes` grant, dropped only by the
+   * first pull after a withdrawal — a tablet that works offline never makes that pull), or
    * changes its tablets wrote to it (a push or an imported bundle of one of its devices —
    * possible only while assigned), so an export made before a withdrawal still imports.
    */
-  async verifierHadAssessment(verifierId: string, assessmentId: string): Promise<boolean> {
+  async verifierHadAssessment(
+    verifierId: string,
+    assessmentId: string,
+    deviceId: string,
+  ): Promise<boolean> {
     const assigned = await this.db
       .selectFrom('assignments')
       .select('id')
@@ -251,6 +257,14 @@ export class DevicesRepository {
       .limit(1)
       .executeTakeFirst();
     if (assigned) return true;
+    const granted = await this.db
+      .selectFrom('deviceScopes')
+      .select('deviceId')
+      .where('deviceId', '=', deviceId)
+      .where('assessmentId', '=', assessmentId)
+      .limit(1)
+      .executeTakeFirst();
+    if (granted) return true;
     const wrote = await this.db
       .selectFrom('changes')
       .select('seq')

@@ -83,7 +83,9 @@ const mib = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
  *    (`bundle_unsigned`), made by the device the manifest names and that this server
  *    enrolled (`bundle_foreign_device`), valid (`bundle_signature_invalid`);
  * 4. the assessment exists (404) and was assigned, now or earlier, to that device's
- *    verifier (`bundle_not_assigned`);
+ *    verifier (`bundle_not_assigned`: never assigned); when it was withdrawn since, the file
+ *    still imports and each change is refused `assignment_withdrawn` (naming the verifier
+ *    who holds the unit now, if any);
  * 5. every evidence file's hash, and no entry the manifest does not list (`bundle_tampered`).
  * Then its unsent changes go through the same logic as the tablet's own push (exactly once
  * by device and seq, judged per mutation) and its files are stored like uploaded ones.
@@ -115,7 +117,9 @@ export class BundlesService extends BaseService {
     const manifest = parseManifest(raw);
     const assessment = await this.repos.assignments.findAssessmentById(manifest.assessmentId);
     if (!assessment) throw new Problem('not_found', { what: 'Penilaian', whatEn: 'Assessment' });
-    if (!(await this.repos.devices.verifierHadAssessment(device.verifierId, assessment.id)))
+    if (
+      !(await this.repos.devices.verifierHadAssessment(device.verifierId, assessment.id, device.id))
+    )
       throw new Problem('bundle_not_assigned');
     const outbox = parseOutbox(manifest);
     const files = readFiles(zip, manifest);
@@ -163,7 +167,11 @@ export class BundlesService extends BaseService {
       assessmentId: manifest.assessmentId,
       deviceId: manifest.deviceId,
       verifierId: device.verifierId,
-      mutations: { applied: applied.applied, duplicates: applied.duplicates },
+      mutations: {
+        applied: applied.applied,
+        duplicates: applied.duplicates,
+        rejected: applied.rejected,
+      },
       files: stored,
     };
   }

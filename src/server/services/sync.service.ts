@@ -34,7 +34,7 @@ import {
   type WriteRefusal,
 } from '../../core';
 import { inTransaction, type Repositories } from '../db/repositories';
-import type { Principal } from '../domain';
+import type { Assignment, Principal } from '../domain';
 import { canonicalJson } from '../lib/canonical-json';
 import { Problem, type ProblemCode, problemBody } from '../problems';
 import type {
@@ -67,6 +67,7 @@ export type MutationEnvelope = PushRequest['mutations'][number];
 /** Rejections that may succeed when the same change is sent again later (re-assigned, reopened). */
 const RETRYABLE: ReadonlySet<string> = new Set([
   'not_assigned',
+  'assignment_withdrawn',
   'period_closed',
   'assessment_approved',
   // The coordinator may add the stage to the period.
@@ -88,6 +89,12 @@ interface Applier {
   scope: ReadonlySet<string>;
   /** The tablet's clock minus the server's at this push (ms); null when not reported. */
   clockSkewMs: number | null;
+  /**
+   * An assessment the device's verifier held but no longer does (a bundle import): its
+   * changes are refused `assignment_withdrawn` instead of `not_assigned`, naming whoever
+   * holds the unit now (`to`, a verifier's name; absent when nobody does).
+   */
+  withdrawn?: { assessmentId: string; to: string | null };
 }
 
 /** What applying an export file's unsent changes did: the mutation part of the import's answer. */
@@ -297,8 +304,19 @@ export class SyncService extends BaseService {
     const batch = await RecordBatch.open(repos, this.now(), this.writerTimeouts());
     const known = await repos.devices.findById(input.deviceId);
     const scope = new Set([input.assessmentId]);
-    if (known && !(await repos.sync.scopeOfVerifier(known.verifierId)).includes(input.assessmentId))
+    let withdrawn: Applier['withdrawn'];
+    if (
+      known &&
+      !(await repos.sync.scopeOfVerifier(known.verifierId)).includes(input.assessmentId)
+    ) {
       scope.clear();
+      const held = await holdersNow(repos, input.assessmentId);
+      // Still assigned (a period back in draft): not a withdrawal, `not_assigned` stays.
+      if (!held.some((h) => h.verifierId === known.verifierId)) {
+        const to = held[0] ? await repos.accounts.findById(held[0].verifierId) : null;
+        withdrawn = { assessmentId: input.assessmentId, to: to?.name ?? null };
+      }
+    }
     const handled = await this.handle(repos, batch, input.mutations, {
       deviceId: input.deviceId,
       // The tablet's verifier wrote these; for a tablet this server never saw, the importer.
@@ -307,16 +325,22 @@ export class SyncService extends BaseService {
       scope,
       // An export file says nothing of the tablet's clock now.
       clockSkewMs: null,
+      ...(withdrawn ? { withdrawn } : {}),
     });
     const fields: Record<FieldOutcome, number> = { applied: 0, same: 0, conflict: 0 };
     for (const r of handled.results)
       for (const o of Object.values(r.fields)) fields[o.outcome] += 1;
-    const now = handled.results.filter((r) => !r.duplicate);
-    const rejections = now.flatMap((r) => (r.rejection ? [r.rejection] : []));
+    // A change refused earlier (the same file imported again, or the tablet's push) is
+    // reported refused, with its stored reason, as a tablet's push repeats it — never as
+    // "already on the server".
+    const refused = handled.results.filter((r) => r.outcome === 'rejected');
+    const rejections = refused.flatMap((r) => (r.rejection ? [r.rejection] : []));
+    const accepted = handled.results.filter((r) => r.outcome !== 'rejected');
+    const duplicates = accepted.filter((r) => r.duplicate).length;
     return {
-      applied: now.length - rejections.length,
-      duplicates: handled.results.length - now.length,
-      rejected: rejections.length,
+      applied: accepted.length - duplicates,
+      duplicates,
+      rejected: refused.length,
       fields,
       appliedThrough: handled.through,
       conflicts: handled.conflicts,
@@ -544,6 +568,11 @@ export class SyncService extends BaseService {
       }
       if (assessmentId === null) {
         reject('record_unknown', { entity: m.entity, id: displayable(m.id, 200) });
+        continue;
+      }
+      if (ctx && ctx.id === who.withdrawn?.assessmentId) {
+        const to = who.withdrawn.to;
+        reject('assignment_withdrawn', { unit: ctx.unitName, ...(to ? { to } : {}) });
         continue;
       }
       if (!ctx || !who.scope.has(ctx.id)) {
@@ -986,6 +1015,12 @@ function displayable(s: string, max: number): string {
 }
 
 /** A rejection of one mutation with its message in both languages (problem catalogue). */
+/** The assignments of an assessment's unit in its period now, oldest first ([] when unknown). */
+async function holdersNow(repos: Repositories, assessmentId: string): Promise<Assignment[]> {
+  const a = await repos.assignments.findAssessmentById(assessmentId);
+  return a ? repos.assignments.list({ periodId: a.periodId, unitId: a.unitId }) : [];
+}
+
 function rejection(
   m: MutationEnvelope,
   code: ProblemCode,

@@ -59,8 +59,8 @@ async function offlineWork(t: Tablet, a: string) {
 }
 
 describeSync('bundle import (workshop without any network)', (ctx) => {
-  async function setup(h: SyncHarness) {
-    const team = await newTeam(h.services, h.base, { verifiers: 1 });
+  async function setup(h: SyncHarness, verifiers = 1) {
+    const team = await newTeam(h.services, h.base, { verifiers });
     const a = team.assessmentIds[0] as string;
     const coordinator = await h.base.login('coordinator');
     const t = await enrolTablet(
@@ -150,7 +150,7 @@ describeSync('bundle import (workshop without any network)', (ctx) => {
       ),
     );
     const r = await importBundle(h, own);
-    expect([r.status, r.body.mutations]).toEqual([200, { applied: 1, duplicates: 0 }]);
+    expect([r.status, r.body.mutations]).toEqual([200, { applied: 1, duplicates: 0, rejected: 0 }]);
   });
 
   it('imports the export of a tablet that was released or revoked since (that is what it is told to do)', async () => {
@@ -161,7 +161,7 @@ describeSync('bundle import (workshop without any network)', (ctx) => {
     expect((await h.call('POST', '/api/devices/release', { token: t.token })).status).toBe(200);
     expect((await h.call('GET', '/api/me', { token: t.token })).status).toBe(401);
     const r = await importBundle(h, bundle);
-    expect([r.status, r.body.mutations]).toEqual([200, { applied: 1, duplicates: 0 }]);
+    expect([r.status, r.body.mutations]).toEqual([200, { applied: 1, duplicates: 0, rejected: 0 }]);
     expect(r.body.verifierId).toBe(team.verifiers[0]?.id);
   });
 
@@ -334,9 +334,17 @@ describeSync('bundle import (workshop without any network)', (ctx) => {
     );
     const r = await importBundle(h, bundle);
     expect(r.status).toBe(200);
-    expect(r.body.mutations).toEqual({ applied: 3, duplicates: 0 });
+    expect(r.body.mutations).toEqual({ applied: 3, duplicates: 0, rejected: 1 });
     expect(r.body.rejected).toBe(1);
     expect(r.body.rejections).toEqual([
+      expect.objectContaining({ code: 'not_assigned', recordId: foreignId }),
+    ]);
+    // Imported again (an answer lost on the way, a second coordinator): the refused change
+    // is counted and named as refused again, never as "already on the server".
+    const again = await importBundle(h, bundle);
+    expect(again.body.mutations).toEqual({ applied: 0, duplicates: 3, rejected: 1 });
+    expect([again.body.duplicates, again.body.rejected]).toEqual([3, 1]);
+    expect(again.body.rejections).toEqual([
       expect.objectContaining({ code: 'not_assigned', recordId: foreignId }),
     ]);
     const written = await h.base.db
@@ -368,7 +376,94 @@ describeSync('bundle import (workshop without any network)', (ctx) => {
       ).toBeLessThan(300);
     const r = await importBundle(h, signBundle(await t.store.exportAssessment(a), signer));
     expect([r.status, r.body.code]).toEqual([200, undefined]);
-    expect(r.body.mutations.applied + r.body.rejected).toBe(1);
+    expect(r.body.mutations).toEqual({ applied: 0, duplicates: 0, rejected: 1 });
+    expect(r.body.rejections).toEqual([
+      expect.objectContaining({ code: 'assignment_withdrawn', recordId: verificationId(a, 2) }),
+    ]);
+  });
+
+  /** The tablet took its unit, worked offline, and the coordinator withdrew the assignment. */
+  async function withdrawnOffline(h: SyncHarness, reassignTo: 'nobody' | 'other') {
+    // newTeam assigns every unit to each of its verifiers: one, or the other to hand it to.
+    const s = await setup(h, reassignTo === 'other' ? 2 : 1);
+    await offlineWork(s.t, s.a);
+    const listed = await h.call('GET', `/api/assignments?verifierId=${s.team.verifiers[0]?.id}`, {
+      token: s.coordinator,
+    });
+    const ids: string[] = listed.body.assignments.map((x: { id: string }) => x.id);
+    expect(ids).toHaveLength(1);
+    if (reassignTo === 'other') {
+      const moved = await h.call('POST', '/api/assignments/reassign', {
+        token: s.coordinator,
+        json: { assignmentIds: ids, verifierId: s.team.verifiers[1]?.id },
+      });
+      expect(moved.status).toBe(200);
+    } else {
+      for (const id of ids)
+        expect(
+          (await h.call('DELETE', `/api/assignments/${id}`, { token: s.coordinator })).status,
+        ).toBeLessThan(300);
+    }
+    const bundle = signBundle(await s.t.store.exportAssessment(s.a), s.signer);
+    return { ...s, bundle };
+  }
+
+  it('imports the export of a unit withdrawn after the tablet took it offline, refusing each change as withdrawn (not "never assigned"), counted and named', async () => {
+    const h = ctx();
+    const { a, bundle, team } = await withdrawnOffline(h, 'nobody');
+    const unitName = (
+      await h.base.db
+        .selectFrom('units')
+        .select('name')
+        .where('id', '=', team.unitIds[0] as string)
+        .executeTakeFirstOrThrow()
+    ).name;
+    const counts = await h.base.rowCounts();
+    const r = await importBundle(h, bundle);
+    expect([r.status, r.body.code]).toEqual([200, undefined]);
+    expect(r.body.mutations).toEqual({ applied: 0, duplicates: 0, rejected: 4 });
+    expect(r.body.rejected).toBe(4);
+    expect(r.body.rejections).toHaveLength(4);
+    for (const x of r.body.rejections) {
+      expect(x).toMatchObject({ code: 'assignment_withdrawn', assessmentId: a, retryable: true });
+      expect(x.message).toBe(
+        `Penugasan unit "${unitName}" kepada verifikator tablet ini sudah dicabut, sehingga perubahan ini tidak disimpan server. Tugaskan kembali unit ini kepada verifikator tersebut bila perubahannya masih diperlukan.`,
+      );
+      expect(x.messageEn).toContain(
+        `The assignment of the unit "${unitName}" to this tablet's verifier was withdrawn`,
+      );
+      expect(x.message).not.toContain('pernah');
+    }
+    // Nothing of the tablet's work was written; the refusals are kept for the audit.
+    const written = await h.base.db
+      .selectFrom('recordFields')
+      .select('field')
+      .where('recordId', '=', verificationId(a, 1))
+      .where('field', 'in', ['verifiedLevel', 'notes'])
+      .execute();
+    expect(written).toEqual([]);
+    const after = await h.base.rowCounts();
+    expect(after.syncRejections).toBe((counts.syncRejections ?? 0) + 4);
+  });
+
+  it('names the verifier who holds a withdrawn unit now when it was reassigned', async () => {
+    const h = ctx();
+    const { bundle, team } = await withdrawnOffline(h, 'other');
+    const other = await h.base.db
+      .selectFrom('accounts')
+      .select('name')
+      .where('id', '=', team.verifiers[1]?.id as string)
+      .executeTakeFirstOrThrow();
+    const r = await importBundle(h, bundle, 'en');
+    expect(r.status).toBe(200);
+    expect(r.body.mutations).toEqual({ applied: 0, duplicates: 0, rejected: 4 });
+    expect(r.body.rejections[0].code).toBe('assignment_withdrawn');
+    expect(r.body.rejections[0].message).toContain(
+      `sudah dicabut (kini ditugaskan kepada ${other.name})`,
+    );
+    expect(r.body.rejections[0].messageEn).toContain(
+      `was withdrawn (it is now assigned to ${other.name})`,
+    );
   });
 
   it('refuses the export of a tablet this server never enrolled, even when it signs it', async () => {
