@@ -24,6 +24,7 @@ import { DocLetterhead } from '../components/DocLetterhead';
 import { mayEdit, ProvisionalMark, useSigningState } from '../components/RecordNotices';
 import { RejectedList } from '../components/RejectedList';
 import { SignatureField } from '../components/SignatureField';
+import { StoredCheckbox } from '../components/StoredCheckbox';
 import { type MessageKey, useT } from '../i18n';
 import { type AssessmentView, loadAssessment } from '../lib/assessment';
 import {
@@ -222,12 +223,9 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
               <CompletenessList ws={ws} id={id} done={done} />
               {!done.complete || partial ? (
                 <label class={`inline partial-choice ${partial ? 'chosen' : ''}`}>
-                  <input
-                    type="checkbox"
+                  <StoredCheckbox
                     checked={partial}
-                    onChange={(e) =>
-                      void save({ partial: (e.currentTarget as HTMLInputElement).checked })
-                    }
+                    save={(v) => save({ partial: v })}
                     data-testid="ba-partial"
                   />
                   <span>
