@@ -8,6 +8,7 @@ import {
   formatValue,
   type IndexResult,
   listIndicators,
+  resultsInput,
   type SigningState,
   signatureStale,
   statusAfterSigning,
@@ -42,7 +43,9 @@ import {
   groupedDigest,
   nipValid,
   resultsDigest,
+  sha256Hex,
   signingChanges,
+  signingResults,
 } from '../lib/signing';
 import { syncNow, usePrintZone, useSync } from '../state/sync';
 import { useUi } from '../state/ui.store';
@@ -367,22 +370,26 @@ function signedTime(locale: Locale, ms: number, zone: ZoneCode): string {
 
 /**
  * The hex digest of the unit's results (`hex`, null until first computed) and whether it is
- * of this very view (`current`). Between a live update and its digest the last one is kept,
- * as `useSigningState` keeps its state, so the pads do not flicker; signing waits for
- * `current`.
+ * of the results shown now (`current`). Keyed by the results' canonical text, not by the
+ * view: a change of the berita acara itself (a name, a tick, a signature) leaves the results
+ * and so the digest as they are — the sign button does not go grey after every save while a
+ * digest of the same results is worked out again. Between a change of the results and its
+ * digest the last one is kept, as `useSigningState` keeps its state, so the pads do not
+ * flicker; signing waits for `current`.
  */
 function useResultsDigest(view: AssessmentView): { hex: string | null; current: boolean } {
-  const [digest, setDigest] = useState<{ view: AssessmentView; hex: string } | null>(null);
+  const input = resultsInput(signingResults(view.verifications.values()));
+  const [digest, setDigest] = useState<{ input: string; hex: string } | null>(null);
   useEffect(() => {
     let current = true;
-    void resultsDigest(view.verifications.values()).then((hex) => {
-      if (current) setDigest({ view, hex });
+    void sha256Hex(input).then((hex) => {
+      if (current) setDigest({ input, hex });
     });
     return () => {
       current = false;
     };
-  }, [view]);
-  return { hex: digest?.hex ?? null, current: digest?.view === view };
+  }, [input]);
+  return { hex: digest?.hex ?? null, current: digest?.input === input };
 }
 
 /**
