@@ -340,6 +340,8 @@ export const en: Record<MessageKey, string> = {
   gapVerifierSignature: 'verifier’s signature',
   gapRepresentativeName: 'representative’s name',
   gapRepresentativeSignature: 'representative’s signature',
+  signatureStale:
+    'The results changed after this signature was drawn. The old signature does not stand for the new results: ask this person to sign here again.',
   resign: 'Sign again',
   resignAndSend: 'Sign again & send',
   provisionalMark: 'PROVISIONAL',

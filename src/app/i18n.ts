@@ -343,6 +343,8 @@ const id = {
   gapVerifierSignature: 'tanda tangan verifikator',
   gapRepresentativeName: 'nama perwakilan unit',
   gapRepresentativeSignature: 'tanda tangan perwakilan unit',
+  signatureStale:
+    'Hasil berubah setelah tanda tangan ini dibuat. Tanda tangan lama tidak berlaku untuk hasil yang baru: minta yang bersangkutan menandatangani ulang di sini.',
   resign: 'Tandatangani ulang',
   resignAndSend: 'Tandatangani ulang & kirim',
   provisionalMark: 'SEMENTARA',

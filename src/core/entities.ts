@@ -210,6 +210,14 @@ export const ENTITY_FIELDS = {
     signedDigest: z.nullable(sha256),
     /** The results as signed, or null while unsigned. */
     signedResults: z.nullable(SignedResultsSchema),
+    /**
+     * Hex SHA-256 of record-state.ts `resultsInput` over the results shown when the verifier
+     * drew their signature (null without one, or drawn by an older app): a signature stands
+     * only on the results it was drawn over (`signaturesBound`).
+     */
+    verifierSignedOver: z.nullable(sha256),
+    /** The same for the unit representative's signature. */
+    representativeSignedOver: z.nullable(sha256),
   },
   comment: {
     assessmentId: ref,

@@ -57,6 +57,14 @@ const FIELD_LABELS: Record<string, [string, string]> = {
   partial: ['Verifikasi sebagian', 'Partial verification'],
   signedDigest: ['Sidik penandatanganan', 'Signing fingerprint'],
   signedResults: ['Hasil yang ditandatangani', 'Signed results'],
+  verifierSignedOver: [
+    'Hasil di bawah tanda tangan verifikator',
+    'Results under the verifier signature',
+  ],
+  representativeSignedOver: [
+    'Hasil di bawah tanda tangan perwakilan unit',
+    'Results under the unit representative signature',
+  ],
   kind: ['Jenis komentar', 'Comment kind'],
   body: ['Isi komentar', 'Comment'],
   author: ['Penulis', 'Author'],

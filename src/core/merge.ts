@@ -76,6 +76,8 @@ export const RECORD_DEFAULTS: Readonly<Record<EntityName, Readonly<Record<string
     partial: false,
     signedDigest: null,
     signedResults: null,
+    verifierSignedOver: null,
+    representativeSignedOver: null,
   },
   comment: { indicatorNo: null, kind: 'verifier' },
 };

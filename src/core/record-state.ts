@@ -175,6 +175,8 @@ const SIGNED_BERITA_ACARA_FIELDS: ReadonlySet<string> = new Set([
   'signedAt',
   'partial',
   'signedDigest',
+  'verifierSignedOver',
+  'representativeSignedOver',
 ]);
 
 /**
@@ -194,6 +196,63 @@ function emptyResult(r: SigningResult): boolean {
   return r.verifiedLevel === null && !r.notApplicable && r.naReason === '' && r.notes === '';
 }
 
+/** The results as signing covers them: without empty ones, by number, text NFC-normalised. */
+function canonicalResults(results: readonly SigningResult[]) {
+  return results
+    .filter((x) => !emptyResult(x))
+    .map((x) => ({
+      no: x.no,
+      verifiedLevel: x.verifiedLevel,
+      notApplicable: x.notApplicable,
+      naReason: nfc(x.naReason),
+      notes: nfc(x.notes),
+    }))
+    .sort((a, b) => a.no - b.no);
+}
+
+/**
+ * The canonical text of the results a person saw when drawing their signature; its hex
+ * SHA-256 is stored beside the signature (`verifierSignedOver`, `representativeSignedOver`).
+ * The same results give the same text as in `signingInput` (empty ones left out, order and
+ * NFC do not matter).
+ */
+export function resultsInput(results: readonly SigningResult[]): string {
+  return `telusur-hasil-v1|${JSON.stringify(canonicalResults(results))}`;
+}
+
+/**
+ * Whether each signature was drawn over the results as they are now (`resultsDigest`, the
+ * hex SHA-256 of `resultsInput`). A signature must only stand on figures its signer saw: once
+ * the results change, signing again needs both persons to sign again, never the images of the
+ * voided version. A signature without a binding (null: drawn by an app from before bindings
+ * were kept) is not judged here, so records signed then keep holding; the tablet itself never
+ * signs with one (`signatureStale`).
+ */
+export function signaturesBound(
+  ba: {
+    verifierSignedOver?: string | null;
+    representativeSignedOver?: string | null;
+  },
+  resultsDigest: string,
+): boolean {
+  return [ba.verifierSignedOver, ba.representativeSignedOver].every(
+    (b) => b == null || b === resultsDigest,
+  );
+}
+
+/**
+ * Whether a present signature was not drawn over the results as they are now (`resultsDigest`)
+ * — a different binding, or none at all — so the tablet asks that person to sign again
+ * before the record may be signed.
+ */
+export function signatureStale(
+  signature: string | null | undefined,
+  signedOver: string | null | undefined,
+  resultsDigest: string | null,
+): boolean {
+  return !!signature && resultsDigest !== null && signedOver !== resultsDigest;
+}
+
 /**
  * The canonical text a berita acara's signing covers; its hex SHA-256 is `signedDigest`.
  * `telusur-berita-acara-v1|` followed by JSON with a fixed key order: the results sorted by
@@ -204,18 +263,8 @@ function emptyResult(r: SigningResult): boolean {
  *   const digest = sha256Hex(signingInput(record)); // tablet: crypto.subtle, server: node:crypto
  */
 export function signingInput(r: SigningRecord): string {
-  const results = r.results
-    .filter((x) => !emptyResult(x))
-    .map((x) => ({
-      no: x.no,
-      verifiedLevel: x.verifiedLevel,
-      notApplicable: x.notApplicable,
-      naReason: nfc(x.naReason),
-      notes: nfc(x.notes),
-    }))
-    .sort((a, b) => a.no - b.no);
   const body = {
-    results,
+    results: canonicalResults(r.results),
     verifier: {
       name: nfc(r.verifierName),
       role: nfc(r.verifierRole),
@@ -245,14 +294,16 @@ export type SigningState = (typeof SIGNING_STATES)[number];
  * `signingInput` over today's results and signatories with the stored `signedAt` and
  * `partial`) equals the stored one, else `void` — a result, a signatory or a signature
  * changed after signing ("Tanda tangan batal: hasil berubah setelah ditandatangani —
- * tandatangani ulang").
+ * tandatangani ulang"). `bound` false (see `signaturesBound`: a signature drawn over other
+ * results than today's) voids it too, whatever the digest says.
  */
 export function signingState(
   ba: { signedAt: number | null; signedDigest: string | null } | null | undefined,
   currentDigest: string | null,
+  bound = true,
 ): SigningState {
   if (!ba || ba.signedAt === null || !ba.signedDigest) return 'unsigned';
-  return currentDigest === ba.signedDigest ? 'signed' : 'void';
+  return bound && currentDigest === ba.signedDigest ? 'signed' : 'void';
 }
 
 // ---------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import { countPendingFiles, unsentTally } from './unsent-tally';
  * The schema version (schema.ts SCHEMA_HISTORY) this reader knows; a database at any other
  * version is left to the store. A unit test keeps it equal to CURRENT_SCHEMA_VERSION.
  */
-export const QUICK_READ_SCHEMA_VERSION = 7;
+export const QUICK_READ_SCHEMA_VERSION = 8;
 /** Dexie stores version n as IndexedDB version n × 10. */
 const IDB_VERSION = QUICK_READ_SCHEMA_VERSION * 10;
 

@@ -211,6 +211,24 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
     version: 7,
     stores: { actions: 'id, unitId, ownerUnitId' },
   },
+  {
+    // v8: each signature of the berita acara is bound to the results it was drawn over
+    // (`verifierSignedOver`, `representativeSignedOver`; core `signaturesBound`), so a
+    // change of the results asks both persons to sign again. No index changes; existing rows
+    // get null (drawn before bindings were kept): a signing that holds keeps holding, and
+    // such a signature is drawn again before the next signing.
+    version: 8,
+    stores: {},
+    upgrade: async (tx) => {
+      await tx
+        .table<Record<string, unknown>, string>('beritaAcara')
+        .toCollection()
+        .modify((row) => {
+          for (const field of ['verifierSignedOver', 'representativeSignedOver'] as const)
+            if (row[field] === undefined) row[field] = RECORD_DEFAULTS.beritaAcara[field];
+        });
+    },
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;

@@ -186,7 +186,18 @@ describe.skipIf(!e2eEnabled)(
       await page.getByTestId('signing-void').waitFor();
       ba = await openBa();
       expect(await ba.signingState()).toBe('void');
-      expect(await ba.signButton()).toEqual({ label: 'Tandatangani ulang & kirim', enabled: true });
+      // Neither signature of the voided version stands on the new figures: both pads ask anew,
+      // and "sign again" waits until both persons have signed again.
+      await expect.poll(() => ba.staleSignatures()).toEqual(['sig-verifier', 'sig-representative']);
+      expect(await ba.signatureImage('sig-verifier')).toBeNull();
+      expect(await ba.signatureImage('sig-representative')).toBeNull();
+      expect(await ba.signButton()).toEqual({
+        label: 'Tandatangani ulang & kirim',
+        enabled: false,
+      });
+      expect(await ba.signerGaps()).toBe(
+        'Belum diisi: tanda tangan verifikator, tanda tangan perwakilan unit.',
+      );
       await page.evaluate(() => window.scrollTo(0, 0));
       await shot(page, 'void');
       printed = await ba.printed();
@@ -206,8 +217,22 @@ describe.skipIf(!e2eEnabled)(
       expect(await card.textContent()).not.toContain('terkirim');
 
       ba = await openBa();
+      await ba.sign('sig-verifier');
+      // One person signing again is not enough.
+      expect(await ba.staleSignatures()).toEqual(['sig-representative']);
+      expect(await ba.signButton()).toEqual({
+        label: 'Tandatangani ulang & kirim',
+        enabled: false,
+      });
+      expect(await ba.signerGaps()).toBe('Belum diisi: tanda tangan perwakilan unit.');
+      await ba.sign('sig-representative');
+      expect(await ba.staleSignatures()).toEqual([]);
+      expect(await ba.signButton()).toEqual({ label: 'Tandatangani ulang & kirim', enabled: true });
       await ba.signRecord();
       expect(await ba.signingState()).toBe('signed');
+      await sync.syncNow();
+      expect((await detail()).signing.state).toBe('signed');
+      ba = await openBa();
 
       // Removing a saved signature of a signed record asks first, then voids the signing.
       await page.getByTestId('sig-verifier-clear').click();
@@ -242,8 +267,16 @@ describe.skipIf(!e2eEnabled)(
       expect(await page.getByTestId('review-comment').textContent()).toContain(ON_1);
       await returned.setVerifiedLevel(2);
 
-      // Re-sign & send: the coordinator sees it corrected, awaiting a decision.
+      // Re-sign & send: the corrected figures are signed again by both persons, and the
+      // coordinator sees it corrected, awaiting a decision.
       ba = await openBa();
+      await expect.poll(() => ba.staleSignatures()).toEqual(['sig-verifier', 'sig-representative']);
+      expect(await ba.signButton()).toEqual({
+        label: 'Tandatangani ulang & kirim',
+        enabled: false,
+      });
+      await ba.sign('sig-verifier');
+      await ba.sign('sig-representative');
       expect(await ba.signButton()).toEqual({ label: 'Tandatangani ulang & kirim', enabled: true });
       await ba.signRecord();
       await expect

@@ -4,6 +4,7 @@ import {
   beritaAcaraId,
   type Framework,
   type Mutation,
+  resultsInput,
   type SigningResult,
   signedResultsOf,
   signingInput,
@@ -79,14 +80,20 @@ export function signingMutation(
   results: SigningResult[],
   at: number,
   partial = false,
+  /**
+   * The results each signature was drawn over (`verifierSignedOver`,
+   * `representativeSignedOver`, from `resultsDigestOf`) and the images, else neither is sent.
+   */
+  drawn?: { signedOver: string; verifierPng?: string; representativePng?: string },
 ): Pick<Mutation, 'entity' | 'id' | 'changes'> {
-  const signature = sha256(SIGNATURE_PNG);
+  const verifierPng = drawn?.verifierPng ?? SIGNATURE_PNG;
+  const representativePng = drawn?.representativePng ?? SIGNATURE_PNG;
   const digest = sha256(
     signingInput({
       ...SIGNATORIES,
       results,
-      verifierSignatureSha256: signature,
-      representativeSignatureSha256: signature,
+      verifierSignatureSha256: sha256(verifierPng),
+      representativeSignatureSha256: sha256(representativePng),
       signedAt: at,
       partial,
     }),
@@ -97,14 +104,22 @@ export function signingMutation(
     changes: {
       assessmentId,
       ...SIGNATORIES,
-      verifierSignature: SIGNATURE_PNG,
-      representativeSignature: SIGNATURE_PNG,
+      verifierSignature: verifierPng,
+      representativeSignature: representativePng,
       signedAt: at,
       partial,
       signedDigest: digest,
       signedResults: signedResultsOf(spbe2020, results),
+      ...(drawn
+        ? { verifierSignedOver: drawn.signedOver, representativeSignedOver: drawn.signedOver }
+        : {}),
     },
   };
+}
+
+/** The hex digest a signature drawn over these results is bound to (core `resultsInput`). */
+export function resultsDigestOf(results: SigningResult[]): string {
+  return sha256(resultsInput(results));
 }
 
 /** The results of a review detail (GET /api/reports/assessments/:id) as signing covers them. */

@@ -3,10 +3,12 @@ import {
   completeness,
   type Framework,
   listIndicators,
+  resultsInput,
   type SignedResults,
   type SigningRecord,
   type SigningResult,
   type SigningState,
+  signaturesBound,
   signedResultsOf,
   signingInput,
   signingState,
@@ -114,15 +116,29 @@ export async function signingChanges(
   };
 }
 
-/** The signing state of the record as it is now: unsigned, signed, or void. */
+/**
+ * The hex digest of the results as they are now (`resultsInput`): what a signature drawn now
+ * is bound to (`verifierSignedOver`, `representativeSignedOver`).
+ */
+export function resultsDigest(verifications: Iterable<Verification>): Promise<string> {
+  return sha256Hex(resultsInput(signingResults(verifications)));
+}
+
+/**
+ * The signing state of the record as it is now: unsigned, signed, or void — also void when a
+ * signature was drawn over other results than today's (core `signaturesBound`).
+ */
 export async function currentSigningState(
   ba: BeritaAcara | null,
   verifications: Iterable<Verification>,
 ): Promise<SigningState> {
   if (!ba || ba.signedAt == null || !ba.signedDigest) return 'unsigned';
+  const list = [...verifications];
+  const [digest, results] = await Promise.all([recordDigest(ba, list), resultsDigest(list)]);
   return signingState(
     { signedAt: ba.signedAt, signedDigest: ba.signedDigest },
-    await recordDigest(ba, verifications),
+    digest,
+    signaturesBound(ba, results),
   );
 }
 

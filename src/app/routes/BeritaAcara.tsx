@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import {
   type Completeness,
   clockIsOff,
@@ -8,7 +8,9 @@ import {
   formatValue,
   type IndexResult,
   listIndicators,
+  resultsInput,
   type SigningState,
+  signatureStale,
   statusAfterSigning,
   valueDomainOf,
   type ZoneCode,
@@ -23,6 +25,7 @@ import { DocLetterhead } from '../components/DocLetterhead';
 import { mayEdit, ProvisionalMark, useSigningState } from '../components/RecordNotices';
 import { RejectedList } from '../components/RejectedList';
 import { SignatureField } from '../components/SignatureField';
+import { StoredCheckbox } from '../components/StoredCheckbox';
 import { type MessageKey, useT } from '../i18n';
 import { type AssessmentView, loadAssessment } from '../lib/assessment';
 import {
@@ -35,7 +38,15 @@ import {
 import { conflictsByIndicator, type IndicatorConflicts } from '../lib/conflicts';
 import { storageMessage } from '../lib/errors';
 import { levelsOf } from '../lib/progress';
-import { completenessOf, groupedDigest, nipValid, signingChanges } from '../lib/signing';
+import {
+  completenessOf,
+  groupedDigest,
+  nipValid,
+  resultsDigest,
+  sha256Hex,
+  signingChanges,
+  signingResults,
+} from '../lib/signing';
 import { syncNow, usePrintZone, useSync } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
@@ -77,7 +88,9 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
   const verifs = [...view.verifications.values()];
   const done = completenessOf(view.framework, verifs);
   const partial = ba?.partial === true;
-  const missingSigner = signerGaps(ba);
+  const results = useResultsDigest(view);
+  const stale = staleSignatures(ba, results.hex, editable, signing);
+  const missingSigner = signerGaps(ba, stale);
   const status = view.assessment.status;
   const again = status === 'dikembalikan' || status === 'dibuka' || signing === 'void';
   const showSign = editable && (signing === 'unsigned' || again);
@@ -87,7 +100,13 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
     blockers.conflicts.total > 0 ||
     blockers.rejected > 0 ||
     blockers.badNip.length > 0;
-  const canSign = missingSigner.length === 0 && (done.complete || partial) && !busy && !blocked;
+  // Until the results' digest is known, whether a signature is stale is not known either.
+  const canSign =
+    results.current &&
+    missingSigner.length === 0 &&
+    (done.complete || partial) &&
+    !busy &&
+    !blocked;
 
   const sign = async () => {
     setBusy(true);
@@ -194,7 +213,9 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
                 ba={ba}
                 signing={signing}
                 editable={editable}
+                stale={stale[side]}
                 save={save}
+                bind={() => resultsDigest(verifs)}
               />
             ))}
           </div>
@@ -205,12 +226,9 @@ function BeritaAcaraBody({ ws, view }: { ws: WorkspaceKind; view: AssessmentView
               <CompletenessList ws={ws} id={id} done={done} />
               {!done.complete || partial ? (
                 <label class={`inline partial-choice ${partial ? 'chosen' : ''}`}>
-                  <input
-                    type="checkbox"
+                  <StoredCheckbox
                     checked={partial}
-                    onChange={(e) =>
-                      void save({ partial: (e.currentTarget as HTMLInputElement).checked })
-                    }
+                    save={(v) => save({ partial: v })}
                     data-testid="ba-partial"
                   />
                   <span>
@@ -350,13 +368,60 @@ function signedTime(locale: Locale, ms: number, zone: ZoneCode): string {
   return formatZoneTime(ms, locale, zone);
 }
 
-/** What the berita acara still lacks to be signed: names and signatures of both sides. */
-function signerGaps(ba: BeritaAcaraRecord | null): MessageKey[] {
+/**
+ * The hex digest of the unit's results (`hex`, null until first computed) and whether it is
+ * of the results shown now (`current`). Keyed by the results' canonical text, not by the
+ * view: a change of the berita acara itself (a name, a tick, a signature) leaves the results
+ * and so the digest as they are — the sign button does not go grey after every save while a
+ * digest of the same results is worked out again. Between a change of the results and its
+ * digest the last one is kept, as `useSigningState` keeps its state, so the pads do not
+ * flicker; signing waits for `current`.
+ */
+function useResultsDigest(view: AssessmentView): { hex: string | null; current: boolean } {
+  const input = resultsInput(signingResults(view.verifications.values()));
+  const [digest, setDigest] = useState<{ input: string; hex: string } | null>(null);
+  useEffect(() => {
+    let current = true;
+    void sha256Hex(input).then((hex) => {
+      if (current) setDigest({ input, hex });
+    });
+    return () => {
+      current = false;
+    };
+  }, [input]);
+  return { hex: digest?.hex ?? null, current: digest?.input === input };
+}
+
+/**
+ * Which stored signatures were not drawn over today's results (`results`): after a change
+ * voided the signing, the images of the voided version are never carried onto the new one —
+ * each person signs again. A signing that holds keeps its signatures (an older app's
+ * signature without a binding included); an approved record shows them as they are.
+ */
+function staleSignatures(
+  ba: BeritaAcaraRecord | null,
+  results: string | null,
+  editable: boolean,
+  signing: SigningState | undefined,
+): Record<Side, boolean> {
+  const judged = editable && signing !== undefined && signing !== 'signed';
+  return {
+    verifier: judged && signatureStale(ba?.verifierSignature, ba?.verifierSignedOver, results),
+    representative:
+      judged && signatureStale(ba?.representativeSignature, ba?.representativeSignedOver, results),
+  };
+}
+
+/**
+ * What the berita acara still lacks to be signed: names and signatures of both sides (a
+ * stale signature counts as missing: it must be drawn again).
+ */
+function signerGaps(ba: BeritaAcaraRecord | null, stale: Record<Side, boolean>): MessageKey[] {
   const gaps: MessageKey[] = [];
   if (!ba?.verifierName?.trim()) gaps.push('gapVerifierName');
-  if (!ba?.verifierSignature) gaps.push('gapVerifierSignature');
+  if (!ba?.verifierSignature || stale.verifier) gaps.push('gapVerifierSignature');
   if (!ba?.representativeName?.trim()) gaps.push('gapRepresentativeName');
-  if (!ba?.representativeSignature) gaps.push('gapRepresentativeSignature');
+  if (!ba?.representativeSignature || stale.representative) gaps.push('gapRepresentativeSignature');
   return gaps;
 }
 
@@ -519,7 +584,11 @@ function Signer(props: {
   signing: SigningState | undefined;
   /** False on an approved record: the signature is shown without "Ulangi". */
   editable: boolean;
+  /** The stored signature was drawn over other results: shown as void, the pad asks anew. */
+  stale: boolean;
   save(changes: BeritaAcaraChanges): Promise<void>;
+  /** The digest of the results this signature is drawn over (now). */
+  bind(): Promise<string>;
 }) {
   const t = useT();
   const { side, ba, save } = props;
@@ -549,13 +618,24 @@ function Signer(props: {
         maxLength={200}
         onSave={(v) => save({ [`${side}Role`]: v })}
       />
+      {props.stale ? (
+        <p class="notice bad small" data-testid={`sig-${side}-stale`}>
+          {t('signatureStale')}
+        </p>
+      ) : null}
       <SignatureField
         id={`sig-${side}`}
         label={t('signature')}
-        value={ba?.[`${side}Signature`] ?? null}
+        value={props.stale ? null : (ba?.[`${side}Signature`] ?? null)}
         disabled={!props.editable}
         clearWarning={props.signing === 'signed' ? t('clearSignatureVoids') : null}
-        onSave={(v) => save({ [`${side}Signature`]: v })}
+        onSave={async (v) =>
+          save({
+            [`${side}Signature`]: v,
+            // Bound to the results shown as it is drawn: a later change of them voids it.
+            [`${side}SignedOver`]: v ? await props.bind() : null,
+          })
+        }
       />
     </section>
   );

@@ -30,6 +30,7 @@ import { AutosaveText } from '../components/AutosaveText';
 import { Conflicts } from '../components/Conflicts';
 import { mayEdit } from '../components/RecordNotices';
 import { RejectedList } from '../components/RejectedList';
+import { StoredCheckbox } from '../components/StoredCheckbox';
 import { ValueField } from '../components/ValueField';
 import { useT } from '../i18n';
 import { type AssessmentView, loadAssessment } from '../lib/assessment';
@@ -265,12 +266,9 @@ function IndicatorBody(props: {
               locale={locale}
             />
             <label class="inline">
-              <input
-                type="checkbox"
+              <StoredCheckbox
                 checked={v?.notApplicable === true}
-                onChange={(e) =>
-                  void save({ notApplicable: (e.currentTarget as HTMLInputElement).checked })
-                }
+                save={(notApplicable) => save({ notApplicable })}
                 data-testid="not-applicable"
               />
               {t('notApplicable')}

@@ -1,10 +1,12 @@
 import {
   beritaAcaraId,
   completeness,
+  resultsInput,
   type SignedResults,
   type SigningRecord,
   type SigningResult,
   type SigningView,
+  signaturesBound,
   signingInput,
   signingState,
   timeDoubtful,
@@ -19,7 +21,8 @@ type SignedField = Pick<FieldState, 'entity' | 'recordId' | 'field' | 'value'>;
 /**
  * The berita acara's signing as the server reads it from its record store: core's
  * `signingInput` over the stored results and signatories, hashed here with node:crypto
- * (the tablet hashes the same text with crypto.subtle), compared with the stored digest.
+ * (the tablet hashes the same text with crypto.subtle), compared with the stored digest;
+ * and each signature's binding to the results it was drawn over (`signaturesBound`).
  */
 
 type Fields = ReadonlyMap<string, unknown>;
@@ -118,8 +121,17 @@ export function readSigning(
   };
   const digest = str(ba, 'signedDigest') || null;
   const stored = ba.get('signedResults');
+  // A signature drawn over other results than these does not hold, even when a tablet
+  // computed a matching digest over it (re-signing with the voided version's images).
+  const bound = signaturesBound(
+    {
+      verifierSignedOver: str(ba, 'verifierSignedOver') || null,
+      representativeSignedOver: str(ba, 'representativeSignedOver') || null,
+    },
+    sha256Hex(resultsInput(results)),
+  );
   return {
-    state: signingState({ signedAt, signedDigest: digest }, sha256Hex(signingInput(record))),
+    state: signingState({ signedAt, signedDigest: digest }, sha256Hex(signingInput(record)), bound),
     signedAt,
     timeDoubtful: signingTimeDoubtful(signedAt, clock),
     digest,

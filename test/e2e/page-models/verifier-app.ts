@@ -397,6 +397,29 @@ export class BeritaAcaraScreen {
     await this.page.getByTestId(`${pad}-image`).waitFor();
   }
 
+  /**
+   * The pads whose stored signature was drawn over other results than today's: shown as
+   * void, asking that person to sign again (`sig-verifier`, `sig-representative`).
+   */
+  async staleSignatures(): Promise<string[]> {
+    const out: string[] = [];
+    for (const pad of ['sig-verifier', 'sig-representative'])
+      if ((await this.page.getByTestId(`${pad}-stale`).count()) > 0) out.push(pad);
+    return out;
+  }
+
+  /** What the screen lists as still missing before signing ("Belum diisi: …"), or ''. */
+  async signerGaps(): Promise<string> {
+    const gaps = this.page.getByTestId('ba-signer-gaps');
+    return (await gaps.count()) > 0 ? ((await gaps.textContent()) ?? '').trim() : '';
+  }
+
+  /** The saved signature image of a pad (its data URL), or null when none is shown. */
+  async signatureImage(pad: 'sig-verifier' | 'sig-representative'): Promise<string | null> {
+    const img = this.page.getByTestId(`${pad}-image`);
+    return (await img.count()) > 0 ? img.getAttribute('src') : null;
+  }
+
   async signRecord(): Promise<void> {
     await this.page.getByTestId('ba-sign').click();
     await this.page.getByTestId('ba-signed').waitFor();

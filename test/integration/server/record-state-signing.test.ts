@@ -4,7 +4,12 @@ import { parseCsv } from '../../../src/server/lib/csv';
 import { opdCode } from '../../../src/server/seed';
 import { LEVEL_COLUMNS } from '../../../src/server/services/exports/levels';
 import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
-import { resultsOfDetail, signingMutation } from '../../helpers/signing';
+import {
+  resultsDigestOf,
+  resultsOfDetail,
+  SIGNATURE_PNG,
+  signingMutation,
+} from '../../helpers/signing';
 import {
   assessmentOf,
   levels,
@@ -125,6 +130,53 @@ describeEachDialect('signing as the coordinator sees it', (ctx) => {
     const approved = await decide(a, { decision: 'approve' });
     expect(approved.status, approved.text).toBe(200);
     expect((await csvRow(code))('Tanda tangan')).toBe('sah');
+  });
+
+  it('holds a re-signing only with signatures drawn over the changed results, never the voided ones', async () => {
+    const { a } = await freshAssessment();
+    await push(levels(a, Object.fromEntries(ALL.map((no) => [no, 3]))));
+    const before = resultsOfDetail(await detail(a));
+    const FIRST = SIGNATURE_PNG.replace('base64,', 'base64,AAAA');
+    const drawnBefore = {
+      signedOver: resultsDigestOf(before),
+      verifierPng: FIRST,
+      representativePng: FIRST,
+    };
+    ctx().clock.advance(60_000);
+    await push([
+      signingMutation(a, before, ctx().clock.now, false, drawnBefore),
+      { entity: 'assessment', id: a, changes: { status: 'selesai' } },
+    ]);
+    expect((await detail(a)).signing.state).toBe('signed');
+
+    // Indicator 1 changed after signing: void.
+    await push(levels(a, { 1: 4 }));
+    const after = resultsOfDetail(await detail(a));
+    expect((await detail(a)).signing.state).toBe('void');
+
+    // Signed again over the new results with the images (and bindings) of the voided version:
+    // the digest matches, but neither signature was made for these figures.
+    ctx().clock.advance(60_000);
+    await push([signingMutation(a, after, ctx().clock.now, false, drawnBefore)]);
+    let d = await detail(a);
+    expect(d.signing.state).toBe('void');
+    const refused = await decide(a, { decision: 'approve' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('not_signed');
+
+    // Both persons sign again over the new results: the signing holds and can be approved.
+    const SECOND = SIGNATURE_PNG.replace('base64,', 'base64,BBBB');
+    ctx().clock.advance(60_000);
+    await push([
+      signingMutation(a, after, ctx().clock.now, false, {
+        signedOver: resultsDigestOf(after),
+        verifierPng: SECOND,
+        representativePng: SECOND,
+      }),
+    ]);
+    d = await detail(a);
+    expect(d.signing.state).toBe('signed');
+    expect((await decide(a, { decision: 'approve' })).status).toBe(200);
   });
 
   it('also doubts a clock running days behind, as measured at the push', async () => {

@@ -138,6 +138,11 @@ describe.each(fixtures.map((f) => [f.schemaVersion, f] as const))(
         signedDigest: null,
         signedResults: null,
       });
+      // v8: a signature keeps the results it was bound to; one drawn before v8 has none.
+      expect(ba).toMatchObject({
+        verifierSignedOver: baBefore.verifierSignedOver ?? null,
+        representativeSignedOver: baBefore.representativeSignedOver ?? null,
+      });
       const comments = await store.comments.listByAssessment(assessmentId);
       expect(comments.length).toBe(rowsOf(fixture, 'comments').length);
       for (const c of comments) expect(c.kind).toBe('verifier');

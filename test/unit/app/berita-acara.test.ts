@@ -16,10 +16,11 @@ import {
   currentSigningState,
   groupedDigest,
   recordDigest,
+  resultsDigest,
   sha256Hex,
   signingChanges,
 } from '../../../src/app/lib/signing';
-import { signingInput, spbe2020 } from '../../../src/core';
+import { signatureStale, signingInput, spbe2020 } from '../../../src/core';
 import type { BeritaAcara, Comment, Verification } from '../../../src/store';
 import { verificationRecord } from '../../helpers/records';
 
@@ -193,6 +194,68 @@ describe('signing on the tablet', () => {
     );
     // A verification record without any result changes nothing (the other end may lack it).
     expect(await currentSigningState(signed, [...vs, verification(9)])).toBe('signed');
+  });
+
+  it('re-signs changed results only with signatures drawn over them, never the voided version’s', async () => {
+    // Signed at 2,75-like figures: both signatures drawn over indicator 1 at level 3.
+    const before = [verification(1, { verifiedLevel: 3 })];
+    const drawn = await resultsDigest(before);
+    const first = beritaAcara({ verifierSignedOver: drawn, representativeSignedOver: drawn });
+    const signed = beritaAcara({
+      ...first,
+      ...(await signingChanges(spbe2020, first, before, SIGNED_AT, true)),
+    });
+    expect(await currentSigningState(signed, before)).toBe('signed');
+
+    // Indicator 1 changed: void, and both stored signatures are stale for the new figures.
+    const after = [verification(1, { verifiedLevel: 4 })];
+    expect(await currentSigningState(signed, after)).toBe('void');
+    const now = await resultsDigest(after);
+    expect(signatureStale(signed.verifierSignature, signed.verifierSignedOver, now)).toBe(true);
+    expect(
+      signatureStale(signed.representativeSignature, signed.representativeSignedOver, now),
+    ).toBe(true);
+
+    // "Sign again" carrying the same signatures onto the new version does not hold.
+    const carried = beritaAcara({
+      ...signed,
+      ...(await signingChanges(spbe2020, signed, after, SIGNED_AT + 8 * 60_000, true)),
+    });
+    expect(await currentSigningState(carried, after)).toBe('void');
+
+    // Both persons sign again over the new figures: it holds.
+    const PNG2 = 'data:image/png;base64,iVBORw0KGgoAAAA=';
+    const redrawn = beritaAcara({
+      ...signed,
+      verifierSignature: PNG2,
+      verifierSignedOver: now,
+      representativeSignature: PNG2,
+      representativeSignedOver: now,
+    });
+    expect(signatureStale(redrawn.verifierSignature, redrawn.verifierSignedOver, now)).toBe(false);
+    const resigned = beritaAcara({
+      ...redrawn,
+      ...(await signingChanges(spbe2020, redrawn, after, SIGNED_AT + 9 * 60_000, true)),
+    });
+    expect(await currentSigningState(resigned, after)).toBe('signed');
+    // Only one of them signed again: still void.
+    expect(
+      await currentSigningState(
+        beritaAcara({
+          ...resigned,
+          representativeSignature: PNG,
+          representativeSignedOver: drawn,
+          ...(await signingChanges(
+            spbe2020,
+            { ...resigned, representativeSignature: PNG, representativeSignedOver: drawn },
+            after,
+            SIGNED_AT + 10 * 60_000,
+            true,
+          )),
+        }),
+        after,
+      ),
+    ).toBe('void');
   });
 
   it('counts what signing still waits for over the instrument', () => {
