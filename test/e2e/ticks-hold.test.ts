@@ -5,6 +5,7 @@ import { TRAINING_ASSESSMENT_ID, TRAINING_DB } from '../../src/app/training';
 import { VerifierApp } from './page-models/verifier-app';
 import { e2eEnabled, launchProfile } from './support/browser';
 import { holdWrites } from './support/hold-writes';
+import { documentPhoto } from './support/photo';
 import { serveStatic } from './support/static-server';
 
 /**
@@ -42,6 +43,29 @@ describe.skipIf(!e2eEnabled)('ticks hold while the tablet saves them', () => {
     );
   }
 
+  /** How many files the training unit's indicator `no` cites, as IndexedDB holds it. */
+  function citedInStore(no: number): Promise<number> {
+    return app.page.evaluate(
+      ([db, indicatorNo]) =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open(db);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const conn = open.result;
+            const all = conn.transaction('verifications').objectStore('verifications').getAll();
+            all.onsuccess = () => {
+              conn.close();
+              const row = (
+                all.result as { indicatorNo: number; penjelasanFiles?: string[] }[]
+              ).find((r) => r.indicatorNo === indicatorNo);
+              resolve(row?.penjelasanFiles?.length ?? 0);
+            };
+          };
+        }),
+      [TRAINING_DB, no] as const,
+    );
+  }
+
   it('"tidak berlaku" stays ticked through a redraw before the store has it', async () => {
     const screen = await app.openIndicator(2);
     const box = app.page.getByTestId('not-applicable');
@@ -59,6 +83,31 @@ describe.skipIf(!e2eEnabled)('ticks hold while the tablet saves them', () => {
     expect(await box.isChecked()).toBe(true);
     await switchLanguage('Bahasa Indonesia');
     expect(await box.isChecked()).toBe(true);
+  });
+
+  it('two files ticked "dirujuk" in quick succession are both cited', async () => {
+    await app.open(`/latihan/a/${TRAINING_ASSESSMENT_ID}/i/3`);
+    const screen = await app.indicatorShown(3);
+    await screen.addPhoto('sk-tim.jpg', await documentPhoto(app.page, 'SK Tim SPBE'));
+    await screen.addPhoto('notulen.jpg', await documentPhoto(app.page, 'Notulen rapat'));
+    await screen.show('cited-files');
+    expect(await screen.citedFiles()).toEqual([]);
+
+    const hold = await holdWrites(app.page, TRAINING_DB, ['verifications']);
+    onTestFinished(() => hold.release());
+    await app.page.locator('[data-testid="cite-file"][data-name="sk-tim.jpg"]').click();
+    await app.page.locator('[data-testid="cite-file"][data-name="notulen.jpg"]').click();
+    expect((await screen.citedFiles()).sort()).toEqual(['notulen.jpg', 'sk-tim.jpg']);
+    await hold.release();
+
+    // What the store kept (once both writes are in), read back after a reload.
+    await expect.poll(() => citedInStore(3)).toBe(2);
+    await app.reload();
+    const again = await app.indicatorShown(3);
+    await again.show('cited-files');
+    await expect
+      .poll(async () => (await again.citedFiles()).sort())
+      .toEqual(['notulen.jpg', 'sk-tim.jpg']);
   });
 
   it('"verifikasi sebagian" stays ticked through a redraw before the store has it', async () => {

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Framework, recommendationLibrary } from '../../core';
 import type { EvidenceFile, Verification, VerificationChanges } from '../../store';
 import type { Locale } from '../../ui/i18n';
@@ -183,7 +183,10 @@ function Rekomendasi(props: {
 /**
  * The indicator's evidence files, each with "dirujuk" (cited by the penjelasan): a tick
  * saves the list of cited ids at once. A cited file since deleted stays listed, so the
- * verifier can see and untick it.
+ * verifier can see and untick it. Until the store holds a saved list, the ticks show (and
+ * the next tick builds on) the list last saved, not the store's older one: two quick ticks
+ * on a busy tablet would otherwise write the second over the first, and a redraw in between
+ * would show the first untaken (as `StoredCheckbox` for a single tick).
  */
 function CitedFiles(props: {
   files: readonly EvidenceFile[];
@@ -191,14 +194,28 @@ function CitedFiles(props: {
   save(changes: VerificationChanges): Promise<void>;
 }) {
   const t = useT();
+  const [pending, setPending] = useState<readonly string[] | null>(null);
+  const latest = useRef<readonly string[] | null>(null);
+  useEffect(() => {
+    if (pending && sameIds(pending, props.cited)) {
+      latest.current = null;
+      setPending(null);
+    }
+  }, [props.cited, pending]);
+  const cited = pending ?? props.cited;
   const live = props.files.filter((f) => !f.deleted);
   const known = new Set(live.map((f) => f.id));
-  const gone = props.cited.filter((id) => !known.has(id));
+  const gone = cited.filter((id) => !known.has(id));
   const toggle = (id: string, on: boolean) => {
-    const next = on
-      ? [...props.cited.filter((x) => x !== id), id]
-      : props.cited.filter((x) => x !== id);
-    void props.save({ penjelasanFiles: next });
+    const base = (latest.current ?? props.cited).filter((x) => x !== id);
+    const next = on ? [...base, id] : base;
+    latest.current = next;
+    setPending(next);
+    props.save({ penjelasanFiles: next }).catch(() => {
+      // The write failed (the verifier was told): show what the store holds again.
+      latest.current = null;
+      setPending(null);
+    });
   };
   return (
     <div class="cited-files" data-testid="cited-files">
@@ -214,7 +231,7 @@ function CitedFiles(props: {
               <label class="inline">
                 <input
                   type="checkbox"
-                  checked={props.cited.includes(f.id)}
+                  checked={cited.includes(f.id)}
                   onChange={(e) => toggle(f.id, (e.currentTarget as HTMLInputElement).checked)}
                   data-testid="cite-file"
                   data-name={f.name}
@@ -242,4 +259,9 @@ function CitedFiles(props: {
       )}
     </div>
   );
+}
+
+/** Whether two lists of file ids hold the same ids (order does not matter). */
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
 }
