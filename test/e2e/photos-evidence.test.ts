@@ -169,7 +169,7 @@ describe.skipIf(!e2eEnabled)('evidence photos a reviewer can read and trust', ()
     expect(linkedText).toContain('Waktu masuk tablet: ');
     const camera = page.locator('[data-testid="evidence-thumb"][data-proves="1.2"]');
     expect(await camera.getByTestId('photo-time').textContent()).toBe(
-      'Waktu kamera: 6 Mei 2024, 09.14',
+      'Waktu kamera: 6 Mei 2024, 09.14 WIB',
     );
     await linked.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'photos-review-evidence-1366.png') });
