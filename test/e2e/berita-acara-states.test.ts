@@ -9,6 +9,7 @@ import { httpCall } from '../helpers/sync-harness';
 import {
   BeritaAcaraScreen,
   ChecklistScreen,
+  StorageScreen,
   TabletSync,
   VerifierApp,
 } from './page-models/verifier-app';
@@ -82,8 +83,9 @@ describe.skipIf(!e2eEnabled)(
       await sync.syncNow();
       // Every time on the tablet names its zone (the Pemda's, Cilegon: WIB), as the
       // coordinator's do: the last sync and the sync history on the storage page.
-      expect((await sync.lastSuccess()).text).toMatch(/^\d{1,2} \w{3} \d{4}, \d{2}\.\d{2} WIB$/);
-      expect((await sync.history())[0]?.text).toMatch(/\d{2}\.\d{2} WIB/);
+      const storage = new StorageScreen(tablet);
+      expect((await storage.lastSuccess()).text).toMatch(/^\d{1,2} \w{3} \d{4}, \d{2}\.\d{2} WIB$/);
+      expect((await storage.history())[0]?.text).toMatch(/\d{2}\.\d{2} WIB/);
       const checklist = new ChecklistScreen(tablet);
       const unitPath = `/kerja/a/${encodeURIComponent(assessmentId)}`;
       const openBa = async () => {
