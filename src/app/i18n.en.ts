@@ -444,6 +444,10 @@ export const en: Record<MessageKey, string> = {
   tooLargeFile: 'The {kind} file is too large (max {limit}).',
   tooLargeToShrink:
     'This photo cannot be made small enough for the tablet to keep. Take it again at a lower camera resolution.',
+  // A text field near its maxlength (from 90 %) and at it: typing past it goes nowhere.
+  textLimitCount: '{n} / {max} characters',
+  textLimitReached:
+    'Limit of {max} characters reached; anything typed beyond it is not taken or saved.',
   // A paste longer than the field takes.
   pasteTooLong:
     'The pasted text is longer than this field takes ({max} characters): the last {n} characters were left out. Shorten the text or split it into another note.',

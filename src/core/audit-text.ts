@@ -61,6 +61,12 @@ export interface AuditTextOptions {
    */
   timeZone?: string;
   /**
+   * The zone's label written after each time ("30 Nov 09.06 WIB"): the tablet's screens say
+   * which of Indonesia's clocks they mean (core TIME_ZONES); none by default (the trail
+   * names its zone once, in its heading).
+   */
+  zoneLabel?: string;
+  /**
    * Start each line about an indicator's records with "Indikator 12: " (a trail of the
    * whole assessment; one indicator's trail needs no such prefix).
    */
@@ -343,9 +349,11 @@ export function auditTime(
   const zone = options.timeZone ?? DEFAULT_ZONE;
   const p = parts(ms, zone, locale);
   const ref = options.reference === undefined ? null : parts(options.reference, zone, locale);
-  if (options.timeOnlyIfSameDay && ref && ref.date === p.date && ref.year === p.year) return p.time;
+  const label = options.zoneLabel ? ` ${options.zoneLabel}` : '';
+  if (options.timeOnlyIfSameDay && ref && ref.date === p.date && ref.year === p.year)
+    return `${p.time}${label}`;
   const withYear = ref === null || ref.year !== p.year;
-  return `${p.date}${withYear ? ` ${p.year}` : ''} ${p.time}`;
+  return `${p.date}${withYear ? ` ${p.year}` : ''} ${p.time}${label}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { formatNumber, formatTime } from './format';
+import type { ZoneCode } from '../core';
+import { formatNumber, formatZoneTime } from './format';
 import { defineMessages, type Locale, useLocale } from './i18n';
 import { useModalDialog } from './modal';
 
@@ -96,14 +97,22 @@ export function documentLabel(
 /**
  * The lines a reviewer trusts a photo by: its time and where that time comes from, its
  * place (or that none was recorded), and the document it proves. Each line is its own
- * element with a test id (`photo-time`, `photo-place`, `photo-proves`).
+ * element with a test id (`photo-time`, `photo-place`, `photo-proves`). The time is written
+ * in `zone` with its label ("2 Okt 2026, 09.00 WIB"; the organisation's zone, WIB by default),
+ * as every other time both rooms show.
  */
 export function PhotoFacts(
-  props: PhotoFactsInput & { class?: string; showProves?: boolean; showPlace?: boolean },
+  props: PhotoFactsInput & {
+    class?: string;
+    showProves?: boolean;
+    showPlace?: boolean;
+    zone?: ZoneCode;
+  },
 ) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
-  const when = props.capturedAt === null ? '' : formatTime(locale, props.capturedAt);
+  const when =
+    props.capturedAt === null ? '' : formatZoneTime(props.capturedAt, locale, props.zone, 'medium');
   const timeKey =
     props.capturedAtSource === 'camera'
       ? 'timeCamera'

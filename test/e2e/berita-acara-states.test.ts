@@ -9,6 +9,7 @@ import { httpCall } from '../helpers/sync-harness';
 import {
   BeritaAcaraScreen,
   ChecklistScreen,
+  StorageScreen,
   TabletSync,
   VerifierApp,
 } from './page-models/verifier-app';
@@ -80,6 +81,11 @@ describe.skipIf(!e2eEnabled)(
       const sync = new TabletSync(tablet);
       await sync.enrol(code, 'Tab Bulakan');
       await sync.syncNow();
+      // Every time on the tablet names its zone (the Pemda's, Cilegon: WIB), as the
+      // coordinator's do: the last sync and the sync history on the storage page.
+      const storage = new StorageScreen(tablet);
+      expect((await storage.lastSuccess()).text).toMatch(/^\d{1,2} \w{3} \d{4}, \d{2}\.\d{2} WIB$/);
+      expect((await storage.history())[0]?.text).toMatch(/\d{2}\.\d{2} WIB/);
       const checklist = new ChecklistScreen(tablet);
       const unitPath = `/kerja/a/${encodeURIComponent(assessmentId)}`;
       const openBa = async () => {
@@ -142,6 +148,7 @@ describe.skipIf(!e2eEnabled)(
       expect(await ba.signButton()).toEqual({ label: 'Tandatangani berita acara', enabled: true });
       await ba.signRecord();
       expect(await ba.signingState()).toBe('signed');
+      expect(await page.getByTestId('ba-signed').textContent()).toMatch(/pukul \d{2}\.\d{2} WIB$/);
       await page.evaluate(() => window.scrollTo(0, 0));
       await shot(page, 'signed');
 

@@ -142,7 +142,9 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
     // though B's reached the server last.
     const [onB] = await b.conflicts.onIndicator(indicatorPath);
     expect(onB).toMatchObject({ role: 'raised', mine: '4', other: '3', newer: 'other' });
-    expect(onB?.mineWhen).toMatch(/^\d{1,2} \w{3} \d{2}\.\d{2} \(diterima server \d{2}\.\d{2}\)$/);
+    expect(onB?.mineWhen).toMatch(
+      /^\d{1,2} \w{3} \d{2}\.\d{2} WIB \(diterima server \d{2}\.\d{2} WIB\)$/,
+    );
 
     // A, whose value B disputed, is told at its next sync, on its home card and the indicator.
     await a.sync.syncNow();

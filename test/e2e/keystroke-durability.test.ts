@@ -62,6 +62,33 @@ describe.skipIf(!e2eEnabled)('keystrokes and removals survive an immediate reloa
     return reloadOn(no);
   }
 
+  it('a long note shows its limit before typing stops going in, and says when it is reached', async () => {
+    const screen = await indicator(9);
+    const notes = screen.notes();
+    const limit = app.page.getByTestId('text-limit');
+    await notes.fill('a'.repeat(17_999));
+    expect(await limit.count()).toBe(0);
+    await notes.fill('a'.repeat(19_950));
+    await expect.poll(() => limit.textContent()).toBe('19.950 / 20.000 karakter');
+    expect(await limit.getAttribute('data-limit')).toBe('near');
+    // The field names the count to a screen reader with itself.
+    expect(await notes.getAttribute('aria-describedby')).toContain('-limit');
+    await notes.fill('a'.repeat(20_000));
+    await notes.press('End');
+    await app.page.keyboard.type('bcd');
+    // The browser drops what goes past maxlength; the field says so instead of staying silent.
+    expect(await notes.inputValue()).toHaveLength(20_000);
+    await expect
+      .poll(() => app.page.getByTestId('text-limit-reached').textContent())
+      .toBe('Batas 20.000 karakter tercapai; ketikan selebihnya tidak tersimpan.');
+    expect(await limit.getAttribute('data-limit')).toBe('full');
+    expect(await app.page.getByTestId('text-limit-reached').getAttribute('aria-live')).toBe(
+      'polite',
+    );
+    await notes.fill('');
+    await expect.poll(() => limit.count()).toBe(0);
+  });
+
   const cases = [
     { no: 2, offline: false, delayMs: 0 },
     { no: 3, offline: false, delayMs: 100 },

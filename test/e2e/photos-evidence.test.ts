@@ -87,7 +87,7 @@ describe.skipIf(!e2eEnabled)('evidence photos a reviewer can read and trust', ()
 
     // A camera photo keeps the camera's time, not the file's; linked afterwards.
     await photos.add('kamera.jpg', CAMERA_JPEG);
-    expect((await photos.facts('kamera.jpg')).time).toBe('Waktu kamera: 6 Mei 2024, 09.14');
+    expect((await photos.facts('kamera.jpg')).time).toBe('Waktu kamera: 6 Mei 2024, 09.14 WIB');
     // The document chosen before taking photos stays chosen for the next ones (a document
     // of several pages); this one is linked to another afterwards.
     expect(await photos.linkedTo('kamera.jpg')).toMatch(/^Level 2 · 1\. Perkada/);
@@ -169,7 +169,7 @@ describe.skipIf(!e2eEnabled)('evidence photos a reviewer can read and trust', ()
     expect(linkedText).toContain('Waktu masuk tablet: ');
     const camera = page.locator('[data-testid="evidence-thumb"][data-proves="1.2"]');
     expect(await camera.getByTestId('photo-time').textContent()).toBe(
-      'Waktu kamera: 6 Mei 2024, 09.14',
+      'Waktu kamera: 6 Mei 2024, 09.14 WIB',
     );
     await linked.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'photos-review-evidence-1366.png') });

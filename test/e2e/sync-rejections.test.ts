@@ -190,6 +190,8 @@ describe.skipIf(!e2eEnabled)('changes the server refuses stay visible on the tab
     const reason = (await note.getByTestId('rejected-reason').textContent()) ?? '';
     expect(reason).toContain(unitA);
     expect(reason).toContain('tidak (lagi) ditugaskan');
+    // When, in the Pemda's zone with its label (Cilegon: WIB), like every tablet time.
+    expect(await note.textContent()).toMatch(/\d{4}, \d{2}\.\d{2} WIB/);
     await app.page.screenshot({ path: join(SHOTS, 'rejected-list.png'), fullPage: true });
     expect(await accessibilityProblems(app.page, NEW_ELEMENTS)).toEqual([]);
 

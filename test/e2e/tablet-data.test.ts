@@ -204,7 +204,8 @@ describe.skipIf(!e2eEnabled)('what the tablet counts, keeps and says', () => {
       const kept = await storage.lastSuccess();
       expect(kept.at).toBe(synced.at);
       expect(kept.text).not.toBe('belum pernah');
-      expect(kept.text).toMatch(/\d{2}\.\d{2}\.\d{2}/);
+      // In the Pemda's zone, with its label (the demo's Cilegon: WIB).
+      expect(kept.text).toMatch(/\d{2}\.\d{2} WIB$/);
       const history = await storage.history();
       expect(history[0]?.outcome).toBe('offline');
       const sent = history.find((h) => h.outcome === 'ok' && /berkas diunggah/.test(h.text));

@@ -5,6 +5,7 @@ import { formatNumber } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { useT } from '../i18n';
 import { cleaningHandlers } from '../lib/clean-input';
+import { textLimit } from '../lib/text-limit';
 import { useUi } from '../state/ui.store';
 import { useDraftJournal } from './draft-journal';
 import { useFlushOnLeave } from './flush-on-leave';
@@ -140,6 +141,8 @@ export function AutosaveText(props: {
   }, [editN]);
 
   const invalid = props.invalid?.(text) ?? null;
+  // The limit shown before it bites: the browser drops keys past maxlength without a word.
+  const limit = textLimit(text.length, props.maxLength);
   const common = {
     id: props.id,
     value: text,
@@ -150,9 +153,9 @@ export function AutosaveText(props: {
       ? `${props.id}-problem`
       : invalid
         ? `${props.id}-invalid`
-        : props.hint
-          ? `${props.id}-hint`
-          : undefined,
+        : [props.hint ? `${props.id}-hint` : '', limit ? `${props.id}-limit` : '']
+            .filter(Boolean)
+            .join(' ') || undefined,
     ...cleaningHandlers(onInput, setRemoved, (n, max) => setCut({ n, max })),
     onBlur: () => void flush(),
   };
@@ -175,6 +178,28 @@ export function AutosaveText(props: {
             : ''}
         {state === 'error' ? <span class="error">{t('notSaved')}</span> : null}
       </div>
+      {/* The count is read with the field (aria-describedby), not announced per keystroke;
+          reaching the limit is announced once, politely, on dark text over light blue. */}
+      {limit ? (
+        <p
+          class={limit.state === 'full' ? 'field-note' : 'small muted'}
+          id={`${props.id}-limit`}
+          data-testid="text-limit"
+          data-limit={limit.state}
+        >
+          {limit.state === 'near'
+            ? t('textLimitCount', {
+                n: formatNumber(locale, limit.length),
+                max: formatNumber(locale, limit.max),
+              })
+            : null}
+          <span aria-live="polite" data-testid="text-limit-reached">
+            {limit.state === 'full'
+              ? t('textLimitReached', { max: formatNumber(locale, limit.max) })
+              : ''}
+          </span>
+        </p>
+      ) : null}
       {removed > 0 ? (
         <p class="field-note" role="status" data-testid="cleaned-notice" ref={noteRef}>
           {t('pasteCleaned', { n: removed })}

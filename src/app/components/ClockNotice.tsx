@@ -1,8 +1,8 @@
 import { clockIsOff, describeClockSkew } from '../../core';
-import { formatDateTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { useT } from '../i18n';
-import { useSync } from '../state/sync-state';
+import { clockText } from '../lib/clock';
+import { usePrintZone, useSync } from '../state/sync-state';
 
 /**
  * "Jam tablet tidak tepat": shown on the home and storage pages while the tablet's clock,
@@ -15,6 +15,7 @@ export function ClockNotice() {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   const check = useSync((s) => s.status?.clockCheck ?? null);
+  const zone = usePrintZone();
   if (!check || !clockIsOff(check.skewMs)) return null;
   const [id, en] = describeClockSkew(check.skewMs);
   // The tablet's own clock is wrong: its check time is shown as the server saw it.
@@ -31,7 +32,7 @@ export function ClockNotice() {
       <p>
         {t('clockWrongBody', {
           diff: locale === 'en' ? en : id,
-          when: formatDateTime(locale, serverTime, { dateStyle: 'medium', timeStyle: 'short' }),
+          when: clockText(serverTime, locale, zone),
         })}
       </p>
     </section>

@@ -1,8 +1,9 @@
-import { type AuditLocale, auditTime, editWhen, fieldLabel } from '../../core';
+import { type AuditLocale, editWhen, fieldLabel, ZONE_IANA, type ZoneCode } from '../../core';
 import type { Conflict, TelusurStore } from '../../store';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { useT } from '../i18n';
+import { clockText } from '../lib/clock';
 import {
   type ConflictSide,
   conflictSides,
@@ -12,6 +13,7 @@ import {
   conflictValueText as show,
 } from '../lib/conflicts';
 import { storageMessage } from '../lib/errors';
+import { usePrintZone } from '../state/sync-state';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 
@@ -28,20 +30,19 @@ async function fileNames(
   return new Map(lists.flat().map((f) => [f.id, f.name]));
 }
 
-/** The tablet's own time zone: the verifier reads times as the tablet's clock shows them. */
-const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
-
 /**
- * When one side was edited: on its tablet first, the server's receive time second
- * ("30 Nov 09.06 (diterima server 09.08)"), a doubtful tablet clock said in words.
+ * When one side was edited, both clocks with the zone's label (the print zone, lib/clock.ts):
+ * on its tablet first, the server's receive time second — "30 Nov 09.06 WIB (diterima
+ * server 09.08 WIB)", a doubtful tablet clock said in words (core editWhen); not received
+ * yet, just `clockText` ("30 Nov 2026, 09.06 WIB").
  */
-export function sideWhen(side: ConflictSide, locale: AuditLocale): string {
+export function sideWhen(side: ConflictSide, locale: AuditLocale, zone: ZoneCode): string {
   if (side.editedAt === null) return '–';
-  if (side.receivedAt === null) return auditTime(side.editedAt, locale, { timeZone: zone() });
+  if (side.receivedAt === null) return clockText(side.editedAt, locale, zone);
   return editWhen(
     { editedAt: side.editedAt, serverAt: side.receivedAt, doubtful: side.doubtful },
     locale,
-    { timeZone: zone() },
+    { timeZone: ZONE_IANA[zone], zoneLabel: zone },
   );
 }
 
@@ -67,6 +68,7 @@ export function ConflictMark({ conflicts }: { conflicts: readonly Conflict[] | u
 export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; recordId: string }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
+  const zone = usePrintZone();
   const { value: all } = useLive(
     props.ws,
     (s) =>
@@ -88,7 +90,7 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
     names: names ?? new Map(),
     cleared: t('conflictCleared'),
     fileGone: t('conflictFileGone'),
-    timeZone: zone(),
+    zone,
   };
   /** Settle `c` with the side `which`; its paired stage conflicts take the same side. */
   const resolve = async (c: Conflict, value: unknown, which: 'mine' | 'other' | null) => {
@@ -137,7 +139,7 @@ export function Conflicts(props: { ws: WorkspaceKind; assessmentId: string; reco
               {side.author ? `${side.author} · ` : ''}
               <span class={side.doubtful ? 'error' : undefined}>
                 {side.doubtful ? '⚠ ' : ''}
-                {sideWhen(side, locale)}
+                {sideWhen(side, locale, zone)}
               </span>
             </td>
           </tr>
@@ -230,6 +232,7 @@ function fieldName(field: string, locale: AuditLocale, t: ReturnType<typeof useT
 export function OpenConflicts({ list }: { list: readonly OpenConflict[] | undefined }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
+  const zone = usePrintZone();
   const ids = (list ?? []).map((o) => o.assessmentId);
   const { value: names } = useLive('kerja', (s) => fileNames(s, ids), [ids.join('|')]);
   if (!list?.length) return null;
@@ -237,7 +240,7 @@ export function OpenConflicts({ list }: { list: readonly OpenConflict[] | undefi
     names: names ?? new Map(),
     cleared: t('conflictCleared'),
     fileGone: t('conflictFileGone'),
-    timeZone: zone(),
+    zone,
   };
   return (
     <section class="card" data-testid="open-conflicts">

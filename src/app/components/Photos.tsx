@@ -27,6 +27,7 @@ import {
 import { usePhotoT } from '../lib/photo-messages';
 import { photoStampFor } from '../lib/photo-stamp';
 import { useUnsavedHold } from '../pwa/holds';
+import { usePrintZone } from '../state/sync-state';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { FailureActions, RemoveFileDialog } from './FailedFiles';
@@ -83,6 +84,7 @@ export function Photos(props: {
   const t = useT();
   const pt = usePhotoT();
   const locale = useLocale((s) => s.locale);
+  const zone = usePrintZone();
   const [busy, setBusy] = useState(0);
   // A photo being read and shrunk is not stored yet: an app update waits for it.
   useUnsavedHold('photo', busy > 0);
@@ -418,6 +420,7 @@ export function Photos(props: {
               </div>
               <PhotoFacts
                 capturedAt={viewing.file.capturedAt}
+                zone={zone}
                 capturedAtSource={viewing.file.capturedAtSource}
                 location={viewing.file.location}
                 proves={expectedOf(viewing.file.proves) ?? null}
@@ -530,6 +533,7 @@ function Thumb({
   const t = useT();
   const pt = usePhotoT();
   const locale = useLocale((l) => l.locale);
+  const zone = usePrintZone();
   const [url, setUrl] = useState<string | null>(null);
   const [onServerOnly, setOnServerOnly] = useState(false);
   useEffect(() => {
@@ -632,6 +636,7 @@ function Thumb({
         <PhotoFacts
           class="muted"
           capturedAt={file.capturedAt}
+          zone={zone}
           capturedAtSource={file.capturedAtSource}
           location={file.location}
           proves={null}

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { StoreError } from '../../store';
-import { formatDateTime } from '../../ui/format';
 import { useLocale } from '../../ui/i18n';
 import { navigate } from '../../ui/router';
 import { type MessageKey, useT } from '../i18n';
+import { useClockText } from '../lib/clock';
 import { downloadName } from '../lib/file-names';
 import {
   downloadText,
@@ -13,7 +13,7 @@ import {
   type RejectedGroup,
   type RejectedView,
 } from '../lib/rejected';
-import { discardRejected, exportRejected, retryRejected } from '../state/sync';
+import { discardRejected, exportRejected, retryRejected, usePrintZone } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { useLive } from '../state/workspace';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -51,9 +51,11 @@ export function RejectedList(props: {
 }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
+  const zone = usePrintZone();
   const only = props.only ?? {};
-  const { value: groups } = useLive('kerja', (s) => loadRejected(s, locale, only), [
+  const { value: groups } = useLive('kerja', (s) => loadRejected(s, locale, only, zone), [
     locale,
+    zone,
     only.assessmentId,
     only.indicatorNo,
     only.entity,
@@ -151,7 +153,7 @@ function RejectedItem({ view }: { view: RejectedView }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const when = (ms: number) => formatDateTime(locale, ms);
+  const when = useClockText();
   // No "open" button that would open the screen the verifier is already on.
   const target = fixPath(view);
   const path = target && target !== location.pathname ? target : null;

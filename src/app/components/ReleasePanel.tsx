@@ -1,9 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { ReleaseCheck } from '../../store';
-import { formatDateTime } from '../../ui/format';
-import { useLocale } from '../../ui/i18n';
 import { linkClick, navigate } from '../../ui/router';
 import { useT } from '../i18n';
+import { useClockText } from '../lib/clock';
 import { storageMessage } from '../lib/errors';
 import { exportAllAssessments } from '../lib/export';
 import {
@@ -37,15 +36,14 @@ type Phase = 'idle' | 'checking' | 'refused' | 'confirm' | 'offline' | 'releasin
  */
 export function ReleasePanel() {
   const t = useT();
-  const locale = useLocale((s) => s.locale);
   const enrolment = useSync((s) => s.enrolment);
+  const when = useClockText();
   const { value: check } = useLive('kerja', (s) => s.releaseCheck(), []);
   const [phase, setPhase] = useState<Phase>('idle');
   const [refusal, setRefusal] = useState<ReleaseCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [exported, setExported] = useState(false);
   if (!enrolment) return null;
-  const when = (ms: number) => formatDateTime(locale, ms);
   const counts = (c: ReleaseCheck) => ({
     c: c.unsentChanges,
     f: c.unsentFiles,

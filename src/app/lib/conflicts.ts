@@ -1,12 +1,13 @@
 import {
   type AuditLocale,
-  auditTime,
   BUTIR_LABELS,
   formatValue,
   pairStageConflicts,
   shownConflicts as shownStageConflicts,
+  type ZoneCode,
 } from '../../core';
 import type { Conflict, TelusurStore, Verification } from '../../store';
+import { clockText } from './clock';
 
 /**
  * Open conflicts as the verifier meets them outside the indicator's own page: counted per
@@ -191,8 +192,8 @@ export interface ShowContext {
   cleared: string;
   /** The words for a cited file this tablet does not hold. */
   fileGone: string;
-  /** IANA zone the times are written in (the tablet's own). */
-  timeZone: string;
+  /** The zone the times are written in, with its label (lib/clock.ts: the print zone). */
+  zone: ZoneCode;
 }
 
 /**
@@ -219,8 +220,7 @@ export function conflictValueText(value: unknown, locale: AuditLocale, ctx: Show
     if ('value' in v && 'at' in v) {
       const given =
         typeof v.value === 'number' ? formatValue(v.value, locale) : `– (${ctx.cleared})`;
-      const when =
-        typeof v.at === 'number' ? auditTime(v.at, locale, { timeZone: ctx.timeZone }) : '';
+      const when = typeof v.at === 'number' ? clockText(v.at, locale, ctx.zone) : '';
       return [given, typeof v.by === 'string' ? v.by : '', when].filter(Boolean).join(' · ');
     }
     return Object.values(v)

@@ -1,16 +1,19 @@
 import {
   ASSESSMENT_STATUSES,
   contentFields,
+  DEFAULT_ZONE_CODE,
   type Framework,
   formatValue,
   listIndicators,
+  type ZoneCode,
 } from '../../core';
 import { fieldLabel, mayRetryRefusal, type RejectedChange, type TelusurStore } from '../../store';
-import { formatBytes, formatDateTime } from '../../ui/format';
+import { formatBytes } from '../../ui/format';
 import type { Locale } from '../../ui/i18n';
 import { saveBlob } from '../../ui/save-file';
 import { translate } from '../i18n';
 import { frameworkFor } from '../state/workspace';
+import { clockText } from './clock';
 
 /** Longest value shown for one field of a refused change (the full value is in the export). */
 export const VALUE_PREVIEW_CHARS = 80;
@@ -80,14 +83,19 @@ export function shorten(s: string, max = VALUE_PREVIEW_CHARS): string {
  * booleans as yes/no, evidence checks as their state and note, times as dates, a drawn
  * signature as "(tanda tangan)", nothing as "(dikosongkan)".
  */
-export function showValue(field: string, value: unknown, locale: Locale): string {
+export function showValue(
+  field: string,
+  value: unknown,
+  locale: Locale,
+  zone: ZoneCode = DEFAULT_ZONE_CODE,
+): string {
   const w = WORDS[locale];
   if (value === null || value === undefined || value === '') return w.empty as string;
   if (SIGNATURE_FIELDS.has(field)) return w.signature as string;
   if (typeof value === 'boolean') return (value ? w.yes : w.no) as string;
   if (typeof value === 'number') {
     if (DATE_FIELDS.has(field) && Number.isFinite(value) && Math.abs(value) < 8.64e15)
-      return formatDateTime(locale, value);
+      return clockText(value, locale, zone);
     if (field === 'bytes' && Number.isSafeInteger(value) && value >= 0)
       return formatBytes(value, locale);
     if ((field === 'width' || field === 'height') && Number.isSafeInteger(value))
@@ -113,7 +121,7 @@ export function showValue(field: string, value: unknown, locale: Locale): string
       const by = typeof stage.by === 'string' && stage.by ? ` — ${stage.by}` : '';
       const at =
         typeof stage.at === 'number' && Number.isFinite(stage.at) && Math.abs(stage.at) < 8.64e15
-          ? `, ${formatDateTime(locale, stage.at)}`
+          ? `, ${clockText(stage.at, locale, zone)}`
           : '';
       return shorten(`${shown}${by}${at}`);
     }
@@ -142,6 +150,7 @@ export function describeRejected(
   entry: RejectedChange,
   context: { unitName: string | null; framework: Framework | null },
   locale: Locale,
+  zone: ZoneCode = DEFAULT_ZONE_CODE,
 ): RejectedView {
   const assessmentId = entry.assessmentId ?? entry.rejection.assessmentId ?? null;
   const indicatorNo = entry.indicatorNo ?? entry.rejection.indicatorNo ?? null;
@@ -152,7 +161,11 @@ export function describeRejected(
   const fields = contentFields(Object.entries(entry.mutation.changes), entry.rejection.field).map(
     ([field, value]) => {
       const [id, en] = fieldLabel(field);
-      return { field, label: locale === 'en' ? en : id, value: showValue(field, value, locale) };
+      return {
+        field,
+        label: locale === 'en' ? en : id,
+        value: showValue(field, value, locale, zone),
+      };
     },
   );
   // The field the server named goes first: it is the one to fix.
@@ -178,6 +191,7 @@ export async function loadRejected(
   store: TelusurStore,
   locale: Locale,
   only: { assessmentId?: string; indicatorNo?: number; entity?: string } = {},
+  zone: ZoneCode = DEFAULT_ZONE_CODE,
 ): Promise<RejectedGroup[]> {
   let entries = await store.rejected.list(only.assessmentId);
   if (only.indicatorNo !== undefined)
@@ -204,7 +218,7 @@ export async function loadRejected(
   const groups = new Map<string, RejectedGroup>();
   for (const e of entries) {
     const assessmentId = e.assessmentId ?? e.rejection.assessmentId ?? null;
-    const view = describeRejected(e, await contextOf(assessmentId), locale);
+    const view = describeRejected(e, await contextOf(assessmentId), locale, zone);
     const key = assessmentId ?? '';
     let g = groups.get(key);
     if (!g) {

@@ -1,6 +1,5 @@
 import {
   type AuditLocale,
-  auditTime,
   earlierStages,
   LEGACY_STAGES,
   PeriodStagesSchema,
@@ -9,8 +8,10 @@ import {
   type StageValue,
   stageField,
   stageValueOf,
+  type ZoneCode,
 } from '../../core';
 import type { Period, StageKey, Verification, VerificationChanges } from '../../store';
+import { clockText } from './clock';
 
 /**
  * The stages of a period as the tablet's reference tables hold it, and the one the tablet
@@ -120,10 +121,9 @@ export function sectorServiceOf(period: Period | null | undefined, no: number): 
   return null;
 }
 
-/** "2 Okt 09.00" in the tablet's own time zone (the year when not this year). */
-export function stageWhen(at: number, locale: AuditLocale, now = Date.now()): string {
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return auditTime(at, locale, { timeZone, reference: now });
+/** When a stage's value was given, as every tablet time: "2 Okt 2026, 09.00 WIB" (lib/clock.ts). */
+export function stageWhen(at: number, locale: AuditLocale, zone: ZoneCode): string {
+  return clockText(at, locale, zone);
 }
 
 /**

@@ -55,7 +55,7 @@ import {
   stageValueChanges,
   stageWhen,
 } from '../lib/workflow';
-import { useSync } from '../state/sync';
+import { usePrintZone, useSync } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 import { LEVELS } from './Checklist';
@@ -631,7 +631,7 @@ function SourceSection(props: {
 
 /**
  * The values of the stages before the current one beside the input, with who gave them and
- * when ("Penilaian mandiri: 3 · Tim Asesor Internal · 2 Okt 09.00"), and the current
+ * when ("Penilaian mandiri: 3 · Tim Asesor Internal · 2 Okt 2026, 09.00 WIB"), and the current
  * stage's own value once given. An imported self level has no who or when.
  */
 function StageValues(props: {
@@ -643,13 +643,14 @@ function StageValues(props: {
   locale: Locale;
 }) {
   const t = useT();
+  const zone = usePrintZone();
   const { fw, no, locale } = props;
   const domain = valueDomainOf(fw, no);
   const line = (e: EarlierValue) =>
     [
       e.value === null ? t('stageNoValue') : formatValue(e.value, locale, domain),
       e.by,
-      e.at === null ? null : stageWhen(e.at, locale),
+      e.at === null ? null : stageWhen(e.at, locale, zone),
     ]
       .filter(Boolean)
       .join(' · ');

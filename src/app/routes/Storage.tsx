@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { ZoneCode } from '../../core';
 import type { StorageHealth, SyncLogEntry } from '../../store';
 import type { SyncStatus } from '../../sync';
-import { formatBytes, formatDateTime } from '../../ui/format';
+import { formatBytes } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { ClockNotice } from '../components/ClockNotice';
@@ -12,11 +13,12 @@ import { FileButton } from '../components/FileButton';
 import { IdentityNotice } from '../components/IdentityNotice';
 import { ReleasePanel } from '../components/ReleasePanel';
 import { type MessageKey, useT } from '../i18n';
+import { clockText } from '../lib/clock';
 import { listOpenConflicts } from '../lib/conflicts';
 import { storageMessage } from '../lib/errors';
 import { exportAllAssessments } from '../lib/export';
 import { syncErrorText } from '../lib/sync-errors';
-import { dismissRestoreNotice, purgeReceived, syncNow, useSync } from '../state/sync';
+import { dismissRestoreNotice, purgeReceived, syncNow, usePrintZone, useSync } from '../state/sync';
 import { useUi } from '../state/ui.store';
 import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 
@@ -29,6 +31,7 @@ import { getStore, useLive, type WorkspaceKind } from '../state/workspace';
 export function Storage() {
   const t = useT();
   const locale = useLocale((s) => s.locale);
+  const zone = usePrintZone();
   const [health, setHealth] = useState<StorageHealth | null>(null);
   const { value: conflicts } = useLive('kerja', (s) => listOpenConflicts(s), []);
   const [tick, setTick] = useState(0);
@@ -92,7 +95,9 @@ export function Storage() {
                   {health.persisted
                     ? t('persistedYes')
                     : health.persistence && !health.persistence.granted
-                      ? t('persistedRefused', { when: when(health.persistence.askedAt, locale) })
+                      ? t('persistedRefused', {
+                          when: when(health.persistence.askedAt, locale, zone),
+                        })
                       : t('persistedNo')}
                   {!health.persisted ? (
                     <div>
@@ -165,8 +170,9 @@ export function Storage() {
   );
 }
 
-function when(ms: number | null, locale: Locale): string {
-  return ms ? formatDateTime(locale, ms) : '–';
+/** A time on this page, with its zone's label (lib/clock.ts; '–' for none). */
+function when(ms: number | null, locale: Locale, zone: ZoneCode): string {
+  return ms ? clockText(ms, locale, zone) : '–';
 }
 
 /**
@@ -331,6 +337,7 @@ function SyncStatusView({
   conflicts: number;
 }) {
   const t = useT();
+  const zone = usePrintZone();
   const { value: names } = useLive(
     'kerja',
     async (s) => {
@@ -392,7 +399,7 @@ function SyncStatusView({
           <tr>
             <th>{t('lastSuccess')}</th>
             <td data-testid="sync-last-success" data-at={status.lastSuccessAt ?? 0}>
-              {status.lastSuccessAt ? when(status.lastSuccessAt, locale) : t('never')}
+              {status.lastSuccessAt ? when(status.lastSuccessAt, locale, zone) : t('never')}
             </td>
           </tr>
           {status.lastError ? (
@@ -400,7 +407,7 @@ function SyncStatusView({
               <th>{t('lastError')}</th>
               <td class="error" data-testid="sync-last-error" data-at={status.lastError.at}>
                 {t(SOURCE_KEYS[status.lastError.source] ?? 'errorSource_local')}:{' '}
-                {syncErrorText(status.lastError, t)} ({when(status.lastError.at, locale)})
+                {syncErrorText(status.lastError, t)} ({when(status.lastError.at, locale, zone)})
               </td>
             </tr>
           ) : null}
@@ -507,6 +514,7 @@ function SendProgress(props: { status: SyncStatus; health: StorageHealth | null;
 /** The latest sync runs (kept across reloads), newest first, in words. */
 function SyncHistory({ history, locale }: { history: SyncLogEntry[]; locale: Locale }) {
   const t = useT();
+  const zone = usePrintZone();
   return (
     <section data-testid="sync-history">
       <h3>{t('syncHistory')}</h3>
@@ -523,7 +531,7 @@ function SyncHistory({ history, locale }: { history: SyncLogEntry[]; locale: Loc
               <strong class={e.outcome === 'ok' ? undefined : 'error'}>
                 {t(OUTCOME_KEYS[e.outcome])}
               </strong>{' '}
-              {when(e.at, locale)}
+              {when(e.at, locale, zone)}
               {e.runs > 1 ? ` (${t('historyRuns', { n: e.runs })})` : ''}
               {historyText(e, t, locale) ? `: ${historyText(e, t, locale)}` : ''}
             </li>

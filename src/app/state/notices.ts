@@ -1,5 +1,5 @@
 import type { IdentityChange } from '../../sync';
-import { formatDateTime } from '../../ui/format';
+import { formatZoneTime } from '../../ui/format';
 import { type Locale, useLocale } from '../../ui/i18n';
 import { translate } from '../i18n';
 import { useSync } from './sync-state';
@@ -10,7 +10,10 @@ const ANNOUNCED_KEY = 'telusur.identityAnnounced';
 
 /** The plain-words message of an identity change (the tablet took a new one) in the locale. */
 export function identityText(change: IdentityChange, locale: Locale): string {
-  const when = formatDateTime(locale, change.at);
+  // The print zone with its label, as lib/clock.ts writes every tablet time (not imported
+  // from there: this module is on the first screen, the hook would pull more in).
+  const zone = useSync.getState().status?.organisation?.zone;
+  const when = formatZoneTime(change.at, locale, zone, 'medium');
   return translate(locale, 'identityChanged', { when });
 }
 

@@ -6,6 +6,7 @@ import { LinkFacts } from '../../ui/LinkFacts';
 import { PhotoFacts, PhotoViewer, viewLabel } from '../../ui/PhotoViewer';
 import { download, evidenceFileUrl, fetchBlob } from '../files';
 import { useT } from '../i18n';
+import { useZone } from '../organisation';
 import type { EvidenceFileView } from '../types';
 import { fileKind } from '../values';
 
@@ -23,6 +24,7 @@ const IMAGE_MIMES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; size?: number }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
+  const zone = useZone();
   const [url, setUrl] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
   const [viewing, setViewing] = useState(false);
@@ -55,6 +57,7 @@ export function EvidenceThumb({ file, size = 120 }: { file: EvidenceFileView; si
   const facts = (
     <PhotoFacts
       capturedAt={file.capturedAt}
+      zone={zone}
       capturedAtSource={file.capturedAtSource}
       location={file.location}
       proves={file.proves}

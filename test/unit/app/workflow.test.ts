@@ -129,12 +129,12 @@ describe('conflicting workflow values, as people read them', () => {
     names: new Map([['f1', 'sk-arsitektur.jpg']]),
     cleared: 'dikosongkan',
     fileGone: 'berkas tidak ada di tablet ini',
-    timeZone: 'Asia/Jakarta',
+    zone: 'WIB' as const,
   };
   it('a stage value with who and when; a cleared one says so', () => {
     const at = Date.UTC(2026, 9, 2, 2, 0);
     expect(conflictValueText({ value: 2.5, by: 'Tim Asesor Internal', at }, 'id', ctx)).toMatch(
-      /^2,50 · Tim Asesor Internal · 2 Okt( 2026)? 09\.00$/,
+      /^2,50 · Tim Asesor Internal · 2 Okt 2026, 09\.00 WIB$/,
     );
     expect(conflictValueText({ value: null, by: 'Ani', at }, 'en', ctx)).toMatch(
       /^– \(dikosongkan\) · Ani · 2 Oct/,
