@@ -450,8 +450,7 @@ const id = {
     'Foto ini tidak dapat diperkecil sampai ukuran yang disimpan tablet. Ambil ulang dengan resolusi kamera lebih rendah.',
   // A text field near its maxlength (from 90 %) and at it: typing past it goes nowhere.
   textLimitCount: '{n} / {max} karakter',
-  textLimitReached:
-    'Batas {max} karakter tercapai; ketikan selebihnya tidak tersimpan.',
+  textLimitReached: 'Batas {max} karakter tercapai; ketikan selebihnya tidak tersimpan.',
   // A paste longer than the field takes.
   pasteTooLong:
     'Teks yang ditempel lebih panjang dari batas isian ({max} karakter): {n} karakter terakhir tidak dimasukkan. Persingkat teksnya atau bagi ke catatan lain.',
