@@ -214,6 +214,11 @@ export const MutationResultSchema = z.object({
   duplicate: z.boolean(),
   /** Per field, for mutations handled now (empty for duplicates and rejections). */
   fields: z.record(z.string(), z.object({ outcome: z.enum(FIELD_OUTCOMES), version: count })),
+  /**
+   * Why it was refused (outcome `rejected`); or, on an accepted mutation, why ONE of its
+   * fields (`rejection.field`, absent from `fields`) was not kept while the rest was
+   * (`stage_closed`). A tablet before this ignores the latter (no protocol bump).
+   */
   rejection: z.nullable(RejectionSchema),
 });
 export type MutationResult = z.infer<typeof MutationResultSchema>;

@@ -241,6 +241,15 @@ export const PROBLEMS = {
     en: (p) =>
       `The stage "${p.stageEn ?? '–'}" is not one of the stages of the period "${p.name ?? '–'}", so the server did not save this stage's value. Contact your coordinator if the period's stages change.`,
   },
+  stage_closed: {
+    status: 422,
+    // One refused field of a push: a stage value made after the coordinator closed that
+    // stage (moved the period on). The rest of the change is kept.
+    id: (p) =>
+      `Tahap "${p.stage ?? '–'}" sudah ditutup ${p.closedAt ?? '–'}; nilai ini dibuat sesudahnya, sehingga tidak disimpan server. Pilih level lagi untuk tahap "${p.current ?? '–'}".`,
+    en: (p) =>
+      `The stage "${p.stageEn ?? '–'}" was closed on ${p.closedAtEn ?? '–'}; this value was made after that, so the server did not save it. Choose the level again for the stage "${p.currentEn ?? '–'}".`,
+  },
   unit_code_taken: {
     status: 409,
     id: (p) => `Kode unit "${p.code}" sudah dipakai.`,

@@ -130,4 +130,6 @@ export interface AssessmentContext {
   frameworkId: string;
   /** The period's stages (core workflow.ts): a stage value outside them is refused. */
   periodStages: readonly Stage[];
+  /** The stage the period is in now: its value is always open to tablets. */
+  periodCurrentStage: Stage;
 }

@@ -138,6 +138,10 @@ function settle(
           refused.push(await rejectedEntry(db, mutation, assessmentId, result.rejection, at));
           continue;
         }
+        // Accepted with one field refused (a stage value made after its stage closed): that
+        // field alone is listed and reverted; the others settle below.
+        const part = refusedPart(mutation, result.rejection);
+        if (part) refused.push(await rejectedEntry(db, part, assessmentId, result.rejection, at));
         const recordKey = `${row.entity}\u0000${row.id}`;
         const entry = known.get(recordKey) ?? {
           entity: row.entity,
@@ -183,6 +187,21 @@ function settle(
       return { removed: handled.length, rejected: refused.length };
     }),
   );
+}
+
+/**
+ * The refused part of an accepted mutation: the mutation narrowed to the one field its
+ * rejection names (changes and base version), or null when nothing of it was refused.
+ */
+function refusedPart(mutation: Mutation, rejection: Rejection | null): Mutation | null {
+  const f = rejection?.field;
+  if (!f || !Object.hasOwn(mutation.changes, f)) return null;
+  const base = mutation.baseVersions[f];
+  return {
+    ...mutation,
+    changes: { [f]: mutation.changes[f] },
+    baseVersions: base === undefined ? {} : { [f]: base },
+  };
 }
 
 /** The "Ditolak server" entry of a refused mutation (inside a transaction over the entity tables). */

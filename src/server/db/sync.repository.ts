@@ -599,11 +599,16 @@ export class SyncRepository {
           'periods.status as periodStatus',
           'periods.frameworkId as frameworkId',
           'periods.stages as stages',
+          'periods.currentStage as currentStage',
         ])
         .where('assessments.id', 'in', part)
         .execute();
-      for (const { stages, ...r } of rows)
-        out.set(r.id, { ...r, periodStages: JSON.parse(stages) as Stage[] });
+      for (const { stages, currentStage, ...r } of rows)
+        out.set(r.id, {
+          ...r,
+          periodStages: JSON.parse(stages) as Stage[],
+          periodCurrentStage: currentStage as Stage,
+        });
     }
     return out;
   }

@@ -3,15 +3,18 @@ import {
   type BundleImportResult,
   beritaAcaraId,
   type Change,
+  DEFAULT_ZONE_CODE,
   DEVICE_SEQ_REUSED,
   decideField,
   type EntityName,
   EVIDENCE_TOO_LARGE_MESSAGE,
+  editTime,
   type FieldOutcome,
   type Framework,
   fieldLabel,
   fieldSchema,
   findUnsafeText,
+  formatInZone,
   MAX_REFETCH,
   type MutationProblem,
   type MutationResult,
@@ -22,16 +25,19 @@ import {
   type PushResponse,
   type Receipt,
   type Rejection,
+  type Stage,
   stageLabel,
   stageOfField,
   TIME_RANGE_MESSAGE,
   tabletMayEdit,
+  timeDoubtful,
   toWireConflict,
   toWireRejection,
   UNSAFE_TEXT_MESSAGE,
   uuidv7,
   verificationId,
   type WriteRefusal,
+  type ZoneCode,
 } from '../../core';
 import { inTransaction, type Repositories } from '../db/repositories';
 import type { Assignment, Principal } from '../domain';
@@ -334,7 +340,8 @@ export class SyncService extends BaseService {
     // reported refused, with its stored reason, as a tablet's push repeats it — never as
     // "already on the server".
     const refused = handled.results.filter((r) => r.outcome === 'rejected');
-    const rejections = refused.flatMap((r) => (r.rejection ? [r.rejection] : []));
+    // With the refused fields of accepted changes (a closed stage's late value).
+    const rejections = handled.results.flatMap((r) => (r.rejection ? [r.rejection] : []));
     const accepted = handled.results.filter((r) => r.outcome !== 'rejected');
     const duplicates = accepted.filter((r) => r.duplicate).length;
     return {
@@ -403,7 +410,8 @@ export class SyncService extends BaseService {
       (
         await repos.sync.rejections({
           deviceId,
-          seqs: repeats.filter((m) => stored.get(m.seq)?.outcome === 'rejected').map((m) => m.seq),
+          // Accepted changes too: one may have had a field refused (`stage_closed`).
+          seqs: repeats.filter((m) => stored.has(m.seq)).map((m) => m.seq),
         })
       ).map((r) => [r.seq, toWireRejection(r)]),
     );
@@ -515,6 +523,45 @@ export class SyncService extends BaseService {
       }
       return fw;
     };
+    // When each stage of a touched period was last closed (the coordinator moved the
+    // period away from it), read in this transaction once per period; and the zone the
+    // closing time is told in.
+    const closings = new Map<string, Promise<Map<Stage, number>>>();
+    let zone: Promise<ZoneCode> | null = null;
+    const lateStage = async (
+      ctx: AssessmentContext,
+      m: MutationEnvelope,
+      stage: Stage,
+    ): Promise<Record<string, string> | null> => {
+      // The current stage is open, whatever its history.
+      if (stage === ctx.periodCurrentStage) return null;
+      let closed = closings.get(ctx.periodId);
+      if (!closed) {
+        closed = repos.periods
+          .stageChanges(ctx.periodId)
+          .then((rows) => new Map(rows.map((r): [Stage, number] => [r.from, r.at])));
+        closings.set(ctx.periodId, closed);
+      }
+      const closedAt = (await closed).get(stage);
+      if (closedAt === undefined) return null;
+      // The edit's time as conflicts judge "which is newer": its hybrid clock's wall time.
+      // A doubtful one (the tablet's clock measured off, or running ahead of the server)
+      // cannot tell before from after: accepted as before this rule, marked doubtful in
+      // the audit like every time of that tablet.
+      const editedAt = editTime(m.hlc, m.at);
+      if (editedAt === null || editedAt <= closedAt) return null;
+      if (timeDoubtful({ editedAt, receivedAt: now, skewMs: who.clockSkewMs })) return null;
+      zone ??= repos.organisation.get().then((o) => o?.zone ?? DEFAULT_ZONE_CODE);
+      const z = await zone;
+      return {
+        stage: stageLabel(stage),
+        stageEn: stageLabel(stage, 'en'),
+        closedAt: formatInZone(closedAt, z, 'id', 'medium'),
+        closedAtEn: formatInZone(closedAt, z, 'en', 'medium'),
+        current: stageLabel(ctx.periodCurrentStage),
+        currentEn: stageLabel(ctx.periodCurrentStage, 'en'),
+      };
+    };
 
     const results: MutationResult[] = [];
     for (const m of mutations) {
@@ -601,6 +648,8 @@ export class SyncService extends BaseService {
         params: Record<string, string | number>;
         field: string;
       } | null = null;
+      // Stage values made after their stage closed: refused alone, the rest is kept.
+      const late: { field: string; params: Record<string, string> }[] = [];
       for (const [field, raw] of Object.entries(m.changes)) {
         const value = parsed.has(field) ? parsed.get(field) : parseField(m.entity, field, raw);
         const valueJson = canonicalJson(value);
@@ -646,8 +695,19 @@ export class SyncService extends BaseService {
           refused = { code: 'value_out_of_domain', params: domainParams(outside), field };
           break;
         }
+        // A value the server already holds changes nothing, closed stage or not.
+        const closed = stage && decision.outcome !== 'same' && (await lateStage(ctx, m, stage));
+        if (closed) {
+          late.push({ field, params: closed });
+          continue;
+        }
         decisions.push({ field, value, valueJson, kind: decision.outcome, current, base });
       }
+      // With nothing else to keep (or more than one late stage, which no tablet sends in
+      // one tap) the late value refuses the whole change, as any other refusal does.
+      const [lateOne] = late;
+      if (!refused && lateOne && (late.length > 1 || decisions.length === 0))
+        refused = { code: 'stage_closed', ...lateOne };
       if (refused) {
         reject(refused.code, refused.params, refused.field);
         continue;
@@ -688,7 +748,22 @@ export class SyncService extends BaseService {
         }
       }
       const outcome = mutationOutcome(decisions.map((d) => d.kind));
-      results.push({ seq: m.seq, outcome, duplicate: false, fields, rejection: null });
+      results.push({
+        seq: m.seq,
+        outcome,
+        duplicate: false,
+        fields,
+        // A refusal on an accepted change refuses its one field (`rejection.field`) only.
+        rejection: lateOne
+          ? rejection(m, 'stage_closed', lateOne.params, {
+              field: lateOne.field,
+              assessmentId: ctx.id,
+              ctx,
+              indicatorNo,
+              at: now,
+            })
+          : null,
+      });
     }
     return results;
   }

@@ -24,7 +24,7 @@ import { CityIndexService } from '../../../src/server/services/city-index';
 import type { ExportFile } from '../../../src/server/services/exports/file';
 import { levelColumns, levelsCsv, levelsXlsx } from '../../../src/server/services/exports/levels';
 import { loadLevelsExport } from '../../../src/server/services/exports/levels-data';
-import { describeEachDialect, type ServerContext } from '../../helpers/server-context';
+import { describeEachDialect, type ServerContext, T0 } from '../../helpers/server-context';
 import { SIGNATORIES, signingMutation } from '../../helpers/signing';
 import { assessmentOf, evidenceFile, levels, rawTablet, storeFile } from './helpers';
 
@@ -471,31 +471,36 @@ describeEachDialect('exports of unit × indicator levels', (ctx) => {
     const w = await ready();
     const city = await assessmentOf(h, PEMDA_CODE);
     const at = h.clock.now;
-    await w.t1.push([
-      evidenceFile(city, 'keluaran-notulen', {
-        sha256: 'c'.repeat(64),
-        bytes: 10,
-        capturedAt: at,
-        name: 'Notulen interviu.pdf',
-        indicatorNo: 5,
-      }),
-      {
-        entity: 'verification',
-        id: `${city}:5`,
-        changes: {
-          assessmentId: city,
+    await w.t1.push(
+      [
+        evidenceFile(city, 'keluaran-notulen', {
+          sha256: 'c'.repeat(64),
+          bytes: 10,
+          capturedAt: at,
+          name: 'Notulen interviu.pdf',
           indicatorNo: 5,
-          verifiedLevel: 3,
-          rekomendasi: 'Tetapkan Perwal tata kelola SPBE; lakukan reviu tahunan.',
-          penjelasanFakta: 'Perwal 12/2022 pasal 4, hlm. 3',
-          penjelasanAnalisis: '=belum mengatur reviu',
-          penjelasanJustifikasi: 'Kriteria level 3 terpenuhi, level 4 belum.',
-          penjelasanFiles: ['keluaran-notulen'],
-          'stages.mandiri': { value: 4, by: 'Tim internal', at },
-          'stages.dokumen': { value: 3, by: 'Verifikator', at },
+        }),
+        {
+          entity: 'verification',
+          id: `${city}:5`,
+          changes: {
+            assessmentId: city,
+            indicatorNo: 5,
+            verifiedLevel: 3,
+            rekomendasi: 'Tetapkan Perwal tata kelola SPBE; lakukan reviu tahunan.',
+            penjelasanFakta: 'Perwal 12/2022 pasal 4, hlm. 3',
+            penjelasanAnalisis: '=belum mengatur reviu',
+            penjelasanJustifikasi: 'Kriteria level 3 terpenuhi, level 4 belum.',
+            penjelasanFiles: ['keluaran-notulen'],
+            'stages.mandiri': { value: 4, by: 'Tim internal', at },
+            'stages.dokumen': { value: 3, by: 'Verifikator', at },
+          },
         },
-      },
-    ]);
+        // Made while penilaian mandiri was still open (the seed closed it at T0): a stage's
+        // value made after its close is refused.
+      ],
+      { editedAt: T0 - 3_600_000 },
+    );
     const { row } = await getCsv(h, await h.login('viewer'));
     const r5 = row(PEMDA_CODE, 5);
     expect(r5('Rekomendasi')).toBe('Tetapkan Perwal tata kelola SPBE; lakukan reviu tahunan.');

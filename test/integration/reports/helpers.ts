@@ -16,8 +16,12 @@ export interface RawTablet {
   /**
    * Push these changes; `tabletNow` is the tablet's own clock (default: the server's), sent
    * along as the push's `clock` and used for the edits' times, as a tablet does.
+   * `editedAt`: the edits were made earlier (offline) at this time, by a right clock.
    */
-  push(mutations: RawMutation[], options?: { tabletNow?: number }): Promise<CallResult>;
+  push(
+    mutations: RawMutation[],
+    options?: { tabletNow?: number; editedAt?: number },
+  ): Promise<CallResult>;
   pull(cursor?: number): Promise<CallResult>;
 }
 
@@ -55,7 +59,7 @@ export async function rawTablet(
       const now = options.tabletNow ?? ctx.clock.now;
       const mutations: Mutation[] = list.map((m) => {
         seq++;
-        const at = now + seq;
+        const at = (options.editedAt ?? now) + seq;
         return {
           ...m,
           deviceId,

@@ -11,7 +11,7 @@ import {
   verificationId,
 } from '../../../src/core';
 import { CITY_LEVELS, DEMO_SECTOR_SERVICES, opdCode, PEMDA_CODE } from '../../../src/server/seed';
-import { describeEachDialect } from '../../helpers/server-context';
+import { describeEachDialect, T0 } from '../../helpers/server-context';
 import { assessmentOf, type RawMutation, type RawTablet, rawTablet } from '../reports/helpers';
 
 /**
@@ -23,6 +23,14 @@ import { assessmentOf, type RawMutation, type RawTablet, rawTablet } from '../re
  */
 
 const COORDINATOR_NAME = 'Koordinator SPBE (Diskominfo)';
+
+/**
+ * When the tablet values below were made: before the demo closed penilaian mandiri (at
+ * T0, by the seed) and before a test here closes verifikasi dokumen, so every stage they
+ * name was open then (a value made after its stage closed is refused, see
+ * test/integration/sync/stage-closed.test.ts).
+ */
+const MADE_WHILE_OPEN = T0 - 3_600_000;
 
 /** One tablet write of a value in a stage, as the tablet makes it (with `verifiedLevel` outside penilaian mandiri). */
 function stageWrite(
@@ -48,7 +56,11 @@ describeEachDialect('stages of a period', (ctx) => {
   let tablet: RawTablet | null = null;
   const t = async () => {
     tablet ??= await rawTablet(ctx(), 'verifier1', 'Tablet tahap');
-    return tablet;
+    const raw = tablet;
+    return {
+      ...raw,
+      push: (list: RawMutation[]) => raw.push(list, { editedAt: MADE_WHILE_OPEN }),
+    };
   };
   const demoPeriod = () => ctx().demo?.periodId as string;
   const as = (who: 'coordinator' | 'viewer' | 'verifier1') => ctx().login(who);
@@ -334,7 +346,7 @@ describeEachDialect('stages of a period', (ctx) => {
     // the verified value and the stage's, so both fields conflict.
     const other = await h.enrol(await h.accountId('verifier1'), 'Tablet tanpa tarik');
     const m = stageWrite(a, 9, 'dokumen', 2);
-    const at = h.clock.now;
+    const at = MADE_WHILE_OPEN;
     const r = await h.call('POST', '/api/sync/push', {
       token: other.token,
       json: {
@@ -366,5 +378,74 @@ describeEachDialect('stages of a period', (ctx) => {
       (i) => i.no === 9,
     );
     expect(nine?.openConflicts).toBe(1);
+  });
+  it("refuses on its own a closed stage's value made after the close (stage_closed, also when sent again), keeping the rest of the change", async () => {
+    const h = ctx();
+    const a = await assessmentOf(h, opdCode(7));
+    // The demo period left verifikasi dokumen for interviu in an earlier test; learn when.
+    const history = await h.call('GET', `/api/periods/${demoPeriod()}/stage-changes`, {
+      token: await as('coordinator'),
+    });
+    const closedAt = (history.body.changes as { from: string; at: number }[]).find(
+      (c) => c.from === 'dokumen',
+    )?.at as number;
+    expect(closedAt).toBeGreaterThan(MADE_WHILE_OPEN);
+    const device = await h.enrol(await h.accountId('verifier1'), 'Tablet terlambat');
+    // The server's versions of indicator 6, as the tablet pulled them.
+    const versions: Record<string, number> = {};
+    for (let cursor = 0; ; ) {
+      const page = await h.call('GET', `/api/sync/pull?cursor=${cursor}`, { token: device.token });
+      for (const c of page.body.changes as { id: string; versions: Record<string, number> }[])
+        if (c.id === verificationId(a, 6)) Object.assign(versions, c.versions);
+      cursor = page.body.cursor;
+      if (!page.body.hasMore) break;
+    }
+    const m = stageWrite(a, 6, 'dokumen', 2);
+    const at = closedAt + 60_000;
+    const body = {
+      deviceId: device.deviceId,
+      mutations: [
+        {
+          ...m,
+          deviceId: device.deviceId,
+          seq: 1,
+          baseVersions: Object.fromEntries(
+            Object.keys(m.changes).map((f) => [f, versions[f] ?? 0]),
+          ),
+          hlc: encodeHlc({ ms: at, counter: 0, node: device.deviceId }),
+          at,
+        },
+      ],
+      clock: h.clock.now,
+    };
+    for (const again of [false, true]) {
+      const r = await h.call('POST', '/api/sync/push', { token: device.token, json: body });
+      expect(r.status, r.text).toBe(200);
+      const [result] = r.body.results;
+      expect(result.outcome).toBe('applied');
+      expect(result.duplicate).toBe(again);
+      if (!again) {
+        expect(result.fields.verifiedLevel.outcome).toBe('applied');
+        expect(result.fields['stages.dokumen']).toBeUndefined();
+      }
+      expect(result.rejection).toMatchObject({
+        code: 'stage_closed',
+        field: 'stages.dokumen',
+        indicatorNo: 6,
+        retryable: false,
+      });
+      expect(result.rejection.message).toContain('Tahap "Verifikasi dokumen" sudah ditutup');
+    }
+    const other = await rawTablet(h, 'verifier1', 'Tablet pembaca');
+    const fields: Record<string, unknown> = {};
+    for (let cursor = 0; ; ) {
+      const page = await other.pull(cursor);
+      for (const c of page.body.changes as { id: string; fields: Record<string, unknown> }[])
+        if (c.id === verificationId(a, 6)) Object.assign(fields, c.fields);
+      cursor = page.body.cursor;
+      if (!page.body.hasMore) break;
+    }
+    expect(fields.verifiedLevel).toBe(2);
+    expect(fields['stages.dokumen']).toBeUndefined();
   });
 });

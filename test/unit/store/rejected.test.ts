@@ -158,6 +158,49 @@ describe('settling a push answer', () => {
     s.close();
   });
 
+  it('a stage value refused alone (its stage closed) leaves the record; the level of the same tap is kept and only the stage value is listed', async () => {
+    const s = await open(freshName());
+    await s.verifications.update(ASSESSMENT, 7, { notes: 'dari server' });
+    await s.outbox.settle({ appliedThrough: 1, results: [applied(1, { notes: 1 })] });
+    await s.verifications.update(ASSESSMENT, 7, {
+      verifiedLevel: 3,
+      'stages.dokumen': { value: 3, by: 'Verifikator Satu', at: Date.UTC(2026, 11, 1) },
+    });
+    const closed = rejection({
+      code: 'stage_closed',
+      recordId: verificationId(ASSESSMENT, 7),
+      indicatorNo: 7,
+      field: 'stages.dokumen',
+      retryable: false,
+    });
+    await s.outbox.settle({
+      appliedThrough: 2,
+      results: [{ ...applied(2, { verifiedLevel: 4 }), rejection: closed }],
+    });
+    const v = (await s.verifications.get(ASSESSMENT, 7)) as Record<string, unknown> | null;
+    expect(v?.verifiedLevel).toBe(3);
+    expect(v?.['stages.dokumen']).toBeUndefined();
+    const [entry, ...more] = await s.rejected.list();
+    expect(more).toEqual([]);
+    expect(entry?.rejection.code).toBe('stage_closed');
+    expect(entry?.mutation.changes).toEqual({
+      'stages.dokumen': { value: 3, by: 'Verifikator Satu', at: Date.UTC(2026, 11, 1) },
+    });
+    expect(Object.keys(entry?.mutation.baseVersions ?? {})).toEqual(['stages.dokumen']);
+    // The server's value of the stage comes back with the next pull.
+    expect(await s.rejected.refetchWanted()).toEqual([verificationId(ASSESSMENT, 7)]);
+    // The kept level settled at the server's version: the next edit is based on it. An
+    // accepted change without a refusal lists nothing.
+    await s.verifications.update(ASSESSMENT, 7, { notes: 'lagi', verifiedLevel: 2 });
+    expect((await s.outbox.peek(10))[0]?.baseVersions.verifiedLevel).toBe(4);
+    await s.outbox.settle({
+      appliedThrough: 3,
+      results: [applied(3, { notes: 2, verifiedLevel: 5 })],
+    });
+    expect(await s.rejected.count()).toBe(1);
+    s.close();
+  });
+
   it('remembers the server version of applied fields, so the next edit is based on it', async () => {
     const s = await open(freshName());
     await fourChanges(s);
