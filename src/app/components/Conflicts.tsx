@@ -3,13 +3,12 @@ import type { Conflict, TelusurStore } from '../../store';
 import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { useT } from '../i18n';
+import { type ShowContext, conflictValueText as show } from '../lib/conflict-text';
 import {
   type ConflictSide,
   conflictSides,
   type OpenConflict,
   pairedStageConflicts,
-  type ShowContext,
-  conflictValueText as show,
 } from '../lib/conflicts';
 import { storageMessage } from '../lib/errors';
 import { useUi } from '../state/ui.store';

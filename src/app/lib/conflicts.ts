@@ -1,11 +1,6 @@
-import {
-  type AuditLocale,
-  auditTime,
-  BUTIR_LABELS,
-  formatValue,
-  pairStageConflicts,
-  shownConflicts as shownStageConflicts,
-} from '../../core';
+// Specific core modules, not the barrel: the home screen counts conflicts with this module,
+// and the first load must not carry core's schemas (zod) or its audit wording.
+import { pairStageConflicts, shownConflicts as shownStageConflicts } from '../../core/workflow';
 import type { Conflict, TelusurStore, Verification } from '../../store';
 
 /**
@@ -181,51 +176,4 @@ export async function listOpenConflicts(store: TelusurStore): Promise<OpenConfli
   return out.sort(
     (x, y) => x.unitName.localeCompare(y.unitName) || (x.indicatorNo ?? 0) - (y.indicatorNo ?? 0),
   );
-}
-
-/** What a conflict's value needs to read as people read it: file names and a few words. */
-export interface ShowContext {
-  /** Evidence file id → its name (the unit's files on this tablet, deleted ones too). */
-  names: ReadonlyMap<string, string>;
-  /** The word for a stage value cleared ("dikosongkan"). */
-  cleared: string;
-  /** The words for a cited file this tablet does not hold. */
-  fileGone: string;
-  /** IANA zone the times are written in (the tablet's own). */
-  timeZone: string;
-}
-
-/**
- * A conflicting value as people read it: a stage's value with who and when
- * ("3 · Tim Asesor Internal · 2 Okt 09.00"), cited files by name, an evidence check's
- * decision in the evaluation's words with its note ("Ditolak — SK belum ditandatangani"),
- * a decimal with the locale's comma — never JSON. '–' for nothing.
- */
-export function conflictValueText(value: unknown, locale: AuditLocale, ctx: ShowContext): string {
-  if (value === null || value === undefined || value === '') return '–';
-  // A value of two decimals reads "2,50" in Indonesian, as everywhere else on the tablet.
-  if (typeof value === 'number') return formatValue(value, locale);
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '–';
-    return value.map((id) => ctx.names.get(String(id)) ?? ctx.fileGone).join(', ');
-  }
-  if (typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if ('state' in v) {
-      const state = BUTIR_LABELS[v.state as keyof typeof BUTIR_LABELS];
-      const word = state ? state[locale === 'en' ? 1 : 0] : '–';
-      return [word, typeof v.note === 'string' ? v.note : ''].filter(Boolean).join(' — ');
-    }
-    if ('value' in v && 'at' in v) {
-      const given =
-        typeof v.value === 'number' ? formatValue(v.value, locale) : `– (${ctx.cleared})`;
-      const when =
-        typeof v.at === 'number' ? auditTime(v.at, locale, { timeZone: ctx.timeZone }) : '';
-      return [given, typeof v.by === 'string' ? v.by : '', when].filter(Boolean).join(' · ');
-    }
-    return Object.values(v)
-      .filter((x) => typeof x === 'string' || typeof x === 'number')
-      .join(' · ');
-  }
-  return String(value);
 }
