@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { compileFramework, type Framework, levelName, MAX_LEVEL } from './framework';
 import type { LevelMap } from './scoring';
 import { safeText } from './text';
-import { IsoDateSchema } from './workflow';
+import { IsoDateSchema } from './workflow-schema';
 
 /**
  * Improvement actions (*tindak lanjut*, issue 18): what a unit commits to do so that an

@@ -7,7 +7,8 @@
  * server's receive time second (see clock-check.ts).
  */
 
-import { type EntityName, parseProves } from './entities';
+import { parseProves } from './entities';
+import type { EntityName } from './entities-schema';
 import { fieldLabel } from './labels';
 import { IMMUTABLE_FIELDS } from './merge';
 import { DEFAULT_ZONE_CODE, ZONE_IANA } from './organisation';

@@ -10,21 +10,14 @@ export * from './actions';
 export * from './audit-text';
 export * from './clock-check';
 export * from './entities';
+export * from './entities-schema';
 export * from './evidence-limits';
 export {
   type CompiledFramework,
   type CompiledGroup,
   type CompiledIndicator,
   compileFramework,
-  type Framework,
-  FrameworkError,
-  type FrameworkProblem,
-  FrameworkSchema,
-  type GroupSpec,
-  type IndicatorSource,
-  type IndicatorSpec,
   isValueIn,
-  type LevelSpec,
   levelName,
   listIndicators,
   MAX_LEVEL,
@@ -32,15 +25,25 @@ export {
   NOT_APPLICABLE_RULES,
   type NotApplicableRule,
   notApplicableRuleOf,
-  type Predicate,
-  parseFramework,
-  serializeFramework,
   toHundredths,
   VALUE_DOMAINS,
   type ValueDomain,
   valueDomainOf,
   valueFromSource,
 } from './framework';
+export {
+  type Framework,
+  FrameworkError,
+  type FrameworkProblem,
+  FrameworkSchema,
+  type GroupSpec,
+  type IndicatorSource,
+  type IndicatorSpec,
+  type LevelSpec,
+  type Predicate,
+  parseFramework,
+  serializeFramework,
+} from './framework-schema';
 export { compareHlc, decodeHlc, encodeHlc, type Hlc, receiveHlc, tickHlc } from './hlc';
 export { isUuid, uuidv7 } from './ids';
 export * from './labels';
@@ -86,3 +89,4 @@ export {
 } from './scoring';
 export * from './text';
 export * from './workflow';
+export * from './workflow-schema';

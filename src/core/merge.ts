@@ -26,7 +26,7 @@
  * (`COORDINATOR_STATUSES`) are refused from a tablet (`tabletWriteRefusal`), unless the
  * tablet only echoes the value the server holds.
  */
-import type { EntityName } from './entities';
+import type { EntityName } from './entities-schema';
 import type { FieldOutcome, MutationOutcome } from './protocol';
 import { COORDINATOR_STATUSES } from './record-state';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ENTITY_NAMES, type EntityName, fieldSchema } from './entities';
+import { ENTITY_NAMES, type EntityName, fieldSchema } from './entities-schema';
 import { evidenceLimitBytes } from './evidence-limits';
 import { safeText, timeMs } from './text';
 

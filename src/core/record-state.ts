@@ -17,7 +17,8 @@
  * as it is now (`signingState`). Core gives the canonical text; each end hashes it with
  * its own SHA-256 (tablet: crypto.subtle, server: node:crypto). Core has no crypto.
  */
-import type { AssessmentStatus, SignedResults } from './entities';
+import type { AssessmentStatus } from './entities';
+import type { SignedResults } from './entities-schema';
 import { type Framework, listIndicators } from './framework';
 import { computeIndex } from './scoring';
 

@@ -1,6 +1,5 @@
-import * as z from 'zod/mini';
 import { compileFramework, type Framework, levelName } from './framework';
-import { safeText, timeMs } from './text';
+import type { StageValue } from './workflow-schema';
 
 /**
  * The assessor's workflow as the official evaluation runs it (PermenPANRB 8/2026; the same
@@ -14,7 +13,6 @@ import { safeText, timeMs } from './text';
  */
 export const STAGES = ['mandiri', 'dokumen', 'interviu', 'visitasi', 'final'] as const;
 export type Stage = (typeof STAGES)[number];
-export const StageSchema = z.enum(STAGES);
 
 /** Stage names as people read them, Indonesian and English. */
 export const STAGE_LABELS = {
@@ -39,20 +37,6 @@ export const DEFAULT_STAGES: readonly Stage[] = STAGES;
  */
 export const LEGACY_STAGES: readonly Stage[] = ['mandiri', 'dokumen'];
 
-/**
- * A period's chosen stages: at least one, no repeats, in the order of `STAGES` (a stage
- * never comes before one it follows in the evaluation).
- */
-export const PeriodStagesSchema = z.array(StageSchema).check(
-  z.minLength(1),
-  z.maxLength(STAGES.length),
-  z.refine(
-    (list) =>
-      list.every((s, i) => i === 0 || STAGES.indexOf(s) > STAGES.indexOf(list[i - 1] as Stage)),
-    'stages in the order of the evaluation, each once',
-  ),
-);
-
 /** The stage after `current` among `stages`, or null when `current` is the last. */
 export function nextStage(stages: readonly Stage[], current: Stage): Stage | null {
   const i = stages.indexOf(current);
@@ -64,25 +48,6 @@ export function earlierStages(stages: readonly Stage[], current: Stage): Stage[]
   const i = stages.indexOf(current);
   return i < 0 ? [] : stages.slice(0, i);
 }
-
-/**
- * A verification's value in one stage, with who gave it and when (the edit's time on the
- * tablet, epoch ms). Kept in the dynamic field `stages.<stage>` of the verification, so
- * each stage's value syncs, merges and conflicts like every other field. `value` null
- * means the value was cleared in that stage.
- */
-export const StageValueSchema = z.object({
-  value: z.nullable(
-    z.number().check(
-      z.gte(1),
-      z.lte(5),
-      z.refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, 'at most two decimals'),
-    ),
-  ),
-  by: safeText(200),
-  at: timeMs(),
-});
-export type StageValue = z.infer<typeof StageValueSchema>;
 
 /** Field of a verification holding its value in a stage: `stages.<stage>`. */
 export const STAGE_FIELD_RE = /^stages\.(mandiri|dokumen|interviu|visitasi|final)$/;
@@ -151,40 +116,13 @@ export function stageValueOf(
  */
 export const PERIOD_TYPES = ['pemantauan', 'evaluasi'] as const;
 export type PeriodType = (typeof PERIOD_TYPES)[number];
-export const PeriodTypeSchema = z.enum(PERIOD_TYPES);
 export const PERIOD_TYPE_LABELS = {
   pemantauan: ['Pemantauan', 'Monitoring'],
   evaluasi: ['Evaluasi', 'Evaluation'],
 } as const satisfies Record<PeriodType, readonly [string, string]>;
 
-/**
- * The sector service a Pemda chose for one of the service indicators of SPBE 2020
- * (indicators 45–47 "Layanan Publik Sektor 1–3", PermenPANRB 59/2020 Lampiran), named per
- * period and shown on that indicator.
- */
-export const SectorServiceSchema = z.object({
-  indicatorNo: z.int().check(z.gte(1), z.lte(999)),
-  name: safeText(200).check(z.minLength(1)),
-});
-export type SectorService = z.infer<typeof SectorServiceSchema>;
-
 /** Indicators of SPBE 2020 whose service the Pemda chooses (59/2020: 45, 46, 47). */
 export const SECTOR_SERVICE_INDICATORS = [45, 46, 47] as const;
-
-/** Whether `YYYY-MM-DD` names a day of the calendar (no 30 February, no 31 April). */
-function isCalendarDay(s: string): boolean {
-  const [y, m, d] = s.split('-').map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
-
-/** An ISO calendar date (`YYYY-MM-DD`) of a real day, as an SK's date or a due date is written. */
-export const IsoDateSchema = z
-  .string()
-  .check(
-    z.regex(/^(20\d\d|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'YYYY-MM-DD'),
-    z.refine(isCalendarDay, 'YYYY-MM-DD'),
-  );
 
 // --- evidence items (butir) ---------------------------------------------------------------
 

@@ -11,7 +11,9 @@
  * side by side. Nothing here may import a value from Dexie or from the store's modules that
  * do (only types), or the first load would carry them again.
  */
-import { beritaAcaraId } from '../core';
+// core/entities, not the barrel: the first load reads with this module and must not carry
+// core's schemas (zod).
+import { beritaAcaraId } from '../core/entities';
 import type {
   AssessmentRepository,
   BeritaAcaraRepository,

@@ -1,4 +1,6 @@
-import { clockIsOff, describeClockSkew } from '../../core';
+// Specific core modules, not the barrel: this is first-load code, and the barrel brings
+// core's schemas (zod) and every module's code the lazy screens use (docs/architecture.md).
+import { clockIsOff, describeClockSkew } from '../../core/clock-check';
 import { useLocale } from '../../ui/i18n';
 import { useT } from '../i18n';
 import { clockText } from '../lib/clock';

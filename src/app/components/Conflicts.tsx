@@ -4,13 +4,12 @@ import { useLocale } from '../../ui/i18n';
 import { linkClick } from '../../ui/router';
 import { useT } from '../i18n';
 import { clockText } from '../lib/clock';
+import { type ShowContext, conflictValueText as show } from '../lib/conflict-text';
 import {
   type ConflictSide,
   conflictSides,
   type OpenConflict,
   pairedStageConflicts,
-  type ShowContext,
-  conflictValueText as show,
 } from '../lib/conflicts';
 import { storageMessage } from '../lib/errors';
 import { usePrintZone } from '../state/sync-state';

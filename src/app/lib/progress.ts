@@ -1,10 +1,9 @@
-import {
-  CHECK_FIELD_RE,
-  completeness,
-  type EvidenceCheck,
-  type Framework,
-  listIndicators,
-} from '../../core';
+// Specific core modules, not the barrel: this is first-load code, and the barrel brings
+// core's schemas (zod) and every module's code the lazy screens use (docs/architecture.md).
+import { CHECK_FIELD_RE } from '../../core/entities';
+import type { EvidenceCheck } from '../../core/entities-schema';
+import { type Framework, listIndicators } from '../../core/framework';
+import { completeness } from '../../core/record-state';
 import type { Verification } from '../../store';
 
 /**

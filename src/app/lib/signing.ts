@@ -1,10 +1,11 @@
+// Specific core modules, not the barrel: this is first-load code, and the barrel brings
+// core's schemas (zod) and every module's code the lazy screens use (docs/architecture.md).
+import type { SignedResults } from '../../core/entities-schema';
+import { type Framework, listIndicators } from '../../core/framework';
 import {
   type Completeness,
   completeness,
-  type Framework,
-  listIndicators,
   resultsInput,
-  type SignedResults,
   type SigningRecord,
   type SigningResult,
   type SigningState,
@@ -12,7 +13,7 @@ import {
   signedResultsOf,
   signingInput,
   signingState,
-} from '../../core';
+} from '../../core/record-state';
 import type { BeritaAcara, BeritaAcaraChanges, Verification } from '../../store';
 
 /**

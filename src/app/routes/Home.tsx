@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { recordStateOf, type SigningState } from '../../core';
 import { UNIT_KIND_GROUPS, unitKindGroupLabel } from '../../core/labels';
+// Specific core modules, not the barrel: this is first-load code, and the barrel brings
+// core's schemas (zod) and every module's code the lazy screens use (docs/architecture.md).
+import { recordStateOf, type SigningState } from '../../core/record-state';
 import type { Assessment } from '../../store';
 import { type HomeReads, MISSING_DATABASE, openQuickReader } from '../../store/quick-read';
 import { useLocale } from '../../ui/i18n';

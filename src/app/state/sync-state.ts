@@ -1,4 +1,6 @@
-import { DEFAULT_ZONE_CODE, type ZoneCode } from '../../core';
+// Specific core modules, not the barrel: this is first-load code, and the barrel brings
+// core's schemas (zod) and every module's code the lazy screens use (docs/architecture.md).
+import { DEFAULT_ZONE_CODE, type ZoneCode } from '../../core/organisation';
 import type { SyncStatus, TabletOrganisation } from '../../sync';
 import { create } from '../../ui/create-store';
 

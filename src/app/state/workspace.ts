@@ -1,5 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type EntityName, type Framework, verificationId } from '../../core';
+// Specific core modules, not the barrel: this is first-load code, and the barrel brings
+// core's schemas (zod) and every module's code the lazy screens use (docs/architecture.md).
+import { verificationId } from '../../core/entities';
+import type { EntityName } from '../../core/entities-schema';
+import type { Framework } from '../../core/framework';
 import type { TelusurStore } from '../../store';
 import { useLocale } from '../../ui/i18n';
 import { translate } from '../i18n';

@@ -6,9 +6,9 @@ import {
   ActionOriginSchema,
   ActionStatusSchema,
 } from '../actions';
-import { EvidenceUrlSchema } from '../entities';
+import { EvidenceUrlSchema } from '../entities-schema';
 import { safeText } from '../text';
-import { IsoDateSchema } from '../workflow';
+import { IsoDateSchema } from '../workflow-schema';
 import { AccountSchema } from './accounts';
 import { FrameworkRefSchema, IndexSummarySchema } from './dashboard';
 import { PeriodRefSchema } from './official';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { SIGNING_STATES } from '../record-state';
-import { StageSchema } from '../workflow';
+import { StageSchema } from '../workflow-schema';
 import { DEFAULT_PAGE, MAX_PAGE } from './enums';
 import { PeriodSchema } from './setup';
 import {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { FrameworkSchema } from '../framework';
+import { FrameworkSchema } from '../framework-schema';
 import { ReceiptSchema } from '../protocol';
 import {
   AccountSchema,

@@ -1,12 +1,8 @@
 import * as z from 'zod/mini';
-import {
-  CAPTURE_TIME_SOURCES,
-  COMMENT_KINDS,
-  EVIDENCE_STATES,
-  SignedResultsSchema,
-} from '../entities';
+import { CAPTURE_TIME_SOURCES, COMMENT_KINDS, EVIDENCE_STATES } from '../entities';
+import { SignedResultsSchema } from '../entities-schema';
 import { SIGNING_STATES } from '../record-state';
-import { StageSchema } from '../workflow';
+import { StageSchema } from '../workflow-schema';
 import { FrameworkRefSchema, IndexSummarySchema } from './dashboard';
 import { PeriodSchema } from './setup';
 import {

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { TabletActionSchema } from '../actions';
-import { LEVEL } from '../entities';
-import { FrameworkSchema } from '../framework';
+import { LEVEL } from '../entities-schema';
+import { FrameworkSchema } from '../framework-schema';
 import { IncarnationSchema, RejectionSchema } from '../protocol';
 import { safeText } from '../text';
 import {
@@ -10,7 +10,7 @@ import {
   PeriodTypeSchema,
   SectorServiceSchema,
   StageSchema,
-} from '../workflow';
+} from '../workflow-schema';
 import { UNIT_CODE_RE } from './enums';
 import { OrganisationSchema } from './organisation';
 import {

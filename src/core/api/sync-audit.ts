@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ENTITY_NAMES, type EntityName } from '../entities';
+import { ENTITY_NAMES, type EntityName } from '../entities-schema';
 import { ConflictSchema, FIELD_OUTCOMES, MutationResultSchema, RejectionSchema } from '../protocol';
 import { findUnsafeText } from '../text';
 import { count, idField, ms, queryInt } from './wire';

@@ -1,5 +1,5 @@
 import type { Framework } from '../framework';
-import { parseFramework } from '../framework';
+import { parseFramework } from '../framework-schema';
 import pemdi2026Json from './pemdi-2026.json';
 import spbe2020Json from './spbe-2020.json';
 

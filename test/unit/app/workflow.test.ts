@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { conflictValueText, shownConflicts } from '../../../src/app/lib/conflicts';
+import { conflictValueText } from '../../../src/app/lib/conflict-text';
+import { shownConflicts } from '../../../src/app/lib/conflicts';
 import {
   earlierValues,
   insertRecommendation,
