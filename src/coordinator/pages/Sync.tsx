@@ -53,7 +53,7 @@ function ConflictSide(props: {
         {editWhen(
           { editedAt: props.editedAt, serverAt: props.receivedAt, doubtful: props.doubtful },
           locale,
-          { timeZone: ZONE_IANA[zone] },
+          { timeZone: ZONE_IANA[zone], zoneLabel: zone },
         )}
       </div>
     </td>
