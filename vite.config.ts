@@ -172,8 +172,8 @@ const appConfig: UserConfig = {
     pool: 'forks',
     // Vitest's default (CPUs − 1) runs ONE file at a time on a 2-core machine (CI ≈ 30 min,
     // most of it waiting on browsers, PostgreSQL and child servers). TELUSUR_TEST_WORKERS=2
-    // runs two at once; not the default yet: under load, tests that spawn many processes
-    // (admin CLI) or photograph every screen outgrew their timeouts.
+    // runs two at once; not the default: measured, it saves ≈ 10 % (the machine is CPU-bound)
+    // and stretches process-heavy tests towards their timeouts (CONTRIBUTING.md).
     maxWorkers: Number(process.env.TELUSUR_TEST_WORKERS) || undefined,
   },
 };
