@@ -175,7 +175,10 @@ describe.skipIf(!e2eEnabled)('conflicts people can see and settle; a tablet cloc
     expect(shown?.server).toContain('lebih baru');
     expect(shown?.local).toContain('level 4');
     expect(shown?.local).not.toContain('lebih baru');
-    expect(shown?.local).toMatch(/Verifikator Satu \(Tablet B\).*\(diterima server \d{2}\.\d{2}\)/);
+    // The time in the organisation's zone, labelled as on the tablet.
+    expect(shown?.local).toMatch(
+      /Verifikator Satu \(Tablet B\).*\d{2}\.\d{2} WIB \(diterima server \d{2}\.\d{2} WIB\)/,
+    );
     await coord.page
       .getByTestId('conflict-table')
       .screenshot({ path: join(SHOTS, 'coordinator-conflict-list.png') });
