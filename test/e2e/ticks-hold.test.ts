@@ -5,6 +5,7 @@ import { TRAINING_ASSESSMENT_ID, TRAINING_DB } from '../../src/app/training';
 import { VerifierApp } from './page-models/verifier-app';
 import { e2eEnabled, launchProfile } from './support/browser';
 import { holdWrites } from './support/hold-writes';
+import { switchLanguage } from './support/language';
 import { documentPhoto } from './support/photo';
 import { serveStatic } from './support/static-server';
 
@@ -33,15 +34,6 @@ describe.skipIf(!e2eEnabled)('ticks hold while the tablet saves them', () => {
     profile?.dispose();
     await server?.close();
   });
-
-  /** The header's language button, and the page redrawn in that language. */
-  async function switchLanguage(to: 'English' | 'Bahasa Indonesia'): Promise<void> {
-    await app.page.locator('header').getByRole('button', { name: to }).click();
-    await app.page.waitForFunction(
-      (lang) => document.documentElement.lang === lang,
-      to === 'English' ? 'en' : 'id',
-    );
-  }
 
   /** How many files the training unit's indicator `no` cites, as IndexedDB holds it. */
   function citedInStore(no: number): Promise<number> {
@@ -74,14 +66,14 @@ describe.skipIf(!e2eEnabled)('ticks hold while the tablet saves them', () => {
     const hold = await holdWrites(app.page, TRAINING_DB, ['verifications']);
     onTestFinished(() => hold.release());
     await box.click();
-    await switchLanguage('English');
+    await switchLanguage(app.page, 'English');
     expect(await box.isChecked()).toBe(true);
 
     await hold.release();
     // Saved: the reason field a not-applicable indicator asks for appears, still ticked.
     await app.page.locator(`#na-${screen.no}`).waitFor();
     expect(await box.isChecked()).toBe(true);
-    await switchLanguage('Bahasa Indonesia');
+    await switchLanguage(app.page, 'Bahasa Indonesia');
     expect(await box.isChecked()).toBe(true);
   });
 
@@ -114,7 +106,7 @@ describe.skipIf(!e2eEnabled)('ticks hold while the tablet saves them', () => {
     await app.open(`/latihan/a/${TRAINING_ASSESSMENT_ID}/berita-acara`);
     // Each test starts in Indonesian, whatever the one before left.
     if ((await app.page.evaluate(() => document.documentElement.lang)) === 'en')
-      await switchLanguage('Bahasa Indonesia');
+      await switchLanguage(app.page, 'Bahasa Indonesia');
     const box = app.page.getByTestId('ba-partial');
     await box.waitFor();
     expect(await box.isChecked()).toBe(false);
@@ -122,13 +114,13 @@ describe.skipIf(!e2eEnabled)('ticks hold while the tablet saves them', () => {
     const hold = await holdWrites(app.page, TRAINING_DB, ['beritaAcara']);
     onTestFinished(() => hold.release());
     await box.click();
-    await switchLanguage('English');
+    await switchLanguage(app.page, 'English');
     expect(await box.isChecked()).toBe(true);
 
     await hold.release();
     // Saved: the screen marks the choice once the store holds it.
     await app.page.locator('.partial-choice.chosen [data-testid="ba-partial"]').waitFor();
     expect(await box.isChecked()).toBe(true);
-    await switchLanguage('Bahasa Indonesia');
+    await switchLanguage(app.page, 'Bahasa Indonesia');
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
+import { switchLanguage } from '../support/language';
 
 /**
  * The coordinator pages (/koordinator/*), driven the way a coordinator uses them, and the
@@ -82,11 +83,7 @@ export class CoordinatorApp {
 
   /** Press the header's language button ("English" / "Bahasa Indonesia"). */
   async switchLanguage(to: 'English' | 'Bahasa Indonesia'): Promise<void> {
-    await this.page.locator('header').getByRole('button', { name: to }).click();
-    await this.page.waitForFunction(
-      (lang) => document.documentElement.lang === lang,
-      to === 'English' ? 'en' : 'id',
-    );
+    await switchLanguage(this.page, to);
   }
 
   async openPeriods(): Promise<Locator> {
